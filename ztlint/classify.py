@@ -1,0 +1,154 @@
+"""What a file is, by name and content: the kinds decide which detectors see it, the
+format decides how it is parsed. Content sniffing is cheap text matching; detectors
+confirm the structure on the parsed tree (a `services:` key that is not a compose
+file yields no compose findings)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+# Kinds. A file has every kind that applies; "text" is every text file.
+TEXT = "text"
+BINARY = "binary"
+YAML = "yaml"
+JSON = "json"
+TOML = "toml"
+COMPOSE = "compose"
+KUBERNETES = "kubernetes"
+ENVOY = "envoy"
+SECCOMP = "seccomp"
+GVISOR = "gvisor"
+DOCKER_DAEMON = "docker-daemon"
+KUBECONFIG = "kubeconfig"
+DOCKERFILE = "dockerfile"
+WORKFLOW = "workflow"
+GITIGNORE = "gitignore"
+DOTENV = "dotenv"
+
+LANGUAGES = ("go", "rust", "swift", "python", "typescript", "tsx", "javascript", "bash", "lua")
+DATA_FORMATS = (YAML, JSON, TOML)
+
+_EXTENSIONS = {
+    ".go": "go",
+    ".rs": "rust",
+    ".swift": "swift",
+    ".py": "python",
+    ".pyi": "python",
+    ".ts": "typescript",
+    ".mts": "typescript",
+    ".cts": "typescript",
+    ".tsx": "tsx",
+    ".js": "javascript",
+    ".jsx": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".sh": "bash",
+    ".bash": "bash",
+    ".lua": "lua",
+    ".yaml": YAML,
+    ".yml": YAML,
+    ".json": JSON,
+    ".toml": TOML,
+}
+_SHEBANGS = (
+    (re.compile(r"\b(?:ba|z|k|da|a)?sh\b"), "bash"),
+    (re.compile(r"\bpython[0-9.]*\b"), "python"),
+    (re.compile(r"\b(?:node|deno|bun)\b"), "javascript"),
+    (re.compile(r"\blua(?:jit)?[0-9.]*\b"), "lua"),
+)
+
+_COMPOSE_TOP = re.compile(r"^services:[ \t]*(?:#.*)?$", re.M)
+_COMPOSE_KEYS = re.compile(
+    r"^[ \t]+(?:image|build|volumes|command|entrypoint|cap_add|privileged|network_mode"
+    r"|environment|ports|security_opt|depends_on|networks|extends|container_name|restart):",
+    re.M,
+)
+_K8S_API = re.compile(r"^[ \t]*(?:- )?apiVersion:[ \t]*\S", re.M)
+_K8S_KIND = re.compile(r"^[ \t]*(?:- )?kind:[ \t]*[A-Z]\w*", re.M)
+_KUBECONFIG = re.compile(r"^kind:[ \t]*[\"']?Config[\"']?[ \t]*$", re.M)
+_ENVOY_YAML = re.compile(r"^(?:static_resources|dynamic_resources):", re.M)
+_ENVOY_ADMIN = re.compile(r"^admin:", re.M)
+_ENVOY_TYPE = "type.googleapis.com/envoy."
+
+
+@dataclass(frozen=True)
+class FileClass:
+    kinds: frozenset[str]
+    # How the file is parsed: "yaml", "json", "toml", a tree-sitter language, or None.
+    parser: str | None
+
+
+def classify_name(path: str) -> tuple[set[str], str | None]:
+    """Kinds and parser decided by the path alone."""
+    base = posixpath.basename(path)
+    lower = base.lower()
+    kinds: set[str] = set()
+    parser: str | None = None
+    ext = posixpath.splitext(lower)[1]
+    if ext in _EXTENSIONS:
+        parser = _EXTENSIONS[ext]
+        if parser in DATA_FORMATS:
+            kinds.add(parser)
+    if lower in ("dockerfile", "containerfile") or lower.endswith(".dockerfile") or lower.startswith("dockerfile."):
+        kinds.add(DOCKERFILE)
+    if lower == ".gitignore":
+        kinds.add(GITIGNORE)
+    if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
+        kinds.add(DOTENV)
+    if parser == YAML and "/.github/workflows/" in "/" + path:
+        kinds.add(WORKFLOW)
+    if lower == "daemon.json":
+        kinds.add(DOCKER_DAEMON)
+    if parser == TOML and lower.startswith("runsc"):
+        kinds.add(GVISOR)
+    if lower.startswith("kubeconfig") or path == ".kube/config" or path.endswith("/.kube/config"):
+        kinds.add(KUBECONFIG)
+        if parser is None:
+            parser = YAML
+            kinds.add(YAML)
+    return kinds, parser
+
+
+def classify(path: str, text: str | None) -> FileClass:
+    """Classify a file; `text` is None for binary files."""
+    kinds, parser = classify_name(path)
+    if text is None:
+        kinds.add(BINARY)
+        return FileClass(frozenset(kinds), None)
+    kinds.add(TEXT)
+    if parser is None and text.startswith("#!"):
+        first = text.split("\n", 1)[0]
+        for pattern, language in _SHEBANGS:
+            if pattern.search(first):
+                parser = language
+                break
+    if parser == YAML:
+        if _COMPOSE_TOP.search(text) and _COMPOSE_KEYS.search(text):
+            kinds.add(COMPOSE)
+        if _K8S_API.search(text) and _K8S_KIND.search(text):
+            kinds.add(KUBERNETES)
+        if _KUBECONFIG.search(text) and "clusters:" in text:
+            kinds.add(KUBECONFIG)
+        if (
+            _ENVOY_YAML.search(text)
+            or _ENVOY_TYPE in text
+            or (_ENVOY_ADMIN.search(text) and "socket_address" in text)
+        ):
+            kinds.add(ENVOY)
+    elif parser == JSON:
+        if '"defaultAction"' in text and '"syscalls"' in text:
+            kinds.add(SECCOMP)
+        if '"static_resources"' in text or '"dynamic_resources"' in text or _ENVOY_TYPE in text:
+            kinds.add(ENVOY)
+        if '"apiVersion"' in text and '"kind"' in text:
+            kinds.add(KUBERNETES)
+        if '"runtimes"' in text or '"default-runtime"' in text:
+            kinds.add(DOCKER_DAEMON)
+    elif parser == TOML:
+        if "[runsc_config]" in text:
+            kinds.add(GVISOR)
+    if parser in LANGUAGES:
+        kinds.add(parser)
+    return FileClass(frozenset(kinds), parser)

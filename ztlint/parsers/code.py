@@ -1,0 +1,69 @@
+"""tree-sitter grammars from the official wheels, loaded lazily: a run loads only the
+grammars its files need. Loaded grammars and compiled queries are immutable, so they
+are memoised per process."""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+from typing import Any
+
+from tree_sitter import Language, Node, Parser, Query, Tree
+
+from ztlint.model import Span
+from ztlint.source import SourceText
+
+# language -> (module, attribute holding the language function)
+_GRAMMARS = {
+    "go": ("tree_sitter_go", "language"),
+    "rust": ("tree_sitter_rust", "language"),
+    "swift": ("tree_sitter_swift", "language"),
+    "python": ("tree_sitter_python", "language"),
+    "typescript": ("tree_sitter_typescript", "language_typescript"),
+    "tsx": ("tree_sitter_typescript", "language_tsx"),
+    "javascript": ("tree_sitter_javascript", "language"),
+    "bash": ("tree_sitter_bash", "language"),
+    "lua": ("tree_sitter_lua", "language"),
+    "json": ("tree_sitter_json", "language"),
+    "toml": ("tree_sitter_toml", "language"),
+}
+
+
+@lru_cache(maxsize=None)
+def language(name: str) -> Language:
+    module_name, attr = _GRAMMARS[name]
+    module: Any = importlib.import_module(module_name)
+    return Language(getattr(module, attr)())
+
+
+@lru_cache(maxsize=None)
+def compile_query(lang: str, source: str) -> Query:
+    return Query(language(lang), source)
+
+
+def parse(lang: str, src: SourceText) -> Tree:
+    return Parser(language(lang)).parse(src.utf8)
+
+
+def node_span(src: SourceText, node: Node) -> Span:
+    return src.point_span(tuple(node.start_point), tuple(node.end_point))  # type: ignore[arg-type]
+
+
+def node_text(src: SourceText, node: Node) -> str:
+    return src.utf8[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+
+
+def first_error(tree: Tree) -> Node | None:
+    """The first ERROR or MISSING node, found without recursion."""
+    if not tree.root_node.has_error:
+        return None
+    cursor = tree.walk()
+    while True:
+        node = cursor.node
+        if node is not None and (node.is_error or node.is_missing):
+            return node
+        if node is not None and node.has_error and cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return None

@@ -1,0 +1,147 @@
+"""One node model for YAML, JSON and TOML documents, with spans.
+
+YAML anchors and aliases stay shared nodes: the same object appears wherever the alias
+is used and is never copied, so an alias bomb stays as small as its text. Walkers visit
+each node once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ztlint.model import Span
+
+MAX_DEPTH = 256
+
+
+class ParseFailure(Exception):
+    """A file could not be parsed; becomes a notification with its position."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+class Node:
+    __slots__ = ("span",)
+
+    def __init__(self, span: Span) -> None:
+        self.span = span
+
+
+class Scalar(Node):
+    """A leaf. `kind` is one of str, int, float, bool, null, other; `value` is the
+    text of the value with quotes and escapes resolved."""
+
+    __slots__ = ("kind", "value")
+
+    def __init__(self, span: Span, value: str, kind: str = "str") -> None:
+        super().__init__(span)
+        self.value = value
+        self.kind = kind
+
+    def truthy(self) -> bool | None:
+        """True/False for booleans and boolean-looking strings, else None."""
+        text = self.value.strip().lower()
+        if text in ("true", "yes", "on"):
+            return True
+        if text in ("false", "no", "off"):
+            return False
+        return None
+
+    def __repr__(self) -> str:
+        return f"Scalar({self.value!r}@{self.span.start_line})"
+
+
+class Sequence(Node):
+    __slots__ = ("items",)
+
+    def __init__(self, span: Span, items: list[Node] | None = None) -> None:
+        super().__init__(span)
+        self.items: list[Node] = items if items is not None else []
+
+
+class Mapping(Node):
+    """Entries in source order. YAML merge keys (`<<`) are kept apart in `merges` and
+    consulted by `get` after the mapping's own keys, as YAML defines."""
+
+    __slots__ = ("entries", "merges")
+
+    def __init__(self, span: Span) -> None:
+        super().__init__(span)
+        self.entries: list[tuple[Scalar, Node]] = []
+        self.merges: list[Mapping] = []
+
+    def items(self) -> Iterator[tuple[Scalar, Node]]:
+        """Own entries, then merged entries whose keys are not overridden."""
+        seen: set[str] = set()
+        for key, value in self.entries:
+            seen.add(key.value)
+            yield key, value
+        for merged in self.merges:
+            for key, value in merged.items():
+                if key.value not in seen:
+                    seen.add(key.value)
+                    yield key, value
+
+    def entry(self, key: str) -> tuple[Scalar, Node] | None:
+        for k, v in self.entries:
+            if k.value == key:
+                return k, v
+        for merged in self.merges:
+            found = merged.entry(key)
+            if found is not None:
+                return found
+        return None
+
+    def get(self, key: str) -> Node | None:
+        found = self.entry(key)
+        return found[1] if found is not None else None
+
+    def get_map(self, key: str) -> Mapping | None:
+        node = self.get(key)
+        return node if isinstance(node, Mapping) else None
+
+    def get_seq(self, key: str) -> Sequence | None:
+        node = self.get(key)
+        return node if isinstance(node, Sequence) else None
+
+    def get_str(self, key: str) -> str | None:
+        node = self.get(key)
+        return node.value if isinstance(node, Scalar) else None
+
+    def key_node(self, key: str) -> Scalar | None:
+        found = self.entry(key)
+        return found[0] if found is not None else None
+
+    def __repr__(self) -> str:
+        return f"Mapping({[k.value for k, _ in self.entries]}@{self.span.start_line})"
+
+
+def walk(root: Node) -> Iterator[tuple[Node, Node | None]]:
+    """Every node reachable from `root` once, with a parent, without recursion."""
+    seen: set[int] = set()
+    stack: list[tuple[Node, Node | None]] = [(root, None)]
+    while stack:
+        node, parent = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node, parent
+        if isinstance(node, Mapping):
+            children: list[Node] = [v for _, v in node.entries] + list(node.merges)
+        elif isinstance(node, Sequence):
+            children = node.items
+        else:
+            continue
+        for child in reversed(children):
+            stack.append((child, node))
+
+
+def mappings_with_key(root: Node, key: str) -> Iterator[Mapping]:
+    """Every mapping below `root` that has `key` among its own entries."""
+    for node, _ in walk(root):
+        if isinstance(node, Mapping) and any(k.value == key for k, _ in node.entries):
+            yield node

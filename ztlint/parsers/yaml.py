@@ -1,0 +1,102 @@
+"""YAML through ruamel.yaml's C parser (libyaml), composed, never constructed: nodes
+keep line and column, aliases stay shared, nothing is executed or expanded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ztlint.model import Span
+from ztlint.parsers.data import MAX_DEPTH, Mapping, Node, ParseFailure, Scalar, Sequence
+
+# libyaml recurses once per nesting level and crashes the process around 100,000
+# levels; the converter stops at MAX_DEPTH anyway, so refuse long before libyaml could.
+MAX_TEXT_DEPTH = 1000
+
+_TAG_KINDS = {
+    "tag:yaml.org,2002:str": "str",
+    "tag:yaml.org,2002:int": "int",
+    "tag:yaml.org,2002:float": "float",
+    "tag:yaml.org,2002:bool": "bool",
+    "tag:yaml.org,2002:null": "null",
+}
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def nesting_estimate(text: str) -> int:
+    """An upper bound of the nesting depth, without parsing: the deepest flow bracket
+    nesting, or the widest block indentation (each block level costs at least one
+    column of indentation or of a "- " marker)."""
+    depth = worst = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            worst = max(worst, depth)
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+    for line in text.splitlines():
+        worst = max(worst, len(line) - len(line.lstrip(" -?:")))
+    return worst
+
+
+def parse_yaml(text: str) -> list[Node]:
+    """All documents of a YAML stream, as data nodes."""
+    if nesting_estimate(text) > MAX_TEXT_DEPTH:
+        raise ParseFailure(f"nesting deeper than {MAX_TEXT_DEPTH} levels; not parsed")
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    yaml = YAML(typ="safe")
+    try:
+        documents = list(yaml.compose_all(text))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        col = mark.column + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ParseFailure(f"YAML error: {problem}", line, col) from None
+    except YAMLError as exc:
+        raise ParseFailure(f"YAML error: {exc}") from None
+    except RecursionError:
+        raise ParseFailure("YAML nesting too deep; not parsed") from None
+    memo: dict[int, Node] = {}
+    return [_convert(doc, memo, 0) for doc in documents if doc is not None]
+
+
+def _span(node: Any) -> Span:
+    s, e = node.start_mark, node.end_mark
+    return Span(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+
+
+def _convert(node: Any, memo: dict[int, Node], depth: int) -> Node:
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    if depth > MAX_DEPTH:
+        raise ParseFailure(f"nesting deeper than {MAX_DEPTH} levels; not parsed", node.start_mark.line + 1)
+    node_id = node.id
+    if node_id == "scalar":
+        value = node.value if isinstance(node.value, str) else str(node.value)
+        out: Node = Scalar(_span(node), value, _TAG_KINDS.get(node.tag, "other"))
+        memo[id(node)] = out
+        return out
+    if node_id == "sequence":
+        seq = Sequence(_span(node))
+        memo[id(node)] = seq
+        seq.items = [_convert(item, memo, depth + 1) for item in node.value]
+        return seq
+    mapping = Mapping(_span(node))
+    memo[id(node)] = mapping
+    for key, value in node.value:
+        if key.tag == _MERGE:
+            merged = _convert(value, memo, depth + 1)
+            if isinstance(merged, Mapping):
+                mapping.merges.append(merged)
+            elif isinstance(merged, Sequence):
+                mapping.merges.extend(m for m in merged.items if isinstance(m, Mapping))
+            continue
+        k = _convert(key, memo, depth + 1)
+        if not isinstance(k, Scalar):
+            # A complex key: keep the value reachable under a synthetic text key.
+            k = Scalar(k.span, "", "other")
+        mapping.entries.append((k, _convert(value, memo, depth + 1)))
+    return mapping

@@ -1,0 +1,158 @@
+"""The Rule and its contexts: the only module a rule author needs.
+
+A rule is one threat. It holds a detector per language or format; each detector names
+the file kinds it reads and the trigger strings that must occur in a file before it
+runs. A detector is a pure function from a FileContext to Hits. A project-level rule
+also collects facts per file (in the workers) and checks them together afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tree_sitter import Tree
+
+from ztlint.model import Confidence, Fix, Related, RuleMeta, Severity, Span
+from ztlint.parsers import code
+from ztlint.parsers.data import Node, ParseFailure
+from ztlint.source import SourceText
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a detector reports; the engine turns it into a Finding."""
+
+    span: Span
+    message: str
+    severity: Severity | None = None  # None: the rule's severity
+    confidence: Confidence | None = None  # None: the rule's confidence
+    entity: str | None = None
+    value: str | None = None  # a qualifier config exceptions may name (a capability)
+    related: tuple[Related, ...] = ()
+    fix: Fix | None = None
+    secret_spans: tuple[Span, ...] = ()
+    path: str | None = None  # project-level rules only: the file the hit is in
+
+
+class FileContext:
+    """One file as the detectors see it. Parsed forms are computed on first use and
+    shared by every detector, so a file is parsed at most once."""
+
+    def __init__(
+        self,
+        path: str,
+        kinds: frozenset[str],
+        parser: str | None,
+        source: SourceText | None,
+        head: bytes = b"",
+        options: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.path = path
+        self.kinds = kinds
+        self.parser = parser
+        self._source = source
+        self.head = head  # first bytes of a binary file (magic numbers)
+        self.options: Mapping[str, Any] = options or {}
+        self._data: list[Node] | None = None
+        self._tree: Tree | None = None
+        self._failure: ParseFailure | None = None
+        self.parse_notes: list[ParseFailure] = []
+
+    @property
+    def source(self) -> SourceText:
+        if self._source is None:
+            raise ParseFailure("binary file has no text")
+        return self._source
+
+    @property
+    def is_binary(self) -> bool:
+        return self._source is None
+
+    @property
+    def text(self) -> str:
+        return self.source.text
+
+    def documents(self) -> list[Node]:
+        """The file's YAML documents, or its JSON or TOML value, as data nodes.
+        Raises ParseFailure when the file does not parse (reported once)."""
+        if self._failure is not None:
+            raise self._failure
+        if self._data is None:
+            from ztlint.parsers import structured, yaml
+
+            try:
+                if self.parser == "yaml":
+                    self._data = yaml.parse_yaml(self.text)
+                elif self.parser == "json":
+                    self._data = structured.parse_json(self.source)
+                elif self.parser == "toml":
+                    self._data = structured.parse_toml(self.source)
+                else:
+                    self._data = []
+            except ParseFailure as failure:
+                self._failure = failure
+                self.parse_notes.append(failure)
+                raise
+        return self._data
+
+    def tree(self) -> Tree:
+        """The tree-sitter tree of a code file. A tree with syntax errors is still
+        returned (tree-sitter recovers); the error becomes one notification."""
+        if self._tree is None:
+            if self.parser is None:
+                raise ParseFailure("no grammar for this file")
+            self._tree = code.parse(self.parser, self.source)
+            error = code.first_error(self._tree)
+            if error is not None:
+                span = code.node_span(self.source, error)
+                self.parse_notes.append(
+                    ParseFailure(f"{self.parser} syntax error (parsed with recovery)", span.start_line, span.start_col)
+                )
+        return self._tree
+
+
+DetectFn = Callable[[FileContext], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Detector:
+    """One way of finding a rule's threat in one kind of file."""
+
+    name: str
+    kinds: frozenset[str]
+    triggers: tuple[str, ...]
+    run: DetectFn
+    # Whether the detector also reads binary files (by name and magic bytes).
+    binary: bool = False
+
+
+@dataclass(frozen=True)
+class ProjectCheck:
+    """A cross-file rule: `collect` runs per file in the workers and returns picklable
+    facts; `check` sees every file's facts at once, in path order."""
+
+    kinds: frozenset[str]
+    triggers: tuple[str, ...]
+    collect: Callable[[FileContext], Iterable[Any]]
+    check: Callable[[Mapping[str, tuple[Any, ...]]], Iterable[Hit]]
+    # Globs of the files the check depends on (for caches and incremental runs).
+    depends_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    meta: RuleMeta
+    detectors: tuple[Detector, ...] = ()
+    project: ProjectCheck | None = None
+    # Languages and formats the rule covers, for `ztlint rules`.
+    covers: tuple[str, ...] = field(default=())
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def name(self) -> str:
+        return self.meta.name
