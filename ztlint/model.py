@@ -120,11 +120,19 @@ class Finding:
     secret_spans: tuple[Span, ...] = ()
     in_test_code: bool = False
     suppression: Suppression | None = None
+    # The first line of the span with secret spans masked; reporters show it and
+    # fingerprints are computed from it, so no secret ever reaches an output.
+    snippet: str = ""
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, int, int, str]:
         s = self.span
         return (self.path, s.start_line, s.start_col, self.rule_id, s.end_line, s.end_col, self.message)
+
+    @property
+    def active(self) -> bool:
+        """Not suppressed by a comment or a config exception."""
+        return self.suppression is None
 
 
 class NoticeLevel(enum.Enum):

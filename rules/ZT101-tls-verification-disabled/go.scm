@@ -1,0 +1,26 @@
+; tls.Config{InsecureSkipVerify: true} (also nested in http.Transport, gRPC, quic-go)
+((keyed_element
+   key: (literal_element (identifier) @field)
+   value: (literal_element (true))) @finding
+ (#eq? @field "InsecureSkipVerify")
+ (#set! message "tls.Config sets InsecureSkipVerify: true, so any server certificate is accepted")
+ (#set! guard "go-tls-verify-callback"))
+
+; InsecureSkipVerify taken from a flag or a setting: off unless someone turns it on
+((keyed_element
+   key: (literal_element (identifier) @field)
+   value: (literal_element [(identifier) (selector_expression) (unary_expression) (call_expression) (index_expression)] @value)) @finding
+ (#eq? @field "InsecureSkipVerify")
+ (#not-eq? @value "false")
+ (#set! message "tls.Config takes InsecureSkipVerify from {value}, so verification can be switched off")
+ (#set! severity "medium")
+ (#set! confidence "low")
+ (#set! guard "go-tls-verify-callback"))
+
+; cfg.InsecureSkipVerify = true, on any tls.Config value
+((assignment_statement
+   left: (expression_list . (selector_expression operand: (_) @operand field: (field_identifier) @field) .)
+   right: (expression_list . (true) .)) @finding
+ (#eq? @field "InsecureSkipVerify")
+ (#set! message "InsecureSkipVerify is set to true on {operand}, so any server certificate is accepted")
+ (#set! guard "go-tls-verify-callback"))

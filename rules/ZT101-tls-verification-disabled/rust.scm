@@ -1,0 +1,15 @@
+; quiche: config.verify_peer(false), on any receiver expression
+((call_expression
+   function: (field_expression field: (field_identifier) @method)
+   arguments: (arguments . (boolean_literal) @arg .)) @finding
+ (#eq? @method "verify_peer")
+ (#eq? @arg "false")
+ (#set! message "verify_peer(false) turns off TLS certificate verification of the peer"))
+
+; quiche: Config::verify_peer(&mut config, false)
+((call_expression
+   function: (scoped_identifier name: (identifier) @method)
+   arguments: (arguments (_) . (boolean_literal) @arg .)) @finding
+ (#eq? @method "verify_peer")
+ (#eq? @arg "false")
+ (#set! message "verify_peer(false) turns off TLS certificate verification of the peer"))

@@ -1,0 +1,33 @@
+"""The built-in Python detectors and guards, registered explicitly by name.
+
+Rule folders in `rules/` refer to these names (`python: pem-private-key`,
+`#set! guard "go-tls-verify-callback"`); a catalog test checks that every name is
+used by exactly one rule and that every name a rule uses exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from tree_sitter import Node
+
+from ztlint.checks.containers import docker_socket
+from ztlint.checks.secrets import private_key
+from ztlint.checks.transport import envoy_tls, go_tls
+from ztlint.model import Confidence
+from ztlint.rule import DetectFn, FileContext, ProjectCheck
+
+GuardFn = Callable[[FileContext, dict[str, list[Node]]], bool | Confidence]
+
+PYTHON_DETECTORS: Mapping[str, DetectFn] = {
+    "envoy-upstream-tls": envoy_tls.detect,
+    "compose-runtime-socket": docker_socket.detect_compose,
+    "kubernetes-runtime-socket": docker_socket.detect_kubernetes,
+    "pem-private-key": private_key.detect,
+}
+
+GUARDS: Mapping[str, GuardFn] = {
+    "go-tls-verify-callback": go_tls.verified_elsewhere,
+}
+
+PROJECT_CHECKS: Mapping[str, ProjectCheck] = {}

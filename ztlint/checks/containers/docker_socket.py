@@ -1,0 +1,143 @@
+"""Container runtime sockets mounted into containers.
+
+Whoever can talk to the Docker (or containerd, CRI-O, podman) socket controls the
+host: it can start a privileged container with the host's root filesystem, and even
+read-only access lets it list every container and read their environments, secrets
+included.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from ztlint.checks.containers.compose import interpolate, scalar_text, services
+from ztlint.parsers.data import Mapping, Node, ParseFailure, Scalar, walk
+from ztlint.rule import FileContext, Hit
+
+SOCKET_NAMES = frozenset(
+    {"docker.sock", "containerd.sock", "crio.sock", "podman.sock", "dockershim.sock", "cri-dockerd.sock"}
+)
+# Directories that hold runtime sockets: mounting them mounts the sockets.
+SOCKET_DIRS = frozenset(
+    {
+        "/var/run", "/run", "/var/run/docker", "/run/docker", "/var/run/containerd",
+        "/run/containerd", "/var/run/crio", "/run/crio", "/run/podman", "/var/run/podman",
+    }
+)
+WINDOWS_PIPE = "//./pipe/docker_engine"
+
+
+def runtime_socket(path: str, extra: tuple[str, ...] = ()) -> bool:
+    raw = path.strip().strip("\"'")
+    if not raw:
+        return False
+    if raw.replace("\\", "/").lower().rstrip("/") == WINDOWS_PIPE:
+        return True
+    norm = posixpath.normpath(raw) if raw.startswith(("/", "~", ".")) else raw
+    if norm in extra:
+        return True
+    return posixpath.basename(norm) in SOCKET_NAMES or norm in SOCKET_DIRS
+
+
+def _short_volume(spec: str) -> tuple[str, str, bool]:
+    """(source, target, read_only) of a short-syntax volume `src:dst[:mode]`."""
+    text = interpolate(spec)
+    if text.lower().startswith(WINDOWS_PIPE):
+        rest = text[len(WINDOWS_PIPE) :].lstrip(":")
+        parts = [WINDOWS_PIPE, *rest.split(":")]
+    else:
+        parts = text.split(":")
+    source = parts[0] if len(parts) > 1 else ""
+    target = parts[1] if len(parts) > 1 else parts[0]
+    mode = parts[2] if len(parts) > 2 else ""
+    return source, target, "ro" in mode.split(",")
+
+
+def _extra(ctx: FileContext) -> tuple[str, ...]:
+    value = ctx.options.get("extra-sockets", ())
+    return tuple(str(v) for v in value) if isinstance(value, list | tuple) else ()
+
+
+def _describe(path: str, read_only: bool) -> str:
+    kind = "runtime socket directory" if path.rstrip("/") in SOCKET_DIRS else "container runtime socket"
+    return f"the {kind} {path}" + (" (read-only still exposes every container)" if read_only else "")
+
+
+def detect_compose(ctx: FileContext) -> Iterator[Hit]:
+    try:
+        documents = ctx.documents()
+    except ParseFailure:
+        return
+    extra = _extra(ctx)
+    for doc in documents:
+        for name, service in services(doc):
+            volumes = service.get_seq("volumes")
+            if volumes is None:
+                continue
+            for item in volumes.items:
+                found = _volume_socket(item, extra)
+                if found is not None:
+                    path, read_only, node = found
+                    yield Hit(
+                        span=node.span,
+                        message=f"service '{name}' mounts {_describe(path, read_only)}",
+                        entity=name,
+                    )
+
+
+def _volume_socket(item: Node, extra: tuple[str, ...]) -> tuple[str, bool, Node] | None:
+    if isinstance(item, Scalar):
+        source, target, read_only = _short_volume(item.value)
+        if source and runtime_socket(source, extra):
+            return source, read_only, item
+        if not source.strip() and runtime_socket(target, extra):
+            return target, read_only, item
+        return None
+    if isinstance(item, Mapping):
+        kind = scalar_text(item.get("type")) or "bind"
+        if kind not in ("bind", "npipe"):
+            return None
+        source = interpolate(scalar_text(item.get("source")) or "")
+        flag = item.get("read_only")
+        read_only = isinstance(flag, Scalar) and flag.truthy() is True
+        if runtime_socket(source, extra):
+            node = item.key_node("source") or item
+            return source, read_only, node
+    return None
+
+
+def detect_kubernetes(ctx: FileContext) -> Iterator[Hit]:
+    try:
+        documents = ctx.documents()
+    except ParseFailure:
+        return
+    extra = _extra(ctx)
+    for doc in documents:
+        if not isinstance(doc, Mapping) or doc.get_str("kind") is None:
+            continue
+        workload = _workload_name(doc)
+        for node, _ in walk(doc):
+            if not isinstance(node, Mapping):
+                continue
+            host_path = node.get_map("hostPath")
+            if host_path is None:
+                continue
+            path_node = host_path.get("path")
+            if isinstance(path_node, Scalar) and runtime_socket(path_node.value, extra):
+                yield Hit(
+                    span=path_node.span,
+                    message=f"{workload} mounts {_describe(path_node.value, False)} through hostPath",
+                    entity=_name(doc),
+                )
+
+
+def _name(doc: Mapping) -> str | None:
+    meta = doc.get_map("metadata")
+    return meta.get_str("name") if meta is not None else None
+
+
+def _workload_name(doc: Mapping) -> str:
+    kind = doc.get_str("kind") or "object"
+    name = _name(doc)
+    return f"{kind} '{name}'" if name else kind

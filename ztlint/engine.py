@@ -1,0 +1,553 @@
+"""Drives the stages: discover -> classify -> prefilter -> parse (once) -> run rules ->
+suppress -> sort -> report. Files are spread over worker processes in batches; one
+file's failure, one rule's exception or one worker's crash becomes a notification and
+the run goes on. The output does not depend on the number of jobs."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ztlint import __version__, classify, policy, suppress
+from ztlint.config import Config, ConfigError
+from ztlint.discovery import SKIPPED, FileEntry, discover
+from ztlint.globs import compile_glob
+from ztlint.model import (
+    Finding,
+    Notification,
+    NoticeLevel,
+    RuleMeta,
+    Severity,
+    Span,
+    Suppression,
+    SuppressionKind,
+)
+from ztlint.parsers.data import ParseFailure
+from ztlint.rule import FileContext, Hit, Rule
+from ztlint.source import RawFile, SkipFile, SourceText, decode, mask_line, read_file
+
+NOT_PARSED = "ZT903"
+RULE_FAILED = "ZT905"
+WORKER_CRASHED = "ZT906"
+UNUSED_EXCEPTION = "ZT907"
+
+# Notification codes and what they mean (SARIF tool.driver.notifications).
+NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
+    suppress.UNUSED_CODE: ("unused-suppression", "A suppression comment matches no finding."),
+    NOT_PARSED: ("file-not-parsed", "A file could not be parsed; its structured rules did not run."),
+    SKIPPED: ("file-skipped", "A file was not read: too large, not a regular file, or a link out of the root."),
+    RULE_FAILED: ("rule-failed", "A rule raised an error on a file; other rules still ran."),
+    WORKER_CRASHED: ("worker-crashed", "A worker process died while scanning a file."),
+    UNUSED_EXCEPTION: ("unused-exception", "A config exception matches no finding."),
+}
+
+SMALL_SCAN = 48  # files; below this a scan stays in process unless --jobs is given
+SNIPPET_MAX = 300
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a worker needs to scan a file. Picklable."""
+
+    rules: tuple[Rule, ...]
+    max_file_size: int
+    options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+    severity: tuple[tuple[str, Severity], ...] = ()
+
+    def options_for(self, rule_id: str) -> dict[str, Any]:
+        for rid, opts in self.options:
+            if rid == rule_id:
+                return dict(opts)
+        return {}
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    findings: tuple[Finding, ...] = ()
+    notifications: tuple[Notification, ...] = ()
+    directives: tuple[suppress.Directive, ...] = ()
+    test_ranges: tuple[tuple[int, int], ...] = ()
+    facts: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: tuple[Finding, ...]
+    notifications: tuple[Notification, ...]
+    rules: tuple[RuleMeta, ...]
+    files_scanned: int
+    fail_on: Severity = Severity.LOW
+    tests_fail: bool = False
+    version: str = __version__
+    # Severity of each rule as configured (overrides applied), by id.
+    rule_severity: tuple[tuple[str, Severity], ...] = field(default=())
+
+    def failing(self) -> list[Finding]:
+        return [
+            f
+            for f in self.findings
+            if f.active and f.severity >= self.fail_on and (not f.in_test_code or self.tests_fail)
+        ]
+
+    def exit_code(self, strict: bool = False) -> int:
+        if self.failing():
+            return 1
+        if strict and self.notifications:
+            return 1
+        return 0
+
+
+# --- selection --------------------------------------------------------------------
+
+
+def _resolver(rules: Sequence[Rule]) -> dict[str, str]:
+    known: dict[str, str] = {}
+    for r in rules:
+        known[r.id] = r.id
+        known[r.name] = r.id
+    return known
+
+
+def _matches(selector: str, rule: Rule) -> bool:
+    s = selector.strip()
+    if s.upper() == "ALL":
+        return True
+    if s == rule.name or s.upper() == rule.id:
+        return True
+    return bool(re.fullmatch(r"ZT\d{1,2}", s.upper())) and rule.id.startswith(s.upper())
+
+
+def select_rules(rules: Sequence[Rule], config: Config) -> tuple[Rule, ...]:
+    for selector in config.select + config.ignore:
+        if not any(_matches(selector, r) for r in rules):
+            raise ConfigError(f"{config.source or 'configuration'}: unknown rule or family '{selector}'")
+    chosen = [r for r in rules if not config.select or any(_matches(s, r) for s in config.select)]
+    return tuple(r for r in chosen if not any(_matches(s, r) for s in config.ignore))
+
+
+def _validate(rules: Sequence[Rule], config: Config) -> None:
+    known = _resolver(rules)
+    where = config.source or "configuration"
+    for key, _ in config.severity:
+        if key not in known and key.upper() not in known:
+            raise ConfigError(f"{where}: severity: unknown rule '{key}'")
+    by_id = {r.id: r for r in rules}
+    for key, opts in config.rule_options:
+        rule_id = known.get(key) or known.get(key.upper())
+        if rule_id is None:
+            raise ConfigError(f"{where}: rules: unknown rule '{key}'")
+        allowed = {o.name: o for o in by_id[rule_id].meta.options}
+        for name, value in opts:
+            if name not in allowed:
+                names = ", ".join(sorted(allowed)) or "none"
+                raise ConfigError(f"{where}: rules.{key}: unknown option '{name}' (options: {names})")
+            _check_option(where, key, allowed[name].kind, name, value)
+    for i, exc in enumerate(config.exceptions):
+        if exc.rule not in known and exc.rule.upper() not in known:
+            raise ConfigError(f"{where}: exceptions[{i}]: unknown rule '{exc.rule}'")
+
+
+def _check_option(where: str, rule: str, kind: str, name: str, value: Any) -> None:
+    ok = {
+        "bool": isinstance(value, bool),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "str": isinstance(value, str),
+        "list[str]": isinstance(value, list) and all(isinstance(v, str) for v in value),
+    }[kind]
+    if not ok:
+        raise ConfigError(f"{where}: rules.{rule}.{name}: expected {kind}, got {value!r}")
+
+
+# --- one file -----------------------------------------------------------------------
+
+
+def _make_finding(rule: Rule, hit: Hit, path: str, source: SourceText | None, plan: Plan) -> Finding:
+    override = dict(plan.severity).get(rule.id)
+    severity = override if override is not None else (hit.severity or rule.meta.severity)
+    snippet = ""
+    if source is not None:
+        line = mask_line(source.line(hit.span.start_line), hit.span.start_line, hit.secret_spans)
+        snippet = line if len(line) <= SNIPPET_MAX else line[:SNIPPET_MAX] + "…"
+    return Finding(
+        rule_id=rule.id,
+        rule_name=rule.name,
+        path=hit.path or path,
+        span=hit.span,
+        message=hit.message or rule.meta.message,
+        severity=severity,
+        confidence=hit.confidence if hit.confidence is not None else rule.meta.confidence,
+        entity=hit.entity,
+        related=hit.related,
+        fix=hit.fix,
+        secret_spans=hit.secret_spans,
+        snippet=snippet,
+    )
+
+
+def _triggered(triggers: tuple[str, ...], text: str) -> bool:
+    return not triggers or any(t in text for t in triggers)
+
+
+def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
+    try:
+        raw: RawFile = read_file(entry.abs, plan.max_file_size)
+    except SkipFile as why:
+        return FileResult(entry.rel, notifications=(_note(SKIPPED, f"skipped: {why}", entry.rel, level=NoticeLevel.NOTE),))
+    source = None if raw.binary else SourceText(decode(raw.data))
+    text = source.text if source is not None else ""
+    fclass = classify.classify(entry.rel, None if source is None else text)
+    ctx = FileContext(entry.rel, fclass.kinds, fclass.parser, source, head=raw.data if raw.binary else b"")
+    findings: list[Finding] = []
+    notes: list[Notification] = []
+    facts: list[tuple[str, tuple[Any, ...]]] = []
+    for rule in plan.rules:
+        options = plan.options_for(rule.id)
+        for det in rule.detectors:
+            if not (det.kinds & fclass.kinds) or (raw.binary and not det.binary):
+                continue
+            if source is not None and not _triggered(det.triggers, text):
+                continue
+            ctx.options = options
+            try:
+                hits = list(det.run(ctx))
+            except ParseFailure:
+                continue
+            except Exception as exc:  # a rule's bug must not stop the scan
+                notes.append(_rule_failed(rule.id, det.name, entry.rel, exc))
+                continue
+            findings.extend(_make_finding(rule, h, entry.rel, source, plan) for h in hits)
+        check = rule.project
+        if check is not None and check.kinds & fclass.kinds and (source is None or _triggered(check.triggers, text)):
+            ctx.options = options
+            try:
+                collected = tuple(check.collect(ctx))
+            except ParseFailure:
+                collected = ()
+            except Exception as exc:
+                notes.append(_rule_failed(rule.id, "collect", entry.rel, exc))
+                collected = ()
+            if collected:
+                facts.append((rule.id, collected))
+    seen_parse: set[tuple[int | None, str]] = set()
+    for failure in ctx.parse_notes:
+        key = (failure.line, failure.message)
+        if key not in seen_parse:
+            seen_parse.add(key)
+            notes.append(
+                _note(NOT_PARSED, f"not parsed: {failure.message}", entry.rel, failure.line, failure.column)
+            )
+    directives = suppress.parse_directives(text) if source is not None else ()
+    test_ranges = _rust_test_ranges(ctx) if findings and fclass.parser == "rust" else ()
+    return FileResult(entry.rel, tuple(findings), tuple(notes), directives, test_ranges, tuple(facts))
+
+
+def _note(
+    code: str,
+    message: str,
+    path: str | None,
+    line: int | None = None,
+    column: int | None = None,
+    level: NoticeLevel = NoticeLevel.WARNING,
+    rule_id: str | None = None,
+) -> Notification:
+    return Notification(code=code, message=message, level=level, path=path, line=line, column=column, rule_id=rule_id)
+
+
+def _rule_failed(rule_id: str, detector: str, path: str, exc: BaseException) -> Notification:
+    detail = str(exc).splitlines()[0][:160] if str(exc) else ""
+    return _note(
+        RULE_FAILED,
+        f"rule {rule_id} ({detector}) failed: {type(exc).__name__}" + (f": {detail}" if detail else ""),
+        path,
+        rule_id=rule_id,
+    )
+
+
+_CFG_TEST = re.compile(r"#\[\s*cfg\s*\(.*\btest\b.*\)\s*\]|#\[\s*(?:[\w:]+::)?test\s*\]", re.S)
+
+
+def _rust_test_ranges(ctx: FileContext) -> tuple[tuple[int, int], ...]:
+    """Line ranges of `#[cfg(test)]` modules and `#[test]` functions."""
+    from ztlint.parsers import code
+
+    try:
+        root = ctx.tree().root_node
+    except ParseFailure:
+        return ()
+    ranges = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        pending_test = False
+        for child in node.named_children:
+            if child.type == "attribute_item":
+                if _CFG_TEST.search(code.node_text(ctx.source, child)) and "not(" not in code.node_text(ctx.source, child):
+                    pending_test = True
+                continue
+            if child.type in ("line_comment", "block_comment"):
+                continue
+            if pending_test and child.type in ("mod_item", "function_item", "impl_item"):
+                ranges.append((child.start_point[0] + 1, child.end_point[0] + 1))
+            elif child.type in ("mod_item", "declaration_list"):
+                stack.append(child)
+            if child.type == "mod_item":
+                body = child.child_by_field_name("body")
+                if body is not None and not pending_test:
+                    stack.append(body)
+            pending_test = False
+    return tuple(sorted(ranges))
+
+
+# --- many files -------------------------------------------------------------------
+
+_WORKER_PLAN: Plan | None = None
+
+
+def _init_worker(plan: Plan) -> None:
+    global _WORKER_PLAN
+    _WORKER_PLAN = plan
+
+
+def _scan_batch(batch: list[FileEntry]) -> list[FileResult]:
+    assert _WORKER_PLAN is not None
+    return [scan_file(entry, _WORKER_PLAN) for entry in batch]
+
+
+def _pool(jobs: int, plan: Plan) -> ProcessPoolExecutor:
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_init_worker,
+        initargs=(plan,),
+    )
+
+
+def _batches(files: Sequence[FileEntry], jobs: int) -> list[list[FileEntry]]:
+    size = max(1, min(256, len(files) // (jobs * 4) or 1))
+    return [list(files[i : i + size]) for i in range(0, len(files), size)]
+
+
+Progress = Callable[[int, int], None]
+
+
+def execute(files: Sequence[FileEntry], plan: Plan, jobs: int, progress: Progress | None = None) -> list[FileResult]:
+    """Scan `files` with `jobs` processes (1: in this process)."""
+    total = len(files)
+    if jobs <= 1:
+        out = []
+        for i, entry in enumerate(files, 1):
+            out.append(scan_file(entry, plan))
+            if progress is not None:
+                progress(i, total)
+        return out
+    results: dict[str, FileResult] = {}
+    failed: list[FileEntry] = []
+    with _pool(jobs, plan) as pool:
+        futures: list[tuple[Future[list[FileResult]], list[FileEntry]]] = [
+            (pool.submit(_scan_batch, batch), batch) for batch in _batches(files, jobs)
+        ]
+        for future, batch in futures:
+            try:
+                for result in future.result():
+                    results[result.path] = result
+            except BrokenProcessPool:
+                failed.extend(batch)
+            if progress is not None:
+                progress(len(results), total)
+    if failed:
+        for result in _isolate(failed, plan):
+            results[result.path] = result
+    return [results[e.rel] for e in files if e.rel in results]
+
+
+def _isolate(files: list[FileEntry], plan: Plan) -> list[FileResult]:
+    """Re-scan files from a batch whose worker died, one at a time in a one-worker
+    pool, so that the file that kills a worker is found and reported."""
+    out: list[FileResult] = []
+    pending = list(files)
+    while pending:
+        with _pool(1, plan) as pool:
+            futures = [(pool.submit(_scan_batch, [entry]), entry) for entry in pending]
+            pending = []
+            crashed = False
+            for future, entry in futures:
+                if crashed:
+                    pending.append(entry)
+                    continue
+                try:
+                    out.extend(future.result())
+                except BrokenProcessPool:
+                    crashed = True
+                    out.append(
+                        FileResult(
+                            entry.rel,
+                            notifications=(
+                                _note(WORKER_CRASHED, "a worker process died while scanning this file; not scanned", entry.rel, level=NoticeLevel.ERROR),
+                            ),
+                        )
+                    )
+    return out
+
+
+# --- the run ----------------------------------------------------------------------
+
+
+def _exception_matches(exc_path: str, rel_to_config: str | None) -> bool:
+    if exc_path in ("**", "*", ""):
+        return True
+    return rel_to_config is not None and compile_glob(exc_path).match(rel_to_config)
+
+
+def _apply_exceptions(
+    findings: list[Finding], config: Config, root: str, known: dict[str, str]
+) -> tuple[list[Finding], list[Notification]]:
+    if not config.exceptions:
+        return findings, []
+    base = config.base_dir or root
+    used = [False] * len(config.exceptions)
+    out = []
+    for f in findings:
+        rel = os.path.relpath(os.path.join(root, f.path), base).replace(os.sep, "/")
+        rel_ok = None if rel.startswith("../") else rel
+        for i, exc in enumerate(config.exceptions):
+            rule_id = known.get(exc.rule) or known.get(exc.rule.upper())
+            if rule_id != f.rule_id or not _exception_matches(exc.path, rel_ok):
+                continue
+            if exc.entity is not None and (f.entity is None or not compile_glob(exc.entity).regex.fullmatch(f.entity)):
+                continue
+            if exc.value is not None and exc.value.upper() not in f.message.upper():
+                continue
+            used[i] = True
+            if f.suppression is None:
+                f = replace(f, suppression=Suppression(SuppressionKind.EXTERNAL, exc.reason, config.source))
+        out.append(f)
+    notes = [
+        _note(UNUSED_EXCEPTION, f"config exception for {exc.rule} (path {exc.path}) matches no finding", config.source or None, level=NoticeLevel.NOTE)
+        for i, exc in enumerate(config.exceptions)
+        if not used[i]
+    ]
+    return out, notes
+
+
+def _project_pass(rules: Sequence[Rule], results: Sequence[FileResult], plan: Plan, root: str) -> tuple[list[Finding], list[Notification]]:
+    findings: list[Finding] = []
+    notes: list[Notification] = []
+    for rule in rules:
+        if rule.project is None:
+            continue
+        facts = {r.path: dict(r.facts)[rule.id] for r in results if rule.id in dict(r.facts)}
+        try:
+            hits = list(rule.project.check(dict(sorted(facts.items()))))
+        except Exception as exc:
+            notes.append(_rule_failed(rule.id, "project check", "", exc))
+            continue
+        for hit in hits:
+            path = hit.path or ""
+            source = _reread(os.path.join(root, path), plan.max_file_size)
+            findings.append(_make_finding(rule, hit, path, source, plan))
+    return findings, notes
+
+
+def _reread(path: str, limit: int) -> SourceText | None:
+    try:
+        raw = read_file(path, limit)
+    except SkipFile:
+        return None
+    return None if raw.binary else SourceText(decode(raw.data))
+
+
+def run(
+    targets: Sequence[str],
+    config: Config,
+    *,
+    rules: Sequence[Rule] | None = None,
+    jobs: int | None = None,
+    cwd: str | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    from ztlint.registry import load_rules
+
+    all_rules = tuple(rules) if rules is not None else load_rules()
+    _validate(all_rules, config)
+    enabled = select_rules(all_rules, config)
+    known = _resolver(all_rules)
+    plan = Plan(
+        rules=enabled,
+        max_file_size=config.max_file_size,
+        options=tuple(
+            (r.id, tuple(sorted({**{o.name: o.default for o in r.meta.options}, **config.options_for((r.id, r.name))}.items())))
+            for r in enabled
+        ),
+        severity=tuple((known.get(k) or known[k.upper()], s) for k, s in config.severity),
+    )
+    found = discover(list(targets) or ["."], config.exclude, cwd or os.getcwd())
+    explicit = jobs is not None
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if not explicit and len(found.files) < SMALL_SCAN:
+        workers = 1
+    results = execute(found.files, plan, max(1, workers), progress)
+
+    findings: list[Finding] = []
+    notes: list[Notification] = list(found.notifications)
+    for r in results:
+        findings.extend(r.findings)
+        notes.extend(r.notifications)
+    extra, extra_notes = _project_pass(enabled, results, plan, found.root)
+    findings.extend(extra)
+    notes.extend(extra_notes)
+
+    # Test code (CATALOG.md): dropped by default, reported at level note on request.
+    ranges = {r.path: r.test_ranges for r in results}
+    kept = []
+    for f in findings:
+        in_test = policy.is_test_path(f.path, config.test_paths) or any(
+            lo <= f.span.start_line <= hi for lo, hi in ranges.get(f.path, ())
+        )
+        if in_test and config.tests == "ignore":
+            continue
+        kept.append(replace(f, in_test_code=in_test) if in_test else f)
+    findings = policy.apply_precedence(sorted(kept, key=lambda f: f.sort_key))
+
+    enabled_ids = frozenset(r.id for r in enabled)
+    malformed = next((r for r in all_rules if r.id == suppress.MALFORMED_ID), None)
+    directives = {r.path: r.directives for r in results if r.directives}
+    findings, sup_notes = suppress.apply(
+        findings,
+        directives,
+        known,
+        enabled_ids,
+        malformed.name if malformed else "malformed-suppression",
+        make_malformed=suppress.MALFORMED_ID in enabled_ids,
+    )
+    notes.extend(sup_notes)
+    findings, exc_notes = _apply_exceptions(findings, config, found.root, known)
+    notes.extend(exc_notes)
+
+    rule_severity = tuple(
+        (r.id, dict(plan.severity).get(r.id, r.meta.severity)) for r in enabled
+    )
+    return Report(
+        findings=tuple(sorted(findings, key=lambda f: f.sort_key)),
+        notifications=tuple(sorted(set(notes), key=lambda n: n.sort_key)),
+        rules=tuple(r.meta for r in enabled),
+        files_scanned=sum(1 for r in results if not any(n.code in (SKIPPED, WORKER_CRASHED) for n in r.notifications)),
+        fail_on=config.fail_on,
+        tests_fail=config.tests == "fail",
+        rule_severity=rule_severity,
+    )
+
+
+def span_text(span: Span) -> str:
+    return f"{span.start_line}:{span.start_col}"
+
+
+def iter_active(findings: Iterable[Finding]) -> Iterable[Finding]:
+    return (f for f in findings if f.active)

@@ -1,0 +1,85 @@
+"""Declarative detectors: tree-sitter queries from a rule folder.
+
+Each pattern captures the reported node as `@finding` and sets its metadata with
+`#set!` directives:
+
+    ((call_expression ...) @finding
+     (#eq? @method "verify_peer")
+     (#set! message "quiche Config::verify_peer(false) turns off certificate checks")
+     (#set! confidence "high")
+     (#set! guard "go-tls-verified-elsewhere"))
+
+`message` may name captures in braces (`{method}`); `guard` names a function in
+`ztlint.checks.GUARDS` for the semantics a query cannot express (a callback that
+really verifies): it keeps the match, drops it, or caps its confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tree_sitter import Node, QueryCursor
+
+from ztlint.model import Confidence, Severity
+from ztlint.parsers import code
+from ztlint.rule import FileContext, Hit
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class QueryRunner:
+    """Picklable: the query is compiled in whichever process runs it."""
+
+    language: str
+    source: str
+    origin: str  # the .scm file, for error messages
+
+    def __call__(self, ctx: FileContext) -> Iterator[Hit]:
+        from ztlint.checks import GUARDS
+
+        query = code.compile_query(self.language, self.source)
+        tree = ctx.tree()
+        seen: set[tuple[int, int]] = set()
+        for index, captures in QueryCursor(query).matches(tree.root_node):
+            found = captures.get("finding")
+            if not found:
+                continue
+            node = found[0]
+            key = (node.start_byte, node.end_byte)
+            if key in seen:
+                continue
+            settings = query.pattern_settings(index)
+            confidence = _confidence(settings.get("confidence"))
+            guard_name = settings.get("guard")
+            if guard_name:
+                verdict = GUARDS[str(guard_name)](ctx, captures)
+                if verdict is False:
+                    continue
+                if isinstance(verdict, Confidence):
+                    confidence = verdict if confidence is None else min(confidence, verdict)
+            seen.add(key)
+            severity = settings.get("severity")
+            yield Hit(
+                span=code.node_span(ctx.source, node),
+                message=_format(str(settings.get("message") or ""), ctx, captures),
+                severity=Severity.parse(str(severity)) if severity else None,
+                confidence=confidence,
+            )
+
+
+def _confidence(value: object) -> Confidence | None:
+    return Confidence.parse(str(value)) if value else None
+
+
+def _format(template: str, ctx: FileContext, captures: dict[str, list[Node]]) -> str:
+    def repl(m: re.Match[str]) -> str:
+        nodes = captures.get(m.group(1))
+        if not nodes:
+            return m.group(0)
+        text = " ".join(code.node_text(ctx.source, nodes[0]).split())
+        return text if len(text) <= 60 else text[:57] + "..."
+
+    return _PLACEHOLDER.sub(repl, template)

@@ -1,0 +1,130 @@
+"""Builds Rule objects from the rule folders in `rules/`.
+
+Each folder `ZTnnn-name/` holds `rule.yaml` (metadata and the list of detectors),
+`docs.md` (the documentation, with fixed headings) and one `.scm` query file per
+language. Detectors are queries, or Python detectors named from `ztlint.checks`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ztlint import classify
+from ztlint.model import Confidence, RuleMeta, RuleOption, Severity
+from ztlint.queries import QueryRunner
+from ztlint.rule import Detector, Rule
+
+DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
+_ID = re.compile(r"^ZT[1-9][0-9]{2}$")
+_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
+_RULE_KEYS = {"id", "name", "title", "severity", "confidence", "cwe", "message", "fix", "references", "options", "detectors"}
+_OPTION_KINDS = {"bool", "int", "str", "list[str]"}
+
+
+class RuleLoadError(Exception):
+    pass
+
+
+def rules_dir() -> Path:
+    """The rule folders: shipped inside the wheel as ztlint/_rules, or `rules/` beside
+    the package in a source checkout."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "_rules", package.parent / "rules"):
+        if candidate.is_dir():
+            return candidate
+    raise RuleLoadError(f"no rules directory found next to {package}")
+
+
+def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
+    base = directory or rules_dir()
+    rules = [load_rule(folder) for folder in sorted(base.iterdir()) if (folder / "rule.yaml").is_file()]
+    seen: dict[str, str] = {}
+    for rule in rules:
+        for key in (rule.id, rule.name):
+            if key in seen:
+                raise RuleLoadError(f"{key} is defined twice ({seen[key]} and {rule.id})")
+            seen[key] = rule.id
+    return tuple(sorted(rules, key=lambda r: r.id))
+
+
+def _load_yaml(path: Path) -> Any:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+def load_rule(folder: Path) -> Rule:
+    where = folder / "rule.yaml"
+    data = _load_yaml(where)
+    if not isinstance(data, dict):
+        raise RuleLoadError(f"{where}: expected a mapping")
+    unknown = sorted(set(data) - _RULE_KEYS)
+    if unknown:
+        raise RuleLoadError(f"{where}: unknown key {unknown[0]!r}")
+    for key in ("id", "name", "title", "severity", "confidence", "cwe", "message", "fix"):
+        if key not in data:
+            raise RuleLoadError(f"{where}: missing {key!r}")
+    rule_id, name = str(data["id"]), str(data["name"])
+    if not _ID.match(rule_id) or not _NAME.match(name):
+        raise RuleLoadError(f"{where}: bad id or name ({rule_id}, {name})")
+    if folder.name != f"{rule_id}-{name}":
+        raise RuleLoadError(f"{where}: folder must be named {rule_id}-{name}")
+    docs_path = folder / "docs.md"
+    docs = docs_path.read_text(encoding="utf-8") if docs_path.is_file() else ""
+    detectors = tuple(_detector(folder, where, i, d) for i, d in enumerate(data.get("detectors") or []))
+    triggers = tuple(sorted({t for d in detectors for t in d.triggers}))
+    covers = tuple(sorted({k for d in detectors for k in d.kinds if k != classify.TEXT} or ({"text"} if detectors else set())))
+    meta = RuleMeta(
+        id=rule_id,
+        name=name,
+        title=str(data["title"]),
+        severity=Severity.parse(str(data["severity"])),
+        confidence=Confidence.parse(str(data["confidence"])),
+        cwe=int(data["cwe"]),
+        message=str(data["message"]),
+        fix=" ".join(str(data["fix"]).split()),
+        docs=docs,
+        triggers=triggers,
+        languages=covers,
+        options=tuple(_option(where, o) for o in data.get("options") or []),
+        references=tuple(str(r) for r in data.get("references") or []),
+    )
+    return Rule(meta=meta, detectors=detectors, covers=covers)
+
+
+def _option(where: Path, raw: Any) -> RuleOption:
+    if not isinstance(raw, dict) or raw.get("kind") not in _OPTION_KINDS or "name" not in raw:
+        raise RuleLoadError(f"{where}: bad option {raw!r}")
+    return RuleOption(name=str(raw["name"]), kind=str(raw["kind"]), default=raw.get("default"), help=str(raw.get("help", "")))
+
+
+def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
+    from ztlint.checks import PYTHON_DETECTORS
+
+    if not isinstance(raw, dict):
+        raise RuleLoadError(f"{where}: detectors[{index}] must be a mapping")
+    triggers = tuple(str(t) for t in raw.get("triggers") or [])
+    if "query" in raw:
+        language = str(raw.get("language", ""))
+        if language not in classify.LANGUAGES:
+            raise RuleLoadError(f"{where}: detectors[{index}]: unknown language {language!r}")
+        query_file = folder / str(raw["query"])
+        source = query_file.read_text(encoding="utf-8")
+        kinds = frozenset(raw.get("kinds") or [language])
+        runner = QueryRunner(language=language, source=source, origin=str(query_file))
+        return Detector(name=f"{folder.name}/{raw['query']}", kinds=kinds, triggers=triggers, run=runner)
+    if "python" in raw:
+        fn_name = str(raw["python"])
+        if fn_name not in PYTHON_DETECTORS:
+            raise RuleLoadError(f"{where}: detectors[{index}]: no Python detector named {fn_name!r}")
+        kinds = frozenset(raw.get("kinds") or [classify.TEXT])
+        return Detector(
+            name=fn_name,
+            kinds=kinds,
+            triggers=triggers,
+            run=PYTHON_DETECTORS[fn_name],
+            binary=bool(raw.get("binary", False)),
+        )
+    raise RuleLoadError(f"{where}: detectors[{index}] needs 'query' or 'python'")
