@@ -102,8 +102,7 @@ def _volume_socket(item: Node, extra: tuple[str, ...]) -> tuple[str, bool, Node]
         flag = item.get("read_only")
         read_only = isinstance(flag, Scalar) and flag.truthy() is True
         if runtime_socket(source, extra):
-            node = item.key_node("source") or item
-            return source, read_only, node
+            return source, read_only, item.get("source") or item
     return None
 
 

@@ -1,0 +1,3 @@
+from ztlint.cli import main
+
+main(prog_name="ztlint")

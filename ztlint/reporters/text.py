@@ -1,0 +1,67 @@
+"""Readable text: findings grouped by file, each with its (masked) source line and a
+marker under the span, then counts by severity and the notifications."""
+
+from __future__ import annotations
+
+from ztlint.engine import NOTIFICATION_CODES, Report
+from ztlint.model import Finding, Severity
+
+_COLORS = {
+    Severity.CRITICAL: "\033[1;35m",
+    Severity.HIGH: "\033[1;31m",
+    Severity.MEDIUM: "\033[33m",
+    Severity.LOW: "\033[36m",
+    Severity.INFO: "\033[37m",
+}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def _marker(f: Finding) -> str:
+    line = f.snippet
+    start = max(f.span.start_col - 1, 0)
+    end = f.span.end_col - 1 if f.span.end_line == f.span.start_line else len(line.rstrip())
+    end = max(end, start + 1)
+    prefix = "".join("\t" if ch == "\t" else " " for ch in line[:start])
+    return prefix + "^" * min(end - start, max(len(line) - start, 1))
+
+
+def render(report: Report, color: bool = False) -> str:
+    def paint(code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if color else text
+
+    shown = [f for f in report.findings if f.active]
+    out: list[str] = []
+    current = None
+    for f in shown:
+        if f.path != current:
+            if current is not None:
+                out.append("")
+            current = f.path
+        sev = f.severity.label + (", test code" if f.in_test_code else "")
+        where = f"{f.path}:{f.span.start_line}:{f.span.start_col}"
+        tag = f"{f.rule_id} [{sev}]"
+        out.append(f"{paint(_BOLD, where)}  {paint(_COLORS[f.severity], tag)} {f.message}")
+        if f.snippet.strip():
+            out.append(paint(_DIM, "    | ") + f.snippet.rstrip())
+            out.append(paint(_DIM, "    | ") + paint(_COLORS[f.severity], _marker(f)))
+    if shown:
+        out.append("")
+    counts = {s: sum(1 for f in shown if f.severity == s) for s in Severity}
+    parts = [f"{n} {s.label}" for s, n in sorted(counts.items(), reverse=True) if n]
+    suppressed = sum(1 for f in report.findings if not f.active)
+    summary = f"{len(shown)} finding{'s' if len(shown) != 1 else ''}"
+    if parts:
+        summary += f" ({', '.join(parts)})"
+    summary += f" in {report.files_scanned} file{'s' if report.files_scanned != 1 else ''} scanned"
+    if suppressed:
+        summary += f"; {suppressed} suppressed"
+    out.append(summary)
+    if report.notifications:
+        out.append(f"{len(report.notifications)} notification{'s' if len(report.notifications) != 1 else ''}:")
+        for n in report.notifications:
+            where = n.path or "-"
+            if n.line:
+                where += f":{n.line}"
+            name = NOTIFICATION_CODES.get(n.code, (n.code, ""))[0]
+            out.append(f"  {where}  {n.code} {name}: {n.message}")
+    return "\n".join(out) + "\n"
