@@ -59,6 +59,7 @@ def _rel(path: str, root: str) -> str:
 
 
 def discover(targets: list[str], exclude: tuple[str, ...], cwd: str) -> Discovered:
+    targets = [os.path.join(cwd, t) for t in targets]
     root = display_root(targets, cwd)
     found: dict[str, FileEntry] = {}
     notes: list[Notification] = []

@@ -9,7 +9,9 @@ Each pattern captures the reported node as `@finding` and sets its metadata with
      (#set! confidence "high")
      (#set! guard "go-tls-verified-elsewhere"))
 
-`message` may name captures in braces (`{method}`); `guard` names a function in
+`message` may name captures in braces (`{method}`); `span-from` names a capture where
+the reported span starts (the method of a builder chain split over lines, rather than
+the receiver); `guard` names a function in
 `ztlint.checks.GUARDS` for the semantics a query cannot express (a callback that
 really verifies): it keeps the match, drops it, or caps its confidence.
 """
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tree_sitter import Node, QueryCursor
 
@@ -62,8 +64,13 @@ class QueryRunner:
                     confidence = verdict if confidence is None else min(confidence, verdict)
             seen.add(key)
             severity = settings.get("severity")
+            span = code.node_span(ctx.source, node)
+            anchor = captures.get(str(settings.get("span-from") or ""))
+            if anchor:
+                start = code.node_span(ctx.source, anchor[0])
+                span = replace(span, start_line=start.start_line, start_col=start.start_col)
             yield Hit(
-                span=code.node_span(ctx.source, node),
+                span=span,
                 message=_format(str(settings.get("message") or ""), ctx, captures),
                 severity=Severity.parse(str(severity)) if severity else None,
                 confidence=confidence,

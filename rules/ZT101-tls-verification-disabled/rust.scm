@@ -4,7 +4,8 @@
    arguments: (arguments . (boolean_literal) @arg .)) @finding
  (#eq? @method "verify_peer")
  (#eq? @arg "false")
- (#set! message "verify_peer(false) turns off TLS certificate verification of the peer"))
+ (#set! message "verify_peer(false) turns off TLS certificate verification of the peer")
+ (#set! span-from "method"))
 
 ; quiche: Config::verify_peer(&mut config, false)
 ((call_expression
