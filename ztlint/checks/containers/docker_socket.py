@@ -71,19 +71,22 @@ def detect_compose(ctx: FileContext) -> Iterator[Hit]:
         return
     extra = _extra(ctx)
     for doc in documents:
+        # A volume list shared through an anchor is one problem, reported once at its
+        # definition, naming every service that uses it.
+        found: dict[int, tuple[str, bool, Node, list[str]]] = {}
         for name, service in services(doc):
             volumes = service.get_seq("volumes")
             if volumes is None:
                 continue
             for item in volumes.items:
-                found = _volume_socket(item, extra)
-                if found is not None:
-                    path, read_only, node = found
-                    yield Hit(
-                        span=node.span,
-                        message=f"service '{name}' mounts {_describe(path, read_only)}",
-                        entity=name,
-                    )
+                hit = _volume_socket(item, extra)
+                if hit is not None:
+                    path, read_only, node = hit
+                    found.setdefault(id(node), (path, read_only, node, []))[3].append(name)
+        for path, read_only, node, names in found.values():
+            who = f"service '{names[0]}'" if len(names) == 1 else "services " + ", ".join(f"'{n}'" for n in names)
+            verb = "mounts" if len(names) == 1 else "mount"
+            yield Hit(span=node.span, message=f"{who} {verb} {_describe(path, read_only)}", entity=names[0])
 
 
 def _volume_socket(item: Node, extra: tuple[str, ...]) -> tuple[str, bool, Node] | None:
