@@ -28,7 +28,9 @@ def _fixture_files() -> list[tuple[Path, Path]]:
 FILES = _fixture_files()
 
 
-@pytest.mark.parametrize(("rule_dir", "path"), FILES, ids=[str(p.relative_to(FIXTURES)) for _, p in FILES])
+@pytest.mark.parametrize(
+    ("rule_dir", "path"), FILES, ids=[str(p.relative_to(FIXTURES)) for _, p in FILES]
+)
 def test_fixture(rule_dir: Path, path: Path) -> None:
     rel = path.relative_to(rule_dir)
     kind = rel.parts[0].split("_", 1)[0]
@@ -43,7 +45,9 @@ def test_fixture(rule_dir: Path, path: Path) -> None:
     rules = load_rules()
     defaults = {r.id: r.meta.severity.label for r in rules}
     report = run([str(rel)], Config(), rules=rules, jobs=1, cwd=str(rule_dir))
-    actual = Counter((f.span.start_line, f.rule_id, f.severity.label) for f in report.findings if f.active)
+    actual = Counter(
+        (f.span.start_line, f.rule_id, f.severity.label) for f in report.findings if f.active
+    )
     wanted = Counter(
         {(line, rule, sev or defaults[rule]): n for (line, rule, sev), n in expected.items()}
     )
@@ -57,6 +61,10 @@ def test_fixture(rule_dir: Path, path: Path) -> None:
 def test_every_rule_has_fixtures() -> None:
     for rule in load_rules():
         folder = FIXTURES / rule.id
-        names = [p.relative_to(folder).parts[0] for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+        names = (
+            [p.relative_to(folder).parts[0] for p in folder.rglob("*") if p.is_file()]
+            if folder.is_dir()
+            else []
+        )
         assert any(n.startswith("positive") for n in names), f"{rule.id} has no positive fixture"
         assert any(n.startswith("negative") for n in names), f"{rule.id} has no negative fixture"

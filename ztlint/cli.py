@@ -65,24 +65,93 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of standard output.")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="Configuration file (.ztlint.yaml or pyproject.toml).")
-@click.option("--select", multiple=True, help="Only these rules: ids, names or families such as ZT3 (comma-separated, repeatable).")
-@click.option("--ignore", multiple=True, help="Skip these rules: ids, names or families (comma-separated, repeatable).")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), help="Lowest severity that makes the exit code 1 [default: low].")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes [default: CPU count; small scans run in process].")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to FILE instead of standard output.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Configuration file (.ztlint.yaml or pyproject.toml).",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    help="Only these rules: ids, names or families such as ZT3 (comma-separated, repeatable).",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    help="Skip these rules: ids, names or families (comma-separated, repeatable).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    help="Lowest severity that makes the exit code 1 [default: low].",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes [default: CPU count; small scans run in process].",
+)
 @click.option("--exclude", multiple=True, help="Extra path globs to skip (repeatable).")
-@click.option("--max-file-size", help="Skip files larger than this (bytes, or e.g. 4MiB) [default: 2MiB].")
-@click.option("--include-tests", is_flag=True, help="Report findings in test code too, at level note.")
-@click.option("--category", help="SARIF automationDetails category, for several analyses of one repository.")
-@click.option("--sarif-suppressed", type=click.Choice(["keep", "omit"]), default="keep", show_default=True, help="Keep suppressed results in SARIF (with suppressions) or omit them.")
-@click.option("--strict", is_flag=True, help="Exit 1 when there are notifications (unparsable or skipped files).")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Colour in text output (NO_COLOR is honoured).")
-def scan(paths: tuple[str, ...], fmt: str, output: str | None, config_path: str | None, select: tuple[str, ...],
-         ignore: tuple[str, ...], fail_on: str | None, jobs: int | None, exclude: tuple[str, ...],
-         max_file_size: str | None, include_tests: bool, category: str | None, sarif_suppressed: str,
-         strict: bool, color: str) -> None:
+@click.option(
+    "--max-file-size", help="Skip files larger than this (bytes, or e.g. 4MiB) [default: 2MiB]."
+)
+@click.option(
+    "--include-tests", is_flag=True, help="Report findings in test code too, at level note."
+)
+@click.option(
+    "--category", help="SARIF automationDetails category, for several analyses of one repository."
+)
+@click.option(
+    "--sarif-suppressed",
+    type=click.Choice(["keep", "omit"]),
+    default="keep",
+    show_default=True,
+    help="Keep suppressed results in SARIF (with suppressions) or omit them.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 when there are notifications (unparsable or skipped files).",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour in text output (NO_COLOR is honoured).",
+)
+def scan(
+    paths: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    config_path: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    jobs: int | None,
+    exclude: tuple[str, ...],
+    max_file_size: str | None,
+    include_tests: bool,
+    category: str | None,
+    sarif_suppressed: str,
+    strict: bool,
+    color: str,
+) -> None:
     """Scan PATHS (files or folders; default: the current folder)."""
     from ztlint import engine
 
@@ -111,6 +180,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, config_path: str 
         click.echo(f"ztlint: error: {exc}", err=True)
         sys.exit(2)
 
+    use_color = False
     if fmt == "json":
         from ztlint.reporters import json as json_reporter
 
@@ -123,7 +193,10 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, config_path: str 
         from ztlint.reporters import text as text_reporter
 
         use_color = color == "always" or (
-            color == "auto" and output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+            color == "auto"
+            and output is None
+            and sys.stdout.isatty()
+            and not os.environ.get("NO_COLOR")
         )
         text = text_reporter.render(report, color=use_color)
     if output:
@@ -134,12 +207,15 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, config_path: str 
             click.echo(f"ztlint: error: cannot write {output}: {exc.strerror}", err=True)
             sys.exit(2)
     else:
-        click.echo(text, nl=False)
+        # click strips ANSI codes when stdout is not a terminal unless told otherwise.
+        click.echo(text, nl=False, color=True if fmt == "text" and use_color else None)
     sys.exit(report.exit_code(strict=strict))
 
 
 @main.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def rules_cmd(fmt: str) -> None:
     """List every rule: id, name, severity and what it reads."""
     import json
@@ -149,8 +225,15 @@ def rules_cmd(fmt: str) -> None:
     rules = load_rules()
     if fmt == "json":
         rows = [
-            {"id": r.id, "name": r.name, "title": r.meta.title, "severity": r.meta.severity.label,
-             "confidence": r.meta.confidence.label, "cwe": r.meta.cwe, "reads": list(r.covers)}
+            {
+                "id": r.id,
+                "name": r.name,
+                "title": r.meta.title,
+                "severity": r.meta.severity.label,
+                "confidence": r.meta.confidence.label,
+                "cwe": r.meta.cwe,
+                "reads": list(r.covers),
+            }
             for r in rules
         ]
         click.echo(json.dumps(rows, indent=2))

@@ -152,7 +152,9 @@ def from_mapping(data: Any, source: str, base_dir: str) -> Config:
     if "exclude" in data:
         cfg = replace(cfg, exclude=_str_list(f"{source}: exclude", data["exclude"]))
     if "max-file-size" in data:
-        cfg = replace(cfg, max_file_size=parse_size(f"{source}: max-file-size", data["max-file-size"]))
+        cfg = replace(
+            cfg, max_file_size=parse_size(f"{source}: max-file-size", data["max-file-size"])
+        )
     if "tests" in data:
         if data["tests"] not in TEST_POLICIES:
             raise ConfigError(

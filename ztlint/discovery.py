@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ztlint.globs import compile_glob, match_any
-from ztlint.model import Notification, NoticeLevel
+from ztlint.model import NoticeLevel, Notification
 
 SKIPPED = "ZT904"
 
@@ -76,7 +76,9 @@ def discover(targets: list[str], exclude: tuple[str, ...], cwd: str) -> Discover
             base = os.path.dirname(os.path.abspath(target))
             _admit(os.path.abspath(target), base, root, exclude, found, notes)
     files = tuple(sorted(found.values()))
-    return Discovered(files=files, notifications=tuple(sorted(notes, key=lambda n: n.sort_key)), root=root)
+    return Discovered(
+        files=files, notifications=tuple(sorted(notes, key=lambda n: n.sort_key)), root=root
+    )
 
 
 def _skip(rel: str, why: str) -> Notification:
@@ -101,7 +103,9 @@ def _admit(
     if stat.S_ISLNK(st.st_mode):
         target = os.path.realpath(path)
         if not _inside(target, scan_root):
-            notes.append(_skip(rel, "symbolic link to a path outside the scanned root; not followed"))
+            notes.append(
+                _skip(rel, "symbolic link to a path outside the scanned root; not followed")
+            )
         return
     if stat.S_ISREG(st.st_mode):
         found[rel] = FileEntry(rel=rel, abs=path)
@@ -177,9 +181,7 @@ class _IgnoreRules:
             if not line.endswith("\\ "):
                 line = line.rstrip(" ")
             negate = line.startswith("!")
-            if negate:
-                line = line[1:]
-            elif line.startswith("\\!") or line.startswith("\\#"):
+            if negate or line.startswith("\\!") or line.startswith("\\#"):
                 line = line[1:]
             self.rules.append((line, negate))
 

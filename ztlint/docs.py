@@ -36,7 +36,9 @@ def summary(meta: RuleMeta) -> str:
 
 
 def markdown_help(meta: RuleMeta) -> str:
-    return f"# {meta.title} ({meta.id}: `{meta.name}`)\n\n{meta.docs.strip()}\n\n## Fix\n{meta.fix}\n"
+    return (
+        f"# {meta.title} ({meta.id}: `{meta.name}`)\n\n{meta.docs.strip()}\n\n## Fix\n{meta.fix}\n"
+    )
 
 
 def plain_help(meta: RuleMeta) -> str:
@@ -55,8 +57,12 @@ def render_page(meta: RuleMeta, languages: Sequence[str]) -> str:
     )
     options = ""
     if meta.options:
-        rows = "\n".join(f"| `{o.name}` | {o.kind} | `{o.default!r}` | {o.help} |" for o in meta.options)
-        options = f"\n## Options\n| option | type | default | meaning |\n|---|---|---|---|\n{rows}\n"
+        rows = "\n".join(
+            f"| `{o.name}` | {o.kind} | `{o.default!r}` | {o.help} |" for o in meta.options
+        )
+        options = (
+            f"\n## Options\n| option | type | default | meaning |\n|---|---|---|---|\n{rows}\n"
+        )
     return (
         f"<!-- generated from rules/{meta.id}-{meta.name}/ by `python -m ztlint.docs`; do not edit -->\n"
         f"# {meta.title}\n\n{facts}\n{meta.docs.strip()}\n\n## Fix\n{meta.fix}\n{options}\n"
@@ -78,7 +84,9 @@ def generated_files(root: Path) -> dict[Path, str]:
     from ztlint.registry import load_rules
 
     rules = load_rules()
-    out = {root / "docs" / "rules" / page_name(r.meta): render_page(r.meta, r.covers) for r in rules}
+    out = {
+        root / "docs" / "rules" / page_name(r.meta): render_page(r.meta, r.covers) for r in rules
+    }
     readme = root / "README.md"
     text = readme.read_text(encoding="utf-8") if readme.exists() else ""
     table = rules_table([(r.meta, r.covers) for r in rules])

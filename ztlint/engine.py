@@ -8,7 +8,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -20,11 +20,10 @@ from ztlint.discovery import SKIPPED, FileEntry, discover
 from ztlint.globs import compile_glob
 from ztlint.model import (
     Finding,
-    Notification,
     NoticeLevel,
+    Notification,
     RuleMeta,
     Severity,
-    Span,
     Suppression,
     SuppressionKind,
 )
@@ -40,8 +39,14 @@ UNUSED_EXCEPTION = "ZT907"
 # Notification codes and what they mean (SARIF tool.driver.notifications).
 NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
     suppress.UNUSED_CODE: ("unused-suppression", "A suppression comment matches no finding."),
-    NOT_PARSED: ("file-not-parsed", "A file could not be parsed; its structured rules did not run."),
-    SKIPPED: ("file-skipped", "A file was not read: too large, not a regular file, or a link out of the root."),
+    NOT_PARSED: (
+        "file-not-parsed",
+        "A file could not be parsed; its structured rules did not run.",
+    ),
+    SKIPPED: (
+        "file-skipped",
+        "A file was not read: too large, not a regular file, or a link out of the root.",
+    ),
     RULE_FAILED: ("rule-failed", "A rule raised an error on a file; other rules still ran."),
     WORKER_CRASHED: ("worker-crashed", "A worker process died while scanning a file."),
     UNUSED_EXCEPTION: ("unused-exception", "A config exception matches no finding."),
@@ -127,7 +132,9 @@ def _matches(selector: str, rule: Rule) -> bool:
 def select_rules(rules: Sequence[Rule], config: Config) -> tuple[Rule, ...]:
     for selector in config.select + config.ignore:
         if not any(_matches(selector, r) for r in rules):
-            raise ConfigError(f"{config.source or 'configuration'}: unknown rule or family '{selector}'")
+            raise ConfigError(
+                f"{config.source or 'configuration'}: unknown rule or family '{selector}'"
+            )
     chosen = [r for r in rules if not config.select or any(_matches(s, r) for s in config.select)]
     return tuple(r for r in chosen if not any(_matches(s, r) for s in config.ignore))
 
@@ -147,7 +154,9 @@ def _validate(rules: Sequence[Rule], config: Config) -> None:
         for name, value in opts:
             if name not in allowed:
                 names = ", ".join(sorted(allowed)) or "none"
-                raise ConfigError(f"{where}: rules.{key}: unknown option '{name}' (options: {names})")
+                raise ConfigError(
+                    f"{where}: rules.{key}: unknown option '{name}' (options: {names})"
+                )
             _check_option(where, key, allowed[name].kind, name, value)
     for i, exc in enumerate(config.exceptions):
         if exc.rule not in known and exc.rule.upper() not in known:
@@ -168,7 +177,9 @@ def _check_option(where: str, rule: str, kind: str, name: str, value: Any) -> No
 # --- one file -----------------------------------------------------------------------
 
 
-def _make_finding(rule: Rule, hit: Hit, path: str, source: SourceText | None, plan: Plan) -> Finding:
+def _make_finding(
+    rule: Rule, hit: Hit, path: str, source: SourceText | None, plan: Plan
+) -> Finding:
     override = dict(plan.severity).get(rule.id)
     severity = override if override is not None else (hit.severity or rule.meta.severity)
     snippet = ""
@@ -199,11 +210,16 @@ def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
     try:
         raw: RawFile = read_file(entry.abs, plan.max_file_size)
     except SkipFile as why:
-        return FileResult(entry.rel, notifications=(_note(SKIPPED, f"skipped: {why}", entry.rel, level=NoticeLevel.NOTE),))
+        return FileResult(
+            entry.rel,
+            notifications=(_note(SKIPPED, f"skipped: {why}", entry.rel, level=NoticeLevel.NOTE),),
+        )
     source = None if raw.binary else SourceText(decode(raw.data))
     text = source.text if source is not None else ""
     fclass = classify.classify(entry.rel, None if source is None else text)
-    ctx = FileContext(entry.rel, fclass.kinds, fclass.parser, source, head=raw.data if raw.binary else b"")
+    ctx = FileContext(
+        entry.rel, fclass.kinds, fclass.parser, source, head=raw.data if raw.binary else b""
+    )
     findings: list[Finding] = []
     notes: list[Notification] = []
     facts: list[tuple[str, tuple[Any, ...]]] = []
@@ -224,7 +240,11 @@ def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
                 continue
             findings.extend(_make_finding(rule, h, entry.rel, source, plan) for h in hits)
         check = rule.project
-        if check is not None and check.kinds & fclass.kinds and (source is None or _triggered(check.triggers, text)):
+        if (
+            check is not None
+            and check.kinds & fclass.kinds
+            and (source is None or _triggered(check.triggers, text))
+        ):
             ctx.options = options
             try:
                 collected = tuple(check.collect(ctx))
@@ -241,11 +261,19 @@ def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
         if key not in seen_parse:
             seen_parse.add(key)
             notes.append(
-                _note(NOT_PARSED, f"not parsed: {failure.message}", entry.rel, failure.line, failure.column)
+                _note(
+                    NOT_PARSED,
+                    f"not parsed: {failure.message}",
+                    entry.rel,
+                    failure.line,
+                    failure.column,
+                )
             )
     directives = suppress.parse_directives(text) if source is not None else ()
     test_ranges = _rust_test_ranges(ctx) if findings and fclass.parser == "rust" else ()
-    return FileResult(entry.rel, tuple(findings), tuple(notes), directives, test_ranges, tuple(facts))
+    return FileResult(
+        entry.rel, tuple(findings), tuple(notes), directives, test_ranges, tuple(facts)
+    )
 
 
 def _note(
@@ -257,14 +285,23 @@ def _note(
     level: NoticeLevel = NoticeLevel.WARNING,
     rule_id: str | None = None,
 ) -> Notification:
-    return Notification(code=code, message=message, level=level, path=path, line=line, column=column, rule_id=rule_id)
+    return Notification(
+        code=code,
+        message=message,
+        level=level,
+        path=path,
+        line=line,
+        column=column,
+        rule_id=rule_id,
+    )
 
 
 def _rule_failed(rule_id: str, detector: str, path: str, exc: BaseException) -> Notification:
     detail = str(exc).splitlines()[0][:160] if str(exc) else ""
     return _note(
         RULE_FAILED,
-        f"rule {rule_id} ({detector}) failed: {type(exc).__name__}" + (f": {detail}" if detail else ""),
+        f"rule {rule_id} ({detector}) failed: {type(exc).__name__}"
+        + (f": {detail}" if detail else ""),
         path,
         rule_id=rule_id,
     )
@@ -288,7 +325,9 @@ def _rust_test_ranges(ctx: FileContext) -> tuple[tuple[int, int], ...]:
         pending_test = False
         for child in node.named_children:
             if child.type == "attribute_item":
-                if _CFG_TEST.search(code.node_text(ctx.source, child)) and "not(" not in code.node_text(ctx.source, child):
+                if _CFG_TEST.search(
+                    code.node_text(ctx.source, child)
+                ) and "not(" not in code.node_text(ctx.source, child):
                     pending_test = True
                 continue
             if child.type in ("line_comment", "block_comment"):
@@ -338,7 +377,9 @@ def _batches(files: Sequence[FileEntry], jobs: int) -> list[list[FileEntry]]:
 Progress = Callable[[int, int], None]
 
 
-def execute(files: Sequence[FileEntry], plan: Plan, jobs: int, progress: Progress | None = None) -> list[FileResult]:
+def execute(
+    files: Sequence[FileEntry], plan: Plan, jobs: int, progress: Progress | None = None
+) -> list[FileResult]:
     """Scan `files` with `jobs` processes (1: in this process)."""
     total = len(files)
     if jobs <= 1:
@@ -390,7 +431,12 @@ def _isolate(files: list[FileEntry], plan: Plan) -> list[FileResult]:
                         FileResult(
                             entry.rel,
                             notifications=(
-                                _note(WORKER_CRASHED, "a worker process died while scanning this file; not scanned", entry.rel, level=NoticeLevel.ERROR),
+                                _note(
+                                    WORKER_CRASHED,
+                                    "a worker process died while scanning this file; not scanned",
+                                    entry.rel,
+                                    level=NoticeLevel.ERROR,
+                                ),
                             ),
                         )
                     )
@@ -421,23 +467,34 @@ def _apply_exceptions(
             rule_id = known.get(exc.rule) or known.get(exc.rule.upper())
             if rule_id != f.rule_id or not _exception_matches(exc.path, rel_ok):
                 continue
-            if exc.entity is not None and (f.entity is None or not compile_glob(exc.entity).regex.fullmatch(f.entity)):
+            if exc.entity is not None and (
+                f.entity is None or not compile_glob(exc.entity).regex.fullmatch(f.entity)
+            ):
                 continue
             if exc.value is not None and exc.value.upper() not in f.message.upper():
                 continue
             used[i] = True
             if f.suppression is None:
-                f = replace(f, suppression=Suppression(SuppressionKind.EXTERNAL, exc.reason, config.source))
+                f = replace(
+                    f, suppression=Suppression(SuppressionKind.EXTERNAL, exc.reason, config.source)
+                )
         out.append(f)
     notes = [
-        _note(UNUSED_EXCEPTION, f"config exception for {exc.rule} (path {exc.path}) matches no finding", config.source or None, level=NoticeLevel.NOTE)
+        _note(
+            UNUSED_EXCEPTION,
+            f"config exception for {exc.rule} (path {exc.path}) matches no finding",
+            config.source or None,
+            level=NoticeLevel.NOTE,
+        )
         for i, exc in enumerate(config.exceptions)
         if not used[i]
     ]
     return out, notes
 
 
-def _project_pass(rules: Sequence[Rule], results: Sequence[FileResult], plan: Plan, root: str) -> tuple[list[Finding], list[Notification]]:
+def _project_pass(
+    rules: Sequence[Rule], results: Sequence[FileResult], plan: Plan, root: str
+) -> tuple[list[Finding], list[Notification]]:
     findings: list[Finding] = []
     notes: list[Notification] = []
     for rule in rules:
@@ -483,7 +540,17 @@ def run(
         rules=enabled,
         max_file_size=config.max_file_size,
         options=tuple(
-            (r.id, tuple(sorted({**{o.name: o.default for o in r.meta.options}, **config.options_for((r.id, r.name))}.items())))
+            (
+                r.id,
+                tuple(
+                    sorted(
+                        {
+                            **{o.name: o.default for o in r.meta.options},
+                            **config.options_for((r.id, r.name)),
+                        }.items()
+                    )
+                ),
+            )
             for r in enabled
         ),
         severity=tuple((known.get(k) or known[k.upper()], s) for k, s in config.severity),
@@ -531,23 +598,17 @@ def run(
     findings, exc_notes = _apply_exceptions(findings, config, found.root, known)
     notes.extend(exc_notes)
 
-    rule_severity = tuple(
-        (r.id, dict(plan.severity).get(r.id, r.meta.severity)) for r in enabled
-    )
+    rule_severity = tuple((r.id, dict(plan.severity).get(r.id, r.meta.severity)) for r in enabled)
     return Report(
         findings=tuple(sorted(findings, key=lambda f: f.sort_key)),
         notifications=tuple(sorted(set(notes), key=lambda n: n.sort_key)),
         rules=tuple(r.meta for r in enabled),
-        files_scanned=sum(1 for r in results if not any(n.code in (SKIPPED, WORKER_CRASHED) for n in r.notifications)),
+        files_scanned=sum(
+            1
+            for r in results
+            if not any(n.code in (SKIPPED, WORKER_CRASHED) for n in r.notifications)
+        ),
         fail_on=config.fail_on,
         tests_fail=config.tests == "fail",
         rule_severity=rule_severity,
     )
-
-
-def span_text(span: Span) -> str:
-    return f"{span.start_line}:{span.start_col}"
-
-
-def iter_active(findings: Iterable[Finding]) -> Iterable[Finding]:
-    return (f for f in findings if f.active)

@@ -19,7 +19,19 @@ from ztlint.rule import Detector, Rule
 DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
 _ID = re.compile(r"^ZT[1-9][0-9]{2}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
-_RULE_KEYS = {"id", "name", "title", "severity", "confidence", "cwe", "message", "fix", "references", "options", "detectors"}
+_RULE_KEYS = {
+    "id",
+    "name",
+    "title",
+    "severity",
+    "confidence",
+    "cwe",
+    "message",
+    "fix",
+    "references",
+    "options",
+    "detectors",
+}
 _OPTION_KINDS = {"bool", "int", "str", "list[str]"}
 
 
@@ -39,7 +51,9 @@ def rules_dir() -> Path:
 
 def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
     base = directory or rules_dir()
-    rules = [load_rule(folder) for folder in sorted(base.iterdir()) if (folder / "rule.yaml").is_file()]
+    rules = [
+        load_rule(folder) for folder in sorted(base.iterdir()) if (folder / "rule.yaml").is_file()
+    ]
     seen: dict[str, str] = {}
     for rule in rules:
         for key in (rule.id, rule.name):
@@ -73,9 +87,16 @@ def load_rule(folder: Path) -> Rule:
         raise RuleLoadError(f"{where}: folder must be named {rule_id}-{name}")
     docs_path = folder / "docs.md"
     docs = docs_path.read_text(encoding="utf-8") if docs_path.is_file() else ""
-    detectors = tuple(_detector(folder, where, i, d) for i, d in enumerate(data.get("detectors") or []))
+    detectors = tuple(
+        _detector(folder, where, i, d) for i, d in enumerate(data.get("detectors") or [])
+    )
     triggers = tuple(sorted({t for d in detectors for t in d.triggers}))
-    covers = tuple(sorted({k for d in detectors for k in d.kinds if k != classify.TEXT} or ({"text"} if detectors else set())))
+    covers = tuple(
+        sorted(
+            {k for d in detectors for k in d.kinds if k != classify.TEXT}
+            or ({"text"} if detectors else set())
+        )
+    )
     meta = RuleMeta(
         id=rule_id,
         name=name,
@@ -97,7 +118,12 @@ def load_rule(folder: Path) -> Rule:
 def _option(where: Path, raw: Any) -> RuleOption:
     if not isinstance(raw, dict) or raw.get("kind") not in _OPTION_KINDS or "name" not in raw:
         raise RuleLoadError(f"{where}: bad option {raw!r}")
-    return RuleOption(name=str(raw["name"]), kind=str(raw["kind"]), default=raw.get("default"), help=str(raw.get("help", "")))
+    return RuleOption(
+        name=str(raw["name"]),
+        kind=str(raw["kind"]),
+        default=raw.get("default"),
+        help=str(raw.get("help", "")),
+    )
 
 
 def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
@@ -114,11 +140,15 @@ def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
         source = query_file.read_text(encoding="utf-8")
         kinds = frozenset(raw.get("kinds") or [language])
         runner = QueryRunner(language=language, source=source, origin=str(query_file))
-        return Detector(name=f"{folder.name}/{raw['query']}", kinds=kinds, triggers=triggers, run=runner)
+        return Detector(
+            name=f"{folder.name}/{raw['query']}", kinds=kinds, triggers=triggers, run=runner
+        )
     if "python" in raw:
         fn_name = str(raw["python"])
         if fn_name not in PYTHON_DETECTORS:
-            raise RuleLoadError(f"{where}: detectors[{index}]: no Python detector named {fn_name!r}")
+            raise RuleLoadError(
+                f"{where}: detectors[{index}]: no Python detector named {fn_name!r}"
+            )
         kinds = frozenset(raw.get("kinds") or [classify.TEXT])
         return Detector(
             name=fn_name,

@@ -108,7 +108,11 @@ class FileContext:
             if error is not None:
                 span = code.node_span(self.source, error)
                 self.parse_notes.append(
-                    ParseFailure(f"{self.parser} syntax error (parsed with recovery)", span.start_line, span.start_col)
+                    ParseFailure(
+                        f"{self.parser} syntax error (parsed with recovery)",
+                        span.start_line,
+                        span.start_col,
+                    )
                 )
         return self._tree
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from ztlint.model import Finding, Notification, NoticeLevel, Suppression, SuppressionKind
+from ztlint.model import Finding, NoticeLevel, Notification, Suppression, SuppressionKind
 
 MALFORMED_ID = "ZT901"
 UNUSED_CODE = "ZT902"
@@ -51,7 +51,17 @@ def parse_directives(text: str) -> tuple[Directive, ...]:
         body = _BODY.match(rest)
         column = m.start(1) + 1
         if body is None:
-            out.append(Directive(number, column, whole_file, (), "", "names no rule: write ignore[RULE] reason", line[:300]))
+            out.append(
+                Directive(
+                    number,
+                    column,
+                    whole_file,
+                    (),
+                    "",
+                    "names no rule: write ignore[RULE] reason",
+                    line[:300],
+                )
+            )
             continue
         rules = tuple(r.strip() for r in body.group(1).split(",") if r.strip())
         reason = body.group(2).strip().lstrip(":-— ").strip()
@@ -60,7 +70,11 @@ def parse_directives(text: str) -> tuple[Directive, ...]:
             problem = "has an empty rule list"
         elif not reason:
             problem = "gives no reason; a suppression must say why the finding is safe"
-        out.append(Directive(number, column, whole_file, rules, reason, problem, line[:300] if problem else ""))
+        out.append(
+            Directive(
+                number, column, whole_file, rules, reason, problem, line[:300] if problem else ""
+            )
+        )
     return tuple(out)
 
 
@@ -103,7 +117,9 @@ def apply(
                     if f.suppression is None:
                         f = replace(
                             f,
-                            suppression=Suppression(SuppressionKind.IN_SOURCE, d.reason, f"{path}:{d.line}"),
+                            suppression=Suppression(
+                                SuppressionKind.IN_SOURCE, d.reason, f"{path}:{d.line}"
+                            ),
                         )
             out.append(f)
         for i, (d, ids) in enumerate(valid):
@@ -128,7 +144,9 @@ def _malformed(path: str, d: Directive, problem: str, name: str) -> Finding:
         rule_id=MALFORMED_ID,
         rule_name=name,
         path=path,
-        span=Span(d.line, d.column, d.line, d.column + len("ignore-file" if d.whole_file else "ignore")),
+        span=Span(
+            d.line, d.column, d.line, d.column + len("ignore-file" if d.whole_file else "ignore")
+        ),
         message=f"suppression comment {problem}",
         severity=Severity.LOW,
         confidence=Confidence.HIGH,

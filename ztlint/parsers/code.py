@@ -5,7 +5,7 @@ are memoised per process."""
 from __future__ import annotations
 
 import importlib
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from tree_sitter import Language, Node, Parser, Query, Tree
@@ -29,14 +29,14 @@ _GRAMMARS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def language(name: str) -> Language:
     module_name, attr = _GRAMMARS[name]
     module: Any = importlib.import_module(module_name)
     return Language(getattr(module, attr)())
 
 
-@lru_cache(maxsize=None)
+@cache
 def compile_query(lang: str, source: str) -> Query:
     return Query(language(lang), source)
 

@@ -44,7 +44,9 @@ def _json_string(src: SourceText, node: TSNode) -> str:
 
 def _json(src: SourceText, node: TSNode, depth: int) -> Node:
     if depth > MAX_DEPTH:
-        raise ParseFailure(f"nesting deeper than {MAX_DEPTH} levels; not parsed", node.start_point[0] + 1)
+        raise ParseFailure(
+            f"nesting deeper than {MAX_DEPTH} levels; not parsed", node.start_point[0] + 1
+        )
     span = code.node_span(src, node)
     t = node.type
     if t == "object":
@@ -60,17 +62,24 @@ def _json(src: SourceText, node: TSNode, depth: int) -> Node:
             m.entries.append((k, _json(src, value, depth + 1)))
         return m
     if t == "array":
-        return Sequence(span, [_json(src, c, depth + 1) for c in node.named_children if c.type != "comment"])
+        return Sequence(
+            span, [_json(src, c, depth + 1) for c in node.named_children if c.type != "comment"]
+        )
     if t == "string":
         return Scalar(span, _json_string(src, node), "str")
     text = code.node_text(src, node)
-    kind = {"number": "float" if re.search(r"[.eE]", text) else "int", "true": "bool", "false": "bool", "null": "null"}
+    kind = {
+        "number": "float" if re.search(r"[.eE]", text) else "int",
+        "true": "bool",
+        "false": "bool",
+        "null": "null",
+    }
     return Scalar(span, text, kind.get(t, "other"))
 
 
 # --- TOML -----------------------------------------------------------------------
 
-_TOML_ESC = re.compile(r'\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))', re.S)
+_TOML_ESC = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))", re.S)
 _SIMPLE_ESC = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 
 
@@ -136,7 +145,14 @@ def parse_toml(src: SourceText) -> list[Node]:
         if child.type == "pair":
             _toml_pair(src, doc, child)
         elif child.type in ("table", "table_array_element"):
-            header = next((c for c in child.named_children if c.type in ("bare_key", "quoted_key", "dotted_key")), None)
+            header = next(
+                (
+                    c
+                    for c in child.named_children
+                    if c.type in ("bare_key", "quoted_key", "dotted_key")
+                ),
+                None,
+            )
             if header is None:
                 continue
             parts = _key_parts(src, header)
@@ -171,11 +187,16 @@ def _toml_pair(src: SourceText, table: Mapping, pair: TSNode) -> None:
 
 def _toml_value(src: SourceText, node: TSNode, depth: int) -> Node:
     if depth > MAX_DEPTH:
-        raise ParseFailure(f"nesting deeper than {MAX_DEPTH} levels; not parsed", node.start_point[0] + 1)
+        raise ParseFailure(
+            f"nesting deeper than {MAX_DEPTH} levels; not parsed", node.start_point[0] + 1
+        )
     span = code.node_span(src, node)
     t = node.type
     if t == "array":
-        return Sequence(span, [_toml_value(src, c, depth + 1) for c in node.named_children if c.type != "comment"])
+        return Sequence(
+            span,
+            [_toml_value(src, c, depth + 1) for c in node.named_children if c.type != "comment"],
+        )
     if t == "inline_table":
         m = Mapping(span)
         for pair in node.named_children:

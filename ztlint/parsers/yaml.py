@@ -72,7 +72,9 @@ def _convert(node: Any, memo: dict[int, Node], depth: int) -> Node:
     if known is not None:
         return known
     if depth > MAX_DEPTH:
-        raise ParseFailure(f"nesting deeper than {MAX_DEPTH} levels; not parsed", node.start_mark.line + 1)
+        raise ParseFailure(
+            f"nesting deeper than {MAX_DEPTH} levels; not parsed", node.start_mark.line + 1
+        )
     node_id = node.id
     if node_id == "scalar":
         value = node.value if isinstance(node.value, str) else str(node.value)

@@ -14,7 +14,12 @@ SCHEMA_VERSION = 1
 
 
 def _span(s: Span) -> dict[str, int]:
-    return {"start_line": s.start_line, "start_column": s.start_col, "end_line": s.end_line, "end_column": s.end_col}
+    return {
+        "start_line": s.start_line,
+        "start_column": s.start_col,
+        "end_line": s.end_line,
+        "end_column": s.end_col,
+    }
 
 
 def _finding(f: Finding, fingerprint: str) -> dict[str, Any]:
@@ -66,13 +71,19 @@ def render(report: Report) -> str:
             "files_scanned": report.files_scanned,
             "findings": len(active),
             "suppressed": len(report.findings) - len(active),
-            "by_severity": {s.label: sum(1 for f in active if f.severity == s) for s in reversed(Severity)},
+            "by_severity": {
+                s.label: sum(1 for f in active if f.severity == s) for s in reversed(Severity)
+            },
             "notifications": len(report.notifications),
             "fail_on": report.fail_on.label,
             "failing": len(report.failing()),
         },
         "rules": [
-            {"id": m.id, "name": m.name, "severity": dict(report.rule_severity).get(m.id, m.severity).label}
+            {
+                "id": m.id,
+                "name": m.name,
+                "severity": dict(report.rule_severity).get(m.id, m.severity).label,
+            }
             for m in report.rules
         ],
         "findings": [_finding(f, fp) for f, fp in zip(report.findings, fingerprints, strict=True)],

@@ -80,7 +80,9 @@ def _descriptor(meta: RuleMeta, severity: Severity) -> Any:
         name=meta.name,
         short_description=om.MultiformatMessageString(text=meta.title),
         full_description=om.MultiformatMessageString(text=docs.summary(meta)),
-        help=om.MultiformatMessageString(text=docs.plain_help(meta), markdown=docs.markdown_help(meta)),
+        help=om.MultiformatMessageString(
+            text=docs.plain_help(meta), markdown=docs.markdown_help(meta)
+        ),
         help_uri=docs.rule_url(meta),
         default_configuration=om.ReportingConfiguration(level=lvl),
         properties=_bag(
@@ -104,7 +106,9 @@ def _escape_link(text: str) -> str:
 def _message(f: Finding) -> str:
     text = f.message
     if f.related:
-        links = ", ".join(f"[{_escape_link(r.message)}]({i})" for i, r in enumerate(f.related, start=1))
+        links = ", ".join(
+            f"[{_escape_link(r.message)}]({i})" for i, r in enumerate(f.related, start=1)
+        )
         text = f"{text} (see {links})"
     return text
 
@@ -120,14 +124,21 @@ def _result(f: Finding, index: int, fingerprint: str) -> Any:
     )
     if f.related:
         result.related_locations = [
-            om.Location(id=i, physical_location=_physical(r.path, r.span), message=om.Message(text=r.message))
+            om.Location(
+                id=i,
+                physical_location=_physical(r.path, r.span),
+                message=om.Message(text=r.message),
+            )
             for i, r in enumerate(f.related, start=1)
         ]
     if f.fix is not None:
         changes: dict[str, list[Any]] = {}
         for edit in f.fix.edits:
             changes.setdefault(edit.path, []).append(
-                om.Replacement(deleted_region=_region(edit.span), inserted_content=om.ArtifactContent(text=edit.text))
+                om.Replacement(
+                    deleted_region=_region(edit.span),
+                    inserted_content=om.ArtifactContent(text=edit.text),
+                )
             )
         result.fixes = [
             om.Fix(
@@ -142,7 +153,9 @@ def _result(f: Finding, index: int, fingerprint: str) -> Any:
             )
         ]
     if f.suppression is not None:
-        result.suppressions = [om.Suppression(kind=f.suppression.kind.value, justification=f.suppression.justification)]
+        result.suppressions = [
+            om.Suppression(kind=f.suppression.kind.value, justification=f.suppression.justification)
+        ]
     props: dict[str, Any] = {"severity": f.severity.label, "confidence": f.confidence.label}
     if f.entity:
         props["entity"] = f.entity
@@ -173,7 +186,9 @@ def _notification(n: Notification) -> Any:
     return note
 
 
-def build(report: Report, category: str | None = None, omit_suppressed: bool = False) -> dict[str, Any]:
+def build(
+    report: Report, category: str | None = None, omit_suppressed: bool = False
+) -> dict[str, Any]:
     severities = dict(report.rule_severity)
     rules = sorted(report.rules, key=lambda m: m.id)
     index = {m.id: i for i, m in enumerate(rules)}
@@ -190,7 +205,9 @@ def build(report: Report, category: str | None = None, omit_suppressed: bool = F
         information_uri=INFORMATION_URI,
         rules=[_descriptor(m, severities.get(m.id, m.severity)) for m in rules],
         notifications=[
-            om.ReportingDescriptor(id=code, name=name, short_description=om.MultiformatMessageString(text=text))
+            om.ReportingDescriptor(
+                id=code, name=name, short_description=om.MultiformatMessageString(text=text)
+            )
             for code, (name, text) in sorted(NOTIFICATION_CODES.items())
         ],
     )
@@ -202,9 +219,13 @@ def build(report: Report, category: str | None = None, omit_suppressed: bool = F
                 tool_execution_notifications=[_notification(n) for n in report.notifications],
             )
         ],
-        automation_details=om.RunAutomationDetails(id=f"ztlint/{category.strip('/')}/" if category else "ztlint/"),
+        automation_details=om.RunAutomationDetails(
+            id=f"ztlint/{category.strip('/')}/" if category else "ztlint/"
+        ),
         original_uri_base_ids={
-            SRCROOT: om.ArtifactLocation(description=om.Message(text="The root of the scanned repository."))
+            SRCROOT: om.ArtifactLocation(
+                description=om.Message(text="The root of the scanned repository.")
+            )
         },
         column_kind="unicodeCodePoints",
         results=results,

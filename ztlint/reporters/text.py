@@ -57,7 +57,9 @@ def render(report: Report, color: bool = False) -> str:
         summary += f"; {suppressed} suppressed"
     out.append(summary)
     if report.notifications:
-        out.append(f"{len(report.notifications)} notification{'s' if len(report.notifications) != 1 else ''}:")
+        out.append(
+            f"{len(report.notifications)} notification{'s' if len(report.notifications) != 1 else ''}:"
+        )
         for n in report.notifications:
             where = n.path or "-"
             if n.line:

@@ -11,10 +11,31 @@ from ztlint.parsers.data import Mapping, Node, Scalar
 # none of them is not a compose file.
 CONTAINER_KEYS = frozenset(
     {
-        "image", "build", "volumes", "command", "entrypoint", "cap_add", "cap_drop",
-        "privileged", "network_mode", "environment", "ports", "security_opt",
-        "depends_on", "networks", "extends", "container_name", "restart", "user",
-        "env_file", "healthcheck", "pid", "ipc", "devices", "profiles", "deploy",
+        "image",
+        "build",
+        "volumes",
+        "command",
+        "entrypoint",
+        "cap_add",
+        "cap_drop",
+        "privileged",
+        "network_mode",
+        "environment",
+        "ports",
+        "security_opt",
+        "depends_on",
+        "networks",
+        "extends",
+        "container_name",
+        "restart",
+        "user",
+        "env_file",
+        "healthcheck",
+        "pid",
+        "ipc",
+        "devices",
+        "profiles",
+        "deploy",
     }
 )
 

@@ -16,13 +16,28 @@ from ztlint.parsers.data import Mapping, Node, ParseFailure, Scalar, walk
 from ztlint.rule import FileContext, Hit
 
 SOCKET_NAMES = frozenset(
-    {"docker.sock", "containerd.sock", "crio.sock", "podman.sock", "dockershim.sock", "cri-dockerd.sock"}
+    {
+        "docker.sock",
+        "containerd.sock",
+        "crio.sock",
+        "podman.sock",
+        "dockershim.sock",
+        "cri-dockerd.sock",
+    }
 )
 # Directories that hold runtime sockets: mounting them mounts the sockets.
 SOCKET_DIRS = frozenset(
     {
-        "/var/run", "/run", "/var/run/docker", "/run/docker", "/var/run/containerd",
-        "/run/containerd", "/var/run/crio", "/run/crio", "/run/podman", "/var/run/podman",
+        "/var/run",
+        "/run",
+        "/var/run/docker",
+        "/run/docker",
+        "/var/run/containerd",
+        "/run/containerd",
+        "/var/run/crio",
+        "/run/crio",
+        "/run/podman",
+        "/var/run/podman",
     }
 )
 WINDOWS_PIPE = "//./pipe/docker_engine"
@@ -60,8 +75,14 @@ def _extra(ctx: FileContext) -> tuple[str, ...]:
 
 
 def _describe(path: str, read_only: bool) -> str:
-    kind = "runtime socket directory" if path.rstrip("/") in SOCKET_DIRS else "container runtime socket"
-    return f"the {kind} {path}" + (" (read-only still exposes every container)" if read_only else "")
+    kind = (
+        "runtime socket directory"
+        if path.rstrip("/") in SOCKET_DIRS
+        else "container runtime socket"
+    )
+    return f"the {kind} {path}" + (
+        " (read-only still exposes every container)" if read_only else ""
+    )
 
 
 def detect_compose(ctx: FileContext) -> Iterator[Hit]:
@@ -84,9 +105,17 @@ def detect_compose(ctx: FileContext) -> Iterator[Hit]:
                     path, read_only, node = hit
                     found.setdefault(id(node), (path, read_only, node, []))[3].append(name)
         for path, read_only, node, names in found.values():
-            who = f"service '{names[0]}'" if len(names) == 1 else "services " + ", ".join(f"'{n}'" for n in names)
+            who = (
+                f"service '{names[0]}'"
+                if len(names) == 1
+                else "services " + ", ".join(f"'{n}'" for n in names)
+            )
             verb = "mounts" if len(names) == 1 else "mount"
-            yield Hit(span=node.span, message=f"{who} {verb} {_describe(path, read_only)}", entity=names[0])
+            yield Hit(
+                span=node.span,
+                message=f"{who} {verb} {_describe(path, read_only)}",
+                entity=names[0],
+            )
 
 
 def _volume_socket(item: Node, extra: tuple[str, ...]) -> tuple[str, bool, Node] | None:

@@ -29,7 +29,16 @@ _TRUST = (
     "verify_certificate_spki",
     "verify_certificate_hash",
 )
-_CLUSTER_KEYS = ("connect_timeout", "load_assignment", "hosts", "lb_policy", "type", "cluster_type", "eds_cluster_config", "dns_lookup_family")
+_CLUSTER_KEYS = (
+    "connect_timeout",
+    "load_assignment",
+    "hosts",
+    "lb_policy",
+    "type",
+    "cluster_type",
+    "eds_cluster_config",
+    "dns_lookup_family",
+)
 _TLS_SOCKET_NAMES = ("envoy.transport_sockets.tls", "tls")
 
 
@@ -96,15 +105,16 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             in_cluster = cluster is not None
             for key in ("transport_socket", "tls_context"):
                 entry = mapping.entry(key)
-                if entry is None or not isinstance(entry[1], Mapping):
+                if entry is None:
                     continue
                 key_node, value = entry
+                if not isinstance(value, Mapping):
+                    continue
+                tls: Mapping | None = None
                 if key == "transport_socket":
                     tls = _tls_config(value, in_cluster)
                 elif in_cluster and mapping.get("filters") is None:
                     tls = value  # v2 cluster-level tls_context is an UpstreamTlsContext
-                else:
-                    tls = None
                 if tls is None:
                     continue
                 why = _problem(tls)

@@ -35,7 +35,7 @@ def _returns_nil_only(ctx: FileContext, body: Node | None) -> bool:
     return " ".join(code.node_text(ctx.source, statements[0]).split()) == "return nil"
 
 
-def _function_body(ctx: FileContext, name: str) -> Node | None | bool:
+def _function_body(ctx: FileContext, name: str) -> Node | bool | None:
     """The body of the top-level function `name` in this file; True when the name is
     not defined here (assume it verifies: it lives elsewhere)."""
     for node in ctx.tree().root_node.named_children:
@@ -66,11 +66,12 @@ def _callback_verifies(ctx: FileContext, value: Node | None) -> bool:
 
 
 def _literal_verifies(ctx: FileContext, literal_value: Node) -> bool:
-    for element in literal_value.named_children:
-        if element.type == "keyed_element" and _field_name(ctx, element) in VERIFY_CALLBACKS:
-            if _callback_verifies(ctx, element.child_by_field_name("value")):
-                return True
-    return False
+    return any(
+        element.type == "keyed_element"
+        and _field_name(ctx, element) in VERIFY_CALLBACKS
+        and _callback_verifies(ctx, element.child_by_field_name("value"))
+        for element in literal_value.named_children
+    )
 
 
 def _enclosing(node: Node, types: tuple[str, ...]) -> Node | None:
@@ -134,7 +135,9 @@ def verified_elsewhere(ctx: FileContext, captures: dict[str, list[Node]]) -> boo
         holder = _enclosing(finding, ("short_var_declaration", "assignment_statement", "var_spec"))
         if holder is not None:
             left = holder.child_by_field_name("left") or holder.child_by_field_name("name")
-            scope = _enclosing(holder, ("function_declaration", "method_declaration", "func_literal"))
+            scope = _enclosing(
+                holder, ("function_declaration", "method_declaration", "func_literal")
+            )
             if left is not None and scope is not None:
                 names = [code.node_text(ctx.source, n) for n in (left.named_children or [left])]
                 if any(_scope_sets_callback(ctx, scope, n) for n in names):

@@ -1,0 +1,192 @@
+"""The engine: determinism, isolation of failures, the project-level pass, the
+test-code policy and precedence."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import FIXTURES, ROOT
+from ztlint import classify
+from ztlint.config import Config
+from ztlint.engine import RULE_FAILED, WORKER_CRASHED, run
+from ztlint.model import Confidence, RuleMeta, Severity, Span
+from ztlint.policy import apply_precedence
+from ztlint.registry import load_rules
+from ztlint.rule import Detector, FileContext, Hit, ProjectCheck, Rule
+
+
+def _corpus(tmp_path: Path, copies: int = 12) -> Path:
+    """A tree of a few hundred files built from the fixtures and the demo."""
+    root = tmp_path / "corpus"
+    for i in range(copies):
+        shutil.copytree(FIXTURES, root / f"copy{i:02d}", ignore=shutil.ignore_patterns("*.expect"))
+    return root
+
+
+def _scan_bytes(root: Path, *args: str) -> bytes:
+    proc = subprocess.run(
+        [sys.executable, "-m", "ztlint", "scan", ".", "--format", "sarif", *args],
+        cwd=root,
+        capture_output=True,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    return proc.stdout
+
+
+def test_output_is_byte_identical_whatever_the_jobs(tmp_path: Path) -> None:
+    root = _corpus(tmp_path)
+    files = sum(1 for _ in root.rglob("*") if _.is_file())
+    assert files > 300
+    one = _scan_bytes(root, "-j", "1")
+    two = _scan_bytes(root, "-j", "2")
+    default = _scan_bytes(root)
+    assert one == two == default
+    assert one.count(b'"ruleId"') > 100
+
+
+def test_copied_tree_gives_identical_report(tmp_path: Path) -> None:
+    a = tmp_path / "a" / "demo"
+    b = tmp_path / "elsewhere" / "deeper" / "demo"
+    shutil.copytree(ROOT / "fixtures" / "demo", a)
+    shutil.copytree(ROOT / "fixtures" / "demo", b)
+    assert _scan_bytes(a) == _scan_bytes(b)
+
+
+def _meta(rule_id: str, name: str) -> RuleMeta:
+    return RuleMeta(
+        id=rule_id,
+        name=name,
+        title=name,
+        severity=Severity.HIGH,
+        confidence=Confidence.HIGH,
+        cwe=1,
+        message="m",
+        fix="f",
+        docs="",
+    )
+
+
+def _crash_on_marker(ctx: FileContext) -> Iterator[Hit]:
+    if "KILL-THE-WORKER" in ctx.text:
+        os._exit(3)  # a native crash, as far as the pool can tell
+    return iter(())
+
+
+def _raise_on_marker(ctx: FileContext) -> Iterator[Hit]:
+    if "RAISE-IN-RULE" in ctx.text:
+        raise ValueError("boom")
+    yield Hit(Span(1, 1, 1, 2), "found")
+
+
+def test_a_dead_worker_becomes_a_notification(tmp_path: Path) -> None:
+    root = _corpus(tmp_path, copies=3)
+    (root / "copy01" / "victim.txt").write_text("KILL-THE-WORKER\n")
+    crasher = Rule(
+        _meta("ZT998", "test-crasher"),
+        (Detector("crash", frozenset({classify.TEXT}), ("KILL-THE-WORKER",), _crash_on_marker),),
+    )
+    rules = (*load_rules(), crasher)
+    report = run(["."], Config(), rules=rules, jobs=2, cwd=str(root))
+    crashed = [n for n in report.notifications if n.code == WORKER_CRASHED]
+    assert [n.path for n in crashed] == ["copy01/victim.txt"]
+    baseline = run(["."], Config(), rules=load_rules(), jobs=2, cwd=str(root))
+    assert report.findings == baseline.findings
+
+
+def test_a_failing_rule_is_reported_and_others_still_run(tmp_path: Path) -> None:
+    (tmp_path / "a.go").write_text(
+        "package a\n// RAISE-IN-RULE\nvar c = &tls.Config{InsecureSkipVerify: true}\n"
+    )
+    raiser = Rule(
+        _meta("ZT997", "test-raiser"),
+        (Detector("raise", frozenset({"go"}), ("RAISE",), _raise_on_marker),),
+    )
+    report = run(["."], Config(), rules=(*load_rules(), raiser), jobs=1, cwd=str(tmp_path))
+    (note,) = [n for n in report.notifications if n.code == RULE_FAILED]
+    assert note.rule_id == "ZT997" and note.path == "a.go" and "ValueError" in note.message
+    assert [f.rule_id for f in report.findings] == ["ZT101"]
+
+
+def _collect(ctx: FileContext) -> Iterator[tuple[str, int]]:
+    for i, line in enumerate(ctx.text.splitlines(), 1):
+        if line.startswith("uses:"):
+            yield (line.split(":", 1)[1].strip(), i)
+
+
+def _check(facts: Mapping[str, tuple[Any, ...]]) -> Iterator[Hit]:
+    defined = {p for p in facts}
+    for path, items in facts.items():
+        for target, line in items:
+            if target not in defined:
+                yield Hit(Span(line, 1, line, 5), f"{target} is missing", path=path)
+
+
+def test_project_level_rules_see_every_file(tmp_path: Path) -> None:
+    (tmp_path / "a.cfg").write_text("uses: b.cfg\nuses: c.cfg\n")
+    (tmp_path / "b.cfg").write_text("uses: a.cfg\n")
+    project = Rule(
+        _meta("ZT996", "test-project"),
+        project=ProjectCheck(frozenset({classify.TEXT}), ("uses:",), _collect, _check),
+    )
+    for jobs in (1, 2):
+        report = run(["."], Config(), rules=(project,), jobs=jobs, cwd=str(tmp_path))
+        assert [(f.path, f.span.start_line, f.message, f.snippet) for f in report.findings] == [
+            ("a.cfg", 2, "c.cfg is missing", "uses: c.cfg")
+        ]
+
+
+def test_test_code_policy(tmp_path: Path) -> None:
+    bad = "package a\nvar c = &tls.Config{InsecureSkipVerify: true}\n"
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "a.go").write_text(bad)
+    (tmp_path / "a_test.go").write_text(bad)
+    (tmp_path / "examples").mkdir()
+    (tmp_path / "examples" / "a.go").write_text(bad)
+    report = run(["."], Config(), jobs=1, cwd=str(tmp_path))
+    assert [f.path for f in report.findings] == ["examples/a.go"]
+    report = run(["."], Config(tests="report"), jobs=1, cwd=str(tmp_path))
+    assert [(f.path, f.in_test_code) for f in report.findings] == [
+        ("a_test.go", True),
+        ("examples/a.go", False),
+        ("tests/a.go", True),
+    ]
+    assert len(report.failing()) == 1
+    assert len(run(["."], Config(tests="fail"), jobs=1, cwd=str(tmp_path)).failing()) == 3
+
+
+def test_precedence_keeps_the_more_specific_rule() -> None:
+    from ztlint.model import Finding
+
+    def f(rule: str, name: str, line: int) -> Finding:
+        return Finding(
+            rule, name, "k.yaml", Span(line, 1, line, 9), "m", Severity.HIGH, Confidence.HIGH
+        )
+
+    kept = apply_precedence(
+        [
+            f("ZT201", "private-key-committed", 3),
+            f("ZT203", "kubernetes-secret-committed", 3),
+            f("ZT203", "kubernetes-secret-committed", 9),
+            f("ZT301", "docker-socket-mount", 5),
+            f("ZT301", "docker-socket-mount", 5),
+        ]
+    )
+    assert [(x.rule_id, x.span.start_line) for x in kept] == [
+        ("ZT201", 3),
+        ("ZT203", 9),
+        ("ZT301", 5),
+    ]
+
+
+def test_yaml_uses_the_c_parser() -> None:
+    import _ruamel_yaml  # type: ignore[import-not-found]  # ruamel.yaml.clib's extension
+    from ruamel.yaml import YAML
+
+    assert YAML(typ="safe").Parser is _ruamel_yaml.CParser

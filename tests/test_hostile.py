@@ -1,0 +1,126 @@
+"""Files that must never break a scan: each becomes a notification or is read safely."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ztlint.config import Config
+from ztlint.discovery import SKIPPED
+from ztlint.engine import NOT_PARSED, run
+from ztlint.parsers.data import ParseFailure
+from ztlint.parsers.yaml import parse_yaml
+from ztlint.source import SourceText
+
+BAD_GO = "package x\nvar c = &tls.Config{InsecureSkipVerify: true}\n"
+
+
+def _scan(
+    root: Path, **kw: object
+) -> tuple[list[tuple[str, int, str]], list[tuple[str | None, str]]]:
+    report = run(["."], Config(**kw), jobs=1, cwd=str(root))  # type: ignore[arg-type]
+    return (
+        [(f.path, f.span.start_line, f.rule_id) for f in report.findings],
+        [(n.path, n.code) for n in report.notifications],
+    )
+
+
+def test_links_out_of_the_root_are_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.go").write_text(BAD_GO)
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "etc").symlink_to("/etc")
+    (root / "escape.go").symlink_to(outside / "secret.go")
+    (root / "loop").symlink_to(root / "loop")
+    (root / "sub").mkdir()
+    (root / "sub" / "up").symlink_to(root)
+    (root / "real.go").write_text(BAD_GO)
+    (root / "alias.go").symlink_to(root / "real.go")
+    findings, notes = _scan(root)
+    assert findings == [("real.go", 2, "ZT101")]
+    assert ("escape.go", SKIPPED) in notes and ("etc", SKIPPED) in notes
+
+
+def test_fifo_named_like_compose_is_never_opened(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "docker-compose.yml")
+    (tmp_path / "a.go").write_text(BAD_GO)
+    findings, notes = _scan(tmp_path)
+    assert findings == [("a.go", 2, "ZT101")]
+    assert notes == [("docker-compose.yml", SKIPPED)]
+
+
+def test_binary_and_oversized_files(tmp_path: Path) -> None:
+    (tmp_path / "blob.yaml").write_bytes(b"services:\x00\x01\x02" * 50)
+    (tmp_path / "big.go").write_text(BAD_GO + "// " + "x" * 5000 + "\n")
+    findings, notes = _scan(tmp_path, max_file_size=1024)
+    assert findings == []
+    assert notes == [("big.go", SKIPPED)]
+
+
+def test_utf16_and_bom_and_crlf(tmp_path: Path) -> None:
+    (tmp_path / "a.go").write_bytes(b"\xff\xfe" + BAD_GO.encode("utf-16-le"))
+    (tmp_path / "b.go").write_bytes(b"\xef\xbb\xbf" + BAD_GO.replace("\n", "\r\n").encode())
+    (tmp_path / "c.go").write_bytes(BAD_GO.encode() + b"\n// \xff\xfe invalid utf-8\n")
+    findings, notes = _scan(tmp_path)
+    assert findings == [("a.go", 2, "ZT101"), ("b.go", 2, "ZT101"), ("c.go", 2, "ZT101")]
+    assert notes == []
+
+
+def test_alias_bomb_stays_small() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 12)]
+    docs = parse_yaml("\n".join(lines) + "\n")
+    top = docs[0].get("a11")
+    assert top is not None and len(top.items) == 10  # type: ignore[attr-defined]
+    assert top.items[0] is top.items[9]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000,
+        "- " * 50_000 + "x",
+        "a:\n" + "".join(" " * i + "b:\n" for i in range(1, 3000)),
+    ],
+)
+def test_deep_yaml_is_refused_not_crashed(text: str) -> None:
+    with pytest.raises(ParseFailure):
+        parse_yaml(text)
+
+
+def test_deep_json_and_duplicate_keys_through_the_engine(tmp_path: Path) -> None:
+    (tmp_path / "deep.json").write_text(
+        '{"static_resources": ' + "[" * 100_000 + "]" * 100_000 + ', "x": "UpstreamTlsContext"}'
+    )
+    (tmp_path / "dup.yaml").write_text(
+        "services:\n  a:\n    image: x\n    volumes: ['/var/run/docker.sock:/s']\n  a:\n    image: y\n"
+    )
+    (tmp_path / "keys.yaml").write_text(
+        "? [complex, key]\n: value\n1: 2\nservices:\n  s:\n    image: z\n    volumes: ['/run/docker.sock:/s']\n"
+    )
+    findings, notes = _scan(tmp_path)
+    assert ("deep.json", NOT_PARSED) in notes
+    assert ("dup.yaml", 4, "ZT301") in findings and ("keys.yaml", 7, "ZT301") in findings
+
+
+def test_pathological_code_nesting(tmp_path: Path) -> None:
+    (tmp_path / "deep.go").write_text(
+        "package x\nvar v = "
+        + "(" * 20_000
+        + "1"
+        + ")" * 20_000
+        + "\nvar c = &tls.Config{InsecureSkipVerify: true}\n"
+    )
+    findings, _ = _scan(tmp_path)
+    assert findings == [("deep.go", 3, "ZT101")]
+
+
+def test_source_positions() -> None:
+    src = SourceText("a\r\nbé\rc\n")
+    assert src.lines == ["a", "bé", "c", ""]
+    assert src.position(3) == (2, 1) and src.position(6) == (3, 1)
+    assert src.point_column(1, 3) == 3  # byte 3 of "bé" is after the é
