@@ -12,7 +12,7 @@ import posixpath
 from collections.abc import Iterator
 
 from ztlint.checks.containers.compose import interpolate, scalar_text, services
-from ztlint.parsers.data import Mapping, Node, ParseFailure, Scalar, walk
+from ztlint.parsers.data import Mapping, Node, Scalar, walk
 from ztlint.rule import FileContext, Hit
 
 SOCKET_NAMES = frozenset(
@@ -86,10 +86,7 @@ def _describe(path: str, read_only: bool) -> str:
 
 
 def detect_compose(ctx: FileContext) -> Iterator[Hit]:
-    try:
-        documents = ctx.documents()
-    except ParseFailure:
-        return
+    documents = ctx.documents()  # a ParseFailure is reported once by the engine
     extra = _extra(ctx)
     for doc in documents:
         # A volume list shared through an anchor is one problem, reported once at its
@@ -139,10 +136,7 @@ def _volume_socket(item: Node, extra: tuple[str, ...]) -> tuple[str, bool, Node]
 
 
 def detect_kubernetes(ctx: FileContext) -> Iterator[Hit]:
-    try:
-        documents = ctx.documents()
-    except ParseFailure:
-        return
+    documents = ctx.documents()  # a ParseFailure is reported once by the engine
     extra = _extra(ctx)
     for doc in documents:
         if not isinstance(doc, Mapping) or doc.get_str("kind") is None:

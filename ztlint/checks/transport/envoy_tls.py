@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ztlint.parsers.data import Mapping, Node, ParseFailure, Sequence
+from ztlint.parsers.data import Mapping, Node, Sequence
 from ztlint.rule import FileContext, Hit
 
 # Ways a validation context can be provided without being inline.
@@ -96,10 +96,7 @@ def _walk_with_cluster(root: Node) -> Iterator[tuple[Mapping, str | None]]:
 
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
-    try:
-        documents = ctx.documents()
-    except ParseFailure:
-        return
+    documents = ctx.documents()  # a ParseFailure is reported once by the engine
     for doc in documents:
         for mapping, cluster in _walk_with_cluster(doc):
             in_cluster = cluster is not None
