@@ -110,6 +110,13 @@ def test_security_severity_bands() -> None:
 def test_golden(schema: dict[str, Any]) -> None:
     _, log = _sarif(["."], GOLDEN / "tree")
     jsonschema.validate(log, schema)
+    # Rule documentation has its own tests; keep the golden file about the results.
+    driver = log["runs"][0]["tool"]["driver"]
+    assert driver["version"]
+    driver["version"] = driver["semanticVersion"] = "<version>"
+    for rule in driver["rules"]:
+        rule["fullDescription"]["text"] = "<docs>"
+        rule["help"] = {"text": "<docs>", "markdown": "<docs>"}
     rendered = json.dumps(log, indent=2, ensure_ascii=False) + "\n"
     golden = GOLDEN / "tree.sarif"
     if os.environ.get("ZTLINT_UPDATE_GOLDEN"):

@@ -157,4 +157,25 @@ def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
             run=PYTHON_DETECTORS[fn_name],
             binary=bool(raw.get("binary", False)),
         )
-    raise RuleLoadError(f"{where}: detectors[{index}] needs 'query' or 'python'")
+    if "match" in raw:
+        from ztlint.paths import PathDetector, PathSyntaxError, parse_path
+
+        path = str(raw["match"])
+        try:
+            parse_path(path)
+        except PathSyntaxError as exc:
+            raise RuleLoadError(f"{where}: detectors[{index}]: {exc}") from None
+        equals = raw.get("equals")
+        detector = PathDetector(
+            path=path,
+            message=str(raw.get("message") or ""),
+            equals=None if equals is None else str(equals).lower() if isinstance(equals, bool) else str(equals),
+            matches=str(raw["matches"]) if "matches" in raw else None,
+            severity=Severity.parse(str(raw["severity"])) if "severity" in raw else None,
+            confidence=Confidence.parse(str(raw["confidence"])) if "confidence" in raw else None,
+        )
+        kinds = frozenset(raw.get("kinds") or [])
+        if not kinds:
+            raise RuleLoadError(f"{where}: detectors[{index}]: a match detector needs kinds")
+        return Detector(name=f"{folder.name}/match:{path}", kinds=kinds, triggers=triggers, run=detector)
+    raise RuleLoadError(f"{where}: detectors[{index}] needs 'query', 'python' or 'match'")
