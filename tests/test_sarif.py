@@ -211,3 +211,22 @@ def test_fingerprint_survives_lines_shifting(tmp_path: Path) -> None:
     assert [r["partialFingerprints"] for r in fp_after] == [
         r["partialFingerprints"] for r in fp_before
     ]
+
+
+def test_mechanical_fix_is_emitted(schema: dict[str, Any]) -> None:
+    _, log = _sarif(["ZT101/positive_quiche_client.rs"], FIXTURES)
+    jsonschema.validate(log, schema)
+    results = log["runs"][0]["results"]
+    assert len(results) == 3
+    for r in results:
+        (fix,) = r["fixes"]
+        (change,) = fix["artifactChanges"]
+        (rep,) = change["replacements"]
+        assert rep["insertedContent"]["text"] == "true"
+        region = rep["deletedRegion"]
+        line = (
+            (FIXTURES / "ZT101/positive_quiche_client.rs")
+            .read_text()
+            .splitlines()[region["startLine"] - 1]
+        )
+        assert line[region["startColumn"] - 1 : region["endColumn"] - 1] == "false"

@@ -66,7 +66,7 @@ _COMPOSE_KEYS = re.compile(
     re.M,
 )
 _K8S_API = re.compile(r"^[ \t]*(?:- )?apiVersion:[ \t]*\S", re.M)
-_K8S_KIND = re.compile(r"^[ \t]*(?:- )?kind:[ \t]*[A-Z]\w*", re.M)
+_K8S_KIND = re.compile(r"^[ \t]*(?:- )?kind:[ \t]*[\"']?([A-Z]\w*)", re.M)
 _KUBECONFIG = re.compile(r"^kind:[ \t]*[\"']?Config[\"']?[ \t]*$", re.M)
 _ENVOY_YAML = re.compile(r"^(?:static_resources|dynamic_resources):", re.M)
 _ENVOY_ADMIN = re.compile(r"^admin:", re.M)
@@ -131,7 +131,8 @@ def classify(path: str, text: str | None) -> FileClass:
     if parser == YAML:
         if _COMPOSE_TOP.search(text) and _COMPOSE_KEYS.search(text):
             kinds.add(COMPOSE)
-        if _K8S_API.search(text) and _K8S_KIND.search(text):
+        # A kubeconfig (`kind: Config`) has apiVersion and kind but is no API object.
+        if _K8S_API.search(text) and set(_K8S_KIND.findall(text)) - {"Config"}:
             kinds.add(KUBERNETES)
         if _KUBECONFIG.search(text) and "clusters:" in text:
             kinds.add(KUBECONFIG)

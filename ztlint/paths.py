@@ -136,10 +136,14 @@ class PathDetector:
                     continue
                 entity = _entity(m.ancestors)
                 text = m.value.value if isinstance(m.value, Scalar) else ""
-                message = self.message.format(entity=entity or "?", key=m.key.value, value=text[:60])
+                message = self.message.format(
+                    entity=entity or "?", key=m.key.value, value=text[:60]
+                )
                 end = m.value.span if isinstance(m.value, Scalar) else m.key.span
                 yield Hit(
-                    span=Span(m.key.span.start_line, m.key.span.start_col, end.end_line, end.end_col),
+                    span=Span(
+                        m.key.span.start_line, m.key.span.start_col, end.end_line, end.end_col
+                    ),
                     message=message,
                     severity=self.severity,
                     confidence=self.confidence,

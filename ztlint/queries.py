@@ -11,7 +11,8 @@ Each pattern captures the reported node as `@finding` and sets its metadata with
 
 `message` may name captures in braces (`{method}`); `span-from` names a capture where
 the reported span starts (the method of a builder chain split over lines, rather than
-the receiver); `guard` names a function in
+the receiver); `fix-capture`, `fix-text` and `fix-description` give a mechanical
+fix that replaces the captured node; `guard` names a function in
 `ztlint.checks.GUARDS` for the semantics a query cannot express (a callback that
 really verifies): it keeps the match, drops it, or caps its confidence.
 """
@@ -19,12 +20,12 @@ really verifies): it keeps the match, drops it, or caps its confidence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from tree_sitter import Node, QueryCursor
 
-from ztlint.model import Confidence, Severity
+from ztlint.model import Confidence, Edit, Fix, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
@@ -74,7 +75,20 @@ class QueryRunner:
                 message=_format(str(settings.get("message") or ""), ctx, captures),
                 severity=Severity.parse(str(severity)) if severity else None,
                 confidence=confidence,
+                fix=_fix(ctx, settings, captures),
             )
+
+
+def _fix(
+    ctx: FileContext, settings: Mapping[str, object], captures: dict[str, list[Node]]
+) -> Fix | None:
+    """`#set! fix-capture "arg"` with `fix-text` and `fix-description`: replace the
+    captured node's text."""
+    target = captures.get(str(settings.get("fix-capture") or ""))
+    if not target or "fix-text" not in settings:
+        return None
+    edit = Edit(ctx.path, code.node_span(ctx.source, target[0]), str(settings["fix-text"]))
+    return Fix(str(settings.get("fix-description") or "apply the suggested change"), (edit,))
 
 
 def _confidence(value: object) -> Confidence | None:

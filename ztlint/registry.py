@@ -169,7 +169,11 @@ def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
         detector = PathDetector(
             path=path,
             message=str(raw.get("message") or ""),
-            equals=None if equals is None else str(equals).lower() if isinstance(equals, bool) else str(equals),
+            equals=None
+            if equals is None
+            else str(equals).lower()
+            if isinstance(equals, bool)
+            else str(equals),
             matches=str(raw["matches"]) if "matches" in raw else None,
             severity=Severity.parse(str(raw["severity"])) if "severity" in raw else None,
             confidence=Confidence.parse(str(raw["confidence"])) if "confidence" in raw else None,
@@ -177,5 +181,7 @@ def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
         kinds = frozenset(raw.get("kinds") or [])
         if not kinds:
             raise RuleLoadError(f"{where}: detectors[{index}]: a match detector needs kinds")
-        return Detector(name=f"{folder.name}/match:{path}", kinds=kinds, triggers=triggers, run=detector)
+        return Detector(
+            name=f"{folder.name}/match:{path}", kinds=kinds, triggers=triggers, run=detector
+        )
     raise RuleLoadError(f"{where}: detectors[{index}] needs 'query', 'python' or 'match'")

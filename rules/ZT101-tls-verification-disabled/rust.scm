@@ -5,7 +5,10 @@
  (#eq? @method "verify_peer")
  (#eq? @arg "false")
  (#set! message "verify_peer(false) turns off TLS certificate verification of the peer")
- (#set! span-from "method"))
+ (#set! span-from "method")
+ (#set! fix-capture "arg")
+ (#set! fix-text "true")
+ (#set! fix-description "Verify the peer; also load the CA with load_verify_locations_from_file"))
 
 ; quiche: Config::verify_peer(&mut config, false)
 ((call_expression
@@ -13,4 +16,7 @@
    arguments: (arguments (_) . (boolean_literal) @arg .)) @finding
  (#eq? @method "verify_peer")
  (#eq? @arg "false")
- (#set! message "verify_peer(false) turns off TLS certificate verification of the peer"))
+ (#set! message "verify_peer(false) turns off TLS certificate verification of the peer")
+ (#set! fix-capture "arg")
+ (#set! fix-text "true")
+ (#set! fix-description "Verify the peer; also load the CA with load_verify_locations_from_file"))

@@ -58,6 +58,8 @@ def parse_yaml(text: str) -> list[Node]:
         raise ParseFailure(f"YAML error: {exc}") from None
     except RecursionError:
         raise ParseFailure("YAML nesting too deep; not parsed") from None
+    except UnicodeError:
+        raise ParseFailure("text cannot be encoded for the YAML parser (lone surrogate)") from None
     memo: dict[int, Node] = {}
     return [_convert(doc, memo, 0) for doc in documents if doc is not None]
 

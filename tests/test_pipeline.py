@@ -1,0 +1,125 @@
+"""The stages between reading and reporting: prefilter, parse once, binary files,
+parse failures, severity overrides, secret masking."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+from ztlint import classify
+from ztlint.config import Config
+from ztlint.engine import NOT_PARSED, run
+from ztlint.model import Confidence, RuleMeta, Severity, Span
+from ztlint.parsers import structured, yaml
+from ztlint.registry import load_rules
+from ztlint.reporters import json as json_reporter
+from ztlint.reporters import sarif, text
+from ztlint.rule import Detector, FileContext, Hit, Rule
+
+
+def test_a_file_no_rule_wants_is_never_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    real_yaml, real_json = yaml.parse_yaml, structured.parse_json
+    monkeypatch.setattr(yaml, "parse_yaml", lambda t: calls.append("yaml") or real_yaml(t))
+    monkeypatch.setattr(structured, "parse_json", lambda s: calls.append("json") or real_json(s))
+    (tmp_path / "plain.yaml").write_text(
+        "services:\n  web:\n    image: nginx\n    ports: ['80:80']\n"
+    )
+    (tmp_path / "data.json").write_text('{"static_resources": {"clusters": []}}')
+    run(["."], Config(), jobs=1, cwd=str(tmp_path))
+    assert calls == []
+    (tmp_path / "sock.yaml").write_text(
+        "services:\n  web:\n    image: x\n    volumes: ['/var/run/docker.sock:/s']\n"
+    )
+    report = run(["."], Config(), jobs=1, cwd=str(tmp_path))
+    assert calls == ["yaml"]  # once, though two detectors could read it
+    assert [f.path for f in report.findings] == ["sock.yaml"]
+
+
+def _magic(ctx: FileContext) -> Iterator[Hit]:
+    if ctx.is_binary and ctx.head.startswith(b"\x30\x82"):
+        yield Hit(Span(1, 1, 1, 1), f"binary key store {ctx.path}")
+
+
+def test_binary_files_are_offered_by_name_and_magic_bytes(tmp_path: Path) -> None:
+    (tmp_path / "keystore.p12").write_bytes(b"\x30\x82\x0a\x00\x00\x01" + bytes(range(256)))
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    meta = RuleMeta("ZT995", "test-binary", "t", Severity.HIGH, Confidence.HIGH, 1, "m", "f", "")
+    rule = Rule(meta, (Detector("magic", frozenset({classify.BINARY}), (), _magic, binary=True),))
+    report = run(["."], Config(), rules=(rule,), jobs=1, cwd=str(tmp_path))
+    assert [(f.path, f.message, f.snippet) for f in report.findings] == [
+        ("keystore.p12", "binary key store keystore.p12", "")
+    ]
+
+
+def test_unparsable_file_still_gets_text_rules(tmp_path: Path) -> None:
+    key = (FIXTURES / "ZT201" / "positive_server.key").read_text().split("\n", 1)[1]
+    (tmp_path / "values.yaml").write_text(
+        "services:\n  a: [unclosed\n    volumes: ['/var/run/docker.sock:/x']\ntls_key: |\n"
+        + "".join("  " + line + "\n" for line in key.splitlines())
+    )
+    report = run(["."], Config(), jobs=1, cwd=str(tmp_path))
+    assert [f.rule_id for f in report.findings] == ["ZT201"]
+    (note,) = report.notifications
+    assert note.code == NOT_PARSED and note.path == "values.yaml" and note.line is not None
+
+
+def test_valid_json_that_yaml_parsers_reject() -> None:
+    from ztlint.source import SourceText
+
+    long_key = "k" * 2000
+    doc = structured.parse_json(
+        SourceText(f'{{"{long_key}": "\\ud83d\\ude00", "a": [1, 2.5e3, null]}}')
+    )[0]
+    assert doc.get_str(long_key) == "\U0001f600"  # type: ignore[attr-defined]
+
+
+def test_severity_override_changes_findings_and_sarif(tmp_path: Path) -> None:
+    (tmp_path / "a.go").write_text("package a\nvar c = &tls.Config{InsecureSkipVerify: true}\n")
+    config = Config(
+        severity=(("tls-verification-disabled", Severity.MEDIUM),), fail_on=Severity.HIGH
+    )
+    report = run(["."], config, jobs=1, cwd=str(tmp_path))
+    assert [f.severity for f in report.findings] == [Severity.MEDIUM]
+    assert report.exit_code() == 0
+    log = sarif.build(report)
+    rule = next(r for r in log["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "ZT101")
+    assert rule["properties"]["security-severity"] == "5.5"
+    assert rule["defaultConfiguration"]["level"] == "warning"
+
+
+def _key_lines(path: Path) -> list[str]:
+    body = path.read_text(encoding="utf-8")
+    lines = [
+        ln.strip()
+        for ln in re.split(r"\\n|\n", body)
+        if re.fullmatch(r"[A-Za-z0-9+/=]{16,}", ln.strip().strip('",'))
+    ]
+    return [ln.strip('",') for ln in lines]
+
+
+def test_no_output_contains_a_key() -> None:
+    report = run(["ZT201"], Config(tests="report"), rules=load_rules(), jobs=1, cwd=str(FIXTURES))
+    assert len([f for f in report.findings if f.rule_id == "ZT201"]) >= 5
+    canaries = [
+        c
+        for p in (FIXTURES / "ZT201").rglob("*")
+        if p.is_file() and "positive" in p.name
+        for c in _key_lines(p)
+    ]
+    assert len(canaries) > 20
+    outputs = [text.render(report), json_reporter.render(report), sarif.render(report)]
+    for out in outputs:
+        for canary in canaries:
+            assert canary not in out
+    (one_line,) = [
+        f for f in json.loads(outputs[1])["findings"] if f["path"].endswith("service_account.json")
+    ]
+    assert "BEGIN PRIVATE KEY-----" in one_line["snippet"] and "*" * 40 in one_line["snippet"]
