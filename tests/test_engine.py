@@ -190,3 +190,23 @@ def test_yaml_uses_the_c_parser() -> None:
     from ruamel.yaml import YAML
 
     assert YAML(typ="safe").Parser is _ruamel_yaml.CParser
+
+
+def test_rust_test_modules_across_files(tmp_path: Path) -> None:
+    bad = "fn f(c: &mut quiche::Config) { c.verify_peer(false); }\n"
+    files = {
+        "src/lib.rs": '#[cfg(test)]\nmod tests;\n#[cfg(any(test, feature = "x"))]\npub mod helpers;\npub mod net;\n',
+        "src/tests.rs": bad,
+        "src/helpers.rs": bad,
+        "src/net/mod.rs": "#[cfg(test)]\n#[path_hint]\npub(crate) mod tests;\nmod conn;\n",
+        "src/net/tests.rs": bad,
+        "src/net/conn.rs": "#[cfg(all(test, unix))]\nmod tests;\n" + bad,
+        "src/net/conn/tests.rs": bad,
+        "src/net/conn/tests/deep.rs": bad,
+    }
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    report = run(["."], Config(), jobs=1, cwd=str(tmp_path))
+    assert [f.path for f in report.findings] == ["src/helpers.rs", "src/net/conn.rs"]

@@ -80,6 +80,7 @@ class FileResult:
     directives: tuple[suppress.Directive, ...] = ()
     test_ranges: tuple[tuple[int, int], ...] = ()
     facts: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    test_paths: tuple[str, ...] = ()  # other files this file makes test code
 
 
 @dataclass(frozen=True)
@@ -270,9 +271,13 @@ def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
                 )
             )
     directives = suppress.parse_directives(text) if source is not None else ()
-    test_ranges = _rust_test_ranges(ctx) if findings and fclass.parser == "rust" else ()
+    test_ranges: tuple[tuple[int, int], ...] = ()
+    test_paths: tuple[str, ...] = ()
+    if fclass.parser == "rust":
+        test_ranges = _rust_test_ranges(ctx) if findings else ()
+        test_paths = rust_test_module_paths(entry.rel, text)
     return FileResult(
-        entry.rel, tuple(findings), tuple(notes), directives, test_ranges, tuple(facts)
+        entry.rel, tuple(findings), tuple(notes), directives, test_ranges, tuple(facts), test_paths
     )
 
 
@@ -307,7 +312,32 @@ def _rule_failed(rule_id: str, detector: str, path: str, exc: BaseException) -> 
     )
 
 
-_CFG_TEST = re.compile(r"#\[\s*cfg\s*\(.*\btest\b.*\)\s*\]|#\[\s*(?:[\w:]+::)?test\s*\]", re.S)
+# Test-only items: `#[cfg(test)]`, `#[cfg(all(test, ...))]`, `#[test]`, `#[tokio::test]`.
+# `#[cfg(any(test, feature = "x"))]` also builds outside tests, so it is not test code.
+_CFG_TEST = re.compile(
+    r"#\[\s*cfg\s*\(\s*(?:test|all\s*\([^()]*\btest\b[^()]*\))\s*\)\s*\]|#\[\s*(?:[\w:]+::)?test\s*\]"
+)
+# `#[cfg(test)] mod tests;` puts the whole file tests.rs (or tests/mod.rs) under test.
+_TEST_MOD_DECL = re.compile(
+    r"#\[\s*cfg\s*\(\s*(?:test|all\s*\([^()]*\btest\b[^()]*\))\s*\)\s*\]\s*"
+    r"(?:#\[[^\]]*\]\s*)*(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+(\w+)\s*;"
+)
+
+
+def rust_test_module_paths(path: str, text: str) -> tuple[str, ...]:
+    """Files and folders that `#[cfg(test)] mod name;` declarations in `path` make
+    test code: `name.rs` and `name/` beside a lib.rs, main.rs or mod.rs, or below a
+    folder named after any other file."""
+    if "cfg" not in text or "test" not in text:
+        return ()
+    folder, _, base = path.rpartition("/")
+    stem = base[:-3] if base.endswith(".rs") else base
+    parent = folder if stem in ("lib", "main", "mod") else (f"{folder}/{stem}" if folder else stem)
+    prefix = f"{parent}/" if parent else ""
+    out = []
+    for name in _TEST_MOD_DECL.findall(text):
+        out += [f"{prefix}{name}.rs", f"{prefix}{name}/"]
+    return tuple(out)
 
 
 def _rust_test_ranges(ctx: FileContext) -> tuple[tuple[int, int], ...]:
@@ -573,11 +603,13 @@ def run(
 
     # Test code (CATALOG.md): dropped by default, reported at level note on request.
     ranges = {r.path: r.test_ranges for r in results}
+    declared = tuple(sorted({p for r in results for p in r.test_paths}))
     kept = []
     for f in findings:
-        in_test = policy.is_test_path(f.path, config.test_paths) or any(
-            lo <= f.span.start_line <= hi for lo, hi in ranges.get(f.path, ())
-        )
+        in_test = (
+            policy.is_test_path(f.path, config.test_paths)
+            or any(f.path == d or (d.endswith("/") and f.path.startswith(d)) for d in declared)
+        ) or any(lo <= f.span.start_line <= hi for lo, hi in ranges.get(f.path, ()))
         if in_test and config.tests == "ignore":
             continue
         kept.append(replace(f, in_test_code=in_test) if in_test else f)
