@@ -239,3 +239,18 @@ def test_demo_end_to_end() -> None:
     suppressed = [(f["path"], f["start_line"]) for f in doc["findings"] if f["suppression"]]
     assert suppressed == [("fixtures/demo/deploy/docker-compose.yml", 26)]
     assert doc["notifications"] == []
+
+
+def test_unused_exception_is_a_relative_notification(repo: Path) -> None:
+    (repo / ".ztlint.yaml").write_text(
+        "exceptions:\n  - {rule: ZT301, path: nowhere.yml, reason: old service}\n"
+    )
+    (repo / "a.go").write_text("package a\n")
+    doc = json.loads(invoke("scan", "--format", "json").stdout)
+    assert [(n["code"], n["path"]) for n in doc["notifications"]] == [("ZT907", ".ztlint.yaml")]
+    assert str(repo) not in invoke("scan", "--format", "sarif").stdout
+
+
+def test_missing_path_is_a_usage_error(repo: Path) -> None:
+    result = invoke("scan", "no/such/dir")
+    assert result.exit_code == 2 and "does not exist" in result.stderr

@@ -509,11 +509,14 @@ def _apply_exceptions(
                     f, suppression=Suppression(SuppressionKind.EXTERNAL, exc.reason, config.source)
                 )
         out.append(f)
+    # Reports carry no absolute paths: name the config file relative to the root.
+    source = config.source.split(" [", 1)[0]
+    where = os.path.relpath(source, root).replace(os.sep, "/") if source else None
     notes = [
         _note(
             UNUSED_EXCEPTION,
             f"config exception for {exc.rule} (path {exc.path}) matches no finding",
-            config.source or None,
+            where,
             level=NoticeLevel.NOTE,
         )
         for i, exc in enumerate(config.exceptions)
