@@ -7,11 +7,13 @@ each node once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from ztlint.model import Span
 
 MAX_DEPTH = 256
+T = TypeVar("T")
 
 
 class ParseFailure(Exception):
@@ -120,24 +122,33 @@ class Mapping(Node):
         return f"Mapping({[k.value for k, _ in self.entries]}@{self.span.start_line})"
 
 
-def walk(root: Node) -> Iterator[tuple[Node, Node | None]]:
-    """Every node reachable from `root` once, with a parent, without recursion."""
+def walk_with(root: Node, start: T, step: Callable[[Node, T], T]) -> Iterator[tuple[Node, T]]:
+    """Every node reachable from `root` once, in document order, without recursion,
+    with the context its parent hands down: a node yields with `inherited`, and its
+    children receive `step(node, inherited)` (the parent node, the enclosing Envoy
+    cluster, compose service or Kubernetes workload)."""
     seen: set[int] = set()
-    stack: list[tuple[Node, Node | None]] = [(root, None)]
+    stack: list[tuple[Node, T]] = [(root, start)]
     while stack:
-        node, parent = stack.pop()
+        node, inherited = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
-        yield node, parent
+        yield node, inherited
         if isinstance(node, Mapping):
             children: list[Node] = [v for _, v in node.entries] + list(node.merges)
         elif isinstance(node, Sequence):
             children = node.items
         else:
             continue
-        for child in reversed(children):
-            stack.append((child, node))
+        handed_down = step(node, inherited)
+        stack.extend((child, handed_down) for child in reversed(children))
+
+
+def walk(root: Node) -> Iterator[tuple[Node, Node | None]]:
+    """Every node reachable from `root` once, with its parent."""
+    start: Node | None = None
+    return walk_with(root, start, lambda node, _: node)
 
 
 def mappings_with_key(root: Node, key: str) -> Iterator[Mapping]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ztlint.parsers.data import Mapping, Node, Sequence
+from ztlint.parsers.data import Mapping, Node, walk_with
 from ztlint.rule import FileContext, Hit
 
 # Ways a validation context can be provided without being inline.
@@ -78,27 +78,17 @@ def _problem(tls: Mapping) -> str | None:
     return None
 
 
-def _walk_with_cluster(root: Node) -> Iterator[tuple[Mapping, str | None]]:
-    seen: set[int] = set()
-    stack: list[tuple[Node, str | None]] = [(root, None)]
-    while stack:
-        node, cluster = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, Mapping):
-            if _is_cluster(node):
-                cluster = node.get_str("name")
-            yield node, cluster
-            stack.extend((v, cluster) for _, v in reversed(list(node.items())))
-        elif isinstance(node, Sequence):
-            stack.extend((item, cluster) for item in reversed(node.items))
+def _enclosing_cluster(node: Node, outer: str | None) -> str | None:
+    return node.get_str("name") if isinstance(node, Mapping) and _is_cluster(node) else outer
 
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
     documents = ctx.documents()  # a ParseFailure is reported once by the engine
     for doc in documents:
-        for mapping, cluster in _walk_with_cluster(doc):
+        for mapping, outer in walk_with(doc, None, _enclosing_cluster):
+            if not isinstance(mapping, Mapping):
+                continue
+            cluster = _enclosing_cluster(mapping, outer)
             in_cluster = cluster is not None
             for key in ("transport_socket", "tls_context"):
                 entry = mapping.entry(key)
