@@ -264,10 +264,11 @@ def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
             notes.append(
                 _note(
                     NOT_PARSED,
-                    f"not parsed: {failure.message}",
+                    f"{'partly parsed' if failure.recovered else 'not parsed'}: {failure.message}",
                     entry.rel,
                     failure.line,
                     failure.column,
+                    level=NoticeLevel.NOTE if failure.recovered else NoticeLevel.WARNING,
                 )
             )
     directives = suppress.parse_directives(text) if source is not None else ()
@@ -341,36 +342,30 @@ def rust_test_module_paths(path: str, text: str) -> tuple[str, ...]:
 
 
 def _rust_test_ranges(ctx: FileContext) -> tuple[tuple[int, int], ...]:
-    """Line ranges of `#[cfg(test)]` modules and `#[test]` functions."""
+    """Line ranges of `#[cfg(test)]` items (modules, functions, impls) and `#[test]`
+    functions, at any module depth."""
     from ztlint.parsers import code
 
-    try:
-        root = ctx.tree().root_node
-    except ParseFailure:
-        return ()
     ranges = []
-    stack = [root]
+    stack = [ctx.tree().root_node]  # the tree exists: the file had findings
     while stack:
-        node = stack.pop()
-        pending_test = False
-        for child in node.named_children:
+        container = stack.pop()
+        test_attribute = False
+        for child in container.named_children:
             if child.type == "attribute_item":
-                if _CFG_TEST.search(
-                    code.node_text(ctx.source, child)
-                ) and "not(" not in code.node_text(ctx.source, child):
-                    pending_test = True
+                test_attribute = test_attribute or bool(
+                    _CFG_TEST.search(code.node_text(ctx.source, child))
+                )
                 continue
             if child.type in ("line_comment", "block_comment"):
                 continue
-            if pending_test and child.type in ("mod_item", "function_item", "impl_item"):
+            if test_attribute and child.type in ("mod_item", "function_item", "impl_item"):
                 ranges.append((child.start_point[0] + 1, child.end_point[0] + 1))
-            elif child.type in ("mod_item", "declaration_list"):
-                stack.append(child)
-            if child.type == "mod_item":
-                body = child.child_by_field_name("body")
-                if body is not None and not pending_test:
-                    stack.append(body)
-            pending_test = False
+            elif (
+                child.type == "mod_item" and (body := child.child_by_field_name("body")) is not None
+            ):
+                stack.append(body)
+            test_attribute = False
     return tuple(sorted(ranges))
 
 

@@ -109,9 +109,10 @@ class FileContext:
                 span = code.node_span(self.source, error)
                 self.parse_notes.append(
                     ParseFailure(
-                        f"{self.parser} syntax error (parsed with recovery)",
+                        f"{self.parser} syntax the grammar does not accept here; the rest of the file was checked",
                         span.start_line,
                         span.start_col,
+                        recovered=True,
                     )
                 )
         return self._tree

@@ -19,11 +19,19 @@ T = TypeVar("T")
 class ParseFailure(Exception):
     """A file could not be parsed; becomes a notification with its position."""
 
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        recovered: bool = False,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.column = column
+        # tree-sitter recovered and the rules ran on the rest of the file.
+        self.recovered = recovered
 
 
 class Node:
