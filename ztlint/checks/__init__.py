@@ -13,7 +13,7 @@ from tree_sitter import Node
 
 from ztlint.checks.containers import docker_socket
 from ztlint.checks.secrets import private_key
-from ztlint.checks.transport import envoy_tls, go_tls, rust_tls
+from ztlint.checks.transport import envoy_tls, go_tls, python_tls, rust_tls
 from ztlint.model import Confidence
 from ztlint.rule import DetectFn, FileContext, ProjectCheck
 
@@ -29,6 +29,8 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
 
 GUARDS: Mapping[str, GuardFn] = {
     "go-tls-verify-callback": go_tls.verified_elsewhere,
+    "python-imports-aiohttp": python_tls.imports_aiohttp,
+    "python-imports-http-client": python_tls.imports_http_client,
 }
 
 PROJECT_CHECKS: Mapping[str, ProjectCheck] = {}
