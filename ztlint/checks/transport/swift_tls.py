@@ -1,0 +1,84 @@
+"""Swift TLS trust decisions that accept any server.
+
+A `URLSessionDelegate` answers a server-trust challenge with `.useCredential` and
+`URLCredential(trust:)`. That is correct only after the trust was evaluated
+(`SecTrustEvaluateWithError`) or pinned; without it the session trusts whatever
+certificate the server sent. Network.framework's `sec_protocol_options_set_verify_block`
+does the same when its block always completes with `true`, and Alamofire's
+`DisabledTrustEvaluator` says so in its name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from ztlint.parsers import code
+from ztlint.rule import FileContext, Hit
+
+# Evidence that a trust object is checked: evaluation, pinning, or a policy object.
+_EVALUATES = re.compile(
+    r"SecTrustEvaluate|\.evaluate\s*\(|SecTrustCopyCertificateChain|SecTrustGetCertificateAtIndex|"
+    r"SecCertificateCopyData|SecTrustCopyKey|SecTrustCopyPublicKey|pinn?(?:ed|ing)|TrustKit|"
+    r"validate\s*\(|verify\s*\("
+)
+_ALWAYS_TRUE = re.compile(r"\b\w+\s*\(\s*true\s*\)")
+
+
+def _calls(root: Node) -> Iterator[Node]:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "call_expression":
+            yield node
+        stack.extend(reversed(node.named_children))
+
+
+def _callee(ctx: FileContext, call: Node) -> str:
+    first = call.named_children[0] if call.named_children else None
+    return code.node_text(ctx.source, first).rsplit(".", 1)[-1] if first is not None else ""
+
+
+def _enclosing_function(node: Node) -> Node | None:
+    current = node.parent
+    while current is not None and current.type not in ("function_declaration", "lambda_literal"):
+        current = current.parent
+    return current
+
+
+def detect(ctx: FileContext) -> Iterator[Hit]:
+    root = ctx.tree().root_node
+    for call in _calls(root):
+        callee = _callee(ctx, call)
+        text = code.node_text(ctx.source, call)
+        if callee == "URLCredential" and re.match(r"URLCredential\s*\(\s*trust\s*:", text):
+            scope = _enclosing_function(call)
+            body = code.node_text(ctx.source, scope) if scope is not None else ctx.text
+            if not _EVALUATES.search(body):
+                yield Hit(
+                    span=code.node_span(ctx.source, call),
+                    message="URLCredential(trust:) answers the server-trust challenge without evaluating the trust",
+                )
+        elif callee == "sec_protocol_options_set_verify_block":
+            block = next((n for n in _descendants(call) if n.type == "lambda_literal"), None)
+            block_text = code.node_text(ctx.source, block) if block is not None else ""
+            if _ALWAYS_TRUE.search(block_text) and not _EVALUATES.search(block_text):
+                yield Hit(
+                    span=code.node_span(ctx.source, call),
+                    message="sec_protocol_options_set_verify_block completes with true without evaluating the trust",
+                )
+        elif callee in ("DisabledTrustEvaluator", "DisabledEvaluator"):
+            yield Hit(
+                span=code.node_span(ctx.source, call),
+                message=f"Alamofire {callee} accepts any certificate for its host",
+            )
+
+
+def _descendants(node: Node) -> Iterator[Node]:
+    stack = list(reversed(node.named_children))
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.named_children))
