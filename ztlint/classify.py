@@ -26,6 +26,7 @@ DOCKERFILE = "dockerfile"
 WORKFLOW = "workflow"
 GITIGNORE = "gitignore"
 DOTENV = "dotenv"
+CURLRC = "curlrc"
 
 LANGUAGES = ("go", "rust", "swift", "python", "typescript", "tsx", "javascript", "bash", "lua")
 DATA_FORMATS = (YAML, JSON, TOML)
@@ -99,6 +100,8 @@ def classify_name(path: str) -> tuple[set[str], str | None]:
         kinds.add(DOCKERFILE)
     if lower == ".gitignore":
         kinds.add(GITIGNORE)
+    if lower in (".curlrc", "_curlrc", "curlrc", ".wgetrc", "wgetrc"):
+        kinds.add(CURLRC)
     if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
         kinds.add(DOTENV)
     if parser == YAML and "/.github/workflows/" in "/" + path:

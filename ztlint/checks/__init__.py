@@ -13,7 +13,15 @@ from tree_sitter import Node
 
 from ztlint.checks.containers import docker_socket
 from ztlint.checks.secrets import private_key
-from ztlint.checks.transport import envoy_tls, go_tls, python_tls, rust_tls, swift_tls
+from ztlint.checks.transport import (
+    env_tls,
+    envoy_tls,
+    go_tls,
+    python_tls,
+    rust_tls,
+    shell_tls,
+    swift_tls,
+)
 from ztlint.model import Confidence
 from ztlint.rule import DetectFn, FileContext, ProjectCheck
 
@@ -23,6 +31,9 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "envoy-upstream-tls": envoy_tls.detect,
     "rustls-custom-verifier": rust_tls.detect,
     "swift-server-trust": swift_tls.detect,
+    "shell-insecure-flags": shell_tls.detect,
+    "curlrc-insecure": shell_tls.detect_curlrc,
+    "env-tls-switches": env_tls.detect,
     "compose-runtime-socket": docker_socket.detect_compose,
     "kubernetes-runtime-socket": docker_socket.detect_kubernetes,
     "pem-private-key": private_key.detect,

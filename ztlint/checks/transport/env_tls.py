@@ -1,0 +1,70 @@
+"""Environment settings that switch certificate checks off for a whole process:
+`NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `GIT_SSL_NO_VERIFY=true`, set in
+compose `environment`, Kubernetes `env`, workflow `env`, Dockerfile `ENV`/`ARG` or a
+`.env` file."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ztlint import classify
+from ztlint.checks.shell import dockerfile_instructions
+from ztlint.checks.transport.shell_tls import ENV_SWITCHES, env_disables
+from ztlint.model import Span
+from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk
+from ztlint.rule import FileContext, Hit
+
+_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:=|\s+)(\"[^\"]*\"|'[^']*'|\S*)")
+
+
+def _message(name: str, value: str) -> str:
+    return f"{name}={value} turns off TLS certificate verification for the whole process"
+
+
+def _yaml_entries(node: Node) -> Iterator[tuple[str, str, Node]]:
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if isinstance(value, Scalar):
+                yield key.value, value.value, value
+    elif isinstance(node, Sequence):
+        for item in node.items:
+            if isinstance(item, Scalar) and "=" in item.value:
+                var_name, _, text = item.value.partition("=")
+                yield var_name.strip(), text, item
+            elif isinstance(item, Mapping):
+                var, val = item.get_str("name"), item.get("value")
+                if var is not None and isinstance(val, Scalar):
+                    yield var, val.value, val
+
+
+def detect(ctx: FileContext) -> Iterator[Hit]:
+    if ctx.kinds & {classify.COMPOSE, classify.KUBERNETES, classify.WORKFLOW}:
+        for doc in ctx.documents():
+            for node, _ in walk(doc):
+                if not isinstance(node, Mapping):
+                    continue
+                for key in ("environment", "env"):
+                    block = node.get(key)
+                    if block is None:
+                        continue
+                    for name, value, where in _yaml_entries(block):
+                        if env_disables(name, value):
+                            yield Hit(span=where.span, message=_message(name, value))
+    if classify.DOCKERFILE in ctx.kinds:
+        for instr in dockerfile_instructions(ctx.source):
+            if instr.keyword not in ("ENV", "ARG"):
+                continue
+            for pair in _PAIR.finditer(instr.body):
+                name, value = pair.group(1), pair.group(2)
+                if name in ENV_SWITCHES and env_disables(name, value):
+                    row = instr.line + instr.body[: pair.start()].count("\n")
+                    col = ctx.source.line(row).find(name) + 1
+                    span = Span(row, col, row, col + len(pair.group(0)))
+                    yield Hit(span=span, message=_message(name, value))
+    if classify.DOTENV in ctx.kinds:
+        for number, text in enumerate(ctx.source.lines, 1):
+            found = re.match(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$", text)
+            if found and env_disables(found.group(1), found.group(2).split(" #", 1)[0]):
+                span = Span(number, found.start(1) + 1, number, len(text.rstrip()) + 1)
+                yield Hit(span=span, message=_message(found.group(1), found.group(2).strip()))

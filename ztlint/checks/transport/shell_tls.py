@@ -1,0 +1,121 @@
+"""Shell commands that skip certificate checks, wherever the shell is written.
+
+`curl -k`, `wget --no-check-certificate`, `git -c http.sslVerify=false`, kubectl and
+helm `--insecure-skip-tls-verify`, pip `--trusted-host`, npm `strict-ssl false`, and
+the environment variables that switch verification off for a whole process. A
+`kubectl apply -k` (kustomize) is not one of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ztlint.checks.shell import Command, Word, commands, scripts
+from ztlint.model import Span
+from ztlint.rule import FileContext, Hit
+
+# curl's short options that take an argument: in `-dk`, the k is -d's data.
+_CURL_ARG_OPTS = set("AbcCdDeEFHKmoPQrtTuUwxXyYz")
+ENV_SWITCHES = {
+    "NODE_TLS_REJECT_UNAUTHORIZED": ("0",),
+    "PYTHONHTTPSVERIFY": ("0",),
+    "GIT_SSL_NO_VERIFY": ("1", "true", "yes", "on"),
+}
+
+
+def env_disables(name: str, value: str) -> bool:
+    return value.strip().strip("\"'").lower() in ENV_SWITCHES.get(name, ())
+
+
+def _curl_insecure(word: Word) -> bool:
+    text = word.text
+    if text == "--insecure" or text == "--proxy-insecure":
+        return True
+    if not re.fullmatch(r"-[A-Za-z]+", text):
+        return False
+    for letter in text[1:]:
+        if letter == "k":
+            return True
+        if letter in _CURL_ARG_OPTS:
+            return False
+    return False
+
+
+def _check(cmd: Command) -> Iterator[tuple[Word | None, str]]:
+    for name, value in cmd.assignments:
+        if env_disables(name, value.text):
+            yield value, f"{name}={value.text} turns off TLS certificate verification"
+    args = cmd.args
+    texts = [w.text for w in args]
+    if cmd.name == "curl":
+        for w in args:
+            if _curl_insecure(w):
+                yield w, f"curl {w.text} skips certificate verification"
+    elif cmd.name == "wget":
+        for w in args:
+            if w.text == "--no-check-certificate":
+                yield w, "wget --no-check-certificate skips certificate verification"
+    elif cmd.name == "git":
+        for i, w in enumerate(args):
+            setting = w.text.replace(" ", "").lower()
+            if setting in ("http.sslverify=false", "http.sslverify=0"):
+                yield w, f"git {w.text} skips certificate verification"
+            elif (
+                setting == "http.sslverify"
+                and i + 1 < len(args)
+                and args[i + 1].text.lower() in ("false", "0")
+            ):
+                yield w, f"git config {w.text} {args[i + 1].text} skips certificate verification"
+    elif cmd.name in ("kubectl", "helm", "oc", "argocd", "flux"):
+        for w in args:
+            if w.text in (
+                "--insecure-skip-tls-verify",
+                "--insecure-skip-tls-verify=true",
+                "--insecure",
+            ):
+                yield w, f"{cmd.name} {w.text} does not authenticate the server"
+    elif cmd.name in ("pip", "pip3") or (cmd.name.startswith("python") and "pip" in texts[:2]):
+        for w in args:
+            if w.text == "--trusted-host" or w.text.startswith("--trusted-host="):
+                yield w, f"pip {w.text} skips certificate verification for that host"
+    elif cmd.name in ("npm", "yarn", "pnpm"):
+        joined = " ".join(texts)
+        if re.search(r"\bstrict-ssl(?:\s+|=)false\b", joined):
+            yield (
+                next(w for w in args if "strict-ssl" in w.text),
+                f"{cmd.name} strict-ssl false skips certificate verification",
+            )
+
+
+def detect(ctx: FileContext) -> Iterator[Hit]:
+    seen = set()
+    for script in scripts(ctx):
+        for cmd in commands(script, ctx):
+            for word, message in _check(cmd):
+                span = word.span if word is not None else cmd.span
+                if (span, message) in seen:
+                    continue
+                seen.add((span, message))
+                yield Hit(span=span, message=message)
+
+
+def detect_curlrc(ctx: FileContext) -> Iterator[Hit]:
+    """`.curlrc`: `insecure`, `-k` or `--insecure` on a line of its own."""
+    for number, line in enumerate(ctx.source.lines, 1):
+        option = line.strip().split("#", 1)[0].strip()
+        if re.fullmatch(r"(?:--)?insecure(?:\s*=\s*\S+)?|-k", option):
+            yield Hit(
+                span=_line_span(number, line),
+                message=f".curlrc `{option}` makes every curl skip verification",
+            )
+        elif re.fullmatch(r"check_certificate\s*=\s*off", option):
+            yield Hit(
+                span=_line_span(number, line),
+                message=".wgetrc check_certificate = off skips verification",
+            )
+
+
+def _line_span(number: int, line: str) -> Span:
+    col = len(line) - len(line.lstrip()) + 1
+    return Span(number, col, number, len(line.rstrip()) + 1)
