@@ -14,7 +14,8 @@ the reported span starts (the method of a builder chain split over lines, rather
 the receiver); `fix-capture`, `fix-text` and `fix-description` give a mechanical
 fix that replaces the captured node; `guard` names a function in
 `ztlint.checks.GUARDS` for the semantics a query cannot express (a callback that
-really verifies): it keeps the match, drops it, or caps its confidence.
+really verifies): it keeps the match (True), drops it (False), caps its confidence (a
+Confidence), or caps confidence and severity (a (Confidence, Severity) pair).
 """
 
 from __future__ import annotations
@@ -57,14 +58,19 @@ class QueryRunner:
             settings = query.pattern_settings(index)
             confidence = _confidence(settings.get("confidence"))
             guard_name = settings.get("guard")
+            severity_text = settings.get("severity")
+            severity = Severity.parse(str(severity_text)) if severity_text else None
             if guard_name:
                 verdict = GUARDS[str(guard_name)](ctx, captures)
                 if verdict is False:
                     continue
+                cap = verdict[1] if isinstance(verdict, tuple) else None
+                verdict = verdict[0] if isinstance(verdict, tuple) else verdict
                 if isinstance(verdict, Confidence):
                     confidence = verdict if confidence is None else min(confidence, verdict)
+                if cap is not None:
+                    severity = cap if severity is None else min(severity, cap)
             seen.add(key)
-            severity = settings.get("severity")
             span = code.node_span(ctx.source, node)
             anchor = captures.get(str(settings.get("span-from") or ""))
             if anchor:
@@ -73,7 +79,7 @@ class QueryRunner:
             yield Hit(
                 span=span,
                 message=_format(str(settings.get("message") or ""), ctx, captures),
-                severity=Severity.parse(str(severity)) if severity else None,
+                severity=severity,
                 confidence=confidence,
                 fix=_fix(ctx, settings, captures),
             )

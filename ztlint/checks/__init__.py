@@ -17,15 +17,19 @@ from ztlint.checks.transport import (
     env_tls,
     envoy_tls,
     go_tls,
+    grpc,
+    plaintext,
     python_tls,
     rust_tls,
     shell_tls,
     swift_tls,
 )
-from ztlint.model import Confidence
+from ztlint.model import Confidence, Severity
 from ztlint.rule import DetectFn, FileContext, ProjectCheck
 
-GuardFn = Callable[[FileContext, dict[str, list[Node]]], bool | Confidence]
+GuardFn = Callable[
+    [FileContext, dict[str, list[Node]]], bool | Confidence | tuple[Confidence, Severity]
+]
 
 PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "envoy-upstream-tls": envoy_tls.detect,
@@ -34,6 +38,9 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "shell-insecure-flags": shell_tls.detect,
     "curlrc-insecure": shell_tls.detect_curlrc,
     "env-tls-switches": env_tls.detect,
+    "plaintext-url-in-code": plaintext.detect_code,
+    "plaintext-url-in-config": plaintext.detect_config,
+    "plaintext-url-in-dotenv": plaintext.detect_dotenv,
     "compose-runtime-socket": docker_socket.detect_compose,
     "kubernetes-runtime-socket": docker_socket.detect_kubernetes,
     "pem-private-key": private_key.detect,
@@ -43,6 +50,7 @@ GUARDS: Mapping[str, GuardFn] = {
     "go-tls-verify-callback": go_tls.verified_elsewhere,
     "python-imports-aiohttp": python_tls.imports_aiohttp,
     "python-imports-http-client": python_tls.imports_http_client,
+    "grpc-network-target": grpc.target_guard,
 }
 
 PROJECT_CHECKS: Mapping[str, ProjectCheck] = {}

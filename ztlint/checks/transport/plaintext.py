@@ -1,0 +1,271 @@
+"""Plaintext transport: gRPC channels without TLS and http:// or ws:// endpoints.
+
+A URL counts only where it is used as an endpoint: an argument to a client call, a
+value bound to a name that says endpoint (url, endpoint, address, server, upstream,
+...), or a config value under such a key. Hosts decide the rest: loopback, documentation
+domains and schema hosts are never findings; cluster-internal names (`*.svc`,
+single-label service names) are low confidence because a mesh may wrap them in mTLS;
+private addresses are medium; anything else is high.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from tree_sitter import Node
+
+from ztlint.model import Confidence, Severity, Span
+from ztlint.parsers import code
+from ztlint.parsers.data import Mapping, Scalar, Sequence
+from ztlint.rule import FileContext, Hit
+
+_URL = re.compile(r"^(https?|wss?)://[^\s\"'<>]+$", re.I)
+ENDPOINT_NAME = re.compile(
+    r"(?i)(url|uri|endpoint|addr|address|host|server|upstream|base|api|target|origin|remote|registry|broker|proxy|webhook|callback)"
+)
+# Keys whose URLs are links, not endpoints.
+_LINK_KEYS = re.compile(
+    r"(?i)^(\$schema|\$id|\$ref|@context|@id|xmlns(:\w+)?|schema(location)?|license\w*|homepage|documentation|docs?|help\w*|"
+    r"repository|bugs|issues|funding|author|contributors|source|about|website|info\w*|html_url|description)$"
+)
+_LINK_PARENTS = {
+    "repository",
+    "bugs",
+    "funding",
+    "author",
+    "contributors",
+    "annotations",
+    "labels",
+    "links",
+    "license",
+}
+_DOC_HOSTS = re.compile(
+    r"(?i)(^|\.)(example\.(com|org|net)|w3\.org|json-schema\.org|schemas?\.[\w.-]+|purl\.org|xmlns\.com|"
+    r"apache\.org|opensource\.org|gnu\.org|creativecommons\.org|schema\.org|ietf\.org|rfc-editor\.org)$"
+)
+_RESERVED_TLDS = (".example", ".test", ".invalid", ".localhost")
+_CALLEE = re.compile(
+    r"(?i)^(get|post|put|patch|delete|head|options|request|fetch|urlopen|dial\w*|newrequest\w*|connect\w*|"
+    r"websocket|eventsource|client|session|open|from_url|parse|create_connection|newclient|"
+    r"new_client|async_client|httpclient|axios|got|ky|superagent|ws|io|request_url)$"
+)
+_CALLS = {"call_expression", "call", "new_expression", "constructor_invocation"}
+_BINDINGS = {
+    "assignment",
+    "assignment_expression",
+    "assignment_statement",
+    "short_var_declaration",
+    "var_spec",
+    "const_spec",
+    "let_declaration",
+    "const_item",
+    "static_item",
+    "keyed_element",
+    "pair",
+    "field_initializer",
+    "variable_declarator",
+    "property_declaration",
+    "keyword_argument",
+    "public_field_definition",
+    "field_declaration",
+    "value_argument",
+    "augmented_assignment",
+}
+_STRINGS = {
+    "interpreted_string_literal",
+    "raw_string_literal",
+    "string_literal",
+    "string",
+    "line_string_literal",
+    "template_string",
+}
+
+
+def host_trust(host: str) -> str | None:
+    """ "skip", "internal", "private" or "public" for a URL host."""
+    host = host.strip("[]").lower().rstrip(".")
+    if not host or host in ("localhost", "0.0.0.0", "::") or host.endswith(_RESERVED_TLDS):
+        return "skip"
+    if _DOC_HOSTS.search(host):
+        return "skip"
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        if host.endswith(
+            (".svc", ".svc.cluster.local", ".cluster.local", ".internal", ".local", ".consul")
+        ):
+            return "internal"
+        if "." not in host:
+            return "internal"  # a compose or Kubernetes service name
+        return "public"
+    if ip.is_loopback or ip.is_unspecified or ip.is_link_local or ip.is_multicast:
+        return "skip"
+    if ip in ipaddress.ip_network("192.0.2.0/24") or ip in ipaddress.ip_network("198.51.100.0/24"):
+        return "skip"
+    if ip in ipaddress.ip_network("203.0.113.0/24") or ip in ipaddress.ip_network("2001:db8::/32"):
+        return "skip"
+    return "private" if ip.is_private else "public"
+
+
+def judge_url(text: str) -> tuple[str, Confidence, Severity | None] | None:
+    """(scheme://host, confidence, severity cap) of a plaintext endpoint URL, or None.
+    Cluster-internal names are low confidence and medium severity."""
+    value = text.strip()
+    if not _URL.match(value) or re.search(r"[{}$%<>]|\{\{", value):
+        return None
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "ws"):
+        return None
+    trust = host_trust(host)
+    if trust is None or trust == "skip":
+        return None
+    confidence = {
+        "internal": Confidence.LOW,
+        "private": Confidence.MEDIUM,
+        "public": Confidence.HIGH,
+    }[trust]
+    severity = Severity.MEDIUM if trust == "internal" else None
+    return f"{parts.scheme.lower()}://{host}", confidence, severity
+
+
+def _literal(ctx: FileContext, node: Node) -> str | None:
+    if node.type == "template_string" and any(
+        c.type == "template_substitution" for c in node.named_children
+    ):
+        return None
+    text = code.node_text(ctx.source, node)
+    if node.type == "string" and text[:1] in "fFbBrRuU" and text[1:2] in "\"'":
+        if text[0] in "fF":
+            return None
+        text = text[1:]
+    if text.startswith(('r"', 'r#"')):
+        text = text.lstrip("r#").rstrip("#")
+    for quote in ('"""', "'''", '"', "'", "`"):
+        if len(text) >= 2 * len(quote) and text.startswith(quote) and text.endswith(quote):
+            return text[len(quote) : -len(quote)]
+    return None
+
+
+def _name_of(ctx: FileContext, node: Node) -> str:
+    for field in ("name", "left", "key", "pattern", "field"):
+        child = node.child_by_field_name(field)
+        if child is not None:
+            return code.node_text(ctx.source, child)
+    first = node.named_children[0] if node.named_children else None
+    return code.node_text(ctx.source, first) if first is not None else ""
+
+
+def _callee(ctx: FileContext, call: Node) -> str:
+    target = (
+        call.child_by_field_name("function")
+        or call.child_by_field_name("constructor")
+        or (call.named_children[0] if call.named_children else None)
+    )
+    if target is None:
+        return ""
+    text = code.node_text(ctx.source, target)
+    return re.split(r"[.:]+", text.strip())[-1]
+
+
+def _used_as_endpoint(ctx: FileContext, literal: Node) -> str | None:
+    """How the literal is used: "call NAME", "binding NAME", or None."""
+    node = literal
+    for _ in range(4):
+        parent = node.parent
+        if parent is None:
+            return None
+        if parent.type in _CALLS:
+            callee = _callee(ctx, parent)
+            return (
+                f"call {callee}"
+                if _CALLEE.match(callee) or callee in ("WebSocket", "URL")
+                else None
+            )
+        if parent.type in _BINDINGS:
+            name = _name_of(ctx, parent)
+            if name and not _LINK_KEYS.match(name.strip("\"'")) and ENDPOINT_NAME.search(name):
+                return f"binding {name}"
+            return None
+        node = parent
+    return None
+
+
+def detect_code(ctx: FileContext) -> Iterator[Hit]:
+    root = ctx.tree().root_node
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type in _STRINGS:
+            text = _literal(ctx, node)
+            judged = judge_url(text) if text else None
+            if judged is not None:
+                use = _used_as_endpoint(ctx, node)
+                if use is not None:
+                    endpoint, confidence, severity = judged
+                    yield Hit(
+                        span=code.node_span(ctx.source, node),
+                        message=f"{endpoint} is reached over plaintext {endpoint.split(':', 1)[0]}",
+                        confidence=confidence,
+                        severity=severity,
+                    )
+            continue
+        if node.type in ("comment", "line_comment", "block_comment"):
+            continue
+        stack.extend(reversed(node.named_children))
+
+
+def detect_config(ctx: FileContext) -> Iterator[Hit]:
+    for doc in ctx.documents():
+        seen: set[int] = set()
+        stack: list[tuple[object, str]] = [(doc, "")]
+        while stack:
+            node, under = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if isinstance(node, Sequence):
+                stack.extend((item, under) for item in reversed(node.items))
+                continue
+            if not isinstance(node, Mapping) or under.lower() in _LINK_PARENTS:
+                continue
+            for key, value in node.items():
+                if not isinstance(value, Scalar):
+                    stack.append((value, key.value))
+                    continue
+                if _LINK_KEYS.match(key.value) or not ENDPOINT_NAME.search(key.value):
+                    continue
+                judged = judge_url(value.value)
+                if judged is not None:
+                    endpoint, confidence, severity = judged
+                    yield Hit(
+                        span=value.span,
+                        message=f"{key.value}: {endpoint} is reached over plaintext {endpoint.split(':', 1)[0]}",
+                        confidence=confidence,
+                        severity=severity,
+                    )
+
+
+def detect_dotenv(ctx: FileContext) -> Iterator[Hit]:
+    for number, text in enumerate(ctx.source.lines, 1):
+        found = re.match(
+            r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*[\"']?([^\"'#\s]+)", text
+        )
+        if not found or not ENDPOINT_NAME.search(found.group(1)):
+            continue
+        judged = judge_url(found.group(2))
+        if judged is not None:
+            endpoint, confidence, severity = judged
+            span = Span(number, found.start(2) + 1, number, found.end(2) + 1)
+            yield Hit(
+                span=span,
+                message=f"{found.group(1)}: {endpoint} is reached over plaintext {endpoint.split(':', 1)[0]}",
+                confidence=confidence,
+                severity=severity,
+            )
