@@ -123,3 +123,16 @@ def test_no_output_contains_a_key() -> None:
         f for f in json.loads(outputs[1])["findings"] if f["path"].endswith("service_account.json")
     ]
     assert "BEGIN PRIVATE KEY-----" in one_line["snippet"] and "*" * 40 in one_line["snippet"]
+
+
+def test_no_output_contains_a_token() -> None:
+    folder = FIXTURES / "ZT202"
+    values = re.findall(r'= "([^"]{40,})"', (folder / "positive_settings.py").read_text())
+    values += re.findall(r"= (\S{20,})$", (folder / "positive_aws_credentials").read_text(), re.M)
+    canaries = [v[30:] if len(v) > 45 else v[4:] for v in values]
+    assert len(canaries) >= 16
+    report = run(["ZT202"], Config(), rules=load_rules(), jobs=1, cwd=str(FIXTURES))
+    assert len([f for f in report.findings if f.path.endswith("positive_settings.py")]) == 15
+    for out in (text.render(report), json_reporter.render(report), sarif.render(report)):
+        for canary in canaries:
+            assert canary not in out

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from tree_sitter import Node
 
 from ztlint.checks.containers import docker_socket
-from ztlint.checks.secrets import private_key
+from ztlint.checks.secrets import private_key, tokens
 from ztlint.checks.transport import (
     env_tls,
     envoy_tls,
@@ -44,6 +44,7 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "compose-runtime-socket": docker_socket.detect_compose,
     "kubernetes-runtime-socket": docker_socket.detect_kubernetes,
     "pem-private-key": private_key.detect,
+    "provider-tokens": tokens.detect,
 }
 
 GUARDS: Mapping[str, GuardFn] = {

@@ -1,0 +1,222 @@
+"""Provider tokens recognised by their documented formats.
+
+Each format is a pattern, an optional offline validation (GitHub's and npm's CRC32
+checksum, PyPI's macaroon prefix, a JWT's decodable header), and the length of its
+public prefix: the only part of a token that may appear in any output. Documentation
+examples and obvious placeholders are dropped.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from ztlint.model import Confidence, Severity
+from ztlint.rule import FileContext, Hit
+
+BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def base62_crc_ok(token: str, prefix_len: int) -> bool:
+    """GitHub and npm tokens end in 6 base62 characters holding the CRC32 of the 30
+    characters of entropy after the prefix."""
+    body, check = token[prefix_len:-6], token[-6:]
+    value = 0
+    for ch in check:
+        index = BASE62.find(ch)
+        if index < 0:
+            return False
+        value = value * 62 + index
+    return value == binascii.crc32(body.encode("ascii"))
+
+
+def _pypi_ok(token: str) -> bool:
+    # A PyPI token is "pypi-" and a base64 macaroon whose location is pypi.org.
+    body = token[5:]
+    try:
+        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    except (ValueError, binascii.Error):
+        return False
+    return b"pypi.org" in raw[:40]
+
+
+def _b64json(part: str) -> object:
+    try:
+        return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def _jwt_ok(token: str) -> bool:
+    header, payload, signature = token.split(".")[:3]
+    head = _b64json(header)
+    return (
+        isinstance(head, dict)
+        and str(head.get("alg", "none")).lower() != "none"
+        and isinstance(_b64json(payload), dict)
+        and len(signature) >= 16
+    )
+
+
+@dataclass(frozen=True)
+class TokenFormat:
+    kind: str
+    pattern: re.Pattern[str]
+    prefix: int  # characters of public prefix; the rest is masked
+    validate: Callable[[str], bool] | None = None
+    severity: Severity | None = None
+    confidence: Confidence | None = None
+    needs_context: re.Pattern[str] | None = None  # text that must occur in the file
+
+
+FORMATS: tuple[TokenFormat, ...] = (
+    TokenFormat(
+        "GitHub token",
+        re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36}\b"),
+        4,
+        lambda t: base62_crc_ok(t, 4),
+    ),
+    TokenFormat(
+        "GitHub fine-grained token",
+        re.compile(r"\bgithub_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}\b"),
+        11,
+    ),
+    TokenFormat(
+        "GitLab token",
+        re.compile(r"\bgl(?:pat|dt|ptt|rt|cbt|oas|imt|agent)-[A-Za-z0-9_\-]{20,}"),
+        6,
+    ),
+    TokenFormat("Slack token", re.compile(r"\bxox[abposre]-[0-9]{6,}-[0-9A-Za-z-]{8,}"), 5),
+    TokenFormat("Slack app token", re.compile(r"\bxapp-\d-[A-Z0-9]{8,}-\d{6,}-[a-f0-9]{32,}"), 5),
+    TokenFormat(
+        "Slack webhook URL",
+        re.compile(
+            r"https://hooks\.slack\.com/(?:services|workflows)/T[A-Z0-9]{6,}/[A-Z0-9]{6,}/[A-Za-z0-9]{16,}"
+        ),
+        29,
+    ),
+    TokenFormat("Stripe live key", re.compile(r"\b(?:sk|rk)_live_[0-9A-Za-z]{24,99}\b"), 8),
+    TokenFormat(
+        "Google API key",
+        re.compile(r"\bAIza[0-9A-Za-z_\-]{35}(?![0-9A-Za-z_\-])"),
+        4,
+        severity=Severity.MEDIUM,
+        confidence=Confidence.MEDIUM,
+    ),
+    TokenFormat(
+        "OpenAI API key",
+        re.compile(
+            r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{16,}T3BlbkFJ[A-Za-z0-9_\-]{16,}"
+        ),
+        3,
+    ),
+    TokenFormat(
+        "Anthropic API key", re.compile(r"\bsk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_\-]{80,120}"), 7
+    ),
+    TokenFormat(
+        "npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b"), 4, lambda t: base62_crc_ok(t, 4)
+    ),
+    TokenFormat("PyPI token", re.compile(r"\bpypi-AgE[A-Za-z0-9_\-]{50,}"), 5, _pypi_ok),
+    TokenFormat(
+        "Twilio API key",
+        re.compile(r"\bSK[0-9a-f]{32}\b"),
+        2,
+        needs_context=re.compile(r"(?i)twilio"),
+    ),
+    TokenFormat(
+        "SendGrid API key", re.compile(r"\bSG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}\b"), 3
+    ),
+    TokenFormat(
+        "JSON Web Token",
+        re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,}"),
+        0,
+        _jwt_ok,
+        severity=Severity.MEDIUM,
+    ),
+)
+
+AWS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b")
+AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+_AWS_SECRET_NAME = re.compile(r"(?i)(secret|aws_secret_access_key|secretaccesskey|sk)")
+_PLACEHOLDER = re.compile(
+    r"(?i)example|sample|dummy|placeholder|fake|xxxx|your[_-]|redacted|<|>|\*\*\*|0{8}|1234567"
+)
+
+
+def entropy(text: str) -> float:
+    if not text:
+        return 0.0
+    counts = {c: text.count(c) for c in set(text)}
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+
+
+def is_placeholder(secret: str) -> bool:
+    body = secret
+    return bool(_PLACEHOLDER.search(body)) or len(set(body)) < 6
+
+
+def detect(ctx: FileContext) -> Iterator[Hit]:
+    text = ctx.text
+    for fmt in FORMATS:
+        if fmt.needs_context is not None and not fmt.needs_context.search(text):
+            continue
+        for m in fmt.pattern.finditer(text):
+            token = m.group(0)
+            if is_placeholder(token[fmt.prefix :]) or (
+                fmt.validate is not None and not fmt.validate(token)
+            ):
+                continue
+            public = token[: fmt.prefix]
+            shown = f"{public}..." if public else "value"
+            yield Hit(
+                span=ctx.source.span(m.start(), m.end()),
+                message=f"{fmt.kind} committed ({shown}, {len(token)} characters)",
+                severity=fmt.severity,
+                confidence=fmt.confidence,
+                secret_spans=(ctx.source.span(m.start() + fmt.prefix, m.end()),),
+            )
+    yield from _aws(ctx)
+
+
+def _aws(ctx: FileContext) -> Iterator[Hit]:
+    text = ctx.text
+    for m in AWS_KEY_ID.finditer(text):
+        key_id = m.group(0)
+        if is_placeholder(key_id[4:]) or key_id.endswith("EXAMPLE"):
+            continue
+        line, _ = ctx.source.position(m.start())
+        lo = sum(len(x) + 1 for x in ctx.source.lines[: max(line - 6, 0)])
+        window_end = m.end() + 600
+        secret = None
+        for s in AWS_SECRET.finditer(text, max(lo, 0), min(window_end, len(text))):
+            before = text[max(s.start() - 60, 0) : s.start()]
+            value = s.group(0)
+            if (
+                _AWS_SECRET_NAME.search(before)
+                and not is_placeholder(value)
+                and entropy(value) > 4.0
+            ):
+                secret = s
+                break
+        spans = [ctx.source.span(m.start() + 4, m.end())]
+        if secret is not None:
+            spans.append(ctx.source.span(secret.start(), secret.end()))
+            yield Hit(
+                span=ctx.source.span(m.start(), m.end()),
+                message="AWS access key committed with its secret access key (AKIA..., 40-character secret)",
+                severity=Severity.CRITICAL,
+                secret_spans=tuple(spans),
+            )
+        else:
+            yield Hit(
+                span=ctx.source.span(m.start(), m.end()),
+                message=f"AWS access key id committed ({key_id[:4]}..., {len(key_id)} characters)",
+                severity=Severity.MEDIUM,
+                confidence=Confidence.MEDIUM,
+                secret_spans=tuple(spans),
+            )
