@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from tree_sitter import Node
 
 from ztlint.checks.containers import docker_socket
-from ztlint.checks.secrets import private_key, tokens
+from ztlint.checks.secrets import k8s_secret, private_key, tokens
 from ztlint.checks.transport import (
     env_tls,
     envoy_tls,
@@ -45,6 +45,7 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "kubernetes-runtime-socket": docker_socket.detect_kubernetes,
     "pem-private-key": private_key.detect,
     "provider-tokens": tokens.detect,
+    "kubernetes-secret-values": k8s_secret.detect,
 }
 
 GUARDS: Mapping[str, GuardFn] = {
