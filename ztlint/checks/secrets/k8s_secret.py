@@ -64,9 +64,11 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
         name = meta.get_str("name") if meta is not None else None
         for key, encoded in (("data", True), ("stringData", False)):
             entry = doc.entry(key)
-            if entry is None or not isinstance(entry[1], Mapping):
+            if entry is None:
                 continue
             key_node, block = entry
+            if not isinstance(block, Mapping):
+                continue
             verdicts: dict[str, str] = {}
             spans: list[Span] = []
             for k, v in block.items():
