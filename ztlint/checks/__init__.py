@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from tree_sitter import Node
 
 from ztlint.checks.containers import docker_socket
-from ztlint.checks.secrets import k8s_secret, private_key, tokens
+from ztlint.checks.secrets import environment, k8s_secret, private_key, tokens
 from ztlint.checks.transport import (
     env_tls,
     envoy_tls,
@@ -46,6 +46,7 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "pem-private-key": private_key.detect,
     "provider-tokens": tokens.detect,
     "kubernetes-secret-values": k8s_secret.detect,
+    "environment-credentials": environment.detect,
 }
 
 GUARDS: Mapping[str, GuardFn] = {

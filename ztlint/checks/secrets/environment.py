@@ -1,0 +1,163 @@
+"""Credentials passed to containers through environment variables.
+
+Environment variables are visible in `docker inspect`, in `/proc/<pid>/environ` to
+anything that can read the process, in crash dumps and in child processes. A literal
+value is also committed (high); an interpolated one (`${DB_PASSWORD}`) still travels
+through the environment (medium). A `*_FILE` variable pointing at a mounted secret, and
+a Kubernetes `secretKeyRef`, are the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ztlint import classify
+from ztlint.checks.containers.compose import services
+from ztlint.checks.shell import dockerfile_instructions
+from ztlint.model import Severity, Span
+from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk
+from ztlint.rule import FileContext, Hit
+
+CREDENTIAL_NAME = re.compile(
+    r"(?i)(passw(or)?d|passwd|(^|_)pass$|(^|_)pwd$|secret|token|credential|api_?key|access_?key|"
+    r"private_?key|signing_?key|encryption_?key|(^|_)key$|dsn$)"
+)
+NOT_CREDENTIAL = re.compile(
+    r"(?i)(public_?key|publishable_?key|cache_?key|primary_?key|partition_?key|sort_?key|key_?id$|_id$|"
+    r"_file$|_path$|_dir$|_name$|_type$|_enabled$|_ttl$|_expiry$|_expires?(_in)?$|_length$|_len$|_header$|"
+    r"_url$|_uri$|_host$|_port$|_user(name)?$|_prefix$|_mode$|_algorithm$|_audience$|_issuer$)"
+)
+URL_WITH_PASSWORD = re.compile(r"^[a-z][a-z0-9+.-]*://[^:/@\s]*:([^@/\s]+)@", re.I)
+_INTERPOLATED = re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*(?::?[-?][^}]*)?\}?$")
+
+
+def is_credential_name(name: str) -> bool:
+    return bool(CREDENTIAL_NAME.search(name)) and not NOT_CREDENTIAL.search(name)
+
+
+def classify_value(name: str, value: str | None) -> str | None:
+    """'literal', 'interpolated', or None (not a credential, or the fix)."""
+    if URL_WITH_PASSWORD.match(value or ""):
+        password = URL_WITH_PASSWORD.match(value or "")
+        assert password is not None
+        return "interpolated" if password.group(1).startswith("$") else "literal"
+    if not is_credential_name(name):
+        return None
+    if value is None or not value.strip():
+        return "interpolated"  # passed through from the host environment
+    text = value.strip().strip("\"'")
+    if text.startswith("/run/secrets/") or text.startswith("/var/run/secrets/"):
+        return None
+    if _INTERPOLATED.match(text) or text.startswith("$(") or "{{" in text:
+        return "interpolated"
+    return "literal"
+
+
+def _hit(
+    name: str, kind: str, span: Span, entity: str | None, where: str, secret: Span | None
+) -> Hit:
+    if kind == "literal":
+        return Hit(
+            span=span,
+            message=f"{where} sets credential {name} to a literal value in the environment",
+            severity=Severity.HIGH,
+            entity=entity,
+            secret_spans=(secret,) if secret is not None else (),
+        )
+    return Hit(
+        span=span,
+        message=f"{where} passes credential {name} through the environment; mount it as a secret file",
+        severity=Severity.MEDIUM,
+        entity=entity,
+    )
+
+
+def _entries(block: Node) -> Iterator[tuple[str, str | None, Node, Node | None]]:
+    """(name, value, node to report, value node) of a compose or Kubernetes env block."""
+    if isinstance(block, Mapping):
+        for key, value in block.items():
+            text = value.value if isinstance(value, Scalar) and value.kind != "null" else None
+            yield key.value, text, value if isinstance(value, Scalar) else key, value
+    elif isinstance(block, Sequence):
+        for item in block.items:
+            if isinstance(item, Scalar):
+                name, sep, text = item.value.partition("=")
+                yield name.strip(), text if sep else None, item, item
+            elif isinstance(item, Mapping):
+                var = item.get_str("name")
+                if var is None or item.get("valueFrom") is not None:
+                    continue  # secretKeyRef and friends
+                val = item.get("value")
+                if isinstance(val, Scalar):
+                    yield var, val.value, val, val
+                else:
+                    yield var, None, item, None
+
+
+def detect(ctx: FileContext) -> Iterator[Hit]:
+    if classify.COMPOSE in ctx.kinds:
+        for doc in ctx.documents():
+            for service, definition in services(doc):
+                block = definition.get("environment")
+                if block is None:
+                    continue
+                for name, value, node, value_node in _entries(block):
+                    kind = classify_value(name, value)
+                    if kind is not None:
+                        secret = (
+                            value_node.span if isinstance(value_node, Scalar) and value else None
+                        )
+                        yield _hit(name, kind, node.span, service, f"service '{service}'", secret)
+    if classify.KUBERNETES in ctx.kinds:
+        for doc in ctx.documents():
+            if not isinstance(doc, Mapping):
+                continue
+            meta = doc.get_map("metadata")
+            workload = meta.get_str("name") if meta is not None else None
+            for node, _ in walk(doc):
+                if not isinstance(node, Mapping) or node.get("image") is None:
+                    continue
+                block = node.get("env")
+                container = node.get_str("name") or "container"
+                for name, value, where, value_node in _entries(block) if block is not None else ():
+                    kind = classify_value(name, value)
+                    if kind is not None:
+                        secret = (
+                            value_node.span if isinstance(value_node, Scalar) and value else None
+                        )
+                        yield _hit(
+                            name, kind, where.span, workload, f"container '{container}'", secret
+                        )
+    if classify.DOCKERFILE in ctx.kinds:
+        yield from _dockerfile(ctx)
+
+
+_DOCKER_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:(=)(\"[^\"]*\"|'[^']*'|\S*)|\s+(.+))?")
+
+
+def _dockerfile(ctx: FileContext) -> Iterator[Hit]:
+    for instr in dockerfile_instructions(ctx.source):
+        if instr.keyword not in ("ENV", "ARG"):
+            continue
+        body = instr.body
+        legacy = instr.keyword == "ENV" and "=" not in body.split(None, 1)[0]
+        pairs = [_DOCKER_PAIR.match(body.strip())] if legacy else list(_DOCKER_PAIR.finditer(body))
+        for m in pairs:
+            if m is None:
+                continue
+            name = m.group(1)
+            value = m.group(3) if m.group(2) else m.group(4)
+            kind = classify_value(name, value)
+            if kind is None:
+                continue
+            if instr.keyword == "ARG" and value is None:
+                kind = "interpolated"
+            row = instr.line + body[: m.start()].count("\n")
+            col = ctx.source.line(row).find(name) + 1
+            span = Span(row, col, row, col + len(m.group(0).rstrip()))
+            secret = None
+            if kind == "literal" and value:
+                vcol = ctx.source.line(row).find(value, col - 1) + 1
+                secret = Span(row, vcol, row, vcol + len(value)) if vcol > 0 else None
+            yield _hit(name, kind, span, None, f"Dockerfile {instr.keyword}", secret)
