@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from tree_sitter import Node
 
 from ztlint.checks.containers import docker_socket
-from ztlint.checks.secrets import environment, k8s_secret, private_key, tokens
+from ztlint.checks.secrets import environment, hardcoded, k8s_secret, private_key, tokens
 from ztlint.checks.transport import (
     env_tls,
     envoy_tls,
@@ -47,6 +47,9 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "provider-tokens": tokens.detect,
     "kubernetes-secret-values": k8s_secret.detect,
     "environment-credentials": environment.detect,
+    "hardcoded-credential-code": hardcoded.detect_code,
+    "hardcoded-credential-config": hardcoded.detect_config,
+    "hardcoded-credential-dotenv": hardcoded.detect_dotenv,
 }
 
 GUARDS: Mapping[str, GuardFn] = {

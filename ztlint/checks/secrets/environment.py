@@ -14,26 +14,14 @@ from collections.abc import Iterator
 
 from ztlint import classify
 from ztlint.checks.containers.compose import services
+from ztlint.checks.secrets.credentials import is_credential_name
 from ztlint.checks.shell import dockerfile_instructions
 from ztlint.model import Severity, Span
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk
 from ztlint.rule import FileContext, Hit
 
-CREDENTIAL_NAME = re.compile(
-    r"(?i)(passw(or)?d|passwd|(^|_)pass$|(^|_)pwd$|secret|token|credential|api_?key|access_?key|"
-    r"private_?key|signing_?key|encryption_?key|(^|_)key$|dsn$)"
-)
-NOT_CREDENTIAL = re.compile(
-    r"(?i)(public_?key|publishable_?key|cache_?key|primary_?key|partition_?key|sort_?key|key_?id$|_id$|"
-    r"_file$|_path$|_dir$|_name$|_type$|_enabled$|_ttl$|_expiry$|_expires?(_in)?$|_length$|_len$|_header$|"
-    r"_url$|_uri$|_host$|_port$|_user(name)?$|_prefix$|_mode$|_algorithm$|_audience$|_issuer$)"
-)
 URL_WITH_PASSWORD = re.compile(r"^[a-z][a-z0-9+.-]*://[^:/@\s]*:([^@/\s]+)@", re.I)
 _INTERPOLATED = re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*(?::?[-?][^}]*)?\}?$")
-
-
-def is_credential_name(name: str) -> bool:
-    return bool(CREDENTIAL_NAME.search(name)) and not NOT_CREDENTIAL.search(name)
 
 
 def classify_value(name: str, value: str | None) -> str | None:

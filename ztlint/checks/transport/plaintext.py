@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from tree_sitter import Node
 
+from ztlint.checks import codeutil
 from ztlint.model import Confidence, Severity, Span
 from ztlint.parsers import code
 from ztlint.parsers.data import Mapping, Scalar, Sequence
@@ -52,36 +53,6 @@ _CALLEE = re.compile(
     r"websocket|eventsource|client|session|open|from_url|parse|create_connection|newclient|"
     r"new_client|async_client|httpclient|axios|got|ky|superagent|ws|io|request_url)$"
 )
-_CALLS = {"call_expression", "call", "new_expression", "constructor_invocation"}
-_BINDINGS = {
-    "assignment",
-    "assignment_expression",
-    "assignment_statement",
-    "short_var_declaration",
-    "var_spec",
-    "const_spec",
-    "let_declaration",
-    "const_item",
-    "static_item",
-    "keyed_element",
-    "pair",
-    "field_initializer",
-    "variable_declarator",
-    "property_declaration",
-    "keyword_argument",
-    "public_field_definition",
-    "field_declaration",
-    "value_argument",
-    "augmented_assignment",
-}
-_STRINGS = {
-    "interpreted_string_literal",
-    "raw_string_literal",
-    "string_literal",
-    "string",
-    "line_string_literal",
-    "template_string",
-}
 
 
 def host_trust(host: str) -> str | None:
@@ -135,90 +106,35 @@ def judge_url(text: str) -> tuple[str, Confidence, Severity | None] | None:
     return f"{parts.scheme.lower()}://{host}", confidence, severity
 
 
-def _literal(ctx: FileContext, node: Node) -> str | None:
-    if node.type == "template_string" and any(
-        c.type == "template_substitution" for c in node.named_children
-    ):
-        return None
-    text = code.node_text(ctx.source, node)
-    if node.type == "string" and text[:1] in "fFbBrRuU" and text[1:2] in "\"'":
-        if text[0] in "fF":
-            return None
-        text = text[1:]
-    if text.startswith(('r"', 'r#"')):
-        text = text.lstrip("r#").rstrip("#")
-    for quote in ('"""', "'''", '"', "'", "`"):
-        if len(text) >= 2 * len(quote) and text.startswith(quote) and text.endswith(quote):
-            return text[len(quote) : -len(quote)]
-    return None
-
-
-def _name_of(ctx: FileContext, node: Node) -> str:
-    for field in ("name", "left", "key", "pattern", "field"):
-        child = node.child_by_field_name(field)
-        if child is not None:
-            return code.node_text(ctx.source, child)
-    first = node.named_children[0] if node.named_children else None
-    return code.node_text(ctx.source, first) if first is not None else ""
-
-
-def _callee(ctx: FileContext, call: Node) -> str:
-    target = (
-        call.child_by_field_name("function")
-        or call.child_by_field_name("constructor")
-        or (call.named_children[0] if call.named_children else None)
-    )
-    if target is None:
-        return ""
-    text = code.node_text(ctx.source, target)
-    return re.split(r"[.:]+", text.strip())[-1]
-
-
 def _used_as_endpoint(ctx: FileContext, literal: Node) -> str | None:
     """How the literal is used: "call NAME", "binding NAME", or None."""
-    node = literal
-    for _ in range(4):
-        parent = node.parent
-        if parent is None:
-            return None
-        if parent.type in _CALLS:
-            callee = _callee(ctx, parent)
-            return (
-                f"call {callee}"
-                if _CALLEE.match(callee) or callee in ("WebSocket", "URL")
-                else None
-            )
-        if parent.type in _BINDINGS:
-            name = _name_of(ctx, parent)
-            if name and not _LINK_KEYS.match(name.strip("\"'")) and ENDPOINT_NAME.search(name):
-                return f"binding {name}"
-            return None
-        node = parent
+    use = codeutil.use_of(ctx, literal, depth=4)
+    if use is None:
+        return None
+    if use.kind == "call":
+        return (
+            f"call {use.name}"
+            if _CALLEE.match(use.name) or use.name in ("WebSocket", "URL")
+            else None
+        )
+    name = use.name.strip("\"'")
+    if name and not _LINK_KEYS.match(name) and ENDPOINT_NAME.search(name):
+        return f"binding {name}"
     return None
 
 
 def detect_code(ctx: FileContext) -> Iterator[Hit]:
-    root = ctx.tree().root_node
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.type in _STRINGS:
-            text = _literal(ctx, node)
-            judged = judge_url(text) if text else None
-            if judged is not None:
-                use = _used_as_endpoint(ctx, node)
-                if use is not None:
-                    endpoint, confidence, severity = judged
-                    yield Hit(
-                        span=code.node_span(ctx.source, node),
-                        message=f"{endpoint} is reached over plaintext {endpoint.split(':', 1)[0]}",
-                        confidence=confidence,
-                        severity=severity,
-                    )
+    for node, text in codeutil.strings(ctx):
+        judged = judge_url(text)
+        if judged is None or _used_as_endpoint(ctx, node) is None:
             continue
-        if node.type in ("comment", "line_comment", "block_comment"):
-            continue
-        stack.extend(reversed(node.named_children))
+        endpoint, confidence, severity = judged
+        yield Hit(
+            span=code.node_span(ctx.source, node),
+            message=f"{endpoint} is reached over plaintext {endpoint.split(':', 1)[0]}",
+            confidence=confidence,
+            severity=severity,
+        )
 
 
 def detect_config(ctx: FileContext) -> Iterator[Hit]:

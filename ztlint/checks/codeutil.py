@@ -1,0 +1,177 @@
+"""String literals in code and how they are used, for every tree-sitter language ztlint
+reads: what a literal says, and whether it is bound to a name (an assignment, a
+constant, a keyword argument, a struct field, an object key) or passed to a call."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from ztlint.parsers import code
+from ztlint.rule import FileContext
+
+STRINGS = frozenset(
+    {
+        "interpreted_string_literal",
+        "raw_string_literal",
+        "string_literal",
+        "string",
+        "line_string_literal",
+        "template_string",
+    }
+)
+COMMENTS = frozenset({"comment", "line_comment", "block_comment", "multiline_comment"})
+CALLS = frozenset({"call_expression", "call", "new_expression", "constructor_invocation"})
+BINDINGS = frozenset(
+    {
+        "assignment",
+        "assignment_expression",
+        "assignment_statement",
+        "short_var_declaration",
+        "var_spec",
+        "const_spec",
+        "let_declaration",
+        "const_item",
+        "static_item",
+        "keyed_element",
+        "pair",
+        "field_initializer",
+        "variable_declarator",
+        "property_declaration",
+        "keyword_argument",
+        "public_field_definition",
+        "field_declaration",
+        "value_argument",
+        "augmented_assignment",
+        "default_parameter",
+        "typed_default_parameter",
+    }
+)
+# Calls that only convert or wrap a literal: look through them to what the value is for.
+WRAPPERS = frozenset(
+    {
+        "into",
+        "to_string",
+        "to_owned",
+        "from",
+        "String::from",
+        "Some",
+        "str",
+        "bytes",
+        "encode",
+        "new",
+        "SecretString::new",
+        "Secret::new",
+        "[]byte",
+        "string",
+        "String",
+        "Buffer.from",
+        "from_static",
+        "strip",
+    }
+)
+_ARGUMENTS = frozenset({"argument_list", "arguments", "value_arguments", "call_suffix"})
+
+
+def literal_value(ctx: FileContext, node: Node) -> str | None:
+    """The text of a plain string literal; None for interpolated or prefixed strings."""
+    if node.type == "template_string" and any(
+        c.type == "template_substitution" for c in node.named_children
+    ):
+        return None
+    if node.type in ("string", "line_string_literal") and any(
+        c.type in ("interpolation", "interpolated_expression") for c in node.named_children
+    ):
+        return None
+    text = code.node_text(ctx.source, node)
+    if node.type == "string" and text[:1] in "fFbBrRuU" and text[1:2] in "\"'":
+        if text[0] in "fF":
+            return None
+        text = text[1:]
+    if text.startswith(('r"', "r#")):
+        text = text.lstrip("r#").rstrip("#")
+    for quote in ('"""', "'''", '"', "'", "`"):
+        if len(text) >= 2 * len(quote) and text.startswith(quote) and text.endswith(quote):
+            return text[len(quote) : -len(quote)]
+    return None
+
+
+def strings(ctx: FileContext) -> Iterator[tuple[Node, str]]:
+    """Every plain string literal outside comments, with its text."""
+    stack = [ctx.tree().root_node]
+    while stack:
+        node = stack.pop()
+        if node.type in STRINGS:
+            value = literal_value(ctx, node)
+            if value is not None:
+                yield node, value
+            continue
+        if node.type not in COMMENTS:
+            stack.extend(reversed(node.named_children))
+
+
+def callee(ctx: FileContext, call: Node) -> str:
+    target = (
+        call.child_by_field_name("function")
+        or call.child_by_field_name("constructor")
+        or (call.named_children[0] if call.named_children else None)
+    )
+    if target is None:
+        return ""
+    return re.split(r"[.:]+", code.node_text(ctx.source, target).strip())[-1]
+
+
+def binding_name(ctx: FileContext, node: Node) -> str:
+    for field in ("name", "left", "key", "pattern", "field"):
+        child = node.child_by_field_name(field)
+        if child is not None:
+            return code.node_text(ctx.source, child)
+    first = node.named_children[0] if node.named_children else None
+    return code.node_text(ctx.source, first) if first is not None else ""
+
+
+@dataclass(frozen=True)
+class Use:
+    kind: str  # "binding" or "call"
+    name: str  # the bound name, or the callee
+    node: Node  # the binding or call node
+    position: int = 0  # argument position, for calls
+
+
+def use_of(ctx: FileContext, literal: Node, depth: int = 5) -> Use | None:
+    """What the literal is for, looking through wrapper calls such as `.into()` and
+    `String::from(...)`."""
+    node = literal
+    for _ in range(depth):
+        parent = node.parent
+        if parent is None:
+            return None
+        if parent.type in _ARGUMENTS:
+            call = parent.parent
+            if call is not None and call.type in CALLS:
+                name = callee(ctx, call)
+                if name in WRAPPERS:
+                    node = call
+                    continue
+                args = [c for c in parent.named_children if c.type not in COMMENTS]
+                position = next(
+                    (i for i, a in enumerate(args) if a.start_byte <= node.start_byte < a.end_byte),
+                    0,
+                )
+                return Use("call", name, call, position)
+        if parent.type in CALLS:
+            name = callee(ctx, parent)
+            if name in WRAPPERS:
+                node = parent
+                continue
+            return Use("call", name, parent)
+        if parent.type == "field_expression" or parent.type == "selector_expression":
+            node = parent  # "x".to_string(): the method call is the parent's parent
+            continue
+        if parent.type in BINDINGS:
+            return Use("binding", binding_name(ctx, parent), parent)
+        node = parent
+    return None

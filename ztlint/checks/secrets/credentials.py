@@ -1,0 +1,91 @@
+"""What names and values mean credentials. Shared by the hardcoded-credential and
+credentials-in-environment rules, so that one judgement serves both."""
+
+from __future__ import annotations
+
+import re
+
+from ztlint.checks.secrets.tokens import AWS_KEY_ID, FORMATS, entropy
+
+CREDENTIAL = re.compile(
+    r"(passw(or)?d|passwd|(^|_)pass$|(^|_)pwd$|secret|token|credential|api_?key|access_?key|"
+    r"private_?key|signing_?key|encryption_?key|auth_?key|master_?key|\w_key$|dsn$)"
+)
+NOT_CREDENTIAL = re.compile(
+    r"(public_?key|publishable_?key|cache_?key|primary_?key|partition_?key|sort_?key|foreign_?key|"
+    r"key_?id$|_id$|_ids$|_file$|_path$|_dir$|_name$|_names$|name$|_type$|_kind$|_enabled$|_ttl$|"
+    r"_expiry$|_expires?(_in|_at)?$|_length$|_len$|_size$|_header$|_url$|_uri$|_endpoint$|_host$|"
+    r"_port$|_user(name)?$|_prefix$|_suffix$|_mode$|_algorithm$|_alg$|_audience$|_issuer$|_label$|"
+    r"_field$|_placeholder$|_hint$|_prompt$|_regex$|_pattern$|_policy$|_hash$|_hashed$|_salt$|"
+    r"_min$|_max$|_error$|_message$|_msg$|_env$|_var$|_ref$|_refs$|ref$|_count$|_index$|_version$|"
+    r"_format$|_location$|_source$|_store$|_provider$|_manager$|_class$|_scope$|_scopes$|_usage$|"
+    r"_rotation$|_generator$|_validator$|_key_?name$|^(csrf|xsrf)_token$|_timeout$|_interval$|"
+    r"_method$|_param$|_query$|_selector$|_annotation$|_status$|_state$)"
+)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def normalise(name: str) -> str:
+    """`clientSecret`, `CLIENT-SECRET`, `client.secret` -> `client_secret`."""
+    last = re.split(r"[.\[\]'\"]+", name.strip().strip("\"'`"))
+    text = next((p for p in reversed(last) if p), name)
+    return re.sub(r"[-\s]+", "_", _CAMEL.sub("_", text)).lower()
+
+
+def is_credential_name(name: str) -> bool:
+    norm = normalise(name)
+    return bool(CREDENTIAL.search(norm)) and not NOT_CREDENTIAL.search(norm)
+
+
+# Values that refer to a secret rather than being one.
+_REFERENCE = re.compile(
+    r"^\$\{?[\w.]+|\$\{\{|\{\{|\{%|<[^>]*>|%\(?\w*\)?s|\{\w*\}|^ENC\[|^vault:|^ref\+|^arn:aws:|^projects/|"
+    r"^(op|sm|gcp|aws|azure|vault|k8s|env|file)://|^\$\(|^!|^@"
+)
+_DUMMY = re.compile(
+    r"(?i)^(x+|\*+|\.+|-+|#+|0+|redacted|hidden|masked|todo|tbd|fixme|none|null|nil|undefined|empty|"
+    r"true|false|yes|no|secret|password|passwd|token|key|api_?key|your[_-].*|replace[_-]?me.*|"
+    r"<.*>|example.*|sample.*|dummy.*|fake.*|placeholder.*|not[_-]?set|unset|n/?a|\?+)$"
+)
+_DEFAULTS = re.compile(
+    r"(?i)^(changeme|change[_-]?me|admin|root|postgres|mysql|guest|default|pass(word)?\d*|secret\d*|"
+    r"test\w*|dev\w*|local\w*|insecure\w*|letmein|qwerty|123456\w*|s3cr3t|p@ssw0rd)$"
+)
+_MARKED_DUMMY = re.compile(r"(?i)example|placeholder|dummy|redacted|xxxxx|your_|your-")
+_PATH = re.compile(
+    r"^(/|\./|\.\./|~/|[A-Za-z]:\\)|\.(pem|key|crt|txt|json|ya?ml|toml|env|p12|pfx|jks)$"
+)
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]{2,}$")
+EXAMPLE_FILE = re.compile(r"(?i)(^|[/._-])(example|sample|template|dist|demo)s?([/._-]|$)")
+
+
+def judge_value(name: str, value: str, example_file: bool, fallback: bool = False) -> str | None:
+    """'secret', 'default' or None (not a credential value). A token, key or secret
+    bound to a name must look random (letters and digits, or high entropy); a password,
+    or a fallback that stands in for a missing variable, need not."""
+    text = value.strip()
+    if len(text) < 4 or len(text) > 300 or "\n" in text:
+        return None
+    if _REFERENCE.search(text) or _DUMMY.match(text) or _PATH.search(text) or _ENV_NAME.match(text):
+        return None
+    if _URL.match(text) and "@" not in text:
+        return None
+    if " " in text.strip():
+        return None  # prose: a label, a prompt, a sentence
+    if normalise(text) == normalise(name) or _MARKED_DUMMY.search(text):
+        return None
+    if AWS_KEY_ID.fullmatch(text) or any(f.pattern.fullmatch(text) for f in FORMATS):
+        return None  # a known token format: secret-token-committed judges it
+    if _DEFAULTS.match(text):
+        return None if example_file else "default"
+    norm = normalise(name)
+    password_like = bool(re.search(r"passw|passwd|pass$|pwd$", norm))
+    if password_like or fallback:
+        return "secret"
+    if len(text) < 8 or re.fullmatch(r"[a-z_.-]+|[A-Za-z]+", text):
+        return None  # an identifier or a word: a storage key, a label
+    randomish = (
+        bool(re.search(r"\d", text) and re.search(r"[A-Za-z]", text)) or entropy(text) >= 3.5
+    )
+    return "secret" if randomish and entropy(text) >= 2.5 else None

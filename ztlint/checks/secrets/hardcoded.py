@@ -1,0 +1,205 @@
+"""Credentials written into code and configuration as literals.
+
+A literal bound to a credential name (`password = "..."`, `APIKey: "..."`,
+`client_secret: ...`), and the fallback that quietly becomes the production value when
+a variable is unset (`os.getenv("JWT_SECRET", "dev-secret")`,
+`env::var("JWT_SECRET").unwrap_or("dev".into())`, `process.env.JWT_SECRET || "dev"`).
+References (`${VAR}`, `{{ .Values.x }}`, `<password>`), paths, prose and placeholders
+are not credentials; well-known defaults (`changeme`, `postgres`) are reported at low
+severity, and not at all in example files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from ztlint.checks import codeutil
+from ztlint.checks.secrets.credentials import EXAMPLE_FILE, is_credential_name, judge_value
+from ztlint.checks.secrets.tokens import entropy
+from ztlint.model import Confidence, Severity, Span
+from ztlint.parsers import code
+from ztlint.parsers.data import Mapping, Scalar, Sequence
+from ztlint.rule import FileContext, Hit
+
+_OTHER_RULES_KINDS = frozenset(
+    {"Secret", "SealedSecret", "ExternalSecret", "SecretStore", "ClusterSecretStore"}
+)
+_FALLBACK_CALLS = frozenset(
+    {"getenv", "get", "Getenv", "getEnv", "GetEnv", "env", "getenv_or", "get_env", "fetch"}
+)
+_OR_CALLS = frozenset({"unwrap_or", "unwrap_or_else", "or", "or_else", "unwrap_or_default"})
+_ENV_READ = re.compile(
+    r"""(?:var|getenv|environ\.get|env)\s*\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']"""
+)
+_PROCESS_ENV = re.compile(
+    r"process\.env(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*[\"']([A-Za-z_][A-Za-z0-9_]*)[\"']\s*\])$"
+)
+
+
+def _hit(
+    name: str, verdict: str, span: Span, secret: Span, value: str, fallback: bool = False
+) -> Hit:
+    what = f"{name} falls back to a literal" if fallback else f"{name} is set to a literal"
+    if verdict == "default":
+        return Hit(
+            span=span,
+            message=f"{what} default credential ({len(value)} characters)",
+            severity=Severity.LOW,
+            confidence=Confidence.MEDIUM,
+            secret_spans=(secret,),
+        )
+    confident = len(value) >= 12 and entropy(value) >= 3.5
+    return Hit(
+        span=span,
+        message=f"hardcoded credential: {what} ({len(value)} characters)",
+        confidence=Confidence.HIGH if confident else Confidence.MEDIUM,
+        secret_spans=(secret,),
+    )
+
+
+def _inner(ctx: FileContext, node: Node, value: str) -> Span:
+    """The span of the literal's content, without its quotes."""
+    outer = code.node_span(ctx.source, node)
+    text = code.node_text(ctx.source, node)
+    start = text.find(value) if value else -1
+    if start < 0 or outer.start_line != outer.end_line:
+        return outer
+    return Span(
+        outer.start_line,
+        outer.start_col + start,
+        outer.end_line,
+        outer.start_col + start + len(value),
+    )
+
+
+def _fallback_name(ctx: FileContext, use: codeutil.Use, literal: Node) -> str | None:
+    """The credential variable a fallback literal stands in for, if any."""
+    if use.kind != "call":
+        return None
+    if use.name in _FALLBACK_CALLS and use.position >= 1:
+        args = use.node.child_by_field_name("arguments")
+        first = args.named_children[0] if args is not None and args.named_children else None
+        if first is not None and first.type in codeutil.STRINGS:
+            return codeutil.literal_value(ctx, first)
+    if use.name in _OR_CALLS:
+        fn = use.node.child_by_field_name("function")
+        receiver = fn.child_by_field_name("value") if fn is not None else None
+        m = _ENV_READ.search(code.node_text(ctx.source, receiver)) if receiver is not None else None
+        return m.group(1) if m else None
+    return None
+
+
+def _or_fallback(ctx: FileContext, literal: Node) -> str | None:
+    """`process.env.X || "literal"`, `os.environ.get("X") or "literal"`."""
+    parent = literal.parent
+    if parent is None or parent.type not in ("binary_expression", "boolean_operator"):
+        return None
+    left = parent.child_by_field_name("left")
+    if left is None or left == literal:
+        return None
+    text = code.node_text(ctx.source, left).strip()
+    m = _PROCESS_ENV.search(text) or _ENV_READ.search(text)
+    return next((g for g in m.groups() if g), None) if m else None
+
+
+def detect_code(ctx: FileContext) -> Iterator[Hit]:
+    example = bool(EXAMPLE_FILE.search(ctx.path))
+    for node, value in codeutil.strings(ctx):
+        if not value or len(value) < 4:
+            continue
+        name = _or_fallback(ctx, node)
+        fallback = name is not None
+        if name is None:
+            use = codeutil.use_of(ctx, node)
+            if use is None:
+                continue
+            name = _fallback_name(ctx, use, node)
+            fallback = name is not None
+            if name is None and use.kind == "binding":
+                name = use.name
+        if not name or not is_credential_name(name):
+            continue
+        verdict = judge_value(name, value, example, fallback=fallback)
+        if verdict is None:
+            continue
+        label = name.strip("\"'`").split(".")[-1]
+        yield _hit(
+            label,
+            verdict,
+            code.node_span(ctx.source, node),
+            _inner(ctx, node, value),
+            value,
+            fallback,
+        )
+
+
+def detect_config(ctx: FileContext) -> Iterator[Hit]:
+    example = bool(EXAMPLE_FILE.search(ctx.path))
+    for doc in ctx.documents():
+        if isinstance(doc, Mapping) and doc.get_str("kind") in _OTHER_RULES_KINDS:
+            continue  # Secrets are kubernetes-secret-committed's; the rest hold no plaintext
+        seen: set[int] = set()
+        stack: list[object] = [doc]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if isinstance(node, Sequence):
+                for item in node.items:
+                    if (
+                        isinstance(item, Scalar)
+                        and "=" in item.value
+                        and " " not in item.value.split("=", 1)[0]
+                    ):
+                        var, _, text = item.value.partition("=")
+                        yield from _config_pair(var, text, item, example)
+                    else:
+                        stack.append(item)
+                continue
+            if not isinstance(node, Mapping):
+                continue
+            env_name = node.get_str("name")
+            env_value = node.get("value")
+            if (
+                env_name is not None
+                and isinstance(env_value, Scalar)
+                and is_credential_name(env_name)
+            ):
+                yield from _config_pair(env_name, env_value.value, env_value, example)
+            for key, value in node.items():
+                if isinstance(value, Scalar):
+                    if value.kind in ("str", "int", "other") and is_credential_name(key.value):
+                        yield from _config_pair(key.value, value.value, value, example)
+                else:
+                    stack.append(value)
+
+
+def _config_pair(name: str, value: str, node: Scalar, example: bool) -> Iterator[Hit]:
+    if not is_credential_name(name):
+        return
+    verdict = judge_value(name, value, example)
+    if verdict is not None:
+        yield _hit(name.strip(), verdict, node.span, node.span, value)
+
+
+def detect_dotenv(ctx: FileContext) -> Iterator[Hit]:
+    example = bool(EXAMPLE_FILE.search(ctx.path))
+    for number, text in enumerate(ctx.source.lines, 1):
+        m = re.match(
+            r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s#]*)", text
+        )
+        if not m or not is_credential_name(m.group(1)):
+            continue
+        raw = m.group(2)
+        value = raw[1:-1] if raw[:1] in "\"'" and len(raw) >= 2 else raw
+        verdict = judge_value(m.group(1), value, example)
+        if verdict is not None:
+            start = m.start(2) + (1 if raw[:1] in "\"'" else 0) + 1
+            span = Span(number, start, number, start + len(value))
+            yield _hit(
+                m.group(1), verdict, Span(number, m.start(1) + 1, number, m.end(2) + 1), span, value
+            )
