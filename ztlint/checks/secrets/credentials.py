@@ -9,7 +9,8 @@ from ztlint.checks.secrets.tokens import AWS_KEY_ID, FORMATS, entropy
 
 CREDENTIAL = re.compile(
     r"(passw(or)?d|passwd|(^|_)pass$|(^|_)pwd$|secret|token|credential|api_?key|access_?key|"
-    r"private_?key|signing_?key|encryption_?key|auth_?key|master_?key|\w_key$|dsn$)"
+    r"private_?key|signing_?key|encryption_?key|auth_?key|master_?key|client_?key|app_?key|hmac_?key|"
+    r"jwt_?key|session_?key|crypto_?key|aes_?key|shared_?key|webhook_?key|license_?key|dsn$)"
 )
 NOT_CREDENTIAL = re.compile(
     r"(public_?key|publishable_?key|cache_?key|primary_?key|partition_?key|sort_?key|foreign_?key|"
@@ -32,9 +33,22 @@ def normalise(name: str) -> str:
     return re.sub(r"[-\s]+", "_", _CAMEL.sub("_", text)).lower()
 
 
-def is_credential_name(name: str) -> bool:
+# Environment variables follow a convention: any `*_KEY` is a credential unless it is one
+# of the well-known non-secret keys.
+_ENV_KEY = re.compile(r"\w_key$")
+_ENV_NOT_KEY = re.compile(
+    r"(runtime|cache|sort|routing|idempotency|partition|lookup|object|s3|redis|metric|label|hash|map|"
+    r"primary|foreign|tls|ssl|cert|public|publishable|gpg|ssh_host)_key$"
+)
+
+
+def is_credential_name(name: str, env: bool = False) -> bool:
     norm = normalise(name)
-    return bool(CREDENTIAL.search(norm)) and not NOT_CREDENTIAL.search(norm)
+    if NOT_CREDENTIAL.search(norm):
+        return False
+    if CREDENTIAL.search(norm):
+        return True
+    return env and bool(_ENV_KEY.search(norm)) and not _ENV_NOT_KEY.search(norm)
 
 
 # Values that refer to a secret rather than being one.
@@ -42,6 +56,7 @@ _REFERENCE = re.compile(
     r"^\$\{?[\w.]+|\$\{\{|\{\{|\{%|<[^>]*>|%\(?\w*\)?s|\{\w*\}|^ENC\[|^vault:|^ref\+|^arn:aws:|^projects/|"
     r"^(op|sm|gcp|aws|azure|vault|k8s|env|file)://|^\$\(|^!|^@"
 )
+PATH_VALUE = re.compile(r"^(/|\./|\.\./|~/)[\w./-]+$")
 _DUMMY = re.compile(
     r"(?i)^(x+|\*+|\.+|-+|#+|0+|redacted|hidden|masked|todo|tbd|fixme|none|null|nil|undefined|empty|"
     r"true|false|yes|no|secret|password|passwd|token|key|api_?key|your[_-].*|replace[_-]?me.*|"
@@ -49,7 +64,8 @@ _DUMMY = re.compile(
 )
 _DEFAULTS = re.compile(
     r"(?i)^(changeme|change[_-]?me|admin|root|postgres|mysql|guest|default|pass(word)?\d*|secret\d*|"
-    r"test\w*|dev\w*|local\w*|insecure\w*|letmein|qwerty|123456\w*|s3cr3t|p@ssw0rd)$"
+    r"(test|dev|local|insecure)([-_]?(secret|key|token|pass(word)?|pwd))?\d*|letmein|qwerty|123456\w*|"
+    r"s3cr3t|p@ssw0rd)$"
 )
 _MARKED_DUMMY = re.compile(r"(?i)example|placeholder|dummy|redacted|xxxxx|your_|your-")
 _PATH = re.compile(
@@ -69,6 +85,8 @@ def judge_value(name: str, value: str, example_file: bool, fallback: bool = Fals
         return None
     if _REFERENCE.search(text) or _DUMMY.match(text) or _PATH.search(text) or _ENV_NAME.match(text):
         return None
+    if re.fullmatch(r"(?i)yes|no|on|off|true|false|enabled?|disabled?|\d{1,3}", text):
+        return None  # a flag or a count
     if _URL.match(text) and "@" not in text:
         return None
     if " " in text.strip():

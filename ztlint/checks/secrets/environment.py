@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from ztlint import classify
 from ztlint.checks.containers.compose import services
-from ztlint.checks.secrets.credentials import is_credential_name
+from ztlint.checks.secrets.credentials import PATH_VALUE, is_credential_name
 from ztlint.checks.shell import dockerfile_instructions
 from ztlint.model import Severity, Span
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk
@@ -30,13 +30,13 @@ def classify_value(name: str, value: str | None) -> str | None:
         password = URL_WITH_PASSWORD.match(value or "")
         assert password is not None
         return "interpolated" if password.group(1).startswith("$") else "literal"
-    if not is_credential_name(name):
+    if not is_credential_name(name, env=True):
         return None
     if value is None or not value.strip():
         return "interpolated"  # passed through from the host environment
     text = value.strip().strip("\"'")
-    if text.startswith("/run/secrets/") or text.startswith("/var/run/secrets/"):
-        return None
+    if PATH_VALUE.match(text) or re.fullmatch(r"(?i)yes|no|on|off|true|false|\d{1,3}", text):
+        return None  # a path to a mounted key or secret file, or a flag
     if _INTERPOLATED.match(text) or text.startswith("$(") or "{{" in text:
         return "interpolated"
     return "literal"

@@ -179,7 +179,7 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
 
 
 def _config_pair(name: str, value: str, node: Scalar, example: bool) -> Iterator[Hit]:
-    if not is_credential_name(name):
+    if not is_credential_name(name, env=name.isupper()):
         return
     verdict = judge_value(name, value, example)
     if verdict is not None:
@@ -192,7 +192,7 @@ def detect_dotenv(ctx: FileContext) -> Iterator[Hit]:
         m = re.match(
             r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s#]*)", text
         )
-        if not m or not is_credential_name(m.group(1)):
+        if not m or not is_credential_name(m.group(1), env=True):
             continue
         raw = m.group(2)
         value = raw[1:-1] if raw[:1] in "\"'" and len(raw) >= 2 else raw
