@@ -10,7 +10,7 @@ from ztlint.checks.secrets.tokens import AWS_KEY_ID, FORMATS, entropy
 CREDENTIAL = re.compile(
     r"(passw(or)?d|passwd|(^|_)pass$|(^|_)pwd$|secret|token|credential|api_?key|access_?key|"
     r"private_?key|signing_?key|encryption_?key|auth_?key|master_?key|client_?key|app_?key|hmac_?key|"
-    r"jwt_?key|session_?key|crypto_?key|aes_?key|shared_?key|webhook_?key|license_?key|dsn$)"
+    r"jwt_?key|session_?key|crypto_?key|aes_?key|shared_?key|webhook_?key|license_?key)"
 )
 NOT_CREDENTIAL = re.compile(
     r"(public_?key|publishable_?key|cache_?key|primary_?key|partition_?key|sort_?key|foreign_?key|"
@@ -63,7 +63,7 @@ _DUMMY = re.compile(
     r"<.*>|example.*|sample.*|dummy.*|fake.*|placeholder.*|not[_-]?set|unset|n/?a|\?+)$"
 )
 _DEFAULTS = re.compile(
-    r"(?i)^(changeme|change[_-]?me|admin|root|postgres|mysql|guest|default|pass(word)?\d*|secret\d*|"
+    r"(?i)^(change[_-]?(me|this|it)|admin|root|postgres|mysql|guest|default|pass(word)?\d*|secret\d*|"
     r"(test|dev|local|insecure)([-_]?(secret|key|token|pass(word)?|pwd))?\d*|letmein|qwerty|123456\w*|"
     r"s3cr3t|p@ssw0rd)$"
 )
