@@ -144,7 +144,8 @@ AWS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b")
 AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _AWS_SECRET_NAME = re.compile(r"(?i)(secret|aws_secret_access_key|secretaccesskey|sk)")
 _PLACEHOLDER = re.compile(
-    r"(?i)example|sample|dummy|placeholder|fake|xxxx|your[_-]|redacted|<|>|\*\*\*|0{8}|1234567"
+    r"(?i)example|sample|dummy|placeholder|fake|xxxx|your[_-]|redacted|<|>|\*\*\*|0{8}|1234567|"
+    r"abcdefgh|qwertyui"
 )
 
 
