@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from tree_sitter import Node
 
 from ztlint.checks.containers import docker_socket
+from ztlint.checks.hygiene import public_ip
 from ztlint.checks.secrets import environment, hardcoded, k8s_secret, private_key, tokens
 from ztlint.checks.transport import (
     env_tls,
@@ -50,6 +51,9 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "hardcoded-credential-code": hardcoded.detect_code,
     "hardcoded-credential-config": hardcoded.detect_config,
     "hardcoded-credential-dotenv": hardcoded.detect_dotenv,
+    "public-ip-in-code": public_ip.detect_code,
+    "public-ip-in-config": public_ip.detect_config,
+    "public-ip-in-dotenv": public_ip.detect_dotenv,
 }
 
 GUARDS: Mapping[str, GuardFn] = {
