@@ -21,7 +21,7 @@ from ztlint.parsers import code
 from ztlint.parsers.data import Mapping, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
 
-_IPV4 = re.compile(r"(?<![\w.])((?:\d{1,3}\.){3}\d{1,3})(?![\w.]|\.\d)")
+_IPV4 = re.compile(r"(?<![\w.<>=~^!@])((?:\d{1,3}\.){3}\d{1,3})(?![\w.]|\.\d)")
 _IPV6 = re.compile(r"(?<![\w:.])\[?([0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7})\]?(?![\w:])")
 RESOLVERS = frozenset(
     {
@@ -42,7 +42,7 @@ RESOLVERS = frozenset(
 # Names under which addresses are policy, not endpoints, or are not addresses at all.
 _SKIP_NAMES = re.compile(
     r"(?i)(allow|whitelist|white_list|trusted|cidr|ranges?$|ignore|exclude|deny|block|bypass|no_?proxy|"
-    r"version|oid|netmask|mask|subnet)"
+    r"version|oid|netmask|mask|subnet|depend|requires|constraint)"
 )
 
 
