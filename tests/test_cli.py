@@ -231,6 +231,7 @@ def test_demo_end_to_end() -> None:
     assert active == [
         ("fixtures/demo/certs/relay.key", 1, "ZT201"),
         ("fixtures/demo/connector/dial.go", 16, "ZT101"),
+        ("fixtures/demo/deploy/docker-compose.yml", 6, "ZT702"),
         ("fixtures/demo/deploy/docker-compose.yml", 18, "ZT301"),
         ("fixtures/demo/deploy/envoy/envoy.yaml", 38, "ZT101"),
         ("fixtures/demo/deploy/k8s/node-agent.yaml", 22, "ZT301"),

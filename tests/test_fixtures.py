@@ -16,43 +16,54 @@ from ztlint.engine import RULE_FAILED, WORKER_CRASHED, run
 from ztlint.registry import load_rules
 
 
-def _fixture_files() -> list[tuple[Path, Path]]:
+def _fixture_units() -> list[tuple[Path, Path]]:
+    """A fixture is a file, or a folder scanned as one tree (for project-level rules
+    and paths that carry meaning, such as testdata/ or .github/workflows/)."""
     out = []
     for rule_dir in sorted(FIXTURES.glob("ZT[0-9][0-9][0-9]")):
-        for path in sorted(rule_dir.rglob("*")):
-            if path.is_file() and path.suffix != ".expect":
-                out.append((rule_dir, path))
+        for entry in sorted(rule_dir.iterdir()):
+            if entry.is_dir() or entry.suffix != ".expect":
+                out.append((rule_dir, entry))
     return out
 
 
-FILES = _fixture_files()
+UNITS = _fixture_units()
 
 
 @pytest.mark.parametrize(
-    ("rule_dir", "path"), FILES, ids=[str(p.relative_to(FIXTURES)) for _, p in FILES]
+    ("rule_dir", "unit"), UNITS, ids=[str(p.relative_to(FIXTURES)) for _, p in UNITS]
 )
-def test_fixture(rule_dir: Path, path: Path) -> None:
-    rel = path.relative_to(rule_dir)
-    kind = rel.parts[0].split("_", 1)[0]
-    assert kind in ("positive", "negative"), f"{rel}: name must start with positive_ or negative_"
-    text = path.read_text(encoding="utf-8", errors="replace")
-    expected = parse(path, text)
-    if kind == "positive":
-        assert expected, f"{rel}: a positive fixture needs ztlint-expect annotations"
-    else:
-        assert not expected, f"{rel}: a negative fixture must not expect findings"
-
+def test_fixture(rule_dir: Path, unit: Path) -> None:
+    kind = unit.name.split("_", 1)[0]
+    assert kind in ("positive", "negative"), (
+        f"{unit.name}: name must start with positive_ or negative_"
+    )
+    files = (
+        sorted(p for p in unit.rglob("*") if p.is_file() and p.suffix != ".expect")
+        if unit.is_dir()
+        else [unit]
+    )
     rules = load_rules()
     defaults = {r.id: r.meta.severity.label for r in rules}
-    report = run([str(rel)], Config(), rules=rules, jobs=1, cwd=str(rule_dir))
+    wanted: Counter[tuple[str, int, str, str]] = Counter()
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        rel = str(path.relative_to(rule_dir))
+        for (line, rule, sev), n in parse(path, text).items():
+            wanted[(rel, line, rule, sev or defaults[rule])] += n
+    if kind == "positive":
+        assert wanted, f"{unit.name}: a positive fixture needs ztlint-expect annotations"
+    else:
+        assert not wanted, f"{unit.name}: a negative fixture must not expect findings"
+
+    report = run([unit.name], Config(), rules=rules, jobs=1, cwd=str(rule_dir))
     actual = Counter(
-        (f.span.start_line, f.rule_id, f.severity.label) for f in report.findings if f.active
-    )
-    wanted = Counter(
-        {(line, rule, sev or defaults[rule]): n for (line, rule, sev), n in expected.items()}
+        (f.path, f.span.start_line, f.rule_id, f.severity.label)
+        for f in report.findings
+        if f.active
     )
     assert actual == wanted, (
-        f"{rel}: missing {sorted((wanted - actual).elements())}, unexpected {sorted((actual - wanted).elements())}"
+        f"{unit.name}: missing {sorted((wanted - actual).elements())}, unexpected {sorted((actual - wanted).elements())}"
     )
     broken = [n for n in report.notifications if n.code in (RULE_FAILED, WORKER_CRASHED)]
     assert not broken, broken

@@ -245,3 +245,21 @@ def _walk(top: str) -> list[str]:
             else:
                 out.append(entry.path)
     return out
+
+
+def ignored_by(gitignores: dict[str, list[str]], path: str, is_dir: bool) -> bool:
+    """Whether `path` (relative POSIX) is ignored by the given .gitignore files, keyed by
+    the directory that holds each ("" for the root), as git would decide."""
+    rules: _IgnoreRules | None = None
+    parts = path.split("/")
+    for depth in range(len(parts)):
+        folder = "/".join(parts[:depth])
+        if folder in gitignores:
+            rules = _IgnoreRules(rules, folder or ".", gitignores[folder])
+        if (
+            depth < len(parts) - 1
+            and rules is not None
+            and rules.ignored("/".join(parts[: depth + 1]), True)
+        ):
+            return True  # a parent directory is ignored: git never looks inside it
+    return rules is not None and rules.ignored(path, is_dir)

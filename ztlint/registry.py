@@ -8,6 +8,7 @@ language. Detectors are queries, or Python detectors named from `ztlint.checks`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ _RULE_KEYS = {
     "references",
     "options",
     "detectors",
+    "project",
 }
 _OPTION_KINDS = {"bool", "int", "str", "list[str]"}
 
@@ -112,7 +114,17 @@ def load_rule(folder: Path) -> Rule:
         options=tuple(_option(where, o) for o in data.get("options") or []),
         references=tuple(str(r) for r in data.get("references") or []),
     )
-    return Rule(meta=meta, detectors=detectors, covers=covers)
+    project = None
+    if "project" in data:
+        from ztlint.checks import PROJECT_CHECKS
+
+        if data["project"] not in PROJECT_CHECKS:
+            raise RuleLoadError(f"{where}: no project check named {data['project']!r}")
+        project = PROJECT_CHECKS[data["project"]]
+        if not covers:
+            covers = tuple(sorted(project.kinds - {classify.TEXT}))
+            meta = replace(meta, languages=covers)
+    return Rule(meta=meta, detectors=detectors, project=project, covers=covers)
 
 
 def _option(where: Path, raw: Any) -> RuleOption:

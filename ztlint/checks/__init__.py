@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from tree_sitter import Node
 
 from ztlint.checks.containers import docker_socket
-from ztlint.checks.hygiene import public_ip
+from ztlint.checks.hygiene import gitignore, public_ip
 from ztlint.checks.secrets import environment, hardcoded, k8s_secret, private_key, tokens
 from ztlint.checks.transport import (
     env_tls,
@@ -63,4 +63,12 @@ GUARDS: Mapping[str, GuardFn] = {
     "grpc-network-target": grpc.target_guard,
 }
 
-PROJECT_CHECKS: Mapping[str, ProjectCheck] = {}
+PROJECT_CHECKS: Mapping[str, ProjectCheck] = {
+    "sensitive-paths-vs-gitignore": ProjectCheck(
+        kinds=frozenset({"gitignore", "compose", "text"}),
+        triggers=(),
+        collect=gitignore.collect,
+        check=gitignore.check,
+        depends_on=("**/.gitignore", "**/*.yml", "**/*.yaml"),
+    ),
+}

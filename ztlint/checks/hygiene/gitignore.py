@@ -1,0 +1,175 @@
+"""Key and credential paths used by the deployment but not ignored by git.
+
+A compose file that mounts `./certs`, reads `env_file: .env` or a secret from
+`./secrets/db_password.txt` expects those files to exist in the working tree. If
+`.gitignore` does not ignore them, the next `git add .` commits them (the seed's I2).
+A key file that is already committed is `private-key-committed`'s finding, not this one.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from collections.abc import Mapping as MappingABC
+from dataclasses import dataclass
+from typing import Any
+
+from ztlint import classify
+from ztlint.checks.containers.compose import interpolate, services
+from ztlint.discovery import ignored_by
+from ztlint.model import Related, Span
+from ztlint.parsers.data import Mapping, Node, Scalar, Sequence
+from ztlint.rule import FileContext, Hit
+
+_SENSITIVE_FILE = re.compile(
+    r"(?i)(\.(key|p12|pfx|jks|jceks|keystore|ppk|kdbx)$|^id_(rsa|dsa|ecdsa|ed25519)$|^\.env(\.(?!example$|sample$|template$|dist$)[\w.-]+)?$|"
+    r"(^|[._-])(private|priv)[._-]?key|secret|credential|^\.?htpasswd$|^\.pgpass$|^\.netrc$|token)"
+)
+_SENSITIVE_DIR = re.compile(r"(?i)^(certs?|secrets?|keys?|private|\.ssh|tls|ssl|credentials?|pki)$")
+_MAY_REFER = re.compile(r"\./|env_file|\bfile:")
+_PEM_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
+
+
+@dataclass(frozen=True)
+class IgnoreFile:
+    folder: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reference:
+    target: str  # repository-relative path the deployment reads
+    is_dir: bool
+    span: Span
+    what: str
+    entity: str | None
+
+
+@dataclass(frozen=True)
+class KeyFile:
+    path: str
+
+
+def sensitive(path: str, is_dir: bool) -> bool:
+    name = posixpath.basename(path.rstrip("/"))
+    return bool(_SENSITIVE_DIR.match(name)) if is_dir else bool(_SENSITIVE_FILE.search(name))
+
+
+def _resolve(base: str, raw: str) -> str | None:
+    """A repository-relative path for a relative reference, or None."""
+    text = interpolate(raw).strip()
+    if not text or text.startswith(("/", "~", "$")) or "://" in text:
+        return None
+    if not (text.startswith(".") or "/" in text or "." in text):
+        return None  # a named volume
+    joined = posixpath.normpath(posixpath.join(base, text))
+    return None if joined.startswith("..") else joined
+
+
+def _refs_in_compose(ctx: FileContext) -> Iterator[Reference]:
+    base = posixpath.dirname(ctx.path)
+    for doc in ctx.documents():
+        for name, service in services(doc):
+            volumes = service.get_seq("volumes")
+            for item in volumes.items if volumes is not None else []:
+                source = None
+                if isinstance(item, Scalar) and ":" in item.value:
+                    source = item.value.split(":", 1)[0]
+                elif isinstance(item, Mapping) and (item.get_str("type") or "bind") == "bind":
+                    source = item.get_str("source")
+                target = _resolve(base, source) if source else None
+                if target is not None:
+                    is_dir = "." not in posixpath.basename(target) or target.endswith("/")
+                    if sensitive(target, is_dir):
+                        yield Reference(
+                            target, is_dir, item.span, f"service '{name}' mounts {source}", name
+                        )
+            env_files = service.get("env_file")
+            for node in _strings(env_files):
+                target = _resolve(base, node.value)
+                if target is not None and sensitive(target, False):
+                    yield Reference(
+                        target,
+                        False,
+                        node.span,
+                        f"service '{name}' reads env_file {node.value}",
+                        name,
+                    )
+        if isinstance(doc, Mapping):
+            secrets = doc.get_map("secrets")
+            for key, spec in secrets.items() if secrets is not None else []:
+                file_node = spec.get("file") if isinstance(spec, Mapping) else None
+                if isinstance(file_node, Scalar):
+                    target = _resolve(base, file_node.value)
+                    if target is not None:
+                        yield Reference(
+                            target,
+                            False,
+                            file_node.span,
+                            f"secret '{key.value}' is read from {file_node.value}",
+                            key.value,
+                        )
+
+
+def _strings(node: Node | None) -> Iterator[Scalar]:
+    if isinstance(node, Scalar):
+        yield node
+    elif isinstance(node, Sequence):
+        for item in node.items:
+            if isinstance(item, Scalar):
+                yield item
+            elif isinstance(item, Mapping) and isinstance(item.get("path"), Scalar):
+                path = item.get("path")
+                assert isinstance(path, Scalar)
+                yield path
+
+
+def collect(ctx: FileContext) -> Iterator[Any]:
+    if classify.GITIGNORE in ctx.kinds:
+        yield IgnoreFile(posixpath.dirname(ctx.path), tuple(ctx.source.lines))
+    # Parse a compose file only when its text can hold a relative reference.
+    if classify.COMPOSE in ctx.kinds and _MAY_REFER.search(ctx.text):
+        yield from _refs_in_compose(ctx)
+    if not ctx.is_binary and "PRIVATE KEY-----" in ctx.text and _PEM_KEY.search(ctx.text):
+        yield KeyFile(ctx.path)
+
+
+def check(facts: MappingABC[str, tuple[Any, ...]]) -> Iterator[Hit]:
+    gitignores = {
+        f.folder: list(f.lines)
+        for items in facts.values()
+        for f in items
+        if isinstance(f, IgnoreFile)
+    }
+    committed_keys = {f.path for items in facts.values() for f in items if isinstance(f, KeyFile)}
+    for path, items in facts.items():
+        for ref in items:
+            if not isinstance(ref, Reference) or ref.target in committed_keys:
+                continue
+            if ignored_by(gitignores, ref.target, ref.is_dir):
+                continue
+            nearest = _nearest(gitignores, ref.target)
+            related: tuple[Related, ...] = ()
+            if nearest is not None:
+                related = (Related(nearest, Span(1, 1, 1, 1), f"{nearest} does not ignore it"),)
+                where = f"{nearest} does not ignore it"
+            else:
+                where = "no .gitignore covers it"
+            yield Hit(
+                span=ref.span,
+                message=f"{ref.what}, but {where}: the next `git add .` commits it",
+                entity=ref.entity,
+                related=related,
+                path=path,
+            )
+
+
+def _nearest(gitignores: dict[str, list[str]], target: str) -> str | None:
+    folder = posixpath.dirname(target)
+    while True:
+        if folder in gitignores:
+            return posixpath.join(folder, ".gitignore") if folder else ".gitignore"
+        if not folder:
+            return None
+        folder = posixpath.dirname(folder)
