@@ -3,7 +3,7 @@
 A trailing annotation refers to its own line; one alone on a line (only a comment
 leader before it) refers to the next line. JSON has no comments: a sidecar
 `<file>.expect` names, per line, `RULE[severity]: <text>` where <text> occurs in
-exactly one line of the fixture.
+exactly one line of the fixture, or `RULE: @line N` for a binary file.
 """
 
 from __future__ import annotations
@@ -30,6 +30,10 @@ def parse(path: Path, text: str) -> Expected:
                 continue
             m = SIDECAR.match(raw.strip())
             assert m, f"{sidecar}: cannot read {raw!r}"
+            explicit = re.fullmatch(r"@line (\d+)", m.group(3).strip())
+            if explicit:  # binary files have no text to name
+                out[(int(explicit.group(1)), m.group(1), m.group(2))] += 1
+                continue
             hits = [i for i, line in enumerate(lines, 1) if m.group(3) in line]
             assert len(hits) == 1, f"{sidecar}: {m.group(3)!r} must occur in exactly one line"
             out[(hits[0], m.group(1), m.group(2))] += 1

@@ -96,7 +96,7 @@ def test_severity_override_changes_findings_and_sarif(tmp_path: Path) -> None:
 
 
 def _key_lines(path: Path) -> list[str]:
-    body = path.read_text(encoding="utf-8")
+    body = path.read_text(encoding="utf-8", errors="replace")
     lines = [
         ln.strip()
         for ln in re.split(r"\\n|\n", body)

@@ -45,6 +45,8 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "compose-runtime-socket": docker_socket.detect_compose,
     "kubernetes-runtime-socket": docker_socket.detect_kubernetes,
     "pem-private-key": private_key.detect,
+    "putty-private-key": private_key.detect_putty,
+    "binary-key-store": private_key.detect_binary,
     "provider-tokens": tokens.detect,
     "kubernetes-secret-values": k8s_secret.detect,
     "environment-credentials": environment.detect,

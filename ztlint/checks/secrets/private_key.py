@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ztlint.model import Severity
+from ztlint.model import Confidence, Severity, Span
 from ztlint.rule import FileContext, Hit
 
 _BEGIN = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----")
@@ -64,3 +64,58 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             severity=Severity.MEDIUM if encrypted else None,
             secret_spans=(ctx.source.span(begin.end(), end),),
         )
+
+
+_PUTTY = re.compile(r"^PuTTY-User-Key-File-[23]: (\S+)[^\n]*$", re.M)
+_PUTTY_PRIVATE = re.compile(r"^Private-Lines: (\d+)\s*$", re.M)
+
+
+def detect_putty(ctx: FileContext) -> Iterator[Hit]:
+    """PuTTY .ppk keys: a header, public lines, then `Private-Lines: N` of base64."""
+    text = ctx.text
+    for head in _PUTTY.finditer(text):
+        private = _PUTTY_PRIVATE.search(text, head.end())
+        if private is None:
+            continue
+        lines = text[private.end() :].lstrip("\r\n").splitlines()[: int(private.group(1))]
+        body_start = text.find(lines[0], private.end()) if lines else -1
+        if body_start < 0 or not _real_body("\n".join(lines)):
+            continue
+        body_end = body_start + len("\n".join(lines))
+        encrypted = (
+            re.search(r"^Encryption: (?!none)\S+", text[head.end() : private.start()], re.M)
+            is not None
+        )
+        yield Hit(
+            span=ctx.source.span(head.start(), body_end),
+            message=f"{'encrypted ' if encrypted else ''}PuTTY private key committed ({head.group(1)})",
+            severity=Severity.MEDIUM if encrypted else None,
+            secret_spans=(ctx.source.span(body_start, body_end),),
+        )
+
+
+# Binary key stores, by name and magic bytes.
+_STORES = (
+    ((".p12", ".pfx"), (b"\x30\x82", b"\x30\x80", b"\x30\x83"), "PKCS#12 key store"),
+    ((".jks", ".keystore"), (b"\xfe\xed\xfe\xed",), "Java key store"),
+    ((".jceks",), (b"\xce\xce\xce\xce",), "JCEKS key store"),
+    ((".keytab",), (b"\x05\x02", b"\x05\x01"), "Kerberos keytab"),
+    ((".key", ".der"), (b"\x30\x82", b"\x30\x81"), "DER private key"),
+)
+_TRUSTSTORE = re.compile(r"(?i)trust|cacerts|ca[-_.]?bundle|\.crt$|\.cer$")
+
+
+def detect_binary(ctx: FileContext) -> Iterator[Hit]:
+    name = ctx.path.rsplit("/", 1)[-1].lower()
+    if _TRUSTSTORE.search(name):
+        return
+    for suffixes, magics, kind in _STORES:
+        if name.endswith(suffixes) and ctx.head.startswith(magics):
+            if kind == "DER private key" and name.endswith(".der") and "key" not in name:
+                return  # a .der file is usually a certificate
+            yield Hit(
+                span=Span(1, 1, 1, 1),
+                message=f"{kind} committed ({name})",
+                confidence=Confidence.MEDIUM if kind == "Java key store" else None,
+            )
+            return
