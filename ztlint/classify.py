@@ -27,6 +27,7 @@ WORKFLOW = "workflow"
 GITIGNORE = "gitignore"
 DOTENV = "dotenv"
 CURLRC = "curlrc"
+INI = "ini"
 
 LANGUAGES = ("go", "rust", "swift", "python", "typescript", "tsx", "javascript", "bash", "lua")
 DATA_FORMATS = (YAML, JSON, TOML)
@@ -102,6 +103,13 @@ def classify_name(path: str) -> tuple[set[str], str | None]:
         kinds.add(GITIGNORE)
     if lower in (".curlrc", "_curlrc", "curlrc", ".wgetrc", "wgetrc"):
         kinds.add(CURLRC)
+    if ext in (".ini", ".cfg", ".conf", ".cnf", ".properties") or lower in (
+        ".pgpass",
+        ".netrc",
+        ".npmrc",
+        ".pypirc",
+    ):
+        kinds.add(INI)
     if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
         kinds.add(DOTENV)
     if parser == YAML and "/.github/workflows/" in "/" + path:

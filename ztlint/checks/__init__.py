@@ -53,6 +53,8 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "hardcoded-credential-code": hardcoded.detect_code,
     "hardcoded-credential-config": hardcoded.detect_config,
     "hardcoded-credential-dotenv": hardcoded.detect_dotenv,
+    "hardcoded-credential-ini": hardcoded.detect_ini,
+    "hardcoded-credential-text": hardcoded.detect_text,
     "public-ip-in-code": public_ip.detect_code,
     "public-ip-in-config": public_ip.detect_config,
     "public-ip-in-dotenv": public_ip.detect_dotenv,

@@ -98,7 +98,8 @@ def judge_value(name: str, value: str, example_file: bool, fallback: bool = Fals
     if _DEFAULTS.match(text):
         return None if example_file else "default"
     norm = normalise(name)
-    password_like = bool(re.search(r"passw|passwd|pass$|pwd$", norm))
+    # Passwords and secrets are chosen by people: any non-placeholder value counts.
+    password_like = bool(re.search(r"passw|passwd|pass$|pwd$|secret$", norm))
     if password_like or fallback:
         return "secret"
     if len(text) < 8 or re.fullmatch(r"[a-z_.-]+|[A-Za-z]+", text):
@@ -107,3 +108,18 @@ def judge_value(name: str, value: str, example_file: bool, fallback: bool = Fals
         bool(re.search(r"\d", text) and re.search(r"[A-Za-z]", text)) or entropy(text) >= 3.5
     )
     return "secret" if randomish and entropy(text) >= 2.5 else None
+
+
+URL_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.-]*://([^:/@\s]*):([^@/\s]+)@[^\s]+$", re.I)
+
+
+def url_password(value: str) -> str | None:
+    """The password in `scheme://user:password@host`, unless it is a reference or a
+    placeholder."""
+    m = URL_CREDENTIALS.match(value.strip())
+    if m is None:
+        return None
+    password = m.group(2)
+    if _REFERENCE.search(password) or _DUMMY.match(password) or _MARKED_DUMMY.search(password):
+        return None
+    return password

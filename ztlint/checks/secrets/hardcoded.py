@@ -17,7 +17,12 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint.checks import codeutil
-from ztlint.checks.secrets.credentials import EXAMPLE_FILE, is_credential_name, judge_value
+from ztlint.checks.secrets.credentials import (
+    EXAMPLE_FILE,
+    is_credential_name,
+    judge_value,
+    url_password,
+)
 from ztlint.checks.secrets.tokens import entropy
 from ztlint.model import Confidence, Severity, Span
 from ztlint.parsers import code
@@ -105,11 +110,28 @@ def _or_fallback(ctx: FileContext, literal: Node) -> str | None:
     return next((g for g in m.groups() if g), None) if m else None
 
 
+def _url_hit(value: str, span: Span, secret: Span) -> Hit | None:
+    password = url_password(value)
+    if password is None:
+        return None
+    return Hit(
+        span=span,
+        message=f"hardcoded credential: a URL carries a password ({len(password)} characters)",
+        confidence=Confidence.HIGH,
+        secret_spans=(secret,),
+    )
+
+
 def detect_code(ctx: FileContext) -> Iterator[Hit]:
     example = bool(EXAMPLE_FILE.search(ctx.path))
     for node, value in codeutil.strings(ctx):
         if not value or len(value) < 4:
             continue
+        if "@" in value and "://" in value:
+            url = _url_hit(value, code.node_span(ctx.source, node), _inner(ctx, node, value))
+            if url is not None:
+                yield url
+                continue
         name = _or_fallback(ctx, node)
         fallback = name is not None
         if name is None:
@@ -172,13 +194,21 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
                 yield from _config_pair(env_name, env_value.value, env_value, example)
             for key, value in node.items():
                 if isinstance(value, Scalar):
-                    if value.kind in ("str", "int", "other") and is_credential_name(key.value):
+                    if value.kind in ("str", "int", "other") and (
+                        is_credential_name(key.value)
+                        or ("@" in value.value and "://" in value.value)
+                    ):
                         yield from _config_pair(key.value, value.value, value, example)
                 else:
                     stack.append(value)
 
 
 def _config_pair(name: str, value: str, node: Scalar, example: bool) -> Iterator[Hit]:
+    if "@" in value and "://" in value:
+        url = _url_hit(value, node.span, node.span)
+        if url is not None:
+            yield url
+            return
     if not is_credential_name(name, env=name.isupper()):
         return
     verdict = judge_value(name, value, example)
@@ -203,3 +233,75 @@ def detect_dotenv(ctx: FileContext) -> Iterator[Hit]:
             yield _hit(
                 m.group(1), verdict, Span(number, m.start(1) + 1, number, m.end(2) + 1), span, value
             )
+
+
+_INI_PAIR = re.compile(r"^([A-Za-z_][\w.\-]*)\s*[=:]\s*(.*?)\s*$")
+_QUOTED_ASSIGNMENT = re.compile(
+    r"""(?<![\w.$])([A-Za-z_][\w.\-]*)["']?\s*(?:=>|:=|=|:)\s*(["'])([^"'\s]{4,200})\2"""
+)
+_DOCS = re.compile(r"(?i)\.(md|markdown|rst|adoc|txt|html?)$")
+
+
+def detect_ini(ctx: FileContext) -> Iterator[Hit]:
+    """INI, properties and conf files: `name = value`, and indented continuation lines
+    that belong to the key above them."""
+    example = bool(EXAMPLE_FILE.search(ctx.path))
+    current: str | None = None
+    for number, text in enumerate(ctx.source.lines, 1):
+        stripped = text.strip()
+        if not stripped or stripped.startswith(("#", ";", "[")):
+            current = None if stripped.startswith("[") else current
+            continue
+        if text[:1] in " \t" and current is not None:
+            name, value, start = current, stripped, len(text) - len(text.lstrip()) + 1
+        else:
+            m = _INI_PAIR.match(text)
+            if m is None:
+                current = None
+                continue
+            current = m.group(1)
+            name, value, start = m.group(1), m.group(2).strip("\"'"), m.start(2) + 1
+        if not value:
+            continue
+        hit = _line_hit(name, value, number, start, text, example, env=name.isupper())
+        if hit is not None:
+            yield hit
+
+
+def _line_hit(
+    name: str, value: str, number: int, start: int, text: str, example: bool, env: bool
+) -> Hit | None:
+    col = text.find(value, start - 1) + 1 or start
+    secret = Span(number, col, number, col + len(value))
+    if "@" in value and "://" in value:
+        return _url_hit(value, secret, secret)
+    if not is_credential_name(name, env=env):
+        return None
+    verdict = judge_value(name, value, example)
+    return _hit(name, verdict, secret, secret, value) if verdict is not None else None
+
+
+def detect_text(ctx: FileContext) -> Iterator[Hit]:
+    """Files no parser reads (PHP, Ruby, Java, docs): quoted credential assignments.
+    Documentation counts as an example file."""
+    if ctx.parser is not None or ctx.kinds & _READ_ELSEWHERE:
+        return
+    example = bool(EXAMPLE_FILE.search(ctx.path) or _DOCS.search(ctx.path))
+    for number, text in enumerate(ctx.source.lines, 1):
+        if len(text) > 500:
+            continue
+        for m in _QUOTED_ASSIGNMENT.finditer(text):
+            hit = _line_hit(
+                m.group(1),
+                m.group(3),
+                number,
+                m.start(3) + 1,
+                text,
+                example,
+                env=m.group(1).isupper(),
+            )
+            if hit is not None:
+                yield hit
+
+
+_READ_ELSEWHERE = frozenset({"ini", "dotenv", "dockerfile", "gitignore", "curlrc", "binary"})
