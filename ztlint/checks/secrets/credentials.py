@@ -21,7 +21,7 @@ NOT_CREDENTIAL = re.compile(
     r"_min$|_max$|_error$|_message$|_msg$|_env$|_var$|_ref$|_refs$|ref$|_count$|_index$|_version$|"
     r"_format$|_location$|_source$|_store$|_provider$|_manager$|_class$|_scope$|_scopes$|_usage$|"
     r"_rotation$|_generator$|_validator$|_key_?name$|^(csrf|xsrf)_token$|_timeout$|_interval$|"
-    r"_method$|_param$|_query$|_selector$|_annotation$|_status$|_state$)"
+    r"_method$|_param$|_query$|_selector$|_annotation$|_status$|_state$|^hash(ed)?_|^salted_)"
 )
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
@@ -99,7 +99,7 @@ def judge_value(name: str, value: str, example_file: bool, fallback: bool = Fals
         return None if example_file else "default"
     norm = normalise(name)
     # Passwords and secrets are chosen by people: any non-placeholder value counts.
-    password_like = bool(re.search(r"passw|passwd|pass$|pwd$|secret$", norm))
+    password_like = bool(re.search(r"passw|passwd|pass$|pwd$|secrets?(_|$)", norm))
     if password_like or fallback:
         return "secret"
     if len(text) < 8 or re.fullmatch(r"[a-z_.-]+|[A-Za-z]+", text):

@@ -237,7 +237,11 @@ def detect_dotenv(ctx: FileContext) -> Iterator[Hit]:
 
 _INI_PAIR = re.compile(r"^([A-Za-z_][\w.\-]*)\s*[=:]\s*(.*?)\s*$")
 _QUOTED_ASSIGNMENT = re.compile(
-    r"""(?<![\w.$])([A-Za-z_][\w.\-]*)["']?\s*(?:=>|:=|=|:)\s*(["'])([^"'\s]{4,200})\2"""
+    r"""(?<![\w.$])([A-Za-z_][\w.\-]*)["']?(?:\s*(?:=>|:=|=)\s*|:\s*)(["'])([^"'\s]{4,200})\2"""
+)
+# SQL: CREATE USER app WITH PASSWORD '...', ALTER ROLE ... PASSWORD '...', IDENTIFIED BY '...'
+_SQL_PASSWORD = re.compile(
+    r"(?i)\b(?:with\s+(?:encrypted\s+)?password|identified\s+by)\s+'([^'\s]{4,200})'"
 )
 _DOCS = re.compile(r"(?i)\.(md|markdown|rst|adoc|txt|html?)$")
 
@@ -282,24 +286,18 @@ def _line_hit(
 
 
 def detect_text(ctx: FileContext) -> Iterator[Hit]:
-    """Files no parser reads (PHP, Ruby, Java, docs): quoted credential assignments.
-    Documentation counts as an example file."""
+    """Files no parser reads (PHP, Ruby, Java, SQL, docs): quoted credential assignments
+    and SQL passwords. Documentation counts as an example file."""
     if ctx.parser is not None or ctx.kinds & _READ_ELSEWHERE:
         return
     example = bool(EXAMPLE_FILE.search(ctx.path) or _DOCS.search(ctx.path))
     for number, text in enumerate(ctx.source.lines, 1):
         if len(text) > 500:
             continue
-        for m in _QUOTED_ASSIGNMENT.finditer(text):
-            hit = _line_hit(
-                m.group(1),
-                m.group(3),
-                number,
-                m.start(3) + 1,
-                text,
-                example,
-                env=m.group(1).isupper(),
-            )
+        found = [(m.group(1), m.group(3), m.start(3)) for m in _QUOTED_ASSIGNMENT.finditer(text)]
+        found += [("password", m.group(1), m.start(1)) for m in _SQL_PASSWORD.finditer(text)]
+        for name, value, start in found:
+            hit = _line_hit(name, value, number, start + 1, text, example, env=name.isupper())
             if hit is not None:
                 yield hit
 
