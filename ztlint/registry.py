@@ -67,8 +67,12 @@ def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
 
 def _load_yaml(path: Path) -> Any:
     from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
 
-    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    try:
+        return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except YAMLError as exc:
+        raise RuleLoadError(f"{path}: not valid YAML: {exc}") from None
 
 
 def load_rule(folder: Path) -> Rule:

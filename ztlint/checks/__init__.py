@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 
 from tree_sitter import Node
 
-from ztlint.checks.containers import docker_socket
+from ztlint.checks.containers import docker_socket, isolation
 from ztlint.checks.hygiene import gitignore, public_ip
 from ztlint.checks.secrets import environment, hardcoded, k8s_secret, private_key, tokens
 from ztlint.checks.transport import (
@@ -44,6 +44,12 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "plaintext-url-in-dotenv": plaintext.detect_dotenv,
     "compose-runtime-socket": docker_socket.detect_compose,
     "kubernetes-runtime-socket": docker_socket.detect_kubernetes,
+    "privileged-mode": isolation.detect_privileged,
+    "privilege-escalation": isolation.detect_privilege_escalation,
+    "added-capabilities": isolation.detect_capabilities,
+    "seccomp-unconfined": isolation.detect_seccomp_disabled,
+    "host-namespaces": isolation.detect_host_namespaces,
+    "sensitive-host-paths": isolation.detect_sensitive_mounts,
     "pem-private-key": private_key.detect,
     "putty-private-key": private_key.detect_putty,
     "binary-key-store": private_key.detect_binary,

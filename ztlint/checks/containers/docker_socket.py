@@ -12,7 +12,7 @@ import posixpath
 from collections.abc import Iterator
 
 from ztlint.checks.containers.compose import interpolate, scalar_text, services
-from ztlint.parsers.data import Mapping, Node, Scalar, walk
+from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk
 from ztlint.rule import FileContext, Hit
 
 SOCKET_NAMES = frozenset(
@@ -96,8 +96,16 @@ def detect_compose(ctx: FileContext) -> Iterator[Hit]:
             volumes = service.get_seq("volumes")
             if volumes is None:
                 continue
+            docker_host = _docker_host(service)
             for item in volumes.items:
                 hit = _volume_socket(item, extra)
+                if hit is None and docker_host is not None:
+                    mount = _target(item)
+                    if mount and (
+                        docker_host == mount[1]
+                        or docker_host.startswith(mount[1].rstrip("/") + "/")
+                    ):
+                        hit = (f"{mount[0]} (DOCKER_HOST uses it)", False, item)
                 if hit is not None:
                     path, read_only, node = hit
                     found.setdefault(id(node), (path, read_only, node, []))[3].append(name)
@@ -117,11 +125,17 @@ def detect_compose(ctx: FileContext) -> Iterator[Hit]:
 
 def _volume_socket(item: Node, extra: tuple[str, ...]) -> tuple[str, bool, Node] | None:
     if isinstance(item, Scalar):
+        if ":" not in interpolate(item.value) and not item.value.lower().startswith(WINDOWS_PIPE):
+            return None  # a bare path is an anonymous volume, not a host mount
         source, target, read_only = _short_volume(item.value)
         if source and runtime_socket(source, extra):
             return source, read_only, item
         if not source.strip() and runtime_socket(target, extra):
-            return target, read_only, item
+            return (
+                target,
+                read_only,
+                item,
+            )  # `${SOCK}:/var/run/docker.sock`: the host side is unknown
         return None
     if isinstance(item, Mapping):
         kind = scalar_text(item.get("type")) or "bind"
@@ -132,6 +146,33 @@ def _volume_socket(item: Node, extra: tuple[str, ...]) -> tuple[str, bool, Node]
         read_only = isinstance(flag, Scalar) and flag.truthy() is True
         if runtime_socket(source, extra):
             return source, read_only, item.get("source") or item
+    return None
+
+
+def _docker_host(service: Mapping) -> str | None:
+    """The unix socket path DOCKER_HOST names in the service's environment."""
+    env = service.get("environment")
+    value: str | None = None
+    if isinstance(env, Mapping):
+        value = env.get_str("DOCKER_HOST")
+    elif isinstance(env, Sequence):
+        for item in env.items:
+            if isinstance(item, Scalar) and item.value.startswith("DOCKER_HOST="):
+                value = item.value.split("=", 1)[1]
+    if value and value.startswith("unix://"):
+        return posixpath.normpath(value[len("unix://") :])
+    return None
+
+
+def _target(item: Node) -> tuple[str, str] | None:
+    """(source, container path) of a bind mount."""
+    if isinstance(item, Scalar) and ":" in item.value:
+        source, target, _ = _short_volume(item.value)
+        return source, target
+    if isinstance(item, Mapping):
+        host, inside = item.get_str("source"), item.get_str("target")
+        if host and inside:
+            return host, inside
     return None
 
 

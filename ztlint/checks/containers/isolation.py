@@ -1,0 +1,339 @@
+"""Container isolation switched off, in compose files and Kubernetes workloads:
+privileged mode, privilege escalation, dangerous capabilities, seccomp and AppArmor
+disabled, host namespaces shared, and sensitive host paths mounted."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+
+from ztlint.checks.containers.compose import interpolate, services
+from ztlint.checks.containers.docker_socket import runtime_socket
+from ztlint.checks.containers.workloads import containers, pod_specs
+from ztlint.model import Severity
+from ztlint.parsers.data import Mapping, Node, Scalar, Sequence
+from ztlint.rule import FileContext, Hit
+
+# --- shared -------------------------------------------------------------------------
+
+
+def _true(node: Node | None) -> bool:
+    return isinstance(node, Scalar) and node.truthy() is True
+
+
+def _compose(ctx: FileContext) -> Iterator[tuple[str, Mapping]]:
+    for doc in ctx.documents():
+        yield from services(doc)
+
+
+def _kubernetes(ctx: FileContext) -> Iterator[Mapping]:
+    for doc in ctx.documents():
+        if isinstance(doc, Mapping) and doc.get_str("kind") is not None:
+            yield doc
+
+
+# --- privileged ---------------------------------------------------------------------
+
+
+def detect_privileged(ctx: FileContext) -> Iterator[Hit]:
+    if "compose" in ctx.kinds:
+        for name, service in _compose(ctx):
+            entry = service.entry("privileged")
+            if entry is not None and _true(entry[1]):
+                yield Hit(
+                    span=entry[0].span, message=f"service '{name}' runs privileged", entity=name
+                )
+    if "kubernetes" in ctx.kinds:
+        for doc in _kubernetes(ctx):
+            for pod in pod_specs(doc):
+                entry = pod.spec.entry("privileged")  # not a pod field, but the intent is plain
+                if entry is not None and _true(entry[1]):
+                    yield Hit(
+                        span=entry[0].span,
+                        message=f"{pod.workload} asks for privileged pods",
+                        entity=pod.name,
+                    )
+                for c in containers(pod):
+                    sc = c.node.get_map("securityContext")
+                    entry = sc.entry("privileged") if sc is not None else None
+                    if entry is not None and _true(entry[1]):
+                        yield Hit(
+                            span=entry[0].span,
+                            message=f"container '{c.name}' of {pod.workload} runs privileged",
+                            entity=pod.name,
+                        )
+
+
+def detect_privilege_escalation(ctx: FileContext) -> Iterator[Hit]:
+    for doc in _kubernetes(ctx):
+        for pod in pod_specs(doc):
+            for c in containers(pod):
+                sc = c.node.get_map("securityContext")
+                entry = sc.entry("allowPrivilegeEscalation") if sc is not None else None
+                if entry is not None and _true(entry[1]):
+                    yield Hit(
+                        span=entry[0].span,
+                        message=f"container '{c.name}' of {pod.workload} sets allowPrivilegeEscalation: true",
+                        entity=pod.name,
+                    )
+
+
+# --- capabilities -------------------------------------------------------------------
+
+CAPABILITIES = {
+    "ALL": Severity.HIGH,
+    "SYS_ADMIN": Severity.HIGH,
+    "SYS_MODULE": Severity.HIGH,
+    "SYS_RAWIO": Severity.HIGH,
+    "SYS_PTRACE": Severity.HIGH,
+    "DAC_READ_SEARCH": Severity.HIGH,
+    "BPF": Severity.HIGH,
+    "NET_ADMIN": Severity.MEDIUM,
+    "NET_RAW": Severity.MEDIUM,
+    "PERFMON": Severity.MEDIUM,
+}
+
+
+def capability(text: str) -> str:
+    """`cap_net_admin`, `CAP_NET_ADMIN`, `net_admin` -> `NET_ADMIN`."""
+    name = text.strip().strip("\"'").upper()
+    return name[4:] if name.startswith("CAP_") else name
+
+
+def _cap_hits(items: Sequence | None, who: str, entity: str | None) -> Iterator[Hit]:
+    for item in items.items if items is not None else []:
+        if not isinstance(item, Scalar):
+            continue
+        cap = capability(item.value)
+        if cap in CAPABILITIES:
+            yield Hit(
+                span=item.span,
+                message=f"{who} adds capability {cap}",
+                severity=CAPABILITIES[cap],
+                entity=entity,
+                value=cap,
+            )
+
+
+def detect_capabilities(ctx: FileContext) -> Iterator[Hit]:
+    if "compose" in ctx.kinds:
+        for name, service in _compose(ctx):
+            yield from _cap_hits(service.get_seq("cap_add"), f"service '{name}'", name)
+    if "kubernetes" in ctx.kinds:
+        for doc in _kubernetes(ctx):
+            for pod in pod_specs(doc):
+                for c in containers(pod):
+                    sc = c.node.get_map("securityContext")
+                    caps = sc.get_map("capabilities") if sc is not None else None
+                    adds = caps.get_seq("add") if caps is not None else None
+                    yield from _cap_hits(adds, f"container '{c.name}' of {pod.workload}", pod.name)
+
+
+# --- seccomp and AppArmor -----------------------------------------------------------
+
+_UNCONFINED_OPT = re.compile(r"^\s*(seccomp|apparmor)\s*[:=]\s*unconfined\s*$", re.I)
+_LEGACY_SECCOMP = re.compile(r"^(container\.)?seccomp\.security\.alpha\.kubernetes\.io/")
+_LEGACY_APPARMOR = re.compile(r"^container\.apparmor\.security\.beta\.kubernetes\.io/")
+
+
+def _profile_unconfined(node: Node | None) -> bool:
+    if isinstance(node, Scalar):  # not the API's shape, but the intent is plain
+        return node.value.strip().lower() == "unconfined"
+    if isinstance(node, Mapping):
+        kind = node.get_str("type")
+        return kind is not None and kind.strip().lower() == "unconfined"
+    return False
+
+
+def detect_seccomp_disabled(ctx: FileContext) -> Iterator[Hit]:
+    if "compose" in ctx.kinds:
+        for name, service in _compose(ctx):
+            opts = service.get_seq("security_opt")
+            for item in opts.items if opts is not None else []:
+                if isinstance(item, Scalar):
+                    m = _UNCONFINED_OPT.match(item.value)
+                    if m:
+                        yield Hit(
+                            span=item.span,
+                            message=f"service '{name}' runs with {m.group(1).lower()} unconfined",
+                            entity=name,
+                        )
+    if "kubernetes" in ctx.kinds:
+        for doc in _kubernetes(ctx):
+            for pod in pod_specs(doc):
+                contexts = [(pod.spec.get_map("securityContext"), pod.workload)]
+                contexts += [
+                    (c.node.get_map("securityContext"), f"container '{c.name}' of {pod.workload}")
+                    for c in containers(pod)
+                ]
+                for sc, who in contexts:
+                    if sc is None:
+                        continue
+                    for field in ("seccompProfile", "appArmorProfile"):
+                        entry = sc.entry(field)
+                        if entry is not None and _profile_unconfined(entry[1]):
+                            what = "seccomp" if field == "seccompProfile" else "AppArmor"
+                            yield Hit(
+                                span=entry[0].span,
+                                message=f"{who} runs with {what} Unconfined",
+                                entity=pod.name,
+                            )
+                if pod.annotations is not None:
+                    for key, value in pod.annotations.items():
+                        if (
+                            not isinstance(value, Scalar)
+                            or value.value.strip().lower() != "unconfined"
+                        ):
+                            continue
+                        if _LEGACY_SECCOMP.match(key.value) or _LEGACY_APPARMOR.match(key.value):
+                            yield Hit(
+                                span=key.span,
+                                message=f"{pod.workload} sets {key.value}: unconfined",
+                                entity=pod.name,
+                            )
+
+
+# --- host namespaces ----------------------------------------------------------------
+
+_COMPOSE_NS = {
+    "network_mode": "network",
+    "pid": "PID",
+    "ipc": "IPC",
+    "userns_mode": "user",
+    "uts": "UTS",
+}
+_K8S_NS = {"hostNetwork": "network", "hostPID": "PID", "hostIPC": "IPC"}
+
+
+def detect_host_namespaces(ctx: FileContext) -> Iterator[Hit]:
+    if "compose" in ctx.kinds:
+        for name, service in _compose(ctx):
+            for key, ns in _COMPOSE_NS.items():
+                entry = service.entry(key)
+                if (
+                    entry is not None
+                    and isinstance(entry[1], Scalar)
+                    and entry[1].value.strip() == "host"
+                ):
+                    yield Hit(
+                        span=entry[0].span,
+                        message=f"service '{name}' shares the host's {ns} namespace",
+                        entity=name,
+                        value=key,
+                    )
+    if "kubernetes" in ctx.kinds:
+        for doc in _kubernetes(ctx):
+            for pod in pod_specs(doc):
+                for key, ns in _K8S_NS.items():
+                    entry = pod.spec.entry(key)
+                    if entry is not None and _true(entry[1]):
+                        yield Hit(
+                            span=entry[0].span,
+                            message=f"{pod.workload} shares the host's {ns} namespace",
+                            entity=pod.name,
+                            value=key,
+                        )
+
+
+# --- sensitive host paths -----------------------------------------------------------
+
+SENSITIVE = (
+    "/",
+    "/etc",
+    "/proc",
+    "/sys",
+    "/root",
+    "/home",
+    "/var/lib/docker",
+    "/boot",
+    "/dev",
+    "/var/lib/kubelet",
+)
+# Public files under /etc that containers routinely share with the host.
+HARMLESS = (
+    "/etc/ssl/certs",
+    "/etc/pki/ca-trust",
+    "/etc/pki/tls/certs",
+    "/etc/ca-certificates",
+    "/etc/localtime",
+    "/etc/timezone",
+    "/etc/resolv.conf",
+    "/etc/hosts",
+    "/etc/machine-id",
+    "/etc/os-release",
+)
+SENSITIVE_HOME = (".ssh", ".aws", ".kube", ".docker", ".gnupg", ".config/gcloud", ".azure")
+
+
+def sensitive_host_path(raw: str) -> str | None:
+    """The sensitive location a host path exposes, or None."""
+    text = interpolate(raw).strip()
+    if not text or runtime_socket(text):
+        return None  # docker-socket-mount's finding
+    if text.startswith(("~/", "$HOME/", "${HOME}/")) or re.match(
+        r"^/(home/[^/]+|root|Users/[^/]+)/", text
+    ):
+        rest = re.sub(r"^(~|\$HOME|\$\{HOME\}|/home/[^/]+|/root|/Users/[^/]+)/", "", text)
+        for name in SENSITIVE_HOME:
+            if rest == name or rest.startswith(name + "/"):
+                return f"~/{name}"
+    if not text.startswith("/"):
+        return None
+    path = posixpath.normpath(text)
+    if path == "/":
+        return "/"
+    if any(path == ok or path.startswith(ok + "/") for ok in HARMLESS):
+        return None
+    for top in SENSITIVE[1:]:
+        if path == top or path.startswith(top + "/"):
+            return path
+    return None
+
+
+def _compose_sources(service: Mapping) -> Iterator[tuple[str, bool, Node]]:
+    volumes = service.get_seq("volumes")
+    for item in volumes.items if volumes is not None else []:
+        if isinstance(item, Scalar):
+            parts = interpolate(item.value).split(":")
+            if len(parts) >= 2:
+                yield parts[0], "ro" in (parts[2].split(",") if len(parts) > 2 else []), item
+        elif isinstance(item, Mapping) and (item.get_str("type") or "bind") == "bind":
+            source = item.get_str("source")
+            if source is not None:
+                flag = item.get("read_only")
+                yield (
+                    source,
+                    isinstance(flag, Scalar) and flag.truthy() is True,
+                    item.get("source") or item,
+                )
+
+
+def detect_sensitive_mounts(ctx: FileContext) -> Iterator[Hit]:
+    if "compose" in ctx.kinds:
+        for name, service in _compose(ctx):
+            for source, read_only, node in _compose_sources(service):
+                where = sensitive_host_path(source)
+                if where is not None:
+                    yield _mount_hit(f"service '{name}'", where, read_only, node, name)
+    if "kubernetes" in ctx.kinds:
+        for doc in _kubernetes(ctx):
+            for pod in pod_specs(doc):
+                volumes = pod.spec.get_seq("volumes")
+                for volume in volumes.items if volumes is not None else []:
+                    host = volume.get_map("hostPath") if isinstance(volume, Mapping) else None
+                    path = host.get("path") if host is not None else None
+                    if isinstance(path, Scalar):
+                        where = sensitive_host_path(path.value)
+                        if where is not None:
+                            yield _mount_hit(pod.workload, where, False, path, pod.name)
+
+
+def _mount_hit(who: str, where: str, read_only: bool, node: Node, entity: str | None) -> Hit:
+    return Hit(
+        span=node.span,
+        message=f"{who} mounts the host's {where}" + (" (read-only)" if read_only else ""),
+        severity=Severity.MEDIUM if read_only else None,
+        entity=entity,
+        value=where,
+    )
