@@ -196,6 +196,7 @@ def _make_finding(
         severity=severity,
         confidence=hit.confidence if hit.confidence is not None else rule.meta.confidence,
         entity=hit.entity,
+        value=hit.value,
         related=hit.related,
         fix=hit.fix,
         secret_spans=hit.secret_spans,
@@ -477,6 +478,14 @@ def _exception_matches(exc_path: str, rel_to_config: str | None) -> bool:
     return rel_to_config is not None and compile_glob(exc_path).match(rel_to_config)
 
 
+def _value_matches(wanted: str, finding: Finding) -> bool:
+    """An exception's `value` names the finding's qualifier (a capability, a network);
+    for findings without one, a word of the message."""
+    if finding.value is not None:
+        return finding.value.upper() == wanted.upper()
+    return wanted.upper() in finding.message.upper()
+
+
 def _apply_exceptions(
     findings: list[Finding], config: Config, root: str, known: dict[str, str]
 ) -> tuple[list[Finding], list[Notification]]:
@@ -496,7 +505,7 @@ def _apply_exceptions(
                 f.entity is None or not compile_glob(exc.entity).regex.fullmatch(f.entity)
             ):
                 continue
-            if exc.value is not None and exc.value.upper() not in f.message.upper():
+            if exc.value is not None and not _value_matches(exc.value, f):
                 continue
             used[i] = True
             if f.suppression is None:

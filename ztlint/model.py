@@ -114,6 +114,8 @@ class Finding:
     # The entity the finding belongs to, when the rule knows one: a compose service,
     # a Kubernetes workload, an Envoy cluster. Config exceptions can name it.
     entity: str | None = None
+    # A qualifier config exceptions may name: a capability, a network, a syscall.
+    value: str | None = None
     related: tuple[Related, ...] = ()
     fix: Fix | None = None
     # Spans of secret text inside the file: every output masks them.

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 
 from tree_sitter import Node
 
-from ztlint.checks.containers import docker_socket, isolation
+from ztlint.checks.containers import docker_socket, isolation, seccomp
 from ztlint.checks.hygiene import gitignore, public_ip
 from ztlint.checks.secrets import environment, hardcoded, k8s_secret, private_key, tokens
 from ztlint.checks.transport import (
@@ -74,6 +74,13 @@ GUARDS: Mapping[str, GuardFn] = {
 }
 
 PROJECT_CHECKS: Mapping[str, ProjectCheck] = {
+    "seccomp-profiles": ProjectCheck(
+        kinds=frozenset({"seccomp", "compose", "kubernetes"}),
+        triggers=(),
+        collect=seccomp.collect,
+        check=seccomp.check,
+        depends_on=("**/*.json", "**/*.yml", "**/*.yaml"),
+    ),
     "sensitive-paths-vs-gitignore": ProjectCheck(
         kinds=frozenset({"gitignore", "compose", "text"}),
         triggers=(),

@@ -1,0 +1,219 @@
+"""Seccomp profiles that do not confine, and the workloads that use them.
+
+A profile is judged the way Docker applies it: a rule whose `includes.caps` names a
+capability only applies to containers that have it (Docker's default profile allows
+`mount` to CAP_SYS_ADMIN holders only), a rule with an argument filter is not a blanket
+allow, and `ptrace` gated on kernel 4.8 or later is safe (seccomp is re-checked after
+ptrace from 4.8, which is why Docker allows it). Docker's default profile, and profiles
+copied from it, therefore pass.
+
+A permissive profile that nothing in the repository references is reported at low
+severity; one that compose (`seccomp:path`, `seccomp=path`) or Kubernetes
+(`localhostProfile`) points at is reported at the profile and at each reference.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from collections.abc import Mapping as MappingABC
+from dataclasses import dataclass
+from typing import Any
+
+from ztlint import classify
+from ztlint.checks.containers.compose import services
+from ztlint.checks.containers.workloads import containers, pod_specs
+from ztlint.model import Related, Severity, Span
+from ztlint.parsers.data import Mapping, Node, Scalar, Sequence
+from ztlint.rule import FileContext, Hit
+
+ESCAPE_SYSCALLS = frozenset(
+    {
+        "ptrace",
+        "mount",
+        "umount2",
+        "unshare",
+        "setns",
+        "pivot_root",
+        "bpf",
+        "keyctl",
+        "init_module",
+        "finit_module",
+        "kexec_load",
+        "kexec_file_load",
+        "open_by_handle_at",
+    }
+)
+ALLOWING = frozenset({"SCMP_ACT_ALLOW", "SCMP_ACT_LOG"})
+_SECCOMP_OPT = re.compile(r"^\s*seccomp\s*[:=]\s*(.+?)\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class Problem:
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    path: str
+    problems: tuple[Problem, ...]
+    head: Span  # where to point a reference's related location
+
+
+@dataclass(frozen=True)
+class Reference:
+    target: str  # repository-relative path, or a suffix for Kubernetes localhostProfile
+    suffix: bool
+    span: Span
+    who: str
+    entity: str | None
+
+
+def _kernel_at_least(text: str | None, major: int, minor: int) -> bool:
+    m = re.match(r"(\d+)\.(\d+)", text or "")
+    return m is not None and (int(m.group(1)), int(m.group(2))) >= (major, minor)
+
+
+def _names(rule: Mapping) -> list[Scalar]:
+    names = rule.get("names")
+    if isinstance(names, Sequence):
+        return [n for n in names.items if isinstance(n, Scalar)]
+    single = rule.get("name")
+    return [single] if isinstance(single, Scalar) else []
+
+
+def evaluate(doc: Node) -> list[Problem]:
+    """The ways a profile fails to confine, each at its place in the file."""
+    if not isinstance(doc, Mapping):
+        return []
+    default = doc.entry("defaultAction")
+    if default is None:
+        return []
+    key, action = default
+    if isinstance(action, Scalar) and action.value.strip().upper() in ALLOWING:
+        rules = doc.get_seq("syscalls")
+        blocked = sum(len(_names(r)) for r in rules.items if isinstance(r, Mapping)) if rules else 0
+        return [
+            Problem(
+                key.span,
+                f"seccomp profile allows every syscall by default ({action.value}); it blocks only {blocked}",
+            )
+        ]
+    problems = []
+    rules = doc.get_seq("syscalls")
+    for rule in rules.items if rules is not None else []:
+        if not isinstance(rule, Mapping):
+            continue
+        rule_action = rule.get_str("action") or ""
+        if rule_action.strip().upper() not in ALLOWING:
+            continue
+        args = rule.get_seq("args")
+        if args is not None and args.items:
+            continue  # an argument filter: not a blanket allow
+        includes = rule.get_map("includes")
+        caps = includes.get_seq("caps") if includes is not None else None
+        if caps is not None and caps.items:
+            continue  # applies only to containers that hold the capability
+        min_kernel = includes.get_str("minKernel") if includes is not None else None
+        for name in _names(rule):
+            syscall = name.value.strip()
+            if syscall not in ESCAPE_SYSCALLS:
+                continue
+            if syscall == "ptrace" and _kernel_at_least(min_kernel, 4, 8):
+                continue
+            problems.append(
+                Problem(name.span, f"seccomp profile allows {syscall} without an argument filter")
+            )
+    return problems
+
+
+def _compose_refs(ctx: FileContext) -> Iterator[Reference]:
+    base = posixpath.dirname(ctx.path)
+    for doc in ctx.documents():
+        for name, service in services(doc):
+            opts = service.get_seq("security_opt")
+            for item in opts.items if opts is not None else []:
+                m = _SECCOMP_OPT.match(item.value) if isinstance(item, Scalar) else None
+                if m is None or m.group(1).lower() in ("unconfined", "default", "builtin"):
+                    continue
+                raw = m.group(1).strip("\"'")
+                if raw.startswith("/"):
+                    continue  # a host path: not in the repository
+                target = posixpath.normpath(posixpath.join(base, raw))
+                assert isinstance(item, Scalar)
+                yield Reference(target, False, item.span, f"service '{name}'", name)
+
+
+def _k8s_refs(ctx: FileContext) -> Iterator[Reference]:
+    for doc in ctx.documents():
+        for pod in pod_specs(doc):
+            contexts = [(pod.spec.get_map("securityContext"), pod.workload)]
+            contexts += [
+                (c.node.get_map("securityContext"), f"container '{c.name}' of {pod.workload}")
+                for c in containers(pod)
+            ]
+            for sc, who in contexts:
+                profile = sc.get_map("seccompProfile") if sc is not None else None
+                local = profile.get("localhostProfile") if profile is not None else None
+                if isinstance(local, Scalar) and local.value.strip():
+                    yield Reference(
+                        posixpath.normpath(local.value.strip()), True, local.span, who, pod.name
+                    )
+
+
+def collect(ctx: FileContext) -> Iterator[Any]:
+    if classify.SECCOMP in ctx.kinds:
+        for doc in ctx.documents():
+            problems = tuple(evaluate(doc))
+            head = doc.span if isinstance(doc, Mapping) else Span(1, 1, 1, 1)
+            yield Profile(
+                ctx.path,
+                problems,
+                Span(head.start_line, head.start_col, head.start_line, head.start_col),
+            )
+    if "seccomp" not in ctx.text.lower():
+        return
+    if classify.COMPOSE in ctx.kinds:
+        yield from _compose_refs(ctx)
+    if classify.KUBERNETES in ctx.kinds:
+        yield from _k8s_refs(ctx)
+
+
+def _resolve(ref: Reference, profiles: dict[str, Profile]) -> Profile | None:
+    if not ref.suffix:
+        return profiles.get(ref.target)
+    matches = [
+        p for path, p in profiles.items() if path == ref.target or path.endswith("/" + ref.target)
+    ]
+    return matches[0] if len(matches) == 1 else None
+
+
+def check(facts: MappingABC[str, tuple[Any, ...]]) -> Iterator[Hit]:
+    profiles = {f.path: f for items in facts.values() for f in items if isinstance(f, Profile)}
+    refs = [(path, f) for path, items in facts.items() for f in items if isinstance(f, Reference)]
+    used: dict[str, list[tuple[str, Reference]]] = {}
+    for path, ref in refs:
+        profile = _resolve(ref, profiles)
+        if profile is not None and profile.problems:
+            used.setdefault(profile.path, []).append((path, ref))
+            first = profile.problems[0]
+            yield Hit(
+                span=ref.span,
+                message=f"{ref.who} uses {profile.path}, a seccomp profile that does not confine",
+                entity=ref.entity,
+                related=(Related(profile.path, first.span, first.message),),
+                path=path,
+            )
+    for path, profile in sorted(profiles.items()):
+        users = used.get(path, [])
+        for problem in profile.problems:
+            yield Hit(
+                span=problem.span,
+                message=problem.message
+                + ("" if users else " (no workload in the repository uses it)"),
+                severity=None if users else Severity.LOW,
+                related=tuple(Related(p, r.span, f"used by {r.who}") for p, r in users),
+                path=path,
+            )
