@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 
 from tree_sitter import Node
 
-from ztlint.checks.containers import docker_socket, isolation, seccomp
+from ztlint.checks.containers import docker_socket, isolation, networks, seccomp
 from ztlint.checks.hygiene import gitignore, public_ip
 from ztlint.checks.secrets import environment, hardcoded, k8s_secret, private_key, tokens
 from ztlint.checks.transport import (
@@ -50,6 +50,7 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "seccomp-unconfined": isolation.detect_seccomp_disabled,
     "host-namespaces": isolation.detect_host_namespaces,
     "sensitive-host-paths": isolation.detect_sensitive_mounts,
+    "compose-zone-bridge": networks.detect,
     "pem-private-key": private_key.detect,
     "putty-private-key": private_key.detect_putty,
     "binary-key-store": private_key.detect_binary,
