@@ -29,8 +29,52 @@ from ztlint.engine import run
 from ztlint.parsers import code
 from ztlint.source import SourceText
 
-# ztlint rule -> [(semgrep test file, semgrep rule id)]
-SUITES: dict[str, list[tuple[str, str]]] = {
+# suite -> [(semgrep test file, semgrep rule id[, ztlint rule when it differs from the suite])]
+SUITES: dict[str, list[tuple[str, ...]]] = {
+    "containers": [
+        (
+            "yaml/docker-compose/security/exposing-docker-socket-volume.test.yaml",
+            "exposing-docker-socket-volume",
+            "docker-socket-mount",
+        ),
+        (
+            "yaml/docker-compose/security/privileged-service.test.yaml",
+            "privileged-service",
+            "privileged-container",
+        ),
+        (
+            "yaml/docker-compose/security/seccomp-confinement-disabled.test.yaml",
+            "seccomp-confinement-disabled",
+            "seccomp-disabled",
+        ),
+        (
+            "yaml/kubernetes/security/exposing-docker-socket-hostpath.test.yaml",
+            "exposing-docker-socket-hostpath",
+            "docker-socket-mount",
+        ),
+        (
+            "yaml/kubernetes/security/privileged-container.test.yaml",
+            "privileged-container",
+            "privileged-container",
+        ),
+        (
+            "yaml/kubernetes/security/seccomp-confinement-disabled.test.yaml",
+            "seccomp-confinement-disabled",
+            "seccomp-disabled",
+        ),
+        ("yaml/kubernetes/security/hostipc-pod.test.yaml", "hostipc-pod", "host-namespace-shared"),
+        (
+            "yaml/kubernetes/security/hostnetwork-pod.test.yaml",
+            "hostnetwork-pod",
+            "host-namespace-shared",
+        ),
+        ("yaml/kubernetes/security/hostpid-pod.test.yaml", "hostpid-pod", "host-namespace-shared"),
+        (
+            "yaml/kubernetes/security/allow-privilege-escalation-true.test.yaml",
+            "allow-privilege-escalation-true",
+            "privilege-escalation-allowed",
+        ),
+    ],
     "tls-verification-disabled": [
         (
             "problem-based-packs/insecure-transport/go-stdlib/bypass-tls-verification.go",
@@ -56,6 +100,12 @@ SUITES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 LANGUAGE = {".go": "go", ".py": "python", ".rs": "rust", ".js": "javascript", ".ts": "typescript"}
+# Annotations that are wrong on the facts, left out of the corrected figures (both are
+# printed). A compose volume written as a bare path is an anonymous volume created at
+# that path inside the container, not a mount of the host's socket.
+DISPUTED = {
+    "exposing-docker-socket-volume": re.compile(r"^\s*-\s*/(var/)?run/docker\.sock\s*$"),
+}
 # Containers that may start where their first statement starts: never "the statement".
 CONTAINERS = {
     "statement_list",
@@ -74,12 +124,44 @@ class Statement:
     kind: str  # ruleid or ok
     start: int
     end: int
+    disputed: bool = False
     hit: bool = False
+
+
+def _disputed(rule: str, block: list[str]) -> bool:
+    """Disputed when, in this statement, the socket appears only as a bare path."""
+    pattern = DISPUTED.get(rule)
+    if pattern is None:
+        return False
+    socket_lines = [ln for ln in block if "docker.sock" in ln]
+    return bool(socket_lines) and all(pattern.match(ln) for ln in socket_lines)
+
+
+def _yaml_end(lines: list[str], target: int) -> int:
+    """A YAML statement: the line and every following line indented deeper."""
+    text = lines[target - 1]
+    indent = len(text) - len(text.lstrip(" -"))
+    end = target
+    for number in range(target + 1, len(lines) + 1):
+        line = lines[number - 1]
+        if not line.strip() or line.strip().startswith("#"):
+            continue
+        if len(line) - len(line.lstrip()) < indent or (
+            len(line) - len(line.lstrip()) == indent and not text.lstrip().startswith("-")
+        ):
+            break
+        if len(line) - len(line.lstrip()) <= len(text) - len(
+            text.lstrip()
+        ) and line.lstrip().startswith("-"):
+            break
+        end = number
+    return end
 
 
 def statements(path: Path, rule: str) -> list[Statement]:
     src = SourceText(path.read_text(encoding="utf-8"))
-    tree = code.parse(LANGUAGE[path.suffix], src)
+    yaml = path.suffix in (".yaml", ".yml")
+    tree = None if yaml else code.parse(LANGUAGE[path.suffix], src)
     lines = src.lines
     out = []
     for number, line in enumerate(lines, 1):
@@ -96,6 +178,10 @@ def statements(path: Path, rule: str) -> list[Statement]:
             ):
                 target += 1
         text = lines[target - 1] if target <= len(lines) else ""
+        if tree is None:
+            end = _yaml_end(lines, target)
+            out.append(Statement(m.group(1), target, end, _disputed(rule, lines[target - 1 : end])))
+            continue
         col = len(text) - len(text.lstrip())
         byte_col = len(text[:col].encode())
         node = tree.root_node.descendant_for_point_range(
@@ -114,13 +200,15 @@ def statements(path: Path, rule: str) -> list[Statement]:
     return out
 
 
-def measure(checkout: Path, rule: str) -> tuple[int, int, int, list[str]]:
+def measure(checkout: Path, suite: str, corrected: bool = False) -> tuple[int, int, int, list[str]]:
     tp = fn = fp = 0
     rows = []
-    config = Config(select=(rule,), tests="report")
-    for rel, semgrep_rule in SUITES[rule]:
+    for entry in SUITES[suite]:
+        rel, semgrep_rule = entry[0], entry[1]
+        rule = entry[2] if len(entry) > 2 else suite
+        config = Config(select=(rule,), tests="report")
         path = checkout / rel
-        stmts = statements(path, semgrep_rule)
+        stmts = [s for s in statements(path, semgrep_rule) if not (corrected and s.disputed)]
         report = run([rel], config, jobs=1, cwd=str(checkout))
         extra = 0
         for f in report.findings:
@@ -142,12 +230,16 @@ def main() -> int:
     parser.add_argument("checkout", type=Path)
     parser.add_argument("--rule", default="tls-verification-disabled", choices=sorted(SUITES))
     args = parser.parse_args()
-    tp, fn, fp, rows = measure(args.checkout.resolve(), args.rule)
-    print(f"{'file':<84}  TP  FN  FP")
-    print("\n".join(rows))
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    print(f"{args.rule}: TP {tp}, FN {fn}, FP {fp}; recall {recall:.3f}, precision {precision:.3f}")
+    for corrected in (False, True) if any(args.rule == s for s in ("containers",)) else (False,):
+        tp, fn, fp, rows = measure(args.checkout.resolve(), args.rule, corrected)
+        label = "excluding disputed annotations" if corrected else "against every annotation"
+        print(f"{'file':<84}  TP  FN  FP   ({label})")
+        print("\n".join(rows))
+        recall = tp / (tp + fn) if tp + fn else 1.0
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        print(
+            f"{args.rule}: TP {tp}, FN {fn}, FP {fp}; recall {recall:.3f}, precision {precision:.3f} ({label})"
+        )
     return 0
 
 

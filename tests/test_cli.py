@@ -255,3 +255,31 @@ def test_unused_exception_is_a_relative_notification(repo: Path) -> None:
 def test_missing_path_is_a_usage_error(repo: Path) -> None:
     result = invoke("scan", "no/such/dir")
     assert result.exit_code == 2 and "does not exist" in result.stderr
+
+
+def test_capability_exception_names_service_and_capability(repo: Path) -> None:
+    (repo / "compose.yml").write_text(
+        "services:\n"
+        "  app-connector:\n    image: c\n    cap_add: [NET_ADMIN, NET_RAW]\n"
+        "  agent:\n    image: a\n    cap_add: [NET_ADMIN]\n"
+    )
+    (repo / ".ztlint.yaml").write_text(
+        "exceptions:\n"
+        "  - rule: dangerous-capability\n    entity: app-connector\n    value: NET_ADMIN\n"
+        "    reason: programs nftables NAT for the tunnel\n"
+    )
+    doc = json.loads(invoke("scan", "--format", "json").stdout)
+    got = [
+        (f["entity"], f["message"].rsplit(" ", 1)[-1], (f["suppression"] or {}).get("kind"))
+        for f in doc["findings"]
+    ]
+    assert got == [
+        ("app-connector", "NET_ADMIN", "external"),
+        ("app-connector", "NET_RAW", None),
+        ("agent", "NET_ADMIN", None),
+    ]
+    log = json.loads(invoke("scan", "--format", "sarif").stdout)
+    suppressed = [r for r in log["runs"][0]["results"] if r.get("suppressions")]
+    assert suppressed[0]["suppressions"] == [
+        {"kind": "external", "justification": "programs nftables NAT for the tunnel"}
+    ]
