@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import FIXTURES
 from tests.expectations import parse
 from ztlint.config import Config
-from ztlint.engine import RULE_FAILED, WORKER_CRASHED, run
+from ztlint.engine import NOT_PARSED, RULE_FAILED, WORKER_CRASHED, run
 from ztlint.registry import load_rules
 
 
@@ -67,6 +67,9 @@ def test_fixture(rule_dir: Path, unit: Path) -> None:
     )
     broken = [n for n in report.notifications if n.code in (RULE_FAILED, WORKER_CRASHED)]
     assert not broken, broken
+    # A fixture that does not parse tests nothing; name it *unparsable* when that is the point.
+    unparsed = [n for n in report.notifications if n.code == NOT_PARSED and n.level.value != "note"]
+    assert not unparsed or "unparsable" in unit.name, unparsed
 
 
 def test_every_rule_has_fixtures() -> None:

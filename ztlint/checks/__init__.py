@@ -13,10 +13,10 @@ from tree_sitter import Node
 
 from ztlint.checks.containers import docker_socket, isolation, networks, seccomp
 from ztlint.checks.hygiene import gitignore, public_ip
+from ztlint.checks.proxy import envoy_tls
 from ztlint.checks.secrets import environment, hardcoded, k8s_secret, private_key, tokens
 from ztlint.checks.transport import (
     env_tls,
-    envoy_tls,
     go_tls,
     grpc,
     plaintext,

@@ -3,14 +3,18 @@
 An `UpstreamTlsContext` encrypts, but unless its `common_tls_context` carries a
 validation context with a trust anchor (or gets one through SDS or a certificate
 provider), Envoy accepts any certificate: anyone who can intercept DNS or routing sees
-the traffic, including credentials the proxy injects.
+the traffic, including credentials the proxy injects. Every place a cluster carries TLS
+is read: `transport_socket`, `transport_socket_matches`, the v2 `tls_context`, and a TLS
+socket wrapped in a tap transport socket.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ztlint.parsers.data import Mapping, Node, walk_with
+from ztlint.checks.proxy import envoy
+from ztlint.model import Confidence, Severity
+from ztlint.parsers.data import Mapping, walk_with
 from ztlint.rule import FileContext, Hit
 
 # Ways a validation context can be provided without being inline.
@@ -29,66 +33,57 @@ _TRUST = (
     "verify_certificate_spki",
     "verify_certificate_hash",
 )
-_CLUSTER_KEYS = (
-    "connect_timeout",
-    "load_assignment",
-    "hosts",
-    "lb_policy",
-    "type",
-    "cluster_type",
-    "eds_cluster_config",
-    "dns_lookup_family",
-)
+_SAN = ("match_typed_subject_alt_names", "match_subject_alt_names", "verify_subject_alt_name")
 _TLS_SOCKET_NAMES = ("envoy.transport_sockets.tls", "tls")
-
-
-def _is_cluster(m: Mapping) -> bool:
-    return m.get_str("name") is not None and any(m.get(k) is not None for k in _CLUSTER_KEYS)
 
 
 def _tls_config(socket: Mapping, in_cluster: bool) -> Mapping | None:
     """The UpstreamTlsContext of a transport socket, or None when it is not one."""
-    config = socket.get_map("typed_config") or socket.get_map("config")
+    config = envoy.typed_config(socket)
     if config is None:
         return None
-    type_url = config.get_str("@type") or ""
-    if type_url.endswith("UpstreamTlsContext"):
+    kind = envoy.type_url(config)
+    if kind.endswith("UpstreamTlsContext"):
         return config
-    if type_url:
+    if kind:
         return None
-    name = socket.get_str("name") or ""
-    return config if in_cluster and name in _TLS_SOCKET_NAMES else None
+    return config if in_cluster and socket.get_str("name") in _TLS_SOCKET_NAMES else None
 
 
-def _problem(tls: Mapping) -> str | None:
-    """Why this TLS context does not verify the peer, or None when it does."""
+def _problem(tls: Mapping) -> tuple[str, Severity | None] | None:
+    """Why this TLS context does not verify the peer (and how badly), or None."""
     common = tls.get_map("common_tls_context")
     if common is None:
-        return "no common_tls_context.validation_context"
+        return "no common_tls_context.validation_context", None
     if any(common.get(k) is not None for k in _INDIRECT):
         return None
     validation = common.get_map("validation_context")
     if validation is None:
-        return "no validation_context"
+        return "no validation_context", None
     mode = validation.get_str("trust_chain_verification")
     if mode is not None and mode.upper() == "ACCEPT_UNTRUSTED":
-        return "trust_chain_verification: ACCEPT_UNTRUSTED"
+        return "trust_chain_verification: ACCEPT_UNTRUSTED", None
     if not any(validation.get(k) is not None for k in _TRUST):
-        return "validation_context has no trusted_ca"
+        return "validation_context has no trusted_ca", None
+    sni = tls.get_str("sni")
+    pinned = validation.get("verify_certificate_spki") or validation.get("verify_certificate_hash")
+    auto_san = envoy.truthy(tls.get("auto_sni_san_validation")) or envoy.truthy(
+        common.get("auto_sni_san_validation")
+    )
+    if sni and not pinned and not auto_san and not any(validation.get(k) is not None for k in _SAN):
+        return (
+            f"the chain is checked but not the name: no subject_alt_name match for sni {sni}",
+            Severity.MEDIUM,
+        )
     return None
 
 
-def _enclosing_cluster(node: Node, outer: str | None) -> str | None:
-    return node.get_str("name") if isinstance(node, Mapping) and _is_cluster(node) else outer
-
-
 def detect(ctx: FileContext) -> Iterator[Hit]:
-    documents = ctx.documents()  # a ParseFailure is reported once by the engine
-    for doc in documents:
-        for mapping, outer in walk_with(doc, None, _enclosing_cluster):
+    for doc in envoy.documents(ctx):
+        for mapping, outer in walk_with(doc.root, None, envoy.enclosing_cluster):
             if not isinstance(mapping, Mapping):
                 continue
-            cluster = _enclosing_cluster(mapping, outer)
+            cluster = envoy.enclosing_cluster(mapping, outer)
             in_cluster = cluster is not None
             for key in ("transport_socket", "tls_context"):
                 entry = mapping.entry(key)
@@ -104,12 +99,17 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                     tls = value  # v2 cluster-level tls_context is an UpstreamTlsContext
                 if tls is None:
                     continue
-                why = _problem(tls)
-                if why is None:
+                found = _problem(tls)
+                if found is None:
                     continue
+                why, severity = found
                 where = f"Envoy cluster '{cluster}'" if cluster else "Envoy upstream"
-                yield Hit(
-                    span=key_node.span,
-                    message=f"{where} uses TLS without verifying the server certificate ({why})",
-                    entity=cluster,
+                yield doc.hit(
+                    Hit(
+                        span=key_node.span,
+                        message=f"{where} uses TLS without verifying the server certificate ({why})",
+                        severity=severity,
+                        confidence=Confidence.MEDIUM if severity else None,
+                        entity=cluster,
+                    )
                 )
