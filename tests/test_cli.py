@@ -233,7 +233,7 @@ def test_demo_end_to_end() -> None:
         ("fixtures/demo/connector/dial.go", 16, "ZT101"),
         ("fixtures/demo/deploy/docker-compose.yml", 6, "ZT702"),
         ("fixtures/demo/deploy/docker-compose.yml", 18, "ZT301"),
-        ("fixtures/demo/deploy/envoy/envoy.yaml", 38, "ZT101"),
+        ("fixtures/demo/deploy/envoy/envoy.yaml", 39, "ZT101"),
         ("fixtures/demo/deploy/k8s/node-agent.yaml", 22, "ZT301"),
         ("fixtures/demo/relay/src/client.rs", 14, "ZT101"),
     ]

@@ -13,7 +13,7 @@ from tree_sitter import Node
 
 from ztlint.checks.containers import docker_socket, isolation, networks, seccomp
 from ztlint.checks.hygiene import gitignore, public_ip
-from ztlint.checks.proxy import envoy_tls
+from ztlint.checks.proxy import debug, envoy_tls, istio, lua_env, pprof, surfaces
 from ztlint.checks.secrets import environment, hardcoded, k8s_secret, private_key, tokens
 from ztlint.checks.transport import (
     env_tls,
@@ -34,6 +34,19 @@ GuardFn = Callable[
 
 PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "envoy-upstream-tls": envoy_tls.detect,
+    "istio-skip-verify": istio.detect_skip_verify,
+    "istio-plaintext": istio.detect_plaintext,
+    "envoy-plaintext-clusters": surfaces.detect_plaintext_clusters,
+    "envoy-capture": surfaces.detect_capture,
+    "envoy-admin": surfaces.detect_admin,
+    "go-pprof": pprof.detect,
+    "envoy-forwarded": surfaces.detect_forwarded,
+    "envoy-cors": surfaces.detect_cors,
+    "gvisor-debug": debug.detect_gvisor,
+    "runtime-debug-args": debug.detect_daemon_json,
+    "envoy-debug-log-level": debug.detect_envoy_log_level,
+    "lua-getenv-file": lua_env.detect_file,
+    "lua-getenv-inline": lua_env.detect_inline,
     "rustls-custom-verifier": rust_tls.detect,
     "swift-server-trust": swift_tls.detect,
     "shell-insecure-flags": shell_tls.detect,
