@@ -12,6 +12,7 @@
    value: (literal_element [(identifier) (selector_expression) (unary_expression) (call_expression) (index_expression)] @value)) @finding
  (#eq? @field "InsecureSkipVerify")
  (#not-eq? @value "false")
+ (#not-match? @value "Value:\\s*(true|false)")
  (#set! message "tls.Config takes InsecureSkipVerify from {value}, so verification can be switched off")
  (#set! severity "medium")
  (#set! confidence "low")
@@ -23,4 +24,13 @@
    right: (expression_list . (true) .)) @finding
  (#eq? @field "InsecureSkipVerify")
  (#set! message "InsecureSkipVerify is set to true on {operand}, so any server certificate is accepted")
+ (#set! guard "go-tls-verify-callback"))
+
+; API types that wrap the flag (Istio's ClientTLSSettings: &wrapperspb.BoolValue{Value: true})
+((keyed_element
+   key: (literal_element (identifier) @field)
+   value: (literal_element (unary_expression) @value)) @finding
+ (#eq? @field "InsecureSkipVerify")
+ (#match? @value "Value:\\s*true")
+ (#set! message "InsecureSkipVerify is set to a wrapped true, so any server certificate is accepted")
  (#set! guard "go-tls-verify-callback"))

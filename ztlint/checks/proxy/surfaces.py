@@ -149,11 +149,25 @@ def _edge(address: str) -> bool:
         return False
 
 
+def _not_edge(listener: Mapping) -> bool:
+    """Listeners that take traffic redirected from inside a pod (a mesh sidecar's
+    outbound and virtual listeners), not from the edge."""
+    if (listener.get_str("traffic_direction") or "").upper() == "OUTBOUND":
+        return True
+    bind = listener.get("bind_to_port")
+    if isinstance(bind, Scalar) and bind.truthy() is False:
+        return True
+    return envoy.truthy(listener.get("use_original_dst")) or listener.get_str("name") in (
+        "virtualInbound",
+        "virtualOutbound",
+    )
+
+
 def detect_forwarded(ctx: FileContext) -> Iterator[Hit]:
     for doc in envoy.documents(ctx):
         for listener in envoy.listeners(doc.root):
             found = envoy.listener_address(listener)
-            if found is None or not _edge(found[0]):
+            if found is None or not _edge(found[0]) or _not_edge(listener):
                 continue
             name = listener.get_str("name") or "listener"
             for hcm in envoy.http_managers(listener):

@@ -58,7 +58,8 @@ _CALLEE = re.compile(
 def host_trust(host: str) -> str | None:
     """ "skip", "internal", "private" or "public" for a URL host."""
     host = host.strip("[]").lower().rstrip(".")
-    if not host or host in ("localhost", "0.0.0.0", "::") or host.endswith(_RESERVED_TLDS):
+    # `http://unix/...` is how Go and Python clients spell HTTP over a unix socket.
+    if not host or host in ("localhost", "0.0.0.0", "::", "unix") or host.endswith(_RESERVED_TLDS):
         return "skip"
     if _DOC_HOSTS.search(host):
         return "skip"
