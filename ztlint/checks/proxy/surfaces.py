@@ -163,6 +163,36 @@ def _not_edge(listener: Mapping) -> bool:
     )
 
 
+_INTERNAL_PATHS = (
+    "/stats",
+    "/healthz",
+    "/ready",
+    "/metrics",
+    "/server_info",
+    "/clusters",
+    "/config_dump",
+)
+
+
+def _serves_only_internal(hcm: Mapping) -> bool:
+    """Every route of the manager serves Envoy's own stats or health endpoints: nothing
+    behind it decides on the client's address."""
+    routes = hcm.get_map("route_config")
+    paths = []
+    for node, _ in walk_with(routes, None, lambda n, _: None) if routes is not None else []:
+        if isinstance(node, Mapping) and isinstance(
+            node.get("route") or node.get("direct_response"), Mapping
+        ):
+            match = node.get_map("match")
+            path = (
+                (match.get_str("prefix") or match.get_str("path") or "")
+                if match is not None
+                else ""
+            )
+            paths.append(path)
+    return bool(paths) and all(p != "/" and p.startswith(_INTERNAL_PATHS) for p in paths)
+
+
 def detect_forwarded(ctx: FileContext) -> Iterator[Hit]:
     for doc in envoy.documents(ctx):
         for listener in envoy.listeners(doc.root):
@@ -171,6 +201,8 @@ def detect_forwarded(ctx: FileContext) -> Iterator[Hit]:
                 continue
             name = listener.get_str("name") or "listener"
             for hcm in envoy.http_managers(listener):
+                if _serves_only_internal(hcm):
+                    continue
                 remote = hcm.entry("use_remote_address")
                 hops = hcm.get("xff_num_trusted_hops")
                 if isinstance(hops, Scalar) and hops.value.isdigit() and int(hops.value) > 0:
