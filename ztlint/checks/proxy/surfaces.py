@@ -71,7 +71,11 @@ def _tap_hits(doc: EnvoyDoc, filt: Mapping, common: Mapping) -> Iterator[Hit]:
         if not _match_all(static):
             return
         sinks = static.get_map("output_config")
-        where = static.key_node("match") or static.key_node("match_config") or filt.key_node("name")
+        where = (
+            static.key_node("match")
+            or static.key_node("match_config")
+            or common.key_node("static_config")
+        )
         yield doc.hit(
             Hit(
                 span=(where or filt).span,
