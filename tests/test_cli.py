@@ -283,3 +283,22 @@ def test_capability_exception_names_service_and_capability(repo: Path) -> None:
     assert suppressed[0]["suppressions"] == [
         {"kind": "external", "justification": "programs nftables NAT for the tunnel"}
     ]
+
+
+def test_github_annotations_escape_and_summarise(repo: Path) -> None:
+    lines = ["package x", "", 'import "crypto/tls"', ""]
+    lines += [f"var c{i} = &tls.Config{{InsecureSkipVerify: true}}" for i in range(12)]
+    (repo / "a,b:c.go").write_text("\n".join(lines) + "\n")
+    out = invoke("scan", "--format", "github").stdout.splitlines()
+    errors = [ln for ln in out if ln.startswith("::error ")]
+    assert len(errors) == 12
+    assert errors[0].startswith("::error file=a%2Cb%3Ac.go,line=5,col=")
+    assert ",title=ZT101 tls-verification-disabled::tls.Config sets InsecureSkipVerify" in errors[0]
+    assert out[-1].startswith("ztlint: 12 findings;") and "2 errors are not annotated" in out[-1]
+
+
+def test_github_escape_data() -> None:
+    from ztlint.reporters.github import escape_data, escape_property
+
+    assert escape_data("100%\r\nnext") == "100%25%0D%0Anext"
+    assert escape_property("a:b,c") == "a%3Ab%2Cc"

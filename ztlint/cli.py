@@ -68,10 +68,10 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "sarif"]),
+    type=click.Choice(["text", "json", "sarif", "github"]),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Output format; github writes workflow-command annotations.",
 )
 @click.option(
     "-o",
@@ -185,6 +185,10 @@ def scan(
         from ztlint.reporters import json as json_reporter
 
         text = json_reporter.render(report)
+    elif fmt == "github":
+        from ztlint.reporters import github
+
+        text = github.render(report)
     elif fmt == "sarif":
         from ztlint.reporters import sarif
 

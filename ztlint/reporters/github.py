@@ -1,0 +1,65 @@
+"""GitHub Actions workflow-command annotations.
+
+`::error file=...,line=...,col=...,title=...::message`, with the escaping the format
+requires: `%`, CR and LF in the message; also `:` and `,` in properties. GitHub shows
+only the first 10 errors and 10 warnings of a step, so past that a summary line says
+what was not shown.
+"""
+
+from __future__ import annotations
+
+from ztlint.engine import Report
+from ztlint.model import Severity
+
+SHOWN_PER_LEVEL = 10
+_LEVEL = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "notice",
+    Severity.INFO: "notice",
+}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(report: Report) -> str:
+    lines = []
+    shown = {"error": 0, "warning": 0, "notice": 0}
+    hidden = {"error": 0, "warning": 0, "notice": 0}
+    for f in report.findings:
+        if not f.active:
+            continue
+        level = "notice" if f.in_test_code else _LEVEL[f.severity]
+        if level != "notice" and shown[level] >= SHOWN_PER_LEVEL:
+            hidden[level] += 1
+        shown[level] += 1
+        props = {
+            "file": f.path,
+            "line": str(f.span.start_line),
+            "col": str(f.span.start_col),
+            "endLine": str(f.span.end_line),
+            "endColumn": str(f.span.end_col),
+            "title": f"{f.rule_id} {f.rule_name}",
+        }
+        prop_text = ",".join(f"{k}={escape_property(v)}" for k, v in props.items())
+        lines.append(f"::{level} {prop_text}::{escape_data(f.message)}")
+    for n in report.notifications:
+        where = f"file={escape_property(n.path)}," if n.path else ""
+        line = f"line={n.line}," if n.line else ""
+        lines.append(
+            f"::notice {where}{line}title={escape_property(n.code)}::{escape_data(n.message)}"
+        )
+    not_shown = [f"{count} {level}s" for level, count in hidden.items() if count]
+    total = sum(1 for f in report.findings if f.active)
+    summary = f"ztlint: {total} finding{'s' if total != 1 else ''}"
+    if not_shown:
+        summary += f"; GitHub shows 10 errors and 10 warnings per step, so {' and '.join(not_shown)} are not annotated (see the SARIF or text report)"
+    lines.append(summary)
+    return "\n".join(lines) + "\n"
