@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,12 +21,8 @@ BAD_GO = 'package x\n\nimport "crypto/tls"\n\nvar c = &tls.Config{InsecureSkipVe
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Iterator[Path]:
-    old = os.getcwd()
-    os.chdir(tmp_path)
-    try:
+    with contextlib.chdir(tmp_path):
         yield tmp_path
-    finally:
-        os.chdir(old)
 
 
 def invoke(*args: str) -> Result:

@@ -8,7 +8,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -18,18 +20,11 @@ from ztlint.config import Config, ConfigError, find_config, load_file, parse_siz
 from ztlint.model import Severity
 
 SEVERITIES = [s.label for s in reversed(Severity)]
+F = Callable[..., Any]
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
-
-
-def _load_config(config_path: str | None, paths: tuple[str, ...]) -> Config:
-    if config_path is not None:
-        return load_file(config_path)
-    start = paths[0] if paths else "."
-    found = find_config(start)
-    return load_file(found) if found else Config()
 
 
 class _Progress:
@@ -57,6 +52,99 @@ class _Progress:
             sys.stderr.flush()
 
 
+def _fail(message: str) -> None:
+    click.echo(f"ztlint: error: {message}", err=True)
+    sys.exit(2)
+
+
+# --- options shared by scan and baseline --------------------------------------------
+
+
+def scan_options(func: F) -> F:
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path(exists=True)),
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(exists=True, dir_okay=False),
+            help="Configuration file (.ztlint.yaml or pyproject.toml).",
+        ),
+        click.option(
+            "--select",
+            multiple=True,
+            help="Only these rules: ids, names or families such as ZT3 (comma-separated, repeatable).",
+        ),
+        click.option(
+            "--ignore",
+            multiple=True,
+            help="Skip these rules: ids, names or families (comma-separated, repeatable).",
+        ),
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=1),
+            help="Worker processes [default: CPU count; small scans run in process].",
+        ),
+        click.option("--exclude", multiple=True, help="Extra path globs to skip (repeatable)."),
+        click.option(
+            "--max-file-size",
+            help="Skip files larger than this (bytes, or e.g. 4MiB) [default: 2MiB].",
+        ),
+        click.option(
+            "--include-tests", is_flag=True, help="Report findings in test code too, at level note."
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Config:
+    paths: tuple[str, ...] = opts["paths"]
+    config = load_file(opts["config_path"]) if opts["config_path"] else None
+    if config is None:
+        found = find_config(paths[0] if paths else ".")
+        config = load_file(found) if found else Config()
+    overrides: dict[str, Any] = {}
+    if opts["select"]:
+        overrides["select"] = _split(opts["select"])
+    if opts["ignore"]:
+        overrides["ignore"] = config.ignore + _split(opts["ignore"])
+    if opts.get("fail_on"):
+        overrides["fail_on"] = Severity.parse(opts["fail_on"])
+    excludes = tuple(opts["exclude"]) + tuple(
+        os.path.relpath(p).replace(os.sep, "/") for p in never_scan if p
+    )
+    if excludes:
+        overrides["exclude"] = config.exclude + excludes
+    if opts["max_file_size"]:
+        overrides["max_file_size"] = parse_size("--max-file-size", opts["max_file_size"])
+    if opts["include_tests"] and config.tests == "ignore":
+        overrides["tests"] = "report"
+    return dataclasses.replace(config, **overrides)
+
+
+def _run(
+    opts: dict[str, Any], config: Config, targets: list[str] | None = None, cwd: str | None = None
+) -> Any:
+    from ztlint import engine
+
+    progress = _Progress()
+    try:
+        return engine.run(
+            targets or list(opts["paths"]) or ["."],
+            config,
+            jobs=opts["jobs"],
+            progress=progress,
+            cwd=cwd,
+        )
+    finally:
+        progress.close()
+
+
+# --- commands ---------------------------------------------------------------------
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="ztlint")
 def main() -> None:
@@ -64,7 +152,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@scan_options
 @click.option(
     "--format",
     "fmt",
@@ -80,38 +168,9 @@ def main() -> None:
     help="Write the report to FILE instead of standard output.",
 )
 @click.option(
-    "--config",
-    "config_path",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Configuration file (.ztlint.yaml or pyproject.toml).",
-)
-@click.option(
-    "--select",
-    multiple=True,
-    help="Only these rules: ids, names or families such as ZT3 (comma-separated, repeatable).",
-)
-@click.option(
-    "--ignore",
-    multiple=True,
-    help="Skip these rules: ids, names or families (comma-separated, repeatable).",
-)
-@click.option(
     "--fail-on",
     type=click.Choice(SEVERITIES),
     help="Lowest severity that makes the exit code 1 [default: low].",
-)
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    help="Worker processes [default: CPU count; small scans run in process].",
-)
-@click.option("--exclude", multiple=True, help="Extra path globs to skip (repeatable).")
-@click.option(
-    "--max-file-size", help="Skip files larger than this (bytes, or e.g. 4MiB) [default: 2MiB]."
-)
-@click.option(
-    "--include-tests", is_flag=True, help="Report findings in test code too, at level note."
 )
 @click.option(
     "--category", help="SARIF automationDetails category, for several analyses of one repository."
@@ -135,85 +194,157 @@ def main() -> None:
     show_default=True,
     help="Colour in text output (NO_COLOR is honoured).",
 )
-def scan(
-    paths: tuple[str, ...],
-    fmt: str,
-    output: str | None,
-    config_path: str | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    fail_on: str | None,
-    jobs: int | None,
-    exclude: tuple[str, ...],
-    max_file_size: str | None,
-    include_tests: bool,
-    category: str | None,
-    sarif_suppressed: str,
-    strict: bool,
-    color: str,
-) -> None:
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False),
+    help="Report only findings not recorded in this baseline.",
+)
+@click.option(
+    "--update-baseline",
+    is_flag=True,
+    help="With --baseline: rewrite it without the entries that no longer match.",
+)
+@click.option(
+    "--diff",
+    "diff_ref",
+    metavar="REF",
+    help="Report only findings on lines changed since git revision REF.",
+)
+@click.option(
+    "--staged",
+    is_flag=True,
+    help="Scan the staged content of staged files (git index), not the working tree.",
+)
+def scan(**opts: Any) -> None:
     """Scan PATHS (files or folders; default: the current folder)."""
-    from ztlint import engine
+    from ztlint.baseline import DEFAULT_NAME
 
+    fmt, output = opts["fmt"], opts["output"]
+    if opts["update_baseline"] and not opts["baseline_path"]:
+        _fail("--update-baseline needs --baseline FILE")
     try:
-        config = _load_config(config_path, paths)
-        overrides: dict[str, Any] = {}
-        if select:
-            overrides["select"] = _split(select)
-        if ignore:
-            overrides["ignore"] = config.ignore + _split(ignore)
-        if fail_on:
-            overrides["fail_on"] = Severity.parse(fail_on)
-        if exclude:
-            overrides["exclude"] = config.exclude + tuple(exclude)
-        if max_file_size:
-            overrides["max_file_size"] = parse_size("--max-file-size", max_file_size)
-        if include_tests and config.tests == "ignore":
-            overrides["tests"] = "report"
-        config = dataclasses.replace(config, **overrides)
-        progress = _Progress()
-        try:
-            report = engine.run(list(paths) or ["."], config, jobs=jobs, progress=progress)
-        finally:
-            progress.close()
+        never = (output or "", opts["baseline_path"] or "", DEFAULT_NAME)
+        config = _config(opts, never_scan=never)
+        report = _scan_report(opts, config)
     except ConfigError as exc:
-        click.echo(f"ztlint: error: {exc}", err=True)
-        sys.exit(2)
-
-    use_color = False
-    if fmt == "json":
-        from ztlint.reporters import json as json_reporter
-
-        text = json_reporter.render(report)
-    elif fmt == "github":
-        from ztlint.reporters import github
-
-        text = github.render(report)
-    elif fmt == "sarif":
-        from ztlint.reporters import sarif
-
-        text = sarif.render(report, category=category, omit_suppressed=sarif_suppressed == "omit")
-    else:
-        from ztlint.reporters import text as text_reporter
-
-        use_color = color == "always" or (
-            color == "auto"
-            and output is None
-            and sys.stdout.isatty()
-            and not os.environ.get("NO_COLOR")
-        )
-        text = text_reporter.render(report, color=use_color)
+        _fail(str(exc))
+        return
+    text, use_color = _render(report, opts)
     if output:
         try:
             with open(output, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
         except OSError as exc:
-            click.echo(f"ztlint: error: cannot write {output}: {exc.strerror}", err=True)
-            sys.exit(2)
+            _fail(f"cannot write {output}: {exc.strerror}")
     else:
         # click strips ANSI codes when stdout is not a terminal unless told otherwise.
         click.echo(text, nl=False, color=True if fmt == "text" and use_color else None)
-    sys.exit(report.exit_code(strict=strict))
+    sys.exit(report.exit_code(strict=opts["strict"]))
+
+
+def _scan_report(opts: dict[str, Any], config: Config) -> Any:
+    from ztlint import baseline as baseline_mod
+    from ztlint import gitdiff
+    from ztlint.discovery import display_root
+
+    cwd = os.getcwd()
+    if opts["staged"]:
+        # The staged blobs are written under a temporary folder with their repository
+        # paths, so report paths are relative to the top of the work tree.
+        root = gitdiff.toplevel(cwd)
+        with tempfile.TemporaryDirectory(prefix="ztlint-staged-") as tmp:
+            staged = gitdiff.write_staged(cwd, tmp)
+            config = dataclasses.replace(config, base_dir=config.base_dir or root)
+            wanted = [
+                os.path.relpath(os.path.realpath(p), root).replace(os.sep, "/")
+                for p in opts["paths"]
+            ]
+            staged = [
+                rel
+                for rel in staged
+                if not wanted
+                or any(w == "." or rel == w or rel.startswith(w + "/") for w in wanted)
+            ]
+            if not staged:  # nothing to scan: an empty folder still gives a full report
+                staged = [tempfile.mkdtemp(dir=tmp)]
+            report = _run(opts, config, targets=staged, cwd=tmp)
+    else:
+        root = display_root([os.path.join(cwd, p) for p in opts["paths"]] or [cwd], cwd)
+        report = _run(opts, config)
+    if opts["diff_ref"]:
+        changes = gitdiff.changed_since(opts["diff_ref"], cwd)
+        kept = tuple(f for f in report.findings if _touched(changes, root, f))
+        report = dataclasses.replace(report, findings=kept)
+    if opts["baseline_path"]:
+        baseline = baseline_mod.load(opts["baseline_path"])
+        report, still = baseline_mod.apply(report, baseline)
+        if opts["update_baseline"]:
+            with open(opts["baseline_path"], "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(baseline_mod.dumps(still))
+    return report
+
+
+def _touched(changes: Any, root: str, finding: Any) -> bool:
+    """Whether a change touches the finding's span or the node of its entity."""
+    path = os.path.join(root, *finding.path.split("/"))
+    if changes.touches(path, finding.span.start_line, finding.span.end_line):
+        return True
+    return finding.entity_lines is not None and changes.touches(path, *finding.entity_lines)
+
+
+def _render(report: Any, opts: dict[str, Any]) -> tuple[str, bool]:
+    fmt = opts["fmt"]
+    if fmt == "json":
+        from ztlint.reporters import json as json_reporter
+
+        return json_reporter.render(report), False
+    if fmt == "sarif":
+        from ztlint.reporters import sarif
+
+        return sarif.render(
+            report, category=opts["category"], omit_suppressed=opts["sarif_suppressed"] == "omit"
+        ), False
+    if fmt == "github":
+        from ztlint.reporters import github
+
+        return github.render(report), False
+    from ztlint.reporters import text as text_reporter
+
+    color = opts["color"]
+    use_color = color == "always" or (
+        color == "auto"
+        and opts["output"] is None
+        and sys.stdout.isatty()
+        and not os.environ.get("NO_COLOR")
+    )
+    return text_reporter.render(report, color=use_color), use_color
+
+
+@main.command("baseline")
+@scan_options
+@click.option(
+    "-o",
+    "--output",
+    default=".ztlint-baseline.json",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="Where to write the baseline.",
+)
+def baseline_cmd(**opts: Any) -> None:
+    """Record today's findings in PATHS so that later scans report only new ones."""
+    from ztlint import baseline as baseline_mod
+
+    try:
+        config = _config(opts, never_scan=(opts["output"],))
+        report = _run(opts, config)
+    except ConfigError as exc:
+        _fail(str(exc))
+        return
+    recorded = baseline_mod.create(report, salt=baseline_mod.existing_salt(opts["output"]))
+    with open(opts["output"], "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(baseline_mod.dumps(recorded))
+    click.echo(f"ztlint: recorded {len(recorded.entries)} finding(s) in {opts['output']}")
 
 
 @main.command("rules")
@@ -259,8 +390,24 @@ def explain(rule: str) -> None:
         if rule in (r.name, r.id) or rule.upper() == r.id:
             click.echo(docs.render_page(r.meta, r.covers).split("\n", 1)[1], nl=False)
             return
-    click.echo(f"ztlint: error: no rule named '{rule}' (see `ztlint rules`)", err=True)
-    sys.exit(2)
+    _fail(f"no rule named '{rule}' (see `ztlint rules`)")
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Overwrite an existing .ztlint.yaml.")
+def init(force: bool) -> None:
+    """Write a commented starter .ztlint.yaml and print the pre-commit and GitHub
+    workflow snippets."""
+    from ztlint.starter import CONFIG, PRE_COMMIT, WORKFLOW
+
+    if os.path.exists(".ztlint.yaml") and not force:
+        _fail(".ztlint.yaml exists; use --force to overwrite it")
+    with open(".ztlint.yaml", "w", encoding="utf-8") as fh:
+        fh.write(CONFIG)
+    click.echo("wrote .ztlint.yaml\n\nAdd to .pre-commit-config.yaml:\n")
+    click.echo(PRE_COMMIT)
+    click.echo("\nAnd as .github/workflows/ztlint.yml:\n")
+    click.echo(WORKFLOW)
 
 
 if __name__ == "__main__":

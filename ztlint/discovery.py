@@ -81,6 +81,39 @@ def discover(targets: list[str], exclude: tuple[str, ...], cwd: str) -> Discover
     )
 
 
+# Files a project-level rule reads for context: a compose file's mounts are judged
+# against the .gitignore files above it.
+CONTEXT_NAMES = (".gitignore",)
+
+
+def context_files(targets: list[str], found: Discovered, cwd: str) -> tuple[FileEntry, ...]:
+    """For files named explicitly (pre-commit passes only the changed ones), the
+    context files in their folders and above, up to the report root, that the scan does
+    not already include. Their own findings are not reported."""
+    have = {f.rel for f in found.files}
+    extra: dict[str, FileEntry] = {}
+    for target in targets:
+        path = os.path.join(cwd, target)
+        if os.path.isdir(path) or not os.path.isfile(path):
+            continue
+        folder = os.path.dirname(os.path.realpath(path))
+        while _inside(folder, found.root):
+            for name in CONTEXT_NAMES:
+                candidate = os.path.join(folder, name)
+                rel = _rel(candidate, found.root)
+                if (
+                    rel not in have
+                    and rel not in extra
+                    and os.path.isfile(candidate)
+                    and not os.path.islink(candidate)
+                ):
+                    extra[rel] = FileEntry(rel=rel, abs=candidate)
+            if folder == found.root:
+                break
+            folder = os.path.dirname(folder)
+    return tuple(sorted(extra.values()))
+
+
 def _skip(rel: str, why: str) -> Notification:
     return Notification(code=SKIPPED, message=f"skipped: {why}", level=NoticeLevel.NOTE, path=rel)
 

@@ -5,6 +5,7 @@ the run goes on. The output does not depend on the number of jobs."""
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import re
@@ -16,7 +17,7 @@ from typing import Any
 
 from ztlint import __version__, classify, policy, suppress
 from ztlint.config import Config, ConfigError
-from ztlint.discovery import SKIPPED, FileEntry, discover
+from ztlint.discovery import SKIPPED, FileEntry, context_files, discover
 from ztlint.globs import compile_glob
 from ztlint.model import (
     Finding,
@@ -24,10 +25,11 @@ from ztlint.model import (
     Notification,
     RuleMeta,
     Severity,
+    Span,
     Suppression,
     SuppressionKind,
 )
-from ztlint.parsers.data import ParseFailure
+from ztlint.parsers.data import ParseFailure, entity_lines
 from ztlint.rule import FileContext, Hit, Rule
 from ztlint.source import RawFile, SkipFile, SourceText, decode, mask_line, read_file
 
@@ -50,6 +52,7 @@ NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
     RULE_FAILED: ("rule-failed", "A rule raised an error on a file; other rules still ran."),
     WORKER_CRASHED: ("worker-crashed", "A worker process died while scanning a file."),
     UNUSED_EXCEPTION: ("unused-exception", "A config exception matches no finding."),
+    "ZT908": ("stale-baseline", "Baseline entries no longer match any finding."),
 }
 
 SMALL_SCAN = 48  # files; below this a scan stays in process unless --jobs is given
@@ -184,6 +187,11 @@ def _make_finding(
     override = dict(plan.severity).get(rule.id)
     severity = override if override is not None else (hit.severity or rule.meta.severity)
     snippet = ""
+    digest = None
+    if source is not None and hit.secret_spans:
+        digest = hashlib.sha256(
+            "\x00".join(_span_text(source, s) for s in hit.secret_spans).encode()
+        ).hexdigest()
     if source is not None:
         line = mask_line(source.line(hit.span.start_line), hit.span.start_line, hit.secret_spans)
         snippet = line if len(line) <= SNIPPET_MAX else line[:SNIPPET_MAX] + "…"
@@ -201,7 +209,17 @@ def _make_finding(
         fix=hit.fix,
         secret_spans=hit.secret_spans,
         snippet=snippet,
+        secret_digest=digest,
     )
+
+
+def _span_text(source: SourceText, span: Span) -> str:
+    lines = [source.line(n) for n in range(span.start_line, span.end_line + 1)]
+    if not lines:
+        return ""
+    if len(lines) == 1:
+        return lines[0][span.start_col - 1 : span.end_col - 1]
+    return "\n".join([lines[0][span.start_col - 1 :], *lines[1:-1], lines[-1][: span.end_col - 1]])
 
 
 def _triggered(triggers: tuple[str, ...], text: str) -> bool:
@@ -240,7 +258,12 @@ def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
             except Exception as exc:  # a rule's bug must not stop the scan
                 notes.append(_rule_failed(rule.id, det.name, entry.rel, exc))
                 continue
-            findings.extend(_make_finding(rule, h, entry.rel, source, plan) for h in hits)
+            for h in hits:
+                finding = _make_finding(rule, h, entry.rel, source, plan)
+                if h.entity and ctx.parsed_documents:
+                    lines = entity_lines(ctx.parsed_documents, h.span, h.entity)
+                    finding = replace(finding, entity_lines=lines)
+                findings.append(finding)
         check = rule.project
         if (
             check is not None
@@ -593,19 +616,24 @@ def run(
         severity=tuple((known.get(k) or known[k.upper()], s) for k, s in config.severity),
     )
     found = discover(list(targets) or ["."], config.exclude, cwd or os.getcwd())
+    context = context_files(list(targets), found, cwd or os.getcwd())
     explicit = jobs is not None
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if not explicit and len(found.files) < SMALL_SCAN:
         workers = 1
-    results = execute(found.files, plan, max(1, workers), progress)
+    results = execute(tuple(sorted(found.files + context)), plan, max(1, workers), progress)
+    # Context files feed project-level rules; their own results are not reported.
+    hidden = {c.rel for c in context}
+    context_results = [r for r in results if r.path in hidden]
+    results = [r for r in results if r.path not in hidden]
 
     findings: list[Finding] = []
     notes: list[Notification] = list(found.notifications)
     for r in results:
         findings.extend(r.findings)
         notes.extend(r.notifications)
-    extra, extra_notes = _project_pass(enabled, results, plan, found.root)
-    findings.extend(extra)
+    extra, extra_notes = _project_pass(enabled, [*results, *context_results], plan, found.root)
+    findings.extend(f for f in extra if f.path not in hidden)
     notes.extend(extra_notes)
 
     # Test code (CATALOG.md): dropped by default, reported at level note on request.

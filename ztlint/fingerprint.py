@@ -1,6 +1,7 @@
-"""Fingerprints that survive edits elsewhere in a file: computed from the rule and the
-masked, whitespace-normalised text of the finding's first line, never from its line
-number, plus the order of identical occurrences within the file."""
+"""Fingerprints that survive edits elsewhere in a file and reformatting: computed from
+the rule, the message (which names the entity: a cluster, a service, a function) and the
+masked text of the finding's first line with all whitespace removed, never from its
+line number, plus the order of identical occurrences within the file."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from ztlint.model import Finding
 
 
 def line_hash(finding: Finding) -> str:
-    normalised = " ".join(finding.snippet.split())
-    digest = hashlib.sha256(f"{finding.rule_id}\x00{normalised}".encode("utf-8", "surrogatepass"))
+    normalised = "".join(finding.snippet.split())
+    text = f"{finding.rule_id}\x00{finding.message}\x00{normalised}"
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:16]
 
 

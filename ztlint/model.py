@@ -125,6 +125,12 @@ class Finding:
     # The first line of the span with secret spans masked; reporters show it and
     # fingerprints are computed from it, so no secret ever reaches an output.
     snippet: str = ""
+    # sha256 of the secret text, so a baseline can tell a changed secret from the same
+    # one; no reporter writes it, and a baseline stores it only salted and hashed again.
+    secret_digest: str | None = None
+    # First and last line of the entity's node (a compose service, an Envoy cluster),
+    # when known; --diff reports a finding whose entity a change touched.
+    entity_lines: tuple[int, int] | None = None
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, int, int, str]:

@@ -97,6 +97,12 @@ class FileContext:
                 raise
         return self._data
 
+    @property
+    def parsed_documents(self) -> list[Node]:
+        """The structured documents if a detector has parsed them, else [] (never
+        parses)."""
+        return self._data or []
+
     def tree(self) -> Tree:
         """The tree-sitter tree of a code file. A tree with syntax errors is still
         returned (tree-sitter recovers); the error becomes one notification."""

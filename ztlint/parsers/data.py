@@ -164,3 +164,39 @@ def mappings_with_key(root: Node, key: str) -> Iterator[Mapping]:
     for node, _ in walk(root):
         if isinstance(node, Mapping) and any(k.value == key for k, _ in node.entries):
             yield node
+
+
+def _holds(outer: Span, inner: Span) -> bool:
+    return outer.start_line <= inner.start_line and inner.end_line <= outer.end_line
+
+
+def entity_lines(documents: list[Node], span: Span, entity: str) -> tuple[int, int] | None:
+    """The lines of the node that a finding's entity names: the innermost mapping on
+    the way down to `span` that has `name: <entity>` (an Envoy cluster, a container) or
+    is the value of the key `<entity>` (a compose service), else the whole document (a
+    Kubernetes workload). Pull-request mode uses it: a line deleted anywhere in the
+    entity can be what made the finding."""
+    for doc in documents:
+        if not _holds(doc.span, span):
+            continue
+        found: tuple[int, int] = (doc.span.start_line, doc.span.end_line)
+        node: Node | None = doc
+        depth = 0
+        while node is not None and depth < MAX_DEPTH:
+            depth += 1
+            nxt: Node | None = None
+            if isinstance(node, Mapping):
+                named = node.get("name")
+                if isinstance(named, Scalar) and named.value == entity:
+                    found = (node.span.start_line, node.span.end_line)
+                for key, value in node.entries:
+                    if _holds(value.span, span):
+                        if key.value == entity:
+                            found = (key.span.start_line, value.span.end_line)
+                        nxt = value
+                        break
+            elif isinstance(node, Sequence):
+                nxt = next((item for item in node.items if _holds(item.span, span)), None)
+            node = nxt
+        return found
+    return None

@@ -1,0 +1,236 @@
+"""Adopting ztlint on an existing repository: baselines, --diff, --staged and init."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tests.conftest import ROOT
+from ztlint import starter
+from ztlint.cli import main
+from ztlint.config import from_mapping
+
+BAD_GO = 'package x\n\nimport "crypto/tls"\n\nvar c = &tls.Config{InsecureSkipVerify: true}\n'
+KEY = (ROOT / "fixtures" / "demo" / "certs" / "relay.key").read_text()
+
+
+def git(cwd: Path, *args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.com",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.com",
+    )
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env
+    ).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[Path]:
+    git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "dial.go").write_text(BAD_GO)
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "keys" / "relay.key").write_text(KEY)
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "init")
+    with contextlib.chdir(tmp_path):
+        yield tmp_path
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def findings(*args: str) -> list[tuple[str, str, int]]:
+    result = invoke("scan", ".", "--format", "json", *args)
+    assert result.exit_code in (0, 1), result.output
+    data = json.loads(result.stdout)
+    return [(f["rule_id"], f["path"], f["start_line"]) for f in data["findings"]]
+
+
+def notes(*args: str) -> list[str]:
+    return [
+        n["code"]
+        for n in json.loads(invoke("scan", ".", "--format", "json", *args).stdout)["notifications"]
+    ]
+
+
+# --- baseline -----------------------------------------------------------------------
+
+
+def test_baseline_hides_recorded_findings_and_survives_edits(repo: Path) -> None:
+    assert len(findings()) == 2
+    result = invoke("baseline", ".")
+    assert result.exit_code == 0 and "recorded 2 finding(s)" in result.output
+    assert findings("--baseline", ".ztlint-baseline.json") == []
+    assert invoke("scan", ".", "--baseline", ".ztlint-baseline.json").exit_code == 0
+
+    # Lines inserted above, the line reformatted, the file renamed with git mv.
+    (repo / "dial.go").write_text(
+        "// header\n// more\n"
+        + BAD_GO.replace("{InsecureSkipVerify: true}", "{ InsecureSkipVerify:  true }")
+    )
+    git(repo, "mv", "keys/relay.key", "keys/moved.key")
+    assert findings("--baseline", ".ztlint-baseline.json") == []
+    assert "ZT908" not in notes("--baseline", ".ztlint-baseline.json")
+
+    # A new finding of the same rule in the same file is reported.
+    (repo / "dial.go").write_text(
+        BAD_GO + '\nvar d = &tls.Config{InsecureSkipVerify: true, ServerName: "x"}\n'
+    )
+    assert findings("--baseline", ".ztlint-baseline.json") == [("ZT101", "dial.go", 7)]
+
+
+def test_changed_secret_is_a_new_finding_and_no_secret_is_stored(repo: Path) -> None:
+    invoke("baseline", ".")
+    text = (repo / ".ztlint-baseline.json").read_text()
+    body = "".join(KEY.splitlines()[1:-1])
+    assert not any(body[i : i + 12] in text for i in range(0, len(body) - 12, 6))
+    lines = KEY.splitlines()
+    lines[1] = lines[1][:10] + ("A" if lines[1][10] != "A" else "B") + lines[1][11:]
+    (repo / "keys" / "relay.key").write_text("\n".join(lines) + "\n")
+    assert findings("--baseline", ".ztlint-baseline.json") == [("ZT201", "keys/relay.key", 1)]
+
+
+def test_baseline_file_is_sorted_one_entry_per_line_and_stable(repo: Path) -> None:
+    invoke("baseline", ".")
+    first = (repo / ".ztlint-baseline.json").read_bytes()
+    invoke("baseline", ".")
+    assert (repo / ".ztlint-baseline.json").read_bytes() == first  # the salt is kept
+    data = json.loads(first)
+    assert data["entries"] == sorted(data["entries"])
+    rows = [line for line in first.decode().splitlines() if line.startswith('["')]
+    assert len(rows) == len(data["entries"]) == 2
+    assert "time" not in first.decode() and "date" not in first.decode()
+
+
+def test_stale_entries_and_update_baseline(repo: Path) -> None:
+    invoke("baseline", ".")
+    (repo / "dial.go").write_text("package x\n")
+    result = invoke("scan", ".", "--baseline", ".ztlint-baseline.json")
+    assert result.exit_code == 0
+    assert "ZT908" in result.output and "1 baseline entry no longer matches" in result.output
+    invoke("scan", ".", "--baseline", ".ztlint-baseline.json", "--update-baseline")
+    assert len(json.loads((repo / ".ztlint-baseline.json").read_text())["entries"]) == 1
+    assert "ZT908" not in notes("--baseline", ".ztlint-baseline.json")
+
+
+def test_baseline_errors_exit_2(repo: Path) -> None:
+    (repo / "bad.json").write_text('{"version": 99}')
+    result = invoke("scan", ".", "--baseline", "bad.json")
+    assert result.exit_code == 2 and "not a ztlint baseline" in result.output
+    assert invoke("scan", ".", "--baseline", "missing.json").exit_code == 2
+    assert invoke("scan", ".", "--update-baseline").exit_code == 2
+
+
+# --- --diff -------------------------------------------------------------------------
+
+
+def test_diff_reports_only_changed_lines(repo: Path) -> None:
+    assert findings("--diff", "HEAD") == []
+    # A new bad line in an old file, and a new untracked file.
+    (repo / "dial.go").write_text(
+        BAD_GO + "var d = &tls.Config{InsecureSkipVerify: true, MinVersion: 0}\n"
+    )
+    (repo / "new.go").write_text(BAD_GO)
+    assert findings("--diff", "HEAD") == [("ZT101", "dial.go", 6), ("ZT101", "new.go", 5)]
+
+
+def test_diff_deleted_lines_touch_their_neighbours(repo: Path) -> None:
+    # Deleting the line right above a finding (say, the suppression comment that hid
+    # it) brings the finding into the diff; deleting a line far away does not.
+    lines = BAD_GO.splitlines(keepends=True)
+    (repo / "dial.go").write_text("".join(lines[:3] + lines[4:]))
+    assert findings("--diff", "HEAD") == [("ZT101", "dial.go", 4)]
+    tail = "// a\n// b\n// c\n// d\n"
+    (repo / "dial.go").write_text("".join(lines) + tail)
+    git(repo, "commit", "-qam", "two")
+    (repo / "dial.go").write_text("".join(lines) + tail.replace("// d\n", ""))
+    assert findings("--diff", "HEAD") == []
+
+
+def test_diff_deleting_trusted_ca_reports_the_unchanged_cluster_line(repo: Path) -> None:
+    envoy = (ROOT / "fixtures" / "demo" / "deploy" / "envoy" / "envoy.yaml").read_text()
+    (repo / "envoy.yaml").write_text(envoy)
+    git(repo, "add", "envoy.yaml")
+    git(repo, "commit", "-qm", "envoy")
+    before = {f for f in findings() if f[1] == "envoy.yaml"}
+    # Only the vault cluster's validation context goes: its transport_socket line, where
+    # the finding is, does not change; the other cluster's old finding is not reported.
+    lines = envoy.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if "validation_context:" in line)
+    depth = len(lines[at]) - len(lines[at].lstrip())
+    end = next(
+        (i for i in range(at + 1, len(lines)) if len(lines[i]) - len(lines[i].lstrip()) <= depth),
+        len(lines),
+    )
+    (repo / "envoy.yaml").write_text("".join(lines[:at] + lines[end:]))
+    new = [f for f in findings("--diff", "HEAD") if f[1] == "envoy.yaml"]
+    assert len(new) == 1 and new[0] not in before
+    assert new[0][0] == "ZT101" and new[0][2] < at + 1
+
+
+def test_diff_unknown_revision_exits_2(repo: Path) -> None:
+    result = invoke("scan", ".", "--diff", "no-such-ref")
+    assert result.exit_code == 2
+    assert "unknown revision 'no-such-ref'" in result.output and "fetch-depth" in result.output
+
+
+def test_diff_outside_git_exits_2(tmp_path: Path) -> None:
+    with contextlib.chdir(tmp_path):
+        result = invoke("scan", ".", "--diff", "HEAD")
+    assert result.exit_code == 2 and "git work tree" in result.output
+
+
+# --- --staged -----------------------------------------------------------------------
+
+
+def test_staged_scans_the_index_not_the_work_tree(repo: Path) -> None:
+    # Nothing staged: a clean, complete report.
+    assert findings("--staged") == []
+    # Staged bad content, then the work tree fixed without staging: still blocked.
+    (repo / "svc.go").write_text(BAD_GO)
+    git(repo, "add", "svc.go")
+    (repo / "svc.go").write_text("package x\n")
+    assert findings("--staged") == [("ZT101", "svc.go", 5)]
+    # Staged good content with a bad unstaged edit: passes.
+    git(repo, "add", "svc.go")
+    (repo / "svc.go").write_text(BAD_GO)
+    assert findings("--staged") == []
+
+
+def test_staged_with_paths_and_subfolder(repo: Path) -> None:
+    (repo / "a").mkdir()
+    (repo / "a" / "one.go").write_text(BAD_GO)
+    (repo / "b.go").write_text(BAD_GO)
+    git(repo, "add", "-A")
+    assert findings("--staged") == [("ZT101", "a/one.go", 5), ("ZT101", "b.go", 5)]
+    result = invoke("scan", "a", "--staged", "--format", "json")
+    assert [f["path"] for f in json.loads(result.stdout)["findings"]] == ["a/one.go"]
+
+
+# --- init ---------------------------------------------------------------------------
+
+
+def test_init_writes_a_valid_config_and_snippets(repo: Path) -> None:
+    result = invoke("init")
+    assert result.exit_code == 0
+    assert "id: ztlint" in result.output and "security-events: write" in result.output
+    from ruamel.yaml import YAML
+
+    from_mapping(
+        YAML(typ="safe").load((repo / ".ztlint.yaml").read_text()), ".ztlint.yaml", str(repo)
+    )
+    assert invoke("init").exit_code == 2  # never overwrites silently
+    assert invoke("init", "--force").exit_code == 0
+    assert YAML(typ="safe").load(starter.WORKFLOW)["permissions"]["security-events"] == "write"
+    assert invoke("scan", ".").exit_code == 1  # the starter config changes nothing by itself

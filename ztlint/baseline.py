@@ -1,0 +1,152 @@
+"""Baselines: accept today's findings, report only new ones.
+
+An entry matches a finding by rule, path and the fingerprint of the finding's masked,
+whitespace-normalised line plus its occurrence in the file, never by line number, so
+edits elsewhere in a file do not resurrect it. A finding whose file moved (`git mv`)
+matches its entry by rule and fingerprint when the entry's file is gone. A secret is
+stored only as a salted hash of its digest, so a changed secret on the same line is a new
+finding and the file never holds a secret. The file is sorted, one entry per line, with
+no timestamps, so that merges rarely conflict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from ztlint.config import ConfigError
+from ztlint.engine import Report
+from ztlint.fingerprint import primary_fingerprints
+from ztlint.model import Finding, NoticeLevel, Notification
+
+VERSION = 1
+DEFAULT_NAME = ".ztlint-baseline.json"
+STALE = "ZT908"
+
+
+@dataclass(frozen=True, order=True)
+class Entry:
+    rule: str
+    path: str
+    fingerprint: str
+    secret: str = ""  # salted hash of the secret's digest, or ""
+
+
+@dataclass(frozen=True)
+class Baseline:
+    salt: str
+    entries: tuple[Entry, ...]
+
+
+# A secret's digest is stretched before it is stored, so that a leaked baseline does not
+# let anyone test guesses of a weak password quickly.
+ROUNDS = 20_000
+
+
+def _salted(salt: str, digest: str | None) -> str:
+    if not digest:
+        return ""
+    return hashlib.pbkdf2_hmac("sha256", digest.encode(), salt.encode(), ROUNDS).hex()[:32]
+
+
+def _keyed(findings: Sequence[Finding], salt: str) -> list[tuple[Entry, Finding]]:
+    prints = primary_fingerprints(findings)
+    return [
+        (Entry(f.rule_id, f.path, fp, _salted(salt, f.secret_digest)), f)
+        for f, fp in zip(findings, prints, strict=True)
+    ]
+
+
+def create(report: Report, salt: str | None = None) -> Baseline:
+    salt = salt or secrets.token_hex(16)
+    entries = sorted({e for e, f in _keyed(report.findings, salt) if f.active})
+    return Baseline(salt, tuple(entries))
+
+
+def dumps(baseline: Baseline) -> str:
+    rows = [
+        json.dumps([e.rule, e.path, e.fingerprint, e.secret], ensure_ascii=False)
+        for e in sorted(baseline.entries)
+    ]
+    body = ",\n".join(rows)
+    return (
+        "{\n"
+        f'"version": {VERSION},\n'
+        f'"salt": {json.dumps(baseline.salt)},\n'
+        '"columns": ["rule", "path", "fingerprint", "secret"],\n'
+        f'"entries": [\n{body}\n]\n' + "}\n"
+    )
+
+
+def existing_salt(path: str) -> str | None:
+    """The salt of a baseline already at `path`, so that regenerating it changes only
+    the entries that changed."""
+    try:
+        return load(path).salt or None
+    except ConfigError:
+        return None
+
+
+def load(path: str) -> Baseline:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the baseline: {exc.strerror}") from None
+    except ValueError as exc:
+        raise ConfigError(f"{path}: not a ztlint baseline: {exc}") from None
+    if (
+        not isinstance(data, dict)
+        or data.get("version") != VERSION
+        or not isinstance(data.get("entries"), list)
+    ):
+        raise ConfigError(f"{path}: not a ztlint baseline (version {VERSION} expected)")
+    entries = []
+    for row in data["entries"]:
+        if not (isinstance(row, list) and len(row) == 4 and all(isinstance(x, str) for x in row)):
+            raise ConfigError(f"{path}: malformed entry {row!r}")
+        entries.append(Entry(*row))
+    return Baseline(str(data.get("salt", "")), tuple(entries))
+
+
+def apply(report: Report, baseline: Baseline) -> tuple[Report, Baseline]:
+    """The report without baselined findings (plus a note on stale entries), and the
+    baseline reduced to the entries that still match."""
+    keyed = _keyed(report.findings, baseline.salt)
+    remaining = set(baseline.entries)
+    matched: set[Entry] = set()
+    kept: list[Finding] = []
+    leftover: list[tuple[Entry, Finding]] = []
+    for entry, finding in keyed:
+        if finding.active and entry in remaining:
+            remaining.discard(entry)
+            matched.add(entry)
+        else:
+            leftover.append((entry, finding))
+    # Files that moved: an entry whose file no longer has findings matches by content.
+    live_paths = {f.path for f in report.findings}
+    moved = {(e.rule, e.fingerprint, e.secret): e for e in remaining if e.path not in live_paths}
+    for entry, finding in leftover:
+        key = (entry.rule, entry.fingerprint, entry.secret)
+        if finding.active and key in moved:
+            old = moved.pop(key)
+            remaining.discard(old)
+            matched.add(replace(old, path=entry.path))
+            continue
+        kept.append(finding)
+    notes = list(report.notifications)
+    if remaining:
+        notes.append(
+            Notification(
+                code=STALE,
+                message=f"{len(remaining)} baseline {'entry no longer matches' if len(remaining) == 1 else 'entries no longer match'} any finding (--update-baseline drops them)",
+                level=NoticeLevel.NOTE,
+            )
+        )
+    new_report = replace(
+        report, findings=tuple(kept), notifications=tuple(sorted(notes, key=lambda n: n.sort_key))
+    )
+    return new_report, Baseline(baseline.salt, tuple(sorted(matched)))
