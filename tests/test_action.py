@@ -167,3 +167,46 @@ def test_dependabot_and_same_repo_pull_requests(tmp_path: Path) -> None:
     assert upload_blocked(base) is None
     assert "Dependabot" in (upload_blocked(base | {"GITHUB_ACTOR": "dependabot[bot]"}) or "")
     assert upload_blocked({"GITHUB_EVENT_NAME": "push"}) is None
+
+
+def _readme_block(marker: str) -> str:
+    text = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```yaml\n(.*?)```", text, flags=re.S)
+    return next(b for b in blocks if marker in b)
+
+
+def test_readme_workflow_and_starter_validate(tmp_path: Path) -> None:
+    from ztlint import starter
+
+    for name, text in (("readme.yml", _readme_block("jobs:")), ("starter.yml", starter.WORKFLOW)):
+        path = tmp_path / name
+        path.write_text(text)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "check_jsonschema",
+                "--builtin-schema",
+                "vendor.github-workflows",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 0, name + proc.stdout
+        workflow = YAML(typ="safe").load(text)
+        assert workflow["permissions"]["security-events"] == "write"
+        assert workflow["jobs"]["ztlint"]["steps"][0]["with"]["fetch-depth"] == 0
+
+
+def test_readme_pre_commit_config_validates(tmp_path: Path) -> None:
+    from pre_commit.clientlib import load_config
+
+    from ztlint import starter
+
+    for text in (_readme_block("hooks:"), starter.PRE_COMMIT):
+        path = tmp_path / ".pre-commit-config.yaml"
+        path.write_text(text)
+        config = load_config(str(path))
+        assert config["repos"][0]["hooks"][0]["id"] == "ztlint"

@@ -365,3 +365,19 @@ def test_an_earlier_report_in_the_tree_raises_nothing(repo: Path) -> None:
         ("ZT201", "keys/relay.key"),
         ("ZT901", "tsconfig.json"),
     ]
+
+
+def test_staged_and_named_files_apply_config_exceptions_in_scope(repo: Path) -> None:
+    (repo / ".ztlint.yaml").write_text(
+        "exceptions:\n"
+        "  - rule: tls-verification-disabled\n    path: svc.go\n    reason: loopback probe only\n"
+        "  - rule: private-key-committed\n    path: keys/*.key\n    reason: test key, revoked\n"
+    )
+    (repo / "svc.go").write_text(BAD_GO)
+    git(repo, "add", "svc.go", ".ztlint.yaml")
+    result = json.loads(invoke("scan", "--staged", "--format", "json").stdout)
+    assert [f["path"] for f in result["findings"] if not f.get("suppression")] == []
+    # The key exception is out of scope (no key staged), not unused.
+    assert [n["code"] for n in result["notifications"]] == []
+    result = json.loads(invoke("scan", "svc.go", "--format", "json").stdout)
+    assert result["notifications"] == [] and result["summary"]["suppressed"] == 1

@@ -255,7 +255,7 @@ def _scan_report(opts: dict[str, Any], config: Config) -> Any:
         root = gitdiff.toplevel(cwd)
         with tempfile.TemporaryDirectory(prefix="ztlint-staged-") as tmp:
             staged = gitdiff.write_staged(cwd, tmp)
-            config = dataclasses.replace(config, base_dir=config.base_dir or root)
+            config = _relocated(config, root, tmp)
             wanted = [
                 os.path.relpath(os.path.realpath(p), root).replace(os.sep, "/")
                 for p in opts["paths"]
@@ -283,6 +283,23 @@ def _scan_report(opts: dict[str, Any], config: Config) -> Any:
             with open(opts["baseline_path"], "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(baseline_mod.dumps(still))
     return report
+
+
+def _relocated(config: Config, top: str, tmp: str) -> Config:
+    """The configuration as seen from the copy of the index under `tmp`: exceptions are
+    relative to the config file's folder, which maps to the same place in the copy."""
+    source, _, section = config.source.partition(" [")
+    base = config.base_dir or top
+
+    def moved(path: str) -> str:
+        rel = os.path.relpath(path, top)
+        return path if rel.startswith("..") else os.path.normpath(os.path.join(tmp, rel))
+
+    return dataclasses.replace(
+        config,
+        base_dir=moved(base),
+        source=(moved(source) + (f" [{section}" if section else "")) if source else source,
+    )
 
 
 def _touched(changes: Any, root: str, finding: Any) -> bool:

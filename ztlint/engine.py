@@ -518,16 +518,24 @@ def _value_matches(wanted: str, finding: Finding) -> bool:
 
 
 def _apply_exceptions(
-    findings: list[Finding], config: Config, root: str, known: dict[str, str]
+    findings: list[Finding],
+    config: Config,
+    root: str,
+    known: dict[str, str],
+    scope: Sequence[str] | None = None,
 ) -> tuple[list[Finding], list[Notification]]:
     if not config.exceptions:
         return findings, []
     base = config.base_dir or root
+
+    def to_config(path: str) -> str | None:
+        rel = os.path.relpath(os.path.join(root, path), base).replace(os.sep, "/")
+        return None if rel.startswith("../") else rel
+
     used = [False] * len(config.exceptions)
     out = []
     for f in findings:
-        rel = os.path.relpath(os.path.join(root, f.path), base).replace(os.sep, "/")
-        rel_ok = None if rel.startswith("../") else rel
+        rel_ok = to_config(f.path)
         for i, exc in enumerate(config.exceptions):
             rule_id = known.get(exc.rule) or known.get(exc.rule.upper())
             if rule_id != f.rule_id or not _exception_matches(exc.path, rel_ok):
@@ -556,6 +564,7 @@ def _apply_exceptions(
         )
         for i, exc in enumerate(config.exceptions)
         if not used[i]
+        and (scope is None or any(_exception_matches(exc.path, to_config(p)) for p in scope))
     ]
     return out, notes
 
@@ -704,7 +713,9 @@ def run(
         make_malformed=suppress.MALFORMED_ID in enabled_ids,
     )
     notes.extend(sup_notes)
-    findings, exc_notes = _apply_exceptions(findings, config, found.root, known)
+    # A scan of named files (pre-commit, --staged) judges only exceptions in its scope.
+    scope = tuple(r.path for r in results) if _names_files(targets, cwd or os.getcwd()) else None
+    findings, exc_notes = _apply_exceptions(findings, config, found.root, known, scope)
     notes.extend(exc_notes)
 
     rule_severity = tuple((r.id, dict(plan.severity).get(r.id, r.meta.severity)) for r in enabled)
