@@ -76,27 +76,46 @@ def notes(*args: str) -> list[str]:
 # --- baseline -----------------------------------------------------------------------
 
 
-def test_baseline_hides_recorded_findings_and_survives_edits(repo: Path) -> None:
+@pytest.fixture
+def baselined(repo: Path) -> Path:
     assert len(findings()) == 2
     result = invoke("baseline", ".")
     assert result.exit_code == 0 and "recorded 2 finding(s)" in result.output
-    assert findings("--baseline", ".ztlint-baseline.json") == []
-    assert invoke("scan", ".", "--baseline", ".ztlint-baseline.json").exit_code == 0
+    assert findings("--baseline", BASELINE) == []
+    assert invoke("scan", ".", "--baseline", BASELINE).exit_code == 0
+    return repo
 
-    # Lines inserted above, the line reformatted, the file renamed with git mv.
-    (repo / "dial.go").write_text(
-        "// header\n// more\n"
-        + BAD_GO.replace("{InsecureSkipVerify: true}", "{ InsecureSkipVerify:  true }")
-    )
-    git(repo, "mv", "keys/relay.key", "keys/moved.key")
-    assert findings("--baseline", ".ztlint-baseline.json") == []
-    assert "ZT908" not in notes("--baseline", ".ztlint-baseline.json")
 
-    # A new finding of the same rule in the same file is reported.
-    (repo / "dial.go").write_text(
-        BAD_GO + '\nvar d = &tls.Config{InsecureSkipVerify: true, ServerName: "x"}\n'
+BASELINE = ".ztlint-baseline.json"
+
+
+def test_baseline_survives_lines_inserted_above(baselined: Path) -> None:
+    (baselined / "dial.go").write_text("// header\n// more\n\n" + BAD_GO)
+    assert findings("--baseline", BASELINE) == []
+    assert "ZT908" not in notes("--baseline", BASELINE)
+
+
+def test_baseline_survives_reformatting(baselined: Path) -> None:
+    reformatted = (
+        BAD_GO.replace("package x\n", "package x // reformatted\n")
+        .replace('import "crypto/tls"', 'import (\n\t"crypto/tls"\n)')
+        .replace("{InsecureSkipVerify: true}", "{ InsecureSkipVerify:  true }")
     )
-    assert findings("--baseline", ".ztlint-baseline.json") == [("ZT101", "dial.go", 7)]
+    (baselined / "dial.go").write_text(reformatted)
+    assert findings("--baseline", BASELINE) == []
+
+
+def test_baseline_survives_git_mv(baselined: Path) -> None:
+    git(baselined, "mv", "keys/relay.key", "keys/moved.key")
+    git(baselined, "mv", "dial.go", "net.go")
+    assert findings("--baseline", BASELINE) == []
+    assert "ZT908" not in notes("--baseline", BASELINE)
+
+
+def test_baseline_reports_a_new_finding_of_the_same_rule(baselined: Path) -> None:
+    extra = 'var d = &tls.Config{InsecureSkipVerify: true, ServerName: "x"}\n'
+    (baselined / "dial.go").write_text(BAD_GO + "\n" + extra)
+    assert findings("--baseline", BASELINE) == [("ZT101", "dial.go", 7)]
 
 
 def test_changed_secret_is_a_new_finding_and_no_secret_is_stored(repo: Path) -> None:
