@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 
 from tree_sitter import Node
 
+from ztlint.checks.auth import timing
 from ztlint.checks.containers import docker_socket, isolation, networks, seccomp
 from ztlint.checks.hygiene import gitignore, public_ip
 from ztlint.checks.proxy import debug, envoy_tls, istio, lua_env, pprof, surfaces
@@ -33,6 +34,7 @@ GuardFn = Callable[
 ]
 
 PYTHON_DETECTORS: Mapping[str, DetectFn] = {
+    "timing-unsafe-equality": timing.detect,
     "envoy-upstream-tls": envoy_tls.detect,
     "istio-skip-verify": istio.detect_skip_verify,
     "istio-plaintext": istio.detect_plaintext,

@@ -1,0 +1,1 @@
+"""Authentication, session and API code (ZT5xx)."""

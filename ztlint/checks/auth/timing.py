@@ -1,0 +1,607 @@
+"""Secrets compared with an early-exit equality.
+
+`==` on strings or byte slices returns at the first byte that differs, so the time a
+check takes tells an attacker how much of a guessed token, signature or MAC was right.
+A comparison is reported when one operand is a secret, by its name (`token`,
+`expected_sig`, `cfg.APIKey`) or by where it comes from (the Authorization or
+X-API-Key header, a signature header), and the other operand is not a constant: a
+literal (`""`, `"admin"`: a hardcoded credential is another rule's finding), nil, a
+number, or a length. Names that describe a secret rather than hold it (`token_type`,
+`password_len`, `sig.Name`) are not secrets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from ztlint.parsers import code
+from ztlint.rule import FileContext, Hit
+
+# Words that name a secret value when they end a name.
+SECRET_WORDS = frozenset(
+    {
+        "token",
+        "tokens",
+        "secret",
+        "password",
+        "passwd",
+        "pwd",
+        "passphrase",
+        "apikey",
+        "signature",
+        "sig",
+        "hmac",
+        "mac",
+        "csrf",
+        "xsrf",
+        "otp",
+        "totp",
+        "hotp",
+        "credential",
+        "credentials",
+        "cookie",
+        "bearer",
+    }
+)
+# `api_key`, `accessKey`: "key" is a secret after one of these words.
+KEY_QUALIFIERS = frozenset(
+    {
+        "api",
+        "access",
+        "secret",
+        "auth",
+        "private",
+        "signing",
+        "shared",
+        "hmac",
+        "session",
+        "master",
+        "admin",
+    }
+)
+# Words that, ending a name after a secret word, still name the secret's value.
+CARRIERS = frozenset(
+    {
+        "hash",
+        "digest",
+        "hashed",
+        "value",
+        "bytes",
+        "str",
+        "string",
+        "hex",
+        "b64",
+        "raw",
+        "header",
+        "text",
+        "data",
+    }
+)
+# Words anywhere in a name that make it describe a secret rather than hold it.
+METADATA = frozenset(
+    {
+        "type",
+        "kind",
+        "name",
+        "len",
+        "length",
+        "size",
+        "count",
+        "id",
+        "ids",
+        "index",
+        "idx",
+        "prefix",
+        "url",
+        "uri",
+        "endpoint",
+        "path",
+        "file",
+        "filename",
+        "expiry",
+        "expires",
+        "exp",
+        "expiration",
+        "scope",
+        "scopes",
+        "format",
+        "alg",
+        "algorithm",
+        "version",
+        "status",
+        "state",
+        "mode",
+        "enabled",
+        "required",
+        "field",
+        "param",
+        "label",
+        "location",
+        "policy",
+        "source",
+        "provider",
+        "issuer",
+        "audience",
+        "method",
+        "error",
+        "err",
+        "ttl",
+        "timeout",
+        "hint",
+        "env",
+        "var",
+        "key_id",
+        "kid",
+        "usage",
+        "class",
+        "style",
+        "ref",
+        "schema",
+        "spec",
+        "config",
+        "flag",
+        "option",
+        "options",
+        "at",
+        "time",
+        "age",
+        "domain",
+        "strategy",
+        "sha",
+        "checksum",
+        "etag",
+        "tokenizer",
+        "position",
+        "pos",
+        "start",
+        "end",
+        "line",
+        "column",
+        "col",
+        "offset",
+    }
+)
+SECRET_HEADERS = re.compile(
+    r"^(authorization|proxy-authorization|x-api-key|api-key|x-auth-token|x-access-token|"
+    r"x-csrf-token|x-xsrf-token|x-hub-signature(-256)?|x-signature|x-webhook-signature|"
+    r".*-signature|.*-token)$",
+    re.I,
+)
+COMPARE_CALLS = {
+    "go": frozenset(
+        {
+            "bytes.Equal",
+            "strings.Compare",
+            "strings.EqualFold",
+            "reflect.DeepEqual",
+            "bytes.Compare",
+        }
+    ),
+}
+EQUALITY = frozenset({"==", "!=", "===", "!=="})
+FIX = {
+    "go": "subtle.ConstantTimeCompare (crypto/subtle) or hmac.Equal",
+    "python": "hmac.compare_digest (or secrets.compare_digest)",
+    "rust": "constant_time_eq or subtle::ConstantTimeEq",
+    "javascript": "crypto.timingSafeEqual on equal-length buffers",
+}
+NULLISH = frozenset({"nil", "None", "null", "undefined", "true", "false", "True", "False", "iota"})
+CONSTANT_TYPES = frozenset(
+    {
+        "interpreted_string_literal",
+        "raw_string_literal",
+        "string_literal",
+        "string",
+        "int_literal",
+        "float_literal",
+        "integer",
+        "float",
+        "number",
+        "true",
+        "false",
+        "nil",
+        "none",
+        "null",
+        "undefined",
+        "boolean_literal",
+        "integer_literal",
+        "char_literal",
+        "rune_literal",
+        "concatenated_string",
+    }
+)
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
+def words(name: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(name)]
+
+
+def secret_name(name: str) -> bool:
+    """Whether an identifier holds a secret value, judged by its words."""
+    ws = words(name)
+    if not ws or any(w in METADATA for w in ws):
+        return False
+    if ws[-1] == "key":
+        return len(ws) >= 2 and ws[-2] in KEY_QUALIFIERS
+    if ws[-1] in SECRET_WORDS:
+        return True
+    if ws[-1] in CARRIERS and len(ws) >= 2:
+        return ws[-2] in SECRET_WORDS or (
+            ws[-2] == "key" and len(ws) >= 3 and ws[-3] in KEY_QUALIFIERS
+        )
+    return False
+
+
+def _lang(ctx: FileContext) -> str:
+    return "javascript" if ctx.parser in ("typescript", "tsx", "javascript") else str(ctx.parser)
+
+
+def _text(ctx: FileContext, node: Node) -> str:
+    return code.node_text(ctx.source, node)
+
+
+def _unwrap(node: Node) -> Node:
+    while (
+        node.type in ("parenthesized_expression", "await_expression", "reference_expression")
+        and node.named_children
+    ):
+        node = node.named_children[-1]
+    return node
+
+
+def _string_arg(ctx: FileContext, call: Node) -> str | None:
+    args = call.child_by_field_name("arguments")
+    first = args.named_children[0] if args is not None and args.named_children else None
+    if first is None or first.type not in CONSTANT_TYPES:
+        return None
+    return _text(ctx, first).strip("\"'`")
+
+
+def secret_operand(ctx: FileContext, node: Node, depth: int = 0) -> str | None:
+    """The name that makes an operand a secret, or None."""
+    node = _unwrap(node)
+    if depth > 4:
+        return None
+    kind = node.type
+    if kind in (
+        "identifier",
+        "field_identifier",
+        "property_identifier",
+        "shorthand_property_identifier",
+    ):
+        name = _text(ctx, node)
+        return name if secret_name(name) else None
+    if kind in ("selector_expression", "attribute", "member_expression", "field_expression"):
+        last = node.named_children[-1] if node.named_children else None
+        if last is not None and secret_name(_text(ctx, last)):
+            return _text(ctx, node)
+        return None
+    if kind in ("subscript", "index_expression", "subscript_expression"):
+        # headers["X-Api-Key"], request.cookies["session"]
+        key = node.child_by_field_name("subscript") or node.child_by_field_name("index")
+        if key is None and len(node.named_children) >= 2:
+            key = node.named_children[-1]
+        if key is not None and key.type in CONSTANT_TYPES:
+            value = _text(ctx, key).strip("\"'`")
+            if SECRET_HEADERS.match(value) or secret_name(value.replace("-", "_")):
+                return _text(ctx, node)
+        return None
+    if kind in ("call_expression", "call"):
+        function = node.child_by_field_name("function")
+        fname = _text(ctx, function) if function is not None else ""
+        tail = re.split(r"[.:]+", fname)[-1]
+        if tail in (
+            "Get",
+            "get",
+            "header",
+            "getHeader",
+            "get_header",
+            "Cookie",
+            "FormValue",
+            "PostFormValue",
+        ):
+            arg = _string_arg(ctx, node)
+            if arg is not None and (
+                SECRET_HEADERS.match(arg) or secret_name(arg.replace("-", "_"))
+            ):
+                return _text(ctx, node)
+            return None
+        if tail in (
+            "hexdigest",
+            "digest",
+            "Sum",
+            "Sum256",
+            "sign",
+            "Sign",
+            "hex",
+            "finalize",
+            "into_bytes",
+            "as_bytes",
+            "as_ref",
+            "to_vec",
+            "encode",
+            "decode",
+            "strip",
+            "trim",
+            "lower",
+        ):
+            # A computed MAC, or a conversion of a secret.
+            receiver = (
+                function.child_by_field_name("operand")
+                or function.child_by_field_name("object")
+                or function.child_by_field_name("value")
+                if function is not None
+                else None
+            )
+            if tail in ("hexdigest", "Sum", "sign", "Sign", "finalize") and "hmac" in fname.lower():
+                return _text(ctx, node)
+            if receiver is not None:
+                return secret_operand(ctx, receiver, depth + 1)
+        if tail in ("string", "String", "str", "bytes", "Buffer.from", "from"):
+            args = node.child_by_field_name("arguments")
+            if args is not None and len(args.named_children) == 1:
+                return secret_operand(ctx, args.named_children[0], depth + 1)
+        return None
+    if kind in ("binary_expression", "binary_operator"):
+        # "Bearer " + token
+        op = node.child_by_field_name("operator")
+        if op is not None and _text(ctx, op) == "+":
+            for child in (node.child_by_field_name("left"), node.child_by_field_name("right")):
+                if child is not None and (found := secret_operand(ctx, child, depth + 1)):
+                    return found
+        return None
+    if kind in ("template_string", "formatted_string"):
+        return None
+    return None
+
+
+_INTERPOLATIONS = frozenset({"interpolation", "template_substitution"})
+
+
+def _consts(ctx: FileContext) -> tuple[frozenset[str], frozenset[str]]:
+    """Names this file declares as constants (Go `const`, Rust `const`/`static`), and
+    the Go packages it imports (`gvk.Secret` is a package-level symbol, not a value
+    someone presented)."""
+    names = set()
+    packages = set()
+    stack = [ctx.tree().root_node]
+    while stack:
+        node = stack.pop()
+        if node.type in ("const_spec", "const_item", "static_item"):
+            name = node.child_by_field_name("name")
+            if name is not None:
+                names.add(_text(ctx, name))
+            continue
+        if node.type == "import_spec":
+            alias = node.child_by_field_name("name")
+            path = node.child_by_field_name("path")
+            if alias is not None:
+                packages.add(_text(ctx, alias))
+            elif path is not None:
+                packages.add(_text(ctx, path).strip('"`').rsplit("/", 1)[-1])
+            continue
+        if node.type in (
+            "source_file",
+            "const_declaration",
+            "declaration_list",
+            "import_declaration",
+            "import_spec_list",
+        ):
+            stack.extend(node.named_children)
+    return frozenset(names), frozenset(packages)
+
+
+def constant(
+    ctx: FileContext,
+    node: Node,
+    consts: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
+) -> bool:
+    node = _unwrap(node)
+    if node.type in CONSTANT_TYPES:
+        return not any(c.type in _INTERPOLATIONS for c in node.named_children)
+    if node.type == "template_string":
+        return not any(c.type in _INTERPOLATIONS for c in node.named_children)
+    text = _text(ctx, node).strip()
+    if text in NULLISH or re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return True
+    if node.type in ("call_expression", "call"):
+        function = node.child_by_field_name("function")
+        if function is not None and _text(ctx, function) in (
+            "len",
+            "length",
+            "cap",
+            "bool",
+            "str.len",
+        ):
+            return True
+    if text in consts[0] or (
+        node.type == "selector_expression" and text.split(".", 1)[0] in consts[1]
+    ):
+        return True
+    last = re.split(r"[.:]+", text)[-1]
+    if (re.fullmatch(r"[A-Z][A-Z0-9_]+", last) and "_" in last) or last in (
+        "length",
+        "size",
+        "len",
+    ):
+        return True  # SCREAMING_CASE constants, .length
+    return node.type in ("array", "list", "tuple", "object", "dictionary", "composite_literal")
+
+
+# A comparison is an authentication check, not secret-handling code (a secret scanner
+# deduplicating findings, a cache noticing a rotated token), when it sits in a function
+# named for checking, or an operand is named for what was presented or expected.
+VERIFY_WORDS = frozenset(
+    {
+        "verify",
+        "verified",
+        "validate",
+        "valid",
+        "check",
+        "auth",
+        "authenticate",
+        "authenticated",
+        "authorize",
+        "authorized",
+        "authorise",
+        "login",
+        "signin",
+        "logon",
+        "middleware",
+        "guard",
+        "allowed",
+        "permit",
+        "require",
+        "requires",
+        "protect",
+        "protected",
+        "intercept",
+        "interceptor",
+        "handler",
+        "handle",
+        "secure",
+        "ensure",
+        "admit",
+        "gate",
+        "access",
+        "unlock",
+    }
+)
+PRESENTED_WORDS = frozenset(
+    {
+        "expected",
+        "provided",
+        "given",
+        "received",
+        "incoming",
+        "got",
+        "want",
+        "supplied",
+        "presented",
+        "candidate",
+        "user",
+        "client",
+        "request",
+        "req",
+        "submitted",
+        "header",
+        "computed",
+        "calculated",
+        "actual",
+        "input",
+        "stored",
+    }
+)
+FUNCTIONS = frozenset(
+    {
+        "function_declaration",
+        "method_declaration",
+        "function_definition",
+        "function_item",
+        "method_definition",
+        "func_literal",
+        "function_expression",
+        "arrow_function",
+        "closure_expression",
+        "lambda",
+    }
+)
+
+
+def _function_names(ctx: FileContext, node: Node) -> Iterator[str]:
+    parent = node.parent
+    while parent is not None:
+        if parent.type in FUNCTIONS:
+            name = parent.child_by_field_name("name")
+            if name is not None:
+                yield _text(ctx, name)
+            elif parent.parent is not None and parent.parent.type in (
+                "variable_declarator",
+                "pair",
+                "assignment",
+            ):
+                bound = (
+                    parent.parent.child_by_field_name("name")
+                    or parent.parent.child_by_field_name("key")
+                    or parent.parent.child_by_field_name("left")
+                )
+                if bound is not None:
+                    yield _text(ctx, bound)
+        parent = parent.parent
+
+
+def checking(ctx: FileContext, node: Node, operands: list[Node], origin: bool) -> bool:
+    """Whether the comparison reads as an authentication check."""
+    if origin:
+        return True
+    for operand in operands:
+        if any(w in PRESENTED_WORDS for w in words(_text(ctx, _unwrap(operand)))):
+            return True
+    return any(any(w in VERIFY_WORDS for w in words(name)) for name in _function_names(ctx, node))
+
+
+def _operator(ctx: FileContext, node: Node) -> str | None:
+    op = node.child_by_field_name("operator")
+    if op is not None:
+        return _text(ctx, op)
+    for child in node.children:
+        if not child.is_named and child.type in EQUALITY:
+            return child.type
+    return None
+
+
+def _hit(ctx: FileContext, node: Node, name: str, how: str) -> Hit:
+    lang = _lang(ctx)
+    return Hit(
+        span=code.node_span(ctx.source, node),
+        message=f"{name} is compared with {how}, which stops at the first differing byte: "
+        f"the time it takes leaks the secret; use {FIX.get(lang, 'a constant-time comparison')}",
+    )
+
+
+def detect(ctx: FileContext) -> Iterator[Hit]:
+    lang = _lang(ctx)
+    calls = COMPARE_CALLS.get(lang, frozenset())
+    consts = _consts(ctx) if lang in ("go", "rust") else (frozenset(), frozenset())
+    stack = [ctx.tree().root_node]
+    while stack:
+        node = stack.pop()
+        kind = node.type
+        if kind in ("binary_expression", "comparison_operator"):
+            op = _operator(ctx, node)
+            operands = [c for c in node.named_children if c.type not in ("comment",)]
+            if op in EQUALITY and len(operands) == 2:
+                left, right = operands
+                if not constant(ctx, left, consts) and not constant(ctx, right, consts):
+                    name = secret_operand(ctx, left) or secret_operand(ctx, right)
+                    if name and checking(ctx, node, operands, _from_request(name)):
+                        yield _hit(ctx, node, _short(name), f"`{op}`")
+        elif kind == "call_expression" and calls:
+            function = node.child_by_field_name("function")
+            fname = _text(ctx, function) if function is not None else ""
+            args = node.child_by_field_name("arguments")
+            if fname in calls and args is not None and len(args.named_children) == 2:
+                a, b = args.named_children
+                if not constant(ctx, a, consts) and not constant(ctx, b, consts):
+                    name = secret_operand(ctx, a) or secret_operand(ctx, b)
+                    if name and checking(ctx, node, [a, b], _from_request(name)):
+                        yield _hit(ctx, node, _short(name), f"`{fname}`")
+        if kind not in ("comment", "line_comment", "block_comment"):
+            stack.extend(reversed(node.named_children))
+
+
+_REQUEST_READ = re.compile(r"""(\(|\[)\s*["'`][^"'`]+["'`]\s*(\)|\])\s*$""")
+
+
+def _from_request(name: str) -> bool:
+    """The secret operand was read by a literal key: a header, cookie or form value."""
+    return bool(_REQUEST_READ.search(name))
+
+
+def _short(text: str) -> str:
+    one = " ".join(text.split())
+    return f"`{one}`" if len(one) <= 60 else f"`{one[:57]}...`"
