@@ -409,3 +409,16 @@ def test_staged_and_named_files_apply_config_exceptions_in_scope(repo: Path) -> 
     assert [n["code"] for n in result["notifications"]] == []
     result = json.loads(invoke("scan", "svc.go", "--format", "json").stdout)
     assert result["notifications"] == [] and result["summary"]["suppressed"] == 1
+
+
+def test_a_named_go_file_reads_its_go_mod(repo: Path) -> None:
+    src = ROOT / "fixtures" / "ZT513" / "positive_module" / "handshake.go"
+    (repo / "svc").mkdir()
+    (repo / "svc" / "ids.go").write_text(src.read_text())
+    (repo / "go.mod").write_text("module example.com/x\n\ngo 1.24\n")
+    result = json.loads(invoke("scan", "svc/ids.go", "--format", "json").stdout)
+    assert [f["rule_id"] for f in result["findings"]] == []
+    (repo / "go.mod").write_text("module example.com/x\n\ngo 1.22\n")
+    result = json.loads(invoke("scan", "svc/ids.go", "--format", "json").stdout)
+    assert {f["path"] for f in result["findings"]} == {"svc/ids.go"}
+    assert len(result["findings"]) == 4

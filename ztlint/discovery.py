@@ -82,8 +82,8 @@ def discover(targets: list[str], exclude: tuple[str, ...], cwd: str) -> Discover
 
 
 # Files a project-level rule reads for context: a compose file's mounts are judged
-# against the .gitignore files above it.
-CONTEXT_NAMES = (".gitignore",)
+# against the .gitignore files above it, Go code against its module's go.mod.
+CONTEXT_NAMES = (".gitignore", "go.mod")
 
 
 def context_files(targets: list[str], found: Discovered, cwd: str) -> tuple[FileEntry, ...]:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 
 from tree_sitter import Node
 
-from ztlint.checks.auth import timing
+from ztlint.checks.auth import go_rand, timing
 from ztlint.checks.containers import docker_socket, isolation, networks, seccomp
 from ztlint.checks.hygiene import gitignore, public_ip
 from ztlint.checks.proxy import debug, envoy_tls, istio, lua_env, pprof, surfaces
@@ -103,5 +103,12 @@ PROJECT_CHECKS: Mapping[str, ProjectCheck] = {
         collect=gitignore.collect,
         check=gitignore.check,
         depends_on=("**/.gitignore", "**/*.yml", "**/*.yaml"),
+    ),
+    "go-rand-failures": ProjectCheck(
+        kinds=frozenset({"go", "text"}),
+        triggers=("crypto/rand", "module "),
+        collect=go_rand.collect,
+        check=go_rand.check,
+        depends_on=("**/go.mod", "**/*.go"),
     ),
 }

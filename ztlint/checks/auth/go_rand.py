@@ -1,0 +1,225 @@
+"""crypto/rand failures that crash the process or are ignored, judged against the Go
+version of the module.
+
+Before Go 1.24, `crypto/rand.Read` could return an error (no entropy source, a
+sandbox that blocks getrandom). Code that panics or calls `log.Fatal` on it lets anyone
+who can trigger the path take the service down, and code that ignores the error may use
+a buffer of zeros as a key or token. From Go 1.24 `Read` never returns an error (it
+crashes the program itself), so in modules whose go.mod says `go 1.24` or later the rule
+is silent. The version comes from the nearest go.mod above the file; with none in the
+scan, findings are reported at low confidence.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tree_sitter import Node
+
+from ztlint.model import Confidence, Severity, Span
+from ztlint.parsers import code
+from ztlint.rule import FileContext, Hit
+
+FIXED_IN = (1, 24)
+_GO_DIRECTIVE = re.compile(r"^go\s+(\d+)\.(\d+)", re.M)
+_CRASHES = re.compile(
+    r"^(panic|log\.(Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln)|os\.Exit|klog\.Fatal\w*)$"
+)
+
+
+@dataclass(frozen=True)
+class GoMod:
+    folder: str
+    version: tuple[int, int] | None
+
+
+@dataclass(frozen=True)
+class RandFailure:
+    span: Span
+    message: str
+    crash: bool
+
+
+def _text(ctx: FileContext, node: Node) -> str:
+    return code.node_text(ctx.source, node)
+
+
+def _rand_names(ctx: FileContext, root: Node) -> set[str]:
+    names = set()
+    for decl in root.named_children:
+        if decl.type != "import_declaration":
+            continue
+        specs = [c for c in decl.named_children if c.type == "import_spec"]
+        for lst in (c for c in decl.named_children if c.type == "import_spec_list"):
+            specs += [c for c in lst.named_children if c.type == "import_spec"]
+        for spec in specs:
+            path = spec.child_by_field_name("path")
+            if path is None or _text(ctx, path).strip('"`') != "crypto/rand":
+                continue
+            alias = spec.child_by_field_name("name")
+            names.add(_text(ctx, alias) if alias is not None else "rand")
+    return names - {"_", "."}
+
+
+def _is_rand_read(ctx: FileContext, node: Node, names: set[str]) -> bool:
+    """`rand.Read(b)` or `io.ReadFull(rand.Reader, b)`."""
+    if node.type != "call_expression":
+        return False
+    function = node.child_by_field_name("function")
+    fname = _text(ctx, function) if function is not None else ""
+    if any(fname == f"{n}.Read" for n in names):
+        return True
+    if fname in ("io.ReadFull", "io.ReadAtLeast"):
+        args = node.child_by_field_name("arguments")
+        first = args.named_children[0] if args is not None and args.named_children else None
+        return first is not None and any(_text(ctx, first) == f"{n}.Reader" for n in names)
+    return False
+
+
+def _calls(node: Node) -> Iterator[Node]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "call_expression":
+            yield current
+        if current.type not in ("func_literal",):
+            stack.extend(current.named_children)
+
+
+def _crash_in(ctx: FileContext, block: Node | None) -> Node | None:
+    if block is None:
+        return None
+    for call in _calls(block):
+        function = call.child_by_field_name("function")
+        if function is not None and _CRASHES.match(_text(ctx, function)):
+            return call
+    return None
+
+
+def _err_names(ctx: FileContext, statement: Node) -> set[str]:
+    left = statement.child_by_field_name("left")
+    if left is None:
+        return set()
+    names = (
+        [_text(ctx, c) for c in left.named_children]
+        if left.type == "expression_list"
+        else [_text(ctx, left)]
+    )
+    return {n for n in names if n != "_"}
+
+
+def _reads(ctx: FileContext, node: Node, names: set[str]) -> bool:
+    return any(_is_rand_read(ctx, c, names) for c in _calls(node))
+
+
+def failures(ctx: FileContext) -> Iterator[RandFailure]:
+    root = ctx.tree().root_node
+    names = _rand_names(ctx, root)
+    if not names:
+        return
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.named_children)
+        if node.type == "if_statement":
+            init = node.child_by_field_name("initializer")
+            if init is not None and _reads(ctx, init, names):
+                crash = _crash_in(ctx, node.child_by_field_name("consequence"))
+                if crash is not None:
+                    yield _crash(ctx, node, crash)
+        elif node.type in ("block", "statement_list", "source_file"):
+            statements = [c for c in node.named_children if c.type != "comment"]
+            for i, st in enumerate(statements):
+                if (
+                    st.type == "expression_statement"
+                    and st.named_children
+                    and _is_rand_read(ctx, st.named_children[0], names)
+                ):
+                    yield RandFailure(
+                        code.node_span(ctx.source, st),
+                        "the error from crypto/rand is ignored: on failure the buffer stays zeros and is used as if random",
+                        False,
+                    )
+                elif st.type in ("assignment_statement", "short_var_declaration"):
+                    right = st.child_by_field_name("right")
+                    if right is None or not any(
+                        _is_rand_read(ctx, c, names) for c in [*right.named_children, right]
+                    ):
+                        continue
+                    errs = _err_names(ctx, st)
+                    if not errs:
+                        yield RandFailure(
+                            code.node_span(ctx.source, st),
+                            "the error from crypto/rand is discarded: on failure the buffer stays zeros and is used as if random",
+                            False,
+                        )
+                        continue
+                    following = statements[i + 1] if i + 1 < len(statements) else None
+                    if following is not None and following.type == "if_statement":
+                        cond = following.child_by_field_name("condition")
+                        if cond is not None and set(re.findall(r"\w+", _text(ctx, cond))) & errs:
+                            crash = _crash_in(ctx, following.child_by_field_name("consequence"))
+                            if crash is not None:
+                                yield _crash(ctx, following, crash)
+
+
+def _crash(ctx: FileContext, where: Node, crash: Node) -> RandFailure:
+    function = crash.child_by_field_name("function")
+    name = _text(ctx, function) if function is not None else "panic"
+    return RandFailure(
+        code.node_span(ctx.source, where),
+        f"a crypto/rand failure calls {name}: whoever can reach this path can stop the process; return the error instead",
+        True,
+    )
+
+
+def collect(ctx: FileContext) -> Iterator[Any]:
+    if posixpath.basename(ctx.path) == "go.mod":
+        m = _GO_DIRECTIVE.search(ctx.text)
+        yield GoMod(posixpath.dirname(ctx.path), (int(m.group(1)), int(m.group(2))) if m else None)
+        return
+    if ctx.parser == "go" and "crypto/rand" in ctx.text:
+        yield from failures(ctx)
+
+
+def _module(mods: dict[str, GoMod], path: str) -> GoMod | None:
+    folder = posixpath.dirname(path)
+    while True:
+        if folder in mods:
+            return mods[folder]
+        if not folder:
+            return None
+        folder = posixpath.dirname(folder)
+
+
+def check(facts: Mapping[str, tuple[Any, ...]]) -> Iterator[Hit]:
+    mods = {f.folder: f for items in facts.values() for f in items if isinstance(f, GoMod)}
+    for path, items in facts.items():
+        for fact in items:
+            if not isinstance(fact, RandFailure):
+                continue
+            mod = _module(mods, path)
+            version = mod.version if mod is not None else None
+            if version is not None and version >= FIXED_IN:
+                continue
+            if version is None:
+                note, confidence = (
+                    " (no go.mod with a go version found: assuming Go before 1.24)",
+                    Confidence.LOW,
+                )
+            else:
+                note, confidence = (
+                    f" (go.mod declares go {version[0]}.{version[1]}; from 1.24 Read never fails)",
+                    None,
+                )
+            yield Hit(
+                span=fact.span,
+                message=fact.message + note,
+                severity=Severity.LOW if fact.crash else None,
+                confidence=confidence,
+                path=path,
+            )
