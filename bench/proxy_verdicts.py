@@ -6,7 +6,8 @@ hand-labelled table bench/proxy/verdicts.csv.
 
 The table has one row per finding of the proxy-related rules (ZT101, ZT102, ZT205,
 ZT4xx, ZT511, ZT512) in the YAML and JSON files of each repository, test data included.
-With --check, ztlint runs again on the checkouts and every such finding must have a row.
+With --check, ztlint runs again on the checkouts: every such finding must have a row, and
+every row a finding.
 """
 
 from __future__ import annotations
@@ -53,9 +54,14 @@ def main() -> int:
         labelled = {
             f"{r['path:line']} {r['rule'].split()[0]}" for r in rows if r["repository"] == repo
         }
-        missing = sorted(current(Path(path)) - labelled)
+        found = current(Path(path))
+        missing = sorted(found - labelled)
         if missing:
             print(f"{repo}: findings without a verdict:\n  " + "\n  ".join(missing))
+            return 1
+        stale = sorted(labelled - found)
+        if stale:
+            print(f"{repo}: verdicts for findings ztlint no longer makes:\n  " + "\n  ".join(stale))
             return 1
     by_rule: Counter[tuple[str, str]] = Counter((r["rule"], r["verdict"]) for r in rows)
     for rule in sorted({r["rule"] for r in rows}):

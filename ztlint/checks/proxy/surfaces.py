@@ -179,7 +179,8 @@ _INTERNAL_PATHS = (
 
 
 def _serves_only_internal(hcm: Mapping) -> bool:
-    """Every route of the manager serves Envoy's own stats or health endpoints: nothing
+    """Every route of the manager serves Envoy's own stats or health endpoints, or
+    terminates CONNECT tunnels from other proxies (a mesh's HBONE listener): nothing
     behind it decides on the client's address."""
     routes = hcm.get_map("route_config")
     paths = []
@@ -188,13 +189,18 @@ def _serves_only_internal(hcm: Mapping) -> bool:
             node.get("route") or node.get("direct_response"), Mapping
         ):
             match = node.get_map("match")
+            if match is not None and match.get("connect_matcher") is not None:
+                paths.append("CONNECT")
+                continue
             path = (
                 (match.get_str("prefix") or match.get_str("path") or "")
                 if match is not None
                 else ""
             )
             paths.append(path)
-    return bool(paths) and all(p != "/" and p.startswith(_INTERNAL_PATHS) for p in paths)
+    return bool(paths) and all(
+        p == "CONNECT" or (p != "/" and p.startswith(_INTERNAL_PATHS)) for p in paths
+    )
 
 
 def detect_forwarded(ctx: FileContext) -> Iterator[Hit]:
