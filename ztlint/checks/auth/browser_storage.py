@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ztlint.checks.codeutil import text as _text
 from ztlint.model import Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -26,10 +27,6 @@ _CREDENTIAL = re.compile(
 _NOT_CREDENTIAL = re.compile(
     r"(?i)(expir|_at$|At$|timeout|count|theme|lang|locale|redirect|url$|state$)"
 )
-
-
-def _text(ctx: FileContext, node: Node) -> str:
-    return code.node_text(ctx.source, node)
 
 
 def _names_credential(text: str) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
@@ -23,10 +24,6 @@ _GO_5XX = re.compile(
 )
 _FIVE_XX = re.compile(r"^5\d\d$")
 _JS_ERROR_PARAMS = frozenset({"err", "error", "e", "ex", "exc"})
-
-
-def _text(ctx: FileContext, node: Node) -> str:
-    return code.node_text(ctx.source, node)
 
 
 def _walk(node: Node) -> Iterator[Node]:

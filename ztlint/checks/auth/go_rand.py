@@ -20,6 +20,8 @@ from typing import Any
 
 from tree_sitter import Node
 
+from ztlint.checks.codeutil import go_imports
+from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence, Severity, Span
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -42,27 +44,6 @@ class RandFailure:
     span: Span
     message: str
     crash: bool
-
-
-def _text(ctx: FileContext, node: Node) -> str:
-    return code.node_text(ctx.source, node)
-
-
-def _rand_names(ctx: FileContext, root: Node) -> set[str]:
-    names = set()
-    for decl in root.named_children:
-        if decl.type != "import_declaration":
-            continue
-        specs = [c for c in decl.named_children if c.type == "import_spec"]
-        for lst in (c for c in decl.named_children if c.type == "import_spec_list"):
-            specs += [c for c in lst.named_children if c.type == "import_spec"]
-        for spec in specs:
-            path = spec.child_by_field_name("path")
-            if path is None or _text(ctx, path).strip('"`') != "crypto/rand":
-                continue
-            alias = spec.child_by_field_name("name")
-            names.add(_text(ctx, alias) if alias is not None else "rand")
-    return names - {"_", "."}
 
 
 def _is_rand_read(ctx: FileContext, node: Node, names: set[str]) -> bool:
@@ -118,7 +99,7 @@ def _reads(ctx: FileContext, node: Node, names: set[str]) -> bool:
 
 def failures(ctx: FileContext) -> Iterator[RandFailure]:
     root = ctx.tree().root_node
-    names = _rand_names(ctx, root)
+    names = {n for n, path in go_imports(ctx).items() if path == "crypto/rand"}
     if not names:
         return
     stack = [root]

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ztlint.checks.codeutil import go_imports
+from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
@@ -240,10 +242,6 @@ def _lang(ctx: FileContext) -> str:
     return "javascript" if ctx.parser in ("typescript", "tsx", "javascript") else str(ctx.parser)
 
 
-def _text(ctx: FileContext, node: Node) -> str:
-    return code.node_text(ctx.source, node)
-
-
 def _unwrap(node: Node) -> Node:
     while (
         node.type in ("parenthesized_expression", "await_expression", "reference_expression")
@@ -367,7 +365,6 @@ def _consts(ctx: FileContext) -> tuple[frozenset[str], frozenset[str]]:
     the Go packages it imports (`gvk.Secret` is a package-level symbol, not a value
     someone presented)."""
     names = set()
-    packages = set()
     stack = [ctx.tree().root_node]
     while stack:
         node = stack.pop()
@@ -376,22 +373,9 @@ def _consts(ctx: FileContext) -> tuple[frozenset[str], frozenset[str]]:
             if name is not None:
                 names.add(_text(ctx, name))
             continue
-        if node.type == "import_spec":
-            alias = node.child_by_field_name("name")
-            path = node.child_by_field_name("path")
-            if alias is not None:
-                packages.add(_text(ctx, alias))
-            elif path is not None:
-                packages.add(_text(ctx, path).strip('"`').rsplit("/", 1)[-1])
-            continue
-        if node.type in (
-            "source_file",
-            "const_declaration",
-            "declaration_list",
-            "import_declaration",
-            "import_spec_list",
-        ):
+        if node.type in ("source_file", "const_declaration", "declaration_list"):
             stack.extend(node.named_children)
+    packages = set(go_imports(ctx)) if ctx.parser == "go" else set()
     return frozenset(names), frozenset(packages)
 
 

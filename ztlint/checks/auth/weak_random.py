@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint.checks.auth.timing import KEY_QUALIFIERS, METADATA, words
+from ztlint.checks.codeutil import go_imports
+from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
@@ -127,24 +129,18 @@ def makes_secret(name: str) -> bool:
     return False
 
 
-def _text(ctx: FileContext, node: Node) -> str:
-    return code.node_text(ctx.source, node)
-
-
 def _imports(ctx: FileContext, root: Node, lang: str) -> tuple[set[str], set[str]]:
     """Go: names of math/rand imports. Python: module aliases of `random`, and names
     imported from it."""
-    modules: set[str] = set()
     functions: set[str] = set()
+    if lang == "go":
+        return {
+            n for n, path in go_imports(ctx).items() if path in ("math/rand", "math/rand/v2")
+        }, functions
+    modules: set[str] = set()
     stack = [root]
     while stack:
         node = stack.pop()
-        if lang == "go" and node.type == "import_spec":
-            path = node.child_by_field_name("path")
-            alias = node.child_by_field_name("name")
-            if path is not None and _text(ctx, path).strip('"`') in ("math/rand", "math/rand/v2"):
-                modules.add(_text(ctx, alias) if alias is not None else "rand")
-            continue
         if lang == "python" and node.type == "import_statement":
             for child in node.named_children:
                 target = (
@@ -177,13 +173,7 @@ def _imports(ctx: FileContext, root: Node, lang: str) -> tuple[set[str], set[str
                     ):
                         functions.add(_text(ctx, alias))
             continue
-        if node.type in (
-            "source_file",
-            "module",
-            "program",
-            "import_declaration",
-            "import_spec_list",
-        ):
+        if node.type in ("module", "program"):
             stack.extend(node.named_children)
     return modules, functions
 
