@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from ztlint.checks.containers.compose import interpolate, services
 from ztlint.checks.containers.docker_socket import runtime_socket
-from ztlint.checks.containers.workloads import containers, pod_specs
+from ztlint.checks.containers.workloads import containers, pod_specs, security_contexts
 from ztlint.model import Severity
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
@@ -162,14 +162,7 @@ def detect_seccomp_disabled(ctx: FileContext) -> Iterator[Hit]:
     if "kubernetes" in ctx.kinds:
         for doc in _kubernetes(ctx):
             for pod in pod_specs(doc):
-                contexts = [(pod.spec.get_map("securityContext"), pod.workload)]
-                contexts += [
-                    (c.node.get_map("securityContext"), f"container '{c.name}' of {pod.workload}")
-                    for c in containers(pod)
-                ]
-                for sc, who in contexts:
-                    if sc is None:
-                        continue
+                for sc, who in security_contexts(pod):
                     for field in ("seccompProfile", "appArmorProfile"):
                         entry = sc.entry(field)
                         if entry is not None and _profile_unconfined(entry[1]):

@@ -23,7 +23,7 @@ from typing import Any
 
 from ztlint import classify
 from ztlint.checks.containers.compose import services
-from ztlint.checks.containers.workloads import containers, pod_specs
+from ztlint.checks.containers.workloads import pod_specs, security_contexts
 from ztlint.model import Related, Severity, Span
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
@@ -154,13 +154,8 @@ def _compose_refs(ctx: FileContext) -> Iterator[Reference]:
 def _k8s_refs(ctx: FileContext) -> Iterator[Reference]:
     for doc in ctx.documents():
         for pod in pod_specs(doc):
-            contexts = [(pod.spec.get_map("securityContext"), pod.workload)]
-            contexts += [
-                (c.node.get_map("securityContext"), f"container '{c.name}' of {pod.workload}")
-                for c in containers(pod)
-            ]
-            for sc, who in contexts:
-                profile = sc.get_map("seccompProfile") if sc is not None else None
+            for sc, who in security_contexts(pod):
+                profile = sc.get_map("seccompProfile")
                 local = profile.get("localhostProfile") if profile is not None else None
                 if isinstance(local, Scalar) and local.value.strip():
                     yield Reference(

@@ -64,3 +64,15 @@ def containers(pod: PodSpec) -> Iterator[Container]:
         for item in items.items if items is not None else []:
             if isinstance(item, Mapping):
                 yield Container(item, item.get_str("name") or "container", pod)
+
+
+def security_contexts(pod: PodSpec) -> Iterator[tuple[Mapping, str]]:
+    """The pod's securityContext and each container's, with who they belong to
+    ("Deployment 'relay'", "container 'app' of Deployment 'relay'")."""
+    pod_sc = pod.spec.get_map("securityContext")
+    if pod_sc is not None:
+        yield pod_sc, pod.workload
+    for c in containers(pod):
+        sc = c.node.get_map("securityContext")
+        if sc is not None:
+            yield sc, f"container '{c.name}' of {pod.workload}"
