@@ -44,13 +44,13 @@ def display_root(targets: Iterable[str], cwd: str) -> str:
     target lies inside it, otherwise the deepest directory holding all targets."""
     absolute = [os.path.realpath(t) for t in targets]
     real_cwd = os.path.realpath(cwd)
-    if all(_inside(a, real_cwd) for a in absolute):
+    if all(inside(a, real_cwd) for a in absolute):
         return real_cwd
     dirs = [a if os.path.isdir(a) else os.path.dirname(a) for a in absolute]
     return os.path.commonpath(dirs)
 
 
-def _inside(path: str, root: str) -> bool:
+def inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
@@ -97,7 +97,7 @@ def context_files(targets: list[str], found: Discovered, cwd: str) -> tuple[File
         if os.path.isdir(path) or not os.path.isfile(path):
             continue
         folder = os.path.dirname(os.path.realpath(path))
-        while _inside(folder, found.root):
+        while inside(folder, found.root):
             for name in CONTEXT_NAMES:
                 candidate = os.path.join(folder, name)
                 rel = _rel(candidate, found.root)
@@ -135,7 +135,7 @@ def _admit(
         return  # vanished between listing and now
     if stat.S_ISLNK(st.st_mode):
         target = os.path.realpath(path)
-        if not _inside(target, scan_root):
+        if not inside(target, scan_root):
             notes.append(
                 _skip(rel, "symbolic link to a path outside the scanned root; not followed")
             )

@@ -17,7 +17,7 @@ from typing import Any
 
 from ztlint import __version__, classify, policy, suppress
 from ztlint.config import Config, ConfigError
-from ztlint.discovery import SKIPPED, FileEntry, context_files, discover
+from ztlint.discovery import SKIPPED, FileEntry, context_files, discover, inside
 from ztlint.globs import compile_glob
 from ztlint.model import (
     Finding,
@@ -590,10 +590,6 @@ def _project_pass(
     return findings, notes
 
 
-def _names_files(targets: Sequence[str], cwd: str) -> bool:
-    return any(os.path.isfile(os.path.join(cwd, t)) for t in targets)
-
-
 def _referenced(results: Sequence[FileResult], root: str, have: set[str]) -> tuple[FileEntry, ...]:
     wanted = sorted(
         {
@@ -612,7 +608,7 @@ def _referenced(results: Sequence[FileResult], root: str, have: set[str]) -> tup
             not rel.startswith("../")
             and os.path.isfile(path)
             and not os.path.islink(path)
-            and os.path.realpath(path).startswith(os.path.realpath(root) + os.sep)
+            and inside(os.path.realpath(path), os.path.realpath(root))
         ):
             out.append(FileEntry(rel=rel, abs=path))
     return tuple(out)
@@ -660,14 +656,18 @@ def run(
         ),
         severity=tuple((known.get(k) or known[k.upper()], s) for k, s in config.severity),
     )
-    found = discover(list(targets) or ["."], config.exclude, cwd or os.getcwd())
-    context = context_files(list(targets), found, cwd or os.getcwd())
+    cwd = cwd or os.getcwd()
+    found = discover(list(targets) or ["."], config.exclude, cwd)
+    # Files named one by one (pre-commit, --staged) rather than folders: the scan reads
+    # the context project rules need and judges exceptions only within its scope.
+    named = any(os.path.isfile(os.path.join(cwd, t)) for t in targets)
+    context = context_files(list(targets), found, cwd) if named else ()
     explicit = jobs is not None
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if not explicit and len(found.files) < SMALL_SCAN:
         workers = 1
     results = execute(tuple(sorted(found.files + context)), plan, max(1, workers), progress)
-    if context or _names_files(targets, cwd or os.getcwd()):
+    if named:
         # Files that project-level facts say they read (a compose file's seccomp profile).
         more = _referenced(results, found.root, {f.rel for f in found.files + context})
         if more:
@@ -714,7 +714,7 @@ def run(
     )
     notes.extend(sup_notes)
     # A scan of named files (pre-commit, --staged) judges only exceptions in its scope.
-    scope = tuple(r.path for r in results) if _names_files(targets, cwd or os.getcwd()) else None
+    scope = tuple(r.path for r in results) if named else None
     findings, exc_notes = _apply_exceptions(findings, config, found.root, known, scope)
     notes.extend(exc_notes)
 
