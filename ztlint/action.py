@@ -84,8 +84,8 @@ def main() -> int:
         return 2
     params["category"] = _env("ZTLINT_CATEGORY") or params["category"]
     try:
-        config = cli._config(params, never_scan=(sarif_path,))
-        report = cli._scan_report(params, config)
+        config = cli.build_config(params, never_scan=(sarif_path,))
+        report = cli.scan_report(params, config)
     except ConfigError as exc:
         print(f"::error title=ztlint::{github.escape_data(str(exc))}")
         return 2

@@ -99,7 +99,9 @@ def scan_options(func: F) -> F:
     return func
 
 
-def _config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Config:
+def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Config:
+    """The configuration for a scan: the config file, then the command-line options
+    (`opts` as click parses `scan`; the GitHub Action builds the same)."""
     paths: tuple[str, ...] = opts["paths"]
     config = load_file(opts["config_path"]) if opts["config_path"] else None
     if config is None:
@@ -225,8 +227,8 @@ def scan(**opts: Any) -> None:
         _fail("--update-baseline needs --baseline FILE")
     try:
         never = (output or "", opts["baseline_path"] or "", DEFAULT_NAME)
-        config = _config(opts, never_scan=never)
-        report = _scan_report(opts, config)
+        config = build_config(opts, never_scan=never)
+        report = scan_report(opts, config)
     except ConfigError as exc:
         _fail(str(exc))
         return
@@ -243,7 +245,9 @@ def scan(**opts: Any) -> None:
     sys.exit(report.exit_code(strict=opts["strict"]))
 
 
-def _scan_report(opts: dict[str, Any], config: Config) -> Any:
+def scan_report(opts: dict[str, Any], config: Config) -> Any:
+    """Run the scan `opts` describe: working tree or --staged, then --diff and
+    --baseline filtering. Shared with the GitHub Action's script."""
     from ztlint import baseline as baseline_mod
     from ztlint import gitdiff
     from ztlint.discovery import display_root
@@ -353,7 +357,7 @@ def baseline_cmd(**opts: Any) -> None:
     from ztlint import baseline as baseline_mod
 
     try:
-        config = _config(opts, never_scan=(opts["output"],))
+        config = build_config(opts, never_scan=(opts["output"],))
         report = _run(opts, config)
     except ConfigError as exc:
         _fail(str(exc))
