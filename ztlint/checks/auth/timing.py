@@ -352,8 +352,6 @@ def secret_operand(ctx: FileContext, node: Node, depth: int = 0) -> str | None:
                 if child is not None and (found := secret_operand(ctx, child, depth + 1)):
                     return found
         return None
-    if kind in ("template_string", "formatted_string"):
-        return None
     return None
 
 
