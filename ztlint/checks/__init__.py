@@ -11,7 +11,14 @@ from collections.abc import Callable, Mapping
 
 from tree_sitter import Node
 
-from ztlint.checks.auth import browser_storage, error_detail, go_rand, timing, weak_random
+from ztlint.checks.auth import (
+    browser_storage,
+    error_detail,
+    go_rand,
+    hashing,
+    timing,
+    weak_random,
+)
 from ztlint.checks.containers import docker_socket, isolation, networks, seccomp
 from ztlint.checks.hygiene import gitignore, public_ip
 from ztlint.checks.proxy import debug, envoy_tls, istio, lua_env, pprof, surfaces
@@ -35,6 +42,7 @@ GuardFn = Callable[
 
 PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "timing-unsafe-equality": timing.detect,
+    "fast-secret-digest": hashing.detect,
     "web-storage-credential": browser_storage.detect,
     "error-detail-in-response": error_detail.detect,
     "weak-random-secret": weak_random.detect,

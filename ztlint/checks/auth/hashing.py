@@ -1,0 +1,343 @@
+"""Passwords and tokens hashed with a fast, unkeyed digest.
+
+A stored SHA-256 of a password falls to a GPU dictionary attack in hours: fast hashes
+are built to be cheap, and the same password always gives the same digest. Password
+hashes (argon2id, bcrypt, scrypt, PBKDF2) are slow and salted for that reason. The rule
+reports a fast digest (MD5, SHA-1, SHA-2, SHA-3, BLAKE2 without a key) whose input is a
+secret by name: Python `hashlib`, Go `crypto/sha256` and kin (`Sum256`, `New().Write`),
+Rust `sha2`/`md-5`/`ring::digest`, Node `crypto.createHash`.
+
+Severity follows what is hashed. A human-chosen secret (password, passphrase, PIN) is
+high. A token of unknown origin is medium: if it can be guessed or was short, its
+digest can be reversed (the seed's B3). A token visibly made in the same function by a
+CSPRNG (`secrets.token_urlsafe`, `crypto/rand`, `randomBytes`) is low: a fast hash of
+256 random bits cannot be brute-forced, and storing only that digest for lookup is
+common and sound practice; an HMAC with a server key is still better, because a leaked
+table of digests then cannot be checked offline at all.
+
+Not findings: keyed constructions (HMAC, `blake2b(key=...)`), password hashes, and
+digests of things that are not secrets (files, cache keys, a MAC bound to a nonce).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from ztlint.checks.auth.timing import FUNCTIONS, secret_operand, words
+from ztlint.checks.codeutil import go_imports
+from ztlint.checks.codeutil import text as _text
+from ztlint.model import Severity
+from ztlint.parsers import code
+from ztlint.rule import FileContext, Hit
+
+_PY_ALGS = re.compile(r"^(md5|sha1|sha224|sha256|sha384|sha512|sha3_\d+|blake2[bs]|shake_\d+)$")
+_GO_PACKAGES = {
+    "crypto/md5": "MD5",
+    "crypto/sha1": "SHA-1",
+    "crypto/sha256": "SHA-256",
+    "crypto/sha512": "SHA-512",
+    "golang.org/x/crypto/sha3": "SHA-3",
+    "golang.org/x/crypto/blake2b": "BLAKE2b",
+    "golang.org/x/crypto/blake2s": "BLAKE2s",
+}
+_RUST_TYPE = re.compile(
+    r"^(Sha1|Sha224|Sha256|Sha384|Sha512(_256)?|Sha3_\d+|Keccak\d+|Md5|Blake2[bs]\w*|Blake3)$"
+)
+_JS_ALGS = re.compile(r"^(md5|sha1|sha224|sha256|sha384|sha512|sha3-\d+|blake2[bs]\d*)$", re.I)
+_UPDATE = frozenset({"update", "chain_update", "input", "chain", "Write", "write"})
+# Secrets people choose, which a dictionary attack recovers.
+_HUMAN = frozenset({"password", "passwd", "pwd", "passphrase", "pin", "passcode"})
+# Secret words whose digests are fine: a MAC or signature is not a stored credential.
+_NOT_STORED = frozenset({"sig", "signature", "mac", "hmac", "csrf", "xsrf", "cookie"})
+_SALTED = frozenset({"salt", "salted", "pepper", "nonce"})
+_CSPRNG = re.compile(
+    r"secrets\.token_|token_(urlsafe|hex|bytes)\(|os\.urandom|randomBytes|getRandomValues|"
+    r"randomUUID|\bOsRng\b|rand::rng\(|thread_rng\(|getrandom|Fernet\.generate_key|"
+    r"uuid\.uuid4|uuid4\(\)|Random\.new\(\)\.read|get_random_bytes|password_from_random"
+)
+# Protocols that define a fast digest of a secret: PKCE's S256 challenge, the WebSocket
+# accept key, OIDC's at_hash, key thumbprints.
+_PROTOCOL = frozenset(
+    {"challenge", "pkce", "verifier", "websocket", "accept", "thumbprint", "fingerprint", "etag"}
+)
+_CONSTANT_TIME = re.compile(
+    r"ConstantTimeCompare|compare_digest|timingSafeEqual|constant_time_eq|ct_eq|ConstantTimeEq"
+)
+
+
+def _function(node: Node) -> Node | None:
+    parent = node.parent
+    while parent is not None and parent.type not in FUNCTIONS:
+        parent = parent.parent
+    return parent
+
+
+def _callee(ctx: FileContext, call: Node) -> str:
+    target = call.child_by_field_name("function")
+    return _text(ctx, target).strip() if target is not None else ""
+
+
+def _args(call: Node) -> list[Node]:
+    args = call.child_by_field_name("arguments")
+    if args is None:
+        return []
+    return [a for a in args.named_children if a.type not in ("comment", "line_comment")]
+
+
+def _receiver(call: Node) -> Node | None:
+    function = call.child_by_field_name("function")
+    if function is None:
+        return None
+    return (
+        function.child_by_field_name("object")
+        or function.child_by_field_name("operand")
+        or function.child_by_field_name("value")
+    )
+
+
+def _method(ctx: FileContext, call: Node) -> str:
+    return re.split(r"[.:]+", _callee(ctx, call))[-1]
+
+
+def _literal(ctx: FileContext, node: Node) -> str:
+    return _text(ctx, node).strip("\"'`")
+
+
+class _Hashes:
+    """Recognises the calls that start a fast digest in one file's language."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.lang = "javascript" if ctx.parser in ("typescript", "tsx") else str(ctx.parser)
+        self.py_names: dict[str, str] = {}
+        self.go_packages: dict[str, str] = {}
+        if self.lang == "python":
+            for m in re.finditer(r"from\s+hashlib\s+import\s+([\w\s,()]+)", ctx.text):
+                for name in re.split(r"[\s,()]+", m.group(1)):
+                    if _PY_ALGS.match(name):
+                        self.py_names[name] = name
+        elif self.lang == "go":
+            self.go_packages = {
+                alias: _GO_PACKAGES[path]
+                for alias, path in go_imports(ctx).items()
+                if path in _GO_PACKAGES
+            }
+        self.objects: dict[str, str] = {}  # variable -> algorithm of the digest it holds
+
+    def constructor(self, call: Node) -> tuple[str, list[Node]] | None:
+        """(algorithm, data arguments) for a call that creates an unkeyed digest."""
+        ctx = self.ctx
+        name = _callee(ctx, call)
+        args = _args(call)
+        if self.lang == "python":
+            alg = name.removeprefix("hashlib.") if name.startswith("hashlib.") else None
+            if alg is None and name in self.py_names:
+                alg = name
+            if alg == "new" and args and args[0].type == "string":
+                alg, args = _literal(ctx, args[0]).lower().replace("-", ""), args[1:]
+            if alg is None or not _PY_ALGS.match(alg):
+                return None
+            if any(a.type == "keyword_argument" and _text(ctx, a).startswith("key") for a in args):
+                return None
+            data = [a for a in args if a.type != "keyword_argument"]
+            return alg.upper().replace("_", "-"), data
+        if self.lang == "go":
+            pkg, _, fn = name.partition(".")
+            alg = self.go_packages.get(pkg)
+            if alg is None:
+                return None
+            if fn.startswith("Sum"):
+                return alg, args[:1]
+            if fn.startswith("New") and alg.startswith("BLAKE2") and args:
+                if _text(ctx, args[0]).strip() != "nil":
+                    return None  # keyed BLAKE2
+                return alg, []
+            if fn.startswith("New"):
+                return alg, []
+            return None
+        if self.lang == "rust":
+            parts = name.split("::")
+            if len(parts) >= 2 and _RUST_TYPE.match(parts[-2].split("<")[0]):
+                if parts[-1] in ("digest", "new_with_prefix"):
+                    return parts[-2].upper(), args[:1]
+                if parts[-1] in ("new", "default"):
+                    return parts[-2].upper(), []
+            if name in ("md5::compute", "md5::Md5::digest"):
+                return "MD5", args[:1]
+            if name.endswith("digest::digest") and len(args) == 2:
+                alg = _text(ctx, args[0]).rsplit("::", 1)[-1].lstrip("&")
+                if alg.startswith(("SHA", "MD5")):
+                    return alg, args[1:]
+            return None
+        if self.lang == "javascript":
+            if name.split(".")[-1] == "createHash" and args:
+                alg = _literal(ctx, args[0])
+                if _JS_ALGS.match(alg):
+                    return alg.upper(), []
+            return None
+        return None
+
+    def digest_input(self, call: Node) -> tuple[str, list[Node]] | None:
+        """(algorithm, data) when the call hashes data with an unkeyed digest."""
+        made = self.constructor(call)
+        if made is not None:
+            return made if made[1] else None
+        method = _method(self.ctx, call)
+        if method not in _UPDATE:
+            if self.lang == "go" and _callee(self.ctx, call) == "io.WriteString":
+                args = _args(call)
+                if len(args) == 2 and _text(self.ctx, args[0]) in self.objects:
+                    return self.objects[_text(self.ctx, args[0])], args[1:]
+            return None
+        receiver = _receiver(call)
+        if receiver is None:
+            return None
+        if receiver.type in ("call", "call_expression"):
+            inner = self.constructor(receiver)
+            if inner is not None:
+                return inner[0], _args(call)[:1]
+            return None
+        alg = self.objects.get(_text(self.ctx, receiver).strip())
+        return (alg, _args(call)[:1]) if alg else None
+
+    def bind(self, node: Node) -> None:
+        """Remember `h = hashlib.sha256()` and its kin."""
+        ctx = self.ctx
+        pairs: list[tuple[Node | None, Node | None]] = []
+        if node.type == "assignment":
+            pairs.append((node.child_by_field_name("left"), node.child_by_field_name("right")))
+        elif node.type in ("short_var_declaration", "assignment_statement"):
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            if left is not None and right is not None:
+                pairs += list(zip(left.named_children, right.named_children, strict=False))
+        elif node.type == "let_declaration":
+            pairs.append((node.child_by_field_name("pattern"), node.child_by_field_name("value")))
+        elif node.type == "variable_declarator":
+            pairs.append((node.child_by_field_name("name"), node.child_by_field_name("value")))
+        for target, value in pairs:
+            if target is None or value is None or value.type not in ("call", "call_expression"):
+                continue
+            made = self.constructor(value)
+            if made is not None:
+                name = _text(ctx, target).strip().removeprefix("mut ").strip()
+                self.objects[name] = made[0]
+
+
+def _secret_in(ctx: FileContext, node: Node) -> str | None:
+    """The secret named in a hashed expression: looks through concatenation,
+    interpolation and conversions, not into other calls' arguments."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        found = secret_operand(ctx, current)
+        if found:
+            return found
+        if current.type in ("call", "call_expression"):
+            method = _method(ctx, current)
+            if method not in (
+                "encode",
+                "bytes",
+                "str",
+                "as_bytes",
+                "as_ref",
+                "from",
+                "Buffer.from",
+                "to_string",
+                "format",
+                "join",
+            ) and _callee(ctx, current) not in ("[]byte", "bytes", "str", "Buffer.from"):
+                continue
+        stack.extend(current.named_children)
+    return None
+
+
+def _enclosing_words(ctx: FileContext, node: Node) -> list[str]:
+    """The words of the names of the functions (and Rust impl blocks) around a node."""
+    out: list[str] = []
+    parent = node.parent
+    while parent is not None:
+        if parent.type in FUNCTIONS or parent.type in ("impl_item", "class_definition"):
+            name = parent.child_by_field_name("name") or parent.child_by_field_name("type")
+            if name is not None:
+                out += words(_text(ctx, name))
+        parent = parent.parent
+    return out
+
+
+def _severity(ctx: FileContext, name: str, hashed: Node, call: Node) -> tuple[Severity, str] | None:
+    tail = re.split(r"[.\[\]()\"']+", name.strip())
+    ws = words(" ".join(t for t in tail if t))
+    if ws and any(w in _NOT_STORED for w in ws[-2:]):
+        return None
+    function = _function(call)
+    scope = _text(ctx, function) if function is not None else ""
+    if _PROTOCOL & set(words(name)) or _PROTOCOL & set(_enclosing_words(ctx, call)):
+        return None
+    if (
+        _CONSTANT_TIME.search(scope)
+        and len(re.findall(re.escape(_callee(ctx, call).split(".")[0]) + r"\b", scope)) >= 2
+    ):
+        return None  # both sides digested to equal length, then compared in constant time
+    salted = any(w in _SALTED for w in words(_text(ctx, hashed)))
+    if any(w in _HUMAN for w in ws):
+        return Severity.HIGH, "a password"
+    if salted:
+        return None  # a salted digest of a token: the salt adds nothing, nor does it hurt
+    generated = bool(_CSPRNG.search(scope))
+    if ctx.parser == "go" and not generated and re.search(r"\brand\.(Read|Text)\(", scope):
+        generated = "crypto/rand" in go_imports(ctx).values()
+    if generated:
+        return Severity.LOW, "a token generated by a CSPRNG"
+    return Severity.MEDIUM, "a token"
+
+
+_FIX = {  # (for passwords, for tokens)
+    "python": ("argon2-cffi, bcrypt or hashlib.scrypt", "hmac.new(server_key, token, 'sha256')"),
+    "go": ("argon2.IDKey or bcrypt", "hmac.New(sha256.New, serverKey)"),
+    "rust": ("the argon2 or bcrypt crate", "Hmac<Sha256> with a server key"),
+    "javascript": ("argon2 or bcrypt", "crypto.createHmac('sha256', serverKey)"),
+}
+
+
+def detect(ctx: FileContext) -> Iterator[Hit]:
+    hashes = _Hashes(ctx)
+    if hashes.lang not in _FIX:
+        return
+    calls: list[Node] = []
+    stack = [ctx.tree().root_node]
+    while stack:
+        node = stack.pop()
+        if node.type in ("comment", "line_comment", "block_comment"):
+            continue
+        hashes.bind(node)
+        if node.type in ("call", "call_expression"):
+            calls.append(node)
+        stack.extend(reversed(node.named_children))
+    reported: set[int] = set()
+    for call in calls:
+        found = hashes.digest_input(call)
+        if found is None:
+            continue
+        alg, data = found
+        for hashed in data:
+            name = _secret_in(ctx, hashed)
+            if name is None:
+                continue
+            judged = _severity(ctx, name, hashed, call)
+            if judged is None or call.start_point[0] in reported:
+                continue
+            reported.add(call.start_point[0])
+            severity, what = judged
+            one = " ".join(name.split())
+            shown = one if len(one) <= 50 else one[:47] + "..."
+            yield Hit(
+                span=code.node_span(ctx.source, call),
+                message=f"{what} (`{shown}`) is hashed with unkeyed {alg}, which is fast to "
+                f"brute-force; use {_FIX[hashes.lang][0 if severity is Severity.HIGH else 1]}",
+                severity=severity,
+            )
+            break
