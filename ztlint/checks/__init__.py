@@ -13,6 +13,7 @@ from tree_sitter import Node
 
 from ztlint.checks.auth import (
     browser_storage,
+    cors,
     error_detail,
     go_rand,
     hashing,
@@ -43,6 +44,7 @@ GuardFn = Callable[
 PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "timing-unsafe-equality": timing.detect,
     "fast-secret-digest": hashing.detect,
+    "cors-in-code": cors.detect,
     "web-storage-credential": browser_storage.detect,
     "error-detail-in-response": error_detail.detect,
     "weak-random-secret": weak_random.detect,

@@ -1,0 +1,435 @@
+"""CORS policies in application code that let any site make credentialed requests.
+
+The severity follows what each library sends, not how the setting reads:
+
+- Starlette/FastAPI `CORSMiddleware(allow_origins=["*"], allow_credentials=True)`
+  answers a request that carries cookies with the request's own origin; Flask-CORS with
+  `supports_credentials=True` and its default `origins="*"` does the same; rs/cors with
+  `AllowedOrigins: {"*"}` and `AllowCredentials` echoes the origin; Express `cors()` with
+  `origin: true`, an all-accepting callback or a `.*` regex reflects it. Any site can
+  then read the user's data: high.
+- Express `cors({origin: "*", credentials: true})` and gin-contrib `AllowAllOrigins`
+  send a literal `*`, which browsers refuse together with credentials: broken, not
+  exploitable, low.
+- An origin list the code does not spell out, with `allow_methods=["*"]` and
+  `allow_headers=["*"]` and credentials (the seed's B12): medium.
+- Hand-written headers: `Access-Control-Allow-Origin` set to the request's `Origin`
+  with `Access-Control-Allow-Credentials: true` and no check of the origin in the same
+  function is high; a literal `*` with credentials is low.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from ztlint.checks.auth.timing import FUNCTIONS
+from ztlint.checks.codeutil import go_imports, literal_value
+from ztlint.checks.codeutil import text as _text
+from ztlint.model import Severity
+from ztlint.parsers import code
+from ztlint.rule import FileContext, Hit
+
+_ANY_REGEX = re.compile(r"^\^?(https?:?/?/?)?\(?\.[*+]\)?\$?$")
+_CALLS = frozenset({"call", "call_expression"})
+_ACAO = "access-control-allow-origin"
+_ACAC = "access-control-allow-credentials"
+
+
+def _walk(node: Node) -> Iterator[Node]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in ("comment", "line_comment", "block_comment"):
+            continue
+        yield current
+        stack.extend(reversed(current.named_children))
+
+
+def _hit(ctx: FileContext, node: Node, message: str, severity: Severity) -> Hit:
+    return Hit(span=code.node_span(ctx.source, node), message=message, severity=severity)
+
+
+def _strings_in(ctx: FileContext, node: Node) -> list[str]:
+    return [
+        v
+        for n in _walk(node)
+        if n.type
+        in ("string", "interpreted_string_literal", "raw_string_literal", "template_string")
+        and (v := literal_value(ctx, n)) is not None
+    ]
+
+
+def _is_true(ctx: FileContext, node: Node | None) -> bool:
+    return node is not None and _text(ctx, node).strip() in ("True", "true")
+
+
+def _all_star(ctx: FileContext, node: Node | None) -> bool:
+    return node is not None and "*" in _strings_in(ctx, node)
+
+
+def _any_regex(ctx: FileContext, node: Node | None) -> bool:
+    if node is None:
+        return False
+    if node.type == "regex":
+        pattern = node.child_by_field_name("pattern")
+        return pattern is not None and bool(_ANY_REGEX.match(_text(ctx, pattern)))
+    return any(_ANY_REGEX.match(s) for s in _strings_in(ctx, node))
+
+
+def _accepts_all(ctx: FileContext, node: Node | None) -> bool:
+    """A callback that accepts every origin: `(o, cb) => cb(null, true)`, a Go
+    `func(origin string) bool { return true }`, `lambda o: True`."""
+    if node is None or node.type not in FUNCTIONS:
+        return False
+    body = node.child_by_field_name("body")
+    if body is None:
+        return False
+    text = " ".join(_text(ctx, body).split())
+    return bool(
+        re.fullmatch(r"\{?\s*(return\s+)?true;?\s*\}?", text)
+        or re.fullmatch(r"\{?\s*(return\s+)?\w+\(\s*null\s*,\s*true\s*\);?\s*\}?", text)
+        or text == "True"
+    )
+
+
+# -- Python: Starlette/FastAPI and Flask-CORS ------------------------------------------
+
+
+def _keywords(ctx: FileContext, call: Node) -> dict[str, Node]:
+    args = call.child_by_field_name("arguments")
+    out: dict[str, Node] = {}
+    for a in args.named_children if args is not None else []:
+        if a.type == "keyword_argument":
+            key, value = a.child_by_field_name("name"), a.child_by_field_name("value")
+            if key is not None and value is not None:
+                out[_text(ctx, key)] = value
+    return out
+
+
+def _python(ctx: FileContext) -> Iterator[Hit]:
+    flask_cors = "flask_cors" in ctx.text
+    for node in _walk(ctx.tree().root_node):
+        if node.type != "call":
+            continue
+        function = node.child_by_field_name("function")
+        args = node.child_by_field_name("arguments")
+        if function is None or args is None:
+            continue
+        name = _text(ctx, function).split(".")[-1]
+        positional = [
+            a for a in args.named_children if a.type not in ("keyword_argument", "comment")
+        ]
+        kw = _keywords(ctx, node)
+        starlette = name == "CORSMiddleware" or (
+            name in ("add_middleware", "Middleware")
+            and positional
+            and _text(ctx, positional[0]).split(".")[-1] == "CORSMiddleware"
+        )
+        if starlette:
+            if not _is_true(ctx, kw.get("allow_credentials")):
+                continue
+            if _all_star(ctx, kw.get("allow_origins")) or _any_regex(
+                ctx, kw.get("allow_origin_regex")
+            ):
+                yield _hit(
+                    ctx,
+                    node,
+                    "CORSMiddleware allows any origin with allow_credentials=True: Starlette "
+                    "answers credentialed requests with the caller's own origin, so any site "
+                    "can read responses with the user's cookies",
+                    Severity.HIGH,
+                )
+            elif _all_star(ctx, kw.get("allow_methods")) and _all_star(
+                ctx, kw.get("allow_headers")
+            ):
+                yield _hit(
+                    ctx,
+                    node,
+                    "CORSMiddleware allows every method and header with allow_credentials=True; "
+                    "list the methods and headers the frontend uses",
+                    Severity.MEDIUM,
+                )
+        elif flask_cors and name in ("CORS", "cross_origin"):
+            if not _is_true(ctx, kw.get("supports_credentials")):
+                continue
+            origins = kw.get("origins")
+            resources = kw.get("resources")
+            wildcard = (
+                (origins is None and (resources is None or "origins" not in _text(ctx, resources)))
+                or _all_star(ctx, origins)
+                or _any_regex(ctx, origins)
+                or (
+                    resources is not None
+                    and re.search(
+                        r"""["']origins["']\s*:\s*["'](\*|\.\*)["']""", _text(ctx, resources)
+                    )
+                    is not None
+                )
+            )
+            if wildcard:
+                yield _hit(
+                    ctx,
+                    node,
+                    f"{name}() allows any origin with supports_credentials=True: Flask-CORS "
+                    "echoes the caller's origin, so any site can read responses with the "
+                    "user's cookies",
+                    Severity.HIGH,
+                )
+
+
+# -- Go: rs/cors and gin-contrib/cors --------------------------------------------------
+
+
+def _go_fields(ctx: FileContext, literal: Node) -> dict[str, Node]:
+    body = literal.child_by_field_name("body")
+    out: dict[str, Node] = {}
+    for element in body.named_children if body is not None else []:
+        if element.type != "keyed_element" or len(element.named_children) < 2:
+            continue
+        key, value = element.named_children[0], element.named_children[-1]
+        if value.type == "literal_element" and value.named_children:
+            value = value.named_children[0]
+        out[_text(ctx, key).strip()] = value
+    return out
+
+
+def _go(ctx: FileContext) -> Iterator[Hit]:
+    imports = go_imports(ctx)
+    packages = {
+        alias: path
+        for alias, path in imports.items()
+        if path in ("github.com/rs/cors", "github.com/gin-contrib/cors")
+    }
+    if packages:
+        for node in _walk(ctx.tree().root_node):
+            if node.type != "composite_literal":
+                continue
+            kind = node.child_by_field_name("type")
+            pkg, _, type_name = (_text(ctx, kind) if kind is not None else "").partition(".")
+            path = packages.get(pkg)
+            if path is None or type_name not in ("Options", "Config"):
+                continue
+            fields = _go_fields(ctx, node)
+            if not _is_true(ctx, fields.get("AllowCredentials")):
+                continue
+            funcs = [
+                fields.get(f)
+                for f in (
+                    "AllowOriginFunc",
+                    "AllowOriginRequestFunc",
+                    "AllowOriginVaryRequestFunc",
+                    "AllowOriginWithContextFunc",
+                )
+            ]
+            if any(_accepts_all(ctx, f) for f in funcs):
+                yield _hit(
+                    ctx,
+                    node,
+                    "the CORS origin function accepts every origin with AllowCredentials: the "
+                    "caller's origin is echoed, so any site can make credentialed requests",
+                    Severity.HIGH,
+                )
+            elif path == "github.com/rs/cors" and _all_star(ctx, fields.get("AllowedOrigins")):
+                yield _hit(
+                    ctx,
+                    node,
+                    'rs/cors with AllowedOrigins "*" and AllowCredentials echoes the caller\'s '
+                    "origin, so any site can make credentialed requests",
+                    Severity.HIGH,
+                )
+            elif path == "github.com/gin-contrib/cors" and (
+                _is_true(ctx, fields.get("AllowAllOrigins"))
+                or _all_star(ctx, fields.get("AllowOrigins"))
+            ):
+                yield _hit(
+                    ctx,
+                    node,
+                    "gin-contrib/cors allows all origins with AllowCredentials: it sends a "
+                    "literal `*`, which browsers refuse with credentials (broken, not exploitable)",
+                    Severity.LOW,
+                )
+
+
+# -- JavaScript and TypeScript: the cors package and kin -------------------------------
+
+
+def _object_pairs(ctx: FileContext, obj: Node) -> dict[str, Node]:
+    out: dict[str, Node] = {}
+    for pair in obj.named_children:
+        if pair.type == "pair":
+            key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+            if key is not None and value is not None:
+                out[_text(ctx, key).strip("\"'`")] = value
+    return out
+
+
+def _javascript(ctx: FileContext) -> Iterator[Hit]:
+    for node in _walk(ctx.tree().root_node):
+        if node.type != "call_expression":
+            continue
+        function = node.child_by_field_name("function")
+        args = node.child_by_field_name("arguments")
+        if function is None or args is None:
+            continue
+        name = _text(ctx, function).split(".")[-1]
+        if name not in ("cors", "enableCors", "register", "use"):
+            continue
+        options = [a for a in args.named_children if a.type == "object"]
+        if not options:
+            continue
+        pairs = _object_pairs(ctx, options[-1])
+        if not _is_true(ctx, pairs.get("credentials")):
+            continue
+        if name in ("register", "use") and "cors" not in _text(ctx, args).lower():
+            continue
+        origin = pairs.get("origin")
+        if origin is not None and (
+            _is_true(ctx, origin) or _any_regex(ctx, origin) or _accepts_all(ctx, origin)
+        ):
+            yield _hit(
+                ctx,
+                node,
+                "the CORS origin option accepts every origin with credentials: the caller's "
+                "origin is echoed, so any site can make credentialed requests",
+                Severity.HIGH,
+            )
+        elif (origin is None and name == "cors") or _all_star(ctx, origin):
+            yield _hit(
+                ctx,
+                node,
+                "CORS allows origin `*` with credentials: a literal `*` is sent, which browsers "
+                "refuse with credentials (broken, not exploitable)",
+                Severity.LOW,
+            )
+
+
+# -- Hand-written headers, any language ------------------------------------------------
+
+
+def _function_of(node: Node) -> Node | None:
+    parent = node.parent
+    while parent is not None and parent.type not in FUNCTIONS:
+        parent = parent.parent
+    return parent
+
+
+def _header_value(ctx: FileContext, literal: Node) -> Node | None:
+    """The value a header-name literal is set to: `Set("ACAO", v)`, `h["ACAO"] = v`,
+    `{"ACAO": v}`."""
+    parent = literal.parent
+    if parent is None:
+        return None
+    if parent.type in ("argument_list", "arguments"):
+        items = [c for c in parent.named_children if c.type not in ("comment",)]
+        index = next((i for i, c in enumerate(items) if c.id == literal.id), -1)
+        return items[index + 1] if 0 <= index < len(items) - 1 else None
+    if parent.type in ("pair", "keyed_element", "dictionary"):
+        value = parent.child_by_field_name("value") or (
+            parent.named_children[-1] if parent.named_children[-1].id != literal.id else None
+        )
+        return value
+    if parent.type in ("subscript", "index_expression", "subscript_expression"):
+        assignment = parent.parent
+        if assignment is not None and assignment.type in ("assignment", "assignment_expression"):
+            return assignment.child_by_field_name("right")
+    return None
+
+
+def _reflects(ctx: FileContext, value: Node) -> bool:
+    text = _text(ctx, value)
+    return bool(re.search(r"(?i)\borigin\b|[\"']origin[\"']|HTTP_ORIGIN", text)) and not re.search(
+        r"(?i)allowed|whitelist|allowlist|trusted|config|settings", text
+    )
+
+
+_NULL_TESTS = re.compile(
+    r"""(?i)(!==?|==?|is\s+not|is)\s*(null|nil|none|undefined|""|''|"null"|'null')|"""
+    r"""(null|nil|none|undefined|""|'')\s*(!==?|==?)"""
+)
+_ALLOW_TEST = re.compile(
+    r"(?i)\bin\b|includes|contains|match|test\(|allow|whitelist|trusted|valid|permit|==|"
+    r"has_?suffix|has_?prefix|ends_?with|starts_?with|\bhas\(|\.get\("
+)
+
+
+def _origin_checked(ctx: FileContext, scope: Node) -> bool:
+    """Whether the function compares the origin with something before echoing it; a
+    test that the origin is merely present (`if origin`, `origin != ""`) is no check."""
+    for node in _walk(scope):
+        if node.type in (
+            "if_statement",
+            "if_expression",
+            "conditional_expression",
+            "ternary_expression",
+            "match_expression",
+            "switch_statement",
+            "expression_switch_statement",
+        ):
+            condition = node.child_by_field_name("condition") or node.child_by_field_name("value")
+            if condition is None:
+                continue
+            rest = _NULL_TESTS.sub(" ", _text(ctx, condition))
+            if re.search(r"(?i)origin", rest) and _ALLOW_TEST.search(rest):
+                return True
+    return False
+
+
+def _hand_written(ctx: FileContext) -> Iterator[Hit]:
+    for node, value in _string_nodes(ctx):
+        if value.lower() != _ACAO:
+            continue
+        header_value = _header_value(ctx, node)
+        if header_value is None:
+            continue
+        scope = _function_of(node) or ctx.tree().root_node
+        scope_text = _text(ctx, scope).lower()
+        if _ACAC not in scope_text or not re.search(
+            r"access-control-allow-credentials[\"'`]\s*[,:\]=)]*\s*[\"'`]?true", scope_text
+        ):
+            continue
+        shown = literal_value(ctx, header_value)
+        if shown == "*":
+            yield _hit(
+                ctx,
+                header_value,
+                "Access-Control-Allow-Origin `*` is sent with credentials, which browsers "
+                "refuse (broken, not exploitable)",
+                Severity.LOW,
+            )
+        elif shown is None and _reflects(ctx, header_value) and not _origin_checked(ctx, scope):
+            yield _hit(
+                ctx,
+                header_value,
+                "Access-Control-Allow-Origin echoes the request's Origin with credentials and "
+                "no check of the origin: any site can make credentialed requests",
+                Severity.HIGH,
+            )
+
+
+def _string_nodes(ctx: FileContext) -> Iterator[tuple[Node, str]]:
+    for node in _walk(ctx.tree().root_node):
+        if node.type in (
+            "string",
+            "interpreted_string_literal",
+            "raw_string_literal",
+            "string_literal",
+            "template_string",
+            "line_string_literal",
+        ):
+            value = literal_value(ctx, node)
+            if value is not None:
+                yield node, value
+
+
+def detect(ctx: FileContext) -> Iterator[Hit]:
+    if ctx.parser == "python":
+        yield from _python(ctx)
+    elif ctx.parser == "go":
+        yield from _go(ctx)
+    elif ctx.parser in ("javascript", "typescript", "tsx"):
+        yield from _javascript(ctx)
+    if "ccess-control-allow-origin" in ctx.text.lower():
+        yield from _hand_written(ctx)
