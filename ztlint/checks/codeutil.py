@@ -206,3 +206,30 @@ def go_imports(ctx: FileContext) -> dict[str, str]:
             if name not in ("_", "."):
                 out[name] = path
     return out
+
+
+def calls(ctx: FileContext) -> Iterator[tuple[Node, str, Node]]:
+    """Every call outside comments, in source order, as (call, callee text, arguments)."""
+    stack = [ctx.tree().root_node]
+    while stack:
+        node = stack.pop()
+        if node.type in COMMENTS:
+            continue
+        if node.type in ("call", "call_expression"):
+            function = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            if function is not None and args is not None:
+                yield node, text(ctx, function), args
+        stack.extend(reversed(node.named_children))
+
+
+def keyed(ctx: FileContext, node: Node, kind: str, key: str, value: str) -> dict[str, Node]:
+    """{key text: value node} over the children of one kind: Python keyword arguments
+    (`keyword_argument`, name, value), JS object pairs (`pair`, key, value)."""
+    out: dict[str, Node] = {}
+    for child in node.named_children:
+        if child.type == kind:
+            k, v = child.child_by_field_name(key), child.child_by_field_name(value)
+            if k is not None and v is not None:
+                out[text(ctx, k).strip("\"'`")] = v
+    return out

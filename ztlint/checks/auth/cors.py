@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint.checks.auth.timing import FUNCTIONS
-from ztlint.checks.codeutil import go_imports, literal_value
+from ztlint.checks.codeutil import calls, go_imports, keyed, literal_value
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Severity
 from ztlint.parsers import code
@@ -98,31 +98,14 @@ def _accepts_all(ctx: FileContext, node: Node | None) -> bool:
 # -- Python: Starlette/FastAPI and Flask-CORS ------------------------------------------
 
 
-def _keywords(ctx: FileContext, call: Node) -> dict[str, Node]:
-    args = call.child_by_field_name("arguments")
-    out: dict[str, Node] = {}
-    for a in args.named_children if args is not None else []:
-        if a.type == "keyword_argument":
-            key, value = a.child_by_field_name("name"), a.child_by_field_name("value")
-            if key is not None and value is not None:
-                out[_text(ctx, key)] = value
-    return out
-
-
 def _python(ctx: FileContext) -> Iterator[Hit]:
     flask_cors = "flask_cors" in ctx.text
-    for node in _walk(ctx.tree().root_node):
-        if node.type != "call":
-            continue
-        function = node.child_by_field_name("function")
-        args = node.child_by_field_name("arguments")
-        if function is None or args is None:
-            continue
-        name = _text(ctx, function).split(".")[-1]
+    for node, callee, args in calls(ctx):
+        name = callee.split(".")[-1]
         positional = [
             a for a in args.named_children if a.type not in ("keyword_argument", "comment")
         ]
-        kw = _keywords(ctx, node)
+        kw = keyed(ctx, args, "keyword_argument", "name", "value")
         starlette = name == "CORSMiddleware" or (
             name in ("add_middleware", "Middleware")
             and positional
@@ -256,31 +239,15 @@ def _go(ctx: FileContext) -> Iterator[Hit]:
 # -- JavaScript and TypeScript: the cors package and kin -------------------------------
 
 
-def _object_pairs(ctx: FileContext, obj: Node) -> dict[str, Node]:
-    out: dict[str, Node] = {}
-    for pair in obj.named_children:
-        if pair.type == "pair":
-            key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
-            if key is not None and value is not None:
-                out[_text(ctx, key).strip("\"'`")] = value
-    return out
-
-
 def _javascript(ctx: FileContext) -> Iterator[Hit]:
-    for node in _walk(ctx.tree().root_node):
-        if node.type != "call_expression":
-            continue
-        function = node.child_by_field_name("function")
-        args = node.child_by_field_name("arguments")
-        if function is None or args is None:
-            continue
-        name = _text(ctx, function).split(".")[-1]
+    for node, callee, args in calls(ctx):
+        name = callee.split(".")[-1]
         if name not in ("cors", "enableCors", "register", "use"):
             continue
         options = [a for a in args.named_children if a.type == "object"]
         if not options:
             continue
-        pairs = _object_pairs(ctx, options[-1])
+        pairs = keyed(ctx, options[-1], "pair", "key", "value")
         if not _is_true(ctx, pairs.get("credentials")):
             continue
         if name in ("register", "use") and "cors" not in _text(ctx, args).lower():
