@@ -18,6 +18,7 @@ from ztlint.checks.auth import (
     go_rand,
     hashing,
     timing,
+    url_token,
     weak_random,
 )
 from ztlint.checks.containers import docker_socket, isolation, networks, seccomp
@@ -45,6 +46,7 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "timing-unsafe-equality": timing.detect,
     "fast-secret-digest": hashing.detect,
     "cors-in-code": cors.detect,
+    "credential-in-query": url_token.detect,
     "web-storage-credential": browser_storage.detect,
     "error-detail-in-response": error_detail.detect,
     "weak-random-secret": weak_random.detect,

@@ -233,3 +233,14 @@ def keyed(ctx: FileContext, node: Node, kind: str, key: str, value: str) -> dict
             if k is not None and v is not None:
                 out[text(ctx, k).strip("\"'`")] = v
     return out
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """The node and everything under it, outside comments, in source order."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in COMMENTS:
+            continue
+        yield current
+        stack.extend(reversed(current.named_children))

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint.checks.auth.timing import FUNCTIONS
-from ztlint.checks.codeutil import calls, go_imports, keyed, literal_value
+from ztlint.checks.codeutil import calls, go_imports, keyed, literal_value, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Severity
 from ztlint.parsers import code
@@ -38,16 +38,6 @@ _ACAO = "access-control-allow-origin"
 _ACAC = "access-control-allow-credentials"
 
 
-def _walk(node: Node) -> Iterator[Node]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type in ("comment", "line_comment", "block_comment"):
-            continue
-        yield current
-        stack.extend(reversed(current.named_children))
-
-
 def _hit(ctx: FileContext, node: Node, message: str, severity: Severity) -> Hit:
     return Hit(span=code.node_span(ctx.source, node), message=message, severity=severity)
 
@@ -55,7 +45,7 @@ def _hit(ctx: FileContext, node: Node, message: str, severity: Severity) -> Hit:
 def _strings_in(ctx: FileContext, node: Node) -> list[str]:
     return [
         v
-        for n in _walk(node)
+        for n in walk(node)
         if n.type
         in ("string", "interpreted_string_literal", "raw_string_literal", "template_string")
         and (v := literal_value(ctx, n)) is not None
@@ -187,7 +177,7 @@ def _go(ctx: FileContext) -> Iterator[Hit]:
         if path in ("github.com/rs/cors", "github.com/gin-contrib/cors")
     }
     if packages:
-        for node in _walk(ctx.tree().root_node):
+        for node in walk(ctx.tree().root_node):
             if node.type != "composite_literal":
                 continue
             kind = node.child_by_field_name("type")
@@ -325,7 +315,7 @@ _ALLOW_TEST = re.compile(
 def _origin_checked(ctx: FileContext, scope: Node) -> bool:
     """Whether the function compares the origin with something before echoing it; a
     test that the origin is merely present (`if origin`, `origin != ""`) is no check."""
-    for node in _walk(scope):
+    for node in walk(scope):
         if node.type in (
             "if_statement",
             "if_expression",
@@ -377,7 +367,7 @@ def _hand_written(ctx: FileContext) -> Iterator[Hit]:
 
 
 def _string_nodes(ctx: FileContext) -> Iterator[tuple[Node, str]]:
-    for node in _walk(ctx.tree().root_node):
+    for node in walk(ctx.tree().root_node):
         if node.type in (
             "string",
             "interpreted_string_literal",

@@ -1,0 +1,318 @@
+"""Credentials carried in URL query strings.
+
+A URL is logged by every proxy, load balancer and web server on the way, kept in
+browser history, and sent onwards in the Referer header. A token, ticket or API key in
+`?token=` ends up in all of them (the seed's B17: WebSocket tickets in the query).
+
+Reported, in code of every language ztlint reads:
+- a URL built with a credential parameter whose value comes from the code: template
+  literals and f-strings (`?ticket=${ticket}`), concatenation (`"?token=" + t`),
+  `fmt.Sprintf("...?token=%s", t)`, `searchParams.set("token", t)`, `requests.get(url, params={"api_key": k})`;
+- servers reading a credential from the query: `request.query_params["ticket"]`,
+  Flask `request.args.get("token")`, Django `request.GET["token"]`, FastAPI
+  `token: str = Query(...)`, Go `r.URL.Query().Get("token")`, gin `c.Query("token")`,
+  echo `c.QueryParam("token")`, Express `req.query.token`.
+
+Links made to be sent to a person (password reset, e-mail verification, invitations,
+unsubscribe, magic login links) have no other place for their single-use token, and
+the endpoints that receive them neither: both are left alone, judged by the URL path or
+the handling function's name. Any other single-use ticket design is a config exception
+with its reason, not a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from ztlint.checks.auth.timing import FUNCTIONS, words
+from ztlint.checks.codeutil import calls, keyed, literal_value, walk
+from ztlint.checks.codeutil import text as _text
+from ztlint.parsers import code
+from ztlint.rule import FileContext, Hit
+
+PARAMS = (
+    r"token|access_token|accesstoken|auth_token|authtoken|id_token|refresh_token|ticket|"
+    r"api_key|apikey|api-key|jwt|password|passwd|secret|client_secret|sessionid|session_id|"
+    r"session_token|x-api-key"
+)
+_PARAM = re.compile(rf"^({PARAMS})$", re.I)
+# `?token=` at the end of a literal piece, the value coming next.
+_URL_PARAM_END = re.compile(rf"[?&]({PARAMS})=$", re.I)
+# `?token=%s` in a format string.
+_URL_PARAM_FORMAT = re.compile(rf"[?&]({PARAMS})=(%[sv]|\{{\}}|\{{\d*\}})", re.I)
+# Links for people: the token has nowhere else to go.
+_PERSON_LINK = frozenset(
+    {
+        "reset",
+        "forgot",
+        "recover",
+        "recovery",
+        "verify",
+        "verification",
+        "confirm",
+        "confirmation",
+        "activate",
+        "activation",
+        "invite",
+        "invitation",
+        "unsubscribe",
+        "magic",
+        "onboarding",
+        "signup",
+        "register",
+        "email",
+        "mail",
+    }
+)
+_STRINGS = frozenset(
+    {
+        "string",
+        "template_string",
+        "interpreted_string_literal",
+        "raw_string_literal",
+        "string_literal",
+    }
+)
+
+
+def _hit(ctx: FileContext, node: Node, message: str) -> Hit:
+    return Hit(span=code.node_span(ctx.source, node), message=message)
+
+
+def _for_people(ctx: FileContext, node: Node, url_text: str = "") -> bool:
+    if set(words(url_text.split("?")[0])) & _PERSON_LINK:
+        return True
+    parent = node.parent
+    while parent is not None:
+        if parent.type in FUNCTIONS or parent.type in ("decorated_definition",):
+            name = parent.child_by_field_name("name")
+            if name is not None and set(words(_text(ctx, name))) & _PERSON_LINK:
+                return True
+            if (
+                parent.type == "decorated_definition"
+                and set(words(" ".join(_text(ctx, d) for d in parent.named_children[:-1])))
+                & _PERSON_LINK
+            ):
+                return True
+        parent = parent.parent
+    return False
+
+
+def _pieces(ctx: FileContext, node: Node) -> Iterator[tuple[str, Node | None]]:
+    """A template literal or f-string as (literal text, the substitution after it)."""
+    literal: list[str] = []
+    for child in node.children:
+        if child.type in ("template_substitution", "interpolation"):
+            yield "".join(literal), child
+            literal = []
+        elif child.type in ("string_fragment", "string_content", "escape_sequence"):
+            literal.append(_text(ctx, child))
+    yield "".join(literal), None
+
+
+def _built_urls(ctx: FileContext) -> Iterator[Hit]:
+    for node in walk(ctx.tree().root_node):
+        if node.type not in _STRINGS:
+            continue
+        whole = _text(ctx, node)
+        if "=" not in whole:
+            continue
+        value = literal_value(ctx, node)
+        if value is None:
+            # Interpolated: a credential parameter right before a substitution.
+            for piece, substitution in _pieces(ctx, node):
+                m = _URL_PARAM_END.search(piece)
+                if m and substitution is not None and not _for_people(ctx, node, whole):
+                    yield _hit(ctx, node, _message(m.group(1)))
+                    break
+            continue
+        m = _URL_PARAM_END.search(value)
+        joined = _followed(node)
+        if m and joined is not None and not _for_people(ctx, node, value):
+            yield _hit(ctx, joined, _message(m.group(1)))
+            continue
+        m = _URL_PARAM_FORMAT.search(value)
+        if m and not _for_people(ctx, node, value):
+            yield _hit(ctx, node, _message(m.group(1)))
+
+
+def _followed(literal: Node) -> Node | None:
+    """The concatenation in which something follows the literal: `"?t=" + x`, and
+    `(base + "?t=") + x`."""
+    node = literal
+    parent = node.parent
+    while parent is not None and parent.type in ("binary_expression", "binary_operator"):
+        if parent.named_children and parent.named_children[0].id == node.id:
+            return parent
+        node, parent = parent, parent.parent
+    return None
+
+
+def _message(param: str) -> str:
+    return (
+        f"a credential is sent in the URL query (`{param}=`), where proxies, logs and "
+        "Referer headers keep it; send it in a header or the request body"
+    )
+
+
+def _query_builders(ctx: FileContext) -> Iterator[Hit]:
+    for call, callee, args in calls(ctx):
+        name = callee.split(".")[-1]
+        items = [a for a in args.named_children if a.type not in ("comment",)]
+        if name in ("set", "append") and "searchParams" in callee and len(items) == 2:
+            key = literal_value(ctx, items[0]) if items[0].type in _STRINGS else None
+            if (
+                key
+                and _PARAM.match(key)
+                and not _constant(ctx, items[1])
+                and not _for_people(ctx, call)
+            ):
+                yield _hit(ctx, call, _message(key))
+        if ctx.parser == "python" and name in ("get", "post", "put", "delete", "request", "stream"):
+            params = keyed(ctx, args, "keyword_argument", "name", "value").get("params")
+            if params is not None and params.type == "dictionary":
+                for key, value in keyed(ctx, params, "pair", "key", "value").items():
+                    if (
+                        _PARAM.match(key)
+                        and not _constant(ctx, value)
+                        and not _for_people(ctx, call)
+                    ):
+                        yield _hit(ctx, call, _message(key))
+                        break
+
+
+def _constant(ctx: FileContext, node: Node) -> bool:
+    return node.type in _STRINGS and literal_value(ctx, node) is not None
+
+
+# -- servers reading credentials from the query ----------------------------------------
+
+_PY_QUERY = re.compile(r"\b(query_params|args|GET|query)$")
+_GO_QUERY_CALLS = re.compile(
+    r"(URL\.Query\(\)\.Get|\.Query|\.QueryParam|\.DefaultQuery|\.GetQuery)$"
+)
+
+
+def _server_reads(ctx: FileContext) -> Iterator[Hit]:
+    parser = ctx.parser
+    for call, callee, args in calls(ctx):
+        items = [a for a in args.named_children if a.type not in ("comment",)]
+        if not items or items[0].type not in _STRINGS:
+            continue
+        key = literal_value(ctx, items[0])
+        if not key or not _PARAM.match(key):
+            continue
+        receiver, _, method = callee.rpartition(".")
+        reads = False
+        if parser == "python":
+            reads = method in ("get", "getlist") and bool(
+                re.search(
+                    r"(request|req|websocket|ws|self\.request)\.(query_params|args|GET)$", receiver
+                )
+            )
+        elif parser == "go":
+            reads = bool(_GO_QUERY_CALLS.search(callee)) and (
+                "URL.Query()" in callee or re.match(r"^(c|ctx|context|e)\.", callee) is not None
+            )
+        if reads and not _for_people(ctx, call):
+            yield _hit(ctx, call, _read_message(key))
+    for node in walk(ctx.tree().root_node):
+        if parser == "python" and node.type == "subscript":
+            value = node.child_by_field_name("value")
+            index = node.child_by_field_name("subscript")
+            if (
+                value is not None
+                and index is not None
+                and index.type == "string"
+                and re.search(
+                    r"(request|req|websocket|ws)\.(query_params|args|GET)$", _text(ctx, value)
+                )
+            ):
+                key = literal_value(ctx, index) or ""
+                if _PARAM.match(key) and not _for_people(ctx, node):
+                    yield _hit(ctx, node, _read_message(key))
+        elif parser == "python" and node.type in ("typed_default_parameter", "default_parameter"):
+            name = node.child_by_field_name("name")
+            default = node.child_by_field_name("value")
+            if (
+                name is not None
+                and default is not None
+                and default.type == "call"
+                and _text(ctx, default).startswith(("Query(", "fastapi.Query("))
+                and _PARAM.match(_text(ctx, name))
+                and not _for_people(ctx, node)
+            ):
+                yield _hit(ctx, node, _read_message(_text(ctx, name)))
+        elif parser == "python" and node.type == "decorated_definition":
+            yield from _fastapi_plain_params(ctx, node)
+        elif parser in ("javascript", "typescript", "tsx") and node.type in (
+            "member_expression",
+            "subscript_expression",
+        ):
+            obj = node.child_by_field_name("object")
+            field = node.child_by_field_name("property") or node.child_by_field_name("index")
+            if (
+                obj is None
+                or field is None
+                or not re.fullmatch(r"(req|request|ctx\.request|ctx)\.query", _text(ctx, obj))
+            ):
+                continue
+            key = literal_value(ctx, field) if field.type in _STRINGS else _text(ctx, field)
+            if key and _PARAM.match(key) and not _for_people(ctx, node):
+                yield _hit(ctx, node, _read_message(key))
+
+
+_ROUTE = re.compile(r"\.(get|post|put|delete|patch|websocket|api_route)\(\s*[\"']([^\"']*)")
+_NOT_QUERY = re.compile(r"^(fastapi\.)?(Header|Cookie|Depends|Body|Form|Path|Security|File)\(")
+
+
+def _fastapi_plain_params(ctx: FileContext, decorated: Node) -> Iterator[Hit]:
+    """FastAPI reads a plain `token: str` parameter of a route from the query string,
+    unless the route's path has `{token}`."""
+    route = None
+    for decorator in decorated.named_children[:-1]:
+        route = _ROUTE.search(_text(ctx, decorator)) or route
+    function = decorated.named_children[-1] if decorated.named_children else None
+    if route is None or function is None or function.type != "function_definition":
+        return
+    params = function.child_by_field_name("parameters")
+    for param in params.named_children if params is not None else []:
+        if param.type not in ("typed_parameter", "typed_default_parameter"):
+            continue
+        name_node = param.child_by_field_name("name") or (
+            param.named_children[0] if param.named_children else None
+        )
+        kind = param.child_by_field_name("type")
+        default = param.child_by_field_name("value")
+        if name_node is None or kind is None:
+            continue
+        name = _text(ctx, name_node)
+        if not _PARAM.match(name) or "{" + name + "}" in route.group(2):
+            continue
+        if not re.fullmatch(r"(Optional\[)?str\]?(\s*\|\s*None)?", _text(ctx, kind).strip()):
+            continue
+        if default is not None and (
+            _NOT_QUERY.match(_text(ctx, default)) or _text(ctx, default).startswith("Query(")
+        ):
+            continue  # Query(...) defaults are reported as parameters already
+        if not _for_people(ctx, param):
+            yield _hit(ctx, param, _read_message(name))
+
+
+def _read_message(param: str) -> str:
+    return (
+        f"the server accepts a credential from the URL query (`{param}`), so clients put "
+        "it where proxies and logs keep it; read it from a header or the body"
+    )
+
+
+def detect(ctx: FileContext) -> Iterator[Hit]:
+    seen: set[tuple[int, int]] = set()
+    for hit in (*_built_urls(ctx), *_query_builders(ctx), *_server_reads(ctx)):
+        key = (hit.span.start_line, hit.span.start_col)
+        if key not in seen:
+            seen.add(key)
+            yield hit
