@@ -1,0 +1,314 @@
+"""Access-control and rate-limit decisions keyed on client-supplied forwarding headers.
+
+`X-Forwarded-For` and `X-Real-IP` are request headers: any client can send them. Unless
+a proxy the application trusts overwrites them, an IP allow-list or a per-client rate
+limit that reads them is decided by the attacker (the seed's B16).
+
+Reported in code:
+- the header read directly (`request.headers["x-forwarded-for"]`, Django
+  `request.META["HTTP_X_FORWARDED_FOR"]`, Go `r.Header.Get("X-Forwarded-For")`, Express
+  `req.headers["x-real-ip"]`) where the value, or a variable holding it, decides
+  something in the same function: a condition, a membership test, or an argument to a
+  call named for a decision (allow, deny, block, limit, throttle, ...); or where the
+  function that reads it is a rate limiter's key function (`key_func=`,
+  `keyGenerator:`);
+- helpers that trust the header for everyone: slowapi `key_func=get_ipaddr`,
+  `ProxyHeadersMiddleware(trusted_hosts="*")`, uvicorn `forwarded_allow_ips="*"`,
+  Express `app.set("trust proxy", true)`.
+
+Reading the header only to log it is not a finding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from ztlint.checks.auth.timing import FUNCTIONS, words
+from ztlint.checks.codeutil import calls, keyed, literal_value, walk
+from ztlint.checks.codeutil import text as _text
+from ztlint.parsers import code
+from ztlint.rule import FileContext, Hit
+
+_HEADER = re.compile(r"^(x-forwarded-for|x-real-ip|http_x_forwarded_for|http_x_real_ip)$", re.I)
+_DECISION = frozenset(
+    {
+        "allow",
+        "allowed",
+        "deny",
+        "denied",
+        "block",
+        "blocked",
+        "ban",
+        "banned",
+        "limit",
+        "limiter",
+        "ratelimit",
+        "rate",
+        "throttle",
+        "acl",
+        "whitelist",
+        "whitelisted",
+        "allowlist",
+        "blacklist",
+        "blocklist",
+        "permit",
+        "permitted",
+        "trusted",
+        "authorize",
+        "authorized",
+        "contains",
+        "includes",
+        "admin",
+        "internal",
+        "private",
+    }
+)
+_CONDITIONS = frozenset(
+    {
+        "if_statement",
+        "elif_clause",
+        "if_expression",
+        "conditional_expression",
+        "ternary_expression",
+        "while_statement",
+        "expression_switch_statement",
+        "switch_statement",
+    }
+)
+_STRINGS = frozenset(
+    {"string", "interpreted_string_literal", "raw_string_literal", "template_string"}
+)
+
+
+def _hit(ctx: FileContext, node: Node, message: str) -> Hit:
+    return Hit(span=code.node_span(ctx.source, node), message=message)
+
+
+def _header_reads(ctx: FileContext) -> Iterator[tuple[Node, str]]:
+    """Every direct read of a forwarding header, as (read expression, header name)."""
+    for node in walk(ctx.tree().root_node):
+        if node.type not in _STRINGS:
+            continue
+        value = literal_value(ctx, node)
+        if value is None or not _HEADER.match(value):
+            continue
+        parent = node.parent
+        if parent is not None and parent.type in ("argument_list", "arguments"):
+            call = parent.parent
+            if call is not None and call.type in ("call", "call_expression"):
+                callee = _text(ctx, call.child_by_field_name("function") or call).split(".")[-1]
+                if callee.lower() in (
+                    "get",
+                    "header",
+                    "getheader",
+                    "get_header",
+                    "values",
+                    "get_all",
+                ):
+                    yield call, value
+        elif parent is not None and parent.type in (
+            "subscript",
+            "subscript_expression",
+            "index_expression",
+        ):
+            yield parent, value
+
+
+def _function(node: Node) -> Node | None:
+    parent = node.parent
+    while parent is not None and parent.type not in FUNCTIONS:
+        parent = parent.parent
+    return parent
+
+
+def _bound_name(ctx: FileContext, read: Node) -> str | None:
+    """`ip = <read>` (through `.split(",")[0]`, `.strip()` and kin): the name."""
+    node = read
+    for _ in range(6):
+        parent = node.parent
+        if parent is None:
+            return None
+        if parent.type in (
+            "assignment",
+            "short_var_declaration",
+            "variable_declarator",
+            "expression_list",
+        ):
+            target = (
+                parent.child_by_field_name("left")
+                or parent.child_by_field_name("name")
+                or (
+                    parent.parent.child_by_field_name("left")
+                    if parent.type == "expression_list" and parent.parent
+                    else None
+                )
+            )
+            if target is not None:
+                first = _text(ctx, target).split(",")[0].strip()
+                return first if re.fullmatch(r"\w+", first) else None
+            return None
+        node = parent
+    return None
+
+
+def _decides(ctx: FileContext, scope: Node, read: Node, name: str | None) -> Node | None:
+    """Where the value decides something in the function, or None."""
+    pattern = re.compile(rf"\b{re.escape(name)}\b") if name else None
+
+    def mentions(node: Node) -> bool:
+        if read.start_byte >= node.start_byte and read.end_byte <= node.end_byte:
+            return True
+        return pattern is not None and pattern.search(_text(ctx, node)) is not None
+
+    for node in walk(scope):
+        if node.type in _CONDITIONS:
+            condition = node.child_by_field_name("condition") or node.child_by_field_name("value")
+            if (
+                condition is not None
+                and mentions(condition)
+                and _tests_value(ctx, condition, read, name)
+            ):
+                return condition
+        elif node.type in ("call", "call_expression"):
+            function = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            if function is None or args is None or not mentions(args):
+                continue
+            if set(words(_text(ctx, function))) & _DECISION:
+                return node
+        elif (
+            node.type in ("comparison_operator", "binary_expression")
+            and mentions(node)
+            and _tests_value(ctx, node, read, name)
+        ):
+            op = _text(ctx, node)
+            if re.search(r"==|!=|\bin\b|\bnot in\b", op) and not re.search(
+                r"(None|nil|null|undefined|\"\"|'')\s*$", op
+            ):
+                return node
+    return None
+
+
+_EMPTY = r"(\"\"|''|nil|None|null|undefined)"
+
+
+def _tests_value(ctx: FileContext, condition: Node, read: Node, name: str | None) -> bool:
+    """Whether a condition judges the value, not only whether it is there or how to
+    split it (`if ip != ""`, `if ip:`, `if "," in ip`)."""
+    text = _text(ctx, condition)
+    target = re.escape(name) if name else re.escape(_text(ctx, read))
+    for pattern in (
+        rf"{target}\s*(!==?|==?=?)\s*{_EMPTY}",
+        rf"{_EMPTY}\s*(!==?|==?=?)\s*{target}",
+        rf"{target}\s+is\s+(not\s+)?None",
+        rf"[\"'][,;:\s]*[\"']\s+(not\s+)?in\s+{target}",
+        rf"\w+\.(Contains|Index|includes)\(\s*{target}\s*,\s*[\"'][,;:\s]*[\"']\s*\)",
+        rf"len\(\s*{target}\s*\)\s*[<>=!]+\s*\d+",
+    ):
+        text = re.sub(pattern, " ", text)
+    text = text.strip().strip("()").strip()
+    text = re.sub(rf"^(not\s+|!)?{target}$", "", text)
+    return re.search(rf"\b{target}" if name else target, text) is not None
+
+
+def _key_functions(ctx: FileContext) -> set[str]:
+    return set(
+        re.findall(
+            r"\b(?:key_func|keyGenerator|key_generator|KeyFunc|KeyGenerator)\s*[:=]\s*(\w+)",
+            ctx.text,
+        )
+    )
+
+
+def _direct(ctx: FileContext) -> Iterator[Hit]:
+    key_functions = _key_functions(ctx)
+    for read, header in _header_reads(ctx):
+        scope = _function(read)
+        if scope is None:
+            continue
+        name_node = scope.child_by_field_name("name")
+        function_name = _text(ctx, name_node) if name_node is not None else ""
+        if function_name and function_name in key_functions:
+            yield _hit(
+                ctx,
+                read,
+                f"the rate limiter's key function `{function_name}` reads {header}, which any "
+                "client sets: each request can claim a new address",
+            )
+            continue
+        decision = _decides(ctx, scope, read, _bound_name(ctx, read))
+        if decision is not None:
+            yield _hit(
+                ctx,
+                read,
+                f"{header} is read from the request and decides access (line "
+                f"{decision.start_point[0] + 1}); any client can set it unless a trusted proxy "
+                "overwrites it",
+            )
+
+
+def _helpers(ctx: FileContext) -> Iterator[Hit]:
+    for call, callee, args in calls(ctx):
+        name = callee.split(".")[-1]
+        if ctx.parser == "python":
+            kw = keyed(ctx, args, "keyword_argument", "name", "value")
+            positional = [
+                a for a in args.named_children if a.type not in ("keyword_argument", "comment")
+            ]
+            key_func = kw.get("key_func")
+            if (
+                name == "Limiter"
+                and key_func is not None
+                and _text(ctx, key_func).endswith("get_ipaddr")
+            ):
+                yield _hit(
+                    ctx,
+                    call,
+                    "slowapi's get_ipaddr keys the limit on X-Forwarded-For, which any client sets; "
+                    "use get_remote_address behind a proxy that overwrites the header",
+                )
+            trusted = (
+                kw.get("trusted_hosts")
+                if (
+                    name == "ProxyHeadersMiddleware"
+                    or (
+                        name == "add_middleware"
+                        and positional
+                        and _text(ctx, positional[0]).endswith("ProxyHeadersMiddleware")
+                    )
+                )
+                else None
+            )
+            allow_ips = kw.get("forwarded_allow_ips") if name in ("run", "Config") else None
+            for setting, label in ((trusted, "trusted_hosts"), (allow_ips, "forwarded_allow_ips")):
+                if setting is not None and "*" in [
+                    literal_value(ctx, n) for n in walk(setting) if n.type == "string"
+                ]:
+                    yield _hit(
+                        ctx,
+                        call,
+                        f'{label}="*" makes the client\'s address whatever X-Forwarded-For says, '
+                        "for every client; list the proxies' addresses",
+                    )
+        elif ctx.parser in ("javascript", "typescript", "tsx") and name == "set":
+            items = [a for a in args.named_children if a.type != "comment"]
+            if (
+                len(items) == 2
+                and items[0].type == "string"
+                and literal_value(ctx, items[0]) == "trust proxy"
+                and _text(ctx, items[1]).strip() == "true"
+            ):
+                yield _hit(
+                    ctx,
+                    call,
+                    "`trust proxy` true makes req.ip the left-most X-Forwarded-For entry, which any "
+                    "client sets; give the number of proxies or their addresses",
+                )
+
+
+def detect(ctx: FileContext) -> Iterator[Hit]:
+    yield from _direct(ctx)
+    yield from _helpers(ctx)
