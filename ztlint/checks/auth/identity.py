@@ -1,0 +1,136 @@
+"""An authentication step that gives every caller the same, hardcoded identity.
+
+An mTLS interceptor that verified the client certificate and then returns
+`AuthInfo{Identity: "mtls-client"}` has thrown the identity away: every client is the
+same principal to authorization, audit and rate limits (the seed's R1.1). The rule
+reports an identity field or variable (`Identity`, `user`, `username`, `subject`,
+`principal`, `client_id`, `spiffe_id`, ...) set to a string literal inside a function
+that has a certificate or token to read it from: it reads the peer's certificates
+(`peer.FromContext`, `PeerCertificates`, `r.TLS`, `getpeercert`), an Authorization or
+token header, or decodes a token.
+
+Not findings: the empty string, placeholders such as `"anonymous"` or `"unknown"`
+when no credential was found, and functions with no credential in reach.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from ztlint.checks.auth.timing import FUNCTIONS, words
+from ztlint.checks.codeutil import literal_value, use_of, walk
+from ztlint.checks.codeutil import text as _text
+from ztlint.parsers import code
+from ztlint.rule import FileContext, Hit
+
+_IDENTITY_LAST = frozenset(
+    {"identity", "user", "username", "subject", "sub", "principal", "caller", "account", "login"}
+)
+_IDENTITY_PAIRS = frozenset(
+    {
+        ("user", "id"),
+        ("client", "id"),
+        ("spiffe", "id"),
+        ("peer", "id"),
+        ("user", "name"),
+        ("service", "account"),
+        ("caller", "id"),
+        ("principal", "id"),
+    }
+)
+_PLACEHOLDERS = frozenset(
+    {"", "anonymous", "anon", "unknown", "guest", "none", "nobody", "unauthenticated", "public"}
+)
+_CREDENTIAL_READ = re.compile(
+    r"peer\.FromContext|PeerCertificates|VerifiedChains|\.TLS\b|TLSInfo|getpeercert|"
+    r"peer_certificate|client_cert|ssl_client|x509|[Aa]uthorization|[Bb]earer|"
+    r"jwt\.(decode|Parse|verify)|ParseWithClaims|verify_token|decode_token|VerifyToken|"
+    r"metadata\.FromIncomingContext|req\.socket\.getPeerCertificate|getPeerCertificate"
+)
+_STRINGS = frozenset(
+    {
+        "string",
+        "interpreted_string_literal",
+        "raw_string_literal",
+        "string_literal",
+        "template_string",
+    }
+)
+
+
+def _identity_name(name: str) -> bool:
+    ws = words(name.split(".")[-1].split("[")[0])
+    if not ws:
+        return False
+    if len(ws) >= 2 and (ws[-2], ws[-1]) in _IDENTITY_PAIRS:
+        return True
+    return ws[-1] in _IDENTITY_LAST and len(ws) <= 2 and not {"agent", "type", "role"} & set(ws)
+
+
+def _function(node: Node) -> Node | None:
+    parent = node.parent
+    while parent is not None and parent.type not in FUNCTIONS:
+        parent = parent.parent
+    return parent
+
+
+_THROUGH = frozenset(
+    {
+        "call_expression",
+        "field_expression",
+        "arguments",
+        "argument_list",
+        "literal_element",
+        "expression_list",
+        "selector_expression",
+    }
+)
+
+
+def _is_value(binding: Node, literal: Node) -> bool:
+    """The binding's value is the literal itself, or the literal through conversions
+    (`"x".to_string()`, `String::from("x")`)."""
+    value = binding.named_children[-1] if binding.named_children else None
+    node = literal
+    while value is not None and node.id != value.id:
+        parent = node.parent
+        if parent is None or parent.type not in _THROUGH:
+            return False
+        node = parent
+    return value is not None
+
+
+def detect(ctx: FileContext) -> Iterator[Hit]:
+    if not _CREDENTIAL_READ.search(ctx.text):
+        return
+    for node in walk(ctx.tree().root_node):
+        if node.type not in _STRINGS:
+            continue
+        value = literal_value(ctx, node)
+        if value is None or value.strip().lower() in _PLACEHOLDERS or len(value) > 64:
+            continue
+        if " " in value.strip() or "%" in value or "{" in value:
+            continue  # a message or a format, not a principal
+        use = use_of(ctx, node)
+        if use is None or use.kind != "binding":
+            continue
+        holder = use.node
+        if holder.type == "field_declaration":
+            continue  # a struct field's tag
+        name = use.name
+        if not _identity_name(name) or value.startswith("$"):
+            continue
+        if not _is_value(holder, node):
+            continue  # the literal is a key, an index or part of a computed value
+        function = _function(holder)
+        if function is None or not _CREDENTIAL_READ.search(_text(ctx, function)):
+            continue
+        yield Hit(
+            span=code.node_span(ctx.source, holder),
+            message=f"`{name.strip()}` is set to the constant {value!r} in a function that has "
+            "the caller's certificate or token: every caller gets the same identity; "
+            "derive it from the verified credential",
+        )
