@@ -1,0 +1,136 @@
+"""Private keys, tokens and credentials written to files other users can read.
+
+A key written with mode 0644 (or with the default mode, which the umask usually makes
+0644) is readable by every account and every process on the host (the seed's D).
+Reported:
+- Go `os.WriteFile(path, data, mode)`, `os.OpenFile(path, flags, mode)` and
+  `os.Chmod(path, mode)` with group or other bits in the mode;
+- Python `os.open(path, flags, mode)` and `os.chmod(path, mode)` with those bits, and
+  `open(path, "w")` / `Path(path).write_text` / `write_bytes` with no `os.chmod`,
+  `os.umask`, `os.open` or `opener=` in the same function;
+- Rust `fs::write(path, ..)` and `File::create(path)` with no `.mode(..)`,
+  `set_permissions` or `OpenOptionsExt` in the function;
+- Node `fs.writeFile(Sync)(path, data)` with no `mode` option or a loose one;
+when the path names a private key, token or credential (`keyPath`, `"server.key"`,
+`id_ed25519`, `token_file`, `credentials.json`). Certificates and public keys are
+public; they are not reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from ztlint.checks.auth.timing import FUNCTIONS, words
+from ztlint.checks.codeutil import calls
+from ztlint.checks.codeutil import text as _text
+from ztlint.parsers import code
+from ztlint.rule import FileContext, Hit
+
+_PUBLIC = frozenset({"pub", "public", "cert", "certs", "crt", "certificate", "ca", "chain", "csr"})
+_PATH_SECRET = re.compile(
+    r"(?i)(^|[^a-z])(private|priv|secret|signing|ssh|tls|client|server|host)?[_.-]?key(file|path|_file|_path)?([^a-z]|$)|"
+    r"\.(key|p12|pfx|jks|pem)\b|id_(rsa|dsa|ecdsa|ed25519)|token|secret|credential|passw|\.netrc|\.pgpass|kubeconfig"
+)
+_SAFE_NEARBY = re.compile(
+    r"os\.chmod|os\.umask|os\.open\(|opener\s*=|\.mode\(|set_permissions|OpenOptionsExt|PermissionsExt|chmodSync|chmod\("
+)
+
+
+def _loose(mode_text: str) -> str | None:
+    """The octal mode when it gives group or others any access."""
+    text = mode_text.strip().lower().replace("_", "")
+    m = re.fullmatch(r"(0o|0)?([0-7]{3,4})", text)
+    if not m:
+        return None
+    value = int(m.group(2), 8)
+    return oct(value) if value & 0o077 else None
+
+
+def _names_secret(ctx: FileContext, path: Node) -> bool:
+    text = _text(ctx, path)
+    ws = set(words(text))
+    if ws & _PUBLIC and not ({"private", "priv", "secret"} & ws):
+        return False
+    if {"cache", "monkey", "keyboard", "keys", "hotkey", "keyword"} & ws:
+        return False
+    return bool(_PATH_SECRET.search(text))
+
+
+def _function_text(ctx: FileContext, node: Node) -> str:
+    parent = node.parent
+    while parent is not None and parent.type not in FUNCTIONS:
+        parent = parent.parent
+    return _text(ctx, parent) if parent is not None else ""
+
+
+def _hit(ctx: FileContext, call: Node, what: str) -> Hit:
+    return Hit(span=code.node_span(ctx.source, call), message=what)
+
+
+def detect(ctx: FileContext) -> Iterator[Hit]:
+    lang = ctx.parser
+    for call, callee, args in calls(ctx):
+        items = [a for a in args.named_children if a.type not in ("comment", "line_comment")]
+        if not items:
+            continue
+        name = re.split(r"[.:]+", callee)[-1]
+        mode = None
+        path = items[0]
+        if (
+            lang == "go" and callee in ("os.WriteFile", "ioutil.WriteFile") and len(items) == 3
+        ) or (lang == "go" and callee == "os.OpenFile" and len(items) == 3):
+            mode = items[2]
+        elif lang == "go" and callee == "os.Chmod" and len(items) == 2:
+            mode = items[1]
+        elif lang == "python" and callee in ("os.open", "os.chmod") and len(items) >= 2:
+            mode = items[-1] if callee == "os.chmod" else (items[2] if len(items) >= 3 else None)
+        if mode is not None:
+            loose = _loose(_text(ctx, mode))
+            if loose and _names_secret(ctx, path):
+                yield _hit(
+                    ctx,
+                    call,
+                    f"`{_text(ctx, path)[:60]}` is a key or credential file given mode {_text(ctx, mode)}, "
+                    "readable by other users; use 0600",
+                )
+            continue
+        # Writes with the default mode.
+        default = False
+        if lang == "python" and callee == "open" and len(items) >= 2:
+            flags = _text(ctx, items[1])
+            default = bool(re.fullmatch(r"""["'][wax]b?\+?["']""", flags))
+        elif lang == "python" and name in ("write_text", "write_bytes"):
+            receiver = call.child_by_field_name("function")
+            obj = receiver.child_by_field_name("object") if receiver is not None else None
+            if obj is not None:
+                path, default = obj, True
+        elif lang == "rust" and callee in (
+            "fs::write",
+            "std::fs::write",
+            "File::create",
+            "std::fs::File::create",
+            "tokio::fs::write",
+        ):
+            default = True
+        elif lang in ("javascript", "typescript", "tsx") and name in ("writeFile", "writeFileSync"):
+            options = items[2] if len(items) >= 3 else None
+            if options is None or "mode" not in _text(ctx, options):
+                default = True
+            else:
+                m = re.search(r"mode\s*:\s*(0o?[0-7]+)", _text(ctx, options))
+                if m and _loose(m.group(1)):
+                    default = True
+        if (
+            default
+            and _names_secret(ctx, path)
+            and not _SAFE_NEARBY.search(_function_text(ctx, call))
+        ):
+            yield _hit(
+                ctx,
+                call,
+                f"`{_text(ctx, path)[:60]}` is a key or credential file written with the default "
+                "mode (usually 0644 after the umask), readable by other users; create it with 0600",
+            )
