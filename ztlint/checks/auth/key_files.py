@@ -35,7 +35,7 @@ _PATH_SECRET = re.compile(
     r"\.(key|p12|pfx|jks|pem)\b|id_(rsa|dsa|ecdsa|ed25519)|token|secret|credential|passw|\.netrc|\.pgpass|kubeconfig"
 )
 _SAFE_NEARBY = re.compile(
-    r"os\.chmod|os\.umask|os\.open\(|opener\s*=|\.mode\(|set_permissions|OpenOptionsExt|PermissionsExt|chmodSync|chmod\("
+    r"os\.chmod|umask|os\.open\(|opener\s*=|\.mode\(|set_permissions|OpenOptionsExt|PermissionsExt|chmodSync|chmod\("
 )
 
 
