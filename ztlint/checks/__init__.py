@@ -18,6 +18,7 @@ from ztlint.checks.auth import (
     forwarded,
     go_rand,
     hashing,
+    headers,
     identity,
     key_files,
     timing,
@@ -124,6 +125,13 @@ PROJECT_CHECKS: Mapping[str, ProjectCheck] = {
         collect=gitignore.collect,
         check=gitignore.check,
         depends_on=("**/.gitignore", "**/*.yml", "**/*.yaml"),
+    ),
+    "security-headers": ProjectCheck(
+        kinds=frozenset({"text"}),
+        triggers=headers.TRIGGERS,
+        collect=headers.collect,
+        check=headers.check,
+        depends_on=("**/*",),
     ),
     "go-rand-failures": ProjectCheck(
         kinds=frozenset({"go", "text"}),
