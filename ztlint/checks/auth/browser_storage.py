@@ -22,10 +22,10 @@ from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
 _CREDENTIAL = re.compile(
-    r"(?i)(token|jwt|bearer|session_?(id|token|secret)|sess_?id|sid$|api_?key|secret|passw(or)?d|credential|auth(?!or)|id_token)"
+    r"(?i)(token|jwt|bearer|session_?(id|token|secret)|sess_?id|(^|[_-])sid$|api_?key|secret|passw(or)?d|credential|auth(?!or)|id_token)"
 )
 _NOT_CREDENTIAL = re.compile(
-    r"(?i)(expir|_at$|At$|timeout|count|theme|lang|locale|redirect|url$|state$)"
+    r"(?i)(expir|_at$|At$|timeout|count|theme|lang|locale|redirect|url$|state$|warning|closed|dismiss|seen|shown)"
 )
 
 

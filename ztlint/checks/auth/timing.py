@@ -391,7 +391,15 @@ def constant(
     if text in NULLISH or re.fullmatch(r"-?\d+(\.\d+)?", text):
         return True
     if node.type in ("call_expression", "call"):
+        args = node.child_by_field_name("arguments")
+        items = [a for a in args.named_children if a.type != "comment"] if args is not None else []
         function = node.child_by_field_name("function")
+        hashing = function is not None and bool(
+            {"hash", "digest", "sha256", "sha1", "md5", "hexdigest", "encode"}
+            & set(words(_text(ctx, function))[-1:])
+        )
+        if hashing and items and all(a.type in CONSTANT_TYPES for a in items):
+            return True  # hash("known-string"): everyone can compute it
         if function is not None and _text(ctx, function) in (
             "len",
             "length",
@@ -405,6 +413,8 @@ def constant(
     ):
         return True
     last = re.split(r"[.:]+", text)[-1]
+    if words(last)[-1:] in (["true"], ["false"]):
+        return True  # headerValueTrue, kFalse
     if (re.fullmatch(r"[A-Z][A-Z0-9_]+", last) and "_" in last) or last in (
         "length",
         "size",
@@ -545,7 +555,33 @@ def _hit(ctx: FileContext, node: Node, name: str, how: str) -> Hit:
     )
 
 
+_CONFIRM = frozenset(
+    {"repeat", "repeated", "confirm", "confirmation", "again", "retype", "retyped"}
+)
+
+
+def _confirmation(ctx: FileContext, left: Node, right: Node) -> bool:
+    """A form's "repeat your password" check: both sides typed by the same user."""
+    both = words(_text(ctx, left)) + words(_text(ctx, right))
+    names = [w for n in _function_names(ctx, left) for w in words(n)]
+    return bool(_CONFIRM & set(both)) or bool(
+        {"match", "matches", "fake", "mock", "stub", "dummy"} & set(names + _class_words(ctx, left))
+    )
+
+
+def _class_words(ctx: FileContext, node: Node) -> list[str]:
+    parent = node.parent
+    while parent is not None:
+        if parent.type in ("class_definition", "class_declaration", "impl_item"):
+            name = parent.child_by_field_name("name") or parent.child_by_field_name("type")
+            return words(_text(ctx, name)) if name is not None else []
+        parent = parent.parent
+    return []
+
+
 def detect(ctx: FileContext) -> Iterator[Hit]:
+    if ctx.path.endswith((".min.js", ".bundle.js")):
+        return  # generated: report the source it was built from
     lang = _lang(ctx)
     calls = COMPARE_CALLS.get(lang, frozenset())
     consts = _consts(ctx) if lang in ("go", "rust") else (frozenset(), frozenset())
@@ -558,7 +594,11 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             operands = [c for c in node.named_children if c.type not in ("comment",)]
             if op in EQUALITY and len(operands) == 2:
                 left, right = operands
-                if not constant(ctx, left, consts) and not constant(ctx, right, consts):
+                if (
+                    not constant(ctx, left, consts)
+                    and not constant(ctx, right, consts)
+                    and not _confirmation(ctx, left, right)
+                ):
                     name = secret_operand(ctx, left) or secret_operand(ctx, right)
                     if name and checking(ctx, node, operands, _from_request(name)):
                         yield _hit(ctx, node, _short(name), f"`{op}`")
