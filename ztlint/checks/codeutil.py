@@ -73,6 +73,21 @@ WRAPPERS = frozenset(
         "strip",
     }
 )
+# Function-like nodes in every grammar ztlint reads.
+FUNCTIONS = frozenset(
+    {
+        "function_declaration",
+        "method_declaration",
+        "function_definition",
+        "function_item",
+        "method_definition",
+        "func_literal",
+        "function_expression",
+        "arrow_function",
+        "closure_expression",
+        "lambda",
+    }
+)
 _ARGUMENTS = frozenset({"argument_list", "arguments", "value_arguments", "call_suffix"})
 
 
@@ -244,3 +259,11 @@ def walk(node: Node) -> Iterator[Node]:
             continue
         yield current
         stack.extend(reversed(current.named_children))
+
+
+def enclosing_function(node: Node) -> Node | None:
+    """The innermost function, method, closure or lambda around a node."""
+    parent = node.parent
+    while parent is not None and parent.type not in FUNCTIONS:
+        parent = parent.parent
+    return parent

@@ -25,8 +25,16 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.auth.timing import FUNCTIONS
-from ztlint.checks.codeutil import calls, go_imports, keyed, literal_value, walk
+from ztlint.checks.codeutil import (
+    FUNCTIONS,
+    calls,
+    enclosing_function,
+    go_imports,
+    keyed,
+    literal_value,
+    strings,
+    walk,
+)
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Severity
 from ztlint.parsers import code
@@ -266,13 +274,6 @@ def _javascript(ctx: FileContext) -> Iterator[Hit]:
 # -- Hand-written headers, any language ------------------------------------------------
 
 
-def _function_of(node: Node) -> Node | None:
-    parent = node.parent
-    while parent is not None and parent.type not in FUNCTIONS:
-        parent = parent.parent
-    return parent
-
-
 def _header_value(ctx: FileContext, literal: Node) -> Node | None:
     """The value a header-name literal is set to: `Set("ACAO", v)`, `h["ACAO"] = v`,
     `{"ACAO": v}`."""
@@ -335,13 +336,13 @@ def _origin_checked(ctx: FileContext, scope: Node) -> bool:
 
 
 def _hand_written(ctx: FileContext) -> Iterator[Hit]:
-    for node, value in _string_nodes(ctx):
+    for node, value in strings(ctx):
         if value.lower() != _ACAO:
             continue
         header_value = _header_value(ctx, node)
         if header_value is None:
             continue
-        scope = _function_of(node) or ctx.tree().root_node
+        scope = enclosing_function(node) or ctx.tree().root_node
         scope_text = _text(ctx, scope).lower()
         if _ACAC not in scope_text or not re.search(
             r"access-control-allow-credentials[\"'`]\s*[,:\]=)]*\s*[\"'`]?true", scope_text
@@ -364,21 +365,6 @@ def _hand_written(ctx: FileContext) -> Iterator[Hit]:
                 "no check of the origin: any site can make credentialed requests",
                 Severity.HIGH,
             )
-
-
-def _string_nodes(ctx: FileContext) -> Iterator[tuple[Node, str]]:
-    for node in walk(ctx.tree().root_node):
-        if node.type in (
-            "string",
-            "interpreted_string_literal",
-            "raw_string_literal",
-            "string_literal",
-            "template_string",
-            "line_string_literal",
-        ):
-            value = literal_value(ctx, node)
-            if value is not None:
-                yield node, value
 
 
 def detect(ctx: FileContext) -> Iterator[Hit]:

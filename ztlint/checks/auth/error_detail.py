@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint.checks.codeutil import text as _text
+from ztlint.checks.codeutil import walk
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
@@ -26,14 +27,6 @@ _FIVE_XX = re.compile(r"^5\d\d$")
 _JS_ERROR_PARAMS = frozenset({"err", "error", "e", "ex", "exc"})
 
 
-def _walk(node: Node) -> Iterator[Node]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(current.named_children)
-
-
 def _hit(ctx: FileContext, node: Node, what: str) -> Hit:
     return Hit(
         span=code.node_span(ctx.source, node),
@@ -42,7 +35,7 @@ def _hit(ctx: FileContext, node: Node, what: str) -> Hit:
 
 
 def _go(ctx: FileContext) -> Iterator[Hit]:
-    for node in _walk(ctx.tree().root_node):
+    for node in walk(ctx.tree().root_node):
         if node.type != "call_expression":
             continue
         function = node.child_by_field_name("function")
@@ -52,7 +45,7 @@ def _go(ctx: FileContext) -> Iterator[Hit]:
         items = args.named_children
         if len(items) != 3 or not _GO_5XX.match(_text(ctx, items[2]).strip()):
             continue
-        for inner in _walk(items[1]):
+        for inner in walk(items[1]):
             if inner.type == "call_expression":
                 f = inner.child_by_field_name("function")
                 if f is not None and _text(ctx, f).endswith(".Error"):
@@ -77,7 +70,7 @@ def _except_names(ctx: FileContext, node: Node) -> set[str] | None:
 
 
 def _python_leaks(ctx: FileContext, expr: Node, names: set[str]) -> str | None:
-    for inner in _walk(expr):
+    for inner in walk(expr):
         if inner.type == "call":
             f = inner.child_by_field_name("function")
             args = inner.child_by_field_name("arguments")
@@ -100,7 +93,7 @@ def _python_leaks(ctx: FileContext, expr: Node, names: set[str]) -> str | None:
 
 
 def _python(ctx: FileContext) -> Iterator[Hit]:
-    for node in _walk(ctx.tree().root_node):
+    for node in walk(ctx.tree().root_node):
         if node.type != "call":
             continue
         function = node.child_by_field_name("function")
@@ -165,7 +158,7 @@ def _catch_names(ctx: FileContext, node: Node) -> set[str]:
 
 
 def _javascript(ctx: FileContext) -> Iterator[Hit]:
-    for node in _walk(ctx.tree().root_node):
+    for node in walk(ctx.tree().root_node):
         if node.type != "call_expression":
             continue
         function = node.child_by_field_name("function")
@@ -192,7 +185,7 @@ def _javascript(ctx: FileContext) -> Iterator[Hit]:
         args = node.child_by_field_name("arguments")
         if args is None or not names:
             continue
-        for inner in _walk(args):
+        for inner in walk(args):
             text = _text(ctx, inner)
             if (
                 inner.type == "member_expression"

@@ -26,8 +26,8 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.auth.timing import FUNCTIONS, words
-from ztlint.checks.codeutil import calls, keyed, literal_value, walk
+from ztlint.checks.auth.timing import words
+from ztlint.checks.codeutil import STRINGS, calls, enclosing_function, keyed, literal_value, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -78,9 +78,6 @@ _CONDITIONS = frozenset(
         "switch_statement",
     }
 )
-_STRINGS = frozenset(
-    {"string", "interpreted_string_literal", "raw_string_literal", "template_string"}
-)
 
 
 def _hit(ctx: FileContext, node: Node, message: str) -> Hit:
@@ -90,7 +87,7 @@ def _hit(ctx: FileContext, node: Node, message: str) -> Hit:
 def _header_reads(ctx: FileContext) -> Iterator[tuple[Node, str]]:
     """Every direct read of a forwarding header, as (read expression, header name)."""
     for node in walk(ctx.tree().root_node):
-        if node.type not in _STRINGS:
+        if node.type not in STRINGS:
             continue
         value = literal_value(ctx, node)
         if value is None or not _HEADER.match(value):
@@ -115,13 +112,6 @@ def _header_reads(ctx: FileContext) -> Iterator[tuple[Node, str]]:
             "index_expression",
         ):
             yield parent, value
-
-
-def _function(node: Node) -> Node | None:
-    parent = node.parent
-    while parent is not None and parent.type not in FUNCTIONS:
-        parent = parent.parent
-    return parent
 
 
 def _bound_name(ctx: FileContext, read: Node) -> str | None:
@@ -226,7 +216,7 @@ def _key_functions(ctx: FileContext) -> set[str]:
 def _direct(ctx: FileContext) -> Iterator[Hit]:
     key_functions = _key_functions(ctx)
     for read, header in _header_reads(ctx):
-        scope = _function(read)
+        scope = enclosing_function(read)
         if scope is None:
             continue
         name_node = scope.child_by_field_name("name")

@@ -26,8 +26,8 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.auth.timing import FUNCTIONS, secret_operand, words
-from ztlint.checks.codeutil import go_imports
+from ztlint.checks.auth.timing import secret_operand, words
+from ztlint.checks.codeutil import FUNCTIONS, enclosing_function, go_imports
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Severity
 from ztlint.parsers import code
@@ -66,13 +66,6 @@ _PROTOCOL = frozenset(
 _CONSTANT_TIME = re.compile(
     r"ConstantTimeCompare|compare_digest|timingSafeEqual|constant_time_eq|ct_eq|ConstantTimeEq"
 )
-
-
-def _function(node: Node) -> Node | None:
-    parent = node.parent
-    while parent is not None and parent.type not in FUNCTIONS:
-        parent = parent.parent
-    return parent
 
 
 def _callee(ctx: FileContext, call: Node) -> str:
@@ -273,7 +266,7 @@ def _severity(ctx: FileContext, name: str, hashed: Node, call: Node) -> tuple[Se
     ws = words(" ".join(t for t in tail if t))
     if ws and any(w in _NOT_STORED for w in ws[-2:]):
         return None
-    function = _function(call)
+    function = enclosing_function(call)
     scope = _text(ctx, function) if function is not None else ""
     if _PROTOCOL & set(words(name)) or _PROTOCOL & set(_enclosing_words(ctx, call)):
         return None

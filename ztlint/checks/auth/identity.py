@@ -20,8 +20,8 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.auth.timing import FUNCTIONS, words
-from ztlint.checks.codeutil import literal_value, use_of, walk
+from ztlint.checks.auth.timing import words
+from ztlint.checks.codeutil import STRINGS, enclosing_function, literal_value, use_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -50,15 +50,6 @@ _CREDENTIAL_READ = re.compile(
     r"jwt\.(decode|Parse|verify)|ParseWithClaims|verify_token|decode_token|VerifyToken|"
     r"metadata\.FromIncomingContext|req\.socket\.getPeerCertificate|getPeerCertificate"
 )
-_STRINGS = frozenset(
-    {
-        "string",
-        "interpreted_string_literal",
-        "raw_string_literal",
-        "string_literal",
-        "template_string",
-    }
-)
 
 
 def _identity_name(name: str) -> bool:
@@ -68,13 +59,6 @@ def _identity_name(name: str) -> bool:
     if len(ws) >= 2 and (ws[-2], ws[-1]) in _IDENTITY_PAIRS:
         return True
     return ws[-1] in _IDENTITY_LAST and len(ws) <= 2 and not {"agent", "type", "role"} & set(ws)
-
-
-def _function(node: Node) -> Node | None:
-    parent = node.parent
-    while parent is not None and parent.type not in FUNCTIONS:
-        parent = parent.parent
-    return parent
 
 
 _THROUGH = frozenset(
@@ -107,7 +91,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
     if not _CREDENTIAL_READ.search(ctx.text):
         return
     for node in walk(ctx.tree().root_node):
-        if node.type not in _STRINGS:
+        if node.type not in STRINGS:
             continue
         value = literal_value(ctx, node)
         if value is None or value.strip().lower() in _PLACEHOLDERS or len(value) > 64:
@@ -125,7 +109,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             continue
         if not _is_value(holder, node):
             continue  # the literal is a key, an index or part of a computed value
-        function = _function(holder)
+        function = enclosing_function(holder)
         if function is None or not _CREDENTIAL_READ.search(_text(ctx, function)):
             continue
         yield Hit(

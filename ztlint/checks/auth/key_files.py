@@ -23,8 +23,8 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.auth.timing import FUNCTIONS, words
-from ztlint.checks.codeutil import calls
+from ztlint.checks.auth.timing import words
+from ztlint.checks.codeutil import calls, enclosing_function
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -57,13 +57,6 @@ def _names_secret(ctx: FileContext, path: Node) -> bool:
     if {"cache", "monkey", "keyboard", "keys", "hotkey", "keyword"} & ws:
         return False
     return bool(_PATH_SECRET.search(text))
-
-
-def _function_text(ctx: FileContext, node: Node) -> str:
-    parent = node.parent
-    while parent is not None and parent.type not in FUNCTIONS:
-        parent = parent.parent
-    return _text(ctx, parent) if parent is not None else ""
 
 
 def _hit(ctx: FileContext, call: Node, what: str) -> Hit:
@@ -126,7 +119,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
         if (
             default
             and _names_secret(ctx, path)
-            and not _SAFE_NEARBY.search(_function_text(ctx, call))
+            and not _SAFE_NEARBY.search(_text(ctx, enclosing_function(call) or call))
         ):
             yield _hit(
                 ctx,

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.codeutil import go_imports
+from ztlint.checks.codeutil import FUNCTIONS, go_imports
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -486,20 +486,6 @@ PRESENTED_WORDS = frozenset(
         "actual",
         "input",
         "stored",
-    }
-)
-FUNCTIONS = frozenset(
-    {
-        "function_declaration",
-        "method_declaration",
-        "function_definition",
-        "function_item",
-        "method_definition",
-        "func_literal",
-        "function_expression",
-        "arrow_function",
-        "closure_expression",
-        "lambda",
     }
 )
 

@@ -27,8 +27,8 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.auth.timing import FUNCTIONS, words
-from ztlint.checks.codeutil import calls, keyed, literal_value, walk
+from ztlint.checks.auth.timing import words
+from ztlint.checks.codeutil import FUNCTIONS, calls, keyed, literal_value, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
