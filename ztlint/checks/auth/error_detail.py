@@ -15,8 +15,8 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ztlint.checks.codeutil import enclosing_function, walk
 from ztlint.checks.codeutil import text as _text
-from ztlint.checks.codeutil import walk
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
@@ -203,6 +203,96 @@ def _javascript(ctx: FileContext) -> Iterator[Hit]:
                 break
 
 
+_RUST_5XX = re.compile(
+    r"(InternalServerError|ServiceUnavailable|BadGateway|GatewayTimeout|NotImplemented|"
+    r"INTERNAL_SERVER_ERROR|SERVICE_UNAVAILABLE|BAD_GATEWAY|GATEWAY_TIMEOUT|NOT_IMPLEMENTED)\b"
+)
+_RUST_ERROR_HELPERS = re.compile(
+    r"(^|::)Error(InternalServerError|ServiceUnavailable|BadGateway|GatewayTimeout|NotImplemented)$"
+)
+
+
+def _rust_error_names(ctx: FileContext, node: Node) -> set[str]:
+    """Names that hold an error where `node` is: `Err(e)` patterns and the parameter of
+    `map_err(|e| ..)` / `unwrap_or_else(|e| ..)` in the enclosing function."""
+    function = enclosing_function(node)
+    scope = function
+    while scope is not None and scope.type == "closure_expression":
+        scope = enclosing_function(scope)
+    text = _text(ctx, scope or node)
+    names = set(re.findall(r"\bErr\(\s*(?:ref\s+)?(\w+)\s*\)", text))
+    names |= set(
+        re.findall(
+            r"\.(?:map_err|unwrap_or_else|or_else|map_or_else)\(\s*(?:move\s*)?\|\s*(\w+)", text
+        )
+    )
+    return {n for n in names if n != "_"}
+
+
+def _rust_leak(ctx: FileContext, payload: Node, names: set[str]) -> str | None:
+    for inner in walk(payload):
+        if inner.type == "identifier" and _text(ctx, inner) in names:
+            parent = inner.parent
+            # `e.kind()` or `e.status_code()` describes the error without its text
+            if parent is not None and parent.type == "field_expression":
+                field = parent.child_by_field_name("field")
+                if field is not None and _text(ctx, field) not in ("to_string", "message", "msg"):
+                    continue
+            dot = inner.next_sibling
+            method = dot.next_sibling if dot is not None and dot.type == "." else None
+            if method is not None and _text(ctx, method) not in ("to_string", "message", "msg"):
+                continue  # inside a macro's tokens: `e.kind()`
+            return f"the error `{_text(ctx, inner)}`"
+        if inner.type == "macro_invocation":
+            for m in re.finditer(r"\{(\w+)(:[^}]*)?\}", _text(ctx, inner)):
+                if m.group(1) in names:
+                    return f"the error `{m.group(1)}`"
+    return None
+
+
+def _rust(ctx: FileContext) -> Iterator[Hit]:
+    for node in walk(ctx.tree().root_node):
+        payload: list[Node] = []
+        if node.type == "call_expression":
+            function = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            if function is None or args is None:
+                continue
+            ftext = _text(ctx, function)
+            if _RUST_ERROR_HELPERS.search(ftext):
+                payload = list(args.named_children)  # actix: the error's Display is the body
+            elif function.type == "field_expression":
+                field = function.child_by_field_name("field")
+                value = function.child_by_field_name("value")
+                if (
+                    field is not None
+                    and value is not None
+                    and _text(ctx, field) in ("body", "json", "text")
+                    and value.type == "call_expression"
+                    and _RUST_5XX.search(_text(ctx, value.child_by_field_name("function") or value))
+                    and "HttpResponse" in _text(ctx, value)
+                ):
+                    payload = list(args.named_children)
+        elif node.type == "tuple_expression":
+            items = node.named_children
+            if (
+                len(items) >= 2
+                and _RUST_5XX.search(_text(ctx, items[0]))
+                and "StatusCode" in _text(ctx, items[0])
+            ):
+                payload = items[1:]  # axum: (StatusCode::INTERNAL_SERVER_ERROR, body)
+        if not payload:
+            continue
+        names = _rust_error_names(ctx, node)
+        if not names:
+            continue
+        for item in payload:
+            leak = _rust_leak(ctx, item, names)
+            if leak:
+                yield _hit(ctx, node, leak)
+                break
+
+
 def detect(ctx: FileContext) -> Iterator[Hit]:
     if ctx.parser == "go":
         yield from _go(ctx)
@@ -210,3 +300,5 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
         yield from _python(ctx)
     elif ctx.parser in ("javascript", "typescript", "tsx"):
         yield from _javascript(ctx)
+    elif ctx.parser == "rust":
+        yield from _rust(ctx)
