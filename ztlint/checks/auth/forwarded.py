@@ -16,7 +16,9 @@ Reported in code:
   `ProxyHeadersMiddleware(trusted_hosts="*")`, uvicorn `forwarded_allow_ips="*"`,
   Express `app.set("trust proxy", true)`.
 
-Reading the header only to log it is not a finding.
+Reading the header only to log it, to validate its format (`valid_ip(ip)`), or to choose
+a log level (`if ip != "127.0.0.1": log.warning(...)`) is not a finding. A value derived
+from the header in one step (`bucket = f"login-ip-{ip}"`) counts as the header.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ _DECISION = frozenset(
         "private",
     }
 )
+_FORMAT = frozenset({"valid", "validate", "is", "parse", "ip", "addr", "format", "normalize"})
 _CONDITIONS = frozenset(
     {
         "if_statement",
@@ -160,6 +163,7 @@ def _decides(ctx: FileContext, scope: Node, read: Node, name: str | None) -> Nod
                 condition is not None
                 and mentions(condition)
                 and _tests_value(ctx, condition, read, name)
+                and not _only_logs(ctx, node)
             ):
                 return condition
         elif node.type in ("call", "call_expression"):
@@ -175,11 +179,35 @@ def _decides(ctx: FileContext, scope: Node, read: Node, name: str | None) -> Nod
             and _tests_value(ctx, node, read, name)
         ):
             op = _text(ctx, node)
+            owner = node.parent
+            while owner is not None and owner.type not in _CONDITIONS and owner != scope:
+                owner = owner.parent
+            if owner is not None and owner.type in _CONDITIONS and _only_logs(ctx, owner):
+                continue
             if re.search(r"==|!=|\bin\b|\bnot in\b", op) and not re.search(
                 r"(None|nil|null|undefined|\"\"|'')\s*$", op
             ):
                 return node
     return None
+
+
+_LOG_CALL = re.compile(
+    r"^\s*(await\s+)?(print|console\.\w+|"
+    r"(\w+\.)*_?(log|logger|logging|LOG|LOGGER|slog|klog|glog|logrus)\.\w+|"
+    r"(tracing::|log::)?(debug|info|warn|error|trace)!)\s*\("
+)
+
+
+def _only_logs(ctx: FileContext, condition: Node) -> bool:
+    """`if ip != "127.0.0.1": log.warning(...)`: the branch picks a log line, it allows
+    or refuses nothing."""
+    body = condition.child_by_field_name("consequence") or condition.child_by_field_name("body")
+    if body is None or condition.child_by_field_name("alternative") is not None:
+        return False
+    statements = [c for c in body.named_children if c.type not in ("comment", "line_comment")]
+    while len(statements) == 1 and statements[0].type == "statement_list":
+        statements = list(statements[0].named_children)
+    return bool(statements) and all(_LOG_CALL.match(_text(ctx, st)) for st in statements)
 
 
 _EMPTY = r"(\"\"|''|nil|None|null|undefined)"
@@ -194,14 +222,33 @@ def _tests_value(ctx: FileContext, condition: Node, read: Node, name: str | None
         rf"{target}\s*(!==?|==?=?)\s*{_EMPTY}",
         rf"{_EMPTY}\s*(!==?|==?=?)\s*{target}",
         rf"{target}\s+is\s+(not\s+)?None",
-        rf"[\"'][,;:\s]*[\"']\s+(not\s+)?in\s+{target}",
+        rf"[\"'][,;:.\s]*[\"']\s+(not\s+)?in\s+{target}",
         rf"\w+\.(Contains|Index|includes)\(\s*{target}\s*,\s*[\"'][,;:\s]*[\"']\s*\)",
         rf"len\(\s*{target}\s*\)\s*[<>=!]+\s*\d+",
     ):
         text = re.sub(pattern, " ", text)
+    # A format check (`valid_ip(ip)`, `net.ParseIP(ip) == nil`) parses the value; it
+    # decides nothing about the client.
+    for m in list(re.finditer(rf"([\w.]+)\(\s*{target}\s*\)", text)):
+        fwords = set(words(m.group(1)))
+        if fwords & _FORMAT and not fwords & _DECISION:
+            text = text.replace(m.group(0), " ")
+    text = re.sub(rf"\s*(==|!=)\s*{_EMPTY}", " ", text)
     text = text.strip().strip("()").strip()
     text = re.sub(rf"^(not\s+|!)?{target}$", "", text)
     return re.search(rf"\b{target}" if name else target, text) is not None
+
+
+def _derived(ctx: FileContext, scope: Node, name: str | None) -> list[str]:
+    """Names bound from the value in one step: `key = f"auth-ip-{ip}"`."""
+    if not name:
+        return []
+    found = re.findall(
+        rf"^\s*(?:let\s+|const\s+|var\s+)?(\w+)\s*:?=[^=\n][^\n]*\b{re.escape(name)}\b",
+        _text(ctx, scope),
+        re.M,
+    )
+    return sorted({f for f in found if f != name})
 
 
 def _key_functions(ctx: FileContext) -> set[str]:
@@ -229,7 +276,12 @@ def _direct(ctx: FileContext) -> Iterator[Hit]:
                 "client sets: each request can claim a new address",
             )
             continue
-        decision = _decides(ctx, scope, read, _bound_name(ctx, read))
+        name = _bound_name(ctx, read)
+        decision = _decides(ctx, scope, read, name)
+        for derived in _derived(ctx, scope, name) if decision is None else ():
+            decision = _decides(ctx, scope, read, derived)
+            if decision is not None:
+                break
         if decision is not None:
             yield _hit(
                 ctx,

@@ -60,8 +60,23 @@ _CSPRNG = re.compile(
 )
 # Protocols that define a fast digest of a secret: PKCE's S256 challenge, the WebSocket
 # accept key, OIDC's at_hash, key thumbprints.
+# Cache and idempotency keys derive a lookup name from a token; nothing is verified.
 _PROTOCOL = frozenset(
-    {"challenge", "pkce", "verifier", "websocket", "accept", "thumbprint", "fingerprint", "etag"}
+    {
+        "challenge",
+        "pkce",
+        "verifier",
+        "websocket",
+        "accept",
+        "thumbprint",
+        "fingerprint",
+        "etag",
+        "cache",
+        "idempotency",
+        "idempotent",
+        "dedup",
+        "dedupe",
+    }
 )
 _CONSTANT_TIME = re.compile(
     r"ConstantTimeCompare|compare_digest|timingSafeEqual|constant_time_eq|ct_eq|ConstantTimeEq"
@@ -261,6 +276,22 @@ def _enclosing_words(ctx: FileContext, node: Node) -> list[str]:
     return out
 
 
+def _salt_fed(ctx: FileContext, call: Node) -> bool:
+    """A salt fed to the same digest in the same block: `h.update(secret); h.update(salt)`."""
+    block = call.parent
+    while block is not None and block.type not in ("block", "compound_statement"):
+        if block.type in FUNCTIONS:
+            return False
+        block = block.parent
+    if block is None:
+        return False
+    return any(
+        w in _SALTED
+        for m in re.finditer(r"\.(?:update|chain_update|Write|write)\(([^()]*)", _text(ctx, block))
+        for w in words(m.group(1))
+    )
+
+
 def _severity(ctx: FileContext, name: str, hashed: Node, call: Node) -> tuple[Severity, str] | None:
     tail = re.split(r"[.\[\]()\"']+", name.strip())
     ws = words(" ".join(t for t in tail if t))
@@ -275,7 +306,7 @@ def _severity(ctx: FileContext, name: str, hashed: Node, call: Node) -> tuple[Se
         and len(re.findall(re.escape(_callee(ctx, call).split(".")[0]) + r"\b", scope)) >= 2
     ):
         return None  # both sides digested to equal length, then compared in constant time
-    salted = any(w in _SALTED for w in words(_text(ctx, hashed)))
+    salted = any(w in _SALTED for w in words(_text(ctx, hashed))) or _salt_fed(ctx, call)
     if any(w in _HUMAN for w in ws):
         return Severity.HIGH, "a password"
     if salted:
@@ -300,7 +331,9 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
     hashes = _Hashes(ctx)
     if hashes.lang not in _FIX:
         return
-    calls: list[Node] = []
+    # One walk in source order: a call sees the binding of its receiver that precedes it,
+    # so `hasher` rebound per match arm keeps each arm's algorithm.
+    found_calls: list[tuple[Node, tuple[str, list[Node]]]] = []
     stack = [ctx.tree().root_node]
     while stack:
         node = stack.pop()
@@ -308,13 +341,12 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             continue
         hashes.bind(node)
         if node.type in ("call", "call_expression"):
-            calls.append(node)
+            digest = hashes.digest_input(node)
+            if digest is not None:
+                found_calls.append((node, digest))
         stack.extend(reversed(node.named_children))
     reported: set[int] = set()
-    for call in calls:
-        found = hashes.digest_input(call)
-        if found is None:
-            continue
+    for call, found in found_calls:
         alg, data = found
         for hashed in data:
             name = _secret_in(ctx, hashed)

@@ -44,6 +44,8 @@ _IDENTITY_PAIRS = frozenset(
 _PLACEHOLDERS = frozenset(
     {"", "anonymous", "anon", "unknown", "guest", "none", "nobody", "unauthenticated", "public"}
 )
+# "not_admin", "no-user", "anonymous_user": a fallback that grants nothing.
+_UNPRIVILEGED = frozenset({"not", "no", "non", "anonymous", "anon", "guest", "unauthenticated"})
 _CREDENTIAL_READ = re.compile(
     r"peer\.FromContext|PeerCertificates|VerifiedChains|\.TLS\b|TLSInfo|getpeercert|"
     r"peer_certificate|client_cert|ssl_client|x509|[Aa]uthorization|[Bb]earer|"
@@ -94,7 +96,12 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
         if node.type not in STRINGS:
             continue
         value = literal_value(ctx, node)
-        if value is None or value.strip().lower() in _PLACEHOLDERS or len(value) > 64:
+        if (
+            value is None
+            or value.strip().lower() in _PLACEHOLDERS
+            or len(value) > 64
+            or _UNPRIVILEGED & set(words(value))
+        ):
             continue
         if " " in value.strip() or "%" in value or "{" in value:
             continue  # a message or a format, not a principal

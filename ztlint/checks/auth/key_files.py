@@ -32,7 +32,7 @@ from ztlint.rule import FileContext, Hit
 _PUBLIC = frozenset({"pub", "public", "cert", "certs", "crt", "certificate", "ca", "chain", "csr"})
 _PATH_SECRET = re.compile(
     r"(?i)(^|[^a-z])(private|priv|secret|signing|ssh|tls|client|server|host)?[_.-]?key(file|path|_file|_path)?([^a-z]|$)|"
-    r"\.(key|p12|pfx|jks|pem)\b|id_(rsa|dsa|ecdsa|ed25519)|token|secret|credential|passw|\.netrc|\.pgpass|kubeconfig"
+    r"\.(key|p12|pfx|jks|pem)\b|id_(rsa|dsa|ecdsa|ed25519)|token|secret|credential|passw|\.netrc|\.pgpass|kubeconfig|(^|[^a-z])sk[_.-]?(file|path)"
 )
 _SAFE_NEARBY = re.compile(
     r"os\.chmod|umask|os\.open\(|opener\s*=|\.mode\(|set_permissions|OpenOptionsExt|PermissionsExt|chmodSync|chmod\("

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.codeutil import FUNCTIONS, go_imports
+from ztlint.checks.codeutil import FUNCTIONS, enclosing_function, go_imports
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -26,7 +26,6 @@ from ztlint.rule import FileContext, Hit
 SECRET_WORDS = frozenset(
     {
         "token",
-        "tokens",
         "secret",
         "password",
         "passwd",
@@ -164,6 +163,13 @@ METADATA = frozenset(
         "column",
         "col",
         "offset",
+        "lock",
+        "sync",
+        "page",
+        "cursor",
+        "continuation",
+        "cancellation",
+        "cancel",
     }
 )
 SECRET_HEADERS = re.compile(
@@ -243,12 +249,98 @@ def _lang(ctx: FileContext) -> str:
 
 
 def _unwrap(node: Node) -> Node:
-    while (
+    while node.named_children and (
         node.type in ("parenthesized_expression", "await_expression", "reference_expression")
-        and node.named_children
+        or (node.type == "unary_expression" and node.children[0].type in ("*", "&"))
     ):
         node = node.named_children[-1]
     return node
+
+
+_STATE_TOKENS = frozenset({"lock", "sync", "page", "cursor", "continuation", "cancellation"})
+
+
+def _state_token(ctx: FileContext, node: Node, operand: Node) -> bool:
+    """WebDAV lock and sync tokens, page cursors: tokens that name state, not identity.
+    Seen in the operand's own name or in the collection a closure parameter walks
+    (`lock_tokens.iter().any(|t| t == token)`)."""
+    name = _text(ctx, _unwrap(operand))
+    if _STATE_TOKENS & set(words(name)):
+        return True
+    if not re.fullmatch(r"\w+", name):
+        return False
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "closure_expression":
+            params = parent.child_by_field_name("parameters")
+            call = parent.parent.parent if parent.parent is not None else None
+            if (
+                params is not None
+                and name in re.findall(r"\w+", _text(ctx, params))
+                and call is not None
+                and call.type == "call_expression"
+            ):
+                function = call.child_by_field_name("function")
+                return function is not None and bool(
+                    _STATE_TOKENS & set(words(_text(ctx, function)))
+                )
+            return False
+        if parent.type in FUNCTIONS:
+            return False
+        parent = parent.parent
+    return False
+
+
+_VERSIONS = frozenset({"previous", "prev", "old", "orig", "original", "last", "cached", "saved"})
+
+
+_QUERY_BUILDERS = frozenset(
+    {"where", "filter", "filter_by", "having", "and_", "or_", "exclude", "join", "outerjoin"}
+)
+
+
+def _query_expression(ctx: FileContext, node: Node) -> bool:
+    """`select(Client).where(Client.secret == secret)`: the operator builds SQL; the
+    database compares, by index lookup, not byte by byte in this process."""
+    parent = node.parent
+    for _ in range(4):
+        if parent is None or parent.type in FUNCTIONS:
+            return False
+        if parent.type in ("argument_list", "arguments"):
+            call = parent.parent
+            function = call.child_by_field_name("function") if call is not None else None
+            if function is not None:
+                return re.split(r"[.:]+", _text(ctx, function))[-1] in _QUERY_BUILDERS
+            return False
+        parent = parent.parent
+    return False
+
+
+def _copy_compared(ctx: FileContext, node: Node, left: Node, right: Node) -> bool:
+    """`orig = x.token.clone()` ... `orig != x.token`: a check that a value changed, not a
+    check of what a client presented."""
+    a_text, b_text = _text(ctx, _unwrap(left)), _text(ctx, _unwrap(right))
+    a_field, b_field = re.split(r"[.:]+", a_text), re.split(r"[.:]+", b_text)
+    if (
+        len(a_field) > 1
+        and len(b_field) > 1
+        and a_field[-1] == b_field[-1]
+        and _VERSIONS & set(words(a_field[-2]) + words(b_field[-2]))
+    ):
+        return True  # `previous.key_hash == current.key_hash`: has the value changed?
+    function = enclosing_function(node)
+    if function is None:
+        return False
+    scope = _text(ctx, function)
+    for a, b in ((left, right), (right, left)):
+        name, other = _text(ctx, _unwrap(a)), _text(ctx, _unwrap(b))
+        if re.fullmatch(r"\w+", name) and re.search(
+            rf"\b{re.escape(name)}\s*(:[^=\n]+)?:?=\s*&?{re.escape(other)}"
+            r"(\.(clone|to_owned|to_string|copy)\(\))?\s*[;\n]",
+            scope,
+        ):
+            return True
+    return False
 
 
 def _string_arg(ctx: FileContext, call: Node) -> str | None:
@@ -429,6 +521,7 @@ def constant(
 # named for checking, or an operand is named for what was presented or expected.
 VERIFY_WORDS = frozenset(
     {
+        "compare",
         "verify",
         "verified",
         "validate",
@@ -584,6 +677,10 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                     not constant(ctx, left, consts)
                     and not constant(ctx, right, consts)
                     and not _confirmation(ctx, left, right)
+                    and not _copy_compared(ctx, node, left, right)
+                    and not _query_expression(ctx, node)
+                    and not _state_token(ctx, node, left)
+                    and not _state_token(ctx, node, right)
                 ):
                     name = secret_operand(ctx, left) or secret_operand(ctx, right)
                     if name and checking(ctx, node, operands, _from_request(name)):
