@@ -18,6 +18,9 @@ LANGUAGES = {
     ".py": "Python",
     ".ts": "TypeScript/JavaScript",
     ".js": "TypeScript/JavaScript",
+    ".tsx": "TypeScript/JavaScript",
+    ".jsx": "TypeScript/JavaScript",
+    ".mjs": "TypeScript/JavaScript",
     ".rs": "Rust",
     ".swift": "Swift",
 }
