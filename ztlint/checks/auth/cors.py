@@ -367,6 +367,75 @@ def _hand_written(ctx: FileContext) -> Iterator[Hit]:
             )
 
 
+def _rust_chain_top(node: Node) -> Node:
+    """The outermost call of a builder chain: `Cors::default().allow_any_origin()...`."""
+    while node.parent is not None and node.parent.type in ("field_expression", "call_expression"):
+        node = node.parent
+    return node
+
+
+def _rust(ctx: FileContext) -> Iterator[Hit]:
+    """actix-cors and tower-http builders.
+
+    actix-cors echoes the request's origin for `allow_any_origin()` unless
+    `send_wildcard()` is set, and `Cors::permissive()` allows credentials too; tower-http's
+    `CorsLayer::very_permissive()` mirrors the origin with credentials, as does
+    `AllowOrigin::mirror_request()` or an accept-all predicate next to
+    `allow_credentials(true)`. tower-http refuses `Any` with credentials at start-up,
+    so that is not reported."""
+    seen: set[int] = set()
+    for node in walk(ctx.tree().root_node):
+        if node.type != "call_expression":
+            continue
+        function = node.child_by_field_name("function")
+        if function is None:
+            continue
+        ftext = _text(ctx, function)
+        tail = re.split(r"[.:]+", ftext)[-1]
+        if tail not in (
+            "permissive",
+            "very_permissive",
+            "allow_any_origin",
+            "mirror_request",
+            "predicate",
+        ):
+            continue
+        top = _rust_chain_top(node)
+        # a layer built in steps: `let cors = CorsLayer::new(); ... cors.allow_credentials(true)`
+        scope = enclosing_function(node) or ctx.tree().root_node
+        chain, context = _text(ctx, top), _text(ctx, scope)
+        credentials = re.search(
+            r"allow_credentials\(\s*true\s*\)|supports_credentials\(\)", context
+        )
+        message = None
+        if re.search(r"(^|[^\w])Cors::permissive$", ftext):
+            message = "Cors::permissive() answers every origin and allows credentials"
+        elif ftext.endswith("CorsLayer::very_permissive"):
+            message = "CorsLayer::very_permissive() mirrors every origin and allows credentials"
+        elif tail == "allow_any_origin" and credentials and "send_wildcard" not in chain:
+            message = "allow_any_origin() with supports_credentials() echoes every origin with credentials"
+        elif tail == "mirror_request" and credentials:
+            message = "AllowOrigin::mirror_request() with allow_credentials(true) echoes every origin with credentials"
+        elif tail == "predicate" and credentials:
+            args = node.child_by_field_name("arguments")
+            body = re.sub(r"\s+", "", _text(ctx, args)) if args is not None else ""
+            if re.fullmatch(r"\(\|[^|]*\|(true|\{true\})\)", body):
+                message = "an origin predicate that accepts all, with allow_credentials(true)"
+        if message and node.start_point[0] not in seen:
+            seen.add(node.start_point[0])
+            field = (
+                function.child_by_field_name("field")
+                if function.type == "field_expression"
+                else None
+            )
+            yield _hit(
+                ctx,
+                field or node,
+                f"{message}: any site can make credentialed requests",
+                Severity.HIGH,
+            )
+
+
 def detect(ctx: FileContext) -> Iterator[Hit]:
     if ctx.parser == "python":
         yield from _python(ctx)
@@ -374,5 +443,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
         yield from _go(ctx)
     elif ctx.parser in ("javascript", "typescript", "tsx"):
         yield from _javascript(ctx)
+    elif ctx.parser == "rust":
+        yield from _rust(ctx)
     if "ccess-control-allow-origin" in ctx.text.lower():
         yield from _hand_written(ctx)

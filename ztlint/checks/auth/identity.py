@@ -48,7 +48,7 @@ _PLACEHOLDERS = frozenset(
 _UNPRIVILEGED = frozenset({"not", "no", "non", "anonymous", "anon", "guest", "unauthenticated"})
 _CREDENTIAL_READ = re.compile(
     r"peer\.FromContext|PeerCertificates|VerifiedChains|\.TLS\b|TLSInfo|getpeercert|"
-    r"peer_certificate|client_cert|ssl_client|x509|[Aa]uthorization|[Bb]earer|"
+    r"peer_certificate|peer_certs|client_cert|ssl_client|x509|[Aa]uthorization|[Bb]earer|"
     r"jwt\.(decode|Parse|verify)|ParseWithClaims|verify_token|decode_token|VerifyToken|"
     r"metadata\.FromIncomingContext|req\.socket\.getPeerCertificate|getPeerCertificate"
 )

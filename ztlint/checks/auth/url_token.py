@@ -42,7 +42,8 @@ _PARAM = re.compile(rf"^({PARAMS})$", re.I)
 # `?token=` at the end of a literal piece, the value coming next.
 _URL_PARAM_END = re.compile(rf"[?&]({PARAMS})=$", re.I)
 # `?token=%s` in a format string.
-_URL_PARAM_FORMAT = re.compile(rf"[?&]({PARAMS})=(%[sv]|\{{\}}|\{{\d*\}})", re.I)
+# `?token=%s`, `?token={}`, Rust's `format!("?token={token}")` and Python's `.format`.
+_URL_PARAM_FORMAT = re.compile(rf"[?&]({PARAMS})=(%[sv]|\{{\w*(:[^}}]*)?\}})", re.I)
 # Links for people: the token has nowhere else to go.
 _PERSON_LINK = frozenset(
     {
@@ -74,6 +75,7 @@ _STRINGS = frozenset(
         "interpreted_string_literal",
         "raw_string_literal",
         "string_literal",
+        "line_string_literal",
     }
 )
 
@@ -82,7 +84,13 @@ def _hit(ctx: FileContext, node: Node, message: str) -> Hit:
     return Hit(span=code.node_span(ctx.source, node), message=message)
 
 
+# URIs that are not fetched: `otpauth://totp/..?secret=` is a QR code's content by spec.
+_NOT_FETCHED = re.compile(r"^[\"'`rf]*(otpauth|otpauth-migration|mailto|data|javascript):", re.I)
+
+
 def _for_people(ctx: FileContext, node: Node, url_text: str = "") -> bool:
+    if _NOT_FETCHED.match(url_text.strip()):
+        return True
     if set(words(url_text.split("?")[0])) & _PERSON_LINK:
         return True
     parent = node.parent
@@ -105,10 +113,15 @@ def _pieces(ctx: FileContext, node: Node) -> Iterator[tuple[str, Node | None]]:
     """A template literal or f-string as (literal text, the substitution after it)."""
     literal: list[str] = []
     for child in node.children:
-        if child.type in ("template_substitution", "interpolation"):
+        if child.type in ("template_substitution", "interpolation", "interpolated_expression"):
             yield "".join(literal), child
             literal = []
-        elif child.type in ("string_fragment", "string_content", "escape_sequence"):
+        elif child.type in (
+            "string_fragment",
+            "string_content",
+            "escape_sequence",
+            "line_str_text",
+        ):
             literal.append(_text(ctx, child))
     yield "".join(literal), None
 
@@ -171,6 +184,17 @@ def _query_builders(ctx: FileContext) -> Iterator[Hit]:
                 and not _for_people(ctx, call)
             ):
                 yield _hit(ctx, call, _message(key))
+        if ctx.parser == "rust" and name == "query":
+            # reqwest: `.query(&[("api_key", key)])`
+            for pair in walk(args):
+                parts = [c for c in pair.named_children if c.type not in ("line_comment",)]
+                if pair.type != "tuple_expression" or len(parts) != 2:
+                    continue
+                key = literal_value(ctx, parts[0]) if parts[0].type in _STRINGS else None
+                if key and _PARAM.match(key) and not _constant(ctx, parts[1]):
+                    if not _for_people(ctx, call):
+                        yield _hit(ctx, pair, _message(key))
+                    break
         if ctx.parser == "python" and name in ("get", "post", "put", "delete", "request", "stream"):
             params = keyed(ctx, args, "keyword_argument", "name", "value").get("params")
             if params is not None and params.type == "dictionary":
@@ -182,6 +206,25 @@ def _query_builders(ctx: FileContext) -> Iterator[Hit]:
                     ):
                         yield _hit(ctx, call, _message(key))
                         break
+
+
+def _swift_query_items(ctx: FileContext) -> Iterator[Hit]:
+    """`URLQueryItem(name: "token", value: t)` with a value from the code."""
+    for node in walk(ctx.tree().root_node):
+        if node.type != "call_expression" or not node.named_children:
+            continue
+        if _text(ctx, node.named_children[0]) != "URLQueryItem":
+            continue
+        m = re.search(r"name\s*:\s*\"([^\"\\]+)\"\s*,\s*value\s*:\s*([^)]*)", _text(ctx, node))
+        value = m.group(2).strip() if m else ""
+        if (
+            m
+            and _PARAM.match(m.group(1))
+            and value not in ("nil", "")
+            and not value.startswith('"')
+            and not _for_people(ctx, node)
+        ):
+            yield _hit(ctx, node, _message(m.group(1)))
 
 
 def _constant(ctx: FileContext, node: Node) -> bool:
@@ -311,7 +354,10 @@ def _read_message(param: str) -> str:
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
     seen: set[tuple[int, int]] = set()
-    for hit in (*_built_urls(ctx), *_query_builders(ctx), *_server_reads(ctx)):
+    found = [*_built_urls(ctx), *_query_builders(ctx), *_server_reads(ctx)]
+    if ctx.parser == "swift":
+        found += _swift_query_items(ctx)
+    for hit in found:
         key = (hit.span.start_line, hit.span.start_col)
         if key not in seen:
             seen.add(key)
