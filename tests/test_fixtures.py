@@ -82,3 +82,32 @@ def test_every_rule_has_fixtures() -> None:
         )
         assert any(n.startswith("positive") for n in names), f"{rule.id} has no positive fixture"
         assert any(n.startswith("negative") for n in names), f"{rule.id} has no negative fixture"
+
+
+_CODE_SUFFIXES = {
+    "go": (".go",),
+    "python": (".py",),
+    "rust": (".rs",),
+    "swift": (".swift",),
+    "typescript": (".ts", ".tsx"),
+    # One detector serves both; the TypeScript grammar is a superset of JavaScript's.
+    "javascript": (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx"),
+    "lua": (".lua",),
+}
+
+
+def test_every_claimed_language_has_fixtures() -> None:
+    """A rule that claims a programming language shows it on a fixture of that language."""
+    missing = []
+    for rule in load_rules():
+        claimed = set(rule.covers) & set(_CODE_SUFFIXES)
+        folder = FIXTURES / rule.id
+        suffixes = (
+            {p.suffix for p in folder.rglob("*") if p.is_file()} if folder.is_dir() else set()
+        )
+        missing += [
+            f"{rule.id}:{kind}"
+            for kind in sorted(claimed)
+            if not suffixes & set(_CODE_SUFFIXES[kind])
+        ]
+    assert not missing, missing

@@ -119,6 +119,19 @@ def _used_as_endpoint(ctx: FileContext, literal: Node) -> str | None:
             else None
         )
     name = use.name.strip("\"'")
+    if use.node.type == "value_argument" and name in ("string", "url"):
+        # Swift `URL(string: "http://...")`: the label names the argument, the call the use.
+        call: Node | None = use.node
+        while call is not None and call.type != "call_expression":
+            call = (
+                call.parent
+                if call.type in ("value_argument", "value_arguments", "call_suffix")
+                else None
+            )
+        if call is not None:
+            called = codeutil.callee(ctx, call)
+            if called in ("URL", "URLRequest", "URLComponents") or _CALLEE.match(called):
+                return f"call {called}"
     if name and not _LINK_KEYS.match(name) and ENDPOINT_NAME.search(name):
         return f"binding {name}"
     return None
