@@ -27,6 +27,15 @@ from ztlint.checks.auth import (
 )
 from ztlint.checks.containers import docker_socket, isolation, networks, seccomp
 from ztlint.checks.hygiene import gitignore, public_ip
+from ztlint.checks.memory import (
+    blocking,
+    ffi,
+    log_secrets,
+    lossy,
+    queues,
+    shell_paths,
+    swift_unwrap,
+)
 from ztlint.checks.proxy import debug, envoy_tls, istio, lua_env, pprof, surfaces
 from ztlint.checks.secrets import environment, hardcoded, k8s_secret, private_key, tokens
 from ztlint.checks.transport import (
@@ -47,6 +56,13 @@ GuardFn = Callable[
 ]
 
 PYTHON_DETECTORS: Mapping[str, DetectFn] = {
+    "bounded-receive-queue": queues.detect,
+    "ffi-raw-buffer": ffi.detect,
+    "lossy-utf8-identifier": lossy.detect,
+    "swift-force-unwrap": swift_unwrap.detect,
+    "shell-unchecked-path": shell_paths.detect,
+    "blocking-in-async": blocking.detect,
+    "secret-in-log": log_secrets.detect,
     "timing-unsafe-equality": timing.detect,
     "fast-secret-digest": hashing.detect,
     "cors-in-code": cors.detect,

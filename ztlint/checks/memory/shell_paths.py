@@ -1,0 +1,125 @@
+"""Kernel paths and destructive targets built from unchecked variables:
+`unsafe-shell-path` (shell).
+
+`echo 1 > /proc/sys/net/ipv4/conf/$IFACE/forwarding` writes wherever `$IFACE` points:
+`../../` in the variable reaches any sysctl, and an unquoted value splits and globs
+(the seed's L4). Reported: a write (`>`, `>>`, `tee`) to a `/proc` or `/sys` path with
+a variable that is unquoted, or quoted but never validated earlier in the script (no
+`case` on it and no `[[ $VAR =~ ... ]]`); and unquoted variables in the targets of
+`rm -rf`, `chmod` and `chown`. Positional parameters validated the same way count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from ztlint.checks.codeutil import text as _text
+from ztlint.checks.codeutil import walk
+from ztlint.parsers import code
+from ztlint.rule import FileContext, Hit
+
+_KERNEL = re.compile(r"(^|[\"'\s])/(proc|sys)/")
+_EXPANSIONS = ("simple_expansion", "expansion")
+
+
+def _variables(ctx: FileContext, node: Node) -> list[tuple[str, bool]]:
+    """(name, quoted) for each expansion in a word."""
+    found = []
+    for inner in walk(node):
+        if inner.type in _EXPANSIONS:
+            name = next(
+                (
+                    _text(ctx, c)
+                    for c in inner.named_children
+                    if c.type in ("variable_name", "special_variable_name")
+                ),
+                "",
+            )
+            quoted = False
+            parent = inner.parent
+            while parent is not None:
+                if parent.type == "string":
+                    quoted = True
+                    break
+                if parent.id == node.id:
+                    break
+                parent = parent.parent
+            if name:
+                found.append((name, quoted))
+    return found
+
+
+def _validated(ctx: FileContext, name: str, before: int) -> bool:
+    head = ctx.text[:before]
+    var = rf"\$\{{?{re.escape(name)}\}}?"
+    return bool(
+        re.search(rf"\bcase\s+\"?{var}\"?\s+in\b", head)
+        or re.search(rf"\[\[[^\]]*{var}\"?\s*=~", head)
+        or re.search(rf"grep\s+-[a-zA-Z]*[qxE][a-zA-Z]*\s+[^|;\n]*<<<\s*\"?{var}", head)
+        or re.search(rf"echo\s+\"?{var}\"?\s*\|\s*grep\s+-[a-zA-Z]*q", head)
+    )
+
+
+def _hit(ctx: FileContext, node: Node, message: str) -> Hit:
+    return Hit(span=code.node_span(ctx.source, node), message=message)
+
+
+def detect(ctx: FileContext) -> Iterator[Hit]:
+    for node in walk(ctx.tree().root_node):
+        targets: list[Node] = []
+        if node.type == "file_redirect":
+            op = node.children[0].type if node.children else ""
+            destination = node.named_children[-1] if node.named_children else None
+            if op in (">", ">>", ">|", "&>") and destination is not None:
+                targets.append(destination)
+        elif node.type == "command":
+            name = node.child_by_field_name("name")
+            command = _text(ctx, name) if name is not None else ""
+            args = [
+                c
+                for c in node.named_children
+                if c.type != "command_name" and c.id != (name.id if name else -1)
+            ]
+            if command in ("tee", "sudo") and args:
+                if command == "sudo" and _text(ctx, args[0]) != "tee":
+                    args = []
+                targets += [a for a in args if not _text(ctx, a).startswith("-")]
+            elif command in ("rm", "chmod", "chown", "chgrp"):
+                flags = " ".join(_text(ctx, a) for a in args if _text(ctx, a).startswith("-"))
+                if command == "rm" and not re.search(r"-\w*[rR]", flags):
+                    continue
+                for a in args:
+                    if a.type in ("word", "concatenation", "simple_expansion", "expansion") and any(
+                        not quoted for _, quoted in _variables(ctx, a)
+                    ):
+                        names = ", ".join(f"${n}" for n, q in _variables(ctx, a) if not q)
+                        yield _hit(
+                            ctx,
+                            a,
+                            f"`{command}` target with unquoted {names}: an empty or spaced value "
+                            "changes which files it touches; quote it and check it is set (`${VAR:?}`)",
+                        )
+                        break
+                continue
+        for target in targets:
+            text = _text(ctx, target)
+            if not _KERNEL.search(text if text.startswith("/") else text.lstrip("\"'")):
+                continue
+            for variable, quoted in _variables(ctx, target):
+                if not quoted:
+                    problem = "unquoted"
+                elif _validated(ctx, variable, target.start_byte):
+                    continue
+                else:
+                    problem = "never validated"
+                yield _hit(
+                    ctx,
+                    target,
+                    f"a write to {text.strip(chr(34))} uses ${variable}, {problem}: a value with `/` "
+                    "or `..` reaches another kernel setting; check it with `case` or "
+                    "`[[ $VAR =~ ^[a-z0-9]+$ ]]` and quote it",
+                )
+                break
