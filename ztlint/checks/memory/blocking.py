@@ -100,6 +100,8 @@ def _rust(ctx: FileContext) -> Iterator[Hit]:
             what = f"`{callee}`"
         if what is None:
             continue
+        if node.parent is not None and node.parent.type == "await_expression":
+            continue  # tokio::net::lookup_host(..).await and kin are the async forms
         where = _rust_context(ctx, node)
         if where:
             yield _hit(ctx, node, what, where)

@@ -83,7 +83,13 @@ def _logger_calls(ctx: FileContext) -> Iterator[tuple[Node, str, list[Node]]]:
                 yield node, called, [args] if args is not None else []
 
 
-def _secret_in(ctx: FileContext, arg: Node) -> str | None:
+def _mio_tokens(ctx: FileContext) -> bool:
+    return ctx.parser == "rust" and bool(
+        re.search(r"\bmio::(\{[^}]*\b)?Token\b|\bToken\(\s*\w+\s*\)|:\s*Token\b", ctx.text)
+    )
+
+
+def _secret_in(ctx: FileContext, arg: Node, mio_tokens: bool = False) -> str | None:
     """The secret an argument carries: an identifier or field named as a secret, a
     header read of Authorization, or an interpolation of either."""
     for inner in walk(arg):
@@ -95,7 +101,8 @@ def _secret_in(ctx: FileContext, arg: Node) -> str | None:
                 text,
             ):
                 name = next(g for g in (m.group(1), m.group(3), m.group(4)) if g)
-                if secret_name(name.split(".")[-1]):
+                last = name.split(".")[-1]
+                if secret_name(last) and not (mio_tokens and words(last)[-1] == "token"):
                     return name
             if (
                 SECRET_HEADERS.match(text.strip("\"'`"))
@@ -109,8 +116,10 @@ def _secret_in(ctx: FileContext, arg: Node) -> str | None:
             continue
         if kind in ("identifier", "field_identifier", "property_identifier", "simple_identifier"):
             name = _text(ctx, inner)
-            if not secret_name(name):
-                continue
+            if not secret_name(name) or name[:1].isupper():
+                continue  # `SessionToken` is a type, not a value
+            if mio_tokens and words(name)[-1] == "token":
+                continue  # a mio `Token` names an event-loop slot
             parent = inner.parent
             # len(token), token.len(), token is None, mask(token), `token=` keyword name
             context = (
@@ -153,8 +162,9 @@ def _topology(ctx: FileContext, name: str, args: list[Node]) -> str | None:
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
     topology = bool(ctx.options.get("topology", False)) if ctx.options else False
+    mio_tokens = _mio_tokens(ctx)
     for call, name, args in _logger_calls(ctx):
-        secret = next((s for s in (_secret_in(ctx, a) for a in args) if s), None)
+        secret = next((s for s in (_secret_in(ctx, a, mio_tokens) for a in args) if s), None)
         if secret:
             shown = secret if len(secret) <= 40 else secret[:37] + "..."
             yield Hit(

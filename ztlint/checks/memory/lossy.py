@@ -46,9 +46,6 @@ _IDENT_WORDS = frozenset(
         "topic",
         "channel",
         "subject",
-        "user",
-        "username",
-        "name",
     }
 )
 _PASS_THROUGH = frozenset(

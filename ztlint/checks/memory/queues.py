@@ -27,10 +27,10 @@ _RECEIVE_CALLS = re.compile(
     r"\.(dgram_recv|recv|recv_from|try_recv|recv_msg|read|read_buf|try_read|poll|poll_recv|"
     r"next|accept)\s*\("
 )
+# Functions named for taking data off the network; `received` (past tense) names
+# bookkeeping about what arrived, not the receive path.
 _RECEIVE_NAMES = re.compile(
-    r"(^|_)(recv|receive|received|read|poll|on_data|on_packet|on_datagram|on_message|"
-    r"handle_(packet|datagram|message|frame|input|incoming)|process_(packet|datagram|"
-    r"incoming|input|frames?|messages?))($|_)"
+    r"(^|_)(recv|receive|on_datagram|handle_datagram|process_datagrams?|on_dgram|dgram_recv)($|_)"
 )
 _BOUNDED_TYPES = re.compile(
     r"ArrayDeque|heapless::|ArrayVec|Bounded|RingBuffer|ring_buffer|CircularBuffer|LruCache"
