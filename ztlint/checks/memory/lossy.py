@@ -48,9 +48,6 @@ _IDENT_WORDS = frozenset(
         "subject",
     }
 )
-_PASS_THROUGH = frozenset(
-    {"reference_expression", "parenthesized_expression", "field_expression", "call_expression"}
-)
 _METHODS = re.compile(r"\.(to_string|into_owned|to_owned|as_ref|trim|as_str|to_lowercase)$")
 
 
@@ -151,8 +148,6 @@ def _judge_binding(ctx: FileContext, binding: Node, name: str) -> str | None:
                 found = _use_of_name(ctx, node)
                 if found:
                     return f"bound to `{name}` and {found}"
-        if not pattern.search(_text(ctx, statement)):
-            continue
     if _identifier_name(name):
         for statement in after:
             if (

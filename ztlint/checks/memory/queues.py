@@ -130,10 +130,10 @@ def _channel(ctx: FileContext, call: Node) -> Iterator[Hit]:
     if binding is None or binding.type != "let_declaration":
         return
     pattern = binding.child_by_field_name("pattern")
-    names = re.findall(r"\w+", _text(ctx, pattern)) if pattern is not None else []
+    names = [n for n in re.findall(r"\w+", _text(ctx, pattern)) if n != "mut"] if pattern else []
     if not names:
         return
-    sender = names[0].removeprefix("mut")
+    sender = names[0]  # `let (mut tx, rx) = ..`: the sender comes first
     scope = binding.parent
     while scope is not None and scope.type not in ("function_item", "source_file"):
         scope = scope.parent
