@@ -11,6 +11,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import FIXTURES, ROOT
 from ztlint import classify
 from ztlint.config import Config
@@ -159,6 +161,22 @@ def test_test_code_policy(tmp_path: Path) -> None:
     ]
     assert len(report.failing()) == 1
     assert len(run(["."], Config(tests="fail"), jobs=1, cwd=str(tmp_path)).failing()) == 3
+
+
+@pytest.mark.parametrize(
+    ("path", "is_test"),
+    [
+        ("Tests/NIOCoreTests/ByteBufferTest.swift", True),  # SwiftPM
+        ("ios/AppUITests/Pages/LoginPage.swift", True),  # an Xcode UI test target
+        ("ios/App/Networking/ClientTests.swift", True),
+        ("ios/App/Contests/Entry.swift", False),
+        ("Sources/App/Latest.swift", False),
+    ],
+)
+def test_swift_test_layouts_are_test_code(path: str, is_test: bool) -> None:
+    from ztlint.policy import is_test_path
+
+    assert is_test_path(path, Config().test_paths) is is_test
 
 
 def test_precedence_keeps_the_more_specific_rule() -> None:

@@ -25,6 +25,11 @@ DEFAULT_TEST_PATHS = (
     "*.spec.*",
     "*.test.*",
     "fuzz/",
+    # SwiftPM's Tests/ and Xcode test targets (`AppTests/`, `AppUITests/`)
+    "Tests/",
+    "*Tests/",
+    "*Tests.swift",
+    "*Test.swift",
 )
 TEST_POLICIES = ("ignore", "report", "fail")
 
