@@ -1,13 +1,15 @@
 """Queues that any peer can grow: `unbounded-queue` (Rust).
 
-A `VecDeque` or `Vec` field that a receive path pushes to (a loop over `recv`,
-`dgram_recv`, `recv_from`, `read` or `poll`, or a function named for receiving or
-handling packets) with no bound is memory a remote peer can fill until the process is
-killed (the seed's H1). Bounded when the function compares the field's `len()` before
-the push (and drops or refuses), or when the field's type caps itself (`ArrayDeque`,
+A `VecDeque` or `Vec` field that keeps what a peer sent (the seed's H1) with no bound
+is memory a remote peer can fill until the process is killed. Reported: a push
+(`push_back`, `push`, `extend`, ...) of a value built from received data, either in a
+loop around a network read (`recv_from(&mut buf)`, `dgram_recv`, `read`, `poll_recv`,
+an awaited stream `next()`) or in a function named for receiving that takes the message
+(`on_datagram(&mut self, packet: &[u8])`). Bounded when the function compares the
+field's `len()` before the push, or when the field's type caps itself (`ArrayDeque`,
 `heapless::Deque`, `ArrayVec`, a ring buffer). tokio, futures, crossbeam, flume and
-async-channel `unbounded` channels whose sender is fed inside such a loop are
-reported too.
+async-channel `unbounded` channels fed with received data inside such a loop are
+reported too. Channel receives (`rx.recv()`) and accept loops are not network reads.
 """
 
 from __future__ import annotations
@@ -23,12 +25,17 @@ from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
 _GROW = frozenset({"push_back", "push_front", "push", "extend", "extend_from_slice", "append"})
-_RECEIVE_CALLS = re.compile(
-    r"\.(dgram_recv|recv|recv_from|try_recv|recv_msg|read|read_buf|try_read|poll|poll_recv|"
-    r"next|accept)\s*\("
-)
-# Functions named for taking data off the network; `received` (past tense) names
-# bookkeeping about what arrived, not the receive path.
+# A network read: a socket, QUIC or stream read that fills a buffer, or an awaited
+# `next()` on a stream that is not a channel. `accept` is left out (each accepted entry
+# owns a file descriptor, so the descriptor limit bounds the queue), and so are argument-
+# less `recv()`s: that is a channel (tokio, std, crossbeam, broadcast) carrying what the
+# process itself produced, not what a peer sent.
+_RECEIVE_METHODS = frozenset(
+    {"dgram_recv", "recv", "recv_from", "try_recv", "recv_msg", "read", "read_buf", "try_read",
+     "poll_recv", "read_datagram", "recv_datagram"}
+)  # fmt: skip
+_CHANNEL_NAME = re.compile(r"^(rx|\w+_rx|receiver|\w+_receiver|chan|channel|\w+_chan(nel)?)$")
+_PATTERN_WORDS = frozenset({"mut", "ref", "self"})
 _RECEIVE_NAMES = re.compile(
     r"(^|_)(recv|receive|on_datagram|handle_datagram|process_datagrams?|on_dgram|dgram_recv)($|_)"
 )
@@ -53,11 +60,93 @@ def _loops(node: Node, stop: Node) -> Iterator[Node]:
         parent = parent.parent
 
 
+# A receive handler takes the message: bytes, a packet, a datagram, a frame.
+_MESSAGE_TYPE = re.compile(
+    r"\[u8\]|\bBytes(Mut)?\b|Vec<u8>|Packet|Datagram|Dgram|Message|Frame|Payload"
+)
+_MESSAGE_NAME = re.compile(
+    r"^(packet|pkt|datagram|dgram|buf|buffer|bytes|msg|message|frame|payload|data)$"
+)
+
+
+def _names(ctx: FileContext, node: Node) -> set[str]:
+    return {
+        _text(ctx, n) for n in walk(node) if n.type == "identifier" and _text(ctx, n)[:1].islower()
+    } - _PATTERN_WORDS
+
+
+def _network_read(ctx: FileContext, call: Node) -> bool:
+    function = call.child_by_field_name("function")
+    if function is None or function.type != "field_expression":
+        return False
+    method, receiver = function.child_by_field_name("field"), function.child_by_field_name("value")
+    if method is None or receiver is None:
+        return False
+    name = _text(ctx, method)
+    args = call.child_by_field_name("arguments")
+    has_args = args is not None and bool(args.named_children)
+    if name == "next":
+        awaited = call.parent is not None and call.parent.type == "await_expression"
+        last = _text(ctx, receiver).split(".")[-1]
+        return awaited and not _CHANNEL_NAME.match(last)
+    return name in _RECEIVE_METHODS and (has_args or name not in ("recv", "try_recv"))
+
+
+def _message_parameters(ctx: FileContext, function: Node) -> set[str]:
+    found: set[str] = set()
+    parameters = function.child_by_field_name("parameters")
+    for p in parameters.named_children if parameters is not None else []:
+        if p.type != "parameter":
+            continue
+        pattern, kind = p.child_by_field_name("pattern"), p.child_by_field_name("type")
+        name = _text(ctx, pattern).removeprefix("mut ") if pattern is not None else ""
+        if (kind is not None and _MESSAGE_TYPE.search(_text(ctx, kind))) or _MESSAGE_NAME.match(
+            name
+        ):
+            found.add(name)
+    return found
+
+
+def _received(ctx: FileContext, scope: Node, seeds: set[str]) -> set[str]:
+    """Names holding what arrived: the buffers network reads fill, the bindings of
+    their results, and (one step at a time) bindings computed from those."""
+    names = set(seeds)
+    bindings: list[tuple[Node, Node]] = []
+    for node in walk(scope):
+        if node.type == "call_expression" and _network_read(ctx, node):
+            args = node.child_by_field_name("arguments")
+            if args is not None:
+                names |= _names(ctx, args)
+        elif node.type in ("let_declaration", "let_condition"):
+            pattern, value = node.child_by_field_name("pattern"), node.child_by_field_name("value")
+            if pattern is not None and value is not None:
+                bindings.append((pattern, value))
+    for _ in range(3):
+        before = len(names)
+        for pattern, value in bindings:
+            reads = any(n.type == "call_expression" and _network_read(ctx, n) for n in walk(value))
+            if reads or names & _names(ctx, value):
+                names |= _names(ctx, pattern)
+        if len(names) == before:
+            break
+    return names
+
+
 def _receive_path(ctx: FileContext, node: Node, function: Node) -> bool:
+    """Whether the pushed value is what a peer sent: in a loop around a network read,
+    built from the read's data; or in a function named for receiving, built from the
+    message it takes (`receive_metric(key, value)` records in-process bookkeeping)."""
+    pushed = _names(ctx, node.child_by_field_name("arguments") or node)
     name = function.child_by_field_name("name")
     if name is not None and _RECEIVE_NAMES.search(_text(ctx, name)):
-        return True
-    return any(_RECEIVE_CALLS.search(_text(ctx, loop)) for loop in _loops(node, function))
+        message = _message_parameters(ctx, function)
+        if message and pushed & _received(ctx, function, message):
+            return True
+    for loop in _loops(node, function):
+        reads = any(n.type == "call_expression" and _network_read(ctx, n) for n in walk(loop))
+        if reads and pushed & _received(ctx, loop, set()):
+            return True
+    return False
 
 
 def _field_types(ctx: FileContext) -> dict[str, str]:
@@ -147,7 +236,13 @@ def _channel(ctx: FileContext, call: Node) -> Iterator[Hit]:
             rf"{re.escape(sender)}(\.clone\(\))?\.(send|unbounded_send|try_send)", text
         ):
             continue
-        loops = [loop for loop in _loops(node, scope) if _RECEIVE_CALLS.search(_text(ctx, loop))]
+        sent = _names(ctx, node.child_by_field_name("arguments") or node)
+        loops = [
+            loop
+            for loop in _loops(node, scope)
+            if any(n.type == "call_expression" and _network_read(ctx, n) for n in walk(loop))
+            and sent & _received(ctx, loop, set())
+        ]
         if loops:
             yield Hit(
                 span=code.node_span(ctx.source, call),
