@@ -60,6 +60,10 @@ def _rust_context(ctx: FileContext, node: Node) -> str | None:
             return None  # spawn_blocking(|| ..): runs on a blocking thread
         if parent.type == "async_block":
             return "an async block"
+        if parent.type == "closure_expression" and (
+            parent.parent is not None and parent.parent.type == "let_declaration"
+        ):
+            return None  # `let work = || ..;` runs wherever it is handed (often a thread)
         if parent.type == "function_item":
             head = _text(ctx, parent).split("{", 1)[0]
             if re.search(r"\basync\b", head):

@@ -60,7 +60,7 @@ def _lossy_calls(ctx: FileContext) -> Iterator[Node]:
             yield node
 
 
-def _use(ctx: FileContext, call: Node) -> tuple[str, Node] | None:
+def _use(ctx: FileContext, call: Node) -> tuple[str, Node, Node] | None:
     """Climb through `.to_string()`, `&` and parentheses to where the value is used."""
     node = call
     while node.parent is not None:
@@ -80,13 +80,17 @@ def _use(ctx: FileContext, call: Node) -> tuple[str, Node] | None:
         if parent.type in ("reference_expression", "parenthesized_expression"):
             node = parent
             continue
-        return parent.type, parent
+        return parent.type, parent, node
     return None
 
 
-def _lookup_argument(ctx: FileContext, parent: Node) -> bool:
+def _lookup_argument(ctx: FileContext, parent: Node, argument: Node) -> bool:
+    """`map.get(x)`, `map.insert(x, ..)`: the first argument is the key; the value
+    inserted (`insert(k, x)`) is not."""
     call = parent.parent
     if parent.type != "arguments" or call is None or call.type != "call_expression":
+        return False
+    if not parent.named_children or parent.named_children[0].id != argument.id:
         return False
     function = call.child_by_field_name("function")
     field = (
@@ -107,13 +111,13 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
         found = _use(ctx, call)
         if found is None:
             continue
-        kind, parent = found
+        kind, parent, value = found
         why = None
         if kind == "binary_expression" and re.search(r"[!=]=", _text(ctx, parent)):
             why = "compared"
         elif kind == "match_expression":
             why = "matched on"
-        elif _lookup_argument(ctx, parent):
+        elif _lookup_argument(ctx, parent, value):
             why = "used as a map key"
         elif kind == "field_initializer":
             field = parent.child_by_field_name("field") or (
@@ -176,6 +180,6 @@ def _use_of_name(ctx: FileContext, ident: Node) -> str | None:
         return "compared"
     if parent.type == "match_expression":
         return "matched on"
-    if _lookup_argument(ctx, parent):
+    if _lookup_argument(ctx, parent, node):
         return "used as a map key"
     return None

@@ -6,7 +6,8 @@
 (the seed's L4). Reported: a write (`>`, `>>`, `tee`) to a `/proc` or `/sys` path with
 a variable that is unquoted, or quoted but never validated earlier in the script (no
 `case` on it and no `[[ $VAR =~ ... ]]`); and unquoted variables in the targets of
-`rm -rf`, `chmod` and `chown`. Positional parameters validated the same way count.
+`rm -rf`, `chmod` and `chown`. Positional parameters validated the same way count;
+variables the script only sets to fixed words are not reported.
 """
 
 from __future__ import annotations
@@ -63,11 +64,53 @@ def _validated(ctx: FileContext, name: str, before: int) -> bool:
     )
 
 
+_GLOB_OR_SPACE = re.compile(r"[\s*?\[]")
+
+
+def _literal(ctx: FileContext, value: Node) -> bool:
+    """A word or quoted string with no expansion, whitespace or glob: one fixed field."""
+    if value.type not in ("word", "string", "raw_string"):
+        return False
+    if any(
+        inner.type not in ("word", "string", "string_content", "raw_string")
+        for inner in walk(value)
+    ):
+        return False
+    return not _GLOB_OR_SPACE.search(_text(ctx, value).strip("\"'"))
+
+
+def _constants(ctx: FileContext) -> set[str]:
+    """Variables the script only ever sets to fixed words (`DIR=/var/db/app`, `for iface
+    in wan lan`): expanding them, quoted or not, reaches exactly those paths."""
+    literal: set[str] = set()
+    other: set[str] = set()
+    for node in walk(ctx.tree().root_node):
+        if node.type == "variable_assignment":
+            name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+            if name is not None:
+                fixed = value is not None and _literal(ctx, value)
+                (literal if fixed else other).add(_text(ctx, name))
+        elif node.type == "for_statement":
+            variable = node.child_by_field_name("variable")
+            values = [c for c in node.children_by_field_name("value")]
+            if variable is not None:
+                fixed = bool(values) and all(_literal(ctx, v) for v in values)
+                (literal if fixed else other).add(_text(ctx, variable))
+        elif node.type == "command":
+            name = node.child_by_field_name("name")
+            if name is not None and _text(ctx, name) in ("read", "mapfile", "readarray", "getopts"):
+                other.update(_text(ctx, c) for c in node.named_children[1:] if c.type == "word")
+        elif node.type == "expansion" and re.search(r":?=", _text(ctx, node)):
+            other.update(_text(ctx, c) for c in node.named_children if c.type == "variable_name")
+    return literal - other
+
+
 def _hit(ctx: FileContext, node: Node, message: str) -> Hit:
     return Hit(span=code.node_span(ctx.source, node), message=message)
 
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
+    constants = _constants(ctx)
     for node in walk(ctx.tree().root_node):
         targets: list[Node] = []
         if node.type == "file_redirect":
@@ -91,11 +134,18 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                 flags = " ".join(_text(ctx, a) for a in args if _text(ctx, a).startswith("-"))
                 if command == "rm" and not re.search(r"-\w*[rR]", flags):
                     continue
-                for a in args:
-                    if a.type in ("word", "concatenation", "simple_expansion", "expansion") and any(
-                        not quoted for _, quoted in _variables(ctx, a)
+                operands = [a for a in args if not _text(ctx, a).startswith("-")]
+                if command != "rm":
+                    operands = operands[1:]  # the mode or the owner, not a target
+                for a in operands:
+                    unquoted = [n for n, q in _variables(ctx, a) if not q and n not in constants]
+                    if unquoted and a.type in (
+                        "word",
+                        "concatenation",
+                        "simple_expansion",
+                        "expansion",
                     ):
-                        names = ", ".join(f"${n}" for n, q in _variables(ctx, a) if not q)
+                        names = ", ".join(f"${n}" for n in unquoted)
                         yield _hit(
                             ctx,
                             a,
@@ -109,6 +159,8 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             if not _KERNEL.search(text if text.startswith("/") else text.lstrip("\"'")):
                 continue
             for variable, quoted in _variables(ctx, target):
+                if variable in constants:
+                    continue
                 if not quoted:
                     problem = "unquoted"
                 elif _validated(ctx, variable, target.start_byte):

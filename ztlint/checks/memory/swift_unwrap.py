@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tree_sitter import Node
+
 from ztlint.checks.codeutil import text as _text
 from ztlint.checks.codeutil import walk
 from ztlint.parsers import code
@@ -35,6 +37,82 @@ _LITERALS = frozenset(
         "hex_literal",
     }
 )
+
+
+_SCOPES = frozenset(
+    {"function_declaration", "lambda_literal", "computed_property", "init_declaration"}
+)
+# `Data([0xff, 0, 0, 0])`, `[CChar](repeating: 0, count: n)`, `Data(address.rawValue)`:
+# a buffer the code builds itself, or a copy of an already validated value.
+_BUILT = re.compile(
+    r"^(\[|(Data|Array|ContiguousArray|\[\w+\])\s*\(\s*(\[|repeating\s*:|count\s*:|[\w.]+\.rawValue\s*\)))"
+)
+
+
+def _in_enum(ctx: FileContext, node: Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "class_declaration":
+            return any(not c.is_named and _text(ctx, c) == "enum" for c in parent.children)
+        parent = parent.parent
+    return False
+
+
+# Values the program defines rather than receives: an enum case's raw value
+# (`LocalNetworkIPs.gateway.rawValue`, `.gateway.rawValue`), a static member or a static
+# function without arguments (`Self.hostName`, `AppConfig.privacyPolicyLink()`).
+_STATIC = re.compile(r"^((Self|[A-Z]\w*)\.[a-z]\w*(\(\))?|([A-Z]\w*)?\.[a-z]\w*\.rawValue)$")
+
+
+def _constant(ctx: FileContext, value: Node) -> bool:
+    """A literal, an enum case or a static member; a literal URL with a fixed scheme and
+    host; a string whose interpolations are all static members or an enum's own
+    `rawValue` (its cases are literals too)."""
+    text = _text(ctx, value)
+    if value.type == "prefix_expression" and text.startswith("."):
+        return True  # `encoding: .utf8`
+    if _STATIC.match(text):
+        return True
+    if value.type == "additive_expression":  # "https://\(Self.host)" + "/path"
+        return all(_constant(ctx, c) for c in value.named_children)
+    if value.type not in _LITERALS:
+        return False
+    if "\\(" not in text or re.match(r'^"\w+://[^\\/"]+/', text):
+        return True
+    parts = [_text(ctx, c) for c in value.named_children if c.type == "interpolated_expression"]
+    return all(
+        _STATIC.match(p) or (p in ("rawValue", "self.rawValue") and _in_enum(ctx, value))
+        for p in parts
+    )
+
+
+def _built_in_code(ctx: FileContext, value: Node) -> bool:
+    """An identifier bound earlier in the same function to a buffer the code builds or
+    to a constant (`let gateway = "10.64.0.1"`)."""
+    if value.type != "simple_identifier":
+        return False
+    name = _text(ctx, value)
+    scope = value.parent
+    while scope is not None and scope.type not in _SCOPES:
+        scope = scope.parent
+    if scope is None:
+        return False
+    for node in walk(scope):
+        if node.start_byte >= value.start_byte:
+            break
+        if node.type != "property_declaration":
+            continue
+        pattern = node.child_by_field_name("name") or next(
+            (c for c in node.named_children if c.type == "pattern"), None
+        )
+        if pattern is None or _text(ctx, pattern) != name:
+            continue
+        initial = node.named_children[-1]
+        if initial.id != pattern.id and (
+            _BUILT.match(_text(ctx, initial)) or _constant(ctx, initial)
+        ):
+            return True
+    return False
 
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
@@ -62,13 +140,11 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             for arg in args.named_children
             if arg.type == "value_argument" and arg.named_children
         ]
-        if not values or all(
-            v.type in _LITERALS
-            and ("\\(" not in _text(ctx, v) or re.match(r'^"\w+://[^\\/"]+/', _text(ctx, v)))
-            for v in values
+        if not values or all(_constant(ctx, v) or _built_in_code(ctx, v) for v in values):
+            continue
+        if name == "URLComponents" and not any(
+            re.match(r"string\s*:", _text(ctx, v.parent)) for v in values if v.parent is not None
         ):
-            continue  # literals, and literal URLs with a fixed scheme and host
-        if name == "URLComponents" and not re.search(r"\bstring\s*:", _text(ctx, call)):
             continue  # URLComponents(url: aURL, ..) of a parsed URL
         if name in ("String",) and not re.search(
             r"\b(data|decoding|bytes|cString)\s*:", _text(ctx, call)
