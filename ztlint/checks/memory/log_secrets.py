@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint.checks.auth.timing import SECRET_HEADERS, secret_name, words
-from ztlint.checks.codeutil import STRINGS, walk
+from ztlint.checks.codeutil import STRINGS, enclosing_function, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Severity
 from ztlint.parsers import code
@@ -89,7 +89,68 @@ def _mio_tokens(ctx: FileContext) -> bool:
     )
 
 
-def _secret_in(ctx: FileContext, arg: Node, mio_tokens: bool = False) -> str | None:
+# A bare `token` (`token`, `context_token`) is a credential in code that authenticates
+# users or APIs, and a nonce, an event-loop slot or a routing handle elsewhere (QUIC
+# PATH_CHALLENGE data, a mio Token, a control-plane context token).
+_TOKEN_QUALIFIERS = frozenset(
+    {
+        "access", "auth", "api", "bearer", "refresh", "session", "csrf", "xsrf", "oauth",
+        "jwt", "personal", "service", "secret", "private", "client", "registration", "reset",
+        "invite", "magic", "login", "admin", "root", "bot", "webhook", "signing",
+        "verification", "github", "gitlab", "slack", "npm", "pypi", "vault", "join",
+        "bootstrap", "enrollment", "device", "user", "app",
+    }
+)  # fmt: skip
+_AUTH_VOCABULARY = re.compile(
+    r"(?i)authoriz|bearer|credential|password|passphrase|login|jwt|oauth|api[_-]?key|auth[_-]?token|access[_-]?token"
+)
+# `secret.pubkey()`: a value derived from the secret that is not secret.
+_DERIVED = frozenset(
+    {
+        "pubkey",
+        "public_key",
+        "public",
+        "verifying_key",
+        "fingerprint",
+        "hash",
+        "digest",
+        "kind",
+        "id",
+    }
+)
+
+
+def _ambiguous_token(ctx: FileContext, node: Node, name: str) -> bool:
+    """A bare token that is not declared as text (`token: &str`, `token string`,
+    `token: str`) in the function that logs it."""
+    ws = words(name)
+    if not ws or ws[-1] != "token" or (len(ws) >= 2 and ws[-2] in _TOKEN_QUALIFIERS):
+        return False
+    function = enclosing_function(node)
+    if function is None:
+        return True
+    declared = (
+        rf"\b{re.escape(name)}\s*(:\s*&?(mut\s+)?('\w+\s+)?|\s)(str|String|string|Secret\w*)\b"
+    )
+    return re.search(declared, _text(ctx, function)) is None
+
+
+def _record_or_derived(ctx: FileContext, inner: Node) -> bool:
+    """`pwd.pw_name` (a field of a record named like a secret: `struct passwd`) or
+    `secret.pubkey()`; `token.as_str()` and `token.0` still carry the secret."""
+    after = ctx.source.utf8[inner.end_byte : inner.end_byte + 48].decode("utf-8", "replace")
+    m = re.match(r"\s*\??\.\s*([A-Za-z_]\w*)\s*(\(|::)?", after)
+    if m is None:
+        return False
+    field, called = m.group(1), bool(m.group(2))
+    if called:  # `key.legacy_key_id()`, `secret.pubkey()`
+        return field in _DERIVED or words(field)[-1:] == ["id"]
+    return not secret_name(field)
+
+
+def _secret_in(
+    ctx: FileContext, arg: Node, mio_tokens: bool = False, auth_code: bool = True
+) -> str | None:
     """The secret an argument carries: an identifier or field named as a secret, a
     header read of Authorization, or an interpolation of either."""
     for inner in walk(arg):
@@ -102,7 +163,11 @@ def _secret_in(ctx: FileContext, arg: Node, mio_tokens: bool = False) -> str | N
             ):
                 name = next(g for g in (m.group(1), m.group(3), m.group(4)) if g)
                 last = name.split(".")[-1]
-                if secret_name(last) and not (mio_tokens and words(last)[-1] == "token"):
+                if (
+                    secret_name(last)
+                    and not (mio_tokens and words(last)[-1] == "token")
+                    and (auth_code or not _ambiguous_token(ctx, inner, last))
+                ):
                     return name
             if (
                 SECRET_HEADERS.match(text.strip("\"'`"))
@@ -120,6 +185,10 @@ def _secret_in(ctx: FileContext, arg: Node, mio_tokens: bool = False) -> str | N
                 continue  # `SessionToken` is a type, not a value
             if mio_tokens and words(name)[-1] == "token":
                 continue  # a mio `Token` names an event-loop slot
+            if not auth_code and _ambiguous_token(ctx, inner, name):
+                continue
+            if _record_or_derived(ctx, inner):
+                continue
             parent = inner.parent
             # len(token), token.len(), token is None, mask(token), `token=` keyword name
             context = (
@@ -134,7 +203,7 @@ def _secret_in(ctx: FileContext, arg: Node, mio_tokens: bool = False) -> str | N
             ):
                 continue
             if _MASKED.search(context.split(name)[0][-24:]) or re.search(
-                rf"{re.escape(name)}\s*(\.|\?\.)\s*(len|length|count|is_empty|isEmpty|is_some|is_none)\b|{re.escape(name)}\s+is\s+(not\s+)?None|{re.escape(name)}\s*[!=]=",
+                rf"{re.escape(name)}\s*(\(\s*\))?\s*(\.|\?\.)\s*(len|length|count|is_empty|isEmpty|is_some|is_none)\b|{re.escape(name)}\s+is\s+(not\s+)?None|{re.escape(name)}\s*[!=]=",
                 context,
             ):
                 continue
@@ -160,11 +229,45 @@ def _topology(ctx: FileContext, name: str, args: list[Node]) -> str | None:
     return None
 
 
+# Printing to standard output, not a logger: a key generator's output is its result.
+_STDOUT = re.compile(r"^(println|print|fmt\.Print\w*|console\.log)$")
+# Words of a function that makes a credential: a command printing what it made hands
+# the credential to whoever ran it (`init_vpn_location`, `create_token`, `gen_keypair`).
+_KEYGEN_WORDS = frozenset(
+    {"gen", "generate", "keygen", "genkey", "keypair", "genpsk", "random", "init", "create",
+     "issue", "mint"}
+)  # fmt: skip
+
+
+def _key_generator(ctx: FileContext, call: Node, secret: str) -> bool:
+    """`fn gen_keypair() { ..; println!("Secret Key: {secret_key}") }`, or
+    `let secret = SecretKey::generate(); println!("{secret}")`: a command whose job is
+    to hand a fresh key to whoever ran it."""
+    function = enclosing_function(call)
+    if function is None:
+        return False
+    name = function.child_by_field_name("name")
+    if name is not None and _KEYGEN_WORDS.intersection(words(_text(ctx, name))):
+        return True
+    head = ctx.source.utf8[function.start_byte : call.start_byte].decode("utf-8", "replace")
+    variable = re.escape(secret.split(".")[-1])
+    for m in re.finditer(rf"\b{variable}\b[^=;\n]*?(?<![=!<>])=(?![=>])([^;\n]*)", head):
+        for callee in re.findall(r"([A-Za-z_]\w*)\s*\(", m.group(1)):
+            if _KEYGEN_WORDS.intersection(words(callee)):
+                return True
+    return False
+
+
 def detect(ctx: FileContext) -> Iterator[Hit]:
     topology = bool(ctx.options.get("topology", False)) if ctx.options else False
     mio_tokens = _mio_tokens(ctx)
+    auth_code = bool(_AUTH_VOCABULARY.search(ctx.text))
     for call, name, args in _logger_calls(ctx):
-        secret = next((s for s in (_secret_in(ctx, a, mio_tokens) for a in args) if s), None)
+        secret = next(
+            (s for s in (_secret_in(ctx, a, mio_tokens, auth_code) for a in args) if s), None
+        )
+        if secret and _STDOUT.match(name) and _key_generator(ctx, call, secret):
+            continue
         if secret:
             shown = secret if len(secret) <= 40 else secret[:37] + "..."
             yield Hit(
