@@ -23,18 +23,20 @@ LANGUAGES = {
     ".mjs": "TypeScript/JavaScript",
     ".rs": "Rust",
     ".swift": "Swift",
+    ".sh": "shell",
 }
 
 
-def main() -> int:
-    rows = list(csv.DictReader((Path(__file__).parent / "auth" / "verdicts.csv").open()))
+def summarize(rows: list[dict[str, str]]) -> dict[str, tuple[int, int]]:
+    """Print precision per rule and labelled findings per language; return
+    {rule: (true, false)} for the rows still live (`true` or `false`)."""
     live = [r for r in rows if r["verdict"] in ("true", "false")]
     per_rule: dict[str, Counter[str]] = {}
     languages: Counter[str] = Counter()
     for r in live:
         per_rule.setdefault(r["rule"], Counter())[r["verdict"]] += 1
         suffix = Path(r["location"].rsplit(":", 1)[0]).suffix
-        languages[LANGUAGES.get(suffix, suffix)] += 1
+        languages[LANGUAGES.get(suffix, suffix or "shell")] += 1
     print(f"{'rule':32} {'true':>5} {'false':>5} precision")
     for rule, c in sorted(per_rule.items()):
         total = c["true"] + c["false"]
@@ -43,6 +45,11 @@ def main() -> int:
     print(
         "false positives fixed while labelling:", sum(r["verdict"] == "false-fixed" for r in rows)
     )
+    return {rule: (c["true"], c["false"]) for rule, c in per_rule.items()}
+
+
+def main() -> int:
+    summarize(list(csv.DictReader((Path(__file__).parent / "auth" / "verdicts.csv").open())))
     return 0
 
 
