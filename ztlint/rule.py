@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from tree_sitter import Tree
 
@@ -18,6 +18,8 @@ from ztlint.model import Confidence, Fix, Related, RuleMeta, Severity, Span
 from ztlint.parsers import code
 from ztlint.parsers.data import Node, ParseFailure
 from ztlint.source import SourceText
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class FileContext:
         self._data: list[Node] | None = None
         self._tree: Tree | None = None
         self._failure: ParseFailure | None = None
+        self._memo: dict[str, Any] = {}
         self.parse_notes: list[ParseFailure] = []
 
     @property
@@ -122,6 +125,13 @@ class FileContext:
                     )
                 )
         return self._tree
+
+    def memo(self, key: str, factory: Callable[[], _T]) -> _T:
+        """A value derived from this file once and shared by every detector (the list
+        of tree nodes, the string literals, ...)."""
+        if key not in self._memo:
+            self._memo[key] = factory()
+        return cast(_T, self._memo[key])
 
 
 DetectFn = Callable[[FileContext], Iterable[Hit]]

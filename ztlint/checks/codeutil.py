@@ -114,18 +114,51 @@ def literal_value(ctx: FileContext, node: Node) -> str | None:
     return None
 
 
-def strings(ctx: FileContext) -> Iterator[tuple[Node, str]]:
-    """Every plain string literal outside comments, with its text."""
-    stack = [ctx.tree().root_node]
-    while stack:
-        node = stack.pop()
-        if node.type in STRINGS:
-            value = literal_value(ctx, node)
-            if value is not None:
-                yield node, value
-            continue
-        if node.type not in COMMENTS:
-            stack.extend(reversed(node.named_children))
+def strings(ctx: FileContext) -> list[tuple[Node, str]]:
+    """Every plain string literal outside comments, with its text (computed once per
+    file)."""
+
+    def collect() -> list[tuple[Node, str]]:
+        found = []
+        stack = [ctx.tree().root_node]
+        while stack:
+            node = stack.pop()
+            kind = node.type
+            if kind in STRINGS:
+                value = literal_value(ctx, node)
+                if value is not None:
+                    found.append((node, value))
+                continue
+            if kind not in COMMENTS:
+                stack.extend(reversed(node.named_children))
+        return found
+
+    return ctx.memo("strings", collect)
+
+
+def all_nodes(ctx: FileContext) -> list[Node]:
+    """Every node of the file's tree outside comments, in source order (computed once
+    per file: detectors share one walk)."""
+    return ctx.memo("nodes", lambda: list(walk(ctx.tree().root_node)))
+
+
+def nodes_of(ctx: FileContext, *types: str) -> list[Node]:
+    """The nodes of these types, in the order `walk` gives them."""
+
+    def index() -> dict[str, list[tuple[int, Node]]]:
+        by_type: dict[str, list[tuple[int, Node]]] = {}
+        for i, node in enumerate(all_nodes(ctx)):
+            by_type.setdefault(node.type, []).append((i, node))
+        return by_type
+
+    by_type = ctx.memo("nodes_by_type", index)
+    if len(types) == 1:
+        return [n for _, n in by_type.get(types[0], ())]
+    return [n for _, n in sorted((p for t in types for p in by_type.get(t, ())), key=_first)]
+
+
+def _first(pair: tuple[int, Node]) -> int:
+    return pair[0]
 
 
 def callee(ctx: FileContext, call: Node) -> str:
@@ -223,19 +256,20 @@ def go_imports(ctx: FileContext) -> dict[str, str]:
     return out
 
 
-def calls(ctx: FileContext) -> Iterator[tuple[Node, str, Node]]:
-    """Every call outside comments, in source order, as (call, callee text, arguments)."""
-    stack = [ctx.tree().root_node]
-    while stack:
-        node = stack.pop()
-        if node.type in COMMENTS:
-            continue
-        if node.type in ("call", "call_expression"):
+def calls(ctx: FileContext) -> list[tuple[Node, str, Node]]:
+    """Every call outside comments, in source order, as (call, callee text, arguments)
+    (computed once per file)."""
+
+    def collect() -> list[tuple[Node, str, Node]]:
+        found = []
+        for node in nodes_of(ctx, "call", "call_expression"):
             function = node.child_by_field_name("function")
             args = node.child_by_field_name("arguments")
             if function is not None and args is not None:
-                yield node, text(ctx, function), args
-        stack.extend(reversed(node.named_children))
+                found.append((node, text(ctx, function), args))
+        return found
+
+    return ctx.memo("calls", collect)
 
 
 def keyed(ctx: FileContext, node: Node, kind: str, key: str, value: str) -> dict[str, Node]:

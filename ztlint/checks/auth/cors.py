@@ -27,6 +27,7 @@ from tree_sitter import Node
 
 from ztlint.checks.codeutil import (
     FUNCTIONS,
+    all_nodes,
     calls,
     enclosing_function,
     go_imports,
@@ -185,7 +186,7 @@ def _go(ctx: FileContext) -> Iterator[Hit]:
         if path in ("github.com/rs/cors", "github.com/gin-contrib/cors")
     }
     if packages:
-        for node in walk(ctx.tree().root_node):
+        for node in all_nodes(ctx):
             if node.type != "composite_literal":
                 continue
             kind = node.child_by_field_name("type")
@@ -384,7 +385,7 @@ def _rust(ctx: FileContext) -> Iterator[Hit]:
     `allow_credentials(true)`. tower-http refuses `Any` with credentials at start-up,
     so that is not reported."""
     seen: set[int] = set()
-    for node in walk(ctx.tree().root_node):
+    for node in all_nodes(ctx):
         if node.type != "call_expression":
             continue
         function = node.child_by_field_name("function")

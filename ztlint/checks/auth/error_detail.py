@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.codeutil import enclosing_function, walk
+from ztlint.checks.codeutil import all_nodes, enclosing_function, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -35,7 +35,7 @@ def _hit(ctx: FileContext, node: Node, what: str) -> Hit:
 
 
 def _go(ctx: FileContext) -> Iterator[Hit]:
-    for node in walk(ctx.tree().root_node):
+    for node in all_nodes(ctx):
         if node.type != "call_expression":
             continue
         function = node.child_by_field_name("function")
@@ -93,7 +93,7 @@ def _python_leaks(ctx: FileContext, expr: Node, names: set[str]) -> str | None:
 
 
 def _python(ctx: FileContext) -> Iterator[Hit]:
-    for node in walk(ctx.tree().root_node):
+    for node in all_nodes(ctx):
         if node.type != "call":
             continue
         function = node.child_by_field_name("function")
@@ -158,7 +158,7 @@ def _catch_names(ctx: FileContext, node: Node) -> set[str]:
 
 
 def _javascript(ctx: FileContext) -> Iterator[Hit]:
-    for node in walk(ctx.tree().root_node):
+    for node in all_nodes(ctx):
         if node.type != "call_expression":
             continue
         function = node.child_by_field_name("function")
@@ -251,7 +251,7 @@ def _rust_leak(ctx: FileContext, payload: Node, names: set[str]) -> str | None:
 
 
 def _rust(ctx: FileContext) -> Iterator[Hit]:
-    for node in walk(ctx.tree().root_node):
+    for node in all_nodes(ctx):
         payload: list[Node] = []
         if node.type == "call_expression":
             function = node.child_by_field_name("function")

@@ -29,7 +29,15 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint.checks.auth.timing import words
-from ztlint.checks.codeutil import STRINGS, calls, enclosing_function, keyed, literal_value, walk
+from ztlint.checks.codeutil import (
+    STRINGS,
+    all_nodes,
+    calls,
+    enclosing_function,
+    keyed,
+    literal_value,
+    walk,
+)
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -89,7 +97,7 @@ def _hit(ctx: FileContext, node: Node, message: str) -> Hit:
 
 def _header_reads(ctx: FileContext) -> Iterator[tuple[Node, str]]:
     """Every direct read of a forwarding header, as (read expression, header name)."""
-    for node in walk(ctx.tree().root_node):
+    for node in all_nodes(ctx):
         if node.type not in STRINGS:
             continue
         value = literal_value(ctx, node)

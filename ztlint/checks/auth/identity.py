@@ -21,7 +21,13 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint.checks.auth.timing import words
-from ztlint.checks.codeutil import STRINGS, enclosing_function, literal_value, use_of, walk
+from ztlint.checks.codeutil import (
+    STRINGS,
+    all_nodes,
+    enclosing_function,
+    literal_value,
+    use_of,
+)
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -92,7 +98,7 @@ def _is_value(binding: Node, literal: Node) -> bool:
 def detect(ctx: FileContext) -> Iterator[Hit]:
     if not _CREDENTIAL_READ.search(ctx.text):
         return
-    for node in walk(ctx.tree().root_node):
+    for node in all_nodes(ctx):
         if node.type not in STRINGS:
             continue
         value = literal_value(ctx, node)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.codeutil import FUNCTIONS, enclosing_function, go_imports
+from ztlint.checks.codeutil import FUNCTIONS, enclosing_function, go_imports, nodes_of
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -664,9 +664,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
     lang = _lang(ctx)
     calls = COMPARE_CALLS.get(lang, frozenset())
     consts = _consts(ctx) if lang in ("go", "rust") else (frozenset(), frozenset())
-    stack = [ctx.tree().root_node]
-    while stack:
-        node = stack.pop()
+    for node in nodes_of(ctx, "binary_expression", "comparison_operator", "call_expression"):
         kind = node.type
         if kind in ("binary_expression", "comparison_operator"):
             op = _operator(ctx, node)
@@ -695,8 +693,6 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                     name = secret_operand(ctx, a) or secret_operand(ctx, b)
                     if name and checking(ctx, node, [a, b], _from_request(name)):
                         yield _hit(ctx, node, _short(name), f"`{fname}`")
-        if kind not in ("comment", "line_comment", "block_comment"):
-            stack.extend(reversed(node.named_children))
 
 
 _REQUEST_READ = re.compile(r"""(\(|\[)\s*["'`][^"'`]+["'`]\s*(\)|\])\s*$""")

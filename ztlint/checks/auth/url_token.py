@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint.checks.auth.timing import words
-from ztlint.checks.codeutil import FUNCTIONS, calls, keyed, literal_value, walk
+from ztlint.checks.codeutil import FUNCTIONS, all_nodes, calls, keyed, literal_value, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -127,7 +127,7 @@ def _pieces(ctx: FileContext, node: Node) -> Iterator[tuple[str, Node | None]]:
 
 
 def _built_urls(ctx: FileContext) -> Iterator[Hit]:
-    for node in walk(ctx.tree().root_node):
+    for node in all_nodes(ctx):
         if node.type not in _STRINGS:
             continue
         whole = _text(ctx, node)
@@ -210,7 +210,7 @@ def _query_builders(ctx: FileContext) -> Iterator[Hit]:
 
 def _swift_query_items(ctx: FileContext) -> Iterator[Hit]:
     """`URLQueryItem(name: "token", value: t)` with a value from the code."""
-    for node in walk(ctx.tree().root_node):
+    for node in all_nodes(ctx):
         if node.type != "call_expression" or not node.named_children:
             continue
         if _text(ctx, node.named_children[0]) != "URLQueryItem":
@@ -262,7 +262,7 @@ def _server_reads(ctx: FileContext) -> Iterator[Hit]:
             )
         if reads and not _for_people(ctx, call):
             yield _hit(ctx, call, _read_message(key))
-    for node in walk(ctx.tree().root_node):
+    for node in all_nodes(ctx):
         if parser == "python" and node.type == "subscript":
             value = node.child_by_field_name("value")
             index = node.child_by_field_name("subscript")

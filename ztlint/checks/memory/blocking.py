@@ -20,8 +20,8 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ztlint.checks.codeutil import all_nodes
 from ztlint.checks.codeutil import text as _text
-from ztlint.checks.codeutil import walk
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
@@ -78,7 +78,7 @@ def _rust_context(ctx: FileContext, node: Node) -> str | None:
 
 def _rust(ctx: FileContext) -> Iterator[Hit]:
     std_tcp = None
-    for node in walk(ctx.tree().root_node):
+    for node in all_nodes(ctx):
         if node.type != "call_expression":
             continue
         function = node.child_by_field_name("function")
@@ -112,7 +112,7 @@ def _rust(ctx: FileContext) -> Iterator[Hit]:
 
 
 def _python(ctx: FileContext) -> Iterator[Hit]:
-    for node in walk(ctx.tree().root_node):
+    for node in all_nodes(ctx):
         if node.type != "call":
             continue
         function = node.child_by_field_name("function")

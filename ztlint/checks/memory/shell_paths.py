@@ -17,8 +17,8 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ztlint.checks.codeutil import all_nodes, walk
 from ztlint.checks.codeutil import text as _text
-from ztlint.checks.codeutil import walk
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
@@ -84,7 +84,7 @@ def _constants(ctx: FileContext) -> set[str]:
     in wan lan`): expanding them, quoted or not, reaches exactly those paths."""
     literal: set[str] = set()
     other: set[str] = set()
-    for node in walk(ctx.tree().root_node):
+    for node in all_nodes(ctx):
         if node.type == "variable_assignment":
             name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
             if name is not None:
@@ -111,7 +111,7 @@ def _hit(ctx: FileContext, node: Node, message: str) -> Hit:
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
     constants = _constants(ctx)
-    for node in walk(ctx.tree().root_node):
+    for node in all_nodes(ctx):
         targets: list[Node] = []
         if node.type == "file_redirect":
             op = node.children[0].type if node.children else ""

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ztlint.checks.codeutil import all_nodes, walk
 from ztlint.checks.codeutil import text as _text
-from ztlint.checks.codeutil import walk
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
@@ -117,7 +117,7 @@ def _built_in_code(ctx: FileContext, value: Node) -> bool:
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
     outer_end = -1  # `Port(rawValue: UInt16(x)!)!` is one problem: report the outer unwrap
-    for node in walk(ctx.tree().root_node):
+    for node in all_nodes(ctx):
         if node.start_byte < outer_end:
             continue
         if (
