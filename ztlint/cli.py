@@ -93,6 +93,12 @@ def scan_options(func: F) -> F:
         click.option(
             "--include-tests", is_flag=True, help="Report findings in test code too, at level note."
         ),
+        click.option(
+            "--cache/--no-cache",
+            default=None,
+            help="Reuse results for unchanged files from the user's cache folder "
+            "($ZTLINT_CACHE_DIR, else ~/.cache/ztlint) [default: on; off when CI is set].",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -133,12 +139,18 @@ def _run(
 
     progress = _Progress()
     try:
+        from ztlint import cache
+
+        use_cache = opts.get("cache")
+        if use_cache is None:
+            use_cache = cache.enabled_by_default()
         return engine.run(
             targets or list(opts["paths"]) or ["."],
             config,
             jobs=opts["jobs"],
             progress=progress,
             cwd=cwd,
+            cache_dir=cache.default_dir() if use_cache else None,
         )
     finally:
         progress.close()

@@ -13,9 +13,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from ztlint import __version__, classify, policy, suppress
+from ztlint import cache as cache_mod
+from ztlint.cache import Cache
 from ztlint.config import Config, ConfigError
 from ztlint.discovery import SKIPPED, FileEntry, context_files, discover, inside
 from ztlint.globs import compile_glob
@@ -67,6 +70,16 @@ class Plan:
     max_file_size: int
     options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()
+    cache: Cache | None = None
+
+    def describe(self) -> tuple[Any, ...]:
+        """What a file's result depends on besides the file: the cache's run key."""
+        return (
+            tuple(r.id for r in self.rules),
+            self.max_file_size,
+            self.options,
+            tuple((rid, s.name) for rid, s in self.severity),
+        )
 
     def options_for(self, rule_id: str) -> dict[str, Any]:
         for rid, opts in self.options:
@@ -222,8 +235,24 @@ def _span_text(source: SourceText, span: Span) -> str:
     return "\n".join([lines[0][span.start_col - 1 :], *lines[1:-1], lines[-1][: span.end_col - 1]])
 
 
-def _triggered(triggers: tuple[str, ...], text: str) -> bool:
-    return not triggers or any(t in text for t in triggers)
+class _Triggers:
+    """One search per distinct trigger string per file, shared by every detector."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.seen: dict[str, bool] = {}
+
+    def any(self, triggers: tuple[str, ...]) -> bool:
+        if not triggers:
+            return True
+        seen, text = self.seen, self.text
+        for t in triggers:
+            found = seen.get(t)
+            if found is None:
+                found = seen[t] = t in text
+            if found:
+                return True
+        return False
 
 
 def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
@@ -234,6 +263,19 @@ def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
             entry.rel,
             notifications=(_note(SKIPPED, f"skipped: {why}", entry.rel, level=NoticeLevel.NOTE),),
         )
+    if plan.cache is not None:
+        cached = plan.cache.get(entry.rel, raw.data)
+        if isinstance(cached, FileResult) and cached.path == entry.rel:
+            return cached
+    result, worked = _scan_raw(entry, plan, raw)
+    if plan.cache is not None and worked:
+        # Files no trigger matched cost less to check again than to look up.
+        plan.cache.put(entry.rel, raw.data, result)
+    return result
+
+
+def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, bool]:
+    worked = False
     source = None if raw.binary else SourceText(decode(raw.data))
     text = source.text if source is not None else ""
     fclass = classify.classify(entry.rel, None if source is None else text)
@@ -243,14 +285,16 @@ def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
     findings: list[Finding] = []
     notes: list[Notification] = []
     facts: list[tuple[str, tuple[Any, ...]]] = []
+    triggered = _Triggers(text)
     for rule in plan.rules:
         options = plan.options_for(rule.id)
         for det in rule.detectors:
             if not (det.kinds & fclass.kinds) or (raw.binary and not det.binary):
                 continue
-            if source is not None and not _triggered(det.triggers, text):
+            if source is not None and not triggered.any(det.triggers):
                 continue
             ctx.options = options
+            worked = True
             try:
                 hits = list(det.run(ctx))
             except ParseFailure:
@@ -268,9 +312,10 @@ def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
         if (
             check is not None
             and check.kinds & fclass.kinds
-            and (source is None or _triggered(check.triggers, text))
+            and (source is None or triggered.any(check.triggers))
         ):
             ctx.options = options
+            worked = True
             try:
                 collected = tuple(check.collect(ctx))
             except ParseFailure:
@@ -309,9 +354,10 @@ def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
     if fclass.parser == "rust":
         test_ranges = _rust_test_ranges(ctx) if findings else ()
         test_paths = rust_test_module_paths(entry.rel, text)
-    return FileResult(
+    result = FileResult(
         entry.rel, tuple(findings), tuple(notes), directives, test_ranges, tuple(facts), test_paths
     )
+    return result, worked
 
 
 def _note(
@@ -630,7 +676,10 @@ def run(
     jobs: int | None = None,
     cwd: str | None = None,
     progress: Progress | None = None,
+    cache_dir: Path | None = None,
 ) -> Report:
+    """Scan `targets`. With `cache_dir`, unchanged files are read from the result cache
+    there (see ztlint.cache); the caller decides whether to cache at all."""
     from ztlint.registry import load_rules
 
     all_rules = tuple(rules) if rules is not None else load_rules()
@@ -658,6 +707,13 @@ def run(
     )
     cwd = cwd or os.getcwd()
     found = discover(list(targets) or ["."], config.exclude, cwd)
+    if cache_dir is not None and cache_mod.usable(cache_dir, [found.root]):
+        store = cache_mod.Cache(cache_dir, cache_mod.run_key(plan.describe()))
+        try:
+            store.prepare()
+            plan = replace(plan, cache=store)
+        except OSError:
+            pass
     # Files named one by one (pre-commit, --staged) rather than folders: the scan reads
     # the context project rules need and judges exceptions only within its scope.
     named = any(os.path.isfile(os.path.join(cwd, t)) for t in targets)

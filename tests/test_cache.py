@@ -1,0 +1,104 @@
+"""The on-disk result cache: hits for unchanged files, never stale, never in the tree."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ztlint import engine
+from ztlint.cli import main
+from ztlint.config import Config
+
+BAD = "package a\nvar c = &tls.Config{InsecureSkipVerify: true}\n"
+GOOD = "package a\nvar c = &tls.Config{MinVersion: tls.VersionTLS13}\n"
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    scanned: list[str] = []
+    real = engine._scan_raw
+
+    def spy(entry, plan, raw):  # type: ignore[no-untyped-def]
+        scanned.append(entry.rel)
+        return real(entry, plan, raw)
+
+    monkeypatch.setattr(engine, "_scan_raw", spy)
+    return scanned
+
+
+def _scan(root: Path, cache: Path | None) -> engine.Report:
+    return engine.run(["."], Config(), jobs=1, cwd=str(root), cache_dir=cache)
+
+
+def test_unchanged_files_come_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, cache = tmp_path / "repo", tmp_path / "cache"
+    root.mkdir()
+    (root / "a.go").write_text(BAD)
+    (root / "b.go").write_text(BAD.replace("c =", "d ="))
+    scanned = _counting(monkeypatch)
+    first = _scan(root, cache)
+    assert sorted(scanned) == ["a.go", "b.go"]
+    scanned.clear()
+    again = _scan(root, cache)
+    assert scanned == [] and again.findings == first.findings
+    (root / "b.go").write_text(GOOD)  # an edit is never served from the cache
+    edited = _scan(root, cache)
+    assert scanned == ["b.go"]
+    assert [f.path for f in edited.findings] == ["a.go"]
+
+
+def test_a_changed_rule_set_or_option_is_a_new_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, cache = tmp_path / "repo", tmp_path / "cache"
+    root.mkdir()
+    (root / "a.go").write_text(BAD)
+    _scan(root, cache)
+    scanned = _counting(monkeypatch)
+    engine.run(["."], Config(select=("ZT1",)), jobs=1, cwd=str(root), cache_dir=cache)
+    assert scanned == ["a.go"]
+
+
+def test_a_damaged_entry_is_a_miss(tmp_path: Path) -> None:
+    root, cache = tmp_path / "repo", tmp_path / "cache"
+    root.mkdir()
+    (root / "a.go").write_text(BAD)
+    first = _scan(root, cache)
+    for entry in cache.rglob("*"):
+        if entry.is_file():
+            entry.write_bytes(b"\x80not a pickle")
+    assert _scan(root, cache).findings == first.findings
+
+
+def test_a_cache_inside_the_scanned_tree_is_never_used(tmp_path: Path) -> None:
+    """A repository cannot ship entries that mark its files clean."""
+    root = tmp_path / "repo"
+    (root / ".cache").mkdir(parents=True)
+    (root / "a.go").write_text(BAD)
+    report = _scan(root, root / ".cache")
+    assert len(report.findings) == 1
+    assert list((root / ".cache").iterdir()) == []
+
+
+def test_ci_and_no_cache_turn_it_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, cache = tmp_path / "repo", tmp_path / "cache"
+    root.mkdir()
+    (root / "a.go").write_text(BAD)
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("ZTLINT_CACHE_DIR", str(cache))
+    runner = CliRunner()
+    monkeypatch.setenv("CI", "true")
+    assert runner.invoke(main, ["scan", "."]).exit_code == 1
+    assert not cache.exists() or not any(cache.rglob("*"))
+    monkeypatch.delenv("CI")
+    assert runner.invoke(main, ["scan", ".", "--no-cache"]).exit_code == 1
+    assert not cache.exists() or not any(cache.rglob("*"))
+    plain = runner.invoke(main, ["scan", ".", "--format", "sarif"])
+    assert any(p.is_file() for p in cache.rglob("*"))
+    cached = runner.invoke(main, ["scan", ".", "--format", "sarif"])
+    assert plain.output == cached.output  # byte-identical from the cache
+    assert (os.stat(cache).st_mode & 0o077) == 0
