@@ -1,10 +1,14 @@
-"""Benchmark ztlint: `python bench/run.py [PATH...]`.
+"""Benchmark ztlint: `python bench/run.py [PATH...] [--semgrep-rules SEMGREP_RULES]`.
 
 Scans a generated corpus of realistic files at 1x, 4x and 16x (so it needs no
 download) and any trees given on the command line, each several times in a fresh
-process, and prints wall time, CPU time, peak memory (the process and its workers),
-files and bytes per second, and the number of findings (speed must never come from
-finding less). Never run as a test.
+process and cold (`--no-cache`), and prints wall time, CPU time, peak memory (the
+process and its workers summed, sampled from /proc), files and bytes per second, and
+the number of findings (speed must never come from finding less). On the given trees
+it also runs, when installed, ripgrep over ztlint's trigger strings and semgrep with
+the semgrep-rules rules that aim at the same problems (the ones bench/semgrep_recall.py
+compares against; pass the semgrep-rules checkout), and prints the ratios. Never run as
+a test.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -51,64 +56,176 @@ def make_corpus(dest: Path, scale: int) -> Path:
 def tree_size(path: Path) -> tuple[int, int]:
     files = size = 0
     for p in path.rglob("*"):
+        if ".git" in p.relative_to(path).parts:
+            continue  # history is not scanned
         if p.is_file() and not p.is_symlink():
             files += 1
             size += p.stat().st_size
     return files, size
 
 
-def one_run(path: Path, jobs: int | None) -> dict[str, float]:
-    cmd = [sys.executable, "-m", "ztlint", "scan", str(path), "--format", "json"]
-    if jobs is not None:
-        cmd += ["--jobs", str(jobs)]
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants (Linux /proc)."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                total += next((int(x.split()[1]) for x in fh if x.startswith("VmRSS:")), 0)
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    stack += [int(c) for c in fh.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def timed(cmd: list[str], cwd: Path | None = None) -> tuple[dict[str, float], str]:
+    """Wall, CPU (children), summed peak RSS of the process tree; and stdout."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = proc.communicate()
     wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"ztlint failed on {path}: {proc.stderr}")
-    summary = json.loads(proc.stdout)["summary"]
-    return {
-        "wall": wall,
-        "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
-        # ru_maxrss of children is the largest single child; workers are children of
-        # the ztlint process, so this is the peak of the biggest process.
-        "peak_mb": after.ru_maxrss / 1024,
-        "findings": summary["findings"] + summary["suppressed"],
-    }
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "cpu": cpu, "peak_mb": peak / 1024, "rc": proc.returncode}, out
 
 
-def measure(label: str, path: Path, runs: int, jobs: int | None) -> None:
-    files, size = tree_size(path)
-    results = [one_run(path, jobs) for _ in range(runs)]
+def one_run(path: Path, jobs: int | None) -> dict[str, float]:
+    cmd = [sys.executable, "-m", "ztlint", "scan", str(path), "--format", "json", "--no-cache"]
+    if jobs is not None:
+        cmd += ["--jobs", str(jobs)]
+    result, out = timed(cmd)
+    if result["rc"] not in (0, 1):
+        raise SystemExit(f"ztlint failed on {path}")
+    summary = json.loads(out)["summary"]
+    result["findings"] = summary["findings"] + summary["suppressed"]
+    return result
+
+
+def triggers() -> list[str]:
+    from ztlint.registry import load_rules
+
+    found = set()
+    for rule in load_rules():
+        for det in rule.detectors:
+            found.update(det.triggers)
+        if rule.project is not None:
+            found.update(rule.project.triggers)
+    return sorted(found)
+
+
+def ripgrep_run(path: Path) -> dict[str, float] | None:
+    rg = shutil.which("rg")
+    if rg is None:
+        return None
+    cmd = [rg, "--no-config", "-F", "-c", "--hidden", "-uu", "--no-messages"]
+    for t in triggers():
+        cmd += ["-e", t]
+    result, out = timed([*cmd, str(path)])
+    result["findings"] = sum(1 for line in out.splitlines() if line)  # files with a trigger
+    return result
+
+
+def semgrep_rules(checkout: Path) -> list[Path]:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from semgrep_recall import SUITES
+
+    rules = set()
+    for suite in SUITES.values():
+        for test_file, *_ in suite:
+            stem = (checkout / test_file).with_suffix("")
+            stem = stem.with_suffix("") if stem.suffix == ".test" else stem
+            rule = stem.with_suffix(".yaml")
+            if rule.exists():
+                rules.add(rule)
+    return sorted(rules)
+
+
+def semgrep_run(path: Path, rules: list[Path], binary: str | None) -> dict[str, float] | None:
+    semgrep = binary or shutil.which("semgrep")
+    if semgrep is None or not rules:
+        return None
+    cmd = [semgrep, "scan", "--metrics=off", "--disable-version-check", "--json", "--quiet"]
+    for rule in rules:
+        cmd += ["--config", str(rule)]
+    result, out = timed([*cmd, str(path)])
+    try:
+        result["findings"] = len(json.loads(out)["results"])
+    except (ValueError, KeyError):
+        result["findings"] = -1
+    return result
+
+
+def row(label: str, files: int, size: int, results: list[dict[str, float]]) -> float:
     wall = statistics.median(r["wall"] for r in results)
     cpu = statistics.median(r["cpu"] for r in results)
     peak = max(r["peak_mb"] for r in results)
     findings = {int(r["findings"]) for r in results}
     print(
-        f"{label:<28} {files:>7} {size / 1e6:>8.1f} {wall:>8.2f} {cpu:>8.2f} {peak:>8.0f} "
+        f"{label:<34} {files:>7} {size / 1e6:>8.1f} {wall:>8.2f} {cpu:>8.2f} {peak:>8.0f} "
         f"{files / wall:>9.0f} {size / 1e6 / wall:>7.1f} {','.join(map(str, sorted(findings))):>9}"
     )
+    return wall
+
+
+def measure(label: str, path: Path, runs: int, jobs: int | None, peers: dict[str, object]) -> None:
+    files, size = tree_size(path)
+    ours = row(label, files, size, [one_run(path, jobs) for _ in range(runs)])
+    if not peers:
+        return
+    for name, run in (
+        ("ripgrep (triggers)", lambda: ripgrep_run(path)),
+        (
+            "semgrep (equivalent rules)",
+            lambda: semgrep_run(path, peers["rules"], peers["semgrep"]),  # type: ignore[arg-type]
+        ),
+    ):
+        results = [r for r in (run() for _ in range(runs)) if r is not None]
+        if results:
+            theirs = row(f"  {name}", files, size, results)
+            print(f"  ztlint / {name}: {ours / theirs:.2f}x the wall time")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int)
     parser.add_argument("--scales", default="1,4,16")
+    parser.add_argument("--semgrep-rules", type=Path, help="a semgrep-rules checkout")
+    parser.add_argument("--semgrep", help="the semgrep executable (default: on PATH)")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {sys.platform}")
     print(
-        f"{'tree':<28} {'files':>7} {'MB':>8} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'files/s':>9} {'MB/s':>7} {'findings':>9}"
+        f"{'tree':<34} {'files':>7} {'MB':>8} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'files/s':>9} {'MB/s':>7} {'findings':>9}"
     )
     with tempfile.TemporaryDirectory(prefix="ztlint-bench-") as tmp:
         for scale in (int(s) for s in args.scales.split(",") if s):
             corpus = make_corpus(Path(tmp) / f"x{scale}", scale)
-            measure(f"generated x{scale}", corpus, args.runs, args.jobs)
+            measure(f"generated x{scale}", corpus, args.runs, args.jobs, {})
+    peers = {
+        "rules": semgrep_rules(args.semgrep_rules) if args.semgrep_rules else [],
+        "semgrep": args.semgrep,
+    }
     for path in args.paths:
-        measure(str(path)[-28:], path, args.runs, args.jobs)
+        measure(str(path)[-34:], path, args.runs, args.jobs, peers)
     return 0
 
 
