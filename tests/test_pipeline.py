@@ -17,8 +17,8 @@ from ztlint.engine import NOT_PARSED, run
 from ztlint.model import Confidence, RuleMeta, Severity, Span
 from ztlint.parsers import structured, yaml
 from ztlint.registry import load_rules
+from ztlint.reporters import github, sarif, text
 from ztlint.reporters import json as json_reporter
-from ztlint.reporters import sarif, text
 from ztlint.rule import Detector, FileContext, Hit, Rule
 
 
@@ -160,7 +160,12 @@ def test_no_output_contains_any_secret_span() -> None:
     assert len(canaries) >= 40
     log = sarif.build(report)
     log["runs"][0]["tool"]["driver"]["rules"] = []  # rule docs are ours, not the scanned text
-    outputs = (text.render(report), json_reporter.render(report), json.dumps(log))
+    outputs = (
+        text.render(report),
+        json_reporter.render(report),
+        json.dumps(log),
+        github.render(report),
+    )
     for out in outputs:
         leaked = [c for c in canaries if c in out]
         assert not leaked, leaked[:3]
