@@ -124,3 +124,58 @@ def test_source_positions() -> None:
     assert src.lines == ["a", "bé", "c", ""]
     assert src.position(3) == (2, 1) and src.position(6) == (3, 1)
     assert src.point_column(1, 3) == 3  # byte 3 of "bé" is after the é
+
+
+def test_unreadable_and_vanishing_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run as root, so a permission error is simulated; a file deleted between
+    discovery and reading is real."""
+    from ztlint import engine, source
+
+    (tmp_path / "locked.go").write_text(BAD_GO)
+    (tmp_path / "gone.go").write_text(BAD_GO)
+    (tmp_path / "a.go").write_text(BAD_GO)
+    real_open = os.open
+
+    def guarded(path, flags, *args):  # type: ignore[no-untyped-def]
+        if str(path).endswith("locked.go"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(source.os, "open", guarded)
+    real_discover = engine.discover
+
+    def discover_then_delete(*args, **kw):  # type: ignore[no-untyped-def]
+        found = real_discover(*args, **kw)
+        (tmp_path / "gone.go").unlink()
+        return found
+
+    monkeypatch.setattr(engine, "discover", discover_then_delete)
+    report = run(["."], Config(), jobs=1, cwd=str(tmp_path))
+    assert [f.path for f in report.findings] == ["a.go"]
+    messages = {n.path: n.message for n in report.notifications}
+    assert "could not be opened" in messages["locked.go"]
+    assert "disappeared" in messages["gone.go"]
+
+
+def test_invalid_utf8_and_non_string_keys(tmp_path: Path) -> None:
+    (tmp_path / "garbage.yaml").write_bytes(b"services:\n  a:\n    image: \xff\xfe\xc3(\n")
+    (tmp_path / "docker-compose.yml").write_text(
+        "services:\n  web:\n    image: nginx\n    ? [1, 2]\n    : x\n    1: 2\n"
+        "    ? {a: b}\n    : c\n    privileged: true\n"
+    )
+    (tmp_path / "k.json").write_text('{"a": 1, "a": 2, "1": {"1": [[[[]]]]}}')
+    report = run(["."], Config(), jobs=1, cwd=str(tmp_path))
+    assert not [n for n in report.notifications if n.code in ("ZT905", "ZT906")]
+    assert any(f.path == "docker-compose.yml" for f in report.findings)
+
+
+def test_fifty_thousand_empty_files(tmp_path: Path) -> None:
+    for d in range(50):
+        folder = tmp_path / f"d{d:02d}"
+        folder.mkdir()
+        for i in range(1000):
+            (folder / f"f{i}.yaml").touch()
+    (tmp_path / "a.go").write_text(BAD_GO)
+    report = run(["."], Config(), jobs=2, cwd=str(tmp_path))
+    assert [f.path for f in report.findings] == ["a.go"]
+    assert report.files_scanned == 50_001
