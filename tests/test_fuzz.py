@@ -87,15 +87,15 @@ def test_engine_never_raises(tmp_path: Path, data: bytes, name: str) -> None:
 
 
 # Mutated fixtures through the worker pool, so a native crash in a parser becomes a
-# ZT906 notification instead of killing the run. ZTLINT_FUZZ_BATCHES scales it up:
-# 2,000 batches of 50 files is the 100,000-input run.
+# ZT906 notification instead of killing the run. ZTLINT_FUZZ_BATCHES and
+# ZTLINT_FUZZ_PER_BATCH scale it up: 400 batches of 250 files is the 100,000-input run.
 _FIXTURES = sorted(
     p
     for p in (Path(__file__).resolve().parent.parent / "fixtures").rglob("*")
     if p.is_file() and p.stat().st_size < 20_000 and not p.name.endswith(".expect")
 )
 _BATCHES = int(os.environ.get("ZTLINT_FUZZ_BATCHES", "6"))
-_PER_BATCH = 50
+_PER_BATCH = int(os.environ.get("ZTLINT_FUZZ_PER_BATCH", "50"))
 
 
 @st.composite
@@ -127,7 +127,7 @@ def _mutant(draw: st.DrawFn) -> tuple[str, bytes]:
 def test_mutated_fixtures_through_workers(tmp_path_factory: Any, files: list[Any]) -> None:
     root = tmp_path_factory.mktemp("fuzz")
     for i, (name, data) in enumerate(files):
-        folder = root / f"{i:02d}"
+        folder = root / f"{i:04d}"
         folder.mkdir()
         (folder / name).write_bytes(data)
     report = run(["."], Config(tests="report"), jobs=2, cwd=str(root))
