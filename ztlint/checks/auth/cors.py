@@ -27,12 +27,12 @@ from tree_sitter import Node
 
 from ztlint.checks.codeutil import (
     FUNCTIONS,
-    all_nodes,
     calls,
     enclosing_function,
     go_imports,
     keyed,
     literal_value,
+    nodes_of,
     strings,
     walk,
 )
@@ -186,9 +186,7 @@ def _go(ctx: FileContext) -> Iterator[Hit]:
         if path in ("github.com/rs/cors", "github.com/gin-contrib/cors")
     }
     if packages:
-        for node in all_nodes(ctx):
-            if node.type != "composite_literal":
-                continue
+        for node in nodes_of(ctx, "composite_literal"):
             kind = node.child_by_field_name("type")
             pkg, _, type_name = (_text(ctx, kind) if kind is not None else "").partition(".")
             path = packages.get(pkg)
@@ -385,9 +383,7 @@ def _rust(ctx: FileContext) -> Iterator[Hit]:
     `allow_credentials(true)`. tower-http refuses `Any` with credentials at start-up,
     so that is not reported."""
     seen: set[int] = set()
-    for node in all_nodes(ctx):
-        if node.type != "call_expression":
-            continue
+    for node in nodes_of(ctx, "call_expression"):
         function = node.child_by_field_name("function")
         if function is None:
             continue

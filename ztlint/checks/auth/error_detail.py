@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.codeutil import all_nodes, enclosing_function, walk
+from ztlint.checks.codeutil import all_nodes, enclosing_function, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -35,9 +35,7 @@ def _hit(ctx: FileContext, node: Node, what: str) -> Hit:
 
 
 def _go(ctx: FileContext) -> Iterator[Hit]:
-    for node in all_nodes(ctx):
-        if node.type != "call_expression":
-            continue
+    for node in nodes_of(ctx, "call_expression"):
         function = node.child_by_field_name("function")
         args = node.child_by_field_name("arguments")
         if function is None or args is None or _text(ctx, function) != "http.Error":
@@ -93,9 +91,7 @@ def _python_leaks(ctx: FileContext, expr: Node, names: set[str]) -> str | None:
 
 
 def _python(ctx: FileContext) -> Iterator[Hit]:
-    for node in all_nodes(ctx):
-        if node.type != "call":
-            continue
+    for node in nodes_of(ctx, "call"):
         function = node.child_by_field_name("function")
         args = node.child_by_field_name("arguments")
         if function is None or args is None:
@@ -158,9 +154,7 @@ def _catch_names(ctx: FileContext, node: Node) -> set[str]:
 
 
 def _javascript(ctx: FileContext) -> Iterator[Hit]:
-    for node in all_nodes(ctx):
-        if node.type != "call_expression":
-            continue
+    for node in nodes_of(ctx, "call_expression"):
         function = node.child_by_field_name("function")
         if function is None or function.type != "member_expression":
             continue

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint.checks.auth.timing import words
-from ztlint.checks.codeutil import FUNCTIONS, all_nodes, calls, keyed, literal_value, walk
+from ztlint.checks.codeutil import FUNCTIONS, all_nodes, calls, keyed, literal_value, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -210,8 +210,8 @@ def _query_builders(ctx: FileContext) -> Iterator[Hit]:
 
 def _swift_query_items(ctx: FileContext) -> Iterator[Hit]:
     """`URLQueryItem(name: "token", value: t)` with a value from the code."""
-    for node in all_nodes(ctx):
-        if node.type != "call_expression" or not node.named_children:
+    for node in nodes_of(ctx, "call_expression"):
+        if not node.named_children:
             continue
         if _text(ctx, node.named_children[0]) != "URLQueryItem":
             continue

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.codeutil import all_nodes
+from ztlint.checks.codeutil import calls
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -78,13 +78,7 @@ def _rust_context(ctx: FileContext, node: Node) -> str | None:
 
 def _rust(ctx: FileContext) -> Iterator[Hit]:
     std_tcp = None
-    for node in all_nodes(ctx):
-        if node.type != "call_expression":
-            continue
-        function = node.child_by_field_name("function")
-        if function is None:
-            continue
-        callee = _text(ctx, function)
+    for node, callee, _ in calls(ctx):
         what = None
         if re.fullmatch(r"(::)?std::net::TcpStream::connect(_timeout)?", callee):
             what = "`std::net::TcpStream::connect`"
@@ -112,13 +106,7 @@ def _rust(ctx: FileContext) -> Iterator[Hit]:
 
 
 def _python(ctx: FileContext) -> Iterator[Hit]:
-    for node in all_nodes(ctx):
-        if node.type != "call":
-            continue
-        function = node.child_by_field_name("function")
-        if function is None:
-            continue
-        callee = _text(ctx, function)
+    for node, callee, _ in calls(ctx):
         if not _PY_BLOCKING.match(callee):
             continue
         parent = node.parent

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint.checks.auth.timing import words
-from ztlint.checks.codeutil import all_nodes, walk
+from ztlint.checks.codeutil import nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -52,9 +52,7 @@ _METHODS = re.compile(r"\.(to_string|into_owned|to_owned|as_ref|trim|as_str|to_l
 
 
 def _lossy_calls(ctx: FileContext) -> Iterator[Node]:
-    for node in all_nodes(ctx):
-        if node.type != "call_expression":
-            continue
+    for node in nodes_of(ctx, "call_expression"):
         callee = _text(ctx, node.child_by_field_name("function") or node)
         if re.search(r"(^|::)from_utf8_lossy$|\.to_string_lossy$", callee):
             yield node

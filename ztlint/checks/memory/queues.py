@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.codeutil import FUNCTIONS, all_nodes, walk
+from ztlint.checks.codeutil import FUNCTIONS, all_nodes, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -172,9 +172,7 @@ def _checked_before(ctx: FileContext, function: Node, receiver: str, push: Node)
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
     types: dict[str, str] | None = None
-    for node in all_nodes(ctx):
-        if node.type != "call_expression":
-            continue
+    for node in nodes_of(ctx, "call_expression"):
         function_node = node.child_by_field_name("function")
         if function_node is None:
             continue
