@@ -28,6 +28,14 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return scanned
 
 
+def _repo(tmp_path: Path) -> tuple[Path, Path]:
+    """A tree with one bad Go file, and a cache folder beside it."""
+    root, cache = tmp_path / "repo", tmp_path / "cache"
+    root.mkdir()
+    (root / "a.go").write_text(BAD)
+    return root, cache
+
+
 def _scan(root: Path, cache: Path | None) -> engine.Report:
     return engine.run(["."], Config(), jobs=1, cwd=str(root), cache_dir=cache)
 
@@ -35,9 +43,7 @@ def _scan(root: Path, cache: Path | None) -> engine.Report:
 def test_unchanged_files_come_from_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root, cache = tmp_path / "repo", tmp_path / "cache"
-    root.mkdir()
-    (root / "a.go").write_text(BAD)
+    root, cache = _repo(tmp_path)
     (root / "b.go").write_text(BAD.replace("c =", "d ="))
     scanned = _counting(monkeypatch)
     first = _scan(root, cache)
@@ -54,9 +60,7 @@ def test_unchanged_files_come_from_the_cache(
 def test_a_changed_rule_set_or_option_is_a_new_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root, cache = tmp_path / "repo", tmp_path / "cache"
-    root.mkdir()
-    (root / "a.go").write_text(BAD)
+    root, cache = _repo(tmp_path)
     _scan(root, cache)
     scanned = _counting(monkeypatch)
     engine.run(["."], Config(select=("ZT1",)), jobs=1, cwd=str(root), cache_dir=cache)
@@ -64,9 +68,7 @@ def test_a_changed_rule_set_or_option_is_a_new_key(
 
 
 def test_a_damaged_entry_is_a_miss(tmp_path: Path) -> None:
-    root, cache = tmp_path / "repo", tmp_path / "cache"
-    root.mkdir()
-    (root / "a.go").write_text(BAD)
+    root, cache = _repo(tmp_path)
     first = _scan(root, cache)
     for entry in cache.rglob("*"):
         if entry.is_file():
@@ -85,9 +87,7 @@ def test_a_cache_inside_the_scanned_tree_is_never_used(tmp_path: Path) -> None:
 
 
 def test_ci_and_no_cache_turn_it_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root, cache = tmp_path / "repo", tmp_path / "cache"
-    root.mkdir()
-    (root / "a.go").write_text(BAD)
+    root, cache = _repo(tmp_path)
     monkeypatch.chdir(root)
     monkeypatch.setenv("ZTLINT_CACHE_DIR", str(cache))
     runner = CliRunner()

@@ -2,7 +2,8 @@
 
 One entry per scanned file, named by a SHA-256 of everything its result depends on:
 the file's path in the tree and its bytes, and a run key over the ztlint version, the
-source of the installed ztlint package (so an edited rule never reads a stale entry),
+size and modification time of each installed ztlint source file (so an edited rule
+never reads a stale entry),
 the parser and grammar versions, and the scan plan (rules, options, severities, size
 limit). Project-level rules always run again over the per-file facts, so a change in
 one file reaches every rule that depends on it.
@@ -22,7 +23,6 @@ import pickle
 import shutil
 import tempfile
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -75,8 +75,11 @@ def usable(folder: Path, roots: list[str]) -> bool:
 
 @lru_cache(maxsize=1)
 def _installation() -> str:
-    """Versions of ztlint, its parsers and grammars, and a digest of ztlint's own
-    source files (an editable install changes without a version bump)."""
+    """Versions of ztlint, its parsers and grammars, and the size and modification time
+    of each of ztlint's own source files (an editable install changes without a version
+    bump; a stat is enough and keeps start-up short)."""
+    from importlib import metadata
+
     h = hashlib.sha256(__version__.encode())
     for name in _PACKAGES:
         try:
@@ -86,8 +89,8 @@ def _installation() -> str:
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".yaml", ".yml", ".json") and path.is_file():
-            h.update(str(path.relative_to(package)).encode())
-            h.update(path.read_bytes())
+            st = path.stat()
+            h.update(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns};".encode())
     return h.hexdigest()
 
 
