@@ -94,6 +94,19 @@ def scan_options(func: F) -> F:
             "--include-tests", is_flag=True, help="Report findings in test code too, at level note."
         ),
         click.option(
+            "--semgrep",
+            "semgrep_configs",
+            multiple=True,
+            metavar="CONFIG",
+            help="Also run semgrep with this local rule file or folder, or `builtin` for "
+            "ztlint's taint rules (repeatable; semgrep must be installed separately).",
+        ),
+        click.option(
+            "--semgrep-bin",
+            metavar="PATH",
+            help="The semgrep executable [default: semgrep on PATH].",
+        ),
+        click.option(
             "--cache/--no-cache",
             default=None,
             help="Reuse results for unchanged files from the user's cache folder "
@@ -129,6 +142,12 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
         overrides["max_file_size"] = parse_size("--max-file-size", opts["max_file_size"])
     if opts["include_tests"] and config.tests == "ignore":
         overrides["tests"] = "report"
+    if opts.get("semgrep_configs"):
+        cwd = os.getcwd()
+        added = tuple((c, cwd) for c in opts["semgrep_configs"])
+        overrides["semgrep_configs"] = tuple(dict.fromkeys(config.semgrep_configs + added))
+    if opts.get("semgrep_bin"):
+        overrides["semgrep_bin"] = opts["semgrep_bin"]
     return dataclasses.replace(config, **overrides)
 
 

@@ -32,6 +32,7 @@ DEFAULT_TEST_PATHS = (
     "*Test.swift",
 )
 TEST_POLICIES = ("ignore", "report", "fail")
+DEFAULT_SEMGREP_TIMEOUT = 600.0
 
 
 class ConfigError(Exception):
@@ -64,6 +65,11 @@ class Config:
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
     rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
     exceptions: tuple[ConfigException, ...] = ()
+    # semgrep rule files and folders as written, each with the folder it is relative
+    # to (`builtin` names ztlint's own); the binary; the time semgrep may take (s).
+    semgrep_configs: tuple[tuple[str, str], ...] = ()
+    semgrep_bin: str | None = None
+    semgrep_timeout: float = DEFAULT_SEMGREP_TIMEOUT
     # Where the config came from ("" for defaults) and the directory its globs are
     # relative to.
     source: str = ""
@@ -89,7 +95,9 @@ _TOP_KEYS = {
     "extend-test-paths",
     "rules",
     "exceptions",
+    "semgrep",
 }
+_SEMGREP_KEYS = {"configs", "bin", "timeout"}
 _EXCEPTION_KEYS = {"rule", "path", "entity", "value", "reason"}
 
 
@@ -123,16 +131,20 @@ def parse_size(where: str, value: Any) -> int:
     raise ConfigError(f"{where}: expected a size such as 2097152 or '2MiB', got {value!r}")
 
 
+def _known_keys(where: str, data: Mapping[Any, Any], keys: set[str]) -> None:
+    unknown = sorted(str(k) for k in data if k not in keys)
+    if unknown:
+        known = ", ".join(sorted(keys))
+        raise ConfigError(f"{where}: unknown key '{unknown[0]}' (known keys: {known})")
+
+
 def from_mapping(data: Any, source: str, base_dir: str) -> Config:
     """Validate a parsed config mapping. `source` names the file in messages."""
     if data is None:
         data = {}
     if not isinstance(data, Mapping):
         raise ConfigError(f"{source}: the configuration must be a mapping of keys")
-    unknown = sorted(str(k) for k in data if k not in _TOP_KEYS)
-    if unknown:
-        known = ", ".join(sorted(_TOP_KEYS))
-        raise ConfigError(f"{source}: unknown key '{unknown[0]}' (known keys: {known})")
+    _known_keys(source, data, _TOP_KEYS)
     cfg = Config(source=source, base_dir=base_dir)
     if "select" in data:
         cfg = replace(cfg, select=_str_list(f"{source}: select", data["select"]))
@@ -183,6 +195,32 @@ def from_mapping(data: Any, source: str, base_dir: str) -> Config:
         cfg = replace(cfg, rule_options=tuple(opts))
     if "exceptions" in data:
         cfg = replace(cfg, exceptions=_exceptions(source, data["exceptions"]))
+    if "semgrep" in data:
+        cfg = _semgrep(cfg, source, base_dir, data["semgrep"])
+    return cfg
+
+
+def _semgrep(cfg: Config, source: str, base_dir: str, value: Any) -> Config:
+    where = f"{source}: semgrep"
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where}: expected a mapping with configs, bin and timeout")
+    _known_keys(where, value, _SEMGREP_KEYS)
+    if "configs" in value:
+        # Rule files are relative to the config file; `builtin` names ztlint's own.
+        configs = _str_list(f"{where}.configs", value["configs"])
+        cfg = replace(cfg, semgrep_configs=tuple((c, base_dir) for c in configs))
+    if "bin" in value:
+        if not isinstance(value["bin"], str) or not value["bin"]:
+            raise ConfigError(f"{where}.bin: expected a path")
+        binary = os.path.expanduser(value["bin"])
+        if os.sep in binary and not os.path.isabs(binary):
+            binary = os.path.join(base_dir, binary)
+        cfg = replace(cfg, semgrep_bin=binary)
+    if "timeout" in value:
+        t = value["timeout"]
+        if isinstance(t, bool) or not isinstance(t, int | float) or t <= 0:
+            raise ConfigError(f"{where}.timeout: expected a number of seconds, got {t!r}")
+        cfg = replace(cfg, semgrep_timeout=float(t))
     return cfg
 
 

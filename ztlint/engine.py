@@ -18,6 +18,7 @@ from typing import Any
 
 from ztlint import __version__, classify, policy, suppress
 from ztlint import cache as cache_mod
+from ztlint import semgrep as semgrep_mod
 from ztlint.cache import Cache
 from ztlint.config import Config, ConfigError
 from ztlint.discovery import SKIPPED, FileEntry, context_files, discover, inside
@@ -56,6 +57,10 @@ NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
     WORKER_CRASHED: ("worker-crashed", "A worker process died while scanning a file."),
     UNUSED_EXCEPTION: ("unused-exception", "A config exception matches no finding."),
     "ZT908": ("stale-baseline", "Baseline entries no longer match any finding."),
+    semgrep_mod.FAILED: (
+        "semgrep-failed",
+        "semgrep could not run a rule or file (or at all); the native findings are complete.",
+    ),
 }
 
 SMALL_SCAN = 48  # files; below this a scan stays in process unless --jobs is given
@@ -660,6 +665,98 @@ def _referenced(results: Sequence[FileResult], root: str, have: set[str]) -> tup
     return tuple(out)
 
 
+def _semgrep_rules(setup: semgrep_mod.Setup, native: Sequence[Rule]) -> tuple[Rule, ...]:
+    """The semgrep rules that report under their own id: those that name no ztlint rule
+    (`ztlint-rule:` metadata) and whose id is not a ztlint rule's id or name."""
+    known = _resolver(native)
+    return tuple(
+        Rule(meta=r.meta())
+        for r in setup.rules
+        if not (r.ztlint_rule and (r.ztlint_rule in known or r.ztlint_rule.upper() in known))
+        and r.id not in known
+        and r.id.upper() not in known
+    )
+
+
+def _semgrep_pass(
+    setup: semgrep_mod.Setup,
+    results: Sequence[FileResult],
+    enabled: Sequence[Rule],
+    plan: Plan,
+    root: str,
+    jobs: int,
+    native: Sequence[Finding],
+) -> tuple[list[Finding], list[Notification]]:
+    """semgrep once over the files the native scan read; its matches as Findings of the
+    enabled rules. A match overlapping a native finding of the same rule is merged
+    into it (dropped)."""
+    targets = sorted(
+        r.path
+        for r in results
+        if not any(n.code in (SKIPPED, WORKER_CRASHED) for n in r.notifications)
+    )
+    matches, notes = semgrep_mod.run(setup, targets, root, jobs, plan.max_file_size)
+    wanted = set(targets)
+    by_semgrep = {r.id: r for r in setup.rules}
+    by_key = {k: r for r in enabled for k in (r.id, r.name)}
+    placed: dict[tuple[str, str], list[Span]] = {}
+    for f in native:
+        placed.setdefault((f.path, f.rule_id), []).append(f.span)
+    data: dict[str, bytes] = {}
+    out: list[Finding] = []
+    unread: set[str] = set()
+    for m in matches:
+        src = by_semgrep.get(m.check_id)
+        target = src.ztlint_rule if src is not None and src.ztlint_rule else m.check_id
+        rule = by_key.get(target) or by_key.get(target.upper())
+        if rule is None and src is not None and src.ztlint_rule:
+            rule = by_key.get(m.check_id)  # names an unknown ztlint rule: its own id
+        if m.path not in wanted:
+            continue
+        if rule is None:
+            if m.check_id not in by_semgrep and m.check_id not in unread:
+                unread.add(m.check_id)
+                notes.append(
+                    _note(
+                        semgrep_mod.FAILED,
+                        f"semgrep reported rule {m.check_id}, which is in no config ztlint "
+                        "could read; its findings are left out",
+                        None,
+                    )
+                )
+            continue
+        if m.path not in data:
+            raw = _reread_bytes(os.path.join(root, *m.path.split("/")), plan.max_file_size)
+            data[m.path] = raw if raw is not None else b""
+        span = semgrep_mod.exact_span(data[m.path], m.span)
+        if any(
+            s.overlaps(span) or s.start_line == span.start_line
+            for s in placed.get((m.path, rule.id), ())
+        ):
+            continue
+        override = dict(plan.severity).get(rule.id)
+        out.append(
+            Finding(
+                rule_id=rule.id,
+                rule_name=rule.name,
+                path=m.path,
+                span=span,
+                message=src.message if src is not None else rule.meta.message,
+                severity=override if override is not None else rule.meta.severity,
+                confidence=rule.meta.confidence,
+                anchor=semgrep_mod.line_digest(data[m.path], span.start_line),
+            )
+        )
+    return out, notes
+
+
+def _reread_bytes(path: str, limit: int) -> bytes | None:
+    try:
+        return read_file(path, limit).data
+    except SkipFile:
+        return None
+
+
 def _reread(path: str, limit: int) -> SourceText | None:
     try:
         raw = read_file(path, limit)
@@ -683,11 +780,16 @@ def run(
     from ztlint.registry import load_rules
 
     all_rules = tuple(rules) if rules is not None else load_rules()
+    # semgrep (optional): configs and the binary are checked before anything runs, and
+    # rules of its configs that are not ztlint rules join the rule set.
+    setup = semgrep_mod.prepare(config.semgrep_configs, config.semgrep_bin, config.semgrep_timeout)
+    if setup is not None:
+        all_rules += _semgrep_rules(setup, all_rules)
     _validate(all_rules, config)
     enabled = select_rules(all_rules, config)
     known = _resolver(all_rules)
     plan = Plan(
-        rules=enabled,
+        rules=tuple(r for r in enabled if not r.meta.component),
         max_file_size=config.max_file_size,
         options=tuple(
             (
@@ -742,6 +844,12 @@ def run(
     extra, extra_notes = _project_pass(enabled, [*results, *context_results], plan, found.root)
     findings.extend(f for f in extra if f.path not in hidden)
     notes.extend(extra_notes)
+    if setup is not None:
+        extra, extra_notes = _semgrep_pass(
+            setup, results, enabled, plan, found.root, max(1, workers), findings
+        )
+        findings.extend(extra)
+        notes.extend(extra_notes)
 
     # Test code (CATALOG.md): dropped by default, reported at level note on request.
     ranges = {r.path: r.test_ranges for r in results}

@@ -12,7 +12,7 @@ from ztlint.model import Finding
 
 
 def line_hash(finding: Finding) -> str:
-    normalised = "".join(finding.snippet.split())
+    normalised = "".join(finding.snippet.split()) or finding.anchor
     text = f"{finding.rule_id}\x00{finding.message}\x00{normalised}"
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:16]

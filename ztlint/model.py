@@ -131,6 +131,9 @@ class Finding:
     # First and last line of the entity's node (a compose service, an Envoy cluster),
     # when known; --diff reports a finding whose entity a change touched.
     entity_lines: tuple[int, int] | None = None
+    # Stands in for the snippet in fingerprints when a finding carries no source text
+    # (semgrep findings): a digest of the line with its string literals blanked.
+    anchor: str = ""
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, int, int, str]:
@@ -199,6 +202,9 @@ class RuleMeta:
     languages: tuple[str, ...] = ()
     options: tuple[RuleOption, ...] = ()
     references: tuple[str, ...] = field(default=())
+    # "" for ztlint's own rules; "semgrep" for rules from semgrep configs, which SARIF
+    # lists under a tool extension.
+    component: str = ""
 
     @property
     def family(self) -> str:

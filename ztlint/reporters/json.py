@@ -83,6 +83,7 @@ def render(report: Report) -> str:
                 "id": m.id,
                 "name": m.name,
                 "severity": dict(report.rule_severity).get(m.id, m.severity).label,
+                **({"engine": m.component} if m.component else {}),
             }
             for m in report.rules
         ],

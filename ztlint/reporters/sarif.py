@@ -75,6 +75,11 @@ def _bag(**values: Any) -> Any:
 
 def _descriptor(meta: RuleMeta, severity: Severity) -> Any:
     lvl = level(severity)
+    cwe = [f"external/cwe/cwe-{meta.cwe}"] if meta.cwe else []
+    if meta.component:  # a semgrep rule: its references stand for ztlint's pages
+        help_uri = meta.references[0] if meta.references else None
+    else:
+        help_uri = docs.rule_url(meta)
     return om.ReportingDescriptor(
         id=meta.id,
         name=meta.name,
@@ -83,10 +88,10 @@ def _descriptor(meta: RuleMeta, severity: Severity) -> Any:
         help=om.MultiformatMessageString(
             text=docs.plain_help(meta), markdown=docs.markdown_help(meta)
         ),
-        help_uri=docs.rule_url(meta),
+        help_uri=help_uri,
         default_configuration=om.ReportingConfiguration(level=lvl),
         properties=_bag(
-            tags=["security", f"external/cwe/cwe-{meta.cwe}", meta.name],
+            tags=["security", *cwe, meta.name],
             **{
                 "security-severity": SECURITY_SEVERITY[severity],
                 "precision": _PRECISION[meta.confidence],
@@ -113,10 +118,15 @@ def _message(f: Finding) -> str:
     return text
 
 
-def _result(f: Finding, index: int, fingerprint: str) -> Any:
+def _result(f: Finding, index: int, fingerprint: str, component: int | None) -> Any:
     result = om.Result(
         rule_id=f.rule_id,
-        rule_index=index,
+        rule_index=index if component is None else -1,
+        rule=None
+        if component is None
+        else om.ReportingDescriptorReference(
+            id=f.rule_id, index=index, tool_component=om.ToolComponentReference(index=component)
+        ),
         level="note" if f.in_test_code else level(f.severity),
         message=om.Message(text=_message(f)),
         locations=[om.Location(physical_location=_physical(f.path, f.span))],
@@ -190,14 +200,29 @@ def build(
     report: Report, category: str | None = None, omit_suppressed: bool = False
 ) -> dict[str, Any]:
     severities = dict(report.rule_severity)
-    rules = sorted(report.rules, key=lambda m: m.id)
+    rules = sorted((m for m in report.rules if not m.component), key=lambda m: m.id)
+    # Rules from semgrep configs: one tool extension, which results point to.
+    foreign = sorted((m for m in report.rules if m.component), key=lambda m: m.id)
     index = {m.id: i for i, m in enumerate(rules)}
+    foreign_index = {m.id: i for i, m in enumerate(foreign)}
     fingerprints = primary_fingerprints(report.findings)
     results = [
-        _result(f, index[f.rule_id], fp)
+        _result(f, index[f.rule_id], fp, None)
+        if f.rule_id in index
+        else _result(f, foreign_index[f.rule_id], fp, 0)
         for f, fp in zip(report.findings, fingerprints, strict=True)
-        if f.rule_id in index and not (omit_suppressed and f.suppression is not None)
+        if (f.rule_id in index or f.rule_id in foreign_index)
+        and not (omit_suppressed and f.suppression is not None)
     ]
+    extensions = None
+    if foreign:
+        extensions = [
+            om.ToolComponent(
+                name="semgrep",
+                information_uri="https://semgrep.dev",
+                rules=[_descriptor(m, severities.get(m.id, m.severity)) for m in foreign],
+            )
+        ]
     driver = om.ToolComponent(
         name="ztlint",
         version=report.version,
@@ -212,7 +237,7 @@ def build(
         ],
     )
     run = om.Run(
-        tool=om.Tool(driver=driver),
+        tool=om.Tool(driver=driver, extensions=extensions),
         invocations=[
             om.Invocation(
                 execution_successful=True,
