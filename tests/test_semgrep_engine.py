@@ -352,6 +352,15 @@ def test_semgrep_output_becomes_findings_without_network_or_source_text(
     assert any("Syntax error" in m for m in notes)
     assert not any(SECRET in m for m in notes)
 
+    # --ignore and --select treat semgrep rules like their own.
+    for narrowed in (
+        replace(config, ignore=("no-eval-of-input",)),
+        replace(config, select=("ZT1",)),
+    ):
+        again = engine.run(["."], narrowed, cwd=str(root), jobs=1)
+        assert not [f for f in again.findings if f.rule_id == "no-eval-of-input"]
+        assert "no-eval-of-input" not in {m.id for m in again.rules}
+
 
 def test_semgrep_env_token_is_not_passed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _tree(tmp_path / "repo")
