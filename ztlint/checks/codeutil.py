@@ -116,49 +116,54 @@ def literal_value(ctx: FileContext, node: Node) -> str | None:
 
 def strings(ctx: FileContext) -> list[tuple[Node, str]]:
     """Every plain string literal outside comments, with its text (computed once per
-    file)."""
+    file); strings nested in a string (inside an interpolation) are not separate."""
 
     def collect() -> list[tuple[Node, str]]:
         found = []
-        stack = [ctx.tree().root_node]
-        while stack:
-            node = stack.pop()
-            kind = node.type
-            if kind in STRINGS:
-                value = literal_value(ctx, node)
-                if value is not None:
-                    found.append((node, value))
-                continue
-            if kind not in COMMENTS:
-                stack.extend(reversed(node.named_children))
+        for node in _outside_comments(ctx, tuple(sorted(STRINGS)), skip_inside=True):
+            value = literal_value(ctx, node)
+            if value is not None:
+                found.append((node, value))
         return found
 
     return ctx.memo("strings", collect)
 
 
+def _outside_comments(
+    ctx: FileContext, kinds: tuple[str, ...] | None, skip_inside: bool = False
+) -> list[Node]:
+    """The named nodes of these kinds (all for None) in source order, outer first,
+    without those in comments; with `skip_inside`, without those inside another node
+    found. tree-sitter's query engine finds them, which is faster than a Python walk."""
+    lang = ctx.parser
+    if lang is None:
+        return []
+    wanted = None if kinds is None else tuple(sorted(set(kinds) | COMMENTS))
+    out = []
+    skip = -1
+    for node in code.nodes_of_kinds(lang, ctx.tree(), wanted):
+        if node.start_byte < skip:
+            continue
+        if node.type in COMMENTS:
+            skip = node.end_byte
+            continue
+        if skip_inside:
+            skip = node.end_byte
+        out.append(node)
+    return out
+
+
 def all_nodes(ctx: FileContext) -> list[Node]:
-    """Every node of the file's tree outside comments, in source order (computed once
-    per file: detectors share one walk)."""
-    return ctx.memo("nodes", lambda: list(walk(ctx.tree().root_node)))
+    """Every named node of the file's tree outside comments, in source order (computed
+    once per file: detectors share it)."""
+    return ctx.memo("nodes", lambda: _outside_comments(ctx, None))
 
 
 def nodes_of(ctx: FileContext, *types: str) -> list[Node]:
-    """The nodes of these types, in the order `walk` gives them."""
-
-    def index() -> dict[str, list[tuple[int, Node]]]:
-        by_type: dict[str, list[tuple[int, Node]]] = {}
-        for i, node in enumerate(all_nodes(ctx)):
-            by_type.setdefault(node.type, []).append((i, node))
-        return by_type
-
-    by_type = ctx.memo("nodes_by_type", index)
-    if len(types) == 1:
-        return [n for _, n in by_type.get(types[0], ())]
-    return [n for _, n in sorted((p for t in types for p in by_type.get(t, ())), key=_first)]
-
-
-def _first(pair: tuple[int, Node]) -> int:
-    return pair[0]
+    """The nodes of these types, in source order (outer before inner); computed once
+    per file and set of types."""
+    key = tuple(sorted(set(types)))
+    return list(ctx.memo(f"nodes_of:{key}", lambda: _outside_comments(ctx, key)))
 
 
 def callee(ctx: FileContext, call: Node) -> str:

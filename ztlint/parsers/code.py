@@ -8,7 +8,7 @@ import importlib
 from functools import cache
 from typing import Any
 
-from tree_sitter import Language, Node, Parser, Query, Tree
+from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
 from ztlint.model import Span
 from ztlint.source import SourceText
@@ -39,6 +39,34 @@ def language(name: str) -> Language:
 @cache
 def compile_query(lang: str, source: str) -> Query:
     return Query(language(lang), source)
+
+
+@cache
+def kinds_query(lang: str, kinds: tuple[str, ...] | None) -> Query | None:
+    """A query capturing the named nodes of these kinds (all named nodes for None), so
+    that finding them is one pass in C instead of a walk in Python. Kinds the grammar
+    does not have are left out; None when none is left."""
+    language_ = language(lang)
+    if kinds is None:
+        return Query(language_, "(_) @n")
+    valid = sorted({k for k in kinds if language_.id_for_node_kind(k, True)})
+    if not valid:
+        return None
+    return Query(language_, " ".join(f"({k}) @n" for k in valid))
+
+
+def nodes_of_kinds(lang: str, tree: Tree, kinds: tuple[str, ...] | None) -> list[Node]:
+    """The named nodes of these kinds in `tree`, in source order, outer before inner."""
+    query = kinds_query(lang, kinds)
+    if query is None:
+        return []
+    found: list[Node] = QueryCursor(query).captures(tree.root_node).get("n", [])
+    found.sort(key=_source_order)
+    return found
+
+
+def _source_order(node: Node) -> tuple[int, int]:
+    return (node.start_byte, -node.end_byte)
 
 
 def parse(lang: str, src: SourceText) -> Tree:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.codeutil import all_nodes, enclosing_function, nodes_of, walk
+from ztlint.checks.codeutil import enclosing_function, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -245,7 +245,7 @@ def _rust_leak(ctx: FileContext, payload: Node, names: set[str]) -> str | None:
 
 
 def _rust(ctx: FileContext) -> Iterator[Hit]:
-    for node in all_nodes(ctx):
+    for node in nodes_of(ctx, "call_expression", "tuple_expression"):
         payload: list[Node] = []
         if node.type == "call_expression":
             function = node.child_by_field_name("function")

@@ -31,11 +31,11 @@ from tree_sitter import Node
 from ztlint.checks.auth.timing import words
 from ztlint.checks.codeutil import (
     STRINGS,
-    all_nodes,
     calls,
     enclosing_function,
     keyed,
     literal_value,
+    nodes_of,
     walk,
 )
 from ztlint.checks.codeutil import text as _text
@@ -97,7 +97,7 @@ def _hit(ctx: FileContext, node: Node, message: str) -> Hit:
 
 def _header_reads(ctx: FileContext) -> Iterator[tuple[Node, str]]:
     """Every direct read of a forwarding header, as (read expression, header name)."""
-    for node in all_nodes(ctx):
+    for node in nodes_of(ctx, *STRINGS):
         if node.type not in STRINGS:
             continue
         value = literal_value(ctx, node)

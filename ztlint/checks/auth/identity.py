@@ -23,9 +23,9 @@ from tree_sitter import Node
 from ztlint.checks.auth.timing import words
 from ztlint.checks.codeutil import (
     STRINGS,
-    all_nodes,
     enclosing_function,
     literal_value,
+    nodes_of,
     use_of,
 )
 from ztlint.checks.codeutil import text as _text
@@ -98,7 +98,7 @@ def _is_value(binding: Node, literal: Node) -> bool:
 def detect(ctx: FileContext) -> Iterator[Hit]:
     if not _CREDENTIAL_READ.search(ctx.text):
         return
-    for node in all_nodes(ctx):
+    for node in nodes_of(ctx, *STRINGS):
         if node.type not in STRINGS:
             continue
         value = literal_value(ctx, node)

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint.checks.auth.timing import words
-from ztlint.checks.codeutil import FUNCTIONS, all_nodes, calls, keyed, literal_value, nodes_of, walk
+from ztlint.checks.codeutil import FUNCTIONS, calls, keyed, literal_value, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -126,8 +126,19 @@ def _pieces(ctx: FileContext, node: Node) -> Iterator[tuple[str, Node | None]]:
     yield "".join(literal), None
 
 
+# Python subscripts, FastAPI parameters and routes; JS/TS `req.query.x` and `["x"]`.
+_READ_KINDS = (
+    "subscript",
+    "typed_default_parameter",
+    "default_parameter",
+    "decorated_definition",
+    "member_expression",
+    "subscript_expression",
+)
+
+
 def _built_urls(ctx: FileContext) -> Iterator[Hit]:
-    for node in all_nodes(ctx):
+    for node in nodes_of(ctx, *_STRINGS):
         if node.type not in _STRINGS:
             continue
         whole = _text(ctx, node)
@@ -262,7 +273,7 @@ def _server_reads(ctx: FileContext) -> Iterator[Hit]:
             )
         if reads and not _for_people(ctx, call):
             yield _hit(ctx, call, _read_message(key))
-    for node in all_nodes(ctx):
+    for node in nodes_of(ctx, *_READ_KINDS):
         if parser == "python" and node.type == "subscript":
             value = node.child_by_field_name("value")
             index = node.child_by_field_name("subscript")

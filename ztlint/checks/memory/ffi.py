@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.codeutil import all_nodes, walk
+from ztlint.checks.codeutil import nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -54,7 +54,7 @@ def _pointer_params(ctx: FileContext, function: Node) -> tuple[list[str], list[s
 
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
-    for function in all_nodes(ctx):
+    for function in nodes_of(ctx, "function_item"):
         if function.type != "function_item" or not _exported(ctx, function):
             continue
         pointers, lengths = _pointer_params(ctx, function)

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint.checks.auth.timing import SECRET_HEADERS, secret_name, words
-from ztlint.checks.codeutil import STRINGS, all_nodes, enclosing_function, walk
+from ztlint.checks.codeutil import STRINGS, enclosing_function, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Severity
 from ztlint.parsers import code
@@ -61,7 +61,7 @@ _TOPOLOGY_WORDS = frozenset(
 
 def _logger_calls(ctx: FileContext) -> Iterator[tuple[Node, str, list[Node]]]:
     """(call, logger name, argument nodes) for every logging call."""
-    for node in all_nodes(ctx):
+    for node in nodes_of(ctx, "macro_invocation", "call_expression", "call"):
         if node.type == "macro_invocation" and ctx.parser == "rust":
             name = node.child_by_field_name("macro") or (
                 node.named_children[0] if node.named_children else None

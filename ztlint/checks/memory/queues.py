@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.codeutil import FUNCTIONS, all_nodes, nodes_of, walk
+from ztlint.checks.codeutil import FUNCTIONS, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -151,7 +151,7 @@ def _receive_path(ctx: FileContext, node: Node, function: Node) -> bool:
 
 def _field_types(ctx: FileContext) -> dict[str, str]:
     types: dict[str, str] = {}
-    for node in all_nodes(ctx):
+    for node in nodes_of(ctx, "field_declaration"):
         if node.type == "field_declaration":
             name = node.child_by_field_name("name")
             kind = node.child_by_field_name("type")

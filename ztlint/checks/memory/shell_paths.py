@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.codeutil import all_nodes, walk
+from ztlint.checks.codeutil import nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -84,7 +84,7 @@ def _constants(ctx: FileContext) -> set[str]:
     in wan lan`): expanding them, quoted or not, reaches exactly those paths."""
     literal: set[str] = set()
     other: set[str] = set()
-    for node in all_nodes(ctx):
+    for node in nodes_of(ctx, "variable_assignment", "for_statement", "command", "expansion"):
         if node.type == "variable_assignment":
             name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
             if name is not None:
@@ -111,7 +111,7 @@ def _hit(ctx: FileContext, node: Node, message: str) -> Hit:
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
     constants = _constants(ctx)
-    for node in all_nodes(ctx):
+    for node in nodes_of(ctx, "file_redirect", "command"):
         targets: list[Node] = []
         if node.type == "file_redirect":
             op = node.children[0].type if node.children else ""

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.codeutil import all_nodes, walk
+from ztlint.checks.codeutil import nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -117,7 +117,7 @@ def _built_in_code(ctx: FileContext, value: Node) -> bool:
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
     outer_end = -1  # `Port(rawValue: UInt16(x)!)!` is one problem: report the outer unwrap
-    for node in all_nodes(ctx):
+    for node in nodes_of(ctx, "postfix_expression"):
         if node.start_byte < outer_end:
             continue
         if (
