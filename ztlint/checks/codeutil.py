@@ -24,6 +24,11 @@ STRINGS = frozenset(
     }
 )
 COMMENTS = frozenset({"comment", "line_comment", "block_comment", "multiline_comment"})
+# The only named nodes inside comments (Rust doc comments, Lua comment text); other
+# grammars' comments are leaves.
+IN_COMMENTS = frozenset(
+    {"doc_comment", "inner_doc_comment_marker", "outer_doc_comment_marker", "comment_content"}
+)
 CALLS = frozenset({"call_expression", "call", "new_expression", "constructor_invocation"})
 BINDINGS = frozenset(
     {
@@ -138,10 +143,16 @@ def _outside_comments(
     lang = ctx.parser
     if lang is None:
         return []
-    wanted = None if kinds is None else tuple(sorted(set(kinds) | COMMENTS))
+    # Comments are looked for only when a wanted kind can stand inside one.
+    wanted = kinds
+    if kinds is not None and IN_COMMENTS & set(kinds):
+        wanted = tuple(sorted(set(kinds) | COMMENTS))
+    found = code.nodes_of_kinds(lang, ctx.tree(), wanted)
+    if wanted is kinds and not skip_inside:
+        return found
     out = []
     skip = -1
-    for node in code.nodes_of_kinds(lang, ctx.tree(), wanted):
+    for node in found:
         if node.start_byte < skip:
             continue
         if node.type in COMMENTS:

@@ -5,6 +5,7 @@ are memoised per process."""
 from __future__ import annotations
 
 import importlib
+import operator
 from functools import cache
 from typing import Any
 
@@ -61,12 +62,14 @@ def nodes_of_kinds(lang: str, tree: Tree, kinds: tuple[str, ...] | None) -> list
     if query is None:
         return []
     found: list[Node] = QueryCursor(query).captures(tree.root_node).get("n", [])
-    found.sort(key=_source_order)
+    # Source order, outer before inner: by start, then longest first (stable sorts).
+    found.sort(key=_END, reverse=True)
+    found.sort(key=_START)
     return found
 
 
-def _source_order(node: Node) -> tuple[int, int]:
-    return (node.start_byte, -node.end_byte)
+_START = operator.attrgetter("start_byte")
+_END = operator.attrgetter("end_byte")
 
 
 def parse(lang: str, src: SourceText) -> Tree:
