@@ -119,6 +119,30 @@ def one_run(path: Path, jobs: int | None) -> dict[str, float]:
     return result
 
 
+HOOK_FILES = 10
+_CODE = (".go", ".rs", ".py", ".ts", ".js", ".swift", ".sh", ".yaml", ".yml", ".json", ".toml")
+
+
+def hook_files(path: Path) -> list[str]:
+    """Ten files spread over the tree, as a commit might stage them."""
+    files = sorted(
+        str(p.relative_to(path))
+        for p in path.rglob("*")
+        if p.suffix in _CODE and p.is_file() and ".git" not in p.parts
+    )
+    step = max(1, len(files) // HOOK_FILES)
+    return files[::step][:HOOK_FILES]
+
+
+def hook_run(path: Path, files: list[str]) -> dict[str, float]:
+    """A cold process scanning the named files, as the pre-commit hook runs."""
+    cmd = [sys.executable, "-m", "ztlint", "scan", "--format", "json", "--no-cache", *files]
+    result, out = timed(cmd, cwd=path)
+    summary = json.loads(out)["summary"]
+    result["findings"] = summary["findings"] + summary["suppressed"]
+    return result
+
+
 def triggers() -> list[str]:
     from ztlint.registry import load_rules
 
@@ -190,6 +214,10 @@ def measure(label: str, path: Path, runs: int, jobs: int | None, peers: dict[str
     ours = row(label, files, size, [one_run(path, jobs) for _ in range(runs)])
     if not peers:
         return
+    staged = hook_files(path)
+    hook_size = sum((path / f).stat().st_size for f in staged)
+    row(f"  pre-commit, {len(staged)} files", len(staged), hook_size,
+        [hook_run(path, staged) for _ in range(runs)])  # fmt: skip
     for name, run in (
         ("ripgrep (triggers)", lambda: ripgrep_run(path)),
         (

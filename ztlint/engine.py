@@ -6,19 +6,15 @@ the run goes on. The output does not depend on the number of jobs."""
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import re
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ztlint import __version__, classify, policy, suppress
 from ztlint import cache as cache_mod
-from ztlint import semgrep as semgrep_mod
 from ztlint.cache import Cache
 from ztlint.config import Config, ConfigError
 from ztlint.discovery import SKIPPED, FileEntry, context_files, discover, inside
@@ -37,10 +33,16 @@ from ztlint.parsers.data import ParseFailure, entity_lines
 from ztlint.rule import FileContext, Hit, Rule
 from ztlint.source import RawFile, SkipFile, SourceText, decode, mask_line, read_file
 
+if TYPE_CHECKING:  # loaded when used: a small scan needs neither
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from ztlint import semgrep as semgrep_mod
+
 NOT_PARSED = "ZT903"
 RULE_FAILED = "ZT905"
 WORKER_CRASHED = "ZT906"
 UNUSED_EXCEPTION = "ZT907"
+SEMGREP_FAILED = "ZT909"
 
 # Notification codes and what they mean (SARIF tool.driver.notifications).
 NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
@@ -57,7 +59,7 @@ NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
     WORKER_CRASHED: ("worker-crashed", "A worker process died while scanning a file."),
     UNUSED_EXCEPTION: ("unused-exception", "A config exception matches no finding."),
     "ZT908": ("stale-baseline", "Baseline entries no longer match any finding."),
-    semgrep_mod.FAILED: (
+    SEMGREP_FAILED: (
         "semgrep-failed",
         "semgrep could not run a rule or file (or at all); the native findings are complete.",
     ),
@@ -468,6 +470,9 @@ def _scan_batch(batch: list[FileEntry]) -> list[FileResult]:
 
 
 def _pool(jobs: int, plan: Plan) -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     return ProcessPoolExecutor(
         max_workers=jobs,
@@ -497,6 +502,8 @@ def execute(
             if progress is not None:
                 progress(i, total)
         return out
+    from concurrent.futures.process import BrokenProcessPool
+
     results: dict[str, FileResult] = {}
     failed: list[FileEntry] = []
     with _pool(jobs, plan) as pool:
@@ -520,6 +527,8 @@ def execute(
 def _isolate(files: list[FileEntry], plan: Plan) -> list[FileResult]:
     """Re-scan files from a batch whose worker died, one at a time in a one-worker
     pool, so that the file that kills a worker is found and reported."""
+    from concurrent.futures.process import BrokenProcessPool
+
     out: list[FileResult] = []
     pending = list(files)
     while pending:
@@ -695,6 +704,8 @@ def _semgrep_pass(
         for r in results
         if not any(n.code in (SKIPPED, WORKER_CRASHED) for n in r.notifications)
     )
+    from ztlint import semgrep as semgrep_mod
+
     matches, notes = semgrep_mod.run(setup, targets, root, jobs, plan.max_file_size)
     wanted = set(targets)
     by_semgrep = {r.id: r for r in setup.rules}
@@ -718,7 +729,7 @@ def _semgrep_pass(
                 unread.add(m.check_id)
                 notes.append(
                     _note(
-                        semgrep_mod.FAILED,
+                        SEMGREP_FAILED,
                         f"semgrep reported rule {m.check_id}, which is in no config ztlint "
                         "could read; its findings are left out",
                         None,
@@ -782,7 +793,13 @@ def run(
     all_rules = tuple(rules) if rules is not None else load_rules()
     # semgrep (optional): configs and the binary are checked before anything runs, and
     # rules of its configs that are not ztlint rules join the rule set.
-    setup = semgrep_mod.prepare(config.semgrep_configs, config.semgrep_bin, config.semgrep_timeout)
+    setup = None
+    if config.semgrep_configs:
+        from ztlint import semgrep as semgrep_mod
+
+        setup = semgrep_mod.prepare(
+            config.semgrep_configs, config.semgrep_bin, config.semgrep_timeout
+        )
     if setup is not None:
         all_rules += _semgrep_rules(setup, all_rules)
     _validate(all_rules, config)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -65,12 +66,18 @@ def load_rules(directory: Path | None = None) -> tuple[Rule, ...]:
     return tuple(sorted(rules, key=lambda r: r.id))
 
 
-def _load_yaml(path: Path) -> Any:
+@cache
+def _loader() -> Any:
     from ruamel.yaml import YAML
+
+    return YAML(typ="safe")  # building one costs more than loading a rule file
+
+
+def _load_yaml(path: Path) -> Any:
     from ruamel.yaml.error import YAMLError
 
     try:
-        return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        return _loader().load(path.read_text(encoding="utf-8"))
     except YAMLError as exc:
         raise RuleLoadError(f"{path}: not valid YAML: {exc}") from None
 

@@ -25,11 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from ztlint.config import ConfigError
+from ztlint.engine import SEMGREP_FAILED
 from ztlint.model import Confidence, NoticeLevel, Notification, RuleMeta, Severity, Span
 
 BUILTIN = "builtin"
 COMPONENT = "semgrep"
-FAILED = "ZT909"
+FAILED = SEMGREP_FAILED
 INSTALL = (
     "semgrep is not installed. It pins its own dependencies, so install it in an "
     "environment of its own, e.g. `pipx install semgrep` (or `python3 -m venv "

@@ -3,6 +3,7 @@ keep line and column, aliases stay shared, nothing is executed or expanded."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from ztlint.model import Span
@@ -38,16 +39,23 @@ def nesting_estimate(text: str) -> int:
     return worst
 
 
+@cache
+def _loader() -> Any:
+    """One safe (C parser) loader per process: building one costs more than composing
+    a small file, and each compose_all call sets up its own parser for its stream."""
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe")
+
+
 def parse_yaml(text: str) -> list[Node]:
     """All documents of a YAML stream, as data nodes."""
     if nesting_estimate(text) > MAX_TEXT_DEPTH:
         raise ParseFailure(f"nesting deeper than {MAX_TEXT_DEPTH} levels; not parsed")
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    yaml = YAML(typ="safe")
     try:
-        documents = list(yaml.compose_all(text))
+        documents = list(_loader().compose_all(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
