@@ -390,3 +390,13 @@ def test_a_failing_semgrep_is_a_notification_and_native_findings_stay(
     (note,) = [n for n in report.notifications if n.code == "ZT909"]
     assert expect in note.message
     assert report.exit_code() == 1
+
+
+def test_targets_fit_one_command_line_up_to_the_system_limit() -> None:
+    from ztlint import semgrep
+
+    # istio's 6,611 paths (about 300 KB) go to one semgrep run.
+    paths = [f"pkg/some/deeper/folder/file_{i:05d}.go" for i in range(7000)]
+    assert len(semgrep._parts(paths, semgrep._argv_budget())) == 1
+    parts = semgrep._parts(paths, 10_000)
+    assert len(parts) > 1 and [p for part in parts for p in part] == paths

@@ -40,8 +40,19 @@ INSTALL = (
 # Configs that semgrep fetches from its registry or a URL: they need the network.
 _REMOTE = re.compile(r"^(auto|[a-z]+://.*|(p|r|s|c|ruleset|policy|supply-chain|secrets)(/.*)?)$")
 _CWE = re.compile(r"CWE-(\d+)", re.I)
-# Longest command line handed to one semgrep process; more targets are split in parts.
-_ARGV_BUDGET = 256 * 1024
+
+
+def _argv_budget() -> int:
+    """Bytes of target paths one semgrep command line may carry: half the system's
+    limit on arguments plus environment, less the environment. Beyond it (some hundred
+    thousand files) the targets are split over several runs."""
+    try:
+        limit = os.sysconf("SC_ARG_MAX")
+    except (AttributeError, ValueError, OSError):
+        limit = 256 * 1024
+    env = sum(len(k) + len(v) + 2 for k, v in os.environ.items())
+    return max(64 * 1024, limit // 2 - env)
+
 
 _SEVERITY = {
     "CRITICAL": Severity.CRITICAL,
@@ -228,11 +239,11 @@ def _environment() -> dict[str, str]:
     return env
 
 
-def _parts(targets: Sequence[str]) -> list[list[str]]:
+def _parts(targets: Sequence[str], budget: int) -> list[list[str]]:
     parts: list[list[str]] = [[]]
     size = 0
     for t in targets:
-        if parts[-1] and size + len(t) + 1 > _ARGV_BUDGET:
+        if parts[-1] and size + len(t) + 1 > budget:
             parts.append([])
             size = 0
         parts[-1].append(t)
@@ -267,7 +278,7 @@ def run(
     ]
     for config in setup.configs:
         base.append(f"--config={config}")
-    for part in _parts(targets):
+    for part in _parts(targets, _argv_budget()):
         argv = [*base, "--", *part]
         try:
             proc = subprocess.Popen(
