@@ -13,6 +13,7 @@ a rule of the `semgrep` component (a SARIF tool extension).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -382,8 +383,6 @@ def exact_span(data: bytes, span: Span) -> Span:
 def line_digest(data: bytes, line: int) -> str:
     """A fingerprint anchor for a match's first line that does not carry its text:
     string literals are blanked (that is where secrets live), whitespace dropped."""
-    import hashlib
-
     lines = data.split(b"\n")
     text = lines[line - 1].decode("utf-8", "replace") if 1 <= line <= len(lines) else ""
     text = re.sub(r"(['\"`]).*?(?<!\\)\1", r"\1\1", text)

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
+from ztlint.model import Severity
 from ztlint.parsers import code
-from ztlint.rule import FileContext
+from ztlint.rule import FileContext, Hit
 
 STRINGS = frozenset(
     {
@@ -298,6 +299,11 @@ def keyed(ctx: FileContext, node: Node, kind: str, key: str, value: str) -> dict
             if k is not None and v is not None:
                 out[text(ctx, k).strip("\"'`")] = v
     return out
+
+
+def hit(ctx: FileContext, node: Node, message: str, severity: Severity | None = None) -> Hit:
+    """A finding on the node's span."""
+    return Hit(span=code.node_span(ctx.source, node), message=message, severity=severity)
 
 
 def walk(node: Node) -> Iterator[Node]:

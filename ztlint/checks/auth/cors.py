@@ -30,6 +30,7 @@ from ztlint.checks.codeutil import (
     calls,
     enclosing_function,
     go_imports,
+    hit,
     keyed,
     literal_value,
     nodes_of,
@@ -38,17 +39,12 @@ from ztlint.checks.codeutil import (
 )
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Severity
-from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
 _ANY_REGEX = re.compile(r"^\^?(https?:?/?/?)?\(?\.[*+]\)?\$?$")
 _CALLS = frozenset({"call", "call_expression"})
 _ACAO = "access-control-allow-origin"
 _ACAC = "access-control-allow-credentials"
-
-
-def _hit(ctx: FileContext, node: Node, message: str, severity: Severity) -> Hit:
-    return Hit(span=code.node_span(ctx.source, node), message=message, severity=severity)
 
 
 def _strings_in(ctx: FileContext, node: Node) -> list[str]:
@@ -116,7 +112,7 @@ def _python(ctx: FileContext) -> Iterator[Hit]:
             if _all_star(ctx, kw.get("allow_origins")) or _any_regex(
                 ctx, kw.get("allow_origin_regex")
             ):
-                yield _hit(
+                yield hit(
                     ctx,
                     node,
                     "CORSMiddleware allows any origin with allow_credentials=True: Starlette "
@@ -127,7 +123,7 @@ def _python(ctx: FileContext) -> Iterator[Hit]:
             elif _all_star(ctx, kw.get("allow_methods")) and _all_star(
                 ctx, kw.get("allow_headers")
             ):
-                yield _hit(
+                yield hit(
                     ctx,
                     node,
                     "CORSMiddleware allows every method and header with allow_credentials=True; "
@@ -152,7 +148,7 @@ def _python(ctx: FileContext) -> Iterator[Hit]:
                 )
             )
             if wildcard:
-                yield _hit(
+                yield hit(
                     ctx,
                     node,
                     f"{name}() allows any origin with supports_credentials=True: Flask-CORS "
@@ -205,7 +201,7 @@ def _go(ctx: FileContext) -> Iterator[Hit]:
                 )
             ]
             if any(_accepts_all(ctx, f) for f in funcs):
-                yield _hit(
+                yield hit(
                     ctx,
                     node,
                     "the CORS origin function accepts every origin with AllowCredentials: the "
@@ -213,7 +209,7 @@ def _go(ctx: FileContext) -> Iterator[Hit]:
                     Severity.HIGH,
                 )
             elif path == "github.com/rs/cors" and _all_star(ctx, fields.get("AllowedOrigins")):
-                yield _hit(
+                yield hit(
                     ctx,
                     node,
                     'rs/cors with AllowedOrigins "*" and AllowCredentials echoes the caller\'s '
@@ -224,7 +220,7 @@ def _go(ctx: FileContext) -> Iterator[Hit]:
                 _is_true(ctx, fields.get("AllowAllOrigins"))
                 or _all_star(ctx, fields.get("AllowOrigins"))
             ):
-                yield _hit(
+                yield hit(
                     ctx,
                     node,
                     "gin-contrib/cors allows all origins with AllowCredentials: it sends a "
@@ -253,7 +249,7 @@ def _javascript(ctx: FileContext) -> Iterator[Hit]:
         if origin is not None and (
             _is_true(ctx, origin) or _any_regex(ctx, origin) or _accepts_all(ctx, origin)
         ):
-            yield _hit(
+            yield hit(
                 ctx,
                 node,
                 "the CORS origin option accepts every origin with credentials: the caller's "
@@ -261,7 +257,7 @@ def _javascript(ctx: FileContext) -> Iterator[Hit]:
                 Severity.HIGH,
             )
         elif (origin is None and name == "cors") or _all_star(ctx, origin):
-            yield _hit(
+            yield hit(
                 ctx,
                 node,
                 "CORS allows origin `*` with credentials: a literal `*` is sent, which browsers "
@@ -349,7 +345,7 @@ def _hand_written(ctx: FileContext) -> Iterator[Hit]:
             continue
         shown = literal_value(ctx, header_value)
         if shown == "*":
-            yield _hit(
+            yield hit(
                 ctx,
                 header_value,
                 "Access-Control-Allow-Origin `*` is sent with credentials, which browsers "
@@ -357,7 +353,7 @@ def _hand_written(ctx: FileContext) -> Iterator[Hit]:
                 Severity.LOW,
             )
         elif shown is None and _reflects(ctx, header_value) and not _origin_checked(ctx, scope):
-            yield _hit(
+            yield hit(
                 ctx,
                 header_value,
                 "Access-Control-Allow-Origin echoes the request's Origin with credentials and "
@@ -425,7 +421,7 @@ def _rust(ctx: FileContext) -> Iterator[Hit]:
                 if function.type == "field_expression"
                 else None
             )
-            yield _hit(
+            yield hit(
                 ctx,
                 field or node,
                 f"{message}: any site can make credentialed requests",

@@ -33,13 +33,13 @@ from ztlint.checks.codeutil import (
     STRINGS,
     calls,
     enclosing_function,
+    hit,
     keyed,
     literal_value,
     nodes_of,
     walk,
 )
 from ztlint.checks.codeutil import text as _text
-from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
 _HEADER = re.compile(r"^(x-forwarded-for|x-real-ip|http_x_forwarded_for|http_x_real_ip)$", re.I)
@@ -91,15 +91,9 @@ _CONDITIONS = frozenset(
 )
 
 
-def _hit(ctx: FileContext, node: Node, message: str) -> Hit:
-    return Hit(span=code.node_span(ctx.source, node), message=message)
-
-
 def _header_reads(ctx: FileContext) -> Iterator[tuple[Node, str]]:
     """Every direct read of a forwarding header, as (read expression, header name)."""
     for node in nodes_of(ctx, *STRINGS):
-        if node.type not in STRINGS:
-            continue
         value = literal_value(ctx, node)
         if value is None or not _HEADER.match(value):
             continue
@@ -277,7 +271,7 @@ def _direct(ctx: FileContext) -> Iterator[Hit]:
         name_node = scope.child_by_field_name("name")
         function_name = _text(ctx, name_node) if name_node is not None else ""
         if function_name and function_name in key_functions:
-            yield _hit(
+            yield hit(
                 ctx,
                 read,
                 f"the rate limiter's key function `{function_name}` reads {header}, which any "
@@ -291,7 +285,7 @@ def _direct(ctx: FileContext) -> Iterator[Hit]:
             if decision is not None:
                 break
         if decision is not None:
-            yield _hit(
+            yield hit(
                 ctx,
                 read,
                 f"{header} is read from the request and decides access (line "
@@ -314,7 +308,7 @@ def _helpers(ctx: FileContext) -> Iterator[Hit]:
                 and key_func is not None
                 and _text(ctx, key_func).endswith("get_ipaddr")
             ):
-                yield _hit(
+                yield hit(
                     ctx,
                     call,
                     "slowapi's get_ipaddr keys the limit on X-Forwarded-For, which any client sets; "
@@ -337,7 +331,7 @@ def _helpers(ctx: FileContext) -> Iterator[Hit]:
                 if setting is not None and "*" in [
                     literal_value(ctx, n) for n in walk(setting) if n.type == "string"
                 ]:
-                    yield _hit(
+                    yield hit(
                         ctx,
                         call,
                         f'{label}="*" makes the client\'s address whatever X-Forwarded-For says, '
@@ -351,7 +345,7 @@ def _helpers(ctx: FileContext) -> Iterator[Hit]:
                 and literal_value(ctx, items[0]) == "trust proxy"
                 and _text(ctx, items[1]).strip() == "true"
             ):
-                yield _hit(
+                yield hit(
                     ctx,
                     call,
                     "`trust proxy` true makes req.ip the left-most X-Forwarded-For entry, which any "

@@ -99,8 +99,6 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
     if not _CREDENTIAL_READ.search(ctx.text):
         return
     for node in nodes_of(ctx, *STRINGS):
-        if node.type not in STRINGS:
-            continue
         value = literal_value(ctx, node)
         if (
             value is None

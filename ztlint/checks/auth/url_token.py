@@ -28,9 +28,17 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint.checks.auth.timing import words
-from ztlint.checks.codeutil import FUNCTIONS, calls, keyed, literal_value, nodes_of, walk
+from ztlint.checks.codeutil import (
+    FUNCTIONS,
+    STRINGS,
+    calls,
+    hit,
+    keyed,
+    literal_value,
+    nodes_of,
+    walk,
+)
 from ztlint.checks.codeutil import text as _text
-from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
 PARAMS = (
@@ -68,20 +76,6 @@ _PERSON_LINK = frozenset(
         "mail",
     }
 )
-_STRINGS = frozenset(
-    {
-        "string",
-        "template_string",
-        "interpreted_string_literal",
-        "raw_string_literal",
-        "string_literal",
-        "line_string_literal",
-    }
-)
-
-
-def _hit(ctx: FileContext, node: Node, message: str) -> Hit:
-    return Hit(span=code.node_span(ctx.source, node), message=message)
 
 
 # URIs that are not fetched: `otpauth://totp/..?secret=` is a QR code's content by spec.
@@ -138,9 +132,7 @@ _READ_KINDS = (
 
 
 def _built_urls(ctx: FileContext) -> Iterator[Hit]:
-    for node in nodes_of(ctx, *_STRINGS):
-        if node.type not in _STRINGS:
-            continue
+    for node in nodes_of(ctx, *STRINGS):
         whole = _text(ctx, node)
         if "=" not in whole:
             continue
@@ -150,17 +142,17 @@ def _built_urls(ctx: FileContext) -> Iterator[Hit]:
             for piece, substitution in _pieces(ctx, node):
                 m = _URL_PARAM_END.search(piece)
                 if m and substitution is not None and not _for_people(ctx, node, whole):
-                    yield _hit(ctx, node, _message(m.group(1)))
+                    yield hit(ctx, node, _message(m.group(1)))
                     break
             continue
         m = _URL_PARAM_END.search(value)
         joined = _followed(node)
         if m and joined is not None and not _for_people(ctx, node, value):
-            yield _hit(ctx, joined, _message(m.group(1)))
+            yield hit(ctx, joined, _message(m.group(1)))
             continue
         m = _URL_PARAM_FORMAT.search(value)
         if m and not _for_people(ctx, node, value):
-            yield _hit(ctx, node, _message(m.group(1)))
+            yield hit(ctx, node, _message(m.group(1)))
 
 
 def _followed(literal: Node) -> Node | None:
@@ -187,24 +179,24 @@ def _query_builders(ctx: FileContext) -> Iterator[Hit]:
         name = callee.split(".")[-1]
         items = [a for a in args.named_children if a.type not in ("comment",)]
         if name in ("set", "append") and "searchParams" in callee and len(items) == 2:
-            key = literal_value(ctx, items[0]) if items[0].type in _STRINGS else None
+            key = literal_value(ctx, items[0]) if items[0].type in STRINGS else None
             if (
                 key
                 and _PARAM.match(key)
                 and not _constant(ctx, items[1])
                 and not _for_people(ctx, call)
             ):
-                yield _hit(ctx, call, _message(key))
+                yield hit(ctx, call, _message(key))
         if ctx.parser == "rust" and name == "query":
             # reqwest: `.query(&[("api_key", key)])`
             for pair in walk(args):
                 parts = [c for c in pair.named_children if c.type not in ("line_comment",)]
                 if pair.type != "tuple_expression" or len(parts) != 2:
                     continue
-                key = literal_value(ctx, parts[0]) if parts[0].type in _STRINGS else None
+                key = literal_value(ctx, parts[0]) if parts[0].type in STRINGS else None
                 if key and _PARAM.match(key) and not _constant(ctx, parts[1]):
                     if not _for_people(ctx, call):
-                        yield _hit(ctx, pair, _message(key))
+                        yield hit(ctx, pair, _message(key))
                     break
         if ctx.parser == "python" and name in ("get", "post", "put", "delete", "request", "stream"):
             params = keyed(ctx, args, "keyword_argument", "name", "value").get("params")
@@ -215,7 +207,7 @@ def _query_builders(ctx: FileContext) -> Iterator[Hit]:
                         and not _constant(ctx, value)
                         and not _for_people(ctx, call)
                     ):
-                        yield _hit(ctx, call, _message(key))
+                        yield hit(ctx, call, _message(key))
                         break
 
 
@@ -235,11 +227,11 @@ def _swift_query_items(ctx: FileContext) -> Iterator[Hit]:
             and not value.startswith('"')
             and not _for_people(ctx, node)
         ):
-            yield _hit(ctx, node, _message(m.group(1)))
+            yield hit(ctx, node, _message(m.group(1)))
 
 
 def _constant(ctx: FileContext, node: Node) -> bool:
-    return node.type in _STRINGS and literal_value(ctx, node) is not None
+    return node.type in STRINGS and literal_value(ctx, node) is not None
 
 
 # -- servers reading credentials from the query ----------------------------------------
@@ -254,7 +246,7 @@ def _server_reads(ctx: FileContext) -> Iterator[Hit]:
     parser = ctx.parser
     for call, callee, args in calls(ctx):
         items = [a for a in args.named_children if a.type not in ("comment",)]
-        if not items or items[0].type not in _STRINGS:
+        if not items or items[0].type not in STRINGS:
             continue
         key = literal_value(ctx, items[0])
         if not key or not _PARAM.match(key):
@@ -272,7 +264,7 @@ def _server_reads(ctx: FileContext) -> Iterator[Hit]:
                 "URL.Query()" in callee or re.match(r"^(c|ctx|context|e)\.", callee) is not None
             )
         if reads and not _for_people(ctx, call):
-            yield _hit(ctx, call, _read_message(key))
+            yield hit(ctx, call, _read_message(key))
     for node in nodes_of(ctx, *_READ_KINDS):
         if parser == "python" and node.type == "subscript":
             value = node.child_by_field_name("value")
@@ -287,7 +279,7 @@ def _server_reads(ctx: FileContext) -> Iterator[Hit]:
             ):
                 key = literal_value(ctx, index) or ""
                 if _PARAM.match(key) and not _for_people(ctx, node):
-                    yield _hit(ctx, node, _read_message(key))
+                    yield hit(ctx, node, _read_message(key))
         elif parser == "python" and node.type in ("typed_default_parameter", "default_parameter"):
             name = node.child_by_field_name("name")
             default = node.child_by_field_name("value")
@@ -299,7 +291,7 @@ def _server_reads(ctx: FileContext) -> Iterator[Hit]:
                 and _PARAM.match(_text(ctx, name))
                 and not _for_people(ctx, node)
             ):
-                yield _hit(ctx, node, _read_message(_text(ctx, name)))
+                yield hit(ctx, node, _read_message(_text(ctx, name)))
         elif parser == "python" and node.type == "decorated_definition":
             yield from _fastapi_plain_params(ctx, node)
         elif parser in ("javascript", "typescript", "tsx") and node.type in (
@@ -314,9 +306,9 @@ def _server_reads(ctx: FileContext) -> Iterator[Hit]:
                 or not re.fullmatch(r"(req|request|ctx\.request|ctx)\.query", _text(ctx, obj))
             ):
                 continue
-            key = literal_value(ctx, field) if field.type in _STRINGS else _text(ctx, field)
+            key = literal_value(ctx, field) if field.type in STRINGS else _text(ctx, field)
             if key and _PARAM.match(key) and not _for_people(ctx, node):
-                yield _hit(ctx, node, _read_message(key))
+                yield hit(ctx, node, _read_message(key))
 
 
 _ROUTE = re.compile(r"\.(get|post|put|delete|patch|websocket|api_route)\(\s*[\"']([^\"']*)")
@@ -353,7 +345,7 @@ def _fastapi_plain_params(ctx: FileContext, decorated: Node) -> Iterator[Hit]:
         ):
             continue  # Query(...) defaults are reported as parameters already
         if not _for_people(ctx, param):
-            yield _hit(ctx, param, _read_message(name))
+            yield hit(ctx, param, _read_message(name))
 
 
 def _read_message(param: str) -> str:
@@ -368,8 +360,8 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
     found = [*_built_urls(ctx), *_query_builders(ctx), *_server_reads(ctx)]
     if ctx.parser == "swift":
         found += _swift_query_items(ctx)
-    for hit in found:
-        key = (hit.span.start_line, hit.span.start_col)
+    for found_hit in found:
+        key = (found_hit.span.start_line, found_hit.span.start_col)
         if key not in seen:
             seen.add(key)
-            yield hit
+            yield found_hit

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from ztlint.checks.containers.compose import interpolate, services
 from ztlint.checks.containers.docker_socket import runtime_socket
-from ztlint.checks.containers.workloads import containers, pod_specs, security_contexts
+from ztlint.checks.containers.workloads import PodSpec, containers, pod_specs, security_contexts
 from ztlint.model import Severity
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
@@ -20,6 +20,16 @@ from ztlint.rule import FileContext, Hit
 
 def _true(node: Node | None) -> bool:
     return isinstance(node, Scalar) and node.truthy() is True
+
+
+def _containers_setting(pod: PodSpec, key: str) -> Iterator[tuple[str, Node]]:
+    """(container name, key node) for each container whose securityContext sets `key`
+    to true."""
+    for c in containers(pod):
+        sc = c.node.get_map("securityContext")
+        entry = sc.entry(key) if sc is not None else None
+        if entry is not None and _true(entry[1]):
+            yield c.name, entry[0]
 
 
 def _compose(ctx: FileContext) -> Iterator[tuple[str, Mapping]]:
@@ -54,29 +64,23 @@ def detect_privileged(ctx: FileContext) -> Iterator[Hit]:
                         message=f"{pod.workload} asks for privileged pods",
                         entity=pod.name,
                     )
-                for c in containers(pod):
-                    sc = c.node.get_map("securityContext")
-                    entry = sc.entry("privileged") if sc is not None else None
-                    if entry is not None and _true(entry[1]):
-                        yield Hit(
-                            span=entry[0].span,
-                            message=f"container '{c.name}' of {pod.workload} runs privileged",
-                            entity=pod.name,
-                        )
+                for name, key in _containers_setting(pod, "privileged"):
+                    yield Hit(
+                        span=key.span,
+                        message=f"container '{name}' of {pod.workload} runs privileged",
+                        entity=pod.name,
+                    )
 
 
 def detect_privilege_escalation(ctx: FileContext) -> Iterator[Hit]:
     for doc in _kubernetes(ctx):
         for pod in pod_specs(doc):
-            for c in containers(pod):
-                sc = c.node.get_map("securityContext")
-                entry = sc.entry("allowPrivilegeEscalation") if sc is not None else None
-                if entry is not None and _true(entry[1]):
-                    yield Hit(
-                        span=entry[0].span,
-                        message=f"container '{c.name}' of {pod.workload} sets allowPrivilegeEscalation: true",
-                        entity=pod.name,
-                    )
+            for name, key in _containers_setting(pod, "allowPrivilegeEscalation"):
+                yield Hit(
+                    span=key.span,
+                    message=f"container '{name}' of {pod.workload} sets allowPrivilegeEscalation: true",
+                    entity=pod.name,
+                )
 
 
 # --- capabilities -------------------------------------------------------------------

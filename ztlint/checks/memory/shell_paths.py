@@ -17,9 +17,8 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.codeutil import nodes_of, walk
+from ztlint.checks.codeutil import hit, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
-from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
 _KERNEL = re.compile(r"(^|[\"'\s])/(proc|sys)/")
@@ -105,10 +104,6 @@ def _constants(ctx: FileContext) -> set[str]:
     return literal - other
 
 
-def _hit(ctx: FileContext, node: Node, message: str) -> Hit:
-    return Hit(span=code.node_span(ctx.source, node), message=message)
-
-
 def detect(ctx: FileContext) -> Iterator[Hit]:
     constants = _constants(ctx)
     for node in nodes_of(ctx, "file_redirect", "command"):
@@ -146,7 +141,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                         "expansion",
                     ):
                         names = ", ".join(f"${n}" for n in unquoted)
-                        yield _hit(
+                        yield hit(
                             ctx,
                             a,
                             f"`{command}` target with unquoted {names}: an empty or spaced value "
@@ -167,7 +162,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                     continue
                 else:
                     problem = "never validated"
-                yield _hit(
+                yield hit(
                     ctx,
                     target,
                     f"a write to {text.strip(chr(34))} uses ${variable}, {problem}: a value with `/` "
