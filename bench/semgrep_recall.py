@@ -100,12 +100,6 @@ SUITES: dict[str, list[tuple[str, ...]]] = {
     ],
 }
 LANGUAGE = {".go": "go", ".py": "python", ".rs": "rust", ".js": "javascript", ".ts": "typescript"}
-# Annotations that are wrong on the facts, left out of the corrected figures (both are
-# printed). A compose volume written as a bare path is an anonymous volume created at
-# that path inside the container, not a mount of the host's socket.
-DISPUTED = {
-    "exposing-docker-socket-volume": re.compile(r"^\s*-\s*/(var/)?run/docker\.sock\s*$"),
-}
 # Containers that may start where their first statement starts: never "the statement".
 CONTAINERS = {
     "statement_list",
@@ -124,17 +118,7 @@ class Statement:
     kind: str  # ruleid or ok
     start: int
     end: int
-    disputed: bool = False
     hit: bool = False
-
-
-def _disputed(rule: str, block: list[str]) -> bool:
-    """Disputed when, in this statement, the socket appears only as a bare path."""
-    pattern = DISPUTED.get(rule)
-    if pattern is None:
-        return False
-    socket_lines = [ln for ln in block if "docker.sock" in ln]
-    return bool(socket_lines) and all(pattern.match(ln) for ln in socket_lines)
 
 
 def _yaml_end(lines: list[str], target: int) -> int:
@@ -180,7 +164,7 @@ def statements(path: Path, rule: str) -> list[Statement]:
         text = lines[target - 1] if target <= len(lines) else ""
         if tree is None:
             end = _yaml_end(lines, target)
-            out.append(Statement(m.group(1), target, end, _disputed(rule, lines[target - 1 : end])))
+            out.append(Statement(m.group(1), target, end))
             continue
         col = len(text) - len(text.lstrip())
         byte_col = len(text[:col].encode())
@@ -200,7 +184,7 @@ def statements(path: Path, rule: str) -> list[Statement]:
     return out
 
 
-def measure(checkout: Path, suite: str, corrected: bool = False) -> tuple[int, int, int, list[str]]:
+def measure(checkout: Path, suite: str) -> tuple[int, int, int, list[str]]:
     tp = fn = fp = 0
     rows = []
     for entry in SUITES[suite]:
@@ -208,7 +192,7 @@ def measure(checkout: Path, suite: str, corrected: bool = False) -> tuple[int, i
         rule = entry[2] if len(entry) > 2 else suite
         config = Config(select=(rule,), tests="report")
         path = checkout / rel
-        stmts = [s for s in statements(path, semgrep_rule) if not (corrected and s.disputed)]
+        stmts = statements(path, semgrep_rule)
         report = run([rel], config, jobs=1, cwd=str(checkout))
         extra = 0
         for f in report.findings:
@@ -230,16 +214,12 @@ def main() -> int:
     parser.add_argument("checkout", type=Path)
     parser.add_argument("--rule", default="tls-verification-disabled", choices=sorted(SUITES))
     args = parser.parse_args()
-    for corrected in (False, True) if any(args.rule == s for s in ("containers",)) else (False,):
-        tp, fn, fp, rows = measure(args.checkout.resolve(), args.rule, corrected)
-        label = "excluding disputed annotations" if corrected else "against every annotation"
-        print(f"{'file':<84}  TP  FN  FP   ({label})")
-        print("\n".join(rows))
-        recall = tp / (tp + fn) if tp + fn else 1.0
-        precision = tp / (tp + fp) if tp + fp else 1.0
-        print(
-            f"{args.rule}: TP {tp}, FN {fn}, FP {fp}; recall {recall:.3f}, precision {precision:.3f} ({label})"
-        )
+    tp, fn, fp, rows = measure(args.checkout.resolve(), args.rule)
+    print(f"{'file':<84}  TP  FN  FP")
+    print("\n".join(rows))
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    print(f"{args.rule}: TP {tp}, FN {fn}, FP {fp}; recall {recall:.3f}, precision {precision:.3f}")
     return 0
 
 

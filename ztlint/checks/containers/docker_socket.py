@@ -12,6 +12,7 @@ import posixpath
 from collections.abc import Iterator
 
 from ztlint.checks.containers.compose import interpolate, scalar_text, services
+from ztlint.model import Confidence, Severity
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk
 from ztlint.rule import FileContext, Hit
 
@@ -92,6 +93,7 @@ def detect_compose(ctx: FileContext) -> Iterator[Hit]:
         # A volume list shared through an anchor is one problem, reported once at its
         # definition, naming every service that uses it.
         found: dict[int, tuple[str, bool, Node, list[str]]] = {}
+        bare_found: dict[int, tuple[str, bool, Node, list[str]]] = {}
         for name, service in services(doc):
             volumes = service.get_seq("volumes")
             if volumes is None:
@@ -109,18 +111,57 @@ def detect_compose(ctx: FileContext) -> Iterator[Hit]:
                 if hit is not None:
                     path, read_only, node = hit
                     found.setdefault(id(node), (path, read_only, node, []))[3].append(name)
+                    continue
+                bare = _bare_socket(item, extra)
+                if bare is not None:
+                    bare_found.setdefault(id(item), (bare, False, item, []))[3].append(name)
         for path, read_only, node, names in found.values():
-            who = (
-                f"service '{names[0]}'"
-                if len(names) == 1
-                else "services " + ", ".join(f"'{n}'" for n in names)
-            )
-            verb = "mounts" if len(names) == 1 else "mount"
             yield Hit(
                 span=node.span,
-                message=f"{who} {verb} {_describe(path, read_only)}",
+                message=f"{_who(names)} {_verb(names)} {_describe(path, read_only)}",
                 entity=names[0],
             )
+        for path, _, node, names in bare_found.values():
+            # Compose creates an anonymous volume at a bare path, so as written the host's
+            # socket is not there. The line still asks for runtime access: a mistaken
+            # socket mount, or one completed by an override file or `docker run -v`.
+            yield Hit(
+                span=node.span,
+                message=(
+                    f"{_who(names)} {_verb(names, 'lists', 'list')} the runtime socket path "
+                    f"{path} as a volume without a host side: as written Compose puts an "
+                    "empty anonymous volume there, but the service is set up to drive the "
+                    "container runtime (a broken socket mount, or one an override completes)"
+                ),
+                severity=Severity.MEDIUM,
+                confidence=Confidence.MEDIUM,
+                entity=names[0],
+            )
+
+
+def _who(names: list[str]) -> str:
+    if len(names) == 1:
+        return f"service '{names[0]}'"
+    return "services " + ", ".join(f"'{n}'" for n in names)
+
+
+def _verb(names: list[str], one: str = "mounts", many: str = "mount") -> str:
+    return one if len(names) == 1 else many
+
+
+def _bare_socket(item: Node, extra: tuple[str, ...]) -> str | None:
+    """A short-syntax volume that is only a container path naming a runtime socket file
+    (`- /var/run/docker.sock`). Socket directories are left alone: an anonymous volume
+    at `/run` is an ordinary scratch directory."""
+    if not isinstance(item, Scalar):
+        return None
+    text = interpolate(item.value).strip().strip("\"'")
+    if ":" in text or not text.startswith("/"):
+        return None
+    norm = posixpath.normpath(text)
+    if posixpath.basename(norm) in SOCKET_NAMES or norm in extra:
+        return norm
+    return None
 
 
 def _volume_socket(item: Node, extra: tuple[str, ...]) -> tuple[str, bool, Node] | None:
