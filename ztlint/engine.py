@@ -248,8 +248,11 @@ class _Triggers:
     def __init__(self, text: str) -> None:
         self.text = text
         self.seen: dict[str, bool] = {}
+        self.confirmed: dict[re.Pattern[str], bool] = {}
 
-    def any(self, triggers: tuple[str, ...]) -> bool:
+    def any(
+        self, triggers: tuple[str, ...], confirm: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    ) -> bool:
         if not triggers:
             return True
         seen, text = self.seen, self.text
@@ -258,8 +261,19 @@ class _Triggers:
             if found is None:
                 found = seen[t] = t in text
             if found:
+                if confirm and not self._confirmed(t, confirm):
+                    continue
                 return True
         return False
+
+    def _confirmed(self, trigger: str, confirm: tuple[tuple[str, re.Pattern[str]], ...]) -> bool:
+        for text, pattern in confirm:
+            if text == trigger:
+                ok = self.confirmed.get(pattern)
+                if ok is None:
+                    ok = self.confirmed[pattern] = pattern.search(self.text) is not None
+                return ok
+        return True
 
 
 def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
@@ -298,9 +312,16 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
         for det in rule.detectors:
             if not (det.kinds & fclass.kinds) or (raw.binary and not det.binary):
                 continue
-            if source is not None and not triggered.any(det.triggers):
+            if source is not None and not triggered.any(det.triggers, det.confirm):
                 continue
             ctx.options = options
+            if det.gate is not None and source is not None:
+                try:
+                    if not det.gate(ctx):
+                        continue
+                except Exception as exc:  # a gate's bug must not stop the scan
+                    notes.append(_rule_failed(rule.id, det.name, entry.rel, exc))
+                    continue
             worked = True
             try:
                 hits = list(det.run(ctx))

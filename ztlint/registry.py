@@ -3,13 +3,19 @@
 Each folder `ZTnnn-name/` holds `rule.yaml` (metadata and the list of detectors),
 `docs.md` (the documentation, with fixed headings) and one `.scm` query file per
 language. Detectors are queries, or Python detectors named from `ztlint.checks`.
+
+A detector runs on a file only when one of its `triggers` occurs in the text. A trigger
+written `{text: "://", confirm: REGEX}` counts only when the regex also matches, and
+`gate: NAME` names a function in `ztlint.checks.GATES` that looks at the text before
+anything is parsed. Both are promises: when they say no, the detector could not have
+reported anything (tests/test_gates.py checks them on every fixture and generated text).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -149,12 +155,49 @@ def _option(where: Path, raw: Any) -> RuleOption:
     )
 
 
+def _triggers(
+    where: Path, index: int, raw: Any
+) -> tuple[tuple[str, ...], tuple[tuple[str, re.Pattern[str]], ...]]:
+    """Trigger strings, and the confirming regexes of those written as
+    `{text: "://", confirm: "://[^@/\\s]+@"}`."""
+    if not isinstance(raw, list):
+        raise RuleLoadError(f"{where}: detectors[{index}]: triggers must be a list")
+    texts: list[str] = []
+    confirm: list[tuple[str, re.Pattern[str]]] = []
+    for item in raw:
+        if isinstance(item, dict):
+            if set(item) != {"text", "confirm"}:
+                raise RuleLoadError(
+                    f"{where}: detectors[{index}]: a trigger mapping has exactly 'text' and 'confirm'"
+                )
+            text = str(item["text"])
+            try:
+                pattern = re.compile(str(item["confirm"]))
+            except re.error as exc:
+                raise RuleLoadError(
+                    f"{where}: detectors[{index}]: bad confirm regex: {exc}"
+                ) from None
+            texts.append(text)
+            confirm.append((text, pattern))
+        else:
+            texts.append(str(item))
+    return tuple(texts), tuple(confirm)
+
+
 def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
     from ztlint.checks import PYTHON_DETECTORS
 
     if not isinstance(raw, dict):
         raise RuleLoadError(f"{where}: detectors[{index}] must be a mapping")
-    triggers = tuple(str(t) for t in raw.get("triggers") or [])
+    triggers, confirm = _triggers(where, index, raw.get("triggers") or [])
+    gate = None
+    if "gate" in raw:
+        from ztlint.checks import GATES
+
+        if raw["gate"] not in GATES:
+            raise RuleLoadError(f"{where}: detectors[{index}]: no gate named {raw['gate']!r}")
+        gate = GATES[raw["gate"]]
+    made = partial(Detector, triggers=triggers, confirm=confirm, gate=gate)
     if "query" in raw:
         language = str(raw.get("language", ""))
         if language not in classify.LANGUAGES:
@@ -163,9 +206,7 @@ def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
         source = query_file.read_text(encoding="utf-8")
         kinds = frozenset(raw.get("kinds") or [language])
         runner = QueryRunner(language=language, source=source, origin=str(query_file))
-        return Detector(
-            name=f"{folder.name}/{raw['query']}", kinds=kinds, triggers=triggers, run=runner
-        )
+        return made(name=f"{folder.name}/{raw['query']}", kinds=kinds, run=runner)
     if "python" in raw:
         fn_name = str(raw["python"])
         if fn_name not in PYTHON_DETECTORS:
@@ -173,10 +214,9 @@ def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
                 f"{where}: detectors[{index}]: no Python detector named {fn_name!r}"
             )
         kinds = frozenset(raw.get("kinds") or [classify.TEXT])
-        return Detector(
+        return made(
             name=fn_name,
             kinds=kinds,
-            triggers=triggers,
             run=PYTHON_DETECTORS[fn_name],
             binary=bool(raw.get("binary", False)),
         )
@@ -204,7 +244,5 @@ def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
         kinds = frozenset(raw.get("kinds") or [])
         if not kinds:
             raise RuleLoadError(f"{where}: detectors[{index}]: a match detector needs kinds")
-        return Detector(
-            name=f"{folder.name}/match:{path}", kinds=kinds, triggers=triggers, run=detector
-        )
+        return made(name=f"{folder.name}/match:{path}", kinds=kinds, run=detector)
     raise RuleLoadError(f"{where}: detectors[{index}] needs 'query', 'python' or 'match'")

@@ -8,6 +8,7 @@ also collects facts per file (in the workers) and checks them together afterward
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
@@ -147,6 +148,12 @@ class Detector:
     run: DetectFn
     # Whether the detector also reads binary files (by name and magic bytes).
     binary: bool = False
+    # Trigger strings that let the detector run only when this regex also matches the
+    # text (`://` only for a URL that carries a password).
+    confirm: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    # A cheap, exact necessary condition on the file's text, checked after the triggers
+    # and before anything is parsed: False means the detector cannot report anything.
+    gate: Callable[[FileContext], bool] | None = None
 
 
 @dataclass(frozen=True)

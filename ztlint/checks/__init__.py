@@ -127,6 +127,16 @@ GUARDS: Mapping[str, GuardFn] = {
     "grpc-network-target": grpc.target_guard,
 }
 
+# Text gates (`gate:` in rule.yaml): exact necessary conditions checked before a file is
+# parsed for a detector.
+GATES: Mapping[str, Callable[[FileContext], bool]] = {
+    "credential-name": hardcoded.may_bind_credential,
+    "names-a-secret": timing.mentions_secret,
+    "names-a-secret-or-topology": log_secrets.gate,
+    "plaintext-url-host": plaintext.may_name_plaintext_endpoint,
+    "public-address": public_ip.may_hold_public_address,
+}
+
 PROJECT_CHECKS: Mapping[str, ProjectCheck] = {
     "seccomp-profiles": ProjectCheck(
         kinds=frozenset({"seccomp", "compose", "kubernetes"}),

@@ -45,7 +45,41 @@ def _loader() -> Any:
     a small file, and each compose_all call sets up its own parser for its stream."""
     from ruamel.yaml import YAML
 
-    return YAML(typ="safe")
+    yaml = YAML(typ="safe")
+    yaml.Resolver = _caching_resolver()
+    return yaml
+
+
+_RESOLVED_LIMIT = 50_000
+
+
+def _caching_resolver() -> Any:
+    """ruamel's resolver with each plain scalar's tag remembered. Resolving costs a
+    version lookup (two caught exceptions under the C parser) and a regex per scalar;
+    manifests repeat the same keys and values thousands of times. The version is read
+    once per stream, so a `%YAML` directive still picks its own rules."""
+    from ruamel.yaml.nodes import ScalarNode
+    from ruamel.yaml.resolver import VersionedResolver
+
+    resolved: dict[tuple[Any, str, Any], Any] = {}
+
+    class CachingResolver(VersionedResolver):
+        _version: Any = None
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is not ScalarNode or self.yaml_path_resolvers:
+                return super().resolve(kind, value, implicit)
+            if self._version is None:
+                self._version = self.processing_version
+            key = (self._version, value, implicit)
+            tag = resolved.get(key)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(resolved) < _RESOLVED_LIMIT:
+                    resolved[key] = tag
+            return tag
+
+    return CachingResolver
 
 
 def parse_yaml(text: str) -> list[Node]:

@@ -228,6 +228,52 @@ def words(name: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(name)]
 
 
+def mentions_secret(ctx: FileContext) -> bool:
+    """Gate: whether any name in the file can be a secret by `secret_name` (its words are
+    the text's words), or a string can be a secret header or an HMAC call. Without one,
+    no comparison or log call in the file involves a secret."""
+    return ctx.memo("mentions-secret", lambda: _mentions_secret(ctx.text))
+
+
+def _spellings(vocabulary: frozenset[str]) -> re.Pattern[str]:
+    forms = sorted({f for w in vocabulary for f in (w, w.capitalize(), w.upper())}, key=len)
+    return re.compile("|".join(re.escape(f) for f in reversed(forms)))
+
+
+_SECRET_SPELLINGS = _spellings(SECRET_WORDS)
+_KEY_SPELLINGS = _spellings(frozenset({"key"}))
+_QUALIFIER_SPELLINGS = _spellings(KEY_QUALIFIERS)
+# SECRET_HEADERS ignores case, so a header may split into other words.
+_HEADER_PARTS = re.compile(r"(?i)authorization|api-key|-token|-signature|hmac")
+
+
+def _has_word(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether an occurrence could be one of `words(name)` for a name in the text: not
+    glued to a lowercase letter after it, nor (lowercase form) to a letter before it, nor
+    (uppercase form) to a capital before it. A superset of what `_WORD` splits out."""
+    for m in pattern.finditer(text):
+        start, end = m.start(), m.end()
+        after = text[end : end + 1]
+        if after.islower():
+            continue
+        before = text[start - 1 : start] if start else ""
+        first = text[start]
+        if first.islower() and before.isalpha():
+            continue
+        if text[start:end].isupper() and len(text[start:end]) > 1 and before.isupper():
+            continue
+        return True
+    return False
+
+
+def _mentions_secret(text: str) -> bool:
+    if _has_word(_SECRET_SPELLINGS, text):
+        return True
+    if _has_word(_KEY_SPELLINGS, text) and _has_word(_QUALIFIER_SPELLINGS, text):
+        return True
+    return _HEADER_PARTS.search(text) is not None
+
+
 def secret_name(name: str) -> bool:
     """Whether an identifier holds a secret value, judged by its words."""
     ws = words(name)

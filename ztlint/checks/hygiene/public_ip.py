@@ -59,6 +59,27 @@ def public_addresses(text: str) -> Iterator[tuple[int, int, str]]:
                 yield m.start(1), m.end(1), value
 
 
+# The dots of a dotted quad: a search led by a literal is fast, one led by digits is not.
+_DOTS = re.compile(r"\.\d{1,3}\.\d{1,3}\.\d")
+_V6_HINT = re.compile(r":[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:")
+_V6_FULL = re.compile(r"[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){7}")
+
+
+def may_hold_public_address(ctx: FileContext) -> bool:
+    """Gate: whether `public_addresses` can find anything in any part of the text. Any
+    text that may hold an IPv6 address (`::` or eight groups) passes. IPv4 candidates
+    are found from their dots (fast) and judged with every character the full search
+    looks at: up to 3 digits and one character before the first dot, the last group and
+    two characters after."""
+    text = ctx.text
+    if "::" in text or (_V6_HINT.search(text) and _V6_FULL.search(text)):
+        return True
+    for m in _DOTS.finditer(text):
+        if next(public_addresses(text[max(0, m.start() - 4) : m.end() + 5]), None):
+            return True
+    return False
+
+
 def _global(value: str) -> bool:
     try:
         ip = ipaddress.ip_address(value)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.auth.timing import SECRET_HEADERS, secret_name, words
+from ztlint.checks.auth.timing import SECRET_HEADERS, mentions_secret, secret_name, words
 from ztlint.checks.codeutil import STRINGS, enclosing_function, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Severity
@@ -256,6 +256,11 @@ def _key_generator(ctx: FileContext, call: Node, secret: str) -> bool:
             if _KEYGEN_WORDS.intersection(words(callee)):
                 return True
     return False
+
+
+def gate(ctx: FileContext) -> bool:
+    """Nothing to report unless the file names a secret (or topology is asked for)."""
+    return bool(ctx.options.get("topology", False)) or mentions_secret(ctx)
 
 
 def detect(ctx: FileContext) -> Iterator[Hit]:

@@ -122,6 +122,23 @@ def _url_hit(value: str, span: Span, secret: Span) -> Hit | None:
     )
 
 
+# What a name must contain, in the text, for `is_credential_name` to accept it:
+# CREDENTIAL's words with any case, and the separators `normalise` turns into `_`.
+_CREDENTIAL_TEXT = re.compile(
+    r"(?i)passw(?:or)?d|secret|token|credential|pass(?![a-z0-9_])|pwd(?![a-z0-9_])|"
+    r"(?:api|access|private|signing|encryption|auth|master|client|app|hmac|jwt|session|crypto|"
+    r"aes|shared|webhook|license)[-_\s]*key"
+)
+_URL_WITH_PASSWORD = re.compile(r"://[^:/@\s]*:[^@/\s]+@")
+
+
+def may_bind_credential(ctx: FileContext) -> bool:
+    """Gate: whether some name in the file can be a credential name, or some URL
+    carries a password. Every name the detector judges is a piece of the text."""
+    text = ctx.text
+    return bool(_CREDENTIAL_TEXT.search(text) or _URL_WITH_PASSWORD.search(text))
+
+
 def detect_code(ctx: FileContext) -> Iterator[Hit]:
     example = bool(EXAMPLE_FILE.search(ctx.path))
     for node, value in codeutil.strings(ctx):

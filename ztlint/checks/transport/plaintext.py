@@ -82,6 +82,31 @@ def host_trust(host: str) -> str | None:
     return "private" if ip.is_private else "public"
 
 
+# A plaintext scheme and the URL's authority as far as the text decides it. A backtick
+# or backslash ends the match undecided: an escape or a raw-string end may hide more.
+_AUTHORITY = re.compile(r"://([^/?#\s\"'<>`\\]*)([`\\]?)")
+
+
+def may_name_plaintext_endpoint(ctx: FileContext) -> bool:
+    """Gate: whether some `http://` or `ws://` URL in the text has a host `judge_url`
+    does not skip (the license header's apache.org, localhost, example.com are)."""
+    text = ctx.text
+    for m in _AUTHORITY.finditer(text):
+        at = m.start()
+        if (
+            text[max(0, at - 4) : at].lower() != "http"
+            and text[max(0, at - 2) : at].lower() != "ws"
+        ):
+            continue
+        if m.group(2):
+            return True
+        host = m.group(1).rpartition("@")[2]
+        host = host.partition("[")[2].partition("]")[0] if "[" in host else host.partition(":")[0]
+        if host_trust(host) != "skip":
+            return True
+    return False
+
+
 def judge_url(text: str) -> tuple[str, Confidence, Severity | None] | None:
     """(scheme://host, confidence, severity cap) of a plaintext endpoint URL, or None.
     Cluster-internal names are low confidence and medium severity."""

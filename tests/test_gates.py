@@ -1,0 +1,155 @@
+"""Text gates and confirmed triggers only ever skip files a detector finds nothing in.
+
+A gate (`gate:` in rule.yaml) or a trigger's `confirm` regex is a promise: when it says
+no, the detector could not have reported anything. These tests run every gated
+detector without its gate on every fixture and on generated text, and check the gate
+says yes wherever the detector reports.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import FIXTURES
+from ztlint import classify, engine
+from ztlint.checks.auth.timing import KEY_QUALIFIERS, SECRET_WORDS, secret_name
+from ztlint.checks.hygiene.public_ip import public_addresses
+from ztlint.checks.transport.plaintext import judge_url
+from ztlint.parsers.data import ParseFailure
+from ztlint.rule import FileContext, Rule
+from ztlint.source import SourceText, decode
+
+
+def _context(rel: str, text: str, options: dict[str, object] | None = None) -> FileContext:
+    fclass = classify.classify(rel, text)
+    return FileContext(rel, fclass.kinds, fclass.parser, SourceText(text), options=options or {})
+
+
+def _fixture_texts() -> list[tuple[str, str]]:
+    out = []
+    for path in sorted(FIXTURES.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if b"\0" in data[:4096]:
+            continue
+        out.append((str(path.relative_to(FIXTURES)), decode(data)))
+    return out
+
+
+def _hits(rule: Rule, index: int, ctx: FileContext) -> int:
+    try:
+        return len(list(rule.detectors[index].run(ctx)))
+    except ParseFailure:
+        return 0
+
+
+def test_gated_detectors_say_yes_wherever_they_report(rules: tuple[Rule, ...]) -> None:
+    gated = [
+        (rule, i)
+        for rule in rules
+        for i, det in enumerate(rule.detectors)
+        if det.gate is not None or det.confirm
+    ]
+    assert len(gated) >= 10
+    checked = 0
+    for rel, text in _fixture_texts():
+        kinds = classify.classify(rel, text).kinds
+        for rule, i in gated:
+            det = rule.detectors[i]
+            if not det.kinds & kinds:
+                continue
+            options = {o.name: o.default for o in rule.meta.options}
+            if not _hits(rule, i, _context(rel, text, options)):
+                continue
+            checked += 1
+            if det.gate is not None:
+                assert det.gate(_context(rel, text, options)), f"{rule.name}/{det.name}: {rel}"
+            if det.confirm and det.triggers:
+                assert engine._Triggers(text).any(det.triggers, det.confirm), f"{rel}"
+    assert checked >= 40  # the fixtures exercise the gates
+
+
+_IDENT = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,20}", fullmatch=True)
+_SECRETISH = st.builds(
+    lambda a, b, sep, upper: (a + sep + b).upper() if upper else a + sep + b,
+    st.sampled_from(sorted(SECRET_WORDS | KEY_QUALIFIERS | {"key", "user", "value", "hash"})),
+    st.sampled_from(sorted(SECRET_WORDS | {"key", "value", "str", "bytes", "id", "name"})),
+    st.sampled_from(["_", "", "-"]),
+    st.booleans(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_IDENT, _SECRETISH), st.sampled_from(["{}", '"{}"', "x.{}", "`{}`", "{{{}}}"]))
+def test_secret_gate_covers_every_secret_name(name: str, shape: str) -> None:
+    from ztlint.checks.auth.timing import _mentions_secret
+
+    text = "if a == " + shape.format(name) + " {}\n"
+    if secret_name(name) or secret_name(name.replace("-", "_")):
+        assert _mentions_secret(text)
+
+
+_HOST = st.one_of(
+    st.from_regex(r"[a-z0-9-]{1,12}(\.[a-z0-9-]{1,12}){0,3}", fullmatch=True),
+    st.builds(lambda a, b, c, d: f"{a}.{b}.{c}.{d}", *[st.integers(0, 255)] * 4),
+    st.sampled_from(["localhost", "www.apache.org", "example.com", "api.internal", "[::1]"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["http", "HTTP", "ws", "Http"]),
+    st.one_of(st.just(""), st.sampled_from(["u@", "u:p@"])),
+    _HOST,
+    st.one_of(st.just(""), st.from_regex(r":[0-9]{1,5}", fullmatch=True)),
+    st.sampled_from(["", "/", "/a/b?q=1", "#x"]),
+    st.sampled_from(['url = "{}"', "url: {}", "url: '{}'", "x := `{}`", '  "{}",']),
+)
+def test_plaintext_gate_covers_every_judged_url(
+    scheme: str, auth: str, host: str, port: str, path: str, shape: str
+) -> None:
+    from ztlint.checks import GATES
+
+    url = f"{scheme}://{auth}{host}{port}{path}"
+    text = shape.format(url) + "\n"
+    if judge_url(url) is not None:
+        assert GATES["plaintext-url-host"](_context("a.go", text))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.builds(lambda a, b, c, d: f"{a}.{b}.{c}.{d}", *[st.integers(0, 300)] * 4),
+    st.sampled_from(['"{}"', "'{}'", "[{}]", "ip: {}", "{}:8080", "v{}", "{}.5", "1{}", "a={}"]),
+    st.text(alphabet="0123456789. ", max_size=6),
+)
+def test_address_gate_covers_every_public_address(address: str, shape: str, noise: str) -> None:
+    from ztlint.checks import GATES
+
+    literal = shape.format(address)
+    text = f"{noise}x = {literal}{noise}\n"
+    inner = re.sub(r"^[\"'\[]|[\"'\]]$", "", literal)
+    if next(public_addresses(inner), None) is not None and literal[:1] in "\"'[":
+        assert GATES["public-address"](_context("a.go", text))
+    if next(public_addresses(text), None) is not None:
+        assert GATES["public-address"](_context("a.go", text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("// http://www.apache.org/licenses/LICENSE-2.0\npackage x\n", False),
+        ('var u = "http://localhost:8080/x"\n', False),
+        ('var u = "http://api.corp.net/x"\n', True),
+        ('var u = "http://svc:80/x"\n', True),  # a service name: internal, still reported
+        ("var u = `http://a\\x2e`\n", True),  # undecided after a backslash
+    ],
+)
+def test_plaintext_gate_examples(text: str, expected: bool) -> None:
+    from ztlint.checks import GATES
+
+    assert GATES["plaintext-url-host"](_context("a.go", text)) is expected
