@@ -153,3 +153,25 @@ def test_plaintext_gate_examples(text: str, expected: bool) -> None:
     from ztlint.checks import GATES
 
     assert GATES["plaintext-url-host"](_context("a.go", text)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("étoken", True),  # `_WORD` splits ASCII letters only
+        ("tokené", True),
+        ("ÉTOKEN", True),
+        ("xtoken", False),
+        ("XTOKEN", False),
+        ("TOKENs", False),
+        ("TOKENValue", True),
+        ("apiToken", True),
+        ("machine signal", False),
+        ("MACAddress", True),
+        ("set the X-Hub-SIGnature header", True),
+    ],
+)
+def test_secret_gate_examples(text: str, expected: bool) -> None:
+    from ztlint.checks.auth.timing import _mentions_secret
+
+    assert _mentions_secret(text) is expected

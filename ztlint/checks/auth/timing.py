@@ -247,20 +247,23 @@ _QUALIFIER_SPELLINGS = _spellings(KEY_QUALIFIERS)
 _HEADER_PARTS = re.compile(r"(?i)authorization|api-key|-token|-signature|hmac")
 
 
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
 def _has_word(pattern: re.Pattern[str], text: str) -> bool:
     """Whether an occurrence could be one of `words(name)` for a name in the text: not
     glued to a lowercase letter after it, nor (lowercase form) to a letter before it, nor
-    (uppercase form) to a capital before it. A superset of what `_WORD` splits out."""
+    (uppercase form) to a capital before it. ASCII letters only, as `_WORD` splits: a
+    superset of what it splits out."""
     for m in pattern.finditer(text):
         start, end = m.start(), m.end()
-        after = text[end : end + 1]
-        if after.islower():
+        if text[end : end + 1] in _LOWER:
             continue
-        before = text[start - 1 : start] if start else ""
-        first = text[start]
-        if first.islower() and before.isalpha():
+        before = text[start - 1] if start else ""
+        if text[start] in _LOWER and before and (before in _LOWER or before in _UPPER):
             continue
-        if text[start:end].isupper() and len(text[start:end]) > 1 and before.isupper():
+        if text[start + 1 : start + 2] in _UPPER and before and before in _UPPER:
             continue
         return True
     return False
