@@ -78,6 +78,10 @@ class FileContext:
     def text(self) -> str:
         return self.source.text
 
+    def lower(self) -> str:
+        """The text lowercased (computed once per file)."""
+        return self.memo("lower", self.text.lower)
+
     def documents(self) -> list[Node]:
         """The file's YAML documents, or its JSON or TOML value, as data nodes.
         Raises ParseFailure when the file does not parse (reported once)."""

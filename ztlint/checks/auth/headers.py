@@ -22,14 +22,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ztlint.checks.caseless import Caseless
 from ztlint.checks.codeutil import calls
 from ztlint.model import Span
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
-_HEADERS = re.compile(
-    r"(?i)content-security-policy|x-frame-options|x-content-type-options|strict-transport-security|"
-    r"flask_talisman|Talisman\(|\bhelmet\b|secure\.Secure|SecureHeaders|secweb|frame-ancestors"
+_HEADERS = Caseless(
+    r"content-security-policy|x-frame-options|x-content-type-options|strict-transport-security|"
+    r"flask_talisman|talisman\(|\bhelmet\b|secure\.secure|secureheaders|secweb|frame-ancestors"
 )
 _HTML = re.compile(
     r"\bHTMLResponse\b|\bJinja2Templates\b|\bTemplateResponse\b|\brender_template(_string)?\b|"
@@ -84,7 +85,7 @@ class SetsHeaders:
 
 def collect(ctx: FileContext) -> Iterator[Any]:
     text = ctx.text
-    if _HEADERS.search(text):
+    if _HEADERS.search(text, ctx.lower()):
         yield SetsHeaders()
     if ctx.parser != "python":
         return

@@ -232,48 +232,59 @@ def mentions_secret(ctx: FileContext) -> bool:
     """Gate: whether any name in the file can be a secret by `secret_name` (its words are
     the text's words), or a string can be a secret header or an HMAC call. Without one,
     no comparison or log call in the file involves a secret."""
-    return ctx.memo("mentions-secret", lambda: _mentions_secret(ctx.text))
+    return ctx.memo("mentions-secret", lambda: _mentions_secret(ctx.text, ctx.lower()))
 
 
-def _spellings(vocabulary: frozenset[str]) -> re.Pattern[str]:
-    forms = sorted({f for w in vocabulary for f in (w, w.capitalize(), w.upper())}, key=len)
-    return re.compile("|".join(re.escape(f) for f in reversed(forms)))
+def _spellings(vocabulary: frozenset[str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Per word: the word and a pattern for its spellings (lower, Capitalised, UPPER)."""
+    return tuple(
+        (w, re.compile("|".join(re.escape(f) for f in sorted({w.upper(), w.capitalize(), w}))))
+        for w in sorted(vocabulary)
+    )
 
 
 _SECRET_SPELLINGS = _spellings(SECRET_WORDS)
 _KEY_SPELLINGS = _spellings(frozenset({"key"}))
 _QUALIFIER_SPELLINGS = _spellings(KEY_QUALIFIERS)
 # SECRET_HEADERS ignores case, so a header may split into other words.
-_HEADER_PARTS = re.compile(r"(?i)authorization|api-key|-token|-signature|hmac")
+_HEADER_WORDS = ("authorization", "api-key", "-token", "-signature", "hmac")
+_HEADER_PARTS = re.compile("(?i)" + "|".join(re.escape(w) for w in _HEADER_WORDS))
 
 
 _LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 _UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-def _has_word(pattern: re.Pattern[str], text: str) -> bool:
-    """Whether an occurrence could be one of `words(name)` for a name in the text: not
-    glued to a lowercase letter after it, nor (lowercase form) to a letter before it, nor
-    (uppercase form) to a capital before it. ASCII letters only, as `_WORD` splits: a
-    superset of what it splits out."""
-    for m in pattern.finditer(text):
-        start, end = m.start(), m.end()
-        if text[end : end + 1] in _LOWER:
+def _has_word(spellings: tuple[tuple[str, re.Pattern[str]], ...], text: str, lower: str) -> bool:
+    """Whether an occurrence of a spelling could be one of `words(name)` for a name in the
+    text: not glued to a lowercase letter after it, nor (lowercase form) to a letter
+    before it, nor (uppercase form) to a capital before it. ASCII letters only, as `_WORD`
+    splits: a superset of what it splits out. Every spelling lowercases to its word, so a
+    word absent from the lowercased text is not looked for."""
+    for word, pattern in spellings:
+        if word not in lower:
             continue
-        before = text[start - 1] if start else ""
-        if text[start] in _LOWER and before and (before in _LOWER or before in _UPPER):
-            continue
-        if text[start + 1 : start + 2] in _UPPER and before and before in _UPPER:
-            continue
-        return True
+        for m in pattern.finditer(text):
+            start, end = m.start(), m.end()
+            if text[end : end + 1] in _LOWER:
+                continue
+            before = text[start - 1] if start else ""
+            if text[start] in _LOWER and before and (before in _LOWER or before in _UPPER):
+                continue
+            if text[start + 1 : start + 2] in _UPPER and before and before in _UPPER:
+                continue
+            return True
     return False
 
 
-def _mentions_secret(text: str) -> bool:
-    if _has_word(_SECRET_SPELLINGS, text):
+def _mentions_secret(text: str, lower: str | None = None) -> bool:
+    lower = text.lower() if lower is None else lower
+    if _has_word(_SECRET_SPELLINGS, text, lower):
         return True
-    if _has_word(_KEY_SPELLINGS, text) and _has_word(_QUALIFIER_SPELLINGS, text):
+    if _has_word(_KEY_SPELLINGS, text, lower) and _has_word(_QUALIFIER_SPELLINGS, text, lower):
         return True
+    if text.isascii():
+        return any(w in lower for w in _HEADER_WORDS)
     return _HEADER_PARTS.search(text) is not None
 
 

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint.checks.auth.timing import SECRET_HEADERS, mentions_secret, secret_name, words
+from ztlint.checks.caseless import Caseless
 from ztlint.checks.codeutil import STRINGS, enclosing_function, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Severity
@@ -101,8 +102,8 @@ _TOKEN_QUALIFIERS = frozenset(
         "bootstrap", "enrollment", "device", "user", "app",
     }
 )  # fmt: skip
-_AUTH_VOCABULARY = re.compile(
-    r"(?i)authoriz|bearer|credential|password|passphrase|login|jwt|oauth|api[_-]?key|auth[_-]?token|access[_-]?token"
+_AUTH_VOCABULARY = Caseless(
+    r"authoriz|bearer|credential|password|passphrase|login|jwt|oauth|api[_-]?key|auth[_-]?token|access[_-]?token"
 )
 # `secret.pubkey()`: a value derived from the secret that is not secret.
 _DERIVED = frozenset(
@@ -266,7 +267,7 @@ def gate(ctx: FileContext) -> bool:
 def detect(ctx: FileContext) -> Iterator[Hit]:
     topology = bool(ctx.options.get("topology", False)) if ctx.options else False
     mio_tokens = _mio_tokens(ctx)
-    auth_code = bool(_AUTH_VOCABULARY.search(ctx.text))
+    auth_code = bool(_AUTH_VOCABULARY.search(ctx.text, ctx.lower()))
     for call, name, args in _logger_calls(ctx):
         secret = next(
             (s for s in (_secret_in(ctx, a, mio_tokens, auth_code) for a in args) if s), None

@@ -122,10 +122,12 @@ def _url_hit(value: str, span: Span, secret: Span) -> Hit | None:
     )
 
 
-# What a name must contain, in the text, for `is_credential_name` to accept it:
-# CREDENTIAL's words with any case, and the separators `normalise` turns into `_`.
-_CREDENTIAL_TEXT = re.compile(
-    r"(?i)passw(?:or)?d|secret|token|credential|pass(?![a-z0-9_])|pwd(?![a-z0-9_])|"
+# What a name must contain, in the text, for `is_credential_name` to accept it. Names are
+# judged lowercased (`normalise`), so the gate looks at the lowercased text: the plain
+# words with `in`, the rest by regex only when their key word occurs.
+_CREDENTIAL_WORDS = ("token", "secret", "password", "passwd", "credential")
+_SHORT_NAME = re.compile(r"(?:pass|pwd)(?![a-z0-9_])")
+_QUALIFIED_KEY = re.compile(
     r"(?:api|access|private|signing|encryption|auth|master|client|app|hmac|jwt|session|crypto|"
     r"aes|shared|webhook|license)[-_\s]*key"
 )
@@ -136,7 +138,14 @@ def may_bind_credential(ctx: FileContext) -> bool:
     """Gate: whether some name in the file can be a credential name, or some URL
     carries a password. Every name the detector judges is a piece of the text."""
     text = ctx.text
-    return bool(_CREDENTIAL_TEXT.search(text) or _URL_WITH_PASSWORD.search(text))
+    lower = ctx.lower()
+    if any(word in lower for word in _CREDENTIAL_WORDS):
+        return True
+    if ("pass" in lower or "pwd" in lower) and _SHORT_NAME.search(lower):
+        return True
+    if "key" in lower and _QUALIFIED_KEY.search(lower):
+        return True
+    return "://" in text and _URL_WITH_PASSWORD.search(text) is not None
 
 
 def detect_code(ctx: FileContext) -> Iterator[Hit]:
@@ -308,11 +317,14 @@ def detect_text(ctx: FileContext) -> Iterator[Hit]:
     if ctx.parser is not None or ctx.kinds & _READ_ELSEWHERE:
         return
     example = bool(EXAMPLE_FILE.search(ctx.path) or _DOCS.search(ctx.path))
+    lower = ctx.lower()
+    sql = not ctx.text.isascii() or "password" in lower or "identified" in lower
     for number, text in enumerate(ctx.source.lines, 1):
         if len(text) > 500:
             continue
         found = [(m.group(1), m.group(3), m.start(3)) for m in _QUOTED_ASSIGNMENT.finditer(text)]
-        found += [("password", m.group(1), m.start(1)) for m in _SQL_PASSWORD.finditer(text)]
+        if sql:
+            found += [("password", m.group(1), m.start(1)) for m in _SQL_PASSWORD.finditer(text)]
         for name, value, start in found:
             hit = _line_hit(name, value, number, start + 1, text, example, env=name.isupper())
             if hit is not None:
