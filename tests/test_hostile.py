@@ -6,12 +6,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ztlint.config import Config
 from ztlint.discovery import SKIPPED
 from ztlint.engine import NOT_PARSED, run
 from ztlint.parsers.data import ParseFailure
-from ztlint.parsers.yaml import parse_yaml
+from ztlint.parsers.yaml import deeper_than, parse_yaml
 from ztlint.source import SourceText
 
 BAD_GO = "package x\nvar c = &tls.Config{InsecureSkipVerify: true}\n"
@@ -90,6 +92,33 @@ def test_alias_bomb_stays_small() -> None:
 def test_deep_yaml_is_refused_not_crashed(text: str) -> None:
     with pytest.raises(ParseFailure):
         parse_yaml(text)
+
+
+def _reference_depth(text: str) -> int:
+    depth = worst = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            worst = max(worst, depth)
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+    for line in text.splitlines():
+        worst = max(worst, len(line) - len(line.lstrip(" -?:")))
+    return worst
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["[", "]", "{", "}", " ", "-", "?", ":", "a", "\n", "\r", "\x85", "\u2028"]
+        ),
+        max_size=60,
+    ).map("".join),
+    st.integers(min_value=0, max_value=8),
+)
+def test_depth_check_agrees_with_a_plain_walk(text: str, limit: int) -> None:
+    assert deeper_than(text, limit) == (_reference_depth(text) > limit)
 
 
 def test_deep_json_and_duplicate_keys_through_the_engine(tmp_path: Path) -> None:

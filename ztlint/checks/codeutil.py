@@ -148,7 +148,7 @@ def _outside_comments(
     wanted = kinds
     if kinds is not None and IN_COMMENTS & set(kinds):
         wanted = tuple(sorted(set(kinds) | COMMENTS))
-    found = code.nodes_of_kinds(lang, ctx.tree(), wanted)
+    found = _indexed(ctx, lang, wanted)
     if wanted is kinds and not skip_inside:
         return found
     out = []
@@ -163,6 +163,29 @@ def _outside_comments(
             skip = node.end_byte
         out.append(node)
     return out
+
+
+def _indexed(ctx: FileContext, lang: str, kinds: tuple[str, ...] | None) -> list[Node]:
+    """The nodes of these kinds in source order. Each kind is looked up once per file:
+    detectors asking for overlapping kinds (calls, comparisons, strings and comments)
+    share one query's nodes."""
+    if kinds is None:
+        return code.nodes_of_kinds(lang, ctx.tree(), None)
+    valid = code.valid_kinds(lang, kinds)
+    index: dict[str, list[Node]] = ctx.memo("kind-index", dict)
+    missing = tuple(k for k in valid if k not in index)
+    if missing:
+        found = code.nodes_of_kinds(lang, ctx.tree(), missing)
+        buckets: dict[str, list[Node]] = {k: [] for k in missing}
+        for node in found:
+            bucket = buckets.get(node.type)
+            if bucket is None:  # an alias the index cannot file: no sharing
+                return found if missing == valid else code.nodes_of_kinds(lang, ctx.tree(), valid)
+            bucket.append(node)
+        index.update(buckets)
+    if len(valid) == 1:
+        return list(index[valid[0]])
+    return code.source_order([n for k in valid for n in index[k]])
 
 
 def all_nodes(ctx: FileContext) -> list[Node]:

@@ -43,17 +43,23 @@ def compile_query(lang: str, source: str) -> Query:
 
 
 @cache
+def valid_kinds(lang: str, kinds: tuple[str, ...]) -> tuple[str, ...]:
+    """The named node kinds of this language's grammar among `kinds`, sorted."""
+    language_ = language(lang)
+    return tuple(sorted({k for k in kinds if language_.id_for_node_kind(k, True)}))
+
+
+@cache
 def kinds_query(lang: str, kinds: tuple[str, ...] | None) -> Query | None:
     """A query capturing the named nodes of these kinds (all named nodes for None), so
     that finding them is one pass in C instead of a walk in Python. Kinds the grammar
     does not have are left out; None when none is left."""
-    language_ = language(lang)
     if kinds is None:
-        return Query(language_, "(_) @n")
-    valid = sorted({k for k in kinds if language_.id_for_node_kind(k, True)})
+        return Query(language(lang), "(_) @n")
+    valid = valid_kinds(lang, kinds)
     if not valid:
         return None
-    return Query(language_, " ".join(f"({k}) @n" for k in valid))
+    return Query(language(lang), " ".join(f"({k}) @n" for k in valid))
 
 
 def nodes_of_kinds(lang: str, tree: Tree, kinds: tuple[str, ...] | None) -> list[Node]:
@@ -62,10 +68,14 @@ def nodes_of_kinds(lang: str, tree: Tree, kinds: tuple[str, ...] | None) -> list
     if query is None:
         return []
     found: list[Node] = QueryCursor(query).captures(tree.root_node).get("n", [])
-    # Source order, outer before inner: by start, then longest first (stable sorts).
-    found.sort(key=_END, reverse=True)
-    found.sort(key=_START)
-    return found
+    return source_order(found)
+
+
+def source_order(nodes: list[Node]) -> list[Node]:
+    """Sorted in place by start, then longest first (stable sorts); returned."""
+    nodes.sort(key=_END, reverse=True)
+    nodes.sort(key=_START)
+    return nodes
 
 
 _START = operator.attrgetter("start_byte")

@@ -3,6 +3,7 @@ keep line and column, aliases stay shared, nothing is executed or expanded."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -23,20 +24,25 @@ _TAG_KINDS = {
 _MERGE = "tag:yaml.org,2002:merge"
 
 
-def nesting_estimate(text: str) -> int:
-    """An upper bound of the nesting depth, without parsing: the deepest flow bracket
-    nesting, or the widest block indentation (each block level costs at least one
-    column of indentation or of a "- " marker)."""
-    depth = worst = 0
-    for ch in text:
-        if ch in "[{":
-            depth += 1
-            worst = max(worst, depth)
-        elif ch in "]}":
-            depth = max(depth - 1, 0)
-    for line in text.splitlines():
-        worst = max(worst, len(line) - len(line.lstrip(" -?:")))
-    return worst
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # as str.splitlines
+
+
+def deeper_than(text: str, limit: int) -> bool:
+    """Whether the nesting may be deeper than `limit`, without parsing: flow brackets
+    nested deeper, or a line indented wider (each block level costs at least one column
+    of indentation or of a "- " marker). Brackets are followed one by one only when
+    there are enough of them to matter."""
+    if text.count("[") + text.count("{") > limit:
+        depth = 0
+        for ch in text:
+            if ch in "[{":
+                depth += 1
+                if depth > limit:
+                    return True
+            elif ch in "]}":
+                depth = max(depth - 1, 0)
+    indent = rf"(?:^|(?<=[{_LINE_BREAKS}]))[ \-?:]{{{limit + 1}}}"
+    return re.search(indent, text) is not None
 
 
 @cache
@@ -84,7 +90,7 @@ def _caching_resolver() -> Any:
 
 def parse_yaml(text: str) -> list[Node]:
     """All documents of a YAML stream, as data nodes."""
-    if nesting_estimate(text) > MAX_TEXT_DEPTH:
+    if deeper_than(text, MAX_TEXT_DEPTH):
         raise ParseFailure(f"nesting deeper than {MAX_TEXT_DEPTH} levels; not parsed")
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
