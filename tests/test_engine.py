@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import FIXTURES, ROOT
 from ztlint import classify
 from ztlint.config import Config
-from ztlint.engine import RULE_FAILED, WORKER_CRASHED, run
+from ztlint.engine import NOT_PARSED, RULE_FAILED, WORKER_CRASHED, run
 from ztlint.model import Confidence, RuleMeta, Severity, Span
 from ztlint.policy import apply_precedence
 from ztlint.registry import load_rules
@@ -161,6 +161,35 @@ def test_test_code_policy(tmp_path: Path) -> None:
     ]
     assert len(report.failing()) == 1
     assert len(run(["."], Config(tests="fail"), jobs=1, cwd=str(tmp_path)).failing()) == 3
+
+
+def test_test_files_are_not_checked_but_still_feed_project_rules(tmp_path: Path) -> None:
+    """Under the default policy a test file's findings would be dropped, so its
+    detectors never run (nothing parsed, no parse notes, no unused suppressions); its
+    project-level facts still count."""
+    bad_yaml = "key: [unclosed\n"
+    (tmp_path / "testdata").mkdir()
+    (tmp_path / "testdata" / "broken.yaml").write_text(bad_yaml)
+    shutil.copy(
+        FIXTURES / "ZT306" / "positive_sandbox" / "profiles" / "permissive.json",
+        tmp_path / "testdata" / "seccomp.json",
+    )
+    (tmp_path / "a_test.go").write_text(
+        "package a\n// ztlint: ignore[tls-verification-disabled] reason: test server\n"
+        "var c = &tls.Config{InsecureSkipVerify: true}\n"
+    )
+    (tmp_path / "docker-compose.yml").write_text(
+        "services:\n  app:\n    image: app\n    security_opt:\n"
+        "      - seccomp:./testdata/seccomp.json\n"
+    )
+    report = run(["."], Config(), jobs=1, cwd=str(tmp_path))
+    assert [(f.path, f.rule_name) for f in report.findings] == [
+        ("docker-compose.yml", "seccomp-permissive-profile")
+    ]
+    assert [(n.path, n.code) for n in report.notifications] == []
+    report = run(["."], Config(tests="report"), jobs=1, cwd=str(tmp_path))
+    assert ("testdata/broken.yaml", NOT_PARSED) in [(n.path, n.code) for n in report.notifications]
+    assert [f.path for f in report.findings if not f.active] == ["a_test.go"]
 
 
 @pytest.mark.parametrize(

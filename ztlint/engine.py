@@ -78,6 +78,9 @@ class Plan:
     options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()
     cache: Cache | None = None
+    # Test paths whose findings the `ignore` policy drops: their files are read for
+    # project-level facts and suppression comments only, never checked.
+    unchecked: tuple[str, ...] = ()
 
     def describe(self) -> tuple[Any, ...]:
         """What a file's result depends on besides the file: the cache's run key."""
@@ -86,6 +89,7 @@ class Plan:
             self.max_file_size,
             self.options,
             tuple((rid, s.name) for rid, s in self.severity),
+            self.unchecked,
         )
 
     def options_for(self, rule_id: str) -> dict[str, Any]:
@@ -307,9 +311,10 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
     notes: list[Notification] = []
     facts: list[tuple[str, tuple[Any, ...]]] = []
     triggered = _Triggers(text)
+    unchecked = bool(plan.unchecked) and policy.is_test_path(entry.rel, plan.unchecked)
     for rule in plan.rules:
         options = plan.options_for(rule.id)
-        for det in rule.detectors:
+        for det in () if unchecked else rule.detectors:
             if not (det.kinds & fclass.kinds) or (raw.binary and not det.binary):
                 continue
             if source is not None and not triggered.any(det.triggers, det.confirm):
@@ -844,6 +849,7 @@ def run(
             for r in enabled
         ),
         severity=tuple((known.get(k) or known[k.upper()], s) for k, s in config.severity),
+        unchecked=config.test_paths if config.tests == "ignore" else (),
     )
     cwd = cwd or os.getcwd()
     found = discover(list(targets) or ["."], config.exclude, cwd)
@@ -892,15 +898,19 @@ def run(
     # Test code (CATALOG.md): dropped by default, reported at level note on request.
     ranges = {r.path: r.test_ranges for r in results}
     declared = tuple(sorted({p for r in results for p in r.test_paths}))
+
+    def in_test(path: str, line: int | None) -> bool:
+        return (
+            policy.is_test_path(path, config.test_paths)
+            or any(path == d or (d.endswith("/") and path.startswith(d)) for d in declared)
+        ) or (line is not None and any(lo <= line <= hi for lo, hi in ranges.get(path, ())))
+
     kept = []
     for f in findings:
-        in_test = (
-            policy.is_test_path(f.path, config.test_paths)
-            or any(f.path == d or (d.endswith("/") and f.path.startswith(d)) for d in declared)
-        ) or any(lo <= f.span.start_line <= hi for lo, hi in ranges.get(f.path, ()))
-        if in_test and config.tests == "ignore":
+        in_test_code = in_test(f.path, f.span.start_line)
+        if in_test_code and config.tests == "ignore":
             continue
-        kept.append(replace(f, in_test_code=in_test) if in_test else f)
+        kept.append(replace(f, in_test_code=True) if in_test_code else f)
     findings = policy.apply_precedence(sorted(kept, key=lambda f: f.sort_key))
 
     enabled_ids = frozenset(r.id for r in enabled)
@@ -914,6 +924,13 @@ def run(
         malformed.name if malformed else "malformed-suppression",
         make_malformed=suppress.MALFORMED_ID in enabled_ids,
     )
+    if config.tests == "ignore":
+        # Findings in test code were never looked for: a suppression there is not unused.
+        sup_notes = [
+            n
+            for n in sup_notes
+            if not (n.code == suppress.UNUSED_CODE and n.path and in_test(n.path, n.line))
+        ]
     notes.extend(sup_notes)
     # A scan of named files (pre-commit, --staged) judges only exceptions in its scope.
     scope = tuple(r.path for r in results) if named else None
