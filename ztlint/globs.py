@@ -95,4 +95,18 @@ def compile_glob(pattern: str) -> Glob:
 
 
 def match_any(patterns: tuple[str, ...], path: str) -> bool:
-    return any(compile_glob(p).match(path) for p in patterns)
+    """Whether any pattern matches `path` (a file) or one of its parent directories."""
+    return _combined(tuple(patterns)).fullmatch(path) is not None
+
+
+@lru_cache(maxsize=256)
+def _combined(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for `any(compile_glob(p).match(path) for p in patterns)`: a pattern
+    matching a parent directory is the pattern followed by `/` and anything, so the
+    path's prefixes need not be tried one by one."""
+    alternatives = []
+    for pattern in patterns:
+        glob = compile_glob(pattern)
+        tail = "/.*" if glob.dir_only else "(?:/.*)?"
+        alternatives.append(f"(?:{glob.regex.pattern}){tail}")
+    return re.compile("|".join(alternatives) or "(?!)", re.DOTALL)

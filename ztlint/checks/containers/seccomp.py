@@ -173,11 +173,13 @@ def collect(ctx: FileContext) -> Iterator[Any]:
                 problems,
                 Span(head.start_line, head.start_col, head.start_line, head.start_col),
             )
-    if "seccomp" not in ctx.text.lower():
+    if "seccomp" not in ctx.lower():
         return
-    if classify.COMPOSE in ctx.kinds:
+    # Documents are parsed only when a reference can be in them: a `seccomp:` or
+    # `seccomp=` security option, a `localhostProfile` key.
+    if classify.COMPOSE in ctx.kinds and "security_opt" in ctx.text:
         yield from _compose_refs(ctx)
-    if classify.KUBERNETES in ctx.kinds:
+    if classify.KUBERNETES in ctx.kinds and "localhostProfile" in ctx.text:
         yield from _k8s_refs(ctx)
 
 
