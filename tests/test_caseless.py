@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ztlint.checks.caseless import Caseless
+from ztlint.caseless import Caseless
 
 PATTERN = r"authoriz|bearer|api[_-]?key|\bhelmet\b|talisman\("
 _PIECES = st.sampled_from(
@@ -48,3 +48,15 @@ def test_unicode_case_rules_kept() -> None:
 def test_pattern_must_be_lowercase() -> None:
     with pytest.raises(ValueError):
         Caseless(r"\S+token")
+
+
+def test_folds_to_ascii_is_complete() -> None:
+    """Every non-ASCII letter `re.IGNORECASE` matches to an ASCII letter either is in
+    FOLDS_TO_ASCII or lowercases to that letter."""
+    from ztlint.caseless import FOLDS_TO_ASCII
+
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    for cp in range(0x80, 0x110000):
+        c = chr(cp)
+        if letter.fullmatch(c) and not (c.lower().isascii() and len(c.lower()) == 1):
+            assert c in FOLDS_TO_ASCII, hex(cp)

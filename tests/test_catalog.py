@@ -41,7 +41,9 @@ def test_metadata(rules: tuple[Rule, ...]) -> None:
         if r.detectors:
             assert m.triggers, f"{r.id}: a rule with detectors needs trigger strings"
         for d in r.detectors:
-            assert d.triggers or d.binary, f"{r.id}/{d.name}: every text detector declares triggers"
+            assert d.triggers or d.any_case or d.binary, (
+                f"{r.id}/{d.name}: every text detector declares triggers"
+            )
 
 
 def test_every_python_detector_and_guard_is_used_once() -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ztlint import __version__, classify, policy, suppress
+from ztlint import __version__, caseless, classify, policy, suppress
 from ztlint import cache as cache_mod
 from ztlint.cache import Cache
 from ztlint.config import Config, ConfigError
@@ -249,10 +249,44 @@ def _span_text(source: SourceText, span: Span) -> str:
 class _Triggers:
     """One search per distinct trigger string per file, shared by every detector."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, lower: Callable[[], str] | None = None) -> None:
         self.text = text
         self.seen: dict[str, bool] = {}
+        self.seen_any_case: dict[str, bool] = {}
         self.confirmed: dict[re.Pattern[str], bool] = {}
+        self._make_lower = lower or text.lower
+        self._lower: str | None = None
+        # Lowercasing finds every match `re.IGNORECASE` finds, unless the text has one of
+        # the three letters it folds to an ASCII letter without lowercasing to it alone.
+        self._folds = not text.isascii() and any(c in text for c in caseless.FOLDS_TO_ASCII)
+
+    def admits(
+        self,
+        triggers: tuple[str, ...],
+        confirm: tuple[tuple[str, re.Pattern[str]], ...] = (),
+        any_case: tuple[str, ...] = (),
+    ) -> bool:
+        """Whether a detector with these triggers runs on the file (one without any
+        always runs)."""
+        if not any_case:
+            return self.any(triggers, confirm)
+        return bool(triggers and self.any(triggers, confirm)) or self.any_case(any_case)
+
+    def any_case(self, words: tuple[str, ...]) -> bool:
+        """Whether a word occurs in any case, as `re.IGNORECASE` would find it."""
+        seen = self.seen_any_case
+        for w in words:
+            found = seen.get(w)
+            if found is None:
+                if self._lower is None:
+                    self._lower = self._make_lower()
+                found = w in self._lower or (
+                    self._folds and re.search(re.escape(w), self.text, re.IGNORECASE) is not None
+                )
+                seen[w] = found
+            if found:
+                return True
+        return False
 
     def any(
         self, triggers: tuple[str, ...], confirm: tuple[tuple[str, re.Pattern[str]], ...] = ()
@@ -310,16 +344,15 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
     findings: list[Finding] = []
     notes: list[Notification] = []
     facts: list[tuple[str, tuple[Any, ...]]] = []
-    triggered = _Triggers(text)
+    triggered = _Triggers(text, ctx.lower if source is not None else None)
     unchecked = bool(plan.unchecked) and policy.is_test_path(entry.rel, plan.unchecked)
     for rule in plan.rules:
-        options = plan.options_for(rule.id)
         for det in () if unchecked else rule.detectors:
             if not (det.kinds & fclass.kinds) or (raw.binary and not det.binary):
                 continue
-            if source is not None and not triggered.any(det.triggers, det.confirm):
+            if source is not None and not triggered.admits(det.triggers, det.confirm, det.any_case):
                 continue
-            ctx.options = options
+            ctx.options = plan.options_for(rule.id)
             if det.gate is not None and source is not None:
                 try:
                     if not det.gate(ctx):
@@ -345,9 +378,9 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
         if (
             check is not None
             and check.kinds & fclass.kinds
-            and (source is None or triggered.any(check.triggers))
+            and (source is None or triggered.admits(check.triggers, (), check.any_case))
         ):
-            ctx.options = options
+            ctx.options = plan.options_for(rule.id)
             worked = True
             try:
                 collected = tuple(check.collect(ctx))

@@ -4,7 +4,8 @@ Each folder `ZTnnn-name/` holds `rule.yaml` (metadata and the list of detectors)
 `docs.md` (the documentation, with fixed headings) and one `.scm` query file per
 language. Detectors are queries, or Python detectors named from `ztlint.checks`.
 
-A detector runs on a file only when one of its `triggers` occurs in the text. A trigger
+A detector runs on a file only when one of its `triggers` occurs in the text, or one of
+its `any-case-triggers` in any case (written in lowercase). A trigger
 written `{text: "://", confirm: REGEX}` counts only when the regex also matches, and
 `gate: NAME` names a function in `ztlint.checks.GATES` that looks at the text before
 anything is parsed. Both are promises: when they say no, the detector could not have
@@ -109,7 +110,11 @@ def load_rule(folder: Path) -> Rule:
     detectors = tuple(
         _detector(folder, where, i, d) for i, d in enumerate(data.get("detectors") or [])
     )
-    triggers = tuple(sorted({t for d in detectors for t in d.triggers}))
+    triggers = tuple(
+        sorted(
+            {t for d in detectors for t in (*d.triggers, *(f"{w} (any case)" for w in d.any_case))}
+        )
+    )
     covers = tuple(
         sorted(
             {k for d in detectors for k in d.kinds if k != classify.TEXT}
@@ -190,6 +195,13 @@ def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
     if not isinstance(raw, dict):
         raise RuleLoadError(f"{where}: detectors[{index}] must be a mapping")
     triggers, confirm = _triggers(where, index, raw.get("triggers") or [])
+    any_case = raw.get("any-case-triggers") or []
+    if not isinstance(any_case, list) or any(
+        not isinstance(w, str) or not w or w != w.lower() for w in any_case
+    ):
+        raise RuleLoadError(
+            f"{where}: detectors[{index}]: any-case-triggers must be a list of lowercase strings"
+        )
     gate = None
     if "gate" in raw:
         from ztlint.checks import GATES
@@ -197,7 +209,9 @@ def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
         if raw["gate"] not in GATES:
             raise RuleLoadError(f"{where}: detectors[{index}]: no gate named {raw['gate']!r}")
         gate = GATES[raw["gate"]]
-    made = partial(Detector, triggers=triggers, confirm=confirm, gate=gate)
+    made = partial(
+        Detector, triggers=triggers, confirm=confirm, gate=gate, any_case=tuple(any_case)
+    )
     if "query" in raw:
         language = str(raw.get("language", ""))
         if language not in classify.LANGUAGES:

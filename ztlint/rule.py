@@ -158,6 +158,9 @@ class Detector:
     # A cheap, exact necessary condition on the file's text, checked after the triggers
     # and before anything is parsed: False means the detector cannot report anything.
     gate: Callable[[FileContext], bool] | None = None
+    # Lowercase trigger strings that count in any case (`oken` for token, Token, TOKEN):
+    # one search of the lowercased text instead of one per spelling.
+    any_case: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,7 @@ class ProjectCheck:
     check: Callable[[Mapping[str, tuple[Any, ...]]], Iterable[Hit]]
     # Globs of the files the check depends on (for caches and incremental runs).
     depends_on: tuple[str, ...] = ()
+    any_case: tuple[str, ...] = ()  # as Detector.any_case
 
 
 @dataclass(frozen=True)

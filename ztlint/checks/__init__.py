@@ -158,6 +158,7 @@ PROJECT_CHECKS: Mapping[str, ProjectCheck] = {
         collect=headers.collect,
         check=headers.check,
         depends_on=("**/*",),
+        any_case=headers.ANY_CASE_TRIGGERS,
     ),
     "go-rand-failures": ProjectCheck(
         kinds=frozenset({"go", "text"}),

@@ -19,8 +19,8 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ztlint.caseless import Caseless
 from ztlint.checks.auth.timing import SECRET_HEADERS, mentions_secret, secret_name, words
-from ztlint.checks.caseless import Caseless
 from ztlint.checks.codeutil import STRINGS, enclosing_function, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Severity
