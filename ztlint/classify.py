@@ -140,17 +140,23 @@ def classify(path: str, text: str | None) -> FileClass:
                 parser = language
                 break
     if parser == YAML:
-        if _COMPOSE_TOP.search(text) and _COMPOSE_KEYS.search(text):
+        # Each line-anchored pattern is tried only when its literal occurs (a plain
+        # substring search is many times faster than a multiline regex scan).
+        if "services:" in text and _COMPOSE_TOP.search(text) and _COMPOSE_KEYS.search(text):
             kinds.add(COMPOSE)
         # A kubeconfig (`kind: Config`) has apiVersion and kind but is no API object.
-        if _K8S_API.search(text) and set(_K8S_KIND.findall(text)) - {"Config"}:
+        if (
+            "apiVersion:" in text
+            and _K8S_API.search(text)
+            and set(_K8S_KIND.findall(text)) - {"Config"}
+        ):
             kinds.add(KUBERNETES)
-        if _KUBECONFIG.search(text) and "clusters:" in text:
+        if "clusters:" in text and _KUBECONFIG.search(text):
             kinds.add(KUBECONFIG)
         if (
-            _ENVOY_YAML.search(text)
+            ("_resources:" in text and _ENVOY_YAML.search(text))
             or _ENVOY_TYPE in text
-            or (_ENVOY_ADMIN.search(text) and "socket_address" in text)
+            or ("socket_address" in text and _ENVOY_ADMIN.search(text))
         ):
             kinds.add(ENVOY)
     elif parser == JSON:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from tree_sitter import Node
 
@@ -394,13 +395,21 @@ def _copy_compared(ctx: FileContext, node: Node, left: Node, right: Node) -> boo
     scope = _text(ctx, function)
     for a, b in ((left, right), (right, left)):
         name, other = _text(ctx, _unwrap(a)), _text(ctx, _unwrap(b))
-        if re.fullmatch(r"\w+", name) and re.search(
-            rf"\b{re.escape(name)}\s*(:[^=\n]+)?:?=\s*&?{re.escape(other)}"
-            r"(\.(clone|to_owned|to_string|copy)\(\))?\s*[;\n]",
-            scope,
-        ):
+        # The copy's right side is a second occurrence of `other` besides the comparison.
+        if scope.count(other) < 2:
+            continue
+        if re.fullmatch(r"\w+", name) and _copy_of(name, other).search(scope):
             return True
     return False
+
+
+@lru_cache(maxsize=1024)
+def _copy_of(name: str, other: str) -> re.Pattern[str]:
+    """`name = other`, `name := other.clone()`, ... (names repeat across files)."""
+    return re.compile(
+        rf"\b{re.escape(name)}\s*(:[^=\n]+)?:?=\s*&?{re.escape(other)}"
+        r"(\.(clone|to_owned|to_string|copy)\(\))?\s*[;\n]"
+    )
 
 
 def _string_arg(ctx: FileContext, call: Node) -> str | None:
