@@ -32,18 +32,18 @@ class Caseless:
 
     def search(self, text: str, lower: str | None = None) -> re.Match[str] | None:
         """The first match; `lower` is `text.lower()` when the caller has it."""
-        if _lowering_is_exact(text):
+        if lowering_is_exact(text):
             return self.lowered.search(text.lower() if lower is None else lower)
         return self.folded.search(text)
 
     def finditer(self, text: str, lower: str | None = None) -> Iterator[re.Match[str]]:
         """Matches with positions in `text` (groups read from the lowercased text)."""
-        if _lowering_is_exact(text):
+        if lowering_is_exact(text):
             return self.lowered.finditer(text.lower() if lower is None else lower)
         return self.folded.finditer(text)
 
 
-def _lowering_is_exact(text: str) -> bool:
+def lowering_is_exact(text: str) -> bool:
     """Whether the lowercased text keeps positions and lets a lowercase pattern find
     what `re.IGNORECASE` finds in the text."""
     return text.isascii() or not any(c in text for c in FOLDS_TO_ASCII)

@@ -256,9 +256,6 @@ class _Triggers:
         self.confirmed: dict[re.Pattern[str], bool] = {}
         self._make_lower = lower or text.lower
         self._lower: str | None = None
-        # Lowercasing finds every match `re.IGNORECASE` finds, unless the text has one of
-        # the three letters it folds to an ASCII letter without lowercasing to it alone.
-        self._folds = not text.isascii() and any(c in text for c in caseless.FOLDS_TO_ASCII)
 
     def admits(
         self,
@@ -281,7 +278,8 @@ class _Triggers:
                 if self._lower is None:
                     self._lower = self._make_lower()
                 found = w in self._lower or (
-                    self._folds and re.search(re.escape(w), self.text, re.IGNORECASE) is not None
+                    not caseless.lowering_is_exact(self.text)
+                    and re.search(re.escape(w), self.text, re.IGNORECASE) is not None
                 )
                 seen[w] = found
             if found:

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from tree_sitter import Node
 
+from ztlint.caseless import Caseless
 from ztlint.checks.codeutil import FUNCTIONS, enclosing_function, go_imports, nodes_of
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
@@ -248,8 +249,7 @@ _SECRET_SPELLINGS = _spellings(SECRET_WORDS)
 _KEY_SPELLINGS = _spellings(frozenset({"key"}))
 _QUALIFIER_SPELLINGS = _spellings(KEY_QUALIFIERS)
 # SECRET_HEADERS ignores case, so a header may split into other words.
-_HEADER_WORDS = ("authorization", "api-key", "-token", "-signature", "hmac")
-_HEADER_PARTS = re.compile("(?i)" + "|".join(re.escape(w) for w in _HEADER_WORDS))
+_HEADER_PARTS = Caseless("authorization|api-key|-token|-signature|hmac")
 
 
 _LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
@@ -284,9 +284,7 @@ def _mentions_secret(text: str, lower: str | None = None) -> bool:
         return True
     if _has_word(_KEY_SPELLINGS, text, lower) and _has_word(_QUALIFIER_SPELLINGS, text, lower):
         return True
-    if text.isascii():
-        return any(w in lower for w in _HEADER_WORDS)
-    return _HEADER_PARTS.search(text) is not None
+    return _HEADER_PARTS.search(text, lower) is not None
 
 
 def secret_name(name: str) -> bool:

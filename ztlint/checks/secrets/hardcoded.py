@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ztlint.caseless import lowering_is_exact
 from ztlint.checks import codeutil
 from ztlint.checks.secrets.credentials import (
     EXAMPLE_FILE,
@@ -318,7 +319,7 @@ def detect_text(ctx: FileContext) -> Iterator[Hit]:
         return
     example = bool(EXAMPLE_FILE.search(ctx.path) or _DOCS.search(ctx.path))
     lower = ctx.lower()
-    sql = not ctx.text.isascii() or "password" in lower or "identified" in lower
+    sql = not lowering_is_exact(ctx.text) or "password" in lower or "identified" in lower
     for number, text in enumerate(ctx.source.lines, 1):
         if len(text) > 500:
             continue
