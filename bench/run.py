@@ -6,9 +6,9 @@ process and cold (`--no-cache`), and prints wall time, CPU time, peak memory (th
 process and its workers summed, sampled from /proc), files and bytes per second, and
 the number of findings (speed must never come from finding less). On the given trees
 it also runs, when installed, ripgrep over ztlint's trigger strings and semgrep with
-the semgrep-rules rules that aim at the same problems (the ones bench/semgrep_recall.py
-compares against; pass the semgrep-rules checkout), and prints the ratios. Never run as
-a test.
+the semgrep-rules rules aimed at the same problems as ztlint's shipped rules
+(bench/semgrep_equivalents.py; pass the semgrep-rules checkout), and prints the
+ratios. Never run as a test.
 """
 
 from __future__ import annotations
@@ -172,19 +172,22 @@ def ripgrep_run(path: Path) -> dict[str, float] | None:
     return result
 
 
-def semgrep_rules(checkout: Path) -> list[Path]:
+def semgrep_rules(checkout: Path, which: str) -> list[Path]:
     sys.path.insert(0, str(Path(__file__).parent))
+    from semgrep_equivalents import equivalent_rules, rule_files
+
+    if which == "full":
+        return equivalent_rules(checkout)
     from semgrep_recall import SUITES
 
-    rules = set()
+    names = set()
     for suite in SUITES.values():
         for test_file, *_ in suite:
-            stem = (checkout / test_file).with_suffix("")
+            stem = Path(test_file).with_suffix("")
             stem = stem.with_suffix("") if stem.suffix == ".test" else stem
-            rule = stem.with_suffix(".yaml")
-            if rule.exists():
-                rules.add(rule)
-    return sorted(rules)
+            yml = stem.with_suffix(".yml")
+            names.add(str(yml if (checkout / yml).exists() else stem.with_suffix(".yaml")))
+    return rule_files(checkout, sorted(names))
 
 
 def semgrep_run(path: Path, rules: list[Path], binary: str | None) -> dict[str, float] | None:
@@ -248,6 +251,13 @@ def main() -> int:
     parser.add_argument("--scales", default="1,4,16")
     parser.add_argument("--semgrep-rules", type=Path, help="a semgrep-rules checkout")
     parser.add_argument("--semgrep", help="the semgrep executable (default: on PATH)")
+    parser.add_argument(
+        "--semgrep-set",
+        choices=("full", "recall"),
+        default="full",
+        help="semgrep rules: those aimed at the problems of every shipped ztlint rule "
+        "(bench/semgrep_equivalents.py) or only the recall-checked ones",
+    )
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {sys.platform}")
     print(
@@ -258,7 +268,7 @@ def main() -> int:
             corpus = make_corpus(Path(tmp) / f"x{scale}", scale)
             measure(f"generated x{scale}", corpus, args.runs, args.jobs, {})
     peers = {
-        "rules": semgrep_rules(args.semgrep_rules) if args.semgrep_rules else [],
+        "rules": semgrep_rules(args.semgrep_rules, args.semgrep_set) if args.semgrep_rules else [],
         "semgrep": args.semgrep,
     }
     for path in args.paths:
