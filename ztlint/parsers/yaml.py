@@ -41,8 +41,17 @@ def deeper_than(text: str, limit: int) -> bool:
                     return True
             elif ch in "]}":
                 depth = max(depth - 1, 0)
-    indent = rf"(?:^|(?<=[{_LINE_BREAKS}]))[ \-?:]{{{limit + 1}}}"
-    return re.search(indent, text) is not None
+    return _wide_indent(limit).search(text) is not None or (
+        _wide_indent(limit, first=True).match(text) is not None
+    )
+
+
+@cache
+def _wide_indent(limit: int, first: bool = False) -> re.Pattern[str]:
+    """More than `limit` indentation characters after a line break (or, with `first`,
+    at the start). Starting with a character class lets the regex engine skip ahead
+    to the next line break in C."""
+    return re.compile(rf"{'' if first else f'[{_LINE_BREAKS}]'}[ \-?:]{{{limit + 1}}}")
 
 
 @cache
