@@ -76,25 +76,36 @@ _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]{2,}$")
 EXAMPLE_FILE = re.compile(r"(?i)(^|[/._-])(example|sample|template|dist|demo)s?([/._-]|$)")
 
 
+def may_be_credential_value(value: str) -> bool:
+    """What `judge_value` asks of a value whatever its name: False when no name makes it
+    a credential, so that a caller can skip finding the name."""
+    text = value.strip()
+    if len(text) < 4 or len(text) > 300 or "\n" in text:
+        return False
+    if _REFERENCE.search(text) or _DUMMY.match(text) or _PATH.search(text) or _ENV_NAME.match(text):
+        return False
+    if _FLAG.fullmatch(text):
+        return False  # a flag or a count
+    if _URL.match(text) and "@" not in text:
+        return False
+    if " " in text:
+        return False  # prose: a label, a prompt, a sentence
+    if _MARKED_DUMMY.search(text):
+        return False
+    # A known token format: secret-token-committed judges it.
+    return not (AWS_KEY_ID.fullmatch(text) or any(f.pattern.fullmatch(text) for f in FORMATS))
+
+
+_FLAG = re.compile(r"(?i)yes|no|on|off|true|false|enabled?|disabled?|\d{1,3}")
+
+
 def judge_value(name: str, value: str, example_file: bool, fallback: bool = False) -> str | None:
     """'secret', 'default' or None (not a credential value). A token, key or secret
     bound to a name must look random (letters and digits, or high entropy); a password,
     or a fallback that stands in for a missing variable, need not."""
     text = value.strip()
-    if len(text) < 4 or len(text) > 300 or "\n" in text:
+    if not may_be_credential_value(text) or normalise(text) == normalise(name):
         return None
-    if _REFERENCE.search(text) or _DUMMY.match(text) or _PATH.search(text) or _ENV_NAME.match(text):
-        return None
-    if re.fullmatch(r"(?i)yes|no|on|off|true|false|enabled?|disabled?|\d{1,3}", text):
-        return None  # a flag or a count
-    if _URL.match(text) and "@" not in text:
-        return None
-    if " " in text.strip():
-        return None  # prose: a label, a prompt, a sentence
-    if normalise(text) == normalise(name) or _MARKED_DUMMY.search(text):
-        return None
-    if AWS_KEY_ID.fullmatch(text) or any(f.pattern.fullmatch(text) for f in FORMATS):
-        return None  # a known token format: secret-token-committed judges it
     if _DEFAULTS.match(text):
         return None if example_file else "default"
     norm = normalise(name)

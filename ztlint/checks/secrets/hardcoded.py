@@ -22,6 +22,7 @@ from ztlint.checks.secrets.credentials import (
     EXAMPLE_FILE,
     is_credential_name,
     judge_value,
+    may_be_credential_value,
     url_password,
 )
 from ztlint.checks.secrets.tokens import entropy
@@ -159,6 +160,8 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
             if url is not None:
                 yield url
                 continue
+        if not may_be_credential_value(value):
+            continue  # no name would make it one: do not look for the name
         name = _or_fallback(ctx, node)
         fallback = name is not None
         if name is None:
