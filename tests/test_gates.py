@@ -15,13 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES
-from ztlint import classify, engine
+from ztlint import classify
 from ztlint.checks.auth.timing import KEY_QUALIFIERS, SECRET_WORDS, secret_name
 from ztlint.checks.hygiene.public_ip import public_addresses
 from ztlint.checks.transport.plaintext import judge_url
 from ztlint.parsers.data import ParseFailure
 from ztlint.rule import FileContext, Rule
 from ztlint.source import SourceText, decode
+from ztlint.triggers import Triggers
 
 
 def _context(rel: str, text: str, options: dict[str, object] | None = None) -> FileContext:
@@ -70,7 +71,7 @@ def test_gated_detectors_say_yes_wherever_they_report(rules: tuple[Rule, ...]) -
             if det.gate is not None:
                 assert det.gate(_context(rel, text, options)), f"{rule.name}/{det.name}: {rel}"
             if det.confirm and det.triggers:
-                assert engine._Triggers(text).admits(det.triggers, det.confirm, det.any_case), rel
+                assert Triggers(text).admits(det.triggers, det.confirm, det.any_case), rel
     assert checked >= 40  # the fixtures exercise the gates
 
 
@@ -175,3 +176,54 @@ def test_secret_gate_examples(text: str, expected: bool) -> None:
     from ztlint.checks.auth.timing import _mentions_secret
 
     assert _mentions_secret(text) is expected
+
+
+_SEPARATED = st.builds(
+    lambda a, sep, b: a + sep + b,
+    st.sampled_from(sorted(KEY_QUALIFIERS | SECRET_WORDS | {"user", "X", "Api"})),
+    st.sampled_from(["_", "", "-", ".", " ", "__", "::"]),
+    st.sampled_from(["key", "Key", "KEY", "keyHash", "KeyValue", "token", "Secret"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_IDENT, _SECRETISH, _SEPARATED), st.sampled_from(["{}", '"{}"', "x.{}", "[{}]"]))
+def test_secret_places_cover_every_secret_name(name: str, shape: str) -> None:
+    """`secret_candidates` looks only at nodes around these places: every name that
+    `secret_name` accepts, as the detector reads it, has one inside it."""
+    from ztlint.checks.auth.timing import _mention_spans
+
+    if not name.isascii() or not (secret_name(name) or secret_name(name.replace("-", "_"))):
+        return
+    text = "if a == " + shape.format(name) + " {}\n"
+    start = text.index(name)
+    spans = _mention_spans(text, text.lower())
+    assert any(start <= s and e <= start + len(name) for s, e in spans), (name, spans)
+
+
+def test_timing_candidates_find_what_every_node_finds(
+    rules: tuple[Rule, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The timing detector reports the same with its candidates as with every node."""
+    from ztlint.checks import codeutil
+    from ztlint.checks.auth import timing
+
+    rule = next(r for r in rules if r.name == "timing-unsafe-comparison")
+    det = rule.detectors[0]
+    texts = [(rel, t) for rel, t in _fixture_texts() if det.kinds & classify.classify(rel, t).kinds]
+    assert len(texts) > 20
+
+    def hits() -> list[tuple[str, int, int]]:
+        out = []
+        for rel, text in texts:
+            try:
+                found = list(det.run(_context(rel, text)))
+            except ParseFailure:
+                continue
+            out += [(rel, h.span.start_line, h.span.start_col) for h in found]
+        return out
+
+    candidates = hits()
+    assert len(candidates) >= 10
+    monkeypatch.setattr(timing, "secret_candidates", lambda ctx, *k: codeutil.nodes_of(ctx, *k))
+    assert hits() == candidates

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ztlint import __version__, caseless, classify, policy, suppress
+from ztlint import __version__, classify, policy, suppress
 from ztlint import cache as cache_mod
 from ztlint.cache import Cache
 from ztlint.config import Config, ConfigError
@@ -30,8 +30,9 @@ from ztlint.model import (
     SuppressionKind,
 )
 from ztlint.parsers.data import ParseFailure, entity_lines
-from ztlint.rule import FileContext, Hit, Rule
+from ztlint.rule import FileContext, Hit, ProjectCheck, Rule
 from ztlint.source import RawFile, SkipFile, SourceText, decode, mask_line, read_file
+from ztlint.triggers import TriggerIndex, Triggers
 
 if TYPE_CHECKING:  # loaded when used: a small scan needs neither
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -81,6 +82,10 @@ class Plan:
     # Test paths whose findings the `ignore` policy drops: their files are read for
     # project-level facts and suppression comments only, never checked.
     unchecked: tuple[str, ...] = ()
+    # Trigger indexes by kinds of file, built as files are met (ztlint.triggers).
+    trigger_indexes: dict[tuple[frozenset[str], bool], tuple[TriggerIndex, TriggerIndex]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def describe(self) -> tuple[Any, ...]:
         """What a file's result depends on besides the file: the cache's run key."""
@@ -246,70 +251,38 @@ def _span_text(source: SourceText, span: Span) -> str:
     return "\n".join([lines[0][span.start_col - 1 :], *lines[1:-1], lines[-1][: span.end_col - 1]])
 
 
-class _Triggers:
-    """One search per distinct trigger string per file, shared by every detector."""
+def _collects(check: ProjectCheck, kinds: frozenset[str], triggered: Triggers) -> bool:
+    if check.triggers_in is None or check.triggers_in & kinds:
+        return triggered.admits(check.triggers, (), check.any_case)
+    return bool(check.any_case) and triggered.any_case(check.any_case)
 
-    def __init__(self, text: str, lower: Callable[[], str] | None = None) -> None:
-        self.text = text
-        self.seen: dict[str, bool] = {}
-        self.seen_any_case: dict[str, bool] = {}
-        self.confirmed: dict[re.Pattern[str], bool] = {}
-        self._make_lower = lower or text.lower
-        self._lower: str | None = None
 
-    def admits(
-        self,
-        triggers: tuple[str, ...],
-        confirm: tuple[tuple[str, re.Pattern[str]], ...] = (),
-        any_case: tuple[str, ...] = (),
-    ) -> bool:
-        """Whether a detector with these triggers runs on the file (one without any
-        always runs)."""
-        if not any_case:
-            return self.any(triggers, confirm)
-        return bool(triggers and self.any(triggers, confirm)) or self.any_case(any_case)
+def _project_triggers(check: ProjectCheck, kinds: frozenset[str]) -> tuple[str, ...]:
+    return check.triggers if check.triggers_in is None or check.triggers_in & kinds else ()
 
-    def any_case(self, words: tuple[str, ...]) -> bool:
-        """Whether a word occurs in any case, as `re.IGNORECASE` would find it."""
-        seen = self.seen_any_case
-        for w in words:
-            found = seen.get(w)
-            if found is None:
-                if self._lower is None:
-                    self._lower = self._make_lower()
-                found = w in self._lower or (
-                    not caseless.lowering_is_exact(self.text)
-                    and re.search(re.escape(w), self.text, re.IGNORECASE) is not None
-                )
-                seen[w] = found
-            if found:
-                return True
-        return False
 
-    def any(
-        self, triggers: tuple[str, ...], confirm: tuple[tuple[str, re.Pattern[str]], ...] = ()
-    ) -> bool:
-        if not triggers:
-            return True
-        seen, text = self.seen, self.text
-        for t in triggers:
-            found = seen.get(t)
-            if found is None:
-                found = seen[t] = t in text
-            if found:
-                if confirm and not self._confirmed(t, confirm):
-                    continue
-                return True
-        return False
-
-    def _confirmed(self, trigger: str, confirm: tuple[tuple[str, re.Pattern[str]], ...]) -> bool:
-        for text, pattern in confirm:
-            if text == trigger:
-                ok = self.confirmed.get(pattern)
-                if ok is None:
-                    ok = self.confirmed[pattern] = pattern.search(self.text) is not None
-                return ok
-        return True
+def _trigger_index(
+    plan: Plan, kinds: frozenset[str], checked: bool
+) -> tuple[TriggerIndex, TriggerIndex]:
+    """The indexes of the triggers and of the any-case words every detector (on a
+    checked file) and project check might ask about in a file of these kinds; built once
+    per process and kind of file."""
+    key = (kinds, checked)
+    found = plan.trigger_indexes.get(key)
+    if found is None:
+        detectors = [d for r in plan.rules for d in r.detectors if checked and d.kinds & kinds]
+        projects = [r.project for r in plan.rules if r.project and r.project.kinds & kinds]
+        found = plan.trigger_indexes[key] = (
+            TriggerIndex.build(
+                [t for d in detectors for t in d.triggers]
+                + [t for p in projects for t in _project_triggers(p, kinds)]
+            ),
+            TriggerIndex.build(
+                [w for d in detectors for w in d.any_case]
+                + [w for p in projects for w in p.any_case]
+            ),
+        )
+    return found
 
 
 def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
@@ -342,8 +315,12 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
     findings: list[Finding] = []
     notes: list[Notification] = []
     facts: list[tuple[str, tuple[Any, ...]]] = []
-    triggered = _Triggers(text, ctx.lower if source is not None else None)
     unchecked = bool(plan.unchecked) and policy.is_test_path(entry.rel, plan.unchecked)
+    triggered = Triggers(
+        text,
+        ctx.lower if source is not None else None,
+        lambda: _trigger_index(plan, fclass.kinds, not unchecked),
+    )
     for rule in plan.rules:
         for det in () if unchecked else rule.detectors:
             if not (det.kinds & fclass.kinds) or (raw.binary and not det.binary):
@@ -376,7 +353,7 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
         if (
             check is not None
             and check.kinds & fclass.kinds
-            and (source is None or triggered.admits(check.triggers, (), check.any_case))
+            and (source is None or _collects(check, fclass.kinds, triggered))
         ):
             ctx.options = plan.options_for(rule.id)
             worked = True

@@ -10,6 +10,8 @@ written `{text: "://", confirm: REGEX}` counts only when the regex also matches,
 `gate: NAME` names a function in `ztlint.checks.GATES` that looks at the text before
 anything is parsed. Both are promises: when they say no, the detector could not have
 reported anything (tests/test_gates.py checks them on every fixture and generated text).
+The triggers of every detector a kind of file can meet are looked for in one pass over
+the text (ztlint.triggers).
 """
 
 from __future__ import annotations

@@ -175,6 +175,9 @@ class ProjectCheck:
     # Globs of the files the check depends on (for caches and incremental runs).
     depends_on: tuple[str, ...] = ()
     any_case: tuple[str, ...] = ()  # as Detector.any_case
+    # The kinds of file in which `triggers` are looked for (None: every kind in `kinds`);
+    # in the others only an `any_case` word lets `collect` run.
+    triggers_in: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

@@ -159,6 +159,7 @@ PROJECT_CHECKS: Mapping[str, ProjectCheck] = {
         check=headers.check,
         depends_on=("**/*",),
         any_case=headers.ANY_CASE_TRIGGERS,
+        triggers_in=frozenset({"python"}),  # apps are found in Python only
     ),
     "go-rand-failures": ProjectCheck(
         kinds=frozenset({"go", "text"}),

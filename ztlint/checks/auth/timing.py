@@ -23,6 +23,7 @@ from ztlint.checks.codeutil import FUNCTIONS, enclosing_function, go_imports, no
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.triggers import TriggerIndex
 
 # Words that name a secret value when they end a name.
 SECRET_WORDS = frozenset(
@@ -256,8 +257,10 @@ _LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 _UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-def _has_word(spellings: tuple[tuple[str, re.Pattern[str]], ...], text: str, lower: str) -> bool:
-    """Whether an occurrence of a spelling could be one of `words(name)` for a name in the
+def _word_spans(
+    spellings: tuple[tuple[str, re.Pattern[str]], ...], text: str, lower: str
+) -> Iterator[tuple[int, int]]:
+    """Where an occurrence of a spelling could be one of `words(name)` for a name in the
     text: not glued to a lowercase letter after it, nor (lowercase form) to a letter
     before it, nor (uppercase form) to a capital before it. ASCII letters only, as `_WORD`
     splits: a superset of what it splits out. Every spelling lowercases to its word, so a
@@ -266,16 +269,22 @@ def _has_word(spellings: tuple[tuple[str, re.Pattern[str]], ...], text: str, low
         if word not in lower:
             continue
         for m in pattern.finditer(text):
-            start, end = m.start(), m.end()
-            if text[end : end + 1] in _LOWER:
-                continue
-            before = text[start - 1] if start else ""
-            if text[start] in _LOWER and before and (before in _LOWER or before in _UPPER):
-                continue
-            if text[start + 1 : start + 2] in _UPPER and before and before in _UPPER:
-                continue
-            return True
-    return False
+            if _word_edges(text, m.start(), m.end()):
+                yield m.start(), m.end()
+
+
+def _word_edges(text: str, start: int, end: int) -> bool:
+    """The boundary test of `_word_spans` for a spelling at text[start:end]."""
+    if text[end : end + 1] in _LOWER:
+        return False
+    before = text[start - 1] if start else ""
+    if text[start] in _LOWER and before and (before in _LOWER or before in _UPPER):
+        return False
+    return not (text[start + 1 : start + 2] in _UPPER and before and before in _UPPER)
+
+
+def _has_word(spellings: tuple[tuple[str, re.Pattern[str]], ...], text: str, lower: str) -> bool:
+    return next(_word_spans(spellings, text, lower), None) is not None
 
 
 def _mentions_secret(text: str, lower: str | None = None) -> bool:
@@ -285,6 +294,73 @@ def _mentions_secret(text: str, lower: str | None = None) -> bool:
     if _has_word(_KEY_SPELLINGS, text, lower) and _has_word(_QUALIFIER_SPELLINGS, text, lower):
         return True
     return _HEADER_PARTS.search(text, lower) is not None
+
+
+_SPELLINGS_OF = {w: frozenset({w, w.capitalize(), w.upper()}) for w in sorted(SECRET_WORDS)}
+_HEADER_WORDS = ("authorization", "api-key", "-token", "-signature", "hmac")  # _HEADER_PARTS
+_MENTION_INDEX = TriggerIndex.build([*SECRET_WORDS, "key", *_HEADER_WORDS])
+
+
+def _mention_spans(text: str, lower: str) -> list[tuple[int, int]]:
+    """Every place in an ASCII text where `secret_operand` may find a secret named: a
+    secret word that `_word_spans` accepts, a "key" after a qualifier word (whatever
+    `_WORD` does not split out may stand between them), a header part."""
+    index = _MENTION_INDEX
+    present = index.present(lower)
+
+    def occurs(word: str) -> bool:
+        return word in present if word in index.indexed else word in lower
+
+    spans = []
+    for word, spellings in _SPELLINGS_OF.items():
+        if occurs(word):
+            for start in _finds(lower, word):
+                end = start + len(word)
+                if text[start:end] in spellings and _word_edges(text, start, end):
+                    spans.append((start, end))
+    if occurs("key"):
+        for start in _finds(lower, "key"):
+            i = start
+            while i and lower[i - 1] in _NOT_ALNUM:
+                i -= 1
+            if lower.endswith(_QUALIFIERS, 0, i):
+                spans.append((start, start + 3))
+    for part in _HEADER_WORDS:
+        if occurs(part):
+            spans += ((start, start + len(part)) for start in _finds(lower, part))
+    return spans
+
+
+_QUALIFIERS = tuple(sorted(KEY_QUALIFIERS))
+_NOT_ALNUM = frozenset(chr(c) for c in range(128) if not chr(c).isalnum())
+
+
+def _finds(text: str, word: str) -> Iterator[int]:
+    start = text.find(word)
+    while start >= 0:
+        yield start
+        start = text.find(word, start + 1)
+
+
+def secret_candidates(ctx: FileContext, *kinds: str) -> list[Node]:
+    """The nodes of these kinds that contain a place where a secret is named, in source
+    order, outer first: `secret_operand` finds a secret only in the text of the operand
+    it looks at, so no other node can have one. Found upward from those places rather
+    than among every node of the kinds; when text offsets are not byte offsets (a
+    non-ASCII file), every node of the kinds."""
+    if not ctx.text.isascii():
+        return nodes_of(ctx, *kinds)
+    spans = ctx.memo("secret-spans", lambda: _mention_spans(ctx.text, ctx.lower()))
+    wanted = frozenset(kinds)
+    found: dict[int, Node] = {}
+    root = ctx.tree().root_node
+    for start, end in spans:
+        node: Node | None = root.descendant_for_byte_range(start, end)
+        while node is not None:
+            if node.type in wanted and node.is_named:
+                found.setdefault(node.id, node)
+            node = node.parent
+    return code.source_order(list(found.values()))
 
 
 def secret_name(name: str) -> bool:
@@ -731,7 +807,9 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
     lang = _lang(ctx)
     calls = COMPARE_CALLS.get(lang, frozenset())
     consts = _consts(ctx) if lang in ("go", "rust") else (frozenset(), frozenset())
-    for node in nodes_of(ctx, "binary_expression", "comparison_operator", "call_expression"):
+    for node in secret_candidates(
+        ctx, "binary_expression", "comparison_operator", "call_expression"
+    ):
         kind = node.type
         if kind in ("binary_expression", "comparison_operator"):
             op = _operator(ctx, node)
