@@ -7,19 +7,21 @@ triggers could admit a detector. So the triggers of every detector a kind of fil
 meet are looked for together, in one regular-expression pass over the text:
 
 - Each trigger is found through its rarest character (its *pivot*, by the ranking
-  below). The pattern is one branch per pivot character, the pivot first, and within it
-  one alternative per trigger: a look-behind for the text before the pivot and a
-  look-ahead for the text after it. As every branch starts with a plain character, the
-  regex engine skips in C to the next occurrence of a pivot character; only there does
-  it try the triggers.
-- The pass consumes just the pivot, so every position is tried. At one position only
-  the first alternative that matches is reported; a later alternative in the same
-  branch that could match at the same place (one's text before the pivot ends the
-  other's, and one's text after it starts the other's) is *shadowed*, and is checked
-  with `in` when the one before it was found.
+  below). The pattern is one branch per pivot character: the pivot, then a look-ahead
+  holding a trie of the triggers' text after the pivot, each ending in a look-behind
+  for the whole trigger and an empty group that names it. As every branch starts with
+  a plain character, the regex engine skips to the next pivot character in C, and
+  there rejects most alternatives on their first character.
+- The pass consumes only the pivot, so every place is tried; but only one alternative
+  is reported per place. A trigger that can stand at the same place as another with
+  the same pivot (one's text before the pivot ends the other's, and one's text after
+  it starts the other's) may hide it, and is checked with `in` once the other is found.
 - Triggers made only of common characters (any pivot would stop the engine every few
   characters) stay with `in`, looked for only when a detector asks, so that a trigger
   found early ends the search.
+
+On istio's non-test files, the detectors' trigger questions take 0.30 s this way and
+0.75 s with `in` alone.
 
 The result is exactly what `trigger in text` says for each trigger (tests compare the
 two on generated texts).
@@ -29,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ztlint import caseless
 
@@ -42,9 +44,9 @@ RANKING = (
     "\\|K+QY$X?@JZ%^~"
 )
 _RANK = {c: i for i, c in enumerate(RANKING)}
-# Characters that make up more than about 1.2% of such text each: a pivot among them
-# would stop the pass too often to beat `in`.
-COMMON = frozenset(RANKING[: RANKING.index(".") + 1])
+# Characters that make up more than 1.2% of such text each: a pivot among them would
+# stop the pass too often to beat `in`.
+COMMON = frozenset(RANKING[: RANKING.index(",") + 1])
 
 
 def _pivot(trigger: str) -> int:
@@ -67,9 +69,22 @@ class TriggerIndex:
     """One pass over a text for a set of triggers; see the module docstring."""
 
     pattern: re.Pattern[str] | None
-    # Per capture group (group number - 1): its trigger, and the triggers it shadows.
-    groups: tuple[tuple[str, tuple[str, ...]], ...]
+    # Per capture group (group number - 1): its trigger, and the triggers it may hide.
+    groups: tuple[tuple[str, frozenset[str]], ...]
     indexed: frozenset[str]  # the triggers the pass finds (the others: look with `in`)
+    _splits: dict[int, tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
+
+    def split(self, triggers: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+        """A detector's triggers: those the pass finds, and the others (kept per tuple:
+        a detector asks about the same tuple in every file)."""
+        entry = self._splits.get(id(triggers))
+        if entry is None or entry[0] is not triggers:
+            mine = frozenset(t for t in triggers if t in self.indexed)
+            entry = (triggers, mine, tuple(t for t in triggers if t not in mine))
+            self._splits[id(triggers)] = entry
+        return entry[1], entry[2]
 
     @classmethod
     def build(cls, triggers: Iterable[str]) -> TriggerIndex:
@@ -78,22 +93,27 @@ class TriggerIndex:
             if not trigger:
                 continue
             i = _pivot(trigger)
-            if trigger[i] in COMMON:
-                continue
-            branches.setdefault(trigger[i], []).append((trigger[:i], trigger[i + 1 :], trigger))
+            if trigger[i] not in COMMON:
+                branches.setdefault(trigger[i], []).append((trigger[:i], trigger[i + 1 :], trigger))
+        hides = _hidden(branches)
+        groups: list[tuple[str, frozenset[str]]] = []
+
+        def emit(node: _Trie) -> str:
+            """Alternatives for the text after the pivot, as a trie of literals (the
+            regex engine rejects an alternative on its first character), each ending
+            in a look-behind for its whole trigger and an empty group that names it."""
+            parts = [re.escape(c) + emit(child) for c, child in sorted(node.children.items())]
+            for trigger in node.ends:
+                groups.append((trigger, hides[trigger]))
+                parts.append(f"(?<={re.escape(trigger)})()" if len(trigger) > 1 else "()")
+            return parts[0] if len(parts) == 1 else f"(?:{'|'.join(parts)})"
+
         alternatives = []
-        groups: list[tuple[str, tuple[str, ...]]] = []
         for char, members in sorted(branches.items()):
-            parts = []
-            for n, (before, after, trigger) in enumerate(members):
-                behind = f"(?<={re.escape(before + char)})" if before else ""
-                ahead = f"(?={re.escape(after)})" if after else ""
-                parts.append(f"{behind}{ahead}()")
-                shadowed = tuple(
-                    other for b, a, other in members[n + 1 :] if _can_meet((before, after), (b, a))
-                )
-                groups.append((trigger, shadowed))
-            alternatives.append(f"{re.escape(char)}(?:{'|'.join(parts)})")
+            trie = _Trie()
+            for _, after, trigger in members:
+                trie.add(after, trigger)
+            alternatives.append(f"{re.escape(char)}(?={emit(trie)})")
         pattern = re.compile("|".join(alternatives)) if alternatives else None
         return cls(pattern, tuple(groups), frozenset(t for t, _ in groups))
 
@@ -102,15 +122,43 @@ class TriggerIndex:
         found: set[str] = set()
         if self.pattern is None:
             return found
-        shadowed: set[str] = set()
+        hidden: set[str] = set()
         groups = self.groups
         for m in self.pattern.finditer(text):
-            trigger, shadows = groups[m.lastindex - 1]  # type: ignore[operator]
+            trigger, hides = groups[m.lastindex - 1]  # type: ignore[operator]
             if trigger not in found:
                 found.add(trigger)
-                shadowed.update(shadows)
-        found.update(t for t in shadowed - found if t in text)
+                hidden |= hides
+        found.update(t for t in hidden - found if t in text)
         return found
+
+
+class _Trie:
+    __slots__ = ("children", "ends")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Trie] = {}
+        self.ends: list[str] = []
+
+    def add(self, text: str, trigger: str) -> None:
+        node = self
+        for c in text:
+            node = node.children.setdefault(c, _Trie())
+        node.ends.append(trigger)
+
+
+def _hidden(branches: dict[str, list[tuple[str, str, str]]]) -> dict[str, frozenset[str]]:
+    """Per trigger, the others a match of it may hide: those with the same pivot that
+    can occur at the same place (only one alternative is reported per place)."""
+    out = {}
+    for members in branches.values():
+        for before, after, trigger in members:
+            out[trigger] = frozenset(
+                other
+                for b, a, other in members
+                if other != trigger and _can_meet((before, after), (b, a))
+            )
+    return out
 
 
 class Triggers:
@@ -184,18 +232,25 @@ class Triggers:
     ) -> bool:
         if not triggers:
             return True
+        if self._make_indexes is not None:
+            if self._indexes is None:
+                self._indexes = self._make_indexes()
+            index = self._indexes[0]
+            indexed, triggers = index.split(triggers)
+            if indexed:
+                if self._present is None:
+                    self._present = index.present(self.text)
+                if confirm:
+                    # Any found trigger whose confirming regex agrees (order is moot).
+                    if any(self._confirmed(t, confirm) for t in indexed & self._present):
+                        return True
+                elif not self._present.isdisjoint(indexed):
+                    return True
         seen, text = self.seen, self.text
         for t in triggers:
             found = seen.get(t)
             if found is None:
-                index = self._index(False)
-                if index is not None and t in index.indexed:
-                    if self._present is None:
-                        self._present = index.present(text)
-                    found = t in self._present
-                else:
-                    found = t in text
-                seen[t] = found
+                found = seen[t] = t in text
             if found:
                 if confirm and not self._confirmed(t, confirm):
                     continue
