@@ -30,7 +30,7 @@ def test_index_finds_what_in_finds(triggers: list[str], text: str) -> None:
 def test_answers_match_in(triggers: list[str], text: str, asked: list[int]) -> None:
     """Questions in any order, through the index or not, get `in`'s answer."""
     index = TriggerIndex.build(triggers)
-    answers = Triggers(text, indexes=lambda: (index, TriggerIndex.build([])))
+    answers = Triggers(text, index=lambda: index)
     for i in asked:
         subset = tuple(triggers[i % len(triggers) :])
         assert answers.any(subset) == any(t in text for t in subset)
@@ -53,9 +53,8 @@ def test_rule_triggers_on_fixtures() -> None:
             assert index.present(text) == {t for t in index.indexed if t in text}, path
 
 
-def test_any_case_words_through_the_lowered_text() -> None:
+def test_any_case_words() -> None:
     words = ("frame-options", "helmet")
-    index = TriggerIndex.build(words)
     for text, expected in (
         ("add_header X-Frame-Options DENY;", True),
         ("app.use(Helmet())", True),
@@ -63,10 +62,8 @@ def test_any_case_words_through_the_lowered_text() -> None:
         # A dotted capital I lowers to two characters, yet IGNORECASE matches it to "i".
         ("X-FRAME-OPTİONS", True),
     ):
-        answers = Triggers(text, indexes=lambda: (TriggerIndex.build([]), index))
-        assert answers.any_case(words) is expected, text
-        plain = re.search("|".join(words), text, re.IGNORECASE) is not None
-        assert plain is expected, text
+        assert Triggers(text).any_case(words) is expected, text
+        assert (re.search("|".join(words), text, re.IGNORECASE) is not None) is expected, text
 
 
 def test_ranking_is_a_permutation() -> None:

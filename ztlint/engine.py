@@ -83,7 +83,7 @@ class Plan:
     # project-level facts and suppression comments only, never checked.
     unchecked: tuple[str, ...] = ()
     # Trigger indexes by kinds of file, built as files are met (ztlint.triggers).
-    trigger_indexes: dict[tuple[frozenset[str], bool], tuple[TriggerIndex, TriggerIndex]] = field(
+    trigger_indexes: dict[tuple[frozenset[str], bool], TriggerIndex] = field(
         default_factory=dict, compare=False, hash=False, repr=False
     )
 
@@ -261,28 +261,29 @@ def _project_triggers(check: ProjectCheck, kinds: frozenset[str]) -> tuple[str, 
     return check.triggers if check.triggers_in is None or check.triggers_in & kinds else ()
 
 
-def _trigger_index(
-    plan: Plan, kinds: frozenset[str], checked: bool
-) -> tuple[TriggerIndex, TriggerIndex]:
-    """The indexes of the triggers and of the any-case words every detector (on a
-    checked file) and project check might ask about in a file of these kinds; built once
-    per process and kind of file."""
+def _trigger_index(plan: Plan, kinds: frozenset[str], checked: bool) -> TriggerIndex:
+    """The index of the triggers every detector (on a checked file) and project check
+    may ask about in a file of these kinds; built once per process and kind of file."""
     key = (kinds, checked)
-    found = plan.trigger_indexes.get(key)
-    if found is None:
-        detectors = [d for r in plan.rules for d in r.detectors if checked and d.kinds & kinds]
-        projects = [r.project for r in plan.rules if r.project and r.project.kinds & kinds]
-        found = plan.trigger_indexes[key] = (
-            TriggerIndex.build(
-                [t for d in detectors for t in d.triggers]
-                + [t for p in projects for t in _project_triggers(p, kinds)]
-            ),
-            TriggerIndex.build(
-                [w for d in detectors for w in d.any_case]
-                + [w for p in projects for w in p.any_case]
-            ),
+    index = plan.trigger_indexes.get(key)
+    if index is None:
+        index = plan.trigger_indexes[key] = TriggerIndex.build(
+            [
+                t
+                for r in plan.rules
+                if checked
+                for d in r.detectors
+                if d.kinds & kinds
+                for t in d.triggers
+            ]
+            + [
+                t
+                for r in plan.rules
+                if r.project is not None and r.project.kinds & kinds
+                for t in _project_triggers(r.project, kinds)
+            ]
         )
-    return found
+    return index
 
 
 def scan_file(entry: FileEntry, plan: Plan) -> FileResult:

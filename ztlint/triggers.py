@@ -163,15 +163,16 @@ def _hidden(branches: dict[str, list[tuple[str, str, str]]]) -> dict[str, frozen
 
 class Triggers:
     """The trigger answers for one file, shared by every detector and project check.
-    `indexes` makes the indexes of the triggers and of the any-case words they may ask
-    about: their passes run at the first question (the any-case one over the lowered
-    text); anything else is looked for one by one. Every answer is kept."""
+    `index` makes the index of the triggers they may ask about: its pass runs at the
+    first question; other triggers, and any-case words (in the lowered text, where an
+    index is no faster: few, and often found early), are looked for one by one. Every
+    answer is kept."""
 
     def __init__(
         self,
         text: str,
         lower: Callable[[], str] | None = None,
-        indexes: Callable[[], tuple[TriggerIndex, TriggerIndex]] | None = None,
+        index: Callable[[], TriggerIndex] | None = None,
     ) -> None:
         self.text = text
         self.seen: dict[str, bool] = {}
@@ -179,17 +180,9 @@ class Triggers:
         self.confirmed: dict[re.Pattern[str], bool] = {}
         self._make_lower = lower or text.lower
         self._lower: str | None = None
-        self._make_indexes = indexes
-        self._indexes: tuple[TriggerIndex, TriggerIndex] | None = None
+        self._make_index = index
+        self._index: TriggerIndex | None = None
         self._present: set[str] | None = None
-        self._present_any_case: set[str] | None = None
-
-    def _index(self, any_case: bool) -> TriggerIndex | None:
-        if self._make_indexes is None:
-            return None
-        if self._indexes is None:
-            self._indexes = self._make_indexes()
-        return self._indexes[any_case]
 
     def admits(
         self,
@@ -211,14 +204,7 @@ class Triggers:
             if found is None:
                 if self._lower is None:
                     self._lower = self._make_lower()
-                index = self._index(True)
-                if index is not None and w in index.indexed:
-                    if self._present_any_case is None:
-                        self._present_any_case = index.present(self._lower)
-                    found = w in self._present_any_case
-                else:
-                    found = w in self._lower
-                found = found or (
+                found = w in self._lower or (
                     not caseless.lowering_is_exact(self.text)
                     and re.search(re.escape(w), self.text, re.IGNORECASE) is not None
                 )
@@ -232,10 +218,10 @@ class Triggers:
     ) -> bool:
         if not triggers:
             return True
-        if self._make_indexes is not None:
-            if self._indexes is None:
-                self._indexes = self._make_indexes()
-            index = self._indexes[0]
+        if self._make_index is not None:
+            if self._index is None:
+                self._index = self._make_index()
+            index = self._index
             indexed, triggers = index.split(triggers)
             if indexed:
                 if self._present is None:
