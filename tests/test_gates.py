@@ -201,14 +201,23 @@ def test_secret_places_cover_every_secret_name(name: str, shape: str) -> None:
     assert any(start <= s and e <= start + len(name) for s, e in spans), (name, spans)
 
 
-def test_timing_candidates_find_what_every_node_finds(
-    rules: tuple[Rule, ...], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("rule_name", "module"),
+    [
+        ("timing-unsafe-comparison", "ztlint.checks.auth.timing"),
+        ("sensitive-data-logged", "ztlint.checks.memory.log_secrets"),
+    ],
+)
+def test_secret_candidates_find_what_every_node_finds(
+    rules: tuple[Rule, ...], monkeypatch: pytest.MonkeyPatch, rule_name: str, module: str
 ) -> None:
-    """The timing detector reports the same with its candidates as with every node."""
-    from ztlint.checks import codeutil
-    from ztlint.checks.auth import timing
+    """Detectors that look only around the places a secret is named report the same as
+    with every node of the kinds they read."""
+    import importlib
 
-    rule = next(r for r in rules if r.name == "timing-unsafe-comparison")
+    from ztlint.checks import codeutil
+
+    rule = next(r for r in rules if r.name == rule_name)
     det = rule.detectors[0]
     texts = [(rel, t) for rel, t in _fixture_texts() if det.kinds & classify.classify(rel, t).kinds]
     assert len(texts) > 20
@@ -225,5 +234,9 @@ def test_timing_candidates_find_what_every_node_finds(
 
     candidates = hits()
     assert len(candidates) >= 10
-    monkeypatch.setattr(timing, "secret_candidates", lambda ctx, *k: codeutil.nodes_of(ctx, *k))
+    monkeypatch.setattr(
+        importlib.import_module(module),
+        "secret_candidates",
+        lambda ctx, *k: codeutil.nodes_of(ctx, *k),
+    )
     assert hits() == candidates

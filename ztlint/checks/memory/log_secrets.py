@@ -20,7 +20,13 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint.caseless import Caseless
-from ztlint.checks.auth.timing import SECRET_HEADERS, mentions_secret, secret_name, words
+from ztlint.checks.auth.timing import (
+    SECRET_HEADERS,
+    mentions_secret,
+    secret_candidates,
+    secret_name,
+    words,
+)
 from ztlint.checks.codeutil import STRINGS, enclosing_function, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Severity
@@ -60,9 +66,15 @@ _TOPOLOGY_WORDS = frozenset(
 )
 
 
-def _logger_calls(ctx: FileContext) -> Iterator[tuple[Node, str, list[Node]]]:
-    """(call, logger name, argument nodes) for every logging call."""
-    for node in nodes_of(ctx, "macro_invocation", "call_expression", "call"):
+def _logger_calls(
+    ctx: FileContext, secrets_only: bool = False
+) -> Iterator[tuple[Node, str, list[Node]]]:
+    """(call, logger name, argument nodes) for every logging call; with `secrets_only`,
+    only calls with a place in them where a secret is named (`_secret_in` finds nothing
+    in any other)."""
+    kinds = ("macro_invocation", "call_expression", "call")
+    found = secret_candidates(ctx, *kinds) if secrets_only else nodes_of(ctx, *kinds)
+    for node in found:
         if node.type == "macro_invocation" and ctx.parser == "rust":
             name = node.child_by_field_name("macro") or (
                 node.named_children[0] if node.named_children else None
@@ -268,7 +280,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
     topology = bool(ctx.options.get("topology", False)) if ctx.options else False
     mio_tokens = _mio_tokens(ctx)
     auth_code = bool(_AUTH_VOCABULARY.search(ctx.text, ctx.lower()))
-    for call, name, args in _logger_calls(ctx):
+    for call, name, args in _logger_calls(ctx, secrets_only=not topology):
         secret = next(
             (s for s in (_secret_in(ctx, a, mio_tokens, auth_code) for a in args) if s), None
         )
