@@ -240,3 +240,18 @@ def test_secret_candidates_find_what_every_node_finds(
         lambda ctx, *k: codeutil.nodes_of(ctx, *k),
     )
     assert hits() == candidates
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(
+        ["ghp_", "glpat-", "xoxb-1234567-", "AIza", "npm_", "SG.", "eyJ", "sk_live_", ""]
+    ),
+    st.text(alphabet="abcXYZ0123456789_-.", min_size=0, max_size=80),
+)
+def test_one_format_regex_is_any_format(prefix: str, rest: str) -> None:
+    from ztlint.checks.secrets.credentials import _ANY_FORMAT
+    from ztlint.checks.secrets.tokens import FORMATS
+
+    value = prefix + rest
+    assert bool(_ANY_FORMAT.fullmatch(value)) == any(f.pattern.fullmatch(value) for f in FORMATS)

@@ -80,23 +80,23 @@ def may_be_credential_value(value: str) -> bool:
     """What `judge_value` asks of a value whatever its name: False when no name makes it
     a credential, so that a caller can skip finding the name."""
     text = value.strip()
-    if len(text) < 4 or len(text) > 300 or "\n" in text:
-        return False
+    if len(text) < 4 or len(text) > 300 or "\n" in text or " " in text:
+        return False  # prose (a label, a prompt, a sentence) or a block
     if _REFERENCE.search(text) or _DUMMY.match(text) or _PATH.search(text) or _ENV_NAME.match(text):
         return False
     if _FLAG.fullmatch(text):
         return False  # a flag or a count
     if _URL.match(text) and "@" not in text:
         return False
-    if " " in text:
-        return False  # prose: a label, a prompt, a sentence
     if _MARKED_DUMMY.search(text):
         return False
     # A known token format: secret-token-committed judges it.
-    return not (AWS_KEY_ID.fullmatch(text) or any(f.pattern.fullmatch(text) for f in FORMATS))
+    return not (AWS_KEY_ID.fullmatch(text) or _ANY_FORMAT.fullmatch(text))
 
 
 _FLAG = re.compile(r"(?i)yes|no|on|off|true|false|enabled?|disabled?|\d{1,3}")
+# Matches the whole value exactly when one of the formats does.
+_ANY_FORMAT = re.compile("|".join(f"(?:{f.pattern.pattern})" for f in FORMATS))
 
 
 def judge_value(name: str, value: str, example_file: bool, fallback: bool = False) -> str | None:
