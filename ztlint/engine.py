@@ -252,13 +252,9 @@ def _span_text(source: SourceText, span: Span) -> str:
 
 
 def _collects(check: ProjectCheck, kinds: frozenset[str], triggered: Triggers) -> bool:
-    if check.triggers_in is None or check.triggers_in & kinds:
+    if check.triggers_apply(kinds):
         return triggered.admits(check.triggers, (), check.any_case)
     return bool(check.any_case) and triggered.any_case(check.any_case)
-
-
-def _project_triggers(check: ProjectCheck, kinds: frozenset[str]) -> tuple[str, ...]:
-    return check.triggers if check.triggers_in is None or check.triggers_in & kinds else ()
 
 
 def _trigger_index(plan: Plan, kinds: frozenset[str], checked: bool) -> TriggerIndex:
@@ -267,21 +263,11 @@ def _trigger_index(plan: Plan, kinds: frozenset[str], checked: bool) -> TriggerI
     key = (kinds, checked)
     index = plan.trigger_indexes.get(key)
     if index is None:
+        detectors = [d for r in plan.rules for d in r.detectors if d.kinds & kinds]
+        projects = [r.project for r in plan.rules if r.project and r.project.kinds & kinds]
         index = plan.trigger_indexes[key] = TriggerIndex.build(
-            [
-                t
-                for r in plan.rules
-                if checked
-                for d in r.detectors
-                if d.kinds & kinds
-                for t in d.triggers
-            ]
-            + [
-                t
-                for r in plan.rules
-                if r.project is not None and r.project.kinds & kinds
-                for t in _project_triggers(r.project, kinds)
-            ]
+            [t for d in (detectors if checked else []) for t in d.triggers]
+            + [t for p in projects if p.triggers_apply(kinds) for t in p.triggers]
         )
     return index
 

@@ -179,6 +179,10 @@ class ProjectCheck:
     # in the others only an `any_case` word lets `collect` run.
     triggers_in: frozenset[str] | None = None
 
+    def triggers_apply(self, kinds: frozenset[str]) -> bool:
+        """Whether `triggers` are looked for in a file of these kinds."""
+        return self.triggers_in is None or bool(self.triggers_in & kinds)
+
 
 @dataclass(frozen=True)
 class Rule:

@@ -188,12 +188,6 @@ def _indexed(ctx: FileContext, lang: str, kinds: tuple[str, ...] | None) -> list
     return code.source_order([n for k in valid for n in index[k]])
 
 
-def all_nodes(ctx: FileContext) -> list[Node]:
-    """Every named node of the file's tree outside comments, in source order (computed
-    once per file: detectors share it)."""
-    return ctx.memo("nodes", lambda: _outside_comments(ctx, None))
-
-
 def nodes_of(ctx: FileContext, *types: str) -> list[Node]:
     """The nodes of these types, in source order (outer before inner); computed once
     per file and set of types."""

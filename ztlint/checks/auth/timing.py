@@ -238,11 +238,16 @@ def mentions_secret(ctx: FileContext) -> bool:
     return ctx.memo("mentions-secret", lambda: _mentions_secret(ctx.text, ctx.lower()))
 
 
+def _spelling_sets(vocabulary: frozenset[str]) -> dict[str, frozenset[str]]:
+    """Per word, its spellings: lower, Capitalised, UPPER."""
+    return {w: frozenset({w, w.capitalize(), w.upper()}) for w in sorted(vocabulary)}
+
+
 def _spellings(vocabulary: frozenset[str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Per word: the word and a pattern for its spellings (lower, Capitalised, UPPER)."""
+    """Per word: the word and a pattern for its spellings."""
     return tuple(
-        (w, re.compile("|".join(re.escape(f) for f in sorted({w.upper(), w.capitalize(), w}))))
-        for w in sorted(vocabulary)
+        (w, re.compile("|".join(re.escape(f) for f in sorted(forms))))
+        for w, forms in _spelling_sets(vocabulary).items()
     )
 
 
@@ -250,7 +255,8 @@ _SECRET_SPELLINGS = _spellings(SECRET_WORDS)
 _KEY_SPELLINGS = _spellings(frozenset({"key"}))
 _QUALIFIER_SPELLINGS = _spellings(KEY_QUALIFIERS)
 # SECRET_HEADERS ignores case, so a header may split into other words.
-_HEADER_PARTS = Caseless("authorization|api-key|-token|-signature|hmac")
+_HEADER_WORDS = ("authorization", "api-key", "-token", "-signature", "hmac")
+_HEADER_PARTS = Caseless("|".join(re.escape(w) for w in _HEADER_WORDS))
 
 
 _LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
@@ -296,8 +302,7 @@ def _mentions_secret(text: str, lower: str | None = None) -> bool:
     return _HEADER_PARTS.search(text, lower) is not None
 
 
-_SPELLINGS_OF = {w: frozenset({w, w.capitalize(), w.upper()}) for w in sorted(SECRET_WORDS)}
-_HEADER_WORDS = ("authorization", "api-key", "-token", "-signature", "hmac")  # _HEADER_PARTS
+_SPELLINGS_OF = _spelling_sets(SECRET_WORDS)
 _MENTION_INDEX = TriggerIndex.build([*SECRET_WORDS, "key", *_HEADER_WORDS])
 
 
