@@ -10,7 +10,12 @@ from collections.abc import Iterator
 
 from ztlint.checks.containers.compose import interpolate, services
 from ztlint.checks.containers.docker_socket import runtime_socket
-from ztlint.checks.containers.workloads import PodSpec, containers, pod_specs, security_contexts
+from ztlint.checks.containers.workloads import (
+    PodSpec,
+    containers,
+    file_pod_specs,
+    security_contexts,
+)
 from ztlint.model import Severity
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
@@ -37,12 +42,6 @@ def _compose(ctx: FileContext) -> Iterator[tuple[str, Mapping]]:
         yield from services(doc)
 
 
-def _kubernetes(ctx: FileContext) -> Iterator[Mapping]:
-    for doc in ctx.documents():
-        if isinstance(doc, Mapping) and doc.get_str("kind") is not None:
-            yield doc
-
-
 # --- privileged ---------------------------------------------------------------------
 
 
@@ -55,32 +54,30 @@ def detect_privileged(ctx: FileContext) -> Iterator[Hit]:
                     span=entry[0].span, message=f"service '{name}' runs privileged", entity=name
                 )
     if "kubernetes" in ctx.kinds:
-        for doc in _kubernetes(ctx):
-            for pod in pod_specs(doc):
-                entry = pod.spec.entry("privileged")  # not a pod field, but the intent is plain
-                if entry is not None and _true(entry[1]):
-                    yield Hit(
-                        span=entry[0].span,
-                        message=f"{pod.workload} asks for privileged pods",
-                        entity=pod.name,
-                    )
-                for name, key in _containers_setting(pod, "privileged"):
-                    yield Hit(
-                        span=key.span,
-                        message=f"container '{name}' of {pod.workload} runs privileged",
-                        entity=pod.name,
-                    )
+        for pod in file_pod_specs(ctx, with_kind=True):
+            entry = pod.spec.entry("privileged")  # not a pod field, but the intent is plain
+            if entry is not None and _true(entry[1]):
+                yield Hit(
+                    span=entry[0].span,
+                    message=f"{pod.workload} asks for privileged pods",
+                    entity=pod.name,
+                )
+            for name, key in _containers_setting(pod, "privileged"):
+                yield Hit(
+                    span=key.span,
+                    message=f"container '{name}' of {pod.workload} runs privileged",
+                    entity=pod.name,
+                )
 
 
 def detect_privilege_escalation(ctx: FileContext) -> Iterator[Hit]:
-    for doc in _kubernetes(ctx):
-        for pod in pod_specs(doc):
-            for name, key in _containers_setting(pod, "allowPrivilegeEscalation"):
-                yield Hit(
-                    span=key.span,
-                    message=f"container '{name}' of {pod.workload} sets allowPrivilegeEscalation: true",
-                    entity=pod.name,
-                )
+    for pod in file_pod_specs(ctx, with_kind=True):
+        for name, key in _containers_setting(pod, "allowPrivilegeEscalation"):
+            yield Hit(
+                span=key.span,
+                message=f"container '{name}' of {pod.workload} sets allowPrivilegeEscalation: true",
+                entity=pod.name,
+            )
 
 
 # --- capabilities -------------------------------------------------------------------
@@ -125,13 +122,12 @@ def detect_capabilities(ctx: FileContext) -> Iterator[Hit]:
         for name, service in _compose(ctx):
             yield from _cap_hits(service.get_seq("cap_add"), f"service '{name}'", name)
     if "kubernetes" in ctx.kinds:
-        for doc in _kubernetes(ctx):
-            for pod in pod_specs(doc):
-                for c in containers(pod):
-                    sc = c.node.get_map("securityContext")
-                    caps = sc.get_map("capabilities") if sc is not None else None
-                    adds = caps.get_seq("add") if caps is not None else None
-                    yield from _cap_hits(adds, f"container '{c.name}' of {pod.workload}", pod.name)
+        for pod in file_pod_specs(ctx, with_kind=True):
+            for c in containers(pod):
+                sc = c.node.get_map("securityContext")
+                caps = sc.get_map("capabilities") if sc is not None else None
+                adds = caps.get_seq("add") if caps is not None else None
+                yield from _cap_hits(adds, f"container '{c.name}' of {pod.workload}", pod.name)
 
 
 # --- seccomp and AppArmor -----------------------------------------------------------
@@ -164,31 +160,27 @@ def detect_seccomp_disabled(ctx: FileContext) -> Iterator[Hit]:
                             entity=name,
                         )
     if "kubernetes" in ctx.kinds:
-        for doc in _kubernetes(ctx):
-            for pod in pod_specs(doc):
-                for sc, who in security_contexts(pod):
-                    for field in ("seccompProfile", "appArmorProfile"):
-                        entry = sc.entry(field)
-                        if entry is not None and _profile_unconfined(entry[1]):
-                            what = "seccomp" if field == "seccompProfile" else "AppArmor"
-                            yield Hit(
-                                span=entry[0].span,
-                                message=f"{who} runs with {what} Unconfined",
-                                entity=pod.name,
-                            )
-                if pod.annotations is not None:
-                    for key, value in pod.annotations.items():
-                        if (
-                            not isinstance(value, Scalar)
-                            or value.value.strip().lower() != "unconfined"
-                        ):
-                            continue
-                        if _LEGACY_SECCOMP.match(key.value) or _LEGACY_APPARMOR.match(key.value):
-                            yield Hit(
-                                span=key.span,
-                                message=f"{pod.workload} sets {key.value}: unconfined",
-                                entity=pod.name,
-                            )
+        for pod in file_pod_specs(ctx, with_kind=True):
+            for sc, who in security_contexts(pod):
+                for field in ("seccompProfile", "appArmorProfile"):
+                    entry = sc.entry(field)
+                    if entry is not None and _profile_unconfined(entry[1]):
+                        what = "seccomp" if field == "seccompProfile" else "AppArmor"
+                        yield Hit(
+                            span=entry[0].span,
+                            message=f"{who} runs with {what} Unconfined",
+                            entity=pod.name,
+                        )
+            if pod.annotations is not None:
+                for key, value in pod.annotations.items():
+                    if not isinstance(value, Scalar) or value.value.strip().lower() != "unconfined":
+                        continue
+                    if _LEGACY_SECCOMP.match(key.value) or _LEGACY_APPARMOR.match(key.value):
+                        yield Hit(
+                            span=key.span,
+                            message=f"{pod.workload} sets {key.value}: unconfined",
+                            entity=pod.name,
+                        )
 
 
 # --- host namespaces ----------------------------------------------------------------
@@ -220,17 +212,16 @@ def detect_host_namespaces(ctx: FileContext) -> Iterator[Hit]:
                         value=key,
                     )
     if "kubernetes" in ctx.kinds:
-        for doc in _kubernetes(ctx):
-            for pod in pod_specs(doc):
-                for key, ns in _K8S_NS.items():
-                    entry = pod.spec.entry(key)
-                    if entry is not None and _true(entry[1]):
-                        yield Hit(
-                            span=entry[0].span,
-                            message=f"{pod.workload} shares the host's {ns} namespace",
-                            entity=pod.name,
-                            value=key,
-                        )
+        for pod in file_pod_specs(ctx, with_kind=True):
+            for key, ns in _K8S_NS.items():
+                entry = pod.spec.entry(key)
+                if entry is not None and _true(entry[1]):
+                    yield Hit(
+                        span=entry[0].span,
+                        message=f"{pod.workload} shares the host's {ns} namespace",
+                        entity=pod.name,
+                        value=key,
+                    )
 
 
 # --- sensitive host paths -----------------------------------------------------------
@@ -314,16 +305,15 @@ def detect_sensitive_mounts(ctx: FileContext) -> Iterator[Hit]:
                 if where is not None:
                     yield _mount_hit(f"service '{name}'", where, read_only, node, name)
     if "kubernetes" in ctx.kinds:
-        for doc in _kubernetes(ctx):
-            for pod in pod_specs(doc):
-                volumes = pod.spec.get_seq("volumes")
-                for volume in volumes.items if volumes is not None else []:
-                    host = volume.get_map("hostPath") if isinstance(volume, Mapping) else None
-                    path = host.get("path") if host is not None else None
-                    if isinstance(path, Scalar):
-                        where = sensitive_host_path(path.value)
-                        if where is not None:
-                            yield _mount_hit(pod.workload, where, False, path, pod.name)
+        for pod in file_pod_specs(ctx, with_kind=True):
+            volumes = pod.spec.get_seq("volumes")
+            for volume in volumes.items if volumes is not None else []:
+                host = volume.get_map("hostPath") if isinstance(volume, Mapping) else None
+                path = host.get("path") if host is not None else None
+                if isinstance(path, Scalar):
+                    where = sensitive_host_path(path.value)
+                    if where is not None:
+                        yield _mount_hit(pod.workload, where, False, path, pod.name)
 
 
 def _mount_hit(who: str, where: str, read_only: bool, node: Node, entity: str | None) -> Hit:

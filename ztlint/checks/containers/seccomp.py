@@ -23,7 +23,7 @@ from typing import Any
 
 from ztlint import classify
 from ztlint.checks.containers.compose import services
-from ztlint.checks.containers.workloads import pod_specs, security_contexts
+from ztlint.checks.containers.workloads import file_pod_specs, security_contexts
 from ztlint.model import Related, Severity, Span
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
@@ -152,15 +152,14 @@ def _compose_refs(ctx: FileContext) -> Iterator[Reference]:
 
 
 def _k8s_refs(ctx: FileContext) -> Iterator[Reference]:
-    for doc in ctx.documents():
-        for pod in pod_specs(doc):
-            for sc, who in security_contexts(pod):
-                profile = sc.get_map("seccompProfile")
-                local = profile.get("localhostProfile") if profile is not None else None
-                if isinstance(local, Scalar) and local.value.strip():
-                    yield Reference(
-                        posixpath.normpath(local.value.strip()), True, local.span, who, pod.name
-                    )
+    for pod in file_pod_specs(ctx):
+        for sc, who in security_contexts(pod):
+            profile = sc.get_map("seccompProfile")
+            local = profile.get("localhostProfile") if profile is not None else None
+            if isinstance(local, Scalar) and local.value.strip():
+                yield Reference(
+                    posixpath.normpath(local.value.strip()), True, local.span, who, pod.name
+                )
 
 
 def collect(ctx: FileContext) -> Iterator[Any]:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ztlint.parsers.data import Mapping, Node, Sequence, walk_with
+from ztlint.rule import FileContext
 
 CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 
@@ -56,6 +57,22 @@ def pod_specs(doc: Node) -> Iterator[PodSpec]:
         meta = owner[1] if owner is not None else None
         annotations = meta.get_map("annotations") if meta is not None else None
         yield PodSpec(node, workload, name, annotations)
+
+
+def file_pod_specs(ctx: FileContext, with_kind: bool = False) -> Iterator[PodSpec]:
+    """The pod specs of every document of the file (of those with a `kind` only, with
+    `with_kind`), in document order. The documents are walked once per file, whichever
+    rules ask."""
+    for has_kind, pods in ctx.memo("pod-specs", lambda: _pods_by_document(ctx)):
+        if has_kind or not with_kind:
+            yield from pods
+
+
+def _pods_by_document(ctx: FileContext) -> list[tuple[bool, tuple[PodSpec, ...]]]:
+    return [
+        (isinstance(doc, Mapping) and doc.get_str("kind") is not None, tuple(pod_specs(doc)))
+        for doc in ctx.documents()
+    ]
 
 
 def containers(pod: PodSpec) -> Iterator[Container]:
