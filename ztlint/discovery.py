@@ -55,6 +55,13 @@ def inside(path: str, root: str) -> bool:
 
 
 def _rel(path: str, root: str) -> str:
+    prefix = root.rstrip(os.sep) + os.sep
+    if path.startswith(prefix) and os.path.isabs(root):
+        # The common case, a normalised path below the root, without relpath's cost
+        # (two abspath calls per file).
+        parts = path[len(prefix) :].split(os.sep)
+        if all(p not in ("", ".", "..") for p in parts):
+            return "/".join(parts)
     return os.path.relpath(path, root).replace(os.sep, "/")
 
 
