@@ -8,10 +8,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ztlint import __version__, classify, policy, suppress
 from ztlint import cache as cache_mod
@@ -30,7 +30,7 @@ from ztlint.model import (
     SuppressionKind,
 )
 from ztlint.parsers.data import ParseFailure, entity_lines
-from ztlint.rule import FileContext, Hit, ProjectCheck, Rule
+from ztlint.rule import Detector, FileContext, Hit, ProjectCheck, Rule
 from ztlint.source import RawFile, SkipFile, SourceText, decode, mask_line, read_file
 from ztlint.triggers import TriggerIndex, Triggers
 
@@ -84,6 +84,10 @@ class Plan:
     unchecked: tuple[str, ...] = ()
     # Trigger indexes by kinds of file, built as files are met (ztlint.triggers).
     trigger_indexes: dict[tuple[frozenset[str], bool], TriggerIndex] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
+    # The rules that apply to each kind of file (ztlint.engine._applicable), likewise.
+    applicable: dict[tuple[frozenset[str], bool, bool], tuple[_Applicable, ...]] = field(
         default_factory=dict, compare=False, hash=False, repr=False
     )
 
@@ -265,11 +269,43 @@ def _trigger_index(plan: Plan, kinds: frozenset[str], checked: bool) -> TriggerI
     if index is None:
         detectors = [d for r in plan.rules for d in r.detectors if d.kinds & kinds]
         projects = [r.project for r in plan.rules if r.project and r.project.kinds & kinds]
-        index = plan.trigger_indexes[key] = TriggerIndex.build(
-            [t for d in (detectors if checked else []) for t in d.triggers]
-            + [t for p in projects if p.triggers_apply(kinds) for t in p.triggers]
+        index = plan.trigger_indexes[key] = TriggerIndex.of(
+            frozenset([t for d in (detectors if checked else []) for t in d.triggers])
+            | {t for p in projects if p.triggers_apply(kinds) for t in p.triggers}
         )
     return index
+
+
+class _Applicable(NamedTuple):
+    """A rule's detectors and project check that apply to a kind of file, and its
+    options."""
+
+    rule: Rule
+    detectors: tuple[Detector, ...]
+    check: ProjectCheck | None
+    options: Mapping[str, Any]
+
+
+def _applicable(
+    plan: Plan, kinds: frozenset[str], binary: bool, unchecked: bool
+) -> tuple[_Applicable, ...]:
+    """The rules with something to run on a file of these kinds, in rule order; built
+    once per process and kind of file."""
+    key = (kinds, binary, unchecked)
+    found = plan.applicable.get(key)
+    if found is None:
+        out = []
+        for rule in plan.rules:
+            detectors = tuple(
+                d
+                for d in (() if unchecked else rule.detectors)
+                if d.kinds & kinds and (d.binary or not binary)
+            )
+            check = rule.project if rule.project and rule.project.kinds & kinds else None
+            if detectors or check is not None:
+                out.append(_Applicable(rule, detectors, check, plan.options_for(rule.id)))
+        found = plan.applicable[key] = tuple(out)
+    return found
 
 
 def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
@@ -308,13 +344,11 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
         ctx.lower if source is not None else None,
         lambda: _trigger_index(plan, fclass.kinds, not unchecked),
     )
-    for rule in plan.rules:
-        for det in () if unchecked else rule.detectors:
-            if not (det.kinds & fclass.kinds) or (raw.binary and not det.binary):
-                continue
+    for rule, detectors, check, options in _applicable(plan, fclass.kinds, raw.binary, unchecked):
+        for det in detectors:
             if source is not None and not triggered.admits(det.triggers, det.confirm, det.any_case):
                 continue
-            ctx.options = plan.options_for(rule.id)
+            ctx.options = options
             if det.gate is not None and source is not None:
                 try:
                     if not det.gate(ctx):
@@ -336,13 +370,8 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
                     lines = entity_lines(ctx.parsed_documents, h.span, h.entity)
                     finding = replace(finding, entity_lines=lines)
                 findings.append(finding)
-        check = rule.project
-        if (
-            check is not None
-            and check.kinds & fclass.kinds
-            and (source is None or _collects(check, fclass.kinds, triggered))
-        ):
-            ctx.options = plan.options_for(rule.id)
+        if check is not None and (source is None or _collects(check, fclass.kinds, triggered)):
+            ctx.options = options
             worked = True
             try:
                 collected = tuple(check.collect(ctx))

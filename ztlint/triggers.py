@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ztlint import caseless
 
@@ -85,6 +86,13 @@ class TriggerIndex:
             entry = (triggers, mine, tuple(t for t in triggers if t not in mine))
             self._splits[id(triggers)] = entry
         return entry[1], entry[2]
+
+    @staticmethod
+    @lru_cache(maxsize=64)
+    def of(triggers: frozenset[str]) -> TriggerIndex:
+        """The index of these triggers, built once per process (kinds of file with
+        different rules often share their triggers)."""
+        return TriggerIndex.build(triggers)
 
     @classmethod
     def build(cls, triggers: Iterable[str]) -> TriggerIndex:
