@@ -8,7 +8,7 @@ each node once.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from ztlint.model import Span
 
@@ -34,11 +34,43 @@ class ParseFailure(Exception):
         self.recovered = recovered
 
 
-class Node:
-    __slots__ = ("span",)
+class Mark(Protocol):
+    """Where a parser saw a node start or end (ruamel's marks): 0-based."""
 
-    def __init__(self, span: Span) -> None:
-        self.span = span
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def column(self) -> int: ...
+
+
+class Node:
+    """A node has a span. A parser that makes marks may hand over the pair instead; the
+    span is made on first use (most nodes' spans are never read)."""
+
+    __slots__ = ("_end", "_span", "_start")
+
+    def __init__(self, span: Span | None, marks: tuple[Mark, Mark] | None = None) -> None:
+        self._span = span
+        self._start: Mark | None = None
+        self._end: Mark | None = None
+        if marks is not None:
+            self._start, self._end = marks
+
+    @property
+    def span(self) -> Span:
+        span = self._span
+        if span is None:
+            s, e = self._start, self._end
+            assert s is not None and e is not None
+            span = self._span = Span(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+            self._start = self._end = None
+        return span
+
+    @span.setter
+    def span(self, span: Span) -> None:
+        self._span = span
+        self._start = self._end = None
 
 
 class Scalar(Node):
@@ -47,8 +79,14 @@ class Scalar(Node):
 
     __slots__ = ("kind", "value")
 
-    def __init__(self, span: Span, value: str, kind: str = "str") -> None:
-        super().__init__(span)
+    def __init__(
+        self,
+        span: Span | None,
+        value: str,
+        kind: str = "str",
+        marks: tuple[Mark, Mark] | None = None,
+    ) -> None:
+        super().__init__(span, marks)
         self.value = value
         self.kind = kind
 
@@ -68,8 +106,13 @@ class Scalar(Node):
 class Sequence(Node):
     __slots__ = ("items",)
 
-    def __init__(self, span: Span, items: list[Node] | None = None) -> None:
-        super().__init__(span)
+    def __init__(
+        self,
+        span: Span | None,
+        items: list[Node] | None = None,
+        marks: tuple[Mark, Mark] | None = None,
+    ) -> None:
+        super().__init__(span, marks)
         self.items: list[Node] = items if items is not None else []
 
 
@@ -79,8 +122,8 @@ class Mapping(Node):
 
     __slots__ = ("entries", "merges")
 
-    def __init__(self, span: Span) -> None:
-        super().__init__(span)
+    def __init__(self, span: Span | None, marks: tuple[Mark, Mark] | None = None) -> None:
+        super().__init__(span, marks)
         self.entries: list[tuple[Scalar, Node]] = []
         self.merges: list[Mapping] = []
 

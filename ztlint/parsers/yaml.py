@@ -7,7 +7,6 @@ import re
 from functools import cache
 from typing import Any
 
-from ztlint.model import Span
 from ztlint.parsers.data import MAX_DEPTH, Mapping, Node, ParseFailure, Scalar, Sequence
 
 # libyaml recurses once per nesting level and crashes the process around 100,000
@@ -121,9 +120,22 @@ def parse_yaml(text: str) -> list[Node]:
     return [_convert(doc, memo, 0) for doc in documents if doc is not None]
 
 
-def _span(node: Any) -> Span:
-    s, e = node.start_mark, node.end_mark
-    return Span(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+_TAGS: dict[int, tuple[Any, str]] = {}
+_TAGS_LIMIT = 10_000
+
+
+def _tag(node: Any) -> str:
+    """The node's resolved tag. ruamel makes the text anew on each read; the resolver
+    hands out the same few tag objects for plain nodes, so the text is kept per object
+    (the entry holds the object, so its id is not reused while kept)."""
+    ctag = node.ctag
+    known = _TAGS.get(id(ctag))
+    if known is not None and known[0] is ctag:
+        return known[1]
+    tag = "" if ctag is None else str(ctag)
+    if len(_TAGS) < _TAGS_LIMIT:
+        _TAGS[id(ctag)] = (ctag, tag)
+    return tag
 
 
 def _convert(node: Any, memo: dict[int, Node], depth: int) -> Node:
@@ -135,20 +147,21 @@ def _convert(node: Any, memo: dict[int, Node], depth: int) -> Node:
             f"nesting deeper than {MAX_DEPTH} levels; not parsed", node.start_mark.line + 1
         )
     node_id = node.id
+    marks = (node.start_mark, node.end_mark)
     if node_id == "scalar":
         value = node.value if isinstance(node.value, str) else str(node.value)
-        out: Node = Scalar(_span(node), value, _TAG_KINDS.get(node.tag, "other"))
+        out: Node = Scalar(None, value, _TAG_KINDS.get(_tag(node), "other"), marks)
         memo[id(node)] = out
         return out
     if node_id == "sequence":
-        seq = Sequence(_span(node))
+        seq = Sequence(None, marks=marks)
         memo[id(node)] = seq
         seq.items = [_convert(item, memo, depth + 1) for item in node.value]
         return seq
-    mapping = Mapping(_span(node))
+    mapping = Mapping(None, marks)
     memo[id(node)] = mapping
     for key, value in node.value:
-        if key.tag == _MERGE:
+        if _tag(key) == _MERGE:
             merged = _convert(value, memo, depth + 1)
             if isinstance(merged, Mapping):
                 mapping.merges.append(merged)
