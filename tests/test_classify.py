@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from ztlint.classify import classify
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ztlint.classify import _k8s_kinds, classify
 
 COMPOSE = "services:\n  web:\n    image: nginx\n"
 
@@ -84,3 +88,20 @@ def test_classify(path: str, text: str, kinds: set[str], parser: str | None) -> 
 def test_binary() -> None:
     got = classify("keys/store.p12", None)
     assert "binary" in got.kinds and "text" not in got.kinds and got.parser is None
+
+
+# The line-anchored pattern `_k8s_kinds` replaces (for speed); both must agree.
+_KIND_LINES = re.compile(r"^[ \t]*(?:- )?kind:[ \t]*[\"']?([A-Z]\w*)", re.M)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["kind:", "kind: ", "Pod", "Config", "- ", "  ", "\t", "\n", "\r\n", "x", "'", '"', "#"]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_kind_lines_as_the_anchored_pattern(text: str) -> None:
+    assert list(_k8s_kinds(text)) == _KIND_LINES.findall(text)
