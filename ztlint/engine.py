@@ -5,6 +5,7 @@ the run goes on. The output does not depend on the number of jobs."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
@@ -524,6 +525,11 @@ def _pool(jobs: int, plan: Plan) -> ProcessPoolExecutor:
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork":
+        # The rules, grammars and compiled patterns the workers inherit are never
+        # garbage: keep them out of the workers' collections (which would also copy
+        # their pages). The parent unfreezes when the scan is done.
+        gc.freeze()
     return ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=multiprocessing.get_context(method),
@@ -571,6 +577,7 @@ def execute(
     if failed:
         for result in _isolate(failed, plan):
             results[result.path] = result
+    gc.unfreeze()
     return [results[e.rel] for e in files if e.rel in results]
 
 
