@@ -175,7 +175,7 @@ def _indexed(ctx: FileContext, lang: str, kinds: tuple[str, ...] | None) -> list
     index: dict[str, list[Node]] = ctx.memo("kind-index", dict)
     missing = tuple(k for k in valid if k not in index)
     if missing:
-        found = code.nodes_of_kinds(lang, ctx.tree(), missing)
+        found = code.nodes_of_kinds(lang, ctx.tree(), missing, ctx.source.utf8)
         buckets: dict[str, list[Node]] = {k: [] for k in missing}
         for node in found:
             bucket = buckets.get(node.type)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import operator
+import re
 from functools import cache
 from typing import Any
 
@@ -62,13 +63,53 @@ def kinds_query(lang: str, kinds: tuple[str, ...] | None) -> Query | None:
     return Query(language(lang), " ".join(f"({k}) @n" for k in valid))
 
 
-def nodes_of_kinds(lang: str, tree: Tree, kinds: tuple[str, ...] | None) -> list[Node]:
-    """The named nodes of these kinds in `tree`, in source order, outer before inner."""
+def nodes_of_kinds(
+    lang: str, tree: Tree, kinds: tuple[str, ...] | None, source: bytes | None = None
+) -> list[Node]:
+    """The named nodes of these kinds in `tree`, in source order, outer before inner.
+    With the tree's `source`, kinds that start with a delimiter are found from it."""
+    if source is not None and kinds and _DELIMITERS.get(lang, {}).keys() >= set(kinds):
+        return _delimited(lang, tree, source, kinds)
     query = kinds_query(lang, kinds)
     if query is None:
         return []
     found: list[Node] = QueryCursor(query).captures(tree.root_node).get("n", [])
     return source_order(found)
+
+
+# Tokens that start with their delimiter and hold no node of their own kind: the
+# smallest named node around a delimiter's byte is the token that starts there, or one
+# (a comment, a rune) whose delimiters are text. Looking them up from the delimiters in
+# the text is about twice as fast as a query, which visits every node of the tree.
+_DELIMITERS: dict[str, dict[str, bytes]] = {
+    "go": {"interpreted_string_literal": b'"', "raw_string_literal": b"`"},
+}
+_OPAQUE = frozenset({"comment", "rune_literal"})  # their delimiters are text
+
+
+@cache
+def _delimiter_pattern(lang: str, kinds: tuple[str, ...]) -> re.Pattern[bytes]:
+    table = _DELIMITERS[lang]
+    return re.compile(b"[" + re.escape(b"".join(sorted({table[k] for k in kinds}))) + b"]")
+
+
+def _delimited(lang: str, tree: Tree, source: bytes, kinds: tuple[str, ...]) -> list[Node]:
+    wanted = set(kinds)
+    pattern = _delimiter_pattern(lang, tuple(sorted(wanted)))
+    root = tree.root_node
+    found: list[Node] = []
+    pos = 0
+    while (m := pattern.search(source, pos)) is not None:
+        start = m.start()
+        node = root.named_descendant_for_byte_range(start, start + 1)
+        if node is not None and node.start_byte == start and node.type in wanted:
+            found.append(node)
+            pos = max(node.end_byte, start + 1)
+        elif node is not None and node.type in _OPAQUE:
+            pos = max(node.end_byte, start + 1)
+        else:
+            pos = start + 1
+    return found
 
 
 def source_order(nodes: list[Node]) -> list[Node]:
