@@ -255,3 +255,41 @@ def test_one_format_regex_is_any_format(prefix: str, rest: str) -> None:
 
     value = prefix + rest
     assert bool(_ANY_FORMAT.fullmatch(value)) == any(f.pattern.fullmatch(value) for f in FORMATS)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "token",
+                "Token",
+                "TOKEN",
+                "tOken",
+                "key",
+                "Key",
+                "api",
+                "API",
+                "x",
+                "_",
+                "İ",
+                "é",
+                " ",
+            ]
+        ),
+        max_size=20,
+    ).map("".join)
+)
+def test_word_places_found_by_find_are_the_patterns(text: str) -> None:
+    """The str.find path of `_word_spans` gives what its spelling patterns give."""
+    from ztlint.checks.auth import timing
+
+    for spellings in (timing._SECRET_SPELLINGS, timing._KEY_SPELLINGS, timing._QUALIFIER_SPELLINGS):
+        by_pattern = [
+            (m.start(), m.end())
+            for word, _, pattern in spellings
+            if word in text.lower()
+            for m in pattern.finditer(text)
+            if timing._word_edges(text, m.start(), m.end())
+        ]
+        assert list(timing._word_spans(spellings, text, text.lower())) == by_pattern
