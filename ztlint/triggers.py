@@ -205,8 +205,11 @@ class Triggers:
         return bool(triggers and self.any(triggers, confirm)) or self.any_case(any_case)
 
     def any_case(self, words: tuple[str, ...]) -> bool:
-        """Whether a word occurs in any case, as `re.IGNORECASE` would find it."""
+        """Whether a word occurs in any case, as `re.IGNORECASE` would find it. Words
+        already answered are consulted first: a search costs a pass over the text."""
         seen = self.seen_any_case
+        if any(seen.get(w) for w in words):
+            return True
         for w in words:
             found = seen.get(w)
             if found is None:
