@@ -293,3 +293,24 @@ def test_word_places_found_by_find_are_the_patterns(text: str) -> None:
             if timing._word_edges(text, m.start(), m.end())
         ]
         assert list(timing._word_spans(spellings, text, text.lower())) == by_pattern
+
+
+_QUALIFIED_KEY = re.compile(
+    r"(?:api|access|private|signing|encryption|auth|master|client|app|hmac|jwt|session|crypto|"
+    r"aes|shared|webhook|license)[-_\s]*key"
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["api", "key", "-", "_", " ", "\n", "\u2028", "x", "app", "lic", "ense", "ke"]
+        ),
+        max_size=20,
+    ).map("".join)
+)
+def test_qualified_key_as_the_pattern(text: str) -> None:
+    from ztlint.checks.secrets.hardcoded import _qualified_key
+
+    assert _qualified_key(text) == (_QUALIFIED_KEY.search(text) is not None)

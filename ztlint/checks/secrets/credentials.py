@@ -4,6 +4,7 @@ credentials-in-environment rules, so that one judgement serves both."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ztlint.checks.secrets.tokens import AWS_KEY_ID, FORMATS, entropy
 
@@ -42,7 +43,10 @@ _ENV_NOT_KEY = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def is_credential_name(name: str, env: bool = False) -> bool:
+    """Judged by the name's normal form; kept per name (config keys and identifiers
+    repeat: `name`, `image`, `type` thousands of times in a repository)."""
     norm = normalise(name)
     if NOT_CREDENTIAL.search(norm):
         return False

@@ -129,10 +129,12 @@ def _url_hit(value: str, span: Span, secret: Span) -> Hit | None:
 # words with `in`, the rest by regex only when their key word occurs.
 _CREDENTIAL_WORDS = ("token", "secret", "password", "passwd", "credential")
 _SHORT_NAME = re.compile(r"(?:pass|pwd)(?![a-z0-9_])")
-_QUALIFIED_KEY = re.compile(
-    r"(?:api|access|private|signing|encryption|auth|master|client|app|hmac|jwt|session|crypto|"
-    r"aes|shared|webhook|license)[-_\s]*key"
+# Words that make a "key" a credential name (`api_key`, `signing key`).
+_QUALIFIER_TEXT = (
+    "api access private signing encryption auth master client app hmac jwt session crypto "
+    "aes shared webhook license"
 )
+_KEY_QUALIFIERS = tuple(_QUALIFIER_TEXT.split())
 _URL_WITH_PASSWORD = re.compile(r"://[^:/@\s]*:[^@/\s]+@")
 
 
@@ -145,9 +147,24 @@ def may_bind_credential(ctx: FileContext) -> bool:
         return True
     if ("pass" in lower or "pwd" in lower) and _SHORT_NAME.search(lower):
         return True
-    if "key" in lower and _QUALIFIED_KEY.search(lower):
+    if "key" in lower and _qualified_key(lower):
         return True
     return "://" in text and _URL_WITH_PASSWORD.search(text) is not None
+
+
+def _qualified_key(lower: str) -> bool:
+    """Whether a qualifier word, then only `-`, `_` or whitespace, stands before some
+    "key" (as `(?:api|access|...)[-_\\s]*key`, from each "key" backwards: an alternation
+    of words is tried at every position of the text)."""
+    start = lower.find("key")
+    while start >= 0:
+        i = start
+        while i and (lower[i - 1] in "-_" or lower[i - 1].isspace()):
+            i -= 1
+        if lower.endswith(_KEY_QUALIFIERS, 0, i):
+            return True
+        start = lower.find("key", start + 1)
+    return False
 
 
 def detect_code(ctx: FileContext) -> Iterator[Hit]:
