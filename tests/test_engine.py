@@ -53,6 +53,21 @@ def test_output_is_byte_identical_whatever_the_jobs(tmp_path: Path) -> None:
     assert one.count(b'"ruleId"') > 100
 
 
+def test_small_scans_find_what_indexed_scans_find(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scan of few files asks about triggers one by one instead of through an index:
+    the same findings and notifications, on every fixture."""
+    from ztlint import engine
+
+    def report(small: int) -> tuple[list[object], list[object]]:
+        monkeypatch.setattr(engine, "SMALL_SCAN", small)
+        rep = run([str(FIXTURES)], Config(), jobs=1)
+        return list(rep.findings), list(rep.notifications)
+
+    indexed = report(1)
+    assert indexed == report(10**9)
+    assert len(indexed[0]) > 100
+
+
 def test_copied_tree_gives_identical_report(tmp_path: Path) -> None:
     a = tmp_path / "a" / "demo"
     b = tmp_path / "elsewhere" / "deeper" / "demo"

@@ -68,6 +68,7 @@ NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
 }
 
 SMALL_SCAN = 48  # files; below this a scan stays in process unless --jobs is given
+_INDEX_SIZE = 64 * 1024  # characters; a larger file is searched with the index anyway
 SNIPPET_MAX = 300
 
 
@@ -87,6 +88,9 @@ class Plan:
     trigger_indexes: dict[tuple[frozenset[str], bool], TriggerIndex] = field(
         default_factory=dict, compare=False, hash=False, repr=False
     )
+    # Whether files are searched with a trigger index (a scan of many files), or
+    # trigger by trigger (a few files: the pre-commit hook), unless large.
+    indexed: bool = field(default=True, compare=False)
     # The rules that apply to each kind of file (ztlint.engine._applicable), likewise.
     applicable: dict[tuple[frozenset[str], bool, bool], tuple[_Applicable, ...]] = field(
         default_factory=dict, compare=False, hash=False, repr=False
@@ -340,10 +344,13 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
     notes: list[Notification] = []
     facts: list[tuple[str, tuple[Any, ...]]] = []
     unchecked = bool(plan.unchecked) and policy.is_test_path(entry.rel, plan.unchecked)
+    # A small scan of small files asks about its triggers one by one: building an index
+    # costs more than it saves there.
+    indexed = plan.indexed or len(text) > _INDEX_SIZE
     triggered = Triggers(
         text,
         ctx.lower if source is not None else None,
-        lambda: _trigger_index(plan, fclass.kinds, not unchecked),
+        (lambda: _trigger_index(plan, fclass.kinds, not unchecked)) if indexed else None,
     )
     for rule, detectors, check, options in _applicable(plan, fclass.kinds, raw.binary, unchecked):
         for det in detectors:
@@ -899,6 +906,8 @@ def run(
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if not explicit and len(found.files) < SMALL_SCAN:
         workers = 1
+    if len(found.files) < SMALL_SCAN:
+        plan = replace(plan, indexed=False)
     results = execute(tuple(sorted(found.files + context)), plan, max(1, workers), progress)
     if named:
         # Files that project-level facts say they read (a compose file's seccomp profile).
