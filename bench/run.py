@@ -240,7 +240,10 @@ def measure(label: str, path: Path, runs: int, jobs: int | None, peers: dict[str
         results = [r for r in (run() for _ in range(runs)) if r is not None]
         if results:
             theirs = row(f"  {name}", files, size, results)
-            print(f"  ztlint / {name}: {ours / theirs:.2f}x the wall time")
+            if ours <= theirs:
+                print(f"  {name} takes {theirs / ours:.1f}x ztlint's wall time")
+            else:
+                print(f"  ztlint takes {ours / theirs:.1f}x {name}'s wall time")
 
 
 def main() -> int:
