@@ -520,6 +520,10 @@ _WORKER_PLAN: Plan | None = None
 def _init_worker(plan: Plan) -> None:
     global _WORKER_PLAN
     _WORKER_PLAN = plan
+    # A worker's objects die with their file (by reference count, not cycles): collect
+    # less often than every 700 allocations. On istio this halves the time spent in the
+    # collector and skips its full collections, for 3-5 MB per worker.
+    gc.set_threshold(5000, 10, 10)
 
 
 def _scan_batch(batch: list[FileEntry]) -> list[FileResult]:
