@@ -314,3 +314,29 @@ def test_qualified_key_as_the_pattern(text: str) -> None:
     from ztlint.checks.secrets.hardcoded import _qualified_key
 
     assert _qualified_key(text) == (_QUALIFIED_KEY.search(text) is not None)
+
+
+_OLD_CREDENTIAL_READ = re.compile(
+    r"peer\.FromContext|PeerCertificates|VerifiedChains|\.TLS\b|TLSInfo|getpeercert|"
+    r"peer_certificate|peer_certs|client_cert|ssl_client|x509|[Aa]uthorization|[Bb]earer|"
+    r"jwt\.(decode|Parse|verify)|ParseWithClaims|verify_token|decode_token|VerifyToken|"
+    r"metadata\.FromIncomingContext|req\.socket\.getPeerCertificate|getPeerCertificate"
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [".TLS", "r", "Info", "x", " ", "_", "bearer", "Bearer", "jwt", ".Parse", "x50", "9"]
+        ),
+        max_size=16,
+    ).map("".join)
+)
+def test_credential_read_in_one_pass(text: str) -> None:
+    """constant-identity's file-wide test is its function-wide pattern."""
+    from ztlint.checks.auth import identity
+
+    expected = _OLD_CREDENTIAL_READ.search(text) is not None
+    assert (identity._CREDENTIAL_READ.search(text) is not None) == expected
+    assert identity._reads_credential(text) == expected

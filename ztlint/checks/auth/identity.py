@@ -31,6 +31,7 @@ from ztlint.checks.codeutil import (
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.triggers import TriggerIndex
 
 _IDENTITY_LAST = frozenset(
     {"identity", "user", "username", "subject", "sub", "principal", "caller", "account", "login"}
@@ -52,12 +53,25 @@ _PLACEHOLDERS = frozenset(
 )
 # "not_admin", "no-user", "anonymous_user": a fallback that grants nothing.
 _UNPRIVILEGED = frozenset({"not", "no", "non", "anonymous", "anon", "guest", "unauthenticated"})
+# What reads a credential: these names, or `.TLS` as a whole word (`r.TLS`).
+_CREDENTIAL_NAMES = (
+    "peer.FromContext PeerCertificates VerifiedChains TLSInfo getpeercert peer_certificate "
+    "peer_certs client_cert ssl_client x509 Authorization authorization Bearer bearer "
+    "jwt.decode jwt.Parse jwt.verify ParseWithClaims verify_token decode_token VerifyToken "
+    "metadata.FromIncomingContext getPeerCertificate"
+).split()
+_TLS_FIELD = re.compile(r"\.TLS\b")
 _CREDENTIAL_READ = re.compile(
-    r"peer\.FromContext|PeerCertificates|VerifiedChains|\.TLS\b|TLSInfo|getpeercert|"
-    r"peer_certificate|peer_certs|client_cert|ssl_client|x509|[Aa]uthorization|[Bb]earer|"
-    r"jwt\.(decode|Parse|verify)|ParseWithClaims|verify_token|decode_token|VerifyToken|"
-    r"metadata\.FromIncomingContext|req\.socket\.getPeerCertificate|getPeerCertificate"
+    "|".join(map(re.escape, _CREDENTIAL_NAMES)) + "|" + _TLS_FIELD.pattern
 )
+# The same question over a whole file, in one pass (the alternation above is tried at
+# every position of the text: three times slower).
+_CREDENTIAL_INDEX = TriggerIndex.build([*_CREDENTIAL_NAMES, ".TLS"])
+
+
+def _reads_credential(text: str) -> bool:
+    found = _CREDENTIAL_INDEX.present(text)
+    return bool(found - {".TLS"}) or (".TLS" in found and _TLS_FIELD.search(text) is not None)
 
 
 def _identity_name(name: str) -> bool:
@@ -96,7 +110,7 @@ def _is_value(binding: Node, literal: Node) -> bool:
 
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
-    if not _CREDENTIAL_READ.search(ctx.text):
+    if not _reads_credential(ctx.text):
         return
     for node in nodes_of(ctx, *STRINGS):
         value = literal_value(ctx, node)

@@ -130,11 +130,10 @@ def _url_hit(value: str, span: Span, secret: Span) -> Hit | None:
 _CREDENTIAL_WORDS = ("token", "secret", "password", "passwd", "credential")
 _SHORT_NAME = re.compile(r"(?:pass|pwd)(?![a-z0-9_])")
 # Words that make a "key" a credential name (`api_key`, `signing key`).
-_QUALIFIER_TEXT = (
+_KEY_QUALIFIERS = tuple(
     "api access private signing encryption auth master client app hmac jwt session crypto "
-    "aes shared webhook license"
+    "aes shared webhook license".split()
 )
-_KEY_QUALIFIERS = tuple(_QUALIFIER_TEXT.split())
 _URL_WITH_PASSWORD = re.compile(r"://[^:/@\s]*:[^@/\s]+@")
 
 
