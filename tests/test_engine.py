@@ -254,6 +254,24 @@ def test_yaml_uses_the_c_parser() -> None:
     assert YAML(typ="safe").Parser is _ruamel_yaml.CParser
 
 
+def test_yaml_loader_keeps_nothing_of_a_parsed_file() -> None:
+    """ruamel's per-stream loader refers to itself; the parser frees it and the text at
+    once instead of leaving them to the cycle collector (workers collect rarely)."""
+    import gc
+
+    from ztlint.parsers import yaml
+
+    gc.collect()
+    gc.disable()
+    try:
+        yaml.parse_yaml("a: &x [1, 2]\nb: *x\n")
+        loader = yaml._loader()
+        assert loader._scanner is None and loader._stream is None
+        assert not [o for o in gc.get_objects() if type(o).__name__ == "XLoader"]
+    finally:
+        gc.enable()
+
+
 def test_rust_test_modules_across_files(tmp_path: Path) -> None:
     bad = "fn f(c: &mut quiche::Config) { c.verify_peer(false); }\n"
     files = {

@@ -116,8 +116,21 @@ def parse_yaml(text: str) -> list[Node]:
         raise ParseFailure("YAML nesting too deep; not parsed") from None
     except UnicodeError:
         raise ParseFailure("text cannot be encoded for the YAML parser (lone surrogate)") from None
+    finally:
+        _release(_loader())
     memo: dict[int, Node] = {}
     return [_convert(doc, memo, 0) for doc in documents if doc is not None]
+
+
+def _release(yaml: Any) -> None:
+    """Drop what the loader keeps of the last stream. ruamel builds a loader per stream
+    that refers to itself, so it and the text it holds wait for the cycle collector;
+    clearing its attributes lets reference counting free them at once."""
+    loader = getattr(yaml, "_scanner", None)
+    if loader is not None and hasattr(loader, "__dict__"):
+        loader.__dict__.clear()
+    yaml._scanner = None
+    yaml._stream = None
 
 
 _TAGS: dict[int, tuple[Any, str]] = {}
