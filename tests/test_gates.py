@@ -340,3 +340,52 @@ def test_credential_read_in_one_pass(text: str) -> None:
     expected = _OLD_CREDENTIAL_READ.search(text) is not None
     assert (identity._CREDENTIAL_READ.search(text) is not None) == expected
     assert identity._reads_credential(text) == expected
+
+
+_URL_SHAPES = {
+    "a.go": [
+        'package a\n\nfunc f(v string) string {\n\treturn "https://h/p?{p}=" + v\n}\n',
+        'package a\n\nfunc f(v string) string {\n\treturn fmt.Sprintf("https://h/p?a=1&{p}=%s", v)\n}\n',
+        'package a\n\nfunc f(r *http.Request) string {\n\treturn r.URL.Query().Get("{p}")\n}\n',
+        'package a\n\nfunc f(c *gin.Context) string {\n\treturn c.Query("{p}")\n}\n',
+    ],
+    "a.ts": [
+        "export function f(v: string) {\n  return `https://h/p?{p}=${v}`;\n}\n",
+        'export function f(u: URL, v: string) {\n  u.searchParams.set("{p}", v);\n}\n',
+        "export function f(req: any) {\n  return req.query.{p};\n}\n",
+    ],
+    "a.rs": ['fn f(c: &Client, k: &str) {\n    c.get(U).query(&[("{p}", k)]);\n}\n'],
+    "a.swift": [
+        'func f(t: String) -> URLQueryItem {\n    URLQueryItem(name: "{p}", value: t)\n}\n'
+    ],
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from([(path, shape) for path, shapes in _URL_SHAPES.items() for shape in shapes]),
+    st.sampled_from(["token", "Token", "TICKET", "api_key", "apiKey", "x-api-key", "secret"]),
+)
+def test_credential_parameter_gate_covers_every_report(where: tuple[str, str], param: str) -> None:
+    from ztlint.checks import GATES
+    from ztlint.checks.auth import url_token
+
+    path, shape = where
+    ctx = _context(path, shape.replace("{p}", param))
+    if list(url_token.detect(ctx)):
+        assert GATES["credential-parameter"](_context(path, shape.replace("{p}", param)))
+
+
+def test_credential_parameter_gate_examples() -> None:
+    from ztlint.checks import GATES
+    from ztlint.checks.auth import url_token
+
+    gate = GATES["credential-parameter"]
+    assert not gate(
+        _context("a.go", 'package a\n\nvar t = "token"\nvar u = "https://h/p?page=2"\n')
+    )
+    assert gate(_context("a.go", 'package a\n\nvar u = "https://h/p?TOKEN=" + t\n'))
+    assert gate(_context("a.py", "token = 1\n"))  # Python is not gated
+    for path, shapes in _URL_SHAPES.items():  # the shapes are ones the detector reports
+        for shape in shapes:
+            assert list(url_token.detect(_context(path, shape.replace("{p}", "token")))), shape

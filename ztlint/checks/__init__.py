@@ -135,6 +135,7 @@ GATES: Mapping[str, Callable[[FileContext], bool]] = {
     "names-a-secret-or-topology": log_secrets.gate,
     "plaintext-url-host": plaintext.may_name_plaintext_endpoint,
     "public-address": public_ip.may_hold_public_address,
+    "credential-parameter": url_token.may_carry_credential,
 }
 
 PROJECT_CHECKS: Mapping[str, ProjectCheck] = {

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ztlint.caseless import lowering_is_exact
 from ztlint.checks.auth.timing import words
 from ztlint.checks.codeutil import (
     FUNCTIONS,
@@ -52,6 +53,8 @@ _URL_PARAM_END = re.compile(rf"[?&]({PARAMS})=$", re.I)
 # `?token=%s` in a format string.
 # `?token=%s`, `?token={}`, Rust's `format!("?token={token}")` and Python's `.format`.
 _URL_PARAM_FORMAT = re.compile(rf"[?&]({PARAMS})=(%[sv]|\{{\w*(:[^}}]*)?\}})", re.I)
+# Any of them as a query parameter, in the lowercased text (the gate).
+_ANY_URL_PARAM = re.compile(rf"[?&](?:{PARAMS})=")
 # Links for people: the token has nowhere else to go.
 _PERSON_LINK = frozenset(
     {
@@ -353,6 +356,30 @@ def _read_message(param: str) -> str:
         f"the server accepts a credential from the URL query (`{param}`), so clients put "
         "it where proxies and logs keep it; read it from a header or the body"
     )
+
+
+# Per language, the text every builder and server read the detector knows has in its
+# callee or receiver (Python: too many forms to be worth gating).
+_CALL_WORDS = {
+    "go": ("Query", "searchParams"),  # r.URL.Query().Get, c.Query, c.QueryParam, ...
+    "javascript": (".query", "searchParams"),  # req.query.token, url.searchParams.set
+    "typescript": (".query", "searchParams"),
+    "tsx": (".query", "searchParams"),
+    "rust": ("query", "searchParams"),  # reqwest's .query(&[...])
+    "swift": ("URLQueryItem", "searchParams"),
+}
+
+
+def may_carry_credential(ctx: FileContext) -> bool:
+    """Gate: every URL the detector judges holds `?param=` or `&param=` for a credential
+    parameter, in its literal text; every builder or server read it knows names one of
+    the language's call words. Without either, nothing is reported."""
+    words_ = _CALL_WORDS.get(str(ctx.parser))
+    if words_ is None or not lowering_is_exact(ctx.text):
+        return True
+    if any(w in ctx.text for w in words_):
+        return True
+    return _ANY_URL_PARAM.search(ctx.lower()) is not None
 
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
