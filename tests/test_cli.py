@@ -99,6 +99,8 @@ def test_output_file(repo: Path) -> None:
         ("rules: {docker-socket-mount: {extra-sockets: 3}}\n", "expected list[str]"),
         ("max-file-size: huge\n", "max-file-size"),
         ("tests: sometimes\n", "tests"),
+        ("file-timeout: -1\n", "file-timeout"),
+        ("file-timeout: soon\n", "file-timeout"),
         ("[unclosed\n", "not valid YAML"),
     ],
 )

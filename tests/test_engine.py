@@ -4,10 +4,12 @@ test-code policy and precedence."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ import pytest
 from tests.conftest import FIXTURES, ROOT
 from ztlint import classify
 from ztlint.config import Config
-from ztlint.engine import NOT_PARSED, RULE_FAILED, WORKER_CRASHED, run
+from ztlint.engine import NOT_PARSED, RULE_FAILED, TIMED_OUT, WORKER_CRASHED, run
 from ztlint.model import Confidence, RuleMeta, Severity, Span
 from ztlint.policy import apply_precedence
 from ztlint.registry import load_rules
@@ -114,6 +116,29 @@ def test_a_dead_worker_becomes_a_notification(tmp_path: Path) -> None:
     crashed = [n for n in report.notifications if n.code == WORKER_CRASHED]
     assert [n.path for n in crashed] == ["copy01/victim.txt"]
     baseline = run(["."], Config(), rules=load_rules(), jobs=2, cwd=str(root))
+    assert report.findings == baseline.findings
+
+
+def _stall_on_marker(ctx: FileContext) -> Iterator[Hit]:
+    if "STALL-HERE" in ctx.text:
+        # Catastrophic backtracking: hours in sre's C loop, unless interrupted.
+        re.match(r"(a+)+$", "a" * 64 + "b")
+    return iter(())
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_over_its_time_is_a_notification(tmp_path: Path, jobs: int) -> None:
+    root = _corpus(tmp_path, copies=1)
+    (root / "copy00" / "slow.txt").write_text("STALL-HERE\n")
+    staller = Rule(
+        _meta("ZT996", "test-staller"),
+        (Detector("stall", frozenset({classify.TEXT}), ("STALL-HERE",), _stall_on_marker),),
+    )
+    config = replace(Config(), file_timeout=0.5)
+    report = run(["."], config, rules=(*load_rules(), staller), jobs=jobs, cwd=str(root))
+    timed = [n for n in report.notifications if n.code == TIMED_OUT]
+    assert [(n.path, n.level.value) for n in timed] == [("copy00/slow.txt", "warning")]
+    baseline = run(["."], Config(), rules=load_rules(), jobs=jobs, cwd=str(root))
     assert report.findings == baseline.findings
 
 

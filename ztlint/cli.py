@@ -91,6 +91,13 @@ def scan_options(func: F) -> F:
             help="Skip files larger than this (bytes, or e.g. 4MiB) [default: 2MiB].",
         ),
         click.option(
+            "--file-timeout",
+            type=click.FloatRange(min=0),
+            metavar="SECONDS",
+            help="Give up on a file that takes longer, with a notification (0: no limit) "
+            "[default: 60].",
+        ),
+        click.option(
             "--include-tests", is_flag=True, help="Report findings in test code too, at level note."
         ),
         click.option(
@@ -140,6 +147,8 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
         overrides["exclude"] = config.exclude + excludes
     if opts["max_file_size"]:
         overrides["max_file_size"] = parse_size("--max-file-size", opts["max_file_size"])
+    if opts.get("file_timeout") is not None:
+        overrides["file_timeout"] = opts["file_timeout"]
     if opts["include_tests"] and config.tests == "ignore":
         overrides["tests"] = "report"
     if opts.get("semgrep_configs"):

@@ -33,10 +33,18 @@ DEFAULT_TEST_PATHS = (
 )
 TEST_POLICIES = ("ignore", "report", "fail")
 DEFAULT_SEMGREP_TIMEOUT = 600.0
+DEFAULT_FILE_TIMEOUT = 60.0  # seconds one file may take; 0: no limit
 
 
 class ConfigError(Exception):
     """Bad configuration: the CLI prints it and exits 2."""
+
+
+def seconds(where: str, value: Any) -> float:
+    """A number of seconds, 0 or more (0: no limit)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ConfigError(f"{where}: expected a number of seconds (0: no limit), got {value!r}")
+    return float(value)
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,7 @@ class Config:
     fail_on: Severity = Severity.LOW
     exclude: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    file_timeout: float = DEFAULT_FILE_TIMEOUT
     tests: str = "ignore"
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
     rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
@@ -90,6 +99,7 @@ _TOP_KEYS = {
     "fail-on",
     "exclude",
     "max-file-size",
+    "file-timeout",
     "tests",
     "test-paths",
     "extend-test-paths",
@@ -172,6 +182,8 @@ def from_mapping(data: Any, source: str, base_dir: str) -> Config:
         cfg = replace(
             cfg, max_file_size=parse_size(f"{source}: max-file-size", data["max-file-size"])
         )
+    if "file-timeout" in data:
+        cfg = replace(cfg, file_timeout=seconds(f"{source}: file-timeout", data["file-timeout"]))
     if "tests" in data:
         if data["tests"] not in TEST_POLICIES:
             raise ConfigError(

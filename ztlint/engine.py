@@ -9,6 +9,8 @@ import gc
 import hashlib
 import os
 import re
+import signal
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -45,6 +47,7 @@ RULE_FAILED = "ZT905"
 WORKER_CRASHED = "ZT906"
 UNUSED_EXCEPTION = "ZT907"
 SEMGREP_FAILED = "ZT909"
+TIMED_OUT = "ZT910"
 
 # Notification codes and what they mean (SARIF tool.driver.notifications).
 NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
@@ -65,6 +68,10 @@ NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
         "semgrep-failed",
         "semgrep could not run a rule or file (or at all); the native findings are complete.",
     ),
+    TIMED_OUT: (
+        "file-timed-out",
+        "A file took longer than --file-timeout; it was not scanned, the rest of the run was.",
+    ),
 }
 
 SMALL_SCAN = 48  # files; below this a scan stays in process unless --jobs is given
@@ -79,6 +86,8 @@ class Plan:
     rules: tuple[Rule, ...]
     max_file_size: int
     options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+    # Seconds one file may take (0: no limit); see scan_file.
+    file_timeout: float = 0.0
     severity: tuple[tuple[str, Severity], ...] = ()
     cache: Cache | None = None
     # Test paths whose findings the `ignore` policy drops: their files are read for
@@ -313,7 +322,52 @@ def _applicable(
     return found
 
 
+class _FileTimeout(BaseException):
+    """Raised into a file's scan when its time is up: a BaseException, so that no
+    rule's `except Exception` takes it for a rule failure."""
+
+
+def _time_up(signum: int, frame: Any) -> None:
+    raise _FileTimeout
+
+
 def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
+    """One file's result. With a time limit, SIGALRM interrupts the scan wherever
+    Python runs, regular expressions included (sre checks for signals); a long call
+    into a parser's C code is interrupted when it returns."""
+    if (
+        plan.file_timeout <= 0
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        return _scan_file(entry, plan)
+    previous = signal.signal(signal.SIGALRM, _time_up)
+    try:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, plan.file_timeout)
+            return _scan_file(entry, plan)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _FileTimeout:
+        # Its partial findings are dropped, and nothing is cached: a slow moment on a
+        # busy machine must not stick.
+        return FileResult(
+            entry.rel,
+            notifications=(
+                _note(
+                    TIMED_OUT,
+                    f"not scanned: it took longer than {plan.file_timeout:g} s "
+                    "(--file-timeout); the rest of the run was",
+                    entry.rel,
+                    level=NoticeLevel.WARNING,
+                ),
+            ),
+        )
+    finally:
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+
+
+def _scan_file(entry: FileEntry, plan: Plan) -> FileResult:
     try:
         raw: RawFile = read_file(entry.abs, plan.max_file_size)
     except SkipFile as why:
@@ -876,6 +930,7 @@ def run(
     plan = Plan(
         rules=tuple(r for r in enabled if not r.meta.component),
         max_file_size=config.max_file_size,
+        file_timeout=config.file_timeout,
         options=tuple(
             (
                 r.id,

@@ -16,6 +16,7 @@ ignore: []                                  # rules to skip
 fail-on: low                                # lowest severity that fails the run
 exclude: []                                 # path globs to skip, e.g. ["vendor/"]
 # max-file-size: 2MiB
+# file-timeout: 60                          # seconds per file; 0: no limit
 tests: ignore                               # ignore | report (as notes) | fail
 # extend-test-paths: ["e2e/"]
 
