@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -140,6 +141,30 @@ def test_a_file_over_its_time_is_a_notification(tmp_path: Path, jobs: int) -> No
     assert [(n.path, n.level.value) for n in timed] == [("copy00/slow.txt", "warning")]
     baseline = run(["."], Config(), rules=load_rules(), jobs=jobs, cwd=str(root))
     assert report.findings == baseline.findings
+
+
+def _pause_on_marker(ctx: FileContext) -> Iterator[Hit]:
+    if "PAUSE-HERE" in ctx.text:
+        time.sleep(1.0)
+    return iter(())
+
+
+def test_a_timed_out_file_is_not_cached(tmp_path: Path) -> None:
+    (tmp_path / "slow.txt").write_text("PAUSE-HERE\n")
+    pauser = Rule(
+        _meta("ZT995", "test-pauser"),
+        (Detector("pause", frozenset({classify.TEXT}), ("PAUSE-HERE",), _pause_on_marker),),
+    )
+    rules = (*load_rules(), pauser)
+    cache_dir = tmp_path.parent / f"{tmp_path.name}-cache"
+
+    def timed_out(limit: float) -> list[str]:
+        config = replace(Config(), file_timeout=limit)
+        report = run(["."], config, rules=rules, jobs=1, cwd=str(tmp_path), cache_dir=cache_dir)
+        return [n.path for n in report.notifications if n.code == TIMED_OUT]
+
+    assert timed_out(0.2) == ["slow.txt"]
+    assert timed_out(10) == []  # scanned again, not answered from the cache
 
 
 def test_a_failing_rule_is_reported_and_others_still_run(tmp_path: Path) -> None:

@@ -332,23 +332,19 @@ def _time_up(signum: int, frame: Any) -> None:
 
 
 def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
-    """One file's result. With a time limit, SIGALRM interrupts the scan wherever
-    Python runs, regular expressions included (sre checks for signals); a long call
-    into a parser's C code is interrupted when it returns."""
-    if (
-        plan.file_timeout <= 0
-        or not hasattr(signal, "setitimer")
-        or threading.current_thread() is not threading.main_thread()
-    ):
-        return _scan_file(entry, plan)
-    previous = signal.signal(signal.SIGALRM, _time_up)
     try:
-        try:
-            signal.setitimer(signal.ITIMER_REAL, plan.file_timeout)
-            return _scan_file(entry, plan)
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-    except _FileTimeout:
+        raw: RawFile = read_file(entry.abs, plan.max_file_size)
+    except SkipFile as why:
+        return FileResult(
+            entry.rel,
+            notifications=(_note(SKIPPED, f"skipped: {why}", entry.rel, level=NoticeLevel.NOTE),),
+        )
+    if plan.cache is not None:
+        cached = plan.cache.get(entry.rel, raw.data)
+        if isinstance(cached, FileResult) and cached.path == entry.rel:
+            return cached
+    scanned = _timed_scan(entry, plan, raw)
+    if scanned is None:
         # Its partial findings are dropped, and nothing is cached: a slow moment on a
         # busy machine must not stick.
         return FileResult(
@@ -363,27 +359,34 @@ def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
                 ),
             ),
         )
-    finally:
-        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
-
-
-def _scan_file(entry: FileEntry, plan: Plan) -> FileResult:
-    try:
-        raw: RawFile = read_file(entry.abs, plan.max_file_size)
-    except SkipFile as why:
-        return FileResult(
-            entry.rel,
-            notifications=(_note(SKIPPED, f"skipped: {why}", entry.rel, level=NoticeLevel.NOTE),),
-        )
-    if plan.cache is not None:
-        cached = plan.cache.get(entry.rel, raw.data)
-        if isinstance(cached, FileResult) and cached.path == entry.rel:
-            return cached
-    result, worked = _scan_raw(entry, plan, raw)
+    result, worked = scanned
     if plan.cache is not None and worked:
         # Files no trigger matched cost less to check again than to look up.
         plan.cache.put(entry.rel, raw.data, result)
     return result
+
+
+def _timed_scan(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, bool] | None:
+    """`_scan_raw` within the file's time limit, or None when it ran out. SIGALRM
+    interrupts the scan wherever Python runs, regular expressions included (sre checks
+    for signals); a long call into a parser's C code is interrupted when it returns."""
+    if (
+        plan.file_timeout <= 0
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        return _scan_raw(entry, plan, raw)
+    previous = signal.signal(signal.SIGALRM, _time_up)
+    try:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, plan.file_timeout)
+            return _scan_raw(entry, plan, raw)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _FileTimeout:
+        return None
+    finally:
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
 
 
 def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, bool]:
@@ -574,9 +577,9 @@ _WORKER_PLAN: Plan | None = None
 def _init_worker(plan: Plan) -> None:
     global _WORKER_PLAN
     _WORKER_PLAN = plan
-    # A worker's objects die with their file (by reference count, not cycles): collect
-    # less often than every 700 allocations. On istio this halves the time spent in the
-    # collector and skips its full collections, for 3-5 MB per worker.
+    # A worker's objects die with their file (by reference count, not cycles; see
+    # parsers.yaml._release): collect less often than every 700 allocations. On istio
+    # this halves the time spent in the collector and skips its full collections.
     gc.set_threshold(5000, 10, 10)
 
 
