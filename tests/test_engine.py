@@ -167,6 +167,28 @@ def test_a_timed_out_file_is_not_cached(tmp_path: Path) -> None:
     assert timed_out(10) == []  # scanned again, not answered from the cache
 
 
+def test_the_alarm_of_a_program_using_the_engine_is_left_alone(tmp_path: Path) -> None:
+    import signal
+
+    (tmp_path / "slow.txt").write_text("PAUSE-HERE\n")
+    pauser = Rule(
+        _meta("ZT995", "test-pauser"),
+        (Detector("pause", frozenset({classify.TEXT}), ("PAUSE-HERE",), _pause_on_marker),),
+    )
+
+    def theirs(signum: int, frame: object) -> None:
+        pass
+
+    signal.signal(signal.SIGALRM, theirs)
+    try:
+        config = replace(Config(), file_timeout=0.2)
+        report = run(["."], config, rules=(*load_rules(), pauser), jobs=1, cwd=str(tmp_path))
+        assert not [n for n in report.notifications if n.code == TIMED_OUT]
+        assert signal.getsignal(signal.SIGALRM) is theirs
+    finally:
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+
+
 def test_a_failing_rule_is_reported_and_others_still_run(tmp_path: Path) -> None:
     (tmp_path / "a.go").write_text(
         "package a\n// RAISE-IN-RULE\nvar c = &tls.Config{InsecureSkipVerify: true}\n"

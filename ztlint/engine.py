@@ -374,9 +374,12 @@ def _timed_scan(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult,
         plan.file_timeout <= 0
         or not hasattr(signal, "setitimer")
         or threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGALRM) is not signal.SIG_DFL
     ):
+        # No limit without SIGALRM (Windows), off the main thread, or when the program
+        # that runs the engine uses the alarm itself.
         return _scan_raw(entry, plan, raw)
-    previous = signal.signal(signal.SIGALRM, _time_up)
+    signal.signal(signal.SIGALRM, _time_up)
     try:
         try:
             signal.setitimer(signal.ITIMER_REAL, plan.file_timeout)
@@ -386,7 +389,7 @@ def _timed_scan(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult,
     except _FileTimeout:
         return None
     finally:
-        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
 
 
 def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, bool]:
