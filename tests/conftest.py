@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import strategies as st
 
 from ztlint.registry import load_rules
 from ztlint.rule import Rule
@@ -27,3 +28,9 @@ def sarif_schema() -> dict[str, Any]:
     )
     loaded: dict[str, Any] = json.loads(text)
     return loaded
+
+
+def pieced(pieces: list[str], max_size: int) -> st.SearchStrategy[str]:
+    """Texts joined from a few chosen pieces: the edge cases of a search (separators,
+    case, partial words) meet far more often than in random text."""
+    return st.lists(st.sampled_from(pieces), max_size=max_size).map("".join)

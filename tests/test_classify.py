@@ -6,8 +6,8 @@ import re
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
+from tests.conftest import pieced
 from ztlint.classify import _k8s_kinds, classify
 
 COMPOSE = "services:\n  web:\n    image: nginx\n"
@@ -96,12 +96,9 @@ _KIND_LINES = re.compile(r"^[ \t]*(?:- )?kind:[ \t]*[\"']?([A-Z]\w*)", re.M)
 
 @settings(max_examples=400, deadline=None)
 @given(
-    st.lists(
-        st.sampled_from(
-            ["kind:", "kind: ", "Pod", "Config", "- ", "  ", "\t", "\n", "\r\n", "x", "'", '"', "#"]
-        ),
-        max_size=30,
-    ).map("".join)
+    pieced(
+        ["kind:", "kind: ", "Pod", "Config", "- ", "  ", "\t", "\n", "\r\n", "x", "'", '"', "#"], 30
+    )
 )
 def test_kind_lines_as_the_anchored_pattern(text: str) -> None:
     assert list(_k8s_kinds(text)) == _KIND_LINES.findall(text)

@@ -4,9 +4,8 @@ the tree-sitter query gives, on every Go fixture and on generated, often broken,
 from __future__ import annotations
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, pieced
 from ztlint.parsers import code
 from ztlint.source import SourceText
 
@@ -55,6 +54,6 @@ PIECES = [
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(PIECES), max_size=25).map("".join))
+@given(pieced(PIECES, 25))
 def test_generated_go(text: str) -> None:
     _both(text)

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, pieced
 from ztlint import classify
 from ztlint.checks.auth.timing import KEY_QUALIFIERS, SECRET_WORDS, secret_name
 from ztlint.checks.hygiene.public_ip import public_addresses
@@ -259,26 +259,24 @@ def test_one_format_regex_is_any_format(prefix: str, rest: str) -> None:
 
 @settings(max_examples=400, deadline=None)
 @given(
-    st.lists(
-        st.sampled_from(
-            [
-                "token",
-                "Token",
-                "TOKEN",
-                "tOken",
-                "key",
-                "Key",
-                "api",
-                "API",
-                "x",
-                "_",
-                "İ",
-                "é",
-                " ",
-            ]
-        ),
-        max_size=20,
-    ).map("".join)
+    pieced(
+        [
+            "token",
+            "Token",
+            "TOKEN",
+            "tOken",
+            "key",
+            "Key",
+            "api",
+            "API",
+            "x",
+            "_",
+            "İ",
+            "é",
+            " ",
+        ],
+        20,
+    )
 )
 def test_word_places_found_by_find_are_the_patterns(text: str) -> None:
     """The str.find path of `_word_spans` gives what its spelling patterns give."""
@@ -302,14 +300,7 @@ _QUALIFIED_KEY = re.compile(
 
 
 @settings(max_examples=400, deadline=None)
-@given(
-    st.lists(
-        st.sampled_from(
-            ["api", "key", "-", "_", " ", "\n", "\u2028", "x", "app", "lic", "ense", "ke"]
-        ),
-        max_size=20,
-    ).map("".join)
-)
+@given(pieced(["api", "key", "-", "_", " ", "\n", "\u2028", "x", "app", "lic", "ense", "ke"], 20))
 def test_qualified_key_as_the_pattern(text: str) -> None:
     from ztlint.checks.secrets.hardcoded import _qualified_key
 
@@ -326,12 +317,9 @@ _OLD_CREDENTIAL_READ = re.compile(
 
 @settings(max_examples=400, deadline=None)
 @given(
-    st.lists(
-        st.sampled_from(
-            [".TLS", "r", "Info", "x", " ", "_", "bearer", "Bearer", "jwt", ".Parse", "x50", "9"]
-        ),
-        max_size=16,
-    ).map("".join)
+    pieced(
+        [".TLS", "r", "Info", "x", " ", "_", "bearer", "Bearer", "jwt", ".Parse", "x50", "9"], 16
+    )
 )
 def test_credential_read_in_one_pass(text: str) -> None:
     """constant-identity's file-wide test is its function-wide pattern."""

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import pieced
 from ztlint.config import Config
 from ztlint.discovery import SKIPPED
 from ztlint.engine import NOT_PARSED, run
@@ -109,12 +110,7 @@ def _reference_depth(text: str) -> int:
 
 @settings(max_examples=500, deadline=None)
 @given(
-    st.lists(
-        st.sampled_from(
-            ["[", "]", "{", "}", " ", "-", "?", ":", "a", "\n", "\r", "\x85", "\u2028"]
-        ),
-        max_size=60,
-    ).map("".join),
+    pieced(["[", "]", "{", "}", " ", "-", "?", ":", "a", "\n", "\r", "\x85", "\u2028"], 60),
     st.integers(min_value=0, max_value=8),
 )
 def test_depth_check_agrees_with_a_plain_walk(text: str, limit: int) -> None:
