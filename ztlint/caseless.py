@@ -11,7 +11,7 @@ ones that lowercasing does not produce; such text keeps the `(?i)` pattern.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 # The only letters `re.IGNORECASE` matches to an ASCII letter whose lowercase is not that
 # letter alone: U+0130 (to `i`, lowercases to two characters), U+0131 (dotless i), U+017F
@@ -47,3 +47,26 @@ def lowering_is_exact(text: str) -> bool:
     """Whether the lowercased text keeps positions and lets a lowercase pattern find
     what `re.IGNORECASE` finds in the text."""
     return text.isascii() or not any(c in text for c in FOLDS_TO_ASCII)
+
+
+def finds(lower: str, word: str) -> Iterator[int]:
+    """Every place of `word` in the text, overlapping ones included."""
+    start = lower.find(word)
+    while start >= 0:
+        yield start
+        start = lower.find(word, start + 1)
+
+
+def after_words(
+    lower: str, word: str, before: tuple[str, ...], separator: Callable[[str], bool]
+) -> Iterator[int]:
+    """The places of `word` in a lowercased text that follow one of the `before` words
+    with only separator characters between (`api_key`, `signing key`). Found from each
+    place of `word` backwards: an alternation of the `before` words, as a regex, is tried
+    at every position of the text."""
+    for start in finds(lower, word):
+        i = start
+        while i and separator(lower[i - 1]):
+            i -= 1
+        if lower.endswith(before, 0, i):
+            yield start

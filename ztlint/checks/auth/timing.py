@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from tree_sitter import Node
 
-from ztlint.caseless import Caseless
+from ztlint.caseless import Caseless, after_words, finds
 from ztlint.checks.codeutil import FUNCTIONS, enclosing_function, go_imports, nodes_of
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
@@ -281,7 +281,7 @@ def _word_spans(spellings: _Spellings, text: str, lower: str) -> Iterator[tuple[
             continue
         if aligned:
             size = len(word)
-            for start in _finds(lower, word):
+            for start in finds(lower, word):
                 if text[start : start + size] in forms and _word_edges(text, start, start + size):
                     yield start, start + size
             continue
@@ -330,32 +330,22 @@ def _mention_spans(text: str, lower: str) -> list[tuple[int, int]]:
     spans = []
     for word, spellings in _SPELLINGS_OF.items():
         if occurs(word):
-            for start in _finds(lower, word):
+            for start in finds(lower, word):
                 end = start + len(word)
                 if text[start:end] in spellings and _word_edges(text, start, end):
                     spans.append((start, end))
     if occurs("key"):
-        for start in _finds(lower, "key"):
-            i = start
-            while i and lower[i - 1] in _NOT_ALNUM:
-                i -= 1
-            if lower.endswith(_QUALIFIERS, 0, i):
-                spans.append((start, start + 3))
+        spans += (
+            (s, s + 3) for s in after_words(lower, "key", _QUALIFIERS, _NOT_ALNUM.__contains__)
+        )
     for part in _HEADER_WORDS:
         if occurs(part):
-            spans += ((start, start + len(part)) for start in _finds(lower, part))
+            spans += ((start, start + len(part)) for start in finds(lower, part))
     return spans
 
 
 _QUALIFIERS = tuple(sorted(KEY_QUALIFIERS))
 _NOT_ALNUM = frozenset(chr(c) for c in range(128) if not chr(c).isalnum())
-
-
-def _finds(text: str, word: str) -> Iterator[int]:
-    start = text.find(word)
-    while start >= 0:
-        yield start
-        start = text.find(word, start + 1)
 
 
 def secret_candidates(ctx: FileContext, *kinds: str) -> list[Node]:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.caseless import lowering_is_exact
+from ztlint.caseless import after_words, lowering_is_exact
 from ztlint.checks import codeutil
 from ztlint.checks.secrets.credentials import (
     EXAMPLE_FILE,
@@ -153,17 +153,12 @@ def may_bind_credential(ctx: FileContext) -> bool:
 
 def _qualified_key(lower: str) -> bool:
     """Whether a qualifier word, then only `-`, `_` or whitespace, stands before some
-    "key" (as `(?:api|access|...)[-_\\s]*key`, from each "key" backwards: an alternation
-    of words is tried at every position of the text)."""
-    start = lower.find("key")
-    while start >= 0:
-        i = start
-        while i and (lower[i - 1] in "-_" or lower[i - 1].isspace()):
-            i -= 1
-        if lower.endswith(_KEY_QUALIFIERS, 0, i):
-            return True
-        start = lower.find("key", start + 1)
-    return False
+    "key" (as `(?:api|access|...)[-_\\s]*key`)."""
+    return next(after_words(lower, "key", _KEY_QUALIFIERS, _key_separator), None) is not None
+
+
+def _key_separator(c: str) -> bool:
+    return c in "-_" or c.isspace()
 
 
 def detect_code(ctx: FileContext) -> Iterator[Hit]:
