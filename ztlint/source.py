@@ -5,9 +5,11 @@ from __future__ import annotations
 import codecs
 import errno
 import os
+import re
 import stat
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ztlint.model import Span
 
@@ -81,6 +83,24 @@ def decode(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+_BREAK = re.compile(r"\r\n?|\n")
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def line_starts(text: str) -> list[int]:
+    """Code-point offsets where each line of `text` starts. Lines end at \\n, \\r\\n or
+    \\r only: the one line table of spans, snippets and line lookups. Form feed, \\v,
+    \\x1c-\\x1e, U+0085, U+2028 and U+2029 (which `str.splitlines()` also breaks on)
+    are characters inside a line."""
+    return [0, *(m.end() for m in _BREAK.finditer(text))]
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of `text` on the same table as `line_starts`, without terminators; a
+    text ending with a line break has an empty last line."""
+    return _BREAK.split(text) if "\r" in text else text.split("\n")
+
+
 class SourceText:
     """A decoded text file with line tables for both code points and UTF-8 bytes."""
 
@@ -89,14 +109,14 @@ class SourceText:
         self._lines: list[str] | None = None
         self._starts: list[int] | None = None
         self._utf8: bytes | None = None
+        self._byte_starts: tuple[list[int], list[int]] | None = None
+        self._lone_cr: bool | None = None
 
     @property
     def lines(self) -> list[str]:
-        """Lines without their terminators (\\n, \\r\\n or \\r)."""
+        """Lines without their terminators (\\n, \\r\\n or \\r; see `line_starts`)."""
         if self._lines is None:
-            self._lines = self.text.splitlines() or [""]
-            if self.text.endswith(("\n", "\r")):
-                self._lines.append("")
+            self._lines = split_lines(self.text)
         return self._lines
 
     @property
@@ -112,19 +132,13 @@ class SourceText:
 
     def _line_starts(self) -> list[int]:
         if self._starts is None:
-            starts = [0]
-            text = self.text
-            i = 0
-            n = len(text)
-            while i < n:
-                c = text[i]
-                if c == "\n" or c == "\r":
-                    if c == "\r" and i + 1 < n and text[i + 1] == "\n":
-                        i += 1
-                    starts.append(i + 1)
-                i += 1
-            self._starts = starts
+            self._starts = line_starts(self.text)
         return self._starts
+
+    def line_offset(self, number: int) -> int:
+        """Code-point offset where line `number` (1-based, clamped) starts."""
+        starts = self._line_starts()
+        return starts[min(max(number, 1), len(starts)) - 1]
 
     def position(self, offset: int) -> tuple[int, int]:
         """(line, column), 1-based, of a code-point offset into the text."""
@@ -139,7 +153,8 @@ class SourceText:
         return Span(sl, sc, el, ec)
 
     def point_column(self, row: int, byte_col: int) -> int:
-        """1-based code-point column of a tree-sitter point (0-based row, byte column)."""
+        """1-based code-point column of a tree-sitter point (0-based row, byte column),
+        for a text whose rows are our lines (see `point_span`)."""
         line = self.line(row + 1)
         if line.isascii():
             return byte_col + 1
@@ -147,12 +162,50 @@ class SourceText:
         return len(encoded[:byte_col].decode("utf-8", errors="ignore")) + 1
 
     def point_span(self, start: tuple[int, int], end: tuple[int, int]) -> Span:
+        """The span between two tree-sitter points. tree-sitter counts rows at \\n only;
+        with a lone \\r in the text its rows are not our lines, and the points are
+        placed through their byte offsets instead."""
+        if self._lone_cr is None:
+            self._lone_cr = "\r" in self.text and _LONE_CR.search(self.text) is not None
+        if self._lone_cr:
+            return Span(*self._byte_point(*start), *self._byte_point(*end))
         return Span(
             start[0] + 1,
             self.point_column(*start),
             end[0] + 1,
             self.point_column(*end),
         )
+
+    def _utf8_starts(self) -> tuple[list[int], list[int]]:
+        """UTF-8 byte offsets where tree-sitter's rows (\\n only) and our lines start."""
+        if self._byte_starts is None:
+            utf8 = self.utf8
+            rows = [0]
+            at = utf8.find(b"\n")
+            while at >= 0:
+                rows.append(at + 1)
+                at = utf8.find(b"\n", at + 1)
+            starts = self._line_starts()
+            text = self.text
+            ours = [0]
+            for lo, hi in pairwise(starts):
+                ours.append(ours[-1] + len(text[lo:hi].encode("utf-8", errors="surrogatepass")))
+            self._byte_starts = (rows, ours)
+        return self._byte_starts
+
+    def _byte_point(self, row: int, byte_col: int) -> tuple[int, int]:
+        rows, ours = self._utf8_starts()
+        offset = rows[min(row, len(rows) - 1)] + byte_col
+        idx = bisect_right(ours, offset) - 1
+        head = self.utf8[ours[idx] : offset].decode("utf-8", errors="ignore")
+        return idx + 1, len(head) + 1
+
+    def byte_offset(self, line: int, column: int) -> int:
+        """The UTF-8 byte offset of a 1-based (line, column) on our line table."""
+        _, ours = self._utf8_starts()
+        idx = min(max(line, 1), len(ours)) - 1
+        head = self.line(idx + 1)[: max(column - 1, 0)]
+        return ours[idx] + len(head.encode("utf-8", errors="surrogatepass"))
 
 
 def mask_line(line: str, line_no: int, secret_spans: tuple[Span, ...]) -> str:
