@@ -35,7 +35,15 @@ from ztlint.model import (
 )
 from ztlint.parsers.data import ParseFailure, entity_lines
 from ztlint.rule import Detector, FileContext, Hit, ProjectCheck, Rule
-from ztlint.source import RawFile, SkipFile, SourceText, decode, mask_line, read_file
+from ztlint.source import (
+    RawFile,
+    SkipFile,
+    SourceText,
+    decode,
+    decoding_note,
+    mask_line,
+    read_file,
+)
 from ztlint.triggers import TriggerIndex, Triggers
 
 if TYPE_CHECKING:  # loaded when used: a small scan needs neither
@@ -49,6 +57,7 @@ WORKER_CRASHED = "ZT906"
 UNUSED_EXCEPTION = "ZT907"
 SEMGREP_FAILED = "ZT909"
 TIMED_OUT = "ZT910"
+DECODED = "ZT912"
 
 # Notification codes and what they mean (SARIF tool.driver.notifications).
 NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
@@ -72,6 +81,10 @@ NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
     TIMED_OUT: (
         "file-timed-out",
         "A file took longer than --file-timeout; it was not scanned, the rest of the run was.",
+    ),
+    DECODED: (
+        "file-decoded",
+        "A text in UTF-16 or UTF-32 without a byte-order mark was recognised and checked.",
     ),
 }
 
@@ -469,6 +482,8 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
     findings: list[Finding] = []
     notes: list[Notification] = []
     facts: list[tuple[str, tuple[Any, ...]]] = []
+    if source is not None and (decoded := decoding_note(raw.data)) is not None:
+        notes.append(_note(DECODED, decoded, entry.rel, level=NoticeLevel.NOTE))
     unchecked = bool(plan.unchecked) and policy.is_test_path(entry.rel, plan.unchecked)
     # A small scan of small files asks about its triggers one by one: building an index
     # costs more than it saves there.

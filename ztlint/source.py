@@ -62,25 +62,75 @@ def read_file(path: str, max_size: int) -> RawFile:
     finally:
         os.close(fd)
     head = data[:BINARY_SNIFF]
-    if b"\x00" in head and not _utf16_bom(head):
+    if b"\x00" in head and encoding(head) is None:
         return RawFile(data=head, size=len(data), binary=True)
     return RawFile(data=data, size=len(data), binary=False)
 
 
-def _utf16_bom(head: bytes) -> bool:
-    return head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+# Byte-order marks, UTF-32 LE before UTF-16 LE: FF FE 00 00 starts both.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_WIDE = ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be")
+_SNIFF_WIDE = 1024  # bytes looked at for a text in a wide encoding without a BOM
+_MIN_WIDE = 16
+
+
+@dataclass(frozen=True)
+class Encoding:
+    codec: str
+    bom: int  # length of the byte-order mark, 0 when there is none
+
+
+def encoding(data: bytes) -> Encoding | None:
+    """The encoding a text starts with: a byte-order mark, or (for text with NUL bytes)
+    UTF-32 or UTF-16 without one, recognised when the first kilobyte decodes in it to
+    text with no NUL and at least 95% ASCII (ASCII text in a wide encoding has a NUL in
+    every code unit's high bytes; a binary file's bytes do not line up so). None for
+    data with NUL bytes in no such encoding: binary."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return Encoding(codec, len(bom))
+    if b"\x00" not in data[:BINARY_SNIFF]:
+        return Encoding("utf-8", 0)
+    sample = data[:_SNIFF_WIDE]
+    for codec in _WIDE:
+        unit = 4 if "32" in codec else 2
+        cut = sample[: len(sample) - len(sample) % unit]
+        if len(cut) < _MIN_WIDE:
+            continue
+        try:
+            text = cut.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        ascii_ = sum(1 for c in text if " " <= c < "\x7f" or c in "\t\n\r")
+        if "\x00" not in text and ascii_ >= 0.95 * len(text):
+            return Encoding(codec, 0)
+    return None
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 with or without BOM, or UTF-16 with BOM. Undecodable bytes become U+FFFD,
-    so positions stay stable and nothing raises."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith(codecs.BOM_UTF16_LE):
-        return data[2:].decode("utf-16-le", errors="replace")
-    if data.startswith(codecs.BOM_UTF16_BE):
-        return data[2:].decode("utf-16-be", errors="replace")
-    return data.decode("utf-8", errors="replace")
+    """UTF-8 with or without BOM, UTF-16 or UTF-32 with a BOM or recognised without
+    one (see `encoding`). Undecodable bytes become U+FFFD, so positions stay stable and
+    nothing raises."""
+    found = encoding(data) or Encoding("utf-8", 0)
+    return data[found.bom :].decode(found.codec, errors="replace")
+
+
+def decoding_note(data: bytes) -> str | None:
+    """What a notification says about a text read in a wide encoding without a BOM:
+    the guess is visible, never silent."""
+    found = encoding(data)
+    if found is None or found.bom or found.codec == "utf-8":
+        return None
+    name = found.codec.upper().replace("-LE", "LE").replace("-BE", "BE")
+    return (
+        f"decoded as {name} without a byte-order mark (its NUL bytes fit that encoding) and checked"
+    )
 
 
 _BREAK = re.compile(r"\r\n?|\n")
