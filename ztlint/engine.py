@@ -609,14 +609,29 @@ def _note(
 
 
 def _rule_failed(rule_id: str, detector: str, path: str, exc: BaseException) -> Notification:
-    detail = str(exc).splitlines()[0][:160] if str(exc) else ""
+    """The error's type and where it was raised, never its text: an exception's
+    message can quote the file (a value that did not convert), and a notification
+    must not carry source text (a secret) into the output."""
     return _note(
         RULE_FAILED,
-        f"rule {rule_id} ({detector}) failed: {type(exc).__name__}"
-        + (f": {detail}" if detail else ""),
+        f"rule {rule_id} ({detector}) failed: {type(exc).__name__}{_raised_at(exc)}",
         path,
         rule_id=rule_id,
     )
+
+
+def _raised_at(exc: BaseException) -> str:
+    """' at <module>:<line>' of the innermost frame in ztlint's own code, or ""."""
+    import traceback
+
+    package = os.path.dirname(os.path.abspath(__file__))
+    where = ""
+    for frame in traceback.extract_tb(exc.__traceback__):
+        filename = os.path.abspath(frame.filename)
+        if filename.startswith(package + os.sep):
+            rel = os.path.relpath(filename, os.path.dirname(package)).replace(os.sep, "/")
+            where = f" at {rel}:{frame.lineno}"
+    return where
 
 
 # Test-only items: `#[cfg(test)]`, `#[cfg(all(test, ...))]`, `#[test]`, `#[tokio::test]`.

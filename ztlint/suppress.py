@@ -22,6 +22,7 @@ UNUSED_CODE = "ZT902"
 _DIRECTIVE = re.compile(r"\bztlint:[ \t]*(ignore-file|ignore)\b(.*)")
 _BODY = re.compile(r"^\[([^\]]*)\](.*)$")
 _CLOSERS = re.compile(r"(?:\*/|-->)\s*$")
+_RULE_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,39}")
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,11 @@ def apply(
             ids = frozenset(known.get(r, known.get(r.upper(), "")) for r in d.rules)
             if problem is None and "" in ids:
                 bad = next(r for r in d.rules if known.get(r, known.get(r.upper())) is None)
-                problem = f"names unknown rule '{bad}'"
+                problem = (
+                    f"names unknown rule '{bad}'"
+                    if _RULE_LIKE.fullmatch(bad)
+                    else "names an unknown rule"  # not quoted: it is source text, not a name
+                )
             if problem is not None:
                 if make_malformed:
                     out.append(_malformed(path, d, problem, malformed_name))
