@@ -175,7 +175,8 @@ def parse_toml(src: SourceText) -> list[Node]:
 
 
 def _toml_pair(src: SourceText, table: Mapping, pair: TSNode) -> None:
-    children = pair.named_children
+    # A trailing comment is a child of the pair: it is not the value.
+    children = [c for c in pair.named_children if c.type != "comment"]
     if len(children) < 2:
         return
     key, value = children[0], children[-1]
