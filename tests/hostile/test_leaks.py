@@ -57,42 +57,90 @@ def _aws_id(tag: str) -> str:
 AWS_SECRET = "wJ8rXq2Lz9Kp4Vn7Bt3Hs6Md1Fg5Yc0Ue8Ia2Ro4"
 
 
+GO_TLS = "var c = &tls.Config{InsecureSkipVerify: true}"
+PY_TLS = "requests.get(URL, verify=False)"
+SPLITLINES_ONLY = ["\f", "\v", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+# (canary tag, file, text with @T@ for the token, encoding, byte-order mark)
+TOKEN_FILES: list[tuple[str, str, str, str, bytes]] = [
+    # A finding on the line after a secret, after a character splitlines() breaks on.
+    *(
+        (
+            f"Brk{i}",
+            f"breaks{i}.py",
+            f"import requests\n# a{brk}b\nTOKEN = '@T@'\n{PY_TLS}\n",
+            "utf-8",
+            b"",
+        )
+        for i, brk in enumerate(SPLITLINES_ONLY)
+    ),
+    # The same in Go (tree-sitter), and with a lone carriage return (tree-sitter's rows
+    # are not our lines).
+    (
+        "GoFf",
+        "main.go",
+        f'package main\n\nimport "crypto/tls"\n\n// a\x0cb\nvar token = "@T@"\n{GO_TLS}\n',
+        "utf-8",
+        b"",
+    ),
+    (
+        "LoneCr",
+        "cr.go",
+        f'package main\r\rimport "crypto/tls"\r\rvar token = "@T@"\r{GO_TLS}\r',
+        "utf-8",
+        b"",
+    ),
+    # A secret on a malformed-suppression line (ZT901 used to print the raw line).
+    ("Zt901a", "settings.py", 'API_TOKEN = "@T@"  # ztlint: ignore\n', "utf-8", b""),
+    ("Zt901b", "more.py", 'API_TOKEN = "@T@"  # ztlint: ignore[ZT202]\n', "utf-8", b""),
+    # Another rule's finding on the secret's own line.
+    (
+        "Same",
+        "same.py",
+        'import requests\nrequests.get(URL, verify=False, headers={"Authorization": "token @T@"})\n',
+        "utf-8",
+        b"",
+    ),
+    # A YAML file with a U+0085 line break (one for libyaml, not for our line table).
+    (
+        "YamlNel",
+        "k8s.yaml",
+        'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    note: "a\x85b"\n'
+        "    token: @T@\nspec:\n  containers:\n  - name: c\n    image: x\n"
+        "    securityContext:\n      privileged: true\n",
+        "utf-8",
+        b"",
+    ),
+    # Wide encodings: decoded and checked, so masked like any other file.
+    ("U16", "wide16.py", f"import requests\n# a\fb\nTOKEN = '@T@'\n{PY_TLS}\n", "utf-16-le", b""),
+    (
+        "U32",
+        "wide32.py",
+        f"import requests\nTOKEN = '@T@'; {PY_TLS}\n",
+        "utf-32-le",
+        codecs.BOM_UTF32_LE,
+    ),
+    # JavaScript with U+2028 inside a comment, then a secret and a TLS finding.
+    (
+        "Js2028",
+        "app.js",
+        'const https = require("https");\n// a\u2028b\nconst token = "@T@";\n'
+        'https.request({ host: "x", rejectUnauthorized: false });\n',
+        "utf-8",
+        b"",
+    ),
+    # A shell script with a form feed.
+    ("ShFf", "deploy.sh", "#!/bin/sh\n# a\fb\nTOKEN=@T@\ncurl -k https://x/\n", "utf-8", b""),
+]
+
+
 def plant(repo: Path) -> list[Canary]:
     """Write the hostile files; return the canaries planted."""
     canaries: list[Canary] = []
-
-    def token(name: str) -> str:
-        secret = github_token(name)
-        canaries.append(Canary(name, secret))
-        return secret
-
-    # A finding on the line after a secret, after a character splitlines() breaks on.
-    for i, brk in enumerate(["\f", "\v", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]):
-        t = token(f"Brk{i}")
-        (repo / f"breaks{i}.py").write_text(
-            f"import requests\n# a{brk}b\nTOKEN = '{t}'\n"
-            "requests.get(URL, verify=False)\nrequests.get(URL, verify=False)\n",
-            encoding="utf-8",
-        )
-    # The same in Go, where the parser is tree-sitter.
-    t = token("GoFf")
-    (repo / "main.go").write_text(
-        'package main\n\nimport "crypto/tls"\n\n// a\fb\n'
-        f'var token = "{t}"\n'
-        "var c = &tls.Config{InsecureSkipVerify: true}\n",
-        encoding="utf-8",
-    )
-    # A secret on a malformed-suppression line (ZT901 used to print the raw line).
-    t = token("Zt901a")
-    (repo / "settings.py").write_text(f'API_TOKEN = "{t}"  # ztlint: ignore\n')
-    t = token("Zt901b")
-    (repo / "more.py").write_text(f'API_TOKEN = "{t}"  # ztlint: ignore[ZT202]\n')
-    # Another rule's finding on the secret's own line.
-    t = token("Same")
-    (repo / "same.py").write_text(
-        "import requests\n"
-        f'requests.get(URL, verify=False, headers={{"Authorization": "token {t}"}})\n'
-    )
+    for tag, name, text, codec, bom in TOKEN_FILES:
+        secret = github_token(tag)
+        canaries.append(Canary(tag, secret))
+        (repo / name).write_bytes(bom + text.replace("@T@", secret).encode(codec))
     # An AWS key pair next to a U+2028 line and a TLS finding.
     key_id = _aws_id("x7")
     canaries += [Canary("aws-id", key_id), Canary("aws-secret", AWS_SECRET)]
@@ -100,7 +148,7 @@ def plant(repo: Path) -> list[Canary]:
         "import requests\n# note\u2028more\n"
         f'aws_access_key_id = "{key_id}"\n'
         f'aws_secret_access_key = "{AWS_SECRET}"\n'
-        "requests.get(URL, verify=False)\nrequests.get(URL, verify=False)\n",
+        f"{PY_TLS}\n{PY_TLS}\n",
         encoding="utf-8",
     )
     # A password in a compose file, with a privileged service next to it and a
@@ -113,47 +161,6 @@ def plant(repo: Path) -> list[Canary]:
         f'      POSTGRES_PASSWORD: "{password}"  # ztlint: ignore\n'
         "    cap_add: [SYS_ADMIN]\n"
     )
-    # A YAML file with a U+0085 line break (a YAML line break, not a str one for us).
-    t = token("YamlNel")
-    (repo / "k8s.yaml").write_text(
-        "# a\x85b\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n"
-        f"  annotations:\n    token: {t}\n"
-        "spec:\n  containers:\n  - name: c\n    image: x\n"
-        "    securityContext:\n      privileged: true\n",
-        encoding="utf-8",
-    )
-    # Wide encodings: decoded and checked, so masked like any other file.
-    t = token("U16")
-    (repo / "wide16.py").write_bytes(
-        f"import requests\n# a\fb\nTOKEN = '{t}'\nrequests.get(URL, verify=False)\n".encode(
-            "utf-16-le"
-        )
-    )
-    t = token("U32")
-    (repo / "wide32.py").write_bytes(
-        codecs.BOM_UTF32_LE
-        + f"import requests\nTOKEN = '{t}'; requests.get(URL, verify=False)\n".encode("utf-32-le")
-    )
-    # A lone carriage return: tree-sitter's rows are not our lines.
-    t = token("LoneCr")
-    (repo / "cr.go").write_bytes(
-        (
-            'package main\r\rimport "crypto/tls"\r\r'
-            f'var token = "{t}"\r'
-            "var c = &tls.Config{InsecureSkipVerify: true}\r"
-        ).encode()
-    )
-    # JavaScript with U+2028 inside a comment, then a secret and a TLS finding.
-    t = token("Js2028")
-    (repo / "app.js").write_text(
-        'const https = require("https");\n// a\u2028b\n'
-        f'const token = "{t}";\n'
-        'https.request({ host: "x", rejectUnauthorized: false });\n',
-        encoding="utf-8",
-    )
-    # A shell script with a form feed.
-    t = token("ShFf")
-    (repo / "deploy.sh").write_text(f"#!/bin/sh\n# a\fb\nTOKEN={t}\ncurl -k https://x/\n")
     return canaries
 
 
