@@ -84,7 +84,8 @@ NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
     ),
     DECODED: (
         "file-decoded",
-        "A text in UTF-16 or UTF-32 without a byte-order mark was recognised and checked.",
+        "A file in UTF-16 or UTF-32 without a byte-order mark: recognised and checked, "
+        "or (a warning) too unlike ASCII to tell from binary data, and not checked.",
     ),
 }
 
@@ -482,8 +483,15 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
     findings: list[Finding] = []
     notes: list[Notification] = []
     facts: list[tuple[str, tuple[Any, ...]]] = []
-    if source is not None and (decoded := decoding_note(raw.data)) is not None:
-        notes.append(_note(DECODED, decoded, entry.rel, level=NoticeLevel.NOTE))
+    if (decoded := decoding_note(raw.data, raw.binary)) is not None:
+        notes.append(
+            _note(
+                DECODED,
+                decoded,
+                entry.rel,
+                level=NoticeLevel.WARNING if raw.binary else NoticeLevel.NOTE,
+            )
+        )
     unchecked = bool(plan.unchecked) and policy.is_test_path(entry.rel, plan.unchecked)
     # A small scan of small files asks about its triggers one by one: building an index
     # costs more than it saves there.

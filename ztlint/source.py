@@ -97,7 +97,15 @@ def encoding(data: bytes) -> Encoding | None:
             return Encoding(codec, len(bom))
     if b"\x00" not in data[:BINARY_SNIFF]:
         return Encoding("utf-8", 0)
+    guess = _wide_guess(data)
+    return Encoding(guess[0], 0) if guess is not None and guess[1] >= 0.95 else None
+
+
+def _wide_guess(data: bytes) -> tuple[str, float] | None:
+    """The wide encoding in which the first kilobyte decodes without NUL to the most
+    ASCII, and the share of ASCII characters in that text."""
     sample = data[:_SNIFF_WIDE]
+    best: tuple[str, float] | None = None
     for codec in _WIDE:
         unit = 4 if "32" in codec else 2
         cut = sample[: len(sample) - len(sample) % unit]
@@ -107,10 +115,11 @@ def encoding(data: bytes) -> Encoding | None:
             text = cut.decode(codec)
         except UnicodeDecodeError:
             continue
-        ascii_ = sum(1 for c in text if " " <= c < "\x7f" or c in "\t\n\r")
-        if "\x00" not in text and ascii_ >= 0.95 * len(text):
-            return Encoding(codec, 0)
-    return None
+        if "\x00" not in text:
+            share = sum(1 for c in text if " " <= c < "\x7f" or c in "\t\n\r") / len(text)
+            if best is None or share > best[1]:
+                best = (codec, share)
+    return best
 
 
 def decode(data: bytes) -> str:
@@ -121,16 +130,29 @@ def decode(data: bytes) -> str:
     return data[found.bom :].decode(found.codec, errors="replace")
 
 
-def decoding_note(data: bytes) -> str | None:
-    """What a notification says about a text read in a wide encoding without a BOM:
-    the guess is visible, never silent."""
+def decoding_note(data: bytes, binary: bool) -> str | None:
+    """What a notification says about a file read (or not) in a wide encoding without a
+    BOM: the guess is visible, never silent. A text decoded so says it was checked; a
+    file taken for binary whose bytes half look like such text says it was not."""
+    if binary:
+        guess = _wide_guess(data)
+        if guess is None or guess[1] < 0.5:
+            return None
+        return (
+            f"not checked: it may be {_name(guess[0])} text without a byte-order mark, "
+            "but too little of it is ASCII to tell it from binary data; add a byte-order mark"
+        )
     found = encoding(data)
     if found is None or found.bom or found.codec == "utf-8":
         return None
-    name = found.codec.upper().replace("-LE", "LE").replace("-BE", "BE")
     return (
-        f"decoded as {name} without a byte-order mark (its NUL bytes fit that encoding) and checked"
+        f"decoded as {_name(found.codec)} without a byte-order mark "
+        "(its NUL bytes fit that encoding) and checked"
     )
+
+
+def _name(codec: str) -> str:
+    return codec.upper().replace("-LE", "LE").replace("-BE", "BE")
 
 
 _BREAK = re.compile(r"\r\n?|\n")
