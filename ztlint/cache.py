@@ -79,6 +79,12 @@ def usable(folder: Path, roots: list[str]) -> bool:
         st = os.stat(real)
     except OSError:
         return False
+    # Not a folder anyone may write to (/tmp): another user could make this run's
+    # folder first and swap entries, which are pickles, under it.
+    return _ours(st) and not st.st_mode & 0o002
+
+
+def _ours(st: os.stat_result) -> bool:
     return not hasattr(os, "getuid") or st.st_uid == os.getuid()
 
 
@@ -128,11 +134,7 @@ def user_key(folder: Path) -> bytes:
         fd = os.open(path, os.O_RDONLY | nofollow)
     try:
         st = os.fstat(fd)
-        if (
-            not stat.S_ISREG(st.st_mode)
-            or st.st_mode & 0o077
-            or (hasattr(os, "getuid") and st.st_uid != os.getuid())
-        ):
+        if not stat.S_ISREG(st.st_mode) or st.st_mode & 0o077 or not _ours(st):
             raise OSError(f"{path}: not a private file of this user")
         key = os.read(fd, KEY_SIZE + 1)
     finally:
@@ -168,6 +170,9 @@ class Cache:
         oldest other run keys. Raises OSError when there is no usable key."""
         self.secret = user_key(self.folder.parent)
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        st = os.lstat(self.folder)
+        if not stat.S_ISDIR(st.st_mode) or not _ours(st) or st.st_mode & 0o022:
+            raise OSError(f"{self.folder}: not a private folder of this user")
         os.utime(self.folder)
         others = sorted(
             (p for p in self.folder.parent.iterdir() if p.is_dir() and p != self.folder),

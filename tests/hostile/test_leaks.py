@@ -15,6 +15,7 @@ import binascii
 import codecs
 import hashlib
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -306,6 +307,25 @@ def test_an_unusable_key_turns_the_cache_off(tmp_path: Path, plant: str) -> None
     assert sorted(p.name for p in cache.iterdir()) == ["key"]  # nothing written
 
 
+def test_a_folder_others_can_write_is_no_cache(tmp_path: Path) -> None:
+    """Entries are pickles: a run folder another user made first (in a world-writable
+    cache folder, or group-writable under ours) is never used."""
+    root, cache, _ = _secret_repo(tmp_path)
+    cache.mkdir()
+    cache.chmod(0o777)
+    _scan(root, cache)
+    assert list(cache.iterdir()) == []
+    cache.chmod(0o700)
+    _scan(root, cache)
+    (run_folder,) = [p for p in cache.iterdir() if p.is_dir()]
+    shutil.rmtree(run_folder)
+    run_folder.mkdir(mode=0o700)
+    run_folder.chmod(0o770)
+    report = _scan(root, cache)
+    assert [f.rule_id for f in report.findings] == ["ZT204"]
+    assert list(run_folder.iterdir()) == []  # nothing written there
+
+
 def test_snippets_follow_the_line_table() -> None:
     """Form feed, \\v, \\x1c-\\x1e, U+0085, U+2028 and U+2029 are characters inside a
     line; \\n, \\r\\n and \\r end lines."""
@@ -363,6 +383,16 @@ def test_wide_encodings_are_checked(tmp_path: Path, codec: str, bom: bytes) -> N
     assert [f.rule_id for f in report.findings] == ["ZT101"]
     notes = [n for n in report.notifications if n.code == engine.DECODED]
     assert len(notes) == (0 if bom else 1)
+
+
+def test_wide_text_too_unlike_ascii_is_a_warning(tmp_path: Path) -> None:
+    """UTF-16 without a BOM and mostly not ASCII cannot be told from binary data with
+    confidence: not checked, and a warning says so (never silent)."""
+    text = "# \u4e2d\u6587\u6ce8\u91ca\u4e2d\u6587\u6ce8\u91ca\nx = 1\n" * 20
+    (tmp_path / "a.py").write_bytes(text.encode("utf-16-le"))
+    report = _scan(tmp_path, None)
+    (note,) = [n for n in report.notifications if n.code == engine.DECODED]
+    assert note.level.value == "warning" and "not checked" in note.message
 
 
 def test_binary_stays_binary(tmp_path: Path) -> None:
