@@ -255,6 +255,16 @@ def _secret_repo(tmp_path: Path) -> tuple[Path, Path, str]:
     return root, cache, password
 
 
+def test_malformed_suppression_in_unchecked_test_code_shows_no_line(tmp_path: Path) -> None:
+    """Test code is not checked by default, so no secret spans are known there: the
+    ZT901 result of a malformed suppression in it carries no snippet at all."""
+    token = github_token("InTest")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_x.py").write_text(f'API_TOKEN = "{token}"  # ztlint: ignore\n')
+    report = _scan(tmp_path, None)
+    assert [(f.rule_id, f.snippet) for f in report.findings] == [("ZT901", "")]
+
+
 def test_cache_key_is_private_and_made_once(tmp_path: Path) -> None:
     root, cache, _ = _secret_repo(tmp_path)
     _scan(root, cache)
