@@ -689,7 +689,8 @@ def _rust_test_ranges(ctx: FileContext) -> tuple[tuple[int, int], ...]:
             if child.type in ("line_comment", "block_comment"):
                 continue
             if test_attribute and child.type in ("mod_item", "function_item", "impl_item"):
-                ranges.append((child.start_point[0] + 1, child.end_point[0] + 1))
+                span = code.node_span(ctx.source, child)  # lines, not tree-sitter rows
+                ranges.append((span.start_line, span.end_line))
             elif (
                 child.type == "mod_item" and (body := child.child_by_field_name("body")) is not None
             ):

@@ -360,6 +360,20 @@ def test_tree_sitter_points_with_a_lone_carriage_return() -> None:
     assert src.line(2)[span.start_col - 1 : span.end_col - 1] == '"x\u00e9"'
 
 
+def test_lone_carriage_returns_hide_no_finding(tmp_path: Path) -> None:
+    """With \\r line breaks the whole file is one tree-sitter row: rules that report
+    one finding per line kept only the first, at a wrong place."""
+    body = "def {0}(password):\r    return hashlib.md5(password.encode()).hexdigest()\r"
+    (tmp_path / "h.py").write_bytes(
+        ("import hashlib\r" + body.format("a") + body.format("b")).encode()
+    )
+    report = _scan(tmp_path, None)
+    assert [(f.rule_id, f.span.start_line) for f in report.findings] == [
+        ("ZT502", 3),
+        ("ZT502", 5),
+    ]
+
+
 def test_yaml_marks_follow_the_line_table() -> None:
     """libyaml breaks lines at U+0085, U+2028 and U+2029 too; spans do not."""
     from ztlint.parsers.yaml import parse_yaml

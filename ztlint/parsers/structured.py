@@ -45,7 +45,8 @@ def _json_string(src: SourceText, node: TSNode) -> str:
 def _json(src: SourceText, node: TSNode, depth: int) -> Node:
     if depth > MAX_DEPTH:
         raise ParseFailure(
-            f"nesting deeper than {MAX_DEPTH} levels; not parsed", node.start_point[0] + 1
+            f"nesting deeper than {MAX_DEPTH} levels; not parsed",
+            code.node_span(src, node).start_line,
         )
     span = code.node_span(src, node)
     t = node.type
@@ -189,7 +190,8 @@ def _toml_pair(src: SourceText, table: Mapping, pair: TSNode) -> None:
 def _toml_value(src: SourceText, node: TSNode, depth: int) -> Node:
     if depth > MAX_DEPTH:
         raise ParseFailure(
-            f"nesting deeper than {MAX_DEPTH} levels; not parsed", node.start_point[0] + 1
+            f"nesting deeper than {MAX_DEPTH} levels; not parsed",
+            code.node_span(src, node).start_line,
         )
     span = code.node_span(src, node)
     t = node.type
