@@ -109,6 +109,11 @@ IN_STRINGS: dict[str, tuple[str, str, str]] = {
         "#!/bin/sh\ncat <<EOF\n# ztlint: ignore[ZT101] fine\nEOF\ncurl -k https://example.com/\n",
         "ZT101",
     ),
+    "dotenv-quoted-above": (
+        ".env",
+        'NOTE="x # ztlint: ignore[ZT204] fine"\nDB_PASSWORD=Xk9vQ2mZ7pL4wRt5\n',
+        "ZT204",
+    ),
     "dockerfile-trailing-hash": (
         "Dockerfile",
         "FROM alpine\nRUN curl -k https://example.com/ # ztlint: ignore[ZT101] fine\n",
@@ -171,6 +176,11 @@ IN_COMMENTS: dict[str, tuple[str, str, str]] = {
         "a.sh",
         "#!/bin/sh\n# ztlint: ignore[ZT101] test\ncurl -k https://example.com/\n",
         "ZT101",
+    ),
+    "dotenv-line": (
+        "prod.env",
+        "DB_PASSWORD=Xk9vQ2mZ7pL4wRt5 # ztlint: ignore[ZT204] test\n",
+        "ZT204",
     ),
     "dockerfile-above": (
         "Dockerfile",
