@@ -27,9 +27,15 @@ from __future__ import annotations
 import re
 
 _OTHER = "\x7f-\x9f\u2028\u2029\ud800-\udfff"
-_ONE_LINE = re.compile(f"[\x00-\x08\x0a-\x1f{_OTHER}]|(?<=##)\\[")
-_MULTI_LINE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_OTHER}]|(?<=##)\\[")
-_PATH = re.compile(f"[\x00-\x08\x0a-\x1f{_OTHER}\\\\]|(?<=##)\\[")
+# Per kind of text: the characters escaped, and those or the `[` of a `##[`. A plain
+# character class is searched fast, so printable text costs one search.
+_ONE_LINE = f"[\x00-\x08\x0a-\x1f{_OTHER}]"
+_MULTI_LINE = f"[\x00-\x08\x0b\x0c\x0e-\x1f{_OTHER}]"
+_PATH = f"[\x00-\x08\x0a-\x1f{_OTHER}\\\\]"
+_KINDS = {
+    kind: (re.compile(chars), re.compile(chars + "|(?<=##)\\["))
+    for kind, chars in (("line", _ONE_LINE), ("lines", _MULTI_LINE), ("path", _PATH))
+}
 # What the runner trims before it looks for `::`: .NET's String.Trim removes Unicode
 # white space (a subset of Python's \s); older .NET versions also trimmed ZERO WIDTH
 # SPACE, the BOM and MONGOLIAN VOWEL SEPARATOR.
@@ -50,15 +56,21 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\u{code:04x}"
 
 
+def _escaped(kind: str, text: str) -> str:
+    chars, pattern = _KINDS[kind]
+    if chars.search(text) is None and "##[" not in text:
+        return text
+    return pattern.sub(_escape, text)
+
+
 def shown(text: str, keep_newlines: bool = False) -> str:
     """`text` with control characters escaped and `##[` broken (see the module doc)."""
-    pattern = _MULTI_LINE if keep_newlines else _ONE_LINE
-    return pattern.sub(_escape, text) if pattern.search(text) else text
+    return _escaped("lines" if keep_newlines else "line", text)
 
 
 def path(text: str) -> str:
     """A path's shown form: like `shown`, and a backslash doubled, so it is lossless."""
-    return _PATH.sub(_escape, text) if _PATH.search(text) else text
+    return _escaped("path", text)
 
 
 def line_head(text: str) -> str:

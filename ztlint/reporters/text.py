@@ -33,7 +33,8 @@ def _marker(f: Finding) -> str:
     end = f.span.end_col - 1 if f.span.end_line == f.span.start_line else len(line.rstrip())
     end = max(end, start + 1)
     shown = safe_text.shown(line)
-    start, end = _shown_width(line, start), _shown_width(line, end)
+    if shown is not line:  # escapes widen the text before and inside the span
+        start, end = _shown_width(line, start), _shown_width(line, end)
     prefix = "".join("\t" if ch == "\t" else " " for ch in shown[:start])
     return prefix + "^" * min(end - start, max(len(shown) - start, 1))
 
