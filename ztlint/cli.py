@@ -53,7 +53,10 @@ class _Progress:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"ztlint: error: {message}", err=True)
+    # The message may quote the scanned repository (a config key, a path): shown safe.
+    from ztlint.reporters.safe_text import shown
+
+    click.echo(f"ztlint: error: {shown(message)}", err=True)
     sys.exit(2)
 
 

@@ -454,3 +454,12 @@ def test_reporters_never_forge_on_any_text(
     assert props["file"] == safe_text.path(path) and data == safe_text.shown(message)
     assert note_props.get("file") == (safe_text.path(note_path) if note_path else None)
     assert note_data == safe_text.shown(message)
+
+
+def test_an_error_quoting_the_repository_config_is_shown_safe(tmp_path: Path) -> None:
+    (tmp_path / ".ztlint.yaml").write_text('"a\\n::error::forged\\e[2J ##[error]": 1\n')
+    result = CliRunner().invoke(main, ["scan", "--no-cache", str(tmp_path)])
+    assert result.exit_code == 2
+    err = assert_clean(result.stderr_bytes or b"")
+    assert "a\\x0a::error::forged\\x1b[2J ##\\[error]" in err
+    assert commands(err) == []
