@@ -33,11 +33,13 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _data(text: str) -> str:
+def shown_data(text: str) -> str:
+    """Text that may come from the scanned repository, as a command's message."""
     return escape_data(safe_text.shown(text))
 
 
-def _property(text: str) -> str:
+def shown_property(text: str) -> str:
+    """Text that may come from the scanned repository, as a command's property."""
     return escape_property(safe_text.shown(text))
 
 
@@ -64,13 +66,15 @@ def render(report: Report) -> str:
             *([f"col={span.start_col}"] if one_line else []),
             f"endLine={span.end_line}",
             *([f"endColumn={span.end_col}"] if one_line else []),
-            f"title={_property(f'{f.rule_id} {f.rule_name}')}",
+            f"title={shown_property(f'{f.rule_id} {f.rule_name}')}",
         ]
-        lines.append(f"::{level} {','.join(props)}::{_data(f.message)}")
+        lines.append(f"::{level} {','.join(props)}::{shown_data(f.message)}")
     for n in report.notifications:
         where = f"file={_file(n.path)}," if n.path else ""
         line = f"line={n.line}," if n.line else ""
-        lines.append(f"::notice {where}{line}title={_property(n.code)}::{_data(n.message)}")
+        lines.append(
+            f"::notice {where}{line}title={shown_property(n.code)}::{shown_data(n.message)}"
+        )
     not_shown = [f"{count} {level}s" for level, count in hidden.items() if count]
     total = sum(1 for f in report.findings if f.active)
     summary = f"ztlint: {total} finding{'s' if total != 1 else ''}"
