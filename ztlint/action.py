@@ -109,9 +109,11 @@ def commands_stopped() -> Iterator[None]:
     sys.stderr.flush()
     print(f"::stop-commands::{token}", flush=True)
     saved = os.dup(2)
-    os.dup2(1, 2)  # one stream, so nothing written to stderr can land after the resume
+    # One stream, so nothing written to stderr (here or by a child) lands after the resume.
+    os.dup2(1, 2)
     try:
-        yield
+        with contextlib.redirect_stderr(sys.stdout):
+            yield
     finally:
         sys.stderr.flush()
         sys.stdout.flush()

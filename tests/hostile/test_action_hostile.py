@@ -398,3 +398,30 @@ def test_a_config_in_the_checkout_names_no_program(job: Job, tmp_path: Path) -> 
         assert scan.outputs.get("exit-code") in ("0", "1") or (scan.returncode == 2 and errors)
     finally:
         marker.unlink(missing_ok=True)
+
+
+def test_a_crash_is_shown_inside_the_frame_and_reported_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from ztlint import action
+
+    def crash(sarif_path: str) -> None:
+        print("scanned text on stderr\n::error ::forged", file=sys.stderr)
+        raise RuntimeError("boom\n::error ::forged too")
+
+    monkeypatch.chdir(tmp_path)  # main() enters the workspace; the test's folder comes back
+    monkeypatch.setenv("ZTLINT_WORKSPACE", str(tmp_path))
+    monkeypatch.setattr(action, "_scan", crash)
+    assert action.main() == 2
+    out, err = capfd.readouterr()
+    assert err == ""  # while the frame is open, stderr goes to the framed stdout
+    commands = acted_on(out)
+    token = commands[0].removeprefix("::stop-commands::")
+    assert commands == [
+        f"::stop-commands::{token}",
+        f"::{token}::",
+        "::error title=ztlint::ztlint failed; the traceback is in the log above",
+    ]
+    framed = out.split(f"::{token}::")[0]
+    assert "Traceback" in framed and "::error ::forged too" in framed
+    assert "scanned text on stderr\n::error ::forged\n" in framed

@@ -21,11 +21,11 @@ BAD_GO = 'package x\n\nimport "crypto/tls"\n\nvar c = &tls.Config{InsecureSkipVe
 VICTIM_TEXT = "precious: the file outside the tree a link points to\n"
 
 
-def ztlint(
+def python(
     cwd: Path, *args: str, env: dict[str, str] | None = None, prefix: tuple[str, ...] = ()
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*prefix, sys.executable, "-m", "ztlint", *args],
+        [*prefix, sys.executable, *args],
         cwd=cwd,
         env=(env or dict(os.environ)) | {"CI": "true"},
         capture_output=True,
@@ -33,6 +33,10 @@ def ztlint(
         check=False,
         timeout=120,
     )
+
+
+def ztlint(cwd: Path, *args: str, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+    return python(cwd, "-m", "ztlint", *args, prefix=prefix)
 
 
 @pytest.fixture
@@ -230,21 +234,12 @@ def run_action(tree: Path, tmp_path: Path, sarif_file: str) -> subprocess.Comple
     start = tmp_path / "runner-temp"
     start.mkdir(exist_ok=True)
     env = dict(os.environ) | {
-        "CI": "true",
         "ZTLINT_WORKSPACE": str(tree),
         "ZTLINT_SARIF": sarif_file,
         "GITHUB_EVENT_NAME": "push",
         "GITHUB_OUTPUT": str(tmp_path / "output"),
     }
-    return subprocess.run(
-        [sys.executable, "-I", "-m", "ztlint.action"],
-        cwd=start,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    return python(start, "-I", "-m", "ztlint.action", env=env)
 
 
 def test_action_sarif_link_is_replaced(tree: Path, victim: Path, tmp_path: Path) -> None:
