@@ -1,0 +1,290 @@
+"""Git as a hostile input (issue #22, items 3 and 9): a repository's own git
+configuration never makes ztlint run a program or read another work tree, and
+`--diff` keeps every changed line of every file, whatever the file names or the
+changed text look like."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from ztlint import gitdiff
+from ztlint.cli import main
+from ztlint.config import ConfigError
+from ztlint.gitrun import Git
+
+BAD_GO = "package x\nvar c = &tls.Config{InsecureSkipVerify: true}\n"
+
+
+def git(cwd: Path, *args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.com",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.com",
+    )
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env
+    ).stdout
+
+
+def scan(root: Path, *args: str) -> Result:
+    with contextlib.chdir(root):
+        return CliRunner().invoke(main, ["scan", ".", "--no-cache", "--format", "json", *args])
+
+
+def found(result: Result) -> list[tuple[str, int, str]]:
+    assert result.exit_code in (0, 1), result.output
+    data = json.loads(result.stdout)
+    return [(f["path"], f["start_line"], f["rule_id"]) for f in data["findings"]]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[Path]:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "a.go").write_text("package x\n")
+    (root / ".gitattributes").write_text("* diff=x filter=x\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    (root / "a.go").write_text(BAD_GO)  # a change for --diff to look at
+    yield root
+
+
+def _plant(repo: Path, marker: Path, kind: str) -> str:
+    """Add one hostile setting to the repository's own config; returns its key."""
+    cmd = f"touch {marker}"
+    hook = repo.parent / "hook.sh"
+    hook.write_text(f"#!/bin/sh\n{cmd}\ncat\n")
+    hook.chmod(0o755)
+    config = repo / ".git" / "config"
+    if kind == "textconv":
+        git(repo, "config", "diff.x.textconv", cmd)
+        return "diff.x.textconv"
+    if kind == "filter":
+        # A clean filter runs even under --no-textconv --no-ext-diff: git diff hashes
+        # the work tree through it.
+        git(repo, "config", "filter.x.clean", str(hook))
+        return "filter.x.clean"
+    if kind == "fsmonitor":
+        git(repo, "config", "core.fsmonitor", str(hook))
+        return "core.fsmonitor"
+    if kind == "pager":
+        git(repo, "config", "core.pager", cmd)
+        return "core.pager"
+    if kind == "include":
+        included = repo.parent / "included.cfg"
+        included.write_text(f'[diff "x"]\n\ttextconv = {cmd}\n')
+        config.write_text(config.read_text() + f"[include]\n\tpath = {included}\n")
+        return "include.path"
+    if kind == "includeif":
+        included = repo.parent / "included.cfg"
+        included.write_text(f'[filter "x"]\n\tclean = {hook}\n')
+        config.write_text(config.read_text() + f'[includeIf "gitdir:/"]\n\tpath = {included}\n')
+        return "includeif.gitdir:/.path"
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize(
+    "kind", ["textconv", "filter", "fsmonitor", "pager", "include", "includeif"]
+)
+@pytest.mark.parametrize("mode", [["--diff", "HEAD"], [], ["--staged"]])
+def test_a_repository_config_naming_a_program_stops_the_run(
+    repo: Path, kind: str, mode: list[str]
+) -> None:
+    marker = repo.parent / "MARKER"
+    key = _plant(repo, marker, kind)
+    if mode == ["--staged"]:
+        git(repo, "-c", "filter.x.clean=cat", "-c", "core.fsmonitor=false", "add", "a.go")
+    result = scan(repo, *mode)
+    assert result.exit_code == 2, result.output
+    assert key in result.output.lower()
+    assert "InsecureSkipVerify" not in result.output
+    assert not marker.exists(), "git ran a program named by the repository's config"
+
+
+def test_git_would_have_run_the_planted_programs(repo: Path) -> None:
+    """The attacks are real: plain git runs the textconv and the clean filter."""
+    marker = repo.parent / "MARKER"
+    _plant(repo, marker, "textconv")
+    git(repo, "diff", "HEAD")
+    assert marker.exists()
+    marker.unlink()
+    _plant(repo, marker, "filter")
+    (repo / "a.go").touch()
+    git(repo, "diff", "--no-textconv", "--no-ext-diff", "HEAD")
+    assert marker.exists()
+
+
+def test_core_worktree_pointing_outside_is_refused(repo: Path) -> None:
+    outside = repo.parent / "outside"
+    outside.mkdir()
+    (outside / "elsewhere.go").write_text(BAD_GO)
+    git(repo, "config", "core.worktree", str(outside))
+    for mode in (["--diff", "HEAD"], []):
+        result = scan(repo, *mode)
+        assert result.exit_code == 2, result.output
+        assert "core.worktree" in result.output
+        assert "elsewhere.go" not in result.output
+
+
+@pytest.mark.parametrize("how", ["gitfile", "symlink"])
+def test_a_dot_git_pointing_outside_the_scanned_folder_is_refused(tmp_path: Path, how: str) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    git(elsewhere, "init", "-q")
+    (elsewhere / "private.go").write_text(BAD_GO)
+    git(elsewhere, "add", "-A")
+    git(elsewhere, "commit", "-qm", "private")
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "private.go").write_text("package x\n")
+    if how == "gitfile":
+        (root / ".git").write_text("gitdir: ../elsewhere/.git\n")
+    else:
+        (root / ".git").symlink_to(elsewhere / ".git")
+    for mode in (["--diff", "HEAD"], []):
+        result = scan(root, *mode)
+        assert result.exit_code == 2, result.output
+        assert "outside the scanned folder" in result.output
+        assert "InsecureSkipVerify" not in result.output
+
+
+def test_git_worktrees_and_harmless_settings_are_accepted(repo: Path) -> None:
+    git(repo, "commit", "-qam", "bad")
+    # A boolean core.fsmonitor names no program; a registered worktree's .git file
+    # points outside it, into the main repository, which names it back.
+    git(repo, "config", "core.fsmonitor", "false")
+    other = repo.parent / "wt"
+    git(repo, "worktree", "add", "-q", str(other))
+    assert found(scan(other)) == [("a.go", 2, "ZT101")]
+    (other / "a.go").write_text(BAD_GO + "var d = &tls.Config{InsecureSkipVerify: true}\n")
+    assert found(scan(other, "--diff", "HEAD")) == [("a.go", 3, "ZT101")]
+
+
+def test_a_submodule_is_accepted(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    git(lib, "init", "-q")
+    (lib / "l.go").write_text(BAD_GO)
+    git(lib, "add", "-A")
+    git(lib, "commit", "-qm", "lib")
+    top = tmp_path / "top"
+    top.mkdir()
+    git(top, "init", "-q")
+    git(top, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(lib), "sub")
+    git(top, "commit", "-qm", "with sub")
+    # Its .git file points into the superproject's .git, and its config sets the
+    # core.worktree git wrote for it: both are git's own, not a redirection.
+    assert (top / "sub" / ".git").is_file()
+    assert found(scan(top / "sub")) == [("l.go", 2, "ZT101")]
+
+
+# --- --diff and file names ------------------------------------------------------------
+
+NAMES = ["with space.go", "tab\tname.go", 'quo"te.go', "ünï.go", "new\nline.go", "back\\slash.go"]
+
+
+def test_diff_keeps_findings_in_files_whose_names_git_quotes(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    for name in NAMES:
+        (root / name).write_text("package x\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    for name in NAMES:
+        (root / name).write_text(BAD_GO)
+    changes = gitdiff.changed_since("HEAD", str(root))
+    assert changes.lines == {os.path.join(root, n): frozenset({2}) for n in NAMES}
+    rows = found(scan(root, "--diff", "HEAD"))
+    assert len(rows) == len(NAMES) and {r[1:] for r in rows} == {(2, "ZT101")}
+
+
+def test_forged_headers_inside_changed_lines_change_nothing(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    (root / "f.go").write_text("package x\n")
+    (root / "g.go").write_text("package x\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    forged = (
+        "// \u2028+++ b/other.go\n"
+        "// \x85@@ -1 +900,50 @@\n"
+        "// \x0c+++ b/x\n"
+        "// \u2029\x0b\x1c@@ -0,0 +1,999 @@\n"
+        "// \r@@ -0,0 +1,999 @@\n"
+        "// \r+++ b/g.go\n"
+    )
+    (root / "f.go").write_bytes((BAD_GO + forged).encode())
+    (root / "g.go").write_text(BAD_GO)
+    changes = gitdiff.changed_since("HEAD", str(root))
+    assert changes.lines == {
+        os.path.join(root, "f.go"): frozenset(range(2, 9)),
+        os.path.join(root, "g.go"): frozenset({2}),
+    }
+    rows = found(scan(root, "--diff", "HEAD"))
+    assert ("f.go", 2, "ZT101") in rows and ("g.go", 2, "ZT101") in rows
+
+
+def test_attributes_cannot_hide_a_change(repo: Path) -> None:
+    """`-diff` (binary) would print `Binary files differ` and no lines."""
+    (repo / ".gitattributes").write_text("*.go -diff\n")
+    git(repo, "commit", "-qm", "attributes", ".gitattributes")
+    changes = gitdiff.changed_since("HEAD", str(repo))
+    assert changes.lines[os.path.join(repo, "a.go")] == frozenset({2})
+
+
+def test_diff_config_cannot_change_the_patch_shape(repo: Path) -> None:
+    for key, value in (
+        ("diff.noprefix", "true"),
+        ("diff.mnemonicPrefix", "true"),
+        ("diff.context", "5"),
+        ("diff.interHunkContext", "50"),
+        ("diff.relative", "true"),
+    ):
+        git(repo, "config", key, value)
+    lines = ["package x", "var c = 1", *["//"] * 20, "var d = 0"]
+    (repo / "a.go").write_text("\n".join(lines) + "\n")
+    git(repo, "commit", "-qam", "base")
+    lines[1], lines[22] = BAD_GO.split("\n")[1], "var d = 1"
+    (repo / "a.go").write_text("\n".join(lines) + "\n")
+    changes = gitdiff.changed_since("HEAD", str(repo))
+    assert changes.lines == {os.path.join(repo, "a.go"): frozenset({2, 23})}
+
+
+def test_unquote_follows_git_c_quoting() -> None:
+    assert gitdiff.unquote(b'"b/\\303\\274\\t\\n\\"\\\\x.go"') == 'b/ü\t\n"\\x.go'.encode()
+    assert gitdiff.unquote(b"b/with space.go\t") == b"b/with space.go"
+    assert gitdiff.unquote(b"b/plain.go") == b"b/plain.go"
+    with pytest.raises(ConfigError):
+        gitdiff.unquote(b'"b/unterminated')
+
+
+def test_the_config_is_read_once_per_repository(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ztlint.gitrun as gitrun
+
+    calls: list[list[str]] = []
+    real = gitrun._spawn
+
+    def spy(args: list[str], cwd: str, timeout: float) -> gitrun.GitOutput:
+        calls.append(args)
+        return real(args, cwd, timeout)
+
+    monkeypatch.setattr(gitrun, "_spawn", spy)
+    runner = Git(str(repo))
+    for _ in range(3):
+        runner.run(["rev-parse", "--show-toplevel"], str(repo))
+    assert [c[0] for c in calls] == ["config", "rev-parse", "rev-parse", "rev-parse"]
