@@ -17,14 +17,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ztlint.gitrun import Git, GitUnavailable
+from ztlint.gitrun import inside as inside  # re-exported: discovery is its home for callers
 from ztlint.globs import compile_glob, match_any
 from ztlint.model import NoticeLevel, Notification
 
 SKIPPED = "ZT904"
 
 # git's warning for a folder it could not list (LC_ALL=C): `could not open directory
-# 'sub/dir/': Permission denied`.
-_GIT_UNLISTED = re.compile(rb"could not open directory '(.*)': (.*)")
+# 'sub/dir/': Permission denied`. git cuts a message off at 4 KiB: an over-long path
+# loses its end and the reason.
+_GIT_UNLISTED = re.compile(rb"could not open directory '(.*?)(?:': (.*))?$")
 
 
 @dataclass(frozen=True, order=True)
@@ -49,10 +51,6 @@ def display_root(targets: Iterable[str], cwd: str) -> str:
         return real_cwd
     dirs = [a if os.path.isdir(a) else os.path.dirname(a) for a in absolute]
     return os.path.commonpath(dirs)
-
-
-def inside(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _rel(path: str, root: str) -> str:
@@ -204,7 +202,11 @@ def _git_list(directory: str, unread: list[tuple[str, OSError]]) -> list[str] | 
         m = _GIT_UNLISTED.search(line)
         if m:
             where = os.path.join(directory, os.fsdecode(m.group(1))).rstrip(os.sep)
-            reason = m.group(2).decode("utf-8", "replace")
+            reason = (
+                m.group(2).decode("utf-8", "replace")
+                if m.group(2) is not None
+                else "git could not open it (path too long for git's message; shown cut short)"
+            )
             unread.append((where, OSError(0, reason)))
     out = []
     for raw in listing.stdout.split(b"\x00"):

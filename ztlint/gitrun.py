@@ -181,7 +181,8 @@ def _gitfile_target(dot_git: str) -> str:
     return os.path.realpath(os.path.join(os.path.dirname(dot_git), target))
 
 
-def _inside(path: str, root: str) -> bool:
+def inside(path: str, root: str) -> bool:
+    """Whether `path` is `root` or below it (both resolved)."""
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
@@ -194,7 +195,7 @@ def check_git_link(dot_git: str, root: str) -> None:
     if os.path.isdir(dot_git) and not os.path.islink(dot_git):
         return
     target = _gitfile_target(dot_git)
-    if _inside(target, root):
+    if inside(target, root):
         return
     holder = os.path.dirname(dot_git)
     above = os.path.dirname(holder)
@@ -203,7 +204,7 @@ def check_git_link(dot_git: str, root: str) -> None:
         if (
             os.path.isdir(enclosing)
             and not os.path.islink(enclosing)
-            and _inside(target, os.path.realpath(enclosing))
+            and inside(target, os.path.realpath(enclosing))
         ):
             return
         parent = os.path.dirname(above)
