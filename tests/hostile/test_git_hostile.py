@@ -8,32 +8,19 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.test_cli_workflow import git
 from ztlint import gitdiff
 from ztlint.cli import main
 from ztlint.config import ConfigError
 from ztlint.gitrun import Git
 
 BAD_GO = "package x\nvar c = &tls.Config{InsecureSkipVerify: true}\n"
-
-
-def git(cwd: Path, *args: str) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(
-        GIT_AUTHOR_NAME="t",
-        GIT_AUTHOR_EMAIL="t@example.com",
-        GIT_COMMITTER_NAME="t",
-        GIT_COMMITTER_EMAIL="t@example.com",
-    )
-    return subprocess.run(
-        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env
-    ).stdout
 
 
 def scan(root: Path, *args: str) -> Result:
