@@ -16,7 +16,7 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ztlint.gitrun import Git, GitUnavailable
+from ztlint.gitrun import Git, GitUnavailable, repo_path, safe_text
 from ztlint.gitrun import inside as inside  # re-exported: discovery is its home for callers
 from ztlint.globs import compile_glob, match_any
 from ztlint.model import NoticeLevel, Notification
@@ -124,14 +124,16 @@ def _skip(rel: str, why: str, level: NoticeLevel = NoticeLevel.NOTE) -> Notifica
     return Notification(code=SKIPPED, message=f"skipped: {why}", level=level, path=rel)
 
 
-def _unread(rel: str, exc: OSError, what: str = "file") -> Notification:
+def _unread(rel: str, why: str) -> Notification:
     """A file or folder the scan could not look at: its findings are missing, which
     the user must be told (a warning, failing --strict)."""
-    if exc.errno == errno.ENOENT:
-        why = f"{what} disappeared before it could be read"
-    else:
-        why = f"{what} could not be read: {exc.strerror or exc}"
     return _skip(rel, why, NoticeLevel.WARNING)
+
+
+def _os_reason(exc: OSError, what: str) -> str:
+    if exc.errno == errno.ENOENT:
+        return f"{what} disappeared before it could be read"
+    return f"{what} could not be read: {exc.strerror or exc}"
 
 
 def _admit(
@@ -148,7 +150,7 @@ def _admit(
     try:
         st = os.lstat(path)
     except OSError as exc:
-        notes.append(_unread(rel, exc))
+        notes.append(_unread(rel, _os_reason(exc, "file")))
         return
     if stat.S_ISLNK(st.st_mode):
         target = os.path.realpath(path)
@@ -164,15 +166,15 @@ def _admit(
 
 
 def _list_dir(directory: str, notes: list[Notification], root: str) -> list[str]:
-    unread: list[tuple[str, OSError]] = []
+    unread: list[tuple[str, str]] = []
     listed = _git_list(directory, unread)
     if listed is None:
         listed = _walk(directory, unread)
-    notes.extend(_unread(_rel(path, root), exc, "folder") for path, exc in unread)
+    notes.extend(_unread(_rel(path, root), why) for path, why in unread)
     return listed
 
 
-def _git_list(directory: str, unread: list[tuple[str, OSError]]) -> list[str] | None:
+def _git_list(directory: str, unread: list[tuple[str, str]]) -> list[str] | None:
     """Files git tracks and untracked files it does not ignore, or None outside git
     (or without git). Folders git could not list are added to `unread`."""
     git = Git(directory)
@@ -203,18 +205,23 @@ def _git_list(directory: str, unread: list[tuple[str, OSError]]) -> list[str] | 
         if m:
             where = os.path.join(directory, os.fsdecode(m.group(1))).rstrip(os.sep)
             reason = (
-                m.group(2).decode("utf-8", "replace")
+                safe_text(m.group(2))
                 if m.group(2) is not None
                 else "git could not open it (path too long for git's message; shown cut short)"
             )
-            unread.append((where, OSError(0, reason)))
+            unread.append((where, f"folder could not be read: {reason}"))
     out = []
     for raw in listing.stdout.split(b"\x00"):
-        if raw:
-            path = os.path.join(toplevel, *os.fsdecode(raw).split("/"))
-            # git lists only below `directory`; a path elsewhere is never read.
-            if inside(path, directory):
-                out.append(path)
+        rel = repo_path(raw) if raw else None
+        path = os.path.join(toplevel, *rel.split("/")) if rel is not None else ""
+        # git lists only below `directory`; a path elsewhere (from a forged index) is
+        # never read.
+        if path and inside(path, directory):
+            out.append(path)
+        elif raw:
+            unread.append(
+                (directory, f"git listed {safe_text(raw)}, a path out of the folder; not read")
+            )
     return out
 
 
@@ -268,7 +275,7 @@ def _read_lines(path: str) -> list[str]:
         return []
 
 
-def _walk(top: str, unread: list[tuple[str, OSError]]) -> list[str]:
+def _walk(top: str, unread: list[tuple[str, str]]) -> list[str]:
     """Every path below `top` that no .gitignore ignores, without following links.
     Folders that cannot be listed are added to `unread`."""
     out: list[str] = []
@@ -283,7 +290,7 @@ def _walk(top: str, unread: list[tuple[str, OSError]]) -> list[str]:
             with os.scandir(directory) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
-            unread.append((directory, exc))
+            unread.append((directory, _os_reason(exc, "folder")))
             continue
         for entry in entries:
             if entry.name == ".git":
@@ -291,7 +298,7 @@ def _walk(top: str, unread: list[tuple[str, OSError]]) -> list[str]:
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError as exc:
-                unread.append((entry.path, exc))
+                unread.append((entry.path, _os_reason(exc, "entry")))
                 continue
             if rules is not None and rules.ignored(entry.path, is_dir):
                 continue

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ztlint.config import ConfigError
-from ztlint.gitrun import Git, safe_text
+from ztlint.gitrun import Git, repo_path, safe_text
 
 _HUNK = re.compile(rb"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 # Options that decide the shape of the output, given on the command line so that no
@@ -233,9 +233,9 @@ def write_staged(cwd: str, dest: str) -> list[str]:
     )
     written = []
     for raw in proc.stdout.split(b"\x00"):
-        if not raw:
+        rel = repo_path(raw) if raw else None
+        if rel is None:  # nothing, or a forged index entry that would leave `dest`
             continue
-        rel = os.fsdecode(raw)
         blob = git.run(["cat-file", "blob", f":{rel}"], top)
         if blob.returncode != 0:
             continue

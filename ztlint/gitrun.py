@@ -181,6 +181,16 @@ def _gitfile_target(dot_git: str) -> str:
     return os.path.realpath(os.path.join(os.path.dirname(dot_git), target))
 
 
+def repo_path(raw: bytes) -> str | None:
+    """A path git listed (repository-relative, `/`-separated) as a str, or None when it
+    could leave the work tree: a hostile index can hold `../x`, `/x` or `.git/x`, and
+    git lists them as they are."""
+    parts = raw.split(b"/")
+    if any(p in (b"", b".", b"..") or p.lower() == b".git" for p in parts):
+        return None
+    return os.fsdecode(raw)
+
+
 def inside(path: str, root: str) -> bool:
     """Whether `path` is `root` or below it (both resolved)."""
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)

@@ -6,8 +6,10 @@ changed text look like."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -174,6 +176,34 @@ def test_a_submodule_is_accepted(tmp_path: Path) -> None:
     # core.worktree git wrote for it: both are git's own, not a redirection.
     assert (top / "sub" / ".git").is_file()
     assert found(scan(top / "sub")) == [("l.go", 2, "ZT101")]
+
+
+def test_a_forged_index_cannot_list_or_write_paths_outside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git lists a hostile index's `../` entries as they are: discovery must not read
+    them and --staged must not write them out of its temporary folder."""
+    (tmp_path / "escape.go").write_text(BAD_GO)
+    root = tmp_path / "a" / "repo"
+    root.mkdir(parents=True)
+    git(root, "init", "-q")
+    placeholder = "x" * len("../../escape.go")
+    (root / placeholder).write_text(BAD_GO)
+    git(root, "add", placeholder)
+    (root / placeholder).unlink()
+    index = root / ".git" / "index"
+    data = index.read_bytes()[:-20].replace(placeholder.encode(), b"../../escape.go")
+    index.write_bytes(data + hashlib.sha1(data).digest())  # the index's own checksum
+    assert "../../escape.go" in git(root, "ls-files")
+    result = scan(root)
+    assert found(result) == []
+    assert "../../escape" in result.stdout  # named in a notification, never read
+    # --staged writes the index under a temporary folder: `../../` from there is here.
+    (tmp_path / "tmp" / "deeper").mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp" / "deeper"))
+    staged = scan(root, "--staged")
+    assert found(staged) == []
+    assert not (tmp_path / "tmp" / "escape.go").exists()
 
 
 # --- --diff and file names ------------------------------------------------------------
