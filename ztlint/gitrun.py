@@ -56,6 +56,12 @@ _PROGRAM_KEYS = frozenset(
     }
 )
 _TRUSTED_SCOPES = frozenset({"global", "system", "command"})
+_GIT_LFS = {
+    "filter.lfs.clean": "git-lfs clean -- %f",
+    "filter.lfs.smudge": "git-lfs smudge -- %f",
+    "filter.lfs.process": "git-lfs filter-process",
+    "filter.lfs.required": "true",
+}
 _BOOLEANS = frozenset({"true", "false", "yes", "no", "on", "off", "1", "0"})
 
 
@@ -257,17 +263,26 @@ def forbidden_setting(listing: bytes, worktree: str | None) -> str | None:
 
 
 def _names_program(key: str) -> bool:
-    if key in _PROGRAM_KEYS or key.startswith(("filter.", "include.", "includeif.")):
+    """include.path and includeIf.*.path are not refused on their own: `--includes`
+    lists every key of an included file under the including file's scope, so a program
+    it names is refused like one in .git/config, and git includes the same files for
+    the commands that follow. (actions/checkout since v6 includes its credentials file
+    through includeIf in every checkout's .git/config.)"""
+    if key in _PROGRAM_KEYS or key.startswith("filter."):
         return True
     return key.startswith("diff.") and key.endswith((".textconv", ".command"))
 
 
 def _allowed(key: str, value: str, origin: bytes, worktree: str | None) -> bool:
-    """Values of a listed key that name no program: a boolean core.fsmonitor (git's
-    own daemon, and turned off on the command line anyway), and the core.worktree git
-    writes for a submodule, naming the work tree the `.git` file is in."""
+    """Values of a listed key that name no program of the repository's choosing: a
+    boolean core.fsmonitor (git's own daemon, and turned off on the command line
+    anyway), exactly what `git lfs install --local` writes (actions/checkout with
+    `lfs: true`), and the core.worktree git writes for a submodule, naming the work
+    tree the `.git` file is in."""
     if key == "core.fsmonitor":
         return value.strip().lower() in _BOOLEANS
+    if key in _GIT_LFS:
+        return value.strip() == _GIT_LFS[key]
     if key == "core.worktree" and worktree is not None and origin.startswith(b"file:"):
         config_file = os.fsdecode(origin[len(b"file:") :])
         config_dir = os.path.dirname(os.path.join(worktree, config_file))

@@ -74,17 +74,21 @@ def _plant(repo: Path, marker: Path, kind: str) -> str:
         included = repo.parent / "included.cfg"
         included.write_text(f'[diff "x"]\n\ttextconv = {cmd}\n')
         config.write_text(config.read_text() + f"[include]\n\tpath = {included}\n")
-        return "include.path"
+        return "diff.x.textconv"
     if kind == "includeif":
         included = repo.parent / "included.cfg"
         included.write_text(f'[filter "x"]\n\tclean = {hook}\n')
         config.write_text(config.read_text() + f'[includeIf "gitdir:/"]\n\tpath = {included}\n')
-        return "includeif.gitdir:/.path"
+        return "filter.x.clean"
+    if kind == "lfs-lookalike":
+        git(repo, "config", "filter.lfs.clean", f"git-lfs clean -- %f; {cmd}")
+        (repo / ".gitattributes").write_text("* filter=lfs\n")
+        return "filter.lfs.clean"
     raise AssertionError(kind)
 
 
 @pytest.mark.parametrize(
-    "kind", ["textconv", "filter", "fsmonitor", "pager", "include", "includeif"]
+    "kind", ["textconv", "filter", "fsmonitor", "pager", "include", "includeif", "lfs-lookalike"]
 )
 @pytest.mark.parametrize("mode", [["--diff", "HEAD"], [], ["--staged"]])
 def test_a_repository_config_naming_a_program_stops_the_run(
@@ -93,7 +97,9 @@ def test_a_repository_config_naming_a_program_stops_the_run(
     marker = repo.parent / "MARKER"
     key = _plant(repo, marker, kind)
     if mode == ["--staged"]:
-        git(repo, "-c", "filter.x.clean=cat", "-c", "core.fsmonitor=false", "add", "a.go")
+        safe = ["filter.x.clean=cat", "filter.lfs.clean=cat", "core.fsmonitor=false"]
+        git(repo, *(f for c in safe for f in ("-c", c)), "add", "a.go")
+        assert not marker.exists()
     result = scan(repo, *mode)
     assert result.exit_code == 2, result.output
     assert key in result.output.lower()
@@ -150,9 +156,19 @@ def test_a_dot_git_pointing_outside_the_scanned_folder_is_refused(tmp_path: Path
 
 def test_git_worktrees_and_harmless_settings_are_accepted(repo: Path) -> None:
     git(repo, "commit", "-qam", "bad")
-    # A boolean core.fsmonitor names no program; a registered worktree's .git file
-    # points outside it, into the main repository, which names it back.
+    # A boolean core.fsmonitor names no program; git-lfs's own filter lines are what
+    # actions/checkout writes with `lfs: true`; an included file is checked key by key
+    # (actions/checkout v6+ includes its credentials this way).
     git(repo, "config", "core.fsmonitor", "false")
+    git(repo, "config", "filter.lfs.clean", "git-lfs clean -- %f")
+    git(repo, "config", "filter.lfs.process", "git-lfs filter-process")
+    git(repo, "config", "filter.lfs.required", "true")
+    credentials = repo.parent / "git-credentials.config"
+    credentials.write_text('[http "https://github.com/"]\n\textraheader = AUTHORIZATION: x\n')
+    git(repo, "config", f"includeIf.gitdir:{repo}/.git.path", str(credentials))
+    assert found(scan(repo)) == [("a.go", 2, "ZT101")]
+    # A registered worktree's .git file points outside it, into the main repository,
+    # which names it back.
     other = repo.parent / "wt"
     git(repo, "worktree", "add", "-q", str(other))
     assert found(scan(other)) == [("a.go", 2, "ZT101")]
