@@ -36,15 +36,22 @@ def found(result: Result) -> list[tuple[str, int, str]]:
     return [(f["path"], f["start_line"], f["rule_id"]) for f in data["findings"]]
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Iterator[Path]:
-    root = tmp_path / "repo"
-    root.mkdir()
+def committed(root: Path, files: dict[str, str]) -> Path:
+    """A new repository at `root` whose one commit holds `files`."""
+    root.mkdir(parents=True)
     git(root, "init", "-q", "-b", "main")
-    (root / "a.go").write_text("package x\n")
-    (root / ".gitattributes").write_text("* diff=x filter=x\n")
+    for name, text in files.items():
+        (root / name).write_text(text)
     git(root, "add", "-A")
     git(root, "commit", "-qm", "base")
+    return root
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[Path]:
+    root = committed(
+        tmp_path / "repo", {"a.go": "package x\n", ".gitattributes": "* diff=x filter=x\n"}
+    )
     (root / "a.go").write_text(BAD_GO)  # a change for --diff to look at
     yield root
 
@@ -134,12 +141,7 @@ def test_core_worktree_pointing_outside_is_refused(repo: Path) -> None:
 
 @pytest.mark.parametrize("how", ["gitfile", "symlink"])
 def test_a_dot_git_pointing_outside_the_scanned_folder_is_refused(tmp_path: Path, how: str) -> None:
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    git(elsewhere, "init", "-q")
-    (elsewhere / "private.go").write_text(BAD_GO)
-    git(elsewhere, "add", "-A")
-    git(elsewhere, "commit", "-qm", "private")
+    elsewhere = committed(tmp_path / "elsewhere", {"private.go": BAD_GO})
     root = tmp_path / "root"
     root.mkdir()
     (root / "private.go").write_text("package x\n")
@@ -177,12 +179,7 @@ def test_git_worktrees_and_harmless_settings_are_accepted(repo: Path) -> None:
 
 
 def test_a_submodule_is_accepted(tmp_path: Path) -> None:
-    lib = tmp_path / "lib"
-    lib.mkdir()
-    git(lib, "init", "-q")
-    (lib / "l.go").write_text(BAD_GO)
-    git(lib, "add", "-A")
-    git(lib, "commit", "-qm", "lib")
+    lib = committed(tmp_path / "lib", {"l.go": BAD_GO})
     top = tmp_path / "top"
     top.mkdir()
     git(top, "init", "-q")
@@ -228,13 +225,7 @@ NAMES = ["with space.go", "tab\tname.go", 'quo"te.go', "ünï.go", "new\nline.go
 
 
 def test_diff_keeps_findings_in_files_whose_names_git_quotes(tmp_path: Path) -> None:
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q")
-    for name in NAMES:
-        (root / name).write_text("package x\n")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "base")
+    root = committed(tmp_path / "repo", dict.fromkeys(NAMES, "package x\n"))
     for name in NAMES:
         (root / name).write_text(BAD_GO)
     changes = gitdiff.changed_since("HEAD", str(root))
@@ -244,13 +235,7 @@ def test_diff_keeps_findings_in_files_whose_names_git_quotes(tmp_path: Path) -> 
 
 
 def test_forged_headers_inside_changed_lines_change_nothing(tmp_path: Path) -> None:
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q")
-    (root / "f.go").write_text("package x\n")
-    (root / "g.go").write_text("package x\n")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "base")
+    root = committed(tmp_path / "repo", {"f.go": "package x\n", "g.go": "package x\n"})
     forged = (
         "// \u2028+++ b/other.go\n"
         "// \x85@@ -1 +900,50 @@\n"
