@@ -62,7 +62,7 @@ _GIT_LFS = {
     "filter.lfs.process": "git-lfs filter-process",
     "filter.lfs.required": "true",
 }
-_BOOLEANS = frozenset({"true", "false", "yes", "no", "on", "off", "1", "0"})
+_BOOLEANS = frozenset({"", "true", "false", "yes", "no", "on", "off", "1", "0"})
 
 
 class GitUnavailable(ConfigError):
@@ -230,7 +230,8 @@ def check_git_link(dot_git: str, root: str) -> None:
     try:
         with open(os.path.join(target, "gitdir"), "rb") as fh:
             back = os.fsdecode(fh.read(8192).strip())
-        if os.path.realpath(back) == os.path.realpath(dot_git):
+        # git writes it absolute, or relative to `target` (worktree.useRelativePaths).
+        if os.path.realpath(os.path.join(target, back)) == os.path.realpath(dot_git):
             return
     except OSError:
         pass
