@@ -96,7 +96,7 @@ def _summary(text: str) -> None:
 
 
 def _error(message: str) -> None:
-    print(f"::error title=ztlint::{github.escape_data(message)}", flush=True)
+    print(f"::error title=ztlint::{github.shown_data(message)}", flush=True)
 
 
 @contextlib.contextmanager
@@ -191,7 +191,7 @@ def main() -> int:
     if blocked:
         print(
             "::warning title=ztlint::"
-            + github.escape_data(
+            + github.shown_data(
                 f"SARIF not uploaded to code scanning: {blocked}. "
                 "The findings are shown as annotations and the SARIF file is kept as the "
                 "workflow artifact 'ztlint-sarif'."

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -66,11 +67,18 @@ def create(report: Report, salt: str | None = None) -> Baseline:
     return Baseline(salt, tuple(entries))
 
 
+# A file name that is not UTF-8 carries its bytes as lone surrogates (surrogateescape):
+# written as `\udcNN` escapes, which json.load turns back into the same path.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _row(values: list[str]) -> str:
+    text = json.dumps(values, ensure_ascii=False)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def dumps(baseline: Baseline) -> str:
-    rows = [
-        json.dumps([e.rule, e.path, e.fingerprint, e.secret], ensure_ascii=False)
-        for e in sorted(baseline.entries)
-    ]
+    rows = [_row([e.rule, e.path, e.fingerprint, e.secret]) for e in sorted(baseline.entries)]
     body = ",\n".join(rows)
     return (
         "{\n"

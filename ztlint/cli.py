@@ -54,7 +54,10 @@ class _Progress:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"ztlint: error: {message}", err=True)
+    # The message may quote the scanned repository (a config key, a path): shown safe.
+    from ztlint.reporters.safe_text import shown
+
+    click.echo(f"ztlint: error: {shown(message)}", err=True)
     sys.exit(2)
 
 
@@ -272,7 +275,7 @@ def scan(**opts: Any) -> None:
     """Scan PATHS (files or folders; default: the current folder)."""
     from ztlint.baseline import DEFAULT_NAME
 
-    fmt, output = opts["fmt"], opts["output"]
+    output = opts["output"]
     if opts["update_baseline"] and not opts["baseline_path"]:
         _fail("--update-baseline needs --baseline FILE")
     try:
@@ -282,12 +285,13 @@ def scan(**opts: Any) -> None:
     except (ConfigError, UnwritableError) as exc:
         _fail(str(exc))
         return
-    text, use_color = _render(report, opts)
+    text, _ = _render(report, opts)
     if output:
         _write(output, text)
     else:
-        # click strips ANSI codes when stdout is not a terminal unless told otherwise.
-        click.echo(text, nl=False, color=True if fmt == "text" and use_color else None)
+        # UTF-8 whatever the locale says (JSON and SARIF must be). As bytes, click leaves
+        # colour codes alone; the text has them only when colour was asked for.
+        click.echo(text.encode("utf-8"), nl=False)
     sys.exit(report.exit_code(strict=opts["strict"]))
 
 
