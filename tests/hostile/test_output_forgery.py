@@ -308,6 +308,7 @@ def test_baseline_round_trips_a_name_that_is_not_utf8(tree: Path, tmp_path: Path
         ("\x85\x9b\u2028\u2029", "\\u0085\\u009b\\u2028\\u2029"),
         ("\udcff\udc80", "\\xff\\x80"),
         ("\ud800", "\\ud800"),
+        ("a\u202eog.exe\u2066b\u2069", "a\\u202eog.exe\\u2066b\\u2069"),
         ("##[error] ###[x] #[y] ## [z]", "##\\[error] ###\\[x] #[y] ## [z]"),
     ],
 )

@@ -10,7 +10,10 @@ sequence or a workflow command. One fixed scheme, in every output format:
   message starts a new line. `keep_newlines=True` (multi-line rule help, fix text
   that inserts lines) keeps LF and CR.
 - C1 controls (U+0080-U+009F) become `\u00NN`, LINE and PARAGRAPH SEPARATOR
-  `\u2028` and `\u2029`, any other lone surrogate `\uNNNN`.
+  `\u2028` and `\u2029`, any other lone surrogate `\uNNNN`, and so do the
+  bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069),
+  which make a terminal show a path or a line in another order than it has ("Trojan
+  Source", CVE-2021-42574).
 - A byte of a file name that is not UTF-8 (Python carries it as the surrogate
   U+DC80-U+DCFF) becomes `\xNN` of the original byte: `\x80`-`\xff` always stand for a
   raw byte, so the form is never mistaken for a C1 character. Output is valid UTF-8.
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-_OTHER = "\x7f-\x9f\u2028\u2029\ud800-\udfff"
+_OTHER = "\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 # Per kind of text: the characters escaped, and those or the `[` of a `##[`. A plain
 # character class is searched fast, so printable text costs one search.
 _ONE_LINE = f"[\x00-\x08\x0a-\x1f{_OTHER}]"
