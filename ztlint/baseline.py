@@ -11,8 +11,10 @@ no timestamps, so that merges rarely conflict.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 import re
 import secrets
 from collections.abc import Sequence
@@ -100,9 +102,16 @@ def existing_salt(path: str) -> str | None:
 
 def load(path: str) -> Baseline:
     try:
-        with open(path, encoding="utf-8") as fh:
+        # Never through a link: a scanned tree may plant one at the baseline's path to
+        # make ztlint read a file outside it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with open(fd, encoding="utf-8") as fh:
             data = json.load(fh)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ConfigError(
+                f"{path}: is a symbolic link; a baseline is read only from a regular file"
+            ) from None
         raise ConfigError(f"{path}: cannot read the baseline: {exc.strerror}") from None
     except ValueError as exc:
         raise ConfigError(f"{path}: not a ztlint baseline: {exc}") from None

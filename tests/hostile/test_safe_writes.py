@@ -144,22 +144,33 @@ def test_baseline_output_link_is_replaced(tree: Path, victim: Path) -> None:
     assert [e[0] for e in json.loads(out.read_text())["entries"]] == ["ZT101"]
 
 
-def test_update_baseline_link_is_replaced(tree: Path, tmp_path: Path) -> None:
-    # The link points to a real baseline outside (it is read, as the user named it);
-    # the rewrite without the stale entry goes to the tree, not to the file outside.
+def test_baseline_link_is_neither_read_nor_written(tree: Path, tmp_path: Path) -> None:
+    # A link planted at the baseline's path would make ztlint read (and, with
+    # --update-baseline, rewrite) a file outside the tree: it is refused with exit 2.
     (tree / "also.go").write_text(BAD_GO)
     victim = tmp_path / "outside-baseline.json"
     assert ztlint(tree, "baseline", ".", "-o", str(victim)).returncode == 0
     before = victim.read_bytes()
     (tree / "also.go").unlink()
     plant_link(tree / "b.json", victim)
+    for extra in ((), ("--update-baseline",)):
+        proc = ztlint(tree, "scan", ".", "--baseline", "b.json", *extra)
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert (
+            proc.stderr
+            == "ztlint: error: b.json: is a symbolic link; a baseline is read only from a regular file\n"
+        )
+        assert victim.read_bytes() == before
+        assert (tree / "b.json").is_symlink()
+
+
+def test_update_baseline_writes_a_new_file(tree: Path) -> None:
+    (tree / "also.go").write_text(BAD_GO)
+    assert ztlint(tree, "baseline", ".", "-o", "b.json").returncode == 0
+    (tree / "also.go").unlink()
     proc = ztlint(tree, "scan", ".", "--baseline", "b.json", "--update-baseline")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert victim.read_bytes() == before
-    out = tree / "b.json"
-    assert not out.is_symlink()
-    assert len(json.loads(out.read_text())["entries"]) == 1
-    assert len(json.loads(before)["entries"]) == 2
+    assert len(json.loads((tree / "b.json").read_text())["entries"]) == 1
 
 
 def test_init_link_is_refused_then_replaced(tree: Path, victim: Path, tmp_path: Path) -> None:
