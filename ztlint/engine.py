@@ -11,6 +11,7 @@ import os
 import re
 import signal
 import threading
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,7 +35,15 @@ from ztlint.model import (
 )
 from ztlint.parsers.data import ParseFailure, entity_lines
 from ztlint.rule import Detector, FileContext, Hit, ProjectCheck, Rule
-from ztlint.source import RawFile, SkipFile, SourceText, decode, mask_line, read_file
+from ztlint.source import (
+    RawFile,
+    SkipFile,
+    SourceText,
+    decode,
+    decoding_note,
+    mask_line,
+    read_file,
+)
 from ztlint.triggers import TriggerIndex, Triggers
 
 if TYPE_CHECKING:  # loaded when used: a small scan needs neither
@@ -48,6 +57,7 @@ WORKER_CRASHED = "ZT906"
 UNUSED_EXCEPTION = "ZT907"
 SEMGREP_FAILED = "ZT909"
 TIMED_OUT = "ZT910"
+DECODED = "ZT912"
 
 # Notification codes and what they mean (SARIF tool.driver.notifications).
 NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
@@ -71,6 +81,11 @@ NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
     TIMED_OUT: (
         "file-timed-out",
         "A file took longer than --file-timeout; it was not scanned, the rest of the run was.",
+    ),
+    DECODED: (
+        "file-decoded",
+        "A file in UTF-16 or UTF-32 without a byte-order mark: recognised and checked, "
+        "or (a warning) too unlike ASCII to tell from binary data, and not checked.",
     ),
 }
 
@@ -235,13 +250,9 @@ def _make_finding(
     severity = override if override is not None else (hit.severity or rule.meta.severity)
     snippet = ""
     digest = None
-    if source is not None and hit.secret_spans:
-        digest = hashlib.sha256(
-            "\x00".join(_span_text(source, s) for s in hit.secret_spans).encode()
-        ).hexdigest()
     if source is not None:
-        line = mask_line(source.line(hit.span.start_line), hit.span.start_line, hit.secret_spans)
-        snippet = line if len(line) <= SNIPPET_MAX else line[:SNIPPET_MAX] + "…"
+        digest = secret_digest(source, hit.secret_spans)
+        snippet = _snippet(source, hit.span.start_line, hit.secret_spans)
     return Finding(
         rule_id=rule.id,
         rule_name=rule.name,
@@ -260,13 +271,61 @@ def _make_finding(
     )
 
 
+def _snippet(source: SourceText, line_no: int, secret_spans: Sequence[Span]) -> str:
+    """The one way a line of source becomes output: masked, then cut to SNIPPET_MAX."""
+    line = mask_line(source.line(line_no), line_no, tuple(secret_spans))
+    return line if len(line) <= SNIPPET_MAX else line[:SNIPPET_MAX] + "…"
+
+
+def secret_digest(source: SourceText, secret_spans: Sequence[Span]) -> str | None:
+    """sha256 of a finding's secret text, for baselines (which store it only salted);
+    never written to the cache (see _for_cache)."""
+    if not secret_spans:
+        return None
+    return hashlib.sha256(
+        "\x00".join(_span_text(source, s) for s in secret_spans).encode("utf-8", "surrogatepass")
+    ).hexdigest()
+
+
 def _span_text(source: SourceText, span: Span) -> str:
+    """The span's text, its lines joined with \\n whatever the file's line breaks."""
     lines = [source.line(n) for n in range(span.start_line, span.end_line + 1)]
     if not lines:
         return ""
     if len(lines) == 1:
         return lines[0][span.start_col - 1 : span.end_col - 1]
     return "\n".join([lines[0][span.start_col - 1 :], *lines[1:-1], lines[-1][: span.end_col - 1]])
+
+
+class _SecretLines:
+    """The secret spans of one file, by the lines they cover: every snippet on such a
+    line is masked with all of them, not only its own finding's (another rule's
+    finding on a secret's line must not print it)."""
+
+    def __init__(self, spans: Sequence[Span]) -> None:
+        self.spans = sorted(set(spans), key=lambda s: (s.start_line, s.end_line))
+        self._starts = [s.start_line for s in self.spans]
+        self._reach = max((s.end_line - s.start_line for s in self.spans), default=0)
+
+    def on(self, line: int) -> tuple[Span, ...]:
+        lo = bisect_left(self._starts, line - self._reach)
+        hi = bisect_right(self._starts, line)
+        return tuple(s for s in self.spans[lo:hi] if s.contains_line(line))
+
+
+def _mask_findings(findings: Sequence[Finding], source: SourceText | None) -> list[Finding]:
+    """Findings whose snippet line holds any secret of the file, masked again with all
+    of the file's secret spans."""
+    secrets = _SecretLines([s for f in findings for s in f.secret_spans])
+    if source is None or not secrets.spans:
+        return list(findings)
+    out = []
+    for f in findings:
+        spans = secrets.on(f.span.start_line)
+        if spans and f.snippet:
+            f = replace(f, snippet=_snippet(source, f.span.start_line, spans))
+        out.append(f)
+    return out
 
 
 def _collects(check: ProjectCheck, kinds: frozenset[str], triggered: Triggers) -> bool:
@@ -342,7 +401,7 @@ def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
     if plan.cache is not None:
         cached = plan.cache.get(entry.rel, raw.data)
         if isinstance(cached, FileResult) and cached.path == entry.rel:
-            return cached
+            return _from_cache(cached, raw)
     scanned = _timed_scan(entry, plan, raw)
     if scanned is None:
         # Its partial findings are dropped, and nothing is cached: a slow moment on a
@@ -362,8 +421,29 @@ def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
     result, worked = scanned
     if plan.cache is not None and worked:
         # Files no trigger matched cost less to check again than to look up.
-        plan.cache.put(entry.rel, raw.data, result)
+        plan.cache.put(entry.rel, raw.data, _for_cache(result))
     return result
+
+
+def _for_cache(result: FileResult) -> FileResult:
+    """The result without its secrets' digests: the cache holds nothing derived from a
+    secret (snippets are masked; entry names are keyed, see ztlint.cache)."""
+    if not any(f.secret_digest for f in result.findings):
+        return result
+    return replace(result, findings=tuple(replace(f, secret_digest=None) for f in result.findings))
+
+
+def _from_cache(result: FileResult, raw: RawFile) -> FileResult:
+    """A cached result with its secrets' digests computed again from the file."""
+    if raw.binary or not any(f.secret_spans for f in result.findings):
+        return result
+    source = SourceText(decode(raw.data))
+    return replace(
+        result,
+        findings=tuple(
+            replace(f, secret_digest=secret_digest(source, f.secret_spans)) for f in result.findings
+        ),
+    )
 
 
 def _timed_scan(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, bool] | None:
@@ -403,6 +483,15 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
     findings: list[Finding] = []
     notes: list[Notification] = []
     facts: list[tuple[str, tuple[Any, ...]]] = []
+    if (decoded := decoding_note(raw.data, raw.binary)) is not None:
+        notes.append(
+            _note(
+                DECODED,
+                decoded,
+                entry.rel,
+                level=NoticeLevel.WARNING if raw.binary else NoticeLevel.NOTE,
+            )
+        )
     unchecked = bool(plan.unchecked) and policy.is_test_path(entry.rel, plan.unchecked)
     # A small scan of small files asks about its triggers one by one: building an index
     # costs more than it saves there.
@@ -450,6 +539,10 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
                 collected = ()
             if collected:
                 facts.append((rule.id, collected))
+    findings = _mask_findings(findings, source)
+    directives: tuple[suppress.Directive, ...] = ()
+    if source is not None and "ztlint:" in text:
+        directives = _directives(ctx, findings, unchecked)
     seen_parse: set[tuple[int | None, str]] = set()
     for failure in ctx.parse_notes:
         key = (failure.line, failure.message)
@@ -465,15 +558,6 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
                     level=NoticeLevel.NOTE if failure.recovered else NoticeLevel.WARNING,
                 )
             )
-    directives = (
-        suppress.parse_directives(
-            text,
-            json_like=fclass.parser == "json"
-            or entry.rel.lower().endswith((".json", ".sarif", ".jsonl", ".geojson")),
-        )
-        if source is not None
-        else ()
-    )
     test_ranges: tuple[tuple[int, int], ...] = ()
     test_paths: tuple[str, ...] = ()
     if fclass.parser == "rust":
@@ -483,6 +567,33 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
         entry.rel, tuple(findings), tuple(notes), directives, test_ranges, tuple(facts), test_paths
     )
     return result, worked
+
+
+def _directives(
+    ctx: FileContext, findings: Sequence[Finding], unchecked: bool
+) -> tuple[suppress.Directive, ...]:
+    """The suppression directives in the file's real comments. Their snippets go
+    through the findings' masking, with every secret span found in the file; a file
+    whose detectors did not run (unchecked test code) shows none."""
+    from ztlint.parsers import comments
+
+    source = ctx.source
+    tree = None
+    yaml_ok = True
+    try:
+        if ctx.parser in classify.LANGUAGES:
+            tree = ctx.tree()
+        elif ctx.parser == "yaml":
+            ctx.documents()
+    except ParseFailure:
+        yaml_ok = False
+    is_comment = comments.finder(source, ctx.parser, ctx.kinds, tree, yaml_ok)
+    secrets = _SecretLines([s for f in findings for s in f.secret_spans])
+
+    def snippet(line: int) -> str:
+        return "" if unchecked else _snippet(source, line, secrets.on(line))
+
+    return suppress.parse_directives(source.text, source.lines, is_comment, snippet)
 
 
 def _note(
@@ -506,14 +617,29 @@ def _note(
 
 
 def _rule_failed(rule_id: str, detector: str, path: str, exc: BaseException) -> Notification:
-    detail = str(exc).splitlines()[0][:160] if str(exc) else ""
+    """The error's type and where it was raised, never its text: an exception's
+    message can quote the file (a value that did not convert), and a notification
+    must not carry source text (a secret) into the output."""
     return _note(
         RULE_FAILED,
-        f"rule {rule_id} ({detector}) failed: {type(exc).__name__}"
-        + (f": {detail}" if detail else ""),
+        f"rule {rule_id} ({detector}) failed: {type(exc).__name__}{_raised_at(exc)}",
         path,
         rule_id=rule_id,
     )
+
+
+def _raised_at(exc: BaseException) -> str:
+    """' at <module>:<line>' of the innermost frame in ztlint's own code, or ""."""
+    import traceback
+
+    package = os.path.dirname(os.path.abspath(__file__))
+    where = ""
+    for frame in traceback.extract_tb(exc.__traceback__):
+        filename = os.path.abspath(frame.filename)
+        if filename.startswith(package + os.sep):
+            rel = os.path.relpath(filename, os.path.dirname(package)).replace(os.sep, "/")
+            where = f" at {rel}:{frame.lineno}"
+    return where
 
 
 # Test-only items: `#[cfg(test)]`, `#[cfg(all(test, ...))]`, `#[test]`, `#[tokio::test]`.
@@ -563,7 +689,8 @@ def _rust_test_ranges(ctx: FileContext) -> tuple[tuple[int, int], ...]:
             if child.type in ("line_comment", "block_comment"):
                 continue
             if test_attribute and child.type in ("mod_item", "function_item", "impl_item"):
-                ranges.append((child.start_point[0] + 1, child.end_point[0] + 1))
+                span = code.node_span(ctx.source, child)  # lines, not tree-sitter rows
+                ranges.append((span.start_line, span.end_line))
             elif (
                 child.type == "mod_item" and (body := child.child_by_field_name("body")) is not None
             ):
@@ -762,6 +889,10 @@ def _project_pass(
 ) -> tuple[list[Finding], list[Notification]]:
     findings: list[Finding] = []
     notes: list[Notification] = []
+    secrets: dict[str, list[Span]] = {}
+    for r in results:
+        for f in r.findings:
+            secrets.setdefault(f.path, []).extend(f.secret_spans)
     for rule in rules:
         if rule.project is None:
             continue
@@ -774,7 +905,15 @@ def _project_pass(
         for hit in hits:
             path = hit.path or ""
             source = _reread(os.path.join(root, path), plan.max_file_size)
-            findings.append(_make_finding(rule, hit, path, source, plan))
+            found = _make_finding(rule, hit, path, source, plan)
+            if source is not None and (
+                spans := _SecretLines(secrets.get(path, [])).on(found.span.start_line)
+            ):
+                found = replace(
+                    found,
+                    snippet=_snippet(source, found.span.start_line, (*spans, *hit.secret_spans)),
+                )
+            findings.append(found)
     return findings, notes
 
 

@@ -1,7 +1,8 @@
 """Inline suppressions: `ztlint: ignore[ZT101] reason` and `ztlint: ignore-file[...]`.
 
-A suppression sits in a comment of the file's own syntax, on the finding's line, on
-the line above it, or anywhere inside the finding's span. Its reason is required: a
+A suppression sits in a real comment of the file's own syntax (never in a string;
+see ztlint.parsers.comments), on the finding's line, on the line above it, or anywhere
+inside the finding's span. Its reason is required: a
 suppression with no rule list, an unknown rule or no reason suppresses nothing and is
 itself a result (malformed-suppression). One that matches no finding becomes a
 notification.
@@ -10,19 +11,18 @@ notification.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ztlint.model import Finding, NoticeLevel, Notification, Suppression, SuppressionKind
+from ztlint.parsers.comments import IsComment
 
 MALFORMED_ID = "ZT901"
 UNUSED_CODE = "ZT902"
-_LEADERS = r"(?:#|//|--|/\*|<!--|;|\*|%|')"
-_DIRECTIVE = re.compile(
-    _LEADERS + r"[^\n]*?\bztlint:[ \t]*(ignore-file|ignore)\b([^\n]*)",
-)
+_DIRECTIVE = re.compile(r"\bztlint:[ \t]*(ignore-file|ignore)\b(.*)")
 _BODY = re.compile(r"^\[([^\]]*)\](.*)$")
 _CLOSERS = re.compile(r"(?:\*/|-->)\s*$")
+_RULE_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,39}")
 
 
 @dataclass(frozen=True)
@@ -33,28 +33,24 @@ class Directive:
     rules: tuple[str, ...]  # as written: ids or names
     reason: str
     problem: str | None  # why it is malformed, or None
-    text: str = ""  # the comment's line, for the malformed-suppression snippet
+    text: str = ""  # the malformed-suppression snippet: the line, masked
 
 
-_UNESCAPED_QUOTE = re.compile(r'(?<!\\)"')
-
-
-def _in_json_comment(line: str, start: int) -> bool:
-    """JSON has no comments; JSONC has `//` and `/*` outside strings. Text inside a
-    string (a SARIF report quoting ztlint's own docs) is not a directive."""
-    leader = line[start : start + 2]
-    return leader in ("//", "/*") and len(_UNESCAPED_QUOTE.findall(line, 0, start)) % 2 == 0
-
-
-def parse_directives(text: str, json_like: bool = False) -> tuple[Directive, ...]:
+def parse_directives(
+    text: str, lines: Sequence[str], is_comment: IsComment, snippet: Callable[[int], str]
+) -> tuple[Directive, ...]:
+    """The directives in the file's real comments. `lines` is the file's line table
+    (ztlint.source), `is_comment(line, column)` says whether a position is inside a
+    comment (ztlint.parsers.comments), and `snippet(line)` gives a line as findings
+    show it (masked): a malformed directive keeps it for its own finding."""
     if "ztlint:" not in text:
         return ()
     out = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         if "ztlint:" not in line:
             continue
-        m = _DIRECTIVE.search(line)
-        if m is None or (json_like and not _in_json_comment(line, m.start())):
+        m = next((m for m in _DIRECTIVE.finditer(line) if is_comment(number, m.start() + 1)), None)
+        if m is None:
             continue
         whole_file = m.group(1) == "ignore-file"
         rest = _CLOSERS.sub("", m.group(2)).strip()
@@ -69,7 +65,7 @@ def parse_directives(text: str, json_like: bool = False) -> tuple[Directive, ...
                     (),
                     "",
                     "names no rule: write ignore[RULE] reason",
-                    line[:300],
+                    snippet(number),
                 )
             )
             continue
@@ -82,7 +78,13 @@ def parse_directives(text: str, json_like: bool = False) -> tuple[Directive, ...
             problem = "gives no reason; a suppression must say why the finding is safe"
         out.append(
             Directive(
-                number, column, whole_file, rules, reason, problem, line[:300] if problem else ""
+                number,
+                column,
+                whole_file,
+                rules,
+                reason,
+                problem,
+                snippet(number) if problem else "",
             )
         )
     return tuple(out)
@@ -111,7 +113,11 @@ def apply(
             ids = frozenset(known.get(r, known.get(r.upper(), "")) for r in d.rules)
             if problem is None and "" in ids:
                 bad = next(r for r in d.rules if known.get(r, known.get(r.upper())) is None)
-                problem = f"names unknown rule '{bad}'"
+                problem = (
+                    f"names unknown rule '{bad}'"
+                    if _RULE_LIKE.fullmatch(bad)
+                    else "names an unknown rule"  # not quoted: it is source text, not a name
+                )
             if problem is not None:
                 if make_malformed:
                     out.append(_malformed(path, d, problem, malformed_name))

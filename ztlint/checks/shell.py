@@ -193,7 +193,7 @@ def _workflow(ctx: FileContext, doc: DataNode) -> Iterator[Script]:
                 continue
             shell = step.get_str("shell") or "bash"
             run = step.get("run")
-            if isinstance(run, Scalar) and shell.split()[0] in SHELLS:
+            if isinstance(run, Scalar) and (shell.split() or ["bash"])[0] in SHELLS:
                 yield _scalar_script(ctx, run)
 
 

@@ -45,7 +45,8 @@ def _json_string(src: SourceText, node: TSNode) -> str:
 def _json(src: SourceText, node: TSNode, depth: int) -> Node:
     if depth > MAX_DEPTH:
         raise ParseFailure(
-            f"nesting deeper than {MAX_DEPTH} levels; not parsed", node.start_point[0] + 1
+            f"nesting deeper than {MAX_DEPTH} levels; not parsed",
+            code.node_span(src, node).start_line,
         )
     span = code.node_span(src, node)
     t = node.type
@@ -175,7 +176,8 @@ def parse_toml(src: SourceText) -> list[Node]:
 
 
 def _toml_pair(src: SourceText, table: Mapping, pair: TSNode) -> None:
-    children = pair.named_children
+    # A trailing comment is a child of the pair: it is not the value.
+    children = [c for c in pair.named_children if c.type != "comment"]
     if len(children) < 2:
         return
     key, value = children[0], children[-1]
@@ -188,7 +190,8 @@ def _toml_pair(src: SourceText, table: Mapping, pair: TSNode) -> None:
 def _toml_value(src: SourceText, node: TSNode, depth: int) -> Node:
     if depth > MAX_DEPTH:
         raise ParseFailure(
-            f"nesting deeper than {MAX_DEPTH} levels; not parsed", node.start_point[0] + 1
+            f"nesting deeper than {MAX_DEPTH} levels; not parsed",
+            code.node_span(src, node).start_line,
         )
     span = code.node_span(src, node)
     t = node.type

@@ -4,10 +4,13 @@ keep line and column, aliases stay shared, nothing is executed or expanded."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from ztlint.parsers.data import MAX_DEPTH, Mapping, Node, ParseFailure, Scalar, Sequence
+from ztlint.source import line_starts
 
 # libyaml recurses once per nesting level and crashes the process around 100,000
 # levels; the converter stops at MAX_DEPTH anyway, so refuse long before libyaml could.
@@ -23,7 +26,34 @@ _TAG_KINDS = {
 _MERGE = "tag:yaml.org,2002:merge"
 
 
-_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # as str.splitlines
+# Every character some reader takes for a line break (as str.splitlines): the depth
+# estimate below errs towards "deep".
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+# libyaml also breaks lines at these; ztlint's line table does not (ztlint.source).
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+class _Mark(NamedTuple):
+    line: int
+    column: int
+
+
+Remark = Callable[[Any], Any]
+
+
+def _remarker(text: str) -> Remark | None:
+    """A mark converter onto ztlint's line table, or None when libyaml's lines are
+    already ours (no U+0085, U+2028 or U+2029 in the text). libyaml's marks also carry
+    the code-point offset, which places them on any table."""
+    if _YAML_ONLY_BREAKS.search(text) is None:
+        return None
+    starts = line_starts(text)
+
+    def remark(mark: Any) -> _Mark:
+        idx = bisect_right(starts, mark.index) - 1
+        return _Mark(idx, mark.index - starts[idx])
+
+    return remark
 
 
 def deeper_than(text: str, limit: int) -> bool:
@@ -102,10 +132,13 @@ def parse_yaml(text: str) -> list[Node]:
         raise ParseFailure(f"nesting deeper than {MAX_TEXT_DEPTH} levels; not parsed")
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    remark = _remarker(text)
     try:
         documents = list(_loader().compose_all(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if mark is not None and remark is not None:
+            mark = remark(mark)
         line = mark.line + 1 if mark is not None else None
         col = mark.column + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
@@ -119,7 +152,7 @@ def parse_yaml(text: str) -> list[Node]:
     finally:
         _release(_loader())
     memo: dict[int, Node] = {}
-    return [_convert(doc, memo, 0) for doc in documents if doc is not None]
+    return [_convert(doc, memo, 0, remark) for doc in documents if doc is not None]
 
 
 def _release(yaml: Any) -> None:
@@ -151,16 +184,19 @@ def _tag(node: Any) -> str:
     return tag
 
 
-def _convert(node: Any, memo: dict[int, Node], depth: int) -> Node:
+def _convert(node: Any, memo: dict[int, Node], depth: int, remark: Remark | None) -> Node:
     known = memo.get(id(node))
     if known is not None:
         return known
     if depth > MAX_DEPTH:
         raise ParseFailure(
-            f"nesting deeper than {MAX_DEPTH} levels; not parsed", node.start_mark.line + 1
+            f"nesting deeper than {MAX_DEPTH} levels; not parsed",
+            (remark(node.start_mark) if remark is not None else node.start_mark).line + 1,
         )
     node_id = node.id
     marks = (node.start_mark, node.end_mark)
+    if remark is not None:
+        marks = (remark(marks[0]), remark(marks[1]))
     if node_id == "scalar":
         value = node.value if isinstance(node.value, str) else str(node.value)
         out: Node = Scalar(None, value, _TAG_KINDS.get(_tag(node), "other"), marks)
@@ -169,21 +205,21 @@ def _convert(node: Any, memo: dict[int, Node], depth: int) -> Node:
     if node_id == "sequence":
         seq = Sequence(None, marks=marks)
         memo[id(node)] = seq
-        seq.items = [_convert(item, memo, depth + 1) for item in node.value]
+        seq.items = [_convert(item, memo, depth + 1, remark) for item in node.value]
         return seq
     mapping = Mapping(None, marks)
     memo[id(node)] = mapping
     for key, value in node.value:
         if _tag(key) == _MERGE:
-            merged = _convert(value, memo, depth + 1)
+            merged = _convert(value, memo, depth + 1, remark)
             if isinstance(merged, Mapping):
                 mapping.merges.append(merged)
             elif isinstance(merged, Sequence):
                 mapping.merges.extend(m for m in merged.items if isinstance(m, Mapping))
             continue
-        k = _convert(key, memo, depth + 1)
+        k = _convert(key, memo, depth + 1, remark)
         if not isinstance(k, Scalar):
             # A complex key: keep the value reachable under a synthetic text key.
             k = Scalar(k.span, "", "other")
-        mapping.entries.append((k, _convert(value, memo, depth + 1)))
+        mapping.entries.append((k, _convert(value, memo, depth + 1, remark)))
     return mapping

@@ -39,6 +39,7 @@ from ztlint.checks.codeutil import (
 )
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Severity
+from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
 _ANY_REGEX = re.compile(r"^\^?(https?:?/?/?)?\(?\.[*+]\)?\$?$")
@@ -414,8 +415,9 @@ def _rust(ctx: FileContext) -> Iterator[Hit]:
             body = re.sub(r"\s+", "", _text(ctx, args)) if args is not None else ""
             if re.fullmatch(r"\(\|[^|]*\|(true|\{true\})\)", body):
                 message = "an origin predicate that accepts all, with allow_credentials(true)"
-        if message and node.start_point[0] not in seen:
-            seen.add(node.start_point[0])
+        line = code.node_span(ctx.source, node).start_line  # not a tree-sitter row
+        if message and line not in seen:
+            seen.add(line)
             field = (
                 function.child_by_field_name("field")
                 if function.type == "field_expression"

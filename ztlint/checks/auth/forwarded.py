@@ -40,6 +40,7 @@ from ztlint.checks.codeutil import (
     walk,
 )
 from ztlint.checks.codeutil import text as _text
+from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
 _HEADER = re.compile(r"^(x-forwarded-for|x-real-ip|http_x_forwarded_for|http_x_real_ip)$", re.I)
@@ -289,7 +290,7 @@ def _direct(ctx: FileContext) -> Iterator[Hit]:
                 ctx,
                 read,
                 f"{header} is read from the request and decides access (line "
-                f"{decision.start_point[0] + 1}); any client can set it unless a trusted proxy "
+                f"{code.node_span(ctx.source, decision).start_line}); any client can set it unless a trusted proxy "
                 "overwrites it",
             )
 

@@ -353,9 +353,10 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             if name is None:
                 continue
             judged = _severity(ctx, name, hashed, call)
-            if judged is None or call.start_point[0] in reported:
+            line = code.node_span(ctx.source, call).start_line  # not a tree-sitter row
+            if judged is None or line in reported:
                 continue
-            reported.add(call.start_point[0])
+            reported.add(line)
             severity, what = judged
             one = " ".join(name.split())
             shown = one if len(one) <= 50 else one[:47] + "..."

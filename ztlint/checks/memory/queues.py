@@ -245,7 +245,7 @@ def _channel(ctx: FileContext, call: Node) -> Iterator[Hit]:
             yield Hit(
                 span=code.node_span(ctx.source, call),
                 message=f"an unbounded channel is fed from a receive loop (line "
-                f"{node.start_point[0] + 1}): a fast peer fills it without limit; use a "
+                f"{code.node_span(ctx.source, node).start_line}): a fast peer fills it without limit; use a "
                 "bounded channel and apply back-pressure or drop",
             )
             return

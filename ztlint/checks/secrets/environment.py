@@ -129,6 +129,8 @@ def _dockerfile(ctx: FileContext) -> Iterator[Hit]:
         if instr.keyword not in ("ENV", "ARG"):
             continue
         body = instr.body
+        if not body.strip():  # `ENV` and nothing (or only a form feed) after it
+            continue
         legacy = instr.keyword == "ENV" and "=" not in body.split(None, 1)[0]
         pairs = [_DOCKER_PAIR.match(body.strip())] if legacy else list(_DOCKER_PAIR.finditer(body))
         for m in pairs:

@@ -77,11 +77,15 @@ def detect_putty(ctx: FileContext) -> Iterator[Hit]:
         private = _PUTTY_PRIVATE.search(text, head.end())
         if private is None:
             continue
-        lines = text[private.end() :].lstrip("\r\n").splitlines()[: int(private.group(1))]
-        body_start = text.find(lines[0], private.end()) if lines else -1
-        if body_start < 0 or not _real_body("\n".join(lines)):
+        # The body's lines on the file's own line table, so that the secret span ends
+        # where the text does, whatever the line breaks.
+        first, _ = ctx.source.position(private.end())
+        last = min(first + int(private.group(1)), len(ctx.source.lines))
+        lines = ctx.source.lines[first:last]
+        if not lines or not _real_body("\n".join(lines)):
             continue
-        body_end = body_start + len("\n".join(lines))
+        body_start = ctx.source.line_offset(first + 1)
+        body_end = ctx.source.line_offset(last) + len(lines[-1])
         encrypted = (
             re.search(r"^Encryption: (?!none)\S+", text[head.end() : private.start()], re.M)
             is not None

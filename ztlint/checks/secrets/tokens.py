@@ -191,10 +191,10 @@ def _aws(ctx: FileContext) -> Iterator[Hit]:
         if is_placeholder(key_id[4:]) or key_id.endswith("EXAMPLE"):
             continue
         line, _ = ctx.source.position(m.start())
-        lo = sum(len(x) + 1 for x in ctx.source.lines[: max(line - 6, 0)])
+        lo = ctx.source.line_offset(line - 5)  # the five lines above, on the line table
         window_end = m.end() + 600
         secret = None
-        for s in AWS_SECRET.finditer(text, max(lo, 0), min(window_end, len(text))):
+        for s in AWS_SECRET.finditer(text, lo, min(window_end, len(text))):
             before = text[max(s.start() - 60, 0) : s.start()]
             value = s.group(0)
             if (
