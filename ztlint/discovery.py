@@ -10,16 +10,16 @@ devices are never opened.
 from __future__ import annotations
 
 import os
-import re
 import stat
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ztlint.globs import compile_glob, match_any
+from ztlint.globs import GlobList, MatchBudget, match_any
 from ztlint.model import NoticeLevel, Notification
 
 SKIPPED = "ZT904"
+OVER_BUDGET = "ZT912"
 
 # git reads the repository's own config; these keep a hostile .git/config from making
 # git run programs (fsmonitor hooks) while we list files.
@@ -157,7 +157,19 @@ def _list_dir(directory: str, notes: list[Notification], root: str) -> list[str]
     listed = _git_list(directory)
     if listed is not None:
         return listed
-    return _walk(directory)
+    budget = MatchBudget()
+    walked = _walk(directory, budget)
+    if budget.exhausted:
+        notes.append(
+            Notification(
+                code=OVER_BUDGET,
+                message="the .gitignore files below are too costly to match (too many "
+                "patterns for too many files); from there on nothing was ignored",
+                level=NoticeLevel.WARNING,
+                path=_rel(directory, root),
+            )
+        )
+    return walked
 
 
 def _git_list(directory: str) -> list[str] | None:
@@ -210,8 +222,18 @@ def _git_list(directory: str) -> list[str] | None:
 class _IgnoreRules:
     """The .gitignore rules that apply inside one directory, inherited downwards."""
 
-    def __init__(self, parent: _IgnoreRules | None, base: str, lines: list[str]) -> None:
+    def __init__(
+        self,
+        parent: _IgnoreRules | None,
+        base: str,
+        lines: list[str],
+        budget: MatchBudget | None = None,
+    ) -> None:
         self.parent = parent
+        # One budget for a walk or a check (ztlint.globs.MATCH_BUDGET).
+        self.budget: MatchBudget = budget or (
+            parent.budget if parent is not None else MatchBudget()
+        )
         self.base = base
         self.rules: list[tuple[str, bool]] = []
         for line in lines:
@@ -224,6 +246,8 @@ class _IgnoreRules:
             if negate or line.startswith("\\!") or line.startswith("\\#"):
                 line = line[1:]
             self.rules.append((line, negate))
+        # Linear-time matching of every pattern in order (ztlint.globs).
+        self.matcher = GlobList([p for p, _ in self.rules], self.budget)
 
     def ignored(self, path: str, is_dir: bool) -> bool:
         verdict: bool | None = None
@@ -234,19 +258,11 @@ class _IgnoreRules:
             node = node.parent
         for level in reversed(chain):
             rel = os.path.relpath(path, level.base).replace(os.sep, "/")
-            for pattern, negate in level.rules:
-                glob = compile_glob(pattern)
-                if _direct_match(glob.regex, rel, is_dir, glob.dir_only):
-                    verdict = not negate
-        return bool(verdict)
-
-
-def _direct_match(regex: re.Pattern[str], rel: str, is_dir: bool, dir_only: bool) -> bool:
-    if regex.fullmatch(rel):
-        return is_dir or not dir_only
-    # A pattern that matches a parent directory.
-    parts = rel.split("/")
-    return any(regex.fullmatch("/".join(parts[:k])) for k in range(1, len(parts)))
+            last = level.matcher.last(rel, is_dir)
+            if last >= 0:
+                verdict = not level.rules[last][1]
+        # Out of budget, nothing is ignored: the files are scanned rather than hidden.
+        return bool(verdict) and not self.budget.exhausted
 
 
 def _read_lines(path: str) -> list[str]:
@@ -257,7 +273,7 @@ def _read_lines(path: str) -> list[str]:
         return []
 
 
-def _walk(top: str) -> list[str]:
+def _walk(top: str, budget: MatchBudget | None = None) -> list[str]:
     """Every path below `top` that no .gitignore ignores, without following links."""
     out: list[str] = []
     stack: list[tuple[str, _IgnoreRules | None]] = [(top, None)]
@@ -266,7 +282,7 @@ def _walk(top: str) -> list[str]:
         gi = os.path.join(directory, ".gitignore")
         rules = inherited
         if os.path.isfile(gi) and not os.path.islink(gi):
-            rules = _IgnoreRules(inherited, directory, _read_lines(gi))
+            rules = _IgnoreRules(inherited, directory, _read_lines(gi), budget)
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError:
@@ -287,15 +303,24 @@ def _walk(top: str) -> list[str]:
     return out
 
 
-def ignored_by(gitignores: dict[str, list[str]], path: str, is_dir: bool) -> bool:
+def ignored_by(
+    gitignores: dict[str, list[str]],
+    path: str,
+    is_dir: bool,
+    cache: dict[str, _IgnoreRules] | None = None,
+) -> bool:
     """Whether `path` (relative POSIX) is ignored by the given .gitignore files, keyed by
-    the directory that holds each ("" for the root), as git would decide."""
+    the directory that holds each ("" for the root), as git would decide. Calls that
+    share a `cache` (a dict) read each .gitignore once and share one match budget."""
     rules: _IgnoreRules | None = None
+    cache = {} if cache is None else cache
     parts = path.split("/")
     for depth in range(len(parts)):
         folder = "/".join(parts[:depth])
         if folder in gitignores:
-            rules = _IgnoreRules(rules, folder or ".", gitignores[folder])
+            if folder not in cache:
+                cache[folder] = _IgnoreRules(rules, folder or ".", gitignores[folder])
+            rules = cache[folder]
         if (
             depth < len(parts) - 1
             and rules is not None

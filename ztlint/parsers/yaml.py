@@ -7,6 +7,7 @@ import re
 from functools import cache
 from typing import Any
 
+from ztlint.parsers.budget import over_budget
 from ztlint.parsers.data import MAX_DEPTH, Mapping, Node, ParseFailure, Scalar, Sequence
 
 # libyaml recurses once per nesting level and crashes the process around 100,000
@@ -98,6 +99,9 @@ def _caching_resolver() -> Any:
 
 def parse_yaml(text: str) -> list[Node]:
     """All documents of a YAML stream, as data nodes."""
+    over = over_budget(text)
+    if over is not None:
+        raise over
     if deeper_than(text, MAX_TEXT_DEPTH):
         raise ParseFailure(f"nesting deeper than {MAX_TEXT_DEPTH} levels; not parsed")
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
