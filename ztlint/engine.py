@@ -487,6 +487,9 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
             worked = True
             try:
                 collected = tuple(check.collect(ctx))
+            except OverBudget as over:
+                ctx.parse_notes.append(over)
+                collected = ()
             except ParseFailure:
                 collected = ()
             except Exception as exc:
@@ -833,6 +836,7 @@ def _project_pass(
 ) -> tuple[list[Finding], list[Notification]]:
     findings: list[Finding] = []
     notes: list[Notification] = []
+    sources: dict[str, SourceText | None] = {}  # each file read once, however many hits
     for rule in rules:
         if rule.project is None:
             continue
@@ -844,7 +848,9 @@ def _project_pass(
             continue
         for hit in hits:
             path = hit.path or ""
-            source = _reread(os.path.join(root, path), plan.max_file_size)
+            if path not in sources:
+                sources[path] = _reread(os.path.join(root, path), plan.max_file_size)
+            source = sources[path]
             findings.append(_make_finding(rule, hit, path, source, plan))
     return findings, notes
 
