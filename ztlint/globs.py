@@ -145,6 +145,7 @@ def _class_regex(inner: str, negated: bool, pattern: str) -> str:
 
 _STAR = "*"
 _ANY_NAMES = "**"  # any number of whole names
+_ANY_REST = "**$"  # a trailing `**`: one name, then any number of names
 _SEP = "/"
 
 
@@ -165,7 +166,7 @@ def _tokens(body: str, pattern: str) -> list[str]:
                     i += 3
                     continue
                 if before_ok and after == "":
-                    out += [_STAR, _SEP, _ANY_NAMES]  # `.*`: a name, then any names
+                    out.append(_ANY_REST)
                     i += 2
                     continue
                 out.append(_STAR)
@@ -218,8 +219,11 @@ def _groups(tokens: list[str], anchored: bool) -> Groups:
     items: list[str] = []
     pending = True  # items (possibly none) waiting to become a name
     for t in [*tokens, _SEP]:
-        if t == _ANY_NAMES:
+        if t == _ANY_NAMES:  # a name follows, possibly empty (`**//x`)
             groups.append(current)
+            current, items, pending = [], [], True
+        elif t == _ANY_REST:  # the last token, at the start of a name
+            groups.append([*current, _ANY_NAME])
             current, items, pending = [], [], False
         elif t == _SEP:
             if pending or items:

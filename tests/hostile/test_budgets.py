@@ -124,7 +124,10 @@ def _comparable(pattern: str) -> bool:
 
 _CHARS = st.sampled_from(list("ab/.-_x"))
 _PIECES = st.sampled_from(
-    ["*", "**", "?", "[ab]", "[!a]", "[^b]", "[a-c]", "[-a]", "[a-]", "\\*", "\\[", "/", "./"]
+    [
+        *("*", "**", "?", "[ab]", "[!a]", "[^b]", "[a-c]", "[-a]", "[a-]", "\\*", "\\["),
+        *("/", "./", "**/", "/**", "//", "\\/", "[/]", "[!/]", "[a\\]"),
+    ]
 )
 _PATTERN = st.lists(st.one_of(_CHARS, _PIECES), min_size=1, max_size=8).map("".join)
 _NAME = st.text(alphabet="ab.-_x*[", min_size=0, max_size=5)
