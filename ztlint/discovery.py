@@ -15,7 +15,7 @@ import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ztlint.globs import GlobList, MatchBudget, match_any
+from ztlint.globs import GlobList, MatchBudget
 from ztlint.model import NoticeLevel, Notification
 
 SKIPPED = "ZT904"
@@ -70,6 +70,8 @@ def discover(targets: list[str], exclude: tuple[str, ...], cwd: str) -> Discover
     root = display_root(targets, cwd)
     found: dict[str, FileEntry] = {}
     notes: list[Notification] = []
+    # Excludes match within a budget: past it, files are scanned rather than skipped.
+    excluder = GlobList(exclude, MatchBudget()) if exclude else None
     for target in targets:
         real = os.path.realpath(target)
         if not os.path.lexists(target):
@@ -77,11 +79,13 @@ def discover(targets: list[str], exclude: tuple[str, ...], cwd: str) -> Discover
             continue
         if os.path.isdir(target) and not os.path.islink(target):
             for path in _list_dir(real, notes, root):
-                _admit(path, real, root, exclude, found, notes)
+                _admit(path, real, root, excluder, found, notes)
         else:
             # An explicit file: scanned even when ignored, but config excludes apply.
             base = os.path.dirname(os.path.abspath(target))
-            _admit(os.path.abspath(target), base, root, exclude, found, notes)
+            _admit(os.path.abspath(target), base, root, excluder, found, notes)
+    if excluder is not None and excluder.exhausted:
+        notes.append(_over_budget(".", "the exclude globs"))
     files = tuple(sorted(found.values()))
     return Discovered(
         files=files, notifications=tuple(sorted(notes, key=lambda n: n.sort_key)), root=root
@@ -129,12 +133,12 @@ def _admit(
     path: str,
     scan_root: str,
     root: str,
-    exclude: tuple[str, ...],
+    excluder: GlobList | None,
     found: dict[str, FileEntry],
     notes: list[Notification],
 ) -> None:
     rel = _rel(path, root)
-    if rel in found or (exclude and match_any(exclude, rel)):
+    if rel in found or (excluder is not None and excluder.any(rel)):
         return
     try:
         st = os.lstat(path)
@@ -160,16 +164,18 @@ def _list_dir(directory: str, notes: list[Notification], root: str) -> list[str]
     budget = MatchBudget()
     walked = _walk(directory, budget)
     if budget.exhausted:
-        notes.append(
-            Notification(
-                code=OVER_BUDGET,
-                message="the .gitignore files below are too costly to match (too many "
-                "patterns for too many files); from there on nothing was ignored",
-                level=NoticeLevel.WARNING,
-                path=_rel(directory, root),
-            )
-        )
+        notes.append(_over_budget(_rel(directory, root), "the .gitignore files below"))
     return walked
+
+
+def _over_budget(rel: str, what: str) -> Notification:
+    return Notification(
+        code=OVER_BUDGET,
+        message=f"{what} are too costly to match (too many patterns for too many files); "
+        "from there on they matched nothing, so more files were scanned",
+        level=NoticeLevel.WARNING,
+        path=rel,
+    )
 
 
 def _git_list(directory: str) -> list[str] | None:

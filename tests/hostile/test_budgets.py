@@ -508,3 +508,19 @@ def test_in_tree_config_cannot_allow_unchecked(tmp_path: Path) -> None:
     (tmp_path / "call.py").write_text(_million_arguments())
     result = _ztlint("scan", ".", "--no-cache", cwd=tmp_path)
     assert result.returncode != 0  # only the command line may allow unchecked files
+
+
+def test_exclude_matching_out_of_budget_excludes_nothing_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ztlint import globs
+    from ztlint.discovery import OVER_BUDGET, discover
+
+    for i in range(30):
+        (tmp_path / f"{i}.log").write_text("")
+    exclude = ("*.log", *(f"*{i}*x" for i in range(50)))
+    assert discover(["."], exclude, str(tmp_path)).files == ()
+    monkeypatch.setattr(globs, "MATCH_BUDGET", 200)
+    found = discover(["."], exclude, str(tmp_path))
+    assert 20 < len(found.files) <= 30
+    assert [n.code for n in found.notifications] == [OVER_BUDGET]
