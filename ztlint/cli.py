@@ -17,6 +17,7 @@ import click
 
 from ztlint import __version__
 from ztlint.config import Config, ConfigError, find_config, load_file, parse_size
+from ztlint.globs import InvalidGlob, check_globs
 from ztlint.model import Severity
 from ztlint.safeio import UnwritableError, write_text
 
@@ -111,6 +112,12 @@ def scan_options(func: F) -> F:
             "[default: 60].",
         ),
         click.option(
+            "--allow-unchecked",
+            is_flag=True,
+            help="Do not fail the run for files a budget left unchecked (timed out, too "
+            "large to parse).",
+        ),
+        click.option(
             "--include-tests", is_flag=True, help="Report findings in test code too, at level note."
         ),
         click.option(
@@ -153,6 +160,10 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
         overrides["ignore"] = config.ignore + _split(opts["ignore"])
     if opts.get("fail_on"):
         overrides["fail_on"] = Severity.parse(opts["fail_on"])
+    try:
+        check_globs("--exclude", opts["exclude"])
+    except InvalidGlob as bad:
+        raise ConfigError(str(bad)) from None
     excludes = tuple(opts["exclude"]) + tuple(
         os.path.relpath(p).replace(os.sep, "/") for p in never_scan if p
     )
@@ -162,6 +173,8 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
         overrides["max_file_size"] = parse_size("--max-file-size", opts["max_file_size"])
     if opts.get("file_timeout") is not None:
         overrides["file_timeout"] = opts["file_timeout"]
+    if opts.get("allow_unchecked"):
+        overrides["allow_unchecked"] = True
     if opts["include_tests"] and config.tests == "ignore":
         overrides["tests"] = "report"
     if opts.get("semgrep_configs"):

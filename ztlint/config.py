@@ -79,6 +79,10 @@ class Config:
     semgrep_configs: tuple[tuple[str, str], ...] = ()
     semgrep_bin: str | None = None
     semgrep_timeout: float = DEFAULT_SEMGREP_TIMEOUT
+    # Whether files a budget left unchecked (timed out, too large to parse) may pass.
+    # Set only from the command line: a config inside the scanned tree must not be
+    # able to let a pull request hide a finding behind a timeout.
+    allow_unchecked: bool = False
     # Where the config came from ("" for defaults) and the directory its globs are
     # relative to.
     source: str = ""

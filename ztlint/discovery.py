@@ -18,10 +18,11 @@ from dataclasses import dataclass
 
 from ztlint.gitrun import Git, GitUnavailable, repo_path, safe_text
 from ztlint.gitrun import inside as inside  # re-exported: discovery is its home for callers
-from ztlint.globs import compile_glob, match_any
+from ztlint.globs import GlobList, MatchBudget
 from ztlint.model import NoticeLevel, Notification
 
 SKIPPED = "ZT904"
+OVER_BUDGET = "ZT912"
 
 # git's warning for a folder it could not list (LC_ALL=C): `could not open directory
 # 'sub/dir/': Permission denied`. git cuts a message off at 4 KiB: an over-long path
@@ -69,6 +70,8 @@ def discover(targets: list[str], exclude: tuple[str, ...], cwd: str) -> Discover
     root = display_root(targets, cwd)
     found: dict[str, FileEntry] = {}
     notes: list[Notification] = []
+    # Excludes match within a budget: past it, files are scanned rather than skipped.
+    excluder = GlobList(exclude, MatchBudget()) if exclude else None
     for target in targets:
         real = os.path.realpath(target)
         if not os.path.lexists(target):
@@ -76,11 +79,13 @@ def discover(targets: list[str], exclude: tuple[str, ...], cwd: str) -> Discover
             continue
         if os.path.isdir(target) and not os.path.islink(target):
             for path in _list_dir(real, notes, root):
-                _admit(path, real, root, exclude, found, notes)
+                _admit(path, real, root, excluder, found, notes)
         else:
             # An explicit file: scanned even when ignored, but config excludes apply.
             base = os.path.dirname(os.path.abspath(target))
-            _admit(os.path.abspath(target), base, root, exclude, found, notes)
+            _admit(os.path.abspath(target), base, root, excluder, found, notes)
+    if excluder is not None and excluder.exhausted:
+        notes.append(_over_budget(".", "the exclude globs"))
     files = tuple(sorted(found.values()))
     return Discovered(
         files=files, notifications=tuple(sorted(notes, key=lambda n: n.sort_key)), root=root
@@ -140,12 +145,12 @@ def _admit(
     path: str,
     scan_root: str,
     root: str,
-    exclude: tuple[str, ...],
+    excluder: GlobList | None,
     found: dict[str, FileEntry],
     notes: list[Notification],
 ) -> None:
     rel = _rel(path, root)
-    if rel in found or (exclude and match_any(exclude, rel)):
+    if rel in found or (excluder is not None and excluder.any(rel)):
         return
     try:
         st = os.lstat(path)
@@ -169,9 +174,22 @@ def _list_dir(directory: str, notes: list[Notification], root: str) -> list[str]
     unread: list[tuple[str, str]] = []
     listed = _git_list(directory, unread)
     if listed is None:
-        listed = _walk(directory, unread)
+        budget = MatchBudget()
+        listed = _walk(directory, unread, budget)
+        if budget.exhausted:
+            notes.append(_over_budget(_rel(directory, root), "the .gitignore files below"))
     notes.extend(_unread(_rel(path, root), why) for path, why in unread)
     return listed
+
+
+def _over_budget(rel: str, what: str) -> Notification:
+    return Notification(
+        code=OVER_BUDGET,
+        message=f"{what} are too costly to match (too many patterns for too many files); "
+        "from there on they matched nothing, so more files were scanned",
+        level=NoticeLevel.WARNING,
+        path=rel,
+    )
 
 
 def _git_list(directory: str, unread: list[tuple[str, str]]) -> list[str] | None:
@@ -228,8 +246,18 @@ def _git_list(directory: str, unread: list[tuple[str, str]]) -> list[str] | None
 class _IgnoreRules:
     """The .gitignore rules that apply inside one directory, inherited downwards."""
 
-    def __init__(self, parent: _IgnoreRules | None, base: str, lines: list[str]) -> None:
+    def __init__(
+        self,
+        parent: _IgnoreRules | None,
+        base: str,
+        lines: list[str],
+        budget: MatchBudget | None = None,
+    ) -> None:
         self.parent = parent
+        # One budget for a walk or a check (ztlint.globs.MATCH_BUDGET).
+        self.budget: MatchBudget = budget or (
+            parent.budget if parent is not None else MatchBudget()
+        )
         self.base = base
         self.rules: list[tuple[str, bool]] = []
         for line in lines:
@@ -242,6 +270,8 @@ class _IgnoreRules:
             if negate or line.startswith("\\!") or line.startswith("\\#"):
                 line = line[1:]
             self.rules.append((line, negate))
+        # Linear-time matching of every pattern in order (ztlint.globs).
+        self.matcher = GlobList([p for p, _ in self.rules], self.budget)
 
     def ignored(self, path: str, is_dir: bool) -> bool:
         verdict: bool | None = None
@@ -252,19 +282,11 @@ class _IgnoreRules:
             node = node.parent
         for level in reversed(chain):
             rel = os.path.relpath(path, level.base).replace(os.sep, "/")
-            for pattern, negate in level.rules:
-                glob = compile_glob(pattern)
-                if _direct_match(glob.regex, rel, is_dir, glob.dir_only):
-                    verdict = not negate
-        return bool(verdict)
-
-
-def _direct_match(regex: re.Pattern[str], rel: str, is_dir: bool, dir_only: bool) -> bool:
-    if regex.fullmatch(rel):
-        return is_dir or not dir_only
-    # A pattern that matches a parent directory.
-    parts = rel.split("/")
-    return any(regex.fullmatch("/".join(parts[:k])) for k in range(1, len(parts)))
+            last = level.matcher.last(rel, is_dir)
+            if last >= 0:
+                verdict = not level.rules[last][1]
+        # Out of budget, nothing is ignored: the files are scanned rather than hidden.
+        return bool(verdict) and not self.budget.exhausted
 
 
 def _read_lines(path: str) -> list[str]:
@@ -275,7 +297,7 @@ def _read_lines(path: str) -> list[str]:
         return []
 
 
-def _walk(top: str, unread: list[tuple[str, str]]) -> list[str]:
+def _walk(top: str, unread: list[tuple[str, str]], budget: MatchBudget | None = None) -> list[str]:
     """Every path below `top` that no .gitignore ignores, without following links.
     Folders that cannot be listed are added to `unread`."""
     out: list[str] = []
@@ -285,7 +307,7 @@ def _walk(top: str, unread: list[tuple[str, str]]) -> list[str]:
         gi = os.path.join(directory, ".gitignore")
         rules = inherited
         if os.path.isfile(gi) and not os.path.islink(gi):
-            rules = _IgnoreRules(inherited, directory, _read_lines(gi))
+            rules = _IgnoreRules(inherited, directory, _read_lines(gi), budget)
         try:
             with os.scandir(directory) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
@@ -309,15 +331,24 @@ def _walk(top: str, unread: list[tuple[str, str]]) -> list[str]:
     return out
 
 
-def ignored_by(gitignores: dict[str, list[str]], path: str, is_dir: bool) -> bool:
+def ignored_by(
+    gitignores: dict[str, list[str]],
+    path: str,
+    is_dir: bool,
+    cache: dict[str, _IgnoreRules] | None = None,
+) -> bool:
     """Whether `path` (relative POSIX) is ignored by the given .gitignore files, keyed by
-    the directory that holds each ("" for the root), as git would decide."""
+    the directory that holds each ("" for the root), as git would decide. Calls that
+    share a `cache` (a dict) read each .gitignore once and share one match budget."""
     rules: _IgnoreRules | None = None
+    cache = {} if cache is None else cache
     parts = path.split("/")
     for depth in range(len(parts)):
         folder = "/".join(parts[:depth])
         if folder in gitignores:
-            rules = _IgnoreRules(rules, folder or ".", gitignores[folder])
+            if folder not in cache:
+                cache[folder] = _IgnoreRules(rules, folder or ".", gitignores[folder])
+            rules = cache[folder]
         if (
             depth < len(parts) - 1
             and rules is not None

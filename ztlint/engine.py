@@ -21,8 +21,15 @@ from ztlint import __version__, classify, policy, suppress
 from ztlint import cache as cache_mod
 from ztlint.cache import Cache
 from ztlint.config import Config, ConfigError
-from ztlint.discovery import SKIPPED, FileEntry, context_files, discover, inside
-from ztlint.globs import compile_glob
+from ztlint.discovery import (
+    OVER_BUDGET,
+    SKIPPED,
+    FileEntry,
+    context_files,
+    discover,
+    inside,
+)
+from ztlint.globs import InvalidGlob, check_globs, compile_glob
 from ztlint.model import (
     Finding,
     NoticeLevel,
@@ -33,7 +40,8 @@ from ztlint.model import (
     Suppression,
     SuppressionKind,
 )
-from ztlint.parsers.data import ParseFailure, entity_lines
+from ztlint.parsers.budget import OverBudget
+from ztlint.parsers.data import EntityIndex, ParseFailure
 from ztlint.rule import Detector, FileContext, Hit, ProjectCheck, Rule
 from ztlint.source import (
     RawFile,
@@ -57,7 +65,7 @@ WORKER_CRASHED = "ZT906"
 UNUSED_EXCEPTION = "ZT907"
 SEMGREP_FAILED = "ZT909"
 TIMED_OUT = "ZT910"
-DECODED = "ZT912"
+DECODED = "ZT913"
 
 # Notification codes and what they mean (SARIF tool.driver.notifications).
 NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
@@ -80,7 +88,14 @@ NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
     ),
     TIMED_OUT: (
         "file-timed-out",
-        "A file took longer than --file-timeout; it was not scanned, the rest of the run was.",
+        "A file took longer than --file-timeout; it was not scanned, the rest of the run "
+        "was. The run fails unless --allow-unchecked.",
+    ),
+    OVER_BUDGET: (
+        "file-over-budget",
+        "A file had too many tokens to parse within the memory budget, or .gitignore "
+        "files were too costly to match; it was not fully checked. The run fails unless "
+        "--allow-unchecked.",
     ),
     DECODED: (
         "file-decoded",
@@ -88,6 +103,10 @@ NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
         "or (a warning) too unlike ASCII to tell from binary data, and not checked.",
     ),
 }
+# Files a budget left unchecked (or a worker that died on them): they fail the run
+# unless the user allows it, so that no repository can hide a finding behind them.
+UNCHECKED_CODES = frozenset({TIMED_OUT, OVER_BUDGET, WORKER_CRASHED})
+_UNCHECKED_HINT = "; the run fails unless --allow-unchecked"
 
 SMALL_SCAN = 48  # files; below this a scan stays in process unless --jobs is given
 _INDEX_SIZE = 64 * 1024  # characters; a larger file is searched with the index anyway
@@ -159,6 +178,8 @@ class Report:
     version: str = __version__
     # Severity of each rule as configured (overrides applied), by id.
     rule_severity: tuple[tuple[str, Severity], ...] = field(default=())
+    # Whether files a budget left unchecked may pass (--allow-unchecked).
+    allow_unchecked: bool = False
 
     def failing(self) -> list[Finding]:
         return [
@@ -167,8 +188,14 @@ class Report:
             if f.active and f.severity >= self.fail_on and (not f.in_test_code or self.tests_fail)
         ]
 
+    def unchecked(self) -> list[Notification]:
+        """Notifications of files a budget left unchecked (UNCHECKED_CODES)."""
+        return [n for n in self.notifications if n.code in UNCHECKED_CODES]
+
     def exit_code(self, strict: bool = False) -> int:
         if self.failing():
+            return 1
+        if not self.allow_unchecked and self.unchecked():
             return 1
         if strict and self.notifications:
             return 1
@@ -227,6 +254,18 @@ def _validate(rules: Sequence[Rule], config: Config) -> None:
     for i, exc in enumerate(config.exceptions):
         if exc.rule not in known and exc.rule.upper() not in known:
             raise ConfigError(f"{where}: exceptions[{i}]: unknown rule '{exc.rule}'")
+
+
+def _validate_globs(config: Config) -> None:
+    """A glob the user wrote that can never match is a mistake to report (exit 2)."""
+    where = config.source or "configuration"
+    try:
+        check_globs(f"{where}: exclude", config.exclude)
+        check_globs(f"{where}: test-paths", config.test_paths)
+        for i, exc in enumerate(config.exceptions):
+            check_globs(f"{where}: exceptions[{i}]", (exc.path, exc.entity or "*"))
+    except InvalidGlob as bad:
+        raise ConfigError(str(bad)) from None
 
 
 def _check_option(where: str, rule: str, kind: str, name: str, value: Any) -> None:
@@ -412,7 +451,7 @@ def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
                 _note(
                     TIMED_OUT,
                     f"not scanned: it took longer than {plan.file_timeout:g} s "
-                    "(--file-timeout); the rest of the run was",
+                    f"(--file-timeout){_UNCHECKED_HINT}",
                     entry.rel,
                     level=NoticeLevel.WARNING,
                 ),
@@ -493,6 +532,7 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
             )
         )
     unchecked = bool(plan.unchecked) and policy.is_test_path(entry.rel, plan.unchecked)
+    entities: EntityIndex | None = None  # finding-to-lines, indexed once per file
     # A small scan of small files asks about its triggers one by one: building an index
     # costs more than it saves there.
     indexed = plan.indexed or len(text) > _INDEX_SIZE
@@ -516,6 +556,9 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
             worked = True
             try:
                 hits = list(det.run(ctx))
+            except OverBudget as over:  # a part of the file (a script) was too large
+                ctx.parse_notes.append(over)
+                continue
             except ParseFailure:
                 continue
             except Exception as exc:  # a rule's bug must not stop the scan
@@ -524,7 +567,8 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
             for h in hits:
                 finding = _make_finding(rule, h, entry.rel, source, plan)
                 if h.entity and ctx.parsed_documents:
-                    lines = entity_lines(ctx.parsed_documents, h.span, h.entity)
+                    entities = entities or EntityIndex(ctx.parsed_documents)
+                    lines = entities.lines(h.span, h.entity)
                     finding = replace(finding, entity_lines=lines)
                 findings.append(finding)
         if check is not None and (source is None or _collects(check, fclass.kinds, triggered)):
@@ -532,6 +576,9 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
             worked = True
             try:
                 collected = tuple(check.collect(ctx))
+            except OverBudget as over:
+                ctx.parse_notes.append(over)
+                collected = ()
             except ParseFailure:
                 collected = ()
             except Exception as exc:
@@ -548,6 +595,9 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
         key = (failure.line, failure.message)
         if key not in seen_parse:
             seen_parse.add(key)
+            if isinstance(failure, OverBudget):
+                notes.append(_note(OVER_BUDGET, failure.message + _UNCHECKED_HINT, entry.rel))
+                continue
             notes.append(
                 _note(
                     NOT_PARSED,
@@ -558,6 +608,8 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
                     level=NoticeLevel.NOTE if failure.recovered else NoticeLevel.WARNING,
                 )
             )
+    if classify.GITIGNORE in fclass.kinds and source is not None:
+        notes.extend(_invalid_ignore_patterns(entry.rel, source))
     test_ranges: tuple[tuple[int, int], ...] = ()
     test_paths: tuple[str, ...] = ()
     if fclass.parser == "rust":
@@ -594,6 +646,28 @@ def _directives(
         return "" if unchecked else _snippet(source, line, secrets.on(line))
 
     return suppress.parse_directives(source.text, source.lines, is_comment, snippet)
+
+
+def _invalid_ignore_patterns(path: str, source: SourceText) -> list[Notification]:
+    """A note for each .gitignore pattern git would not accept: it matches nothing."""
+    out = []
+    for number, line in enumerate(source.lines, 1):
+        pattern = line.strip()
+        if not pattern or pattern.startswith("#"):
+            continue
+        pattern = pattern[1:] if pattern.startswith(("!", "\\!", "\\#")) else pattern
+        why = compile_glob(pattern).invalid
+        if why is not None:
+            out.append(
+                _note(
+                    NOT_PARSED,
+                    f"partly parsed: invalid pattern, it matches nothing (as in git): {why}",
+                    path,
+                    number,
+                    level=NoticeLevel.NOTE,
+                )
+            )
+    return out
 
 
 def _note(
@@ -856,7 +930,7 @@ def _apply_exceptions(
             if rule_id != f.rule_id or not _exception_matches(exc.path, rel_ok):
                 continue
             if exc.entity is not None and (
-                f.entity is None or not compile_glob(exc.entity).regex.fullmatch(f.entity)
+                f.entity is None or not compile_glob(exc.entity).fullmatch(f.entity)
             ):
                 continue
             if exc.value is not None and not _value_matches(exc.value, f):
@@ -893,6 +967,7 @@ def _project_pass(
     for r in results:
         for f in r.findings:
             secrets.setdefault(f.path, []).extend(f.secret_spans)
+    sources: dict[str, SourceText | None] = {}  # each file read once, however many hits
     for rule in rules:
         if rule.project is None:
             continue
@@ -904,7 +979,9 @@ def _project_pass(
             continue
         for hit in hits:
             path = hit.path or ""
-            source = _reread(os.path.join(root, path), plan.max_file_size)
+            if path not in sources:
+                sources[path] = _reread(os.path.join(root, path), plan.max_file_size)
+            source = sources[path]
             found = _make_finding(rule, hit, path, source, plan)
             if source is not None and (
                 spans := _SecretLines(secrets.get(path, [])).on(found.span.start_line)
@@ -1070,6 +1147,7 @@ def run(
     if setup is not None:
         all_rules += _semgrep_rules(setup, all_rules)
     _validate(all_rules, config)
+    _validate_globs(config)
     enabled = select_rules(all_rules, config)
     known = _resolver(all_rules)
     plan = Plan(
@@ -1194,4 +1272,5 @@ def run(
         fail_on=config.fail_on,
         tests_fail=config.tests == "fail",
         rule_severity=rule_severity,
+        allow_unchecked=config.allow_unchecked,
     )

@@ -17,6 +17,7 @@ from tree_sitter import Tree
 
 from ztlint.model import Confidence, Fix, Related, RuleMeta, Severity, Span
 from ztlint.parsers import code
+from ztlint.parsers.budget import OverBudget
 from ztlint.parsers.data import Node, ParseFailure
 from ztlint.source import SourceText
 
@@ -61,6 +62,7 @@ class FileContext:
         self._data: list[Node] | None = None
         self._tree: Tree | None = None
         self._failure: ParseFailure | None = None
+        self._tree_failure: OverBudget | None = None
         self._memo: dict[str, Any] = {}
         self.parse_notes: list[ParseFailure] = []
 
@@ -117,7 +119,14 @@ class FileContext:
         if self._tree is None:
             if self.parser is None:
                 raise ParseFailure("no grammar for this file")
-            self._tree = code.parse(self.parser, self.source)
+            if self._tree_failure is not None:
+                raise self._tree_failure
+            try:
+                self._tree = code.parse(self.parser, self.source)
+            except OverBudget as over:  # reported once; no detector gets a tree
+                self._tree_failure = over
+                self.parse_notes.append(over)
+                raise
             error = code.first_error(self._tree)
             if error is not None:
                 span = code.node_span(self.source, error)

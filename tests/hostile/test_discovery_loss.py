@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -158,8 +159,8 @@ def test_a_file_that_vanishes_after_listing_is_reported(
     (root / "gone.go").write_text(BAD_GO)
     real = discovery._walk
 
-    def walk_then_delete(top: str, unread: list[tuple[str, OSError]]) -> list[str]:
-        listed = real(top, unread)
+    def walk_then_delete(top: str, unread: list[tuple[str, str]], *rest: Any) -> list[str]:
+        listed = real(top, unread, *rest)
         (root / "gone.go").unlink()
         return listed
 

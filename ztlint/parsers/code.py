@@ -13,6 +13,7 @@ from typing import Any
 from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
 from ztlint.model import Span
+from ztlint.parsers.budget import over_budget
 from ztlint.source import SourceText
 
 # language -> (module, attribute holding the language function)
@@ -124,6 +125,11 @@ _END = operator.attrgetter("end_byte")
 
 
 def parse(lang: str, src: SourceText) -> Tree:
+    """The tree of `src`; raises OverBudget (a ParseFailure) for a text with too many
+    tokens to parse within the memory budget (ztlint.parsers.budget)."""
+    over = over_budget(src.text)
+    if over is not None:
+        raise over
     return Parser(language(lang)).parse(src.utf8)
 
 

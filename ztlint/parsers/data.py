@@ -7,6 +7,7 @@ each node once.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from typing import Protocol, TypeVar
 
@@ -218,10 +219,73 @@ def entity_lines(documents: list[Node], span: Span, entity: str) -> tuple[int, i
     the way down to `span` that has `name: <entity>` (an Envoy cluster, a container) or
     is the value of the key `<entity>` (a compose service), else the whole document (a
     Kubernetes workload). Pull-request mode uses it: a line deleted anywhere in the
-    entity can be what made the finding."""
-    for doc in documents:
-        if not _holds(doc.span, span):
-            continue
+    entity can be what made the finding. For many findings of one file, EntityIndex."""
+    return EntityIndex(documents).lines(span, entity)
+
+
+class _Runs:
+    """Children's spans cut into runs in which starts and ends both never decrease
+    (all of them, unless an alias points back): in such a run the children holding a
+    line range form one stretch, found by halving."""
+
+    __slots__ = ("runs",)
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.runs: list[tuple[int, list[int], list[int]]] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        offset = 0
+        for i, s in enumerate(spans):
+            if starts and (s.start_line < starts[-1] or s.end_line < ends[-1]):
+                self.runs.append((offset, starts, ends))
+                offset, starts, ends = i, [], []
+            starts.append(s.start_line)
+            ends.append(s.end_line)
+        if starts:
+            self.runs.append((offset, starts, ends))
+
+    def first_holding(self, span: Span) -> int | None:
+        """The index of the first child whose lines hold the span's lines."""
+        for offset, starts, ends in self.runs:
+            began = bisect_right(starts, span.start_line)  # [0, began) start early enough
+            reaches = bisect_left(ends, span.end_line)  # [reaches, n) end late enough
+            if reaches < began:
+                return offset + reaches
+        return None
+
+
+class EntityIndex:
+    """entity_lines for every finding of one file in time linear overall: each
+    mapping's and sequence's children are indexed once, on first use, and each
+    mapping's `name` is looked up once."""
+
+    def __init__(self, documents: list[Node]) -> None:
+        self.documents = documents
+        self._runs: dict[int, _Runs] = {}
+        self._names: dict[int, str | None] = {}
+        self._top = _Runs([d.span for d in documents])
+
+    def _children(self, node: Mapping | Sequence) -> _Runs:
+        runs = self._runs.get(id(node))
+        if runs is None:
+            if isinstance(node, Mapping):
+                runs = _Runs([v.span for _, v in node.entries])
+            else:
+                runs = _Runs([item.span for item in node.items])
+            self._runs[id(node)] = runs
+        return runs
+
+    def _name(self, node: Mapping) -> str | None:
+        if id(node) not in self._names:
+            named = node.get("name")
+            self._names[id(node)] = named.value if isinstance(named, Scalar) else None
+        return self._names[id(node)]
+
+    def lines(self, span: Span, entity: str) -> tuple[int, int] | None:
+        at = self._top.first_holding(span)
+        if at is None:
+            return None
+        doc = self.documents[at]
         found: tuple[int, int] = (doc.span.start_line, doc.span.end_line)
         node: Node | None = doc
         depth = 0
@@ -229,17 +293,15 @@ def entity_lines(documents: list[Node], span: Span, entity: str) -> tuple[int, i
             depth += 1
             nxt: Node | None = None
             if isinstance(node, Mapping):
-                named = node.get("name")
-                if isinstance(named, Scalar) and named.value == entity:
+                if self._name(node) == entity:
                     found = (node.span.start_line, node.span.end_line)
-                for key, value in node.entries:
-                    if _holds(value.span, span):
-                        if key.value == entity:
-                            found = (key.span.start_line, value.span.end_line)
-                        nxt = value
-                        break
+                i = self._children(node).first_holding(span)
+                if i is not None:
+                    key, nxt = node.entries[i]
+                    if key.value == entity:
+                        found = (key.span.start_line, nxt.span.end_line)
             elif isinstance(node, Sequence):
-                nxt = next((item for item in node.items if _holds(item.span, span)), None)
+                i = self._children(node).first_holding(span)
+                nxt = node.items[i] if i is not None else None
             node = nxt
         return found
-    return None

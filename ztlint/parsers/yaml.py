@@ -9,6 +9,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any, NamedTuple
 
+from ztlint.parsers.budget import over_budget
 from ztlint.parsers.data import MAX_DEPTH, Mapping, Node, ParseFailure, Scalar, Sequence
 from ztlint.source import line_starts
 
@@ -128,6 +129,9 @@ def _caching_resolver() -> Any:
 
 def parse_yaml(text: str) -> list[Node]:
     """All documents of a YAML stream, as data nodes."""
+    over = over_budget(text)
+    if over is not None:
+        raise over
     if deeper_than(text, MAX_TEXT_DEPTH):
         raise ParseFailure(f"nesting deeper than {MAX_TEXT_DEPTH} levels; not parsed")
     from ruamel.yaml.error import MarkedYAMLError, YAMLError

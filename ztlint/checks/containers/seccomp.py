@@ -182,21 +182,34 @@ def collect(ctx: FileContext) -> Iterator[Any]:
         yield from _k8s_refs(ctx)
 
 
-def _resolve(ref: Reference, profiles: dict[str, Profile]) -> Profile | None:
+def _resolve(
+    ref: Reference, profiles: dict[str, Profile], by_tail: dict[str, list[Profile]]
+) -> Profile | None:
     if not ref.suffix:
         return profiles.get(ref.target)
-    matches = [
-        p for path, p in profiles.items() if path == ref.target or path.endswith("/" + ref.target)
-    ]
+    matches = by_tail.get(ref.target, [])
     return matches[0] if len(matches) == 1 else None
+
+
+def _by_tail(profiles: dict[str, Profile]) -> dict[str, list[Profile]]:
+    """Profiles by every tail of their path that starts a name (`a/b/p.json`:
+    `a/b/p.json`, `b/p.json`, `p.json`), so that a reference by suffix is one lookup
+    rather than a pass over every profile."""
+    out: dict[str, list[Profile]] = {}
+    for path, profile in profiles.items():
+        names = path.split("/")
+        for k in range(len(names)):
+            out.setdefault("/".join(names[k:]), []).append(profile)
+    return out
 
 
 def check(facts: MappingABC[str, tuple[Any, ...]]) -> Iterator[Hit]:
     profiles = {f.path: f for items in facts.values() for f in items if isinstance(f, Profile)}
+    by_tail = _by_tail(profiles)
     refs = [(path, f) for path, items in facts.items() for f in items if isinstance(f, Reference)]
     used: dict[str, list[tuple[str, Reference]]] = {}
     for path, ref in refs:
-        profile = _resolve(ref, profiles)
+        profile = _resolve(ref, profiles, by_tail)
         if profile is not None and profile.problems:
             used.setdefault(profile.path, []).append((path, ref))
             first = profile.problems[0]

@@ -142,12 +142,13 @@ def check(facts: MappingABC[str, tuple[Any, ...]]) -> Iterator[Hit]:
         for f in items
         if isinstance(f, IgnoreFile)
     }
+    parsed: dict[str, Any] = {}  # each .gitignore read once, one match budget
     committed_keys = {f.path for items in facts.values() for f in items if isinstance(f, KeyFile)}
     for path, items in facts.items():
         for ref in items:
             if not isinstance(ref, Reference) or ref.target in committed_keys:
                 continue
-            if ignored_by(gitignores, ref.target, ref.is_dir):
+            if ignored_by(gitignores, ref.target, ref.is_dir, parsed):
                 continue
             nearest = _nearest(gitignores, ref.target)
             related: tuple[Related, ...] = ()
