@@ -16,7 +16,15 @@ from typing import Any
 import click
 
 from ztlint import __version__
-from ztlint.config import Config, ConfigError, find_config, load_file, parse_size
+from ztlint.config import (
+    Config,
+    ConfigError,
+    config_tree,
+    find_config,
+    load_file,
+    parse_size,
+    scan_tree,
+)
 from ztlint.model import Severity
 
 SEVERITIES = [s.label for s in reversed(Severity)]
@@ -129,10 +137,7 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
     """The configuration for a scan: the config file, then the command-line options
     (`opts` as click parses `scan`; the GitHub Action builds the same)."""
     paths: tuple[str, ...] = opts["paths"]
-    config = load_file(opts["config_path"]) if opts["config_path"] else None
-    if config is None:
-        found = find_config(paths[0] if paths else ".")
-        config = load_file(found) if found else Config()
+    config = _file_config(opts["config_path"], paths or (".",))
     overrides: dict[str, Any] = {}
     if opts["select"]:
         overrides["select"] = _split(opts["select"])
@@ -158,6 +163,16 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
     if opts.get("semgrep_bin"):
         overrides["semgrep_bin"] = opts["semgrep_bin"]
     return dataclasses.replace(config, **overrides)
+
+
+def _file_config(explicit: str | None, paths: tuple[str, ...]) -> Config:
+    """The config file's configuration, trusted or not (ztlint.config): a --config
+    file inside a scanned tree, or one the lookup finds, is read as data only."""
+    trees = tuple(dict.fromkeys(scan_tree(p) for p in paths))
+    if explicit:
+        return load_file(explicit, config_tree(explicit, trees))
+    found = find_config(paths[0], trees[0])
+    return load_file(found, trees[0]) if found else Config()
 
 
 def _run(
