@@ -78,6 +78,12 @@ def render(report: Report) -> str:
             "fail_on": report.fail_on.label,
             "failing": len(report.failing()),
         },
+        "config": {
+            "files": list(report.config_files),
+            "rules_run": len(report.rules),
+            "rules_total": report.rules_total,
+            "exceptions": report.exceptions,
+        },
         "rules": [
             {
                 "id": m.id,
