@@ -308,6 +308,7 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
     from ztlint.discovery import display_root
 
     cwd = os.getcwd()
+    applied = config  # as read, before --staged moves it
     if opts["staged"]:
         # The staged blobs are written under a temporary folder with their repository
         # paths, so report paths are relative to the top of the work tree.
@@ -341,7 +342,26 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
         if opts["update_baseline"]:
             with open(opts["baseline_path"], "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(baseline_mod.dumps(still))
+    if opts["diff_ref"]:
+        report = _config_weakenings(opts, applied, report, root, cwd)
     return report
+
+
+def _config_weakenings(
+    opts: dict[str, Any], config: Config, report: Any, root: str, cwd: str
+) -> Any:
+    """config-weakens-scan, after every filter: the config it reports on cannot hide it."""
+    from ztlint import configdiff
+
+    scan = configdiff.DiffScan(
+        ref=opts["diff_ref"],
+        start=opts["paths"][0] if opts["paths"] else ".",
+        explicit=bool(opts["config_path"]),
+        select=_split(opts["select"]),
+        ignore=_split(opts["ignore"]),
+        fail_on=Severity.parse(opts["fail_on"]) if opts.get("fail_on") else None,
+    )
+    return configdiff.add_findings(report, config, scan, root, cwd)
 
 
 def _relocated(config: Config, top: str, tmp: str) -> Config:
