@@ -318,7 +318,7 @@ def _git(args: list[str], top: str) -> Any:
 def _candidates(scan: DiffScan, config: Config, path: str) -> list[str]:
     """The files the lookup would have tried, in its order (or the --config file)."""
     if scan.explicit:
-        return [path]
+        return [path]  # already _physical
     real = os.path.realpath(scan.start)
     current = real if os.path.isdir(real) else os.path.dirname(real)
     out = []
@@ -375,18 +375,23 @@ def _wanted(rules: Sequence[Any], scan: DiffScan) -> bool:
     return RULE_ID in _enabled(rules, Config(select=scan.select, ignore=scan.ignore))
 
 
-def findings_for(config: Config, scan: DiffScan, root: str, cwd: str) -> list[Finding]:
+def _physical(path: str) -> str:
+    """`path` with its folders' links resolved (git's view), the file itself kept."""
+    return os.path.join(
+        os.path.realpath(os.path.dirname(os.path.abspath(path))), os.path.basename(path)
+    )
+
+
+def findings_for(
+    config: Config, scan: DiffScan, root: str, cwd: str, rules: Sequence[Any]
+) -> list[Finding]:
     """The config-weakens-scan findings for the config that applied to this scan."""
     from ztlint import gitdiff
-    from ztlint.registry import load_rules
 
-    if config.trusted or not config.source:
+    if config.trusted or not config.source or not _wanted(rules, scan):
         return []
-    rules = load_rules()
     meta = next(r.meta for r in rules if r.id == RULE_ID)
-    if not _wanted(rules, scan):
-        return []
-    path = os.path.abspath(config.source.split(" [", 1)[0])
+    path = _physical(config.source.split(" [", 1)[0])
     try:
         with open(path, "rb") as fh:
             data = fh.read(MAX_CONFIG_SIZE + 1)
@@ -398,7 +403,7 @@ def findings_for(config: Config, scan: DiffScan, root: str, cwd: str) -> list[Fi
     new, raw = parsed
     top = gitdiff.toplevel(cwd)
     found = _old_config(top, scan.ref, _candidates(scan, config, path))
-    rel_new = os.path.relpath(os.path.realpath(path), top).replace(os.sep, "/")
+    rel_new = os.path.relpath(path, top).replace(os.sep, "/")
     if found is not None and found == (rel_new, data):
         return []  # unchanged
     old = (_parse(found[0], found[1]) if found is not None else None) or (Config(), {})
@@ -429,19 +434,22 @@ def findings_for(config: Config, scan: DiffScan, root: str, cwd: str) -> list[Fi
 def add_findings(report: Any, config: Config, scan: DiffScan, root: str, cwd: str) -> Any:
     """The report with config-weakens-scan findings added, judged against the trusted
     fail-on (the command line's, else the default), never the config's own."""
-    found = findings_for(config, scan, root, cwd)
-    if not found:
-        return report
     from ztlint.registry import load_rules
 
-    meta = next(r.meta for r in load_rules() if r.id == RULE_ID)
-    rules = report.rules if any(m.id == RULE_ID for m in report.rules) else (*report.rules, meta)
+    rules = load_rules()
+    found = findings_for(config, scan, root, cwd, rules)
+    if not found:
+        return report
+    meta = next(r.meta for r in rules if r.id == RULE_ID)
+    metas = report.rules
+    if not any(m.id == RULE_ID for m in metas):  # the changed config ignores it
+        metas = tuple(sorted((*metas, meta), key=lambda m: m.id))
     severity = dict(report.rule_severity)
     severity[RULE_ID] = meta.severity
     return replace(
         report,
         findings=tuple(sorted((*report.findings, *found), key=lambda f: f.sort_key)),
-        rules=tuple(sorted(rules, key=lambda m: m.id)),
+        rules=metas,
         rule_severity=tuple(sorted(severity.items())),
         rule_fail_on=(
             *((k, v) for k, v in report.rule_fail_on if k != RULE_ID),
