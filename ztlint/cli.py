@@ -168,11 +168,12 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
 def _file_config(explicit: str | None, paths: tuple[str, ...]) -> Config:
     """The config file's configuration, trusted or not (ztlint.config): a --config
     file inside a scanned tree, or one the lookup finds, is read as data only."""
-    trees = tuple(dict.fromkeys(scan_tree(p) for p in paths))
     if explicit:
+        trees = tuple(dict.fromkeys(scan_tree(p) for p in paths))
         return load_file(explicit, config_tree(explicit, trees))
-    found = find_config(paths[0], trees[0])
-    return load_file(found, trees[0]) if found else Config()
+    tree = scan_tree(paths[0])
+    found = find_config(paths[0], tree)
+    return load_file(found, tree) if found else Config()
 
 
 def _run(
