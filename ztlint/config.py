@@ -252,6 +252,8 @@ def _in_tree_rules(source: str, entry: str, base_dir: str, tree: str) -> None:
         return
     if entry.startswith("~") or os.path.isabs(entry):
         raise _refused(source, key, f"'{entry}' is a path outside the scanned tree")
+    if "\x00" in entry:
+        raise ConfigError(f"{source}: {key}: {entry!r} is not a path")
     real = os.path.realpath(os.path.join(os.path.realpath(base_dir), entry))
     if not inside(real, tree):
         raise _refused(source, key, f"'{entry}' leads outside the scanned tree")

@@ -151,6 +151,13 @@ def test_semgrep_configs_outside_the_tree_are_refused(
     assert "semgrep.configs" in proc.stderr and "outside the scanned tree" in proc.stderr
 
 
+def test_a_semgrep_config_with_a_nul_is_an_error_not_a_traceback(tree: Path) -> None:
+    (tree / ".ztlint.yaml").write_text('semgrep: {configs: ["rules\\0x"]}\n')
+    proc = ztlint(tree, ".")
+    assert proc.returncode == 2 and "is not a path" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_semgrep_configs_through_links_out_of_the_tree_are_refused(
     tree: Path, tmp_path: Path
 ) -> None:
@@ -483,3 +490,19 @@ def test_the_old_config_is_read_without_running_a_textconv(tmp_path: Path) -> No
     old = configdiff._old_config(top, "HEAD", [os.path.join(top, ".ztlint.yaml")])
     assert old == (".ztlint.yaml", b"ignore: [ZT7]\n")
     assert not marker.exists()
+
+
+def test_config_weakens_scan_is_listed_and_explained(tmp_path: Path) -> None:
+    def cli(*args: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-m", "ztlint", *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    (row,) = [line for line in cli("rules").splitlines() if line.startswith("ZT911")]
+    assert row.split()[:3] == ["ZT911", "config-weakens-scan", "high"]
+    page = cli("explain", "config-weakens-scan")
+    assert "## What it does" in page and "--diff" in page and "cannot hide it" in page
