@@ -197,7 +197,10 @@ def from_mapping(data: Any, source: str, base_dir: str, tree: str | None = None)
             cfg, max_file_size=parse_size(f"{source}: max-file-size", data["max-file-size"])
         )
     if "file-timeout" in data:
-        cfg = replace(cfg, file_timeout=seconds(f"{source}: file-timeout", data["file-timeout"]))
+        limit = seconds(f"{source}: file-timeout", data["file-timeout"])
+        if tree is not None:
+            _no_longer(source, "file-timeout", limit, DEFAULT_FILE_TIMEOUT, "--file-timeout")
+        cfg = replace(cfg, file_timeout=limit)
     if "tests" in data:
         if data["tests"] not in TEST_POLICIES:
             raise ConfigError(
@@ -238,6 +241,20 @@ SEMGREP_BUILTIN = "builtin"
 def _refused(source: str, key: str, why: str) -> ConfigError:
     """The one refusal of a key an untrusted config may not set."""
     return ConfigError(f"{source}: {key}: {why}; refused ({UNTRUSTED_NOTE})")
+
+
+def _no_longer(source: str, key: str, value: float, default: float, flag: str | None) -> None:
+    """A time limit an untrusted config may shorten but not lengthen: a repository must
+    not buy the time to hang the scan."""
+    if 0 < value <= default:
+        return
+    given = "no limit (0)" if value == 0 else f"{value:g} s"
+    where = f"{flag} or " if flag else ""
+    raise ConfigError(
+        f"{source}: {key}: {given} is longer than the {default:g} s a configuration inside "
+        f"the scanned tree may set; a longer limit comes from {where}a --config file "
+        "outside the scanned tree"
+    )
 
 
 def inside(path: str, root: str) -> bool:
@@ -294,6 +311,8 @@ def _semgrep(
         t = value["timeout"]
         if isinstance(t, bool) or not isinstance(t, int | float) or t <= 0:
             raise ConfigError(f"{where}.timeout: expected a number of seconds, got {t!r}")
+        if tree is not None:
+            _no_longer(source, "semgrep.timeout", t, DEFAULT_SEMGREP_TIMEOUT, None)
         cfg = replace(cfg, semgrep_timeout=float(t))
     return cfg
 

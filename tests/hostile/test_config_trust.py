@@ -151,6 +151,26 @@ def test_semgrep_configs_outside_the_tree_are_refused(
     assert "semgrep.configs" in proc.stderr and "outside the scanned tree" in proc.stderr
 
 
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("file-timeout: 0\n", "file-timeout: no limit (0)"),
+        ("file-timeout: 3600\n", "file-timeout: 3600 s"),
+        ("semgrep: {timeout: 100000}\n", "semgrep.timeout: 100000 s"),
+    ],
+)
+def test_an_in_tree_config_may_shorten_time_limits_but_not_lengthen_them(
+    tree: Path, tmp_path: Path, text: str, key: str
+) -> None:
+    (tree / ".ztlint.yaml").write_text(text)
+    proc = ztlint(tree, ".")
+    assert proc.returncode == 2 and key in proc.stderr and "may set" in proc.stderr
+    (tmp_path / "ci.yaml").write_text(text)  # outside the tree: honoured
+    assert ztlint(tree, "--config", str(tmp_path / "ci.yaml"), ".").returncode == 1
+    (tree / ".ztlint.yaml").write_text("file-timeout: 5\nsemgrep: {timeout: 30}\n")
+    assert ztlint(tree, ".").returncode == 1
+
+
 def test_a_semgrep_config_with_a_nul_is_an_error_not_a_traceback(tree: Path) -> None:
     (tree / ".ztlint.yaml").write_text('semgrep: {configs: ["rules\\0x"]}\n')
     proc = ztlint(tree, ".")
