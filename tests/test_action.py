@@ -66,7 +66,8 @@ def run_scan_step(
         m = re.fullmatch(r"\$\{\{ inputs\.([\w-]+) \}\}", expr)
         assert m, expr
         env[key] = values[m.group(1)]
-    output, summary = tmp / "output", tmp / "summary"
+    output, summary, runner_temp = tmp / "output", tmp / "summary", tmp / "runner-temp"
+    runner_temp.mkdir(exist_ok=True)
     env |= {
         "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin",
         "ZTLINT_PY": sys.executable,
@@ -75,6 +76,7 @@ def run_scan_step(
         "GITHUB_REPOSITORY": "acme/relay",
         "GITHUB_EVENT_NAME": "push",
         "HOME": str(tmp),
+        "RUNNER_TEMP": str(runner_temp),
     } | extra_env
     proc = subprocess.run(
         ["bash", "-c", step["run"]], cwd=repo, env=env, capture_output=True, text=True, check=False

@@ -8,6 +8,18 @@ action.yml passes its inputs as environment variables:
   ZTLINT_SARIF     where to write the SARIF file (default "ztlint.sarif")
   ZTLINT_CATEGORY  SARIF automationDetails category (default none: id "ztlint/")
   ZTLINT_UPLOAD    "true" to upload to code scanning (default), "false" not to
+  ZTLINT_WORKSPACE the checkout, where the paths are (default GITHUB_WORKSPACE, else
+                   the working folder)
+
+action.yml runs it as `python -I -m ztlint.action` from a folder outside the checkout,
+with the checkout's path in ZTLINT_WORKSPACE: nothing in the checkout is on sys.path,
+and the script changes into the checkout only after its imports, so that the inputs'
+paths mean what they mean to the workflow.
+
+The readable report, and anything else printed while the scan runs, goes between
+`::stop-commands::TOKEN` and `::TOKEN::` with a TOKEN no one can guess, so no file name
+or line in the scanned repository can act as a workflow command; the Action's own
+commands (errors, annotations, the fork warning) come after that.
 
 It scans once, writes the SARIF file (suppressed results left out: GitHub ignores SARIF
 suppressions and would raise them as alerts), prints the readable report, and tells the
@@ -19,19 +31,34 @@ prints annotations instead, keeps the SARIF as an artifact and says so. It alway
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import secrets
 import shlex
 import sys
+import traceback
+from collections.abc import Iterator
 from typing import Any
 
+# Everything the scan needs is imported before the script enters the checkout (with -I
+# the working folder is not on sys.path anyway).
+import ztlint.engine  # noqa: F401  (cli imports it on first use)
+from ztlint import cli
 from ztlint.config import ConfigError
+from ztlint.reporters import github, sarif, text
+from ztlint.safeio import UnwritableError, linked_folder, write_text
 
 FALSE = ("false", "0", "no", "off")
 
 
 def _env(name: str, default: str = "") -> str:
     return os.environ.get(name, "").strip() or default
+
+
+def workspace(environ: dict[str, str]) -> str:
+    """The checkout to scan: action.yml passes it, since the script starts elsewhere."""
+    return environ.get("ZTLINT_WORKSPACE") or environ.get("GITHUB_WORKSPACE") or os.getcwd()
 
 
 def upload_blocked(environ: dict[str, str]) -> str | None:
@@ -68,32 +95,94 @@ def _summary(text: str) -> None:
             fh.write(text)
 
 
-def main() -> int:
-    from ztlint import cli
-    from ztlint.reporters import github, sarif, text
+def _error(message: str) -> None:
+    print(f"::error title=ztlint::{github.shown_data(message)}", flush=True)
 
+
+@contextlib.contextmanager
+def commands_stopped() -> Iterator[None]:
+    """Whatever is printed inside, on standard output or error (child processes
+    included), shows in the log but is never acted on as a workflow command: the runner
+    ignores commands from `::stop-commands::TOKEN` until `::TOKEN::`, and TOKEN is new
+    for every run and unguessable."""
+    token = secrets.token_hex(16)
+    sys.stderr.flush()
+    print(f"::stop-commands::{token}", flush=True)
+    saved = os.dup(2)
+    # One stream, so nothing written to stderr (here or by a child) lands after the resume.
+    os.dup2(1, 2)
+    try:
+        with contextlib.redirect_stderr(sys.stdout):
+            yield
+    finally:
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        print(f"::{token}::", flush=True)
+
+
+def _write_sarif(path: str, content: str) -> str | None:
+    """Write the SARIF file; the reason it could not be written, or None. A link in the
+    checkout may not redirect it: not at the file (it is replaced) and not in a folder
+    on the way (refused)."""
+    link = linked_folder(path, os.getcwd())
+    if link:
+        return f"cannot write {path}: {link} is a symbolic link"
+    try:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        write_text(path, content)
+    except UnwritableError as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"cannot write {path}: {exc.strerror or exc}"
+    return None
+
+
+def _scan(sarif_path: str) -> tuple[Any, dict[str, Any]] | str:
+    """Scan, write the SARIF file and print the readable report; the report and the
+    scan's options, or why it failed."""
     paths = _env("ZTLINT_PATHS", ".").split()
-    sarif_path = _env("ZTLINT_SARIF", "ztlint.sarif")
     args = [*paths, *shlex.split(_env("ZTLINT_ARGS"))]
     if _env("ZTLINT_FAIL_ON"):
         args += ["--fail-on", _env("ZTLINT_FAIL_ON")]
     try:
         params: dict[str, Any] = cli.scan.make_context("scan", args).params
     except Exception as exc:  # click usage errors
-        print(f"::error title=ztlint::bad inputs: {github.escape_data(str(exc))}")
-        return 2
+        return f"bad inputs: {exc}"
     params["category"] = _env("ZTLINT_CATEGORY") or params["category"]
     try:
         config = cli.build_config(params, never_scan=(sarif_path,))
         report = cli.scan_report(params, config)
-    except ConfigError as exc:
-        print(f"::error title=ztlint::{github.escape_data(str(exc))}")
-        return 2
-
-    os.makedirs(os.path.dirname(os.path.abspath(sarif_path)), exist_ok=True)
-    with open(sarif_path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(sarif.render(report, category=params["category"], omit_suppressed=True))
+    except (ConfigError, UnwritableError) as exc:
+        return str(exc)
+    failed = _write_sarif(
+        sarif_path, sarif.render(report, category=params["category"], omit_suppressed=True)
+    )
+    if failed:
+        return failed
     print(text.render(report), end="")
+    return report, params
+
+
+def main() -> int:
+    root = workspace(dict(os.environ))
+    try:
+        os.chdir(root)
+    except OSError as exc:
+        _error(f"cannot enter the workspace {root}: {exc.strerror or exc}")
+        return 2
+    sarif_path = _env("ZTLINT_SARIF", "ztlint.sarif")
+    with commands_stopped():
+        try:
+            scanned = _scan(sarif_path)
+        except Exception:
+            traceback.print_exc(file=sys.stdout)
+            scanned = "ztlint failed; the traceback is in the log above"
+    if isinstance(scanned, str):
+        _error(scanned)
+        return 2
+    report, params = scanned
 
     want_upload = _env("ZTLINT_UPLOAD", "true").lower() not in FALSE
     blocked = upload_blocked(dict(os.environ)) if want_upload else None
@@ -101,9 +190,12 @@ def main() -> int:
         print(github.render(report), end="")
     if blocked:
         print(
-            f"::warning title=ztlint::SARIF not uploaded to code scanning: {blocked}. "
-            "The findings are shown as annotations and the SARIF file is kept as the "
-            "workflow artifact 'ztlint-sarif'."
+            "::warning title=ztlint::"
+            + github.shown_data(
+                f"SARIF not uploaded to code scanning: {blocked}. "
+                "The findings are shown as annotations and the SARIF file is kept as the "
+                "workflow artifact 'ztlint-sarif'."
+            )
         )
     code = report.exit_code(strict=bool(params["strict"]))
     failing = len(report.failing())

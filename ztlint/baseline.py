@@ -11,8 +11,11 @@ no timestamps, so that merges rarely conflict.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -66,11 +69,18 @@ def create(report: Report, salt: str | None = None) -> Baseline:
     return Baseline(salt, tuple(entries))
 
 
+# A file name that is not UTF-8 carries its bytes as lone surrogates (surrogateescape):
+# written as `\udcNN` escapes, which json.load turns back into the same path.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _row(values: list[str]) -> str:
+    text = json.dumps(values, ensure_ascii=False)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def dumps(baseline: Baseline) -> str:
-    rows = [
-        json.dumps([e.rule, e.path, e.fingerprint, e.secret], ensure_ascii=False)
-        for e in sorted(baseline.entries)
-    ]
+    rows = [_row([e.rule, e.path, e.fingerprint, e.secret]) for e in sorted(baseline.entries)]
     body = ",\n".join(rows)
     return (
         "{\n"
@@ -92,9 +102,16 @@ def existing_salt(path: str) -> str | None:
 
 def load(path: str) -> Baseline:
     try:
-        with open(path, encoding="utf-8") as fh:
+        # Never through a link: a scanned tree may plant one at the baseline's path to
+        # make ztlint read a file outside it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with open(fd, encoding="utf-8") as fh:
             data = json.load(fh)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ConfigError(
+                f"{path}: is a symbolic link; a baseline is read only from a regular file"
+            ) from None
         raise ConfigError(f"{path}: cannot read the baseline: {exc.strerror}") from None
     except ValueError as exc:
         raise ConfigError(f"{path}: not a ztlint baseline: {exc}") from None

@@ -26,6 +26,7 @@ from ztlint.config import (
     scan_tree,
 )
 from ztlint.model import Severity
+from ztlint.safeio import UnwritableError, write_text
 
 SEVERITIES = [s.label for s in reversed(Severity)]
 F = Callable[..., Any]
@@ -61,8 +62,20 @@ class _Progress:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"ztlint: error: {message}", err=True)
+    # The message may quote the scanned repository (a config key, a path): shown safe.
+    from ztlint.reporters.safe_text import shown
+
+    click.echo(f"ztlint: error: {shown(message)}", err=True)
     sys.exit(2)
+
+
+def _write(path: str, text: str) -> None:
+    """Write an output file without following a link planted at `path`; exit 2 when
+    it cannot be written."""
+    try:
+        write_text(path, text)
+    except UnwritableError as exc:
+        _fail(str(exc))
 
 
 # --- options shared by scan and baseline --------------------------------------------
@@ -278,26 +291,23 @@ def scan(**opts: Any) -> None:
     """Scan PATHS (files or folders; default: the current folder)."""
     from ztlint.baseline import DEFAULT_NAME
 
-    fmt, output = opts["fmt"], opts["output"]
+    output = opts["output"]
     if opts["update_baseline"] and not opts["baseline_path"]:
         _fail("--update-baseline needs --baseline FILE")
     try:
         never = (output or "", opts["baseline_path"] or "", DEFAULT_NAME)
         config = build_config(opts, never_scan=never)
         report = scan_report(opts, config)
-    except ConfigError as exc:
+    except (ConfigError, UnwritableError) as exc:
         _fail(str(exc))
         return
-    text, use_color = _render(report, opts)
+    text, _ = _render(report, opts)
     if output:
-        try:
-            with open(output, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-        except OSError as exc:
-            _fail(f"cannot write {output}: {exc.strerror}")
+        _write(output, text)
     else:
-        # click strips ANSI codes when stdout is not a terminal unless told otherwise.
-        click.echo(text, nl=False, color=True if fmt == "text" and use_color else None)
+        # UTF-8 whatever the locale says (JSON and SARIF must be). As bytes, click leaves
+        # colour codes alone; the text has them only when colour was asked for.
+        click.echo(text.encode("utf-8"), nl=False)
     sys.exit(report.exit_code(strict=opts["strict"]))
 
 
@@ -341,8 +351,7 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
         baseline = baseline_mod.load(opts["baseline_path"])
         report, still = baseline_mod.apply(report, baseline)
         if opts["update_baseline"]:
-            with open(opts["baseline_path"], "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(baseline_mod.dumps(still))
+            write_text(opts["baseline_path"], baseline_mod.dumps(still))
     if opts["diff_ref"]:
         report = _config_weakenings(opts, applied, report, root, cwd)
     return report
@@ -439,8 +448,7 @@ def baseline_cmd(**opts: Any) -> None:
         _fail(str(exc))
         return
     recorded = baseline_mod.create(report, salt=baseline_mod.existing_salt(opts["output"]))
-    with open(opts["output"], "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(baseline_mod.dumps(recorded))
+    _write(opts["output"], baseline_mod.dumps(recorded))
     click.echo(f"ztlint: recorded {len(recorded.entries)} finding(s) in {opts['output']}")
 
 
@@ -497,10 +505,9 @@ def init(force: bool) -> None:
     workflow snippets."""
     from ztlint.starter import CONFIG, PRE_COMMIT, WORKFLOW
 
-    if os.path.exists(".ztlint.yaml") and not force:
+    if os.path.lexists(".ztlint.yaml") and not force:
         _fail(".ztlint.yaml exists; use --force to overwrite it")
-    with open(".ztlint.yaml", "w", encoding="utf-8") as fh:
-        fh.write(CONFIG)
+    _write(".ztlint.yaml", CONFIG)
     click.echo("wrote .ztlint.yaml\n\nAdd to .pre-commit-config.yaml:\n")
     click.echo(PRE_COMMIT)
     click.echo("\nAnd as .github/workflows/ztlint.yml:\n")

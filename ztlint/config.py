@@ -258,7 +258,9 @@ def _no_longer(source: str, key: str, value: float, default: float, flag: str | 
 
 
 def inside(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+    from ztlint import gitrun  # which imports this module: imported when first used
+
+    return gitrun.inside(path, root)
 
 
 def _in_tree_rules(source: str, entry: str, base_dir: str, tree: str) -> None:

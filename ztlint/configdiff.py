@@ -7,8 +7,8 @@ reports on cannot hide it: the findings are made after suppressions, exceptions,
 paths and the baseline, never take the changed config's select, ignore, severity or
 fail-on into account, and only the command line can turn the rule off.
 
-git runs twice at most (`ls-tree` for which config files existed, one `show` per file
-read), through the same hardened runner as ztlint.gitdiff, with `--no-textconv`.
+git runs through ztlint.gitrun's hardened runner: `ls-tree` once for which config
+files existed, then one `show --no-textconv` per file read.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from ztlint.config import (
     Config,
     ConfigError,
     from_mapping,
-    inside,
     parse_toml,
     parse_yaml,
 )
+from ztlint.gitrun import Git, inside
 from ztlint.model import Finding, Severity, Span
 
 RULE_ID = "ZT911"
@@ -309,12 +309,6 @@ def _line_of(positions: Mapping[Key, int], key: Key) -> int:
 # --- the check under --diff ----------------------------------------------------------
 
 
-def _git(args: list[str], top: str) -> Any:
-    from ztlint import gitdiff
-
-    return gitdiff._git(args, top)  # the hardened runner: environment, safe settings
-
-
 def _candidates(scan: DiffScan, config: Config, path: str) -> list[str]:
     """The files the lookup would have tried, in its order (or the --config file)."""
     if scan.explicit:
@@ -346,13 +340,15 @@ def _parse(path: str, data: bytes) -> tuple[Config, Mapping[str, Any]] | None:
         return None
 
 
-def _old_config(top: str, ref: str, candidates: Sequence[str]) -> tuple[str, bytes] | None:
+def _old_config(
+    git: Git, top: str, ref: str, candidates: Sequence[str]
+) -> tuple[str, bytes] | None:
     """The first candidate that was a configuration at `ref`: its path relative to the
     top of the work tree and its text."""
     rels = [os.path.relpath(c, top).replace(os.sep, "/") for c in candidates if inside(c, top)]
     if not rels:
         return None
-    listed = _git(["--literal-pathspecs", "ls-tree", "-z", ref, "--", *rels], top)
+    listed = git.run(["--literal-pathspecs", "ls-tree", "-z", ref, "--", *rels], top)
     blobs = set()
     for entry in listed.stdout.split(b"\x00"):
         meta, _, name = entry.partition(b"\t")
@@ -361,7 +357,7 @@ def _old_config(top: str, ref: str, candidates: Sequence[str]) -> tuple[str, byt
     for rel in rels:
         if rel not in blobs:
             continue
-        shown = _git(["show", "--no-textconv", f"{ref}:{rel}"], top)
+        shown = git.run(["show", "--no-textconv", f"{ref}:{rel}"], top)
         if shown.returncode != 0 or len(shown.stdout) > MAX_CONFIG_SIZE:
             continue
         if rel.endswith(".toml") and _parse(rel, shown.stdout) is None:
@@ -401,8 +397,9 @@ def findings_for(
     if parsed is None:
         return []
     new, raw = parsed
-    top = gitdiff.toplevel(cwd)
-    found = _old_config(top, scan.ref, _candidates(scan, config, path))
+    git = Git(cwd)  # the hardened runner; the repository's config was vetted by --diff
+    top = gitdiff.toplevel(cwd, git)
+    found = _old_config(git, top, scan.ref, _candidates(scan, config, path))
     rel_new = os.path.relpath(path, top).replace(os.sep, "/")
     if found is not None and found == (rel_new, data):
         return []  # unchanged

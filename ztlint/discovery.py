@@ -9,21 +9,24 @@ devices are never opened.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ztlint.gitrun import Git, GitUnavailable, repo_path, safe_text
+from ztlint.gitrun import inside as inside  # re-exported: discovery is its home for callers
 from ztlint.globs import compile_glob, match_any
 from ztlint.model import NoticeLevel, Notification
 
 SKIPPED = "ZT904"
 
-# git reads the repository's own config; these keep a hostile .git/config from making
-# git run programs (fsmonitor hooks) while we list files.
-_GIT_SAFE = ["-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false"]
+# git's warning for a folder it could not list (LC_ALL=C): `could not open directory
+# 'sub/dir/': Permission denied`. git cuts a message off at 4 KiB: an over-long path
+# loses its end and the reason.
+_GIT_UNLISTED = re.compile(rb"could not open directory '(.*?)(?:': (.*))?$")
 
 
 @dataclass(frozen=True, order=True)
@@ -48,10 +51,6 @@ def display_root(targets: Iterable[str], cwd: str) -> str:
         return real_cwd
     dirs = [a if os.path.isdir(a) else os.path.dirname(a) for a in absolute]
     return os.path.commonpath(dirs)
-
-
-def inside(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _rel(path: str, root: str) -> str:
@@ -121,8 +120,20 @@ def context_files(targets: list[str], found: Discovered, cwd: str) -> tuple[File
     return tuple(sorted(extra.values()))
 
 
-def _skip(rel: str, why: str) -> Notification:
-    return Notification(code=SKIPPED, message=f"skipped: {why}", level=NoticeLevel.NOTE, path=rel)
+def _skip(rel: str, why: str, level: NoticeLevel = NoticeLevel.NOTE) -> Notification:
+    return Notification(code=SKIPPED, message=f"skipped: {why}", level=level, path=rel)
+
+
+def _unread(rel: str, why: str) -> Notification:
+    """A file or folder the scan could not look at: its findings are missing, which
+    the user must be told (a warning, failing --strict)."""
+    return _skip(rel, why, NoticeLevel.WARNING)
+
+
+def _os_reason(exc: OSError, what: str) -> str:
+    if exc.errno == errno.ENOENT:
+        return f"{what} disappeared before it could be read"
+    return f"{what} could not be read: {exc.strerror or exc}"
 
 
 def _admit(
@@ -138,8 +149,9 @@ def _admit(
         return
     try:
         st = os.lstat(path)
-    except OSError:
-        return  # vanished between listing and now
+    except OSError as exc:
+        notes.append(_unread(rel, _os_reason(exc, "file")))
+        return
     if stat.S_ISLNK(st.st_mode):
         target = os.path.realpath(path)
         if not inside(target, scan_root):
@@ -154,32 +166,24 @@ def _admit(
 
 
 def _list_dir(directory: str, notes: list[Notification], root: str) -> list[str]:
-    listed = _git_list(directory)
-    if listed is not None:
-        return listed
-    return _walk(directory)
+    unread: list[tuple[str, str]] = []
+    listed = _git_list(directory, unread)
+    if listed is None:
+        listed = _walk(directory, unread)
+    notes.extend(_unread(_rel(path, root), why) for path, why in unread)
+    return listed
 
 
-def _git_list(directory: str) -> list[str] | None:
-    """Files git tracks and untracked files it does not ignore, or None outside git."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env["GIT_OPTIONAL_LOCKS"] = "0"
+def _git_list(directory: str, unread: list[tuple[str, str]]) -> list[str] | None:
+    """Files git tracks and untracked files it does not ignore, or None outside git
+    (or without git). Folders git could not list are added to `unread`."""
+    git = Git(directory)
     try:
-        top = subprocess.run(
-            ["git", *_GIT_SAFE, "-C", directory, "rev-parse", "--show-toplevel"],
-            capture_output=True,
-            env=env,
-            timeout=60,
-            check=False,
-        )
+        top = git.run(["rev-parse", "--show-toplevel"], directory)
         if top.returncode != 0:
             return None
-        listing = subprocess.run(
+        listing = git.run(
             [
-                "git",
-                *_GIT_SAFE,
-                "-C",
-                directory,
                 "ls-files",
                 "-z",
                 "--cached",
@@ -189,21 +193,35 @@ def _git_list(directory: str) -> list[str] | None:
                 "--",
                 ".",
             ],
-            capture_output=True,
-            env=env,
-            timeout=300,
-            check=False,
+            directory,
         )
-    except (OSError, subprocess.SubprocessError):
+    except GitUnavailable:
         return None
     if listing.returncode != 0:
         return None
-    toplevel = os.path.realpath(top.stdout.decode("utf-8", "surrogateescape").strip())
+    toplevel = os.path.realpath(os.fsdecode(top.stdout.rstrip(b"\n")))
+    for line in listing.stderr.split(b"\n"):
+        m = _GIT_UNLISTED.search(line)
+        if m:
+            where = os.path.join(directory, os.fsdecode(m.group(1))).rstrip(os.sep)
+            reason = (
+                safe_text(m.group(2))
+                if m.group(2) is not None
+                else "git could not open it (path too long for git's message; shown cut short)"
+            )
+            unread.append((where, f"folder could not be read: {reason}"))
     out = []
     for raw in listing.stdout.split(b"\x00"):
-        if raw:
-            rel = raw.decode("utf-8", "surrogateescape")
-            out.append(os.path.join(toplevel, *rel.split("/")))
+        rel = repo_path(raw) if raw else None
+        path = os.path.join(toplevel, *rel.split("/")) if rel is not None else ""
+        # git lists only below `directory`; a path elsewhere (from a forged index) is
+        # never read.
+        if path and inside(path, directory):
+            out.append(path)
+        elif raw:
+            unread.append(
+                (directory, f"git listed {safe_text(raw)}, a path out of the folder; not read")
+            )
     return out
 
 
@@ -257,8 +275,9 @@ def _read_lines(path: str) -> list[str]:
         return []
 
 
-def _walk(top: str) -> list[str]:
-    """Every path below `top` that no .gitignore ignores, without following links."""
+def _walk(top: str, unread: list[tuple[str, str]]) -> list[str]:
+    """Every path below `top` that no .gitignore ignores, without following links.
+    Folders that cannot be listed are added to `unread`."""
     out: list[str] = []
     stack: list[tuple[str, _IgnoreRules | None]] = [(top, None)]
     while stack:
@@ -268,15 +287,18 @@ def _walk(top: str) -> list[str]:
         if os.path.isfile(gi) and not os.path.islink(gi):
             rules = _IgnoreRules(inherited, directory, _read_lines(gi))
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        except OSError:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            unread.append((directory, _os_reason(exc, "folder")))
             continue
         for entry in entries:
             if entry.name == ".git":
                 continue
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
-            except OSError:
+            except OSError as exc:
+                unread.append((entry.path, _os_reason(exc, "entry")))
                 continue
             if rules is not None and rules.ignored(entry.path, is_dir):
                 continue

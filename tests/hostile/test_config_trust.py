@@ -24,6 +24,7 @@ import pytest
 from tests.conftest import FIXTURES, ROOT
 from tests.expectations import parse
 from ztlint.config import ConfigError, find_config, load_file, scan_tree
+from ztlint.gitrun import Git
 from ztlint.registry import load_rules
 
 BAD_GO = 'package x\n\nimport "crypto/tls"\n\nvar c = &tls.Config{InsecureSkipVerify: true}\n'
@@ -498,17 +499,24 @@ def test_a_new_config_replacing_a_pyproject_table_is_compared_with_it(tmp_path: 
     assert "ignore turns off 9 rules that ran before" in proc.stdout
 
 
-def test_the_old_config_is_read_without_running_a_textconv(tmp_path: Path) -> None:
+def test_the_old_config_is_read_through_the_hardened_git_runner(tmp_path: Path) -> None:
     from ztlint import configdiff
 
     repo = _weakened_repo(tmp_path)
+    top = str(repo.resolve())
+    config = [os.path.join(top, ".ztlint.yaml")]
+    assert configdiff._old_config(Git(top), top, "HEAD", config) == (
+        ".ztlint.yaml",
+        b"ignore: [ZT7]\n",
+    )
     marker = tmp_path / "textconv-ran"
     program(tmp_path / "conv.sh", marker)
     (repo / ".gitattributes").write_text(".ztlint.yaml diff=evil\n")
     git(repo, "config", "diff.evil.textconv", str(tmp_path / "conv.sh"))
-    top = str(repo.resolve())
-    old = configdiff._old_config(top, "HEAD", [os.path.join(top, ".ztlint.yaml")])
-    assert old == (".ztlint.yaml", b"ignore: [ZT7]\n")
+    with pytest.raises(ConfigError, match="textconv"):  # the repository's config is vetted
+        configdiff._old_config(Git(top), top, "HEAD", config)
+    proc = ztlint(repo, "--diff", "HEAD", ".")
+    assert proc.returncode == 2 and "textconv" in proc.stderr
     assert not marker.exists()
 
 

@@ -1,15 +1,19 @@
 """GitHub Actions workflow-command annotations.
 
 `::error file=...,line=...,col=...,title=...::message`, with the escaping the format
-requires: `%`, CR and LF in the message; also `:` and `,` in properties. GitHub shows
-only the first 10 errors and 10 warnings of a step, so past that a summary line says
-what was not shown.
+requires: `%`, CR and LF in the message; also `:` and `,` in properties. Scanned text
+(paths, messages, rule strings) is first shown with `safe_text`, so no control
+character, line break or `##[` from the repository reaches the log: every line is one
+ztlint writes. GitHub shows only the first 10 errors and 10 warnings of a step, so past
+that a summary line says what was not shown. A span over several lines carries no
+columns: GitHub takes `col`/`endColumn` only within one line.
 """
 
 from __future__ import annotations
 
 from ztlint.engine import Report
 from ztlint.model import Severity
+from ztlint.reporters import safe_text
 
 SHOWN_PER_LEVEL = 10
 _LEVEL = {
@@ -29,6 +33,20 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def shown_data(text: str) -> str:
+    """Text that may come from the scanned repository, as a command's message."""
+    return escape_data(safe_text.shown(text))
+
+
+def shown_property(text: str) -> str:
+    """Text that may come from the scanned repository, as a command's property."""
+    return escape_property(safe_text.shown(text))
+
+
+def _file(path: str) -> str:
+    return escape_property(safe_text.path(path))
+
+
 def render(report: Report) -> str:
     lines = []
     shown = {"error": 0, "warning": 0, "notice": 0}
@@ -40,21 +58,22 @@ def render(report: Report) -> str:
         if level != "notice" and shown[level] >= SHOWN_PER_LEVEL:
             hidden[level] += 1
         shown[level] += 1
-        props = {
-            "file": f.path,
-            "line": str(f.span.start_line),
-            "col": str(f.span.start_col),
-            "endLine": str(f.span.end_line),
-            "endColumn": str(f.span.end_col),
-            "title": f"{f.rule_id} {f.rule_name}",
-        }
-        prop_text = ",".join(f"{k}={escape_property(v)}" for k, v in props.items())
-        lines.append(f"::{level} {prop_text}::{escape_data(f.message)}")
+        span = f.span
+        one_line = span.start_line == span.end_line
+        props = [
+            f"file={_file(f.path)}",
+            f"line={span.start_line}",
+            *([f"col={span.start_col}"] if one_line else []),
+            f"endLine={span.end_line}",
+            *([f"endColumn={span.end_col}"] if one_line else []),
+            f"title={shown_property(f'{f.rule_id} {f.rule_name}')}",
+        ]
+        lines.append(f"::{level} {','.join(props)}::{shown_data(f.message)}")
     for n in report.notifications:
-        where = f"file={escape_property(n.path)}," if n.path else ""
+        where = f"file={_file(n.path)}," if n.path else ""
         line = f"line={n.line}," if n.line else ""
         lines.append(
-            f"::notice {where}{line}title={escape_property(n.code)}::{escape_data(n.message)}"
+            f"::notice {where}{line}title={shown_property(n.code)}::{shown_data(n.message)}"
         )
     not_shown = [f"{count} {level}s" for level, count in hidden.items() if count]
     total = sum(1 for f in report.findings if f.active)

@@ -1,5 +1,10 @@
 """Machine-readable JSON, schema `ztlint/schemas/report-v1.json` (documented in
-docs/json-output.md). Additive changes keep `version: 1`; anything else bumps it."""
+docs/json-output.md). Additive changes keep `version: 1`; anything else bumps it.
+
+Strings from the scanned repository or a rule (paths, messages, snippets, entities) are
+shown with `safe_text`: JSON escapes C0 controls only in its syntax (a consumer that
+prints a value prints ESC) and writes DEL, C1 controls and U+2028 raw. A file name that is not
+UTF-8 appears in its escaped form (`\\xff`), so the output is always valid UTF-8."""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from typing import Any
 from ztlint.engine import NOTIFICATION_CODES, Report
 from ztlint.fingerprint import primary_fingerprints
 from ztlint.model import Finding, Notification, Severity, Span
+from ztlint.reporters.safe_text import path, shown
 
 SCHEMA_VERSION = 1
 
@@ -24,26 +30,34 @@ def _span(s: Span) -> dict[str, int]:
 
 def _finding(f: Finding, fingerprint: str) -> dict[str, Any]:
     return {
-        "rule_id": f.rule_id,
-        "rule_name": f.rule_name,
+        "rule_id": shown(f.rule_id),
+        "rule_name": shown(f.rule_name),
         "severity": f.severity.label,
         "confidence": f.confidence.label,
-        "path": f.path,
+        "path": path(f.path),
         **_span(f.span),
-        "message": f.message,
-        "snippet": f.snippet,
-        "entity": f.entity,
+        "message": shown(f.message),
+        "snippet": shown(f.snippet),
+        "entity": None if f.entity is None else shown(f.entity),
         "fingerprint": fingerprint,
         "in_test_code": f.in_test_code,
         "suppression": None
         if f.suppression is None
-        else {"kind": f.suppression.kind.value, "justification": f.suppression.justification},
-        "related": [{"path": r.path, **_span(r.span), "message": r.message} for r in f.related],
+        else {
+            "kind": f.suppression.kind.value,
+            "justification": shown(f.suppression.justification),
+        },
+        "related": [
+            {"path": path(r.path), **_span(r.span), "message": shown(r.message)} for r in f.related
+        ],
         "fix": None
         if f.fix is None
         else {
-            "description": f.fix.description,
-            "edits": [{"path": e.path, **_span(e.span), "text": e.text} for e in f.fix.edits],
+            "description": shown(f.fix.description),
+            "edits": [
+                {"path": path(e.path), **_span(e.span), "text": shown(e.text, keep_newlines=True)}
+                for e in f.fix.edits
+            ],
         },
     }
 
@@ -53,11 +67,11 @@ def _notification(n: Notification) -> dict[str, Any]:
         "code": n.code,
         "name": NOTIFICATION_CODES.get(n.code, (n.code, ""))[0],
         "level": n.level.value,
-        "message": n.message,
-        "path": n.path,
+        "message": shown(n.message),
+        "path": None if n.path is None else path(n.path),
         "line": n.line,
         "column": n.column,
-        "rule_id": n.rule_id,
+        "rule_id": None if n.rule_id is None else shown(n.rule_id),
     }
 
 
@@ -86,8 +100,8 @@ def render(report: Report) -> str:
         },
         "rules": [
             {
-                "id": m.id,
-                "name": m.name,
+                "id": shown(m.id),
+                "name": shown(m.name),
                 "severity": dict(report.rule_severity).get(m.id, m.severity).label,
                 **({"engine": m.component} if m.component else {}),
             }

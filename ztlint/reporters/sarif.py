@@ -2,6 +2,10 @@
 
 sarif-om has no type information, so its untyped use stays inside this module: the
 rest of ztlint sees `render(report, ...) -> str`.
+
+Artifact URIs percent-encode the path's bytes (a file name that is not UTF-8 keeps its
+original bytes); every other string from the scanned repository or a rule is shown with
+`safe_text` (no control character, line break or `##[`), rule help keeping its newlines.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from ztlint import docs
 from ztlint.engine import NOTIFICATION_CODES, Report
 from ztlint.fingerprint import primary_fingerprints
 from ztlint.model import Confidence, Finding, Notification, RuleMeta, Severity, Span
+from ztlint.reporters.safe_text import raw_bytes, shown
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -47,7 +52,7 @@ def level(severity: Severity) -> str:
 
 
 def _uri(path: str) -> str:
-    return quote(path, safe="/")
+    return quote(raw_bytes(path), safe="/")
 
 
 def _region(span: Span) -> Any:
@@ -81,17 +86,17 @@ def _descriptor(meta: RuleMeta, severity: Severity) -> Any:
     else:
         help_uri = docs.rule_url(meta)
     return om.ReportingDescriptor(
-        id=meta.id,
-        name=meta.name,
-        short_description=om.MultiformatMessageString(text=meta.title),
-        full_description=om.MultiformatMessageString(text=docs.summary(meta)),
+        id=shown(meta.id),
+        name=shown(meta.name),
+        short_description=om.MultiformatMessageString(text=shown(meta.title)),
+        full_description=om.MultiformatMessageString(text=_lines(docs.summary(meta))),
         help=om.MultiformatMessageString(
-            text=docs.plain_help(meta), markdown=docs.markdown_help(meta)
+            text=_lines(docs.plain_help(meta)), markdown=_lines(docs.markdown_help(meta))
         ),
-        help_uri=help_uri,
+        help_uri=None if help_uri is None else shown(help_uri),
         default_configuration=om.ReportingConfiguration(level=lvl),
         properties=_bag(
-            tags=["security", *cwe, meta.name],
+            tags=["security", *cwe, shown(meta.name)],
             **{
                 "security-severity": SECURITY_SEVERITY[severity],
                 "precision": _PRECISION[meta.confidence],
@@ -108,11 +113,15 @@ def _escape_link(text: str) -> str:
     return _LINK_CHARS.sub(r"\\\1", text)
 
 
+def _lines(text: str) -> str:
+    return shown(text, keep_newlines=True)
+
+
 def _message(f: Finding) -> str:
-    text = f.message
+    text = shown(f.message)
     if f.related:
         links = ", ".join(
-            f"[{_escape_link(r.message)}]({i})" for i, r in enumerate(f.related, start=1)
+            f"[{_escape_link(shown(r.message))}]({i})" for i, r in enumerate(f.related, start=1)
         )
         text = f"{text} (see {links})"
     return text
@@ -120,12 +129,14 @@ def _message(f: Finding) -> str:
 
 def _result(f: Finding, index: int, fingerprint: str, component: int | None) -> Any:
     result = om.Result(
-        rule_id=f.rule_id,
+        rule_id=shown(f.rule_id),
         rule_index=index if component is None else -1,
         rule=None
         if component is None
         else om.ReportingDescriptorReference(
-            id=f.rule_id, index=index, tool_component=om.ToolComponentReference(index=component)
+            id=shown(f.rule_id),
+            index=index,
+            tool_component=om.ToolComponentReference(index=component),
         ),
         level="note" if f.in_test_code else level(f.severity),
         message=om.Message(text=_message(f)),
@@ -137,7 +148,7 @@ def _result(f: Finding, index: int, fingerprint: str, component: int | None) -> 
             om.Location(
                 id=i,
                 physical_location=_physical(r.path, r.span),
-                message=om.Message(text=r.message),
+                message=om.Message(text=shown(r.message)),
             )
             for i, r in enumerate(f.related, start=1)
         ]
@@ -147,12 +158,12 @@ def _result(f: Finding, index: int, fingerprint: str, component: int | None) -> 
             changes.setdefault(edit.path, []).append(
                 om.Replacement(
                     deleted_region=_region(edit.span),
-                    inserted_content=om.ArtifactContent(text=edit.text),
+                    inserted_content=om.ArtifactContent(text=_lines(edit.text)),
                 )
             )
         result.fixes = [
             om.Fix(
-                description=om.Message(text=f.fix.description),
+                description=om.Message(text=shown(f.fix.description)),
                 artifact_changes=[
                     om.ArtifactChange(
                         artifact_location=om.ArtifactLocation(uri=_uri(path), uri_base_id=SRCROOT),
@@ -164,11 +175,13 @@ def _result(f: Finding, index: int, fingerprint: str, component: int | None) -> 
         ]
     if f.suppression is not None:
         result.suppressions = [
-            om.Suppression(kind=f.suppression.kind.value, justification=f.suppression.justification)
+            om.Suppression(
+                kind=f.suppression.kind.value, justification=shown(f.suppression.justification)
+            )
         ]
     props: dict[str, Any] = {"severity": f.severity.label, "confidence": f.confidence.label}
     if f.entity:
-        props["entity"] = f.entity
+        props["entity"] = shown(f.entity)
     if f.in_test_code:
         props["testCode"] = True
     result.properties = _bag(**props)
@@ -178,7 +191,7 @@ def _result(f: Finding, index: int, fingerprint: str, component: int | None) -> 
 def _notification(n: Notification) -> Any:
     note = om.Notification(
         level=n.level.value,
-        message=om.Message(text=n.message),
+        message=om.Message(text=shown(n.message)),
         descriptor=om.ReportingDescriptorReference(id=n.code),
     )
     if n.path:
@@ -192,7 +205,7 @@ def _notification(n: Notification) -> Any:
             )
         ]
     if n.rule_id:
-        note.associated_rule = om.ReportingDescriptorReference(id=n.rule_id)
+        note.associated_rule = om.ReportingDescriptorReference(id=shown(n.rule_id))
     return note
 
 

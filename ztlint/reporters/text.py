@@ -1,10 +1,15 @@
 """Readable text: findings grouped by file, each with its (masked) source line and a
-marker under the span, then counts by severity and the notifications."""
+marker under the span, then counts by severity and the notifications.
+
+Every line starts with text ztlint writes or with a path made safe by
+`safe_text.line_head`; scanned text is escaped with `safe_text` (no control character,
+no line break, no `##[`), so the report is safe in a terminal and in a GitHub log."""
 
 from __future__ import annotations
 
 from ztlint.engine import NOTIFICATION_CODES, Report
 from ztlint.model import Finding, Severity
+from ztlint.reporters import safe_text
 
 _COLORS = {
     Severity.CRITICAL: "\033[1;35m",
@@ -16,13 +21,27 @@ _COLORS = {
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
 
 
+def _shown_width(line: str, col: int) -> int:
+    """Where column `col` (0-based) of `line` falls in its shown form; the shown form of
+    a prefix is a prefix of the shown form, escapes depending only on what precedes."""
+    return len(safe_text.shown(line[:col])) + max(col - len(line), 0)
+
+
 def _marker(f: Finding) -> str:
     line = f.snippet
     start = max(f.span.start_col - 1, 0)
     end = f.span.end_col - 1 if f.span.end_line == f.span.start_line else len(line.rstrip())
     end = max(end, start + 1)
-    prefix = "".join("\t" if ch == "\t" else " " for ch in line[:start])
-    return prefix + "^" * min(end - start, max(len(line) - start, 1))
+    shown = safe_text.shown(line)
+    if shown is not line:  # escapes widen the text before and inside the span
+        start, end = _shown_width(line, start), _shown_width(line, end)
+    prefix = "".join("\t" if ch == "\t" else " " for ch in shown[:start])
+    return prefix + "^" * min(end - start, max(len(shown) - start, 1))
+
+
+def _head(path: str) -> str:
+    """A path's shown form, safe at the start of a line."""
+    return safe_text.line_head(safe_text.path(path))
 
 
 def render(report: Report, color: bool = False) -> str:
@@ -38,11 +57,12 @@ def render(report: Report, color: bool = False) -> str:
                 out.append("")
             current = f.path
         sev = f.severity.label + (", test code" if f.in_test_code else "")
-        where = f"{f.path}:{f.span.start_line}:{f.span.start_col}"
-        tag = f"{f.rule_id} [{sev}]"
-        out.append(f"{paint(_BOLD, where)}  {paint(_COLORS[f.severity], tag)} {f.message}")
+        where = f"{_head(f.path)}:{f.span.start_line}:{f.span.start_col}"
+        tag = f"{safe_text.shown(f.rule_id)} [{sev}]"
+        message = safe_text.shown(f.message)
+        out.append(f"{paint(_BOLD, where)}  {paint(_COLORS[f.severity], tag)} {message}")
         if f.snippet.strip():
-            out.append(paint(_DIM, "    | ") + f.snippet.rstrip())
+            out.append(paint(_DIM, "    | ") + safe_text.shown(f.snippet.rstrip()))
             out.append(paint(_DIM, "    | ") + paint(_COLORS[f.severity], _marker(f)))
     if shown:
         out.append("")
@@ -62,11 +82,11 @@ def render(report: Report, color: bool = False) -> str:
             f"{len(report.notifications)} notification{'s' if len(report.notifications) != 1 else ''}:"
         )
         for n in report.notifications:
-            where = n.path or "-"
+            where = _head(n.path) if n.path else "-"
             if n.line:
                 where += f":{n.line}"
             name = NOTIFICATION_CODES.get(n.code, (n.code, ""))[0]
-            out.append(f"  {where}  {n.code} {name}: {n.message}")
+            out.append(f"  {where}  {n.code} {name}: {safe_text.shown(n.message)}")
     return "\n".join(out) + "\n"
 
 
