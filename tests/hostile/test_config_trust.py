@@ -363,6 +363,23 @@ def test_every_format_names_the_config_and_the_rules_that_ran(
     assert f"config: pyproject.toml [tool.ztlint] ({RULES - 2} of {RULES} rules)" in proc.stdout
 
 
+def test_a_config_path_with_a_line_break_cannot_forge_a_command(tmp_path: Path) -> None:
+    hostile = tmp_path / "repo\n::error::forged\u2028x"
+    hostile.mkdir()
+    (hostile / "bad.go").write_text(BAD_GO)
+    (hostile / ".ztlint.yaml").write_text('ignore: [ALL]\nexclude: ["*"]\n')
+    for fmt in ("text", "json", "sarif", "github"):
+        proc = ztlint(tmp_path, "--format", fmt, hostile.name)
+        assert proc.returncode == 0, proc.stderr
+        commands = [ln for ln in proc.stdout.split("\n") if ln.lstrip().startswith("::")]
+        if fmt == "github":  # its own annotations only
+            assert commands and all(c.startswith("::notice file=repo\\x0a") for c in commands)
+        else:
+            assert not commands, fmt
+        assert "\u2028" not in proc.stdout
+    assert "config: repo\\x0a::error::forged" in ztlint(tmp_path, hostile.name).stdout
+
+
 @pytest.mark.parametrize(
     ("text", "says"),
     [

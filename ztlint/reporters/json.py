@@ -93,7 +93,7 @@ def render(report: Report) -> str:
             "failing": len(report.failing()),
         },
         "config": {
-            "files": list(report.config_files),
+            "files": [path(f) for f in report.config_files],
             "rules_run": len(report.rules),
             "rules_total": report.rules_total,
             "exceptions": report.exceptions,

@@ -256,7 +256,7 @@ def build(
                 execution_successful=True,
                 tool_execution_notifications=[_notification(n) for n in report.notifications],
                 properties=_bag(
-                    configFiles=list(report.config_files),
+                    configFiles=[shown(f) for f in report.config_files],
                     rulesRun=len(report.rules),
                     rulesTotal=report.rules_total,
                     exceptions=report.exceptions,

@@ -92,7 +92,7 @@ def render(report: Report, color: bool = False) -> str:
 
 def config_line(report: Report) -> str:
     """`config: .ztlint.yaml (35 of 42 rules, 3 exceptions)`: what the scan ran under."""
-    files = ", ".join(report.config_files) or "none"
+    files = ", ".join(safe_text.path(f) for f in report.config_files) or "none"
     extra = f", {report.exceptions} exception{'s' if report.exceptions != 1 else ''}"
     counts = f"{len(report.rules)} of {report.rules_total} rules" + (
         extra if report.exceptions else ""
