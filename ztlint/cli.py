@@ -16,7 +16,15 @@ from typing import Any
 import click
 
 from ztlint import __version__
-from ztlint.config import Config, ConfigError, find_config, load_file, parse_size
+from ztlint.config import (
+    Config,
+    ConfigError,
+    config_tree,
+    find_config,
+    load_file,
+    parse_size,
+    scan_tree,
+)
 from ztlint.globs import InvalidGlob, check_globs
 from ztlint.model import Severity
 from ztlint.safeio import UnwritableError, write_text
@@ -149,10 +157,7 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
     """The configuration for a scan: the config file, then the command-line options
     (`opts` as click parses `scan`; the GitHub Action builds the same)."""
     paths: tuple[str, ...] = opts["paths"]
-    config = load_file(opts["config_path"]) if opts["config_path"] else None
-    if config is None:
-        found = find_config(paths[0] if paths else ".")
-        config = load_file(found) if found else Config()
+    config = _file_config(opts["config_path"], paths or (".",))
     overrides: dict[str, Any] = {}
     if opts["select"]:
         overrides["select"] = _split(opts["select"])
@@ -184,6 +189,17 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
     if opts.get("semgrep_bin"):
         overrides["semgrep_bin"] = opts["semgrep_bin"]
     return dataclasses.replace(config, **overrides)
+
+
+def _file_config(explicit: str | None, paths: tuple[str, ...]) -> Config:
+    """The config file's configuration, trusted or not (ztlint.config): a --config
+    file inside a scanned tree, or one the lookup finds, is read as data only."""
+    if explicit:
+        trees = tuple(dict.fromkeys(scan_tree(p) for p in paths))
+        return load_file(explicit, config_tree(explicit, trees))
+    tree = scan_tree(paths[0])
+    found = find_config(paths[0], tree)
+    return load_file(found, tree) if found else Config()
 
 
 def _run(
@@ -316,6 +332,7 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
     from ztlint.discovery import display_root
 
     cwd = os.getcwd()
+    applied = config  # as read, before --staged moves it
     if opts["staged"]:
         # The staged blobs are written under a temporary folder with their repository
         # paths, so report paths are relative to the top of the work tree.
@@ -348,7 +365,26 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
         report, still = baseline_mod.apply(report, baseline)
         if opts["update_baseline"]:
             write_text(opts["baseline_path"], baseline_mod.dumps(still))
+    if opts["diff_ref"]:
+        report = _config_weakenings(opts, applied, report, root, cwd)
     return report
+
+
+def _config_weakenings(
+    opts: dict[str, Any], config: Config, report: Any, root: str, cwd: str
+) -> Any:
+    """config-weakens-scan, after every filter: the config it reports on cannot hide it."""
+    from ztlint import configdiff
+
+    scan = configdiff.DiffScan(
+        ref=opts["diff_ref"],
+        start=opts["paths"][0] if opts["paths"] else ".",
+        explicit=bool(opts["config_path"]),
+        select=_split(opts["select"]),
+        ignore=_split(opts["ignore"]),
+        fail_on=Severity.parse(opts["fail_on"]) if opts.get("fail_on") else None,
+    )
+    return configdiff.add_findings(report, config, scan, root, cwd)
 
 
 def _relocated(config: Config, top: str, tmp: str) -> Config:

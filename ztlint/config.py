@@ -1,5 +1,13 @@
 """A frozen Config from `.ztlint.yaml`, `[tool.ztlint]` in pyproject.toml or --config,
-validated strictly: an unknown key or a bad value is a ConfigError naming the key."""
+validated strictly: an unknown key or a bad value is a ConfigError naming the key.
+
+Trust: a config inside the scanned tree (found by the lookup, or a --config file there)
+is written by whoever wrote the repository, so it is read as data only. It may select,
+ignore, tune and except rules, but never name a program or a path outside the tree
+(`semgrep.bin`, a `semgrep.configs` entry that leaves the tree): those come only from
+the command line, the environment or a --config file outside the scanned tree. The
+lookup never climbs above the scanned tree and never follows a link out of it.
+"""
 
 from __future__ import annotations
 
@@ -87,6 +95,10 @@ class Config:
     # relative to.
     source: str = ""
     base_dir: str = field(default="", compare=False)
+    # False for a file inside the scanned tree, read as data only; `tree` is then the
+    # real path of that tree (the scanned root, or the git work tree holding it).
+    trusted: bool = field(default=True, compare=False)
+    tree: str = field(default="", compare=False)
 
     def options_for(self, rule_keys: tuple[str, ...]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -152,14 +164,16 @@ def _known_keys(where: str, data: Mapping[Any, Any], keys: set[str]) -> None:
         raise ConfigError(f"{where}: unknown key '{unknown[0]}' (known keys: {known})")
 
 
-def from_mapping(data: Any, source: str, base_dir: str) -> Config:
-    """Validate a parsed config mapping. `source` names the file in messages."""
+def from_mapping(data: Any, source: str, base_dir: str, tree: str | None = None) -> Config:
+    """Validate a parsed config mapping. `source` names the file in messages. With
+    `tree` (the real path of the scanned tree holding the file) it is untrusted: a key
+    that names a program or a path outside the tree is a ConfigError."""
     if data is None:
         data = {}
     if not isinstance(data, Mapping):
         raise ConfigError(f"{source}: the configuration must be a mapping of keys")
     _known_keys(source, data, _TOP_KEYS)
-    cfg = Config(source=source, base_dir=base_dir)
+    cfg = Config(source=source, base_dir=base_dir, trusted=tree is None, tree=tree or "")
     if "select" in data:
         cfg = replace(cfg, select=_str_list(f"{source}: select", data["select"]))
     if "ignore" in data:
@@ -187,7 +201,10 @@ def from_mapping(data: Any, source: str, base_dir: str) -> Config:
             cfg, max_file_size=parse_size(f"{source}: max-file-size", data["max-file-size"])
         )
     if "file-timeout" in data:
-        cfg = replace(cfg, file_timeout=seconds(f"{source}: file-timeout", data["file-timeout"]))
+        limit = seconds(f"{source}: file-timeout", data["file-timeout"])
+        if tree is not None:
+            _no_longer(source, "file-timeout", limit, DEFAULT_FILE_TIMEOUT, "--file-timeout")
+        cfg = replace(cfg, file_timeout=limit)
     if "tests" in data:
         if data["tests"] not in TEST_POLICIES:
             raise ConfigError(
@@ -212,11 +229,70 @@ def from_mapping(data: Any, source: str, base_dir: str) -> Config:
     if "exceptions" in data:
         cfg = replace(cfg, exceptions=_exceptions(source, data["exceptions"]))
     if "semgrep" in data:
-        cfg = _semgrep(cfg, source, base_dir, data["semgrep"])
+        cfg = _semgrep(cfg, source, base_dir, data["semgrep"], tree)
     return cfg
 
 
-def _semgrep(cfg: Config, source: str, base_dir: str, value: Any) -> Config:
+# Said whenever an untrusted config names a program or a path outside the tree.
+UNTRUSTED_NOTE = (
+    "a configuration inside the scanned tree is data only: programs and paths outside "
+    "the tree come only from the command line, the environment or a --config file "
+    "outside the scanned tree"
+)
+SEMGREP_BUILTIN = "builtin"
+
+
+def _refused(source: str, key: str, why: str) -> ConfigError:
+    """The one refusal of a key an untrusted config may not set."""
+    return ConfigError(f"{source}: {key}: {why}; refused ({UNTRUSTED_NOTE})")
+
+
+def _no_longer(source: str, key: str, value: float, default: float, flag: str | None) -> None:
+    """A time limit an untrusted config may shorten but not lengthen: a repository must
+    not buy the time to hang the scan."""
+    if 0 < value <= default:
+        return
+    given = "no limit (0)" if value == 0 else f"{value:g} s"
+    where = f"{flag} or " if flag else ""
+    raise ConfigError(
+        f"{source}: {key}: {given} is longer than the {default:g} s a configuration inside "
+        f"the scanned tree may set; a longer limit comes from {where}a --config file "
+        "outside the scanned tree"
+    )
+
+
+def inside(path: str, root: str) -> bool:
+    from ztlint import gitrun  # which imports this module: imported when first used
+
+    return gitrun.inside(path, root)
+
+
+def _in_tree_rules(source: str, entry: str, base_dir: str, tree: str) -> None:
+    """An untrusted `semgrep.configs` entry: `builtin`, or a rule file or folder whose
+    real path, and that of every link below it, lies inside the tree."""
+    key = "semgrep.configs"
+    if entry == SEMGREP_BUILTIN:
+        return
+    if entry.startswith("~") or os.path.isabs(entry):
+        raise _refused(source, key, f"'{entry}' is a path outside the scanned tree")
+    if "\x00" in entry:
+        raise ConfigError(f"{source}: {key}: {entry!r} is not a path")
+    real = os.path.realpath(os.path.join(os.path.realpath(base_dir), entry))
+    if not inside(real, tree):
+        raise _refused(source, key, f"'{entry}' leads outside the scanned tree")
+    if not os.path.isdir(real):
+        return
+    for folder, dirs, files in os.walk(real):
+        for name in sorted(dirs + files):
+            path = os.path.join(folder, name)
+            if os.path.islink(path) and not inside(os.path.realpath(path), tree):
+                rel = os.path.relpath(path, real)
+                raise _refused(source, key, f"'{entry}' holds {rel}, a link out of the tree")
+
+
+def _semgrep(
+    cfg: Config, source: str, base_dir: str, value: Any, tree: str | None = None
+) -> Config:
     where = f"{source}: semgrep"
     if not isinstance(value, Mapping):
         raise ConfigError(f"{where}: expected a mapping with configs, bin and timeout")
@@ -224,8 +300,13 @@ def _semgrep(cfg: Config, source: str, base_dir: str, value: Any) -> Config:
     if "configs" in value:
         # Rule files are relative to the config file; `builtin` names ztlint's own.
         configs = _str_list(f"{where}.configs", value["configs"])
+        if tree is not None:
+            for entry in configs:
+                _in_tree_rules(source, entry, base_dir, tree)
         cfg = replace(cfg, semgrep_configs=tuple((c, base_dir) for c in configs))
     if "bin" in value:
+        if tree is not None:
+            raise _refused(source, "semgrep.bin", "names a program to run")
         if not isinstance(value["bin"], str) or not value["bin"]:
             raise ConfigError(f"{where}.bin: expected a path")
         binary = os.path.expanduser(value["bin"])
@@ -236,6 +317,8 @@ def _semgrep(cfg: Config, source: str, base_dir: str, value: Any) -> Config:
         t = value["timeout"]
         if isinstance(t, bool) or not isinstance(t, int | float) or t <= 0:
             raise ConfigError(f"{where}.timeout: expected a number of seconds, got {t!r}")
+        if tree is not None:
+            _no_longer(source, "semgrep.timeout", t, DEFAULT_SEMGREP_TIMEOUT, None)
         cfg = replace(cfg, semgrep_timeout=float(t))
     return cfg
 
@@ -269,59 +352,146 @@ def _exceptions(source: str, value: Any) -> tuple[ConfigException, ...]:
     return tuple(out)
 
 
-def _load_yaml(path: str) -> Any:
+# A configuration is a few hundred bytes; a larger file in the tree is not read as one
+# (parsing it could take the run's time).
+MAX_CONFIG_SIZE = 256 * 1024
+
+
+def _read(path: str, untrusted: bool) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_CONFIG_SIZE + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    if untrusted and len(data) > MAX_CONFIG_SIZE:
+        raise ConfigError(
+            f"{path}: larger than {MAX_CONFIG_SIZE} bytes; not read as a configuration"
+        )
+    return data
+
+
+def parse_yaml(path: str, data: bytes) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
     try:
-        with open(path, encoding="utf-8") as fh:
-            return YAML(typ="safe").load(fh)
-    except (OSError, UnicodeDecodeError) as exc:
+        # The pure-Python parser: the C one recurses without a limit and a deeply
+        # nested file (`[[[[...`) crashes the process; this one raises RecursionError.
+        return YAML(typ="safe", pure=True).load(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc}") from None
     except YAMLError as exc:
         raise ConfigError(f"{path}: is not valid YAML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to be a configuration") from None
 
 
-def load_file(path: str) -> Config:
+def parse_toml(path: str, data: bytes) -> Any:
+    """The [tool.ztlint] table of a pyproject.toml, or None."""
+    try:
+        doc = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc}") from None
+    tool = doc.get("tool")
+    return tool.get("ztlint") if isinstance(tool, dict) else None
+
+
+def load_file(path: str, tree: str | None = None) -> Config:
+    """The configuration in `path`. With `tree`, the real path of the scanned tree the
+    file lies in, it is untrusted: read as data only (see the module's docstring)."""
     base = os.path.dirname(os.path.abspath(path))
+    data = _read(path, tree is not None)
     if path.endswith(".toml"):
-        try:
-            with open(path, "rb") as fh:
-                data = tomllib.load(fh)
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{path}: cannot be read: {exc}") from None
-        tool = data.get("tool", {}).get("ztlint")
+        tool = parse_toml(path, data)
         if tool is None:
             raise ConfigError(f"{path}: has no [tool.ztlint] table")
-        return from_mapping(tool, f"{path} [tool.ztlint]", base)
-    return from_mapping(_load_yaml(path), path, base)
+        return from_mapping(tool, f"{path} [tool.ztlint]", base, tree)
+    return from_mapping(parse_yaml(path, data), path, base, tree)
 
 
-def find_config(start: str) -> str | None:
-    """The nearest .ztlint.yaml, or pyproject.toml with [tool.ztlint], from `start`
-    upwards, stopping at the top of the git work tree that holds `start`."""
-    current = os.path.abspath(start)
-    if not os.path.isdir(current):
-        current = os.path.dirname(current)
+def _owner(path: str) -> int | None:
+    try:
+        return os.lstat(path).st_uid
+    except OSError:
+        return None
+
+
+def _folder(path: str) -> str:
+    real = os.path.realpath(path)
+    return real if os.path.isdir(real) else os.path.dirname(real)
+
+
+def scan_tree(start: str) -> str:
+    """The real path of the tree a scan of `start` reads: the top of the git work tree
+    holding it, else `start` itself (its folder, for a file). Like git's own
+    safe.directory check, the climb to a `.git` stops at a folder owned by another
+    user: a `.git` planted in a shared parent such as /tmp does not count."""
+    here = _folder(start)
+    owner = _owner(here)
+    current = here
     while True:
-        for name in CONFIG_NAMES:
+        git = os.path.join(current, ".git")
+        if os.path.lexists(git):
+            return current if _owner(git) == owner else here
+        parent = os.path.dirname(current)
+        if parent == current or _owner(parent) != owner:
+            return here
+        current = parent
+
+
+def config_tree(path: str, trees: tuple[str, ...]) -> str | None:
+    """The scanned tree a --config file lies in (then it is untrusted), or None when it
+    lies outside them all (trusted). A file inside a tree whose real path leaves it is
+    a link out of the tree: refused."""
+    real = os.path.realpath(path)
+    for tree in trees:
+        if inside(real, tree):
+            return tree
+    named = (
+        os.path.normpath(os.path.abspath(path)),
+        os.path.join(
+            os.path.realpath(os.path.dirname(os.path.abspath(path))), os.path.basename(path)
+        ),
+    )
+    if any(inside(p, tree) for p in named for tree in trees):
+        raise _link_out(path)
+    return None
+
+
+def _link_out(path: str) -> ConfigError:
+    return ConfigError(
+        f"{path}: a link to a file outside the scanned tree; not read (a configuration "
+        "outside the tree is passed with --config)"
+    )
+
+
+def find_config(start: str, tree: str | None = None) -> str | None:
+    """The nearest .ztlint.yaml, .ztlint.yml or pyproject.toml with [tool.ztlint], from
+    `start` upwards, never above `tree` (default: scan_tree(start)). A candidate that
+    is a link out of the tree, or not a regular file, is a ConfigError: never read,
+    never silently passed over."""
+    top = tree or scan_tree(start)
+    current = _folder(start)
+    while inside(current, top):
+        for name in (*CONFIG_NAMES, "pyproject.toml"):
             candidate = os.path.join(current, name)
-            if os.path.isfile(candidate):
+            if not os.path.lexists(candidate):
+                continue
+            if not inside(os.path.realpath(candidate), top):
+                raise _link_out(candidate)
+            if not os.path.isfile(candidate):
+                raise ConfigError(f"{candidate}: not a regular file; not read")
+            if name in CONFIG_NAMES or _has_tool_table(candidate):
                 return candidate
-        pyproject = os.path.join(current, "pyproject.toml")
-        if os.path.isfile(pyproject) and _has_tool_table(pyproject):
-            return pyproject
-        if os.path.exists(os.path.join(current, ".git")):
-            return None
         parent = os.path.dirname(current)
         if parent == current:
-            return None
+            break
         current = parent
+    return None
 
 
 def _has_tool_table(path: str) -> bool:
     try:
-        with open(path, "rb") as fh:
-            return "ztlint" in tomllib.load(fh).get("tool", {})
-    except (OSError, tomllib.TOMLDecodeError):
+        return parse_toml(path, _read(path, True)) is not None
+    except ConfigError:
         return False

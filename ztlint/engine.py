@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ztlint import __version__, classify, policy, suppress
+from ztlint import __version__, classify, configview, policy, suppress
 from ztlint import cache as cache_mod
 from ztlint.cache import Cache
 from ztlint.config import Config, ConfigError
@@ -102,6 +102,11 @@ NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
         "A file in UTF-16 or UTF-32 without a byte-order mark: recognised and checked, "
         "or (a warning) too unlike ASCII to tell from binary data, and not checked.",
     ),
+    configview.BLIND: (
+        "config-disables-scan",
+        "A config in the scanned tree turns off every rule, or excludes or marks as test "
+        "code every file.",
+    ),
 }
 # Files a budget left unchecked (or a worker that died on them): they fail the run
 # unless the user allows it, so that no repository can hide a finding behind them.
@@ -180,12 +185,23 @@ class Report:
     rule_severity: tuple[tuple[str, Severity], ...] = field(default=())
     # Whether files a budget left unchecked may pass (--allow-unchecked).
     allow_unchecked: bool = False
+    # The config files that applied (as ztlint.configview names them), how many rules
+    # ran of how many, and the config exceptions: every report shows them.
+    config_files: tuple[str, ...] = ()
+    rules_total: int = 0
+    exceptions: int = 0
+    # A rule judged against its own threshold rather than fail_on: config-weakens-scan
+    # against the trusted one, which the config it reports on cannot raise.
+    rule_fail_on: tuple[tuple[str, Severity], ...] = ()
 
     def failing(self) -> list[Finding]:
+        own = dict(self.rule_fail_on)
         return [
             f
             for f in self.findings
-            if f.active and f.severity >= self.fail_on and (not f.in_test_code or self.tests_fail)
+            if f.active
+            and f.severity >= own.get(f.rule_id, self.fail_on)
+            and (not f.in_test_code or self.tests_fail)
         ]
 
     def unchecked(self) -> list[Notification]:
@@ -1258,6 +1274,7 @@ def run(
     scope = tuple(r.path for r in results) if named else None
     findings, exc_notes = _apply_exceptions(findings, config, found.root, known, scope)
     notes.extend(exc_notes)
+    notes.extend(configview.blind_spots(config, enabled, found.root))
 
     rule_severity = tuple((r.id, dict(plan.severity).get(r.id, r.meta.severity)) for r in enabled)
     return Report(
@@ -1273,4 +1290,7 @@ def run(
         tests_fail=config.tests == "fail",
         rule_severity=rule_severity,
         allow_unchecked=config.allow_unchecked,
+        config_files=configview.shown(config, found.root),
+        rules_total=len(all_rules),
+        exceptions=len(config.exceptions),
     )

@@ -147,13 +147,24 @@ def resolve_configs(configs: Sequence[tuple[str, str]]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _which(name: str) -> str | None:
+    """`name` on PATH, searching only its absolute entries: an empty or relative entry
+    (`.`) means the working directory, often the scanned repository, whose own
+    `semgrep` must never run."""
+    entries = [p for p in os.environ.get("PATH", os.defpath).split(os.pathsep) if os.path.isabs(p)]
+    found = shutil.which(name, path=os.pathsep.join(entries)) if entries else None
+    return os.path.abspath(found) if found else None
+
+
 def find_binary(explicit: str | None) -> str:
+    """The semgrep to run, as an absolute path. It is named only by the command line,
+    a trusted config (ztlint.config) or PATH."""
     if explicit:
-        path = shutil.which(explicit) if os.sep not in explicit else explicit
+        path = _which(explicit) if os.sep not in explicit else explicit
         if path and os.path.isfile(path) and os.access(path, os.X_OK):
             return os.path.abspath(path)
         raise ConfigError(f"--semgrep-bin {explicit}: not an executable file. {INSTALL}")
-    found = shutil.which("semgrep")
+    found = _which("semgrep")
     if found is None:
         raise ConfigError(INSTALL)
     return found

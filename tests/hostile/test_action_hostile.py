@@ -365,11 +365,6 @@ def test_each_run_has_its_own_token(job: Job) -> None:
     assert markers_left(job) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a repository config may still name semgrep's binary until config.py's trust "
-    "levels (issue #22, item 2) are merged; remove this mark then",
-)
 def test_a_config_in_the_checkout_names_no_program(job: Job, tmp_path: Path) -> None:
     checkout = tmp_path / "checkout"
     checkout.mkdir()

@@ -92,6 +92,12 @@ def render(report: Report) -> str:
             "fail_on": report.fail_on.label,
             "failing": len(report.failing()),
         },
+        "config": {
+            "files": [path(f) for f in report.config_files],
+            "rules_run": len(report.rules),
+            "rules_total": report.rules_total,
+            "exceptions": report.exceptions,
+        },
         "rules": [
             {
                 "id": shown(m.id),

@@ -255,6 +255,12 @@ def build(
             om.Invocation(
                 execution_successful=True,
                 tool_execution_notifications=[_notification(n) for n in report.notifications],
+                properties=_bag(
+                    configFiles=[shown(f) for f in report.config_files],
+                    rulesRun=len(report.rules),
+                    rulesTotal=report.rules_total,
+                    exceptions=report.exceptions,
+                ),
             )
         ],
         automation_details=om.RunAutomationDetails(

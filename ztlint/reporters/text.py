@@ -76,6 +76,7 @@ def render(report: Report, color: bool = False) -> str:
     if suppressed:
         summary += f"; {suppressed} suppressed"
     out.append(summary)
+    out.append(config_line(report))
     if report.notifications:
         out.append(
             f"{len(report.notifications)} notification{'s' if len(report.notifications) != 1 else ''}:"
@@ -87,3 +88,13 @@ def render(report: Report, color: bool = False) -> str:
             name = NOTIFICATION_CODES.get(n.code, (n.code, ""))[0]
             out.append(f"  {where}  {n.code} {name}: {safe_text.shown(n.message)}")
     return "\n".join(out) + "\n"
+
+
+def config_line(report: Report) -> str:
+    """`config: .ztlint.yaml (35 of 42 rules, 3 exceptions)`: what the scan ran under."""
+    files = ", ".join(safe_text.path(f) for f in report.config_files) or "none"
+    extra = f", {report.exceptions} exception{'s' if report.exceptions != 1 else ''}"
+    counts = f"{len(report.rules)} of {report.rules_total} rules" + (
+        extra if report.exceptions else ""
+    )
+    return f"config: {files} ({counts})"
