@@ -122,6 +122,7 @@ _TOP_KEYS = {
     "rules",
     "exceptions",
     "semgrep",
+    "allow-unchecked",
 }
 _SEMGREP_KEYS = {"configs", "bin", "timeout"}
 _EXCEPTION_KEYS = {"rule", "path", "entity", "value", "reason"}
@@ -230,6 +231,18 @@ def from_mapping(data: Any, source: str, base_dir: str, tree: str | None = None)
         cfg = replace(cfg, exceptions=_exceptions(source, data["exceptions"]))
     if "semgrep" in data:
         cfg = _semgrep(cfg, source, base_dir, data["semgrep"], tree)
+    if "allow-unchecked" in data:
+        allow = data["allow-unchecked"]
+        if not isinstance(allow, bool):
+            raise ConfigError(f"{source}: allow-unchecked: expected true or false, got {allow!r}")
+        if allow and tree is not None:
+            # A repository that could set this would hide a finding behind a timeout.
+            raise ConfigError(
+                f"{source}: allow-unchecked: a configuration inside the scanned tree may not "
+                "let unchecked files pass; use --allow-unchecked or a --config file outside "
+                "the scanned tree"
+            )
+        cfg = replace(cfg, allow_unchecked=allow)
     return cfg
 
 

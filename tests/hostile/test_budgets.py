@@ -507,7 +507,21 @@ def test_in_tree_config_cannot_allow_unchecked(tmp_path: Path) -> None:
     (tmp_path / ".ztlint.yaml").write_text("allow-unchecked: true\n")
     (tmp_path / "call.py").write_text(_million_arguments())
     result = _ztlint("scan", ".", "--no-cache", cwd=tmp_path)
-    assert result.returncode != 0  # only the command line may allow unchecked files
+    assert result.returncode == 2  # a repository may not let its own files pass unchecked
+    assert "allow-unchecked" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_config_outside_the_tree_may_allow_unchecked(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "call.py").write_text(_million_arguments())
+    outside = tmp_path / "ztlint.yaml"
+    outside.write_text("allow-unchecked: true\n")
+    result = _ztlint("scan", ".", "--no-cache", "--config", str(outside), cwd=tree)
+    assert result.returncode == 0, result.stdout + result.stderr
+    outside.write_text("allow-unchecked: yes please\n")
+    result = _ztlint("scan", ".", "--no-cache", "--config", str(outside), cwd=tree)
+    assert result.returncode == 2 and "expected true or false" in result.stderr
 
 
 def test_exclude_matching_out_of_budget_excludes_nothing_more(
