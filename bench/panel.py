@@ -1,0 +1,153 @@
+"""The production panel: ztlint's default findings on real repositories, labelled by hand.
+
+    python bench/panel.py --checkouts DIR                 # tuning set: check and precision
+    python bench/panel.py --checkouts DIR --held-out      # the held-out set too
+    python bench/panel.py --checkouts DIR --todo FILE     # unlabelled findings as CSV rows
+
+bench/panel/repositories.csv lists the repositories, each at a pinned commit, and its
+set: `tuning` (its findings may be read while rules change) or `held-out` (scanned and
+read only at the end, its precision reported apart). The checkouts are never committed:
+DIR holds one folder per repository named `owner+name` (fetch the repository and lay
+out the commit, e.g. with shared/tools/unpack-snapshot).
+
+bench/panel/verdicts.csv has one row per default finding: `location` (path:line),
+`rule` (id and name), `verdict` (`true`: a real problem its maintainers would fix;
+`false`: not a problem; `by-design`: accurate, but the repository means it), and why,
+judged by reading the code as that repository's maintainer would.
+
+Each repository is scanned with default settings (`ztlint scan . --no-cache`, its own
+in-tree config applying) in a fresh, isolated Python (`-I`: a checkout's Python files
+are never imported). The exit code is 1 when any finding has no verdict; rows that no
+finding matches any more are listed as stale. It prints findings per repository and
+precision, true / (true + false), overall and per rule, and the by-design share.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPOSITORIES = HERE / "panel" / "repositories.csv"
+VERDICTS = HERE / "panel" / "verdicts.csv"
+VERDICT_KINDS = ("true", "false", "by-design")
+
+
+def repositories(held_out: bool) -> list[dict[str, str]]:
+    with REPOSITORIES.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return [r for r in rows if held_out or r["set"] != "held-out"]
+
+
+def verdicts() -> dict[tuple[str, str, str], dict[str, str]]:
+    with VERDICTS.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    out = {}
+    for row in rows:
+        if row["verdict"] not in VERDICT_KINDS:
+            sys.exit(f"{VERDICTS}: {row['location']}: verdict must be one of {VERDICT_KINDS}")
+        key = (row["repository"], row["location"], row["rule"].split()[0])
+        if key in out:
+            sys.exit(f"{VERDICTS}: {key} is labelled twice")
+        out[key] = row
+    return out
+
+
+def scan(checkout: Path) -> dict[str, object]:
+    proc = subprocess.run(
+        [sys.executable, "-I", "-m", "ztlint", "scan", ".", "--no-cache", "--format", "json"],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode not in (0, 1):
+        sys.exit(f"ztlint failed on {checkout} ({proc.returncode}): {proc.stderr.strip()}")
+    report: dict[str, object] = json.loads(proc.stdout)
+    return report
+
+
+def precision(counts: Counter[str]) -> str:
+    judged = counts["true"] + counts["false"]
+    return f"{counts['true'] / judged:.2f}" if judged else "-"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--checkouts", type=Path, required=True)
+    parser.add_argument("--held-out", action="store_true", help="include the held-out set")
+    parser.add_argument("--todo", type=Path, help="write unlabelled findings here as CSV")
+    args = parser.parse_args()
+
+    labels = verdicts()
+    seen: set[tuple[str, str, str]] = set()
+    todo: list[list[str]] = []
+    by_set: dict[str, Counter[str]] = defaultdict(Counter)
+    by_rule: dict[str, Counter[str]] = defaultdict(Counter)
+    print(f"{'repository':<28} {'set':<9} {'files':>6} {'findings':>8}  true false by-design ?")
+    for repo in repositories(args.held_out):
+        checkout = args.checkouts / repo["repository"].replace("/", "+")
+        if not checkout.is_dir():
+            sys.exit(f"no checkout of {repo['repository']} at {checkout}")
+        report = scan(checkout)
+        counts: Counter[str] = Counter()
+        findings = report["findings"]
+        assert isinstance(findings, list)
+        for f in findings:
+            location = f"{f['path']}:{f['start_line']}"
+            key = (repo["repository"], location, f["rule_id"])
+            seen.add(key)
+            row = labels.get(key)
+            if row is None:
+                counts["?"] += 1
+                todo.append(
+                    [
+                        repo["repository"],
+                        repo["commit"],
+                        location,
+                        f"{f['rule_id']} {f['rule_name']}",
+                        "?",
+                        f["message"],
+                    ]
+                )
+                continue
+            counts[row["verdict"]] += 1
+            by_set[repo["set"]][row["verdict"]] += 1
+            by_rule[f"{f['rule_id']} {f['rule_name']}"][row["verdict"]] += 1
+        summary = report["summary"]
+        assert isinstance(summary, dict)
+        print(
+            f"{repo['repository']:<28} {repo['set']:<9} {summary['files_scanned']:>6} "
+            f"{len(findings):>8}  {counts['true']:>4} {counts['false']:>5} "
+            f"{counts['by-design']:>9} {counts['?']}"
+        )
+    scanned = {r["repository"] for r in repositories(args.held_out)}
+    stale = sorted(k for k in labels if k[0] in scanned and k not in seen)
+    for key in stale:
+        print(f"stale verdict (no such finding now): {' '.join(key)}")
+    print("\nprecision (true / (true + false)), by-design share:")
+    for name, counts in sorted(by_set.items()):
+        total = sum(counts.values())
+        share = counts["by-design"] / total if total else 0.0
+        print(f"  {name:<9} {precision(counts):>5}  by-design {share:.2f}  ({dict(counts)})")
+    print("per rule:")
+    for rule, counts in sorted(by_rule.items()):
+        print(f"  {rule:<40} {precision(counts):>5}  {dict(counts)}")
+    if args.todo:
+        with args.todo.open("w", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["repository", "commit", "location", "rule", "verdict", "why"])
+            writer.writerows(todo)
+    if todo:
+        print(f"\n{len(todo)} finding(s) without a verdict", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
