@@ -44,17 +44,16 @@ def repositories(held_out: bool) -> list[dict[str, str]]:
     return [r for r in rows if held_out or r["set"] != "held-out"]
 
 
-def verdicts() -> dict[tuple[str, str, str], dict[str, str]]:
+def verdicts() -> dict[tuple[str, str, str], list[dict[str, str]]]:
+    """Rows by (repository, location, rule id): a list, since one line can carry the
+    same rule's finding more than once (each gets its own row, matched in order)."""
     with VERDICTS.open(newline="") as fh:
         rows = list(csv.DictReader(fh))
-    out = {}
+    out: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
     for row in rows:
         if row["verdict"] not in VERDICT_KINDS:
             sys.exit(f"{VERDICTS}: {row['location']}: verdict must be one of {VERDICT_KINDS}")
-        key = (row["repository"], row["location"], row["rule"].split()[0])
-        if key in out:
-            sys.exit(f"{VERDICTS}: {key} is labelled twice")
-        out[key] = row
+        out[(row["repository"], row["location"], row["rule"].split()[0])].append(row)
     return out
 
 
@@ -85,7 +84,7 @@ def main() -> int:
     args = parser.parse_args()
 
     labels = verdicts()
-    seen: set[tuple[str, str, str]] = set()
+    used: Counter[tuple[str, str, str]] = Counter()
     todo: list[list[str]] = []
     by_set: dict[str, Counter[str]] = defaultdict(Counter)
     by_rule: dict[str, Counter[str]] = defaultdict(Counter)
@@ -101,8 +100,9 @@ def main() -> int:
         for f in findings:
             location = f"{f['path']}:{f['start_line']}"
             key = (repo["repository"], location, f["rule_id"])
-            seen.add(key)
-            row = labels.get(key)
+            rows = labels.get(key, [])
+            row = rows[used[key]] if used[key] < len(rows) else None
+            used[key] += 1
             if row is None:
                 counts["?"] += 1
                 todo.append(
@@ -127,7 +127,7 @@ def main() -> int:
             f"{counts['by-design']:>9} {counts['?']}"
         )
     scanned = {r["repository"] for r in repositories(args.held_out)}
-    stale = sorted(k for k in labels if k[0] in scanned and k not in seen)
+    stale = sorted(k for k, rows in labels.items() if k[0] in scanned and used[k] < len(rows))
     for key in stale:
         print(f"stale verdict (no such finding now): {' '.join(key)}")
     print("\nprecision (true / (true + false)), by-design share:")
