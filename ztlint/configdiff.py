@@ -31,6 +31,7 @@ from ztlint.config import (
 )
 from ztlint.gitrun import Git, inside
 from ztlint.model import Finding, Severity, Span
+from ztlint.source import SourceText, mask_line
 
 RULE_ID = "ZT911"
 _SHOWN = 5  # rules named in one "turns off" message
@@ -406,12 +407,15 @@ def findings_for(
     old = (_parse(found[0], found[1]) if found is not None else None) or (Config(), {})
     text = data.decode("utf-8", "replace")
     positions = toml_lines(text) if path.endswith(".toml") else yaml_lines(text)
-    lines = text.split("\n")
+    source = SourceText(text)
     shown = os.path.relpath(path, root).replace(os.sep, "/")
+    secrets: tuple[Span, ...] | None = None
     out = []
     for w in weakenings(old[0], new, rules, raw):
         line = _line_of(positions, w.key)
-        snippet = lines[line - 1].rstrip("\r") if line <= len(lines) else ""
+        if secrets is None:
+            secrets = _secret_spans(path)
+        snippet = mask_line(source.line(line), line, secrets)
         indent = len(snippet) - len(snippet.lstrip())
         out.append(
             Finding(
@@ -426,6 +430,15 @@ def findings_for(
             )
         )
     return out
+
+
+def _secret_spans(path: str) -> tuple[Span, ...]:
+    """Every secret the secret rules find in the config file, whatever the config itself
+    selects (it may turn them off): a snippet of it is masked like any other."""
+    from ztlint import engine
+
+    found = engine.run([path], Config(select=("ZT2",), tests="report"), jobs=1)
+    return tuple(s for f in found.findings for s in f.secret_spans)
 
 
 def add_findings(report: Any, config: Config, scan: DiffScan, root: str, cwd: str) -> Any:

@@ -551,3 +551,24 @@ def test_config_weakens_scan_is_listed_and_explained(tmp_path: Path) -> None:
     assert row.split()[:3] == ["ZT911", "config-weakens-scan", "high"]
     page = cli("explain", "config-weakens-scan")
     assert "## What it does" in page and "--diff" in page and "cannot hide it" in page
+
+
+def test_config_weakens_scan_snippet_never_shows_a_secret(tmp_path: Path) -> None:
+    # The changed config turns the secret rules off and carries a token on the very line
+    # that does it: the ZT911 snippet is masked all the same.
+    from tests.hostile.test_leaks import github_token
+
+    canary = github_token("zt911")  # made up, with a valid checksum
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    (repo / ".ztlint.yaml").write_text("ignore: [ZT7]\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "init")
+    (repo / ".ztlint.yaml").write_text(f"ignore: [ZT7, ZT2]  # token: {canary}\n")
+    for fmt in ("text", "json", "sarif", "github"):
+        proc = ztlint(repo, "--diff", "HEAD", "--format", fmt, ".")
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        assert "ZT911" in proc.stdout
+        assert canary not in proc.stdout + proc.stderr
+        assert canary[:12] not in proc.stdout + proc.stderr
