@@ -1,0 +1,79 @@
+"""Hostile repository, red team: attacks tried after the #22 hardening.
+
+Each test plants what a fork's pull request could plant and asserts the safe outcome:
+the finding is reported and active, no output line is a workflow command or carries
+an escape sequence, no canary secret is printed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ztlint.config import Config
+from ztlint.engine import Report, run
+
+QUICHE_OFF = "pub fn build(config: &mut quiche::Config) {\n    config.verify_peer(false);\n}\n"
+
+
+def _tree(root: Path, files: dict[str, str | bytes]) -> None:
+    for name, body in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(body, bytes):
+            path.write_bytes(body)
+        else:
+            path.write_text(body, encoding="utf-8", newline="")
+
+
+def _scan(root: Path, files: dict[str, str | bytes]) -> Report:
+    _tree(root, files)
+    return run(["."], Config(), jobs=1, cwd=str(root))
+
+
+def _active(report: Report, rule: str, path: str) -> list[object]:
+    return [f for f in report.findings if f.rule_id == rule and f.path == path and f.active]
+
+
+# Rust test code comes from the tree, not from text that looks like an attribute.
+RUST_NOT_TEST: dict[str, dict[str, str | bytes]] = {
+    "declaration-in-a-comment": {
+        "src/lib.rs": "// compiled in production. #[cfg(test)] mod handlers;\nmod handlers;\n",
+        "src/handlers.rs": QUICHE_OFF,
+    },
+    "declaration-in-a-string": {
+        "src/lib.rs": 'const S: &str = "#[cfg(test)] mod handlers;";\nmod handlers;\n',
+        "src/handlers.rs": QUICHE_OFF,
+    },
+    "declaration-in-an-inline-module": {
+        "src/lib.rs": "mod inner {\n    #[cfg(test)]\n    mod handlers;\n}\nmod handlers;\n",
+        "src/handlers.rs": QUICHE_OFF,
+    },
+    "test-attribute-in-a-doc-string": {
+        "src/handlers.rs": '#[doc = "#[test]"]\n' + QUICHE_OFF,
+    },
+    "cfg-test-in-a-doc-string": {
+        "src/handlers.rs": '#[doc = "see #[cfg(test)]"]\n' + QUICHE_OFF,
+    },
+}
+
+
+@pytest.mark.parametrize("case", sorted(RUST_NOT_TEST))
+def test_rust_text_that_looks_like_a_test_attribute_hides_nothing(
+    tmp_path: Path, case: str
+) -> None:
+    report = _scan(tmp_path, RUST_NOT_TEST[case])
+    assert _active(report, "ZT101", "src/handlers.rs"), case
+
+
+def test_rust_real_test_declarations_still_count(tmp_path: Path) -> None:
+    report = _scan(
+        tmp_path,
+        {
+            "src/lib.rs": "#[cfg(test)]\nmod handlers;\n",
+            "src/handlers.rs": QUICHE_OFF,
+            "src/other.rs": "#[test]\n" + QUICHE_OFF.replace("build", "t"),
+        },
+    )
+    assert not [f for f in report.findings if f.rule_id == "ZT101"]
