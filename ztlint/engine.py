@@ -654,7 +654,7 @@ def _directives(
             ctx.documents()
     except ParseFailure:
         yaml_ok = False
-    is_comment = comments.finder(source, ctx.parser, ctx.kinds, tree, yaml_ok)
+    is_comment = comments.finder(source, ctx.parser, ctx.kinds, tree, yaml_ok, ctx.path)
     secrets = _SecretLines([s for f in findings for s in f.secret_spans])
 
     def snippet(line: int) -> str:

@@ -77,3 +77,51 @@ def test_rust_real_test_declarations_still_count(tmp_path: Path) -> None:
         },
     )
     assert not [f for f in report.findings if f.rule_id == "ZT101"]
+
+
+TOKEN = "ghp_" + "Brk0Zq7Wx3Ky9Vb2Nm5Lp8Rt4Hs6Jd3und3s"
+
+# A directive that is no comment of the file's own syntax: a Markdown heading, a
+# Dockerfile heredoc body (a script or a file's content), an HTML comment in fenced code.
+NOT_COMMENTS: dict[str, tuple[str, str]] = {
+    "markdown-heading": ("README.md", f"# Setup\n\n# ztlint: ignore[ZT202] docs\ntoken: {TOKEN}\n"),
+    "markdown-list": ("a.md", f"* ztlint: ignore[ZT202] docs\ntoken: {TOKEN}\n"),
+    "markdown-fenced-html": (
+        "b.md",
+        f"```\n<!-- ztlint: ignore[ZT202] docs -->\ntoken: {TOKEN}\n```\n",
+    ),
+    "dockerfile-copy-heredoc": (
+        "Dockerfile",
+        f"FROM alpine\nCOPY <<EOF /etc/x\n# ztlint: ignore[ZT202] fine\nt={TOKEN}\nEOF\n",
+    ),
+    "dockerfile-run-heredoc-dash-quoted": (
+        "run.Dockerfile",
+        'FROM alpine\nRUN <<-"EOT" bash\n\t# ztlint: ignore[ZT202] fine\n\techo '
+        + TOKEN
+        + "\n\tEOT\n",
+    ),
+    "dockerfile-second-heredoc": (
+        "two.Dockerfile",
+        f"FROM alpine\nCOPY <<A <<B /x/\na\nA\n# ztlint: ignore[ZT202] fine\nt={TOKEN}\nB\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NOT_COMMENTS))
+def test_directive_outside_a_real_comment_does_not_suppress(tmp_path: Path, case: str) -> None:
+    name, text = NOT_COMMENTS[case]
+    report = _scan(tmp_path, {name: text})
+    assert _active(report, "ZT202", name), case
+
+
+def test_markdown_and_dockerfile_comments_still_suppress(tmp_path: Path) -> None:
+    report = _scan(
+        tmp_path,
+        {
+            "ok.md": f"# T\n\n<!-- ztlint: ignore[ZT202] docs example -->\ntoken: {TOKEN}\n",
+            "Dockerfile": "FROM alpine\nCOPY <<EOF /etc/x\nEOF\n"
+            f"# ztlint: ignore[ZT202] fine\nRUN echo {TOKEN}\n",
+        },
+    )
+    found = [f for f in report.findings if f.rule_id == "ZT202"]
+    assert len(found) == 2 and not any(f.active for f in found)
