@@ -125,3 +125,28 @@ def test_markdown_and_dockerfile_comments_still_suppress(tmp_path: Path) -> None
     )
     found = [f for f in report.findings if f.rule_id == "ZT202"]
     assert len(found) == 2 and not any(f.active for f in found)
+
+
+@pytest.mark.parametrize("mark", ["\u200e", "\u200f", "\u061c"])
+def test_bidi_marks_are_escaped_in_every_format(tmp_path: Path, mark: str) -> None:
+    """Every Bidi_Control character, the marks too, is escaped: a file name and a line
+    holding one are not shown reordered."""
+    name = f"a{mark}b.py"
+    body = f"import requests\nrequests.get(URL, verify=False)  # {mark}x\n"
+    report = _scan(tmp_path, {name: body})
+    assert _active(report, "ZT101", name)
+    for fmt, text in _rendered(report).items():
+        assert mark not in text, fmt
+        assert fmt == "sarif" or f"\\u{ord(mark):04x}" in text, fmt  # SARIF: %-encoded URI
+
+
+def _rendered(report: Report) -> dict[str, str]:
+    from ztlint.reporters import github, sarif, text
+    from ztlint.reporters import json as json_reporter
+
+    return {
+        "text": text.render(report),
+        "json": json_reporter.render(report),
+        "sarif": sarif.render(report),
+        "github": github.render(report),
+    }
