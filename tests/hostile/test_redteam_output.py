@@ -150,3 +150,45 @@ def _rendered(report: Report) -> dict[str, str]:
         "sarif": sarif.render(report),
         "github": github.render(report),
     }
+
+
+JS_OFF = (
+    'const https = require("https");\nhttps.request({ host: "x", rejectUnauthorized: false });\n'
+)
+
+# A NUL byte (which Node, rustc and Lua accept in a comment) used to make a source file
+# binary, unchecked and silent; a first kilobyte that mimics UTF-16 without a BOM made
+# the UTF-8 code after it decode as UTF-16 garbage.
+NUL_TRICKS: dict[str, tuple[str, bytes, str]] = {
+    "js-nul-in-comment": ("a.js", b"// \x00\n" + JS_OFF.encode(), "ZT101"),
+    "rust-nul-in-comment": (
+        "a.rs",
+        b"// \x00\n" + QUICHE_OFF.encode(),
+        "ZT101",
+    ),
+    "lua-nul-in-comment": ("a.lua", b'local ip = "8.8.4.4" -- \x00\n', "ZT701"),
+    "shebang-nul-line-2": (
+        "deploy",
+        b"#!/bin/sh\n# \x00\ncurl -k https://example.com/\n",
+        "ZT101",
+    ),
+    "utf16-mimic-first-kb": ("w.js", b"// " + b"a\x00" * 600 + b"\n" + JS_OFF.encode(), "ZT101"),
+    "utf16-mimic-trailing-nul": (
+        "w2.js",
+        b"// " + b"a\x00" * 600 + b"\n" + JS_OFF.encode() + b"\x00",
+        "ZT101",
+    ),
+    "utf32-mimic-first-kb": (
+        "w3.js",
+        b"//" + "a".encode("utf-32-le") * 300 + b"\n" + JS_OFF.encode(),
+        "ZT101",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NUL_TRICKS))
+def test_nul_bytes_do_not_hide_a_source_file(tmp_path: Path, case: str) -> None:
+    name, data, rule = NUL_TRICKS[case]
+    report = _scan(tmp_path, {name: data})
+    assert _active(report, rule, name), case
+    assert report.exit_code() == 1
