@@ -192,3 +192,41 @@ def test_nul_bytes_do_not_hide_a_source_file(tmp_path: Path, case: str) -> None:
     report = _scan(tmp_path, {name: data})
     assert _active(report, rule, name), case
     assert report.exit_code() == 1
+
+
+def _scan_seconds(root: Path, files: dict[str, str | bytes]) -> float:
+    """Best of three in-process scans (no cache), in seconds."""
+    import time
+    from dataclasses import replace
+
+    _tree(root, files)
+    best = 60.0
+    for _ in range(3):
+        start = time.perf_counter()
+        run(["."], replace(Config(), file_timeout=60), jobs=1, cwd=str(root))
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _assert_linear(tmp_path: Path, make: dict[str, object], n: int) -> None:
+    """Doubling the input costs at most 2.5 times the work (a floor absorbs noise)."""
+    name = str(make["name"])
+    unit = str(make["unit"])
+    small = _scan_seconds(tmp_path / "small", {name: unit * n})
+    large = _scan_seconds(tmp_path / "large", {name: unit * (2 * n)})
+    assert large <= 2.5 * max(small, 0.05), (small, large)
+
+
+# Deep trees from a hostile file's syntax errors: a walk up with Node.parent (which
+# searches from the root) on each place a secret is named cost the cube of the size.
+DEEP_TREES = {
+    "go-nested-raw-strings": {
+        "name": "k.go",
+        "unit": "const signingKey = `-----BEGIN PRIVATE KEY----- ",
+    },
+}
+
+
+@pytest.mark.parametrize("case", sorted(DEEP_TREES))
+def test_deep_error_trees_cost_linear_time(tmp_path: Path, case: str) -> None:
+    _assert_linear(tmp_path, DEEP_TREES[case], 400)
