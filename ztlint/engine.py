@@ -327,9 +327,14 @@ def _make_finding(
 
 
 def _snippet(source: SourceText, line_no: int, secret_spans: Sequence[Span]) -> str:
-    """The one way a line of source becomes output: masked, then cut to SNIPPET_MAX."""
-    line = mask_line(source.line(line_no), line_no, tuple(secret_spans))
-    return line if len(line) <= SNIPPET_MAX else line[:SNIPPET_MAX] + "…"
+    """The one way a line of source becomes output: cut to SNIPPET_MAX, then masked.
+    Masking keeps the length, so cutting first shows the same text, and a long line
+    with many secrets costs each of its findings no more than SNIPPET_MAX."""
+    line = source.line(line_no)
+    head = line[:SNIPPET_MAX]
+    shown = tuple(s for s in secret_spans if s.start_line != line_no or s.start_col <= SNIPPET_MAX)
+    head = mask_line(head, line_no, shown)
+    return head if len(line) <= SNIPPET_MAX else head + "…"
 
 
 def secret_digest(source: SourceText, secret_spans: Sequence[Span]) -> str | None:
@@ -375,10 +380,16 @@ def _mask_findings(findings: Sequence[Finding], source: SourceText | None) -> li
     if source is None or not secrets.spans:
         return list(findings)
     out = []
+    masked: dict[int, str | None] = {}  # per line: many findings on a line mask it once
     for f in findings:
-        spans = secrets.on(f.span.start_line)
-        if spans and f.snippet:
-            f = replace(f, snippet=_snippet(source, f.span.start_line, spans))
+        line = f.span.start_line
+        if f.snippet:
+            if line not in masked:
+                spans = secrets.on(line)
+                masked[line] = _snippet(source, line, spans) if spans else None
+            snippet = masked[line]
+            if snippet is not None:
+                f = replace(f, snippet=snippet)
         out.append(f)
     return out
 
