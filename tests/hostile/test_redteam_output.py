@@ -217,12 +217,17 @@ def _assert_linear(tmp_path: Path, make: dict[str, object], n: int) -> None:
     assert large <= 2.5 * max(small, 0.05), (small, large)
 
 
-# Deep trees from a hostile file's syntax errors: a walk up with Node.parent (which
-# searches from the root) on each place a secret is named cost the cube of the size.
+# Walks up with Node.parent (which searches from the root) per place in a hostile
+# file: the secret mentions of a deep ERROR tree (cubic), the unwraps of a wide one.
 DEEP_TREES = {
     "go-nested-raw-strings": {
         "name": "k.go",
         "unit": "const signingKey = `-----BEGIN PRIVATE KEY----- ",
+    },
+    # Thousands of failable unwraps at the top level: a walk up to the scope for each.
+    "swift-top-level-unwraps": {
+        "name": "client.swift",
+        "unit": "    var parts = URLComponents(url: base, resolvingAgainstBaseURL: false)! ",
     },
 }
 
