@@ -259,6 +259,13 @@ def test_a_cut_snippet_is_masked_as_before(tmp_path: Path) -> None:
     assert found[0].snippet == found[-1].snippet
 
 
+def test_many_aws_key_ids_on_one_line_cost_linear_time(tmp_path: Path) -> None:
+    """Each key id looked for its secret from five lines above: on one long line, from
+    the start of the file (160 KB took 5 s)."""
+    unit = "aws_access_key_id = AKIAVTGLTMQAZX6TUB6I "
+    _assert_linear(tmp_path, {"name": "aws_credentials", "unit": unit}, 1500)
+
+
 @pytest.mark.xfail(
     reason="not fixed: rules walk up with Node.parent (a search from the root, linear in "
     "the width of a hostile file's flat ERROR node) per string literal; 320 KB took 57 s. "
