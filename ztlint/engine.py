@@ -331,10 +331,41 @@ def _snippet(source: SourceText, line_no: int, secret_spans: Sequence[Span]) -> 
     Masking keeps the length, so cutting first shows the same text, and a long line
     with many secrets costs each of its findings no more than SNIPPET_MAX."""
     line = source.line(line_no)
-    head = line[:SNIPPET_MAX]
+    head = line[: SNIPPET_MAX + _SHAPE_REACH]
     shown = tuple(s for s in secret_spans if s.start_line != line_no or s.start_col <= SNIPPET_MAX)
-    head = mask_line(head, line_no, shown)
+    head = _mask_shapes(mask_line(head, line_no, shown))[:SNIPPET_MAX]
     return head if len(line) <= SNIPPET_MAX else head + "…"
+
+
+_SHAPE_REACH = 200  # characters past the cut read for a secret's shape crossing it
+_SHAPES: list[re.Pattern[str]] = []
+
+
+def _mask_shapes(line: str) -> str:
+    """`line` with what has a secret's shape masked (past its first 4 characters): a
+    token format of secret-token-committed, an AWS key id, a URL's password. Whatever
+    rules ran: with secret-token-committed ignored (an in-tree config may ignore it),
+    or a password no rule reports (`command: curl http://u:pw@host`), another rule's
+    finding on that line must not print it."""
+    if not _SHAPES:
+        from ztlint.checks.secrets.tokens import AWS_KEY_ID, FORMATS
+
+        alternatives = [f.pattern.pattern for f in FORMATS] + [AWS_KEY_ID.pattern]
+        _SHAPES.append(
+            re.compile(
+                r"(?<=://)[^:/@\s]*:(?P<password>[^@/\s]+)@|"
+                + "|".join(f"(?:{a})" for a in alternatives)
+            )
+        )
+
+    def masked(m: re.Match[str]) -> str:
+        text = m.group()
+        if m.group("password") is not None:
+            start = m.start("password") - m.start()
+            return text[:start] + "*" * len(m.group("password")) + "@"
+        return text[:4] + "*" * (len(text) - 4)
+
+    return _SHAPES[0].sub(masked, line)
 
 
 def secret_digest(source: SourceText, secret_spans: Sequence[Span]) -> str | None:

@@ -274,3 +274,39 @@ def test_many_aws_key_ids_on_one_line_cost_linear_time(tmp_path: Path) -> None:
 def test_flat_error_tree_costs_linear_time(tmp_path: Path) -> None:
     unit = '\tw.Header().Set("Access-Control-Allow-Credentials", "true") '
     _assert_linear(tmp_path, {"name": "cors.go", "unit": unit}, 1000)
+
+
+NPM = "npm_" + "xdKbiGpW5B9G0xQLOry7eJZXwoR4Ju1mkcKF"
+URL_PASSWORD = "Zq7Wx3Ky9Vb2Nm5Lp8Rty"
+
+
+def test_an_ignored_token_rule_does_not_unmask_another_finding(tmp_path: Path) -> None:
+    """An in-tree config may ignore secret-token-committed; a token on the line of
+    another rule's finding is still masked in its snippet, in every format."""
+    from dataclasses import replace
+
+    _tree(
+        tmp_path,
+        {
+            "a.py": "import requests\n"
+            f'requests.get("https://x", verify=False, headers={{"a": "{NPM}"}})\n',
+        },
+    )
+    config = replace(Config(), ignore=("ZT202", "ZT204"))
+    report = run(["."], config, jobs=1, cwd=str(tmp_path))
+    assert _active(report, "ZT101", "a.py")
+    for fmt, text in _rendered(report).items():
+        assert NPM[4:] not in text, fmt
+
+
+def test_a_url_password_no_rule_reports_is_masked(tmp_path: Path) -> None:
+    report = _scan(
+        tmp_path,
+        {
+            "docker-compose.yml": "services:\n  web:\n    image: x\n"
+            f"    command: curl -k http://u:{URL_PASSWORD}@example.com/\n",
+        },
+    )
+    assert _active(report, "ZT101", "docker-compose.yml")
+    for fmt, text in _rendered(report).items():
+        assert URL_PASSWORD not in text, fmt
