@@ -110,7 +110,9 @@ NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
 }
 # Files a budget left unchecked (or a worker that died on them): they fail the run
 # unless the user allows it, so that no repository can hide a finding behind them.
-UNCHECKED_CODES = frozenset({TIMED_OUT, OVER_BUDGET, WORKER_CRASHED})
+# A rule that raised on a file left it unchecked too: a hostile file can make a rule
+# raise on purpose (a 5,000-digit minKernel in a seccomp profile dropped its findings).
+UNCHECKED_CODES = frozenset({TIMED_OUT, OVER_BUDGET, WORKER_CRASHED, RULE_FAILED})
 _UNCHECKED_HINT = "; the run fails unless --allow-unchecked"
 
 SMALL_SCAN = 48  # files; below this a scan stays in process unless --jobs is given
@@ -753,7 +755,8 @@ def _rule_failed(rule_id: str, detector: str, path: str, exc: BaseException) -> 
     must not carry source text (a secret) into the output."""
     return _note(
         RULE_FAILED,
-        f"rule {rule_id} ({detector}) failed: {type(exc).__name__}{_raised_at(exc)}",
+        f"rule {rule_id} ({detector}) failed: {type(exc).__name__}{_raised_at(exc)}"
+        + _UNCHECKED_HINT,
         path,
         rule_id=rule_id,
     )

@@ -13,6 +13,7 @@ import pytest
 
 from ztlint.config import Config
 from ztlint.engine import Report, run
+from ztlint.model import Finding
 
 QUICHE_OFF = "pub fn build(config: &mut quiche::Config) {\n    config.verify_peer(false);\n}\n"
 
@@ -32,7 +33,7 @@ def _scan(root: Path, files: dict[str, str | bytes]) -> Report:
     return run(["."], Config(), jobs=1, cwd=str(root))
 
 
-def _active(report: Report, rule: str, path: str) -> list[object]:
+def _active(report: Report, rule: str, path: str) -> list[Finding]:
     return [f for f in report.findings if f.rule_id == rule and f.path == path and f.active]
 
 
@@ -310,3 +311,43 @@ def test_a_url_password_no_rule_reports_is_masked(tmp_path: Path) -> None:
     assert _active(report, "ZT101", "docker-compose.yml")
     for fmt, text in _rendered(report).items():
         assert URL_PASSWORD not in text, fmt
+
+
+def test_a_number_too_long_for_int_hides_no_seccomp_finding(tmp_path: Path) -> None:
+    """int() of more than 4,300 digits raises: a minKernel of 5,000 digits made the
+    seccomp rule fail on the profile, its findings dropped, exit code 0."""
+    import json
+
+    profile = {
+        "defaultAction": "SCMP_ACT_ERRNO",
+        "syscalls": [
+            {
+                "names": ["ptrace"],
+                "action": "SCMP_ACT_ALLOW",
+                "includes": {"minKernel": "4" + "0" * 5000 + ".1"},
+            },
+            {"names": ["bpf"], "action": "SCMP_ACT_ALLOW"},
+        ],
+    }
+    report = _scan(tmp_path, {"seccomp.json": json.dumps(profile)})
+    found = {
+        f.message.split(" allows ")[1].split()[0] for f in _active(report, "ZT306", "seccomp.json")
+    }
+    assert found == {"ptrace", "bpf"}
+    assert not [n for n in report.notifications if n.code == "ZT905"]
+
+
+def test_a_rule_that_fails_on_a_file_fails_the_run(tmp_path: Path) -> None:
+    """Whatever else makes a rule raise, the file is unchecked: exit 1 unless
+    --allow-unchecked, like a timeout."""
+    from dataclasses import replace
+
+    from ztlint.engine import RULE_FAILED, UNCHECKED_CODES, Report
+
+    assert RULE_FAILED in UNCHECKED_CODES
+    report = Report(findings=(), notifications=(), rules=(), files_scanned=1)
+    from ztlint.model import NoticeLevel, Notification
+
+    note = Notification(code=RULE_FAILED, message="m", level=NoticeLevel.WARNING, path="a")
+    assert replace(report, notifications=(note,)).exit_code() == 1
+    assert replace(report, notifications=(note,), allow_unchecked=True).exit_code() == 0
