@@ -110,7 +110,9 @@ NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
 }
 # Files a budget left unchecked (or a worker that died on them): they fail the run
 # unless the user allows it, so that no repository can hide a finding behind them.
-UNCHECKED_CODES = frozenset({TIMED_OUT, OVER_BUDGET, WORKER_CRASHED})
+# A rule that raised on a file left it unchecked too: a hostile file can make a rule
+# raise on purpose (a 5,000-digit minKernel in a seccomp profile dropped its findings).
+UNCHECKED_CODES = frozenset({TIMED_OUT, OVER_BUDGET, WORKER_CRASHED, RULE_FAILED})
 _UNCHECKED_HINT = "; the run fails unless --allow-unchecked"
 
 SMALL_SCAN = 48  # files; below this a scan stays in process unless --jobs is given
@@ -327,9 +329,45 @@ def _make_finding(
 
 
 def _snippet(source: SourceText, line_no: int, secret_spans: Sequence[Span]) -> str:
-    """The one way a line of source becomes output: masked, then cut to SNIPPET_MAX."""
-    line = mask_line(source.line(line_no), line_no, tuple(secret_spans))
-    return line if len(line) <= SNIPPET_MAX else line[:SNIPPET_MAX] + "…"
+    """The one way a line of source becomes output: cut to SNIPPET_MAX, then masked.
+    Masking keeps the length, so cutting first shows the same text, and a long line
+    with many secrets costs each of its findings no more than SNIPPET_MAX."""
+    line = source.line(line_no)
+    head = line[: SNIPPET_MAX + _SHAPE_REACH]
+    shown = tuple(s for s in secret_spans if s.start_line != line_no or s.start_col <= SNIPPET_MAX)
+    head = _mask_shapes(mask_line(head, line_no, shown))[:SNIPPET_MAX]
+    return head if len(line) <= SNIPPET_MAX else head + "…"
+
+
+_SHAPE_REACH = 200  # characters past the cut read for a secret's shape crossing it
+_SHAPES: list[re.Pattern[str]] = []
+
+
+def _mask_shapes(line: str) -> str:
+    """`line` with what has a secret's shape masked (past its first 4 characters): a
+    token format of secret-token-committed, an AWS key id, a URL's password. Whatever
+    rules ran: with secret-token-committed ignored (an in-tree config may ignore it),
+    or a password no rule reports (`command: curl http://u:pw@host`), another rule's
+    finding on that line must not print it."""
+    if not _SHAPES:
+        from ztlint.checks.secrets.tokens import AWS_KEY_ID, FORMATS
+
+        alternatives = [f.pattern.pattern for f in FORMATS] + [AWS_KEY_ID.pattern]
+        _SHAPES.append(
+            re.compile(
+                r"(?<=://)[^:/@\s]*:(?P<password>[^@/\s]+)@|"
+                + "|".join(f"(?:{a})" for a in alternatives)
+            )
+        )
+
+    def masked(m: re.Match[str]) -> str:
+        text = m.group()
+        if m.group("password") is not None:
+            start = m.start("password") - m.start()
+            return text[:start] + "*" * len(m.group("password")) + "@"
+        return text[:4] + "*" * (len(text) - 4)
+
+    return _SHAPES[0].sub(masked, line)
 
 
 def secret_digest(source: SourceText, secret_spans: Sequence[Span]) -> str | None:
@@ -375,10 +413,16 @@ def _mask_findings(findings: Sequence[Finding], source: SourceText | None) -> li
     if source is None or not secrets.spans:
         return list(findings)
     out = []
+    masked: dict[int, str | None] = {}  # per line: many findings on a line mask it once
     for f in findings:
-        spans = secrets.on(f.span.start_line)
-        if spans and f.snippet:
-            f = replace(f, snippet=_snippet(source, f.span.start_line, spans))
+        line = f.span.start_line
+        if f.snippet:
+            if line not in masked:
+                spans = secrets.on(line)
+                masked[line] = _snippet(source, line, spans) if spans else None
+            snippet = masked[line]
+            if snippet is not None:
+                f = replace(f, snippet=snippet)
         out.append(f)
     return out
 
@@ -606,6 +650,10 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
     directives: tuple[suppress.Directive, ...] = ()
     if source is not None and "ztlint:" in text:
         directives = _directives(ctx, findings, unchecked)
+    test_ranges: tuple[tuple[int, int], ...] = ()
+    test_paths: tuple[str, ...] = ()
+    if fclass.parser == "rust":  # before the parse notes: this may parse the file
+        test_ranges, test_paths = _rust_test_code(ctx, bool(findings))
     seen_parse: set[tuple[int | None, str]] = set()
     for failure in ctx.parse_notes:
         key = (failure.line, failure.message)
@@ -626,11 +674,6 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
             )
     if classify.GITIGNORE in fclass.kinds and source is not None:
         notes.extend(_invalid_ignore_patterns(entry.rel, source))
-    test_ranges: tuple[tuple[int, int], ...] = ()
-    test_paths: tuple[str, ...] = ()
-    if fclass.parser == "rust":
-        test_ranges = _rust_test_ranges(ctx) if findings else ()
-        test_paths = rust_test_module_paths(entry.rel, text)
     result = FileResult(
         entry.rel, tuple(findings), tuple(notes), directives, test_ranges, tuple(facts), test_paths
     )
@@ -655,7 +698,7 @@ def _directives(
             ctx.documents()
     except ParseFailure:
         yaml_ok = False
-    is_comment = comments.finder(source, ctx.parser, ctx.kinds, tree, yaml_ok)
+    is_comment = comments.finder(source, ctx.parser, ctx.kinds, tree, yaml_ok, ctx.path)
     secrets = _SecretLines([s for f in findings for s in f.secret_spans])
 
     def snippet(line: int) -> str:
@@ -712,7 +755,8 @@ def _rule_failed(rule_id: str, detector: str, path: str, exc: BaseException) -> 
     must not carry source text (a secret) into the output."""
     return _note(
         RULE_FAILED,
-        f"rule {rule_id} ({detector}) failed: {type(exc).__name__}{_raised_at(exc)}",
+        f"rule {rule_id} ({detector}) failed: {type(exc).__name__}{_raised_at(exc)}"
+        + _UNCHECKED_HINT,
         path,
         rule_id=rule_id,
     )
@@ -734,59 +778,87 @@ def _raised_at(exc: BaseException) -> str:
 
 # Test-only items: `#[cfg(test)]`, `#[cfg(all(test, ...))]`, `#[test]`, `#[tokio::test]`.
 # `#[cfg(any(test, feature = "x"))]` also builds outside tests, so it is not test code.
+# Matched against a whole attribute item of the tree: `#[doc = "#[test]"]` is not one.
 _CFG_TEST = re.compile(
     r"#\[\s*cfg\s*\(\s*(?:test|all\s*\([^()]*\btest\b[^()]*\))\s*\)\s*\]|#\[\s*(?:[\w:]+::)?test\s*\]"
 )
 # `#[cfg(test)] mod tests;` puts the whole file tests.rs (or tests/mod.rs) under test.
+# Only a prefilter: the declaration counts when the tree has it (not in a comment or a
+# string, see _rust_test_code).
 _TEST_MOD_DECL = re.compile(
     r"#\[\s*cfg\s*\(\s*(?:test|all\s*\([^()]*\btest\b[^()]*\))\s*\)\s*\]\s*"
     r"(?:#\[[^\]]*\]\s*)*(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+(\w+)\s*;"
 )
 
 
-def rust_test_module_paths(path: str, text: str) -> tuple[str, ...]:
-    """Files and folders that `#[cfg(test)] mod name;` declarations in `path` make
-    test code: `name.rs` and `name/` beside a lib.rs, main.rs or mod.rs, or below a
-    folder named after any other file."""
-    if "cfg" not in text or "test" not in text:
-        return ()
+def rust_test_module_paths(path: str, names: Sequence[str]) -> tuple[str, ...]:
+    """Files and folders that `#[cfg(test)] mod name;` declarations (of `names`) in
+    `path` make test code: `name.rs` and `name/` beside a lib.rs, main.rs or mod.rs, or
+    below a folder named after any other file."""
     folder, _, base = path.rpartition("/")
     stem = base[:-3] if base.endswith(".rs") else base
     parent = folder if stem in ("lib", "main", "mod") else (f"{folder}/{stem}" if folder else stem)
     prefix = f"{parent}/" if parent else ""
     out = []
-    for name in _TEST_MOD_DECL.findall(text):
+    for name in names:
         out += [f"{prefix}{name}.rs", f"{prefix}{name}/"]
     return tuple(out)
 
 
-def _rust_test_ranges(ctx: FileContext) -> tuple[tuple[int, int], ...]:
-    """Line ranges of `#[cfg(test)]` items (modules, functions, impls) and `#[test]`
-    functions, at any module depth."""
+def _rust_test_code(
+    ctx: FileContext, with_ranges: bool
+) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
+    """The line ranges of test items (when `with_ranges`) and the test module files a
+    Rust file declares, both from its tree: text that only looks like an attribute (in
+    a comment, a string or a doc attribute) makes nothing test code."""
+    declares = "cfg" in ctx.source.text and _TEST_MOD_DECL.search(ctx.source.text) is not None
+    if not (with_ranges or declares):
+        return (), ()
     from ztlint.parsers import code
 
-    ranges = []
-    stack = [ctx.tree().root_node]  # the tree exists: the file had findings
+    try:
+        items = _rust_test_items(ctx)
+    except (ParseFailure, OverBudget):
+        return (), ()
+    ranges = [] if not with_ranges else [code.node_span(ctx.source, node) for node, _ in items]
+    names = [
+        code.node_text(ctx.source, name)
+        for node, top in items
+        if top and node.type == "mod_item" and node.child_by_field_name("body") is None
+        if (name := node.child_by_field_name("name")) is not None
+    ]
+    return (
+        tuple(sorted((s.start_line, s.end_line) for s in ranges)),  # lines, not rows
+        rust_test_module_paths(ctx.path, names),
+    )
+
+
+def _rust_test_items(ctx: FileContext) -> list[tuple[Any, bool]]:
+    """Items under a test attribute (`#[cfg(test)]`, `#[test]`) at any module depth,
+    with whether each is at the file's top level."""
+    from ztlint.parsers import code
+
+    root = ctx.tree().root_node
+    items = []
+    stack = [root]
     while stack:
         container = stack.pop()
         test_attribute = False
         for child in container.named_children:
             if child.type == "attribute_item":
-                test_attribute = test_attribute or bool(
-                    _CFG_TEST.search(code.node_text(ctx.source, child))
-                )
+                text = code.node_text(ctx.source, child).strip()
+                test_attribute = test_attribute or bool(_CFG_TEST.fullmatch(text))
                 continue
             if child.type in ("line_comment", "block_comment"):
                 continue
             if test_attribute and child.type in ("mod_item", "function_item", "impl_item"):
-                span = code.node_span(ctx.source, child)  # lines, not tree-sitter rows
-                ranges.append((span.start_line, span.end_line))
+                items.append((child, container is root))
             elif (
                 child.type == "mod_item" and (body := child.child_by_field_name("body")) is not None
             ):
                 stack.append(body)
             test_attribute = False
-    return tuple(sorted(ranges))
+    return items
 
 
 # --- many files -------------------------------------------------------------------

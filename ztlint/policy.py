@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 
 from ztlint.globs import match_any
@@ -32,9 +33,7 @@ def apply_precedence(findings: Iterable[Finding]) -> list[Finding]:
     losers: dict[str, set[str]] = {}
     for winner, loser in PRECEDENCE:
         losers.setdefault(loser, set()).add(winner)
-    by_place: dict[str, list[Finding]] = {}
-    for f in items:
-        by_place.setdefault(f.path, []).append(f)
+    lines = _winner_lines(items, {w for w, _ in PRECEDENCE})
     out = []
     seen: set[tuple[str, str, object]] = set()
     for f in items:
@@ -44,8 +43,41 @@ def apply_precedence(findings: Iterable[Finding]) -> list[Finding]:
         seen.add(key)
         winners = losers.get(f.rule_name)
         if winners and any(
-            o.rule_name in winners and o.span.overlaps(f.span) for o in by_place[f.path]
+            _covers(lines.get((f.path, w)), f.span.start_line, f.span.end_line) for w in winners
         ):
             continue
         out.append(f)
     return out
+
+
+def _winner_lines(
+    items: list[Finding], names: set[str]
+) -> dict[tuple[str, str], tuple[list[int], list[int]]]:
+    """Per file and winning rule, the lines its findings cover: disjoint line ranges
+    (starts, ends), sorted, so that a loser is judged in log time (not against every
+    finding of its file: a hostile file's thousands of secrets on one line)."""
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for f in items:
+        if f.rule_name in names:
+            spans.setdefault((f.path, f.rule_name), []).append((f.span.start_line, f.span.end_line))
+    out = {}
+    for key, ranges in spans.items():
+        starts: list[int] = []
+        ends: list[int] = []
+        for lo, hi in sorted(ranges):
+            if ends and lo <= ends[-1]:
+                ends[-1] = max(ends[-1], hi)
+            else:
+                starts.append(lo)
+                ends.append(hi)
+        out[key] = (starts, ends)
+    return out
+
+
+def _covers(lines: tuple[list[int], list[int]] | None, lo: int, hi: int) -> bool:
+    """Whether a range of `lines` meets lines lo..hi."""
+    if lines is None:
+        return False
+    starts, ends = lines
+    i = bisect_right(starts, hi) - 1
+    return i >= 0 and ends[i] >= lo

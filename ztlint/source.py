@@ -62,9 +62,29 @@ def read_file(path: str, max_size: int) -> RawFile:
     finally:
         os.close(fd)
     head = data[:BINARY_SNIFF]
-    if b"\x00" in head and encoding(head) is None:
+    if b"\x00" in head and encoding(head) is None and not _text_with_nul(path, data):
         return RawFile(data=head, size=len(data), binary=True)
     return RawFile(data=data, size=len(data), binary=False)
+
+
+def _text_with_nul(path: str, data: bytes) -> bool:
+    """Whether a file with NUL bytes (in no wide encoding) is still text: its name gives
+    it a syntax (source code, YAML, a Dockerfile, ...), it starts with `#!`, or it is
+    valid UTF-8. Node, rustc, Lua and bash (past the first line) accept a NUL in a
+    comment or a string: taken for binary, such a file would go unchecked, silently."""
+    from ztlint.classify import classify_name
+
+    guess = _wide_guess(data)
+    if guess is not None and guess[1] >= 0.5:  # wide text too unlike ASCII: a warning
+        return False
+    kinds, parser = classify_name(path)
+    if parser is not None or kinds or data.startswith(b"#!"):
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 # Byte-order marks, UTF-32 LE before UTF-16 LE: FF FE 00 00 starts both.
@@ -101,9 +121,18 @@ def encoding(data: bytes) -> Encoding | None:
     return Encoding(guess[0], 0) if guess is not None and guess[1] >= 0.95 else None
 
 
+# Bytes no text in a wide encoding has anywhere: 4 bytes without NUL (UTF-32 has a NUL
+# in every unit), 16 ASCII bytes without NUL (a UTF-16 ASCII character is `x` and NUL;
+# 8 CJK characters in a row whose bytes are all printable ASCII are very unlikely).
+# A UTF-8 file whose first kilobyte mimics UTF-16 (NULs in a comment, which Node, rustc
+# and Lua accept) and whose code follows is not taken for UTF-16 and garbled.
+_RUN = {4: re.compile(b"[^\x00]{4}"), 2: re.compile(b"[\t\n\r\x20-\x7e]{16}")}
+
+
 def _wide_guess(data: bytes) -> tuple[str, float] | None:
     """The wide encoding in which the first kilobyte decodes without NUL to the most
-    ASCII, and the share of ASCII characters in that text."""
+    ASCII, and the share of ASCII characters in that text; never one the whole file's
+    bytes rule out (see _RUN)."""
     sample = data[:_SNIFF_WIDE]
     best: tuple[str, float] | None = None
     for codec in _WIDE:
@@ -117,6 +146,8 @@ def _wide_guess(data: bytes) -> tuple[str, float] | None:
             continue
         if "\x00" not in text:
             share = sum(1 for c in text if " " <= c < "\x7f" or c in "\t\n\r") / len(text)
+            if share >= 0.5 and _RUN[unit].search(data) is not None:
+                continue  # (a share under 0.5 is no guess to its callers)
             if best is None or share > best[1]:
                 best = (codec, share)
     return best

@@ -203,7 +203,13 @@ def callee(ctx: FileContext, call: Node) -> str:
     )
     if target is None:
         return ""
-    return re.split(r"[.:]+", code.node_text(ctx.source, target).strip())[-1]
+    # Only the tail is read: in a hostile file's ERROR tree a target can span most of
+    # the file, and reading it whole for each call cost the square of its size.
+    tail = ctx.source.utf8[max(target.start_byte, target.end_byte - _CALLEE_TAIL) : target.end_byte]
+    return re.split(r"[.:]+", tail.decode("utf-8", errors="replace").strip())[-1]
+
+
+_CALLEE_TAIL = 512  # bytes: more than any callee name the rules look for
 
 
 def binding_name(ctx: FileContext, node: Node) -> str:

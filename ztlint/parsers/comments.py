@@ -31,7 +31,13 @@ _TREE_LANGUAGES = frozenset(
 )
 # Whole-line comment leaders of formats without a grammar.
 _LINE_LEADERS = re.compile(r"[ \t]*(?:#|//|--|/\*|\*|<!--|;|%)")
-_HASH_LINE = re.compile(r"[ \t]*#")
+# A Dockerfile heredoc (`RUN <<EOF`, `COPY <<-"EOF" /etc/x`): its body is a script or a
+# file's content, whose `#` lines are no Dockerfile comment.
+_HEREDOC = re.compile(r"<<(-?)[ \t]*([\"']?)([A-Za-z0-9_.-]+)\2")
+# Markdown has only HTML comments: a `#` line is a heading. Up to 3 spaces of indent
+# (4 make a code block), and not inside a fenced code block.
+_HTML_COMMENT = re.compile(r" {0,3}<!--")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 
 
 def never(line: int, column: int) -> bool:
@@ -39,11 +45,16 @@ def never(line: int, column: int) -> bool:
 
 
 def finder(
-    source: SourceText, parser: str | None, kinds: frozenset[str], tree: Any, yaml_ok: bool
+    source: SourceText,
+    parser: str | None,
+    kinds: frozenset[str],
+    tree: Any,
+    yaml_ok: bool,
+    path: str = "",
 ) -> IsComment:
     """The comment test for a file. `tree` is the file's tree-sitter tree when a
     detector built one (else it is parsed here); `yaml_ok` says whether a YAML file
-    parsed."""
+    parsed; `path` tells Markdown (HTML comments only) from other text."""
     if parser in _TREE_LANGUAGES:
         from ztlint.parsers import code
 
@@ -51,7 +62,9 @@ def finder(
     if parser == "yaml":
         return _line_finder(yaml_comment_starts(source.lines)) if yaml_ok else never
     if "dockerfile" in kinds:
-        return _whole_line(source, _HASH_LINE)
+        return _line_finder(dockerfile_comment_starts(source.lines))
+    if path.lower().endswith((".md", ".markdown")):
+        return _line_finder(markdown_comment_starts(source.lines))
     if "dotenv" in kinds:
         return _line_finder(_dotenv_comment_starts(source.lines))
     return _whole_line(source, _LINE_LEADERS)
@@ -91,6 +104,42 @@ def _tree_finder(source: SourceText, tree: Any) -> IsComment:
         return in_comment
 
     return is_comment
+
+
+def dockerfile_comment_starts(lines: list[str]) -> dict[int, int]:
+    """Whole-line `#` comments of a Dockerfile, outside heredoc bodies."""
+    out: dict[int, int] = {}
+    pending: list[tuple[bool, str]] = []  # heredocs opened, bodies not yet read
+    for number, text in enumerate(lines, 1):
+        if pending:
+            strip_tabs, word = pending[0]
+            if (text.lstrip("\t") if strip_tabs else text) == word:
+                pending.pop(0)
+            continue
+        stripped = text.lstrip(" \t")
+        if stripped.startswith("#"):
+            out[number] = len(text) - len(stripped) + 1
+            continue
+        pending = [(m.group(1) == "-", m.group(3)) for m in _HEREDOC.finditer(text)]
+    return out
+
+
+def markdown_comment_starts(lines: list[str]) -> dict[int, int]:
+    """Lines of a Markdown file that start an HTML comment, outside fenced code."""
+    out: dict[int, int] = {}
+    fence = ""
+    for number, text in enumerate(lines, 1):
+        m = _FENCE.match(text)
+        if fence:
+            if m is not None and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if m is not None:
+            fence = m.group(1)
+            continue
+        if (c := _HTML_COMMENT.match(text)) is not None:
+            out[number] = c.end() - 3
+    return out
 
 
 def _dotenv_comment_starts(lines: list[str]) -> dict[int, int]:

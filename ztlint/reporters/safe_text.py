@@ -11,7 +11,8 @@ sequence or a workflow command. One fixed scheme, in every output format:
   that inserts lines) keeps LF and CR.
 - C1 controls (U+0080-U+009F) become `\u00NN`, LINE and PARAGRAPH SEPARATOR
   `\u2028` and `\u2029`, any other lone surrogate `\uNNNN`, and so do the
-  bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069),
+  bidirectional embeddings, overrides, isolates and marks (U+202A-U+202E,
+  U+2066-U+2069, U+200E, U+200F, U+061C: every Bidi_Control character),
   which make a terminal show a path or a line in another order than it has ("Trojan
   Source", CVE-2021-42574).
 - A byte of a file name that is not UTF-8 (Python carries it as the surrogate
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import re
 
-_OTHER = "\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_OTHER = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 # Per kind of text: the characters escaped, and those or the `[` of a `##[`. A plain
 # character class is searched fast, so printable text costs one search.
 _ONE_LINE = f"[\x00-\x08\x0a-\x1f{_OTHER}]"

@@ -27,7 +27,7 @@ from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
 FIXED_IN = (1, 24)
-_GO_DIRECTIVE = re.compile(r"^go\s+(\d+)\.(\d+)", re.M)
+_GO_DIRECTIVE = re.compile(r"^go\s+(\d{1,9})\.(\d{1,9})(?!\d)", re.M)
 _CRASHES = re.compile(
     r"^(panic|log\.(Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln)|os\.Exit|klog\.Fatal\w*)$"
 )

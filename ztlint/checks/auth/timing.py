@@ -13,6 +13,7 @@ number, or a length. Names that describe a secret rather than hold it (`token_ty
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -356,17 +357,31 @@ def secret_candidates(ctx: FileContext, *kinds: str) -> list[Node]:
     non-ASCII file), every node of the kinds."""
     if not ctx.text.isascii():
         return nodes_of(ctx, *kinds)
-    spans = ctx.memo("secret-spans", lambda: _mention_spans(ctx.text, ctx.lower()))
+    spans = ctx.memo("secret-spans", lambda: sorted(_mention_spans(ctx.text, ctx.lower())))
     wanted = frozenset(kinds)
-    found: dict[int, Node] = {}
-    root = ctx.tree().root_node
-    for start, end in spans:
-        node: Node | None = root.descendant_for_byte_range(start, end)
-        while node is not None:
-            if node.type in wanted and node.is_named:
-                found.setdefault(node.id, node)
-            node = node.parent
-    return code.source_order(list(found.values()))
+    found: list[Node] = []
+    # One walk down from the root into the nodes that hold a span (not a walk up from
+    # each span: `Node.parent` searches from the root, so on a deep tree, a hostile
+    # file's nested ERROR nodes, walking up cost the cube of the file's size).
+    stack = [ctx.tree().root_node]
+    while stack:
+        node = stack.pop()
+        if not _holds_a_span(spans, node.start_byte, node.end_byte):
+            continue
+        if node.type in wanted and node.is_named:
+            found.append(node)
+        stack.extend(node.children)
+    return code.source_order(found)
+
+
+def _holds_a_span(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether a span of `spans` (sorted) lies within [start, end)."""
+    i = bisect_left(spans, (start, -1))
+    while i < len(spans) and spans[i][0] < end:
+        if spans[i][1] <= end:
+            return True
+        i += 1
+    return False
 
 
 def secret_name(name: str) -> bool:

@@ -77,7 +77,7 @@ class Reference:
 
 
 def _kernel_at_least(text: str | None, major: int, minor: int) -> bool:
-    m = re.match(r"(\d+)\.(\d+)", text or "")
+    m = re.match(r"(\d{1,9})\.(\d{1,9})(?!\d)", text or "")  # int() of 5,000 digits raises
     return m is not None and (int(m.group(1)), int(m.group(2))) >= (major, minor)
 
 

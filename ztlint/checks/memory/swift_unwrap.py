@@ -12,6 +12,7 @@ finding: a literal is checked once, by whoever wrote it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from tree_sitter import Node
@@ -92,27 +93,57 @@ def _built_in_code(ctx: FileContext, value: Node) -> bool:
     if value.type != "simple_identifier":
         return False
     name = _text(ctx, value)
-    scope = value.parent
-    while scope is not None and scope.type not in _SCOPES:
-        scope = scope.parent
+    scope = _scope_of(ctx, value)
     if scope is None:
         return False
+    bound = ctx.memo(f"swift-bound-early:{scope.id}", lambda: _bound_early(ctx, scope))
+    return bound.get(name, value.start_byte) < value.start_byte
+
+
+def _scope_of(ctx: FileContext, node: Node) -> Node | None:
+    """The innermost function, closure, computed property or init around `node`, from
+    the file's scopes in source order (not by `Node.parent`, which searches from the
+    root: a walk up per unwrap cost the square of a hostile file's size)."""
+    scopes, starts, outer = ctx.memo("swift-scopes", lambda: _scope_index(ctx))
+    i = bisect_right(starts, node.start_byte) - 1
+    while i >= 0 and scopes[i].end_byte < node.end_byte:
+        i = outer[i]
+    return scopes[i] if i >= 0 else None
+
+
+def _scope_index(ctx: FileContext) -> tuple[list[Node], list[int], list[int]]:
+    """The scopes in source order, their starts, and each one's innermost enclosing
+    scope (an index, -1 for none)."""
+    scopes = nodes_of(ctx, *_SCOPES)
+    outer: list[int] = []
+    open_: list[int] = []  # indexes of the scopes around the current one
+    for i, scope in enumerate(scopes):
+        while open_ and scopes[open_[-1]].end_byte < scope.end_byte:
+            open_.pop()
+        outer.append(open_[-1] if open_ else -1)
+        open_.append(i)
+    return scopes, [s.start_byte for s in scopes], outer
+
+
+def _bound_early(ctx: FileContext, scope: Node) -> dict[str, int]:
+    """Per name, where the first declaration in `scope` that binds it to a buffer the
+    code builds or to a constant starts: built once per scope, so that a function with
+    thousands of unwraps is not walked again for each."""
+    first: dict[str, int] = {}
     for node in walk(scope):
-        if node.start_byte >= value.start_byte:
-            break
         if node.type != "property_declaration":
             continue
         pattern = node.child_by_field_name("name") or next(
             (c for c in node.named_children if c.type == "pattern"), None
         )
-        if pattern is None or _text(ctx, pattern) != name:
+        if pattern is None or (name := _text(ctx, pattern)) in first:
             continue
         initial = node.named_children[-1]
         if initial.id != pattern.id and (
             _BUILT.match(_text(ctx, initial)) or _constant(ctx, initial)
         ):
-            return True
-    return False
+            first[name] = node.start_byte
+    return first
 
 
 def detect(ctx: FileContext) -> Iterator[Hit]:

@@ -67,7 +67,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
 
 
 _PUTTY = re.compile(r"^PuTTY-User-Key-File-[23]: (\S+)[^\n]*$", re.M)
-_PUTTY_PRIVATE = re.compile(r"^Private-Lines: (\d+)\s*$", re.M)
+_PUTTY_PRIVATE = re.compile(r"^Private-Lines: (\d{1,9})\s*$", re.M)
 
 
 def detect_putty(ctx: FileContext) -> Iterator[Hit]:

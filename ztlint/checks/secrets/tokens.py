@@ -184,6 +184,9 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
     yield from _aws(ctx)
 
 
+_AWS_BACK = 2000
+
+
 def _aws(ctx: FileContext) -> Iterator[Hit]:
     text = ctx.text
     for m in AWS_KEY_ID.finditer(text):
@@ -191,7 +194,9 @@ def _aws(ctx: FileContext) -> Iterator[Hit]:
         if is_placeholder(key_id[4:]) or key_id.endswith("EXAMPLE"):
             continue
         line, _ = ctx.source.position(m.start())
-        lo = ctx.source.line_offset(line - 5)  # the five lines above, on the line table
+        # The five lines above, on the line table, but no more than _AWS_BACK characters:
+        # on one long line of key ids, each would search the text before it (quadratic).
+        lo = max(ctx.source.line_offset(line - 5), m.start() - _AWS_BACK)
         window_end = m.end() + 600
         secret = None
         for s in AWS_SECRET.finditer(text, lo, min(window_end, len(text))):
