@@ -229,13 +229,39 @@ def _run(
 # --- commands ---------------------------------------------------------------------
 
 
+class PathCommand(click.Command):
+    """A command that takes file names after its options. pre-commit appends the
+    staged file names to the hook's arguments with no `--` before them, so a file in
+    the repository named `--ignore=ALL` or `--semgrep-bin=sh` would be read as an
+    option. An argument before `--` that looks like an option and names an existing
+    file is refused (exit 2): the run fails visibly rather than obey a file name."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for arg in args:
+            if arg == "--":
+                break
+            if arg.startswith("-") and arg != "-" and os.path.lexists(arg):
+                raise click.UsageError(
+                    f"{_shown(arg)} is both an option and a file here; a file name is "
+                    f"never taken as an option: pass files after `--` or as ./{_shown(arg)}",
+                    ctx,
+                )
+        return super().parse_args(ctx, args)
+
+
+def _shown(text: str) -> str:
+    from ztlint.gitrun import safe_text
+
+    return safe_text(text)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="ztlint")
 def main() -> None:
     """ztlint: a static security linter for zero-trust systems."""
 
 
-@main.command()
+@main.command(cls=PathCommand)
 @scan_options
 @click.option(
     "--format",
@@ -440,7 +466,7 @@ def _render(report: Any, opts: dict[str, Any]) -> tuple[str, bool]:
     return text_reporter.render(report, color=use_color), use_color
 
 
-@main.command("baseline")
+@main.command("baseline", cls=PathCommand)
 @scan_options
 @click.option(
     "-o",

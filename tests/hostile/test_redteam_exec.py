@@ -1,0 +1,78 @@
+"""Red-team attacks on the hardened ztlint (issue #22): each test plants what the
+author of a fork's pull request controls (file names, links, FIFOs, `.git` contents)
+and asserts the safe outcome: no marker written by a planted program, nothing outside
+the tree read or shown, no finding lost without a trace."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.test_cli_workflow import git
+
+BAD_PY = "import ssl\nctx = ssl._create_unverified_context()\n"
+
+
+def ztlint(cwd: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """ztlint as pre-commit or a shell runs it: a new isolated process in `cwd`."""
+    env = {**os.environ, "PATH": "/usr/bin:/bin", "CI": "1"}
+    return subprocess.run(
+        [sys.executable, "-I", "-m", "ztlint", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def committed(root: Path, files: dict[str, str]) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    git(root, "init", "-q", "-b", "main")
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    return root
+
+
+# --- pre-commit: the hook's entry is `ztlint scan` and the staged file names follow it,
+# with no `--`. A file named like an option must never act as one.
+
+
+@pytest.mark.parametrize("command", ["scan", "baseline"])
+def test_file_names_that_look_like_options_run_nothing(tmp_path: Path, command: str) -> None:
+    marker = tmp_path / "marker"
+    root = committed(
+        tmp_path / "repo",
+        {
+            "app.py": BAD_PY,
+            "scan": f"#!/bin/sh\ntouch {marker}\n",
+            "--semgrep=builtin": "x\n",
+            "--semgrep-bin=sh": "x\n",
+        },
+    )
+    # What pre-commit runs: entry, then the staged names in git's order.
+    names = sorted(p.name for p in root.iterdir() if p.name != ".git")
+    result = ztlint(root, command, *names)
+    assert not marker.exists()
+    assert result.returncode == 2
+    assert "both an option and a file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "name", ["--ignore=ALL", "--select=ZT999", "--exclude=*", "--fail-on=critical"]
+)
+def test_file_names_that_look_like_options_hide_no_finding(tmp_path: Path, name: str) -> None:
+    root = committed(tmp_path / "repo", {"app.py": BAD_PY, name: "x\n"})
+    result = ztlint(root, "scan", name, "app.py")
+    assert result.returncode == 2, result.stdout
+    # The user's own options, and files passed after `--`, still work.
+    after = ztlint(root, "scan", "--no-cache", "--", name, "app.py")
+    assert after.returncode == 1 and "ZT101" in after.stdout
