@@ -77,6 +77,15 @@ def discover(targets: list[str], exclude: tuple[str, ...], cwd: str) -> Discover
         if not os.path.lexists(target):
             notes.append(_skip(_rel(os.path.abspath(target), root), "does not exist"))
             continue
+        if _leaves_through_folder_link(target, cwd):
+            notes.append(
+                _unread(
+                    _rel(os.path.abspath(target), root),
+                    "reached through a symbolic link to a folder outside the working "
+                    "folder; not followed",
+                )
+            )
+            continue
         if os.path.isdir(target) and not os.path.islink(target):
             for path in _list_dir(real, notes, root):
                 _admit(path, real, root, excluder, found, notes)
@@ -90,6 +99,17 @@ def discover(targets: list[str], exclude: tuple[str, ...], cwd: str) -> Discover
     return Discovered(
         files=files, notifications=tuple(sorted(notes, key=lambda n: n.sort_key)), root=root
     )
+
+
+def _leaves_through_folder_link(target: str, cwd: str) -> bool:
+    """Whether a target named below `cwd` (`deploy/app`, given by the user) lies in a
+    folder that a symbolic link in the tree (`deploy -> /home/runner`) sends outside
+    `cwd`. The last component is `_admit`'s to judge."""
+    top = os.path.normpath(os.path.abspath(cwd))
+    folder = os.path.dirname(os.path.normpath(os.path.abspath(target)))
+    if not inside(folder, top):
+        return False  # a path the user gave outside the working folder is theirs
+    return not inside(os.path.realpath(folder), os.path.realpath(top))
 
 
 # Files a project-level rule reads for context: a compose file's mounts are judged

@@ -176,6 +176,9 @@ def _gitfile_target(dot_git: str) -> str:
     """Where a `.git` file (`gitdir: PATH`) or link points, resolved."""
     if os.path.islink(dot_git) or os.path.isdir(dot_git):
         return os.path.realpath(dot_git)
+    if not os.path.isfile(dot_git):
+        # A FIFO would block the open forever; git itself reads only a regular file.
+        raise ConfigError(f"{safe_text(dot_git)} is not a valid .git file")
     try:
         with open(dot_git, "rb") as fh:
             first = fh.read(8192).split(b"\n", 1)[0].rstrip(b"\r")

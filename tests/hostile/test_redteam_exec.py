@@ -76,3 +76,40 @@ def test_file_names_that_look_like_options_hide_no_finding(tmp_path: Path, name:
     # The user's own options, and files passed after `--`, still work.
     after = ztlint(root, "scan", "--no-cache", "--", name, "app.py")
     assert after.returncode == 1 and "ZT101" in after.stdout
+
+
+# --- a `.git` that is a FIFO: opening it to read `gitdir:` would block forever.
+
+
+def test_a_fifo_dot_git_does_not_hang_the_scan(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "app.py").write_text(BAD_PY)
+    os.mkfifo(root / ".git")
+    result = ztlint(root, "scan", "--no-cache", ".", timeout=30)
+    assert result.returncode == 2
+    assert "not a valid .git file" in result.stderr
+
+
+# --- paths the user names (the Action's `paths` input) through a folder the pull
+# request turned into a link out of the checkout.
+
+
+@pytest.mark.parametrize("named", ["deploy/app", "deploy/app/x.py", "deploy/app/"])
+def test_a_named_path_behind_a_folder_link_out_is_not_read(tmp_path: Path, named: str) -> None:
+    outside = tmp_path / "runner-home" / "app"
+    outside.mkdir(parents=True)
+    (outside / "x.py").write_text(BAD_PY.replace("()", "()  # OUTSIDE-CANARY-LINE"))
+    root = tmp_path / "checkout"
+    root.mkdir()
+    (root / "deploy").symlink_to(outside.parent)
+    result = ztlint(root, "scan", "--no-cache", named)
+    assert "OUTSIDE-CANARY-LINE" not in result.stdout + result.stderr
+    assert "ZT101" not in result.stdout
+    assert "symbolic link to a folder outside" in result.stdout
+    # A link to a folder inside the checkout is still read through.
+    (root / "deploy").unlink()
+    (root / "real" / "app").mkdir(parents=True)
+    (root / "real" / "app" / "x.py").write_text(BAD_PY)
+    (root / "deploy").symlink_to("real")
+    assert "ZT101" in ztlint(root, "scan", "--no-cache", named).stdout
