@@ -53,6 +53,7 @@ _PROGRAM_KEYS = frozenset(
         "core.pager",
         "core.worktree",
         "core.gitproxy",
+        "core.askpass",
     }
 )
 _TRUSTED_SCOPES = frozenset({"global", "system", "command"})
@@ -274,7 +275,18 @@ def _names_program(key: str) -> bool:
     through includeIf in every checkout's .git/config.)"""
     if key in _PROGRAM_KEYS or key.startswith("filter."):
         return True
-    return key.startswith("diff.") and key.endswith((".textconv", ".command"))
+    if key.startswith("diff.") and key.endswith((".textconv", ".command")):
+        return True
+    # A partial clone (`extensions.partialClone`) fetches a missing blob while git diffs
+    # or reads the index, with the transport its own config describes: a local
+    # remote's upload-pack command, a credential helper or askpass program, a protocol
+    # such as ext:: (which runs a command) allowed, a cookie file written anywhere.
+    return (
+        (key.startswith("remote.") and key.endswith((".uploadpack", ".receivepack")))
+        or (key.startswith("credential.") and key.endswith(".helper"))
+        or (key.startswith("protocol.") and key.endswith(".allow"))
+        or (key.startswith("http.") and key.endswith(".cookiefile"))
+    )
 
 
 def _allowed(key: str, value: str, origin: bytes, worktree: str | None) -> bool:

@@ -113,3 +113,57 @@ def test_a_named_path_behind_a_folder_link_out_is_not_read(tmp_path: Path, named
     (root / "real" / "app" / "x.py").write_text(BAD_PY)
     (root / "deploy").symlink_to("real")
     assert "ZT101" in ztlint(root, "scan", "--no-cache", named).stdout
+
+
+# --- a partial clone (an unpacked tarball's .git) missing a blob: git fetches it
+# lazily while diffing or reading the index, through a transport the repository's own
+# config describes.
+
+
+def _partial_clone(root: Path, marker: Path) -> None:
+    committed(root, {"a.py": "import ssl\n"})
+    blob = git(root, "rev-parse", "HEAD:a.py").strip()
+    (root / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    for key, value in [
+        ("core.repositoryformatversion", "1"),
+        ("extensions.partialClone", "origin"),
+        ("remote.origin.promisor", "true"),
+        ("remote.origin.url", str(root)),
+        ("remote.origin.uploadpack", f"touch {marker}; git-upload-pack"),
+    ]:
+        git(root, "config", key, value)
+    (root / "a.py").write_text(BAD_PY)
+
+
+@pytest.mark.parametrize("mode", [["--diff", "HEAD"], ["--staged"]])
+def test_a_lazy_fetch_runs_no_upload_pack_of_the_repositorys_choosing(
+    tmp_path: Path, mode: list[str]
+) -> None:
+    marker = tmp_path / "marker"
+    root = tmp_path / "repo"
+    _partial_clone(root, marker)
+    result = ztlint(root, "scan", "--no-cache", *mode, ".")
+    assert not marker.exists()
+    assert result.returncode == 2
+    assert "remote.origin.uploadpack" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("remote.origin.receivepack", "touch /nonexistent/m"),
+        ("credential.helper", "!touch /nonexistent/m"),
+        ("credential.https://example.com.helper", "!touch /nonexistent/m"),
+        ("core.askPass", "/bin/true"),
+        ("protocol.ext.allow", "always"),
+        ("http.cookieFile", "/root/.bashrc"),
+    ],
+)
+def test_transport_programs_in_the_repository_config_are_refused(
+    tmp_path: Path, key: str, value: str
+) -> None:
+    root = committed(tmp_path / "repo", {"a.py": BAD_PY})
+    git(root, "config", key, value)
+    result = ztlint(root, "scan", "--no-cache", ".")
+    assert result.returncode == 2
+    assert key.split(".")[0] in result.stderr and "does not run git" in result.stderr
