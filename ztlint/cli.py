@@ -382,18 +382,50 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
     else:
         root = display_root([os.path.join(cwd, p) for p in opts["paths"]] or [cwd], cwd)
         report = _run(opts, config)
-    if opts["diff_ref"]:
-        changes = gitdiff.changed_since(opts["diff_ref"], cwd)
-        kept = tuple(f for f in report.findings if _touched(changes, root, f))
-        report = dataclasses.replace(report, findings=kept)
+    # The baseline applies to every finding, before --diff drops those on unchanged
+    # lines: an entry whose own finding was dropped would otherwise look moved and hide
+    # the same line copied into a new file.
     if opts["baseline_path"]:
         baseline = baseline_mod.load(opts["baseline_path"])
+        if opts["diff_ref"]:
+            baseline, report = _reviewed_baseline(baseline, report, opts, cwd)
         report, still = baseline_mod.apply(report, baseline)
         if opts["update_baseline"]:
             write_text(opts["baseline_path"], baseline_mod.dumps(still))
     if opts["diff_ref"]:
+        changes = gitdiff.changed_since(opts["diff_ref"], cwd)
+        kept = tuple(f for f in report.findings if _touched(changes, root, f))
+        report = dataclasses.replace(report, findings=kept)
+    if opts["diff_ref"]:
         report = _config_weakenings(opts, applied, report, root, cwd)
     return report
+
+
+def _reviewed_baseline(
+    baseline: Any, report: Any, opts: dict[str, Any], cwd: str
+) -> tuple[Any, Any]:
+    """Under --diff, a baseline inside the work tree counts only with the entries it
+    held at the base revision; those the change added are named in a warning."""
+    from ztlint import baseline as baseline_mod
+    from ztlint import gitdiff
+
+    path, ref = opts["baseline_path"], opts["diff_ref"]
+    in_tree, old = gitdiff.committed_blob(ref, path, cwd)
+    if not in_tree:
+        return baseline, report  # the user's own file, outside the repository
+    before = None
+    if old is not None:
+        try:
+            before = baseline_mod.parse(f"{path} at {ref}", old)
+        except ConfigError:
+            before = None
+    kept, added = baseline_mod.reviewed(baseline, before)
+    if added:
+        notes = (*report.notifications, baseline_mod.unreviewed_note(added, _shown(ref)))
+        report = dataclasses.replace(
+            report, notifications=tuple(sorted(notes, key=lambda n: n.sort_key))
+        )
+    return kept, report
 
 
 def _config_weakenings(

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ztlint.config import ConfigError
-from ztlint.gitrun import Git, repo_path, safe_text
+from ztlint.gitrun import Git, inside, repo_path, safe_text
 
 _HUNK = re.compile(rb"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 # Options that decide the shape of the output, given on the command line so that no
@@ -245,3 +245,23 @@ def write_staged(cwd: str, dest: str) -> list[str]:
             fh.write(blob.stdout)
         written.append(rel)
     return written
+
+
+def committed_blob(ref: str, path: str, cwd: str) -> tuple[bool, bytes | None]:
+    """Whether `path` lies in the git work tree holding `cwd`, and if so its content at
+    revision `ref` (None: not a regular file there)."""
+    git = Git(cwd)
+    top = toplevel(cwd, git)
+    real = os.path.realpath(path)
+    if not inside(real, os.path.realpath(top)):
+        return False, None
+    rel = os.path.relpath(real, os.path.realpath(top)).replace(os.sep, "/")
+    listed = git.run(["--literal-pathspecs", "ls-tree", "-z", ref, "--", rel], top)
+    meta, _, name = listed.stdout.rstrip(b"\x00").partition(b"\t")
+    if name != os.fsencode(rel) or meta.split(b" ")[:2] not in (
+        [b"100644", b"blob"],
+        [b"100755", b"blob"],
+    ):
+        return True, None
+    shown = git.run(["cat-file", "blob", f"{ref}:{rel}"], top)
+    return True, shown.stdout if shown.returncode == 0 else None

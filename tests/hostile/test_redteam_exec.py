@@ -167,3 +167,64 @@ def test_transport_programs_in_the_repository_config_are_refused(
     result = ztlint(root, "scan", "--no-cache", ".")
     assert result.returncode == 2
     assert key.split(".")[0] in result.stderr and "does not run git" in result.stderr
+
+
+# --- the baseline under --diff: it lives in the pull request's tree, so a pull request
+# could regenerate it to record its own new findings.
+
+
+def _baselined_pr(tmp_path: Path, old_finding: bool) -> Path:
+    root = committed(
+        tmp_path / "repo", {"old.py": BAD_PY if old_finding else "x = 1\n", "app.py": "x = 1\n"}
+    )
+    assert ztlint(root, "baseline", ".").returncode == 0
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "baseline")
+    git(root, "checkout", "-qb", "pr")
+    (root / "app.py").write_text(BAD_PY)
+    assert ztlint(root, "baseline", ".").returncode == 0  # the pull request re-records it
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "pr")
+    return root
+
+
+def test_a_pull_request_cannot_baseline_its_own_findings(tmp_path: Path) -> None:
+    root = _baselined_pr(tmp_path, old_finding=False)
+    result = ztlint(
+        root, "scan", "--no-cache", ".", "--diff", "main", "--baseline", ".ztlint-baseline.json"
+    )
+    assert result.returncode == 1
+    assert "app.py:2:7  ZT101" in result.stdout
+    assert "1 baseline entry added since main not applied" in result.stdout
+
+
+def test_entries_the_base_revision_held_still_apply(tmp_path: Path) -> None:
+    root = _baselined_pr(tmp_path, old_finding=True)
+    (root / "old.py").write_text("# touched\n" + BAD_PY)  # its finding's line moves
+    result = ztlint(
+        root, "scan", "--no-cache", ".", "--diff", "main", "--baseline", ".ztlint-baseline.json"
+    )
+    assert "old.py" not in result.stdout.split("config:")[0]
+    assert "app.py:2:7  ZT101" in result.stdout
+    # A baseline outside the repository is the user's: every entry applies.
+    outside = tmp_path / "mine.json"
+    outside.write_bytes((root / ".ztlint-baseline.json").read_bytes())
+    mine = ztlint(root, "scan", "--no-cache", ".", "--diff", "main", "--baseline", str(outside))
+    assert mine.returncode == 0, mine.stdout
+
+
+def test_a_baselined_line_copied_into_a_new_file_is_reported_under_diff(
+    tmp_path: Path,
+) -> None:
+    """The baseline untouched: under --diff the old file's finding (on an unchanged
+    line) was dropped first, so its entry looked moved and hid the copy."""
+    root = committed(tmp_path / "repo", {"old.py": BAD_PY})
+    assert ztlint(root, "baseline", ".").returncode == 0
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "baseline")
+    (root / "copy.py").write_text(BAD_PY)
+    args = ["scan", "--no-cache", ".", "--baseline", ".ztlint-baseline.json"]
+    result = ztlint(root, *args, "--diff", "HEAD")
+    assert result.returncode == 1
+    assert "copy.py:2:7  ZT101" in result.stdout
+    assert "stale" not in result.stdout  # the old entry matched its own finding
