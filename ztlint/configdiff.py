@@ -28,6 +28,7 @@ from ztlint.config import (
     from_mapping,
     parse_toml,
     parse_yaml,
+    scan_tree,
 )
 from ztlint.gitrun import Git, inside
 from ztlint.model import Finding, Severity, Span
@@ -384,6 +385,8 @@ def findings_for(
     """The config-weakens-scan findings for the config that applied to this scan."""
     from ztlint import gitdiff
 
+    if not config.source and not scan.explicit and _wanted(rules, scan):
+        return _deleted(scan, root, cwd, rules)
     if config.trusted or not config.source or not _wanted(rules, scan):
         return []
     meta = next(r.meta for r in rules if r.id == RULE_ID)
@@ -426,6 +429,36 @@ def findings_for(
             )
         )
     return out
+
+
+def _deleted(scan: DiffScan, root: str, cwd: str, rules: Sequence[Any]) -> list[Finding]:
+    """No config applies now: the weakenings of the one that applied at the base
+    revision and was deleted (or moved where the lookup no longer finds it), reported on
+    its old path, line 1."""
+    from ztlint import gitdiff
+
+    git = Git(cwd)
+    top = gitdiff.toplevel(cwd, git)
+    tree = scan_tree(scan.start)
+    found = _old_config(git, top, scan.ref, _candidates(scan, Config(tree=tree), ""))
+    old = _parse(found[0], found[1]) if found is not None else None
+    if found is None or old is None:
+        return []
+    meta = next(r.meta for r in rules if r.id == RULE_ID)
+    shown = os.path.relpath(os.path.join(top, found[0]), root).replace(os.sep, "/")
+    return [
+        Finding(
+            rule_id=RULE_ID,
+            rule_name=meta.name,
+            path=shown,
+            span=Span(1, 1, 1, 1),
+            message=f"the configuration weakens the scan: removed, so {w.message}",
+            severity=meta.severity,
+            confidence=meta.confidence,
+            snippet="",
+        )
+        for w in weakenings(old[0], Config(), rules, {})
+    ]
 
 
 def add_findings(report: Any, config: Config, scan: DiffScan, root: str, cwd: str) -> Any:

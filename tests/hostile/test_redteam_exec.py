@@ -228,3 +228,32 @@ def test_a_baselined_line_copied_into_a_new_file_is_reported_under_diff(
     assert result.returncode == 1
     assert "copy.py:2:7  ZT101" in result.stdout
     assert "stale" not in result.stdout  # the old entry matched its own finding
+
+
+# --- config-weakens-scan when the pull request deletes the config (or moves it where
+# the lookup no longer finds it): no config applies now, so nothing was compared.
+
+
+@pytest.mark.parametrize("how", ["delete", "move"])
+def test_deleting_a_strict_config_is_config_weakens_scan(tmp_path: Path, how: str) -> None:
+    root = committed(
+        tmp_path / "repo", {"app.py": "x = 1\n", ".ztlint.yaml": "tests: fail\nignore: []\n"}
+    )
+    git(root, "checkout", "-qb", "pr")
+    if how == "delete":
+        git(root, "rm", "-q", ".ztlint.yaml")
+    else:
+        (root / "docs").mkdir()
+        git(root, "mv", ".ztlint.yaml", "docs/.ztlint.yaml")
+    (root / "tests").mkdir()
+    (root / "tests" / "test_x.py").write_text(BAD_PY)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "pr")
+    result = ztlint(root, "scan", "--no-cache", ".", "--diff", "main")
+    assert result.returncode == 1, result.stdout
+    assert ".ztlint.yaml:1:1  ZT911" in result.stdout
+    assert "removed, so tests: ignore loosens" in result.stdout
+    # Deleting a config that weakened nothing is no finding.
+    quiet = committed(tmp_path / "quiet", {"app.py": "x = 1\n", ".ztlint.yaml": "ignore: []\n"})
+    git(quiet, "rm", "-q", ".ztlint.yaml")
+    assert ztlint(quiet, "scan", "--no-cache", ".", "--diff", "HEAD").returncode == 0
