@@ -108,6 +108,26 @@ def _rules_off(old: Config, new: Config, rules: Sequence[Any]) -> Iterator[Weake
         yield Weakening(key, f"{what} turns off {len(names)} rule{plural} that ran before: {shown}")
 
 
+def _options_dropped(old: Config, new: Config, rules: Sequence[Any]) -> Iterator[Weakening]:
+    """Rule options that widen a rule (extra sockets, zones, a bool that adds reports)
+    losing what the old config gave them."""
+    for rule in rules:
+        keys = (rule.id, rule.meta.name)
+        before, after = old.options_for(keys), new.options_for(keys)
+        for opt in rule.meta.options:
+            was, now = before.get(opt.name, opt.default), after.get(opt.name, opt.default)
+            if isinstance(was, list):
+                kept = now if isinstance(now, list) else []
+                lost = [str(v) for v in was if v not in kept]
+            else:
+                lost = [str(was)] if was is True and now is not True else []
+            if lost:
+                yield Weakening(
+                    ("rules", rule.meta.name, opt.name),
+                    f"rules.{rule.meta.name}.{opt.name} no longer has {', '.join(lost)}",
+                )
+
+
 def _added(old: Sequence[str], new: Sequence[str]) -> list[str]:
     return [p for p in dict.fromkeys(new) if p not in old]
 
@@ -173,6 +193,7 @@ def weakenings(
                     f"to {level.label}",
                 )
             )
+    out += list(_options_dropped(old, new, rules))
     if new.max_file_size < old.max_file_size:
         out.append(
             Weakening(

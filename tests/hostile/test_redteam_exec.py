@@ -257,3 +257,26 @@ def test_deleting_a_strict_config_is_config_weakens_scan(tmp_path: Path, how: st
     quiet = committed(tmp_path / "quiet", {"app.py": "x = 1\n", ".ztlint.yaml": "ignore: []\n"})
     git(quiet, "rm", "-q", ".ztlint.yaml")
     assert ztlint(quiet, "scan", "--no-cache", ".", "--diff", "HEAD").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("rules:\n  docker-socket-mount:\n    extra-sockets: [/opt/rt/api.sock]\n", "rules: {}\n"),
+        ("rules:\n  ZT301:\n    extra-sockets: [/opt/rt/api.sock, /b]\n", "ignore: []\n"),
+        ("rules:\n  ZT607:\n    topology: true\n", "rules:\n  ZT607:\n    topology: false\n"),
+    ],
+)
+def test_dropping_a_rule_option_is_config_weakens_scan(
+    tmp_path: Path, before: str, after: str
+) -> None:
+    compose = "services:\n  web:\n    image: nginx\n"
+    root = committed(tmp_path / "repo", {".ztlint.yaml": before, "compose.yaml": compose})
+    (root / ".ztlint.yaml").write_text(after)
+    (root / "compose.yaml").write_text(compose + "    volumes:\n      - /opt/rt/api.sock:/s\n")
+    result = ztlint(root, "scan", "--no-cache", ".", "--diff", "HEAD")
+    assert result.returncode == 1
+    assert "ZT911" in result.stdout and "no longer has" in result.stdout
+    # Adding to an option widens the scan: no finding.
+    (root / ".ztlint.yaml").write_text(before.replace("api.sock", "api.sock, /more"))
+    assert "ZT911" not in ztlint(root, "scan", "--no-cache", ".", "--diff", "HEAD").stdout
