@@ -202,6 +202,14 @@ def weakenings(
                 "bytes: larger files are skipped",
             )
         )
+    if new.semgrep_timeout < old.semgrep_timeout:
+        out.append(
+            Weakening(
+                ("semgrep", "timeout"),
+                f"semgrep.timeout lowered from {old.semgrep_timeout:g} to "
+                f"{new.semgrep_timeout:g} s",
+            )
+        )
     if _seconds(new.file_timeout) < _seconds(old.file_timeout):
         out.append(
             Weakening(

@@ -17,9 +17,11 @@ from tests.test_cli_workflow import git
 BAD_PY = "import ssl\nctx = ssl._create_unverified_context()\n"
 
 
-def ztlint(cwd: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def ztlint(
+    cwd: Path, *args: str, timeout: float = 60, path: str = "/usr/bin:/bin"
+) -> subprocess.CompletedProcess[str]:
     """ztlint as pre-commit or a shell runs it: a new isolated process in `cwd`."""
-    env = {**os.environ, "PATH": "/usr/bin:/bin", "CI": "1"}
+    env = {**os.environ, "PATH": path, "CI": "1"}
     return subprocess.run(
         [sys.executable, "-I", "-m", "ztlint", *args],
         cwd=cwd,
@@ -280,3 +282,31 @@ def test_dropping_a_rule_option_is_config_weakens_scan(
     # Adding to an option widens the scan: no finding.
     (root / ".ztlint.yaml").write_text(before.replace("api.sock", "api.sock, /more"))
     assert "ZT911" not in ztlint(root, "scan", "--no-cache", ".", "--diff", "HEAD").stdout
+
+
+# --- semgrep that checks nothing: an in-tree config's short semgrep.timeout, or a file
+# that stalls or crashes semgrep, hid every deep finding with exit 0.
+
+
+def _fake_semgrep(tmp_path: Path, body: str) -> str:
+    """A PATH whose `semgrep` (outside the scanned tree) runs `body`."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    exe = folder / "semgrep"
+    exe.write_text(f"#!/bin/sh\n{body}\n")
+    exe.chmod(0o755)
+    return f"{folder}:/usr/bin:/bin"
+
+
+@pytest.mark.parametrize("body", ["sleep 5", "echo crashed >&2; exit 139"])
+def test_semgrep_that_checked_nothing_fails_the_run(tmp_path: Path, body: str) -> None:
+    path = _fake_semgrep(tmp_path, body)
+    root = committed(tmp_path / "repo", {"a.py": "x = 1\n", ".ztlint.yaml": "ignore: []\n"})
+    (root / ".ztlint.yaml").write_text("semgrep:\n  timeout: 0.5\n")
+    args = ["scan", "--no-cache", "--semgrep", "builtin"]
+    result = ztlint(root, *args, ".", path=path)
+    assert result.returncode == 1, result.stdout
+    assert "ZT909" in result.stdout and "--allow-unchecked" in result.stdout
+    assert ztlint(root, *args, "--allow-unchecked", ".", path=path).returncode == 0
+    diff = ztlint(root, *args, "--diff", "HEAD", ".", path=path)
+    assert "semgrep.timeout lowered" in diff.stdout
