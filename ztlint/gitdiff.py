@@ -91,7 +91,22 @@ def changed_since(ref: str, cwd: str) -> Changes:
     for rel in untracked.stdout.split(b"\x00"):
         if rel:
             lines[os.path.join(top, os.fsdecode(rel))] = None
+    for rel in _not_compared(git, top):
+        lines[os.path.join(top, os.fsdecode(rel))] = None
     return Changes(lines)
+
+
+def _not_compared(git: Git, top: str) -> list[bytes]:
+    """Index entries marked assume-unchanged or skip-worktree: `git diff` takes the
+    index's blob for them whatever the work tree holds (a forged index hid every change
+    to such a file), so every line of theirs counts as changed."""
+    listed = git.run(["ls-files", "-v", "-z"], top)
+    out = []
+    for entry in listed.stdout.split(b"\x00"):
+        tag, _, raw = entry.partition(b" ")
+        if (tag == b"S" or tag.islower()) and (rel := repo_path(raw)) is not None:
+            out.append(os.fsencode(rel))
+    return out
 
 
 def parse_diff(out: bytes) -> dict[bytes, frozenset[int]]:

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from ztlint.config import ConfigError
 
 # Settings that win over any config file: no fsmonitor hook, no untracked cache written,
-# no hooks, no pager or colour, no signature checks (gpg), and an embedded bare
-# repository in the scanned tree is never taken for a repository.
+# no hooks, no pager or colour, no signature checks (gpg), an embedded bare repository
+# in the scanned tree is never taken for a repository, and work-tree files are compared
+# by their full stat data.
 HARDENING = (
     "--no-pager",
     "-c",
@@ -40,6 +41,15 @@ HARDENING = (
     "safe.bareRepository=explicit",
     "-c",
     "core.quotePath=true",
+    # The index's stat data decides whether git rereads a work-tree file; a forged
+    # index (an unpacked tarball) with `checkStat = minimal` and a matching size and
+    # mtime made `git diff` take a changed file for the clean blob it records.
+    "-c",
+    "core.checkStat=default",
+    "-c",
+    "core.trustctime=true",
+    "-c",
+    "core.ignoreStat=false",
 )
 
 # Keys a repository's own configuration may not set: each can make git run a program,

@@ -6,6 +6,7 @@ the tree read or shown, no finding lost without a trace."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -310,3 +311,38 @@ def test_semgrep_that_checked_nothing_fails_the_run(tmp_path: Path, body: str) -
     assert ztlint(root, *args, "--allow-unchecked", ".", path=path).returncode == 0
     diff = ztlint(root, *args, "--diff", "HEAD", ".", path=path)
     assert "semgrep.timeout lowered" in diff.stdout
+
+
+# --- --diff and an index the repository forged (an unpacked tarball): bits and stat
+# data that make `git diff` take a changed work-tree file for its index blob.
+
+
+@pytest.mark.parametrize("flag", ["--skip-worktree", "--assume-unchanged"])
+def test_index_bits_do_not_hide_a_change_under_diff(tmp_path: Path, flag: str) -> None:
+    root = committed(tmp_path / "repo", {"app.py": "x = 1\n"})
+    (root / "app.py").write_text(BAD_PY)
+    git(root, "update-index", flag, "app.py")
+    assert git(root, "diff", "HEAD") == ""  # git itself sees no change
+    result = ztlint(root, "scan", "--no-cache", ".", "--diff", "HEAD")
+    assert result.returncode == 1 and "app.py:2:7  ZT101" in result.stdout
+
+
+def test_minimal_stat_checks_do_not_hide_a_change_under_diff(tmp_path: Path) -> None:
+    evil = (BAD_PY + "#\n").encode()
+    clean = b"y = 2\n".ljust(len(evil) - 1, b" ") + b"\n"  # the same size
+    made = tmp_path / "made"
+    made.mkdir()
+    git(made, "init", "-q", "-b", "main")
+    (made / "app.py").write_bytes(clean)
+    os.utime(made / "app.py", (1577836800, 1577836800))
+    git(made, "add", "-A")
+    git(made, "commit", "-qm", "clean")
+    (made / "app.py").write_bytes(evil)
+    os.utime(made / "app.py", (1577836800, 1577836800))  # size and mtime as indexed
+    git(made, "config", "core.checkStat", "minimal")
+    git(made, "config", "core.trustctime", "false")
+    root = tmp_path / "unpacked"
+    shutil.copytree(made, root, symlinks=True)  # as a tarball unpacks: new inodes
+    assert git(root, "diff", "HEAD") == ""  # git itself sees no change
+    result = ztlint(root, "scan", "--no-cache", ".", "--diff", "HEAD")
+    assert result.returncode == 1 and "app.py:2:7  ZT101" in result.stdout
