@@ -255,9 +255,15 @@ def write_staged(cwd: str, dest: str) -> list[str]:
         if blob.returncode != 0:
             continue
         target = os.path.join(dest, *rel.split("/"))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "wb") as fh:
-            fh.write(blob.stdout)
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as fh:
+                fh.write(blob.stdout)
+        except OSError as exc:  # a forged index holding both `a` and `a/b`
+            raise ConfigError(
+                f"--staged: cannot copy the staged {safe_text(rel)}: {exc.strerror or exc} "
+                "(the index holds a file and a folder of one name)"
+            ) from None
         written.append(rel)
     return written
 

@@ -5,8 +5,10 @@ the tree read or shown, no finding lost without a trace."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -346,3 +348,36 @@ def test_minimal_stat_checks_do_not_hide_a_change_under_diff(tmp_path: Path) -> 
     assert git(root, "diff", "HEAD") == ""  # git itself sees no change
     result = ztlint(root, "scan", "--no-cache", ".", "--diff", "HEAD")
     assert result.returncode == 1 and "app.py:2:7  ZT101" in result.stdout
+
+
+def _forged_index(root: Path, blob: str, names: list[bytes]) -> None:
+    """An index git itself would never write (version 2, zero stat data)."""
+    body = b""
+    for name in names:
+        entry = struct.pack(">10I", 0, 0, 0, 0, 0, 0, 0o100644, 0, 0, 0)
+        entry += bytes.fromhex(blob) + struct.pack(">H", len(name)) + name
+        body += entry + b"\0" * (8 - len(entry) % 8)
+    data = b"DIRC" + struct.pack(">II", 2, len(names)) + body
+    (root / ".git" / "index").write_bytes(data + hashlib.sha1(data).digest())
+
+
+def test_a_forged_index_with_a_file_and_folder_of_one_name_is_no_traceback(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    blob = subprocess.run(
+        ["git", "hash-object", "-w", "--stdin"],
+        cwd=root,
+        input=BAD_PY,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    _forged_index(root, blob, [b"a", b"a/b.py"])
+    assert "a/b.py" in git(root, "ls-files")
+    result = ztlint(root, "scan", "--no-cache", "--staged")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "the index holds a file and a folder" in result.stderr
