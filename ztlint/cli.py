@@ -169,9 +169,7 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
         check_globs("--exclude", opts["exclude"])
     except InvalidGlob as bad:
         raise ConfigError(str(bad)) from None
-    excludes = tuple(opts["exclude"]) + tuple(
-        os.path.relpath(p).replace(os.sep, "/") for p in never_scan if p
-    )
+    excludes = tuple(opts["exclude"]) + _exact_globs(never_scan, paths)
     if excludes:
         overrides["exclude"] = config.exclude + excludes
     if opts["max_file_size"]:
@@ -189,6 +187,28 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
     if opts.get("semgrep_bin"):
         overrides["semgrep_bin"] = opts["semgrep_bin"]
     return dataclasses.replace(config, **overrides)
+
+
+def _exact_globs(files: tuple[str, ...], paths: tuple[str, ...]) -> tuple[str, ...]:
+    """Exclude globs that match exactly `files` (the report, the baseline) and nothing
+    else: anchored at the report root and with glob characters quoted. A bare name
+    would skip every file of that name in the tree (a key named
+    `keys/.ztlint-baseline.json` was never scanned)."""
+    from ztlint.discovery import display_root
+
+    cwd = os.getcwd()
+    root = display_root([os.path.join(cwd, p) for p in paths] or [cwd], cwd)
+    out = []
+    for path in files:
+        if not path:
+            continue
+        full = os.path.join(
+            os.path.realpath(os.path.dirname(os.path.abspath(path))), os.path.basename(path)
+        )
+        rel = os.path.relpath(full, root).replace(os.sep, "/")
+        if rel != ".." and not rel.startswith("../"):
+            out.append("/" + "".join("\\" + c if c in "*?[\\" else c for c in rel))
+    return tuple(out)
 
 
 def _file_config(explicit: str | None, paths: tuple[str, ...]) -> Config:

@@ -5,7 +5,9 @@ the tree read or shown, no finding lost without a trace."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import os
 import shutil
 import struct
@@ -381,3 +383,31 @@ def test_a_forged_index_with_a_file_and_folder_of_one_name_is_no_traceback(
     assert result.returncode == 2
     assert "Traceback" not in result.stderr + result.stdout
     assert "the index holds a file and a folder" in result.stderr
+
+
+# --- the files ztlint never scans (its report, its baseline) are those exact files, not
+# every file of that name: a private key named keys/.ztlint-baseline.json hid itself.
+
+
+def _pem() -> str:
+    body = base64.encodebytes(bytes(range(256)) * 3).decode()
+    return f"-----BEGIN RSA PRIVATE KEY-----\n{body}-----END RSA PRIVATE KEY-----\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "output"),
+    [
+        ("keys/.ztlint-baseline.json", None),
+        ("x/ztlint.sarif", "ztlint.sarif"),  # the Action's default sarif-file
+        ("x/report[1].txt", "report[1].txt"),
+    ],
+)
+def test_a_file_named_like_the_report_or_baseline_is_scanned(
+    tmp_path: Path, name: str, output: str | None
+) -> None:
+    root = committed(tmp_path / "repo", {name: _pem()})
+    args = ["-o", output] if output else []
+    for _ in range(2):  # the second run finds its own earlier report in the tree
+        result = ztlint(root, "scan", "--no-cache", "--format", "json", ".", *args)
+        report = (root / output).read_text() if output else result.stdout
+        assert [f["path"] for f in json.loads(report)["findings"]] == [name]
