@@ -411,3 +411,20 @@ def test_a_file_named_like_the_report_or_baseline_is_scanned(
         result = ztlint(root, "scan", "--no-cache", "--format", "json", ".", *args)
         report = (root / output).read_text() if output else result.stdout
         assert [f["path"] for f in json.loads(report)["findings"]] == [name]
+
+
+def test_a_credential_inside_the_baseline_file_is_found(tmp_path: Path) -> None:
+    root = committed(tmp_path / "repo", {"app.py": BAD_PY})
+    assert ztlint(root, "baseline", ".").returncode == 0
+    doc = json.loads((root / ".ztlint-baseline.json").read_text())
+    doc["db_password"] = "Zq8#kLm2vPx9wRt4"  # load() ignores keys it does not know
+    (root / ".ztlint-baseline.json").write_text(json.dumps(doc, indent=1))
+    for args in ([], ["--baseline", ".ztlint-baseline.json"]):
+        result = ztlint(root, "scan", "--no-cache", "--format", "json", ".", *args)
+        found = [(f["path"], f["rule_id"]) for f in json.loads(result.stdout)["findings"]]
+        assert (".ztlint-baseline.json", "ZT204") in found
+        assert "Zq8#kLm2vPx9wRt4" not in result.stdout
+    # A real baseline raises nothing.
+    assert ztlint(root, "baseline", ".").returncode == 0
+    clean = ztlint(root, "scan", "--no-cache", ".", "--baseline", ".ztlint-baseline.json")
+    assert clean.returncode == 0, clean.stdout
