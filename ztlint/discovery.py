@@ -87,7 +87,17 @@ def discover(targets: list[str], exclude: tuple[str, ...], cwd: str) -> Discover
             )
             continue
         if os.path.isdir(target) and not os.path.islink(target):
+            folders: dict[str, bool] = {}
             for path in _list_dir(real, notes, root):
+                if _in_linked_folder(path, real, folders):
+                    notes.append(
+                        _unread(
+                            _rel(path, root),
+                            "in a folder that a symbolic link sends outside the scanned "
+                            "root; not read",
+                        )
+                    )
+                    continue
                 _admit(path, real, root, excluder, found, notes)
         else:
             # An explicit file: scanned even when ignored, but config excludes apply.
@@ -99,6 +109,16 @@ def discover(targets: list[str], exclude: tuple[str, ...], cwd: str) -> Discover
     return Discovered(
         files=files, notifications=tuple(sorted(notes, key=lambda n: n.sort_key)), root=root
     )
+
+
+def _in_linked_folder(path: str, top: str, memo: dict[str, bool]) -> bool:
+    """Whether `path`, as git's index lists it below `top`, lies in a folder whose real
+    path leaves `top`: a forged index (an unpacked tarball) lists `conf/x` while `conf`
+    is a link to /etc. Each folder is resolved once."""
+    folder = os.path.dirname(path)
+    if folder not in memo:
+        memo[folder] = not inside(os.path.realpath(folder), top)
+    return memo[folder]
 
 
 def _leaves_through_folder_link(target: str, cwd: str) -> bool:

@@ -428,3 +428,18 @@ def test_a_credential_inside_the_baseline_file_is_found(tmp_path: Path) -> None:
     assert ztlint(root, "baseline", ".").returncode == 0
     clean = ztlint(root, "scan", "--no-cache", ".", "--baseline", ".ztlint-baseline.json")
     assert clean.returncode == 0, clean.stdout
+
+
+def test_an_indexed_file_below_a_folder_link_out_is_not_read(tmp_path: Path) -> None:
+    """An unpacked tarball: the index lists conf/x.py, the work tree's conf is a link."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.py").write_text(BAD_PY.replace("()\n", "()  # OUTSIDE-CANARY-LINE\n"))
+    root = committed(tmp_path / "repo", {"conf/x.py": BAD_PY, "app.py": "x = 1\n"})
+    shutil.rmtree(root / "conf")
+    (root / "conf").symlink_to(outside)
+    assert "conf/x.py" in git(root, "ls-files")
+    result = ztlint(root, "scan", "--no-cache", ".")
+    assert "OUTSIDE-CANARY-LINE" not in result.stdout + result.stderr
+    assert "ZT101" not in result.stdout
+    assert "conf/x.py  ZT904" in result.stdout
