@@ -27,7 +27,7 @@ from ztlint.config import (
 )
 from ztlint.globs import InvalidGlob, check_globs
 from ztlint.model import Severity
-from ztlint.safeio import UnwritableError, write_text
+from ztlint.safeio import UnwritableError, linked_folder, write_text
 
 SEVERITIES = [s.label for s in reversed(Severity)]
 F = Callable[..., Any]
@@ -74,9 +74,19 @@ def _write(path: str, text: str) -> None:
     """Write an output file without following a link planted at `path`; exit 2 when
     it cannot be written."""
     try:
-        write_text(path, text)
+        _checked_write(path, text)
     except UnwritableError as exc:
         _fail(str(exc))
+
+
+def _checked_write(path: str, text: str) -> None:
+    """write_text, refused when a folder on the way below the working folder is a link
+    the scanned tree may have planted (`reports -> /home/runner`), as the Action
+    refuses for its SARIF."""
+    link = linked_folder(path, os.getcwd())
+    if link:
+        raise UnwritableError(f"cannot write {path}: {link} is a symbolic link")
+    write_text(path, text)
 
 
 # --- options shared by scan and baseline --------------------------------------------
@@ -411,7 +421,7 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
             baseline, report = _reviewed_baseline(baseline, report, opts, cwd)
         report, still = baseline_mod.apply(report, baseline)
         if opts["update_baseline"]:
-            write_text(opts["baseline_path"], baseline_mod.dumps(still))
+            _checked_write(opts["baseline_path"], baseline_mod.dumps(still))
     if opts["diff_ref"]:
         changes = gitdiff.changed_since(opts["diff_ref"], cwd)
         kept = tuple(f for f in report.findings if _touched(changes, root, f))

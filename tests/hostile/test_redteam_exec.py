@@ -443,3 +443,31 @@ def test_an_indexed_file_below_a_folder_link_out_is_not_read(tmp_path: Path) -> 
     assert "OUTSIDE-CANARY-LINE" not in result.stdout + result.stderr
     assert "ZT101" not in result.stdout
     assert "conf/x.py  ZT904" in result.stdout
+
+
+# --- writes the user aims inside the checkout (`-o reports/x`) through a folder the
+# pull request made a link out of it.
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["scan", "--no-cache", ".", "-o", "reports/victim"],
+        ["baseline", ".", "-o", "reports/victim"],
+        ["scan", "--no-cache", ".", "--baseline", "reports/victim", "--update-baseline"],
+    ],
+)
+def test_no_write_through_a_planted_folder_link(tmp_path: Path, args: list[str]) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = committed(tmp_path / "repo", {"a.py": "x = 1\n"})
+    (root / "reports").symlink_to(outside)
+    victim = outside / "victim"
+    # A baseline the user could have made, so that --update-baseline gets to write.
+    victim.write_text(json.dumps({"version": 1, "salt": "00", "entries": []}))
+    before = victim.read_bytes()
+    result = ztlint(root, *args)
+    assert result.returncode == 2
+    assert "is a symbolic link" in result.stderr
+    assert victim.read_bytes() == before
+    assert sorted(p.name for p in outside.iterdir()) == ["victim"]
