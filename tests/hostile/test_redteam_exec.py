@@ -471,3 +471,52 @@ def test_no_write_through_a_planted_folder_link(tmp_path: Path, args: list[str])
     assert "is a symbolic link" in result.stderr
     assert victim.read_bytes() == before
     assert sorted(p.name for p in outside.iterdir()) == ["victim"]
+
+
+# --- held: ways into the repository's git config that no other test plants.
+
+
+def _config_route(root: Path, outside: Path, marker: Path, route: str) -> None:
+    evil = f'[filter "x"]\n\tclean = touch {marker}; cat\n'
+    config = root / ".git" / "config"
+    if route == "includeif-hasconfig":
+        (outside / "inc").write_text(evil)
+        git(root, "config", "remote.origin.url", "https://example.com/x")
+        text = (
+            f'[includeIf "hasconfig:remote.*.url:https://example.com/**"]\n\tpath = {outside}/inc\n'
+        )
+        config.write_text(config.read_text() + text)
+    elif route == "worktree-config":
+        git(root, "config", "core.repositoryformatversion", "1")
+        git(root, "config", "extensions.worktreeConfig", "true")
+        (root / ".git" / "config.worktree").write_text(evil)
+    elif route == "config-link":
+        (outside / "config").write_text(config.read_text() + evil)
+        config.unlink()
+        config.symlink_to(outside / "config")
+
+
+@pytest.mark.parametrize("route", ["includeif-hasconfig", "worktree-config", "config-link"])
+@pytest.mark.parametrize("mode", [["--diff", "HEAD"], ["--staged"], []])
+def test_held_config_routes_run_no_filter(tmp_path: Path, route: str, mode: list[str]) -> None:
+    marker = tmp_path / "marker"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = committed(tmp_path / "repo", {"a.py": "x = 1\n", ".gitattributes": "* filter=x\n"})
+    (root / "a.py").write_text(BAD_PY)
+    git(root, "add", "a.py")
+    _config_route(root, outside, marker, route)
+    result = ztlint(root, "scan", "--no-cache", *mode, ".")
+    assert not marker.exists()
+    assert result.returncode == 2 and "filter.x.clean" in result.stderr
+
+
+def test_held_semgrep_gets_file_names_after_a_separator(tmp_path: Path) -> None:
+    """A file named like a semgrep option reaches semgrep as a target only."""
+    seen = tmp_path / "argv"
+    path = _fake_semgrep(tmp_path, f'printf "%s\\n" "$@" > {seen}; echo \'{{"results": []}}\'')
+    root = committed(tmp_path / "repo", {"--config=x.yaml": "x\n", "a.py": "x = 1\n"})
+    result = ztlint(root, "scan", "--no-cache", "--semgrep", "builtin", "--", ".", path=path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    argv = seen.read_text().splitlines()
+    assert argv.index("--") < argv.index("--config=x.yaml")
