@@ -268,8 +268,8 @@ class PathCommand(click.Command):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         for arg in args:
-            if arg == "--":
-                break
+            if arg == "--" and not os.path.lexists(arg):
+                break  # a file named `--` would end the options and go unscanned itself
             if arg.startswith("-") and arg != "-" and os.path.lexists(arg):
                 raise click.UsageError(
                     f"{_shown(arg)} is both an option and a file here; a file name is "

@@ -74,14 +74,14 @@ def test_file_names_that_look_like_options_run_nothing(tmp_path: Path, command: 
 
 
 @pytest.mark.parametrize(
-    "name", ["--ignore=ALL", "--select=ZT999", "--exclude=*", "--fail-on=critical"]
+    "name", ["--ignore=ALL", "--select=ZT999", "--exclude=*", "--fail-on=critical", "--"]
 )
 def test_file_names_that_look_like_options_hide_no_finding(tmp_path: Path, name: str) -> None:
     root = committed(tmp_path / "repo", {"app.py": BAD_PY, name: "x\n"})
     result = ztlint(root, "scan", name, "app.py")
     assert result.returncode == 2, result.stdout
-    # The user's own options, and files passed after `--`, still work.
-    after = ztlint(root, "scan", "--no-cache", "--", name, "app.py")
+    # The user's own options, and such a file named as ./NAME, still work.
+    after = ztlint(root, "scan", "--no-cache", f"./{name}", "app.py")
     assert after.returncode == 1 and "ZT101" in after.stdout
 
 
