@@ -227,9 +227,21 @@ def _file_config(explicit: str | None, paths: tuple[str, ...]) -> Config:
     if explicit:
         trees = tuple(dict.fromkeys(scan_tree(p) for p in paths))
         return load_file(explicit, config_tree(explicit, trees))
-    tree = scan_tree(paths[0])
-    found = find_config(paths[0], tree)
+    start = next((p for p in paths if not _linked_out(p)), ".")
+    tree = scan_tree(start)
+    found = find_config(start, tree)
     return load_file(found, tree) if found else Config()
+
+
+def _linked_out(path: str) -> bool:
+    """A path named below the working folder whose real path a link sends outside it
+    (`deploy/app` with `deploy -> /elsewhere`): discovery does not read it, and the
+    config lookup does not start there either."""
+    from ztlint.gitrun import inside
+
+    cwd = os.path.abspath(os.getcwd())
+    named = os.path.normpath(os.path.join(cwd, path))
+    return inside(named, cwd) and not inside(os.path.realpath(named), os.path.realpath(cwd))
 
 
 def _run(

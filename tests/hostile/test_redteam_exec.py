@@ -520,3 +520,16 @@ def test_held_semgrep_gets_file_names_after_a_separator(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     argv = seen.read_text().splitlines()
     assert argv.index("--") < argv.index("--config=x.yaml")
+
+
+@pytest.mark.parametrize("named", ["deploy/app", "deploy"])
+def test_no_config_is_looked_up_behind_a_link_out(tmp_path: Path, named: str) -> None:
+    outside = tmp_path / "outside" / "app"
+    outside.mkdir(parents=True)
+    (outside / ".ztlint.yaml").write_text("ignore: [ALL]\n")
+    root = committed(tmp_path / "repo", {"a.py": BAD_PY})
+    (root / "deploy").symlink_to(outside.parent if named == "deploy/app" else outside)
+    result = ztlint(root, "scan", "--no-cache", named, ".")
+    assert result.returncode == 1
+    assert "a.py:2:7  ZT101" in result.stdout
+    assert "config: none" in result.stdout
