@@ -105,14 +105,21 @@ def load(path: str) -> Baseline:
         # Never through a link: a scanned tree may plant one at the baseline's path to
         # make ztlint read a file outside it.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with open(fd, encoding="utf-8") as fh:
-            data = json.load(fh)
+        with open(fd, "rb") as fh:
+            raw = fh.read()
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise ConfigError(
                 f"{path}: is a symbolic link; a baseline is read only from a regular file"
             ) from None
         raise ConfigError(f"{path}: cannot read the baseline: {exc.strerror}") from None
+    return parse(path, raw)
+
+
+def parse(path: str, raw: bytes) -> Baseline:
+    """A baseline's text (`path` names it in messages)."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
     except ValueError as exc:
         raise ConfigError(f"{path}: not a ztlint baseline: {exc}") from None
     if (
@@ -127,6 +134,26 @@ def load(path: str) -> Baseline:
             raise ConfigError(f"{path}: malformed entry {row!r}")
         entries.append(Entry(*row))
     return Baseline(str(data.get("salt", "")), tuple(entries))
+
+
+def reviewed(current: Baseline, before: Baseline | None) -> tuple[Baseline, int]:
+    """Under --diff, the entries of `current` that the baseline already held at the
+    base revision (`before`; None: it was not there), and how many it added since: a
+    pull request that edits the baseline cannot baseline its own findings."""
+    old = set(before.entries) if before is not None else set()
+    kept = tuple(e for e in current.entries if e in old)
+    salt = before.salt if before is not None else current.salt
+    return Baseline(salt, kept), len(current.entries) - len(kept)
+
+
+def unreviewed_note(added: int, ref: str) -> Notification:
+    return Notification(
+        code=STALE,
+        message=f"{added} baseline {'entry' if added == 1 else 'entries'} added since "
+        f"{ref} not applied: under --diff only entries the baseline held at the base "
+        "revision hide findings",
+        level=NoticeLevel.WARNING,
+    )
 
 
 def apply(report: Report, baseline: Baseline) -> tuple[Report, Baseline]:

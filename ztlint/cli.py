@@ -27,7 +27,7 @@ from ztlint.config import (
 )
 from ztlint.globs import InvalidGlob, check_globs
 from ztlint.model import Severity
-from ztlint.safeio import UnwritableError, write_text
+from ztlint.safeio import UnwritableError, linked_folder, write_text
 
 SEVERITIES = [s.label for s in reversed(Severity)]
 F = Callable[..., Any]
@@ -74,9 +74,19 @@ def _write(path: str, text: str) -> None:
     """Write an output file without following a link planted at `path`; exit 2 when
     it cannot be written."""
     try:
-        write_text(path, text)
+        _checked_write(path, text)
     except UnwritableError as exc:
         _fail(str(exc))
+
+
+def _checked_write(path: str, text: str) -> None:
+    """write_text, refused when a folder on the way below the working folder is a link
+    the scanned tree may have planted (`reports -> /home/runner`), as the Action
+    refuses for its SARIF."""
+    link = linked_folder(path, os.getcwd())
+    if link:
+        raise UnwritableError(f"cannot write {path}: {link} is a symbolic link")
+    write_text(path, text)
 
 
 # --- options shared by scan and baseline --------------------------------------------
@@ -169,9 +179,7 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
         check_globs("--exclude", opts["exclude"])
     except InvalidGlob as bad:
         raise ConfigError(str(bad)) from None
-    excludes = tuple(opts["exclude"]) + tuple(
-        os.path.relpath(p).replace(os.sep, "/") for p in never_scan if p
-    )
+    excludes = tuple(opts["exclude"]) + _exact_globs(never_scan, paths)
     if excludes:
         overrides["exclude"] = config.exclude + excludes
     if opts["max_file_size"]:
@@ -191,15 +199,49 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
     return dataclasses.replace(config, **overrides)
 
 
+def _exact_globs(files: tuple[str, ...], paths: tuple[str, ...]) -> tuple[str, ...]:
+    """Exclude globs that match exactly `files` (the report, the baseline) and nothing
+    else: anchored at the report root and with glob characters quoted. A bare name
+    would skip every file of that name in the tree (a key named
+    `keys/.ztlint-baseline.json` was never scanned)."""
+    from ztlint.discovery import display_root
+
+    cwd = os.getcwd()
+    root = display_root([os.path.join(cwd, p) for p in paths] or [cwd], cwd)
+    out = []
+    for path in files:
+        if not path:
+            continue
+        full = os.path.join(
+            os.path.realpath(os.path.dirname(os.path.abspath(path))), os.path.basename(path)
+        )
+        rel = os.path.relpath(full, root).replace(os.sep, "/")
+        if rel != ".." and not rel.startswith("../"):
+            out.append("/" + "".join("\\" + c if c in "*?[\\" else c for c in rel))
+    return tuple(out)
+
+
 def _file_config(explicit: str | None, paths: tuple[str, ...]) -> Config:
     """The config file's configuration, trusted or not (ztlint.config): a --config
     file inside a scanned tree, or one the lookup finds, is read as data only."""
     if explicit:
         trees = tuple(dict.fromkeys(scan_tree(p) for p in paths))
         return load_file(explicit, config_tree(explicit, trees))
-    tree = scan_tree(paths[0])
-    found = find_config(paths[0], tree)
+    start = next((p for p in paths if not _linked_out(p)), ".")
+    tree = scan_tree(start)
+    found = find_config(start, tree)
     return load_file(found, tree) if found else Config()
+
+
+def _linked_out(path: str) -> bool:
+    """A path named below the working folder whose real path a link sends outside it
+    (`deploy/app` with `deploy -> /elsewhere`): discovery does not read it, and the
+    config lookup does not start there either."""
+    from ztlint.gitrun import inside
+
+    cwd = os.path.abspath(os.getcwd())
+    named = os.path.normpath(os.path.join(cwd, path))
+    return inside(named, cwd) and not inside(os.path.realpath(named), os.path.realpath(cwd))
 
 
 def _run(
@@ -229,13 +271,39 @@ def _run(
 # --- commands ---------------------------------------------------------------------
 
 
+class PathCommand(click.Command):
+    """A command that takes file names after its options. pre-commit appends the
+    staged file names to the hook's arguments with no `--` before them, so a file in
+    the repository named `--ignore=ALL` or `--semgrep-bin=sh` would be read as an
+    option. An argument before `--` that looks like an option and names an existing
+    file is refused (exit 2): the run fails visibly rather than obey a file name."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for arg in args:
+            if arg == "--" and not os.path.lexists(arg):
+                break  # a file named `--` would end the options and go unscanned itself
+            if arg.startswith("-") and arg != "-" and os.path.lexists(arg):
+                raise click.UsageError(
+                    f"{_shown(arg)} is both an option and a file here; a file name is "
+                    f"never taken as an option: pass files after `--` or as ./{_shown(arg)}",
+                    ctx,
+                )
+        return super().parse_args(ctx, args)
+
+
+def _shown(text: str) -> str:
+    from ztlint.gitrun import safe_text
+
+    return safe_text(text)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="ztlint")
 def main() -> None:
     """ztlint: a static security linter for zero-trust systems."""
 
 
-@main.command()
+@main.command(cls=PathCommand)
 @scan_options
 @click.option(
     "--format",
@@ -302,13 +370,13 @@ def main() -> None:
 )
 def scan(**opts: Any) -> None:
     """Scan PATHS (files or folders; default: the current folder)."""
-    from ztlint.baseline import DEFAULT_NAME
-
     output = opts["output"]
     if opts["update_baseline"] and not opts["baseline_path"]:
         _fail("--update-baseline needs --baseline FILE")
     try:
-        never = (output or "", opts["baseline_path"] or "", DEFAULT_NAME)
+        # The baseline is scanned like any file: a real one raises nothing, and one in
+        # the tree is the repository's to write (a credential in an extra key hid there).
+        never = (output or "",)
         config = build_config(opts, never_scan=never)
         report = scan_report(opts, config)
     except (ConfigError, UnwritableError) as exc:
@@ -356,18 +424,50 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
     else:
         root = display_root([os.path.join(cwd, p) for p in opts["paths"]] or [cwd], cwd)
         report = _run(opts, config)
+    # The baseline applies to every finding, before --diff drops those on unchanged
+    # lines: an entry whose own finding was dropped would otherwise look moved and hide
+    # the same line copied into a new file.
+    if opts["baseline_path"]:
+        baseline = baseline_mod.load(opts["baseline_path"])
+        if opts["diff_ref"]:
+            baseline, report = _reviewed_baseline(baseline, report, opts, cwd)
+        report, still = baseline_mod.apply(report, baseline)
+        if opts["update_baseline"]:
+            _checked_write(opts["baseline_path"], baseline_mod.dumps(still))
     if opts["diff_ref"]:
         changes = gitdiff.changed_since(opts["diff_ref"], cwd)
         kept = tuple(f for f in report.findings if _touched(changes, root, f))
         report = dataclasses.replace(report, findings=kept)
-    if opts["baseline_path"]:
-        baseline = baseline_mod.load(opts["baseline_path"])
-        report, still = baseline_mod.apply(report, baseline)
-        if opts["update_baseline"]:
-            write_text(opts["baseline_path"], baseline_mod.dumps(still))
     if opts["diff_ref"]:
         report = _config_weakenings(opts, applied, report, root, cwd)
     return report
+
+
+def _reviewed_baseline(
+    baseline: Any, report: Any, opts: dict[str, Any], cwd: str
+) -> tuple[Any, Any]:
+    """Under --diff, a baseline inside the work tree counts only with the entries it
+    held at the base revision; those the change added are named in a warning."""
+    from ztlint import baseline as baseline_mod
+    from ztlint import gitdiff
+
+    path, ref = opts["baseline_path"], opts["diff_ref"]
+    in_tree, old = gitdiff.committed_blob(ref, path, cwd)
+    if not in_tree:
+        return baseline, report  # the user's own file, outside the repository
+    before = None
+    if old is not None:
+        try:
+            before = baseline_mod.parse(f"{path} at {ref}", old)
+        except ConfigError:
+            before = None
+    kept, added = baseline_mod.reviewed(baseline, before)
+    if added:
+        notes = (*report.notifications, baseline_mod.unreviewed_note(added, _shown(ref)))
+        report = dataclasses.replace(
+            report, notifications=tuple(sorted(notes, key=lambda n: n.sort_key))
+        )
+    return kept, report
 
 
 def _config_weakenings(
@@ -440,7 +540,7 @@ def _render(report: Any, opts: dict[str, Any]) -> tuple[str, bool]:
     return text_reporter.render(report, color=use_color), use_color
 
 
-@main.command("baseline")
+@main.command("baseline", cls=PathCommand)
 @scan_options
 @click.option(
     "-o",

@@ -28,6 +28,7 @@ from ztlint.config import (
     from_mapping,
     parse_toml,
     parse_yaml,
+    scan_tree,
 )
 from ztlint.gitrun import Git, inside
 from ztlint.model import Finding, Severity, Span
@@ -108,6 +109,26 @@ def _rules_off(old: Config, new: Config, rules: Sequence[Any]) -> Iterator[Weake
         yield Weakening(key, f"{what} turns off {len(names)} rule{plural} that ran before: {shown}")
 
 
+def _options_dropped(old: Config, new: Config, rules: Sequence[Any]) -> Iterator[Weakening]:
+    """Rule options that widen a rule (extra sockets, zones, a bool that adds reports)
+    losing what the old config gave them."""
+    for rule in rules:
+        keys = (rule.id, rule.meta.name)
+        before, after = old.options_for(keys), new.options_for(keys)
+        for opt in rule.meta.options:
+            was, now = before.get(opt.name, opt.default), after.get(opt.name, opt.default)
+            if isinstance(was, list):
+                kept = now if isinstance(now, list) else []
+                lost = [str(v) for v in was if v not in kept]
+            else:
+                lost = [str(was)] if was is True and now is not True else []
+            if lost:
+                yield Weakening(
+                    ("rules", rule.meta.name, opt.name),
+                    f"rules.{rule.meta.name}.{opt.name} no longer has {', '.join(lost)}",
+                )
+
+
 def _added(old: Sequence[str], new: Sequence[str]) -> list[str]:
     return [p for p in dict.fromkeys(new) if p not in old]
 
@@ -173,12 +194,21 @@ def weakenings(
                     f"to {level.label}",
                 )
             )
+    out += list(_options_dropped(old, new, rules))
     if new.max_file_size < old.max_file_size:
         out.append(
             Weakening(
                 ("max-file-size",),
                 f"max-file-size lowered from {old.max_file_size} to {new.max_file_size} "
                 "bytes: larger files are skipped",
+            )
+        )
+    if new.semgrep_timeout < old.semgrep_timeout:
+        out.append(
+            Weakening(
+                ("semgrep", "timeout"),
+                f"semgrep.timeout lowered from {old.semgrep_timeout:g} to "
+                f"{new.semgrep_timeout:g} s",
             )
         )
     if _seconds(new.file_timeout) < _seconds(old.file_timeout):
@@ -385,6 +415,8 @@ def findings_for(
     """The config-weakens-scan findings for the config that applied to this scan."""
     from ztlint import gitdiff
 
+    if not config.source and not scan.explicit and _wanted(rules, scan):
+        return _deleted(scan, root, cwd, rules)
     if config.trusted or not config.source or not _wanted(rules, scan):
         return []
     meta = next(r.meta for r in rules if r.id == RULE_ID)
@@ -439,6 +471,36 @@ def _secret_spans(path: str) -> tuple[Span, ...]:
 
     found = engine.run([path], Config(select=("ZT2",), tests="report"), jobs=1)
     return tuple(s for f in found.findings for s in f.secret_spans)
+
+
+def _deleted(scan: DiffScan, root: str, cwd: str, rules: Sequence[Any]) -> list[Finding]:
+    """No config applies now: the weakenings of the one that applied at the base
+    revision and was deleted (or moved where the lookup no longer finds it), reported on
+    its old path, line 1."""
+    from ztlint import gitdiff
+
+    git = Git(cwd)
+    top = gitdiff.toplevel(cwd, git)
+    tree = scan_tree(scan.start)
+    found = _old_config(git, top, scan.ref, _candidates(scan, Config(tree=tree), ""))
+    old = _parse(found[0], found[1]) if found is not None else None
+    if found is None or old is None:
+        return []
+    meta = next(r.meta for r in rules if r.id == RULE_ID)
+    shown = os.path.relpath(os.path.join(top, found[0]), root).replace(os.sep, "/")
+    return [
+        Finding(
+            rule_id=RULE_ID,
+            rule_name=meta.name,
+            path=shown,
+            span=Span(1, 1, 1, 1),
+            message=f"the configuration weakens the scan: removed, so {w.message}",
+            severity=meta.severity,
+            confidence=meta.confidence,
+            snippet="",
+        )
+        for w in weakenings(old[0], Config(), rules, {})
+    ]
 
 
 def add_findings(report: Any, config: Config, scan: DiffScan, root: str, cwd: str) -> Any:

@@ -77,8 +77,27 @@ def discover(targets: list[str], exclude: tuple[str, ...], cwd: str) -> Discover
         if not os.path.lexists(target):
             notes.append(_skip(_rel(os.path.abspath(target), root), "does not exist"))
             continue
+        if _leaves_through_folder_link(target, cwd):
+            notes.append(
+                _unread(
+                    _rel(os.path.abspath(target), root),
+                    "reached through a symbolic link to a folder outside the working "
+                    "folder; not followed",
+                )
+            )
+            continue
         if os.path.isdir(target) and not os.path.islink(target):
+            folders: dict[str, bool] = {}
             for path in _list_dir(real, notes, root):
+                if _in_linked_folder(path, real, folders):
+                    notes.append(
+                        _unread(
+                            _rel(path, root),
+                            "in a folder that a symbolic link sends outside the scanned "
+                            "root; not read",
+                        )
+                    )
+                    continue
                 _admit(path, real, root, excluder, found, notes)
         else:
             # An explicit file: scanned even when ignored, but config excludes apply.
@@ -90,6 +109,27 @@ def discover(targets: list[str], exclude: tuple[str, ...], cwd: str) -> Discover
     return Discovered(
         files=files, notifications=tuple(sorted(notes, key=lambda n: n.sort_key)), root=root
     )
+
+
+def _in_linked_folder(path: str, top: str, memo: dict[str, bool]) -> bool:
+    """Whether `path`, as git's index lists it below `top`, lies in a folder whose real
+    path leaves `top`: a forged index (an unpacked tarball) lists `conf/x` while `conf`
+    is a link to /etc. Each folder is resolved once."""
+    folder = os.path.dirname(path)
+    if folder not in memo:
+        memo[folder] = not inside(os.path.realpath(folder), top)
+    return memo[folder]
+
+
+def _leaves_through_folder_link(target: str, cwd: str) -> bool:
+    """Whether a target named below `cwd` (`deploy/app`, given by the user) lies in a
+    folder that a symbolic link in the tree (`deploy -> /home/runner`) sends outside
+    `cwd`. The last component is `_admit`'s to judge."""
+    top = os.path.normpath(os.path.abspath(cwd))
+    folder = os.path.dirname(os.path.normpath(os.path.abspath(target)))
+    if not inside(folder, top):
+        return False  # a path the user gave outside the working folder is theirs
+    return not inside(os.path.realpath(folder), os.path.realpath(top))
 
 
 # Files a project-level rule reads for context: a compose file's mounts are judged

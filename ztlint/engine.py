@@ -208,7 +208,12 @@ class Report:
 
     def unchecked(self) -> list[Notification]:
         """Notifications of files a budget left unchecked (UNCHECKED_CODES)."""
-        return [n for n in self.notifications if n.code in UNCHECKED_CODES]
+        return [
+            n
+            for n in self.notifications
+            if n.code in UNCHECKED_CODES
+            or (n.code == SEMGREP_FAILED and n.level is NoticeLevel.ERROR)
+        ]
 
     def exit_code(self, strict: bool = False) -> int:
         if self.failing():

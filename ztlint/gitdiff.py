@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ztlint.config import ConfigError
-from ztlint.gitrun import Git, repo_path, safe_text
+from ztlint.gitrun import Git, inside, repo_path, safe_text
 
 _HUNK = re.compile(rb"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 # Options that decide the shape of the output, given on the command line so that no
@@ -91,7 +91,22 @@ def changed_since(ref: str, cwd: str) -> Changes:
     for rel in untracked.stdout.split(b"\x00"):
         if rel:
             lines[os.path.join(top, os.fsdecode(rel))] = None
+    for rel in _not_compared(git, top):
+        lines[os.path.join(top, os.fsdecode(rel))] = None
     return Changes(lines)
+
+
+def _not_compared(git: Git, top: str) -> list[bytes]:
+    """Index entries marked assume-unchanged or skip-worktree: `git diff` takes the
+    index's blob for them whatever the work tree holds (a forged index hid every change
+    to such a file), so every line of theirs counts as changed."""
+    listed = git.run(["ls-files", "-v", "-z"], top)
+    out = []
+    for entry in listed.stdout.split(b"\x00"):
+        tag, _, raw = entry.partition(b" ")
+        if (tag == b"S" or tag.islower()) and (rel := repo_path(raw)) is not None:
+            out.append(os.fsencode(rel))
+    return out
 
 
 def parse_diff(out: bytes) -> dict[bytes, frozenset[int]]:
@@ -240,8 +255,34 @@ def write_staged(cwd: str, dest: str) -> list[str]:
         if blob.returncode != 0:
             continue
         target = os.path.join(dest, *rel.split("/"))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "wb") as fh:
-            fh.write(blob.stdout)
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as fh:
+                fh.write(blob.stdout)
+        except OSError as exc:  # a forged index holding both `a` and `a/b`
+            raise ConfigError(
+                f"--staged: cannot copy the staged {safe_text(rel)}: {exc.strerror or exc} "
+                "(the index holds a file and a folder of one name)"
+            ) from None
         written.append(rel)
     return written
+
+
+def committed_blob(ref: str, path: str, cwd: str) -> tuple[bool, bytes | None]:
+    """Whether `path` lies in the git work tree holding `cwd`, and if so its content at
+    revision `ref` (None: not a regular file there)."""
+    git = Git(cwd)
+    top = toplevel(cwd, git)
+    real = os.path.realpath(path)
+    if not inside(real, os.path.realpath(top)):
+        return False, None
+    rel = os.path.relpath(real, os.path.realpath(top)).replace(os.sep, "/")
+    listed = git.run(["--literal-pathspecs", "ls-tree", "-z", ref, "--", rel], top)
+    meta, _, name = listed.stdout.rstrip(b"\x00").partition(b"\t")
+    if name != os.fsencode(rel) or meta.split(b" ")[:2] not in (
+        [b"100644", b"blob"],
+        [b"100755", b"blob"],
+    ):
+        return True, None
+    shown = git.run(["cat-file", "blob", f"{ref}:{rel}"], top)
+    return True, shown.stdout if shown.returncode == 0 else None

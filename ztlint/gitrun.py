@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from ztlint.config import ConfigError
 
 # Settings that win over any config file: no fsmonitor hook, no untracked cache written,
-# no hooks, no pager or colour, no signature checks (gpg), and an embedded bare
-# repository in the scanned tree is never taken for a repository.
+# no hooks, no pager or colour, no signature checks (gpg), an embedded bare repository
+# in the scanned tree is never taken for a repository, and work-tree files are compared
+# by their full stat data.
 HARDENING = (
     "--no-pager",
     "-c",
@@ -40,10 +41,21 @@ HARDENING = (
     "safe.bareRepository=explicit",
     "-c",
     "core.quotePath=true",
+    # The index's stat data decides whether git rereads a work-tree file; a forged
+    # index (an unpacked tarball) with `checkStat = minimal` and a matching size and
+    # mtime made `git diff` take a changed file for the clean blob it records.
+    "-c",
+    "core.checkStat=default",
+    "-c",
+    "core.trustctime=true",
+    "-c",
+    "core.ignoreStat=false",
 )
 
 # Keys a repository's own configuration may not set: each can make git run a program,
-# or (core.worktree) read a work tree elsewhere. Matched on the lower-cased key.
+# or read a file elsewhere (core.worktree: a work tree; core.excludesFile and
+# core.attributesFile: ignore rules and attributes that decide what is listed and how
+# it is diffed). Matched on the lower-cased key.
 _PROGRAM_KEYS = frozenset(
     {
         "diff.external",
@@ -53,6 +65,9 @@ _PROGRAM_KEYS = frozenset(
         "core.pager",
         "core.worktree",
         "core.gitproxy",
+        "core.askpass",
+        "core.excludesfile",
+        "core.attributesfile",
     }
 )
 _TRUSTED_SCOPES = frozenset({"global", "system", "command"})
@@ -176,6 +191,9 @@ def _gitfile_target(dot_git: str) -> str:
     """Where a `.git` file (`gitdir: PATH`) or link points, resolved."""
     if os.path.islink(dot_git) or os.path.isdir(dot_git):
         return os.path.realpath(dot_git)
+    if not os.path.isfile(dot_git):
+        # A FIFO would block the open forever; git itself reads only a regular file.
+        raise ConfigError(f"{safe_text(dot_git)} is not a valid .git file")
     try:
         with open(dot_git, "rb") as fh:
             first = fh.read(8192).split(b"\n", 1)[0].rstrip(b"\r")
@@ -271,7 +289,18 @@ def _names_program(key: str) -> bool:
     through includeIf in every checkout's .git/config.)"""
     if key in _PROGRAM_KEYS or key.startswith("filter."):
         return True
-    return key.startswith("diff.") and key.endswith((".textconv", ".command"))
+    if key.startswith("diff.") and key.endswith((".textconv", ".command")):
+        return True
+    # A partial clone (`extensions.partialClone`) fetches a missing blob while git diffs
+    # or reads the index, with the transport its own config describes: a local
+    # remote's upload-pack command, a credential helper or askpass program, a protocol
+    # such as ext:: (which runs a command) allowed, a cookie file written anywhere.
+    return (
+        (key.startswith("remote.") and key.endswith((".uploadpack", ".receivepack")))
+        or (key.startswith("credential.") and key.endswith(".helper"))
+        or (key.startswith("protocol.") and key.endswith(".allow"))
+        or (key.startswith("http.") and key.endswith(".cookiefile"))
+    )
 
 
 def _allowed(key: str, value: str, origin: bytes, worktree: str | None) -> bool:

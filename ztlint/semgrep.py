@@ -267,6 +267,15 @@ def _failed(message: str, path: str | None = None, rule_id: str | None = None) -
     return Notification(FAILED, message, NoticeLevel.WARNING, path, rule_id=rule_id)
 
 
+def _unfinished(message: str) -> Notification:
+    """semgrep checked nothing it could report (did not start, did not finish, gave no
+    JSON): an error, which fails the run unless --allow-unchecked, so that neither a
+    config's short timeout nor a file that stalls semgrep hides its findings."""
+    return Notification(
+        FAILED, f"{message}; the run fails unless --allow-unchecked", NoticeLevel.ERROR
+    )
+
+
 def run(
     setup: Setup, targets: Sequence[str], root: str, jobs: int, max_bytes: int
 ) -> tuple[list[Match], list[Notification]]:
@@ -303,7 +312,7 @@ def run(
                 start_new_session=True,
             )
         except OSError as exc:
-            notes.append(_failed(f"semgrep could not start: {exc.strerror or exc}"))
+            notes.append(_unfinished(f"semgrep could not start: {exc.strerror or exc}"))
             return matches, notes
         try:
             out, err = proc.communicate(timeout=setup.timeout)
@@ -311,7 +320,7 @@ def run(
             with contextlib.suppress(OSError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
-            notes.append(_failed(f"semgrep did not finish within {setup.timeout:g} s"))
+            notes.append(_unfinished(f"semgrep did not finish within {setup.timeout:g} s"))
             continue
         found, more = _read_output(out, err, proc.returncode, root)
         matches.extend(found)
@@ -334,7 +343,7 @@ def _read_output(
     if not isinstance(data, dict):
         lines = [ln.strip() for ln in err.decode("utf-8", "replace").splitlines() if ln.strip()]
         tail = f": {lines[-1][:200]}" if lines else ""
-        return [], [_failed(f"semgrep failed with exit code {code} and no JSON output{tail}")]
+        return [], [_unfinished(f"semgrep failed with exit code {code} and no JSON output{tail}")]
     matches = []
     for item in data.get("results") or []:
         try:

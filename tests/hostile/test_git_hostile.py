@@ -87,6 +87,11 @@ def _plant(repo: Path, marker: Path, kind: str) -> str:
         included.write_text(f'[filter "x"]\n\tclean = {hook}\n')
         config.write_text(config.read_text() + f'[includeIf "gitdir:/"]\n\tpath = {included}\n')
         return "filter.x.clean"
+    if kind in ("excludesfile", "attributesfile"):
+        outside = repo.parent / f"outside-{kind}"
+        outside.write_text("*.go\n" if kind == "excludesfile" else "* diff=x filter=x\n")
+        git(repo, "config", f"core.{kind}", str(outside))
+        return f"core.{kind}"
     if kind == "lfs-lookalike":
         git(repo, "config", "filter.lfs.clean", f"git-lfs clean -- %f; {cmd}")
         (repo / ".gitattributes").write_text("* filter=lfs\n")
@@ -95,7 +100,18 @@ def _plant(repo: Path, marker: Path, kind: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "kind", ["textconv", "filter", "fsmonitor", "pager", "include", "includeif", "lfs-lookalike"]
+    "kind",
+    [
+        "textconv",
+        "filter",
+        "fsmonitor",
+        "pager",
+        "include",
+        "includeif",
+        "lfs-lookalike",
+        "excludesfile",
+        "attributesfile",
+    ],
 )
 @pytest.mark.parametrize("mode", [["--diff", "HEAD"], [], ["--staged"]])
 def test_a_repository_config_naming_a_program_stops_the_run(
