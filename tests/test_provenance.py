@@ -379,3 +379,12 @@ def test_config_override_makes_example_production(tmp_path: Path) -> None:
     paths = {f["path"] for f in json.loads(proc.stdout)["findings"]}
     assert "examples/demo/client.go" in paths
     assert "pkg/client.go" not in paths
+
+
+def test_in_tree_provenance_that_hides_everything_is_a_blind_spot(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "client.go").write_text(INSECURE)
+    (tmp_path / ".ztlint.yaml").write_text('provenance:\n  vendored: ["**"]\n')
+    proc = _cli(tmp_path, ".", "--no-cache")
+    assert "ZT914" in proc.stdout and "marks every file as non-production" in proc.stdout
+    assert "pkg/client.go:" not in proc.stdout
