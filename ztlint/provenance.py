@@ -119,6 +119,7 @@ HEAD_BYTES = 4096
 LONG_LINE = 1000
 _MINIFIABLE = (".js", ".mjs", ".cjs", ".css")
 
+_PACKAGE = re.compile(r"^package[ \t]", re.M)
 _GO_BUILD = re.compile(r"^//go:build[ \t]+(.+?)[ \t]*$", re.M)
 _PLUS_BUILD = re.compile(r"^// \+build[ \t]+(.+?)[ \t]*$", re.M)
 _TOKEN = re.compile(r"\s*(&&|\|\||!|\(|\)|[A-Za-z0-9_.]+)")
@@ -178,8 +179,11 @@ def generated_head(text: str) -> bool:
     head = _head(text)
     if "generated" not in head.lower():
         return False
-    if "Code generated" in head and _GO_GENERATED.search(head):
-        return True
+    if "Code generated" in head and (m := _GO_GENERATED.search(head)):
+        # Go's rule: the line comes before the package clause.
+        package = _PACKAGE.search(head)
+        if package is None or m.start() < package.start():
+            return True
     first = "\n".join(head.split("\n", _HEAD_LINES)[:_HEAD_LINES])
     return bool(_GENERATED_MARK.search(first))
 
@@ -198,7 +202,7 @@ def _minified(path: str, text: str) -> bool:
 
 def _go_header(text: str) -> str:
     """The text before the package clause, where build constraints live."""
-    m = re.search(r"^package[ \t]", text, re.M)
+    m = _PACKAGE.search(text)
     return text[: m.start()] if m else _head(text)
 
 
