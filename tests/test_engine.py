@@ -236,14 +236,14 @@ def test_test_code_policy(tmp_path: Path) -> None:
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "a.go").write_text(bad)
     (tmp_path / "a_test.go").write_text(bad)
-    (tmp_path / "examples").mkdir()
-    (tmp_path / "examples" / "a.go").write_text(bad)
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.go").write_text(bad)
     report = run(["."], Config(), jobs=1, cwd=str(tmp_path))
-    assert [f.path for f in report.findings] == ["examples/a.go"]
+    assert [f.path for f in report.findings] == ["pkg/a.go"]
     report = run(["."], Config(tests="report"), jobs=1, cwd=str(tmp_path))
     assert [(f.path, f.in_test_code) for f in report.findings] == [
         ("a_test.go", True),
-        ("examples/a.go", False),
+        ("pkg/a.go", False),
         ("tests/a.go", True),
     ]
     assert len(report.failing()) == 1

@@ -136,7 +136,12 @@ def scan_options(func: F) -> F:
             "large to parse).",
         ),
         click.option(
-            "--include-tests", is_flag=True, help="Report findings in test code too, at level note."
+            "--include-nonproduction",
+            "--include-tests",
+            "include_tests",
+            is_flag=True,
+            help="Check test, example and docs files with every rule too and report their "
+            "findings at level note (--include-tests is an alias).",
         ),
         click.option(
             "--semgrep",

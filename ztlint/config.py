@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ztlint.model import Severity
+from ztlint.provenance import CLASSES, DEFAULT_TEST_TAGS
 
 CONFIG_NAMES = (".ztlint.yaml", ".ztlint.yml")
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
@@ -80,6 +81,10 @@ class Config:
     file_timeout: float = DEFAULT_FILE_TIMEOUT
     tests: str = "ignore"
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
+    # Go build tags that mean a test build (fnmatch patterns), and provenance classes
+    # set by path (`provenance: {production: [...], vendored: [...]}`), in CLASSES order.
+    test_tags: tuple[str, ...] = DEFAULT_TEST_TAGS
+    provenance: tuple[tuple[str, tuple[str, ...]], ...] = ()
     rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
     exceptions: tuple[ConfigException, ...] = ()
     # semgrep rule files and folders as written, each with the folder it is relative
@@ -119,6 +124,10 @@ _TOP_KEYS = {
     "tests",
     "test-paths",
     "extend-test-paths",
+    "test-tags",
+    "provenance",
+    "include-nonproduction",
+    "fail-on-nonproduction",
     "rules",
     "exceptions",
     "semgrep",
@@ -217,6 +226,7 @@ def from_mapping(data: Any, source: str, base_dir: str, tree: str | None = None)
     if "extend-test-paths" in data:
         extra = _str_list(f"{source}: extend-test-paths", data["extend-test-paths"])
         cfg = replace(cfg, test_paths=cfg.test_paths + extra)
+    cfg = _provenance_keys(cfg, source, data)
     if "rules" in data:
         rules = data["rules"]
         if not isinstance(rules, Mapping):
@@ -243,6 +253,47 @@ def from_mapping(data: Any, source: str, base_dir: str, tree: str | None = None)
                 "the scanned tree"
             )
         cfg = replace(cfg, allow_unchecked=allow)
+    return cfg
+
+
+def _flag(where: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: expected true or false, got {value!r}")
+    return value
+
+
+def _provenance_keys(cfg: Config, source: str, data: Mapping[str, Any]) -> Config:
+    """`test-tags`, `provenance` (class to globs), and the switches for findings
+    outside production code: `include-nonproduction` (as `tests: report`) and
+    `fail-on-nonproduction` (as `tests: fail`). Like test-paths, an in-tree config may
+    set them; config-weakens-scan reports one that hides more files."""
+    if "test-tags" in data:
+        cfg = replace(cfg, test_tags=_str_list(f"{source}: test-tags", data["test-tags"]))
+    if "provenance" in data:
+        classes = data["provenance"]
+        if not isinstance(classes, Mapping):
+            raise ConfigError(f"{source}: provenance: expected a mapping of class to paths")
+        for name in classes:
+            if name not in CLASSES:
+                raise ConfigError(
+                    f"{source}: provenance: unknown class {name!r} (classes: {', '.join(CLASSES)})"
+                )
+        cfg = replace(
+            cfg,
+            provenance=tuple(
+                (name, _str_list(f"{source}: provenance.{name}", classes[name]))
+                for name in CLASSES
+                if name in classes
+            ),
+        )
+    if "include-nonproduction" in data and _flag(
+        f"{source}: include-nonproduction", data["include-nonproduction"]
+    ):
+        cfg = replace(cfg, tests="report" if cfg.tests == "ignore" else cfg.tests)
+    if "fail-on-nonproduction" in data and _flag(
+        f"{source}: fail-on-nonproduction", data["fail-on-nonproduction"]
+    ):
+        cfg = replace(cfg, tests="fail")
     return cfg
 
 

@@ -32,6 +32,7 @@ from ztlint.config import (
 )
 from ztlint.gitrun import Git, inside
 from ztlint.model import Finding, Severity, Span
+from ztlint.provenance import PRODUCTION
 from ztlint.source import SourceText, mask_line
 
 RULE_ID = "ZT911"
@@ -168,6 +169,7 @@ def weakenings(
         )
         for p in _added(old.test_paths, new.test_paths)
     ]
+    out += _provenance(old, new, raw)
     if TEST_POLICIES.index(new.tests) < TEST_POLICIES.index(old.tests):
         out.append(
             Weakening(("tests",), f"tests: {new.tests} loosens the test-code policy ({old.tests})")
@@ -218,6 +220,47 @@ def weakenings(
                 f"file-timeout lowered from {old.file_timeout:g} to {new.file_timeout:g} s",
             )
         )
+    return out
+
+
+def _provenance(old: Config, new: Config, raw: Mapping[str, Any]) -> list[Weakening]:
+    """Provenance overrides that mark more files non-production (a glob added to a
+    non-production class, or taken from `production`), and test tags added."""
+    before, after = dict(old.provenance), dict(new.provenance)
+    given = raw.get("provenance")
+    classes: Mapping[str, Any] = given if isinstance(given, Mapping) else {}
+    out = []
+    for name, globs in after.items():
+        if name == PRODUCTION:
+            continue
+        for p in _added(before.get(name, ()), globs):
+            items = classes.get(name)
+            key: Key = (
+                ("provenance", name, items.index(p))
+                if isinstance(items, list)
+                else ("provenance", name)
+            )
+            out.append(
+                Weakening(
+                    key,
+                    f"provenance marks '{p}' {name}: findings in files it matches are no "
+                    "longer reported as production findings",
+                )
+            )
+    for p in _added(after.get(PRODUCTION, ()), before.get(PRODUCTION, ())):
+        out.append(
+            Weakening(
+                ("provenance",),
+                f"provenance no longer marks '{p}' production",
+            )
+        )
+    out += [
+        Weakening(
+            _where(raw, ("test-tags",), t),
+            f"test tags add '{t}': Go files behind it are no longer production code",
+        )
+        for t in _added(old.test_tags, new.test_tags)
+    ]
     return out
 
 

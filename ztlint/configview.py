@@ -72,6 +72,10 @@ def blind_spots(config: Config, enabled: Sequence[Rule], root: str) -> list[Noti
             f"test paths {_patterns(wide)}mark every file as test code, whose findings "
             + ("are not reported" if config.tests == "ignore" else "do not fail the run")
         )
+    hidden = [p for name, globs in config.provenance if name != "production" for p in globs]
+    if covers_everything(hidden):
+        wide = [p for p in hidden if covers_everything((p,))]
+        warn(f"provenance {_patterns(wide)}marks every file as non-production")
     return out
 
 

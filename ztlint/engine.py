@@ -12,6 +12,7 @@ import re
 import signal
 import threading
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ztlint import __version__, classify, configview, policy, suppress
 from ztlint import cache as cache_mod
+from ztlint import provenance as provenance_mod
 from ztlint.cache import Cache
 from ztlint.config import Config, ConfigError
 from ztlint.discovery import (
@@ -131,18 +133,22 @@ class Plan:
     file_timeout: float = 0.0
     severity: tuple[tuple[str, Severity], ...] = ()
     cache: Cache | None = None
-    # Test paths whose findings the `ignore` policy drops: their files are read for
-    # project-level facts and suppression comments only, never checked.
-    unchecked: tuple[str, ...] = ()
+    # How each file's provenance is decided (ztlint.provenance), the scanned folders
+    # (prefixes of report paths, '' for the report root) it is judged relative to, and
+    # whether test/example/docs files get every rule (else the secret rules only;
+    # vendored and generated files get none): see ztlint.policy.check_mode.
+    provenance: provenance_mod.Settings = field(default_factory=provenance_mod.Settings)
+    roots: tuple[str, ...] = ("",)
+    check_nonproduction: bool = True
     # Trigger indexes by kinds of file, built as files are met (ztlint.triggers).
-    trigger_indexes: dict[tuple[frozenset[str], bool], TriggerIndex] = field(
+    trigger_indexes: dict[tuple[frozenset[str], str], TriggerIndex] = field(
         default_factory=dict, compare=False, hash=False, repr=False
     )
     # Whether files are searched with a trigger index (a scan of many files), or
     # trigger by trigger (a few files: the pre-commit hook), unless large.
     indexed: bool = field(default=True, compare=False)
     # The rules that apply to each kind of file (ztlint.engine._applicable), likewise.
-    applicable: dict[tuple[frozenset[str], bool, bool], tuple[_Applicable, ...]] = field(
+    applicable: dict[tuple[frozenset[str], bool, str], tuple[_Applicable, ...]] = field(
         default_factory=dict, compare=False, hash=False, repr=False
     )
 
@@ -153,7 +159,9 @@ class Plan:
             self.max_file_size,
             self.options,
             tuple((rid, s.name) for rid, s in self.severity),
-            self.unchecked,
+            self.provenance,
+            self.roots,
+            self.check_nonproduction,
         )
 
     def options_for(self, rule_id: str) -> dict[str, Any]:
@@ -172,6 +180,7 @@ class FileResult:
     test_ranges: tuple[tuple[int, int], ...] = ()
     facts: tuple[tuple[str, tuple[Any, ...]], ...] = ()
     test_paths: tuple[str, ...] = ()  # other files this file makes test code
+    provenance: str = provenance_mod.PRODUCTION
 
 
 @dataclass(frozen=True)
@@ -195,6 +204,14 @@ class Report:
     # A rule judged against its own threshold rather than fail_on: config-weakens-scan
     # against the trusted one, which the config it reports on cannot raise.
     rule_fail_on: tuple[tuple[str, Severity], ...] = ()
+    # Files scanned by provenance (ztlint.provenance), and the findings in test,
+    # example and docs files not shown (the default policy).
+    provenance_files: tuple[tuple[str, int], ...] = ()
+    hidden_findings: int = 0
+
+    def not_checked_files(self) -> int:
+        """Files of vendored or generated code, which no rule checked."""
+        return sum(n for o, n in self.provenance_files if o in provenance_mod.NOT_CHECKED)
 
     def failing(self) -> list[Finding]:
         own = dict(self.rule_fail_on)
@@ -285,6 +302,8 @@ def _validate_globs(config: Config) -> None:
     try:
         check_globs(f"{where}: exclude", config.exclude)
         check_globs(f"{where}: test-paths", config.test_paths)
+        for name, globs in config.provenance:
+            check_globs(f"{where}: provenance.{name}", globs)
         for i, exc in enumerate(config.exceptions):
             check_globs(f"{where}: exceptions[{i}]", (exc.path, exc.entity or "*"))
     except InvalidGlob as bad:
@@ -330,6 +349,7 @@ def _make_finding(
         secret_spans=hit.secret_spans,
         snippet=snippet,
         secret_digest=digest,
+        unmistakable=hit.unmistakable,
     )
 
 
@@ -438,16 +458,19 @@ def _collects(check: ProjectCheck, kinds: frozenset[str], triggered: Triggers) -
     return bool(check.any_case) and triggered.any_case(check.any_case)
 
 
-def _trigger_index(plan: Plan, kinds: frozenset[str], checked: bool) -> TriggerIndex:
-    """The index of the triggers every detector (on a checked file) and project check
-    may ask about in a file of these kinds; built once per process and kind of file."""
-    key = (kinds, checked)
+def _trigger_index(plan: Plan, kinds: frozenset[str], mode: str) -> TriggerIndex:
+    """The index of the triggers every detector (that the file's check mode runs) and
+    project check may ask about in a file of these kinds; built once per process and
+    kind of file."""
+    key = (kinds, mode)
     index = plan.trigger_indexes.get(key)
     if index is None:
-        detectors = [d for r in plan.rules for d in r.detectors if d.kinds & kinds]
+        detectors = [
+            d for r in plan.rules if policy.runs(r.id, mode) for d in r.detectors if d.kinds & kinds
+        ]
         projects = [r.project for r in plan.rules if r.project and r.project.kinds & kinds]
         index = plan.trigger_indexes[key] = TriggerIndex.of(
-            frozenset([t for d in (detectors if checked else []) for t in d.triggers])
+            frozenset([t for d in detectors for t in d.triggers])
             | {t for p in projects if p.triggers_apply(kinds) for t in p.triggers}
         )
     return index
@@ -464,18 +487,18 @@ class _Applicable(NamedTuple):
 
 
 def _applicable(
-    plan: Plan, kinds: frozenset[str], binary: bool, unchecked: bool
+    plan: Plan, kinds: frozenset[str], binary: bool, mode: str
 ) -> tuple[_Applicable, ...]:
-    """The rules with something to run on a file of these kinds, in rule order; built
-    once per process and kind of file."""
-    key = (kinds, binary, unchecked)
+    """The rules with something to run on a file of these kinds in a check mode
+    (ztlint.policy.check_mode), in rule order; built once per process and kind of file."""
+    key = (kinds, binary, mode)
     found = plan.applicable.get(key)
     if found is None:
         out = []
         for rule in plan.rules:
             detectors = tuple(
                 d
-                for d in (() if unchecked else rule.detectors)
+                for d in (rule.detectors if policy.runs(rule.id, mode) else ())
                 if d.kinds & kinds and (d.binary or not binary)
             )
             check = rule.project if rule.project and rule.project.kinds & kinds else None
@@ -596,7 +619,13 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
                 level=NoticeLevel.WARNING if raw.binary else NoticeLevel.NOTE,
             )
         )
-    unchecked = bool(plan.unchecked) and policy.is_test_path(entry.rel, plan.unchecked)
+    origin = provenance_mod.classify(
+        provenance_mod.relative_to_roots(entry.rel, plan.roots),
+        None if source is None else text,
+        plan.provenance,
+    )
+    mode = policy.check_mode(origin, plan.check_nonproduction)
+    unchecked = mode != policy.CHECK_ALL
     entities: EntityIndex | None = None  # finding-to-lines, indexed once per file
     # A small scan of small files asks about its triggers one by one: building an index
     # costs more than it saves there.
@@ -604,9 +633,9 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
     triggered = Triggers(
         text,
         ctx.lower if source is not None else None,
-        (lambda: _trigger_index(plan, fclass.kinds, not unchecked)) if indexed else None,
+        (lambda: _trigger_index(plan, fclass.kinds, mode)) if indexed else None,
     )
-    for rule, detectors, check, options in _applicable(plan, fclass.kinds, raw.binary, unchecked):
+    for rule, detectors, check, options in _applicable(plan, fclass.kinds, raw.binary, mode):
         for det in detectors:
             if source is not None and not triggered.admits(det.triggers, det.confirm, det.any_case):
                 continue
@@ -680,7 +709,14 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
     if classify.GITIGNORE in fclass.kinds and source is not None:
         notes.extend(_invalid_ignore_patterns(entry.rel, source))
     result = FileResult(
-        entry.rel, tuple(findings), tuple(notes), directives, test_ranges, tuple(facts), test_paths
+        entry.rel,
+        tuple(findings),
+        tuple(notes),
+        directives,
+        test_ranges,
+        tuple(facts),
+        test_paths,
+        origin,
     )
     return result, worked
 
@@ -1213,6 +1249,45 @@ def _reread(path: str, limit: int) -> SourceText | None:
     return None if raw.binary else SourceText(decode(raw.data))
 
 
+def _scan_roots(targets: Sequence[str], cwd: str, root: str) -> tuple[str, ...]:
+    """The scanned folders as prefixes of report paths ('' for the report root): a
+    file's provenance is judged by its path inside the folder that was scanned."""
+    out = {""}
+    real_root = os.path.realpath(root)
+    for target in targets:
+        path = os.path.join(cwd, target)
+        if os.path.isdir(path) and not os.path.islink(path):
+            rel = os.path.relpath(os.path.realpath(path), real_root).replace(os.sep, "/")
+            if rel != "." and not rel.startswith("../") and rel != "..":
+                out.add(rel + "/")
+    return tuple(sorted(out))
+
+
+def _origins(results: Sequence[FileResult], plan: Plan) -> Callable[[str, int | None], str]:
+    """A finding's provenance by path and line: its file's, except Rust test items and
+    test modules (`#[cfg(test)]`), which are test code in a production file. A file
+    the scan did not read (a project finding's) is judged by its path."""
+    origins = {r.path: r.provenance for r in results}
+    ranges = {r.path: r.test_ranges for r in results}
+    declared = tuple(sorted({p for r in results for p in r.test_paths}))
+
+    def origin_of(path: str, line: int | None) -> str:
+        origin = origins.get(path)
+        if origin is None:
+            origin = provenance_mod.classify(
+                provenance_mod.relative_to_roots(path, plan.roots), None, plan.provenance
+            )
+        if origin != provenance_mod.PRODUCTION:
+            return origin
+        if any(path == d or (d.endswith("/") and path.startswith(d)) for d in declared) or (
+            line is not None and any(lo <= line <= hi for lo, hi in ranges.get(path, ()))
+        ):
+            return provenance_mod.TEST
+        return origin
+
+    return origin_of
+
+
 def run(
     targets: Sequence[str],
     config: Config,
@@ -1262,10 +1337,12 @@ def run(
             for r in enabled
         ),
         severity=tuple((known.get(k) or known[k.upper()], s) for k, s in config.severity),
-        unchecked=config.test_paths if config.tests == "ignore" else (),
+        provenance=provenance_mod.Settings(config.test_paths, config.test_tags, config.provenance),
+        check_nonproduction=config.tests != "ignore",
     )
     cwd = cwd or os.getcwd()
     found = discover(list(targets) or ["."], config.exclude, cwd)
+    plan = replace(plan, roots=_scan_roots(list(targets) or ["."], cwd, found.root))
     if cache_dir is not None and cache_mod.usable(cache_dir, [found.root]):
         store = cache_mod.Cache(cache_dir, cache_mod.run_key(plan.describe()))
         try:
@@ -1310,23 +1387,21 @@ def run(
         findings.extend(extra)
         notes.extend(extra_notes)
 
-    # Test code (CATALOG.md): dropped by default, reported at level note on request.
-    ranges = {r.path: r.test_ranges for r in results}
-    declared = tuple(sorted({p for r in results for p in r.test_paths}))
-
-    def in_test(path: str, line: int | None) -> bool:
-        return (
-            policy.is_test_path(path, config.test_paths)
-            or any(path == d or (d.endswith("/") and path.startswith(d)) for d in declared)
-        ) or (line is not None and any(lo <= line <= hi for lo, hi in ranges.get(path, ())))
-
+    # Provenance (CATALOG.md, ztlint.policy.place): findings outside production code
+    # are counted and dropped by default, reported at level note on request; an
+    # unmistakable secret is reported wherever it sits.
+    origin_of = _origins(results, plan)
+    show = config.tests != "ignore"
     kept = []
-    for f in findings:
-        in_test_code = in_test(f.path, f.span.start_line)
-        if in_test_code and config.tests == "ignore":
+    hidden_findings = 0
+    for f in policy.apply_precedence(sorted(findings, key=lambda f: f.sort_key)):
+        origin = origin_of(f.path, f.span.start_line)
+        placed = policy.place(f, origin, show)
+        if placed is None:
+            hidden_findings += origin in provenance_mod.NOT_SHOWN
             continue
-        kept.append(replace(f, in_test_code=True) if in_test_code else f)
-    findings = policy.apply_precedence(sorted(kept, key=lambda f: f.sort_key))
+        kept.append(placed)
+    findings = kept
 
     enabled_ids = frozenset(r.id for r in enabled)
     malformed = next((r for r in all_rules if r.id == suppress.MALFORMED_ID), None)
@@ -1339,12 +1414,17 @@ def run(
         malformed.name if malformed else "malformed-suppression",
         make_malformed=suppress.MALFORMED_ID in enabled_ids,
     )
-    if config.tests == "ignore":
-        # Findings in test code were never looked for: a suppression there is not unused.
+    if not show:
+        # Findings outside production code were not looked for: a suppression there is
+        # not unused.
         sup_notes = [
             n
             for n in sup_notes
-            if not (n.code == suppress.UNUSED_CODE and n.path and in_test(n.path, n.line))
+            if not (
+                n.code == suppress.UNUSED_CODE
+                and n.path
+                and origin_of(n.path, n.line) != provenance_mod.PRODUCTION
+            )
         ]
     notes.extend(sup_notes)
     # A scan of named files (pre-commit, --staged) judges only exceptions in its scope.
@@ -1354,6 +1434,7 @@ def run(
     notes.extend(configview.blind_spots(config, enabled, found.root))
 
     rule_severity = tuple((r.id, dict(plan.severity).get(r.id, r.meta.severity)) for r in enabled)
+    origins = Counter(r.provenance for r in results)
     return Report(
         findings=tuple(sorted(findings, key=lambda f: f.sort_key)),
         notifications=tuple(sorted(set(notes), key=lambda n: n.sort_key)),
@@ -1370,4 +1451,6 @@ def run(
         config_files=configview.shown(config, found.root),
         rules_total=len(all_rules),
         exceptions=len(config.exceptions),
+        provenance_files=tuple(sorted(origins.items())),
+        hidden_findings=hidden_findings,
     )

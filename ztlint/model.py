@@ -121,6 +121,10 @@ class Finding:
     # Spans of secret text inside the file: every output masks them.
     secret_spans: tuple[Span, ...] = ()
     in_test_code: bool = False
+    # Where the finding's file comes from (ztlint.provenance); outputs show it when it
+    # is not production. `unmistakable`: a secret reported wherever it sits.
+    provenance: str = "production"
+    unmistakable: bool = False
     suppression: Suppression | None = None
     # The first line of the span with secret spans masked; reporters show it and
     # fingerprints are computed from it, so no secret ever reaches an output.

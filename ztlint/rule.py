@@ -38,6 +38,9 @@ class Hit:
     fix: Fix | None = None
     secret_spans: tuple[Span, ...] = ()
     path: str | None = None  # project-level rules only: the file the hit is in
+    # A secret no file's provenance excuses (ztlint.policy.unmistakable): a token whose
+    # format carries a checksum that verified, a private key not documented as a test key.
+    unmistakable: bool = False
 
 
 class FileContext:

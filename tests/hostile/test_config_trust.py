@@ -356,6 +356,9 @@ def test_every_format_names_the_config_and_the_rules_that_ran(
         "rulesRun": run,
         "rulesTotal": RULES,
         "exceptions": 2,
+        "filesByProvenance": {"production": 2},
+        "notCheckedFiles": 0,
+        "hiddenFindings": 0,
     }
     (tree / ".ztlint.yaml").unlink()
     (tree / "pyproject.toml").write_text('[tool.ztlint]\nignore = ["ZT7"]\n')

@@ -41,6 +41,7 @@ def _finding(f: Finding, fingerprint: str) -> dict[str, Any]:
         "entity": None if f.entity is None else shown(f.entity),
         "fingerprint": fingerprint,
         "in_test_code": f.in_test_code,
+        **({"provenance": f.provenance} if f.provenance != "production" else {}),
         "suppression": None
         if f.suppression is None
         else {
@@ -91,6 +92,9 @@ def render(report: Report) -> str:
             "notifications": len(report.notifications),
             "fail_on": report.fail_on.label,
             "failing": len(report.failing()),
+            "files_by_provenance": dict(report.provenance_files),
+            "not_checked_files": report.not_checked_files(),
+            "hidden_findings": report.hidden_findings,
         },
         "config": {
             "files": [path(f) for f in report.config_files],

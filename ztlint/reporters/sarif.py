@@ -184,6 +184,8 @@ def _result(f: Finding, index: int, fingerprint: str, component: int | None) -> 
         props["entity"] = shown(f.entity)
     if f.in_test_code:
         props["testCode"] = True
+    if f.provenance != "production":
+        props["provenance"] = f.provenance
     result.properties = _bag(**props)
     return result
 
@@ -260,6 +262,9 @@ def build(
                     rulesRun=len(report.rules),
                     rulesTotal=report.rules_total,
                     exceptions=report.exceptions,
+                    filesByProvenance=dict(report.provenance_files),
+                    notCheckedFiles=report.not_checked_files(),
+                    hiddenFindings=report.hidden_findings,
                 ),
             )
         ],

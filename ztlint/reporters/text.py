@@ -56,7 +56,7 @@ def render(report: Report, color: bool = False) -> str:
             if current is not None:
                 out.append("")
             current = f.path
-        sev = f.severity.label + (", test code" if f.in_test_code else "")
+        sev = f.severity.label + provenance_tag(f)
         where = f"{_head(f.path)}:{f.span.start_line}:{f.span.start_col}"
         tag = f"{safe_text.shown(f.rule_id)} [{sev}]"
         message = safe_text.shown(f.message)
@@ -75,6 +75,7 @@ def render(report: Report, color: bool = False) -> str:
     summary += f" in {report.files_scanned} file{'s' if report.files_scanned != 1 else ''} scanned"
     if suppressed:
         summary += f"; {suppressed} suppressed"
+    summary += provenance_counts(report)
     out.append(summary)
     out.append(config_line(report))
     if report.notifications:
@@ -88,6 +89,26 @@ def render(report: Report, color: bool = False) -> str:
             name = NOTIFICATION_CODES.get(n.code, (n.code, ""))[0]
             out.append(f"  {where}  {n.code} {name}: {safe_text.shown(n.message)}")
     return "\n".join(out) + "\n"
+
+
+def provenance_tag(f: Finding) -> str:
+    """`, test` (`, docs`, ...) after the severity of a finding outside production code."""
+    if f.provenance != "production":
+        return f", {f.provenance}"
+    return ", test code" if f.in_test_code else ""
+
+
+def provenance_counts(report: Report) -> str:
+    """`; 412 files of vendored/generated code checked for secrets only; 12 findings in
+    test/example/docs code not shown`, the parts that are not zero."""
+    out = ""
+    unchecked = report.not_checked_files()
+    if unchecked:
+        out += f"; {unchecked} file{'s' if unchecked != 1 else ''} of vendored/generated code checked for secrets only"
+    if report.hidden_findings:
+        n = report.hidden_findings
+        out += f"; {n} finding{'s' if n != 1 else ''} in test/example/docs code not shown"
+    return out
 
 
 def config_line(report: Report) -> str:

@@ -32,6 +32,24 @@ _KINDS = {
 }
 
 
+# Words that document a key as a test or sample key, in its file's name or in the text
+# just before the block (a comment, the variable it is assigned to).
+_TEST_KEY_WORDS = re.compile(
+    r"(?i)test|example|sample|dummy|fake|demo|insecure|snakeoil|fixture|mock|localhost"
+)
+_DOC_WINDOW = 300
+
+
+def documented_test_key(path: str, text: str, start: int) -> bool:
+    """Whether the key at `start` is documented as a test key: by its file's name or by
+    the text just before it."""
+    name = path.rsplit("/", 1)[-1]
+    return bool(
+        _TEST_KEY_WORDS.search(name)
+        or _TEST_KEY_WORDS.search(text, max(0, start - _DOC_WINDOW), start)
+    )
+
+
 def _real_body(body: str) -> bool:
     """Enough base64 with enough variety to be key material, not a placeholder."""
     without_headers = _HEADER_LINE.sub("", body)
@@ -63,6 +81,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             message=f"{kind} committed ({block_end - begin.start()} characters of PEM text)",
             severity=Severity.MEDIUM if encrypted else None,
             secret_spans=(ctx.source.span(begin.end(), end),),
+            unmistakable=not encrypted and not documented_test_key(ctx.path, text, begin.start()),
         )
 
 

@@ -72,6 +72,9 @@ class TokenFormat:
     severity: Severity | None = None
     confidence: Confidence | None = None
     needs_context: re.Pattern[str] | None = None  # text that must occur in the file
+    # The published format carries a checksum verified offline (or is as distinctive):
+    # a match is a real token wherever it sits (ztlint.policy.unmistakable).
+    checksummed: bool = False
 
 
 FORMATS: tuple[TokenFormat, ...] = (
@@ -80,11 +83,13 @@ FORMATS: tuple[TokenFormat, ...] = (
         re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36}\b"),
         4,
         lambda t: base62_crc_ok(t, 4),
+        checksummed=True,
     ),
     TokenFormat(
         "GitHub fine-grained token",
         re.compile(r"\bgithub_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}\b"),
         11,
+        checksummed=True,
     ),
     TokenFormat(
         "GitLab token",
@@ -119,7 +124,11 @@ FORMATS: tuple[TokenFormat, ...] = (
         "Anthropic API key", re.compile(r"\bsk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_\-]{80,120}"), 7
     ),
     TokenFormat(
-        "npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b"), 4, lambda t: base62_crc_ok(t, 4)
+        "npm token",
+        re.compile(r"\bnpm_[A-Za-z0-9]{36}\b"),
+        4,
+        lambda t: base62_crc_ok(t, 4),
+        checksummed=True,
     ),
     TokenFormat("PyPI token", re.compile(r"\bpypi-AgE[A-Za-z0-9_\-]{50,}"), 5, _pypi_ok),
     TokenFormat(
@@ -180,6 +189,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                 severity=fmt.severity,
                 confidence=fmt.confidence,
                 secret_spans=(ctx.source.span(m.start() + fmt.prefix, m.end()),),
+                unmistakable=fmt.checksummed,
             )
     yield from _aws(ctx)
 
