@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import subprocess
+import sys
+import textwrap
 
 import pytest
 
@@ -235,3 +238,48 @@ def test_dotenv_inline_comment_is_not_a_value() -> None:
         "RELAY=relay.example.com # was 52.14.201.7\nQUOTED='52.14.201.8 # kept'\nUP=52.14.201.9\n"
     )
     assert _found(".env", text) == ["52.14.201.8", "52.14.201.9"]
+
+
+# --- complexity: doubling the input costs at most 2.5 times as much ------------------
+
+
+def _timed(code: str) -> float:
+    """Seconds `code` takes in a fresh interpreter (it prints them), capped."""
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return float(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # many addresses, each in a URL's host and path
+        '"X=" + "https://52.14.1.9/ip/52.14.2.8 " * {n}',
+        # one long word before a URL, then many addresses after it
+        '"X=" + "a" * {n} * 8 + "://h/ 52.14.1.9" + " 52.14.3.7" * {n}',
+        # many URL openers with no scheme, and version words
+        '"X=" + "://52.14.1.9 release 52.14.1.8 " * {n}',
+    ],
+)
+def test_dotenv_line_cost_is_linear(line: str) -> None:
+    code = f"""
+        import time
+        from ztlint import classify
+        from ztlint.checks.hygiene import public_ip
+        from ztlint.rule import FileContext
+        from ztlint.source import SourceText
+        text = {line} + "\\n"
+        fclass = classify.classify(".env", text)
+        ctx = FileContext(".env", fclass.kinds, fclass.parser, SourceText(text))
+        t = time.perf_counter()
+        list(public_ip.detect_dotenv(ctx))
+        print(time.perf_counter() - t)
+    """
+    small = min(_timed(code.format(n=5_000)) for _ in range(3))
+    large = min(_timed(code.format(n=10_000)) for _ in range(3))
+    assert large <= 2.5 * small + 0.05, (small, large)

@@ -22,6 +22,7 @@ somebody runs:
 
 from __future__ import annotations
 
+import bisect
 import ipaddress
 import itertools
 import re
@@ -151,8 +152,11 @@ _NUMBER_CONTEXT = re.compile(
     r"(?i)(?:\bv|\bver\.?|\bversion|\brelease|\bbuild|\brfc\s*\d+|\bsection|\bsec\.|§|\boid)"
     r"[\s:=#(]{0,3}$"
 )
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>`]*")
-_URL_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@\s]*@)?\[?")
+# URLs are found from their `://` (a search led by a scheme's letters is quadratic on
+# long words); the scheme is read back from there.
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,31}\Z")
+_URL_REST = re.compile(r"[^\s\"'<>`]*")
+_USERINFO = re.compile(r"[^/?#@\s]*@")
 _WORD = re.compile(r"(?<![\w./:@-])[A-Za-z][a-z]+(?![\w/:@-])")
 _FUNCTION_WORDS = frozenset(
     {
@@ -263,15 +267,30 @@ def _placeholder(value: str) -> bool:
     )
 
 
-def _written_as_value(text: str, start: int, end: int) -> bool:
-    """Whether the address at text[start:end] is written where a value would be: not
+def _url_hosts(text: str) -> list[tuple[int, int, int]]:
+    """(start, host start, end) of every URL in text, in order."""
+    out = []
+    pos = 0
+    while (i := text.find("://", pos)) >= 0:
+        end = _URL_REST.match(text, i + 3)
+        stop = end.end() if end else i + 3
+        scheme = _SCHEME.search(text, max(0, i - 32), i)
+        if scheme is not None:
+            user = _USERINFO.match(text, i + 3, stop)
+            host = user.end() if user else i + 3
+            out.append((scheme.start(), host + text.startswith("[", host), stop))
+        pos = max(stop, i + 3)
+    return out
+
+
+def _written_as_value(text: str, start: int, urls: list[tuple[int, int, int]]) -> bool:
+    """Whether the address at text[start:] is written where a value would be: not
     after a version or section word, not in the path of a URL."""
     if _NUMBER_CONTEXT.search(text, max(0, start - 24), start):
         return False
-    for url in _URL.finditer(text):
-        if url.start() < start < url.end():
-            host = _URL_HOST.match(text, url.start())
-            return host is not None and host.end() == start
+    i = bisect.bisect_right(urls, (start, start, start)) - 1
+    if i >= 0 and urls[i][0] < start < urls[i][2]:
+        return urls[i][1] == start
     return True
 
 
@@ -285,8 +304,11 @@ def _prose(text: str) -> bool:
 def _values(text: str) -> Iterator[tuple[int, int, str]]:
     if _prose(text):
         return
+    urls: list[tuple[int, int, int]] | None = None
     for start, end, address in public_addresses(text):
-        if _written_as_value(text, start, end):
+        if urls is None:
+            urls = _url_hosts(text)
+        if _written_as_value(text, start, urls):
             yield start, end, address
 
 
