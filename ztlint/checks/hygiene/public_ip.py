@@ -215,7 +215,22 @@ def is_well_known_resolver(address: str) -> bool:
 
 
 def _resolver(ip: _Address) -> bool:
-    return any(ip.version == n.version and ip in n for n in WELL_KNOWN_RESOLVERS)
+    starts, ends = _RESOLVER_RANGES[ip.version]
+    i = bisect.bisect_right(starts, int(ip)) - 1
+    return i >= 0 and int(ip) <= ends[i]
+
+
+def _ranges(version: int) -> tuple[list[int], list[int]]:
+    """The resolver blocks of one IP version as sorted first and last addresses."""
+    blocks = sorted(
+        (int(n.network_address), int(n.broadcast_address))
+        for n in WELL_KNOWN_RESOLVERS
+        if n.version == version
+    )
+    return [b[0] for b in blocks], [b[1] for b in blocks]
+
+
+_RESOLVER_RANGES = {4: _ranges(4), 6: _ranges(6)}
 
 
 def _host_address(value: str, text: str, end: int) -> bool:
