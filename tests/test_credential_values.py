@@ -32,6 +32,8 @@ from ztlint.registry import load_rules
         "<password>",
         "YOUR_SECRET",
         "your-api-key-here",
+        "some_secret",
+        "if_you_see_this_the_secret_was_not_set",
         "%APP_ADMIN_PASSWORD%",
         "{{ .Values.password }}",
         "${DB_PASSWORD}",
@@ -94,8 +96,37 @@ def test_words_and_versions() -> None:
     ],
 )
 def test_values_that_name_a_setting(name: str, value: str) -> None:
-    assert names_a_setting(value, name)
+    """The value of a declared constant made of the name's words names something."""
+    assert names_a_setting(value, name, declared=True)
+    assert judge_value(name, value, example_file=False, declared=True) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("flagDatabasePassword", "db.replica.password"),
+        ("dirAttrAccountPassword", "accountPassword"),
+        ("KeyCipherAnnotationKey", "example.io/private-key-cipher"),
+        ("used_tokens", "sum(used_tokens)"),
+    ],
+)
+def test_key_paths_and_camel_case_name_a_setting_anywhere(name: str, value: str) -> None:
     assert judge_value(name, value, example_file=False) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("jwt_secret", "very_important_secret"),
+        ("APP_SECRET", "my-app-secret"),
+        ("SECRET_KEY", "my-super-secret-key"),
+        ("webhook_secret", "team-webhook-secret"),
+    ],
+)
+def test_plain_words_bound_in_configuration_are_weak_secrets(name: str, value: str) -> None:
+    """Outside a declared constant, a snake or kebab value is the setting's value."""
+    assert not names_a_setting(value, name)
+    assert judge_value(name, value, example_file=False) == "secret"
 
 
 @pytest.mark.parametrize(
@@ -109,8 +140,8 @@ def test_values_that_name_a_setting(name: str, value: str) -> None:
     ],
 )
 def test_secrets_do_not_name_a_setting(name: str, value: str) -> None:
-    assert not names_a_setting(value, name)
-    assert judge_value(name, value, example_file=False) == "secret"
+    assert not names_a_setting(value, name, declared=True)
+    assert judge_value(name, value, example_file=False, declared=True) == "secret"
 
 
 def test_an_enumeration_spelling_itself_is_not_a_default() -> None:

@@ -101,10 +101,14 @@ _FLAG = re.compile(r"(?i)yes|no|on|off|true|false|enabled?|disabled?|\d{1,3}")
 _ANY_FORMAT = re.compile("|".join(f"(?:{f.pattern.pattern})" for f in FORMATS))
 
 
-def judge_value(name: str, value: str, example_file: bool, fallback: bool = False) -> str | None:
+def judge_value(
+    name: str, value: str, example_file: bool, fallback: bool = False, declared: bool = False
+) -> str | None:
     """'secret', 'default' or None (not a credential value). A token, key or secret
     bound to a name must look random (letters and digits, or high entropy); a password,
-    or a fallback that stands in for a missing variable, need not."""
+    or a fallback that stands in for a missing variable, need not. `declared`: the value
+    of a declared constant or variable in code, where a value made of the name's words
+    names a setting (`placeholder.names_a_setting`)."""
     text = value.strip()
     if not may_be_credential_value(text) or normalise(text) == normalise(name):
         return None
@@ -112,7 +116,7 @@ def judge_value(name: str, value: str, example_file: bool, fallback: bool = Fals
         return None  # `ResultPass = "pass"`: an enumeration spelling itself
     if _DEFAULTS.match(text):
         return None if example_file else "default"
-    if not _WORD_PASSWORD.fullmatch(text) and names_a_setting(text, name):
+    if not _WORD_PASSWORD.fullmatch(text) and names_a_setting(text, name, declared):
         return None  # an identifier naming a key, flag or method: `client_secret_basic`
     norm = normalise(name)
     # Passwords and secrets are chosen by people: any non-placeholder value counts.

@@ -168,6 +168,8 @@ def _key_separator(c: str) -> bool:
 _NOT_VALUE_FIELDS = frozenset(
     {"key", "name", "left", "tag", "type", "pattern", "field", "subscript", "index"}
 )
+# Declared constants and variables: a value made of the name's words names a setting.
+_DECLARATIONS = frozenset({"const_spec", "var_spec", "const_item", "static_item"})
 _SUBSCRIPTS = frozenset(
     {"subscript", "index_expression", "subscript_expression", "element_reference", "slice"}
 )
@@ -253,6 +255,7 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
             continue  # no name would make it one: do not look for the name
         name = _or_fallback(ctx, node)
         fallback = name is not None
+        use = None
         if name is None:
             use = codeutil.use_of(ctx, node)
             if use is None or not _is_value(ctx, node, use.node) or _enum_member(ctx, use.node):
@@ -263,7 +266,8 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
                 name = use.name
         if not name or not is_credential_name(name):
             continue
-        verdict = judge_value(name, value, example, fallback=fallback)
+        declared = use is not None and use.node.type in _DECLARATIONS
+        verdict = judge_value(name, value, example, fallback=fallback, declared=declared)
         if verdict is None:
             continue
         label = name.strip("\"'`").split(".")[-1]

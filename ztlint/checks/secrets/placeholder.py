@@ -18,7 +18,8 @@ REFERENCE = re.compile(
 DUMMY = re.compile(
     r"(?i)^(x+|\*+|\.+|-+|#+|0+|redacted|hidden|masked|todo|tbd|fixme|none|null|nil|undefined|empty|"
     r"true|false|yes|no|secrets?|passwords?|passwd|tokens?|keys?|api_?key|credentials?|"
-    r"your[_-].*|replace[_-]?(me|this|it).*|<.*>|example.*|sample.*|dummy.*|fake.*|"
+    r"your[_-].*|some[_-].*|if[_-]you[_-]see[_-]this.*|replace[_-]?(me|this|it).*|<.*>|example.*|"
+    r"sample.*|dummy.*|fake.*|"
     r"placeholder.*|not[_-]?set|unset|n/?a|\?+)$"
 )
 # Words that mark a value as a stand-in wherever they occur in it.
@@ -87,12 +88,19 @@ def words(text: str) -> list[str]:
     return out
 
 
-def names_a_setting(value: str, name: str) -> bool:
+def names_a_setting(value: str, name: str, declared: bool = False) -> bool:
     """Whether the value is an identifier that names something (a key in a Secret, an
-    annotation, a flag, a table, an auth method) rather than a secret: it is made of
-    plain words, and one of them is a credential word or a word of the name it is
-    bound to (`webhookSecretField = "webhook-secret"`, `TokenAuthStyleSecretBasic =
-    "client_secret_basic"`, `TrustBundleSecret = "trustbundle"`)."""
+    annotation, a flag, a table, an auth method) rather than a secret. It is made of
+    plain words, and either
+    - is written as a key path, a domain or in camelCase (`db.replica.password`,
+      `example.io/private-key-cipher`, `accountPassword`, `sum(used_tokens)`) and holds a
+      credential word or a word of the name; or
+    - is the value of a declared constant (`declared`) and holds a word of the name
+      besides the credential words (`webhookSecretField = "webhook-secret"`,
+      `TokenAuthStyleSecretBasic = "client_secret_basic"`), or spells a part of the name
+      (`TrustBundleSecret = "trustbundle"`).
+    A plain snake or kebab value bound in configuration (`jwt_secret:
+    very_important_secret`, `APP_SECRET: my-app-secret`) is a weak secret, not a name."""
     text = value.strip()
     call = _CALLED.fullmatch(text)
     if call is not None:  # `sum(used_tokens)`: an expression over a named column
@@ -106,12 +114,19 @@ def names_a_setting(value: str, name: str) -> bool:
         return False  # random-looking case changes: a generated secret
     value_words = words(text)
     name_words = [w for w in words(name) if len(w) >= 2]
-    if any(w in _CREDENTIAL_WORDS for w in value_words):
+    credential = any(w in _CREDENTIAL_WORDS for w in value_words)
+    shared = any(w in name_words for w in value_words if w not in _CREDENTIAL_WORDS)
+    structured = (
+        call is not None or "." in text or "/" in text or any(_mixed_case(p) for p in parts)
+    )
+    if structured and (credential or shared):
         return True
-    if any(w in name_words for w in value_words if len(w) >= 3):
+    if not declared:
+        return False
+    if shared:
         return True
     squashed = "".join(value_words)
-    return len(squashed) >= 4 and squashed in "".join(name_words)
+    return len(squashed) >= 4 and not credential and squashed in "".join(name_words)
 
 
 def is_own_word(value: str, name: str) -> bool:
