@@ -6,6 +6,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ztlint.checks.secrets.placeholder import (
+    is_own_word,
+    is_placeholder,
+    is_version,
+    looks_like_prose,
+    names_a_setting,
+)
 from ztlint.checks.secrets.tokens import AWS_KEY_ID, FORMATS, entropy
 
 CREDENTIAL = re.compile(
@@ -22,7 +29,8 @@ NOT_CREDENTIAL = re.compile(
     r"_min$|_max$|_error$|_message$|_msg$|_env$|_var$|_ref$|_refs$|ref$|_count$|_index$|_version$|"
     r"_format$|_location$|_source$|_store$|_provider$|_manager$|_class$|_scope$|_scopes$|_usage$|"
     r"_rotation$|_generator$|_validator$|_key_?name$|^(csrf|xsrf)_token$|_timeout$|_interval$|"
-    r"_method$|_param$|_query$|_selector$|_annotation$|_status$|_state$|^hash(ed)?_|^salted_)"
+    r"_method$|_param$|_query$|_selector$|_annotation$|_status$|_state$|_namespace$|_paths$|"
+    r"^hash(ed)?_|^salted_)"
 )
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
@@ -55,25 +63,17 @@ def is_credential_name(name: str, env: bool = False) -> bool:
     return env and bool(_ENV_KEY.search(norm)) and not _ENV_NOT_KEY.search(norm)
 
 
-# Values that refer to a secret rather than being one.
-_REFERENCE = re.compile(
-    r"^\$\{?[\w.]+|\$\{\{|\{\{|\{%|<[^>]*>|%\(?\w*\)?s|\{\w*\}|^ENC\[|^vault:|^ref\+|^arn:aws:|^projects/|"
-    r"^(op|sm|gcp|aws|azure|vault|k8s|env|file)://|^\$\(|^!|^@"
-)
 PATH_VALUE = re.compile(r"^(/|\./|\.\./|~/)[\w./-]+$")
-_DUMMY = re.compile(
-    r"(?i)^(x+|\*+|\.+|-+|#+|0+|redacted|hidden|masked|todo|tbd|fixme|none|null|nil|undefined|empty|"
-    r"true|false|yes|no|secret|password|passwd|token|key|api_?key|your[_-].*|replace[_-]?me.*|"
-    r"<.*>|example.*|sample.*|dummy.*|fake.*|placeholder.*|not[_-]?set|unset|n/?a|\?+)$"
-)
 _DEFAULTS = re.compile(
     r"(?i)^(change[_-]?(me|this|it)|admin|root|postgres|mysql|guest|default|pass(word)?\d*|secret\d*|"
     r"(test|dev|local|insecure)([-_]?(secret|key|token|pass(word)?|pwd))?\d*|letmein|qwerty|123456\w*|"
     r"s3cr3t|p@ssw0rd)$"
 )
-_MARKED_DUMMY = re.compile(r"(?i)example|placeholder|dummy|redacted|xxxxx|your_|your-")
+# `adminpassword`, `dbpass1`: a password made from the word itself; it may echo the name
+# it is bound to (`ADMIN_PASSWORD`) and still be the value, not the name of a setting.
+_WORD_PASSWORD = re.compile(r"[a-z]{2,12}pass(?:word)?\d{0,4}|[A-Z]{2,12}PASS(?:WORD)?\d{0,4}")
 _PATH = re.compile(
-    r"^(/|\./|\.\./|~/|[A-Za-z]:\\)|\.(pem|key|crt|txt|json|ya?ml|toml|env|p12|pfx|jks)$"
+    r"^(/|\./|\.\./|~/|[A-Za-z]:\\)|^\.[a-z][a-z0-9_-]*$|\.(pem|key|crt|txt|json|ya?ml|toml|env|p12|pfx|jks)$"
 )
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]{2,}$")
@@ -84,15 +84,13 @@ def may_be_credential_value(value: str) -> bool:
     """What `judge_value` asks of a value whatever its name: False when no name makes it
     a credential, so that a caller can skip finding the name."""
     text = value.strip()
-    if len(text) < 4 or len(text) > 300 or "\n" in text or " " in text:
-        return False  # prose (a label, a prompt, a sentence) or a block
-    if _REFERENCE.search(text) or _DUMMY.match(text) or _PATH.search(text) or _ENV_NAME.match(text):
+    if len(text) < 4 or len(text) > 300 or "\n" in text or looks_like_prose(text):
+        return False  # prose (a label, a prompt, a sentence, a translation) or a block
+    if is_placeholder(text) or _PATH.search(text) or _ENV_NAME.match(text):
         return False
-    if _FLAG.fullmatch(text):
-        return False  # a flag or a count
+    if _FLAG.fullmatch(text) or is_version(text):
+        return False  # a flag, a count, a package version
     if _URL.match(text) and "@" not in text:
-        return False
-    if _MARKED_DUMMY.search(text):
         return False
     # A known token format: secret-token-committed judges it.
     return not (AWS_KEY_ID.fullmatch(text) or _ANY_FORMAT.fullmatch(text))
@@ -103,15 +101,23 @@ _FLAG = re.compile(r"(?i)yes|no|on|off|true|false|enabled?|disabled?|\d{1,3}")
 _ANY_FORMAT = re.compile("|".join(f"(?:{f.pattern.pattern})" for f in FORMATS))
 
 
-def judge_value(name: str, value: str, example_file: bool, fallback: bool = False) -> str | None:
+def judge_value(
+    name: str, value: str, example_file: bool, fallback: bool = False, declared: bool = False
+) -> str | None:
     """'secret', 'default' or None (not a credential value). A token, key or secret
     bound to a name must look random (letters and digits, or high entropy); a password,
-    or a fallback that stands in for a missing variable, need not."""
+    or a fallback that stands in for a missing variable, need not. `declared`: the value
+    of a declared constant or variable in code, where a value made of the name's words
+    names a setting (`placeholder.names_a_setting`)."""
     text = value.strip()
     if not may_be_credential_value(text) or normalise(text) == normalise(name):
         return None
+    if is_own_word(text, name):
+        return None  # `ResultPass = "pass"`: an enumeration spelling itself
     if _DEFAULTS.match(text):
         return None if example_file else "default"
+    if not _WORD_PASSWORD.fullmatch(text) and names_a_setting(text, name, declared):
+        return None  # an identifier naming a key, flag or method: `client_secret_basic`
     norm = normalise(name)
     # Passwords and secrets are chosen by people: any non-placeholder value counts.
     password_like = bool(re.search(r"passw|passwd|pass$|pwd$|secrets?(_|$)", norm))
@@ -135,6 +141,6 @@ def url_password(value: str) -> str | None:
     if m is None:
         return None
     password = m.group(2)
-    if _REFERENCE.search(password) or _DUMMY.match(password) or _MARKED_DUMMY.search(password):
+    if is_placeholder(password):
         return None
     return password

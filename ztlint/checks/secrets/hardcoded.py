@@ -25,6 +25,7 @@ from ztlint.checks.secrets.credentials import (
     may_be_credential_value,
     url_password,
 )
+from ztlint.checks.secrets.placeholder import is_word, looks_like_prose
 from ztlint.checks.secrets.tokens import entropy
 from ztlint.model import Confidence, Severity, Span
 from ztlint.parsers import code
@@ -161,8 +162,87 @@ def _key_separator(c: str) -> bool:
     return c in "-_" or c.isspace()
 
 
+# Where a literal is not the value of its binding (value semantics): the fields of a
+# binding that hold its name, key, type or struct tag, and the nodes that take a
+# literal as an index, an operand or an element rather than as the value itself.
+_NOT_VALUE_FIELDS = frozenset(
+    {"key", "name", "left", "tag", "type", "pattern", "field", "subscript", "index"}
+)
+# Declared constants and variables: a value made of the name's words names a setting.
+_DECLARATIONS = frozenset({"const_spec", "var_spec", "const_item", "static_item"})
+_SUBSCRIPTS = frozenset(
+    {"subscript", "index_expression", "subscript_expression", "element_reference", "slice"}
+)
+_OPERATIONS = frozenset({"binary_expression", "binary_operator", "concatenated_string"})
+# Collections: a literal among a list's elements is an element, not the name's value.
+_COLLECTIONS = frozenset(
+    {"list", "tuple", "set", "array", "array_expression", "tuple_expression", "array_literal"}
+)
+_MEMBER = frozenset(
+    {
+        "attribute",
+        "member_expression",
+        "field_expression",
+        "selector_expression",
+        "navigation_expression",
+    }
+)
+
+
+def _is_value(ctx: FileContext, literal: Node, binding: Node) -> bool:
+    """Whether the literal is what the binding (or the call, for a fallback) binds: not
+    its name, key, type or tag, not an index, not one operand of a computation, not an
+    element of a list, and not an argument of a method called on something else
+    (`new_random_secret(32).encode("utf-8")`, `cmd.String("password-file", ...)`)."""
+    child = literal
+    while child != binding:
+        parent = child.parent
+        if parent is None:
+            return False
+        if parent.type in _SUBSCRIPTS or parent.type in _OPERATIONS or parent.type in _COLLECTIONS:
+            return False
+        if _field_of(parent, child) in _NOT_VALUE_FIELDS:
+            return False
+        if parent.type == "literal_value" and child.type == "literal_element":
+            return False  # an element of a Go slice, array or positional struct literal
+        if parent.type in codeutil.CALLS and parent != binding and _method_on_other(ctx, parent):
+            return False
+        child = parent
+    return True
+
+
+def _field_of(parent: Node, child: Node) -> str | None:
+    for i, c in enumerate(parent.children):
+        if c == child:
+            return parent.field_name_for_child(i)
+    return None
+
+
+def _method_on_other(ctx: FileContext, call: Node) -> bool:
+    """`x.encode("utf-8")`, `cmd.String(...)`: a method whose receiver is not a literal
+    (the literal is an argument, not the wrapped value) nor a type (`Buffer.from`)."""
+    fn = call.child_by_field_name("function")
+    if fn is None or fn.type not in _MEMBER:
+        return False
+    receiver = fn.named_children[0] if fn.named_children else None
+    if receiver is None or receiver.type in codeutil.STRINGS:
+        return False
+    text = code.node_text(ctx.source, receiver)
+    return not (receiver.type in ("identifier", "type_identifier") and text[:1].isupper())
+
+
+def _enum_member(ctx: FileContext, binding: Node) -> bool:
+    """A Go constant of a named type (`ModeExec Mode = "exec"`) is a member
+    of an enumeration: a name, not a secret."""
+    if binding.type != "const_spec":
+        return False
+    kind = binding.child_by_field_name("type")
+    return kind is not None and code.node_text(ctx.source, kind) != "string"
+
+
 def detect_code(ctx: FileContext) -> Iterator[Hit]:
     example = bool(EXAMPLE_FILE.search(ctx.path))
+    reported: set[tuple[int, str]] = set()
     for node, value in codeutil.strings(ctx):
         if not value or len(value) < 4:
             continue
@@ -175,9 +255,10 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
             continue  # no name would make it one: do not look for the name
         name = _or_fallback(ctx, node)
         fallback = name is not None
+        use = None
         if name is None:
             use = codeutil.use_of(ctx, node)
-            if use is None:
+            if use is None or not _is_value(ctx, node, use.node) or _enum_member(ctx, use.node):
                 continue
             name = _fallback_name(ctx, use, node)
             fallback = name is not None
@@ -185,10 +266,15 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
                 name = use.name
         if not name or not is_credential_name(name):
             continue
-        verdict = judge_value(name, value, example, fallback=fallback)
+        declared = use is not None and use.node.type in _DECLARATIONS
+        verdict = judge_value(name, value, example, fallback=fallback, declared=declared)
         if verdict is None:
             continue
         label = name.strip("\"'`").split(".")[-1]
+        line = code.node_span(ctx.source, node).start_line
+        if (line, label) in reported:
+            continue  # one finding per name and line, not one per element
+        reported.add((line, label))
         yield _hit(
             label,
             verdict,
@@ -233,8 +319,13 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
                 and is_credential_name(env_name)
             ):
                 yield from _config_pair(env_name, env_value.value, env_value, example)
+            catalogue = _is_catalogue(node)
             for key, value in node.items():
                 if isinstance(value, Scalar):
+                    if _format_keyword(node, key.value, value.value) or (
+                        catalogue and is_word(value.value)
+                    ):
+                        continue
                     if value.kind in ("str", "int", "other") and (
                         is_credential_name(key.value)
                         or ("@" in value.value and "://" in value.value)
@@ -242,6 +333,22 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
                         yield from _config_pair(key.value, value.value, value, example)
                 else:
                     stack.append(value)
+
+
+def _format_keyword(mapping: Mapping, key: str, value: str) -> bool:
+    """A keyword of the format in a credential key's place: a GitHub Actions job that
+    calls a reusable workflow (`uses:`) with `secrets: inherit` passes the caller's
+    secrets on; it writes none."""
+    return key == "secrets" and value == "inherit" and mapping.get("uses") is not None
+
+
+def _is_catalogue(mapping: Mapping) -> bool:
+    """A message catalogue (a UI translation file): most of the mapping's text values
+    are natural language. Its keys are labels (`"Password"`), and a one-word value is
+    the label's translation (`"Kennwort"`), not a password."""
+    texts = [v.value for _, v in mapping.items() if isinstance(v, Scalar) and v.kind == "str"]
+    prose = sum(1 for t in texts if looks_like_prose(t))
+    return len(texts) >= 4 and prose * 2 > len(texts)
 
 
 def _config_pair(name: str, value: str, node: Scalar, example: bool) -> Iterator[Hit]:

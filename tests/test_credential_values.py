@@ -1,0 +1,230 @@
+"""Value semantics for hardcoded-credential (ZT204), issue #23: a value is a literal bound
+to a name (assignment, initializer, default or keyword argument, mapping value,
+environment entry), never a type, a struct tag, a key, a subscript, a call's argument
+or a keyword of the format; placeholder, redaction and prose shapes are judged in one
+shared place (ztlint.checks.secrets.placeholder)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ztlint.checks.secrets.credentials import judge_value, may_be_credential_value
+from ztlint.checks.secrets.placeholder import (
+    is_placeholder,
+    is_version,
+    is_word,
+    looks_like_prose,
+    names_a_setting,
+)
+from ztlint.config import Config
+from ztlint.engine import run
+from ztlint.registry import load_rules
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "changeme-later-<x>",
+        "REPLACE_ME",
+        "replace-me-with-a-token",
+        "<password>",
+        "YOUR_SECRET",
+        "your-api-key-here",
+        "some_secret",
+        "if_you_see_this_the_secret_was_not_set",
+        "%APP_ADMIN_PASSWORD%",
+        "{{ .Values.password }}",
+        "${DB_PASSWORD}",
+        "Zr8.....",
+        "sk-abc***",
+        "ab12xxxxxxxx",
+        "credentials",
+        "secrets",
+    ],
+)
+def test_placeholders_are_recognised(value: str) -> None:
+    assert is_placeholder(value)
+    assert not may_be_credential_value(value)
+
+
+@pytest.mark.parametrize(
+    "value", ["hunter2-real", "q8Vt2LmX9rPz4KwN", "Tr0ub4dor&3", "s3cure-Pa55w0rd!", "Zr8q4W"]
+)
+def test_real_looking_values_are_not_placeholders(value: str) -> None:
+    assert not is_placeholder(value)
+    assert not looks_like_prose(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Falsches Kennwort",
+        "Contraseña",
+        "Пароль",
+        "新しいパスワード",
+        "รหัสผ่าน",
+        "Mot-de-passe oublié",
+    ],
+)
+def test_prose_and_other_scripts_are_not_credentials(value: str) -> None:
+    assert looks_like_prose(value)
+    assert judge_value("password", value, example_file=False) is None
+
+
+def test_words_and_versions() -> None:
+    assert is_word("Kennwort") and is_word("Palavra-passe") and not is_word("hunter2")
+    assert all(is_version(v) for v in ("7.5.3", "^1.2", "0.10", ">=1.4.0-rc.1", "~> 2.0"))
+    assert not any(is_version(v) for v in ("hunter2", "1a2b3c4d", "v", "2024"))
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("webhookSecretField", "webhook-secret"),
+        ("TokenAuthStyleSecretBasic", "client_secret_basic"),
+        ("KeyCipherAnnotationKey", "example.io/private-key-cipher"),
+        ("flagDatabasePassword", "db.replica.password"),
+        ("dirAttrLegacyPwd", "legacyPwd"),
+        ("StepRotatePassword", "RotatePassword"),
+        ("TrustBundleSecret", "trustbundle"),
+        ("tblOAuth2GrantTokenStore", "oauth2_grant_token_store"),
+        ("TLSSecretRevocationList", "ca.revocation-list"),
+        ("imdsSessionTokenHeader", "x-imds-session-token-ttl-seconds"),
+        ("used_tokens", "sum(used_tokens)"),
+    ],
+)
+def test_values_that_name_a_setting(name: str, value: str) -> None:
+    """The value of a declared constant made of the name's words names something."""
+    assert names_a_setting(value, name, declared=True)
+    assert judge_value(name, value, example_file=False, declared=True) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("flagDatabasePassword", "db.replica.password"),
+        ("dirAttrAccountPassword", "accountPassword"),
+        ("KeyCipherAnnotationKey", "example.io/private-key-cipher"),
+        ("used_tokens", "sum(used_tokens)"),
+    ],
+)
+def test_key_paths_and_camel_case_name_a_setting_anywhere(name: str, value: str) -> None:
+    assert judge_value(name, value, example_file=False) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("jwt_secret", "very_important_secret"),
+        ("APP_SECRET", "my-app-secret"),
+        ("SECRET_KEY", "my-super-secret-key"),
+        ("webhook_secret", "team-webhook-secret"),
+    ],
+)
+def test_plain_words_bound_in_configuration_are_weak_secrets(name: str, value: str) -> None:
+    """Outside a declared constant, a snake or kebab value is the setting's value."""
+    assert not names_a_setting(value, name)
+    assert judge_value(name, value, example_file=False) == "secret"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("Password", "hunter2-real"),
+        ("jwtSigningSecret", "q8Vt2LmX9rPz4KwN"),
+        ("JWT_SECRET", "dev-secret-2f9c41"),
+        ("adminToken", "tK7mQ2vX9pL4rN8wZ3cB"),
+        ("sessionSecret", "aBcDeFgHiJkLmNoP"),
+    ],
+)
+def test_secrets_do_not_name_a_setting(name: str, value: str) -> None:
+    assert not names_a_setting(value, name, declared=True)
+    assert judge_value(name, value, example_file=False, declared=True) == "secret"
+
+
+def test_an_enumeration_spelling_itself_is_not_a_default() -> None:
+    assert judge_value("probeResultPass", "pass", example_file=False) is None
+    assert judge_value("ADMIN_PASS", "pass", example_file=False) is None
+    assert judge_value("ADMIN_PASSWORD", "admin", example_file=False) == "default"
+
+
+def test_well_known_defaults_stay_low_not_silenced() -> None:
+    """`postgres` shares a word with POSTGRES_PASSWORD, `admin` with ADMIN_PASSWORD: a
+    well-known default is still reported (at low severity), before any name test."""
+    assert judge_value("POSTGRES_PASSWORD", "postgres", example_file=False) == "default"
+    assert judge_value("GF_SECURITY_ADMIN_PASSWORD", "admin", example_file=False) == "default"
+    assert judge_value("password", "changeme", example_file=False) == "default"
+    # A password made from the word itself echoes the name but is still one.
+    assert judge_value("DB_ADMIN_PASSWORD", "adminpassword", example_file=False) == "secret"
+
+
+def _zt204(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, str]]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    report = run(["."], Config(), rules=load_rules(), jobs=1, cwd=str(tmp_path))
+    return sorted(
+        (f.path, f.span.start_line, f.message)
+        for f in report.findings
+        if f.active and f.rule_id == "ZT204"
+    )
+
+
+GO_STRUCT = """package x
+
+type Config struct {
+\tPassword string `json:"password"`
+\tToken    *bool  `json:"token,omitempty"`
+\tAPIKey   int64  `json:"api_key_count_total"`
+}
+
+var c = Config{Password: "hunter2-real"}
+"""
+
+
+def test_go_struct_tag_is_not_the_value_but_the_initializer_is(tmp_path: Path) -> None:
+    found = _zt204(tmp_path, {"config.go": GO_STRUCT})
+    assert [(p, line) for p, line, _ in found] == [("config.go", 9)]
+    # The message counts the literal's characters, not the tag's.
+    assert "(12 characters)" in found[0][2]
+
+
+def test_secrets_inherit_only_where_a_reusable_workflow_is_called(tmp_path: Path) -> None:
+    workflow = "jobs:\n  a:\n    uses: ./.github/workflows/b.yml\n    secrets: inherit\n"
+    assert _zt204(tmp_path, {".github/workflows/ci.yml": workflow}) == []
+
+
+def test_catalogue_word_is_a_translation_but_a_random_value_is_not(tmp_path: Path) -> None:
+    catalogue = (
+        '{"Password": "Kennwort", "Incorrect password": "Falsches Kennwort",\n'
+        ' "Reset password": "Kennwort neu setzen",\n'
+        ' "Repeat password": "Kennwort wiederholen",\n'
+        ' "api_token": "a8F3kL9qZ2xV7mN4bC6"}\n'
+    )
+    found = _zt204(tmp_path / "catalogue", {"ui/nl.json": catalogue})
+    assert [line for _, line, _ in found] == [4]
+    # Outside a catalogue, one capitalised word bound to `password` is still reported.
+    config = "db:\n  password: Kennwort\n  host: db\n"
+    assert [line for _, line, _ in _zt204(tmp_path / "config", {"app.yaml": config})] == [2]
+
+
+def test_one_finding_per_name_and_line(tmp_path: Path) -> None:
+    src = (
+        'import os\nDB_PASSWORD = "Xy7-kestrel-Qm2" if os.environ.get("P") else "Vb3-osprey-Lw9"\n'
+    )
+    found = _zt204(tmp_path, {"settings.py": src})
+    assert [(p, line) for p, line, _ in found] == [("settings.py", 2)]
+
+
+def test_subscripts_calls_and_method_arguments_are_not_values(tmp_path: Path) -> None:
+    src = (
+        "import os\n"
+        'creds = {"secret_key": c["SessionSecretValue"]}\n'
+        'SECRET_KEY = os.environ.get("SECRET_KEY", make_secret(32).encode("utf-8"))\n'
+        'token = fetch_token("refresh-token-kind")\n'
+    )
+    assert _zt204(tmp_path, {"conf.py": src}) == []
