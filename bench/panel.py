@@ -3,6 +3,7 @@
     python bench/panel.py --checkouts DIR                 # tuning set: check and precision
     python bench/panel.py --checkouts DIR --held-out      # the held-out set too
     python bench/panel.py --checkouts DIR --todo FILE     # unlabelled findings as CSV rows
+    python bench/panel.py --checkouts DIR --prune         # drop rows no finding matches
 
 bench/panel/repositories.csv lists the repositories, each at a pinned commit, and its
 set: `tuning` (its findings may be read while rules change) or `held-out` (scanned and
@@ -71,6 +72,29 @@ def scan(checkout: Path) -> dict[str, object]:
     return report
 
 
+def _prune(
+    labels: dict[tuple[str, str, str], list[dict[str, str]]],
+    used: Counter[tuple[str, str, str]],
+    scanned: set[str],
+) -> None:
+    """Rewrite the verdicts file keeping, per key, the rows findings matched."""
+    kept: list[dict[str, str]] = []
+    dropped: Counter[tuple[str, str]] = Counter()
+    for key, rows in labels.items():
+        n = used[key] if key[0] in scanned else len(rows)
+        kept.extend(rows[:n])
+        for row in rows[n:]:
+            dropped[(row["rule"], row["verdict"])] += 1
+    kept.sort(key=lambda r: (r["repository"].lower(), r["location"], r["rule"]))
+    with VERDICTS.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(kept[0]))
+        writer.writeheader()
+        writer.writerows(kept)
+    print(f"pruned {sum(dropped.values())} row(s):")
+    for (rule, verdict), n in sorted(dropped.items()):
+        print(f"  {rule:<40} {verdict:<9} {n}")
+
+
 def precision(counts: Counter[str]) -> str:
     judged = counts["true"] + counts["false"]
     return f"{counts['true'] / judged:.2f}" if judged else "-"
@@ -81,6 +105,12 @@ def main() -> int:
     parser.add_argument("--checkouts", type=Path, required=True)
     parser.add_argument("--held-out", action="store_true", help="include the held-out set")
     parser.add_argument("--todo", type=Path, help="write unlabelled findings here as CSV")
+    parser.add_argument(
+        "--prune",
+        action="store_true",
+        help="rewrite the verdicts without the rows no finding matches (after a change that "
+        "removed findings), printing what they were",
+    )
     args = parser.parse_args()
 
     labels = verdicts()
@@ -130,6 +160,8 @@ def main() -> int:
     stale = sorted(k for k, rows in labels.items() if k[0] in scanned and used[k] < len(rows))
     for key in stale:
         print(f"stale verdict (no such finding now): {' '.join(key)}")
+    if args.prune and stale:
+        _prune(labels, used, scanned)
     print("\nprecision (true / (true + false)), by-design share:")
     for name, counts in sorted(by_set.items()):
         total = sum(counts.values())

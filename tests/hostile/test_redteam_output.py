@@ -167,7 +167,7 @@ NUL_TRICKS: dict[str, tuple[str, bytes, str]] = {
         b"// \x00\n" + QUICHE_OFF.encode(),
         "ZT101",
     ),
-    "lua-nul-in-comment": ("a.lua", b'local ip = "8.8.4.4" -- \x00\n', "ZT701"),
+    "lua-nul-in-comment": ("a.lua", b'local ip = "52.14.201.9" -- \x00\n', "ZT701"),
     "shebang-nul-line-2": (
         "deploy",
         b"#!/bin/sh\n# \x00\ncurl -k https://example.com/\n",
