@@ -21,6 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.hostile.support import run_ztlint
 from ztlint.globs import GlobList, compile_glob, match_any
 
 HANG_CAP = 60.0  # seconds: a hang, not a slow machine
@@ -236,14 +237,7 @@ def test_many_gitignore_patterns_against_many_files_is_linear() -> None:
 
 
 def _ztlint(*args: str, cwd: Path, timeout: float = HANG_CAP) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ztlint", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=timeout,
-        check=False,
-    )
+    return run_ztlint(cwd, *args, timeout=timeout)
 
 
 def _notifications(out: str) -> list[dict[str, object]]:

@@ -23,6 +23,7 @@ import pytest
 
 from tests.conftest import FIXTURES, ROOT
 from tests.expectations import parse
+from tests.hostile.support import run_ztlint
 from ztlint.config import ConfigError, find_config, load_file, scan_tree
 from ztlint.gitrun import Git
 from ztlint.registry import load_rules
@@ -40,15 +41,7 @@ def ztlint(
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "ZTLINT_"))}
     env["PATH"] = path if path is not None else os.environ.get("PATH", os.defpath)
     env["ZTLINT_CACHE_DIR"] = str(cwd.parent / "cache")
-    return subprocess.run(
-        [sys.executable, "-m", "ztlint", "scan", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return run_ztlint(cwd, "scan", *args, env=env, timeout=timeout)
 
 
 def git(repo: Path, *args: str) -> None:

@@ -12,11 +12,11 @@ import os
 import shutil
 import struct
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.hostile.support import run_ztlint
 from tests.test_cli_workflow import git
 
 BAD_PY = "import ssl\nctx = ssl._create_unverified_context()\n"
@@ -27,15 +27,7 @@ def ztlint(
 ) -> subprocess.CompletedProcess[str]:
     """ztlint as pre-commit or a shell runs it: a new isolated process in `cwd`."""
     env = {**os.environ, "PATH": path, "CI": "1"}
-    return subprocess.run(
-        [sys.executable, "-I", "-m", "ztlint", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return run_ztlint(cwd, *args, env=env, timeout=timeout, isolated=True)
 
 
 def committed(root: Path, files: dict[str, str]) -> Path:
