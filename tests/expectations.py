@@ -12,12 +12,15 @@ import re
 from collections import Counter
 from pathlib import Path
 
-EXPECT = re.compile(r"ztlint-expect:\s*(ZT\d{3}(?:\[\w+\])?(?:\s*,\s*ZT\d{3}(?:\[\w+\])?)*)")
-ITEM = re.compile(r"(ZT\d{3})(?:\[(\w+)\])?")
+_BRACKET = r"(?:\[\w*(?:/\w+)?\])?"
+EXPECT = re.compile(rf"ztlint-expect:\s*(ZT\d{{3}}{_BRACKET}(?:\s*,\s*ZT\d{{3}}{_BRACKET})*)")
+ITEM = re.compile(r"(ZT\d{3})(?:\[(\w*)(?:/(\w+))?\])?")
 ALONE = re.compile(r"^\s*(?:#|//|--|/\*|<!--|;)?\s*$")
-SIDECAR = re.compile(r"^(ZT\d{3})(?:\[(\w+)\])?:\s*(.+)$")
+SIDECAR = re.compile(r"^(ZT\d{3})(?:\[(\w*)(?:/(\w+))?\])?:\s*(.+)$")
 
-Expected = Counter[tuple[int, str, str | None]]
+# (line, rule, severity or None for the rule's, confidence or None for "shown by
+# default"): `ZT101[medium/medium]`, `ZT204[/medium]`, `ZT201[critical]`.
+Expected = Counter[tuple[int, str, str | None, str | None]]
 
 
 def parse(path: Path, text: str) -> Expected:
@@ -30,13 +33,14 @@ def parse(path: Path, text: str) -> Expected:
                 continue
             m = SIDECAR.match(raw.strip())
             assert m, f"{sidecar}: cannot read {raw!r}"
-            explicit = re.fullmatch(r"@line (\d+)", m.group(3).strip())
+            rule, sev, conf, what = m.group(1), m.group(2) or None, m.group(3), m.group(4)
+            explicit = re.fullmatch(r"@line (\d+)", what.strip())
             if explicit:  # binary files have no text to name
-                out[(int(explicit.group(1)), m.group(1), m.group(2))] += 1
+                out[(int(explicit.group(1)), rule, sev, conf)] += 1
                 continue
-            hits = [i for i, line in enumerate(lines, 1) if m.group(3) in line]
-            assert len(hits) == 1, f"{sidecar}: {m.group(3)!r} must occur in exactly one line"
-            out[(hits[0], m.group(1), m.group(2))] += 1
+            hits = [i for i, line in enumerate(lines, 1) if what in line]
+            assert len(hits) == 1, f"{sidecar}: {what!r} must occur in exactly one line"
+            out[(hits[0], rule, sev, conf)] += 1
         return out
     for number, line in enumerate(lines, 1):
         m = EXPECT.search(line)
@@ -44,5 +48,5 @@ def parse(path: Path, text: str) -> Expected:
             continue
         target = number + 1 if ALONE.match(line[: m.start()]) else number
         for item in ITEM.finditer(m.group(1)):
-            out[(target, item.group(1), item.group(2))] += 1
+            out[(target, item.group(1), item.group(2) or None, item.group(3))] += 1
     return out

@@ -43,8 +43,10 @@ def test_findings_exit_1_and_fail_on(repo: Path) -> None:
     (repo / "bad.go").write_text(
         "package x\n\nvar c = &tls.Config{InsecureSkipVerify: o.Insecure}\n"
     )
-    assert invoke("scan", "--fail-on", "high").exit_code == 0  # medium finding
-    assert invoke("scan", "--fail-on", "medium").exit_code == 1
+    # A gated mode (medium severity, below the default confidence): shown on request.
+    assert invoke("scan", "--fail-on", "medium").exit_code == 0
+    assert invoke("scan", "--min-confidence", "pedantic", "--fail-on", "high").exit_code == 0
+    assert invoke("scan", "--min-confidence", "pedantic", "--fail-on", "medium").exit_code == 1
 
 
 def test_text_output_shape(repo: Path) -> None:

@@ -20,6 +20,7 @@ from ztlint.checks.secrets.placeholder import (
 )
 from ztlint.config import Config
 from ztlint.engine import run
+from ztlint.model import Confidence
 from ztlint.registry import load_rules
 
 
@@ -166,7 +167,9 @@ def _zt204(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, str]]:
         path = tmp_path / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    report = run(["."], Config(), rules=load_rules(), jobs=1, cwd=str(tmp_path))
+    # Every finding, whatever its confidence: these tests are about what the rule reads.
+    everything = Config(min_confidence=Confidence.LOW)
+    report = run(["."], everything, rules=load_rules(), jobs=1, cwd=str(tmp_path))
     return sorted(
         (f.path, f.span.start_line, f.message)
         for f in report.findings

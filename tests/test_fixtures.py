@@ -13,11 +13,14 @@ from tests.conftest import FIXTURES
 from tests.expectations import parse
 from ztlint.config import Config
 from ztlint.engine import NOT_PARSED, RULE_FAILED, WORKER_CRASHED, run
+from ztlint.model import Confidence
 from ztlint.registry import load_rules
 
 # Rules that compare the tree with a git revision: their fixtures hold a before/ and an
 # after/ tree and run under --diff in tests/hostile/test_config_trust.py.
 DIFF_RULES = ("ZT911",)
+# How an expectation without a confidence reads: shown at the default threshold.
+SHOWN = "shown"
 
 
 def _fixture_units() -> list[tuple[Path, Path]]:
@@ -55,16 +58,19 @@ def test_fixture(rule_dir: Path, unit: Path) -> None:
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
         rel = str(path.relative_to(rule_dir))
-        for (line, rule, sev), n in parse(path, text).items():
-            wanted[(rel, line, rule, sev or defaults[rule])] += n
+        for (line, rule, sev, conf), n in parse(path, text).items():
+            wanted[(rel, line, rule, sev or defaults[rule], conf or SHOWN)] += n
     if kind == "positive":
         assert wanted, f"{unit.name}: a positive fixture needs ztlint-expect annotations"
     else:
         assert not wanted, f"{unit.name}: a negative fixture must not expect findings"
 
-    report = run([unit.name], Config(), rules=rules, jobs=1, cwd=str(rule_dir))
+    # Every finding, whatever its confidence; one the default shows is expected plain,
+    # one it hides with its confidence (`ZT101[medium/medium]`).
+    everything = Config(min_confidence=Confidence.LOW)
+    report = run([unit.name], everything, rules=rules, jobs=1, cwd=str(rule_dir))
     actual = Counter(
-        (f.path, f.span.start_line, f.rule_id, f.severity.label)
+        (f.path, f.span.start_line, f.rule_id, f.severity.label, _shown(f.confidence))
         for f in report.findings
         if f.active
     )
@@ -76,6 +82,10 @@ def test_fixture(rule_dir: Path, unit: Path) -> None:
     # A fixture that does not parse tests nothing; name it *unparsable* when that is the point.
     unparsed = [n for n in report.notifications if n.code == NOT_PARSED and n.level.value != "note"]
     assert not unparsed or "unparsable" in unit.name, unparsed
+
+
+def _shown(confidence: Confidence) -> str:
+    return SHOWN if confidence >= Config().min_confidence else confidence.label
 
 
 def test_every_rule_has_fixtures() -> None:

@@ -17,11 +17,13 @@ import click
 
 from ztlint import __version__
 from ztlint.config import (
+    MIN_CONFIDENCE_CHOICES,
     Config,
     ConfigError,
     config_tree,
     find_config,
     load_file,
+    parse_min_confidence,
     parse_size,
     scan_tree,
 )
@@ -136,6 +138,12 @@ def scan_options(func: F) -> F:
             "large to parse).",
         ),
         click.option(
+            "--min-confidence",
+            type=click.Choice(MIN_CONFIDENCE_CHOICES, case_sensitive=False),
+            help="Show findings of at least this confidence; `pedantic` shows everything, "
+            "including gated modes and guesses the default hides [default: high].",
+        ),
+        click.option(
             "--include-nonproduction",
             "--include-tests",
             "include_tests",
@@ -193,6 +201,8 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
         overrides["file_timeout"] = opts["file_timeout"]
     if opts.get("allow_unchecked"):
         overrides["allow_unchecked"] = True
+    if opts.get("min_confidence"):
+        overrides["min_confidence"] = parse_min_confidence(opts["min_confidence"])
     if opts["include_tests"] and config.tests == "ignore":
         overrides["tests"] = "report"
     if opts.get("semgrep_configs"):

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ztlint.model import Severity
+from ztlint.model import Confidence, Severity
 from ztlint.provenance import CLASSES, DEFAULT_TEST_TAGS
 
 CONFIG_NAMES = (".ztlint.yaml", ".ztlint.yml")
@@ -80,6 +80,8 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     file_timeout: float = DEFAULT_FILE_TIMEOUT
     tests: str = "ignore"
+    # Findings below this confidence are counted, not shown (`pedantic` is LOW).
+    min_confidence: Confidence = Confidence.HIGH
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
     # Go build tags that mean a test build (fnmatch patterns), and provenance classes
     # set by path (`provenance: {production: [...], vendored: [...]}`), in CLASSES order.
@@ -122,6 +124,7 @@ _TOP_KEYS = {
     "max-file-size",
     "file-timeout",
     "tests",
+    "min-confidence",
     "test-paths",
     "extend-test-paths",
     "test-tags",
@@ -221,6 +224,12 @@ def from_mapping(data: Any, source: str, base_dir: str, tree: str | None = None)
                 f"{source}: tests: expected one of {', '.join(TEST_POLICIES)}, got {data['tests']!r}"
             )
         cfg = replace(cfg, tests=data["tests"])
+    if "min-confidence" in data:
+        try:
+            level = parse_min_confidence(str(data["min-confidence"]))
+        except ValueError as exc:
+            raise ConfigError(f"{source}: min-confidence: {exc}") from None
+        cfg = replace(cfg, min_confidence=level)
     if "test-paths" in data:
         cfg = replace(cfg, test_paths=_str_list(f"{source}: test-paths", data["test-paths"]))
     if "extend-test-paths" in data:
@@ -254,6 +263,22 @@ def from_mapping(data: Any, source: str, base_dir: str, tree: str | None = None)
             )
         cfg = replace(cfg, allow_unchecked=allow)
     return cfg
+
+
+MIN_CONFIDENCE_CHOICES = ("high", "medium", "low", "pedantic")
+
+
+def parse_min_confidence(text: str) -> Confidence:
+    """A confidence threshold: `high` (the default), `medium`, `low`, or `pedantic`
+    (everything, as `low`)."""
+    word = text.strip().lower()
+    if word == "pedantic":
+        return Confidence.LOW
+    if word not in MIN_CONFIDENCE_CHOICES:
+        raise ValueError(
+            f"unknown confidence {text!r} (expected one of {', '.join(MIN_CONFIDENCE_CHOICES)})"
+        )
+    return Confidence.parse(word)
 
 
 def _flag(where: str, value: Any) -> bool:

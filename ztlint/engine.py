@@ -33,6 +33,7 @@ from ztlint.discovery import (
 )
 from ztlint.globs import InvalidGlob, check_globs, compile_glob
 from ztlint.model import (
+    Confidence,
     Finding,
     NoticeLevel,
     Notification,
@@ -208,6 +209,10 @@ class Report:
     # example and docs files not shown (the default policy).
     provenance_files: tuple[tuple[str, int], ...] = ()
     hidden_findings: int = 0
+    # The confidence threshold (--min-confidence) and the findings below it, counted
+    # and not shown.
+    min_confidence: Confidence = Confidence.HIGH
+    below_confidence: int = 0
 
     def not_checked_files(self) -> int:
         """Files of vendored or generated code, which no rule checked."""
@@ -1432,6 +1437,11 @@ def run(
     findings, exc_notes = _apply_exceptions(findings, config, found.root, known, scope)
     notes.extend(exc_notes)
     notes.extend(configview.blind_spots(config, enabled, found.root))
+    # The confidence threshold last, so suppressions and exceptions were matched
+    # against every finding (none is reported unused because its finding is hidden).
+    shown = [f for f in findings if f.confidence >= config.min_confidence]
+    below_confidence = sum(1 for f in findings if f.active) - sum(1 for f in shown if f.active)
+    findings = shown
 
     rule_severity = tuple((r.id, dict(plan.severity).get(r.id, r.meta.severity)) for r in enabled)
     origins = Counter(r.provenance for r in results)
@@ -1453,4 +1463,6 @@ def run(
         exceptions=len(config.exceptions),
         provenance_files=tuple(sorted(origins.items())),
         hidden_findings=hidden_findings,
+        min_confidence=config.min_confidence,
+        below_confidence=below_confidence,
     )

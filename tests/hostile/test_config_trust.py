@@ -352,6 +352,8 @@ def test_every_format_names_the_config_and_the_rules_that_ran(
         "filesByProvenance": {"production": 2},
         "notCheckedFiles": 0,
         "hiddenFindings": 0,
+        "minConfidence": "high",
+        "belowConfidence": 0,
     }
     (tree / ".ztlint.yaml").unlink()
     (tree / "pyproject.toml").write_text('[tool.ztlint]\nignore = ["ZT7"]\n')
@@ -438,7 +440,7 @@ def test_config_weakens_scan_fixture(tmp_path: Path, unit: Path) -> None:
     wanted: Counter[tuple[str, int, str]] = Counter()
     for path in (unit / "after").rglob("*"):
         rel = str(path.relative_to(unit / "after"))
-        for (line, rule, _), n in parse(path, path.read_text(encoding="utf-8")).items():
+        for (line, rule, _, _), n in parse(path, path.read_text(encoding="utf-8")).items():
             wanted[(rel, line, rule)] += n
     positive = unit.name.startswith("positive")
     assert bool(wanted) == positive, f"{unit.name}: annotations and name disagree"

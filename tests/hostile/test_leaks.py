@@ -28,8 +28,12 @@ import pytest
 from ztlint import engine
 from ztlint.checks.secrets.tokens import BASE62
 from ztlint.config import Config
+from ztlint.model import Confidence
 from ztlint.parsers.data import Mapping
 from ztlint.source import SourceText
+
+# Every finding, whatever its confidence: a secret must not leak from any of them.
+EVERYTHING = Config(min_confidence=Confidence.LOW)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -236,7 +240,7 @@ def test_canaries_are_found(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
     plant(repo)
-    report = engine.run(["."], Config(), cwd=str(repo))
+    report = engine.run(["."], EVERYTHING, cwd=str(repo))
     secret_files = {f.path for f in report.findings if f.secret_spans}
     expected = {p.name for p in repo.iterdir() if p.suffix in (".py", ".go", ".sh", ".yaml", ".js")}
     expected |= {"docker-compose.yml"}
@@ -244,7 +248,7 @@ def test_canaries_are_found(tmp_path: Path) -> None:
 
 
 def _scan(root: Path, cache: Path | None) -> engine.Report:
-    return engine.run(["."], Config(), jobs=1, cwd=str(root), cache_dir=cache)
+    return engine.run(["."], EVERYTHING, jobs=1, cwd=str(root), cache_dir=cache)
 
 
 def _secret_repo(tmp_path: Path) -> tuple[Path, Path, str]:

@@ -95,6 +95,8 @@ def render(report: Report) -> str:
             "files_by_provenance": dict(report.provenance_files),
             "not_checked_files": report.not_checked_files(),
             "hidden_findings": report.hidden_findings,
+            "min_confidence": report.min_confidence.label,
+            "below_confidence": report.below_confidence,
         },
         "config": {
             "files": [path(f) for f in report.config_files],

@@ -265,6 +265,8 @@ def build(
                     filesByProvenance=dict(report.provenance_files),
                     notCheckedFiles=report.not_checked_files(),
                     hiddenFindings=report.hidden_findings,
+                    minConfidence=report.min_confidence.label,
+                    belowConfidence=report.below_confidence,
                 ),
             )
         ],

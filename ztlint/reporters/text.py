@@ -8,7 +8,7 @@ no line break, no `##[`), so the report is safe in a terminal and in a GitHub lo
 from __future__ import annotations
 
 from ztlint.engine import NOTIFICATION_CODES, Report
-from ztlint.model import Finding, Severity
+from ztlint.model import Confidence, Finding, Severity
 from ztlint.reporters import safe_text
 
 _COLORS = {
@@ -108,6 +108,13 @@ def provenance_counts(report: Report) -> str:
     if report.hidden_findings:
         n = report.hidden_findings
         out += f"; {n} finding{'s' if n != 1 else ''} in test/example/docs code not shown"
+    if report.below_confidence:
+        n = report.below_confidence
+        lower = "pedantic" if report.min_confidence == Confidence.MEDIUM else "medium"
+        out += (
+            f"; {n} finding{'s' if n != 1 else ''} below {report.min_confidence.label} "
+            f"confidence not shown (--min-confidence {lower})"
+        )
     return out
 
 
