@@ -3,7 +3,9 @@
     python bench/panel.py --checkouts DIR                 # tuning set: check and precision
     python bench/panel.py --checkouts DIR --held-out      # the held-out set too
     python bench/panel.py --checkouts DIR --todo FILE     # unlabelled findings as CSV rows
-    python bench/panel.py --checkouts DIR --prune         # drop rows no finding matches
+    python bench/panel.py --checkouts DIR --min-confidence pedantic  # every finding
+    python bench/panel.py --checkouts DIR --min-confidence pedantic --prune
+                                                          # drop rows no finding matches
 
 bench/panel/repositories.csv lists the repositories, each at a pinned commit, and its
 set: `tuning` (its findings may be read while rules change) or `held-out` (scanned and
@@ -58,9 +60,11 @@ def verdicts() -> dict[tuple[str, str, str], list[dict[str, str]]]:
     return out
 
 
-def scan(checkout: Path) -> dict[str, object]:
+def scan(checkout: Path, min_confidence: str = "high") -> dict[str, object]:
+    command = [sys.executable, "-I", "-m", "ztlint", "scan", ".", "--no-cache"]
+    command += ["--format", "json", "--min-confidence", min_confidence]
     proc = subprocess.run(
-        [sys.executable, "-I", "-m", "ztlint", "scan", ".", "--no-cache", "--format", "json"],
+        command,
         cwd=checkout,
         capture_output=True,
         text=True,
@@ -106,6 +110,13 @@ def main() -> int:
     parser.add_argument("--held-out", action="store_true", help="include the held-out set")
     parser.add_argument("--todo", type=Path, help="write unlabelled findings here as CSV")
     parser.add_argument(
+        "--min-confidence",
+        default="high",
+        choices=("high", "medium", "low", "pedantic"),
+        help="scan at this threshold (default: high, ztlint's default); stale rows are "
+        "listed (and --prune drops them) only at pedantic, where every finding shows",
+    )
+    parser.add_argument(
         "--prune",
         action="store_true",
         help="rewrite the verdicts without the rows no finding matches (after a change that "
@@ -123,7 +134,7 @@ def main() -> int:
         checkout = args.checkouts / repo["repository"].replace("/", "+")
         if not checkout.is_dir():
             sys.exit(f"no checkout of {repo['repository']} at {checkout}")
-        report = scan(checkout)
+        report = scan(checkout, args.min_confidence)
         counts: Counter[str] = Counter()
         findings = report["findings"]
         assert isinstance(findings, list)
@@ -158,6 +169,10 @@ def main() -> int:
         )
     scanned = {r["repository"] for r in repositories(args.held_out)}
     stale = sorted(k for k, rows in labels.items() if k[0] in scanned and used[k] < len(rows))
+    if args.min_confidence not in ("low", "pedantic"):
+        # Rows of findings this threshold hides stay: every level is measured. Only a
+        # pedantic scan (every finding) shows which rows match nothing at all.
+        stale = []
     for key in stale:
         print(f"stale verdict (no such finding now): {' '.join(key)}")
     if args.prune and stale:
