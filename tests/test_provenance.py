@@ -109,6 +109,19 @@ def test_classification_by_path(path: str, expected: str) -> None:
         ("web/app.js", "/*! banner */\n" + "var a=1;" * 200 + "\n", prov.VENDORED),
         # Test words in the content make nothing test code.
         ("pkg/a.go", "package a\n// test integration e2e\n", prov.PRODUCTION),
+        # A manifest downloaded from another project says so in its header; a header
+        # that names no source, or code that copied a function, is no such copy.
+        (
+            "hack/lb.yaml",
+            "# Downloaded from https://github.com/o/lb/raw/v1/lb.yaml\n",
+            prov.VENDORED,
+        ),
+        ("hack/lb.yml", "# Copied verbatim from https://example.org/lb.yml\n", prov.VENDORED),
+        ("hack/lb.yaml", "# Copied from the old chart\napiVersion: v1\n", prov.PRODUCTION),
+        ("pkg/lb/lb.go", "// Copied from https://go.dev/src/net/ip.go\n", prov.PRODUCTION),
+        # Helpers for a package's tests beside it, by a common Go naming convention.
+        ("pkg/mirror/watcher_test_util.go", "package mirror\n", prov.TEST),
+        ("pkg/mirror/repair_test_helpers.go", "package mirror\n", prov.TEST),
     ],
 )
 def test_classification_by_head(path: str, head: str, expected: str) -> None:

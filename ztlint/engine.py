@@ -31,7 +31,7 @@ from ztlint.discovery import (
     discover,
     inside,
 )
-from ztlint.globs import InvalidGlob, check_globs, compile_glob
+from ztlint.globs import InvalidGlob, check_globs, compile_glob, match_any
 from ztlint.model import (
     Confidence,
     Finding,
@@ -182,6 +182,8 @@ class FileResult:
     facts: tuple[tuple[str, tuple[Any, ...]], ...] = ()
     test_paths: tuple[str, ...] = ()  # other files this file makes test code
     provenance: str = provenance_mod.PRODUCTION
+    # What the file says about its own or other files' provenance (judged per project).
+    evidence: provenance_mod.Evidence | None = None
 
 
 @dataclass(frozen=True)
@@ -722,6 +724,9 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
         tuple(facts),
         test_paths,
         origin,
+        provenance_mod.evidence(entry.rel, text, fclass.kinds)
+        if origin not in provenance_mod.NOT_CHECKED and source is not None
+        else None,
     )
     return result, worked
 
@@ -1268,6 +1273,25 @@ def _scan_roots(targets: Sequence[str], cwd: str, root: str) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
+def _placed_by_evidence(results: list[FileResult], plan: Plan) -> list[FileResult]:
+    """The results with the provenance other files give them
+    (ztlint.provenance.project_classes); a class the config sets by path stays."""
+    found = {r.path: r.evidence for r in results if r.evidence is not None}
+    if not found:
+        return results
+    origins = {r.path: r.provenance for r in results}
+    globs = tuple(g for _, patterns in plan.provenance.overrides for g in patterns)
+    kept = [
+        p
+        for p in found
+        if globs and match_any(globs, provenance_mod.relative_to_roots(p, plan.roots))
+    ]
+    changed = provenance_mod.project_classes(found, origins, kept)
+    if not changed:
+        return results
+    return [replace(r, provenance=changed[r.path]) if r.path in changed else r for r in results]
+
+
 def _origins(results: Sequence[FileResult], plan: Plan) -> Callable[[str, int | None], str]:
     """A finding's provenance by path and line: its file's, except Rust test items and
     test modules (`#[cfg(test)]`), which are test code in a production file. A file
@@ -1376,6 +1400,10 @@ def run(
     hidden = {c.rel for c in context}
     context_results = [r for r in results if r.path in hidden]
     results = [r for r in results if r.path not in hidden]
+
+    if not named:
+        # Only a scan of whole folders sees who includes or imports a file.
+        results = _placed_by_evidence(results, plan)
 
     findings: list[Finding] = []
     notes: list[Notification] = list(found.notifications)

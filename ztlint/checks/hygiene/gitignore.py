@@ -3,7 +3,12 @@
 A compose file that mounts `./certs`, reads `env_file: .env` or a secret from
 `./secrets/db_password.txt` expects those files to exist in the working tree. If
 `.gitignore` does not ignore them, the next `git add .` commits them (the seed's I2).
-A key file that is already committed is `private-key-committed`'s finding, not this one.
+A key file that is already committed is `private-key-committed`'s finding, not this one,
+and so is a mounted folder that holds committed keys together with the script that
+generates them: a PKI committed on purpose (for tests), which ignoring the folder now
+would not take out. A relative path is looked for from the compose file's folder and
+from each folder above it, since files combined with `-f` resolve their paths against
+the first file's folder.
 """
 
 from __future__ import annotations
@@ -29,6 +34,13 @@ _SENSITIVE_FILE = re.compile(
 _SENSITIVE_DIR = re.compile(r"(?i)^(certs?|secrets?|keys?|private|\.ssh|tls|ssl|credentials?|pki)$")
 _MAY_REFER = re.compile(r"\./|env_file|\bfile:")
 _PEM_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
+# A script that makes keys or certificates (openssl, step, cfssl, or a tool's own
+# `... certificate ... generate` command).
+_KEY_SCRIPT = re.compile(
+    r"(?i)\bopenssl\b[^\n]{0,200}?\b(?:genrsa|genpkey|ecparam|req)\b"
+    r"|\bstep[ \t]+certificate[ \t]+create\b|\bcfssl\b[^\n]{0,200}?\bgencert\b|\bmkcert\b"
+    r"|\bcertificate\b[^\n]{0,200}?\bgenerate\b"
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +53,9 @@ class IgnoreFile:
 class Reference:
     target: str  # repository-relative path the deployment reads
     is_dir: bool
+    # The path as written, relative, and the compose file's folder (see _candidates).
+    relative: str
+    base: str
     span: Span
     what: str
     entity: str | None
@@ -49,6 +64,11 @@ class Reference:
 @dataclass(frozen=True)
 class KeyFile:
     path: str
+
+
+@dataclass(frozen=True)
+class KeyScript:
+    folder: str  # a script there generates keys
 
 
 def sensitive(path: str, is_dir: bool) -> bool:
@@ -79,11 +99,17 @@ def _refs_in_compose(ctx: FileContext) -> Iterator[Reference]:
                 elif isinstance(item, Mapping) and (item.get_str("type") or "bind") == "bind":
                     source = item.get_str("source")
                 target = _resolve(base, source) if source else None
-                if target is not None:
+                if source and target is not None:
                     is_dir = "." not in posixpath.basename(target) or target.endswith("/")
                     if sensitive(target, is_dir):
                         yield Reference(
-                            target, is_dir, item.span, f"service '{name}' mounts {source}", name
+                            target,
+                            is_dir,
+                            interpolate(source).strip(),
+                            base,
+                            item.span,
+                            f"service '{name}' mounts {source}",
+                            name,
                         )
             env_files = service.get("env_file")
             for node in _strings(env_files):
@@ -92,6 +118,8 @@ def _refs_in_compose(ctx: FileContext) -> Iterator[Reference]:
                     yield Reference(
                         target,
                         False,
+                        interpolate(node.value).strip(),
+                        base,
                         node.span,
                         f"service '{name}' reads env_file {node.value}",
                         name,
@@ -106,6 +134,8 @@ def _refs_in_compose(ctx: FileContext) -> Iterator[Reference]:
                         yield Reference(
                             target,
                             False,
+                            interpolate(file_node.value).strip(),
+                            base,
                             file_node.span,
                             f"secret '{key.value}' is read from {file_node.value}",
                             key.value,
@@ -133,6 +163,8 @@ def collect(ctx: FileContext) -> Iterator[Any]:
         yield from _refs_in_compose(ctx)
     if not ctx.is_binary and "PRIVATE KEY-----" in ctx.text and _PEM_KEY.search(ctx.text):
         yield KeyFile(ctx.path)
+    if ctx.path.endswith(".sh") and _KEY_SCRIPT.search(ctx.text):
+        yield KeyScript(posixpath.dirname(ctx.path))
 
 
 def check(facts: MappingABC[str, tuple[Any, ...]]) -> Iterator[Hit]:
@@ -144,9 +176,10 @@ def check(facts: MappingABC[str, tuple[Any, ...]]) -> Iterator[Hit]:
     }
     parsed: dict[str, Any] = {}  # each .gitignore read once, one match budget
     committed_keys = {f.path for items in facts.values() for f in items if isinstance(f, KeyFile)}
+    scripts = {f.folder for items in facts.values() for f in items if isinstance(f, KeyScript)}
     for path, items in facts.items():
         for ref in items:
-            if not isinstance(ref, Reference) or ref.target in committed_keys:
+            if not isinstance(ref, Reference) or _committed(ref, committed_keys, scripts):
                 continue
             if ignored_by(gitignores, ref.target, ref.is_dir, parsed):
                 continue
@@ -164,6 +197,38 @@ def check(facts: MappingABC[str, tuple[Any, ...]]) -> Iterator[Hit]:
                 related=related,
                 path=path,
             )
+
+
+def _candidates(ref: Reference) -> Iterator[str]:
+    """The repository paths `ref` can name: from its compose file's folder and from
+    each folder above it."""
+    folder = ref.base
+    while True:
+        joined = posixpath.normpath(posixpath.join(folder, ref.relative))
+        if not joined.startswith(".."):
+            yield joined
+        if not folder:
+            return
+        folder = posixpath.dirname(folder)
+
+
+def _committed(ref: Reference, committed_keys: set[str], scripts: set[str]) -> bool:
+    """Whether the file `ref` names is a committed key, or the folder it names holds
+    committed keys and the script that generates them."""
+    for target in _candidates(ref):
+        if target in committed_keys:
+            return True
+        if (
+            ref.is_dir
+            and any(_under(k, target) for k in committed_keys)
+            and any(s == target or _under(s, target) for s in scripts)
+        ):
+            return True
+    return False
+
+
+def _under(path: str, folder: str) -> bool:
+    return not folder or path.startswith(folder + "/")
 
 
 def _nearest(gitignores: dict[str, list[str]], target: str) -> str | None:

@@ -1,0 +1,224 @@
+"""Provenance from what other files say (ztlint.provenance.evidence and
+project_classes): copies of other projects' manifests, compose topologies CI tests
+with, Go packages kept for tests, and committed key folders a compose file mounts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ztlint import classify
+from ztlint import provenance as prov
+from ztlint.config import Config
+from ztlint.engine import run
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def _found(root: Path, config: Config | None = None, *targets: str) -> list[tuple[str, str]]:
+    report = run(list(targets) or ["."], config or Config(), jobs=1, cwd=str(root))
+    return sorted((f.path, f.rule_id) for f in report.findings)
+
+
+# --- copies of other projects' releases -------------------------------------------------
+
+_MANIFEST = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: lb-system\n"
+
+
+def _rendered(chart: str) -> str:
+    return f"---\n# Source: {chart}/templates/node.yaml\n{_MANIFEST}"
+
+
+def test_rendered_chart_of_another_project_is_vendored() -> None:
+    found = {
+        "ci/cni.yaml": prov.Evidence(rendered_from=("cni",)),
+        "deploy/install.yaml": prov.Evidence(rendered_from=("ours",)),
+        "charts/ours/Chart.yaml": prov.Evidence(chart="ours"),
+    }
+    origins = dict.fromkeys(found, prov.PRODUCTION)
+    assert prov.project_classes(found, origins) == {"ci/cni.yaml": prov.VENDORED}
+    # A class the config sets by path stays.
+    assert prov.project_classes(found, origins, ["ci/cni.yaml"]) == {}
+    assert prov.evidence("ci/cni.yaml", _rendered("cni"), frozenset()) == prov.Evidence(
+        rendered_from=("cni",)
+    )
+
+
+# --- compose topologies CI tests with ---------------------------------------------------
+
+_TOPOLOGY = {
+    ".github/workflows/integration-tests.yml": (
+        "on: push\njobs:\n  e2e:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: docker compose up -d --build\n"
+    ),
+    "docker-compose.yml": (
+        "include:\n  - ops/compose/switch.yml\n"
+        "services:\n  edge-app:\n    build:\n      context: .\n    privileged: true\n"
+    ),
+    "ops/compose/switch.yml": (
+        "services:\n  switch:\n    image: alpine:3.20\n    cap_add:\n      - NET_ADMIN\n"
+    ),
+}
+
+
+def test_compose_topology_of_a_test_workflow_is_test_code(tmp_path: Path) -> None:
+    _write(tmp_path, _TOPOLOGY)
+    assert _found(tmp_path) == []
+    shown = _found(tmp_path, Config(tests="report"))
+    assert ("docker-compose.yml", "ZT302") in shown
+    assert ("ops/compose/switch.yml", "ZT304") in shown
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # a deployment keeps its services running
+        {"docker-compose.yml": _TOPOLOGY["docker-compose.yml"] + "    restart: unless-stopped\n"},
+        # a deployment workflow runs it too
+        {
+            ".github/workflows/deploy.yml": (
+                "on: push\njobs:\n  up:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: docker compose -f docker-compose.yml up -d\n"
+            )
+        },
+        # released images only, nothing built from the checkout
+        {"docker-compose.yml": _TOPOLOGY["docker-compose.yml"].replace("build:", "labels:")},
+        # no workflow runs it: a comment naming the file is no command
+        {
+            ".github/workflows/integration-tests.yml": (
+                "on: push\njobs:\n  e2e:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      # the images docker-compose.yml uses\n      - run: make images\n"
+            )
+        },
+    ],
+)
+def test_a_deployment_compose_is_still_reported(tmp_path: Path, change: dict[str, str]) -> None:
+    _write(tmp_path, {**_TOPOLOGY, **change})
+    found = _found(tmp_path)
+    assert ("docker-compose.yml", "ZT302") in found
+    assert ("ops/compose/switch.yml", "ZT304") in found
+
+
+def test_named_files_keep_their_own_provenance(tmp_path: Path) -> None:
+    """A scan of named files (pre-commit) does not see who includes a file."""
+    _write(tmp_path, _TOPOLOGY)
+    found = _found(tmp_path, None, "docker-compose.yml")
+    assert ("docker-compose.yml", "ZT302") in found
+
+
+def test_workflow_evidence() -> None:
+    kinds = frozenset({classify.WORKFLOW})
+    text = (
+        "jobs:\n  t:\n    steps:\n      - run: docker-compose -f ci/a.yml -f ci/b.yml up\n"
+        "      - run: docker compose up\n"
+    )
+    assert prov.evidence(".github/workflows/e2e.yml", text, kinds) == prov.Evidence(
+        runs_compose=("ci/a.yml", "ci/b.yml", *prov.DEFAULT_COMPOSE_FILES)
+    )
+    release = prov.evidence(".github/workflows/release.yml", text, kinds)
+    assert release is not None and release.deploys_compose and not release.runs_compose
+    assert prov.evidence(".github/workflows/lint.yml", text, kinds) is None
+
+
+# --- Go packages kept for tests ---------------------------------------------------------
+
+_INSECURE = (
+    'import "crypto/tls"\n\n'
+    "func Config() *tls.Config {\n\treturn &tls.Config{InsecureSkipVerify: true}\n}\n"
+)
+
+
+def _go_tree(helper: str = "widgettest") -> dict[str, str]:
+    return {
+        "go.mod": "module example.com/m\n\ngo 1.22\n",
+        f"internal/{helper}/{helper}.go": f"package {helper}\n\nfunc Dial() {{}}\n",
+        f"internal/{helper}/sim/sim.go": "package sim\n\n" + _INSECURE,
+        "pkg/widget/widget.go": "package widget\n\nfunc Run() {}\n",
+        "pkg/widget/widget_test.go": (
+            'package widget\n\nimport (\n\t"testing"\n\n'
+            f'\t"example.com/m/internal/{helper}"\n)\n\n'
+            f"func TestRun(t *testing.T) {{ {helper}.Dial() }}\n"
+        ),
+        "cmd/simtool/main.go": (
+            f'package main\n\nimport "example.com/m/internal/{helper}/sim"\n\n'
+            "func main() { sim.Config() }\n"
+        ),
+        "cmd/simtool/tls.go": "package main\n\n" + _INSECURE,
+    }
+
+
+@pytest.mark.parametrize("name", ["widgettest", "testwidget"])
+def test_go_test_helper_package_tree_is_test_code(tmp_path: Path, name: str) -> None:
+    _write(tmp_path, _go_tree(name))
+    assert _found(tmp_path) == []
+    shown = _found(tmp_path, Config(tests="report"))
+    assert ("cmd/simtool/tls.go", "ZT101") in shown
+    assert (f"internal/{name}/sim/sim.go", "ZT101") in shown
+
+
+def test_go_helper_that_production_imports_stays_production(tmp_path: Path) -> None:
+    files = _go_tree()
+    files["pkg/widget/widget.go"] = (
+        'package widget\n\nimport "example.com/m/internal/widgettest/sim"\n\n'
+        "func Run() { sim.Config() }\n"
+    )
+    _write(tmp_path, files)
+    found = _found(tmp_path)
+    assert ("internal/widgettest/sim/sim.go", "ZT101") in found
+    assert ("cmd/simtool/tls.go", "ZT101") in found
+
+
+@pytest.mark.parametrize("name", ["attest", "test"])
+def test_go_words_that_end_in_test_are_no_helper_names(tmp_path: Path, name: str) -> None:
+    _write(tmp_path, _go_tree(name))
+    assert ("cmd/simtool/tls.go", "ZT101") in _found(tmp_path)
+
+
+def test_go_package_only_its_own_tests_import_is_production(tmp_path: Path) -> None:
+    """A `<name>test` package no other package's tests use is no test helper (a
+    product called speedtest, say)."""
+    files = _go_tree()
+    del files["pkg/widget/widget_test.go"]
+    files["internal/widgettest/widgettest_test.go"] = (
+        'package widgettest\n\nimport "testing"\n\nfunc TestDial(t *testing.T) { Dial() }\n'
+    )
+    _write(tmp_path, files)
+    assert ("cmd/simtool/tls.go", "ZT101") in _found(tmp_path)
+
+
+# --- committed key folders a compose file mounts (ZT702) --------------------------------
+
+_KEY = "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n"
+
+
+@pytest.mark.parametrize(
+    ("extra", "reported"),
+    [
+        # keys committed with the script that makes them: a PKI committed on purpose
+        ({"server.key": _KEY, "gen.sh": "openssl genrsa -out server.key 2048\n"}, False),
+        # a committed key alone: still a folder the next `git add .` grows in
+        ({"server.key": _KEY}, True),
+        # the script alone: the keys it makes are not ignored
+        ({"gen.sh": "openssl genrsa -out server.key 2048\n"}, True),
+    ],
+)
+def test_mounted_key_folder(tmp_path: Path, extra: dict[str, str], reported: bool) -> None:
+    """Stacks combined with `-f` resolve `./shared/pki` against the first file's folder
+    (the parent here)."""
+    files = {
+        ".gitignore": "*.log\n",
+        "stacks/basic/compose.yml": (
+            "services:\n  app:\n    image: alpine:3.20\n    volumes:\n      - './shared/pki:/pki'\n"
+        ),
+        "stacks/shared/pki/ca.crt": "certificate\n",
+        **{f"stacks/shared/pki/{name}": text for name, text in extra.items()},
+    }
+    _write(tmp_path, files)
+    report = run(["."], Config(select=("ZT702",)), jobs=1, cwd=str(tmp_path))
+    assert bool(report.findings) is reported
