@@ -70,6 +70,8 @@ TEST_PATHS = (
     "testutils/",
     "*_integration_tests/",
     "*-integration-tests/",
+    "test-*/",
+    "test_*/",
     "test_data/",
     "testdata/",
     "test-data/",
