@@ -129,7 +129,7 @@ def _or_fallback(ctx: FileContext, literal: Node) -> str | None:
 
 def _url_hit(value: str, span: Span, secret: Span) -> Hit | None:
     """A password in a URL: shown when it is strong; a password that repeats the user
-    name (`postgres://lemur:lemur@...`) or is a guessable word is a local default."""
+    name (`postgres://app:app@...`) or is a guessable word is a local default."""
     password = url_password(value)
     if password is None:
         return None

@@ -158,8 +158,8 @@ _PHRASE_WORD = re.compile(r"[a-z]+\d{0,2}|[A-Z]{2,}\d{0,2}|[A-Z][a-z]{2,}\d{0,2}
 
 
 def is_phrase(value: str) -> bool:
-    """Words joined by `_`, `-`, `.` or written in camelCase (`a_very_important_secret`,
-    `oauth2-proxy-client-secret`, `mySuperSecret`): a value a person made up from
+    """Words joined by `_`, `-`, `.` or written in camelCase (`a_really_strong_secret`,
+    `example-app-client-secret`, `mySuperSecret`): a value a person made up from
     words, guessable, unlike a generated secret. A word with a random-looking case
     (`Xy7`, `kX9`) is not a word."""
     text = value.strip()
@@ -179,8 +179,8 @@ _BASE64_TEXT = re.compile(r"[A-Za-z0-9+/]{12,}={0,2}")
 
 
 def decodes_to_phrase(value: str) -> bool:
-    """A base64 value whose bytes are a phrase (`b2F1dGgy...` is
-    `oauth2-proxy-client-secret`): an encoded made-up value, not random bytes."""
+    """A base64 value whose bytes are a phrase (`ZXhhbXBs...` is
+    `example-app-client-secret`): an encoded made-up value, not random bytes."""
     text = value.strip()
     if not _BASE64_TEXT.fullmatch(text) or len(text) % 4:
         return False
