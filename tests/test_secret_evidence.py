@@ -32,7 +32,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 @pytest.mark.parametrize(
     "value",
-    ["a_really_strong_secret", "example-app-client-secret", "my-super-secret-key", "mySecret"],
+    ["a_really_strong_secret", "example-app-client-secret", "my-super-secret-key", "db_mySecret"],
 )
 def test_phrases_are_weak(value: str) -> None:
     assert is_phrase(value)
@@ -41,7 +41,13 @@ def test_phrases_are_weak(value: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["pk9Xv2Lm8Qw3Rt6Yz1Bn4", "insecure-dev-only-7Qp2", "Xy7-kestrel-Qm2", "dev-secret-2f9c41"],
+    [
+        "pk9Xv2Lm8Qw3Rt6Yz1Bn4",
+        "insecure-dev-only-7Qp2",
+        "Xy7-kestrel-Qm2",
+        "dev-secret-2f9c41",
+        "IamUsedForTesting",
+    ],
 )
 def test_random_chunks_are_not_phrases(value: str) -> None:
     assert not is_phrase(value)

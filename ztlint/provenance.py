@@ -72,6 +72,7 @@ TEST_PATHS = (
     "*-integration-tests/",
     "test-*/",
     "test_*/",
+    "**/config/test.exs",
     "test_data/",
     "testdata/",
     "test-data/",

@@ -172,14 +172,15 @@ def url_password(value: str) -> str | None:
     return password
 
 
-def strong_value(value: str) -> bool:
+def strong_value(value: str, phrases_weak: bool = True) -> bool:
     """Whether a credential value carries real entropy: generated (long, varied) or a
     password mixing three kinds of characters (a separator `-_.` is not one), and not
     words strung together, plain or base64-encoded. A weak value is still a credential, but one that may as well be a
     guess at what the name holds (a demo, a stand-in): it is reported below the default
-    threshold."""
+    threshold. `phrases_weak`: whether words strung together count as weak (they do in
+    configuration, see hardcoded._hit)."""
     text = value.strip()
-    if is_phrase(text) or decodes_to_phrase(text):
+    if phrases_weak and (is_phrase(text) or decodes_to_phrase(text)):
         return False
     if len(text) >= 12 and entropy(text) >= 3.5:
         return True

@@ -54,8 +54,9 @@ def stand_in(value: str | None) -> bool:
     """Whether the committed part of an environment value is a stand-in: a literal
     that is a placeholder or a well-known default (`password`, `postgres`,
     `changeme`), or an interpolation whose fallback is one (`${DB_PASSWORD:-postgres}`,
-    the default of a local development stack). Such a value is reported below the
-    default threshold: the stack it configures is a local one."""
+    the default of a local development stack). In a compose file such a value is
+    reported below the default threshold: the stack it configures is a local one. (A
+    Dockerfile's `ARG` default or a manifest's value is recorded all the same.)"""
     text = (value or "").strip().strip("\"'")
     m = _FALLBACK.match(text)
     if m is not None:
@@ -151,13 +152,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                             value_node.span if isinstance(value_node, Scalar) and value else None
                         )
                         yield _hit(
-                            name,
-                            kind,
-                            where.span,
-                            workload,
-                            f"container '{container}'",
-                            secret,
-                            stand_in(value),
+                            name, kind, where.span, workload, f"container '{container}'", secret
                         )
     if classify.DOCKERFILE in ctx.kinds:
         yield from _dockerfile(ctx)
@@ -192,5 +187,4 @@ def _dockerfile(ctx: FileContext) -> Iterator[Hit]:
             if kind == "literal" and value:
                 vcol = ctx.source.line(row).find(value, col - 1) + 1
                 secret = Span(row, vcol, row, vcol + len(value)) if vcol > 0 else None
-            place = f"Dockerfile {instr.keyword}"
-            yield _hit(name, kind, span, None, place, secret, stand_in(value))
+            yield _hit(name, kind, span, None, f"Dockerfile {instr.keyword}", secret)

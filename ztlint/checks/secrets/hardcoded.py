@@ -12,7 +12,7 @@ severity, and not at all in example files.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from tree_sitter import Node
 
@@ -59,10 +59,14 @@ def _hit(
     secret: Span,
     value: str,
     fallback: bool = False,
-    local: bool = False,
+    local: Callable[[], bool] | None = None,
+    config: bool = False,
 ) -> Hit:
     """`local`: the file's endpoints are all local or reserved names (a local or
-    sample deployment's configuration): the credential guards nothing real."""
+    sample deployment's configuration): the credential guards nothing real. `config`:
+    the value is bound in a configuration file, where a phrase of words
+    (`jwt_secret: a_really_strong_secret`) is a sample's or a test suite's stand-in; in
+    code a constant is the value the program uses, whatever its shape."""
     what = f"{name} falls back to a literal" if fallback else f"{name} is set to a literal"
     if verdict == "default":
         return Hit(
@@ -72,14 +76,22 @@ def _hit(
             confidence=Confidence.MEDIUM,
             secret_spans=(secret,),
         )
-    confident = strong_value(value) and not local
-    where = " in a configuration whose endpoints are all local" if local else ""
+    strong = strong_value(value, phrases_weak=config)
+    local_only = strong and local is not None and local()  # asked only when it decides
+    confident = strong and not local_only
+    where = " in a configuration whose endpoints are all local" if local_only else ""
     return Hit(
         span=span,
         message=f"hardcoded credential: {what} ({len(value)} characters){where}",
         confidence=Confidence.HIGH if confident else Confidence.MEDIUM,
         secret_spans=(secret,),
     )
+
+
+def _local_hosts(ctx: FileContext) -> Callable[[], bool]:
+    """Whether the file's URLs reach only local or reserved names, judged once per
+    file and only when a strong credential asks."""
+    return lambda: ctx.memo("only-local-hosts", lambda: only_local_hosts(ctx.text))
 
 
 def _inner(ctx: FileContext, node: Node, value: str) -> Span:
@@ -305,7 +317,7 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
 
 def detect_config(ctx: FileContext) -> Iterator[Hit]:
     example = bool(EXAMPLE_FILE.search(ctx.path))
-    local = only_local_hosts(ctx.text)
+    local = _local_hosts(ctx)
     for doc in ctx.documents():
         if isinstance(doc, Mapping) and doc.get_str("kind") in _OTHER_RULES_KINDS:
             continue  # Secrets are kubernetes-secret-committed's; the rest hold no plaintext
@@ -370,7 +382,9 @@ def _is_catalogue(mapping: Mapping) -> bool:
     return len(texts) >= 4 and prose * 2 > len(texts)
 
 
-def _config_pair(name: str, value: str, node: Scalar, example: bool, local: bool) -> Iterator[Hit]:
+def _config_pair(
+    name: str, value: str, node: Scalar, example: bool, local: Callable[[], bool]
+) -> Iterator[Hit]:
     if "@" in value and "://" in value:
         url = _url_hit(value, node.span, node.span)
         if url is not None:
@@ -380,12 +394,12 @@ def _config_pair(name: str, value: str, node: Scalar, example: bool, local: bool
         return
     verdict = judge_value(name, value, example)
     if verdict is not None:
-        yield _hit(name.strip(), verdict, node.span, node.span, value, local=local)
+        yield _hit(name.strip(), verdict, node.span, node.span, value, local=local, config=True)
 
 
 def detect_dotenv(ctx: FileContext) -> Iterator[Hit]:
     example = bool(EXAMPLE_FILE.search(ctx.path))
-    local = only_local_hosts(ctx.text)
+    local = _local_hosts(ctx)
     for number, text in enumerate(ctx.source.lines, 1):
         m = re.match(
             r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s#]*)", text
@@ -399,7 +413,7 @@ def detect_dotenv(ctx: FileContext) -> Iterator[Hit]:
             start = m.start(2) + (1 if raw[:1] in "\"'" else 0) + 1
             span = Span(number, start, number, start + len(value))
             whole = Span(number, m.start(1) + 1, number, m.end(2) + 1)
-            yield _hit(m.group(1), verdict, whole, span, value, local=local)
+            yield _hit(m.group(1), verdict, whole, span, value, local=local, config=True)
 
 
 _INI_PAIR = re.compile(r"^([A-Za-z_][\w.\-]*)\s*[=:]\s*(.*?)\s*$")
@@ -417,7 +431,7 @@ def detect_ini(ctx: FileContext) -> Iterator[Hit]:
     """INI, properties and conf files: `name = value`, and indented continuation lines
     that belong to the key above them."""
     example = bool(EXAMPLE_FILE.search(ctx.path))
-    local = only_local_hosts(ctx.text)
+    local = _local_hosts(ctx)
     current: str | None = None
     for number, text in enumerate(ctx.source.lines, 1):
         stripped = text.strip()
@@ -435,7 +449,7 @@ def detect_ini(ctx: FileContext) -> Iterator[Hit]:
             name, value, start = m.group(1), m.group(2).strip("\"'"), m.start(2) + 1
         if not value:
             continue
-        hit = _line_hit(name, value, number, start, text, example, name.isupper(), local)
+        hit = _line_hit(name, value, number, start, text, example, name.isupper(), local, True)
         if hit is not None:
             yield hit
 
@@ -448,7 +462,8 @@ def _line_hit(
     text: str,
     example: bool,
     env: bool,
-    local: bool = False,
+    local: Callable[[], bool] | None = None,
+    config: bool = False,
 ) -> Hit | None:
     col = text.find(value, start - 1) + 1 or start
     secret = Span(number, col, number, col + len(value))
@@ -459,7 +474,7 @@ def _line_hit(
     verdict = judge_value(name, value, example)
     if verdict is None:
         return None
-    return _hit(name, verdict, secret, secret, value, local=local)
+    return _hit(name, verdict, secret, secret, value, local=local, config=config)
 
 
 def detect_text(ctx: FileContext) -> Iterator[Hit]:
@@ -468,7 +483,6 @@ def detect_text(ctx: FileContext) -> Iterator[Hit]:
     if ctx.parser is not None or ctx.kinds & _READ_ELSEWHERE:
         return
     example = bool(EXAMPLE_FILE.search(ctx.path) or _DOCS.search(ctx.path))
-    local = only_local_hosts(ctx.text)
     lower = ctx.lower()
     sql = not lowering_is_exact(ctx.text) or "password" in lower or "identified" in lower
     for number, text in enumerate(ctx.source.lines, 1):
@@ -478,7 +492,7 @@ def detect_text(ctx: FileContext) -> Iterator[Hit]:
         if sql:
             found += [("password", m.group(1), m.start(1)) for m in _SQL_PASSWORD.finditer(text)]
         for name, value, start in found:
-            hit = _line_hit(name, value, number, start + 1, text, example, name.isupper(), local)
+            hit = _line_hit(name, value, number, start + 1, text, example, name.isupper())
             if hit is not None:
                 yield hit
 

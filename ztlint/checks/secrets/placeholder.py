@@ -158,13 +158,14 @@ _PHRASE_WORD = re.compile(r"[a-z]+\d{0,2}|[A-Z]{2,}\d{0,2}|[A-Z][a-z]{2,}\d{0,2}
 
 
 def is_phrase(value: str) -> bool:
-    """Words joined by `_`, `-`, `.` or written in camelCase (`a_really_strong_secret`,
-    `example-app-client-secret`, `mySuperSecret`): a value a person made up from
+    """Words joined by `_`, `-` or `.` (`a_really_strong_secret`,
+    `example-app-client-secret`, `my-superSecret-key`): a value a person made up from
     words, guessable, unlike a generated secret. A word with a random-looking case
-    (`Xy7`, `kX9`) is not a word."""
+    (`Xy7`, `kX9`) is not a word. Words run together in camelCase (`IamUsedForTesting`)
+    are a passphrase, not a stand-in's label."""
     text = value.strip()
     parts = [p for p in re.split(r"[-_.]+", text) if p]
-    if len(parts) < 2 and not _CAMEL.search(text):
+    if len(parts) < 2:
         return False
     pieces = [w for p in parts for w in _CAMEL.sub(" ", p).split()]
     if len(pieces) < 2 or not all(_PHRASE_WORD.fullmatch(w) for w in pieces):
