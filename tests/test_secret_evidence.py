@@ -12,7 +12,7 @@ import pytest
 
 from ztlint import provenance
 from ztlint.checks.secrets import x509
-from ztlint.checks.secrets.credentials import strong_value
+from ztlint.checks.secrets.credentials import defaults_to_stand_ins, strong_value
 from ztlint.checks.secrets.environment import stand_in
 from ztlint.checks.secrets.placeholder import (
     decodes_to_phrase,
@@ -22,6 +22,7 @@ from ztlint.checks.secrets.placeholder import (
 )
 from ztlint.checks.secrets.private_key import (
     _jks_entry_tags,
+    _not_public,
     documented_test_key,
     for_local_names,
 )
@@ -194,3 +195,17 @@ def test_jwt_signed_with_a_key_written_beside_it() -> None:
 )
 def test_test_folders_by_name(path: str, expected: str) -> None:
     assert provenance.classify(path, "", provenance.Settings()) == expected
+
+
+def test_compose_defaults_mark_a_development_stack() -> None:
+    assert defaults_to_stand_ins("P: ${DATABASE_PASSWORD:-postgres}\n")
+    assert not defaults_to_stand_ins("P: ${DATABASE_PASSWORD:?required}\n")
+    assert not defaults_to_stand_ins("P: ${DB_PASSWORD:-Xk3mQ9vLp2}\n")
+    assert not defaults_to_stand_ins("P: ${DATABASE_PORT:-5432}\n")
+
+
+def test_names_no_public_ca_certifies() -> None:
+    assert _not_public("login.example3")  # a TLD has no digits
+    assert _not_public("localhost")
+    assert not _not_public("login.payments.io")
+    assert not _not_public("xn--bcher-kva.example.de")

@@ -80,6 +80,24 @@ def is_well_known_default(value: str) -> bool:
     return bool(_DEFAULTS.match(value.strip()))
 
 
+_CREDENTIAL_FALLBACK = re.compile(
+    r"\$\{[A-Za-z0-9_]*(?:PASSWORD|PASSWD|PASS|SECRET|TOKEN)[A-Za-z0-9_]*:?-([^}\s]*)\}"
+)
+
+
+def defaults_to_stand_ins(text: str) -> bool:
+    """Whether the file gives a credential variable a stand-in fallback
+    (`${DATABASE_PASSWORD:-postgres}`): the mark of a local development stack, whose
+    other literal credentials are development values too."""
+    if ":-" not in text and "${" not in text:
+        return False
+    return any(
+        is_well_known_default(m.group(1).strip("\"'")) or is_placeholder(m.group(1))
+        for m in _CREDENTIAL_FALLBACK.finditer(text)
+        if m.group(1).strip("\"'")
+    )
+
+
 # `adminpassword`, `dbpass1`: a password made from the word itself; it may echo the name
 # it is bound to (`ADMIN_PASSWORD`) and still be the value, not the name of a setting.
 _WORD_PASSWORD = re.compile(r"[a-z]{2,12}pass(?:word)?\d{0,4}|[A-Z]{2,12}PASS(?:WORD)?\d{0,4}")

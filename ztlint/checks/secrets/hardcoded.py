@@ -16,10 +16,12 @@ from collections.abc import Callable, Iterator
 
 from tree_sitter import Node
 
+from ztlint import classify
 from ztlint.caseless import after_words, lowering_is_exact
 from ztlint.checks import codeutil
 from ztlint.checks.secrets.credentials import (
     EXAMPLE_FILE,
+    defaults_to_stand_ins,
     is_credential_name,
     judge_value,
     may_be_credential_value,
@@ -79,7 +81,7 @@ def _hit(
     strong = strong_value(value, phrases_weak=config)
     local_only = strong and local is not None and local()  # asked only when it decides
     confident = strong and not local_only
-    where = " in a configuration whose endpoints are all local" if local_only else ""
+    where = " in the configuration of a local deployment" if local_only else ""
     return Hit(
         span=span,
         message=f"hardcoded credential: {what} ({len(value)} characters){where}",
@@ -89,9 +91,16 @@ def _hit(
 
 
 def _local_hosts(ctx: FileContext) -> Callable[[], bool]:
-    """Whether the file's URLs reach only local or reserved names, judged once per
-    file and only when a strong credential asks."""
-    return lambda: ctx.memo("only-local-hosts", lambda: only_local_hosts(ctx.text))
+    """Whether the file configures a local deployment: its URLs reach only local or
+    reserved names, or (a compose file) its credential variables fall back to
+    stand-ins. Judged once per file, and only when a strong credential asks."""
+    return lambda: ctx.memo(
+        "only-local-hosts",
+        lambda: (
+            only_local_hosts(ctx.text)
+            or (classify.COMPOSE in ctx.kinds and defaults_to_stand_ins(ctx.text))
+        ),
+    )
 
 
 def _inner(ctx: FileContext, node: Node, value: str) -> Span:

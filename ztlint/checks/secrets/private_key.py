@@ -77,7 +77,16 @@ def for_local_names(text: str) -> bool:
             return False
         names.extend(x509.host_names(der))
     hosts = [n for n in names if "." in n or n == "localhost"]
-    return bool(hosts) and all(is_local_host(n.removeprefix("*.")) for n in hosts)
+    return bool(hosts) and all(_not_public(n.removeprefix("*.")) for n in hosts)
+
+
+def _not_public(name: str) -> bool:
+    """A name no public CA certifies: the loopback, a reserved name, or one whose last
+    label cannot be a top-level domain (a TLD is letters, or `xn--` and letters)."""
+    if is_local_host(name):
+        return True
+    tld = name.rstrip(".").rsplit(".", 1)[-1].lower()
+    return not (tld.isalpha() or (tld.startswith("xn--") and tld[4:].isalnum()))
 
 
 def _der(body: str) -> bytes | None:
