@@ -7,8 +7,12 @@ import re
 from functools import lru_cache
 
 from ztlint.checks.secrets.placeholder import (
+    decodes_to_phrase,
+    is_binary_magic,
     is_own_word,
+    is_phrase,
     is_placeholder,
+    is_public_key,
     is_version,
     looks_like_prose,
     names_a_setting,
@@ -69,6 +73,31 @@ _DEFAULTS = re.compile(
     r"(test|dev|local|insecure)([-_]?(secret|key|token|pass(word)?|pwd))?\d*|letmein|qwerty|123456\w*|"
     r"s3cr3t|p@ssw0rd)$"
 )
+
+
+def is_well_known_default(value: str) -> bool:
+    """`changeme`, `admin`, `postgres`, `password1`: a default everyone tries first."""
+    return bool(_DEFAULTS.match(value.strip()))
+
+
+_CREDENTIAL_FALLBACK = re.compile(
+    r"\$\{[A-Za-z0-9_]*(?:PASSWORD|PASSWD|PASS|SECRET|TOKEN)[A-Za-z0-9_]*:?-([^}\s]*)\}"
+)
+
+
+def defaults_to_stand_ins(text: str) -> bool:
+    """Whether the file gives a credential variable a stand-in fallback
+    (`${DATABASE_PASSWORD:-postgres}`): the mark of a local development stack, whose
+    other literal credentials are development values too."""
+    if ":-" not in text and "${" not in text:
+        return False
+    return any(
+        is_well_known_default(m.group(1).strip("\"'")) or is_placeholder(m.group(1))
+        for m in _CREDENTIAL_FALLBACK.finditer(text)
+        if m.group(1).strip("\"'")
+    )
+
+
 # `adminpassword`, `dbpass1`: a password made from the word itself; it may echo the name
 # it is bound to (`ADMIN_PASSWORD`) and still be the value, not the name of a setting.
 _WORD_PASSWORD = re.compile(r"[a-z]{2,12}pass(?:word)?\d{0,4}|[A-Z]{2,12}PASS(?:WORD)?\d{0,4}")
@@ -92,6 +121,10 @@ def may_be_credential_value(value: str) -> bool:
         return False  # a flag, a count, a package version
     if _URL.match(text) and "@" not in text:
         return False
+    if text[:1] in "{[" and text[-1:] in "}]":
+        return False  # a serialized object (a hash record and its parameters)
+    if is_binary_magic(text) or is_public_key(text):
+        return False  # a format's magic bytes; a key published to be embedded
     # A known token format: secret-token-committed judges it.
     return not (AWS_KEY_ID.fullmatch(text) or _ANY_FORMAT.fullmatch(text))
 
@@ -134,6 +167,17 @@ def judge_value(
 URL_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.-]*://([^:/@\s]*):([^@/\s]+)@[^\s]+$", re.I)
 
 
+def url_user_host(value: str) -> tuple[str, str]:
+    """The user name and host of `scheme://user:password@host[:port]/...`."""
+    m = URL_CREDENTIALS.match(value.strip())
+    if m is None:
+        return "", ""
+    rest = value.strip()[m.end(2) + 1 :]
+    host = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return m.group(1), host
+
+
 def url_password(value: str) -> str | None:
     """The password in `scheme://user:password@host`, unless it is a reference or a
     placeholder."""
@@ -144,3 +188,29 @@ def url_password(value: str) -> str | None:
     if is_placeholder(password):
         return None
     return password
+
+
+def strong_value(value: str, phrases_weak: bool = True) -> bool:
+    """Whether a credential value carries real entropy: generated (long, varied) or a
+    password mixing three kinds of characters (a separator `-_.` is not one), and not
+    words strung together, plain or base64-encoded. A weak value is still a credential, but one that may as well be a
+    guess at what the name holds (a demo, a stand-in): it is reported below the default
+    threshold. `phrases_weak`: whether words strung together count as weak (they do in
+    configuration, see hardcoded._hit)."""
+    text = value.strip()
+    if phrases_weak and (is_phrase(text) or decodes_to_phrase(text)):
+        return False
+    if len(text) >= 12 and entropy(text) >= 3.5:
+        return True
+    return len(text) >= 8 and _classes(text) >= 3
+
+
+def _classes(text: str) -> int:
+    return sum(
+        (
+            any(c.islower() for c in text),
+            any(c.isupper() for c in text),
+            any(c.isdigit() for c in text),
+            any(not c.isalnum() and c not in "-_." for c in text),
+        )
+    )

@@ -14,9 +14,14 @@ from collections.abc import Iterator
 
 from ztlint import classify
 from ztlint.checks.containers.compose import services
-from ztlint.checks.secrets.credentials import PATH_VALUE, is_credential_name
+from ztlint.checks.secrets.credentials import (
+    PATH_VALUE,
+    is_credential_name,
+    is_well_known_default,
+)
+from ztlint.checks.secrets.placeholder import is_placeholder
 from ztlint.checks.shell import dockerfile_instructions
-from ztlint.model import Severity, Span
+from ztlint.model import Confidence, Severity, Span
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk
 from ztlint.rule import FileContext, Hit
 
@@ -42,14 +47,43 @@ def classify_value(name: str, value: str | None) -> str | None:
     return "literal"
 
 
+_FALLBACK = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}$")
+
+
+def stand_in(value: str | None) -> bool:
+    """Whether the committed part of an environment value is a stand-in: a literal
+    that is a placeholder or a well-known default (`password`, `postgres`,
+    `changeme`), or an interpolation whose fallback is one (`${DB_PASSWORD:-postgres}`,
+    the default of a local development stack). In a compose file such a value is
+    reported below the default threshold: the stack it configures is a local one. (A
+    Dockerfile's `ARG` default or a manifest's value is recorded all the same.)"""
+    text = (value or "").strip().strip("\"'")
+    m = _FALLBACK.match(text)
+    if m is not None:
+        text = m.group(1).strip().strip("\"'")
+        if not text:
+            return False
+    elif text.startswith("$") or "{{" in text or "://" in text:
+        return False  # an interpolation, a template, a URL (judged by its password)
+    return is_placeholder(text) or is_well_known_default(text)
+
+
 def _hit(
-    name: str, kind: str, span: Span, entity: str | None, where: str, secret: Span | None
+    name: str,
+    kind: str,
+    span: Span,
+    entity: str | None,
+    where: str,
+    secret: Span | None,
+    weak: bool = False,
 ) -> Hit:
+    confidence = Confidence.MEDIUM if weak else None
     if kind == "literal":
         return Hit(
             span=span,
             message=f"{where} sets credential {name} to a literal value in the environment",
             severity=Severity.HIGH,
+            confidence=confidence,
             entity=entity,
             secret_spans=(secret,) if secret is not None else (),
         )
@@ -57,6 +91,7 @@ def _hit(
         span=span,
         message=f"{where} passes credential {name} through the environment; mount it as a secret file",
         severity=Severity.MEDIUM,
+        confidence=confidence,
         entity=entity,
     )
 
@@ -96,7 +131,9 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                         secret = (
                             value_node.span if isinstance(value_node, Scalar) and value else None
                         )
-                        yield _hit(name, kind, node.span, service, f"service '{service}'", secret)
+                        place = f"service '{service}'"
+                        weak = stand_in(value)
+                        yield _hit(name, kind, node.span, service, place, secret, weak)
     if classify.KUBERNETES in ctx.kinds:
         for doc in ctx.documents():
             if not isinstance(doc, Mapping):

@@ -12,21 +12,28 @@ severity, and not at all in example files.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from tree_sitter import Node
 
+from ztlint import classify
 from ztlint.caseless import after_words, lowering_is_exact
 from ztlint.checks import codeutil
 from ztlint.checks.secrets.credentials import (
     EXAMPLE_FILE,
+    defaults_to_stand_ins,
     is_credential_name,
     judge_value,
     may_be_credential_value,
+    strong_value,
     url_password,
+    url_user_host,
 )
-from ztlint.checks.secrets.placeholder import is_word, looks_like_prose
-from ztlint.checks.secrets.tokens import entropy
+from ztlint.checks.secrets.placeholder import (
+    is_word,
+    looks_like_prose,
+    only_local_hosts,
+)
 from ztlint.model import Confidence, Severity, Span
 from ztlint.parsers import code
 from ztlint.parsers.data import Mapping, Scalar, Sequence
@@ -48,8 +55,20 @@ _PROCESS_ENV = re.compile(
 
 
 def _hit(
-    name: str, verdict: str, span: Span, secret: Span, value: str, fallback: bool = False
+    name: str,
+    verdict: str,
+    span: Span,
+    secret: Span,
+    value: str,
+    fallback: bool = False,
+    local: Callable[[], bool] | None = None,
+    config: bool = False,
 ) -> Hit:
+    """`local`: the file's endpoints are all local or reserved names (a local or
+    sample deployment's configuration): the credential guards nothing real. `config`:
+    the value is bound in a configuration file, where a phrase of words
+    (`jwt_secret: a_really_strong_secret`) is a sample's or a test suite's stand-in; in
+    code a constant is the value the program uses, whatever its shape."""
     what = f"{name} falls back to a literal" if fallback else f"{name} is set to a literal"
     if verdict == "default":
         return Hit(
@@ -59,12 +78,28 @@ def _hit(
             confidence=Confidence.MEDIUM,
             secret_spans=(secret,),
         )
-    confident = len(value) >= 12 and entropy(value) >= 3.5
+    strong = strong_value(value, phrases_weak=config)
+    local_only = strong and local is not None and local()  # asked only when it decides
+    confident = strong and not local_only
+    where = " in the configuration of a local deployment" if local_only else ""
     return Hit(
         span=span,
-        message=f"hardcoded credential: {what} ({len(value)} characters)",
+        message=f"hardcoded credential: {what} ({len(value)} characters){where}",
         confidence=Confidence.HIGH if confident else Confidence.MEDIUM,
         secret_spans=(secret,),
+    )
+
+
+def _local_hosts(ctx: FileContext) -> Callable[[], bool]:
+    """Whether the file configures a local deployment: its URLs reach only local or
+    reserved names, or (a compose file) its credential variables fall back to
+    stand-ins. Judged once per file, and only when a strong credential asks."""
+    return lambda: ctx.memo(
+        "only-local-hosts",
+        lambda: (
+            only_local_hosts(ctx.text)
+            or (classify.COMPOSE in ctx.kinds and defaults_to_stand_ins(ctx.text))
+        ),
     )
 
 
@@ -114,13 +149,17 @@ def _or_fallback(ctx: FileContext, literal: Node) -> str | None:
 
 
 def _url_hit(value: str, span: Span, secret: Span) -> Hit | None:
+    """A password in a URL: shown when it is strong; a password that repeats the user
+    name (`postgres://app:app@...`) or is a guessable word is a local default."""
     password = url_password(value)
     if password is None:
         return None
+    user, _ = url_user_host(value)
+    weak = password == user or not strong_value(password)
     return Hit(
         span=span,
         message=f"hardcoded credential: a URL carries a password ({len(password)} characters)",
-        confidence=Confidence.HIGH,
+        confidence=Confidence.MEDIUM if weak else Confidence.HIGH,
         secret_spans=(secret,),
     )
 
@@ -287,6 +326,7 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
 
 def detect_config(ctx: FileContext) -> Iterator[Hit]:
     example = bool(EXAMPLE_FILE.search(ctx.path))
+    local = _local_hosts(ctx)
     for doc in ctx.documents():
         if isinstance(doc, Mapping) and doc.get_str("kind") in _OTHER_RULES_KINDS:
             continue  # Secrets are kubernetes-secret-committed's; the rest hold no plaintext
@@ -305,7 +345,7 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
                         and " " not in item.value.split("=", 1)[0]
                     ):
                         var, _, text = item.value.partition("=")
-                        yield from _config_pair(var, text, item, example)
+                        yield from _config_pair(var, text, item, example, local)
                     else:
                         stack.append(item)
                 continue
@@ -318,7 +358,7 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
                 and isinstance(env_value, Scalar)
                 and is_credential_name(env_name)
             ):
-                yield from _config_pair(env_name, env_value.value, env_value, example)
+                yield from _config_pair(env_name, env_value.value, env_value, example, local)
             catalogue = _is_catalogue(node)
             for key, value in node.items():
                 if isinstance(value, Scalar):
@@ -330,7 +370,7 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
                         is_credential_name(key.value)
                         or ("@" in value.value and "://" in value.value)
                     ):
-                        yield from _config_pair(key.value, value.value, value, example)
+                        yield from _config_pair(key.value, value.value, value, example, local)
                 else:
                     stack.append(value)
 
@@ -351,7 +391,9 @@ def _is_catalogue(mapping: Mapping) -> bool:
     return len(texts) >= 4 and prose * 2 > len(texts)
 
 
-def _config_pair(name: str, value: str, node: Scalar, example: bool) -> Iterator[Hit]:
+def _config_pair(
+    name: str, value: str, node: Scalar, example: bool, local: Callable[[], bool]
+) -> Iterator[Hit]:
     if "@" in value and "://" in value:
         url = _url_hit(value, node.span, node.span)
         if url is not None:
@@ -361,11 +403,12 @@ def _config_pair(name: str, value: str, node: Scalar, example: bool) -> Iterator
         return
     verdict = judge_value(name, value, example)
     if verdict is not None:
-        yield _hit(name.strip(), verdict, node.span, node.span, value)
+        yield _hit(name.strip(), verdict, node.span, node.span, value, local=local, config=True)
 
 
 def detect_dotenv(ctx: FileContext) -> Iterator[Hit]:
     example = bool(EXAMPLE_FILE.search(ctx.path))
+    local = _local_hosts(ctx)
     for number, text in enumerate(ctx.source.lines, 1):
         m = re.match(
             r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s#]*)", text
@@ -378,9 +421,8 @@ def detect_dotenv(ctx: FileContext) -> Iterator[Hit]:
         if verdict is not None:
             start = m.start(2) + (1 if raw[:1] in "\"'" else 0) + 1
             span = Span(number, start, number, start + len(value))
-            yield _hit(
-                m.group(1), verdict, Span(number, m.start(1) + 1, number, m.end(2) + 1), span, value
-            )
+            whole = Span(number, m.start(1) + 1, number, m.end(2) + 1)
+            yield _hit(m.group(1), verdict, whole, span, value, local=local, config=True)
 
 
 _INI_PAIR = re.compile(r"^([A-Za-z_][\w.\-]*)\s*[=:]\s*(.*?)\s*$")
@@ -398,6 +440,7 @@ def detect_ini(ctx: FileContext) -> Iterator[Hit]:
     """INI, properties and conf files: `name = value`, and indented continuation lines
     that belong to the key above them."""
     example = bool(EXAMPLE_FILE.search(ctx.path))
+    local = _local_hosts(ctx)
     current: str | None = None
     for number, text in enumerate(ctx.source.lines, 1):
         stripped = text.strip()
@@ -415,13 +458,21 @@ def detect_ini(ctx: FileContext) -> Iterator[Hit]:
             name, value, start = m.group(1), m.group(2).strip("\"'"), m.start(2) + 1
         if not value:
             continue
-        hit = _line_hit(name, value, number, start, text, example, env=name.isupper())
+        hit = _line_hit(name, value, number, start, text, example, name.isupper(), local, True)
         if hit is not None:
             yield hit
 
 
 def _line_hit(
-    name: str, value: str, number: int, start: int, text: str, example: bool, env: bool
+    name: str,
+    value: str,
+    number: int,
+    start: int,
+    text: str,
+    example: bool,
+    env: bool,
+    local: Callable[[], bool] | None = None,
+    config: bool = False,
 ) -> Hit | None:
     col = text.find(value, start - 1) + 1 or start
     secret = Span(number, col, number, col + len(value))
@@ -430,7 +481,9 @@ def _line_hit(
     if not is_credential_name(name, env=env):
         return None
     verdict = judge_value(name, value, example)
-    return _hit(name, verdict, secret, secret, value) if verdict is not None else None
+    if verdict is None:
+        return None
+    return _hit(name, verdict, secret, secret, value, local=local, config=config)
 
 
 def detect_text(ctx: FileContext) -> Iterator[Hit]:
@@ -448,7 +501,7 @@ def detect_text(ctx: FileContext) -> Iterator[Hit]:
         if sql:
             found += [("password", m.group(1), m.start(1)) for m in _SQL_PASSWORD.finditer(text)]
         for name, value, start in found:
-            hit = _line_hit(name, value, number, start + 1, text, example, env=name.isupper())
+            hit = _line_hit(name, value, number, start + 1, text, example, name.isupper())
             if hit is not None:
                 yield hit
 

@@ -5,6 +5,8 @@ so that `changeme`-style and `<password>`-style values mean the same to all of t
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 
 # Values that refer to a secret rather than being one: `${VAR}`, `{{ .Values.x }}`,
@@ -148,3 +150,102 @@ def _camel_words(part: str) -> bool:
     each word at least two letters."""
     pieces = _CAMEL.sub(" ", part).split()
     return all(len(p.rstrip("0123456789")) >= 2 for p in pieces)
+
+
+# --- Phrases: values people type, made of words -------------------------------------
+
+_PHRASE_WORD = re.compile(r"[a-z]+\d{0,2}|[A-Z]{2,}\d{0,2}|[A-Z][a-z]{2,}\d{0,2}|\d{1,4}")
+
+
+def is_phrase(value: str) -> bool:
+    """Words joined by `_`, `-` or `.` (`a_really_strong_secret`,
+    `example-app-client-secret`, `my-superSecret-key`): a value a person made up from
+    words, guessable, unlike a generated secret. A word with a random-looking case
+    (`Xy7`, `kX9`) is not a word. Words run together in camelCase (`IamUsedForTesting`)
+    are a passphrase, not a stand-in's label."""
+    text = value.strip()
+    parts = [p for p in re.split(r"[-_.]+", text) if p]
+    if len(parts) < 2:
+        return False
+    pieces = [w for p in parts for w in _CAMEL.sub(" ", p).split()]
+    if len(pieces) < 2 or not all(_PHRASE_WORD.fullmatch(w) for w in pieces):
+        return False
+    letters = [w for w in pieces if w[:1].isalpha()]
+    if not letters or sum(len(w) for w in letters) < 3 * len(letters):
+        return False  # short chunks (`pk9`, `ab`): a random string's case changes
+    return sum(len(w) for w in pieces if w[:1].isalpha()) >= 0.75 * len(re.sub(r"\W", "", text))
+
+
+_BASE64_TEXT = re.compile(r"[A-Za-z0-9+/]{12,}={0,2}")
+
+
+def decodes_to_phrase(value: str) -> bool:
+    """A base64 value whose bytes are a phrase (`ZXhhbXBs...` is
+    `example-app-client-secret`): an encoded made-up value, not random bytes."""
+    text = value.strip()
+    if not _BASE64_TEXT.fullmatch(text) or len(text) % 4:
+        return False
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (ValueError, binascii.Error):
+        return False
+    try:
+        decoded = raw.decode("ascii").strip()
+    except UnicodeDecodeError:
+        return False
+    return decoded.isprintable() and (is_phrase(decoded) or bool(DUMMY.match(decoded)))
+
+
+# Keys their provider publishes as safe to embed in clients: PostHog project keys,
+# Stripe publishable keys.
+_PUBLIC_KEY = re.compile(r"^(?:phc_|pk_live_|pk_test_)[A-Za-z0-9]{16,}$")
+
+
+def is_public_key(value: str) -> bool:
+    return bool(_PUBLIC_KEY.match(value.strip()))
+
+
+def is_binary_magic(value: str) -> bool:
+    """A literal holding a NUL (`"openssh-key-v1\\x00"`): a file format's magic bytes;
+    no one types a NUL into a password."""
+    return "\\x00" in value or "\\0" in value or "\\u0000" in value or "\x00" in value
+
+
+# --- Hosts that name no real service ------------------------------------------------
+
+# Loopback and unspecified addresses, names reserved for documentation and testing
+# (RFC 2606, RFC 6761: example.com/.net/.org, .example, .test, .invalid, .localhost),
+# and public wildcard names that resolve to the loopback address.
+_LOCAL_HOST = re.compile(
+    r"(?i)^(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[?::1?\]?|"
+    r"(?:[\w-]+\.)*(?:localhost|example|test|invalid|localtest\.me|lvh\.me)|"
+    r"(?:[\w-]+\.)*example\d?\.(?:com|net|org))$"
+)
+
+
+def is_local_host(host: str) -> bool:
+    """Whether a host name or address reaches no real service: the loopback, or a
+    name reserved for documentation and testing."""
+    return bool(_LOCAL_HOST.match(host.strip().rstrip(".")))
+
+
+_URL_HOST = re.compile(r"\b[a-z][a-z0-9+.-]*://(?:[^@/\s\"'`]*@)?(\[[0-9a-fA-F:]+\]|[\w.-]+)")
+_COMMENT = re.compile(r"^\s*(?:#|//|;|--|\*)")
+
+
+def only_local_hosts(text: str) -> bool:
+    """Whether the URLs in the text (outside comment lines) reach only the loopback or
+    reserved names, and at least one does: the configuration of a local or sample
+    deployment, whose credentials guard nothing real. Single-label names (`db`,
+    `portal`: a compose service, a cluster-local name) say neither."""
+    local = False
+    for line in text.splitlines():
+        if "://" not in line or _COMMENT.match(line):
+            continue
+        for m in _URL_HOST.finditer(line):
+            host = m.group(1).strip(".")
+            if is_local_host(host):
+                local = True
+            elif "." in host or ":" in host:
+                return False  # a public name, or an address that is not the loopback
+    return local

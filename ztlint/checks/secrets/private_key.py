@@ -7,9 +7,13 @@ or placeholders, is documentation, not a key. The body is never printed.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Iterator
 
+from ztlint.checks.secrets import x509
+from ztlint.checks.secrets.placeholder import is_local_host
 from ztlint.model import Confidence, Severity, Span
 from ztlint.rule import FileContext, Hit
 
@@ -32,22 +36,65 @@ _KINDS = {
 }
 
 
-# Words that document a key as a test or sample key, in its file's name or in the text
-# just before the block (a comment, the variable it is assigned to).
+# Words that document a key as a test or sample key, in its file's name
+# (`testcerts.go`, `snakeoil.key`) or in the text just before the block (a comment,
+# the variable it is assigned to). A word counts where a word starts: `latest.pem` and
+# an attestation key are not test keys.
 _TEST_KEY_WORDS = re.compile(
-    r"(?i)test|example|sample|dummy|fake|demo|insecure|snakeoil|fixture|mock|localhost"
+    r"(?i)(?<![a-z])(?:test|example|sample|dummy|fake|demo|insecure|snakeoil|fixture|mock|"
+    r"localhost)"
 )
 _DOC_WINDOW = 300
 
 
 def documented_test_key(path: str, text: str, start: int) -> bool:
-    """Whether the key at `start` is documented as a test key: by its file's name or by
-    the text just before it."""
+    """Whether the key at `start` is documented as a test key: by its file's name or
+    by the text just before it. (A folder of test code makes its files test code:
+    ztlint.provenance.)"""
     name = path.rsplit("/", 1)[-1]
     return bool(
         _TEST_KEY_WORDS.search(name)
         or _TEST_KEY_WORDS.search(text, max(0, start - _DOC_WINDOW), start)
     )
+
+
+_CERTIFICATE = re.compile(
+    r"-----BEGIN CERTIFICATE-----((?:[A-Za-z0-9+/=\s]|\\n|\\r){64,16384}?)-----END CERTIFICATE-----"
+)
+
+
+def for_local_names(text: str) -> bool:
+    """Whether the file's certificates (a key's own certificate travels beside it in a
+    bundle, a chart, a test helper) name only the loopback or reserved names
+    (`localhost`, `*.example.com`, `127.0.0.1`), and name some: a key for a local or
+    sample server, which no public CA would certify."""
+    if "BEGIN CERTIFICATE" not in text:
+        return False
+    names: list[str] = []
+    for m in _CERTIFICATE.finditer(text):
+        der = _der(m.group(1))
+        if der is None:
+            return False
+        names.extend(x509.host_names(der))
+    hosts = [n for n in names if "." in n or n == "localhost"]
+    return bool(hosts) and all(_not_public(n.removeprefix("*.")) for n in hosts)
+
+
+def _not_public(name: str) -> bool:
+    """A name no public CA certifies: the loopback, a reserved name, or one whose last
+    label cannot be a top-level domain (a TLD is letters, or `xn--` and letters)."""
+    if is_local_host(name):
+        return True
+    tld = name.rstrip(".").rsplit(".", 1)[-1].lower()
+    return not (tld.isalpha() or (tld.startswith("xn--") and tld[4:].isalnum()))
+
+
+def _der(body: str) -> bytes | None:
+    compact = re.sub(r"\\[nr]|\s", "", body)
+    try:
+        return base64.b64decode(compact, validate=True)
+    except (ValueError, binascii.Error):
+        return None
 
 
 def _real_body(body: str) -> bool:
@@ -76,12 +123,22 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
         if encrypted and not kind.startswith("encrypted"):
             kind = "encrypted " + kind
         block_end = end + len(end_marker)
+        size = f"{block_end - begin.start()} characters of PEM text"
+        test_key = documented_test_key(ctx.path, text, begin.start())
+        local = not test_key and for_local_names(text)
+        if test_key or local:
+            # Shown with --min-confidence medium: a test key is a leak only if reused.
+            why = "documented as a test key" if test_key else "certified for local names only"
+            message = f"{kind} committed ({size}; {why})"
+        else:
+            message = f"{kind} committed ({size})"
         yield Hit(
             span=ctx.source.span(begin.start(), block_end),
-            message=f"{kind} committed ({block_end - begin.start()} characters of PEM text)",
+            message=message,
             severity=Severity.MEDIUM if encrypted else None,
+            confidence=Confidence.MEDIUM if test_key or local else None,
             secret_spans=(ctx.source.span(begin.end(), end),),
-            unmistakable=not encrypted and not documented_test_key(ctx.path, text, begin.start()),
+            unmistakable=not encrypted and not test_key and not local,
         )
 
 
@@ -136,9 +193,65 @@ def detect_binary(ctx: FileContext) -> Iterator[Hit]:
         if name.endswith(suffixes) and ctx.head.startswith(magics):
             if kind == "DER private key" and name.endswith(".der") and "key" not in name:
                 return  # a .der file is usually a certificate
+            confidence = None
+            if kind == "Java key store":
+                entries = _jks_entry_tags(ctx.head)
+                if entries is not None and _JKS_PRIVATE_KEY not in entries:
+                    return  # trusted certificates only: a trust store by its content
+                # A private key entry read from the store is certain; a store that
+                # cannot be read to its end may hold certificates only.
+                confidence = None if entries is not None else Confidence.MEDIUM
             yield Hit(
                 span=Span(1, 1, 1, 1),
                 message=f"{kind} committed ({name})",
-                confidence=Confidence.MEDIUM if kind == "Java key store" else None,
+                confidence=confidence,
             )
             return
+
+
+_JKS_PRIVATE_KEY = 1
+_JKS_TRUSTED_CERT = 2
+_JKS_MAX_ENTRIES = 4096
+
+
+def _jks_entry_tags(data: bytes) -> set[int] | None:
+    """The entry tags of a Java key store (1: a private key with its certificate
+    chain, 2: a trusted certificate), or None when the bytes do not read as one to the
+    end. Layout: magic, version, count, then per entry a tag, an alias (UTF with a
+    2-byte length), an 8-byte date, and the entry's body."""
+    if len(data) < 12 or data[:4] != b"\xfe\xed\xfe\xed":
+        return None
+    count = int.from_bytes(data[8:12], "big")
+    if count > _JKS_MAX_ENTRIES:
+        return None
+    pos, tags = 12, set()
+
+    def take(n: int) -> bytes:
+        nonlocal pos
+        if pos + n > len(data):
+            raise ValueError("truncated")
+        chunk = data[pos : pos + n]
+        pos += n
+        return chunk
+
+    def certificate() -> None:
+        take(int.from_bytes(take(2), "big"))  # certificate type, "X.509"
+        take(int.from_bytes(take(4), "big"))
+
+    try:
+        for _ in range(count):
+            tag = int.from_bytes(take(4), "big")
+            take(int.from_bytes(take(2), "big"))  # alias
+            take(8)  # creation date
+            if tag == _JKS_PRIVATE_KEY:
+                take(int.from_bytes(take(4), "big"))  # the protected key
+                for _ in range(int.from_bytes(take(4), "big")):
+                    certificate()
+            elif tag == _JKS_TRUSTED_CERT:
+                certificate()
+            else:
+                return None
+            tags.add(tag)
+    except ValueError:
+        return None
+    return tags

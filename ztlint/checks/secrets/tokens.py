@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
 import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from ztlint.checks.secrets.placeholder import is_local_host
 from ztlint.model import Confidence, Severity
 from ztlint.rule import FileContext, Hit
 
@@ -181,17 +184,118 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                 fmt.validate is not None and not fmt.validate(token)
             ):
                 continue
+            confidence = fmt.confidence
+            if not fmt.checksummed:
+                sample = _sample(ctx, fmt, token, m.start())
+                if sample == "documentation":
+                    continue
+                if sample == "test":
+                    confidence = Confidence.LOW
             public = token[: fmt.prefix]
             shown = f"{public}..." if public else "value"
             yield Hit(
                 span=ctx.source.span(m.start(), m.end()),
                 message=f"{fmt.kind} committed ({shown}, {len(token)} characters)",
                 severity=fmt.severity,
-                confidence=fmt.confidence,
+                confidence=confidence,
                 secret_spans=(ctx.source.span(m.start() + fmt.prefix, m.end()),),
                 unmistakable=fmt.checksummed,
             )
     yield from _aws(ctx)
+
+
+# --- Samples: tokens the text itself shows to be documentation or test data ---------
+
+
+def _sample(ctx: FileContext, fmt: TokenFormat, token: str, start: int) -> str | None:
+    """'documentation' (not reported), 'test' (reported at low confidence) or None.
+    A token whose format carries no checksum is a sample when it is the value of an
+    OpenAPI or JSON-schema `example`/`examples` field, when it sits in a URL to the
+    loopback or a name reserved for documentation (`https://auth.example.com/...?
+    token=eyJ...`), or, for a JWT, when its HMAC signature verifies with a key
+    published for samples (jwt.io's) or written in the text just before it (a test
+    token documented with its throwaway key)."""
+    if ctx.parser in ("yaml", "json") and _in_example_field(ctx, start):
+        return "documentation"
+    if _in_local_url(ctx.text, start):
+        return "documentation"
+    if fmt.kind == "JSON Web Token":
+        key = _hmac_key(token, ctx.text[max(0, start - _KEY_WINDOW) : start])
+        if key is not None:
+            return "documentation" if key in _SAMPLE_KEYS else "test"
+    return None
+
+
+_EXAMPLE_KEY = re.compile(r"""^\s*(?:-\s+)?["']?(?:x-)?examples?["']?\s*:""")
+_KEY_LINE = re.compile(r"""^\s*(?:-\s+)?["']?[\w$.-]+["']?\s*:""")
+_MAX_ANCESTORS = 400
+
+
+def _in_example_field(ctx: FileContext, start: int) -> bool:
+    """Whether the token's line, or a key above it at a smaller indentation (its
+    parent keys in a YAML or pretty-printed JSON document), is `example`/`examples`."""
+    line, _ = ctx.source.position(start)
+    lines = ctx.source.lines
+    text = lines[line - 1]
+    if _EXAMPLE_KEY.match(text):
+        return True
+    indent = len(text) - len(text.lstrip())
+    for number in range(line - 2, max(-1, line - 2 - _MAX_ANCESTORS), -1):
+        above = lines[number]
+        stripped = above.lstrip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        depth = len(above) - len(stripped)
+        if depth >= indent:
+            continue
+        if _EXAMPLE_KEY.match(above):
+            return True
+        if not _KEY_LINE.match(above) and not stripped.startswith(("{", "[", "-")):
+            return False
+        indent = depth
+        if depth == 0:
+            return False
+    return False
+
+
+_URL_BEFORE = re.compile(r"""([a-z][a-z0-9+.-]*)://([^/\s"'`?#]+)[^\s"'`]*$""")
+
+
+def _in_local_url(text: str, start: int) -> bool:
+    """Whether the token is part of a URL (a query parameter, a path segment) to the
+    loopback or a reserved documentation name."""
+    line_start = text.rfind("\n", 0, start) + 1
+    m = _URL_BEFORE.search(text, line_start, start)
+    if m is None:
+        return False
+    host = m.group(2).rsplit("@", 1)[-1]
+    host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return is_local_host(host)
+
+
+# jwt.io's sample key; its sample tokens are in every tutorial.
+_SAMPLE_KEYS = frozenset({"your-256-bit-secret", "secret"})
+_KEY_WINDOW = 400
+_QUOTED = re.compile(r"""["'`]([^"'`\s]{4,64})["'`]""")
+_HMAC = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
+
+
+def _hmac_key(token: str, before: str) -> str | None:
+    """The key an HMAC-signed JWT verifies with, among the sample keys and the quoted
+    words in the text before it; None when none does (a real token's key is not in
+    the repository, or it is signed with a private key)."""
+    header, payload, signature = token.split(".")[:3]
+    head = _b64json(header)
+    digest = _HMAC.get(str(head.get("alg"))) if isinstance(head, dict) else None
+    if digest is None:
+        return None
+    signed = f"{header}.{payload}".encode("ascii")
+    candidates = [*_SAMPLE_KEYS, *(m.group(1) for m in _QUOTED.finditer(before))]
+    for key in candidates:
+        mac = hmac.new(key.encode(), signed, digest).digest()
+        if base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii") == signature:
+            return key
+    return None
 
 
 _AWS_BACK = 2000
@@ -233,6 +337,5 @@ def _aws(ctx: FileContext) -> Iterator[Hit]:
                 span=ctx.source.span(m.start(), m.end()),
                 message=f"AWS access key id committed ({key_id[:4]}..., {len(key_id)} characters)",
                 severity=Severity.MEDIUM,
-                confidence=Confidence.MEDIUM,
                 secret_spans=tuple(spans),
             )

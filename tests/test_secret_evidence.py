@@ -1,0 +1,211 @@
+"""Evidence for the secret rules' confidence (issue #23): what makes a committed secret
+real by default, and what makes it a test, sample or stand-in value reported below the
+default threshold or not at all."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+import pytest
+
+from ztlint import provenance
+from ztlint.checks.secrets import x509
+from ztlint.checks.secrets.credentials import defaults_to_stand_ins, strong_value
+from ztlint.checks.secrets.environment import stand_in
+from ztlint.checks.secrets.placeholder import (
+    decodes_to_phrase,
+    is_local_host,
+    is_phrase,
+    only_local_hosts,
+)
+from ztlint.checks.secrets.private_key import (
+    _jks_entry_tags,
+    _not_public,
+    documented_test_key,
+    for_local_names,
+)
+from ztlint.checks.secrets.tokens import _hmac_key, _in_local_url
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["a_really_strong_secret", "example-app-client-secret", "my-super-secret-key", "db_mySecret"],
+)
+def test_phrases_are_weak(value: str) -> None:
+    assert is_phrase(value)
+    assert not strong_value(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "pk9Xv2Lm8Qw3Rt6Yz1Bn4",
+        "insecure-dev-only-7Qp2",
+        "Xy7-kestrel-Qm2",
+        "dev-secret-2f9c41",
+        "IamUsedForTesting",
+    ],
+)
+def test_random_chunks_are_not_phrases(value: str) -> None:
+    assert not is_phrase(value)
+
+
+def test_base64_of_a_phrase_is_weak() -> None:
+    encoded = base64.b64encode(b"example-app-client-secret\n").decode()
+    assert decodes_to_phrase(encoded)
+    assert not strong_value(encoded)
+    random = "ODt8qmhjbFT4Nhp6gn4Kk7zFZPsj5myLT1pGxcX4KEM="
+    assert not decodes_to_phrase(random)
+
+
+@pytest.mark.parametrize(
+    ("value", "strong"),
+    [
+        ("Tr0ub4dor&3", True),  # three kinds of characters and a symbol
+        ("Ast7r0-9kQz", True),
+        ("hunter2!x", True),
+        ("q8Vt2LmX9rPz4KwN", True),  # generated
+        ("hunter2-real", False),  # two kinds: a separator is not a symbol
+        ("sk_test_1111", False),
+        ("0000052D.", False),
+        ("monitoring_password", False),
+    ],
+)
+def test_strength(value: str, strong: bool) -> None:
+    assert strong_value(value) is strong
+
+
+@pytest.mark.parametrize(
+    ("host", "local"),
+    [
+        ("localhost", True),
+        ("127.0.0.1", True),
+        ("[::1]", True),
+        ("app.localhost", True),
+        ("login.example.com", True),
+        ("svc.test", True),
+        ("dex.localtest.me", True),
+        ("example.community", False),
+        ("api.payments.io", False),
+        ("10.0.0.4", False),
+    ],
+)
+def test_local_hosts(host: str, local: bool) -> None:
+    assert is_local_host(host) is local
+
+
+def test_a_configuration_with_only_local_endpoints() -> None:
+    assert only_local_hosts('url = "http://localhost:8080"\nupstream = "http://httpbin"\n')
+    # a public host anywhere decides; a single-label name says neither
+    assert not only_local_hosts("a: http://localhost\nb: https://api.payments.io/v1\n")
+    assert not only_local_hosts("upstream: http://db:5432\n")
+    # a URL in a comment is not an endpoint
+    assert only_local_hosts("# see https://github.com/org/repo\nurl: http://127.0.0.1:9000\n")
+    assert not only_local_hosts("# see http://localhost\nkey: value\n")
+
+
+def test_certificate_names_and_local_bundle() -> None:
+    text = (FIXTURES / "ZT201" / "positive_local_bundle.pem").read_text()
+    body = re.search(r"BEGIN CERTIFICATE-----(.+?)-----END", text, re.S)
+    assert body is not None
+    names = x509.host_names(base64.b64decode("".join(body.group(1).split())))
+    assert "localhost" in names and "127.0.0.1" in names
+    assert for_local_names(text)
+    assert not for_local_names(
+        "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----"
+    )
+    assert x509.host_names(b"\x30\x82\xff") == []
+
+
+def test_documented_test_key_words_start_a_word() -> None:
+    assert documented_test_key("internal/testkeys/testkeys.go", "", 0)
+    assert documented_test_key("certs/server.key", "// snakeoil key for the demo\n", 28)
+    assert not documented_test_key("deploy/latest.pem", "", 0)
+    assert not documented_test_key("keys/attestation.key", "", 0)
+
+
+def test_java_key_store_entries() -> None:
+    store = (FIXTURES / "ZT201" / "positive_relay.jks").read_bytes()
+    trust = (FIXTURES / "ZT201" / "negative_truststore.jks").read_bytes()
+    assert _jks_entry_tags(store) == {1}
+    assert _jks_entry_tags(trust) == {2}
+    assert _jks_entry_tags(store[:40]) is None  # truncated: not read to the end
+    assert _jks_entry_tags(b"\xfe\xed\xfe\xed\x00\x00\x00\x02\xff\xff\xff\xff") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "weak"),
+    [
+        ("${DATABASE_PASSWORD:-postgres}", True),
+        ("${DATABASE_PASSWORD:-Wq8rT2zLx5Nv}", False),
+        ("${DATABASE_PASSWORD:?required}", False),
+        ("${DATABASE_PASSWORD}", False),
+        ("password", True),
+        ("changeme", True),
+        ("Qm9yZWQtcGFzc3dvcmQtMjAyNg", False),
+        ("postgres://cp:${DB_PASSWORD}@db:5432/cp", False),
+        (None, False),
+    ],
+)
+def test_environment_stand_ins(value: str | None, weak: bool) -> None:
+    assert stand_in(value) is weak
+
+
+def test_token_in_a_link_to_a_reserved_name() -> None:
+    text = "link: https://auth.example.com/reset?token=eyJhbGciOi"
+    assert _in_local_url(text, text.index("eyJ"))
+    text = "link: https://auth.payments.io/reset?token=eyJhbGciOi"
+    assert not _in_local_url(text, text.index("eyJ"))
+    text = "see https://auth.example.com/ and token eyJhbGciOi"
+    assert not _in_local_url(text, text.index("eyJ"))
+
+
+def _hs256(payload: bytes, key: bytes) -> str:
+    import hashlib
+    import hmac
+
+    def enc(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    signed = enc(b'{"alg":"HS256","typ":"JWT"}') + "." + enc(payload)
+    return signed + "." + enc(hmac.new(key, signed.encode(), hashlib.sha256).digest())
+
+
+def test_jwt_signed_with_a_key_written_beside_it() -> None:
+    token = _hs256(b'{"sub":"device-1"}', b"throwaway-ingest-key")
+    assert _hmac_key(token, "/// signed with the key `throwaway-ingest-key`\n") == (
+        "throwaway-ingest-key"
+    )
+    assert _hmac_key(token, "/// a token\n") is None
+    assert _hmac_key(_hs256(b'{"sub":"1"}', b"your-256-bit-secret"), "") == "your-256-bit-secret"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("svc/status/test-keys/cert.key", provenance.TEST),
+        ("tools/test_keys/server.pem", provenance.TEST),
+        ("deploy/certs/server.key", provenance.PRODUCTION),
+        ("pkg/contest/main.go", provenance.PRODUCTION),
+    ],
+)
+def test_test_folders_by_name(path: str, expected: str) -> None:
+    assert provenance.classify(path, "", provenance.Settings()) == expected
+
+
+def test_compose_defaults_mark_a_development_stack() -> None:
+    assert defaults_to_stand_ins("P: ${DATABASE_PASSWORD:-postgres}\n")
+    assert not defaults_to_stand_ins("P: ${DATABASE_PASSWORD:?required}\n")
+    assert not defaults_to_stand_ins("P: ${DB_PASSWORD:-Xk3mQ9vLp2}\n")
+    assert not defaults_to_stand_ins("P: ${DATABASE_PORT:-5432}\n")
+
+
+def test_names_no_public_ca_certifies() -> None:
+    assert _not_public("login.example3")  # a TLD has no digits
+    assert _not_public("localhost")
+    assert not _not_public("login.payments.io")
+    assert not _not_public("xn--bcher-kva.example.de")
