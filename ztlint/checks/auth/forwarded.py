@@ -263,6 +263,30 @@ def _key_functions(ctx: FileContext) -> set[str]:
     )
 
 
+_PEER = re.compile(
+    r"RemoteAddr|remote_addr|remoteAddress|client\.host|peer_addr|peername|getpeername|PeerAddr"
+)
+
+
+def _trusted_resolution(ctx: FileContext, read: Node, scope: Node) -> bool:
+    """The header goes through trusted-proxy resolution: it is an argument of a call that
+    names a trust list (`trustedProxies.ResolveClientIP(r.RemoteAddr, xff)`) or that also
+    gets the connection's peer address to check it against; or the function checks the
+    peer against a trusted list before believing the header."""
+    node = read.parent
+    while node is not None and node.id != scope.id:
+        if node.type in ("call_expression", "call"):
+            function = node.child_by_field_name("function")
+            arguments = node.child_by_field_name("arguments")
+            callee = _text(ctx, function) if function is not None else ""
+            if {"trusted", "trust"} & set(words(callee)) or (
+                arguments is not None and _PEER.search(_text(ctx, arguments))
+            ):
+                return True
+        node = node.parent
+    return bool(re.search(r"(?i)trusted_?prox|trusted_?(cidr|network|hops|ips)", _text(ctx, scope)))
+
+
 def _direct(ctx: FileContext) -> Iterator[Hit]:
     key_functions = _key_functions(ctx)
     for read, header in _header_reads(ctx):
@@ -278,6 +302,8 @@ def _direct(ctx: FileContext) -> Iterator[Hit]:
                 f"the rate limiter's key function `{function_name}` reads {header}, which any "
                 "client sets: each request can claim a new address",
             )
+            continue
+        if _trusted_resolution(ctx, read, scope):
             continue
         name = _bound_name(ctx, read)
         decision = _decides(ctx, scope, read, name)

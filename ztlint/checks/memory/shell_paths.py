@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from tree_sitter import Node
 
 from ztlint.checks.codeutil import hit, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
+from ztlint.model import Confidence
 from ztlint.rule import FileContext, Hit
 
 _KERNEL = re.compile(r"(^|[\"'\s])/(proc|sys)/")
@@ -104,8 +106,53 @@ def _constants(ctx: FileContext) -> set[str]:
     return literal - other
 
 
+def _names_in_cwd(ctx: FileContext, word: Node) -> bool:
+    """`step_${VERSION}`, `$DIR-build`: the variable only completes one name that a
+    literal part anchors, with no `/` and no glob, so no value (empty included) turns it
+    into a wider path than a name in the current folder."""
+    if word.type != "concatenation":
+        return False
+    rest = _text(ctx, word)
+    for inner in walk(word):
+        if inner.type in _EXPANSIONS or inner.type == "command_substitution":
+            rest = rest.replace(_text(ctx, inner), "")
+    rest = rest.strip("\"'")
+    return bool(re.search(r"[\w.-]", rest)) and not re.search(r"[/*?\[\s~]", rest)
+
+
+_FIND_LOOP = re.compile(r"^\s*(\$\(|`)\s*find\s")
+
+
+def _found_paths(ctx: FileContext) -> set[str]:
+    """Loop variables over `find` output: each value is a path that exists."""
+    out = set()
+    for node in nodes_of(ctx, "for_statement"):
+        variable = node.child_by_field_name("variable")
+        values = list(node.children_by_field_name("value"))
+        if variable is not None and values and _FIND_LOOP.match(_text(ctx, values[0])):
+            out.add(_text(ctx, variable))
+    for m in re.finditer(
+        r"find\s[^|\n]*\|\s*while\s+(IFS=\S*\s+)?read\s+(-\w+\s+)*(\w+)", ctx.text
+    ):
+        out.add(m.group(3))
+    return out
+
+
+def _leading(ctx: FileContext, word: Node) -> bool:
+    """The path starts with an expansion (`$DIR/cache`): empty, it is rooted at `/`."""
+    return not re.match(r"""["']?[\w./~-]""", _text(ctx, word))
+
+
+def _nounset(ctx: FileContext, before: int) -> bool:
+    head = ctx.text[:before]
+    return bool(re.search(r"(?m)^\s*set\s+(-[a-zA-Z]*u|-o\s+nounset)", head)) or bool(
+        re.match(r"#![^\n]*\s-[a-zA-Z]*u", head)
+    )
+
+
 def detect(ctx: FileContext) -> Iterator[Hit]:
     constants = _constants(ctx)
+    found = _found_paths(ctx)
     for node in nodes_of(ctx, "file_redirect", "command"):
         targets: list[Node] = []
         if node.type == "file_redirect":
@@ -133,7 +180,13 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                 if command != "rm":
                     operands = operands[1:]  # the mode or the owner, not a target
                 for a in operands:
-                    unquoted = [n for n, q in _variables(ctx, a) if not q and n not in constants]
+                    if _names_in_cwd(ctx, a):
+                        continue
+                    unquoted = [
+                        n
+                        for n, q in _variables(ctx, a)
+                        if not q and n not in constants and n not in found
+                    ]
                     if unquoted and a.type in (
                         "word",
                         "concatenation",
@@ -141,12 +194,17 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                         "expansion",
                     ):
                         names = ", ".join(f"${n}" for n in unquoted)
-                        yield hit(
+                        report = hit(
                             ctx,
                             a,
                             f"`{command}` target with unquoted {names}: an empty or spaced value "
                             "changes which files it touches; quote it and check it is set (`${VAR:?}`)",
                         )
+                        if _nounset(ctx, a.start_byte) and not _leading(ctx, a):
+                            # `set -u` stops an unset variable, and a literal folder leads the
+                            # path (`/build/$ARCH`): an empty value cannot reach `/`
+                            report = replace(report, confidence=Confidence.LOW)
+                        yield report
                         break
                 continue
         for target in targets:

@@ -19,6 +19,7 @@ from tree_sitter import Node
 
 from ztlint.checks.codeutil import nodes_of, walk
 from ztlint.checks.codeutil import text as _text
+from ztlint.model import Confidence
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
@@ -146,6 +147,9 @@ def _bound_early(ctx: FileContext, scope: Node) -> dict[str, int]:
     return first
 
 
+_ENCODED = re.compile(r"\b(JSONEncoder|PropertyListEncoder)\(\)\s*\.\s*encode\(|\.data\(using:")
+
+
 def detect(ctx: FileContext) -> Iterator[Hit]:
     outer_end = -1  # `Port(rawValue: UInt16(x)!)!` is one problem: report the outer unwrap
     for node in nodes_of(ctx, "postfix_expression"):
@@ -181,6 +185,9 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             r"\b(data|decoding|bytes|cString)\s*:", _text(ctx, call)
         ):
             continue  # String(x) of a non-optional is not failable
+        decoded = name == "String"
+        if decoded and any(_ENCODED.search(_text(ctx, v)) for v in values):
+            continue  # an encoder's output is valid UTF-8 by construction
         shown = " ".join(_text(ctx, call).split())
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
         outer_end = node.end_byte
@@ -188,4 +195,6 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             span=code.node_span(ctx.source, node),
             message=f"`{shown}!` crashes when the value is not valid, and the value comes from "
             "outside the code; unwrap with `guard let` and report the bad value",
+            # Bytes decoded as text: whether anyone but the app wrote them is a guess.
+            confidence=Confidence.LOW if decoded else None,
         )
