@@ -296,7 +296,7 @@ def _salt_fed(ctx: FileContext, call: Node) -> bool:
 # derived from a server secret, a protocol value compared in constant time.
 _KEYED_USE = re.compile(
     r"(?i)\b[\w.]*(hmac|validator|generator|cipher|aead|gcm|signer|constanttimecompare|"
-    r"compare_digest|timingsafeequal|ct_eq)\w*\s*\("
+    r"compare_digest|timingsafeequal|ct_eq)[\w.]*\s*\("
 )
 # A file that handles signed tokens (JWT/JOSE): a digest of one is an identifier (a replay
 # or cache key); the signature, not the digest, is what is verified.
@@ -371,6 +371,43 @@ def _keyed_use(ctx: FileContext, call: Node, scope: str) -> bool:
     return False
 
 
+# Digests a specification defines over a token (OIDC at_hash/c_hash/s_hash, SSH key
+# exchange, bcrypt_pbkdf), named by the function or the variable that holds them.
+_SPEC_DIGEST = re.compile(
+    r"((?<![A-Za-z0-9])(at|c|s)_?(hash|Hash)|(?<![A-Za-z0-9])(AT|C|S)_HASH|(?<=[a-z])(At|C|S)Hash)"
+    r"(?![a-z])|(?i:\bkex|key_?exchange|pbkdf)"
+)
+_PREVIOUS = r"\b(last|prev|previous|old|cached|saved|existing)\w*"
+
+
+def _spec_or_change(ctx: FileContext, call: Node, scope: str) -> bool:
+    """A digest a protocol defines (`atHash := ...`), or one compared with the previous
+    digest to notice a change (`if sum != lastHash`): neither is a stored verifier."""
+    digest = _digest_variable(ctx, call)
+    names = [n for n in _enclosing_names(ctx, call)] + ([digest] if digest else [])
+    if any(_SPEC_DIGEST.search(n) for n in names):
+        return True
+    if digest is None:
+        return False
+    d = re.escape(digest)
+    return bool(
+        re.search(rf"(?i)\b{d}\b[^\n;]*?[!=]=\s*[\w.]*?{_PREVIOUS}", scope)
+        or re.search(rf"(?i){_PREVIOUS}[\w.]*\s*[!=]=\s*[^\n;]*\b{d}\b", scope)
+    )
+
+
+def _enclosing_names(ctx: FileContext, node: Node) -> list[str]:
+    out = []
+    parent = node.parent
+    while parent is not None:
+        if parent.type in FUNCTIONS:
+            name = parent.child_by_field_name("name")
+            if name is not None:
+                out.append(_text(ctx, name))
+        parent = parent.parent
+    return out
+
+
 def _key_material(ws: list[str]) -> bool:
     """`privateKeyBytes`: a fingerprint of a key cannot be brute-forced back."""
     return "private" in ws or (
@@ -403,6 +440,8 @@ def _severity(
     function = enclosing_function(call)
     scope = _text(ctx, function) if function is not None else ""
     if _PROTOCOL & set(words(name)) or _PROTOCOL & set(_enclosing_words(ctx, call)):
+        return None
+    if _spec_or_change(ctx, call, scope):
         return None
     if (
         _CONSTANT_TIME.search(scope)

@@ -62,7 +62,7 @@ def _names_secret(ctx: FileContext, path: Node) -> bool:
 # Calls that create a file (or a folder) only its owner can read: Python's tempfile
 # (NamedTemporaryFile, mkstemp, mkdtemp: 0600 and 0700), Go's os.CreateTemp and
 # os.MkdirTemp, Rust's tempfile crate, and wrappers named for them (`mktempfile()`).
-_TEMP_CALL = r"[\w.:]*(?i:temp|tmp|mkstemp|mkdtemp)\w*\s*\("
+_TEMP_CALL = r"[\w.:]*(?i:temp|tmp|mkstemp|mkdtemp)[\w.:]*\s*\("
 
 
 def _private_temp(ctx: FileContext, call: Node, path: Node) -> bool:
@@ -70,7 +70,7 @@ def _private_temp(ctx: FileContext, call: Node, path: Node) -> bool:
     mode of the later write does not apply: `with mktempfile() as key_tmp: open(key_tmp, "w")`."""
     if re.match(_TEMP_CALL, _text(ctx, path)):
         return True
-    root = re.match(r"[A-Za-z_]\w*", _text(ctx, path).lstrip("f\"'"))
+    root = re.match(r"[A-Za-z_]\w*", _text(ctx, path).lstrip("f\"'&* "))
     function = enclosing_function(call)
     if root is None or function is None:
         return False

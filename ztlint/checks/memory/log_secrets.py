@@ -166,24 +166,23 @@ def _not_text(ctx: FileContext, node: Node, name: str) -> bool:
     after = ctx.source.utf8[node.end_byte : node.end_byte + 4].decode("utf-8", "replace")
     if after.lstrip().startswith("("):
         # a call: the result type of a function declared in this file
-        declared = re.search(
-            rf"(?m)^\s*(func\s*(\([^)]*\)\s*)?{n}\s*\([^)]*\)\s*\(?\s*([\w.*\[\]]+)|"
-            rf"(pub\s+)?fn\s+{n}\s*\([^)]*\)\s*->\s*([\w:]+)|"
-            rf"def\s+{n}\s*\([^)]*\)\s*->\s*([\w.]+)|func\s+{n}\s*\([^)]*\)\s*->\s*(\w+))",
-            ctx.text,
-        )
-        if declared is not None:
-            result = next((g for g in declared.group(3, 6, 7, 8) if g), "")
-            return bool(_SCALAR.fullmatch(result))
-        return False
+        result = _declared_result(ctx, name)
+        return result is not None and bool(_SCALAR.fullmatch(result))
     function = enclosing_function(node)
-    scope = _text(ctx, function) if function is not None else ""
+    if function is None:
+        return False
+    if _other_token_kind(ctx, function):
+        return True
+    scope = _text(ctx, function)
+    # `var ok bool`, `func f(sig os.Signal)`, `token: bool`, `let sig: Int32`
     if re.search(
-        rf"(\b(var\s+)?{n}(\s*,\s*\w+)*\s*:?\s*|\blet\s+{n}\s*:\s*|\b{n}\s*:\s*)"
-        rf"{_SCALAR.pattern}",
-        scope,
+        rf"(\bvar\s+{n}|[(,]\s*{n})\s+\*?{_SCALAR.pattern}|\b{n}\s*:\s*{_SCALAR.pattern}", scope
     ):
         return True
+    for m in re.finditer(rf"\b{n}\s*(,\s*\w+\s*)?:?=\s*(?:\w+\.)*(\w+)\s*\(", scope):
+        result = _declared_result(ctx, m.group(2))  # `token := checkToken(..)`: an error
+        if result is not None and _SCALAR.fullmatch(result):
+            return True
     m = re.search(rf"\b{n}\s*(,\s*\w+\s*)?:?=\s*(&?[\w.]+\.\(\*?([\w.\[\]]+)\)|&[\w.]+\{{)", scope)
     return m is not None and (m.group(3) or "") not in ("string", "[]byte")
 
@@ -213,6 +212,31 @@ def _public_or_fake(ctx: FileContext, call: Node) -> bool:
     return any(_FAKES.intersection(words(o)) for o in owners)
 
 
+def _other_token_kind(ctx: FileContext, function: Node) -> bool:
+    """`parseContextToken(token string)`: the function names the kind of token it handles,
+    and that kind is no credential (a context, page or continuation token)."""
+    title = function.child_by_field_name("name")
+    fws = words(_text(ctx, title)) if title is not None else []
+    return any(
+        w == "token" and i and fws[i - 1] not in _TOKEN_QUALIFIERS and not secret_word(fws[i - 1])
+        for i, w in enumerate(fws)
+    )
+
+
+def _declared_result(ctx: FileContext, function_name: str) -> str | None:
+    """The result type of a function this file declares (Go, Rust, Python, Swift)."""
+    n = re.escape(function_name)
+    declared = re.search(
+        rf"(?m)^\s*(func\s*(\([^)]*\)\s*)?{n}\s*\([^)]*\)\s*\(?\s*([\w.*\[\]]+)|"
+        rf"(pub\s+)?fn\s+{n}\s*\([^)]*\)\s*->\s*([\w:]+)|"
+        rf"def\s+{n}\s*\([^)]*\)\s*->\s*([\w.]+)|func\s+{n}\s*\([^)]*\)\s*->\s*(\w+))",
+        ctx.text,
+    )
+    if declared is None:
+        return None
+    return next((g for g in declared.group(3, 5, 6, 7) if g), "")
+
+
 def _ambiguous_token(ctx: FileContext, node: Node, name: str) -> bool:
     """A bare token that is not declared as text (`token: &str`, `token string`,
     `token: str`) in the function that logs it."""
@@ -222,10 +246,8 @@ def _ambiguous_token(ctx: FileContext, node: Node, name: str) -> bool:
     function = enclosing_function(node)
     if function is None:
         return True
-    title = function.child_by_field_name("name")
-    fws = words(_text(ctx, title)) if title is not None else []
-    if any(w == "token" and i and fws[i - 1] not in _TOKEN_QUALIFIERS for i, w in enumerate(fws)):
-        return True  # `parseContextToken(token string)`: the function says what kind
+    if _other_token_kind(ctx, function):
+        return True
     declared = (
         rf"\b{re.escape(name)}\s*(:\s*&?(mut\s+)?('\w+\s+)?|\s)(str|String|string|Secret\w*)\b"
     )
