@@ -36,9 +36,17 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REPOSITORIES = HERE / "panel" / "repositories.csv"
-VERDICTS = HERE / "panel" / "verdicts.csv"
+PANEL = HERE / "panel"
 VERDICT_KINDS = ("true", "false", "by-design")
+# The folder of the panel in use (--panel): its repositories.csv and verdicts.csv.
+REPOSITORIES = PANEL / "repositories.csv"
+VERDICTS = PANEL / "verdicts.csv"
+
+
+def use_panel(folder: Path) -> None:
+    global REPOSITORIES, VERDICTS
+    REPOSITORIES = folder / "repositories.csv"
+    VERDICTS = folder / "verdicts.csv"
 
 
 def repositories(held_out: bool) -> list[dict[str, str]]:
@@ -107,6 +115,13 @@ def precision(counts: Counter[str]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--checkouts", type=Path, required=True)
+    parser.add_argument(
+        "--panel",
+        type=Path,
+        default=PANEL,
+        help="the folder holding repositories.csv and verdicts.csv (default: bench/panel; "
+        "bench/vulnerable is the recall set)",
+    )
     parser.add_argument("--held-out", action="store_true", help="include the held-out set")
     parser.add_argument("--todo", type=Path, help="write unlabelled findings here as CSV")
     parser.add_argument(
@@ -123,6 +138,7 @@ def main() -> int:
         "removed findings), printing what they were",
     )
     args = parser.parse_args()
+    use_panel(args.panel)
 
     labels = verdicts()
     used: Counter[tuple[str, str, str]] = Counter()
@@ -169,6 +185,19 @@ def main() -> int:
         )
     scanned = {r["repository"] for r in repositories(args.held_out)}
     stale = sorted(k for k, rows in labels.items() if k[0] in scanned and used[k] < len(rows))
+    lost = sorted(
+        (key, row["why"])
+        for key, rows in labels.items()
+        if key[0] in scanned
+        for row in rows[used[key] :]
+        if row["verdict"] == "true"
+    )
+    kept_true = sum(
+        r["verdict"] == "true" for k, rows in labels.items() if k[0] in scanned for r in rows
+    )
+    print(f"true findings kept: {kept_true - len(lost)} of {kept_true}")
+    for key, why in lost:
+        print(f"  lost true finding: {' '.join(key)}: {why}")
     if args.min_confidence not in ("low", "pedantic"):
         # Rows of findings this threshold hides stay: every level is measured. Only a
         # pedantic scan (every finding) shows which rows match nothing at all.

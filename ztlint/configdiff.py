@@ -178,6 +178,14 @@ def weakenings(
         if exc not in old.exceptions:
             where = f" (path {exc.path})" if exc.path not in ("**", "*", "") else ""
             out.append(Weakening(("exceptions", i), f"adds an exception for {exc.rule}{where}"))
+    if new.min_confidence > old.min_confidence:
+        out.append(
+            Weakening(
+                ("min-confidence",),
+                f"min-confidence raised from {old.min_confidence.label} to "
+                f"{new.min_confidence.label}: findings below it are no longer shown",
+            )
+        )
     if new.fail_on > old.fail_on:
         out.append(
             Weakening(

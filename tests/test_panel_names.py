@@ -1,0 +1,83 @@
+"""No rule, allow-list or test names the production panel (bench/panel): rules are built
+on the semantics of code and formats, not on the repositories they are measured on.
+
+Checked in the shipped code, the rules, the fixtures and the tests: every panel
+repository (`owner/name`), its owner and name as words (except the technologies ztlint
+reads, which its rules must name), every labelled file path of two or more segments and
+every folder path of two or more segments above one."""
+
+from __future__ import annotations
+
+import csv
+import re
+import subprocess
+
+from tests.conftest import ROOT
+
+PANEL = ROOT / "bench" / "panel"
+SEARCHED = ("ztlint", "rules", "fixtures", "tests")
+# Names of technologies ztlint reads or refers to (formats, CRDs, libraries): a rule
+# must be able to say "Istio", "rustls" or "cert-manager" whatever the panel holds.
+VOCABULARY = {
+    "istio",
+    "envoyproxy",
+    "gateway",
+    "certificates",
+    "cert-manager",
+    "spiffe",
+    "spire",
+    "rustls",
+    "linkerd",
+    "traefik",
+    "hydra",
+}
+# Paths every repository has by convention.
+CONVENTIONAL = re.compile(r"^\.github/")
+
+
+def _searched() -> dict[str, str]:
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", *SEARCHED], cwd=ROOT, capture_output=True, check=True
+    ).stdout.decode()
+    out = {}
+    for rel in filter(None, listed.split("\0")):
+        path = ROOT / rel
+        if rel == "tests/test_panel_names.py" or not path.is_file():
+            continue
+        out[rel] = path.read_text(encoding="utf-8", errors="replace")
+    return out
+
+
+def _panel() -> tuple[set[str], set[str], set[str]]:
+    with (PANEL / "repositories.csv").open(newline="") as fh:
+        slugs = {row["repository"] for row in csv.DictReader(fh)}
+    words = {w for slug in slugs for w in slug.split("/")} - VOCABULARY
+    paths: set[str] = set()
+    with (PANEL / "verdicts.csv").open(newline="") as fh:
+        for row in csv.DictReader(fh):
+            parts = row["location"].rsplit(":", 1)[0].split("/")
+            for n in range(2, len(parts) + 1):
+                prefix = "/".join(parts[:n])
+                if not CONVENTIONAL.match(prefix):
+                    paths.add(prefix if n == len(parts) else prefix + "/")
+    return slugs, words, paths
+
+
+def test_nothing_names_the_panel() -> None:
+    slugs, words, paths = _panel()
+    assert slugs and words and paths
+    word = re.compile(
+        r"(?<![\w-])(" + "|".join(re.escape(w) for w in sorted(words)) + r")(?![\w-])", re.I
+    )
+    found = []
+    for rel, text in _searched().items():
+        found += [f"{rel}: {s}" for s in slugs if s.lower() in text.lower()]
+        found += [f"{rel}: {m.group(1)}" for m in word.finditer(text)]
+        found += [f"{rel}: {p}" for p in paths if p in text]
+    assert not found, "panel names in rules or tests:\n" + "\n".join(sorted(set(found)))
+
+
+def test_the_check_would_see_a_panel_path() -> None:
+    """The check is not vacuous: a labelled path is in the set it looks for."""
+    _, _, paths = _panel()
+    assert any(p.count("/") >= 2 for p in paths)
