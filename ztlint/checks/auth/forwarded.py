@@ -270,7 +270,7 @@ _PEER = re.compile(
 
 def _trusted_resolution(ctx: FileContext, read: Node, scope: Node) -> bool:
     """The header goes through trusted-proxy resolution: it is an argument of a call that
-    names a trust list (`trustedProxies.ResolveClientIP(r.RemoteAddr, xff)`) or that also
+    names a trust list (`trusted.ClientAddr(r.RemoteAddr, xff)`) or that also
     gets the connection's peer address to check it against; or the function checks the
     peer against a trusted list before believing the header."""
     node = read.parent

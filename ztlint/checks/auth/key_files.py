@@ -61,13 +61,13 @@ def _names_secret(ctx: FileContext, path: Node) -> bool:
 
 # Calls that create a file (or a folder) only its owner can read: Python's tempfile
 # (NamedTemporaryFile, mkstemp, mkdtemp: 0600 and 0700), Go's os.CreateTemp and
-# os.MkdirTemp, Rust's tempfile crate, and wrappers named for them (`mktempfile()`).
+# os.MkdirTemp, Rust's tempfile crate, and wrappers named for them (`make_tmp()`).
 _TEMP_CALL = r"[\w.:]*(?i:temp|tmp|mkstemp|mkdtemp)[\w.:]*\s*\("
 
 
 def _private_temp(ctx: FileContext, call: Node, path: Node) -> bool:
     """The path is (inside) a temporary file or folder made owner-only, so the default
-    mode of the later write does not apply: `with mktempfile() as key_tmp: open(key_tmp, "w")`."""
+    mode of the later write does not apply: `with make_tmp() as key_path: open(key_path, "w")`."""
     if re.match(_TEMP_CALL, _text(ctx, path)):
         return True
     root = re.match(r"[A-Za-z_]\w*", _text(ctx, path).lstrip("f\"'&* "))

@@ -523,7 +523,7 @@ _ROTATION = _VERSIONS | {"new", "current", "cur", "latest", "updated", "fresh", 
 
 def _updates(ctx: FileContext, node: Node, a_text: str, b_text: str) -> bool:
     """The comparison guards an assignment of one side to the other: change detection
-    (`if input.Key != config.Key { config.Key = input.Key }`), not an authentication."""
+    (`if in.Key != cfg.Key { cfg.Key = in.Key }`), not an authentication."""
     branch = node.parent
     while branch is not None and branch.type in (
         "binary_expression",
@@ -717,7 +717,7 @@ def constant(
     ):
         return True
     if ctx.parser == "go" and node.type == "identifier" and text[:1].isupper():
-        return True  # an exported package-level name (`SigCredential`): a declared constant
+        return True  # an exported package-level name (`KindSecret`): a declared constant
     last = re.split(r"[.:]+", text)[-1]
     if words(last)[-1:] in (["true"], ["false"]):
         return True  # headerValueTrue, kFalse

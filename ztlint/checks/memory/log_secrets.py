@@ -180,7 +180,7 @@ def _not_text(ctx: FileContext, node: Node, name: str) -> bool:
     ):
         return True
     for m in re.finditer(rf"\b{n}\s*(,\s*\w+\s*)?:?=\s*(?:\w+\.)*(\w+)\s*\(", scope):
-        result = _declared_result(ctx, m.group(2))  # `token := checkToken(..)`: an error
+        result = _declared_result(ctx, m.group(2))  # `token := verifyToken(..)`: an error
         if result is not None and _SCALAR.fullmatch(result):
             return True
     m = re.search(rf"\b{n}\s*(,\s*\w+\s*)?:?=\s*(&?[\w.]+\.\(\*?([\w.\[\]]+)\)|&[\w.]+\{{)", scope)
@@ -194,7 +194,7 @@ _FAKES = frozenset({"fake", "mock", "stub", "dummy", "noop"})
 
 def _public_or_fake(ctx: FileContext, call: Node) -> bool:
     """The log call sits in a function that publishes the value in DNS, or in a test
-    double (a method of a `FakeAuthenticator`)."""
+    double (a method of a `FakeVerifier`)."""
     function = enclosing_function(call)
     if function is None:
         return False
@@ -213,7 +213,7 @@ def _public_or_fake(ctx: FileContext, call: Node) -> bool:
 
 
 def _other_token_kind(ctx: FileContext, function: Node) -> bool:
-    """`parseContextToken(token string)`: the function names the kind of token it handles,
+    """`parsePageToken(token string)`: the function names the kind of token it handles,
     and that kind is no credential (a context, page or continuation token)."""
     title = function.child_by_field_name("name")
     fws = words(_text(ctx, title)) if title is not None else []

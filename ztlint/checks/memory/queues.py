@@ -211,7 +211,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                 "bounds it: a peer can send until the process runs out of memory; check "
                 "`len()` against a maximum and drop or refuse",
                 # Only the function's name says a peer's message arrives: raw bytes are
-                # evidence it came off the wire; a parsed type (`IpPacket`) may be local.
+                # evidence it came off the wire; a parsed type (`Packet`) may be local.
                 confidence=None if looped or _raw_bytes(ctx, function) else Confidence.LOW,
             )
         elif _UNBOUNDED_CHANNEL.search(_text(ctx, function_node)):

@@ -107,7 +107,7 @@ def _constants(ctx: FileContext) -> set[str]:
 
 
 def _names_in_cwd(ctx: FileContext, word: Node) -> bool:
-    """`step_${VERSION}`, `$DIR-build`: the variable only completes one name that a
+    """`pkg_${VERSION}`, `$DIR-build`: the variable only completes one name that a
     literal part anchors, with no `/` and no glob, so no value (empty included) turns it
     into a wider path than a name in the current folder."""
     if word.type != "concatenation":
