@@ -244,6 +244,14 @@ def _secret_in(ctx: FileContext, node: Node) -> str | None:
         found = secret_operand(ctx, current)
         if found:
             return found
+        if current.type in (
+            "identifier",
+            "attribute",
+            "selector_expression",
+            "field_expression",
+            "member_expression",
+        ) and _HUMAN.intersection(words(_text(ctx, current))[-1:]):
+            return _text(ctx, current)  # `pin`, `user.passcode`: chosen by a person
         if current.type in ("call", "call_expression"):
             method = _method(ctx, current)
             if method not in (

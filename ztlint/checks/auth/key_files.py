@@ -74,12 +74,17 @@ def _private_temp(ctx: FileContext, call: Node, path: Node) -> bool:
     function = enclosing_function(call)
     if root is None or function is None:
         return False
-    name = re.escape(root.group(0))
     scope = _text(ctx, function)
-    return bool(
+    names = [root.group(0)]
+    # `path = handle.name` of a `with NamedTemporaryFile() as handle`: one hop back
+    alias = re.search(rf"\b{re.escape(names[0])}\s*=\s*([A-Za-z_]\w*)\.name\b", scope)
+    if alias is not None:
+        names.append(alias.group(1))
+    return any(
         re.search(rf"{_TEMP_CALL}[^\n]*\bas\s+\(?{name}\b", scope)
         or re.search(rf"\b{name}(\s*,\s*\w+)*\s*:?=\s*{_TEMP_CALL}", scope)
         or re.search(rf"\b\w+\s*,\s*{name}\s*=\s*[\w.]*mkstemp\(", scope)
+        for name in map(re.escape, names)
     )
 
 

@@ -179,8 +179,8 @@ def _not_text(ctx: FileContext, node: Node, name: str) -> bool:
         rf"(\bvar\s+{n}|[(,]\s*{n})\s+\*?{_SCALAR.pattern}|\b{n}\s*:\s*{_SCALAR.pattern}", scope
     ):
         return True
-    for m in re.finditer(rf"\b{n}\s*(,\s*\w+\s*)?:?=\s*(?:\w+\.)*(\w+)\s*\(", scope):
-        result = _declared_result(ctx, m.group(2))  # `token := verifyToken(..)`: an error
+    for call in re.finditer(rf"\b{n}\s*(,\s*\w+\s*)?:?=\s*(?:\w+\.)*(\w+)\s*\(", scope):
+        result = _declared_result(ctx, call.group(2))  # `token := verifyToken(..)`: an error
         if result is not None and _SCALAR.fullmatch(result):
             return True
     m = re.search(rf"\b{n}\s*(,\s*\w+\s*)?:?=\s*(&?[\w.]+\.\(\*?([\w.\[\]]+)\)|&[\w.]+\{{)", scope)

@@ -120,22 +120,16 @@ def _names_in_cwd(ctx: FileContext, word: Node) -> bool:
     return bool(re.search(r"[\w.-]", rest)) and not re.search(r"[/*?\[\s~]", rest)
 
 
-_FIND_LOOP = re.compile(r"^\s*(\$\(|`)\s*find\s")
-
-
 def _found_paths(ctx: FileContext) -> set[str]:
-    """Loop variables over `find` output: each value is a path that exists."""
-    out = set()
-    for node in nodes_of(ctx, "for_statement"):
-        variable = node.child_by_field_name("variable")
-        values = list(node.children_by_field_name("value"))
-        if variable is not None and values and _FIND_LOOP.match(_text(ctx, values[0])):
-            out.add(_text(ctx, variable))
-    for m in re.finditer(
-        r"find\s[^|\n]*\|\s*while\s+(IFS=\S*\s+)?read\s+(-\w+\s+)*(\w+)", ctx.text
-    ):
-        out.add(m.group(3))
-    return out
+    """Variables read line by line from `find` output (`find .. | while read -r f`): each
+    value is a whole path that exists, never empty. (`for f in $(find ..)` is not among
+    them: the loop itself splits names at spaces and globs them.)"""
+    return {
+        m.group(3)
+        for m in re.finditer(
+            r"find\s[^|\n]*\|\s*while\s+(IFS=\S*\s+)?read\s+(-\w+\s+)*(\w+)", ctx.text
+        )
+    }
 
 
 def _leading(ctx: FileContext, word: Node) -> bool:
@@ -182,11 +176,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                 for a in operands:
                     if _names_in_cwd(ctx, a):
                         continue
-                    unquoted = [
-                        n
-                        for n, q in _variables(ctx, a)
-                        if not q and n not in constants and n not in found
-                    ]
+                    unquoted = [n for n, q in _variables(ctx, a) if not q and n not in constants]
                     if unquoted and a.type in (
                         "word",
                         "concatenation",
@@ -200,7 +190,10 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                             f"`{command}` target with unquoted {names}: an empty or spaced value "
                             "changes which files it touches; quote it and check it is set (`${VAR:?}`)",
                         )
-                        if _nounset(ctx, a.start_byte) and not _leading(ctx, a):
+                        if set(unquoted) <= found or (
+                            _nounset(ctx, a.start_byte) and not _leading(ctx, a)
+                        ):
+                            # a path `find` printed (only a space in it splits), or
                             # `set -u` stops an unset variable, and a literal folder leads the
                             # path (`/build/$ARCH`): an empty value cannot reach `/`
                             report = replace(report, confidence=Confidence.LOW)
