@@ -201,3 +201,27 @@ def test_shell_paths_judge_what_an_empty_value_reaches(tmp_path: Path) -> None:
     # a name a literal anchors: clean; a literal folder under set -u: pedantic; a
     # leading variable (empty: `/lib`): shown
     assert _found(tmp_path, "clean.sh", SHELL, "ZT605") == [(4, "low"), (5, "high")]
+
+
+TOKENS_GO = """package a
+
+import "log"
+
+func handleToken(token string) {
+	log.Printf("got token %s", token)
+}
+
+func parseCursorToken(token string) {
+	log.Printf("cursor token %s", token)
+}
+
+func encryptAndLog(token string) {
+	log.Printf("encrypting %s", token)
+}
+"""
+
+
+def test_a_verb_in_the_function_name_does_not_excuse_a_token(tmp_path: Path) -> None:
+    # `handleToken` handles a credential; `parseCursorToken` names a cursor; words of the
+    # message ("encrypting") are not a transformation of the value
+    assert _found(tmp_path, "tokens.go", TOKENS_GO, "ZT607") == [(6, "high"), (14, "high")]

@@ -47,7 +47,7 @@ _CALL_LOGGERS = re.compile(
     r"fmt\.(Print|Printf|Println)|NSLog|os_log|debugPrint)$"
 )
 _MASKED = re.compile(
-    r"(?i)mask|redact|hash|digest|fingerprint|len|length|count|is_|has_|bool|prefix|suffix|type|last4|sha|hint|kdf|derive|encrypt|seal"
+    r"(?i)mask|redact|hash|digest|fingerprint|len|length|count|is_|has_|bool|prefix|suffix|type|last4|sha|hint"
 )
 _TOPOLOGY_WORDS = frozenset(
     {
@@ -155,6 +155,26 @@ _SCALAR = re.compile(
 _BOOL_VERBS = frozenset({"has", "is", "can", "should", "needs", "was", "are", "does", "did"})
 
 
+_TRANSFORMS = frozenset(
+    {"kdf", "derive", "encrypt", "seal", "hash", "digest", "sum", "fingerprint", "mask",
+     "redact", "sign", "hmac"}
+)  # fmt: skip
+
+
+def _transformed(ctx: FileContext, inner: Node) -> bool:
+    """`KDF(secret)`, `encrypt(key, token)`: the logged value is what a one-way or keyed
+    function made of the secret, not the secret."""
+    parent = inner.parent
+    if parent is None or parent.type not in ("argument_list", "arguments"):
+        return False
+    call = parent.parent
+    function = call.child_by_field_name("function") if call is not None else None
+    if function is None:
+        return False
+    tail = re.split(r"[.:]+", _text(ctx, function))[-1]
+    return bool(_TRANSFORMS.intersection(words(tail)))
+
+
 def _not_text(ctx: FileContext, node: Node, name: str) -> bool:
     """The grammar says the logged value is no credential text: declared (or returned by
     a function declared) as a bool, number, signal, error or time; a Go type assertion or
@@ -217,10 +237,17 @@ def _other_token_kind(ctx: FileContext, function: Node) -> bool:
     and that kind is no credential (a context, page or continuation token)."""
     title = function.child_by_field_name("name")
     fws = words(_text(ctx, title)) if title is not None else []
-    return any(
-        w == "token" and i and fws[i - 1] not in _TOKEN_QUALIFIERS and not secret_word(fws[i - 1])
-        for i, w in enumerate(fws)
-    )
+    return any(w == "token" and i and fws[i - 1] in _OTHER_TOKENS for i, w in enumerate(fws))
+
+
+# Kinds of token that name a position, a slot or a routing context, not a credential.
+_OTHER_TOKENS = frozenset(
+    {
+        "context", "page", "pagination", "continuation", "cursor", "next", "resume", "sync",
+        "lock", "cancellation", "cancel", "idempotency", "progress", "lexer", "syntax",
+        "stream", "iteration", "batch",
+    }
+)  # fmt: skip
 
 
 def _declared_result(ctx: FileContext, function_name: str) -> str | None:
@@ -307,7 +334,11 @@ def _secret_in(
                 continue  # a mio `Token` names an event-loop slot
             if not auth_code and _ambiguous_token(ctx, inner, name):
                 continue
-            if _record_or_derived(ctx, inner) or _not_text(ctx, inner, name):
+            if (
+                _record_or_derived(ctx, inner)
+                or _not_text(ctx, inner, name)
+                or _transformed(ctx, inner)
+            ):
                 continue
             parent = inner.parent
             # len(token), token.len(), token is None, mask(token), `token=` keyword name
