@@ -88,12 +88,25 @@ def _constant(ctx: FileContext, value: Node) -> bool:
     )
 
 
+def _literal_lets(ctx: FileContext) -> frozenset[str]:
+    """Names this file binds only with `let NAME = "literal"` (a property or a global):
+    immutable text the code wrote, whatever function reads it."""
+    literal: set[str] = set()
+    other: set[str] = set()
+    for m in re.finditer(r"\b(let|var)\s+(\w+)\s*(:\s*[\w.?]+\s*)?=\s*([^\n]*)", ctx.text):
+        fixed = m.group(1) == "let" and re.fullmatch(r'"[^"\\]*"\s*', m.group(4)) is not None
+        (literal if fixed else other).add(m.group(2))
+    return frozenset(literal - other)
+
+
 def _built_in_code(ctx: FileContext, value: Node) -> bool:
     """An identifier bound earlier in the same function to a buffer the code builds or
-    to a constant (`let gateway = "10.64.0.1"`)."""
+    to a constant (`let gateway = "10.64.0.1"`), or bound only to literals in the file."""
     if value.type != "simple_identifier":
         return False
     name = _text(ctx, value)
+    if name in ctx.memo("swift-literal-lets", lambda: _literal_lets(ctx)):
+        return True
     scope = _scope_of(ctx, value)
     if scope is None:
         return False
