@@ -31,6 +31,7 @@ from tree_sitter import Node
 from ztlint.checks.auth.timing import words
 from ztlint.checks.codeutil import (
     STRINGS,
+    assigned_name,
     calls,
     enclosing_function,
     hit,
@@ -118,36 +119,6 @@ def _header_reads(ctx: FileContext) -> Iterator[tuple[Node, str]]:
             "index_expression",
         ):
             yield parent, value
-
-
-def _bound_name(ctx: FileContext, read: Node) -> str | None:
-    """`ip = <read>` (through `.split(",")[0]`, `.strip()` and kin): the name."""
-    node = read
-    for _ in range(6):
-        parent = node.parent
-        if parent is None:
-            return None
-        if parent.type in (
-            "assignment",
-            "short_var_declaration",
-            "variable_declarator",
-            "expression_list",
-        ):
-            target = (
-                parent.child_by_field_name("left")
-                or parent.child_by_field_name("name")
-                or (
-                    parent.parent.child_by_field_name("left")
-                    if parent.type == "expression_list" and parent.parent
-                    else None
-                )
-            )
-            if target is not None:
-                first = _text(ctx, target).split(",")[0].strip()
-                return first if re.fullmatch(r"\w+", first) else None
-            return None
-        node = parent
-    return None
 
 
 def _decides(ctx: FileContext, scope: Node, read: Node, name: str | None) -> Node | None:
@@ -305,7 +276,7 @@ def _direct(ctx: FileContext) -> Iterator[Hit]:
             continue
         if _trusted_resolution(ctx, read, scope):
             continue
-        name = _bound_name(ctx, read)
+        name = assigned_name(ctx, read)
         decision = _decides(ctx, scope, read, name)
         for derived in _derived(ctx, scope, name) if decision is None else ():
             decision = _decides(ctx, scope, read, derived)

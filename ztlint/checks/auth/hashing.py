@@ -27,7 +27,13 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint.checks.auth.timing import secret_operand, words
-from ztlint.checks.codeutil import FUNCTIONS, enclosing_function, go_imports, nodes_of
+from ztlint.checks.codeutil import (
+    FUNCTIONS,
+    assigned_name,
+    enclosing_function,
+    go_imports,
+    nodes_of,
+)
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
@@ -316,52 +322,9 @@ _SIGNED_TOKENS = re.compile(
 )
 
 
-def _digest_variable(ctx: FileContext, call: Node) -> str | None:
-    """The name the digest is bound to: `sum := sha256.Sum256(x)`, `h = sha256(x).digest()`."""
-    node = call
-    for _ in range(4):
-        parent = node.parent
-        if parent is None:
-            return None
-        if parent.type in (
-            "short_var_declaration",
-            "assignment_statement",
-            "assignment",
-            "let_declaration",
-            "variable_declarator",
-            "expression_list",
-        ):
-            if parent.type == "expression_list":
-                node = parent
-                continue
-            target = (
-                parent.child_by_field_name("left")
-                or parent.child_by_field_name("pattern")
-                or parent.child_by_field_name("name")
-            )
-            if target is None:
-                return None
-            first = target.named_children[0] if target.type == "expression_list" else target
-            name = _text(ctx, first).removeprefix("mut ").strip()
-            return name if re.fullmatch(r"\w+", name) else None
-        if parent.type not in (
-            "call",
-            "call_expression",
-            "attribute",
-            "member_expression",
-            "selector_expression",
-            "field_expression",
-            "argument_list",
-            "arguments",
-        ):
-            return None
-        node = parent
-    return None
-
-
 def _keyed_use(ctx: FileContext, call: Node, scope: str) -> bool:
     """The digest becomes a key or a constant-time check in the same function."""
-    digest = _digest_variable(ctx, call)
+    digest = assigned_name(ctx, call, depth=4)
     if digest is None:
         return False
     start = ctx.source.utf8[: call.end_byte].decode("utf-8", "replace")
@@ -391,7 +354,7 @@ _PREVIOUS = r"\b(last|prev|previous|old|cached|saved|existing)\w*"
 def _spec_or_change(ctx: FileContext, call: Node, scope: str) -> bool:
     """A digest a protocol defines (`atHash := ...`), or one compared with the previous
     digest to notice a change (`if sum != lastHash`): neither is a stored verifier."""
-    digest = _digest_variable(ctx, call)
+    digest = assigned_name(ctx, call, depth=4)
     names = [n for n in _enclosing_names(ctx, call)] + ([digest] if digest else [])
     if any(_SPEC_DIGEST.search(n) for n in names):
         return True
