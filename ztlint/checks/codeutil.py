@@ -346,3 +346,37 @@ def enclosing_function(node: Node) -> Node | None:
     while parent is not None and parent.type not in FUNCTIONS:
         parent = parent.parent
     return parent
+
+
+def assigned_name(ctx: FileContext, node: Node, depth: int = 6) -> str | None:
+    """The plain name an expression is assigned to, looking up through the calls and
+    attribute reads around it: `ip = <node>.split(",")[0]`, `sum := sha256.Sum256(x)`,
+    `let digest = Sha256::digest(..)`; the first name of a tuple target; None for
+    anything else."""
+    for _ in range(depth):
+        parent = node.parent
+        if parent is None:
+            return None
+        if parent.type in (
+            "assignment",
+            "short_var_declaration",
+            "variable_declarator",
+            "expression_list",
+            "let_declaration",
+        ):
+            target = (
+                parent.child_by_field_name("left")
+                or parent.child_by_field_name("name")
+                or parent.child_by_field_name("pattern")
+                or (
+                    parent.parent.child_by_field_name("left")
+                    if parent.type == "expression_list" and parent.parent
+                    else None
+                )
+            )
+            if target is not None:
+                first = text(ctx, target).split(",")[0].strip().removeprefix("mut ").strip()
+                return first if re.fullmatch(r"\w+", first) else None
+            return None
+        node = parent
+    return None

@@ -31,6 +31,7 @@ from tree_sitter import Node
 from ztlint.checks.auth.timing import words
 from ztlint.checks.codeutil import (
     STRINGS,
+    assigned_name,
     calls,
     enclosing_function,
     hit,
@@ -118,36 +119,6 @@ def _header_reads(ctx: FileContext) -> Iterator[tuple[Node, str]]:
             "index_expression",
         ):
             yield parent, value
-
-
-def _bound_name(ctx: FileContext, read: Node) -> str | None:
-    """`ip = <read>` (through `.split(",")[0]`, `.strip()` and kin): the name."""
-    node = read
-    for _ in range(6):
-        parent = node.parent
-        if parent is None:
-            return None
-        if parent.type in (
-            "assignment",
-            "short_var_declaration",
-            "variable_declarator",
-            "expression_list",
-        ):
-            target = (
-                parent.child_by_field_name("left")
-                or parent.child_by_field_name("name")
-                or (
-                    parent.parent.child_by_field_name("left")
-                    if parent.type == "expression_list" and parent.parent
-                    else None
-                )
-            )
-            if target is not None:
-                first = _text(ctx, target).split(",")[0].strip()
-                return first if re.fullmatch(r"\w+", first) else None
-            return None
-        node = parent
-    return None
 
 
 def _decides(ctx: FileContext, scope: Node, read: Node, name: str | None) -> Node | None:
@@ -263,6 +234,30 @@ def _key_functions(ctx: FileContext) -> set[str]:
     )
 
 
+_PEER = re.compile(
+    r"RemoteAddr|remote_addr|remoteAddress|client\.host|peer_addr|peername|getpeername|PeerAddr"
+)
+
+
+def _trusted_resolution(ctx: FileContext, read: Node, scope: Node) -> bool:
+    """The header goes through trusted-proxy resolution: it is an argument of a call that
+    names a trust list (`trusted.ClientAddr(r.RemoteAddr, xff)`) or that also
+    gets the connection's peer address to check it against; or the function checks the
+    peer against a trusted list before believing the header."""
+    node = read.parent
+    while node is not None and node.id != scope.id:
+        if node.type in ("call_expression", "call"):
+            function = node.child_by_field_name("function")
+            arguments = node.child_by_field_name("arguments")
+            callee = _text(ctx, function) if function is not None else ""
+            if {"trusted", "trust"} & set(words(callee)) or (
+                arguments is not None and _PEER.search(_text(ctx, arguments))
+            ):
+                return True
+        node = node.parent
+    return bool(re.search(r"(?i)trusted_?prox|trusted_?(cidr|network|hops|ips)", _text(ctx, scope)))
+
+
 def _direct(ctx: FileContext) -> Iterator[Hit]:
     key_functions = _key_functions(ctx)
     for read, header in _header_reads(ctx):
@@ -279,7 +274,9 @@ def _direct(ctx: FileContext) -> Iterator[Hit]:
                 "client sets: each request can claim a new address",
             )
             continue
-        name = _bound_name(ctx, read)
+        if _trusted_resolution(ctx, read, scope):
+            continue
+        name = assigned_name(ctx, read)
         decision = _decides(ctx, scope, read, name)
         for derived in _derived(ctx, scope, name) if decision is None else ():
             decision = _decides(ctx, scope, read, derived)

@@ -27,9 +27,15 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint.checks.auth.timing import secret_operand, words
-from ztlint.checks.codeutil import FUNCTIONS, enclosing_function, go_imports
+from ztlint.checks.codeutil import (
+    FUNCTIONS,
+    assigned_name,
+    enclosing_function,
+    go_imports,
+    nodes_of,
+)
 from ztlint.checks.codeutil import text as _text
-from ztlint.model import Severity
+from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
@@ -244,6 +250,14 @@ def _secret_in(ctx: FileContext, node: Node) -> str | None:
         found = secret_operand(ctx, current)
         if found:
             return found
+        if current.type in (
+            "identifier",
+            "attribute",
+            "selector_expression",
+            "field_expression",
+            "member_expression",
+        ) and _HUMAN.intersection(words(_text(ctx, current))[-1:]):
+            return _text(ctx, current)  # `pin`, `user.passcode`: chosen by a person
         if current.type in ("call", "call_expression"):
             method = _method(ctx, current)
             if method not in (
@@ -292,7 +306,104 @@ def _salt_fed(ctx: FileContext, call: Node) -> bool:
     )
 
 
-def _severity(ctx: FileContext, name: str, hashed: Node, call: Node) -> tuple[Severity, str] | None:
+# Where a digest goes when it is a key or a check, not a stored verifier: an HMAC key
+# derived from a server secret, a protocol value compared in constant time.
+_KEYED_USE = re.compile(
+    r"(?i)\b[\w.]*(hmac|validator|generator|cipher|aead|gcm|signer|constanttimecompare|"
+    r"compare_digest|timingsafeequal|ct_eq)[\w.]*\s*\("
+)
+# A file that handles signed tokens (JWT/JOSE): a digest of one is an identifier (a replay
+# or cache key); the signature, not the digest, is what is verified.
+_SIGNED_TOKENS = re.compile(
+    r"""(?im)^\s*(import\s+(jwt|jose)\b|from\s+(jwt|jose|authlib\.jose)\b|"[^"\n]*(jwt|jose)[^"\n]*"$|"""
+    r"""\t?"[^"\n]*/(jwt|jose|go-jose)[^"\n]*"|.*require\(["'](jsonwebtoken|jose)["']\)|"""
+    r""".*from\s+["'](jsonwebtoken|jose)["']|use\s+(jsonwebtoken|josekit|jwt_simple)\b)|"""
+    r"""["'`][\w-]*jwt[\w-]*:["'`]"""
+)
+
+
+def _keyed_use(ctx: FileContext, call: Node, scope: str) -> bool:
+    """The digest becomes a key or a constant-time check in the same function."""
+    digest = assigned_name(ctx, call, depth=4)
+    if digest is None:
+        return False
+    start = ctx.source.utf8[: call.end_byte].decode("utf-8", "replace")
+    function = enclosing_function(call)
+    offset = len(start) - (
+        len(ctx.source.utf8[: function.start_byte].decode("utf-8", "replace"))
+        if function is not None
+        else 0
+    )
+    rest = scope[offset:]
+    for m in _KEYED_USE.finditer(rest):
+        args = rest[m.end() : m.end() + 200].split("\n", 1)[0]
+        if re.search(rf"\b{re.escape(digest)}\b", args):
+            return True
+    return False
+
+
+# Digests a specification defines over a token (OIDC at_hash/c_hash/s_hash, SSH key
+# exchange, bcrypt_pbkdf), named by the function or the variable that holds them.
+_SPEC_DIGEST = re.compile(
+    r"((?<![A-Za-z0-9])(at|c|s)_?(hash|Hash)|(?<![A-Za-z0-9])(AT|C|S)_HASH|(?<=[a-z])(At|C|S)Hash)"
+    r"(?![a-z])|(?i:\bkex|key_?exchange|pbkdf)"
+)
+_PREVIOUS = r"\b(last|prev|previous|old|cached|saved|existing)\w*"
+
+
+def _spec_or_change(ctx: FileContext, call: Node, scope: str) -> bool:
+    """A digest a protocol defines (`atHash := ...`), or one compared with the previous
+    digest to notice a change (`if sum != lastHash`): neither is a stored verifier."""
+    digest = assigned_name(ctx, call, depth=4)
+    names = [n for n in _enclosing_names(ctx, call)] + ([digest] if digest else [])
+    if any(_SPEC_DIGEST.search(n) for n in names):
+        return True
+    if digest is None:
+        return False
+    d = re.escape(digest)
+    return bool(
+        re.search(rf"(?i)\b{d}\b[^\n;]*?[!=]=\s*[\w.]*?{_PREVIOUS}", scope)
+        or re.search(rf"(?i){_PREVIOUS}[\w.]*\s*[!=]=\s*[^\n;]*\b{d}\b", scope)
+    )
+
+
+def _enclosing_names(ctx: FileContext, node: Node) -> list[str]:
+    out = []
+    parent = node.parent
+    while parent is not None:
+        if parent.type in FUNCTIONS:
+            name = parent.child_by_field_name("name")
+            if name is not None:
+                out.append(_text(ctx, name))
+        parent = parent.parent
+    return out
+
+
+def _key_material(ws: list[str]) -> bool:
+    """`privateKeyBytes`: a fingerprint of a key cannot be brute-forced back."""
+    return "private" in ws or (
+        "key" in ws and bool({"signing", "encryption", "rsa", "ec", "ed25519"} & set(ws))
+    )
+
+
+def _generated_here(ctx: FileContext, ws: list[str]) -> bool:
+    """A function of this file makes a value named like the hashed one (`token`) with a
+    CSPRNG: the tokens this file hashes are random, not chosen by a person."""
+    if not ws:
+        return False
+    word = re.compile(rf"(?i)[a-z0-9_]*{re.escape(ws[-1])}\b")
+    go_rand = ctx.parser == "go" and "crypto/rand" in go_imports(ctx).values()
+    for function in nodes_of(ctx, *sorted(FUNCTIONS)):
+        body = _text(ctx, function)
+        made = _CSPRNG.search(body) or (go_rand and re.search(r"\brand\.(Read|Text)\(", body))
+        if made and word.search(body):
+            return True
+    return False
+
+
+def _severity(
+    ctx: FileContext, name: str, hashed: Node, call: Node
+) -> tuple[Severity, str, Confidence] | None:
     tail = re.split(r"[.\[\]()\"']+", name.strip())
     ws = words(" ".join(t for t in tail if t))
     if ws and any(w in _NOT_STORED for w in ws[-2:]):
@@ -301,6 +412,8 @@ def _severity(ctx: FileContext, name: str, hashed: Node, call: Node) -> tuple[Se
     scope = _text(ctx, function) if function is not None else ""
     if _PROTOCOL & set(words(name)) or _PROTOCOL & set(_enclosing_words(ctx, call)):
         return None
+    if _spec_or_change(ctx, call, scope):
+        return None
     if (
         _CONSTANT_TIME.search(scope)
         and len(re.findall(re.escape(_callee(ctx, call).split(".")[0]) + r"\b", scope)) >= 2
@@ -308,15 +421,20 @@ def _severity(ctx: FileContext, name: str, hashed: Node, call: Node) -> tuple[Se
         return None  # both sides digested to equal length, then compared in constant time
     salted = any(w in _SALTED for w in words(_text(ctx, hashed))) or _salt_fed(ctx, call)
     if any(w in _HUMAN for w in ws):
-        return Severity.HIGH, "a password"
-    if salted:
-        return None  # a salted digest of a token: the salt adds nothing, nor does it hurt
-    generated = bool(_CSPRNG.search(scope))
-    if ctx.parser == "go" and not generated and re.search(r"\brand\.(Read|Text)\(", scope):
-        generated = "crypto/rand" in go_imports(ctx).values()
-    if generated:
-        return Severity.LOW, "a token generated by a CSPRNG"
-    return Severity.MEDIUM, "a token"
+        return Severity.HIGH, "a password", Confidence.HIGH
+    if salted or _key_material(ws) or _keyed_use(ctx, call, scope):
+        return None  # a salted digest of a token, a key's fingerprint, a derived key
+    # Evidence that the token is random or signed, not chosen by a person: made by a
+    # CSPRNG in this file (a digest of 256 random bits is a sound lookup key), or a file
+    # about signed tokens. Reported only at the pedantic level: a keyed hash is still better.
+    if _generated_here(ctx, ws):
+        return Severity.LOW, "a token generated by a CSPRNG", Confidence.LOW
+    if re.search(r"\bcrc32\b|\bcrc32fast\b|\bCRC32\b", ctx.text):
+        # issued with a checksum (the GitHub/npm token shape): machine-made, high entropy
+        return Severity.LOW, "a checksummed, machine-issued token", Confidence.LOW
+    if _SIGNED_TOKENS.search(ctx.text):
+        return Severity.LOW, "a signed token", Confidence.LOW
+    return Severity.MEDIUM, "a token", Confidence.HIGH
 
 
 _FIX = {  # (for passwords, for tokens)
@@ -357,7 +475,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             if judged is None or line in reported:
                 continue
             reported.add(line)
-            severity, what = judged
+            severity, what, confidence = judged
             one = " ".join(name.split())
             shown = one if len(one) <= 50 else one[:47] + "..."
             yield Hit(
@@ -365,5 +483,6 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                 message=f"{what} (`{shown}`) is hashed with unkeyed {alg}, which is fast to "
                 f"brute-force; use {_FIX[hashes.lang][0 if severity is Severity.HIGH else 1]}",
                 severity=severity,
+                confidence=confidence,
             )
             break

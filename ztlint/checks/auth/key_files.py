@@ -59,6 +59,35 @@ def _names_secret(ctx: FileContext, path: Node) -> bool:
     return bool(_PATH_SECRET.search(text))
 
 
+# Calls that create a file (or a folder) only its owner can read: Python's tempfile
+# (NamedTemporaryFile, mkstemp, mkdtemp: 0600 and 0700), Go's os.CreateTemp and
+# os.MkdirTemp, Rust's tempfile crate, and wrappers named for them (`make_tmp()`).
+_TEMP_CALL = r"[\w.:]*(?i:temp|tmp|mkstemp|mkdtemp)[\w.:]*\s*\("
+
+
+def _private_temp(ctx: FileContext, call: Node, path: Node) -> bool:
+    """The path is (inside) a temporary file or folder made owner-only, so the default
+    mode of the later write does not apply: `with make_tmp() as key_path: open(key_path, "w")`."""
+    if re.match(_TEMP_CALL, _text(ctx, path)):
+        return True
+    root = re.match(r"[A-Za-z_]\w*", _text(ctx, path).lstrip("f\"'&* "))
+    function = enclosing_function(call)
+    if root is None or function is None:
+        return False
+    scope = _text(ctx, function)
+    names = [root.group(0)]
+    # `path = handle.name` of a `with NamedTemporaryFile() as handle`: one hop back
+    alias = re.search(rf"\b{re.escape(names[0])}\s*=\s*([A-Za-z_]\w*)\.name\b", scope)
+    if alias is not None:
+        names.append(alias.group(1))
+    return any(
+        re.search(rf"{_TEMP_CALL}[^\n]*\bas\s+\(?{name}\b", scope)
+        or re.search(rf"\b{name}(\s*,\s*\w+)*\s*:?=\s*{_TEMP_CALL}", scope)
+        or re.search(rf"\b\w+\s*,\s*{name}\s*=\s*[\w.]*mkstemp\(", scope)
+        for name in map(re.escape, names)
+    )
+
+
 def _hit(ctx: FileContext, call: Node, what: str) -> Hit:
     return Hit(span=code.node_span(ctx.source, call), message=what)
 
@@ -120,6 +149,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             default
             and _names_secret(ctx, path)
             and not _SAFE_NEARBY.search(_text(ctx, enclosing_function(call) or call))
+            and not _private_temp(ctx, call, path)
         ):
             yield _hit(
                 ctx,

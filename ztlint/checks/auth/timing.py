@@ -386,18 +386,33 @@ def _holds_a_span(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def secret_name(name: str) -> bool:
     """Whether an identifier holds a secret value, judged by its words."""
+    return secret_word(name) is not None
+
+
+# Words beside `mac` that make it a hardware address, not a message authentication code.
+_HARDWARE = frozenset(
+    {
+        "src", "dst", "source", "dest", "destination", "hw", "hardware", "eth", "ether",
+        "ethernet", "local", "remote", "peer", "router", "node", "gateway", "gw", "addr",
+        "address", "broadcast", "bcast", "multicast", "iface", "interface", "nic", "client",
+        "server", "host", "vm", "link", "arp", "neighbor", "neigh",
+    }
+)  # fmt: skip
+
+
+def secret_word(name: str) -> str | None:
+    """The word that makes an identifier hold a secret value (`token`, `api key`), or
+    None. `srcMAC` is a hardware address, not a MAC."""
     ws = words(name)
     if not ws or any(w in METADATA for w in ws):
-        return False
-    if ws[-1] == "key":
-        return len(ws) >= 2 and ws[-2] in KEY_QUALIFIERS
-    if ws[-1] in SECRET_WORDS:
-        return True
+        return None
     if ws[-1] in CARRIERS and len(ws) >= 2:
-        return ws[-2] in SECRET_WORDS or (
-            ws[-2] == "key" and len(ws) >= 3 and ws[-3] in KEY_QUALIFIERS
-        )
-    return False
+        ws = ws[:-1]
+    if ws[-1] == "key":
+        return f"{ws[-2]} key" if len(ws) >= 2 and ws[-2] in KEY_QUALIFIERS else None
+    if ws[-1] == "mac" and _HARDWARE.intersection(ws[:-1]):
+        return None
+    return ws[-1] if ws[-1] in SECRET_WORDS else None
 
 
 def _lang(ctx: FileContext) -> str:
@@ -484,6 +499,11 @@ def _copy_compared(ctx: FileContext, node: Node, left: Node, right: Node) -> boo
         and _VERSIONS & set(words(a_field[-2]) + words(b_field[-2]))
     ):
         return True  # `previous.key_hash == current.key_hash`: has the value changed?
+    a_words, b_words = words(a_text), words(b_text)
+    if (_ROTATION & set(a_words) and _ROTATION & set(b_words)) or _updates(
+        ctx, node, a_text, b_text
+    ):
+        return True  # `newKey != oldKey`; `if in.key != cfg.key { cfg.key = in.key }`
     function = enclosing_function(node)
     if function is None:
         return False
@@ -496,6 +516,34 @@ def _copy_compared(ctx: FileContext, node: Node, left: Node, right: Node) -> boo
         if re.fullmatch(r"\w+", name) and _copy_of(name, other).search(scope):
             return True
     return False
+
+
+_ROTATION = _VERSIONS | {"new", "current", "cur", "latest", "updated", "fresh", "next"}
+
+
+def _updates(ctx: FileContext, node: Node, a_text: str, b_text: str) -> bool:
+    """The comparison guards an assignment of one side to the other: change detection
+    (`if in.Key != cfg.Key { cfg.Key = in.Key }`), not an authentication."""
+    branch = node.parent
+    while branch is not None and branch.type in (
+        "binary_expression",
+        "boolean_operator",
+        "parenthesized_expression",
+        "unary_expression",
+        "not_operator",
+    ):
+        branch = branch.parent
+    if branch is None or branch.type not in ("if_statement", "if_expression"):
+        return False
+    body = branch.child_by_field_name("consequence") or branch.child_by_field_name("body")
+    if body is None:
+        return False
+    inside = _text(ctx, body)
+    bare = [t.lstrip("*&") for t in (a_text, b_text)]
+    return any(
+        re.search(rf"{re.escape(x)}\s*:?=\s*[*&]?{re.escape(y)}\b", inside)
+        for x, y in ((bare[0], bare[1]), (bare[1], bare[0]))
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -668,6 +716,8 @@ def constant(
         node.type == "selector_expression" and text.split(".", 1)[0] in consts[1]
     ):
         return True
+    if ctx.parser == "go" and node.type == "identifier" and text[:1].isupper():
+        return True  # an exported package-level name (`KindSecret`): a declared constant
     last = re.split(r"[.:]+", text)[-1]
     if words(last)[-1:] in (["true"], ["false"]):
         return True  # headerValueTrue, kFalse
@@ -847,6 +897,10 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                     and not _state_token(ctx, node, right)
                 ):
                     name = secret_operand(ctx, left) or secret_operand(ctx, right)
+                    if name and (
+                        _challenge(ctx, node, name) or _hardware_pair(ctx, name, operands)
+                    ):
+                        continue
                     if name and checking(ctx, node, operands, _from_request(name)):
                         yield _hit(ctx, node, _short(name), f"`{op}`")
         elif kind == "call_expression" and calls:
@@ -859,6 +913,31 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                     name = secret_operand(ctx, a) or secret_operand(ctx, b)
                     if name and checking(ctx, node, [a, b], _from_request(name)):
                         yield _hit(ctx, node, _short(name), f"`{fname}`")
+
+
+def _hardware_pair(ctx: FileContext, name: str, operands: list[Node]) -> bool:
+    """`n.mac == dstMAC`: a `mac` compared with a hardware address is one too."""
+    if words(name)[-1:] != ["mac"]:
+        return False
+    return any(
+        "mac" in ws and _HARDWARE.intersection(ws)
+        for ws in (words(_text(ctx, o)) for o in operands)
+    )
+
+
+_CHALLENGE = frozenset({"challenge", "chal", "ch", "acme", "http01", "dns01"})
+
+
+def _challenge(ctx: FileContext, node: Node, name: str) -> bool:
+    """A challenge token (ACME http-01/dns-01, a DPoP `chal`) was issued to the client that
+    presents it: the client already knows it, so timing reveals nothing."""
+    ws = words(name)
+    if not ws or ws[-1] != "token":
+        return False
+    if _CHALLENGE.intersection(ws[:-1]):
+        return True
+    around = [w for n in _function_names(ctx, node) for w in words(n)] + _class_words(ctx, node)
+    return bool({"challenge", "acme", "http01", "dns01"}.intersection(around))
 
 
 _REQUEST_READ = re.compile(r"""(\(|\[)\s*["'`][^"'`]+["'`]\s*(\)|\])\s*$""")

@@ -21,10 +21,11 @@ from tree_sitter import Node
 
 from ztlint.caseless import Caseless
 from ztlint.checks.auth.timing import (
+    METADATA,
     SECRET_HEADERS,
     mentions_secret,
     secret_candidates,
-    secret_name,
+    secret_word,
     words,
 )
 from ztlint.checks.codeutil import STRINGS, enclosing_function, nodes_of, walk
@@ -133,6 +134,136 @@ _DERIVED = frozenset(
 )
 
 
+# Secret words whose values are not credentials: a signature or a MAC is checked, not
+# presented; a session "key" is a map key far more often than a cipher key.
+_NOT_CREDENTIALS = frozenset({"sig", "signature", "mac", "hmac", "session key"})
+
+
+def secret_name(name: str) -> bool:
+    """Whether an identifier names a credential (a password, token, secret, API or
+    private key), by its words."""
+    word = secret_word(name)
+    return word is not None and word not in _NOT_CREDENTIALS
+
+
+# Declared types that hold no credential text.
+_SCALAR = re.compile(
+    r"(bool|Bool|boolean|int\d*|uint\d*|Int\d*|UInt\d*|usize|isize|i\d+|u\d+|float\d*|f\d+|"
+    r"number|Number|Double|Float|error|os\.Signal|syscall\.Signal|Signal|net\.HardwareAddr|"
+    r"time\.\w+|Duration|Date)\b"
+)
+_BOOL_VERBS = frozenset({"has", "is", "can", "should", "needs", "was", "are", "does", "did"})
+
+
+_TRANSFORMS = frozenset(
+    {"kdf", "derive", "encrypt", "seal", "hash", "digest", "sum", "fingerprint", "mask",
+     "redact", "sign", "hmac"}
+)  # fmt: skip
+
+
+def _transformed(ctx: FileContext, inner: Node) -> bool:
+    """`KDF(secret)`, `encrypt(key, token)`: the logged value is what a one-way or keyed
+    function made of the secret, not the secret."""
+    parent = inner.parent
+    if parent is None or parent.type not in ("argument_list", "arguments"):
+        return False
+    call = parent.parent
+    function = call.child_by_field_name("function") if call is not None else None
+    if function is None:
+        return False
+    tail = re.split(r"[.:]+", _text(ctx, function))[-1]
+    return bool(_TRANSFORMS.intersection(words(tail)))
+
+
+def _not_text(ctx: FileContext, node: Node, name: str) -> bool:
+    """The grammar says the logged value is no credential text: declared (or returned by
+    a function declared) as a bool, number, signal, error or time; a Go type assertion or
+    composite literal of another type (`secret, ok := obj.(*corev1.Secret)`: the object,
+    whose fields may not be logged); or a predicate (`hasToken`, `isSecret()`)."""
+    if words(name)[:1] and words(name)[0] in _BOOL_VERBS:
+        return True
+    n = re.escape(name)
+    after = ctx.source.utf8[node.end_byte : node.end_byte + 4].decode("utf-8", "replace")
+    if after.lstrip().startswith("("):
+        # a call: the result type of a function declared in this file
+        result = _declared_result(ctx, name)
+        return result is not None and bool(_SCALAR.fullmatch(result))
+    function = enclosing_function(node)
+    if function is None:
+        return False
+    if _other_token_kind(ctx, function):
+        return True
+    scope = _text(ctx, function)
+    # `var ok bool`, `func f(sig os.Signal)`, `token: bool`, `let sig: Int32`
+    if re.search(
+        rf"(\bvar\s+{n}|[(,]\s*{n})\s+\*?{_SCALAR.pattern}|\b{n}\s*:\s*{_SCALAR.pattern}", scope
+    ):
+        return True
+    for call in re.finditer(rf"\b{n}\s*(,\s*\w+\s*)?:?=\s*(?:\w+\.)*(\w+)\s*\(", scope):
+        result = _declared_result(ctx, call.group(2))  # `token := verifyToken(..)`: an error
+        if result is not None and _SCALAR.fullmatch(result):
+            return True
+    m = re.search(rf"\b{n}\s*(,\s*\w+\s*)?:?=\s*(&?[\w.]+\.\(\*?([\w.\[\]]+)\)|&[\w.]+\{{)", scope)
+    return m is not None and (m.group(3) or "") not in ("string", "[]byte")
+
+
+# A value published where anyone reads it: an ACME DNS-01 TXT record.
+_PUBLISHED = re.compile(r"""["']TXT["']|\bTypeTXT\b|\bRdatatype\.TXT\b|\btxtdata\b""")
+_FAKES = frozenset({"fake", "mock", "stub", "dummy", "noop"})
+
+
+def _public_or_fake(ctx: FileContext, call: Node) -> bool:
+    """The log call sits in a function that publishes the value in DNS, or in a test
+    double (a method of a `FakeVerifier`)."""
+    function = enclosing_function(call)
+    if function is None:
+        return False
+    if _PUBLISHED.search(_text(ctx, function)):
+        return True
+    receiver = function.child_by_field_name("receiver")
+    owners = [_text(ctx, receiver)] if receiver is not None else []
+    parent = function.parent
+    while parent is not None:
+        if parent.type in ("class_definition", "class_declaration", "impl_item"):
+            owner = parent.child_by_field_name("name") or parent.child_by_field_name("type")
+            if owner is not None:
+                owners.append(_text(ctx, owner))
+        parent = parent.parent
+    return any(_FAKES.intersection(words(o)) for o in owners)
+
+
+def _other_token_kind(ctx: FileContext, function: Node) -> bool:
+    """`parsePageToken(token string)`: the function names the kind of token it handles,
+    and that kind is no credential (a context, page or continuation token)."""
+    title = function.child_by_field_name("name")
+    fws = words(_text(ctx, title)) if title is not None else []
+    return any(w == "token" and i and fws[i - 1] in _OTHER_TOKENS for i, w in enumerate(fws))
+
+
+# Kinds of token that name a position, a slot or a routing context, not a credential.
+_OTHER_TOKENS = frozenset(
+    {
+        "context", "page", "pagination", "continuation", "cursor", "next", "resume", "sync",
+        "lock", "cancellation", "cancel", "idempotency", "progress", "lexer", "syntax",
+        "stream", "iteration", "batch",
+    }
+)  # fmt: skip
+
+
+def _declared_result(ctx: FileContext, function_name: str) -> str | None:
+    """The result type of a function this file declares (Go, Rust, Python, Swift)."""
+    n = re.escape(function_name)
+    declared = re.search(
+        rf"(?m)^\s*(func\s*(\([^)]*\)\s*)?{n}\s*\([^)]*\)\s*\(?\s*([\w.*\[\]]+)|"
+        rf"(pub\s+)?fn\s+{n}\s*\([^)]*\)\s*->\s*([\w:]+)|"
+        rf"def\s+{n}\s*\([^)]*\)\s*->\s*([\w.]+)|func\s+{n}\s*\([^)]*\)\s*->\s*(\w+))",
+        ctx.text,
+    )
+    if declared is None:
+        return None
+    return next((g for g in declared.group(3, 5, 6, 7) if g), "")
+
+
 def _ambiguous_token(ctx: FileContext, node: Node, name: str) -> bool:
     """A bare token that is not declared as text (`token: &str`, `token string`,
     `token: str`) in the function that logs it."""
@@ -141,6 +272,8 @@ def _ambiguous_token(ctx: FileContext, node: Node, name: str) -> bool:
         return False
     function = enclosing_function(node)
     if function is None:
+        return True
+    if _other_token_kind(ctx, function):
         return True
     declared = (
         rf"\b{re.escape(name)}\s*(:\s*&?(mut\s+)?('\w+\s+)?|\s)(str|String|string|Secret\w*)\b"
@@ -156,8 +289,9 @@ def _record_or_derived(ctx: FileContext, inner: Node) -> bool:
     if m is None:
         return False
     field, called = m.group(1), bool(m.group(2))
-    if called:  # `key.legacy_key_id()`, `secret.pubkey()`
-        return field in _DERIVED or words(field)[-1:] == ["id"]
+    if called:  # `key.legacy_key_id()`, `secret.pubkey()`, `secret.GetNamespace()`
+        fws = set(words(field))
+        return field in _DERIVED or bool(fws & (METADATA | {"namespace", "annotations", "labels"}))
     return not secret_name(field)
 
 
@@ -200,7 +334,11 @@ def _secret_in(
                 continue  # a mio `Token` names an event-loop slot
             if not auth_code and _ambiguous_token(ctx, inner, name):
                 continue
-            if _record_or_derived(ctx, inner):
+            if (
+                _record_or_derived(ctx, inner)
+                or _not_text(ctx, inner, name)
+                or _transformed(ctx, inner)
+            ):
                 continue
             parent = inner.parent
             # len(token), token.len(), token is None, mask(token), `token=` keyword name
@@ -285,6 +423,8 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             (s for s in (_secret_in(ctx, a, mio_tokens, auth_code) for a in args) if s), None
         )
         if secret and _STDOUT.match(name) and _key_generator(ctx, call, secret):
+            continue
+        if secret and _public_or_fake(ctx, call):
             continue
         if secret:
             shown = secret if len(secret) <= 40 else secret[:37] + "..."

@@ -21,6 +21,7 @@ from tree_sitter import Node
 
 from ztlint.checks.codeutil import FUNCTIONS, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
+from ztlint.model import Confidence
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
@@ -132,13 +133,21 @@ def _received(ctx: FileContext, scope: Node, seeds: set[str]) -> set[str]:
     return names
 
 
-def _receive_path(ctx: FileContext, node: Node, function: Node) -> bool:
+_RAW = re.compile(r":\s*(&\s*(mut\s+)?\[u8\]|Vec<u8>|&?\s*(Bytes|BytesMut)\b|&\s*str\b|String\b)")
+
+
+def _raw_bytes(ctx: FileContext, function: Node) -> bool:
+    parameters = function.child_by_field_name("parameters")
+    return parameters is not None and bool(_RAW.search(_text(ctx, parameters)))
+
+
+def _receive_path(ctx: FileContext, node: Node, function: Node, loops_only: bool = False) -> bool:
     """Whether the pushed value is what a peer sent: in a loop around a network read,
     built from the read's data; or in a function named for receiving, built from the
     message it takes (`receive_metric(key, value)` records in-process bookkeeping)."""
     pushed = _names(ctx, node.child_by_field_name("arguments") or node)
     name = function.child_by_field_name("name")
-    if name is not None and _RECEIVE_NAMES.search(_text(ctx, name)):
+    if not loops_only and name is not None and _RECEIVE_NAMES.search(_text(ctx, name)):
         message = _message_parameters(ctx, function)
         if message and pushed & _received(ctx, function, message):
             return True
@@ -188,6 +197,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             function = _function(node)
             if function is None or not _receive_path(ctx, node, function):
                 continue
+            looped = _receive_path(ctx, node, function, loops_only=True)
             if types is None:
                 types = _field_types(ctx)
             declared = types.get(m.group(1), "")
@@ -200,6 +210,9 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                 message=f"`{rtext}` ({declared}) grows on every message received and nothing "
                 "bounds it: a peer can send until the process runs out of memory; check "
                 "`len()` against a maximum and drop or refuse",
+                # Only the function's name says a peer's message arrives: raw bytes are
+                # evidence it came off the wire; a parsed type (`Packet`) may be local.
+                confidence=None if looped or _raw_bytes(ctx, function) else Confidence.LOW,
             )
         elif _UNBOUNDED_CHANNEL.search(_text(ctx, function_node)):
             yield from _channel(ctx, node)

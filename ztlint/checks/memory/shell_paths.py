@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from tree_sitter import Node
 
 from ztlint.checks.codeutil import hit, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
+from ztlint.model import Confidence
 from ztlint.rule import FileContext, Hit
 
 _KERNEL = re.compile(r"(^|[\"'\s])/(proc|sys)/")
@@ -104,8 +106,47 @@ def _constants(ctx: FileContext) -> set[str]:
     return literal - other
 
 
+def _names_in_cwd(ctx: FileContext, word: Node) -> bool:
+    """`pkg_${VERSION}`, `$DIR-build`: the variable only completes one name that a
+    literal part anchors, with no `/` and no glob, so no value (empty included) turns it
+    into a wider path than a name in the current folder."""
+    if word.type != "concatenation":
+        return False
+    rest = _text(ctx, word)
+    for inner in walk(word):
+        if inner.type in _EXPANSIONS or inner.type == "command_substitution":
+            rest = rest.replace(_text(ctx, inner), "")
+    rest = rest.strip("\"'")
+    return bool(re.search(r"[\w.-]", rest)) and not re.search(r"[/*?\[\s~]", rest)
+
+
+def _found_paths(ctx: FileContext) -> set[str]:
+    """Variables read line by line from `find` output (`find .. | while read -r f`): each
+    value is a whole path that exists, never empty. (`for f in $(find ..)` is not among
+    them: the loop itself splits names at spaces and globs them.)"""
+    return {
+        m.group(3)
+        for m in re.finditer(
+            r"find\s[^|\n]*\|\s*while\s+(IFS=\S*\s+)?read\s+(-\w+\s+)*(\w+)", ctx.text
+        )
+    }
+
+
+def _leading(ctx: FileContext, word: Node) -> bool:
+    """The path starts with an expansion (`$DIR/cache`): empty, it is rooted at `/`."""
+    return not re.match(r"""["']?[\w./~-]""", _text(ctx, word))
+
+
+def _nounset(ctx: FileContext, before: int) -> bool:
+    head = ctx.text[:before]
+    return bool(re.search(r"(?m)^\s*set\s+(-[a-zA-Z]*u|-o\s+nounset)", head)) or bool(
+        re.match(r"#![^\n]*\s-[a-zA-Z]*u", head)
+    )
+
+
 def detect(ctx: FileContext) -> Iterator[Hit]:
     constants = _constants(ctx)
+    found = _found_paths(ctx)
     for node in nodes_of(ctx, "file_redirect", "command"):
         targets: list[Node] = []
         if node.type == "file_redirect":
@@ -133,6 +174,8 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                 if command != "rm":
                     operands = operands[1:]  # the mode or the owner, not a target
                 for a in operands:
+                    if _names_in_cwd(ctx, a):
+                        continue
                     unquoted = [n for n, q in _variables(ctx, a) if not q and n not in constants]
                     if unquoted and a.type in (
                         "word",
@@ -141,12 +184,20 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                         "expansion",
                     ):
                         names = ", ".join(f"${n}" for n in unquoted)
-                        yield hit(
+                        report = hit(
                             ctx,
                             a,
                             f"`{command}` target with unquoted {names}: an empty or spaced value "
                             "changes which files it touches; quote it and check it is set (`${VAR:?}`)",
                         )
+                        if set(unquoted) <= found or (
+                            _nounset(ctx, a.start_byte) and not _leading(ctx, a)
+                        ):
+                            # a path `find` printed (only a space in it splits), or
+                            # `set -u` stops an unset variable, and a literal folder leads the
+                            # path (`/build/$ARCH`): an empty value cannot reach `/`
+                            report = replace(report, confidence=Confidence.LOW)
+                        yield report
                         break
                 continue
         for target in targets:

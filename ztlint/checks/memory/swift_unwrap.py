@@ -19,6 +19,7 @@ from tree_sitter import Node
 
 from ztlint.checks.codeutil import nodes_of, walk
 from ztlint.checks.codeutil import text as _text
+from ztlint.model import Confidence
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
@@ -87,12 +88,25 @@ def _constant(ctx: FileContext, value: Node) -> bool:
     )
 
 
+def _literal_lets(ctx: FileContext) -> frozenset[str]:
+    """Names this file binds only with `let NAME = "literal"` (a property or a global):
+    immutable text the code wrote, whatever function reads it."""
+    literal: set[str] = set()
+    other: set[str] = set()
+    for m in re.finditer(r"\b(let|var)\s+(\w+)\s*(:\s*[\w.?]+\s*)?=\s*([^\n]*)", ctx.text):
+        fixed = m.group(1) == "let" and re.fullmatch(r'"[^"\\]*"\s*', m.group(4)) is not None
+        (literal if fixed else other).add(m.group(2))
+    return frozenset(literal - other)
+
+
 def _built_in_code(ctx: FileContext, value: Node) -> bool:
     """An identifier bound earlier in the same function to a buffer the code builds or
-    to a constant (`let gateway = "10.64.0.1"`)."""
+    to a constant (`let gateway = "10.64.0.1"`), or bound only to literals in the file."""
     if value.type != "simple_identifier":
         return False
     name = _text(ctx, value)
+    if name in ctx.memo("swift-literal-lets", lambda: _literal_lets(ctx)):
+        return True
     scope = _scope_of(ctx, value)
     if scope is None:
         return False
@@ -146,6 +160,9 @@ def _bound_early(ctx: FileContext, scope: Node) -> dict[str, int]:
     return first
 
 
+_ENCODED = re.compile(r"\b(JSONEncoder|PropertyListEncoder)\(\)\s*\.\s*encode\(|\.data\(using:")
+
+
 def detect(ctx: FileContext) -> Iterator[Hit]:
     outer_end = -1  # `Port(rawValue: UInt16(x)!)!` is one problem: report the outer unwrap
     for node in nodes_of(ctx, "postfix_expression"):
@@ -181,6 +198,9 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             r"\b(data|decoding|bytes|cString)\s*:", _text(ctx, call)
         ):
             continue  # String(x) of a non-optional is not failable
+        decoded = name == "String"
+        if decoded and any(_ENCODED.search(_text(ctx, v)) for v in values):
+            continue  # an encoder's output is valid UTF-8 by construction
         shown = " ".join(_text(ctx, call).split())
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
         outer_end = node.end_byte
@@ -188,4 +208,6 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             span=code.node_span(ctx.source, node),
             message=f"`{shown}!` crashes when the value is not valid, and the value comes from "
             "outside the code; unwrap with `guard let` and report the bad value",
+            # Bytes decoded as text: whether anyone but the app wrote them is a guess.
+            confidence=Confidence.LOW if decoded else None,
         )
