@@ -185,7 +185,7 @@ func h(w http.ResponseWriter, r *http.Request) {
             GO_HEAD,
         ),
         ("server/api.go", '\nfunc serve() { net.Listen("unix", "/run/app.sock") }\n', GO_HEAD),
-        ("harness/web.go", "", GO_HEAD.replace("package api", "package vmtest")),
+        ("harness/web.go", "", GO_HEAD.replace("package api", "package apitest")),
     ],
 )
 def test_operator_only_handlers_are_not_shown_by_default(rel: str, extra: str, head: str) -> None:

@@ -6,6 +6,12 @@ names, sometimes a credential in a connection string. Only server errors are rep
 a 4xx that says why the input was rejected is the point of a 4xx. The error must come
 from the code (Go's `.Error()`, the variable of an `except ... as e` or a `catch (e)`,
 an Express error handler's first parameter), not a fixed message.
+
+Who reads the text decides whether it is a leak, so each finding's confidence says
+what the file shows: HIGH when the error comes from an internal operation (file system,
+database, process, network, a panic or stack trace, a wrapped chain) and no sign says
+the handler serves operators only; MEDIUM when the error's origin is not visible or the
+handler looks operator-only; LOW for sentinels and failures to write the response.
 """
 
 from __future__ import annotations
@@ -31,14 +37,17 @@ _JS_ERROR_PARAMS = frozenset({"err", "error", "e", "ex", "exc"})
 _ADVICE = "log it and send a generic message"
 # Where a handler visibly serves operators only: a debug or admin file, package or
 # function, a listener bound to the loopback address or a Unix socket in the same file,
-# a Go package named as a test helper (`vmtest`, `testutil`).
+# a Go package named as a test helper (`httptest`, `apitest`).
 _OPERATOR_NAME = re.compile(r"debug|admin|pprof", re.IGNORECASE)
 _LOOPBACK_LISTENER = re.compile(
     r"""(?:Listen\w*|Addr\w*|bind|host)\W[^\n]{0,80}?["'](?:127\.0\.0\.1|localhost|\[::1\])(?::\d*)?["'`]""",
     re.IGNORECASE,
 )
 _LOCAL_SOCKET = re.compile(r"""\bnet\.Listen(?:Unix\w*\(|\(\s*"unix)""")
-_GO_TEST_PACKAGE = re.compile(r"^package\s+(\w*test\w*)\s*$", re.MULTILINE)
+_GO_TEST_PACKAGE = re.compile(
+    r"^package\s+((?!\w*(?:attest|latest|contest)\s)\w+test|\w*testutil\w*|\w*testing)\s*$",
+    re.MULTILINE,
+)
 # Go sentinels by convention: `ErrNotFound`, `pkg.ErrUnavailable`, `errClosed`.
 _GO_SENTINEL = re.compile(r"^(?:\w+\.)?(?:Err|err)[A-Z]\w*$")
 # Packages whose errors describe the machine: files, processes, sockets, databases.
@@ -143,7 +152,7 @@ def _graded(
     # A stack trace is never written for a client: only a local listener excuses it.
     restricted = _operator_only(ctx, scope, by_name=origin.what != _STACK)
     if origin.rank >= _Origin.CHAIN:
-        message = f"{what} carries {origin.what} to the client in a server-error response"
+        message = f"{what} sends {origin.what} to the client in a server-error response"
         confidence = Confidence.MEDIUM if restricted else Confidence.HIGH
     else:
         message = (
@@ -294,7 +303,7 @@ def _go_origin(
         if origin.rank > best.rank:
             best = origin
     if best.rank >= _Origin.CHAIN:
-        return _Origin(best.kind, f"{best.what}, passed to `{_text(ctx, name)}`")
+        return _Origin(best.kind, f"{best.what} (what callers pass to `{_text(ctx, name)}`)")
     return best
 
 
@@ -324,10 +333,10 @@ def _go_call_origin(
     if callee.startswith("io.Copy"):
         return _UNKNOWN  # a stream copy: the client's own connection, or a body already sent
     if package in _GO_IO_PACKAGES or any(m in package for m in _GO_DRIVERS):
-        return _Origin("internal", f"`{callee}` (`{package}`)")
+        return _Origin("internal", f"the error of `{callee}` (`{package}`)")
     method = callee.rsplit(".", 1)[-1]
     if "." in callee and method in _GO_IO_METHODS:
-        return _Origin("internal", f"`{callee}`")
+        return _Origin("internal", f"the error of `{callee}`")
     return _UNKNOWN
 
 
