@@ -284,3 +284,18 @@ def test_operator_only_handlers_are_not_shown_by_default(rel: str, extra: str, h
 )
 def test_other_languages_read_the_code_that_failed(rel: str, text: str, level: str) -> None:
     assert " ".join(_levels(rel, text)) == level
+
+
+def test_a_rust_arm_inside_the_arm_that_bound_the_error() -> None:
+    text = """
+    fn respond(path: PathBuf) -> HttpResponse {
+        match NamedFile::open(path) {
+            Ok(file) => file.into_response(),
+            Err(e) => match e.kind() {
+                std::io::ErrorKind::NotFound => HttpResponse::NotFound().finish(),
+                _ => HttpResponse::InternalServerError().body(format!("open: {e}")),
+            },
+        }
+    }
+    """
+    assert _levels("files.rs", text) == ["high"]

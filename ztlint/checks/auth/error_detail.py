@@ -170,7 +170,7 @@ def _graded(
 # machine (SQL, paths, hosts, commands).
 _INTERNAL_CALL = re.compile(
     r"""\b(?:sqlite3|sqlalchemy|psycopg2?|asyncpg|aiosqlite|pymysql|pymongo|motor|redis|requests|httpx|aiohttp|urllib|subprocess|shutil|socket|boto3|sqlx|diesel|reqwest|std::fs|tokio::fs|fs|child_process|axios)\s*(?:\.|::)\w+"""
-    r"""|(?<![\w.])(?:open|fetch)\s*\(|\bFile::(?:open|create)\b|\bCommand::new\b"""
+    r"""|(?<![\w.])(?:open|fetch)\s*\(|File::(?:open|create)\b|\bCommand::new\b"""
     r"""|\.(?:execute|executemany|fetchone|fetchall|fetch_one|fetch_all|fetch_optional|query|query_as|commit|findOne|findAll|findByPk)\s*\("""
 )
 
@@ -179,38 +179,40 @@ def _region_origin(ctx: FileContext, node: Node, leak: str) -> _Origin:
     """What the code that raised the error shows about it (not Go)."""
     if "traceback" in leak or ".stack" in leak:
         return _Origin("internal", _STACK)
-    region = _error_region(ctx, node)
-    if region is None:
-        return _UNKNOWN
-    match = _INTERNAL_CALL.search(_text(ctx, region))
-    if match:
-        return _Origin("internal", f"the failure of `{match.group(0).rstrip('( ')}`")
+    for region in _error_regions(node):
+        match = _INTERNAL_CALL.search(_text(ctx, region))
+        if match:
+            return _Origin("internal", f"the failure of `{match.group(0).rstrip('( ')}`")
     return _UNKNOWN
 
 
-def _error_region(ctx: FileContext, node: Node) -> Node | None:
+def _error_regions(node: Node) -> Iterator[Node]:
+    """The code whose failure the error at `node` can be: the body of the nearest `try`;
+    in Rust the expressions every enclosing `match`, `if let` and `map_err(|e| ..)`
+    inspects (an arm can match on `e.kind()` inside the arm that bound `Err(e)`)."""
     parent = node.parent
     while parent is not None:
+        region: Node | None = None
         if parent.type in ("except_clause", "catch_clause") and parent.parent is not None:
-            return parent.parent.child_by_field_name("body")
+            body = parent.parent.child_by_field_name("body")
+            if body is not None:
+                yield body
+            return
         if parent.type == "match_arm" and parent.parent is not None:
             match = parent.parent.parent  # match_block -> match_expression
-            return match.child_by_field_name("value") if match is not None else None
-        if parent.type == "let_condition":
-            return parent.child_by_field_name("value")
-        if parent.type == "if_expression":
-            condition = parent.child_by_field_name("condition")
-            if condition is not None and condition.type == "let_condition":
-                return condition.child_by_field_name("value")
-        if parent.type == "closure_expression":
+            region = match.child_by_field_name("value") if match is not None else None
+        elif parent.type == "let_condition":
+            region = parent.child_by_field_name("value")
+        elif parent.type == "closure_expression":
             call = parent.parent.parent if parent.parent is not None else None
             function = call.child_by_field_name("function") if call is not None else None
             if function is not None and function.type == "field_expression":
-                return function.child_by_field_name("value")
-        if parent.type in FUNCTIONS and parent.type != "closure_expression":
-            return None
+                region = function.child_by_field_name("value")
+        elif parent.type in FUNCTIONS:
+            return
+        if region is not None:
+            yield region
         parent = parent.parent
-    return None
 
 
 def _opt(hit: Hit | None) -> Iterator[Hit]:
