@@ -299,3 +299,25 @@ def test_a_rust_arm_inside_the_arm_that_bound_the_error() -> None:
     }
     """
     assert _levels("files.rs", text) == ["high"]
+
+
+@pytest.mark.parametrize(
+    ("body", "level"),
+    [
+        ("await reviews.insert({ author: req.body.author })", "high"),
+        ("const p = new WebSocketProvider(`wss://node.example/v2/${process.env.KEY}`)", "high"),
+        ("seen.delete(req.body.address)", "medium"),
+    ],
+)
+def test_a_catch_is_judged_by_its_try_body(body: str, level: str) -> None:
+    text = f"""
+    app.post("/x", async (req, res) => {{
+      try {{
+        {body}
+        res.json({{ ok: true }})
+      }} catch (error) {{
+        res.status(500).json(error)
+      }}
+    }})
+    """
+    assert _levels("routes/x.ts", text) == [level]

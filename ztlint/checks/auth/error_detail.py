@@ -172,6 +172,9 @@ _INTERNAL_CALL = re.compile(
     r"""\b(?:sqlite3|sqlalchemy|psycopg2?|asyncpg|aiosqlite|pymysql|pymongo|motor|redis|requests|httpx|aiohttp|urllib|subprocess|shutil|socket|boto3|sqlx|diesel|reqwest|std::fs|tokio::fs|fs|child_process|axios)\s*(?:\.|::)\w+"""
     r"""|(?<![\w.])(?:open|fetch)\s*\(|File::(?:open|create)\b|\bCommand::new\b"""
     r"""|\.(?:execute|executemany|fetchone|fetchall|fetch_one|fetch_all|fetch_optional|query|query_as|commit|findOne|findAll|findByPk)\s*\("""
+    r"""|\.(?:insert|insertOne|insertMany|updateOne|updateMany|deleteOne|deleteMany|findOneAndUpdate|aggregate)\s*\("""
+    # a call given a URL: an upstream's errors quote the address, credentials and all
+    r"""|\(\s*["'`](?:https?|wss?)://"""
 )
 
 
@@ -182,7 +185,10 @@ def _region_origin(ctx: FileContext, node: Node, leak: str) -> _Origin:
     for region in _error_regions(node):
         match = _INTERNAL_CALL.search(_text(ctx, region))
         if match:
-            return _Origin("internal", f"the failure of `{match.group(0).rstrip('( ')}`")
+            call = match.group(0).rstrip("( ")
+            if "://" in call:
+                return _Origin("internal", "the failure of a connection to an upstream URL")
+            return _Origin("internal", f"the failure of `{call}`")
     return _UNKNOWN
 
 
