@@ -6,6 +6,12 @@ names, sometimes a credential in a connection string. Only server errors are rep
 a 4xx that says why the input was rejected is the point of a 4xx. The error must come
 from the code (Go's `.Error()`, the variable of an `except ... as e` or a `catch (e)`,
 an Express error handler's first parameter), not a fixed message.
+
+Who reads the text decides whether it is a leak, so each finding's confidence says
+what the file shows: HIGH when the error comes from an internal operation (file system,
+database, process, network, a panic or stack trace, a wrapped chain) and no sign says
+the handler serves operators only; MEDIUM when the error's origin is not visible or the
+handler looks operator-only; LOW for sentinels and failures to write the response.
 """
 
 from __future__ import annotations
@@ -15,8 +21,9 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.codeutil import enclosing_function, nodes_of, walk
+from ztlint.checks.codeutil import FUNCTIONS, calls, enclosing_function, go_imports, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
+from ztlint.model import Confidence
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
@@ -27,28 +34,349 @@ _FIVE_XX = re.compile(r"^5\d\d$")
 _JS_ERROR_PARAMS = frozenset({"err", "error", "e", "ex", "exc"})
 
 
-def _hit(ctx: FileContext, node: Node, what: str) -> Hit:
-    return Hit(
-        span=code.node_span(ctx.source, node),
-        message=f"{what} is sent to the client in a server-error response; log it and send a generic message",
-    )
+_ADVICE = "log it and send a generic message"
+# Where a handler visibly serves operators only: a debug or admin file, package or
+# function, a listener bound to the loopback address or a Unix socket in the same file,
+# a Go package named as a test helper (`httptest`, `apitest`).
+_OPERATOR_NAME = re.compile(r"debug|admin|pprof", re.IGNORECASE)
+_LOOPBACK_LISTENER = re.compile(
+    r"""(?:Listen\w*|Addr\w*|bind|host)\W[^\n]{0,80}?["'](?:127\.0\.0\.1|localhost|\[::1\])(?::\d*)?["'`]""",
+    re.IGNORECASE,
+)
+_LOCAL_SOCKET = re.compile(r"""\bnet\.Listen(?:Unix\w*\(|\(\s*"unix)""")
+_GO_TEST_PACKAGE = re.compile(
+    r"^package\s+((?!\w*(?:attest|latest|contest)\s)\w+test|\w*testutil\w*|\w*testing)\s*$",
+    re.MULTILINE,
+)
+# Go sentinels by convention: `ErrNotFound`, `pkg.ErrUnavailable`, `errClosed`.
+_GO_SENTINEL = re.compile(r"^(?:\w+\.)?(?:Err|err)[A-Z]\w*$")
+# Packages whose errors describe the machine: files, processes, sockets, databases.
+_GO_IO_PACKAGES = frozenset(
+    {"os", "io", "io/ioutil", "io/fs", "os/exec", "database/sql", "net", "net/http", "syscall"}
+)
+_GO_DRIVERS = ("pgx", "lib/pq", "go-sql-driver", "gorm", "sqlx", "mongo-driver", "go-redis")
+_GO_IO_METHODS = frozenset(
+    {
+        "Query",
+        "QueryContext",
+        "QueryRow",
+        "QueryRowContext",
+        "Exec",
+        "ExecContext",
+        "Prepare",
+        "PrepareContext",
+        "BeginTx",
+        "Commit",
+        "Scan",
+        "RoundTrip",
+        "DialContext",
+        "CombinedOutput",
+    }
+)
+
+
+class _Origin:
+    """What the file shows about where an error comes from, weakest to strongest."""
+
+    CONSTRUCTED, SENTINEL, UNKNOWN, CHAIN, INTERNAL = range(5)
+    _RANKS = {
+        "constructed": CONSTRUCTED,
+        "sentinel": SENTINEL,
+        "writing": SENTINEL,
+        "unknown": UNKNOWN,
+        "chain": CHAIN,
+        "internal": INTERNAL,
+    }
+
+    def __init__(self, kind: str, what: str = "") -> None:
+        self.kind = kind
+        self.what = what
+        self.rank = self._RANKS[kind]
+
+
+_UNKNOWN = _Origin("unknown")
+_STACK = "a stack trace"
+_CONSTRUCTED = _Origin("constructed")
+
+
+def _operator_only(ctx: FileContext, scope: Node | None, by_name: bool = True) -> str | None:
+    """Why the handler around a sink looks reachable by operators only, or None. A name
+    (`debug`, `admin`) is not asked when `by_name` is false."""
+    for segment in ctx.path.split("/") if by_name else ():
+        match = _OPERATOR_NAME.search(segment)
+        if match:
+            return f"it sits in `{segment}`"
+    function = scope if by_name else None
+    while function is not None:
+        name = function.child_by_field_name("name")
+        receiver = function.child_by_field_name("receiver")
+        for part in (name, receiver):
+            if part is None:
+                continue
+            found = _OPERATOR_NAME.search(_text(ctx, part))
+            if found:
+                return f"`{_text(ctx, part)}` names a {found.group(0).lower()} handler"
+        function = enclosing_function(function)
+    return ctx.memo("ZT515.local", lambda: _local_listener(ctx))
+
+
+def _local_listener(ctx: FileContext) -> str | None:
+    source = ctx.source.text
+    if _LOOPBACK_LISTENER.search(source):
+        return "the file binds its listener to the loopback address"
+    if _LOCAL_SOCKET.search(source):
+        return "the file serves on a Unix socket"
+    package = _GO_TEST_PACKAGE.search(source) if ctx.parser == "go" else None
+    if package:
+        return f"package `{package.group(1)}` is a test helper"
+    return None
+
+
+def _graded(
+    ctx: FileContext, node: Node, what: str, origin: _Origin, scope: Node | None
+) -> Hit | None:
+    """A finding whose confidence is what the file shows: HIGH when the error carries
+    internal detail (an I/O, database, process or network failure, a panic, a wrapped
+    chain) and no sign says the handler serves operators only; MEDIUM when the origin is
+    not visible; LOW for a sentinel with fixed text or a failure to write the response
+    itself; nothing for a message the code wrote."""
+    if origin.kind == "constructed":
+        return None
+    span = code.node_span(ctx.source, node)
+    if origin.rank == _Origin.SENTINEL:
+        return Hit(
+            span=span,
+            message=f"{what} is sent in a server-error response, but {origin.what}",
+            confidence=Confidence.LOW,
+        )
+    # A stack trace is never written for a client: only a local listener excuses it.
+    restricted = _operator_only(ctx, scope, by_name=origin.what != _STACK)
+    if origin.rank >= _Origin.CHAIN:
+        message = f"{what} sends {origin.what} to the client in a server-error response"
+        confidence = Confidence.MEDIUM if restricted else Confidence.HIGH
+    else:
+        message = (
+            f"{what} is sent to the client in a server-error response (where the error "
+            "comes from is not visible here)"
+        )
+        confidence = Confidence.LOW if restricted else Confidence.MEDIUM
+    if restricted:
+        message += f"; the handler may serve operators only: {restricted}"
+    return Hit(span=span, message=f"{message}; {_ADVICE}", confidence=confidence)
+
+
+# In Python, JavaScript and Rust the error comes from a `try` body or the expression a
+# `match`, `if let` or `map_err` inspects: these calls there fail with text about the
+# machine (SQL, paths, hosts, commands).
+_INTERNAL_CALL = re.compile(
+    r"""\b(?:sqlite3|sqlalchemy|psycopg2?|asyncpg|aiosqlite|pymysql|pymongo|motor|redis|requests|httpx|aiohttp|urllib|subprocess|shutil|socket|boto3|sqlx|diesel|reqwest|std::fs|tokio::fs|fs|child_process|axios)\s*(?:\.|::)\w+"""
+    r"""|(?<![\w.])(?:open|fetch)\s*\(|File::(?:open|create)\b|\bCommand::new\b"""
+    r"""|\.(?:execute|executemany|fetchone|fetchall|fetch_one|fetch_all|fetch_optional|query|query_as|commit|findOne|findAll|findByPk)\s*\("""
+    r"""|\.(?:insert|insertOne|insertMany|updateOne|updateMany|deleteOne|deleteMany|findOneAndUpdate|aggregate)\s*\("""
+    # a call given a URL: an upstream's errors quote the address, credentials and all
+    r"""|\(\s*["'`](?:https?|wss?)://"""
+)
+
+
+def _region_origin(ctx: FileContext, node: Node, leak: str) -> _Origin:
+    """What the code that raised the error shows about it (not Go)."""
+    if "traceback" in leak or ".stack" in leak:
+        return _Origin("internal", _STACK)
+    for region in _error_regions(node):
+        match = _INTERNAL_CALL.search(_text(ctx, region))
+        if match:
+            call = match.group(0).rstrip("( ")
+            if "://" in call:
+                return _Origin("internal", "the failure of a connection to an upstream URL")
+            return _Origin("internal", f"the failure of `{call}`")
+    return _UNKNOWN
+
+
+def _error_regions(node: Node) -> Iterator[Node]:
+    """The code whose failure the error at `node` can be: the body of the nearest `try`;
+    in Rust the expressions every enclosing `match`, `if let` and `map_err(|e| ..)`
+    inspects (an arm can match on `e.kind()` inside the arm that bound `Err(e)`)."""
+    parent = node.parent
+    while parent is not None:
+        region: Node | None = None
+        if parent.type in ("except_clause", "catch_clause") and parent.parent is not None:
+            body = parent.parent.child_by_field_name("body")
+            if body is not None:
+                yield body
+            return
+        if parent.type == "match_arm" and parent.parent is not None:
+            match = parent.parent.parent  # match_block -> match_expression
+            region = match.child_by_field_name("value") if match is not None else None
+        elif parent.type == "let_condition":
+            region = parent.child_by_field_name("value")
+        elif parent.type == "closure_expression":
+            call = parent.parent.parent if parent.parent is not None else None
+            function = call.child_by_field_name("function") if call is not None else None
+            if function is not None and function.type == "field_expression":
+                region = function.child_by_field_name("value")
+        elif parent.type in FUNCTIONS:
+            return
+        if region is not None:
+            yield region
+        parent = parent.parent
+
+
+def _opt(hit: Hit | None) -> Iterator[Hit]:
+    if hit is not None:
+        yield hit
+
+
+def _hit(ctx: FileContext, node: Node, what: str) -> Hit | None:
+    scope = enclosing_function(node)
+    return _graded(ctx, node, what, _region_origin(ctx, node, what), scope)
+
+
+def _go_param_index(ctx: FileContext, function: Node, name: str) -> int | None:
+    """The position of parameter `name` of type `error` in a Go function, or None."""
+    params = function.child_by_field_name("parameters")
+    if params is None:
+        return None
+    index = 0
+    for decl in params.named_children:
+        names = [c for c in decl.named_children if c.type == "identifier"]
+        kind = decl.child_by_field_name("type")
+        for n in names or [decl]:
+            if _text(ctx, n) == name and kind is not None and _text(ctx, kind) == "error":
+                return index
+            index += 1
+    return None
+
+
+def _go_binding(ctx: FileContext, scope: Node, name: str, before: int) -> Node | None:
+    """The expression last assigned to `name` in `scope` before byte `before`."""
+    found: Node | None = None
+    for node in walk(scope):
+        if node.start_byte >= before:
+            break
+        if node.type not in ("short_var_declaration", "assignment_statement", "var_spec"):
+            continue
+        if node.end_byte > before:
+            continue  # the assignment the error is read in: `err = fmt.Errorf("..: %w", err)`
+        if node.type == "var_spec":
+            left = [c for c in node.named_children if c.type == "identifier"]
+            value = node.child_by_field_name("value")
+            right = value.named_children if value is not None else []
+        else:
+            lhs, rhs = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if lhs is None or rhs is None:
+                continue
+            left, right = lhs.named_children, rhs.named_children
+        names = [_text(ctx, n) for n in left]
+        if name not in names or not right:
+            continue
+        found = right[names.index(name)] if len(right) == len(names) else right[0]
+    return found
+
+
+def _go_origin(
+    ctx: FileContext, expr: Node, scope: Node | None, depth: int = 0, writer: str = ""
+) -> _Origin:
+    """Where the Go error `expr` comes from, as far as the file shows."""
+    expr_text = _text(ctx, expr).strip()
+    if expr.type == "call_expression":
+        function = expr.child_by_field_name("function")
+        args = expr.child_by_field_name("arguments")
+        if writer and any(n.type == "identifier" and _text(ctx, n) == writer for n in walk(expr)):
+            return _Origin("writing", "the error comes from writing the response itself")
+        return _go_call_origin(ctx, _text(ctx, function) if function else "", args, scope, depth)
+    if expr.type == "unary_expression" or expr.type == "parenthesized_expression":
+        inner = expr.named_children[-1] if expr.named_children else None
+        return _go_origin(ctx, inner, scope, depth, writer) if inner is not None else _UNKNOWN
+    sentinel = _Origin("sentinel", f"`{expr_text}` is a sentinel error with fixed text")
+    if expr.type == "selector_expression" and _GO_SENTINEL.search(expr_text):
+        return sentinel
+    if expr.type != "identifier" or scope is None or depth > 3:
+        return _UNKNOWN
+    bound = _go_binding(ctx, scope, expr_text, expr.start_byte)
+    if bound is not None:
+        return _go_origin(ctx, bound, scope, depth + 1, writer)
+    index = _go_param_index(ctx, scope, expr_text)
+    name = scope.child_by_field_name("name")
+    if index is None or name is None:
+        # Neither assigned in the function nor its parameter: a package-level error.
+        return sentinel if _GO_SENTINEL.search(expr_text) else _UNKNOWN
+    # A helper that writes any error it is given: judge what its callers in this file
+    # pass it (`fail(w, r, fmt.Errorf("decoding the request: %w", err))`).
+    best = _UNKNOWN
+    for call, callee, args in calls(ctx):
+        if callee != _text(ctx, name) or len(args.named_children) <= index:
+            continue
+        caller = enclosing_function(call)
+        origin = _go_origin(ctx, args.named_children[index], caller, depth + 1)
+        if origin.rank > best.rank:
+            best = origin
+    if best.rank >= _Origin.CHAIN:
+        return _Origin(best.kind, f"{best.what} (what callers pass to `{_text(ctx, name)}`)")
+    return best
+
+
+def _go_call_origin(
+    ctx: FileContext, callee: str, args: Node | None, scope: Node | None, depth: int
+) -> _Origin:
+    items = args.named_children if args is not None else []
+    if callee == "errors.New":
+        return _CONSTRUCTED
+    if callee == "fmt.Errorf":
+        fmt_text = _text(ctx, items[0]) if items else ""
+        wrapped = [a for a in items[1:] if _origin_is_error(ctx, a)]
+        if not wrapped and "%w" not in fmt_text:
+            return _CONSTRUCTED
+        inner = _go_origin(ctx, wrapped[0], scope, depth + 1) if wrapped and depth < 3 else _UNKNOWN
+        if inner.kind in ("sentinel", "constructed"):
+            return inner
+        if inner.rank >= _Origin.INTERNAL:
+            return inner
+        return _Origin("chain", "a wrapped error chain (`fmt.Errorf` with `%w`)")
+    if callee == "recover":
+        return _Origin("internal", "a recovered panic")
+    if callee in ("debug.Stack", "runtime.Stack"):
+        return _Origin("internal", _STACK)
+    imports = go_imports(ctx)
+    package = imports.get(callee.split(".")[0], "") if "." in callee else ""
+    if callee.startswith("io.Copy"):
+        return _UNKNOWN  # a stream copy: the client's own connection, or a body already sent
+    if package in _GO_IO_PACKAGES or any(m in package for m in _GO_DRIVERS):
+        return _Origin("internal", f"the error of `{callee}` (`{package}`)")
+    method = callee.rsplit(".", 1)[-1]
+    if "." in callee and method in _GO_IO_METHODS:
+        return _Origin("internal", f"the error of `{callee}`")
+    return _UNKNOWN
+
+
+def _origin_is_error(ctx: FileContext, node: Node) -> bool:
+    t = _text(ctx, node).strip()
+    return node.type == "identifier" and (t in ("err", "e", "error") or t.endswith("Err"))
 
 
 def _go(ctx: FileContext) -> Iterator[Hit]:
-    for node in nodes_of(ctx, "call_expression"):
-        function = node.child_by_field_name("function")
-        args = node.child_by_field_name("arguments")
-        if function is None or args is None or _text(ctx, function) != "http.Error":
+    for node, callee, args in calls(ctx):
+        if callee != "http.Error":
             continue
         items = args.named_children
         if len(items) != 3 or not _GO_5XX.match(_text(ctx, items[2]).strip()):
             continue
         for inner in walk(items[1]):
-            if inner.type == "call_expression":
-                f = inner.child_by_field_name("function")
-                if f is not None and _text(ctx, f).endswith(".Error"):
-                    yield _hit(ctx, node, f"`{_text(ctx, f)}()`")
-                    break
+            if inner.type != "call_expression":
+                continue
+            f = inner.child_by_field_name("function")
+            if f is None or not _text(ctx, f).endswith(".Error"):
+                continue
+            receiver = f.child_by_field_name("operand")
+            scope = enclosing_function(node)
+            origin = (
+                _go_origin(ctx, receiver, scope, writer=_text(ctx, items[0]).strip())
+                if receiver is not None
+                else _UNKNOWN
+            )
+            hit = _graded(ctx, node, f"`{_text(ctx, f)}()`", origin, scope)
+            if hit is not None:
+                yield hit
+            break
 
 
 def _except_names(ctx: FileContext, node: Node) -> set[str] | None:
@@ -129,7 +457,7 @@ def _python(ctx: FileContext) -> Iterator[Hit]:
         for value in payload:
             leak = _python_leaks(ctx, value, names)
             if leak:
-                yield _hit(ctx, node, leak)
+                yield from _opt(_hit(ctx, node, leak))
                 break
 
 
@@ -186,14 +514,14 @@ def _javascript(ctx: FileContext) -> Iterator[Hit]:
                 and text.split(".")[0] in names
                 and text.rsplit(".", 1)[-1] in ("message", "stack", "toString")
             ):
-                yield _hit(ctx, node, f"`{text}`")
+                yield from _opt(_hit(ctx, node, f"`{text}`"))
                 break
             if (
                 inner.type in ("identifier", "shorthand_property_identifier")
                 and text in names
                 and text in _JS_ERROR_PARAMS
             ):
-                yield _hit(ctx, node, f"the error `{text}`")
+                yield from _opt(_hit(ctx, node, f"the error `{text}`"))
                 break
 
 
@@ -283,7 +611,7 @@ def _rust(ctx: FileContext) -> Iterator[Hit]:
         for item in payload:
             leak = _rust_leak(ctx, item, names)
             if leak:
-                yield _hit(ctx, node, leak)
+                yield from _opt(_hit(ctx, node, leak))
                 break
 
 
