@@ -533,9 +533,11 @@ def project_classes(
       test topology (a deployment pulls released images and keeps them running), and so
       is a compose file that only test topologies include or extend;
     - a Go package named like a test helper package (`<name>test` as httptest, or
-      `test<name>` as testenv) that other packages' tests import and no production code
-      imports, every package in its folder tree, and a command
-      (`package main`) that imports one, are test code.
+      `test<name>` as testenv) that other packages' tests import, or whose own
+      production files import a test framework (`testing`, testify, ginkgo, gomega),
+      and that no production code imports, every package in its folder tree with the
+      other files in that tree, and a command (`package main`) that imports one, are
+      test code.
     """
     keep = set(kept)
     out: dict[str, str] = {}
@@ -550,8 +552,16 @@ def project_classes(
             mark(path, VENDORED)
     for path in _test_composes(found, origins):
         mark(path, TEST)
-    for path in _go_harness(found, origins):
+    harness, helpers = _go_harness(found, origins)
+    for path in harness:
         mark(path, TEST)
+    # The other files of a helper package's tree (keys, configs, compose files its
+    # tests start) are its fixtures.
+    roots = tuple(sorted(h + "/" for h in helpers))
+    if roots:
+        for path in origins:
+            if path.startswith(roots):
+                mark(path, TEST)
     return out
 
 
@@ -585,17 +595,21 @@ def _non_production(paths: Iterable[str], origins: Mapping[str, str]) -> set[str
     return {p for p in paths if origins.get(p, PRODUCTION) != PRODUCTION}
 
 
-def _go_harness(found: Mapping[str, Evidence], origins: Mapping[str, str]) -> set[str]:
-    """The production Go files of test helper packages (see project_classes)."""
+def _go_harness(
+    found: Mapping[str, Evidence], origins: Mapping[str, str]
+) -> tuple[set[str], set[str]]:
+    """The production Go files of test helper packages (see project_classes), and the
+    folders of those packages."""
     modules = sorted(
         ((posixpath.dirname(p), e.go_module) for p, e in found.items() if e.go_module),
         key=lambda m: -len(m[1]),
     )
     if not modules:
-        return set()
+        return set(), set()
     files: dict[str, list[str]] = {}  # package folder -> its production files
     names: dict[str, str] = {}
     tests: list[str] = []  # Go files of test code
+    driven: set[str] = set()  # folders whose production files import a test framework
     for path, e in found.items():
         if e.go_package is None:
             continue
@@ -606,6 +620,8 @@ def _go_harness(found: Mapping[str, Evidence], origins: Mapping[str, str]) -> se
         files.setdefault(folder, []).append(path)
         if names.get(folder, "main") == "main":  # a `main` generator beside a library
             names[folder] = e.go_package
+        if any(_test_framework(i) for i in e.go_imports):
+            driven.add(folder)
 
     def folder_of(imported: str) -> str | None:
         for root, module in modules:
@@ -637,6 +653,9 @@ def _go_harness(found: Mapping[str, Evidence], origins: Mapping[str, str]) -> se
         and n not in _NOT_TEST_NAMES
         and any(t != f and not t.startswith(f + "/") for t in tested.get(f, ()))
     }
+    # A package whose own code drives a test framework is test code whatever its name
+    # (an end-to-end suite runner beside the fixtures it starts).
+    helpers |= {f for f in driven if names.get(f) != "main"}
 
     def trees_importers(trees: set[str]) -> set[str]:
         return {i for t in trees for i in importers.get(t, ())}
@@ -661,7 +680,21 @@ def _go_harness(found: Mapping[str, Evidence], origins: Mapping[str, str]) -> se
         helpers -= dropped
     harness = _trees(helpers, files)
     harness |= {f for f in trees_importers(harness) if names.get(f) == "main"}
-    return {p for f in harness for p in files[f]}
+    return {p for f in harness for p in files[f]}, helpers
+
+
+# Test frameworks: a package whose production files import one is test-support code.
+TEST_FRAMEWORKS = (
+    "testing",
+    "github.com/stretchr/testify",
+    "github.com/onsi/ginkgo",
+    "github.com/onsi/gomega",
+    "gotest.tools",
+)
+
+
+def _test_framework(imported: str) -> bool:
+    return any(imported == f or imported.startswith(f + "/") for f in TEST_FRAMEWORKS)
 
 
 def _trees(roots: set[str], folders: Iterable[str]) -> set[str]:
