@@ -16,7 +16,8 @@ opted into, or in a file behind a build tag is a gated mode too (`gating`).
 Some connections must accept any certificate, by protocol or by what they do with it:
 ACME tls-alpn-01 validation (RFC 8737: the challenge certificate is self-signed and
 the proof is inside it, `NextProtos: ["acme-tls/1"]`), http-01 validation that follows
-a redirect to https (RFC 8555 8.3), a bootstrap that checks the fetched root against a
+a redirect to https (RFC 8555 8.3; the function builds the `/.well-known/acme-challenge/`
+URL it fetches), a bootstrap that checks the fetched root against a
 pinned SHA-256 fingerprint of its DER, and a connection that only reads the peer's
 certificate chain (`tls.Dial` whose connection is used for nothing but
 `ConnectionState()`). These are not findings.
@@ -324,8 +325,6 @@ def _only_inspected(ctx: FileContext, function: Node, conn: str) -> bool:
 
 def _mandated(ctx: FileContext, finding: Node) -> bool:
     """Protocol-mandated or safe by construction (see the module docstring)."""
-    if _HTTP01_PATH in ctx.text:
-        return True
     literal = finding.parent if finding.type == "keyed_element" else None
     if literal is not None:
         if any(
@@ -338,7 +337,10 @@ def _mandated(ctx: FileContext, finding: Node) -> bool:
     function = _function_of(finding)
     while function is not None and function.type == "func_literal":
         function = _function_of(function)
-    return function is not None and bool(_DER_DIGEST.search(code.node_text(ctx.source, function)))
+    if function is None:
+        return False
+    body = code.node_text(ctx.source, function)
+    return _HTTP01_PATH in body or bool(_DER_DIGEST.search(body))
 
 
 GATED = (Confidence.MEDIUM, Severity.MEDIUM)
