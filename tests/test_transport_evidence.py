@@ -196,3 +196,17 @@ def test_curl_probe_is_gated_and_http_only_is_clean(tmp_path: Path) -> None:
         ("ZT101", 2, "medium", "medium"),
         ("ZT101", 4, "critical", "high"),
     ]
+
+
+def test_go_presence_test_is_no_tls_switch(tmp_path: Path) -> None:
+    """`if cfg == nil { ...InsecureSkipVerify: true }` is a default, not a setting."""
+    found = _scan(
+        tmp_path,
+        "client.go",
+        GO_HEAD
+        + "func c(given *tls.Config) *tls.Config {\n"
+        + "\tif given == nil {\n"
+        + "\t\treturn &tls.Config{InsecureSkipVerify: true}\n"
+        + "\t}\n\treturn given\n}\n",
+    )
+    assert [(r, sev, conf) for r, _, sev, conf, _ in found] == [("ZT101", "critical", "high")]

@@ -4,8 +4,8 @@ A setting that is off unless someone turns it on is a different finding from one
 is always on: the deployer holds the switch. The switch is named in the message. A
 setting is gated when it sits
 
-- in a branch of an `if` or a `switch` (not one that only tests an error), or after an
-  early `if !x { return ... }` on a flag;
+- in a branch of an `if` or a `switch` (not one that only tests an error or whether
+  something is present, `x != nil`), or after an early `if !x { return ... }` on a flag;
 - in a function whose job is to be opted into: named for being insecure
   (`WithInsecure`, `newInsecureClient`), or a closure returned as an option
   (`func(o *options)` from a function that returns `ClientOption`);
@@ -59,21 +59,38 @@ def statements(block: Node) -> list[Node]:
     return children
 
 
-def branch_condition(ctx: FileContext, node: Node) -> str | None:
+_PRESENCE = re.compile(
+    r"[\w.()\[\]]+\s*[!=]=\s*nil|nil\s*[!=]=\s*[\w.()\[\]]+|len\([^()]*\)\s*[<>!=]=?\s*\d+"
+)
+
+
+def is_switch(condition: str, presence: bool = False) -> bool:
+    """A condition that can be a setting: not only error tests, and (unless `presence`
+    counts, as whether TLS options were given does for plaintext) not only tests of
+    whether something is present (`x != nil`, `len(x) > 0`)."""
+    if _ERROR_TEST.search(condition):
+        return False
+    if presence:
+        return True
+    rest = _PRESENCE.sub("", condition)
+    return bool(re.search(r"[A-Za-z_]", rest.replace("&&", " ").replace("||", " ")))
+
+
+def branch_condition(ctx: FileContext, node: Node, presence: bool = False) -> str | None:
     """The condition of the innermost `if` or `switch` branch holding `node` within its
     function, skipping branches that only test an error."""
     child, current = node, node.parent
     while current is not None and current.type not in FUNCTIONS:
         if current.type == "if_statement" and child.type == "block":
             cond = current.child_by_field_name("condition")
-            if cond is not None and not _ERROR_TEST.search(text(ctx, cond)):
+            if cond is not None and is_switch(text(ctx, cond), presence):
                 return _short(text(ctx, cond))
         if current.type in ("expression_case", "default_case") and child.type != "expression_list":
             switch = current.parent
             value = switch.child_by_field_name("value") if switch is not None else None
             case = current.child_by_field_name("value")
             shown = value if value is not None else case
-            if shown is not None and not _ERROR_TEST.search(text(ctx, shown)):
+            if shown is not None and is_switch(text(ctx, shown), presence):
                 return _short(text(ctx, shown))
         child, current = current, current.parent
     return None
@@ -193,9 +210,10 @@ def build_tag(ctx: FileContext) -> str | None:
     return None
 
 
-def switch_of(ctx: FileContext, node: Node) -> tuple[str, str] | None:
-    """("branch"|"function"|"holder"|"tag", name) when the setting at `node` is gated."""
-    found = branch_condition(ctx, node) or early_return_flag(ctx, node)
+def switch_of(ctx: FileContext, node: Node, presence: bool = False) -> tuple[str, str] | None:
+    """("branch"|"function"|"holder"|"tag", name) when the setting at `node` is gated;
+    `presence`: a test of whether something was given is a switch too."""
+    found = branch_condition(ctx, node, presence) or early_return_flag(ctx, node)
     if found:
         return "branch", found
     function = opt_in_function(ctx, node)
@@ -258,7 +276,7 @@ def any_branch(ctx: FileContext, node: Node) -> str | None:
             cond = current.child_by_field_name("condition")
         if current.type == "conditional_expression" and len(current.named_children) == 3:
             cond = current.named_children[1]  # Python: a if cond else b
-        if cond is not None and cond != child and not _ERROR_TEST.search(text(ctx, cond)):
+        if cond is not None and cond != child and is_switch(text(ctx, cond)):
             return _short(text(ctx, cond).strip("()"))
         child, current = current, current.parent
     return None

@@ -164,7 +164,7 @@ def target_guard(
             return False  # fmt.Sprintf("unix:%s", path)
     if ctx.parser == "go":
         replaced = _replaced_later(ctx, finding)
-        switch = ("branch", replaced) if replaced else gating.switch_of(ctx, finding)
+        switch = ("branch", replaced) if replaced else gating.switch_of(ctx, finding, presence=True)
         if switch is not None:
             return (*PASSED_IN, gating.describe(*switch, _SUBJECT))
     if target is None:
