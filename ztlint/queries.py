@@ -15,7 +15,9 @@ the receiver); `fix-capture`, `fix-text` and `fix-description` give a mechanical
 fix that replaces the captured node; `guard` names a function in
 `ztlint.checks.GUARDS` for the semantics a query cannot express (a callback that
 really verifies): it keeps the match (True), drops it (False), caps its confidence (a
-Confidence), or caps confidence and severity (a (Confidence, Severity) pair).
+Confidence), or caps confidence and severity (a (Confidence, Severity) pair, or a
+(Confidence, Severity, message) triple that also words the finding, naming the switch
+of a gated mode).
 """
 
 from __future__ import annotations
@@ -60,11 +62,14 @@ class QueryRunner:
             guard_name = settings.get("guard")
             severity_text = settings.get("severity")
             severity = Severity.parse(str(severity_text)) if severity_text else None
+            message = _format(str(settings.get("message") or ""), ctx, captures)
             if guard_name:
                 verdict = GUARDS[str(guard_name)](ctx, captures)
                 if verdict is False:
                     continue
                 cap = verdict[1] if isinstance(verdict, tuple) else None
+                if isinstance(verdict, tuple) and len(verdict) == 3:
+                    message = verdict[2]
                 verdict = verdict[0] if isinstance(verdict, tuple) else verdict
                 if isinstance(verdict, Confidence):
                     confidence = verdict if confidence is None else min(confidence, verdict)
@@ -78,7 +83,7 @@ class QueryRunner:
                 span = replace(span, start_line=start.start_line, start_col=start.start_col)
             yield Hit(
                 span=span,
-                message=_format(str(settings.get("message") or ""), ctx, captures),
+                message=message,
                 severity=severity,
                 confidence=confidence,
                 fix=_fix(ctx, settings, captures),

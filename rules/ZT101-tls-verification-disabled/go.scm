@@ -13,9 +13,9 @@
  (#eq? @field "InsecureSkipVerify")
  (#not-eq? @value "false")
  (#not-match? @value "Value:\\s*(true|false)")
- (#set! message "tls.Config takes InsecureSkipVerify from {value}, so verification can be switched off")
+ (#set! message "TLS verification can be turned off by `{value}`")
  (#set! severity "medium")
- (#set! confidence "low")
+ (#set! confidence "medium")
  (#set! guard "go-tls-verify-callback"))
 
 ; cfg.InsecureSkipVerify = true, on any tls.Config value

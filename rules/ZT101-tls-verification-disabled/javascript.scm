@@ -4,6 +4,7 @@
    value: (false) @value) @finding
  (#eq? @key "rejectUnauthorized")
  (#set! message "rejectUnauthorized: false makes Node accept any certificate")
+ (#set! guard "tls-gated-branch")
  (#set! fix-capture "value")
  (#set! fix-text "true")
  (#set! fix-description "Keep rejectUnauthorized on; pass the private CA in `ca`"))
@@ -13,7 +14,8 @@
    left: (member_expression property: (property_identifier) @key)
    right: (false)) @finding
  (#eq? @key "rejectUnauthorized")
- (#set! message "rejectUnauthorized = false makes Node accept any certificate"))
+ (#set! message "rejectUnauthorized = false makes Node accept any certificate")
+ (#set! guard "tls-gated-branch"))
 
 ; checkServerIdentity: () => undefined, or an empty function: no host name check
 ((pair
@@ -39,3 +41,13 @@
  (#eq? @name "NODE_TLS_REJECT_UNAUTHORIZED")
  (#eq? @value "0")
  (#set! message "NODE_TLS_REJECT_UNAUTHORIZED=0 turns off certificate verification for the whole process"))
+
+; { rejectUnauthorized: !opts.insecure } or a setting's value: a gated mode
+((pair
+   key: [(property_identifier) @key (string (string_fragment) @key)]
+   value: [(member_expression) (identifier) (unary_expression) (call_expression)] @value) @finding
+ (#eq? @key "rejectUnauthorized")
+ (#not-any-of? @value "undefined" "true")
+ (#set! message "rejectUnauthorized comes from {value}")
+ (#set! severity "medium")
+ (#set! guard "tls-setting-value"))

@@ -7,6 +7,7 @@
    "Client" "AsyncClient" "HTTPTransport" "AsyncHTTPTransport" "client" "resource" "Session"
    "merge_environment_settings" "urlopen")
  (#set! message "{fn}(verify=False) turns off TLS certificate verification")
+ (#set! guard "tls-gated-branch")
  (#set! fix-capture "value")
  (#set! fix-text "True")
  (#set! fix-description "Verify certificates; pass verify=\"/path/to/ca.pem\" for a private CA"))
@@ -16,7 +17,8 @@
 ((call
    arguments: (argument_list (keyword_argument name: (identifier) @kw value: (false)) @finding))
  (#any-of? @kw "verify_certs" "ssl_verify" "verify_ssl" "validate_certs")
- (#set! message "{kw}=False turns off TLS certificate verification"))
+ (#set! message "{kw}=False turns off TLS certificate verification")
+ (#set! guard "tls-gated-branch"))
 
 ; aiohttp: session.get(url, ssl=False), TCPConnector(ssl=False)
 ((call
@@ -39,14 +41,16 @@
    attribute: (identifier) @attr) @finding
  (#eq? @module "ssl")
  (#eq? @attr "_create_unverified_context")
- (#set! message "ssl._create_unverified_context() makes a context that accepts any certificate"))
+ (#set! message "ssl._create_unverified_context() makes a context that accepts any certificate")
+ (#set! guard "tls-gated-branch"))
 
 ; context.check_hostname = False
 ((assignment
    left: (attribute attribute: (identifier) @attr)
    right: (false)) @finding
  (#eq? @attr "check_hostname")
- (#set! message "check_hostname = False accepts a valid certificate for any host name"))
+ (#set! message "check_hostname = False accepts a valid certificate for any host name")
+ (#set! guard "python-tls-inspection-only"))
 
 ; context.verify_mode = ssl.CERT_NONE
 ((assignment
@@ -54,7 +58,8 @@
    right: [(attribute attribute: (identifier) @mode) (identifier) @mode]) @finding
  (#eq? @attr "verify_mode")
  (#eq? @mode "CERT_NONE")
- (#set! message "verify_mode = CERT_NONE turns off TLS certificate verification"))
+ (#set! message "verify_mode = CERT_NONE turns off TLS certificate verification")
+ (#set! guard "python-tls-inspection-only"))
 
 ; cert_reqs=ssl.CERT_NONE / "NONE" (ssl, urllib3 pools and managers)
 ((keyword_argument
@@ -62,14 +67,16 @@
    value: [(attribute attribute: (identifier) @mode) (identifier) @mode]) @finding
  (#eq? @kw "cert_reqs")
  (#eq? @mode "CERT_NONE")
- (#set! message "cert_reqs=CERT_NONE turns off TLS certificate verification"))
+ (#set! message "cert_reqs=CERT_NONE turns off TLS certificate verification")
+ (#set! guard "tls-gated-branch"))
 
 ((keyword_argument
    name: (identifier) @kw
    value: (string (string_content) @mode)) @finding
  (#eq? @kw "cert_reqs")
  (#any-of? @mode "NONE" "CERT_NONE")
- (#set! message "cert_reqs=\"{mode}\" turns off TLS certificate verification"))
+ (#set! message "cert_reqs=\"{mode}\" turns off TLS certificate verification")
+ (#set! guard "tls-gated-branch"))
 
 ; urllib3 checks the host name only with CERT_REQUIRED: CERT_OPTIONAL accepts a valid
 ; certificate for any host.

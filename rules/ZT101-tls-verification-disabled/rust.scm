@@ -28,6 +28,7 @@
  (#any-of? @method "danger_accept_invalid_certs" "danger_accept_invalid_hostnames")
  (#eq? @arg "true")
  (#set! message "{method}(true) makes the client accept any certificate")
+ (#set! guard "tls-gated-branch")
  (#set! span-from "method")
  (#set! fix-capture "arg")
  (#set! fix-text "false")
@@ -54,3 +55,13 @@
  (#eq? @mode "SSL_VERIFY_NONE")
  (#set! message "openssl {method}(SSL_VERIFY_NONE) turns off peer certificate verification")
  (#set! span-from "method"))
+
+; .danger_accept_invalid_certs(cfg.insecure): off unless a setting turns it on
+((call_expression
+   function: (field_expression field: (field_identifier) @method)
+   arguments: (arguments . [(identifier) (field_expression) (unary_expression) (call_expression)] @value .)) @finding
+ (#any-of? @method "danger_accept_invalid_certs" "danger_accept_invalid_hostnames")
+ (#set! message "{method}({value}) lets a setting turn certificate checks off")
+ (#set! severity "medium")
+ (#set! span-from "method")
+ (#set! guard "tls-setting-value"))

@@ -4,7 +4,8 @@
    value: (literal_element (selector_expression field: (field_identifier) @version))) @finding
  (#any-of? @field "MinVersion" "MaxVersion")
  (#any-of? @version "VersionTLS10" "VersionTLS11")
- (#set! message "tls.Config {field}: tls.{version} allows a deprecated TLS version"))
+ (#set! message "tls.Config {field}: tls.{version} allows a deprecated TLS version")
+ (#set! guard "go-tls-inspection-only"))
 
 ((keyed_element
    key: (literal_element (identifier) @field)
@@ -12,7 +13,8 @@
  (#any-of? @field "MinVersion" "MaxVersion")
  (#eq? @version "VersionSSL30")
  (#set! message "tls.Config {field}: tls.VersionSSL30 allows SSL 3.0")
- (#set! severity "high"))
+ (#set! severity "high")
+ (#set! guard "go-tls-inspection-only"))
 
 ; cfg.MinVersion = tls.VersionTLS10
 ((assignment_statement

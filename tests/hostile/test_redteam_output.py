@@ -305,7 +305,7 @@ def test_a_url_password_no_rule_reports_is_masked(tmp_path: Path) -> None:
         tmp_path,
         {
             "docker-compose.yml": "services:\n  web:\n    image: x\n"
-            f"    command: curl -k http://u:{URL_PASSWORD}@example.com/\n",
+            f"    command: curl -k https://u:{URL_PASSWORD}@example.com/\n",
         },
     )
     assert _active(report, "ZT101", "docker-compose.yml")

@@ -52,7 +52,8 @@ from ztlint.model import Confidence, Severity
 from ztlint.rule import DetectFn, FileContext, ProjectCheck
 
 GuardFn = Callable[
-    [FileContext, dict[str, list[Node]]], bool | Confidence | tuple[Confidence, Severity]
+    [FileContext, dict[str, list[Node]]],
+    bool | Confidence | tuple[Confidence, Severity] | tuple[Confidence, Severity, str],
 ]
 
 PYTHON_DETECTORS: Mapping[str, DetectFn] = {
@@ -122,8 +123,12 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
 
 GUARDS: Mapping[str, GuardFn] = {
     "go-tls-verify-callback": go_tls.verified_elsewhere,
+    "go-tls-inspection-only": go_tls.inspection_only,
     "python-imports-aiohttp": python_tls.imports_aiohttp,
     "python-imports-http-client": python_tls.imports_http_client,
+    "python-tls-inspection-only": python_tls.inspection_only,
+    "tls-gated-branch": python_tls.gated_branch,
+    "tls-setting-value": python_tls.setting_value,
     "grpc-network-target": grpc.target_guard,
 }
 

@@ -6,6 +6,11 @@ provider), Envoy accepts any certificate: anyone who can intercept DNS or routin
 the traffic, including credentials the proxy injects. Every place a cluster carries TLS
 is read: `transport_socket`, `transport_socket_matches`, the v2 `tls_context`, and a TLS
 socket wrapped in a tap transport socket.
+
+A context that checks the chain but names no subject alt name to match (with an SNI
+set, no `auto_san_validation`, no pin) accepts any certificate the trusted CAs issued,
+for any name: the format's semantics make that certain, so it is shown by default at
+medium severity.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ztlint.checks.proxy import envoy
-from ztlint.model import Confidence, Severity
+from ztlint.model import Severity
 from ztlint.parsers.data import Mapping, walk_with
 from ztlint.rule import FileContext, Hit
 
@@ -109,7 +114,6 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                         span=key_node.span,
                         message=f"{where} uses TLS without verifying the server certificate ({why})",
                         severity=severity,
-                        confidence=Confidence.MEDIUM if severity else None,
                         entity=cluster,
                     )
                 )

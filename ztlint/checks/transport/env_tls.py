@@ -1,7 +1,12 @@
 """Environment settings that switch certificate checks off for a whole process:
 `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `GIT_SSL_NO_VERIFY=true`, set in
 compose `environment`, Kubernetes `env`, workflow `env`, Dockerfile `ENV`/`ARG` or a
-`.env` file."""
+`.env` file.
+
+On a workflow step whose `run` only starts a test suite (`make test`, `go test`,
+`npm test`, `pytest`, `playwright test`), the switch serves the test run against
+self-signed test services, not a deployment: low confidence.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from collections.abc import Iterator
 from ztlint import classify
 from ztlint.checks.shell import dockerfile_instructions
 from ztlint.checks.transport.shell_tls import ENV_SWITCHES, env_disables
-from ztlint.model import Span
+from ztlint.model import Confidence, Span
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk
 from ztlint.rule import FileContext, Hit
 
@@ -38,6 +43,18 @@ def _yaml_entries(node: Node) -> Iterator[tuple[str, str, Node]]:
                     yield var, val.value, val
 
 
+_TEST_RUN = re.compile(
+    r"^(?:make\s+[\w-]*test[\w-]*|go\s+test\b.*|(?:npm|yarn|pnpm)\s+(?:run\s+)?test[\w:-]*|"
+    r"(?:python3?\s+-m\s+)?pytest\b.*|tox\b.*|cargo\s+test\b.*|npx\s+playwright\s+test\b.*)$"
+)
+
+
+def _test_step(node: Mapping) -> bool:
+    run = node.get_str("run")
+    lines = [line.strip() for line in (run or "").splitlines() if line.strip()]
+    return bool(lines) and all(_TEST_RUN.match(line) for line in lines)
+
+
 def detect(ctx: FileContext) -> Iterator[Hit]:
     if ctx.kinds & {classify.COMPOSE, classify.KUBERNETES, classify.WORKFLOW}:
         for doc in ctx.documents():
@@ -48,9 +65,15 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                     block = node.get(key)
                     if block is None:
                         continue
+                    test_run = classify.WORKFLOW in ctx.kinds and _test_step(node)
                     for name, value, where in _yaml_entries(block):
                         if env_disables(name, value):
-                            yield Hit(span=where.span, message=_message(name, value))
+                            yield Hit(
+                                span=where.span,
+                                message=_message(name, value)
+                                + (" of a test run" if test_run else ""),
+                                confidence=Confidence.LOW if test_run else None,
+                            )
     if classify.DOCKERFILE in ctx.kinds:
         for instr in dockerfile_instructions(ctx.source):
             if instr.keyword not in ("ENV", "ARG"):

@@ -4,12 +4,33 @@
 that also installs a `VerifyPeerCertificate` or `VerifyConnection` callback that really
 verifies is the documented way to do custom verification (go-spiffe does exactly this).
 Such a config is not a finding; one whose callback returns nil unconditionally is.
+
+What the setting is on decides the rest. A `tls.Config` field taken from a flag or an
+option is a gated mode (medium); the same field of another type only carries a user's
+setting onward to where it is applied (Istio's `ClientTLSSettings`, an IR struct) and
+is not reported there; a websocket `AcceptOptions.InsecureSkipVerify` turns off the
+Origin check and an SSH `InsecureSkipVerify` the host-key check, neither of them TLS. A
+literal `true` in a branch on a setting, in a function or option that exists to be
+opted into, or in a file behind a build tag is a gated mode too (`gating`).
+
+Some connections must accept any certificate, by protocol or by what they do with it:
+ACME tls-alpn-01 validation (RFC 8737: the challenge certificate is self-signed and
+the proof is inside it, `NextProtos: ["acme-tls/1"]`), http-01 validation that follows
+a redirect to https (RFC 8555 8.3; the function builds the `/.well-known/acme-challenge/`
+URL it fetches), a bootstrap that checks the fetched root against a
+pinned SHA-256 fingerprint of its DER, and a connection that only reads the peer's
+certificate chain (`tls.Dial` whose connection is used for nothing but
+`ConnectionState()`). These are not findings.
 """
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
+from ztlint.checks.transport import gating
+from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext
 
@@ -123,9 +144,8 @@ def _descendants(node: Node, node_type: str) -> list[Node]:
     return out
 
 
-def verified_elsewhere(ctx: FileContext, captures: dict[str, list[Node]]) -> bool:
-    """Guard for InsecureSkipVerify findings: False (drop) when the same config gets a
-    verification callback that really verifies."""
+def _callback_verdict(ctx: FileContext, captures: dict[str, list[Node]]) -> bool:
+    """False when the same config gets a verification callback that really verifies."""
     finding = captures["finding"][0]
     if finding.type == "keyed_element":
         literal = finding.parent
@@ -150,3 +170,216 @@ def verified_elsewhere(ctx: FileContext, captures: dict[str, list[Node]]) -> boo
         if _scope_sets_callback(ctx, scope or ctx.tree().root_node, operand):
             return False
     return True
+
+
+_IMPORT = re.compile(r'(?m)^\s*(?:import\s+)?([A-Za-z_]\w*|\.)?\s*"([^"\s]+)"\s*(?://.*)?$')
+
+
+def imports(ctx: FileContext) -> dict[str, str]:
+    """The file's imports, name -> path (the last path element unless aliased)."""
+
+    def collect() -> dict[str, str]:
+        out = {}
+        for m in _IMPORT.finditer(ctx.text):
+            path = m.group(2)
+            parts = [p for p in path.split("/") if not re.fullmatch(r"v\d+", p)]
+            out[m.group(1) or (parts[-1] if parts else path)] = path
+        return out
+
+    return ctx.memo("go-imports", collect)
+
+
+def literal_type(ctx: FileContext, keyed: Node) -> tuple[str, str] | None:
+    """(package path, type name) of the composite literal holding a keyed element."""
+    body = keyed.parent
+    literal = body.parent if body is not None else None
+    if literal is None or literal.type != "composite_literal":
+        return None
+    typ = literal.child_by_field_name("type")
+    if typ is None or typ.type != "qualified_type":
+        return None
+    package = typ.child_by_field_name("package")
+    name = typ.child_by_field_name("name")
+    if package is None or name is None:
+        return None
+    # A package name not imported here (a snippet) stands for itself: `tls` is crypto/tls.
+    pkg = code.node_text(ctx.source, package)
+    path = imports(ctx).get(pkg, "crypto/tls" if pkg == "tls" else pkg)
+    return path, code.node_text(ctx.source, name)
+
+
+def _not_tls(kind: tuple[str, str] | None) -> bool:
+    """A websocket accept option (the Origin check) or an SSH client option (the host
+    key check): named InsecureSkipVerify, but not about TLS."""
+    if kind is None:
+        return False
+    path, name = kind
+    return ("websocket" in path and name == "AcceptOptions") or bool(
+        re.search(r"(^|/)(x/crypto/ssh|[\w.-]*ssh[\w.-]*)(/|$)", path)
+    )
+
+
+def _keyed_values(ctx: FileContext, literal: Node, key: str) -> list[Node]:
+    return [
+        el.child_by_field_name("value")  # type: ignore[misc]
+        for el in literal.named_children
+        if el.type == "keyed_element"
+        and _field_name(ctx, el) == key
+        and el.child_by_field_name("value") is not None
+    ]
+
+
+_ACME_TLS_ALPN = '"acme-tls/1"'
+_HTTP01_PATH = "/.well-known/acme-challenge/"
+_DER_DIGEST = re.compile(r"\bsha(?:256|512|1)\.Sum(?:256|512)?\(\s*[\w.\[\]]*\.Raw\s*\)")
+_INSPECT_ONLY = frozenset(
+    {
+        "ConnectionState",
+        "Close",
+        "Handshake",
+        "HandshakeContext",
+        "RemoteAddr",
+        "LocalAddr",
+        "SetDeadline",
+        "SetReadDeadline",
+        "SetWriteDeadline",
+    }
+)
+
+
+def _function_of(node: Node) -> Node | None:
+    return _enclosing(node, gating.FUNCTIONS)
+
+
+def _bound_name(ctx: FileContext, node: Node) -> str | None:
+    """`name := <node>` / `name = <node>`: the name node's value is bound to."""
+    current = node
+    while current.parent is not None and current.parent.type in (
+        "unary_expression",
+        "expression_list",
+        "parenthesized_expression",
+    ):
+        current = current.parent
+    holder = current.parent
+    if holder is not None and holder.type in ("short_var_declaration", "assignment_statement"):
+        left = holder.child_by_field_name("left")
+        if left is not None and left.named_children:
+            return code.node_text(ctx.source, left.named_children[0])
+    return None
+
+
+def _inspection_only(ctx: FileContext, literal: Node) -> bool:
+    """The config goes to `tls.Dial`/`tls.Client` and the connection is used for
+    nothing but reading its state (the peer's certificates)."""
+    function = _function_of(literal)
+    if function is None:
+        return False
+    config_name = _bound_name(ctx, literal)
+    for call in _descendants(function, "call_expression"):
+        fn = call.child_by_field_name("function")
+        args = call.child_by_field_name("arguments")
+        if fn is None or args is None:
+            continue
+        if gating.text(ctx, fn) not in ("tls.Dial", "tls.DialWithDialer", "tls.Client"):
+            continue
+        passes = any(
+            (a.start_byte <= literal.start_byte and literal.end_byte <= a.end_byte)
+            or (config_name is not None and gating.text(ctx, a) == config_name)
+            for a in args.named_children
+        )
+        conn = _bound_name(ctx, call) if passes else None
+        if conn is None or conn == "_":
+            continue
+        return _only_inspected(ctx, function, conn)
+    return False
+
+
+def _only_inspected(ctx: FileContext, function: Node, conn: str) -> bool:
+    for ident in _descendants(function, "identifier"):
+        if code.node_text(ctx.source, ident) != conn:
+            continue
+        parent = ident.parent
+        if parent is None:
+            return False
+        if parent.type == "expression_list" and parent.parent is not None:
+            holder = parent.parent
+            if holder.type in ("short_var_declaration", "assignment_statement") and (
+                holder.child_by_field_name("left") == parent
+            ):
+                continue  # the binding itself
+        if parent.type == "var_spec":
+            continue
+        if parent.type == "selector_expression":
+            field = parent.child_by_field_name("field")
+            call = parent.parent
+            if (
+                field is not None
+                and code.node_text(ctx.source, field) in _INSPECT_ONLY
+                and call is not None
+                and call.type == "call_expression"
+            ):
+                continue
+        return False
+    return True
+
+
+def _mandated(ctx: FileContext, finding: Node) -> bool:
+    """Protocol-mandated or safe by construction (see the module docstring)."""
+    literal = finding.parent if finding.type == "keyed_element" else None
+    if literal is not None:
+        if any(
+            _ACME_TLS_ALPN in gating.text(ctx, v) for v in _keyed_values(ctx, literal, "NextProtos")
+        ):
+            return True
+        composite = literal.parent
+        if composite is not None and _inspection_only(ctx, composite):
+            return True
+    function = _function_of(finding)
+    while function is not None and function.type == "func_literal":
+        function = _function_of(function)
+    if function is None:
+        return False
+    body = code.node_text(ctx.source, function)
+    return _HTTP01_PATH in body or bool(_DER_DIGEST.search(body))
+
+
+GATED = (Confidence.MEDIUM, Severity.MEDIUM)
+
+
+def verified_elsewhere(
+    ctx: FileContext, captures: dict[str, list[Node]]
+) -> bool | tuple[Confidence, Severity, str]:
+    """Guard for InsecureSkipVerify findings: False (drop) when the same config gets a
+    verification callback that really verifies, when the field is not TLS or only
+    carries a setting onward, or when the protocol mandates it; a gated mode (medium,
+    naming the switch) when a setting decides it."""
+    if not _callback_verdict(ctx, captures):
+        return False
+    finding = captures["finding"][0]
+    kind = literal_type(ctx, finding) if finding.type == "keyed_element" else None
+    if _not_tls(kind):
+        return False
+    value = captures.get("value")
+    if value and "Value:" not in gating.text(ctx, value[0]):
+        # InsecureSkipVerify: <a flag or setting>: gated on a tls.Config, a setting
+        # carried onward on anything else.
+        if kind is None or kind != ("crypto/tls", "Config"):
+            return False
+        return (*GATED, f"TLS verification can be turned off by `{gating.text(ctx, value[0])}`")
+    if _mandated(ctx, finding):
+        return False
+    switch = gating.switch_of(ctx, finding)
+    if switch is not None:
+        return (*GATED, gating.describe(*switch, "TLS verification"))
+    return True
+
+
+def inspection_only(ctx: FileContext, captures: dict[str, list[Node]]) -> bool:
+    """Guard for weak-version findings: False (drop) when the config only serves a
+    connection that reads the peer's state (a diagnostic that reports what a server
+    negotiates)."""
+    finding = captures["finding"][0]
+    literal = finding.parent.parent if finding.parent is not None else None
+    return not (
+        finding.type == "keyed_element" and literal is not None and _inspection_only(ctx, literal)
+    )

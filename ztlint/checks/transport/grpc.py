@@ -2,14 +2,25 @@
 
 `grpc.WithInsecure()` / `insecure.NewCredentials()` (Go) and `grpc.insecure_channel`
 / `add_insecure_port` (Python) send RPCs in plaintext. To a unix socket or over
-loopback (a sidecar), that is not a finding; to a network address it is, with medium
-confidence when the target is not a literal.
+loopback (a sidecar), or to an in-memory listener (`bufconn`, a context dialer that
+returns `lis.Dial()`), that is not a finding; to a network address it is.
+
+How sure depends on the target. A literal network address, or a configured address kept
+in a field (`grpc.NewClient(m.grpcAddr, ...insecure...)`) with no TLS alternative in
+sight, is certain. Plaintext chosen in a branch (`if u.Scheme == "http"`, `else` of
+`if tlsOpts != nil`), as a default that a later `if` replaces with TLS credentials, or
+in an option a caller opts into, is a gated mode: medium, naming the switch. A target
+the caller passes in is medium; one computed some other way (a port-forward, a
+listener's own address) is low.
 """
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
+from ztlint.checks.transport import gating
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext
@@ -39,10 +50,16 @@ def _target_kind(text: str) -> str:
 
 
 def _first_argument(call: Node) -> Node | None:
+    """The dial target: the first argument, after the context of `DialContext`."""
     args = call.child_by_field_name("arguments")
     if args is None:
         return None
     named = [c for c in args.named_children if c.type != "comment"]
+    fn = call.child_by_field_name("function")
+    if fn is not None and fn.type == "selector_expression" and named:
+        field = fn.child_by_field_name("field")
+        if field is not None and field.text == b"DialContext":
+            named = named[1:]
     return named[0] if named else None
 
 
@@ -51,30 +68,123 @@ def _is_literal(node: Node) -> bool:
 
 
 UNKNOWN = (Confidence.LOW, Severity.MEDIUM)
+PASSED_IN = (Confidence.MEDIUM, Severity.MEDIUM)
+_SUBJECT = "TLS for this gRPC connection"
+_LOCAL_FORMAT = re.compile(r'^"(unix|unix-abstract):|^"/|^"@')
+
+
+def _in_memory(ctx: FileContext, scope: Node) -> bool:
+    """A context dialer that returns an in-memory listener's `Dial()` (bufconn)."""
+    if "grpc/test/bufconn" in ctx.text:
+        return True
+    for call in _calls(scope):
+        fn = call.child_by_field_name("function")
+        if fn is None or not gating.text(ctx, fn).endswith("WithContextDialer"):
+            continue
+        if re.search(r"return\s+[\w.]+\.Dial\(\s*\)", gating.text(ctx, call)):
+            return True
+    return False
+
+
+def _calls(node: Node) -> list[Node]:
+    out, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        if current.type in ("call_expression", "call"):
+            out.append(current)
+        stack.extend(current.named_children)
+    return out
+
+
+def _replaced_later(ctx: FileContext, finding: Node) -> str | None:
+    """`creds := insecure.NewCredentials()` then `if <cond> { creds = ... }`: the
+    condition of the `if` that replaces the plaintext default."""
+    holder = finding.parent
+    while holder is not None and holder.type in (
+        "argument_list",
+        "call_expression",
+        "expression_list",
+    ):
+        holder = holder.parent
+    if holder is None or holder.type not in ("short_var_declaration", "assignment_statement"):
+        return None
+    left = holder.child_by_field_name("left")
+    block = holder.parent
+    if left is None or block is None:
+        return None
+    name = gating.text(ctx, left)
+    for statement in block.named_children:
+        if statement.start_byte <= holder.start_byte or statement.type != "if_statement":
+            continue
+        consequence = statement.child_by_field_name("consequence")
+        cond = statement.child_by_field_name("condition")
+        if consequence is None or cond is None:
+            continue
+        if re.search(
+            rf"(?m)^\s*{re.escape(name)}\s*=[^=]", code.node_text(ctx.source, consequence)
+        ):
+            return gating.text(ctx, cond)
+    return None
+
+
+def _parameters(ctx: FileContext, function: Node | None) -> set[str]:
+    if function is None:
+        return set()
+    params = function.child_by_field_name("parameters")
+    if params is None:
+        return set()
+    return {
+        code.node_text(ctx.source, n)
+        for decl in params.named_children
+        for n in decl.named_children
+        if n.type == "identifier"
+    }
 
 
 def target_guard(
     ctx: FileContext, captures: dict[str, list[Node]]
-) -> bool | tuple[Confidence, Severity]:
-    """Keep a plaintext gRPC finding unless its dial target is local. When the target
-    is not a literal (often a configured unix socket), it is low confidence and
-    medium severity."""
+) -> bool | tuple[Confidence, Severity] | tuple[Confidence, Severity, str]:
+    """Keep a plaintext gRPC finding unless its dial target is local or in memory;
+    word it as a gated mode when a setting chooses it; decide its confidence by where
+    the target comes from."""
     finding = captures["finding"][0]
-    call: Node | None = finding if finding.type in ("call_expression", "call") else None
+    function = gating.enclosing(finding, gating.FUNCTIONS)
+    scope = function if function is not None else ctx.tree().root_node
+    if ctx.parser == "go" and _in_memory(ctx, scope):
+        return False
+    call = _dial_call(ctx, finding)
+    target = _first_argument(call) if call is not None else None
+    if target is not None and _is_literal(target):
+        if _target_kind(code.node_text(ctx.source, target)) == "local":
+            return False
+    elif target is not None and target.type == "call_expression":
+        args = target.child_by_field_name("arguments")
+        first = args.named_children[0] if args is not None and args.named_children else None
+        if first is not None and _LOCAL_FORMAT.match(code.node_text(ctx.source, first)):
+            return False  # fmt.Sprintf("unix:%s", path)
+    if ctx.parser == "go":
+        replaced = _replaced_later(ctx, finding)
+        switch = ("branch", replaced) if replaced else gating.switch_of(ctx, finding, presence=True)
+        if switch is not None:
+            return (*PASSED_IN, gating.describe(*switch, _SUBJECT))
+    if target is None:
+        return UNKNOWN
+    if _is_literal(target):
+        return True
+    text = code.node_text(ctx.source, target)
+    if target.type == "selector_expression" and "(" not in text:
+        return True  # a configured address kept in a field
+    if text in _parameters(ctx, function):
+        return PASSED_IN
+    return UNKNOWN
+
+
+def _dial_call(ctx: FileContext, finding: Node) -> Node | None:
     node: Node | None = finding
     while node is not None:
         if node.type in ("call_expression", "call"):
             fn = node.child_by_field_name("function")
             if fn is not None and code.node_text(ctx.source, fn).rsplit(".", 1)[-1] in _DIAL:
-                call = node
-                break
+                return node
         node = node.parent
-    if call is None:
-        return UNKNOWN
-    fn = call.child_by_field_name("function")
-    if fn is None or code.node_text(ctx.source, fn).rsplit(".", 1)[-1] not in _DIAL:
-        return UNKNOWN
-    target = _first_argument(call)
-    if target is None or not _is_literal(target):
-        return UNKNOWN
-    return _target_kind(code.node_text(ctx.source, target)) != "local"
+    return None

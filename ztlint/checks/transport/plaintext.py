@@ -6,6 +6,14 @@ value bound to a name that says endpoint (url, endpoint, address, server, upstre
 domains and schema hosts are never findings; cluster-internal names (`*.svc`,
 single-label service names) are low confidence because a mesh may wrap them in mTLS;
 private addresses are medium; anything else is high.
+
+Some plaintext is how the thing works: cloud instance metadata services are served
+only over http on a link-local or provider-internal address (169.254.169.254,
+`fd00:ec2::254`, `metadata.google.internal`, Alibaba's 100.100.100.200); a forward
+proxy (`HTTP_PROXY`, `https_proxy`) is conventionally `http://` and carries TLS end to
+end through CONNECT; a host ending in `.sock` is the placeholder a client with a unix
+socket dialer puts in its URLs; `localtest.me` and `lvh.me` resolve to loopback. None of
+these is a finding. Carrier-grade NAT space (100.64.0.0/10) is private, not public.
 """
 
 from __future__ import annotations
@@ -48,6 +56,15 @@ _DOC_HOSTS = re.compile(
     r"apache\.org|opensource\.org|gnu\.org|creativecommons\.org|schema\.org|ietf\.org|rfc-editor\.org)$"
 )
 _RESERVED_TLDS = (".example", ".test", ".invalid", ".localhost")
+# Names that resolve to loopback, and placeholder hosts of unix-socket clients.
+_LOOPBACK_NAMES = re.compile(r"(?i)(^|\.)(localtest\.me|lvh\.me|localhost\.direct)$|\.sock(et)?$")
+# Instance metadata services: plain http by the platform's design.
+_METADATA_HOSTS = frozenset(
+    {"metadata", "metadata.google.internal", "fd00:ec2::254", "100.100.100.200", "169.254.169.254"}
+)
+_SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")
+# Forward-proxy settings: http:// by convention, TLS goes end to end through CONNECT.
+PROXY_KEY = re.compile(r"(?i)^(?:[\w.-]*[_.-])?(?:https?|all|ftp|no)?[_-]?proxy(?:[_-]?ur[li])?$")
 _CALLEE = re.compile(
     r"(?i)^(get|post|put|patch|delete|head|options|request|fetch|urlopen|dial\w*|newrequest\w*|connect\w*|"
     r"websocket|eventsource|client|session|open|from_url|parse|create_connection|newclient|"
@@ -61,7 +78,7 @@ def host_trust(host: str) -> str | None:
     # `http://unix/...` is how Go and Python clients spell HTTP over a unix socket.
     if not host or host in ("localhost", "0.0.0.0", "::", "unix") or host.endswith(_RESERVED_TLDS):
         return "skip"
-    if _DOC_HOSTS.search(host):
+    if _DOC_HOSTS.search(host) or _LOOPBACK_NAMES.search(host) or host in _METADATA_HOSTS:
         return "skip"
     try:
         ip = ipaddress.ip_address(host)
@@ -79,7 +96,7 @@ def host_trust(host: str) -> str | None:
         return "skip"
     if ip in ipaddress.ip_network("203.0.113.0/24") or ip in ipaddress.ip_network("2001:db8::/32"):
         return "skip"
-    return "private" if ip.is_private else "public"
+    return "private" if ip.is_private or ip in _SHARED_ADDRESS_SPACE else "public"
 
 
 # A plaintext scheme and the URL's authority as far as the text decides it. A backtick
@@ -157,7 +174,12 @@ def _used_as_endpoint(ctx: FileContext, literal: Node) -> str | None:
             called = codeutil.callee(ctx, call)
             if called in ("URL", "URLRequest", "URLComponents") or _CALLEE.match(called):
                 return f"call {called}"
-    if name and not _LINK_KEYS.match(name) and ENDPOINT_NAME.search(name):
+    if (
+        name
+        and not _LINK_KEYS.match(name)
+        and not PROXY_KEY.match(name)
+        and ENDPOINT_NAME.search(name)
+    ):
         return f"binding {name}"
     return None
 
@@ -194,7 +216,11 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
                 if not isinstance(value, Scalar):
                     stack.append((value, key.value))
                     continue
-                if _LINK_KEYS.match(key.value) or not ENDPOINT_NAME.search(key.value):
+                if (
+                    _LINK_KEYS.match(key.value)
+                    or PROXY_KEY.match(key.value)
+                    or not ENDPOINT_NAME.search(key.value)
+                ):
                     continue
                 judged = judge_url(value.value)
                 if judged is not None:
@@ -212,7 +238,7 @@ def detect_dotenv(ctx: FileContext) -> Iterator[Hit]:
         found = re.match(
             r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*[\"']?([^\"'#\s]+)", text
         )
-        if not found or not ENDPOINT_NAME.search(found.group(1)):
+        if not found or not ENDPOINT_NAME.search(found.group(1)) or PROXY_KEY.match(found.group(1)):
             continue
         judged = judge_url(found.group(2))
         if judged is not None:

@@ -3,7 +3,14 @@
 `curl -k`, `wget --no-check-certificate`, `git -c http.sslVerify=false`, kubectl and
 helm `--insecure-skip-tls-verify`, pip `--trusted-host`, npm `strict-ssl false`, and
 the environment variables that switch verification off for a whole process. A
-`kubectl apply -k` (kustomize) is not one of them.
+`kubectl apply -k` (kustomize) is not one of them, and neither is `curl -k` on http://
+URLs only (there is no certificate to check).
+
+A probe is a gated kind of finding: `curl -k -o /dev/null` (or `-I`, `--head`) and
+`wget --spider` that send no data, headers or credentials and discard the response only
+learn whether an endpoint answers, typically the service's own endpoint while its
+certificate may still be issuing. Nothing is trusted over the connection, so it is
+reported at medium severity and medium confidence.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import re
 from collections.abc import Iterator
 
 from ztlint.checks.shell import Command, Word, commands, scripts
-from ztlint.model import Span
+from ztlint.model import Confidence, Severity, Span
 from ztlint.rule import FileContext, Hit
 
 # curl's short options that take an argument: in `-dk`, the k is -d's data.
@@ -59,13 +66,42 @@ def _only_loopback(args: tuple[Word, ...]) -> bool:
     return bool(hosts) and all(_LOOPBACK.match(h) or h in pinned for h in hosts)
 
 
+_SENDS = re.compile(
+    r"^(-[dFHuTbEe]|--data\S*|--form\S*|--header|--user|--upload-file|--cookie|--cert|"
+    r"--post-data|--post-file|--body-data|--body-file|--header=\S*|--user=\S*|--password\S*|"
+    r"--http-user\S*|--http-password\S*|-X|--request)$"
+)
+_SCHEME = re.compile(r"^([A-Za-z0-9_${}]+)://")
+
+
+def _plain_http_only(args: tuple[Word, ...]) -> bool:
+    """Every URL the command fetches is http:// (a literal scheme): `-k` has nothing to
+    skip."""
+    schemes = [m.group(1).lower() for w in args if (m := _SCHEME.match(w.text))]
+    return bool(schemes) and all(s == "http" for s in schemes)
+
+
+def _probe(cmd: Command) -> bool:
+    """A reachability probe: nothing sent, the response discarded."""
+    texts = [w.text for w in cmd.args]
+    if any(_SENDS.match(t) for t in texts):
+        return False
+    if cmd.name == "wget":
+        return "--spider" in texts
+    discards = any(
+        prev in ("-o", "--output") and t == "/dev/null" for prev, t in itertools.pairwise(texts)
+    )
+    head = any(t in ("-I", "--head") for t in texts)
+    return discards or head
+
+
 def _check(cmd: Command) -> Iterator[tuple[Word | None, str]]:
     for name, value in cmd.assignments:
         if env_disables(name, value.text):
             yield value, f"{name}={value.text} turns off TLS certificate verification"
     args = cmd.args
     texts = [w.text for w in args]
-    if cmd.name in ("curl", "wget") and _only_loopback(args):
+    if cmd.name in ("curl", "wget") and (_only_loopback(args) or _plain_http_only(args)):
         return
     if cmd.name == "curl":
         for w in args:
@@ -111,12 +147,21 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
     seen = set()
     for script in scripts(ctx):
         for cmd in commands(script, ctx):
+            probe = cmd.name in ("curl", "wget") and _probe(cmd)
             for word, message in _check(cmd):
                 span = word.span if word is not None else cmd.span
                 if (span, message) in seen:
                     continue
                 seen.add((span, message))
-                yield Hit(span=span, message=message)
+                if probe and word in cmd.args:
+                    yield Hit(
+                        span=span,
+                        message=f"{message} on a probe that sends nothing and discards the response",
+                        confidence=Confidence.MEDIUM,
+                        severity=Severity.MEDIUM,
+                    )
+                else:
+                    yield Hit(span=span, message=message)
 
 
 def detect_curlrc(ctx: FileContext) -> Iterator[Hit]:

@@ -1,0 +1,285 @@
+"""Is an insecure transport setting gated, and by what? (Go)
+
+A setting that is off unless someone turns it on is a different finding from one that
+is always on: the deployer holds the switch. The switch is named in the message. A
+setting is gated when it sits
+
+- in a branch of an `if` or a `switch` (not one that only tests an error or whether
+  something is present, `x != nil`), or after an early `if !x { return ... }` on a flag;
+- in a function whose job is to be opted into: named for being insecure
+  (`WithInsecure`, `newInsecureClient`), or a closure returned as an option
+  (`func(o *options)` from a function that returns `ClientOption`);
+- in a value kept apart for the opt-in case: bound to a name that says it is the
+  insecure alternative (`insecureTransport := ...`);
+- in a file built only with a build tag that is not a platform (`//go:build devcert`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from ztlint import provenance
+from ztlint.parsers import code
+from ztlint.rule import FileContext
+
+FUNCTIONS = ("function_declaration", "method_declaration", "func_literal")
+_ERROR_TEST = re.compile(r"\berr\b|\bok\b")
+_INSECURE_NAME = re.compile(r"(?i)insecure|skip_?verify|skiptls|no_?verify")
+_FLAG = re.compile(r"^!\s*([\w.]+(?:\(\))?)$")
+# Tags that only pick a platform or toolchain: not a switch anyone turns on.
+_PLATFORM_TAGS = frozenset(
+    "aix android darwin dragonfly freebsd hurd illumos ios js linux netbsd openbsd plan9 "
+    "solaris wasip1 windows zos unix 386 amd64 arm arm64 loong64 mips mips64 mips64le mipsle "
+    "ppc64 ppc64le riscv64 s390x wasm cgo gc gccgo ignore".split()
+)
+
+
+def text(ctx: FileContext, node: Node) -> str:
+    return " ".join(code.node_text(ctx.source, node).split())
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= 60 else value[:57] + "..."
+
+
+def enclosing(node: Node, types: tuple[str, ...]) -> Node | None:
+    current = node.parent
+    while current is not None and current.type not in types:
+        current = current.parent
+    return current
+
+
+def statements(block: Node) -> list[Node]:
+    """The statements of a block (newer Go grammars wrap them in a statement_list)."""
+    children = [c for c in block.named_children if c.type != "comment"]
+    if len(children) == 1 and children[0].type == "statement_list":
+        children = [c for c in children[0].named_children if c.type != "comment"]
+    return children
+
+
+_PRESENCE = re.compile(
+    r"[\w.()\[\]]+\s*[!=]=\s*nil|nil\s*[!=]=\s*[\w.()\[\]]+|len\([^()]*\)\s*[<>!=]=?\s*\d+"
+)
+
+
+def is_switch(condition: str, presence: bool = False) -> bool:
+    """A condition that can be a setting: not only error tests, and (unless `presence`
+    counts, as whether TLS options were given does for plaintext) not only tests of
+    whether something is present (`x != nil`, `len(x) > 0`)."""
+    if _ERROR_TEST.search(condition):
+        return False
+    if presence:
+        return True
+    rest = _PRESENCE.sub("", condition)
+    return bool(re.search(r"[A-Za-z_]", rest.replace("&&", " ").replace("||", " ")))
+
+
+def branch_condition(ctx: FileContext, node: Node, presence: bool = False) -> str | None:
+    """The condition of the innermost `if` or `switch` branch holding `node` within its
+    function, skipping branches that only test an error."""
+    child, current = node, node.parent
+    while current is not None and current.type not in FUNCTIONS:
+        if current.type == "if_statement" and child.type == "block":
+            cond = current.child_by_field_name("condition")
+            if cond is not None and is_switch(text(ctx, cond), presence):
+                return _short(text(ctx, cond))
+        if current.type in ("expression_case", "default_case") and child.type != "expression_list":
+            switch = current.parent
+            value = switch.child_by_field_name("value") if switch is not None else None
+            case = current.child_by_field_name("value")
+            shown = value if value is not None else case
+            if shown is not None and is_switch(text(ctx, shown), presence):
+                return _short(text(ctx, shown))
+        child, current = current, current.parent
+    return None
+
+
+def early_return_flag(ctx: FileContext, node: Node) -> str | None:
+    """`if !insecure { return ... }` earlier in the same function body: what follows
+    runs only when the flag is set."""
+    function = enclosing(node, FUNCTIONS)
+    body = function.child_by_field_name("body") if function is not None else None
+    if body is None:
+        return None
+    for statement in statements(body):
+        if statement.start_byte >= node.start_byte:
+            break
+        if statement.type != "if_statement" or statement.child_by_field_name("alternative"):
+            continue
+        cond = statement.child_by_field_name("condition")
+        consequence = statement.child_by_field_name("consequence")
+        if cond is None or consequence is None:
+            continue
+        flag = _FLAG.match(text(ctx, cond))
+        last = statements(consequence)
+        if flag and last and last[-1].type == "return_statement":
+            return flag.group(1)
+    return None
+
+
+def opt_in_function(ctx: FileContext, node: Node) -> str | None:
+    """The name of the enclosing function when its job is to be opted into."""
+    current = enclosing(node, FUNCTIONS)
+    while current is not None:
+        name = current.child_by_field_name("name")
+        if name is not None:
+            named = code.node_text(ctx.source, name)
+            result = current.child_by_field_name("result")
+            if _INSECURE_NAME.search(named):
+                return named + "()"
+            if result is not None and re.search(r"Option\b|Opt\b", text(ctx, result)):
+                inner = enclosing(node, FUNCTIONS)
+                if inner is not None and inner != current:
+                    return named + "()"
+            return None
+        current = enclosing(current, FUNCTIONS)
+    return None
+
+
+def insecure_holder(ctx: FileContext, node: Node) -> str | None:
+    """The name the value is bound to when that name marks it as the insecure
+    alternative (`insecureTransport.TLSClientConfig = ...`, `insecure := ...`)."""
+    current = node.parent
+    while current is not None and current.type not in FUNCTIONS:
+        left = None
+        if current.type in ("assignment_statement", "short_var_declaration"):
+            left = current.child_by_field_name("left")
+        elif current.type == "keyed_element":
+            left = current.child_by_field_name("key")
+        elif current.type == "var_spec":
+            left = current.child_by_field_name("name")
+        if left is not None and _INSECURE_NAME.search(text(ctx, left)):
+            return _short(text(ctx, left))
+        if current.type == "assignment_statement" and left is not None:
+            # `transport.TLSClientConfig = ...` where `transport` goes only into an
+            # insecure-named value (`insecureClient: &http.Client{Transport: transport}`)
+            first = left.named_children[0] if left.named_children else None
+            operand = first.child_by_field_name("operand") if first is not None else None
+            if operand is not None and operand.type == "identifier":
+                used = _only_used_under_insecure(ctx, current, text(ctx, operand))
+                if used:
+                    return used
+        current = current.parent
+    return None
+
+
+def _only_used_under_insecure(ctx: FileContext, assignment: Node, name: str) -> str | None:
+    function = enclosing(assignment, FUNCTIONS)
+    if function is None:
+        return None
+    holders = set()
+    stack = [function]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.named_children)
+        if node.type != "identifier" or text(ctx, node) != name:
+            continue
+        if node.start_byte < assignment.end_byte:
+            continue  # the binding, and the assignment itself
+        current, holder = node.parent, None
+        while current is not None and current != function:
+            if current.type == "keyed_element":
+                key = current.child_by_field_name("key")
+                if key is not None and _INSECURE_NAME.search(text(ctx, key)):
+                    holder = text(ctx, key)
+                    break
+            current = current.parent
+        if holder is None:
+            return None
+        holders.add(holder)
+    return sorted(holders)[0] if holders else None
+
+
+def build_tag(ctx: FileContext) -> str | None:
+    """A build tag, not a platform, that the file needs to be compiled in."""
+    constraint = provenance.go_constraint(ctx.text)
+    if not constraint:
+        return None
+    for m in re.finditer(r"(!?)\s*([\w.]+)", constraint):
+        tag = m.group(2)
+        if (
+            m.group(1)
+            or tag in _PLATFORM_TAGS
+            or tag.startswith("go1")
+            or provenance.is_test_tag(tag, provenance.DEFAULT_TEST_TAGS)
+        ):
+            continue
+        return tag
+    return None
+
+
+def switch_of(ctx: FileContext, node: Node, presence: bool = False) -> tuple[str, str] | None:
+    """("branch"|"function"|"holder"|"tag", name) when the setting at `node` is gated;
+    `presence`: a test of whether something was given is a switch too."""
+    found = branch_condition(ctx, node, presence) or early_return_flag(ctx, node)
+    if found:
+        return "branch", found
+    function = opt_in_function(ctx, node)
+    if function:
+        return "function", function
+    holder = insecure_holder(ctx, node)
+    if holder:
+        return "holder", holder
+    tag = build_tag(ctx)
+    if tag:
+        return "tag", tag
+    return None
+
+
+def describe(kind: str, name: str, subject: str) -> str:
+    """The message for a gated setting; `subject` is what the switch turns off ("TLS
+    verification", "TLS for this gRPC connection")."""
+    if kind == "branch":
+        return f"{subject} can be turned off by `{name}`"
+    if kind == "function":
+        return f"{subject} is off in `{name}`, which a caller opts into"
+    if kind == "holder":
+        return f"{subject} is off in `{name}`, kept apart for callers that opt in"
+    return f"{subject} is off only in builds with the `{name}` tag"
+
+
+# --- Python, JavaScript/TypeScript, Rust ------------------------------------------------
+
+_ANY_FUNCTIONS = frozenset(
+    {
+        "function_definition",
+        "lambda",
+        "function_declaration",
+        "function_expression",
+        "arrow_function",
+        "method_definition",
+        "generator_function_declaration",
+        "function_item",
+        "closure_expression",
+    }
+)
+_CONDITIONS = {
+    "if_statement": "condition",  # Python, JavaScript
+    "if_expression": "condition",  # Rust
+    "ternary_expression": "condition",  # JavaScript
+}
+_BODIES = frozenset(
+    {"block", "statement_block", "else_clause", "elif_clause", "expression_statement"}
+)
+
+
+def any_branch(ctx: FileContext, node: Node) -> str | None:
+    """The condition of the innermost `if` (or conditional expression) holding `node`
+    in its function, in Python, JavaScript/TypeScript or Rust; error tests skipped."""
+    child, current = node, node.parent
+    while current is not None and current.type not in _ANY_FUNCTIONS:
+        field = _CONDITIONS.get(current.type)
+        cond = current.child_by_field_name(field) if field else None
+        if current.type == "elif_clause":
+            cond = current.child_by_field_name("condition")
+        if current.type == "conditional_expression" and len(current.named_children) == 3:
+            cond = current.named_children[1]  # Python: a if cond else b
+        if cond is not None and cond != child and is_switch(text(ctx, cond)):
+            return _short(text(ctx, cond).strip("()"))
+        child, current = current, current.parent
+    return None
+
+
+GATED_MESSAGE = "TLS verification can be turned off by `{}`"
