@@ -533,11 +533,11 @@ def project_classes(
       test topology (a deployment pulls released images and keeps them running), and so
       is a compose file that only test topologies include or extend;
     - a Go package named like a test helper package (`<name>test` as httptest, or
-      `test<name>` as testenv) that other packages' tests import, or whose own
-      production files import a test framework (`testing`, testify, ginkgo, gomega),
-      and that no production code imports, every package in its folder tree with the
-      other files in that tree, and a command (`package main`) that imports one, are
-      test code.
+      `test<name>` as testenv) that other packages' tests import and no production
+      code imports, or any package whose own production files import an assertion
+      framework (testify, ginkgo, gomega, gotest.tools), every package in its folder
+      tree with the other files in that tree, and a command (`package main`) that
+      imports one, are test code.
     """
     keep = set(kept)
     out: dict[str, str] = {}
@@ -653,9 +653,6 @@ def _go_harness(
         and n not in _NOT_TEST_NAMES
         and any(t != f and not t.startswith(f + "/") for t in tested.get(f, ()))
     }
-    # A package whose own code drives a test framework is test code whatever its name
-    # (an end-to-end suite runner beside the fixtures it starts).
-    helpers |= {f for f in driven if names.get(f) != "main"}
 
     def trees_importers(trees: set[str]) -> set[str]:
         return {i for t in trees for i in importers.get(t, ())}
@@ -678,14 +675,18 @@ def _go_harness(
         if not dropped:
             break
         helpers -= dropped
+    # A package whose own code asserts with a test framework is test code whatever its
+    # name or its importers (an end-to-end suite beside the fixtures it starts, driven by
+    # a developer tool): production code does not link an assertion library.
+    helpers |= {f for f in driven if names.get(f) != "main"}
     harness = _trees(helpers, files)
     harness |= {f for f in trees_importers(harness) if names.get(f) == "main"}
     return {p for f in harness for p in files[f]}, helpers
 
 
-# Test frameworks: a package whose production files import one is test-support code.
+# Assertion frameworks: a package whose production files import one is test-support
+# code (`testing` alone is not: production code asks `testing.Testing()`).
 TEST_FRAMEWORKS = (
-    "testing",
     "github.com/stretchr/testify",
     "github.com/onsi/ginkgo",
     "github.com/onsi/gomega",
