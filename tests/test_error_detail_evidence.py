@@ -176,7 +176,7 @@ func h(w http.ResponseWriter, r *http.Request) {
 @pytest.mark.parametrize(
     ("rel", "extra", "head"),
     [
-        ("internal/debug/handlers.go", "", GO_HEAD),
+        ("svc/debug/handlers.go", "", GO_HEAD),
         ("server/admin_api.go", "", GO_HEAD),
         ("server/api.go", "\nfunc (s *DebugServer) x() {}\n", GO_HEAD),
         (
