@@ -202,7 +202,12 @@ def strong_value(value: str, phrases_weak: bool = True) -> bool:
         return False
     if len(text) >= 12 and entropy(text) >= 3.5:
         return True
+    if _HEX_DIGEST.fullmatch(text) and any(c.isdigit() for c in text) and not text.isdigit():
+        return True  # a digest or generated key: hex carries at most 4 bits a character
     return len(text) >= 8 and _classes(text) >= 3
+
+
+_HEX_DIGEST = re.compile(r"[0-9a-f]{32,}|[0-9A-F]{32,}")
 
 
 def _classes(text: str) -> int:
@@ -214,3 +219,36 @@ def _classes(text: str) -> int:
             any(not c.isalnum() and c not in "-_." for c in text),
         )
     )
+
+
+# A user account's record: who the account is, beside its password.
+_IDENTITY = re.compile(r"(^|_)(e_?mail|user(_?name)?|login|uid|account)$")
+# A connection's settings: where the password is presented, not whose account it is.
+_ENDPOINT = re.compile(
+    r"(^|_)(host(name)?|url|uri|addr(ess)?|server|port|endpoint|dsn|database|db|path|"
+    r"driver|scheme|protocol)$"
+)
+
+
+def is_password_name(name: str) -> bool:
+    return bool(re.search(r"passw|passwd|(^|_)pass$|(^|_)pwd$", normalise(name)))
+
+
+def is_account_record(keys: list[str]) -> bool:
+    """Whether a record's keys make it a user account: a password beside the account's
+    identity (`email`, `username`, `login`) and no endpoint (`host`, `url`, `server`),
+    which would make it a connection's settings."""
+    norms = [normalise(k) for k in keys]
+    return (
+        any(is_password_name(k) for k in keys)
+        and any(_IDENTITY.search(n) for n in norms)
+        and not any(_ENDPOINT.search(n) for n in norms)
+    )
+
+
+def accounts(records: list[list[str]]) -> bool:
+    """Whether a collection of records (a list, or a mapping keyed by user) holds user
+    accounts: two or more of its records are account records. A seeded account's
+    password is a credential of the application, however weak: it is what signs in."""
+    return sum(1 for keys in records if is_account_record(keys)) >= 2
+
