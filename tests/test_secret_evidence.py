@@ -12,7 +12,12 @@ import pytest
 
 from ztlint import provenance
 from ztlint.checks.secrets import x509
-from ztlint.checks.secrets.credentials import defaults_to_stand_ins, strong_value
+from ztlint.checks.secrets.credentials import (
+    accounts,
+    defaults_to_stand_ins,
+    is_account_record,
+    strong_value,
+)
 from ztlint.checks.secrets.environment import stand_in
 from ztlint.checks.secrets.placeholder import (
     decodes_to_phrase,
@@ -209,3 +214,20 @@ def test_names_no_public_ca_certifies() -> None:
     assert _not_public("localhost")
     assert not _not_public("login.payments.io")
     assert not _not_public("xn--bcher-kva.example.de")
+
+
+def test_account_records() -> None:
+    assert is_account_record(["email", "password", "role"])
+    assert is_account_record(["userName", "passwd"])
+    assert not is_account_record(["host", "port", "username", "password"])  # a connection
+    assert not is_account_record(["address", "user", "password"])
+    assert not is_account_record(["email", "role"])
+    assert accounts([["email", "password"], ["email", "password"], ["sku"]])
+    assert not accounts([["email", "password"], ["sku", "price"]])  # one account: a stand-in
+
+
+def test_hex_digests_are_generated() -> None:
+    assert strong_value("65079b006e85a7e798abecb99e47c154")
+    assert not strong_value("00000000000000000000000000000000")
+    assert not strong_value("admin123")
+
