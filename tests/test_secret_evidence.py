@@ -16,6 +16,7 @@ from ztlint.checks.secrets.credentials import (
     accounts,
     defaults_to_stand_ins,
     is_account_record,
+    judge_value,
     strong_value,
 )
 from ztlint.checks.secrets.environment import stand_in
@@ -230,4 +231,10 @@ def test_hex_digests_are_generated() -> None:
     assert strong_value("65079b006e85a7e798abecb99e47c154")
     assert not strong_value("00000000000000000000000000000000")
     assert not strong_value("admin123")
+
+
+def test_numbered_words_are_made_up_passwords() -> None:
+    assert judge_value("HARDCODED_KEY", "SuperSecretKey12", False) == "secret"
+    assert judge_value("admin_password", "AdminPassword2024", False) == "secret"
+    assert judge_value("password_field", "accountPassword", False) is None  # a setting's name
 

@@ -101,6 +101,9 @@ def defaults_to_stand_ins(text: str) -> bool:
 # `adminpassword`, `dbpass1`: a password made from the word itself; it may echo the name
 # it is bound to (`ADMIN_PASSWORD`) and still be the value, not the name of a setting.
 _WORD_PASSWORD = re.compile(r"[a-z]{2,12}pass(?:word)?\d{0,4}|[A-Z]{2,12}PASS(?:WORD)?\d{0,4}")
+# `SuperSecretKey12`, `AdminPassword2024`: capitalised words with a number appended, the
+# way people make a password pass a policy; an identifier naming a setting has no number.
+_NUMBERED_WORDS = re.compile(r"(?:[A-Z][a-z]+){2,5}\d{2,4}")
 _PATH = re.compile(
     r"^(/|\./|\.\./|~/|[A-Za-z]:\\)|^\.[a-z][a-z0-9_-]*$|\.(pem|key|crt|txt|json|ya?ml|toml|env|p12|pfx|jks)$"
 )
@@ -149,7 +152,8 @@ def judge_value(
         return None  # `ResultPass = "pass"`: an enumeration spelling itself
     if _DEFAULTS.match(text):
         return None if example_file else "default"
-    if not _WORD_PASSWORD.fullmatch(text) and names_a_setting(text, name, declared):
+    made_up = _WORD_PASSWORD.fullmatch(text) or _NUMBERED_WORDS.fullmatch(text)
+    if not made_up and names_a_setting(text, name, declared):
         return None  # an identifier naming a key, flag or method: `client_secret_basic`
     norm = normalise(name)
     # Passwords and secrets are chosen by people: any non-placeholder value counts.
