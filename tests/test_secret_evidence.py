@@ -228,13 +228,12 @@ def test_account_records() -> None:
 
 
 def test_hex_digests_are_generated() -> None:
-    assert strong_value("65079b006e85a7e798abecb99e47c154")
+    assert strong_value("9c2e41b7d05fa38e6b1d27c0f4a95e83")
     assert not strong_value("00000000000000000000000000000000")
     assert not strong_value("admin123")
 
 
 def test_numbered_words_are_made_up_passwords() -> None:
-    assert judge_value("HARDCODED_KEY", "SuperSecretKey12", False) == "secret"
+    assert judge_value("HARDCODED_KEY", "GreatSecretKey42", False) == "secret"
     assert judge_value("admin_password", "AdminPassword2024", False) == "secret"
     assert judge_value("password_field", "accountPassword", False) is None  # a setting's name
-

@@ -101,7 +101,7 @@ def defaults_to_stand_ins(text: str) -> bool:
 # `adminpassword`, `dbpass1`: a password made from the word itself; it may echo the name
 # it is bound to (`ADMIN_PASSWORD`) and still be the value, not the name of a setting.
 _WORD_PASSWORD = re.compile(r"[a-z]{2,12}pass(?:word)?\d{0,4}|[A-Z]{2,12}PASS(?:WORD)?\d{0,4}")
-# `SuperSecretKey12`, `AdminPassword2024`: capitalised words with a number appended, the
+# `GreatSecretKey42`, `AdminPassword2024`: capitalised words with a number appended, the
 # way people make a password pass a policy; an identifier naming a setting has no number.
 _NUMBERED_WORDS = re.compile(r"(?:[A-Z][a-z]+){2,5}\d{2,4}")
 _PATH = re.compile(
@@ -255,4 +255,3 @@ def accounts(records: list[list[str]]) -> bool:
     accounts: two or more of its records are account records. A seeded account's
     password is a credential of the application, however weak: it is what signs in."""
     return sum(1 for keys in records if is_account_record(keys)) >= 2
-

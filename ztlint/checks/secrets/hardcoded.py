@@ -288,7 +288,7 @@ _NUMBERS = frozenset({"number", "integer", "float", "int_literal", "decimal_inte
 
 
 def _folded(ctx: FileContext, literal: Node) -> tuple[Node, str] | None:
-    """A sum of literals (`"FAax" + 9 + "3ui8"`) is a literal: its value is the
+    """A sum of literals (`"Hw3k" + 4 + "q7Lm"`) is a literal: its value is the
     concatenation, bound where the whole sum is. None when the literal is not the first
     string of such a sum (the sum is judged once), or the sum holds anything but string
     and number literals; the literal itself when it stands in no sum."""
