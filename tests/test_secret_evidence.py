@@ -12,7 +12,13 @@ import pytest
 
 from ztlint import provenance
 from ztlint.checks.secrets import x509
-from ztlint.checks.secrets.credentials import defaults_to_stand_ins, strong_value
+from ztlint.checks.secrets.credentials import (
+    accounts,
+    defaults_to_stand_ins,
+    is_account_record,
+    judge_value,
+    strong_value,
+)
 from ztlint.checks.secrets.environment import stand_in
 from ztlint.checks.secrets.placeholder import (
     decodes_to_phrase,
@@ -209,3 +215,25 @@ def test_names_no_public_ca_certifies() -> None:
     assert _not_public("localhost")
     assert not _not_public("login.payments.io")
     assert not _not_public("xn--bcher-kva.example.de")
+
+
+def test_account_records() -> None:
+    assert is_account_record(["email", "password", "role"])
+    assert is_account_record(["userName", "passwd"])
+    assert not is_account_record(["host", "port", "username", "password"])  # a connection
+    assert not is_account_record(["address", "user", "password"])
+    assert not is_account_record(["email", "role"])
+    assert accounts([["email", "password"], ["email", "password"], ["sku"]])
+    assert not accounts([["email", "password"], ["sku", "price"]])  # one account: a stand-in
+
+
+def test_hex_digests_are_generated() -> None:
+    assert strong_value("9c2e41b7d05fa38e6b1d27c0f4a95e83")
+    assert not strong_value("00000000000000000000000000000000")
+    assert not strong_value("admin123")
+
+
+def test_numbered_words_are_made_up_passwords() -> None:
+    assert judge_value("HARDCODED_KEY", "GreatSecretKey42", False) == "secret"
+    assert judge_value("admin_password", "AdminPassword2024", False) == "secret"
+    assert judge_value("password_field", "accountPassword", False) is None  # a setting's name

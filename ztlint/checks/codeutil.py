@@ -49,6 +49,7 @@ BINDINGS = frozenset(
         "property_declaration",
         "keyword_argument",
         "public_field_definition",
+        "field_definition",
         "field_declaration",
         "value_argument",
         "augmented_assignment",
@@ -213,7 +214,7 @@ _CALLEE_TAIL = 512  # bytes: more than any callee name the rules look for
 
 
 def binding_name(ctx: FileContext, node: Node) -> str:
-    for field in ("name", "left", "key", "pattern", "field"):
+    for field in ("name", "left", "key", "pattern", "field", "property"):
         child = node.child_by_field_name(field)
         if child is not None:
             return code.node_text(ctx.source, child)

@@ -101,6 +101,9 @@ def defaults_to_stand_ins(text: str) -> bool:
 # `adminpassword`, `dbpass1`: a password made from the word itself; it may echo the name
 # it is bound to (`ADMIN_PASSWORD`) and still be the value, not the name of a setting.
 _WORD_PASSWORD = re.compile(r"[a-z]{2,12}pass(?:word)?\d{0,4}|[A-Z]{2,12}PASS(?:WORD)?\d{0,4}")
+# `GreatSecretKey42`, `AdminPassword2024`: capitalised words with a number appended, the
+# way people make a password pass a policy; an identifier naming a setting has no number.
+_NUMBERED_WORDS = re.compile(r"(?:[A-Z][a-z]+){2,5}\d{2,4}")
 _PATH = re.compile(
     r"^(/|\./|\.\./|~/|[A-Za-z]:\\)|^\.[a-z][a-z0-9_-]*$|\.(pem|key|crt|txt|json|ya?ml|toml|env|p12|pfx|jks)$"
 )
@@ -149,7 +152,8 @@ def judge_value(
         return None  # `ResultPass = "pass"`: an enumeration spelling itself
     if _DEFAULTS.match(text):
         return None if example_file else "default"
-    if not _WORD_PASSWORD.fullmatch(text) and names_a_setting(text, name, declared):
+    made_up = _WORD_PASSWORD.fullmatch(text) or _NUMBERED_WORDS.fullmatch(text)
+    if not made_up and names_a_setting(text, name, declared):
         return None  # an identifier naming a key, flag or method: `client_secret_basic`
     norm = normalise(name)
     # Passwords and secrets are chosen by people: any non-placeholder value counts.
@@ -202,7 +206,12 @@ def strong_value(value: str, phrases_weak: bool = True) -> bool:
         return False
     if len(text) >= 12 and entropy(text) >= 3.5:
         return True
+    if _HEX_DIGEST.fullmatch(text) and any(c.isdigit() for c in text) and not text.isdigit():
+        return True  # a digest or generated key: hex carries at most 4 bits a character
     return len(text) >= 8 and _classes(text) >= 3
+
+
+_HEX_DIGEST = re.compile(r"[0-9a-f]{32,}|[0-9A-F]{32,}")
 
 
 def _classes(text: str) -> int:
@@ -214,3 +223,35 @@ def _classes(text: str) -> int:
             any(not c.isalnum() and c not in "-_." for c in text),
         )
     )
+
+
+# A user account's record: who the account is, beside its password.
+_IDENTITY = re.compile(r"(^|_)(e_?mail|user(_?name)?|login|uid|account)$")
+# A connection's settings: where the password is presented, not whose account it is.
+_ENDPOINT = re.compile(
+    r"(^|_)(host(name)?|url|uri|addr(ess)?|server|port|endpoint|dsn|database|db|path|"
+    r"driver|scheme|protocol)$"
+)
+
+
+def is_password_name(name: str) -> bool:
+    return bool(re.search(r"passw|passwd|(^|_)pass$|(^|_)pwd$", normalise(name)))
+
+
+def is_account_record(keys: list[str]) -> bool:
+    """Whether a record's keys make it a user account: a password beside the account's
+    identity (`email`, `username`, `login`) and no endpoint (`host`, `url`, `server`),
+    which would make it a connection's settings."""
+    norms = [normalise(k) for k in keys]
+    return (
+        any(is_password_name(k) for k in keys)
+        and any(_IDENTITY.search(n) for n in norms)
+        and not any(_ENDPOINT.search(n) for n in norms)
+    )
+
+
+def accounts(records: list[list[str]]) -> bool:
+    """Whether a collection of records (a list, or a mapping keyed by user) holds user
+    accounts: two or more of its records are account records. A seeded account's
+    password is a credential of the application, however weak: it is what signs in."""
+    return sum(1 for keys in records if is_account_record(keys)) >= 2

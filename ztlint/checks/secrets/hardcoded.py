@@ -21,8 +21,11 @@ from ztlint.caseless import after_words, lowering_is_exact
 from ztlint.checks import codeutil
 from ztlint.checks.secrets.credentials import (
     EXAMPLE_FILE,
+    accounts,
     defaults_to_stand_ins,
+    is_account_record,
     is_credential_name,
+    is_password_name,
     judge_value,
     may_be_credential_value,
     strong_value,
@@ -63,8 +66,10 @@ def _hit(
     fallback: bool = False,
     local: Callable[[], bool] | None = None,
     config: bool = False,
+    account: bool = False,
 ) -> Hit:
-    """`local`: the file's endpoints are all local or reserved names (a local or
+    """`account`: the password of a user account in a collection of accounts (seeded
+    users, an application's user table): real whatever its strength. `local`: the file's endpoints are all local or reserved names (a local or
     sample deployment's configuration): the credential guards nothing real. `config`:
     the value is bound in a configuration file, where a phrase of words
     (`jwt_secret: a_really_strong_secret`) is a sample's or a test suite's stand-in; in
@@ -78,7 +83,7 @@ def _hit(
             confidence=Confidence.MEDIUM,
             secret_spans=(secret,),
         )
-    strong = strong_value(value, phrases_weak=config)
+    strong = account or strong_value(value, phrases_weak=config)
     local_only = strong and local is not None and local()  # asked only when it decides
     confident = strong and not local_only
     where = " in the configuration of a local deployment" if local_only else ""
@@ -279,10 +284,64 @@ def _enum_member(ctx: FileContext, binding: Node) -> bool:
     return kind is not None and code.node_text(ctx.source, kind) != "string"
 
 
+_NUMBERS = frozenset({"number", "integer", "float", "int_literal", "decimal_integer_literal"})
+
+
+def _folded(ctx: FileContext, literal: Node) -> tuple[Node, str] | None:
+    """A sum of literals (`"Hw3k" + 4 + "q7Lm"`) is a literal: its value is the
+    concatenation, bound where the whole sum is. None when the literal is not the first
+    string of such a sum (the sum is judged once), or the sum holds anything but string
+    and number literals; the literal itself when it stands in no sum."""
+    top = literal
+    while (
+        top.parent is not None
+        and top.parent.type in ("binary_expression", "binary_operator")
+        and _operator(ctx, top.parent) == "+"
+    ):
+        top = top.parent
+    if top == literal:
+        return literal, codeutil.literal_value(ctx, literal) or ""
+    leaves: list[Node] = []
+    stack = [top]
+    while stack:
+        node = stack.pop()
+        if node.type in ("binary_expression", "binary_operator"):
+            if _operator(ctx, node) != "+":
+                return None
+            stack.extend(reversed(node.named_children))
+        elif node.type in codeutil.STRINGS or node.type in _NUMBERS:
+            leaves.append(node)
+        elif node.type != "parenthesized_expression":
+            return None
+        else:
+            stack.extend(reversed(node.named_children))
+    first = next((n for n in leaves if n.type in codeutil.STRINGS), None)
+    if first != literal:
+        return None
+    parts = [
+        codeutil.literal_value(ctx, n) if n.type in codeutil.STRINGS else codeutil.text(ctx, n)
+        for n in leaves
+    ]
+    if any(p is None for p in parts):
+        return None
+    return top, "".join(p for p in parts if p is not None)
+
+
+def _operator(ctx: FileContext, node: Node) -> str:
+    op = node.child_by_field_name("operator")
+    return codeutil.text(ctx, op) if op is not None else ""
+
+
 def detect_code(ctx: FileContext) -> Iterator[Hit]:
     example = bool(EXAMPLE_FILE.search(ctx.path))
     reported: set[tuple[int, str]] = set()
-    for node, value in codeutil.strings(ctx):
+    for literal, text in codeutil.strings(ctx):
+        if not text:
+            continue
+        folded = _folded(ctx, literal)
+        if folded is None:
+            continue
+        node, value = folded
         if not value or len(value) < 4:
             continue
         if "@" in value and "://" in value:
@@ -309,6 +368,12 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
         verdict = judge_value(name, value, example, fallback=fallback, declared=declared)
         if verdict is None:
             continue
+        account = (
+            verdict == "secret"
+            and use is not None
+            and use.node.type == "pair"
+            and _in_accounts(ctx, use.node)
+        )
         label = name.strip("\"'`").split(".")[-1]
         line = code.node_span(ctx.source, node).start_line
         if (line, label) in reported:
@@ -321,7 +386,45 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
             _inner(ctx, node, value),
             value,
             fallback,
+            account=account,
         )
+
+
+_RECORDS = frozenset({"dictionary", "object"})
+
+
+def _in_accounts(ctx: FileContext, pair: Node) -> bool:
+    """Whether the pair is the password of an account record in a collection of user
+    accounts written in code: a list of dictionaries or objects, or one keyed by user
+    (`users = {"admin": {"password": ..., "email": ...}, ...}`)."""
+    record = pair.parent
+    if record is None or record.type not in _RECORDS or record.parent is None:
+        return False
+    holder = record.parent
+    if holder.type == "pair" and holder.parent is not None:
+        children = [p.child_by_field_name("value") for p in holder.parent.named_children]
+    elif holder.type in _COLLECTIONS:
+        children = list(holder.named_children)
+    else:
+        return False
+    records = [c for c in children if c is not None and c.type in _RECORDS]
+    key_lists = [_scalar_keys(ctx, r) for r in records]
+    return (
+        len(records) >= 2 and accounts(key_lists) and is_account_record(_scalar_keys(ctx, record))
+    )
+
+
+def _scalar_keys(ctx: FileContext, record: Node) -> list[str]:
+    """The keys of a dictionary or object literal whose values are not records or lists."""
+    keys = []
+    for pair in record.named_children:
+        key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+        if pair.type != "pair" or key is None or value is None:
+            continue
+        if value.type in _RECORDS or value.type in _COLLECTIONS:
+            continue
+        keys.append(codeutil.literal_value(ctx, key) or codeutil.text(ctx, key))
+    return keys
 
 
 def detect_config(ctx: FileContext) -> Iterator[Hit]:
@@ -330,6 +433,7 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
     for doc in ctx.documents():
         if isinstance(doc, Mapping) and doc.get_str("kind") in _OTHER_RULES_KINDS:
             continue  # Secrets are kubernetes-secret-committed's; the rest hold no plaintext
+        account = _account_passwords(doc)
         seen: set[int] = set()
         stack: list[object] = [doc]
         while stack:
@@ -370,9 +474,40 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
                         is_credential_name(key.value)
                         or ("@" in value.value and "://" in value.value)
                     ):
-                        yield from _config_pair(key.value, value.value, value, example, local)
+                        yield from _config_pair(
+                            key.value, value.value, value, example, local, id(value) in account
+                        )
                 else:
                     stack.append(value)
+
+
+def _account_passwords(doc: object) -> set[int]:
+    """The password values (by id) of the account records in the document's collections
+    of user accounts: a list of records, or a mapping of records keyed by user."""
+    found: set[int] = set()
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Sequence):
+            children = list(node.items)
+        elif isinstance(node, Mapping):
+            children = [v for _, v in node.items()]
+        else:
+            continue
+        stack.extend(children)
+        records = [c for c in children if isinstance(c, Mapping)]
+        # Settings with a value of their own: a postal `address:` list is no endpoint.
+        keyed = [[k.value for k, v in r.items() if isinstance(v, Scalar)] for r in records]
+        if len(records) < 2 or not accounts(keyed):
+            continue
+        for record, keys in zip(records, keyed, strict=True):
+            if is_account_record(keys):
+                found.update(
+                    id(v)
+                    for k, v in record.items()
+                    if isinstance(v, Scalar) and is_password_name(k.value)
+                )
+    return found
 
 
 def _format_keyword(mapping: Mapping, key: str, value: str) -> bool:
@@ -392,7 +527,12 @@ def _is_catalogue(mapping: Mapping) -> bool:
 
 
 def _config_pair(
-    name: str, value: str, node: Scalar, example: bool, local: Callable[[], bool]
+    name: str,
+    value: str,
+    node: Scalar,
+    example: bool,
+    local: Callable[[], bool],
+    account: bool = False,
 ) -> Iterator[Hit]:
     if "@" in value and "://" in value:
         url = _url_hit(value, node.span, node.span)
@@ -403,7 +543,16 @@ def _config_pair(
         return
     verdict = judge_value(name, value, example)
     if verdict is not None:
-        yield _hit(name.strip(), verdict, node.span, node.span, value, local=local, config=True)
+        yield _hit(
+            name.strip(),
+            verdict,
+            node.span,
+            node.span,
+            value,
+            local=local,
+            config=True,
+            account=account,
+        )
 
 
 def detect_dotenv(ctx: FileContext) -> Iterator[Hit]:
