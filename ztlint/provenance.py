@@ -66,6 +66,21 @@ GENERATED_PATHS = (
     "*.pb.ts",
     "*_pb.js",
     "*_pb.d.ts",
+    # Lockfiles, written by package managers (npm, Yarn, pnpm, Cargo, Go, Poetry,
+    # Pipenv, Bundler, Composer, uv, SwiftPM, Nix).
+    "yarn.lock",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "pnpm-lock.yaml",
+    "Cargo.lock",
+    "go.sum",
+    "poetry.lock",
+    "Pipfile.lock",
+    "Gemfile.lock",
+    "composer.lock",
+    "uv.lock",
+    "Package.resolved",
+    "flake.lock",
 )
 # Test code beyond the configured test paths (config.DEFAULT_TEST_PATHS).
 TEST_PATHS = (
@@ -91,6 +106,10 @@ TEST_PATHS = (
     "mock/",
     "mocks/",
     "__mocks__/",
+    # Snapshot tests' recorded outputs (Jest, Vitest, cupaloy, insta).
+    "__snapshots__/",
+    ".snapshots/",
+    "*.snap",
     "mock_*.go",
     "*_mock.go",
     "*_mocks.go",
@@ -409,6 +428,7 @@ DEFAULT_COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "
 # Go's convention names a package of test helpers after what it tests plus `test`
 # (httptest, iotest, fstest), or `test` plus what it provides (testenv, testcerts);
 # these English words are no such name.
+_BROWSER_TEST_RUNNERS = ("cypress", "playwright")
 _NOT_TEST_NAMES = frozenset(
     {"attest", "contest", "latest", "protest", "detest", "greatest", "testament", "testimony"}
 )
@@ -431,6 +451,7 @@ class Evidence:
     keeps_running: bool = False  # a service restarts always (a deployment's habit)
     runs_compose: tuple[str, ...] = ()  # compose files a CI test workflow runs
     deploys_compose: tuple[str, ...] = ()  # compose files a deployment workflow runs
+    browser_tests: str | None = None  # the folder a browser-test runner's config tests
 
     def __bool__(self) -> bool:
         return self != _NONE
@@ -448,6 +469,9 @@ def evidence(path: str, text: str, kinds: frozenset[str]) -> Evidence | None:
     if name == "go.mod":
         m = _GO_MODULE.search(text)
         return Evidence(go_module=m.group(1)) if m else None
+    runner = _browser_test_runner(name)
+    if runner is not None:
+        return Evidence(browser_tests=posixpath.join(folder, runner))
     if name == "Chart.yaml":
         m = _CHART_NAME.search(text)
         return Evidence(chart=m.group(1)) if m else None
@@ -481,6 +505,16 @@ def evidence(path: str, text: str, kinds: frozenset[str]) -> Evidence | None:
         elif any(fnmatch.fnmatchcase(lower, p) for p in _TEST_WORKFLOW):
             found = Evidence(runs_compose=composes)
     return found or None
+
+
+def _browser_test_runner(name: str) -> str | None:
+    """The folder an end-to-end browser-test runner keeps its tests in by its own
+    convention, if `name` is that runner's config file: Cypress (`cypress.config.*`,
+    the older `cypress.json`) and Playwright (`playwright.config.*`)."""
+    for runner in _BROWSER_TEST_RUNNERS:
+        if name == f"{runner}.json" or name.startswith(f"{runner}.config."):
+            return runner
+    return None
 
 
 def _join(folder: str, ref: str) -> str:
@@ -532,6 +566,9 @@ def project_classes(
       from the checkout (`build:`) and restarts none `always` or `unless-stopped`, is a
       test topology (a deployment pulls released images and keeps them running), and so
       is a compose file that only test topologies include or extend;
+    - the folder a browser-test runner's config beside it names by the runner's
+      convention (`cypress/` beside `cypress.config.ts` or `cypress.json`,
+      `playwright/` beside `playwright.config.ts`) holds end-to-end tests;
     - a Go package named like a test helper package (`<name>test` as httptest, or
       `test<name>` as testenv) that other packages' tests import and no production
       code imports, or any package whose own production files import an assertion
@@ -556,13 +593,17 @@ def project_classes(
     for path in harness:
         mark(path, TEST)
     # The other files of a helper package's tree (keys, configs, compose files its
-    # tests start) are its fixtures.
-    roots = tuple(sorted(h + "/" for h in helpers))
+    # tests start) are its fixtures; a browser-test runner's folder is its tests.
+    roots = tuple(sorted({h + "/" for h in helpers} | _browser_test_trees(found)))
     if roots:
         for path in origins:
             if path.startswith(roots):
                 mark(path, TEST)
     return out
+
+
+def _browser_test_trees(found: Mapping[str, Evidence]) -> set[str]:
+    return {e.browser_tests + "/" for e in found.values() if e.browser_tests}
 
 
 def _test_composes(found: Mapping[str, Evidence], origins: Mapping[str, str]) -> set[str]:
