@@ -9,6 +9,7 @@ from functools import lru_cache
 from ztlint.checks.secrets.placeholder import (
     decodes_to_phrase,
     is_binary_magic,
+    is_format_keyword,
     is_own_word,
     is_phrase,
     is_placeholder,
@@ -120,8 +121,8 @@ def may_be_credential_value(value: str) -> bool:
         return False  # prose (a label, a prompt, a sentence, a translation) or a block
     if is_placeholder(text) or _PATH.search(text) or _ENV_NAME.match(text):
         return False
-    if _FLAG.fullmatch(text) or is_version(text):
-        return False  # a flag, a count, a package version
+    if _FLAG.fullmatch(text) or is_version(text) or is_format_keyword(text):
+        return False  # a flag, a count, a package version, a mode's keyword
     if _URL.match(text) and "@" not in text:
         return False
     if text[:1] in "{[" and text[-1:] in "}]":

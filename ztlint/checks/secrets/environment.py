@@ -19,7 +19,7 @@ from ztlint.checks.secrets.credentials import (
     is_credential_name,
     is_well_known_default,
 )
-from ztlint.checks.secrets.placeholder import is_placeholder
+from ztlint.checks.secrets.placeholder import is_format_keyword, is_placeholder
 from ztlint.checks.shell import dockerfile_instructions
 from ztlint.model import Confidence, Severity, Span
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk
@@ -40,8 +40,12 @@ def classify_value(name: str, value: str | None) -> str | None:
     if value is None or not value.strip():
         return "interpolated"  # passed through from the host environment
     text = value.strip().strip("\"'")
-    if PATH_VALUE.match(text) or re.fullmatch(r"(?i)yes|no|on|off|true|false|\d{1,3}", text):
-        return None  # a path to a mounted key or secret file, or a flag
+    if (
+        PATH_VALUE.match(text)
+        or re.fullmatch(r"(?i)yes|no|on|off|true|false|\d{1,3}", text)
+        or is_format_keyword(text)
+    ):
+        return None  # a path to a mounted key or secret file, a flag, a mode's keyword
     if _INTERPOLATED.match(text) or text.startswith("$(") or "{{" in text:
         return "interpolated"
     return "literal"

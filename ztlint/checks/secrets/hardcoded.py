@@ -11,6 +11,7 @@ severity, and not at all in example files.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 
@@ -463,6 +464,8 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
                 and is_credential_name(env_name)
             ):
                 yield from _config_pair(env_name, env_value.value, env_value, example, local)
+            if _is_test_table(node):
+                continue
             catalogue = _is_catalogue(node)
             for key, value in node.items():
                 if isinstance(value, Scalar):
@@ -524,6 +527,37 @@ def _is_catalogue(mapping: Mapping) -> bool:
     texts = [v.value for _, v in mapping.items() if isinstance(v, Scalar) and v.kind == "str"]
     prose = sum(1 for t in texts if looks_like_prose(t))
     return len(texts) >= 4 and prose * 2 > len(texts)
+
+
+# A test case's name: capitalised words run together, in two or more parts joined by
+# `-` or `/`, one of them camelCase (`ExtendedMasterSecret-NoToYes-Client`,
+# `TestLogin/ExpiredToken`). HTTP header names (`X-Api-Key`) have no camelCase part.
+_TEST_NAME = re.compile(r"[A-Z][A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)+")
+_CAMEL_PART = re.compile(r"[A-Z][a-z0-9]+[A-Z]")
+
+
+_QUOTED_KEY = re.compile(r"""^\s*["']([^"'\s]+)["']\s*:""", re.M)
+
+
+def _test_name(key: str) -> bool:
+    return bool(_TEST_NAME.fullmatch(key) and _CAMEL_PART.search(key))
+
+
+def _test_table(keys: list[str]) -> bool:
+    """A table keyed by test case names (a test suite's expected outcomes, or the
+    tests it skips): most of its keys are such names. A credential word in one
+    (`...MasterSecret-...`) is part of what the test is called; its value is what the
+    test expects."""
+    return len(keys) >= 4 and sum(map(_test_name, keys)) * 2 > len(keys)
+
+
+def _is_test_table(mapping: Mapping) -> bool:
+    return _test_table([k.value for k, _ in mapping.items()])
+
+
+def _test_table_text(text: str) -> bool:
+    """The same for a file no parser reads (a JSON template): its quoted keys."""
+    return _test_table(_QUOTED_KEY.findall(text))
 
 
 def _config_pair(
@@ -643,6 +677,7 @@ def detect_text(ctx: FileContext) -> Iterator[Hit]:
     example = bool(EXAMPLE_FILE.search(ctx.path) or _DOCS.search(ctx.path))
     lower = ctx.lower()
     sql = not lowering_is_exact(ctx.text) or "password" in lower or "identified" in lower
+    table = functools.cache(lambda: _test_table_text(ctx.text))
     for number, text in enumerate(ctx.source.lines, 1):
         if len(text) > 500:
             continue
@@ -650,6 +685,8 @@ def detect_text(ctx: FileContext) -> Iterator[Hit]:
         if sql:
             found += [("password", m.group(1), m.start(1)) for m in _SQL_PASSWORD.finditer(text)]
         for name, value, start in found:
+            if _test_name(name) and table():
+                continue
             hit = _line_hit(name, value, number, start + 1, text, example, name.isupper())
             if hit is not None:
                 yield hit

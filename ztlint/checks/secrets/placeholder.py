@@ -24,8 +24,12 @@ DUMMY = re.compile(
     r"sample.*|dummy.*|fake.*|"
     r"placeholder.*|not[_-]?set|unset|n/?a|\?+)$"
 )
-# Words that mark a value as a stand-in wherever they occur in it.
-MARKED_DUMMY = re.compile(r"(?i)example|placeholder|dummy|redacted|xxxxx|your_|your-|replace_?me")
+# Words that mark a value as a stand-in wherever they occur in it, and a value that
+# describes what goes in its place (`_the_password_of_the_bind_user`).
+MARKED_DUMMY = re.compile(
+    r"(?i)example|placeholder|dummy|redacted|xxxxx|your_|your-|replace_?me|"
+    r"(?:^|[_-])the[_-](?:[a-z]+[_-])?(?:password|passphrase|secret|token|key)(?![a-z])"
+)
 # A secret shown with its tail masked or cut: `Zr8.....`, `sk-abc***`, `ab12…`.
 REDACTED = re.compile(r"^.{0,12}?(\.{4,}|\*{3,}|…+|x{6,}|X{6,})$")
 
@@ -40,6 +44,23 @@ def is_placeholder(value: str) -> bool:
         or MARKED_DUMMY.search(text)
         or REDACTED.match(text)
     )
+
+
+# What a setting named for a token or a password chooses when it chooses a kind rather
+# than holds a value: a token format, an authentication scheme, a digest or signature
+# algorithm, a storage mode (`ACCESS_TOKEN_STRATEGY=jwt`, `password_hash: sha256`).
+_FORMAT_KEYWORD = re.compile(
+    r"(?i)jwt|jwe|jws|jwk|opaque|bearer|basic|digest|plain|plaintext|cleartext|hmac|"
+    r"md5|sha1|sha224|sha256|sha384|sha512|bcrypt|scrypt|argon2(?:id|i|d)?|pbkdf2|"
+    r"[hre]s(?:256|384|512)|ps(?:256|384|512)|eddsa|ed25519|rsa|ecdsa|"
+    r"uuid|random|static|hex|base64|oauth2?|oidc|saml|ldap|header|cookie|query"
+)
+
+
+def is_format_keyword(value: str) -> bool:
+    """The whole value is a keyword naming a kind of token, scheme or algorithm (a
+    setting's choice among modes), not a credential."""
+    return bool(_FORMAT_KEYWORD.fullmatch(value.strip()))
 
 
 def looks_like_prose(value: str) -> bool:

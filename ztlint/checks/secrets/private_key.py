@@ -63,6 +63,23 @@ _CERTIFICATE = re.compile(
 )
 
 
+_HOST_NAME = re.compile(r"[*\w.:-]+")
+
+
+def certified_as_test(text: str) -> bool:
+    """Whether a certificate in the file says in its subject's common name that it is
+    a test or a sample (`CN=This is only a test`): a name that is no host name and
+    holds a test word. The key beside it is the sample's."""
+    if "BEGIN CERTIFICATE" not in text:
+        return False
+    for m in _CERTIFICATE.finditer(text):
+        der = _der(m.group(1))
+        names = x509.host_names(der) if der is not None else []
+        if any(not _HOST_NAME.fullmatch(n) and _TEST_KEY_WORDS.search(n) for n in names):
+            return True
+    return False
+
+
 def for_local_names(text: str) -> bool:
     """Whether the file's certificates (a key's own certificate travels beside it in a
     bundle, a chart, a test helper) name only the loopback or reserved names
@@ -124,7 +141,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             kind = "encrypted " + kind
         block_end = end + len(end_marker)
         size = f"{block_end - begin.start()} characters of PEM text"
-        test_key = documented_test_key(ctx.path, text, begin.start())
+        test_key = documented_test_key(ctx.path, text, begin.start()) or certified_as_test(text)
         local = not test_key and for_local_names(text)
         if test_key or local:
             # Shown with --min-confidence medium: a test key is a leak only if reused.
