@@ -231,3 +231,34 @@ def test_subscripts_calls_and_method_arguments_are_not_values(tmp_path: Path) ->
         'token = fetch_token("refresh-token-kind")\n'
     )
     assert _zt204(tmp_path, {"conf.py": src}) == []
+
+
+@pytest.mark.parametrize("value", ["jwt", "opaque", "bearer", "Basic", "sha256", "HS256"])
+def test_a_mode_keyword_is_no_credential_value(value: str) -> None:
+    assert not may_be_credential_value(value)
+    assert judge_value("ACCESS_TOKEN_STRATEGY", value, example_file=False) is None
+
+
+def test_a_value_describing_what_goes_there_is_a_placeholder() -> None:
+    assert is_placeholder("_the_password_of_the_service_account")
+    assert is_placeholder("the-secret-key")
+    assert not is_placeholder("theme-password-2024")
+
+
+def test_a_table_keyed_by_test_names_holds_no_settings(tmp_path: Path) -> None:
+    table = (
+        "{\n"
+        '  "KeyShare-RetryGroup-TLS13": ":WRONG_CIPHER:",\n'
+        '  "SessionResumption-MasterSecret-Server": ":UNEXPECTED_RESUMPTION:",\n'
+        '  "ZeroLengthChain-Server": ":NO_CERTS:",\n'
+        '  "KeyUpdate-ToServer-TLS13": ":BAD_HANDSHAKE:",\n'
+        "}\n"
+    )
+    assert _zt204(tmp_path / "json", {"suite/expect.json": table}) == []
+    assert _zt204(tmp_path / "template", {"suite/expect.json.in": table}) == []
+    # A header map is no table of test names: a key in it is still a credential.
+    headers = (
+        '{"X-Request-Id": "abc", "Content-Type": "json", "Accept-Encoding": "gzip",\n'
+        ' "X-Api-Secret": "q8Vt2LmX9rPz4KwNa7"}\n'
+    )
+    assert [line for _, line, _ in _zt204(tmp_path / "headers", {"client.json": headers})] == [2]

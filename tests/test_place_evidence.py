@@ -222,3 +222,51 @@ def test_mounted_key_folder(tmp_path: Path, extra: dict[str, str], reported: boo
     _write(tmp_path, files)
     report = run(["."], Config(select=("ZT702",)), jobs=1, cwd=str(tmp_path))
     assert bool(report.findings) is reported
+
+
+# --- files written by tools, and a browser-test runner's folder ------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("web/yarn.lock", prov.GENERATED),
+        ("Cargo.lock", prov.GENERATED),
+        ("go.sum", prov.GENERATED),
+        ("app/poetry.lock", prov.GENERATED),
+        ("src/__snapshots__/login.test.js.snap", prov.TEST),
+        ("api/.snapshots/TestCreate.json", prov.TEST),
+        ("pkg/render.snap", prov.TEST),
+        ("web/yarn.lock.orig", prov.PRODUCTION),
+    ],
+)
+def test_lockfiles_and_snapshots(path: str, expected: str) -> None:
+    assert prov.classify(path, "", prov.Settings()) == expected
+
+
+_CYPRESS_TOKEN = (
+    "export function login() {\n  return fetch('/oauth2/token?client_secret=' + secret)\n}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("config", "folder", "test"),
+    [
+        ("cypress.json", "cypress", True),
+        ("cypress.config.ts", "cypress", True),
+        ("web/playwright.config.js", "web/playwright", True),
+        ("cypress.config.ts", "web/cypress", False),  # not the runner's folder
+        (None, "cypress", False),  # a folder's name alone is no evidence
+    ],
+)
+def test_browser_test_runner_folder_is_test_code(
+    tmp_path: Path, config: str | None, folder: str, test: bool
+) -> None:
+    files = {f"{folder}/support/commands.js": _CYPRESS_TOKEN}
+    if config is not None:
+        files[config] = "{}\n" if config.endswith(".json") else "export default {}\n"
+    _write(tmp_path, files)
+    found = _found(tmp_path)
+    shown = _found(tmp_path, Config(tests="report"))
+    assert (f"{folder}/support/commands.js", "ZT517") in shown
+    assert (found == []) is test

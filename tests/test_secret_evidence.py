@@ -19,7 +19,7 @@ from ztlint.checks.secrets.credentials import (
     judge_value,
     strong_value,
 )
-from ztlint.checks.secrets.environment import stand_in
+from ztlint.checks.secrets.environment import classify_value, stand_in
 from ztlint.checks.secrets.placeholder import (
     decodes_to_phrase,
     is_local_host,
@@ -29,6 +29,7 @@ from ztlint.checks.secrets.placeholder import (
 from ztlint.checks.secrets.private_key import (
     _jks_entry_tags,
     _not_public,
+    certified_as_test,
     documented_test_key,
     for_local_names,
 )
@@ -237,3 +238,31 @@ def test_numbered_words_are_made_up_passwords() -> None:
     assert judge_value("HARDCODED_KEY", "GreatSecretKey42", False) == "secret"
     assert judge_value("admin_password", "AdminPassword2024", False) == "secret"
     assert judge_value("password_field", "accountPassword", False) is None  # a setting's name
+
+
+def _der(tag: int, content: bytes) -> bytes:
+    assert len(content) < 128
+    return bytes([tag, len(content)]) + content
+
+
+def _certificate_named(common_name: str) -> str:
+    """A PEM block holding just enough DER for x509.host_names: a subject with a
+    common name."""
+    attribute = _der(0x30, _der(0x06, bytes.fromhex("550403")) + _der(0x0C, common_name.encode()))
+    der = _der(0x30, _der(0x30, _der(0x31, attribute)))
+    body = base64.b64encode(der).decode()
+    return f"-----BEGIN CERTIFICATE-----\n{body.ljust(64, chr(10))}\n-----END CERTIFICATE-----\n"
+
+
+def test_a_certificate_that_says_it_is_a_test() -> None:
+    assert certified_as_test(_certificate_named("Demo CA - for testing only"))
+    assert certified_as_test(_certificate_named("Sample Issuer"))
+    # A host name is no statement: `test.payments.io` is a server's name.
+    assert not certified_as_test(_certificate_named("test.payments.io"))
+    assert not certified_as_test(_certificate_named("Payments Production CA"))
+
+
+def test_a_mode_keyword_in_the_environment_is_no_credential() -> None:
+    assert classify_value("ACCESS_TOKEN_FORMAT", "jwt") is None
+    assert classify_value("AUTH_TOKEN_TYPE", "opaque") is None
+    assert classify_value("API_TOKEN", "q8Vt2LmX9rPz4KwN") == "literal"

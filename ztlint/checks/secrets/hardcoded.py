@@ -530,7 +530,7 @@ def _is_catalogue(mapping: Mapping) -> bool:
 
 
 # A test case's name: capitalised words run together, in two or more parts joined by
-# `-` or `/`, one of them camelCase (`ExtendedMasterSecret-NoToYes-Client`,
+# `-` or `/`, one of them camelCase (`SessionResumption-MasterSecret-Server`,
 # `TestLogin/ExpiredToken`). HTTP header names (`X-Api-Key`) have no camelCase part.
 _TEST_NAME = re.compile(r"[A-Z][A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)+")
 _CAMEL_PART = re.compile(r"[A-Z][a-z0-9]+[A-Z]")
@@ -546,7 +546,7 @@ def _test_name(key: str) -> bool:
 def _test_table(keys: list[str]) -> bool:
     """A table keyed by test case names (a test suite's expected outcomes, or the
     tests it skips): most of its keys are such names. A credential word in one
-    (`...MasterSecret-...`) is part of what the test is called; its value is what the
+    (`...-MasterSecret-...`) is part of what the test is called; its value is what the
     test expects."""
     return len(keys) >= 4 and sum(map(_test_name, keys)) * 2 > len(keys)
 

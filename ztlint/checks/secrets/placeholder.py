@@ -25,7 +25,7 @@ DUMMY = re.compile(
     r"placeholder.*|not[_-]?set|unset|n/?a|\?+)$"
 )
 # Words that mark a value as a stand-in wherever they occur in it, and a value that
-# describes what goes in its place (`_the_password_of_the_bind_user`).
+# describes what goes in its place (`_the_password_of_the_service_account`).
 MARKED_DUMMY = re.compile(
     r"(?i)example|placeholder|dummy|redacted|xxxxx|your_|your-|replace_?me|"
     r"(?:^|[_-])the[_-](?:[a-z]+[_-])?(?:password|passphrase|secret|token|key)(?![a-z])"

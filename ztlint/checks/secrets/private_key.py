@@ -68,7 +68,7 @@ _HOST_NAME = re.compile(r"[*\w.:-]+")
 
 def certified_as_test(text: str) -> bool:
     """Whether a certificate in the file says in its subject's common name that it is
-    a test or a sample (`CN=This is only a test`): a name that is no host name and
+    a test or a sample (`CN=Sample issuer, for testing only`): a name that is no host name and
     holds a test word. The key beside it is the sample's."""
     if "BEGIN CERTIFICATE" not in text:
         return False
