@@ -270,3 +270,43 @@ def test_browser_test_runner_folder_is_test_code(
     shown = _found(tmp_path, Config(tests="report"))
     assert (f"{folder}/support/commands.js", "ZT517") in shown
     assert (found == []) is test
+
+
+# --- a key named after a certificate for local names only ------------------------------
+
+_BUNDLE = (Path(__file__).resolve().parent.parent / "fixtures" / "ZT201").joinpath(
+    "positive_local_bundle.pem"
+)
+
+
+def _split_bundle() -> tuple[str, str]:
+    text = _BUNDLE.read_text()
+    cut = text.index("-----BEGIN CERTIFICATE-----")
+    key = text[text.index("-----BEGIN PRIVATE KEY-----") : cut]
+    return key, text[cut:]
+
+
+@pytest.mark.parametrize(
+    ("key", "cert", "test"),
+    [
+        ("keys/server_key.pem", "keys/server_cert.pem", True),
+        ("keys/key.pem", "keys/cert.pem", True),
+        ("tls/server.key", "tls/server.crt", True),
+        ("keys/server_key.pem", "keys/other_cert.pem", False),  # not its certificate
+        ("keys/server_key.pem", None, False),
+    ],
+)
+def test_key_of_a_certificate_for_local_names_is_test_code(
+    tmp_path: Path, key: str, cert: str | None, test: bool
+) -> None:
+    key_text, cert_text = _split_bundle()
+    files = {key: key_text}
+    if cert is not None:
+        files[cert] = cert_text
+    _write(tmp_path, files)
+    assert ((key, "ZT201") not in _found(tmp_path)) is test
+    assert prov.evidence("a/cert.pem", cert_text, frozenset()) == prov.Evidence(
+        local_certificate=True
+    )
+    # A certificate file holding a key too is judged where it is (ZT201's own check).
+    assert prov.evidence("a/cert.pem", key_text + cert_text, frozenset()) is None

@@ -429,6 +429,10 @@ DEFAULT_COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "
 # (httptest, iotest, fstest), or `test` plus what it provides (testenv, testcerts);
 # these English words are no such name.
 _BROWSER_TEST_RUNNERS = ("cypress", "playwright")
+_CERTIFICATE_SUFFIXES = (".pem", ".crt", ".cer")
+# How a key file is named after its certificate: `cert.pem` / `key.pem`,
+# `server_cert.pem` / `server_key.pem`, `server.crt` / `server.key`.
+_KEY_FOR_CERTIFICATE = (("cert", "key"), ("crt", "key"), ("certificate", "key"))
 _NOT_TEST_NAMES = frozenset(
     {"attest", "contest", "latest", "protest", "detest", "greatest", "testament", "testimony"}
 )
@@ -452,6 +456,7 @@ class Evidence:
     runs_compose: tuple[str, ...] = ()  # compose files a CI test workflow runs
     deploys_compose: tuple[str, ...] = ()  # compose files a deployment workflow runs
     browser_tests: str | None = None  # the folder a browser-test runner's config tests
+    local_certificate: bool = False  # certificates for local or reserved names only
 
     def __bool__(self) -> bool:
         return self != _NONE
@@ -472,6 +477,10 @@ def evidence(path: str, text: str, kinds: frozenset[str]) -> Evidence | None:
     runner = _browser_test_runner(name)
     if runner is not None:
         return Evidence(browser_tests=posixpath.join(folder, runner))
+    if name.endswith(_CERTIFICATE_SUFFIXES) and "BEGIN CERTIFICATE" in text:
+        from ztlint.checks.secrets.private_key import local_certificates_only
+
+        return Evidence(local_certificate=True) if local_certificates_only(text) else None
     if name == "Chart.yaml":
         m = _CHART_NAME.search(text)
         return Evidence(chart=m.group(1)) if m else None
@@ -569,6 +578,9 @@ def project_classes(
     - the folder a browser-test runner's config beside it names by the runner's
       convention (`cypress/` beside `cypress.config.ts` or `cypress.json`,
       `playwright/` beside `playwright.config.ts`) holds end-to-end tests;
+    - a key file named after a certificate beside it (`key.pem` by `cert.pem`,
+      `server.key` by `server.crt`) that is certified only for local or reserved names
+      (`localhost`, `test`, `*.example.com`) is a test server's key: test code;
     - a Go package named like a test helper package (`<name>test` as httptest, or
       `test<name>` as testenv) that other packages' tests import and no production
       code imports, or any package whose own production files import an assertion
@@ -589,6 +601,8 @@ def project_classes(
             mark(path, VENDORED)
     for path in _test_composes(found, origins):
         mark(path, TEST)
+    for path in _test_server_keys(found, origins):
+        mark(path, TEST)
     harness, helpers = _go_harness(found, origins)
     for path in harness:
         mark(path, TEST)
@@ -599,6 +613,20 @@ def project_classes(
         for path in origins:
             if path.startswith(roots):
                 mark(path, TEST)
+    return out
+
+
+def _test_server_keys(found: Mapping[str, Evidence], origins: Mapping[str, str]) -> set[str]:
+    out: set[str] = set()
+    for path, e in found.items():
+        if not e.local_certificate:
+            continue
+        folder, name = posixpath.split(path)
+        for cert, key in _KEY_FOR_CERTIFICATE:
+            for m in re.finditer(rf"(?<![a-z]){cert}(?![a-z])", name):
+                candidate = posixpath.join(folder, name[: m.start()] + key + name[m.end() :])
+                if candidate != path and candidate in origins:
+                    out.add(candidate)
     return out
 
 

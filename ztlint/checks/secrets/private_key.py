@@ -80,6 +80,12 @@ def certified_as_test(text: str) -> bool:
     return False
 
 
+def local_certificates_only(text: str) -> bool:
+    """Whether the file is certificates alone (no private key) certified for local or
+    reserved names only (for_local_names): the certificate of a test or sample server."""
+    return "PRIVATE KEY-----" not in text and for_local_names(text)
+
+
 def for_local_names(text: str) -> bool:
     """Whether the file's certificates (a key's own certificate travels beside it in a
     bundle, a chart, a test helper) name only the loopback or reserved names
@@ -93,7 +99,7 @@ def for_local_names(text: str) -> bool:
         if der is None:
             return False
         names.extend(x509.host_names(der))
-    hosts = [n for n in names if "." in n or n == "localhost"]
+    hosts = [n for n in names if "." in n or is_local_host(n)]
     return bool(hosts) and all(_not_public(n.removeprefix("*.")) for n in hosts)
 
 
