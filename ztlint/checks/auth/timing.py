@@ -174,6 +174,7 @@ METADATA = frozenset(
         "continuation",
         "cancellation",
         "cancel",
+        "pagination",
     }
 )
 SECRET_HEADERS = re.compile(
@@ -428,7 +429,9 @@ def _unwrap(node: Node) -> Node:
     return node
 
 
-_STATE_TOKENS = frozenset({"lock", "sync", "page", "cursor", "continuation", "cancellation"})
+_STATE_TOKENS = frozenset(
+    {"lock", "sync", "page", "pagination", "cursor", "continuation", "cancellation"}
+)
 
 
 def _state_token(ctx: FileContext, node: Node, operand: Node) -> bool:
@@ -895,6 +898,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                     and not _query_expression(ctx, node)
                     and not _state_token(ctx, node, left)
                     and not _state_token(ctx, node, right)
+                    and not _no_attacker_side(ctx, node, left, right)
                 ):
                     name = secret_operand(ctx, left) or secret_operand(ctx, right)
                     if name and (
@@ -909,7 +913,11 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             args = node.child_by_field_name("arguments")
             if fname in calls and args is not None and len(args.named_children) == 2:
                 a, b = args.named_children
-                if not constant(ctx, a, consts) and not constant(ctx, b, consts):
+                if (
+                    not constant(ctx, a, consts)
+                    and not constant(ctx, b, consts)
+                    and not _no_attacker_side(ctx, node, a, b)
+                ):
                     name = secret_operand(ctx, a) or secret_operand(ctx, b)
                     if name and checking(ctx, node, [a, b], _from_request(name)):
                         yield _hit(ctx, node, _short(name), f"`{fname}`")
@@ -951,3 +959,96 @@ def _from_request(name: str) -> bool:
 def _short(text: str) -> str:
     one = " ".join(text.split())
     return f"`{one}`" if len(one) <= 60 else f"`{one[:57]}...`"
+
+
+# Where an operand's value comes from, read in the function that compares it: the
+# request (a header, cookie, form or query value, something pulled `FromRequest`), a
+# session the session library verified (`.Values` of a session, a store handed the
+# request), or the caller's expectation (a parameter named `expected...`).
+REQUEST, SESSION, EXPECTED = "request", "session", "expected"
+_REQUEST_READS = re.compile(
+    r"\.(Header\.Get|Cookie|FormValue|PostFormValue|PostForm\.Get|Form\.Get|"
+    r"Query\(\)\.Get|QueryParam|GetHeader|Param)\s*\(|\w*FromRequest\s*\(|"
+    r"\b\w*(Cookie|Header|Form|Query)\w*\s*\(\s*(r|req|request)\s*[,)]|"
+    r"\b(request|req)\.(headers|cookies|form|args|query|body|params)\b"
+)
+_SESSION_READS = re.compile(
+    r"\.Values\b|\b(session|sessions|sess|store|sessionStore|session_store)\.(Get|get)\s*\(|"
+    r"\(\s*[^()]*\bstore\b[^()]*\)"
+)
+
+_COMPUTED = re.compile(r"(?i)hmac|\.sign\w*\s*\(|\bsum\d*\s*\(|digest|\bmac\b")
+
+
+def _no_attacker_side(ctx: FileContext, node: Node, left: Node, right: Node) -> bool:
+    """A timing leak needs a secret on one side and an attacker's guess on the other.
+    Two values from the same request (a double-submit cookie against its form field, a
+    bearer token against the token it asks about) hold nothing the sender does not
+    already know; a session value against the caller's expectation has no guess in it."""
+    function = enclosing_function(node)
+    if function is None:
+        return False
+    origins = {_origin(ctx, function, left), _origin(ctx, function, right)}
+    return origins == {REQUEST} or origins == {SESSION, EXPECTED}
+
+
+def _origin(ctx: FileContext, function: Node, operand: Node, depth: int = 0) -> str | None:
+    operand = _unwrap(operand)
+    text = _text(ctx, operand)
+    if _COMPUTED.search(text):
+        return None  # a MAC or signature the server computes: its own secret
+    if _SESSION_READS.search(text):
+        return SESSION
+    if _REQUEST_READS.search(text):
+        return REQUEST
+    root = re.match(r"[A-Za-z_]\w*", text)
+    if root is None or depth > 3:
+        return None
+    name = root.group(0)
+    if name in _parameters(ctx, function):
+        return EXPECTED if "expected" in words(name) else None
+    value = _definition(ctx, function, name, operand.start_byte)
+    return _origin(ctx, function, value, depth + 1) if value is not None else None
+
+
+def _parameters(ctx: FileContext, function: Node) -> frozenset[str]:
+    params = function.child_by_field_name("parameters")
+    if params is None:
+        return frozenset()
+    return frozenset(_text(ctx, n) for n in _descendants_of(params) if n.type == "identifier")
+
+
+def _descendants_of(node: Node) -> Iterator[Node]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.named_children)
+
+
+def _definition(ctx: FileContext, function: Node, name: str, before: int) -> Node | None:
+    """The value last bound to `name` in the function before byte `before`:
+    `name := v`, `name, err := v`, `name = v`, `let name = v`."""
+    found: Node | None = None
+    for node in _descendants_of(function):
+        if node.start_byte >= before:
+            continue
+        if node.type in ("short_var_declaration", "assignment_statement", "assignment"):
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+        elif node.type == "variable_declarator":
+            left = node.child_by_field_name("name")
+            right = node.child_by_field_name("value")
+        else:
+            continue
+        if left is None or right is None:
+            continue
+        targets = left.named_children if left.named_children else [left]
+        names = [_text(ctx, t) for t in targets]
+        if name not in names:
+            continue
+        values = right.named_children if right.type == "expression_list" else [right]
+        value = values[names.index(name)] if len(values) == len(targets) else values[0]
+        if found is None or value.start_byte > found.start_byte:
+            found = value
+    return found
