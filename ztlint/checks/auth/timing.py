@@ -977,7 +977,9 @@ _SESSION_READS = re.compile(
     r"\(\s*[^()]*\bstore\b[^()]*\)"
 )
 
-_COMPUTED = re.compile(r"(?i)hmac|\.sign\w*\s*\(|\bsum\d*\s*\(|digest|\bmac\b")
+# A value computed with a key (an HMAC, a signature, a digest keyed by a secret) is the
+# server's, whatever request bytes went into it.
+_COMPUTED = re.compile(r"(?i)hmac|sign|digest|\bsum\d*\s*\(|\bmac\b|secret|key")
 
 
 def _no_attacker_side(ctx: FileContext, node: Node, left: Node, right: Node) -> bool:
