@@ -180,15 +180,21 @@ def _skips_local(fwords: set[str]) -> bool:
 
 def _only_skips(ctx: FileContext, condition: Node) -> bool:
     """`if isPrivate(ip) { continue }`: the branch passes over an entry of the list."""
-    body = condition.child_by_field_name("consequence") or condition.child_by_field_name("body")
-    if body is None or condition.child_by_field_name("alternative") is not None:
-        return False
-    statements = [c for c in body.named_children if c.type not in ("comment", "line_comment")]
-    while len(statements) == 1 and statements[0].type == "statement_list":
-        statements = list(statements[0].named_children)
+    statements = _branch_statements(condition)
     return bool(statements) and all(
         st.type in ("continue_statement", "continue_expression") for st in statements
     )
+
+
+def _branch_statements(condition: Node) -> list[Node]:
+    """The statements of an `if` without an `else` (none when it has one)."""
+    body = condition.child_by_field_name("consequence") or condition.child_by_field_name("body")
+    if body is None or condition.child_by_field_name("alternative") is not None:
+        return []
+    statements = [c for c in body.named_children if c.type not in ("comment", "line_comment")]
+    while len(statements) == 1 and statements[0].type == "statement_list":
+        statements = list(statements[0].named_children)
+    return statements
 
 
 _LOG_CALL = re.compile(
@@ -201,12 +207,7 @@ _LOG_CALL = re.compile(
 def _only_logs(ctx: FileContext, condition: Node) -> bool:
     """`if ip != "127.0.0.1": log.warning(...)`: the branch picks a log line, it allows
     or refuses nothing."""
-    body = condition.child_by_field_name("consequence") or condition.child_by_field_name("body")
-    if body is None or condition.child_by_field_name("alternative") is not None:
-        return False
-    statements = [c for c in body.named_children if c.type not in ("comment", "line_comment")]
-    while len(statements) == 1 and statements[0].type == "statement_list":
-        statements = list(statements[0].named_children)
+    statements = _branch_statements(condition)
     return bool(statements) and all(_LOG_CALL.match(_text(ctx, st)) for st in statements)
 
 
