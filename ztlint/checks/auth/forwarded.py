@@ -186,6 +186,20 @@ def _only_skips(ctx: FileContext, condition: Node) -> bool:
     )
 
 
+def _in_condition(node: Node) -> bool:
+    """The call is (part of) an `if`'s condition: its result picks a branch."""
+    parent = node.parent
+    while parent is not None and parent.type in (
+        "unary_expression",
+        "not_operator",
+        "parenthesized_expression",
+        "binary_expression",
+        "boolean_operator",
+    ):
+        parent = parent.parent
+    return parent is not None and parent.type in _CONDITIONS
+
+
 def _branch_statements(condition: Node) -> list[Node]:
     """The statements of an `if` without an `else` (none when it has one)."""
     body = condition.child_by_field_name("consequence") or condition.child_by_field_name("body")
@@ -312,7 +326,7 @@ def _direct(ctx: FileContext) -> Iterator[Hit]:
         if decision is not None:
             line = code.node_span(ctx.source, decision).start_line
             what = f"decides access (line {line})"
-            if decision.type in ("call", "call_expression"):
+            if decision.type in ("call", "call_expression") and not _in_condition(decision):
                 function = decision.child_by_field_name("function")
                 callee = _text(ctx, function).split(".")[-1] if function is not None else ""
                 what = f"goes to `{callee}` (line {line})"
