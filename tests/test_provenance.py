@@ -44,6 +44,7 @@ REPO = Path(__file__).resolve().parent.parent
         ("tests/test_x.py", prov.TEST),
         ("integration/clusters/compose.yml", prov.TEST),
         ("cmd/op/e2e/setup.go", prov.TEST),
+        ("app/cypress/integration/login.js", prov.TEST),
         ("connector_integration_tests/run.py", prov.TEST),
         ("pkg/test_data/key.pem", prov.TEST),
         ("pkg/testdata/config.yaml", prov.TEST),

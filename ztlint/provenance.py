@@ -87,6 +87,7 @@ TEST_PATHS = (
     "integration/",
     "e2e/",
     "e2e-tests/",
+    "cypress/",
     "component-tests/",
     "acceptance/",
     "testutil/",

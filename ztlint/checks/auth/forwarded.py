@@ -138,6 +138,7 @@ def _decides(ctx: FileContext, scope: Node, read: Node, name: str | None) -> Nod
                 and mentions(condition)
                 and _tests_value(ctx, condition, read, name)
                 and not _only_logs(ctx, node)
+                and not _only_skips(ctx, node)
             ):
                 return condition
         elif node.type in ("call", "call_expression"):
@@ -145,7 +146,8 @@ def _decides(ctx: FileContext, scope: Node, read: Node, name: str | None) -> Nod
             args = node.child_by_field_name("arguments")
             if function is None or args is None or not mentions(args):
                 continue
-            if set(words(_text(ctx, function))) & _DECISION:
+            fwords = set(words(_text(ctx, function)))
+            if fwords & _DECISION and not _skips_local(fwords):
                 return node
         elif (
             node.type in ("comparison_operator", "binary_expression")
@@ -165,6 +167,50 @@ def _decides(ctx: FileContext, scope: Node, read: Node, name: str | None) -> Nod
     return None
 
 
+_SKIP = frozenset(
+    {"without", "skip", "exclude", "excluding", "filter", "strip", "remove", "drop", "ignore"}
+)
+
+
+def _skips_local(fwords: set[str]) -> bool:
+    """`addressesWithoutInternalIPs(list)`: a call that drops private or internal
+    addresses from the list to find the client's, deciding nothing about the client."""
+    return bool(fwords & _SKIP) and fwords & _DECISION <= {"internal", "private"}
+
+
+def _only_skips(ctx: FileContext, condition: Node) -> bool:
+    """`if isPrivate(ip) { continue }`: the branch passes over an entry of the list."""
+    statements = _branch_statements(condition)
+    return bool(statements) and all(
+        st.type in ("continue_statement", "continue_expression") for st in statements
+    )
+
+
+def _in_condition(node: Node) -> bool:
+    """The call is (part of) an `if`'s condition: its result picks a branch."""
+    parent = node.parent
+    while parent is not None and parent.type in (
+        "unary_expression",
+        "not_operator",
+        "parenthesized_expression",
+        "binary_expression",
+        "boolean_operator",
+    ):
+        parent = parent.parent
+    return parent is not None and parent.type in _CONDITIONS
+
+
+def _branch_statements(condition: Node) -> list[Node]:
+    """The statements of an `if` without an `else` (none when it has one)."""
+    body = condition.child_by_field_name("consequence") or condition.child_by_field_name("body")
+    if body is None or condition.child_by_field_name("alternative") is not None:
+        return []
+    statements = [c for c in body.named_children if c.type not in ("comment", "line_comment")]
+    while len(statements) == 1 and statements[0].type == "statement_list":
+        statements = list(statements[0].named_children)
+    return statements
+
+
 _LOG_CALL = re.compile(
     r"^\s*(await\s+)?(print|console\.\w+|"
     r"(\w+\.)*_?(log|logger|logging|LOG|LOGGER|slog|klog|glog|logrus)\.\w+|"
@@ -175,12 +221,7 @@ _LOG_CALL = re.compile(
 def _only_logs(ctx: FileContext, condition: Node) -> bool:
     """`if ip != "127.0.0.1": log.warning(...)`: the branch picks a log line, it allows
     or refuses nothing."""
-    body = condition.child_by_field_name("consequence") or condition.child_by_field_name("body")
-    if body is None or condition.child_by_field_name("alternative") is not None:
-        return False
-    statements = [c for c in body.named_children if c.type not in ("comment", "line_comment")]
-    while len(statements) == 1 and statements[0].type == "statement_list":
-        statements = list(statements[0].named_children)
+    statements = _branch_statements(condition)
     return bool(statements) and all(_LOG_CALL.match(_text(ctx, st)) for st in statements)
 
 
@@ -283,12 +324,17 @@ def _direct(ctx: FileContext) -> Iterator[Hit]:
             if decision is not None:
                 break
         if decision is not None:
+            line = code.node_span(ctx.source, decision).start_line
+            what = f"decides access (line {line})"
+            if decision.type in ("call", "call_expression") and not _in_condition(decision):
+                function = decision.child_by_field_name("function")
+                callee = _text(ctx, function).split(".")[-1] if function is not None else ""
+                what = f"goes to `{callee}` (line {line})"
             yield hit(
                 ctx,
                 read,
-                f"{header} is read from the request and decides access (line "
-                f"{code.node_span(ctx.source, decision).start_line}); any client can set it unless a trusted proxy "
-                "overwrites it",
+                f"{header} is read from the request and {what}; any client can set it "
+                "unless a trusted proxy overwrites it",
             )
 
 

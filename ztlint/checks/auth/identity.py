@@ -109,6 +109,18 @@ def _is_value(binding: Node, literal: Node) -> bool:
     return value is not None
 
 
+def _takes_nothing(ctx: FileContext, function: Node) -> bool:
+    """A top-level function with no parameters (and no receiver): it is given no
+    caller's credential, so what it sets is data it builds (an example store's seeded
+    users), not an identity it derives for a caller."""
+    if function.type not in ("function_declaration", "function_definition", "function_item"):
+        return False
+    if function.parent is None or function.parent.type not in ("source_file", "module"):
+        return False
+    params = function.child_by_field_name("parameters")
+    return params is not None and not _text(ctx, params).strip("() \n\t")
+
+
 def detect(ctx: FileContext) -> Iterator[Hit]:
     if not _reads_credential(ctx.text):
         return
@@ -137,6 +149,8 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
         function = enclosing_function(holder)
         if function is None or not _CREDENTIAL_READ.search(_text(ctx, function)):
             continue
+        if _takes_nothing(ctx, function):
+            continue  # `func NewExampleStore() *Store { ... }`: seed data, no caller
         yield Hit(
             span=code.node_span(ctx.source, holder),
             message=f"`{name.strip()}` is set to the constant {value!r} in a function that has "

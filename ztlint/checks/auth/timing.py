@@ -22,6 +22,7 @@ from tree_sitter import Node
 from ztlint.caseless import Caseless, after_words, finds
 from ztlint.checks.codeutil import FUNCTIONS, enclosing_function, go_imports, nodes_of
 from ztlint.checks.codeutil import text as _text
+from ztlint.model import Confidence
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 from ztlint.triggers import TriggerIndex
@@ -174,6 +175,7 @@ METADATA = frozenset(
         "continuation",
         "cancellation",
         "cancel",
+        "pagination",
     }
 )
 SECRET_HEADERS = re.compile(
@@ -428,7 +430,9 @@ def _unwrap(node: Node) -> Node:
     return node
 
 
-_STATE_TOKENS = frozenset({"lock", "sync", "page", "cursor", "continuation", "cancellation"})
+_STATE_TOKENS = frozenset(
+    {"lock", "sync", "page", "pagination", "cursor", "continuation", "cancellation"}
+)
 
 
 def _state_token(ctx: FileContext, node: Node, operand: Node) -> bool:
@@ -841,11 +845,45 @@ def _operator(ctx: FileContext, node: Node) -> str | None:
 
 def _hit(ctx: FileContext, node: Node, name: str, how: str) -> Hit:
     lang = _lang(ctx)
-    return Hit(
-        span=code.node_span(ctx.source, node),
-        message=f"{name} is compared with {how}, which stops at the first differing byte: "
-        f"the time it takes leaks the secret; use {FIX.get(lang, 'a constant-time comparison')}",
+    message = (
+        f"{name} is compared with {how}, which stops at the first differing byte: "
+        f"the time it takes leaks the secret; use {FIX.get(lang, 'a constant-time comparison')}"
     )
+    store = _in_memory_type(ctx, node)
+    if store is not None:
+        return Hit(
+            span=code.node_span(ctx.source, node),
+            message=f"{message} (in `{store}`, an in-memory store: often an example or a "
+            "test double)",
+            confidence=Confidence.MEDIUM,
+        )
+    return Hit(span=code.node_span(ctx.source, node), message=message)
+
+
+_IN_MEMORY = frozenset({"memory", "inmemory", "mem", "inmem"})
+
+
+def _in_memory_type(ctx: FileContext, node: Node) -> str | None:
+    """The type a method belongs to when it is named for an in-memory store
+    (`MemoryStore`, `InMemoryUsers`): whether it serves real users is decided where it is
+    wired up, not here."""
+    parent = node.parent
+    while parent is not None and parent.type != "method_declaration":
+        parent = parent.parent
+    if parent is not None:
+        receiver = parent.child_by_field_name("receiver")
+        name = re.findall(r"[A-Za-z_]\w*", _text(ctx, receiver)) if receiver is not None else []
+        type_name = name[-1] if name else ""
+    else:
+        type_name = ""
+        holder = node.parent
+        while holder is not None:
+            if holder.type in ("class_definition", "class_declaration", "impl_item"):
+                found = holder.child_by_field_name("name") or holder.child_by_field_name("type")
+                type_name = _text(ctx, found) if found is not None else ""
+                break
+            holder = holder.parent
+    return type_name if _IN_MEMORY.intersection(words(type_name)) else None
 
 
 _CONFIRM = frozenset(
@@ -895,6 +933,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                     and not _query_expression(ctx, node)
                     and not _state_token(ctx, node, left)
                     and not _state_token(ctx, node, right)
+                    and not _no_attacker_side(ctx, node, left, right)
                 ):
                     name = secret_operand(ctx, left) or secret_operand(ctx, right)
                     if name and (
@@ -909,7 +948,11 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             args = node.child_by_field_name("arguments")
             if fname in calls and args is not None and len(args.named_children) == 2:
                 a, b = args.named_children
-                if not constant(ctx, a, consts) and not constant(ctx, b, consts):
+                if (
+                    not constant(ctx, a, consts)
+                    and not constant(ctx, b, consts)
+                    and not _no_attacker_side(ctx, node, a, b)
+                ):
                     name = secret_operand(ctx, a) or secret_operand(ctx, b)
                     if name and checking(ctx, node, [a, b], _from_request(name)):
                         yield _hit(ctx, node, _short(name), f"`{fname}`")
@@ -951,3 +994,98 @@ def _from_request(name: str) -> bool:
 def _short(text: str) -> str:
     one = " ".join(text.split())
     return f"`{one}`" if len(one) <= 60 else f"`{one[:57]}...`"
+
+
+# Where an operand's value comes from, read in the function that compares it: the
+# request (a header, cookie, form or query value, something pulled `FromRequest`), a
+# session the session library verified (`.Values` of a session, a store handed the
+# request), or the caller's expectation (a parameter named `expected...`).
+REQUEST, SESSION, EXPECTED = "request", "session", "expected"
+_REQUEST_READS = re.compile(
+    r"\.(Header\.Get|Cookie|FormValue|PostFormValue|PostForm\.Get|Form\.Get|"
+    r"Query\(\)\.Get|QueryParam|GetHeader|Param)\s*\(|\w*FromRequest\s*\(|"
+    r"\b\w*(Cookie|Header|Form|Query)\w*\s*\(\s*(r|req|request)\s*[,)]|"
+    r"\b(request|req)\.(headers|cookies|form|args|query|body|params)\b"
+)
+_SESSION_READS = re.compile(
+    r"\.Values\b|\b(session|sessions|sess|store|sessionStore|session_store)\.(Get|get)\s*\(|"
+    r"\(\s*[^()]*\bstore\b[^()]*\)"
+)
+
+# A value computed with a key (an HMAC, a signature, a digest keyed by a secret) is the
+# server's, whatever request bytes went into it.
+_COMPUTED = re.compile(r"(?i)hmac|sign|digest|\bsum\d*\s*\(|\bmac\b|secret|key")
+
+
+def _no_attacker_side(ctx: FileContext, node: Node, left: Node, right: Node) -> bool:
+    """A timing leak needs a secret on one side and an attacker's guess on the other.
+    Two values from the same request (a double-submit cookie against its form field, a
+    bearer token against the token it asks about) hold nothing the sender does not
+    already know; a session value against the caller's expectation has no guess in it."""
+    function = enclosing_function(node)
+    if function is None:
+        return False
+    origins = {_origin(ctx, function, left), _origin(ctx, function, right)}
+    return origins == {REQUEST} or origins == {SESSION, EXPECTED}
+
+
+def _origin(ctx: FileContext, function: Node, operand: Node, depth: int = 0) -> str | None:
+    operand = _unwrap(operand)
+    text = _text(ctx, operand)
+    if _COMPUTED.search(text):
+        return None  # a MAC or signature the server computes: its own secret
+    if _SESSION_READS.search(text):
+        return SESSION
+    if _REQUEST_READS.search(text):
+        return REQUEST
+    root = re.match(r"[A-Za-z_]\w*", text)
+    if root is None or depth > 3:
+        return None
+    name = root.group(0)
+    if name in _parameters(ctx, function):
+        return EXPECTED if "expected" in words(name) else None
+    value = _definition(ctx, function, name, operand.start_byte)
+    return _origin(ctx, function, value, depth + 1) if value is not None else None
+
+
+def _parameters(ctx: FileContext, function: Node) -> frozenset[str]:
+    params = function.child_by_field_name("parameters")
+    if params is None:
+        return frozenset()
+    return frozenset(_text(ctx, n) for n in _descendants_of(params) if n.type == "identifier")
+
+
+def _descendants_of(node: Node) -> Iterator[Node]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.named_children)
+
+
+def _definition(ctx: FileContext, function: Node, name: str, before: int) -> Node | None:
+    """The value last bound to `name` in the function before byte `before`:
+    `name := v`, `name, err := v`, `name = v`, `let name = v`."""
+    found: Node | None = None
+    for node in _descendants_of(function):
+        if node.start_byte >= before:
+            continue
+        if node.type in ("short_var_declaration", "assignment_statement", "assignment"):
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+        elif node.type == "variable_declarator":
+            left = node.child_by_field_name("name")
+            right = node.child_by_field_name("value")
+        else:
+            continue
+        if left is None or right is None:
+            continue
+        targets = left.named_children if left.named_children else [left]
+        names = [_text(ctx, t) for t in targets]
+        if name not in names:
+            continue
+        values = right.named_children if right.type == "expression_list" else [right]
+        value = values[names.index(name)] if len(values) == len(targets) else values[0]
+        if found is None or value.start_byte > found.start_byte:
+            found = value
+    return found

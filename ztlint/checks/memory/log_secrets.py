@@ -401,11 +401,41 @@ def _key_generator(ctx: FileContext, call: Node, secret: str) -> bool:
     if name is not None and _KEYGEN_WORDS.intersection(words(_text(ctx, name))):
         return True
     head = ctx.source.utf8[function.start_byte : call.start_byte].decode("utf-8", "replace")
-    variable = re.escape(secret.split(".")[-1])
-    for m in re.finditer(rf"\b{variable}\b[^=;\n]*?(?<![=!<>])=(?![=>])([^;\n]*)", head):
-        for callee in re.findall(r"([A-Za-z_]\w*)\s*\(", m.group(1)):
+    return _made_here(head, secret.split(".")[-1], 2)
+
+
+def _statement_rest(text: str, start: int) -> str:
+    """From `start` to the end of the line, or on to where the brackets opened on it
+    close (a call spread over lines)."""
+    depth = 0
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch in ";\n" and depth <= 0:
+            return text[start:i]
+    return text[start:]
+
+
+def _made_here(head: str, variable: str, hops: int) -> bool:
+    """Whether `variable` is bound, in the function text before the print, from a call
+    that makes a credential: a callee named for it, or a command run with such a word
+    (`run(ctx, bin, "preauthkeys", "create", ...)`); followed through the plain names
+    the call is given, `hops` times (`key := parse(out)` after `out := run(.."create"..)`)."""
+    name = re.escape(variable)
+    for m in re.finditer(rf"\b{name}\b[^=;\n]*?(?<![=!<>])=(?![=>])", head):
+        value = _statement_rest(head, m.end())
+        for callee in re.findall(r"([A-Za-z_]\w*)\s*\(", value):
             if _KEYGEN_WORDS.intersection(words(callee)):
                 return True
+        if any(w in _KEYGEN_WORDS for w in re.findall(r'"(\w+)"', value)):
+            return True
+        if hops > 0:
+            for argument in re.findall(r"\(\s*([A-Za-z_]\w*)\s*\)", value):
+                if argument != variable and _made_here(head, argument, hops - 1):
+                    return True
     return False
 
 

@@ -13,6 +13,13 @@ Origin check and an SSH `InsecureSkipVerify` the host-key check, neither of them
 literal `true` in a branch on a setting, in a function or option that exists to be
 opted into, or in a file behind a build tag is a gated mode too (`gating`).
 
+A struct that is not crypto/tls's `Config` (a proxy's backend-TLS settings) and that
+sets InsecureSkipVerify next to the peer names it expects (`...SANs`, SPIFFE IDs) and
+its trust roots replaces Go's hostname check with its own check of the chain and those
+names: not a finding; with the names but no roots of its own, medium, naming the field.
+On a real `tls.Config`, RootCAs alone change nothing (Go ignores them once verification
+is skipped): still a finding unless a verification callback is installed.
+
 Some connections must accept any certificate, by protocol or by what they do with it:
 ACME tls-alpn-01 validation (RFC 8737: the challenge certificate is self-signed and
 the proof is inside it, `NextProtos: ["acme-tls/1"]`), http-01 validation that follows
@@ -366,6 +373,16 @@ def verified_elsewhere(
         if kind is None or kind != ("crypto/tls", "Config"):
             return False
         return (*GATED, f"TLS verification can be turned off by `{gating.text(ctx, value[0])}`")
+    own = _own_peer_check(ctx, captures)
+    if own is not None:
+        peers, roots = own
+        if roots:
+            return False
+        return (
+            *GATED,
+            f"Go's hostname check is skipped; the struct checks the peer against `{peers}` "
+            "itself, with the system roots",
+        )
     if _mandated(ctx, finding):
         return False
     switch = gating.switch_of(ctx, finding)
@@ -383,3 +400,103 @@ def inspection_only(ctx: FileContext, captures: dict[str, list[Node]]) -> bool:
     return not (
         finding.type == "keyed_element" and literal is not None and _inspection_only(ctx, literal)
     )
+
+
+# Fields crypto/tls.Config does not have: a struct that carries the peer names it expects
+# (subject alternative names, SPIFFE IDs) and sets InsecureSkipVerify turns off Go's
+# hostname check to put its own check of the chain and those names in its place.
+_PEER_NAMES = re.compile(
+    r"\w*(SANs?|SubjectAltNames?|PeerNames?|PeerIDs?|Spiffe[Ii][Dd]s?|SPIFFEIDs?|"
+    r"ExpectedServerNames?|AllowedNames?)"
+)
+_ROOTS = re.compile(
+    r"\w*(RootCAs?|CAs|CA|CABundle|CaCertificates|CACertificates|CACerts?|TrustBundle|TrustRoots?|TrustedCAs?)"
+)
+
+
+def _own_peer_check(ctx: FileContext, captures: dict[str, list[Node]]) -> tuple[str, bool] | None:
+    """(the peer-names field, whether trust roots are set too) when InsecureSkipVerify
+    sits on a struct that is not crypto/tls's Config and that, in the same literal or
+    function, is given the peer names to expect: it verifies in Go's place."""
+    finding = captures["finding"][0]
+    fields: list[str] = []
+    literal: Node | None = None
+    operand = None
+    if finding.type == "keyed_element":
+        literal = finding.parent
+        holder = _enclosing(finding, ("short_var_declaration", "assignment_statement"))
+        if holder is not None and literal is not None:
+            operand = _bound_name(ctx, literal.parent) if literal.parent is not None else None
+    elif captures.get("operand"):
+        operand = code.node_text(ctx.source, captures["operand"][0])
+        literal = _declared_literal(ctx, finding, operand)
+    if literal is not None:
+        composite = literal.parent
+        if composite is not None and composite.type == "composite_literal":
+            typ = composite.child_by_field_name("type")
+            if typ is not None and re.fullmatch(r"tls\.Config", gating.text(ctx, typ)):
+                return None
+        fields += [f for el in literal.named_children if (f := _field_name(ctx, el)) is not None]
+    scope = _function_of(finding)
+    if operand and scope is not None:
+        fields += _assigned_fields(ctx, scope, operand)
+    peers = next((f for f in fields if _PEER_NAMES.fullmatch(f)), None)
+    if peers is None:
+        return None
+    return peers, any(_ROOTS.fullmatch(f) for f in fields)
+
+
+def _declared_literal(ctx: FileContext, node: Node, operand: str) -> Node | None:
+    """The literal_value `operand` (`st`, `st.TLS`) stands for, from `st := &T{...}` in
+    the function: the nested literal under each selected field."""
+    scope = _function_of(node)
+    parts = operand.split(".")
+    if scope is None or not all(re.fullmatch(r"[A-Za-z_]\w*", p) for p in parts):
+        return None
+    literal = None
+    for decl in _descendants(scope, "short_var_declaration"):
+        left = decl.child_by_field_name("left")
+        right = decl.child_by_field_name("right")
+        if left is None or right is None or decl.start_byte > node.start_byte:
+            continue
+        names = [code.node_text(ctx.source, n) for n in left.named_children]
+        if parts[0] in names and right.named_children:
+            value = right.named_children[min(names.index(parts[0]), len(right.named_children) - 1)]
+            literal = _literal_body(value)
+    for field in parts[1:]:
+        if literal is None:
+            return None
+        values = _keyed_values(ctx, literal, field)
+        literal = _literal_body(values[0]) if values else None
+    return literal
+
+
+def _literal_body(value: Node) -> Node | None:
+    while value.type in ("unary_expression", "literal_element", "parenthesized_expression"):
+        if not value.named_children:
+            return None
+        value = value.named_children[-1]
+    if value.type != "composite_literal":
+        return None
+    return value.child_by_field_name("body")
+
+
+def _assigned_fields(ctx: FileContext, scope: Node, operand: str) -> list[str]:
+    """Fields assigned on `operand` in the scope: `operand.Field = ...`."""
+    out = []
+    for node in _descendants(scope, "selector_expression"):
+        obj = node.child_by_field_name("operand")
+        fld = node.child_by_field_name("field")
+        parent = node.parent
+        if (
+            obj is not None
+            and fld is not None
+            and code.node_text(ctx.source, obj) == operand
+            and parent is not None
+            and parent.type == "expression_list"
+            and parent.parent is not None
+            and parent.parent.type == "assignment_statement"
+            and parent.parent.child_by_field_name("left") == parent
+        ):
+            out.append(code.node_text(ctx.source, fld))
+    return out

@@ -74,14 +74,23 @@ _LOCAL_FORMAT = re.compile(r'^"(unix|unix-abstract):|^"/|^"@')
 
 
 def _in_memory(ctx: FileContext, scope: Node) -> bool:
-    """A context dialer that returns an in-memory listener's `Dial()` (bufconn)."""
+    """A context dialer that returns an in-memory listener's `Dial()` (bufconn), one
+    end of `net.Pipe()`, or dials a listener the same function serves."""
     if "grpc/test/bufconn" in ctx.text:
         return True
     for call in _calls(scope):
         fn = call.child_by_field_name("function")
         if fn is None or not gating.text(ctx, fn).endswith("WithContextDialer"):
             continue
-        if re.search(r"return\s+[\w.]+\.Dial\(\s*\)", gating.text(ctx, call)):
+        dialer = gating.text(ctx, call)
+        if re.search(r"return\s+[\w.]+\.Dial\(\s*\)|\bnet\.Pipe\(\s*\)", dialer):
+            return True
+        served = re.search(r"WithContextDialer\(\s*(\w+)\.Dial(?:Context)?\s*\)", dialer)
+        if served and re.search(
+            rf"\.Serve\(\s*{re.escape(served.group(1))}\s*\)", gating.text(ctx, scope)
+        ):
+            # The function serves the listener it dials, and a listener with a Dial
+            # method is an in-process one (net.Listener has none): no network.
             return True
     return False
 
