@@ -999,8 +999,8 @@ def _short(text: str) -> str:
 # Where an operand's value comes from, read in the function that compares it: the
 # request (a header, cookie, form or query value, something pulled `FromRequest`), a
 # session the session library verified (`.Values` of a session, a store handed the
-# request), or the caller's expectation (a parameter named `expected...`).
-REQUEST, SESSION, EXPECTED = "request", "session", "expected"
+# request), which is the server's.
+REQUEST, SESSION = "request", "session"
 _REQUEST_READS = re.compile(
     r"\.(Header\.Get|Cookie|FormValue|PostFormValue|PostForm\.Get|Form\.Get|"
     r"Query\(\)\.Get|QueryParam|GetHeader|Param)\s*\(|\w*FromRequest\s*\(|"
@@ -1021,12 +1021,13 @@ def _no_attacker_side(ctx: FileContext, node: Node, left: Node, right: Node) -> 
     """A timing leak needs a secret on one side and an attacker's guess on the other.
     Two values from the same request (a double-submit cookie against its form field, a
     bearer token against the token it asks about) hold nothing the sender does not
-    already know; a session value against the caller's expectation has no guess in it."""
+    already know. (A session value against a parameter is not excused: what the caller
+    passes is not visible here, and a parameter's name is no evidence.)"""
     function = enclosing_function(node)
     if function is None:
         return False
     origins = {_origin(ctx, function, left), _origin(ctx, function, right)}
-    return origins == {REQUEST} or origins == {SESSION, EXPECTED}
+    return origins == {REQUEST}
 
 
 def _origin(ctx: FileContext, function: Node, operand: Node, depth: int = 0) -> str | None:
@@ -1043,7 +1044,7 @@ def _origin(ctx: FileContext, function: Node, operand: Node, depth: int = 0) -> 
         return None
     name = root.group(0)
     if name in _parameters(ctx, function):
-        return EXPECTED if "expected" in words(name) else None
+        return None  # what the caller passes is not visible here
     value = _definition(ctx, function, name, operand.start_byte)
     return _origin(ctx, function, value, depth + 1) if value is not None else None
 
