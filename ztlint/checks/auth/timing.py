@@ -22,7 +22,6 @@ from tree_sitter import Node
 from ztlint.caseless import Caseless, after_words, finds
 from ztlint.checks.codeutil import FUNCTIONS, enclosing_function, go_imports, nodes_of
 from ztlint.checks.codeutil import text as _text
-from ztlint.model import Confidence
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 from ztlint.triggers import TriggerIndex
@@ -845,45 +844,11 @@ def _operator(ctx: FileContext, node: Node) -> str | None:
 
 def _hit(ctx: FileContext, node: Node, name: str, how: str) -> Hit:
     lang = _lang(ctx)
-    message = (
-        f"{name} is compared with {how}, which stops at the first differing byte: "
-        f"the time it takes leaks the secret; use {FIX.get(lang, 'a constant-time comparison')}"
+    return Hit(
+        span=code.node_span(ctx.source, node),
+        message=f"{name} is compared with {how}, which stops at the first differing byte: "
+        f"the time it takes leaks the secret; use {FIX.get(lang, 'a constant-time comparison')}",
     )
-    store = _in_memory_type(ctx, node)
-    if store is not None:
-        return Hit(
-            span=code.node_span(ctx.source, node),
-            message=f"{message} (in `{store}`, an in-memory store: often an example or a "
-            "test double)",
-            confidence=Confidence.MEDIUM,
-        )
-    return Hit(span=code.node_span(ctx.source, node), message=message)
-
-
-_IN_MEMORY = frozenset({"memory", "inmemory", "mem", "inmem"})
-
-
-def _in_memory_type(ctx: FileContext, node: Node) -> str | None:
-    """The type a method belongs to when it is named for an in-memory store
-    (`MemoryStore`, `InMemoryUsers`): whether it serves real users is decided where it is
-    wired up, not here."""
-    parent = node.parent
-    while parent is not None and parent.type != "method_declaration":
-        parent = parent.parent
-    if parent is not None:
-        receiver = parent.child_by_field_name("receiver")
-        name = re.findall(r"[A-Za-z_]\w*", _text(ctx, receiver)) if receiver is not None else []
-        type_name = name[-1] if name else ""
-    else:
-        type_name = ""
-        holder = node.parent
-        while holder is not None:
-            if holder.type in ("class_definition", "class_declaration", "impl_item"):
-                found = holder.child_by_field_name("name") or holder.child_by_field_name("type")
-                type_name = _text(ctx, found) if found is not None else ""
-                break
-            holder = holder.parent
-    return type_name if _IN_MEMORY.intersection(words(type_name)) else None
 
 
 _CONFIRM = frozenset(
