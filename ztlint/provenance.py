@@ -87,7 +87,6 @@ TEST_PATHS = (
     "integration/",
     "e2e/",
     "e2e-tests/",
-    "cypress/",
     "component-tests/",
     "acceptance/",
     "testutil/",
