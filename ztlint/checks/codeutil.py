@@ -381,3 +381,24 @@ def assigned_name(ctx: FileContext, node: Node, depth: int = 6) -> str | None:
             return None
         node = parent
     return None
+
+
+# Expression nodes a value passes through on its way to the statement that uses it.
+EXPRESSION_WRAPPERS = frozenset(
+    {
+        "unary_expression",
+        "not_operator",
+        "parenthesized_expression",
+        "binary_expression",
+        "boolean_operator",
+    }
+)
+
+
+def beyond_expression(node: Node) -> Node | None:
+    """The first ancestor of `node` that is not part of the same expression (the `if`
+    whose condition it is, the assignment that stores it...)."""
+    parent = node.parent
+    while parent is not None and parent.type in EXPRESSION_WRAPPERS:
+        parent = parent.parent
+    return parent

@@ -32,6 +32,7 @@ from ztlint.checks.auth.timing import words
 from ztlint.checks.codeutil import (
     STRINGS,
     assigned_name,
+    beyond_expression,
     calls,
     enclosing_function,
     hit,
@@ -188,15 +189,7 @@ def _only_skips(ctx: FileContext, condition: Node) -> bool:
 
 def _in_condition(node: Node) -> bool:
     """The call is (part of) an `if`'s condition: its result picks a branch."""
-    parent = node.parent
-    while parent is not None and parent.type in (
-        "unary_expression",
-        "not_operator",
-        "parenthesized_expression",
-        "binary_expression",
-        "boolean_operator",
-    ):
-        parent = parent.parent
+    parent = beyond_expression(node)
     return parent is not None and parent.type in _CONDITIONS
 
 

@@ -20,7 +20,13 @@ from functools import lru_cache
 from tree_sitter import Node
 
 from ztlint.caseless import Caseless, after_words, finds
-from ztlint.checks.codeutil import FUNCTIONS, enclosing_function, go_imports, nodes_of
+from ztlint.checks.codeutil import (
+    FUNCTIONS,
+    beyond_expression,
+    enclosing_function,
+    go_imports,
+    nodes_of,
+)
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -527,15 +533,7 @@ _ROTATION = _VERSIONS | {"new", "current", "cur", "latest", "updated", "fresh", 
 def _updates(ctx: FileContext, node: Node, a_text: str, b_text: str) -> bool:
     """The comparison guards an assignment of one side to the other: change detection
     (`if in.Key != cfg.Key { cfg.Key = in.Key }`), not an authentication."""
-    branch = node.parent
-    while branch is not None and branch.type in (
-        "binary_expression",
-        "boolean_operator",
-        "parenthesized_expression",
-        "unary_expression",
-        "not_operator",
-    ):
-        branch = branch.parent
+    branch = beyond_expression(node)
     if branch is None or branch.type not in ("if_statement", "if_expression"):
         return False
     body = branch.child_by_field_name("consequence") or branch.child_by_field_name("body")
