@@ -52,7 +52,7 @@ def use_panel(folder: Path) -> None:
 def repositories(held_out: bool) -> list[dict[str, str]]:
     with REPOSITORIES.open(newline="") as fh:
         rows = list(csv.DictReader(fh))
-    return [r for r in rows if held_out or r["set"] != "held-out"]
+    return [r for r in rows if held_out or not r["set"].startswith("held-out")]
 
 
 def verdicts() -> dict[tuple[str, str, str], list[dict[str, str]]]:
