@@ -103,6 +103,7 @@ METADATA = frozenset(
         "count",
         "id",
         "ids",
+        "serial",
         "index",
         "idx",
         "prefix",
