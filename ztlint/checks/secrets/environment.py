@@ -40,8 +40,10 @@ def classify_value(name: str, value: str | None) -> str | None:
     if value is None or not value.strip():
         return "interpolated"  # passed through from the host environment
     text = value.strip().strip("\"'")
+    # A path whose folders are interpolated (`/pki/${HOST}/keys/${HOST}.key`) is a path.
+    flat = re.sub(r"\$\{[^{}]*\}", "x", text)
     if (
-        PATH_VALUE.match(text)
+        PATH_VALUE.match(flat)
         or re.fullmatch(r"(?i)yes|no|on|off|true|false|\d{1,3}", text)
         or is_format_keyword(text)
     ):
