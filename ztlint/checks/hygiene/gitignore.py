@@ -22,6 +22,7 @@ from typing import Any
 
 from ztlint import classify
 from ztlint.checks.containers.compose import interpolate, services
+from ztlint.checks.secrets.environment import classify_value, stand_in
 from ztlint.discovery import ignored_by
 from ztlint.model import Related, Span
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence
@@ -64,6 +65,31 @@ class Reference:
 @dataclass(frozen=True)
 class KeyFile:
     path: str
+
+
+@dataclass(frozen=True)
+class EnvTemplate:
+    """An env file in the tree that sets no credential to a value: a template (blank or
+    placeholder values), which committing leaks nothing."""
+
+    path: str
+
+
+_ENV_LINE = re.compile(r"^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=(.*)$", re.M)
+
+
+def _env_file(path: str) -> bool:
+    name = posixpath.basename(path)
+    return name == ".env" or name.startswith(".env.") or name.endswith(".env")
+
+
+def _template(text: str) -> bool:
+    """No line sets a credential to a literal other than a stand-in."""
+    for m in _ENV_LINE.finditer(text):
+        value = m.group(2).split(" #", 1)[0].strip()
+        if value and classify_value(m.group(1), value) == "literal" and not stand_in(value):
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -163,6 +189,8 @@ def collect(ctx: FileContext) -> Iterator[Any]:
         yield from _refs_in_compose(ctx)
     if not ctx.is_binary and "PRIVATE KEY-----" in ctx.text and _PEM_KEY.search(ctx.text):
         yield KeyFile(ctx.path)
+    if not ctx.is_binary and _env_file(ctx.path) and _template(ctx.text):
+        yield EnvTemplate(ctx.path)
     if ctx.path.endswith(".sh") and _KEY_SCRIPT.search(ctx.text):
         yield KeyScript(posixpath.dirname(ctx.path))
 
@@ -177,10 +205,13 @@ def check(facts: MappingABC[str, tuple[Any, ...]]) -> Iterator[Hit]:
     parsed: dict[str, Any] = {}  # each .gitignore read once, one match budget
     committed_keys = {f.path for items in facts.values() for f in items if isinstance(f, KeyFile)}
     scripts = {f.folder for items in facts.values() for f in items if isinstance(f, KeyScript)}
+    templates = {f.path for items in facts.values() for f in items if isinstance(f, EnvTemplate)}
     for path, items in facts.items():
         for ref in items:
             if not isinstance(ref, Reference) or _committed(ref, committed_keys, scripts):
                 continue
+            if not ref.is_dir and any(t in templates for t in _candidates(ref)):
+                continue  # an env file of blank or placeholder values: nothing to leak
             if ignored_by(gitignores, ref.target, ref.is_dir, parsed):
                 continue
             nearest = _nearest(gitignores, ref.target)
