@@ -81,12 +81,20 @@ _PERSON_LINK = frozenset(
 )
 
 
-# URIs that are not fetched: `otpauth://totp/..?secret=` is a QR code's content by spec.
-_NOT_FETCHED = re.compile(r"^[\"'`rf]*(otpauth|otpauth-migration|mailto|data|javascript):", re.I)
+# URIs that are not fetched over the web: `otpauth://totp/..?secret=` (and other OTP
+# apps' key URIs) is a QR code's content by spec; `mailto:`, `data:`. Any scheme but the
+# web's own is not a request that servers, proxies and referrers record.
+_SCHEME = re.compile(r"^[\"'`rf]*([A-Za-z][A-Za-z0-9+.-]*):(?!\d)")
+_WEB_SCHEMES = frozenset({"http", "https", "ws", "wss", "ftp", "ftps"})
+
+
+def _not_fetched(url_text: str) -> bool:
+    m = _SCHEME.match(url_text)
+    return m is not None and m.group(1).lower() not in _WEB_SCHEMES
 
 
 def _for_people(ctx: FileContext, node: Node, url_text: str = "") -> bool:
-    if _NOT_FETCHED.match(url_text.strip()):
+    if _not_fetched(url_text.strip()):
         return True
     if set(words(url_text.split("?")[0])) & _PERSON_LINK:
         return True
