@@ -30,6 +30,11 @@ VOCABULARY = {
     "linkerd",
     "traefik",
     "hydra",
+    "dex",
+    "boringtun",
+    "cloudflare",
+    # An English word before it is a repository's name.
+    "boundary",
 }
 # Paths every repository has by convention.
 CONVENTIONAL = re.compile(r"^\.github/")
