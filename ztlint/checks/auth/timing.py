@@ -26,6 +26,7 @@ from ztlint.checks.codeutil import (
     enclosing_function,
     go_imports,
     nodes_of,
+    walk,
 )
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
@@ -1017,22 +1018,14 @@ def _parameters(ctx: FileContext, function: Node) -> frozenset[str]:
     params = function.child_by_field_name("parameters")
     if params is None:
         return frozenset()
-    return frozenset(_text(ctx, n) for n in _descendants_of(params) if n.type == "identifier")
-
-
-def _descendants_of(node: Node) -> Iterator[Node]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(current.named_children)
+    return frozenset(_text(ctx, n) for n in walk(params) if n.type == "identifier")
 
 
 def _definition(ctx: FileContext, function: Node, name: str, before: int) -> Node | None:
     """The value last bound to `name` in the function before byte `before`:
     `name := v`, `name, err := v`, `name = v`, `let name = v`."""
     found: Node | None = None
-    for node in _descendants_of(function):
+    for node in walk(function):
         if node.start_byte >= before:
             continue
         if node.type in ("short_var_declaration", "assignment_statement", "assignment"):
