@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ztlint import __version__, classify, configview, policy, suppress
+from ztlint import __version__, acknowledged, classify, configview, policy, suppress
 from ztlint import cache as cache_mod
 from ztlint import provenance as provenance_mod
 from ztlint.cache import Cache
@@ -688,6 +688,8 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
             if collected:
                 facts.append((rule.id, collected))
     findings = _mask_findings(findings, source)
+    if findings and source is not None and acknowledged.mentioned(ctx.lower()):
+        findings = acknowledged.apply(findings, source, _comment_finder(ctx))
     directives: tuple[suppress.Directive, ...] = ()
     if source is not None and "ztlint:" in text:
         directives = _directives(ctx, findings, unchecked)
@@ -731,15 +733,12 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
     return result, worked
 
 
-def _directives(
-    ctx: FileContext, findings: Sequence[Finding], unchecked: bool
-) -> tuple[suppress.Directive, ...]:
-    """The suppression directives in the file's real comments. Their snippets go
-    through the findings' masking, with every secret span found in the file; a file
-    whose detectors did not run (unchecked test code) shows none."""
+def _comment_finder(ctx: FileContext) -> Callable[[int, int], bool]:
+    """Where the file's real comments are, from the tree or documents a detector
+    already parsed (parsed here otherwise)."""
     from ztlint.parsers import comments
 
-    source = ctx.source
+    assert ctx.source is not None
     tree = None
     yaml_ok = True
     try:
@@ -749,7 +748,17 @@ def _directives(
             ctx.documents()
     except ParseFailure:
         yaml_ok = False
-    is_comment = comments.finder(source, ctx.parser, ctx.kinds, tree, yaml_ok, ctx.path)
+    return comments.finder(ctx.source, ctx.parser, ctx.kinds, tree, yaml_ok, ctx.path)
+
+
+def _directives(
+    ctx: FileContext, findings: Sequence[Finding], unchecked: bool
+) -> tuple[suppress.Directive, ...]:
+    """The suppression directives in the file's real comments. Their snippets go
+    through the findings' masking, with every secret span found in the file; a file
+    whose detectors did not run (unchecked test code) shows none."""
+    source = ctx.source
+    is_comment = _comment_finder(ctx)
     secrets = _SecretLines([s for f in findings for s in f.secret_spans])
 
     def snippet(line: int) -> str:
