@@ -292,7 +292,9 @@ def _split_bundle() -> tuple[str, str]:
         ("keys/server_key.pem", "keys/server_cert.pem", True),
         ("keys/key.pem", "keys/cert.pem", True),
         ("tls/server.key", "tls/server.crt", True),
-        ("keys/server_key.pem", "keys/other_cert.pem", False),  # not its certificate
+        # Paired by the public key itself, whatever the files are called.
+        ("keys/server_key.pem", "keys/other_cert.pem", True),
+        ("private/001.key.pem", "certs/001-server.cert.pem", True),
         ("keys/server_key.pem", None, False),
     ],
 )
@@ -305,8 +307,25 @@ def test_key_of_a_certificate_for_local_names_is_test_code(
         files[cert] = cert_text
     _write(tmp_path, files)
     assert ((key, "ZT201") not in _found(tmp_path)) is test
-    assert prov.evidence("a/cert.pem", cert_text, frozenset()) == prov.Evidence(
-        local_certificate=True
-    )
-    # A certificate file holding a key too is judged where it is (ZT201's own check).
-    assert prov.evidence("a/cert.pem", key_text + cert_text, frozenset()) is None
+    evidence = prov.evidence("a/cert.pem", cert_text, frozenset())
+    assert evidence is not None and evidence.local_certificate
+    assert [local for _, local in evidence.certified_keys] == [True]
+
+
+def test_a_key_certified_for_a_public_name_too_is_not_test_code(tmp_path: Path) -> None:
+    """One certificate of the key names only local names, another a public host: the
+    key serves that host."""
+    key_text, cert_text = _split_bundle()
+    _write(tmp_path, {"keys/server_key.pem": key_text, "keys/server_cert.pem": cert_text})
+    local_key = prov.evidence("keys/server_key.pem", key_text, frozenset())
+    assert local_key is not None and local_key.private_keys
+    public = prov.Evidence(certified_keys=((local_key.private_keys[0], False),))
+    found = {
+        "keys/server_key.pem": local_key,
+        "keys/server_cert.pem": prov.evidence("keys/server_cert.pem", cert_text, frozenset()),
+        "web/public.crt": public,
+    }
+    origins = dict.fromkeys(found, prov.PRODUCTION)
+    assert "keys/server_key.pem" not in prov.project_classes(found, origins)  # type: ignore[arg-type]
+    del found["web/public.crt"]
+    assert prov.project_classes(found, origins) == {"keys/server_key.pem": prov.TEST}  # type: ignore[arg-type]

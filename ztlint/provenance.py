@@ -430,6 +430,7 @@ DEFAULT_COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "
 # these English words are no such name.
 _BROWSER_TEST_RUNNERS = ("cypress", "playwright")
 _CERTIFICATE_SUFFIXES = (".pem", ".crt", ".cer")
+_KEY_FILE_SUFFIXES = (*_CERTIFICATE_SUFFIXES, ".key")
 # How a key file is named after its certificate: `cert.pem` / `key.pem`,
 # `server_cert.pem` / `server_key.pem`, `server.crt` / `server.key`.
 _KEY_FOR_CERTIFICATE = (("cert", "key"), ("crt", "key"), ("certificate", "key"))
@@ -457,6 +458,9 @@ class Evidence:
     deploys_compose: tuple[str, ...] = ()  # compose files a deployment workflow runs
     browser_tests: str | None = None  # the folder a browser-test runner's config tests
     local_certificate: bool = False  # certificates for local or reserved names only
+    # (public key id, names only local or reserved names) of each certificate
+    certified_keys: tuple[tuple[str, bool], ...] = ()
+    private_keys: tuple[str, ...] = ()  # public key ids of a key file's private keys
 
     def __bool__(self) -> bool:
         return self != _NONE
@@ -477,10 +481,20 @@ def evidence(path: str, text: str, kinds: frozenset[str]) -> Evidence | None:
     runner = _browser_test_runner(name)
     if runner is not None:
         return Evidence(browser_tests=posixpath.join(folder, runner))
-    if name.endswith(_CERTIFICATE_SUFFIXES) and "BEGIN CERTIFICATE" in text:
-        from ztlint.checks.secrets.private_key import local_certificates_only
+    if name.endswith(_KEY_FILE_SUFFIXES) and "-----BEGIN " in text:
+        from ztlint.checks.secrets import private_key
 
-        return Evidence(local_certificate=True) if local_certificates_only(text) else None
+        if "PRIVATE KEY-----" in text:
+            keys = tuple(private_key.private_key_ids(text))
+            return Evidence(private_keys=keys) if keys else None
+        if name.endswith(_CERTIFICATE_SUFFIXES) and "BEGIN CERTIFICATE" in text:
+            return (
+                Evidence(
+                    local_certificate=private_key.for_local_names(text),
+                    certified_keys=tuple(private_key.certified_keys(text)),
+                )
+                or None
+            )
     if name == "Chart.yaml":
         m = _CHART_NAME.search(text)
         return Evidence(chart=m.group(1)) if m else None
@@ -580,7 +594,10 @@ def project_classes(
       `playwright/` beside `playwright.config.ts`) holds end-to-end tests;
     - a key file named after a certificate beside it (`key.pem` by `cert.pem`,
       `server.key` by `server.crt`) that is certified only for local or reserved names
-      (`localhost`, `test`, `*.example.com`) is a test server's key: test code;
+      (`localhost`, `test`, `*.example.com`) is a test server's key: test code; so is
+      a key file, wherever it sits, whose public key the scan's certificates certify
+      and certify only for such names (paired by the key itself: an RSA modulus, an
+      elliptic-curve point);
     - a Go package named like a test helper package (`<name>test` as httptest, or
       `test<name>` as testenv) that other packages' tests import and no production
       code imports, or any package whose own production files import an assertion
@@ -618,6 +635,15 @@ def project_classes(
 
 def _test_server_keys(found: Mapping[str, Evidence], origins: Mapping[str, str]) -> set[str]:
     out: set[str] = set()
+    certified: dict[str, list[bool]] = {}
+    for e in found.values():
+        for key, local in e.certified_keys:
+            certified.setdefault(key, []).append(local)
+    for path, e in found.items():
+        if e.private_keys and all(
+            key in certified and all(certified[key]) for key in e.private_keys
+        ):
+            out.add(path)
     for path, e in found.items():
         if not e.local_certificate:
             continue
@@ -627,7 +653,9 @@ def _test_server_keys(found: Mapping[str, Evidence], origins: Mapping[str, str])
                 candidate = posixpath.join(folder, name[: m.start()] + key + name[m.end() :])
                 if candidate != path and candidate in origins:
                     out.add(candidate)
-    return out
+    # A key some certificate names a public host for serves that host.
+    serving = {key for key, local in certified.items() if not all(local)}
+    return {p for p in out if p not in found or serving.isdisjoint(found[p].private_keys)}
 
 
 def _browser_test_trees(found: Mapping[str, Evidence]) -> set[str]:

@@ -99,8 +99,40 @@ def for_local_names(text: str) -> bool:
         if der is None:
             return False
         names.extend(x509.host_names(der))
+    return _local_names(names)
+
+
+def _local_names(names: list[str]) -> bool:
     hosts = [n for n in names if "." in n or is_local_host(n)]
     return bool(hosts) and all(_not_public(n.removeprefix("*.")) for n in hosts)
+
+
+def certified_keys(text: str) -> list[tuple[str, bool]]:
+    """Each certificate's public key id (x509.certificate_key) and whether the
+    certificate names only local or reserved names."""
+    out = []
+    for m in _CERTIFICATE.finditer(text):
+        der = _der(m.group(1))
+        key = x509.certificate_key(der) if der is not None else None
+        if key is not None:
+            out.append((key, _local_names(x509.host_names(der or b""))))
+    return out
+
+
+def private_key_ids(text: str) -> list[str]:
+    """The public key ids of the unencrypted PEM private keys in the text."""
+    out = []
+    for begin in _BEGIN.finditer(text):
+        label = begin.group(1)
+        end = text.find(f"-----END {label}-----", begin.end(), begin.end() + MAX_BLOCK)
+        body = text[begin.end() : end] if end != -1 else ""
+        if not body or "ENCRYPTED" in body:
+            continue
+        der = _der(body)
+        key = x509.private_key_public(label, der) if der is not None else None
+        if key is not None:
+            out.append(key)
+    return out
 
 
 def _not_public(name: str) -> bool:

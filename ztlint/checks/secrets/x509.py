@@ -5,6 +5,7 @@ field is read."""
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 from collections.abc import Iterator
 
@@ -79,3 +80,97 @@ def _text(raw: bytes, tag: int) -> str:
     if tag == 0x1E:
         return raw.decode("utf-16-be", "replace")
     return raw.decode("utf-8", "replace")
+
+
+# Which key a certificate certifies and which key a private key file holds, told by
+# the public key itself (an RSA modulus, an elliptic-curve or Edwards point): a key and
+# its certificates are paired by what they are, whatever their files are called.
+_RSA = bytes.fromhex("2a864886f70d010101")  # 1.2.840.113549.1.1.1
+_EC = bytes.fromhex("2a8648ce3d0201")  # 1.2.840.10045.2.1
+
+
+def _children(der: bytes, lo: int, hi: int) -> list[tuple[int, int, int]]:
+    return list(_items(der, lo, hi))
+
+
+def _key_id(kind: str, material: bytes) -> str | None:
+    material = material.lstrip(b"\0") if kind == "rsa" else material
+    if len(material) < 16:
+        return None
+    return kind + ":" + hashlib.sha256(material).hexdigest()[:32]
+
+
+def _rsa_modulus(der: bytes, lo: int, hi: int) -> str | None:
+    """The id of a PKCS#1 RSAPublicKey or RSAPrivateKey's modulus."""
+    seq = _children(der, lo, hi)
+    if len(seq) != 1 or seq[0][0] != 0x30:
+        return None
+    ints = [c for c in _children(der, seq[0][1], seq[0][2]) if c[0] == 0x02]
+    if not ints:
+        return None
+    # RSAPublicKey is (n, e); RSAPrivateKey is (version, n, e, d, ...).
+    n = ints[0] if len(ints) == 2 else ints[1] if len(ints) > 2 else None
+    return None if n is None else _key_id("rsa", der[n[1] : n[2]])
+
+
+def certificate_key(der: bytes) -> str | None:
+    """The id of the public key a DER certificate certifies, or None."""
+    cert = _children(der, 0, len(der))
+    if not cert or cert[0][0] != 0x30:
+        return None
+    parts = _children(der, cert[0][1], cert[0][2])
+    if not parts or parts[0][0] != 0x30:
+        return None
+    tbs = _children(der, parts[0][1], parts[0][2])
+    if tbs and tbs[0][0] == 0xA0:  # [0] version
+        tbs = tbs[1:]
+    if len(tbs) < 6 or tbs[5][0] != 0x30:
+        return None
+    spki = _children(der, tbs[5][1], tbs[5][2])
+    if len(spki) != 2 or spki[0][0] != 0x30 or spki[1][0] != 0x03:
+        return None
+    alg = _children(der, spki[0][1], spki[0][2])
+    bits = der[spki[1][1] + 1 : spki[1][2]]  # after the unused-bits byte
+    if alg and alg[0][0] == 0x06 and der[alg[0][1] : alg[0][2]] == _RSA:
+        return _rsa_modulus(bits, 0, len(bits))
+    return _key_id("pt", bits)
+
+
+def private_key_public(label: str, der: bytes) -> str | None:
+    """The id of the public key of a PEM private key (`RSA PRIVATE KEY`, `EC PRIVATE
+    KEY`, unencrypted PKCS#8 `PRIVATE KEY`), or None when the key does not carry it
+    (an Ed25519 PKCS#8 v1 key) or cannot be read."""
+    if label == "RSA PRIVATE KEY":
+        return _rsa_modulus(der, 0, len(der))
+    if label == "EC PRIVATE KEY":
+        return _sec1_point(der, 0, len(der))
+    if label != "PRIVATE KEY":
+        return None
+    top = _children(der, 0, len(der))
+    if len(top) != 1 or top[0][0] != 0x30:
+        return None
+    fields = _children(der, top[0][1], top[0][2])
+    if len(fields) < 3 or fields[1][0] != 0x30 or fields[2][0] != 0x04:
+        return None
+    alg = _children(der, fields[1][1], fields[1][2])
+    oid = der[alg[0][1] : alg[0][2]] if alg and alg[0][0] == 0x06 else b""
+    if oid == _RSA:
+        return _rsa_modulus(der, fields[2][1], fields[2][2])
+    if oid == _EC:
+        return _sec1_point(der, fields[2][1], fields[2][2])
+    for tag, lo, hi in fields[3:]:  # OneAsymmetricKey's [1] publicKey
+        if tag == 0x81:
+            return _key_id("pt", der[lo + 1 : hi])
+    return None
+
+
+def _sec1_point(der: bytes, lo: int, hi: int) -> str | None:
+    seq = _children(der, lo, hi)
+    if len(seq) != 1 or seq[0][0] != 0x30:
+        return None
+    for tag, clo, chi in _children(der, seq[0][1], seq[0][2]):
+        if tag == 0xA1:  # [1] publicKey BIT STRING
+            inner = _children(der, clo, chi)
+            if inner and inner[0][0] == 0x03:
+                return _key_id("pt", der[inner[0][1] + 1 : inner[0][2]])
+    return None
