@@ -29,6 +29,7 @@ from ztlint.checks.codeutil import (
     walk,
 )
 from ztlint.checks.codeutil import text as _text
+from ztlint.model import Confidence
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 from ztlint.triggers import TriggerIndex
@@ -842,13 +843,27 @@ def _operator(ctx: FileContext, node: Node) -> str | None:
     return None
 
 
-def _hit(ctx: FileContext, node: Node, name: str, how: str) -> Hit:
+def _hit(ctx: FileContext, node: Node, name: str, how: str, operands: list[Node]) -> Hit:
     lang = _lang(ctx)
     return Hit(
         span=code.node_span(ctx.source, node),
         message=f"{name} is compared with {how}, which stops at the first differing byte: "
         f"the time it takes leaks the secret; use {FIX.get(lang, 'a constant-time comparison')}",
+        confidence=None if _presented(ctx, node, operands) else Confidence.MEDIUM,
     )
+
+
+def _presented(ctx: FileContext, node: Node, operands: list[Node]) -> bool:
+    """Whether a side of the comparison is seen to come from outside the server: read
+    from the request in this function, or passed in by the function's caller (a
+    handler's or a verifier's argument, the seed's `ValidateToken(id, token)`). A
+    comparison of two values the server holds (a stored token against another stored
+    one, an identity against its certificate's) leaks nothing to anyone; one whose
+    sides' origins are not seen is reported at medium confidence."""
+    function = enclosing_function(node)
+    if function is None:
+        return False
+    return any(_origin(ctx, function, o, parameters=True) in (REQUEST, PARAMETER) for o in operands)
 
 
 _CONFIRM = frozenset(
@@ -906,7 +921,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                     ):
                         continue
                     if name and checking(ctx, node, operands, _from_request(name)):
-                        yield _hit(ctx, node, _short(name), f"`{op}`")
+                        yield _hit(ctx, node, _short(name), f"`{op}`", operands)
         elif kind == "call_expression" and calls:
             function = node.child_by_field_name("function")
             fname = _text(ctx, function) if function is not None else ""
@@ -920,7 +935,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                 ):
                     name = secret_operand(ctx, a) or secret_operand(ctx, b)
                     if name and checking(ctx, node, [a, b], _from_request(name)):
-                        yield _hit(ctx, node, _short(name), f"`{fname}`")
+                        yield _hit(ctx, node, _short(name), f"`{fname}`", [a, b])
 
 
 def _hardware_pair(ctx: FileContext, name: str, operands: list[Node]) -> bool:
@@ -965,7 +980,7 @@ def _short(text: str) -> str:
 # request (a header, cookie, form or query value, something pulled `FromRequest`), a
 # session the session library verified (`.Values` of a session, a store handed the
 # request), which is the server's.
-REQUEST, SESSION = "request", "session"
+REQUEST, SESSION, PARAMETER = "request", "session", "parameter"
 _REQUEST_READS = re.compile(
     r"\.(Header\.Get|Cookie|FormValue|PostFormValue|PostForm\.Get|Form\.Get|"
     r"Query\(\)\.Get|QueryParam|GetHeader|Param)\s*\(|\w*FromRequest\s*\(|"
@@ -980,6 +995,8 @@ _SESSION_READS = re.compile(
 # A value computed with a key (an HMAC, a signature, a digest keyed by a secret) is the
 # server's, whatever request bytes went into it.
 _COMPUTED = re.compile(r"(?i)hmac|sign|digest|\bsum\d*\s*\(|\bmac\b|secret|key")
+_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`""")
+_KEYED = re.compile(r"(?i)hmac|sign|digest|\bsum\d*\s*\(|\bmac\b")
 
 
 def _no_attacker_side(ctx: FileContext, node: Node, left: Node, right: Node) -> bool:
@@ -995,10 +1012,22 @@ def _no_attacker_side(ctx: FileContext, node: Node, left: Node, right: Node) -> 
     return origins == {REQUEST}
 
 
-def _origin(ctx: FileContext, function: Node, operand: Node, depth: int = 0) -> str | None:
+def _origin(
+    ctx: FileContext, function: Node, operand: Node, depth: int = 0, parameters: bool = False
+) -> str | None:
+    """REQUEST, SESSION, or (with `parameters`) PARAMETER: a value the function's
+    caller passes (what the caller passes is not visible here); None when unseen."""
     operand = _unwrap(operand)
     text = _text(ctx, operand)
-    if _COMPUTED.search(text):
+    if parameters:
+        # Judged on the code, not on names: `r.Header.Get("X-Signature")` reads the
+        # request, `apiKey` is a variable whose definition tells.
+        code_only = _STRING.sub('""', text)
+        if _REQUEST_READS.search(text) and not _KEYED.search(code_only):
+            return REQUEST
+        if "(" in code_only and _KEYED.search(code_only):
+            return None  # a MAC or signature the server computes: its own secret
+    elif _COMPUTED.search(text):
         return None  # a MAC or signature the server computes: its own secret
     if _SESSION_READS.search(text):
         return SESSION
@@ -1009,9 +1038,9 @@ def _origin(ctx: FileContext, function: Node, operand: Node, depth: int = 0) -> 
         return None
     name = root.group(0)
     if name in _parameters(ctx, function):
-        return None  # what the caller passes is not visible here
+        return PARAMETER if parameters else None
     value = _definition(ctx, function, name, operand.start_byte)
-    return _origin(ctx, function, value, depth + 1) if value is not None else None
+    return _origin(ctx, function, value, depth + 1, parameters) if value is not None else None
 
 
 def _parameters(ctx: FileContext, function: Node) -> frozenset[str]:

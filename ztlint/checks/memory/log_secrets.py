@@ -28,9 +28,9 @@ from ztlint.checks.auth.timing import (
     secret_word,
     words,
 )
-from ztlint.checks.codeutil import STRINGS, enclosing_function, nodes_of, walk
+from ztlint.checks.codeutil import STRINGS, enclosing_function, imported, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
-from ztlint.model import Severity
+from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
@@ -157,8 +157,31 @@ _BOOL_VERBS = frozenset({"has", "is", "can", "should", "needs", "was", "are", "d
 
 _TRANSFORMS = frozenset(
     {"kdf", "derive", "encrypt", "seal", "hash", "digest", "sum", "fingerprint", "mask",
-     "redact", "sign", "hmac"}
+     "redact", "sign", "hmac", "bool", "len", "length", "count", "size", "type"}
 )  # fmt: skip
+
+
+_MEMBER_ACCESS = frozenset(
+    {"attribute", "selector_expression", "member_expression", "field_expression",
+     "navigation_expression"}
+)  # fmt: skip
+
+
+def _outermost(inner: Node) -> Node:
+    """The member access an identifier starts (`token` in `token.token.serial`), or the
+    identifier itself: what is logged is the whole access."""
+    node = inner
+    parent = inner.parent
+    if parent is not None and parent.type in _MEMBER_ACCESS and parent.named_children[-1] == inner:
+        node = parent  # the field of `self.password`: the access is the value
+    while (
+        node.parent is not None
+        and node.parent.type in _MEMBER_ACCESS
+        and node.parent.named_children
+        and node.parent.named_children[0] == node
+    ):
+        node = node.parent
+    return node
 
 
 def _transformed(ctx: FileContext, inner: Node) -> bool:
@@ -334,10 +357,14 @@ def _secret_in(
                 continue  # a mio `Token` names an event-loop slot
             if not auth_code and _ambiguous_token(ctx, inner, name):
                 continue
+            outer = _outermost(inner)
+            if outer is not inner and not secret_name(_text(ctx, outer).rsplit(".", 1)[-1]):
+                continue  # `token.token.serial`: the logged value is the last field
             if (
                 _record_or_derived(ctx, inner)
                 or _not_text(ctx, inner, name)
                 or _transformed(ctx, inner)
+                or _transformed(ctx, outer)
             ):
                 continue
             parent = inner.parent
@@ -382,6 +409,24 @@ def _topology(ctx: FileContext, name: str, args: list[Node]) -> str | None:
 
 # Printing to standard output, not a logger: a key generator's output is its result.
 _STDOUT = re.compile(r"^(println|print|fmt\.Print\w*|console\.log)$")
+# Command-line frameworks: a file that builds a command with one prints its results to
+# the user who ran it (`tool list tokens`), where a service's stdout is its log.
+_CLI_FRAMEWORKS = frozenset(
+    {"github.com/spf13/cobra", "github.com/urfave/cli", "github.com/urfave/cli/v2",
+     "github.com/urfave/cli/v3", "github.com/alecthomas/kong", "click", "argparse", "typer",
+     "fire", "docopt", "clap", "structopt", "ArgumentParser"}
+)  # fmt: skip
+
+
+def _command_output(ctx: FileContext, name: str) -> bool:
+    """A print to standard output in a file that builds a command-line command."""
+    return (
+        name != "console.log"
+        and bool(_STDOUT.match(name))
+        and not _CLI_FRAMEWORKS.isdisjoint(imported(ctx))
+    )
+
+
 # Words of a function that makes a credential: a command printing what it made hands
 # the credential to whoever ran it (`init_vpn_location`, `create_token`, `gen_keypair`).
 _KEYGEN_WORDS = frozenset(
@@ -458,6 +503,17 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             continue
         if secret:
             shown = secret if len(secret) <= 40 else secret[:37] + "..."
+            if _command_output(ctx, name):
+                # What a command prints is often what its user asked for (the token it
+                # lists or makes): shown with --min-confidence medium.
+                yield Hit(
+                    span=code.node_span(ctx.source, call),
+                    message=f"`{shown}` is printed to the command's output by `{name}`: "
+                    "whoever sees the output or its logs (CI, terminals recorded) gets the "
+                    "credential; print it only on request",
+                    confidence=Confidence.MEDIUM,
+                )
+                continue
             yield Hit(
                 span=code.node_span(ctx.source, call),
                 message=f"`{shown}` is written to the log by `{name}`: anyone who reads the logs "
