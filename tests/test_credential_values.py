@@ -262,3 +262,19 @@ def test_a_table_keyed_by_test_names_holds_no_settings(tmp_path: Path) -> None:
         ' "X-Api-Secret": "q8Vt2LmX9rPz4KwNa7"}\n'
     )
     assert [line for _, line, _ in _zt204(tmp_path / "headers", {"client.json": headers})] == [2]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "setting"),
+    [
+        ("pi-tokenjanitor", "privacyidea.cli.pitokenjanitor:cli", True),  # entry point
+        ("console_secret", "app.commands.secrets:main", True),
+        ("passwdresolver", "config.resolvers.editpasswdresolver", True),  # a route name
+        ("admin_password", "admin:hunter2", False),  # a user:password pair is no entry point
+        ("db_password", "db_password_prod", False),  # plain words in config: a weak secret
+    ],
+)
+def test_values_that_name_code_or_the_setting(name: str, value: str, setting: bool) -> None:
+    from ztlint.checks.secrets.placeholder import names_a_setting
+
+    assert names_a_setting(value, name) is setting

@@ -93,7 +93,7 @@ def is_version(value: str) -> bool:
 
 # An identifier-shaped value: words (with at most a short number: `oauth2`, `ec2`, `v3`)
 # joined by `_`, `-`, `.`, `/` or `:`, or written in camelCase.
-_SEGMENT = re.compile(r"[A-Za-z]+\d{0,2}|\d{1,3}")
+_SEGMENT = re.compile(r"[A-Za-z]+\d{0,2}|\d{1,3}(?:st|nd|rd|th)?")
 _SEPARATORS = re.compile(r"[-_./:]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 # The words by which a value names a credential setting rather than holding one.
@@ -122,9 +122,15 @@ def names_a_setting(value: str, name: str, declared: bool = False) -> bool:
       besides the credential words (`webhookSecretField = "webhook-secret"`,
       `TokenAuthStyleSecretBasic = "client_secret_basic"`), or spells a part of the name
       (`TrustBundleSecret = "trustbundle"`).
+    - spells the whole name out, with more words (`TOKENWIZARD2ND =
+      "tokenwizard_2nd_token"`, `passwdresolver: "config.resolvers.editpasswdresolver"`),
+      when declared or written as a key path; or
+    - is a `package.module:function` entry point (a console script).
     A plain snake or kebab value bound in configuration (`jwt_secret:
     very_important_secret`, `APP_SECRET: my-app-secret`) is a weak secret, not a name."""
     text = value.strip()
+    if _ENTRY_POINT.fullmatch(text):
+        return True  # `package.module:function`: a console script's entry point
     call = _CALLED.fullmatch(text)
     if call is not None:  # `sum(used_tokens)`: an expression over a named column
         text = call.group(1)
@@ -144,12 +150,20 @@ def names_a_setting(value: str, name: str, declared: bool = False) -> bool:
     )
     if structured and (credential or shared):
         return True
+    squashed = "".join(value_words)
+    own = "".join(name_words)
+    if (
+        (declared or structured)
+        and len(own) >= 6
+        and any(w not in _CREDENTIAL_WORDS for w in name_words)
+        and own in squashed
+    ):
+        return True  # `TOKENWIZARD2ND = "tokenwizard_2nd_token"`: the name, spelled out
     if not declared:
         return False
     if shared:
         return True
-    squashed = "".join(value_words)
-    return len(squashed) >= 4 and not credential and squashed in "".join(name_words)
+    return len(squashed) >= 4 and not credential and squashed in own
 
 
 def is_own_word(value: str, name: str) -> bool:
@@ -160,6 +174,7 @@ def is_own_word(value: str, name: str) -> bool:
 
 
 _CALLED = re.compile(r"[A-Za-z_]\w*\(([\w.]+)\)")
+_ENTRY_POINT = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
 def _mixed_case(part: str) -> bool:
