@@ -214,10 +214,15 @@ _CALLEE_TAIL = 512  # bytes: more than any callee name the rules look for
 
 
 def binding_name(ctx: FileContext, node: Node) -> str:
+    """The name a binding binds: a variable, a field, a mapping key (a quoted key is
+    the name it spells: `"client_secret": ...` binds `client_secret`)."""
     for field in ("name", "left", "key", "pattern", "field", "property"):
         child = node.child_by_field_name(field)
         if child is not None:
-            return code.node_text(ctx.source, child)
+            name = code.node_text(ctx.source, child)
+            if child.type in STRINGS and len(name) >= 2 and name[0] == name[-1] in "\"'`":
+                return name[1:-1]
+            return name
     first = node.named_children[0] if node.named_children else None
     return code.node_text(ctx.source, first) if first is not None else ""
 

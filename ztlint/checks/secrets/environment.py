@@ -40,6 +40,8 @@ def classify_value(name: str, value: str | None) -> str | None:
     if value is None or not value.strip():
         return "interpolated"  # passed through from the host environment
     text = value.strip().strip("\"'")
+    if not text:
+        return None  # set to the empty string (`PASSWORD=""`): no credential to leak
     # A path whose folders are interpolated (`/pki/${HOST}/keys/${HOST}.key`) is a path.
     flat = re.sub(r"\$\{[^{}]*\}", "x", text)
     if (
