@@ -40,6 +40,7 @@ from ztlint.checks.codeutil import (
     walk,
 )
 from ztlint.checks.codeutil import text as _text
+from ztlint.model import Confidence
 from ztlint.rule import FileContext, Hit
 
 PARAMS = (
@@ -142,6 +143,23 @@ _READ_KINDS = (
 )
 
 
+_JOINS = ("binary_expression", "binary_operator", "concatenated_string", "template_string")
+# Where a literal is seen to be a URL: a scheme, a path, or a `?` opening its query.
+_URL_SHAPE = re.compile(r"^[\"'`rfb]*(?:[A-Za-z][A-Za-z0-9+.-]*://|/)|\?")
+
+
+def _url_hit(ctx: FileContext, node: Node, text: str, param: str) -> Hit:
+    """`a=1&password={p}` with no `?`, path or scheme may be a form body (a POST's
+    `application/x-www-form-urlencoded` template): shown with --min-confidence medium."""
+    found = hit(ctx, node, _message(param))
+    outer = node
+    while outer.parent is not None and outer.parent.type in _JOINS:
+        outer = outer.parent
+    if _URL_SHAPE.search(text) or _URL_SHAPE.search(_text(ctx, outer)):
+        return found  # the whole concatenation is read: `base + "?a=1" + "&token=" + t`
+    return Hit(span=found.span, message=found.message, confidence=Confidence.MEDIUM)
+
+
 def _built_urls(ctx: FileContext) -> Iterator[Hit]:
     for node in nodes_of(ctx, *STRINGS):
         whole = _text(ctx, node)
@@ -153,17 +171,17 @@ def _built_urls(ctx: FileContext) -> Iterator[Hit]:
             for piece, substitution in _pieces(ctx, node):
                 m = _URL_PARAM_END.search(piece)
                 if m and substitution is not None and not _for_people(ctx, node, whole):
-                    yield hit(ctx, node, _message(m.group(1)))
+                    yield _url_hit(ctx, node, whole, m.group(1))
                     break
             continue
         m = _URL_PARAM_END.search(value)
         joined = _followed(node)
         if m and joined is not None and not _for_people(ctx, node, value):
-            yield hit(ctx, joined, _message(m.group(1)))
+            yield _url_hit(ctx, joined, value, m.group(1))
             continue
         m = _URL_PARAM_FORMAT.search(value)
         if m and not _for_people(ctx, node, value):
-            yield hit(ctx, node, _message(m.group(1)))
+            yield _url_hit(ctx, node, value, m.group(1))
 
 
 def _followed(literal: Node) -> Node | None:
