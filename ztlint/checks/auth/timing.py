@@ -863,7 +863,44 @@ def _presented(ctx: FileContext, node: Node, operands: list[Node]) -> bool:
     function = enclosing_function(node)
     if function is None:
         return False
-    return any(_origin(ctx, function, o, parameters=True) in (REQUEST, PARAMETER) for o in operands)
+    outside = (REQUEST, PARAMETER)
+    for operand in operands:
+        if _origin(ctx, function, operand, parameters=True) in outside:
+            return True
+        # `hash(password)`, `sha256(password.encode())`: what the caller sent, hashed.
+        for inner in walk(operand):
+            if (
+                inner.type in _NAMES
+                and inner.id != operand.id
+                and not _lookup_key(ctx, inner, operand)
+                and _origin(ctx, function, inner, parameters=True) in outside
+            ):
+                return True
+    return False
+
+
+_INDEXES = frozenset({"subscript", "subscript_expression", "index_expression"})
+_LOOKUPS = re.compile(r"(?i)^(get|find|lookup|load|fetch|query|select|read)")
+
+
+def _lookup_key(ctx: FileContext, inner: Node, operand: Node) -> bool:
+    """`users[name].password`, `store.get(id).token`: the name picks the record the
+    server holds; the compared value is the server's."""
+    node = inner
+    while node.parent is not None and node.id != operand.id:
+        parent = node.parent
+        if parent.type in _INDEXES and parent.named_children and parent.named_children[0] != node:
+            return True
+        if parent.type in ("arguments", "argument_list"):
+            call = parent.parent
+            callee = call.child_by_field_name("function") if call is not None else None
+            if callee is not None and _LOOKUPS.match(re.split(r"[.:]+", _text(ctx, callee))[-1]):
+                return True
+        node = parent
+    return False
+
+
+_NAMES = frozenset({"identifier", "shorthand_property_identifier", "simple_identifier"})
 
 
 _CONFIRM = frozenset(
@@ -985,7 +1022,8 @@ _REQUEST_READS = re.compile(
     r"\.(Header\.Get|Cookie|FormValue|PostFormValue|PostForm\.Get|Form\.Get|"
     r"Query\(\)\.Get|QueryParam|GetHeader|Param)\s*\(|\w*FromRequest\s*\(|"
     r"\b\w*(Cookie|Header|Form|Query)\w*\s*\(\s*(r|req|request)\s*[,)]|"
-    r"\b(request|req)\.(headers|cookies|form|args|query|body|params)\b"
+    r"\b(request|req)\.(headers|cookies|form|args|query|body|params|values|json|data|"
+    r"POST|GET|COOKIES|META)\b"
 )
 _SESSION_READS = re.compile(
     r"\.Values\b|\b(session|sessions|sess|store|sessionStore|session_store)\.(Get|get)\s*\(|"
@@ -1047,7 +1085,13 @@ def _parameters(ctx: FileContext, function: Node) -> frozenset[str]:
     params = function.child_by_field_name("parameters")
     if params is None:
         return frozenset()
-    return frozenset(_text(ctx, n) for n in walk(params) if n.type == "identifier")
+    return frozenset(_text(ctx, n) for n in walk(params) if n.type in _PARAMETER_NAMES)
+
+
+# A parameter's names, destructured ones too (`({ query, headers }: Request)`).
+_PARAMETER_NAMES = frozenset(
+    {"identifier", "shorthand_property_identifier_pattern", "simple_identifier"}
+)
 
 
 def _definition(ctx: FileContext, function: Node, name: str, before: int) -> Node | None:
@@ -1055,8 +1099,8 @@ def _definition(ctx: FileContext, function: Node, name: str, before: int) -> Nod
     `name := v`, `name, err := v`, `name = v`, `let name = v`."""
     found: Node | None = None
     for node in walk(function):
-        if node.start_byte >= before:
-            continue
+        if node.end_byte > before:
+            continue  # bound after the use, or the binding the use is part of
         if node.type in ("short_var_declaration", "assignment_statement", "assignment"):
             left = node.child_by_field_name("left")
             right = node.child_by_field_name("right")
