@@ -144,6 +144,8 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
         name = use.name
         if not _identity_name(name) or value.startswith("$"):
             continue
+        if not any(c.isalnum() for c in value) or value.strip().lower() == name.strip().lower():
+            continue  # a symbol (`userName: "="`), or a name mapped to itself (an attribute map)
         if not _is_value(holder, node):
             continue  # the literal is a key, an index or part of a computed value
         function = enclosing_function(holder)
