@@ -267,9 +267,9 @@ def test_a_table_keyed_by_test_names_holds_no_settings(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "value", "setting"),
     [
-        ("pi-tokenjanitor", "privacyidea.cli.pitokenjanitor:cli", True),  # entry point
+        ("acme-tokencleaner", "acme.cli.tokencleaner:main", True),  # entry point
         ("console_secret", "app.commands.secrets:main", True),
-        ("passwdresolver", "config.resolvers.editpasswdresolver", True),  # a route name
+        ("passwdprovider", "settings.providers.editpasswdprovider", True),  # a route name
         ("admin_password", "admin:hunter2", False),  # a user:password pair is no entry point
         ("db_password", "db_password_prod", False),  # plain words in config: a weak secret
     ],

@@ -69,7 +69,7 @@ REPO = Path(__file__).resolve().parent.parent
         (".env.example", prov.EXAMPLE),
         ("config.yaml.sample", prov.EXAMPLE),
         ("config.example.yaml", prov.EXAMPLE),
-        ("quickstart/docker/compose.yml", prov.EXAMPLE),
+        ("quickstart/compose/stack.yml", prov.EXAMPLE),
         ("quickstart-postgres.yml", prov.EXAMPLE),
         ("demo/app/settings.py", prov.EXAMPLE),
         ("README.md", prov.DOCS),

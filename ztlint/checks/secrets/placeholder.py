@@ -122,9 +122,9 @@ def names_a_setting(value: str, name: str, declared: bool = False) -> bool:
       besides the credential words (`webhookSecretField = "webhook-secret"`,
       `TokenAuthStyleSecretBasic = "client_secret_basic"`), or spells a part of the name
       (`TrustBundleSecret = "trustbundle"`).
-    - spells the whole name out, with more words (`TOKENWIZARD2ND =
-      "tokenwizard_2nd_token"`, `passwdresolver: "config.resolvers.editpasswdresolver"`),
-      when declared or written as a key path; or
+    - spells the whole name out, with more words (`KEYRING2ND = "keyring_2nd_key"`,
+      `passwdprovider: "settings.providers.editpasswdprovider"`), when declared or
+      written as a key path; or
     - is a `package.module:function` entry point (a console script).
     A plain snake or kebab value bound in configuration (`jwt_secret:
     very_important_secret`, `APP_SECRET: my-app-secret`) is a weak secret, not a name."""
@@ -158,7 +158,7 @@ def names_a_setting(value: str, name: str, declared: bool = False) -> bool:
         and any(w not in _CREDENTIAL_WORDS for w in name_words)
         and own in squashed
     ):
-        return True  # `TOKENWIZARD2ND = "tokenwizard_2nd_token"`: the name, spelled out
+        return True  # `KEYRING2ND = "keyring_2nd_key"`: the name, spelled out
     if not declared:
         return False
     if shared:
