@@ -33,6 +33,7 @@ VOCABULARY = {
     "dex",
     "boringtun",
     "cloudflare",
+    "wireguard",  # the VPN protocol the seeds' network controller runs
     # An English word before it is a repository's name.
     "boundary",
 }
@@ -56,7 +57,7 @@ def _searched() -> dict[str, str]:
 def _panel() -> tuple[set[str], set[str], set[str]]:
     with (PANEL / "repositories.csv").open(newline="") as fh:
         slugs = {row["repository"] for row in csv.DictReader(fh)}
-    words = {w for slug in slugs for w in slug.split("/")} - VOCABULARY
+    words = {w for slug in slugs for w in slug.split("/") if w.lower() not in VOCABULARY}
     paths: set[str] = set()
     with (PANEL / "verdicts.csv").open(newline="") as fh:
         for row in csv.DictReader(fh):

@@ -863,19 +863,28 @@ def _presented(ctx: FileContext, node: Node, operands: list[Node]) -> bool:
     function = enclosing_function(node)
     if function is None:
         return False
+    return any(_from_outside(ctx, function, operand, 2) for operand in operands)
+
+
+def _from_outside(ctx: FileContext, function: Node, operand: Node, hops: int) -> bool:
+    """The operand, or a value it is computed from (`hash(password)`,
+    `sha256(password.encode())`, through the variables it was assigned from, `hops`
+    times), is read from the request or passed in by the caller."""
     outside = (REQUEST, PARAMETER)
-    for operand in operands:
-        if _origin(ctx, function, operand, parameters=True) in outside:
+    if _origin(ctx, function, operand, parameters=True) in outside:
+        return True
+    operand = _unwrap(operand)
+    if operand.type in _NAMES and hops > 0:
+        value = _definition(ctx, function, _text(ctx, operand), operand.start_byte)
+        return value is not None and _from_outside(ctx, function, value, hops - 1)
+    for inner in walk(operand):
+        if (
+            inner.type in _NAMES
+            and inner.id != operand.id
+            and not _lookup_key(ctx, inner, operand)
+            and _origin(ctx, function, inner, parameters=True) in outside
+        ):
             return True
-        # `hash(password)`, `sha256(password.encode())`: what the caller sent, hashed.
-        for inner in walk(operand):
-            if (
-                inner.type in _NAMES
-                and inner.id != operand.id
-                and not _lookup_key(ctx, inner, operand)
-                and _origin(ctx, function, inner, parameters=True) in outside
-            ):
-                return True
     return False
 
 

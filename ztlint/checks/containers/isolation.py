@@ -11,12 +11,13 @@ from collections.abc import Iterator
 from ztlint.checks.containers.compose import interpolate, services
 from ztlint.checks.containers.docker_socket import runtime_socket
 from ztlint.checks.containers.workloads import (
+    Container,
     PodSpec,
     containers,
     file_pod_specs,
     security_contexts,
 )
-from ztlint.model import Severity
+from ztlint.model import Confidence, Severity
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
 
@@ -102,32 +103,102 @@ def capability(text: str) -> str:
     return name[4:] if name.startswith("CAP_") else name
 
 
-def _cap_hits(items: Sequence | None, who: str, entity: str | None) -> Iterator[Hit]:
+# What a network agent (a VPN client or gateway, a CNI plugin, a tunnel endpoint) needs
+# to do its job: configure interfaces, routes and firewall rules, and send raw packets.
+# The seed's finding is these capabilities on containers that are no such agent.
+_NETWORK_JOB = frozenset({"NET_ADMIN", "NET_RAW"})
+_AGENT_NOTE = " (it manages the host's network or a tunnel device: what a network agent needs)"
+
+
+def _cap_hits(
+    items: Sequence | None, who: str, entity: str | None, agent: bool = False
+) -> Iterator[Hit]:
     for item in items.items if items is not None else []:
         if not isinstance(item, Scalar):
             continue
         cap = capability(item.value)
         if cap in CAPABILITIES:
+            needed = agent and cap in _NETWORK_JOB
             yield Hit(
                 span=item.span,
-                message=f"{who} adds capability {cap}",
+                message=f"{who} adds capability {cap}" + (_AGENT_NOTE if needed else ""),
                 severity=CAPABILITIES[cap],
+                confidence=Confidence.MEDIUM if needed else None,
                 entity=entity,
                 value=cap,
             )
 
 
+def _caps(items: Sequence | None) -> set[str]:
+    return {
+        capability(i.value)
+        for i in (items.items if items is not None else [])
+        if isinstance(i, Scalar)
+    }
+
+
+def compose_network_agent(service: Mapping) -> bool:
+    """A service that adds NET_ADMIN and either shares the host's network namespace or
+    is given the TUN device (`/dev/net/tun`): it exists to manage networking."""
+    if "NET_ADMIN" not in _caps(service.get_seq("cap_add")):
+        return False
+    mode = service.get_str("network_mode")
+    if mode is not None and mode.strip() == "host":
+        return True
+    devices = service.get_seq("devices")
+    return any(
+        _TUN in (item.value if isinstance(item, Scalar) else item.get_str("source") or "")
+        for item in (devices.items if devices is not None else [])
+        if isinstance(item, Scalar | Mapping)
+    )
+
+
+_TUN = "/dev/net/tun"
+
+
+def _container_caps(c: Container) -> set[str]:
+    sc = c.node.get_map("securityContext")
+    caps = sc.get_map("capabilities") if sc is not None else None
+    return _caps(caps.get_seq("add") if caps is not None else None)
+
+
+def pod_network_agent(pod: PodSpec, c: Container | None = None) -> bool:
+    """The same for a pod (any container) or one of its containers: NET_ADMIN with the
+    host's network (`hostNetwork: true`) or a hostPath volume of the TUN device."""
+    chosen = [c] if c is not None else list(containers(pod))
+    if not any("NET_ADMIN" in _container_caps(x) for x in chosen):
+        return False
+    if _true(pod.spec.get("hostNetwork")):
+        return True
+    volumes = pod.spec.get_seq("volumes")
+    for volume in volumes.items if volumes is not None else []:
+        host = volume.get_map("hostPath") if isinstance(volume, Mapping) else None
+        if host is not None and (host.get_str("path") or "").rstrip("/") == _TUN:
+            return True
+    return False
+
+
 def detect_capabilities(ctx: FileContext) -> Iterator[Hit]:
     if "compose" in ctx.kinds:
         for name, service in _compose(ctx):
-            yield from _cap_hits(service.get_seq("cap_add"), f"service '{name}'", name)
+            yield from _cap_hits(
+                service.get_seq("cap_add"),
+                f"service '{name}'",
+                name,
+                compose_network_agent(service),
+            )
     if "kubernetes" in ctx.kinds:
         for pod in file_pod_specs(ctx, with_kind=True):
             for c in containers(pod):
                 sc = c.node.get_map("securityContext")
                 caps = sc.get_map("capabilities") if sc is not None else None
                 adds = caps.get_seq("add") if caps is not None else None
-                yield from _cap_hits(adds, f"container '{c.name}' of {pod.workload}", pod.name)
+                yield from _cap_hits(
+                    adds,
+                    f"container '{c.name}' of {pod.workload}",
+                    pod.name,
+                    pod_network_agent(pod, c),
+                )
 
 
 # --- seccomp and AppArmor -----------------------------------------------------------
@@ -205,9 +276,12 @@ def detect_host_namespaces(ctx: FileContext) -> Iterator[Hit]:
                     and isinstance(entry[1], Scalar)
                     and entry[1].value.strip() == "host"
                 ):
+                    needed = ns == "network" and compose_network_agent(service)
                     yield Hit(
                         span=entry[0].span,
-                        message=f"service '{name}' shares the host's {ns} namespace",
+                        message=f"service '{name}' shares the host's {ns} namespace"
+                        + (_HOST_NETWORK_NOTE if needed else ""),
+                        confidence=Confidence.MEDIUM if needed else None,
                         entity=name,
                         value=key,
                     )
@@ -216,12 +290,19 @@ def detect_host_namespaces(ctx: FileContext) -> Iterator[Hit]:
             for key, ns in _K8S_NS.items():
                 entry = pod.spec.entry(key)
                 if entry is not None and _true(entry[1]):
+                    needed = ns == "network" and pod_network_agent(pod)
                     yield Hit(
                         span=entry[0].span,
-                        message=f"{pod.workload} shares the host's {ns} namespace",
+                        message=f"{pod.workload} shares the host's {ns} namespace"
+                        + (_HOST_NETWORK_NOTE if needed else ""),
+                        confidence=Confidence.MEDIUM if needed else None,
                         entity=pod.name,
                         value=key,
                     )
+
+
+# A network agent (NET_ADMIN in the host's network) shares it to manage it.
+_HOST_NETWORK_NOTE = " to manage it with NET_ADMIN (a VPN or network agent's job)"
 
 
 # --- sensitive host paths -----------------------------------------------------------
@@ -321,6 +402,29 @@ def _mount_hit(who: str, where: str, read_only: bool, node: Node, entity: str | 
         span=node.span,
         message=f"{who} mounts the host's {where}" + (" (read-only)" if read_only else ""),
         severity=Severity.MEDIUM if read_only else None,
+        confidence=None if _sensitive_in_etc(where) else Confidence.MEDIUM,
         entity=entity,
         value=where,
     )
+
+
+# What under /etc gives a container the host: accounts and their secrets, privilege and
+# login configuration, SSH, the cluster's and runtimes' credentials, private keys, what
+# runs at boot or on a schedule. Another folder under /etc is one application's own
+# configuration (`/etc/myagent`): reported at medium confidence.
+_SENSITIVE_ETC = (
+    "shadow", "gshadow", "passwd", "group", "sudoers", "sudoers.d", "ssh", "security",
+    "pam.d", "kubernetes", "docker", "containerd", "crio", "ssl", "pki", "cron.d", "crontab",
+    "cron.daily", "cron.hourly", "systemd", "init.d", "rc.local", "ld.so.preload",
+    "profile", "profile.d", "environment", "sysctl.conf", "sysctl.d", "modules-load.d",
+    "letsencrypt", "cni", "kubelet", "rancher", "openvpn", "wireguard",
+)  # fmt: skip
+
+
+def _sensitive_in_etc(where: str) -> bool:
+    """Whether a mounted path is sensitive with certainty: anything but a folder of one
+    application's own under /etc."""
+    if not where.startswith("/etc/"):
+        return True
+    first = where[len("/etc/") :].split("/", 1)[0]
+    return first in _SENSITIVE_ETC
