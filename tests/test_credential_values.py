@@ -43,6 +43,10 @@ from ztlint.registry import load_rules
         "ab12xxxxxxxx",
         "credentials",
         "secrets",
+        # substitution tokens a deployment step replaces
+        "TOKEN_VALUE",
+        "DB_PASS",
+        "REPLACE_MASTER_KEY",
     ],
 )
 def test_placeholders_are_recognised(value: str) -> None:
@@ -51,7 +55,15 @@ def test_placeholders_are_recognised(value: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["hunter2-real", "q8Vt2LmX9rPz4KwN", "Tr0ub4dor&3", "s3cure-Pa55w0rd!", "Zr8q4W"]
+    "value",
+    [
+        "hunter2-real",
+        "q8Vt2LmX9rPz4KwN",
+        "Tr0ub4dor&3",
+        "s3cure-Pa55w0rd!",
+        "Zr8q4W",
+        "S3CR3T_P4SS",
+    ],
 )
 def test_real_looking_values_are_not_placeholders(value: str) -> None:
     assert not is_placeholder(value)

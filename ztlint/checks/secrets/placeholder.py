@@ -20,7 +20,8 @@ REFERENCE = re.compile(
 DUMMY = re.compile(
     r"(?i)^(x+|\*+|\.+|-+|#+|0+|redacted|hidden|masked|todo|tbd|fixme|none|null|nil|undefined|empty|"
     r"true|false|yes|no|secrets?|passwords?|passwd|tokens?|keys?|api_?key|credentials?|"
-    r"your[_-].*|some[_-].*|if[_-]you[_-]see[_-]this.*|replace[_-]?(me|this|it).*|<.*>|example.*|"
+    r"your[_-].*|some[_-].*|if[_-]you[_-]see[_-]this.*|replace(?:[_-].*|me.*|this.*|it.*)|<.*>|"
+    r"example.*|"
     r"sample.*|dummy.*|fake.*|"
     r"placeholder.*|not[_-]?set|unset|n/?a|\?+)$"
 )
@@ -30,6 +31,21 @@ MARKED_DUMMY = re.compile(
     r"(?i)example|placeholder|dummy|redacted|xxxxx|your_|your-|replace_?me|"
     r"(?:^|[_-])the[_-](?:[a-z]+[_-])?(?:password|passphrase|secret|token|key)(?![a-z])"
 )
+# A substitution token in a template (`TOKEN_VALUE`, `DB_PASS`, `REPLACE_MASTER_KEY`):
+# an upper-case identifier of two or more words, one of them naming a credential, that
+# a deployment step replaces (`sed`, `envsubst`); no generated secret or chosen password
+# is written that way.
+_SUBSTITUTION = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+_CREDENTIAL_PARTS = frozenset(
+    {"PASS", "PASSWORD", "PASSWD", "PWD", "TOKEN", "SECRET", "KEY", "APIKEY", "CREDENTIAL",
+     "CREDENTIALS", "PASSPHRASE"}
+)  # fmt: skip
+
+
+def _substitution_token(text: str) -> bool:
+    return bool(_SUBSTITUTION.fullmatch(text)) and not _CREDENTIAL_PARTS.isdisjoint(text.split("_"))
+
+
 # A secret shown with its tail masked or cut: `Zr8.....`, `sk-abc***`, `ab12…`.
 REDACTED = re.compile(r"^.{0,12}?(\.{4,}|\*{3,}|…+|x{6,}|X{6,})$")
 
@@ -43,6 +59,7 @@ def is_placeholder(value: str) -> bool:
         or DUMMY.match(text)
         or MARKED_DUMMY.search(text)
         or REDACTED.match(text)
+        or _substitution_token(text)
     )
 
 
