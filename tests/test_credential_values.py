@@ -44,9 +44,9 @@ from ztlint.registry import load_rules
         "credentials",
         "secrets",
         # substitution tokens a deployment step replaces
-        "TOKEN_VALUE",
-        "DB_PASS",
-        "REPLACE_MASTER_KEY",
+        "ENROLL_TOKEN_HERE",
+        "POSTGRES_PASS",
+        "REPLACE_SIGNING_KEY",
     ],
 )
 def test_placeholders_are_recognised(value: str) -> None:

@@ -31,7 +31,7 @@ MARKED_DUMMY = re.compile(
     r"(?i)example|placeholder|dummy|redacted|xxxxx|your_|your-|replace_?me|"
     r"(?:^|[_-])the[_-](?:[a-z]+[_-])?(?:password|passphrase|secret|token|key)(?![a-z])"
 )
-# A substitution token in a template (`TOKEN_VALUE`, `DB_PASS`, `REPLACE_MASTER_KEY`):
+# A substitution token in a template (`ENROLL_TOKEN_HERE`, `POSTGRES_PASS`, `REPLACE_SIGNING_KEY`):
 # an upper-case identifier of two or more words, one of them naming a credential, that
 # a deployment step replaces (`sed`, `envsubst`); no generated secret or chosen password
 # is written that way.
