@@ -52,7 +52,14 @@ def classify_value(name: str, value: str | None) -> str | None:
         return None  # a path to a mounted key or secret file, a flag, a mode's keyword
     if _INTERPOLATED.match(text) or text.startswith("$(") or "{{" in text:
         return "interpolated"
+    if _SUBSTITUTED.fullmatch(text) and is_placeholder(text):
+        return "interpolated"  # `TOKEN: REPLACE_WITH_TOKEN`: filled in when deployed
     return "literal"
+
+
+# A placeholder a deployment step substitutes: an upper-case token, or one that says
+# where the value goes (`<token>`, `YOUR_API_KEY`, `REPLACE_ME`).
+_SUBSTITUTED = re.compile(r"[A-Z][A-Z0-9_]*|<[^<>]+>|(?i:your[_-]\w+|replace[_-]?\w*)")
 
 
 _FALLBACK = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}$")
