@@ -332,21 +332,30 @@ HARMLESS = (
     "/etc/machine-id",
     "/etc/os-release",
 )
+# A home directory however it is written: `~`, `$HOME`, `${HOME}`, `${HOME:-/root}`,
+# `$USERPROFILE`, `/home/<user>`, `/root`, `/Users/<user>`.
+_HOME = re.compile(
+    r"^(~|\$HOME|\$\{HOME(?:[:?+-][^}]*)?\}|\$USERPROFILE|\$\{USERPROFILE(?:[:?+-][^}]*)?\}|"
+    r"/home/[^/]+|/root|/Users/[^/]+)(?=/|$)"
+)
 SENSITIVE_HOME = (".ssh", ".aws", ".kube", ".docker", ".gnupg", ".config/gcloud", ".azure")
 
 
 def sensitive_host_path(raw: str) -> str | None:
     """The sensitive location a host path exposes, or None."""
-    text = interpolate(raw).strip()
-    if not text or runtime_socket(text):
-        return None  # docker-socket-mount's finding
-    if text.startswith(("~/", "$HOME/", "${HOME}/")) or re.match(
-        r"^/(home/[^/]+|root|Users/[^/]+)/", text
-    ):
-        rest = re.sub(r"^(~|\$HOME|\$\{HOME\}|/home/[^/]+|/root|/Users/[^/]+)/", "", text)
+    # A home variable is read before interpolation, which would make `$HOME/.ssh` the
+    # `/.ssh` of an unset environment: on the host that runs it, it is a home.
+    home = _HOME.match(raw.strip())
+    if home is not None:
+        rest = interpolate(raw.strip()[home.end() :]).lstrip("/")
+        if not rest.rstrip("/"):
+            return "~"  # the whole home directory: its keys and credentials with it
         for name in SENSITIVE_HOME:
             if rest == name or rest.startswith(name + "/"):
                 return f"~/{name}"
+    text = interpolate(raw).strip()
+    if not text or runtime_socket(text):
+        return None  # docker-socket-mount's finding
     if not text.startswith("/"):
         return None
     path = posixpath.normpath(text)
@@ -360,11 +369,28 @@ def sensitive_host_path(raw: str) -> str | None:
     return None
 
 
+def _volume_parts(raw: str) -> list[str]:
+    """`source:target[:mode]` split at the colons outside `${...}` (a default such as
+    `${DATA:-/srv}` holds one); the source keeps its variables (sensitive_host_path
+    resolves them), target and mode are interpolated."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(raw):
+        if ch == "{" and raw[i - 1 : i] == "$":
+            depth += 1
+        elif ch == "}" and depth:
+            depth -= 1
+        elif ch == ":" and depth == 0:
+            parts.append(raw[start:i])
+            start = i + 1
+    parts.append(raw[start:])
+    return [parts[0]] + [interpolate(p) for p in parts[1:]]
+
+
 def _compose_sources(service: Mapping) -> Iterator[tuple[str, bool, Node]]:
     volumes = service.get_seq("volumes")
     for item in volumes.items if volumes is not None else []:
         if isinstance(item, Scalar):
-            parts = interpolate(item.value).split(":")
+            parts = _volume_parts(item.value)
             if len(parts) >= 2:
                 yield parts[0], "ro" in (parts[2].split(",") if len(parts) > 2 else []), item
         elif isinstance(item, Mapping) and (item.get_str("type") or "bind") == "bind":

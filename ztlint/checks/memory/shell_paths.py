@@ -6,7 +6,9 @@
 (the seed's L4). Reported: a write (`>`, `>>`, `tee`) to a `/proc` or `/sys` path with
 a variable that is unquoted, or quoted but never validated earlier in the script (no
 `case` on it and no `[[ $VAR =~ ... ]]`); and unquoted variables in the targets of
-`rm -rf`, `chmod` and `chown`. Positional parameters validated the same way count;
+`rm -rf`, `chmod` and `chown`; reads of a process's folder named by a variable
+(`cat /proc/$PID/environ`, `< /proc/${pid}/cmdline`) with an unquoted or unvalidated
+variable. Positional parameters validated the same way count;
 variables the script only sets to fixed words are not reported.
 """
 
@@ -144,9 +146,56 @@ def _nounset(ctx: FileContext, before: int) -> bool:
     )
 
 
+# Commands that read the files they are given.
+_READERS = frozenset(
+    {"cat", "head", "tail", "less", "more", "grep", "egrep", "awk", "sed", "cut", "strings",
+     "xxd", "od", "readlink", "ls", "stat", "tr", "sort", "wc", "jq"}
+)  # fmt: skip
+# A process's folder named by a variable: `/proc/$PID/environ`, `/proc/${pid}/cmdline`.
+_PROC_ENTRY = re.compile(r"/proc/\$\{?(\w+)")
+
+
+def _reads(ctx: FileContext, constants: set[str]) -> Iterator[Hit]:
+    """Reads of `/proc/<variable>/...` (a redirect `<`, or a file operand of a reading
+    command) whose variable is unquoted or never validated: `../` or another number in it
+    reads another process's environment or memory map."""
+    for node in nodes_of(ctx, "file_redirect", "command"):
+        words: list[Node] = []
+        if node.type == "file_redirect":
+            op = node.children[0].type if node.children else ""
+            destination = node.named_children[-1] if node.named_children else None
+            if op == "<" and destination is not None:
+                words.append(destination)
+        else:
+            name = node.child_by_field_name("name")
+            if name is None or _text(ctx, name) not in _READERS:
+                continue
+            words = [
+                c for c in node.named_children if c.id != name.id and c.type != "file_redirect"
+            ]
+        for word in words:
+            text = _text(ctx, word)
+            m = _PROC_ENTRY.search(text)
+            if m is None or m.group(1) in constants:
+                continue
+            variable = m.group(1)
+            quoted = dict(_variables(ctx, word)).get(variable, False)
+            if quoted and _validated(ctx, variable, word.start_byte):
+                continue
+            yield hit(
+                ctx,
+                word,
+                f"a read of {text.strip(chr(34))} uses ${variable}, "
+                f"{'never validated' if quoted else 'unquoted'}: a value with `/` or `..` reads "
+                "another process's files (its environment, its memory map); check it is a "
+                "number (`[[ $PID =~ ^[0-9]+$ ]]`) and quote it",
+            )
+
+
 def detect(ctx: FileContext) -> Iterator[Hit]:
     constants = _constants(ctx)
     found = _found_paths(ctx)
+    yield from _reads(ctx, constants)
     for node in nodes_of(ctx, "file_redirect", "command"):
         targets: list[Node] = []
         if node.type == "file_redirect":
