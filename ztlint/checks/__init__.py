@@ -89,6 +89,7 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "lua-getenv-file": lua_env.detect_file,
     "lua-getenv-inline": lua_env.detect_inline,
     "rustls-custom-verifier": rust_tls.detect,
+    "pyopenssl-verify": python_tls.detect_pyopenssl,
     "swift-server-trust": swift_tls.detect,
     "shell-insecure-flags": shell_tls.detect,
     "curlrc-insecure": shell_tls.detect_curlrc,
@@ -128,6 +129,8 @@ GUARDS: Mapping[str, GuardFn] = {
     "python-imports-http-client": python_tls.imports_http_client,
     "python-tls-inspection-only": python_tls.inspection_only,
     "tls-gated-branch": python_tls.gated_branch,
+    "python-verify-falsy": python_tls.falsy_verify,
+    "python-verify-in-options": python_tls.verify_in_options,
     "tls-setting-value": python_tls.setting_value,
     "grpc-network-target": grpc.target_guard,
 }
