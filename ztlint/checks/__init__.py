@@ -40,6 +40,7 @@ from ztlint.checks.proxy import debug, envoy_tls, istio, lua_env, pprof, surface
 from ztlint.checks.secrets import environment, hardcoded, k8s_secret, private_key, tokens
 from ztlint.checks.transport import (
     env_tls,
+    go_server,
     go_tls,
     grpc,
     k8s_tls,
@@ -97,6 +98,7 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "curlrc-insecure": shell_tls.detect_curlrc,
     "env-tls-switches": env_tls.detect,
     "plaintext-url-in-code": plaintext.detect_code,
+    "go-plaintext-server": go_server.detect,
     "plaintext-url-in-config": plaintext.detect_config,
     "plaintext-url-in-dotenv": plaintext.detect_dotenv,
     "compose-runtime-socket": docker_socket.detect_compose,
