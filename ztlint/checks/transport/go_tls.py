@@ -302,7 +302,19 @@ def verified_elsewhere(
     if _not_tls(kind):
         return False
     value = captures.get("value")
-    if value and "Value:" not in gating.text(ctx, value[0]):
+    always: bool | tuple[Confidence, Severity, str] = True
+    constant = semantics.of(ctx).const(value[0]) if value else None
+    if constant is not None and not constant.string and constant.falsy:
+        return False
+    if value and constant is not None and constant.truthy:
+        # InsecureSkipVerify: <a constant that is true>: as a literal true.
+        always = (
+            Confidence.HIGH,
+            Severity.CRITICAL,
+            f"InsecureSkipVerify is `{gating.text(ctx, value[0])}`, a constant true, "
+            "so any server certificate is accepted",
+        )
+    elif value and "Value:" not in gating.text(ctx, value[0]):
         # InsecureSkipVerify: <a flag or setting>: gated on a tls.Config, a setting
         # carried onward on anything else.
         if kind is None or kind != ("crypto/tls", "Config"):
@@ -323,7 +335,7 @@ def verified_elsewhere(
     switch = gating.switch_of(ctx, finding)
     if switch is not None:
         return (*GATED, gating.describe(*switch, "TLS verification"))
-    return True
+    return always
 
 
 def inspection_only(ctx: FileContext, captures: dict[str, list[Node]]) -> bool:
