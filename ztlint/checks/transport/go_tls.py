@@ -68,14 +68,12 @@ def _returns_nil_only(ctx: FileContext, body: Node | None) -> bool:
 
 
 def _function_body(ctx: FileContext, name: str) -> Node | bool | None:
-    """The body of the top-level function `name` in this file; True when the name is
-    not defined here (assume it verifies: it lives elsewhere)."""
-    for node in ctx.tree().root_node.named_children:
-        if node.type == "function_declaration":
-            ident = node.child_by_field_name("name")
-            if ident is not None and code.node_text(ctx.source, ident) == name:
-                return node.child_by_field_name("body")
-    return True
+    """The body of the function `name` declared in this file; True when the name is
+    not declared here (assume it verifies: it lives elsewhere)."""
+    declared = [f for f in semantics.of(ctx).functions(name) if f.type == "function_declaration"]
+    if not declared:
+        return True
+    return declared[0].child_by_field_name("body")
 
 
 def _callback_verifies(ctx: FileContext, value: Node | None) -> bool:

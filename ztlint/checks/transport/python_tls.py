@@ -22,6 +22,7 @@ from ztlint.checks.transport import gating
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics.transport import bound_to
 
 _AIOHTTP = re.compile(r"^\s*(?:import|from)\s+aiohttp\b", re.M)
 _HTTP_CLIENT = re.compile(
@@ -207,17 +208,16 @@ def _method_calls(sem: semantics.Semantics, scope: Node, name: str) -> list[tupl
 
 
 def _bound_to(sem: semantics.Semantics, value: Node) -> str | None:
-    """The name (or `self.x`) an assignment binds this value to."""
+    """The name an assignment binds this value to; for `self.ctx = ...` (an attribute,
+    which the layer does not track as a binding) the attribute as written."""
+    binding = bound_to(sem, value)
+    if binding is not None:
+        return binding.name
     parent = value.parent
-    if parent is not None and parent.type == "assignment":
-        left = parent.child_by_field_name("left")
+    left = parent.child_by_field_name("left") if parent is not None else None
+    if parent is not None and parent.type == "assignment" and left is not None:
         right = parent.child_by_field_name("right")
-        if (
-            left is not None
-            and right is not None
-            and right.id == value.id
-            and left.type in ("identifier", "attribute")
-        ):
+        if right is not None and right.id == value.id and left.type == "attribute":
             return sem.text(left)
     return None
 
