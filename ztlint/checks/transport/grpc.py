@@ -69,6 +69,9 @@ def _first_argument(call: Node) -> Node | None:
 UNKNOWN = (Confidence.LOW, Severity.MEDIUM)
 PASSED_IN = (Confidence.MEDIUM, Severity.MEDIUM)
 _SUBJECT = "TLS for this gRPC connection"
+_STRINGS = frozenset(
+    {"interpreted_string_literal", "raw_string_literal", "string", "template_string"}
+)
 # Functions in Go, Python and TypeScript: the scope a dial is judged in.
 _FUNCTIONS = (*gating.FUNCTIONS, *semantics.FUNCTIONS)
 _LOCAL_FORMAT = re.compile(r'^"(unix|unix-abstract):|^"/|^"@')
@@ -152,6 +155,9 @@ def target_guard(
     call = _dial_call(ctx, finding)
     target = _first_argument(call) if call is not None else None
     constant = sem.const(target) if target is not None else None
+    if constant is None and target is not None and target.type in _STRINGS:
+        # An interpolated string (`f"{self.host}:{self.port}"`): judged by what it spells.
+        constant = semantics.Const(code.node_text(ctx.source, target).strip("\"'`fbr"), True)
     if constant is not None and constant.string:
         if _target_kind(constant.text) == "local":
             return False
