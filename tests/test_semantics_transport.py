@@ -75,3 +75,21 @@ def test_python_attribute_assignments_and_bound_call() -> None:
     function = _first(ctx, "function_definition")
     assert [f for f, _, _ in field_assignments(sem, function, "c")] == ["check_hostname"]
     assert len(uses(sem, binding, function)) == 2
+
+
+def test_go_multi_target_binding_is_the_first_targets() -> None:
+    ctx = _ctx(
+        "a.go",
+        "package p\n\nfunc f() {\n\tname, err := g()\n\t_ = name\n"
+        '\tconn, err := tls.Dial("tcp", "a:443", nil)\n\t_ = conn\n}\n',
+    )
+    sem = semantics.of(ctx)
+    calls = []
+    stack = [ctx.tree().root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "call_expression" and sem.text(node).startswith("tls.Dial"):
+            calls.append(node)
+        stack.extend(node.named_children)
+    binding = bound_to(sem, calls[0])
+    assert binding is not None and binding.name == "conn"

@@ -31,11 +31,22 @@ def bound_to(sem: Semantics, value: Node) -> Binding | None:
     while current.parent is not None and current.parent.type in _THROUGH:
         current = current.parent
         candidates.add(current.id)
-    for items in sem.bindings(sem.function_of(value)).values():
-        for binding in items:
-            if binding.value is not None and binding.value.id in candidates:
-                return binding
-    return None
+    found = [
+        binding
+        for items in sem.bindings(sem.function_of(value)).values()
+        for binding in items
+        if binding.value is not None and binding.value.id in candidates
+    ]
+    if len(found) > 1:
+        # `conn, err := tls.Dial(...)`: every target takes the one call; the value is
+        # the first target's (the others are an error or an ok flag).
+        found.sort(key=lambda b: _position(sem, b))
+    return found[0] if found else None
+
+
+def _position(sem: Semantics, binding: Binding) -> int:
+    m = re.search(rf"\b{re.escape(binding.name)}\b", sem.text(binding.node))
+    return m.start() if m else 1 << 30
 
 
 def uses(sem: Semantics, binding: Binding, scope: Node) -> list[Node]:

@@ -126,12 +126,16 @@ def _replaced_later(ctx: FileContext, finding: Node) -> str | None:
     if left is None or function is None:
         return None
     sem = semantics.of(ctx)
-    for binding in sem.bindings(function).get(gating.text(ctx, left), []):
-        if binding.node.start_byte <= holder.end_byte:
+    name = gating.text(ctx, left)
+    for binding in sem.bindings(function).get(name, []):
+        if binding.node.start_byte <= holder.end_byte or binding.value is None:
             continue
+        if re.search(rf"\b{re.escape(name)}\b", sem.text(binding.value)):
+            continue  # `opts = append(opts, ...)` adds to the value, does not replace it
+        # The `if` holding the new binding follows the default in the same block.
         child, current = binding.node, binding.node.parent
         while current is not None and current.id != function.id:
-            if current.type == "if_statement":
+            if current.type == "if_statement" and current.parent == holder.parent:
                 consequence = current.child_by_field_name("consequence")
                 cond = current.child_by_field_name("condition")
                 if consequence is not None and cond is not None and consequence.id == child.id:
