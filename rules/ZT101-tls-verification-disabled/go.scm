@@ -6,7 +6,8 @@
  (#set! message "tls.Config sets InsecureSkipVerify: true, so any server certificate is accepted")
  (#set! guard "go-tls-verify-callback"))
 
-; InsecureSkipVerify taken from a flag or a setting: off unless someone turns it on
+; InsecureSkipVerify taken from a flag or a setting: off unless someone turns it on;
+; from a constant: what the constant says
 ((keyed_element
    key: (literal_element (identifier) @field)
    value: (literal_element [(identifier) (selector_expression) (unary_expression) (call_expression) (index_expression)] @value)) @finding
@@ -14,8 +15,7 @@
  (#not-eq? @value "false")
  (#not-match? @value "Value:\\s*(true|false)")
  (#set! message "TLS verification can be turned off by `{value}`")
- (#set! severity "medium")
- (#set! confidence "medium")
+ ; the guard makes a setting a gated mode (medium) and a constant true a finding
  (#set! guard "go-tls-verify-callback"))
 
 ; cfg.InsecureSkipVerify = true, on any tls.Config value

@@ -1,16 +1,29 @@
-; requests, httpx, boto3, hvac and similar clients: verify=False on a request or client
+; requests, httpx, boto3, hvac and similar clients: verify=False on a request or client,
+; or any constant Python takes as false (0, "", a module constant holding False). None is
+; not one: requests and httpx read it as "the default", which verifies.
 ((call
    function: [(attribute attribute: (identifier) @fn) (identifier) @fn]
-   arguments: (argument_list (keyword_argument name: (identifier) @kw value: (false) @value) @finding))
+   arguments: (argument_list (keyword_argument name: (identifier) @kw value: (_) @value) @finding))
  (#eq? @kw "verify")
  (#any-of? @fn "get" "post" "put" "patch" "delete" "head" "options" "request" "send" "stream"
    "Client" "AsyncClient" "HTTPTransport" "AsyncHTTPTransport" "client" "resource" "Session"
    "merge_environment_settings" "urlopen")
- (#set! message "{fn}(verify=False) turns off TLS certificate verification")
- (#set! guard "tls-gated-branch")
+ (#set! message "{fn}(verify={value}) turns off TLS certificate verification")
+ (#set! guard "python-verify-falsy")
  (#set! fix-capture "value")
  (#set! fix-text "True")
  (#set! fix-description "Verify certificates; pass verify=\"/path/to/ca.pem\" for a private CA"))
+
+; the same clients given their options as a dictionary: requests.get(url, **opts) where
+; opts = {"verify": False} or dict(verify=False)
+((call
+   function: [(attribute attribute: (identifier) @fn) (identifier) @fn]
+   arguments: (argument_list (dictionary_splat (_) @options)) @finding)
+ (#any-of? @fn "get" "post" "put" "patch" "delete" "head" "options" "request" "send" "stream"
+   "Client" "AsyncClient" "HTTPTransport" "AsyncHTTPTransport" "client" "resource" "Session"
+   "urlopen")
+ (#set! message "{fn}(**{options}) passes a false verify: TLS certificate verification is off")
+ (#set! guard "python-verify-in-options"))
 
 ; keywords that only ever mean certificate checks: verify_certs=False (Elasticsearch,
 ; OpenSearch), ssl_verify=False, verify_ssl=False (aiohttp before 3.0)
@@ -35,13 +48,14 @@
  (#set! message "{finding} turns off TLS certificate verification for the whole session")
  (#set! guard "python-imports-http-client"))
 
-; ssl._create_unverified_context, called or installed as the default
+; ssl._create_unverified_context (and its alias _create_stdlib_context), called or
+; installed as the default
 ((attribute
    object: (identifier) @module
    attribute: (identifier) @attr) @finding
  (#eq? @module "ssl")
- (#eq? @attr "_create_unverified_context")
- (#set! message "ssl._create_unverified_context() makes a context that accepts any certificate")
+ (#any-of? @attr "_create_unverified_context" "_create_stdlib_context")
+ (#set! message "ssl.{attr}() makes a context that accepts any certificate")
  (#set! guard "tls-gated-branch"))
 
 ; context.check_hostname = False

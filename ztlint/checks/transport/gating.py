@@ -20,9 +20,10 @@ import re
 
 from tree_sitter import Node
 
-from ztlint import provenance
+from ztlint import provenance, semantics
 from ztlint.parsers import code
 from ztlint.rule import FileContext
+from ztlint.semantics.transport import uses
 
 FUNCTIONS = ("function_declaration", "method_declaration", "func_literal")
 _ERROR_TEST = re.compile(r"\berr\b|\bok\b")
@@ -158,26 +159,25 @@ def insecure_holder(ctx: FileContext, node: Node) -> str | None:
             first = left.named_children[0] if left.named_children else None
             operand = first.child_by_field_name("operand") if first is not None else None
             if operand is not None and operand.type == "identifier":
-                used = _only_used_under_insecure(ctx, current, text(ctx, operand))
+                used = _only_used_under_insecure(ctx, current, operand)
                 if used:
                     return used
         current = current.parent
     return None
 
 
-def _only_used_under_insecure(ctx: FileContext, assignment: Node, name: str) -> str | None:
+def _only_used_under_insecure(ctx: FileContext, assignment: Node, operand: Node) -> str | None:
+    """The insecure-named key (`insecureClient: ...`) under which every later use of the
+    value `operand` names is placed, when there is one for all of them."""
     function = enclosing(assignment, FUNCTIONS)
-    if function is None:
+    sem = semantics.of(ctx)
+    binding = sem.resolve(operand)
+    if function is None or binding is None:
         return None
     holders = set()
-    stack = [function]
-    while stack:
-        node = stack.pop()
-        stack.extend(node.named_children)
-        if node.type != "identifier" or text(ctx, node) != name:
-            continue
+    for node in uses(sem, binding, function):
         if node.start_byte < assignment.end_byte:
-            continue  # the binding, and the assignment itself
+            continue  # the assignment itself
         current, holder = node.parent, None
         while current is not None and current != function:
             if current.type == "keyed_element":

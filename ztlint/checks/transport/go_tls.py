@@ -36,10 +36,14 @@ import re
 
 from tree_sitter import Node
 
+from ztlint import semantics
+from ztlint.checks import codeutil
 from ztlint.checks.transport import gating
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext
+from ztlint.semantics import Binding
+from ztlint.semantics.transport import bound_to, field_assignments, uses
 
 VERIFY_CALLBACKS = frozenset({"VerifyPeerCertificate", "VerifyConnection"})
 
@@ -64,14 +68,12 @@ def _returns_nil_only(ctx: FileContext, body: Node | None) -> bool:
 
 
 def _function_body(ctx: FileContext, name: str) -> Node | bool | None:
-    """The body of the top-level function `name` in this file; True when the name is
-    not defined here (assume it verifies: it lives elsewhere)."""
-    for node in ctx.tree().root_node.named_children:
-        if node.type == "function_declaration":
-            ident = node.child_by_field_name("name")
-            if ident is not None and code.node_text(ctx.source, ident) == name:
-                return node.child_by_field_name("body")
-    return True
+    """The body of the function `name` declared in this file; True when the name is
+    not declared here (assume it verifies: it lives elsewhere)."""
+    declared = [f for f in semantics.of(ctx).functions(name) if f.type == "function_declaration"]
+    if not declared:
+        return True
+    return declared[0].child_by_field_name("body")
 
 
 def _callback_verifies(ctx: FileContext, value: Node | None) -> bool:
@@ -109,46 +111,20 @@ def _enclosing(node: Node, types: tuple[str, ...]) -> Node | None:
     return current
 
 
-def _scope_sets_callback(ctx: FileContext, scope: Node, operand: str) -> bool:
-    """Within `scope`, `<operand>.VerifyX = f` or `<operand> := &tls.Config{VerifyX: f}`."""
-    stack = [scope]
-    while stack:
-        node = stack.pop()
-        if node.type in ("assignment_statement", "short_var_declaration"):
-            left = node.child_by_field_name("left")
-            right = node.child_by_field_name("right")
-            if left is not None and right is not None:
-                targets = left.named_children
-                values = right.named_children
-                for target, value in zip(targets, values, strict=False):
-                    if target.type == "selector_expression":
-                        obj = target.child_by_field_name("operand")
-                        fld = target.child_by_field_name("field")
-                        if (
-                            obj is not None
-                            and fld is not None
-                            and code.node_text(ctx.source, obj) == operand
-                            and code.node_text(ctx.source, fld) in VERIFY_CALLBACKS
-                            and _callback_verifies(ctx, value)
-                        ):
-                            return True
-                    elif code.node_text(ctx.source, target) == operand:
-                        for lit in _descendants(value, "literal_value"):
-                            if _literal_verifies(ctx, lit):
-                                return True
-        stack.extend(node.named_children)
-    return False
-
-
-def _descendants(node: Node, node_type: str) -> list[Node]:
-    out = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type == node_type:
-            out.append(current)
-        stack.extend(current.named_children)
-    return out
+def _sets_callback(ctx: FileContext, scope: Node, operand: str, binding: Binding | None) -> bool:
+    """`<operand>.VerifyX = f` in the scope, or the literal `operand` is bound to
+    (`cfg := &tls.Config{VerifyX: f}`) installing a callback that verifies."""
+    sem = semantics.of(ctx)
+    for field, value, _ in field_assignments(sem, scope, operand):
+        if field in VERIFY_CALLBACKS and _callback_verifies(ctx, value):
+            return True
+    if binding is None or binding.value is None:
+        return False
+    return any(
+        _literal_verifies(ctx, node)
+        for node in codeutil.walk(binding.value)
+        if node.type == "literal_value"
+    )
 
 
 def _callback_verdict(ctx: FileContext, captures: dict[str, list[Node]]) -> bool:
@@ -159,41 +135,21 @@ def _callback_verdict(ctx: FileContext, captures: dict[str, list[Node]]) -> bool
         if literal is not None and _literal_verifies(ctx, literal):
             return False
         # `cfg := &tls.Config{InsecureSkipVerify: true}` followed by `cfg.VerifyX = f`
-        holder = _enclosing(finding, ("short_var_declaration", "assignment_statement", "var_spec"))
-        if holder is not None:
-            left = holder.child_by_field_name("left") or holder.child_by_field_name("name")
-            scope = _enclosing(
-                holder, ("function_declaration", "method_declaration", "func_literal")
-            )
-            if left is not None and scope is not None:
-                names = [code.node_text(ctx.source, n) for n in (left.named_children or [left])]
-                if any(_scope_sets_callback(ctx, scope, n) for n in names):
-                    return False
+        composite = literal.parent if literal is not None else None
+        binding = bound_to(semantics.of(ctx), composite) if composite is not None else None
+        scope = _function_of(finding)
+        if binding is not None and scope is not None:
+            return not _sets_callback(ctx, scope, binding.name, None)
         return True
     operand_nodes = captures.get("operand")
     if operand_nodes:
-        operand = code.node_text(ctx.source, operand_nodes[0])
-        scope = _enclosing(finding, ("function_declaration", "method_declaration", "func_literal"))
-        if _scope_sets_callback(ctx, scope or ctx.tree().root_node, operand):
+        sem = semantics.of(ctx)
+        operand = operand_nodes[0]
+        scope = _function_of(finding)
+        binding = sem.resolve(operand) if operand.type in semantics.NAMES else None
+        if _sets_callback(ctx, scope or ctx.tree().root_node, sem.text(operand), binding):
             return False
     return True
-
-
-_IMPORT = re.compile(r'(?m)^\s*(?:import\s+)?([A-Za-z_]\w*|\.)?\s*"([^"\s]+)"\s*(?://.*)?$')
-
-
-def imports(ctx: FileContext) -> dict[str, str]:
-    """The file's imports, name -> path (the last path element unless aliased)."""
-
-    def collect() -> dict[str, str]:
-        out = {}
-        for m in _IMPORT.finditer(ctx.text):
-            path = m.group(2)
-            parts = [p for p in path.split("/") if not re.fullmatch(r"v\d+", p)]
-            out[m.group(1) or (parts[-1] if parts else path)] = path
-        return out
-
-    return ctx.memo("go-imports", collect)
 
 
 def literal_type(ctx: FileContext, keyed: Node) -> tuple[str, str] | None:
@@ -211,7 +167,7 @@ def literal_type(ctx: FileContext, keyed: Node) -> tuple[str, str] | None:
         return None
     # A package name not imported here (a snippet) stands for itself: `tls` is crypto/tls.
     pkg = code.node_text(ctx.source, package)
-    path = imports(ctx).get(pkg, "crypto/tls" if pkg == "tls" else pkg)
+    path = semantics.of(ctx).imports.get(pkg, "crypto/tls" if pkg == "tls" else pkg)
     return path, code.node_text(ctx.source, name)
 
 
@@ -258,76 +214,53 @@ def _function_of(node: Node) -> Node | None:
     return _enclosing(node, gating.FUNCTIONS)
 
 
-def _bound_name(ctx: FileContext, node: Node) -> str | None:
-    """`name := <node>` / `name = <node>`: the name node's value is bound to."""
-    current = node
-    while current.parent is not None and current.parent.type in (
-        "unary_expression",
-        "expression_list",
-        "parenthesized_expression",
-    ):
-        current = current.parent
-    holder = current.parent
-    if holder is not None and holder.type in ("short_var_declaration", "assignment_statement"):
-        left = holder.child_by_field_name("left")
-        if left is not None and left.named_children:
-            return code.node_text(ctx.source, left.named_children[0])
-    return None
-
-
 def _inspection_only(ctx: FileContext, literal: Node) -> bool:
     """The config goes to `tls.Dial`/`tls.Client` and the connection is used for
     nothing but reading its state (the peer's certificates)."""
     function = _function_of(literal)
     if function is None:
         return False
-    config_name = _bound_name(ctx, literal)
-    for call in _descendants(function, "call_expression"):
-        fn = call.child_by_field_name("function")
+    sem = semantics.of(ctx)
+    config = bound_to(sem, literal)
+    for call in codeutil.walk(function):
+        if call.type != "call_expression":
+            continue
+        if sem.callee(call) not in _CLIENTS:
+            continue
         args = call.child_by_field_name("arguments")
-        if fn is None or args is None:
-            continue
-        if gating.text(ctx, fn) not in ("tls.Dial", "tls.DialWithDialer", "tls.Client"):
-            continue
-        passes = any(
+        passes = args is not None and any(
             (a.start_byte <= literal.start_byte and literal.end_byte <= a.end_byte)
-            or (config_name is not None and gating.text(ctx, a) == config_name)
+            or (config is not None and a.type in semantics.NAMES and _reaches(sem, a, config))
             for a in args.named_children
         )
-        conn = _bound_name(ctx, call) if passes else None
-        if conn is None or conn == "_":
+        conn = bound_to(sem, call) if passes else None
+        if conn is None or conn.name == "_":
             continue
-        return _only_inspected(ctx, function, conn)
+        return all(_inspects(sem, use) for use in uses(sem, conn, function))
     return False
 
 
-def _only_inspected(ctx: FileContext, function: Node, conn: str) -> bool:
-    for ident in _descendants(function, "identifier"):
-        if code.node_text(ctx.source, ident) != conn:
-            continue
-        parent = ident.parent
-        if parent is None:
-            return False
-        if parent.type == "expression_list" and parent.parent is not None:
-            holder = parent.parent
-            if holder.type in ("short_var_declaration", "assignment_statement") and (
-                holder.child_by_field_name("left") == parent
-            ):
-                continue  # the binding itself
-        if parent.type == "var_spec":
-            continue
-        if parent.type == "selector_expression":
-            field = parent.child_by_field_name("field")
-            call = parent.parent
-            if (
-                field is not None
-                and code.node_text(ctx.source, field) in _INSPECT_ONLY
-                and call is not None
-                and call.type == "call_expression"
-            ):
-                continue
+_CLIENTS = frozenset({"crypto/tls.Dial", "crypto/tls.DialWithDialer", "crypto/tls.Client"})
+
+
+def _reaches(sem: semantics.Semantics, name: Node, binding: Binding) -> bool:
+    found = sem.resolve(name)
+    return found is not None and found.node.id == binding.node.id
+
+
+def _inspects(sem: semantics.Semantics, use: Node) -> bool:
+    """A use of the connection that only reads its state: `conn.ConnectionState()`."""
+    parent = use.parent
+    if parent is None or parent.type != "selector_expression":
         return False
-    return True
+    field = parent.child_by_field_name("field")
+    call = parent.parent
+    return (
+        field is not None
+        and sem.text(field) in _INSPECT_ONLY
+        and call is not None
+        and call.type == "call_expression"
+    )
 
 
 def _mandated(ctx: FileContext, finding: Node) -> bool:
@@ -367,7 +300,19 @@ def verified_elsewhere(
     if _not_tls(kind):
         return False
     value = captures.get("value")
-    if value and "Value:" not in gating.text(ctx, value[0]):
+    always: bool | tuple[Confidence, Severity, str] = True
+    constant = semantics.of(ctx).const(value[0]) if value else None
+    if constant is not None and not constant.string and constant.falsy:
+        return False
+    if value and constant is not None and constant.truthy:
+        # InsecureSkipVerify: <a constant that is true>: as a literal true.
+        always = (
+            Confidence.HIGH,
+            Severity.CRITICAL,
+            f"InsecureSkipVerify is `{gating.text(ctx, value[0])}`, a constant true, "
+            "so any server certificate is accepted",
+        )
+    elif value and "Value:" not in gating.text(ctx, value[0]):
         # InsecureSkipVerify: <a flag or setting>: gated on a tls.Config, a setting
         # carried onward on anything else.
         if kind is None or kind != ("crypto/tls", "Config"):
@@ -388,7 +333,7 @@ def verified_elsewhere(
     switch = gating.switch_of(ctx, finding)
     if switch is not None:
         return (*GATED, gating.describe(*switch, "TLS verification"))
-    return True
+    return always
 
 
 def inspection_only(ctx: FileContext, captures: dict[str, list[Node]]) -> bool:
@@ -419,17 +364,18 @@ def _own_peer_check(ctx: FileContext, captures: dict[str, list[Node]]) -> tuple[
     sits on a struct that is not crypto/tls's Config and that, in the same literal or
     function, is given the peer names to expect: it verifies in Go's place."""
     finding = captures["finding"][0]
+    sem = semantics.of(ctx)
     fields: list[str] = []
     literal: Node | None = None
     operand = None
     if finding.type == "keyed_element":
         literal = finding.parent
-        holder = _enclosing(finding, ("short_var_declaration", "assignment_statement"))
-        if holder is not None and literal is not None:
-            operand = _bound_name(ctx, literal.parent) if literal.parent is not None else None
+        composite = literal.parent if literal is not None else None
+        binding = bound_to(sem, composite) if composite is not None else None
+        operand = binding.name if binding is not None else None
     elif captures.get("operand"):
-        operand = code.node_text(ctx.source, captures["operand"][0])
-        literal = _declared_literal(ctx, finding, operand)
+        operand = sem.text(captures["operand"][0])
+        literal = _declared_literal(sem, captures["operand"][0])
     if literal is not None:
         composite = literal.parent
         if composite is not None and composite.type == "composite_literal":
@@ -439,34 +385,33 @@ def _own_peer_check(ctx: FileContext, captures: dict[str, list[Node]]) -> tuple[
         fields += [f for el in literal.named_children if (f := _field_name(ctx, el)) is not None]
     scope = _function_of(finding)
     if operand and scope is not None:
-        fields += _assigned_fields(ctx, scope, operand)
+        fields += [f for f, _, _ in field_assignments(sem, scope, operand)]
     peers = next((f for f in fields if _PEER_NAMES.fullmatch(f)), None)
     if peers is None:
         return None
     return peers, any(_ROOTS.fullmatch(f) for f in fields)
 
 
-def _declared_literal(ctx: FileContext, node: Node, operand: str) -> Node | None:
-    """The literal_value `operand` (`st`, `st.TLS`) stands for, from `st := &T{...}` in
-    the function: the nested literal under each selected field."""
-    scope = _function_of(node)
-    parts = operand.split(".")
-    if scope is None or not all(re.fullmatch(r"[A-Za-z_]\w*", p) for p in parts):
+def _declared_literal(sem: semantics.Semantics, operand: Node) -> Node | None:
+    """The literal_value `operand` (`st`, `st.TLS`) stands for, from the binding of its
+    head (`st := &T{...}`): the nested literal under each selected field."""
+    fields: list[str] = []
+    head = operand
+    while head.type == "selector_expression":
+        selected = head.child_by_field_name("field")
+        inner = head.child_by_field_name("operand")
+        if selected is None or inner is None:
+            return None
+        fields.insert(0, sem.text(selected))
+        head = inner
+    if head.type not in semantics.NAMES:
         return None
-    literal = None
-    for decl in _descendants(scope, "short_var_declaration"):
-        left = decl.child_by_field_name("left")
-        right = decl.child_by_field_name("right")
-        if left is None or right is None or decl.start_byte > node.start_byte:
-            continue
-        names = [code.node_text(ctx.source, n) for n in left.named_children]
-        if parts[0] in names and right.named_children:
-            value = right.named_children[min(names.index(parts[0]), len(right.named_children) - 1)]
-            literal = _literal_body(value)
-    for field in parts[1:]:
+    binding = sem.resolve(head)
+    literal = _literal_body(binding.value) if binding is not None and binding.value else None
+    for field in fields:
         if literal is None:
             return None
-        values = _keyed_values(ctx, literal, field)
+        values = _keyed_values(sem.ctx, literal, field)
         literal = _literal_body(values[0]) if values else None
     return literal
 
@@ -479,24 +424,3 @@ def _literal_body(value: Node) -> Node | None:
     if value.type != "composite_literal":
         return None
     return value.child_by_field_name("body")
-
-
-def _assigned_fields(ctx: FileContext, scope: Node, operand: str) -> list[str]:
-    """Fields assigned on `operand` in the scope: `operand.Field = ...`."""
-    out = []
-    for node in _descendants(scope, "selector_expression"):
-        obj = node.child_by_field_name("operand")
-        fld = node.child_by_field_name("field")
-        parent = node.parent
-        if (
-            obj is not None
-            and fld is not None
-            and code.node_text(ctx.source, obj) == operand
-            and parent is not None
-            and parent.type == "expression_list"
-            and parent.parent is not None
-            and parent.parent.type == "assignment_statement"
-            and parent.parent.child_by_field_name("left") == parent
-        ):
-            out.append(code.node_text(ctx.source, fld))
-    return out

@@ -1,7 +1,8 @@
 """gRPC without transport security, and where that is fine.
 
 `grpc.WithInsecure()` / `insecure.NewCredentials()` (Go) and `grpc.insecure_channel`
-/ `add_insecure_port` (Python) send RPCs in plaintext. To a unix socket or over
+/ `add_insecure_port` (Python) and `credentials.createInsecure()` (grpc-js) send RPCs in
+plaintext. To a unix socket or over
 loopback (a sidecar), or to an in-memory listener (`bufconn`, a context dialer that
 returns `lis.Dial()`), that is not a finding; to a network address it is.
 
@@ -11,7 +12,8 @@ sight, is certain. Plaintext chosen in a branch (`if u.Scheme == "http"`, `else`
 `if tlsOpts != nil`), as a default that a later `if` replaces with TLS credentials, or
 in an option a caller opts into, is a gated mode: medium, naming the switch. A target
 the caller passes in is medium; one computed some other way (a port-forward, a
-listener's own address) is low.
+listener's own address) is low. A target held in a constant (a Go `const`, a Python
+module constant, a TypeScript `const`) is judged by the constant's value.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import re
 
 from tree_sitter import Node
 
+from ztlint import semantics
 from ztlint.checks.transport import gating
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
@@ -63,13 +66,14 @@ def _first_argument(call: Node) -> Node | None:
     return named[0] if named else None
 
 
-def _is_literal(node: Node) -> bool:
-    return node.type in ("interpreted_string_literal", "raw_string_literal", "string")
-
-
 UNKNOWN = (Confidence.LOW, Severity.MEDIUM)
 PASSED_IN = (Confidence.MEDIUM, Severity.MEDIUM)
 _SUBJECT = "TLS for this gRPC connection"
+_STRINGS = frozenset(
+    {"interpreted_string_literal", "raw_string_literal", "string", "template_string"}
+)
+# Functions in Go, Python and TypeScript: the scope a dial is judged in.
+_FUNCTIONS = (*gating.FUNCTIONS, *semantics.FUNCTIONS)
 _LOCAL_FORMAT = re.compile(r'^"(unix|unix-abstract):|^"/|^"@')
 
 
@@ -118,36 +122,26 @@ def _replaced_later(ctx: FileContext, finding: Node) -> str | None:
     if holder is None or holder.type not in ("short_var_declaration", "assignment_statement"):
         return None
     left = holder.child_by_field_name("left")
-    block = holder.parent
-    if left is None or block is None:
+    function = gating.enclosing(holder, gating.FUNCTIONS)
+    if left is None or function is None:
         return None
+    sem = semantics.of(ctx)
     name = gating.text(ctx, left)
-    for statement in block.named_children:
-        if statement.start_byte <= holder.start_byte or statement.type != "if_statement":
+    for binding in sem.bindings(function).get(name, []):
+        if binding.node.start_byte <= holder.end_byte or binding.value is None:
             continue
-        consequence = statement.child_by_field_name("consequence")
-        cond = statement.child_by_field_name("condition")
-        if consequence is None or cond is None:
-            continue
-        if re.search(
-            rf"(?m)^\s*{re.escape(name)}\s*=[^=]", code.node_text(ctx.source, consequence)
-        ):
-            return gating.text(ctx, cond)
+        if re.search(rf"\b{re.escape(name)}\b", sem.text(binding.value)):
+            continue  # `opts = append(opts, ...)` adds to the value, does not replace it
+        # The `if` holding the new binding follows the default in the same block.
+        child, current = binding.node, binding.node.parent
+        while current is not None and current.id != function.id:
+            if current.type == "if_statement" and current.parent == holder.parent:
+                consequence = current.child_by_field_name("consequence")
+                cond = current.child_by_field_name("condition")
+                if consequence is not None and cond is not None and consequence.id == child.id:
+                    return gating.text(ctx, cond)
+            child, current = current, current.parent
     return None
-
-
-def _parameters(ctx: FileContext, function: Node | None) -> set[str]:
-    if function is None:
-        return set()
-    params = function.child_by_field_name("parameters")
-    if params is None:
-        return set()
-    return {
-        code.node_text(ctx.source, n)
-        for decl in params.named_children
-        for n in decl.named_children
-        if n.type == "identifier"
-    }
 
 
 def target_guard(
@@ -157,17 +151,23 @@ def target_guard(
     word it as a gated mode when a setting chooses it; decide its confidence by where
     the target comes from."""
     finding = captures["finding"][0]
-    function = gating.enclosing(finding, gating.FUNCTIONS)
+    function = gating.enclosing(finding, _FUNCTIONS)
     scope = function if function is not None else ctx.tree().root_node
     if ctx.parser == "go" and _in_memory(ctx, scope):
         return False
+    sem = semantics.of(ctx)
     call = _dial_call(ctx, finding)
     target = _first_argument(call) if call is not None else None
-    if target is not None and _is_literal(target):
-        if _target_kind(code.node_text(ctx.source, target)) == "local":
+    constant = sem.const(target) if target is not None else None
+    if constant is None and target is not None and target.type in _STRINGS:
+        # An interpolated string (`f"{self.host}:{self.port}"`): judged by what it spells.
+        constant = semantics.Const(code.node_text(ctx.source, target).strip("\"'`fbr"), True)
+    if constant is not None and constant.string:
+        if _target_kind(constant.text) == "local":
             return False
-    elif target is not None and target.type == "call_expression":
-        args = target.child_by_field_name("arguments")
+    elif target is not None:
+        built, _ = sem.value_of(target)
+        args = built.child_by_field_name("arguments") if built.type == "call_expression" else None
         first = args.named_children[0] if args is not None and args.named_children else None
         if first is not None and _LOCAL_FORMAT.match(code.node_text(ctx.source, first)):
             return False  # fmt.Sprintf("unix:%s", path)
@@ -178,12 +178,12 @@ def target_guard(
             return (*PASSED_IN, gating.describe(*switch, _SUBJECT))
     if target is None:
         return UNKNOWN
-    if _is_literal(target):
-        return True
+    if constant is not None and constant.string:
+        return True  # a network address written in the code
     text = code.node_text(ctx.source, target)
     if target.type == "selector_expression" and "(" not in text:
         return True  # a configured address kept in a field
-    if text in _parameters(ctx, function):
+    if target.type in semantics.NAMES and sem.is_parameter(target):
         return PASSED_IN
     return UNKNOWN
 
@@ -191,6 +191,8 @@ def target_guard(
 def _dial_call(ctx: FileContext, finding: Node) -> Node | None:
     node: Node | None = finding
     while node is not None:
+        if node.type == "new_expression" and node is not finding:
+            return node  # grpc-js: new FooClient(target, credentials)
         if node.type in ("call_expression", "call"):
             fn = node.child_by_field_name("function")
             if fn is not None and code.node_text(ctx.source, fn).rsplit(".", 1)[-1] in _DIAL:

@@ -149,6 +149,9 @@ def judge_url(text: str) -> tuple[str, Confidence, Severity | None] | None:
     return f"{parts.scheme.lower()}://{host}", confidence, severity
 
 
+_SUBSCRIPT_KEY = re.compile(r"""\[\s*["'`]([^"'`\]]+)["'`]\s*\]\s*$""")
+
+
 def _used_as_endpoint(ctx: FileContext, literal: Node) -> str | None:
     """How the literal is used: "call NAME", "binding NAME", or None."""
     use = codeutil.use_of(ctx, literal, depth=4)
@@ -161,6 +164,10 @@ def _used_as_endpoint(ctx: FileContext, literal: Node) -> str | None:
             else None
         )
     name = use.name.strip("\"'")
+    # `os.environ["HTTPS_PROXY"] = ...`, `self.http_proxy = ...`: the key names the use.
+    subscript = _SUBSCRIPT_KEY.search(name)
+    if subscript is not None:
+        name = subscript.group(1)
     if use.node.type == "value_argument" and name in ("string", "url"):
         # Swift `URL(string: "http://...")`: the label names the argument, the call the use.
         call: Node | None = use.node

@@ -12,13 +12,17 @@ certificate: the function wraps a socket with it and calls nothing on that socke
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ztlint import semantics
+from ztlint.checks import codeutil
 from ztlint.checks.transport import gating
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
-from ztlint.rule import FileContext
+from ztlint.rule import FileContext, Hit
+from ztlint.semantics.transport import bound_to
 
 _AIOHTTP = re.compile(r"^\s*(?:import|from)\s+aiohttp\b", re.M)
 _HTTP_CLIENT = re.compile(
@@ -53,7 +57,19 @@ def imports_http_client(ctx: FileContext, captures: dict[str, list[Node]]) -> Ve
     return bool(_HTTP_CLIENT.search(ctx.text)) and gated_branch(ctx, captures)
 
 
-_READ_ONLY = "getpeercert|settimeout|close|cipher|version|do_handshake|selected_alpn_protocol|shared_ciphers|unwrap"
+_READ_ONLY = frozenset(
+    {
+        "getpeercert",
+        "settimeout",
+        "close",
+        "cipher",
+        "version",
+        "do_handshake",
+        "selected_alpn_protocol",
+        "shared_ciphers",
+        "unwrap",
+    }
+)
 
 
 def inspection_only(ctx: FileContext, captures: dict[str, list[Node]]) -> Verdict:
@@ -67,20 +83,275 @@ def inspection_only(ctx: FileContext, captures: dict[str, list[Node]]) -> Verdic
         function = function.parent
     if holder is None or function is None:
         return gated_branch(ctx, captures)
-    body = code.node_text(ctx.source, function)
-    context = re.escape(code.node_text(ctx.source, holder))
-    bound = re.search(
-        rf"\b(\w+)\s*=\s*{context}\.wrap_socket\(|{context}\.wrap_socket\([^\n]*\)\s+as\s+(\w+)",
-        body,
-    )
-    if bound is None or "getpeercert(" not in body:
+    sem = semantics.of(ctx)
+    context = sem.text(holder)
+    # The socket the context wraps: `sock = context.wrap_socket(...)` or `with ... as sock`.
+    sockets = [
+        name
+        for name, bindings in sem.bindings(function).items()
+        for b in bindings
+        if b.value is not None
+        and b.value.type == "call"
+        and sem.text(b.value.child_by_field_name("function") or b.value) == f"{context}.wrap_socket"
+    ]
+    if len(sockets) != 1:
         return gated_branch(ctx, captures)
-    sock = re.escape(bound.group(1) or bound.group(2))
-    uses = re.findall(rf"\b{sock}\b(\.\w+\()?", body)
-    # The binding itself is the one use without a method call.
-    calls = [u for u in uses if u]
-    if len(uses) - len(calls) <= 1 and all(
-        re.fullmatch(rf"\.(?:{_READ_ONLY})\(", c) for c in calls
+    methods = [m for m, _ in _method_calls(sem, function, sockets[0])]
+    uses = [
+        n
+        for n in codeutil.walk(function)
+        if n.type == "identifier" and sem.text(n) == sockets[0] and n.parent is not None
+    ]
+    # Every use is a read-only method call on it, or the binding itself.
+    called = [n for n in uses if n.parent is not None and n.parent.type == "attribute"]
+    if (
+        "getpeercert" in methods
+        and len(called) == len(methods)
+        and len(uses) - len(called) <= 1
+        and all(m in _READ_ONLY for m in methods)
     ):
         return False
     return gated_branch(ctx, captures)
+
+
+# --- falsy constants and option dictionaries -----------------------------------------
+
+
+def _insecure_verify(sem: semantics.Semantics, value: Node) -> bool:
+    """A `verify` value that turns checks off: a constant Python takes as false, except
+    None, which requests and httpx read as "the default" (verify)."""
+    found = sem.const(value)
+    return found is not None and found.falsy and found.text != "None"
+
+
+def falsy_verify(ctx: FileContext, captures: dict[str, list[Node]]) -> Verdict:
+    """Guard: `verify=<value>` where the value folds to a falsy constant (`False`, `0`,
+    a module constant holding one); then as `gated_branch`."""
+    if not _insecure_verify(semantics.of(ctx), captures["value"][0]):
+        return False
+    return gated_branch(ctx, captures)
+
+
+def _verify_entry(sem: semantics.Semantics, options: Node) -> Node | None:
+    """The falsy `verify` entry of an options dictionary passed as `**options`: a dict
+    literal (`{"verify": False}`) or `dict(verify=False)`, through bindings."""
+    value, key = sem.value_of(options)
+    if key is not None:
+        return None
+    if value.type == "dictionary":
+        for pair in value.named_children:
+            k, v = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+            if pair.type == "pair" and k is not None and v is not None:
+                key_const = sem.const(k, 0)
+                if key_const is not None and key_const.string and key_const.text == "verify":
+                    return v if _insecure_verify(sem, v) else None
+    elif value.type == "call" and sem.callee(value) == "dict":
+        args = value.child_by_field_name("arguments")
+        for arg in args.named_children if args is not None else []:
+            kw = arg.child_by_field_name("name")
+            v = arg.child_by_field_name("value")
+            if (
+                arg.type == "keyword_argument"
+                and kw is not None
+                and v is not None
+                and sem.text(kw) == "verify"
+            ):
+                return v if _insecure_verify(sem, v) else None
+    return None
+
+
+def verify_in_options(ctx: FileContext, captures: dict[str, list[Node]]) -> Verdict:
+    """Guard: `requests.get(url, **opts)` where `opts` holds a falsy `verify`."""
+    if _verify_entry(semantics.of(ctx), captures["options"][0]) is None:
+        return False
+    return gated_branch(ctx, captures)
+
+
+# --- pyOpenSSL ---------------------------------------------------------------------------
+#
+# pyOpenSSL's `Context` verifies nothing until `set_verify(VERIFY_PEER, ...)` is called
+# (OpenSSL's default mode is SSL_VERIFY_NONE), and its callback's return value is the
+# verdict: one that returns True accepts every certificate. A server that does not ask
+# for client certificates leaves the mode at VERIFY_NONE by design, so an unset or
+# VERIFY_NONE context is reported only on the client side.
+
+_OPENSSL = "OpenSSL.SSL."
+_CLIENT_CALLS = frozenset({"set_connect_state", "connect", "connect_ex"})
+_SERVER_CALLS = frozenset(
+    {"set_accept_state", "accept", "use_privatekey_file", "use_privatekey", "bind", "listen"}
+)
+
+
+def _openssl_name(sem: semantics.Semantics, node: Node) -> str:
+    """`SSL.VERIFY_NONE` as `OpenSSL.SSL.VERIFY_NONE`, through a name bound to it."""
+    value, _ = sem.value_of(node)
+    name = sem.qualified(value)
+    return name[len(_OPENSSL) :] if name.startswith(_OPENSSL) else ""
+
+
+def _method_calls(sem: semantics.Semantics, scope: Node, name: str) -> list[tuple[str, Node]]:
+    """`(method, call)` for each `<name>.method(...)` in the scope."""
+    out = []
+    for node in codeutil.walk(scope):
+        if node.type != "call":
+            continue
+        function = node.child_by_field_name("function")
+        if function is None or function.type != "attribute":
+            continue
+        obj, attr = (
+            function.child_by_field_name("object"),
+            function.child_by_field_name("attribute"),
+        )
+        if obj is not None and attr is not None and sem.text(obj) == name:
+            out.append((sem.text(attr), node))
+    return out
+
+
+def _bound_to(sem: semantics.Semantics, value: Node) -> str | None:
+    """The name an assignment binds this value to; for `self.ctx = ...` (an attribute,
+    which the layer does not track as a binding) the attribute as written."""
+    binding = bound_to(sem, value)
+    if binding is not None:
+        return binding.name
+    parent = value.parent
+    left = parent.child_by_field_name("left") if parent is not None else None
+    if parent is not None and parent.type == "assignment" and left is not None:
+        right = parent.child_by_field_name("right")
+        if right is not None and right.id == value.id and left.type == "attribute":
+            return sem.text(left)
+    return None
+
+
+def _side(sem: semantics.Semantics, context_call: Node, scope: Node, name: str) -> str | None:
+    """ "client" or "server" for a pyOpenSSL context, by its method and what the
+    connections made from it do; None when nothing says."""
+    args = context_call.child_by_field_name("arguments")
+    first = args.named_children[0] if args is not None and args.named_children else None
+    method = _openssl_name(sem, first) if first is not None else ""
+    if "CLIENT" in method:
+        return "client"
+    if "SERVER" in method:
+        return "server"
+    calls = {m for m, _ in _method_calls(sem, scope, name)}
+    if calls & _SERVER_CALLS:
+        return "server"
+    for node in codeutil.walk(scope):
+        if (
+            node.type != "call"
+            or _openssl_name(sem, node.child_by_field_name("function") or node) != "Connection"
+        ):
+            continue
+        conn_args = node.child_by_field_name("arguments")
+        passes = conn_args is not None and any(
+            sem.text(a) == name for a in conn_args.named_children
+        )
+        conn = _bound_to(sem, node) if passes else None
+        if conn is None:
+            continue
+        used = {m for m, _ in _method_calls(sem, scope, conn)}
+        if used & _SERVER_CALLS:
+            return "server"
+        if used & _CLIENT_CALLS:
+            return "client"
+    return None
+
+
+def _accepts_all(sem: semantics.Semantics, callback: Node) -> bool:
+    """A verify callback whose every return is a true constant."""
+    value, _ = sem.value_of(callback)
+    if value.type == "lambda":
+        body = value.child_by_field_name("body")
+        found = sem.const(body, 0) if body is not None else None
+        return found is not None and found.truthy
+    if value.type == "function_definition":
+        name = value.child_by_field_name("name")
+        returns = sem.returns(sem.text(name)) if name is not None else []
+    elif value.type == "identifier":
+        returns = sem.returns(sem.text(value))
+    else:
+        return False
+    consts = [sem.const(r, 0) for r in returns]
+    return bool(consts) and all(c is not None and c.truthy for c in consts)
+
+
+def detect_pyopenssl(ctx: FileContext) -> Iterator[Hit]:
+    sem = semantics.of(ctx)
+    reported: set[int] = set()
+    servers: set[str] = set()
+    for hit, verify in _pyopenssl_contexts(ctx, sem, servers):
+        if verify is not None:
+            reported.add(verify.id)
+        if hit is not None:
+            yield hit
+    # set_verify(VERIFY_NONE) on a context made elsewhere (a parameter, an attribute).
+    for call in codeutil.nodes_of(ctx, "call"):
+        function = call.child_by_field_name("function")
+        args = call.child_by_field_name("arguments")
+        if (
+            call.id in reported
+            or function is None
+            or function.type != "attribute"
+            or args is None
+            or not args.named_children
+        ):
+            continue
+        attr = function.child_by_field_name("attribute")
+        obj = function.child_by_field_name("object")
+        if attr is None or obj is None or sem.text(attr) != "set_verify":
+            continue
+        if sem.text(obj) in servers or _openssl_name(sem, args.named_children[0]) != "VERIFY_NONE":
+            continue
+        yield Hit(
+            span=code.node_span(ctx.source, call),
+            message="pyOpenSSL set_verify(VERIFY_NONE) turns off certificate verification",
+        )
+
+
+def _pyopenssl_contexts(
+    ctx: FileContext, sem: semantics.Semantics, servers: set[str]
+) -> Iterator[tuple[Hit | None, Node | None]]:
+    for call in codeutil.nodes_of(ctx, "call"):
+        function = call.child_by_field_name("function")
+        if function is None or _openssl_name(sem, function) != "Context":
+            continue
+        name = _bound_to(sem, call)
+        scope = codeutil.enclosing_function(call) or ctx.tree().root_node
+        if name is None:
+            continue
+        if name.startswith("self."):
+            scope = ctx.tree().root_node
+        set_verify = [c for m, c in _method_calls(sem, scope, name) if m == "set_verify"]
+        side = _side(sem, call, scope, name)
+        if side == "server":
+            servers.add(name)
+        for verify in set_verify:
+            args = verify.child_by_field_name("arguments")
+            named = args.named_children if args is not None else []
+            mode = _openssl_name(sem, named[0]) if named else ""
+            if mode == "VERIFY_NONE":
+                # A server that does not ask for client certificates: by design.
+                hit = (
+                    None
+                    if side == "server"
+                    else Hit(
+                        span=code.node_span(ctx.source, verify),
+                        message="pyOpenSSL set_verify(VERIFY_NONE) turns off certificate verification",
+                    )
+                )
+                yield hit, verify
+            elif len(named) > 1 and _accepts_all(sem, named[1]):
+                yield (
+                    Hit(
+                        span=code.node_span(ctx.source, verify),
+                        message=f"the verify callback `{sem.text(named[1])}` returns True for every certificate, so any peer is accepted",
+                    ),
+                    verify,
+                )
+        if not set_verify and side == "client":
+            yield (
+                Hit(
+                    span=code.node_span(ctx.source, call),
+                    message=f"pyOpenSSL context `{name}` is never given set_verify: its default, VERIFY_NONE, accepts any server certificate",
+                ),
+                None,
+            )

@@ -7,6 +7,12 @@ one (`NoVerifier`, `SkipServerVerification`, also in quinn examples) returns
 that can reject (returns an `Err`) or delegates to a webpki or platform verifier is a
 real verifier and not a finding. On the server side, a `ClientCertVerifier` that
 accepts every client does the same to mTLS.
+
+What an install call is given is resolved through bindings and `Arc::new`: rustls' own
+`WebPkiServerVerifier`/`WebPkiClientVerifier` (`::builder(roots).build()`, often bound to
+a local first) and the platform verifier are the standard verifiers, not findings; a
+verifier type declared in the file is judged by its body; anything else is a custom
+verifier defined elsewhere (low confidence).
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
+from ztlint import semantics
+from ztlint.checks import codeutil
 from ztlint.model import Confidence, Related, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -34,6 +42,13 @@ _VERIFIES = re.compile(
     r"Verifier::new|\.verify\s*\("
 )
 _TYPE_NAME = re.compile(r"\b([A-Z][A-Za-z0-9_]*)\b")
+# rustls' own verifiers and the platform's: what an install call gets when it verifies
+# the standard way.
+_STANDARD = re.compile(
+    r"\bWebPki(?:Server|Client)Verifier::(?:builder\w*|new)\b|\brustls_platform_verifier::|"
+    r"\bplatform_verifier\b|\bVerifier::new(?:_with_extra_roots)?\b"
+)
+_SHARED = re.compile(r"(^|::)(Arc|Rc|Box)::(new|from)$")
 
 
 @dataclass
@@ -44,13 +59,21 @@ class _Verifier:
     installed: bool = False
 
 
-def _descendants(root: Node, types: tuple[str, ...]) -> Iterator[Node]:
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.type in types:
-            yield node
-        stack.extend(reversed(node.named_children))
+def _installed(sem: semantics.Semantics, arg: Node) -> Node:
+    """What an install call is given, through bindings and `Arc::new(...)`."""
+    node = arg
+    for _ in range(4):
+        node, _key = sem.value_of(node)
+        if node.type != "call_expression":
+            break
+        function = node.child_by_field_name("function")
+        args = node.child_by_field_name("arguments")
+        if function is None or args is None or len(args.named_children) != 1:
+            break
+        if not _SHARED.search(sem.text(function)):
+            break
+        node = args.named_children[0]
+    return node
 
 
 def _accepts_all(ctx: FileContext, body: Node | None) -> bool:
@@ -64,7 +87,7 @@ def _accepts_all(ctx: FileContext, body: Node | None) -> bool:
 
 def _verifiers(ctx: FileContext, root: Node) -> dict[str, _Verifier]:
     out: dict[str, _Verifier] = {}
-    for impl in _descendants(root, ("impl_item",)):
+    for impl in codeutil.nodes_of(ctx, "impl_item"):
         trait = impl.child_by_field_name("trait")
         target = impl.child_by_field_name("type")
         body = impl.child_by_field_name("body")
@@ -87,7 +110,8 @@ def _verifiers(ctx: FileContext, root: Node) -> dict[str, _Verifier]:
 def detect(ctx: FileContext) -> Iterator[Hit]:
     root = ctx.tree().root_node
     verifiers = _verifiers(ctx, root)
-    for call in _descendants(root, ("call_expression",)):
+    sem = semantics.of(ctx)
+    for call in codeutil.nodes_of(ctx, "call_expression"):
         function = call.child_by_field_name("function")
         if function is None or function.type != "field_expression":
             continue
@@ -99,7 +123,11 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
         span = code.node_span(ctx.source, call)
         start = code.node_span(ctx.source, field)
         span = type(span)(start.start_line, start.start_col, span.end_line, span.end_col)
-        named = [n for n in _TYPE_NAME.findall(code.node_text(ctx.source, args)) if n in verifiers]
+        given = [_installed(sem, a) for a in args.named_children]
+        text = " ".join(sem.text(g) for g in given)
+        named = [n for n in _TYPE_NAME.findall(text) if n in verifiers]
+        if not named and _STANDARD.search(text):
+            continue  # rustls' own or the platform's verifier
         if named:
             verifier = verifiers[named[0]]
             verifier.installed = True
