@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ztlint import semantics
 from ztlint.caseless import Caseless
 from ztlint.checks.auth.timing import (
     METADATA,
@@ -33,6 +34,7 @@ from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics import flow, types
 
 _RUST_MACROS = re.compile(
     r"^(\w+::)*(trace|debug|info|warn|error|println|eprintln|print|eprint|dbg|log)$"
@@ -198,6 +200,10 @@ def _transformed(ctx: FileContext, inner: Node) -> bool:
     return bool(_TRANSFORMS.intersection(words(tail)))
 
 
+def _scalar(declared: str) -> bool:
+    return bool(_SCALAR.fullmatch(declared.lstrip("*&").strip()))
+
+
 def _not_text(ctx: FileContext, node: Node, name: str) -> bool:
     """The grammar says the logged value is no credential text: declared (or returned by
     a function declared) as a bool, number, signal, error or time; a Go type assertion or
@@ -205,29 +211,39 @@ def _not_text(ctx: FileContext, node: Node, name: str) -> bool:
     whose fields may not be logged); or a predicate (`hasToken`, `isSecret()`)."""
     if words(name)[:1] and words(name)[0] in _BOOL_VERBS:
         return True
-    n = re.escape(name)
+    sem = semantics.of(ctx)
     after = ctx.source.utf8[node.end_byte : node.end_byte + 4].decode("utf-8", "replace")
     if after.lstrip().startswith("("):
         # a call: the result type of a function declared in this file
-        result = _declared_result(ctx, name)
-        return result is not None and bool(_SCALAR.fullmatch(result))
+        result = types.result_type(sem, name)
+        return result is not None and _scalar(result)
     function = enclosing_function(node)
     if function is None:
         return False
     if _other_token_kind(ctx, function):
         return True
-    scope = _text(ctx, function)
+    if node.type not in semantics.NAMES:
+        return False  # a field: its declaration is elsewhere
     # `var ok bool`, `func f(sig os.Signal)`, `token: bool`, `let sig: Int32`
-    if re.search(
-        rf"(\bvar\s+{n}|[(,]\s*{n})\s+\*?{_SCALAR.pattern}|\b{n}\s*:\s*{_SCALAR.pattern}", scope
-    ):
+    declared = types.declared_type(sem, node)
+    if declared is not None and _scalar(declared):
         return True
-    for call in re.finditer(rf"\b{n}\s*(,\s*\w+\s*)?:?=\s*(?:\w+\.)*(\w+)\s*\(", scope):
-        result = _declared_result(ctx, call.group(2))  # `token := verifyToken(..)`: an error
-        if result is not None and _SCALAR.fullmatch(result):
-            return True
-    m = re.search(rf"\b{n}\s*(,\s*\w+\s*)?:?=\s*(&?[\w.]+\.\(\*?([\w.\[\]]+)\)|&[\w.]+\{{)", scope)
-    return m is not None and (m.group(3) or "") not in ("string", "[]byte")
+    binding = sem.resolve(node)
+    value = binding.value if binding is not None else None
+    if value is None:
+        return False
+    if value.type in ("call_expression", "call"):
+        # `token, err := verifyToken(..)`: what a same-file function declares it returns
+        function_node = value.child_by_field_name("function")
+        tail = re.split(r"[.:]+", _text(ctx, function_node))[-1] if function_node else ""
+        result = types.result_type(sem, tail) if tail else None
+        return result is not None and _scalar(result)
+    if value.type == "type_assertion_expression":
+        asserted = value.child_by_field_name("type")
+        return asserted is not None and _text(ctx, asserted) not in ("string", "[]byte")
+    return value.type == "unary_expression" and any(
+        c.type == "composite_literal" for c in value.named_children
+    )
 
 
 # A value published where anyone reads it: an ACME DNS-01 TXT record.
@@ -273,18 +289,7 @@ _OTHER_TOKENS = frozenset(
 )  # fmt: skip
 
 
-def _declared_result(ctx: FileContext, function_name: str) -> str | None:
-    """The result type of a function this file declares (Go, Rust, Python, Swift)."""
-    n = re.escape(function_name)
-    declared = re.search(
-        rf"(?m)^\s*(func\s*(\([^)]*\)\s*)?{n}\s*\([^)]*\)\s*\(?\s*([\w.*\[\]]+)|"
-        rf"(pub\s+)?fn\s+{n}\s*\([^)]*\)\s*->\s*([\w:]+)|"
-        rf"def\s+{n}\s*\([^)]*\)\s*->\s*([\w.]+)|func\s+{n}\s*\([^)]*\)\s*->\s*(\w+))",
-        ctx.text,
-    )
-    if declared is None:
-        return None
-    return next((g for g in declared.group(3, 5, 6, 7) if g), "")
+_TEXT_TYPE = re.compile(r"&?\s*(mut\s+)?('\w+\s+)?(str|String|string|Secret\w*)\b")
 
 
 def _ambiguous_token(ctx: FileContext, node: Node, name: str) -> bool:
@@ -298,10 +303,8 @@ def _ambiguous_token(ctx: FileContext, node: Node, name: str) -> bool:
         return True
     if _other_token_kind(ctx, function):
         return True
-    declared = (
-        rf"\b{re.escape(name)}\s*(:\s*&?(mut\s+)?('\w+\s+)?|\s)(str|String|string|Secret\w*)\b"
-    )
-    return re.search(declared, _text(ctx, function)) is None
+    declared = types.type_at(semantics.of(ctx), node, name)
+    return declared is None or not _TEXT_TYPE.match(declared)
 
 
 def _record_or_derived(ctx: FileContext, inner: Node) -> bool:
@@ -445,42 +448,35 @@ def _key_generator(ctx: FileContext, call: Node, secret: str) -> bool:
     name = function.child_by_field_name("name")
     if name is not None and _KEYGEN_WORDS.intersection(words(_text(ctx, name))):
         return True
-    head = ctx.source.utf8[function.start_byte : call.start_byte].decode("utf-8", "replace")
-    return _made_here(head, secret.split(".")[-1], 2)
+    return _made_here(semantics.of(ctx), call, secret.split(".")[-1], 2)
 
 
-def _statement_rest(text: str, start: int) -> str:
-    """From `start` to the end of the line, or on to where the brackets opened on it
-    close (a call spread over lines)."""
-    depth = 0
-    for i in range(start, len(text)):
-        ch = text[i]
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch in ";\n" and depth <= 0:
-            return text[start:i]
-    return text[start:]
-
-
-def _made_here(head: str, variable: str, hops: int) -> bool:
-    """Whether `variable` is bound, in the function text before the print, from a call
-    that makes a credential: a callee named for it, or a command run with such a word
+def _made_here(sem: semantics.Semantics, at: Node, variable: str, hops: int) -> bool:
+    """Whether the binding of `variable` that reaches `at` is computed by a call that
+    makes a credential: a callee named for it, or a command run with such a word
     (`run(ctx, bin, "preauthkeys", "create", ...)`); followed through the plain names
     the call is given, `hops` times (`key := parse(out)` after `out := run(.."create"..)`)."""
-    name = re.escape(variable)
-    for m in re.finditer(rf"\b{name}\b[^=;\n]*?(?<![=!<>])=(?![=>])", head):
-        value = _statement_rest(head, m.end())
-        for callee in re.findall(r"([A-Za-z_]\w*)\s*\(", value):
-            if _KEYGEN_WORDS.intersection(words(callee)):
+    binding = flow.binding_at(sem, at, variable)
+    if binding is None or binding.value is None:
+        return False
+    for node in walk(binding.value):
+        if node.type in ("call_expression", "call", "macro_invocation"):
+            function = node.child_by_field_name("function") or node.child_by_field_name("macro")
+            tail = re.split(r"[.:]+", sem.text(function))[-1] if function else ""
+            if _KEYGEN_WORDS.intersection(words(tail)):
                 return True
-        if any(w in _KEYGEN_WORDS for w in re.findall(r'"(\w+)"', value)):
+            args = node.child_by_field_name("arguments")
+            given = args.named_children if args is not None else []
+            if (
+                hops > 0
+                and len(given) == 1
+                and given[0].type in semantics.NAMES
+                and sem.text(given[0]) != variable
+                and _made_here(sem, binding.node, sem.text(given[0]), hops - 1)
+            ):
+                return True
+        elif node.type in STRINGS and sem.text(node).strip("\"'`") in _KEYGEN_WORDS:
             return True
-        if hops > 0:
-            for argument in re.findall(r"\(\s*([A-Za-z_]\w*)\s*\)", value):
-                if argument != variable and _made_here(head, argument, hops - 1):
-                    return True
     return False
 
 
