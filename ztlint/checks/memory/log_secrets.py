@@ -322,10 +322,17 @@ def _record_or_derived(ctx: FileContext, inner: Node) -> bool:
 
 
 def _secret_in(
-    ctx: FileContext, arg: Node, mio_tokens: bool = False, auth_code: bool = True
+    ctx: FileContext,
+    arg: Node,
+    mio_tokens: bool = False,
+    auth_code: bool = True,
+    reads: bool = False,
 ) -> str | None:
-    """The secret an argument carries: an identifier or field named as a secret, a
-    header read of Authorization, or an interpolation of either."""
+    """The secret an argument carries: an identifier or field named as a secret (in
+    Swift, payment data too), a local read from a credential header, cookie or token
+    parameter (with `reads`), a header read of Authorization, or an interpolation of
+    either."""
+    swift = ctx.parser == "swift"
     for inner in walk(arg):
         kind = inner.type
         if kind in STRINGS:
@@ -336,6 +343,8 @@ def _secret_in(
             ):
                 name = next(g for g in (m.group(1), m.group(3), m.group(4)) if g)
                 last = name.split(".")[-1]
+                if swift and _payment_name(last):
+                    return name
                 if (
                     secret_name(last)
                     and not (mio_tokens and words(last)[-1] == "token")
@@ -352,10 +361,15 @@ def _secret_in(
                 if re.search(r"(?i)header|get\(|\[", parent_text):
                     return text.strip("\"'`")
             continue
-        if kind in ("identifier", "field_identifier", "property_identifier", "simple_identifier"):
+        if kind in _IDENTIFIERS:
             name = _text(ctx, inner)
-            if not secret_name(name) or name[:1].isupper():
-                continue  # `SessionToken` is a type, not a value
+            payment = swift and _payment_name(name)
+            if not payment and (not secret_name(name) or name[:1].isupper()):
+                # Not named as a secret (`SessionToken` is a type, not a value): a value
+                # read from a credential header, a cookie or a token parameter still is.
+                if reads and _credential_read(ctx, inner) and not _no_value(ctx, inner, name):
+                    return name
+                continue
             if mio_tokens and words(name)[-1] == "token":
                 continue  # a mio `Token` names an event-loop slot
             if not auth_code and _ambiguous_token(ctx, inner, name):
@@ -365,37 +379,86 @@ def _secret_in(
                 continue  # `token.token.serial`: the logged value is the last field
             if (
                 _record_or_derived(ctx, inner)
-                or _not_text(ctx, inner, name)
-                or _transformed(ctx, inner)
+                or (not payment and _not_text(ctx, inner, name))
                 or _transformed(ctx, outer)
+                or _no_value(ctx, inner, name)
             ):
                 continue
-            parent = inner.parent
-            # len(token), token.len(), token is None, mask(token), `token=` keyword name
-            context = (
-                _text(ctx, parent.parent)
-                if parent is not None and parent.parent is not None
-                else ""
-            )
-            if (
-                parent is not None
-                and parent.type == "keyword_argument"
-                and parent.child_by_field_name("name") == inner
-            ):
-                continue
-            if _MASKED.search(context.split(name)[0][-24:]) or re.search(
-                rf"{re.escape(name)}\s*(\(\s*\))?\s*(\.|\?\.)\s*(len|length|count|is_empty|isEmpty|is_some|is_none)\b|{re.escape(name)}\s+is\s+(not\s+)?None|{re.escape(name)}\s*[!=]=",
-                context,
-            ):
-                continue
-            if (
-                parent is not None
-                and parent.type in ("call", "call_expression")
-                and parent.child_by_field_name("function") == inner
-            ):
-                continue  # calling a function named like a secret
             return name
     return None
+
+
+def _no_value(ctx: FileContext, inner: Node, name: str) -> bool:
+    """What is logged is not the value: its length, a test of its presence, a masked or
+    one-way form (`len(token)`, `token.len()`, `token is None`, `mask(token)`), a
+    keyword's name (`token=`), or a function named like it being called."""
+    if _transformed(ctx, inner):
+        return True
+    parent = inner.parent
+    if parent is None:
+        return False
+    if parent.type == "keyword_argument" and parent.child_by_field_name("name") == inner:
+        return True
+    if (
+        parent.type in ("call", "call_expression")
+        and parent.child_by_field_name("function") == inner
+    ):
+        return True
+    context = _text(ctx, parent.parent) if parent.parent is not None else ""
+    return bool(
+        _MASKED.search(context.split(name)[0][-24:])
+        or re.search(
+            rf"{re.escape(name)}\s*(\(\s*\))?\s*(\.|\?\.)\s*(len|length|count|is_empty|isEmpty|is_some|is_none)\b|{re.escape(name)}\s+is\s+(not\s+)?None|{re.escape(name)}\s*[!=]=",
+            context,
+        )
+    )
+
+
+_IDENTIFIERS = frozenset(
+    {"identifier", "field_identifier", "property_identifier", "simple_identifier",
+     "shorthand_property_identifier"}
+)  # fmt: skip
+_VALUE_FIELDS = frozenset({"value", "Value", "raw", "String"})
+
+
+def _credential_read(ctx: FileContext, inner: Node) -> str | None:
+    """Where a logged name's value was read from, when that is a credential: a request's
+    `Authorization` (or another credential header), a cookie, or a request parameter
+    named as a secret (`?token=`); whatever the local is called. A field of the read
+    value counts only when it is the value itself (a cookie's `.Value`)."""
+    if inner.type not in semantics.NAMES or not semantics.supported(ctx):
+        return None
+    parent = inner.parent
+    if parent is not None and parent.type in _MEMBER_ACCESS and parent.named_children[0] != inner:
+        return None  # a field, not the local
+    outer = _outermost(inner)
+    if outer is not inner and _text(ctx, outer).rsplit(".", 1)[-1] not in _VALUE_FIELDS:
+        return None  # `cookie.Name`, `header.len()`: not the credential
+    sem = semantics.of(ctx)
+    origin = sem.origin(inner)
+    if origin.kind != "request":
+        return None
+    if origin.detail and (SECRET_HEADERS.match(origin.detail) or secret_name(origin.detail)):
+        return origin.detail
+    value, _ = sem.value_of(inner)
+    if value.end_byte - value.start_byte < 512 and re.search(r"(?i)cookie", sem.text(value)):
+        return "a cookie"
+    return None
+
+
+# Payment data (Swift apps take it at checkout): a card number, its CVV or CVC, a PIN.
+_PAYMENT_LAST = frozenset({"cvv", "cvc", "cvv2", "cvc2", "pin", "passcode"})
+
+
+def _payment_name(name: str) -> bool:
+    ws = words(name)
+    if not ws or ws[0] in _BOOL_VERBS:
+        return False
+    return (
+        ws[-1] in _PAYMENT_LAST
+        or ws[-2:] in (["card", "number"], ["card", "num"], ["security", "code"])
+        or ws == ["pan"]
+    )
 
 
 def _topology(ctx: FileContext, name: str, args: list[Node]) -> str | None:
@@ -480,18 +543,40 @@ def _made_here(sem: semantics.Semantics, at: Node, variable: str, hops: int) -> 
     return False
 
 
+# A read of a credential the rule follows into locals: a credential header or a cookie.
+_READS = re.compile(r"(?i)authorization|x-api-key|[\w-]token[\"'`]|cookie")
+_PAYMENT_TEXT = re.compile(r"(?i)cvv|cvc|card_?num|\bpin\b|pin[A-Z(_:,)]|passcode|securityCode")
+
+
+def _reads_credentials(ctx: FileContext) -> bool:
+    return ctx.memo("log-secrets-reads", lambda: bool(_READS.search(ctx.text)))
+
+
+def _payment_text(ctx: FileContext) -> bool:
+    return ctx.parser == "swift" and bool(_PAYMENT_TEXT.search(ctx.text))
+
+
 def gate(ctx: FileContext) -> bool:
-    """Nothing to report unless the file names a secret (or topology is asked for)."""
-    return bool(ctx.options.get("topology", False)) or mentions_secret(ctx)
+    """Nothing to report unless the file names a secret, reads a credential header or
+    cookie, handles payment data (Swift), or topology is asked for."""
+    return (
+        bool(ctx.options.get("topology", False))
+        or mentions_secret(ctx)
+        or _reads_credentials(ctx)
+        or _payment_text(ctx)
+    )
 
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
     topology = bool(ctx.options.get("topology", False)) if ctx.options else False
     mio_tokens = _mio_tokens(ctx)
     auth_code = bool(_AUTH_VOCABULARY.search(ctx.text, ctx.lower()))
-    for call, name, args in _logger_calls(ctx, secrets_only=not topology):
+    reads = _reads_credentials(ctx) and semantics.supported(ctx)
+    every_call = topology or reads or _payment_text(ctx)
+    for call, name, args in _logger_calls(ctx, secrets_only=not every_call):
         secret = next(
-            (s for s in (_secret_in(ctx, a, mio_tokens, auth_code) for a in args) if s), None
+            (s for s in (_secret_in(ctx, a, mio_tokens, auth_code, reads) for a in args) if s),
+            None,
         )
         if secret and _STDOUT.match(name) and _key_generator(ctx, call, secret):
             continue
