@@ -461,16 +461,127 @@ def _payment_name(name: str) -> bool:
     )
 
 
-def _topology(ctx: FileContext, name: str, args: list[Node]) -> str | None:
+# Roles of an address in a flow: a peer's, the source's or the destination's.
+_ROLE_WORDS = frozenset({"src", "source", "dst", "dest", "destination", "from", "client"})
+# Address types: Rust std::net, Go net and netip.
+_ADDRESS_TYPE = re.compile(
+    r"(^|[.:&*\s])(SocketAddr(V4|V6)?|IpAddr|Ipv4Addr|Ipv6Addr|Addr|IP|AddrPort|UDPAddr|"
+    r"TCPAddr|IPAddr)$"
+)
+# Calls that return the other end's address, and receives that return it with the data.
+_PEER_CALLS = re.compile(
+    r"(^|[.:])(peer_addr|remote_addr|remote_address|RemoteAddr|peer_address|peer_ip)$"
+)
+_RECEIVES_FROM = re.compile(
+    r"(^|[.:])(recv_from|accept|ReadFrom|ReadFromUDP|ReadFromUDPAddrPort|ReadMsgUDP|try_recv_from|poll_recv_from)$"
+)
+# The server's own address, logged once at startup: not a peer's.
+_OWN_ADDRESS = re.compile(
+    r"(?i)\b(listen(ing)?|bound|binding|bind|serving|started|starting|running|accepting "
+    r"connections)\s+(on|at|to)\b"
+)
+_OWN_CALLS = re.compile(
+    r"(^|[.:])(local_addr|LocalAddr|bind|Bind|Listen|ListenAndServe|ListenAndServeTLS|ListenUDP|ListenTCP|ListenPacket|serve|Serve)$"
+)
+_INLINE = re.compile(r"\{([A-Za-z_]\w*)(:[^}]*)?\}|\\\(([A-Za-z_]\w*)\)")
+
+
+def _topology(ctx: FileContext, call: Node, name: str, args: list[Node]) -> str | None:
+    """A peer's address in a log line at info level or above: by role (a name whose last
+    word is an address or the peer, source or destination), by declared type
+    (`SocketAddr`, `IpAddr`, `net.Addr`), or by where the value comes from (the peer
+    address of a connection, the sender of a datagram). The server's own address at
+    startup (`listening on {addr}`, a value also bound or served on) is not topology."""
     if not _LEVEL_AT_LEAST_INFO.search(name) or re.search(r"(?i)debug|trace", name):
         return None
-    for arg in args:
-        for inner in walk(arg):
-            if inner.type in ("identifier", "field_identifier", "property_identifier"):
-                ws = words(_text(ctx, inner))
-                if ws and ws[-1] in _TOPOLOGY_WORDS:
-                    return _text(ctx, inner)
+    nodes = [inner for arg in args for inner in walk(arg)]
+    if any(n.type in STRINGS and _OWN_ADDRESS.search(_text(ctx, n)) for n in nodes):
+        return None
+    sem = semantics.of(ctx) if semantics.supported(ctx) else None
+    for inner in nodes:
+        found = None
+        if inner.type in STRINGS:
+            for m in _INLINE.finditer(_text(ctx, inner)):
+                inline = m.group(1) or m.group(3)
+                typed = sem is not None and _address_type(types.type_at(sem, inner, inline))
+                if _peer_name(inline) or typed:
+                    found = inline
+                    break
+        elif inner.type in _IDENTIFIERS:
+            parent = inner.parent
+            if parent is not None and parent.type in ("call", "call_expression"):
+                continue  # `peer_addr(..)` as written is the call below
+            named = _text(ctx, inner)
+            if _peer_name(named) or (sem is not None and _peer_value(sem, inner)):
+                found = named
+        elif inner.type in ("call_expression", "call") and _PEER_CALLS.search(
+            _text(ctx, inner.child_by_field_name("function") or inner)
+        ):
+            return _text(ctx, inner)
+        if found is not None and (sem is None or not _own_address(sem, call, found)):
+            return found
     return None
+
+
+def _peer_name(name: str) -> bool:
+    ws = words(name)
+    return bool(ws) and (ws[-1] in _TOPOLOGY_WORDS or (ws[-1] in _ROLE_WORDS and len(ws) == 1))
+
+
+def _address_type(declared: str | None) -> bool:
+    return declared is not None and bool(_ADDRESS_TYPE.search(declared.strip()))
+
+
+def _peer_value(sem: semantics.Semantics, node: Node) -> bool:
+    """A name declared with an address type, or bound to a peer address: the result of
+    `peer_addr()`/`RemoteAddr()`, or the sender a receive returns with the data."""
+    if node.type not in semantics.NAMES:
+        return False
+    if _address_type(types.declared_type(sem, node)):
+        return True
+    binding = sem.resolve(node)
+    if binding is None or binding.value is None:
+        return False
+    value = sem.unwrap(binding.value)
+    if value.type not in ("call_expression", "call"):
+        return False
+    callee = sem.text(value.child_by_field_name("function") or value)
+    if _PEER_CALLS.search(callee):
+        return True
+    if not _RECEIVES_FROM.search(callee):
+        return False
+    # `let (n, from) = sock.recv_from(..)`, `n, addr, err := c.ReadFromUDP(..)`: not the first
+    targets = binding.node.child_by_field_name("pattern") or binding.node.child_by_field_name(
+        "left"
+    )
+    names = [sem.text(c) for c in targets.named_children] if targets is not None else []
+    return binding.name in names[1:]
+
+
+def _own_address(sem: semantics.Semantics, call: Node, name: str) -> bool:
+    """The address is the server's own: read from `local_addr()`, or handed to a bind,
+    listen or serve call in the same function."""
+    binding = flow.binding_at(sem, call, name)
+    if binding is not None and binding.value is not None:
+        value = sem.unwrap(binding.value)
+        function = value.child_by_field_name("function")
+        if function is not None and _OWN_CALLS.search(sem.text(function)):
+            return True
+    scope = sem.function_of(call)
+    if scope is None:
+        return False
+    for node in walk(scope):
+        if node.type in ("call_expression", "call"):
+            function = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            if (
+                function is not None
+                and args is not None
+                and _OWN_CALLS.search(sem.text(function))
+                and any(n.type in semantics.NAMES and sem.text(n) == name for n in walk(args))
+            ):
+                return True
+    return False
 
 
 # Printing to standard output, not a logger: a key generator's output is its result.
@@ -601,7 +712,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                 "gets the credential; log that it is present, or a masked form",
             )
         elif topology:
-            peer = _topology(ctx, name, args)
+            peer = _topology(ctx, call, name, args)
             if peer:
                 yield Hit(
                     span=code.node_span(ctx.source, call),
