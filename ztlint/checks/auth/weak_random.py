@@ -5,7 +5,8 @@ generators whose output can be predicted from a few samples. They are right for 
 sampling and tests, and wrong for anything an attacker must not guess. A call is
 reported only when what it makes is a secret: it is bound to a name such as `token`,
 `session_id`, `resetCode`, `nonce`, `salt` or `api_key`, or returned from a function
-named for one (`generate_token`, `newNonce`). `random.SystemRandom()` and
+named for one (`generate_token`, `newNonce`), including a buffer filled from an
+alphabet in a loop and returned (Go `b[i] = letters[rand.Intn(len(letters))]`). `random.SystemRandom()` and
 `secrets`/`crypto/rand`/`crypto.getRandomValues` are the fix, never findings.
 """
 

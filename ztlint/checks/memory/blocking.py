@@ -6,7 +6,8 @@ the call takes: one slow or unreachable peer stalls them all (the seed's L1).
 Reported:
 - Rust: `std::net::TcpStream::connect` (or `TcpStream::connect` where `TcpStream` is
   std's), `std::thread::sleep`, `to_socket_addrs()` and `reqwest::blocking` calls in an
-  async function or block, or in a function that runs a mio `poll.poll(..)` loop;
+  async function or block, inside a mio `poll.poll(..)` loop, or in a same-file
+  function that loop calls (one level deep); not before the loop starts;
 - Python: `time.sleep`, `requests.*`, `urllib.request.urlopen`,
   `socket.create_connection` and `socket.gethostbyname` directly in an `async def`.
 Calls handed to `spawn_blocking`, `block_in_place`, `run_in_executor` or

@@ -5,11 +5,13 @@ password written there is a credential handed to everyone who can read them. Rep
 (high): a logging or print call in any language whose arguments carry a secret by
 name (`token`, `password`, `api_key`, `client_secret`, `private_key`, `authorization`,
 an `Authorization` header read) directly or interpolated, not merely its length, a
-boolean about it or a masked form.
+boolean about it or a masked form; a local read from a credential header, a cookie or a
+token parameter, whatever it is called (its origin, from the semantic layer); shorthand
+properties of a logged object; in Swift, card numbers, CVV and PIN too.
 
 With the rule option `topology: true` (off by default, low), peer addresses, routes
-and upstream lists logged at info level or above are reported too (the seed's I1):
-useful on a gateway whose logs leave the host.
+and upstream lists logged at info level or above are reported too (the seed's I1), by
+declared type, origin and role; never the server's own listening address.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ different byte strings can decode to the same text. Used for a service id, a rou
 key, a map key or one side of a comparison, that lets one peer's bytes reach another's
 route (the seed's L3). Reported when the decoded value becomes a map key or lookup
 argument (`get`, `insert`, `contains_key`, `entry`, `remove`), an operand of `==`/`!=`
-or a `match` scrutinee, or is bound to a name or field that reads as an identifier
+or a `match` scrutinee (followed back through conversions and bindings, whatever the
+names), or is bound to a name or field that reads as an identifier
 (`service_id`, `route`, `host`, `sni`, `key`); a value only logged or formatted is not.
 The fix is `std::str::from_utf8(bytes)` and rejecting the message on error.
 """

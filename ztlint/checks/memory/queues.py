@@ -7,9 +7,10 @@ loop around a network read (`recv_from(&mut buf)`, `dgram_recv`, `read`, `poll_r
 an awaited stream `next()`) or in a function named for receiving that takes the message
 (`on_datagram(&mut self, packet: &[u8])`). Bounded when the function compares the
 field's `len()` before the push, or when the field's type caps itself (`ArrayDeque`,
-`heapless::Deque`, `ArrayVec`, a ring buffer). tokio, futures, crossbeam, flume and
-async-channel `unbounded` channels fed with received data inside such a loop are
-reported too. Channel receives (`rx.recv()`) and accept loops are not network reads.
+`heapless::Deque`, `ArrayVec`, a ring buffer). Unbounded channels (tokio, std `mpsc::channel`,
+crossbeam, flume, futures, async-channel; by qualified callee) whose sender (followed by
+the semantic layer) is fed with received data inside such a loop are reported too, and
+`UnboundedSender` parameters fed so. Channel receives (`rx.recv()`) and accept loops are not network reads.
 """
 
 from __future__ import annotations
