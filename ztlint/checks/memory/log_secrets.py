@@ -542,9 +542,17 @@ def _peer_value(sem: semantics.Semantics, node: Node) -> bool:
     if _address_type(types.declared_type(sem, node)):
         return True
     binding = sem.resolve(node)
-    if binding is None or binding.value is None:
-        return False
-    value = sem.unwrap(binding.value)
+    if binding is not None and binding.value is not None:
+        value: Node = binding.value
+        targets = binding.node.child_by_field_name("pattern") or binding.node.child_by_field_name(
+            "left"
+        )
+    else:
+        matched = flow.condition_binding(sem, node) if binding is None else None
+        if matched is None:
+            return False
+        targets, value = matched
+    value = sem.unwrap(value)
     if value.type not in ("call_expression", "call"):
         return False
     callee = sem.text(value.child_by_field_name("function") or value)
@@ -552,12 +560,19 @@ def _peer_value(sem: semantics.Semantics, node: Node) -> bool:
         return True
     if not _RECEIVES_FROM.search(callee):
         return False
-    # `let (n, from) = sock.recv_from(..)`, `n, addr, err := c.ReadFromUDP(..)`: not the first
-    targets = binding.node.child_by_field_name("pattern") or binding.node.child_by_field_name(
-        "left"
-    )
+    # `let (n, from) = sock.recv_from(..)`, `n, addr, err := c.ReadFromUDP(..)`,
+    # `while let Ok((n, from)) = ..`: a name after the first
+    while targets is not None and targets.type not in (
+        "tuple_pattern",
+        "expression_list",
+        "pattern_list",
+    ):
+        inner = [
+            c for c in targets.named_children if c.type not in ("identifier", "scoped_identifier")
+        ]
+        targets = inner[0] if inner else None
     names = [sem.text(c) for c in targets.named_children] if targets is not None else []
-    return binding.name in names[1:]
+    return sem.text(node) in names[1:]
 
 
 def _own_address(sem: semantics.Semantics, call: Node, name: str) -> bool:
