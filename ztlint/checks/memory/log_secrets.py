@@ -438,6 +438,8 @@ def _credential_read(ctx: FileContext, inner: Node) -> str | None:
         return None  # `cookie.Name`, `header.len()`: not the credential
     sem = semantics.of(ctx)
     origin = sem.origin(inner)
+    if origin.kind == "call":
+        origin = _read_from_request_local(sem, inner) or origin
     if origin.kind != "request":
         return None
     if origin.detail and (SECRET_HEADERS.match(origin.detail) or secret_name(origin.detail)):
@@ -446,6 +448,27 @@ def _credential_read(ctx: FileContext, inner: Node) -> str | None:
     if value.end_byte - value.start_byte < 512 and re.search(r"(?i)cookie", sem.text(value)):
         return "a cookie"
     return None
+
+
+def _read_from_request_local(sem: semantics.Semantics, inner: Node) -> semantics.Origin | None:
+    """`q := r.URL.Query(); t := q.Get("token")`: a lookup by a literal key on a local
+    that holds request input is a read of that key."""
+    value, _ = sem.value_of(inner)
+    if value.type not in ("call_expression", "call"):
+        return None
+    function = value.child_by_field_name("function")
+    args = value.child_by_field_name("arguments")
+    if function is None or args is None or function.type not in _MEMBER_ACCESS:
+        return None
+    receiver = function.named_children[0] if function.named_children else None
+    method = sem.text(function.named_children[-1]) if function.named_children else ""
+    first = args.named_children[0] if args.named_children else None
+    if receiver is None or receiver.type not in semantics.NAMES or method not in ("Get", "get"):
+        return None
+    key = sem.const(first) if first is not None else None
+    if key is None or not key.string or sem.origin(receiver).kind != "request":
+        return None
+    return semantics.Origin("request", key.text)
 
 
 # Payment data (Swift apps take it at checkout): a card number, its CVV or CVC, a PIN.
