@@ -369,7 +369,12 @@ def _secret_in(
             if not payment and (not secret_name(name) or name[:1].isupper()):
                 # Not named as a secret (`SessionToken` is a type, not a value): a value
                 # read from a credential header, a cookie or a token parameter still is.
-                if reads and _credential_read(ctx, inner) and not _no_value(ctx, inner, name):
+                if (
+                    reads
+                    and _logged_directly(ctx, inner, arg)
+                    and _credential_read(ctx, inner)
+                    and not _no_value(ctx, inner, name)
+                ):
                     return name
                 continue
             if mio_tokens and words(name)[-1] == "token":
@@ -448,6 +453,27 @@ def _credential_read(ctx: FileContext, inner: Node) -> str | None:
     if value.end_byte - value.start_byte < 512 and re.search(r"(?i)cookie", sem.text(value)):
         return "a cookie"
     return None
+
+
+# Calls that format a value into the log line rather than compute something from it.
+_FORMATTERS = re.compile(
+    r"(^|[.:])(Sprintf|Sprint|Sprintln|format|format_args|str|repr|String|toString|stringify|"
+    r"Errorf|join|concat)$"
+)
+
+
+def _logged_directly(ctx: FileContext, inner: Node, arg: Node) -> bool:
+    """The value itself reaches the log line: between it and the logger's arguments
+    there is interpolation, an object literal or a formatting call, but no other call
+    (`lookup(creds)` logs what the lookup found, not the credential)."""
+    node = inner.parent
+    while node is not None and node.id != arg.id:
+        if node.type in ("call_expression", "call"):
+            function = node.child_by_field_name("function")
+            if function is None or not _FORMATTERS.search(_text(ctx, function)):
+                return False
+        node = node.parent
+    return True
 
 
 def _read_from_request_local(sem: semantics.Semantics, inner: Node) -> semantics.Origin | None:
