@@ -20,11 +20,12 @@ from typing import Any
 
 from tree_sitter import Node
 
-from ztlint.checks.codeutil import go_imports
+from ztlint import semantics
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence, Severity, Span
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics import Binding
 
 FIXED_IN = (1, 24)
 _GO_DIRECTIVE = re.compile(r"^go\s+(\d{1,9})\.(\d{1,9})(?!\d)", re.M)
@@ -81,16 +82,29 @@ def _crash_in(ctx: FileContext, block: Node | None) -> Node | None:
     return None
 
 
-def _err_names(ctx: FileContext, statement: Node) -> set[str]:
-    left = statement.child_by_field_name("left")
-    if left is None:
-        return set()
-    names = (
-        [_text(ctx, c) for c in left.named_children]
-        if left.type == "expression_list"
-        else [_text(ctx, left)]
-    )
-    return {n for n in names if n != "_"}
+def _bound_by(sem: semantics.Semantics, statement: Node) -> list[Binding]:
+    """The bindings an assignment makes (the semantic layer's), `_` left out."""
+    scope = sem.function_of(statement)
+    return [
+        b
+        for items in sem.bindings(scope).values()
+        for b in items
+        if b.node.id == statement.id and b.name != "_"
+    ]
+
+
+def _tests(sem: semantics.Semantics, condition: Node, bound: list[Binding]) -> bool:
+    """The condition reads a value the statement bound (`if err != nil`)."""
+    ids = {b.node.id for b in bound}
+    stack = [condition]
+    while stack:
+        node = stack.pop()
+        if node.type == "identifier":
+            found = sem.resolve(node)
+            if found is not None and found.node.id in ids:
+                return True
+        stack.extend(node.named_children)
+    return False
 
 
 def _reads(ctx: FileContext, node: Node, names: set[str]) -> bool:
@@ -99,7 +113,8 @@ def _reads(ctx: FileContext, node: Node, names: set[str]) -> bool:
 
 def failures(ctx: FileContext) -> Iterator[RandFailure]:
     root = ctx.tree().root_node
-    names = {n for n, path in go_imports(ctx).items() if path == "crypto/rand"}
+    sem = semantics.of(ctx)
+    names = {n for n, path in sem.imports.items() if path == "crypto/rand"}
     if not names:
         return
     stack = [root]
@@ -131,7 +146,7 @@ def failures(ctx: FileContext) -> Iterator[RandFailure]:
                         _is_rand_read(ctx, c, names) for c in [*right.named_children, right]
                     ):
                         continue
-                    errs = _err_names(ctx, st)
+                    errs = _bound_by(sem, st)
                     if not errs:
                         yield RandFailure(
                             code.node_span(ctx.source, st),
@@ -142,7 +157,7 @@ def failures(ctx: FileContext) -> Iterator[RandFailure]:
                     following = statements[i + 1] if i + 1 < len(statements) else None
                     if following is not None and following.type == "if_statement":
                         cond = following.child_by_field_name("condition")
-                        if cond is not None and set(re.findall(r"\w+", _text(ctx, cond))) & errs:
+                        if cond is not None and _tests(sem, cond, errs):
                             crash = _crash_in(ctx, following.child_by_field_name("consequence"))
                             if crash is not None:
                                 yield _crash(ctx, following, crash)

@@ -5,7 +5,8 @@ generators whose output can be predicted from a few samples. They are right for 
 sampling and tests, and wrong for anything an attacker must not guess. A call is
 reported only when what it makes is a secret: it is bound to a name such as `token`,
 `session_id`, `resetCode`, `nonce`, `salt` or `api_key`, or returned from a function
-named for one (`generate_token`, `newNonce`). `random.SystemRandom()` and
+named for one (`generate_token`, `newNonce`), including a buffer filled from an
+alphabet in a loop and returned (Go `b[i] = letters[rand.Intn(len(letters))]`). `random.SystemRandom()` and
 `secrets`/`crypto/rand`/`crypto.getRandomValues` are the fix, never findings.
 """
 
@@ -16,8 +17,9 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ztlint import semantics
 from ztlint.checks.auth.timing import KEY_QUALIFIERS, METADATA, words
-from ztlint.checks.codeutil import go_imports
+from ztlint.checks.codeutil import nodes_of
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -89,17 +91,6 @@ BINDINGS = frozenset(
         "property_signature",
     }
 )
-FUNCTIONS = frozenset(
-    {
-        "function_declaration",
-        "method_declaration",
-        "function_definition",
-        "method_definition",
-        "function_expression",
-        "arrow_function",
-        "func_literal",
-    }
-)
 PY_RANDOM = frozenset(
     {
         "random",
@@ -129,52 +120,18 @@ def makes_secret(name: str) -> bool:
     return False
 
 
-def _imports(ctx: FileContext, root: Node, lang: str) -> tuple[set[str], set[str]]:
+def _imports(sem: semantics.Semantics, lang: str) -> tuple[set[str], set[str]]:
     """Go: names of math/rand imports. Python: module aliases of `random`, and names
-    imported from it."""
-    functions: set[str] = set()
+    imported from it (by the file's imports as the semantic layer reads them)."""
+    imports = sem.imports
     if lang == "go":
-        return {
-            n for n, path in go_imports(ctx).items() if path in ("math/rand", "math/rand/v2")
-        }, functions
-    modules: set[str] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if lang == "python" and node.type == "import_statement":
-            for child in node.named_children:
-                target = (
-                    child.child_by_field_name("name") if child.type == "aliased_import" else child
-                )
-                alias = (
-                    child.child_by_field_name("alias") if child.type == "aliased_import" else None
-                )
-                if target is not None and _text(ctx, target) == "random":
-                    modules.add(_text(ctx, alias) if alias is not None else "random")
-            continue
-        if lang == "python" and node.type == "import_from_statement":
-            module = node.child_by_field_name("module_name")
-            if module is not None and _text(ctx, module) == "random":
-                for child in node.named_children[1:]:
-                    original = (
-                        child.child_by_field_name("name")
-                        if child.type == "aliased_import"
-                        else child
-                    )
-                    alias = (
-                        child.child_by_field_name("alias")
-                        if child.type == "aliased_import"
-                        else child
-                    )
-                    if (
-                        original is not None
-                        and alias is not None
-                        and _text(ctx, original) in PY_RANDOM
-                    ):
-                        functions.add(_text(ctx, alias))
-            continue
-        if node.type in ("module", "program"):
-            stack.extend(node.named_children)
+        return {n for n, path in imports.items() if path in ("math/rand", "math/rand/v2")}, set()
+    modules = {n for n, q in imports.items() if q == "random"}
+    functions = {
+        n
+        for n, q in imports.items()
+        if q.startswith("random.") and q.removeprefix("random.") in PY_RANDOM
+    }
     return modules, functions
 
 
@@ -195,57 +152,165 @@ def _weak_call(
     return None
 
 
-def _bound_name(ctx: FileContext, node: Node) -> str | None:
-    for field in ("left", "name", "key", "field"):
-        child = node.child_by_field_name(field)
-        if child is not None:
-            return _text(ctx, child)
-    first = node.named_children[0] if node.named_children else None
-    return _text(ctx, first) if first is not None else None
+# Syntax that names where a value goes without binding a name: a keyword argument, an
+# object or struct literal key, a field initializer.
+_KEYED = frozenset(
+    {"keyword_argument", "pair", "keyed_element", "field_initializer", "public_field_definition",
+     "property_signature"}
+)  # fmt: skip
+_INDEXED = frozenset({"index_expression", "subscript", "subscript_expression"})
+_MEMBERS = frozenset({"attribute", "member_expression", "selector_expression", "field_expression"})
 
 
-def _destination(ctx: FileContext, call: Node) -> str | None:
-    """The name the call's value ends up in: a binding, or the function it is returned
-    from; looks up through expressions, not through statements."""
+def _target(sem: semantics.Semantics, statement: Node) -> Node | None:
+    """What an assignment or declaration stores into: the name the semantic layer binds
+    there, else the key, field or element written (`user.session_id = ..`,
+    `Session{Token: ..}`, `b[i] = ..`)."""
+    if statement.type in _KEYED:
+        target = statement.child_by_field_name("key") or statement.child_by_field_name("name")
+        if target is None and statement.named_children:
+            target = statement.named_children[0]
+        return target
+    scope = sem.function_of(statement)
+    for items in sem.bindings(scope).values():
+        for binding in items:
+            if binding.node.id == statement.id:
+                target = next(
+                    (n for n in _names_in(statement) if sem.text(n) == binding.name), None
+                )
+                if target is not None:
+                    return target
+    left = statement.child_by_field_name("left") or statement.child_by_field_name("name")
+    if left is not None and left.type == "expression_list" and left.named_children:
+        left = left.named_children[0]
+    return left
+
+
+def _names_in(statement: Node) -> list[Node]:
+    left = (
+        statement.child_by_field_name("left")
+        or statement.child_by_field_name("name")
+        or statement.child_by_field_name("pattern")
+    )
+    if left is None:
+        return []
+    return [left] if left.type in semantics.NAMES else list(left.named_children)
+
+
+def _returned_buffer(sem: semantics.Semantics, function: Node, buffer: Node) -> bool:
+    """The function returns the buffer a loop fills (`return string(b)`, `return
+    sb.String()`, `return "".join(chars)`): what it makes is what the function returns."""
+    name = function.child_by_field_name("name")
+    if name is None:
+        return False
+    wanted = sem.resolve(buffer)
+    for value in sem.returns(sem.text(name)):
+        node = sem.unwrap(value)
+        if node.type == "call_expression":
+            target = node.child_by_field_name("function")
+            method = target.child_by_field_name("field") if target is not None else None
+            if (
+                target is not None
+                and method is not None
+                and sem.text(method) in ("String", "Bytes")
+            ):
+                node = target.named_children[0]
+        if node.type not in semantics.NAMES or sem.text(node) != sem.text(buffer):
+            continue
+        found = sem.resolve(node)
+        if found is None or wanted is None or found.node.id == wanted.node.id:
+            return True
+        # flow-insensitive: `code = append(code, ..)` re-binds the same buffer
+        if sem.function_of(found.node) == sem.function_of(wanted.node):
+            return True
+    return False
+
+
+_WRITES = re.compile(r"^(Write\w*|write\w*|push|append|extend|add)$")
+
+
+def _written_buffer(sem: semantics.Semantics, arguments: Node) -> str | None:
+    """The function that returns the buffer a write call fills, or None."""
+    call = arguments.parent
+    if call is None:
+        return None
+    target = call.child_by_field_name("function")
+    if target is None or target.type not in _MEMBERS or not target.named_children:
+        return None
+    method = target.child_by_field_name("field") or target.child_by_field_name("property")
+    receiver = target.named_children[0]
+    if (
+        method is None
+        or not _WRITES.match(sem.text(method))
+        or receiver.type not in semantics.NAMES
+    ):
+        return None
+    function = sem.function_of(call)
+    if function is None or not _returned_buffer(sem, function, receiver):
+        return None
+    return _function_name(sem, function)
+
+
+def _function_name(sem: semantics.Semantics, function: Node | None) -> str | None:
+    """A function's name, or the name an anonymous function is bound to."""
+    if function is None:
+        return None
+    name = function.child_by_field_name("name")
+    if name is not None:
+        return sem.text(name)
+    scope = sem.function_of(function)
+    for items in sem.bindings(scope).values():
+        for binding in items:
+            if binding.value is not None and binding.value.id == function.id:
+                return binding.name
+    parent = function.parent
+    if parent is not None and parent.type in _KEYED:
+        key = parent.child_by_field_name("key") or parent.child_by_field_name("name")
+        return sem.text(key) if key is not None else None
+    return None
+
+
+def _destination(sem: semantics.Semantics, call: Node) -> str | None:
+    """The name the call's value ends up in: what a binding stores it as, the buffer
+    it fills when that buffer is what the function returns (`b[i] =
+    letters[rand.Intn(len(letters))]` .. `return string(b)`), or the function it is
+    returned from; looks up through expressions, not through statements."""
     node = call
-    for _ in range(8):
+    for _ in range(10):
         parent = node.parent
         if parent is None:
             return None
         if parent.type in BINDINGS:
             right = parent.child_by_field_name("right") or parent.child_by_field_name("value")
-            if (
-                right is not None
-                and right.start_byte <= node.start_byte
-                and node.end_byte <= right.end_byte
-            ):
-                return _bound_name(ctx, parent)
-            if parent.type in (
-                "keyword_argument",
-                "pair",
-                "keyed_element",
-                "var_spec",
-                "short_var_declaration",
-            ):
-                return _bound_name(ctx, parent)
-            return None
-        if (
-            parent.type in ("return_statement", "expression_statement")
-            and parent.type == "return_statement"
-        ):
-            fn = parent.parent
-            while fn is not None and fn.type not in FUNCTIONS:
-                fn = fn.parent
-            if fn is None:
+            inside = right is not None and right.start_byte <= node.start_byte <= right.end_byte
+            if not inside and parent.type not in _KEYED | {"var_spec", "short_var_declaration"}:
                 return None
-            name = fn.child_by_field_name("name")
-            if name is None and fn.parent is not None and fn.parent.type in BINDINGS:
-                return _bound_name(ctx, fn.parent)
-            return _text(ctx, name) if name is not None else None
+            target = _target(sem, parent)
+            if target is None:
+                return None
+            if target.type in _INDEXED or (
+                target.type in semantics.NAMES and not makes_secret(sem.text(target))
+            ):
+                buffer = target.named_children[0] if target.type in _INDEXED else target
+                function = sem.function_of(parent)
+                if (
+                    buffer.type in semantics.NAMES
+                    and function is not None
+                    and _returned_buffer(sem, function, buffer)
+                ):
+                    return _function_name(sem, function)
+            if target.type in _INDEXED:
+                return None
+            return sem.text(target)
+        if parent.type == "return_statement":
+            return _function_name(sem, sem.function_of(parent))
+        if parent.type in ("argument_list", "arguments"):
+            # `sb.WriteByte(letters[rand.Intn(..)])`, `chars.push(..)`: the receiver fills
+            written = _written_buffer(sem, parent)
+            if written is not None:
+                return written
         if parent.type == "arrow_function":
-            if parent.parent is not None and parent.parent.type in BINDINGS:
-                return _bound_name(ctx, parent.parent)
-            return None
+            return _function_name(sem, parent)
         if (
             parent.type.endswith(("statement", "block", "declaration"))
             and parent.type not in BINDINGS
@@ -257,20 +322,15 @@ def _destination(ctx: FileContext, call: Node) -> str | None:
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
     lang = "javascript" if ctx.parser in ("typescript", "tsx", "javascript") else str(ctx.parser)
-    root = ctx.tree().root_node
-    modules, functions = _imports(ctx, root, lang) if lang in ("go", "python") else (set(), set())
+    sem = semantics.of(ctx)
+    modules, functions = _imports(sem, lang) if lang in ("go", "python") else (set(), set())
     if lang in ("go", "python") and not modules and not functions:
         return
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        stack.extend(node.named_children)
-        if node.type not in ("call_expression", "call"):
-            continue
+    for node in nodes_of(ctx, "call_expression", "call"):
         source = _weak_call(ctx, node, lang, modules, functions)
         if source is None:
             continue
-        dest = _destination(ctx, node)
+        dest = _destination(sem, node)
         if dest is None or not makes_secret(re.sub(r"^(self|this)\.", "", dest)):
             continue
         fix = {

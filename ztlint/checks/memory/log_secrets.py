@@ -5,11 +5,13 @@ password written there is a credential handed to everyone who can read them. Rep
 (high): a logging or print call in any language whose arguments carry a secret by
 name (`token`, `password`, `api_key`, `client_secret`, `private_key`, `authorization`,
 an `Authorization` header read) directly or interpolated, not merely its length, a
-boolean about it or a masked form.
+boolean about it or a masked form; a local read from a credential header, a cookie or a
+token parameter, whatever it is called (its origin, from the semantic layer); shorthand
+properties of a logged object; in Swift, card numbers, CVV and PIN too.
 
 With the rule option `topology: true` (off by default, low), peer addresses, routes
-and upstream lists logged at info level or above are reported too (the seed's I1):
-useful on a gateway whose logs leave the host.
+and upstream lists logged at info level or above are reported too (the seed's I1), by
+declared type, origin and role; never the server's own listening address.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ztlint import semantics
 from ztlint.caseless import Caseless
 from ztlint.checks.auth.timing import (
     METADATA,
@@ -33,6 +36,7 @@ from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics import flow, types
 
 _RUST_MACROS = re.compile(
     r"^(\w+::)*(trace|debug|info|warn|error|println|eprintln|print|eprint|dbg|log)$"
@@ -198,6 +202,10 @@ def _transformed(ctx: FileContext, inner: Node) -> bool:
     return bool(_TRANSFORMS.intersection(words(tail)))
 
 
+def _scalar(declared: str) -> bool:
+    return bool(_SCALAR.fullmatch(declared.lstrip("*&").strip()))
+
+
 def _not_text(ctx: FileContext, node: Node, name: str) -> bool:
     """The grammar says the logged value is no credential text: declared (or returned by
     a function declared) as a bool, number, signal, error or time; a Go type assertion or
@@ -205,29 +213,39 @@ def _not_text(ctx: FileContext, node: Node, name: str) -> bool:
     whose fields may not be logged); or a predicate (`hasToken`, `isSecret()`)."""
     if words(name)[:1] and words(name)[0] in _BOOL_VERBS:
         return True
-    n = re.escape(name)
+    sem = semantics.of(ctx)
     after = ctx.source.utf8[node.end_byte : node.end_byte + 4].decode("utf-8", "replace")
     if after.lstrip().startswith("("):
         # a call: the result type of a function declared in this file
-        result = _declared_result(ctx, name)
-        return result is not None and bool(_SCALAR.fullmatch(result))
+        result = types.result_type(sem, name)
+        return result is not None and _scalar(result)
     function = enclosing_function(node)
     if function is None:
         return False
     if _other_token_kind(ctx, function):
         return True
-    scope = _text(ctx, function)
+    if node.type not in semantics.NAMES:
+        return False  # a field: its declaration is elsewhere
     # `var ok bool`, `func f(sig os.Signal)`, `token: bool`, `let sig: Int32`
-    if re.search(
-        rf"(\bvar\s+{n}|[(,]\s*{n})\s+\*?{_SCALAR.pattern}|\b{n}\s*:\s*{_SCALAR.pattern}", scope
-    ):
+    declared = types.declared_type(sem, node)
+    if declared is not None and _scalar(declared):
         return True
-    for call in re.finditer(rf"\b{n}\s*(,\s*\w+\s*)?:?=\s*(?:\w+\.)*(\w+)\s*\(", scope):
-        result = _declared_result(ctx, call.group(2))  # `token := verifyToken(..)`: an error
-        if result is not None and _SCALAR.fullmatch(result):
-            return True
-    m = re.search(rf"\b{n}\s*(,\s*\w+\s*)?:?=\s*(&?[\w.]+\.\(\*?([\w.\[\]]+)\)|&[\w.]+\{{)", scope)
-    return m is not None and (m.group(3) or "") not in ("string", "[]byte")
+    binding = sem.resolve(node)
+    value = binding.value if binding is not None else None
+    if value is None:
+        return False
+    if value.type in ("call_expression", "call"):
+        # `token, err := verifyToken(..)`: what a same-file function declares it returns
+        function_node = value.child_by_field_name("function")
+        tail = re.split(r"[.:]+", _text(ctx, function_node))[-1] if function_node else ""
+        result = types.result_type(sem, tail) if tail else None
+        return result is not None and _scalar(result)
+    if value.type == "type_assertion_expression":
+        asserted = value.child_by_field_name("type")
+        return asserted is not None and _text(ctx, asserted) not in ("string", "[]byte")
+    return value.type == "unary_expression" and any(
+        c.type == "composite_literal" for c in value.named_children
+    )
 
 
 # A value published where anyone reads it: an ACME DNS-01 TXT record.
@@ -273,18 +291,7 @@ _OTHER_TOKENS = frozenset(
 )  # fmt: skip
 
 
-def _declared_result(ctx: FileContext, function_name: str) -> str | None:
-    """The result type of a function this file declares (Go, Rust, Python, Swift)."""
-    n = re.escape(function_name)
-    declared = re.search(
-        rf"(?m)^\s*(func\s*(\([^)]*\)\s*)?{n}\s*\([^)]*\)\s*\(?\s*([\w.*\[\]]+)|"
-        rf"(pub\s+)?fn\s+{n}\s*\([^)]*\)\s*->\s*([\w:]+)|"
-        rf"def\s+{n}\s*\([^)]*\)\s*->\s*([\w.]+)|func\s+{n}\s*\([^)]*\)\s*->\s*(\w+))",
-        ctx.text,
-    )
-    if declared is None:
-        return None
-    return next((g for g in declared.group(3, 5, 6, 7) if g), "")
+_TEXT_TYPE = re.compile(r"&?\s*(mut\s+)?('\w+\s+)?(str|String|string|Secret\w*)\b")
 
 
 def _ambiguous_token(ctx: FileContext, node: Node, name: str) -> bool:
@@ -298,10 +305,8 @@ def _ambiguous_token(ctx: FileContext, node: Node, name: str) -> bool:
         return True
     if _other_token_kind(ctx, function):
         return True
-    declared = (
-        rf"\b{re.escape(name)}\s*(:\s*&?(mut\s+)?('\w+\s+)?|\s)(str|String|string|Secret\w*)\b"
-    )
-    return re.search(declared, _text(ctx, function)) is None
+    declared = types.type_at(semantics.of(ctx), node, name)
+    return declared is None or not _TEXT_TYPE.match(declared)
 
 
 def _record_or_derived(ctx: FileContext, inner: Node) -> bool:
@@ -319,10 +324,17 @@ def _record_or_derived(ctx: FileContext, inner: Node) -> bool:
 
 
 def _secret_in(
-    ctx: FileContext, arg: Node, mio_tokens: bool = False, auth_code: bool = True
+    ctx: FileContext,
+    arg: Node,
+    mio_tokens: bool = False,
+    auth_code: bool = True,
+    reads: bool = False,
 ) -> str | None:
-    """The secret an argument carries: an identifier or field named as a secret, a
-    header read of Authorization, or an interpolation of either."""
+    """The secret an argument carries: an identifier or field named as a secret (in
+    Swift, payment data too), a local read from a credential header, cookie or token
+    parameter (with `reads`), a header read of Authorization, or an interpolation of
+    either."""
+    swift = ctx.parser == "swift"
     for inner in walk(arg):
         kind = inner.type
         if kind in STRINGS:
@@ -333,6 +345,8 @@ def _secret_in(
             ):
                 name = next(g for g in (m.group(1), m.group(3), m.group(4)) if g)
                 last = name.split(".")[-1]
+                if swift and _payment_name(last):
+                    return name
                 if (
                     secret_name(last)
                     and not (mio_tokens and words(last)[-1] == "token")
@@ -349,10 +363,20 @@ def _secret_in(
                 if re.search(r"(?i)header|get\(|\[", parent_text):
                     return text.strip("\"'`")
             continue
-        if kind in ("identifier", "field_identifier", "property_identifier", "simple_identifier"):
+        if kind in _IDENTIFIERS:
             name = _text(ctx, inner)
-            if not secret_name(name) or name[:1].isupper():
-                continue  # `SessionToken` is a type, not a value
+            payment = swift and _payment_name(name)
+            if not payment and (not secret_name(name) or name[:1].isupper()):
+                # Not named as a secret (`SessionToken` is a type, not a value): a value
+                # read from a credential header, a cookie or a token parameter still is.
+                if (
+                    reads
+                    and _logged_directly(ctx, inner, arg)
+                    and _credential_read(ctx, inner)
+                    and not _no_value(ctx, inner, name)
+                ):
+                    return name
+                continue
             if mio_tokens and words(name)[-1] == "token":
                 continue  # a mio `Token` names an event-loop slot
             if not auth_code and _ambiguous_token(ctx, inner, name):
@@ -362,49 +386,268 @@ def _secret_in(
                 continue  # `token.token.serial`: the logged value is the last field
             if (
                 _record_or_derived(ctx, inner)
-                or _not_text(ctx, inner, name)
-                or _transformed(ctx, inner)
+                or (not payment and _not_text(ctx, inner, name))
                 or _transformed(ctx, outer)
+                or _no_value(ctx, inner, name)
             ):
                 continue
-            parent = inner.parent
-            # len(token), token.len(), token is None, mask(token), `token=` keyword name
-            context = (
-                _text(ctx, parent.parent)
-                if parent is not None and parent.parent is not None
-                else ""
-            )
-            if (
-                parent is not None
-                and parent.type == "keyword_argument"
-                and parent.child_by_field_name("name") == inner
-            ):
-                continue
-            if _MASKED.search(context.split(name)[0][-24:]) or re.search(
-                rf"{re.escape(name)}\s*(\(\s*\))?\s*(\.|\?\.)\s*(len|length|count|is_empty|isEmpty|is_some|is_none)\b|{re.escape(name)}\s+is\s+(not\s+)?None|{re.escape(name)}\s*[!=]=",
-                context,
-            ):
-                continue
-            if (
-                parent is not None
-                and parent.type in ("call", "call_expression")
-                and parent.child_by_field_name("function") == inner
-            ):
-                continue  # calling a function named like a secret
             return name
     return None
 
 
-def _topology(ctx: FileContext, name: str, args: list[Node]) -> str | None:
+def _no_value(ctx: FileContext, inner: Node, name: str) -> bool:
+    """What is logged is not the value: its length, a test of its presence, a masked or
+    one-way form (`len(token)`, `token.len()`, `token is None`, `mask(token)`), a
+    keyword's name (`token=`), or a function named like it being called."""
+    if _transformed(ctx, inner):
+        return True
+    parent = inner.parent
+    if parent is None:
+        return False
+    if parent.type == "keyword_argument" and parent.child_by_field_name("name") == inner:
+        return True
+    if (
+        parent.type in ("call", "call_expression")
+        and parent.child_by_field_name("function") == inner
+    ):
+        return True
+    context = _text(ctx, parent.parent) if parent.parent is not None else ""
+    return bool(
+        _MASKED.search(context.split(name)[0][-24:])
+        or re.search(
+            rf"{re.escape(name)}\s*(\(\s*\))?\s*(\.|\?\.)\s*(len|length|count|is_empty|isEmpty|is_some|is_none)\b|{re.escape(name)}\s+is\s+(not\s+)?None|{re.escape(name)}\s*[!=]=",
+            context,
+        )
+    )
+
+
+_IDENTIFIERS = frozenset(
+    {"identifier", "field_identifier", "property_identifier", "simple_identifier",
+     "shorthand_property_identifier"}
+)  # fmt: skip
+_VALUE_FIELDS = frozenset({"value", "Value", "raw", "String"})
+
+
+def _credential_read(ctx: FileContext, inner: Node) -> str | None:
+    """Where a logged name's value was read from, when that is a credential: a request's
+    `Authorization` (or another credential header), a cookie, or a request parameter
+    named as a secret (`?token=`); whatever the local is called. A field of the read
+    value counts only when it is the value itself (a cookie's `.Value`)."""
+    if inner.type not in semantics.NAMES or not semantics.supported(ctx):
+        return None
+    parent = inner.parent
+    if parent is not None and parent.type in _MEMBER_ACCESS and parent.named_children[0] != inner:
+        return None  # a field, not the local
+    outer = _outermost(inner)
+    if outer is not inner and _text(ctx, outer).rsplit(".", 1)[-1] not in _VALUE_FIELDS:
+        return None  # `cookie.Name`, `header.len()`: not the credential
+    sem = semantics.of(ctx)
+    origin = sem.origin(inner)
+    if origin.kind == "call":
+        origin = _read_from_request_local(sem, inner) or origin
+    if origin.kind != "request":
+        return None
+    if origin.detail and (SECRET_HEADERS.match(origin.detail) or secret_name(origin.detail)):
+        return origin.detail
+    value, _ = sem.value_of(inner)
+    if value.end_byte - value.start_byte < 512 and re.search(r"(?i)cookie", sem.text(value)):
+        return "a cookie"
+    return None
+
+
+# Calls that format a value into the log line rather than compute something from it.
+_FORMATTERS = re.compile(
+    r"(^|[.:])(Sprintf|Sprint|Sprintln|format|format_args|str|repr|String|toString|stringify|"
+    r"Errorf|join|concat)$"
+)
+
+
+def _logged_directly(ctx: FileContext, inner: Node, arg: Node) -> bool:
+    """The value itself reaches the log line: between it and the logger's arguments
+    there is interpolation, an object literal or a formatting call, but no other call
+    (`lookup(creds)` logs what the lookup found, not the credential)."""
+    node = inner.parent
+    while node is not None and node.id != arg.id:
+        if node.type in ("call_expression", "call"):
+            function = node.child_by_field_name("function")
+            if function is None or not _FORMATTERS.search(_text(ctx, function)):
+                return False
+        node = node.parent
+    return True
+
+
+def _read_from_request_local(sem: semantics.Semantics, inner: Node) -> semantics.Origin | None:
+    """`q := r.URL.Query(); t := q.Get("token")`: a lookup by a literal key on a local
+    that holds request input is a read of that key."""
+    value, _ = sem.value_of(inner)
+    if value.type not in ("call_expression", "call"):
+        return None
+    function = value.child_by_field_name("function")
+    args = value.child_by_field_name("arguments")
+    if function is None or args is None or function.type not in _MEMBER_ACCESS:
+        return None
+    receiver = function.named_children[0] if function.named_children else None
+    method = sem.text(function.named_children[-1]) if function.named_children else ""
+    first = args.named_children[0] if args.named_children else None
+    if receiver is None or receiver.type not in semantics.NAMES or method not in ("Get", "get"):
+        return None
+    key = sem.const(first) if first is not None else None
+    if key is None or not key.string or sem.origin(receiver).kind != "request":
+        return None
+    return semantics.Origin("request", key.text)
+
+
+# Payment data (Swift apps take it at checkout): a card number, its CVV or CVC, a PIN.
+_PAYMENT_LAST = frozenset({"cvv", "cvc", "cvv2", "cvc2", "pin", "passcode"})
+
+
+def _payment_name(name: str) -> bool:
+    ws = words(name)
+    if not ws or ws[0] in _BOOL_VERBS:
+        return False
+    return (
+        ws[-1] in _PAYMENT_LAST
+        or ws[-2:] in (["card", "number"], ["card", "num"], ["security", "code"])
+        or ws == ["pan"]
+    )
+
+
+# Roles of an address in a flow: a peer's, the source's or the destination's.
+_ROLE_WORDS = frozenset({"src", "source", "dst", "dest", "destination", "from", "client"})
+# Address types: Rust std::net, Go net and netip.
+_ADDRESS_TYPE = re.compile(
+    r"(^|[.:&*\s])(SocketAddr(V4|V6)?|IpAddr|Ipv4Addr|Ipv6Addr|Addr|IP|AddrPort|UDPAddr|"
+    r"TCPAddr|IPAddr)$"
+)
+# Calls that return the other end's address, and receives that return it with the data.
+_PEER_CALLS = re.compile(
+    r"(^|[.:])(peer_addr|remote_addr|remote_address|RemoteAddr|peer_address|peer_ip)$"
+)
+_RECEIVES_FROM = re.compile(
+    r"(^|[.:])(recv_from|accept|ReadFrom|ReadFromUDP|ReadFromUDPAddrPort|ReadMsgUDP|try_recv_from|poll_recv_from)$"
+)
+# The server's own address, logged once at startup: not a peer's.
+_OWN_ADDRESS = re.compile(
+    r"(?i)\b(listen(ing)?|bound|binding|bind|serving|started|starting|running|accepting "
+    r"connections)\s+(on|at|to)\b"
+)
+_OWN_CALLS = re.compile(
+    r"(^|[.:])(local_addr|LocalAddr|bind|Bind|Listen|ListenAndServe|ListenAndServeTLS|ListenUDP|ListenTCP|ListenPacket|serve|Serve)$"
+)
+_INLINE = re.compile(r"\{([A-Za-z_]\w*)(:[^}]*)?\}|\\\(([A-Za-z_]\w*)\)")
+
+
+def _topology(ctx: FileContext, call: Node, name: str, args: list[Node]) -> str | None:
+    """A peer's address in a log line at info level or above: by role (a name whose last
+    word is an address or the peer, source or destination), by declared type
+    (`SocketAddr`, `IpAddr`, `net.Addr`), or by where the value comes from (the peer
+    address of a connection, the sender of a datagram). The server's own address at
+    startup (`listening on {addr}`, a value also bound or served on) is not topology."""
     if not _LEVEL_AT_LEAST_INFO.search(name) or re.search(r"(?i)debug|trace", name):
         return None
-    for arg in args:
-        for inner in walk(arg):
-            if inner.type in ("identifier", "field_identifier", "property_identifier"):
-                ws = words(_text(ctx, inner))
-                if ws and ws[-1] in _TOPOLOGY_WORDS:
-                    return _text(ctx, inner)
+    nodes = [inner for arg in args for inner in walk(arg)]
+    if any(n.type in STRINGS and _OWN_ADDRESS.search(_text(ctx, n)) for n in nodes):
+        return None
+    sem = semantics.of(ctx) if semantics.supported(ctx) else None
+    for inner in nodes:
+        found = None
+        if inner.type in STRINGS:
+            for m in _INLINE.finditer(_text(ctx, inner)):
+                inline = m.group(1) or m.group(3)
+                typed = sem is not None and _address_type(types.type_at(sem, inner, inline))
+                if _peer_name(inline) or typed:
+                    found = inline
+                    break
+        elif inner.type in _IDENTIFIERS:
+            parent = inner.parent
+            if parent is not None and parent.type in ("call", "call_expression"):
+                continue  # `peer_addr(..)` as written is the call below
+            named = _text(ctx, inner)
+            if _peer_name(named) or (sem is not None and _peer_value(sem, inner)):
+                found = named
+        elif inner.type in ("call_expression", "call") and _PEER_CALLS.search(
+            _text(ctx, inner.child_by_field_name("function") or inner)
+        ):
+            return _text(ctx, inner)
+        if found is not None and (sem is None or not _own_address(sem, call, found)):
+            return found
     return None
+
+
+def _peer_name(name: str) -> bool:
+    ws = words(name)
+    return bool(ws) and (ws[-1] in _TOPOLOGY_WORDS or (ws[-1] in _ROLE_WORDS and len(ws) == 1))
+
+
+def _address_type(declared: str | None) -> bool:
+    return declared is not None and bool(_ADDRESS_TYPE.search(declared.strip()))
+
+
+def _peer_value(sem: semantics.Semantics, node: Node) -> bool:
+    """A name declared with an address type, or bound to a peer address: the result of
+    `peer_addr()`/`RemoteAddr()`, or the sender a receive returns with the data."""
+    if node.type not in semantics.NAMES:
+        return False
+    if _address_type(types.declared_type(sem, node)):
+        return True
+    binding = sem.resolve(node)
+    if binding is not None and binding.value is not None:
+        value: Node = binding.value
+        targets = binding.node.child_by_field_name("pattern") or binding.node.child_by_field_name(
+            "left"
+        )
+    else:
+        matched = flow.condition_binding(sem, node) if binding is None else None
+        if matched is None:
+            return False
+        targets, value = matched
+    value = sem.unwrap(value)
+    if value.type not in ("call_expression", "call"):
+        return False
+    callee = sem.text(value.child_by_field_name("function") or value)
+    if _PEER_CALLS.search(callee):
+        return True
+    if not _RECEIVES_FROM.search(callee):
+        return False
+    # `let (n, from) = sock.recv_from(..)`, `n, addr, err := c.ReadFromUDP(..)`,
+    # `while let Ok((n, from)) = ..`: a name after the first
+    while targets is not None and targets.type not in (
+        "tuple_pattern",
+        "expression_list",
+        "pattern_list",
+    ):
+        inner = [
+            c for c in targets.named_children if c.type not in ("identifier", "scoped_identifier")
+        ]
+        targets = inner[0] if inner else None
+    names = [sem.text(c) for c in targets.named_children] if targets is not None else []
+    return sem.text(node) in names[1:]
+
+
+def _own_address(sem: semantics.Semantics, call: Node, name: str) -> bool:
+    """The address is the server's own: read from `local_addr()`, or handed to a bind,
+    listen or serve call in the same function."""
+    binding = flow.binding_at(sem, call, name)
+    if binding is not None and binding.value is not None:
+        value = sem.unwrap(binding.value)
+        function = value.child_by_field_name("function")
+        if function is not None and _OWN_CALLS.search(sem.text(function)):
+            return True
+    scope = sem.function_of(call)
+    if scope is None:
+        return False
+    for node in walk(scope):
+        if node.type in ("call_expression", "call"):
+            function = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            if (
+                function is not None
+                and args is not None
+                and _OWN_CALLS.search(sem.text(function))
+                and any(n.type in semantics.NAMES and sem.text(n) == name for n in walk(args))
+            ):
+                return True
+    return False
 
 
 # Printing to standard output, not a logger: a key generator's output is its result.
@@ -445,57 +688,72 @@ def _key_generator(ctx: FileContext, call: Node, secret: str) -> bool:
     name = function.child_by_field_name("name")
     if name is not None and _KEYGEN_WORDS.intersection(words(_text(ctx, name))):
         return True
-    head = ctx.source.utf8[function.start_byte : call.start_byte].decode("utf-8", "replace")
-    return _made_here(head, secret.split(".")[-1], 2)
+    return _made_here(semantics.of(ctx), call, secret.split(".")[-1], 2)
 
 
-def _statement_rest(text: str, start: int) -> str:
-    """From `start` to the end of the line, or on to where the brackets opened on it
-    close (a call spread over lines)."""
-    depth = 0
-    for i in range(start, len(text)):
-        ch = text[i]
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch in ";\n" and depth <= 0:
-            return text[start:i]
-    return text[start:]
-
-
-def _made_here(head: str, variable: str, hops: int) -> bool:
-    """Whether `variable` is bound, in the function text before the print, from a call
-    that makes a credential: a callee named for it, or a command run with such a word
+def _made_here(sem: semantics.Semantics, at: Node, variable: str, hops: int) -> bool:
+    """Whether the binding of `variable` that reaches `at` is computed by a call that
+    makes a credential: a callee named for it, or a command run with such a word
     (`run(ctx, bin, "preauthkeys", "create", ...)`); followed through the plain names
     the call is given, `hops` times (`key := parse(out)` after `out := run(.."create"..)`)."""
-    name = re.escape(variable)
-    for m in re.finditer(rf"\b{name}\b[^=;\n]*?(?<![=!<>])=(?![=>])", head):
-        value = _statement_rest(head, m.end())
-        for callee in re.findall(r"([A-Za-z_]\w*)\s*\(", value):
-            if _KEYGEN_WORDS.intersection(words(callee)):
+    binding = flow.binding_at(sem, at, variable)
+    if binding is None or binding.value is None:
+        return False
+    for node in walk(binding.value):
+        if node.type in ("call_expression", "call", "macro_invocation"):
+            function = node.child_by_field_name("function") or node.child_by_field_name("macro")
+            tail = re.split(r"[.:]+", sem.text(function))[-1] if function else ""
+            if _KEYGEN_WORDS.intersection(words(tail)):
                 return True
-        if any(w in _KEYGEN_WORDS for w in re.findall(r'"(\w+)"', value)):
+            args = node.child_by_field_name("arguments")
+            given = args.named_children if args is not None else []
+            if (
+                hops > 0
+                and len(given) == 1
+                and given[0].type in semantics.NAMES
+                and sem.text(given[0]) != variable
+                and _made_here(sem, binding.node, sem.text(given[0]), hops - 1)
+            ):
+                return True
+        elif node.type in STRINGS and sem.text(node).strip("\"'`") in _KEYGEN_WORDS:
             return True
-        if hops > 0:
-            for argument in re.findall(r"\(\s*([A-Za-z_]\w*)\s*\)", value):
-                if argument != variable and _made_here(head, argument, hops - 1):
-                    return True
     return False
 
 
+# A read of a credential the rule follows into locals: a credential header or a cookie.
+_READS = re.compile(r"(?i)authorization|x-api-key|[\w-]token[\"'`]|cookie")
+_PAYMENT_TEXT = re.compile(r"(?i)cvv|cvc|card_?num|\bpin\b|pin[A-Z(_:,)]|passcode|securityCode")
+
+
+def _reads_credentials(ctx: FileContext) -> bool:
+    return ctx.memo("log-secrets-reads", lambda: bool(_READS.search(ctx.text)))
+
+
+def _payment_text(ctx: FileContext) -> bool:
+    return ctx.parser == "swift" and bool(_PAYMENT_TEXT.search(ctx.text))
+
+
 def gate(ctx: FileContext) -> bool:
-    """Nothing to report unless the file names a secret (or topology is asked for)."""
-    return bool(ctx.options.get("topology", False)) or mentions_secret(ctx)
+    """Nothing to report unless the file names a secret, reads a credential header or
+    cookie, handles payment data (Swift), or topology is asked for."""
+    return (
+        bool(ctx.options.get("topology", False))
+        or mentions_secret(ctx)
+        or _reads_credentials(ctx)
+        or _payment_text(ctx)
+    )
 
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
     topology = bool(ctx.options.get("topology", False)) if ctx.options else False
     mio_tokens = _mio_tokens(ctx)
     auth_code = bool(_AUTH_VOCABULARY.search(ctx.text, ctx.lower()))
-    for call, name, args in _logger_calls(ctx, secrets_only=not topology):
+    reads = _reads_credentials(ctx) and semantics.supported(ctx)
+    every_call = topology or reads or _payment_text(ctx)
+    for call, name, args in _logger_calls(ctx, secrets_only=not every_call):
         secret = next(
-            (s for s in (_secret_in(ctx, a, mio_tokens, auth_code) for a in args) if s), None
+            (s for s in (_secret_in(ctx, a, mio_tokens, auth_code, reads) for a in args) if s),
+            None,
         )
         if secret and _STDOUT.match(name) and _key_generator(ctx, call, secret):
             continue
@@ -520,7 +778,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                 "gets the credential; log that it is present, or a masked form",
             )
         elif topology:
-            peer = _topology(ctx, name, args)
+            peer = _topology(ctx, call, name, args)
             if peer:
                 yield Hit(
                     span=code.node_span(ctx.source, call),

@@ -5,7 +5,8 @@ different byte strings can decode to the same text. Used for a service id, a rou
 key, a map key or one side of a comparison, that lets one peer's bytes reach another's
 route (the seed's L3). Reported when the decoded value becomes a map key or lookup
 argument (`get`, `insert`, `contains_key`, `entry`, `remove`), an operand of `==`/`!=`
-or a `match` scrutinee, or is bound to a name or field that reads as an identifier
+or a `match` scrutinee (followed back through conversions and bindings, whatever the
+names), or is bound to a name or field that reads as an identifier
 (`service_id`, `route`, `host`, `sni`, `key`); a value only logged or formatted is not.
 The fix is `std::str::from_utf8(bytes)` and rejecting the message on error.
 """
@@ -17,8 +18,9 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ztlint import semantics
 from ztlint.checks.auth.timing import words
-from ztlint.checks.codeutil import nodes_of, walk
+from ztlint.checks.codeutil import nodes_of
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -53,8 +55,7 @@ _METHODS = re.compile(r"\.(to_string|into_owned|to_owned|as_ref|trim|as_str|to_l
 
 def _lossy_calls(ctx: FileContext) -> Iterator[Node]:
     for node in nodes_of(ctx, "call_expression"):
-        callee = _text(ctx, node.child_by_field_name("function") or node)
-        if re.search(r"(^|::)from_utf8_lossy$|\.to_string_lossy$", callee):
+        if _LOSSY.search(_text(ctx, node.child_by_field_name("function") or node)):
             yield node
 
 
@@ -82,102 +83,163 @@ def _use(ctx: FileContext, call: Node) -> tuple[str, Node, Node] | None:
     return None
 
 
-def _lookup_argument(ctx: FileContext, parent: Node, argument: Node) -> bool:
-    """`map.get(x)`, `map.insert(x, ..)`: the first argument is the key; the value
-    inserted (`insert(k, x)`) is not."""
-    call = parent.parent
-    if parent.type != "arguments" or call is None or call.type != "call_expression":
-        return False
-    if not parent.named_children or parent.named_children[0].id != argument.id:
-        return False
-    function = call.child_by_field_name("function")
-    field = (
-        function.child_by_field_name("field")
-        if function is not None and function.type == "field_expression"
-        else None
-    )
-    return field is not None and _text(ctx, field) in _LOOKUPS
-
-
 def _identifier_name(name: str) -> bool:
     ws = words(name)
     return bool(ws) and ws[-1] in _IDENT_WORDS
 
 
-def detect(ctx: FileContext) -> Iterator[Hit]:
-    for call in _lossy_calls(ctx):
-        found = _use(ctx, call)
-        if found is None:
+# Methods that convert the decoded text without changing what it says.
+_CONVERSIONS = frozenset(
+    {"to_string", "into_owned", "to_owned", "as_ref", "trim", "as_str", "to_lowercase",
+     "clone", "into", "borrow", "deref"}
+)  # fmt: skip
+
+
+# Trimming with an argument keeps the text (and its replacement characters).
+_TRIMS = frozenset({"trim_matches", "trim_end_matches", "trim_start_matches"})
+
+
+def _decoded(sem: semantics.Semantics, expr: Node, depth: int = 4) -> tuple[Node, str] | None:
+    """The lossy decode a value comes from, through conversions (`.to_string()`,
+    `.as_ref()`, `&`) and bindings (`let name = ..; let key = name.trim();`), with the
+    last name it was bound to; None when it is not decoded lossily."""
+    node, bound = expr, ""
+    for _ in range(depth * 4):
+        if node.type in ("reference_expression", "parenthesized_expression", "unary_expression"):
+            if not node.named_children:
+                return None
+            node = node.named_children[-1]
             continue
-        kind, parent, value = found
-        why = None
-        if kind == "binary_expression" and re.search(r"[!=]=", _text(ctx, parent)):
-            why = "compared"
-        elif kind == "match_expression":
-            why = "matched on"
-        elif _lookup_argument(ctx, parent, value):
-            why = "used as a map key"
-        elif kind == "field_initializer":
+        if node.type == "call_expression":
+            function = node.child_by_field_name("function")
+            if function is None:
+                return None
+            if _LOSSY.search(sem.text(function)):
+                return node, bound
+            field = (
+                function.child_by_field_name("field")
+                if function.type == "field_expression"
+                else None
+            )
+            args = node.child_by_field_name("arguments")
+            method = sem.text(field) if field is not None else ""
+            if method in _TRIMS or (
+                method in _CONVERSIONS and (args is None or not args.named_children)
+            ):
+                node = function.child_by_field_name("value") or node
+                continue
+            return None
+        if node.type == "identifier":
+            if depth <= 0:
+                return None
+            depth -= 1
+            binding = sem.resolve(node)
+            if binding is None or binding.value is None:
+                return None
+            bound = bound or binding.name
+            node = binding.value
+            continue
+        return None
+    return None
+
+
+def _keys(ctx: FileContext) -> Iterator[tuple[Node, str]]:
+    """Values used as a key: a map lookup's key, a `match` scrutinee, an operand of
+    `==`/`!=`, an index."""
+    for node in nodes_of(
+        ctx, "call_expression", "match_expression", "binary_expression", "index_expression"
+    ):
+        if node.type == "call_expression":
+            function = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            field = (
+                function.child_by_field_name("field")
+                if function is not None and function.type == "field_expression"
+                else None
+            )
+            if (
+                field is not None
+                and _text(ctx, field) in _LOOKUPS
+                and args is not None
+                and args.named_children
+            ):
+                yield args.named_children[0], "used as a map key"
+        elif node.type == "match_expression":
+            value = node.child_by_field_name("value")
+            if value is not None:
+                yield value, "matched on"
+        elif node.type == "binary_expression":
+            operator = node.child_by_field_name("operator")
+            if operator is not None and _text(ctx, operator) in ("==", "!="):
+                for side in ("left", "right"):
+                    operand = node.child_by_field_name(side)
+                    if operand is not None:
+                        yield operand, "compared"
+        else:
+            index = node.named_children[-1] if len(node.named_children) == 2 else None
+            if index is not None:
+                yield index, "used as a map key"
+
+
+_LOSSY = re.compile(r"(^|::)from_utf8_lossy$|\.to_string_lossy$")
+
+
+def detect(ctx: FileContext) -> Iterator[Hit]:
+    sem = semantics.of(ctx)
+    reported: set[int] = set()
+
+    def hit(call: Node, why: str) -> Hit:
+        reported.add(call.id)
+        return Hit(
+            span=code.node_span(ctx.source, call),
+            message=f"bytes decoded with from_utf8_lossy are {why}: different byte strings "
+            "decode to the same text (invalid sequences become U+FFFD); use "
+            "std::str::from_utf8 and reject invalid input",
+        )
+
+    for key, why in _keys(ctx):
+        found = _decoded(sem, key)
+        if found is None or found[0].id in reported:
+            continue
+        call, bound = found
+        yield hit(call, f"bound to `{bound}` and {why}" if bound else why)
+    for call in _lossy_calls(ctx):
+        if call.id in reported:
+            continue
+        found_use = _use(ctx, call)
+        if found_use is None:
+            continue
+        kind, parent, _value = found_use
+        reason: str | None = None
+        if kind == "field_initializer":
             field = parent.child_by_field_name("field") or (
                 parent.named_children[0] if parent.named_children else None
             )
             if field is not None and _identifier_name(_text(ctx, field)):
-                why = f"stored as `{_text(ctx, field)}`"
+                reason = f"stored as `{_text(ctx, field)}`"
         elif kind == "let_declaration":
             pattern = parent.child_by_field_name("pattern")
             name = _text(ctx, pattern).removeprefix("mut ").strip() if pattern is not None else ""
-            if re.fullmatch(r"\w+", name):
-                why = _judge_binding(ctx, parent, name)
-        if why:
-            yield Hit(
-                span=code.node_span(ctx.source, call),
-                message=f"bytes decoded with from_utf8_lossy are {why}: different byte strings "
-                "decode to the same text (invalid sequences become U+FFFD); use "
-                "std::str::from_utf8 and reject invalid input",
-            )
+            if re.fullmatch(r"\w+", name) and _identifier_name(name) and _used(ctx, parent, name):
+                reason = f"bound to the identifier `{name}`"
+        if reason:
+            yield hit(call, reason)
 
 
-def _judge_binding(ctx: FileContext, binding: Node, name: str) -> str | None:
-    """How a `let name = ..lossy..` is used later in its block."""
+def _used(ctx: FileContext, binding: Node, name: str) -> bool:
+    """A name that reads as an identifier is used after its binding other than in a log
+    or format macro."""
     block = binding.parent
     if block is None:
-        return None
-    after = [n for n in block.named_children if n.start_byte > binding.start_byte]
+        return False
     pattern = re.compile(rf"\b{re.escape(name)}\b")
-    for statement in after:
-        for node in walk(statement):
-            if node.type == "identifier" and _text(ctx, node) == name:
-                found = _use_of_name(ctx, node)
-                if found:
-                    return f"bound to `{name}` and {found}"
-    if _identifier_name(name):
-        for statement in after:
-            if (
-                pattern.search(_text(ctx, statement))
-                and statement.type != "macro_invocation"
-                and not re.match(
-                    r"\s*(\w+::)?(trace|debug|info|warn|error|println|eprintln|print|eprint|format|write|writeln)!",
-                    _text(ctx, statement),
-                )
-            ):
-                return f"bound to the identifier `{name}`"
-    return None
-
-
-def _use_of_name(ctx: FileContext, ident: Node) -> str | None:
-    node = ident
-    while node.parent is not None and node.parent.type in (
-        "reference_expression",
-        "parenthesized_expression",
-    ):
-        node = node.parent
-    parent = node.parent
-    if parent is None:
-        return None
-    if parent.type == "binary_expression" and re.search(r"[!=]=", _text(ctx, parent)):
-        return "compared"
-    if parent.type == "match_expression":
-        return "matched on"
-    if _lookup_argument(ctx, parent, node):
-        return "used as a map key"
-    return None
+    return any(
+        pattern.search(_text(ctx, statement))
+        and statement.type != "macro_invocation"
+        and not re.match(
+            r"\s*(\w+::)?(trace|debug|info|warn|error|println|eprintln|print|eprint|format|write|writeln)!",
+            _text(ctx, statement),
+        )
+        for statement in block.named_children
+        if statement.start_byte > binding.start_byte
+    )

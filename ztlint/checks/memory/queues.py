@@ -7,9 +7,10 @@ loop around a network read (`recv_from(&mut buf)`, `dgram_recv`, `read`, `poll_r
 an awaited stream `next()`) or in a function named for receiving that takes the message
 (`on_datagram(&mut self, packet: &[u8])`). Bounded when the function compares the
 field's `len()` before the push, or when the field's type caps itself (`ArrayDeque`,
-`heapless::Deque`, `ArrayVec`, a ring buffer). tokio, futures, crossbeam, flume and
-async-channel `unbounded` channels fed with received data inside such a loop are
-reported too. Channel receives (`rx.recv()`) and accept loops are not network reads.
+`heapless::Deque`, `ArrayVec`, a ring buffer). Unbounded channels (tokio, std `mpsc::channel`,
+crossbeam, flume, futures, async-channel; by qualified callee) whose sender (followed by
+the semantic layer) is fed with received data inside such a loop are reported too, and
+`UnboundedSender` parameters fed so. Channel receives (`rx.recv()`) and accept loops are not network reads.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.codeutil import FUNCTIONS, nodes_of, walk
+from ztlint import semantics
+from ztlint.checks.codeutil import nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics import types
 
 _GROW = frozenset({"push_back", "push_front", "push", "extend", "extend_from_slice", "append"})
 # A network read: a socket, QUIC or stream read that fills a buffer, or an awaited
@@ -43,7 +46,6 @@ _RECEIVE_NAMES = re.compile(
 _BOUNDED_TYPES = re.compile(
     r"ArrayDeque|heapless::|ArrayVec|Bounded|RingBuffer|ring_buffer|CircularBuffer|LruCache"
 )
-_UNBOUNDED_CHANNEL = re.compile(r"(^|::)(unbounded_channel|unbounded)$")
 
 
 def _function(node: Node) -> Node | None:
@@ -180,7 +182,7 @@ def _checked_before(ctx: FileContext, function: Node, receiver: str, push: Node)
 
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
-    types: dict[str, str] | None = None
+    fields: dict[str, str] | None = None
     for node in nodes_of(ctx, "call_expression"):
         function_node = node.child_by_field_name("function")
         if function_node is None:
@@ -198,9 +200,9 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             if function is None or not _receive_path(ctx, node, function):
                 continue
             looped = _receive_path(ctx, node, function, loops_only=True)
-            if types is None:
-                types = _field_types(ctx)
-            declared = types.get(m.group(1), "")
+            if fields is None:
+                fields = _field_types(ctx)
+            declared = fields.get(m.group(1), "")
             if not re.search(r"\b(VecDeque|Vec|LinkedList|BinaryHeap)\b", declared):
                 continue
             if _BOUNDED_TYPES.search(declared) or _checked_before(ctx, function, rtext, node):
@@ -214,51 +216,107 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                 # evidence it came off the wire; a parsed type (`Packet`) may be local.
                 confidence=None if looped or _raw_bytes(ctx, function) else Confidence.LOW,
             )
-        elif _UNBOUNDED_CHANNEL.search(_text(ctx, function_node)):
-            yield from _channel(ctx, node)
+    yield from _channels(ctx)
 
 
-def _channel(ctx: FileContext, call: Node) -> Iterator[Hit]:
-    """`let (tx, rx) = unbounded_channel();` with `tx.send(..)` in a receive loop."""
-    binding = call.parent
-    while (
-        binding is not None
-        and binding.type not in ("let_declaration",)
-        and binding.type not in FUNCTIONS
-    ):
-        binding = binding.parent
-    if binding is None or binding.type != "let_declaration":
-        return
-    pattern = binding.child_by_field_name("pattern")
-    names = [n for n in re.findall(r"\w+", _text(ctx, pattern)) if n != "mut"] if pattern else []
-    if not names:
-        return
-    sender = names[0]  # `let (mut tx, rx) = ..`: the sender comes first
-    scope = binding.parent
-    while scope is not None and scope.type not in ("function_item", "source_file"):
-        scope = scope.parent
-    if scope is None:
-        return
-    for node in walk(scope):
-        if node.type != "call_expression":
-            continue
-        text = _text(ctx, node.child_by_field_name("function") or node)
-        if not re.fullmatch(
-            rf"{re.escape(sender)}(\.clone\(\))?\.(send|unbounded_send|try_send)", text
-        ):
-            continue
-        sent = _names(ctx, node.child_by_field_name("arguments") or node)
-        loops = [
-            loop
-            for loop in _loops(node, scope)
-            if any(n.type == "call_expression" and _network_read(ctx, n) for n in walk(loop))
-            and sent & _received(ctx, loop, set())
-        ]
-        if loops:
-            yield Hit(
-                span=code.node_span(ctx.source, call),
-                message=f"an unbounded channel is fed from a receive loop (line "
-                f"{code.node_span(ctx.source, node).start_line}): a fast peer fills it without limit; use a "
-                "bounded channel and apply back-pressure or drop",
+# Unbounded channel constructors, qualified: tokio, std (`mpsc::channel` has no bound;
+# `sync_channel` has), crossbeam, flume, async-channel, futures.
+_UNBOUNDED_CONSTRUCTORS = re.compile(
+    r"(^|::)(unbounded_channel|unbounded)$|(^|::)std::sync::mpsc::channel$|^(sync::)?mpsc::channel$"
+)
+_SENDS = frozenset({"send", "unbounded_send", "try_send", "send_async"})
+# A sender whose type says it has no bound.
+_UNBOUNDED_SENDER = re.compile(r"\bUnboundedSender\b|\bstd::sync::mpsc::Sender\b")
+
+
+def _constructor(sem: semantics.Semantics, call: Node) -> bool:
+    """`unbounded_channel::<T>()`, `mpsc::channel()` (std's, not tokio's: that one takes
+    a capacity), `crossbeam_channel::unbounded()`, `flume::unbounded()`."""
+    function = call.child_by_field_name("function")
+    if function is None:
+        return False
+    if function.type == "generic_function":
+        function = function.child_by_field_name("function") or function
+    name = sem.qualified(function)
+    if not _UNBOUNDED_CONSTRUCTORS.search(name):
+        return False
+    if name.endswith("channel") and not name.endswith("unbounded_channel"):
+        args = call.child_by_field_name("arguments")
+        return "tokio" not in name and (args is None or not args.named_children)
+    return True
+
+
+def _sender_of(sem: semantics.Semantics, receiver: Node) -> Node | None:
+    """The unbounded channel constructor whose sender `receiver` is (through clones and
+    plain re-bindings, and into closures), or None."""
+    node = sem.unwrap(receiver)
+    for _ in range(4):
+        if node.type not in semantics.NAMES:
+            return None
+        binding = sem.resolve(node)
+        if binding is None or binding.value is None:
+            return None
+        value = sem.unwrap(binding.value)
+        if value.type == "call_expression" and _constructor(sem, value):
+            pattern = binding.node.child_by_field_name("pattern")
+            first = (
+                pattern.named_children[0]
+                if pattern is not None and pattern.named_children
+                else None
             )
-            return
+            names = _names(sem.ctx, first) if first is not None else set()
+            return value if binding.name in names else None
+        node = value
+    return None
+
+
+def _unbounded_parameter(sem: semantics.Semantics, receiver: Node) -> bool:
+    """A sender taken as a parameter whose declared type has no bound."""
+    node = sem.unwrap(receiver)
+    if node.type not in semantics.NAMES or not sem.is_parameter(node):
+        return False
+    declared = types.declared_type(sem, node)
+    return declared is not None and bool(_UNBOUNDED_SENDER.search(declared))
+
+
+def _fed_from_receive_loop(ctx: FileContext, send: Node) -> bool:
+    """The send sits in a loop around a network read and sends what it received."""
+    scope = _function(send) or ctx.tree().root_node
+    sent = _names(ctx, send.child_by_field_name("arguments") or send)
+    return any(
+        any(n.type == "call_expression" and _network_read(ctx, n) for n in walk(loop))
+        and sent & _received(ctx, loop, set())
+        for loop in _loops(send, scope)
+    )
+
+
+def _channels(ctx: FileContext) -> Iterator[Hit]:
+    """`let (tx, rx) = unbounded_channel();` (or std, crossbeam, flume) with the sender
+    fed in a receive loop: reported at the constructor; a sender parameter typed
+    `UnboundedSender` fed so: at the send."""
+    sem = semantics.of(ctx)
+    reported: set[int] = set()
+    for node in nodes_of(ctx, "call_expression"):
+        function = node.child_by_field_name("function")
+        if function is None or function.type != "field_expression":
+            continue
+        method, receiver = (
+            function.child_by_field_name("field"),
+            function.child_by_field_name("value"),
+        )
+        if method is None or receiver is None or _text(ctx, method) not in _SENDS:
+            continue
+        constructor = _sender_of(sem, receiver)
+        by_type = constructor is None and _unbounded_parameter(sem, receiver)
+        if constructor is None and not by_type:
+            continue
+        where = constructor if constructor is not None else node
+        if where.id in reported or not _fed_from_receive_loop(ctx, node):
+            continue
+        reported.add(where.id)
+        yield Hit(
+            span=code.node_span(ctx.source, where),
+            message=f"an unbounded channel is fed from a receive loop (line "
+            f"{code.node_span(ctx.source, node).start_line}): a fast peer fills it without "
+            "limit; use a bounded channel and apply back-pressure or drop",
+        )

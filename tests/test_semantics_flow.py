@@ -1,0 +1,52 @@
+"""Bindings by name at a place, and Rust condition patterns (ztlint.semantics.flow)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from tests.test_semantics import _ctx, _last_use
+from ztlint import semantics
+from ztlint.semantics import flow
+
+
+def test_binding_at_a_string_sees_the_reaching_binding() -> None:
+    text = 'fn f() {\n    let key = make();\n    println!("{key}");\n    let key = 2;\n}\n'
+    ctx = _ctx("f.rs", text)
+    sem = semantics.of(ctx)
+    at = next(n for n in _strings(ctx.tree().root_node) if b"{key}" in (n.text or b""))
+    binding = flow.binding_at(sem, at, "key")
+    assert binding is not None and binding.value is not None
+    assert sem.text(binding.value) == "make()"
+
+
+def test_parameter_at() -> None:
+    text = "def f(token):\n    log(token)\n"
+    ctx = _ctx("f.py", text)
+    sem = semantics.of(ctx)
+    use = _last_use(ctx, "token")
+    assert flow.parameter_at(sem, use, "token") is not None
+    assert flow.binding_at(sem, use, "token") is None
+
+
+def test_while_let_pattern_binds_the_sender() -> None:
+    text = (
+        "fn pump(sock: &UdpSocket) {\n    let mut buf = [0u8; 64];\n"
+        "    while let Ok((n, sender)) = sock.recv_from(&mut buf) {\n"
+        '        info!("{} {:?}", n, sender);\n    }\n}\n'
+    )
+    ctx = _ctx("f.rs", text)
+    sem = semantics.of(ctx)
+    found = flow.condition_binding(sem, _last_use(ctx, "sender"))
+    assert found is not None
+    assert sem.text(found[1]) == "sock.recv_from(&mut buf)"
+
+
+def _strings(root: Node) -> Iterator[Node]:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "string_literal":
+            yield node
+        stack.extend(node.children)
