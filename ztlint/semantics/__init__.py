@@ -360,8 +360,10 @@ class Semantics:
                     yield Binding(bound, value, None, node.end_byte, node)
 
     def _pairs(self, node: Node, left: Node | None, right: Node | None) -> Iterator[Binding]:
-        """Targets matched with values: `a, b := x, y`, `a, err := f()`, `(a, b) = t`,
-        `{ a, b: c } = obj` (each takes its key of obj), `[a] = list`."""
+        """Targets matched with values: `a, b := x, y`, `(a, b) = t`, `{ a, b: c } = obj`
+        (each takes its key of obj), `[a] = list`. When one value feeds several targets
+        (`a, err := f()`, `v, ok := m[k]`), each is bound to it: it comes from that call
+        or lookup (a rule that wants the first result asks for the first target)."""
         if left is None:
             return
         end = node.end_byte
