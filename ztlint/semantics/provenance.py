@@ -21,7 +21,7 @@ import re
 
 from tree_sitter import Node
 
-from ztlint.semantics import NAMES, Origin, Semantics
+from ztlint.semantics import FUNCTIONS, NAMES, Binding, Origin, Semantics
 
 _DEPTH = 4
 # Calls that encode their single argument: the result is the argument, spelled out.
@@ -126,3 +126,70 @@ def stored(sem: Semantics, node: Node) -> bool:
     """Whether a value is one the server holds, looked up by a key: `tokens[id]`,
     `row.token`, `store.get(id)`, `db.QueryRow(...).Scan(&v)`'s target."""
     return origin(sem, node).kind == "stored"
+
+
+def binding_of(sem: Semantics, node: Node, depth: int = 6) -> Binding | None:
+    """The binding that takes the value an expression is part of, looking up through
+    the calls, reads and operators around it (`ip = <node>.split(",")[0]`,
+    `sum := sha256.Sum256(<node>)`, `let digest = Sha256::digest(<node>)`); None when
+    the expression is not bound to a name."""
+    scope = sem.function_of(node)
+    values = {
+        b.value.id: b
+        for items in sem.bindings(scope).values()
+        for b in items
+        if b.value is not None
+    }
+    for _ in range(depth):
+        found = values.get(node.id)
+        if found is not None:
+            return found
+        parent = node.parent
+        if parent is None or parent.type in FUNCTIONS:
+            return None
+        node = parent
+    return None
+
+
+def derived(sem: Semantics, binding: Binding, steps: int = 1) -> list[Binding]:
+    """Bindings computed from a binding in the same function, `steps` names deep
+    (a rebinding of the same name is no step): `ip = ip.split(",")[0]` then
+    `bucket = f"login-ip-{ip}"`, `_, found := trusted[addr]`."""
+    scope = sem.function_of(binding.node)
+    candidates = [
+        b
+        for items in sem.bindings(scope).values()
+        for b in items
+        if b.value is not None and b is not binding
+    ]
+    reached: list[Binding] = [binding]
+    depth = {id(binding): 0}
+    changed = True
+    while changed:
+        changed = False
+        for b in candidates:
+            if id(b) in depth or b.value is None:
+                continue
+            for n in _names_in(b.value):
+                source = sem.resolve(n)
+                step = next((r for r in reached if r == source), None)
+                if step is None:
+                    continue
+                cost = depth[id(step)] + (0 if b.name == step.name else 1)
+                if cost <= steps:
+                    depth[id(b)] = cost
+                    reached.append(b)
+                    changed = True
+                    break
+    return sorted(reached[1:], key=lambda b: b.end)
+
+
+def _names_in(node: Node) -> list[Node]:
+    out, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        if current.type in NAMES:
+            out.append(current)
+        elif current.type not in FUNCTIONS:
+            stack.extend(current.named_children)
+    return out
