@@ -30,7 +30,6 @@ from ztlint.checks.codeutil import (
     FUNCTIONS,
     calls,
     enclosing_function,
-    go_imports,
     hit,
     keyed,
     literal_value,
@@ -200,7 +199,7 @@ def _go_fields(ctx: FileContext, literal: Node) -> dict[str, Node]:
 
 
 def _go(ctx: FileContext) -> Iterator[Hit]:
-    imports = go_imports(ctx)
+    imports = semantics.of(ctx).imports
     packages = {
         alias: path
         for alias, path in imports.items()

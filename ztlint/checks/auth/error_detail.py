@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint import semantics
-from ztlint.checks.codeutil import FUNCTIONS, calls, enclosing_function, go_imports, nodes_of, walk
+from ztlint.checks.codeutil import FUNCTIONS, calls, enclosing_function, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence
 from ztlint.parsers import code
@@ -321,7 +321,7 @@ def _go_call_origin(
         return _Origin("internal", "a recovered panic")
     if callee in ("debug.Stack", "runtime.Stack"):
         return _Origin("internal", _STACK)
-    imports = go_imports(ctx)
+    imports = semantics.of(ctx).imports
     package = imports.get(callee.split(".")[0], "") if "." in callee else ""
     if callee.startswith("io.Copy"):
         return _UNKNOWN  # a stream copy: the client's own connection, or a body already sent

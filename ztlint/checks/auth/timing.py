@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
-from functools import lru_cache
 
 from tree_sitter import Node
 
@@ -517,16 +516,27 @@ def _copy_compared(ctx: FileContext, node: Node, left: Node, right: Node) -> boo
         ctx, node, a_text, b_text
     ):
         return True  # `newKey != oldKey`; `if in.key != cfg.key { cfg.key = in.key }`
-    function = enclosing_function(node)
-    if function is None:
+    if enclosing_function(node) is None:
         return False
-    scope = _text(ctx, function)
+    sem = semantics.of(ctx)
     for a, b in ((left, right), (right, left)):
-        name, other = _text(ctx, _unwrap(a)), _text(ctx, _unwrap(b))
-        # The copy's right side is a second occurrence of `other` besides the comparison.
-        if scope.count(other) < 2:
+        a = _unwrap(a)
+        binding = sem.resolve(a) if a.type in _NAMES else None
+        if binding is None or binding.value is None or binding.key is not None:
             continue
-        if re.fullmatch(r"\w+", name) and _copy_of(name, other).search(scope):
+        value = sem.unwrap(binding.value)
+        if value.type in ("call_expression", "call"):  # `x.token.copy()`
+            function = value.child_by_field_name("function")
+            args = value.child_by_field_name("arguments")
+            if (
+                function is not None
+                and function.named_children
+                and _text(ctx, function).endswith(".copy")
+                and (args is None or not args.named_children)
+            ):
+                value = function.named_children[0]
+        copied = _text(ctx, _unwrap(value)).lstrip("&*")
+        if copied == _text(ctx, _unwrap(b)).lstrip("&*"):
             return True
     return False
 
@@ -548,15 +558,6 @@ def _updates(ctx: FileContext, node: Node, a_text: str, b_text: str) -> bool:
     return any(
         re.search(rf"{re.escape(x)}\s*:?=\s*[*&]?{re.escape(y)}\b", inside)
         for x, y in ((bare[0], bare[1]), (bare[1], bare[0]))
-    )
-
-
-@lru_cache(maxsize=1024)
-def _copy_of(name: str, other: str) -> re.Pattern[str]:
-    """`name = other`, `name := other.clone()`, ... (names repeat across files)."""
-    return re.compile(
-        rf"\b{re.escape(name)}\s*(:[^=\n]+)?:?=\s*&?{re.escape(other)}"
-        r"(\.(clone|to_owned|to_string|copy)\(\))?\s*[;\n]"
     )
 
 
