@@ -9,6 +9,12 @@ that has a certificate or token to read it from: it reads the peer's certificate
 (`peer.FromContext`, `PeerCertificates`, `r.TLS`, `getpeercert`), an Authorization or
 token header, or decodes a token.
 
+A principal built whole from constants is reported too (`Principal(user_id=1,
+roles=["admin"])`, `req.user = { id: 1, role: "admin" }`), and an authentication hook
+known by its signature (a gRPC interceptor, `ServerHandshake`) counts as having the
+credential in reach even when it never reads it (the seed's R1.1). Constants are folded
+by the shared semantic layer.
+
 Not findings: the empty string, placeholders such as `"anonymous"` or `"unknown"`
 when no credential was found, and functions with no credential in reach.
 """
@@ -199,9 +205,13 @@ def _string_identities(ctx: FileContext) -> Iterator[Hit]:
             continue  # `func NewExampleStore() *Store { ... }`: seed data, no caller
         yield Hit(
             span=code.node_span(ctx.source, holder),
-            message=f"`{name.strip()}` is set to the constant {value!r} in a function that has "
-            "the caller's certificate or token: every caller gets the same identity; "
-            "derive it from the verified credential",
+            message=f"`{name.strip()}` is set to the constant {value!r} in "
+            + (
+                "a function that has the caller's certificate or token"
+                if _CREDENTIAL_READ.search(_text(ctx, function))
+                else "an authentication hook that never reads the caller's certificate"
+            )
+            + ": every caller gets the same identity; derive it from the verified credential",
         )
 
 

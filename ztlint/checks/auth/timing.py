@@ -7,7 +7,9 @@ A comparison is reported when one operand is a secret, by its name (`token`,
 X-API-Key header, a signature header), and the other operand is not a constant: a
 literal (`""`, `"admin"`: a hardcoded credential is another rule's finding), nil, a
 number, or a length. Names that describe a secret rather than hold it (`token_type`,
-`password_len`, `sig.Name`) are not secrets.
+`password_len`, `sig.Name`) are not secrets. Whatever the names, a keyed digest compared
+with a value from the request or the caller is one. Origins and bindings come from the
+shared semantic layer (`ztlint.semantics` and its `provenance` module).
 """
 
 from __future__ import annotations
