@@ -41,7 +41,7 @@ _ADVICE = "log it and send a generic message"
 # a Go package named as a test helper (`httptest`, `apitest`).
 _OPERATOR_NAME = re.compile(r"debug|admin|pprof", re.IGNORECASE)
 _LOOPBACK_LISTENER = re.compile(
-    r"""(?:Listen\w*|Addr\w*|bind|host)\W[^\n]{0,80}?["'](?:127\.0\.0\.1|localhost|\[::1\])(?::\d*)?["'`]""",
+    r"""(?:Listen\w*|Addr\w*|bind|host)\W[^\n]{0,80}?["'](?:127\.0\.0\.1|localhost|\[::1\])(?::(?:\d*|%d|%v|%s))?["'`]""",
     re.IGNORECASE,
 )
 _LOCAL_SOCKET = re.compile(r"""\bnet\.Listen(?:Unix\w*\(|\(\s*"unix)""")
@@ -323,6 +323,9 @@ def _go_call_origin(
         return _Origin("internal", _STACK)
     imports = semantics.of(ctx).imports
     package = imports.get(callee.split(".")[0], "") if "." in callee else ""
+    if callee in ("http.NewRequest", "http.NewRequestWithContext"):
+        # An invalid method or URL: the text is the arguments the handler gave it.
+        return _UNKNOWN
     if callee.startswith("io.Copy"):
         return _UNKNOWN  # a stream copy: the client's own connection, or a body already sent
     if package in _GO_IO_PACKAGES or any(m in package for m in _GO_DRIVERS):

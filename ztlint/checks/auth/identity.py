@@ -38,6 +38,7 @@ from ztlint.checks.codeutil import (
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics import provenance
 from ztlint.triggers import TriggerIndex
 
 _IDENTITY_LAST = frozenset(
@@ -162,12 +163,77 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
 
 def _in_auth_step(ctx: FileContext, node: Node) -> bool:
     """Whether the code sits in a function that has the caller's credential in reach
-    (or in a closure of one) or is an authentication hook by its signature."""
+    or is an authentication hook by its signature."""
     function = enclosing_function(node)
-    while function is not None:
-        if _auth_hook(ctx, function) or _CREDENTIAL_READ.search(_text(ctx, function)):
-            return not _takes_nothing(ctx, function)
-        function = enclosing_function(function)
+    if function is None or _takes_nothing(ctx, function):
+        return False
+    return _auth_hook(ctx, function) or _CREDENTIAL_READ.search(_text(ctx, function)) is not None
+
+
+# What a value passes through unchanged: `&AuthContext{...}`, `(x as any)`.
+_WRAPPING = frozenset(
+    {"unary_expression", "parenthesized_expression", "as_expression", "satisfies_expression"}
+)
+_STATEMENT_END = re.compile(r"(_statement|_declaration|_definition|^block|^module|^program)$")
+_ASSIGNMENTS = frozenset({"assignment", "assignment_expression", "assignment_statement"})
+
+
+def _handed_on(ctx: FileContext, literal: Node) -> bool:
+    """Whether the principal becomes the caller's identity: returned, stored on what
+    the function was given (`req.user = {...}`, `request.state.user = ...`), or put in
+    the context a handler receives (`handler(context.WithValue(ctx, k, p), req)`);
+    directly or through the local it is bound to. A record written to a database
+    (`CreateAdmin(ctx, &Admin{Subject: "step"})`) is data, not a caller's identity."""
+    sem = semantics.of(ctx)
+    if _handed_directly(ctx, sem, literal):
+        return True
+    whole = literal
+    while whole.parent is not None and whole.parent.type in _WRAPPING:
+        whole = whole.parent
+    binding = provenance.binding_of(sem, whole, depth=1)
+    function = enclosing_function(literal)
+    if binding is None or function is None:
+        return False
+    stack = [function]
+    while stack:
+        node = stack.pop()
+        if (
+            node.type in semantics.NAMES
+            and node.start_byte >= binding.end
+            and sem.text(node) == binding.name
+            and sem.resolve(node) == binding
+            and _handed_directly(ctx, sem, node)
+        ):
+            return True
+        stack.extend(node.named_children)
+    return False
+
+
+def _handed_directly(ctx: FileContext, sem: semantics.Semantics, node: Node) -> bool:
+    current = node
+    while current.parent is not None:
+        parent = current.parent
+        if parent.type == "return_statement":
+            return True
+        if parent.type in ("arguments", "argument_list"):
+            call = parent.parent
+            function = call.child_by_field_name("function") if call is not None else None
+            if function is not None and (
+                _text(ctx, function).endswith("WithValue")
+                or (function.type in semantics.NAMES and sem.is_parameter(function))
+            ):
+                return True
+        if parent.type in _ASSIGNMENTS:
+            left = parent.child_by_field_name("left")
+            if left is None or left.id == current.id:
+                return False
+            root = left
+            while root.named_children and root.type not in semantics.NAMES:
+                root = root.named_children[0]
+            return root.type in semantics.NAMES and sem.is_parameter(root)
+        if parent.type in semantics.FUNCTIONS or _STATEMENT_END.search(parent.type):
+            return False
+        current = parent
     return False
 
 
@@ -250,6 +316,8 @@ def _constant(ctx: FileContext, node: Node) -> str | None:
         value = found.text.strip()
         if value.lower() in _PLACEHOLDERS or _UNPRIVILEGED & set(words(value)):
             return None
+        if " " in value or "%" in value or "{" in value or value.startswith("$"):
+            return None  # a message, a format or a template, not a principal
         return value if any(c.isalnum() for c in value) and len(value) <= 64 else None
     return found.text if re.fullmatch(r"[1-9]\d*", found.text) else None
 
@@ -285,7 +353,7 @@ def _fixed_principals(ctx: FileContext) -> Iterator[Hit]:
         )
         if not (principal or privileged or _identity_only(fixed)):
             continue
-        if not _in_auth_step(ctx, literal):
+        if not _in_auth_step(ctx, literal) or not _handed_on(ctx, literal):
             continue
         key, value, element = fixed[0]
         yield Hit(
