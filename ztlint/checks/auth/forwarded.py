@@ -291,6 +291,14 @@ def _decision(ctx: FileContext, scope: Node, read: Node) -> Node | None:
     return decision
 
 
+def _function_name(ctx: FileContext, scope: Node) -> str:
+    """A function's name, or the name it is bound to (`const clientIp = (req) => ...`)."""
+    name = scope.child_by_field_name("name")
+    if name is None and scope.parent is not None and scope.parent.type == "variable_declarator":
+        name = scope.parent.child_by_field_name("name")
+    return _text(ctx, name) if name is not None else ""
+
+
 def _helper_decision(ctx: FileContext, scope: Node, read: Node) -> tuple[Node | None, str]:
     """A same-file helper that returns the value (`def client_ip(request): ...`): where
     its result decides something in a caller (`if client_ip(request) not in ALLOWED`,
@@ -364,8 +372,7 @@ def _direct(ctx: FileContext) -> Iterator[Hit]:
         scope = enclosing_function(read)
         if scope is None:
             continue
-        name_node = scope.child_by_field_name("name")
-        function_name = _text(ctx, name_node) if name_node is not None else ""
+        function_name = _function_name(ctx, scope)
         if function_name and function_name in key_functions:
             yield hit(
                 ctx,
