@@ -109,3 +109,16 @@ def _walk(node: Node) -> list[Node]:
         out.append(current)
         stack.extend(current.named_children)
     return out
+
+
+def test_returns_of_an_arrow_function_bound_to_a_name() -> None:
+    text = (
+        'const ip = (req) => req.headers["x-real-ip"];\n'
+        "function pick(a) {\n  const f = () => 1;\n  return a;\n}\n"
+    )
+    ctx = _ctx("r.ts", text)
+    sem = semantics.of(ctx)
+    arrow = next(n for n in _walk(ctx.tree().root_node) if n.type == "arrow_function")
+    assert [sem.text(v) for v in provenance.returns_of(sem, arrow)] == ['req.headers["x-real-ip"]']
+    pick = sem.functions("pick")[0]
+    assert [sem.text(v) for v in provenance.returns_of(sem, pick)] == ["a"]

@@ -303,11 +303,10 @@ def _helper_decision(ctx: FileContext, scope: Node, read: Node) -> tuple[Node | 
     """A same-file helper that returns the value (`def client_ip(request): ...`): where
     its result decides something in a caller (`if client_ip(request) not in ALLOWED`,
     `limiter.Allow(clientIP(r))`), and the helper's name."""
-    name_node = scope.child_by_field_name("name")
-    if name_node is None:
+    helper = _function_name(ctx, scope)
+    if not helper:
         return None, ""
     sem = semantics.of(ctx)
-    helper = _text(ctx, name_node)
     binding = provenance.binding_of(sem, read)
     carried = {binding.name} if binding is not None else set()
     if binding is not None:
@@ -315,8 +314,7 @@ def _helper_decision(ctx: FileContext, scope: Node, read: Node) -> tuple[Node | 
     returned = any(
         value.start_byte <= read.start_byte <= value.end_byte
         or carried & {sem.text(n) for n in walk(value) if n.type in semantics.NAMES}
-        for value in sem.returns(helper)
-        if sem.function_of(value) == scope
+        for value in provenance.returns_of(sem, scope)
     )
     if not returned:
         return None, ""
