@@ -118,7 +118,11 @@ def test_returns_of_an_arrow_function_bound_to_a_name() -> None:
     )
     ctx = _ctx("r.ts", text)
     sem = semantics.of(ctx)
-    arrow = next(n for n in _walk(ctx.tree().root_node) if n.type == "arrow_function")
+    arrow = next(
+        n
+        for n in _walk(ctx.tree().root_node)
+        if n.type == "arrow_function" and sem.text(n).startswith("(req)")
+    )
     assert [sem.text(v) for v in provenance.returns_of(sem, arrow)] == ['req.headers["x-real-ip"]']
     pick = sem.functions("pick")[0]
     assert [sem.text(v) for v in provenance.returns_of(sem, pick)] == ["a"]
