@@ -321,3 +321,23 @@ def test_a_catch_is_judged_by_its_try_body(body: str, level: str) -> None:
     }})
     """
     assert _levels("routes/x.ts", text) == [level]
+
+
+def test_an_error_formatted_into_the_body_is_graded_like_its_text() -> None:
+    body = """
+        func h(w http.ResponseWriter, r *http.Request) {
+            data, err := os.ReadFile("/srv/notes")
+            if err != nil {
+                msg := fmt.Sprintf("reading: %v", err)
+                http.Error(w, msg, http.StatusInternalServerError)
+                return
+            }
+            w.Write(data)
+        }
+        """
+    assert _go(body) == ["high"]
+    # a listener bound to the loopback address with a format verb for the port
+    local = (
+        body + '\nfunc serve(port int) { net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port)) }\n'
+    )
+    assert _go(local) == ["medium"]

@@ -25,11 +25,11 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ztlint import semantics
 from ztlint.checks.codeutil import (
     FUNCTIONS,
     calls,
     enclosing_function,
-    go_imports,
     hit,
     keyed,
     literal_value,
@@ -48,7 +48,17 @@ _ACAO = "access-control-allow-origin"
 _ACAC = "access-control-allow-credentials"
 
 
+def _value(ctx: FileContext, node: Node | None) -> Node | None:
+    """The expression a setting's value was computed from, through the names it was
+    bound to (`ORIGINS = ["*"]` at module level, `const corsOptions = {...}`)."""
+    if node is None or not semantics.supported(ctx):
+        return node
+    value, key = semantics.of(ctx).value_of(node)
+    return node if key is not None else value
+
+
 def _strings_in(ctx: FileContext, node: Node) -> list[str]:
+    node = _value(ctx, node) or node
     return [
         v
         for n in walk(node)
@@ -59,7 +69,14 @@ def _strings_in(ctx: FileContext, node: Node) -> list[str]:
 
 
 def _is_true(ctx: FileContext, node: Node | None) -> bool:
-    return node is not None and _text(ctx, node).strip() in ("True", "true")
+    if node is None:
+        return False
+    if _text(ctx, node).strip() in ("True", "true"):
+        return True
+    if not semantics.supported(ctx):
+        return False
+    found = semantics.of(ctx).const(node)
+    return found is not None and found.truthy
 
 
 def _all_star(ctx: FileContext, node: Node | None) -> bool:
@@ -67,6 +84,7 @@ def _all_star(ctx: FileContext, node: Node | None) -> bool:
 
 
 def _any_regex(ctx: FileContext, node: Node | None) -> bool:
+    node = _value(ctx, node)
     if node is None:
         return False
     if node.type == "regex":
@@ -77,7 +95,12 @@ def _any_regex(ctx: FileContext, node: Node | None) -> bool:
 
 def _accepts_all(ctx: FileContext, node: Node | None) -> bool:
     """A callback that accepts every origin: `(o, cb) => cb(null, true)`, a Go
-    `func(origin string) bool { return true }`, `lambda o: True`."""
+    `func(origin string) bool { return true }`, `lambda o: True`; a function declared
+    in the file and passed by name."""
+    node = _value(ctx, node)
+    if node is not None and node.type in semantics.NAMES and semantics.supported(ctx):
+        declared = semantics.of(ctx).functions(_text(ctx, node))
+        node = declared[0] if len(declared) == 1 else node
     if node is None or node.type not in FUNCTIONS:
         return False
     body = node.child_by_field_name("body")
@@ -176,7 +199,7 @@ def _go_fields(ctx: FileContext, literal: Node) -> dict[str, Node]:
 
 
 def _go(ctx: FileContext) -> Iterator[Hit]:
-    imports = go_imports(ctx)
+    imports = semantics.of(ctx).imports
     packages = {
         alias: path
         for alias, path in imports.items()
@@ -238,7 +261,11 @@ def _javascript(ctx: FileContext) -> Iterator[Hit]:
         name = callee.split(".")[-1]
         if name not in ("cors", "enableCors", "register", "use"):
             continue
-        options = [a for a in args.named_children if a.type == "object"]
+        options = [
+            value
+            for a in args.named_children
+            if (value := _value(ctx, a)) is not None and value.type == "object"
+        ]
         if not options:
             continue
         pairs = keyed(ctx, options[-1], "pair", "key", "value")

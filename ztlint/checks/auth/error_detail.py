@@ -21,7 +21,8 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.codeutil import FUNCTIONS, calls, enclosing_function, go_imports, nodes_of, walk
+from ztlint import semantics
+from ztlint.checks.codeutil import FUNCTIONS, calls, enclosing_function, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence
 from ztlint.parsers import code
@@ -40,7 +41,7 @@ _ADVICE = "log it and send a generic message"
 # a Go package named as a test helper (`httptest`, `apitest`).
 _OPERATOR_NAME = re.compile(r"debug|admin|pprof", re.IGNORECASE)
 _LOOPBACK_LISTENER = re.compile(
-    r"""(?:Listen\w*|Addr\w*|bind|host)\W[^\n]{0,80}?["'](?:127\.0\.0\.1|localhost|\[::1\])(?::\d*)?["'`]""",
+    r"""(?:Listen\w*|Addr\w*|bind|host)\W[^\n]{0,80}?["'](?:127\.0\.0\.1|localhost|\[::1\])(?::(?:\d*|%d|%v|%s))?["'`]""",
     re.IGNORECASE,
 )
 _LOCAL_SOCKET = re.compile(r"""\bnet\.Listen(?:Unix\w*\(|\(\s*"unix)""")
@@ -247,30 +248,14 @@ def _go_param_index(ctx: FileContext, function: Node, name: str) -> int | None:
     return None
 
 
-def _go_binding(ctx: FileContext, scope: Node, name: str, before: int) -> Node | None:
-    """The expression last assigned to `name` in `scope` before byte `before`."""
-    found: Node | None = None
-    for node in walk(scope):
-        if node.start_byte >= before:
-            break
-        if node.type not in ("short_var_declaration", "assignment_statement", "var_spec"):
-            continue
-        if node.end_byte > before:
-            continue  # the assignment the error is read in: `err = fmt.Errorf("..: %w", err)`
-        if node.type == "var_spec":
-            left = [c for c in node.named_children if c.type == "identifier"]
-            value = node.child_by_field_name("value")
-            right = value.named_children if value is not None else []
-        else:
-            lhs, rhs = node.child_by_field_name("left"), node.child_by_field_name("right")
-            if lhs is None or rhs is None:
-                continue
-            left, right = lhs.named_children, rhs.named_children
-        names = [_text(ctx, n) for n in left]
-        if name not in names or not right:
-            continue
-        found = right[names.index(name)] if len(right) == len(names) else right[0]
-    return found
+def _go_binding(ctx: FileContext, name: Node) -> Node | None:
+    """The value last bound to a name in its function before the use (the layer's
+    reaching binding; a package-level error is judged by its name instead)."""
+    sem = semantics.of(ctx)
+    binding = sem.resolve(name)
+    if binding is None or sem.function_of(binding.node) is None:
+        return None
+    return binding.value
 
 
 def _go_origin(
@@ -292,7 +277,7 @@ def _go_origin(
         return sentinel
     if expr.type != "identifier" or scope is None or depth > 3:
         return _UNKNOWN
-    bound = _go_binding(ctx, scope, expr_text, expr.start_byte)
+    bound = _go_binding(ctx, expr)
     if bound is not None:
         return _go_origin(ctx, bound, scope, depth + 1, writer)
     index = _go_param_index(ctx, scope, expr_text)
@@ -336,8 +321,11 @@ def _go_call_origin(
         return _Origin("internal", "a recovered panic")
     if callee in ("debug.Stack", "runtime.Stack"):
         return _Origin("internal", _STACK)
-    imports = go_imports(ctx)
+    imports = semantics.of(ctx).imports
     package = imports.get(callee.split(".")[0], "") if "." in callee else ""
+    if callee in ("http.NewRequest", "http.NewRequestWithContext"):
+        # An invalid method or URL: the text is the arguments the handler gave it.
+        return _UNKNOWN
     if callee.startswith("io.Copy"):
         return _UNKNOWN  # a stream copy: the client's own connection, or a body already sent
     if package in _GO_IO_PACKAGES or any(m in package for m in _GO_DRIVERS):
@@ -360,7 +348,8 @@ def _go(ctx: FileContext) -> Iterator[Hit]:
         items = args.named_children
         if len(items) != 3 or not _GO_5XX.match(_text(ctx, items[2]).strip()):
             continue
-        for inner in walk(items[1]):
+        body, _ = semantics.of(ctx).value_of(items[1])
+        for inner in walk(body):
             if inner.type != "call_expression":
                 continue
             f = inner.child_by_field_name("function")
@@ -377,6 +366,42 @@ def _go(ctx: FileContext) -> Iterator[Hit]:
             if hit is not None:
                 yield hit
             break
+        else:
+            yield from _opt(_go_formatted(ctx, node, body, _text(ctx, items[0]).strip()))
+
+
+_GO_FORMATTERS = frozenset({"fmt.Sprintf", "fmt.Sprint", "fmt.Sprintln", "fmt.Errorf"})
+
+
+def _go_formatted(ctx: FileContext, node: Node, body: Node, writer: str) -> Hit | None:
+    """`http.Error(w, fmt.Sprintf("export failed: %v", err), 500)`, directly or through
+    a local: an error formatted into the body. A name is an error when the branch the
+    response is written in tested it against nil (`if err != nil {`)."""
+    scope = enclosing_function(node)
+    for inner in walk(body):
+        if inner.type != "call_expression":
+            continue
+        function = inner.child_by_field_name("function")
+        args = inner.child_by_field_name("arguments")
+        if function is None or args is None or _text(ctx, function) not in _GO_FORMATTERS:
+            continue
+        for arg in args.named_children[1:]:
+            if arg.type == "identifier" and _tested_against_nil(ctx, node, _text(ctx, arg)):
+                origin = _go_origin(ctx, arg, scope, writer=writer)
+                return _graded(ctx, node, f"the error `{_text(ctx, arg)}`", origin, scope)
+    return None
+
+
+def _tested_against_nil(ctx: FileContext, node: Node, name: str) -> bool:
+    test = re.compile(rf"\b{re.escape(name)}\s*!=\s*nil\b")
+    parent = node.parent
+    while parent is not None and parent.type not in FUNCTIONS:
+        if parent.type == "if_statement":
+            condition = parent.child_by_field_name("condition")
+            if condition is not None and test.search(_text(ctx, condition)):
+                return True
+        parent = parent.parent
+    return False
 
 
 def _except_names(ctx: FileContext, node: Node) -> set[str] | None:
@@ -461,6 +486,26 @@ def _python(ctx: FileContext) -> Iterator[Hit]:
                 break
 
 
+def _python_returns(ctx: FileContext) -> Iterator[Hit]:
+    """Flask's `return {"error": str(exc)}, 500` and `return jsonify(detail=repr(err)), 503`:
+    a (body, status) tuple returned from an `except` clause."""
+    for node in nodes_of(ctx, "return_statement"):
+        values = [c for c in node.named_children if c.type != "comment"]
+        if len(values) == 1 and values[0].type in ("expression_list", "tuple"):
+            values = [c for c in values[0].named_children if c.type != "comment"]
+        if len(values) < 2:
+            continue
+        status = _text(ctx, values[1]).strip()
+        if not (_FIVE_XX.match(status) or "INTERNAL_SERVER_ERROR" in status):
+            continue
+        names = _except_names(ctx, node)
+        if not names:
+            continue
+        leak = _python_leaks(ctx, values[0], names)
+        if leak:
+            yield from _opt(_hit(ctx, node, leak))
+
+
 def _catch_names(ctx: FileContext, node: Node) -> set[str]:
     names = set()
     parent = node.parent
@@ -477,6 +522,20 @@ def _catch_names(ctx: FileContext, node: Node) -> set[str]:
                 first = items[0]
                 name = first.child_by_field_name("pattern") or first
                 names.add(_text(ctx, name).split(":")[0].strip())
+        parent = parent.parent
+    return names
+
+
+def _catch_parameters(ctx: FileContext, node: Node) -> set[str]:
+    """The names `catch (...)` clauses around the node bind: whatever it is called,
+    a catch parameter is the caught error."""
+    names = set()
+    parent = node.parent
+    while parent is not None and parent.type not in FUNCTIONS:
+        if parent.type == "catch_clause":
+            param = parent.child_by_field_name("parameter")
+            if param is not None and param.type == "identifier":
+                names.add(_text(ctx, param))
         parent = parent.parent
     return names
 
@@ -519,7 +578,7 @@ def _javascript(ctx: FileContext) -> Iterator[Hit]:
             if (
                 inner.type in ("identifier", "shorthand_property_identifier")
                 and text in names
-                and text in _JS_ERROR_PARAMS
+                and (text in _JS_ERROR_PARAMS or text in _catch_parameters(ctx, node))
             ):
                 yield from _opt(_hit(ctx, node, f"the error `{text}`"))
                 break
@@ -620,6 +679,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
         yield from _go(ctx)
     elif ctx.parser == "python":
         yield from _python(ctx)
+        yield from _python_returns(ctx)
     elif ctx.parser in ("javascript", "typescript", "tsx"):
         yield from _javascript(ctx)
     elif ctx.parser == "rust":

@@ -24,14 +24,14 @@ from the header in one step (`bucket = f"login-ip-{ip}"`) counts as the header.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from tree_sitter import Node
 
+from ztlint import semantics
 from ztlint.checks.auth.timing import words
 from ztlint.checks.codeutil import (
     STRINGS,
-    assigned_name,
     beyond_expression,
     calls,
     enclosing_function,
@@ -44,6 +44,7 @@ from ztlint.checks.codeutil import (
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics import provenance
 
 _HEADER = re.compile(r"^(x-forwarded-for|x-real-ip|http_x_forwarded_for|http_x_real_ip)$", re.I)
 _DECISION = frozenset(
@@ -134,6 +135,9 @@ def _decides(ctx: FileContext, scope: Node, read: Node, name: str | None) -> Nod
     for node in walk(scope):
         if node.type in _CONDITIONS:
             condition = node.child_by_field_name("condition") or node.child_by_field_name("value")
+            lookup = _initializer_lookup(ctx, node, mentions)
+            if lookup is not None and not _only_logs(ctx, node) and not _only_skips(ctx, node):
+                return lookup
             if (
                 condition is not None
                 and mentions(condition)
@@ -164,6 +168,32 @@ def _decides(ctx: FileContext, scope: Node, read: Node, name: str | None) -> Nod
             if re.search(r"==|!=|\bin\b|\bnot in\b", op) and not re.search(
                 r"(None|nil|null|undefined|\"\"|'')\s*$", op
             ):
+                return node
+    return None
+
+
+def _initializer_lookup(
+    ctx: FileContext, branch: Node, mentions: Callable[[Node], bool]
+) -> Node | None:
+    """`if _, found := trusted[addr]; !found {`: the if's initializer looks the value up
+    in a map (Go's comma-ok) and the condition tests what the lookup bound."""
+    initializer = branch.child_by_field_name("initializer")
+    condition = branch.child_by_field_name("condition")
+    if initializer is None or condition is None:
+        return None
+    sem = semantics.of(ctx)
+    bound = {
+        b.name
+        for items in sem.bindings(sem.function_of(initializer)).values()
+        for b in items
+        if b.node.start_byte >= initializer.start_byte and b.node.end_byte <= initializer.end_byte
+    } - {"_"}
+    if not bound or not bound & set(re.findall(r"\w+", _text(ctx, condition))):
+        return None
+    for node in walk(initializer):
+        if node.type == "index_expression":
+            index = node.child_by_field_name("index")
+            if index is not None and mentions(index):
                 return node
     return None
 
@@ -247,16 +277,58 @@ def _tests_value(ctx: FileContext, condition: Node, read: Node, name: str | None
     return re.search(rf"\b{target}" if name else target, text) is not None
 
 
-def _derived(ctx: FileContext, scope: Node, name: str | None) -> list[str]:
-    """Names bound from the value in one step: `key = f"auth-ip-{ip}"`."""
-    if not name:
-        return []
-    found = re.findall(
-        rf"^\s*(?:let\s+|const\s+|var\s+)?(\w+)\s*:?=[^=\n][^\n]*\b{re.escape(name)}\b",
-        _text(ctx, scope),
-        re.M,
+def _decision(ctx: FileContext, scope: Node, read: Node) -> Node | None:
+    """Where the value read (or the name it is bound to, or a name computed from that
+    in one step: `bucket = f"login-ip-{ip}"`) decides something in the function."""
+    sem = semantics.of(ctx)
+    binding = provenance.binding_of(sem, read)
+    decision = _decides(ctx, scope, read, binding.name if binding is not None else None)
+    for derived in provenance.derived(sem, binding) if binding is not None else ():
+        if decision is not None:
+            break
+        if derived.name != "_":
+            decision = _decides(ctx, scope, read, derived.name)
+    return decision
+
+
+def _function_name(ctx: FileContext, scope: Node) -> str:
+    """A function's name, or the name it is bound to (`const clientIp = (req) => ...`)."""
+    name = scope.child_by_field_name("name")
+    if name is None and scope.parent is not None and scope.parent.type == "variable_declarator":
+        name = scope.parent.child_by_field_name("name")
+    return _text(ctx, name) if name is not None else ""
+
+
+def _helper_decision(ctx: FileContext, scope: Node, read: Node) -> tuple[Node | None, str]:
+    """A same-file helper that returns the value (`def client_ip(request): ...`): where
+    its result decides something in a caller (`if client_ip(request) not in ALLOWED`,
+    `limiter.Allow(clientIP(r))`), and the helper's name."""
+    helper = _function_name(ctx, scope)
+    if not helper:
+        return None, ""
+    sem = semantics.of(ctx)
+    binding = provenance.binding_of(sem, read)
+    carried = {binding.name} if binding is not None else set()
+    if binding is not None:
+        carried |= {d.name for d in provenance.derived(sem, binding)}
+    returned = any(
+        value.start_byte <= read.start_byte <= value.end_byte
+        or carried & {sem.text(n) for n in walk(value) if n.type in semantics.NAMES}
+        for value in provenance.returns_of(sem, scope)
     )
-    return sorted({f for f in found if f != name})
+    if not returned:
+        return None, ""
+    for call in nodes_of(ctx, "call", "call_expression"):
+        function = call.child_by_field_name("function")
+        if function is None or _text(ctx, function).split(".")[-1] != helper:
+            continue
+        caller = enclosing_function(call)
+        if caller is None or caller == scope:
+            continue
+        decision = _decision(ctx, caller, call)
+        if decision is not None:
+            return decision, helper
+    return None, ""
 
 
 def _key_functions(ctx: FileContext) -> set[str]:
@@ -298,8 +370,7 @@ def _direct(ctx: FileContext) -> Iterator[Hit]:
         scope = enclosing_function(read)
         if scope is None:
             continue
-        name_node = scope.child_by_field_name("name")
-        function_name = _text(ctx, name_node) if name_node is not None else ""
+        function_name = _function_name(ctx, scope)
         if function_name and function_name in key_functions:
             yield hit(
                 ctx,
@@ -310,12 +381,9 @@ def _direct(ctx: FileContext) -> Iterator[Hit]:
             continue
         if _trusted_resolution(ctx, read, scope):
             continue
-        name = assigned_name(ctx, read)
-        decision = _decides(ctx, scope, read, name)
-        for derived in _derived(ctx, scope, name) if decision is None else ():
-            decision = _decides(ctx, scope, read, derived)
-            if decision is not None:
-                break
+        decision, via = _decision(ctx, scope, read), ""
+        if decision is None:
+            decision, via = _helper_decision(ctx, scope, read)
         if decision is not None:
             line = code.node_span(ctx.source, decision).start_line
             what = f"decides access (line {line})"
@@ -323,6 +391,8 @@ def _direct(ctx: FileContext) -> Iterator[Hit]:
                 function = decision.child_by_field_name("function")
                 callee = _text(ctx, function).split(".")[-1] if function is not None else ""
                 what = f"goes to `{callee}` (line {line})"
+            if via:
+                what = f"is returned by `{via}`, whose result {what}"
             yield hit(
                 ctx,
                 read,

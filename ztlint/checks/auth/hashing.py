@@ -26,10 +26,10 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ztlint import semantics
 from ztlint.checks.auth.timing import secret_operand, words
 from ztlint.checks.codeutil import (
     FUNCTIONS,
-    assigned_name,
     enclosing_function,
     go_imports,
     nodes_of,
@@ -38,6 +38,7 @@ from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics import provenance
 
 _PY_ALGS = re.compile(r"^(md5|sha1|sha224|sha256|sha384|sha512|sha3_\d+|blake2[bs]|shake_\d+)$")
 _GO_PACKAGES = {
@@ -126,20 +127,19 @@ class _Hashes:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self.lang = "javascript" if ctx.parser in ("typescript", "tsx") else str(ctx.parser)
-        self.py_names: dict[str, str] = {}
-        self.go_packages: dict[str, str] = {}
-        if self.lang == "python":
-            for m in re.finditer(r"from\s+hashlib\s+import\s+([\w\s,()]+)", ctx.text):
-                for name in re.split(r"[\s,()]+", m.group(1)):
-                    if _PY_ALGS.match(name):
-                        self.py_names[name] = name
-        elif self.lang == "go":
-            self.go_packages = {
-                alias: _GO_PACKAGES[path]
-                for alias, path in go_imports(ctx).items()
-                if path in _GO_PACKAGES
-            }
-        self.objects: dict[str, str] = {}  # variable -> algorithm of the digest it holds
+        self.sem = semantics.of(ctx)
+        imports = self.sem.imports
+        # `from hashlib import sha256`; Go's `crypto/sha256` under whatever alias.
+        self.py_names = {
+            local: local
+            for local, qualified in imports.items()
+            if qualified.startswith("hashlib.") and _PY_ALGS.match(local)
+        }
+        self.go_packages = {
+            alias: _GO_PACKAGES[path]
+            for alias, path in (imports.items() if self.lang == "go" else ())
+            if path in _GO_PACKAGES
+        }
 
     def constructor(self, call: Node) -> tuple[str, list[Node]] | None:
         """(algorithm, data arguments) for a call that creates an unkeyed digest."""
@@ -203,8 +203,8 @@ class _Hashes:
         if method not in _UPDATE:
             if self.lang == "go" and _callee(self.ctx, call) == "io.WriteString":
                 args = _args(call)
-                if len(args) == 2 and _text(self.ctx, args[0]) in self.objects:
-                    return self.objects[_text(self.ctx, args[0])], args[1:]
+                alg = self.algorithm_of(args[0]) if len(args) == 2 else None
+                return (alg, args[1:]) if alg else None
             return None
         receiver = _receiver(call)
         if receiver is None:
@@ -214,31 +214,19 @@ class _Hashes:
             if inner is not None:
                 return inner[0], _args(call)[:1]
             return None
-        alg = self.objects.get(_text(self.ctx, receiver).strip())
+        alg = self.algorithm_of(receiver)
         return (alg, _args(call)[:1]) if alg else None
 
-    def bind(self, node: Node) -> None:
-        """Remember `h = hashlib.sha256()` and its kin."""
-        ctx = self.ctx
-        pairs: list[tuple[Node | None, Node | None]] = []
-        if node.type == "assignment":
-            pairs.append((node.child_by_field_name("left"), node.child_by_field_name("right")))
-        elif node.type in ("short_var_declaration", "assignment_statement"):
-            left = node.child_by_field_name("left")
-            right = node.child_by_field_name("right")
-            if left is not None and right is not None:
-                pairs += list(zip(left.named_children, right.named_children, strict=False))
-        elif node.type == "let_declaration":
-            pairs.append((node.child_by_field_name("pattern"), node.child_by_field_name("value")))
-        elif node.type == "variable_declarator":
-            pairs.append((node.child_by_field_name("name"), node.child_by_field_name("value")))
-        for target, value in pairs:
-            if target is None or value is None or value.type not in ("call", "call_expression"):
-                continue
-            made = self.constructor(value)
-            if made is not None:
-                name = _text(ctx, target).strip().removeprefix("mut ").strip()
-                self.objects[name] = made[0]
+    def algorithm_of(self, name: Node) -> str | None:
+        """The algorithm of the digest a name holds (`h = hashlib.sha256()`, `h :=
+        sha256.New()`), from its reaching binding."""
+        if name.type not in semantics.NAMES:
+            return None
+        value, key = self.sem.value_of(name)
+        if key is not None or value.type not in ("call", "call_expression"):
+            return None
+        made = self.constructor(value)
+        return made[0] if made is not None else None
 
 
 def _secret_in(ctx: FileContext, node: Node) -> str | None:
@@ -322,9 +310,15 @@ _SIGNED_TOKENS = re.compile(
 )
 
 
+def _bound_to(ctx: FileContext, call: Node) -> str | None:
+    """The name a digest is bound to (`sum := sha256.Sum256(x)`), from the layer."""
+    binding = provenance.binding_of(semantics.of(ctx), call, depth=4)
+    return binding.name if binding is not None else None
+
+
 def _keyed_use(ctx: FileContext, call: Node, scope: str) -> bool:
     """The digest becomes a key or a constant-time check in the same function."""
-    digest = assigned_name(ctx, call, depth=4)
+    digest = _bound_to(ctx, call)
     if digest is None:
         return False
     start = ctx.source.utf8[: call.end_byte].decode("utf-8", "replace")
@@ -354,7 +348,7 @@ _PREVIOUS = r"\b(last|prev|previous|old|cached|saved|existing)\w*"
 def _spec_or_change(ctx: FileContext, call: Node, scope: str) -> bool:
     """A digest a protocol defines (`atHash := ...`), or one compared with the previous
     digest to notice a change (`if sum != lastHash`): neither is a stored verifier."""
-    digest = assigned_name(ctx, call, depth=4)
+    digest = _bound_to(ctx, call)
     names = [n for n in _enclosing_names(ctx, call)] + ([digest] if digest else [])
     if any(_SPEC_DIGEST.search(n) for n in names):
         return True
@@ -449,20 +443,13 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
     hashes = _Hashes(ctx)
     if hashes.lang not in _FIX:
         return
-    # One walk in source order: a call sees the binding of its receiver that precedes it,
-    # so `hasher` rebound per match arm keeps each arm's algorithm.
+    # Each call sees the binding of its receiver that reaches it, so `hasher` rebound
+    # per match arm keeps each arm's algorithm.
     found_calls: list[tuple[Node, tuple[str, list[Node]]]] = []
-    stack = [ctx.tree().root_node]
-    while stack:
-        node = stack.pop()
-        if node.type in ("comment", "line_comment", "block_comment"):
-            continue
-        hashes.bind(node)
-        if node.type in ("call", "call_expression"):
-            digest = hashes.digest_input(node)
-            if digest is not None:
-                found_calls.append((node, digest))
-        stack.extend(reversed(node.named_children))
+    for node in nodes_of(ctx, "call", "call_expression"):
+        digest = hashes.digest_input(node)
+        if digest is not None:
+            found_calls.append((node, digest))
     reported: set[int] = set()
     for call, found in found_calls:
         alg, data = found

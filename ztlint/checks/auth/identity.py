@@ -9,6 +9,12 @@ that has a certificate or token to read it from: it reads the peer's certificate
 (`peer.FromContext`, `PeerCertificates`, `r.TLS`, `getpeercert`), an Authorization or
 token header, or decodes a token.
 
+A principal built whole from constants is reported too (`Principal(user_id=1,
+roles=["admin"])`, `req.user = { id: 1, role: "admin" }`), and an authentication hook
+known by its signature (a gRPC interceptor, `ServerHandshake`) counts as having the
+credential in reach even when it never reads it (the seed's R1.1). Constants are folded
+by the shared semantic layer.
+
 Not findings: the empty string, placeholders such as `"anonymous"` or `"unknown"`
 when no credential was found, and functions with no credential in reach.
 """
@@ -20,6 +26,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ztlint import semantics
 from ztlint.checks.auth.timing import words
 from ztlint.checks.codeutil import (
     STRINGS,
@@ -31,6 +38,7 @@ from ztlint.checks.codeutil import (
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics import provenance
 from ztlint.triggers import TriggerIndex
 
 _IDENTITY_LAST = frozenset(
@@ -69,9 +77,27 @@ _CREDENTIAL_READ = re.compile(
 _CREDENTIAL_INDEX = TriggerIndex.build([*_CREDENTIAL_NAMES, ".TLS"])
 
 
+# An authentication hook by its signature: whatever it reads, what it returns is who
+# the caller is (a gRPC interceptor, a transport credential's handshake, a Python gRPC
+# server interceptor).
+_HOOK_NAMES = ("UnaryServerInfo", "StreamServerInfo", "ServerHandshake", "intercept_service")
+_HOOK = re.compile("|".join(_HOOK_NAMES))
+_HOOK_INDEX = TriggerIndex.build(list(_HOOK_NAMES))
+
+
 def _reads_credential(text: str) -> bool:
     found = _CREDENTIAL_INDEX.present(text)
     return bool(found - {".TLS"}) or (".TLS" in found and _TLS_FIELD.search(text) is not None)
+
+
+def _auth_hook(ctx: FileContext, function: Node) -> bool:
+    """A function whose signature makes it an authentication step: a Go gRPC
+    interceptor (`info *grpc.UnaryServerInfo`), a transport credential's
+    `ServerHandshake`, a Python interceptor's `intercept_service`."""
+    name = function.child_by_field_name("name")
+    params = function.child_by_field_name("parameters")
+    head = " ".join(_text(ctx, n) for n in (name, params) if n is not None)
+    return _HOOK.search(head) is not None
 
 
 def _identity_name(name: str) -> bool:
@@ -122,8 +148,96 @@ def _takes_nothing(ctx: FileContext, function: Node) -> bool:
 
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
-    if not _reads_credential(ctx.text):
+    hooks = bool(_HOOK_INDEX.present(ctx.text))
+    if not _reads_credential(ctx.text) and not hooks:
         return
+    seen: set[int] = set()
+    for found in _string_identities(ctx):
+        seen.add(found.span.start_line)
+        yield found
+    for found in _fixed_principals(ctx):
+        if found.span.start_line not in seen:
+            seen.add(found.span.start_line)
+            yield found
+
+
+def _in_auth_step(ctx: FileContext, node: Node) -> bool:
+    """Whether the code sits in a function that has the caller's credential in reach
+    or is an authentication hook by its signature."""
+    function = enclosing_function(node)
+    if function is None or _takes_nothing(ctx, function):
+        return False
+    return _auth_hook(ctx, function) or _CREDENTIAL_READ.search(_text(ctx, function)) is not None
+
+
+# What a value passes through unchanged: `&AuthContext{...}`, `(x as any)`.
+_WRAPPING = frozenset(
+    {"unary_expression", "parenthesized_expression", "as_expression", "satisfies_expression"}
+)
+_STATEMENT_END = re.compile(r"(_statement|_declaration|_definition|^block|^module|^program)$")
+_ASSIGNMENTS = frozenset({"assignment", "assignment_expression", "assignment_statement"})
+
+
+def _handed_on(ctx: FileContext, literal: Node) -> bool:
+    """Whether the principal becomes the caller's identity: returned, stored on what
+    the function was given (`req.user = {...}`, `request.state.user = ...`), or put in
+    the context a handler receives (`handler(context.WithValue(ctx, k, p), req)`);
+    directly or through the local it is bound to. A record written to a database
+    (`CreateAdmin(ctx, &Admin{Subject: "step"})`) is data, not a caller's identity."""
+    sem = semantics.of(ctx)
+    if _handed_directly(ctx, sem, literal):
+        return True
+    whole = literal
+    while whole.parent is not None and whole.parent.type in _WRAPPING:
+        whole = whole.parent
+    binding = provenance.binding_of(sem, whole, depth=1)
+    function = enclosing_function(literal)
+    if binding is None or function is None:
+        return False
+    stack = [function]
+    while stack:
+        node = stack.pop()
+        if (
+            node.type in semantics.NAMES
+            and node.start_byte >= binding.end
+            and sem.text(node) == binding.name
+            and sem.resolve(node) == binding
+            and _handed_directly(ctx, sem, node)
+        ):
+            return True
+        stack.extend(node.named_children)
+    return False
+
+
+def _handed_directly(ctx: FileContext, sem: semantics.Semantics, node: Node) -> bool:
+    current = node
+    while current.parent is not None:
+        parent = current.parent
+        if parent.type == "return_statement":
+            return True
+        if parent.type in ("arguments", "argument_list"):
+            call = parent.parent
+            function = call.child_by_field_name("function") if call is not None else None
+            if function is not None and (
+                _text(ctx, function).endswith("WithValue")
+                or (function.type in semantics.NAMES and sem.is_parameter(function))
+            ):
+                return True
+        if parent.type in _ASSIGNMENTS:
+            left = parent.child_by_field_name("left")
+            if left is None or left.id == current.id:
+                return False
+            root = left
+            while root.named_children and root.type not in semantics.NAMES:
+                root = root.named_children[0]
+            return root.type in semantics.NAMES and sem.is_parameter(root)
+        if parent.type in semantics.FUNCTIONS or _STATEMENT_END.search(parent.type):
+            return False
+        current = parent
+    return False
+
+
+def _string_identities(ctx: FileContext) -> Iterator[Hit]:
     for node in nodes_of(ctx, *STRINGS):
         value = literal_value(ctx, node)
         if (
@@ -149,13 +263,122 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
         if not _is_value(holder, node):
             continue  # the literal is a key, an index or part of a computed value
         function = enclosing_function(holder)
-        if function is None or not _CREDENTIAL_READ.search(_text(ctx, function)):
+        if function is None or not (
+            _CREDENTIAL_READ.search(_text(ctx, function)) or _auth_hook(ctx, function)
+        ):
             continue
         if _takes_nothing(ctx, function):
             continue  # `func NewExampleStore() *Store { ... }`: seed data, no caller
         yield Hit(
             span=code.node_span(ctx.source, holder),
-            message=f"`{name.strip()}` is set to the constant {value!r} in a function that has "
-            "the caller's certificate or token: every caller gets the same identity; "
-            "derive it from the verified credential",
+            message=f"`{name.strip()}` is set to the constant {value!r} in "
+            + (
+                "a function that has the caller's certificate or token"
+                if _CREDENTIAL_READ.search(_text(ctx, function))
+                else "an authentication hook that never reads the caller's certificate"
+            )
+            + ": every caller gets the same identity; derive it from the verified credential",
         )
+
+
+# A principal built whole: a struct or object literal, or a constructor's keywords.
+_LITERALS = ("composite_literal", "object", "call", "struct_expression")
+_FIELDS = frozenset({"keyed_element", "pair", "keyword_argument", "field_initializer"})
+_ROLES = frozenset({"role", "roles", "group", "groups", "scope", "scopes", "permissions"})
+_PRIVILEGED = frozenset({"admin", "administrator", "root", "superuser", "owner", "system"})
+_HOLDER_WORDS = frozenset({"user", "principal", "identity", "caller", "subject", "account"})
+
+
+def _fields(ctx: FileContext, literal: Node) -> list[tuple[str, Node, Node]]:
+    body = literal.child_by_field_name("body") or literal.child_by_field_name("arguments")
+    out = []
+    for element in (body or literal).named_children:
+        if element.type not in _FIELDS or len(element.named_children) < 2:
+            continue
+        key, value = element.named_children[0], element.named_children[-1]
+        if value.type == "literal_element" and value.named_children:
+            value = value.named_children[0]
+        if key.type == "literal_element" and key.named_children:
+            key = key.named_children[0]
+        out.append((_text(ctx, key).strip("\"'"), value, element))
+    return out
+
+
+def _constant(ctx: FileContext, node: Node) -> str | None:
+    """The constant a principal's field holds, as written; None for a computed value or
+    a placeholder (`""`, `0`, `"anonymous"`)."""
+    if not semantics.supported(ctx):
+        return None
+    found = semantics.of(ctx).const(node)
+    if found is None:
+        return None
+    if found.string:
+        value = found.text.strip()
+        if value.lower() in _PLACEHOLDERS or _UNPRIVILEGED & set(words(value)):
+            return None
+        if " " in value or "%" in value or "{" in value or value.startswith("$"):
+            return None  # a message, a format or a template, not a principal
+        return value if any(c.isalnum() for c in value) and len(value) <= 64 else None
+    return found.text if re.fullmatch(r"[1-9]\d*", found.text) else None
+
+
+def _fixed_principals(ctx: FileContext) -> Iterator[Hit]:
+    """A principal built from constants: `Principal(user_id=1, roles=["admin"])`,
+    `req.user = { id: 1, role: "admin" }`, `&AuthContext{Identity: "svc", ...}`."""
+    for literal in nodes_of(ctx, *_LITERALS):
+        fields = _fields(ctx, literal)
+        if not fields:
+            continue
+        kind = literal.child_by_field_name("type") or literal.child_by_field_name("function")
+        around = words(_text(ctx, kind)) if kind is not None else []
+        use = use_of(ctx, literal) if literal.type != "call" else None
+        if use is not None and use.kind == "binding":
+            around += words(use.name.split(".")[-1])
+        principal = bool(_HOLDER_WORDS & set(around))
+        identity = [
+            (key, value, element)
+            for key, value, element in fields
+            if _identity_name(key) or (principal and words(key) in (["id"], ["uid"]))
+        ]
+        fixed = [
+            (key, c, element)
+            for key, value, element in identity
+            if (c := _constant(ctx, value)) is not None
+        ]
+        if not fixed or len(fixed) < len(identity):
+            continue
+        privileged = any(
+            words(key)[-1:] and words(key)[-1] in _ROLES and _PRIVILEGED & set(_strings(ctx, value))
+            for key, value, _ in fields
+        )
+        if not (principal or privileged or _identity_only(fixed)):
+            continue
+        if not _in_auth_step(ctx, literal) or not _handed_on(ctx, literal):
+            continue
+        key, value, element = fixed[0]
+        yield Hit(
+            span=code.node_span(ctx.source, element),
+            message=f"the principal is built with the constant {key} {value!r}"
+            + (" and an administrator role" if privileged else "")
+            + " in an authentication step: every caller gets the same identity; derive it "
+            "from the verified credential",
+        )
+
+
+def _identity_only(fixed: list[tuple[str, str, Node]]) -> bool:
+    """A field named for the identity itself (`Identity`, `user_id`, `subject`)."""
+    return any(words(key)[-1:] != ["id"] or len(words(key)) > 1 for key, _, _ in fixed)
+
+
+def _strings(ctx: FileContext, node: Node) -> list[str]:
+    out = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in STRINGS:
+            value = literal_value(ctx, current)
+            if value is not None:
+                out.append(value.lower())
+            continue
+        stack.extend(current.named_children)
+    return out

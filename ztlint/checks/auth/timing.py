@@ -7,7 +7,9 @@ A comparison is reported when one operand is a secret, by its name (`token`,
 X-API-Key header, a signature header), and the other operand is not a constant: a
 literal (`""`, `"admin"`: a hardcoded credential is another rule's finding), nil, a
 number, or a length. Names that describe a secret rather than hold it (`token_type`,
-`password_len`, `sig.Name`) are not secrets.
+`password_len`, `sig.Name`) are not secrets. Whatever the names, a keyed digest compared
+with a value from the request or the caller is one. Origins and bindings come from the
+shared semantic layer (`ztlint.semantics` and its `provenance` module).
 """
 
 from __future__ import annotations
@@ -15,16 +17,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
-from functools import lru_cache
 
 from tree_sitter import Node
 
+from ztlint import semantics
 from ztlint.caseless import Caseless, after_words, finds
 from ztlint.checks.codeutil import (
     FUNCTIONS,
     beyond_expression,
     enclosing_function,
-    go_imports,
     nodes_of,
     walk,
 )
@@ -32,6 +33,7 @@ from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics import provenance
 from ztlint.triggers import TriggerIndex
 
 # Words that name a secret value when they end a name.
@@ -516,16 +518,27 @@ def _copy_compared(ctx: FileContext, node: Node, left: Node, right: Node) -> boo
         ctx, node, a_text, b_text
     ):
         return True  # `newKey != oldKey`; `if in.key != cfg.key { cfg.key = in.key }`
-    function = enclosing_function(node)
-    if function is None:
+    if enclosing_function(node) is None:
         return False
-    scope = _text(ctx, function)
+    sem = semantics.of(ctx)
     for a, b in ((left, right), (right, left)):
-        name, other = _text(ctx, _unwrap(a)), _text(ctx, _unwrap(b))
-        # The copy's right side is a second occurrence of `other` besides the comparison.
-        if scope.count(other) < 2:
+        a = _unwrap(a)
+        binding = sem.resolve(a) if a.type in _NAMES else None
+        if binding is None or binding.value is None or binding.key is not None:
             continue
-        if re.fullmatch(r"\w+", name) and _copy_of(name, other).search(scope):
+        value = sem.unwrap(binding.value)
+        if value.type in ("call_expression", "call"):  # `x.token.copy()`
+            function = value.child_by_field_name("function")
+            args = value.child_by_field_name("arguments")
+            if (
+                function is not None
+                and function.named_children
+                and _text(ctx, function).endswith(".copy")
+                and (args is None or not args.named_children)
+            ):
+                value = function.named_children[0]
+        copied = _text(ctx, _unwrap(value)).lstrip("&*")
+        if copied == _text(ctx, _unwrap(b)).lstrip("&*"):
             return True
     return False
 
@@ -547,15 +560,6 @@ def _updates(ctx: FileContext, node: Node, a_text: str, b_text: str) -> bool:
     return any(
         re.search(rf"{re.escape(x)}\s*:?=\s*[*&]?{re.escape(y)}\b", inside)
         for x, y in ((bare[0], bare[1]), (bare[1], bare[0]))
-    )
-
-
-@lru_cache(maxsize=1024)
-def _copy_of(name: str, other: str) -> re.Pattern[str]:
-    """`name = other`, `name := other.clone()`, ... (names repeat across files)."""
-    return re.compile(
-        rf"\b{re.escape(name)}\s*(:[^=\n]+)?:?=\s*&?{re.escape(other)}"
-        r"(\.(clone|to_owned|to_string|copy)\(\))?\s*[;\n]"
     )
 
 
@@ -666,31 +670,13 @@ def secret_operand(ctx: FileContext, node: Node, depth: int = 0) -> str | None:
 _INTERPOLATIONS = frozenset({"interpolation", "template_substitution"})
 
 
-def _consts(ctx: FileContext) -> tuple[frozenset[str], frozenset[str]]:
-    """Names this file declares as constants (Go `const`, Rust `const`/`static`), and
-    the Go packages it imports (`gvk.Secret` is a package-level symbol, not a value
-    someone presented)."""
-    names = set()
-    stack = [ctx.tree().root_node]
-    while stack:
-        node = stack.pop()
-        if node.type in ("const_spec", "const_item", "static_item"):
-            name = node.child_by_field_name("name")
-            if name is not None:
-                names.add(_text(ctx, name))
-            continue
-        if node.type in ("source_file", "const_declaration", "declaration_list"):
-            stack.extend(node.named_children)
-    packages = set(go_imports(ctx)) if ctx.parser == "go" else set()
-    return frozenset(names), frozenset(packages)
-
-
-def constant(
-    ctx: FileContext,
-    node: Node,
-    consts: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
-) -> bool:
+def constant(ctx: FileContext, node: Node) -> bool:
+    """Whether a side of a comparison is a constant: a literal, a value folding to one,
+    a declared constant (Go `const`, Rust `const`/`static`, a Go package's symbol such as
+    `gvk.Secret`), a length, an empty collection."""
     node = _unwrap(node)
+    if _declared_constant(ctx, node) or semantics.of(ctx).const(node) is not None:
+        return True
     if node.type in CONSTANT_TYPES:
         return not any(c.type in _INTERPOLATIONS for c in node.named_children)
     if node.type == "template_string":
@@ -716,10 +702,6 @@ def constant(
             "str.len",
         ):
             return True
-    if text in consts[0] or (
-        node.type == "selector_expression" and text.split(".", 1)[0] in consts[1]
-    ):
-        return True
     if ctx.parser == "go" and node.type == "identifier" and text[:1].isupper():
         return True  # an exported package-level name (`KindSecret`): a declared constant
     last = re.split(r"[.:]+", text)[-1]
@@ -732,6 +714,22 @@ def constant(
     ):
         return True  # SCREAMING_CASE constants, .length
     return node.type in ("array", "list", "tuple", "object", "dictionary", "composite_literal")
+
+
+_DECLARED = frozenset({"const_spec", "const_item", "static_item"})
+
+
+def _declared_constant(ctx: FileContext, node: Node) -> bool:
+    if ctx.parser not in ("go", "rust"):
+        return False
+    sem = semantics.of(ctx)
+    if node.type in _NAMES:
+        binding = sem.resolve(node)
+        return binding is not None and binding.node.type in _DECLARED
+    if node.type == "selector_expression" and node.named_children:
+        head = node.named_children[0]
+        return head.type in _NAMES and _text(ctx, head) in sem.imports
+    return False
 
 
 # A comparison is an authentication check, not secret-handling code (a secret scanner
@@ -860,32 +858,26 @@ def _presented(ctx: FileContext, node: Node, operands: list[Node]) -> bool:
     comparison of two values the server holds (a stored token against another stored
     one, an identity against its certificate's) leaks nothing to anyone; one whose
     sides' origins are not seen is reported at medium confidence."""
-    function = enclosing_function(node)
-    if function is None:
+    if enclosing_function(node) is None:
         return False
-    return any(_from_outside(ctx, function, operand, 2) for operand in operands)
+    return any(_from_outside(ctx, operand) for operand in operands)
 
 
-def _from_outside(ctx: FileContext, function: Node, operand: Node, hops: int) -> bool:
+def _from_outside(ctx: FileContext, operand: Node) -> bool:
     """The operand, or a value it is computed from (`hash(password)`,
-    `sha256(password.encode())`, through the variables it was assigned from, `hops`
-    times), is read from the request or passed in by the caller."""
+    `sha256(password.encode())`, through the names it was bound from), is read from the
+    request or passed in by the caller."""
     outside = (REQUEST, PARAMETER)
-    if _origin(ctx, function, operand, parameters=True) in outside:
+    if _origin(ctx, operand, parameters=True) in outside:
         return True
-    operand = _unwrap(operand)
-    if operand.type in _NAMES and hops > 0:
-        value = _definition(ctx, function, _text(ctx, operand), operand.start_byte)
-        return value is not None and _from_outside(ctx, function, value, hops - 1)
-    for inner in walk(operand):
-        if (
-            inner.type in _NAMES
-            and inner.id != operand.id
-            and not _lookup_key(ctx, inner, operand)
-            and _origin(ctx, function, inner, parameters=True) in outside
-        ):
-            return True
-    return False
+    value, _ = semantics.of(ctx).value_of(operand)
+    return any(
+        inner.type in _NAMES
+        and inner.id != value.id
+        and not _lookup_key(ctx, inner, value)
+        and _origin(ctx, inner, parameters=True) in outside
+        for inner in walk(value)
+    )
 
 
 _INDEXES = frozenset({"subscript", "subscript_expression", "index_expression"})
@@ -941,10 +933,17 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
         return  # generated: report the source it was built from
     lang = _lang(ctx)
     calls = COMPARE_CALLS.get(lang, frozenset())
-    consts = _consts(ctx) if lang in ("go", "rust") else (frozenset(), frozenset())
-    for node in secret_candidates(
-        ctx, "binary_expression", "comparison_operator", "call_expression"
-    ):
+    kinds = ("binary_expression", "comparison_operator", "call_expression")
+    named = secret_candidates(ctx, *kinds)
+    # A comparison whose sides name no secret can still hold one by origin: a keyed
+    # digest, or a value read from the request under a secret header's key.
+    seen = {n.id for n in named}
+    by_origin = (
+        [n for n in nodes_of(ctx, *kinds[:2]) if n.id not in seen]
+        if _HEADER_PARTS.search(ctx.text, ctx.lower()) is not None
+        else []
+    )
+    for node in code.source_order([*named, *by_origin]):
         kind = node.type
         if kind in ("binary_expression", "comparison_operator"):
             op = _operator(ctx, node)
@@ -952,8 +951,8 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             if op in EQUALITY and len(operands) == 2:
                 left, right = operands
                 if (
-                    not constant(ctx, left, consts)
-                    and not constant(ctx, right, consts)
+                    not constant(ctx, left)
+                    and not constant(ctx, right)
                     and not _confirmation(ctx, left, right)
                     and not _copy_compared(ctx, node, left, right)
                     and not _query_expression(ctx, node)
@@ -961,12 +960,13 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                     and not _state_token(ctx, node, right)
                     and not _no_attacker_side(ctx, node, left, right)
                 ):
-                    name = secret_operand(ctx, left) or secret_operand(ctx, right)
-                    if name and (
-                        _challenge(ctx, node, name) or _hardware_pair(ctx, name, operands)
-                    ):
+                    found = _secret_side(ctx, left, right, node.id in seen)
+                    if found is None:
                         continue
-                    if name and checking(ctx, node, operands, _from_request(name)):
+                    name, read = found
+                    if _challenge(ctx, node, name) or _hardware_pair(ctx, name, operands):
+                        continue
+                    if checking(ctx, node, operands, read):
                         yield _hit(ctx, node, _short(name), f"`{op}`", operands)
         elif kind == "call_expression" and calls:
             function = node.child_by_field_name("function")
@@ -975,13 +975,42 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             if fname in calls and args is not None and len(args.named_children) == 2:
                 a, b = args.named_children
                 if (
-                    not constant(ctx, a, consts)
-                    and not constant(ctx, b, consts)
+                    not constant(ctx, a)
+                    and not constant(ctx, b)
                     and not _no_attacker_side(ctx, node, a, b)
                 ):
-                    name = secret_operand(ctx, a) or secret_operand(ctx, b)
-                    if name and checking(ctx, node, [a, b], _from_request(name)):
-                        yield _hit(ctx, node, _short(name), f"`{fname}`", [a, b])
+                    found = _secret_side(ctx, a, b, True)
+                    if found is not None and checking(ctx, node, [a, b], found[1]):
+                        yield _hit(ctx, node, _short(found[0]), f"`{fname}`", [a, b])
+
+
+def _secret_side(
+    ctx: FileContext, left: Node, right: Node, by_name: bool
+) -> tuple[str, bool] | None:
+    """What makes a side of the comparison a secret, and whether that side was read
+    from the request: its name (`token`, `cfg.APIKey`, `headers["X-Api-Key"]`), the
+    secret header's key it was read under (`given := r.Header.Get("X-Api-Key")`), or,
+    whatever the two are called, a keyed digest (`hmac.new(...).hexdigest()`, Go
+    `hex.EncodeToString(mac.Sum(nil))`, Node `createHmac(...).digest("hex")`) compared
+    with a value from the request or the caller."""
+    sem = semantics.of(ctx)
+    for side in (left, right) if by_name else ():
+        name = secret_operand(ctx, side)
+        if name:
+            return name, _origin(ctx, side) == REQUEST
+    origins = [provenance.origin(sem, side) for side in (left, right)]
+    for side, found in zip((left, right), origins, strict=True):
+        if found.kind in ("request", "parameter") and found.detail:
+            key = found.detail
+            if SECRET_HEADERS.match(key) or secret_name(key.replace("-", "_")):
+                return _text(ctx, side), found.kind == "request"
+    for (side, found), (_, other) in (
+        ((left, origins[0]), (right, origins[1])),
+        ((right, origins[1]), (left, origins[0])),
+    ):
+        if found.kind == "hmac" and other.kind in ("request", "parameter"):
+            return _text(ctx, side), True  # checking a keyed digest is verifying it
+    return None
 
 
 def _hardware_pair(ctx: FileContext, name: str, operands: list[Node]) -> bool:
@@ -1009,41 +1038,21 @@ def _challenge(ctx: FileContext, node: Node, name: str) -> bool:
     return bool({"challenge", "acme", "http01", "dns01"}.intersection(around))
 
 
-_REQUEST_READ = re.compile(r"""(\(|\[)\s*["'`][^"'`]+["'`]\s*(\)|\])\s*$""")
-
-
-def _from_request(name: str) -> bool:
-    """The secret operand was read by a literal key: a header, cookie or form value."""
-    return bool(_REQUEST_READ.search(name))
-
-
 def _short(text: str) -> str:
     one = " ".join(text.split())
     return f"`{one}`" if len(one) <= 60 else f"`{one[:57]}...`"
 
 
-# Where an operand's value comes from, read in the function that compares it: the
-# request (a header, cookie, form or query value, something pulled `FromRequest`), a
-# session the session library verified (`.Values` of a session, a store handed the
-# request), which is the server's.
+# Where an operand's value comes from: the request (a header, cookie, form or query
+# value, something a helper reads from the request), a session the session library
+# verified (`.Values` of a session, a store handed the request), which is the server's,
+# or (asked with `parameters`) what the function's caller passes.
 REQUEST, SESSION, PARAMETER = "request", "session", "parameter"
-_REQUEST_READS = re.compile(
-    r"\.(Header\.Get|Cookie|FormValue|PostFormValue|PostForm\.Get|Form\.Get|"
-    r"Query\(\)\.Get|QueryParam|GetHeader|Param)\s*\(|\w*FromRequest\s*\(|"
-    r"\b\w*(Cookie|Header|Form|Query)\w*\s*\(\s*(r|req|request)\s*[,)]|"
-    r"\b(request|req)\.(headers|cookies|form|args|query|body|params|values|json|data|"
-    r"POST|GET|COOKIES|META)\b"
-)
 _SESSION_READS = re.compile(
     r"\.Values\b|\b(session|sessions|sess|store|sessionStore|session_store)\.(Get|get)\s*\(|"
     r"\(\s*[^()]*\bstore\b[^()]*\)"
 )
-
-# A value computed with a key (an HMAC, a signature, a digest keyed by a secret) is the
-# server's, whatever request bytes went into it.
-_COMPUTED = re.compile(r"(?i)hmac|sign|digest|\bsum\d*\s*\(|\bmac\b|secret|key")
 _STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`""")
-_KEYED = re.compile(r"(?i)hmac|sign|digest|\bsum\d*\s*\(|\bmac\b")
 
 
 def _no_attacker_side(ctx: FileContext, node: Node, left: Node, right: Node) -> bool:
@@ -1052,80 +1061,43 @@ def _no_attacker_side(ctx: FileContext, node: Node, left: Node, right: Node) -> 
     bearer token against the token it asks about) hold nothing the sender does not
     already know. (A session value against a parameter is not excused: what the caller
     passes is not visible here, and a parameter's name is no evidence.)"""
-    function = enclosing_function(node)
-    if function is None:
+    if enclosing_function(node) is None:
         return False
-    origins = {_origin(ctx, function, left), _origin(ctx, function, right)}
-    return origins == {REQUEST}
+    return _origin(ctx, left) == REQUEST and _origin(ctx, right) == REQUEST
 
 
-def _origin(
-    ctx: FileContext, function: Node, operand: Node, depth: int = 0, parameters: bool = False
-) -> str | None:
-    """REQUEST, SESSION, or (with `parameters`) PARAMETER: a value the function's
-    caller passes (what the caller passes is not visible here); None when unseen."""
-    operand = _unwrap(operand)
-    text = _text(ctx, operand)
-    if parameters:
-        # Judged on the code, not on names: `r.Header.Get("X-Signature")` reads the
-        # request, `apiKey` is a variable whose definition tells.
-        code_only = _STRING.sub('""', text)
-        if _REQUEST_READS.search(text) and not _KEYED.search(code_only):
-            return REQUEST
-        if "(" in code_only and _KEYED.search(code_only):
-            return None  # a MAC or signature the server computes: its own secret
-    elif _COMPUTED.search(text):
-        return None  # a MAC or signature the server computes: its own secret
-    if _SESSION_READS.search(text):
-        return SESSION
-    if _REQUEST_READS.search(text):
+def _origin(ctx: FileContext, operand: Node, parameters: bool = False) -> str | None:
+    """REQUEST, SESSION, or (with `parameters`) PARAMETER, as the semantic layer traces
+    the operand; None when unseen, or for a MAC or digest the server computes."""
+    sem = semantics.of(ctx)
+    value, _ = sem.value_of(operand)
+    for step in (operand, value):
+        if _SESSION_READS.search(_STRING.sub('""', _text(ctx, _unwrap(step)))):
+            return SESSION
+    found = provenance.origin(sem, operand)
+    if found.kind == "request":
         return REQUEST
-    root = re.match(r"[A-Za-z_]\w*", text)
-    if root is None or depth > 3:
-        return None
-    name = root.group(0)
-    if name in _parameters(ctx, function):
+    if found.kind == "parameter" and not _receiver_state(sem, value):
         return PARAMETER if parameters else None
-    value = _definition(ctx, function, name, operand.start_byte)
-    return _origin(ctx, function, value, depth + 1, parameters) if value is not None else None
+    return None
 
 
-def _parameters(ctx: FileContext, function: Node) -> frozenset[str]:
-    params = function.child_by_field_name("parameters")
-    if params is None:
-        return frozenset()
-    return frozenset(_text(ctx, n) for n in walk(params) if n.type in _PARAMETER_NAMES)
-
-
-# A parameter's names, destructured ones too (`({ query, headers }: Request)`).
-_PARAMETER_NAMES = frozenset(
-    {"identifier", "shorthand_property_identifier_pattern", "simple_identifier"}
-)
-
-
-def _definition(ctx: FileContext, function: Node, name: str, before: int) -> Node | None:
-    """The value last bound to `name` in the function before byte `before`:
-    `name := v`, `name, err := v`, `name = v`, `let name = v`."""
-    found: Node | None = None
-    for node in walk(function):
-        if node.end_byte > before:
-            continue  # bound after the use, or the binding the use is part of
-        if node.type in ("short_var_declaration", "assignment_statement", "assignment"):
-            left = node.child_by_field_name("left")
-            right = node.child_by_field_name("right")
-        elif node.type == "variable_declarator":
-            left = node.child_by_field_name("name")
-            right = node.child_by_field_name("value")
-        else:
-            continue
-        if left is None or right is None:
-            continue
-        targets = left.named_children if left.named_children else [left]
-        names = [_text(ctx, t) for t in targets]
-        if name not in names:
-            continue
-        values = right.named_children if right.type == "expression_list" else [right]
-        value = values[names.index(name)] if len(values) == len(targets) else values[0]
-        if found is None or value.start_byte > found.start_byte:
-            found = value
-    return found
+def _receiver_state(sem: semantics.Semantics, node: Node) -> bool:
+    """`s.issued.Token` in a Go method of `s`: the server's own state, not something
+    the caller passed."""
+    node = _unwrap(node)
+    while node.type in ("selector_expression", "index_expression", "call_expression"):
+        head = node.named_children[0] if node.named_children else None
+        if head is None:
+            return False
+        node = head.named_children[0] if head.type == "selector_expression" else head
+        node = _unwrap(node)
+    if node.type != "identifier":
+        return False
+    function = sem.function_of(node)
+    while function is not None and function.type == "func_literal":
+        function = sem.function_of(function)
+    receiver = function.child_by_field_name("receiver") if function is not None else None
+    return receiver is not None and any(
+        n.type == "identifier" and sem.text(n) == sem.text(node) for n in walk(receiver)
+    )
