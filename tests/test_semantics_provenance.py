@@ -6,31 +6,12 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from ztlint import classify, semantics
-from ztlint.rule import FileContext
+from tests import test_semantics
+from ztlint import semantics
 from ztlint.semantics import provenance
-from ztlint.source import SourceText
 
-
-def _ctx(rel: str, text: str) -> FileContext:
-    fclass = classify.classify(rel, text)
-    return FileContext(rel, fclass.kinds, fclass.parser, SourceText(text))
-
-
-def _last(ctx: FileContext, name: str) -> Node:
-    found = None
-    stack = [ctx.tree().root_node]
-    while stack:
-        node = stack.pop()
-        if (
-            node.type in semantics.NAMES
-            and ctx.source.utf8[node.start_byte : node.end_byte] == name.encode()
-            and (found is None or node.start_byte > found.start_byte)
-        ):
-            found = node
-        stack.extend(node.named_children)
-    assert found is not None, name
-    return found
+_ctx = test_semantics._ctx
+_last = test_semantics._last_use
 
 
 def _origin(rel: str, text: str, name: str) -> semantics.Origin:

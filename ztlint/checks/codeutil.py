@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
+from ztlint import semantics
 from ztlint.model import Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -80,21 +81,8 @@ WRAPPERS = frozenset(
         "strip",
     }
 )
-# Function-like nodes in every grammar ztlint reads.
-FUNCTIONS = frozenset(
-    {
-        "function_declaration",
-        "method_declaration",
-        "function_definition",
-        "function_item",
-        "method_definition",
-        "func_literal",
-        "function_expression",
-        "arrow_function",
-        "closure_expression",
-        "lambda",
-    }
-)
+# Function-like nodes in every grammar ztlint reads (one list, the semantic layer's).
+FUNCTIONS = semantics.FUNCTIONS
 _ARGUMENTS = frozenset({"argument_list", "arguments", "value_arguments", "call_suffix"})
 
 

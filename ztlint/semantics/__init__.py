@@ -713,27 +713,30 @@ class Semantics:
 
     def returns(self, name: str) -> list[Node]:
         """The values the same-file functions of that name return."""
+        return [v for function in self.functions(name) for v in self.returned(function)]
+
+    def returned(self, function: Node) -> list[Node]:
+        """The values one function returns (an arrow function's expression body too),
+        not those of the functions nested in it."""
+        body = function.child_by_field_name("body")
+        if body is None:
+            return []
+        if body.type not in ("block", "statement_block", "function_body"):
+            return [body]
         out = []
-        for function in self.functions(name):
-            body = function.child_by_field_name("body")
-            if body is None:
+        stack = [body]
+        while stack:
+            node = stack.pop()
+            if node.type in FUNCTIONS:
                 continue
-            if body.type not in ("block", "statement_block", "function_body"):
-                out.append(body)  # an arrow function's expression body
+            if node.type in ("return_statement", "return_expression"):
+                values = [c for c in node.named_children if c.type not in _COMMENTS]
+                if values and values[0].type == "expression_list":
+                    values = values[0].named_children
+                if values:
+                    out.append(values[0])
                 continue
-            stack = [body]
-            while stack:
-                node = stack.pop()
-                if node.type in FUNCTIONS:
-                    continue
-                if node.type in ("return_statement", "return_expression"):
-                    values = [c for c in node.named_children if c.type not in _COMMENTS]
-                    if values and values[0].type == "expression_list":
-                        values = values[0].named_children
-                    if values:
-                        out.append(values[0])
-                    continue
-                stack.extend(node.named_children)
+            stack.extend(node.named_children)
         return out
 
 

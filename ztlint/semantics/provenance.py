@@ -196,26 +196,6 @@ def _names_in(node: Node) -> list[Node]:
 
 
 def returns_of(sem: Semantics, function: Node) -> list[Node]:
-    """The values one function returns (an arrow function's expression body too), not
-    those of the functions nested in it: `Semantics.returns` for a function known by
-    its node rather than its declared name (`const clientIp = (req) => ...`)."""
-    body = function.child_by_field_name("body")
-    if body is None:
-        return []
-    if body.type not in ("block", "statement_block", "function_body"):
-        return [body]
-    out = []
-    stack = [body]
-    while stack:
-        node = stack.pop()
-        if node.type in FUNCTIONS:
-            continue
-        if node.type in ("return_statement", "return_expression"):
-            values = [c for c in node.named_children if c.type not in ("comment",)]
-            if values and values[0].type == "expression_list":
-                values = values[0].named_children
-            if values:
-                out.append(values[0])
-            continue
-        stack.extend(node.named_children)
-    return out
+    """`Semantics.returned`: what a function known by its node rather than its declared
+    name returns (`const clientIp = (req) => ...`)."""
+    return sem.returned(function)
