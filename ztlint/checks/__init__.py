@@ -52,6 +52,7 @@ from ztlint.checks.transport import (
 )
 from ztlint.model import Confidence, Severity
 from ztlint.rule import DetectFn, FileContext, ProjectCheck
+from ztlint.semantics import vocabulary
 
 GuardFn = Callable[
     [FileContext, dict[str, list[Node]]],
@@ -143,7 +144,7 @@ GUARDS: Mapping[str, GuardFn] = {
 # parsed for a detector.
 GATES: Mapping[str, Callable[[FileContext], bool]] = {
     "credential-name": hardcoded.may_bind_credential,
-    "names-a-secret": timing.mentions_secret,
+    "names-a-secret": vocabulary.mentions_secret,
     "names-a-secret-or-topology": log_secrets.gate,
     "plaintext-url-host": plaintext.may_name_plaintext_endpoint,
     "public-address": public_ip.may_hold_public_address,

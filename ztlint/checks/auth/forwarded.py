@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterator
 from tree_sitter import Node
 
 from ztlint import semantics
-from ztlint.checks.auth.timing import words
 from ztlint.checks.codeutil import (
     STRINGS,
     beyond_expression,
@@ -45,6 +44,7 @@ from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics import provenance
+from ztlint.semantics.vocabulary import words
 
 _HEADER = re.compile(r"^(x-forwarded-for|x-real-ip|http_x_forwarded_for|http_x_real_ip)$", re.I)
 _DECISION = frozenset(

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint import semantics
-from ztlint.checks.auth.timing import secret_operand, words
+from ztlint.checks.auth.timing import secret_operand
 from ztlint.checks.codeutil import (
     FUNCTIONS,
     enclosing_function,
@@ -39,6 +39,7 @@ from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics import provenance
+from ztlint.semantics.vocabulary import words
 
 _PY_ALGS = re.compile(r"^(md5|sha1|sha224|sha256|sha384|sha512|sha3_\d+|blake2[bs]|shake_\d+)$")
 _GO_PACKAGES = {

@@ -27,7 +27,6 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint import semantics
-from ztlint.checks.auth.timing import words
 from ztlint.checks.codeutil import (
     STRINGS,
     enclosing_function,
@@ -39,6 +38,7 @@ from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics import provenance
+from ztlint.semantics.vocabulary import words
 from ztlint.triggers import TriggerIndex
 
 _IDENTITY_LAST = frozenset(

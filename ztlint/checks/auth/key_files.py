@@ -23,11 +23,11 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.auth.timing import words
 from ztlint.checks.codeutil import calls, enclosing_function
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics.vocabulary import words
 
 _PUBLIC = frozenset({"pub", "public", "cert", "certs", "crt", "certificate", "ca", "chain", "csr"})
 _PATH_SECRET = re.compile(

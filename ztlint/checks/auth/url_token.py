@@ -28,7 +28,6 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint.caseless import lowering_is_exact
-from ztlint.checks.auth.timing import words
 from ztlint.checks.codeutil import (
     FUNCTIONS,
     STRINGS,
@@ -42,6 +41,7 @@ from ztlint.checks.codeutil import (
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics.vocabulary import words
 
 PARAMS = (
     r"token|access_token|accesstoken|auth_token|authtoken|id_token|refresh_token|ticket|"

@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint import semantics
-from ztlint.checks.auth.timing import KEY_QUALIFIERS, METADATA, words
 from ztlint.checks.codeutil import nodes_of
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics.vocabulary import KEY_QUALIFIERS, METADATA, words
 
 MADE_SECRETS = frozenset(
     {

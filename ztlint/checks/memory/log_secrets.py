@@ -23,7 +23,13 @@ from tree_sitter import Node
 
 from ztlint import semantics
 from ztlint.caseless import Caseless
-from ztlint.checks.auth.timing import (
+from ztlint.checks.codeutil import STRINGS, enclosing_function, imported, nodes_of, walk
+from ztlint.checks.codeutil import text as _text
+from ztlint.model import Confidence, Severity
+from ztlint.parsers import code
+from ztlint.rule import FileContext, Hit
+from ztlint.semantics import flow, types
+from ztlint.semantics.vocabulary import (
     METADATA,
     SECRET_HEADERS,
     mentions_secret,
@@ -31,12 +37,6 @@ from ztlint.checks.auth.timing import (
     secret_word,
     words,
 )
-from ztlint.checks.codeutil import STRINGS, enclosing_function, imported, nodes_of, walk
-from ztlint.checks.codeutil import text as _text
-from ztlint.model import Confidence, Severity
-from ztlint.parsers import code
-from ztlint.rule import FileContext, Hit
-from ztlint.semantics import flow, types
 
 _RUST_MACROS = re.compile(
     r"^(\w+::)*(trace|debug|info|warn|error|println|eprintln|print|eprint|dbg|log)$"

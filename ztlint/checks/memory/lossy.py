@@ -19,11 +19,11 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint import semantics
-from ztlint.checks.auth.timing import words
 from ztlint.checks.codeutil import nodes_of
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics.vocabulary import words
 
 _LOOKUPS = frozenset({"get", "get_mut", "insert", "contains_key", "entry", "remove", "contains"})
 _IDENT_WORDS = frozenset(
