@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from tree_sitter import Node
 
@@ -83,7 +82,7 @@ WRAPPERS = frozenset(
 )
 # Function-like nodes in every grammar ztlint reads (one list, the semantic layer's).
 FUNCTIONS = semantics.FUNCTIONS
-_ARGUMENTS = frozenset({"argument_list", "arguments", "value_arguments", "call_suffix"})
+ARGUMENTS = frozenset({"argument_list", "arguments", "value_arguments", "call_suffix"})
 
 
 def literal_value(ctx: FileContext, node: Node) -> str | None:
@@ -201,64 +200,6 @@ def callee(ctx: FileContext, call: Node) -> str:
 _CALLEE_TAIL = 512  # bytes: more than any callee name the rules look for
 
 
-def binding_name(ctx: FileContext, node: Node) -> str:
-    """The name a binding binds: a variable, a field, a mapping key (a quoted key is
-    the name it spells: `"client_secret": ...` binds `client_secret`)."""
-    for field in ("name", "left", "key", "pattern", "field", "property"):
-        child = node.child_by_field_name(field)
-        if child is not None:
-            name = code.node_text(ctx.source, child)
-            if child.type in STRINGS and len(name) >= 2 and name[0] == name[-1] in "\"'`":
-                return name[1:-1]
-            return name
-    first = node.named_children[0] if node.named_children else None
-    return code.node_text(ctx.source, first) if first is not None else ""
-
-
-@dataclass(frozen=True)
-class Use:
-    kind: str  # "binding" or "call"
-    name: str  # the bound name, or the callee
-    node: Node  # the binding or call node
-    position: int = 0  # argument position, for calls
-
-
-def use_of(ctx: FileContext, literal: Node, depth: int = 5) -> Use | None:
-    """What the literal is for, looking through wrapper calls such as `.into()` and
-    `String::from(...)`."""
-    node = literal
-    for _ in range(depth):
-        parent = node.parent
-        if parent is None:
-            return None
-        if parent.type in _ARGUMENTS:
-            call = parent.parent
-            if call is not None and call.type in CALLS:
-                name = callee(ctx, call)
-                if name in WRAPPERS:
-                    node = call
-                    continue
-                args = [c for c in parent.named_children if c.type not in COMMENTS]
-                position = next(
-                    (i for i, a in enumerate(args) if a.start_byte <= node.start_byte < a.end_byte),
-                    0,
-                )
-                return Use("call", name, call, position)
-        if parent.type in CALLS:
-            name = callee(ctx, parent)
-            if name in WRAPPERS:
-                node = parent
-                continue
-            return Use("call", name, parent)
-        if parent.type == "field_expression" or parent.type == "selector_expression":
-            node = parent  # "x".to_string(): the method call is the parent's parent
-            continue
-        if parent.type in BINDINGS:
-            return Use("binding", binding_name(ctx, parent), parent)
-        node = parent
-    return None
-
-
 def text(ctx: FileContext, node: Node) -> str:
     return code.node_text(ctx.source, node)
 
@@ -367,40 +308,6 @@ def enclosing_function(node: Node) -> Node | None:
     while parent is not None and parent.type not in FUNCTIONS:
         parent = parent.parent
     return parent
-
-
-def assigned_name(ctx: FileContext, node: Node, depth: int = 6) -> str | None:
-    """The plain name an expression is assigned to, looking up through the calls and
-    attribute reads around it: `ip = <node>.split(",")[0]`, `sum := sha256.Sum256(x)`,
-    `let digest = Sha256::digest(..)`; the first name of a tuple target; None for
-    anything else."""
-    for _ in range(depth):
-        parent = node.parent
-        if parent is None:
-            return None
-        if parent.type in (
-            "assignment",
-            "short_var_declaration",
-            "variable_declarator",
-            "expression_list",
-            "let_declaration",
-        ):
-            target = (
-                parent.child_by_field_name("left")
-                or parent.child_by_field_name("name")
-                or parent.child_by_field_name("pattern")
-                or (
-                    parent.parent.child_by_field_name("left")
-                    if parent.type == "expression_list" and parent.parent
-                    else None
-                )
-            )
-            if target is not None:
-                first = text(ctx, target).split(",")[0].strip().removeprefix("mut ").strip()
-                return first if re.fullmatch(r"\w+", first) else None
-            return None
-        node = parent
-    return None
 
 
 # Expression nodes a value passes through on its way to the statement that uses it.

@@ -32,12 +32,12 @@ from ztlint.checks.codeutil import (
     enclosing_function,
     literal_value,
     nodes_of,
-    use_of,
 )
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics import provenance
+from ztlint.semantics.uses import use_of
 from ztlint.semantics.vocabulary import words
 from ztlint.triggers import TriggerIndex
 

@@ -35,6 +35,7 @@ from ztlint.model import Span
 from ztlint.parsers import code
 from ztlint.parsers.data import Mapping, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics import uses
 
 _IPV4 = re.compile(r"(?<![\w.<>=~^!@§])((?:\d{1,3}\.){3}\d{1,3})(?![\w.]|\.\d)")
 _IPV6 = re.compile(r"(?<![\w:.§])\[?([0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7})\]?(?![\w:])")
@@ -350,7 +351,7 @@ def _code_hits(ctx: FileContext) -> Iterator[Hit]:
         found = list(_values(value))
         if not found:
             continue
-        use = codeutil.use_of(ctx, node)
+        use = uses.use_of(ctx, node)
         if use is not None and use.kind == "binding" and _SKIP_NAMES.search(use.name):
             continue
         if _prose(_concatenation(ctx, node)):

@@ -42,6 +42,7 @@ from ztlint.model import Confidence, Severity, Span
 from ztlint.parsers import code
 from ztlint.parsers.data import Mapping, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics import uses
 
 _OTHER_RULES_KINDS = frozenset(
     {"Secret", "SealedSecret", "ExternalSecret", "SecretStore", "ClusterSecretStore"}
@@ -124,7 +125,7 @@ def _inner(ctx: FileContext, node: Node, value: str) -> Span:
     )
 
 
-def _fallback_name(ctx: FileContext, use: codeutil.Use, literal: Node) -> str | None:
+def _fallback_name(ctx: FileContext, use: uses.Use, literal: Node) -> str | None:
     """The credential variable a fallback literal stands in for, if any."""
     if use.kind != "call":
         return None
@@ -356,7 +357,7 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
         fallback = name is not None
         use = None
         if name is None:
-            use = codeutil.use_of(ctx, node)
+            use = uses.use_of(ctx, node)
             if use is None or not _is_value(ctx, node, use.node) or _enum_member(ctx, use.node):
                 continue
             name = _fallback_name(ctx, use, node)

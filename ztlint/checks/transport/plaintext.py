@@ -30,6 +30,7 @@ from ztlint.model import Confidence, Severity, Span
 from ztlint.parsers import code
 from ztlint.parsers.data import Mapping, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics import uses
 
 _URL = re.compile(r"^(https?|wss?)://[^\s\"'<>]+$", re.I)
 ENDPOINT_NAME = re.compile(
@@ -154,7 +155,7 @@ _SUBSCRIPT_KEY = re.compile(r"""\[\s*["'`]([^"'`\]]+)["'`]\s*\]\s*$""")
 
 def _used_as_endpoint(ctx: FileContext, literal: Node) -> str | None:
     """How the literal is used: "call NAME", "binding NAME", or None."""
-    use = codeutil.use_of(ctx, literal, depth=4)
+    use = uses.use_of(ctx, literal, depth=4)
     if use is None:
         return None
     if use.kind == "call":
