@@ -26,6 +26,7 @@ ask questions of it instead of walking the tree for bindings themselves:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -128,6 +129,26 @@ _STRING_TYPES = frozenset(
 _FALSY = frozenset({"false", "False", "0", "None", "nil", "null", "undefined", '""', "''"})
 _TRUTHY = frozenset({"true", "True"})
 _MAX_DEPTH = 4
+# The nodes that bind names (Semantics._bind), and the declarations that bind a
+# function's own name in the scope around it.
+_BINDING_KINDS = frozenset(
+    {
+        "short_var_declaration",
+        "assignment_statement",
+        "assignment",
+        "var_spec",
+        "const_spec",
+        "variable_declarator",
+        "assignment_expression",
+        "named_expression",
+        "as_pattern",
+        "let_declaration",
+        "const_item",
+        "static_item",
+        "property_declaration",
+    }
+)
+_NAMED_FUNCTIONS = frozenset({"function_declaration", "function_definition", "function_item"})
 
 
 @dataclass(frozen=True)
@@ -209,10 +230,13 @@ class Semantics:
         self.ctx = ctx
         self.lang = ctx.parser or ""
         self._root = ctx.tree().root_node
-        self._scopes: dict[int, dict[str, list[Binding]]] = {}
         self._params: dict[int, frozenset[str]] = {}
         self._imports: dict[str, str] | None = None
         self._functions: dict[str, list[Node]] | None = None
+        self._spans: list[tuple[int, int, Node]] | None = None
+        self._by_scope: dict[int, dict[str, list[Binding]]] | None = None
+        self._constants: frozenset[str] | None = None
+        self._starts: list[int] = []
 
     # --- text ----------------------------------------------------------------------
 
@@ -222,10 +246,24 @@ class Semantics:
     # --- scopes and bindings ----------------------------------------------------------
 
     def function_of(self, node: Node) -> Node | None:
-        parent = node.parent
-        while parent is not None and parent.type not in FUNCTIONS:
-            parent = parent.parent
-        return parent
+        """The innermost function around a node (not the node itself), found in an
+        index of the file's functions by byte range: tree-sitter finds a node's parent
+        by searching down from the root, which costs the tree's depth on every step."""
+        if self._spans is None:
+            found = sorted(
+                ((f.start_byte, -f.end_byte, f) for f in self._function_nodes()),
+                key=lambda t: (t[0], t[1]),
+            )
+            self._spans = [(start, -neg_end, fn) for start, neg_end, fn in found]
+            self._starts = [start for start, _, _ in self._spans]
+        start, end = node.start_byte, node.end_byte
+        i = bisect_right(self._starts, start) - 1
+        while i >= 0:
+            f_start, f_end, function = self._spans[i]
+            if f_start <= start and end <= f_end and function.id != node.id:
+                return function
+            i -= 1
+        return None
 
     def parameters(self, function: Node) -> frozenset[str]:
         """The names a function's parameters bind (destructured ones too), and a Go
@@ -277,26 +315,29 @@ class Semantics:
 
     def bindings(self, scope: Node | None) -> dict[str, list[Binding]]:
         """The bindings made directly in a function (or the module, for None), not in
-        the functions nested in it, by name, in source order."""
+        the functions nested in it, by name, in source order. Built for the whole file
+        at once from the node index rules share: each binding node is filed under the
+        innermost function around it."""
+        if self._by_scope is None:
+            self._by_scope = self._index_bindings()
         root = scope if scope is not None else self._root
-        found = self._scopes.get(root.id)
-        if found is not None:
-            return found
-        out: dict[str, list[Binding]] = {}
-        stack = list(reversed(root.named_children))
-        while stack:
-            node = stack.pop()
-            if node.type in _COMMENTS:
-                continue
-            if node.type in FUNCTIONS and node.id != root.id:
-                self._bind_function_name(node, out)
+        return self._by_scope.get(root.id, {})
+
+    def _index_bindings(self) -> dict[int, dict[str, list[Binding]]]:
+        from ztlint.checks.codeutil import nodes_of
+
+        out: dict[int, dict[str, list[Binding]]] = {}
+        for node in nodes_of(self.ctx, *sorted(_BINDING_KINDS | _NAMED_FUNCTIONS)):
+            function = self.function_of(node)
+            scope = out.setdefault((function or self._root).id, {})
+            if node.type in _NAMED_FUNCTIONS:
+                self._bind_function_name(node, scope)
                 continue
             for binding in self._bind(node):
-                out.setdefault(binding.name, []).append(binding)
-            stack.extend(reversed(node.named_children))
-        for items in out.values():
-            items.sort(key=lambda b: b.end)
-        self._scopes[root.id] = out
+                scope.setdefault(binding.name, []).append(binding)
+        for names in out.values():
+            for items in names.values():
+                items.sort(key=lambda b: b.end)
         return out
 
     def _bind_function_name(self, node: Node, out: dict[str, list[Binding]]) -> None:
@@ -396,6 +437,25 @@ class Semantics:
             elif target.type == "mut_pattern" or target.type == "pattern":
                 for n in self._pattern_names(target):
                     yield Binding(n, value, None, end, node)
+
+    def declared_constants(self) -> frozenset[str]:
+        """Names a `const` or `static` declaration binds anywhere in the file (Go, Rust),
+        found in one walk: a cheap test before resolving a name."""
+        if self._constants is None:
+            from ztlint.checks.codeutil import nodes_of
+
+            self._constants = frozenset(
+                self.text(n)
+                for node in nodes_of(self.ctx, "const_spec", "const_item", "static_item")
+                for n in node.children_by_field_name("name")
+            )
+        return self._constants
+
+    def _function_nodes(self) -> list[Node]:
+        """The file's functions, from the per-file node index rules share."""
+        from ztlint.checks.codeutil import nodes_of
+
+        return nodes_of(self.ctx, *sorted(FUNCTIONS))
 
     def resolve(self, name_node: Node) -> Binding | None:
         """The binding that reaches a use of a name: the last one in its function
@@ -700,14 +760,10 @@ class Semantics:
         """The functions and methods this file declares under a name."""
         if self._functions is None:
             found: dict[str, list[Node]] = {}
-            stack = [self._root]
-            while stack:
-                node = stack.pop()
-                if node.type in FUNCTIONS:
-                    n = node.child_by_field_name("name")
-                    if n is not None:
-                        found.setdefault(self.text(n), []).append(node)
-                stack.extend(node.named_children)
+            for node in self._function_nodes():
+                n = node.child_by_field_name("name")
+                if n is not None:
+                    found.setdefault(self.text(n), []).append(node)
             self._functions = found
         return self._functions.get(name, [])
 

@@ -336,8 +336,6 @@ def constant(ctx: FileContext, node: Node) -> bool:
     a declared constant (Go `const`, Rust `const`/`static`, a Go package's symbol such as
     `gvk.Secret`), a length, an empty collection."""
     node = _unwrap(node)
-    if _declared_constant(ctx, node) or semantics.of(ctx).const(node) is not None:
-        return True
     if node.type in CONSTANT_TYPES:
         return not any(c.type in _INTERPOLATIONS for c in node.named_children)
     if node.type == "template_string":
@@ -374,10 +372,17 @@ def constant(ctx: FileContext, node: Node) -> bool:
         "len",
     ):
         return True  # SCREAMING_CASE constants, .length
-    return node.type in ("array", "list", "tuple", "object", "dictionary", "composite_literal")
+    if node.type in ("array", "list", "tuple", "object", "dictionary", "composite_literal"):
+        return True
+    # Last, what the layer knows: a name bound to a constant, a value folding to one.
+    return _declared_constant(ctx, node) or (
+        node.type in _FOLDABLE and semantics.of(ctx).const(node) is not None
+    )
 
 
 _DECLARED = frozenset({"const_spec", "const_item", "static_item"})
+# Expressions the layer may fold to a constant: names and concatenations.
+_FOLDABLE = semantics.NAMES | {"binary_expression", "binary_operator", "concatenated_string"}
 
 
 def _declared_constant(ctx: FileContext, node: Node) -> bool:
@@ -385,6 +390,8 @@ def _declared_constant(ctx: FileContext, node: Node) -> bool:
         return False
     sem = semantics.of(ctx)
     if node.type in _NAMES:
+        if _text(ctx, node) not in sem.declared_constants():
+            return False  # no `const` of that name in the file: nothing to resolve
         binding = sem.resolve(node)
         return binding is not None and binding.node.type in _DECLARED
     if node.type == "selector_expression" and node.named_children:
