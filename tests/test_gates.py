@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES, pieced
 from ztlint import classify
-from ztlint.checks.auth.timing import KEY_QUALIFIERS, SECRET_WORDS, secret_name
 from ztlint.checks.hygiene.public_ip import public_addresses
 from ztlint.checks.transport.plaintext import judge_url
 from ztlint.parsers.data import ParseFailure
 from ztlint.rule import FileContext, Rule
+from ztlint.semantics.vocabulary import KEY_QUALIFIERS, SECRET_WORDS, secret_name
 from ztlint.source import SourceText, decode
 from ztlint.triggers import Triggers
 
@@ -88,7 +88,7 @@ _SECRETISH = st.builds(
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(_IDENT, _SECRETISH), st.sampled_from(["{}", '"{}"', "x.{}", "`{}`", "{{{}}}"]))
 def test_secret_gate_covers_every_secret_name(name: str, shape: str) -> None:
-    from ztlint.checks.auth.timing import _mentions_secret
+    from ztlint.semantics.vocabulary import _mentions_secret
 
     text = "if a == " + shape.format(name) + " {}\n"
     if secret_name(name) or secret_name(name.replace("-", "_")):
@@ -173,7 +173,7 @@ def test_plaintext_gate_examples(text: str, expected: bool) -> None:
     ],
 )
 def test_secret_gate_examples(text: str, expected: bool) -> None:
-    from ztlint.checks.auth.timing import _mentions_secret
+    from ztlint.semantics.vocabulary import _mentions_secret
 
     assert _mentions_secret(text) is expected
 
@@ -191,7 +191,7 @@ _SEPARATED = st.builds(
 def test_secret_places_cover_every_secret_name(name: str, shape: str) -> None:
     """`secret_candidates` looks only at nodes around these places: every name that
     `secret_name` accepts, as the detector reads it, has one inside it."""
-    from ztlint.checks.auth.timing import _mention_spans
+    from ztlint.semantics.vocabulary import _mention_spans
 
     if not name.isascii() or not (secret_name(name) or secret_name(name.replace("-", "_"))):
         return
@@ -280,7 +280,7 @@ def test_one_format_regex_is_any_format(prefix: str, rest: str) -> None:
 )
 def test_word_places_found_by_find_are_the_patterns(text: str) -> None:
     """The str.find path of `_word_spans` gives what its spelling patterns give."""
-    from ztlint.checks.auth import timing
+    from ztlint.semantics import vocabulary as timing
 
     for spellings in (timing._SECRET_SPELLINGS, timing._KEY_SPELLINGS, timing._QUALIFIER_SPELLINGS):
         by_pattern = [
