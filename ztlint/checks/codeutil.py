@@ -14,17 +14,9 @@ from ztlint.model import Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
-STRINGS = frozenset(
-    {
-        "interpreted_string_literal",
-        "raw_string_literal",
-        "string_literal",
-        "string",
-        "line_string_literal",
-        "template_string",
-    }
-)
-COMMENTS = frozenset({"comment", "line_comment", "block_comment", "multiline_comment"})
+# String literal and comment nodes (one list each, the semantic layer's).
+STRINGS = semantics.STRINGS
+COMMENTS = semantics.COMMENTS
 # The only named nodes inside comments (Rust doc comments, Lua comment text); other
 # grammars' comments are leaves.
 IN_COMMENTS = frozenset(

@@ -62,7 +62,7 @@ NAMES = frozenset(
         "shorthand_property_identifier_pattern",
     }
 )
-_COMMENTS = frozenset({"comment", "line_comment", "block_comment", "multiline_comment"})
+COMMENTS = frozenset({"comment", "line_comment", "block_comment", "multiline_comment"})
 # Expression nodes that only group or convert: a value passes through them unchanged.
 _GROUPS = frozenset(
     {
@@ -116,7 +116,8 @@ _WRAPPER_METHODS = frozenset(
         "valueOf",
     }
 )
-_STRING_TYPES = frozenset(
+# String literal nodes in every grammar ztlint reads.
+STRINGS = frozenset(
     {
         "interpreted_string_literal",
         "raw_string_literal",
@@ -291,7 +292,7 @@ class Semantics:
         stack = [node]
         while stack:
             current = stack.pop()
-            if current.type in _COMMENTS:
+            if current.type in COMMENTS:
                 continue
             if current.type in NAMES:
                 parent = current.parent
@@ -543,7 +544,7 @@ class Semantics:
         node, key = self.value_of(node, depth)
         if key is not None:
             return None
-        if node.type in _STRING_TYPES:
+        if node.type in STRINGS:
             if any(
                 c.type in ("interpolation", "template_substitution", "interpolated_expression")
                 for c in node.named_children
@@ -555,7 +556,7 @@ class Semantics:
             return Const(value, True) if value is not None else None
         if node.type in ("binary_expression", "binary_operator") and depth > 0:
             op = node.child_by_field_name("operator")
-            parts = [c for c in node.named_children if c.type not in _COMMENTS]
+            parts = [c for c in node.named_children if c.type not in COMMENTS]
             if op is not None and self.text(op) == "+" and len(parts) == 2:
                 a, b = (self.const(p, depth - 1) for p in parts)
                 if a is not None and b is not None and a.string and b.string:
@@ -786,7 +787,7 @@ class Semantics:
             if node.type in FUNCTIONS:
                 continue
             if node.type in ("return_statement", "return_expression"):
-                values = [c for c in node.named_children if c.type not in _COMMENTS]
+                values = [c for c in node.named_children if c.type not in COMMENTS]
                 if values and values[0].type == "expression_list":
                     values = values[0].named_children
                 if values:
