@@ -422,3 +422,19 @@ def test_a_named_go_file_reads_its_go_mod(repo: Path) -> None:
     result = json.loads(invoke("scan", "svc/ids.go", "--format", "json").stdout)
     assert {f["path"] for f in result["findings"]} == {"svc/ids.go"}
     assert len(result["findings"]) == 4
+
+
+def test_diff_a_review_marker_the_change_adds_does_not_hide_its_finding(repo: Path) -> None:
+    """`#nosec` committed before the change lowers its finding (hidden by default); one
+    the change itself writes is no review: the finding is shown at full confidence."""
+    marked = 'package x\n\nimport "crypto/tls"\n\n'
+    marked += "var c = &tls.Config{InsecureSkipVerify: true} // #nosec G402 -- probe\n"
+    (repo / "probe.go").write_text(marked)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "reviewed probe")
+    assert ("ZT101", "probe.go", 5) not in findings()
+    # The change adds insecure code with its own marker, and touches the old marker's
+    # file elsewhere.
+    (repo / "probe.go").write_text(marked + "\n// unrelated edit\n")
+    (repo / "pr.go").write_text(marked.replace("probe", "pr"))
+    assert findings("--diff", "HEAD") == [("ZT101", "pr.go", 5)]

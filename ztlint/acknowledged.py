@@ -16,7 +16,9 @@ continue a statement), unless a comment there calls the code debt (`TODO`, `FIXM
 `XXX`, `HACK`): a marker beside a to-do silences a linter until the code is fixed. `nolint` counts when it names no linter or names gosec; a
 bare `noqa` (line length, style) does not count, `noqa: S...` (flake8-bandit) does.
 An unmistakable secret (a private key, a token whose format verifies) is reported at
-full confidence whatever its comment says: a leaked key stays leaked.
+full confidence whatever its comment says: a leaked key stays leaked. Under `--diff` a
+marker the change itself adds is no review (a pull request cannot vouch for itself): its
+finding keeps full confidence (`restore`).
 """
 
 from __future__ import annotations
@@ -112,7 +114,19 @@ def apply(findings: Sequence[Finding], source: SourceText, is_comment: IsComment
     for f in findings:
         if not f.unmistakable and f.confidence > Confidence.MEDIUM:
             lines = _statement_lines(source, f.span.start_line, is_comment)
-            if marked.intersection(lines) and debt.isdisjoint(lines):
-                f = replace(f, confidence=Confidence.MEDIUM)
+            markers = marked.intersection(lines)
+            if markers and debt.isdisjoint(lines):
+                f = replace(f, confidence=Confidence.MEDIUM, acknowledged=tuple(sorted(markers)))
         out.append(f)
     return out
+
+
+def restore(findings: Sequence[Finding], added: Callable[[Finding], bool]) -> list[Finding]:
+    """Findings whose marker `added` says the change under review wrote, at full
+    confidence again."""
+    return [
+        replace(f, confidence=Confidence.HIGH, acknowledged=())
+        if f.acknowledged and added(f)
+        else f
+        for f in findings
+    ]

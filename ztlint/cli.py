@@ -260,7 +260,11 @@ def _linked_out(path: str) -> bool:
 
 
 def _run(
-    opts: dict[str, Any], config: Config, targets: list[str] | None = None, cwd: str | None = None
+    opts: dict[str, Any],
+    config: Config,
+    targets: list[str] | None = None,
+    cwd: str | None = None,
+    marker_added: Any = None,
 ) -> Any:
     from ztlint import engine
 
@@ -278,6 +282,7 @@ def _run(
             progress=progress,
             cwd=cwd,
             cache_dir=cache.default_dir() if use_cache else None,
+            marker_added=marker_added,
         )
     finally:
         progress.close()
@@ -416,10 +421,23 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
 
     cwd = os.getcwd()
     applied = config  # as read, before --staged moves it
+    # Under --diff, a review marker of another tool (`#nosec`) that the change itself
+    # adds does not lower its finding: the change cannot vouch for itself.
+    changes = gitdiff.changed_since(opts["diff_ref"], cwd) if opts["diff_ref"] else None
+    marks: dict[str, Any] = {}
+
+    def marker_added(finding: Any) -> bool:
+        root = marks.get("root")
+        if changes is None or root is None:
+            return False
+        path = os.path.join(root, *finding.path.split("/"))
+        return any(changes.touches(path, n, n) for n in finding.acknowledged)
+
     if opts["staged"]:
         # The staged blobs are written under a temporary folder with their repository
         # paths, so report paths are relative to the top of the work tree.
         root = gitdiff.toplevel(cwd)
+        marks["root"] = root
         with tempfile.TemporaryDirectory(prefix="ztlint-staged-") as tmp:
             staged = gitdiff.write_staged(cwd, tmp)
             config = _relocated(config, root, tmp)
@@ -435,10 +453,11 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
             ]
             if not staged:  # nothing to scan: an empty folder still gives a full report
                 staged = [tempfile.mkdtemp(dir=tmp)]
-            report = _run(opts, config, targets=staged, cwd=tmp)
+            report = _run(opts, config, targets=staged, cwd=tmp, marker_added=marker_added)
     else:
         root = display_root([os.path.join(cwd, p) for p in opts["paths"]] or [cwd], cwd)
-        report = _run(opts, config)
+        marks["root"] = root
+        report = _run(opts, config, marker_added=marker_added)
     # The baseline applies to every finding, before --diff drops those on unchanged
     # lines: an entry whose own finding was dropped would otherwise look moved and hide
     # the same line copied into a new file.
@@ -449,8 +468,7 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
         report, still = baseline_mod.apply(report, baseline)
         if opts["update_baseline"]:
             _checked_write(opts["baseline_path"], baseline_mod.dumps(still))
-    if opts["diff_ref"]:
-        changes = gitdiff.changed_since(opts["diff_ref"], cwd)
+    if changes is not None:
         kept = tuple(f for f in report.findings if _touched(changes, root, f))
         report = dataclasses.replace(report, findings=kept)
     if opts["diff_ref"]:

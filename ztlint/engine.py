@@ -1335,9 +1335,12 @@ def run(
     cwd: str | None = None,
     progress: Progress | None = None,
     cache_dir: Path | None = None,
+    marker_added: Callable[[Finding], bool] | None = None,
 ) -> Report:
     """Scan `targets`. With `cache_dir`, unchanged files are read from the result cache
-    there (see ztlint.cache); the caller decides whether to cache at all."""
+    there (see ztlint.cache); the caller decides whether to cache at all. Under --diff,
+    `marker_added` says whether the review marker that lowered a finding is part of the
+    change (ztlint.acknowledged.restore)."""
     from ztlint.registry import load_rules
 
     all_rules = tuple(rules) if rules is not None else load_rules()
@@ -1474,6 +1477,8 @@ def run(
     findings, exc_notes = _apply_exceptions(findings, config, found.root, known, scope)
     notes.extend(exc_notes)
     notes.extend(configview.blind_spots(config, enabled, found.root))
+    if marker_added is not None:
+        findings = acknowledged.restore(findings, marker_added)
     # The confidence threshold last, so suppressions and exceptions were matched
     # against every finding (none is reported unused because its finding is hidden).
     shown = [f for f in findings if f.confidence >= config.min_confidence]

@@ -138,6 +138,9 @@ class Finding:
     # Stands in for the snippet in fingerprints when a finding carries no source text
     # (semgrep findings): a digest of the line with its string literals blanked.
     anchor: str = ""
+    # Lines of another tool's review marker that lowered the finding's confidence
+    # (ztlint.acknowledged); under --diff a marker the change adds does not count.
+    acknowledged: tuple[int, ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, int, int, str]:
