@@ -43,7 +43,7 @@ from ztlint.checks.codeutil import (
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
-from ztlint.semantics import provenance
+from ztlint.semantics import origins
 from ztlint.semantics.vocabulary import words
 
 _HEADER = re.compile(r"^(x-forwarded-for|x-real-ip|http_x_forwarded_for|http_x_real_ip)$", re.I)
@@ -281,9 +281,9 @@ def _decision(ctx: FileContext, scope: Node, read: Node) -> Node | None:
     """Where the value read (or the name it is bound to, or a name computed from that
     in one step: `bucket = f"login-ip-{ip}"`) decides something in the function."""
     sem = semantics.of(ctx)
-    binding = provenance.binding_of(sem, read)
+    binding = origins.binding_of(sem, read)
     decision = _decides(ctx, scope, read, binding.name if binding is not None else None)
-    for derived in provenance.derived(sem, binding) if binding is not None else ():
+    for derived in origins.derived(sem, binding) if binding is not None else ():
         if decision is not None:
             break
         if derived.name != "_":
@@ -307,14 +307,14 @@ def _helper_decision(ctx: FileContext, scope: Node, read: Node) -> tuple[Node | 
     if not helper:
         return None, ""
     sem = semantics.of(ctx)
-    binding = provenance.binding_of(sem, read)
+    binding = origins.binding_of(sem, read)
     carried = {binding.name} if binding is not None else set()
     if binding is not None:
-        carried |= {d.name for d in provenance.derived(sem, binding)}
+        carried |= {d.name for d in origins.derived(sem, binding)}
     returned = any(
         value.start_byte <= read.start_byte <= value.end_byte
         or carried & {sem.text(n) for n in walk(value) if n.type in semantics.NAMES}
-        for value in provenance.returns_of(sem, scope)
+        for value in origins.returns_of(sem, scope)
     )
     if not returned:
         return None, ""

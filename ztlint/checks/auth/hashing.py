@@ -38,7 +38,7 @@ from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
-from ztlint.semantics import provenance
+from ztlint.semantics import origins
 from ztlint.semantics.vocabulary import words
 
 _PY_ALGS = re.compile(r"^(md5|sha1|sha224|sha256|sha384|sha512|sha3_\d+|blake2[bs]|shake_\d+)$")
@@ -313,7 +313,7 @@ _SIGNED_TOKENS = re.compile(
 
 def _bound_to(ctx: FileContext, call: Node) -> str | None:
     """The name a digest is bound to (`sum := sha256.Sum256(x)`), from the layer."""
-    binding = provenance.binding_of(semantics.of(ctx), call, depth=4)
+    binding = origins.binding_of(semantics.of(ctx), call, depth=4)
     return binding.name if binding is not None else None
 
 

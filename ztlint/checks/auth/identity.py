@@ -36,7 +36,7 @@ from ztlint.checks.codeutil import (
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
-from ztlint.semantics import provenance
+from ztlint.semantics import origins
 from ztlint.semantics.uses import use_of
 from ztlint.semantics.vocabulary import words
 from ztlint.triggers import TriggerIndex
@@ -190,7 +190,7 @@ def _handed_on(ctx: FileContext, literal: Node) -> bool:
     whole = literal
     while whole.parent is not None and whole.parent.type in _WRAPPING:
         whole = whole.parent
-    binding = provenance.binding_of(sem, whole, depth=1)
+    binding = origins.binding_of(sem, whole, depth=1)
     function = enclosing_function(literal)
     if binding is None or function is None:
         return False

@@ -9,7 +9,7 @@ literal (`""`, `"admin"`: a hardcoded credential is another rule's finding), nil
 number, or a length. Names that describe a secret rather than hold it (`token_type`,
 `password_len`, `sig.Name`) are not secrets. Whatever the names, a keyed digest compared
 with a value from the request or the caller is one. Origins and bindings come from the
-shared semantic layer (`ztlint.semantics` and its `provenance` module).
+shared semantic layer (`ztlint.semantics` and its `origins` module).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
-from ztlint.semantics import provenance
+from ztlint.semantics import origins
 from ztlint.semantics.vocabulary import (
     HARDWARE,
     HEADER_PARTS,
@@ -599,15 +599,15 @@ def _secret_side(
         name = secret_operand(ctx, side)
         if name:
             return name, _origin(ctx, side) == REQUEST
-    origins = [provenance.origin(sem, side) for side in (left, right)]
-    for side, found in zip((left, right), origins, strict=True):
+    sides = [origins.origin(sem, side) for side in (left, right)]
+    for side, found in zip((left, right), sides, strict=True):
         if found.kind in ("request", "parameter") and found.detail:
             key = found.detail
             if SECRET_HEADERS.match(key) or secret_name(key.replace("-", "_")):
                 return _text(ctx, side), found.kind == "request"
     for (side, found), (_, other) in (
-        ((left, origins[0]), (right, origins[1])),
-        ((right, origins[1]), (left, origins[0])),
+        ((left, sides[0]), (right, sides[1])),
+        ((right, sides[1]), (left, sides[0])),
     ):
         if found.kind == "hmac" and other.kind in ("request", "parameter"):
             return _text(ctx, side), True  # checking a keyed digest is verifying it
@@ -674,7 +674,7 @@ def _origin(ctx: FileContext, operand: Node, parameters: bool = False) -> str | 
     for step in (operand, value):
         if _SESSION_READS.search(_STRING.sub('""', _text(ctx, _unwrap(step)))):
             return SESSION
-    found = provenance.origin(sem, operand)
+    found = origins.origin(sem, operand)
     if found.kind == "request":
         return REQUEST
     if found.kind == "parameter" and not _receiver_state(sem, value):

@@ -1,4 +1,4 @@
-"""ztlint.semantics.provenance: digests through encoders and bound receivers, request
+"""ztlint.semantics.origins: digests through encoders and bound receivers, request
 getters and helpers, stored lookups, the binding an expression is part of, and the
 names computed from a binding."""
 
@@ -8,7 +8,7 @@ from tree_sitter import Node
 
 from tests import test_semantics
 from ztlint import semantics
-from ztlint.semantics import provenance
+from ztlint.semantics import origins
 
 _ctx = test_semantics._ctx
 _last = test_semantics._last_use
@@ -16,7 +16,7 @@ _last = test_semantics._last_use
 
 def _origin(rel: str, text: str, name: str) -> semantics.Origin:
     ctx = _ctx(rel, text)
-    return provenance.origin(semantics.of(ctx), _last(ctx, name))
+    return origins.origin(semantics.of(ctx), _last(ctx, name))
 
 
 def test_go_hex_of_a_bound_hmac_is_the_hmac() -> None:
@@ -78,9 +78,9 @@ def test_binding_of_and_derived_names() -> None:
         for n in _walk(ctx.tree().root_node)
         if n.type == "call_expression" and sem.text(n).startswith("r.Header.Get")
     )
-    binding = provenance.binding_of(sem, read)
+    binding = origins.binding_of(sem, read)
     assert binding is not None and binding.name == "addr"
-    assert "found" in {b.name for b in provenance.derived(sem, binding)}
+    assert "found" in {b.name for b in origins.derived(sem, binding)}
 
 
 def _walk(node: Node) -> list[Node]:
@@ -104,6 +104,6 @@ def test_returns_of_an_arrow_function_bound_to_a_name() -> None:
         for n in _walk(ctx.tree().root_node)
         if n.type == "arrow_function" and sem.text(n).startswith("(req)")
     )
-    assert [sem.text(v) for v in provenance.returns_of(sem, arrow)] == ['req.headers["x-real-ip"]']
+    assert [sem.text(v) for v in origins.returns_of(sem, arrow)] == ['req.headers["x-real-ip"]']
     pick = sem.functions("pick")[0]
-    assert [sem.text(v) for v in provenance.returns_of(sem, pick)] == ["a"]
+    assert [sem.text(v) for v in origins.returns_of(sem, pick)] == ["a"]
