@@ -16,7 +16,7 @@ def test_binding_at_a_string_sees_the_reaching_binding() -> None:
     ctx = _ctx("f.rs", text)
     sem = semantics.of(ctx)
     at = next(n for n in _strings(ctx.tree().root_node) if b"{key}" in (n.text or b""))
-    binding = flow.binding_at(sem, at, "key")
+    binding = sem.binding_at(at, "key")
     assert binding is not None and binding.value is not None
     assert sem.text(binding.value) == "make()"
 
@@ -26,8 +26,8 @@ def test_parameter_at() -> None:
     ctx = _ctx("f.py", text)
     sem = semantics.of(ctx)
     use = _last_use(ctx, "token")
-    assert flow.parameter_at(sem, use, "token") is not None
-    assert flow.binding_at(sem, use, "token") is None
+    assert sem.parameter_of(use, "token") is not None
+    assert sem.binding_at(use, "token") is None
 
 
 def test_while_let_pattern_binds_the_sender() -> None:

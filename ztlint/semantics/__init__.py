@@ -459,35 +459,41 @@ class Semantics:
         return nodes_of(self.ctx, *sorted(FUNCTIONS))
 
     def resolve(self, name_node: Node) -> Binding | None:
-        """The binding that reaches a use of a name: the last one in its function
-        completed before the use, else the module's; None for a parameter or an
-        unbound name."""
-        name = self.text(name_node)
-        function = self.function_of(name_node)
+        """The binding that reaches a use of a name (`binding_at` the use)."""
+        return self.binding_at(name_node, self.text(name_node))
+
+    def is_parameter(self, name_node: Node) -> bool:
+        return self.parameter_of(name_node, self.text(name_node)) is not None
+
+    def binding_at(self, at: Node, name: str) -> Binding | None:
+        """The binding of `name` that reaches the place `at`: the last one completed
+        before it in the innermost function that binds the name, else the module's;
+        None for a parameter or an unbound name. Also for names that are no tree node
+        (an inline format argument, `println!("{secret}")`)."""
+        function = self.function_of(at)
         while function is not None:
             if name in self.parameters(function):
                 return None
-            reaching = [
-                b for b in self.bindings(function).get(name, []) if b.end <= name_node.start_byte
-            ]
+            bound = self.bindings(function).get(name, [])
+            reaching = [b for b in bound if b.end <= at.start_byte]
             if reaching:
                 return reaching[-1]
-            if self.bindings(function).get(name):
+            if bound:
                 return None  # bound only after the use: not this value
             function = self.function_of(function)
         module = self.bindings(None).get(name, [])
         return module[-1] if module else None
 
-    def is_parameter(self, name_node: Node) -> bool:
-        function = self.function_of(name_node)
-        name = self.text(name_node)
+    def parameter_of(self, at: Node, name: str) -> Node | None:
+        """The function whose parameter `name` is, seen from `at`, or None."""
+        function = self.function_of(at)
         while function is not None:
             if name in self.parameters(function):
-                return True
+                return function
             if self.bindings(function).get(name):
-                return False
+                return None
             function = self.function_of(function)
-        return False
+        return None
 
     # --- values -----------------------------------------------------------------------
 

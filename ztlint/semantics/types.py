@@ -12,7 +12,7 @@ import re
 
 from tree_sitter import Node
 
-from ztlint.semantics import NAMES, Semantics, flow
+from ztlint.semantics import NAMES, Semantics
 
 # Nodes of a parameter list that declare one or more names with a type.
 _PARAMETERS = frozenset(
@@ -102,10 +102,10 @@ def declared_type(sem: Semantics, name_node: Node) -> str | None:
 def type_at(sem: Semantics, at: Node, name: str) -> str | None:
     """The declared type of `name` as seen from the place `at` (for a name that is no
     node of its own: an inline format argument)."""
-    function = flow.parameter_at(sem, at, name)
+    function = sem.parameter_of(at, name)
     if function is not None:
         return parameter_type(sem, function, name)
-    binding = flow.binding_at(sem, at, name)
+    binding = sem.binding_at(at, name)
     return _binding_type(sem, binding.node) if binding is not None else None
 
 

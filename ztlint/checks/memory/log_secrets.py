@@ -627,7 +627,7 @@ def _peer_value(sem: semantics.Semantics, node: Node) -> bool:
 def _own_address(sem: semantics.Semantics, call: Node, name: str) -> bool:
     """The address is the server's own: read from `local_addr()`, or handed to a bind,
     listen or serve call in the same function."""
-    binding = flow.binding_at(sem, call, name)
+    binding = sem.binding_at(call, name)
     if binding is not None and binding.value is not None:
         value = sem.unwrap(binding.value)
         function = value.child_by_field_name("function")
@@ -696,7 +696,7 @@ def _made_here(sem: semantics.Semantics, at: Node, variable: str, hops: int) -> 
     makes a credential: a callee named for it, or a command run with such a word
     (`run(ctx, bin, "preauthkeys", "create", ...)`); followed through the plain names
     the call is given, `hops` times (`key := parse(out)` after `out := run(.."create"..)`)."""
-    binding = flow.binding_at(sem, at, variable)
+    binding = sem.binding_at(at, variable)
     if binding is None or binding.value is None:
         return False
     for node in walk(binding.value):
