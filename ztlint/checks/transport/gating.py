@@ -23,7 +23,7 @@ from tree_sitter import Node
 from ztlint import provenance, semantics
 from ztlint.parsers import code
 from ztlint.rule import FileContext
-from ztlint.semantics.transport import uses
+from ztlint.semantics.forward import uses
 
 FUNCTIONS = ("function_declaration", "method_declaration", "func_literal")
 _ERROR_TEST = re.compile(r"\berr\b|\bok\b")

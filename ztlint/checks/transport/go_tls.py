@@ -43,7 +43,7 @@ from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext
 from ztlint.semantics import Binding
-from ztlint.semantics.transport import bound_to, field_assignments, uses
+from ztlint.semantics.forward import bound_to, field_assignments, uses
 
 VERIFY_CALLBACKS = frozenset({"VerifyPeerCertificate", "VerifyConnection"})
 

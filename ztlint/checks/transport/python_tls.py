@@ -22,7 +22,7 @@ from ztlint.checks.transport import gating
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
-from ztlint.semantics.transport import bound_to
+from ztlint.semantics.forward import bound_to
 
 _AIOHTTP = re.compile(r"^\s*(?:import|from)\s+aiohttp\b", re.M)
 _HTTP_CLIENT = re.compile(

@@ -1,5 +1,5 @@
-"""The transport additions to the semantic layer: the binding that holds a value, the
-uses of a binding, and the fields assigned on a receiver."""
+"""The layer's forward questions (ztlint.semantics.forward): the binding that holds a
+value, the uses of a binding, and the fields assigned on a receiver."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from tree_sitter import Node
 from tests.test_semantics import _ctx
 from ztlint import semantics
 from ztlint.rule import FileContext
-from ztlint.semantics.transport import bound_to, field_assignments, uses
+from ztlint.semantics.forward import bound_to, field_assignments, uses
 
 
 def _first(ctx: FileContext, kind: str) -> Node:

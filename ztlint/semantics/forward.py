@@ -1,6 +1,7 @@
-"""Additions to the semantics layer that the transport rules needed (kept apart from
-`ztlint.semantics` so parallel work on the layer does not conflict): which binding
-holds a value, the uses of a binding, and the fields assigned on a receiver.
+"""Forward from a value: which binding holds it, where that binding is used, and the
+fields later assigned on a receiver (the layer's `resolve` reads the other way, from a
+use back to its binding). Written for the transport rules (a TLS config built, bound,
+then weakened or handed on); any rule may ask.
 
 - `bound_to(sem, value)`: the binding a value is the whole value of, through `&`,
   parentheses and `Arc::new`-like groups (`cfg := &tls.Config{...}` for the literal);
