@@ -212,3 +212,14 @@ def test_returns_of_a_same_file_helper() -> None:
     sem = semantics.of(ctx)
     (value,) = sem.returns("client_ip")
     assert sem.origin(value).kind == "request"
+
+
+def test_modules_are_the_imports_roots() -> None:
+    cases = {
+        "a.py": ("from click import command\nimport argparse as ap\n", {"click", "argparse"}),
+        "a.rs": ("use clap::Parser;\nuse std::io;\n", {"clap", "std"}),
+        "a.swift": ("import Foundation\nimport ArgumentParser\n", {"Foundation", "ArgumentParser"}),
+        "a.go": ('package m\n\nimport "github.com/spf13/cobra"\n', {"github.com/spf13/cobra"}),
+    }
+    for rel, (text, modules) in cases.items():
+        assert semantics.of(_ctx(rel, text)).modules() == modules, rel

@@ -223,33 +223,6 @@ def go_imports(ctx: FileContext) -> dict[str, str]:
     return out
 
 
-_PY_IMPORT = re.compile(
-    r"^[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import|import[ \t]+([A-Za-z_][\w.]*))", re.M
-)
-_RUST_USE = re.compile(r"^[ \t]*(?:pub[ \t]+)?use[ \t]+(?:::)?([A-Za-z_]\w*)", re.M)
-_SWIFT_IMPORT = re.compile(r"^[ \t]*import[ \t]+(?:\w+[ \t]+)?([A-Za-z_]\w*)", re.M)
-
-
-def imported(ctx: FileContext) -> frozenset[str]:
-    """What a file imports: Go import paths, Python's and Rust's top-level modules and
-    crates, Swift modules (computed once per file)."""
-
-    def compute() -> frozenset[str]:
-        if ctx.parser == "go":
-            return frozenset(go_imports(ctx).values())
-        if ctx.parser == "python":
-            return frozenset(
-                (m.group(1) or m.group(2)).split(".")[0] for m in _PY_IMPORT.finditer(ctx.text)
-            )
-        if ctx.parser == "rust":
-            return frozenset(m.group(1) for m in _RUST_USE.finditer(ctx.text))
-        if ctx.parser == "swift":
-            return frozenset(m.group(1) for m in _SWIFT_IMPORT.finditer(ctx.text))
-        return frozenset()
-
-    return ctx.memo("imported", compute)
-
-
 def calls(ctx: FileContext) -> list[tuple[Node, str, Node]]:
     """Every call outside comments, in source order, as (call, callee text, arguments)
     (computed once per file)."""

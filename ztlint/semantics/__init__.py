@@ -635,6 +635,9 @@ class Semantics:
                 arg = node.child_by_field_name("argument")
                 if arg is not None:
                     self._rust_use(arg, "", out)
+            elif kind == "import_declaration" and self.lang == "swift":
+                for module in (c for c in node.named_children if c.type == "identifier"):
+                    out[self.text(module)] = self.text(module)
         if self.lang in ("javascript", "typescript", "tsx"):
             for binding in self._requires():
                 out.update(binding)
@@ -676,6 +679,14 @@ class Semantics:
         elif kind == "use_list":
             for item in node.named_children:
                 self._rust_use(item, prefix, out)
+
+    def modules(self) -> frozenset[str]:
+        """The modules the file imports: Go import paths, and the top-level module or
+        crate of every other language's imports (`click` for `from click import
+        command`, `clap` for `use clap::Parser`)."""
+        if self.lang == "go":
+            return frozenset(self.imports.values())
+        return frozenset(re.split(r"\.|::", q, maxsplit=1)[0] for q in self.imports.values())
 
     def qualified(self, node: Node) -> str:
         """An expression naming something, with its head replaced by what the file

@@ -23,7 +23,7 @@ from tree_sitter import Node
 
 from ztlint import semantics
 from ztlint.caseless import Caseless
-from ztlint.checks.codeutil import STRINGS, enclosing_function, imported, nodes_of, walk
+from ztlint.checks.codeutil import STRINGS, enclosing_function, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
@@ -666,7 +666,7 @@ def _command_output(ctx: FileContext, name: str) -> bool:
     return (
         name != "console.log"
         and bool(_STDOUT.match(name))
-        and not _CLI_FRAMEWORKS.isdisjoint(imported(ctx))
+        and not _CLI_FRAMEWORKS.isdisjoint(semantics.of(ctx).modules())
     )
 
 
