@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from tree_sitter import Tree
 
@@ -20,6 +20,9 @@ from ztlint.parsers import code
 from ztlint.parsers.budget import OverBudget
 from ztlint.parsers.data import Node, ParseFailure
 from ztlint.source import SourceText
+
+if TYPE_CHECKING:
+    from ztlint.helm import TemplateReader
 
 _T = TypeVar("_T")
 
@@ -68,6 +71,9 @@ class FileContext:
         self._tree_failure: OverBudget | None = None
         self._memo: dict[str, Any] = {}
         self.parse_notes: list[ParseFailure] = []
+        # A templated YAML file (a Helm chart's template, `*.yml.tmpl`): how its
+        # documents are read (ztlint.helm).
+        self.template: TemplateReader | None = None
 
     @property
     def source(self) -> SourceText:
@@ -93,11 +99,13 @@ class FileContext:
         if self._failure is not None:
             raise self._failure
         if self._data is None:
-            from ztlint.parsers import structured, yaml
+            from ztlint.parsers import structured
 
             try:
-                if self.parser == "yaml":
-                    self._data = yaml.parse_yaml(self.text)
+                if self.parser == "yaml" and self.template is not None:
+                    self._data = self.template.documents(self.text)
+                elif self.parser == "yaml":
+                    self._data = self._yaml_or_template()
                 elif self.parser == "json":
                     self._data = structured.parse_json(self.source)
                 elif self.parser == "toml":
@@ -109,6 +117,25 @@ class FileContext:
                 self.parse_notes.append(failure)
                 raise
         return self._data
+
+    def _yaml_or_template(self) -> list[Node]:
+        """Plain YAML; YAML that does not parse but holds Go template actions is read
+        as a template (a chart's `files/`, a profile copied between charts)."""
+        from ztlint.parsers import yaml
+
+        try:
+            return yaml.parse_yaml(self.text)
+        except OverBudget:
+            raise
+        except ParseFailure:
+            if "{{" not in self.text:
+                raise
+        from ztlint.helm import TemplateReader
+
+        reader = TemplateReader("go")
+        docs = reader.documents(self.text)
+        self.template = reader
+        return docs
 
     @property
     def parsed_documents(self) -> list[Node]:
