@@ -145,6 +145,7 @@ class TemplateReader:
         self._by_line: dict[int, list[Node]] = {}
         self._decided: list[tuple[int, int, tuple[Node, ...]]] = []
         self._undecided: list[tuple[int, int]] = []
+        self._templated: set[int] = set()
 
     def documents(self, text: str) -> list[Node]:
         from ztlint.parsers.yaml import parse_yaml
@@ -161,7 +162,8 @@ class TemplateReader:
                 failure.line,
                 failure.column,
             ) from None
-        for line, node in template.apply_values(docs, neutral, neutral.text):
+        used, self._templated = template.apply_values(docs, neutral, neutral.text)
+        for line, node in used:
             self._by_line.setdefault(line, []).append(node)
         self._decided = neutral.decided
         self._undecided = neutral.undecided
@@ -190,6 +192,11 @@ class TemplateReader:
                 ),
             )
         return tuple(out[k] for k in sorted(out))
+
+    def templated(self, node: Node) -> bool:
+        """Whether a scalar of the documents held a template action: its text is what
+        the template writes, with values put in, not a literal of the file."""
+        return id(node) in self._templated
 
     def undecided(self, line: int) -> bool:
         """Whether `line` lies in a branch kept only by policy (its condition could not

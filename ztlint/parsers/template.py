@@ -42,7 +42,7 @@ JINJA: Final = "jinja"
 # leave the template unread: no real chart comes near.
 MAX_NESTING = 100
 _MAX_PARENS = 32
-_BLOCK_PRINTERS = frozenset({"toYaml", "toYamlPretty", "indent", "nindent", "tpl"})
+_BLOCK_PRINTERS = frozenset({"toYaml", "toYamlPretty", "indent", "nindent"})
 _VARIABLE = re.compile(r"\$[\w]*\s*:?=")
 _TOKEN = re.compile(
     r"""\s*(?:(?P<str>"(?:[^"\\\n]|\\.)*")|(?P<raw>`[^`]*`)|(?P<chr>'(?:[^'\\\n]|\\.)*')"""
@@ -226,12 +226,16 @@ _JINJA_WORDS = frozenset(
 )  # fmt: skip
 
 
+_HEAD = re.compile(r"[A-Za-z_]\w*")
+
+
 def _word(body: str, opener: str) -> str:
-    head = body.split(None, 1)[0] if body else ""
+    m = _HEAD.match(body)
+    head = m.group() if m else ""
     if opener == "{%":
         return head if head in _JINJA_WORDS else "stmt"
     if head in _GO_WORDS and head != "template":
-        return head
+        return head  # `{{ with.Values.x }}` is Go too: a keyword ends at any non-word
     if _VARIABLE.match(body):
         return "var"
     return ""
@@ -452,11 +456,12 @@ def neutralise(text: str, dialect: str = GO, values: Mapping | None = None) -> N
     for act in actions:
         if cut.covers(act.start):
             continue
-        if act.word == "" and not _prints_block(act.body):
+        if act.word == "":
             printing.append(act)
         else:
             _blank(out, act.start, act.end)
-    # A printing action alone on its line (after the blanking above) stands for a block.
+    # A printing action alone on its line (after the blanking above) stands for a block,
+    # and so does one that prints YAML (`toYaml`, `nindent`) with nothing after it.
     by_line: dict[int, list[_Action]] = {}
     for act in printing:
         by_line.setdefault(bisect_right(starts, act.start) - 1, []).append(act)
@@ -472,6 +477,13 @@ def neutralise(text: str, dialect: str = GO, values: Mapping | None = None) -> N
                 _blank(out, act.start, act.end)
             continue
         for act in acts:
+            tail = text.find("\n", act.end)
+            tail = len(text) if tail < 0 else tail
+            if _prints_block(act.body) and "".join(out[act.end : tail]).strip() == "":
+                # `securityContext: {{ toYaml .Values.sc | nindent 12 }}`: a block
+                # after its key, which reads as null.
+                _blank(out, act.start, act.end)
+                continue
             end_line = bisect_right(starts, act.end - 1) - 1
             if end_line != line:
                 # A printing action over several lines: its first line keeps a
@@ -586,7 +598,7 @@ def _structure(
             block = stack[-1]
             block.branches.append((block.open_cond, block.open_else, block.open_start, act.start))
             rest = _after_word(act.body)
-            head = rest.split(None, 1)[0] if rest else ""
+            head = m.group() if (m := _HEAD.match(rest)) else ""
             if word == "elif" or head in ("if", "with"):
                 block.open_cond = (
                     ev.pipeline(_after_word(rest), act.scope) if dialect == GO else UNKNOWN
@@ -631,8 +643,8 @@ def _close(
 
 
 def _after_word(body: str) -> str:
-    parts = body.split(None, 1)
-    return parts[1] if len(parts) > 1 else ""
+    m = _HEAD.match(body)
+    return body[m.end() :].lstrip() if m else body
 
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -689,28 +701,64 @@ def _resolve_plain(text: str) -> str:
     return "str"
 
 
-def apply_values(docs: list[Node], neutral: Neutralised, text: str) -> list[tuple[int, Node]]:
+def apply_values(
+    docs: list[Node], neutral: Neutralised, text: str
+) -> tuple[list[tuple[int, Node]], set[int]]:
     """Put the values the placeholders stand for on the composed scalars (where no
     value is known, the action as written: a message then names
-    `{{ include "name" . }}-node`, not a run of `_`); the (1-based line, values node) of
-    each substitution, for related locations."""
-    known: dict[int, list[Placeholder]] = {}
+    `{{ include "name" . }}-node`, not a run of `_`). Returns the (1-based line, values
+    node) of each substitution, for related locations, and the ids of the scalars that
+    held a template action (their text is the template's, not a literal)."""
+    by_line: dict[int, list[Placeholder]] = {}
     for p in neutral.placeholders:
-        known.setdefault(p.line + 1, []).append(p)
-    if not known:
-        return []
-    lines = split_lines(text)
+        by_line.setdefault(p.line + 1, []).append(p)
     used: list[tuple[int, Node]] = []
+    templated: set[int] = set()
+    if not by_line:
+        return used, templated
+    lines = split_lines(text)
     for doc in docs:
         for node, _ in walk(doc):
-            if not isinstance(node, Scalar):
+            if isinstance(node, Mapping):
+                scalars: list[Node] = [k for k, _ in node.entries]
+            elif isinstance(node, Scalar):
+                scalars = [node]
+            else:
                 continue
-            span = node.span
-            on_line = known.get(span.start_line)
-            if on_line is None or span.end_line != span.start_line:
+            for scalar in scalars:
+                assert isinstance(scalar, Scalar)
+                span = scalar.span
+                if span.end_line == span.start_line:
+                    on_line = by_line.get(span.start_line)
+                    if on_line is not None:
+                        line = lines[span.start_line - 1]
+                        if _substitute(scalar, span, on_line, line, used):
+                            templated.add(id(scalar))
+                elif any(by_line.get(n) for n in range(span.start_line, span.end_line + 1)):
+                    _show_actions(scalar, span, by_line)
+                    templated.add(id(scalar))
+    return used, templated
+
+
+def _show_actions(node: Scalar, span: Span, by_line: dict[int, list[Placeholder]]) -> None:
+    """A scalar over several lines (a block scalar) shows its actions as written: its
+    text was reflowed, so values are not put in; each placeholder's run of `_` is found
+    in order."""
+    value = node.value
+    out: list[str] = []
+    at = 0
+    for n in range(span.start_line, span.end_line + 1):
+        for p in by_line.get(n, ()):
+            run = "_" * (p.end - p.start)
+            found = value.find(run, at)
+            if found < 0:
                 continue
-            _substitute(node, span, on_line, lines[span.start_line - 1], used)
-    return used
+            out.append(value[at:found])
+            out.append(p.source)
+            at = found + len(run)
+    out.append(value[at:])
+    node.value = "".join(out)
+    node.kind = "str"
 
 
 def _substitute(
@@ -719,18 +767,19 @@ def _substitute(
     on_line: list[Placeholder],
     line: str,
     used: list[tuple[int, Node]],
-) -> None:
+) -> bool:
+    """Whether the one-line scalar held placeholders (and now holds their values)."""
     a, b = span.start_col - 1, span.end_col - 1
     raw = line[a:b]
     quoted = raw[:1] in ("'", '"') and len(raw) >= 2 and raw[-1] == raw[0]
     if quoted:
         a, b = a + 1, b - 1
     inner = line[a:b]
-    if node.value != inner:
-        return  # escapes or folding changed the text: not worth guessing
     mine = [p for p in on_line if a <= p.start and p.end <= b]
     if not mine:
-        return
+        return False
+    if node.value != inner:
+        return True  # escapes changed the text: not worth guessing
     pieces: list[str] = []
     at = a
     for p in mine:
@@ -748,3 +797,4 @@ def _substitute(
         node.kind = "str"
     else:
         node.kind = _resolve_plain(node.value)
+    return True
