@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ztlint import __version__, acknowledged, classify, configview, helm, policy, suppress
+from ztlint import __version__, acknowledged, classify, configview, policy, suppress
 from ztlint import cache as cache_mod
 from ztlint import provenance as provenance_mod
 from ztlint.cache import Cache
@@ -45,7 +45,6 @@ from ztlint.model import (
 )
 from ztlint.parsers.budget import OverBudget
 from ztlint.parsers.data import EntityIndex, ParseFailure
-from ztlint.parsers.template import TemplateError
 from ztlint.rule import Detector, FileContext, Hit, ProjectCheck, Rule
 from ztlint.source import (
     RawFile,
@@ -61,6 +60,7 @@ from ztlint.triggers import TriggerIndex, Triggers
 if TYPE_CHECKING:  # loaded when used: a small scan needs neither
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    from ztlint import helm
     from ztlint import semgrep as semgrep_mod
 
 NOT_PARSED = "ZT903"
@@ -544,11 +544,11 @@ def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
             entry.rel,
             notifications=(_note(SKIPPED, f"skipped: {why}", entry.rel, level=NoticeLevel.NOTE),),
         )
-    chart = (
-        helm.chart_of(entry.rel, entry.abs, plan.max_file_size)
-        if "templates/" in entry.rel and not raw.binary
-        else None
-    )
+    chart = None
+    if "templates/" in entry.rel and not raw.binary:
+        from ztlint.helm import chart_of  # loaded when a path may be in a chart
+
+        chart = chart_of(entry.rel, entry.abs, plan.max_file_size)
     # A chart's template reads its chart's values: they are part of what is cached.
     keyed = raw.data if chart is None else b"\0".join((raw.data, b"chart", chart.values or b""))
     if plan.cache is not None:
@@ -638,7 +638,9 @@ def _scan_raw(
         entry.rel, fclass.kinds, fclass.parser, source, head=raw.data if raw.binary else b""
     )
     if fclass.template is not None:
-        ctx.template = helm.TemplateReader(
+        from ztlint.helm import TemplateReader
+
+        ctx.template = TemplateReader(
             "go" if fclass.template == classify.HELM else fclass.template,
             chart if fclass.template == classify.HELM else None,
         )
@@ -730,12 +732,14 @@ def _scan_raw(
     seen_parse: set[tuple[int | None, str]] = set()
     chart_file: helm.ChartFile | None = None
     if chart is not None and fclass.template == classify.HELM:
-        chart_file = helm.ChartFile(chart.folder, _pods(ctx))
+        from ztlint.helm import ChartFile
+
+        chart_file = ChartFile(chart.folder, _pods(ctx))
     for failure in ctx.parse_notes:
         key = (failure.line, failure.message)
         if key not in seen_parse:
             seen_parse.add(key)
-            if isinstance(failure, TemplateError):
+            if ctx.template is not None and _template_error(failure):
                 if chart_file is not None:
                     chart_file = replace(chart_file, unread=(failure.line, failure.message))
                     continue
@@ -780,6 +784,12 @@ def _scan_raw(
         chart_file,
     )
     return result, worked
+
+
+def _template_error(failure: ParseFailure) -> bool:
+    from ztlint.parsers.template import TemplateError
+
+    return isinstance(failure, TemplateError)
 
 
 def _templated(finding: Finding, reader: helm.TemplateReader) -> Finding:

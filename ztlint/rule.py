@@ -132,10 +132,8 @@ class FileContext:
                 raise
         from ztlint.helm import TemplateReader
 
-        reader = TemplateReader("go")
-        docs = reader.documents(self.text)
-        self.template = reader
-        return docs
+        self.template = TemplateReader("go")
+        return self.template.documents(self.text)
 
     @property
     def parsed_documents(self) -> list[Node]:

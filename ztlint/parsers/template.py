@@ -192,25 +192,21 @@ def _lex(text: str, dialect: str) -> list[_Action]:
             pos = closing.end()
 
 
+_BODY = {
+    closer: re.compile(
+        rf"""(?:[^{closer[0]}"'`\n]|\n|{re.escape(closer[0])}(?!{re.escape(closer[1])})"""
+        r"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`)*"""
+    )
+    for closer in ("}}", "%}")
+}
+
+
 def _action_end(text: str, i: int, closer: str) -> int:
-    """The offset of the closing delimiter, skipping quoted strings; -1 if none."""
-    n = len(text)
-    first = closer[0]
-    while i < n:
-        ch = text[i]
-        if ch == first and text.startswith(closer, i):
-            return i
-        if ch in "\"'":
-            i += 1
-            while i < n and text[i] != ch and text[i] != "\n":
-                i += 2 if text[i] == "\\" else 1
-        elif ch == "`":
-            close = text.find("`", i + 1)
-            if close < 0:
-                return -1
-            i = close
-        i += 1
-    return -1
+    """The offset of the closing delimiter, skipping quoted strings; -1 if none. One
+    regex whose alternatives each start with a different character: linear."""
+    body = _BODY[closer].match(text, i)
+    end = body.end() if body is not None else i
+    return end if text.startswith(closer, end) else -1
 
 
 _GO_WORDS = frozenset(
@@ -315,11 +311,9 @@ class _Evaluator:
         return _scalar_value(node)
 
     def pipeline(self, body: str, scope: int) -> Value | None:
-        tokens = [
-            next(g for g in m.groups() if g is not None)
-            for m in _TOKEN.finditer(body)
-            if m.group().strip()
-        ]
+        if self.values is None or ".Values" not in body:
+            return UNKNOWN  # (literals alone, `{{ if true }}`, are not worth the time)
+        tokens = [m.group(m.lastindex) for m in _TOKEN.finditer(body) if m.lastindex]
         try:
             value, rest = self._pipe(tokens, 0, scope, 0)
         except (IndexError, ValueError):
@@ -530,23 +524,25 @@ def _pull_left(out: list[str], text: str, starts: list[int]) -> dict[int, int]:
     columns on such a line shift (its line stays); the shift per 0-based line."""
     shifts: dict[int, int] = {}
     for line, begin in enumerate(starts):
+        lead = _LEAD.match(text, begin)
+        if lead is None:
+            continue
+        indent = lead.end() - 2
+        if out[indent] != " ":
+            continue
         end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
         if end > begin and text[end - 1] == "\r":
             end -= 1
-        indent = begin
-        while indent < end and text[indent] in " \t":
-            indent += 1
-        if not text.startswith("{{", indent) or out[indent] != " ":
+        rest = "".join(out[indent:end])
+        width = len(rest) - len(rest.lstrip(" \t"))
+        if width == len(rest):
             continue
-        first = indent
-        while first < end and out[first] in " \t":
-            first += 1
-        if first >= end:
-            continue
-        width = first - indent
-        out[indent:end] = out[first:end] + [" "] * width
+        out[indent:end] = list(rest[width:] + " " * width)
         shifts[line] = width
     return shifts
+
+
+_LEAD = re.compile(r"[ \t]*\{\{")
 
 
 def _empty_blank_lines(out: str, text: str) -> str:
@@ -670,16 +666,15 @@ class _Cuts:
         return i >= 0 and offset < self.ends[i]
 
 
+_NOT_BREAK = re.compile(r"[^\r\n]")
+
+
 def _blank(out: list[str], a: int, b: int) -> None:
-    for i in range(a, b):
-        if out[i] not in "\r\n":
-            out[i] = " "
+    out[a:b] = _NOT_BREAK.sub(" ", "".join(out[a:b]))
 
 
 def _fill(out: list[str], a: int, b: int) -> None:
-    for i in range(a, b):
-        if out[i] not in "\r\n":
-            out[i] = "_"
+    out[a:b] = _NOT_BREAK.sub("_", "".join(out[a:b]))
 
 
 # --- values onto the composed documents ----------------------------------------------
