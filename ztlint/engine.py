@@ -799,7 +799,7 @@ def _templated(finding: Finding, reader: helm.TemplateReader) -> Finding:
     related = reader.related(finding.span)
     if related:
         finding = replace(finding, related=finding.related + related)
-    if reader.undecided(finding.span.start_line) and finding.confidence > Confidence.MEDIUM:
+    if reader.undecided(finding.span) and finding.confidence > Confidence.MEDIUM:
         finding = replace(finding, confidence=Confidence.MEDIUM)
     return finding
 

@@ -193,12 +193,14 @@ class TemplateReader:
             )
         return tuple(out[k] for k in sorted(out))
 
-    def templated(self, node: Node) -> bool:
+    def templated(self, node: object) -> bool:
         """Whether a scalar of the documents held a template action: its text is what
         the template writes, with values put in, not a literal of the file."""
         return id(node) in self._templated
 
-    def undecided(self, line: int) -> bool:
-        """Whether `line` lies in a branch kept only by policy (its condition could not
-        be decided from the values)."""
-        return any(first <= line <= last for first, last in self._undecided)
+    def undecided(self, span: Span) -> bool:
+        """Whether `span` reaches into a branch kept only by policy (its condition
+        could not be decided from the values)."""
+        return any(
+            first <= span.end_line and span.start_line <= last for first, last in self._undecided
+        )
