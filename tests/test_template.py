@@ -5,7 +5,6 @@ puts in, and how a chart's unreadable templates are reported."""
 from __future__ import annotations
 
 import json
-import os
 import textwrap
 import time
 from pathlib import Path
@@ -287,43 +286,6 @@ def test_finding_has_values_line_as_related(tmp_path: Path) -> None:
     ]
     related = findings[0]["related"]
     assert [(r["path"], r["start_line"]) for r in related] == [("chart/values.yaml", 2)]
-
-
-def test_values_through_a_link_are_not_read(tmp_path: Path) -> None:
-    outside = tmp_path / "outside.yaml"
-    outside.write_text("privileged: true\n")
-    repo = tmp_path / "repo"
-    chart = _chart(repo, {"pod.yaml": _POD})
-    (chart / "values.yaml").unlink()
-    os.symlink(outside, chart / "values.yaml")
-    report = run(["."], Config(min_confidence=Confidence.LOW), jobs=1, cwd=str(repo))
-    assert report.findings == ()
-
-
-def test_names_in_a_template_are_never_read(tmp_path: Path) -> None:
-    (tmp_path / "secret.yaml").write_text("privileged: true\n")
-    _chart(
-        tmp_path,
-        {
-            "pod.yaml": _POD.replace(
-                "{{ .Values.privileged }}", '{{ .Files.Get "../secret.yaml" | fromYaml }}'
-            )
-        },
-    )
-    report = run(["."], Config(min_confidence=Confidence.LOW), jobs=1, cwd=str(tmp_path))
-    assert [f.rule_id for f in report.findings] == []
-
-
-def test_values_alias_bomb_stays_small(tmp_path: Path) -> None:
-    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n"
-        for p, c in zip("abcdefgh", "bcdefghi", strict=False)
-    )
-    _chart(tmp_path, {"pod.yaml": _POD}, bomb + "privileged: true\n")
-    started = time.perf_counter()
-    report = run(["."], Config(), jobs=1, cwd=str(tmp_path))
-    assert time.perf_counter() - started < 10
-    assert [f.rule_id for f in report.findings] == ["ZT302"]
 
 
 def test_scalar_values_keep_their_type() -> None:
