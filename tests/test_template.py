@@ -291,3 +291,18 @@ def test_finding_has_values_line_as_related(tmp_path: Path) -> None:
 def test_scalar_values_keep_their_type() -> None:
     node = _at(_read("a: {{ .Values.n }}\n", "n: '8080'\n")[0], "a")
     assert isinstance(node, Scalar) and (node.value, node.kind) == ("8080", "int")
+
+
+def test_a_values_edit_is_never_served_from_the_cache(tmp_path: Path) -> None:
+    root, cache = tmp_path / "repo", tmp_path / "cache"
+    chart = _chart(root, {"pod.yaml": _POD}, "privileged: false\n")
+
+    def scan() -> list[str]:
+        report = run(["."], Config(), jobs=1, cwd=str(root), cache_dir=cache)
+        return [f.rule_id for f in report.findings]
+
+    assert scan() == []
+    (chart / "values.yaml").write_text("privileged: true\n")
+    assert scan() == ["ZT302"]
+    (chart / "values.yaml").write_text("privileged: false\n")
+    assert scan() == []
