@@ -107,7 +107,7 @@ class FileContext:
                 elif self.parser == "yaml":
                     self._data = self._yaml_or_template()
                 elif self.parser == "json":
-                    self._data = structured.parse_json(self.source)
+                    self._data = self._json_or_template()
                 elif self.parser == "toml":
                     self._data = structured.parse_toml(self.source)
                 else:
@@ -130,6 +130,24 @@ class FileContext:
         except ParseFailure:
             if "{{" not in self.text:
                 raise
+        return self._as_template()
+
+    def _json_or_template(self) -> list[Node]:
+        """JSON; JSON that does not parse but holds Go template actions (an Envoy
+        bootstrap a program renders) is read as a template, through the YAML composer
+        (JSON is YAML's flow style)."""
+        from ztlint.parsers import structured
+
+        try:
+            return structured.parse_json(self.source)
+        except OverBudget:
+            raise
+        except ParseFailure:
+            if "{{" not in self.text:
+                raise
+        return self._as_template()
+
+    def _as_template(self) -> list[Node]:
         from ztlint.helm import TemplateReader
 
         self.template = TemplateReader("go")
