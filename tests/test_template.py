@@ -306,3 +306,23 @@ def test_a_values_edit_is_never_served_from_the_cache(tmp_path: Path) -> None:
     assert scan() == ["ZT302"]
     (chart / "values.yaml").write_text("privileged: false\n")
     assert scan() == []
+
+
+def test_values_that_lead_to_fail_leave_the_choice_open() -> None:
+    text = textwrap.dedent(
+        """\
+        env:
+          - name: TOKEN
+            {{- if .Values.tokenSecret }}
+            valueFrom: {secretKeyRef: {name: "{{ .Values.tokenSecret }}", key: token}}
+            {{- else if .Values.insecureToken }}
+            value: {{ .Values.insecureToken | quote }}
+            {{- else }}
+            {{- fail "set tokenSecret or insecureToken" }}
+            {{- end }}
+        """
+    )
+    neutral = neutralise(text, GO, _values('tokenSecret: ""\ninsecureToken: ""\n'))
+    doc = parse_yaml(neutral.text)[0]
+    assert _at(doc, "env", 0, "valueFrom") is not None
+    assert neutral.undecided == [(3, 5)]

@@ -133,6 +133,8 @@ class _Block:
     branches: list[tuple[Value | None, bool, int, int]] = field(default_factory=list)
     open_cond: Value | None = None
     open_else: bool = False
+    # Branches (by index) that call `fail`: helm refuses to render them.
+    failing: set[int] = field(default_factory=set)
     open_start: int = 0
 
 
@@ -223,6 +225,7 @@ _JINJA_WORDS = frozenset(
 
 
 _HEAD = re.compile(r"[A-Za-z_]\w*")
+_FAIL = re.compile(r"fail\b")
 
 
 def _word(body: str, opener: str) -> str:
@@ -604,6 +607,8 @@ def _structure(
                 block.open_cond = UNKNOWN
                 block.open_else = True
             block.open_start = act.end
+        elif word == "" and stack and _FAIL.match(act.body):
+            stack[-1].failing.add(len(stack[-1].branches))
         elif word in ends:
             if not stack:
                 raise TemplateError(f"`{word}` without a block", _line_of(text, act.start))
@@ -633,6 +638,14 @@ def _close(
             _, _, a, b = block.branches[i]
             decided.append((a, b, () if cond is None or cond.missing else cond.nodes))
             break
+    if keep is not None and keep in block.failing and keep != 0:
+        # The values lead to `fail` (a setting the user must give): which branch the
+        # user picks is not known; the if-branch is kept, as for an undecided one.
+        if decided and decided[-1][:2] == block.branches[keep][2:]:
+            decided.pop()
+        keep = 0
+        _, _, a, b = block.branches[0]
+        decided.append((a, b, ()))
     for i, (_, _, a, b) in enumerate(block.branches):
         if i != keep:
             blanks.append((a, b))
