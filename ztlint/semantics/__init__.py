@@ -144,6 +144,7 @@ _BINDING_KINDS = frozenset(
         "named_expression",
         "as_pattern",
         "let_declaration",
+        "let_condition",
         "const_item",
         "static_item",
         "property_declaration",
@@ -276,7 +277,7 @@ class Semantics:
         for field in ("parameters", "receiver", "parameter"):
             params = function.child_by_field_name(field)
             if params is not None:
-                names.update(self._pattern_names(params))
+                names.update(self.pattern_names(params))
         if self.lang == "swift":
             for child in function.named_children:
                 if child.type == "parameter":
@@ -287,7 +288,7 @@ class Semantics:
         self._params[function.id] = found
         return found
 
-    def _pattern_names(self, node: Node) -> Iterator[str]:
+    def pattern_names(self, node: Node) -> Iterator[str]:
         """The names a parameter list or a pattern binds (not its types or defaults)."""
         stack = [node]
         while stack:
@@ -382,12 +383,18 @@ class Semantics:
         elif kind == "as_pattern" and node.parent is not None and node.parent.type == "with_item":
             alias = node.child_by_field_name("alias")
             if alias is not None:
-                for bound in self._pattern_names(alias):
+                for bound in self.pattern_names(alias):
                     yield Binding(bound, node.named_children[0], None, node.end_byte, node)
         elif kind == "let_declaration":
             yield from self._pairs(
                 node, node.child_by_field_name("pattern"), node.child_by_field_name("value")
             )
+        elif kind == "let_condition":  # Rust `if let Ok((n, from)) = ..` / `while let`
+            pattern = node.child_by_field_name("pattern")
+            value = node.child_by_field_name("value")
+            if pattern is not None:
+                for bound in self.pattern_names(pattern):
+                    yield Binding(bound, value, None, node.end_byte, node)
         elif kind in ("const_item", "static_item"):
             name = node.child_by_field_name("name")
             if name is not None:
@@ -398,7 +405,7 @@ class Semantics:
             name = node.child_by_field_name("name")
             value = node.child_by_field_name("value")
             if name is not None:
-                for bound in self._pattern_names(name):
+                for bound in self.pattern_names(name):
                     yield Binding(bound, value, None, node.end_byte, node)
 
     def _pairs(self, node: Node, left: Node | None, right: Node | None) -> Iterator[Binding]:
@@ -436,7 +443,7 @@ class Semantics:
                         if key is not None and val is not None and val.type in NAMES:
                             yield Binding(self.text(val), value, self.text(key), end, node)
             elif target.type == "mut_pattern" or target.type == "pattern":
-                for n in self._pattern_names(target):
+                for n in self.pattern_names(target):
                     yield Binding(n, value, None, end, node)
 
     def declared_constants(self) -> frozenset[str]:
