@@ -94,6 +94,7 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "lua-getenv-inline": lua_env.detect_inline,
     "rustls-custom-verifier": rust_tls.detect,
     "pyopenssl-verify": python_tls.detect_pyopenssl,
+    "stdlib-ssl-context": python_tls.detect_stdlib_context,
     "swift-server-trust": swift_tls.detect,
     "shell-insecure-flags": shell_tls.detect,
     "curlrc-insecure": shell_tls.detect_curlrc,
