@@ -31,7 +31,7 @@ from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
-from ztlint.semantics import origins
+from ztlint.semantics import origins, types
 from ztlint.semantics.vocabulary import (
     HARDWARE,
     HEADER_PARTS,
@@ -471,14 +471,31 @@ def _from_outside(ctx: FileContext, operand: Node) -> bool:
     outside = (REQUEST, PARAMETER)
     if _origin(ctx, operand, parameters=True) in outside:
         return True
-    value, _ = semantics.of(ctx).value_of(operand)
-    return any(
-        inner.type in _NAMES
-        and inner.id != value.id
-        and not _lookup_key(ctx, inner, value)
-        and _origin(ctx, inner, parameters=True) in outside
-        for inner in walk(value)
-    )
+    sem = semantics.of(ctx)
+    value, _ = sem.value_of(operand)
+    # The names the value is computed from, and through a digest bound to a name, what
+    # that digest is computed from (`sum := sha256.Sum256([]byte(token))` then
+    # `hex.EncodeToString(sum[:])`), a bounded number of steps.
+    pending, seen, budget = [value], {value.id}, 48
+    while pending and budget:
+        current = pending.pop()
+        for inner in walk(current):
+            budget -= 1
+            if inner.type not in _NAMES or inner.id == current.id:
+                continue
+            if _lookup_key(ctx, inner, current):
+                continue
+            if _origin(ctx, inner, parameters=True) in outside:
+                return True
+            bound, _ = sem.value_of(inner)
+            if (
+                bound.id not in seen
+                and bound.id != inner.id
+                and origins.origin(sem, bound).kind == "hash"
+            ):
+                seen.add(bound.id)
+                pending.append(bound)
+    return False
 
 
 _INDEXES = frozenset({"subscript", "subscript_expression", "index_expression"})
@@ -663,7 +680,40 @@ def _no_attacker_side(ctx: FileContext, node: Node, left: Node, right: Node) -> 
     passes is not visible here, and a parameter's name is no evidence.)"""
     if enclosing_function(node) is None:
         return False
+    if _key_fingerprint(ctx, left) or _key_fingerprint(ctx, right):
+        return True
     return _origin(ctx, left) == REQUEST and _origin(ctx, right) == REQUEST
+
+
+# Declared types of key material: a key object, not a credential anyone presents.
+_KEY_MATERIAL = re.compile(
+    r"(Private|Public|Signing|Verifying)Key\b|\bPKey\b|\b(ed25519|ecdsa|rsa)\.\w*Key\b"
+)
+
+
+def _key_fingerprint(ctx: FileContext, operand: Node) -> bool:
+    """A plain digest of a key object (a value declared as a private or public key,
+    through the names it is computed from): the key's fingerprint, compared to notice
+    that the key changed or to pick a key. It authenticates nobody: a fingerprint
+    learned by timing opens nothing. (A digest of a token or password is no such thing,
+    and an HMAC is keyed: both stay checked.)"""
+    sem = semantics.of(ctx)
+    if origins.origin(sem, operand).kind != "hash":
+        return False
+    stack, budget = [operand], 64
+    while stack and budget:
+        budget -= 1
+        node = stack.pop()
+        if node.type in _NAMES:
+            declared = types.declared_type(sem, node)
+            if declared is not None and _KEY_MATERIAL.search(declared):
+                return True
+            value, _ = sem.value_of(node)
+            if value.id != node.id:
+                stack.append(value)
+            continue
+        stack.extend(node.named_children)
+    return False
 
 
 def _origin(ctx: FileContext, operand: Node, parameters: bool = False) -> str | None:
