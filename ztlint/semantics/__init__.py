@@ -597,9 +597,7 @@ class Semantics:
     def _read_imports(self) -> dict[str, str]:
         out: dict[str, str] = {}
         if self.lang == "go":
-            from ztlint.checks.codeutil import go_imports
-
-            return go_imports(self.ctx)
+            return self._go_imports()
         for node in self._root.named_children:
             kind = node.type
             if kind == "import_statement" and self.lang == "python":
@@ -648,6 +646,32 @@ class Semantics:
         if self.lang in ("javascript", "typescript", "tsx"):
             for binding in self._requires():
                 out.update(binding)
+        return out
+
+    def _go_imports(self) -> dict[str, str]:
+        """A Go file's imports as {name used in the file: import path}: the alias when
+        there is one, else the path's last element (`math/rand/v2` is used as `rand`).
+        Blank and dot imports are left out."""
+        out: dict[str, str] = {}
+        for decl in self._root.named_children:
+            if decl.type != "import_declaration":
+                continue
+            specs = [c for c in decl.named_children if c.type == "import_spec"]
+            for group in (c for c in decl.named_children if c.type == "import_spec_list"):
+                specs += [c for c in group.named_children if c.type == "import_spec"]
+            for spec in specs:
+                path_node = spec.child_by_field_name("path")
+                if path_node is None:
+                    continue
+                path = self.text(path_node).strip('"`')
+                alias = spec.child_by_field_name("name")
+                parts = path.split("/")
+                last_is_version = len(parts) > 1 and re.fullmatch(r"v\d+", parts[-1])
+                name = (
+                    self.text(alias) if alias is not None else parts[-2 if last_is_version else -1]
+                )
+                if name not in ("_", "."):
+                    out[name] = path
         return out
 
     def _requires(self) -> Iterator[dict[str, str]]:
