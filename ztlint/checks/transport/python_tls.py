@@ -22,7 +22,7 @@ from ztlint.checks.transport import gating
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
-from ztlint.semantics.forward import bound_to
+from ztlint.semantics.forward import bound_to, field_assignments
 
 _AIOHTTP = re.compile(r"^\s*(?:import|from)\s+aiohttp\b", re.M)
 _HTTP_CLIENT = re.compile(
@@ -467,18 +467,7 @@ def detect_stdlib_context(ctx: FileContext) -> Iterator[Hit]:
 def _told_to_verify(sem: semantics.Semantics, scope: Node, name: str) -> bool:
     """`ctx.verify_mode = ...` or `ctx.check_hostname = ...` set anywhere in the scope
     (a weakening assignment is reported by the rule's own patterns)."""
-    for node in codeutil.walk(scope):
-        if node.type != "assignment":
-            continue
-        left = node.child_by_field_name("left")
-        if left is None or left.type != "attribute":
-            continue
-        obj, attr = left.child_by_field_name("object"), left.child_by_field_name("attribute")
-        if (
-            obj is not None
-            and attr is not None
-            and sem.text(obj) == name
-            and sem.text(attr) in ("verify_mode", "check_hostname")
-        ):
-            return True
-    return False
+    return any(
+        field in ("verify_mode", "check_hostname")
+        for field, _, _ in field_assignments(sem, scope, name)
+    )
