@@ -374,10 +374,59 @@ def constant(ctx: FileContext, node: Node) -> bool:
         return True  # SCREAMING_CASE constants, .length
     if node.type in ("array", "list", "tuple", "object", "dictionary", "composite_literal"):
         return True
-    # Last, what the layer knows: a name bound to a constant, a value folding to one.
-    return _declared_constant(ctx, node) or (
-        node.type in _FOLDABLE and semantics.of(ctx).const(node) is not None
+    # Last, what the layer knows: a name bound to a constant, a value folding to one, a
+    # member of an enumeration the file declares, a same-file function that returns one.
+    return (
+        _declared_constant(ctx, node)
+        or (node.type in _FOLDABLE and semantics.of(ctx).const(node) is not None)
+        or _enum_member(ctx, text)
+        or _constant_call(ctx, node)
     )
+
+
+_ENUM_BASES = re.compile(r"\b(Enum|IntEnum|StrEnum|Flag|IntFlag)\b")
+
+
+def _enums(ctx: FileContext) -> frozenset[str]:
+    """Enumerations the file declares: Python classes derived from an Enum,
+    TypeScript `enum`s."""
+
+    def collect() -> frozenset[str]:
+        found = set()
+        for node in nodes_of(ctx, "class_definition", "enum_declaration"):
+            name = node.child_by_field_name("name")
+            bases = node.child_by_field_name("superclasses")
+            if name is not None and (
+                node.type == "enum_declaration"
+                or (bases is not None and _ENUM_BASES.search(_text(ctx, bases)))
+            ):
+                found.add(_text(ctx, name))
+        return frozenset(found)
+
+    return ctx.memo("timing-enums", collect)
+
+
+def _enum_member(ctx: FileContext, text: str) -> bool:
+    """`ClientCredentialType.SECRET` where the file declares that enumeration: a
+    member's name, not a secret's value."""
+    head, dot, member = text.rpartition(".")
+    return bool(dot) and head in _enums(ctx) and member.isidentifier()
+
+
+def _constant_call(ctx: FileContext, node: Node) -> bool:
+    """A call without arguments of a same-file function whose every return is a
+    constant (`Mask()` returning a fixed placeholder)."""
+    if node.type not in ("call_expression", "call") or not semantics.supported(ctx):
+        return False
+    args = node.child_by_field_name("arguments")
+    function = node.child_by_field_name("function")
+    if function is None or (args is not None and args.named_children):
+        return False
+    sem = semantics.of(ctx)
+    returns = sem.returns(_text(ctx, function).rsplit(".", 1)[-1])
+    consts = [sem.const(r, 1) for r in returns]
+    # (a stub returning "" stands for code the file does not show: not evidence)
+    return bool(consts) and all(c is not None and c.text.strip("\"'`") for c in consts)
 
 
 _DECLARED = frozenset({"const_spec", "const_item", "static_item"})
