@@ -167,10 +167,15 @@ def _hosts_of(text: str, variables: dict[str, list[str]], depth: int) -> list[st
         return [None]
     name, default = v.group(1) or v.group(3), v.group(2)
     values = [*variables.get(name, []), *([default] if default else [])]
+    if len(values) > _MAX_VALUES:
+        return [None]  # assigned too often to judge: a hostile script costs no more
     out: list[str | None] = []
     for value in values or [""]:
         out.extend(_hosts_of(value, variables, depth - 1) or [None])
     return out
+
+
+_MAX_VALUES = 8
 
 
 def _local_default(cmd: Command, variables: dict[str, list[str]]) -> bool:
