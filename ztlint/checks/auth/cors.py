@@ -377,7 +377,13 @@ def _exclusive(a: Node, b: Node) -> bool:
     return False
 
 
+# A function setting the credentials header more often than this is not judged arm by
+# arm (it is reported), so a hostile file costs no more than a few walks per header.
+_MAX_CREDENTIAL_SETS = 16
+
+
 def _hand_written(ctx: FileContext) -> Iterator[Hit]:
+    all_credentials: list[Node] | None = None
     for node, value in strings(ctx):
         if value.lower() != _ACAO:
             continue
@@ -390,12 +396,14 @@ def _hand_written(ctx: FileContext) -> Iterator[Hit]:
             r"access-control-allow-credentials[\"'`]\s*[,:\]=)]*\s*[\"'`]?true", scope_text
         ):
             continue
+        if all_credentials is None:
+            all_credentials = [n for n, v in strings(ctx) if v.lower() == _ACAC]
         credentials = [
-            n
-            for n, v in strings(ctx)
-            if v.lower() == _ACAC and scope.start_byte <= n.start_byte < scope.end_byte
+            n for n in all_credentials if scope.start_byte <= n.start_byte < scope.end_byte
         ]
-        if credentials and all(_exclusive(node, other) for other in credentials):
+        if 0 < len(credentials) <= _MAX_CREDENTIAL_SETS and all(
+            _exclusive(node, other) for other in credentials
+        ):
             continue  # credentials only in the other arm of an if/else: never sent together
         shown = literal_value(ctx, header_value)
         if shown == "*":
