@@ -29,6 +29,8 @@ GITIGNORE = "gitignore"
 DOTENV = "dotenv"
 CURLRC = "curlrc"
 INI = "ini"
+XML = "xml"  # Android resources and manifests; read by ztlint.parsers.xmldoc on demand
+PLIST = "plist"  # Apple property lists, XML or binary
 
 LANGUAGES = ("go", "rust", "swift", "python", "typescript", "tsx", "javascript", "bash", "lua")
 DATA_FORMATS = (YAML, JSON, TOML)
@@ -104,6 +106,10 @@ def classify_name(path: str) -> tuple[set[str], str | None]:
         or lower.startswith("dockerfile.")
     ):
         kinds.add(DOCKERFILE)
+    if ext == ".xml":
+        kinds.add(XML)
+    elif ext == ".plist":
+        kinds.add(PLIST)
     if lower == ".gitignore":
         kinds.add(GITIGNORE)
     if lower in (".curlrc", "_curlrc", "curlrc", ".wgetrc", "wgetrc"):
