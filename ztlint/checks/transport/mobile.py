@@ -256,14 +256,38 @@ def _debug_build(ctx: FileContext) -> bool:
     return bool(_DEBUG_SOURCE_SET.search(ctx.path))
 
 
-def _debug(hit: Hit, debug: bool) -> Hit:
-    if not debug:
+# Android Lint's own checks for these settings; `tools:ignore` naming one (or `all`) on
+# the element or an ancestor says the maintainers reviewed it, as a `#nosec` does for
+# code (ztlint.acknowledged): the finding drops to medium confidence.
+_LINT_IDS = {"cleartext": "InsecureBaseConfiguration", "user": "AcceptsUserCertificates"}
+
+
+def _lint_ignored(element: Element, lint_id: str) -> bool:
+    for node in (element, *element.ancestors()):
+        for written, value in node.attrs.items():
+            if written.endswith(":ignore"):
+                ids = {part.strip() for part in value.split(",")}
+                if lint_id in ids or "all" in ids:
+                    return True
+    return False
+
+
+def _adjust(hit: Hit, debug: bool, acknowledged: bool = False) -> Hit:
+    """The debug build's settings are low confidence; settings the maintainers
+    acknowledged to Android Lint are medium."""
+    if not debug and not acknowledged:
         return hit
+    if debug:
+        message, confidence = hit.message + " (debug source set)", Confidence.LOW
+    else:  # as for other tools' markers, the message and fingerprint stay the same
+        message, confidence = hit.message, Confidence.MEDIUM
+    if hit.confidence is not None and hit.confidence < confidence:
+        confidence = hit.confidence
     return Hit(
         span=hit.span,
-        message=hit.message + " (debug source set)",
+        message=message,
         severity=hit.severity,
-        confidence=Confidence.LOW,
+        confidence=confidence,
         entity=hit.entity,
     )
 
@@ -280,12 +304,14 @@ def detect_android_cleartext(ctx: FileContext) -> Iterator[Hit]:
             if _in_debug_overrides(element):
                 continue
             span = attribute_span(ctx.source, element, "cleartextTrafficPermitted")
+            acknowledged = False
             if element.tag == "base-config":
                 hit = Hit(
                     span=span,
                     message='<base-config cleartextTrafficPermitted="true"> permits plain '
                     "http:// to every host the app talks to",
                 )
+                acknowledged = _lint_ignored(element, _LINT_IDS["cleartext"])
             else:
                 public = [d for d in _domains(element) if host_trust(d) == "public"]
                 if not public:
@@ -297,7 +323,7 @@ def detect_android_cleartext(ctx: FileContext) -> Iterator[Hit]:
                     f"http:// to {shown}",
                     entity=public[0],
                 )
-            yield _debug(hit, debug)
+            yield _adjust(hit, debug, acknowledged)
     elif root.tag == "manifest":
         for element in root.iter():
             if element.tag != "application":
@@ -320,7 +346,7 @@ def detect_android_cleartext(ctx: FileContext) -> Iterator[Hit]:
                     message=f'{found[0]}="true" permits plain http:// to every host the app '
                     "talks to",
                 )
-            yield _debug(hit, debug)
+            yield _adjust(hit, debug)
 
 
 def detect_android_trust(ctx: FileContext) -> Iterator[Hit]:
@@ -357,4 +383,4 @@ def detect_android_trust(ctx: FileContext) -> Iterator[Hit]:
             severity=Severity.MEDIUM,
             confidence=None if (user or pinned) else Confidence.LOW,
         )
-        yield _debug(hit, debug)
+        yield _adjust(hit, debug, user and _lint_ignored(element, _LINT_IDS["user"]))
