@@ -37,7 +37,14 @@ from ztlint.checks.memory import (
     swift_unwrap,
 )
 from ztlint.checks.proxy import debug, envoy_tls, istio, lua_env, pprof, surfaces
-from ztlint.checks.secrets import environment, hardcoded, k8s_secret, private_key, tokens
+from ztlint.checks.secrets import (
+    credential_files,
+    environment,
+    hardcoded,
+    k8s_secret,
+    private_key,
+    tokens,
+)
 from ztlint.checks.transport import (
     env_tls,
     go_server,
@@ -127,6 +134,10 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "hardcoded-credential-dotenv": hardcoded.detect_dotenv,
     "hardcoded-credential-ini": hardcoded.detect_ini,
     "hardcoded-credential-text": hardcoded.detect_text,
+    "hardcoded-credential-makefile": hardcoded.detect_makefile,
+    "url-credentials-in-shell": hardcoded.detect_shell_urls,
+    "credential-store-files": credential_files.detect_files,
+    "docker-config-auths": credential_files.detect_docker_config,
     "public-ip-in-code": public_ip.detect_code,
     "public-ip-in-config": public_ip.detect_config,
     "public-ip-in-dotenv": public_ip.detect_dotenv,
