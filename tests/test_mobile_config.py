@@ -145,3 +145,31 @@ def test_defusedxml_is_imported_only_for_xml() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False"
+
+
+def _bplist(objects: list[bytes], ref_size: int = 1) -> bytes:
+    offsets, body, pos = [], b"", 8
+    for obj in objects:
+        offsets.append(pos)
+        body += obj
+        pos += len(obj)
+    table = b"".join(o.to_bytes(4, "big") for o in offsets)
+    trailer = (
+        b"\x00" * 6
+        + bytes([4, ref_size])
+        + len(objects).to_bytes(8, "big")
+        + (len(objects) - 1).to_bytes(8, "big")
+        + pos.to_bytes(8, "big")
+    )
+    return b"bplist00" + body + table + trailer
+
+
+def test_cyclic_and_deep_binary_plists_end() -> None:
+    cyclic = plist_from_binary(_bplist([bytes([0xA1, 0x00])]))
+    assert isinstance(cyclic.value, list) and cyclic.value[0].value is cyclic.value
+    depth = 20_000  # each array holds the one before it: deeper than Python's recursion
+    chain = [b"\x08"] + [bytes([0xA1]) + (i - 1).to_bytes(2, "big") for i in range(1, depth)]
+    try:
+        plist_from_binary(_bplist(chain, ref_size=2))
+    except ParseFailure as failure:
+        assert "binary property list" in failure.message

@@ -708,6 +708,9 @@ _TEXT_URL = re.compile(
 _PLAIN_ASSIGNMENT = re.compile(
     r"^\s*(?:export\s+)?([A-Za-z_][\w.\-]*)\s*(?:=|:)\s*([^\s()\[\]{}<>\"'`;,$\\]{8,200})\s*$"
 )
+# A line that is a comment in most configuration and script formats (an example command
+# in a comment is documentation, as comments are in code).
+_COMMENT_LINE = re.compile(r"^\s*(?:#|//|;|--|\*|<!--)")
 # Plain-text files, by extension: notes, logs and dumps, not source code of a language
 # ztlint does not parse (`password = getPassword();`).
 _PLAIN_TEXT = re.compile(r"(?i)(^|/)[^/.]+$|\.(txt|text|log|out|creds?|credentials|secrets?|pass)$")
@@ -730,7 +733,7 @@ def detect_text(ctx: FileContext) -> Iterator[Hit]:
         if len(text) > 500:
             continue
         taken: list[tuple[int, int]] = []
-        if urls and "://" in text and "@" in text:
+        if urls and "://" in text and "@" in text and not _COMMENT_LINE.match(text):
             for m in _TEXT_URL.finditer(text):
                 span = Span(number, m.start() + 1, number, m.end() + 1)
                 hit = _url_hit(m.group(0), span, span)
