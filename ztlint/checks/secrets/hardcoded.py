@@ -40,6 +40,7 @@ from ztlint.checks.secrets.placeholder import (
     looks_like_prose,
     only_local_hosts,
 )
+from ztlint.checks.secrets.tokens import AWS_KEY_ID, AWS_SECRET
 from ztlint.model import Confidence, Severity, Span
 from ztlint.parsers import code
 from ztlint.parsers.data import Mapping, Scalar, Sequence
@@ -716,6 +717,12 @@ _COMMENT_LINE = re.compile(r"^\s*(?:#|//|;|--|\*|<!--)")
 _PLAIN_TEXT = re.compile(r"(?i)(^|/)[^/.]+$|\.(txt|text|log|out|creds?|credentials|secrets?|pass)$")
 
 
+def _paired_aws_secret(ctx: FileContext, value: str) -> bool:
+    """An AWS secret access key beside its key id (`~/.aws/credentials`): reported
+    with the pair by secret-token-committed."""
+    return bool(AWS_SECRET.fullmatch(value)) and AWS_KEY_ID.search(ctx.text) is not None
+
+
 def detect_text(ctx: FileContext) -> Iterator[Hit]:
     """Files no parser reads (PHP, Ruby, Java, SQL, docs): quoted credential
     assignments, SQL passwords and URLs that carry a password; in plain-text files also
@@ -745,7 +752,11 @@ def detect_text(ctx: FileContext) -> Iterator[Hit]:
             found += [("password", m.group(1), m.start(1)) for m in _SQL_PASSWORD.finditer(text)]
         if plain and not found and not taken:
             line = _PLAIN_ASSIGNMENT.match(text)
-            if line is not None and strong_value(line.group(2)):
+            if (
+                line is not None
+                and strong_value(line.group(2))
+                and not _paired_aws_secret(ctx, line.group(2))
+            ):
                 found.append((line.group(1), line.group(2), line.start(2)))
         for name, value, start in found:
             if any(a <= start < b for a, b in taken):
