@@ -740,13 +740,10 @@ def detect_text(ctx: FileContext) -> Iterator[Hit]:
         if len(text) > 500:
             continue
         taken: list[tuple[int, int]] = []
-        if urls and "://" in text and "@" in text and not _COMMENT_LINE.match(text):
-            for m in _TEXT_URL.finditer(text):
-                span = Span(number, m.start() + 1, number, m.end() + 1)
-                hit = _url_hit(m.group(0), span, span)
-                if hit is not None:
-                    taken.append((m.start(), m.end()))
-                    yield hit
+        if urls:
+            for url, start, end in _line_urls(number, text):
+                taken.append((start, end))
+                yield url
         found = [(m.group(1), m.group(3), m.start(3)) for m in _QUOTED_ASSIGNMENT.finditer(text)]
         if sql:
             found += [("password", m.group(1), m.start(1)) for m in _SQL_PASSWORD.finditer(text)]
@@ -782,16 +779,35 @@ def _selects_a_key(ctx: FileContext, name: str, value: str) -> bool:
     return re.search(_KEY_SELECTOR + re.escape(name) + r"[)}]", ctx.text) is not None
 
 
+def _line_urls(number: int, text: str) -> Iterator[tuple[Hit, int, int]]:
+    """URLs with a password in one line of text, with their columns (0-based, end
+    exclusive); a comment line is documentation."""
+    if "://" not in text or "@" not in text or _COMMENT_LINE.match(text):
+        return
+    for m in _TEXT_URL.finditer(text):
+        span = Span(number, m.start() + 1, number, m.end() + 1)
+        hit = _url_hit(m.group(0), span, span)
+        if hit is not None:
+            yield hit, m.start(), m.end()
+
+
 def detect_makefile(ctx: FileContext) -> Iterator[Hit]:
     """Makefile variable assignments (`=`, `:=`, `::=`, `:::=`, `?=`, `+=`), unquoted
-    as make writes them; recipes are shell, read by the shell detectors. A key's
-    fingerprint passed to `gpg --default-key` is its public name, not a secret."""
+    as make writes them, and URLs with a password on any other line (a recipe's
+    `curl https://user:pass@host`). A key's fingerprint passed to `gpg --default-key`
+    is its public name, not a secret."""
     example = bool(EXAMPLE_FILE.search(ctx.path))
     local = _local_hosts(ctx)
-    for name, value, number, start in credential_files.makefile_assignments(ctx):
+    assignments = {number: (name, value, start) for name, value, number, start in
+                   credential_files.makefile_assignments(ctx)}  # fmt: skip
+    for number, text in enumerate(ctx.source.lines, 1):
+        if number not in assignments:
+            if len(text) <= 500:
+                yield from (hit for hit, _, _ in _line_urls(number, text))
+            continue
+        name, value, start = assignments[number]
         if _selects_a_key(ctx, name, value):
             continue
-        text = ctx.source.line(number)
         hit = _line_hit(name, value, number, start, text, example, name.isupper(), local, True)
         if hit is not None:
             yield hit
