@@ -37,13 +37,21 @@ from ztlint.checks.memory import (
     swift_unwrap,
 )
 from ztlint.checks.proxy import debug, envoy_tls, istio, lua_env, pprof, surfaces
-from ztlint.checks.secrets import environment, hardcoded, k8s_secret, private_key, tokens
+from ztlint.checks.secrets import (
+    credential_files,
+    environment,
+    hardcoded,
+    k8s_secret,
+    private_key,
+    tokens,
+)
 from ztlint.checks.transport import (
     env_tls,
     go_server,
     go_tls,
     grpc,
     k8s_tls,
+    mobile,
     plaintext,
     python_tls,
     rust_tls,
@@ -94,6 +102,7 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "lua-getenv-inline": lua_env.detect_inline,
     "rustls-custom-verifier": rust_tls.detect,
     "pyopenssl-verify": python_tls.detect_pyopenssl,
+    "stdlib-ssl-context": python_tls.detect_stdlib_context,
     "swift-server-trust": swift_tls.detect,
     "shell-insecure-flags": shell_tls.detect,
     "curlrc-insecure": shell_tls.detect_curlrc,
@@ -102,6 +111,10 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "go-plaintext-server": go_server.detect,
     "plaintext-url-in-config": plaintext.detect_config,
     "plaintext-url-in-dotenv": plaintext.detect_dotenv,
+    "ats-cleartext": mobile.detect_ats_cleartext,
+    "ats-weak-tls": mobile.detect_ats_weak_tls,
+    "android-cleartext": mobile.detect_android_cleartext,
+    "android-user-trust": mobile.detect_android_trust,
     "compose-runtime-socket": docker_socket.detect_compose,
     "kubernetes-runtime-socket": docker_socket.detect_kubernetes,
     "privileged-mode": isolation.detect_privileged,
@@ -122,6 +135,10 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "hardcoded-credential-dotenv": hardcoded.detect_dotenv,
     "hardcoded-credential-ini": hardcoded.detect_ini,
     "hardcoded-credential-text": hardcoded.detect_text,
+    "hardcoded-credential-makefile": hardcoded.detect_makefile,
+    "url-credentials-in-shell": hardcoded.detect_shell_urls,
+    "credential-store-files": credential_files.detect_files,
+    "docker-config-auths": credential_files.detect_docker_config,
     "public-ip-in-code": public_ip.detect_code,
     "public-ip-in-config": public_ip.detect_config,
     "public-ip-in-dotenv": public_ip.detect_dotenv,
