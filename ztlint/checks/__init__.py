@@ -37,7 +37,14 @@ from ztlint.checks.memory import (
     swift_unwrap,
 )
 from ztlint.checks.proxy import debug, envoy_tls, istio, lua_env, pprof, surfaces
-from ztlint.checks.secrets import environment, hardcoded, k8s_secret, private_key, tokens
+from ztlint.checks.secrets import (
+    environment,
+    hardcoded,
+    image_layer,
+    k8s_secret,
+    private_key,
+    tokens,
+)
 from ztlint.checks.transport import (
     env_tls,
     go_server,
@@ -117,6 +124,7 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "provider-tokens": tokens.detect,
     "kubernetes-secret-values": k8s_secret.detect,
     "environment-credentials": environment.detect,
+    "dockerfile-secret-copy": image_layer.detect,
     "hardcoded-credential-code": hardcoded.detect_code,
     "hardcoded-credential-config": hardcoded.detect_config,
     "hardcoded-credential-dotenv": hardcoded.detect_dotenv,
