@@ -122,7 +122,7 @@ def secret_file(path: str) -> SecretFile | None:
             return None
         return SecretFile("a private key file", Confidence.HIGH, False)
     if ext == ".pem":
-        if words & _KEY_WORDS:
+        if words & _KEY_WORDS or any(w in stem for w in ("private", "privkey")):
             return SecretFile("a private key", Confidence.HIGH, False)
         if words & _CERT_WORDS or words & _SAMPLE_WORDS:
             return None
