@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-import shlex
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -66,6 +66,7 @@ _CREDENTIAL_FILES = {
     "credentials.json": ("a credentials file", Confidence.HIGH),
     "kubeconfig": ("a cluster credentials file", Confidence.MEDIUM),
 }
+_ARG = re.compile(r"\"[^\"]*\"|'[^']*'|\S+")
 _WORD_SPLIT = re.compile(r"[._\-\s]+")
 _GLOB = re.compile(r"[*?\[]")
 
@@ -183,10 +184,7 @@ def _arguments(body: str) -> tuple[list[str], list[str]]:
             parsed = None
         if isinstance(parsed, list) and all(isinstance(p, str) for p in parsed):
             return flags, parsed
-    try:
-        words = shlex.split(text, comments=False, posix=True)
-    except ValueError:
-        words = text.split()
+    words = [w[1:-1] if w[:1] in "\"'" and len(w) > 1 else w for w in _ARG.findall(text)]
     flags = [w for w in words if w.startswith("--")]
     rest = [w for w in words if not w.startswith("--")]
     if rest and rest[0].startswith("["):  # flags before a JSON form
@@ -212,30 +210,47 @@ def _shipped(stages: list[_Stage]) -> set[int]:
     return out
 
 
-def _removal(instrs: list[tuple[int, Instruction]], after: int, stage: int, name: str) -> int:
-    """The line of a later RUN in the same stage that deletes `name`, or 0."""
-    word = re.compile(r"(?:^|[\s/\"'])" + re.escape(name) + r"(?:$|[\s;&|\"')])")
-    for stage_index, instr in instrs:
-        if stage_index != stage or instr.line <= after or instr.keyword != "RUN":
-            continue
-        if re.search(r"\brm\b", instr.body) and word.search(instr.body):
-            return instr.line
-    return 0
+_WORDS = re.compile(r"[^\s;&|\"'()]+")
 
 
-def _made_empty(
-    instrs: list[tuple[int, Instruction]], stages: list[_Stage], stage: str | None, path: str
-) -> bool:
-    """Whether the stage a `COPY --from` reads made the file with `touch` (an empty
-    placeholder that keeps a key path valid)."""
-    if stage is None:
-        return False
-    index = next((s.index for s in stages if s.name == stage.lower()), -1)
-    name = re.escape(posixpath.basename(path.rstrip("/")))
-    touch = re.compile(r"\btouch\s+(?:-\S+\s+)*(?:\S*/)?" + name + r"(?:$|[\s;&|])")
-    return any(
-        i == index and instr.keyword == "RUN" and touch.search(instr.body) for i, instr in instrs
-    )
+@dataclass(frozen=True)
+class _Runs:
+    """What the RUN instructions delete (`rm`) and create empty (`touch`), by stage and
+    file name: looked up once per COPY, however long the Dockerfile."""
+
+    removed: dict[tuple[int, str], list[int]]  # (stage, name) -> RUN lines, in order
+    touched: set[tuple[int, str]]
+
+    @staticmethod
+    def of(instrs: list[tuple[int, Instruction]]) -> _Runs:
+        removed: dict[tuple[int, str], list[int]] = {}
+        touched: set[tuple[int, str]] = set()
+        for stage, instr in instrs:
+            if instr.keyword != "RUN":
+                continue
+            words = _WORDS.findall(instr.body)
+            if "rm" in words:
+                for word in dict.fromkeys(words):
+                    removed.setdefault((stage, posixpath.basename(word.rstrip("/"))), []).append(
+                        instr.line
+                    )
+            if "touch" in words:
+                touched.update((stage, posixpath.basename(w.rstrip("/"))) for w in words)
+        return _Runs(removed, touched)
+
+    def removal(self, stage: int, name: str, after: int) -> int:
+        """The line of a later RUN in the same stage that deletes `name`, or 0."""
+        lines = self.removed.get((stage, name), [])
+        at = bisect_right(lines, after)
+        return lines[at] if at < len(lines) else 0
+
+    def made_empty(self, stages: list[_Stage], stage: str | None, path: str) -> bool:
+        """Whether the stage a `COPY --from` reads made the file with `touch` (an empty
+        placeholder that keeps a key path valid)."""
+        if stage is None:
+            return False
+        index = next((s.index for s in stages if s.name == stage.lower()), -1)
+        return (index, posixpath.basename(path.rstrip("/"))) in self.touched
 
 
 _LOWER = {Confidence.HIGH: Confidence.MEDIUM, Confidence.MEDIUM: Confidence.LOW}
@@ -255,6 +270,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             stages.append(_Stage(len(stages), name, base, instr.line))
         instrs.append((len(stages) - 1, instr))
     shipped = _shipped(stages)
+    runs = _Runs.of(instrs)
     for stage_index, instr in instrs:
         if instr.keyword not in ("COPY", "ADD") or "<<" in instr.body.split("\n", 1)[0]:
             continue
@@ -264,22 +280,20 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
         sources, dest = paths[:-1], paths[-1]
         from_stage = next((f.split("=", 1)[1] for f in flags if f.startswith("--from=")), None)
         found = False
-        for source in sources:
+        for source in dict.fromkeys(sources):
             if "://" in source or source.startswith("git@"):
                 continue
             judged = secret_file(source)
             if judged is None:
                 continue
             found = True
-            if _made_empty(instrs, stages, from_stage, source):
+            if runs.made_empty(stages, from_stage, source):
                 continue
-            yield _hit(ctx, instr, stage_index, stages, shipped, instrs, source, judged, from_stage)
+            yield _hit(ctx, instr, stage_index, stages, shipped, runs, source, judged, from_stage)
         if not found and not dest.endswith("/") and not _GLOB.search(dest):
             judged = secret_file(dest)
             if judged is not None and all("://" not in s for s in sources):
-                yield _hit(
-                    ctx, instr, stage_index, stages, shipped, instrs, dest, judged, from_stage
-                )
+                yield _hit(ctx, instr, stage_index, stages, shipped, runs, dest, judged, from_stage)
 
 
 def _hit(
@@ -288,14 +302,14 @@ def _hit(
     stage_index: int,
     stages: list[_Stage],
     shipped: set[int],
-    instrs: list[tuple[int, Instruction]],
+    runs: _Runs,
     path: str,
     judged: SecretFile,
     from_stage: str | None,
 ) -> Hit:
     confidence = judged.confidence
     name = posixpath.basename(path.rstrip("/")) or path
-    removed = _removal(instrs, instr.line, stage_index, name)
+    removed = runs.removal(stage_index, name, instr.line)
     if removed and judged.removable:
         confidence = Confidence.HIGH
     where = "an image layer"

@@ -222,7 +222,7 @@ PROVIDER_FORMATS: tuple[TokenFormat, ...] = (
     TokenFormat(
         "Microsoft Teams webhook URL",
         re.compile(
-            r"https://[a-z0-9-]+\.webhook\.office\.com/webhookb2/[0-9a-f-]{36}@[0-9a-f-]{36}"
+            r"https://[a-z0-9-]{1,63}\.webhook\.office\.com/webhookb2/[0-9a-f-]{36}@[0-9a-f-]{36}"
             r"/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,})?"
         ),
         0,
@@ -242,9 +242,10 @@ PROVIDER_FORMATS: tuple[TokenFormat, ...] = (
     TokenFormat(
         "Power Automate workflow URL",
         re.compile(
-            r"https://[A-Za-z0-9.-]+\.(?:logic\.azure\.com|api\.powerplatform\.com)(?::443)?"
-            r"/[^\s\"'<>?]*workflows/[0-9a-f]{32}/triggers/[^\s\"'<>?]+\?[^\s\"'<>]*?"
-            r"\bsig=[A-Za-z0-9_%-]{20,}"
+            # Bounded repeats: a hostile line of URLs costs linear time.
+            r"https://[A-Za-z0-9.-]{1,120}\.(?:logic\.azure\.com|api\.powerplatform\.com)"
+            r"(?::443)?/[^\s\"'<>?]{0,120}workflows/[0-9a-f]{32}/triggers/[^\s\"'<>?]{1,120}"
+            r"\?[^\s\"'<>]{0,300}?\bsig=[A-Za-z0-9_%-]{20,}"
         ),
         0,
         public=re.compile(r"https://[^/]+/"),
