@@ -543,6 +543,13 @@ def formats() -> tuple[TokenFormat, ...]:
     )
 
 
+def __getattr__(name: str) -> tuple[TokenFormat, ...]:
+    """`FORMATS`, the formats as a module constant, compiled when first asked for."""
+    if name == "FORMATS":
+        return formats()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 AWS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b")
 AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _AWS_SECRET_NAME = re.compile(r"(?i)(secret|aws_secret_access_key|secretaccesskey|sk)")
