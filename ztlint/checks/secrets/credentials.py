@@ -18,7 +18,7 @@ from ztlint.checks.secrets.placeholder import (
     looks_like_prose,
     names_a_setting,
 )
-from ztlint.checks.secrets.tokens import AWS_KEY_ID, entropy, formats
+from ztlint.checks.secrets.tokens import AWS_KEY_ID, any_format_source, entropy
 
 CREDENTIAL = re.compile(
     r"(passw(or)?d|passwd|(^|_)pass$|(^|_)pwd$|secret|token|credential|api_?key|access_?key|"
@@ -140,7 +140,7 @@ _FLAG = re.compile(r"(?i)yes|no|on|off|true|false|enabled?|disabled?|\d{1,3}")
 @cache
 def _any_format() -> re.Pattern[str]:
     """Any provider format (compiled on first use)."""
-    return re.compile("|".join(f"(?:{f.pattern.pattern})" for f in formats()))
+    return re.compile(any_format_source())
 
 
 def judge_value(
