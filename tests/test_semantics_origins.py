@@ -107,3 +107,19 @@ def test_returns_of_an_arrow_function_bound_to_a_name() -> None:
     assert [sem.text(v) for v in origins.returns_of(sem, arrow)] == ['req.headers["x-real-ip"]']
     pick = sem.functions("pick")[0]
     assert [sem.text(v) for v in origins.returns_of(sem, pick)] == ["a"]
+
+
+def test_a_local_holding_a_request_objects_input_is_request_input() -> None:
+    go = (
+        "package p\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n"
+        '\thdr := r.Header\n\ttok := hdr.Get("Authorization")\n\tuse(tok)\n}\n'
+    )
+    assert _origin("h.go", go, "tok") == semantics.Origin("request", "Authorization")
+    ts = (
+        "function h(req: Request) {\n  const headers = req.headers;\n"
+        '  const tok = headers["authorization"];\n  const saved = req.session.csrfToken;\n'
+        "  use(tok, saved);\n}\n"
+    )
+    assert _origin("h.ts", ts, "tok").kind == "request"
+    # the session is the server's, set by middleware: not what the client wrote
+    assert _origin("h.ts", ts, "saved").kind != "request"

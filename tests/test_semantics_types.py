@@ -52,3 +52,35 @@ def test_result_types_of_same_file_functions() -> None:
     py = "def check(t) -> bool:\n    return True\n"
     assert types.result_type(semantics.of(_ctx("f.py", py)), "check") == "bool"
     assert types.result_type(semantics.of(_ctx("f.py", py)), "missing") is None
+
+
+def _parameters(rel: str, text: str) -> list[tuple[str, str | None]]:
+    ctx = _ctx(rel, text)
+    sem = semantics.of(ctx)
+    function = next(n for n in _walk(ctx.tree().root_node) if n.type in semantics.FUNCTIONS)
+    return types.parameter_list(sem, function)
+
+
+def _walk(node):  # type: ignore[no-untyped-def]
+    yield node
+    for child in node.children:
+        yield from _walk(child)
+
+
+def test_parameter_lists_in_order_with_types() -> None:
+    go = "package p\nfunc f(w http.ResponseWriter, a, b error, _ int) {}\n"
+    assert _parameters("f.go", go) == [
+        ("w", "http.ResponseWriter"),
+        ("a", "error"),
+        ("b", "error"),
+        ("_", "int"),
+    ]
+    assert _parameters("f.go", "package p\nvar h = func(error) {}\n") == [("", "error")]
+    rust = "impl X { fn f(&self, mut buf: &mut [u8], n: usize) {} }\n"
+    assert _parameters("f.rs", rust) == [("buf", "&mut [u8]"), ("n", "usize")]
+    py = "def f(a, b: int, c: str = 'x', *args): pass\n"
+    assert _parameters("f.py", py) == [("a", None), ("b", "int"), ("c", "str"), ("args", None)]
+    assert _parameters("f.swift", "func f(_ a: Int, named b: String) {}\n") == [
+        ("a", "Int"),
+        ("b", "String"),
+    ]

@@ -29,6 +29,11 @@ GITIGNORE = "gitignore"
 DOTENV = "dotenv"
 CURLRC = "curlrc"
 INI = "ini"
+XML = "xml"  # Android resources and manifests; read by ztlint.parsers.xmldoc on demand
+PLIST = "plist"  # Apple property lists, XML or binary
+MAKEFILE = "makefile"
+# Files a tool writes credentials to: npm's and netrc's settings, git's credential store.
+CREDENTIAL_FILE = "credential-file"
 
 LANGUAGES = ("go", "rust", "swift", "python", "typescript", "tsx", "javascript", "bash", "lua")
 DATA_FORMATS = (YAML, JSON, TOML)
@@ -104,6 +109,14 @@ def classify_name(path: str) -> tuple[set[str], str | None]:
         or lower.startswith("dockerfile.")
     ):
         kinds.add(DOCKERFILE)
+    if ext == ".xml":
+        kinds.add(XML)
+    elif ext == ".plist":
+        kinds.add(PLIST)
+    if lower in ("makefile", "gnumakefile") or ext == ".mk":
+        kinds.add(MAKEFILE)
+    if lower in (".npmrc", "npmrc", ".netrc", "_netrc", ".git-credentials"):
+        kinds.add(CREDENTIAL_FILE)
     if lower == ".gitignore":
         kinds.add(GITIGNORE)
     if lower in (".curlrc", "_curlrc", "curlrc", ".wgetrc", "wgetrc"):

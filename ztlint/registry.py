@@ -5,7 +5,9 @@ Each folder `ZTnnn-name/` holds `rule.yaml` (metadata and the list of detectors)
 language. Detectors are queries, or Python detectors named from `ztlint.checks`.
 
 A detector runs on a file only when one of its `triggers` occurs in the text, or one of
-its `any-case-triggers` in any case (written in lowercase). A trigger
+its `any-case-triggers` in any case (written in lowercase; `vocabulary:secret` stands
+for the shared vocabulary's words for a secret, so a code rule's trigger and its
+detector mean the same words: ztlint.semantics.vocabulary.TRIGGERS). A trigger
 written `{text: "://", confirm: REGEX}` counts only when the regex also matches, and
 `gate: NAME` names a function in `ztlint.checks.GATES` that looks at the text before
 anything is parsed. Both are promises: when they say no, the detector could not have
@@ -195,6 +197,27 @@ def _triggers(
     return tuple(texts), tuple(confirm)
 
 
+def _vocabulary_triggers(where: Path, index: int, words: list[str]) -> list[str]:
+    """`vocabulary:<set>` stands for the shared vocabulary's triggers of that set (the
+    words every code rule means by "secret"), so a rule's trigger cannot drift from
+    what its detector looks for."""
+    from ztlint.semantics.vocabulary import TRIGGERS
+
+    out: list[str] = []
+    for word in words:
+        if word.startswith("vocabulary:"):
+            found = TRIGGERS.get(word.removeprefix("vocabulary:"))
+            if found is None:
+                raise RuleLoadError(
+                    f"{where}: detectors[{index}]: no vocabulary trigger set {word!r} "
+                    f"(known: {', '.join(sorted(f'vocabulary:{k}' for k in TRIGGERS))})"
+                )
+            out.extend(w for w in found if w not in out)
+        elif word not in out:
+            out.append(word)
+    return out
+
+
 def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
     from ztlint.checks import PYTHON_DETECTORS
 
@@ -208,6 +231,7 @@ def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
         raise RuleLoadError(
             f"{where}: detectors[{index}]: any-case-triggers must be a list of lowercase strings"
         )
+    any_case = _vocabulary_triggers(where, index, any_case)
     gate = None
     if "gate" in raw:
         from ztlint.checks import GATES

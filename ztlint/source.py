@@ -14,6 +14,7 @@ from itertools import pairwise
 from ztlint.model import Span
 
 BINARY_SNIFF = 8192
+BINARY_PLIST = b"bplist00"
 
 
 class SkipFile(Exception):
@@ -22,7 +23,9 @@ class SkipFile(Exception):
 
 @dataclass(frozen=True)
 class RawFile:
-    data: bytes  # the whole file, or its first BINARY_SNIFF bytes when binary
+    # The whole file, or its first BINARY_SNIFF bytes when binary (a binary property
+    # list whole: its offset table is at the end).
+    data: bytes
     size: int
     binary: bool
 
@@ -62,9 +65,30 @@ def read_file(path: str, max_size: int) -> RawFile:
     finally:
         os.close(fd)
     head = data[:BINARY_SNIFF]
+    if data.startswith(BINARY_PLIST) and _binary_plist_shape(data):
+        return RawFile(data=data, size=len(data), binary=True)
     if b"\x00" in head and encoding(head) is None and not _text_with_nul(path, data):
         return RawFile(data=head, size=len(data), binary=True)
     return RawFile(data=data, size=len(data), binary=False)
+
+
+def _binary_plist_shape(data: bytes) -> bool:
+    """Whether the bytes have a binary property list's frame: the magic, and a trailer
+    whose offset table lies inside the file (a text that merely starts with the magic
+    stays text, and is checked as text)."""
+    if len(data) < len(BINARY_PLIST) + 32:
+        return False
+    trailer = data[-32:]
+    offset_size, ref_size = trailer[6], trailer[7]
+    count = int.from_bytes(trailer[8:16], "big")
+    table = int.from_bytes(trailer[24:32], "big")
+    return (
+        1 <= offset_size <= 8
+        and 1 <= ref_size <= 8
+        and count >= 1
+        and len(BINARY_PLIST) <= table
+        and table + count * offset_size <= len(data) - 32
+    )
 
 
 def _text_with_nul(path: str, data: bytes) -> bool:

@@ -196,33 +196,6 @@ def text(ctx: FileContext, node: Node) -> str:
     return code.node_text(ctx.source, node)
 
 
-def go_imports(ctx: FileContext) -> dict[str, str]:
-    """A Go file's imports as {name used in the file: import path}: the alias when there
-    is one, else the path's last element (`math/rand/v2` is used as `rand`). Blank and
-    dot imports are left out."""
-    out: dict[str, str] = {}
-    for decl in ctx.tree().root_node.named_children:
-        if decl.type != "import_declaration":
-            continue
-        specs = [c for c in decl.named_children if c.type == "import_spec"]
-        for group in (c for c in decl.named_children if c.type == "import_spec_list"):
-            specs += [c for c in group.named_children if c.type == "import_spec"]
-        for spec in specs:
-            path_node = spec.child_by_field_name("path")
-            if path_node is None:
-                continue
-            path = text(ctx, path_node).strip('"`')
-            alias = spec.child_by_field_name("name")
-            parts = path.split("/")
-            default = (
-                parts[-2] if len(parts) > 1 and re.fullmatch(r"v\d+", parts[-1]) else parts[-1]
-            )
-            name = text(ctx, alias) if alias is not None else default
-            if name not in ("_", "."):
-                out[name] = path
-    return out
-
-
 def calls(ctx: FileContext) -> list[tuple[Node, str, Node]]:
     """Every call outside comments, in source order, as (call, callee text, arguments)
     (computed once per file)."""

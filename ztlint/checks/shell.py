@@ -77,8 +77,8 @@ def commands(script: Script, ctx: FileContext) -> Iterator[Command]:
         elif (
             node.type == "variable_assignment"
             and node.parent is not None
-            and node.parent.type == "program"
-        ):
+            and node.parent.type not in ("command", "declaration_command")
+        ):  # a statement of its own, at the top or in a branch, loop or function
             yield Command("", (), (_assignment(src, node, locator),), locator.span(src, node))
         elif node.type == "command":
             yield _command(src, node, locator)

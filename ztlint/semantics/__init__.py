@@ -144,6 +144,7 @@ _BINDING_KINDS = frozenset(
         "named_expression",
         "as_pattern",
         "let_declaration",
+        "let_condition",
         "const_item",
         "static_item",
         "property_declaration",
@@ -276,7 +277,7 @@ class Semantics:
         for field in ("parameters", "receiver", "parameter"):
             params = function.child_by_field_name(field)
             if params is not None:
-                names.update(self._pattern_names(params))
+                names.update(self.pattern_names(params))
         if self.lang == "swift":
             for child in function.named_children:
                 if child.type == "parameter":
@@ -287,7 +288,7 @@ class Semantics:
         self._params[function.id] = found
         return found
 
-    def _pattern_names(self, node: Node) -> Iterator[str]:
+    def pattern_names(self, node: Node) -> Iterator[str]:
         """The names a parameter list or a pattern binds (not its types or defaults)."""
         stack = [node]
         while stack:
@@ -382,12 +383,18 @@ class Semantics:
         elif kind == "as_pattern" and node.parent is not None and node.parent.type == "with_item":
             alias = node.child_by_field_name("alias")
             if alias is not None:
-                for bound in self._pattern_names(alias):
+                for bound in self.pattern_names(alias):
                     yield Binding(bound, node.named_children[0], None, node.end_byte, node)
         elif kind == "let_declaration":
             yield from self._pairs(
                 node, node.child_by_field_name("pattern"), node.child_by_field_name("value")
             )
+        elif kind == "let_condition":  # Rust `if let Ok((n, from)) = ..` / `while let`
+            pattern = node.child_by_field_name("pattern")
+            value = node.child_by_field_name("value")
+            if pattern is not None:
+                for bound in self.pattern_names(pattern):
+                    yield Binding(bound, value, None, node.end_byte, node)
         elif kind in ("const_item", "static_item"):
             name = node.child_by_field_name("name")
             if name is not None:
@@ -398,7 +405,7 @@ class Semantics:
             name = node.child_by_field_name("name")
             value = node.child_by_field_name("value")
             if name is not None:
-                for bound in self._pattern_names(name):
+                for bound in self.pattern_names(name):
                     yield Binding(bound, value, None, node.end_byte, node)
 
     def _pairs(self, node: Node, left: Node | None, right: Node | None) -> Iterator[Binding]:
@@ -436,7 +443,7 @@ class Semantics:
                         if key is not None and val is not None and val.type in NAMES:
                             yield Binding(self.text(val), value, self.text(key), end, node)
             elif target.type == "mut_pattern" or target.type == "pattern":
-                for n in self._pattern_names(target):
+                for n in self.pattern_names(target):
                     yield Binding(n, value, None, end, node)
 
     def declared_constants(self) -> frozenset[str]:
@@ -590,9 +597,7 @@ class Semantics:
     def _read_imports(self) -> dict[str, str]:
         out: dict[str, str] = {}
         if self.lang == "go":
-            from ztlint.checks.codeutil import go_imports
-
-            return go_imports(self.ctx)
+            return self._go_imports()
         for node in self._root.named_children:
             kind = node.type
             if kind == "import_statement" and self.lang == "python":
@@ -641,6 +646,32 @@ class Semantics:
         if self.lang in ("javascript", "typescript", "tsx"):
             for binding in self._requires():
                 out.update(binding)
+        return out
+
+    def _go_imports(self) -> dict[str, str]:
+        """A Go file's imports as {name used in the file: import path}: the alias when
+        there is one, else the path's last element (`math/rand/v2` is used as `rand`).
+        Blank and dot imports are left out."""
+        out: dict[str, str] = {}
+        for decl in self._root.named_children:
+            if decl.type != "import_declaration":
+                continue
+            specs = [c for c in decl.named_children if c.type == "import_spec"]
+            for group in (c for c in decl.named_children if c.type == "import_spec_list"):
+                specs += [c for c in group.named_children if c.type == "import_spec"]
+            for spec in specs:
+                path_node = spec.child_by_field_name("path")
+                if path_node is None:
+                    continue
+                path = self.text(path_node).strip('"`')
+                alias = spec.child_by_field_name("name")
+                parts = path.split("/")
+                last_is_version = len(parts) > 1 and re.fullmatch(r"v\d+", parts[-1])
+                name = (
+                    self.text(alias) if alias is not None else parts[-2 if last_is_version else -1]
+                )
+                if name not in ("_", "."):
+                    out[name] = path
         return out
 
     def _requires(self) -> Iterator[dict[str, str]]:

@@ -51,6 +51,8 @@ _LOOKUPS = re.compile(
 def origin(sem: Semantics, node: Node, depth: int = _DEPTH) -> Origin:
     """Where a value comes from (see the module's list), else what `sem.origin` says."""
     base = sem.origin(node, depth)
+    if base.kind == "parameter" and _of_request(sem, node):
+        return Origin("request", base.detail)  # `hdr := r.Header; hdr.Get("k")`
     if base.kind not in ("call", "unknown") or depth <= 0:
         return base
     node = sem.unwrap(node)
@@ -64,6 +66,8 @@ def origin(sem: Semantics, node: Node, depth: int = _DEPTH) -> Origin:
         return found if found.kind != "unknown" else base
     if node.type in ("call_expression", "call"):
         return _call(sem, node, base, depth)
+    if node.type == "slice_expression" and node.named_children:  # Go `sum[:]`: the same bytes
+        return origin(sem, node.child_by_field_name("operand") or node.named_children[0], depth - 1)
     if node.type in _INDEXES and node.named_children:
         head = node.named_children[0]
         inner = origin(sem, head, depth - 1)
@@ -71,10 +75,73 @@ def origin(sem: Semantics, node: Node, depth: int = _DEPTH) -> Origin:
             return inner
         return Origin("stored", sem.text(node)[:80])
     if node.type in _ACCESSORS and node.named_children:
-        inner = origin(sem, node.named_children[0], depth - 1)
+        head = node.named_children[0]
+        inner = origin(sem, head, depth - 1)
         if inner.kind == "stored":
             return Origin("stored", sem.text(node)[:80])
+        if inner.kind == "parameter" and _of_request(sem, node):
+            return Origin("request", "")  # `r.Header` of a `*http.Request` parameter
     return base
+
+
+# Declared types of an HTTP request object (Go net/http, Node, Express, Fastify, Django,
+# Starlette/FastAPI, Flask's proxy is untyped).
+_REQUEST_TYPES = re.compile(
+    r"(^|[\s*&.:])(Request|HttpRequest|IncomingMessage|FastifyRequest|ServerRequest|"
+    r"HTTPServerRequest)\b"
+)
+
+
+# What a client writes in a request object (not `session`, `user`, `context`, `state`:
+# the server's, set by middleware).
+_REQUEST_FIELDS = frozenset(
+    {
+        "Header", "URL", "Form", "PostForm", "MultipartForm", "Body", "Cookie", "Cookies",
+        "FormValue", "PostFormValue", "Trailer",
+        "headers", "query", "body", "params", "cookies", "signedCookies", "get", "header",
+        "GET", "POST", "COOKIES", "META", "args", "form", "json", "data", "values",
+        "query_params", "path_params", "url",
+    }
+)  # fmt: skip
+
+
+def _of_request(sem: Semantics, node: Node) -> bool:
+    """The value is read off what a client wrote in a parameter declared as an HTTP
+    request, through the names it is bound to (`hdr := r.Header`, then `hdr.Get("k")`;
+    not `req.session.token`, the server's)."""
+    for _ in range(4):
+        node = sem.unwrap(node)
+        field = ""
+        while node.type in (*_ACCESSORS, *_INDEXES, "call_expression", "call"):
+            inner = (
+                node.child_by_field_name("function")
+                if node.type in ("call", "call_expression")
+                else node
+            )
+            if inner is None or not inner.named_children:
+                return False
+            if inner.type in _ACCESSORS and len(inner.named_children) > 1:
+                field = sem.text(inner.named_children[-1])
+            node = inner.named_children[0]
+        if node.type not in NAMES:
+            return False
+        if field and _request_typed(sem, node):
+            return field in _REQUEST_FIELDS
+        value, _ = sem.value_of(node, 1)
+        if value.id == node.id:
+            return False
+        node = value
+    return False
+
+
+def _request_typed(sem: Semantics, head: Node) -> bool:
+    """A name declared with an HTTP request type (a handler's `r *http.Request`)."""
+    from ztlint.semantics import types
+
+    if head.type not in NAMES:
+        return False
+    declared = types.declared_type(sem, head)
+    return declared is not None and _REQUEST_TYPES.search(declared) is not None
 
 
 def _call(sem: Semantics, call: Node, base: Origin, depth: int) -> Origin:

@@ -62,6 +62,25 @@ def _parameter_names(sem: Semantics, node: Node) -> list[str]:
     return names
 
 
+def parameter_list(sem: Semantics, function: Node) -> list[tuple[str, str | None]]:
+    """A function's parameters in order (a Go method's receiver not among them), each
+    as (name, declared type or None); Go's `a, b net.Addr` give both names the type, an
+    unnamed parameter (`func(error)`) has the name "". `mut`, `&` and `self` patterns
+    name what they bind."""
+    params = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
+    if params is None and sem.lang == "swift":
+        params = function
+    out: list[tuple[str, str | None]] = []
+    for node in params.named_children if params is not None else []:
+        if node.type in _PARAMETERS:
+            kind = _type_of_parameter(sem, node)
+            out.extend((name, kind) for name in _parameter_names(sem, node) or [""])
+        elif sem.lang != "swift" and node.type not in ("comment", "self_parameter"):
+            # untyped Python and JavaScript: `a`, `a=1`, `*args`, `{ a, b }`, `...rest`
+            out.extend((name, None) for name in sem.pattern_names(node))
+    return out
+
+
 def parameter_type(sem: Semantics, function: Node, name: str) -> str | None:
     """The type a function declares for one of its parameters (Go's `a, b net.Addr`
     give both names the type), or None when untyped or not a parameter."""

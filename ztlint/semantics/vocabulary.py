@@ -274,6 +274,21 @@ _SPELLINGS_OF = _spelling_sets(SECRET_WORDS)
 _MENTION_INDEX = TriggerIndex.build([*SECRET_WORDS, "key", *_HEADER_WORDS])
 
 
+def _fewest(words: Iterator[str] | list[str]) -> tuple[str, ...]:
+    """Lowercase texts, without those that contain another (finding `sig` finds every
+    `signature`): the any-case triggers that admit exactly the texts holding one."""
+    lowered = {w.lower() for w in words}
+    return tuple(sorted(w for w in lowered if not any(o != w and o in w for o in lowered)))
+
+
+# Any-case triggers derived from the vocabulary, by the name a rule uses for them
+# (`any-case-triggers: [vocabulary:secret]` in rule.yaml): a file without one of these
+# cannot name a secret the way `mentions_secret` (the `names-a-secret` gate) finds it.
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    "secret": _fewest([*SECRET_WORDS, "key", *_HEADER_WORDS]),
+}
+
+
 def _mention_spans(text: str, lower: str) -> list[tuple[int, int]]:
     """Every place in an ASCII text where `secret_operand` may find a secret named: a
     secret word that `_word_spans` accepts, a "key" after a qualifier word (whatever

@@ -358,7 +358,32 @@ def _origin_checked(ctx: FileContext, scope: Node) -> bool:
     return False
 
 
+_BRANCHES = frozenset({"if_statement", "if_expression", "if_clause"})
+
+
+def _exclusive(a: Node, b: Node) -> bool:
+    """`a` and `b` sit in different arms of the same if/else: one runs, not both."""
+    child, node = a, a.parent
+    while node is not None:
+        if node.type in _BRANCHES and node.start_byte <= b.start_byte < node.end_byte:
+            arms = [
+                *node.children_by_field_name("consequence"),
+                *node.children_by_field_name("alternative"),
+            ]
+            arm_a = next((c for c in arms if c.start_byte <= child.start_byte < c.end_byte), None)
+            arm_b = next((c for c in arms if c.start_byte <= b.start_byte < c.end_byte), None)
+            return arm_a is not None and arm_b is not None and arm_a.id != arm_b.id
+        child, node = node, node.parent
+    return False
+
+
+# A function setting the credentials header more often than this is not judged arm by
+# arm (it is reported), so a hostile file costs no more than a few walks per header.
+_MAX_CREDENTIAL_SETS = 16
+
+
 def _hand_written(ctx: FileContext) -> Iterator[Hit]:
+    all_credentials: list[Node] | None = None
     for node, value in strings(ctx):
         if value.lower() != _ACAO:
             continue
@@ -371,6 +396,15 @@ def _hand_written(ctx: FileContext) -> Iterator[Hit]:
             r"access-control-allow-credentials[\"'`]\s*[,:\]=)]*\s*[\"'`]?true", scope_text
         ):
             continue
+        if all_credentials is None:
+            all_credentials = [n for n, v in strings(ctx) if v.lower() == _ACAC]
+        credentials = [
+            n for n in all_credentials if scope.start_byte <= n.start_byte < scope.end_byte
+        ]
+        if 0 < len(credentials) <= _MAX_CREDENTIAL_SETS and all(
+            _exclusive(node, other) for other in credentials
+        ):
+            continue  # credentials only in the other arm of an if/else: never sent together
         shown = literal_value(ctx, header_value)
         if shown == "*":
             yield hit(

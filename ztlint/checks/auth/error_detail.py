@@ -27,6 +27,7 @@ from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics import types
 
 _GO_5XX = re.compile(
     r"^(http\.Status(InternalServerError|NotImplemented|BadGateway|ServiceUnavailable|GatewayTimeout)|5\d\d)$"
@@ -234,18 +235,8 @@ def _hit(ctx: FileContext, node: Node, what: str) -> Hit | None:
 
 def _go_param_index(ctx: FileContext, function: Node, name: str) -> int | None:
     """The position of parameter `name` of type `error` in a Go function, or None."""
-    params = function.child_by_field_name("parameters")
-    if params is None:
-        return None
-    index = 0
-    for decl in params.named_children:
-        names = [c for c in decl.named_children if c.type == "identifier"]
-        kind = decl.child_by_field_name("type")
-        for n in names or [decl]:
-            if _text(ctx, n) == name and kind is not None and _text(ctx, kind) == "error":
-                return index
-            index += 1
-    return None
+    params = types.parameter_list(semantics.of(ctx), function)
+    return next((i for i, (n, kind) in enumerate(params) if n == name and kind == "error"), None)
 
 
 def _go_binding(ctx: FileContext, name: Node) -> Node | None:

@@ -30,6 +30,7 @@ from tree_sitter import Node
 
 from ztlint import semantics
 from ztlint.checks.codeutil import (
+    FUNCTIONS,
     STRINGS,
     beyond_expression,
     calls,
@@ -331,13 +332,47 @@ def _helper_decision(ctx: FileContext, scope: Node, read: Node) -> tuple[Node | 
     return None, ""
 
 
-def _key_functions(ctx: FileContext) -> set[str]:
-    return set(
-        re.findall(
-            r"\b(?:key_func|keyGenerator|key_generator|KeyFunc|KeyGenerator)\s*[:=]\s*(\w+)",
-            ctx.text,
-        )
-    )
+# The argument or field naming a rate limiter's key function in the common limiters
+# (slowapi and Flask-Limiter, express-rate-limit, Go middlewares, Django/DRF helpers).
+_KEY_FUNCTION_FIELDS = frozenset(
+    {"key_func", "keyGenerator", "key_generator", "KeyFunc", "KeyGenerator", "keyFunc"}
+)
+# (node type, key field, value field) of a named argument or field per grammar.
+_NAMED_VALUES = (
+    ("keyword_argument", "name", "value"),  # Python
+    ("pair", "key", "value"),  # TypeScript / JavaScript
+    ("assignment_expression", "left", "right"),  # `limiter.keyGenerator = fn`
+    ("assignment", "left", "right"),
+    ("assignment_statement", "left", "right"),  # Go
+)
+
+
+def _key_functions(ctx: FileContext) -> tuple[set[str], set[int]]:
+    """The functions given to a rate limiter as its key function: by name (`key_func=
+    client_ip`, `keyGenerator: clientIp`, Go `KeyFunc: clientIP`), and inline ones (a
+    lambda or an arrow function) by node."""
+    names: set[str] = set()
+    inline: set[int] = set()
+    values: list[Node] = []
+    for kind, key_field, value_field in _NAMED_VALUES:
+        for node in nodes_of(ctx, kind):
+            key, value = node.child_by_field_name(key_field), node.child_by_field_name(value_field)
+            if (
+                key is not None
+                and value is not None
+                and _text(ctx, key).strip("\"'`").rsplit(".", 1)[-1] in _KEY_FUNCTION_FIELDS
+            ):
+                values.append(value)
+    for element in nodes_of(ctx, "keyed_element"):  # Go `Config{KeyFunc: clientIP}`
+        parts = element.named_children
+        if len(parts) == 2 and _text(ctx, parts[0]) in _KEY_FUNCTION_FIELDS:
+            values.append(parts[1].named_children[0] if parts[1].named_children else parts[1])
+    for value in values:
+        if value.type in FUNCTIONS:
+            inline.add(value.id)
+        elif value.type in ("identifier", "attribute", "member_expression", "selector_expression"):
+            names.add(_text(ctx, value).rsplit(".", 1)[-1])
+    return names, inline
 
 
 _PEER = re.compile(
@@ -365,17 +400,18 @@ def _trusted_resolution(ctx: FileContext, read: Node, scope: Node) -> bool:
 
 
 def _direct(ctx: FileContext) -> Iterator[Hit]:
-    key_functions = _key_functions(ctx)
+    key_functions, inline_keys = _key_functions(ctx)
     for read, header in _header_reads(ctx):
         scope = enclosing_function(read)
         if scope is None:
             continue
         function_name = _function_name(ctx, scope)
-        if function_name and function_name in key_functions:
+        if (function_name and function_name in key_functions) or scope.id in inline_keys:
+            named = f" `{function_name}`" if function_name else ""
             yield hit(
                 ctx,
                 read,
-                f"the rate limiter's key function `{function_name}` reads {header}, which any "
+                f"the rate limiter's key function{named} reads {header}, which any "
                 "client sets: each request can claim a new address",
             )
             continue

@@ -31,14 +31,13 @@ from ztlint.checks.auth.timing import secret_operand
 from ztlint.checks.codeutil import (
     FUNCTIONS,
     enclosing_function,
-    go_imports,
     nodes_of,
 )
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
-from ztlint.semantics import origins
+from ztlint.semantics import forward, origins
 from ztlint.semantics.vocabulary import words
 
 _PY_ALGS = re.compile(r"^(md5|sha1|sha224|sha256|sha384|sha512|sha3_\d+|blake2[bs]|shake_\d+)$")
@@ -297,9 +296,10 @@ def _salt_fed(ctx: FileContext, call: Node) -> bool:
 
 # Where a digest goes when it is a key or a check, not a stored verifier: an HMAC key
 # derived from a server secret, a protocol value compared in constant time.
+# Callees that take a digest as key material or check it in constant time.
 _KEYED_USE = re.compile(
-    r"(?i)\b[\w.]*(hmac|validator|generator|cipher|aead|gcm|signer|constanttimecompare|"
-    r"compare_digest|timingsafeequal|ct_eq)[\w.]*\s*\("
+    r"(?i)(hmac|validator|generator|cipher|aead|gcm|signer|constanttimecompare|"
+    r"compare_digest|timingsafeequal|ct_eq)"
 )
 # A file that handles signed tokens (JWT/JOSE): a digest of one is an identifier (a replay
 # or cache key); the signature, not the digest, is what is verified.
@@ -311,28 +311,34 @@ _SIGNED_TOKENS = re.compile(
 )
 
 
-def _bound_to(ctx: FileContext, call: Node) -> str | None:
-    """The name a digest is bound to (`sum := sha256.Sum256(x)`), from the layer."""
-    binding = origins.binding_of(semantics.of(ctx), call, depth=4)
-    return binding.name if binding is not None else None
+def _digest_uses(ctx: FileContext, call: Node) -> tuple[str | None, list[Node]]:
+    """The name a digest is bound to (`sum := sha256.Sum256(x)`) and its uses in the
+    function, from the layer."""
+    sem = semantics.of(ctx)
+    binding = origins.binding_of(sem, call, depth=4)
+    if binding is None:
+        return None, []
+    scope = sem.function_of(binding.node) or ctx.tree().root_node
+    return binding.name, forward.uses(sem, binding, scope)
 
 
-def _keyed_use(ctx: FileContext, call: Node, scope: str) -> bool:
-    """The digest becomes a key or a constant-time check in the same function."""
-    digest = _bound_to(ctx, call)
-    if digest is None:
-        return False
-    start = ctx.source.utf8[: call.end_byte].decode("utf-8", "replace")
-    function = enclosing_function(call)
-    offset = len(start) - (
-        len(ctx.source.utf8[: function.start_byte].decode("utf-8", "replace"))
-        if function is not None
-        else 0
-    )
-    rest = scope[offset:]
-    for m in _KEYED_USE.finditer(rest):
-        args = rest[m.end() : m.end() + 200].split("\n", 1)[0]
-        if re.search(rf"\b{re.escape(digest)}\b", args):
+def _around(use: Node, kinds: tuple[str, ...], levels: int = 4) -> Node | None:
+    """The nearest node of these kinds a few levels up from a use."""
+    node = use.parent
+    for _ in range(levels):
+        if node is None or node.type in kinds:
+            return node
+        node = node.parent
+    return None
+
+
+def _keyed_use(ctx: FileContext, call: Node) -> bool:
+    """The digest becomes a key or a constant-time check in the same function: a use of
+    it is an argument of such a call."""
+    sem = semantics.of(ctx)
+    for use in _digest_uses(ctx, call)[1]:
+        around = _around(use, ("call", "call_expression"))
+        if around is not None and _KEYED_USE.search(sem.callee(around)):
             return True
     return False
 
@@ -346,20 +352,25 @@ _SPEC_DIGEST = re.compile(
 _PREVIOUS = r"\b(last|prev|previous|old|cached|saved|existing)\w*"
 
 
-def _spec_or_change(ctx: FileContext, call: Node, scope: str) -> bool:
+def _spec_or_change(ctx: FileContext, call: Node) -> bool:
     """A digest a protocol defines (`atHash := ...`), or one compared with the previous
     digest to notice a change (`if sum != lastHash`): neither is a stored verifier."""
-    digest = _bound_to(ctx, call)
+    digest, uses = _digest_uses(ctx, call)
     names = [n for n in _enclosing_names(ctx, call)] + ([digest] if digest else [])
     if any(_SPEC_DIGEST.search(n) for n in names):
         return True
-    if digest is None:
-        return False
-    d = re.escape(digest)
-    return bool(
-        re.search(rf"(?i)\b{d}\b[^\n;]*?[!=]=\s*[\w.]*?{_PREVIOUS}", scope)
-        or re.search(rf"(?i){_PREVIOUS}[\w.]*\s*[!=]=\s*[^\n;]*\b{d}\b", scope)
-    )
+    for use in uses:
+        comparison = _around(use, ("binary_expression", "comparison_operator"), levels=3)
+        if comparison is None or not re.search(r"[!=]=", _text(ctx, comparison)):
+            continue
+        others = [
+            c
+            for c in comparison.named_children
+            if c.end_byte <= use.start_byte or c.start_byte >= use.end_byte
+        ]
+        if any(re.search(rf"(?i)^[\w.]*?{_PREVIOUS}", _text(ctx, c)) for c in others):
+            return True
+    return False
 
 
 def _enclosing_names(ctx: FileContext, node: Node) -> list[str]:
@@ -387,7 +398,7 @@ def _generated_here(ctx: FileContext, ws: list[str]) -> bool:
     if not ws:
         return False
     word = re.compile(rf"(?i)[a-z0-9_]*{re.escape(ws[-1])}\b")
-    go_rand = ctx.parser == "go" and "crypto/rand" in go_imports(ctx).values()
+    go_rand = ctx.parser == "go" and "crypto/rand" in semantics.of(ctx).imports.values()
     for function in nodes_of(ctx, *sorted(FUNCTIONS)):
         body = _text(ctx, function)
         made = _CSPRNG.search(body) or (go_rand and re.search(r"\brand\.(Read|Text)\(", body))
@@ -407,7 +418,7 @@ def _severity(
     scope = _text(ctx, function) if function is not None else ""
     if _PROTOCOL & set(words(name)) or _PROTOCOL & set(_enclosing_words(ctx, call)):
         return None
-    if _spec_or_change(ctx, call, scope):
+    if _spec_or_change(ctx, call):
         return None
     if (
         _CONSTANT_TIME.search(scope)
@@ -417,7 +428,7 @@ def _severity(
     salted = any(w in _SALTED for w in words(_text(ctx, hashed))) or _salt_fed(ctx, call)
     if any(w in _HUMAN for w in ws):
         return Severity.HIGH, "a password", Confidence.HIGH
-    if salted or _key_material(ws) or _keyed_use(ctx, call, scope):
+    if salted or _key_material(ws) or _keyed_use(ctx, call):
         return None  # a salted digest of a token, a key's fingerprint, a derived key
     # Evidence that the token is random or signed, not chosen by a person: made by a
     # CSPRNG in this file (a digest of 256 random bits is a sound lookup key), or a file

@@ -31,7 +31,7 @@ from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
-from ztlint.semantics import origins
+from ztlint.semantics import origins, types
 from ztlint.semantics.vocabulary import (
     HARDWARE,
     HEADER_PARTS,
@@ -374,10 +374,59 @@ def constant(ctx: FileContext, node: Node) -> bool:
         return True  # SCREAMING_CASE constants, .length
     if node.type in ("array", "list", "tuple", "object", "dictionary", "composite_literal"):
         return True
-    # Last, what the layer knows: a name bound to a constant, a value folding to one.
-    return _declared_constant(ctx, node) or (
-        node.type in _FOLDABLE and semantics.of(ctx).const(node) is not None
+    # Last, what the layer knows: a name bound to a constant, a value folding to one, a
+    # member of an enumeration the file declares, a same-file function that returns one.
+    return (
+        _declared_constant(ctx, node)
+        or (node.type in _FOLDABLE and semantics.of(ctx).const(node) is not None)
+        or _enum_member(ctx, text)
+        or _constant_call(ctx, node)
     )
+
+
+_ENUM_BASES = re.compile(r"\b(Enum|IntEnum|StrEnum|Flag|IntFlag)\b")
+
+
+def _enums(ctx: FileContext) -> frozenset[str]:
+    """Enumerations the file declares: Python classes derived from an Enum,
+    TypeScript `enum`s."""
+
+    def collect() -> frozenset[str]:
+        found = set()
+        for node in nodes_of(ctx, "class_definition", "enum_declaration"):
+            name = node.child_by_field_name("name")
+            bases = node.child_by_field_name("superclasses")
+            if name is not None and (
+                node.type == "enum_declaration"
+                or (bases is not None and _ENUM_BASES.search(_text(ctx, bases)))
+            ):
+                found.add(_text(ctx, name))
+        return frozenset(found)
+
+    return ctx.memo("timing-enums", collect)
+
+
+def _enum_member(ctx: FileContext, text: str) -> bool:
+    """`ClientCredentialType.SECRET` where the file declares that enumeration: a
+    member's name, not a secret's value."""
+    head, dot, member = text.rpartition(".")
+    return bool(dot) and head in _enums(ctx) and member.isidentifier()
+
+
+def _constant_call(ctx: FileContext, node: Node) -> bool:
+    """A call without arguments of a same-file function whose every return is a
+    constant (`Mask()` returning a fixed placeholder)."""
+    if node.type not in ("call_expression", "call") or not semantics.supported(ctx):
+        return False
+    args = node.child_by_field_name("arguments")
+    function = node.child_by_field_name("function")
+    if function is None or (args is not None and args.named_children):
+        return False
+    sem = semantics.of(ctx)
+    returns = sem.returns(_text(ctx, function).rsplit(".", 1)[-1])
+    consts = [sem.const(r, 1) for r in returns]
+    # (a stub returning "" stands for code the file does not show: not evidence)
+    return bool(consts) and all(c is not None and c.text.strip("\"'`") for c in consts)
 
 
 _DECLARED = frozenset({"const_spec", "const_item", "static_item"})
@@ -471,14 +520,31 @@ def _from_outside(ctx: FileContext, operand: Node) -> bool:
     outside = (REQUEST, PARAMETER)
     if _origin(ctx, operand, parameters=True) in outside:
         return True
-    value, _ = semantics.of(ctx).value_of(operand)
-    return any(
-        inner.type in _NAMES
-        and inner.id != value.id
-        and not _lookup_key(ctx, inner, value)
-        and _origin(ctx, inner, parameters=True) in outside
-        for inner in walk(value)
-    )
+    sem = semantics.of(ctx)
+    value, _ = sem.value_of(operand)
+    # The names the value is computed from, and through a digest bound to a name, what
+    # that digest is computed from (`sum := sha256.Sum256([]byte(token))` then
+    # `hex.EncodeToString(sum[:])`), a bounded number of steps.
+    pending, seen, budget = [value], {value.id}, 48
+    while pending and budget:
+        current = pending.pop()
+        for inner in walk(current):
+            budget -= 1
+            if inner.type not in _NAMES or inner.id == current.id:
+                continue
+            if _lookup_key(ctx, inner, current):
+                continue
+            if _origin(ctx, inner, parameters=True) in outside:
+                return True
+            bound, _ = sem.value_of(inner)
+            if (
+                bound.id not in seen
+                and bound.id != inner.id
+                and origins.origin(sem, bound).kind == "hash"
+            ):
+                seen.add(bound.id)
+                pending.append(bound)
+    return False
 
 
 _INDEXES = frozenset({"subscript", "subscript_expression", "index_expression"})
@@ -663,7 +729,40 @@ def _no_attacker_side(ctx: FileContext, node: Node, left: Node, right: Node) -> 
     passes is not visible here, and a parameter's name is no evidence.)"""
     if enclosing_function(node) is None:
         return False
+    if _key_fingerprint(ctx, left) or _key_fingerprint(ctx, right):
+        return True
     return _origin(ctx, left) == REQUEST and _origin(ctx, right) == REQUEST
+
+
+# Declared types of key material: a key object, not a credential anyone presents.
+_KEY_MATERIAL = re.compile(
+    r"(Private|Public|Signing|Verifying)Key\b|\bPKey\b|\b(ed25519|ecdsa|rsa)\.\w*Key\b"
+)
+
+
+def _key_fingerprint(ctx: FileContext, operand: Node) -> bool:
+    """A plain digest of a key object (a value declared as a private or public key,
+    through the names it is computed from): the key's fingerprint, compared to notice
+    that the key changed or to pick a key. It authenticates nobody: a fingerprint
+    learned by timing opens nothing. (A digest of a token or password is no such thing,
+    and an HMAC is keyed: both stay checked.)"""
+    sem = semantics.of(ctx)
+    if origins.origin(sem, operand).kind != "hash":
+        return False
+    stack, budget = [operand], 64
+    while stack and budget:
+        budget -= 1
+        node = stack.pop()
+        if node.type in _NAMES:
+            declared = types.declared_type(sem, node)
+            if declared is not None and _KEY_MATERIAL.search(declared):
+                return True
+            value, _ = sem.value_of(node)
+            if value.id != node.id:
+                stack.append(value)
+            continue
+        stack.extend(node.named_children)
+    return False
 
 
 def _origin(ctx: FileContext, operand: Node, parameters: bool = False) -> str | None:

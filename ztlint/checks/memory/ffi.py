@@ -16,10 +16,12 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ztlint import semantics
 from ztlint.checks.codeutil import nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics import types
 
 _CONSTANT_LEN = re.compile(
     r"^(\d[\d_]*(usize|u32)?|[A-Z][A-Z0-9_]*|(std::|core::)?mem::size_of::<.*>\(\)|size_of::<.*>\(\))$"
@@ -33,21 +35,16 @@ def _exported(ctx: FileContext, function: Node) -> bool:
 
 
 def _pointer_params(ctx: FileContext, function: Node) -> tuple[list[str], list[str]]:
-    params = function.child_by_field_name("parameters")
+    """An exported function's raw-pointer parameters, and those that take a length."""
     pointers: list[str] = []
     lengths: list[str] = []
-    for param in params.named_children if params is not None else []:
-        if param.type != "parameter":
+    for name, kind in types.parameter_list(semantics.of(ctx), function):
+        if not name or kind is None:
             continue
-        pattern = param.child_by_field_name("pattern")
-        kind = param.child_by_field_name("type")
-        if pattern is None or kind is None:
-            continue
-        name = _text(ctx, pattern).removeprefix("mut ").strip()
-        if kind.type == "pointer_type":
+        if kind.startswith("*"):
             pointers.append(name)
         elif _LENGTH_PARAM.search(name) and re.fullmatch(
-            r"(usize|u\d+|i\d+|c_\w+|size_t|isize)", _text(ctx, kind).split("::")[-1]
+            r"(usize|u\d+|i\d+|c_\w+|size_t|isize)", kind.split("::")[-1]
         ):
             lengths.append(name)
     return pointers, lengths

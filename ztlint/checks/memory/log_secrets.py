@@ -28,7 +28,7 @@ from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
-from ztlint.semantics import flow, types
+from ztlint.semantics import origins, types
 from ztlint.semantics.vocabulary import (
     METADATA,
     SECRET_HEADERS,
@@ -309,14 +309,68 @@ def _ambiguous_token(ctx: FileContext, node: Node, name: str) -> bool:
     return declared is None or not _TEXT_TYPE.match(declared)
 
 
+# Member access per grammar: (node type, the object's field, the member's field).
+_MEMBERS = {
+    "attribute": ("object", "attribute"),  # Python
+    "selector_expression": ("operand", "field"),  # Go
+    "field_expression": ("value", "field"),  # Rust
+    "member_expression": ("object", "property"),  # TypeScript / JavaScript
+    "navigation_expression": ("target", "suffix"),  # Swift
+}
+
+
+def _member_after(inner: Node) -> tuple[Node, Node] | None:
+    """The member access applied to the value `inner` ends: (the access, its member),
+    through Rust's `?`; None when nothing is selected from it."""
+    node = inner
+    while node.parent is not None:
+        parent = node.parent
+        fields = _MEMBERS.get(parent.type)
+        if fields is not None:
+            target = parent.child_by_field_name(fields[0])
+            if target is not None and target.id == node.id:
+                member = parent.child_by_field_name(fields[1])
+                if member is not None and member.type == "navigation_suffix":
+                    member = member.child_by_field_name("suffix") or member
+                return (parent, member) if member is not None else None
+        if parent.type != "try_expression" and parent.end_byte != node.end_byte:
+            return None
+        node = parent
+    return None
+
+
+def _called(access: Node) -> bool:
+    """The member access is the function of a call (`x.f()`, Rust `x.f::<T>()`)."""
+    parent = access.parent
+    if parent is not None and parent.type == "generic_function":
+        access, parent = parent, parent.parent
+    if parent is None or parent.type not in ("call", "call_expression"):
+        return False
+    function = parent.child_by_field_name("function")
+    if function is None and parent.named_children:  # Swift: the callee is unnamed
+        function = parent.named_children[0]
+    return function is not None and function.id == access.id
+
+
 def _record_or_derived(ctx: FileContext, inner: Node) -> bool:
     """`pwd.pw_name` (a field of a record named like a secret: `struct passwd`) or
     `secret.pubkey()`; `token.as_str()` and `token.0` still carry the secret."""
-    after = ctx.source.utf8[inner.end_byte : inner.end_byte + 48].decode("utf-8", "replace")
-    m = re.match(r"\s*\??\.\s*([A-Za-z_]\w*)\s*(\(|::)?", after)
-    if m is None:
+    found = _member_after(inner)
+    if found is not None:
+        access, member = found
+        field, called = _text(ctx, member), _called(access)
+    else:  # in a Rust macro's token tree: `pwd` `.` `pw_name`, then `(...)` or `::`
+        dot = inner.next_sibling
+        token = dot.next_sibling if dot is not None and dot.type == "." else None
+        if inner.parent is None or inner.parent.type != "token_tree" or token is None:
+            return False
+        after = token.next_sibling
+        field = _text(ctx, token)
+        called = after is not None and (
+            after.type == "::" or (after.type == "token_tree" and _text(ctx, after)[:1] == "(")
+        )
+    if not re.fullmatch(r"[A-Za-z_]\w*", field):
         return False
-    field, called = m.group(1), bool(m.group(2))
     if called:  # `key.legacy_key_id()`, `secret.pubkey()`, `secret.GetNamespace()`
         fws = set(words(field))
         return field in _DERIVED or bool(fws & (METADATA | {"namespace", "annotations", "labels"}))
@@ -442,9 +496,7 @@ def _credential_read(ctx: FileContext, inner: Node) -> str | None:
     if outer is not inner and _text(ctx, outer).rsplit(".", 1)[-1] not in _VALUE_FIELDS:
         return None  # `cookie.Name`, `header.len()`: not the credential
     sem = semantics.of(ctx)
-    origin = sem.origin(inner)
-    if origin.kind == "call":
-        origin = _read_from_request_local(sem, inner) or origin
+    origin = origins.origin(sem, inner)
     if origin.kind != "request":
         return None
     if origin.detail and (SECRET_HEADERS.match(origin.detail) or secret_name(origin.detail)):
@@ -474,27 +526,6 @@ def _logged_directly(ctx: FileContext, inner: Node, arg: Node) -> bool:
                 return False
         node = node.parent
     return True
-
-
-def _read_from_request_local(sem: semantics.Semantics, inner: Node) -> semantics.Origin | None:
-    """`q := r.URL.Query(); t := q.Get("token")`: a lookup by a literal key on a local
-    that holds request input is a read of that key."""
-    value, _ = sem.value_of(inner)
-    if value.type not in ("call_expression", "call"):
-        return None
-    function = value.child_by_field_name("function")
-    args = value.child_by_field_name("arguments")
-    if function is None or args is None or function.type not in _MEMBER_ACCESS:
-        return None
-    receiver = function.named_children[0] if function.named_children else None
-    method = sem.text(function.named_children[-1]) if function.named_children else ""
-    first = args.named_children[0] if args.named_children else None
-    if receiver is None or receiver.type not in semantics.NAMES or method not in ("Get", "get"):
-        return None
-    key = sem.const(first) if first is not None else None
-    if key is None or not key.string or sem.origin(receiver).kind != "request":
-        return None
-    return semantics.Origin("request", key.text)
 
 
 # Payment data (Swift apps take it at checkout): a card number, its CVV or CVC, a PIN.
@@ -591,17 +622,12 @@ def _peer_value(sem: semantics.Semantics, node: Node) -> bool:
     if _address_type(types.declared_type(sem, node)):
         return True
     binding = sem.resolve(node)
-    if binding is not None and binding.value is not None:
-        value: Node = binding.value
-        targets = binding.node.child_by_field_name("pattern") or binding.node.child_by_field_name(
-            "left"
-        )
-    else:
-        matched = flow.condition_binding(sem, node) if binding is None else None
-        if matched is None:
-            return False
-        targets, value = matched
-    value = sem.unwrap(value)
+    if binding is None or binding.value is None:
+        return False
+    targets = binding.node.child_by_field_name("pattern") or binding.node.child_by_field_name(
+        "left"
+    )
+    value = sem.unwrap(binding.value)
     if value.type not in ("call_expression", "call"):
         return False
     callee = sem.text(value.child_by_field_name("function") or value)

@@ -23,6 +23,7 @@ from ztlint.checks.codeutil import nodes_of
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics import forward
 from ztlint.semantics.vocabulary import words
 
 _LOOKUPS = frozenset({"get", "get_mut", "insert", "contains_key", "entry", "remove", "contains"})
@@ -226,20 +227,24 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             yield hit(call, reason)
 
 
+_LOG_MACROS = re.compile(
+    r"^(\w+::)*(trace|debug|info|warn|error|println|eprintln|print|eprint|format|write|writeln)$"
+)
+
+
 def _used(ctx: FileContext, binding: Node, name: str) -> bool:
-    """A name that reads as an identifier is used after its binding other than in a log
-    or format macro."""
-    block = binding.parent
-    if block is None:
+    """A name that reads as an identifier is used after its binding (the layer's uses
+    of it) other than in a log or format macro."""
+    sem = semantics.of(ctx)
+    function = sem.function_of(binding)
+    found = next((b for b in sem.bindings(function).get(name, []) if b.node.id == binding.id), None)
+    if found is None:
         return False
-    pattern = re.compile(rf"\b{re.escape(name)}\b")
-    return any(
-        pattern.search(_text(ctx, statement))
-        and statement.type != "macro_invocation"
-        and not re.match(
-            r"\s*(\w+::)?(trace|debug|info|warn|error|println|eprintln|print|eprint|format|write|writeln)!",
-            _text(ctx, statement),
-        )
-        for statement in block.named_children
-        if statement.start_byte > binding.start_byte
-    )
+    for use in forward.uses(sem, found, function or ctx.tree().root_node):
+        node = use.parent
+        while node is not None and node.type != "macro_invocation" and node.type != "block":
+            node = node.parent
+        macro = node.child_by_field_name("macro") if node is not None else None
+        if macro is None or not _LOG_MACROS.match(_text(ctx, macro)):
+            return True
+    return False

@@ -96,40 +96,45 @@ def _network_read(ctx: FileContext, call: Node) -> bool:
 
 
 def _message_parameters(ctx: FileContext, function: Node) -> set[str]:
-    found: set[str] = set()
-    parameters = function.child_by_field_name("parameters")
-    for p in parameters.named_children if parameters is not None else []:
-        if p.type != "parameter":
-            continue
-        pattern, kind = p.child_by_field_name("pattern"), p.child_by_field_name("type")
-        name = _text(ctx, pattern).removeprefix("mut ") if pattern is not None else ""
-        if (kind is not None and _MESSAGE_TYPE.search(_text(ctx, kind))) or _MESSAGE_NAME.match(
-            name
-        ):
-            found.add(name)
-    return found
+    """The parameters that take a message: by declared type, or by name when untyped."""
+    return {
+        name
+        for name, kind in types.parameter_list(semantics.of(ctx), function)
+        if name and ((kind is not None and _MESSAGE_TYPE.search(kind)) or _MESSAGE_NAME.match(name))
+    }
 
 
 def _received(ctx: FileContext, scope: Node, seeds: set[str]) -> set[str]:
-    """Names holding what arrived: the buffers network reads fill, the bindings of
-    their results, and (one step at a time) bindings computed from those."""
+    """Names holding what arrived: the buffers network reads fill, the bindings (the
+    layer's, `if let`/`while let` patterns included) of their results, and, one step at
+    a time, bindings computed from those."""
+    sem = semantics.of(ctx)
     names = set(seeds)
-    bindings: list[tuple[Node, Node]] = []
     for node in walk(scope):
         if node.type == "call_expression" and _network_read(ctx, node):
             args = node.child_by_field_name("arguments")
             if args is not None:
                 names |= _names(ctx, args)
-        elif node.type in ("let_declaration", "let_condition"):
-            pattern, value = node.child_by_field_name("pattern"), node.child_by_field_name("value")
-            if pattern is not None and value is not None:
-                bindings.append((pattern, value))
+    function = scope if scope.type in semantics.FUNCTIONS else sem.function_of(scope)
+    bindings = [
+        b
+        for items in sem.bindings(function).values()
+        for b in items
+        if b.value is not None
+        and scope.start_byte <= b.node.start_byte
+        and b.node.end_byte <= scope.end_byte
+    ]
+    reads = {
+        b.value.id
+        for b in bindings
+        if b.value is not None
+        and any(n.type == "call_expression" and _network_read(ctx, n) for n in walk(b.value))
+    }
     for _ in range(3):
         before = len(names)
-        for pattern, value in bindings:
-            reads = any(n.type == "call_expression" and _network_read(ctx, n) for n in walk(value))
-            if reads or names & _names(ctx, value):
-                names |= _names(ctx, pattern)
+        for b in bindings:
+            if b.value is not None and (b.value.id in reads or names & _names(ctx, b.value)):
+                names.add(b.name)
         if len(names) == before:
             break
     return names

@@ -12,12 +12,12 @@ finding: a literal is checked once, by whoever wrote it.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks.codeutil import nodes_of, walk
+from ztlint import semantics
+from ztlint.checks.codeutil import nodes_of
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence
 from ztlint.parsers import code
@@ -41,9 +41,6 @@ _LITERALS = frozenset(
 )
 
 
-_SCOPES = frozenset(
-    {"function_declaration", "lambda_literal", "computed_property", "init_declaration"}
-)
 # `Data([0xff, 0, 0, 0])`, `[CChar](repeating: 0, count: n)`, `Data(address.rawValue)`:
 # a buffer the code builds itself, or a copy of an already validated value.
 _BUILT = re.compile(
@@ -88,76 +85,29 @@ def _constant(ctx: FileContext, value: Node) -> bool:
     )
 
 
-def _literal_lets(ctx: FileContext) -> frozenset[str]:
-    """Names this file binds only with `let NAME = "literal"` (a property or a global):
-    immutable text the code wrote, whatever function reads it."""
-    literal: set[str] = set()
-    other: set[str] = set()
-    for m in re.finditer(r"\b(let|var)\s+(\w+)\s*(:\s*[\w.?]+\s*)?=\s*([^\n]*)", ctx.text):
-        fixed = m.group(1) == "let" and re.fullmatch(r'"[^"\\]*"\s*', m.group(4)) is not None
-        (literal if fixed else other).add(m.group(2))
-    return frozenset(literal - other)
-
-
 def _built_in_code(ctx: FileContext, value: Node) -> bool:
-    """An identifier bound earlier in the same function to a buffer the code builds or
-    to a constant (`let gateway = "10.64.0.1"`), or bound only to literals in the file."""
+    """An identifier whose reaching binding (the layer's) is a buffer the code builds or
+    a constant (`let gateway = "10.64.0.1"`); for a property or a global, only when every
+    binding of the name there is such a `let`: immutable text the code wrote, whatever
+    function reads it."""
     if value.type != "simple_identifier":
         return False
-    name = _text(ctx, value)
-    if name in ctx.memo("swift-literal-lets", lambda: _literal_lets(ctx)):
-        return True
-    scope = _scope_of(ctx, value)
-    if scope is None:
+    sem = semantics.of(ctx)
+    binding = sem.resolve(value)
+    if binding is None or binding.value is None:
         return False
-    bound = ctx.memo(f"swift-bound-early:{scope.id}", lambda: _bound_early(ctx, scope))
-    return bound.get(name, value.start_byte) < value.start_byte
-
-
-def _scope_of(ctx: FileContext, node: Node) -> Node | None:
-    """The innermost function, closure, computed property or init around `node`, from
-    the file's scopes in source order (not by `Node.parent`, which searches from the
-    root: a walk up per unwrap cost the square of a hostile file's size)."""
-    scopes, starts, outer = ctx.memo("swift-scopes", lambda: _scope_index(ctx))
-    i = bisect_right(starts, node.start_byte) - 1
-    while i >= 0 and scopes[i].end_byte < node.end_byte:
-        i = outer[i]
-    return scopes[i] if i >= 0 else None
-
-
-def _scope_index(ctx: FileContext) -> tuple[list[Node], list[int], list[int]]:
-    """The scopes in source order, their starts, and each one's innermost enclosing
-    scope (an index, -1 for none)."""
-    scopes = nodes_of(ctx, *_SCOPES)
-    outer: list[int] = []
-    open_: list[int] = []  # indexes of the scopes around the current one
-    for i, scope in enumerate(scopes):
-        while open_ and scopes[open_[-1]].end_byte < scope.end_byte:
-            open_.pop()
-        outer.append(open_[-1] if open_ else -1)
-        open_.append(i)
-    return scopes, [s.start_byte for s in scopes], outer
-
-
-def _bound_early(ctx: FileContext, scope: Node) -> dict[str, int]:
-    """Per name, where the first declaration in `scope` that binds it to a buffer the
-    code builds or to a constant starts: built once per scope, so that a function with
-    thousands of unwraps is not walked again for each."""
-    first: dict[str, int] = {}
-    for node in walk(scope):
-        if node.type != "property_declaration":
-            continue
-        pattern = node.child_by_field_name("name") or next(
-            (c for c in node.named_children if c.type == "pattern"), None
+    if sem.function_of(binding.node) is None:
+        return all(
+            b.value is not None
+            and _text(ctx, b.node).lstrip().startswith(("let ", "static let ", "private let "))
+            and _fixed(ctx, b.value)
+            for b in sem.bindings(None).get(binding.name, [])
         )
-        if pattern is None or (name := _text(ctx, pattern)) in first:
-            continue
-        initial = node.named_children[-1]
-        if initial.id != pattern.id and (
-            _BUILT.match(_text(ctx, initial)) or _constant(ctx, initial)
-        ):
-            first[name] = node.start_byte
-    return first
+    return _fixed(ctx, binding.value)
+
+
+def _fixed(ctx: FileContext, value: Node) -> bool:
+    return bool(_BUILT.match(_text(ctx, value))) or _constant(ctx, value)
 
 
 _ENCODED = re.compile(r"\b(JSONEncoder|PropertyListEncoder)\(\)\s*\.\s*encode\(|\.data\(using:")

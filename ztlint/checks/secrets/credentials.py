@@ -133,6 +133,13 @@ def may_be_credential_value(value: str) -> bool:
     return not (AWS_KEY_ID.fullmatch(text) or _any_format().fullmatch(text))
 
 
+def is_provider_format(value: str) -> bool:
+    """Whether the value is a token of a known provider format: secret-token-committed
+    judges those (its checksum decides whether a lookalike is a token at all)."""
+    text = value.strip()
+    return bool(AWS_KEY_ID.fullmatch(text) or _any_format().fullmatch(text))
+
+
 _FLAG = re.compile(r"(?i)yes|no|on|off|true|false|enabled?|disabled?|\d{1,3}")
 
 

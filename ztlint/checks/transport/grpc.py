@@ -23,6 +23,7 @@ import re
 from tree_sitter import Node
 
 from ztlint import semantics
+from ztlint.checks.codeutil import nodes_of, walk
 from ztlint.checks.transport import gating
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
@@ -80,33 +81,51 @@ _LOCAL_FORMAT = re.compile(r'^"(unix|unix-abstract):|^"/|^"@')
 def _in_memory(ctx: FileContext, scope: Node) -> bool:
     """A context dialer that returns an in-memory listener's `Dial()` (bufconn), one
     end of `net.Pipe()`, or dials a listener the same function serves."""
-    if "grpc/test/bufconn" in ctx.text:
+    sem = semantics.of(ctx)
+    if any(path.endswith("grpc/test/bufconn") for path in sem.imports.values()):
         return True
-    for call in _calls(scope):
-        fn = call.child_by_field_name("function")
-        if fn is None or not gating.text(ctx, fn).endswith("WithContextDialer"):
+    calls = [
+        c
+        for c in nodes_of(ctx, "call_expression")
+        if scope.start_byte <= c.start_byte and c.end_byte <= scope.end_byte
+    ]
+    for call in calls:
+        if sem.callee(call).rsplit(".", 1)[-1] != "WithContextDialer":
             continue
-        dialer = gating.text(ctx, call)
-        if re.search(r"return\s+[\w.]+\.Dial\(\s*\)|\bnet\.Pipe\(\s*\)", dialer):
-            return True
-        served = re.search(r"WithContextDialer\(\s*(\w+)\.Dial(?:Context)?\s*\)", dialer)
-        if served and re.search(
-            rf"\.Serve\(\s*{re.escape(served.group(1))}\s*\)", gating.text(ctx, scope)
-        ):
+        dialer = _first_argument(call)
+        if dialer is None:
+            continue
+        dialer, _ = sem.value_of(dialer)
+        if dialer.type == "func_literal":
+            for value in sem.returned(dialer):
+                args = value.child_by_field_name("arguments")
+                if (
+                    value.type == "call_expression"
+                    and args is not None
+                    and not args.named_children
+                    and sem.callee(value).rsplit(".", 1)[-1] == "Dial"
+                ):
+                    return True  # `return lis.Dial()`: an in-memory listener's dialer
+            if any(
+                n.type == "call_expression" and sem.callee(n) == "net.Pipe" for n in walk(dialer)
+            ):
+                return True
+        elif dialer.type == "selector_expression":
+            field = dialer.child_by_field_name("field")
+            listener = dialer.child_by_field_name("operand")
+            if field is None or listener is None or sem.text(field) not in ("Dial", "DialContext"):
+                continue
             # The function serves the listener it dials, and a listener with a Dial
             # method is an in-process one (net.Listener has none): no network.
-            return True
+            for served in calls:
+                args = served.child_by_field_name("arguments")
+                if (
+                    sem.callee(served).rsplit(".", 1)[-1] == "Serve"
+                    and args is not None
+                    and any(sem.text(a) == sem.text(listener) for a in args.named_children)
+                ):
+                    return True
     return False
-
-
-def _calls(node: Node) -> list[Node]:
-    out, stack = [], [node]
-    while stack:
-        current = stack.pop()
-        if current.type in ("call_expression", "call"):
-            out.append(current)
-        stack.extend(current.named_children)
-    return out
 
 
 def _replaced_later(ctx: FileContext, finding: Node) -> str | None:

@@ -22,7 +22,7 @@ from ztlint.checks.transport import gating
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
-from ztlint.semantics.forward import bound_to
+from ztlint.semantics.forward import bound_to, field_assignments
 
 _AIOHTTP = re.compile(r"^\s*(?:import|from)\s+aiohttp\b", re.M)
 _HTTP_CLIENT = re.compile(
@@ -355,3 +355,119 @@ def _pyopenssl_contexts(
                 ),
                 None,
             )
+
+
+# -- ssl.SSLContext made without a client protocol -------------------------------------
+
+# Protocols whose new context verifies nothing: `ssl.SSLContext()` and these leave
+# `verify_mode` at CERT_NONE and `check_hostname` off (PROTOCOL_TLS_CLIENT turns both on).
+_UNVERIFIED_PROTOCOLS = frozenset(
+    {"PROTOCOL_TLS", "PROTOCOL_SSLv23", "PROTOCOL_TLSv1", "PROTOCOL_TLSv1_1", "PROTOCOL_TLSv1_2"}
+)
+# Keywords through which a context reaches the code that opens a connection with it.
+_CONTEXT_KEYWORDS = frozenset({"context", "ssl", "ssl_context", "sslcontext", "verify", "tls"})
+# Callees that take a context to serve, not to connect.
+_SERVING = re.compile(r"(?i)serve|server|listen|run_app|bind|accept")
+
+
+def _protocol(sem: semantics.Semantics, call: Node) -> str | None:
+    """The protocol an `ssl.SSLContext(...)` call names ("" when none)."""
+    args = call.child_by_field_name("arguments")
+    items = [a for a in (args.named_children if args is not None else []) if a.type != "comment"]
+    for item in items:
+        if item.type == "keyword_argument":
+            name, value = item.child_by_field_name("name"), item.child_by_field_name("value")
+            if name is not None and value is not None and sem.text(name) == "protocol":
+                return sem.qualified(sem.value_of(value)[0]).rsplit(".", 1)[-1]
+        else:
+            return sem.qualified(sem.value_of(item)[0]).rsplit(".", 1)[-1]
+    return ""
+
+
+def _keyword_of(node: Node) -> tuple[str, Node] | None:
+    """(keyword, call) when the node is the value of a keyword argument of a call."""
+    parent = node.parent
+    if parent is None or parent.type != "keyword_argument":
+        return None
+    name = parent.child_by_field_name("name")
+    call = parent.parent.parent if parent.parent is not None else None
+    if name is None or call is None or call.type != "call":
+        return None
+    return name.text.decode("utf-8", "replace") if name.text else "", call
+
+
+def _context_use(sem: semantics.Semantics, node: Node) -> str | None:
+    """ "client" or "server" for one place a context is used: given to a call as its
+    context, or wrapping a socket; None when the place says nothing."""
+    keyword = _keyword_of(node)
+    if keyword is not None and keyword[0] in _CONTEXT_KEYWORDS:
+        callee = sem.callee(keyword[1]).rsplit(".", 1)[-1]
+        return "server" if _SERVING.search(callee) else "client"
+    return None
+
+
+def _wraps(sem: semantics.Semantics, call: Node) -> str | None:
+    """`ctx.wrap_socket(sock, server_hostname=h)` connects; `server_side=True` serves."""
+    args = call.child_by_field_name("arguments")
+    keywords = {
+        sem.text(k.child_by_field_name("name") or k): k.child_by_field_name("value")
+        for k in (args.named_children if args is not None else [])
+        if k.type == "keyword_argument"
+    }
+    side = keywords.get("server_side")
+    if side is not None:
+        found = sem.const(side)
+        return "server" if found is None or found.truthy else "client"
+    return "client"
+
+
+def detect_stdlib_context(ctx: FileContext) -> Iterator[Hit]:
+    """`ssl.SSLContext()` (or PROTOCOL_TLS and its aliases) used to connect, never told
+    to verify: such a context has verify_mode CERT_NONE and check_hostname off."""
+    sem = semantics.of(ctx)
+    for call in codeutil.nodes_of(ctx, "call"):
+        if sem.callee(call) != "ssl.SSLContext":
+            continue
+        protocol = _protocol(sem, call)
+        if protocol is None or (protocol and protocol not in _UNVERIFIED_PROTOCOLS):
+            continue
+        name = _bound_to(sem, call)
+        sides: set[str] = set()
+        if name is None:
+            use = _context_use(sem, call)
+            sides = {use} if use else set()
+        else:
+            scope = codeutil.enclosing_function(call) or ctx.tree().root_node
+            if name.startswith("self."):
+                scope = ctx.tree().root_node
+            if _told_to_verify(sem, scope, name):
+                continue
+            for method, used in _method_calls(sem, scope, name):
+                if method in ("wrap_socket", "wrap_bio"):
+                    sides.add(_wraps(sem, used) or "")
+                elif method == "load_cert_chain":
+                    sides.add("server")
+            for node in codeutil.walk(scope):
+                if node.type in ("identifier", "attribute") and sem.text(node) == name:
+                    use = _context_use(sem, node)
+                    if use:
+                        sides.add(use)
+        if sides != {"client"}:
+            continue  # served, unused, or both: nothing says a client trusts any peer
+        shown = f"`{name}`" if name else "the context"
+        made = f"ssl.SSLContext({protocol})" if protocol else "ssl.SSLContext()"
+        yield Hit(
+            span=code.node_span(ctx.source, call),
+            message=f"{made} starts with verify_mode CERT_NONE and check_hostname off, and "
+            f"{shown} connects without being told to verify: any server certificate is "
+            "accepted (use ssl.create_default_context() or PROTOCOL_TLS_CLIENT)",
+        )
+
+
+def _told_to_verify(sem: semantics.Semantics, scope: Node, name: str) -> bool:
+    """`ctx.verify_mode = ...` or `ctx.check_hostname = ...` set anywhere in the scope
+    (a weakening assignment is reported by the rule's own patterns)."""
+    return any(
+        field in ("verify_mode", "check_hostname")
+        for field, _, _ in field_assignments(sem, scope, name)
+    )

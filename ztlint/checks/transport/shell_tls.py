@@ -143,11 +143,66 @@ def _check(cmd: Command) -> Iterator[tuple[Word | None, str]]:
             )
 
 
+# `$NAME`, `${NAME}`, `${NAME:-default}` at the start of a word.
+_VARIABLE = re.compile(r"^\$(?:\{(\w+)(?::?[-=]([^}]*))?\}|(\w+))")
+_IP = re.compile(r"^(\d+(\.\d+){3}|\[.*\])$")
+
+
+def _targets(args: tuple[Word, ...], variables: dict[str, list[str]]) -> list[str | None]:
+    """The hosts a command's URL arguments name, through the script's assignments of a
+    variable the URL starts with (each value a possible host, a few assignments deep:
+    `url="${base}/cas"`; None for a value the script does not fix: `$1`, a command's
+    output)."""
+    return [h for word in args for h in _hosts_of(word.text, variables, 3)]
+
+
+def _hosts_of(text: str, variables: dict[str, list[str]], depth: int) -> list[str | None]:
+    m = _URL_HOST.match(text)
+    if m:
+        return [m.group(1)]
+    v = _VARIABLE.match(text)
+    if v is None:
+        return []
+    if depth == 0:
+        return [None]
+    name, default = v.group(1) or v.group(3), v.group(2)
+    values = [*variables.get(name, []), *([default] if default else [])]
+    if len(values) > _MAX_VALUES:
+        return [None]  # assigned too often to judge: a hostile script costs no more
+    out: list[str | None] = []
+    for value in values or [""]:
+        out.extend(_hosts_of(value, variables, depth - 1) or [None])
+    return out
+
+
+_MAX_VALUES = 8
+
+
+def _local_default(cmd: Command, variables: dict[str, list[str]]) -> bool:
+    """The command's URL comes from a variable whose fixed values all name a loopback
+    or a single-label host (`https://local-edge-controller:1280`: a name only a hosts
+    file or a container network resolves), whatever the script's user may pass
+    instead: a development target by default."""
+    if not any(_VARIABLE.match(w.text) for w in cmd.args):
+        return False
+    hosts = [h for h in _targets(cmd.args, variables) if h is not None]
+    return bool(hosts) and all(
+        _LOOPBACK.match(h) or ("." not in h and not _IP.match(h)) for h in hosts
+    )
+
+
 def detect(ctx: FileContext) -> Iterator[Hit]:
     seen = set()
     for script in scripts(ctx):
-        for cmd in commands(script, ctx):
+        found = list(commands(script, ctx))
+        variables: dict[str, list[str]] = {}
+        for cmd in found:
+            if cmd.name in ("", "export"):
+                for name, value in cmd.assignments:
+                    variables.setdefault(name, []).append(value.text)
+        for cmd in found:
             probe = cmd.name in ("curl", "wget") and _probe(cmd)
+            local = cmd.name in ("curl", "wget") and _local_default(cmd, variables)
             for word, message in _check(cmd):
                 span = word.span if word is not None else cmd.span
                 if (span, message) in seen:
@@ -159,6 +214,13 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                         message=f"{message} on a probe that sends nothing and discards the response",
                         confidence=Confidence.MEDIUM,
                         severity=Severity.MEDIUM,
+                    )
+                elif local and word in cmd.args:
+                    yield Hit(
+                        span=span,
+                        message=f"{message} against a development host by default "
+                        "(a loopback or single-label name the script sets)",
+                        confidence=Confidence.MEDIUM,
                     )
                 else:
                     yield Hit(span=span, message=message)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ztlint.checks.codeutil import nodes_of, walk
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
@@ -25,15 +26,6 @@ _EVALUATES = re.compile(
     r"validate\s*\(|verify\s*\("
 )
 _ALWAYS_TRUE = re.compile(r"\b\w+\s*\(\s*true\s*\)")
-
-
-def _calls(root: Node) -> Iterator[Node]:
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.type == "call_expression":
-            yield node
-        stack.extend(reversed(node.named_children))
 
 
 def _callee(ctx: FileContext, call: Node) -> str:
@@ -49,8 +41,7 @@ def _enclosing_function(node: Node) -> Node | None:
 
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
-    root = ctx.tree().root_node
-    for call in _calls(root):
+    for call in nodes_of(ctx, "call_expression"):
         callee = _callee(ctx, call)
         text = code.node_text(ctx.source, call)
         if callee == "URLCredential" and re.match(r"URLCredential\s*\(\s*trust\s*:", text):
@@ -62,7 +53,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                     message="URLCredential(trust:) answers the server-trust challenge without evaluating the trust",
                 )
         elif callee == "sec_protocol_options_set_verify_block":
-            block = next((n for n in _descendants(call) if n.type == "lambda_literal"), None)
+            block = next((n for n in walk(call) if n.type == "lambda_literal"), None)
             block_text = code.node_text(ctx.source, block) if block is not None else ""
             if _ALWAYS_TRUE.search(block_text) and not _EVALUATES.search(block_text):
                 yield Hit(
@@ -74,11 +65,3 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                 span=code.node_span(ctx.source, call),
                 message=f"Alamofire {callee} accepts any certificate for its host",
             )
-
-
-def _descendants(node: Node) -> Iterator[Node]:
-    stack = list(reversed(node.named_children))
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.named_children))

@@ -1,4 +1,4 @@
-"""Bindings by name at a place, and Rust condition patterns (ztlint.semantics.flow)."""
+"""Bindings by name at a place, and Rust condition patterns, from the layer."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from tree_sitter import Node
 
 from tests.test_semantics import _ctx, _last_use
 from ztlint import semantics
-from ztlint.semantics import flow
 
 
 def test_binding_at_a_string_sees_the_reaching_binding() -> None:
@@ -38,9 +37,12 @@ def test_while_let_pattern_binds_the_sender() -> None:
     )
     ctx = _ctx("f.rs", text)
     sem = semantics.of(ctx)
-    found = flow.condition_binding(sem, _last_use(ctx, "sender"))
-    assert found is not None
-    assert sem.text(found[1]) == "sock.recv_from(&mut buf)"
+    found = sem.resolve(_last_use(ctx, "sender"))
+    assert found is not None and found.value is not None
+    assert sem.text(found.value) == "sock.recv_from(&mut buf)"
+    assert sem.resolve(_last_use(ctx, "n")) is not None
+    # the pattern's variant name is no binding
+    assert "Ok" not in sem.bindings(sem.function_of(found.node))
 
 
 def _strings(root: Node) -> Iterator[Node]:
