@@ -382,13 +382,13 @@ def _mask_shapes(line: str) -> str:
     or a password no rule reports (`command: curl http://u:pw@host`), another rule's
     finding on that line must not print it."""
     if not _SHAPES:
-        from ztlint.checks.secrets.tokens import AWS_KEY_ID, FORMATS
+        from ztlint.checks.secrets.tokens import AWS_KEY_ID, any_format_source
 
-        alternatives = [f.pattern.pattern for f in FORMATS] + [AWS_KEY_ID.pattern]
         _SHAPES.append(
             re.compile(
                 r"(?<=://)[^:/@\s]*:(?P<password>[^@/\s]+)@|"
-                + "|".join(f"(?:{a})" for a in alternatives)
+                + any_format_source()
+                + f"|(?:{AWS_KEY_ID.pattern})"
             )
         )
 
