@@ -55,6 +55,7 @@ class FileContext:
         source: SourceText | None,
         head: bytes = b"",
         options: Mapping[str, Any] | None = None,
+        documents: list[Node] | None = None,
     ) -> None:
         self.path = path
         self.kinds = kinds
@@ -62,7 +63,9 @@ class FileContext:
         self._source = source
         self.head = head  # first bytes of a binary file (magic numbers)
         self.options: Mapping[str, Any] = options or {}
-        self._data: list[Node] | None = None
+        # Documents built by the caller (an embedded patch, ztlint.embedded) are used
+        # as they are; otherwise they are parsed from the text on first use.
+        self._data: list[Node] | None = documents
         self._tree: Tree | None = None
         self._failure: ParseFailure | None = None
         self._tree_failure: OverBudget | None = None
