@@ -107,6 +107,34 @@ class Embedded:
         )
 
 
+def comment_starts(found: list[Embedded]) -> dict[int, int]:
+    """Where each line's comment starts (1-based column of its `#`, on the outer
+    file's lines) in the embedded documents: a YAML comment in a heredoc or in a
+    block-scalar patch is a comment of that document, so a suppression written there
+    applies to the findings in it. A comment on a document's last line is left out:
+    a directive there would also cover the outer file's next line, which is no part
+    of the document."""
+    from ztlint.parsers import comments
+
+    out: dict[int, int] = {}
+    for emb in found:
+        if emb.pinned is not None:
+            continue
+        lines = emb.source.lines
+        if emb.parser == "dotenv":
+            starts = comments.dotenv_comment_starts(lines)
+        elif emb.parser == "yaml":
+            starts = comments.yaml_comment_starts(lines)
+        else:
+            continue
+        for line, column in starts.items():
+            if line >= emb.last_line:
+                continue
+            shifted = emb.remap(Span(line, column, line, column)).start_col
+            out.setdefault(line, shifted)
+    return out
+
+
 # --- virtual texts ------------------------------------------------------------------
 
 
@@ -376,34 +404,25 @@ def _is_kustomization(path: str, doc: Mapping) -> bool:
 
 
 def _resource_patches(doc: Mapping) -> Iterator[tuple[Mapping, str | None]]:
-    """Patches a custom resource applies to a workload it creates: a mapping with
-    `type: StrategicMerge|JSONMerge` and a `value` (Envoy Gateway's `EnvoyProxy`
-    `envoyDeployment.patch`), with the kind its holder's key names."""
-    for node, parent in walk(doc):
-        if not isinstance(node, Mapping) or not isinstance(parent, Mapping):
-            continue
-        if node.get_str("type") not in ("StrategicMerge", "JSONMerge"):
-            continue
-        value = node.get_map("value")
-        if value is None:
-            continue
-        holder = next((k.value for k, v in parent.entries if v is node), "")
-        if holder != "patch":
-            continue
-        yield value, _holder_kind(doc, parent)
-
-
-def _holder_kind(doc: Mapping, patch_holder: Mapping) -> str | None:
-    """`envoyDeployment` -> Deployment, `envoyDaemonSet` -> DaemonSet: the key that
-    holds the patch's holder."""
+    """Patches a custom resource applies to a workload it creates: a `patch` mapping
+    with `type: StrategicMerge|JSONMerge` and a `value` (Envoy Gateway's `EnvoyProxy`
+    `envoyDeployment.patch`), with the kind its holder's key names (`envoyDeployment`
+    -> Deployment, `envoyDaemonSet` -> DaemonSet)."""
     for node, _ in walk(doc):
-        if isinstance(node, Mapping):
-            for key, value in node.entries:
-                if value is patch_holder:
-                    for kind in ("DaemonSet", "Deployment", "StatefulSet"):
-                        if key.value.lower().endswith(kind.lower()):
-                            return kind
-    return None
+        if not isinstance(node, Mapping):
+            continue
+        for key, holder in node.entries:
+            patch = holder.get_map("patch") if isinstance(holder, Mapping) else None
+            if patch is None or patch.get_str("type") not in ("StrategicMerge", "JSONMerge"):
+                continue
+            value = patch.get_map("value")
+            if value is not None:
+                named = key.value.lower()
+                kind = next((k for k in _WORKLOAD_KINDS if named.endswith(k.lower())), None)
+                yield value, kind
+
+
+_WORKLOAD_KINDS = ("DaemonSet", "Deployment", "StatefulSet")
 
 
 def _vault_templates(doc: Mapping) -> Iterator[Scalar]:
@@ -481,10 +500,11 @@ def _documents_embedded(ctx: FileContext, budget: _Budget) -> Iterator[Embedded]
             continue
         if not isinstance(doc, Mapping):
             continue
-        if kustomization or (kubernetes and doc.get_str("kind") == "Kustomization"):
-            if _is_kustomization(ctx.path, doc):
-                yield from _kustomization_embedded(ctx.source, doc, budget)
-                continue
+        if (
+            kustomization or (kubernetes and doc.get_str("kind") == "Kustomization")
+        ) and _is_kustomization(ctx.path, doc):
+            yield from _kustomization_embedded(ctx.source, doc, budget)
+            continue
         if kubernetes and VAULT_TEMPLATE in text:
             for template in _vault_templates(doc):
                 vault = _vault_embedded(ctx.source, template, budget)
@@ -512,7 +532,9 @@ def _documents_embedded(ctx: FileContext, budget: _Budget) -> Iterator[Embedded]
                 yield _embedded(virtual, ctx.parser or "yaml", [made_doc])
 
 
-def _kustomization_embedded(source: SourceText, doc: Mapping, budget: _Budget) -> Iterator[Embedded]:
+def _kustomization_embedded(
+    source: SourceText, doc: Mapping, budget: _Budget
+) -> Iterator[Embedded]:
     for patch, kind, name in _kustomization_patches(doc):
         parsed = _string_documents(source, patch, budget)
         if parsed is None:
@@ -522,7 +544,9 @@ def _kustomization_embedded(source: SourceText, doc: Mapping, budget: _Budget) -
         if made:
             emb = _embedded(virtual, "yaml", made)
             if pinned is not None:
-                emb = replace(emb, pinned=pinned, first_line=pinned.start_line, last_line=pinned.start_line)
+                emb = replace(
+                    emb, pinned=pinned, first_line=pinned.start_line, last_line=pinned.start_line
+                )
             yield emb
 
 
@@ -617,5 +641,3 @@ def may_hold(kinds: frozenset[str], parser: str | None, text: str) -> bool:
     if parser in ("yaml", "json"):
         return any(m in text for m in _POD_MARKERS) or VAULT_TEMPLATE in text
     return False
-
-

@@ -748,7 +748,7 @@ def _embedded_findings(
     back onto the file. A problem the file's own detectors already reported on a line
     is not reported again."""
     try:
-        found = embedded.find(ctx)
+        found = ctx.memo("embedded", lambda: embedded.find(ctx))
     except OverBudget as over:
         ctx.parse_notes.append(over)
         return []
@@ -809,7 +809,17 @@ def _comment_finder(ctx: FileContext) -> Callable[[int, int], bool]:
             ctx.documents()
     except ParseFailure:
         yaml_ok = False
-    return comments.finder(ctx.source, ctx.parser, ctx.kinds, tree, yaml_ok, ctx.path)
+    own = comments.finder(ctx.source, ctx.parser, ctx.kinds, tree, yaml_ok, ctx.path)
+    found: list[embedded.Embedded] = ctx.memo("embedded", list)
+    if not found:
+        return own
+    starts = embedded.comment_starts(found)
+
+    def is_comment(line: int, column: int) -> bool:
+        start = starts.get(line)
+        return own(line, column) or (start is not None and column > start)
+
+    return is_comment
 
 
 def _directives(
