@@ -8,7 +8,7 @@ from pathlib import Path
 from ztlint import classify, embedded
 from ztlint.config import Config
 from ztlint.engine import run
-from ztlint.model import Span
+from ztlint.model import Confidence, Span
 from ztlint.parsers.yaml import parse_yaml
 from ztlint.rule import FileContext
 from ztlint.source import SourceText
@@ -30,7 +30,7 @@ def test_heredoc_forms() -> None:
         "y=$(( 1 << 2 ))\n"
         "# cat <<EOF\n"
     )
-    bodies = [[(n, t, r) for n, t, r in body] for _, body in embedded.heredocs(text)]
+    bodies = [[(n, t, r) for n, t, r in body] for _, _, body in embedded.heredocs(text)]
     assert bodies == [
         [(2, "one", 0)],
         [(5, "two $X", 0)],
@@ -120,3 +120,28 @@ def test_comment_in_embedded_document() -> None:
     )
     found = embedded.find(_ctx("a.sh", text))
     assert embedded.comment_starts(found) == {4: 9}
+
+
+def test_heredoc_quoting() -> None:
+    text = "cat <<A\nx\nA\ncat <<'B'\nx\nB\ncat <<\"C\"\nx\nC\ncat <<\\D\nx\nD\n"
+    assert [quoted for _, quoted, _ in embedded.heredocs(text)] == [False, True, True, True]
+
+
+def test_unquoted_heredoc_escapes_keep_columns(tmp_path: Path) -> None:
+    """`\\${VAR}` in an unquoted heredoc writes `${VAR}` (compose interpolation, not a
+    literal); a finding after an escape on the line keeps its outer column."""
+    script = (
+        "#!/bin/sh\ncat <<EOF > docker-compose.yml\nservices:\n  app:\n"
+        "    image: x\n"
+        "    environment:\n"
+        "      API_TOKEN: \\${API_TOKEN}\n"
+        '    volumes: ["\\$HOME/x:/x", "/var/run/docker.sock:/var/run/docker.sock"]\n'
+        "EOF\n"
+    )
+    (tmp_path / "up.sh").write_text(script, encoding="utf-8")
+    report = run(["."], Config(min_confidence=Confidence.LOW), jobs=1, cwd=str(tmp_path))
+    [env] = [f for f in report.findings if f.rule_id == "ZT205"]
+    assert "literal" not in env.message  # what the rule says of `${API_TOKEN}` anywhere
+    [sock] = [f for f in report.findings if f.rule_id == "ZT301"]
+    line = script.split("\n")[sock.span.start_line - 1]
+    assert line[sock.span.start_col - 1 :].startswith('"/var/run/docker.sock')

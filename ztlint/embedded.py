@@ -81,19 +81,25 @@ class Embedded:
     last_line: int
     shifts: tuple[tuple[int, int], ...] = ()  # (line, columns removed) where not 0
     pinned: Span | None = None  # every span maps here (a quoted or folded string)
+    # (line, virtual columns from which one more outer column lies behind): where a
+    # shell escape's backslash was taken out (`\$` in an unquoted heredoc).
+    cuts: tuple[tuple[int, tuple[int, ...]], ...] = ()
 
     def remap(self, span: Span) -> Span:
         if self.pinned is not None:
             return self.pinned
-        if not self.shifts:
+        if not self.shifts and not self.cuts:
             return span
-        shifts = dict(self.shifts)
         return Span(
             span.start_line,
-            span.start_col + shifts.get(span.start_line, 0),
+            self._column(span.start_line, span.start_col),
             span.end_line,
-            span.end_col + shifts.get(span.end_line, 0),
+            self._column(span.end_line, span.end_col),
         )
+
+    def _column(self, line: int, column: int) -> int:
+        cuts = dict(self.cuts).get(line, ())
+        return column + dict(self.shifts).get(line, 0) + sum(1 for c in cuts if c <= column)
 
     def hit(self, hit: Hit, path: str) -> Hit:
         related = tuple(
@@ -144,6 +150,7 @@ class _Virtual:
     first: int
     last: int
     shifts: tuple[tuple[int, int], ...]
+    cuts: tuple[tuple[int, tuple[int, ...]], ...] = ()
 
 
 class _Budget:
@@ -159,9 +166,14 @@ class _Budget:
         return True
 
 
-def _virtual(lines: list[tuple[int, str, int]], budget: _Budget) -> _Virtual | None:
+def _virtual(
+    lines: list[tuple[int, str, int]],
+    budget: _Budget,
+    cuts: dict[int, list[int]] | None = None,
+) -> _Virtual | None:
     """A virtual text from (outer line number, text, columns already removed) rows:
-    their common indentation removed, each row on its own line number."""
+    their common indentation removed, each row on its own line number. `cuts` are the
+    columns of each row's text from which a removed character lies behind."""
     rows = [r for r in lines if r[1].strip()]
     if not rows:
         return None
@@ -177,7 +189,12 @@ def _virtual(lines: list[tuple[int, str, int]], budget: _Budget) -> _Virtual | N
         out.append("\n")
         if removed + indent and text.strip():
             shifts.append((number, removed + indent))
-    return _Virtual(SourceText("".join(out)), first, last, tuple(shifts))
+    moved = tuple(
+        (number, tuple(c - indent for c in columns))
+        for number, columns in sorted((cuts or {}).items())
+        if columns
+    )
+    return _Virtual(SourceText("".join(out)), first, last, tuple(shifts), moved)
 
 
 def _parse(virtual: _Virtual, parser: str) -> list[Node] | None:
@@ -562,10 +579,11 @@ def _embedded(virtual: _Virtual, parser: str, documents: list[Node] | None) -> E
     )
 
 
-def heredocs(text: str) -> Iterator[tuple[str, list[tuple[int, str, int]]]]:
-    """Each heredoc of a shell script: (the line of its command, its body
-    as (line number, text, tabs stripped) rows). The body is never expanded: `$VAR` stays
-    text. Here-strings (`<<<`) and arithmetic shifts are no heredocs."""
+def heredocs(text: str) -> Iterator[tuple[str, bool, list[tuple[int, str, int]]]]:
+    """Each heredoc of a shell script: (the line of its command, whether its delimiter
+    is quoted, its body as (line number, text, tabs stripped) rows). The body is never
+    expanded: `$VAR` stays text. Here-strings (`<<<`) and arithmetic shifts are no
+    heredocs."""
     lines = text.split("\n")
     i = 0
     while i < len(lines):
@@ -578,8 +596,9 @@ def heredocs(text: str) -> Iterator[tuple[str, list[tuple[int, str, int]]]]:
             if m.start() > 0 and line[m.start() - 1] == "<":
                 continue
             delimiter = m.group(2) or m.group(3) or m.group(4)
-            pending.append((bool(m.group(1)), delimiter))
-        for strip, delimiter in pending:
+            quoted = m.group(4) is None or m.group(0)[: -len(delimiter)].endswith("\\")
+            pending.append((bool(m.group(1)), delimiter, quoted))
+        for strip, delimiter, quoted in pending:
             body: list[tuple[int, str, int]] = []
             while i < len(lines):
                 raw = lines[i].rstrip("\r")
@@ -588,28 +607,114 @@ def heredocs(text: str) -> Iterator[tuple[str, list[tuple[int, str, int]]]]:
                 if content == delimiter:
                     break
                 body.append((i, content, len(raw) - len(content)))
-            yield line, body
+            yield line, quoted, body
+
+
+_SHELL_ESCAPE = re.compile(r"\\([$`\\])")
+
+
+def unescape(
+    rows: list[tuple[int, str, int]],
+) -> tuple[list[tuple[int, str, int]], dict[int, list[int]]]:
+    """The text an unquoted heredoc writes for `\\$`, `\\``, `\\\\`: the character itself
+    (nothing is expanded), and per line the columns from which a backslash was taken
+    out before them."""
+    out: list[tuple[int, str, int]] = []
+    cuts: dict[int, list[int]] = {}
+    for number, text, removed in rows:
+        if "\\" not in text:
+            out.append((number, text, removed))
+            continue
+        columns: list[int] = []
+        parts: list[str] = []
+        last = 0
+        for m in _SHELL_ESCAPE.finditer(text):
+            parts.append(text[last : m.start()])
+            columns.append(m.start() - len(columns) + 1)
+            parts.append(m.group(1))
+            last = m.end()
+        parts.append(text[last:])
+        out.append((number, "".join(parts), removed))
+        if columns:
+            cuts[number] = columns
+    return out, cuts
 
 
 def _heredoc_embedded(ctx: FileContext, budget: _Budget) -> Iterator[Embedded]:
     text = ctx.text
     if "<<" not in text or not any(m in text for m in _HEREDOC_MARKERS):
         return
-    for command, body in heredocs(text):
+    for command, quoted, body in heredocs(text):
+        cuts: dict[int, list[int]] = {}
+        if not quoted:
+            body, cuts = unescape([(n, _run_time_text(t), r) for n, t, r in body])
         joined = "\n".join(t for _, t, _ in body)
-        if not body or not any(m in joined for m in _HEREDOC_MARKERS):
+        if not body or not any(m in joined for m in (*_HEREDOC_MARKERS, "image:")):
             continue
+        if "<<:" in joined:
+            body = [(n, _unknown_merge(t, joined), r) for n, t, r in body]
         json = bool(_JSON_TARGET.search(command)) or joined.lstrip().startswith("{")
         parser = "json" if json else "yaml"
         kinds = classify.classify(f"embedded.{parser}", _dedent(joined)).kinds & KINDS
-        if not kinds:
+        documents: list[Node] | None = None
+        if not kinds and parser == "yaml" and "image:" in joined:
+            virtual = _virtual(body, budget, cuts)
+            parsed = _parse(virtual, "yaml") if virtual is not None else None
+            if parsed is None or len(parsed) != 1 or not _services_fragment(parsed[0]):
+                continue
+            # Part of a compose file a script writes in pieces: its services.
+            kinds = frozenset({classify.COMPOSE})
+            services = Mapping(parsed[0].span)
+            services.entries = [(_scalar("services", parsed[0].span), parsed[0])]
+            documents = [services]
+        elif not kinds:
             continue
-        virtual = _virtual(body, budget)
+        else:
+            virtual = _virtual(body, budget, cuts)
         if virtual is None:
             return
         yield Embedded(
-            kinds, virtual.source, parser, None, virtual.first, virtual.last, virtual.shifts
+            kinds,
+            virtual.source,
+            parser,
+            tuple(documents) if documents is not None else None,
+            virtual.first,
+            virtual.last,
+            virtual.shifts,
+            cuts=virtual.cuts,
         )
+
+
+_EXPANSION = r"\$(?:[A-Za-z_]\w*|\{[^}\n]*\}|\([^)\n]*\))"
+# A line that is only expansions, or expansions right after a key's colon: text the
+# script makes at run time (more YAML, or nothing). Blanked, column for column, so that
+# the rest reads as written.
+_WHOLE_LINE_EXPANSION = re.compile(rf"[ \t]*(?:{_EXPANSION})+[ \t]*")
+_TRAILING_EXPANSION = re.compile(rf"^([ \t]*(?:- )?[\w.-]+:)((?:{_EXPANSION})+[ \t]*)$")
+_MERGE_ALIAS = re.compile(r"[ \t]*<<:[ \t]*\*([\w.-]+)[ \t]*")
+
+
+def _run_time_text(line: str) -> str:
+    if _WHOLE_LINE_EXPANSION.fullmatch(line):
+        return ""
+    return _TRAILING_EXPANSION.sub(lambda m: m.group(1) + " " * len(m.group(2)), line)
+
+
+def _unknown_merge(line: str, body: str) -> str:
+    """A merge key (`<<: *default`) of an anchor another heredoc defines: left out (an
+    unknown alias would make the whole text unreadable)."""
+    m = _MERGE_ALIAS.fullmatch(line)
+    return "" if m is not None and f"&{m.group(1)}" not in body else line
+
+
+def _services_fragment(doc: Node) -> bool:
+    """A mapping of compose services: every value a mapping with `image` or `build`."""
+    if not isinstance(doc, Mapping) or not doc.entries:
+        return False
+    return all(
+        isinstance(v, Mapping) and (v.get("image") is not None or v.get("build") is not None)
+        for _, v in doc.entries
+    )
 
 
 def _dedent(text: str) -> str:
