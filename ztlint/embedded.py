@@ -33,6 +33,8 @@ from ztlint.source import SourceText
 
 # The kinds an embedded document can have: what the configuration rules read.
 KINDS = frozenset({classify.COMPOSE, classify.KUBERNETES, classify.ENVOY})
+# Every kind an embedded document is read as (a Vault template's text as dotenv).
+READ_AS = KINDS | {classify.DOTENV}
 MAX_DOCUMENTS = 64  # embedded documents read per file
 MAX_VIRTUAL_CHARS = 4_000_000  # characters of virtual text made per file, padding included
 
@@ -498,18 +500,29 @@ def _region(source: SourceText, node: Node, budget: _Budget) -> _Virtual | None:
 
 
 def _documents_embedded(ctx: FileContext, budget: _Budget) -> Iterator[Embedded]:
-    """Patches and partial manifests in a YAML or JSON file."""
+    """Patches and partial manifests in a YAML or JSON file. Each kind of search runs
+    only where its words occur (a manifest's nodes are walked only for a resource
+    patch's `type:`)."""
     text = ctx.text
-    kubernetes = classify.KUBERNETES in ctx.kinds
-    kustomization = posixpath.basename(ctx.path).lower() in KUSTOMIZATION_NAMES
-    marked = any(m in text for m in _POD_MARKERS) or VAULT_TEMPLATE in text
-    maybe_ops = '"op"' in text or "op:" in text
-    if not (marked and (kubernetes or kustomization or maybe_ops or "template:" in text)):
+    if not _marked(text):
         return
-    docs = ctx.documents()
-    for doc in docs:
-        ops = json_patch_ops(doc)
-        if ops is not None and not kubernetes:  # a JSON 6902 patch file
+    kubernetes = classify.KUBERNETES in ctx.kinds
+    named = posixpath.basename(ctx.path).lower() in KUSTOMIZATION_NAMES
+    kustomization = named or (kubernetes and "Kustomization" in text)
+    resource_patches = kubernetes and ("StrategicMerge" in text or "JSONMerge" in text)
+    vault = kubernetes and VAULT_TEMPLATE in text
+    partial = "template:" in text and (kubernetes or _TOP_SPEC.search(text) is not None)
+    ops = not kubernetes and _SETTING_OP.search(text) is not None
+    if not (kustomization or resource_patches or vault or partial or ops):
+        return
+    if kubernetes:
+        # A manifest's rules parse it when their words occur in it; when none did,
+        # none of them can find anything in a part of it either.
+        docs: list[Node] | None = ctx.parsed_documents
+    else:
+        docs = ctx.try_documents()  # a file no rule reads: no notification of ours
+    for doc in docs or ():
+        if ops and json_patch_ops(doc) is not None:  # a JSON 6902 patch file
             made = _patch_documents([doc], "JSON", None, doc.span)
             virtual = _region(ctx.source, doc, budget) if made else None
             if virtual is not None:
@@ -517,27 +530,28 @@ def _documents_embedded(ctx: FileContext, budget: _Budget) -> Iterator[Embedded]
             continue
         if not isinstance(doc, Mapping):
             continue
-        if (
-            kustomization or (kubernetes and doc.get_str("kind") == "Kustomization")
-        ) and _is_kustomization(ctx.path, doc):
+        kind = doc.get_str("kind")
+        if kustomization and _is_kustomization(ctx.path, doc):
             yield from _kustomization_embedded(ctx.source, doc, budget)
             continue
-        if kubernetes and VAULT_TEMPLATE in text:
+        if kind == "CustomResourceDefinition":
+            continue  # a schema: its words describe fields, it sets none
+        if vault:
             for template in _vault_templates(doc):
-                vault = _vault_embedded(ctx.source, template, budget)
-                if vault is not None:
-                    yield vault
-        if kubernetes and doc.get_str("kind") is not None:
+                found = _vault_embedded(ctx.source, template, budget)
+                if found is not None:
+                    yield found
+        if resource_patches and kind is not None:
             name = _meta_name(doc)
-            for value, kind in _resource_patches(doc):
-                made = _patch_documents([value], kind, name, value.span)
+            for value, target in _resource_patches(doc):
+                made = _patch_documents([value], target, name, value.span)
                 virtual = _region(ctx.source, value, budget) if made else None
                 if virtual is not None:
                     yield _embedded(virtual, "yaml", made)
         # A partial manifest (a patch file a kustomization names): its pod template
         # without containers, with or without a kind.
-        path = _pod_path(doc)
-        if path is None or (kubernetes and doc.get_str("kind") is None):
+        path = _pod_path(doc) if partial else None
+        if path is None or (kubernetes and kind is None):
             continue
         spec: Node | None = doc
         for key in path:
@@ -547,6 +561,15 @@ def _documents_embedded(ctx: FileContext, budget: _Budget) -> Iterator[Embedded]
             virtual = _region(ctx.source, doc, budget) if made_doc is not None else None
             if made_doc is not None and virtual is not None:
                 yield _embedded(virtual, ctx.parser or "yaml", [made_doc])
+
+
+# A partial manifest's top-level `spec:`, and a JSON 6902 operation that sets a value.
+_TOP_SPEC = re.compile(r"^spec:[ \t]*$", re.M)
+_SETTING_OP = re.compile(r"""["']?op["']?[ \t]*:[ \t]*["']?(?:add|replace)\b""")
+
+
+def _marked(text: str) -> bool:
+    return any(m in text for m in _POD_MARKERS) or VAULT_TEMPLATE in text
 
 
 def _kustomization_embedded(
@@ -744,5 +767,5 @@ def may_hold(kinds: frozenset[str], parser: str | None, text: str) -> bool:
     if parser == "bash":
         return "<<" in text and any(m in text for m in _HEREDOC_MARKERS)
     if parser in ("yaml", "json"):
-        return any(m in text for m in _POD_MARKERS) or VAULT_TEMPLATE in text
+        return _marked(text)
     return False

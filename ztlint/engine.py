@@ -687,7 +687,11 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
                 collected = ()
             if collected:
                 facts.append((rule.id, collected))
-    if source is not None and embedded.may_hold(fclass.kinds, fclass.parser, text):
+    if (
+        source is not None
+        and embedded.may_hold(fclass.kinds, fclass.parser, text)
+        and _applicable(plan, embedded.READ_AS, False, mode)
+    ):
         worked = True
         findings.extend(_embedded_findings(ctx, plan, mode, findings, notes))
     findings = _mask_findings(findings, source)

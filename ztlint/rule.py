@@ -113,6 +113,23 @@ class FileContext:
                 raise
         return self._data
 
+    def try_documents(self) -> list[Node] | None:
+        """The documents, or None when the file does not parse; a failure here is not
+        recorded (a detector that needs the documents reports it), so a reader that
+        only looks for something optional adds no notification."""
+        if self._data is not None or self._failure is not None:
+            return self._data
+        from ztlint.parsers import structured, yaml
+
+        try:
+            if self.parser == "yaml":
+                self._data = yaml.parse_yaml(self.text)
+            elif self.parser == "json":
+                self._data = structured.parse_json(self.source)
+        except ParseFailure:
+            return None
+        return self._data
+
     @property
     def parsed_documents(self) -> list[Node]:
         """The structured documents if a detector has parsed them, else [] (never
