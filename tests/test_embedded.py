@@ -145,3 +145,18 @@ def test_unquoted_heredoc_escapes_keep_columns(tmp_path: Path) -> None:
     [sock] = [f for f in report.findings if f.rule_id == "ZT301"]
     line = script.split("\n")[sock.span.start_line - 1]
     assert line[sock.span.start_col - 1 :].startswith('"/var/run/docker.sock')
+
+
+def test_expansion_in_a_flow_collection_is_read(tmp_path: Path) -> None:
+    """`[${NET}]` is YAML only once the shell expands it: read with the braces as word
+    characters; a `${NAME}:` key elsewhere keeps its text."""
+    script = (
+        "#!/bin/sh\necho 'services:' > docker-compose.yml\n"
+        "cat <<EOF >> docker-compose.yml\n  ${SERVICE}:\n    image: x\n"
+        "    networks: [${NET}]\n    privileged: true\nEOF\n"
+    )
+    (tmp_path / "add.sh").write_text(script, encoding="utf-8")
+    report = run(["."], Config(), jobs=1, cwd=str(tmp_path))
+    [finding] = [f for f in report.findings if f.rule_id == "ZT302"]
+    assert finding.span.start_line == 7
+    assert "${SERVICE}" in finding.message

@@ -160,6 +160,9 @@ class _Budget:
         self.documents = 0
         self.chars = 0
 
+    def spent(self) -> bool:
+        return self.documents >= MAX_DOCUMENTS or self.chars >= MAX_VIRTUAL_CHARS
+
     def take(self, chars: int) -> bool:
         if self.documents >= MAX_DOCUMENTS or self.chars + chars > MAX_VIRTUAL_CHARS:
             return False
@@ -668,6 +671,8 @@ def _heredoc_embedded(ctx: FileContext, budget: _Budget) -> Iterator[Embedded]:
     if "<<" not in text or not any(m in text for m in _HEREDOC_MARKERS):
         return
     for command, quoted, body in heredocs(text):
+        if budget.spent():
+            return
         cuts: dict[int, list[int]] = {}
         if not quoted:
             body, cuts = unescape([(n, _run_time_text(t), r) for n, t, r in body])
@@ -679,33 +684,68 @@ def _heredoc_embedded(ctx: FileContext, budget: _Budget) -> Iterator[Embedded]:
         json = bool(_JSON_TARGET.search(command)) or joined.lstrip().startswith("{")
         parser = "json" if json else "yaml"
         kinds = classify.classify(f"embedded.{parser}", _dedent(joined)).kinds & KINDS
-        documents: list[Node] | None = None
-        if not kinds and parser == "yaml" and "image:" in joined:
-            virtual = _virtual(body, budget, cuts)
-            parsed = _parse(virtual, "yaml") if virtual is not None else None
-            if parsed is None or len(parsed) != 1 or not _services_fragment(parsed[0]):
+        fragment = not kinds and parser == "yaml" and "image:" in joined
+        if not kinds and not fragment:
+            continue
+        read = _readable(body, cuts, parser, quoted, budget)
+        if read is None:
+            continue
+        virtual, documents = read
+        if fragment:
+            if len(documents) != 1 or not _services_fragment(documents[0]):
                 continue
             # Part of a compose file a script writes in pieces: its services.
             kinds = frozenset({classify.COMPOSE})
-            services = Mapping(parsed[0].span)
-            services.entries = [(_scalar("services", parsed[0].span), parsed[0])]
+            services = Mapping(documents[0].span)
+            services.entries = [(_scalar("services", documents[0].span), documents[0])]
             documents = [services]
-        elif not kinds:
-            continue
-        else:
-            virtual = _virtual(body, budget, cuts)
-        if virtual is None:
-            return
         yield Embedded(
             kinds,
             virtual.source,
             parser,
-            tuple(documents) if documents is not None else None,
+            tuple(documents),
             virtual.first,
             virtual.last,
             virtual.shifts,
             cuts=virtual.cuts,
         )
+
+
+def _readable(
+    body: list[tuple[int, str, int]],
+    cuts: dict[int, list[int]],
+    parser: str,
+    quoted: bool,
+    budget: _Budget,
+) -> tuple[_Virtual, list[Node]] | None:
+    """The heredoc's virtual text and documents, or None when it does not parse. An
+    unquoted heredoc's `${VAR}` inside a flow mapping (`{ address: ${HOST} }`) is not
+    YAML until the shell expands it: when the text does not parse as written, its
+    expansions' braces in flow collections are read as word characters (`$_HOST_`,
+    column for column)."""
+    virtual = _virtual(body, budget, cuts)
+    documents = _parse(virtual, parser) if virtual is not None else None
+    if documents is None and not quoted and any("${" in t for _, t, _ in body):
+        braced = [(n, _in_flow_braced(t), r) for n, t, r in body]
+        virtual = _virtual(braced, budget, cuts)
+        documents = _parse(virtual, parser) if virtual is not None else None
+    if virtual is None or documents is None:
+        return None
+    return virtual, documents
+
+
+_BRACED = re.compile(r"\$\{([^{}\n]*)\}")
+_FLOW_START = re.compile(r"(?<!\$)[\[{]")
+
+
+def _in_flow_braced(line: str) -> str:
+    """The expansions' braces inside a flow collection (after the line's first `[` or
+    `{`) read as word characters; elsewhere `${VAR}` is YAML already."""
+    m = _FLOW_START.search(line)
+    if m is None:
+        return line
+    at = m.start()
+    return line[:at] + _BRACED.sub(lambda e: "$_" + e.group(1) + "_", line[at:])
 
 
 _EXPANSION = r"\$(?:[A-Za-z_]\w*|\{[^}\n]*\}|\([^)\n]*\))"
