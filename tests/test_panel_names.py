@@ -36,6 +36,8 @@ VOCABULARY = {
     "wireguard",  # the VPN protocol the seeds' network controller runs
     # An English word before it is a repository's name.
     "boundary",
+    # The Vault agent injector's annotation prefix (`vault.hashicorp.com/agent-inject-*`).
+    "hashicorp",
 }
 # Paths every repository has by convention.
 CONVENTIONAL = re.compile(r"^\.github/")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ztlint import __version__, acknowledged, classify, configview, policy, suppress
+from ztlint import __version__, acknowledged, classify, configview, embedded, policy, suppress
 from ztlint import cache as cache_mod
 from ztlint import provenance as provenance_mod
 from ztlint.cache import Cache
@@ -394,13 +394,13 @@ def _mask_shapes(line: str) -> str:
     or a password no rule reports (`command: curl http://u:pw@host`), another rule's
     finding on that line must not print it."""
     if not _SHAPES:
-        from ztlint.checks.secrets.tokens import AWS_KEY_ID, FORMATS
+        from ztlint.checks.secrets.tokens import AWS_KEY_ID, any_format_source
 
-        alternatives = [f.pattern.pattern for f in FORMATS] + [AWS_KEY_ID.pattern]
         _SHAPES.append(
             re.compile(
                 r"(?<=://)[^:/@\s]*:(?P<password>[^@/\s]+)@|"
-                + "|".join(f"(?:{a})" for a in alternatives)
+                + any_format_source()
+                + f"|(?:{AWS_KEY_ID.pattern})"
             )
         )
 
@@ -719,6 +719,13 @@ def _scan_raw(
                 collected = ()
             if collected:
                 facts.append((rule.id, collected))
+    if (
+        source is not None
+        and embedded.may_hold(fclass.kinds, fclass.parser, text)
+        and _applicable(plan, embedded.READ_AS, False, mode)
+    ):
+        worked = True
+        findings.extend(_embedded_findings(ctx, plan, mode, findings, notes))
     findings = _mask_findings(findings, source)
     if findings and source is not None and acknowledged.mentioned(ctx.lower()):
         findings = acknowledged.apply(findings, source, _comment_finder(ctx))
@@ -841,6 +848,64 @@ def _chart_notes(results: Sequence[FileResult]) -> list[Notification]:
     return notes
 
 
+def _embedded_findings(
+    ctx: FileContext,
+    plan: Plan,
+    mode: str,
+    outer: Sequence[Finding],
+    notes: list[Notification],
+) -> list[Finding]:
+    """The findings in the documents a file embeds (ztlint.embedded): each is read as
+    a file of its own kinds by the detectors of those kinds, and its spans are mapped
+    back onto the file. A problem the file's own detectors already reported on a line
+    is not reported again."""
+    try:
+        found = ctx.memo("embedded", lambda: embedded.find(ctx))
+    except OverBudget as over:
+        ctx.parse_notes.append(over)
+        return []
+    except ParseFailure:
+        return []  # the file itself did not parse: reported once, with the others
+    except Exception as exc:  # a bug here must not stop the scan
+        notes.append(_rule_failed("embedded", "find", ctx.path, exc))
+        return []
+    reported = {(f.rule_id, f.span.start_line) for f in outer}
+    out: list[Finding] = []
+    for emb in found:
+        sub = FileContext(
+            ctx.path,
+            emb.kinds,
+            emb.parser,
+            emb.source,
+            documents=list(emb.documents) if emb.documents is not None else None,
+        )
+        triggered = Triggers(emb.source.text)
+        for rule, detectors, _check, options in _applicable(plan, emb.kinds, False, mode):
+            for det in detectors:
+                if not triggered.admits(det.triggers, det.confirm, det.any_case):
+                    continue
+                sub.options = options
+                try:
+                    if det.gate is not None and not det.gate(sub):
+                        continue
+                    hits = [emb.hit(h, ctx.path) for h in det.run(sub)]
+                except ParseFailure:
+                    continue  # an embedded text that is no configuration after all
+                except Exception as exc:
+                    notes.append(_rule_failed(rule.id, det.name, ctx.path, exc))
+                    continue
+                for h in hits:
+                    key = (rule.id, h.span.start_line)
+                    if key in reported:
+                        continue
+                    reported.add(key)
+                    finding = _make_finding(rule, h, ctx.path, ctx.source, plan)
+                    if h.entity:
+                        finding = replace(finding, entity_lines=(emb.first_line, emb.last_line))
+                    out.append(finding)
+    return out
+
+
 def _comment_finder(ctx: FileContext) -> Callable[[int, int], bool]:
     """Where the file's real comments are, from the tree or documents a detector
     already parsed (parsed here otherwise)."""
@@ -856,7 +921,17 @@ def _comment_finder(ctx: FileContext) -> Callable[[int, int], bool]:
             ctx.documents()
     except ParseFailure:
         yaml_ok = False
-    return comments.finder(ctx.source, ctx.parser, ctx.kinds, tree, yaml_ok, ctx.path)
+    own = comments.finder(ctx.source, ctx.parser, ctx.kinds, tree, yaml_ok, ctx.path)
+    found: list[embedded.Embedded] = ctx.memo("embedded", list)
+    if not found:
+        return own
+    starts = embedded.comment_starts(found)
+
+    def is_comment(line: int, column: int) -> bool:
+        start = starts.get(line)
+        return own(line, column) or (start is not None and column > start)
+
+    return is_comment
 
 
 def _directives(

@@ -19,15 +19,19 @@ the text (ztlint.triggers).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from functools import cache, partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ztlint import classify
 from ztlint.model import Confidence, RuleMeta, RuleOption, Severity
 from ztlint.queries import QueryRunner
 from ztlint.rule import Detector, Rule
+
+if TYPE_CHECKING:
+    from ztlint.paths import Condition, PathDetector, Test
 
 DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
 _ID = re.compile(r"^ZT[1-9][0-9]{2}$")
@@ -261,28 +265,114 @@ def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
             binary=bool(raw.get("binary", False)),
         )
     if "match" in raw:
-        from ztlint.paths import PathDetector, PathSyntaxError, parse_path
+        from ztlint.paths import PathSyntaxError
 
-        path = str(raw["match"])
+        unknown = sorted(set(raw) - _MATCH_KEYS)
+        if unknown:
+            raise RuleLoadError(f"{where}: detectors[{index}]: unknown key {unknown[0]!r}")
         try:
-            parse_path(path)
-        except PathSyntaxError as exc:
+            detector = _path_detector(raw)
+        except (PathSyntaxError, ValueError, re.error) as exc:
             raise RuleLoadError(f"{where}: detectors[{index}]: {exc}") from None
-        equals = raw.get("equals")
-        detector = PathDetector(
-            path=path,
-            message=str(raw.get("message") or ""),
-            equals=None
-            if equals is None
-            else str(equals).lower()
-            if isinstance(equals, bool)
-            else str(equals),
-            matches=str(raw["matches"]) if "matches" in raw else None,
-            severity=Severity.parse(str(raw["severity"])) if "severity" in raw else None,
-            confidence=Confidence.parse(str(raw["confidence"])) if "confidence" in raw else None,
-        )
         kinds = frozenset(raw.get("kinds") or [])
         if not kinds:
             raise RuleLoadError(f"{where}: detectors[{index}]: a match detector needs kinds")
-        return made(name=f"{folder.name}/match:{path}", kinds=kinds, run=detector)
+        return made(name=f"{folder.name}/match:{detector.path}", kinds=kinds, run=detector)
     raise RuleLoadError(f"{where}: detectors[{index}] needs 'query', 'python' or 'match'")
+
+
+_MATCH_KEYS = {
+    "match",
+    "equals",
+    "matches",
+    "in",
+    "contains",
+    "where",
+    "unless",
+    "entity",
+    "message",
+    "severity",
+    "confidence",
+    "kinds",
+    "triggers",
+    "any-case-triggers",
+    "gate",
+}
+
+
+def _text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _test(raw: Mapping[str, Any], allowed: tuple[str, ...]) -> Test | None:
+    """The one test among `allowed` a mapping holds (a paths.Test), or None."""
+    from ztlint.paths import Test
+
+    present = [op for op in allowed if op in raw]
+    if len(present) > 1:
+        raise ValueError(f"one test at a time, not {' and '.join(present)}")
+    if not present:
+        return None
+    op, arg = present[0], raw[present[0]]
+    if op == "exists":
+        if not isinstance(arg, bool):
+            raise ValueError("exists takes true or false")
+        return Test(op, arg)
+    if op in ("in", "contains") and isinstance(arg, list):
+        return Test(op, tuple(_text(a) for a in arg))
+    if op == "in":
+        raise ValueError("in takes a list")
+    if op == "matches":
+        re.compile(str(arg))
+    return Test(op, _text(arg))
+
+
+def _conditions(raw: Any, key: str) -> tuple[Condition, ...]:
+    from ztlint.paths import ANCHORS, TESTS, Condition, parse_path
+
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ValueError(f"{key} must be a list of conditions")
+    out = []
+    for item in raw:
+        anchors = [a for a in ANCHORS if isinstance(item, dict) and a in item]
+        if len(anchors) != 1 or set(item) - {*ANCHORS, *TESTS}:
+            raise ValueError(
+                f"a {key} condition has one of {', '.join(ANCHORS)} and one of {', '.join(TESTS)}"
+            )
+        path = str(item[anchors[0]])
+        parse_path(path)
+        test = _test(item, TESTS)
+        if test is None:
+            raise ValueError(f"a {key} condition needs one of {', '.join(TESTS)}")
+        out.append(Condition(anchors[0], path, test))
+    return tuple(out)
+
+
+def _path_detector(raw: Mapping[str, Any]) -> PathDetector:
+    from ztlint.paths import PathDetector, parse_path
+
+    path = str(raw["match"])
+    parse_path(path)
+    entity = raw.get("entity")
+    if entity is not None:
+        parse_path(str(entity))
+    equals = raw.get("equals")
+    value_test = _test(raw, ("in", "contains"))
+    if value_test is not None and ("equals" in raw or "matches" in raw):
+        raise ValueError("one test at a time on the matched value")
+    if "matches" in raw:
+        re.compile(str(raw["matches"]))
+    return PathDetector(
+        path=path,
+        message=str(raw.get("message") or ""),
+        equals=None if equals is None else _text(equals),
+        matches=str(raw["matches"]) if "matches" in raw else None,
+        severity=Severity.parse(str(raw["severity"])) if "severity" in raw else None,
+        confidence=Confidence.parse(str(raw["confidence"])) if "confidence" in raw else None,
+        value_test=value_test,
+        where=_conditions(raw.get("where"), "where"),
+        unless=_conditions(raw.get("unless"), "unless"),
+        entity=None if entity is None else str(entity),
+    )

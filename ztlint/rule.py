@@ -58,6 +58,7 @@ class FileContext:
         source: SourceText | None,
         head: bytes = b"",
         options: Mapping[str, Any] | None = None,
+        documents: list[Node] | None = None,
     ) -> None:
         self.path = path
         self.kinds = kinds
@@ -65,7 +66,9 @@ class FileContext:
         self._source = source
         self.head = head  # first bytes of a binary file (magic numbers)
         self.options: Mapping[str, Any] = options or {}
-        self._data: list[Node] | None = None
+        # Documents built by the caller (an embedded patch, ztlint.embedded) are used
+        # as they are; otherwise they are parsed from the text on first use.
+        self._data: list[Node] | None = documents
         self._tree: Tree | None = None
         self._failure: ParseFailure | None = None
         self._tree_failure: OverBudget | None = None
@@ -152,6 +155,25 @@ class FileContext:
 
         self.template = TemplateReader("go")
         return self.template.documents(self.text)
+
+    def try_documents(self) -> list[Node] | None:
+        """The documents, or None when the file does not parse; a failure here is not
+        recorded (a detector that needs the documents reports it), so a reader that
+        only looks for something optional adds no notification."""
+        if self._data is not None or self._failure is not None:
+            return self._data
+        from ztlint.parsers import structured, yaml
+
+        try:
+            if self.parser == "yaml" and self.template is not None:
+                self._data = self.template.documents(self.text)
+            elif self.parser == "yaml":
+                self._data = yaml.parse_yaml(self.text)
+            elif self.parser == "json":
+                self._data = structured.parse_json(self.source)
+        except ParseFailure:
+            return None
+        return self._data
 
     @property
     def parsed_documents(self) -> list[Node]:

@@ -109,6 +109,19 @@ IN_STRINGS: dict[str, tuple[str, str, str]] = {
         "#!/bin/sh\ncat <<EOF\n# ztlint: ignore[ZT101] fine\nEOF\ncurl -k https://example.com/\n",
         "ZT101",
     ),
+    "shell-heredoc-compose-last-line": (
+        "c.sh",
+        "#!/bin/sh\ncat <<EOF > compose.yml\nservices:\n  web:\n    image: x\n"
+        "# ztlint: ignore[ZT101] fine\nEOF\ncurl -k https://example.com/\n",
+        "ZT101",
+    ),
+    "kustomize-patch-last-line": (
+        "kustomization.yaml",
+        "patches:\n  - patch: |-\n      - op: add\n        path: /spec/template/spec/hostPID\n"
+        "        value: false\n      # ztlint: ignore[ZT204] fine\n"
+        "    password: Xk9vQ2mZ7pL4wRt5\n",
+        "ZT204",
+    ),
     "dotenv-quoted-above": (
         ".env",
         'NOTE="x # ztlint: ignore[ZT204] fine"\nDB_PASSWORD=Xk9vQ2mZ7pL4wRt5\n',
@@ -181,6 +194,19 @@ IN_COMMENTS: dict[str, tuple[str, str, str]] = {
         "prod.env",
         "DB_PASSWORD=Xk9vQ2mZ7pL4wRt5 # ztlint: ignore[ZT204] test\n",
         "ZT204",
+    ),
+    "shell-heredoc-compose-above": (
+        "d.sh",
+        "#!/bin/sh\ncat <<EOF > compose.yml\nservices:\n  web:\n    image: x\n"
+        "    # ztlint: ignore[ZT302] test\n    privileged: true\nEOF\n",
+        "ZT302",
+    ),
+    "kustomize-inline-patch-line": (
+        "kustomization.yaml",
+        "patches:\n  - patch: |-\n      - op: add\n        path: /spec/template/spec/hostPID\n"
+        "        value: true  # ztlint: ignore[ZT307] test\n      - op: test\n"
+        "        path: /spec\n",
+        "ZT307",
     ),
     "dockerfile-above": (
         "Dockerfile",

@@ -272,7 +272,8 @@ def dockerfile_instructions(src: SourceText) -> Iterator[Instruction]:
             i += 1
             nxt = lines[i]
             if nxt.lstrip().startswith("#"):
-                parts.append("")
+                # A comment inside a continuation is dropped; the instruction goes on.
+                parts.append("\\")
                 continue
             parts.append(nxt)
         body = "\n".join(parts)

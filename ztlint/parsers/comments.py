@@ -66,7 +66,7 @@ def finder(
     if path.lower().endswith((".md", ".markdown")):
         return _line_finder(markdown_comment_starts(source.lines))
     if "dotenv" in kinds:
-        return _line_finder(_dotenv_comment_starts(source.lines))
+        return _line_finder(dotenv_comment_starts(source.lines))
     return _whole_line(source, _LINE_LEADERS)
 
 
@@ -142,7 +142,7 @@ def markdown_comment_starts(lines: list[str]) -> dict[int, int]:
     return out
 
 
-def _dotenv_comment_starts(lines: list[str]) -> dict[int, int]:
+def dotenv_comment_starts(lines: list[str]) -> dict[int, int]:
     """`# ...` lines, and a `#` after whitespace outside the value's quotes."""
     out: dict[int, int] = {}
     for number, text in enumerate(lines, 1):

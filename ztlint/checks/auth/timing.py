@@ -661,10 +661,13 @@ def _secret_side(
     `hex.EncodeToString(mac.Sum(nil))`, Node `createHmac(...).digest("hex")`) compared
     with a value from the request or the caller."""
     sem = semantics.of(ctx)
-    for side in (left, right) if by_name else ():
+    for side, held in ((left, right), (right, left)) if by_name else ():
         name = secret_operand(ctx, side)
         if name:
-            return name, _origin(ctx, side) == REQUEST
+            read = _origin(ctx, side) == REQUEST
+            if read and _public_value(ctx, held):
+                return None  # what the server holds is public: a guess of it leaks nothing
+            return name, read
     sides = [origins.origin(sem, side) for side in (left, right)]
     for side, found in zip((left, right), sides, strict=True):
         if found.kind in ("request", "parameter") and found.detail:
@@ -678,6 +681,20 @@ def _secret_side(
         if found.kind == "hmac" and other.kind in ("request", "parameter"):
             return _text(ctx, side), True  # checking a keyed digest is verifying it
     return None
+
+
+_PUBLIC = frozenset({"public", "pub", "address", "addr", "fingerprint"})
+
+
+def _public_value(ctx: FileContext, node: Node) -> bool:
+    """A value the code calls public, by its name or, through its binding, by the field
+    it was read from: `publicKey`, `wallet.address`, `key.fingerprint`."""
+    value, _ = semantics.of(ctx).value_of(node)
+    for each in (node, value):
+        last = re.split(r"[.:\[\]]+", _text(ctx, each).strip().rstrip("()[]"))[-1]
+        if _PUBLIC & set(words(last)):
+            return True
+    return False
 
 
 def _hardware_pair(ctx: FileContext, name: str, operands: list[Node]) -> bool:

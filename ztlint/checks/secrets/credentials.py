@@ -4,7 +4,7 @@ credentials-in-environment rules, so that one judgement serves both."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ztlint.checks.secrets.placeholder import (
     decodes_to_phrase,
@@ -18,7 +18,7 @@ from ztlint.checks.secrets.placeholder import (
     looks_like_prose,
     names_a_setting,
 )
-from ztlint.checks.secrets.tokens import AWS_KEY_ID, FORMATS, entropy
+from ztlint.checks.secrets.tokens import AWS_KEY_ID, any_format_source, entropy
 
 CREDENTIAL = re.compile(
     r"(passw(or)?d|passwd|(^|_)pass$|(^|_)pwd$|secret|token|credential|api_?key|access_?key|"
@@ -130,19 +130,24 @@ def may_be_credential_value(value: str) -> bool:
     if is_binary_magic(text) or is_public_key(text):
         return False  # a format's magic bytes; a key published to be embedded
     # A known token format: secret-token-committed judges it.
-    return not (AWS_KEY_ID.fullmatch(text) or _ANY_FORMAT.fullmatch(text))
+    return not (AWS_KEY_ID.fullmatch(text) or _any_format().fullmatch(text))
 
 
 def is_provider_format(value: str) -> bool:
     """Whether the value is a token of a known provider format: secret-token-committed
     judges those (its checksum decides whether a lookalike is a token at all)."""
     text = value.strip()
-    return bool(AWS_KEY_ID.fullmatch(text) or _ANY_FORMAT.fullmatch(text))
+    return bool(AWS_KEY_ID.fullmatch(text) or _any_format().fullmatch(text))
 
 
 _FLAG = re.compile(r"(?i)yes|no|on|off|true|false|enabled?|disabled?|\d{1,3}")
+
+
 # Matches the whole value exactly when one of the formats does.
-_ANY_FORMAT = re.compile("|".join(f"(?:{f.pattern.pattern})" for f in FORMATS))
+@cache
+def _any_format() -> re.Pattern[str]:
+    """Any provider format (compiled on first use)."""
+    return re.compile(any_format_source())
 
 
 def judge_value(

@@ -40,11 +40,12 @@ def classify_value(name: str, value: str | None) -> str | None:
         return "interpolated" if password.group(1).startswith("$") else "literal"
     if not is_credential_name(name, env=True):
         return None
-    if value is None or not value.strip():
+    if value is None:
         return "interpolated"  # passed through from the host environment
     text = value.strip().strip("\"'")
     if not text:
-        return None  # set to the empty string (`PASSWORD=""`): no credential to leak
+        # Set to the empty string (`PASSWORD=`, `PASSWORD=""`): no credential to leak.
+        return None
     # A path whose folders are interpolated (`/pki/${HOST}/keys/${HOST}.key`) is a path.
     flat = re.sub(r"\$\{[^{}]*\}", "x", text)
     if (

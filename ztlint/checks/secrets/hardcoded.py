@@ -548,8 +548,16 @@ def _account_passwords(doc: object) -> set[int]:
 def _format_keyword(mapping: Mapping, key: str, value: str) -> bool:
     """A keyword of the format in a credential key's place: a GitHub Actions job that
     calls a reusable workflow (`uses:`) with `secrets: inherit` passes the caller's
-    secrets on; it writes none."""
+    secrets on; it writes none. A Vault agent annotation
+    (`vault.hashicorp.com/agent-inject-secret-db: database/creds/app`) holds the path of
+    a secret in Vault, a template or a switch; a template's literal text is read as the
+    file it renders (ztlint.embedded)."""
+    if key.startswith(_VAULT_AGENT):
+        return True
     return key == "secrets" and value == "inherit" and mapping.get("uses") is not None
+
+
+_VAULT_AGENT = "vault.hashicorp.com/agent-"
 
 
 def _is_catalogue(mapping: Mapping) -> bool:

@@ -25,7 +25,10 @@ _PLACEHOLDER = re.compile(
     r"^(secret|password|passwd|token|test|default|admin|none|null)$"
 )
 _PEM = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.S)
-_TEMPLATED = re.compile(r"\{\{|\$\{|^ENC\[")
+# Filled in before the manifest is applied: a template action, `${VAR}`, a whole value
+# that is a shell or envsubst reference (`$cert`, `$(cat tls.key)`: a script writing
+# the manifest from a heredoc), SOPS.
+_TEMPLATED = re.compile(r"\{\{|\$\{|^ENC\[|^\$[A-Za-z_]\w*$|^\$\(")
 
 
 def _decode(value: str, encoded: bool) -> str:

@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from ztlint.checks.secrets.placeholder import is_local_host
 from ztlint.model import Confidence, Severity
@@ -66,6 +67,52 @@ def _jwt_ok(token: str) -> bool:
     )
 
 
+def _mixed_case(body: str) -> bool:
+    """Random letters have both cases (a long identifier or a run of one letter has not)."""
+    return any(c.isupper() for c in body) and any(c.islower() for c in body)
+
+
+def _random_alnum(body: str) -> bool:
+    return _mixed_case(body) and any(c.isdigit() for c in body) and entropy(body) > 3.5
+
+
+def _b64_json_after(prefix: str) -> Callable[[str], bool]:
+    """The token after `prefix` is base64 of a JSON object (1Password's and Grafana's
+    formats, Sentry's org tokens)."""
+
+    def check(token: str) -> bool:
+        body = token[len(prefix) :].split("_", 1)[0]
+        return isinstance(_b64json(body.replace("+", "-").replace("/", "_").rstrip("=")), dict)
+
+    return check
+
+
+_BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+
+
+def _bech32_ok(token: str) -> bool:
+    """An age secret key is Bech32 (BIP 173) with the human-readable part
+    `age-secret-key-`: its last 6 characters are a checksum."""
+    hrp, _, data = token.lower().rpartition("1")
+    values = [_BECH32.find(c) for c in data]
+    if not hrp or len(values) < 7 or min(values) < 0:
+        return False
+    generator = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+    check = 1
+    for value in [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp] + values:
+        top = check >> 25
+        check = (check & 0x1FFFFFF) << 5 ^ value
+        for i in range(5):
+            check ^= generator[i] if (top >> i) & 1 else 0
+    return check == 1
+
+
+# Azurite's storage key, published in Microsoft's documentation for the local emulator.
+_AZURITE_KEY = (
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+)
+
+
 @dataclass(frozen=True)
 class TokenFormat:
     kind: str
@@ -78,79 +125,441 @@ class TokenFormat:
     # The published format carries a checksum verified offline (or is as distinctive):
     # a match is a real token wherever it sits (ztlint.policy.unmistakable).
     checksummed: bool = False
+    # Literal texts one of which every match contains: the pattern runs only when one
+    # occurs in the file (most files hold none, and a substring test is cheap).
+    hints: tuple[str, ...] = ()
+    # Where the public part ends when its length varies (a webhook URL's host, a bot's
+    # id): the end of this pattern's match at the token's start; else `prefix`.
+    public: re.Pattern[str] | None = None
+
+    def public_length(self, token: str) -> int:
+        if self.public is not None:
+            m = self.public.match(token)
+            return m.end() if m else 0
+        return self.prefix
 
 
-FORMATS: tuple[TokenFormat, ...] = (
-    TokenFormat(
-        "GitHub token",
-        re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36}\b"),
-        4,
-        lambda t: base62_crc_ok(t, 4),
-        checksummed=True,
-    ),
-    TokenFormat(
-        "GitHub fine-grained token",
-        re.compile(r"\bgithub_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}\b"),
-        11,
-        checksummed=True,
-    ),
-    TokenFormat(
-        "GitLab token",
-        re.compile(r"\bgl(?:pat|dt|ptt|rt|cbt|oas|imt|agent)-[A-Za-z0-9_\-]{20,}"),
-        6,
-    ),
-    TokenFormat("Slack token", re.compile(r"\bxox[abposre]-[0-9]{6,}-[0-9A-Za-z-]{8,}"), 5),
-    TokenFormat("Slack app token", re.compile(r"\bxapp-\d-[A-Z0-9]{8,}-\d{6,}-[a-f0-9]{32,}"), 5),
-    TokenFormat(
-        "Slack webhook URL",
-        re.compile(
-            r"https://hooks\.slack\.com/(?:services|workflows)/T[A-Z0-9]{6,}/[A-Z0-9]{6,}/[A-Za-z0-9]{16,}"
+@cache
+def formats() -> tuple[TokenFormat, ...]:
+    """Every format, compiled on first use: a pre-commit run on files that hold no
+    token trigger never pays for the patterns."""
+    # Formats of issue #25: each from its provider's documentation (prefix, alphabet, length).
+    provider: tuple[TokenFormat, ...] = (
+        TokenFormat(
+            "Hugging Face token",
+            re.compile(r"\bhf_[A-Za-z]{34}\b"),
+            3,
+            lambda t: _mixed_case(t[3:]),
+            hints=("hf_",),
         ),
-        29,
-    ),
-    TokenFormat("Stripe live key", re.compile(r"\b(?:sk|rk)_live_[0-9A-Za-z]{24,99}\b"), 8),
-    TokenFormat(
-        "Google API key",
-        re.compile(r"\bAIza[0-9A-Za-z_\-]{35}(?![0-9A-Za-z_\-])"),
-        4,
-        severity=Severity.MEDIUM,
-        confidence=Confidence.MEDIUM,
-    ),
-    TokenFormat(
-        "OpenAI API key",
-        re.compile(
-            r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{16,}T3BlbkFJ[A-Za-z0-9_\-]{16,}"
+        TokenFormat(
+            "Hugging Face organization token",
+            re.compile(r"\bapi_org_[A-Za-z]{34}\b"),
+            8,
+            lambda t: _mixed_case(t[8:]),
+            hints=("api_org_",),
         ),
-        3,
-    ),
-    TokenFormat(
-        "Anthropic API key", re.compile(r"\bsk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_\-]{80,120}"), 7
-    ),
-    TokenFormat(
-        "npm token",
-        re.compile(r"\bnpm_[A-Za-z0-9]{36}\b"),
-        4,
-        lambda t: base62_crc_ok(t, 4),
-        checksummed=True,
-    ),
-    TokenFormat("PyPI token", re.compile(r"\bpypi-AgE[A-Za-z0-9_\-]{50,}"), 5, _pypi_ok),
-    TokenFormat(
-        "Twilio API key",
-        re.compile(r"\bSK[0-9a-f]{32}\b"),
-        2,
-        needs_context=re.compile(r"(?i)twilio"),
-    ),
-    TokenFormat(
-        "SendGrid API key", re.compile(r"\bSG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}\b"), 3
-    ),
-    TokenFormat(
-        "JSON Web Token",
-        re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,}"),
-        0,
-        _jwt_ok,
-        severity=Severity.MEDIUM,
-    ),
-)
+        TokenFormat(
+            "Facebook access token",
+            re.compile(r"(?<![A-Za-z0-9+/=_-])EAA[A-Za-z0-9]{90,}(?![A-Za-z0-9+/=_-])"),
+            3,
+            lambda t: _random_alnum(t[3:]),
+            # EAA also starts runs inside base64 data: a Graph API context is required.
+            needs_context=re.compile(r"(?i)facebook|graph\.fb|\bfb_|instagram|whatsapp"),
+            hints=("EAA",),
+        ),
+        TokenFormat(
+            "Telegram bot token",
+            re.compile(r"(?<![\w:])\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])"),
+            0,
+            lambda t: _mixed_case(t.split(":", 1)[1]),
+            hints=(":AA",),
+        ),
+        TokenFormat(
+            "Mailgun API key",
+            re.compile(r"\bkey-[0-9a-f]{32}\b"),
+            4,
+            needs_context=re.compile(r"(?i)mailgun"),
+            hints=("key-",),
+        ),
+        TokenFormat(
+            "Mailgun API key",
+            re.compile(r"\b[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}\b"),
+            0,
+            needs_context=re.compile(r"(?i)mailgun"),
+            hints=("mailgun", "Mailgun", "MAILGUN"),
+        ),
+        TokenFormat(
+            "Mailchimp API key",
+            re.compile(r"\b[0-9a-f]{32}-us[0-9]{1,2}\b"),
+            0,
+            hints=("-us",),
+        ),
+        TokenFormat(
+            "Twitter/X bearer token",
+            re.compile(r"(?<![A-Za-z0-9+/=%])A{20,24}[A-Za-z0-9%]{70,120}(?![A-Za-z0-9+/=%])"),
+            0,
+            lambda t: _random_alnum(t.lstrip("A")),
+            # Runs of A are zero bytes in base64: a Twitter/X context is required.
+            needs_context=re.compile(r"(?i)twitter|\btweet|api\.x\.com|bearer"),
+            hints=("AAAAAAAAAAAAAAAAAAAA",),
+        ),
+        TokenFormat(
+            "Google OAuth access token",
+            re.compile(r"\bya29\.[0-9A-Za-z_-]{30,}"),
+            5,
+            # Valid for an hour: revoking it matters less than for a lasting secret.
+            severity=Severity.LOW,
+            hints=("ya29.",),
+        ),
+        TokenFormat(
+            "Google OAuth client secret",
+            re.compile(r"\bGOCSPX-[A-Za-z0-9_-]{28}(?![A-Za-z0-9_-])"),
+            7,
+            hints=("GOCSPX-",),
+        ),
+        TokenFormat(
+            "Adobe client secret",
+            re.compile(r"\bp8e-[A-Za-z0-9_-]{32}(?![A-Za-z0-9_-])"),
+            4,
+            hints=("p8e-",),
+        ),
+        TokenFormat(
+            "Microsoft Teams webhook URL",
+            re.compile(
+                r"https://[a-z0-9-]{1,63}\.webhook\.office\.com/webhookb2/[0-9a-f-]{36}@[0-9a-f-]{36}"
+                r"/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,})?"
+            ),
+            0,
+            public=re.compile(r"https://[^/]+/webhookb2/"),
+            hints=("webhook.office.com",),
+        ),
+        TokenFormat(
+            "Outlook webhook URL",
+            re.compile(
+                r"https://outlook\.office(?:365)?\.com/webhook/[0-9a-f-]{36}@[0-9a-f-]{36}"
+                r"/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}"
+            ),
+            0,
+            public=re.compile(r"https://[^/]+/webhook/"),
+            hints=("outlook.office",),
+        ),
+        TokenFormat(
+            "Power Automate workflow URL",
+            re.compile(
+                # Bounded repeats: a hostile line of URLs costs linear time.
+                r"https://[A-Za-z0-9.-]{1,120}\.(?:logic\.azure\.com|api\.powerplatform\.com)"
+                r"(?::443)?/[^\s\"'<>?]{0,120}workflows/[0-9a-f]{32}/triggers/[^\s\"'<>?]{1,120}"
+                r"\?[^\s\"'<>]{0,300}?\bsig=[A-Za-z0-9_%-]{20,}"
+            ),
+            0,
+            public=re.compile(r"https://[^/]+/"),
+            hints=("sig=",),
+        ),
+        TokenFormat(
+            "Discord webhook URL",
+            re.compile(
+                r"https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/(?:v\d+/)?webhooks/\d{17,20}"
+                r"/[A-Za-z0-9_-]{60,68}"
+            ),
+            0,
+            public=re.compile(r"https://[^/]+/api/(?:v\d+/)?webhooks/"),
+            hints=("/webhooks/",),
+        ),
+        TokenFormat(
+            "Shopify token",
+            re.compile(r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b"),
+            6,
+            hints=("shpat_", "shpca_", "shppa_", "shpss_"),
+        ),
+        TokenFormat(
+            "DigitalOcean token",
+            re.compile(r"\bdo[opr]_v1_[a-f0-9]{64}\b"),
+            7,
+            hints=("_v1_",),
+        ),
+        TokenFormat(
+            "Doppler token",
+            re.compile(r"\bdp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44}\b"),
+            6,
+            hints=("dp.",),
+        ),
+        TokenFormat(
+            "Postman API key",
+            re.compile(r"\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b"),
+            5,
+            hints=("PMAK-",),
+        ),
+        TokenFormat("Pulumi access token", re.compile(r"\bpul-[a-f0-9]{40}\b"), 4, hints=("pul-",)),
+        TokenFormat(
+            "Terraform Cloud token",
+            re.compile(r"\b[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,70}\b"),
+            0,
+            hints=(".atlasv1.",),
+        ),
+        TokenFormat(
+            "Vault token",
+            re.compile(r"\bhv[sbr]\.[A-Za-z0-9_-]{90,}"),
+            4,
+            hints=("hvs.", "hvb.", "hvr."),
+        ),
+        TokenFormat(
+            "Grafana Cloud token",
+            re.compile(r"\bglc_[A-Za-z0-9+/]{32,400}={0,2}"),
+            4,
+            _b64_json_after("glc_"),
+            hints=("glc_",),
+        ),
+        TokenFormat(
+            "Grafana service account token",
+            re.compile(r"\bglsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}\b"),
+            5,
+            hints=("glsa_",),
+        ),
+        TokenFormat(
+            "Linear API key", re.compile(r"\blin_api_[A-Za-z0-9]{40}\b"), 8, hints=("lin_api_",)
+        ),
+        TokenFormat(
+            "Atlassian API token",
+            re.compile(r"\bATATT3[A-Za-z0-9_\-=]{186}(?![A-Za-z0-9_\-=])"),
+            6,
+            hints=("ATATT3",),
+        ),
+        TokenFormat(
+            "Square token",
+            re.compile(r"\bsq0(?:atp-[0-9A-Za-z_-]{22}|csp-[0-9A-Za-z_-]{43})(?![0-9A-Za-z_-])"),
+            7,
+            hints=("sq0atp-", "sq0csp-"),
+        ),
+        TokenFormat(
+            "age secret key",
+            re.compile(r"\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b"),
+            16,
+            _bech32_ok,
+            checksummed=True,
+            hints=("AGE-SECRET-KEY-1",),
+        ),
+        TokenFormat(
+            "Sentry token",
+            re.compile(r"\bsntryu_[a-f0-9]{64}\b"),
+            7,
+            hints=("sntryu_",),
+        ),
+        TokenFormat(
+            "Sentry organization token",
+            re.compile(r"\bsntrys_eyJ[A-Za-z0-9+/=_-]{60,}"),
+            7,
+            _b64_json_after("sntrys_"),
+            hints=("sntrys_",),
+        ),
+        TokenFormat(
+            "Dynatrace token",
+            re.compile(r"\bdt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}\b"),
+            7,
+            hints=("dt0c01.",),
+        ),
+        TokenFormat(
+            "New Relic user API key", re.compile(r"\bNRAK-[A-Z0-9]{27}\b"), 5, hints=("NRAK-",)
+        ),
+        TokenFormat(
+            "tskey- VPN key",
+            re.compile(
+                r"\btskey-(?:auth|api|client|scim|webhook)-[A-Za-z0-9]{6,}-[A-Za-z0-9]{20,}"
+            ),
+            0,
+            lambda t: _random_alnum(t.rsplit("-", 1)[1]),
+            public=re.compile(r"tskey-[a-z]+-"),
+            hints=("tskey-",),
+        ),
+        TokenFormat(
+            "1Password service account token",
+            re.compile(r"\bops_eyJ[A-Za-z0-9+/=_-]{100,}"),
+            4,
+            _b64_json_after("ops_"),
+            hints=("ops_eyJ",),
+        ),
+        TokenFormat(
+            "Artifactory API key",
+            re.compile(r"\bAKCp[A-Za-z0-9]{69}\b"),
+            4,
+            lambda t: _random_alnum(t[4:]),
+            hints=("AKCp",),
+        ),
+        TokenFormat(
+            "Docker Hub token",
+            re.compile(r"\bdckr_(?:pat|oat)_[A-Za-z0-9_-]{27,}"),
+            9,
+            hints=("dckr_pat_", "dckr_oat_"),
+        ),
+        TokenFormat("Buildkite token", re.compile(r"\bbkua_[a-f0-9]{40}\b"), 5, hints=("bkua_",)),
+        TokenFormat(
+            "Replicate API token",
+            re.compile(r"\br8_[A-Za-z0-9]{37}\b"),
+            3,
+            lambda t: _random_alnum(t[3:]),
+            hints=("r8_",),
+        ),
+        TokenFormat(
+            "Groq API key",
+            re.compile(r"\bgsk_[A-Za-z0-9]{52}\b"),
+            4,
+            lambda t: _random_alnum(t[4:]),
+            hints=("gsk_",),
+        ),
+        TokenFormat(
+            "Azure storage account key",
+            re.compile(r"\bAccountKey=[A-Za-z0-9+/]{86}==(?![A-Za-z0-9+/=])"),
+            11,
+            lambda t: t[11:] != _AZURITE_KEY,
+            hints=("AccountKey=",),
+        ),
+    )
+
+    return (
+        TokenFormat(
+            "GitHub token",
+            re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36}\b"),
+            4,
+            lambda t: base62_crc_ok(t, 4),
+            checksummed=True,
+            hints=("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+        ),
+        TokenFormat(
+            "GitHub fine-grained token",
+            re.compile(r"\bgithub_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}\b"),
+            11,
+            checksummed=True,
+            hints=("github_pat_",),
+        ),
+        TokenFormat(
+            "GitLab token",
+            re.compile(r"\bgl(?:pat|dt|ptt|rt|cbt|oas|imt|agent)-[A-Za-z0-9_\-]{20,}"),
+            6,
+            hints=("glpat-", "gldt-", "glptt-", "glrt-", "glcbt-", "gloas-", "glimt-", "glagent-"),
+        ),
+        TokenFormat(
+            "Slack token",
+            re.compile(r"\bxox[abposre]-[0-9]{6,}-[0-9A-Za-z-]{8,}"),
+            5,
+            hints=("xox",),
+        ),
+        TokenFormat(
+            "Slack configuration token",
+            re.compile(r"\bxoxe(?:\.xox[bp])?-1-[A-Za-z0-9]{100,}"),
+            5,
+            _random_alnum,
+            hints=("xoxe",),
+        ),
+        TokenFormat(
+            "Slack app token",
+            re.compile(r"\bxapp-\d-[A-Z0-9]{8,}-\d{6,}-[a-f0-9]{32,}"),
+            5,
+            hints=("xapp-",),
+        ),
+        TokenFormat(
+            "Slack webhook URL",
+            re.compile(
+                r"https?://hooks\.slack(?:-gov)?\.com/(?:services|workflows)/T[A-Z0-9]{6,}/[A-Z0-9]{6,}"
+                r"/(?:\d{10,}/)?[A-Za-z0-9]{16,}"
+            ),
+            0,
+            public=re.compile(r"https?://hooks\.slack(?:-gov)?\.com/\w+/"),
+            hints=("hooks.slack",),
+        ),
+        TokenFormat(
+            "Slack workflow trigger URL",
+            re.compile(
+                r"https?://hooks\.slack(?:-gov)?\.com/triggers/T[A-Z0-9]{6,}/\d{6,}/[0-9a-f]{32}\b"
+            ),
+            0,
+            public=re.compile(r"https?://hooks\.slack(?:-gov)?\.com/triggers/"),
+            hints=("hooks.slack",),
+        ),
+        TokenFormat(
+            "Stripe live key",
+            re.compile(r"\b(?:sk|rk)_live_[0-9A-Za-z]{24,99}\b"),
+            8,
+            hints=("_live_",),
+        ),
+        TokenFormat(
+            "Google API key",
+            re.compile(r"\bAIza[0-9A-Za-z_\-]{35}(?![0-9A-Za-z_\-])"),
+            4,
+            severity=Severity.MEDIUM,
+            confidence=Confidence.MEDIUM,
+            hints=("AIza",),
+        ),
+        TokenFormat(
+            "OpenAI API key",
+            re.compile(
+                r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{16,}T3BlbkFJ[A-Za-z0-9_\-]{16,}"
+            ),
+            3,
+            hints=("T3BlbkFJ",),
+        ),
+        TokenFormat(
+            "Anthropic API key",
+            re.compile(r"\bsk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_\-]{80,120}"),
+            7,
+            hints=("sk-ant-",),
+        ),
+        TokenFormat(
+            "npm token",
+            re.compile(r"\bnpm_[A-Za-z0-9]{36}\b"),
+            4,
+            lambda t: base62_crc_ok(t, 4),
+            checksummed=True,
+            hints=("npm_",),
+        ),
+        TokenFormat(
+            "PyPI token",
+            re.compile(r"\bpypi-AgE[A-Za-z0-9_\-]{50,}"),
+            5,
+            _pypi_ok,
+            hints=("pypi-AgE",),
+        ),
+        TokenFormat(
+            "Twilio API key",
+            re.compile(r"\bSK[0-9a-f]{32}\b"),
+            2,
+            needs_context=re.compile(r"(?i)twilio"),
+            hints=("SK",),
+        ),
+        TokenFormat(
+            "SendGrid API key",
+            re.compile(r"\bSG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}\b"),
+            3,
+            hints=("SG.",),
+        ),
+        TokenFormat(
+            "JSON Web Token",
+            re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,}"),
+            0,
+            _jwt_ok,
+            severity=Severity.MEDIUM,
+            hints=("eyJ",),
+        ),
+        *provider,
+    )
+
+
+def any_format_source() -> str:
+    """One regular expression for every format (their alternation), factored so that
+    most text positions are rejected by one test: the formats that start at a word
+    boundary share a single `\\b`. Masking runs it on every shown line."""
+    bounded = [f.pattern.pattern[2:] for f in formats() if f.pattern.pattern.startswith(r"\b")]
+    others = [f.pattern.pattern for f in formats() if not f.pattern.pattern.startswith(r"\b")]
+    return "|".join(
+        [r"\b(?:" + "|".join(f"(?:{b})" for b in bounded) + ")", *(f"(?:{o})" for o in others)]
+    )
+
+
+def __getattr__(name: str) -> tuple[TokenFormat, ...]:
+    """`FORMATS`, the formats as a module constant, compiled when first asked for."""
+    if name == "FORMATS":
+        return formats()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 AWS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b")
 AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
@@ -175,12 +584,15 @@ def is_placeholder(secret: str) -> bool:
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
     text = ctx.text
-    for fmt in FORMATS:
+    for fmt in formats():
+        if fmt.hints and not any(hint in text for hint in fmt.hints):
+            continue
         if fmt.needs_context is not None and not fmt.needs_context.search(text):
             continue
         for m in fmt.pattern.finditer(text):
             token = m.group(0)
-            if is_placeholder(token[fmt.prefix :]) or (
+            prefix = fmt.public_length(token)
+            if is_placeholder(token[prefix:]) or (
                 fmt.validate is not None and not fmt.validate(token)
             ):
                 continue
@@ -191,17 +603,19 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                     continue
                 if sample == "test":
                     confidence = Confidence.LOW
-            public = token[: fmt.prefix]
+            public = token[:prefix]
             shown = f"{public}..." if public else "value"
             yield Hit(
                 span=ctx.source.span(m.start(), m.end()),
                 message=f"{fmt.kind} committed ({shown}, {len(token)} characters)",
                 severity=fmt.severity,
                 confidence=confidence,
-                secret_spans=(ctx.source.span(m.start() + fmt.prefix, m.end()),),
+                secret_spans=(ctx.source.span(m.start() + prefix, m.end()),),
                 unmistakable=fmt.checksummed,
             )
     yield from _aws(ctx)
+    if "LTAI" in text:
+        yield from _alibaba(ctx)
 
 
 # --- Samples: tokens the text itself shows to be documentation or test data ---------
@@ -336,6 +750,49 @@ def _aws(ctx: FileContext) -> Iterator[Hit]:
             yield Hit(
                 span=ctx.source.span(m.start(), m.end()),
                 message=f"AWS access key id committed ({key_id[:4]}..., {len(key_id)} characters)",
+                severity=Severity.MEDIUM,
+                secret_spans=tuple(spans),
+            )
+
+
+ALIBABA_KEY_ID = re.compile(r"\bLTAI[A-Za-z0-9]{12,20}\b")
+_ALIBABA_SECRET = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{30}(?![A-Za-z0-9])")
+_ALIBABA_SECRET_NAME = re.compile(r"(?i)secret")
+
+
+def _alibaba(ctx: FileContext) -> Iterator[Hit]:
+    """An Alibaba Cloud AccessKey ID (`LTAI...`), critical with its 30-character
+    AccessKey secret named nearby, as an AWS pair is."""
+    text = ctx.source.text
+    for m in ALIBABA_KEY_ID.finditer(text):
+        key_id = m.group(0)
+        if is_placeholder(key_id[4:]) or not _mixed_case(key_id[4:]):
+            continue
+        line, _ = ctx.source.position(m.start())
+        lo = max(ctx.source.line_offset(max(1, line - 5)), m.start() - _AWS_BACK)
+        secret = None
+        for s in _ALIBABA_SECRET.finditer(text, lo, min(m.end() + 600, len(text))):
+            value = s.group(0)
+            if (
+                _ALIBABA_SECRET_NAME.search(text, max(s.start() - 60, 0), s.start())
+                and not is_placeholder(value)
+                and _random_alnum(value)
+            ):
+                secret = s
+                break
+        spans = [ctx.source.span(m.start() + 4, m.end())]
+        if secret is not None:
+            spans.append(ctx.source.span(secret.start(), secret.end()))
+            yield Hit(
+                span=ctx.source.span(m.start(), m.end()),
+                message="Alibaba Cloud AccessKey committed with its secret (LTAI..., 30-character secret)",
+                severity=Severity.CRITICAL,
+                secret_spans=tuple(spans),
+            )
+        else:
+            yield Hit(
+                span=ctx.source.span(m.start(), m.end()),
+                message=f"Alibaba Cloud AccessKey ID committed (LTAI..., {len(key_id)} characters)",
                 severity=Severity.MEDIUM,
                 secret_spans=tuple(spans),
             )
