@@ -20,9 +20,9 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     scanned: list[str] = []
     real = engine._scan_raw
 
-    def spy(entry, plan, raw):  # type: ignore[no-untyped-def]
+    def spy(entry, plan, raw, *rest):  # type: ignore[no-untyped-def]
         scanned.append(entry.rel)
-        return real(entry, plan, raw)
+        return real(entry, plan, raw, *rest)
 
     monkeypatch.setattr(engine, "_scan_raw", spy)
     return scanned

@@ -85,11 +85,26 @@ _ENVOY_ADMIN = re.compile(r"^admin:", re.M)
 _ENVOY_TYPE = "type.googleapis.com/envoy."
 
 
+# Templated files: the suffix a template adds to its target's name, and the template
+# language it usually means (Jinja's `{%` in a Go-named file makes it Jinja).
+TEMPLATE_SUFFIXES = {
+    ".tmpl": "go",
+    ".tpl": "go",
+    ".gotmpl": "go",
+    ".j2": "jinja",
+    ".jinja": "jinja",
+    ".jinja2": "jinja",
+}
+HELM = "helm"  # a chart's template: Go templates with the chart's values
+
+
 @dataclass(frozen=True)
 class FileClass:
     kinds: frozenset[str]
     # How the file is parsed: "yaml", "json", "toml", a tree-sitter language, or None.
     parser: str | None
+    # A templated YAML file: "helm" (a chart's template), "go" or "jinja"; None else.
+    template: str | None = None
 
 
 def classify_name(path: str) -> tuple[set[str], str | None]:
@@ -152,8 +167,13 @@ def _k8s_kinds(text: str) -> Iterator[str]:
             yield m.group(1)
 
 
-def classify(path: str, text: str | None) -> FileClass:
-    """Classify a file; `text` is None for binary files."""
+def classify(path: str, text: str | None, chart: bool = False) -> FileClass:
+    """Classify a file; `text` is None for binary files. `chart`: the file lies below
+    a Helm chart's templates/ folder (ztlint.helm.chart_of)."""
+    if text is not None:
+        templated = _templated(path, text, chart)
+        if templated is not None:
+            return templated
     kinds, parser = classify_name(path)
     if text is None:
         kinds.add(BINARY)
@@ -199,3 +219,36 @@ def classify(path: str, text: str | None) -> FileClass:
     if parser in LANGUAGES:
         kinds.add(parser)
     return FileClass(frozenset(kinds), parser)
+
+
+_TEMPLATE_TARGETS = frozenset({COMPOSE, KUBERNETES, ENVOY})
+
+
+def _templated(path: str, text: str, chart: bool) -> FileClass | None:
+    """A chart's template, or a YAML template outside charts (`*.yml.tmpl`, `*.j2`):
+    classified by its target's name and its content, read through ztlint.helm. None
+    when the file is neither (it is classified as any other file)."""
+    folder, base = posixpath.split(path)
+    lower = base.lower()
+    stem, ext = posixpath.splitext(lower)
+    if chart:
+        if lower.startswith("_"):
+            return FileClass(frozenset({TEXT}), None)  # a template library, no document
+        if ext not in (".yaml", ".yml", ".tpl"):
+            return None
+        found = classify(posixpath.join(folder, stem + ".yaml"), text)
+        return FileClass(found.kinds, YAML, HELM)
+    dialect = TEMPLATE_SUFFIXES.get(ext)
+    if dialect is None:
+        return None
+    if "{%" in text:
+        dialect = "jinja"
+    target = posixpath.join(folder, stem)
+    inner = posixpath.splitext(stem)[1]
+    if inner not in ("", ".yaml", ".yml"):
+        return None
+    # The target's name says YAML; the content says compose, Kubernetes or Envoy.
+    found = classify(target if inner else target + ".yaml", text)
+    if not found.kinds & _TEMPLATE_TARGETS:
+        return None
+    return FileClass(found.kinds, YAML, dialect)

@@ -60,6 +60,7 @@ from ztlint.triggers import TriggerIndex, Triggers
 if TYPE_CHECKING:  # loaded when used: a small scan needs neither
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    from ztlint import helm
     from ztlint import semgrep as semgrep_mod
 
 NOT_PARSED = "ZT903"
@@ -69,6 +70,7 @@ UNUSED_EXCEPTION = "ZT907"
 SEMGREP_FAILED = "ZT909"
 TIMED_OUT = "ZT910"
 DECODED = "ZT913"
+TEMPLATE_NOT_READ = "ZT916"
 
 # Notification codes and what they mean (SARIF tool.driver.notifications).
 NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
@@ -105,6 +107,12 @@ NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
         "A file in UTF-16 or UTF-32 without a byte-order mark: recognised and checked, "
         "or (a warning) too unlike ASCII to tell from binary data, and not checked.",
     ),
+    TEMPLATE_NOT_READ: (
+        "template-not-read",
+        "Templated YAML (a Helm chart's templates, a `*.yml.tmpl`) stayed unreadable after "
+        "its template actions were neutralised: one note per chart, listing the lines. "
+        "Never fails --strict: a template is not a broken file.",
+    ),
     configview.BLIND: (
         "config-disables-scan",
         "A config in the scanned tree turns off every rule, or excludes or marks as test "
@@ -116,6 +124,8 @@ NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
 # A rule that raised on a file left it unchecked too: a hostile file can make a rule
 # raise on purpose (a 5,000-digit minKernel in a seccomp profile dropped its findings).
 UNCHECKED_CODES = frozenset({TIMED_OUT, OVER_BUDGET, WORKER_CRASHED, RULE_FAILED})
+# Notes --strict lets pass: templates read as far as a linter can without rendering.
+STRICT_PASSES = frozenset({TEMPLATE_NOT_READ})
 _UNCHECKED_HINT = "; the run fails unless --allow-unchecked"
 
 SMALL_SCAN = 48  # files; below this a scan stays in process unless --jobs is given
@@ -184,6 +194,8 @@ class FileResult:
     provenance: str = provenance_mod.PRODUCTION
     # What the file says about its own or other files' provenance (judged per project).
     evidence: provenance_mod.Evidence | None = None
+    # A Helm chart's template: what its chart's note counts (ztlint.helm).
+    chart: helm.ChartFile | None = None
 
 
 @dataclass(frozen=True)
@@ -244,7 +256,7 @@ class Report:
             return 1
         if not self.allow_unchecked and self.unchecked():
             return 1
-        if strict and self.notifications:
+        if strict and any(n.code not in STRICT_PASSES for n in self.notifications):
             return 1
         return 0
 
@@ -532,11 +544,18 @@ def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
             entry.rel,
             notifications=(_note(SKIPPED, f"skipped: {why}", entry.rel, level=NoticeLevel.NOTE),),
         )
+    chart = None
+    if "templates/" in entry.rel and not raw.binary:
+        from ztlint.helm import chart_of  # loaded when a path may be in a chart
+
+        chart = chart_of(entry.rel, entry.abs, plan.max_file_size)
+    # A chart's template reads its chart's values: they are part of what is cached.
+    keyed = raw.data if chart is None else b"\0".join((raw.data, b"chart", chart.values or b""))
     if plan.cache is not None:
-        cached = plan.cache.get(entry.rel, raw.data)
+        cached = plan.cache.get(entry.rel, keyed)
         if isinstance(cached, FileResult) and cached.path == entry.rel:
             return _from_cache(cached, raw)
-    scanned = _timed_scan(entry, plan, raw)
+    scanned = _timed_scan(entry, plan, raw, chart)
     if scanned is None:
         # Its partial findings are dropped, and nothing is cached: a slow moment on a
         # busy machine must not stick.
@@ -555,7 +574,7 @@ def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
     result, worked = scanned
     if plan.cache is not None and worked:
         # Files no trigger matched cost less to check again than to look up.
-        plan.cache.put(entry.rel, raw.data, _for_cache(result))
+        plan.cache.put(entry.rel, keyed, _for_cache(result))
     return result
 
 
@@ -580,7 +599,9 @@ def _from_cache(result: FileResult, raw: RawFile) -> FileResult:
     )
 
 
-def _timed_scan(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, bool] | None:
+def _timed_scan(
+    entry: FileEntry, plan: Plan, raw: RawFile, chart: helm.Chart | None = None
+) -> tuple[FileResult, bool] | None:
     """`_scan_raw` within the file's time limit, or None when it ran out. SIGALRM
     interrupts the scan wherever Python runs, regular expressions included (sre checks
     for signals); a long call into a parser's C code is interrupted when it returns."""
@@ -592,12 +613,12 @@ def _timed_scan(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult,
     ):
         # No limit without SIGALRM (Windows), off the main thread, or when the program
         # that runs the engine uses the alarm itself.
-        return _scan_raw(entry, plan, raw)
+        return _scan_raw(entry, plan, raw, chart)
     signal.signal(signal.SIGALRM, _time_up)
     try:
         try:
             signal.setitimer(signal.ITIMER_REAL, plan.file_timeout)
-            return _scan_raw(entry, plan, raw)
+            return _scan_raw(entry, plan, raw, chart)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _FileTimeout:
@@ -606,14 +627,23 @@ def _timed_scan(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult,
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
 
 
-def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, bool]:
+def _scan_raw(
+    entry: FileEntry, plan: Plan, raw: RawFile, chart: helm.Chart | None = None
+) -> tuple[FileResult, bool]:
     worked = False
     source = None if raw.binary else SourceText(decode(raw.data))
     text = source.text if source is not None else ""
-    fclass = classify.classify(entry.rel, None if source is None else text)
+    fclass = classify.classify(entry.rel, None if source is None else text, chart is not None)
     ctx = FileContext(
         entry.rel, fclass.kinds, fclass.parser, source, head=raw.data if raw.binary else b""
     )
+    if fclass.template is not None:
+        from ztlint.helm import TemplateReader
+
+        ctx.template = TemplateReader(
+            "go" if fclass.template == classify.HELM else fclass.template,
+            chart if fclass.template == classify.HELM else None,
+        )
     findings: list[Finding] = []
     notes: list[Notification] = []
     facts: list[tuple[str, tuple[Any, ...]]] = []
@@ -667,6 +697,8 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
                 continue
             for h in hits:
                 finding = _make_finding(rule, h, entry.rel, source, plan)
+                if ctx.template is not None:
+                    finding = _templated(finding, ctx.template)
                 if h.entity and ctx.parsed_documents:
                     entities = entities or EntityIndex(ctx.parsed_documents)
                     lines = entities.lines(h.span, h.entity)
@@ -705,10 +737,30 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
     if fclass.parser == "rust":  # before the parse notes: this may parse the file
         test_ranges, test_paths = _rust_test_code(ctx, bool(findings))
     seen_parse: set[tuple[int | None, str]] = set()
+    chart_file: helm.ChartFile | None = None
+    if chart is not None and fclass.template == classify.HELM:
+        from ztlint.helm import ChartFile
+
+        chart_file = ChartFile(chart.folder, _pods(ctx))
     for failure in ctx.parse_notes:
         key = (failure.line, failure.message)
         if key not in seen_parse:
             seen_parse.add(key)
+            if ctx.template is not None and _template_error(failure):
+                if chart_file is not None:
+                    chart_file = replace(chart_file, unread=(failure.line, failure.message))
+                    continue
+                notes.append(
+                    _note(
+                        TEMPLATE_NOT_READ,
+                        f"template not read: {failure.message}",
+                        entry.rel,
+                        failure.line,
+                        failure.column,
+                        level=NoticeLevel.NOTE,
+                    )
+                )
+                continue
             if isinstance(failure, OverBudget):
                 notes.append(_note(OVER_BUDGET, failure.message + _UNCHECKED_HINT, entry.rel))
                 continue
@@ -736,8 +788,64 @@ def _scan_raw(entry: FileEntry, plan: Plan, raw: RawFile) -> tuple[FileResult, b
         provenance_mod.evidence(entry.rel, text, fclass.kinds)
         if origin not in provenance_mod.NOT_CHECKED and source is not None
         else None,
+        chart_file,
     )
     return result, worked
+
+
+def _template_error(failure: ParseFailure) -> bool:
+    from ztlint.parsers.template import TemplateError
+
+    return isinstance(failure, TemplateError)
+
+
+def _templated(finding: Finding, reader: helm.TemplateReader) -> Finding:
+    """A finding in templated YAML: the values lines it depends on as related
+    locations; in a branch kept without knowing its condition, at most medium
+    confidence (the chart may never render it)."""
+    related = reader.related(finding.span)
+    if related:
+        finding = replace(finding, related=finding.related + related)
+    if reader.undecided(finding.span) and finding.confidence > Confidence.MEDIUM:
+        finding = replace(finding, confidence=Confidence.MEDIUM)
+    return finding
+
+
+def _pods(ctx: FileContext) -> int:
+    """The pod specs in the documents the rules read (0 when none parsed them)."""
+    if not ctx.parsed_documents:
+        return 0
+    from ztlint.checks.containers.workloads import file_pod_specs
+
+    return sum(1 for _ in file_pod_specs(ctx))
+
+
+def _chart_notes(results: Sequence[FileResult]) -> list[Notification]:
+    """One note per chart whose templates stayed partly unreadable: how many pod specs
+    were checked, and where each unreadable template stopped."""
+    charts: dict[str, list[FileResult]] = {}
+    for r in results:
+        if r.chart is not None:
+            charts.setdefault(r.chart.chart, []).append(r)
+    notes = []
+    for folder, files in sorted(charts.items()):
+        unread = [(r.path, r.chart.unread) for r in files if r.chart and r.chart.unread]
+        if not unread:
+            continue
+        pods = sum(r.chart.pods for r in files if r.chart)
+        where = "; ".join(
+            f"{path}{f':{line}' if line else ''} ({why})" for path, (line, why) in unread
+        )
+        notes.append(
+            _note(
+                TEMPLATE_NOT_READ,
+                f"Helm chart: {len(unread)} of {len(files)} templates stayed unreadable "
+                f"without rendering, {pods} pod specs checked in the rest; unreadable: {where}",
+                f"{folder}/Chart.yaml" if folder else "Chart.yaml",
+                level=NoticeLevel.NOTE,
+            )
+        )
+    return notes
 
 
 def _embedded_findings(
@@ -1497,6 +1605,7 @@ def run(
     for r in results:
         findings.extend(r.findings)
         notes.extend(r.notifications)
+    notes.extend(_chart_notes(results))
     extra, extra_notes = _project_pass(enabled, [*results, *context_results], plan, found.root)
     findings.extend(f for f in extra if f.path not in hidden)
     notes.extend(extra_notes)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from tree_sitter import Tree
 
@@ -20,6 +20,9 @@ from ztlint.parsers import code
 from ztlint.parsers.budget import OverBudget
 from ztlint.parsers.data import Node, ParseFailure
 from ztlint.source import SourceText
+
+if TYPE_CHECKING:
+    from ztlint.helm import TemplateReader
 
 _T = TypeVar("_T")
 
@@ -71,6 +74,9 @@ class FileContext:
         self._tree_failure: OverBudget | None = None
         self._memo: dict[str, Any] = {}
         self.parse_notes: list[ParseFailure] = []
+        # A templated YAML file (a Helm chart's template, `*.yml.tmpl`): how its
+        # documents are read (ztlint.helm).
+        self.template: TemplateReader | None = None
 
     @property
     def source(self) -> SourceText:
@@ -96,13 +102,15 @@ class FileContext:
         if self._failure is not None:
             raise self._failure
         if self._data is None:
-            from ztlint.parsers import structured, yaml
+            from ztlint.parsers import structured
 
             try:
-                if self.parser == "yaml":
-                    self._data = yaml.parse_yaml(self.text)
+                if self.parser == "yaml" and self.template is not None:
+                    self._data = self.template.documents(self.text)
+                elif self.parser == "yaml":
+                    self._data = self._yaml_or_template()
                 elif self.parser == "json":
-                    self._data = structured.parse_json(self.source)
+                    self._data = self._json_or_template()
                 elif self.parser == "toml":
                     self._data = structured.parse_toml(self.source)
                 else:
@@ -113,6 +121,41 @@ class FileContext:
                 raise
         return self._data
 
+    def _yaml_or_template(self) -> list[Node]:
+        """Plain YAML; YAML that does not parse but holds Go template actions is read
+        as a template (a chart's `files/`, a profile copied between charts)."""
+        from ztlint.parsers import yaml
+
+        try:
+            return yaml.parse_yaml(self.text)
+        except OverBudget:
+            raise
+        except ParseFailure:
+            if "{{" not in self.text:
+                raise
+        return self._as_template()
+
+    def _json_or_template(self) -> list[Node]:
+        """JSON; JSON that does not parse but holds Go template actions (an Envoy
+        bootstrap a program renders) is read as a template, through the YAML composer
+        (JSON is YAML's flow style)."""
+        from ztlint.parsers import structured
+
+        try:
+            return structured.parse_json(self.source)
+        except OverBudget:
+            raise
+        except ParseFailure:
+            if "{{" not in self.text:
+                raise
+        return self._as_template()
+
+    def _as_template(self) -> list[Node]:
+        from ztlint.helm import TemplateReader
+
+        self.template = TemplateReader("go")
+        return self.template.documents(self.text)
+
     def try_documents(self) -> list[Node] | None:
         """The documents, or None when the file does not parse; a failure here is not
         recorded (a detector that needs the documents reports it), so a reader that
@@ -122,7 +165,9 @@ class FileContext:
         from ztlint.parsers import structured, yaml
 
         try:
-            if self.parser == "yaml":
+            if self.parser == "yaml" and self.template is not None:
+                self._data = self.template.documents(self.text)
+            elif self.parser == "yaml":
                 self._data = yaml.parse_yaml(self.text)
             elif self.parser == "json":
                 self._data = structured.parse_json(self.source)

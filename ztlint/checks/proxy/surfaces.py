@@ -115,8 +115,8 @@ def _log_hits(doc: EnvoyDoc, log: Node) -> Iterator[Hit]:
 
 def _exposed(address: str) -> bool:
     text = address.strip().strip("[]")
-    if text in ("localhost",) or text.startswith("127."):
-        return False
+    if text in ("localhost",) or text.startswith("127.") or "{{" in text:
+        return False  # (a template's action: the address is not known here)
     try:
         return not ipaddress.ip_address(text).is_loopback
     except ValueError:

@@ -26,6 +26,9 @@ from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk
 from ztlint.rule import FileContext, Hit
 
 URL_WITH_PASSWORD = re.compile(r"^[a-z][a-z0-9+.-]*://[^:/@\s]*:([^@/\s]+)@", re.I)
+# A Helm named template alone (`{{ include "app.fullname" . }}`): code of the chart
+# that names objects; a credential comes from values (`{{ .Values.apiKey }}`).
+_HELPER = re.compile(r'\{\{-?\s*(?:include|template)\s+"[^"]*"\s*[.$]?\s*-?\}\}')
 _INTERPOLATED = re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*(?::?[-?][^}]*)?\}?$")
 
 
@@ -51,6 +54,8 @@ def classify_value(name: str, value: str | None) -> str | None:
         or is_format_keyword(text)
     ):
         return None  # a path to a mounted key or secret file, a flag, a mode's keyword
+    if _HELPER.fullmatch(text):
+        return None  # a chart's named template prints a name (a Secret's), not a value
     if _INTERPOLATED.match(text) or text.startswith("$(") or "{{" in text:
         return "interpolated"
     if _SUBSTITUTED.fullmatch(text) and is_placeholder(text):

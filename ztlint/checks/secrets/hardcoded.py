@@ -450,6 +450,9 @@ def _scalar_keys(ctx: FileContext, record: Node) -> list[str]:
 def detect_config(ctx: FileContext) -> Iterator[Hit]:
     example = bool(EXAMPLE_FILE.search(ctx.path))
     local = _local_hosts(ctx)
+    # A value a template's action writes is its chart's values.yaml default, checked in
+    # values.yaml itself (ztlint.helm).
+    written = ctx.template.templated if ctx.template is not None else _never
     for doc in ctx.documents():
         if isinstance(doc, Mapping) and doc.get_str("kind") in _OTHER_RULES_KINDS:
             continue  # Secrets are kubernetes-secret-committed's; the rest hold no plaintext
@@ -467,6 +470,7 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
                         isinstance(item, Scalar)
                         and "=" in item.value
                         and " " not in item.value.split("=", 1)[0]
+                        and not written(item)
                     ):
                         var, _, text = item.value.partition("=")
                         yield from _config_pair(var, text, item, example, local)
@@ -481,6 +485,7 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
                 env_name is not None
                 and isinstance(env_value, Scalar)
                 and is_credential_name(env_name)
+                and not written(env_value)
             ):
                 yield from _config_pair(env_name, env_value.value, env_value, example, local)
             if _is_test_table(node):
@@ -492,15 +497,23 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
                         catalogue and is_word(value.value)
                     ):
                         continue
-                    if value.kind in ("str", "int", "other") and (
-                        is_credential_name(key.value)
-                        or ("@" in value.value and "://" in value.value)
+                    if (
+                        value.kind in ("str", "int", "other")
+                        and (
+                            is_credential_name(key.value)
+                            or ("@" in value.value and "://" in value.value)
+                        )
+                        and not written(value)
                     ):
                         yield from _config_pair(
                             key.value, value.value, value, example, local, id(value) in account
                         )
                 else:
                     stack.append(value)
+
+
+def _never(node: object) -> bool:
+    return False
 
 
 def _account_passwords(doc: object) -> set[int]:

@@ -75,7 +75,12 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             verdicts: dict[str, str] = {}
             spans: list[Span] = []
             for k, v in block.items():
-                if not isinstance(v, Scalar) or not v.value.strip() or _TEMPLATED.search(v.value):
+                if (
+                    not isinstance(v, Scalar)
+                    or not v.value.strip()
+                    or _TEMPLATED.search(v.value)
+                    or (ctx.template is not None and ctx.template.templated(v))
+                ):
                     continue
                 verdict = _judge(_decode(v.value, encoded))
                 verdicts[k.value] = verdict
