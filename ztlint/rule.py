@@ -108,9 +108,11 @@ class FileContext:
                 if self.parser == "yaml" and self.template is not None:
                     self._data = self.template.documents(self.text)
                 elif self.parser == "yaml":
-                    self._data = self._yaml_or_template()
+                    from ztlint.parsers import yaml
+
+                    self._data = self._or_template(lambda: yaml.parse_yaml(self.text))
                 elif self.parser == "json":
-                    self._data = self._json_or_template()
+                    self._data = self._or_template(lambda: structured.parse_json(self.source))
                 elif self.parser == "toml":
                     self._data = structured.parse_toml(self.source)
                 else:
@@ -121,28 +123,13 @@ class FileContext:
                 raise
         return self._data
 
-    def _yaml_or_template(self) -> list[Node]:
-        """Plain YAML; YAML that does not parse but holds Go template actions is read
-        as a template (a chart's `files/`, a profile copied between charts)."""
-        from ztlint.parsers import yaml
-
+    def _or_template(self, parse: Callable[[], list[Node]]) -> list[Node]:
+        """YAML or JSON; a file that does not parse but holds Go template actions (a
+        chart's `files/`, a profile copied between charts, an Envoy bootstrap a program
+        renders) is read as a template, through the YAML composer (JSON is YAML's flow
+        style)."""
         try:
-            return yaml.parse_yaml(self.text)
-        except OverBudget:
-            raise
-        except ParseFailure:
-            if "{{" not in self.text:
-                raise
-        return self._as_template()
-
-    def _json_or_template(self) -> list[Node]:
-        """JSON; JSON that does not parse but holds Go template actions (an Envoy
-        bootstrap a program renders) is read as a template, through the YAML composer
-        (JSON is YAML's flow style)."""
-        from ztlint.parsers import structured
-
-        try:
-            return structured.parse_json(self.source)
+            return parse()
         except OverBudget:
             raise
         except ParseFailure:
