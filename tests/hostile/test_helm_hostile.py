@@ -7,37 +7,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import textwrap
 import time
 from pathlib import Path
 
+from tests.test_template import _POD, _chart
 from ztlint.config import Config
 from ztlint.engine import run
 from ztlint.model import Confidence
 from ztlint.parsers.template import TemplateError, neutralise
-
-_POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: {{ .Release.Name }}
-spec:
-  containers:
-    - name: app
-      image: app
-      securityContext:
-        privileged: {{ .Values.privileged }}
-"""
-
-
-def _chart(root: Path, templates: dict[str, str], values: str = "") -> Path:
-    chart = root / "chart"
-    (chart / "templates").mkdir(parents=True)
-    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 0.1.0\n")
-    (chart / "values.yaml").write_text(values)
-    for name, body in templates.items():
-        (chart / "templates" / name).write_text(textwrap.dedent(body))
-    return chart
 
 
 def _rules(root: Path) -> list[str]:
