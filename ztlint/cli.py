@@ -697,13 +697,15 @@ def rules_cmd(fmt: str) -> None:
 @main.command()
 @click.argument("rule")
 def explain(rule: str) -> None:
-    """Show the documentation of RULE (an id such as ZT101 or a name)."""
-    from ztlint import docs
+    """Show the documentation of RULE (an id such as ZT101 or a name), with examples;
+    rendered on a terminal when the `rich` extra is installed."""
+    from ztlint import explain as explain_mod
     from ztlint.registry import load_rules
 
     for r in load_rules():
         if rule in (r.name, r.id) or rule.upper() == r.id:
-            click.echo(docs.render_page(r.meta, r.covers).split("\n", 1)[1], nl=False)
+            text = explain_mod.page(r.meta, r.covers)
+            click.echo(explain_mod.render(text, terminal=sys.stdout.isatty()), nl=False)
             return
     _fail(f"no rule named '{rule}' (see `ztlint rules`)")
 

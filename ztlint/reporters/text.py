@@ -251,9 +251,9 @@ def _notifications(report: Report, verbose: bool) -> list[str]:
         more = len(group) - len(examples)
         tail = f" and {more} more" if more else ""
         messages = {n.message for n in group}
-        same = f": {safe_text.shown(group[0].message)}" if len(messages) == 1 else ""
+        same = f"; each: {safe_text.shown(group[0].message)}" if len(messages) == 1 else ""
         out.append(
-            f"  {len(group)} {kind} ({code} {name}){same}: {', '.join(examples)}{tail} "
+            f"  {len(group)} {kind} ({code} {name}): {', '.join(examples)}{tail}{same} "
             "(-v or --format json lists every one)"
         )
     if rest:
