@@ -151,7 +151,8 @@ def _grouped(shown: list[Finding], metas: dict[str, RuleMeta], paint: _Paint) ->
         meta = metas.get(rule_id)
         name = safe_text.shown(meta.name if meta else group[0].rule_name)
         n = len(group)
-        out.append(paint(_BOLD, f"{safe_text.shown(rule_id)} {name} ({n} finding{_s(n)})"))
+        head = safe_text.line_head(safe_text.shown(rule_id))
+        out.append(paint(_BOLD, f"{head} {name} ({n} finding{_s(n)})"))
         for f in group:
             sev = f.severity.label + provenance_tag(f)
             fix = " (fix available)" if f.fix is not None else ""
@@ -252,9 +253,9 @@ def _notifications(report: Report, verbose: bool) -> list[str]:
         tail = f" and {more} more" if more else ""
         messages = {n.message for n in group}
         same = f"; each: {safe_text.shown(group[0].message)}" if len(messages) == 1 else ""
+        hint = " (-v or --format json lists every one)" if more else ""
         out.append(
-            f"  {len(group)} {kind} ({code} {name}): {', '.join(examples)}{tail}{same} "
-            "(-v or --format json lists every one)"
+            f"  {len(group)} {kind} ({code} {name}): {', '.join(examples)}{tail}{same}{hint}"
         )
     if rest:
         left = sum(len(g) for _, g in rest)
