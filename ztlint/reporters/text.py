@@ -223,7 +223,8 @@ def _notice_line(n: Notification) -> str:
 
 def _notifications(report: Report, verbose: bool) -> list[str]:
     """The notifications block: every notification with -v; else one line per kind
-    (a kind met once is shown whole), at most NOTIFICATION_LINES lines in all."""
+    (a kind met only a few times is listed whole while there is room), at most
+    NOTIFICATION_LINES lines in all."""
     notes = report.notifications
     if not notes:
         return []
@@ -239,9 +240,12 @@ def _notifications(report: Report, verbose: bool) -> list[str]:
         keep, rest = groups[: room - 1], groups[room - 1 :]
     else:
         keep, rest = groups, []
+    # A kind met at most _EXAMPLES times is listed whole while the lines allow.
+    spare = room - len(keep) - (1 if rest else 0)
     for code, group in keep:
-        if len(group) == 1:
-            out.append(_notice_line(group[0]))
+        if len(group) == 1 or (len(group) <= _EXAMPLES and len(group) - 1 <= spare):
+            spare -= len(group) - 1
+            out.extend(_notice_line(n) for n in group)
             continue
         name = NOTIFICATION_CODES.get(code, (code, ""))[0]
         kind = _KIND_NAMES.get(name, f"{code} notifications")
