@@ -20,6 +20,8 @@ from ztlint.cli import main
 from ztlint.config import Config
 from ztlint.engine import NOT_PARSED, run
 from ztlint.model import Confidence, Edit, Finding, Fix, Severity, Span
+from ztlint.parsers import code
+from ztlint.source import SourceText
 
 # Every fixture unit (file or folder under fixtures/ZTnnn/) with a finding that carries
 # a fix; test_the_list_of_fixable_fixtures_is_complete keeps it honest.
@@ -33,6 +35,7 @@ FIX_FIXTURES = (
     "ZT101/positive_reqwest_openssl.rs",
 )
 EVERYTHING = Config(min_confidence=Confidence.LOW)
+GRAMMARS = {".py": "python", ".rs": "rust", ".ts": "typescript", ".js": "javascript"}
 BAD_PY = 'import requests\n\nrequests.get("https://x", verify=False)\n'
 
 
@@ -74,6 +77,12 @@ def test_every_fixture_with_a_fix_is_fixed(unit: str, tree: Path) -> None:
     parsed_after = {n["path"] for n in after["notifications"] if n["code"] == NOT_PARSED}
     assert parsed_after <= parsed_before, f"{unit}: does not parse after --fix"
     fixed_text = copy.read_text(encoding="utf-8")
+    # And the grammar reads the fixed file without an error where it read the original.
+    lang = GRAMMARS[copy.suffix]
+    original = code.first_error(code.parse(lang, SourceText(source.read_text(encoding="utf-8"))))
+    assert (
+        original is not None or code.first_error(code.parse(lang, SourceText(fixed_text))) is None
+    )
     for f in fixed:
         assert f.fix is not None
         for edit in f.fix.edits:
