@@ -667,9 +667,15 @@ def _scan_raw(
     # A small scan of small files asks about its triggers one by one: building an index
     # costs more than it saves there.
     indexed = plan.indexed or len(text) > _INDEX_SIZE
+    searched, lowered = text, ctx.lower if source is not None else None
+    if chart is not None and chart.values and "toYaml" in text and ".Values" in text:
+        # A block of the chart's values printed into the template (`toYaml .Values.sc`)
+        # brings its words along: the values are searched too.
+        searched = text + "\n" + decode(chart.values)
+        lowered = searched.lower
     triggered = Triggers(
-        text,
-        ctx.lower if source is not None else None,
+        searched,
+        lowered,
         (lambda: _trigger_index(plan, fclass.kinds, mode)) if indexed else None,
     )
     for rule, detectors, check, options in _applicable(plan, fclass.kinds, raw.binary, mode):

@@ -163,6 +163,7 @@ class TemplateReader:
                 failure.column,
             ) from None
         used, self._templated = template.apply_values(docs, neutral, neutral.text)
+        used += template.graft_blocks(docs, neutral)
         for line, node in used:
             self._by_line.setdefault(line, []).append(node)
         self._decided = neutral.decided
