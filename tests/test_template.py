@@ -410,3 +410,90 @@ def test_grafted_blocks_are_bounded() -> None:
     docs = _read("spec:\n  securityContext: {{ toYaml .Values.sc | nindent 4 }}\n", values)
     grafted = _at(docs[0], "spec", "securityContext")
     assert isinstance(grafted, Scalar)  # past the budget: left as the template reads
+
+
+_INCLUDING = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "app.fullname" . }}
+spec:
+  template:
+    spec:
+      {{- include "app.podSecurity" . | nindent 6 }}
+      containers:
+        - name: app
+          image: app
+          securityContext:
+            {{- include "app.containerSecurity" . | nindent 12 }}
+"""
+
+_HELPERS = """\
+{{- define "app.fullname" -}}
+{{ .Release.Name }}-app
+{{- end }}
+
+{{- define "app.podSecurity" -}}
+hostPID: {{ .Values.hostPID }}
+{{- end }}
+
+{{- define "app.containerSecurity" }}
+{{- if .Values.strict }}
+privileged: false
+{{- else }}
+privileged: true
+{{- end }}
+{{- end }}
+"""
+
+
+def _scan_ids(root: Path, cache: Path | None = None) -> list[tuple[str, int]]:
+    report = run(["."], Config(), jobs=1, cwd=str(root), cache_dir=cache)
+    return sorted((f.rule_id, f.span.start_line) for f in report.findings)
+
+
+def test_named_templates_included_with_the_root_context_are_read(tmp_path: Path) -> None:
+    chart = _chart(tmp_path, {"deploy.yaml": _INCLUDING}, "hostPID: true\nstrict: false\n")
+    (chart / "templates" / "_helpers.tpl").write_text(_HELPERS)
+    # Under a key (the container's securityContext) and among a mapping's own keys
+    # (the pod spec's), at the include's line.
+    assert _scan_ids(tmp_path) == [("ZT302", 13), ("ZT307", 8)]
+
+
+def test_included_templates_follow_the_values_and_stay_clean(tmp_path: Path) -> None:
+    chart = _chart(tmp_path, {"deploy.yaml": _INCLUDING}, "hostPID: false\nstrict: true\n")
+    (chart / "templates" / "_helpers.tpl").write_text(_HELPERS)
+    assert _scan_ids(tmp_path) == []
+
+
+def test_a_library_edit_is_never_served_from_the_cache(tmp_path: Path) -> None:
+    root, cache = tmp_path / "repo", tmp_path / "cache"
+    chart = _chart(root, {"deploy.yaml": _INCLUDING}, "hostPID: false\nstrict: true\n")
+    helpers = chart / "templates" / "_helpers.tpl"
+    helpers.write_text(_HELPERS)
+    assert _scan_ids(root, cache) == []
+    helpers.write_text(_HELPERS.replace("privileged: false", "privileged: true"))
+    assert _scan_ids(root, cache) == [("ZT302", 13)]
+
+
+def test_a_library_through_a_link_is_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.tpl"
+    outside.write_text(_HELPERS)
+    repo = tmp_path / "repo"
+    chart = _chart(repo, {"deploy.yaml": _INCLUDING}, "hostPID: true\nstrict: false\n")
+    (chart / "templates" / "_helpers.tpl").symlink_to(outside)
+    assert _scan_ids(repo) == []
+
+
+def test_self_including_and_huge_libraries_stay_bounded(tmp_path: Path) -> None:
+    loop = '{{- define "app.containerSecurity" }}\n{{ include "app.containerSecurity" . }}\n{{- end }}\n'
+    chart = _chart(tmp_path, {"deploy.yaml": _INCLUDING}, "hostPID: true\n")
+    many = "".join(
+        f'{{{{- define "d{i}" }}}}\nk{i}: {{{{ include "d{i}" . }}}}\n{{{{- end }}}}\n'
+        for i in range(2000)
+    )
+    (chart / "templates" / "_a.tpl").write_text(loop)
+    (chart / "templates" / "_b.tpl").write_text(many)
+    started = time.perf_counter()
+    assert _scan_ids(tmp_path) == []
+    assert time.perf_counter() - started < 30

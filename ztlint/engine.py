@@ -550,7 +550,11 @@ def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
 
         chart = chart_of(entry.rel, entry.abs, plan.max_file_size)
     # A chart's template reads its chart's values: they are part of what is cached.
-    keyed = raw.data if chart is None else b"\0".join((raw.data, b"chart", chart.values or b""))
+    keyed = (
+        raw.data
+        if chart is None
+        else b"\0".join((raw.data, b"chart", chart.values or b"", chart.library or b""))
+    )
     if plan.cache is not None:
         cached = plan.cache.get(entry.rel, keyed)
         if isinstance(cached, FileResult) and cached.path == entry.rel:
@@ -668,10 +672,13 @@ def _scan_raw(
     # costs more than it saves there.
     indexed = plan.indexed or len(text) > _INDEX_SIZE
     searched, lowered = text, ctx.lower if source is not None else None
-    if chart is not None and chart.values and "toYaml" in text and ".Values" in text:
-        # A block of the chart's values printed into the template (`toYaml .Values.sc`)
-        # brings its words along: the values are searched too.
-        searched = text + "\n" + decode(chart.values)
+    blocks = chart is not None and "toYaml" in text and ".Values" in text
+    includes = chart is not None and chart.library is not None and "include" in text
+    if chart is not None and (blocks or includes):
+        # A block of the chart's values printed into the template (`toYaml .Values.sc`),
+        # or a named template it includes, brings its words along: they are searched too.
+        extra = [chart.values or b""] + ([chart.library or b""] if includes else [])
+        searched = text + "\n" + decode(b"\n".join(extra))
         lowered = searched.lower
     triggered = Triggers(
         searched,

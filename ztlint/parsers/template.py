@@ -122,6 +122,9 @@ class Neutralised:
     # Values blocks printed by a blanked action: 0-based line, its columns [start, end)
     # on that line, the values node.
     blocks: list[tuple[int, int, int, Node]] = field(default_factory=list)
+    # Named templates included with the root context by a blanked action: 0-based
+    # line, columns [start, end), the name.
+    includes: list[tuple[int, int, int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -593,10 +596,20 @@ def _empty_blank_lines(out: str, text: str) -> str:
     return "\n".join(lines)
 
 
+_INCLUDE = re.compile(
+    r'include\s+"([^"\\]{1,200})"\s+[.$](?:\s*\|\s*(?:nindent|indent)\s+\d+)?(?:\s*\|\s*trim)?'
+)
+
+
 def _printed_block(
     ev: _Evaluator, act: _Action, line: int, line_start: int, out: Neutralised
 ) -> None:
-    """Remember a values mapping or list that a blanked action prints as a block."""
+    """Remember a values mapping or list that a blanked action prints as a block, or a
+    named template it includes with the root context (`include "app.sc" . | nindent 8`)."""
+    if act.scope == 0 and (m := _INCLUDE.fullmatch(act.body)) is not None:
+        start = act.start - line_start
+        out.includes.append((line, start, act.end - line_start, m.group(1)))
+        return
     if not _prints_block(act.body):
         return
     value = ev.pipeline(act.body, act.scope, act.dot)
@@ -610,6 +623,34 @@ def _printed_block(
 
 
 MAX_GRAFTED = 20_000
+
+
+def defines(text: str) -> dict[str, str]:
+    """The named templates of a template library (`{{- define "name" -}}...{{- end }}`):
+    name to body text, the first definition of a name winning as for helm's load order
+    within a file. Raises TemplateError when the actions cannot be followed."""
+    out: dict[str, str] = {}
+    opens = {"if", "with", "range", "define", "block"}
+    depth = 0
+    name: str | None = None
+    body_start = 0
+    for act in _lex(text, GO):
+        if act.word in opens:
+            if depth == 0 and act.word == "define":
+                m = re.match(r'define\s+"([^"\\]{1,200})"', act.body)
+                name = m.group(1) if m else None
+                body_start = act.end
+            depth += 1
+            if depth > MAX_NESTING:
+                raise TemplateError("template blocks nested too deep", _line_of(text, act.start))
+        elif act.word == "end":
+            depth -= 1
+            if depth < 0:
+                raise TemplateError("`end` without a block", _line_of(text, act.start))
+            if depth == 0 and name is not None:
+                out.setdefault(name, text[body_start : act.start])
+                name = None
+    return out
 
 
 def graft_blocks(docs: list[Node], neutral: Neutralised) -> list[tuple[int, Node]]:
@@ -636,13 +677,24 @@ def graft_blocks(docs: list[Node], neutral: Neutralised) -> list[tuple[int, Node
         if key_line not in empty:
             key_line -= 1
         found = empty.get(key_line)
-        if found is None:
+        span = Span(at, column + 1, at, end + 1)
+        if found is None or (
+            key_line != at and found[0].entries[found[1]][0].span.start_col > column
+        ):
+            # Not under a key: a mapping's entries printed among its own (`spec:` then
+            # `{{- include "pod.security" . | nindent 2 }}` beside `containers:`).
+            into = _enclosing(docs, lines, at, column) if isinstance(block, Mapping) else None
+            copy = _copy(block, span, budget) if into is not None else None
+            if into is None or not isinstance(copy, Mapping):
+                if budget[0] < 0:
+                    break
+                continue
+            have = {k.value for k, _ in into.entries}
+            into.entries.extend((k, v) for k, v in copy.entries if k.value not in have)
+            grafted.append((at, block))
             continue
         mapping, i = found
         key, _ = mapping.entries[i]
-        if key_line != at and key.span.start_col > column:
-            continue  # the block is not indented under the key
-        span = Span(at, column + 1, at, end + 1)
         copy = _copy(block, span, budget)
         if copy is None:
             break
@@ -650,6 +702,28 @@ def graft_blocks(docs: list[Node], neutral: Neutralised) -> list[tuple[int, Node
         del empty[key_line]
         grafted.append((at, block))
     return grafted
+
+
+def _enclosing(docs: list[Node], lines: list[str], at: int, column: int) -> Mapping | None:
+    """The mapping whose keys sit at the column of a block printed on line `at`, with
+    the block inside it: only lines indented at least as deep lie between the block and
+    one of its keys."""
+
+    def inside(a: int, b: int) -> bool:
+        return all(not t.strip() or len(t) - len(t.lstrip(" ")) >= column for t in lines[a : b - 1])
+
+    for doc in docs:
+        for node, _ in walk(doc):
+            if not isinstance(node, Mapping) or not node.entries:
+                continue
+            if node.entries[0][0].span.start_col != column + 1:
+                continue
+            keys = [k.span.start_line for k, _ in node.entries]
+            before = [k for k in keys if k < at]
+            after = [k for k in keys if k > at]
+            if (before and inside(before[-1], at)) or (after and inside(at, after[0])):
+                return node
+    return None
 
 
 def _copy(node: Node, span: Span, budget: list[int], depth: int = 0) -> Node | None:
