@@ -182,10 +182,16 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
     paths: tuple[str, ...] = opts["paths"]
     config = _file_config(opts["config_path"], paths or (".",))
     overrides: dict[str, Any] = {}
+    # Values from flags are blamed on the flag, not the config file (configlines.where).
+    flags: list[tuple[str, str]] = []
     if opts["select"]:
         overrides["select"] = _split(opts["select"])
+        flags.append(("select", "--select"))
     if opts["ignore"]:
         overrides["ignore"] = config.ignore + _split(opts["ignore"])
+        flags.extend((f"ignore={v}", "--ignore") for v in _split(opts["ignore"]))
+    if flags:
+        overrides["origins"] = config.origins + tuple(flags)
     if opts.get("fail_on"):
         overrides["fail_on"] = Severity.parse(opts["fail_on"])
     try:
