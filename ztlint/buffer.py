@@ -87,7 +87,12 @@ def scan_bytes(
 
     here = os.path.realpath(cwd or os.getcwd())
     with tempfile.TemporaryDirectory(prefix="ztlint-buffer-") as tmp:
-        copy = os.path.join(tmp, *where.rel.split("/"))
+        # The copy of the tree sits where the tree sits relative to the working
+        # folder: below it when the folder holds the tree, else at the top.
+        above = os.path.relpath(where.tree, here)
+        holds = above != os.curdir and not above.startswith(os.pardir)
+        base = os.path.join(tmp, above) if holds else tmp
+        copy = os.path.join(base, *where.rel.split("/"))
         os.makedirs(os.path.dirname(copy), exist_ok=True)
         # A new file in a folder only this user can enter: nothing else names it.
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
@@ -98,13 +103,13 @@ def scan_bytes(
         inside = rel_cwd == os.curdir or not rel_cwd.startswith(os.pardir)
         run_cwd = os.path.normpath(os.path.join(tmp, rel_cwd)) if inside else tmp
         os.makedirs(run_cwd, exist_ok=True)
-        moved = relocated(config, where.tree, tmp)
+        moved = relocated(config, where.tree, base)
         target = os.path.relpath(copy, run_cwd)
         if run is not None:
             report = run([target], moved, run_cwd)
         else:
             report = engine.run([target], moved, rules=rules, jobs=1, cwd=run_cwd)
-        return _without(report, tmp, where.tree)
+        return _without(report, base, where.tree)
 
 
 def relocated(config: Config, top: str, tmp: str) -> Config:

@@ -689,5 +689,17 @@ def init(force: bool) -> None:
     click.echo(WORKFLOW)
 
 
+@main.command()
+def server() -> None:
+    """Run the Language Server (LSP over stdio) for editors: diagnostics on open,
+    change and save, quick fixes and suppressions. Needs the `lsp` extra."""
+    try:
+        from ztlint import lsp
+    except ImportError as exc:
+        _fail(f"ztlint server needs pygls: pip install 'ztlint[lsp]' ({exc.name} is missing)")
+        return
+    lsp.serve()
+
+
 if __name__ == "__main__":
     main()
