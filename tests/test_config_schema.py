@@ -205,6 +205,10 @@ def test_select_from_command_line_blames_the_flag(repo: Path) -> None:
     assert _error(invoke("scan", "--select", "ZT999")) == (
         "ztlint: error: --select: unknown rule or family 'ZT999'"
     )
+    assert _error(invoke("scan", "--select", "docker-socket-mont")) == (
+        "ztlint: error: --select: unknown rule or family 'docker-socket-mont' "
+        "(did you mean 'docker-socket-mount'?)"
+    )
     assert _error(invoke("scan", "--ignore", "ZT1,ZT998")) == (
         "ztlint: error: --ignore: unknown rule or family 'ZT998'"
     )

@@ -154,3 +154,11 @@ def where(config: Config, key: str, value: str | None = None) -> str:
     if not config.source:
         return "configuration"
     return at(config.source, lines(config.source, config.text), key)
+
+
+def nearest(word: str, known: list[str]) -> str:
+    """` (did you mean 'x'?)` when a known word is close to `word`, else ""."""
+    import difflib
+
+    near = difflib.get_close_matches(word, known, n=1, cutoff=0.75)
+    return f" (did you mean '{near[0]}'?)" if near else ""

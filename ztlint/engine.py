@@ -289,7 +289,8 @@ def select_rules(rules: Sequence[Rule], config: Config) -> tuple[Rule, ...]:
             if not any(_matches(selector, r) for r in rules):
                 # Blame where the value came from: a flag, or the config file's line.
                 where = configlines.where(config, f"{key}[{i}]", selector)
-                raise ConfigError(f"{where}: unknown rule or family '{selector}'")
+                near = configlines.nearest(selector, [r.name for r in rules])
+                raise ConfigError(f"{where}: unknown rule or family '{selector}'{near}")
     chosen = [r for r in rules if not config.select or any(_matches(s, r) for s in config.select)]
     return tuple(r for r in chosen if not any(_matches(s, r) for s in config.ignore))
 
