@@ -258,3 +258,22 @@ def test_pre_commit_path_does_not_import_pygls() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_yaml_suppression_uses_its_comment_syntax(workspace: Path) -> None:
+    doc = workspace / "docker-compose.yml"
+    compose = (
+        "services:\n  agent:\n    image: example/agent:1.4\n    volumes:\n"
+        "      - /var/run/docker.sock:/var/run/docker.sock\n"
+    )
+
+    async def body(editor: Editor) -> None:
+        uri = doc.as_uri()
+        (diag,) = await editor.open(doc, compose)
+        assert diag.code == "ZT301"
+        suppress = next(a for a in await editor.actions(uri, diag) if "suppress" in a.title)
+        assert suppress.edit is not None
+        await editor.apply(suppress.edit)
+        assert "      # ztlint: ignore[docker-socket-mount] TODO: reason\n" in editor.text[uri]
+
+    run_editor(workspace, body)
