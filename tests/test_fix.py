@@ -251,3 +251,11 @@ def test_the_preview_masks_secrets_and_escapes_control_characters(tmp_path: Path
     diff = fixer.unified_diff(fixer.plan([fix], str(tmp_path), everything=[other]))
     assert "s3cr3t" not in diff and "*" * len("s3cr3t-value") in diff
     assert "verify=True" in diff and "\x1b" not in diff and "\\x1b[31m" in diff
+
+
+def test_fix_refuses_standard_input(tree: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["scan", "-", "--stdin-filename", "client.py", "--fix"], input=BAD_PY
+    )
+    assert result.exit_code == 2
+    assert "cannot be used with standard input" in result.stderr
