@@ -374,6 +374,11 @@ def _raw_key(ctx: FileContext, call: Node) -> bool:
     return bool(uses) and all(_returned(_sliced(u)) or _appended(ctx, _sliced(u)) for u in uses)
 
 
+def _derived_key(ws: list[str], ctx: FileContext, call: Node) -> bool:
+    """A server's secret or key (not a token it issued) digested into raw key bytes."""
+    return bool(ws) and ws[-1] in ("secret", "secrets", "key", "keys") and _raw_key(ctx, call)
+
+
 def _sliced(use: Node) -> Node:
     parent = use.parent
     return parent if parent is not None and parent.type == "slice_expression" else use
@@ -483,7 +488,7 @@ def _severity(
     salted = any(w in _SALTED for w in words(_text(ctx, hashed))) or _salt_fed(ctx, call)
     if any(w in _HUMAN for w in ws):
         return Severity.HIGH, "a password", Confidence.HIGH
-    if salted or _key_material(ws) or _keyed_use(ctx, call) or _raw_key(ctx, call):
+    if salted or _key_material(ws) or _keyed_use(ctx, call) or _derived_key(ws, ctx, call):
         return None  # a salted digest of a token, a key's fingerprint, a derived key
     # Evidence that the token is random or signed, not chosen by a person: made by a
     # CSPRNG in this file (a digest of 256 random bits is a sound lookup key), or a file
