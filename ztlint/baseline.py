@@ -191,6 +191,9 @@ def apply(report: Report, baseline: Baseline) -> tuple[Report, Baseline]:
             )
         )
     new_report = replace(
-        report, findings=tuple(kept), notifications=tuple(sorted(notes, key=lambda n: n.sort_key))
+        report,
+        findings=tuple(kept),
+        notifications=tuple(sorted(notes, key=lambda n: n.sort_key)),
+        baselined=report.baselined + len(report.findings) - len(kept),
     )
     return new_report, Baseline(baseline.salt, tuple(sorted(matched)))

@@ -176,6 +176,50 @@ def scan_options(func: F) -> F:
     return func
 
 
+def output_options(func: F) -> F:
+    """`scan`'s options for the text report's shape, the exit code and --fix."""
+    options = [
+        click.option(
+            "--output-format",
+            type=click.Choice(["full", "concise", "grouped"]),
+            help="Shape of the text report: full (source line, help and docs link per "
+            "finding), concise (one line each) or grouped (by rule) [default: full].",
+        ),
+        click.option(
+            "--statistics",
+            is_flag=True,
+            help="Text report: counts per rule instead of the findings.",
+        ),
+        click.option("-q", "--quiet", is_flag=True, help="Text report: only the verdict line."),
+        click.option(
+            "-v",
+            "--verbose",
+            is_flag=True,
+            help="Text report: every notification, not grouped by kind.",
+        ),
+        click.option(
+            "--exit-zero",
+            is_flag=True,
+            help="Exit 0 even when findings reach --fail-on (errors still exit 2).",
+        ),
+        click.option(
+            "--fix",
+            is_flag=True,
+            help="Apply the fixes rules compute to the files they report on, then scan again "
+            "and report what remains.",
+        ),
+        click.option(
+            "--fix-diff",
+            is_flag=True,
+            help="Show the fixes --fix would apply as a unified diff; write nothing (exit 1 "
+            "when there is one).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Config:
     """The configuration for a scan: the config file, then the command-line options
     (`opts` as click parses `scan`; the GitHub Action builds the same)."""
@@ -404,12 +448,18 @@ def main() -> None:
     help="With `-` as the path: read the file's content from standard input and scan it "
     "as PATH (its kind, place and config); the file on disk is not read.",
 )
+@output_options
 def scan(**opts: Any) -> None:
     """Scan PATHS (files or folders; default: the current folder; `-`: standard input,
     with --stdin-filename)."""
     output = opts["output"]
     if opts["update_baseline"] and not opts["baseline_path"]:
         _fail("--update-baseline needs --baseline FILE")
+    fixing = opts.get("fix") or opts.get("fix_diff")
+    if fixing and opts["staged"]:
+        _fail("--fix and --fix-diff fix the working tree; they cannot be used with --staged")
+    if fixing and (opts.get("stdin_filename") or "-" in opts["paths"]):
+        _fail("--fix and --fix-diff fix files; they cannot be used with standard input")
     try:
         if opts["stdin_filename"] or "-" in opts["paths"]:
             from ztlint import buffer
@@ -419,7 +469,12 @@ def scan(**opts: Any) -> None:
         # the tree is the repository's to write (a credential in an extra key hid there).
         never = (output or "",)
         config = build_config(opts, never_scan=never)
-        report = scan_report(opts, config)
+        if fixing:
+            from ztlint import fixer
+
+            report = fixer.fix_and_rescan(opts, config, scan_report)
+        else:
+            report = scan_report(opts, config)
     except (ConfigError, UnwritableError) as exc:
         _fail(str(exc))
         return
@@ -430,7 +485,8 @@ def scan(**opts: Any) -> None:
         # UTF-8 whatever the locale says (JSON and SARIF must be). As bytes, click leaves
         # colour codes alone; the text has them only when colour was asked for.
         click.echo(text.encode("utf-8"), nl=False)
-    sys.exit(report.exit_code(strict=opts["strict"]))
+    code = report.exit_code(strict=opts["strict"])
+    sys.exit(0 if code == 1 and opts.get("exit_zero") else code)
 
 
 def scan_report(opts: dict[str, Any], config: Config) -> Any:
@@ -599,7 +655,17 @@ def _render(report: Any, opts: dict[str, Any]) -> tuple[str, bool]:
         and sys.stdout.isatty()
         and not os.environ.get("NO_COLOR")
     )
-    return text_reporter.render(report, color=use_color), use_color
+    return text_reporter.render(report, color=use_color, **_text_modes(opts)), use_color
+
+
+def _text_modes(opts: dict[str, Any]) -> dict[str, Any]:
+    """The text report's mode options (--output-format, --statistics, -q, -v)."""
+    return {
+        "mode": opts.get("output_format") or "full",
+        "statistics": bool(opts.get("statistics")),
+        "quiet": bool(opts.get("quiet")),
+        "verbose": bool(opts.get("verbose")),
+    }
 
 
 @main.command("baseline", cls=PathCommand)
@@ -662,13 +728,15 @@ def rules_cmd(fmt: str) -> None:
 @main.command()
 @click.argument("rule")
 def explain(rule: str) -> None:
-    """Show the documentation of RULE (an id such as ZT101 or a name)."""
-    from ztlint import docs
+    """Show the documentation of RULE (an id such as ZT101 or a name), with examples;
+    rendered on a terminal when the `rich` extra is installed."""
+    from ztlint import explain as explain_mod
     from ztlint.registry import load_rules
 
     for r in load_rules():
         if rule in (r.name, r.id) or rule.upper() == r.id:
-            click.echo(docs.render_page(r.meta, r.covers).split("\n", 1)[1], nl=False)
+            text = explain_mod.page(r.meta, r.covers)
+            click.echo(explain_mod.render(text, terminal=sys.stdout.isatty()), nl=False)
             return
     _fail(f"no rule named '{rule}' (see `ztlint rules`)")
 

@@ -24,6 +24,48 @@ def rule_url(meta: RuleMeta) -> str:
     return f"{REPOSITORY}/blob/main/docs/rules/{page_name(meta)}"
 
 
+def help_uri(meta: RuleMeta) -> str | None:
+    """A rule's documentation link, in SARIF (helpUri) and in the text report: ztlint's
+    page, or a semgrep rule's first reference."""
+    if meta.component:  # a semgrep rule: its references stand for ztlint's pages
+        return meta.references[0] if meta.references else None
+    return rule_url(meta)
+
+
+def help_line(meta: RuleMeta) -> str:
+    """The rule's fix advice on one line, which the text report shows as `help:`: its
+    first sentence (up to a `;` or `. ` outside code and brackets), or when that is long
+    the short summary before its first colon."""
+    first = _first_clause(" ".join(meta.fix.split()), ";.")
+    if len(first) > HELP_WIDTH:
+        # A long sentence that opens with a short summary ("Verify the peer: keep ...").
+        head = _first_clause(first, ":")
+        if len(head) <= HELP_WIDTH and "," not in head:
+            return head
+    return first
+
+
+HELP_WIDTH = 120
+
+
+def _first_clause(text: str, stops: str) -> str:
+    """`text` up to the first of `stops` followed by a space (or the end) that is
+    outside code spans and brackets."""
+    depth, code = 0, False
+    for i, ch in enumerate(text):
+        if ch == "`":
+            code = not code
+        elif code:
+            continue
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and ch in stops and (i + 1 == len(text) or text[i + 1] == " "):
+            return text[:i]
+    return text
+
+
 def section(meta: RuleMeta, heading: str) -> str:
     m = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", meta.docs, re.M | re.S)
     return m.group(1).strip() if m else ""

@@ -227,6 +227,8 @@ class Report:
     # and not shown.
     min_confidence: Confidence = Confidence.HIGH
     below_confidence: int = 0
+    # Findings a baseline matched (ztlint.baseline.apply): dropped, and counted.
+    baselined: int = 0
 
     def not_checked_files(self) -> int:
         """Files of vendored or generated code, which no rule checked."""

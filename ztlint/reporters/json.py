@@ -97,6 +97,7 @@ def render(report: Report) -> str:
             "hidden_findings": report.hidden_findings,
             "min_confidence": report.min_confidence.label,
             "below_confidence": report.below_confidence,
+            "baselined": report.baselined,
         },
         "config": {
             "files": [path(f) for f in report.config_files],

@@ -81,10 +81,7 @@ def _bag(**values: Any) -> Any:
 def _descriptor(meta: RuleMeta, severity: Severity) -> Any:
     lvl = level(severity)
     cwe = [f"external/cwe/cwe-{meta.cwe}"] if meta.cwe else []
-    if meta.component:  # a semgrep rule: its references stand for ztlint's pages
-        help_uri = meta.references[0] if meta.references else None
-    else:
-        help_uri = docs.rule_url(meta)
+    help_uri = docs.help_uri(meta)
     return om.ReportingDescriptor(
         id=shown(meta.id),
         name=shown(meta.name),
