@@ -20,7 +20,7 @@ from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass
 from typing import Any
 
-from ztlint import classify
+from ztlint import classify, provenance
 from ztlint.checks.containers.compose import interpolate, services
 from ztlint.checks.secrets.environment import classify_value, stand_in
 from ztlint.discovery import ignored_by
@@ -210,6 +210,9 @@ def check(facts: MappingABC[str, tuple[Any, ...]]) -> Iterator[Hit]:
         for ref in items:
             if not isinstance(ref, Reference) or _committed(ref, committed_keys, scripts):
                 continue
+            targets = list(_candidates(ref))
+            if targets and all(_test_data(t) for t in targets):
+                continue  # the project's test data (`testdata/certs`): committed on purpose
             if not ref.is_dir and any(t in templates for t in _candidates(ref)):
                 continue  # an env file of blank or placeholder values: nothing to leak
             if ignored_by(gitignores, ref.target, ref.is_dir, parsed):
@@ -228,6 +231,11 @@ def check(facts: MappingABC[str, tuple[Any, ...]]) -> Iterator[Hit]:
                 related=related,
                 path=path,
             )
+
+
+def _test_data(path: str) -> bool:
+    """A path under the project's test data (`testdata/`, `fixtures/`, ...)."""
+    return provenance.match_any(provenance.TEST_PATHS, path)
 
 
 def _candidates(ref: Reference) -> Iterator[str]:
