@@ -24,6 +24,7 @@ from ztlint import classify, provenance
 from ztlint.checks.containers.compose import interpolate, services
 from ztlint.checks.secrets.environment import classify_value, stand_in
 from ztlint.discovery import ignored_by
+from ztlint.globs import match_any
 from ztlint.model import Related, Span
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
@@ -235,7 +236,7 @@ def check(facts: MappingABC[str, tuple[Any, ...]]) -> Iterator[Hit]:
 
 def _test_data(path: str) -> bool:
     """A path under the project's test data (`testdata/`, `fixtures/`, ...)."""
-    return provenance.match_any(provenance.TEST_PATHS, path)
+    return match_any(provenance.TEST_PATHS, path)
 
 
 def _candidates(ref: Reference) -> Iterator[str]:
