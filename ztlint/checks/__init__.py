@@ -25,7 +25,7 @@ from ztlint.checks.auth import (
     url_token,
     weak_random,
 )
-from ztlint.checks.containers import docker_socket, isolation, networks, seccomp
+from ztlint.checks.containers import docker_socket, isolation, networks, seccomp, webhooks
 from ztlint.checks.hygiene import gitignore, public_ip
 from ztlint.checks.memory import (
     blocking,
@@ -125,6 +125,7 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "host-namespaces": isolation.detect_host_namespaces,
     "sensitive-host-paths": isolation.detect_sensitive_mounts,
     "compose-zone-bridge": networks.detect,
+    "webhook-fails-open": webhooks.detect,
     "pem-private-key": private_key.detect,
     "putty-private-key": private_key.detect_putty,
     "binary-key-store": private_key.detect_binary,
