@@ -39,6 +39,7 @@ from ztlint.checks.memory import (
 from ztlint.checks.proxy import debug, envoy_tls, istio, lua_env, pprof, surfaces
 from ztlint.checks.secrets import (
     credential_files,
+    database_auth,
     environment,
     hardcoded,
     image_layer,
@@ -132,6 +133,10 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "provider-tokens": tokens.detect,
     "kubernetes-secret-values": k8s_secret.detect,
     "environment-credentials": environment.detect,
+    "database-auth-switches": database_auth.detect_environment,
+    "redis-unprotected-config": database_auth.detect_redis_conf,
+    "redis-unprotected-command": database_auth.detect_redis_command,
+    "pg-hba-trust": database_auth.detect_pg_hba,
     "dockerfile-secret-copy": image_layer.detect,
     "hardcoded-credential-code": hardcoded.detect_code,
     "hardcoded-credential-config": hardcoded.detect_config,

@@ -75,11 +75,7 @@ def _covers_workloads(webhook: Mapping) -> bool:
         groups = set(_texts(rule.get("apiGroups")))
         resources = set(_texts(rule.get("resources")))
         operations = set(_texts(rule.get("operations")))
-        if (
-            groups & _WORKLOAD_GROUPS
-            and resources & _WORKLOADS
-            and operations & {"CREATE", "*"}
-        ):
+        if groups & _WORKLOAD_GROUPS and resources & _WORKLOADS and operations & {"CREATE", "*"}:
             return True
     return False
 
