@@ -58,6 +58,7 @@ from ztlint.checks.transport import (
     python_tls,
     rust_tls,
     shell_tls,
+    ssh_hostkey,
     swift_tls,
 )
 from ztlint.model import Confidence, Severity
@@ -109,6 +110,12 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "shell-insecure-flags": shell_tls.detect,
     "curlrc-insecure": shell_tls.detect_curlrc,
     "env-tls-switches": env_tls.detect,
+    "ssh-host-key-python": ssh_hostkey.detect_python,
+    "ssh-host-key-go": ssh_hostkey.detect_go,
+    "ssh-host-key-rust": ssh_hostkey.detect_rust,
+    "ssh-options-text": ssh_hostkey.detect_ssh_options,
+    "ansible-host-key-config": ssh_hostkey.detect_ansible_cfg,
+    "ansible-host-key-env": ssh_hostkey.detect_ansible_env,
     "plaintext-url-in-code": plaintext.detect_code,
     "go-plaintext-server": go_server.detect,
     "plaintext-url-in-config": plaintext.detect_config,
