@@ -6,7 +6,10 @@ their clients.
   `server.*.config`, a ConfigMap), or in a JSON configuration. Vault's listener binds
   127.0.0.1:8200 when it names no address, and a loopback listener (a Vault Agent's
   local cache) is not reachable from elsewhere: neither is reported at the default
-  threshold (no address: low confidence). Reported under plaintext-transport.
+  threshold (no address: low confidence). HashiCorp Boundary writes its listeners the
+  same way but with a `purpose`, and its cluster and proxy listeners bring their own
+  TLS: a listener with a `purpose` is not Vault's and is not read. Reported under
+  plaintext-transport.
 - Consul: `verify_incoming`, `verify_incoming_rpc` or `verify_incoming_https` set
   false (HCL or JSON): clients are not asked for a certificate. Consul's default is
   false too; the omission is reported (medium confidence) only where the file sets up
@@ -37,7 +40,7 @@ from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk
 from ztlint.rule import FileContext, Hit
 
 _TRUE = frozenset({"1", "true"})
-_LOOPBACK_ADDRESS = re.compile(r"^(?:127\.\d+\.\d+\.\d+|localhost|\[::1\])(?::\d+)?$", re.I)
+_LOOPBACK_ADDRESS = re.compile(r"^(?:127\.\d+\.\d+\.\d+|localhost|\[::1\])(?::\S*)?$", re.I)
 
 
 def _reads_text(ctx: FileContext) -> bool:
@@ -81,9 +84,10 @@ def detect_vault(ctx: FileContext) -> Iterator[Hit]:
             continue
         if attr.value.strip().lower() not in _TRUE:
             continue
-        address = next(
-            (a.value for a in found if a.block == attr.block and a.key == "address"), None
-        )
+        block = [a for a in found if a.block == attr.block]
+        if any(a.key == "purpose" for a in block):
+            continue  # a Boundary listener: its cluster and proxy traffic has its own TLS
+        address = next((a.value for a in block if a.key == "address"), None)
         hit = _vault_hit(_span(attr), address)
         if hit is not None:
             yield hit
@@ -104,7 +108,7 @@ def _vault_json(ctx: FileContext) -> Iterator[Hit]:
             for item in items:
                 tcp = item.get("tcp") if isinstance(item, Mapping) else None
                 for block in tcp.items if isinstance(tcp, Sequence) else [tcp]:
-                    if not isinstance(block, Mapping):
+                    if not isinstance(block, Mapping) or block.get("purpose") is not None:
                         continue
                     flag = block.get("tls_disable")
                     if _truthy(flag) and flag is not None:

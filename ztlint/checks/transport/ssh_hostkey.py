@@ -204,7 +204,7 @@ _NULL_KNOWN = re.compile(
 )
 _HOST_BLOCK = re.compile(r"(?i)^\s*(Host|Match)\s+(.*)$")
 _LOOPBACK = r"(?:localhost|127\.\d+\.\d+\.\d+|::1|\[::1\])"
-_LOOPBACK_TARGET = re.compile(rf"(?:@|\s|^){_LOOPBACK}(?=[\s:/\"']|$)")
+_LOOPBACK_TARGET = re.compile(rf"(?:@|\s|^){_LOOPBACK}(?![\w.-])")
 _OTHER_TARGET = re.compile(r"@(?!" + _LOOPBACK + r"\b)[\w$.{}-]+")
 _COMMENT = re.compile(r"^\s*(?:#|//|--|;)")
 
