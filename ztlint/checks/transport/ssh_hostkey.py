@@ -16,6 +16,11 @@ the agent's signatures or the commands and files the client sends.
   by a script's heredoc or `echo`); `UserKnownHostsFile=/dev/null`, which forgets every
   key: with `accept-new` it is the same as `no`, alone it asks the user about every
   host (medium confidence).
+- In a Terraform file, a connection to a host the same file creates
+  (`deploy@${aws_instance.web.public_ip}` where the file declares `resource
+  "aws_instance" "web"`) is medium confidence: the new host's key cannot be known in
+  advance, and reading it from the instance's console is rarely worth it for a
+  short-lived machine.
 - Ansible: `host_key_checking = False` in an `ansible.cfg`, and
   `ANSIBLE_HOST_KEY_CHECKING` set false in an environment.
 
@@ -218,6 +223,22 @@ def _loopback_block(patterns: str) -> bool:
     return bool(names) and all(re.fullmatch(_LOOPBACK, n, re.I) for n in names)
 
 
+# A Terraform resource the same file declares: `resource "aws_instance" "web" {`.
+_TF_RESOURCE = re.compile(r'(?m)^\s*resource\s+"([\w-]+)"\s+"([\w-]+)"')
+
+
+def _created_here(ctx: FileContext) -> re.Pattern[str] | None:
+    """In a Terraform file, a target that interpolates an attribute of a resource the
+    file itself declares (`deploy@${aws_instance.web.public_ip}`): a host created by the
+    same run, whose key cannot be known in advance."""
+    if not ctx.path.endswith(".tf") or "resource" not in ctx.text:
+        return None
+    names = sorted({f"{t}.{n}" for t, n in _TF_RESOURCE.findall(ctx.text)})
+    if not names:
+        return None
+    return re.compile(r"@\$\{(?:" + "|".join(re.escape(n) for n in names) + r")[.\[]")
+
+
 def detect_ssh_options(ctx: FileContext) -> Iterator[Hit]:
     """StrictHostKeyChecking=no and UserKnownHostsFile=/dev/null in configuration,
     scripts and ssh_config files (code is read by the language detectors)."""
@@ -226,6 +247,21 @@ def detect_ssh_options(ctx: FileContext) -> Iterator[Hit]:
     lower = ctx.lower()
     if "stricthostkeychecking" not in lower and "knownhostsfile" not in lower:
         return
+    created = _created_here(ctx)
+    for hit in _ssh_option_hits(ctx):
+        line = ctx.source.line(hit.span.start_line)
+        if created is not None and created.search(line):
+            yield Hit(
+                span=hit.span,
+                message=f"{hit.message} (a host this configuration creates, whose key is "
+                "not known in advance)",
+                confidence=Confidence.MEDIUM,
+            )
+        else:
+            yield hit
+
+
+def _ssh_option_hits(ctx: FileContext) -> Iterator[Hit]:
     block_loopback = False
     block_strict_off = False
     for number, line in enumerate(ctx.source.lines, 1):
