@@ -24,6 +24,11 @@ the agent's signatures or the commands and files the client sends.
 - Ansible: `host_key_checking = False` in an `ansible.cfg`, and
   `ANSIBLE_HOST_KEY_CHECKING` set false in an environment.
 
+A setting that only applies when someone turns it on (in a branch on a flag, in a
+function or value kept for the opt-in case, behind a build tag: the same test as TLS
+verification's gated modes) is reported at medium severity and confidence, naming the
+switch.
+
 A connection only to loopback (`localhost`, 127.0.0.1, ::1, an ssh_config `Host` block
 for those names only) cannot be intercepted and is not reported. Known-hosts files,
 paramiko's `RejectPolicy`, `ssh.FixedHostKey`, `knownhosts.New` and a callback that
@@ -40,7 +45,9 @@ from tree_sitter import Node
 
 from ztlint import classify, semantics
 from ztlint.checks import codeutil, envvars
-from ztlint.model import Confidence, Span
+from ztlint.checks.transport import gating
+from ztlint.model import Confidence, Severity, Span
+from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
 # --- Python -----------------------------------------------------------------------------
@@ -74,10 +81,11 @@ def detect_python(ctx: FileContext) -> Iterator[Hit]:
         if tail == "set_missing_host_key_policy" and positional:
             policy = _paramiko_policy(sem, positional[0])
             if policy is not None:
-                yield codeutil.hit(
+                yield _gated(
                     ctx,
                     call,
                     f"paramiko {policy} accepts any unknown SSH host key, so the server is not authenticated",
+                    _python_switch(ctx, call),
                 )
             continue
         if not sem.callee(call).startswith("asyncssh."):
@@ -90,11 +98,30 @@ def detect_python(ctx: FileContext) -> Iterator[Hit]:
                 continue
             resolved, _ = sem.value_of(value)
             if resolved.type == "none":
-                yield codeutil.hit(
+                yield _gated(
                     ctx,
                     kw,
                     f"asyncssh {tail}(known_hosts=None) accepts any SSH host key, so the server is not authenticated",
+                    _python_switch(ctx, kw),
                 )
+
+
+def _python_switch(ctx: FileContext, node: Node) -> tuple[str, str] | None:
+    found = gating.any_branch(ctx, node)
+    return ("branch", found) if found else None
+
+
+def _gated(ctx: FileContext, node: Node, message: str, switch: tuple[str, str] | None) -> Hit:
+    """The finding, or a gated mode (medium severity and confidence, naming the switch)
+    when the setting only applies when someone turns it on."""
+    if switch is None:
+        return codeutil.hit(ctx, node, message)
+    return Hit(
+        span=code.node_span(ctx.source, node),
+        message=gating.describe(*switch, "SSH host key verification"),
+        severity=Severity.MEDIUM,
+        confidence=Confidence.MEDIUM,
+    )
 
 
 # --- Go ---------------------------------------------------------------------------------
@@ -140,10 +167,11 @@ def detect_go(ctx: FileContext) -> Iterator[Hit]:
             written.endswith("InsecureIgnoreHostKey")
             and sem.callee(call) == f"{_GO_SSH}.InsecureIgnoreHostKey"
         ):
-            yield codeutil.hit(
+            yield _gated(
                 ctx,
                 call,
                 "ssh.InsecureIgnoreHostKey() accepts any SSH host key, so the server is not authenticated",
+                gating.switch_of(ctx, call),
             )
     for keyed in codeutil.nodes_of(ctx, "keyed_element"):
         key = keyed.child_by_field_name("key")
@@ -151,10 +179,11 @@ def detect_go(ctx: FileContext) -> Iterator[Hit]:
         if key is None or value is None or sem.text(key).strip() != "HostKeyCallback":
             continue
         if _accepts_any(sem, value):
-            yield codeutil.hit(
+            yield _gated(
                 ctx,
                 keyed,
                 "this HostKeyCallback returns nil for every key, so the SSH server is not authenticated",
+                gating.switch_of(ctx, keyed),
             )
     for assign in codeutil.nodes_of(ctx, "assignment_statement"):
         left, right = assign.child_by_field_name("left"), assign.child_by_field_name("right")
@@ -167,10 +196,11 @@ def detect_go(ctx: FileContext) -> Iterator[Hit]:
         if field is None or sem.text(field) != "HostKeyCallback" or right.named_child_count != 1:
             continue
         if _accepts_any(sem, right.named_children[0]):
-            yield codeutil.hit(
+            yield _gated(
                 ctx,
                 assign,
                 "this HostKeyCallback returns nil for every key, so the SSH server is not authenticated",
+                gating.switch_of(ctx, assign),
             )
 
 
