@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 
 from ztlint import classify
-from ztlint.checks import envvars
+from ztlint.checks import configtext, envvars
 from ztlint.checks.shell import Command, commands, scripts
 from ztlint.model import Confidence, Span
 from ztlint.rule import FileContext, Hit
@@ -87,8 +87,8 @@ def _loopback_only(addresses: str) -> bool:
 
 def detect_redis_conf(ctx: FileContext) -> Iterator[Hit]:
     """`protected-mode no` in a redis configuration without a password."""
-    if ctx.parser in classify.LANGUAGES:
-        return  # code and shell: commands, not configuration lines
+    if ctx.parser in classify.LANGUAGES or not configtext.is_config(ctx):
+        return  # code and shell: commands, not configuration lines; prose explains
     if not re.search(r"(?m)^[\s\"'-]*protected-mode\s+no\b", ctx.text):
         return
     found = list(_redis_directives(ctx.source.lines))
@@ -160,7 +160,7 @@ _LOCAL_ADDRESSES = re.compile(
 
 
 def detect_pg_hba(ctx: FileContext) -> Iterator[Hit]:
-    if ctx.parser in classify.LANGUAGES:
+    if ctx.parser in classify.LANGUAGES or not configtext.is_config(ctx):
         return
     for number, line in enumerate(ctx.source.lines, 1):
         if "trust" not in line:

@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterator
 
 from ztlint import classify
-from ztlint.checks import envvars
+from ztlint.checks import configtext, envvars
 from ztlint.model import Confidence, Severity, Span
 from ztlint.parsers import hcl
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk
@@ -45,7 +45,9 @@ _LOOPBACK_ADDRESS = re.compile(r"^(?:127\.\d+\.\d+\.\d+|localhost|\[::1\])(?::\S
 
 def _reads_text(ctx: FileContext) -> bool:
     """Configuration text, not code (shell is read: its lines are command lines)."""
-    return not (ctx.parser in classify.LANGUAGES and ctx.parser != "bash")
+    return not (ctx.parser in classify.LANGUAGES and ctx.parser != "bash") and configtext.is_config(
+        ctx
+    )
 
 
 def _span(attr: hcl.Attribute) -> Span:

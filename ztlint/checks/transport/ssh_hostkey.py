@@ -44,7 +44,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint import classify, semantics
-from ztlint.checks import codeutil, envvars
+from ztlint.checks import codeutil, configtext, envvars
 from ztlint.checks.transport import gating
 from ztlint.model import Confidence, Severity, Span
 from ztlint.parsers import code
@@ -272,7 +272,7 @@ def _created_here(ctx: FileContext) -> re.Pattern[str] | None:
 def detect_ssh_options(ctx: FileContext) -> Iterator[Hit]:
     """StrictHostKeyChecking=no and UserKnownHostsFile=/dev/null in configuration,
     scripts and ssh_config files (code is read by the language detectors)."""
-    if ctx.parser in classify.LANGUAGES and ctx.parser != "bash":
+    if (ctx.parser in classify.LANGUAGES and ctx.parser != "bash") or not configtext.is_config(ctx):
         return
     lower = ctx.lower()
     if "stricthostkeychecking" not in lower and "knownhostsfile" not in lower:
