@@ -69,7 +69,7 @@ def detect_environment(ctx: FileContext) -> Iterator[Hit]:
 
 # --- redis ---------------------------------------------------------------------------
 
-_REDIS_LINE = re.compile(r"^[\s\"'-]*([a-z][a-z-]*)\s+(.*?)[\s\"']*$")
+_REDIS_LINE = re.compile(r"^[\s\"'-]*([a-z][a-z-]*)\s+(.*)$")
 _LOOPBACK = re.compile(r"^-?(127\.\d+\.\d+\.\d+|::1|localhost)$")
 
 
@@ -77,7 +77,8 @@ def _redis_directives(lines: list[str]) -> Iterator[tuple[int, str, str, str]]:
     for number, line in enumerate(lines, 1):
         m = _REDIS_LINE.match(line)
         if m and not line.lstrip().startswith("#"):
-            yield number, m.group(1), m.group(2).split(" #", 1)[0].strip(), line
+            args = m.group(2).split(" #", 1)[0].strip().strip("\"'").strip()
+            yield number, m.group(1), args, line
 
 
 def _loopback_only(addresses: str) -> bool:
@@ -89,7 +90,7 @@ def detect_redis_conf(ctx: FileContext) -> Iterator[Hit]:
     """`protected-mode no` in a redis configuration without a password."""
     if ctx.parser in classify.LANGUAGES or not configtext.is_config(ctx):
         return  # code and shell: commands, not configuration lines; prose explains
-    if not re.search(r"(?m)^[\s\"'-]*protected-mode\s+no\b", ctx.text):
+    if not re.search(r"(?m)^[ \t\"'-]*protected-mode[ \t]+no\b", ctx.text):
         return
     found = list(_redis_directives(ctx.source.lines))
     names = {name for _, name, _, _ in found}
@@ -150,9 +151,9 @@ def detect_redis_command(ctx: FileContext) -> Iterator[Hit]:
 # --- pg_hba.conf ------------------------------------------------------------------------
 
 _HBA = re.compile(
-    r"^(?P<lead>[\s\"'-]*)(?P<type>host|hostssl|hostnossl|hostgssenc|hostnogssenc)\s+"
-    r"(?P<db>\S+)\s+(?P<user>\S+)\s+(?P<addr>\S+)\s+(?:(?P<mask>\d+\.\d+\.\d+\.\d+)\s+)?"
-    r"(?P<method>[a-z0-9-]+)\b"
+    r"^(?P<lead>[ \t\"'-]*)(?P<type>host|hostssl|hostnossl|hostgssenc|hostnogssenc)[ \t]+"
+    r"(?P<db>\S+)[ \t]+(?P<user>\S+)[ \t]+(?P<addr>\S+)[ \t]+"
+    r"(?:(?P<mask>\d+\.\d+\.\d+\.\d+)[ \t]+)?(?P<method>[a-z0-9-]+)\b"
 )
 _LOCAL_ADDRESSES = re.compile(
     r"^(127\.\d+\.\d+\.\d+(/(3[2]|[89]|[12]\d))?|::1(/128)?|localhost|samehost)$", re.I

@@ -183,7 +183,7 @@ def _consul_json(ctx: FileContext) -> Iterator[Hit]:
 # --- etcd --------------------------------------------------------------------------------
 
 _ETCD_FLAG = re.compile(
-    r"(?<![\w-])(?:--)?((?:peer-)?client-cert-auth)[\"']?\s*(?:=|:|\s)\s*[\"']?(false)\b"
+    r"(?<![\w-])(?:--)?((?:peer-)?client-cert-auth)[\"']?(?:\s*[=:]\s*|\s+)[\"']?(false)\b"
 )
 _ETCD_ENV = ("ETCD_CLIENT_CERT_AUTH", "ETCD_PEER_CLIENT_CERT_AUTH")
 _COMMENT = re.compile(r"^\s*(?:#|//|;)")
@@ -222,9 +222,9 @@ _PROGRAM = re.compile(
     r"(?:(?<![\w-])|(?<=--))(kubelet(?:ExtraArgs|-arg)?|kube-apiserver|apiServer|"
     r"kube-controller-manager|kube-scheduler|kube-proxy|etcd)(?![\w-])"
 )
-_ANONYMOUS = re.compile(r"(?<![\w-])(?:--)?anonymous-auth[\"']?\s*(?:=|:|\s)\s*[\"']?true\b")
+_ANONYMOUS = re.compile(r"(?<![\w-])(?:--)?anonymous-auth[\"']?(?:\s*[=:]\s*|\s+)[\"']?true\b")
 _ALWAYS_ALLOW = re.compile(
-    r"(?<![\w-])(?:--)?authorization-mode[\"']?\s*(?:=|:|\s)\s*[\"']?[\w,]*\bAlwaysAllow\b"
+    r"(?<![\w-])(?:--)?authorization-mode[\"']?(?:\s*[=:]\s*|\s+)[\"']?[\w,]*\bAlwaysAllow\b"
 )
 
 

@@ -232,10 +232,10 @@ def detect_rust(ctx: FileContext) -> Iterator[Hit]:
 
 # --- OpenSSH options written as text ---------------------------------------------------
 
-_STRICT_OFF = re.compile(r"(?i)StrictHostKeyChecking\s*(?:=\s*|\s+)[\"']?(no|off|false)\b")
-_STRICT_NEW = re.compile(r"(?i)StrictHostKeyChecking\s*(?:=\s*|\s+)[\"']?accept-new\b")
+_STRICT_OFF = re.compile(r"(?i)StrictHostKeyChecking(?:\s*=\s*|\s+)[\"']?(no|off|false)\b")
+_STRICT_NEW = re.compile(r"(?i)StrictHostKeyChecking(?:\s*=\s*|\s+)[\"']?accept-new\b")
 _NULL_KNOWN = re.compile(
-    r"(?i)(?:UserKnownHostsFile|GlobalKnownHostsFile)\s*(?:=\s*|\s+)[\"']?/dev/null\b"
+    r"(?i)(?:UserKnownHostsFile|GlobalKnownHostsFile)(?:\s*=\s*|\s+)[\"']?/dev/null\b"
 )
 _HOST_BLOCK = re.compile(r"(?i)^\s*(Host|Match)\s+(.*)$")
 _LOOPBACK = r"(?:localhost|127\.\d+\.\d+\.\d+|::1|\[::1\])"
