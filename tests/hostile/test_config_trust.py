@@ -511,7 +511,8 @@ def test_a_new_config_replacing_a_pyproject_table_is_compared_with_it(tmp_path: 
     (repo / ".ztlint.yaml").write_text("ignore: [ZT7, ZT3]\n")
     proc = ztlint(repo, "--diff", "HEAD", ".")
     assert proc.returncode == 1 and ".ztlint.yaml:1:1  ZT911" in proc.stdout
-    assert "ignore turns off 10 rules that ran before" in proc.stdout
+    container_rules = sum(r.id.startswith("ZT3") for r in load_rules())
+    assert f"ignore turns off {container_rules} rules that ran before" in proc.stdout
 
 
 def test_the_old_config_is_read_through_the_hardened_git_runner(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from ztlint.checks.auth import (
     url_token,
     weak_random,
 )
-from ztlint.checks.containers import docker_socket, isolation, networks, seccomp
+from ztlint.checks.containers import docker_socket, isolation, networks, seccomp, webhooks
 from ztlint.checks.hygiene import gitignore, public_ip
 from ztlint.checks.memory import (
     blocking,
@@ -39,6 +39,7 @@ from ztlint.checks.memory import (
 from ztlint.checks.proxy import debug, envoy_tls, istio, lua_env, pprof, surfaces
 from ztlint.checks.secrets import (
     credential_files,
+    database_auth,
     environment,
     hardcoded,
     image_layer,
@@ -52,11 +53,13 @@ from ztlint.checks.transport import (
     go_tls,
     grpc,
     k8s_tls,
+    listeners,
     mobile,
     plaintext,
     python_tls,
     rust_tls,
     shell_tls,
+    ssh_hostkey,
     swift_tls,
 )
 from ztlint.model import Confidence, Severity
@@ -108,6 +111,16 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "shell-insecure-flags": shell_tls.detect,
     "curlrc-insecure": shell_tls.detect_curlrc,
     "env-tls-switches": env_tls.detect,
+    "vault-listener-tls-disabled": listeners.detect_vault,
+    "consul-verify-incoming": listeners.detect_consul,
+    "etcd-client-cert-auth": listeners.detect_etcd,
+    "kube-auth-flags": listeners.detect_kube_flags,
+    "ssh-host-key-python": ssh_hostkey.detect_python,
+    "ssh-host-key-go": ssh_hostkey.detect_go,
+    "ssh-host-key-rust": ssh_hostkey.detect_rust,
+    "ssh-options-text": ssh_hostkey.detect_ssh_options,
+    "ansible-host-key-config": ssh_hostkey.detect_ansible_cfg,
+    "ansible-host-key-env": ssh_hostkey.detect_ansible_env,
     "plaintext-url-in-code": plaintext.detect_code,
     "go-plaintext-server": go_server.detect,
     "plaintext-url-in-config": plaintext.detect_config,
@@ -125,12 +138,17 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "host-namespaces": isolation.detect_host_namespaces,
     "sensitive-host-paths": isolation.detect_sensitive_mounts,
     "compose-zone-bridge": networks.detect,
+    "webhook-fails-open": webhooks.detect,
     "pem-private-key": private_key.detect,
     "putty-private-key": private_key.detect_putty,
     "binary-key-store": private_key.detect_binary,
     "provider-tokens": tokens.detect,
     "kubernetes-secret-values": k8s_secret.detect,
     "environment-credentials": environment.detect,
+    "database-auth-switches": database_auth.detect_environment,
+    "redis-unprotected-config": database_auth.detect_redis_conf,
+    "redis-unprotected-command": database_auth.detect_redis_command,
+    "pg-hba-trust": database_auth.detect_pg_hba,
     "dockerfile-secret-copy": image_layer.detect,
     "hardcoded-credential-code": hardcoded.detect_code,
     "hardcoded-credential-config": hardcoded.detect_config,
