@@ -25,7 +25,7 @@ from ztlint.checks.auth import (
     url_token,
     weak_random,
 )
-from ztlint.checks.containers import docker_socket, isolation, networks, seccomp
+from ztlint.checks.containers import docker_socket, isolation, networks, script_run, seccomp
 from ztlint.checks.hygiene import gitignore, public_ip
 from ztlint.checks.memory import (
     blocking,
@@ -124,6 +124,12 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "seccomp-unconfined": isolation.detect_seccomp_disabled,
     "host-namespaces": isolation.detect_host_namespaces,
     "sensitive-host-paths": isolation.detect_sensitive_mounts,
+    "script-runtime-socket": script_run.detect_socket,
+    "script-privileged": script_run.detect_privileged,
+    "script-capabilities": script_run.detect_capabilities,
+    "script-unconfined": script_run.detect_unconfined,
+    "script-host-namespaces": script_run.detect_host_namespaces,
+    "script-sensitive-mounts": script_run.detect_sensitive_mounts,
     "compose-zone-bridge": networks.detect,
     "pem-private-key": private_key.detect,
     "putty-private-key": private_key.detect_putty,
@@ -168,6 +174,7 @@ GATES: Mapping[str, Callable[[FileContext], bool]] = {
     "plaintext-url-host": plaintext.may_name_plaintext_endpoint,
     "public-address": public_ip.may_hold_public_address,
     "credential-parameter": url_token.may_carry_credential,
+    "starts-a-container": script_run.may_start_container,
 }
 
 PROJECT_CHECKS: Mapping[str, ProjectCheck] = {
