@@ -179,11 +179,19 @@ GATES: Mapping[str, Callable[[FileContext], bool]] = {
 
 PROJECT_CHECKS: Mapping[str, ProjectCheck] = {
     "seccomp-profiles": ProjectCheck(
-        kinds=frozenset({"seccomp", "compose", "kubernetes"}),
+        kinds=frozenset({"seccomp", "compose", "kubernetes", *seccomp.SCRIPT_KINDS}),
         triggers=(),
         collect=seccomp.collect,
         check=seccomp.check,
-        depends_on=("**/*.json", "**/*.yml", "**/*.yaml"),
+        depends_on=(
+            "**/*.json",
+            "**/*.yml",
+            "**/*.yaml",
+            "**/*.sh",
+            "**/Makefile",
+            "**/*.mk",
+            "**/*ockerfile*",
+        ),
     ),
     "sensitive-paths-vs-gitignore": ProjectCheck(
         kinds=frozenset({"gitignore", "compose", "text"}),
