@@ -58,6 +58,7 @@ from ztlint.checks.transport import (
     rust_tls,
     shell_tls,
     swift_tls,
+    tls_default,
 )
 from ztlint.model import Confidence, Severity
 from ztlint.rule import DetectFn, FileContext, ProjectCheck
@@ -208,6 +209,13 @@ PROJECT_CHECKS: Mapping[str, ProjectCheck] = {
         depends_on=("**/*",),
         any_case=headers.ANY_CASE_TRIGGERS,
         triggers_in=frozenset({"python"}),  # apps are found in Python only
+    ),
+    "tls-verification-defaults": ProjectCheck(
+        kinds=frozenset({"python"}),
+        triggers=(),
+        collect=tls_default.collect,
+        check=tls_default.check,
+        depends_on=("**/*.py",),
     ),
     "go-rand-failures": ProjectCheck(
         kinds=frozenset({"go", "text"}),
