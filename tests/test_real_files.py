@@ -32,3 +32,36 @@ def test_jsonc_fixtures_parse() -> None:
         FIXTURES / "ZT204/positive_jsonc/.vscode/settings.json",
     ):
         assert parse_json(SourceText(path.read_text(encoding="utf-8")))
+
+
+def test_yaml_libyaml_rejects_but_yaml_1_2_accepts() -> None:
+    from ztlint.parsers.yaml import parse_yaml
+
+    text = 'version: "3"\ntasks:\n  build:\n    deps: [{task: docker:build}]\n'
+    (doc,) = parse_yaml(text)
+    assert isinstance(doc, Mapping)
+    tasks = doc.get_map("tasks")
+    build = tasks.get_map("build") if tasks is not None else None
+    deps = build.get_seq("deps") if build is not None else None
+    assert deps is not None
+    (dep,) = deps.items
+    assert isinstance(dep, Mapping)
+    task = dep.get("task")
+    assert isinstance(task, Scalar) and task.value == "docker:build"
+    assert (task.span.start_line, task.span.start_col) == (4, 19)
+    # Twice in a row: the compliant loader keeps no state between files.
+    lock = "lockfileVersion: '9.0'\npackages:\n  /a@1.0.0:\n    dependencies: {c: link:../c}\n"
+    for _ in range(2):
+        (lockdoc,) = parse_yaml(lock)
+        assert isinstance(lockdoc, Mapping)
+
+
+def test_yaml_that_no_reader_accepts_keeps_libyaml_error() -> None:
+    import pytest
+
+    from ztlint.parsers.data import ParseFailure
+    from ztlint.parsers.yaml import parse_yaml
+
+    with pytest.raises(ParseFailure) as failure:
+        parse_yaml("a: [b\nc: d\n")
+    assert failure.value.line == 2
