@@ -65,3 +65,26 @@ def test_yaml_that_no_reader_accepts_keeps_libyaml_error() -> None:
     with pytest.raises(ParseFailure) as failure:
         parse_yaml("a: [b\nc: d\n")
     assert failure.value.line == 2
+
+
+def test_lock_files_and_catalogues_are_data() -> None:
+    from ztlint.provenance import DATA, PRODUCTION, Settings, classify
+
+    settings = Settings()
+    for path in (
+        "pnpm-lock.yaml",
+        "web/package-lock.json",
+        "Cargo.lock",
+        "config/locales/cs.yml",
+        "src/i18n/de.json",
+        "extension/_locales/en/messages.json",
+        "src/lang/pt-BR.json",
+        "po/de.po",
+        "app/src/main/res/values-cs/strings.xml",
+        "src/main/resources/messages_de.properties",
+    ):
+        assert classify(path, "x", settings) == DATA, path
+    # Not data: code in a translations folder, a CA's config, a language folder's
+    # non-locale file.
+    for path in ("i18n/i18n.go", "ca.json", "lang/go.yaml", "messages/api.json"):
+        assert classify(path, "x", settings) == PRODUCTION, path
