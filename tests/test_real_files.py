@@ -88,3 +88,50 @@ def test_lock_files_and_catalogues_are_data() -> None:
     # non-locale file.
     for path in ("i18n/i18n.go", "ca.json", "lang/go.yaml", "messages/api.json"):
         assert classify(path, "x", settings) == PRODUCTION, path
+
+
+def _notes(tmp_path: Path, name: str, text: str) -> list[tuple[int | None, str, str]]:
+    from ztlint.config import Config
+    from ztlint.engine import NOT_PARSED, run
+    from ztlint.model import Confidence
+
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    report = run([name], Config(min_confidence=Confidence.LOW), jobs=1, cwd=str(tmp_path))
+    return [
+        (n.line, n.level.value, n.message) for n in report.notifications if n.code == NOT_PARSED
+    ]
+
+
+def test_partial_parses_name_the_first_unparsed_line(tmp_path: Path) -> None:
+    """Grammar lag: syntax the newest published grammars do not know is a note at the
+    line where it is, and the rest of the file is still checked (the fixtures
+    `ZT101/positive_*partly_parsed*` hold a finding after it)."""
+    cases = {
+        "ZT101/positive_rust2024_partly_parsed.rs": 5,
+        "ZT101/positive_go126_new_partly_parsed.go": 8,
+    }
+    for fixture, line in cases.items():
+        path = FIXTURES / fixture
+        notes = _notes(tmp_path, path.name, path.read_text(encoding="utf-8"))
+        assert [(n[0], n[1]) for n in notes] == [(line, "note")], (fixture, notes)
+
+
+def test_jsx_ampersand_and_bash_test_grouping_parse_clean(tmp_path: Path) -> None:
+    for fixture in (
+        "ZT101/positive_tsx_jsx_text_ampersand.tsx",
+        "ZT101/positive_test_grouping.sh",
+    ):
+        path = FIXTURES / fixture
+        assert _notes(tmp_path, path.name, path.read_text(encoding="utf-8")) == [], fixture
+
+
+def test_an_error_inside_a_construct_is_reported_where_it_is() -> None:
+    from ztlint.parsers import code
+
+    text = (
+        "export function F() {\n  const a = 1;\n  const b = 2;\n"
+        "  return <p>{a &&{' '}<b>x</b>}</p>;\n}\n"
+    )
+    src = SourceText(text)
+    error = code.first_error(code.parse("tsx", src))
+    assert error is not None and code.node_span(src, error).start_line == 4
