@@ -72,48 +72,19 @@ GENERATED_PATHS = (
 # Cargo, Go, Poetry, Pipenv, PDM, uv, pixi, Bundler, Composer, SwiftPM, CocoaPods, Dart,
 # Mix, NuGet, Gradle, Terraform, Nix) and translation catalogues (ztlint.provenance
 # .catalogue). Only the secret rules read them; their findings are shown as they are.
-LOCK_FILES = (
-    "yarn.lock",
-    "package-lock.json",
-    "npm-shrinkwrap.json",
-    "pnpm-lock.yaml",
-    "bun.lock",
-    "deno.lock",
-    "Cargo.lock",
-    "go.sum",
-    "go.work.sum",
-    "poetry.lock",
-    "Pipfile.lock",
-    "pdm.lock",
-    "pixi.lock",
-    "pylock.toml",
-    "pylock.*.toml",
-    "Gemfile.lock",
-    "composer.lock",
-    "uv.lock",
-    "Package.resolved",
-    "Podfile.lock",
-    "pubspec.lock",
-    "mix.lock",
-    "packages.lock.json",
-    "gradle.lockfile",
-    ".terraform.lock.hcl",
-    "flake.lock",
-)
-# Translation catalogues by format: gettext, XLIFF, Flutter ARB, Apple strings tables,
-# Java message bundles, Android string resources.
-CATALOGUE_FILES = (
-    "*.po",
-    "*.pot",
-    "*.xliff",
-    "*.xlf",
-    "*.arb",
-    "*.strings",
-    "*.stringsdict",
-    "messages_*.properties",
-    "**/res/values/strings.xml",
-    "**/res/values-*/strings.xml",
-)
+LOCK_FILES = frozenset(
+    {
+        "yarn.lock", "package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "bun.lock",
+        "deno.lock", "Cargo.lock", "go.sum", "go.work.sum", "poetry.lock", "Pipfile.lock",
+        "pdm.lock", "pixi.lock", "pylock.toml", "Gemfile.lock", "composer.lock", "uv.lock",
+        "Package.resolved", "Podfile.lock", "pubspec.lock", "mix.lock", "packages.lock.json",
+        "gradle.lockfile", ".terraform.lock.hcl", "flake.lock",
+    }
+)  # fmt: skip
+# Translation catalogues by format: gettext, XLIFF, Flutter ARB, Apple strings tables;
+# also Java message bundles (`messages_de.properties`) and Android string resources
+# (`res/values-de/strings.xml`).
+CATALOGUE_SUFFIXES = (".po", ".pot", ".xliff", ".xlf", ".arb", ".strings", ".stringsdict")
 # Folders that hold translations: any data file below them is one. Below the folders of
 # the second set only a file (or folder) named by a locale (`en.json`, `pt-BR/app.yaml`).
 _CATALOGUE_DIRS = frozenset({"locales", "locale", "i18n", "l10n", "translations", "_locales"})
@@ -287,25 +258,37 @@ def classify(path: str, text: str | None, settings: Settings) -> str:
         return EXAMPLE
     if match_any(DOCS_PATHS, path):
         return DOCS
-    if match_any(LOCK_FILES, path) or catalogue(path):
+    if lock_file(path) or catalogue(path):
         return DATA
     return PRODUCTION
+
+
+def lock_file(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return name in LOCK_FILES or (name.startswith("pylock.") and name.endswith(".toml"))
 
 
 def catalogue(path: str) -> bool:
     """A translation catalogue: by its format, or a data file in a translations folder
     (`locales/`, `i18n/`, `_locales/`), or named by a locale in a language folder
-    (`lang/en.json`, `messages/pt-BR/errors.yaml`)."""
-    if match_any(CATALOGUE_FILES, path):
-        return True
+    (`lang/en.json`, `messages/pt-BR/errors.yaml`). Plain string tests: this runs for
+    every file."""
     lower = path.lower()
+    if lower.endswith(CATALOGUE_SUFFIXES):
+        return True
+    *folders, name = lower.split("/")
+    if name.startswith("messages_") and name.endswith(".properties"):
+        return True
+    if name == "strings.xml" and len(folders) >= 2:
+        return folders[-2] == "res" and folders[-1].startswith("values")
     if not lower.endswith(_CATALOGUE_SUFFIXES):
         return False
     *folders, name = path.split("/")
-    if _CATALOGUE_DIRS.intersection(f.lower() for f in folders):
+    lowered = [f.lower() for f in folders]
+    if _CATALOGUE_DIRS.intersection(lowered):
         return True
-    for i, folder in enumerate(folders):
-        if folder.lower() in _LANGUAGE_DIRS:
+    for i, folder in enumerate(lowered):
+        if folder in _LANGUAGE_DIRS:
             below = [*folders[i + 1 :], name.rsplit(".", 1)[0]]
             if any(_locale(part) for part in below):
                 return True

@@ -58,6 +58,12 @@ def _unquote(text: str) -> str:
     return text
 
 
+def file_commands(ctx: FileContext) -> list[tuple[Script, list[Command]]]:
+    """Every script of the file with its commands, parsed once per file and shared by
+    the rules that read shell."""
+    return ctx.memo("shell-commands", lambda: [(s, list(commands(s, ctx))) for s in scripts(ctx)])
+
+
 def commands(script: Script, ctx: FileContext) -> Iterator[Command]:
     src = SourceText(script.text)
     tree = code.parse("bash", src)

@@ -143,8 +143,8 @@ def run_commands(ctx: FileContext) -> list[RunCommand]:
 
 
 def _read(ctx: FileContext) -> Iterator[RunCommand]:
-    for script in shell.scripts(ctx):
-        for command in shell.commands(script, ctx):
+    for _, commands in shell.file_commands(ctx):
+        for command in commands:
             if command.name in RUNTIMES:
                 found = parse_run(command)
                 if found is not None:
