@@ -58,8 +58,7 @@ NAMES = VERIFY_NAMES | INSECURE_NAMES
 _TLS_KEYWORDS = NAMES | {"ssl", "cert_reqs", "verify_mode", "ssl_context"}
 _TLS_ATTRIBUTES = frozenset({"check_hostname", "verify_mode", "verify"})
 _WORD = re.compile(r"\b(" + "|".join(sorted(NAMES, key=len, reverse=True)) + r")\b")
-_CALLED = re.compile(r"(?<!def )(?<!class )\b([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(")
-_MAX_NAMES = 4000  # distinct called names recorded per file
+_CALLED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(")
 
 
 @dataclass(frozen=True)
@@ -86,10 +85,10 @@ class CallSite:
 
 @dataclass(frozen=True)
 class CalledNames:
-    """A file that names no verification parameter: which names it calls (first line of
-    each). A call there cannot pass such a parameter by keyword."""
+    """A file that names no verification parameter: which names it calls. A call there
+    cannot pass such a parameter by keyword."""
 
-    lines: tuple[tuple[str, int], ...]
+    names: frozenset[str]
 
 
 def collect(ctx: FileContext) -> Iterator[Any]:
@@ -97,12 +96,9 @@ def collect(ctx: FileContext) -> Iterator[Any]:
         return
     text = ctx.text
     if _WORD.search(text) is None:
-        seen: dict[str, int] = {}
-        for m in _CALLED.finditer(text):
-            if len(seen) >= _MAX_NAMES:
-                break
-            seen.setdefault(m.group(1), text.count("\n", 0, m.start()) + 1)
-        yield CalledNames(tuple(sorted(seen.items())))
+        # One C-speed pass: which names the file calls (a definition's own name too,
+        # which at worst adds a caller that relies on the default).
+        yield CalledNames(frozenset(_CALLED.findall(text)))
         return
     root = ctx.tree().root_node
     yield from _definitions(ctx, root)
@@ -319,20 +315,20 @@ def check(facts: Mapping[str, tuple[Any, ...]]) -> Iterator[Hit]:
         return
     wanted = {d.name for _, d in defs}
     calls: dict[str, list[tuple[str, CallSite]]] = {}
-    unseen: dict[str, list[tuple[str, int]]] = {}
+    unseen: dict[str, list[str]] = {}
     for path, items in facts.items():
         for f in items:
             if isinstance(f, CallSite) and f.name in wanted:
                 calls.setdefault(f.name, []).append((path, f))
             elif isinstance(f, CalledNames):
-                for name, line in f.lines:
-                    if name in wanted:
-                        unseen.setdefault(name, []).append((path, line))
+                for name in f.names & wanted:
+                    unseen.setdefault(name, []).append(path)
     for path, d in defs:
         sites = calls.get(d.name, [])
         setting = [(p, c) for p, c in sites if _sets(c, d)]
-        relying = [(p, c.span) for p, c in sites if not _sets(c, d)]
-        relying += [(p, Span(line, 1, line, 1)) for p, line in unseen.get(d.name, [])]
+        relying = [(p, c.span, "") for p, c in sites if not _sets(c, d)]
+        # A file that only calls it by name: the file is the location.
+        relying += [(p, Span(1, 1, 1, 1), " (by name)") for p in unseen.get(d.name, [])]
         if setting and not relying:
             continue  # every caller sets it
         if relying and not setting:
@@ -354,8 +350,8 @@ def check(facts: Mapping[str, tuple[Any, ...]]) -> Iterator[Hit]:
             confidence=confidence,
             entity=d.qualified,
             related=tuple(
-                Related(p, span, f"calls {d.name}() without {d.parameter}")
-                for p, span in sorted(relying)[:_MAX_RELATED]
+                Related(p, span, f"calls {d.name}(){how} without {d.parameter}")
+                for p, span, how in sorted(relying)[:_MAX_RELATED]
             ),
             path=path,
         )
