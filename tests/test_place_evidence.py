@@ -230,10 +230,10 @@ def test_mounted_key_folder(tmp_path: Path, extra: dict[str, str], reported: boo
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        ("web/yarn.lock", prov.GENERATED),
-        ("Cargo.lock", prov.GENERATED),
-        ("go.sum", prov.GENERATED),
-        ("app/poetry.lock", prov.GENERATED),
+        ("web/yarn.lock", prov.DATA),
+        ("Cargo.lock", prov.DATA),
+        ("go.sum", prov.DATA),
+        ("app/poetry.lock", prov.DATA),
         ("src/__snapshots__/login.test.js.snap", prov.TEST),
         ("api/.snapshots/TestCreate.json", prov.TEST),
         ("pkg/render.snap", prov.TEST),

@@ -208,6 +208,8 @@ def classify(path: str, text: str | None, chart: bool = False) -> FileClass:
     elif parser == JSON:
         if '"defaultAction"' in text and '"syscalls"' in text:
             kinds.add(SECCOMP)
+        elif '"default_action"' in text and '"filter"' in text:
+            kinds.add(SECCOMP)  # Firecracker's seccompiler filters
         if '"static_resources"' in text or '"dynamic_resources"' in text or _ENVOY_TYPE in text:
             kinds.add(ENVOY)
         if '"apiVersion"' in text and '"kind"' in text:

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from ztlint.globs import match_any
 from ztlint.model import Finding
-from ztlint.provenance import DOCS, NOT_CHECKED, PRODUCTION
+from ztlint.provenance import DATA, DOCS, NOT_CHECKED, PRODUCTION
 
 # Check modes of a file (check_mode): every rule, or the secret rules only.
 CHECK_ALL = "all"
@@ -22,13 +22,13 @@ PRIVATE_KEY_RULE = "ZT201"
 
 def check_mode(origin: str, check_nonproduction: bool) -> str:
     """Which rules run on a file of this provenance: production code gets every rule;
-    vendored and generated code the secret rules only, for the unmistakable secrets that
-    are reported wherever they sit (a checksummed token committed in a vendored file is
+    vendored and generated code, and data (lock files, translation catalogues), the
+    secret rules only, for the unmistakable secrets that are reported wherever they sit (a checksummed token committed in a vendored file is
     leaked all the same); test, example and docs files the secret rules only too, unless
     their findings are to be reported (--include-nonproduction)."""
     if origin == PRODUCTION:
         return CHECK_ALL
-    if origin in NOT_CHECKED or not check_nonproduction:
+    if origin in NOT_CHECKED or origin == DATA or not check_nonproduction:
         return CHECK_SECRETS
     return CHECK_ALL
 
@@ -53,6 +53,10 @@ def place(finding: Finding, origin: str, show_nonproduction: bool) -> Finding | 
     the rest only with --include-nonproduction, as test code (level note)."""
     if origin == PRODUCTION:
         return finding
+    if origin == DATA:
+        # Lock files and translation catalogues: data only the secret rules read; a
+        # token or key in one is committed all the same.
+        return replace(finding, provenance=origin) if finding.rule_id in SECRET_RULES else None
     if unmistakable(finding, origin):
         return replace(finding, provenance=origin)
     if origin in NOT_CHECKED or not show_nonproduction:

@@ -33,7 +33,8 @@ EXAMPLE = "example"
 DOCS = "docs"
 GENERATED = "generated"
 VENDORED = "vendored"
-CLASSES = (PRODUCTION, TEST, EXAMPLE, DOCS, GENERATED, VENDORED)
+DATA = "data"
+CLASSES = (PRODUCTION, TEST, EXAMPLE, DOCS, GENERATED, VENDORED, DATA)
 # Not checked at all; findings not shown by default (secrets aside).
 NOT_CHECKED = (GENERATED, VENDORED)
 NOT_SHOWN = (TEST, EXAMPLE, DOCS)
@@ -66,22 +67,47 @@ GENERATED_PATHS = (
     "*.pb.ts",
     "*_pb.js",
     "*_pb.d.ts",
-    # Lockfiles, written by package managers (npm, Yarn, pnpm, Cargo, Go, Poetry,
-    # Pipenv, Bundler, Composer, uv, SwiftPM, Nix).
-    "yarn.lock",
-    "package-lock.json",
-    "npm-shrinkwrap.json",
-    "pnpm-lock.yaml",
-    "Cargo.lock",
-    "go.sum",
-    "poetry.lock",
-    "Pipfile.lock",
-    "Gemfile.lock",
-    "composer.lock",
-    "uv.lock",
-    "Package.resolved",
-    "flake.lock",
 )
+# Data, not code: lock files that package managers write (npm, Yarn, pnpm, Bun, Deno,
+# Cargo, Go, Poetry, Pipenv, PDM, uv, pixi, Bundler, Composer, SwiftPM, CocoaPods, Dart,
+# Mix, NuGet, Gradle, Terraform, Nix) and translation catalogues (ztlint.provenance
+# .catalogue). Only the secret rules read them; their findings are shown as they are.
+LOCK_FILES = frozenset(
+    {
+        "yarn.lock", "package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "bun.lock",
+        "deno.lock", "Cargo.lock", "go.sum", "go.work.sum", "poetry.lock", "Pipfile.lock",
+        "pdm.lock", "pixi.lock", "pylock.toml", "Gemfile.lock", "composer.lock", "uv.lock",
+        "Package.resolved", "Podfile.lock", "pubspec.lock", "mix.lock", "packages.lock.json",
+        "gradle.lockfile", ".terraform.lock.hcl", "flake.lock",
+    }
+)  # fmt: skip
+# Translation catalogues by format: gettext, XLIFF, Flutter ARB, Apple strings tables;
+# also Java message bundles (`messages_de.properties`) and Android string resources
+# (`res/values-de/strings.xml`).
+CATALOGUE_SUFFIXES = (".po", ".pot", ".xliff", ".xlf", ".arb", ".strings", ".stringsdict")
+# Folders that hold translations: any data file below them is one. Below the folders of
+# the second set only a file (or folder) named by a locale (`en.json`, `pt-BR/app.yaml`).
+_CATALOGUE_DIRS = frozenset({"locales", "locale", "i18n", "l10n", "translations", "_locales"})
+_LANGUAGE_DIRS = frozenset({"lang", "langs", "languages", "messages"})
+_CATALOGUE_SUFFIXES = (".json", ".yaml", ".yml", ".toml", ".properties", ".ini")
+# ISO 639-1 language codes; a locale is one, then a script or region (`zh-Hans`, `pt_BR`).
+_LANGUAGES = frozenset(
+    "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs "
+    "cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha "
+    "he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn "
+    "ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb "
+    "nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd "
+    "se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw "
+    "ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu".split()
+)
+_LOCALE = re.compile(r"^([a-z]{2})(?:[-_][A-Za-z0-9]{2,4}){0,2}$")
+
+
+def _locale(name: str) -> bool:
+    m = _LOCALE.match(name)
+    return m is not None and m.group(1) in _LANGUAGES
+
+
 # Test code beyond the configured test paths (config.DEFAULT_TEST_PATHS).
 TEST_PATHS = (
     "integration/",
@@ -232,7 +258,41 @@ def classify(path: str, text: str | None, settings: Settings) -> str:
         return EXAMPLE
     if match_any(DOCS_PATHS, path):
         return DOCS
+    if lock_file(path) or catalogue(path):
+        return DATA
     return PRODUCTION
+
+
+def lock_file(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return name in LOCK_FILES or (name.startswith("pylock.") and name.endswith(".toml"))
+
+
+def catalogue(path: str) -> bool:
+    """A translation catalogue: by its format, or a data file in a translations folder
+    (`locales/`, `i18n/`, `_locales/`), or named by a locale in a language folder
+    (`lang/en.json`, `messages/pt-BR/errors.yaml`). Plain string tests: this runs for
+    every file."""
+    lower = path.lower()
+    if lower.endswith(CATALOGUE_SUFFIXES):
+        return True
+    *folders, name = lower.split("/")
+    if name.startswith("messages_") and name.endswith(".properties"):
+        return True
+    if name == "strings.xml" and len(folders) >= 2:
+        return folders[-2] == "res" and folders[-1].startswith("values")
+    if not lower.endswith(_CATALOGUE_SUFFIXES):
+        return False
+    *folders, name = path.split("/")
+    lowered = [f.lower() for f in folders]
+    if _CATALOGUE_DIRS.intersection(lowered):
+        return True
+    for i, folder in enumerate(lowered):
+        if folder in _LANGUAGE_DIRS:
+            below = [*folders[i + 1 :], name.rsplit(".", 1)[0]]
+            if any(_locale(part) for part in below):
+                return True
+    return False
 
 
 def _head(text: str) -> str:

@@ -25,7 +25,14 @@ from ztlint.checks.auth import (
     url_token,
     weak_random,
 )
-from ztlint.checks.containers import docker_socket, isolation, networks, seccomp, webhooks
+from ztlint.checks.containers import (
+    docker_socket,
+    isolation,
+    networks,
+    script_run,
+    seccomp,
+    webhooks,
+)
 from ztlint.checks.hygiene import gitignore, public_ip
 from ztlint.checks.memory import (
     blocking,
@@ -61,6 +68,7 @@ from ztlint.checks.transport import (
     shell_tls,
     ssh_hostkey,
     swift_tls,
+    tls_default,
 )
 from ztlint.model import Confidence, Severity
 from ztlint.rule import DetectFn, FileContext, ProjectCheck
@@ -137,6 +145,12 @@ PYTHON_DETECTORS: Mapping[str, DetectFn] = {
     "seccomp-unconfined": isolation.detect_seccomp_disabled,
     "host-namespaces": isolation.detect_host_namespaces,
     "sensitive-host-paths": isolation.detect_sensitive_mounts,
+    "script-runtime-socket": script_run.detect_socket,
+    "script-privileged": script_run.detect_privileged,
+    "script-capabilities": script_run.detect_capabilities,
+    "script-unconfined": script_run.detect_unconfined,
+    "script-host-namespaces": script_run.detect_host_namespaces,
+    "script-sensitive-mounts": script_run.detect_sensitive_mounts,
     "compose-zone-bridge": networks.detect,
     "webhook-fails-open": webhooks.detect,
     "pem-private-key": private_key.detect,
@@ -186,15 +200,24 @@ GATES: Mapping[str, Callable[[FileContext], bool]] = {
     "plaintext-url-host": plaintext.may_name_plaintext_endpoint,
     "public-address": public_ip.may_hold_public_address,
     "credential-parameter": url_token.may_carry_credential,
+    "starts-a-container": script_run.may_start_container,
 }
 
 PROJECT_CHECKS: Mapping[str, ProjectCheck] = {
     "seccomp-profiles": ProjectCheck(
-        kinds=frozenset({"seccomp", "compose", "kubernetes"}),
+        kinds=frozenset({"seccomp", "compose", "kubernetes", *seccomp.SCRIPT_KINDS}),
         triggers=(),
         collect=seccomp.collect,
         check=seccomp.check,
-        depends_on=("**/*.json", "**/*.yml", "**/*.yaml"),
+        depends_on=(
+            "**/*.json",
+            "**/*.yml",
+            "**/*.yaml",
+            "**/*.sh",
+            "**/Makefile",
+            "**/*.mk",
+            "**/*ockerfile*",
+        ),
     ),
     "sensitive-paths-vs-gitignore": ProjectCheck(
         kinds=frozenset({"gitignore", "compose", "text"}),
@@ -211,6 +234,13 @@ PROJECT_CHECKS: Mapping[str, ProjectCheck] = {
         depends_on=("**/*",),
         any_case=headers.ANY_CASE_TRIGGERS,
         triggers_in=frozenset({"python"}),  # apps are found in Python only
+    ),
+    "tls-verification-defaults": ProjectCheck(
+        kinds=frozenset({"python"}),
+        triggers=(),
+        collect=tls_default.collect,
+        check=tls_default.check,
+        depends_on=("**/*.py",),
     ),
     "go-rand-failures": ProjectCheck(
         kinds=frozenset({"go", "text"}),

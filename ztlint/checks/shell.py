@@ -58,6 +58,12 @@ def _unquote(text: str) -> str:
     return text
 
 
+def file_commands(ctx: FileContext) -> list[tuple[Script, list[Command]]]:
+    """Every script of the file with its commands, parsed once per file and shared by
+    the rules that read shell."""
+    return ctx.memo("shell-commands", lambda: [(s, list(commands(s, ctx))) for s in scripts(ctx)])
+
+
 def commands(script: Script, ctx: FileContext) -> Iterator[Command]:
     src = SourceText(script.text)
     tree = code.parse("bash", src)
@@ -155,6 +161,8 @@ def scripts(ctx: FileContext) -> Iterator[Script]:
         yield Script(ctx.text, 1, 1, True, len(ctx.source.lines))
     if classify.DOCKERFILE in ctx.kinds:
         yield from _dockerfile(ctx)
+    if classify.MAKEFILE in ctx.kinds:
+        yield from makefile_recipes(ctx)
     if ctx.kinds & {classify.WORKFLOW, classify.COMPOSE, classify.KUBERNETES}:
         for doc in ctx.documents():
             if classify.WORKFLOW in ctx.kinds:
@@ -239,7 +247,50 @@ def _dockerfile(ctx: FileContext) -> Iterator[Script]:
                     body = shlex.join(argv)
                 yield Script(body, instr.line, instr.body_col, False, instr.end_line)
                 continue
-        yield Script(body, instr.line, instr.body_col, False, instr.end_line)
+        # The instruction's lines were joined at its continuations: the shell reads them
+        # as one command line (`docker run \\` then `--privileged` on the next line).
+        lines = [part for part in body.split("\n") if part != "\\"]
+        yield Script(" \\\n".join(lines), instr.line, instr.body_col, False, instr.end_line)
+
+
+_MAKE_RULE = re.compile(r"^[^\s#=][^=]*?::?(?!=)")
+_MAKE_VARIABLE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:\?|:{1,3}|\+)?=[ \t]*(\S+)[ \t]*$")
+_MAKE_REFERENCE = re.compile(r"\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]")
+
+
+def makefile_recipes(ctx: FileContext) -> Iterator[Script]:
+    """A Makefile's recipe lines (tab-indented, after a rule), each with its
+    continuation lines, as shell: the `@`, `-` and `+` prefixes dropped, `$$` read as
+    `$`, and a make variable that holds one word (`DOCKER ?= docker`) replaced by it."""
+    lines = ctx.source.lines
+    variables: dict[str, str] = {}
+    for line in lines:
+        m = _MAKE_VARIABLE.match(line)
+        if m is not None:
+            variables[m.group(1)] = m.group(2)
+    in_rule = False
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.startswith("\t"):
+            if _MAKE_RULE.match(line) is not None:
+                in_rule = True
+            elif "=" in line and not line.lstrip().startswith("#"):
+                in_rule = False  # a variable assignment ends the rule
+            i += 1
+            continue
+        start = i
+        parts = [line]
+        while parts[-1].endswith("\\") and i + 1 < len(lines):
+            i += 1
+            parts.append(lines[i])
+        i += 1
+        if not in_rule:
+            continue
+        text = "\n".join(p.removeprefix("\t") for p in parts).lstrip()
+        text = text.lstrip("@-+ \t")
+        text = _MAKE_REFERENCE.sub(lambda m: variables.get(m.group(1), m.group(0)), text)
+        yield Script(text.replace("$$", "$"), start + 1, 2, False, i)
 
 
 @dataclass(frozen=True)

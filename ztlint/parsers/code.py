@@ -130,7 +130,51 @@ def parse(lang: str, src: SourceText) -> Tree:
     over = over_budget(src.text)
     if over is not None:
         raise over
-    return Parser(language(lang)).parse(src.utf8)
+    data = src.utf8
+    if lang == "bash" and b"\\(" in data:
+        data = _bash_grouping(data)
+    parser = Parser(language(lang))
+    tree = parser.parse(data)
+    if lang in ("tsx", "javascript") and tree.root_node.has_error and b"&" in data:
+        # A bare `&` in JSX text (`Cats &&{' '}<b>dogs</b>`), valid JSX the grammar
+        # (0.23) rejects, and with it the rest of the file. Read again with each such
+        # `&` as a letter (same width); kept only when the first error moves later.
+        relaxed = _JSX_TEXT.sub(_jsx_letters, data)
+        if relaxed != data:
+            retry = parser.parse(relaxed)
+            if _error_start(retry, len(data)) > _error_start(tree, len(data)):
+                tree = retry
+    return tree
+
+
+# JSX text: after a tag's `>` (a name, a quoted attribute or an expression before it)
+# up to the next tag or expression container.
+_JSX_TEXT = re.compile(rb"(?<=[\w\"'}/]>)[^<>{}&]*&[^<>{}]*(?=[<{])")
+_BARE_AMPERSAND = re.compile(rb"&(?![A-Za-z0-9#]{1,32};)")
+
+
+def _jsx_letters(m: re.Match[bytes]) -> bytes:
+    return _BARE_AMPERSAND.sub(b"x", m.group(0))
+
+
+def _error_start(tree: Tree, size: int) -> int:
+    found = first_error(tree)
+    return found.start_byte if found is not None else size + 1
+
+
+# tree-sitter-bash (0.25) fails on `test`'s grouping inside brackets,
+# `[ \( "$a" = 1 \) -o \( "$b" = 2 \) ]`, and takes the rest of the file for one
+# broken command. The escaped parentheses are read as a blank and a bare parenthesis of
+# the same width (` (`), which the grammar takes for a parenthesized test expression:
+# positions stay, and node text is read from the original.
+_BASH_TEST = re.compile(rb"\[\[?[ \t][^\]\n]*\]")
+_BASH_GROUP = re.compile(rb"(?<=[ \t])\\[()](?=[ \t])")
+
+
+def _bash_grouping(data: bytes) -> bytes:
+    return _BASH_TEST.sub(
+        lambda m: _BASH_GROUP.sub(lambda g: b" " + g.group(0)[1:], m.group(0)), data
+    )
 
 
 def node_span(src: SourceText, node: Node) -> Span:
@@ -142,10 +186,32 @@ def node_text(src: SourceText, node: Node) -> str:
 
 
 def first_error(tree: Tree) -> Node | None:
-    """The first ERROR or MISSING node, found without recursion."""
+    """The first unparsed region: the first ERROR or MISSING node, found without
+    recursion; and inside an ERROR node, the first ERROR or MISSING node nested in it.
+    When tree-sitter cannot finish a construct (a function whose body holds syntax it
+    does not know), the outer ERROR starts where the construct starts, while the nested
+    one is where the syntax it does not know is."""
     if not tree.root_node.has_error:
         return None
-    cursor = tree.walk()
+    found = _first_error_below(tree.root_node)
+    while found is not None and found.is_error:
+        inner = next(
+            (
+                e
+                for c in found.children
+                if (c.is_error or c.is_missing or c.has_error)
+                and (e := c if c.is_error or c.is_missing else _first_error_below(c)) is not None
+            ),
+            None,
+        )
+        if inner is None:
+            break
+        found = inner
+    return found
+
+
+def _first_error_below(top: Node) -> Node | None:
+    cursor = top.walk()
     while True:
         node = cursor.node
         if node is not None and (node.is_error or node.is_missing):
@@ -153,5 +219,5 @@ def first_error(tree: Tree) -> Node | None:
         if node is not None and node.has_error and cursor.goto_first_child():
             continue
         while not cursor.goto_next_sibling():
-            if not cursor.goto_parent():
+            if not cursor.goto_parent() or cursor.node == top:
                 return None

@@ -26,11 +26,36 @@ def _fail_on_error(src: SourceText, tree: Tree, what: str) -> None:
 
 
 def parse_json(src: SourceText) -> list[Node]:
+    """JSON, and JSONC as editors and TypeScript read it (`tsconfig.json`,
+    `.vscode/*.json`, `devcontainer.json`): comments are part of the grammar, and a file
+    with trailing commas is read again with each one blanked (a space of the same width,
+    so every position stays), only when the first reading fails."""
     tree = code.parse("json", src)
+    try:
+        _fail_on_error(src, tree, "JSON")
+    except ParseFailure:
+        relaxed = _without_trailing_commas(src.text)
+        if relaxed == src.text:
+            raise
+        lenient = SourceText(relaxed)
+        tree = code.parse("json", lenient)
+        _fail_on_error(src, tree, "JSON")
+        src = lenient
     root = tree.root_node
-    _fail_on_error(src, tree, "JSON")
     values = [c for c in root.named_children if c.type != "comment"]
     return [_json(src, v, 0) for v in values]
+
+
+# Strings and comments first, so that a comma inside one is never taken; then a comma
+# followed only by blanks and comments before a closing bracket. An unterminated comment
+# runs to the end in one match (no rescan from every later position).
+_JSONC_TOKEN = re.compile(
+    r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*.*?(?:\*/|\Z)|,(?=(?:\s|//[^\n]*|/\*.*?\*/)*[}\]])', re.S
+)
+
+
+def _without_trailing_commas(text: str) -> str:
+    return _JSONC_TOKEN.sub(lambda m: " " if m.group(0) == "," else m.group(0), text)
 
 
 def _json_string(src: SourceText, node: TSNode) -> str:

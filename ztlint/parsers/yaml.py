@@ -95,6 +95,24 @@ def _loader() -> Any:
     return yaml
 
 
+# The compliant parser reads about 100 KB a second: larger files keep libyaml's error
+# (a lock file that size is data, which no rule parses: ztlint.classify).
+COMPLIANT_MAX_CHARS = 128 * 1024
+
+
+def _compliant_loader() -> Any:
+    """ruamel's pure-Python safe loader, for a file libyaml rejects: libyaml refuses
+    some YAML 1.2 that every other reader takes (a `:` inside a plain scalar in a flow
+    collection: `deps: [{task: docker:build}]`, pnpm lock files). Slower, so used only
+    after libyaml has failed; a new one each time (the pure loader keeps its reader,
+    scanner and composer between streams)."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Resolver = _caching_resolver()
+    return yaml
+
+
 _RESOLVED_LIMIT = 50_000
 
 
@@ -138,7 +156,7 @@ def parse_yaml(text: str) -> list[Node]:
 
     remark = _remarker(text)
     try:
-        documents = list(_loader().compose_all(text))
+        documents = _compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if mark is not None and remark is not None:
@@ -153,10 +171,31 @@ def parse_yaml(text: str) -> list[Node]:
         raise ParseFailure("YAML nesting too deep; not parsed") from None
     except UnicodeError:
         raise ParseFailure("text cannot be encoded for the YAML parser (lone surrogate)") from None
-    finally:
-        _release(_loader())
     memo: dict[int, Node] = {}
     return [_convert(doc, memo, 0, remark) for doc in documents if doc is not None]
+
+
+def _compose(text: str) -> list[Any]:
+    """The stream's composed documents: libyaml's, or the compliant parser's when
+    libyaml rejects the text and the compliant parser accepts it (else libyaml's
+    error)."""
+    from ruamel.yaml.error import MarkedYAMLError
+
+    try:
+        return list(_loader().compose_all(text))
+    except MarkedYAMLError as exc:
+        first = exc
+    finally:
+        _release(_loader())
+    if len(text) > COMPLIANT_MAX_CHARS:
+        raise first
+    compliant = _compliant_loader()
+    try:
+        return list(compliant.compose_all(text))
+    except Exception:
+        raise first from None
+    finally:
+        _release(compliant)
 
 
 def _release(yaml: Any) -> None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ztlint import classify
+from ztlint.checks.containers import script_run
 from ztlint.checks.containers.compose import services
 from ztlint.checks.containers.workloads import file_pod_specs, security_contexts
 from ztlint.model import Related, Severity, Span
@@ -90,9 +91,55 @@ def _names(rule: Mapping) -> list[Scalar]:
 
 
 def evaluate(doc: Node) -> list[Problem]:
-    """The ways a profile fails to confine, each at its place in the file."""
+    """The ways a profile fails to confine, each at its place in the file: a Docker or
+    OCI profile, an OCI runtime bundle's `linux.seccomp` (runc, crun, youki, gVisor's
+    runsc), or a Firecracker seccompiler filter file."""
     if not isinstance(doc, Mapping):
         return []
+    linux = doc.get_map("linux")
+    if linux is not None and doc.entry("ociVersion") is not None:
+        seccomp = linux.get_map("seccomp")
+        return (
+            _evaluate_profile(seccomp, "the OCI runtime's seccomp filter (linux.seccomp)")
+            if seccomp is not None
+            else []
+        )
+    if doc.entry("defaultAction") is None:
+        return list(_seccompiler(doc))
+    return _evaluate_profile(doc, "seccomp profile")
+
+
+# Firecracker's seccompiler actions that let a syscall through.
+_SECCOMPILER_ALLOWING = frozenset({"allow", "log"})
+
+
+def _seccompiler(doc: Mapping) -> Iterator[Problem]:
+    """Firecracker's seccompiler JSON: a filter per thread (`vmm`, `api`, `vcpu`), each
+    with `default_action` for the syscalls its `filter` list does not name."""
+    for thread, spec in doc.items():
+        if not isinstance(spec, Mapping) or spec.get("filter") is None:
+            continue
+        entry = spec.entry("default_action")
+        if entry is None or not isinstance(entry[1], Scalar):
+            continue
+        action = entry[1].value.strip().lower()
+        if action not in _SECCOMPILER_ALLOWING:
+            continue
+        rules = spec.get_seq("filter")
+        count = len(rules.items) if rules is not None else 0
+        listed = (spec.get_str("filter_action") or "").strip().lower()
+        what = (
+            f"its {count} rules only allow what is allowed anyway"
+            if listed in _SECCOMPILER_ALLOWING
+            else f"it blocks only {count}"
+        )
+        yield Problem(
+            entry[0].span,
+            f"seccompiler filter for thread '{thread.value}' allows every syscall by default ({action}); {what}",
+        )
+
+
+def _evaluate_profile(doc: Mapping, what: str) -> list[Problem]:
     default = doc.entry("defaultAction")
     if default is None:
         return []
@@ -103,7 +150,7 @@ def evaluate(doc: Node) -> list[Problem]:
         return [
             Problem(
                 key.span,
-                f"seccomp profile allows every syscall by default ({action.value}); it blocks only {blocked}",
+                f"{what} allows every syscall by default ({action.value}); it blocks only {blocked}",
             )
         ]
     problems = []
@@ -129,7 +176,7 @@ def evaluate(doc: Node) -> list[Problem]:
             if syscall == "ptrace" and _kernel_at_least(min_kernel, 4, 8):
                 continue
             problems.append(
-                Problem(name.span, f"seccomp profile allows {syscall} without an argument filter")
+                Problem(name.span, f"{what} allows {syscall} without an argument filter")
             )
     return problems
 
@@ -180,6 +227,31 @@ def collect(ctx: FileContext) -> Iterator[Any]:
         yield from _compose_refs(ctx)
     if classify.KUBERNETES in ctx.kinds and "localhostProfile" in ctx.text:
         yield from _k8s_refs(ctx)
+    if ctx.kinds & SCRIPT_KINDS and "--security-opt" in ctx.text:
+        yield from _script_refs(ctx)
+
+
+# Files whose scripts may start containers with a profile (`--security-opt seccomp=...`).
+SCRIPT_KINDS = frozenset({"bash", classify.DOCKERFILE, classify.WORKFLOW, classify.MAKEFILE})
+
+
+def _script_refs(ctx: FileContext) -> Iterator[Reference]:
+    """`docker run --security-opt seccomp=profiles/agent.json`: the runtime reads the
+    path from its working directory, which the script does not say; the profile is found
+    by the path's tail."""
+    if not script_run.may_start_container(ctx):
+        return
+    for run in script_run.run_commands(ctx):
+        for opt in run.options:
+            m = _SECCOMP_OPT.match(opt.value) if opt.name == "--security-opt" else None
+            if m is None or m.group(1).lower() in ("unconfined", "default", "builtin"):
+                continue
+            raw = m.group(1).strip("\"'")
+            if raw.startswith(("/", "~", "$")):
+                continue  # a host path or a variable: not known in the repository
+            parts = [p for p in posixpath.normpath(raw).split("/") if p not in ("..", ".")]
+            if parts:
+                yield Reference("/".join(parts), True, opt.span, run.who, run.image)
 
 
 def _resolve(

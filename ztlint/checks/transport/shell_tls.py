@@ -19,7 +19,7 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from ztlint.checks.shell import Command, Word, commands, scripts
+from ztlint.checks.shell import Command, Word, file_commands
 from ztlint.model import Confidence, Severity, Span
 from ztlint.rule import FileContext, Hit
 
@@ -193,8 +193,7 @@ def _local_default(cmd: Command, variables: dict[str, list[str]]) -> bool:
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
     seen = set()
-    for script in scripts(ctx):
-        found = list(commands(script, ctx))
+    for _, found in file_commands(ctx):
         variables: dict[str, list[str]] = {}
         for cmd in found:
             if cmd.name in ("", "export"):
