@@ -33,9 +33,11 @@ FIX_FIXTURES = (
     "ZT101/positive_python_gated.py",
     "ZT101/positive_quiche_client.rs",
     "ZT101/positive_reqwest_openssl.rs",
+    "ZT101/positive_rust2024_partly_parsed.rs",
+    "ZT101/positive_tsx_jsx_text_ampersand.tsx",
 )
 EVERYTHING = Config(min_confidence=Confidence.LOW)
-GRAMMARS = {".py": "python", ".rs": "rust", ".ts": "typescript", ".js": "javascript"}
+GRAMMARS = {".py": "python", ".rs": "rust", ".ts": "typescript", ".js": "javascript", ".tsx": "tsx"}
 BAD_PY = 'import requests\n\nrequests.get("https://x", verify=False)\n'
 
 
