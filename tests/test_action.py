@@ -226,7 +226,9 @@ def test_paths_with_spaces_one_per_line_and_unbalanced_quote(repo: Path, tmp_pat
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert out["findings"] == "1" and out["exit-code"] == "1"
     run = json.loads((repo / "ztlint.sarif").read_text())["runs"][0]
-    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]]
+    uris = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
+    ]
     assert uris == ["my%20service/dial.go"]
     # An unbalanced quote in `args`: one error line and exit 2, no traceback.
     proc, out = run_scan_step(repo, tmp_path, {"args": "--exclude 'vendor/"}, {})

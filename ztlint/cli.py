@@ -30,6 +30,7 @@ from ztlint.config import (
 from ztlint.globs import InvalidGlob, check_globs
 from ztlint.model import Severity
 from ztlint.safeio import UnwritableError, linked_folder, write_text
+from ztlint.terminal import Interruptible, announce_written, unwritable_folder, use_color
 
 SEVERITIES = [s.label for s in reversed(Severity)]
 F = Callable[..., Any]
@@ -317,7 +318,7 @@ def _shown(text: str) -> str:
     return safe_text(text)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Interruptible, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="ztlint")
 def main() -> None:
     """ztlint: a static security linter for zero-trust systems."""
@@ -341,7 +342,7 @@ def main() -> None:
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(SEVERITIES),
+    type=click.Choice(SEVERITIES, case_sensitive=False),
     help="Lowest severity that makes the exit code 1 [default: low].",
 )
 @click.option(
@@ -364,7 +365,7 @@ def main() -> None:
     type=click.Choice(["auto", "always", "never"]),
     default="auto",
     show_default=True,
-    help="Colour in text output (NO_COLOR is honoured).",
+    help="Colour in text output; auto honours NO_COLOR, FORCE_COLOR and TERM=dumb.",
 )
 @click.option(
     "--baseline",
@@ -393,6 +394,10 @@ def scan(**opts: Any) -> None:
     output = opts["output"]
     if opts["update_baseline"] and not opts["baseline_path"]:
         _fail("--update-baseline needs --baseline FILE")
+    # Where the run will write, checked before the scan rather than after it.
+    for target in (output, opts["baseline_path"] if opts["update_baseline"] else None):
+        if target and (why := unwritable_folder(target)):
+            _fail(why)
     try:
         # The baseline is scanned like any file: a real one raises nothing, and one in
         # the tree is the repository's to write (a credential in an extra key hid there).
@@ -405,6 +410,8 @@ def scan(**opts: Any) -> None:
     text, _ = _render(report, opts)
     if output:
         _write(output, text)
+        shown = sum(1 for f in report.findings if f.active)
+        announce_written(output, f"the {opts['fmt']} report", shown)
     else:
         # UTF-8 whatever the locale says (JSON and SARIF must be). As bytes, click leaves
         # colour codes alone; the text has them only when colour was asked for.
@@ -563,14 +570,8 @@ def _render(report: Any, opts: dict[str, Any]) -> tuple[str, bool]:
         return github.render(report), False
     from ztlint.reporters import text as text_reporter
 
-    color = opts["color"]
-    use_color = color == "always" or (
-        color == "auto"
-        and opts["output"] is None
-        and sys.stdout.isatty()
-        and not os.environ.get("NO_COLOR")
-    )
-    return text_reporter.render(report, color=use_color), use_color
+    colored = use_color(opts["color"], opts["output"] is not None, sys.stdout.isatty(), os.environ)
+    return text_reporter.render(report, color=colored), colored
 
 
 @main.command("baseline", cls=PathCommand)
@@ -587,6 +588,8 @@ def baseline_cmd(**opts: Any) -> None:
     """Record today's findings in PATHS so that later scans report only new ones."""
     from ztlint import baseline as baseline_mod
 
+    if why := unwritable_folder(opts["output"]):
+        _fail(why)
     try:
         config = build_config(opts, never_scan=(opts["output"],))
         report = _run(opts, config)
@@ -653,6 +656,8 @@ def init(force: bool) -> None:
 
     if os.path.lexists(".ztlint.yaml") and not force:
         _fail(".ztlint.yaml exists; use --force to overwrite it")
+    if why := unwritable_folder(".ztlint.yaml"):
+        _fail(why)
     _write(".ztlint.yaml", CONFIG)
     click.echo("wrote .ztlint.yaml\n\nAdd to .pre-commit-config.yaml:\n")
     click.echo(PRE_COMMIT)
