@@ -458,9 +458,12 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
                 if not wanted
                 or any(w == "." or rel == w or rel.startswith(w + "/") for w in wanted)
             ]
-            if not staged:  # nothing to scan: an empty folder still gives a full report
+            nothing = not staged
+            if nothing:  # nothing to scan: an empty folder still gives a full report
                 staged = [tempfile.mkdtemp(dir=tmp)]
             report = _run(opts, config, targets=staged, cwd=tmp, marker_added=marker_added)
+            if nothing:  # no file in scope: no config exception could have matched
+                report = _without_unused_exceptions(report)
     else:
         root = display_root([os.path.join(cwd, p) for p in opts["paths"]] or [cwd], cwd)
         marks["root"] = root
@@ -481,6 +484,13 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
     if opts["diff_ref"]:
         report = _config_weakenings(opts, applied, report, root, cwd)
     return report
+
+
+def _without_unused_exceptions(report: Any) -> Any:
+    from ztlint.engine import UNUSED_EXCEPTION
+
+    notes = tuple(n for n in report.notifications if n.code != UNUSED_EXCEPTION)
+    return dataclasses.replace(report, notifications=notes)
 
 
 def _reviewed_baseline(

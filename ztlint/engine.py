@@ -1243,7 +1243,12 @@ def _apply_exceptions(
     root: str,
     known: dict[str, str],
     scope: Sequence[str] | None = None,
+    ran: frozenset[str] | None = None,
 ) -> tuple[list[Finding], list[Notification]]:
+    """Mark the findings config exceptions cover; an exception that matched nothing is
+    a notification (ZT907) only when it could have matched: its rule ran (`ran`, the
+    enabled rule ids; not one --select or --ignore left out) and, in a scan of named
+    files, its path covers one of them (`scope`)."""
     if not config.exceptions:
         return findings, []
     base = config.base_dir or root
@@ -1284,6 +1289,7 @@ def _apply_exceptions(
         )
         for i, exc in enumerate(config.exceptions)
         if not used[i]
+        and (ran is None or (known.get(exc.rule) or known.get(exc.rule.upper())) in ran)
         and (scope is None or any(_exception_matches(exc.path, to_config(p)) for p in scope))
     ]
     return out, notes
@@ -1658,7 +1664,9 @@ def run(
     notes.extend(sup_notes)
     # A scan of named files (pre-commit, --staged) judges only exceptions in its scope.
     scope = tuple(r.path for r in results) if named else None
-    findings, exc_notes = _apply_exceptions(findings, config, found.root, known, scope)
+    findings, exc_notes = _apply_exceptions(
+        findings, config, found.root, known, scope, ran=enabled_ids
+    )
     notes.extend(exc_notes)
     notes.extend(configview.blind_spots(config, enabled, found.root))
     if marker_added is not None:
