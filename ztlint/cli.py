@@ -169,7 +169,8 @@ def scan_options(func: F) -> F:
             "--cache/--no-cache",
             default=None,
             help="Reuse results for unchanged files from the user's cache folder "
-            "($ZTLINT_CACHE_DIR, else ~/.cache/ztlint) [default: on; off when CI is set].",
+            "($ZTLINT_CACHE_DIR, else the platform's, e.g. ~/.cache/ztlint) [default: on; "
+            "off when CI is set].",
         ),
     ]
     for option in reversed(options):

@@ -1184,6 +1184,36 @@ def execute(
     return [results[e.rel] for e in files if e.rel in results]
 
 
+def _execute_cached(
+    files: Sequence[FileEntry],
+    plan: Plan,
+    jobs: int,
+    progress: Progress | None,
+    root: str,
+    named: bool,
+) -> list[FileResult]:
+    """`execute`, with files whose stat is unchanged since they were cached neither
+    read nor scanned (ztlint.statcache)."""
+    if plan.cache is None:
+        return execute(files, plan, jobs, progress)
+    from ztlint import statcache
+
+    def scan(todo: Sequence[FileEntry]) -> list[FileResult]:
+        # A few changed files cost less in process than starting workers for them.
+        return execute(todo, plan, jobs if len(todo) >= SMALL_SCAN else 1, progress)
+
+    def restore(kept: FileResult, entry: FileEntry) -> FileResult | None:
+        if not any(f.secret_spans for f in kept.findings):
+            return kept
+        try:  # a secret's digest is never cached: computed again from the file
+            return _from_cache(kept, read_file(entry.abs, plan.max_file_size))
+        except SkipFile:
+            return None
+
+    index = statcache.StatIndex(plan.cache, root)
+    return statcache.execute(files, index, scan, restore, _for_cache, named)
+
+
 def _isolate(files: list[FileEntry], plan: Plan) -> list[FileResult]:
     """Re-scan files from a batch whose worker died, one at a time in a one-worker
     pool, so that the file that kills a worker is found and reported."""
@@ -1590,7 +1620,9 @@ def run(
         workers = 1
     if len(found.files) < SMALL_SCAN:
         plan = replace(plan, indexed=False)
-    results = execute(tuple(sorted(found.files + context)), plan, max(1, workers), progress)
+    results = _execute_cached(
+        tuple(sorted(found.files + context)), plan, max(1, workers), progress, found.root, named
+    )
     if named:
         # Files that project-level facts say they read (a compose file's seccomp profile).
         more = _referenced(results, found.root, {f.rel for f in found.files + context})

@@ -269,7 +269,11 @@ class Glob:
 
     def match_direct(self, path: str, is_dir: bool) -> bool:
         """As .gitignore reads it: the path itself when it matches, else a parent."""
-        full, parent = self._flags(path.split("/"))
+        return self.match_names(path.split("/"), is_dir)
+
+    def match_names(self, names: Sequence[str], is_dir: bool) -> bool:
+        """match_direct on a path already split at `/`."""
+        full, parent = self._flags(names)
         return (is_dir or not self.dir_only) if full else parent
 
 
@@ -341,6 +345,11 @@ class GlobList:
             i for i, g in enumerate(self.globs) if g.name is None and g.invalid is None
         )
         self._hits: dict[str, tuple[int, ...]] = {}
+        # The general patterns that can match a path starting with a name: an anchored
+        # pattern whose first name is a literal is tried only on paths starting with it.
+        self._free = tuple(i for i in self._general if self.globs[i].first is None)
+        self._firsts = {self.globs[i].first for i in self._general} - {None}
+        self._by_first: dict[str, tuple[int, ...]] = {}
 
     def _spend(self, tests: int) -> None:
         if self.budget is not None:
@@ -392,13 +401,26 @@ class GlobList:
         for name in names[:-1]:
             parent_hits = (i for i in self._name_hits(name) if i not in full_hits)
             best = max(best, max(parent_hits, default=-1))
-        self._spend(len(self._general))
-        for i in reversed(self._general):
+        general = self._starting(names[0])
+        self._spend(len(general))
+        for i in reversed(general):
             if i <= best:
                 break
-            if globs[i].match_direct(path, is_dir):
+            if globs[i].match_names(names, is_dir):
                 return i
         return best
+
+    def _starting(self, first: str) -> tuple[int, ...]:
+        """The general patterns, in order, that may match a path whose first name is
+        `first` (the same answer as trying them all)."""
+        if first not in self._firsts:
+            return self._free
+        found = self._by_first.get(first)
+        if found is None:
+            found = self._by_first[first] = tuple(
+                i for i in self._general if self.globs[i].first in (None, first)
+            )
+        return found
 
 
 @lru_cache(maxsize=256)
