@@ -341,6 +341,14 @@ class GlobList:
             elif g.name is not None:
                 named.append(i)
         self._named = tuple(named)
+        # Wildcard one-name patterns by the last character a name must end with (`*.iml`
+        # ends with `l`), so a name is tried only against those that can match it.
+        self._named_open = tuple(i for i in named if not self._ending(i))
+        self._named_by_end: dict[str, tuple[int, ...]] = {}
+        for i in named:
+            end = self._ending(i)
+            if end:
+                self._named_by_end[end] = (*self._named_by_end.get(end, ()), i)
         self._general = tuple(
             i for i, g in enumerate(self.globs) if g.name is None and g.invalid is None
         )
@@ -350,6 +358,14 @@ class GlobList:
         self._free = tuple(i for i in self._general if self.globs[i].first is None)
         self._firsts = {self.globs[i].first for i in self._general} - {None}
         self._by_first: dict[str, tuple[int, ...]] = {}
+
+    def _ending(self, i: int) -> str:
+        """The last character every name this one-name pattern matches ends with, or ""."""
+        seg = self.globs[i].name
+        if seg is None or len(seg.pieces) < 2:
+            return ""
+        literal = seg.pieces[-1].literal
+        return literal[-1] if literal else ""
 
     def _spend(self, tests: int) -> None:
         if self.budget is not None:
@@ -362,9 +378,10 @@ class GlobList:
     def _name_hits(self, name: str) -> tuple[int, ...]:
         hits = self._hits.get(name)
         if hits is None:
-            self._spend(len(self._named))
             globs = self.globs
-            wild = [i for i in self._named if globs[i].name.match(name)]  # type: ignore[union-attr]
+            tried = self._named_open + self._named_by_end.get(name[-1:], ())
+            self._spend(len(tried))
+            wild = [i for i in tried if globs[i].name.match(name)]  # type: ignore[union-attr]
             hits = tuple(sorted((*self._by_literal.get(name, ()), *wild)))
             if len(self._hits) > 100_000:
                 self._hits.clear()
