@@ -322,3 +322,47 @@ def test_command_line_sweep(repo: Path, parts: list[tuple[str, ...]], command: s
         assert len(result.stderr.splitlines()) == 1, (argv, result.stderr)
     for leftover in ("x.json", "b.json"):
         assert not (repo / "bad.go" / leftover).exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process groups and SIGINT")
+def test_ctrl_c_stops_the_workers_at_once(tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the whole process group) while workers scan: exit 130 within
+    moments, one line, no traceback from a worker, no batch scanned after it."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    for i in range(120):
+        (tmp_path / f"f{i}.go").write_text(BAD_GO)
+    slow = (
+        "import sys, time\n"
+        "from ztlint import engine\n"
+        "real = engine.scan_file\n"
+        "def slow(entry, plan):\n"
+        "    time.sleep(30)\n"
+        "    return real(entry, plan)\n"
+        "engine.scan_file = slow\n"
+        "from ztlint.cli import main\n"
+        "sys.argv = ['ztlint', 'scan', '.', '-j', '2', '--no-cache']\n"
+        "main()\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", slow],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        time.sleep(3)  # the workers are asleep in their first file
+        os.killpg(proc.pid, signal.SIGINT)
+        started = time.monotonic()
+        _, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert err == "ztlint: interrupted\n"
+    assert time.monotonic() - started < 10

@@ -1116,6 +1116,17 @@ def _init_worker(plan: Plan) -> None:
     # parsers.yaml._release): collect less often than every 700 allocations. On istio
     # this halves the time spent in the collector and skips its full collections.
     gc.set_threshold(5000, 10, 10)
+    # Ctrl-C reaches the whole process group: the parent alone handles it
+    # (_stop_workers), so a worker neither prints a traceback nor goes on scanning.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End a pool at once (Ctrl-C): queued batches are dropped, workers terminated."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # gone on shutdown
+    for process in workers:
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _scan_batch(batch: list[FileEntry]) -> list[FileResult]:
@@ -1166,17 +1177,21 @@ def execute(
     results: dict[str, FileResult] = {}
     failed: list[FileEntry] = []
     with _pool(jobs, plan) as pool:
-        futures: list[tuple[Future[list[FileResult]], list[FileEntry]]] = [
-            (pool.submit(_scan_batch, batch), batch) for batch in _batches(files, jobs)
-        ]
-        for future, batch in futures:
-            try:
-                for result in future.result():
-                    results[result.path] = result
-            except BrokenProcessPool:
-                failed.extend(batch)
-            if progress is not None:
-                progress(len(results), total)
+        try:
+            futures: list[tuple[Future[list[FileResult]], list[FileEntry]]] = [
+                (pool.submit(_scan_batch, batch), batch) for batch in _batches(files, jobs)
+            ]
+            for future, batch in futures:
+                try:
+                    for result in future.result():
+                        results[result.path] = result
+                except BrokenProcessPool:
+                    failed.extend(batch)
+                if progress is not None:
+                    progress(len(results), total)
+        except KeyboardInterrupt:
+            _stop_workers(pool)
+            raise
     if failed:
         for result in _isolate(failed, plan):
             results[result.path] = result
