@@ -133,6 +133,18 @@ def test_a_changed_values_file_reads_its_templates_again(tmp_path: Path, reads: 
     reads.clear()
     assert _scan(root, cache).findings == first.findings
     assert reads == []
+    # A library of named templates edited in place (same size; its folder's stat stays).
+    helpers = chart / "templates" / "_helpers.tpl"
+    helpers.write_text('{{- define "relay.name" -}}relay{{- end -}}\n')
+    _scan(root, cache)
+    reads.clear()
+    _scan(root, cache)
+    assert reads == []
+    with open(helpers, "r+") as fh:
+        fh.write('{{- define "relay.nime"')
+    reads.clear()
+    _scan(root, cache)
+    assert "pod.yaml" in reads
     (chart / "values.yaml").write_text("privileged: true\n")
     reads.clear()
     changed = _scan(root, cache)

@@ -18,10 +18,11 @@ Safe against a hostile tree and a racing writer:
   timestamp granularity of common file systems). A file written just before or during
   the scan could be written again within the same timestamp tick without its stat
   changing; it is read and hashed on every run until it is older than that.
-- A Helm chart's template depends on its chart's values file as well (ztlint.helm):
-  the stat of a file below a `templates/` folder includes the lstat of every folder on
-  the way down to it and of the `Chart.yaml` and `values.yaml` beside each such folder,
-  so a changed, added, removed or relinked values file reads the template again.
+- A Helm chart's template depends on other files of its chart (ztlint.helm: the
+  values file, the `_*.tpl` libraries): the stat of a file below a `templates/` folder
+  includes the lstat of every folder on the way down to it, of the `Chart.yaml` and
+  `values.yaml` beside each such folder and of every entry directly in it, so a
+  changed, added, removed or relinked values file or library reads the template again.
 - Results a budget or a crash cut short (ZT905, ZT906, ZT910), and skipped files, are
   not kept, as in the result cache.
 - The index sits in the run key's private folder of the user's cache (never in the
@@ -83,13 +84,33 @@ def _chart_paths(rel: str, abs_path: str) -> list[str]:
     return out
 
 
-def stamp(entry: FileEntry) -> Stamp | None:
+def _entries(folder: str, memo: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The paths directly in `folder`, sorted; listed once per run."""
+    found = memo.get(folder)
+    if found is None:
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            names = []
+        found = memo[folder] = tuple(os.path.join(folder, n) for n in names)
+    return found
+
+
+def stamp(entry: FileEntry, memo: dict[str, tuple[str, ...]] | None = None) -> Stamp | None:
     own = _stat(entry.abs)
     if own is None:
         return None
     if "templates/" not in entry.rel:
         return own, ()
-    return own, tuple(_stat(p, follow=False) for p in _chart_paths(entry.rel, entry.abs))
+    memo = {} if memo is None else memo
+    paths = _chart_paths(entry.rel, entry.abs)
+    listed = [
+        p
+        for folder in paths
+        if os.path.basename(folder) == "templates"
+        for p in _entries(folder, memo)
+    ]
+    return own, tuple(_stat(p, follow=False) for p in (*paths, *listed))
 
 
 def trusted(seen: Stamp, taken_ns: int) -> bool:
@@ -185,7 +206,8 @@ def execute(
     a kept result whole again, or returns None to have the file scanned), the rest from
     `scan`; then the index is rewritten if anything changed."""
     taken_ns = time.time_ns()
-    seen = {e.rel: stamp(e) for e in files}
+    folders: dict[str, tuple[str, ...]] = {}
+    seen = {e.rel: stamp(e, folders) for e in files}
     found: dict[str, FileResult] = {}
     todo: list[FileEntry] = []
     for entry in files:
