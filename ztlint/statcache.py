@@ -35,6 +35,7 @@ Safe against a hostile tree and a racing writer:
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import hmac
 import os
@@ -134,11 +135,16 @@ class StatIndex:
         self.rows: dict[str, tuple[Stamp, int, Any]] = self._load()
 
     def _load(self) -> dict[str, tuple[Stamp, int, Any]]:
+        enabled = gc.isenabled()
+        gc.disable()  # thousands of small objects: collecting meanwhile costs more than the load
         try:
             with open(self.path, "rb") as fh:
                 data = pickle.load(fh)
         except Exception:  # missing, truncated, from another Python: empty
             return {}
+        finally:
+            if enabled:
+                gc.enable()
         if not isinstance(data, tuple) or len(data) != 2 or data[0] != FORMAT:
             return {}
         rows = data[1]
