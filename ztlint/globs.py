@@ -246,6 +246,9 @@ class Glob:
     # An unanchored pattern for one name: judged name by name.
     name: _Segment | None = None
     first: str | None = None  # the literal first name of an anchored pattern
+    # An anchored pattern of literal names only (`pilot/pkg/kube/config`), as a path:
+    # matched by comparing strings.
+    literal_path: str | None = None
 
     def _flags(self, names: Sequence[str]) -> tuple[bool, bool]:
         """(the whole path matches, a parent directory matches)."""
@@ -301,7 +304,10 @@ def compile_glob(pattern: str) -> Glob:
     if len(groups) == 2 and not groups[0] and len(groups[1]) == 1:
         name = groups[1][0]
     first = groups[0][0].literal if anchored and groups[0] else None
-    return Glob(pattern, dir_only, groups, parent_groups, None, name, first)
+    literal_path = None
+    if len(groups) == 1 and groups[0] and all(seg.literal for seg in groups[0]):
+        literal_path = "/".join(seg.literal or "" for seg in groups[0])
+    return Glob(pattern, dir_only, groups, parent_groups, None, name, first, literal_path)
 
 
 def check_globs(where: str, patterns: Sequence[str]) -> None:
@@ -423,7 +429,12 @@ class GlobList:
         for i in reversed(general):
             if i <= best:
                 break
-            if globs[i].match_names(names, is_dir):
+            g = globs[i]
+            lit = g.literal_path
+            if lit is not None:  # what match_names answers, without splitting names
+                if (is_dir or not g.dir_only) if path == lit else path.startswith(lit + "/"):
+                    return i
+            elif g.match_names(names, is_dir):
                 return i
         return best
 
