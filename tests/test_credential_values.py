@@ -47,6 +47,10 @@ from ztlint.registry import load_rules
         "ENROLL_TOKEN_HERE",
         "POSTGRES_PASS",
         "REPLACE_SIGNING_KEY",
+        # values that ask to be changed
+        "ThisShouldBeChangedInProduction",
+        "must-be-changed",
+        "needs-to-be-replaced",
     ],
 )
 def test_placeholders_are_recognised(value: str) -> None:

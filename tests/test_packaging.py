@@ -24,6 +24,7 @@ def test_installed_wheel_finds_its_rules(tmp_path: Path) -> None:
     assert "ztlint/_rules/ZT101-tls-verification-disabled/rule.yaml" in names
     assert "ztlint/_rules/ZT101-tls-verification-disabled/go.scm" in names
     assert "ztlint/schemas/report-v1.json" in names
+    assert "ztlint/schemas/config.schema.json" in names
     # `--semgrep builtin` reads the taint rules from the installed package.
     assert "ztlint/_rules/semgrep/timing-unsafe-comparison.yaml" in names
     target = tmp_path / "site"

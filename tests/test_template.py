@@ -16,7 +16,14 @@ from ztlint.config import Config
 from ztlint.engine import TEMPLATE_NOT_READ, run
 from ztlint.model import Confidence
 from ztlint.parsers.data import Mapping, Node, Scalar
-from ztlint.parsers.template import GO, JINJA, TemplateError, apply_values, neutralise
+from ztlint.parsers.template import (
+    GO,
+    JINJA,
+    TemplateError,
+    apply_values,
+    graft_blocks,
+    neutralise,
+)
 from ztlint.parsers.yaml import parse_yaml
 from ztlint.source import split_lines
 
@@ -32,6 +39,7 @@ def _read(template: str, values: str | None = None, dialect: str = GO) -> list[N
     neutral = neutralise(text, dialect, _values(values) if values else None)
     docs = parse_yaml(neutral.text)
     apply_values(docs, neutral, neutral.text)
+    graft_blocks(docs, neutral)
     return docs
 
 
@@ -326,3 +334,166 @@ def test_values_that_lead_to_fail_leave_the_choice_open() -> None:
     doc = parse_yaml(neutral.text)[0]
     assert _at(doc, "env", 0, "valueFrom") is not None
     assert neutral.undecided == [(3, 5)]
+
+
+_BLOCKS = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  template:
+    spec:
+      securityContext:
+        {{- toYaml .Values.podSecurityContext | nindent 8 }}
+      containers:
+        - name: app
+          image: app
+          securityContext: {{ toYaml .Values.securityContext | nindent 12 }}
+        - name: sidecar
+          image: sidecar
+          {{- with .Values.sidecar.securityContext }}
+          securityContext:
+            {{- toYaml . | nindent 12 }}
+          {{- end }}
+"""
+
+
+def test_values_blocks_printed_with_to_yaml_are_checked(tmp_path: Path) -> None:
+    values = """\
+podSecurityContext:
+  runAsNonRoot: true
+securityContext:
+  privileged: true
+  capabilities:
+    add: [SYS_ADMIN]
+sidecar:
+  securityContext:
+    privileged: true
+"""
+    _chart(tmp_path, {"deploy.yaml": _BLOCKS}, values)
+    result = run_ztlint(tmp_path, "scan", ".", "--no-cache", "--format", "json")
+    findings = json.loads(result.stdout)["findings"]
+    got = sorted((f["rule_id"], f["start_line"], f["start_column"]) for f in findings)
+    assert got == [("ZT302", 13, 28), ("ZT302", 18, 13), ("ZT304", 13, 28)]
+    related = {
+        (f["rule_id"], f["start_line"]): [(r["path"], r["start_line"]) for r in f["related"]]
+        for f in findings
+    }
+    assert related[("ZT302", 13)] == [("chart/values.yaml", 4)]
+    assert related[("ZT302", 18)] == [("chart/values.yaml", 9)]
+
+
+def test_safe_values_blocks_stay_clean(tmp_path: Path) -> None:
+    values = """\
+podSecurityContext:
+  runAsNonRoot: true
+securityContext:
+  privileged: false
+  capabilities:
+    drop: [ALL]
+sidecar:
+  securityContext: {}
+"""
+    _chart(tmp_path, {"deploy.yaml": _BLOCKS}, values)
+    report = run(["."], Config(min_confidence=Confidence.LOW), jobs=1, cwd=str(tmp_path))
+    assert report.findings == ()
+
+
+def test_grafted_blocks_are_bounded() -> None:
+    # Aliases make a small values file a huge tree: the copy gives up, nothing breaks.
+    values = "\n".join(
+        ["l0: &l0 [x, x, x, x, x, x, x, x, x, x]"]
+        + [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, 7)]
+        + ["sc:", "  privileged: true", "  more: *l6"]
+    )
+    docs = _read("spec:\n  securityContext: {{ toYaml .Values.sc | nindent 4 }}\n", values)
+    grafted = _at(docs[0], "spec", "securityContext")
+    assert isinstance(grafted, Scalar)  # past the budget: left as the template reads
+
+
+_INCLUDING = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "app.fullname" . }}
+spec:
+  template:
+    spec:
+      {{- include "app.podSecurity" . | nindent 6 }}
+      containers:
+        - name: app
+          image: app
+          securityContext:
+            {{- include "app.containerSecurity" . | nindent 12 }}
+"""
+
+_HELPERS = """\
+{{- define "app.fullname" -}}
+{{ .Release.Name }}-app
+{{- end }}
+
+{{- define "app.podSecurity" -}}
+hostPID: {{ .Values.hostPID }}
+{{- end }}
+
+{{- define "app.containerSecurity" }}
+{{- if .Values.strict }}
+privileged: false
+{{- else }}
+privileged: true
+{{- end }}
+{{- end }}
+"""
+
+
+def _scan_ids(root: Path, cache: Path | None = None) -> list[tuple[str, int]]:
+    report = run(["."], Config(), jobs=1, cwd=str(root), cache_dir=cache)
+    return sorted((f.rule_id, f.span.start_line) for f in report.findings)
+
+
+def test_named_templates_included_with_the_root_context_are_read(tmp_path: Path) -> None:
+    chart = _chart(tmp_path, {"deploy.yaml": _INCLUDING}, "hostPID: true\nstrict: false\n")
+    (chart / "templates" / "_helpers.tpl").write_text(_HELPERS)
+    # Under a key (the container's securityContext) and among a mapping's own keys
+    # (the pod spec's), at the include's line.
+    assert _scan_ids(tmp_path) == [("ZT302", 13), ("ZT307", 8)]
+
+
+def test_included_templates_follow_the_values_and_stay_clean(tmp_path: Path) -> None:
+    chart = _chart(tmp_path, {"deploy.yaml": _INCLUDING}, "hostPID: false\nstrict: true\n")
+    (chart / "templates" / "_helpers.tpl").write_text(_HELPERS)
+    assert _scan_ids(tmp_path) == []
+
+
+def test_a_library_edit_is_never_served_from_the_cache(tmp_path: Path) -> None:
+    root, cache = tmp_path / "repo", tmp_path / "cache"
+    chart = _chart(root, {"deploy.yaml": _INCLUDING}, "hostPID: false\nstrict: true\n")
+    helpers = chart / "templates" / "_helpers.tpl"
+    helpers.write_text(_HELPERS)
+    assert _scan_ids(root, cache) == []
+    helpers.write_text(_HELPERS.replace("privileged: false", "privileged: true"))
+    assert _scan_ids(root, cache) == [("ZT302", 13)]
+
+
+def test_a_library_through_a_link_is_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.tpl"
+    outside.write_text(_HELPERS)
+    repo = tmp_path / "repo"
+    chart = _chart(repo, {"deploy.yaml": _INCLUDING}, "hostPID: true\nstrict: false\n")
+    (chart / "templates" / "_helpers.tpl").symlink_to(outside)
+    assert _scan_ids(repo) == []
+
+
+def test_self_including_and_huge_libraries_stay_bounded(tmp_path: Path) -> None:
+    loop = '{{- define "app.containerSecurity" }}\n{{ include "app.containerSecurity" . }}\n{{- end }}\n'
+    chart = _chart(tmp_path, {"deploy.yaml": _INCLUDING}, "hostPID: true\n")
+    many = "".join(
+        f'{{{{- define "d{i}" }}}}\nk{i}: {{{{ include "d{i}" . }}}}\n{{{{- end }}}}\n'
+        for i in range(2000)
+    )
+    (chart / "templates" / "_a.tpl").write_text(loop)
+    (chart / "templates" / "_b.tpl").write_text(many)
+    started = time.perf_counter()
+    assert _scan_ids(tmp_path) == []
+    assert time.perf_counter() - started < 30

@@ -245,9 +245,10 @@ def _templated(path: str, text: str, chart: bool) -> FileClass | None:
         dialect = "jinja"
     target = posixpath.join(folder, stem)
     inner = posixpath.splitext(stem)[1]
-    if inner not in ("", ".yaml", ".yml"):
+    if inner not in ("", ".yaml", ".yml", ".json"):
         return None
-    # The target's name says YAML; the content says compose, Kubernetes or Envoy.
+    # The target's name says YAML or JSON (read as YAML, of which JSON is a part); the
+    # content says compose, Kubernetes or Envoy.
     found = classify(target if inner else target + ".yaml", text)
     if not found.kinds & _TEMPLATE_TARGETS:
         return None

@@ -97,7 +97,7 @@ def _checked_write(path: str, text: str) -> None:
 
 def scan_options(func: F) -> F:
     options = [
-        click.argument("paths", nargs=-1, type=click.Path(exists=True)),
+        click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True)),
         click.option(
             "--config",
             "config_path",
@@ -182,12 +182,22 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
     """The configuration for a scan: the config file, then the command-line options
     (`opts` as click parses `scan`; the GitHub Action builds the same)."""
     paths: tuple[str, ...] = opts["paths"]
+    if "-" in paths:
+        raise ConfigError(
+            "reading standard input (`-`) needs `ztlint scan - --stdin-filename PATH`"
+        )
     config = _file_config(opts["config_path"], paths or (".",))
     overrides: dict[str, Any] = {}
+    # Values from flags are blamed on the flag, not the config file (configlines.where).
+    flags: list[tuple[str, str]] = []
     if opts["select"]:
         overrides["select"] = _split(opts["select"])
+        flags.append(("select", "--select"))
     if opts["ignore"]:
         overrides["ignore"] = config.ignore + _split(opts["ignore"])
+        flags.extend((f"ignore={v}", "--ignore") for v in _split(opts["ignore"]))
+    if flags:
+        overrides["origins"] = config.origins + tuple(flags)
     if opts.get("fail_on"):
         overrides["fail_on"] = Severity.parse(opts["fail_on"])
     try:
@@ -390,8 +400,15 @@ def main() -> None:
     is_flag=True,
     help="Scan the staged content of staged files (git index), not the working tree.",
 )
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="With `-` as the path: read the file's content from standard input and scan it "
+    "as PATH (its kind, place and config); the file on disk is not read.",
+)
 def scan(**opts: Any) -> None:
-    """Scan PATHS (files or folders; default: the current folder)."""
+    """Scan PATHS (files or folders; default: the current folder; `-`: standard input,
+    with --stdin-filename)."""
     output = opts["output"]
     if opts["update_baseline"] and not opts["baseline_path"]:
         _fail("--update-baseline needs --baseline FILE")
@@ -400,6 +417,10 @@ def scan(**opts: Any) -> None:
         if target and (why := unwritable_folder(target)):
             _fail(why)
     try:
+        if opts["stdin_filename"] or "-" in opts["paths"]:
+            from ztlint import buffer
+
+            opts = buffer.stdin_opts(opts)
         # The baseline is scanned like any file: a real one raises nothing, and one in
         # the tree is the repository's to write (a credential in an extra key hid there).
         never = (output or "",)
@@ -465,6 +486,14 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
             report = _run(opts, config, targets=staged, cwd=tmp, marker_added=marker_added)
             if nothing:  # no file in scope: no config exception could have matched
                 report = _without_unused_exceptions(report)
+    elif opts.get("stdin_place") is not None:
+        from ztlint import buffer
+
+        def run_copy(targets: list[str], moved: Config, where: str) -> Any:
+            return _run(opts, moved, targets=targets, cwd=where, marker_added=marker_added)
+
+        root = opts["stdin_place"].tree
+        report = buffer.scan_stdin(opts, config, run_copy, sys.stdin.buffer)
     else:
         root = display_root([os.path.join(cwd, p) for p in opts["paths"]] or [cwd], cwd)
         marks["root"] = root
@@ -674,6 +703,18 @@ def init(force: bool) -> None:
     click.echo(PRE_COMMIT)
     click.echo("\nAnd as .github/workflows/ztlint.yml:\n")
     click.echo(WORKFLOW)
+
+
+@main.command()
+def server() -> None:
+    """Run the Language Server (LSP over stdio) for editors: diagnostics on open,
+    change and save, quick fixes and suppressions. Needs the `lsp` extra."""
+    try:
+        from ztlint import lsp
+    except ImportError as exc:
+        _fail(f"ztlint server needs pygls: pip install 'ztlint[lsp]' ({exc.name} is missing)")
+        return
+    lsp.serve()
 
 
 if __name__ == "__main__":

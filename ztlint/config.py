@@ -12,6 +12,7 @@ lookup never climbs above the scanned tree and never follows a link out of it.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -106,6 +107,11 @@ class Config:
     # real path of that tree (the scanned root, or the git work tree holding it).
     trusted: bool = field(default=True, compare=False)
     tree: str = field(default="", compare=False)
+    # For messages (ztlint.configlines.where): the config file's text, whose lines are
+    # found only when a message needs one, and the command-line flag of values set
+    # there (`select`, `ignore=ZT999`).
+    text: str = field(default="", compare=False, repr=False)
+    origins: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def options_for(self, rule_keys: tuple[str, ...]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -185,6 +191,7 @@ def from_mapping(data: Any, source: str, base_dir: str, tree: str | None = None)
         data = {}
     if not isinstance(data, Mapping):
         raise ConfigError(f"{source}: the configuration must be a mapping of keys")
+    _schema_check(source, data)
     _known_keys(source, data, _TOP_KEYS)
     cfg = Config(source=source, base_dir=base_dir, trusted=tree is None, tree=tree or "")
     if "select" in data:
@@ -263,6 +270,17 @@ def from_mapping(data: Any, source: str, base_dir: str, tree: str | None = None)
             )
         cfg = replace(cfg, allow_unchecked=allow)
     return cfg
+
+
+def _schema_check(source: str, data: Any) -> None:
+    """Keys and types against the shipped JSON Schema (ztlint.configschema)."""
+    from ztlint import configschema
+
+    try:
+        configschema.check(data)
+    except configschema.SchemaError as exc:
+        key = f"{exc.path}: " if exc.path else ""
+        raise ConfigError(f"{source}: {key}{exc.message}") from None
 
 
 MIN_CONFIDENCE_CHOICES = ("high", "medium", "low", "pedantic")
@@ -470,6 +488,12 @@ def parse_yaml(path: str, data: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc}") from None
     except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None)
+        if mark is not None and problem:
+            # One line: file, line, column and reason (ruamel's own text spans lines).
+            where = f"{path}:{mark.line + 1}:{mark.column + 1}"
+            raise ConfigError(f"{where}: is not valid YAML: {problem}") from None
         raise ConfigError(f"{path}: is not valid YAML: {exc}") from None
     except RecursionError:
         raise ConfigError(f"{path}: nested too deeply to be a configuration") from None
@@ -479,8 +503,15 @@ def parse_toml(path: str, data: bytes) -> Any:
     """The [tool.ztlint] table of a pyproject.toml, or None."""
     try:
         doc = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib says `reason (at line L, column C)`: put the place after the file.
+        found = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", str(exc), re.S)
+        if found:
+            reason, line, column = found.groups()
+            raise ConfigError(f"{path}:{line}:{column}: is not valid TOML: {reason}") from None
+        raise ConfigError(f"{path}: is not valid TOML: {exc}") from None
     tool = doc.get("tool")
     return tool.get("ztlint") if isinstance(tool, dict) else None
 
@@ -488,14 +519,25 @@ def parse_toml(path: str, data: bytes) -> Any:
 def load_file(path: str, tree: str | None = None) -> Config:
     """The configuration in `path`. With `tree`, the real path of the scanned tree the
     file lies in, it is untrusted: read as data only (see the module's docstring)."""
+    from ztlint import configlines
+
     base = os.path.dirname(os.path.abspath(path))
     data = _read(path, tree is not None)
     if path.endswith(".toml"):
         tool = parse_toml(path, data)
         if tool is None:
             raise ConfigError(f"{path}: has no [tool.ztlint] table")
-        return from_mapping(tool, f"{path} [tool.ztlint]", base, tree)
-    return from_mapping(parse_yaml(path, data), path, base, tree)
+        source = f"{path} [tool.ztlint]"
+    else:
+        tool = parse_yaml(path, data)
+        source = path
+    text = data.decode("utf-8")
+    try:
+        config = from_mapping(tool, source, base, tree)
+    except ConfigError as exc:
+        lines = configlines.lines(source, text)
+        raise ConfigError(configlines.locate(str(exc), source, lines)) from None
+    return replace(config, text=text)
 
 
 def _owner(path: str) -> int | None:
@@ -580,7 +622,23 @@ def find_config(start: str, tree: str | None = None) -> str | None:
 
 
 def _has_tool_table(path: str) -> bool:
+    """Whether a pyproject.toml holds ztlint's table. One that does not parse is
+    another tool's business, unless it names `tool.ztlint`: then the user meant to
+    configure ztlint, and the run stops with the file, line and reason rather than
+    scan with the defaults."""
     try:
-        return parse_toml(path, _read(path, True)) is not None
+        data = _read(path, True)
     except ConfigError:
         return False
+    try:
+        return parse_toml(path, data) is not None
+    except ConfigError:
+        if _NAMES_ZTLINT.search(data):
+            raise
+        return False
+
+
+# A `[tool.ztlint]` or `[[tool.ztlint.x]]` header, or a dotted `tool.ztlint.x = ` key.
+_NAMES_ZTLINT = re.compile(
+    rb"""(?m)^[ \t]*(?:\[\[?[ \t]*tool[ \t]*\.[ \t]*["']?ztlint\b|tool[ \t]*\.[ \t]*["']?ztlint\b)"""
+)

@@ -607,13 +607,21 @@ def _embedded(virtual: _Virtual, parser: str, documents: list[Node] | None) -> E
 
 def heredocs(text: str) -> Iterator[tuple[str, bool, list[tuple[int, str, int]]]]:
     """Each heredoc of a shell script: (the line of its command, whether its delimiter
-    is quoted, its body as (line number, text, tabs stripped) rows). The body is never
+    is quoted, its body as (line number, text, columns removed) rows). The body is never
     expanded: `$VAR` stays text. Here-strings (`<<<`) and arithmetic shifts are no
     heredocs."""
-    lines = text.split("\n")
+    return heredocs_in([(n, line, 0) for n, line in enumerate(text.split("\n"), 1)])
+
+
+def heredocs_in(
+    rows: list[tuple[int, str, int]],
+) -> Iterator[tuple[str, bool, list[tuple[int, str, int]]]]:
+    """The heredocs of a script given as (line number, text, columns removed) rows: a
+    file's lines, or a script inside another file (a workflow step's `run: |` block,
+    its indentation removed)."""
     i = 0
-    while i < len(lines):
-        line = lines[i]
+    while i < len(rows):
+        _, line, _ = rows[i]
         i += 1
         if "<<" not in line or line.lstrip().startswith("#"):
             continue
@@ -626,13 +634,14 @@ def heredocs(text: str) -> Iterator[tuple[str, bool, list[tuple[int, str, int]]]
             pending.append((bool(m.group(1)), delimiter, quoted))
         for strip, delimiter, quoted in pending:
             body: list[tuple[int, str, int]] = []
-            while i < len(lines):
-                raw = lines[i].rstrip("\r")
+            while i < len(rows):
+                number, raw, removed = rows[i]
+                raw = raw.rstrip("\r")
                 i += 1
                 content = raw.lstrip("\t") if strip else raw
                 if content == delimiter:
                     break
-                body.append((i, content, len(raw) - len(content)))
+                body.append((number, content, removed + len(raw) - len(content)))
             yield line, quoted, body
 
 
@@ -666,11 +675,47 @@ def unescape(
     return out, cuts
 
 
+# Files that hold shell scripts besides shell scripts themselves.
+_SCRIPT_HOLDERS = frozenset({classify.DOCKERFILE, classify.WORKFLOW})
+
+
+def _script_rows(ctx: FileContext) -> Iterator[list[tuple[int, str, int]]]:
+    """The scripts of a file as rows: a shell script or a Dockerfile (whose `RUN <<EOF`
+    and `COPY <<EOF` heredocs are the shell's) is one; a workflow has one per step's
+    `run: |` block, its indentation removed."""
+    if classify.WORKFLOW not in ctx.kinds:
+        yield [(n, line, 0) for n, line in enumerate(ctx.text.split("\n"), 1)]
+        return
+    for doc in ctx.try_documents() or ():
+        for node, _ in walk(doc):
+            if not isinstance(node, Mapping):
+                continue
+            run = node.get("run")
+            if not isinstance(run, Scalar) or "<<" not in run.value:
+                continue
+            rows = _block_lines(ctx.source, run)
+            if not rows:
+                continue
+            indent = min(len(t) - len(t.lstrip(" ")) for _, t, _ in rows if t.strip())
+            yield [(n, t[indent:], indent) for n, t, _ in rows]
+
+
+def _nested(
+    rows: list[tuple[int, str, int]], depth: int = 0
+) -> Iterator[tuple[str, bool, list[tuple[int, str, int]]]]:
+    """The heredocs of a script, and those of scripts its heredocs hold (a Dockerfile's
+    `RUN <<SH` whose script writes a file with `cat <<EOF`), a few levels deep."""
+    for command, quoted, body in heredocs_in(rows):
+        yield command, quoted, body
+        if depth < 2 and any("<<" in t for _, t, _ in body):
+            yield from _nested(body, depth + 1)
+
+
 def _heredoc_embedded(ctx: FileContext, budget: _Budget) -> Iterator[Embedded]:
     text = ctx.text
     if "<<" not in text or not any(m in text for m in _HEREDOC_MARKERS):
         return
-    for command, quoted, body in heredocs(text):
+    for command, quoted, body in (h for rows in _script_rows(ctx) for h in _nested(rows)):
         if budget.spent():
             return
         cuts: dict[int, list[int]] = {}
@@ -793,7 +838,7 @@ def find(ctx: FileContext) -> list[Embedded]:
         return []
     budget = _Budget()
     found: Iterator[Embedded]
-    if ctx.parser == "bash":
+    if ctx.parser == "bash" or ctx.kinds & _SCRIPT_HOLDERS:
         found = _heredoc_embedded(ctx, budget)
     elif ctx.parser in ("yaml", "json"):
         found = _documents_embedded(ctx, budget)
@@ -804,7 +849,7 @@ def find(ctx: FileContext) -> list[Embedded]:
 
 def may_hold(kinds: frozenset[str], parser: str | None, text: str) -> bool:
     """A cheap necessary condition for `find` to find anything."""
-    if parser == "bash":
+    if parser == "bash" or kinds & _SCRIPT_HOLDERS:
         return "<<" in text and any(m in text for m in _HEREDOC_MARKERS)
     if parser in ("yaml", "json"):
         return _marked(text)

@@ -282,37 +282,48 @@ def _matches(selector: str, rule: Rule) -> bool:
 
 
 def select_rules(rules: Sequence[Rule], config: Config) -> tuple[Rule, ...]:
-    for selector in config.select + config.ignore:
-        if not any(_matches(selector, r) for r in rules):
-            raise ConfigError(
-                f"{config.source or 'configuration'}: unknown rule or family '{selector}'"
-            )
+    from ztlint import configlines
+
+    for key, selectors in (("select", config.select), ("ignore", config.ignore)):
+        for i, selector in enumerate(selectors):
+            if not any(_matches(selector, r) for r in rules):
+                # Blame where the value came from: a flag, or the config file's line.
+                where = configlines.where(config, f"{key}[{i}]", selector)
+                near = configlines.nearest(selector, [r.name for r in rules])
+                raise ConfigError(f"{where}: unknown rule or family '{selector}'{near}")
     chosen = [r for r in rules if not config.select or any(_matches(s, r) for s in config.select)]
     return tuple(r for r in chosen if not any(_matches(s, r) for s in config.ignore))
 
 
 def _validate(rules: Sequence[Rule], config: Config) -> None:
+    from ztlint import configlines
+
     known = _resolver(rules)
-    where = config.source or "configuration"
+
+    def where(key: str) -> str:
+        return configlines.where(config, key)
+
     for key, _ in config.severity:
         if key not in known and key.upper() not in known:
-            raise ConfigError(f"{where}: severity: unknown rule '{key}'")
+            raise ConfigError(f"{where(f'severity.{key}')}: severity: unknown rule '{key}'")
     by_id = {r.id: r for r in rules}
     for key, opts in config.rule_options:
         rule_id = known.get(key) or known.get(key.upper())
         if rule_id is None:
-            raise ConfigError(f"{where}: rules: unknown rule '{key}'")
+            raise ConfigError(f"{where(f'rules.{key}')}: rules: unknown rule '{key}'")
         allowed = {o.name: o for o in by_id[rule_id].meta.options}
         for name, value in opts:
             if name not in allowed:
                 names = ", ".join(sorted(allowed)) or "none"
                 raise ConfigError(
-                    f"{where}: rules.{key}: unknown option '{name}' (options: {names})"
+                    f"{where(f'rules.{key}.{name}')}: rules.{key}: unknown option '{name}' "
+                    f"(options: {names})"
                 )
-            _check_option(where, key, allowed[name].kind, name, value)
+            _check_option(where(f"rules.{key}.{name}"), key, allowed[name].kind, name, value)
     for i, exc in enumerate(config.exceptions):
         if exc.rule not in known and exc.rule.upper() not in known:
-            raise ConfigError(f"{where}: exceptions[{i}]: unknown rule '{exc.rule}'")
+            at = where(f"exceptions[{i}].rule")
+            raise ConfigError(f"{at}: exceptions[{i}]: unknown rule '{exc.rule}'")
 
 
 def _validate_globs(config: Config) -> None:
@@ -550,7 +561,11 @@ def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
 
         chart = chart_of(entry.rel, entry.abs, plan.max_file_size)
     # A chart's template reads its chart's values: they are part of what is cached.
-    keyed = raw.data if chart is None else b"\0".join((raw.data, b"chart", chart.values or b""))
+    keyed = (
+        raw.data
+        if chart is None
+        else b"\0".join((raw.data, b"chart", chart.values or b"", chart.library or b""))
+    )
     if plan.cache is not None:
         cached = plan.cache.get(entry.rel, keyed)
         if isinstance(cached, FileResult) and cached.path == entry.rel:
@@ -667,9 +682,18 @@ def _scan_raw(
     # A small scan of small files asks about its triggers one by one: building an index
     # costs more than it saves there.
     indexed = plan.indexed or len(text) > _INDEX_SIZE
+    searched, lowered = text, ctx.lower if source is not None else None
+    blocks = chart is not None and "toYaml" in text and ".Values" in text
+    includes = chart is not None and chart.library is not None and "include" in text
+    if chart is not None and (blocks or includes):
+        # A block of the chart's values printed into the template (`toYaml .Values.sc`),
+        # or a named template it includes, brings its words along: they are searched too.
+        extra = [chart.values or b""] + ([chart.library or b""] if includes else [])
+        searched = text + "\n" + decode(b"\n".join(extra))
+        lowered = searched.lower
     triggered = Triggers(
-        text,
-        ctx.lower if source is not None else None,
+        searched,
+        lowered,
         (lambda: _trigger_index(plan, fclass.kinds, mode)) if indexed else None,
     )
     for rule, detectors, check, options in _applicable(plan, fclass.kinds, raw.binary, mode):

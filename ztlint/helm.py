@@ -3,10 +3,12 @@
 A chart is a folder with a `Chart.yaml`; the files below its `templates/` folder are
 its templates, read template-tolerantly (ztlint.parsers.template) with the chart's
 `values.yaml` as the values; `templates/_*` files are template libraries, never
-documents. Nothing a template names is read (`include`, `.Files.Get`): the only other
-file read is the chart's own `values.yaml`, a regular file reached without a symbolic
-link, inside the scanned tree, within the file size limit, parsed by the same safe
-YAML composer under the same budget.
+documents. Nothing a template names by path is read (`.Files.Get`): the only other
+files read are the chart's own `values.yaml` and its template libraries
+(`templates/_*.tpl`, whose named templates an `include` with the chart's root context
+prints), regular files reached without a symbolic link, inside the scanned tree,
+within the file size limit (all libraries together), parsed by the same safe readers
+under the same budget.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from ztlint.model import Related, Span
 from ztlint.parsers import template
 from ztlint.parsers.budget import OverBudget
-from ztlint.parsers.data import Mapping, Node, ParseFailure
+from ztlint.parsers.data import Mapping, Node, ParseFailure, Sequence
 
 VALUES = "values.yaml"
 PRINTED = "the template prints this value from the chart's values.yaml"
@@ -36,6 +38,8 @@ class Chart:
 
     folder: str
     values: bytes | None
+    # The chart's template libraries (`templates/_*.tpl`), joined; None: none.
+    library: bytes | None = None
 
     @property
     def values_path(self) -> str:
@@ -69,8 +73,48 @@ def chart_of(rel: str, abs_path: str, max_size: int) -> Chart | None:
         if not _regular(os.path.join(base, "Chart.yaml"), None):
             continue
         values = _regular(os.path.join(base, VALUES), max_size)
-        return Chart("/".join(folder), values if isinstance(values, bytes) else None)
+        return Chart(
+            "/".join(folder),
+            values if isinstance(values, bytes) else None,
+            _library(os.path.join(base, "templates"), max_size),
+        )
     return None
+
+
+def _library(folder: str, max_size: int) -> bytes | None:
+    """The chart's template libraries joined (sorted by name), within `max_size` in all."""
+    parts: list[bytes] = []
+    left = max_size
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.startswith("_") and n.endswith(".tpl"))
+    except OSError:
+        names = []
+    for name in names[:64]:
+        data = _regular(os.path.join(folder, name), left)
+        if isinstance(data, bytes) and len(data) < left:
+            parts.append(data)
+            left -= len(data) + 1
+    return b"\n".join(parts) if parts else None
+
+
+# Named templates per library content, parsed once per process.
+_DEFINES: dict[bytes, dict[str, str]] = {}
+
+
+def _defines_of(data: bytes) -> dict[str, str]:
+    key = hashlib.sha256(data).digest()
+    found = _DEFINES.get(key)
+    if found is None:
+        from ztlint.source import decode
+
+        try:
+            found = template.defines(decode(data))
+        except ParseFailure:
+            found = {}
+        if len(_DEFINES) >= _PARSED_LIMIT:
+            _DEFINES.clear()
+        _DEFINES[key] = found
+    return found
 
 
 def _real_folders(root: str, parts: list[str]) -> bool:
@@ -113,6 +157,12 @@ def _regular(path: str, max_size: int | None) -> bytes | bool:
         return True
 
 
+def _dedent(text: str) -> str:
+    lines = text.split("\n")
+    indent = min((len(t) - len(t.lstrip(" ")) for t in lines if t.strip()), default=0)
+    return "\n".join(t[indent:] for t in lines)
+
+
 def _values(data: bytes | None) -> Mapping | None:
     """The values as a mapping, parsed once per process and content; None when absent
     or unparsable (every value then stays neutral)."""
@@ -146,6 +196,8 @@ class TemplateReader:
         self._decided: list[tuple[int, int, tuple[Node, ...]]] = []
         self._undecided: list[tuple[int, int]] = []
         self._templated: set[int] = set()
+        self._included: dict[str, Node | None] = {}
+        self._library: dict[str, str] | None = None
 
     def documents(self, text: str) -> list[Node]:
         from ztlint.parsers.yaml import parse_yaml
@@ -163,11 +215,47 @@ class TemplateReader:
                 failure.column,
             ) from None
         used, self._templated = template.apply_values(docs, neutral, neutral.text)
+        for line, start, end, name in neutral.includes:
+            node = self._named(name, values)
+            if node is not None:
+                neutral.blocks.append((line, start, end, node))
+        used += template.graft_blocks(docs, neutral)
         for line, node in used:
             self._by_line.setdefault(line, []).append(node)
         self._decided = neutral.decided
         self._undecided = neutral.undecided
         return docs
+
+    def _named(self, name: str, values: Mapping | None) -> Node | None:
+        """What a named template of the chart's libraries writes, read as YAML with the
+        chart's values (its own includes stay neutral); None when it is not a mapping or
+        list, or cannot be read."""
+        if name in self._included:
+            return self._included[name]
+        found: Node | None = None
+        library = self._defines()
+        body = library.get(name)
+        if body is not None:
+            from ztlint.parsers.yaml import parse_yaml
+
+            text = _dedent(body)
+            try:
+                neutral = template.neutralise(text, template.GO, values)
+                docs = parse_yaml(neutral.text)
+            except ParseFailure:
+                docs = []
+            if len(docs) == 1 and isinstance(docs[0], Mapping | Sequence):
+                template.apply_values(docs, neutral, neutral.text)
+                template.graft_blocks(docs, neutral)
+                found = docs[0]
+        self._included[name] = found
+        return found
+
+    def _defines(self) -> dict[str, str]:
+        if self._library is None:
+            data = self.chart.library if self.chart is not None else None
+            self._library = _defines_of(data) if data is not None else {}
+        return self._library
 
     def related(self, span: Span) -> tuple[Related, ...]:
         """The values lines a finding at `span` depends on: the value printed on its

@@ -80,16 +80,18 @@ def is_test_path(path: str, patterns: tuple[str, ...]) -> bool:
 
 def apply_precedence(findings: Iterable[Finding]) -> list[Finding]:
     """Drop a less specific finding that overlaps a more specific one on the same
-    lines of the same file, and exact duplicates (a shared YAML anchor)."""
+    lines of the same file, and exact duplicates (a shared YAML anchor). Findings at one
+    span about different settings (a values block a Helm template prints on one line)
+    are not duplicates."""
     items = list(findings)
     losers: dict[str, set[str]] = {}
     for winner, loser in PRECEDENCE:
         losers.setdefault(loser, set()).add(winner)
     lines = _winner_lines(items, {w for w, _ in PRECEDENCE})
     out = []
-    seen: set[tuple[str, str, object]] = set()
+    seen: set[tuple[str, str, object, str | None]] = set()
     for f in items:
-        key = (f.rule_id, f.path, f.span)
+        key = (f.rule_id, f.path, f.span, f.value)
         if key in seen:
             continue
         seen.add(key)

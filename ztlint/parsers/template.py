@@ -20,7 +20,12 @@ Nothing in a template is executed and no file it names is read (`include`,
 - a `.Values.a.b` printed as a scalar (also through `default`, `quote`, `squote`,
   `toString`, `index`) is looked up in the chart's values; `apply_values` puts the
   value on the composed scalar afterwards, and remembers the values line it came from.
-  A value that is not in values.yaml stays neutral.
+  A value that is not in values.yaml stays neutral;
+- a mapping or list of the values printed as a block under its key (`securityContext:
+  {{ toYaml .Values.sc | nindent 12 }}`, or on the next line) is put under that key
+  by `graft_blocks`, every node of the copy at the action's line (a finding lands on
+  the template's line; the values line is its related location). Copies are bounded
+  (`MAX_GRAFTED` nodes per template), so aliases in the values cannot blow them up.
 """
 
 from __future__ import annotations
@@ -114,6 +119,12 @@ class Neutralised:
     decided: list[tuple[int, int, tuple[Node, ...]]] = field(default_factory=list)
     # Branches kept by policy, their condition undecided: 1-based first and last line.
     undecided: list[tuple[int, int]] = field(default_factory=list)
+    # Values blocks printed by a blanked action: 0-based line, its columns [start, end)
+    # on that line, the values node.
+    blocks: list[tuple[int, int, int, Node]] = field(default_factory=list)
+    # Named templates included with the root context by a blanked action: 0-based
+    # line, columns [start, end), the name.
+    includes: list[tuple[int, int, int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -123,6 +134,7 @@ class _Action:
     body: str  # the text between the delimiters, trim markers and spaces removed
     word: str  # `if`, `else`, `end`, ... ; "" for a printing action; "#" comment
     scope: int = 0  # enclosing with/range/for blocks (where `.` is rebound)
+    dot: Value | None = None  # what `.` is inside the innermost `with` on known values
 
 
 @dataclass
@@ -301,6 +313,7 @@ class _Evaluator:
 
     def __init__(self, values: Mapping | None) -> None:
         self.values = values
+        self._dot: Value | None = None
 
     def lookup(self, parts: list[str]) -> Value | None:
         if self.values is None:
@@ -313,10 +326,19 @@ class _Evaluator:
             node = found
         return _scalar_value(node)
 
-    def pipeline(self, body: str, scope: int) -> Value | None:
-        if self.values is None or ".Values" not in body:
+    def _under(self, node: Node, parts: list[str]) -> Value | None:
+        for part in parts:
+            found = node.get(part) if isinstance(node, Mapping) else None
+            if found is None:
+                return UNKNOWN
+            node = found
+        return _scalar_value(node)
+
+    def pipeline(self, body: str, scope: int, dot: Value | None = None) -> Value | None:
+        if self.values is None or (".Values" not in body and dot is None):
             return UNKNOWN  # (literals alone, `{{ if true }}`, are not worth the time)
         tokens = [m.group(m.lastindex) for m in _TOKEN.finditer(body) if m.lastindex]
+        self._dot = dot
         try:
             value, rest = self._pipe(tokens, 0, scope, 0)
         except (IndexError, ValueError):
@@ -360,6 +382,11 @@ class _Evaluator:
             return self.lookup(tok[len(".Values.") :].split("."))
         if tok.startswith("$.Values."):
             return self.lookup(tok[len("$.Values.") :].split("."))
+        dot = self._dot
+        if dot is not None and dot.nodes and tok[0] == "." and not tok.startswith(".Values"):
+            if tok == ".":
+                return dot
+            return self._under(dot.nodes[0], tok[1:].split("."))
         if (tok == ".Values" and scope == 0) or tok == "$.Values":
             return Value(_Coll(1), None, nodes=(self.values,)) if self.values else UNKNOWN
         return _literal(tok)
@@ -411,6 +438,11 @@ def _call(fn: str, params: list[Value | None], ev: _Evaluator) -> Value | None:
         if p is None or p.text is None:
             return UNKNOWN
         return Value(p.text, p.text, quoted=fn != "toString", nodes=p.nodes)
+    if fn in ("toYaml", "toYamlPretty", "indent", "nindent") and params:
+        p = params[-1]  # the printed value comes last (`nindent 8 (toYaml .Values.x)`)
+        if p is not None and isinstance(p.py, _Coll) and p.nodes:
+            return Value(p.py, None, nodes=p.nodes[:1])
+        return UNKNOWN
     if fn == "index" and len(params) >= 2 and params[0] is not None:
         base = params[0]
         keys = params[1:]
@@ -472,6 +504,8 @@ def neutralise(text: str, dialect: str = GO, values: Mapping | None = None) -> N
         if rest.strip() == "":
             for act in acts:
                 _blank(out, act.start, act.end)
+            if len(acts) == 1:
+                _printed_block(ev, first, line, line_start, result)
             continue
         for act in acts:
             tail = text.find("\n", act.end)
@@ -480,6 +514,7 @@ def neutralise(text: str, dialect: str = GO, values: Mapping | None = None) -> N
                 # `securityContext: {{ toYaml .Values.sc | nindent 12 }}`: a block
                 # after its key, which reads as null.
                 _blank(out, act.start, act.end)
+                _printed_block(ev, act, line, line_start, result)
                 continue
             end_line = bisect_right(starts, act.end - 1) - 1
             if end_line != line:
@@ -490,7 +525,7 @@ def neutralise(text: str, dialect: str = GO, values: Mapping | None = None) -> N
                 _blank(out, stop, act.end)
                 continue
             _fill(out, act.start, act.end)
-            value = ev.pipeline(act.body, act.scope)
+            value = ev.pipeline(act.body, act.scope, act.dot)
             if value is not None and value.text is None:
                 value = None
             result.placeholders.append(
@@ -561,6 +596,164 @@ def _empty_blank_lines(out: str, text: str) -> str:
     return "\n".join(lines)
 
 
+_INCLUDE = re.compile(
+    r'include\s+"([^"\\]{1,200})"\s+[.$](?:\s*\|\s*(?:nindent|indent)\s+\d+)?(?:\s*\|\s*trim)?'
+)
+
+
+def _printed_block(
+    ev: _Evaluator, act: _Action, line: int, line_start: int, out: Neutralised
+) -> None:
+    """Remember a values mapping or list that a blanked action prints as a block, or a
+    named template it includes with the root context (`include "app.sc" . | nindent 8`)."""
+    if act.scope == 0 and (m := _INCLUDE.fullmatch(act.body)) is not None:
+        start = act.start - line_start
+        out.includes.append((line, start, act.end - line_start, m.group(1)))
+        return
+    if not _prints_block(act.body):
+        return
+    value = ev.pipeline(act.body, act.scope, act.dot)
+    if value is None or not isinstance(value.py, _Coll) or not value.nodes:
+        return
+    node = value.nodes[0]
+    if isinstance(node, Mapping | Sequence) and node is not ev.values:
+        start = act.start - line_start
+        one_line = "\n" not in act.body
+        out.blocks.append((line, start, act.end - line_start if one_line else start + 2, node))
+
+
+MAX_GRAFTED = 20_000
+
+
+def defines(text: str) -> dict[str, str]:
+    """The named templates of a template library (`{{- define "name" -}}...{{- end }}`):
+    name to body text, the first definition of a name winning as for helm's load order
+    within a file. Raises TemplateError when the actions cannot be followed."""
+    out: dict[str, str] = {}
+    opens = {"if", "with", "range", "define", "block"}
+    depth = 0
+    name: str | None = None
+    body_start = 0
+    for act in _lex(text, GO):
+        if act.word in opens:
+            if depth == 0 and act.word == "define":
+                m = re.match(r'define\s+"([^"\\]{1,200})"', act.body)
+                name = m.group(1) if m else None
+                body_start = act.end
+            depth += 1
+            if depth > MAX_NESTING:
+                raise TemplateError("template blocks nested too deep", _line_of(text, act.start))
+        elif act.word == "end":
+            depth -= 1
+            if depth < 0:
+                raise TemplateError("`end` without a block", _line_of(text, act.start))
+            if depth == 0 and name is not None:
+                out.setdefault(name, text[body_start : act.start])
+                name = None
+    return out
+
+
+def graft_blocks(docs: list[Node], neutral: Neutralised) -> list[tuple[int, Node]]:
+    """Put each printed values block under the key it is printed for: a key on the
+    action's line, or on the nearest line above it with only blank lines between, whose
+    value reads as null. Returns the (1-based line, values node) of each graft."""
+    if not neutral.blocks:
+        return []
+    lines = split_lines(neutral.text)
+    empty: dict[int, tuple[Mapping, int]] = {}  # key line -> (mapping, entry index)
+    for doc in docs:
+        for node, _ in walk(doc):
+            if isinstance(node, Mapping):
+                for i, (key, value) in enumerate(node.entries):
+                    if isinstance(value, Scalar) and value.kind == "null" and not value.value:
+                        empty.setdefault(key.span.start_line, (node, i))
+    grafted: list[tuple[int, Node]] = []
+    budget = [MAX_GRAFTED]
+    for line0, column, end, block in neutral.blocks:
+        at = line0 + 1
+        key_line = at
+        while key_line not in empty and key_line > 1 and not lines[key_line - 2].strip():
+            key_line -= 1
+        if key_line not in empty:
+            key_line -= 1
+        found = empty.get(key_line)
+        span = Span(at, column + 1, at, end + 1)
+        if found is None or (
+            key_line != at and found[0].entries[found[1]][0].span.start_col > column
+        ):
+            # Not under a key: a mapping's entries printed among its own (`spec:` then
+            # `{{- include "pod.security" . | nindent 2 }}` beside `containers:`).
+            into = _enclosing(docs, lines, at, column) if isinstance(block, Mapping) else None
+            copy = _copy(block, span, budget) if into is not None else None
+            if into is None or not isinstance(copy, Mapping):
+                if budget[0] < 0:
+                    break
+                continue
+            have = {k.value for k, _ in into.entries}
+            into.entries.extend((k, v) for k, v in copy.entries if k.value not in have)
+            grafted.append((at, block))
+            continue
+        mapping, i = found
+        key, _ = mapping.entries[i]
+        copy = _copy(block, span, budget)
+        if copy is None:
+            break
+        mapping.entries[i] = (key, copy)
+        del empty[key_line]
+        grafted.append((at, block))
+    return grafted
+
+
+def _enclosing(docs: list[Node], lines: list[str], at: int, column: int) -> Mapping | None:
+    """The mapping whose keys sit at the column of a block printed on line `at`, with
+    the block inside it: only lines indented at least as deep lie between the block and
+    one of its keys."""
+
+    def inside(a: int, b: int) -> bool:
+        return all(not t.strip() or len(t) - len(t.lstrip(" ")) >= column for t in lines[a : b - 1])
+
+    for doc in docs:
+        for node, _ in walk(doc):
+            if not isinstance(node, Mapping) or not node.entries:
+                continue
+            if node.entries[0][0].span.start_col != column + 1:
+                continue
+            keys = [k.span.start_line for k, _ in node.entries]
+            before = [k for k in keys if k < at]
+            after = [k for k in keys if k > at]
+            if (before and inside(before[-1], at)) or (after and inside(at, after[0])):
+                return node
+    return None
+
+
+def _copy(node: Node, span: Span, budget: list[int], depth: int = 0) -> Node | None:
+    """A copy of a values node with every span at `span`; None past the budget or
+    nested deeper than MAX_NESTING."""
+    budget[0] -= 1
+    if budget[0] < 0 or depth > MAX_NESTING:
+        return None
+    if isinstance(node, Scalar):
+        return Scalar(span, node.value, node.kind)
+    if isinstance(node, Sequence):
+        items: list[Node] = []
+        for item in node.items:
+            copied = _copy(item, span, budget, depth + 1)
+            if copied is None:
+                return None
+            items.append(copied)
+        return Sequence(span, items)
+    if isinstance(node, Mapping):
+        mapping = Mapping(span)
+        for key, value in node.items():
+            k = _copy(key, span, budget, depth + 1)
+            v = _copy(value, span, budget, depth + 1)
+            if not isinstance(k, Scalar) or v is None:
+                return None
+            mapping.entries.append((k, v))
+        return mapping
+    return None
+
+
 def _prints_block(body: str) -> bool:
     words = set(re.findall(r"[A-Za-z_]\w*", body))
     return bool(words & _BLOCK_PRINTERS)
@@ -580,6 +773,11 @@ def _structure(
     ends |= {"endblock", "endwith", "endautoescape"}
     for act in actions:
         act.scope = sum(1 for b in stack if b.rebinds)
+        inner = next((b for b in reversed(stack) if b.rebinds), None)
+        if inner is not None and inner.kind == "with" and not inner.open_else:
+            cond = inner.open_cond
+            if cond is not None and isinstance(cond.py, _Coll) and cond.nodes:
+                act.dot = cond
         word = act.word
         if word == "set" and dialect == JINJA and "=" not in act.body:
             word = "setblock"  # `{% set x %}...{% endset %}` captures its body
@@ -589,7 +787,7 @@ def _structure(
             rebinds = word in ("with", "range", "for")
             block = _Block(word, rebinds, open_start=act.end)
             if word in ("if", "with", "range") and dialect == GO:
-                block.open_cond = ev.pipeline(_after_word(act.body), act.scope)
+                block.open_cond = ev.pipeline(_after_word(act.body), act.scope, act.dot)
             stack.append(block)
         elif word in ("else", "elif"):
             if not stack:

@@ -343,6 +343,66 @@ def _keyed_use(ctx: FileContext, call: Node) -> bool:
     return False
 
 
+_ONE_SHOT = re.compile(r"Sum(?:224|256|384|512)?|Sum512_(?:224|256)")
+
+
+def _raw_key(ctx: FileContext, call: Node) -> bool:
+    """The raw digest (bytes, never encoded as text) is what the function returns, or
+    goes into what it returns (`pairs = append(pairs, secret, block[:])`): key material
+    derived from a server secret for a cipher or a MAC elsewhere. A verifier kept for
+    lookup is stored as text (`hex.EncodeToString`, `hexdigest()`)."""
+    outer = call
+    if call.type == "call":
+        # Python `hashlib.sha256(secret).digest()`: the raw bytes method, not `hexdigest`.
+        attr = call.parent
+        if (
+            attr is None
+            or attr.type != "attribute"
+            or attr.parent is None
+            or attr.parent.type != "call"
+        ):
+            return False
+        name = attr.child_by_field_name("attribute")
+        if name is None or _text(ctx, name) != "digest":
+            return False
+        outer = attr.parent
+    elif not _ONE_SHOT.fullmatch(_callee(ctx, call).split(".")[-1]):
+        return False
+    if _returned(outer):
+        return True
+    _, uses = _digest_uses(ctx, outer)
+    return bool(uses) and all(_returned(_sliced(u)) or _appended(ctx, _sliced(u)) for u in uses)
+
+
+def _derived_key(ws: list[str], ctx: FileContext, call: Node) -> bool:
+    """A server's secret or key (not a token it issued) digested into raw key bytes."""
+    return bool(ws) and ws[-1] in ("secret", "secrets", "key", "keys") and _raw_key(ctx, call)
+
+
+def _sliced(use: Node) -> Node:
+    parent = use.parent
+    return parent if parent is not None and parent.type == "slice_expression" else use
+
+
+def _returned(node: Node) -> bool:
+    parent = node.parent
+    if parent is not None and parent.type == "expression_list":
+        parent = parent.parent
+    return parent is not None and parent.type == "return_statement"
+
+
+def _appended(ctx: FileContext, node: Node) -> bool:
+    args = node.parent
+    call = args.parent if args is not None else None
+    return (
+        args is not None
+        and args.type == "argument_list"
+        and call is not None
+        and call.type == "call_expression"
+        and _callee(ctx, call) == "append"
+    )
+
+
 # Digests a specification defines over a token (OIDC at_hash/c_hash/s_hash, SSH key
 # exchange, bcrypt_pbkdf), named by the function or the variable that holds them.
 _SPEC_DIGEST = re.compile(
@@ -428,7 +488,7 @@ def _severity(
     salted = any(w in _SALTED for w in words(_text(ctx, hashed))) or _salt_fed(ctx, call)
     if any(w in _HUMAN for w in ws):
         return Severity.HIGH, "a password", Confidence.HIGH
-    if salted or _key_material(ws) or _keyed_use(ctx, call):
+    if salted or _key_material(ws) or _keyed_use(ctx, call) or _derived_key(ws, ctx, call):
         return None  # a salted digest of a token, a key's fingerprint, a derived key
     # Evidence that the token is random or signed, not chosen by a person: made by a
     # CSPRNG in this file (a digest of 256 random bits is a sound lookup key), or a file

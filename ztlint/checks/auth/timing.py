@@ -232,6 +232,27 @@ def _string_arg(ctx: FileContext, call: Node) -> str | None:
     return _text(ctx, first).strip("\"'`")
 
 
+# A value named as an identifier (`id`, `routerId`, `peer_id`, `nodeID`): its members
+# (an identity's `Token` string) name something, they are not secrets.
+_IDENTIFIER_HOLDER = re.compile(r"(?:^|_)(?:id|ID)$|[a-z0-9](?:Id|ID)$")
+
+
+def _identifier_member(ctx: FileContext, node: Node) -> bool:
+    """A member of a value named as an identifier (`routerId.Token`)."""
+    node = _unwrap(node)
+    if node.type not in (
+        "selector_expression",
+        "attribute",
+        "member_expression",
+        "field_expression",
+    ):
+        return False
+    if len(node.named_children) < 2:
+        return False
+    holder = re.split(r"[.:>]+", _text(ctx, node.named_children[0]))[-1]
+    return _IDENTIFIER_HOLDER.search(holder) is not None
+
+
 def secret_operand(ctx: FileContext, node: Node, depth: int = 0) -> str | None:
     """The name that makes an operand a secret, or None."""
     node = _unwrap(node)
@@ -249,6 +270,8 @@ def secret_operand(ctx: FileContext, node: Node, depth: int = 0) -> str | None:
     if kind in ("selector_expression", "attribute", "member_expression", "field_expression"):
         last = node.named_children[-1] if node.named_children else None
         if last is not None and secret_name(_text(ctx, last)):
+            if _identifier_member(ctx, node):
+                return None  # `routerId.Token`, `id.Token`: a part of an identifier
             return _text(ctx, node)
         return None
     if kind in ("subscript", "index_expression", "subscript_expression"):
@@ -671,6 +694,8 @@ def _secret_side(
     sides = [origins.origin(sem, side) for side in (left, right)]
     for side, found in zip((left, right), sides, strict=True):
         if found.kind in ("request", "parameter") and found.detail:
+            if _identifier_member(ctx, side):
+                continue
             key = found.detail
             if SECRET_HEADERS.match(key) or secret_name(key.replace("-", "_")):
                 return _text(ctx, side), found.kind == "request"

@@ -155,8 +155,11 @@ def _url_hit(ctx: FileContext, node: Node, text: str, param: str) -> Hit:
     outer = node
     while outer.parent is not None and outer.parent.type in _JOINS:
         outer = outer.parent
-    if _URL_SHAPE.search(text) or _URL_SHAPE.search(_text(ctx, outer)):
-        return found  # the whole concatenation is read: `base + "?a=1" + "&token=" + t`
+    # The whole concatenation is read (`base + "?a=1" + "&token=" + t`); a piece that
+    # only continues it (`"a=1&scope=https://x" "/.default&password={p}"`) is no URL.
+    joined = outer.id != node.id or node.type in _JOINS
+    if _URL_SHAPE.search(_text(ctx, outer) if joined else text):
+        return found
     return Hit(span=found.span, message=found.message, confidence=Confidence.MEDIUM)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from tree_sitter import Node
 
@@ -25,7 +26,7 @@ from ztlint import semantics
 from ztlint.caseless import Caseless
 from ztlint.checks.codeutil import STRINGS, enclosing_function, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
-from ztlint.model import Confidence, Severity
+from ztlint.model import Confidence, Related, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics import origins, types
@@ -771,6 +772,32 @@ def gate(ctx: FileContext) -> bool:
 
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
+    """One finding per credential a function logs: the same value logged again in the
+    same function (`log(token)`, then `log("invalid", token)` on the error path) is the
+    same problem, shown as a related location of the first."""
+    hits: list[Hit] = []
+    first: dict[tuple[int, str, Confidence | None], int] = {}
+    for hit, call, secret in _found(ctx):
+        function = enclosing_function(call)
+        key = (function.id if function is not None else -1, secret, hit.confidence)
+        if secret and key in first:
+            i = first[key]
+            again = Related(ctx.path, hit.span, f"`{_short(secret)}` is logged again here")
+            hits[i] = replace(hits[i], related=(*hits[i].related, again))
+            continue
+        if secret:
+            first[key] = len(hits)
+        hits.append(hit)
+    yield from hits
+
+
+def _short(secret: str) -> str:
+    return secret if len(secret) <= 40 else secret[:37] + "..."
+
+
+def _found(ctx: FileContext) -> Iterator[tuple[Hit, Node, str]]:
+    """Each finding, with the logging call and the credential it logs ("" for a
+    topology finding)."""
     topology = bool(ctx.options.get("topology", False)) if ctx.options else False
     mio_tokens = _mio_tokens(ctx)
     auth_code = bool(_AUTH_VOCABULARY.search(ctx.text, ctx.lower()))
@@ -786,29 +813,41 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
         if secret and _public_or_fake(ctx, call):
             continue
         if secret:
-            shown = secret if len(secret) <= 40 else secret[:37] + "..."
+            shown = _short(secret)
             if _command_output(ctx, name):
                 # What a command prints is often what its user asked for (the token it
                 # lists or makes): shown with --min-confidence medium.
-                yield Hit(
-                    span=code.node_span(ctx.source, call),
-                    message=f"`{shown}` is printed to the command's output by `{name}`: "
-                    "whoever sees the output or its logs (CI, terminals recorded) gets the "
-                    "credential; print it only on request",
-                    confidence=Confidence.MEDIUM,
+                yield (
+                    Hit(
+                        span=code.node_span(ctx.source, call),
+                        message=f"`{shown}` is printed to the command's output by `{name}`: "
+                        "whoever sees the output or its logs (CI, terminals recorded) gets the "
+                        "credential; print it only on request",
+                        confidence=Confidence.MEDIUM,
+                    ),
+                    call,
+                    secret,
                 )
                 continue
-            yield Hit(
-                span=code.node_span(ctx.source, call),
-                message=f"`{shown}` is written to the log by `{name}`: anyone who reads the logs "
-                "gets the credential; log that it is present, or a masked form",
+            yield (
+                Hit(
+                    span=code.node_span(ctx.source, call),
+                    message=f"`{shown}` is written to the log by `{name}`: anyone who reads the "
+                    "logs gets the credential; log that it is present, or a masked form",
+                ),
+                call,
+                secret,
             )
         elif topology:
             peer = _topology(ctx, call, name, args)
             if peer:
-                yield Hit(
-                    span=code.node_span(ctx.source, call),
-                    message=f"`{peer}` (network topology) is logged at info level or above; keep "
-                    "addresses and routes at debug on hosts whose logs leave the machine",
-                    severity=Severity.LOW,
+                yield (
+                    Hit(
+                        span=code.node_span(ctx.source, call),
+                        message=f"`{peer}` (network topology) is logged at info level or above; "
+                        "keep addresses and routes at debug on hosts whose logs leave the machine",
+                        severity=Severity.LOW,
+                    ),
+                    call,
+                    "",
                 )

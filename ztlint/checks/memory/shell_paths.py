@@ -108,6 +108,40 @@ def _constants(ctx: FileContext) -> set[str]:
     return literal - other
 
 
+_BASENAME = re.compile(r'"?\$\{\w+##\*/\}"?')
+
+
+def _basenames(ctx: FileContext) -> dict[str, list[tuple[int, bool]]]:
+    """Where each variable is set, in order, and whether to the last part of a path
+    (`DIR="${PATH_VAR##*/}"`: the value holds no `/`). A variable also read, looped over or
+    defaulted (`${V:=..}`) is left out: its value comes from elsewhere."""
+    sets: dict[str, list[tuple[int, bool]]] = {}
+    other: set[str] = set()
+    for node in nodes_of(ctx, "variable_assignment", "for_statement", "command", "expansion"):
+        if node.type == "variable_assignment":
+            name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+            if name is not None:
+                basename = value is not None and bool(_BASENAME.fullmatch(_text(ctx, value)))
+                sets.setdefault(_text(ctx, name), []).append((node.start_byte, basename))
+        elif node.type == "for_statement":
+            variable = node.child_by_field_name("variable")
+            if variable is not None:
+                other.add(_text(ctx, variable))
+        elif node.type == "command":
+            name = node.child_by_field_name("name")
+            if name is not None and _text(ctx, name) in ("read", "mapfile", "readarray", "getopts"):
+                other.update(_text(ctx, c) for c in node.named_children[1:] if c.type == "word")
+        elif node.type == "expansion" and re.search(r":?=", _text(ctx, node)):
+            other.update(_text(ctx, c) for c in node.named_children if c.type == "variable_name")
+    return {name: sorted(where) for name, where in sets.items() if name not in other}
+
+
+def _a_basename(basenames: dict[str, list[tuple[int, bool]]], name: str, at: int) -> bool:
+    """The variable's last setting before `at` strips a path to its last part."""
+    before = [basename for start, basename in basenames.get(name, ()) if start < at]
+    return bool(before) and before[-1]
+
+
 def _names_in_cwd(ctx: FileContext, word: Node) -> bool:
     """`pkg_${VERSION}`, `$DIR-build`: the variable only completes one name that a
     literal part anchors, with no `/` and no glob, so no value (empty included) turns it
@@ -195,6 +229,7 @@ def _reads(ctx: FileContext, constants: set[str]) -> Iterator[Hit]:
 def detect(ctx: FileContext) -> Iterator[Hit]:
     constants = _constants(ctx)
     found = _found_paths(ctx)
+    basenames = _basenames(ctx) if "##*/" in ctx.text else {}
     yield from _reads(ctx, constants)
     for node in nodes_of(ctx, "file_redirect", "command"):
         targets: list[Node] = []
@@ -226,6 +261,12 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                     if _names_in_cwd(ctx, a):
                         continue
                     unquoted = [n for n, q in _variables(ctx, a) if not q and n not in constants]
+                    if (
+                        unquoted
+                        and all(_a_basename(basenames, n, a.start_byte) for n in unquoted)
+                        and "/" not in _text(ctx, a)
+                    ):
+                        continue  # last parts of paths: a name in the current folder
                     if unquoted and a.type in (
                         "word",
                         "concatenation",

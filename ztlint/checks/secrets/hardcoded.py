@@ -280,6 +280,33 @@ def _method_on_other(ctx: FileContext, call: Node) -> bool:
     return not (receiver.type in ("identifier", "type_identifier") and text[:1].isupper())
 
 
+_CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+def _python_constant(ctx: FileContext, binding: Node) -> bool:
+    """A Python module or class attribute named in capitals (`TOKENWIZARD = "tokenwizard"`)
+    is a declared constant by the language's convention (PEP 8), as a Go `const` is:
+    its value is judged as a constant's (a name spelled out is a name)."""
+    if binding.type != "assignment" or "python" not in ctx.kinds:
+        return False
+    target = binding.child_by_field_name("left")
+    if target is None or target.type != "identifier":
+        return False
+    if not _CONSTANT_NAME.fullmatch(code.node_text(ctx.source, target)):
+        return False
+    statement = binding.parent
+    scope = statement.parent if statement is not None else None
+    if scope is None:
+        return False
+    if scope.type == "module":
+        return True
+    return (
+        scope.type == "block"
+        and scope.parent is not None
+        and scope.parent.type == "class_definition"
+    )
+
+
 def _enum_member(ctx: FileContext, binding: Node) -> bool:
     """A Go constant of a named type (`ModeExec Mode = "exec"`) is a member
     of an enumeration: a name, not a secret."""
@@ -384,7 +411,9 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
                 name = use.name
         if not name or not is_credential_name(name):
             continue
-        declared = use is not None and use.node.type in _DECLARATIONS
+        declared = use is not None and (
+            use.node.type in _DECLARATIONS or _python_constant(ctx, use.node)
+        )
         verdict = judge_value(name, value, example, fallback=fallback, declared=declared)
         if verdict is None:
             continue

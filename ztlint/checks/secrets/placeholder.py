@@ -29,7 +29,9 @@ DUMMY = re.compile(
 # describes what goes in its place (`_the_password_of_the_service_account`).
 MARKED_DUMMY = re.compile(
     r"(?i)example|placeholder|dummy|redacted|xxxxx|your_|your-|replace_?me|"
-    r"(?:^|[_-])the[_-](?:[a-z]+[_-])?(?:password|passphrase|secret|token|key)(?![a-z])"
+    r"(?:^|[_-])the[_-](?:[a-z]+[_-])?(?:password|passphrase|secret|token|key)(?![a-z])|"
+    # A value that asks to be changed (`ThisShouldBeChangedInProduction`).
+    r"(?:should|must|needs?)[_-]?(?:to[_-]?)?be[_-]?(?:changed|replaced)"
 )
 # A substitution token in a template (`ENROLL_TOKEN_HERE`, `POSTGRES_PASS`, `REPLACE_SIGNING_KEY`):
 # an upper-case identifier of two or more words, one of them naming a credential, that
