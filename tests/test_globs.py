@@ -48,14 +48,14 @@ def test_literal_paths_match_like_the_general_matcher() -> None:
     is the general matcher's, for the path itself, below it, and beside it."""
     from ztlint.globs import GlobList, compile_glob
 
-    patterns = ["pilot/pkg/kube/config", "bin/istioctl/", "/docs", "a\\*b/c", "x/*/y"]
+    patterns = ["deploy/keys/live/config", "bin/relayctl/", "/docs", "a\\*b/c", "x/*/y"]
     paths = [
-        "pilot/pkg/kube/config",
-        "pilot/pkg/kube/config/x.go",
-        "pilot/pkg/kube/configs",
-        "pilot/pkg/kube",
-        "bin/istioctl",
-        "bin/istioctl/run",
+        "deploy/keys/live/config",
+        "deploy/keys/live/config/x.go",
+        "deploy/keys/live/configs",
+        "deploy/keys/live",
+        "bin/relayctl",
+        "bin/relayctl/run",
         "docs",
         "docs/a.md",
         "src/docs",
@@ -64,7 +64,7 @@ def test_literal_paths_match_like_the_general_matcher() -> None:
         "axb/c",
         "x/q/y",
     ]
-    assert compile_glob("pilot/pkg/kube/config").literal_path == "pilot/pkg/kube/config"
+    assert compile_glob("deploy/keys/live/config").literal_path == "deploy/keys/live/config"
     assert compile_glob("a\\*b/c").literal_path == "a*b/c"
     assert compile_glob("x/*/y").literal_path is None
     assert compile_glob("config").literal_path is None  # unanchored

@@ -246,7 +246,7 @@ class Glob:
     # An unanchored pattern for one name: judged name by name.
     name: _Segment | None = None
     first: str | None = None  # the literal first name of an anchored pattern
-    # An anchored pattern of literal names only (`pilot/pkg/kube/config`), as a path:
+    # An anchored pattern of literal names only (`deploy/keys/live/config`), as a path:
     # matched by comparing strings.
     literal_path: str | None = None
 
