@@ -2,7 +2,8 @@
 
 Scans a generated corpus of realistic files at 1x, 4x and 16x (so it needs no
 download) and any trees given on the command line, each several times in a fresh
-process and cold (`--no-cache`), and prints wall time, CPU time, peak memory (the
+process and cold (`--no-cache`), then warm (the same tree again with a private result
+cache, as a developer re-runs it), and prints wall time, CPU time, peak memory (the
 process and its workers summed, sampled from /proc), files and bytes per second, and
 the number of findings (speed must never come from finding less). On the given trees
 it also runs, when installed, ripgrep over ztlint's trigger strings and semgrep with
@@ -80,12 +81,14 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def timed(cmd: list[str], cwd: Path | None = None) -> tuple[dict[str, float], str]:
+def timed(
+    cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[dict[str, float], str]:
     """Wall, CPU (children), summed peak RSS of the process tree; and stdout."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(
-        cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     )
     peak = 0
     done = threading.Event()
@@ -118,6 +121,28 @@ def one_run(path: Path, jobs: int | None, *extra: str) -> dict[str, float]:
     summary = json.loads(out)["summary"]
     result["findings"] = summary["findings"] + summary["suppressed"]
     return result
+
+
+def warm_runs(path: Path, jobs: int | None, runs: int) -> list[dict[str, float]]:
+    """Re-scans of an unchanged tree with the result cache on (a private cache folder,
+    filled first; files written within ztlint.statcache.RACY_NS of a scan are read
+    again, so the fill waits that long and runs twice)."""
+    cmd = [sys.executable, "-m", "ztlint", "scan", str(path), "--format", "json", "--cache"]
+    if jobs is not None:
+        cmd += ["--jobs", str(jobs)]
+    with tempfile.TemporaryDirectory(prefix="ztlint-bench-cache-") as folder:
+        env = {k: v for k, v in os.environ.items() if k != "CI"}
+        env["ZTLINT_CACHE_DIR"] = folder
+        for _ in range(2):
+            timed(cmd, env=env)
+            time.sleep(2.1)
+        results = []
+        for _ in range(runs):
+            result, out = timed(cmd, env=env)
+            summary = json.loads(out)["summary"]
+            result["findings"] = summary["findings"] + summary["suppressed"]
+            results.append(result)
+    return results
 
 
 HOOK_FILES = 10
@@ -220,6 +245,7 @@ def row(label: str, files: int, size: int, results: list[dict[str, float]]) -> f
 def measure(label: str, path: Path, runs: int, jobs: int | None, peers: dict[str, object]) -> None:
     files, size = tree_size(path)
     ours = row(label, files, size, [one_run(path, jobs) for _ in range(runs)])
+    row("  warm re-scan (cache)", files, size, warm_runs(path, jobs, runs))
     if not peers:
         return
     # Test files are not checked by default (their findings would be dropped); this row

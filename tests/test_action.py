@@ -63,6 +63,8 @@ def run_scan_step(
     values = {name: spec.get("default", "") for name, spec in ACTION["inputs"].items()} | inputs
     env: dict[str, str] = {}
     for key, expr in step["env"].items():
+        if expr == "${{ steps.install.outputs.python }}":
+            continue  # the install step's output: this test's Python, set below
         m = re.fullmatch(r"\$\{\{ inputs\.([\w-]+) \}\}", expr)
         assert m, expr
         env[key] = values[m.group(1)]
@@ -212,3 +214,33 @@ def test_readme_pre_commit_config_validates(tmp_path: Path) -> None:
         path.write_text(text)
         config = load_config(str(path))
         assert config["repos"][0]["hooks"][0]["id"] == "ztlint"
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_paths_with_spaces_one_per_line_and_unbalanced_quote(repo: Path, tmp_path: Path) -> None:
+    spaced = repo / "my service"
+    spaced.mkdir()
+    (spaced / "dial.go").write_text(BAD_GO)
+    (repo / "dial.go").unlink()
+    proc, out = run_scan_step(repo, tmp_path, {"paths": "my service\nprobe.go\n"}, {})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert out["findings"] == "1" and out["exit-code"] == "1"
+    run = json.loads((repo / "ztlint.sarif").read_text())["runs"][0]
+    uris = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
+    ]
+    assert uris == ["my%20service/dial.go"]
+    # An unbalanced quote in `args`: one error line and exit 2, no traceback.
+    proc, out = run_scan_step(repo, tmp_path, {"args": "--exclude 'vendor/"}, {})
+    assert proc.returncode == 2 and "Traceback" not in proc.stdout + proc.stderr
+    errors = [line for line in proc.stdout.splitlines() if line.startswith("::error")]
+    assert errors == ["::error title=ztlint::bad inputs: args: No closing quotation"]
+
+
+def test_input_paths() -> None:
+    from ztlint.action import input_paths
+
+    assert input_paths(".") == ["."]
+    assert input_paths("") == ["."]
+    assert input_paths("src  deploy") == ["src", "deploy"]
+    assert input_paths("docs/my folder\n src \n\n") == ["docs/my folder", "src"]

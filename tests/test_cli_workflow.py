@@ -438,3 +438,37 @@ def test_diff_a_review_marker_the_change_adds_does_not_hide_its_finding(repo: Pa
     (repo / "probe.go").write_text(marked + "\n// unrelated edit\n")
     (repo / "pr.go").write_text(marked.replace("probe", "pr"))
     assert findings("--diff", "HEAD") == [("ZT101", "pr.go", 5)]
+
+
+def test_exception_for_a_rule_or_file_that_was_not_checked_is_not_unused(repo: Path) -> None:
+    """ZT907 says an exception matched nothing it could have matched: not when its rule
+    was deselected, nor when no file in its path was scanned (nothing staged, a named
+    file elsewhere); --strict then passes (issue #26 item 4)."""
+    (repo / ".ztlint.yaml").write_text(
+        "exceptions:\n"
+        "  - rule: tls-verification-disabled\n    path: svc.go\n    reason: loopback probe only\n"
+        "  - rule: docker-socket-mount\n    path: gone.yml\n    reason: old service\n"
+    )
+    (repo / "svc.go").write_text(BAD_GO)
+    (repo / "ok.go").write_text("package ok\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "config")
+
+    def unused(*args: str) -> list[str]:
+        result = invoke("scan", "--format", "json", "--strict", *args)
+        doc = json.loads(result.stdout)
+        codes = [n["message"] for n in doc["notifications"] if n["code"] == "ZT907"]
+        assert result.exit_code == (1 if codes or doc["summary"]["failing"] else 0), result.output
+        return codes
+
+    # A whole-tree scan: the compose exception really is unused.
+    assert [m.split(" (")[0] for m in unused(".")] == ["config exception for docker-socket-mount"]
+    # Its rule deselected: nothing to say about it.
+    assert unused(".", "--select", "ZT1") == []
+    assert unused(".", "--ignore", "docker-socket-mount") == []
+    # The TLS exception's rule deselected: it is not unused either.
+    assert len(unused(".", "--select", "ZT3")) == 1
+    assert unused(".", "--select", "ZT7") == []
+    # Nothing staged, and a named file outside both paths.
+    assert unused("--staged") == []
+    assert unused("ok.go") == []

@@ -41,3 +41,36 @@ def test_examples() -> None:
     assert not match_any(DEFAULT_TEST_PATHS, "pkg/contest/a.go")
     assert not match_any(DEFAULT_TEST_PATHS, "tests")  # a file named like the folder
     assert not match_any((), "a")
+
+
+def test_literal_paths_match_like_the_general_matcher() -> None:
+    """An anchored pattern of literal names is matched by comparing strings; the answer
+    is the general matcher's, for the path itself, below it, and beside it."""
+    from ztlint.globs import GlobList, compile_glob
+
+    patterns = ["deploy/keys/live/config", "bin/relayctl/", "/docs", "a\\*b/c", "x/*/y"]
+    paths = [
+        "deploy/keys/live/config",
+        "deploy/keys/live/config/x.go",
+        "deploy/keys/live/configs",
+        "deploy/keys/live",
+        "bin/relayctl",
+        "bin/relayctl/run",
+        "docs",
+        "docs/a.md",
+        "src/docs",
+        "a*b/c",
+        "a*b/c/d",
+        "axb/c",
+        "x/q/y",
+    ]
+    assert compile_glob("deploy/keys/live/config").literal_path == "deploy/keys/live/config"
+    assert compile_glob("a\\*b/c").literal_path == "a*b/c"
+    assert compile_glob("x/*/y").literal_path is None
+    assert compile_glob("config").literal_path is None  # unanchored
+    for pattern in patterns:
+        one = GlobList([pattern])
+        for path in paths:
+            for is_dir in (False, True):
+                expected = 0 if compile_glob(pattern).match_direct(path, is_dir) else -1
+                assert one.last(path, is_dir) == expected, (pattern, path, is_dir)

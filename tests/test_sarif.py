@@ -3,6 +3,7 @@ scanning reads, and a golden file for a small tree."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -16,6 +17,7 @@ from tests.conftest import FIXTURES, ROOT
 from ztlint.cli import main
 from ztlint.config import Config
 from ztlint.engine import Report, run
+from ztlint.fingerprint import primary_fingerprints
 from ztlint.model import Confidence, Finding, Related, Severity, Span
 from ztlint.registry import load_rules
 from ztlint.reporters import sarif
@@ -83,7 +85,7 @@ def test_demo_sarif_is_valid_and_complete(schema: dict[str, Any]) -> None:
         assert not uri.startswith("/") and "://" not in uri and uri.startswith("fixtures/demo/")
         region = phys["region"]
         assert {"startLine", "startColumn", "endLine", "endColumn"} <= region.keys()
-        assert r["partialFingerprints"]["primaryLocationLineHash"]
+        assert r["partialFingerprints"]["ztlintFingerprint/v1"]
     suppressed = [r for r in results if r.get("suppressions")]
     assert [s["kind"] for r in suppressed for s in r["suppressions"]] == ["external"]
     text = json.dumps(log)
@@ -225,3 +227,48 @@ def test_mechanical_fix_is_emitted(schema: dict[str, Any]) -> None:
             .splitlines()[region["startLine"] - 1]
         )
         assert line[region["startColumn"] - 1 : region["endColumn"] - 1] == "false"
+
+
+def test_fingerprint_under_ztlints_own_key() -> None:
+    """upload-sarif computes primaryLocationLineHash itself and warns when a SARIF file
+    carries a different one: ztlint's fingerprint has its own key, the value the JSON
+    report and baselines carry."""
+    report = run(["."], Config(), jobs=1, cwd=str(GOLDEN / "tree"))
+    results = sarif.build(report)["runs"][0]["results"]
+    assert results
+    for r in results:
+        assert set(r["partialFingerprints"]) == {"ztlintFingerprint/v1"}
+        assert "primaryLocationLineHash" not in json.dumps(r)
+    prints = [r["partialFingerprints"]["ztlintFingerprint/v1"] for r in results]
+    assert prints == primary_fingerprints(report.findings)
+
+
+def test_baseline_from_before_the_key_change_still_matches(tmp_path: Path) -> None:
+    """The fingerprints the SARIF golden file carried under primaryLocationLineHash
+    (before the key changed), written as a baseline, still hide their findings."""
+    for name in ("relay.go", "compose.yaml"):
+        (tmp_path / name).write_bytes((GOLDEN / "tree" / name).read_bytes())
+    old = tmp_path / "old-baseline.json"
+    old.write_text(
+        '{\n"version": 1,\n"salt": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",\n'
+        '"columns": ["rule", "path", "fingerprint", "secret"],\n"entries": [\n'
+        '["ZT101", "relay.go", "a323cf214a99cd4d:1", ""],\n'
+        '["ZT301", "compose.yaml", "246f18b55c90cc67:1", ""]\n]\n}\n'
+    )
+    with contextlib.chdir(tmp_path):
+        before = CliRunner().invoke(main, ["scan", "--format", "json", "relay.go", "compose.yaml"])
+        after = CliRunner().invoke(
+            main,
+            [
+                "scan",
+                "--format",
+                "json",
+                "--baseline",
+                "old-baseline.json",
+                "relay.go",
+                "compose.yaml",
+            ],
+        )
+    assert before.exit_code == 1, before.output
+    assert after.exit_code == 0, after.output
+    assert not [f for f in json.loads(after.stdout)["findings"] if not f["suppression"]]

@@ -2,7 +2,8 @@
 
 action.yml passes its inputs as environment variables:
 
-  ZTLINT_PATHS     paths to scan, separated by whitespace (default ".")
+  ZTLINT_PATHS     paths to scan, one per line (a path may hold spaces); a single line
+                   is split at whitespace (default ".")
   ZTLINT_ARGS      extra `ztlint scan` arguments, split like a shell would
   ZTLINT_FAIL_ON   lowest severity that fails the step ("" = the configuration's)
   ZTLINT_SARIF     where to write the SARIF file (default "ztlint.sarif")
@@ -122,6 +123,15 @@ def commands_stopped() -> Iterator[None]:
         print(f"::{token}::", flush=True)
 
 
+def input_paths(value: str) -> list[str]:
+    """The `paths` input: one path per line when it has several lines (`paths: |`), so
+    a path may hold spaces; a single line is split at whitespace, as before."""
+    lines = [line.strip() for line in value.splitlines() if line.strip()]
+    if len(lines) > 1:
+        return lines
+    return value.split() or ["."]
+
+
 def _write_sarif(path: str, content: str) -> str | None:
     """Write the SARIF file; the reason it could not be written, or None. A link in the
     checkout may not redirect it: not at the file (it is replaced) and not in a folder
@@ -142,8 +152,11 @@ def _write_sarif(path: str, content: str) -> str | None:
 def _scan(sarif_path: str) -> tuple[Any, dict[str, Any]] | str:
     """Scan, write the SARIF file and print the readable report; the report and the
     scan's options, or why it failed."""
-    paths = _env("ZTLINT_PATHS", ".").split()
-    args = [*paths, *shlex.split(_env("ZTLINT_ARGS"))]
+    try:
+        extra = shlex.split(_env("ZTLINT_ARGS"))
+    except ValueError as exc:  # an unbalanced quote
+        return f"bad inputs: args: {exc}"
+    args = [*input_paths(_env("ZTLINT_PATHS", ".")), *extra]
     if _env("ZTLINT_FAIL_ON"):
         args += ["--fail-on", _env("ZTLINT_FAIL_ON")]
     try:

@@ -6,13 +6,16 @@ size and modification time of each installed ztlint source file (so an edited ru
 never reads a stale entry),
 the parser and grammar versions, and the scan plan (rules, options, severities, size
 limit). Project-level rules always run again over the per-file facts, so a change in
-one file reaches every rule that depends on it.
+one file reaches every rule that depends on it. A file whose stat is unchanged is not
+even read: ztlint.statcache keeps, per scanned root, each file's stat beside its result.
 
-The cache lives in the user's cache folder (`$ZTLINT_CACHE_DIR`, else
-`$XDG_CACHE_HOME/ztlint`, else `~/.cache/ztlint`), never in the scanned tree: a
-repository cannot ship entries that mark its files clean. A folder inside the scanned
-root, or not owned by the user, is not used. It is off when `CI` is set and with
-`--no-cache`. Entries are written atomically; an entry that cannot be read is a miss.
+The cache lives in the user's cache folder (`$ZTLINT_CACHE_DIR`, else the platform's
+as platformdirs names it: `$XDG_CACHE_HOME/ztlint` or `~/.cache/ztlint` on Linux,
+`~/Library/Caches/ztlint` on macOS, `%LOCALAPPDATA%\\ztlint\\Cache` on Windows), never
+in the scanned tree: a repository cannot ship entries that mark its files clean. A
+folder inside the scanned root, or not owned by the user, is not used. It is off when
+`CI` is set and with `--no-cache`. Entries are written atomically; an entry that
+cannot be read is a miss.
 
 Nothing in it is derived from a secret without the user's own key: entry names are an
 HMAC-SHA256 under a random key created once in the cache folder (`key`, mode 0600;
@@ -59,8 +62,9 @@ def default_dir() -> Path:
     explicit = os.environ.get("ZTLINT_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "ztlint"
+    import platformdirs  # 2 ms, and only when the cache is on
+
+    return Path(platformdirs.user_cache_dir("ztlint", appauthor=False))
 
 
 def enabled_by_default() -> bool:

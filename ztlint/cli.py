@@ -30,6 +30,7 @@ from ztlint.config import (
 from ztlint.globs import InvalidGlob, check_globs
 from ztlint.model import Severity
 from ztlint.safeio import UnwritableError, linked_folder, write_text
+from ztlint.terminal import Interruptible, announce_written, unwritable_folder, use_color
 
 SEVERITIES = [s.label for s in reversed(Severity)]
 F = Callable[..., Any]
@@ -168,7 +169,8 @@ def scan_options(func: F) -> F:
             "--cache/--no-cache",
             default=None,
             help="Reuse results for unchanged files from the user's cache folder "
-            "($ZTLINT_CACHE_DIR, else ~/.cache/ztlint) [default: on; off when CI is set].",
+            "($ZTLINT_CACHE_DIR, else the platform's, e.g. ~/.cache/ztlint) [default: on; "
+            "off when CI is set].",
         ),
     ]
     for option in reversed(options):
@@ -371,7 +373,7 @@ def _shown(text: str) -> str:
     return safe_text(text)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Interruptible, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="ztlint")
 def main() -> None:
     """ztlint: a static security linter for zero-trust systems."""
@@ -395,7 +397,7 @@ def main() -> None:
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(SEVERITIES),
+    type=click.Choice(SEVERITIES, case_sensitive=False),
     help="Lowest severity that makes the exit code 1 [default: low].",
 )
 @click.option(
@@ -418,7 +420,7 @@ def main() -> None:
     type=click.Choice(["auto", "always", "never"]),
     default="auto",
     show_default=True,
-    help="Colour in text output (NO_COLOR is honoured).",
+    help="Colour in text output; auto honours NO_COLOR, FORCE_COLOR and TERM=dumb.",
 )
 @click.option(
     "--baseline",
@@ -460,6 +462,10 @@ def scan(**opts: Any) -> None:
         _fail("--fix and --fix-diff fix the working tree; they cannot be used with --staged")
     if fixing and (opts.get("stdin_filename") or "-" in opts["paths"]):
         _fail("--fix and --fix-diff fix files; they cannot be used with standard input")
+    # Where the run will write, checked before the scan rather than after it.
+    for target in (output, opts["baseline_path"] if opts["update_baseline"] else None):
+        if target and (why := unwritable_folder(target)):
+            _fail(why)
     try:
         if opts["stdin_filename"] or "-" in opts["paths"]:
             from ztlint import buffer
@@ -481,6 +487,8 @@ def scan(**opts: Any) -> None:
     text, _ = _render(report, opts)
     if output:
         _write(output, text)
+        shown = sum(1 for f in report.findings if f.active)
+        announce_written(output, f"the {opts['fmt']} report", shown)
     else:
         # UTF-8 whatever the locale says (JSON and SARIF must be). As bytes, click leaves
         # colour codes alone; the text has them only when colour was asked for.
@@ -528,9 +536,12 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
                 if not wanted
                 or any(w == "." or rel == w or rel.startswith(w + "/") for w in wanted)
             ]
-            if not staged:  # nothing to scan: an empty folder still gives a full report
+            nothing = not staged
+            if nothing:  # nothing to scan: an empty folder still gives a full report
                 staged = [tempfile.mkdtemp(dir=tmp)]
             report = _run(opts, config, targets=staged, cwd=tmp, marker_added=marker_added)
+            if nothing:  # no file in scope: no config exception could have matched
+                report = _without_unused_exceptions(report)
     elif opts.get("stdin_place") is not None:
         from ztlint import buffer
 
@@ -559,6 +570,13 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
     if opts["diff_ref"]:
         report = _config_weakenings(opts, applied, report, root, cwd)
     return report
+
+
+def _without_unused_exceptions(report: Any) -> Any:
+    from ztlint.engine import UNUSED_EXCEPTION
+
+    notes = tuple(n for n in report.notifications if n.code != UNUSED_EXCEPTION)
+    return dataclasses.replace(report, notifications=notes)
 
 
 def _reviewed_baseline(
@@ -648,14 +666,8 @@ def _render(report: Any, opts: dict[str, Any]) -> tuple[str, bool]:
         return github.render(report), False
     from ztlint.reporters import text as text_reporter
 
-    color = opts["color"]
-    use_color = color == "always" or (
-        color == "auto"
-        and opts["output"] is None
-        and sys.stdout.isatty()
-        and not os.environ.get("NO_COLOR")
-    )
-    return text_reporter.render(report, color=use_color, **_text_modes(opts)), use_color
+    colored = use_color(opts["color"], opts["output"] is not None, sys.stdout.isatty(), os.environ)
+    return text_reporter.render(report, color=colored, **_text_modes(opts)), colored
 
 
 def _text_modes(opts: dict[str, Any]) -> dict[str, Any]:
@@ -682,6 +694,8 @@ def baseline_cmd(**opts: Any) -> None:
     """Record today's findings in PATHS so that later scans report only new ones."""
     from ztlint import baseline as baseline_mod
 
+    if why := unwritable_folder(opts["output"]):
+        _fail(why)
     try:
         config = build_config(opts, never_scan=(opts["output"],))
         report = _run(opts, config)
@@ -750,6 +764,8 @@ def init(force: bool) -> None:
 
     if os.path.lexists(".ztlint.yaml") and not force:
         _fail(".ztlint.yaml exists; use --force to overwrite it")
+    if why := unwritable_folder(".ztlint.yaml"):
+        _fail(why)
     _write(".ztlint.yaml", CONFIG)
     click.echo("wrote .ztlint.yaml\n\nAdd to .pre-commit-config.yaml:\n")
     click.echo(PRE_COMMIT)

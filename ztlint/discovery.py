@@ -321,12 +321,24 @@ class _IgnoreRules:
             chain.append(node)
             node = node.parent
         for level in reversed(chain):
-            rel = os.path.relpath(path, level.base).replace(os.sep, "/")
+            rel = _below(path, level.base)
             last = level.matcher.last(rel, is_dir)
             if last >= 0:
                 verdict = not level.rules[last][1]
         # Out of budget, nothing is ignored: the files are scanned rather than hidden.
         return bool(verdict) and not self.budget.exhausted
+
+
+def _below(path: str, base: str) -> str:
+    """os.path.relpath(path, base) as a POSIX path; without its cost for the usual case,
+    a normalised absolute path inside an absolute base."""
+    prefix = base.rstrip("/") + "/"
+    if os.sep == "/" and base.startswith("/") and path.startswith(prefix):
+        rel = path[len(prefix) :]
+        dotted = f"/{rel}/"
+        if rel and "//" not in dotted and "/./" not in dotted and "/../" not in dotted:
+            return rel
+    return os.path.relpath(path, base).replace(os.sep, "/")
 
 
 def _read_lines(path: str) -> list[str]:

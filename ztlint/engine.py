@@ -1142,6 +1142,17 @@ def _init_worker(plan: Plan) -> None:
     # parsers.yaml._release): collect less often than every 700 allocations. On istio
     # this halves the time spent in the collector and skips its full collections.
     gc.set_threshold(5000, 10, 10)
+    # Ctrl-C reaches the whole process group: the parent alone handles it
+    # (_stop_workers), so a worker neither prints a traceback nor goes on scanning.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End a pool at once (Ctrl-C): queued batches are dropped, workers terminated."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # gone on shutdown
+    for process in workers:
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _scan_batch(batch: list[FileEntry]) -> list[FileResult]:
@@ -1192,22 +1203,56 @@ def execute(
     results: dict[str, FileResult] = {}
     failed: list[FileEntry] = []
     with _pool(jobs, plan) as pool:
-        futures: list[tuple[Future[list[FileResult]], list[FileEntry]]] = [
-            (pool.submit(_scan_batch, batch), batch) for batch in _batches(files, jobs)
-        ]
-        for future, batch in futures:
-            try:
-                for result in future.result():
-                    results[result.path] = result
-            except BrokenProcessPool:
-                failed.extend(batch)
-            if progress is not None:
-                progress(len(results), total)
+        try:
+            futures: list[tuple[Future[list[FileResult]], list[FileEntry]]] = [
+                (pool.submit(_scan_batch, batch), batch) for batch in _batches(files, jobs)
+            ]
+            for future, batch in futures:
+                try:
+                    for result in future.result():
+                        results[result.path] = result
+                except BrokenProcessPool:
+                    failed.extend(batch)
+                if progress is not None:
+                    progress(len(results), total)
+        except KeyboardInterrupt:
+            _stop_workers(pool)
+            raise
     if failed:
         for result in _isolate(failed, plan):
             results[result.path] = result
     gc.unfreeze()
     return [results[e.rel] for e in files if e.rel in results]
+
+
+def _execute_cached(
+    files: Sequence[FileEntry],
+    plan: Plan,
+    jobs: int,
+    progress: Progress | None,
+    root: str,
+    named: bool,
+) -> list[FileResult]:
+    """`execute`, with files whose stat is unchanged since they were cached neither
+    read nor scanned (ztlint.statcache)."""
+    if plan.cache is None:
+        return execute(files, plan, jobs, progress)
+    from ztlint import statcache
+
+    def scan(todo: Sequence[FileEntry]) -> list[FileResult]:
+        # A few changed files cost less in process than starting workers for them.
+        return execute(todo, plan, jobs if len(todo) >= SMALL_SCAN else 1, progress)
+
+    def restore(kept: FileResult, entry: FileEntry) -> FileResult | None:
+        if not any(f.secret_spans for f in kept.findings):
+            return kept
+        try:  # a secret's digest is never cached: computed again from the file
+            return _from_cache(kept, read_file(entry.abs, plan.max_file_size))
+        except SkipFile:
+            return None
+
+    index = statcache.StatIndex(plan.cache, root)
+    return statcache.execute(files, index, scan, restore, _for_cache, named)
 
 
 def _isolate(files: list[FileEntry], plan: Plan) -> list[FileResult]:
@@ -1269,7 +1314,12 @@ def _apply_exceptions(
     root: str,
     known: dict[str, str],
     scope: Sequence[str] | None = None,
+    ran: frozenset[str] | None = None,
 ) -> tuple[list[Finding], list[Notification]]:
+    """Mark the findings config exceptions cover; an exception that matched nothing is
+    a notification (ZT907) only when it could have matched: its rule ran (`ran`, the
+    enabled rule ids; not one --select or --ignore left out) and, in a scan of named
+    files, its path covers one of them (`scope`)."""
     if not config.exceptions:
         return findings, []
     base = config.base_dir or root
@@ -1310,6 +1360,7 @@ def _apply_exceptions(
         )
         for i, exc in enumerate(config.exceptions)
         if not used[i]
+        and (ran is None or (known.get(exc.rule) or known.get(exc.rule.upper())) in ran)
         and (scope is None or any(_exception_matches(exc.path, to_config(p)) for p in scope))
     ]
     return out, notes
@@ -1610,7 +1661,9 @@ def run(
         workers = 1
     if len(found.files) < SMALL_SCAN:
         plan = replace(plan, indexed=False)
-    results = execute(tuple(sorted(found.files + context)), plan, max(1, workers), progress)
+    results = _execute_cached(
+        tuple(sorted(found.files + context)), plan, max(1, workers), progress, found.root, named
+    )
     if named:
         # Files that project-level facts say they read (a compose file's seccomp profile).
         more = _referenced(results, found.root, {f.rel for f in found.files + context})
@@ -1684,7 +1737,9 @@ def run(
     notes.extend(sup_notes)
     # A scan of named files (pre-commit, --staged) judges only exceptions in its scope.
     scope = tuple(r.path for r in results) if named else None
-    findings, exc_notes = _apply_exceptions(findings, config, found.root, known, scope)
+    findings, exc_notes = _apply_exceptions(
+        findings, config, found.root, known, scope, ran=enabled_ids
+    )
     notes.extend(exc_notes)
     notes.extend(configview.blind_spots(config, enabled, found.root))
     if marker_added is not None:

@@ -246,6 +246,9 @@ class Glob:
     # An unanchored pattern for one name: judged name by name.
     name: _Segment | None = None
     first: str | None = None  # the literal first name of an anchored pattern
+    # An anchored pattern of literal names only (`deploy/keys/live/config`), as a path:
+    # matched by comparing strings.
+    literal_path: str | None = None
 
     def _flags(self, names: Sequence[str]) -> tuple[bool, bool]:
         """(the whole path matches, a parent directory matches)."""
@@ -269,7 +272,11 @@ class Glob:
 
     def match_direct(self, path: str, is_dir: bool) -> bool:
         """As .gitignore reads it: the path itself when it matches, else a parent."""
-        full, parent = self._flags(path.split("/"))
+        return self.match_names(path.split("/"), is_dir)
+
+    def match_names(self, names: Sequence[str], is_dir: bool) -> bool:
+        """match_direct on a path already split at `/`."""
+        full, parent = self._flags(names)
         return (is_dir or not self.dir_only) if full else parent
 
 
@@ -297,7 +304,10 @@ def compile_glob(pattern: str) -> Glob:
     if len(groups) == 2 and not groups[0] and len(groups[1]) == 1:
         name = groups[1][0]
     first = groups[0][0].literal if anchored and groups[0] else None
-    return Glob(pattern, dir_only, groups, parent_groups, None, name, first)
+    literal_path = None
+    if len(groups) == 1 and groups[0] and all(seg.literal for seg in groups[0]):
+        literal_path = "/".join(seg.literal or "" for seg in groups[0])
+    return Glob(pattern, dir_only, groups, parent_groups, None, name, first, literal_path)
 
 
 def check_globs(where: str, patterns: Sequence[str]) -> None:
@@ -337,10 +347,31 @@ class GlobList:
             elif g.name is not None:
                 named.append(i)
         self._named = tuple(named)
+        # Wildcard one-name patterns by the last character a name must end with (`*.iml`
+        # ends with `l`), so a name is tried only against those that can match it.
+        self._named_open = tuple(i for i in named if not self._ending(i))
+        self._named_by_end: dict[str, tuple[int, ...]] = {}
+        for i in named:
+            end = self._ending(i)
+            if end:
+                self._named_by_end[end] = (*self._named_by_end.get(end, ()), i)
         self._general = tuple(
             i for i, g in enumerate(self.globs) if g.name is None and g.invalid is None
         )
         self._hits: dict[str, tuple[int, ...]] = {}
+        # The general patterns that can match a path starting with a name: an anchored
+        # pattern whose first name is a literal is tried only on paths starting with it.
+        self._free = tuple(i for i in self._general if self.globs[i].first is None)
+        self._firsts = {self.globs[i].first for i in self._general} - {None}
+        self._by_first: dict[str, tuple[int, ...]] = {}
+
+    def _ending(self, i: int) -> str:
+        """The last character every name this one-name pattern matches ends with, or ""."""
+        seg = self.globs[i].name
+        if seg is None or len(seg.pieces) < 2:
+            return ""
+        literal = seg.pieces[-1].literal
+        return literal[-1] if literal else ""
 
     def _spend(self, tests: int) -> None:
         if self.budget is not None:
@@ -353,9 +384,10 @@ class GlobList:
     def _name_hits(self, name: str) -> tuple[int, ...]:
         hits = self._hits.get(name)
         if hits is None:
-            self._spend(len(self._named))
             globs = self.globs
-            wild = [i for i in self._named if globs[i].name.match(name)]  # type: ignore[union-attr]
+            tried = self._named_open + self._named_by_end.get(name[-1:], ())
+            self._spend(len(tried))
+            wild = [i for i in tried if globs[i].name.match(name)]  # type: ignore[union-attr]
             hits = tuple(sorted((*self._by_literal.get(name, ()), *wild)))
             if len(self._hits) > 100_000:
                 self._hits.clear()
@@ -392,13 +424,31 @@ class GlobList:
         for name in names[:-1]:
             parent_hits = (i for i in self._name_hits(name) if i not in full_hits)
             best = max(best, max(parent_hits, default=-1))
-        self._spend(len(self._general))
-        for i in reversed(self._general):
+        general = self._starting(names[0])
+        self._spend(len(general))
+        for i in reversed(general):
             if i <= best:
                 break
-            if globs[i].match_direct(path, is_dir):
+            g = globs[i]
+            lit = g.literal_path
+            if lit is not None:  # what match_names answers, without splitting names
+                if (is_dir or not g.dir_only) if path == lit else path.startswith(lit + "/"):
+                    return i
+            elif g.match_names(names, is_dir):
                 return i
         return best
+
+    def _starting(self, first: str) -> tuple[int, ...]:
+        """The general patterns, in order, that may match a path whose first name is
+        `first` (the same answer as trying them all)."""
+        if first not in self._firsts:
+            return self._free
+        found = self._by_first.get(first)
+        if found is None:
+            found = self._by_first[first] = tuple(
+                i for i in self._general if self.globs[i].first in (None, first)
+            )
+        return found
 
 
 @lru_cache(maxsize=256)

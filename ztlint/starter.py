@@ -5,6 +5,7 @@ pre-commit and GitHub workflow snippets. Every key below is validated by the tes
 from __future__ import annotations
 
 from ztlint import __version__
+from ztlint.release import ACTION_SHA
 
 CONFIG = """\
 # ztlint configuration. Every key is optional; see `ztlint rules` and
@@ -36,7 +37,12 @@ repos:
       - id: ztlint
 """
 
-WORKFLOW = """\
+# Every `uses:` pinned by commit with its version in a comment, no credentials left in
+# the checkout, and `actions: read` for upload-sarif in private repositories: the
+# workflow passes zizmor (tests/test_zizmor.py).
+CHECKOUT = "actions/checkout@11d5960a326750d5838078e36cf38b85af677262 # v4.4.0"
+
+WORKFLOW = f"""\
 name: ztlint
 on:
   push:
@@ -44,13 +50,16 @@ on:
   pull_request:
 permissions:
   contents: read
+  actions: read            # upload-sarif reads the run (private repositories)
   security-events: write   # upload SARIF to code scanning
 jobs:
   ztlint:
+    name: ztlint
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
+      - uses: {CHECKOUT}
         with:
           fetch-depth: 0     # lets `args: --diff origin/main` see the base revision
-      - uses: ztlint/ztlint@v1
+          persist-credentials: false
+      - uses: ztlint/ztlint@{ACTION_SHA} # v{__version__}
 """

@@ -305,7 +305,9 @@ def test_install_and_scan_run_nothing_from_the_checkout(job: Job) -> None:
     assert markers_left(job) == []
     install = step(job, "Install ztlint from the action's own checkout")
     assert install.returncode == 0, install.stderr
-    assert job.runner.added_env["ZTLINT_PY"].startswith(str(job.runner.temp))
+    # The venv's Python is passed on as a step output: nothing goes to $GITHUB_ENV.
+    assert job.runner.outputs["install"]["python"].startswith(str(job.runner.temp))
+    assert job.runner.added_env == {}
     scan = step(job, "Scan")
     assert scan.returncode == 0, scan.stdout + scan.stderr
 
@@ -379,6 +381,7 @@ def test_a_config_in_the_checkout_names_no_program(job: Job, tmp_path: Path) -> 
         job.runner.temp,
         job.runner.env | {"GITHUB_WORKSPACE": str(checkout)},
         added_env=dict(job.runner.added_env),
+        outputs=dict(job.runner.outputs),
     )
     (scan,) = runner.run(only=("Scan",))
     try:

@@ -26,6 +26,10 @@ from ztlint.reporters.safe_text import raw_bytes, shown
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
+# ztlint's own fingerprint (ztlint.fingerprint, the one baselines store) goes under its
+# own key. `primaryLocationLineHash` is left to github/codeql-action/upload-sarif, which
+# computes it with its own algorithm and warns for every result whose value differs.
+FINGERPRINT_KEY = "ztlintFingerprint/v1"
 INFORMATION_URI = docs.REPOSITORY
 
 # GitHub's bands: critical above 9.0, high 7.0-8.9, medium 4.0-6.9, low below 4.0.
@@ -138,7 +142,7 @@ def _result(f: Finding, index: int, fingerprint: str, component: int | None) -> 
         level="note" if f.in_test_code else level(f.severity),
         message=om.Message(text=_message(f)),
         locations=[om.Location(physical_location=_physical(f.path, f.span))],
-        partial_fingerprints={"primaryLocationLineHash": fingerprint},
+        partial_fingerprints={FINGERPRINT_KEY: fingerprint},
     )
     if f.related:
         result.related_locations = [
