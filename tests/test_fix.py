@@ -133,6 +133,21 @@ def test_fix_diff_previews_and_writes_nothing(tree: Path) -> None:
     assert result.exit_code == 0 and result.stdout == ""
 
 
+@pytest.mark.parametrize("args", [("--fix", "--diff"), ("--fix", "--diff", "client.py")])
+def test_fix_with_diff_previews_as_fix_diff_does(tree: Path, args: tuple[str, ...]) -> None:
+    (tree / "client.py").write_text(BAD_PY)
+    result = invoke(*args)
+    assert result.exit_code == 1
+    assert '+requests.get("https://x", verify=True)' in result.stdout
+    assert (tree / "client.py").read_text() == BAD_PY
+
+
+def test_diff_without_ref_or_fix_is_a_usage_error(tree: Path) -> None:
+    result = invoke(".", "--diff")
+    assert result.exit_code == 2
+    assert "--diff needs a git revision REF" in result.stderr
+
+
 def test_fix_keeps_mode_bom_and_line_ends(tree: Path) -> None:
     data = b"\xef\xbb\xbf" + BAD_PY.replace("\n", "\r\n").encode()
     (tree / "client.py").write_bytes(data)

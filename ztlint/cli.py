@@ -36,6 +36,10 @@ SEVERITIES = [s.label for s in reversed(Severity)]
 F = Callable[..., Any]
 
 
+# What `--diff` holds when given without REF (only meaningful after --fix).
+_FIX_PREVIEW = "\0fix-preview"
+
+
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
@@ -437,7 +441,10 @@ def main() -> None:
     "--diff",
     "diff_ref",
     metavar="REF",
-    help="Report only findings on lines changed since git revision REF.",
+    is_flag=False,
+    flag_value=_FIX_PREVIEW,
+    help="Report only findings on lines changed since git revision REF. With --fix and no "
+    "REF: show the fixes as a unified diff and write nothing (as --fix-diff).",
 )
 @click.option(
     "--staged",
@@ -457,6 +464,14 @@ def scan(**opts: Any) -> None:
     output = opts["output"]
     if opts["update_baseline"] and not opts["baseline_path"]:
         _fail("--update-baseline needs --baseline FILE")
+    if opts["diff_ref"] is not None and (opts.get("fix") or opts["diff_ref"] == _FIX_PREVIEW):
+        # `--fix --diff` previews the fixes (ruff's spelling); a value click took for REF
+        # there is a path to scan (`--fix --diff src/`).
+        if not opts.get("fix"):
+            _fail("--diff needs a git revision REF (or --fix, to preview the fixes)")
+        given = opts["diff_ref"]
+        paths = opts["paths"] if given == _FIX_PREVIEW else (given, *opts["paths"])
+        opts = {**opts, "fix": False, "fix_diff": True, "diff_ref": None, "paths": paths}
     fixing = opts.get("fix") or opts.get("fix_diff")
     if fixing and opts["staged"]:
         _fail("--fix and --fix-diff fix the working tree; they cannot be used with --staged")
