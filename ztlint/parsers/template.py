@@ -306,6 +306,16 @@ def _unquote(tok: str) -> str:
     return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body)
 
 
+def _descend(node: Node, parts: list[str]) -> Node | None:
+    """The values node at a key path below `node`, or None."""
+    for part in parts:
+        found = node.get(part) if isinstance(node, Mapping) else None
+        if found is None:
+            return None
+        node = found
+    return node
+
+
 class _Evaluator:
     """Evaluates the small part of Go's template language that reads chart values:
     field chains from `.Values`, literals, and the functions that decide conditions or
@@ -318,21 +328,8 @@ class _Evaluator:
     def lookup(self, parts: list[str]) -> Value | None:
         if self.values is None:
             return UNKNOWN
-        node: Node = self.values
-        for part in parts:
-            found = node.get(part) if isinstance(node, Mapping) else None
-            if found is None:
-                return _MISSING
-            node = found
-        return _scalar_value(node)
-
-    def _under(self, node: Node, parts: list[str]) -> Value | None:
-        for part in parts:
-            found = node.get(part) if isinstance(node, Mapping) else None
-            if found is None:
-                return UNKNOWN
-            node = found
-        return _scalar_value(node)
+        found = _descend(self.values, parts)
+        return _MISSING if found is None else _scalar_value(found)
 
     def pipeline(self, body: str, scope: int, dot: Value | None = None) -> Value | None:
         if self.values is None or (".Values" not in body and dot is None):
@@ -386,7 +383,8 @@ class _Evaluator:
         if dot is not None and dot.nodes and tok[0] == "." and not tok.startswith(".Values"):
             if tok == ".":
                 return dot
-            return self._under(dot.nodes[0], tok[1:].split("."))
+            found = _descend(dot.nodes[0], tok[1:].split("."))
+            return UNKNOWN if found is None else _scalar_value(found)
         if (tok == ".Values" and scope == 0) or tok == "$.Values":
             return Value(_Coll(1), None, nodes=(self.values,)) if self.values else UNKNOWN
         return _literal(tok)

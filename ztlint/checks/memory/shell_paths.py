@@ -82,30 +82,46 @@ def _literal(ctx: FileContext, value: Node) -> bool:
     return not _GLOB_OR_SPACE.search(_text(ctx, value).strip("\"'"))
 
 
-def _constants(ctx: FileContext) -> set[str]:
-    """Variables the script only ever sets to fixed words (`DIR=/var/db/app`, `for iface
-    in wan lan`): expanding them, quoted or not, reaches exactly those paths."""
-    literal: set[str] = set()
+def _settings(
+    ctx: FileContext,
+) -> tuple[dict[str, list[tuple[int, Node | None]]], dict[str, list[list[Node]]], set[str]]:
+    """How the script sets its variables, in one pass: assignments (where, and the value),
+    `for` loops (their word lists), and the variables set otherwise (`read`, `mapfile`,
+    `getopts`, `${VAR:=..}`)."""
+    assigned: dict[str, list[tuple[int, Node | None]]] = {}
+    looped: dict[str, list[list[Node]]] = {}
     other: set[str] = set()
     for node in nodes_of(ctx, "variable_assignment", "for_statement", "command", "expansion"):
         if node.type == "variable_assignment":
             name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
             if name is not None:
-                fixed = value is not None and _literal(ctx, value)
-                (literal if fixed else other).add(_text(ctx, name))
+                assigned.setdefault(_text(ctx, name), []).append((node.start_byte, value))
         elif node.type == "for_statement":
             variable = node.child_by_field_name("variable")
-            values = [c for c in node.children_by_field_name("value")]
             if variable is not None:
-                fixed = bool(values) and all(_literal(ctx, v) for v in values)
-                (literal if fixed else other).add(_text(ctx, variable))
+                looped.setdefault(_text(ctx, variable), []).append(
+                    list(node.children_by_field_name("value"))
+                )
         elif node.type == "command":
             name = node.child_by_field_name("name")
             if name is not None and _text(ctx, name) in ("read", "mapfile", "readarray", "getopts"):
                 other.update(_text(ctx, c) for c in node.named_children[1:] if c.type == "word")
         elif node.type == "expansion" and re.search(r":?=", _text(ctx, node)):
             other.update(_text(ctx, c) for c in node.named_children if c.type == "variable_name")
-    return literal - other
+    return assigned, looped, other
+
+
+def _constants(ctx: FileContext) -> set[str]:
+    """Variables the script only ever sets to fixed words (`DIR=/var/db/app`, `for iface
+    in wan lan`): expanding them, quoted or not, reaches exactly those paths."""
+    assigned, looped, other = _settings(ctx)
+    return {
+        name
+        for name in assigned.keys() | looped.keys()
+        if name not in other
+        and all(v is not None and _literal(ctx, v) for _, v in assigned.get(name, ()))
+        and all(words and all(_literal(ctx, w) for w in words) for words in looped.get(name, ()))
+    }
 
 
 _BASENAME = re.compile(r'"?\$\{\w+##\*/\}"?')
@@ -115,25 +131,15 @@ def _basenames(ctx: FileContext) -> dict[str, list[tuple[int, bool]]]:
     """Where each variable is set, in order, and whether to the last part of a path
     (`DIR="${PATH_VAR##*/}"`: the value holds no `/`). A variable also read, looped over or
     defaulted (`${V:=..}`) is left out: its value comes from elsewhere."""
-    sets: dict[str, list[tuple[int, bool]]] = {}
-    other: set[str] = set()
-    for node in nodes_of(ctx, "variable_assignment", "for_statement", "command", "expansion"):
-        if node.type == "variable_assignment":
-            name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
-            if name is not None:
-                basename = value is not None and bool(_BASENAME.fullmatch(_text(ctx, value)))
-                sets.setdefault(_text(ctx, name), []).append((node.start_byte, basename))
-        elif node.type == "for_statement":
-            variable = node.child_by_field_name("variable")
-            if variable is not None:
-                other.add(_text(ctx, variable))
-        elif node.type == "command":
-            name = node.child_by_field_name("name")
-            if name is not None and _text(ctx, name) in ("read", "mapfile", "readarray", "getopts"):
-                other.update(_text(ctx, c) for c in node.named_children[1:] if c.type == "word")
-        elif node.type == "expansion" and re.search(r":?=", _text(ctx, node)):
-            other.update(_text(ctx, c) for c in node.named_children if c.type == "variable_name")
-    return {name: sorted(where) for name, where in sets.items() if name not in other}
+    assigned, looped, other = _settings(ctx)
+    return {
+        name: sorted(
+            (start, value is not None and bool(_BASENAME.fullmatch(_text(ctx, value))))
+            for start, value in where
+        )
+        for name, where in assigned.items()
+        if name not in other and name not in looped
+    }
 
 
 def _a_basename(basenames: dict[str, list[tuple[int, bool]]], name: str, at: int) -> bool:

@@ -14,10 +14,11 @@ import re
 from collections.abc import Iterator
 
 from ztlint import classify
+from ztlint.checks.envvars import yaml_entries
 from ztlint.checks.shell import dockerfile_instructions
 from ztlint.checks.transport.shell_tls import ENV_SWITCHES, env_disables
 from ztlint.model import Confidence, Span
-from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk
+from ztlint.parsers.data import Mapping, walk
 from ztlint.rule import FileContext, Hit
 
 _PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:=|\s+)(\"[^\"]*\"|'[^']*'|\S*)")
@@ -25,22 +26,6 @@ _PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:=|\s+)(\"[^\"]*\"|'[^']*'|\S*)")
 
 def _message(name: str, value: str) -> str:
     return f"{name}={value} turns off TLS certificate verification for the whole process"
-
-
-def _yaml_entries(node: Node) -> Iterator[tuple[str, str, Node]]:
-    if isinstance(node, Mapping):
-        for key, value in node.items():
-            if isinstance(value, Scalar):
-                yield key.value, value.value, value
-    elif isinstance(node, Sequence):
-        for item in node.items:
-            if isinstance(item, Scalar) and "=" in item.value:
-                var_name, _, text = item.value.partition("=")
-                yield var_name.strip(), text, item
-            elif isinstance(item, Mapping):
-                var, val = item.get_str("name"), item.get("value")
-                if var is not None and isinstance(val, Scalar):
-                    yield var, val.value, val
 
 
 _TEST_RUN = re.compile(
@@ -66,7 +51,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                     if block is None:
                         continue
                     test_run = classify.WORKFLOW in ctx.kinds and _test_step(node)
-                    for name, value, where in _yaml_entries(block):
+                    for name, value, where in yaml_entries(block):
                         if env_disables(name, value):
                             yield Hit(
                                 span=where.span,
