@@ -193,10 +193,10 @@ def test_star_pattern_against_long_names_is_linear() -> None:
         from ztlint.globs import compile_glob
         glob = compile_glob("*a" * 12 + "*b")
         name = "a" * {n}
-        t = time.perf_counter()
+        t = time.process_time()
         for _ in range(20):
             assert not glob.match(name)
-        print(time.perf_counter() - t)
+        print(time.process_time() - t)
         """,
         20_000,
     )
@@ -209,10 +209,10 @@ def test_repeated_double_star_is_linear() -> None:
         from ztlint.globs import compile_glob
         glob = compile_glob("**/" * 30 + "x/y")
         path = "a/" * {n} + "z"
-        t = time.perf_counter()
+        t = time.process_time()
         for _ in range(5):
             assert not glob.match(path)
-        print(time.perf_counter() - t)
+        print(time.process_time() - t)
         """,
         4_000,
     )
@@ -224,10 +224,10 @@ def test_many_gitignore_patterns_against_many_files_is_linear() -> None:
         import time
         from ztlint.globs import GlobList
         rules = GlobList(["*a*a*a*a*b", "src/**/gen_*", "!keep*"] * 20)
-        t = time.perf_counter()
+        t = time.process_time()
         for i in range({n}):
             rules.last(f"src/d{{i % 50}}/f{{i}}_" + "a" * 40, False)
-        print(time.perf_counter() - t)
+        print(time.process_time() - t)
         """,
         3_000,
     )
@@ -388,9 +388,9 @@ _COMPOSE_SCAN = """
         fh.write("services:\\n" + "".join(
             f"  s{{i}}:\\n    privileged: true\\n    volumes:\\n      - ./s{{i}}/certs:/c\\n"
             for i in range({n})))
-    t = time.perf_counter()
+    t = time.process_time()
     report = run(["."], Config(file_timeout=0), jobs=1, cwd=folder)
-    elapsed = time.perf_counter() - t
+    elapsed = time.process_time() - t
     rules = [f.rule_id for f in report.findings]
     # Each service: privileged (a detector), a key folder git does not ignore (ZT702,
     # a project check: one .gitignore read, one re-read of the file for all hits).
@@ -418,9 +418,9 @@ def test_seccomp_profiles_by_suffix_is_linear() -> None:
             seccomp.Reference(f"{{i}}/prof.json", True, span, "pod", None)
             for i in range({n})
         )
-        t = time.perf_counter()
+        t = time.process_time()
         list(seccomp.check(facts))
-        print(time.perf_counter() - t)
+        print(time.process_time() - t)
         """,
         3_000,
     )
@@ -436,9 +436,9 @@ def test_long_call_parse_is_linear_below_the_budget() -> None:
         from ztlint.rule import FileContext
         from ztlint.source import SourceText
         text = "import requests\\nrequests.get(u, verify=False, " + "1," * {n} + ")\\n"
-        t = time.perf_counter()
+        t = time.process_time()
         FileContext("a.py", frozenset(), "python", SourceText(text)).tree()
-        print(time.perf_counter() - t)
+        print(time.process_time() - t)
         """,
         50_000,
     )
