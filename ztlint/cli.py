@@ -28,6 +28,7 @@ from ztlint.config import (
     scan_tree,
 )
 from ztlint.globs import InvalidGlob, check_globs
+from ztlint.history import cli as history_cli
 from ztlint.model import Severity
 from ztlint.safeio import UnwritableError, linked_folder, write_text
 
@@ -259,6 +260,15 @@ def _linked_out(path: str) -> bool:
     return inside(named, cwd) and not inside(os.path.realpath(named), os.path.realpath(cwd))
 
 
+def _cache_dir(opts: dict[str, Any]) -> Any:
+    from ztlint import cache
+
+    use_cache = opts.get("cache")
+    if use_cache is None:
+        use_cache = cache.enabled_by_default()
+    return cache.default_dir() if use_cache else None
+
+
 def _run(
     opts: dict[str, Any],
     config: Config,
@@ -388,6 +398,7 @@ def main() -> None:
     is_flag=True,
     help="Scan the staged content of staged files (git index), not the working tree.",
 )
+@history_cli.history_options
 def scan(**opts: Any) -> None:
     """Scan PATHS (files or folders; default: the current folder)."""
     output = opts["output"]
@@ -419,6 +430,8 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
     from ztlint import gitdiff
     from ztlint.discovery import display_root
 
+    if history_cli.wanted(opts):
+        return history_cli.report(opts, config, _cache_dir(opts))
     cwd = os.getcwd()
     applied = config  # as read, before --staged moves it
     # Under --diff, a review marker of another tool (`#nosec`) that the change itself
@@ -583,13 +596,17 @@ def _render(report: Any, opts: dict[str, Any]) -> tuple[str, bool]:
     type=click.Path(dir_okay=False),
     help="Where to write the baseline.",
 )
+@history_cli.history_options
 def baseline_cmd(**opts: Any) -> None:
     """Record today's findings in PATHS so that later scans report only new ones."""
     from ztlint import baseline as baseline_mod
 
     try:
         config = build_config(opts, never_scan=(opts["output"],))
-        report = _run(opts, config)
+        if history_cli.wanted(opts):
+            report = history_cli.report(opts, config, _cache_dir(opts))
+        else:
+            report = _run(opts, config)
     except ConfigError as exc:
         _fail(str(exc))
         return

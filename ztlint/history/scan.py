@@ -1,0 +1,356 @@
+"""`ztlint scan --history`: the secret rules over every blob a revision range introduced.
+
+1. `git log --reverse --raw` over the range maps each new blob to the first commit and
+   path that carry it (ztlint.history.gitlog); a blob carried by many commits and
+   paths is one entry.
+2. Blobs checked by an earlier run (ztlint.history.store) are not read again; the rest
+   are size-checked with `git cat-file --batch-check` (missing objects of a partial
+   clone and blobs over --max-file-size become notifications, as files do) and read
+   through one `git cat-file --batch --buffer` stream.
+3. Each blob is scanned once, as the file it was at its first path, by the rules that
+   run on history (ZT201-ZT205 and any rule.yaml with `history: true`).
+4. One finding per secret and first commit: a secret kept through later edits of its
+   file, or copied to another path, is reported once, at the commit that introduced it,
+   with whether it is still in a file at HEAD.
+5. Provenance, suppression comments (in the blob itself), config exceptions and
+   excludes by path, and the confidence threshold apply as in a working-tree scan;
+   the caller applies the baseline.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ztlint import engine, policy, provenance as provenance_mod, suppress
+from ztlint.config import Config
+from ztlint.discovery import FileEntry
+from ztlint.globs import GlobList, MatchBudget
+from ztlint.history.gitlog import BlobMap, History
+from ztlint.history.store import BlobStore, open_store
+from ztlint.model import CommitRef, Finding, NoticeLevel, Notification
+from ztlint.rule import Rule
+from ztlint.source import raw_from_bytes
+
+HISTORY_NOTE = "ZT920"  # history-incomplete (engine.NOTIFICATION_CODES)
+# Rules that run over history whatever their rule.yaml says: the secret family.
+HISTORY_RULES = frozenset({"ZT201", "ZT202", "ZT203", "ZT204", "ZT205"})
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a history scan read; every output shows it."""
+
+    revisions: str  # the range as given, or "--all"
+    commits: int
+    blobs: int  # distinct blobs the range introduced
+    scanned: int  # blobs read and scanned by this run
+    cached: int  # blobs an earlier run had checked
+    oldest: str = ""  # the oldest commit scanned (sha) and its date
+    oldest_date: str = ""
+    shallow: bool = False
+    head: str | None = None
+    remote: str | None = None
+
+
+@dataclass(frozen=True)
+class _Blob:
+    oid: bytes
+    commit: int
+    path: str
+    result: engine.FileResult
+
+
+def history_rules(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    return tuple(r for r in rules if r.id in HISTORY_RULES or r.meta.history)
+
+
+def _plan(config: Config, enabled: tuple[Rule, ...], known: dict[str, str]) -> engine.Plan:
+    return engine.Plan(
+        rules=tuple(r for r in enabled if not r.meta.component),
+        max_file_size=config.max_file_size,
+        file_timeout=config.file_timeout,
+        options=tuple(
+            (
+                r.id,
+                tuple(
+                    sorted(
+                        {
+                            **{o.name: o.default for o in r.meta.options},
+                            **config.options_for((r.id, r.name)),
+                        }.items()
+                    )
+                ),
+            )
+            for r in enabled
+        ),
+        severity=tuple(
+            (known.get(k) or known[k.upper()], s)
+            for k, s in config.severity
+            if (known.get(k) or known.get(k.upper()))
+        ),
+        provenance=provenance_mod.Settings(config.test_paths, config.test_tags, config.provenance),
+        check_nonproduction=config.tests != "ignore",
+    )
+
+
+def run(
+    cwd: str,
+    config: Config,
+    revisions: str | None,
+    since: str | None = None,
+    cache_dir: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    extra: list[str] | None = None,
+) -> tuple[engine.Report, Summary]:
+    from ztlint import cache as cache_mod
+    from ztlint import gitdiff
+    from ztlint.registry import load_rules
+
+    top = gitdiff.toplevel(cwd)
+    git = History(top)
+    args = git.revisions(revisions, since, new_only=bool(extra))
+    all_rules = load_rules()
+    engine._validate(all_rules, config)
+    known = engine._resolver(all_rules)
+    enabled = history_rules(engine.select_rules(all_rules, config))
+    plan = _plan(config, enabled, known)
+    store = open_store(cache_dir, cache_mod.run_key(("history", plan.describe())), [top], top)
+
+    blob_map = git.blob_map(args)
+    notes: list[Notification] = []
+    excluder = GlobList(config.exclude, MatchBudget()) if config.exclude else None
+    blobs = [
+        (oid, commit, path)
+        for oid, (commit, path) in blob_map.blobs.items()
+        if excluder is None or not excluder.any(path)
+    ]
+    checked: list[_Blob] = []
+    scanned = cached = 0
+    to_size: list[tuple[bytes, int, str]] = []
+    reread: dict[bytes, tuple[int, str, engine.FileResult]] = {}
+    for oid, commit, path in blobs:
+        if store is not None:
+            if store.clean(path, oid):
+                cached += 1
+                continue
+            hit = store.get(path, oid)
+            if isinstance(hit, engine.FileResult) and hit.path == path:
+                cached += 1
+                reread[oid] = (commit, path, hit)
+                continue
+        to_size.append((oid, commit, path))
+
+    # Sizes first: a missing object or a blob over the limit is never read.
+    wanted: dict[bytes, tuple[int, str]] = {}
+    missing: list[tuple[bytes, int, str]] = []
+    sizes = dict(git.sizes(oid for oid, _, _ in to_size))
+    for oid, commit, path in to_size:
+        size = sizes.get(oid)
+        if size is None:
+            missing.append((oid, commit, path))
+        elif size > config.max_file_size:
+            note = engine._note(
+                engine.SKIPPED,
+                f"skipped: is {size} bytes, over the {config.max_file_size}-byte limit "
+                f"(blob added in commit {blob_map.commits[commit].sha[:12]})",
+                path,
+                level=NoticeLevel.NOTE,
+            )
+            checked.append(_Blob(oid, commit, path, engine.FileResult(path, notifications=(note,))))
+        else:
+            wanted[oid] = (commit, path)
+
+    total = len(wanted) + len(reread)
+    done = 0
+    ids = [*wanted, *(oid for oid, (_, _, r) in reread.items() if _needs_bytes(r))]
+    for oid, data in git.contents(iter(ids)):
+        done += 1
+        if progress is not None:
+            progress(done, total)
+        if oid in reread:
+            commit, path, hit = reread.pop(oid)
+            if data is not None:
+                hit = engine._from_cache(hit, raw_from_bytes(path, data))
+            checked.append(_Blob(oid, commit, path, hit))
+            continue
+        commit, path = wanted.pop(oid)
+        if data is None:
+            missing.append((oid, commit, path))
+            continue
+        scanned += 1
+        result = _scan_blob(path, data, plan)
+        checked.append(_Blob(oid, commit, path, result))
+        if store is not None:
+            if result.findings or result.notifications or result.directives:
+                store.put(path, oid, engine._for_cache(result))
+            else:
+                store.mark_clean(path, oid)
+    for oid, (commit, path, hit) in reread.items():  # nothing to recompute from bytes
+        checked.append(_Blob(oid, commit, path, hit))
+    for oid, (commit, path) in wanted.items():  # git stopped early
+        missing.append((oid, commit, path))
+    if store is not None:
+        store.save()
+
+    head = git.head()
+    summary = Summary(
+        revisions=revisions or "--all",
+        commits=len(blob_map.commits),
+        blobs=len(blobs),
+        scanned=scanned,
+        cached=cached,
+        oldest=blob_map.commits[0].sha if blob_map.commits else "",
+        oldest_date=blob_map.commits[0].date if blob_map.commits else "",
+        shallow=git.shallow(),
+        head=head,
+        remote=git.remote_url(),
+    )
+    notes.extend(_incomplete(summary, blob_map, missing))
+    at_head = git.head_blobs(head) if head else set()
+    findings = _findings(checked, blob_map, at_head, known, enabled, config, top)
+    for b in checked:
+        notes.extend(
+            n for n in b.result.notifications if n.code != suppress.UNUSED_CODE
+        )
+    report = _report(findings, notes, enabled, all_rules, config, summary, top, plan)
+    return report, summary
+
+
+def _needs_bytes(result: engine.FileResult) -> bool:
+    return any(f.secret_spans for f in result.findings)
+
+
+def _scan_blob(path: str, data: bytes, plan: engine.Plan) -> engine.FileResult:
+    raw = raw_from_bytes(path, data)
+    scanned = engine._timed_scan(FileEntry(path, ""), plan, raw)
+    if scanned is None:
+        return engine.FileResult(
+            path,
+            notifications=(
+                engine._note(
+                    engine.TIMED_OUT,
+                    f"not scanned: it took longer than {plan.file_timeout:g} s (--file-timeout)",
+                    path,
+                    level=NoticeLevel.WARNING,
+                ),
+            ),
+        )
+    return scanned[0]
+
+
+def _secret_key(f: Finding) -> tuple[str, ...]:
+    """One finding per secret: by its digest; a finding with no secret text (a Secret
+    manifest's key name) by its path and masked line."""
+    if f.secret_digest:
+        return (f.rule_id, f.secret_digest)
+    return (f.rule_id, f.path, " ".join(f.snippet.split()), f.message)
+
+
+def _findings(
+    checked: list[_Blob],
+    blob_map: BlobMap,
+    at_head: set[bytes],
+    known: dict[str, str],
+    enabled: tuple[Rule, ...],
+    config: Config,
+    top: str,
+) -> list[Finding]:
+    checked.sort(key=lambda b: (b.commit, b.path, b.oid))
+    show = config.tests != "ignore"
+    enabled_ids = frozenset(r.id for r in enabled)
+    present: set[tuple[str, ...]] = set()
+    for b in checked:
+        if b.oid in at_head:
+            present.update(_secret_key(f) for f in b.result.findings)
+    seen: set[tuple[str, ...]] = set()
+    out: list[Finding] = []
+    for b in checked:
+        if not b.result.findings:
+            continue
+        # Suppression comments apply within the blob that holds them.
+        marked, _ = suppress.apply(
+            policy.apply_precedence(sorted(b.result.findings, key=lambda f: f.sort_key)),
+            {b.path: b.result.directives} if b.result.directives else {},
+            known,
+            enabled_ids,
+            "malformed-suppression",
+            make_malformed=False,
+        )
+        commit = blob_map.commits[b.commit]
+        for f in marked:
+            if f.rule_id not in enabled_ids:
+                continue
+            placed = policy.place(f, b.result.provenance, show)
+            key = _secret_key(f)
+            if placed is None or key in seen:
+                continue
+            seen.add(key)
+            out.append(replace(placed, commit=CommitRef(commit.sha, commit.date, key in present)))
+    out, _ = engine._apply_exceptions(out, config, top, known, scope=())
+    return out
+
+
+def _incomplete(
+    summary: Summary, blob_map: BlobMap, missing: list[tuple[bytes, int, str]]
+) -> Iterator[Notification]:
+    if summary.shallow:
+        yield Notification(
+            code=HISTORY_NOTE,
+            message=f"shallow clone: history scanned back to commit {summary.oldest[:12]} "
+            f"({summary.oldest_date}), {summary.commits} commits; older commits are not in "
+            "this clone (check out with fetch-depth: 0 to scan them)",
+            level=NoticeLevel.WARNING,
+        )
+    if missing:
+        first = sorted(missing, key=lambda m: (m[1], m[2]))[0]
+        yield Notification(
+            code=HISTORY_NOTE,
+            message=f"{len(missing)} blob{'s' if len(missing) != 1 else ''} missing from the "
+            "object store (a partial clone?) not scanned; the first added in commit "
+            f"{blob_map.commits[first[1]].sha[:12]}",
+            level=NoticeLevel.WARNING,
+            path=first[2],
+        )
+    if blob_map.skipped_entries:
+        yield Notification(
+            code=HISTORY_NOTE,
+            message=f"{blob_map.skipped_entries} path(s) in history that could leave the "
+            "work tree (`..`, empty parts) not scanned",
+            level=NoticeLevel.WARNING,
+        )
+
+
+def _report(
+    findings: list[Finding],
+    notes: list[Notification],
+    enabled: tuple[Rule, ...],
+    all_rules: tuple[Rule, ...],
+    config: Config,
+    summary: Summary,
+    top: str,
+    plan: engine.Plan,
+) -> engine.Report:
+    from ztlint import configview
+
+    severity = dict(plan.severity)
+    shown = [f for f in findings if f.confidence >= config.min_confidence]
+    below = sum(1 for f in findings if f.active) - sum(1 for f in shown if f.active)
+    return engine.Report(
+        findings=tuple(sorted(shown, key=lambda f: f.sort_key)),
+        notifications=tuple(sorted(set(notes), key=lambda n: n.sort_key)),
+        rules=tuple(r.meta for r in enabled),
+        files_scanned=summary.blobs,
+        fail_on=config.fail_on,
+        tests_fail=config.tests == "fail",
+        rule_severity=tuple((r.id, severity.get(r.id, r.meta.severity)) for r in enabled),
+        allow_unchecked=config.allow_unchecked,
+        config_files=configview.shown(config, top),
+        rules_total=len(all_rules),
+        exceptions=len(config.exceptions),
+        min_confidence=config.min_confidence,
+        below_confidence=below,
+        history=summary,
+    )
