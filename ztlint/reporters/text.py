@@ -64,6 +64,8 @@ def render(report: Report, color: bool = False) -> str:
         if f.snippet.strip():
             out.append(paint(_DIM, "    | ") + safe_text.shown(f.snippet.rstrip()))
             out.append(paint(_DIM, "    | ") + paint(_COLORS[f.severity], _marker(f)))
+        if f.commit is not None:
+            out.append(paint(_DIM, "    = ") + history_line(f))
     if shown:
         out.append("")
     counts = {s: sum(1 for f in shown if f.severity == s) for s in Severity}
@@ -72,7 +74,10 @@ def render(report: Report, color: bool = False) -> str:
     summary = f"{len(shown)} finding{'s' if len(shown) != 1 else ''}"
     if parts:
         summary += f" ({', '.join(parts)})"
-    summary += f" in {report.files_scanned} file{'s' if report.files_scanned != 1 else ''} scanned"
+    if report.history is not None:
+        summary += history_scope(report)
+    else:
+        summary += f" in {report.files_scanned} file{'s' if report.files_scanned != 1 else ''} scanned"
     if suppressed:
         summary += f"; {suppressed} suppressed"
     summary += provenance_counts(report)
@@ -89,6 +94,23 @@ def render(report: Report, color: bool = False) -> str:
             name = NOTIFICATION_CODES.get(n.code, (n.code, ""))[0]
             out.append(f"  {where}  {n.code} {name}: {safe_text.shown(n.message)}")
     return "\n".join(out) + "\n"
+
+
+def history_line(f: Finding) -> str:
+    """`added in commit 1a2b3c4d5e6f (2026-01-02T10:00:00+00:00); still at HEAD`."""
+    assert f.commit is not None
+    where = "still at HEAD" if f.commit.at_head else "no longer at HEAD, still in history"
+    return f"added in commit {f.commit.sha[:12]} ({safe_text.shown(f.commit.date)}); {where}"
+
+
+def history_scope(report: Report) -> str:
+    """` in 320 blobs of 41 commits (back to 1a2b3c4d5e6f, 2019-...), 12 scanned now`."""
+    h = report.history
+    out = f" in {h.blobs} blob{'s' if h.blobs != 1 else ''} of {h.commits} commit"
+    out += "s" if h.commits != 1 else ""
+    if h.oldest:
+        out += f" (back to {h.oldest[:12]}, {safe_text.shown(h.oldest_date)})"
+    return out + f"; {h.scanned} scanned now, {h.cached} checked by earlier runs"
 
 
 def provenance_tag(f: Finding) -> str:
