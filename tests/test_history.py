@@ -5,9 +5,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+import jsonschema
 
 import pytest
 from click.testing import CliRunner, Result
@@ -313,3 +317,40 @@ def test_pre_push_scans_the_pushed_commits(repo: Path, monkeypatch: pytest.Monke
     assert invoke("scan", "--pushed", "--no-cache").exit_code == 1
     monkeypatch.setenv("PRE_COMMIT_FROM_REF", tip)
     assert invoke("scan", "--pushed", "--no-cache").exit_code == 0
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_action_scans_the_pull_requests_commits(
+    repo: Path, tmp_path: Path, sarif_schema: dict[str, Any]
+) -> None:
+    from tests.test_action import run_scan_step
+
+    commit(repo, "old leak", {"old.py": settings(TOKEN)})
+    base = git(repo, "rev-parse", "HEAD").strip()
+    git(repo, "checkout", "-q", "-b", "feature")
+    added = commit(repo, "pr adds", {"new.py": settings(OTHER)})
+    head = commit(repo, "pr removes", {"new.py": None})
+    event = tmp_path / "event.json"
+    event.write_text(
+        json.dumps(
+            {
+                "pull_request": {
+                    "base": {"sha": base},
+                    "head": {"sha": head, "repo": {"full_name": "acme/relay"}},
+                }
+            }
+        )
+    )
+    proc, out = run_scan_step(
+        repo,
+        tmp_path,
+        {"history": "pull-request"},
+        {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event)},
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert out["exit-code"] == "1" and out["findings"] == "1", proc.stdout
+    doc = json.loads((repo / "ztlint.sarif").read_text())
+    jsonschema.validate(doc, sarif_schema)
+    [result] = doc["runs"][0]["results"]
+    assert result["locations"][0]["properties"]["commit"] == added
+    assert TOKEN[4:] not in proc.stdout and OTHER[4:] not in proc.stdout

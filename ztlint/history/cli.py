@@ -90,3 +90,28 @@ def report(opts: dict[str, Any], config: Config, cache_dir: Any) -> Any:
 
             _checked_write(opts["baseline_path"], baseline_mod.dumps(still))
     return report
+
+
+def action_range(value: str, environ: dict[str, str]) -> str:
+    """The Action's `history` input as a --history value: `all` (every ref),
+    `pull-request` (the pull request's own commits, from the event payload: base..head),
+    or a revision range."""
+    import json
+    import re
+
+    if value == "all":
+        return ALL
+    if value != "pull-request":
+        return value
+    try:
+        with open(environ.get("GITHUB_EVENT_PATH", ""), encoding="utf-8") as fh:
+            pull = json.load(fh)["pull_request"]
+        base, head = str(pull["base"]["sha"]), str(pull["head"]["sha"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ConfigError(
+            "history: pull-request needs a pull_request event (use `all` or a range "
+            "elsewhere)"
+        ) from None
+    if not all(re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", s) for s in (base, head)):
+        raise ConfigError("history: the event's base and head are not commit ids")
+    return f"{base}..{head}"
