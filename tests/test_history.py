@@ -354,3 +354,16 @@ def test_action_scans_the_pull_requests_commits(
     [result] = doc["runs"][0]["results"]
     assert result["locations"][0]["properties"]["commit"] == added
     assert TOKEN[4:] not in proc.stdout and OTHER[4:] not in proc.stdout
+
+
+def test_versions_that_add_no_trigger_are_not_parsed(repo: Path) -> None:
+    commit(repo, "add", {"settings.py": settings(TOKEN)})
+    for i in range(3):
+        commit(repo, f"edit {i}", {"settings.py": settings(TOKEN, f"X{i} = {i}\n")})
+    report, summary = scan.run(str(repo), Config(), "HEAD~3..HEAD~1")
+    assert summary.blobs == 2 and (summary.scanned, summary.unchanged) == (1, 1)
+    # A version that adds a secret is parsed, and the new secret reported there.
+    later = commit(repo, "leak again", {"settings.py": settings(TOKEN) + settings(OTHER)})
+    commit(repo, "tidy", {"settings.py": settings(OTHER, "Y = 2\n")})
+    found = {f.commit.sha for f in history(repo).findings if f.commit}
+    assert later in found and len(found) == 2

@@ -48,6 +48,7 @@ class Summary:
     blobs: int  # distinct blobs the range introduced
     scanned: int  # blobs read and scanned by this run
     cached: int  # blobs an earlier run had checked
+    unchanged: int = 0  # blobs whose added lines hold no trigger: not parsed (_Gate)
     oldest: str = ""  # the oldest commit scanned (sha) and its date
     oldest_date: str = ""
     shallow: bool = False
@@ -128,7 +129,7 @@ def run(
         if excluder is None or not excluder.any(path)
     ]
     checked: list[_Blob] = []
-    scanned = cached = 0
+    scanned = cached = skipped = 0
     to_size: list[tuple[bytes, int, str]] = []
     reread: dict[bytes, tuple[int, str, engine.FileResult]] = {}
     for oid, commit, path in blobs:
@@ -163,16 +164,25 @@ def run(
         else:
             wanted[oid] = (commit, path)
 
-    total = len(wanted) + len(reread)
+    # Versions of one path are read one after another (git keeps them as deltas of
+    # each other, and the gate below compares each with the one before).
+    order = sorted(
+        [*wanted, *(oid for oid, (_, _, r) in reread.items() if _needs_bytes(r))],
+        key=lambda oid: _where(oid, wanted, reread),
+    )
+    total = len(order)
+    gate = _Gate(plan)
+    head = git.head()
+    at_head = git.head_blobs(head) if head else set()
     done = 0
-    ids = [*wanted, *(oid for oid, (_, _, r) in reread.items() if _needs_bytes(r))]
-    for oid, data in git.contents(iter(ids)):
+    for oid, data in git.contents(iter(order)):
         done += 1
         if progress is not None:
             progress(done, total)
         if oid in reread:
             commit, path, hit = reread.pop(oid)
             if data is not None:
+                gate.remember(path, data)
                 hit = engine._from_cache(hit, raw_from_bytes(path, data))
             checked.append(_Blob(oid, commit, path, hit))
             continue
@@ -180,8 +190,13 @@ def run(
         if data is None:
             missing.append((oid, commit, path))
             continue
-        scanned += 1
-        result = _scan_blob(path, data, plan)
+        # A blob at HEAD is always parsed: its findings say what is still there.
+        if gate.unchanged(path, data) and oid not in at_head:
+            result = engine.FileResult(path)
+            skipped += 1
+        else:
+            scanned += 1
+            result = _scan_blob(path, data, plan)
         checked.append(_Blob(oid, commit, path, result))
         if store is not None:
             if result.findings or result.notifications or result.directives:
@@ -195,13 +210,13 @@ def run(
     if store is not None:
         store.save()
 
-    head = git.head()
     summary = Summary(
         revisions=revisions or "--all",
         commits=len(blob_map.commits),
         blobs=len(blobs),
         scanned=scanned,
         cached=cached,
+        unchanged=skipped,
         oldest=blob_map.commits[0].sha if blob_map.commits else "",
         oldest_date=blob_map.commits[0].date if blob_map.commits else "",
         shallow=git.shallow(),
@@ -209,7 +224,6 @@ def run(
         remote=git.remote_url(),
     )
     notes.extend(_incomplete(summary, blob_map, missing))
-    at_head = git.head_blobs(head) if head else set()
     findings = _findings(checked, blob_map, at_head, known, enabled, config, top)
     for b in checked:
         notes.extend(
@@ -217,6 +231,48 @@ def run(
         )
     report = _report(findings, notes, enabled, all_rules, config, summary, top, plan)
     return report, summary
+
+
+def _where(
+    oid: bytes,
+    wanted: dict[bytes, tuple[int, str]],
+    reread: dict[bytes, tuple[int, str, engine.FileResult]],
+) -> tuple[str, int]:
+    commit, path = wanted[oid] if oid in wanted else reread[oid][:2]
+    return path, commit
+
+
+class _Gate:
+    """Whether a blob can hold a secret its path's earlier version did not. A blob is
+    parsed when it is the first version read at its path, binary or in a wide encoding,
+    or when the lines it adds to the previous version read at that path hold a trigger
+    string of a history rule (as the engine's prefilter admits a detector). Otherwise
+    every line that could carry a secret was already in the earlier version, whose scan
+    (in this run or an earlier one) reported it at the commit that introduced it: the
+    same secret again is the same finding. Only the previous version's lines are kept."""
+
+    def __init__(self, plan: engine.Plan) -> None:
+        self.detectors = [
+            d for r in plan.rules for d in r.detectors if d.kinds - {"binary"} and not d.binary
+        ]
+        self.path: str | None = None
+        self.lines: set[bytes] = set()
+
+    def remember(self, path: str, data: bytes) -> None:
+        self.path, self.lines = path, set(data.split(b"\n"))
+
+    def unchanged(self, path: str, data: bytes) -> bool:
+        from ztlint.triggers import Triggers
+
+        previous = self.lines if path == self.path else None
+        self.remember(path, data)
+        if previous is None or b"\x00" in data[:8192]:
+            return False
+        added = b"\n".join(line for line in self.lines if line not in previous)
+        if not added:
+            return True
+        found = Triggers(added.decode("utf-8", "replace"))
+        return not any(found.admits(d.triggers, d.confirm, d.any_case) for d in self.detectors)
 
 
 def _needs_bytes(result: engine.FileResult) -> bool:

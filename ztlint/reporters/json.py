@@ -76,6 +76,7 @@ def _history(report: Report) -> dict[str, Any]:
         "commits": h.commits,
         "blobs": h.blobs,
         "blobs_scanned": h.scanned,
+        "blobs_unchanged": h.unchanged,
         "blobs_cached": h.cached,
         "oldest_commit": h.oldest or None,
         "oldest_date": shown(h.oldest_date) or None,

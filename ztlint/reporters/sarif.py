@@ -197,6 +197,7 @@ def _history_bag(report: Report) -> dict[str, Any]:
         "historyCommits": h.commits,
         "historyBlobs": h.blobs,
         "historyBlobsScanned": h.scanned,
+        "historyBlobsUnchanged": h.unchanged,
         "historyOldestCommit": h.oldest,
         "historyShallow": h.shallow,
     }

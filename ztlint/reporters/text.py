@@ -110,7 +110,8 @@ def history_scope(report: Report) -> str:
     out += "s" if h.commits != 1 else ""
     if h.oldest:
         out += f" (back to {h.oldest[:12]}, {safe_text.shown(h.oldest_date)})"
-    return out + f"; {h.scanned} scanned now, {h.cached} checked by earlier runs"
+    out += f"; {h.scanned + h.unchanged} read now ({h.scanned} parsed)"
+    return out + f", {h.cached} checked by earlier runs"
 
 
 def provenance_tag(f: Finding) -> str:
