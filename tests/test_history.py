@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -367,3 +368,34 @@ def test_versions_that_add_no_trigger_are_not_parsed(repo: Path) -> None:
     commit(repo, "tidy", {"settings.py": settings(OTHER, "Y = 2\n")})
     found = {f.commit.sha for f in history(repo).findings if f.commit}
     assert later in found and len(found) == 2
+
+
+def test_pre_push_hook_and_readme_recipes_validate(tmp_path: Path) -> None:
+    import re
+
+    from pre_commit.clientlib import load_config, load_manifest
+
+    hooks = {h["id"]: h for h in load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))}
+    assert hooks["ztlint-history"]["stages"] == ["pre-push"]
+    assert hooks["ztlint-history"]["entry"] == "ztlint scan --pushed"
+    text = (ROOT / "README.md").read_text().split("## Secrets in history", 1)[1]
+    blocks = re.findall(r"```yaml\n(.*?)```", text.split("\n## ", 1)[0], flags=re.S)
+    workflow, pre_commit = blocks
+    path = tmp_path / ".pre-commit-config.yaml"
+    path.write_text(pre_commit)
+    assert load_config(str(path))["repos"][0]["hooks"][0]["id"] == "ztlint-history"
+    (tmp_path / "wf.yml").write_text(workflow)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(tmp_path / "wf.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout
