@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-
 import pytest
 from click.testing import CliRunner, Result
 
@@ -243,7 +242,7 @@ def test_hostile_config_runs_nothing(repo: Path, tmp_path: Path) -> None:
     marker = tmp_path / "ran"
     commit(repo, "add", {"settings.py": settings(TOKEN)})
     git(repo, "config", "core.fsmonitor", f"touch {marker}")
-    with pytest.raises(ConfigError, match="core.fsmonitor"):
+    with pytest.raises(ConfigError, match=r"core\.fsmonitor"):
         history(repo)
     git(repo, "config", "--unset", "core.fsmonitor")
     git(repo, "config", "diff.external", f"touch {marker}")
@@ -361,7 +360,7 @@ def test_versions_that_add_no_trigger_are_not_parsed(repo: Path) -> None:
     commit(repo, "add", {"settings.py": settings(TOKEN)})
     for i in range(3):
         commit(repo, f"edit {i}", {"settings.py": settings(TOKEN, f"X{i} = {i}\n")})
-    report, summary = scan.run(str(repo), Config(), "HEAD~3..HEAD~1")
+    _, summary = scan.run(str(repo), Config(), "HEAD~3..HEAD~1")
     assert summary.blobs == 2 and (summary.scanned, summary.unchanged) == (1, 1)
     # A version that adds a secret is parsed, and the new secret reported there.
     later = commit(repo, "leak again", {"settings.py": settings(TOKEN) + settings(OTHER)})

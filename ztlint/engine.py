@@ -117,7 +117,8 @@ NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
         "config-disables-scan",
         "A config in the scanned tree turns off every rule, or excludes or marks as test "
         "code every file.",
-    ),    "ZT920": (
+    ),
+    "ZT920": (
         "history-incomplete",
         "A history scan (--history) could not read all the history it was asked for: a "
         "shallow clone (the note says how far back it went), blobs missing from a partial "

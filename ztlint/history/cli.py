@@ -109,8 +109,7 @@ def action_range(value: str, environ: dict[str, str]) -> str:
         base, head = str(pull["base"]["sha"]), str(pull["head"]["sha"])
     except (OSError, ValueError, KeyError, TypeError):
         raise ConfigError(
-            "history: pull-request needs a pull_request event (use `all` or a range "
-            "elsewhere)"
+            "history: pull-request needs a pull_request event (use `all` or a range elsewhere)"
         ) from None
     if not all(re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", s) for s in (base, head)):
         raise ConfigError("history: the event's base and head are not commit ids")

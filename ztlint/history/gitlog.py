@@ -15,6 +15,7 @@ strings and paths interned, and blob contents are read one at a time from a sing
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -241,10 +242,8 @@ class History:
             except OSError:
                 pass
             finally:
-                try:
+                with contextlib.suppress(OSError):
                     stdin.close()
-                except OSError:
-                    pass
 
         writer = threading.Thread(target=feed, args=(proc.stdin,), daemon=True)
         writer.start()

@@ -19,17 +19,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ztlint import engine, policy, provenance as provenance_mod, suppress
+from ztlint import engine, policy, suppress
+from ztlint import provenance as provenance_mod
 from ztlint.config import Config
-from ztlint.discovery import FileEntry
+from ztlint.discovery import SKIPPED, FileEntry
 from ztlint.globs import GlobList, MatchBudget
 from ztlint.history.gitlog import BlobMap, History
-from ztlint.history.store import BlobStore, open_store
+from ztlint.history.store import open_store
 from ztlint.model import CommitRef, Finding, NoticeLevel, Notification
 from ztlint.rule import Rule
 from ztlint.source import raw_from_bytes
@@ -154,7 +154,7 @@ def run(
             missing.append((oid, commit, path))
         elif size > config.max_file_size:
             note = engine._note(
-                engine.SKIPPED,
+                SKIPPED,
                 f"skipped: is {size} bytes, over the {config.max_file_size}-byte limit "
                 f"(blob added in commit {blob_map.commits[commit].sha[:12]})",
                 path,
@@ -226,9 +226,7 @@ def run(
     notes.extend(_incomplete(summary, blob_map, missing))
     findings = _findings(checked, blob_map, at_head, known, enabled, config, top)
     for b in checked:
-        notes.extend(
-            n for n in b.result.notifications if n.code != suppress.UNUSED_CODE
-        )
+        notes.extend(n for n in b.result.notifications if n.code != suppress.UNUSED_CODE)
     report = _report(findings, notes, enabled, all_rules, config, summary, top, plan)
     return report, summary
 

@@ -82,7 +82,9 @@ class BlobStore:
         self.added = []
 
 
-def open_store(cache_dir: Path | None, run_key: str, roots: Iterable[str], top: str) -> BlobStore | None:
+def open_store(
+    cache_dir: Path | None, run_key: str, roots: Iterable[str], top: str
+) -> BlobStore | None:
     if cache_dir is None or not cache_mod.usable(cache_dir, list(roots)):
         return None
     store = cache_mod.Cache(cache_dir, run_key)

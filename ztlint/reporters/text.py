@@ -77,7 +77,9 @@ def render(report: Report, color: bool = False) -> str:
     if report.history is not None:
         summary += history_scope(report)
     else:
-        summary += f" in {report.files_scanned} file{'s' if report.files_scanned != 1 else ''} scanned"
+        summary += (
+            f" in {report.files_scanned} file{'s' if report.files_scanned != 1 else ''} scanned"
+        )
     if suppressed:
         summary += f"; {suppressed} suppressed"
     summary += provenance_counts(report)
