@@ -76,7 +76,7 @@ def history_env() -> dict[str, str]:
     return env
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Commit:
     sha: str
     date: str  # author date, strict ISO 8601
@@ -276,6 +276,14 @@ class History:
             proc.wait()
             writer.join()
             errors.join()
+
+
+def toplevel(cwd: str) -> str:
+    """The top of the work tree around `cwd` (its configuration vetted first)."""
+    proc = Git(cwd).run(["rev-parse", "--show-toplevel"], cwd)
+    if proc.returncode != 0 or not proc.stdout.strip():
+        raise ConfigError("--history needs a git work tree (a bare repository: clone it first)")
+    return os.path.realpath(os.fsdecode(proc.stdout.rstrip(b"\n")))
 
 
 def _range_ends(spec: str) -> list[str]:

@@ -28,7 +28,7 @@ from ztlint import provenance as provenance_mod
 from ztlint.config import Config
 from ztlint.discovery import SKIPPED, FileEntry
 from ztlint.globs import GlobList, MatchBudget
-from ztlint.history.gitlog import BlobMap, History
+from ztlint.history.gitlog import BlobMap, History, toplevel
 from ztlint.history.store import open_store
 from ztlint.model import CommitRef, Finding, NoticeLevel, Notification
 from ztlint.rule import Rule
@@ -107,10 +107,9 @@ def run(
     extra: list[str] | None = None,
 ) -> tuple[engine.Report, Summary]:
     from ztlint import cache as cache_mod
-    from ztlint import gitdiff
     from ztlint.registry import load_rules
 
-    top = gitdiff.toplevel(cwd)
+    top = toplevel(cwd)
     git = History(top)
     args = git.revisions(revisions, since, new_only=bool(extra))
     all_rules = load_rules()
@@ -123,16 +122,16 @@ def run(
     blob_map = git.blob_map(args)
     notes: list[Notification] = []
     excluder = GlobList(config.exclude, MatchBudget()) if config.exclude else None
-    blobs = [
-        (oid, commit, path)
-        for oid, (commit, path) in blob_map.blobs.items()
-        if excluder is None or not excluder.any(path)
-    ]
+    blobs = blob_map.blobs
+    if excluder is not None:
+        for oid in [o for o, (_, path) in blobs.items() if excluder.any(path)]:
+            del blobs[oid]
+    # Only blobs with something to report are kept; the rest are counted.
     checked: list[_Blob] = []
     scanned = cached = skipped = 0
-    to_size: list[tuple[bytes, int, str]] = []
-    reread: dict[bytes, tuple[int, str, engine.FileResult]] = {}
-    for oid, commit, path in blobs:
+    to_size: list[bytes] = []
+    reread: dict[bytes, engine.FileResult] = {}
+    for oid, (_, path) in blobs.items():
         if store is not None:
             if store.clean(path, oid):
                 cached += 1
@@ -140,18 +139,17 @@ def run(
             hit = store.get(path, oid)
             if isinstance(hit, engine.FileResult) and hit.path == path:
                 cached += 1
-                reread[oid] = (commit, path, hit)
+                reread[oid] = hit
                 continue
-        to_size.append((oid, commit, path))
+        to_size.append(oid)
 
     # Sizes first: a missing object or a blob over the limit is never read.
-    wanted: dict[bytes, tuple[int, str]] = {}
-    missing: list[tuple[bytes, int, str]] = []
-    sizes = dict(git.sizes(oid for oid, _, _ in to_size))
-    for oid, commit, path in to_size:
-        size = sizes.get(oid)
+    missing: list[bytes] = []
+    order: list[bytes] = []
+    for oid, size in git.sizes(iter(to_size)):
+        commit, path = blobs[oid]
         if size is None:
-            missing.append((oid, commit, path))
+            missing.append(oid)
         elif size > config.max_file_size:
             note = engine._note(
                 SKIPPED,
@@ -162,14 +160,13 @@ def run(
             )
             checked.append(_Blob(oid, commit, path, engine.FileResult(path, notifications=(note,))))
         else:
-            wanted[oid] = (commit, path)
-
+            order.append(oid)
+    del to_size
+    order.extend(oid for oid, r in reread.items() if _needs_bytes(r))
     # Versions of one path are read one after another (git keeps them as deltas of
-    # each other, and the gate below compares each with the one before).
-    order = sorted(
-        [*wanted, *(oid for oid, (_, _, r) in reread.items() if _needs_bytes(r))],
-        key=lambda oid: _where(oid, wanted, reread),
-    )
+    # each other, and the gate below compares each with the one before); the sort is
+    # stable, so they stay in commit order.
+    order.sort(key=lambda oid: blobs[oid][1])
     total = len(order)
     gate = _Gate(plan)
     head = git.head()
@@ -179,34 +176,37 @@ def run(
         done += 1
         if progress is not None:
             progress(done, total)
+        commit, path = blobs[oid]
         if oid in reread:
-            commit, path, hit = reread.pop(oid)
+            hit = reread.pop(oid)
             if data is not None:
                 gate.remember(path, data)
                 hit = engine._from_cache(hit, raw_from_bytes(path, data))
             checked.append(_Blob(oid, commit, path, hit))
             continue
-        commit, path = wanted.pop(oid)
         if data is None:
-            missing.append((oid, commit, path))
+            missing.append(oid)
             continue
         # A blob at HEAD is always parsed: its findings say what is still there.
         if gate.unchanged(path, data) and oid not in at_head:
-            result = engine.FileResult(path)
             skipped += 1
-        else:
-            scanned += 1
-            result = _scan_blob(path, data, plan)
-        checked.append(_Blob(oid, commit, path, result))
-        if store is not None:
-            if result.findings or result.notifications or result.directives:
-                store.put(path, oid, engine._for_cache(result))
-            else:
+            if store is not None:
                 store.mark_clean(path, oid)
-    for oid, (commit, path, hit) in reread.items():  # nothing to recompute from bytes
+            continue
+        scanned += 1
+        result = _scan_blob(path, data, plan)
+        if result.findings or result.notifications or result.directives:
+            checked.append(_Blob(oid, commit, path, result))
+            if store is not None:
+                store.put(path, oid, engine._for_cache(result))
+        elif store is not None:
+            store.mark_clean(path, oid)
+    if done < total:  # git stopped early: what it did not send is missing
+        seen = {b.oid for b in checked}
+        missing.extend(o for o in order[done:] if o not in seen)
+    for oid, hit in reread.items():  # nothing to recompute from bytes
+        commit, path = blobs[oid]
         checked.append(_Blob(oid, commit, path, hit))
-    for oid, (commit, path) in wanted.items():  # git stopped early
-        missing.append((oid, commit, path))
     if store is not None:
         store.save()
 
@@ -223,21 +223,12 @@ def run(
         head=head,
         remote=git.remote_url(),
     )
-    notes.extend(_incomplete(summary, blob_map, missing))
+    notes.extend(_incomplete(summary, blob_map, [(o, *blobs[o]) for o in missing]))
     findings = _findings(checked, blob_map, at_head, known, enabled, config, top)
     for b in checked:
         notes.extend(n for n in b.result.notifications if n.code != suppress.UNUSED_CODE)
     report = _report(findings, notes, enabled, all_rules, config, summary, top, plan)
     return report, summary
-
-
-def _where(
-    oid: bytes,
-    wanted: dict[bytes, tuple[int, str]],
-    reread: dict[bytes, tuple[int, str, engine.FileResult]],
-) -> tuple[str, int]:
-    commit, path = wanted[oid] if oid in wanted else reread[oid][:2]
-    return path, commit
 
 
 class _Gate:
