@@ -398,3 +398,17 @@ def test_pre_push_hook_and_readme_recipes_validate(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stdout
+
+
+def test_partial_clone_is_never_fetched_from(repo: Path, tmp_path: Path) -> None:
+    commit(repo, "add", {"settings.py": settings(TOKEN)})
+    git(repo, "config", "uploadpack.allowFilter", "true")
+    clone = tmp_path / "partial"
+    git(
+        tmp_path, "clone", "-q", "--filter=blob:none", "--no-checkout", f"file://{repo}", str(clone)
+    )
+    report, summary = scan.run(str(clone), Config(), None)
+    [note] = [n for n in report.notifications if n.code == "ZT920"]
+    assert "2 blobs missing" in note.message and summary.scanned == 0
+    still = git(clone, "rev-list", "--all", "--objects", "--missing=print")
+    assert still.count("\n?") + still.startswith("?") == 2  # nothing was fetched

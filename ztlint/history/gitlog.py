@@ -187,6 +187,34 @@ class History:
             url = scheme + sep + "/".join(host)
         return safe_text(url)
 
+    def partial_clone(self) -> bool:
+        """Whether objects may be missing on purpose (a partial clone): git would fetch
+        them on demand, which protocol.allow=never turns into a fatal error."""
+        proc = self.run(["config", "--get", "extensions.partialClone"])
+        if proc.returncode == 0:
+            return True
+        proc = self.run(["config", "--get-regexp", r"^remote\..*\.promisor$"])
+        return b"true" in proc.stdout.lower()
+
+    def missing(self, revisions: list[str]) -> set[bytes]:
+        """Objects the range needs that the clone does not hold, found without fetching
+        them (`rev-list --missing=print`)."""
+        proc = self._popen(["rev-list", "--objects", "--missing=print", *revisions], stdin=False)
+        assert proc.stdout is not None and proc.stderr is not None
+        errors = _drain(proc.stderr)
+        out: set[bytes] = set()
+        try:
+            for line in proc.stdout:
+                if line.startswith(b"?"):
+                    oid = line[1:].strip()
+                    if re.fullmatch(rb"[0-9a-f]{40}|[0-9a-f]{64}", oid):
+                        out.add(bytes.fromhex(oid.decode("ascii")))
+        finally:
+            proc.stdout.close()
+            proc.wait()
+            errors.join()
+        return out
+
     # --- the log --------------------------------------------------------------------
 
     def blob_map(self, revisions: list[str], known: BlobMap | None = None) -> BlobMap:

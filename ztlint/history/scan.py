@@ -143,10 +143,17 @@ def run(
                 continue
         to_size.append(oid)
 
-    # Sizes first: a missing object or a blob over the limit is never read.
+    # Sizes first: a missing object or a blob over the limit is never read. In a
+    # partial clone the missing ones are listed first: asked for, git would fetch them.
     missing: list[bytes] = []
+    if git.partial_clone():
+        absent = git.missing(args)
+        missing = [oid for oid in to_size if oid in absent]
+        to_size = [oid for oid in to_size if oid not in absent]
     order: list[bytes] = []
+    sized = 0
     for oid, size in git.sizes(iter(to_size)):
+        sized += 1
         commit, path = blobs[oid]
         if size is None:
             missing.append(oid)
@@ -161,6 +168,7 @@ def run(
             checked.append(_Blob(oid, commit, path, engine.FileResult(path, notifications=(note,))))
         else:
             order.append(oid)
+    missing.extend(to_size[sized:])  # git stopped early (an object it could not read)
     del to_size
     order.extend(oid for oid, r in reread.items() if _needs_bytes(r))
     # Versions of one path are read one after another (git keeps them as deltas of
