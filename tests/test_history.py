@@ -412,3 +412,13 @@ def test_partial_clone_is_never_fetched_from(repo: Path, tmp_path: Path) -> None
     assert "2 blobs missing" in note.message and summary.scanned == 0
     still = git(clone, "rev-list", "--all", "--objects", "--missing=print")
     assert still.count("\n?") + still.startswith("?") == 2  # nothing was fetched
+
+
+def test_same_output_whatever_the_jobs(repo: Path) -> None:
+    for i in range(6):
+        commit(repo, f"c{i}", {f"s{i % 3}.py": settings(TOKEN if i % 2 else OTHER, f"A{i} = 1\n")})
+    outputs = {
+        jobs: invoke("scan", "--history", "--no-cache", "--format", "json", "-j", jobs).stdout
+        for jobs in ("1", "2")
+    }
+    assert outputs["1"] == outputs["2"] and '"ZT202"' in outputs["1"]

@@ -80,7 +80,13 @@ def report(opts: dict[str, Any], config: Config, cache_dir: Any) -> Any:
     if opts.get("pushed"):
         revisions, extra = _pushed_range()
     report, _ = scan.run(
-        os.getcwd(), config, revisions, since=opts.get("since"), cache_dir=cache_dir, extra=extra
+        os.getcwd(),
+        config,
+        revisions,
+        since=opts.get("since"),
+        cache_dir=cache_dir,
+        extra=extra,
+        jobs=opts.get("jobs"),
     )
     if opts.get("baseline_path"):
         baseline = baseline_mod.load(opts["baseline_path"])

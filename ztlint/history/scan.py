@@ -19,9 +19,13 @@
 
 from __future__ import annotations
 
+import gc
+import os
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from ztlint import engine, policy, suppress
 from ztlint import provenance as provenance_mod
@@ -34,6 +38,7 @@ from ztlint.model import CommitRef, Finding, NoticeLevel, Notification
 from ztlint.rule import Rule
 from ztlint.source import raw_from_bytes
 
+_SMALL_HISTORY = 500  # blobs to read; fewer are parsed in this process unless --jobs
 HISTORY_NOTE = "ZT920"  # history-incomplete (engine.NOTIFICATION_CODES)
 # Rules that run over history whatever their rule.yaml says: the secret family.
 HISTORY_RULES = frozenset({"ZT201", "ZT202", "ZT203", "ZT204", "ZT205"})
@@ -105,6 +110,7 @@ def run(
     cache_dir: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     extra: list[str] | None = None,
+    jobs: int | None = None,
 ) -> tuple[engine.Report, Summary]:
     from ztlint import cache as cache_mod
     from ztlint.registry import load_rules
@@ -179,6 +185,17 @@ def run(
     gate = _Gate(plan)
     head = git.head()
     at_head = git.head_blobs(head) if head else set()
+    workers = _Workers(plan, jobs, total)
+
+    def keep(oid: bytes, result: engine.FileResult) -> None:
+        commit, path = blobs[oid]
+        if result.findings or result.notifications or result.directives:
+            checked.append(_Blob(oid, commit, path, result))
+            if store is not None:
+                store.put(path, oid, engine._for_cache(result))
+        elif store is not None:
+            store.mark_clean(path, oid)
+
     done = 0
     for oid, data in git.contents(iter(order)):
         done += 1
@@ -202,16 +219,12 @@ def run(
                 store.mark_clean(path, oid)
             continue
         scanned += 1
-        result = _scan_blob(path, data, plan)
-        if result.findings or result.notifications or result.directives:
-            checked.append(_Blob(oid, commit, path, result))
-            if store is not None:
-                store.put(path, oid, engine._for_cache(result))
-        elif store is not None:
-            store.mark_clean(path, oid)
+        for got_oid, result in workers.submit(oid, path, data):
+            keep(got_oid, result)
+    for got_oid, result in workers.finish():
+        keep(got_oid, result)
     if done < total:  # git stopped early: what it did not send is missing
-        seen = {b.oid for b in checked}
-        missing.extend(o for o in order[done:] if o not in seen)
+        missing.extend(order[done:])
     for oid, hit in reread.items():  # nothing to recompute from bytes
         commit, path = blobs[oid]
         checked.append(_Blob(oid, commit, path, hit))
@@ -270,6 +283,60 @@ class _Gate:
             return True
         found = Triggers(added.decode("utf-8", "replace"))
         return not any(found.admits(d.triggers, d.confirm, d.any_case) for d in self.detectors)
+
+
+def _scan_in_worker(path: str, data: bytes) -> engine.FileResult:
+    assert engine._WORKER_PLAN is not None
+    return _scan_blob(path, data, engine._WORKER_PLAN)
+
+
+class _Workers:
+    """Blobs the gate lets through are parsed by `jobs` worker processes (the reading
+    and the gate stay in this one), at most a few per worker in flight, so memory stays
+    bounded; with one job, in this process. A worker that dies marks the blobs it held
+    unchecked (as a file scan does) and the rest are parsed here."""
+
+    def __init__(self, plan: engine.Plan, jobs: int | None, blobs: int) -> None:
+        self.plan = plan
+        self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+        if jobs is None and blobs < _SMALL_HISTORY:
+            self.jobs = 1  # starting workers costs more than a few blobs
+        self.pool: Any = None
+        self.pending: deque[tuple[bytes, str, Any]] = deque()
+
+    def submit(self, oid: bytes, path: str, data: bytes) -> list[tuple[bytes, engine.FileResult]]:
+        if self.jobs <= 1:
+            return [(oid, _scan_blob(path, data, self.plan))]
+        if self.pool is None:
+            self.pool = engine._pool(self.jobs, self.plan)
+        self.pending.append((oid, path, self.pool.submit(_scan_in_worker, path, data)))
+        out = []
+        while len(self.pending) > 4 * self.jobs or (self.pending and self.pending[0][2].done()):
+            out.append(self._take())
+        return out
+
+    def _take(self) -> tuple[bytes, engine.FileResult]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        oid, path, future = self.pending.popleft()
+        try:
+            return oid, future.result()
+        except BrokenProcessPool:
+            self.jobs = 1  # the rest in this process
+            note = engine._note(
+                engine.WORKER_CRASHED,
+                "a worker process died while scanning this blob; not scanned",
+                path,
+                level=NoticeLevel.ERROR,
+            )
+            return oid, engine.FileResult(path, notifications=(note,))
+
+    def finish(self) -> list[tuple[bytes, engine.FileResult]]:
+        out = [self._take() for _ in range(len(self.pending))]
+        if self.pool is not None:
+            self.pool.shutdown()
+            gc.unfreeze()
+        return out
 
 
 def _needs_bytes(result: engine.FileResult) -> bool:
