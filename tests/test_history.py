@@ -422,3 +422,15 @@ def test_same_output_whatever_the_jobs(repo: Path) -> None:
         for jobs in ("1", "2")
     }
     assert outputs["1"] == outputs["2"] and '"ZT202"' in outputs["1"]
+
+
+def test_code_versions_adding_a_literal_are_parsed(repo: Path) -> None:
+    go = 'package db\n\nfunc open() {\n\tconnect("localhost")\n}\n'
+    commit(repo, "code", {"db/db.go": go})
+    commit(repo, "comment", {"db/db.go": go + "\n// the key is read at start-up\n"})
+    leak = go + '\nvar dbPassword = "Hx7#kQ2!vLp9zR"\n'
+    added = commit(repo, "leak", {"db/db.go": leak})
+    commit(repo, "unleak", {"db/db.go": go})
+    report, summary = scan.run(str(repo), Config(), None)
+    assert summary.unchanged >= 1  # the comment adds a credential word but no literal
+    assert [(f.rule_id, f.commit.sha) for f in report.findings if f.commit] == [("ZT204", added)]

@@ -259,12 +259,26 @@ class _Gate:
     string of a history rule (as the engine's prefilter admits a detector). Otherwise
     every line that could carry a secret was already in the earlier version, whose scan
     (in this run or an earlier one) reported it at the commit that introduced it: the
-    same secret again is the same finding. Only the previous version's lines are kept."""
+    same secret again is the same finding. Only the previous version's lines are kept.
+
+    In source code the broad credential words (`key`, `token`, `secret`: ZT204 and
+    ZT205, which report a literal bound to a credential name) count only on an added
+    line that holds a string literal: a new credential in code is a new literal. Token
+    prefixes and private keys count on any added line."""
+
+    _BROAD = frozenset({"ZT204", "ZT205"})
+    _CODE = frozenset({"go", "python", "rust", "javascript", "typescript", "tsx", "swift"})
+    _QUOTES = (b'"', b"'", b"`")
 
     def __init__(self, plan: engine.Plan) -> None:
-        self.detectors = [
-            d for r in plan.rules for d in r.detectors if d.kinds - {"binary"} and not d.binary
+        text = [
+            (r.id, d)
+            for r in plan.rules
+            for d in r.detectors
+            if d.kinds - {"binary"} and not d.binary
         ]
+        self.narrow = [d for rid, d in text if rid not in self._BROAD]
+        self.broad = [d for rid, d in text if rid in self._BROAD]
         self.path: str | None = None
         self.lines: set[bytes] = set()
 
@@ -272,17 +286,27 @@ class _Gate:
         self.path, self.lines = path, set(data.split(b"\n"))
 
     def unchanged(self, path: str, data: bytes) -> bool:
-        from ztlint.triggers import Triggers
+        from ztlint.classify import classify_name
 
         previous = self.lines if path == self.path else None
         self.remember(path, data)
         if previous is None or b"\x00" in data[:8192]:
             return False
-        added = b"\n".join(line for line in self.lines if line not in previous)
+        added = [line for line in self.lines if line not in previous]
         if not added:
             return True
-        found = Triggers(added.decode("utf-8", "replace"))
-        return not any(found.admits(d.triggers, d.confirm, d.any_case) for d in self.detectors)
+        if _admits(b"\n".join(added), self.narrow):
+            return False
+        if classify_name(path)[1] in self._CODE:
+            added = [line for line in added if any(q in line for q in self._QUOTES)]
+        return not (added and _admits(b"\n".join(added), self.broad))
+
+
+def _admits(text: bytes, detectors: list[Any]) -> bool:
+    from ztlint.triggers import Triggers
+
+    found = Triggers(text.decode("utf-8", "replace"))
+    return any(found.admits(d.triggers, d.confirm, d.any_case) for d in detectors)
 
 
 def _scan_in_worker(path: str, data: bytes) -> engine.FileResult:
