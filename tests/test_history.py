@@ -434,3 +434,22 @@ def test_code_versions_adding_a_literal_are_parsed(repo: Path) -> None:
     report, summary = scan.run(str(repo), Config(), None)
     assert summary.unchanged >= 1  # the comment adds a credential word but no literal
     assert [(f.rule_id, f.commit.sha) for f in report.findings if f.commit] == [("ZT204", added)]
+
+
+def test_workers_never_hold_gits_pipes(repo: Path) -> None:
+    # More blob ids than a pipe holds: cat-file still reads its input when the first
+    # blob goes to a worker; a worker forked then kept git waiting for the end of input.
+    for i in range(1800):
+        (repo / f"f{i:04d}.py").write_text(f"X{i} = {i}\n")
+    (repo / "zz.py").write_text(settings(TOKEN))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "many")
+    proc = subprocess.run(
+        [sys.executable, "-m", "ztlint", "scan", "--history", "--no-cache", "-j", "2"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 1 and "zz.py" in proc.stdout, proc.stderr

@@ -186,6 +186,7 @@ def run(
     head = git.head()
     at_head = git.head_blobs(head) if head else set()
     workers = _Workers(plan, jobs, total)
+    workers.start()  # before git's pipes open: a forked worker must not hold them
 
     def keep(oid: bytes, result: engine.FileResult) -> None:
         commit, path = blobs[oid]
@@ -328,11 +329,17 @@ class _Workers:
         self.pool: Any = None
         self.pending: deque[tuple[bytes, str, Any]] = deque()
 
-    def submit(self, oid: bytes, path: str, data: bytes) -> list[tuple[bytes, engine.FileResult]]:
-        if self.jobs <= 1:
-            return [(oid, _scan_blob(path, data, self.plan))]
-        if self.pool is None:
+    def start(self) -> None:
+        """Fork the workers now. A worker forked while `git cat-file --batch` runs
+        would inherit the write end of git's input, and git would wait for an end of
+        input that never comes."""
+        if self.jobs > 1 and self.pool is None:
             self.pool = engine._pool(self.jobs, self.plan)
+            self.pool.submit(int).result()  # the fork start method starts them all
+
+    def submit(self, oid: bytes, path: str, data: bytes) -> list[tuple[bytes, engine.FileResult]]:
+        if self.jobs <= 1 or self.pool is None:
+            return [(oid, _scan_blob(path, data, self.plan))]
         self.pending.append((oid, path, self.pool.submit(_scan_in_worker, path, data)))
         out = []
         while len(self.pending) > 4 * self.jobs or (self.pending and self.pending[0][2].done()):
