@@ -9,7 +9,10 @@ the number of findings (speed must never come from finding less). On the given t
 it also runs, when installed, ripgrep over ztlint's trigger strings and semgrep with
 the semgrep-rules rules aimed at the same problems as ztlint's shipped rules
 (bench/semgrep_equivalents.py; pass the semgrep-rules checkout), and prints the
-ratios. Never run as a test.
+ratios. With `--history GIT_DIR` (and `--scales ""` to skip the rest) it times
+`scan --history` on a repository's whole history against `git cat-file
+--batch-all-objects --batch | rg -a -F -c`, and the secret rules on `--history-worktree`.
+Never run as a test.
 """
 
 from __future__ import annotations
@@ -272,6 +275,95 @@ def measure(label: str, path: Path, runs: int, jobs: int | None, peers: dict[str
                 print(f"  ztlint takes {ours / theirs:.1f}x {name}'s wall time")
 
 
+# --- history (`scan --history`) ------------------------------------------------------
+
+HISTORY_LITERALS = ("PRIVATE KEY-----", "AKIA", "ghp_", "xoxb-", "password")
+
+
+def history_repo(source: Path, dest: Path) -> Path:
+    """A repository to scan: `source` itself when it has a work tree (`.git`), else
+    (a bare mirror) an empty repository borrowing its objects (alternates) with a copy
+    of its refs, so that nothing is written into the mirror."""
+    if (source / ".git").exists():
+        return source
+    subprocess.run(["git", "init", "-q", str(dest)], check=True)
+    (dest / ".git" / "objects" / "info" / "alternates").write_text(
+        str((source / "objects").resolve()) + "\n"
+    )
+    if (source / "packed-refs").is_file():
+        shutil.copy(source / "packed-refs", dest / ".git" / "packed-refs")
+    if (source / "refs").is_dir():
+        shutil.copytree(source / "refs", dest / ".git" / "refs", dirs_exist_ok=True)
+    head = (source / "HEAD").read_text().strip()
+    if head.startswith("ref: "):
+        subprocess.run(["git", "symbolic-ref", "HEAD", head[5:]], cwd=dest, check=True)
+    return dest
+
+
+def _count(cmd: list[str], cwd: Path) -> str:
+    out = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False).stdout
+    return out.strip()
+
+
+def _max_rss_mb(cmd: list[str], cwd: Path) -> tuple[dict[str, float], str]:
+    """timed(), plus the largest single process's peak (/usr/bin/time -v) when there."""
+    if not Path("/usr/bin/time").exists():
+        return timed(cmd, cwd)
+    with tempfile.NamedTemporaryFile(prefix="ztlint-time-", suffix=".txt") as log:
+        result, out = timed(["/usr/bin/time", "-v", "-o", log.name, *cmd], cwd)
+        text = Path(log.name).read_text()
+    for line in text.splitlines():
+        if "Maximum resident set size" in line:
+            result["max_rss_mb"] = int(line.rsplit(":", 1)[1]) / 1024
+    return result, out
+
+
+def history_bench(source: Path, worktree: Path | None) -> None:
+    """Time `scan --history` over every ref and over the default branch, cold, against
+    `git cat-file --batch-all-objects --batch | rg -a -F -c LITERALS` in the same run,
+    and the secret rules on a working tree."""
+    with tempfile.TemporaryDirectory(prefix="ztlint-history-") as tmp:
+        repo = history_repo(source, Path(tmp) / "repo")
+        print(f"\nhistory of {source}")
+        print(
+            f"  refs {_count(['git', 'for-each-ref', '--format=x'], repo).count('x')}, "
+            f"commits (all refs) {_count(['git', 'rev-list', '--all', '--count'], repo)}, "
+            f"commits (HEAD) {_count(['git', 'rev-list', 'HEAD', '--count'], repo)}"
+        )
+        grep = shutil.which("rg")
+        literals = " ".join(f"-e '{lit}'" for lit in HISTORY_LITERALS)
+        search = f"{grep} -a -F -c {literals}" if grep else f"grep -a -F -c {literals}"
+        reference = f"git cat-file --batch-all-objects --batch | {search}"
+        result, out = _max_rss_mb(["bash", "-c", reference], repo)
+        print(f"  reference `{reference}`")
+        print(
+            f"    wall {result['wall']:.1f} s, cpu {result['cpu']:.1f} s, "
+            f"peak {result['peak_mb']:.0f} MB, matching lines {out.strip()}"
+        )
+        for label, flag in (("all refs", "--history"), ("HEAD only", "--history=HEAD")):
+            cmd = [sys.executable, "-m", "ztlint", "scan", flag, "--no-cache", "--format", "json"]
+            result, out = _max_rss_mb(cmd, repo)
+            doc = json.loads(out)
+            h = doc["summary"]["history"]
+            print(
+                f"  ztlint {flag}: wall {result['wall']:.1f} s, cpu {result['cpu']:.1f} s, "
+                f"peak (tree) {result['peak_mb']:.0f} MB, largest process "
+                f"{result.get('max_rss_mb', 0):.0f} MB; {h['commits']} commits, {h['blobs']} "
+                f"blobs ({h['blobs_scanned']} parsed, {h['blobs_unchanged']} with no new "
+                f"trigger); {doc['summary']['findings']} findings, "
+                f"{len(doc['notifications'])} notifications ({label})"
+            )
+    if worktree is not None:
+        select = "ZT201,ZT202,ZT203,ZT204,ZT205"
+        cmd = [sys.executable, "-m", "ztlint", "scan", str(worktree), "--no-cache"]
+        cmd += ["--format", "json", "--select", select]
+        result, out = timed(cmd)
+        print(
+            f"  secret rules on the working tree {worktree}: wall {result['wall']:.1f} s, "
+            f"cpu {result['cpu']:.1f} s, {json.loads(out)['summary']['findings']} findings"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("paths", nargs="*", type=Path)
@@ -287,7 +379,20 @@ def main() -> int:
         help="semgrep rules: those aimed at the problems of every shipped ztlint rule "
         "(bench/semgrep_equivalents.py) or only the recall-checked ones",
     )
+    parser.add_argument(
+        "--history",
+        type=Path,
+        help="also time `scan --history` on this repository (a work tree, or a bare "
+        "mirror's git folder, which is only read)",
+    )
+    parser.add_argument(
+        "--history-worktree", type=Path, help="a checkout to time the secret rules on"
+    )
     args = parser.parse_args()
+    if args.history is not None:
+        history_bench(args.history, args.history_worktree)
+        if not args.paths and not args.scales:
+            return 0
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {sys.platform}")
     print(
         f"{'tree':<34} {'files':>7} {'MB':>8} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'files/s':>9} {'MB/s':>7} {'findings':>9}"

@@ -9,6 +9,8 @@ action.yml passes its inputs as environment variables:
   ZTLINT_SARIF     where to write the SARIF file (default "ztlint.sarif")
   ZTLINT_CATEGORY  SARIF automationDetails category (default none: id "ztlint/")
   ZTLINT_UPLOAD    "true" to upload to code scanning (default), "false" not to
+  ZTLINT_HISTORY   "" (default: the working tree), "pull-request" (the pull request's
+                   commits), "all" (every ref) or a revision range: scan git history
   ZTLINT_WORKSPACE the checkout, where the paths are (default GITHUB_WORKSPACE, else
                    the working folder)
 
@@ -47,6 +49,7 @@ from typing import Any
 import ztlint.engine  # noqa: F401  (cli imports it on first use)
 from ztlint import cli
 from ztlint.config import ConfigError
+from ztlint.history import cli as history_cli
 from ztlint.reporters import github, sarif, text
 from ztlint.safeio import UnwritableError, linked_folder, write_text
 
@@ -156,7 +159,10 @@ def _scan(sarif_path: str) -> tuple[Any, dict[str, Any]] | str:
         extra = shlex.split(_env("ZTLINT_ARGS"))
     except ValueError as exc:  # an unbalanced quote
         return f"bad inputs: args: {exc}"
-    args = [*input_paths(_env("ZTLINT_PATHS", ".")), *extra]
+    history = _env("ZTLINT_HISTORY")
+    # A history scan reads the repository's commits, not paths.
+    paths = [] if history else input_paths(_env("ZTLINT_PATHS", "."))
+    args = [*paths, *extra]
     if _env("ZTLINT_FAIL_ON"):
         args += ["--fail-on", _env("ZTLINT_FAIL_ON")]
     try:
@@ -165,6 +171,8 @@ def _scan(sarif_path: str) -> tuple[Any, dict[str, Any]] | str:
         return f"bad inputs: {exc}"
     params["category"] = _env("ZTLINT_CATEGORY") or params["category"]
     try:
+        if history:
+            params["history"] = history_cli.action_range(history, dict(os.environ))
         config = cli.build_config(params, never_scan=(sarif_path,))
         report = cli.scan_report(params, config)
     except (ConfigError, UnwritableError) as exc:

@@ -28,6 +28,7 @@ from ztlint.config import (
     scan_tree,
 )
 from ztlint.globs import InvalidGlob, check_globs
+from ztlint.history import cli as history_cli
 from ztlint.model import Severity
 from ztlint.safeio import UnwritableError, linked_folder, write_text
 from ztlint.terminal import Interruptible, announce_written, unwritable_folder, use_color
@@ -319,6 +320,15 @@ def _linked_out(path: str) -> bool:
     return inside(named, cwd) and not inside(os.path.realpath(named), os.path.realpath(cwd))
 
 
+def _cache_dir(opts: dict[str, Any]) -> Any:
+    from ztlint import cache
+
+    use_cache = opts.get("cache")
+    if use_cache is None:
+        use_cache = cache.enabled_by_default()
+    return cache.default_dir() if use_cache else None
+
+
 def _run(
     opts: dict[str, Any],
     config: Config,
@@ -458,6 +468,7 @@ def main() -> None:
     "as PATH (its kind, place and config); the file on disk is not read.",
 )
 @output_options
+@history_cli.history_options
 def scan(**opts: Any) -> None:
     """Scan PATHS (files or folders; default: the current folder; `-`: standard input,
     with --stdin-filename)."""
@@ -519,6 +530,8 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
     from ztlint import gitdiff
     from ztlint.discovery import display_root
 
+    if history_cli.wanted(opts):
+        return history_cli.report(opts, config, _cache_dir(opts))
     cwd = os.getcwd()
     applied = config  # as read, before --staged moves it
     # Under --diff, a review marker of another tool (`#nosec`) that the change itself
@@ -705,6 +718,7 @@ def _text_modes(opts: dict[str, Any]) -> dict[str, Any]:
     type=click.Path(dir_okay=False),
     help="Where to write the baseline.",
 )
+@history_cli.history_options
 def baseline_cmd(**opts: Any) -> None:
     """Record today's findings in PATHS so that later scans report only new ones."""
     from ztlint import baseline as baseline_mod
@@ -713,7 +727,10 @@ def baseline_cmd(**opts: Any) -> None:
         _fail(why)
     try:
         config = build_config(opts, never_scan=(opts["output"],))
-        report = _run(opts, config)
+        if history_cli.wanted(opts):
+            report = history_cli.report(opts, config, _cache_dir(opts))
+        else:
+            report = _run(opts, config)
     except ConfigError as exc:
         _fail(str(exc))
         return

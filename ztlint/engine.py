@@ -118,6 +118,12 @@ NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
         "A config in the scanned tree turns off every rule, or excludes or marks as test "
         "code every file.",
     ),
+    "ZT920": (
+        "history-incomplete",
+        "A history scan (--history) could not read all the history it was asked for: a "
+        "shallow clone (the note says how far back it went), blobs missing from a partial "
+        "clone, or paths git listed that could leave the work tree.",
+    ),
 }
 # Files a budget left unchecked (or a worker that died on them): they fail the run
 # unless the user allows it, so that no repository can hide a finding behind them.
@@ -229,6 +235,8 @@ class Report:
     below_confidence: int = 0
     # Findings a baseline matched (ztlint.baseline.apply): dropped, and counted.
     baselined: int = 0
+    # A history scan (`scan --history`): what it read (ztlint.history.scan.Summary).
+    history: Any = None
 
     def not_checked_files(self) -> int:
         """Files of vendored or generated code, which no rule checked."""

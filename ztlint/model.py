@@ -103,6 +103,16 @@ class Suppression:
 
 
 @dataclass(frozen=True)
+class CommitRef:
+    """The commit that introduced a finding of a history scan (ztlint.history)."""
+
+    sha: str
+    date: str  # author date, ISO 8601
+    # Whether the same secret is still in a file at HEAD (not only in history).
+    at_head: bool = False
+
+
+@dataclass(frozen=True)
 class Finding:
     rule_id: str
     rule_name: str
@@ -141,6 +151,8 @@ class Finding:
     # Lines of another tool's review marker that lowered the finding's confidence
     # (ztlint.acknowledged); under --diff a marker the change adds does not count.
     acknowledged: tuple[int, ...] = ()
+    # A history scan's finding: the commit that introduced it (`path` is its path there).
+    commit: CommitRef | None = None
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, int, int, str]:
@@ -212,6 +224,8 @@ class RuleMeta:
     # "" for ztlint's own rules; "semgrep" for rules from semgrep configs, which SARIF
     # lists under a tool extension.
     component: str = ""
+    # Runs over git history too (`scan --history`): rule.yaml `history: true`.
+    history: bool = False
 
     @property
     def family(self) -> str:

@@ -49,6 +49,7 @@ _RULE_KEYS = {
     "options",
     "detectors",
     "project",
+    "history",
 }
 _OPTION_KINDS = {"bool", "int", "str", "list[str]"}
 
@@ -143,6 +144,7 @@ def load_rule(folder: Path) -> Rule:
         languages=covers,
         options=tuple(_option(where, o) for o in data.get("options") or []),
         references=tuple(str(r) for r in data.get("references") or []),
+        history=data.get("history") is True,
     )
     project = None
     if "project" in data:

@@ -64,6 +64,12 @@ def read_file(path: str, max_size: int) -> RawFile:
         raise SkipFile(f"could not be read: {exc.strerror}") from None
     finally:
         os.close(fd)
+    return raw_from_bytes(path, data)
+
+
+def raw_from_bytes(path: str, data: bytes) -> RawFile:
+    """A file's bytes (read from disk, or a blob from git history) as the engine reads
+    them: binary files keep their first bytes only."""
     head = data[:BINARY_SNIFF]
     if data.startswith(BINARY_PLIST) and _binary_plist_shape(data):
         return RawFile(data=data, size=len(data), binary=True)

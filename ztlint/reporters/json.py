@@ -42,6 +42,7 @@ def _finding(f: Finding, fingerprint: str) -> dict[str, Any]:
         "fingerprint": fingerprint,
         "in_test_code": f.in_test_code,
         **({"provenance": f.provenance} if f.provenance != "production" else {}),
+        **({"commit": _commit(f)} if f.commit is not None else {}),
         "suppression": None
         if f.suppression is None
         else {
@@ -60,6 +61,27 @@ def _finding(f: Finding, fingerprint: str) -> dict[str, Any]:
                 for e in f.fix.edits
             ],
         },
+    }
+
+
+def _commit(f: Finding) -> dict[str, Any]:
+    assert f.commit is not None
+    return {"sha": f.commit.sha, "date": shown(f.commit.date), "at_head": f.commit.at_head}
+
+
+def _history(report: Report) -> dict[str, Any]:
+    h = report.history
+    return {
+        "revisions": shown(h.revisions),
+        "commits": h.commits,
+        "blobs": h.blobs,
+        "blobs_scanned": h.scanned,
+        "blobs_unchanged": h.unchanged,
+        "blobs_cached": h.cached,
+        "oldest_commit": h.oldest or None,
+        "oldest_date": shown(h.oldest_date) or None,
+        "shallow": h.shallow,
+        "head": h.head,
     }
 
 
@@ -98,6 +120,7 @@ def render(report: Report) -> str:
             "min_confidence": report.min_confidence.label,
             "below_confidence": report.below_confidence,
             "baselined": report.baselined,
+            **({"history": _history(report)} if report.history is not None else {}),
         },
         "config": {
             "files": [path(f) for f in report.config_files],

@@ -141,7 +141,7 @@ def _result(f: Finding, index: int, fingerprint: str, component: int | None) -> 
         ),
         level="note" if f.in_test_code else level(f.severity),
         message=om.Message(text=_message(f)),
-        locations=[om.Location(physical_location=_physical(f.path, f.span))],
+        locations=[_location(f)],
         partial_fingerprints={FINGERPRINT_KEY: fingerprint},
     )
     if f.related:
@@ -189,6 +189,37 @@ def _result(f: Finding, index: int, fingerprint: str, component: int | None) -> 
         props["provenance"] = f.provenance
     result.properties = _bag(**props)
     return result
+
+
+def _history_bag(report: Report) -> dict[str, Any]:
+    h = report.history
+    return {
+        "historyRevisions": shown(h.revisions),
+        "historyCommits": h.commits,
+        "historyBlobs": h.blobs,
+        "historyBlobsScanned": h.scanned,
+        "historyBlobsUnchanged": h.unchanged,
+        "historyOldestCommit": h.oldest,
+        "historyShallow": h.shallow,
+    }
+
+
+def _location(f: Finding) -> Any:
+    """The finding's place; a history finding's commit in the location's properties."""
+    location = om.Location(physical_location=_physical(f.path, f.span))
+    if f.commit is not None:
+        location.properties = _bag(
+            commit=f.commit.sha, commitDate=shown(f.commit.date), atHead=f.commit.at_head
+        )
+    return location
+
+
+def _provenance(report: Report) -> Any:
+    """versionControlProvenance of a history scan: the repository and HEAD."""
+    h = report.history
+    if h is None or not h.head:
+        return None
+    return [om.VersionControlDetails(repository_uri=h.remote or "file:///", revision_id=h.head)]
 
 
 def _notification(n: Notification) -> Any:
@@ -268,6 +299,7 @@ def build(
                     hiddenFindings=report.hidden_findings,
                     minConfidence=report.min_confidence.label,
                     belowConfidence=report.below_confidence,
+                    **(_history_bag(report) if report.history is not None else {}),
                 ),
             )
         ],
@@ -281,6 +313,7 @@ def build(
         },
         column_kind="unicodeCodePoints",
         results=results,
+        version_control_provenance=_provenance(report),
     )
     log = om.SarifLog(schema_uri=SCHEMA_URI, version="2.1.0", runs=[run])
     converted: dict[str, Any] = _to_json(log)

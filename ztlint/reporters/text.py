@@ -117,6 +117,8 @@ def _full(shown: list[Finding], metas: dict[str, RuleMeta], paint: _Paint) -> li
         if f.snippet.strip():
             out.append(paint(_DIM, "    | ") + safe_text.shown(f.snippet.rstrip()))
             out.append(paint(_DIM, "    | ") + paint(_COLORS[f.severity], _marker(f)))
+        if f.commit is not None:
+            out.append(paint(_DIM, "    = ") + history_line(f))
         meta = metas.get(f.rule_id)
         if meta is not None:
             out.append(paint(_DIM, "    = ") + "help: " + safe_text.shown(docs.help_line(meta)))
@@ -279,7 +281,10 @@ def verdict(report: Report) -> str:
     summary = f"{len(shown)} finding{_s(len(shown))}"
     if parts:
         summary += f" ({', '.join(parts)})"
-    summary += f" in {report.files_scanned} file{_s(report.files_scanned)} scanned"
+    if report.history is not None:
+        summary += history_scope(report)
+    else:
+        summary += f" in {report.files_scanned} file{_s(report.files_scanned)} scanned"
     fixable = sum(1 for f in shown if f.fix is not None)
     if fixable:
         summary += f"; {fixable} fixable with --fix"
@@ -296,6 +301,24 @@ def verdict(report: Report) -> str:
 
 def _s(n: int) -> str:
     return "s" if n != 1 else ""
+
+
+def history_line(f: Finding) -> str:
+    """`added in commit 1a2b3c4d5e6f (2026-01-02T10:00:00+00:00); still at HEAD`."""
+    assert f.commit is not None
+    where = "still at HEAD" if f.commit.at_head else "no longer at HEAD, still in history"
+    return f"added in commit {f.commit.sha[:12]} ({safe_text.shown(f.commit.date)}); {where}"
+
+
+def history_scope(report: Report) -> str:
+    """` in 320 blobs of 41 commits (back to 1a2b3c4d5e6f, 2019-...), 12 scanned now`."""
+    h = report.history
+    out = f" in {h.blobs} blob{'s' if h.blobs != 1 else ''} of {h.commits} commit"
+    out += "s" if h.commits != 1 else ""
+    if h.oldest:
+        out += f" (back to {h.oldest[:12]}, {safe_text.shown(h.oldest_date)})"
+    out += f"; {h.scanned + h.unchanged} read now ({h.scanned} parsed)"
+    return out + f", {h.cached} checked by earlier runs"
 
 
 def provenance_tag(f: Finding) -> str:

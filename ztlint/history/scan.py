@@ -1,0 +1,507 @@
+"""`ztlint scan --history`: the secret rules over every blob a revision range introduced.
+
+1. `git log --reverse --raw` over the range maps each new blob to the first commit and
+   path that carry it (ztlint.history.gitlog); a blob carried by many commits and
+   paths is one entry.
+2. Blobs checked by an earlier run (ztlint.history.store) are not read again; the rest
+   are size-checked with `git cat-file --batch-check` (missing objects of a partial
+   clone and blobs over --max-file-size become notifications, as files do) and read
+   through one `git cat-file --batch --buffer` stream.
+3. Each blob is scanned once, as the file it was at its first path, by the rules that
+   run on history (ZT201-ZT205 and any rule.yaml with `history: true`).
+4. One finding per secret and first commit: a secret kept through later edits of its
+   file, or copied to another path, is reported once, at the commit that introduced it,
+   with whether it is still in a file at HEAD.
+5. Provenance, suppression comments (in the blob itself), config exceptions and
+   excludes by path, and the confidence threshold apply as in a working-tree scan;
+   the caller applies the baseline.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ztlint import engine, policy, suppress
+from ztlint import provenance as provenance_mod
+from ztlint.config import Config
+from ztlint.discovery import SKIPPED, FileEntry
+from ztlint.globs import GlobList, MatchBudget
+from ztlint.history.gitlog import BlobMap, History, toplevel
+from ztlint.history.store import open_store
+from ztlint.model import CommitRef, Finding, NoticeLevel, Notification
+from ztlint.rule import Rule
+from ztlint.source import raw_from_bytes
+
+_SMALL_HISTORY = 500  # blobs to read; fewer are parsed in this process unless --jobs
+HISTORY_NOTE = "ZT920"  # history-incomplete (engine.NOTIFICATION_CODES)
+# Rules that run over history whatever their rule.yaml says: the secret family.
+HISTORY_RULES = frozenset({"ZT201", "ZT202", "ZT203", "ZT204", "ZT205"})
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a history scan read; every output shows it."""
+
+    revisions: str  # the range as given, or "--all"
+    commits: int
+    blobs: int  # distinct blobs the range introduced
+    scanned: int  # blobs read and scanned by this run
+    cached: int  # blobs an earlier run had checked
+    unchanged: int = 0  # blobs whose added lines hold no trigger: not parsed (_Gate)
+    oldest: str = ""  # the oldest commit scanned (sha) and its date
+    oldest_date: str = ""
+    shallow: bool = False
+    head: str | None = None
+    remote: str | None = None
+
+
+@dataclass(frozen=True)
+class _Blob:
+    oid: bytes
+    commit: int
+    path: str
+    result: engine.FileResult
+
+
+def history_rules(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    return tuple(r for r in rules if r.id in HISTORY_RULES or r.meta.history)
+
+
+def _plan(config: Config, enabled: tuple[Rule, ...], known: dict[str, str]) -> engine.Plan:
+    return engine.Plan(
+        rules=tuple(r for r in enabled if not r.meta.component),
+        max_file_size=config.max_file_size,
+        file_timeout=config.file_timeout,
+        options=tuple(
+            (
+                r.id,
+                tuple(
+                    sorted(
+                        {
+                            **{o.name: o.default for o in r.meta.options},
+                            **config.options_for((r.id, r.name)),
+                        }.items()
+                    )
+                ),
+            )
+            for r in enabled
+        ),
+        severity=tuple(
+            (known.get(k) or known[k.upper()], s)
+            for k, s in config.severity
+            if (known.get(k) or known.get(k.upper()))
+        ),
+        provenance=provenance_mod.Settings(config.test_paths, config.test_tags, config.provenance),
+        check_nonproduction=config.tests != "ignore",
+    )
+
+
+def run(
+    cwd: str,
+    config: Config,
+    revisions: str | None,
+    since: str | None = None,
+    cache_dir: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    extra: list[str] | None = None,
+    jobs: int | None = None,
+) -> tuple[engine.Report, Summary]:
+    from ztlint import cache as cache_mod
+    from ztlint.registry import load_rules
+
+    top = toplevel(cwd)
+    git = History(top)
+    args = git.revisions(revisions, since, new_only=bool(extra))
+    all_rules = load_rules()
+    engine._validate(all_rules, config)
+    known = engine._resolver(all_rules)
+    enabled = history_rules(engine.select_rules(all_rules, config))
+    plan = _plan(config, enabled, known)
+    store = open_store(cache_dir, cache_mod.run_key(("history", plan.describe())), [top], top)
+
+    blob_map = git.blob_map(args)
+    notes: list[Notification] = []
+    excluder = GlobList(config.exclude, MatchBudget()) if config.exclude else None
+    blobs = blob_map.blobs
+    if excluder is not None:
+        for oid in [o for o, (_, path) in blobs.items() if excluder.any(path)]:
+            del blobs[oid]
+    # Only blobs with something to report are kept; the rest are counted.
+    checked: list[_Blob] = []
+    scanned = cached = skipped = 0
+    to_size: list[bytes] = []
+    reread: dict[bytes, engine.FileResult] = {}
+    for oid, (_, path) in blobs.items():
+        if store is not None:
+            if store.clean(path, oid):
+                cached += 1
+                continue
+            hit = store.get(path, oid)
+            if isinstance(hit, engine.FileResult) and hit.path == path:
+                cached += 1
+                reread[oid] = hit
+                continue
+        to_size.append(oid)
+
+    # Sizes first: a missing object or a blob over the limit is never read. In a
+    # partial clone the missing ones are listed first: asked for, git would fetch them.
+    missing: list[bytes] = []
+    if git.partial_clone():
+        absent = git.missing(args)
+        missing = [oid for oid in to_size if oid in absent]
+        to_size = [oid for oid in to_size if oid not in absent]
+    order: list[bytes] = []
+    sized = 0
+    for oid, size in git.sizes(iter(to_size)):
+        sized += 1
+        commit, path = blobs[oid]
+        if size is None:
+            missing.append(oid)
+        elif size > config.max_file_size:
+            note = engine._note(
+                SKIPPED,
+                f"skipped: is {size} bytes, over the {config.max_file_size}-byte limit "
+                f"(blob added in commit {blob_map.commits[commit].sha[:12]})",
+                path,
+                level=NoticeLevel.NOTE,
+            )
+            checked.append(_Blob(oid, commit, path, engine.FileResult(path, notifications=(note,))))
+        else:
+            order.append(oid)
+    missing.extend(to_size[sized:])  # git stopped early (an object it could not read)
+    del to_size
+    order.extend(oid for oid, r in reread.items() if _needs_bytes(r))
+    # Versions of one path are read one after another (git keeps them as deltas of
+    # each other, and the gate below compares each with the one before); the sort is
+    # stable, so they stay in commit order.
+    order.sort(key=lambda oid: blobs[oid][1])
+    total = len(order)
+    gate = _Gate(plan)
+    head = git.head()
+    at_head = git.head_blobs(head) if head else set()
+    workers = _Workers(plan, jobs, total)
+    workers.start()  # before git's pipes open: a forked worker must not hold them
+
+    def keep(oid: bytes, result: engine.FileResult) -> None:
+        commit, path = blobs[oid]
+        if result.findings or result.notifications or result.directives:
+            checked.append(_Blob(oid, commit, path, result))
+            if store is not None:
+                store.put(path, oid, engine._for_cache(result))
+        elif store is not None:
+            store.mark_clean(path, oid)
+
+    done = 0
+    for oid, data in git.contents(iter(order)):
+        done += 1
+        if progress is not None:
+            progress(done, total)
+        commit, path = blobs[oid]
+        if oid in reread:
+            hit = reread.pop(oid)
+            if data is not None:
+                gate.remember(path, data)
+                hit = engine._from_cache(hit, raw_from_bytes(path, data))
+            checked.append(_Blob(oid, commit, path, hit))
+            continue
+        if data is None:
+            missing.append(oid)
+            continue
+        # A blob at HEAD is always parsed: its findings say what is still there.
+        if gate.unchanged(path, data) and oid not in at_head:
+            skipped += 1
+            if store is not None:
+                store.mark_clean(path, oid)
+            continue
+        scanned += 1
+        for got_oid, result in workers.submit(oid, path, data):
+            keep(got_oid, result)
+    for got_oid, result in workers.finish():
+        keep(got_oid, result)
+    if done < total:  # git stopped early: what it did not send is missing
+        missing.extend(order[done:])
+    for oid, hit in reread.items():  # nothing to recompute from bytes
+        commit, path = blobs[oid]
+        checked.append(_Blob(oid, commit, path, hit))
+    if store is not None:
+        store.save()
+
+    summary = Summary(
+        revisions=revisions or "--all",
+        commits=len(blob_map.commits),
+        blobs=len(blobs),
+        scanned=scanned,
+        cached=cached,
+        unchanged=skipped,
+        oldest=blob_map.commits[0].sha if blob_map.commits else "",
+        oldest_date=blob_map.commits[0].date if blob_map.commits else "",
+        shallow=git.shallow(),
+        head=head,
+        remote=git.remote_url(),
+    )
+    notes.extend(_incomplete(summary, blob_map, [(o, *blobs[o]) for o in missing]))
+    findings = _findings(checked, blob_map, at_head, known, enabled, config, top)
+    for b in checked:
+        notes.extend(n for n in b.result.notifications if n.code != suppress.UNUSED_CODE)
+    report = _report(findings, notes, enabled, all_rules, config, summary, top, plan)
+    return report, summary
+
+
+class _Gate:
+    """Whether a blob can hold a secret its path's earlier version did not. A blob is
+    parsed when it is the first version read at its path, binary or in a wide encoding,
+    or when the lines it adds to the previous version read at that path hold a trigger
+    string of a history rule (as the engine's prefilter admits a detector). Otherwise
+    every line that could carry a secret was already in the earlier version, whose scan
+    (in this run or an earlier one) reported it at the commit that introduced it: the
+    same secret again is the same finding. Only the previous version's lines are kept.
+
+    In source code the broad credential words (`key`, `token`, `secret`: ZT204 and
+    ZT205, which report a literal bound to a credential name) count only on an added
+    line that holds a string literal: a new credential in code is a new literal. Token
+    prefixes and private keys count on any added line."""
+
+    _BROAD = frozenset({"ZT204", "ZT205"})
+    _CODE = frozenset({"go", "python", "rust", "javascript", "typescript", "tsx", "swift"})
+    _QUOTES = (b'"', b"'", b"`")
+
+    def __init__(self, plan: engine.Plan) -> None:
+        text = [
+            (r.id, d)
+            for r in plan.rules
+            for d in r.detectors
+            if d.kinds - {"binary"} and not d.binary
+        ]
+        self.narrow = [d for rid, d in text if rid not in self._BROAD]
+        self.broad = [d for rid, d in text if rid in self._BROAD]
+        self.path: str | None = None
+        self.lines: set[bytes] = set()
+
+    def remember(self, path: str, data: bytes) -> None:
+        self.path, self.lines = path, set(data.split(b"\n"))
+
+    def unchanged(self, path: str, data: bytes) -> bool:
+        from ztlint.classify import classify_name
+
+        previous = self.lines if path == self.path else None
+        self.remember(path, data)
+        if previous is None or b"\x00" in data[:8192]:
+            return False
+        added = [line for line in self.lines if line not in previous]
+        if not added:
+            return True
+        if _admits(b"\n".join(added), self.narrow):
+            return False
+        if classify_name(path)[1] in self._CODE:
+            added = [line for line in added if any(q in line for q in self._QUOTES)]
+        return not (added and _admits(b"\n".join(added), self.broad))
+
+
+def _admits(text: bytes, detectors: list[Any]) -> bool:
+    from ztlint.triggers import Triggers
+
+    found = Triggers(text.decode("utf-8", "replace"))
+    return any(found.admits(d.triggers, d.confirm, d.any_case) for d in detectors)
+
+
+def _scan_in_worker(path: str, data: bytes) -> engine.FileResult:
+    assert engine._WORKER_PLAN is not None
+    return _scan_blob(path, data, engine._WORKER_PLAN)
+
+
+class _Workers:
+    """Blobs the gate lets through are parsed by `jobs` worker processes (the reading
+    and the gate stay in this one), at most a few per worker in flight, so memory stays
+    bounded; with one job, in this process. A worker that dies marks the blobs it held
+    unchecked (as a file scan does) and the rest are parsed here."""
+
+    def __init__(self, plan: engine.Plan, jobs: int | None, blobs: int) -> None:
+        self.plan = plan
+        self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+        if jobs is None and blobs < _SMALL_HISTORY:
+            self.jobs = 1  # starting workers costs more than a few blobs
+        self.pool: Any = None
+        self.pending: deque[tuple[bytes, str, Any]] = deque()
+
+    def start(self) -> None:
+        """Fork the workers now. A worker forked while `git cat-file --batch` runs
+        would inherit the write end of git's input, and git would wait for an end of
+        input that never comes."""
+        if self.jobs > 1 and self.pool is None:
+            self.pool = engine._pool(self.jobs, self.plan)
+            self.pool.submit(int).result()  # the fork start method starts them all
+
+    def submit(self, oid: bytes, path: str, data: bytes) -> list[tuple[bytes, engine.FileResult]]:
+        if self.jobs <= 1 or self.pool is None:
+            return [(oid, _scan_blob(path, data, self.plan))]
+        self.pending.append((oid, path, self.pool.submit(_scan_in_worker, path, data)))
+        out = []
+        while len(self.pending) > 4 * self.jobs or (self.pending and self.pending[0][2].done()):
+            out.append(self._take())
+        return out
+
+    def _take(self) -> tuple[bytes, engine.FileResult]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        oid, path, future = self.pending.popleft()
+        try:
+            return oid, future.result()
+        except BrokenProcessPool:
+            self.jobs = 1  # the rest in this process
+            note = engine._note(
+                engine.WORKER_CRASHED,
+                "a worker process died while scanning this blob; not scanned",
+                path,
+                level=NoticeLevel.ERROR,
+            )
+            return oid, engine.FileResult(path, notifications=(note,))
+
+    def finish(self) -> list[tuple[bytes, engine.FileResult]]:
+        out = [self._take() for _ in range(len(self.pending))]
+        if self.pool is not None:
+            self.pool.shutdown()
+            gc.unfreeze()
+        return out
+
+
+def _needs_bytes(result: engine.FileResult) -> bool:
+    return any(f.secret_spans for f in result.findings)
+
+
+def _scan_blob(path: str, data: bytes, plan: engine.Plan) -> engine.FileResult:
+    raw = raw_from_bytes(path, data)
+    scanned = engine._timed_scan(FileEntry(path, ""), plan, raw)
+    if scanned is None:
+        return engine.FileResult(
+            path,
+            notifications=(
+                engine._note(
+                    engine.TIMED_OUT,
+                    f"not scanned: it took longer than {plan.file_timeout:g} s (--file-timeout)",
+                    path,
+                    level=NoticeLevel.WARNING,
+                ),
+            ),
+        )
+    return scanned[0]
+
+
+def _secret_key(f: Finding) -> tuple[str, ...]:
+    """One finding per secret: by its digest; a finding with no secret text (a Secret
+    manifest's key name) by its path and masked line."""
+    if f.secret_digest:
+        return (f.rule_id, f.secret_digest)
+    return (f.rule_id, f.path, " ".join(f.snippet.split()), f.message)
+
+
+def _findings(
+    checked: list[_Blob],
+    blob_map: BlobMap,
+    at_head: set[bytes],
+    known: dict[str, str],
+    enabled: tuple[Rule, ...],
+    config: Config,
+    top: str,
+) -> list[Finding]:
+    checked.sort(key=lambda b: (b.commit, b.path, b.oid))
+    show = config.tests != "ignore"
+    enabled_ids = frozenset(r.id for r in enabled)
+    present: set[tuple[str, ...]] = set()
+    for b in checked:
+        if b.oid in at_head:
+            present.update(_secret_key(f) for f in b.result.findings)
+    seen: set[tuple[str, ...]] = set()
+    out: list[Finding] = []
+    for b in checked:
+        if not b.result.findings:
+            continue
+        # Suppression comments apply within the blob that holds them.
+        marked, _ = suppress.apply(
+            policy.apply_precedence(sorted(b.result.findings, key=lambda f: f.sort_key)),
+            {b.path: b.result.directives} if b.result.directives else {},
+            known,
+            enabled_ids,
+            "malformed-suppression",
+            make_malformed=False,
+        )
+        commit = blob_map.commits[b.commit]
+        for f in marked:
+            if f.rule_id not in enabled_ids:
+                continue
+            placed = policy.place(f, b.result.provenance, show)
+            key = _secret_key(f)
+            if placed is None or key in seen:
+                continue
+            seen.add(key)
+            out.append(replace(placed, commit=CommitRef(commit.sha, commit.date, key in present)))
+    out, _ = engine._apply_exceptions(out, config, top, known, scope=())
+    return out
+
+
+def _incomplete(
+    summary: Summary, blob_map: BlobMap, missing: list[tuple[bytes, int, str]]
+) -> Iterator[Notification]:
+    if summary.shallow:
+        yield Notification(
+            code=HISTORY_NOTE,
+            message=f"shallow clone: history scanned back to commit {summary.oldest[:12]} "
+            f"({summary.oldest_date}), {summary.commits} commits; older commits are not in "
+            "this clone (check out with fetch-depth: 0 to scan them)",
+            level=NoticeLevel.WARNING,
+        )
+    if missing:
+        first = sorted(missing, key=lambda m: (m[1], m[2]))[0]
+        yield Notification(
+            code=HISTORY_NOTE,
+            message=f"{len(missing)} blob{'s' if len(missing) != 1 else ''} missing from the "
+            "object store (a partial clone?) not scanned; the first added in commit "
+            f"{blob_map.commits[first[1]].sha[:12]}",
+            level=NoticeLevel.WARNING,
+            path=first[2],
+        )
+    if blob_map.skipped_entries:
+        yield Notification(
+            code=HISTORY_NOTE,
+            message=f"{blob_map.skipped_entries} path(s) in history that could leave the "
+            "work tree (`..`, empty parts) not scanned",
+            level=NoticeLevel.WARNING,
+        )
+
+
+def _report(
+    findings: list[Finding],
+    notes: list[Notification],
+    enabled: tuple[Rule, ...],
+    all_rules: tuple[Rule, ...],
+    config: Config,
+    summary: Summary,
+    top: str,
+    plan: engine.Plan,
+) -> engine.Report:
+    from ztlint import configview
+
+    severity = dict(plan.severity)
+    shown = [f for f in findings if f.confidence >= config.min_confidence]
+    below = sum(1 for f in findings if f.active) - sum(1 for f in shown if f.active)
+    return engine.Report(
+        findings=tuple(sorted(shown, key=lambda f: f.sort_key)),
+        notifications=tuple(sorted(set(notes), key=lambda n: n.sort_key)),
+        rules=tuple(r.meta for r in enabled),
+        files_scanned=summary.blobs,
+        fail_on=config.fail_on,
+        tests_fail=config.tests == "fail",
+        rule_severity=tuple((r.id, severity.get(r.id, r.meta.severity)) for r in enabled),
+        allow_unchecked=config.allow_unchecked,
+        config_files=configview.shown(config, top),
+        rules_total=len(all_rules),
+        exceptions=len(config.exceptions),
+        min_confidence=config.min_confidence,
+        below_confidence=below,
+        history=summary,
+    )
