@@ -51,6 +51,8 @@ from ztlint.registry import load_rules
         "ThisShouldBeChangedInProduction",
         "must-be-changed",
         "needs-to-be-replaced",
+        # a Concourse credential-manager variable
+        "((GITHUB_ACCESS_TOKEN))",
     ],
 )
 def test_placeholders_are_recognised(value: str) -> None:
@@ -288,6 +290,8 @@ def test_a_table_keyed_by_test_names_holds_no_settings(tmp_path: Path) -> None:
         ("passwdprovider", "settings.providers.editpasswdprovider", True),  # a route name
         ("admin_password", "admin:hunter2", False),  # a user:password pair is no entry point
         ("db_password", "db_password_prod", False),  # plain words in config: a weak secret
+        # a Kubernetes kind path, with its API version
+        ("k8s/config.example.io/v1alpha2/apikeys", "example/config/v1alpha2/legacy/apikeys", True),
     ],
 )
 def test_values_that_name_code_or_the_setting(name: str, value: str, setting: bool) -> None:

@@ -14,7 +14,9 @@ import re
 # references.
 REFERENCE = re.compile(
     r"^\$\{?[\w.]+|\$\{\{|\{\{|\{%|<[^>]*>|%\(?\w*\)?s|\{\w*\}|^%[A-Za-z_][\w.]*%$|^ENC\[|^vault:|"
-    r"^ref\+|^arn:aws:|^projects/|^(op|sm|gcp|aws|azure|vault|k8s|env|file)://|^\$\(|^!|^@"
+    r"^ref\+|^arn:aws:|^projects/|^(op|sm|gcp|aws|azure|vault|k8s|env|file)://|^\$\(|^!|^@|"
+    # Concourse's credential-manager variables: `((github_access_token))`.
+    r"^\(\([\w./:-]+\)\)$"
 )
 # Whole values that stand for "put the secret here".
 DUMMY = re.compile(
@@ -112,13 +114,13 @@ def is_version(value: str) -> bool:
 
 # An identifier-shaped value: words (with at most a short number: `oauth2`, `ec2`, `v3`)
 # joined by `_`, `-`, `.`, `/` or `:`, or written in camelCase.
-_SEGMENT = re.compile(r"[A-Za-z]+\d{0,2}|\d{1,3}(?:st|nd|rd|th)?")
+_SEGMENT = re.compile(r"[A-Za-z]+\d{0,2}|\d{1,3}(?:st|nd|rd|th)?|v\d{1,2}(?:alpha|beta)\d{0,2}")
 _SEPARATORS = re.compile(r"[-_./:]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 # The words by which a value names a credential setting rather than holding one.
 _CREDENTIAL_WORDS = frozenset(
     "password passwords passwd pwd pass secret secrets token tokens credential credentials "
-    "key keys apikey auth private".split()
+    "key keys apikey apikeys auth private".split()
 )
 
 
