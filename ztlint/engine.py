@@ -1594,6 +1594,37 @@ def _origins(results: Sequence[FileResult], plan: Plan) -> Callable[[str, int | 
     return origin_of
 
 
+def plan_for(config: Config, enabled: tuple[Rule, ...], known: dict[str, str]) -> Plan:
+    """The frozen plan of a scan of `enabled` rules under `config` (`known` resolves the
+    rule names config uses to ids; a name of a rule not enabled is left out)."""
+    return Plan(
+        rules=tuple(r for r in enabled if not r.meta.component),
+        max_file_size=config.max_file_size,
+        file_timeout=config.file_timeout,
+        options=tuple(
+            (
+                r.id,
+                tuple(
+                    sorted(
+                        {
+                            **{o.name: o.default for o in r.meta.options},
+                            **config.options_for((r.id, r.name)),
+                        }.items()
+                    )
+                ),
+            )
+            for r in enabled
+        ),
+        severity=tuple(
+            (known.get(k) or known[k.upper()], s)
+            for k, s in config.severity
+            if known.get(k) or known.get(k.upper())
+        ),
+        provenance=provenance_mod.Settings(config.test_paths, config.test_tags, config.provenance),
+        check_nonproduction=config.tests != "ignore",
+    )
+
+
 def run(
     targets: Sequence[str],
     config: Config,
@@ -1627,28 +1658,7 @@ def run(
     _validate_globs(config)
     enabled = select_rules(all_rules, config)
     known = _resolver(all_rules)
-    plan = Plan(
-        rules=tuple(r for r in enabled if not r.meta.component),
-        max_file_size=config.max_file_size,
-        file_timeout=config.file_timeout,
-        options=tuple(
-            (
-                r.id,
-                tuple(
-                    sorted(
-                        {
-                            **{o.name: o.default for o in r.meta.options},
-                            **config.options_for((r.id, r.name)),
-                        }.items()
-                    )
-                ),
-            )
-            for r in enabled
-        ),
-        severity=tuple((known.get(k) or known[k.upper()], s) for k, s in config.severity),
-        provenance=provenance_mod.Settings(config.test_paths, config.test_tags, config.provenance),
-        check_nonproduction=config.tests != "ignore",
-    )
+    plan = plan_for(config, enabled, known)
     cwd = cwd or os.getcwd()
     found = discover(list(targets) or ["."], config.exclude, cwd)
     plan = replace(plan, roots=_scan_roots(list(targets) or ["."], cwd, found.root))

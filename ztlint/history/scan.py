@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from ztlint import engine, policy, suppress
-from ztlint import provenance as provenance_mod
 from ztlint.config import Config
 from ztlint.discovery import SKIPPED, FileEntry
 from ztlint.globs import GlobList, MatchBudget
@@ -73,35 +72,6 @@ def history_rules(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
     return tuple(r for r in rules if r.id in HISTORY_RULES or r.meta.history)
 
 
-def _plan(config: Config, enabled: tuple[Rule, ...], known: dict[str, str]) -> engine.Plan:
-    return engine.Plan(
-        rules=tuple(r for r in enabled if not r.meta.component),
-        max_file_size=config.max_file_size,
-        file_timeout=config.file_timeout,
-        options=tuple(
-            (
-                r.id,
-                tuple(
-                    sorted(
-                        {
-                            **{o.name: o.default for o in r.meta.options},
-                            **config.options_for((r.id, r.name)),
-                        }.items()
-                    )
-                ),
-            )
-            for r in enabled
-        ),
-        severity=tuple(
-            (known.get(k) or known[k.upper()], s)
-            for k, s in config.severity
-            if (known.get(k) or known.get(k.upper()))
-        ),
-        provenance=provenance_mod.Settings(config.test_paths, config.test_tags, config.provenance),
-        check_nonproduction=config.tests != "ignore",
-    )
-
-
 def run(
     cwd: str,
     config: Config,
@@ -122,7 +92,7 @@ def run(
     engine._validate(all_rules, config)
     known = engine._resolver(all_rules)
     enabled = history_rules(engine.select_rules(all_rules, config))
-    plan = _plan(config, enabled, known)
+    plan = engine.plan_for(config, enabled, known)
     store = open_store(cache_dir, cache_mod.run_key(("history", plan.describe())), [top], top)
 
     blob_map = git.blob_map(args)
