@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from ztlint import engine
 from ztlint.cli import main
 from ztlint.config import Config
+from ztlint.report import Report
 
 BAD = "package a\nvar c = &tls.Config{InsecureSkipVerify: true}\n"
 GOOD = "package a\nvar c = &tls.Config{MinVersion: tls.VersionTLS13}\n"
@@ -36,7 +37,7 @@ def _repo(tmp_path: Path) -> tuple[Path, Path]:
     return root, cache
 
 
-def _scan(root: Path, cache: Path | None) -> engine.Report:
+def _scan(root: Path, cache: Path | None) -> Report:
     return engine.run(["."], Config(), jobs=1, cwd=str(root), cache_dir=cache)
 
 

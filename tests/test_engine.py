@@ -19,8 +19,9 @@ import pytest
 from tests.conftest import FIXTURES, ROOT
 from ztlint import classify
 from ztlint.config import Config
-from ztlint.engine import NOT_PARSED, RULE_FAILED, TIMED_OUT, WORKER_CRASHED, run
+from ztlint.engine import run
 from ztlint.model import Confidence, RuleMeta, Severity, Span
+from ztlint.notices import NOT_PARSED, RULE_FAILED, TIMED_OUT, WORKER_CRASHED
 from ztlint.policy import apply_precedence
 from ztlint.registry import load_rules
 from ztlint.rule import Detector, FileContext, Hit, ProjectCheck, Rule

@@ -12,6 +12,7 @@ import pytest
 from ztlint import cache as cache_mod
 from ztlint import engine, statcache
 from ztlint.config import Config
+from ztlint.report import Report
 
 BAD = "package a\nvar c = &tls.Config{InsecureSkipVerify: true}\n"
 GOOD = "package a\nvar c = &tls.Config{InsecureSkipVerify: false}\n"
@@ -36,7 +37,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return opened
 
 
-def _scan(root: Path, cache: Path, *targets: str) -> engine.Report:
+def _scan(root: Path, cache: Path, *targets: str) -> Report:
     return engine.run(list(targets) or ["."], Config(), jobs=1, cwd=str(root), cache_dir=cache)
 
 
@@ -48,7 +49,7 @@ def _tree(tmp_path: Path) -> tuple[Path, Path]:
     return root, cache
 
 
-def _found(report: engine.Report) -> list[tuple[str, int]]:
+def _found(report: Report) -> list[tuple[str, int]]:
     return [(f.path, f.span.start_line) for f in report.findings]
 
 

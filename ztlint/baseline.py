@@ -21,13 +21,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ztlint.config import ConfigError
-from ztlint.engine import Report
 from ztlint.fingerprint import primary_fingerprints
 from ztlint.model import Finding, NoticeLevel, Notification
+from ztlint.notices import STALE_BASELINE
+from ztlint.report import Report
+
+STALE = STALE_BASELINE
 
 VERSION = 1
 DEFAULT_NAME = ".ztlint-baseline.json"
-STALE = "ZT908"
 
 
 @dataclass(frozen=True, order=True)

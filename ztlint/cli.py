@@ -601,7 +601,7 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
 
 
 def _without_unused_exceptions(report: Any) -> Any:
-    from ztlint.engine import UNUSED_EXCEPTION
+    from ztlint.notices import UNUSED_EXCEPTION
 
     notes = tuple(n for n in report.notifications if n.code != UNUSED_EXCEPTION)
     return dataclasses.replace(report, notifications=notes)

@@ -18,14 +18,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ztlint import __version__, acknowledged, classify, configview, embedded, policy, suppress
+from ztlint import acknowledged, classify, configview, embedded, policy, suppress
 from ztlint import cache as cache_mod
 from ztlint import provenance as provenance_mod
 from ztlint.cache import Cache
 from ztlint.config import Config, ConfigError
 from ztlint.discovery import (
-    OVER_BUDGET,
-    SKIPPED,
     FileEntry,
     context_files,
     discover,
@@ -37,14 +35,28 @@ from ztlint.model import (
     Finding,
     NoticeLevel,
     Notification,
-    RuleMeta,
     Severity,
     Span,
     Suppression,
     SuppressionKind,
 )
+from ztlint.notices import (
+    DECODED,
+    NOT_PARSED,
+    OVER_BUDGET,
+    SEMGREP_FAILED,
+    SKIPPED,
+    TEMPLATE_NOT_READ,
+    TIMED_OUT,
+    UNUSED_EXCEPTION,
+    WORKER_CRASHED,
+)
+from ztlint.notices import UNCHECKED_HINT as _UNCHECKED_HINT
+from ztlint.notices import note as _note
+from ztlint.notices import rule_failed as _rule_failed
 from ztlint.parsers.budget import OverBudget
 from ztlint.parsers.data import EntityIndex, ParseFailure
+from ztlint.report import FileResult, Report
 from ztlint.rule import Detector, FileContext, Hit, ProjectCheck, Rule
 from ztlint.source import (
     RawFile,
@@ -63,76 +75,6 @@ if TYPE_CHECKING:  # loaded when used: a small scan needs neither
     from ztlint import helm
     from ztlint import semgrep as semgrep_mod
 
-NOT_PARSED = "ZT903"
-RULE_FAILED = "ZT905"
-WORKER_CRASHED = "ZT906"
-UNUSED_EXCEPTION = "ZT907"
-SEMGREP_FAILED = "ZT909"
-TIMED_OUT = "ZT910"
-DECODED = "ZT913"
-TEMPLATE_NOT_READ = "ZT916"
-
-# Notification codes and what they mean (SARIF tool.driver.notifications).
-NOTIFICATION_CODES: dict[str, tuple[str, str]] = {
-    suppress.UNUSED_CODE: ("unused-suppression", "A suppression comment matches no finding."),
-    NOT_PARSED: (
-        "file-not-parsed",
-        "A file could not be parsed; its structured rules did not run.",
-    ),
-    SKIPPED: (
-        "file-skipped",
-        "A file was not read: too large, not a regular file, or a link out of the root.",
-    ),
-    RULE_FAILED: ("rule-failed", "A rule raised an error on a file; other rules still ran."),
-    WORKER_CRASHED: ("worker-crashed", "A worker process died while scanning a file."),
-    UNUSED_EXCEPTION: ("unused-exception", "A config exception matches no finding."),
-    "ZT908": ("stale-baseline", "Baseline entries no longer match any finding."),
-    SEMGREP_FAILED: (
-        "semgrep-failed",
-        "semgrep could not run a rule or file (or at all); the native findings are complete.",
-    ),
-    TIMED_OUT: (
-        "file-timed-out",
-        "A file took longer than --file-timeout; it was not scanned, the rest of the run "
-        "was. The run fails unless --allow-unchecked.",
-    ),
-    OVER_BUDGET: (
-        "file-over-budget",
-        "A file had too many tokens to parse within the memory budget, or .gitignore "
-        "files were too costly to match; it was not fully checked. The run fails unless "
-        "--allow-unchecked.",
-    ),
-    DECODED: (
-        "file-decoded",
-        "A file in UTF-16 or UTF-32 without a byte-order mark: recognised and checked, "
-        "or (a warning) too unlike ASCII to tell from binary data, and not checked.",
-    ),
-    TEMPLATE_NOT_READ: (
-        "template-not-read",
-        "Templated YAML (a Helm chart's templates, a `*.yml.tmpl`) stayed unreadable after "
-        "its template actions were neutralised: one note per chart, listing the lines. "
-        "Never fails --strict: a template is not a broken file.",
-    ),
-    configview.BLIND: (
-        "config-disables-scan",
-        "A config in the scanned tree turns off every rule, or excludes or marks as test "
-        "code every file.",
-    ),
-    "ZT920": (
-        "history-incomplete",
-        "A history scan (--history) could not read all the history it was asked for: a "
-        "shallow clone (the note says how far back it went), blobs missing from a partial "
-        "clone, or paths git listed that could leave the work tree.",
-    ),
-}
-# Files a budget left unchecked (or a worker that died on them): they fail the run
-# unless the user allows it, so that no repository can hide a finding behind them.
-# A rule that raised on a file left it unchecked too: a hostile file can make a rule
-# raise on purpose (a 5,000-digit minKernel in a seccomp profile dropped its findings).
-UNCHECKED_CODES = frozenset({TIMED_OUT, OVER_BUDGET, WORKER_CRASHED, RULE_FAILED})
-# Notes --strict lets pass: templates read as far as a linter can without rendering.
-STRICT_PASSES = frozenset({TEMPLATE_NOT_READ})
-_UNCHECKED_HINT = "; the run fails unless --allow-unchecked"
 
 SMALL_SCAN = 48  # files; below this a scan stays in process unless --jobs is given
 _INDEX_SIZE = 64 * 1024  # characters; a larger file is searched with the index anyway
@@ -186,89 +128,6 @@ class Plan:
             if rid == rule_id:
                 return dict(opts)
         return {}
-
-
-@dataclass(frozen=True)
-class FileResult:
-    path: str
-    findings: tuple[Finding, ...] = ()
-    notifications: tuple[Notification, ...] = ()
-    directives: tuple[suppress.Directive, ...] = ()
-    test_ranges: tuple[tuple[int, int], ...] = ()
-    facts: tuple[tuple[str, tuple[Any, ...]], ...] = ()
-    test_paths: tuple[str, ...] = ()  # other files this file makes test code
-    provenance: str = provenance_mod.PRODUCTION
-    # What the file says about its own or other files' provenance (judged per project).
-    evidence: provenance_mod.Evidence | None = None
-    # A Helm chart's template: what its chart's note counts (ztlint.helm).
-    chart: helm.ChartFile | None = None
-
-
-@dataclass(frozen=True)
-class Report:
-    findings: tuple[Finding, ...]
-    notifications: tuple[Notification, ...]
-    rules: tuple[RuleMeta, ...]
-    files_scanned: int
-    fail_on: Severity = Severity.LOW
-    tests_fail: bool = False
-    version: str = __version__
-    # Severity of each rule as configured (overrides applied), by id.
-    rule_severity: tuple[tuple[str, Severity], ...] = field(default=())
-    # Whether files a budget left unchecked may pass (--allow-unchecked).
-    allow_unchecked: bool = False
-    # The config files that applied (as ztlint.configview names them), how many rules
-    # ran of how many, and the config exceptions: every report shows them.
-    config_files: tuple[str, ...] = ()
-    rules_total: int = 0
-    exceptions: int = 0
-    # A rule judged against its own threshold rather than fail_on: config-weakens-scan
-    # against the trusted one, which the config it reports on cannot raise.
-    rule_fail_on: tuple[tuple[str, Severity], ...] = ()
-    # Files scanned by provenance (ztlint.provenance), and the findings in test,
-    # example and docs files not shown (the default policy).
-    provenance_files: tuple[tuple[str, int], ...] = ()
-    hidden_findings: int = 0
-    # The confidence threshold (--min-confidence) and the findings below it, counted
-    # and not shown.
-    min_confidence: Confidence = Confidence.HIGH
-    below_confidence: int = 0
-    # Findings a baseline matched (ztlint.baseline.apply): dropped, and counted.
-    baselined: int = 0
-    # A history scan (`scan --history`): what it read (ztlint.history.scan.Summary).
-    history: Any = None
-
-    def not_checked_files(self) -> int:
-        """Files of vendored or generated code, which no rule checked."""
-        return sum(n for o, n in self.provenance_files if o in provenance_mod.NOT_CHECKED)
-
-    def failing(self) -> list[Finding]:
-        own = dict(self.rule_fail_on)
-        return [
-            f
-            for f in self.findings
-            if f.active
-            and f.severity >= own.get(f.rule_id, self.fail_on)
-            and (not f.in_test_code or self.tests_fail)
-        ]
-
-    def unchecked(self) -> list[Notification]:
-        """Notifications of files a budget left unchecked (UNCHECKED_CODES)."""
-        return [
-            n
-            for n in self.notifications
-            if n.code in UNCHECKED_CODES
-            or (n.code == SEMGREP_FAILED and n.level is NoticeLevel.ERROR)
-        ]
-
-    def exit_code(self, strict: bool = False) -> int:
-        if self.failing():
-            return 1
-        if not self.allow_unchecked and self.unchecked():
-            return 1
-        if strict and any(n.code not in STRICT_PASSES for n in self.notifications):
-            return 1
-        return 0
 
 
 # --- selection --------------------------------------------------------------------
@@ -1004,53 +863,6 @@ def _invalid_ignore_patterns(path: str, source: SourceText) -> list[Notification
                 )
             )
     return out
-
-
-def _note(
-    code: str,
-    message: str,
-    path: str | None,
-    line: int | None = None,
-    column: int | None = None,
-    level: NoticeLevel = NoticeLevel.WARNING,
-    rule_id: str | None = None,
-) -> Notification:
-    return Notification(
-        code=code,
-        message=message,
-        level=level,
-        path=path,
-        line=line,
-        column=column,
-        rule_id=rule_id,
-    )
-
-
-def _rule_failed(rule_id: str, detector: str, path: str, exc: BaseException) -> Notification:
-    """The error's type and where it was raised, never its text: an exception's
-    message can quote the file (a value that did not convert), and a notification
-    must not carry source text (a secret) into the output."""
-    return _note(
-        RULE_FAILED,
-        f"rule {rule_id} ({detector}) failed: {type(exc).__name__}{_raised_at(exc)}"
-        + _UNCHECKED_HINT,
-        path,
-        rule_id=rule_id,
-    )
-
-
-def _raised_at(exc: BaseException) -> str:
-    """' at <module>:<line>' of the innermost frame in ztlint's own code, or ""."""
-    import traceback
-
-    package = os.path.dirname(os.path.abspath(__file__))
-    where = ""
-    for frame in traceback.extract_tb(exc.__traceback__):
-        filename = os.path.abspath(frame.filename)
-        if filename.startswith(package + os.sep):
-            rel = os.path.relpath(filename, os.path.dirname(package)).replace(os.sep, "/")
-            where = f" at {rel}:{frame.lineno}"
-    return where
 
 
 # Test-only items: `#[cfg(test)]`, `#[cfg(all(test, ...))]`, `#[test]`, `#[tokio::test]`.

@@ -34,11 +34,14 @@ from ztlint.globs import GlobList, MatchBudget
 from ztlint.history.gitlog import BlobMap, History, toplevel
 from ztlint.history.store import open_store
 from ztlint.model import CommitRef, Finding, NoticeLevel, Notification
+from ztlint.notices import HISTORY_INCOMPLETE, TIMED_OUT, WORKER_CRASHED
+from ztlint.notices import note as make_note
+from ztlint.report import FileResult, Report
 from ztlint.rule import Rule
 from ztlint.source import raw_from_bytes
 
+HISTORY_NOTE = HISTORY_INCOMPLETE
 _SMALL_HISTORY = 500  # blobs to read; fewer are parsed in this process unless --jobs
-HISTORY_NOTE = "ZT920"  # history-incomplete (engine.NOTIFICATION_CODES)
 # Rules that run over history whatever their rule.yaml says: the secret family.
 HISTORY_RULES = frozenset({"ZT201", "ZT202", "ZT203", "ZT204", "ZT205"})
 
@@ -65,7 +68,7 @@ class _Blob:
     oid: bytes
     commit: int
     path: str
-    result: engine.FileResult
+    result: FileResult
 
 
 def history_rules(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
@@ -81,7 +84,7 @@ def run(
     progress: Callable[[int, int], None] | None = None,
     extra: list[str] | None = None,
     jobs: int | None = None,
-) -> tuple[engine.Report, Summary]:
+) -> tuple[Report, Summary]:
     from ztlint import cache as cache_mod
     from ztlint.registry import load_rules
 
@@ -106,14 +109,14 @@ def run(
     checked: list[_Blob] = []
     scanned = cached = skipped = 0
     to_size: list[bytes] = []
-    reread: dict[bytes, engine.FileResult] = {}
+    reread: dict[bytes, FileResult] = {}
     for oid, (_, path) in blobs.items():
         if store is not None:
             if store.clean(path, oid):
                 cached += 1
                 continue
             hit = store.get(path, oid)
-            if isinstance(hit, engine.FileResult) and hit.path == path:
+            if isinstance(hit, FileResult) and hit.path == path:
                 cached += 1
                 reread[oid] = hit
                 continue
@@ -134,14 +137,14 @@ def run(
         if size is None:
             missing.append(oid)
         elif size > config.max_file_size:
-            note = engine._note(
+            note = make_note(
                 SKIPPED,
                 f"skipped: is {size} bytes, over the {config.max_file_size}-byte limit "
                 f"(blob added in commit {blob_map.commits[commit].sha[:12]})",
                 path,
                 level=NoticeLevel.NOTE,
             )
-            checked.append(_Blob(oid, commit, path, engine.FileResult(path, notifications=(note,))))
+            checked.append(_Blob(oid, commit, path, FileResult(path, notifications=(note,))))
         else:
             order.append(oid)
     missing.extend(to_size[sized:])  # git stopped early (an object it could not read)
@@ -158,7 +161,7 @@ def run(
     workers = _Workers(plan, jobs, total)
     workers.start()  # before git's pipes open: a forked worker must not hold them
 
-    def keep(oid: bytes, result: engine.FileResult) -> None:
+    def keep(oid: bytes, result: FileResult) -> None:
         commit, path = blobs[oid]
         if result.findings or result.notifications or result.directives:
             checked.append(_Blob(oid, commit, path, result))
@@ -280,7 +283,7 @@ def _admits(text: bytes, detectors: list[Any]) -> bool:
     return any(found.admits(d.triggers, d.confirm, d.any_case) for d in detectors)
 
 
-def _scan_in_worker(path: str, data: bytes) -> engine.FileResult:
+def _scan_in_worker(path: str, data: bytes) -> FileResult:
     assert engine._WORKER_PLAN is not None
     return _scan_blob(path, data, engine._WORKER_PLAN)
 
@@ -307,7 +310,7 @@ class _Workers:
             self.pool = engine._pool(self.jobs, self.plan)
             self.pool.submit(int).result()  # the fork start method starts them all
 
-    def submit(self, oid: bytes, path: str, data: bytes) -> list[tuple[bytes, engine.FileResult]]:
+    def submit(self, oid: bytes, path: str, data: bytes) -> list[tuple[bytes, FileResult]]:
         if self.jobs <= 1 or self.pool is None:
             return [(oid, _scan_blob(path, data, self.plan))]
         self.pending.append((oid, path, self.pool.submit(_scan_in_worker, path, data)))
@@ -316,7 +319,7 @@ class _Workers:
             out.append(self._take())
         return out
 
-    def _take(self) -> tuple[bytes, engine.FileResult]:
+    def _take(self) -> tuple[bytes, FileResult]:
         from concurrent.futures.process import BrokenProcessPool
 
         oid, path, future = self.pending.popleft()
@@ -324,15 +327,15 @@ class _Workers:
             return oid, future.result()
         except BrokenProcessPool:
             self.jobs = 1  # the rest in this process
-            note = engine._note(
-                engine.WORKER_CRASHED,
+            note = make_note(
+                WORKER_CRASHED,
                 "a worker process died while scanning this blob; not scanned",
                 path,
                 level=NoticeLevel.ERROR,
             )
-            return oid, engine.FileResult(path, notifications=(note,))
+            return oid, FileResult(path, notifications=(note,))
 
-    def finish(self) -> list[tuple[bytes, engine.FileResult]]:
+    def finish(self) -> list[tuple[bytes, FileResult]]:
         out = [self._take() for _ in range(len(self.pending))]
         if self.pool is not None:
             self.pool.shutdown()
@@ -340,19 +343,19 @@ class _Workers:
         return out
 
 
-def _needs_bytes(result: engine.FileResult) -> bool:
+def _needs_bytes(result: FileResult) -> bool:
     return any(f.secret_spans for f in result.findings)
 
 
-def _scan_blob(path: str, data: bytes, plan: engine.Plan) -> engine.FileResult:
+def _scan_blob(path: str, data: bytes, plan: engine.Plan) -> FileResult:
     raw = raw_from_bytes(path, data)
     scanned = engine._timed_scan(FileEntry(path, ""), plan, raw)
     if scanned is None:
-        return engine.FileResult(
+        return FileResult(
             path,
             notifications=(
-                engine._note(
-                    engine.TIMED_OUT,
+                make_note(
+                    TIMED_OUT,
                     f"not scanned: it took longer than {plan.file_timeout:g} s (--file-timeout)",
                     path,
                     level=NoticeLevel.WARNING,
@@ -453,13 +456,13 @@ def _report(
     summary: Summary,
     top: str,
     plan: engine.Plan,
-) -> engine.Report:
+) -> Report:
     from ztlint import configview
 
     severity = dict(plan.severity)
     shown = [f for f in findings if f.confidence >= config.min_confidence]
     below = sum(1 for f in findings if f.active) - sum(1 for f in shown if f.active)
-    return engine.Report(
+    return Report(
         findings=tuple(sorted(shown, key=lambda f: f.sort_key)),
         notifications=tuple(sorted(set(notes), key=lambda n: n.sort_key)),
         rules=tuple(r.meta for r in enabled),
