@@ -394,7 +394,7 @@ def test_a_failing_semgrep_is_a_notification_and_native_findings_stay(
 
 
 def test_targets_fit_one_command_line_up_to_the_system_limit() -> None:
-    from ztlint import semgrep
+    from ztlint.external import semgrep
 
     # istio's 6,611 paths (about 300 KB) go to one semgrep run.
     paths = [f"pkg/some/deeper/folder/file_{i:05d}.go" for i in range(7000)]

@@ -67,7 +67,7 @@ def _enabled(rules: Sequence[Any], config: Config, *, before: bool = False) -> d
     revision) is left out rather than failing the comparison. A select that names no
     existing rule is taken as all of them before and none after: the comparison errs
     towards reporting."""
-    from ztlint.engine import _matches
+    from ztlint.plan import _matches
 
     def known(selectors: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(s for s in selectors if any(_matches(s, r) for r in rules))
@@ -91,7 +91,7 @@ def _severities(rules: Sequence[Any], config: Config) -> dict[str, tuple[Severit
 
 
 def _rules_off(old: Config, new: Config, rules: Sequence[Any]) -> Iterator[Weakening]:
-    from ztlint.engine import _matches
+    from ztlint.plan import _matches
 
     before = _enabled(rules, old, before=True)
     after = _enabled(rules, new)

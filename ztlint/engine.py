@@ -14,28 +14,26 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ztlint import acknowledged, classify, configview, embedded, policy, suppress
 from ztlint import cache as cache_mod
 from ztlint import provenance as provenance_mod
-from ztlint.cache import Cache
-from ztlint.config import Config, ConfigError
+from ztlint.config import Config
 from ztlint.discovery import (
     FileEntry,
     context_files,
     discover,
     inside,
 )
-from ztlint.globs import InvalidGlob, check_globs, compile_glob, match_any
+from ztlint.globs import compile_glob, match_any
 from ztlint.model import (
     Confidence,
     Finding,
     NoticeLevel,
     Notification,
-    Severity,
     Span,
     Suppression,
     SuppressionKind,
@@ -56,6 +54,7 @@ from ztlint.notices import note as _note
 from ztlint.notices import rule_failed as _rule_failed
 from ztlint.parsers.budget import OverBudget
 from ztlint.parsers.data import EntityIndex, ParseFailure
+from ztlint.plan import Plan, _resolver, _validate, _validate_globs, plan_for, select_rules
 from ztlint.report import FileResult, Report
 from ztlint.rule import Detector, FileContext, Hit, ProjectCheck, Rule
 from ztlint.source import (
@@ -73,7 +72,7 @@ if TYPE_CHECKING:  # loaded when used: a small scan needs neither
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from ztlint import helm
-    from ztlint import semgrep as semgrep_mod
+    from ztlint.external import semgrep as semgrep_mod
 
 
 SMALL_SCAN = 48  # files; below this a scan stays in process unless --jobs is given
@@ -81,143 +80,7 @@ _INDEX_SIZE = 64 * 1024  # characters; a larger file is searched with the index 
 SNIPPET_MAX = 300
 
 
-@dataclass(frozen=True)
-class Plan:
-    """Everything a worker needs to scan a file. Picklable."""
-
-    rules: tuple[Rule, ...]
-    max_file_size: int
-    options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
-    # Seconds one file may take (0: no limit); see scan_file.
-    file_timeout: float = 0.0
-    severity: tuple[tuple[str, Severity], ...] = ()
-    cache: Cache | None = None
-    # How each file's provenance is decided (ztlint.provenance), the scanned folders
-    # (prefixes of report paths, '' for the report root) it is judged relative to, and
-    # whether test/example/docs files get every rule (else the secret rules only;
-    # vendored and generated files get none): see ztlint.policy.check_mode.
-    provenance: provenance_mod.Settings = field(default_factory=provenance_mod.Settings)
-    roots: tuple[str, ...] = ("",)
-    check_nonproduction: bool = True
-    # Trigger indexes by kinds of file, built as files are met (ztlint.triggers).
-    trigger_indexes: dict[tuple[frozenset[str], str], TriggerIndex] = field(
-        default_factory=dict, compare=False, hash=False, repr=False
-    )
-    # Whether files are searched with a trigger index (a scan of many files), or
-    # trigger by trigger (a few files: the pre-commit hook), unless large.
-    indexed: bool = field(default=True, compare=False)
-    # The rules that apply to each kind of file (ztlint.engine._applicable), likewise.
-    applicable: dict[tuple[frozenset[str], bool, str], tuple[_Applicable, ...]] = field(
-        default_factory=dict, compare=False, hash=False, repr=False
-    )
-
-    def describe(self) -> tuple[Any, ...]:
-        """What a file's result depends on besides the file: the cache's run key."""
-        return (
-            tuple(r.id for r in self.rules),
-            self.max_file_size,
-            self.options,
-            tuple((rid, s.name) for rid, s in self.severity),
-            self.provenance,
-            self.roots,
-            self.check_nonproduction,
-        )
-
-    def options_for(self, rule_id: str) -> dict[str, Any]:
-        for rid, opts in self.options:
-            if rid == rule_id:
-                return dict(opts)
-        return {}
-
-
 # --- selection --------------------------------------------------------------------
-
-
-def _resolver(rules: Sequence[Rule]) -> dict[str, str]:
-    known: dict[str, str] = {}
-    for r in rules:
-        known[r.id] = r.id
-        known[r.name] = r.id
-    return known
-
-
-def _matches(selector: str, rule: Rule) -> bool:
-    s = selector.strip()
-    if s.upper() == "ALL":
-        return True
-    if s == rule.name or s.upper() == rule.id:
-        return True
-    return bool(re.fullmatch(r"ZT\d{1,2}", s.upper())) and rule.id.startswith(s.upper())
-
-
-def select_rules(rules: Sequence[Rule], config: Config) -> tuple[Rule, ...]:
-    from ztlint import configlines
-
-    for key, selectors in (("select", config.select), ("ignore", config.ignore)):
-        for i, selector in enumerate(selectors):
-            if not any(_matches(selector, r) for r in rules):
-                # Blame where the value came from: a flag, or the config file's line.
-                where = configlines.where(config, f"{key}[{i}]", selector)
-                near = configlines.nearest(selector, [r.name for r in rules])
-                raise ConfigError(f"{where}: unknown rule or family '{selector}'{near}")
-    chosen = [r for r in rules if not config.select or any(_matches(s, r) for s in config.select)]
-    return tuple(r for r in chosen if not any(_matches(s, r) for s in config.ignore))
-
-
-def _validate(rules: Sequence[Rule], config: Config) -> None:
-    from ztlint import configlines
-
-    known = _resolver(rules)
-
-    def where(key: str) -> str:
-        return configlines.where(config, key)
-
-    for key, _ in config.severity:
-        if key not in known and key.upper() not in known:
-            raise ConfigError(f"{where(f'severity.{key}')}: severity: unknown rule '{key}'")
-    by_id = {r.id: r for r in rules}
-    for key, opts in config.rule_options:
-        rule_id = known.get(key) or known.get(key.upper())
-        if rule_id is None:
-            raise ConfigError(f"{where(f'rules.{key}')}: rules: unknown rule '{key}'")
-        allowed = {o.name: o for o in by_id[rule_id].meta.options}
-        for name, value in opts:
-            if name not in allowed:
-                names = ", ".join(sorted(allowed)) or "none"
-                raise ConfigError(
-                    f"{where(f'rules.{key}.{name}')}: rules.{key}: unknown option '{name}' "
-                    f"(options: {names})"
-                )
-            _check_option(where(f"rules.{key}.{name}"), key, allowed[name].kind, name, value)
-    for i, exc in enumerate(config.exceptions):
-        if exc.rule not in known and exc.rule.upper() not in known:
-            at = where(f"exceptions[{i}].rule")
-            raise ConfigError(f"{at}: exceptions[{i}]: unknown rule '{exc.rule}'")
-
-
-def _validate_globs(config: Config) -> None:
-    """A glob the user wrote that can never match is a mistake to report (exit 2)."""
-    where = config.source or "configuration"
-    try:
-        check_globs(f"{where}: exclude", config.exclude)
-        check_globs(f"{where}: test-paths", config.test_paths)
-        for name, globs in config.provenance:
-            check_globs(f"{where}: provenance.{name}", globs)
-        for i, exc in enumerate(config.exceptions):
-            check_globs(f"{where}: exceptions[{i}]", (exc.path, exc.entity or "*"))
-    except InvalidGlob as bad:
-        raise ConfigError(str(bad)) from None
-
-
-def _check_option(where: str, rule: str, kind: str, name: str, value: Any) -> None:
-    ok = {
-        "bool": isinstance(value, bool),
-        "int": isinstance(value, int) and not isinstance(value, bool),
-        "str": isinstance(value, str),
-        "list[str]": isinstance(value, list) and all(isinstance(v, str) for v in value),
-    }[kind]
-    if not ok:
-        raise ConfigError(f"{where}: rules.{rule}.{name}: expected {kind}, got {value!r}")
 
 
 # --- one file -----------------------------------------------------------------------
@@ -1276,7 +1139,7 @@ def _semgrep_pass(
         for r in results
         if not any(n.code in (SKIPPED, WORKER_CRASHED) for n in r.notifications)
     )
-    from ztlint import semgrep as semgrep_mod
+    from ztlint.external import semgrep as semgrep_mod
 
     matches, notes = semgrep_mod.run(setup, targets, root, jobs, plan.max_file_size)
     wanted = set(targets)
@@ -1406,37 +1269,6 @@ def _origins(results: Sequence[FileResult], plan: Plan) -> Callable[[str, int | 
     return origin_of
 
 
-def plan_for(config: Config, enabled: tuple[Rule, ...], known: dict[str, str]) -> Plan:
-    """The frozen plan of a scan of `enabled` rules under `config` (`known` resolves the
-    rule names config uses to ids; a name of a rule not enabled is left out)."""
-    return Plan(
-        rules=tuple(r for r in enabled if not r.meta.component),
-        max_file_size=config.max_file_size,
-        file_timeout=config.file_timeout,
-        options=tuple(
-            (
-                r.id,
-                tuple(
-                    sorted(
-                        {
-                            **{o.name: o.default for o in r.meta.options},
-                            **config.options_for((r.id, r.name)),
-                        }.items()
-                    )
-                ),
-            )
-            for r in enabled
-        ),
-        severity=tuple(
-            (known.get(k) or known[k.upper()], s)
-            for k, s in config.severity
-            if known.get(k) or known.get(k.upper())
-        ),
-        provenance=provenance_mod.Settings(config.test_paths, config.test_tags, config.provenance),
-        check_nonproduction=config.tests != "ignore",
-    )
-
-
 def run(
     targets: Sequence[str],
     config: Config,
@@ -1459,7 +1291,7 @@ def run(
     # rules of its configs that are not ztlint rules join the rule set.
     setup = None
     if config.semgrep_configs:
-        from ztlint import semgrep as semgrep_mod
+        from ztlint.external import semgrep as semgrep_mod
 
         setup = semgrep_mod.prepare(
             config.semgrep_configs, config.semgrep_bin, config.semgrep_timeout

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ztlint import engine, policy, suppress
+from ztlint import plan as plan_mod
 from ztlint.config import Config
 from ztlint.discovery import SKIPPED, FileEntry
 from ztlint.globs import GlobList, MatchBudget
@@ -92,10 +93,10 @@ def run(
     git = History(top)
     args = git.revisions(revisions, since, new_only=bool(extra))
     all_rules = load_rules()
-    engine._validate(all_rules, config)
-    known = engine._resolver(all_rules)
-    enabled = history_rules(engine.select_rules(all_rules, config))
-    plan = engine.plan_for(config, enabled, known)
+    plan_mod._validate(all_rules, config)
+    known = plan_mod._resolver(all_rules)
+    enabled = history_rules(plan_mod.select_rules(all_rules, config))
+    plan = plan_mod.plan_for(config, enabled, known)
     store = open_store(cache_dir, cache_mod.run_key(("history", plan.describe())), [top], top)
 
     blob_map = git.blob_map(args)
@@ -244,7 +245,7 @@ class _Gate:
     _CODE = frozenset({"go", "python", "rust", "javascript", "typescript", "tsx", "swift"})
     _QUOTES = (b'"', b"'", b"`")
 
-    def __init__(self, plan: engine.Plan) -> None:
+    def __init__(self, plan: plan_mod.Plan) -> None:
         text = [
             (r.id, d)
             for r in plan.rules
@@ -294,7 +295,7 @@ class _Workers:
     bounded; with one job, in this process. A worker that dies marks the blobs it held
     unchecked (as a file scan does) and the rest are parsed here."""
 
-    def __init__(self, plan: engine.Plan, jobs: int | None, blobs: int) -> None:
+    def __init__(self, plan: plan_mod.Plan, jobs: int | None, blobs: int) -> None:
         self.plan = plan
         self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
         if jobs is None and blobs < _SMALL_HISTORY:
@@ -347,7 +348,7 @@ def _needs_bytes(result: FileResult) -> bool:
     return any(f.secret_spans for f in result.findings)
 
 
-def _scan_blob(path: str, data: bytes, plan: engine.Plan) -> FileResult:
+def _scan_blob(path: str, data: bytes, plan: plan_mod.Plan) -> FileResult:
     raw = raw_from_bytes(path, data)
     scanned = engine._timed_scan(FileEntry(path, ""), plan, raw)
     if scanned is None:
@@ -455,7 +456,7 @@ def _report(
     config: Config,
     summary: Summary,
     top: str,
-    plan: engine.Plan,
+    plan: plan_mod.Plan,
 ) -> Report:
     from ztlint import configview
 
