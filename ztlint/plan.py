@@ -18,7 +18,7 @@ from ztlint.rule import Rule
 from ztlint.triggers import TriggerIndex
 
 if TYPE_CHECKING:
-    from ztlint.engine import _Applicable
+    from ztlint.scan.dispatch import _Applicable
 
 
 @dataclass(frozen=True)
