@@ -39,6 +39,8 @@ from ztlint.notices import HISTORY_INCOMPLETE, TIMED_OUT, WORKER_CRASHED
 from ztlint.notices import note as make_note
 from ztlint.report import FileResult, Report
 from ztlint.rule import Rule
+from ztlint.scan import file as scan_file
+from ztlint.scan import workers
 from ztlint.source import raw_from_bytes
 
 HISTORY_NOTE = HISTORY_INCOMPLETE
@@ -167,7 +169,7 @@ def run(
         if result.findings or result.notifications or result.directives:
             checked.append(_Blob(oid, commit, path, result))
             if store is not None:
-                store.put(path, oid, engine._for_cache(result))
+                store.put(path, oid, scan_file._for_cache(result))
         elif store is not None:
             store.mark_clean(path, oid)
 
@@ -181,7 +183,7 @@ def run(
             hit = reread.pop(oid)
             if data is not None:
                 gate.remember(path, data)
-                hit = engine._from_cache(hit, raw_from_bytes(path, data))
+                hit = scan_file._from_cache(hit, raw_from_bytes(path, data))
             checked.append(_Blob(oid, commit, path, hit))
             continue
         if data is None:
@@ -285,8 +287,8 @@ def _admits(text: bytes, detectors: list[Any]) -> bool:
 
 
 def _scan_in_worker(path: str, data: bytes) -> FileResult:
-    assert engine._WORKER_PLAN is not None
-    return _scan_blob(path, data, engine._WORKER_PLAN)
+    assert workers._WORKER_PLAN is not None
+    return _scan_blob(path, data, workers._WORKER_PLAN)
 
 
 class _Workers:
@@ -308,7 +310,7 @@ class _Workers:
         would inherit the write end of git's input, and git would wait for an end of
         input that never comes."""
         if self.jobs > 1 and self.pool is None:
-            self.pool = engine._pool(self.jobs, self.plan)
+            self.pool = workers._pool(self.jobs, self.plan)
             self.pool.submit(int).result()  # the fork start method starts them all
 
     def submit(self, oid: bytes, path: str, data: bytes) -> list[tuple[bytes, FileResult]]:
@@ -350,7 +352,7 @@ def _needs_bytes(result: FileResult) -> bool:
 
 def _scan_blob(path: str, data: bytes, plan: plan_mod.Plan) -> FileResult:
     raw = raw_from_bytes(path, data)
-    scanned = engine._timed_scan(FileEntry(path, ""), plan, raw)
+    scanned = scan_file._timed_scan(FileEntry(path, ""), plan, raw)
     if scanned is None:
         return FileResult(
             path,

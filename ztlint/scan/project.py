@@ -1,0 +1,124 @@
+"""The project pass: cross-file checks over the facts every file's scan collected, the\nfiles project facts say they read, and one note per partly unreadable Helm chart."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from ztlint.discovery import FileEntry, inside
+from ztlint.model import Finding, NoticeLevel, Notification, Span
+from ztlint.notices import (
+    TEMPLATE_NOT_READ,
+)
+from ztlint.notices import note as _note
+from ztlint.notices import rule_failed as _rule_failed
+from ztlint.plan import Plan
+from ztlint.report import FileResult
+from ztlint.rule import Rule
+from ztlint.scan.findings import (
+    _make_finding,
+    _SecretLines,
+    _snippet,
+)
+from ztlint.source import SkipFile, SourceText, decode, read_file
+
+if TYPE_CHECKING:
+    pass
+
+
+def _chart_notes(results: Sequence[FileResult]) -> list[Notification]:
+    """One note per chart whose templates stayed partly unreadable: how many pod specs
+    were checked, and where each unreadable template stopped."""
+    charts: dict[str, list[FileResult]] = {}
+    for r in results:
+        if r.chart is not None:
+            charts.setdefault(r.chart.chart, []).append(r)
+    notes = []
+    for folder, files in sorted(charts.items()):
+        unread = [(r.path, r.chart.unread) for r in files if r.chart and r.chart.unread]
+        if not unread:
+            continue
+        pods = sum(r.chart.pods for r in files if r.chart)
+        where = "; ".join(
+            f"{path}{f':{line}' if line else ''} ({why})" for path, (line, why) in unread
+        )
+        notes.append(
+            _note(
+                TEMPLATE_NOT_READ,
+                f"Helm chart: {len(unread)} of {len(files)} templates stayed unreadable "
+                f"without rendering, {pods} pod specs checked in the rest; unreadable: {where}",
+                f"{folder}/Chart.yaml" if folder else "Chart.yaml",
+                level=NoticeLevel.NOTE,
+            )
+        )
+    return notes
+
+
+def _project_pass(
+    rules: Sequence[Rule], results: Sequence[FileResult], plan: Plan, root: str
+) -> tuple[list[Finding], list[Notification]]:
+    findings: list[Finding] = []
+    notes: list[Notification] = []
+    secrets: dict[str, list[Span]] = {}
+    for r in results:
+        for f in r.findings:
+            secrets.setdefault(f.path, []).extend(f.secret_spans)
+    sources: dict[str, SourceText | None] = {}  # each file read once, however many hits
+    for rule in rules:
+        if rule.project is None:
+            continue
+        facts = {r.path: dict(r.facts)[rule.id] for r in results if rule.id in dict(r.facts)}
+        try:
+            hits = list(rule.project.check(dict(sorted(facts.items()))))
+        except Exception as exc:
+            notes.append(_rule_failed(rule.id, "project check", "", exc))
+            continue
+        for hit in hits:
+            path = hit.path or ""
+            if path not in sources:
+                sources[path] = _reread(os.path.join(root, path), plan.max_file_size)
+            source = sources[path]
+            found = _make_finding(rule, hit, path, source, plan)
+            if source is not None and (
+                spans := _SecretLines(secrets.get(path, [])).on(found.span.start_line)
+            ):
+                found = replace(
+                    found,
+                    snippet=_snippet(source, found.span.start_line, (*spans, *hit.secret_spans)),
+                )
+            findings.append(found)
+    return findings, notes
+
+
+def _referenced(results: Sequence[FileResult], root: str, have: set[str]) -> tuple[FileEntry, ...]:
+    wanted = sorted(
+        {
+            reads
+            for r in results
+            for _, items in r.facts
+            for fact in items
+            if isinstance(reads := getattr(fact, "reads", None), str)
+        }
+        - have
+    )
+    out = []
+    for rel in wanted:
+        path = os.path.join(root, *rel.split("/"))
+        if (
+            not rel.startswith("../")
+            and os.path.isfile(path)
+            and not os.path.islink(path)
+            and inside(os.path.realpath(path), os.path.realpath(root))
+        ):
+            out.append(FileEntry(rel=rel, abs=path))
+    return tuple(out)
+
+
+def _reread(path: str, limit: int) -> SourceText | None:
+    try:
+        raw = read_file(path, limit)
+    except SkipFile:
+        return None
+    return None if raw.binary else SourceText(decode(raw.data))
