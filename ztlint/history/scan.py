@@ -27,8 +27,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ztlint import engine, policy, suppress
 from ztlint import plan as plan_mod
+from ztlint import policy, suppress
 from ztlint.config import Config
 from ztlint.discovery import SKIPPED, FileEntry
 from ztlint.globs import GlobList, MatchBudget
@@ -37,6 +37,7 @@ from ztlint.history.store import open_store
 from ztlint.model import CommitRef, Finding, NoticeLevel, Notification
 from ztlint.notices import HISTORY_INCOMPLETE, TIMED_OUT, WORKER_CRASHED
 from ztlint.notices import note as make_note
+from ztlint.post.exceptions import _apply_exceptions as apply_exceptions
 from ztlint.report import FileResult, Report
 from ztlint.rule import Rule
 from ztlint.scan import file as scan_file
@@ -416,7 +417,7 @@ def _findings(
                 continue
             seen.add(key)
             out.append(replace(placed, commit=CommitRef(commit.sha, commit.date, key in present)))
-    out, _ = engine._apply_exceptions(out, config, top, known, scope=())
+    out, _ = apply_exceptions(out, config, top, known, scope=())
     return out
 
 
