@@ -1,4 +1,6 @@
-"""semgrep's matches as findings of ztlint's rules: which semgrep rules report under\ntheir own id, and the merge with native findings (a match on a native finding of the\nsame rule is dropped). Never imports the engine."""
+"""semgrep's matches as findings of ztlint's rules: which semgrep rules report under
+their own id, and the merge with native findings (a match on a native finding of the
+same rule is dropped). Never imports the engine."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Config exceptions (`exceptions:` in .ztlint.yaml): the findings they cover are marked\nsuppressed; one that matched nothing it could have matched is a note (ZT907)."""
+"""Config exceptions (`exceptions:` in .ztlint.yaml): the findings they cover are marked
+suppressed; one that matched nothing it could have matched is a note (ZT907)."""
 
 from __future__ import annotations
 

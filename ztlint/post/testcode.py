@@ -1,4 +1,6 @@
-"""Where each finding sits: its file's provenance (production, test, example, docs,\nvendored, generated), as other files' evidence places it, and Rust test items inside\nproduction files."""
+"""Where each finding sits: its file's provenance (production, test, example, docs,
+vendored, generated), as other files' evidence places it, and Rust test items inside
+production files."""
 
 from __future__ import annotations
 

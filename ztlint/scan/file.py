@@ -1,4 +1,5 @@
-"""One file: read (or taken from the result cache), classified, its detectors and\nproject-fact collectors run within its time limit, its notes gathered."""
+"""One file: read (or taken from the result cache), classified, its detectors and
+project-fact collectors run within its time limit, its notes gathered."""
 
 from __future__ import annotations
 

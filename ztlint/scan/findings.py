@@ -1,4 +1,5 @@
-"""Hits become findings: severity and confidence settled, the snippet cut and masked\n(no secret reaches the output), the secret's digest for baselines."""
+"""Hits become findings: severity and confidence settled, the snippet cut and masked
+(no secret reaches the output), the secret's digest for baselines."""
 
 from __future__ import annotations
 

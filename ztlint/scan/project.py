@@ -1,4 +1,5 @@
-"""The project pass: cross-file checks over the facts every file's scan collected, the\nfiles project facts say they read, and one note per partly unreadable Helm chart."""
+"""The project pass: cross-file checks over the facts every file's scan collected, the
+files project facts say they read, and one note per partly unreadable Helm chart."""
 
 from __future__ import annotations
 

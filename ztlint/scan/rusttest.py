@@ -1,4 +1,5 @@
-"""Rust test code: the line ranges of items under `#[cfg(test)]` or `#[test]`, and the\nfiles `#[cfg(test)] mod name;` makes test code, both read from the tree."""
+"""Rust test code: the line ranges of items under `#[cfg(test)]` or `#[test]`, and the
+files `#[cfg(test)] mod name;` makes test code, both read from the tree."""
 
 from __future__ import annotations
 

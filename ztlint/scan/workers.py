@@ -1,4 +1,6 @@
-"""Many files: spread in batches over worker processes (or scanned in this process);\na worker that dies is replaced and its batch rescanned one file at a time, so the\nfile that kills it is reported and the run goes on."""
+"""Many files: spread in batches over worker processes (or scanned in this process);
+a worker that dies is replaced and its batch rescanned one file at a time, so the
+file that kills it is reported and the run goes on."""
 
 from __future__ import annotations
 
