@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ztlint import provenance as provenance_mod
 from ztlint.cache import Cache
@@ -15,15 +15,12 @@ from ztlint.config import Config, ConfigError
 from ztlint.globs import InvalidGlob, check_globs
 from ztlint.model import Severity
 from ztlint.rule import Rule
-from ztlint.triggers import TriggerIndex
-
-if TYPE_CHECKING:
-    from ztlint.scan.dispatch import _Applicable
 
 
 @dataclass(frozen=True)
 class Plan:
-    """Everything a worker needs to scan a file. Picklable."""
+    """Everything a worker needs to scan a file. Picklable, and holds no cache: what
+    is built from it as files are met belongs to ztlint.scan.dispatch.Dispatch."""
 
     rules: tuple[Rule, ...]
     max_file_size: int
@@ -39,17 +36,9 @@ class Plan:
     provenance: provenance_mod.Settings = field(default_factory=provenance_mod.Settings)
     roots: tuple[str, ...] = ("",)
     check_nonproduction: bool = True
-    # Trigger indexes by kinds of file, built as files are met (ztlint.triggers).
-    trigger_indexes: dict[tuple[frozenset[str], str], TriggerIndex] = field(
-        default_factory=dict, compare=False, hash=False, repr=False
-    )
     # Whether files are searched with a trigger index (a scan of many files), or
     # trigger by trigger (a few files: the pre-commit hook), unless large.
     indexed: bool = field(default=True, compare=False)
-    # The rules that apply to each kind of file (ztlint.engine._applicable), likewise.
-    applicable: dict[tuple[frozenset[str], bool, str], tuple[_Applicable, ...]] = field(
-        default_factory=dict, compare=False, hash=False, repr=False
-    )
 
     def describe(self) -> tuple[Any, ...]:
         """What a file's result depends on besides the file: the cache's run key."""

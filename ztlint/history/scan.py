@@ -41,7 +41,8 @@ from ztlint.post.exceptions import _apply_exceptions as apply_exceptions
 from ztlint.report import FileResult, Report
 from ztlint.rule import Rule
 from ztlint.scan import file as scan_file
-from ztlint.scan import workers
+from ztlint.scan import workers as scan_workers
+from ztlint.scan.dispatch import Dispatch
 from ztlint.source import raw_from_bytes
 
 HISTORY_NOTE = HISTORY_INCOMPLETE
@@ -288,8 +289,8 @@ def _admits(text: bytes, detectors: list[Any]) -> bool:
 
 
 def _scan_in_worker(path: str, data: bytes) -> FileResult:
-    assert workers._WORKER_PLAN is not None
-    return _scan_blob(path, data, workers._WORKER_PLAN)
+    assert scan_workers._WORKER is not None
+    return _scan_blob(path, data, scan_workers._WORKER)
 
 
 class _Workers:
@@ -300,6 +301,7 @@ class _Workers:
 
     def __init__(self, plan: plan_mod.Plan, jobs: int | None, blobs: int) -> None:
         self.plan = plan
+        self.dispatch = Dispatch(plan)  # for the blobs scanned in this process
         self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
         if jobs is None and blobs < _SMALL_HISTORY:
             self.jobs = 1  # starting workers costs more than a few blobs
@@ -311,12 +313,12 @@ class _Workers:
         would inherit the write end of git's input, and git would wait for an end of
         input that never comes."""
         if self.jobs > 1 and self.pool is None:
-            self.pool = workers._pool(self.jobs, self.plan)
+            self.pool = scan_workers._pool(self.jobs, self.plan)
             self.pool.submit(int).result()  # the fork start method starts them all
 
     def submit(self, oid: bytes, path: str, data: bytes) -> list[tuple[bytes, FileResult]]:
         if self.jobs <= 1 or self.pool is None:
-            return [(oid, _scan_blob(path, data, self.plan))]
+            return [(oid, _scan_blob(path, data, self.dispatch))]
         self.pending.append((oid, path, self.pool.submit(_scan_in_worker, path, data)))
         out = []
         while len(self.pending) > 4 * self.jobs or (self.pending and self.pending[0][2].done()):
@@ -351,16 +353,16 @@ def _needs_bytes(result: FileResult) -> bool:
     return any(f.secret_spans for f in result.findings)
 
 
-def _scan_blob(path: str, data: bytes, plan: plan_mod.Plan) -> FileResult:
+def _scan_blob(path: str, data: bytes, dispatch: Dispatch) -> FileResult:
     raw = raw_from_bytes(path, data)
-    scanned = scan_file._timed_scan(FileEntry(path, ""), plan, raw)
+    scanned = scan_file._timed_scan(FileEntry(path, ""), dispatch, raw)
     if scanned is None:
         return FileResult(
             path,
             notifications=(
                 make_note(
                     TIMED_OUT,
-                    f"not scanned: it took longer than {plan.file_timeout:g} s (--file-timeout)",
+                    f"not scanned: it took longer than {dispatch.plan.file_timeout:g} s (--file-timeout)",
                     path,
                     level=NoticeLevel.WARNING,
                 ),

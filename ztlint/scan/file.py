@@ -27,10 +27,9 @@ from ztlint.notices import note as _note
 from ztlint.notices import rule_failed as _rule_failed
 from ztlint.parsers.budget import OverBudget
 from ztlint.parsers.data import EntityIndex, ParseFailure
-from ztlint.plan import Plan
 from ztlint.report import FileResult
 from ztlint.rule import FileContext
-from ztlint.scan.dispatch import _applicable, _collects, _trigger_index
+from ztlint.scan.dispatch import Dispatch, collects
 from ztlint.scan.findings import (
     _make_finding,
     _mask_findings,
@@ -58,7 +57,8 @@ def _time_up(signum: int, frame: Any) -> None:
     raise _FileTimeout
 
 
-def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
+def scan_file(entry: FileEntry, dispatch: Dispatch) -> FileResult:
+    plan = dispatch.plan
     try:
         raw: RawFile = read_file(entry.abs, plan.max_file_size)
     except SkipFile as why:
@@ -81,7 +81,7 @@ def scan_file(entry: FileEntry, plan: Plan) -> FileResult:
         cached = plan.cache.get(entry.rel, keyed)
         if isinstance(cached, FileResult) and cached.path == entry.rel:
             return _from_cache(cached, raw)
-    scanned = _timed_scan(entry, plan, raw, chart)
+    scanned = _timed_scan(entry, dispatch, raw, chart)
     if scanned is None:
         # Its partial findings are dropped, and nothing is cached: a slow moment on a
         # busy machine must not stick.
@@ -126,25 +126,25 @@ def _from_cache(result: FileResult, raw: RawFile) -> FileResult:
 
 
 def _timed_scan(
-    entry: FileEntry, plan: Plan, raw: RawFile, chart: helm.Chart | None = None
+    entry: FileEntry, dispatch: Dispatch, raw: RawFile, chart: helm.Chart | None = None
 ) -> tuple[FileResult, bool] | None:
     """`_scan_raw` within the file's time limit, or None when it ran out. SIGALRM
     interrupts the scan wherever Python runs, regular expressions included (sre checks
     for signals); a long call into a parser's C code is interrupted when it returns."""
     if (
-        plan.file_timeout <= 0
+        dispatch.plan.file_timeout <= 0
         or not hasattr(signal, "setitimer")
         or threading.current_thread() is not threading.main_thread()
         or signal.getsignal(signal.SIGALRM) is not signal.SIG_DFL
     ):
         # No limit without SIGALRM (Windows), off the main thread, or when the program
         # that runs the engine uses the alarm itself.
-        return _scan_raw(entry, plan, raw, chart)
+        return _scan_raw(entry, dispatch, raw, chart)
     signal.signal(signal.SIGALRM, _time_up)
     try:
         try:
-            signal.setitimer(signal.ITIMER_REAL, plan.file_timeout)
-            return _scan_raw(entry, plan, raw, chart)
+            signal.setitimer(signal.ITIMER_REAL, dispatch.plan.file_timeout)
+            return _scan_raw(entry, dispatch, raw, chart)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _FileTimeout:
@@ -154,8 +154,9 @@ def _timed_scan(
 
 
 def _scan_raw(
-    entry: FileEntry, plan: Plan, raw: RawFile, chart: helm.Chart | None = None
+    entry: FileEntry, dispatch: Dispatch, raw: RawFile, chart: helm.Chart | None = None
 ) -> tuple[FileResult, bool]:
+    plan = dispatch.plan
     worked = False
     source = None if raw.binary else SourceText(decode(raw.data))
     text = source.text if source is not None else ""
@@ -205,9 +206,9 @@ def _scan_raw(
     triggered = Triggers(
         searched,
         lowered,
-        (lambda: _trigger_index(plan, fclass.kinds, mode)) if indexed else None,
+        (lambda: dispatch.trigger_index(fclass.kinds, mode)) if indexed else None,
     )
-    for rule, detectors, check, options in _applicable(plan, fclass.kinds, raw.binary, mode):
+    for rule, detectors, check, options in dispatch.applicable(fclass.kinds, raw.binary, mode):
         for det in detectors:
             if source is not None and not triggered.admits(det.triggers, det.confirm, det.any_case):
                 continue
@@ -239,7 +240,7 @@ def _scan_raw(
                     lines = entities.lines(h.span, h.entity)
                     finding = replace(finding, entity_lines=lines)
                 findings.append(finding)
-        if check is not None and (source is None or _collects(check, fclass.kinds, triggered)):
+        if check is not None and (source is None or collects(check, fclass.kinds, triggered)):
             ctx.options = options
             worked = True
             try:
@@ -257,10 +258,10 @@ def _scan_raw(
     if (
         source is not None
         and embedded.may_hold(fclass.kinds, fclass.parser, text)
-        and _applicable(plan, embedded.READ_AS, False, mode)
+        and dispatch.applicable(embedded.READ_AS, False, mode)
     ):
         worked = True
-        findings.extend(_embedded_findings(ctx, plan, mode, findings, notes))
+        findings.extend(_embedded_findings(ctx, dispatch, mode, findings, notes))
     findings = _mask_findings(findings, source)
     if findings and source is not None and acknowledged.mentioned(ctx.lower()):
         findings = acknowledged.apply(findings, source, _comment_finder(ctx))
@@ -357,7 +358,7 @@ def _pods(ctx: FileContext) -> int:
 
 def _embedded_findings(
     ctx: FileContext,
-    plan: Plan,
+    dispatch: Dispatch,
     mode: str,
     outer: Sequence[Finding],
     notes: list[Notification],
@@ -387,7 +388,7 @@ def _embedded_findings(
             documents=list(emb.documents) if emb.documents is not None else None,
         )
         triggered = Triggers(emb.source.text)
-        for rule, detectors, _check, options in _applicable(plan, emb.kinds, False, mode):
+        for rule, detectors, _check, options in dispatch.applicable(emb.kinds, False, mode):
             for det in detectors:
                 if not triggered.admits(det.triggers, det.confirm, det.any_case):
                     continue
@@ -406,7 +407,7 @@ def _embedded_findings(
                     if key in reported:
                         continue
                     reported.add(key)
-                    finding = _make_finding(rule, h, ctx.path, ctx.source, plan)
+                    finding = _make_finding(rule, h, ctx.path, ctx.source, dispatch.plan)
                     if h.entity:
                         finding = replace(finding, entity_lines=(emb.first_line, emb.last_line))
                     out.append(finding)

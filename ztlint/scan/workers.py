@@ -17,6 +17,7 @@ from ztlint.notices import (
 from ztlint.notices import note as _note
 from ztlint.plan import Plan
 from ztlint.report import FileResult
+from ztlint.scan.dispatch import Dispatch
 from ztlint.scan.file import _for_cache, _from_cache, scan_file
 from ztlint.source import SkipFile, read_file
 
@@ -27,12 +28,13 @@ if TYPE_CHECKING:
 SMALL_SCAN = 48  # files; below this a scan stays in process unless --jobs is given
 
 
-_WORKER_PLAN: Plan | None = None
+# A worker process's dispatch: its plan and the caches built from it (_init_worker).
+_WORKER: Dispatch | None = None
 
 
 def _init_worker(plan: Plan) -> None:
-    global _WORKER_PLAN
-    _WORKER_PLAN = plan
+    global _WORKER
+    _WORKER = Dispatch(plan)
     # A worker's objects die with their file (by reference count, not cycles; see
     # parsers.yaml._release): collect less often than every 700 allocations. On istio
     # this halves the time spent in the collector and skips its full collections.
@@ -51,8 +53,8 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def _scan_batch(batch: list[FileEntry]) -> list[FileResult]:
-    assert _WORKER_PLAN is not None
-    return [scan_file(entry, _WORKER_PLAN) for entry in batch]
+    assert _WORKER is not None
+    return [scan_file(entry, _WORKER) for entry in batch]
 
 
 def _pool(jobs: int, plan: Plan) -> ProcessPoolExecutor:
@@ -87,9 +89,10 @@ def execute(
     """Scan `files` with `jobs` processes (1: in this process)."""
     total = len(files)
     if jobs <= 1:
+        dispatch = Dispatch(plan)
         out = []
         for i, entry in enumerate(files, 1):
-            out.append(scan_file(entry, plan))
+            out.append(scan_file(entry, dispatch))
             if progress is not None:
                 progress(i, total)
         return out
