@@ -20,8 +20,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from ztlint import baseline, engine
+from ztlint import engine
 from ztlint.config import Config, ConfigError, load_file
+from ztlint.post import baseline
 from ztlint.report import Report
 from ztlint.reporters import github, sarif, text
 from ztlint.reporters import json as json_reporter

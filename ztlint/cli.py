@@ -526,9 +526,9 @@ def scan(**opts: Any) -> None:
 def scan_report(opts: dict[str, Any], config: Config) -> Any:
     """Run the scan `opts` describe: working tree or --staged, then --diff and
     --baseline filtering. Shared with the GitHub Action's script."""
-    from ztlint import baseline as baseline_mod
     from ztlint import gitdiff
     from ztlint.discovery import display_root
+    from ztlint.post import baseline as baseline_mod
 
     if history_cli.wanted(opts):
         return history_cli.report(opts, config, _cache_dir(opts))
@@ -612,8 +612,8 @@ def _reviewed_baseline(
 ) -> tuple[Any, Any]:
     """Under --diff, a baseline inside the work tree counts only with the entries it
     held at the base revision; those the change added are named in a warning."""
-    from ztlint import baseline as baseline_mod
     from ztlint import gitdiff
+    from ztlint.post import baseline as baseline_mod
 
     path, ref = opts["baseline_path"], opts["diff_ref"]
     in_tree, old = gitdiff.committed_blob(ref, path, cwd)
@@ -721,7 +721,7 @@ def _text_modes(opts: dict[str, Any]) -> dict[str, Any]:
 @history_cli.history_options
 def baseline_cmd(**opts: Any) -> None:
     """Record today's findings in PATHS so that later scans report only new ones."""
-    from ztlint import baseline as baseline_mod
+    from ztlint.post import baseline as baseline_mod
 
     if why := unwritable_folder(opts["output"]):
         _fail(why)

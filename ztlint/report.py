@@ -62,7 +62,7 @@ class Report:
     # and not shown.
     min_confidence: Confidence = Confidence.HIGH
     below_confidence: int = 0
-    # Findings a baseline matched (ztlint.baseline.apply): dropped, and counted.
+    # Findings a baseline matched (ztlint.post.baseline.apply): dropped, and counted.
     baselined: int = 0
     # A history scan (`scan --history`): what it read (ztlint.history.scan.Summary).
     history: Any = None

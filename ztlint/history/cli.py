@@ -67,8 +67,8 @@ def _pushed_range() -> tuple[str | None, list[str]]:
 
 def report(opts: dict[str, Any], config: Config, cache_dir: Any) -> Any:
     """The history scan `opts` ask for, with --baseline applied."""
-    from ztlint import baseline as baseline_mod
     from ztlint.history import scan
+    from ztlint.post import baseline as baseline_mod
 
     for flag in ("diff_ref", "staged"):
         if opts.get(flag):
