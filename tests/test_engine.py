@@ -22,7 +22,7 @@ from ztlint.config import Config
 from ztlint.engine import run
 from ztlint.model import Confidence, RuleMeta, Severity, Span
 from ztlint.notices import NOT_PARSED, RULE_FAILED, TIMED_OUT, WORKER_CRASHED
-from ztlint.policy import apply_precedence
+from ztlint.post.precedence import apply_precedence
 from ztlint.registry import load_rules
 from ztlint.rule import Detector, FileContext, Hit, ProjectCheck, Rule
 

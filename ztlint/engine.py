@@ -31,6 +31,7 @@ from ztlint.notices import (
 )
 from ztlint.plan import _resolver, _validate, _validate_globs, plan_for, select_rules
 from ztlint.post.exceptions import _apply_exceptions
+from ztlint.post.precedence import apply_precedence
 from ztlint.post.testcode import _origins, _placed_by_evidence
 from ztlint.report import Report
 from ztlint.rule import Rule
@@ -161,7 +162,7 @@ def run(
     show = config.tests != "ignore"
     kept = []
     hidden_findings = 0
-    for f in policy.apply_precedence(sorted(findings, key=lambda f: f.sort_key)):
+    for f in apply_precedence(sorted(findings, key=lambda f: f.sort_key)):
         origin = origin_of(f.path, f.span.start_line)
         placed = policy.place(f, origin, show)
         if placed is None:

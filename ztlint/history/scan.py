@@ -38,6 +38,7 @@ from ztlint.model import CommitRef, Finding, NoticeLevel, Notification
 from ztlint.notices import HISTORY_INCOMPLETE, TIMED_OUT, WORKER_CRASHED
 from ztlint.notices import note as make_note
 from ztlint.post.exceptions import _apply_exceptions as apply_exceptions
+from ztlint.post.precedence import apply_precedence
 from ztlint.report import FileResult, Report
 from ztlint.rule import Rule
 from ztlint.scan import file as scan_file
@@ -402,7 +403,7 @@ def _findings(
             continue
         # Suppression comments apply within the blob that holds them.
         marked, _ = suppress.apply(
-            policy.apply_precedence(sorted(b.result.findings, key=lambda f: f.sort_key)),
+            apply_precedence(sorted(b.result.findings, key=lambda f: f.sort_key)),
             {b.path: b.result.directives} if b.result.directives else {},
             known,
             enabled_ids,
