@@ -29,7 +29,7 @@ from ztlint.notices import (
     SKIPPED,
     WORKER_CRASHED,
 )
-from ztlint.plan import _resolver, _validate, _validate_globs, plan_for, select_rules
+from ztlint.plan import plan_for, resolver, select_rules, validate, validate_globs
 from ztlint.post.exceptions import _apply_exceptions
 from ztlint.post.precedence import apply_precedence
 from ztlint.post.testcode import _origins, _placed_by_evidence
@@ -96,10 +96,10 @@ def run(
         )
     if setup is not None:
         all_rules += _semgrep_rules(setup, all_rules)
-    _validate(all_rules, config)
-    _validate_globs(config)
+    validate(all_rules, config)
+    validate_globs(config)
     enabled = select_rules(all_rules, config)
-    known = _resolver(all_rules)
+    known = resolver(all_rules)
     plan = plan_for(config, enabled, known)
     cwd = cwd or os.getcwd()
     found = discover(list(targets) or ["."], config.exclude, cwd)

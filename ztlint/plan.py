@@ -59,7 +59,7 @@ class Plan:
         return {}
 
 
-def _resolver(rules: Sequence[Rule]) -> dict[str, str]:
+def resolver(rules: Sequence[Rule]) -> dict[str, str]:
     known: dict[str, str] = {}
     for r in rules:
         known[r.id] = r.id
@@ -67,7 +67,7 @@ def _resolver(rules: Sequence[Rule]) -> dict[str, str]:
     return known
 
 
-def _matches(selector: str, rule: Rule) -> bool:
+def matches(selector: str, rule: Rule) -> bool:
     s = selector.strip()
     if s.upper() == "ALL":
         return True
@@ -81,19 +81,19 @@ def select_rules(rules: Sequence[Rule], config: Config) -> tuple[Rule, ...]:
 
     for key, selectors in (("select", config.select), ("ignore", config.ignore)):
         for i, selector in enumerate(selectors):
-            if not any(_matches(selector, r) for r in rules):
+            if not any(matches(selector, r) for r in rules):
                 # Blame where the value came from: a flag, or the config file's line.
                 where = configlines.where(config, f"{key}[{i}]", selector)
                 near = configlines.nearest(selector, [r.name for r in rules])
                 raise ConfigError(f"{where}: unknown rule or family '{selector}'{near}")
-    chosen = [r for r in rules if not config.select or any(_matches(s, r) for s in config.select)]
-    return tuple(r for r in chosen if not any(_matches(s, r) for s in config.ignore))
+    chosen = [r for r in rules if not config.select or any(matches(s, r) for s in config.select)]
+    return tuple(r for r in chosen if not any(matches(s, r) for s in config.ignore))
 
 
-def _validate(rules: Sequence[Rule], config: Config) -> None:
+def validate(rules: Sequence[Rule], config: Config) -> None:
     from ztlint import configlines
 
-    known = _resolver(rules)
+    known = resolver(rules)
 
     def where(key: str) -> str:
         return configlines.where(config, key)
@@ -121,7 +121,7 @@ def _validate(rules: Sequence[Rule], config: Config) -> None:
             raise ConfigError(f"{at}: exceptions[{i}]: unknown rule '{exc.rule}'")
 
 
-def _validate_globs(config: Config) -> None:
+def validate_globs(config: Config) -> None:
     """A glob the user wrote that can never match is a mistake to report (exit 2)."""
     where = config.source or "configuration"
     try:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ztlint.model import Finding, Notification, Span
 from ztlint.notices import SEMGREP_FAILED, SKIPPED, WORKER_CRASHED
 from ztlint.notices import note as _note
-from ztlint.plan import Plan, _resolver
+from ztlint.plan import Plan, resolver
 from ztlint.report import FileResult
 from ztlint.rule import Rule
 from ztlint.source import SkipFile, read_file
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 def _semgrep_rules(setup: semgrep_mod.Setup, native: Sequence[Rule]) -> tuple[Rule, ...]:
     """The semgrep rules that report under their own id: those that name no ztlint rule
     (`ztlint-rule:` metadata) and whose id is not a ztlint rule's id or name."""
-    known = _resolver(native)
+    known = resolver(native)
     return tuple(
         Rule(meta=r.meta())
         for r in setup.rules
