@@ -6,16 +6,12 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from ztlint.config import Config
 from ztlint.globs import compile_glob
 from ztlint.model import Finding, NoticeLevel, Notification, Suppression, SuppressionKind
 from ztlint.notices import UNUSED_EXCEPTION
 from ztlint.notices import note as _note
-
-if TYPE_CHECKING:
-    pass
 
 
 def _exception_matches(exc_path: str, rel_to_config: str | None) -> bool:

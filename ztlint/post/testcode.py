@@ -6,15 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from ztlint import provenance as provenance_mod
 from ztlint.globs import match_any
 from ztlint.plan import Plan
 from ztlint.report import FileResult
-
-if TYPE_CHECKING:
-    pass
 
 
 def _placed_by_evidence(results: list[FileResult], plan: Plan) -> list[FileResult]:

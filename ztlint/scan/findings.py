@@ -8,16 +8,11 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from ztlint.model import Finding, Span
 from ztlint.plan import Plan
 from ztlint.rule import Hit, Rule
 from ztlint.source import SourceText, mask_line
-
-if TYPE_CHECKING:
-    pass
-
 
 SNIPPET_MAX = 300
 

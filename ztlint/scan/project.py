@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from ztlint.discovery import FileEntry, inside
 from ztlint.model import Finding, NoticeLevel, Notification, Span
@@ -24,9 +23,6 @@ from ztlint.scan.findings import (
     _snippet,
 )
 from ztlint.source import SkipFile, SourceText, decode, read_file
-
-if TYPE_CHECKING:
-    pass
 
 
 def _chart_notes(results: Sequence[FileResult]) -> list[Notification]:

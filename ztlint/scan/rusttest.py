@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ztlint.parsers.budget import OverBudget
 from ztlint.parsers.data import ParseFailure
 from ztlint.rule import FileContext
-
-if TYPE_CHECKING:
-    pass
-
 
 # Test-only items: `#[cfg(test)]`, `#[cfg(all(test, ...))]`, `#[test]`, `#[tokio::test]`.
 # `#[cfg(any(test, feature = "x"))]` also builds outside tests, so it is not test code.
