@@ -334,25 +334,22 @@ def _run(
     config: Config,
     targets: list[str] | None = None,
     cwd: str | None = None,
-    marker_added: Any = None,
+    baseline: Any = None,
+    diff: Any = None,
 ) -> Any:
     from ztlint import engine
 
     progress = _Progress()
     try:
-        from ztlint import cache
-
-        use_cache = opts.get("cache")
-        if use_cache is None:
-            use_cache = cache.enabled_by_default()
         return engine.run(
             targets or list(opts["paths"]) or ["."],
             config,
             jobs=opts["jobs"],
             progress=progress,
             cwd=cwd,
-            cache_dir=cache.default_dir() if use_cache else None,
-            marker_added=marker_added,
+            cache_dir=_cache_dir(opts),
+            baseline=baseline,
+            diff=diff,
         )
     finally:
         progress.close()
@@ -524,36 +521,25 @@ def scan(**opts: Any) -> None:
 
 
 def scan_report(opts: dict[str, Any], config: Config) -> Any:
-    """Run the scan `opts` describe: working tree or --staged, then --diff and
-    --baseline filtering. Shared with the GitHub Action's script."""
-    from ztlint import gitdiff
+    """Run the scan `opts` describe: working tree, --staged or standard input, with
+    --baseline and --diff (engine.run applies them). Shared with the GitHub Action's
+    script."""
     from ztlint.discovery import display_root
-    from ztlint.post import baseline as baseline_mod
 
     if history_cli.wanted(opts):
         return history_cli.report(opts, config, _cache_dir(opts))
     cwd = os.getcwd()
-    applied = config  # as read, before --staged moves it
-    # Under --diff, a review marker of another tool (`#nosec`) that the change itself
-    # adds does not lower its finding: the change cannot vouch for itself.
-    changes = gitdiff.changed_since(opts["diff_ref"], cwd) if opts["diff_ref"] else None
-    marks: dict[str, Any] = {}
-
-    def marker_added(finding: Any) -> bool:
-        root = marks.get("root")
-        if changes is None or root is None:
-            return False
-        path = os.path.join(root, *finding.path.split("/"))
-        return any(changes.touches(path, n, n) for n in finding.acknowledged)
-
+    baseline = _baseline(opts, cwd)
     if opts["staged"]:
+        from ztlint import gitdiff
+
         # The staged blobs are written under a temporary folder with their repository
         # paths, so report paths are relative to the top of the work tree.
         root = gitdiff.toplevel(cwd)
-        marks["root"] = root
+        diff = _diff(opts, config, root, cwd)
         with tempfile.TemporaryDirectory(prefix="ztlint-staged-") as tmp:
             staged = gitdiff.write_staged(cwd, tmp)
-            config = _relocated(config, root, tmp)
+            moved = _relocated(config, root, tmp)
             wanted = [
                 os.path.relpath(os.path.realpath(p), root).replace(os.sep, "/")
                 for p in opts["paths"]
@@ -567,37 +553,52 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
             nothing = not staged
             if nothing:  # nothing to scan: an empty folder still gives a full report
                 staged = [tempfile.mkdtemp(dir=tmp)]
-            report = _run(opts, config, targets=staged, cwd=tmp, marker_added=marker_added)
+            report = _run(opts, moved, staged, tmp, baseline, diff)
             if nothing:  # no file in scope: no config exception could have matched
                 report = _without_unused_exceptions(report)
     elif opts.get("stdin_place") is not None:
         from ztlint import buffer
 
         def run_copy(targets: list[str], moved: Config, where: str) -> Any:
-            return _run(opts, moved, targets=targets, cwd=where, marker_added=marker_added)
+            return _run(opts, moved, targets, where, baseline)
 
-        root = opts["stdin_place"].tree
         report = buffer.scan_stdin(opts, config, run_copy, sys.stdin.buffer)
     else:
         root = display_root([os.path.join(cwd, p) for p in opts["paths"]] or [cwd], cwd)
-        marks["root"] = root
-        report = _run(opts, config, marker_added=marker_added)
-    # The baseline applies to every finding, before --diff drops those on unchanged
-    # lines: an entry whose own finding was dropped would otherwise look moved and hide
-    # the same line copied into a new file.
-    if opts["baseline_path"]:
-        baseline = baseline_mod.load(opts["baseline_path"])
-        if opts["diff_ref"]:
-            baseline, report = _reviewed_baseline(baseline, report, opts, cwd)
-        report, still = baseline_mod.apply(report, baseline)
-        if opts["update_baseline"]:
-            _checked_write(opts["baseline_path"], baseline_mod.dumps(still))
-    if changes is not None:
-        kept = tuple(f for f in report.findings if _touched(changes, root, f))
-        report = dataclasses.replace(report, findings=kept)
-    if opts["diff_ref"]:
-        report = _config_weakenings(opts, applied, report, root, cwd)
+        report = _run(opts, config, baseline=baseline, diff=_diff(opts, config, root, cwd))
+    if opts["baseline_path"] and opts["update_baseline"]:
+        from ztlint.post import baseline as baseline_mod
+
+        _checked_write(opts["baseline_path"], baseline_mod.dumps(report.baseline_kept))
     return report
+
+
+def _baseline(opts: dict[str, Any], cwd: str) -> Any:
+    """The baseline --baseline names, as a scan uses it (ztlint.post.baseline.Use)."""
+    if not opts["baseline_path"]:
+        return None
+    from ztlint.post import baseline as baseline_mod
+
+    loaded = baseline_mod.load(opts["baseline_path"])
+    if opts["diff_ref"]:
+        return baseline_mod.reviewed_at(loaded, opts["baseline_path"], opts["diff_ref"], cwd)
+    return baseline_mod.Use(loaded)
+
+
+def _diff(opts: dict[str, Any], applied: Config, root: str, cwd: str) -> Any:
+    """What --diff REF asks of the scan (ztlint.post.diff.Diff), or None. `applied` is
+    the config as read, before --staged moves it."""
+    if not opts["diff_ref"]:
+        return None
+    from ztlint import gitdiff
+    from ztlint.post.diff import Diff
+
+    changes = gitdiff.changed_since(opts["diff_ref"], cwd)
+
+    def weakenings(report: Any) -> Any:
+        return _config_weakenings(opts, applied, report, root, cwd)
+
+    return Diff(changes, root, weakenings)
 
 
 def _without_unused_exceptions(report: Any) -> Any:
@@ -605,33 +606,6 @@ def _without_unused_exceptions(report: Any) -> Any:
 
     notes = tuple(n for n in report.notifications if n.code != UNUSED_EXCEPTION)
     return dataclasses.replace(report, notifications=notes)
-
-
-def _reviewed_baseline(
-    baseline: Any, report: Any, opts: dict[str, Any], cwd: str
-) -> tuple[Any, Any]:
-    """Under --diff, a baseline inside the work tree counts only with the entries it
-    held at the base revision; those the change added are named in a warning."""
-    from ztlint import gitdiff
-    from ztlint.post import baseline as baseline_mod
-
-    path, ref = opts["baseline_path"], opts["diff_ref"]
-    in_tree, old = gitdiff.committed_blob(ref, path, cwd)
-    if not in_tree:
-        return baseline, report  # the user's own file, outside the repository
-    before = None
-    if old is not None:
-        try:
-            before = baseline_mod.parse(f"{path} at {ref}", old)
-        except ConfigError:
-            before = None
-    kept, added = baseline_mod.reviewed(baseline, before)
-    if added:
-        notes = (*report.notifications, baseline_mod.unreviewed_note(added, _shown(ref)))
-        report = dataclasses.replace(
-            report, notifications=tuple(sorted(notes, key=lambda n: n.sort_key))
-        )
-    return kept, report
 
 
 def _config_weakenings(
@@ -666,14 +640,6 @@ def _relocated(config: Config, top: str, tmp: str) -> Config:
         base_dir=moved(base),
         source=(moved(source) + (f" [{section}" if section else "")) if source else source,
     )
-
-
-def _touched(changes: Any, root: str, finding: Any) -> bool:
-    """Whether a change touches the finding's span or the node of its entity."""
-    path = os.path.join(root, *finding.path.split("/"))
-    if changes.touches(path, finding.span.start_line, finding.span.end_line):
-        return True
-    return finding.entity_lines is not None and changes.touches(path, *finding.entity_lines)
 
 
 def _render(report: Any, opts: dict[str, Any]) -> tuple[str, bool]:

@@ -175,3 +175,22 @@ def plan_for(config: Config, enabled: tuple[Rule, ...], known: dict[str, str]) -
         provenance=provenance_mod.Settings(config.test_paths, config.test_tags, config.provenance),
         check_nonproduction=config.tests != "ignore",
     )
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The rules of a scan: every rule known (built-in, and semgrep's own), the ones
+    enabled, and the ids and names config may use, resolved to ids."""
+
+    all_rules: tuple[Rule, ...]
+    enabled: tuple[Rule, ...]
+    known: dict[str, str]
+
+
+def choose(all_rules: tuple[Rule, ...], config: Config) -> Chosen:
+    """The rules `config` enables, after checking every rule name, option and glob it
+    gives (a ConfigError names the first mistake)."""
+    validate(all_rules, config)
+    validate_globs(config)
+    enabled = select_rules(all_rules, config)
+    return Chosen(all_rules, enabled, resolver(all_rules))

@@ -66,6 +66,9 @@ class Report:
     baselined: int = 0
     # A history scan (`scan --history`): what it read (ztlint.history.scan.Summary).
     history: Any = None
+    # The baseline reduced to its entries that still match (ztlint.post.baseline.use),
+    # for --update-baseline to write; no reporter shows it.
+    baseline_kept: Any = None
 
     def not_checked_files(self) -> int:
         """Files of vendored or generated code, which no rule checked."""

@@ -8,6 +8,7 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ztlint.config import Config
 from ztlint.model import Finding, Notification, Span
 from ztlint.notices import SEMGREP_FAILED, SKIPPED, WORKER_CRASHED
 from ztlint.notices import note as _note
@@ -20,9 +21,21 @@ if TYPE_CHECKING:
     from ztlint.external import semgrep as semgrep_mod
 
 
-def _semgrep_rules(setup: semgrep_mod.Setup, native: Sequence[Rule]) -> tuple[Rule, ...]:
+def prepare(config: Config) -> semgrep_mod.Setup | None:
+    """semgrep's setup when the config asks for it: its configs and binary are checked
+    before anything runs (a ConfigError when they cannot be used)."""
+    if not config.semgrep_configs:
+        return None
+    from ztlint.external import semgrep as semgrep_mod
+
+    return semgrep_mod.prepare(config.semgrep_configs, config.semgrep_bin, config.semgrep_timeout)
+
+
+def own_rules(setup: semgrep_mod.Setup | None, native: Sequence[Rule]) -> tuple[Rule, ...]:
     """The semgrep rules that report under their own id: those that name no ztlint rule
     (`ztlint-rule:` metadata) and whose id is not a ztlint rule's id or name."""
+    if setup is None:
+        return ()
     known = resolver(native)
     return tuple(
         Rule(meta=r.meta())
@@ -33,7 +46,7 @@ def _semgrep_rules(setup: semgrep_mod.Setup, native: Sequence[Rule]) -> tuple[Ru
     )
 
 
-def _semgrep_pass(
+def merge(
     setup: semgrep_mod.Setup,
     results: Sequence[FileResult],
     enabled: Sequence[Rule],

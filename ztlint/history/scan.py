@@ -37,7 +37,7 @@ from ztlint.history.store import open_store
 from ztlint.model import CommitRef, Finding, NoticeLevel, Notification
 from ztlint.notices import HISTORY_INCOMPLETE, TIMED_OUT, WORKER_CRASHED
 from ztlint.notices import note as make_note
-from ztlint.post.exceptions import _apply_exceptions as apply_exceptions
+from ztlint.post.exceptions import apply as apply_exceptions
 from ztlint.post.precedence import apply_precedence
 from ztlint.report import FileResult, Report
 from ztlint.rule import Rule

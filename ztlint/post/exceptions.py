@@ -28,7 +28,7 @@ def _value_matches(wanted: str, finding: Finding) -> bool:
     return wanted.upper() in finding.message.upper()
 
 
-def _apply_exceptions(
+def apply(
     findings: list[Finding],
     config: Config,
     root: str,

@@ -5,34 +5,15 @@ production files."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
+from ztlint import policy
 from ztlint import provenance as provenance_mod
-from ztlint.globs import match_any
+from ztlint.model import Finding
 from ztlint.plan import Plan
 from ztlint.report import FileResult
 
 
-def _placed_by_evidence(results: list[FileResult], plan: Plan) -> list[FileResult]:
-    """The results with the provenance other files give them
-    (ztlint.provenance.project_classes); a class the config sets by path stays."""
-    found = {r.path: r.evidence for r in results if r.evidence is not None}
-    if not found:
-        return results
-    origins = {r.path: r.provenance for r in results}
-    globs = tuple(g for _, patterns in plan.provenance.overrides for g in patterns)
-    kept = [
-        p
-        for p in found
-        if globs and match_any(globs, provenance_mod.relative_to_roots(p, plan.roots))
-    ]
-    changed = provenance_mod.project_classes(found, origins, kept)
-    if not changed:
-        return results
-    return [replace(r, provenance=changed[r.path]) if r.path in changed else r for r in results]
-
-
-def _origins(results: Sequence[FileResult], plan: Plan) -> Callable[[str, int | None], str]:
+def origins(results: Sequence[FileResult], plan: Plan) -> Callable[[str, int | None], str]:
     """A finding's provenance by path and line: its file's, except Rust test items and
     test modules (`#[cfg(test)]`), which are test code in a production file. A file
     the scan did not read (a project finding's) is judged by its path."""
@@ -55,3 +36,22 @@ def _origins(results: Sequence[FileResult], plan: Plan) -> Callable[[str, int | 
         return origin
 
     return origin_of
+
+
+def place(
+    findings: Sequence[Finding], origin_of: Callable[[str, int | None], str], show: bool
+) -> tuple[list[Finding], int]:
+    """Provenance (CATALOG.md, ztlint.policy.place): findings outside production code
+    are counted and dropped by default, reported at level note on request (`show`); an
+    unmistakable secret is reported wherever it sits. Returns the findings kept and how
+    many of those dropped sat in test, example or docs code."""
+    kept = []
+    hidden = 0
+    for f in findings:
+        origin = origin_of(f.path, f.span.start_line)
+        placed = policy.place(f, origin, show)
+        if placed is None:
+            hidden += origin in provenance_mod.NOT_SHOWN
+            continue
+        kept.append(placed)
+    return kept, hidden

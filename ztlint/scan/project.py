@@ -7,7 +7,9 @@ import os
 from collections.abc import Sequence
 from dataclasses import replace
 
+from ztlint import provenance as provenance_mod
 from ztlint.discovery import FileEntry, inside
+from ztlint.globs import match_any
 from ztlint.model import Finding, NoticeLevel, Notification, Span
 from ztlint.notices import (
     TEMPLATE_NOT_READ,
@@ -119,3 +121,22 @@ def _reread(path: str, limit: int) -> SourceText | None:
     except SkipFile:
         return None
     return None if raw.binary else SourceText(decode(raw.data))
+
+
+def placed_by_evidence(results: list[FileResult], plan: Plan) -> list[FileResult]:
+    """The results with the provenance other files give them
+    (ztlint.provenance.project_classes); a class the config sets by path stays."""
+    found = {r.path: r.evidence for r in results if r.evidence is not None}
+    if not found:
+        return results
+    origins = {r.path: r.provenance for r in results}
+    globs = tuple(g for _, patterns in plan.provenance.overrides for g in patterns)
+    kept = [
+        p
+        for p in found
+        if globs and match_any(globs, provenance_mod.relative_to_roots(p, plan.roots))
+    ]
+    changed = provenance_mod.project_classes(found, origins, kept)
+    if not changed:
+        return results
+    return [replace(r, provenance=changed[r.path]) if r.path in changed else r for r in results]
