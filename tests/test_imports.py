@@ -15,7 +15,14 @@ PACKAGE = Path(ztlint.__file__).parent
 
 # Known cycles, each with its reason; empty when there is none. An entry is the
 # cycle's modules in order, starting from the smallest name.
-KNOWN: dict[tuple[str, ...], str] = {}
+KNOWN: dict[tuple[str, ...], str] = {
+    ("ztlint.checks.codeutil", "ztlint.semantics"): (
+        "the semantics layer still borrows tree helpers (nodes_of, literal_value, callee "
+        "and the node-kind sets) from checks/codeutil, which takes its constants from "
+        "semantics; the fix moves those helpers into the semantics layer, in the areas "
+        "of the helpers that rename checks/ and split semantics (issue 27, items 2 and 1)"
+    ),
+}
 
 
 def _module_name(path: Path) -> str:
@@ -70,7 +77,9 @@ def import_graph() -> dict[str, set[str]]:
     files = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
     modules = set(files)
     return {
-        name: _imports(ast.parse(path.read_text(encoding="utf-8")), name, path.stem == "__init__", modules)
+        name: _imports(
+            ast.parse(path.read_text(encoding="utf-8")), name, path.stem == "__init__", modules
+        )
         for name, path in files.items()
     }
 
@@ -139,6 +148,9 @@ def test_the_import_graph_has_no_cycle() -> None:
     graph = import_graph()
     assert "ztlint.engine" in graph and "ztlint.cli" in graph
     found = [c for c in cycles(graph) if c not in KNOWN]
+    # A known cycle that is gone is dropped from KNOWN, so none hides a new one.
+    stale = [c for c in KNOWN if c not in cycles(graph)]
+    assert not stale, f"known cycles no longer present (remove them from KNOWN): {stale}"
     shown = "\n".join(" -> ".join((*c, c[0])) for c in found)
     assert not found, f"import cycles in ztlint:\n{shown}"
 
