@@ -1,4 +1,12 @@
-"""The scan stage: files in, one FileResult per file out. file.py reads and scans one
-file, dispatch.py decides which detectors run on it, findings.py turns hits into
-findings, rusttest.py finds Rust test code, workers.py spreads files over processes,
-project.py runs the cross-file checks over all results."""
+"""The scan stage: files in, one FileResult per file out.
+
+files.py     the files of a scan (and a scan of named files' context) through the stage
+workers.py   spreads files over processes; a worker that dies is replaced, its file found
+file.py      one file: read (or from the result cache), classified, scanned in time
+dispatch.py  which detectors run on a kind of file; owns the trigger indexes
+findings.py  Hit -> Finding: severity, snippet cut and masked, the secret's digest
+embedded.py  documents a file embeds, read by their own kinds' detectors
+comments.py  where a file's comments are, and its suppression directives
+rusttest.py  Rust test code (#[cfg(test)] items and test modules)
+project.py   the project pass: cross-file checks over every file's facts
+"""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -29,12 +28,12 @@ from ztlint.parsers.budget import OverBudget
 from ztlint.parsers.data import EntityIndex, ParseFailure
 from ztlint.report import FileResult
 from ztlint.rule import FileContext
+from ztlint.scan.comments import _comment_finder, _directives
 from ztlint.scan.dispatch import Dispatch, collects
+from ztlint.scan.embedded import _embedded_findings
 from ztlint.scan.findings import (
     _make_finding,
     _mask_findings,
-    _SecretLines,
-    _snippet,
     secret_digest,
 )
 from ztlint.scan.rusttest import _rust_test_code
@@ -354,108 +353,6 @@ def _pods(ctx: FileContext) -> int:
     from ztlint.checks.containers.workloads import file_pod_specs
 
     return sum(1 for _ in file_pod_specs(ctx))
-
-
-def _embedded_findings(
-    ctx: FileContext,
-    dispatch: Dispatch,
-    mode: str,
-    outer: Sequence[Finding],
-    notes: list[Notification],
-) -> list[Finding]:
-    """The findings in the documents a file embeds (ztlint.embedded): each is read as
-    a file of its own kinds by the detectors of those kinds, and its spans are mapped
-    back onto the file. A problem the file's own detectors already reported on a line
-    is not reported again."""
-    try:
-        found = ctx.memo("embedded", lambda: embedded.find(ctx))
-    except OverBudget as over:
-        ctx.parse_notes.append(over)
-        return []
-    except ParseFailure:
-        return []  # the file itself did not parse: reported once, with the others
-    except Exception as exc:  # a bug here must not stop the scan
-        notes.append(_rule_failed("embedded", "find", ctx.path, exc))
-        return []
-    reported = {(f.rule_id, f.span.start_line) for f in outer}
-    out: list[Finding] = []
-    for emb in found:
-        sub = FileContext(
-            ctx.path,
-            emb.kinds,
-            emb.parser,
-            emb.source,
-            documents=list(emb.documents) if emb.documents is not None else None,
-        )
-        triggered = Triggers(emb.source.text)
-        for rule, detectors, _check, options in dispatch.applicable(emb.kinds, False, mode):
-            for det in detectors:
-                if not triggered.admits(det.triggers, det.confirm, det.any_case):
-                    continue
-                sub.options = options
-                try:
-                    if det.gate is not None and not det.gate(sub):
-                        continue
-                    hits = [emb.hit(h, ctx.path) for h in det.run(sub)]
-                except ParseFailure:
-                    continue  # an embedded text that is no configuration after all
-                except Exception as exc:
-                    notes.append(_rule_failed(rule.id, det.name, ctx.path, exc))
-                    continue
-                for h in hits:
-                    key = (rule.id, h.span.start_line)
-                    if key in reported:
-                        continue
-                    reported.add(key)
-                    finding = _make_finding(rule, h, ctx.path, ctx.source, dispatch.plan)
-                    if h.entity:
-                        finding = replace(finding, entity_lines=(emb.first_line, emb.last_line))
-                    out.append(finding)
-    return out
-
-
-def _comment_finder(ctx: FileContext) -> Callable[[int, int], bool]:
-    """Where the file's real comments are, from the tree or documents a detector
-    already parsed (parsed here otherwise)."""
-    from ztlint.parsers import comments
-
-    assert ctx.source is not None
-    tree = None
-    yaml_ok = True
-    try:
-        if ctx.parser in classify.LANGUAGES:
-            tree = ctx.tree()
-        elif ctx.parser == "yaml":
-            ctx.documents()
-    except ParseFailure:
-        yaml_ok = False
-    own = comments.finder(ctx.source, ctx.parser, ctx.kinds, tree, yaml_ok, ctx.path)
-    found: list[embedded.Embedded] = ctx.memo("embedded", list)
-    if not found:
-        return own
-    starts = embedded.comment_starts(found)
-
-    def is_comment(line: int, column: int) -> bool:
-        start = starts.get(line)
-        return own(line, column) or (start is not None and column > start)
-
-    return is_comment
-
-
-def _directives(
-    ctx: FileContext, findings: Sequence[Finding], unchecked: bool
-) -> tuple[suppress.Directive, ...]:
-    """The suppression directives in the file's real comments. Their snippets go
-    through the findings' masking, with every secret span found in the file; a file
-    whose detectors did not run (unchecked test code) shows none."""
-    source = ctx.source
-    is_comment = _comment_finder(ctx)
-    secrets = _SecretLines([s for f in findings for s in f.secret_spans])
-
-    def snippet(line: int) -> str:
-        return "" if unchecked else _snippet(source, line, secrets.on(line))
-
-    return suppress.parse_directives(source.text, source.lines, is_comment, snippet)
 
 
 def _invalid_ignore_patterns(path: str, source: SourceText) -> list[Notification]:
