@@ -31,6 +31,7 @@ from ztlint.post.precedence import apply_precedence
 from ztlint.report import Report
 from ztlint.rule import Rule
 from ztlint.scan.files import Scanned, gather, scan_files
+from ztlint.scan.project import Rereads
 from ztlint.scan.workers import Progress
 
 
@@ -76,10 +77,11 @@ def run(
     plan = replace(plan, roots=_scan_roots(list(targets) or ["."], cwd, found.root))
     plan = _with_cache(plan, cache_dir, found.root)
     scanned, plan = scan_files(targets, found, plan, jobs, cwd, progress)
-    findings, notes = gather(scanned, found, chosen.enabled, plan)
+    rereads = Rereads(found.root, plan.max_file_size)  # shared by the two passes below
+    findings, notes = gather(scanned, found, chosen.enabled, plan, rereads)
     if setup is not None:
         extra, extra_notes = semgrep_findings.merge(
-            setup, scanned.results, chosen.enabled, plan, found.root, scanned.workers, findings
+            setup, scanned.results, chosen.enabled, plan, rereads, scanned.workers, findings
         )
         findings.extend(extra)
         notes.extend(extra_notes)

@@ -4,7 +4,6 @@ same rule is dropped). Never imports the engine."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -15,7 +14,7 @@ from ztlint.notices import note as _note
 from ztlint.plan import Plan, resolver
 from ztlint.report import FileResult
 from ztlint.rule import Rule
-from ztlint.source import SkipFile, read_file
+from ztlint.scan.project import Rereads
 
 if TYPE_CHECKING:
     from ztlint.external import semgrep as semgrep_mod
@@ -51,7 +50,7 @@ def merge(
     results: Sequence[FileResult],
     enabled: Sequence[Rule],
     plan: Plan,
-    root: str,
+    rereads: Rereads,
     jobs: int,
     native: Sequence[Finding],
 ) -> tuple[list[Finding], list[Notification]]:
@@ -65,7 +64,7 @@ def merge(
     )
     from ztlint.external import semgrep as semgrep_mod
 
-    matches, notes = semgrep_mod.run(setup, targets, root, jobs, plan.max_file_size)
+    matches, notes = semgrep_mod.run(setup, targets, rereads.root, jobs, plan.max_file_size)
     wanted = set(targets)
     by_semgrep = {r.id: r for r in setup.rules}
     by_key = {k: r for r in enabled for k in (r.id, r.name)}
@@ -96,8 +95,8 @@ def merge(
                 )
             continue
         if m.path not in data:
-            raw = _reread_bytes(os.path.join(root, *m.path.split("/")), plan.max_file_size)
-            data[m.path] = raw if raw is not None else b""
+            raw = rereads.raw(m.path)
+            data[m.path] = raw.data if raw is not None else b""
         span = semgrep_mod.exact_span(data[m.path], m.span)
         if any(
             s.overlaps(span) or s.start_line == span.start_line
@@ -118,10 +117,3 @@ def merge(
             )
         )
     return out, notes
-
-
-def _reread_bytes(path: str, limit: int) -> bytes | None:
-    try:
-        return read_file(path, limit).data
-    except SkipFile:
-        return None

@@ -13,7 +13,13 @@ from ztlint.model import Finding, Notification
 from ztlint.plan import Plan
 from ztlint.report import FileResult
 from ztlint.rule import Rule
-from ztlint.scan.project import _chart_notes, _project_pass, _referenced, placed_by_evidence
+from ztlint.scan.project import (
+    Rereads,
+    _chart_notes,
+    _project_pass,
+    _referenced,
+    placed_by_evidence,
+)
 from ztlint.scan.workers import SMALL_SCAN, Progress, _execute_cached, execute
 
 
@@ -70,6 +76,7 @@ def gather(
     found: Discovered,
     enabled: Sequence[Rule],
     plan: Plan,
+    rereads: Rereads,
 ) -> tuple[list[Finding], list[Notification]]:
     """The findings and notes of every file reported on, then of the project pass
     (which reads the context files' facts too)."""
@@ -79,9 +86,7 @@ def gather(
         findings.extend(r.findings)
         notes.extend(r.notifications)
     notes.extend(_chart_notes(scanned.results))
-    extra, extra_notes = _project_pass(
-        enabled, [*scanned.results, *scanned.context], plan, found.root
-    )
+    extra, extra_notes = _project_pass(enabled, [*scanned.results, *scanned.context], plan, rereads)
     findings.extend(f for f in extra if f.path not in scanned.hidden)
     notes.extend(extra_notes)
     return findings, notes

@@ -24,7 +24,7 @@ from ztlint.scan.findings import (
     _SecretLines,
     _snippet,
 )
-from ztlint.source import SkipFile, SourceText, decode, read_file
+from ztlint.source import RawFile, SkipFile, SourceText, decode, read_file
 
 
 def _chart_notes(results: Sequence[FileResult]) -> list[Notification]:
@@ -56,7 +56,7 @@ def _chart_notes(results: Sequence[FileResult]) -> list[Notification]:
 
 
 def _project_pass(
-    rules: Sequence[Rule], results: Sequence[FileResult], plan: Plan, root: str
+    rules: Sequence[Rule], results: Sequence[FileResult], plan: Plan, rereads: Rereads
 ) -> tuple[list[Finding], list[Notification]]:
     findings: list[Finding] = []
     notes: list[Notification] = []
@@ -64,7 +64,6 @@ def _project_pass(
     for r in results:
         for f in r.findings:
             secrets.setdefault(f.path, []).extend(f.secret_spans)
-    sources: dict[str, SourceText | None] = {}  # each file read once, however many hits
     for rule in rules:
         if rule.project is None:
             continue
@@ -76,9 +75,7 @@ def _project_pass(
             continue
         for hit in hits:
             path = hit.path or ""
-            if path not in sources:
-                sources[path] = _reread(os.path.join(root, path), plan.max_file_size)
-            source = sources[path]
+            source = rereads.text(path)  # each file read once, however many hits
             found = _make_finding(rule, hit, path, source, plan)
             if source is not None and (
                 spans := _SecretLines(secrets.get(path, [])).on(found.span.start_line)
@@ -115,12 +112,32 @@ def _referenced(results: Sequence[FileResult], root: str, have: set[str]) -> tup
     return tuple(out)
 
 
-def _reread(path: str, limit: int) -> SourceText | None:
-    try:
-        raw = read_file(path, limit)
-    except SkipFile:
-        return None
-    return None if raw.binary else SourceText(decode(raw.data))
+class Rereads:
+    """Files read again after the scan: a project finding's file for its snippet, a
+    semgrep match's file for its exact span. Each is read once, whichever pass asks
+    first (the workers' reads ended with their processes)."""
+
+    def __init__(self, root: str, limit: int) -> None:
+        self.root = root
+        self.limit = limit
+        self._raw: dict[str, RawFile | None] = {}
+        self._text: dict[str, SourceText | None] = {}
+
+    def raw(self, rel: str) -> RawFile | None:
+        """The file at report path `rel` (None when it cannot be read now)."""
+        if rel not in self._raw:
+            try:
+                self._raw[rel] = read_file(os.path.join(self.root, *rel.split("/")), self.limit)
+            except SkipFile:
+                self._raw[rel] = None
+        return self._raw[rel]
+
+    def text(self, rel: str) -> SourceText | None:
+        """The file's text, None for a binary file or one that cannot be read."""
+        if rel not in self._text:
+            raw = self.raw(rel)
+            self._text[rel] = None if raw is None or raw.binary else SourceText(decode(raw.data))
+        return self._text[rel]
 
 
 def placed_by_evidence(results: list[FileResult], plan: Plan) -> list[FileResult]:
