@@ -13,6 +13,7 @@ from ztlint.model import Finding, Notification
 from ztlint.plan import Plan
 from ztlint.report import FileResult
 from ztlint.rule import Rule
+from ztlint.scan import workers as scan_workers
 from ztlint.scan.project import (
     Rereads,
     _chart_notes,
@@ -20,7 +21,7 @@ from ztlint.scan.project import (
     _referenced,
     placed_by_evidence,
 )
-from ztlint.scan.workers import SMALL_SCAN, Progress, _execute_cached, execute
+from ztlint.scan.workers import Progress, _execute_cached, execute
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,9 @@ def scan_files(
     context = context_files(list(targets), found, cwd) if named else ()
     explicit = jobs is not None
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if not explicit and len(found.files) < SMALL_SCAN:
+    if not explicit and len(found.files) < scan_workers.SMALL_SCAN:
         workers = 1
-    if len(found.files) < SMALL_SCAN:
+    if len(found.files) < scan_workers.SMALL_SCAN:
         plan = replace(plan, indexed=False)
     results = _execute_cached(
         tuple(sorted(found.files + context)), plan, max(1, workers), progress, found.root, named
