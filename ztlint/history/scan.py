@@ -172,7 +172,7 @@ def run(
         if result.findings or result.notifications or result.directives:
             checked.append(_Blob(oid, commit, path, result))
             if store is not None:
-                store.put(path, oid, scan_file._for_cache(result))
+                store.put(path, oid, scan_file.for_cache(result))
         elif store is not None:
             store.mark_clean(path, oid)
 
@@ -186,7 +186,7 @@ def run(
             hit = reread.pop(oid)
             if data is not None:
                 gate.remember(path, data)
-                hit = scan_file._from_cache(hit, raw_from_bytes(path, data))
+                hit = scan_file.from_cache(hit, raw_from_bytes(path, data))
             checked.append(_Blob(oid, commit, path, hit))
             continue
         if data is None:
@@ -314,7 +314,7 @@ class _Workers:
         would inherit the write end of git's input, and git would wait for an end of
         input that never comes."""
         if self.jobs > 1 and self.pool is None:
-            self.pool = scan_workers._pool(self.jobs, self.plan)
+            self.pool = scan_workers.start_pool(self.jobs, self.plan)
             self.pool.submit(int).result()  # the fork start method starts them all
 
     def submit(self, oid: bytes, path: str, data: bytes) -> list[tuple[bytes, FileResult]]:
@@ -356,7 +356,7 @@ def _needs_bytes(result: FileResult) -> bool:
 
 def _scan_blob(path: str, data: bytes, dispatch: Dispatch) -> FileResult:
     raw = raw_from_bytes(path, data)
-    scanned = scan_file._timed_scan(FileEntry(path, ""), dispatch, raw)
+    scanned = scan_file.timed_scan(FileEntry(path, ""), dispatch, raw)
     if scanned is None:
         return FileResult(
             path,

@@ -10,12 +10,12 @@ from ztlint.model import Finding
 from ztlint.parsers.data import ParseFailure
 from ztlint.rule import FileContext
 from ztlint.scan.findings import (
-    _SecretLines,
-    _snippet,
+    SecretLines,
+    cut_snippet,
 )
 
 
-def _comment_finder(ctx: FileContext) -> Callable[[int, int], bool]:
+def comment_finder(ctx: FileContext) -> Callable[[int, int], bool]:
     """Where the file's real comments are, from the tree or documents a detector
     already parsed (parsed here otherwise)."""
     from ztlint.parsers import comments
@@ -43,17 +43,17 @@ def _comment_finder(ctx: FileContext) -> Callable[[int, int], bool]:
     return is_comment
 
 
-def _directives(
+def find_directives(
     ctx: FileContext, findings: Sequence[Finding], unchecked: bool
 ) -> tuple[suppress.Directive, ...]:
     """The suppression directives in the file's real comments. Their snippets go
     through the findings' masking, with every secret span found in the file; a file
     whose detectors did not run (unchecked test code) shows none."""
     source = ctx.source
-    is_comment = _comment_finder(ctx)
-    secrets = _SecretLines([s for f in findings for s in f.secret_spans])
+    is_comment = comment_finder(ctx)
+    secrets = SecretLines([s for f in findings for s in f.secret_spans])
 
     def snippet(line: int) -> str:
-        return "" if unchecked else _snippet(source, line, secrets.on(line))
+        return "" if unchecked else cut_snippet(source, line, secrets.on(line))
 
     return suppress.parse_directives(source.text, source.lines, is_comment, snippet)

@@ -15,12 +15,12 @@ from ztlint.parsers.data import ParseFailure
 from ztlint.rule import FileContext
 from ztlint.scan.dispatch import Dispatch
 from ztlint.scan.findings import (
-    _make_finding,
+    make_finding,
 )
 from ztlint.triggers import Triggers
 
 
-def _embedded_findings(
+def embedded_findings(
     ctx: FileContext,
     dispatch: Dispatch,
     mode: str,
@@ -71,7 +71,7 @@ def _embedded_findings(
                     if key in reported:
                         continue
                     reported.add(key)
-                    finding = _make_finding(rule, h, ctx.path, ctx.source, dispatch.plan)
+                    finding = make_finding(rule, h, ctx.path, ctx.source, dispatch.plan)
                     if h.entity:
                         finding = replace(finding, entity_lines=(emb.first_line, emb.last_line))
                     out.append(finding)

@@ -28,15 +28,15 @@ from ztlint.parsers.budget import OverBudget
 from ztlint.parsers.data import EntityIndex, ParseFailure
 from ztlint.report import FileResult
 from ztlint.rule import FileContext
-from ztlint.scan.comments import _comment_finder, _directives
+from ztlint.scan.comments import comment_finder, find_directives
 from ztlint.scan.dispatch import Dispatch, collects
-from ztlint.scan.embedded import _embedded_findings
+from ztlint.scan.embedded import embedded_findings
 from ztlint.scan.findings import (
-    _make_finding,
-    _mask_findings,
+    make_finding,
+    mask_findings,
     secret_digest,
 )
-from ztlint.scan.rusttest import _rust_test_code
+from ztlint.scan.rusttest import rust_test_code
 from ztlint.source import RawFile, SkipFile, SourceText, decode, decoding_note, read_file
 from ztlint.triggers import Triggers
 
@@ -79,8 +79,8 @@ def scan_file(entry: FileEntry, dispatch: Dispatch) -> FileResult:
     if plan.cache is not None:
         cached = plan.cache.get(entry.rel, keyed)
         if isinstance(cached, FileResult) and cached.path == entry.rel:
-            return _from_cache(cached, raw)
-    scanned = _timed_scan(entry, dispatch, raw, chart)
+            return from_cache(cached, raw)
+    scanned = timed_scan(entry, dispatch, raw, chart)
     if scanned is None:
         # Its partial findings are dropped, and nothing is cached: a slow moment on a
         # busy machine must not stick.
@@ -99,11 +99,11 @@ def scan_file(entry: FileEntry, dispatch: Dispatch) -> FileResult:
     result, worked = scanned
     if plan.cache is not None and worked:
         # Files no trigger matched cost less to check again than to look up.
-        plan.cache.put(entry.rel, keyed, _for_cache(result))
+        plan.cache.put(entry.rel, keyed, for_cache(result))
     return result
 
 
-def _for_cache(result: FileResult) -> FileResult:
+def for_cache(result: FileResult) -> FileResult:
     """The result without its secrets' digests: the cache holds nothing derived from a
     secret (snippets are masked; entry names are keyed, see ztlint.cache)."""
     if not any(f.secret_digest for f in result.findings):
@@ -111,7 +111,7 @@ def _for_cache(result: FileResult) -> FileResult:
     return replace(result, findings=tuple(replace(f, secret_digest=None) for f in result.findings))
 
 
-def _from_cache(result: FileResult, raw: RawFile) -> FileResult:
+def from_cache(result: FileResult, raw: RawFile) -> FileResult:
     """A cached result with its secrets' digests computed again from the file."""
     if raw.binary or not any(f.secret_spans for f in result.findings):
         return result
@@ -124,7 +124,7 @@ def _from_cache(result: FileResult, raw: RawFile) -> FileResult:
     )
 
 
-def _timed_scan(
+def timed_scan(
     entry: FileEntry, dispatch: Dispatch, raw: RawFile, chart: helm.Chart | None = None
 ) -> tuple[FileResult, bool] | None:
     """`_scan_raw` within the file's time limit, or None when it ran out. SIGALRM
@@ -231,7 +231,7 @@ def _scan_raw(
                 notes.append(_rule_failed(rule.id, det.name, entry.rel, exc))
                 continue
             for h in hits:
-                finding = _make_finding(rule, h, entry.rel, source, plan)
+                finding = make_finding(rule, h, entry.rel, source, plan)
                 if ctx.template is not None:
                     finding = _templated(finding, ctx.template)
                 if h.entity and ctx.parsed_documents:
@@ -260,17 +260,17 @@ def _scan_raw(
         and dispatch.applicable(embedded.READ_AS, False, mode)
     ):
         worked = True
-        findings.extend(_embedded_findings(ctx, dispatch, mode, findings, notes))
-    findings = _mask_findings(findings, source)
+        findings.extend(embedded_findings(ctx, dispatch, mode, findings, notes))
+    findings = mask_findings(findings, source)
     if findings and source is not None and acknowledged.mentioned(ctx.lower()):
-        findings = acknowledged.apply(findings, source, _comment_finder(ctx))
+        findings = acknowledged.apply(findings, source, comment_finder(ctx))
     directives: tuple[suppress.Directive, ...] = ()
     if source is not None and "ztlint:" in text:
-        directives = _directives(ctx, findings, unchecked)
+        directives = find_directives(ctx, findings, unchecked)
     test_ranges: tuple[tuple[int, int], ...] = ()
     test_paths: tuple[str, ...] = ()
     if fclass.parser == "rust":  # before the parse notes: this may parse the file
-        test_ranges, test_paths = _rust_test_code(ctx, bool(findings))
+        test_ranges, test_paths = rust_test_code(ctx, bool(findings))
     seen_parse: set[tuple[int | None, str]] = set()
     chart_file: helm.ChartFile | None = None
     if chart is not None and fclass.template == classify.HELM:

@@ -16,12 +16,12 @@ from ztlint.rule import Rule
 from ztlint.scan import workers as scan_workers
 from ztlint.scan.project import (
     Rereads,
-    _chart_notes,
-    _project_pass,
-    _referenced,
+    chart_notes,
     placed_by_evidence,
+    project_pass,
+    referenced,
 )
-from ztlint.scan.workers import Progress, _execute_cached, execute
+from ztlint.scan.workers import Progress, execute, execute_cached
 
 
 @dataclass(frozen=True)
@@ -53,12 +53,12 @@ def scan_files(
         workers = 1
     if len(found.files) < scan_workers.SMALL_SCAN:
         plan = replace(plan, indexed=False)
-    results = _execute_cached(
+    results = execute_cached(
         tuple(sorted(found.files + context)), plan, max(1, workers), progress, found.root, named
     )
     if named:
         # Files that project-level facts say they read (a compose file's seccomp profile).
-        more = _referenced(results, found.root, {f.rel for f in found.files + context})
+        more = referenced(results, found.root, {f.rel for f in found.files + context})
         if more:
             context += more
             results += execute(more, plan, 1, None)
@@ -86,8 +86,8 @@ def gather(
     for r in scanned.results:
         findings.extend(r.findings)
         notes.extend(r.notifications)
-    notes.extend(_chart_notes(scanned.results))
-    extra, extra_notes = _project_pass(enabled, [*scanned.results, *scanned.context], plan, rereads)
+    notes.extend(chart_notes(scanned.results))
+    extra, extra_notes = project_pass(enabled, [*scanned.results, *scanned.context], plan, rereads)
     findings.extend(f for f in extra if f.path not in scanned.hidden)
     notes.extend(extra_notes)
     return findings, notes

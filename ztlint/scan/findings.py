@@ -17,16 +17,14 @@ from ztlint.source import SourceText, mask_line
 SNIPPET_MAX = 300
 
 
-def _make_finding(
-    rule: Rule, hit: Hit, path: str, source: SourceText | None, plan: Plan
-) -> Finding:
+def make_finding(rule: Rule, hit: Hit, path: str, source: SourceText | None, plan: Plan) -> Finding:
     override = dict(plan.severity).get(rule.id)
     severity = override if override is not None else (hit.severity or rule.meta.severity)
     snippet = ""
     digest = None
     if source is not None:
         digest = secret_digest(source, hit.secret_spans)
-        snippet = _snippet(source, hit.span.start_line, hit.secret_spans)
+        snippet = cut_snippet(source, hit.span.start_line, hit.secret_spans)
     return Finding(
         rule_id=rule.id,
         rule_name=rule.name,
@@ -46,7 +44,7 @@ def _make_finding(
     )
 
 
-def _snippet(source: SourceText, line_no: int, secret_spans: Sequence[Span]) -> str:
+def cut_snippet(source: SourceText, line_no: int, secret_spans: Sequence[Span]) -> str:
     """The one way a line of source becomes output: cut to SNIPPET_MAX, then masked.
     Masking keeps the length, so cutting first shows the same text, and a long line
     with many secrets costs each of its findings no more than SNIPPET_MAX."""
@@ -92,7 +90,7 @@ def _mask_shapes(line: str) -> str:
 
 def secret_digest(source: SourceText, secret_spans: Sequence[Span]) -> str | None:
     """sha256 of a finding's secret text, for baselines (which store it only salted);
-    never written to the cache (see _for_cache)."""
+    never written to the cache (see for_cache)."""
     if not secret_spans:
         return None
     return hashlib.sha256(
@@ -110,7 +108,7 @@ def _span_text(source: SourceText, span: Span) -> str:
     return "\n".join([lines[0][span.start_col - 1 :], *lines[1:-1], lines[-1][: span.end_col - 1]])
 
 
-class _SecretLines:
+class SecretLines:
     """The secret spans of one file, by the lines they cover: every snippet on such a
     line is masked with all of them, not only its own finding's (another rule's
     finding on a secret's line must not print it)."""
@@ -126,10 +124,10 @@ class _SecretLines:
         return tuple(s for s in self.spans[lo:hi] if s.contains_line(line))
 
 
-def _mask_findings(findings: Sequence[Finding], source: SourceText | None) -> list[Finding]:
+def mask_findings(findings: Sequence[Finding], source: SourceText | None) -> list[Finding]:
     """Findings whose snippet line holds any secret of the file, masked again with all
     of the file's secret spans."""
-    secrets = _SecretLines([s for f in findings for s in f.secret_spans])
+    secrets = SecretLines([s for f in findings for s in f.secret_spans])
     if source is None or not secrets.spans:
         return list(findings)
     out = []
@@ -139,7 +137,7 @@ def _mask_findings(findings: Sequence[Finding], source: SourceText | None) -> li
         if f.snippet:
             if line not in masked:
                 spans = secrets.on(line)
-                masked[line] = _snippet(source, line, spans) if spans else None
+                masked[line] = cut_snippet(source, line, spans) if spans else None
             snippet = masked[line]
             if snippet is not None:
                 f = replace(f, snippet=snippet)

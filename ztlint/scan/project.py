@@ -20,14 +20,14 @@ from ztlint.plan import Plan
 from ztlint.report import FileResult
 from ztlint.rule import Rule
 from ztlint.scan.findings import (
-    _make_finding,
-    _SecretLines,
-    _snippet,
+    SecretLines,
+    cut_snippet,
+    make_finding,
 )
 from ztlint.source import RawFile, SkipFile, SourceText, decode, read_file
 
 
-def _chart_notes(results: Sequence[FileResult]) -> list[Notification]:
+def chart_notes(results: Sequence[FileResult]) -> list[Notification]:
     """One note per chart whose templates stayed partly unreadable: how many pod specs
     were checked, and where each unreadable template stopped."""
     charts: dict[str, list[FileResult]] = {}
@@ -55,7 +55,7 @@ def _chart_notes(results: Sequence[FileResult]) -> list[Notification]:
     return notes
 
 
-def _project_pass(
+def project_pass(
     rules: Sequence[Rule], results: Sequence[FileResult], plan: Plan, rereads: Rereads
 ) -> tuple[list[Finding], list[Notification]]:
     findings: list[Finding] = []
@@ -76,19 +76,19 @@ def _project_pass(
         for hit in hits:
             path = hit.path or ""
             source = rereads.text(path)  # each file read once, however many hits
-            found = _make_finding(rule, hit, path, source, plan)
+            found = make_finding(rule, hit, path, source, plan)
             if source is not None and (
-                spans := _SecretLines(secrets.get(path, [])).on(found.span.start_line)
+                spans := SecretLines(secrets.get(path, [])).on(found.span.start_line)
             ):
                 found = replace(
                     found,
-                    snippet=_snippet(source, found.span.start_line, (*spans, *hit.secret_spans)),
+                    snippet=cut_snippet(source, found.span.start_line, (*spans, *hit.secret_spans)),
                 )
             findings.append(found)
     return findings, notes
 
 
-def _referenced(results: Sequence[FileResult], root: str, have: set[str]) -> tuple[FileEntry, ...]:
+def referenced(results: Sequence[FileResult], root: str, have: set[str]) -> tuple[FileEntry, ...]:
     wanted = sorted(
         {
             reads

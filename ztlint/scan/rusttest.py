@@ -21,7 +21,7 @@ _CFG_TEST = re.compile(
 
 # `#[cfg(test)] mod tests;` puts the whole file tests.rs (or tests/mod.rs) under test.
 # Only a prefilter: the declaration counts when the tree has it (not in a comment or a
-# string, see _rust_test_code).
+# string, see rust_test_code).
 _TEST_MOD_DECL = re.compile(
     r"#\[\s*cfg\s*\(\s*(?:test|all\s*\([^()]*\btest\b[^()]*\))\s*\)\s*\]\s*"
     r"(?:#\[[^\]]*\]\s*)*(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+(\w+)\s*;"
@@ -42,7 +42,7 @@ def rust_test_module_paths(path: str, names: Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _rust_test_code(
+def rust_test_code(
     ctx: FileContext, with_ranges: bool
 ) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
     """The line ranges of test items (when `with_ranges`) and the test module files a

@@ -18,7 +18,7 @@ from ztlint.notices import note as _note
 from ztlint.plan import Plan
 from ztlint.report import FileResult
 from ztlint.scan.dispatch import Dispatch
-from ztlint.scan.file import _for_cache, _from_cache, scan_file
+from ztlint.scan.file import for_cache, from_cache, scan_file
 from ztlint.source import SkipFile, read_file
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def _scan_batch(batch: list[FileEntry]) -> list[FileResult]:
     return [scan_file(entry, _WORKER) for entry in batch]
 
 
-def _pool(jobs: int, plan: Plan) -> ProcessPoolExecutor:
+def start_pool(jobs: int, plan: Plan) -> ProcessPoolExecutor:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -100,7 +100,7 @@ def execute(
 
     results: dict[str, FileResult] = {}
     failed: list[FileEntry] = []
-    with _pool(jobs, plan) as pool:
+    with start_pool(jobs, plan) as pool:
         try:
             futures: list[tuple[Future[list[FileResult]], list[FileEntry]]] = [
                 (pool.submit(_scan_batch, batch), batch) for batch in _batches(files, jobs)
@@ -123,7 +123,7 @@ def execute(
     return [results[e.rel] for e in files if e.rel in results]
 
 
-def _execute_cached(
+def execute_cached(
     files: Sequence[FileEntry],
     plan: Plan,
     jobs: int,
@@ -145,12 +145,12 @@ def _execute_cached(
         if not any(f.secret_spans for f in kept.findings):
             return kept
         try:  # a secret's digest is never cached: computed again from the file
-            return _from_cache(kept, read_file(entry.abs, plan.max_file_size))
+            return from_cache(kept, read_file(entry.abs, plan.max_file_size))
         except SkipFile:
             return None
 
     index = statcache.StatIndex(plan.cache, root)
-    return statcache.execute(files, index, scan, restore, _for_cache, named)
+    return statcache.execute(files, index, scan, restore, for_cache, named)
 
 
 def _isolate(files: list[FileEntry], plan: Plan) -> list[FileResult]:
@@ -161,7 +161,7 @@ def _isolate(files: list[FileEntry], plan: Plan) -> list[FileResult]:
     out: list[FileResult] = []
     pending = list(files)
     while pending:
-        with _pool(1, plan) as pool:
+        with start_pool(1, plan) as pool:
             futures = [(pool.submit(_scan_batch, [entry]), entry) for entry in pending]
             pending = []
             crashed = False
