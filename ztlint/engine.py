@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ztlint import acknowledged, configview
 from ztlint import cache as cache_mod
@@ -24,15 +25,17 @@ from ztlint.external import semgrep_findings
 from ztlint.model import Finding, Notification
 from ztlint.notices import SKIPPED, WORKER_CRASHED
 from ztlint.plan import Plan
-from ztlint.post import baseline as baseline_mod
 from ztlint.post import confidence, exceptions, suppressions, testcode
-from ztlint.post import diff as diff_mod
 from ztlint.post.precedence import apply_precedence
 from ztlint.report import Report
 from ztlint.rule import Rule
 from ztlint.scan.files import Scanned, gather, scan_files
 from ztlint.scan.project import Rereads
 from ztlint.scan.workers import Progress
+
+if TYPE_CHECKING:  # loaded when used: most scans have neither
+    from ztlint.post import baseline as baseline_mod
+    from ztlint.post import diff as diff_mod
 
 
 def _scan_roots(targets: Sequence[str], cwd: str, root: str) -> tuple[str, ...]:
@@ -109,8 +112,12 @@ def run(
     report = _report(config, chosen, plan, scanned, found.root, findings, notes)
     report = replace(report, hidden_findings=hidden_findings, below_confidence=below_confidence)
     if baseline is not None:
+        from ztlint.post import baseline as baseline_mod
+
         report = baseline_mod.use(report, baseline)
     if diff is not None:
+        from ztlint.post import diff as diff_mod
+
         report = diff_mod.apply(report, diff)
     return report
 
