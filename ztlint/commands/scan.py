@@ -22,10 +22,7 @@ from ztlint.commands.common import (
     write,
 )
 from ztlint.commands.options import build_config, output_options, scan_options
-from ztlint.config import (
-    Config,
-    ConfigError,
-)
+from ztlint.config import Config, ConfigError
 from ztlint.history import cli as history_cli
 from ztlint.model import Severity
 from ztlint.safeio import UnwritableError
@@ -177,6 +174,7 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
     baseline = _baseline(opts, cwd)
     if opts["staged"]:
         from ztlint import gitdiff
+        from ztlint.buffer import relocated
 
         # The staged blobs are written under a temporary folder with their repository
         # paths, so report paths are relative to the top of the work tree.
@@ -184,8 +182,6 @@ def scan_report(opts: dict[str, Any], config: Config) -> Any:
         diff = _diff(opts, config, root, cwd)
         with tempfile.TemporaryDirectory(prefix="ztlint-staged-") as tmp:
             staged = gitdiff.write_staged(cwd, tmp)
-            from ztlint.buffer import relocated
-
             moved = relocated(config, root, tmp)
             wanted = [
                 os.path.relpath(os.path.realpath(p), root).replace(os.sep, "/")
