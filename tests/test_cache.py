@@ -11,6 +11,8 @@ from click.testing import CliRunner
 from ztlint import engine
 from ztlint.cli import main
 from ztlint.config import Config
+from ztlint.report import Report
+from ztlint.scan import file as scan_file
 
 BAD = "package a\nvar c = &tls.Config{InsecureSkipVerify: true}\n"
 GOOD = "package a\nvar c = &tls.Config{MinVersion: tls.VersionTLS13}\n"
@@ -18,13 +20,13 @@ GOOD = "package a\nvar c = &tls.Config{MinVersion: tls.VersionTLS13}\n"
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     scanned: list[str] = []
-    real = engine._scan_raw
+    real = scan_file._scan_raw
 
     def spy(entry, plan, raw, *rest):  # type: ignore[no-untyped-def]
         scanned.append(entry.rel)
         return real(entry, plan, raw, *rest)
 
-    monkeypatch.setattr(engine, "_scan_raw", spy)
+    monkeypatch.setattr(scan_file, "_scan_raw", spy)
     return scanned
 
 
@@ -36,7 +38,7 @@ def _repo(tmp_path: Path) -> tuple[Path, Path]:
     return root, cache
 
 
-def _scan(root: Path, cache: Path | None) -> engine.Report:
+def _scan(root: Path, cache: Path | None) -> Report:
     return engine.run(["."], Config(), jobs=1, cwd=str(root), cache_dir=cache)
 
 

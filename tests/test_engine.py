@@ -19,9 +19,10 @@ import pytest
 from tests.conftest import FIXTURES, ROOT
 from ztlint import classify
 from ztlint.config import Config
-from ztlint.engine import NOT_PARSED, RULE_FAILED, TIMED_OUT, WORKER_CRASHED, run
+from ztlint.engine import run
 from ztlint.model import Confidence, RuleMeta, Severity, Span
-from ztlint.policy import apply_precedence
+from ztlint.notices import NOT_PARSED, RULE_FAILED, TIMED_OUT, WORKER_CRASHED
+from ztlint.post.precedence import apply_precedence
 from ztlint.registry import load_rules
 from ztlint.rule import Detector, FileContext, Hit, ProjectCheck, Rule
 
@@ -59,10 +60,10 @@ def test_output_is_byte_identical_whatever_the_jobs(tmp_path: Path) -> None:
 def test_small_scans_find_what_indexed_scans_find(monkeypatch: pytest.MonkeyPatch) -> None:
     """A scan of few files asks about triggers one by one instead of through an index:
     the same findings and notifications, on every fixture."""
-    from ztlint import engine
+    from ztlint.scan import workers
 
     def report(small: int) -> tuple[list[object], list[object]]:
-        monkeypatch.setattr(engine, "SMALL_SCAN", small)
+        monkeypatch.setattr(workers, "SMALL_SCAN", small)
         rep = run([str(FIXTURES)], Config(), jobs=1)
         return list(rep.findings), list(rep.notifications)
 

@@ -18,8 +18,9 @@ from tests.conftest import FIXTURES
 from ztlint import fixer
 from ztlint.cli import main
 from ztlint.config import Config
-from ztlint.engine import NOT_PARSED, run
+from ztlint.engine import run
 from ztlint.model import Confidence, Edit, Finding, Fix, Severity, Span
+from ztlint.notices import NOT_PARSED
 from ztlint.parsers import code
 from ztlint.source import SourceText
 

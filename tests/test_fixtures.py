@@ -12,8 +12,9 @@ import pytest
 from tests.conftest import FIXTURES
 from tests.expectations import parse
 from ztlint.config import Config
-from ztlint.engine import NOT_PARSED, RULE_FAILED, WORKER_CRASHED, run
+from ztlint.engine import run
 from ztlint.model import Confidence
+from ztlint.notices import NOT_PARSED, RULE_FAILED, WORKER_CRASHED
 from ztlint.registry import load_rules
 
 # Rules that compare the tree with a git revision: their fixtures hold a before/ and an

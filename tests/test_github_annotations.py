@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 
-from ztlint.engine import Report
 from ztlint.model import Confidence, Finding, Severity, Span
 from ztlint.registry import load_rules
+from ztlint.report import Report
 from ztlint.reporters import github
 
 

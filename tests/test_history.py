@@ -81,7 +81,7 @@ def invoke(*args: str) -> Result:
     return CliRunner().invoke(main, list(args))
 
 
-def history(repo: Path, revisions: str | None = None, **kw: object) -> scan.engine.Report:
+def history(repo: Path, revisions: str | None = None, **kw: object) -> scan.Report:
     report, _ = scan.run(str(repo), Config(), revisions, **kw)  # type: ignore[arg-type]
     return report
 

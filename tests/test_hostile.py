@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from tests.conftest import pieced
 from ztlint.config import Config
 from ztlint.discovery import SKIPPED
-from ztlint.engine import NOT_PARSED, run
+from ztlint.engine import run
+from ztlint.notices import NOT_PARSED
 from ztlint.parsers.data import ParseFailure
 from ztlint.parsers.yaml import deeper_than, parse_yaml
 from ztlint.source import SourceText

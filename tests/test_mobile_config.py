@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 
 from ztlint.config import Config
-from ztlint.engine import NOT_PARSED, run
+from ztlint.engine import run
 from ztlint.model import Confidence
+from ztlint.notices import NOT_PARSED
 from ztlint.parsers.data import ParseFailure
 from ztlint.parsers.xmldoc import parse_xml, plist_from_binary
 from ztlint.registry import load_rules

@@ -13,8 +13,9 @@ import pytest
 from tests.conftest import FIXTURES
 from ztlint import classify
 from ztlint.config import Config
-from ztlint.engine import NOT_PARSED, run
+from ztlint.engine import run
 from ztlint.model import Confidence, RuleMeta, Severity, Span
+from ztlint.notices import NOT_PARSED
 from ztlint.parsers import structured, yaml
 from ztlint.registry import load_rules
 from ztlint.reporters import github, sarif, text

@@ -92,8 +92,9 @@ def test_lock_files_and_catalogues_are_data() -> None:
 
 def _notes(tmp_path: Path, name: str, text: str) -> list[tuple[int | None, str, str]]:
     from ztlint.config import Config
-    from ztlint.engine import NOT_PARSED, run
+    from ztlint.engine import run
     from ztlint.model import Confidence
+    from ztlint.notices import NOT_PARSED
 
     (tmp_path / name).write_text(text, encoding="utf-8")
     report = run([name], Config(min_confidence=Confidence.LOW), jobs=1, cwd=str(tmp_path))

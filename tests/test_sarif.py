@@ -16,10 +16,11 @@ from click.testing import CliRunner
 from tests.conftest import FIXTURES, ROOT
 from ztlint.cli import main
 from ztlint.config import Config
-from ztlint.engine import Report, run
+from ztlint.engine import run
 from ztlint.fingerprint import primary_fingerprints
 from ztlint.model import Confidence, Finding, Related, Severity, Span
 from ztlint.registry import load_rules
+from ztlint.report import Report
 from ztlint.reporters import sarif
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -20,8 +20,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from ztlint import baseline, engine
+from ztlint import engine
 from ztlint.config import Config, ConfigError, load_file
+from ztlint.post import baseline
+from ztlint.report import Report
 from ztlint.reporters import github, sarif, text
 from ztlint.reporters import json as json_reporter
 
@@ -100,12 +102,12 @@ def _ztlint(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProce
     )
 
 
-def _at(report: engine.Report, path: str, line: int) -> list[Any]:
+def _at(report: Report, path: str, line: int) -> list[Any]:
     return [f for f in report.findings if f.path == path and f.span.start_line == line]
 
 
 @pytest.fixture(scope="module")
-def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, engine.Report]:
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Report]:
     if SEMGREP is None:
         pytest.skip("semgrep is not installed")
     root = _tree(tmp_path_factory.mktemp("semgrep"))
@@ -114,7 +116,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, engine.Repo
 
 
 @needs_semgrep
-def test_user_and_builtin_rules_report_as_findings(scanned: tuple[Path, engine.Report]) -> None:
+def test_user_and_builtin_rules_report_as_findings(scanned: tuple[Path, Report]) -> None:
     _, report = scanned
     # The built-in taint rule follows the token through two variables to `==`: it
     # reports as ztlint's own rule, with the rule's message, not semgrep's text.
@@ -131,7 +133,7 @@ def test_user_and_builtin_rules_report_as_findings(scanned: tuple[Path, engine.R
 
 @needs_semgrep
 def test_a_semgrep_match_on_a_native_finding_is_merged(
-    scanned: tuple[Path, engine.Report],
+    scanned: tuple[Path, Report],
 ) -> None:
     _, report = scanned
     (merged,) = _at(report, "app/views.py", 15)
@@ -140,7 +142,7 @@ def test_a_semgrep_match_on_a_native_finding_is_merged(
 
 @needs_semgrep
 def test_every_output_format_carries_them_without_source_text(
-    scanned: tuple[Path, engine.Report], sarif_schema: dict[str, Any]
+    scanned: tuple[Path, Report], sarif_schema: dict[str, Any]
 ) -> None:
     _, report = scanned
     outputs = {
@@ -393,7 +395,7 @@ def test_a_failing_semgrep_is_a_notification_and_native_findings_stay(
 
 
 def test_targets_fit_one_command_line_up_to_the_system_limit() -> None:
-    from ztlint import semgrep
+    from ztlint.external import semgrep
 
     # istio's 6,611 paths (about 300 KB) go to one semgrep run.
     paths = [f"pkg/some/deeper/folder/file_{i:05d}.go" for i in range(7000)]

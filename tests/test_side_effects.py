@@ -16,6 +16,7 @@ _SCRIPT = textwrap.dedent(
     """
     import socket, sys
     from ztlint import engine
+    from ztlint.scan import workers
     from ztlint.config import Config
 
     def no_network(event, args):
@@ -28,13 +29,13 @@ _SCRIPT = textwrap.dedent(
                 raise RuntimeError(f"executed from the scanned tree: {args}")
 
     sys.addaudithook(no_network)
-    real_init = engine._init_worker
+    real_init = workers._init_worker
 
     def init(plan):
         sys.addaudithook(no_network)  # spawn-started workers do not inherit hooks
         real_init(plan)
 
-    engine._init_worker = init
+    workers._init_worker = init
     report = engine.run(["."], Config(tests="report"), jobs=2, cwd=sys.argv[1])
     broken = [n for n in report.notifications if n.code in ("ZT905", "ZT906")]
     print(len(report.findings), len(broken))

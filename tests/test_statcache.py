@@ -12,6 +12,10 @@ import pytest
 from ztlint import cache as cache_mod
 from ztlint import engine, statcache
 from ztlint.config import Config
+from ztlint.discovery import FileEntry
+from ztlint.report import Report
+from ztlint.scan import file as scan_file
+from ztlint.scan import workers
 
 BAD = "package a\nvar c = &tls.Config{InsecureSkipVerify: true}\n"
 GOOD = "package a\nvar c = &tls.Config{InsecureSkipVerify: false}\n"
@@ -26,17 +30,18 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     written vouches for it at once (the racy rule has its own test)."""
     monkeypatch.setattr(statcache, "RACY_NS", 0)
     opened: list[str] = []
-    real = engine.read_file
+    real = scan_file.read_file
 
     def spy(path: str, *args: object) -> object:
         opened.append(os.path.basename(path))
         return real(path, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "read_file", spy)
+    monkeypatch.setattr(scan_file, "read_file", spy)
+    monkeypatch.setattr(workers, "read_file", spy)
     return opened
 
 
-def _scan(root: Path, cache: Path, *targets: str) -> engine.Report:
+def _scan(root: Path, cache: Path, *targets: str) -> Report:
     return engine.run(list(targets) or ["."], Config(), jobs=1, cwd=str(root), cache_dir=cache)
 
 
@@ -48,7 +53,7 @@ def _tree(tmp_path: Path) -> tuple[Path, Path]:
     return root, cache
 
 
-def _found(report: engine.Report) -> list[tuple[str, int]]:
+def _found(report: Report) -> list[tuple[str, int]]:
     return [(f.path, f.span.start_line) for f in report.findings]
 
 
@@ -102,16 +107,17 @@ def test_a_recently_written_file_is_read_again(
     root, cache = _tree(tmp_path)
     _scan(root, cache)
     opened: list[str] = []
-    real = engine.read_file
+    real = scan_file.read_file
 
     def spy(path: str, *args: object) -> object:
         opened.append(os.path.basename(path))
         return real(path, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "read_file", spy)
+    monkeypatch.setattr(scan_file, "read_file", spy)
+    monkeypatch.setattr(workers, "read_file", spy)
     _scan(root, cache)
     assert sorted(opened) == ["a.go", "b.go"]  # written just now: not trusted yet
-    seen = statcache.stamp(engine.FileEntry("a.go", str(root / "a.go")))
+    seen = statcache.stamp(FileEntry("a.go", str(root / "a.go")))
     assert seen is not None
     newest = max(seen[0][1], seen[0][2])
     assert not statcache.trusted(seen, newest + statcache.RACY_NS)

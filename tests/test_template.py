@@ -13,8 +13,9 @@ import pytest
 
 from tests.hostile.support import run_ztlint
 from ztlint.config import Config
-from ztlint.engine import TEMPLATE_NOT_READ, run
+from ztlint.engine import run
 from ztlint.model import Confidence
+from ztlint.notices import TEMPLATE_NOT_READ
 from ztlint.parsers.data import Mapping, Node, Scalar
 from ztlint.parsers.template import (
     GO,

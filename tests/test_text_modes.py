@@ -17,9 +17,10 @@ from click.testing import CliRunner, Result
 from tests.conftest import ROOT
 from ztlint import docs, explain
 from ztlint.cli import main
-from ztlint.engine import NOT_PARSED, Report
 from ztlint.model import Notification
+from ztlint.notices import NOT_PARSED
 from ztlint.registry import load_rules
+from ztlint.report import Report
 from ztlint.reporters import text as text_reporter
 
 BAD_GO = 'package x\n\nimport "crypto/tls"\n\nvar c = &tls.Config{InsecureSkipVerify: true}\n'

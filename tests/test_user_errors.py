@@ -337,12 +337,12 @@ def test_ctrl_c_stops_the_workers_at_once(tmp_path: Path) -> None:
         (tmp_path / f"f{i}.go").write_text(BAD_GO)
     slow = (
         "import sys, time\n"
-        "from ztlint import engine\n"
-        "real = engine.scan_file\n"
-        "def slow(entry, plan):\n"
+        "from ztlint.scan import workers\n"
+        "real = workers.scan_file\n"
+        "def slow(entry, *rest):\n"
         "    time.sleep(30)\n"
-        "    return real(entry, plan)\n"
-        "engine.scan_file = slow\n"
+        "    return real(entry, *rest)\n"
+        "workers.scan_file = slow\n"
         "from ztlint.cli import main\n"
         "sys.argv = ['ztlint', 'scan', '.', '-j', '2', '--no-cache']\n"
         "main()\n"

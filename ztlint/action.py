@@ -46,8 +46,9 @@ from typing import Any
 
 # Everything the scan needs is imported before the script enters the checkout (with -I
 # the working folder is not on sys.path anyway).
-import ztlint.engine  # noqa: F401  (cli imports it on first use)
-from ztlint import cli
+import ztlint.engine  # noqa: F401  (the scan command imports it on first use)
+from ztlint.commands import scan as scan_command
+from ztlint.commands.options import build_config
 from ztlint.config import ConfigError
 from ztlint.history import cli as history_cli
 from ztlint.reporters import github, sarif, text
@@ -166,15 +167,15 @@ def _scan(sarif_path: str) -> tuple[Any, dict[str, Any]] | str:
     if _env("ZTLINT_FAIL_ON"):
         args += ["--fail-on", _env("ZTLINT_FAIL_ON")]
     try:
-        params: dict[str, Any] = cli.scan.make_context("scan", args).params
+        params: dict[str, Any] = scan_command.scan.make_context("scan", args).params
     except Exception as exc:  # click usage errors
         return f"bad inputs: {exc}"
     params["category"] = _env("ZTLINT_CATEGORY") or params["category"]
     try:
         if history:
             params["history"] = history_cli.action_range(history, dict(os.environ))
-        config = cli.build_config(params, never_scan=(sarif_path,))
-        report = cli.scan_report(params, config)
+        config = build_config(params, never_scan=(sarif_path,))
+        report = scan_command.scan_report(params, config)
     except (ConfigError, UnwritableError) as exc:
         return str(exc)
     failed = _write_sarif(

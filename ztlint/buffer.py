@@ -113,10 +113,20 @@ def scan_bytes(
 
 
 def relocated(config: Config, top: str, tmp: str) -> Config:
-    from ztlint.cli import _relocated
+    """The configuration as seen from a copy of the tree under `tmp` (the index under --staged, a buffer): exceptions are
+    relative to the config file's folder, which maps to the same place in the copy."""
+    source, _, section = config.source.partition(" [")
+    base = config.base_dir or top
 
-    moved: Config = _relocated(config, top, tmp)
-    return moved
+    def moved(path: str) -> str:
+        rel = os.path.relpath(path, top)
+        return path if rel.startswith("..") else os.path.normpath(os.path.join(tmp, rel))
+
+    return dataclasses.replace(
+        config,
+        base_dir=moved(base),
+        source=(moved(source) + (f" [{section}" if section else "")) if source else source,
+    )
 
 
 def _without(report: Any, tmp: str, tree: str) -> Any:

@@ -369,9 +369,9 @@ def _no_longer(source: str, key: str, value: float, default: float, flag: str | 
 
 
 def inside(path: str, root: str) -> bool:
-    from ztlint import gitrun  # which imports this module: imported when first used
-
-    return gitrun.inside(path, root)
+    """Whether `path` is `root` or below it (both resolved); as ztlint.gitrun.inside,
+    which imports this module (its errors are ConfigErrors), so not imported from it."""
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _in_tree_rules(source: str, entry: str, base_dir: str, tree: str) -> None:

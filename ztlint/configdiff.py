@@ -67,16 +67,16 @@ def _enabled(rules: Sequence[Any], config: Config, *, before: bool = False) -> d
     revision) is left out rather than failing the comparison. A select that names no
     existing rule is taken as all of them before and none after: the comparison errs
     towards reporting."""
-    from ztlint.engine import _matches
+    from ztlint.plan import matches
 
     def known(selectors: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(s for s in selectors if any(_matches(s, r) for r in rules))
+        return tuple(s for s in selectors if any(matches(s, r) for r in rules))
 
     select, ignore = known(config.select), known(config.ignore)
     if config.select and not select:
         return {r.id: r for r in rules} if before else {}
-    chosen = [r for r in rules if not select or any(_matches(s, r) for s in select)]
-    return {r.id: r for r in chosen if not any(_matches(s, r) for s in ignore)}
+    chosen = [r for r in rules if not select or any(matches(s, r) for s in select)]
+    return {r.id: r for r in chosen if not any(matches(s, r) for s in ignore)}
 
 
 def _severities(rules: Sequence[Any], config: Config) -> dict[str, tuple[Severity, str]]:
@@ -91,14 +91,14 @@ def _severities(rules: Sequence[Any], config: Config) -> dict[str, tuple[Severit
 
 
 def _rules_off(old: Config, new: Config, rules: Sequence[Any]) -> Iterator[Weakening]:
-    from ztlint.engine import _matches
+    from ztlint.plan import matches
 
     before = _enabled(rules, old, before=True)
     after = _enabled(rules, new)
     by_key: dict[Key, list[str]] = {}
     for rule_id in sorted(set(before) - set(after)):
         rule = before[rule_id]
-        index = next((i for i, s in enumerate(new.ignore) if _matches(s, rule)), None)
+        index = next((i for i, s in enumerate(new.ignore) if matches(s, rule)), None)
         key: Key = ("ignore", index) if index is not None else ("select",)
         by_key.setdefault(key, []).append(f"{rule.id} {rule.name}")
     for key, names in sorted(by_key.items(), key=lambda kv: str(kv[0])):

@@ -11,9 +11,8 @@ from collections.abc import Sequence
 from ztlint.config import Config
 from ztlint.globs import match_any
 from ztlint.model import NoticeLevel, Notification
+from ztlint.notices import CONFIG_BLIND
 from ztlint.rule import Rule
-
-BLIND = "ZT914"
 
 # Paths of the kinds ztlint reads, at several depths: a pattern that matches all of
 # them takes every file a scan would check (`*`, `**`, `**/*`, `*/`, ...). A list of
@@ -30,6 +29,8 @@ _PROBES = (
     "docker-compose.yml",
     "web/src/index.ts",
 )
+
+BLIND = CONFIG_BLIND
 
 
 def config_path(config: Config) -> str:

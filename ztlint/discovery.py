@@ -20,9 +20,8 @@ from ztlint.gitrun import Git, GitUnavailable, repo_path, safe_text
 from ztlint.gitrun import inside as inside  # re-exported: discovery is its home for callers
 from ztlint.globs import GlobList, MatchBudget
 from ztlint.model import NoticeLevel, Notification
-
-SKIPPED = "ZT904"
-OVER_BUDGET = "ZT912"
+from ztlint.notices import OVER_BUDGET as OVER_BUDGET
+from ztlint.notices import SKIPPED as SKIPPED
 
 # git's warning for a folder it could not list (LC_ALL=C): `could not open directory
 # 'sub/dir/': Permission denied`. git cuts a message off at 4 KiB: an over-long path

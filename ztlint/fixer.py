@@ -36,7 +36,7 @@ from ztlint.source import SourceText, mask_line
 
 if TYPE_CHECKING:
     from ztlint.config import Config
-    from ztlint.engine import Report
+    from ztlint.report import Report
 
 _BOM = b"\xef\xbb\xbf"
 

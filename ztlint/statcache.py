@@ -46,16 +46,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ztlint.notices import RULE_FAILED, SKIPPED, TIMED_OUT, WORKER_CRASHED
+
 if TYPE_CHECKING:
     from ztlint.cache import Cache
     from ztlint.discovery import FileEntry
-    from ztlint.engine import FileResult
+    from ztlint.report import FileResult
 
 RACY_NS = 2_000_000_000
 FORMAT = 1
 # Results with these notifications are not kept: a budget, a crash or a failing rule
 # cut them short, or the file was not read.
-NOT_KEPT = frozenset({"ZT905", "ZT906", "ZT910", "ZT904"})
+NOT_KEPT = frozenset({RULE_FAILED, WORKER_CRASHED, TIMED_OUT, SKIPPED})
 
 Stat = tuple[int, int, int, int, int, int]  # size, mtime_ns, ctime_ns, ino, dev, mode
 # A file's stat, then those of what its result also depends on (a chart's values).
@@ -160,7 +162,7 @@ class StatIndex:
         if old != seen or not trusted(old, taken_ns):
             return None
         if isinstance(kept, str):  # a result with nothing but its provenance
-            from ztlint.engine import FileResult
+            from ztlint.report import FileResult
 
             return FileResult(entry.rel, provenance=kept)
         return kept
@@ -189,7 +191,7 @@ class StatIndex:
 def _compact(result: FileResult) -> Any:
     """Most files' results say nothing but their provenance: kept as that string, the
     index loads several times faster."""
-    from ztlint.engine import FileResult
+    from ztlint.report import FileResult
 
     if result == FileResult(result.path, provenance=result.provenance):
         return result.provenance

@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ztlint.model import Finding, NoticeLevel, Notification, Suppression, SuppressionKind
+from ztlint.notices import UNUSED_SUPPRESSION
 from ztlint.parsers.comments import IsComment
 
 MALFORMED_ID = "ZT901"
-UNUSED_CODE = "ZT902"
+UNUSED_CODE = UNUSED_SUPPRESSION
 _DIRECTIVE = re.compile(r"\bztlint:[ \t]*(ignore-file|ignore)\b(.*)")
 _BODY = re.compile(r"^\[([^\]]*)\](.*)$")
 _CLOSERS = re.compile(r"(?:\*/|-->)\s*$")

@@ -481,8 +481,9 @@ def test_timed_out_file_fails_the_run_unless_allowed(tmp_path: Path) -> None:
 
 
 def test_exit_code_of_unchecked_files() -> None:
-    from ztlint.engine import OVER_BUDGET, TIMED_OUT, WORKER_CRASHED, Report
     from ztlint.model import NoticeLevel, Notification
+    from ztlint.notices import OVER_BUDGET, TIMED_OUT, WORKER_CRASHED
+    from ztlint.report import Report
 
     for code in (TIMED_OUT, OVER_BUDGET, WORKER_CRASHED):
         note = Notification(code=code, message="m", level=NoticeLevel.WARNING, path="a")

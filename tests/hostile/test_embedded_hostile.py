@@ -20,7 +20,8 @@ import pytest
 from tests.hostile.support import run_ztlint
 from ztlint import embedded
 from ztlint.config import Config
-from ztlint.engine import RULE_FAILED, WORKER_CRASHED, run
+from ztlint.engine import run
+from ztlint.notices import RULE_FAILED, WORKER_CRASHED
 
 CANARY = "ztlint-canary-outside-7f3a"
 PRIVILEGED_PATCH = f"""# {CANARY}

@@ -29,7 +29,9 @@ from ztlint import engine
 from ztlint.checks.secrets.tokens import BASE62
 from ztlint.config import Config
 from ztlint.model import Confidence
+from ztlint.notices import DECODED
 from ztlint.parsers.data import Mapping
+from ztlint.report import Report
 from ztlint.source import SourceText
 
 # Every finding, whatever its confidence: a secret must not leak from any of them.
@@ -247,7 +249,7 @@ def test_canaries_are_found(tmp_path: Path) -> None:
     assert expected <= secret_files, expected - secret_files
 
 
-def _scan(root: Path, cache: Path | None) -> engine.Report:
+def _scan(root: Path, cache: Path | None) -> Report:
     return engine.run(["."], EVERYTHING, jobs=1, cwd=str(root), cache_dir=cache)
 
 
@@ -416,7 +418,7 @@ def test_wide_encodings_are_checked(tmp_path: Path, codec: str, bom: bytes) -> N
     )
     report = _scan(tmp_path, None)
     assert [f.rule_id for f in report.findings] == ["ZT101"]
-    notes = [n for n in report.notifications if n.code == engine.DECODED]
+    notes = [n for n in report.notifications if n.code == DECODED]
     assert len(notes) == (0 if bom else 1)
 
 
@@ -426,7 +428,7 @@ def test_wide_text_too_unlike_ascii_is_a_warning(tmp_path: Path) -> None:
     text = "# \u4e2d\u6587\u6ce8\u91ca\u4e2d\u6587\u6ce8\u91ca\nx = 1\n" * 20
     (tmp_path / "a.py").write_bytes(text.encode("utf-16-le"))
     report = _scan(tmp_path, None)
-    (note,) = [n for n in report.notifications if n.code == engine.DECODED]
+    (note,) = [n for n in report.notifications if n.code == DECODED]
     assert note.level.value == "warning" and "not checked" in note.message
 
 
@@ -435,7 +437,7 @@ def test_binary_stays_binary(tmp_path: Path) -> None:
     (tmp_path / "blob.bin").write_bytes(bytes(range(256)) * 8)
     report = _scan(tmp_path, None)
     assert [(f.rule_id, f.path) for f in report.findings] == [("ZT201", "store.jks")]
-    assert not [n for n in report.notifications if n.code == engine.DECODED]
+    assert not [n for n in report.notifications if n.code == DECODED]
 
 
 if __name__ == "__main__":  # pragma: no cover - a count for the issue's closing note

@@ -26,11 +26,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT
-from ztlint import baseline
 from ztlint.cli import main
-from ztlint.engine import Report
 from ztlint.model import Confidence, Finding, NoticeLevel, Notification, Related, Severity, Span
+from ztlint.post import baseline
 from ztlint.registry import load_rules
+from ztlint.report import Report
 from ztlint.reporters import github, safe_text, sarif, text
 from ztlint.reporters import json as json_reporter
 

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from ztlint.config import Config
-from ztlint.engine import Report, run
+from ztlint.engine import run
 from ztlint.model import Finding
+from ztlint.report import Report
 
 QUICHE_OFF = "pub fn build(config: &mut quiche::Config) {\n    config.verify_peer(false);\n}\n"
 
@@ -343,7 +344,8 @@ def test_a_rule_that_fails_on_a_file_fails_the_run(tmp_path: Path) -> None:
     --allow-unchecked, like a timeout."""
     from dataclasses import replace
 
-    from ztlint.engine import RULE_FAILED, UNCHECKED_CODES, Report
+    from ztlint.notices import RULE_FAILED, UNCHECKED_CODES
+    from ztlint.report import Report
 
     assert RULE_FAILED in UNCHECKED_CODES
     report = Report(findings=(), notifications=(), rules=(), files_scanned=1)

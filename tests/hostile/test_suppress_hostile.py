@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from ztlint.config import Config
-from ztlint.engine import Report, run
+from ztlint.engine import run
 from ztlint.parsers.comments import yaml_comment_starts
+from ztlint.report import Report
 from ztlint.source import split_lines
 
 GO_HEAD = 'package main\n\nimport (\n\t"crypto/tls"\n\t"log"\n)\n\nfunc f() {\n'

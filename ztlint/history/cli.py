@@ -67,8 +67,8 @@ def _pushed_range() -> tuple[str | None, list[str]]:
 
 def report(opts: dict[str, Any], config: Config, cache_dir: Any) -> Any:
     """The history scan `opts` ask for, with --baseline applied."""
-    from ztlint import baseline as baseline_mod
     from ztlint.history import scan
+    from ztlint.post import baseline as baseline_mod
 
     for flag in ("diff_ref", "staged"):
         if opts.get(flag):
@@ -92,7 +92,7 @@ def report(opts: dict[str, Any], config: Config, cache_dir: Any) -> Any:
         baseline = baseline_mod.load(opts["baseline_path"])
         report, still = baseline_mod.apply(report, baseline)
         if opts.get("update_baseline"):
-            from ztlint.cli import _checked_write
+            from ztlint.commands.common import checked_write as _checked_write
 
             _checked_write(opts["baseline_path"], baseline_mod.dumps(still))
     return report

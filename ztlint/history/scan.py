@@ -27,18 +27,27 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ztlint import engine, policy, suppress
+from ztlint import plan as plan_mod
+from ztlint import policy, suppress
 from ztlint.config import Config
 from ztlint.discovery import SKIPPED, FileEntry
 from ztlint.globs import GlobList, MatchBudget
 from ztlint.history.gitlog import BlobMap, History, toplevel
 from ztlint.history.store import open_store
 from ztlint.model import CommitRef, Finding, NoticeLevel, Notification
+from ztlint.notices import HISTORY_INCOMPLETE, TIMED_OUT, WORKER_CRASHED
+from ztlint.notices import note as make_note
+from ztlint.post.exceptions import apply as apply_exceptions
+from ztlint.post.precedence import apply_precedence
+from ztlint.report import FileResult, Report
 from ztlint.rule import Rule
+from ztlint.scan import file as scan_file
+from ztlint.scan import workers as scan_workers
+from ztlint.scan.dispatch import Dispatch
 from ztlint.source import raw_from_bytes
 
+HISTORY_NOTE = HISTORY_INCOMPLETE
 _SMALL_HISTORY = 500  # blobs to read; fewer are parsed in this process unless --jobs
-HISTORY_NOTE = "ZT920"  # history-incomplete (engine.NOTIFICATION_CODES)
 # Rules that run over history whatever their rule.yaml says: the secret family.
 HISTORY_RULES = frozenset({"ZT201", "ZT202", "ZT203", "ZT204", "ZT205"})
 
@@ -65,7 +74,7 @@ class _Blob:
     oid: bytes
     commit: int
     path: str
-    result: engine.FileResult
+    result: FileResult
 
 
 def history_rules(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
@@ -81,7 +90,7 @@ def run(
     progress: Callable[[int, int], None] | None = None,
     extra: list[str] | None = None,
     jobs: int | None = None,
-) -> tuple[engine.Report, Summary]:
+) -> tuple[Report, Summary]:
     from ztlint import cache as cache_mod
     from ztlint.registry import load_rules
 
@@ -89,10 +98,10 @@ def run(
     git = History(top)
     args = git.revisions(revisions, since, new_only=bool(extra))
     all_rules = load_rules()
-    engine._validate(all_rules, config)
-    known = engine._resolver(all_rules)
-    enabled = history_rules(engine.select_rules(all_rules, config))
-    plan = engine.plan_for(config, enabled, known)
+    plan_mod.validate(all_rules, config)
+    known = plan_mod.resolver(all_rules)
+    enabled = history_rules(plan_mod.select_rules(all_rules, config))
+    plan = plan_mod.plan_for(config, enabled, known)
     store = open_store(cache_dir, cache_mod.run_key(("history", plan.describe())), [top], top)
 
     blob_map = git.blob_map(args)
@@ -106,14 +115,14 @@ def run(
     checked: list[_Blob] = []
     scanned = cached = skipped = 0
     to_size: list[bytes] = []
-    reread: dict[bytes, engine.FileResult] = {}
+    reread: dict[bytes, FileResult] = {}
     for oid, (_, path) in blobs.items():
         if store is not None:
             if store.clean(path, oid):
                 cached += 1
                 continue
             hit = store.get(path, oid)
-            if isinstance(hit, engine.FileResult) and hit.path == path:
+            if isinstance(hit, FileResult) and hit.path == path:
                 cached += 1
                 reread[oid] = hit
                 continue
@@ -134,14 +143,14 @@ def run(
         if size is None:
             missing.append(oid)
         elif size > config.max_file_size:
-            note = engine._note(
+            note = make_note(
                 SKIPPED,
                 f"skipped: is {size} bytes, over the {config.max_file_size}-byte limit "
                 f"(blob added in commit {blob_map.commits[commit].sha[:12]})",
                 path,
                 level=NoticeLevel.NOTE,
             )
-            checked.append(_Blob(oid, commit, path, engine.FileResult(path, notifications=(note,))))
+            checked.append(_Blob(oid, commit, path, FileResult(path, notifications=(note,))))
         else:
             order.append(oid)
     missing.extend(to_size[sized:])  # git stopped early (an object it could not read)
@@ -158,12 +167,12 @@ def run(
     workers = _Workers(plan, jobs, total)
     workers.start()  # before git's pipes open: a forked worker must not hold them
 
-    def keep(oid: bytes, result: engine.FileResult) -> None:
+    def keep(oid: bytes, result: FileResult) -> None:
         commit, path = blobs[oid]
         if result.findings or result.notifications or result.directives:
             checked.append(_Blob(oid, commit, path, result))
             if store is not None:
-                store.put(path, oid, engine._for_cache(result))
+                store.put(path, oid, scan_file.for_cache(result))
         elif store is not None:
             store.mark_clean(path, oid)
 
@@ -177,7 +186,7 @@ def run(
             hit = reread.pop(oid)
             if data is not None:
                 gate.remember(path, data)
-                hit = engine._from_cache(hit, raw_from_bytes(path, data))
+                hit = scan_file.from_cache(hit, raw_from_bytes(path, data))
             checked.append(_Blob(oid, commit, path, hit))
             continue
         if data is None:
@@ -241,7 +250,7 @@ class _Gate:
     _CODE = frozenset({"go", "python", "rust", "javascript", "typescript", "tsx", "swift"})
     _QUOTES = (b'"', b"'", b"`")
 
-    def __init__(self, plan: engine.Plan) -> None:
+    def __init__(self, plan: plan_mod.Plan) -> None:
         text = [
             (r.id, d)
             for r in plan.rules
@@ -280,9 +289,9 @@ def _admits(text: bytes, detectors: list[Any]) -> bool:
     return any(found.admits(d.triggers, d.confirm, d.any_case) for d in detectors)
 
 
-def _scan_in_worker(path: str, data: bytes) -> engine.FileResult:
-    assert engine._WORKER_PLAN is not None
-    return _scan_blob(path, data, engine._WORKER_PLAN)
+def _scan_in_worker(path: str, data: bytes) -> FileResult:
+    assert scan_workers._WORKER is not None
+    return _scan_blob(path, data, scan_workers._WORKER)
 
 
 class _Workers:
@@ -291,8 +300,9 @@ class _Workers:
     bounded; with one job, in this process. A worker that dies marks the blobs it held
     unchecked (as a file scan does) and the rest are parsed here."""
 
-    def __init__(self, plan: engine.Plan, jobs: int | None, blobs: int) -> None:
+    def __init__(self, plan: plan_mod.Plan, jobs: int | None, blobs: int) -> None:
         self.plan = plan
+        self.dispatch = Dispatch(plan)  # for the blobs scanned in this process
         self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
         if jobs is None and blobs < _SMALL_HISTORY:
             self.jobs = 1  # starting workers costs more than a few blobs
@@ -304,19 +314,19 @@ class _Workers:
         would inherit the write end of git's input, and git would wait for an end of
         input that never comes."""
         if self.jobs > 1 and self.pool is None:
-            self.pool = engine._pool(self.jobs, self.plan)
+            self.pool = scan_workers.start_pool(self.jobs, self.plan)
             self.pool.submit(int).result()  # the fork start method starts them all
 
-    def submit(self, oid: bytes, path: str, data: bytes) -> list[tuple[bytes, engine.FileResult]]:
+    def submit(self, oid: bytes, path: str, data: bytes) -> list[tuple[bytes, FileResult]]:
         if self.jobs <= 1 or self.pool is None:
-            return [(oid, _scan_blob(path, data, self.plan))]
+            return [(oid, _scan_blob(path, data, self.dispatch))]
         self.pending.append((oid, path, self.pool.submit(_scan_in_worker, path, data)))
         out = []
         while len(self.pending) > 4 * self.jobs or (self.pending and self.pending[0][2].done()):
             out.append(self._take())
         return out
 
-    def _take(self) -> tuple[bytes, engine.FileResult]:
+    def _take(self) -> tuple[bytes, FileResult]:
         from concurrent.futures.process import BrokenProcessPool
 
         oid, path, future = self.pending.popleft()
@@ -324,15 +334,15 @@ class _Workers:
             return oid, future.result()
         except BrokenProcessPool:
             self.jobs = 1  # the rest in this process
-            note = engine._note(
-                engine.WORKER_CRASHED,
+            note = make_note(
+                WORKER_CRASHED,
                 "a worker process died while scanning this blob; not scanned",
                 path,
                 level=NoticeLevel.ERROR,
             )
-            return oid, engine.FileResult(path, notifications=(note,))
+            return oid, FileResult(path, notifications=(note,))
 
-    def finish(self) -> list[tuple[bytes, engine.FileResult]]:
+    def finish(self) -> list[tuple[bytes, FileResult]]:
         out = [self._take() for _ in range(len(self.pending))]
         if self.pool is not None:
             self.pool.shutdown()
@@ -340,20 +350,20 @@ class _Workers:
         return out
 
 
-def _needs_bytes(result: engine.FileResult) -> bool:
+def _needs_bytes(result: FileResult) -> bool:
     return any(f.secret_spans for f in result.findings)
 
 
-def _scan_blob(path: str, data: bytes, plan: engine.Plan) -> engine.FileResult:
+def _scan_blob(path: str, data: bytes, dispatch: Dispatch) -> FileResult:
     raw = raw_from_bytes(path, data)
-    scanned = engine._timed_scan(FileEntry(path, ""), plan, raw)
+    scanned = scan_file.timed_scan(FileEntry(path, ""), dispatch, raw)
     if scanned is None:
-        return engine.FileResult(
+        return FileResult(
             path,
             notifications=(
-                engine._note(
-                    engine.TIMED_OUT,
-                    f"not scanned: it took longer than {plan.file_timeout:g} s (--file-timeout)",
+                make_note(
+                    TIMED_OUT,
+                    f"not scanned: it took longer than {dispatch.plan.file_timeout:g} s (--file-timeout)",
                     path,
                     level=NoticeLevel.WARNING,
                 ),
@@ -393,7 +403,7 @@ def _findings(
             continue
         # Suppression comments apply within the blob that holds them.
         marked, _ = suppress.apply(
-            policy.apply_precedence(sorted(b.result.findings, key=lambda f: f.sort_key)),
+            apply_precedence(sorted(b.result.findings, key=lambda f: f.sort_key)),
             {b.path: b.result.directives} if b.result.directives else {},
             known,
             enabled_ids,
@@ -410,7 +420,7 @@ def _findings(
                 continue
             seen.add(key)
             out.append(replace(placed, commit=CommitRef(commit.sha, commit.date, key in present)))
-    out, _ = engine._apply_exceptions(out, config, top, known, scope=())
+    out, _ = apply_exceptions(out, config, top, known, scope=())
     return out
 
 
@@ -452,14 +462,14 @@ def _report(
     config: Config,
     summary: Summary,
     top: str,
-    plan: engine.Plan,
-) -> engine.Report:
+    plan: plan_mod.Plan,
+) -> Report:
     from ztlint import configview
 
     severity = dict(plan.severity)
     shown = [f for f in findings if f.confidence >= config.min_confidence]
     below = sum(1 for f in findings if f.active) - sum(1 for f in shown if f.active)
-    return engine.Report(
+    return Report(
         findings=tuple(sorted(shown, key=lambda f: f.sort_key)),
         notifications=tuple(sorted(set(notes), key=lambda n: n.sort_key)),
         rules=tuple(r.meta for r in enabled),

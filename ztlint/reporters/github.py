@@ -11,8 +11,8 @@ columns: GitHub takes `col`/`endColumn` only within one line.
 
 from __future__ import annotations
 
-from ztlint.engine import Report
 from ztlint.model import Severity
+from ztlint.report import Report
 from ztlint.reporters import safe_text
 
 SHOWN_PER_LEVEL = 10

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ztlint.engine import NOTIFICATION_CODES, Report
 from ztlint.fingerprint import primary_fingerprints
 from ztlint.model import Finding, Notification, Severity, Span
+from ztlint.notices import NOTIFICATION_CODES
+from ztlint.report import Report
 from ztlint.reporters.safe_text import path, shown
 
 SCHEMA_VERSION = 1

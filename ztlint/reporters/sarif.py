@@ -19,9 +19,10 @@ import attr
 import sarif_om as om
 
 from ztlint import docs
-from ztlint.engine import NOTIFICATION_CODES, Report
 from ztlint.fingerprint import primary_fingerprints
 from ztlint.model import Confidence, Finding, Notification, RuleMeta, Severity, Span
+from ztlint.notices import NOTIFICATION_CODES
+from ztlint.report import Report
 from ztlint.reporters.safe_text import raw_bytes, shown
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"

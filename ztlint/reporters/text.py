@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ztlint import docs
-from ztlint.engine import NOTIFICATION_CODES, Report
 from ztlint.model import Confidence, Finding, Notification, RuleMeta, Severity
+from ztlint.notices import NOTIFICATION_CODES
+from ztlint.report import Report
 from ztlint.reporters import safe_text
 
 _Paint = Callable[[str, str], str]

@@ -21,13 +21,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ztlint.config import ConfigError
-from ztlint.engine import Report
 from ztlint.fingerprint import primary_fingerprints
 from ztlint.model import Finding, NoticeLevel, Notification
+from ztlint.notices import STALE_BASELINE
+from ztlint.report import Report
+
+STALE = STALE_BASELINE
 
 VERSION = 1
 DEFAULT_NAME = ".ztlint-baseline.json"
-STALE = "ZT908"
 
 
 @dataclass(frozen=True, order=True)
@@ -197,3 +199,44 @@ def apply(report: Report, baseline: Baseline) -> tuple[Report, Baseline]:
         baselined=report.baselined + len(report.findings) - len(kept),
     )
     return new_report, Baseline(baseline.salt, tuple(sorted(matched)))
+
+
+@dataclass(frozen=True)
+class Use:
+    """A baseline a scan reports against (--baseline), and the note on entries a change
+    under --diff added to it without review (reviewed_at)."""
+
+    baseline: Baseline
+    note: Notification | None = None
+
+
+def use(report: Report, how: Use) -> Report:
+    """The report without the findings the baseline accepts, carrying the baseline
+    reduced to its entries that still match (`baseline_kept`, for --update-baseline).
+    It applies to every finding, before --diff drops those on unchanged lines: an entry
+    whose own finding was dropped would otherwise look moved and hide the same line
+    copied into a new file."""
+    if how.note is not None:
+        notes = (*report.notifications, how.note)
+        report = replace(report, notifications=tuple(sorted(notes, key=lambda n: n.sort_key)))
+    report, still = apply(report, how.baseline)
+    return replace(report, baseline_kept=still)
+
+
+def reviewed_at(baseline: Baseline, path: str, ref: str, cwd: str) -> Use:
+    """Under --diff, a baseline inside the work tree counts only with the entries it
+    held at the base revision; those the change added are named in a warning."""
+    from ztlint import gitdiff
+    from ztlint.gitrun import safe_text
+
+    in_tree, old = gitdiff.committed_blob(ref, path, cwd)
+    if not in_tree:
+        return Use(baseline)  # the user's own file, outside the repository
+    before = None
+    if old is not None:
+        try:
+            before = parse(f"{path} at {ref}", old)
+        except ConfigError:
+            before = None
+    kept, added = reviewed(baseline, before)
+    return Use(kept, unreviewed_note(added, safe_text(ref)) if added else None)

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from ztlint.config import ConfigError
-from ztlint.engine import SEMGREP_FAILED
 from ztlint.model import Confidence, NoticeLevel, Notification, RuleMeta, Severity, Span
+from ztlint.notices import SEMGREP_FAILED
 
 BUILTIN = "builtin"
 COMPONENT = "semgrep"

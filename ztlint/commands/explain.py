@@ -1,0 +1,27 @@
+"""`ztlint explain RULE`: a rule's documentation."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ztlint.commands.common import (
+    fail,
+)
+
+
+@click.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Show the documentation of RULE (an id such as ZT101 or a name), with examples;
+    rendered on a terminal when the `rich` extra is installed."""
+    from ztlint import explain as explain_mod
+    from ztlint.registry import load_rules
+
+    for r in load_rules():
+        if rule in (r.name, r.id) or rule.upper() == r.id:
+            text = explain_mod.page(r.meta, r.covers)
+            click.echo(explain_mod.render(text, terminal=sys.stdout.isatty()), nl=False)
+            return
+    fail(f"no rule named '{rule}' (see `ztlint rules`)")
