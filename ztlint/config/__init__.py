@@ -7,21 +7,37 @@ ignore, tune and except rules, but never name a program or a path outside the tr
 (`semgrep.bin`, a `semgrep.configs` entry that leaves the tree): those come only from
 the command line, the environment or a --config file outside the scanned tree. The
 lookup never climbs above the scanned tree and never follows a link out of it.
+
+This module holds the Config and its validation (`from_mapping`, `load_file`);
+`values` reads single values (and defines ConfigError), `trust` holds the refusals of
+an in-tree config, `files` finds and parses config files. Names with a leading
+underscore are private to the package; the public ones are importable from here.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ztlint.config.files import CONFIG_NAMES as CONFIG_NAMES
+from ztlint.config.files import MAX_CONFIG_SIZE as MAX_CONFIG_SIZE
+from ztlint.config.files import _read
+from ztlint.config.files import config_tree as config_tree
+from ztlint.config.files import find_config as find_config
+from ztlint.config.files import parse_toml as parse_toml
+from ztlint.config.files import parse_yaml as parse_yaml
+from ztlint.config.files import scan_tree as scan_tree
+from ztlint.config.trust import _in_tree_rules, _no_longer, _refused
+from ztlint.config.values import MIN_CONFIDENCE_CHOICES as MIN_CONFIDENCE_CHOICES
+from ztlint.config.values import ConfigError as ConfigError
+from ztlint.config.values import _flag, _known_keys, _str_list, seconds
+from ztlint.config.values import parse_min_confidence as parse_min_confidence
+from ztlint.config.values import parse_size as parse_size
 from ztlint.model import Confidence, Severity
 from ztlint.provenance import CLASSES, DEFAULT_TEST_TAGS
 
-CONFIG_NAMES = (".ztlint.yaml", ".ztlint.yml")
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
 DEFAULT_TEST_PATHS = (
     "*_test.go",
@@ -44,17 +60,6 @@ DEFAULT_TEST_PATHS = (
 TEST_POLICIES = ("ignore", "report", "fail")
 DEFAULT_SEMGREP_TIMEOUT = 600.0
 DEFAULT_FILE_TIMEOUT = 60.0  # seconds one file may take; 0: no limit
-
-
-class ConfigError(Exception):
-    """Bad configuration: the CLI prints it and exits 2."""
-
-
-def seconds(where: str, value: Any) -> float:
-    """A number of seconds, 0 or more (0: no limit)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise ConfigError(f"{where}: expected a number of seconds (0: no limit), got {value!r}")
-    return float(value)
 
 
 @dataclass(frozen=True)
@@ -144,43 +149,6 @@ _TOP_KEYS = {
 }
 _SEMGREP_KEYS = {"configs", "bin", "timeout"}
 _EXCEPTION_KEYS = {"rule", "path", "entity", "value", "reason"}
-
-
-def _str_list(where: str, value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise ConfigError(f"{where}: expected a list of strings")
-    return tuple(value)
-
-
-_SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1 << 20}
-_SIZE_UNITS |= {"mb": 1 << 20, "mib": 1 << 20, "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}
-
-
-def parse_size(where: str, value: Any) -> int:
-    if isinstance(value, bool):
-        raise ConfigError(f"{where}: expected a size such as 2097152 or '2MiB'")
-    if isinstance(value, int) and value > 0:
-        return value
-    if isinstance(value, str):
-        text = value.strip().lower().replace(" ", "")
-        num = text.rstrip("abcdefghijklmnopqrstuvwxyz")
-        unit = text[len(num) :]
-        try:
-            n = float(num)
-        except ValueError:
-            n = -1
-        if n > 0 and unit in _SIZE_UNITS:
-            return int(n * _SIZE_UNITS[unit])
-    raise ConfigError(f"{where}: expected a size such as 2097152 or '2MiB', got {value!r}")
-
-
-def _known_keys(where: str, data: Mapping[Any, Any], keys: set[str]) -> None:
-    unknown = sorted(str(k) for k in data if k not in keys)
-    if unknown:
-        known = ", ".join(sorted(keys))
-        raise ConfigError(f"{where}: unknown key '{unknown[0]}' (known keys: {known})")
 
 
 def from_mapping(data: Any, source: str, base_dir: str, tree: str | None = None) -> Config:
@@ -283,28 +251,6 @@ def _schema_check(source: str, data: Any) -> None:
         raise ConfigError(f"{source}: {key}{exc.message}") from None
 
 
-MIN_CONFIDENCE_CHOICES = ("high", "medium", "low", "pedantic")
-
-
-def parse_min_confidence(text: str) -> Confidence:
-    """A confidence threshold: `high` (the default), `medium`, `low`, or `pedantic`
-    (everything, as `low`)."""
-    word = text.strip().lower()
-    if word == "pedantic":
-        return Confidence.LOW
-    if word not in MIN_CONFIDENCE_CHOICES:
-        raise ValueError(
-            f"unknown confidence {text!r} (expected one of {', '.join(MIN_CONFIDENCE_CHOICES)})"
-        )
-    return Confidence.parse(word)
-
-
-def _flag(where: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ConfigError(f"{where}: expected true or false, got {value!r}")
-    return value
-
-
 def _provenance_keys(cfg: Config, source: str, data: Mapping[str, Any]) -> Config:
     """`test-tags`, `provenance` (class to globs), and the switches for findings
     outside production code: `include-nonproduction` (as `tests: report`) and
@@ -338,63 +284,6 @@ def _provenance_keys(cfg: Config, source: str, data: Mapping[str, Any]) -> Confi
     ):
         cfg = replace(cfg, tests="fail")
     return cfg
-
-
-# Said whenever an untrusted config names a program or a path outside the tree.
-UNTRUSTED_NOTE = (
-    "a configuration inside the scanned tree is data only: programs and paths outside "
-    "the tree come only from the command line, the environment or a --config file "
-    "outside the scanned tree"
-)
-SEMGREP_BUILTIN = "builtin"
-
-
-def _refused(source: str, key: str, why: str) -> ConfigError:
-    """The one refusal of a key an untrusted config may not set."""
-    return ConfigError(f"{source}: {key}: {why}; refused ({UNTRUSTED_NOTE})")
-
-
-def _no_longer(source: str, key: str, value: float, default: float, flag: str | None) -> None:
-    """A time limit an untrusted config may shorten but not lengthen: a repository must
-    not buy the time to hang the scan."""
-    if 0 < value <= default:
-        return
-    given = "no limit (0)" if value == 0 else f"{value:g} s"
-    where = f"{flag} or " if flag else ""
-    raise ConfigError(
-        f"{source}: {key}: {given} is longer than the {default:g} s a configuration inside "
-        f"the scanned tree may set; a longer limit comes from {where}a --config file "
-        "outside the scanned tree"
-    )
-
-
-def inside(path: str, root: str) -> bool:
-    from ztlint import gitrun  # which imports this module: imported when first used
-
-    return gitrun.inside(path, root)
-
-
-def _in_tree_rules(source: str, entry: str, base_dir: str, tree: str) -> None:
-    """An untrusted `semgrep.configs` entry: `builtin`, or a rule file or folder whose
-    real path, and that of every link below it, lies inside the tree."""
-    key = "semgrep.configs"
-    if entry == SEMGREP_BUILTIN:
-        return
-    if entry.startswith("~") or os.path.isabs(entry):
-        raise _refused(source, key, f"'{entry}' is a path outside the scanned tree")
-    if "\x00" in entry:
-        raise ConfigError(f"{source}: {key}: {entry!r} is not a path")
-    real = os.path.realpath(os.path.join(os.path.realpath(base_dir), entry))
-    if not inside(real, tree):
-        raise _refused(source, key, f"'{entry}' leads outside the scanned tree")
-    if not os.path.isdir(real):
-        return
-    for folder, dirs, files in os.walk(real):
-        for name in sorted(dirs + files):
-            path = os.path.join(folder, name)
-            if os.path.islink(path) and not inside(os.path.realpath(path), tree):
-                rel = os.path.relpath(path, real)
-                raise _refused(source, key, f"'{entry}' holds {rel}, a link out of the tree")
 
 
 def _semgrep(
@@ -459,63 +348,6 @@ def _exceptions(source: str, value: Any) -> tuple[ConfigException, ...]:
     return tuple(out)
 
 
-# A configuration is a few hundred bytes; a larger file in the tree is not read as one
-# (parsing it could take the run's time).
-MAX_CONFIG_SIZE = 256 * 1024
-
-
-def _read(path: str, untrusted: bool) -> bytes:
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_CONFIG_SIZE + 1)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    if untrusted and len(data) > MAX_CONFIG_SIZE:
-        raise ConfigError(
-            f"{path}: larger than {MAX_CONFIG_SIZE} bytes; not read as a configuration"
-        )
-    return data
-
-
-def parse_yaml(path: str, data: bytes) -> Any:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    try:
-        # The pure-Python parser: the C one recurses without a limit and a deeply
-        # nested file (`[[[[...`) crashes the process; this one raises RecursionError.
-        return YAML(typ="safe", pure=True).load(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc}") from None
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None)
-        if mark is not None and problem:
-            # One line: file, line, column and reason (ruamel's own text spans lines).
-            where = f"{path}:{mark.line + 1}:{mark.column + 1}"
-            raise ConfigError(f"{where}: is not valid YAML: {problem}") from None
-        raise ConfigError(f"{path}: is not valid YAML: {exc}") from None
-    except RecursionError:
-        raise ConfigError(f"{path}: nested too deeply to be a configuration") from None
-
-
-def parse_toml(path: str, data: bytes) -> Any:
-    """The [tool.ztlint] table of a pyproject.toml, or None."""
-    try:
-        doc = tomllib.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        # tomllib says `reason (at line L, column C)`: put the place after the file.
-        found = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", str(exc), re.S)
-        if found:
-            reason, line, column = found.groups()
-            raise ConfigError(f"{path}:{line}:{column}: is not valid TOML: {reason}") from None
-        raise ConfigError(f"{path}: is not valid TOML: {exc}") from None
-    tool = doc.get("tool")
-    return tool.get("ztlint") if isinstance(tool, dict) else None
-
-
 def load_file(path: str, tree: str | None = None) -> Config:
     """The configuration in `path`. With `tree`, the real path of the scanned tree the
     file lies in, it is untrusted: read as data only (see the module's docstring)."""
@@ -538,107 +370,3 @@ def load_file(path: str, tree: str | None = None) -> Config:
         lines = configlines.lines(source, text)
         raise ConfigError(configlines.locate(str(exc), source, lines)) from None
     return replace(config, text=text)
-
-
-def _owner(path: str) -> int | None:
-    try:
-        return os.lstat(path).st_uid
-    except OSError:
-        return None
-
-
-def _folder(path: str) -> str:
-    real = os.path.realpath(path)
-    return real if os.path.isdir(real) else os.path.dirname(real)
-
-
-def scan_tree(start: str) -> str:
-    """The real path of the tree a scan of `start` reads: the top of the git work tree
-    holding it, else `start` itself (its folder, for a file). Like git's own
-    safe.directory check, the climb to a `.git` stops at a folder owned by another
-    user: a `.git` planted in a shared parent such as /tmp does not count."""
-    here = _folder(start)
-    owner = _owner(here)
-    current = here
-    while True:
-        git = os.path.join(current, ".git")
-        if os.path.lexists(git):
-            return current if _owner(git) == owner else here
-        parent = os.path.dirname(current)
-        if parent == current or _owner(parent) != owner:
-            return here
-        current = parent
-
-
-def config_tree(path: str, trees: tuple[str, ...]) -> str | None:
-    """The scanned tree a --config file lies in (then it is untrusted), or None when it
-    lies outside them all (trusted). A file inside a tree whose real path leaves it is
-    a link out of the tree: refused."""
-    real = os.path.realpath(path)
-    for tree in trees:
-        if inside(real, tree):
-            return tree
-    named = (
-        os.path.normpath(os.path.abspath(path)),
-        os.path.join(
-            os.path.realpath(os.path.dirname(os.path.abspath(path))), os.path.basename(path)
-        ),
-    )
-    if any(inside(p, tree) for p in named for tree in trees):
-        raise _link_out(path)
-    return None
-
-
-def _link_out(path: str) -> ConfigError:
-    return ConfigError(
-        f"{path}: a link to a file outside the scanned tree; not read (a configuration "
-        "outside the tree is passed with --config)"
-    )
-
-
-def find_config(start: str, tree: str | None = None) -> str | None:
-    """The nearest .ztlint.yaml, .ztlint.yml or pyproject.toml with [tool.ztlint], from
-    `start` upwards, never above `tree` (default: scan_tree(start)). A candidate that
-    is a link out of the tree, or not a regular file, is a ConfigError: never read,
-    never silently passed over."""
-    top = tree or scan_tree(start)
-    current = _folder(start)
-    while inside(current, top):
-        for name in (*CONFIG_NAMES, "pyproject.toml"):
-            candidate = os.path.join(current, name)
-            if not os.path.lexists(candidate):
-                continue
-            if not inside(os.path.realpath(candidate), top):
-                raise _link_out(candidate)
-            if not os.path.isfile(candidate):
-                raise ConfigError(f"{candidate}: not a regular file; not read")
-            if name in CONFIG_NAMES or _has_tool_table(candidate):
-                return candidate
-        parent = os.path.dirname(current)
-        if parent == current:
-            break
-        current = parent
-    return None
-
-
-def _has_tool_table(path: str) -> bool:
-    """Whether a pyproject.toml holds ztlint's table. One that does not parse is
-    another tool's business, unless it names `tool.ztlint`: then the user meant to
-    configure ztlint, and the run stops with the file, line and reason rather than
-    scan with the defaults."""
-    try:
-        data = _read(path, True)
-    except ConfigError:
-        return False
-    try:
-        return parse_toml(path, data) is not None
-    except ConfigError:
-        if _NAMES_ZTLINT.search(data):
-            raise
-        return False
-
-
-# A `[tool.ztlint]` or `[[tool.ztlint.x]]` header, or a dotted `tool.ztlint.x = ` key.
-_NAMES_ZTLINT = re.compile(
-    rb"""(?m)^[ \t]*(?:\[\[?[ \t]*tool[ \t]*\.[ \t]*["']?ztlint\b|tool[ \t]*\.[ \t]*["']?ztlint\b)"""
-)
