@@ -47,7 +47,10 @@ def parse_size(where: str, value: Any) -> int:
         except ValueError:
             n = -1
         if n > 0 and unit in _SIZE_UNITS:
-            return int(n * _SIZE_UNITS[unit])
+            try:
+                return int(n * _SIZE_UNITS[unit])
+            except OverflowError:  # `1e999`: infinite, no size
+                pass
     raise ConfigError(f"{where}: expected a size such as 2097152 or '2MiB', got {value!r}")
 
 
