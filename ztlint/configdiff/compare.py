@@ -27,9 +27,6 @@ class Weakening:
     message: str
 
 
-# --- comparing two configurations ------------------------------------------------------
-
-
 def _enabled(rules: Sequence[Any], config: Config, *, before: bool = False) -> dict[str, Any]:
     """The rules `config` runs; a selector no rule matches (a rule renamed since the
     revision) is left out rather than failing the comparison. A select that names no

@@ -9,8 +9,6 @@ from typing import Any
 
 from ztlint.configdiff.compare import Key
 
-# --- where keys are written ----------------------------------------------------------
-
 
 def yaml_lines(text: str) -> dict[Key, int]:
     """The 1-based line of every mapping key and list item, by its path."""

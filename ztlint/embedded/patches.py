@@ -16,9 +16,6 @@ _PATCH_OPS = frozenset({"add", "replace", "remove", "move", "copy", "test"})
 _POD_PATHS = (("spec", "template", "spec"), ("spec", "jobTemplate", "spec", "template", "spec"))
 
 
-# --- patches as documents -----------------------------------------------------------
-
-
 def _scalar(value: str, span: Span) -> Scalar:
     return Scalar(span, value)
 

@@ -8,8 +8,6 @@ from ztlint.parsers.data import Mapping, Node, Scalar, walk
 from ztlint.parsers.template.model import _FLOAT, _INT, Neutralised, Placeholder
 from ztlint.source import split_lines
 
-# --- values onto the composed documents ----------------------------------------------
-
 _YAML_TRUE = frozenset({"true", "True", "TRUE"})
 _YAML_FALSE = frozenset({"false", "False", "FALSE"})
 

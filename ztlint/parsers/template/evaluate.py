@@ -19,8 +19,6 @@ from ztlint.parsers.template.model import (
     _Py,
 )
 
-# --- values -------------------------------------------------------------------------
-
 
 def _scalar_value(node: Node) -> Value:
     if isinstance(node, Mapping):

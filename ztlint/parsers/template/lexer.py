@@ -7,8 +7,6 @@ import re
 
 from ztlint.parsers.template.model import _VARIABLE, GO, JINJA, TemplateError, _Action
 
-# --- lexing -------------------------------------------------------------------------
-
 
 def _lex(text: str, dialect: str) -> list[_Action]:
     """Every action, in order. Linear in the text: each character is looked at by one
