@@ -1,9 +1,13 @@
-"""Reading `ztlint-expect:` annotations from fixtures.
+"""Reading `ztlint-expect:` and `ztlint-todo:` annotations from fixtures.
 
 A trailing annotation refers to its own line; one alone on a line (only a comment
 leader before it) refers to the next line. JSON has no comments: a sidecar
 `<file>.expect` names, per line, `RULE[severity]: <text>` where <text> occurs in
 exactly one line of the fixture, or `RULE: @line N` for a binary file.
+
+`ztlint-todo: ZT101` (same syntax as `ztlint-expect`) marks a known gap: the line
+should be reported but is not yet. The fixture test asserts it is still not reported,
+so closing the gap fails the test until the todo becomes an expect.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from collections import Counter
 from pathlib import Path
 
 _BRACKET = r"(?:\[\w*(?:/\w+)?\])?"
-EXPECT = re.compile(rf"ztlint-expect:\s*(ZT\d{{3}}{_BRACKET}(?:\s*,\s*ZT\d{{3}}{_BRACKET})*)")
+_ITEMS = rf"(ZT\d{{3}}{_BRACKET}(?:\s*,\s*ZT\d{{3}}{_BRACKET})*)"
+EXPECT = re.compile(rf"ztlint-expect:\s*{_ITEMS}")
+TODO = re.compile(rf"ztlint-todo:\s*{_ITEMS}")
 ITEM = re.compile(r"(ZT\d{3})(?:\[(\w*)(?:/(\w+))?\])?")
 ALONE = re.compile(r"^\s*(?:#|//|--|/\*|<!--|;)?\s*$")
 SIDECAR = re.compile(r"^(ZT\d{3})(?:\[(\w*)(?:/(\w+))?\])?:\s*(.+)$")
@@ -42,8 +48,19 @@ def parse(path: Path, text: str) -> Expected:
             assert len(hits) == 1, f"{sidecar}: {what!r} must occur in exactly one line"
             out[(hits[0], rule, sev, conf)] += 1
         return out
+    return _inline(lines, EXPECT)
+
+
+def parse_todo(text: str) -> Expected:
+    """The known gaps a fixture marks with `ztlint-todo:` (inline only: a JSON fixture
+    has no comments, and its sidecar names what is reported)."""
+    return _inline(text.splitlines(), TODO)
+
+
+def _inline(lines: list[str], marker: re.Pattern[str]) -> Expected:
+    out: Expected = Counter()
     for number, line in enumerate(lines, 1):
-        m = EXPECT.search(line)
+        m = marker.search(line)
         if m is None:
             continue
         target = number + 1 if ALONE.match(line[: m.start()]) else number

@@ -274,3 +274,11 @@ def test_pyproject_without_ztlint_table_is_fine(repo: Path) -> None:
 def test_broken_yaml_is_one_line_with_place(repo: Path) -> None:
     (repo / ".ztlint.yaml").write_text("select: [ZT1]\n ignore: [\n")
     assert re.search(r"\.ztlint\.yaml:2:\d+: is not valid YAML: \S", _error(invoke("scan", ".")))
+
+
+@pytest.mark.parametrize("value", ["1e999", "1e308GiB", "nan", "inf"])
+def test_an_infinite_size_is_a_config_error(value: str) -> None:
+    """`--max-file-size 1e999` (found by test_command_line_sweep) once ended in an
+    OverflowError traceback."""
+    with pytest.raises(ConfigError, match="expected a size"):
+        config_mod.parse_size("--max-file-size", value)

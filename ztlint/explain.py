@@ -17,7 +17,7 @@ from ztlint import docs
 from ztlint.model import RuleMeta
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-_ANNOTATION = re.compile(r"\s*(?:#|//|--|;|<!--)?\s*ztlint-expect:.*$")
+_ANNOTATION = re.compile(r"\s*(?:#|//|--|;|<!--)?\s*ztlint-(?:expect|todo):.*$")
 _FENCES = {
     ".go": "go",
     ".rs": "rust",

@@ -15,6 +15,11 @@ Matching takes time linear in the path for each pattern (no backtracking regex):
 name is split at the `*`s into pieces of fixed length, and each piece is looked for
 leftmost after the previous one, which finds a match whenever there is one; `**`
 works the same way over the path's folders.
+
+Long (about 460 lines) because it is one matcher: the parser builds the pieces and
+segments the matcher walks, and `GlobList` indexes compiled globs by their literal
+parts to match many at once under one `MatchBudget` (MATCH_BUDGET, which the budget
+tests set on this module). They change together.
 """
 
 from __future__ import annotations

@@ -21,48 +21,32 @@ ask questions of it instead of walking the tree for bindings themselves:
 - `origin(expr)`: a literal, a parameter, the environment, the request (and by which
   key), a random source, a hash or an HMAC, or the call that made it;
 - `returns(name)`: what a function declared in this file returns.
+
+Scopes and bindings live in `scopes` (the base class), the import tables in `imports`,
+the shared node kinds and value types in `model`; their public names are importable
+from here.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterator
-from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from ztlint.parsers import code
 from ztlint.rule import FileContext
+from ztlint.semantics.imports import read_imports
+from ztlint.semantics.model import COMMENTS as COMMENTS
+from ztlint.semantics.model import FALSY, TRUTHY
+from ztlint.semantics.model import FUNCTIONS as FUNCTIONS
+from ztlint.semantics.model import LANGUAGES as LANGUAGES
+from ztlint.semantics.model import NAMES as NAMES
+from ztlint.semantics.model import STRINGS as STRINGS
+from ztlint.semantics.model import UNKNOWN as UNKNOWN
+from ztlint.semantics.model import Binding as Binding
+from ztlint.semantics.model import Const as Const
+from ztlint.semantics.model import Origin as Origin
+from ztlint.semantics.scopes import Scopes
 
-LANGUAGES = frozenset({"go", "rust", "python", "typescript", "tsx", "javascript", "swift"})
-
-FUNCTIONS = frozenset(
-    {
-        "function_declaration",
-        "method_declaration",
-        "function_definition",
-        "function_item",
-        "method_definition",
-        "func_literal",
-        "function_expression",
-        "function",
-        "arrow_function",
-        "generator_function_declaration",
-        "closure_expression",
-        "lambda",
-        "init_declaration",
-    }
-)
-NAMES = frozenset(
-    {
-        "identifier",
-        "simple_identifier",
-        "shorthand_property_identifier",
-        "shorthand_property_identifier_pattern",
-    }
-)
-COMMENTS = frozenset({"comment", "line_comment", "block_comment", "multiline_comment"})
 # Expression nodes that only group or convert: a value passes through them unchanged.
 _GROUPS = frozenset(
     {
@@ -116,84 +100,8 @@ _WRAPPER_METHODS = frozenset(
         "valueOf",
     }
 )
-# String literal nodes in every grammar ztlint reads.
-STRINGS = frozenset(
-    {
-        "interpreted_string_literal",
-        "raw_string_literal",
-        "string_literal",
-        "string",
-        "line_string_literal",
-        "template_string",
-    }
-)
-_FALSY = frozenset({"false", "False", "0", "None", "nil", "null", "undefined", '""', "''"})
-_TRUTHY = frozenset({"true", "True"})
 _MAX_DEPTH = 4
-# The nodes that bind names (Semantics._bind), and the declarations that bind a
-# function's own name in the scope around it.
-_BINDING_KINDS = frozenset(
-    {
-        "short_var_declaration",
-        "assignment_statement",
-        "assignment",
-        "var_spec",
-        "const_spec",
-        "variable_declarator",
-        "assignment_expression",
-        "named_expression",
-        "as_pattern",
-        "let_declaration",
-        "let_condition",
-        "const_item",
-        "static_item",
-        "property_declaration",
-    }
-)
-_NAMED_FUNCTIONS = frozenset({"function_declaration", "function_definition", "function_item"})
 
-
-@dataclass(frozen=True)
-class Binding:
-    """One binding of a name: the value node it takes (None for a loop variable or a
-    parameter-like target), the key it takes from that value when destructured, and
-    the byte where the binding is complete (a use sees bindings completed before it)."""
-
-    name: str
-    value: Node | None
-    key: str | None
-    end: int
-    node: Node
-
-
-@dataclass(frozen=True)
-class Const:
-    """A constant value: its text (a string's content, a number or keyword as written)
-    and whether the language takes it as false."""
-
-    text: str
-    string: bool
-
-    @property
-    def falsy(self) -> bool:
-        return (self.string and self.text == "") or (not self.string and self.text in _FALSY)
-
-    @property
-    def truthy(self) -> bool:
-        return not self.string and self.text in _TRUTHY
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a value comes from: `literal`, `parameter`, `environment`, `request` (with
-    the key read, when written as a literal), `random`, `hash`, `hmac`, `call` (the
-    qualified callee), or `unknown`."""
-
-    kind: str
-    detail: str = ""
-
-
-UNKNOWN = Origin("unknown")
 
 # Qualified callees by what they produce, matched on the end of the qualified name.
 _ENVIRONMENT = re.compile(
@@ -227,280 +135,14 @@ def of(ctx: FileContext) -> Semantics:
     return ctx.memo("semantics", lambda: Semantics(ctx))
 
 
-class Semantics:
+class Semantics(Scopes):
+    """A file's semantics: its scopes and bindings (ztlint.semantics.scopes), and the
+    values, names, origins and functions below."""
+
     def __init__(self, ctx: FileContext) -> None:
-        self.ctx = ctx
-        self.lang = ctx.parser or ""
-        self._root = ctx.tree().root_node
-        self._params: dict[int, frozenset[str]] = {}
+        super().__init__(ctx)
         self._imports: dict[str, str] | None = None
         self._functions: dict[str, list[Node]] | None = None
-        self._spans: list[tuple[int, int, Node]] | None = None
-        self._by_scope: dict[int, dict[str, list[Binding]]] | None = None
-        self._constants: frozenset[str] | None = None
-        self._starts: list[int] = []
-
-    # --- text ----------------------------------------------------------------------
-
-    def text(self, node: Node) -> str:
-        return code.node_text(self.ctx.source, node)
-
-    # --- scopes and bindings ----------------------------------------------------------
-
-    def function_of(self, node: Node) -> Node | None:
-        """The innermost function around a node (not the node itself), found in an
-        index of the file's functions by byte range: tree-sitter finds a node's parent
-        by searching down from the root, which costs the tree's depth on every step."""
-        if self._spans is None:
-            found = sorted(
-                ((f.start_byte, -f.end_byte, f) for f in self._function_nodes()),
-                key=lambda t: (t[0], t[1]),
-            )
-            self._spans = [(start, -neg_end, fn) for start, neg_end, fn in found]
-            self._starts = [start for start, _, _ in self._spans]
-        start, end = node.start_byte, node.end_byte
-        i = bisect_right(self._starts, start) - 1
-        while i >= 0:
-            f_start, f_end, function = self._spans[i]
-            if f_start <= start and end <= f_end and function.id != node.id:
-                return function
-            i -= 1
-        return None
-
-    def parameters(self, function: Node) -> frozenset[str]:
-        """The names a function's parameters bind (destructured ones too), and a Go
-        method's receiver."""
-        found = self._params.get(function.id)
-        if found is not None:
-            return found
-        names: set[str] = set()
-        for field in ("parameters", "receiver", "parameter"):
-            params = function.child_by_field_name(field)
-            if params is not None:
-                names.update(self.pattern_names(params))
-        if self.lang == "swift":
-            for child in function.named_children:
-                if child.type == "parameter":
-                    for n in child.children_by_field_name("name"):
-                        if n.type == "simple_identifier":
-                            names.add(self.text(n))
-        found = frozenset(names)
-        self._params[function.id] = found
-        return found
-
-    def pattern_names(self, node: Node) -> Iterator[str]:
-        """The names a parameter list or a pattern binds (not its types or defaults)."""
-        stack = [node]
-        while stack:
-            current = stack.pop()
-            if current.type in COMMENTS:
-                continue
-            if current.type in NAMES:
-                parent = current.parent
-                if parent is not None and (
-                    parent.child_by_field_name("type") == current
-                    or parent.child_by_field_name("value") == current
-                    or parent.child_by_field_name("key") == current
-                ):
-                    continue
-                yield self.text(current)
-                continue
-            if current.type in ("type_annotation", "type_identifier", "user_type"):
-                continue
-            for field in ("value", "type", "default"):
-                skip = current.child_by_field_name(field)
-                if skip is not None and current.type not in ("pair_pattern",):
-                    stack.extend(c for c in current.named_children if c.id != skip.id)
-                    break
-            else:
-                stack.extend(current.named_children)
-
-    def bindings(self, scope: Node | None) -> dict[str, list[Binding]]:
-        """The bindings made directly in a function (or the module, for None), not in
-        the functions nested in it, by name, in source order. Built for the whole file
-        at once from the node index rules share: each binding node is filed under the
-        innermost function around it."""
-        if self._by_scope is None:
-            self._by_scope = self._index_bindings()
-        root = scope if scope is not None else self._root
-        return self._by_scope.get(root.id, {})
-
-    def _index_bindings(self) -> dict[int, dict[str, list[Binding]]]:
-        from ztlint.checks.codeutil import nodes_of
-
-        out: dict[int, dict[str, list[Binding]]] = {}
-        for node in nodes_of(self.ctx, *sorted(_BINDING_KINDS | _NAMED_FUNCTIONS)):
-            function = self.function_of(node)
-            scope = out.setdefault((function or self._root).id, {})
-            if node.type in _NAMED_FUNCTIONS:
-                self._bind_function_name(node, scope)
-                continue
-            for binding in self._bind(node):
-                scope.setdefault(binding.name, []).append(binding)
-        for names in out.values():
-            for items in names.values():
-                items.sort(key=lambda b: b.end)
-        return out
-
-    def _bind_function_name(self, node: Node, out: dict[str, list[Binding]]) -> None:
-        name = node.child_by_field_name("name")
-        if name is not None and node.type in (
-            "function_declaration",
-            "function_definition",
-            "function_item",
-        ):
-            out.setdefault(self.text(name), []).append(
-                Binding(self.text(name), node, None, node.start_byte, node)
-            )
-
-    def _bind(self, node: Node) -> Iterator[Binding]:
-        kind = node.type
-        if kind in ("short_var_declaration", "assignment_statement", "assignment"):
-            left = node.child_by_field_name("left")
-            right = node.child_by_field_name("right")
-            yield from self._pairs(node, left, right)
-        elif kind in ("var_spec", "const_spec"):
-            names = node.children_by_field_name("name")
-            value = node.child_by_field_name("value")
-            values = value.named_children if value is not None else []
-            for i, n in enumerate(names):
-                v = values[i] if len(values) == len(names) else (values[0] if values else None)
-                yield Binding(self.text(n), v, None, node.end_byte, node)
-        elif kind == "variable_declarator":
-            yield from self._pairs(
-                node, node.child_by_field_name("name"), node.child_by_field_name("value")
-            )
-        elif kind == "assignment_expression":
-            yield from self._pairs(
-                node, node.child_by_field_name("left"), node.child_by_field_name("right")
-            )
-        elif kind == "named_expression":
-            name = node.child_by_field_name("name")
-            if name is not None:
-                yield Binding(
-                    self.text(name), node.child_by_field_name("value"), None, node.end_byte, node
-                )
-        elif kind == "as_pattern" and node.parent is not None and node.parent.type == "with_item":
-            alias = node.child_by_field_name("alias")
-            if alias is not None:
-                for bound in self.pattern_names(alias):
-                    yield Binding(bound, node.named_children[0], None, node.end_byte, node)
-        elif kind == "let_declaration":
-            yield from self._pairs(
-                node, node.child_by_field_name("pattern"), node.child_by_field_name("value")
-            )
-        elif kind == "let_condition":  # Rust `if let Ok((n, from)) = ..` / `while let`
-            pattern = node.child_by_field_name("pattern")
-            value = node.child_by_field_name("value")
-            if pattern is not None:
-                for bound in self.pattern_names(pattern):
-                    yield Binding(bound, value, None, node.end_byte, node)
-        elif kind in ("const_item", "static_item"):
-            name = node.child_by_field_name("name")
-            if name is not None:
-                yield Binding(
-                    self.text(name), node.child_by_field_name("value"), None, node.end_byte, node
-                )
-        elif kind == "property_declaration" and self.lang == "swift":
-            name = node.child_by_field_name("name")
-            value = node.child_by_field_name("value")
-            if name is not None:
-                for bound in self.pattern_names(name):
-                    yield Binding(bound, value, None, node.end_byte, node)
-
-    def _pairs(self, node: Node, left: Node | None, right: Node | None) -> Iterator[Binding]:
-        """Targets matched with values: `a, b := x, y`, `(a, b) = t`, `{ a, b: c } = obj`
-        (each takes its key of obj), `[a] = list`. When one value feeds several targets
-        (`a, err := f()`, `v, ok := m[k]`), each is bound to it: it comes from that call
-        or lookup (a rule that wants the first result asks for the first target)."""
-        if left is None:
-            return
-        end = node.end_byte
-        targets = (
-            left.named_children
-            if left.type
-            in ("expression_list", "pattern_list", "tuple_pattern", "tuple", "array_pattern")
-            else [left]
-        )
-        values: list[Node] = []
-        if right is not None:
-            values = (
-                right.named_children
-                if right.type in ("expression_list", "tuple_expression", "tuple")
-                else [right]
-            )
-        for i, target in enumerate(targets):
-            value = values[i] if len(values) == len(targets) else (values[0] if values else None)
-            if target.type in NAMES:
-                yield Binding(self.text(target), value, None, end, node)
-            elif target.type == "object_pattern":
-                for part in target.named_children:
-                    if part.type == "shorthand_property_identifier_pattern":
-                        yield Binding(self.text(part), value, self.text(part), end, node)
-                    elif part.type == "pair_pattern":
-                        key = part.child_by_field_name("key")
-                        val = part.child_by_field_name("value")
-                        if key is not None and val is not None and val.type in NAMES:
-                            yield Binding(self.text(val), value, self.text(key), end, node)
-            elif target.type == "mut_pattern" or target.type == "pattern":
-                for n in self.pattern_names(target):
-                    yield Binding(n, value, None, end, node)
-
-    def declared_constants(self) -> frozenset[str]:
-        """Names a `const` or `static` declaration binds anywhere in the file (Go, Rust),
-        found in one walk: a cheap test before resolving a name."""
-        if self._constants is None:
-            from ztlint.checks.codeutil import nodes_of
-
-            self._constants = frozenset(
-                self.text(n)
-                for node in nodes_of(self.ctx, "const_spec", "const_item", "static_item")
-                for n in node.children_by_field_name("name")
-            )
-        return self._constants
-
-    def _function_nodes(self) -> list[Node]:
-        """The file's functions, from the per-file node index rules share."""
-        from ztlint.checks.codeutil import nodes_of
-
-        return nodes_of(self.ctx, *sorted(FUNCTIONS))
-
-    def resolve(self, name_node: Node) -> Binding | None:
-        """The binding that reaches a use of a name (`binding_at` the use)."""
-        return self.binding_at(name_node, self.text(name_node))
-
-    def is_parameter(self, name_node: Node) -> bool:
-        return self.parameter_of(name_node, self.text(name_node)) is not None
-
-    def binding_at(self, at: Node, name: str) -> Binding | None:
-        """The binding of `name` that reaches the place `at`: the last one completed
-        before it in the innermost function that binds the name, else the module's;
-        None for a parameter or an unbound name. Also for names that are no tree node
-        (an inline format argument, `println!("{secret}")`)."""
-        function = self.function_of(at)
-        while function is not None:
-            if name in self.parameters(function):
-                return None
-            bound = self.bindings(function).get(name, [])
-            reaching = [b for b in bound if b.end <= at.start_byte]
-            if reaching:
-                return reaching[-1]
-            if bound:
-                return None  # bound only after the use: not this value
-            function = self.function_of(function)
-        module = self.bindings(None).get(name, [])
-        return module[-1] if module else None
-
-    def parameter_of(self, at: Node, name: str) -> Node | None:
-        """The function whose parameter `name` is, seen from `at`, or None."""
-        function = self.function_of(at)
-        while function is not None:
-            if name in self.parameters(function):
-                return function
-            if self.bindings(function).get(name):
-                return None
-            function = self.function_of(function)
-        return None
 
     # --- values -----------------------------------------------------------------------
 
@@ -581,7 +223,7 @@ class Semantics:
                 return Const("".join(p.text for p in pieces if p is not None), True)
             return None
         text = self.text(node).strip()
-        if text in _FALSY or text in _TRUTHY or re.fullmatch(r"-?\d+(\.\d+)?", text):
+        if text in FALSY or text in TRUTHY or re.fullmatch(r"-?\d+(\.\d+)?", text):
             return Const(text, False)
         return None
 
@@ -591,125 +233,10 @@ class Semantics:
     def imports(self) -> dict[str, str]:
         """Local names of imported modules and symbols, qualified."""
         if self._imports is None:
-            self._imports = self._read_imports()
+            self._imports = read_imports(
+                self._root, self.lang, self.text, lambda: self.bindings(None)
+            )
         return self._imports
-
-    def _read_imports(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        if self.lang == "go":
-            return self._go_imports()
-        for node in self._root.named_children:
-            kind = node.type
-            if kind == "import_statement" and self.lang == "python":
-                for item in node.named_children:
-                    if item.type == "dotted_name":
-                        out[self.text(item).split(".")[0]] = self.text(item).split(".")[0]
-                    elif item.type == "aliased_import":
-                        name = item.child_by_field_name("name")
-                        alias = item.child_by_field_name("alias")
-                        if name is not None and alias is not None:
-                            out[self.text(alias)] = self.text(name)
-            elif kind == "import_from_statement":
-                module = node.child_by_field_name("module_name")
-                base = self.text(module) if module is not None else ""
-                for item in node.children_by_field_name("name"):
-                    if item.type == "dotted_name":
-                        out[self.text(item)] = f"{base}.{self.text(item)}"
-                    elif item.type == "aliased_import":
-                        name = item.child_by_field_name("name")
-                        alias = item.child_by_field_name("alias")
-                        if name is not None and alias is not None:
-                            out[self.text(alias)] = f"{base}.{self.text(name)}"
-            elif kind == "import_statement":  # JavaScript / TypeScript
-                source = node.child_by_field_name("source")
-                spec_of = self.text(source).strip("\"'`") if source is not None else ""
-                for clause in (c for c in node.named_children if c.type == "import_clause"):
-                    for part in clause.named_children:
-                        if part.type == "identifier":
-                            out[self.text(part)] = spec_of
-                        elif part.type == "namespace_import":
-                            for local in part.named_children:
-                                out[self.text(local)] = spec_of
-                        elif part.type == "named_imports":
-                            for spec in part.named_children:
-                                imported = spec.child_by_field_name("name")
-                                local_name = spec.child_by_field_name("alias") or imported
-                                if imported is not None and local_name is not None:
-                                    out[self.text(local_name)] = f"{spec_of}.{self.text(imported)}"
-            elif kind == "use_declaration":
-                arg = node.child_by_field_name("argument")
-                if arg is not None:
-                    self._rust_use(arg, "", out)
-            elif kind == "import_declaration" and self.lang == "swift":
-                for module in (c for c in node.named_children if c.type == "identifier"):
-                    out[self.text(module)] = self.text(module)
-        if self.lang in ("javascript", "typescript", "tsx"):
-            for binding in self._requires():
-                out.update(binding)
-        return out
-
-    def _go_imports(self) -> dict[str, str]:
-        """A Go file's imports as {name used in the file: import path}: the alias when
-        there is one, else the path's last element (`math/rand/v2` is used as `rand`).
-        Blank and dot imports are left out."""
-        out: dict[str, str] = {}
-        for decl in self._root.named_children:
-            if decl.type != "import_declaration":
-                continue
-            specs = [c for c in decl.named_children if c.type == "import_spec"]
-            for group in (c for c in decl.named_children if c.type == "import_spec_list"):
-                specs += [c for c in group.named_children if c.type == "import_spec"]
-            for spec in specs:
-                path_node = spec.child_by_field_name("path")
-                if path_node is None:
-                    continue
-                path = self.text(path_node).strip('"`')
-                alias = spec.child_by_field_name("name")
-                parts = path.split("/")
-                last_is_version = len(parts) > 1 and re.fullmatch(r"v\d+", parts[-1])
-                name = (
-                    self.text(alias) if alias is not None else parts[-2 if last_is_version else -1]
-                )
-                if name not in ("_", "."):
-                    out[name] = path
-        return out
-
-    def _requires(self) -> Iterator[dict[str, str]]:
-        for name, items in self.bindings(None).items():
-            for b in items:
-                v = b.value
-                if v is not None and v.type == "call_expression":
-                    function = v.child_by_field_name("function")
-                    args = v.child_by_field_name("arguments")
-                    if (
-                        function is not None
-                        and self.text(function) == "require"
-                        and args is not None
-                        and args.named_children
-                        and args.named_children[0].type == "string"
-                    ):
-                        module = self.text(args.named_children[0]).strip("\"'`")
-                        yield {name: f"{module}.{b.key}" if b.key else module}
-
-    def _rust_use(self, node: Node, prefix: str, out: dict[str, str]) -> None:
-        kind = node.type
-        if kind in ("scoped_identifier", "identifier", "crate", "self"):
-            full = prefix + self.text(node)
-            out[full.rsplit("::", 1)[-1]] = full
-        elif kind == "use_as_clause":
-            path = node.child_by_field_name("path")
-            alias = node.child_by_field_name("alias")
-            if path is not None and alias is not None:
-                out[self.text(alias)] = prefix + self.text(path)
-        elif kind == "scoped_use_list":
-            path = node.child_by_field_name("path")
-            base = prefix + (self.text(path) + "::" if path is not None else "")
-            items = node.child_by_field_name("list")
-            for item in items.named_children if items is not None else []:
-                self._rust_use(item, base, out)
-        elif kind == "use_list":
-            for item in node.named_children:
-                self._rust_use(item, prefix, out)
 
     def modules(self) -> frozenset[str]:
         """The modules the file imports: Go import paths, and the top-level module or

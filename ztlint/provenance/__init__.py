@@ -1,0 +1,324 @@
+"""Where a file comes from, decided once per file: `production`, `test`, `example`,
+`docs`, `generated` or `vendored`.
+
+The evidence is the file's path relative to the scanned root (never the folders above
+it: a scan of `fixtures/demo` judges its files by their paths inside it), its name, and
+its head: Go's `Code generated ... DO NOT EDIT.` line and other generator markers, Go
+build constraints that hold only with a test tag, and minified code (very long lines).
+A config's `provenance:` globs decide first. The policy each class gets is in
+ztlint.policy.
+
+Some files are known only by what other files say about them; `evidence` reads those
+statements from each file and `project_classes` judges them once every file is read:
+a rendered Helm chart whose chart the repository does not hold (a copy of another
+project's release), a compose topology that CI runs and that builds the repository's
+own services from source, and Go packages kept for tests only.
+
+This module decides by path and head; `classes` names the classes, `goconstraints`
+evaluates Go build constraints, `evidence` holds the cross-file judgement. Their public
+names are importable from here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ztlint.globs import match_any
+from ztlint.provenance.classes import CLASSES as CLASSES
+from ztlint.provenance.classes import DATA as DATA
+from ztlint.provenance.classes import DOCS as DOCS
+from ztlint.provenance.classes import EXAMPLE as EXAMPLE
+from ztlint.provenance.classes import GENERATED as GENERATED
+from ztlint.provenance.classes import HEAD_BYTES as HEAD_BYTES
+from ztlint.provenance.classes import NOT_CHECKED as NOT_CHECKED
+from ztlint.provenance.classes import NOT_SHOWN as NOT_SHOWN
+from ztlint.provenance.classes import PRODUCTION as PRODUCTION
+from ztlint.provenance.classes import TEST as TEST
+from ztlint.provenance.classes import VENDORED as VENDORED
+from ztlint.provenance.evidence import DEFAULT_COMPOSE_FILES as DEFAULT_COMPOSE_FILES
+from ztlint.provenance.evidence import Evidence as Evidence
+from ztlint.provenance.evidence import evidence as evidence
+from ztlint.provenance.evidence import project_classes as project_classes
+from ztlint.provenance.goconstraints import PACKAGE_CLAUSE
+from ztlint.provenance.goconstraints import go_constraint as go_constraint
+from ztlint.provenance.goconstraints import go_test_only as go_test_only
+from ztlint.provenance.goconstraints import is_test_tag as is_test_tag
+from ztlint.provenance.goconstraints import test_only as test_only
+
+# Build tags that mean "only in a test build" (fnmatch patterns).
+DEFAULT_TEST_TAGS = ("integration", "e2e", "test*", "*test")
+
+VENDORED_PATHS = (
+    "vendor/",
+    "third_party/",
+    "third-party/",
+    "node_modules/",
+    "external/",
+    "bower_components/",
+    "*.min.js",
+    "*.min.css",
+    "*.min.mjs",
+    "*.bundle.js",
+)
+GENERATED_PATHS = (
+    "*.pb.go",
+    "*.pb.gw.go",
+    "*.pb.validate.go",
+    "*_pb2.py",
+    "*_pb2_grpc.py",
+    "*_pb2.pyi",
+    "*.gen.go",
+    "*_generated.go",
+    "zz_generated*.go",
+    "*.pb.ts",
+    "*_pb.js",
+    "*_pb.d.ts",
+)
+# Data, not code: lock files that package managers write (npm, Yarn, pnpm, Bun, Deno,
+# Cargo, Go, Poetry, Pipenv, PDM, uv, pixi, Bundler, Composer, SwiftPM, CocoaPods, Dart,
+# Mix, NuGet, Gradle, Terraform, Nix) and translation catalogues (ztlint.provenance
+# .catalogue). Only the secret rules read them; their findings are shown as they are.
+LOCK_FILES = frozenset(
+    {
+        "yarn.lock", "package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "bun.lock",
+        "deno.lock", "Cargo.lock", "go.sum", "go.work.sum", "poetry.lock", "Pipfile.lock",
+        "pdm.lock", "pixi.lock", "pylock.toml", "Gemfile.lock", "composer.lock", "uv.lock",
+        "Package.resolved", "Podfile.lock", "pubspec.lock", "mix.lock", "packages.lock.json",
+        "gradle.lockfile", ".terraform.lock.hcl", "flake.lock",
+    }
+)  # fmt: skip
+# Translation catalogues by format: gettext, XLIFF, Flutter ARB, Apple strings tables;
+# also Java message bundles (`messages_de.properties`) and Android string resources
+# (`res/values-de/strings.xml`).
+CATALOGUE_SUFFIXES = (".po", ".pot", ".xliff", ".xlf", ".arb", ".strings", ".stringsdict")
+# Folders that hold translations: any data file below them is one. Below the folders of
+# the second set only a file (or folder) named by a locale (`en.json`, `pt-BR/app.yaml`).
+_CATALOGUE_DIRS = frozenset({"locales", "locale", "i18n", "l10n", "translations", "_locales"})
+_LANGUAGE_DIRS = frozenset({"lang", "langs", "languages", "messages"})
+_CATALOGUE_SUFFIXES = (".json", ".yaml", ".yml", ".toml", ".properties", ".ini")
+# ISO 639-1 language codes; a locale is one, then a script or region (`zh-Hans`, `pt_BR`).
+_LANGUAGES = frozenset(
+    "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs "
+    "cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha "
+    "he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn "
+    "ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb "
+    "nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd "
+    "se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw "
+    "ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu".split()
+)
+_LOCALE = re.compile(r"^([a-z]{2})(?:[-_][A-Za-z0-9]{2,4}){0,2}$")
+
+
+def _locale(name: str) -> bool:
+    m = _LOCALE.match(name)
+    return m is not None and m.group(1) in _LANGUAGES
+
+
+# Test code beyond the configured test paths (config.DEFAULT_TEST_PATHS).
+TEST_PATHS = (
+    "integration/",
+    "e2e/",
+    "e2e-tests/",
+    "component-tests/",
+    "acceptance/",
+    "testutil/",
+    "testutils/",
+    "*_integration_tests/",
+    "*-integration-tests/",
+    "test-*/",
+    "test_*/",
+    "**/config/test.exs",
+    "test_data/",
+    "testdata/",
+    "test-data/",
+    "test_resources/",
+    "fixtures/",
+    "stub/",
+    "stubs/",
+    "mock/",
+    "mocks/",
+    "__mocks__/",
+    # Snapshot tests' recorded outputs (Jest, Vitest, cupaloy, insta).
+    "__snapshots__/",
+    ".snapshots/",
+    "*.snap",
+    "mock_*.go",
+    "*_mock.go",
+    "*_mocks.go",
+    "fake*.go",
+    # Helpers for a package's tests kept outside `_test.go` (a common Go convention).
+    "*_test_util.go",
+    "*_test_utils.go",
+    "*_test_helper.go",
+    "*_test_helpers.go",
+    "mock.ts",
+    "mocks.ts",
+    "test-*.pem",
+    "docker-compose.*test*.yml",
+    "docker-compose.*test*.yaml",
+    "docker-compose.integration.yml",
+    "docker-compose.integration.yaml",
+)
+EXAMPLE_PATHS = (
+    "examples/",
+    "example/",
+    "samples/",
+    "sample/",
+    # A quick start or demo stands a product up for a first look, not for production.
+    "quickstart/",
+    "quickstarts/",
+    "quick-start/",
+    "quickstart*.yml",
+    "quickstart*.yaml",
+    "demo/",
+    "demos/",
+    "*.example",
+    "*.sample",
+    "*.example.*",
+    "*.sample.*",
+)
+DOCS_PATHS = ("*.md", "*.markdown", "*.rst", "*.adoc", "docs/", "doc/", "site/")
+
+# Generator markers in a file's first lines: Go's convention
+# (https://go.dev/s/generatedcode), `@generated` (Facebook, Rust, many tools), and the
+# "auto-generated ... do not edit" banners of other generators.
+_GO_GENERATED = re.compile(r"^// Code generated .* DO NOT EDIT\.$", re.M)
+_GENERATED_MARK = re.compile(
+    r"@generated\b|\bauto-?generated\b.*\b(?:do not|don't) (?:edit|modify)\b"
+    r"|\b(?:do not|don't) (?:edit|modify)\b.*\bauto-?generated\b",
+    re.I,
+)
+_HEAD_LINES = 12
+# A minified or bundled script: a line this long within its head.
+LONG_LINE = 1000
+_MINIFIABLE = (".js", ".mjs", ".cjs", ".css")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How provenance is decided: the configured test paths, test tags, and the
+    config's overrides by class (globs, first class that matches wins)."""
+
+    test_paths: tuple[str, ...] = ()
+    test_tags: tuple[str, ...] = DEFAULT_TEST_TAGS
+    overrides: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+def relative_to_roots(rel: str, roots: tuple[str, ...]) -> str:
+    """`rel` (relative to the report root) made relative to the deepest scanned folder
+    that holds it (`roots` are folder prefixes ending in '/'; '' is the report root)."""
+    best = ""
+    for root in roots:
+        if root and rel.startswith(root) and len(root) > len(best):
+            best = root
+    return rel[len(best) :]
+
+
+# A copy of another project's file says so in its first lines: "Downloaded from
+# https://...", "Copied from <url>", "Vendored from <url>".
+_COPIED_FROM = re.compile(
+    r"^[ \t]*(?:#|//|--|/?\*)[ \t]*(?:downloaded|fetched|copied|vendored|retrieved)"
+    r"[ \t]+(?:verbatim[ \t]+)?from[ \t]+(?:https?://|github\.com/)",
+    re.I | re.M,
+)
+
+
+def copied_head(text: str) -> bool:
+    """A header saying the file is a download of another project's file: only a data or
+    config file (a manifest), where the whole file is the copy."""
+    head = "\n".join(_head(text).split("\n", _HEAD_LINES)[:_HEAD_LINES])
+    return "from" in head and _COPIED_FROM.search(head) is not None
+
+
+_DATA_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def classify(path: str, text: str | None, settings: Settings) -> str:
+    """The provenance of a file at `path` (relative to the scanned root) with `text`
+    (None for a binary file)."""
+    for cls, patterns in settings.overrides:
+        if match_any(patterns, path):
+            return cls
+    if match_any(VENDORED_PATHS, path) or (
+        text is not None
+        and (_minified(path, text) or (path.endswith(_DATA_SUFFIXES) and copied_head(text)))
+    ):
+        return VENDORED
+    if match_any(GENERATED_PATHS, path) or (text is not None and generated_head(text)):
+        return GENERATED
+    if (
+        match_any(settings.test_paths, path)
+        or match_any(TEST_PATHS, path)
+        or (text is not None and path.endswith(".go") and go_test_only(text, settings.test_tags))
+    ):
+        return TEST
+    if match_any(EXAMPLE_PATHS, path):
+        return EXAMPLE
+    if match_any(DOCS_PATHS, path):
+        return DOCS
+    if lock_file(path) or catalogue(path):
+        return DATA
+    return PRODUCTION
+
+
+def lock_file(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return name in LOCK_FILES or (name.startswith("pylock.") and name.endswith(".toml"))
+
+
+def catalogue(path: str) -> bool:
+    """A translation catalogue: by its format, or a data file in a translations folder
+    (`locales/`, `i18n/`, `_locales/`), or named by a locale in a language folder
+    (`lang/en.json`, `messages/pt-BR/errors.yaml`). Plain string tests: this runs for
+    every file."""
+    lower = path.lower()
+    if lower.endswith(CATALOGUE_SUFFIXES):
+        return True
+    *folders, name = lower.split("/")
+    if name.startswith("messages_") and name.endswith(".properties"):
+        return True
+    if name == "strings.xml" and len(folders) >= 2:
+        return folders[-2] == "res" and folders[-1].startswith("values")
+    if not lower.endswith(_CATALOGUE_SUFFIXES):
+        return False
+    *folders, name = path.split("/")
+    lowered = [f.lower() for f in folders]
+    if _CATALOGUE_DIRS.intersection(lowered):
+        return True
+    for i, folder in enumerate(lowered):
+        if folder in _LANGUAGE_DIRS:
+            below = [*folders[i + 1 :], name.rsplit(".", 1)[0]]
+            if any(_locale(part) for part in below):
+                return True
+    return False
+
+
+def _head(text: str) -> str:
+    return text[:HEAD_BYTES]
+
+
+def generated_head(text: str) -> bool:
+    """A generator's marker in the file's first lines."""
+    head = _head(text)
+    if "generated" not in head.lower():
+        return False
+    if "Code generated" in head and (m := _GO_GENERATED.search(head)):
+        # Go's rule: the line comes before the package clause.
+        package = PACKAGE_CLAUSE.search(head)
+        if package is None or m.start() < package.start():
+            return True
+    first = "\n".join(head.split("\n", _HEAD_LINES)[:_HEAD_LINES])
+    return bool(_GENERATED_MARK.search(first))
+
+
+def _minified(path: str, text: str) -> bool:
+    """A minified script: a line of code (not a comment: a long comment makes no bundle)
+    at least LONG_LINE long within its head, or a head with no line break at all."""
+    if not path.lower().endswith(_MINIFIABLE):
+        return False
+    head = _head(text)
+    return any(
+        len(line) >= LONG_LINE and not line.lstrip().startswith(("//", "/*", "*"))
+        for line in head.split("\n")[:-1]
+    ) or (len(text) > HEAD_BYTES and "\n" not in head)

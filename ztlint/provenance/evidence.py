@@ -1,0 +1,411 @@
+"""Provenance from what other files say: `evidence` reads each file's statements where
+the file is read, and `project_classes` judges them once every file is read (a rendered
+Helm chart whose chart the repository does not hold, a compose topology CI runs, Go
+packages kept for tests only, certificates and keys for local names)."""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from ztlint import classify as kinds_of
+from ztlint.provenance.classes import HEAD_BYTES, PRODUCTION, TEST, VENDORED
+
+# Patterns start with their literal (the line's start is checked apart: a `^` under
+# re.M is tried at every position).
+_GO_PACKAGE = re.compile(r"package[ \t]+(\w+)")
+_GO_IMPORT = re.compile(r"import[ \t]*(?:\(([^)]*)\)|(?:[\w.]+[ \t]+)?\"([^\"\n]+)\")")
+_GO_QUOTED = re.compile(r"\"([^\"\n]+)\"")
+_GO_MODULE = re.compile(r"^module[ \t]+\"?([^\"\s]+)", re.M)
+_CHART_NAME = re.compile(r"^name:[ \t]*[\"']?([\w.-]+)", re.M)
+# `helm template` writes `# Source: <chart>/templates/<file>` above each document.
+# (The pattern starts with its literal, and the line's start is checked apart: a `^`
+# under re.M is tried at every position.)
+_RENDERED = re.compile(r"# Source: ([\w.-]+)/(?:templates|charts)/")
+_COMPOSE_INCLUDE = re.compile(r"^include:[ \t]*\n((?:[ \t]+\S.*\n|[ \t]*\n)*)", re.M)
+_INCLUDE_ITEM = re.compile(r"^[ \t]+-[ \t]+(?:path:[ \t]*)?[\"']?([^\"'\s#]+)", re.M)
+_EXTENDS_FILE = re.compile(r"^[ \t]+extends:[ \t]*\n[ \t]+file:[ \t]*[\"']?([^\"'\s#]+)", re.M)
+_COMPOSE_BUILD = re.compile(r"^[ \t]+build:", re.M)
+_COMPOSE_RUN = re.compile(r"\bdocker(?:-compose|[ \t]+compose)(?=[ \t]|$)([^\n]*)", re.M)
+# A deployment keeps its services running; a test topology is brought up and torn down.
+_KEEPS_RUNNING = re.compile(r"^[ \t]+restart:[ \t]*[\"']?(?:always|unless-stopped)\b", re.M)
+# What a workflow is for, by its file name.
+_TEST_WORKFLOW = ("*test*", "*e2e*", "*integration*", "*acceptance*")
+_DEPLOY_WORKFLOW = ("*deploy*", "*release*", "*publish*", "*prod*", "cd.*", "*-cd.*", "*_cd.*")
+_COMPOSE_FILE_ARG = re.compile(r"(?:-f|--file)[ \t=]+[\"']?([^\"'\s;|&]+)")
+DEFAULT_COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+# Go's convention names a package of test helpers after what it tests plus `test`
+# (httptest, iotest, fstest), or `test` plus what it provides (testenv, testcerts);
+# these English words are no such name.
+_BROWSER_TEST_RUNNERS = ("cypress", "playwright")
+_CERTIFICATE_SUFFIXES = (".pem", ".crt", ".cer")
+_KEY_FILE_SUFFIXES = (*_CERTIFICATE_SUFFIXES, ".key")
+# How a key file is named after its certificate: `cert.pem` / `key.pem`,
+# `server_cert.pem` / `server_key.pem`, `server.crt` / `server.key`.
+_KEY_FOR_CERTIFICATE = (("cert", "key"), ("crt", "key"), ("certificate", "key"))
+_NOT_TEST_NAMES = frozenset(
+    {"attest", "contest", "latest", "protest", "detest", "greatest", "testament", "testimony"}
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a production file says about its own provenance or other files' (paths
+    relative to the report root), read where the file is read and judged by
+    project_classes once every file is read."""
+
+    go_package: str | None = None  # a Go file's package name
+    go_imports: tuple[str, ...] = ()
+    go_module: str | None = None  # go.mod's module path
+    chart: str | None = None  # Chart.yaml's chart name
+    rendered_from: tuple[str, ...] = ()  # charts a `helm template` output was made from
+    compose: bool = False  # a compose file
+    compose_refs: tuple[str, ...] = ()  # files it includes or extends
+    compose_builds: bool = False  # a service is built from the checkout (`build:`)
+    keeps_running: bool = False  # a service restarts always (a deployment's habit)
+    runs_compose: tuple[str, ...] = ()  # compose files a CI test workflow runs
+    deploys_compose: tuple[str, ...] = ()  # compose files a deployment workflow runs
+    browser_tests: str | None = None  # the folder a browser-test runner's config tests
+    local_certificate: bool = False  # certificates for local or reserved names only
+    # (public key id, names only local or reserved names) of each certificate
+    certified_keys: tuple[tuple[str, bool], ...] = ()
+    private_keys: tuple[str, ...] = ()  # public key ids of a key file's private keys
+
+    def __bool__(self) -> bool:
+        return self != _NONE
+
+
+_NONE = Evidence()
+
+
+def evidence(path: str, text: str, kinds: frozenset[str]) -> Evidence | None:
+    """The statements of a file `project_classes` needs, or None."""
+    name = posixpath.basename(path)
+    folder = posixpath.dirname(path)
+    if path.endswith(".go"):
+        return _go_evidence(text)
+    if name == "go.mod":
+        m = _GO_MODULE.search(text)
+        return Evidence(go_module=m.group(1)) if m else None
+    runner = _browser_test_runner(name)
+    if runner is not None:
+        return Evidence(browser_tests=posixpath.join(folder, runner))
+    if name.endswith(_KEY_FILE_SUFFIXES) and "-----BEGIN " in text:
+        from ztlint.checks.secrets import private_key
+
+        if "PRIVATE KEY-----" in text:
+            keys = tuple(private_key.private_key_ids(text))
+            return Evidence(private_keys=keys) if keys else None
+        if name.endswith(_CERTIFICATE_SUFFIXES) and "BEGIN CERTIFICATE" in text:
+            return (
+                Evidence(
+                    local_certificate=private_key.for_local_names(text),
+                    certified_keys=tuple(private_key.certified_keys(text)),
+                )
+                or None
+            )
+    if name == "Chart.yaml":
+        m = _CHART_NAME.search(text)
+        return Evidence(chart=m.group(1)) if m else None
+    found = _NONE
+    if "# Source: " in text:
+        charts = tuple(
+            sorted(
+                {
+                    m.group(1)
+                    for m in _RENDERED.finditer(text)
+                    if m.start() == 0 or text[m.start() - 1] == "\n"
+                }
+            )
+        )
+        found = Evidence(rendered_from=charts)
+    if kinds_of.COMPOSE in kinds:
+        refs = [m for block in _COMPOSE_INCLUDE.findall(text) for m in _INCLUDE_ITEM.findall(block)]
+        refs += _EXTENDS_FILE.findall(text)
+        found = Evidence(
+            rendered_from=found.rendered_from,
+            compose=True,
+            compose_refs=tuple(sorted({_join(folder, r) for r in refs} - {""})),
+            compose_builds=_COMPOSE_BUILD.search(text) is not None,
+            keeps_running=_KEEPS_RUNNING.search(text) is not None,
+        )
+    if kinds_of.WORKFLOW in kinds and "compose" in text:
+        composes = tuple(sorted(set(_composes_run(text))))
+        lower = name.lower()
+        if any(fnmatch.fnmatchcase(lower, p) for p in _DEPLOY_WORKFLOW):
+            found = Evidence(deploys_compose=composes)
+        elif any(fnmatch.fnmatchcase(lower, p) for p in _TEST_WORKFLOW):
+            found = Evidence(runs_compose=composes)
+    return found or None
+
+
+def _browser_test_runner(name: str) -> str | None:
+    """The folder an end-to-end browser-test runner keeps its tests in by its own
+    convention, if `name` is that runner's config file: Cypress (`cypress.config.*`,
+    the older `cypress.json`) and Playwright (`playwright.config.*`)."""
+    for runner in _BROWSER_TEST_RUNNERS:
+        if name == f"{runner}.json" or name.startswith(f"{runner}.config."):
+            return runner
+    return None
+
+
+def _join(folder: str, ref: str) -> str:
+    if "$" in ref or "://" in ref or ref.startswith("/"):
+        return ""
+    joined = posixpath.normpath(posixpath.join(folder, ref))
+    return "" if joined.startswith("..") else joined
+
+
+def _composes_run(text: str) -> Iterator[str]:
+    """Compose files a workflow's commands run (`-f FILE`, else the default file names
+    in the checkout's root)."""
+    for m in _COMPOSE_RUN.finditer(text):
+        files = _COMPOSE_FILE_ARG.findall(m.group(1))
+        if files:
+            yield from (j for f in files if (j := _join("", f)))
+        else:
+            yield from DEFAULT_COMPOSE_FILES
+
+
+def _go_evidence(text: str) -> Evidence | None:
+    header = text[: HEAD_BYTES * 4]
+    package = next((m for m in _GO_PACKAGE.finditer(header) if _line_start(header, m)), None)
+    if package is None:
+        return None
+    imports: set[str] = set()
+    for m in _GO_IMPORT.finditer(header, package.end()):
+        if _line_start(header, m):
+            imports.update(_GO_QUOTED.findall(m.group(1)) if m.group(1) is not None else ())
+            imports.update((m.group(2),) if m.group(2) is not None else ())
+    return Evidence(go_package=package.group(1), go_imports=tuple(sorted(imports)))
+
+
+def _line_start(text: str, m: re.Match[str]) -> bool:
+    return m.start() == 0 or text[m.start() - 1] == "\n"
+
+
+def project_classes(
+    found: Mapping[str, Evidence], origins: Mapping[str, str], kept: Iterable[str] = ()
+) -> dict[str, str]:
+    """New classes for production files, from what other files say (`found`, by path;
+    `origins`: every scanned file's class; `kept`: files the config marks production,
+    which stay so):
+
+    - a rendered Helm chart (`helm template` output) none of whose charts is one of the
+      repository's own (a Chart.yaml in the scan) is another project's release: vendored;
+    - a compose file that a CI workflow named for tests runs (`*test*`, `*e2e*`,
+      `*integration*`, `*acceptance*`) and no deployment workflow does, that builds a service
+      from the checkout (`build:`) and restarts none `always` or `unless-stopped`, is a
+      test topology (a deployment pulls released images and keeps them running), and so
+      is a compose file that only test topologies include or extend;
+    - the folder a browser-test runner's config beside it names by the runner's
+      convention (`cypress/` beside `cypress.config.ts` or `cypress.json`,
+      `playwright/` beside `playwright.config.ts`) holds end-to-end tests;
+    - a key file named after a certificate beside it (`key.pem` by `cert.pem`,
+      `server.key` by `server.crt`) that is certified only for local or reserved names
+      (`localhost`, `test`, `*.example.com`) is a test server's key: test code; so is
+      a key file, wherever it sits, whose public key the scan's certificates certify
+      and certify only for such names (paired by the key itself: an RSA modulus, an
+      elliptic-curve point);
+    - a Go package named like a test helper package (`<name>test` as httptest, or
+      `test<name>` as testenv) that other packages' tests import and no production
+      code imports, or any package whose own production files import an assertion
+      framework (testify, ginkgo, gomega, gotest.tools), every package in its folder
+      tree with the other files in that tree, and a command (`package main`) that
+      imports one, are test code.
+    """
+    keep = set(kept)
+    out: dict[str, str] = {}
+
+    def mark(path: str, cls: str) -> None:
+        if origins.get(path) == PRODUCTION and path not in keep and path not in out:
+            out[path] = cls
+
+    charts = {e.chart for e in found.values() if e.chart}
+    for path, e in found.items():
+        if e.rendered_from and not charts.intersection(e.rendered_from):
+            mark(path, VENDORED)
+    for path in _test_composes(found, origins):
+        mark(path, TEST)
+    for path in _test_server_keys(found, origins):
+        mark(path, TEST)
+    harness, helpers = _go_harness(found, origins)
+    for path in harness:
+        mark(path, TEST)
+    # The other files of a helper package's tree (keys, configs, compose files its
+    # tests start) are its fixtures; a browser-test runner's folder is its tests.
+    roots = tuple(sorted({h + "/" for h in helpers} | _browser_test_trees(found)))
+    if roots:
+        for path in origins:
+            if path.startswith(roots):
+                mark(path, TEST)
+    return out
+
+
+def _test_server_keys(found: Mapping[str, Evidence], origins: Mapping[str, str]) -> set[str]:
+    out: set[str] = set()
+    certified: dict[str, list[bool]] = {}
+    for e in found.values():
+        for key, local in e.certified_keys:
+            certified.setdefault(key, []).append(local)
+    for path, e in found.items():
+        if e.private_keys and all(
+            key in certified and all(certified[key]) for key in e.private_keys
+        ):
+            out.add(path)
+    for path, e in found.items():
+        if not e.local_certificate:
+            continue
+        folder, name = posixpath.split(path)
+        for cert, key in _KEY_FOR_CERTIFICATE:
+            for m in re.finditer(rf"(?<![a-z]){cert}(?![a-z])", name):
+                candidate = posixpath.join(folder, name[: m.start()] + key + name[m.end() :])
+                if candidate != path and candidate in origins:
+                    out.add(candidate)
+    # A key some certificate names a public host for serves that host.
+    serving = {key for key, local in certified.items() if not all(local)}
+    return {p for p in out if p not in found or serving.isdisjoint(found[p].private_keys)}
+
+
+def _browser_test_trees(found: Mapping[str, Evidence]) -> set[str]:
+    return {e.browser_tests + "/" for e in found.values() if e.browser_tests}
+
+
+def _test_composes(found: Mapping[str, Evidence], origins: Mapping[str, str]) -> set[str]:
+    run = {p for e in found.values() for p in e.runs_compose}
+    run -= {p for e in found.values() for p in e.deploys_compose}
+    tests = {
+        p for p in run if p in found and found[p].compose_builds and not found[p].keeps_running
+    }
+    users: dict[str, set[str]] = {}
+    for path, e in found.items():
+        for ref in e.compose_refs:
+            users.setdefault(ref, set()).add(path)
+    changed = True
+    while changed:
+        changed = False
+        for ref, by in users.items():
+            if (
+                ref not in tests
+                and ref in found
+                and found[ref].compose
+                and by & tests
+                and by <= tests | _non_production(by, origins)
+            ):
+                tests.add(ref)
+                changed = True
+    return tests
+
+
+def _non_production(paths: Iterable[str], origins: Mapping[str, str]) -> set[str]:
+    return {p for p in paths if origins.get(p, PRODUCTION) != PRODUCTION}
+
+
+def _go_harness(
+    found: Mapping[str, Evidence], origins: Mapping[str, str]
+) -> tuple[set[str], set[str]]:
+    """The production Go files of test helper packages (see project_classes), and the
+    folders of those packages."""
+    modules = sorted(
+        ((posixpath.dirname(p), e.go_module) for p, e in found.items() if e.go_module),
+        key=lambda m: -len(m[1]),
+    )
+    if not modules:
+        return set(), set()
+    files: dict[str, list[str]] = {}  # package folder -> its production files
+    names: dict[str, str] = {}
+    tests: list[str] = []  # Go files of test code
+    driven: set[str] = set()  # folders whose production files import a test framework
+    for path, e in found.items():
+        if e.go_package is None:
+            continue
+        if origins.get(path) != PRODUCTION or path.endswith("_test.go"):
+            tests.append(path)
+            continue
+        folder = posixpath.dirname(path)
+        files.setdefault(folder, []).append(path)
+        if names.get(folder, "main") == "main":  # a `main` generator beside a library
+            names[folder] = e.go_package
+        if any(_test_framework(i) for i in e.go_imports):
+            driven.add(folder)
+
+    def folder_of(imported: str) -> str | None:
+        for root, module in modules:
+            if imported == module or imported.startswith(module + "/"):
+                return posixpath.normpath(posixpath.join(root, imported[len(module) + 1 :]))
+        return None
+
+    importers: dict[str, set[str]] = {}  # package folder -> folders of its importers
+    imports: dict[str, set[str]] = {}
+    tested: dict[str, set[str]] = {}  # package folder -> folders of test files importing it
+    for folder, paths in files.items():
+        for path in paths:
+            for imported in found[path].go_imports:
+                target = folder_of(imported)
+                if target is not None and target in files and target != folder:
+                    importers.setdefault(target, set()).add(folder)
+                    imports.setdefault(folder, set()).add(target)
+    for path in tests:
+        for imported in found[path].go_imports:
+            target = folder_of(imported)
+            if target is not None and target in files:
+                tested.setdefault(target, set()).add(posixpath.dirname(path))
+    # A helper package serves the tests of other packages: test code elsewhere imports it.
+    helpers = {
+        f
+        for f, n in names.items()
+        if (n.endswith("test") or n.startswith("test"))
+        and n != "test"
+        and n not in _NOT_TEST_NAMES
+        and any(t != f and not t.startswith(f + "/") for t in tested.get(f, ()))
+    }
+
+    def trees_importers(trees: set[str]) -> set[str]:
+        return {i for t in trees for i in importers.get(t, ())}
+
+    # The largest set of helper packages whose trees no production code imports: an
+    # importer is harmless inside a helper's tree, or when it is a command importing
+    # from one (a test tool).
+    while True:
+        trees = _trees(helpers, files)
+        tools = {f for f in trees_importers(trees) if names.get(f) == "main"}
+        dropped = {
+            h
+            for h in helpers
+            if any(
+                i not in trees and i not in tools
+                for t in _trees({h}, trees)
+                for i in importers.get(t, ())
+            )
+        }
+        if not dropped:
+            break
+        helpers -= dropped
+    # A package whose own code asserts with a test framework is test code whatever its
+    # name or its importers (an end-to-end suite beside the fixtures it starts, driven by
+    # a developer tool): production code does not link an assertion library.
+    helpers |= {f for f in driven if names.get(f) != "main"}
+    harness = _trees(helpers, files)
+    harness |= {f for f in trees_importers(harness) if names.get(f) == "main"}
+    return {p for f in harness for p in files[f]}, helpers
+
+
+# Assertion frameworks: a package whose production files import one is test-support
+# code (`testing` alone is not: production code asks `testing.Testing()`).
+TEST_FRAMEWORKS = (
+    "github.com/stretchr/testify",
+    "github.com/onsi/ginkgo",
+    "github.com/onsi/gomega",
+    "gotest.tools",
+)
+
+
+def _test_framework(imported: str) -> bool:
+    return any(imported == f or imported.startswith(f + "/") for f in TEST_FRAMEWORKS)
+
+
+def _trees(roots: set[str], folders: Iterable[str]) -> set[str]:
+    return {f for f in folders if any(f == r or f.startswith(r + "/") for r in roots)}
