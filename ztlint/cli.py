@@ -166,6 +166,16 @@ def scan_options(func: F) -> F:
             "ztlint's taint rules (repeatable; semgrep must be installed separately).",
         ),
         click.option(
+            "--rules",
+            "rules_dirs",
+            multiple=True,
+            metavar="DIR",
+            type=click.Path(exists=True, file_okay=False),
+            help="Also run the declarative rules in DIR (a rule folder such as "
+            "ACME001-name/, or a folder of them; repeatable). Never Python: see "
+            "README 'Your own rules'.",
+        ),
+        click.option(
             "--semgrep-bin",
             metavar="PATH",
             help="The semgrep executable [default: semgrep on PATH].",
@@ -272,6 +282,9 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
         overrides["semgrep_configs"] = tuple(dict.fromkeys(config.semgrep_configs + added))
     if opts.get("semgrep_bin"):
         overrides["semgrep_bin"] = opts["semgrep_bin"]
+    if opts.get("rules_dirs"):
+        added_dirs = tuple((os.path.abspath(d), "") for d in opts["rules_dirs"])
+        overrides["rules_dirs"] = config.rules_dirs + added_dirs
     return dataclasses.replace(config, **overrides)
 
 
@@ -739,47 +752,55 @@ def baseline_cmd(**opts: Any) -> None:
     click.echo(f"ztlint: recorded {len(recorded.entries)} finding(s) in {opts['output']}")
 
 
+def _rule_sources(func: F) -> F:
+    """`--rules DIR` and `--config FILE` for the commands that list or explain rules."""
+    func = click.option(
+        "--rules",
+        "rules_dirs",
+        multiple=True,
+        metavar="DIR",
+        type=click.Path(exists=True, file_okay=False),
+        help="Also the declarative rules in DIR (repeatable).",
+    )(func)
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(exists=True, dir_okay=False),
+        help="Configuration file whose rules-dirs to read [default: the one found here].",
+    )(func)
+
+
+def _all_rules(config_path: str | None, rules_dirs: tuple[str, ...]) -> Any:
+    from ztlint import rulesources
+
+    try:
+        return rulesources.load(_file_config(config_path, (".",)), rules_dirs)
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
 @main.command("rules")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def rules_cmd(fmt: str) -> None:
-    """List every rule: id, name, severity and what it reads."""
-    import json
+@_rule_sources
+def rules_cmd(fmt: str, config_path: str | None, rules_dirs: tuple[str, ...]) -> None:
+    """List every rule: id, name, severity, what it reads and where it comes from
+    (built-in, a rule folder, a plugin)."""
+    from ztlint import ruleslist
 
-    from ztlint.registry import load_rules
-
-    rules = load_rules()
-    if fmt == "json":
-        rows = [
-            {
-                "id": r.id,
-                "name": r.name,
-                "title": r.meta.title,
-                "severity": r.meta.severity.label,
-                "confidence": r.meta.confidence.label,
-                "cwe": r.meta.cwe,
-                "reads": list(r.covers),
-            }
-            for r in rules
-        ]
-        click.echo(json.dumps(rows, indent=2))
-        return
-    width = max(len(r.name) for r in rules)
-    for r in rules:
-        reads = ", ".join(r.covers) or "engine"
-        click.echo(f"{r.id}  {r.name:<{width}}  {r.meta.severity.label:<8}  {reads}")
+    click.echo(ruleslist.render(_all_rules(config_path, rules_dirs), fmt), nl=False)
 
 
 @main.command()
 @click.argument("rule")
-def explain(rule: str) -> None:
+@_rule_sources
+def explain(rule: str, config_path: str | None, rules_dirs: tuple[str, ...]) -> None:
     """Show the documentation of RULE (an id such as ZT101 or a name), with examples;
     rendered on a terminal when the `rich` extra is installed."""
     from ztlint import explain as explain_mod
-    from ztlint.registry import load_rules
 
-    for r in load_rules():
+    for r in _all_rules(config_path, rules_dirs):
         if rule in (r.name, r.id) or rule.upper() == r.id:
             text = explain_mod.page(r.meta, r.covers)
             click.echo(explain_mod.render(text, terminal=sys.stdout.isatty()), nl=False)
@@ -803,6 +824,40 @@ def init(force: bool) -> None:
     click.echo(PRE_COMMIT)
     click.echo("\nAnd as .github/workflows/ztlint.yml:\n")
     click.echo(WORKFLOW)
+
+
+@main.command("new-rule")
+@click.argument("rule_id", metavar="ID")
+@click.argument("name")
+@click.option(
+    "--kind",
+    required=True,
+    help="A language (python, go, ...) or a structured kind (yaml, kubernetes, compose, json, toml).",
+)
+@click.option(
+    "--dir", "rules_dir", default="rules", show_default=True, help="Where the rule folder goes."
+)
+@click.option(
+    "--fixtures",
+    "fixtures_dir",
+    default="fixtures",
+    show_default=True,
+    help="Where its fixtures go (FIXTURES/ID/).",
+)
+def new_rule(rule_id: str, name: str, kind: str, rules_dir: str, fixtures_dir: str) -> None:
+    """Scaffold a declarative rule folder ID-NAME (rule.yaml, docs.md, a query) and a
+    positive and a negative fixture; never overwrites."""
+    from pathlib import Path
+
+    from ztlint import newrule
+
+    try:
+        written = newrule.scaffold(rule_id, name, kind, Path(rules_dir), Path(fixtures_dir))
+    except (newrule.ScaffoldError, OSError) as exc:
+        _fail(str(exc))
+        return
+    for path in written:
+        click.echo(f"wrote {_shown(str(path))}")
 
 
 @main.command()

@@ -95,6 +95,9 @@ class Config:
     semgrep_configs: tuple[tuple[str, str], ...] = ()
     semgrep_bin: str | None = None
     semgrep_timeout: float = DEFAULT_SEMGREP_TIMEOUT
+    # Rule folders of the user's own (ztlint.userrules): each with the scanned tree it
+    # must stay inside ("" when named from the command line or a trusted config).
+    rules_dirs: tuple[tuple[str, str], ...] = ()
     # Whether files a budget left unchecked (timed out, too large to parse) may pass.
     # Set only from the command line: a config inside the scanned tree must not be
     # able to let a pull request hide a finding behind a timeout.
@@ -141,6 +144,7 @@ _TOP_KEYS = {
     "exceptions",
     "semgrep",
     "allow-unchecked",
+    "rules-dirs",
 }
 _SEMGREP_KEYS = {"configs", "bin", "timeout"}
 _EXCEPTION_KEYS = {"rule", "path", "entity", "value", "reason"}
@@ -269,6 +273,11 @@ def from_mapping(data: Any, source: str, base_dir: str, tree: str | None = None)
                 "the scanned tree"
             )
         cfg = replace(cfg, allow_unchecked=allow)
+    if "rules-dirs" in data:
+        from ztlint.userrules import configured_dirs
+
+        dirs = configured_dirs(source, base_dir, data["rules-dirs"], tree)
+        cfg = replace(cfg, rules_dirs=tuple((d, tree or "") for d in dirs))
     return cfg
 
 

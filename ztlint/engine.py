@@ -179,6 +179,8 @@ class Plan:
             self.provenance,
             self.roots,
             self.check_nonproduction,
+            # User rule folders' contents and plugins' versions (none for built-ins).
+            tuple((r.id, r.digest) for r in self.rules if r.digest),
         )
 
     def options_for(self, rule_id: str) -> dict[str, Any]:
@@ -288,6 +290,12 @@ def _matches(selector: str, rule: Rule) -> bool:
         return True
     if s == rule.name or s.upper() == rule.id:
         return True
+    if not rule.id.startswith("ZT") and re.fullmatch(r"[A-Z]{2,8}\d{3}", rule.id):
+        # A user rule: its prefix (ACME) or the prefix and a digit or two is a family.
+        prefix = rule.id[:-3]
+        return bool(re.fullmatch(rf"{prefix}\d{{0,2}}", s.upper())) and rule.id.startswith(
+            s.upper()
+        )
     return bool(re.fullmatch(r"ZT\d{1,2}", s.upper())) and rule.id.startswith(s.upper())
 
 
@@ -1640,9 +1648,9 @@ def run(
     there (see ztlint.cache); the caller decides whether to cache at all. Under --diff,
     `marker_added` says whether the review marker that lowered a finding is part of the
     change (ztlint.acknowledged.restore)."""
-    from ztlint.registry import load_rules
+    from ztlint import rulesources
 
-    all_rules = tuple(rules) if rules is not None else load_rules()
+    all_rules = tuple(rules) if rules is not None else rulesources.load(config)
     # semgrep (optional): configs and the binary are checked before anything runs, and
     # rules of its configs that are not ztlint rules join the rule set.
     setup = None
