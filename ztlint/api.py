@@ -30,12 +30,16 @@ another version is refused with a clear error rather than run.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ztlint.model import Confidence, Fix, Related, RuleMeta, RuleOption, Severity, Span
 from ztlint.parsers.data import ParseFailure
 from ztlint.rule import Detector, FileContext, Hit, ProjectCheck, Rule
 from ztlint.semantics import Semantics
 from ztlint.semantics import of as semantics
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 API_VERSION = 1
 
@@ -57,6 +61,7 @@ __all__ = [
     "Severity",
     "Span",
     "semantics",
+    "span_of",
 ]
 
 
@@ -68,3 +73,11 @@ class Plugin:
     prefix: str
     rules: tuple[Rule, ...]
     api_version: int = API_VERSION
+
+
+def span_of(ctx: FileContext, node: Node) -> Span:
+    """The span of a tree-sitter node of `ctx.tree()`, as a Hit takes it (1-based lines,
+    columns in characters)."""
+    from ztlint.parsers import code
+
+    return code.node_span(ctx.source, node)

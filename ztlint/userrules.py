@@ -17,8 +17,9 @@ it is read as a hostile file would be:
   refused (no alias bomb), a query has few patterns and few quantifiers and runs with a
   small match limit, a regular expression (`matches:`, `#match?`) may not nest
   quantifiers, repeat an alternation or refer back, and every detector of a user rule
-  has a time budget per file: over it, the rule is reported as failed on that file
-  (ZT905) and skipped on the files after it.
+  has a budget of CPU time per file: over it, the rule is reported as failed on that
+  file (ZT905), and the rule folders loaded with it are skipped on the files after it
+  (ZT905 each), which fails the run unless --allow-unchecked.
 
 Ids are a prefix of two to eight capital letters other than `ZT` and three digits
 (`ACME001`); ids and names must not collide with ztlint's rules or each other.
@@ -31,7 +32,6 @@ import os
 import re
 import signal
 import stat
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -42,13 +42,13 @@ from ztlint.queries import QueryRunner
 from ztlint.rule import DetectFn, FileContext, Hit, Rule
 
 USER_ID = re.compile(r"^(?!ZT)[A-Z]{2,8}[0-9]{3}$")
-MAX_RULE_FOLDERS = 200
+MAX_RULE_FOLDERS = 100
 MAX_RULE_YAML = 64 * 1024
 MAX_DOCS = 256 * 1024
 MAX_QUERY = 16 * 1024
 MAX_PATTERNS = 32
-MAX_QUANTIFIERS = 4  # `*` and `+` in one query file
-QUERY_MATCH_LIMIT = 64
+MAX_QUANTIFIERS = 2  # `*` and `+` in one query file
+QUERY_MATCH_LIMIT = 32
 DETECTOR_BUDGET = 2.0  # seconds per detector and file
 _QUERY_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}\.scm$")
 _PYTHON_KEYS = {
@@ -296,6 +296,7 @@ def _check_query(where: Path, language: str, source: str) -> None:
 def load_dirs(dirs: Sequence[RulesDir]) -> tuple[Rule, ...]:
     """The rules of these folders (each a rule folder or a folder of them)."""
     rules: list[Rule] = []
+    token = os.urandom(8).hex()
     for d in dirs:
         base = Path(d.path)
         if d.tree and not _inside(os.path.realpath(base), d.tree):
@@ -303,7 +304,7 @@ def load_dirs(dirs: Sequence[RulesDir]) -> tuple[Rule, ...]:
         if not base.is_dir():
             raise UserRuleError(f"{d.given}: not a folder of rules")
         if (base / "rule.yaml").exists() or (base / "rule.yaml").is_symlink():
-            rules.append(load_folder(base))
+            rules.append(load_folder(base, token))
             continue
         _no_links(base)
         folders = sorted(p for p in base.iterdir() if (p / "rule.yaml").exists())
@@ -311,11 +312,12 @@ def load_dirs(dirs: Sequence[RulesDir]) -> tuple[Rule, ...]:
             raise UserRuleError(f"{d.given}: more than {MAX_RULE_FOLDERS} rule folders")
         if not folders:
             raise UserRuleError(f"{d.given}: holds no rule folder (NAME/rule.yaml)")
-        rules.extend(load_folder(p) for p in folders)
+        rules.extend(load_folder(p, token) for p in folders)
     return tuple(rules)
 
 
-def load_folder(folder: Path) -> Rule:
+def load_folder(folder: Path, token: str = "") -> Rule:
+    """One rule folder; `token` names the load it is part of (for the time budget)."""
     from ztlint import registry
 
     _no_links(folder)
@@ -349,8 +351,11 @@ def load_folder(folder: Path) -> Rule:
         raise UserRuleError(str(exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UserRuleError(f"{folder}: {exc}") from None
-    token = os.urandom(8).hex()
-    detectors = tuple(replace(d, run=Budgeted(_limited(d.run), token)) for d in rule.detectors)
+    token = token or os.urandom(8).hex()
+    budget = DETECTOR_BUDGET
+    detectors = tuple(
+        replace(d, run=Budgeted(_limited(d.run), token, budget)) for d in rule.detectors
+    )
     return replace(
         rule, detectors=detectors, origin=str(folder), digest="folder:" + digest.hexdigest()
     )
@@ -369,51 +374,43 @@ class RuleOverTime(Exception):
     """A user rule's detector ran out of its time on a file."""
 
 
-# The loads of rules (a token each) that ran out of time in this process: skipped on
-# the files after, so a hostile rule costs its budget once per worker, not per file.
+# The loads of rule folders (a token each) one of whose detectors ran out of time in
+# this process: all their rules are skipped on the files after (each a ZT905 notice),
+# so hostile folders cost one budget per worker, however many rules and files they have.
 _TRIPPED: set[str] = set()
 
 
 @dataclass(frozen=True)
 class Budgeted:
-    """A user rule's detector with a time budget per file (SIGALRM, as the file time-out;
-    Python's regular expressions and the query's result loop see it). Picklable."""
+    """A user rule's detector with a budget of CPU time per file. It is measured by its
+    own timer (ITIMER_VIRTUAL, SIGVTALRM), apart from the file time-out's SIGALRM, and
+    seen by Python's regular expressions and when a query's matches come back. Picklable."""
 
     run: DetectFn
-    token: str  # new with every load of the rule
+    token: str  # new with every load of rule folders
     seconds: float = DETECTOR_BUDGET
 
     def __call__(self, ctx: FileContext) -> Iterator[Hit]:
         if self.token in _TRIPPED:
-            raise RuleOverTime(f"skipped: it ran longer than {self.seconds:g} s on an earlier file")
+            raise RuleOverTime(
+                "skipped: a rule folder's detector ran out of its time on an earlier file"
+            )
         return iter(self._bounded(ctx))
 
     def _bounded(self, ctx: FileContext) -> list[Hit]:
-        try:
-            outer = signal.getsignal(signal.SIGALRM)
-            remaining, _ = signal.getitimer(signal.ITIMER_REAL)
-        except (AttributeError, ValueError):  # no SIGALRM (Windows) or off the main thread
-            return list(self.run(ctx))
-        if remaining and remaining <= self.seconds:
-            return list(self.run(ctx))  # the file's own time limit comes first
-        started = time.monotonic()
-
         def time_up(signum: int, frame: Any) -> None:
-            raise RuleOverTime(f"ran longer than {self.seconds:g} s on this file")
+            raise RuleOverTime(f"ran longer than {self.seconds:g} s of CPU on this file")
 
         try:
-            signal.signal(signal.SIGALRM, time_up)
-        except ValueError:
+            outer = signal.signal(signal.SIGVTALRM, time_up)
+        except (AttributeError, ValueError):  # no such timer (Windows), off the main thread
             return list(self.run(ctx))
         try:
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            signal.setitimer(signal.ITIMER_VIRTUAL, self.seconds)
             return list(self.run(ctx))
         except RuleOverTime:
             _TRIPPED.add(self.token)
             raise
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, outer)
-            if remaining:
-                left = remaining - (time.monotonic() - started)
-                signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+            signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+            signal.signal(signal.SIGVTALRM, outer)
