@@ -19,7 +19,9 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from ztlint.config import ConfigError
@@ -54,25 +56,53 @@ def search_path() -> list[str]:
 
 def installed() -> tuple[Found, ...]:
     """The `ztlint.plugins` entry points of the installed distributions (the first
-    distribution of a name on the path, as Python imports it)."""
-    from importlib import metadata
-
+    distribution of a name on the path, as Python imports it). The `.dist-info` folders
+    are listed by hand and only one whose entry_points.txt names the group is read
+    through importlib.metadata: walking every distribution that way costs a scan a
+    third of a second."""
     seen: set[str] = set()
     out: list[Found] = []
-    for dist in metadata.distributions(path=search_path()):
+    for folder in _with_group(search_path()):
+        from importlib import metadata
+
+        dist = metadata.PathDistribution(folder)
         try:
-            name = dist.metadata["Name"] or "?"
+            name = dist.metadata["Name"] or folder.name
             key = re.sub(r"[-_.]+", "-", name).lower()
             if key in seen:
                 continue
             seen.add(key)
             points = [ep for ep in dist.entry_points if ep.group == GROUP]
-        except Exception as exc:  # a distribution whose metadata does not read
+            version = dist.version or "?"
+        except Exception as exc:  # metadata that does not read
             raise PluginError(
-                f"an installed distribution's metadata is unreadable: {exc}"
+                f"{folder}: the distribution's metadata is unreadable: {exc}"
             ) from None
-        out.extend(Found(ep.name, ep.value, name, dist.version or "?") for ep in points)
+        out.extend(Found(ep.name, ep.value, name, version) for ep in points)
     return tuple(sorted(out, key=lambda f: (f.dist, f.name)))
+
+
+def _with_group(entries: Sequence[str]) -> Iterator[Path]:
+    """The `.dist-info` and `.egg-info` folders on these path entries whose
+    entry_points.txt has a `[ztlint.plugins]` section, in path order."""
+    header = f"[{GROUP}]"
+    for entry in entries:
+        try:
+            with os.scandir(entry) as listing:
+                names = sorted(
+                    e.name for e in listing if e.name.endswith((".dist-info", ".egg-info"))
+                )
+        except OSError:
+            continue
+        for name in names:
+            folder = Path(entry, name)
+            try:
+                with open(folder / "entry_points.txt", encoding="utf-8") as fh:
+                    text = fh.read(1 << 20)
+            except (OSError, UnicodeDecodeError):
+                continue
+            if any(line.strip() == header for line in text.splitlines()):
+                yield folder
 
 
 def load() -> tuple[Rule, ...]:
