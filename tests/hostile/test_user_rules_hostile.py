@@ -200,3 +200,26 @@ def test_a_costly_query_that_passes_the_checks_runs_out_of_its_budget(tmp_path: 
     assert time.monotonic() - started < 240
     assert result.returncode == 1, result.stdout + result.stderr  # unchecked files fail the run
     assert result.stdout.count("ZT905") >= 4 and "ACME001" in result.stdout
+
+
+def test_a_rule_folder_cannot_quote_a_secret_into_the_report(tmp_path: Path) -> None:
+    """`{value}` and the entity of a user rule go through the masking snippets get: the
+    file's secrets (as the secret rules found them) and anything of a secret's shape."""
+    rule = (
+        "id: ACME005\nname: quote-password\ntitle: t\nseverity: low\nconfidence: high\n"
+        "cwe: 1\nmessage: m\nfix: f\ndetectors:\n  - match: '**.password'\n    kinds: [yaml]\n"
+        "    entity: password\n    message: 'value is {value} / {sibling:token}'\n"
+    )
+    repo = tmp_path / "repo"
+    (repo / ".rules" / "ACME005-quote-password").mkdir(parents=True)
+    (repo / ".rules" / "ACME005-quote-password" / "rule.yaml").write_text(rule)
+    (repo / ".ztlint.yaml").write_text("rules-dirs: [.rules]\n")
+    token = "ghp_" + "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
+    (repo / "config.yaml").write_text(
+        f'db:\n  name: main\n  password: "Zq8vT3pL9xW2mK7c"\n  token: {token}\n'
+    )
+    for fmt in ("text", "json", "sarif"):
+        result = run_ztlint(repo, "scan", ".", "--format", fmt, env=_env(), isolated=True)
+        assert "ACME005" in result.stdout, result.stdout + result.stderr
+        assert "Zq8vT3pL9xW2mK7c" not in result.stdout + result.stderr
+        assert token not in result.stdout + result.stderr
