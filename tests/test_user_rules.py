@@ -242,3 +242,71 @@ def test_names_and_ids_never_collide(tmp_path: Path) -> None:
 )
 def test_unsafe_regex(pattern: str, safe: bool) -> None:
     assert (userrules.unsafe_regex(pattern) is None) is safe
+
+
+def _fake_plugin(site: Path, body: str) -> None:
+    """A distribution `fake-rules` whose entry point names `fake_rules:PLUGIN`."""
+    site.mkdir(parents=True)
+    (site / "fake_rules.py").write_text(body)
+    dist = site / "fake_rules-2.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: fake-rules\nVersion: 2.0\n")
+    (dist / "entry_points.txt").write_text("[ztlint.plugins]\nfake = fake_rules:PLUGIN\n")
+
+
+_META = (
+    "from ztlint import api\n"
+    "META = api.RuleMeta(id='{id}', name='fake-rule', title='t', severity=api.Severity.LOW,"
+    " confidence=api.Confidence.HIGH, cwe=1, message='m', fix='f', docs='')\n"
+    "def run(ctx):\n    return []\n"
+    "DET = api.Detector(name='fake-rule/python', kinds=frozenset({{'python'}}), triggers=('x',), run=run)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (_META.format(id="ZT001") + "PLUGIN = api.Plugin(prefix='ZT', rules=())\n", "not ZT"),
+        (
+            _META.format(id="FK001")
+            + "PLUGIN = api.Plugin(prefix='FAKE', rules=(api.Rule(META, (DET,)),))\n",
+            "must be FAKE and three digits",
+        ),
+        (
+            _META.format(id="FK001")
+            + "PLUGIN = api.Plugin(prefix='FK', rules=(), api_version=99)\n",
+            "API version 99",
+        ),
+        ("PLUGIN = 42\n", "not a ztlint.api.Plugin"),
+        ("import nonexistent_module_xyz\n", "ModuleNotFoundError"),
+    ],
+)
+def test_plugin_refusals(tmp_path: Path, body: str, message: str) -> None:
+    _fake_plugin(tmp_path / "site", body)
+    try:
+        with on_path(tmp_path / "site"):
+            result = invoke(tmp_path, "rules")
+    finally:
+        import sys
+
+        sys.modules.pop("fake_rules", None)
+    assert result.exit_code == 2, result.output
+    assert "plugin fake-rules 2.0" in result.output and message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_working_fake_plugin_is_listed(tmp_path: Path) -> None:
+    _fake_plugin(
+        tmp_path / "site",
+        _META.format(id="FK001")
+        + "PLUGIN = lambda: api.Plugin(prefix='FK', rules=(api.Rule(META, (DET,)),))\n",
+    )
+    try:
+        with on_path(tmp_path / "site"):
+            result = invoke(tmp_path, "rules")
+    finally:
+        import sys
+
+        sys.modules.pop("fake_rules", None)
+    assert result.exit_code == 0, result.output
+    assert "FK001  fake-rule" in result.stdout and "plugin fake-rules 2.0" in result.stdout
