@@ -121,9 +121,9 @@ def test_rules_lists_origins(tree: Path, plugin: None) -> None:
     rules = str(tree.parent / "rules")
     text = invoke(tree, "rules", "--rules", rules).stdout
     lines = {line.split()[0]: line for line in text.splitlines()}
-    assert lines["ZT101"].endswith("built-in")
-    assert lines["ACME001"].endswith("ACME001-debug-flag-on")
-    assert lines["EX001"].endswith("plugin ztlint-example-plugin 0.1.0")
+    assert "  built-in  " in lines["ZT101"]
+    assert "ACME001-debug-flag-on  python, yaml" in lines["ACME001"]
+    assert "  plugin ztlint-example-plugin 0.1.0  python" in lines["EX001"]
     rows = {
         r["id"]: r
         for r in json.loads(invoke(tree, "rules", "--format", "json", "--rules", rules).stdout)

@@ -28,13 +28,15 @@ def render(rules: Sequence[Rule], fmt: str) -> str:
         return json.dumps(rows, indent=2) + "\n"
     from ztlint.gitrun import safe_text  # a folder's path may hold control characters
 
+    origins = [safe_text(origin(r)) for r in rules]
+    id_width = max(len(r.id) for r in rules)
     width = max(len(r.name) for r in rules)
-    reads_width = max(len(", ".join(r.covers) or "engine") for r in rules)
+    origin_width = max(len(o) for o in origins)
     lines = []
-    for r in rules:
+    for r, where in zip(rules, origins, strict=True):
         reads = ", ".join(r.covers) or "engine"
         lines.append(
-            f"{r.id}  {r.name:<{width}}  {r.meta.severity.label:<8}  {reads:<{reads_width}}"
-            f"  {safe_text(origin(r))}".rstrip()
+            f"{r.id:<{id_width}}  {r.name:<{width}}  {r.meta.severity.label:<8}  "
+            f"{where:<{origin_width}}  {reads}"
         )
     return "\n".join(lines) + "\n"
