@@ -35,7 +35,6 @@ detectors:
     equals: true
     where:
       - {sibling: env, equals: production}
-    entity: name
     kinds: [yaml]
     triggers: [debug]
     message: "service '{entity}' turns debug on in production"

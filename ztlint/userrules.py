@@ -10,6 +10,10 @@ it is read as a hostile file would be:
 - it never names Python: a `python:` detector, a `gate:`, a `project:` check, a
   query's `#set! guard` and a `confirm:` regex are refused (exit 2); code comes only
   through installed plugins (ztlint.plugins);
+- named by a configuration inside the scanned tree, it does not quote the scanned
+  files' values into the report (`{value}`, `{sibling:...}`, query captures, a chosen
+  `entity:`): that configuration could `select` only its own rules, and then no secret
+  rule runs to mask a password (what any user rule quotes is masked, ztlint.engine);
 - it never reads outside itself: a link anywhere in it is refused, a query is a plain
   file name in the folder, and a `rules-dirs` entry of a configuration inside the
   scanned tree must lie inside the tree;
@@ -32,7 +36,7 @@ import os
 import re
 import signal
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -213,8 +217,10 @@ def _check_regex(where: str, pattern: Any) -> None:
         )
 
 
-def _check_data(where: Path, data: Any) -> None:
-    """Refuse what names code or could run unbounded, before anything is built."""
+def _check_data(where: Path, data: Any, in_tree: bool = False) -> None:
+    """Refuse what names code or could run unbounded, before anything is built; and in
+    a folder a configuration inside the scanned tree names, what would quote the
+    scanned files' values into the report."""
     if not isinstance(data, dict):
         raise UserRuleError(f"{where}: expected a mapping")
     if "project" in data:
@@ -247,6 +253,30 @@ def _check_data(where: Path, data: Any) -> None:
             for cond in det.get(key) or []:
                 if isinstance(cond, dict) and "matches" in cond:
                     _check_regex(f"{at}: {key}", cond["matches"])
+        if in_tree:
+            _no_quoting(at, det)
+    if in_tree:
+        _no_quoting(str(where), data)
+
+
+_QUOTES = re.compile(r"\{(?:value|(?:sibling|ancestor|root):[^{}]+)\}")
+
+
+def _no_quoting(at: str, raw: Mapping[str, Any]) -> None:
+    """A rule folder that a repository's own configuration names may not quote the
+    scanned files' values into the report (`{value}`, `{sibling:...}`, a chosen
+    `entity:`): with its own `select`, the secret rules that mask a password may not
+    run. `{entity}` (the nearest `name`) and `{key}` stay."""
+    if "entity" in raw:
+        raise UserRuleError(
+            f"{at}: entity: a rule folder named by a configuration inside the scanned tree "
+            "names its entity by the nearest `name`; pass the folder with --rules to choose one"
+        )
+    if _QUOTES.search(str(raw.get("message") or "")):
+        raise UserRuleError(
+            f"{at}: message: a rule folder named by a configuration inside the scanned tree "
+            "may not quote values ({value}, {sibling:...}); pass the folder with --rules"
+        )
 
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -254,7 +284,7 @@ _COMMENT = re.compile(r";[^\n]*")
 _MATCH_PREDICATE = re.compile(r'\(#(?:any-)?(?:not-)?match\?\s+@[\w.-]+\s+("(?:[^"\\]|\\.)*")')
 
 
-def _check_query(where: Path, language: str, source: str) -> None:
+def _check_query(where: Path, language: str, source: str, in_tree: bool = False) -> None:
     """A query that names no Python and cannot blow up: few patterns, few quantifiers,
     safe regular expressions."""
     from ztlint.parsers import code
@@ -265,6 +295,11 @@ def _check_query(where: Path, language: str, source: str) -> None:
         raise UserRuleError(
             f"{where}: {quantifiers} quantifiers (* or +); a query of a rule folder may have "
             f"{MAX_QUANTIFIERS}"
+        )
+    if in_tree and re.search(r'#set!\s+message\s+"[^"]*\{\w+\}', source):
+        raise UserRuleError(
+            f"{where}: a query of a rule folder named by a configuration inside the scanned "
+            "tree may not quote captures ({name}) in its message; pass the folder with --rules"
         )
     for m in _MATCH_PREDICATE.finditer(source):
         import json
@@ -304,7 +339,7 @@ def load_dirs(dirs: Sequence[RulesDir]) -> tuple[Rule, ...]:
         if not base.is_dir():
             raise UserRuleError(f"{d.given}: not a folder of rules")
         if (base / "rule.yaml").exists() or (base / "rule.yaml").is_symlink():
-            rules.append(load_folder(base, token))
+            rules.append(load_folder(base, token, bool(d.tree)))
             continue
         _no_links(base)
         folders = sorted(p for p in base.iterdir() if (p / "rule.yaml").exists())
@@ -312,18 +347,19 @@ def load_dirs(dirs: Sequence[RulesDir]) -> tuple[Rule, ...]:
             raise UserRuleError(f"{d.given}: more than {MAX_RULE_FOLDERS} rule folders")
         if not folders:
             raise UserRuleError(f"{d.given}: holds no rule folder (NAME/rule.yaml)")
-        rules.extend(load_folder(p, token) for p in folders)
+        rules.extend(load_folder(p, token, bool(d.tree)) for p in folders)
     return tuple(rules)
 
 
-def load_folder(folder: Path, token: str = "") -> Rule:
-    """One rule folder; `token` names the load it is part of (for the time budget)."""
+def load_folder(folder: Path, token: str = "", in_tree: bool = False) -> Rule:
+    """One rule folder; `token` names the load it is part of (for the time budget);
+    `in_tree`: named by a configuration inside the scanned tree."""
     from ztlint import registry
 
     _no_links(folder)
     where = folder / "rule.yaml"
     data = _yaml(where)
-    _check_data(where, data)
+    _check_data(where, data, in_tree)
     if "id" in data and not USER_ID.match(str(data["id"])):
         raise UserRuleError(
             f"{where}: id '{data['id']}' must be a prefix of your own (2 to 8 capital "
@@ -343,7 +379,7 @@ def load_folder(folder: Path, token: str = "") -> Rule:
 
             if language not in classify.LANGUAGES:
                 raise UserRuleError(f"{where}: detectors[{i}]: unknown language {language!r}")
-            _check_query(query_file, language, source)
+            _check_query(query_file, language, source, in_tree)
             digest.update(source.encode())
     try:
         rule = registry.load_rule(folder, id_pattern=USER_ID)

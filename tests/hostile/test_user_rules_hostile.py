@@ -203,8 +203,10 @@ def test_a_costly_query_that_passes_the_checks_runs_out_of_its_budget(tmp_path: 
 
 
 def test_a_rule_folder_cannot_quote_a_secret_into_the_report(tmp_path: Path) -> None:
-    """`{value}` and the entity of a user rule go through the masking snippets get: the
-    file's secrets (as the secret rules found them) and anything of a secret's shape."""
+    """A folder the repository's own config names may not quote values or choose its
+    entity; one the user names may, and `{value}` and the entity go through the masking
+    snippets get: the file's secrets (as the secret rules found them) and anything of a
+    secret's shape."""
     rule = (
         "id: ACME005\nname: quote-password\ntitle: t\nseverity: low\nconfidence: high\n"
         "cwe: 1\nmessage: m\nfix: f\ndetectors:\n  - match: '**.password'\n    kinds: [yaml]\n"
@@ -218,8 +220,29 @@ def test_a_rule_folder_cannot_quote_a_secret_into_the_report(tmp_path: Path) -> 
     (repo / "config.yaml").write_text(
         f'db:\n  name: main\n  password: "Zq8vT3pL9xW2mK7c"\n  token: {token}\n'
     )
+    # Named by the repository's own config (which could also `select` only it): refused.
+    refused = run_ztlint(repo, "scan", ".", env=_env(), isolated=True)
+    assert refused.returncode == 2 and "entity:" in refused.stderr
+    (repo / ".rules" / "ACME005-quote-password" / "rule.yaml").write_text(
+        rule.replace("    entity: password\n", "")
+    )
+    refused = run_ztlint(repo, "scan", ".", env=_env(), isolated=True)
+    assert refused.returncode == 2 and "may not quote values" in refused.stderr
+    assert "Zq8vT3pL9xW2mK7c" not in refused.stdout + refused.stderr
+    # Named by the user (--rules): it may quote, and what it quotes is masked.
+    (repo / ".ztlint.yaml").unlink()
+    (repo / ".rules" / "ACME005-quote-password" / "rule.yaml").write_text(rule)
     for fmt in ("text", "json", "sarif"):
-        result = run_ztlint(repo, "scan", ".", "--format", fmt, env=_env(), isolated=True)
+        result = run_ztlint(
+            repo, "scan", ".", "--rules", ".rules", "--format", fmt, env=_env(), isolated=True
+        )
         assert "ACME005" in result.stdout, result.stdout + result.stderr
         assert "Zq8vT3pL9xW2mK7c" not in result.stdout + result.stderr
         assert token not in result.stdout + result.stderr
+
+
+def test_an_in_tree_query_may_not_quote_captures(tmp_path: Path) -> None:
+    query = '((string) @finding (#set! message "found {finding}"))\n'
+    repo = _repo(tmp_path, query=query)
+    result = run_ztlint(repo, "scan", ".", env=_env(), isolated=True)
+    assert result.returncode == 2 and "may not quote captures" in result.stderr
