@@ -283,7 +283,11 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
     if opts.get("semgrep_bin"):
         overrides["semgrep_bin"] = opts["semgrep_bin"]
     if opts.get("rules_dirs"):
-        added_dirs = tuple((os.path.abspath(d), "") for d in opts["rules_dirs"])
+        # A folder inside a scanned tree is the repository's: it may not quote values.
+        from ztlint.userrules import tree_holding
+
+        trees = tuple(dict.fromkeys(scan_tree(p) for p in paths or (".",)))
+        added_dirs = tuple((os.path.abspath(d), tree_holding(d, trees)) for d in opts["rules_dirs"])
         overrides["rules_dirs"] = config.rules_dirs + added_dirs
     return dataclasses.replace(config, **overrides)
 

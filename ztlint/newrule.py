@@ -145,7 +145,7 @@ def _files(rule_id: str, name: str, kind: str) -> dict[str, list[tuple[str, str]
         query = (
             f"; {rule_id} {name}: what the query captures as @finding is reported.\n"
             f'(({lang.node}) @finding\n (#eq? @finding "insecure_example")\n'
-            f' (#set! message "{{finding}} is insecure"))\n'
+            f' (#set! message "insecure_example is used"))\n'
         )
         positive = f"{lang.head}{lang.positive}  {lang.comment} ztlint-expect: {rule_id}\n"
         negative = f"{lang.head}{lang.negative}\n"

@@ -10,7 +10,7 @@ it is read as a hostile file would be:
 - it never names Python: a `python:` detector, a `gate:`, a `project:` check, a
   query's `#set! guard` and a `confirm:` regex are refused (exit 2); code comes only
   through installed plugins (ztlint.plugins);
-- named by a configuration inside the scanned tree, it does not quote the scanned
+- inside the scanned tree (or named by a configuration there), it does not quote the scanned
   files' values into the report (`{value}`, `{sibling:...}`, query captures, a chosen
   `entity:`): that configuration could `select` only its own rules, and then no secret
   rule runs to mask a password (what any user rule quotes is masked, ztlint.engine);
@@ -97,6 +97,12 @@ def configured_dirs(source: str, base_dir: str, value: Any, tree: str | None) ->
                 )
         out.append(full)
     return tuple(out)
+
+
+def tree_holding(folder: str, trees: Sequence[str]) -> str:
+    """The scanned tree (a real path) that holds `folder`, or "" (outside them all)."""
+    real = os.path.realpath(folder)
+    return next((t for t in trees if _inside(real, t)), "")
 
 
 def _inside(path: str, root: str) -> bool:
@@ -263,19 +269,21 @@ _QUOTES = re.compile(r"\{(?:value|(?:sibling|ancestor|root):[^{}]+)\}")
 
 
 def _no_quoting(at: str, raw: Mapping[str, Any]) -> None:
-    """A rule folder that a repository's own configuration names may not quote the
+    """A rule folder inside the scanned tree, or one its configuration names, may not quote the
     scanned files' values into the report (`{value}`, `{sibling:...}`, a chosen
     `entity:`): with its own `select`, the secret rules that mask a password may not
     run. `{entity}` (the nearest `name`) and `{key}` stay."""
     if "entity" in raw:
         raise UserRuleError(
-            f"{at}: entity: a rule folder named by a configuration inside the scanned tree "
-            "names its entity by the nearest `name`; pass the folder with --rules to choose one"
+            f"{at}: entity: a rule folder inside the scanned tree (or named by a configuration "
+            "there) names its entity by the nearest `name`; keep the folder outside the tree "
+            "to choose one"
         )
     if _QUOTES.search(str(raw.get("message") or "")):
         raise UserRuleError(
-            f"{at}: message: a rule folder named by a configuration inside the scanned tree "
-            "may not quote values ({value}, {sibling:...}); pass the folder with --rules"
+            f"{at}: message: a rule folder inside the scanned tree (or named by a "
+            "configuration there) may not quote values ({value}, {sibling:...}); keep the "
+            "folder outside the tree to quote them"
         )
 
 
@@ -298,8 +306,9 @@ def _check_query(where: Path, language: str, source: str, in_tree: bool = False)
         )
     if in_tree and re.search(r'#set!\s+message\s+"[^"]*\{\w+\}', source):
         raise UserRuleError(
-            f"{where}: a query of a rule folder named by a configuration inside the scanned "
-            "tree may not quote captures ({name}) in its message; pass the folder with --rules"
+            f"{where}: a query of a rule folder inside the scanned tree (or named by a "
+            "configuration there) may not quote captures ({name}) in its message; keep the "
+            "folder outside the tree to quote them"
         )
     for m in _MATCH_PREDICATE.finditer(source):
         import json

@@ -229,12 +229,24 @@ def test_a_rule_folder_cannot_quote_a_secret_into_the_report(tmp_path: Path) -> 
     refused = run_ztlint(repo, "scan", ".", env=_env(), isolated=True)
     assert refused.returncode == 2 and "may not quote values" in refused.stderr
     assert "Zq8vT3pL9xW2mK7c" not in refused.stdout + refused.stderr
-    # Named by the user (--rules): it may quote, and what it quotes is masked.
+    # Inside the tree and named with --rules: the repository's all the same.
     (repo / ".ztlint.yaml").unlink()
     (repo / ".rules" / "ACME005-quote-password" / "rule.yaml").write_text(rule)
+    refused = run_ztlint(repo, "scan", ".", "--rules", ".rules", env=_env(), isolated=True)
+    assert refused.returncode == 2 and "entity:" in refused.stderr
+    # Outside the tree, the user's: it may quote, and what it quotes is masked.
+    (repo / ".rules").rename(tmp_path / "mine")
     for fmt in ("text", "json", "sarif"):
         result = run_ztlint(
-            repo, "scan", ".", "--rules", ".rules", "--format", fmt, env=_env(), isolated=True
+            repo,
+            "scan",
+            ".",
+            "--rules",
+            str(tmp_path / "mine"),
+            "--format",
+            fmt,
+            env=_env(),
+            isolated=True,
         )
         assert "ACME005" in result.stdout, result.stdout + result.stderr
         assert "Zq8vT3pL9xW2mK7c" not in result.stdout + result.stderr
