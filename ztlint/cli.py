@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from ztlint import __version__
-from ztlint.commands import baseline, explain, init, rules, scan, server
+from ztlint.commands import baseline, explain, init, newrule, rules, scan, server
 from ztlint.terminal import Interruptible
 
 
@@ -25,6 +25,7 @@ for _command in (
     rules.rules_cmd,
     explain.explain,
     init.init,
+    newrule.new_rule,
     server.server,
 ):
     main.add_command(_command)

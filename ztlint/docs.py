@@ -27,7 +27,9 @@ def rule_url(meta: RuleMeta) -> str:
 def help_uri(meta: RuleMeta) -> str | None:
     """A rule's documentation link, in SARIF (helpUri) and in the text report: ztlint's
     page, or a semgrep rule's first reference."""
-    if meta.component:  # a semgrep rule: its references stand for ztlint's pages
+    if meta.component or not meta.id.startswith("ZT"):
+        # A semgrep rule, a user's rule folder or plugin: its first reference stands
+        # for ztlint's page.
         return meta.references[0] if meta.references else None
     return rule_url(meta)
 

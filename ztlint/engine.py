@@ -67,9 +67,9 @@ def run(
     """Scan `targets`: the report a user sees, a baseline (--baseline) and --diff
     applied. With `cache_dir`, unchanged files are read from the result cache there
     (see ztlint.cache); the caller decides whether to cache at all."""
-    from ztlint.registry import load_rules
+    from ztlint import rulesources
 
-    native = tuple(rules) if rules is not None else load_rules()
+    native = tuple(rules) if rules is not None else rulesources.load(config)
     # semgrep (optional): configs and the binary are checked before anything runs, and
     # rules of its configs that are not ztlint rules join the rule set.
     setup = semgrep_findings.prepare(config)

@@ -50,6 +50,8 @@ class Plan:
             self.provenance,
             self.roots,
             self.check_nonproduction,
+            # User rule folders' contents and plugins' versions (none for built-ins).
+            tuple((r.id, r.digest) for r in self.rules if r.digest),
         )
 
     def options_for(self, rule_id: str) -> dict[str, Any]:
@@ -73,6 +75,12 @@ def matches(selector: str, rule: Rule) -> bool:
         return True
     if s == rule.name or s.upper() == rule.id:
         return True
+    if not rule.id.startswith("ZT") and re.fullmatch(r"[A-Z]{2,8}\d{3}", rule.id):
+        # A user rule: its prefix (ACME) or the prefix and a digit or two is a family.
+        prefix = rule.id[:-3]
+        return bool(re.fullmatch(rf"{prefix}\d{{0,2}}", s.upper())) and rule.id.startswith(
+            s.upper()
+        )
     return bool(re.fullmatch(r"ZT\d{1,2}", s.upper())) and rule.id.startswith(s.upper())
 
 

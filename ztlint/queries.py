@@ -42,6 +42,9 @@ class QueryRunner:
     language: str
     source: str
     origin: str  # the .scm file, for error messages
+    # Matches tree-sitter keeps in progress at once (0: its default, no limit). A user's
+    # query gets a small one, so that quantified wildcards cannot blow up (ztlint.userrules).
+    match_limit: int = 0
 
     def __call__(self, ctx: FileContext) -> Iterator[Hit]:
         from ztlint.checks import GUARDS
@@ -49,7 +52,8 @@ class QueryRunner:
         query = code.compile_query(self.language, self.source)
         tree = ctx.tree()
         seen: set[tuple[int, int]] = set()
-        for index, captures in QueryCursor(query).matches(tree.root_node):
+        cursor = QueryCursor(query, match_limit=self.match_limit or 0xFFFFFFFF)
+        for index, captures in cursor.matches(tree.root_node):
             found = captures.get("finding")
             if not found:
                 continue

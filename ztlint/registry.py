@@ -98,7 +98,9 @@ def _load_yaml(path: Path) -> Any:
         raise RuleLoadError(f"{path}: not valid YAML: {exc}") from None
 
 
-def load_rule(folder: Path) -> Rule:
+def load_rule(folder: Path, id_pattern: re.Pattern[str] = _ID) -> Rule:
+    """One rule folder; `id_pattern` is the ids allowed (a user's folder has its own
+    prefix, ztlint.userrules)."""
     where = folder / "rule.yaml"
     data = _load_yaml(where)
     if not isinstance(data, dict):
@@ -110,7 +112,7 @@ def load_rule(folder: Path) -> Rule:
         if key not in data:
             raise RuleLoadError(f"{where}: missing {key!r}")
     rule_id, name = str(data["id"]), str(data["name"])
-    if not _ID.match(rule_id) or not _NAME.match(name):
+    if not id_pattern.match(rule_id) or not _NAME.match(name):
         raise RuleLoadError(f"{where}: bad id or name ({rule_id}, {name})")
     if folder.name != f"{rule_id}-{name}":
         raise RuleLoadError(f"{where}: folder must be named {rule_id}-{name}")

@@ -255,6 +255,10 @@ class Rule:
     project: ProjectCheck | None = None
     # Languages and formats the rule covers, for `ztlint rules`.
     covers: tuple[str, ...] = field(default=())
+    # Where a rule not built in comes from (a rule folder, a plugin and its version), for
+    # `ztlint rules`; and what of it the result cache keys on (ztlint.rulesources).
+    origin: str = ""
+    digest: str = ""
 
     @property
     def id(self) -> str:

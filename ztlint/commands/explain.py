@@ -6,20 +6,19 @@ import sys
 
 import click
 
-from ztlint.commands.common import (
-    fail,
-)
+from ztlint.commands.common import fail
+from ztlint.commands.rules import all_rules, rule_sources
 
 
 @click.command()
 @click.argument("rule")
-def explain(rule: str) -> None:
+@rule_sources
+def explain(rule: str, config_path: str | None, rules_dirs: tuple[str, ...]) -> None:
     """Show the documentation of RULE (an id such as ZT101 or a name), with examples;
     rendered on a terminal when the `rich` extra is installed."""
     from ztlint import explain as explain_mod
-    from ztlint.registry import load_rules
 
-    for r in load_rules():
+    for r in all_rules(config_path, rules_dirs):
         if rule in (r.name, r.id) or rule.upper() == r.id:
             text = explain_mod.page(r.meta, r.covers)
             click.echo(explain_mod.render(text, terminal=sys.stdout.isatty()), nl=False)

@@ -31,6 +31,16 @@ def scan_options(func: F) -> F:
     options = [
         click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True)),
         click.option(
+            "--rules",
+            "rules_dirs",
+            multiple=True,
+            metavar="DIR",
+            type=click.Path(exists=True, file_okay=False),
+            help="Also run the declarative rules in DIR (a rule folder such as "
+            "ACME001-name/, or a folder of them; repeatable). Never Python: see "
+            "README 'Your own rules'.",
+        ),
+        click.option(
             "--config",
             "config_path",
             type=click.Path(exists=True, dir_okay=False),
@@ -162,7 +172,7 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
         raise ConfigError(
             "reading standard input (`-`) needs `ztlint scan - --stdin-filename PATH`"
         )
-    config = _file_config(opts["config_path"], paths or (".",))
+    config = file_config(opts["config_path"], paths or (".",))
     overrides: dict[str, Any] = {}
     # Values from flags are blamed on the flag, not the config file (configlines.where).
     flags: list[tuple[str, str]] = []
@@ -199,6 +209,13 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
         overrides["semgrep_configs"] = tuple(dict.fromkeys(config.semgrep_configs + added))
     if opts.get("semgrep_bin"):
         overrides["semgrep_bin"] = opts["semgrep_bin"]
+    if opts.get("rules_dirs"):
+        # A folder inside a scanned tree is the repository's: it may not quote values.
+        from ztlint.userrules import tree_holding
+
+        trees = tuple(dict.fromkeys(scan_tree(p) for p in paths or (".",)))
+        added_dirs = tuple((os.path.abspath(d), tree_holding(d, trees)) for d in opts["rules_dirs"])
+        overrides["rules_dirs"] = config.rules_dirs + added_dirs
     return dataclasses.replace(config, **overrides)
 
 
@@ -224,7 +241,7 @@ def _exact_globs(files: tuple[str, ...], paths: tuple[str, ...]) -> tuple[str, .
     return tuple(out)
 
 
-def _file_config(explicit: str | None, paths: tuple[str, ...]) -> Config:
+def file_config(explicit: str | None, paths: tuple[str, ...]) -> Config:
     """The config file's configuration, trusted or not (ztlint.config): a --config
     file inside a scanned tree, or one the lookup finds, is read as data only."""
     if explicit:

@@ -29,7 +29,7 @@ from ztlint.config.files import find_config as find_config
 from ztlint.config.files import parse_toml as parse_toml
 from ztlint.config.files import parse_yaml as parse_yaml
 from ztlint.config.files import scan_tree as scan_tree
-from ztlint.config.trust import _in_tree_rules, _no_longer, _refused
+from ztlint.config.trust import _in_tree_rules, _no_longer, _refused, configured_dirs
 from ztlint.config.values import MIN_CONFIDENCE_CHOICES as MIN_CONFIDENCE_CHOICES
 from ztlint.config.values import ConfigError as ConfigError
 from ztlint.config.values import _flag, _known_keys, _str_list, seconds
@@ -100,6 +100,9 @@ class Config:
     semgrep_configs: tuple[tuple[str, str], ...] = ()
     semgrep_bin: str | None = None
     semgrep_timeout: float = DEFAULT_SEMGREP_TIMEOUT
+    # Rule folders of the user's own (ztlint.userrules): each with the scanned tree it
+    # must stay inside ("" when named from the command line or a trusted config).
+    rules_dirs: tuple[tuple[str, str], ...] = ()
     # Whether files a budget left unchecked (timed out, too large to parse) may pass.
     # Set only from the command line: a config inside the scanned tree must not be
     # able to let a pull request hide a finding behind a timeout.
@@ -146,6 +149,7 @@ _TOP_KEYS = {
     "exceptions",
     "semgrep",
     "allow-unchecked",
+    "rules-dirs",
 }
 _SEMGREP_KEYS = {"configs", "bin", "timeout"}
 _EXCEPTION_KEYS = {"rule", "path", "entity", "value", "reason"}
@@ -237,6 +241,9 @@ def from_mapping(data: Any, source: str, base_dir: str, tree: str | None = None)
                 "the scanned tree"
             )
         cfg = replace(cfg, allow_unchecked=allow)
+    if "rules-dirs" in data:
+        dirs = configured_dirs(source, base_dir, data["rules-dirs"], tree)
+        cfg = replace(cfg, rules_dirs=tuple((d, tree or "") for d in dirs))
     return cfg
 
 

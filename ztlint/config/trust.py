@@ -4,6 +4,7 @@ outside the tree, or a longer time limit. It is data; each refusal says so."""
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from ztlint.config.values import ConfigError
 
@@ -62,3 +63,27 @@ def _in_tree_rules(source: str, entry: str, base_dir: str, tree: str) -> None:
             if os.path.islink(path) and not inside(os.path.realpath(path), tree):
                 rel = os.path.relpath(path, real)
                 raise _refused(source, key, f"'{entry}' holds {rel}, a link out of the tree")
+
+
+def configured_dirs(source: str, base_dir: str, value: Any, tree: str | None) -> tuple[str, ...]:
+    """The `rules-dirs` key: folders relative to the config file. From a configuration
+    inside the scanned tree (`tree` set), each must lie inside the tree."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"{source}: rules-dirs: expected a list of folders")
+    out = []
+    for entry in value:
+        if "\x00" in entry:
+            raise ConfigError(f"{source}: rules-dirs: {entry!r} is not a path")
+        full = os.path.join(base_dir, os.path.expanduser(entry) if tree is None else entry)
+        if tree is not None:
+            real = os.path.realpath(full)
+            if entry.startswith("~") or os.path.isabs(entry) or not inside(real, tree):
+                raise ConfigError(
+                    f"{source}: rules-dirs: '{entry}' leads outside the scanned tree; a "
+                    "configuration inside the scanned tree is data only: use --rules "
+                    "or a --config file outside the tree"
+                )
+        out.append(full)
+    return tuple(out)

@@ -34,6 +34,7 @@ from ztlint.scan.embedded import embedded_findings
 from ztlint.scan.findings import (
     make_finding,
     mask_findings,
+    mask_user_text,
     secret_digest,
 )
 from ztlint.scan.rusttest import rust_test_code
@@ -261,7 +262,7 @@ def _scan_raw(
     ):
         worked = True
         findings.extend(embedded_findings(ctx, dispatch, mode, findings, notes))
-    findings = mask_findings(findings, source)
+    findings = mask_user_text(mask_findings(findings, source), source)
     if findings and source is not None and acknowledged.mentioned(ctx.lower()):
         findings = acknowledged.apply(findings, source, comment_finder(ctx))
     directives: tuple[suppress.Directive, ...] = ()

@@ -143,3 +143,37 @@ def mask_findings(findings: Sequence[Finding], source: SourceText | None) -> lis
                 f = replace(f, snippet=snippet)
         out.append(f)
     return out
+
+
+def mask_user_text(findings: list[Finding], source: SourceText | None) -> list[Finding]:
+    """A user rule's message and entity may quote the file (`{value}`, a capture), and a
+    rule folder may come with the scanned repository: the file's secrets, and anything
+    of a secret's shape, are masked in them as in a snippet. ztlint's own rules quote no
+    secret (their messages are unchanged)."""
+    if not any(not f.rule_id.startswith("ZT") for f in findings):
+        return findings
+    secrets: set[str] = set()
+    if source is not None:
+        for f in findings:
+            for span in f.secret_spans:
+                # The value without its quotes; quoted in a message it is cut (to 60
+                # characters, or 57 and "...").
+                text = _span_text(source, span).strip().strip("\"'`")
+                secrets.update(t for t in (text, text[:60], text[:57]) if len(t) >= 4)
+    ordered = sorted(secrets, key=len, reverse=True)
+
+    def masked(text: str) -> str:
+        for secret in ordered:
+            text = text.replace(secret, "*" * len(secret))
+        return _mask_shapes(text)
+
+    return [
+        f
+        if f.rule_id.startswith("ZT")
+        else replace(
+            f,
+            message=masked(f.message),
+            entity=None if f.entity is None else masked(f.entity),
+        )
+        for f in findings
+    ]
