@@ -1,0 +1,1 @@
+"""ZT511 cors-wildcard-credentials: code, and Envoy's CORS policy."""

@@ -1,0 +1,1 @@
+"""ZT512 forwarded-header-trust: code, and Envoy's connection manager."""

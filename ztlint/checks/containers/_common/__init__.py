@@ -1,0 +1,1 @@
+"""Code several container rules (ZT3xx) share."""

@@ -1,0 +1,1 @@
+"""ZT205 credentials-in-environment: container environments and Lua filters."""

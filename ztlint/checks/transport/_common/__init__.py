@@ -1,0 +1,1 @@
+"""Code several transport rules (ZT1xx) share."""

@@ -1,0 +1,1 @@
+"""ZT102 plaintext-transport: one module per language or format."""

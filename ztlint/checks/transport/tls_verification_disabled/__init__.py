@@ -1,0 +1,1 @@
+"""ZT101 tls-verification-disabled: one module per language or format."""
