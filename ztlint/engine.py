@@ -415,7 +415,7 @@ def _mask_shapes(line: str) -> str:
     or a password no rule reports (`command: curl http://u:pw@host`), another rule's
     finding on that line must not print it."""
     if not _SHAPES:
-        from ztlint.checks.secrets.tokens import AWS_KEY_ID, any_format_source
+        from ztlint.semantics.tokens import AWS_KEY_ID, any_format_source
 
         _SHAPES.append(
             re.compile(
@@ -849,7 +849,7 @@ def _pods(ctx: FileContext) -> int:
     """The pod specs in the documents the rules read (0 when none parsed them)."""
     if not ctx.parsed_documents:
         return 0
-    from ztlint.checks.containers.workloads import file_pod_specs
+    from ztlint.checks.workloads import file_pod_specs
 
     return sum(1 for _ in file_pod_specs(ctx))
 

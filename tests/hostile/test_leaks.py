@@ -26,10 +26,10 @@ from pathlib import Path
 import pytest
 
 from ztlint import engine
-from ztlint.checks.secrets.tokens import BASE62
 from ztlint.config import Config
 from ztlint.model import Confidence
 from ztlint.parsers.data import Mapping
+from ztlint.semantics.tokens import BASE62
 from ztlint.source import SourceText
 
 # Every finding, whatever its confidence: a secret must not leak from any of them.

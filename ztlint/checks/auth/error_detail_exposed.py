@@ -665,7 +665,7 @@ def _rust(ctx: FileContext) -> Iterator[Hit]:
                 break
 
 
-def detect(ctx: FileContext) -> Iterator[Hit]:
+def detect_code(ctx: FileContext) -> Iterator[Hit]:
     if ctx.parser == "go":
         yield from _go(ctx)
     elif ctx.parser == "python":

@@ -411,7 +411,7 @@ def may_carry_credential(ctx: FileContext) -> bool:
     return _ANY_URL_PARAM.search(ctx.lower()) is not None
 
 
-def detect(ctx: FileContext) -> Iterator[Hit]:
+def detect_code(ctx: FileContext) -> Iterator[Hit]:
     seen: set[tuple[int, int]] = set()
     found = [*_built_urls(ctx), *_query_builders(ctx), *_server_reads(ctx)]
     if ctx.parser == "swift":

@@ -760,7 +760,7 @@ def _payment_text(ctx: FileContext) -> bool:
     return ctx.parser == "swift" and bool(_PAYMENT_TEXT.search(ctx.text))
 
 
-def gate(ctx: FileContext) -> bool:
+def may_log_secret(ctx: FileContext) -> bool:
     """Nothing to report unless the file names a secret, reads a credential header or
     cookie, handles payment data (Swift), or topology is asked for."""
     return (
@@ -771,7 +771,7 @@ def gate(ctx: FileContext) -> bool:
     )
 
 
-def detect(ctx: FileContext) -> Iterator[Hit]:
+def detect_code(ctx: FileContext) -> Iterator[Hit]:
     """One finding per credential a function logs: the same value logged again in the
     same function (`log(token)`, then `log("invalid", token)` on the error path) is the
     same problem, shown as a related location of the first."""

@@ -18,7 +18,7 @@ from tree_sitter import Node
 
 from ztlint import semantics
 from ztlint.checks import codeutil
-from ztlint.checks.transport import gating
+from ztlint.checks.transport._common import gating
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
