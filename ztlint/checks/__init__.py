@@ -14,7 +14,7 @@ tests/test_catalog.py checks the derivation, that every name is used by exactly 
 rule, and that every name a rule uses exists.
 
 The registry is this one explicit list, built when the rules are loaded; no module
-registers itself on import.
+registers itself on import. (Over 400 lines: one line per name, grouped by rule.)
 """
 
 from __future__ import annotations

@@ -10,6 +10,9 @@ number, or a length. Names that describe a secret rather than hold it (`token_ty
 `password_len`, `sig.Name`) are not secrets. Whatever the names, a keyed digest compared
 with a value from the request or the caller is one. Origins and bindings come from the
 shared semantic layer (`ztlint.semantics` and its `origins` module).
+
+Over 400 lines: one detector for six languages; a split by language would copy the
+judgement of operands, which is the same in each.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Container isolation switched off, in compose files and Kubernetes workloads:
-privileged mode, privilege escalation, dangerous capabilities, seccomp and AppArmor
-disabled, host namespaces shared, and sensitive host paths mounted."""
+"""What the container isolation rules (ZT302-ZT309) read in compose files and Kubernetes
+workloads: services and container settings, capabilities, network agents, sensitive
+host paths. Each rule's detector is in its own module."""
 
 from __future__ import annotations
 

@@ -11,7 +11,8 @@ runtime's options (`docker run img sh -c '... --privileged'` is not privileged).
 that is a shell expansion where an option or the image could stand (`$DOCKER_OPTS`)
 ends the reading too: what it holds is not known.
 
-Each finding is reported at the option's line in the file.
+Each finding is reported at the option's line in the file. The container rules
+(ZT301-ZT309) read the runs parsed here, each in its own module (`detect_scripts`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Go TLS semantics a query cannot express.
+"""Go TLS semantics a query cannot express, shared by the guards of ZT101
+(`tls_verification_disabled/go.py`) and ZT103 (`weak_tls_version.py`).
 
 `InsecureSkipVerify: true` skips Go's built-in chain and hostname check, but a config
 that also installs a `VerifyPeerCertificate` or `VerifyConnection` callback that really

@@ -1,5 +1,7 @@
-"""Mobile and platform TLS settings: Apple App Transport Security in property lists
-(XML and binary), Android's network security configuration and manifest.
+"""Reading mobile and platform TLS settings: Apple App Transport Security in property
+lists (XML and binary), Android's network security configuration and manifest. The
+detectors are the rules' own (plaintext_transport/mobile.py, tls_verification_disabled/
+android.py, weak_tls_version.py).
 
 App Transport Security (ATS) is on by default on iOS and macOS: HTTPS with TLS 1.2 or
 newer and a trusted certificate. `NSAllowsArbitraryLoads` turns it off for every host,
