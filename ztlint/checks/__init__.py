@@ -77,7 +77,7 @@ from ztlint.checks.secrets import (
 )
 from ztlint.checks.secrets.credentials_in_environment import environment as env_credentials
 from ztlint.checks.secrets.credentials_in_environment import lua as lua_credentials
-from ztlint.checks.secrets.hardcoded_credential import assignments as hardcoded
+from ztlint.checks.secrets.hardcoded_credential import code as hardcoded
 from ztlint.checks.secrets.hardcoded_credential import files as credential_files
 from ztlint.checks.secrets.private_key_committed import keys as private_keys
 from ztlint.checks.transport import ssh_host_key_unverified as ssh_host_key
