@@ -2,7 +2,7 @@
 to a name (assignment, initializer, default or keyword argument, mapping value,
 environment entry), never a type, a struct tag, a key, a subscript, a call's argument
 or a keyword of the format; placeholder, redaction and prose shapes are judged in one
-shared place (ztlint.checks.secrets.placeholder)."""
+shared place (ztlint.semantics.placeholder)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from ztlint.checks.secrets.credentials import judge_value, may_be_credential_value
-from ztlint.checks.secrets.placeholder import (
+from ztlint.config import Config
+from ztlint.engine import run
+from ztlint.model import Confidence
+from ztlint.registry import load_rules
+from ztlint.semantics.credentials import judge_value, may_be_credential_value
+from ztlint.semantics.placeholder import (
     is_placeholder,
     is_version,
     is_word,
     looks_like_prose,
     names_a_setting,
 )
-from ztlint.config import Config
-from ztlint.engine import run
-from ztlint.model import Confidence
-from ztlint.registry import load_rules
 
 
 @pytest.mark.parametrize(
@@ -295,6 +295,6 @@ def test_a_table_keyed_by_test_names_holds_no_settings(tmp_path: Path) -> None:
     ],
 )
 def test_values_that_name_code_or_the_setting(name: str, value: str, setting: bool) -> None:
-    from ztlint.checks.secrets.placeholder import names_a_setting
+    from ztlint.semantics.placeholder import names_a_setting
 
     assert names_a_setting(value, name) is setting

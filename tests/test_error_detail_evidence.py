@@ -11,7 +11,7 @@ import textwrap
 import pytest
 
 from ztlint import classify
-from ztlint.checks.auth import error_detail
+from ztlint.checks.auth import error_detail_exposed as error_detail
 from ztlint.model import Confidence
 from ztlint.rule import FileContext
 from ztlint.source import SourceText
@@ -38,7 +38,7 @@ def _levels(rel: str, text: str) -> list[str]:
     text = textwrap.dedent(text)
     fclass = classify.classify(rel, text)
     ctx = FileContext(rel, fclass.kinds, fclass.parser, SourceText(text))
-    hits = error_detail.detect(ctx)
+    hits = error_detail.detect_code(ctx)
     return [(Confidence.HIGH if h.confidence is None else h.confidence).label for h in hits]
 
 

@@ -9,6 +9,7 @@ says yes wherever the detector reports.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -16,13 +17,20 @@ from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES, pieced
 from ztlint import classify
-from ztlint.checks.hygiene.public_ip import public_addresses
-from ztlint.checks.transport.plaintext import judge_url
+from ztlint.checks import BUILTINS
+from ztlint.checks.hygiene.hardcoded_public_ip import public_addresses
+from ztlint.checks.transport.plaintext_transport.urls import judge_url
 from ztlint.parsers.data import ParseFailure
 from ztlint.rule import FileContext, Rule
 from ztlint.semantics.vocabulary import KEY_QUALIFIERS, SECRET_WORDS, secret_name
 from ztlint.source import SourceText, decode
 from ztlint.triggers import Triggers
+
+
+def _gate(name: str) -> Callable[[FileContext], bool]:
+    found = BUILTINS.gate(name)
+    assert found is not None, name
+    return found
 
 
 def _context(rel: str, text: str, options: dict[str, object] | None = None) -> FileContext:
@@ -114,12 +122,10 @@ _HOST = st.one_of(
 def test_plaintext_gate_covers_every_judged_url(
     scheme: str, auth: str, host: str, port: str, path: str, shape: str
 ) -> None:
-    from ztlint.checks import GATES
-
     url = f"{scheme}://{auth}{host}{port}{path}"
     text = shape.format(url) + "\n"
     if judge_url(url) is not None:
-        assert GATES["plaintext-url-host"](_context("a.go", text))
+        assert _gate("plaintext-transport/may-name-plaintext-endpoint")(_context("a.go", text))
 
 
 @settings(max_examples=400, deadline=None)
@@ -129,15 +135,13 @@ def test_plaintext_gate_covers_every_judged_url(
     st.text(alphabet="0123456789. ", max_size=6),
 )
 def test_address_gate_covers_every_public_address(address: str, shape: str, noise: str) -> None:
-    from ztlint.checks import GATES
-
     literal = shape.format(address)
     text = f"{noise}x = {literal}{noise}\n"
     inner = re.sub(r"^[\"'\[]|[\"'\]]$", "", literal)
     if next(public_addresses(inner), None) is not None and literal[:1] in "\"'[":
-        assert GATES["public-address"](_context("a.go", text))
+        assert _gate("hardcoded-public-ip/may-hold-public-address")(_context("a.go", text))
     if next(public_addresses(text), None) is not None:
-        assert GATES["public-address"](_context("a.go", text))
+        assert _gate("hardcoded-public-ip/may-hold-public-address")(_context("a.go", text))
 
 
 @pytest.mark.parametrize(
@@ -151,9 +155,9 @@ def test_address_gate_covers_every_public_address(address: str, shape: str, nois
     ],
 )
 def test_plaintext_gate_examples(text: str, expected: bool) -> None:
-    from ztlint.checks import GATES
-
-    assert GATES["plaintext-url-host"](_context("a.go", text)) is expected
+    assert (
+        _gate("plaintext-transport/may-name-plaintext-endpoint")(_context("a.go", text)) is expected
+    )
 
 
 @pytest.mark.parametrize(
@@ -204,8 +208,8 @@ def test_secret_places_cover_every_secret_name(name: str, shape: str) -> None:
 @pytest.mark.parametrize(
     ("rule_name", "module"),
     [
-        ("timing-unsafe-comparison", "ztlint.checks.auth.timing"),
-        ("sensitive-data-logged", "ztlint.checks.memory.log_secrets"),
+        ("timing-unsafe-comparison", "ztlint.checks.auth.timing_unsafe_comparison"),
+        ("sensitive-data-logged", "ztlint.checks.memory.sensitive_data_logged"),
     ],
 )
 def test_secret_candidates_find_what_every_node_finds(
@@ -266,8 +270,8 @@ def test_secret_candidates_find_what_every_node_finds(
     st.text(alphabet="abcXYZ0123456789_-.", min_size=0, max_size=80),
 )
 def test_one_format_regex_is_any_format(prefix: str, rest: str) -> None:
-    from ztlint.checks.secrets.credentials import _any_format
-    from ztlint.checks.secrets.tokens import formats
+    from ztlint.semantics.credentials import _any_format
+    from ztlint.semantics.tokens import formats
 
     value = prefix + rest
     assert bool(_any_format().fullmatch(value)) == any(
@@ -320,7 +324,7 @@ _QUALIFIED_KEY = re.compile(
 @settings(max_examples=400, deadline=None)
 @given(pieced(["api", "key", "-", "_", " ", "\n", "\u2028", "x", "app", "lic", "ense", "ke"], 20))
 def test_qualified_key_as_the_pattern(text: str) -> None:
-    from ztlint.checks.secrets.hardcoded import _qualified_key
+    from ztlint.checks.secrets.hardcoded_credential.assignments import _qualified_key
 
     assert _qualified_key(text) == (_QUALIFIED_KEY.search(text) is not None)
 
@@ -340,8 +344,8 @@ _OLD_CREDENTIAL_READ = re.compile(
     )
 )
 def test_credential_read_in_one_pass(text: str) -> None:
-    """constant-identity's file-wide test is its function-wide pattern."""
-    from ztlint.checks.auth import identity
+    """hardcoded-auth-identity/code's file-wide test is its function-wide pattern."""
+    from ztlint.checks.auth import hardcoded_auth_identity as identity
 
     expected = _OLD_CREDENTIAL_READ.search(text) is not None
     assert (identity._CREDENTIAL_READ.search(text) is not None) == expected
@@ -373,20 +377,20 @@ _URL_SHAPES = {
     st.sampled_from(["token", "Token", "TICKET", "api_key", "apiKey", "x-api-key", "secret"]),
 )
 def test_credential_parameter_gate_covers_every_report(where: tuple[str, str], param: str) -> None:
-    from ztlint.checks import GATES
-    from ztlint.checks.auth import url_token
+    from ztlint.checks.auth import token_in_url as url_token
 
     path, shape = where
     ctx = _context(path, shape.replace("{p}", param))
-    if list(url_token.detect(ctx)):
-        assert GATES["credential-parameter"](_context(path, shape.replace("{p}", param)))
+    if list(url_token.detect_code(ctx)):
+        assert _gate("token-in-url/may-carry-credential")(
+            _context(path, shape.replace("{p}", param))
+        )
 
 
 def test_credential_parameter_gate_examples() -> None:
-    from ztlint.checks import GATES
-    from ztlint.checks.auth import url_token
+    from ztlint.checks.auth import token_in_url as url_token
 
-    gate = GATES["credential-parameter"]
+    gate = _gate("token-in-url/may-carry-credential")
     assert not gate(
         _context("a.go", 'package a\n\nvar t = "token"\nvar u = "https://h/p?page=2"\n')
     )
@@ -394,7 +398,7 @@ def test_credential_parameter_gate_examples() -> None:
     assert gate(_context("a.py", "token = 1\n"))  # Python is not gated
     for path, shapes in _URL_SHAPES.items():  # the shapes are ones the detector reports
         for shape in shapes:
-            assert list(url_token.detect(_context(path, shape.replace("{p}", "token")))), shape
+            assert list(url_token.detect_code(_context(path, shape.replace("{p}", "token")))), shape
 
 
 @settings(max_examples=300, deadline=None)

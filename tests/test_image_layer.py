@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ztlint.checks.secrets.image_layer import secret_file
+from ztlint.checks.secrets.secret_in_image_layer import secret_file
 from ztlint.model import Confidence
 
 

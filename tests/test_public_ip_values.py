@@ -14,8 +14,8 @@ import textwrap
 import pytest
 
 from ztlint import classify
-from ztlint.checks.hygiene import public_ip
-from ztlint.checks.hygiene.public_ip import (
+from ztlint.checks.hygiene import hardcoded_public_ip as public_ip
+from ztlint.checks.hygiene.hardcoded_public_ip import (
     TABLE_SIZE,
     WELL_KNOWN_RESOLVERS,
     is_well_known_resolver,
@@ -263,7 +263,7 @@ def _costs(line: str, n: int) -> tuple[float, float]:
     code = f"""
         import time
         from ztlint import classify
-        from ztlint.checks.hygiene import public_ip
+        from ztlint.checks.hygiene import hardcoded_public_ip as public_ip
         from ztlint.rule import FileContext
         from ztlint.source import SourceText
 

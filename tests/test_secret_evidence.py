@@ -11,29 +11,30 @@ from pathlib import Path
 import pytest
 
 from ztlint import provenance
-from ztlint.checks.secrets import x509
-from ztlint.checks.secrets.credentials import (
-    accounts,
-    defaults_to_stand_ins,
-    is_account_record,
-    judge_value,
-    strong_value,
-)
-from ztlint.checks.secrets.environment import classify_value, stand_in
-from ztlint.checks.secrets.placeholder import (
-    decodes_to_phrase,
-    is_local_host,
-    is_phrase,
-    only_local_hosts,
-)
-from ztlint.checks.secrets.private_key import (
+from ztlint.checks.secrets.private_key_committed import x509
+from ztlint.checks.secrets.private_key_committed.keys import (
     _jks_entry_tags,
     _not_public,
     certified_as_test,
     documented_test_key,
     for_local_names,
 )
-from ztlint.checks.secrets.tokens import _hmac_key, _in_local_url
+from ztlint.checks.secrets.secret_token_committed import _hmac_key, _in_local_url
+from ztlint.semantics.credentials import (
+    accounts,
+    classify_value,
+    defaults_to_stand_ins,
+    is_account_record,
+    judge_value,
+    stand_in,
+    strong_value,
+)
+from ztlint.semantics.placeholder import (
+    decodes_to_phrase,
+    is_local_host,
+    is_phrase,
+    only_local_hosts,
+)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

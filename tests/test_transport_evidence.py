@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ztlint.checks.transport.plaintext import PROXY_KEY, host_trust
+from ztlint.checks.transport._common.hosts import host_trust
+from ztlint.checks.transport.plaintext_transport.urls import PROXY_KEY
 from ztlint.config import Config
 from ztlint.engine import run
 from ztlint.model import Confidence

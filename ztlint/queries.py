@@ -13,7 +13,7 @@ Each pattern captures the reported node as `@finding` and sets its metadata with
 the reported span starts (the method of a builder chain split over lines, rather than
 the receiver); `fix-capture`, `fix-text` and `fix-description` give a mechanical
 fix that replaces the captured node; `guard` names a function in
-`ztlint.checks.GUARDS` for the semantics a query cannot express (a callback that
+`ztlint.checks.BUILTINS` (its guards) for the semantics a query cannot express (a callback that
 really verifies): it keeps the match (True), drops it (False), caps its confidence (a
 Confidence), or caps confidence and severity (a (Confidence, Severity) pair, or a
 (Confidence, Severity, message) triple that also words the finding, naming the switch
@@ -47,7 +47,7 @@ class QueryRunner:
     match_limit: int = 0
 
     def __call__(self, ctx: FileContext) -> Iterator[Hit]:
-        from ztlint.checks import GUARDS
+        from ztlint.checks import BUILTINS
 
         query = code.compile_query(self.language, self.source)
         tree = ctx.tree()
@@ -68,7 +68,10 @@ class QueryRunner:
             severity = Severity.parse(str(severity_text)) if severity_text else None
             message = _format(str(settings.get("message") or ""), ctx, captures)
             if guard_name:
-                verdict = GUARDS[str(guard_name)](ctx, captures)
+                guard = BUILTINS.guard(str(guard_name))
+                if guard is None:
+                    raise KeyError(f"no guard named {guard_name!r}")
+                verdict = guard(ctx, captures)
                 if verdict is False:
                     continue
                 cap = verdict[1] if isinstance(verdict, tuple) else None

@@ -2,14 +2,14 @@
 
 Each folder `ZTnnn-name/` holds `rule.yaml` (metadata and the list of detectors),
 `docs.md` (the documentation, with fixed headings) and one `.scm` query file per
-language. Detectors are queries, or Python detectors named from `ztlint.checks`.
+language. Detectors are queries, or Python detectors named in `ztlint.checks.BUILTINS`.
 
 A detector runs on a file only when one of its `triggers` occurs in the text, or one of
 its `any-case-triggers` in any case (written in lowercase; `vocabulary:secret` stands
 for the shared vocabulary's words for a secret, so a code rule's trigger and its
 detector mean the same words: ztlint.semantics.vocabulary.TRIGGERS). A trigger
 written `{text: "://", confirm: REGEX}` counts only when the regex also matches, and
-`gate: NAME` names a function in `ztlint.checks.GATES` that looks at the text before
+`gate: NAME` names a gate in `ztlint.checks.BUILTINS` that looks at the text before
 anything is parsed. Both are promises: when they say no, the detector could not have
 reported anything (tests/test_gates.py checks them on every fixture and generated text).
 The triggers of every detector a kind of file can meet are looked for in one pass over
@@ -150,11 +150,11 @@ def load_rule(folder: Path, id_pattern: re.Pattern[str] = _ID) -> Rule:
     )
     project = None
     if "project" in data:
-        from ztlint.checks import PROJECT_CHECKS
+        from ztlint.checks import BUILTINS
 
-        if data["project"] not in PROJECT_CHECKS:
+        project = BUILTINS.project(str(data["project"]))
+        if project is None:
             raise RuleLoadError(f"{where}: no project check named {data['project']!r}")
-        project = PROJECT_CHECKS[data["project"]]
         if not covers:
             covers = tuple(sorted(project.kinds - {classify.TEXT}))
             meta = replace(meta, languages=covers)
@@ -223,7 +223,7 @@ def _vocabulary_triggers(where: Path, index: int, words: list[str]) -> list[str]
 
 
 def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
-    from ztlint.checks import PYTHON_DETECTORS
+    from ztlint.checks import BUILTINS
 
     if not isinstance(raw, dict):
         raise RuleLoadError(f"{where}: detectors[{index}] must be a mapping")
@@ -238,11 +238,9 @@ def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
     any_case = _vocabulary_triggers(where, index, any_case)
     gate = None
     if "gate" in raw:
-        from ztlint.checks import GATES
-
-        if raw["gate"] not in GATES:
+        gate = BUILTINS.gate(str(raw["gate"]))
+        if gate is None:
             raise RuleLoadError(f"{where}: detectors[{index}]: no gate named {raw['gate']!r}")
-        gate = GATES[raw["gate"]]
     made = partial(
         Detector, triggers=triggers, confirm=confirm, gate=gate, any_case=tuple(any_case)
     )
@@ -257,7 +255,8 @@ def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
         return made(name=f"{folder.name}/{raw['query']}", kinds=kinds, run=runner)
     if "python" in raw:
         fn_name = str(raw["python"])
-        if fn_name not in PYTHON_DETECTORS:
+        run = BUILTINS.detector(fn_name)
+        if run is None:
             raise RuleLoadError(
                 f"{where}: detectors[{index}]: no Python detector named {fn_name!r}"
             )
@@ -265,7 +264,7 @@ def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
         return made(
             name=fn_name,
             kinds=kinds,
-            run=PYTHON_DETECTORS[fn_name],
+            run=run,
             binary=bool(raw.get("binary", False)),
         )
     if "match" in raw:

@@ -4,7 +4,7 @@
    value: (literal_element (true))) @finding
  (#eq? @field "InsecureSkipVerify")
  (#set! message "tls.Config sets InsecureSkipVerify: true, so any server certificate is accepted")
- (#set! guard "go-tls-verify-callback"))
+ (#set! guard "tls-verification-disabled/verified-elsewhere"))
 
 ; InsecureSkipVerify taken from a flag or a setting: off unless someone turns it on;
 ; from a constant: what the constant says
@@ -16,7 +16,7 @@
  (#not-match? @value "Value:\\s*(true|false)")
  (#set! message "TLS verification can be turned off by `{value}`")
  ; the guard makes a setting a gated mode (medium) and a constant true a finding
- (#set! guard "go-tls-verify-callback"))
+ (#set! guard "tls-verification-disabled/verified-elsewhere"))
 
 ; cfg.InsecureSkipVerify = true, on any tls.Config value
 ((assignment_statement
@@ -24,7 +24,7 @@
    right: (expression_list . (true) .)) @finding
  (#eq? @field "InsecureSkipVerify")
  (#set! message "InsecureSkipVerify is set to true on {operand}, so any server certificate is accepted")
- (#set! guard "go-tls-verify-callback"))
+ (#set! guard "tls-verification-disabled/verified-elsewhere"))
 
 ; API types that wrap the flag (Istio's ClientTLSSettings: &wrapperspb.BoolValue{Value: true})
 ((keyed_element
@@ -33,4 +33,4 @@
  (#eq? @field "InsecureSkipVerify")
  (#match? @value "Value:\\s*true")
  (#set! message "InsecureSkipVerify is set to a wrapped true, so any server certificate is accepted")
- (#set! guard "go-tls-verify-callback"))
+ (#set! guard "tls-verification-disabled/verified-elsewhere"))

@@ -4,7 +4,7 @@
    value: (false) @value) @finding
  (#eq? @key "rejectUnauthorized")
  (#set! message "rejectUnauthorized: false makes Node accept any certificate")
- (#set! guard "tls-gated-branch")
+ (#set! guard "tls-verification-disabled/gated-branch")
  (#set! fix-capture "value")
  (#set! fix-text "true")
  (#set! fix-description "Keep rejectUnauthorized on; pass the private CA in `ca`"))
@@ -15,7 +15,7 @@
    right: (false)) @finding
  (#eq? @key "rejectUnauthorized")
  (#set! message "rejectUnauthorized = false makes Node accept any certificate")
- (#set! guard "tls-gated-branch"))
+ (#set! guard "tls-verification-disabled/gated-branch"))
 
 ; checkServerIdentity: () => undefined, or an empty function: no host name check
 ((pair
@@ -50,4 +50,4 @@
  (#not-any-of? @value "undefined" "true")
  (#set! message "rejectUnauthorized comes from {value}")
  (#set! severity "medium")
- (#set! guard "tls-setting-value"))
+ (#set! guard "tls-verification-disabled/setting-value"))

@@ -9,7 +9,7 @@
    "Client" "AsyncClient" "HTTPTransport" "AsyncHTTPTransport" "client" "resource" "Session"
    "merge_environment_settings" "urlopen")
  (#set! message "{fn}(verify={value}) turns off TLS certificate verification")
- (#set! guard "python-verify-falsy")
+ (#set! guard "tls-verification-disabled/falsy-verify")
  (#set! fix-capture "value")
  (#set! fix-text "True")
  (#set! fix-description "Verify certificates; pass verify=\"/path/to/ca.pem\" for a private CA"))
@@ -23,7 +23,7 @@
    "Client" "AsyncClient" "HTTPTransport" "AsyncHTTPTransport" "client" "resource" "Session"
    "urlopen")
  (#set! message "{fn}(**{options}) passes a false verify: TLS certificate verification is off")
- (#set! guard "python-verify-in-options"))
+ (#set! guard "tls-verification-disabled/verify-in-options"))
 
 ; keywords that only ever mean certificate checks: verify_certs=False (Elasticsearch,
 ; OpenSearch), ssl_verify=False, verify_ssl=False (aiohttp before 3.0)
@@ -31,14 +31,14 @@
    arguments: (argument_list (keyword_argument name: (identifier) @kw value: (false)) @finding))
  (#any-of? @kw "verify_certs" "ssl_verify" "verify_ssl" "validate_certs")
  (#set! message "{kw}=False turns off TLS certificate verification")
- (#set! guard "tls-gated-branch"))
+ (#set! guard "tls-verification-disabled/gated-branch"))
 
 ; aiohttp: session.get(url, ssl=False), TCPConnector(ssl=False)
 ((call
    arguments: (argument_list (keyword_argument name: (identifier) @kw value: (false)) @finding))
  (#eq? @kw "ssl")
  (#set! message "aiohttp ssl=False turns off TLS certificate verification")
- (#set! guard "python-imports-aiohttp"))
+ (#set! guard "tls-verification-disabled/imports-aiohttp"))
 
 ; session.verify = False (requests.Session)
 ((assignment
@@ -46,7 +46,7 @@
    right: (false)) @finding
  (#eq? @attr "verify")
  (#set! message "{finding} turns off TLS certificate verification for the whole session")
- (#set! guard "python-imports-http-client"))
+ (#set! guard "tls-verification-disabled/imports-http-client"))
 
 ; ssl._create_unverified_context (and its alias _create_stdlib_context), called or
 ; installed as the default
@@ -56,7 +56,7 @@
  (#eq? @module "ssl")
  (#any-of? @attr "_create_unverified_context" "_create_stdlib_context")
  (#set! message "ssl.{attr}() makes a context that accepts any certificate")
- (#set! guard "tls-gated-branch"))
+ (#set! guard "tls-verification-disabled/gated-branch"))
 
 ; context.check_hostname = False
 ((assignment
@@ -64,7 +64,7 @@
    right: (false)) @finding
  (#eq? @attr "check_hostname")
  (#set! message "check_hostname = False accepts a valid certificate for any host name")
- (#set! guard "python-tls-inspection-only"))
+ (#set! guard "tls-verification-disabled/inspection-only"))
 
 ; context.verify_mode = ssl.CERT_NONE
 ((assignment
@@ -73,7 +73,7 @@
  (#eq? @attr "verify_mode")
  (#eq? @mode "CERT_NONE")
  (#set! message "verify_mode = CERT_NONE turns off TLS certificate verification")
- (#set! guard "python-tls-inspection-only"))
+ (#set! guard "tls-verification-disabled/inspection-only"))
 
 ; cert_reqs=ssl.CERT_NONE / "NONE" (ssl, urllib3 pools and managers)
 ((keyword_argument
@@ -82,7 +82,7 @@
  (#eq? @kw "cert_reqs")
  (#eq? @mode "CERT_NONE")
  (#set! message "cert_reqs=CERT_NONE turns off TLS certificate verification")
- (#set! guard "tls-gated-branch"))
+ (#set! guard "tls-verification-disabled/gated-branch"))
 
 ((keyword_argument
    name: (identifier) @kw
@@ -90,7 +90,7 @@
  (#eq? @kw "cert_reqs")
  (#any-of? @mode "NONE" "CERT_NONE")
  (#set! message "cert_reqs=\"{mode}\" turns off TLS certificate verification")
- (#set! guard "tls-gated-branch"))
+ (#set! guard "tls-verification-disabled/gated-branch"))
 
 ; urllib3 checks the host name only with CERT_REQUIRED: CERT_OPTIONAL accepts a valid
 ; certificate for any host.

@@ -4,7 +4,7 @@
  (#eq? @pkg "grpc")
  (#eq? @fn "WithInsecure")
  (#set! message "grpc.WithInsecure() dials without TLS")
- (#set! guard "grpc-network-target"))
+ (#set! guard "plaintext-transport/grpc-target"))
 
 ; grpc.WithTransportCredentials(insecure.NewCredentials())
 ((call_expression
@@ -12,4 +12,4 @@
  (#eq? @pkg "insecure")
  (#eq? @fn "NewCredentials")
  (#set! message "insecure.NewCredentials() sends gRPC without TLS")
- (#set! guard "grpc-network-target"))
+ (#set! guard "plaintext-transport/grpc-target"))

@@ -6,4 +6,4 @@
  (#eq? @ns "credentials")
  (#eq? @fn "createInsecure")
  (#set! message "credentials.createInsecure() carries gRPC without TLS")
- (#set! guard "grpc-network-target"))
+ (#set! guard "plaintext-transport/grpc-target"))

@@ -3,4 +3,4 @@
    function: (attribute attribute: (identifier) @fn)) @finding
  (#any-of? @fn "insecure_channel" "add_insecure_port")
  (#set! message "gRPC {fn}() carries RPCs without TLS")
- (#set! guard "grpc-network-target"))
+ (#set! guard "plaintext-transport/grpc-target"))

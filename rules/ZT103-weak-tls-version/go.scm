@@ -5,7 +5,7 @@
  (#any-of? @field "MinVersion" "MaxVersion")
  (#any-of? @version "VersionTLS10" "VersionTLS11")
  (#set! message "tls.Config {field}: tls.{version} allows a deprecated TLS version")
- (#set! guard "go-tls-inspection-only"))
+ (#set! guard "weak-tls-version/inspection-only"))
 
 ((keyed_element
    key: (literal_element (identifier) @field)
@@ -14,7 +14,7 @@
  (#eq? @version "VersionSSL30")
  (#set! message "tls.Config {field}: tls.VersionSSL30 allows SSL 3.0")
  (#set! severity "high")
- (#set! guard "go-tls-inspection-only"))
+ (#set! guard "weak-tls-version/inspection-only"))
 
 ; cfg.MinVersion = tls.VersionTLS10
 ((assignment_statement

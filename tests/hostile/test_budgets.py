@@ -407,7 +407,7 @@ def test_seccomp_profiles_by_suffix_is_linear() -> None:
     _assert_linear(
         """
         import time
-        from ztlint.checks.containers import seccomp
+        from ztlint.checks.containers import seccomp_permissive_profile as seccomp
         from ztlint.model import Span
         span = Span(1, 1, 1, 2)
         facts = {{

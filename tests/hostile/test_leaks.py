@@ -26,12 +26,12 @@ from pathlib import Path
 import pytest
 
 from ztlint import engine
-from ztlint.checks.secrets.tokens import BASE62
 from ztlint.config import Config
 from ztlint.model import Confidence
 from ztlint.notices import DECODED
 from ztlint.parsers.data import Mapping
 from ztlint.report import Report
+from ztlint.semantics.tokens import BASE62
 from ztlint.source import SourceText
 
 # Every finding, whatever its confidence: a secret must not leak from any of them.

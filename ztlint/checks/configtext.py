@@ -10,6 +10,7 @@ unit, a template of one), or an OpenSSH client configuration by its name.
 from __future__ import annotations
 
 import posixpath
+import re
 
 from ztlint import classify
 from ztlint.rule import FileContext
@@ -48,6 +49,15 @@ CONFIG_SUFFIXES = frozenset(
         ".gotmpl",
     }
 )
+
+
+# A comment line in the configuration and script formats these detectors read.
+COMMENT_LINE = re.compile(r"^\s*(?:#|//|;)")
+
+
+def reads_settings(ctx: FileContext) -> bool:
+    """Configuration text, not code (shell is read: its lines are command lines)."""
+    return not (ctx.parser in classify.LANGUAGES and ctx.parser != "bash") and is_config(ctx)
 
 
 def is_config(ctx: FileContext) -> bool:

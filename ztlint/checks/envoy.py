@@ -184,3 +184,10 @@ def truthy(node: Node | None) -> bool:
 
 def related(path: str, node: Node, message: str) -> Related:
     return Related(path, node.span, message)
+
+
+def mappings(root: Node) -> Iterator[Mapping]:
+    """Every mapping in a document, outermost first."""
+    for node, _ in walk_with(root, None, lambda n, _: None):
+        if isinstance(node, Mapping):
+            yield node

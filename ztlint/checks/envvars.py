@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ztlint import classify
-from ztlint.checks.containers.compose import services
+from ztlint.checks.compose import services
 from ztlint.checks.shell import commands, dockerfile_instructions, scripts
 from ztlint.model import Span
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk

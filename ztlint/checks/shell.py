@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from ztlint import classify
-from ztlint.checks.containers.compose import services
+from ztlint.checks.compose import services
 from ztlint.model import Span
 from ztlint.parsers import code
 from ztlint.parsers.data import Mapping, Scalar, Sequence, walk

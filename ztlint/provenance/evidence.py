@@ -94,7 +94,7 @@ def evidence(path: str, text: str, kinds: frozenset[str]) -> Evidence | None:
     if runner is not None:
         return Evidence(browser_tests=posixpath.join(folder, runner))
     if name.endswith(_KEY_FILE_SUFFIXES) and "-----BEGIN " in text:
-        from ztlint.checks.secrets import private_key
+        from ztlint.checks.secrets.private_key_committed import keys as private_key
 
         if "PRIVATE KEY-----" in text:
             keys = tuple(private_key.private_key_ids(text))

@@ -351,7 +351,7 @@ def _pods(ctx: FileContext) -> int:
     """The pod specs in the documents the rules read (0 when none parsed them)."""
     if not ctx.parsed_documents:
         return 0
-    from ztlint.checks.containers.workloads import file_pod_specs
+    from ztlint.checks.workloads import file_pod_specs
 
     return sum(1 for _ in file_pod_specs(ctx))
 

@@ -68,7 +68,7 @@ def _mask_shapes(line: str) -> str:
     or a password no rule reports (`command: curl http://u:pw@host`), another rule's
     finding on that line must not print it."""
     if not _SHAPES:
-        from ztlint.checks.secrets.tokens import AWS_KEY_ID, any_format_source
+        from ztlint.semantics.tokens import AWS_KEY_ID, any_format_source
 
         _SHAPES.append(
             re.compile(

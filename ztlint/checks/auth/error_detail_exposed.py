@@ -12,6 +12,9 @@ what the file shows: HIGH when the error comes from an internal operation (file 
 database, process, network, a panic or stack trace, a wrapped chain) and no sign says
 the handler serves operators only; MEDIUM when the error's origin is not visible or the
 handler looks operator-only; LOW for sentinels and failures to write the response.
+
+Over 400 lines: one detector for six languages; the error's origin and the handler's
+audience are one analysis, asked of the shared semantics layer for every language.
 """
 
 from __future__ import annotations
@@ -665,7 +668,7 @@ def _rust(ctx: FileContext) -> Iterator[Hit]:
                 break
 
 
-def detect(ctx: FileContext) -> Iterator[Hit]:
+def detect_code(ctx: FileContext) -> Iterator[Hit]:
     if ctx.parser == "go":
         yield from _go(ctx)
     elif ctx.parser == "python":

@@ -147,7 +147,7 @@ def _takes_nothing(ctx: FileContext, function: Node) -> bool:
     return params is not None and not _text(ctx, params).strip("() \n\t")
 
 
-def detect(ctx: FileContext) -> Iterator[Hit]:
+def detect_code(ctx: FileContext) -> Iterator[Hit]:
     hooks = bool(_HOOK_INDEX.present(ctx.text))
     if not _reads_credential(ctx.text) and not hooks:
         return

@@ -320,7 +320,7 @@ def _destination(sem: semantics.Semantics, call: Node) -> str | None:
     return None
 
 
-def detect(ctx: FileContext) -> Iterator[Hit]:
+def detect_code(ctx: FileContext) -> Iterator[Hit]:
     lang = "javascript" if ctx.parser in ("typescript", "tsx", "javascript") else str(ctx.parser)
     sem = semantics.of(ctx)
     modules, functions = _imports(sem, lang) if lang in ("go", "python") else (set(), set())

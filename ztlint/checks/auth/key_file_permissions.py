@@ -92,7 +92,7 @@ def _hit(ctx: FileContext, call: Node, what: str) -> Hit:
     return Hit(span=code.node_span(ctx.source, call), message=what)
 
 
-def detect(ctx: FileContext) -> Iterator[Hit]:
+def detect_code(ctx: FileContext) -> Iterator[Hit]:
     lang = ctx.parser
     for call, callee, args in calls(ctx):
         items = [a for a in args.named_children if a.type not in ("comment", "line_comment")]

@@ -41,7 +41,7 @@ def _storage(ctx: FileContext, obj: Node) -> str | None:
     return text if text in ("localStorage", "sessionStorage") else None
 
 
-def detect(ctx: FileContext) -> Iterator[Hit]:
+def detect_code(ctx: FileContext) -> Iterator[Hit]:
     stack = [ctx.tree().root_node]
     while stack:
         node = stack.pop()

@@ -98,7 +98,7 @@ def _objects(doc: Node) -> Iterator[Mapping]:
             yield node
 
 
-def detect(ctx: FileContext) -> Iterator[Hit]:
+def detect_kubernetes(ctx: FileContext) -> Iterator[Hit]:
     for doc in ctx.documents():
         for obj in _objects(doc):
             yield from _check(obj)

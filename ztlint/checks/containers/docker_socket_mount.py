@@ -11,49 +11,17 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from ztlint.checks.containers.compose import interpolate, scalar_text, services
+from ztlint.checks.compose import interpolate, scalar_text, services
+from ztlint.checks.containers._common.script_run import _context, mounts, run_commands
+from ztlint.checks.containers._common.sockets import (
+    SOCKET_DIRS,
+    SOCKET_NAMES,
+    WINDOWS_PIPE,
+    runtime_socket,
+)
 from ztlint.model import Confidence, Severity
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk
 from ztlint.rule import FileContext, Hit
-
-SOCKET_NAMES = frozenset(
-    {
-        "docker.sock",
-        "containerd.sock",
-        "crio.sock",
-        "podman.sock",
-        "dockershim.sock",
-        "cri-dockerd.sock",
-    }
-)
-# Directories that hold runtime sockets: mounting them mounts the sockets.
-SOCKET_DIRS = frozenset(
-    {
-        "/var/run",
-        "/run",
-        "/var/run/docker",
-        "/run/docker",
-        "/var/run/containerd",
-        "/run/containerd",
-        "/var/run/crio",
-        "/run/crio",
-        "/run/podman",
-        "/var/run/podman",
-    }
-)
-WINDOWS_PIPE = "//./pipe/docker_engine"
-
-
-def runtime_socket(path: str, extra: tuple[str, ...] = ()) -> bool:
-    raw = path.strip().strip("\"'")
-    if not raw:
-        return False
-    if raw.replace("\\", "/").lower().rstrip("/") == WINDOWS_PIPE:
-        return True
-    norm = posixpath.normpath(raw) if raw.startswith(("/", "~", ".")) else raw
-    if norm in extra:
-        return True
-    return posixpath.basename(norm) in SOCKET_NAMES or norm in SOCKET_DIRS
 
 
 def _short_volume(spec: str) -> tuple[str, str, bool]:
@@ -248,3 +216,25 @@ def _workload_name(doc: Mapping) -> str:
     kind = doc.get_str("kind") or "object"
     name = _name(doc)
     return f"{kind} '{name}'" if name else kind
+
+
+def detect_scripts(ctx: FileContext) -> Iterator[Hit]:
+    extra = ctx.options.get("extra-sockets", ())
+    sockets = tuple(str(v) for v in extra) if isinstance(extra, list | tuple) else ()
+    for run in run_commands(ctx):
+        for mount in mounts(run):
+            if runtime_socket(mount.source, sockets):
+                kind = (
+                    "runtime socket directory"
+                    if mount.source.rstrip("/") in SOCKET_DIRS
+                    else "container runtime socket"
+                )
+                confidence, note = _context(ctx, run)
+                yield Hit(
+                    span=mount.option.span,
+                    message=f"{run.who} mounts the {kind} {mount.source}"
+                    + (" (read-only still exposes every container)" if mount.read_only else "")
+                    + note,
+                    confidence=confidence,
+                    entity=run.image,
+                )

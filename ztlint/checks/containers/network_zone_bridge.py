@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ztlint.checks.containers.compose import services
+from ztlint.checks.compose import services
 from ztlint.model import Related
 from ztlint.parsers.data import Mapping, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
@@ -51,7 +51,7 @@ def _attached(service: Mapping) -> list[str]:
     return []
 
 
-def detect(ctx: FileContext) -> Iterator[Hit]:
+def detect_compose(ctx: FileContext) -> Iterator[Hit]:
     option = ctx.options.get("zones", ())
     named = tuple(str(z) for z in option) if isinstance(option, list | tuple) else ()
     for doc in ctx.documents():

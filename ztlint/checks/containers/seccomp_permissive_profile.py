@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ztlint import classify
-from ztlint.checks.containers import script_run
-from ztlint.checks.containers.compose import services
-from ztlint.checks.containers.workloads import file_pod_specs, security_contexts
+from ztlint.checks.compose import services
+from ztlint.checks.containers._common import script_run
+from ztlint.checks.workloads import file_pod_specs, security_contexts
 from ztlint.model import Related, Severity, Span
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence
 from ztlint.rule import FileContext, Hit

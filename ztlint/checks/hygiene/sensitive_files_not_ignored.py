@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ztlint import classify, provenance
-from ztlint.checks.containers.compose import interpolate, services
-from ztlint.checks.secrets.environment import classify_value, stand_in
+from ztlint.checks.compose import interpolate, services
 from ztlint.discovery import ignored_by
 from ztlint.globs import match_any
 from ztlint.model import Related, Span
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics.credentials import classify_value, stand_in
 
 _SENSITIVE_FILE = re.compile(
     r"(?i)(\.(key|p12|pfx|jks|jceks|keystore|ppk|kdbx)$|^id_(rsa|dsa|ecdsa|ed25519)$|^\.env(\.(?!example$|sample$|template$|dist$)[\w.-]+)?$|"

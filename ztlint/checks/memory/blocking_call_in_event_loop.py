@@ -181,7 +181,7 @@ def _python(ctx: FileContext) -> Iterator[Hit]:
         yield _hit(ctx, node, f"`{callee}`", "inside `async def`")
 
 
-def detect(ctx: FileContext) -> Iterator[Hit]:
+def detect_code(ctx: FileContext) -> Iterator[Hit]:
     if ctx.parser == "rust":
         yield from _rust(ctx)
     elif ctx.parser == "python":

@@ -50,7 +50,7 @@ def _pointer_params(ctx: FileContext, function: Node) -> tuple[list[str], list[s
     return pointers, lengths
 
 
-def detect(ctx: FileContext) -> Iterator[Hit]:
+def detect_rust(ctx: FileContext) -> Iterator[Hit]:
     for function in nodes_of(ctx, "function_item"):
         if function.type != "function_item" or not _exported(ctx, function):
             continue

@@ -113,7 +113,7 @@ def _fixed(ctx: FileContext, value: Node) -> bool:
 _ENCODED = re.compile(r"\b(JSONEncoder|PropertyListEncoder)\(\)\s*\.\s*encode\(|\.data\(using:")
 
 
-def detect(ctx: FileContext) -> Iterator[Hit]:
+def detect_swift(ctx: FileContext) -> Iterator[Hit]:
     outer_end = -1  # `Port(rawValue: UInt16(x)!)!` is one problem: report the outer unwrap
     for node in nodes_of(ctx, "postfix_expression"):
         if node.start_byte < outer_end:

@@ -185,7 +185,7 @@ def _keys(ctx: FileContext) -> Iterator[tuple[Node, str]]:
 _LOSSY = re.compile(r"(^|::)from_utf8_lossy$|\.to_string_lossy$")
 
 
-def detect(ctx: FileContext) -> Iterator[Hit]:
+def detect_rust(ctx: FileContext) -> Iterator[Hit]:
     sem = semantics.of(ctx)
     reported: set[int] = set()
 

@@ -186,7 +186,7 @@ def _checked_before(ctx: FileContext, function: Node, receiver: str, push: Node)
     return pattern.search(head) is not None
 
 
-def detect(ctx: FileContext) -> Iterator[Hit]:
+def detect_rust(ctx: FileContext) -> Iterator[Hit]:
     fields: dict[str, str] | None = None
     for node in nodes_of(ctx, "call_expression"):
         function_node = node.child_by_field_name("function")

@@ -232,7 +232,7 @@ def _reads(ctx: FileContext, constants: set[str]) -> Iterator[Hit]:
             )
 
 
-def detect(ctx: FileContext) -> Iterator[Hit]:
+def detect_shell(ctx: FileContext) -> Iterator[Hit]:
     constants = _constants(ctx)
     found = _found_paths(ctx)
     basenames = _basenames(ctx) if "##*/" in ctx.text else {}

@@ -1,16 +1,28 @@
-"""Go programs that expose net/http/pprof beyond loopback: importing the package
-registers its handlers on http.DefaultServeMux, so `http.ListenAndServe(":6060", nil)`
-serves heap dumps, goroutine stacks and CPU profiles to anyone who can reach the port."""
+"""ZT402 admin-interface-exposed: the parts a query or a `match:` cannot express.
+
+- Go programs that expose net/http/pprof beyond loopback: importing the package
+  registers its handlers on http.DefaultServeMux, so `http.ListenAndServe(":6060", nil)`
+  serves heap dumps, goroutine stacks and CPU profiles to anyone who can reach the port.
+- kubelet: `--anonymous-auth=true` on a kubelet command line (or a kubeadm
+  `kubeletExtraArgs`), `--authorization-mode` with `AlwaysAllow` (kubelet or
+  kube-apiserver); and in a `KubeletConfiguration`, `authentication.anonymous.enabled:
+  true` or `authorization.mode: AlwaysAllow` (rule.yaml, declarative). Explicit
+  settings only: the flags' insecure defaults are not reported where they are omitted.
+- Envoy's admin interface on an address others can reach.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterator
 
 from tree_sitter import QueryCursor
 
-from ztlint.model import Confidence, Severity
+from ztlint.checks import configtext, envoy
+from ztlint.model import Confidence, Severity, Span
 from ztlint.parsers import code
+from ztlint.parsers.data import Mapping, Scalar
 from ztlint.rule import FileContext, Hit
 
 _IMPORT = re.compile(r'"net/http/pprof"')
@@ -28,7 +40,7 @@ def _loopback(addr: str) -> bool:
     return host in ("localhost", "::1") or host.startswith("127.")
 
 
-def detect(ctx: FileContext) -> Iterator[Hit]:
+def detect_go(ctx: FileContext) -> Iterator[Hit]:
     if not _IMPORT.search(ctx.text):
         return
     query = code.compile_query("go", _QUERY)
@@ -44,3 +56,78 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             severity=None if literal else Severity.MEDIUM,
             confidence=None if literal else Confidence.LOW,
         )
+
+
+# --- Envoy's admin interface --------------------------------------------------------------
+
+
+def _exposed(address: str) -> bool:
+    text = address.strip().strip("[]")
+    if text in ("localhost",) or text.startswith("127.") or "{{" in text:
+        return False  # (a template's action: the address is not known here)
+    try:
+        return not ipaddress.ip_address(text).is_loopback
+    except ValueError:
+        return True  # a hostname: resolves to whatever it resolves to
+
+
+def detect_envoy(ctx: FileContext) -> Iterator[Hit]:
+    for doc in envoy.documents(ctx):
+        if not isinstance(doc.root, Mapping):
+            continue
+        admin = doc.root.get_map("admin")
+        address = admin.get_map("address") if admin is not None else None
+        socket = address.get_map("socket_address") if address is not None else None
+        node = socket.get("address") if socket is not None else None
+        if isinstance(node, Scalar) and _exposed(node.value):
+            yield doc.hit(
+                Hit(
+                    span=node.span,
+                    message=f"Envoy admin interface listens on {node.value}: anyone who reaches it can read config and stats and shut Envoy down",
+                )
+            )
+
+
+# --- kubelet and kube-apiserver flags -----------------------------------------------------
+
+# The program a command line or an arguments block belongs to (`--etcd-servers` is not
+# etcd; k3s passes kubelet flags as `--kubelet-arg=`).
+_PROGRAM = re.compile(
+    r"(?:(?<![\w-])|(?<=--))(kubelet(?:ExtraArgs|-arg)?|kube-apiserver|apiServer|"
+    r"kube-controller-manager|kube-scheduler|kube-proxy|etcd)(?![\w-])"
+)
+
+
+_ANONYMOUS = re.compile(r"(?<![\w-])(?:--)?anonymous-auth[\"']?(?:\s*[=:]\s*|\s+)[\"']?true\b")
+
+
+_ALWAYS_ALLOW = re.compile(
+    r"(?<![\w-])(?:--)?authorization-mode[\"']?(?:\s*[=:]\s*|\s+)[\"']?[\w,]*\bAlwaysAllow\b"
+)
+
+
+def detect_kube_flags(ctx: FileContext) -> Iterator[Hit]:
+    if not configtext.reads_settings(ctx):
+        return
+    program = ""
+    for number, line in enumerate(ctx.source.lines, 1):
+        if configtext.COMMENT_LINE.match(line):
+            continue
+        for m in _PROGRAM.finditer(line):
+            program = m.group(1)
+        kubelet = program.startswith("kubelet")
+        anonymous = _ANONYMOUS.search(line)
+        if anonymous is not None and kubelet:
+            yield Hit(
+                span=Span(number, anonymous.start() + 1, number, anonymous.end() + 1),
+                message="kubelet --anonymous-auth=true: anyone who reaches port 10250 is "
+                "served as system:anonymous",
+            )
+        allow = _ALWAYS_ALLOW.search(line)
+        if allow is not None and (kubelet or program in ("kube-apiserver", "apiServer")):
+            who = "kubelet" if kubelet else "kube-apiserver"
+            yield Hit(
+                span=Span(number, allow.start() + 1, number, allow.end() + 1),
+                message=f"{who} --authorization-mode AlwaysAllow: every authenticated (or "
+                "anonymous) request is allowed",
+            )

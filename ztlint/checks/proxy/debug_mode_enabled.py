@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 
 from ztlint import classify
-from ztlint.checks.containers.compose import services
+from ztlint.checks.compose import services
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk
 from ztlint.rule import FileContext, Hit
 

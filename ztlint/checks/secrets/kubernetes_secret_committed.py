@@ -15,10 +15,10 @@ import binascii
 import re
 from collections.abc import Iterator
 
-from ztlint.checks.secrets.tokens import entropy
 from ztlint.model import Severity, Span
 from ztlint.parsers.data import Mapping, Scalar
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics.tokens import entropy
 
 _PLACEHOLDER = re.compile(
     r"(?i)replace[_-]?me|change[_-]?me|placeholder|dummy|example|todo|fixme|your[_-]|<[^>]*>|^x+$|"
@@ -55,7 +55,7 @@ def _judge(text: str) -> str:
     return "secret"
 
 
-def detect(ctx: FileContext) -> Iterator[Hit]:
+def detect_kubernetes(ctx: FileContext) -> Iterator[Hit]:
     for doc in ctx.documents():
         if (
             not isinstance(doc, Mapping)

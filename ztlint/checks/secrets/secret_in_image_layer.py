@@ -256,7 +256,7 @@ class _Runs:
 _LOWER = {Confidence.HIGH: Confidence.MEDIUM, Confidence.MEDIUM: Confidence.LOW}
 
 
-def detect(ctx: FileContext) -> Iterator[Hit]:
+def detect_dockerfile(ctx: FileContext) -> Iterator[Hit]:
     heredoc = _heredoc_bodies(ctx.source.lines)
     stages: list[_Stage] = []
     instrs: list[tuple[int, Instruction]] = []

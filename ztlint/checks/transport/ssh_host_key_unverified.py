@@ -45,7 +45,7 @@ from tree_sitter import Node
 
 from ztlint import classify, semantics
 from ztlint.checks import codeutil, configtext, envvars
-from ztlint.checks.transport import gating
+from ztlint.checks.transport._common import gating
 from ztlint.model import Confidence, Severity, Span
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit

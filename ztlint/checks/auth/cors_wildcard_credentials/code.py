@@ -16,6 +16,9 @@ The severity follows what each library sends, not how the setting reads:
 - Hand-written headers: `Access-Control-Allow-Origin` set to the request's `Origin`
   with `Access-Control-Allow-Credentials: true` and no check of the origin in the same
   function is high; a literal `*` with credentials is low.
+
+Over 400 lines: one detector for six languages and their frameworks' CORS
+settings; the judgement of origin and credentials is shared by all of them.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Container isolation switched off, in compose files and Kubernetes workloads:
-privileged mode, privilege escalation, dangerous capabilities, seccomp and AppArmor
-disabled, host namespaces shared, and sensitive host paths mounted."""
+"""What the container isolation rules (ZT302-ZT309) read in compose files and Kubernetes
+workloads: services and container settings, capabilities, network agents, sensitive
+host paths. Each rule's detector is in its own module."""
 
 from __future__ import annotations
 
@@ -8,18 +8,16 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-from ztlint.checks.containers.compose import interpolate, services
-from ztlint.checks.containers.docker_socket import runtime_socket
-from ztlint.checks.containers.workloads import (
+from ztlint.checks.compose import interpolate, services
+from ztlint.checks.containers._common.sockets import runtime_socket
+from ztlint.checks.workloads import (
     Container,
     PodSpec,
     containers,
-    file_pod_specs,
-    security_contexts,
 )
-from ztlint.model import Confidence, Severity
+from ztlint.model import Severity
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence
-from ztlint.rule import FileContext, Hit
+from ztlint.rule import FileContext
 
 # --- shared -------------------------------------------------------------------------
 
@@ -46,41 +44,6 @@ def _compose(ctx: FileContext) -> Iterator[tuple[str, Mapping]]:
 # --- privileged ---------------------------------------------------------------------
 
 
-def detect_privileged(ctx: FileContext) -> Iterator[Hit]:
-    if "compose" in ctx.kinds:
-        for name, service in _compose(ctx):
-            entry = service.entry("privileged")
-            if entry is not None and _true(entry[1]):
-                yield Hit(
-                    span=entry[0].span, message=f"service '{name}' runs privileged", entity=name
-                )
-    if "kubernetes" in ctx.kinds:
-        for pod in file_pod_specs(ctx, with_kind=True):
-            entry = pod.spec.entry("privileged")  # not a pod field, but the intent is plain
-            if entry is not None and _true(entry[1]):
-                yield Hit(
-                    span=entry[0].span,
-                    message=f"{pod.workload} asks for privileged pods",
-                    entity=pod.name,
-                )
-            for name, key in _containers_setting(pod, "privileged"):
-                yield Hit(
-                    span=key.span,
-                    message=f"container '{name}' of {pod.workload} runs privileged",
-                    entity=pod.name,
-                )
-
-
-def detect_privilege_escalation(ctx: FileContext) -> Iterator[Hit]:
-    for pod in file_pod_specs(ctx, with_kind=True):
-        for name, key in _containers_setting(pod, "allowPrivilegeEscalation"):
-            yield Hit(
-                span=key.span,
-                message=f"container '{name}' of {pod.workload} sets allowPrivilegeEscalation: true",
-                entity=pod.name,
-            )
-
-
 # --- capabilities -------------------------------------------------------------------
 
 CAPABILITIES = {
@@ -101,32 +64,6 @@ def capability(text: str) -> str:
     """`cap_net_admin`, `CAP_NET_ADMIN`, `net_admin` -> `NET_ADMIN`."""
     name = text.strip().strip("\"'").upper()
     return name[4:] if name.startswith("CAP_") else name
-
-
-# What a network agent (a VPN client or gateway, a CNI plugin, a tunnel endpoint) needs
-# to do its job: configure interfaces, routes and firewall rules, and send raw packets.
-# The seed's finding is these capabilities on containers that are no such agent.
-_NETWORK_JOB = frozenset({"NET_ADMIN", "NET_RAW"})
-_AGENT_NOTE = " (it manages the host's network or a tunnel device: what a network agent needs)"
-
-
-def _cap_hits(
-    items: Sequence | None, who: str, entity: str | None, agent: bool = False
-) -> Iterator[Hit]:
-    for item in items.items if items is not None else []:
-        if not isinstance(item, Scalar):
-            continue
-        cap = capability(item.value)
-        if cap in CAPABILITIES:
-            needed = agent and cap in _NETWORK_JOB
-            yield Hit(
-                span=item.span,
-                message=f"{who} adds capability {cap}" + (_AGENT_NOTE if needed else ""),
-                severity=CAPABILITIES[cap],
-                confidence=Confidence.MEDIUM if needed else None,
-                entity=entity,
-                value=cap,
-            )
 
 
 def _caps(items: Sequence | None) -> set[str]:
@@ -178,132 +115,9 @@ def pod_network_agent(pod: PodSpec, c: Container | None = None) -> bool:
     return False
 
 
-def detect_capabilities(ctx: FileContext) -> Iterator[Hit]:
-    if "compose" in ctx.kinds:
-        for name, service in _compose(ctx):
-            yield from _cap_hits(
-                service.get_seq("cap_add"),
-                f"service '{name}'",
-                name,
-                compose_network_agent(service),
-            )
-    if "kubernetes" in ctx.kinds:
-        for pod in file_pod_specs(ctx, with_kind=True):
-            for c in containers(pod):
-                sc = c.node.get_map("securityContext")
-                caps = sc.get_map("capabilities") if sc is not None else None
-                adds = caps.get_seq("add") if caps is not None else None
-                yield from _cap_hits(
-                    adds,
-                    f"container '{c.name}' of {pod.workload}",
-                    pod.name,
-                    pod_network_agent(pod, c),
-                )
-
-
 # --- seccomp and AppArmor -----------------------------------------------------------
 
-_UNCONFINED_OPT = re.compile(r"^\s*(seccomp|apparmor)\s*[:=]\s*unconfined\s*$", re.I)
-_LEGACY_SECCOMP = re.compile(r"^(container\.)?seccomp\.security\.alpha\.kubernetes\.io/")
-_LEGACY_APPARMOR = re.compile(r"^container\.apparmor\.security\.beta\.kubernetes\.io/")
-
-
-def _profile_unconfined(node: Node | None) -> bool:
-    if isinstance(node, Scalar):  # not the API's shape, but the intent is plain
-        return node.value.strip().lower() == "unconfined"
-    if isinstance(node, Mapping):
-        kind = node.get_str("type")
-        return kind is not None and kind.strip().lower() == "unconfined"
-    return False
-
-
-def detect_seccomp_disabled(ctx: FileContext) -> Iterator[Hit]:
-    if "compose" in ctx.kinds:
-        for name, service in _compose(ctx):
-            opts = service.get_seq("security_opt")
-            for item in opts.items if opts is not None else []:
-                if isinstance(item, Scalar):
-                    m = _UNCONFINED_OPT.match(item.value)
-                    if m:
-                        yield Hit(
-                            span=item.span,
-                            message=f"service '{name}' runs with {m.group(1).lower()} unconfined",
-                            entity=name,
-                        )
-    if "kubernetes" in ctx.kinds:
-        for pod in file_pod_specs(ctx, with_kind=True):
-            for sc, who in security_contexts(pod):
-                for field in ("seccompProfile", "appArmorProfile"):
-                    entry = sc.entry(field)
-                    if entry is not None and _profile_unconfined(entry[1]):
-                        what = "seccomp" if field == "seccompProfile" else "AppArmor"
-                        yield Hit(
-                            span=entry[0].span,
-                            message=f"{who} runs with {what} Unconfined",
-                            entity=pod.name,
-                        )
-            if pod.annotations is not None:
-                for key, value in pod.annotations.items():
-                    if not isinstance(value, Scalar) or value.value.strip().lower() != "unconfined":
-                        continue
-                    if _LEGACY_SECCOMP.match(key.value) or _LEGACY_APPARMOR.match(key.value):
-                        yield Hit(
-                            span=key.span,
-                            message=f"{pod.workload} sets {key.value}: unconfined",
-                            entity=pod.name,
-                        )
-
-
 # --- host namespaces ----------------------------------------------------------------
-
-_COMPOSE_NS = {
-    "network_mode": "network",
-    "pid": "PID",
-    "ipc": "IPC",
-    "userns_mode": "user",
-    "uts": "UTS",
-}
-_K8S_NS = {"hostNetwork": "network", "hostPID": "PID", "hostIPC": "IPC"}
-
-
-def detect_host_namespaces(ctx: FileContext) -> Iterator[Hit]:
-    if "compose" in ctx.kinds:
-        for name, service in _compose(ctx):
-            for key, ns in _COMPOSE_NS.items():
-                entry = service.entry(key)
-                if (
-                    entry is not None
-                    and isinstance(entry[1], Scalar)
-                    and entry[1].value.strip() == "host"
-                ):
-                    needed = ns == "network" and compose_network_agent(service)
-                    yield Hit(
-                        span=entry[0].span,
-                        message=f"service '{name}' shares the host's {ns} namespace"
-                        + (_HOST_NETWORK_NOTE if needed else ""),
-                        confidence=Confidence.MEDIUM if needed else None,
-                        entity=name,
-                        value=key,
-                    )
-    if "kubernetes" in ctx.kinds:
-        for pod in file_pod_specs(ctx, with_kind=True):
-            for key, ns in _K8S_NS.items():
-                entry = pod.spec.entry(key)
-                if entry is not None and _true(entry[1]):
-                    needed = ns == "network" and pod_network_agent(pod)
-                    yield Hit(
-                        span=entry[0].span,
-                        message=f"{pod.workload} shares the host's {ns} namespace"
-                        + (_HOST_NETWORK_NOTE if needed else ""),
-                        confidence=Confidence.MEDIUM if needed else None,
-                        entity=pod.name,
-                        value=key,
-                    )
-
-
-# A network agent (NET_ADMIN in the host's network) shares it to manage it.
-_HOST_NETWORK_NOTE = " to manage it with NET_ADMIN (a VPN or network agent's job)"
-
 
 # --- sensitive host paths -----------------------------------------------------------
 
@@ -402,36 +216,6 @@ def _compose_sources(service: Mapping) -> Iterator[tuple[str, bool, Node]]:
                     isinstance(flag, Scalar) and flag.truthy() is True,
                     item.get("source") or item,
                 )
-
-
-def detect_sensitive_mounts(ctx: FileContext) -> Iterator[Hit]:
-    if "compose" in ctx.kinds:
-        for name, service in _compose(ctx):
-            for source, read_only, node in _compose_sources(service):
-                where = sensitive_host_path(source)
-                if where is not None:
-                    yield _mount_hit(f"service '{name}'", where, read_only, node, name)
-    if "kubernetes" in ctx.kinds:
-        for pod in file_pod_specs(ctx, with_kind=True):
-            volumes = pod.spec.get_seq("volumes")
-            for volume in volumes.items if volumes is not None else []:
-                host = volume.get_map("hostPath") if isinstance(volume, Mapping) else None
-                path = host.get("path") if host is not None else None
-                if isinstance(path, Scalar):
-                    where = sensitive_host_path(path.value)
-                    if where is not None:
-                        yield _mount_hit(pod.workload, where, False, path, pod.name)
-
-
-def _mount_hit(who: str, where: str, read_only: bool, node: Node, entity: str | None) -> Hit:
-    return Hit(
-        span=node.span,
-        message=f"{who} mounts the host's {where}" + (" (read-only)" if read_only else ""),
-        severity=Severity.MEDIUM if read_only else None,
-        confidence=None if _sensitive_in_etc(where) else Confidence.MEDIUM,
-        entity=entity,
-        value=where,
-    )
 
 
 # What under /etc gives a container the host: accounts and their secrets, privilege and

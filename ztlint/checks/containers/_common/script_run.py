@@ -11,7 +11,8 @@ runtime's options (`docker run img sh -c '... --privileged'` is not privileged).
 that is a shell expansion where an option or the image could stand (`$DOCKER_OPTS`)
 ends the reading too: what it holds is not known.
 
-Each finding is reported at the option's line in the file.
+Each finding is reported at the option's line in the file. The container rules
+(ZT301-ZT309) read the runs parsed here, each in its own module (`detect_scripts`).
 """
 
 from __future__ import annotations
@@ -23,15 +24,11 @@ from dataclasses import dataclass
 
 from ztlint import classify
 from ztlint.checks import shell
-from ztlint.checks.containers.docker_socket import SOCKET_DIRS, runtime_socket
-from ztlint.checks.containers.isolation import (
-    CAPABILITIES,
-    _sensitive_in_etc,
+from ztlint.checks.containers._common.isolation import (
     capability,
-    sensitive_host_path,
 )
-from ztlint.model import Confidence, Severity, Span
-from ztlint.rule import FileContext, Hit
+from ztlint.model import Confidence, Span
+from ztlint.rule import FileContext
 
 RUNTIMES = frozenset({"docker", "podman", "nerdctl"})
 _SUBCOMMANDS = frozenset({"run", "create"})
@@ -71,18 +68,9 @@ _SHORT_VALUE = {
 _SHORT_BOOL = {"d": "--detach", "i": "--interactive", "t": "--tty", "P": "--publish-all"}
 _ALIASES = {"--net": "--network"}
 _FALSE = frozenset({"false", "0", "no", "off"})
-_NAMESPACES = {
-    "--network": ("network", "network_mode"),
-    "--pid": ("PID", "pid"),
-    "--ipc": ("IPC", "ipc"),
-    "--uts": ("UTS", "uts"),
-    "--userns": ("user", "userns_mode"),
-}
-_UNCONFINED_OPT = re.compile(r"^\s*(seccomp|apparmor)\s*[:=]\s*unconfined\s*$", re.I)
 _TUN = "/dev/net/tun"
 _CI_NOTE = " (in a CI workflow step: the container lives on the runner for the job)"
 _ONE_OFF_NOTE = " (a one-off container, `--rm` in the foreground, as a build or test step starts)"
-_AGENT_NOTE = " (it manages the host's network or a tunnel device: what a network agent needs)"
 _RUNTIME_WORD = re.compile(r"\b(?:docker|podman|nerdctl)\b")
 
 
@@ -266,116 +254,3 @@ def _lower(a: Confidence | None, b: Confidence | None) -> Confidence | None:
     if a is None or b is None:
         return a or b
     return min(a, b)
-
-
-def detect_privileged(ctx: FileContext) -> Iterator[Hit]:
-    for run in run_commands(ctx):
-        for opt in run.options:
-            if opt.name == "--privileged" and _enabled(opt):
-                confidence, note = _context(ctx, run)
-                yield Hit(
-                    span=opt.span,
-                    message=f"{run.who} starts a privileged container{note}",
-                    confidence=confidence,
-                    entity=run.image,
-                )
-
-
-def detect_socket(ctx: FileContext) -> Iterator[Hit]:
-    extra = ctx.options.get("extra-sockets", ())
-    sockets = tuple(str(v) for v in extra) if isinstance(extra, list | tuple) else ()
-    for run in run_commands(ctx):
-        for mount in mounts(run):
-            if runtime_socket(mount.source, sockets):
-                kind = (
-                    "runtime socket directory"
-                    if mount.source.rstrip("/") in SOCKET_DIRS
-                    else "container runtime socket"
-                )
-                confidence, note = _context(ctx, run)
-                yield Hit(
-                    span=mount.option.span,
-                    message=f"{run.who} mounts the {kind} {mount.source}"
-                    + (" (read-only still exposes every container)" if mount.read_only else "")
-                    + note,
-                    confidence=confidence,
-                    entity=run.image,
-                )
-
-
-def detect_sensitive_mounts(ctx: FileContext) -> Iterator[Hit]:
-    for run in run_commands(ctx):
-        for mount in mounts(run):
-            where = sensitive_host_path(mount.source)
-            if where is None:
-                continue
-            confidence, note = _context(ctx, run)
-            yield Hit(
-                span=mount.option.span,
-                message=f"{run.who} mounts the host's {where}"
-                + (" (read-only)" if mount.read_only else "")
-                + note,
-                severity=Severity.MEDIUM if mount.read_only else None,
-                confidence=_lower(
-                    confidence, None if _sensitive_in_etc(where) else Confidence.MEDIUM
-                ),
-                entity=run.image,
-                value=where,
-            )
-
-
-def detect_host_namespaces(ctx: FileContext) -> Iterator[Hit]:
-    for run in run_commands(ctx):
-        for opt in run.options:
-            shared = _NAMESPACES.get(opt.name)
-            if shared is not None and opt.value.strip().strip("\"'") == "host":
-                confidence, note = _context(ctx, run)
-                if shared[0] == "network" and run.network_agent:
-                    confidence, note = (
-                        Confidence.MEDIUM,
-                        " to manage it with NET_ADMIN (a VPN or network agent's job)",
-                    )
-                yield Hit(
-                    span=opt.span,
-                    message=f"{run.who} shares the host's {shared[0]} namespace{note}",
-                    confidence=confidence,
-                    entity=run.image,
-                    value=shared[1],
-                )
-
-
-def detect_capabilities(ctx: FileContext) -> Iterator[Hit]:
-    for run in run_commands(ctx):
-        for opt in run.options:
-            if opt.name != "--cap-add":
-                continue
-            for raw in opt.value.split(","):
-                cap = capability(raw)
-                if cap in CAPABILITIES:
-                    confidence, note = _context(ctx, run)
-                    if cap in ("NET_ADMIN", "NET_RAW") and run.network_agent:
-                        confidence, note = Confidence.MEDIUM, _AGENT_NOTE
-                    yield Hit(
-                        span=opt.span,
-                        message=f"{run.who} adds capability {cap}{note}",
-                        severity=CAPABILITIES[cap],
-                        confidence=confidence,
-                        entity=run.image,
-                        value=cap,
-                    )
-
-
-def detect_unconfined(ctx: FileContext) -> Iterator[Hit]:
-    for run in run_commands(ctx):
-        for opt in run.options:
-            if opt.name != "--security-opt":
-                continue
-            m = _UNCONFINED_OPT.match(opt.value.strip("\"'"))
-            if m is not None:
-                confidence, note = _context(ctx, run)
-                yield Hit(
-                    span=opt.span,
-                    message=f"{run.who} runs with {m.group(1).lower()} unconfined{note}",
-                    confidence=confidence,
-                    entity=run.image,
-                )

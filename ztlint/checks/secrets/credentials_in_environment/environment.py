@@ -13,80 +13,12 @@ import re
 from collections.abc import Iterator
 
 from ztlint import classify
-from ztlint.checks.containers.compose import services
-from ztlint.checks.secrets.credentials import (
-    PATH_VALUE,
-    is_credential_name,
-    is_well_known_default,
-)
-from ztlint.checks.secrets.placeholder import is_format_keyword, is_placeholder
+from ztlint.checks.compose import services
 from ztlint.checks.shell import dockerfile_instructions
 from ztlint.model import Confidence, Severity, Span
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk
 from ztlint.rule import FileContext, Hit
-
-URL_WITH_PASSWORD = re.compile(r"^[a-z][a-z0-9+.-]*://[^:/@\s]*:([^@/\s]+)@", re.I)
-# A Helm named template alone (`{{ include "app.fullname" . }}`): code of the chart
-# that names objects; a credential comes from values (`{{ .Values.apiKey }}`).
-_HELPER = re.compile(r'\{\{-?\s*(?:include|template)\s+"[^"]*"\s*[.$]?\s*-?\}\}')
-_INTERPOLATED = re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*(?::?[-?][^}]*)?\}?$")
-
-
-def classify_value(name: str, value: str | None) -> str | None:
-    """'literal', 'interpolated', or None (not a credential, or the fix)."""
-    if URL_WITH_PASSWORD.match(value or ""):
-        password = URL_WITH_PASSWORD.match(value or "")
-        assert password is not None
-        return "interpolated" if password.group(1).startswith("$") else "literal"
-    if not is_credential_name(name, env=True):
-        return None
-    if value is None:
-        return "interpolated"  # passed through from the host environment
-    text = value.strip().strip("\"'")
-    if not text:
-        # Set to the empty string (`PASSWORD=`, `PASSWORD=""`): no credential to leak.
-        return None
-    # A path whose folders are interpolated (`/pki/${HOST}/keys/${HOST}.key`) is a path.
-    flat = re.sub(r"\$\{[^{}]*\}", "x", text)
-    if (
-        PATH_VALUE.match(flat)
-        or re.fullmatch(r"(?i)yes|no|on|off|true|false|\d{1,3}", text)
-        or is_format_keyword(text)
-    ):
-        return None  # a path to a mounted key or secret file, a flag, a mode's keyword
-    if _HELPER.fullmatch(text):
-        return None  # a chart's named template prints a name (a Secret's), not a value
-    if _INTERPOLATED.match(text) or text.startswith("$(") or "{{" in text:
-        return "interpolated"
-    if _SUBSTITUTED.fullmatch(text) and is_placeholder(text):
-        return "interpolated"  # `TOKEN: REPLACE_WITH_TOKEN`: filled in when deployed
-    return "literal"
-
-
-# A placeholder a deployment step substitutes: an upper-case token, or one that says
-# where the value goes (`<token>`, `YOUR_API_KEY`, `REPLACE_ME`).
-_SUBSTITUTED = re.compile(r"[A-Z][A-Z0-9_]*|<[^<>]+>|(?i:your[_-]\w+|replace[_-]?\w*)")
-
-
-_FALLBACK = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}$")
-
-
-def stand_in(value: str | None) -> bool:
-    """Whether the committed part of an environment value is a stand-in: a literal
-    that is a placeholder or a well-known default (`password`, `postgres`,
-    `changeme`), or an interpolation whose fallback is one (`${DB_PASSWORD:-postgres}`,
-    the default of a local development stack). In a compose file such a value is
-    reported below the default threshold: the stack it configures is a local one. (A
-    Dockerfile's `ARG` default or a manifest's value is recorded all the same.)"""
-    text = (value or "").strip().strip("\"'")
-    m = _FALLBACK.match(text)
-    if m is not None:
-        text = m.group(1).strip().strip("\"'")
-        if not text:
-            return False
-    elif text.startswith("$") or "{{" in text or "://" in text:
-        return False  # an interpolation, a template, a URL (judged by its password)
-    return is_placeholder(text) or is_well_known_default(text)
+from ztlint.semantics.credentials import classify_value, stand_in
 
 
 def _hit(

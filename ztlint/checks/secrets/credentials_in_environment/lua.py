@@ -9,12 +9,12 @@ from collections.abc import Iterator
 
 from tree_sitter import QueryCursor
 
-from ztlint.checks.proxy import envoy
-from ztlint.checks.secrets.credentials import is_credential_name
+from ztlint.checks import envoy
 from ztlint.model import Span
 from ztlint.parsers import code
 from ztlint.parsers.data import Mapping, Scalar, walk
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics.credentials import is_credential_name
 from ztlint.source import SourceText
 
 _QUERY = """
@@ -43,12 +43,12 @@ def _hit(name: str, span: Span) -> Hit:
     )
 
 
-def detect_file(ctx: FileContext) -> Iterator[Hit]:
+def detect_lua_file(ctx: FileContext) -> Iterator[Hit]:
     for name, span in _reads(ctx.source):
         yield _hit(name, span)
 
 
-def detect_inline(ctx: FileContext) -> Iterator[Hit]:
+def detect_lua_inline(ctx: FileContext) -> Iterator[Hit]:
     for doc in envoy.documents(ctx):
         for node, _ in walk(doc.root):
             if not isinstance(node, Mapping):

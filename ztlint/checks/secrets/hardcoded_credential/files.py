@@ -26,16 +26,16 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-from ztlint.checks.secrets.credentials import (
+from ztlint.model import Confidence, Severity, Span
+from ztlint.parsers.data import Mapping, Scalar
+from ztlint.rule import FileContext, Hit
+from ztlint.semantics.credentials import (
     EXAMPLE_FILE,
     is_provider_format,
     is_well_known_default,
     strong_value,
 )
-from ztlint.checks.secrets.placeholder import REFERENCE, is_placeholder
-from ztlint.model import Confidence, Severity, Span
-from ztlint.parsers.data import Mapping, Scalar
-from ztlint.rule import FileContext, Hit
+from ztlint.semantics.placeholder import REFERENCE, is_placeholder
 
 NPMRC = frozenset({".npmrc", "npmrc"})
 NETRC = frozenset({".netrc", "_netrc"})

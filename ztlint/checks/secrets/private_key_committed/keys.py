@@ -12,10 +12,10 @@ import binascii
 import re
 from collections.abc import Iterator
 
-from ztlint.checks.secrets import x509
-from ztlint.checks.secrets.placeholder import is_local_host
+from ztlint.checks.secrets.private_key_committed import x509
 from ztlint.model import Confidence, Severity, Span
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics.placeholder import is_local_host
 
 _BEGIN = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----")
 # Separators between body lines: real newlines, or `\n` escapes inside a string.
@@ -162,7 +162,7 @@ def _real_body(body: str) -> bool:
     return b64 >= 0.95 * len(compact) and len(set(compact)) >= 20
 
 
-def detect(ctx: FileContext) -> Iterator[Hit]:
+def detect_pem(ctx: FileContext) -> Iterator[Hit]:
     text = ctx.text
     for begin in _BEGIN.finditer(text):
         label = begin.group(1)

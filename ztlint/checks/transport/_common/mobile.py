@@ -1,5 +1,7 @@
-"""Mobile and platform TLS settings: Apple App Transport Security in property lists
-(XML and binary), Android's network security configuration and manifest.
+"""Reading mobile and platform TLS settings: Apple App Transport Security in property
+lists (XML and binary), Android's network security configuration and manifest. The
+detectors are the rules' own (plaintext_transport/mobile.py, tls_verification_disabled/
+android.py, weak_tls_version.py).
 
 App Transport Security (ATS) is on by default on iOS and macOS: HTTPS with TLS 1.2 or
 newer and a trusted certificate. `NSAllowsArbitraryLoads` turns it off for every host,
@@ -29,13 +31,12 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
-from ztlint.checks.transport.plaintext import host_trust
-from ztlint.model import Confidence, Severity, Span
+from ztlint.checks.transport._common.hosts import host_trust
+from ztlint.model import Confidence, Span
 from ztlint.parsers.data import ParseFailure
 from ztlint.parsers.xmldoc import (
     Element,
     PlistValue,
-    attribute_span,
     parse_xml,
     plist_from_binary,
     plist_from_xml,
@@ -43,24 +44,6 @@ from ztlint.parsers.xmldoc import (
 from ztlint.rule import FileContext, Hit
 
 _ATS = "NSAppTransportSecurity"
-# Their presence makes iOS 10+/macOS 10.12+ ignore NSAllowsArbitraryLoads.
-_OVERRIDES_ARBITRARY = (
-    "NSAllowsArbitraryLoadsInWebContent",
-    "NSAllowsArbitraryLoadsForMedia",
-    "NSAllowsLocalNetworking",
-)
-# Current names first; NSTemporary... and NSThirdParty... are the older spellings.
-_INSECURE_HTTP = (
-    "NSExceptionAllowsInsecureHTTPLoads",
-    "NSTemporaryExceptionAllowsInsecureHTTPLoads",
-    "NSThirdPartyExceptionAllowsInsecureHTTPLoads",
-)
-_MINIMUM_TLS = (
-    "NSExceptionMinimumTLSVersion",
-    "NSTemporaryExceptionMinimumTLSVersion",
-    "NSThirdPartyExceptionMinimumTLSVersion",
-)
-_WEAK_VERSION = re.compile(r"(?i)^\s*(?:TLSv1(?:\.[01])?|SSLv[23](?:\.0)?)\s*$")
 _BPLIST = b"bplist00"
 _T = TypeVar("_T")
 
@@ -150,74 +133,6 @@ def _where(binary: bool) -> str:
     return " (binary plist)" if binary else ""
 
 
-def detect_ats_cleartext(ctx: FileContext) -> Iterator[Hit]:
-    found = _ats(ctx)
-    if found is None:
-        return
-    ats, binary = found
-    arbitrary = ats.get("NSAllowsArbitraryLoads")
-    everywhere = False
-    if arbitrary is not None and _truthy(arbitrary):
-        present = [k for k in _OVERRIDES_ARBITRARY if ats.get(k) is not None]
-        if present:
-            yield Hit(
-                span=_key_span(arbitrary, "NSAllowsArbitraryLoads", binary),
-                message=f"{_ATS}.NSAllowsArbitraryLoads{_where(binary)} turns App Transport "
-                f"Security off for every host on iOS 9 and macOS 10.11 (newer systems "
-                f"ignore it because {present[0]} is present)",
-                severity=Severity.MEDIUM,
-                confidence=Confidence.MEDIUM,
-            )
-        else:
-            everywhere = True
-            yield Hit(
-                span=_key_span(arbitrary, "NSAllowsArbitraryLoads", binary),
-                message=f"{_ATS}.NSAllowsArbitraryLoads{_where(binary)} turns App Transport "
-                "Security off: the app may load plain http:// from every host",
-            )
-    web = ats.get("NSAllowsArbitraryLoadsInWebContent")
-    if web is not None and _truthy(web):
-        yield Hit(
-            span=_key_span(web, "NSAllowsArbitraryLoadsInWebContent", binary),
-            message=f"{_ATS}.NSAllowsArbitraryLoadsInWebContent{_where(binary)}: web views "
-            "may load plain http:// content from every host",
-            severity=Severity.MEDIUM,
-        )
-    if everywhere:
-        return  # a per-domain exception adds nothing to arbitrary loads everywhere
-    for domain in _public_domains(ats):
-        for key in _INSECURE_HTTP:
-            setting = domain.settings.get(key)
-            if setting is not None and _truthy(setting):
-                yield Hit(
-                    span=_key_span(setting, key, binary),
-                    message=f"{domain.path(key)}{_where(binary)}: {domain.describe()} may be "
-                    "reached over plain http://",
-                    entity=domain.name,
-                )
-                break
-
-
-def detect_ats_weak_tls(ctx: FileContext) -> Iterator[Hit]:
-    found = _ats(ctx)
-    if found is None:
-        return
-    ats, binary = found
-    for domain in _public_domains(ats):
-        for key in _MINIMUM_TLS:
-            setting = domain.settings.get(key)
-            if setting is None or not isinstance(setting.value, str):
-                continue
-            if _WEAK_VERSION.match(setting.value):
-                yield Hit(
-                    span=_key_span(setting, key, binary),
-                    message=f"{domain.path(key)} = {setting.value.strip()}{_where(binary)}: "
-                    f"App Transport Security accepts TLS below 1.2 from {domain.describe()}",
-                    entity=domain.name,
-                )
-                break
-
-
 # --- Android --------------------------------------------------------------------
 
 _ANDROID = "http://schemas.android.com/apk/res/android"
@@ -290,97 +205,3 @@ def _adjust(hit: Hit, debug: bool, acknowledged: bool = False) -> Hit:
         confidence=confidence,
         entity=hit.entity,
     )
-
-
-def detect_android_cleartext(ctx: FileContext) -> Iterator[Hit]:
-    root = _xml_root(ctx)
-    debug = _debug_build(ctx)
-    if root.tag == "network-security-config":
-        for element in root.iter():
-            if element.tag not in ("base-config", "domain-config"):
-                continue
-            if element.attrs.get("cleartextTrafficPermitted", "").strip() != "true":
-                continue
-            if _in_debug_overrides(element):
-                continue
-            span = attribute_span(ctx.source, element, "cleartextTrafficPermitted")
-            acknowledged = False
-            if element.tag == "base-config":
-                hit = Hit(
-                    span=span,
-                    message='<base-config cleartextTrafficPermitted="true"> permits plain '
-                    "http:// to every host the app talks to",
-                )
-                acknowledged = _lint_ignored(element, _LINT_IDS["cleartext"])
-            else:
-                public = [d for d in _domains(element) if host_trust(d) == "public"]
-                if not public:
-                    continue  # the emulator's host, a local or reserved name
-                shown = ", ".join(public[:3]) + (" ..." if len(public) > 3 else "")
-                hit = Hit(
-                    span=span,
-                    message='<domain-config cleartextTrafficPermitted="true"> permits plain '
-                    f"http:// to {shown}",
-                    entity=public[0],
-                )
-            yield _adjust(hit, debug, acknowledged)
-    elif root.tag == "manifest":
-        for element in root.iter():
-            if element.tag != "application":
-                continue
-            found = _android_attr(element, "usesCleartextTraffic")
-            if found is None or found[1].strip() != "true":
-                continue
-            span = attribute_span(ctx.source, element, found[0])
-            if _android_attr(element, "networkSecurityConfig") is not None:
-                hit = Hit(
-                    span=span,
-                    message=f'{found[0]}="true" permits plain http:// on Android 6 and older '
-                    "(newer systems follow the app's network security config)",
-                    severity=Severity.MEDIUM,
-                    confidence=Confidence.MEDIUM,
-                )
-            else:
-                hit = Hit(
-                    span=span,
-                    message=f'{found[0]}="true" permits plain http:// to every host the app '
-                    "talks to",
-                )
-            yield _adjust(hit, debug)
-
-
-def detect_android_trust(ctx: FileContext) -> Iterator[Hit]:
-    root = _xml_root(ctx)
-    if root.tag != "network-security-config":
-        return
-    debug = _debug_build(ctx)
-    pinned = any(e.tag == "pin-set" for e in root.iter())
-    for element in root.iter():
-        if element.tag != "certificates" or _in_debug_overrides(element):
-            continue
-        user = element.attrs.get("src", "").strip() == "user"
-        override = element.attrs.get("overridePins", "").strip() == "true"
-        if not (user or override):
-            continue
-        config = next(
-            (a for a in element.ancestors() if a.tag in ("base-config", "domain-config")), None
-        )
-        scope = "for every host"
-        if config is not None and config.tag == "domain-config":
-            public = [d for d in _domains(config) if host_trust(d) == "public"]
-            if not public:
-                continue  # a local or reserved name: nothing real is trusted on it
-            scope = "for " + ", ".join(public[:3]) + (" ..." if len(public) > 3 else "")
-        if user and override:
-            what = "trusts user-installed CAs and lets them bypass certificate pins"
-        elif user:
-            what = "trusts CAs the device's user installed"
-        else:
-            what = f"lets {element.attrs.get('src', 'these')} CAs bypass certificate pins"
-        hit = Hit(
-            span=attribute_span(ctx.source, element, "src" if user else "overridePins"),
-            message=f"network security config {what} {scope}",
-            severity=Severity.MEDIUM,
-            confidence=None if (user or pinned) else Confidence.LOW,
-        )
-        yield _adjust(hit, debug, user and _lint_ignored(element, _LINT_IDS["user"]))

@@ -24,7 +24,7 @@ from tree_sitter import Node
 
 from ztlint import semantics
 from ztlint.checks.codeutil import nodes_of, walk
-from ztlint.checks.transport import gating
+from ztlint.checks.transport._common import gating
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext
@@ -163,7 +163,7 @@ def _replaced_later(ctx: FileContext, finding: Node) -> str | None:
     return None
 
 
-def target_guard(
+def grpc_target(
     ctx: FileContext, captures: dict[str, list[Node]]
 ) -> bool | tuple[Confidence, Severity] | tuple[Confidence, Severity, str]:
     """Keep a plaintext gRPC finding unless its dial target is local or in memory;

@@ -18,7 +18,6 @@ these is a finding. Carrier-grade NAT space (100.64.0.0/10) is private, not publ
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -26,6 +25,7 @@ from urllib.parse import urlsplit
 from tree_sitter import Node
 
 from ztlint.checks import codeutil
+from ztlint.checks.transport._common.hosts import host_trust
 from ztlint.model import Confidence, Severity, Span
 from ztlint.parsers import code
 from ztlint.parsers.data import Mapping, Scalar, Sequence
@@ -52,18 +52,6 @@ _LINK_PARENTS = {
     "links",
     "license",
 }
-_DOC_HOSTS = re.compile(
-    r"(?i)(^|\.)(example\.(com|org|net)|w3\.org|json-schema\.org|schemas?\.[\w.-]+|purl\.org|xmlns\.com|"
-    r"apache\.org|opensource\.org|gnu\.org|creativecommons\.org|schema\.org|ietf\.org|rfc-editor\.org)$"
-)
-_RESERVED_TLDS = (".example", ".test", ".invalid", ".localhost")
-# Names that resolve to loopback, and placeholder hosts of unix-socket clients.
-_LOOPBACK_NAMES = re.compile(r"(?i)(^|\.)(localtest\.me|lvh\.me|localhost\.direct)$|\.sock(et)?$")
-# Instance metadata services: plain http by the platform's design.
-_METADATA_HOSTS = frozenset(
-    {"metadata", "metadata.google.internal", "fd00:ec2::254", "100.100.100.200", "169.254.169.254"}
-)
-_SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")
 # Forward-proxy settings: http:// by convention, TLS goes end to end through CONNECT.
 PROXY_KEY = re.compile(r"(?i)^(?:[\w.-]*[_.-])?(?:https?|all|ftp|no)?[_-]?proxy(?:[_-]?ur[li])?$")
 _CALLEE = re.compile(
@@ -71,33 +59,6 @@ _CALLEE = re.compile(
     r"websocket|eventsource|client|session|open|from_url|parse|create_connection|newclient|"
     r"new_client|async_client|httpclient|axios|got|ky|superagent|ws|io|request_url)$"
 )
-
-
-def host_trust(host: str) -> str | None:
-    """ "skip", "internal", "private" or "public" for a URL host."""
-    host = host.strip("[]").lower().rstrip(".")
-    # `http://unix/...` is how Go and Python clients spell HTTP over a unix socket.
-    if not host or host in ("localhost", "0.0.0.0", "::", "unix") or host.endswith(_RESERVED_TLDS):
-        return "skip"
-    if _DOC_HOSTS.search(host) or _LOOPBACK_NAMES.search(host) or host in _METADATA_HOSTS:
-        return "skip"
-    try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
-        if host.endswith(
-            (".svc", ".svc.cluster.local", ".cluster.local", ".internal", ".local", ".consul")
-        ):
-            return "internal"
-        if "." not in host:
-            return "internal"  # a compose or Kubernetes service name
-        return "public"
-    if ip.is_loopback or ip.is_unspecified or ip.is_link_local or ip.is_multicast:
-        return "skip"
-    if ip in ipaddress.ip_network("192.0.2.0/24") or ip in ipaddress.ip_network("198.51.100.0/24"):
-        return "skip"
-    if ip in ipaddress.ip_network("203.0.113.0/24") or ip in ipaddress.ip_network("2001:db8::/32"):
-        return "skip"
-    return "private" if ip.is_private or ip in _SHARED_ADDRESS_SPACE else "public"
 
 
 # A plaintext scheme and the URL's authority as far as the text decides it. A backtick

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from ztlint import classify
 from ztlint.checks.envvars import yaml_entries
 from ztlint.checks.shell import dockerfile_instructions
-from ztlint.checks.transport.shell_tls import ENV_SWITCHES, env_disables
+from ztlint.checks.transport.tls_verification_disabled.shell import ENV_SWITCHES, env_disables
 from ztlint.model import Confidence, Span
 from ztlint.parsers.data import Mapping, walk
 from ztlint.rule import FileContext, Hit

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ztlint.checks.proxy import envoy
+from ztlint.checks import envoy
 from ztlint.model import Severity
 from ztlint.parsers.data import Mapping, walk_with
 from ztlint.rule import FileContext, Hit

@@ -7,6 +7,9 @@ is in use. These guards look at the file's imports.
 A context that verifies nothing is fine when its only use is to read the peer's
 certificate: the function wraps a socket with it and calls nothing on that socket but
 `getpeercert()` (and timeouts, handshake, close), so nothing is sent or trusted.
+
+Over 400 lines: one language (Python), its two detectors and the query guards of
+`python.scm` share the import and setting analysis.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from tree_sitter import Node
 
 from ztlint import semantics
 from ztlint.checks import codeutil
-from ztlint.checks.transport import gating
+from ztlint.checks.transport._common import gating
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit

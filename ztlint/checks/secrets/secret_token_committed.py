@@ -1,0 +1,261 @@
+"""ZT202 secret-token-committed: provider tokens recognised by their documented formats
+(the formats are `ztlint.semantics.tokens`, which masking and the other secret rules
+share).
+
+Documentation examples and obvious placeholders are dropped; a JWT signed with a sample
+key is not a secret; an AWS or Alibaba key id counts only with its secret nearby.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+from collections.abc import Iterator
+
+from ztlint.model import Confidence, Severity
+from ztlint.rule import FileContext, Hit
+from ztlint.semantics.placeholder import is_local_host
+from ztlint.semantics.tokens import (
+    AWS_KEY_ID,
+    AWS_SECRET,
+    TokenFormat,
+    _b64json,
+    _mixed_case,
+    _random_alnum,
+    entropy,
+    formats,
+)
+
+_AWS_SECRET_NAME = re.compile(r"(?i)(secret|aws_secret_access_key|secretaccesskey|sk)")
+
+_PLACEHOLDER = re.compile(
+    r"(?i)example|sample|dummy|placeholder|fake|xxxx|your[_-]|redacted|<|>|\*\*\*|0{8}|1234567|"
+    r"abcdefgh|qwertyui"
+)
+
+
+def is_placeholder(secret: str) -> bool:
+    body = secret
+    return bool(_PLACEHOLDER.search(body)) or len(set(body)) < 6
+
+
+def detect_provider_tokens(ctx: FileContext) -> Iterator[Hit]:
+    text = ctx.text
+    for fmt in formats():
+        if fmt.hints and not any(hint in text for hint in fmt.hints):
+            continue
+        if fmt.needs_context is not None and not fmt.needs_context.search(text):
+            continue
+        for m in fmt.pattern.finditer(text):
+            token = m.group(0)
+            prefix = fmt.public_length(token)
+            if is_placeholder(token[prefix:]) or (
+                fmt.validate is not None and not fmt.validate(token)
+            ):
+                continue
+            confidence = fmt.confidence
+            if not fmt.checksummed:
+                sample = _sample(ctx, fmt, token, m.start())
+                if sample == "documentation":
+                    continue
+                if sample == "test":
+                    confidence = Confidence.LOW
+            public = token[:prefix]
+            shown = f"{public}..." if public else "value"
+            yield Hit(
+                span=ctx.source.span(m.start(), m.end()),
+                message=f"{fmt.kind} committed ({shown}, {len(token)} characters)",
+                severity=fmt.severity,
+                confidence=confidence,
+                secret_spans=(ctx.source.span(m.start() + prefix, m.end()),),
+                unmistakable=fmt.checksummed,
+            )
+    yield from _aws(ctx)
+    if "LTAI" in text:
+        yield from _alibaba(ctx)
+
+
+def _sample(ctx: FileContext, fmt: TokenFormat, token: str, start: int) -> str | None:
+    """'documentation' (not reported), 'test' (reported at low confidence) or None.
+    A token whose format carries no checksum is a sample when it is the value of an
+    OpenAPI or JSON-schema `example`/`examples` field, when it sits in a URL to the
+    loopback or a name reserved for documentation (`https://auth.example.com/...?
+    token=eyJ...`), or, for a JWT, when its HMAC signature verifies with a key
+    published for samples (jwt.io's) or written in the text just before it (a test
+    token documented with its throwaway key)."""
+    if ctx.parser in ("yaml", "json") and _in_example_field(ctx, start):
+        return "documentation"
+    if _in_local_url(ctx.text, start):
+        return "documentation"
+    if fmt.kind == "JSON Web Token":
+        key = _hmac_key(token, ctx.text[max(0, start - _KEY_WINDOW) : start])
+        if key is not None:
+            return "documentation" if key in _SAMPLE_KEYS else "test"
+    return None
+
+
+_EXAMPLE_KEY = re.compile(r"""^\s*(?:-\s+)?["']?(?:x-)?examples?["']?\s*:""")
+
+_KEY_LINE = re.compile(r"""^\s*(?:-\s+)?["']?[\w$.-]+["']?\s*:""")
+
+_MAX_ANCESTORS = 400
+
+
+def _in_example_field(ctx: FileContext, start: int) -> bool:
+    """Whether the token's line, or a key above it at a smaller indentation (its
+    parent keys in a YAML or pretty-printed JSON document), is `example`/`examples`."""
+    line, _ = ctx.source.position(start)
+    lines = ctx.source.lines
+    text = lines[line - 1]
+    if _EXAMPLE_KEY.match(text):
+        return True
+    indent = len(text) - len(text.lstrip())
+    for number in range(line - 2, max(-1, line - 2 - _MAX_ANCESTORS), -1):
+        above = lines[number]
+        stripped = above.lstrip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        depth = len(above) - len(stripped)
+        if depth >= indent:
+            continue
+        if _EXAMPLE_KEY.match(above):
+            return True
+        if not _KEY_LINE.match(above) and not stripped.startswith(("{", "[", "-")):
+            return False
+        indent = depth
+        if depth == 0:
+            return False
+    return False
+
+
+_URL_BEFORE = re.compile(r"""([a-z][a-z0-9+.-]*)://([^/\s"'`?#]+)[^\s"'`]*$""")
+
+
+def _in_local_url(text: str, start: int) -> bool:
+    """Whether the token is part of a URL (a query parameter, a path segment) to the
+    loopback or a reserved documentation name."""
+    line_start = text.rfind("\n", 0, start) + 1
+    m = _URL_BEFORE.search(text, line_start, start)
+    if m is None:
+        return False
+    host = m.group(2).rsplit("@", 1)[-1]
+    host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return is_local_host(host)
+
+
+# jwt.io's sample key; its sample tokens are in every tutorial.
+_SAMPLE_KEYS = frozenset({"your-256-bit-secret", "secret"})
+
+_KEY_WINDOW = 400
+
+_QUOTED = re.compile(r"""["'`]([^"'`\s]{4,64})["'`]""")
+
+_HMAC = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
+
+
+def _hmac_key(token: str, before: str) -> str | None:
+    """The key an HMAC-signed JWT verifies with, among the sample keys and the quoted
+    words in the text before it; None when none does (a real token's key is not in
+    the repository, or it is signed with a private key)."""
+    header, payload, signature = token.split(".")[:3]
+    head = _b64json(header)
+    digest = _HMAC.get(str(head.get("alg"))) if isinstance(head, dict) else None
+    if digest is None:
+        return None
+    signed = f"{header}.{payload}".encode("ascii")
+    candidates = [*_SAMPLE_KEYS, *(m.group(1) for m in _QUOTED.finditer(before))]
+    for key in candidates:
+        mac = hmac.new(key.encode(), signed, digest).digest()
+        if base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii") == signature:
+            return key
+    return None
+
+
+_AWS_BACK = 2000
+
+
+def _aws(ctx: FileContext) -> Iterator[Hit]:
+    text = ctx.text
+    for m in AWS_KEY_ID.finditer(text):
+        key_id = m.group(0)
+        if is_placeholder(key_id[4:]) or key_id.endswith("EXAMPLE"):
+            continue
+        line, _ = ctx.source.position(m.start())
+        # The five lines above, on the line table, but no more than _AWS_BACK characters:
+        # on one long line of key ids, each would search the text before it (quadratic).
+        lo = max(ctx.source.line_offset(line - 5), m.start() - _AWS_BACK)
+        window_end = m.end() + 600
+        secret = None
+        for s in AWS_SECRET.finditer(text, lo, min(window_end, len(text))):
+            before = text[max(s.start() - 60, 0) : s.start()]
+            value = s.group(0)
+            if (
+                _AWS_SECRET_NAME.search(before)
+                and not is_placeholder(value)
+                and entropy(value) > 4.0
+            ):
+                secret = s
+                break
+        spans = [ctx.source.span(m.start() + 4, m.end())]
+        if secret is not None:
+            spans.append(ctx.source.span(secret.start(), secret.end()))
+            yield Hit(
+                span=ctx.source.span(m.start(), m.end()),
+                message="AWS access key committed with its secret access key (AKIA..., 40-character secret)",
+                severity=Severity.CRITICAL,
+                secret_spans=tuple(spans),
+            )
+        else:
+            yield Hit(
+                span=ctx.source.span(m.start(), m.end()),
+                message=f"AWS access key id committed ({key_id[:4]}..., {len(key_id)} characters)",
+                severity=Severity.MEDIUM,
+                secret_spans=tuple(spans),
+            )
+
+
+ALIBABA_KEY_ID = re.compile(r"\bLTAI[A-Za-z0-9]{12,20}\b")
+
+_ALIBABA_SECRET = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{30}(?![A-Za-z0-9])")
+
+_ALIBABA_SECRET_NAME = re.compile(r"(?i)secret")
+
+
+def _alibaba(ctx: FileContext) -> Iterator[Hit]:
+    """An Alibaba Cloud AccessKey ID (`LTAI...`), critical with its 30-character
+    AccessKey secret named nearby, as an AWS pair is."""
+    text = ctx.source.text
+    for m in ALIBABA_KEY_ID.finditer(text):
+        key_id = m.group(0)
+        if is_placeholder(key_id[4:]) or not _mixed_case(key_id[4:]):
+            continue
+        line, _ = ctx.source.position(m.start())
+        lo = max(ctx.source.line_offset(max(1, line - 5)), m.start() - _AWS_BACK)
+        secret = None
+        for s in _ALIBABA_SECRET.finditer(text, lo, min(m.end() + 600, len(text))):
+            value = s.group(0)
+            if (
+                _ALIBABA_SECRET_NAME.search(text, max(s.start() - 60, 0), s.start())
+                and not is_placeholder(value)
+                and _random_alnum(value)
+            ):
+                secret = s
+                break
+        spans = [ctx.source.span(m.start() + 4, m.end())]
+        if secret is not None:
+            spans.append(ctx.source.span(secret.start(), secret.end()))
+            yield Hit(
+                span=ctx.source.span(m.start(), m.end()),
+                message="Alibaba Cloud AccessKey committed with its secret (LTAI..., 30-character secret)",
+                severity=Severity.CRITICAL,
+                secret_spans=tuple(spans),
+            )
+        else:
+            yield Hit(
+                span=ctx.source.span(m.start(), m.end()),
+                message=f"Alibaba Cloud AccessKey ID committed (LTAI..., {len(key_id)} characters)",
+                severity=Severity.MEDIUM,
+                secret_spans=tuple(spans),
+            )

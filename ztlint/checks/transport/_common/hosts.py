@@ -1,0 +1,56 @@
+"""How far a URL's host is trusted: the judgement every transport rule (ZT1xx) makes
+about a host before it reports plain http to it (ZT102's URLs and Envoy clusters, the
+domains of Apple's and Android's TLS exceptions)."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+_DOC_HOSTS = re.compile(
+    r"(?i)(^|\.)(example\.(com|org|net)|w3\.org|json-schema\.org|schemas?\.[\w.-]+|purl\.org|xmlns\.com|"
+    r"apache\.org|opensource\.org|gnu\.org|creativecommons\.org|schema\.org|ietf\.org|rfc-editor\.org)$"
+)
+
+
+_RESERVED_TLDS = (".example", ".test", ".invalid", ".localhost")
+
+
+# Names that resolve to loopback, and placeholder hosts of unix-socket clients.
+_LOOPBACK_NAMES = re.compile(r"(?i)(^|\.)(localtest\.me|lvh\.me|localhost\.direct)$|\.sock(et)?$")
+
+
+# Instance metadata services: plain http by the platform's design.
+_METADATA_HOSTS = frozenset(
+    {"metadata", "metadata.google.internal", "fd00:ec2::254", "100.100.100.200", "169.254.169.254"}
+)
+
+
+_SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")
+
+
+def host_trust(host: str) -> str | None:
+    """ "skip", "internal", "private" or "public" for a URL host."""
+    host = host.strip("[]").lower().rstrip(".")
+    # `http://unix/...` is how Go and Python clients spell HTTP over a unix socket.
+    if not host or host in ("localhost", "0.0.0.0", "::", "unix") or host.endswith(_RESERVED_TLDS):
+        return "skip"
+    if _DOC_HOSTS.search(host) or _LOOPBACK_NAMES.search(host) or host in _METADATA_HOSTS:
+        return "skip"
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        if host.endswith(
+            (".svc", ".svc.cluster.local", ".cluster.local", ".internal", ".local", ".consul")
+        ):
+            return "internal"
+        if "." not in host:
+            return "internal"  # a compose or Kubernetes service name
+        return "public"
+    if ip.is_loopback or ip.is_unspecified or ip.is_link_local or ip.is_multicast:
+        return "skip"
+    if ip in ipaddress.ip_network("192.0.2.0/24") or ip in ipaddress.ip_network("198.51.100.0/24"):
+        return "skip"
+    if ip in ipaddress.ip_network("203.0.113.0/24") or ip in ipaddress.ip_network("2001:db8::/32"):
+        return "skip"
+    return "private" if ip.is_private or ip in _SHARED_ADDRESS_SPACE else "public"

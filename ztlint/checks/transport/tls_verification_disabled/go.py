@@ -1,0 +1,162 @@
+"""ZT101 in Go: the guard on InsecureSkipVerify findings (`go.scm`).
+
+A config that also installs a verification callback that really verifies, a field that
+is not TLS or only carries a setting onward, a protocol that mandates accepting any
+certificate, and a struct that checks the peer names itself are not findings; a setting
+that decides it is a gated mode (medium). The Go TLS reasoning it rests on is shared
+with ZT103 (`ztlint.checks.transport._common.go_tls`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from ztlint import semantics
+from ztlint.checks.transport._common import gating
+from ztlint.checks.transport._common.go_tls import (
+    _callback_verdict,
+    _field_name,
+    _function_of,
+    _keyed_values,
+    _mandated,
+    _not_tls,
+    literal_type,
+)
+from ztlint.model import Confidence, Severity
+from ztlint.rule import FileContext
+from ztlint.semantics.forward import bound_to, field_assignments
+
+GATED = (Confidence.MEDIUM, Severity.MEDIUM)
+
+
+def verified_elsewhere(
+    ctx: FileContext, captures: dict[str, list[Node]]
+) -> bool | tuple[Confidence, Severity, str]:
+    """Guard for InsecureSkipVerify findings: False (drop) when the same config gets a
+    verification callback that really verifies, when the field is not TLS or only
+    carries a setting onward, or when the protocol mandates it; a gated mode (medium,
+    naming the switch) when a setting decides it."""
+    if not _callback_verdict(ctx, captures):
+        return False
+    finding = captures["finding"][0]
+    kind = literal_type(ctx, finding) if finding.type == "keyed_element" else None
+    if _not_tls(kind):
+        return False
+    value = captures.get("value")
+    always: bool | tuple[Confidence, Severity, str] = True
+    constant = semantics.of(ctx).const(value[0]) if value else None
+    if constant is not None and not constant.string and constant.falsy:
+        return False
+    if value and constant is not None and constant.truthy:
+        # InsecureSkipVerify: <a constant that is true>: as a literal true.
+        always = (
+            Confidence.HIGH,
+            Severity.CRITICAL,
+            f"InsecureSkipVerify is `{gating.text(ctx, value[0])}`, a constant true, "
+            "so any server certificate is accepted",
+        )
+    elif value and "Value:" not in gating.text(ctx, value[0]):
+        # InsecureSkipVerify: <a flag or setting>: gated on a tls.Config, a setting
+        # carried onward on anything else.
+        if kind is None or kind != ("crypto/tls", "Config"):
+            return False
+        return (*GATED, f"TLS verification can be turned off by `{gating.text(ctx, value[0])}`")
+    own = _own_peer_check(ctx, captures)
+    if own is not None:
+        peers, roots = own
+        if roots:
+            return False
+        return (
+            *GATED,
+            f"Go's hostname check is skipped; the struct checks the peer against `{peers}` "
+            "itself, with the system roots",
+        )
+    if _mandated(ctx, finding):
+        return False
+    switch = gating.switch_of(ctx, finding)
+    if switch is not None:
+        return (*GATED, gating.describe(*switch, "TLS verification"))
+    return always
+
+
+# Fields crypto/tls.Config does not have: a struct that carries the peer names it expects
+# (subject alternative names, SPIFFE IDs) and sets InsecureSkipVerify turns off Go's
+# hostname check to put its own check of the chain and those names in its place.
+_PEER_NAMES = re.compile(
+    r"\w*(SANs?|SubjectAltNames?|PeerNames?|PeerIDs?|Spiffe[Ii][Dd]s?|SPIFFEIDs?|"
+    r"ExpectedServerNames?|AllowedNames?)"
+)
+
+
+_ROOTS = re.compile(
+    r"\w*(RootCAs?|CAs|CA|CABundle|CaCertificates|CACertificates|CACerts?|TrustBundle|TrustRoots?|TrustedCAs?)"
+)
+
+
+def _own_peer_check(ctx: FileContext, captures: dict[str, list[Node]]) -> tuple[str, bool] | None:
+    """(the peer-names field, whether trust roots are set too) when InsecureSkipVerify
+    sits on a struct that is not crypto/tls's Config and that, in the same literal or
+    function, is given the peer names to expect: it verifies in Go's place."""
+    finding = captures["finding"][0]
+    sem = semantics.of(ctx)
+    fields: list[str] = []
+    literal: Node | None = None
+    operand = None
+    if finding.type == "keyed_element":
+        literal = finding.parent
+        composite = literal.parent if literal is not None else None
+        binding = bound_to(sem, composite) if composite is not None else None
+        operand = binding.name if binding is not None else None
+    elif captures.get("operand"):
+        operand = sem.text(captures["operand"][0])
+        literal = _declared_literal(sem, captures["operand"][0])
+    if literal is not None:
+        composite = literal.parent
+        if composite is not None and composite.type == "composite_literal":
+            typ = composite.child_by_field_name("type")
+            if typ is not None and re.fullmatch(r"tls\.Config", gating.text(ctx, typ)):
+                return None
+        fields += [f for el in literal.named_children if (f := _field_name(ctx, el)) is not None]
+    scope = _function_of(finding)
+    if operand and scope is not None:
+        fields += [f for f, _, _ in field_assignments(sem, scope, operand)]
+    peers = next((f for f in fields if _PEER_NAMES.fullmatch(f)), None)
+    if peers is None:
+        return None
+    return peers, any(_ROOTS.fullmatch(f) for f in fields)
+
+
+def _declared_literal(sem: semantics.Semantics, operand: Node) -> Node | None:
+    """The literal_value `operand` (`st`, `st.TLS`) stands for, from the binding of its
+    head (`st := &T{...}`): the nested literal under each selected field."""
+    fields: list[str] = []
+    head = operand
+    while head.type == "selector_expression":
+        selected = head.child_by_field_name("field")
+        inner = head.child_by_field_name("operand")
+        if selected is None or inner is None:
+            return None
+        fields.insert(0, sem.text(selected))
+        head = inner
+    if head.type not in semantics.NAMES:
+        return None
+    binding = sem.resolve(head)
+    literal = _literal_body(binding.value) if binding is not None and binding.value else None
+    for field in fields:
+        if literal is None:
+            return None
+        values = _keyed_values(sem.ctx, literal, field)
+        literal = _literal_body(values[0]) if values else None
+    return literal
+
+
+def _literal_body(value: Node) -> Node | None:
+    while value.type in ("unary_expression", "literal_element", "parenthesized_expression"):
+        if not value.named_children:
+            return None
+        value = value.named_children[-1]
+    if value.type != "composite_literal":
+        return None
+    return value.child_by_field_name("body")

@@ -1,0 +1,58 @@
+"""ZT103 weak-tls-version: the parts a query cannot express.
+
+Go (`go.scm`): a config that only serves a connection reading the peer's state (a
+diagnostic that reports what a server negotiates) is not a finding. Apple's App
+Transport Security: `NSExceptionMinimumTLSVersion` below TLS 1.2 for a public domain.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from ztlint.checks.transport._common.go_tls import _inspection_only
+from ztlint.checks.transport._common.mobile import _ats, _key_span, _public_domains, _where
+from ztlint.rule import FileContext, Hit
+
+
+def inspection_only(ctx: FileContext, captures: dict[str, list[Node]]) -> bool:
+    """Guard for weak-version findings: False (drop) when the config only serves a
+    connection that reads the peer's state (a diagnostic that reports what a server
+    negotiates)."""
+    finding = captures["finding"][0]
+    literal = finding.parent.parent if finding.parent is not None else None
+    return not (
+        finding.type == "keyed_element" and literal is not None and _inspection_only(ctx, literal)
+    )
+
+
+_MINIMUM_TLS = (
+    "NSExceptionMinimumTLSVersion",
+    "NSTemporaryExceptionMinimumTLSVersion",
+    "NSThirdPartyExceptionMinimumTLSVersion",
+)
+
+
+_WEAK_VERSION = re.compile(r"(?i)^\s*(?:TLSv1(?:\.[01])?|SSLv[23](?:\.0)?)\s*$")
+
+
+def detect_ats(ctx: FileContext) -> Iterator[Hit]:
+    found = _ats(ctx)
+    if found is None:
+        return
+    ats, binary = found
+    for domain in _public_domains(ats):
+        for key in _MINIMUM_TLS:
+            setting = domain.settings.get(key)
+            if setting is None or not isinstance(setting.value, str):
+                continue
+            if _WEAK_VERSION.match(setting.value):
+                yield Hit(
+                    span=_key_span(setting, key, binary),
+                    message=f"{domain.path(key)} = {setting.value.strip()}{_where(binary)}: "
+                    f"App Transport Security accepts TLS below 1.2 from {domain.describe()}",
+                    entity=domain.name,
+                )
+                break
