@@ -77,8 +77,10 @@ from ztlint.checks.secrets import (
 )
 from ztlint.checks.secrets.credentials_in_environment import environment as env_credentials
 from ztlint.checks.secrets.credentials_in_environment import lua as lua_credentials
-from ztlint.checks.secrets.hardcoded_credential import code as hardcoded
+from ztlint.checks.secrets.hardcoded_credential import code as hardcoded_code
+from ztlint.checks.secrets.hardcoded_credential import config as hardcoded_config
 from ztlint.checks.secrets.hardcoded_credential import files as credential_files
+from ztlint.checks.secrets.hardcoded_credential import text as hardcoded_text
 from ztlint.checks.secrets.private_key_committed import keys as private_keys
 from ztlint.checks.transport import ssh_host_key_unverified as ssh_host_key
 from ztlint.checks.transport import weak_tls_version
@@ -245,14 +247,14 @@ BUILTINS = Registry(
             "kubernetes-secret-committed/kubernetes", kubernetes_secret_committed.detect_kubernetes
         ),
         # ZT204 hardcoded-credential
-        detector("hardcoded-credential/code", hardcoded.detect_code),
-        gate("hardcoded-credential/may-bind-credential", hardcoded.may_bind_credential),
-        detector("hardcoded-credential/config", hardcoded.detect_config),
-        detector("hardcoded-credential/dotenv", hardcoded.detect_dotenv),
-        detector("hardcoded-credential/ini", hardcoded.detect_ini),
-        detector("hardcoded-credential/text", hardcoded.detect_text),
-        detector("hardcoded-credential/makefile", hardcoded.detect_makefile),
-        detector("hardcoded-credential/shell-urls", hardcoded.detect_shell_urls),
+        detector("hardcoded-credential/code", hardcoded_code.detect_code),
+        gate("hardcoded-credential/may-bind-credential", hardcoded_code.may_bind_credential),
+        detector("hardcoded-credential/config", hardcoded_config.detect_config),
+        detector("hardcoded-credential/dotenv", hardcoded_config.detect_dotenv),
+        detector("hardcoded-credential/ini", hardcoded_config.detect_ini),
+        detector("hardcoded-credential/text", hardcoded_text.detect_text),
+        detector("hardcoded-credential/makefile", hardcoded_text.detect_makefile),
+        detector("hardcoded-credential/shell-urls", hardcoded_text.detect_shell_urls),
         detector("hardcoded-credential/files", credential_files.detect_files),
         detector("hardcoded-credential/docker-config", credential_files.detect_docker_config),
         # ZT205 credentials-in-environment
