@@ -96,6 +96,7 @@ from ztlint.checks.transport.tls_verification_disabled import defaults as tls_de
 from ztlint.checks.transport.tls_verification_disabled import environment as tls_environment
 from ztlint.checks.transport.tls_verification_disabled import envoy as tls_envoy
 from ztlint.checks.transport.tls_verification_disabled import go as tls_go
+from ztlint.checks.transport.tls_verification_disabled import guards as tls_guards
 from ztlint.checks.transport.tls_verification_disabled import istio as tls_istio
 from ztlint.checks.transport.tls_verification_disabled import kubernetes as tls_kubernetes
 from ztlint.checks.transport.tls_verification_disabled import listeners as tls_listeners
@@ -203,10 +204,10 @@ BUILTINS = Registry(
         guard("tls-verification-disabled/imports-aiohttp", tls_python.imports_aiohttp),
         guard("tls-verification-disabled/imports-http-client", tls_python.imports_http_client),
         guard("tls-verification-disabled/inspection-only", tls_python.inspection_only),
-        guard("tls-verification-disabled/gated-branch", tls_python.gated_branch),
+        guard("tls-verification-disabled/gated-branch", tls_guards.gated_branch),
         guard("tls-verification-disabled/falsy-verify", tls_python.falsy_verify),
         guard("tls-verification-disabled/verify-in-options", tls_python.verify_in_options),
-        guard("tls-verification-disabled/setting-value", tls_python.setting_value),
+        guard("tls-verification-disabled/setting-value", tls_guards.setting_value),
         # ZT102 plaintext-transport
         detector("plaintext-transport/go", plaintext_go.detect),
         detector("plaintext-transport/code", plaintext_urls.detect_code),
