@@ -324,7 +324,7 @@ _QUALIFIED_KEY = re.compile(
 @settings(max_examples=400, deadline=None)
 @given(pieced(["api", "key", "-", "_", " ", "\n", "\u2028", "x", "app", "lic", "ense", "ke"], 20))
 def test_qualified_key_as_the_pattern(text: str) -> None:
-    from ztlint.checks.secrets.hardcoded_credential.assignments import _qualified_key
+    from ztlint.checks.secrets.hardcoded_credential.code import _qualified_key
 
     assert _qualified_key(text) == (_QUALIFIED_KEY.search(text) is not None)
 

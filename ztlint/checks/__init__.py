@@ -77,8 +77,10 @@ from ztlint.checks.secrets import (
 )
 from ztlint.checks.secrets.credentials_in_environment import environment as env_credentials
 from ztlint.checks.secrets.credentials_in_environment import lua as lua_credentials
-from ztlint.checks.secrets.hardcoded_credential import code as hardcoded
+from ztlint.checks.secrets.hardcoded_credential import code as hardcoded_code
+from ztlint.checks.secrets.hardcoded_credential import config as hardcoded_config
 from ztlint.checks.secrets.hardcoded_credential import files as credential_files
+from ztlint.checks.secrets.hardcoded_credential import text as hardcoded_text
 from ztlint.checks.secrets.private_key_committed import keys as private_keys
 from ztlint.checks.transport import ssh_host_key_unverified as ssh_host_key
 from ztlint.checks.transport import weak_tls_version
@@ -94,6 +96,7 @@ from ztlint.checks.transport.tls_verification_disabled import defaults as tls_de
 from ztlint.checks.transport.tls_verification_disabled import environment as tls_environment
 from ztlint.checks.transport.tls_verification_disabled import envoy as tls_envoy
 from ztlint.checks.transport.tls_verification_disabled import go as tls_go
+from ztlint.checks.transport.tls_verification_disabled import guards as tls_guards
 from ztlint.checks.transport.tls_verification_disabled import istio as tls_istio
 from ztlint.checks.transport.tls_verification_disabled import kubernetes as tls_kubernetes
 from ztlint.checks.transport.tls_verification_disabled import listeners as tls_listeners
@@ -201,10 +204,10 @@ BUILTINS = Registry(
         guard("tls-verification-disabled/imports-aiohttp", tls_python.imports_aiohttp),
         guard("tls-verification-disabled/imports-http-client", tls_python.imports_http_client),
         guard("tls-verification-disabled/inspection-only", tls_python.inspection_only),
-        guard("tls-verification-disabled/gated-branch", tls_python.gated_branch),
+        guard("tls-verification-disabled/gated-branch", tls_guards.gated_branch),
         guard("tls-verification-disabled/falsy-verify", tls_python.falsy_verify),
         guard("tls-verification-disabled/verify-in-options", tls_python.verify_in_options),
-        guard("tls-verification-disabled/setting-value", tls_python.setting_value),
+        guard("tls-verification-disabled/setting-value", tls_guards.setting_value),
         # ZT102 plaintext-transport
         detector("plaintext-transport/go", plaintext_go.detect),
         detector("plaintext-transport/code", plaintext_urls.detect_code),
@@ -245,14 +248,14 @@ BUILTINS = Registry(
             "kubernetes-secret-committed/kubernetes", kubernetes_secret_committed.detect_kubernetes
         ),
         # ZT204 hardcoded-credential
-        detector("hardcoded-credential/code", hardcoded.detect_code),
-        gate("hardcoded-credential/may-bind-credential", hardcoded.may_bind_credential),
-        detector("hardcoded-credential/config", hardcoded.detect_config),
-        detector("hardcoded-credential/dotenv", hardcoded.detect_dotenv),
-        detector("hardcoded-credential/ini", hardcoded.detect_ini),
-        detector("hardcoded-credential/text", hardcoded.detect_text),
-        detector("hardcoded-credential/makefile", hardcoded.detect_makefile),
-        detector("hardcoded-credential/shell-urls", hardcoded.detect_shell_urls),
+        detector("hardcoded-credential/code", hardcoded_code.detect_code),
+        gate("hardcoded-credential/may-bind-credential", hardcoded_code.may_bind_credential),
+        detector("hardcoded-credential/config", hardcoded_config.detect_config),
+        detector("hardcoded-credential/dotenv", hardcoded_config.detect_dotenv),
+        detector("hardcoded-credential/ini", hardcoded_config.detect_ini),
+        detector("hardcoded-credential/text", hardcoded_text.detect_text),
+        detector("hardcoded-credential/makefile", hardcoded_text.detect_makefile),
+        detector("hardcoded-credential/shell-urls", hardcoded_text.detect_shell_urls),
         detector("hardcoded-credential/files", credential_files.detect_files),
         detector("hardcoded-credential/docker-config", credential_files.detect_docker_config),
         # ZT205 credentials-in-environment

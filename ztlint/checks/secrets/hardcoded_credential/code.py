@@ -1,4 +1,4 @@
-"""Credentials written into code and configuration as literals.
+"""ZT204 in code: credentials written as literals.
 
 A literal bound to a credential name (`password = "..."`, `APIKey: "..."`,
 `client_secret: ...`), and the fallback that quietly becomes the production value when
@@ -8,52 +8,33 @@ References (`${VAR}`, `{{ .Values.x }}`, `<password>`), paths, prose and placeho
 are not credentials; well-known defaults (`changeme`, `postgres`) are reported at low
 severity, and not at all in example files.
 
-Over 400 lines: the detectors of each format (code, config, dotenv, ini, text,
-Makefile) share the value judgement and the hit builder; a split into one module per
-format is still to do.
+Configuration and text formats are `config.py` and `text.py`; what the formats share
+is `_shared.py`.
 """
 
 from __future__ import annotations
 
-import functools
-import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint import classify
-from ztlint.caseless import after_words, lowering_is_exact
+from ztlint.caseless import after_words
 from ztlint.checks import codeutil
-from ztlint.checks.secrets.hardcoded_credential import files as credential_files
-from ztlint.model import Confidence, Severity, Span
+from ztlint.checks.secrets.hardcoded_credential._shared import _hit, _url_hit
+from ztlint.model import Span
 from ztlint.parsers import code
-from ztlint.parsers.data import Mapping, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics import uses
 from ztlint.semantics.credentials import (
     EXAMPLE_FILE,
     accounts,
-    defaults_to_stand_ins,
     is_account_record,
     is_credential_name,
-    is_password_name,
     judge_value,
     may_be_credential_value,
-    strong_value,
-    url_password,
-    url_user_host,
 )
-from ztlint.semantics.placeholder import (
-    is_word,
-    looks_like_prose,
-    only_local_hosts,
-)
-from ztlint.semantics.tokens import AWS_KEY_ID, AWS_SECRET
 
-_OTHER_RULES_KINDS = frozenset(
-    {"Secret", "SealedSecret", "ExternalSecret", "SecretStore", "ClusterSecretStore"}
-)
 _FALLBACK_CALLS = frozenset(
     {"getenv", "get", "Getenv", "getEnv", "GetEnv", "env", "getenv_or", "get_env", "fetch"}
 )
@@ -64,57 +45,6 @@ _ENV_READ = re.compile(
 _PROCESS_ENV = re.compile(
     r"process\.env(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*[\"']([A-Za-z_][A-Za-z0-9_]*)[\"']\s*\])$"
 )
-
-
-def _hit(
-    name: str,
-    verdict: str,
-    span: Span,
-    secret: Span,
-    value: str,
-    fallback: bool = False,
-    local: Callable[[], bool] | None = None,
-    config: bool = False,
-    account: bool = False,
-) -> Hit:
-    """`account`: the password of a user account in a collection of accounts (seeded
-    users, an application's user table): real whatever its strength. `local`: the file's endpoints are all local or reserved names (a local or
-    sample deployment's configuration): the credential guards nothing real. `config`:
-    the value is bound in a configuration file, where a phrase of words
-    (`jwt_secret: a_really_strong_secret`) is a sample's or a test suite's stand-in; in
-    code a constant is the value the program uses, whatever its shape."""
-    what = f"{name} falls back to a literal" if fallback else f"{name} is set to a literal"
-    if verdict == "default":
-        return Hit(
-            span=span,
-            message=f"{what} default credential ({len(value)} characters)",
-            severity=Severity.LOW,
-            confidence=Confidence.MEDIUM,
-            secret_spans=(secret,),
-        )
-    strong = account or strong_value(value, phrases_weak=config)
-    local_only = strong and local is not None and local()  # asked only when it decides
-    confident = strong and not local_only
-    where = " in the configuration of a local deployment" if local_only else ""
-    return Hit(
-        span=span,
-        message=f"hardcoded credential: {what} ({len(value)} characters){where}",
-        confidence=Confidence.HIGH if confident else Confidence.MEDIUM,
-        secret_spans=(secret,),
-    )
-
-
-def _local_hosts(ctx: FileContext) -> Callable[[], bool]:
-    """Whether the file configures a local deployment: its URLs reach only local or
-    reserved names, or (a compose file) its credential variables fall back to
-    stand-ins. Judged once per file, and only when a strong credential asks."""
-    return lambda: ctx.memo(
-        "only-local-hosts",
-        lambda: (
-            only_local_hosts(ctx.text)
-            or (classify.COMPOSE in ctx.kinds and defaults_to_stand_ins(ctx.text))
-        ),
-    )
 
 
 def _inner(ctx: FileContext, node: Node, value: str) -> Span:
@@ -160,22 +90,6 @@ def _or_fallback(ctx: FileContext, literal: Node) -> str | None:
     text = code.node_text(ctx.source, left).strip()
     m = _PROCESS_ENV.search(text) or _ENV_READ.search(text)
     return next((g for g in m.groups() if g), None) if m else None
-
-
-def _url_hit(value: str, span: Span, secret: Span) -> Hit | None:
-    """A password in a URL: shown when it is strong; a password that repeats the user
-    name (`postgres://app:app@...`) or is a guessable word is a local default."""
-    password = url_password(value)
-    if password is None:
-        return None
-    user, _ = url_user_host(value)
-    weak = password == user or not strong_value(password)
-    return Hit(
-        span=span,
-        message=f"hardcoded credential: a URL carries a password ({len(password)} characters)",
-        confidence=Confidence.MEDIUM if weak else Confidence.HIGH,
-        secret_spans=(secret,),
-    )
 
 
 # What a name must contain, in the text, for `is_credential_name` to accept it. Names are
@@ -368,21 +282,6 @@ def _operator(ctx: FileContext, node: Node) -> str:
     return codeutil.text(ctx, op) if op is not None else ""
 
 
-def detect_shell_urls(ctx: FileContext) -> Iterator[Hit]:
-    """URLs with a password in shell scripts, quoted or not (`psql postgres://u:p@db/x`,
-    `git clone "https://bot:$TOKEN@host/r.git"`: a reference is no password). Comments
-    are not read."""
-    words = [(n, codeutil.text(ctx, n)) for n in codeutil.nodes_of(ctx, "word")]
-    for node, value in sorted(
-        [*words, *codeutil.strings(ctx)], key=lambda pair: pair[0].start_byte
-    ):
-        if "://" in value and "@" in value:
-            span = code.node_span(ctx.source, node)
-            hit = _url_hit(value.strip(), span, span)
-            if hit is not None:
-                yield hit
-
-
 def detect_code(ctx: FileContext) -> Iterator[Hit]:
     example = bool(EXAMPLE_FILE.search(ctx.path))
     reported: set[tuple[int, str]] = set()
@@ -478,395 +377,3 @@ def _scalar_keys(ctx: FileContext, record: Node) -> list[str]:
             continue
         keys.append(codeutil.literal_value(ctx, key) or codeutil.text(ctx, key))
     return keys
-
-
-def detect_config(ctx: FileContext) -> Iterator[Hit]:
-    example = bool(EXAMPLE_FILE.search(ctx.path))
-    local = _local_hosts(ctx)
-    # A value a template's action writes is its chart's values.yaml default, checked in
-    # values.yaml itself (ztlint.helm).
-    written = ctx.template.templated if ctx.template is not None else _never
-    for doc in ctx.documents():
-        if isinstance(doc, Mapping) and doc.get_str("kind") in _OTHER_RULES_KINDS:
-            continue  # Secrets are kubernetes-secret-committed's; the rest hold no plaintext
-        account = _account_passwords(doc)
-        seen: set[int] = set()
-        stack: list[object] = [doc]
-        while stack:
-            node = stack.pop()
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-            if isinstance(node, Sequence):
-                for item in node.items:
-                    if (
-                        isinstance(item, Scalar)
-                        and "=" in item.value
-                        and " " not in item.value.split("=", 1)[0]
-                        and not written(item)
-                    ):
-                        var, _, text = item.value.partition("=")
-                        yield from _config_pair(var, text, item, example, local)
-                    else:
-                        stack.append(item)
-                continue
-            if not isinstance(node, Mapping):
-                continue
-            env_name = node.get_str("name")
-            env_value = node.get("value")
-            if (
-                env_name is not None
-                and isinstance(env_value, Scalar)
-                and is_credential_name(env_name)
-                and not written(env_value)
-            ):
-                yield from _config_pair(env_name, env_value.value, env_value, example, local)
-            if _is_test_table(node):
-                continue
-            catalogue = _is_catalogue(node)
-            for key, value in node.items():
-                if isinstance(value, Scalar):
-                    if _format_keyword(node, key.value, value.value) or (
-                        catalogue and is_word(value.value)
-                    ):
-                        continue
-                    if (
-                        value.kind in ("str", "int", "other")
-                        and (
-                            is_credential_name(key.value)
-                            or ("@" in value.value and "://" in value.value)
-                        )
-                        and not written(value)
-                    ):
-                        yield from _config_pair(
-                            key.value, value.value, value, example, local, id(value) in account
-                        )
-                else:
-                    stack.append(value)
-
-
-def _never(node: object) -> bool:
-    return False
-
-
-def _account_passwords(doc: object) -> set[int]:
-    """The password values (by id) of the account records in the document's collections
-    of user accounts: a list of records, or a mapping of records keyed by user."""
-    found: set[int] = set()
-    stack = [doc]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Sequence):
-            children = list(node.items)
-        elif isinstance(node, Mapping):
-            children = [v for _, v in node.items()]
-        else:
-            continue
-        stack.extend(children)
-        records = [c for c in children if isinstance(c, Mapping)]
-        # Settings with a value of their own: a postal `address:` list is no endpoint.
-        keyed = [[k.value for k, v in r.items() if isinstance(v, Scalar)] for r in records]
-        if len(records) < 2 or not accounts(keyed):
-            continue
-        for record, keys in zip(records, keyed, strict=True):
-            if is_account_record(keys):
-                found.update(
-                    id(v)
-                    for k, v in record.items()
-                    if isinstance(v, Scalar) and is_password_name(k.value)
-                )
-    return found
-
-
-def _format_keyword(mapping: Mapping, key: str, value: str) -> bool:
-    """A keyword of the format in a credential key's place: a GitHub Actions job that
-    calls a reusable workflow (`uses:`) with `secrets: inherit` passes the caller's
-    secrets on; it writes none. A Vault agent annotation
-    (`vault.hashicorp.com/agent-inject-secret-db: database/creds/app`) holds the path of
-    a secret in Vault, a template or a switch; a template's literal text is read as the
-    file it renders (ztlint.embedded)."""
-    if key.startswith(_VAULT_AGENT):
-        return True
-    return key == "secrets" and value == "inherit" and mapping.get("uses") is not None
-
-
-_VAULT_AGENT = "vault.hashicorp.com/agent-"
-
-
-def _is_catalogue(mapping: Mapping) -> bool:
-    """A message catalogue (a UI translation file): most of the mapping's text values
-    are natural language. Its keys are labels (`"Password"`), and a one-word value is
-    the label's translation (`"Kennwort"`), not a password."""
-    texts = [v.value for _, v in mapping.items() if isinstance(v, Scalar) and v.kind == "str"]
-    prose = sum(1 for t in texts if looks_like_prose(t))
-    return len(texts) >= 4 and prose * 2 > len(texts)
-
-
-# A test case's name: capitalised words run together, in two or more parts joined by
-# `-` or `/`, one of them camelCase (`SessionResumption-MasterSecret-Server`,
-# `TestLogin/ExpiredToken`). HTTP header names (`X-Api-Key`) have no camelCase part.
-_TEST_NAME = re.compile(r"[A-Z][A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)+")
-_CAMEL_PART = re.compile(r"[A-Z][a-z0-9]+[A-Z]")
-
-
-_QUOTED_KEY = re.compile(r"""^\s*["']([^"'\s]+)["']\s*:""", re.M)
-
-
-def _test_name(key: str) -> bool:
-    return bool(_TEST_NAME.fullmatch(key) and _CAMEL_PART.search(key))
-
-
-def _test_table(keys: list[str]) -> bool:
-    """A table keyed by test case names (a test suite's expected outcomes, or the
-    tests it skips): most of its keys are such names. A credential word in one
-    (`...-MasterSecret-...`) is part of what the test is called; its value is what the
-    test expects."""
-    return len(keys) >= 4 and sum(map(_test_name, keys)) * 2 > len(keys)
-
-
-def _is_test_table(mapping: Mapping) -> bool:
-    return _test_table([k.value for k, _ in mapping.items()])
-
-
-def _test_table_text(text: str) -> bool:
-    """The same for a file no parser reads (a JSON template): its quoted keys."""
-    return _test_table(_QUOTED_KEY.findall(text))
-
-
-def _config_pair(
-    name: str,
-    value: str,
-    node: Scalar,
-    example: bool,
-    local: Callable[[], bool],
-    account: bool = False,
-) -> Iterator[Hit]:
-    if "@" in value and "://" in value:
-        url = _url_hit(value, node.span, node.span)
-        if url is not None:
-            yield url
-            return
-    if not is_credential_name(name, env=name.isupper()):
-        return
-    verdict = judge_value(name, value, example)
-    if verdict is not None:
-        yield _hit(
-            name.strip(),
-            verdict,
-            node.span,
-            node.span,
-            value,
-            local=local,
-            config=True,
-            account=account,
-        )
-
-
-def detect_dotenv(ctx: FileContext) -> Iterator[Hit]:
-    example = bool(EXAMPLE_FILE.search(ctx.path))
-    local = _local_hosts(ctx)
-    for number, text in enumerate(ctx.source.lines, 1):
-        m = re.match(
-            r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s#]*)", text
-        )
-        if not m:
-            continue
-        raw = m.group(2)
-        value = raw[1:-1] if raw[:1] in "\"'" and len(raw) >= 2 else raw
-        if "://" in value and "@" in value:  # `DATABASE_URL=postgres://u:p@db/x`
-            start = m.start(2) + (1 if raw[:1] in "\"'" else 0) + 1
-            span = Span(number, start, number, start + len(value))
-            url = _url_hit(value, span, span)
-            if url is not None:
-                yield url
-                continue
-        if not is_credential_name(m.group(1), env=True):
-            continue
-        verdict = judge_value(m.group(1), value, example)
-        if verdict is not None:
-            start = m.start(2) + (1 if raw[:1] in "\"'" else 0) + 1
-            span = Span(number, start, number, start + len(value))
-            whole = Span(number, m.start(1) + 1, number, m.end(2) + 1)
-            yield _hit(m.group(1), verdict, whole, span, value, local=local, config=True)
-
-
-_INI_PAIR = re.compile(r"^([A-Za-z_][\w.\-]*)\s*[=:]\s*(.*?)\s*$")
-_QUOTED_ASSIGNMENT = re.compile(
-    r"""(?<![\w.$])([A-Za-z_][\w.\-]*)["']?(?:\s*(?:=>|:=|=)\s*|:\s*)(["'])([^"'\s]{4,200})\2"""
-)
-# SQL: CREATE USER app WITH PASSWORD '...', ALTER ROLE ... PASSWORD '...', IDENTIFIED BY '...'
-_SQL_PASSWORD = re.compile(
-    r"(?i)\b(?:with\s+(?:encrypted\s+)?password|identified\s+by)\s+'([^'\s]{4,200})'"
-)
-_DOCS = re.compile(r"(?i)\.(md|markdown|rst|adoc|txt|html?)$")
-
-
-def detect_ini(ctx: FileContext) -> Iterator[Hit]:
-    """INI, properties and conf files: `name = value`, and indented continuation lines
-    that belong to the key above them."""
-    if posixpath.basename(ctx.path).lower() in credential_files.OWNED:
-        return  # read by their own format (credential_files.detect_files)
-    example = bool(EXAMPLE_FILE.search(ctx.path))
-    local = _local_hosts(ctx)
-    current: str | None = None
-    for number, text in enumerate(ctx.source.lines, 1):
-        stripped = text.strip()
-        if not stripped or stripped.startswith(("#", ";", "[")):
-            current = None if stripped.startswith("[") else current
-            continue
-        if text[:1] in " \t" and current is not None:
-            name, value, start = current, stripped, len(text) - len(text.lstrip()) + 1
-        else:
-            m = _INI_PAIR.match(text)
-            if m is None:
-                current = None
-                continue
-            current = m.group(1)
-            name, value, start = m.group(1), m.group(2).strip("\"'"), m.start(2) + 1
-        if not value:
-            continue
-        hit = _line_hit(name, value, number, start, text, example, name.isupper(), local, True)
-        if hit is not None:
-            yield hit
-
-
-def _line_hit(
-    name: str,
-    value: str,
-    number: int,
-    start: int,
-    text: str,
-    example: bool,
-    env: bool,
-    local: Callable[[], bool] | None = None,
-    config: bool = False,
-) -> Hit | None:
-    col = text.find(value, start - 1) + 1 or start
-    secret = Span(number, col, number, col + len(value))
-    if "@" in value and "://" in value:
-        return _url_hit(value, secret, secret)
-    if not is_credential_name(name, env=env):
-        return None
-    verdict = judge_value(name, value, example)
-    if verdict is None:
-        return None
-    return _hit(name, verdict, secret, secret, value, local=local, config=config)
-
-
-# `scheme://user:password@host` anywhere in a line of text (quoted or not).
-_TEXT_URL = re.compile(
-    r"(?<![\w.+-])[a-z][a-z0-9+.-]*://[^\s:/@'\"<>`]*:[^\s@/'\"<>`]+@[^\s'\"<>`]+", re.I
-)
-# A whole line that is one unquoted assignment in a plain-text file: `db_password=...`,
-# `api_token: ...`. The value is one run of characters a secret is made of (no quotes,
-# brackets, `$` or `;`: code and templates are not plain text).
-_PLAIN_ASSIGNMENT = re.compile(
-    r"^\s*(?:export\s+)?([A-Za-z_][\w.\-]*)\s*(?:=|:)\s*([^\s()\[\]{}<>\"'`;,$\\]{8,200})\s*$"
-)
-# A line that is a comment in most configuration and script formats (an example command
-# in a comment is documentation, as comments are in code).
-_COMMENT_LINE = re.compile(r"^\s*(?:#|//|;|--|\*|<!--)")
-# Plain-text files, by extension: notes, logs and dumps, not source code of a language
-# ztlint does not parse (`password = getPassword();`).
-_PLAIN_TEXT = re.compile(r"(?i)(^|/)[^/.]+$|\.(txt|text|log|out|creds?|credentials|secrets?|pass)$")
-
-
-def _paired_aws_secret(ctx: FileContext, value: str) -> bool:
-    """An AWS secret access key beside its key id (`~/.aws/credentials`): reported
-    with the pair by secret-token-committed."""
-    return bool(AWS_SECRET.fullmatch(value)) and AWS_KEY_ID.search(ctx.text) is not None
-
-
-def detect_text(ctx: FileContext) -> Iterator[Hit]:
-    """Files no parser reads (PHP, Ruby, Java, SQL, docs): quoted credential
-    assignments, SQL passwords and URLs that carry a password; in plain-text files also
-    unquoted `name=value` and `name: value` lines whose value is strong. Documentation
-    counts as an example file."""
-    if ctx.parser is not None or ctx.kinds & _READ_ELSEWHERE:
-        return
-    example = bool(EXAMPLE_FILE.search(ctx.path) or _DOCS.search(ctx.path))
-    lower = ctx.lower()
-    sql = not lowering_is_exact(ctx.text) or "password" in lower or "identified" in lower
-    urls = "://" in ctx.text
-    plain = bool(_PLAIN_TEXT.search(ctx.path))
-    table = functools.cache(lambda: _test_table_text(ctx.text))
-    for number, text in enumerate(ctx.source.lines, 1):
-        if len(text) > 500:
-            continue
-        taken: list[tuple[int, int]] = []
-        if urls:
-            for url, start, end in _line_urls(number, text):
-                taken.append((start, end))
-                yield url
-        found = [(m.group(1), m.group(3), m.start(3)) for m in _QUOTED_ASSIGNMENT.finditer(text)]
-        if sql:
-            found += [("password", m.group(1), m.start(1)) for m in _SQL_PASSWORD.finditer(text)]
-        if plain and not found and not taken:
-            line = _PLAIN_ASSIGNMENT.match(text)
-            if (
-                line is not None
-                and strong_value(line.group(2))
-                and not _paired_aws_secret(ctx, line.group(2))
-            ):
-                found.append((line.group(1), line.group(2), line.start(2)))
-        for name, value, start in found:
-            if any(a <= start < b for a, b in taken):
-                continue  # the URL it holds is reported
-            if _test_name(name) and table():
-                continue
-            hit = _line_hit(name, value, number, start + 1, text, example, name.isupper())
-            if hit is not None:
-                yield hit
-
-
-# A key pair's public name: an OpenPGP fingerprint or key ID (hex), as a signing tool's
-# key-selecting option takes it (`gpg --default-key $(SIGNING_KEY)`, `debsign -k`).
-_KEY_ID = re.compile(r"[0-9A-Fa-f]{8}|[0-9A-Fa-f]{16}|[0-9A-Fa-f]{40}")
-_KEY_SELECTOR = r"(?:--default-key|--local-user|--recipient|--sign-with|-[urk])[=\s]+[\"']?\$[({]"
-
-
-def _selects_a_key(ctx: FileContext, name: str, value: str) -> bool:
-    """Whether the variable holds a key's fingerprint or ID, by its shape and its use:
-    the file passes it to a key-selecting option."""
-    if not _KEY_ID.fullmatch(value):
-        return False
-    return re.search(_KEY_SELECTOR + re.escape(name) + r"[)}]", ctx.text) is not None
-
-
-def _line_urls(number: int, text: str) -> Iterator[tuple[Hit, int, int]]:
-    """URLs with a password in one line of text, with their columns (0-based, end
-    exclusive); a comment line is documentation."""
-    if "://" not in text or "@" not in text or _COMMENT_LINE.match(text):
-        return
-    for m in _TEXT_URL.finditer(text):
-        span = Span(number, m.start() + 1, number, m.end() + 1)
-        hit = _url_hit(m.group(0), span, span)
-        if hit is not None:
-            yield hit, m.start(), m.end()
-
-
-def detect_makefile(ctx: FileContext) -> Iterator[Hit]:
-    """Makefile variable assignments (`=`, `:=`, `::=`, `:::=`, `?=`, `+=`), unquoted
-    as make writes them, and URLs with a password on any other line (a recipe's
-    `curl https://user:pass@host`). A key's fingerprint passed to `gpg --default-key`
-    is its public name, not a secret."""
-    example = bool(EXAMPLE_FILE.search(ctx.path))
-    local = _local_hosts(ctx)
-    assignments = {number: (name, value, start) for name, value, number, start in
-                   credential_files.makefile_assignments(ctx)}  # fmt: skip
-    for number, text in enumerate(ctx.source.lines, 1):
-        if number not in assignments:
-            if len(text) <= 500:
-                yield from (hit for hit, _, _ in _line_urls(number, text))
-            continue
-        name, value, start = assignments[number]
-        if _selects_a_key(ctx, name, value):
-            continue
-        hit = _line_hit(name, value, number, start, text, example, name.isupper(), local, True)
-        if hit is not None:
-            yield hit
-
-
-_READ_ELSEWHERE = frozenset(
-    {"ini", "dotenv", "dockerfile", "gitignore", "curlrc", "binary", "makefile", "credential-file"}
-)

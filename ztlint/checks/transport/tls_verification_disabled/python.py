@@ -21,8 +21,7 @@ from tree_sitter import Node
 
 from ztlint import semantics
 from ztlint.checks import codeutil
-from ztlint.checks.transport._common import gating
-from ztlint.model import Confidence, Severity
+from ztlint.checks.transport.tls_verification_disabled.guards import Verdict, gated_branch
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics.forward import bound_to, field_assignments
@@ -31,25 +30,6 @@ _AIOHTTP = re.compile(r"^\s*(?:import|from)\s+aiohttp\b", re.M)
 _HTTP_CLIENT = re.compile(
     r"^\s*(?:import|from)\s+(?:requests|httpx|urllib3|aiohttp|hvac|zeep)\b", re.M
 )
-
-
-Verdict = bool | tuple[Confidence, Severity, str]
-GATED = (Confidence.MEDIUM, Severity.MEDIUM)
-
-
-def gated_branch(ctx: FileContext, captures: dict[str, list[Node]]) -> Verdict:
-    """Guard: a literal insecure setting inside a branch on a setting is a gated mode
-    (medium), named by the branch's condition; anything else is kept as it is."""
-    condition = gating.any_branch(ctx, captures["finding"][0])
-    if condition is None:
-        return True
-    return (*GATED, gating.GATED_MESSAGE.format(condition))
-
-
-def setting_value(ctx: FileContext, captures: dict[str, list[Node]]) -> Verdict:
-    """Guard: verification taken from a setting (`rejectUnauthorized: !opts.insecure`,
-    `danger_accept_invalid_certs(cfg.insecure)`) is a gated mode naming it."""
-    return (*GATED, gating.GATED_MESSAGE.format(gating.text(ctx, captures["value"][0])))
 
 
 def imports_aiohttp(ctx: FileContext, captures: dict[str, list[Node]]) -> Verdict:

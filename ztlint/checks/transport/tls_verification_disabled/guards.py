@@ -1,0 +1,31 @@
+"""ZT101's query guards that every language's queries use (`go.scm`, `javascript.scm`,
+`python.scm`, `rust.scm`): a literal insecure setting inside a branch on a setting, and
+verification taken from a setting, are gated modes (medium) that name it. Whether a
+branch is on a setting is `ztlint.checks.transport._common.gating`'s to say."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from ztlint.checks.transport._common import gating
+from ztlint.model import Confidence, Severity
+from ztlint.rule import FileContext
+
+Verdict = bool | tuple[Confidence, Severity, str]
+
+GATED = (Confidence.MEDIUM, Severity.MEDIUM)
+
+
+def gated_branch(ctx: FileContext, captures: dict[str, list[Node]]) -> Verdict:
+    """Guard: a literal insecure setting inside a branch on a setting is a gated mode
+    (medium), named by the branch's condition; anything else is kept as it is."""
+    condition = gating.any_branch(ctx, captures["finding"][0])
+    if condition is None:
+        return True
+    return (*GATED, gating.GATED_MESSAGE.format(condition))
+
+
+def setting_value(ctx: FileContext, captures: dict[str, list[Node]]) -> Verdict:
+    """Guard: verification taken from a setting (`rejectUnauthorized: !opts.insecure`,
+    `danger_accept_invalid_certs(cfg.insecure)`) is a gated mode naming it."""
+    return (*GATED, gating.GATED_MESSAGE.format(gating.text(ctx, captures["value"][0])))
