@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from tree_sitter import Tree
@@ -97,26 +98,24 @@ class FileContext:
         return self.memo("lower", self.text.lower)
 
     def documents(self) -> list[Node]:
-        """The file's YAML documents, or its JSON or TOML value, as data nodes.
-        Raises ParseFailure when the file does not parse (reported once)."""
+        """The file's data nodes (YAML documents, a JSON or TOML value, ...), parsed by
+        its format (ztlint.parsers). Raises ParseFailure when the file does not parse
+        (reported once)."""
         if self._failure is not None:
             raise self._failure
         if self._data is None:
-            from ztlint.parsers import structured
+            from ztlint.parsers import format_of
 
+            fmt = format_of(self.parser)
             try:
-                if self.parser == "yaml" and self.template is not None:
-                    self._data = self.template.documents(self.text)
-                elif self.parser == "yaml":
-                    from ztlint.parsers import yaml
-
-                    self._data = self._or_template(lambda: yaml.parse_yaml(self.text))
-                elif self.parser == "json":
-                    self._data = self._or_template(lambda: structured.parse_json(self.source))
-                elif self.parser == "toml":
-                    self._data = structured.parse_toml(self.source)
-                else:
+                if fmt is None:
                     self._data = []
+                elif fmt.templated and self.template is not None:
+                    self._data = self.template.documents(self.text)
+                elif fmt.template_fallback:
+                    self._data = self._or_template(partial(fmt.parse, self.source))
+                else:
+                    self._data = fmt.parse(self.source)
             except ParseFailure as failure:
                 self._failure = failure
                 self.parse_notes.append(failure)
@@ -124,10 +123,10 @@ class FileContext:
         return self._data
 
     def _or_template(self, parse: Callable[[], list[Node]]) -> list[Node]:
-        """YAML or JSON; a file that does not parse but holds Go template actions (a
-        chart's `files/`, a profile copied between charts, an Envoy bootstrap a program
-        renders) is read as a template, through the YAML composer (JSON is YAML's flow
-        style)."""
+        """Parsed by the format; a file that does not parse but holds Go template
+        actions (a chart's `files/`, a profile copied between charts, an Envoy bootstrap
+        a program renders) is read as a template, through the YAML composer (JSON is
+        YAML's flow style)."""
         try:
             return parse()
         except OverBudget:
@@ -149,15 +148,14 @@ class FileContext:
         only looks for something optional adds no notification."""
         if self._data is not None or self._failure is not None:
             return self._data
-        from ztlint.parsers import structured, yaml
+        from ztlint.parsers import format_of
 
+        fmt = format_of(self.parser)
         try:
-            if self.parser == "yaml" and self.template is not None:
+            if fmt is not None and fmt.templated and self.template is not None:
                 self._data = self.template.documents(self.text)
-            elif self.parser == "yaml":
-                self._data = yaml.parse_yaml(self.text)
-            elif self.parser == "json":
-                self._data = structured.parse_json(self.source)
+            elif fmt is not None and fmt.optional_reads:
+                self._data = fmt.parse(self.source)
         except ParseFailure:
             return None
         return self._data
