@@ -23,13 +23,13 @@ from dataclasses import replace
 from tree_sitter import Node
 
 from ztlint import semantics
-from ztlint.caseless import Caseless
 from ztlint.checks.codeutil import STRINGS, enclosing_function, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence, Related, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics import origins, types
+from ztlint.semantics.text import AnyCase
 from ztlint.semantics.vocabulary import (
     METADATA,
     SECRET_HEADERS,
@@ -120,7 +120,7 @@ _TOKEN_QUALIFIERS = frozenset(
         "bootstrap", "enrollment", "device", "user", "app",
     }
 )  # fmt: skip
-_AUTH_VOCABULARY = Caseless(
+_AUTH_VOCABULARY = AnyCase(
     r"authoriz|bearer|credential|password|passphrase|login|jwt|oauth|api[_-]?key|auth[_-]?token|access[_-]?token"
 )
 # `secret.pubkey()`: a value derived from the secret that is not secret.

@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator
 from tree_sitter import Node
 
 from ztlint import classify
-from ztlint.caseless import after_words, lowering_is_exact
 from ztlint.checks import codeutil
 from ztlint.checks.secrets import credential_files
 from ztlint.checks.secrets.credentials import (
@@ -46,6 +45,7 @@ from ztlint.parsers import code
 from ztlint.parsers.data import Mapping, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics import uses
+from ztlint.semantics.text import after_words, lowering_is_exact
 
 _OTHER_RULES_KINDS = frozenset(
     {"Secret", "SealedSecret", "ExternalSecret", "SecretStore", "ClusterSecretStore"}
