@@ -7,7 +7,9 @@ language. Detectors are queries, or Python detectors named from `ztlint.checks`.
 A detector runs on a file only when one of its `triggers` occurs in the text, or one of
 its `any-case-triggers` in any case (written in lowercase; `vocabulary:secret` stands
 for the shared vocabulary's words for a secret, so a code rule's trigger and its
-detector mean the same words: ztlint.semantics.vocabulary.TRIGGERS). A trigger
+detector mean the same words: ztlint.semantics.vocabulary.TRIGGERS). A query
+detector's triggers are derived from its query (the literals its predicates require,
+ztlint.querytriggers); `triggers:` in rule.yaml overrides them. A trigger
 written `{text: "://", confirm: REGEX}` counts only when the regex also matches, and
 `gate: NAME` names a function in `ztlint.checks.GATES` that looks at the text before
 anything is parsed. Both are promises: when they say no, the detector could not have
@@ -252,6 +254,12 @@ def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
         source = query_file.read_text(encoding="utf-8")
         kinds = frozenset(raw.get("kinds") or [language])
         runner = QueryRunner(language=language, source=source, origin=str(query_file))
+        if "triggers" not in raw:
+            # The literals the query's own predicates require (ztlint.querytriggers);
+            # a query they do not fix runs on every file of its kinds.
+            from ztlint.querytriggers import query_triggers
+
+            made = partial(made, triggers=query_triggers(source) or ())
         return made(name=f"{folder.name}/{raw['query']}", kinds=kinds, run=runner)
     if "python" in raw:
         fn_name = str(raw["python"])
