@@ -282,7 +282,7 @@ def _fewest(words: Iterator[str] | list[str]) -> tuple[str, ...]:
 
 
 # Any-case triggers derived from the vocabulary, by the name a rule uses for them
-# (`any-case-triggers: [vocabulary:secret]` in rule.yaml): a file without one of these
+# (`vocabulary: secret` in rule.yaml): a file without one of these
 # cannot name a secret the way `mentions_secret` (the `names-a-secret` gate) finds it.
 TRIGGERS: dict[str, tuple[str, ...]] = {
     "secret": _fewest([*SECRET_WORDS, "key", *_HEADER_WORDS]),
