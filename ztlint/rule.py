@@ -9,7 +9,7 @@ also collects facts per file (in the workers) and checks them together afterward
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -73,7 +73,7 @@ class FileContext:
         self._tree: Tree | None = None
         self._failure: ParseFailure | None = None
         self._tree_failure: OverBudget | None = None
-        self._memo: dict[str, Any] = {}
+        self._memo: dict[Hashable, Any] = {}
         self.parse_notes: list[ParseFailure] = []
         # A templated YAML file (a Helm chart's template, `*.yml.tmpl`): how its
         # documents are read (ztlint.helm).
@@ -95,7 +95,7 @@ class FileContext:
 
     def lower(self) -> str:
         """The text lowercased (computed once per file)."""
-        return self.memo("lower", self.text.lower)
+        return self.cached(_lower)
 
     def documents(self) -> list[Node]:
         """The file's data nodes (YAML documents, a JSON or TOML value, ...), parsed by
@@ -193,12 +193,33 @@ class FileContext:
                 )
         return self._tree
 
+    def cached(self, compute: Callable[..., _T], *args: Hashable) -> _T:
+        """`compute(self, *args)`, computed once per file and shared by every detector
+        that asks (the file's string literals, its pod specs). The value is filed under
+        the function itself (and its arguments): only code that holds the function
+        reaches it, so no two rules can meet under a shared name. `compute` is a
+        module-level function or class; a closure would be a new key at every call."""
+        key = (compute, args) if args else compute
+        try:
+            return cast(_T, self._memo[key])
+        except KeyError:
+            if "<locals>" in compute.__qualname__:
+                raise ValueError(
+                    f"cache a module-level function, not {compute.__qualname__}"
+                ) from None
+        value = self._memo[key] = compute(self, *args)
+        return value
+
     def memo(self, key: str, factory: Callable[[], _T]) -> _T:
-        """A value derived from this file once and shared by every detector (the list
-        of tree nodes, the string literals, ...)."""
+        """A value the engine derives from this file once, under a name of its own
+        (rules and semantics use `cached`)."""
         if key not in self._memo:
             self._memo[key] = factory()
         return cast(_T, self._memo[key])
+
+
+def _lower(ctx: FileContext) -> str:
+    return ctx.text.lower()
 
 
 DetectFn = Callable[[FileContext], Iterable[Hit]]

@@ -753,7 +753,11 @@ _PAYMENT_TEXT = re.compile(r"(?i)cvv|cvc|card_?num|\bpin\b|pin[A-Z(_:,)]|passcod
 
 
 def _reads_credentials(ctx: FileContext) -> bool:
-    return ctx.memo("log-secrets-reads", lambda: bool(_READS.search(ctx.text)))
+    return ctx.cached(_reads_credential_text)
+
+
+def _reads_credential_text(ctx: FileContext) -> bool:
+    return bool(_READS.search(ctx.text))
 
 
 def _payment_text(ctx: FileContext) -> bool:
