@@ -102,6 +102,9 @@ def test_captures_a_match_may_lack_fix_nothing() -> None:
     negated = '((identifier) @id (#not-eq? @id "safe") (#any-of? @id "a_b" "c_d"))'
     assert pattern_literals(negated) == [frozenset({"a_b", "c_d"})]
     assert query_triggers('((identifier) @id (#not-eq? @id "x"))') is None
+    # A capture written after a pattern's outer parenthesis is the pattern's own.
+    assert pattern_literals('((identifier) (#eq? @f "main")) @f') == [frozenset({"main"})]
+    assert pattern_literals('((identifier) (#eq? @f "main"))? @f') == [None]
 
 
 def test_the_most_selective_predicate_of_a_pattern_is_kept() -> None:

@@ -201,20 +201,18 @@ def pattern_count(source: str) -> int:
     return sum(1 for _ in _patterns(source))
 
 
-def _patterns(source: str) -> Iterator[_Item]:
-    for item in _parse(source):
-        if isinstance(item, _Leaf) and item.kind in ("quant", "capture"):
-            continue
-        yield item
+def _patterns(source: str) -> Iterator[list[_Item]]:
+    """Each pattern: a top-level element with its quantifiers and captures."""
+    return _units(_parse(source))
 
 
 def pattern_literals(source: str) -> list[frozenset[str] | None]:
     """Per pattern, the literals one of which every match needs, or None."""
     out: list[frozenset[str] | None] = []
-    for item in _patterns(source):
+    for pattern in _patterns(source):
         sure: set[str] = set()
         predicates: list[_Group] = []
-        _walk([item], False, sure, predicates)
+        _walk(pattern, False, sure, predicates)
         choices = [r for p in predicates if (r := _required(p, sure)) is not None]
         out.append(_best(choices) if choices else None)
     return out
