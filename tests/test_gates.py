@@ -404,7 +404,7 @@ def test_credential_parameter_gate_examples() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(_IDENT, _SECRETISH), st.sampled_from(["{}", '"{}"', "x.{}", "`{}`", "{{{}}}"]))
 def test_vocabulary_triggers_admit_every_text_the_secret_gate_admits(name: str, shape: str) -> None:
-    """`vocabulary:secret` (a rule's any-case triggers) is no narrower than the gate."""
+    """`vocabulary: secret` (a rule's any-case triggers) is no narrower than the gate."""
     from ztlint.semantics.vocabulary import TRIGGERS, _mentions_secret
 
     text = "if a == " + shape.format(name) + " {}\n"
@@ -415,6 +415,9 @@ def test_vocabulary_triggers_admit_every_text_the_secret_gate_admits(name: str, 
 def test_an_unknown_vocabulary_trigger_set_is_a_load_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from ztlint.registry import RuleLoadError, _vocabulary_triggers
 
-    assert "token" in _vocabulary_triggers(tmp_path, 0, ["vocabulary:secret", "token"])
-    with pytest.raises(RuleLoadError, match="vocabulary:secret"):
-        _vocabulary_triggers(tmp_path, 0, ["vocabulary:secrets"])
+    assert "token" in _vocabulary_triggers(tmp_path, 0, "secret")
+    assert _vocabulary_triggers(tmp_path, 0, ["secret"]) == _vocabulary_triggers(
+        tmp_path, 0, "secret"
+    )
+    with pytest.raises(RuleLoadError, match="known: secret"):
+        _vocabulary_triggers(tmp_path, 0, ["secrets"])

@@ -145,10 +145,10 @@ def test_rules_lists_origins(tree: Path, plugin: None) -> None:
 
 
 def test_plugin_version_and_folder_content_join_the_cache_key(tree: Path, plugin: None) -> None:
-    from ztlint import engine
+    from ztlint.plan import Plan
 
     rules = load(Config(rules_dirs=((str(tree.parent / "rules"), ""),)))
-    plan = engine.Plan(rules=rules, max_file_size=1)
+    plan = Plan(rules=rules, max_file_size=1)
     described = repr(plan.describe())
     assert "plugin:ztlint-example-plugin==0.1.0" in described
     assert "ACME001', 'folder:" in described

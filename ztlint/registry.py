@@ -5,9 +5,11 @@ Each folder `ZTnnn-name/` holds `rule.yaml` (metadata and the list of detectors)
 language. Detectors are queries, or Python detectors named in `ztlint.checks.BUILTINS`.
 
 A detector runs on a file only when one of its `triggers` occurs in the text, or one of
-its `any-case-triggers` in any case (written in lowercase; `vocabulary:secret` stands
-for the shared vocabulary's words for a secret, so a code rule's trigger and its
-detector mean the same words: ztlint.semantics.vocabulary.TRIGGERS). A trigger
+its `any-case-triggers` in any case (written in lowercase). A detector that declares a
+vocabulary (`vocabulary: secret`) has its words as any-case triggers, so a code rule's
+trigger and its detector mean the same words (ztlint.semantics.vocabulary.TRIGGERS). A query
+detector's triggers are derived from its query (the literals its predicates require,
+ztlint.querytriggers); `triggers:` in rule.yaml overrides them. A trigger
 written `{text: "://", confirm: REGEX}` counts only when the regex also matches, and
 `gate: NAME` names a gate in `ztlint.checks.BUILTINS` that looks at the text before
 anything is parsed. Both are promises: when they say no, the detector could not have
@@ -201,24 +203,25 @@ def _triggers(
     return tuple(texts), tuple(confirm)
 
 
-def _vocabulary_triggers(where: Path, index: int, words: list[str]) -> list[str]:
-    """`vocabulary:<set>` stands for the shared vocabulary's triggers of that set (the
-    words every code rule means by "secret"), so a rule's trigger cannot drift from
-    what its detector looks for."""
+def _vocabulary_triggers(where: Path, index: int, raw: Any) -> list[str]:
+    """The any-case triggers of the vocabularies a detector declares (`vocabulary:
+    secret`): the shared vocabulary's words for that set (the words every code rule
+    means by "secret"), so a rule's triggers cannot drift from what its detector looks
+    for, and case is the prefilter's business, not hand-cut word fragments'."""
     from ztlint.semantics.vocabulary import TRIGGERS
 
+    names = [raw] if isinstance(raw, str) else raw
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise RuleLoadError(f"{where}: detectors[{index}]: vocabulary is a name or a list of names")
     out: list[str] = []
-    for word in words:
-        if word.startswith("vocabulary:"):
-            found = TRIGGERS.get(word.removeprefix("vocabulary:"))
-            if found is None:
-                raise RuleLoadError(
-                    f"{where}: detectors[{index}]: no vocabulary trigger set {word!r} "
-                    f"(known: {', '.join(sorted(f'vocabulary:{k}' for k in TRIGGERS))})"
-                )
-            out.extend(w for w in found if w not in out)
-        elif word not in out:
-            out.append(word)
+    for name in names:
+        found = TRIGGERS.get(name)
+        if found is None:
+            raise RuleLoadError(
+                f"{where}: detectors[{index}]: no vocabulary named {name!r} "
+                f"(known: {', '.join(sorted(TRIGGERS))})"
+            )
+        out.extend(w for w in found if w not in out)
     return out
 
 
@@ -235,7 +238,9 @@ def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
         raise RuleLoadError(
             f"{where}: detectors[{index}]: any-case-triggers must be a list of lowercase strings"
         )
-    any_case = _vocabulary_triggers(where, index, any_case)
+    if "vocabulary" in raw:
+        words = _vocabulary_triggers(where, index, raw["vocabulary"])
+        any_case = [*any_case, *(w for w in words if w not in any_case)]
     gate = None
     if "gate" in raw:
         gate = BUILTINS.gate(str(raw["gate"]))
@@ -252,6 +257,12 @@ def _detector(folder: Path, where: Path, index: int, raw: Any) -> Detector:
         source = query_file.read_text(encoding="utf-8")
         kinds = frozenset(raw.get("kinds") or [language])
         runner = QueryRunner(language=language, source=source, origin=str(query_file))
+        if "triggers" not in raw:
+            # The literals the query's own predicates require (ztlint.querytriggers);
+            # a query they do not fix runs on every file of its kinds.
+            from ztlint.querytriggers import query_triggers
+
+            made = partial(made, triggers=query_triggers(source) or ())
         return made(name=f"{folder.name}/{raw['query']}", kinds=kinds, run=runner)
     if "python" in raw:
         fn_name = str(raw["python"])
@@ -299,6 +310,7 @@ _MATCH_KEYS = {
     "kinds",
     "triggers",
     "any-case-triggers",
+    "vocabulary",
     "gate",
 }
 

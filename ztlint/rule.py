@@ -9,8 +9,9 @@ also collects facts per file (in the workers) and checks them together afterward
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from tree_sitter import Tree
@@ -72,7 +73,7 @@ class FileContext:
         self._tree: Tree | None = None
         self._failure: ParseFailure | None = None
         self._tree_failure: OverBudget | None = None
-        self._memo: dict[str, Any] = {}
+        self._memo: dict[Hashable, Any] = {}
         self.parse_notes: list[ParseFailure] = []
         # A templated YAML file (a Helm chart's template, `*.yml.tmpl`): how its
         # documents are read (ztlint.helm).
@@ -94,29 +95,27 @@ class FileContext:
 
     def lower(self) -> str:
         """The text lowercased (computed once per file)."""
-        return self.memo("lower", self.text.lower)
+        return self.cached(_lower)
 
     def documents(self) -> list[Node]:
-        """The file's YAML documents, or its JSON or TOML value, as data nodes.
-        Raises ParseFailure when the file does not parse (reported once)."""
+        """The file's data nodes (YAML documents, a JSON or TOML value, ...), parsed by
+        its format (ztlint.parsers). Raises ParseFailure when the file does not parse
+        (reported once)."""
         if self._failure is not None:
             raise self._failure
         if self._data is None:
-            from ztlint.parsers import structured
+            from ztlint.parsers import format_of
 
+            fmt = format_of(self.parser)
             try:
-                if self.parser == "yaml" and self.template is not None:
-                    self._data = self.template.documents(self.text)
-                elif self.parser == "yaml":
-                    from ztlint.parsers import yaml
-
-                    self._data = self._or_template(lambda: yaml.parse_yaml(self.text))
-                elif self.parser == "json":
-                    self._data = self._or_template(lambda: structured.parse_json(self.source))
-                elif self.parser == "toml":
-                    self._data = structured.parse_toml(self.source)
-                else:
+                if fmt is None:
                     self._data = []
+                elif fmt.templated and self.template is not None:
+                    self._data = self.template.documents(self.text)
+                elif fmt.template_fallback:
+                    self._data = self._or_template(partial(fmt.parse, self.source))
+                else:
+                    self._data = fmt.parse(self.source)
             except ParseFailure as failure:
                 self._failure = failure
                 self.parse_notes.append(failure)
@@ -124,10 +123,10 @@ class FileContext:
         return self._data
 
     def _or_template(self, parse: Callable[[], list[Node]]) -> list[Node]:
-        """YAML or JSON; a file that does not parse but holds Go template actions (a
-        chart's `files/`, a profile copied between charts, an Envoy bootstrap a program
-        renders) is read as a template, through the YAML composer (JSON is YAML's flow
-        style)."""
+        """Parsed by the format; a file that does not parse but holds Go template
+        actions (a chart's `files/`, a profile copied between charts, an Envoy bootstrap
+        a program renders) is read as a template, through the YAML composer (JSON is
+        YAML's flow style)."""
         try:
             return parse()
         except OverBudget:
@@ -149,15 +148,14 @@ class FileContext:
         only looks for something optional adds no notification."""
         if self._data is not None or self._failure is not None:
             return self._data
-        from ztlint.parsers import structured, yaml
+        from ztlint.parsers import format_of
 
+        fmt = format_of(self.parser)
         try:
-            if self.parser == "yaml" and self.template is not None:
+            if fmt is not None and fmt.templated and self.template is not None:
                 self._data = self.template.documents(self.text)
-            elif self.parser == "yaml":
-                self._data = yaml.parse_yaml(self.text)
-            elif self.parser == "json":
-                self._data = structured.parse_json(self.source)
+            elif fmt is not None and fmt.optional_reads:
+                self._data = fmt.parse(self.source)
         except ParseFailure:
             return None
         return self._data
@@ -195,12 +193,33 @@ class FileContext:
                 )
         return self._tree
 
+    def cached(self, compute: Callable[..., _T], *args: Hashable) -> _T:
+        """`compute(self, *args)`, computed once per file and shared by every detector
+        that asks (the file's string literals, its pod specs). The value is filed under
+        the function itself (and its arguments): only code that holds the function
+        reaches it, so no two rules can meet under a shared name. `compute` is a
+        module-level function or class; a closure would be a new key at every call."""
+        key = (compute, args) if args else compute
+        try:
+            return cast(_T, self._memo[key])
+        except KeyError:
+            if "<locals>" in compute.__qualname__:
+                raise ValueError(
+                    f"cache a module-level function, not {compute.__qualname__}"
+                ) from None
+        value = self._memo[key] = compute(self, *args)
+        return value
+
     def memo(self, key: str, factory: Callable[[], _T]) -> _T:
-        """A value derived from this file once and shared by every detector (the list
-        of tree nodes, the string literals, ...)."""
+        """A value the engine derives from this file once, under a name of its own
+        (rules and semantics use `cached`)."""
         if key not in self._memo:
             self._memo[key] = factory()
         return cast(_T, self._memo[key])
+
+
+def _lower(ctx: FileContext) -> str:
+    return ctx.text.lower()
 
 
 DetectFn = Callable[[FileContext], Iterable[Hit]]

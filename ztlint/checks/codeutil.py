@@ -103,16 +103,16 @@ def literal_value(ctx: FileContext, node: Node) -> str | None:
 def strings(ctx: FileContext) -> list[tuple[Node, str]]:
     """Every plain string literal outside comments, with its text (computed once per
     file); strings nested in a string (inside an interpolation) are not separate."""
+    return ctx.cached(_strings)
 
-    def collect() -> list[tuple[Node, str]]:
-        found = []
-        for node in _outside_comments(ctx, tuple(sorted(STRINGS)), skip_inside=True):
-            value = literal_value(ctx, node)
-            if value is not None:
-                found.append((node, value))
-        return found
 
-    return ctx.memo("strings", collect)
+def _strings(ctx: FileContext) -> list[tuple[Node, str]]:
+    found = []
+    for node in _outside_comments(ctx, tuple(sorted(STRINGS)), skip_inside=True):
+        value = literal_value(ctx, node)
+        if value is not None:
+            found.append((node, value))
+    return found
 
 
 def _outside_comments(
@@ -152,7 +152,7 @@ def _indexed(ctx: FileContext, lang: str, kinds: tuple[str, ...] | None) -> list
     if kinds is None:
         return code.nodes_of_kinds(lang, ctx.tree(), None)
     valid = code.valid_kinds(lang, kinds)
-    index: dict[str, list[Node]] = ctx.memo("kind-index", dict)
+    index: dict[str, list[Node]] = ctx.cached(_kind_index)
     missing = tuple(k for k in valid if k not in index)
     if missing:
         found = code.nodes_of_kinds(lang, ctx.tree(), missing, ctx.source.utf8)
@@ -168,11 +168,15 @@ def _indexed(ctx: FileContext, lang: str, kinds: tuple[str, ...] | None) -> list
     return code.source_order([n for k in valid for n in index[k]])
 
 
+def _kind_index(ctx: FileContext) -> dict[str, list[Node]]:
+    return {}
+
+
 def nodes_of(ctx: FileContext, *types: str) -> list[Node]:
     """The nodes of these types, in source order (outer before inner); computed once
     per file and set of types."""
     key = tuple(sorted(set(types)))
-    return list(ctx.memo(f"nodes_of:{key}", lambda: _outside_comments(ctx, key)))
+    return list(ctx.cached(_outside_comments, key))
 
 
 def callee(ctx: FileContext, call: Node) -> str:
@@ -199,17 +203,17 @@ def text(ctx: FileContext, node: Node) -> str:
 def calls(ctx: FileContext) -> list[tuple[Node, str, Node]]:
     """Every call outside comments, in source order, as (call, callee text, arguments)
     (computed once per file)."""
+    return ctx.cached(_calls)
 
-    def collect() -> list[tuple[Node, str, Node]]:
-        found = []
-        for node in nodes_of(ctx, "call", "call_expression"):
-            function = node.child_by_field_name("function")
-            args = node.child_by_field_name("arguments")
-            if function is not None and args is not None:
-                found.append((node, text(ctx, function), args))
-        return found
 
-    return ctx.memo("calls", collect)
+def _calls(ctx: FileContext) -> list[tuple[Node, str, Node]]:
+    found = []
+    for node in nodes_of(ctx, "call", "call_expression"):
+        function = node.child_by_field_name("function")
+        args = node.child_by_field_name("arguments")
+        if function is not None and args is not None:
+            found.append((node, text(ctx, function), args))
+    return found
 
 
 def keyed(ctx: FileContext, node: Node, kind: str, key: str, value: str) -> dict[str, Node]:

@@ -61,7 +61,11 @@ def _unquote(text: str) -> str:
 def file_commands(ctx: FileContext) -> list[tuple[Script, list[Command]]]:
     """Every script of the file with its commands, parsed once per file and shared by
     the rules that read shell."""
-    return ctx.memo("shell-commands", lambda: [(s, list(commands(s, ctx))) for s in scripts(ctx)])
+    return ctx.cached(_file_commands)
+
+
+def _file_commands(ctx: FileContext) -> list[tuple[Script, list[Command]]]:
+    return [(s, list(commands(s, ctx))) for s in scripts(ctx)]
 
 
 def commands(script: Script, ctx: FileContext) -> Iterator[Command]:

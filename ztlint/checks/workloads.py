@@ -63,7 +63,7 @@ def file_pod_specs(ctx: FileContext, with_kind: bool = False) -> Iterator[PodSpe
     """The pod specs of every document of the file (of those with a `kind` only, with
     `with_kind`), in document order. The documents are walked once per file, whichever
     rules ask."""
-    for has_kind, pods in ctx.memo("pod-specs", lambda: _pods_by_document(ctx)):
+    for has_kind, pods in ctx.cached(_pods_by_document):
         if has_kind or not with_kind:
             yield from pods
 

@@ -10,7 +10,7 @@ from tree_sitter import Node as TSNode
 from tree_sitter import Tree
 
 from ztlint.model import Span
-from ztlint.parsers import code
+from ztlint.parsers import Format, code
 from ztlint.parsers.data import MAX_DEPTH, Mapping, Node, ParseFailure, Scalar, Sequence
 from ztlint.source import SourceText
 
@@ -236,3 +236,7 @@ def _toml_value(src: SourceText, node: TSNode, depth: int) -> Node:
         return Scalar(span, _toml_string(text), "str")
     kinds = {"integer": "int", "float": "float", "boolean": "bool"}
     return Scalar(span, text, kinds.get(t, "other"))
+
+
+JSON = Format(name="json", parse=parse_json, template_fallback=True)
+TOML = Format(name="toml", parse=parse_toml, optional_reads=False)

@@ -9,9 +9,10 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any, NamedTuple
 
+from ztlint.parsers import Format
 from ztlint.parsers.budget import over_budget
 from ztlint.parsers.data import MAX_DEPTH, Mapping, Node, ParseFailure, Scalar, Sequence
-from ztlint.source import line_starts
+from ztlint.source import SourceText, line_starts
 
 # libyaml recurses once per nesting level and crashes the process around 100,000
 # levels; the converter stops at MAX_DEPTH anyway, so refuse long before libyaml could.
@@ -266,3 +267,15 @@ def _convert(node: Any, memo: dict[int, Node], depth: int, remark: Remark | None
             k = Scalar(k.span, "", "other")
         mapping.entries.append((k, _convert(value, memo, depth + 1, remark)))
     return mapping
+
+
+def _documents(source: SourceText) -> list[Node]:
+    return parse_yaml(source.text)
+
+
+FORMAT = Format(
+    name="yaml",
+    parse=_documents,
+    template_fallback=True,
+    templated=True,
+)

@@ -132,7 +132,7 @@ _REQUEST_OBJECTS = re.compile(
 
 def of(ctx: FileContext) -> Semantics:
     """The file's semantics, built once per file context."""
-    return ctx.memo("semantics", lambda: Semantics(ctx))
+    return ctx.cached(Semantics)
 
 
 class Semantics(Scopes):

@@ -195,7 +195,11 @@ def mentions_secret(ctx: FileContext) -> bool:
     """Gate: whether any name in the file can be a secret by `secret_name` (its words are
     the text's words), or a string can be a secret header or an HMAC call. Without one,
     no comparison or log call in the file involves a secret."""
-    return ctx.memo("mentions-secret", lambda: _mentions_secret(ctx.text, ctx.lower()))
+    return ctx.cached(_file_mentions_secret)
+
+
+def _file_mentions_secret(ctx: FileContext) -> bool:
+    return _mentions_secret(ctx.text, ctx.lower())
 
 
 def _spelling_sets(vocabulary: frozenset[str]) -> dict[str, frozenset[str]]:
@@ -285,7 +289,7 @@ def _fewest(words: Iterator[str] | list[str]) -> tuple[str, ...]:
 
 
 # Any-case triggers derived from the vocabulary, by the name a rule uses for them
-# (`any-case-triggers: [vocabulary:secret]` in rule.yaml): a file without one of these
+# (`vocabulary: secret` in rule.yaml): a file without one of these
 # cannot name a secret the way `mentions_secret` (the `names-a-secret` gate) finds it.
 TRIGGERS: dict[str, tuple[str, ...]] = {
     "secret": _fewest([*SECRET_WORDS, "key", *_HEADER_WORDS]),
@@ -331,7 +335,7 @@ def secret_candidates(ctx: FileContext, *kinds: str) -> list[Node]:
     non-ASCII file), every node of the kinds."""
     if not ctx.text.isascii():
         return nodes_of(ctx, *kinds)
-    spans = ctx.memo("secret-spans", lambda: sorted(_mention_spans(ctx.text, ctx.lower())))
+    spans = ctx.cached(_file_mention_spans)
     wanted = frozenset(kinds)
     found: list[Node] = []
     # One walk down from the root into the nodes that hold a span (not a walk up from
@@ -346,6 +350,10 @@ def secret_candidates(ctx: FileContext, *kinds: str) -> list[Node]:
             found.append(node)
         stack.extend(node.children)
     return code.source_order(found)
+
+
+def _file_mention_spans(ctx: FileContext) -> list[tuple[int, int]]:
+    return sorted(_mention_spans(ctx.text, ctx.lower()))
 
 
 def _holds_a_span(spans: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -122,7 +122,7 @@ def _operator_only(ctx: FileContext, scope: Node | None, by_name: bool = True) -
             if found:
                 return f"`{_text(ctx, part)}` names a {found.group(0).lower()} handler"
         function = enclosing_function(function)
-    return ctx.memo("ZT515.local", lambda: _local_listener(ctx))
+    return ctx.cached(_local_listener)
 
 
 def _local_listener(ctx: FileContext) -> str | None:

@@ -37,9 +37,9 @@ from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics import origins
+from ztlint.semantics.text import WordSet
 from ztlint.semantics.uses import use_of
 from ztlint.semantics.vocabulary import words
-from ztlint.triggers import TriggerIndex
 
 _IDENTITY_LAST = frozenset(
     {"identity", "user", "username", "subject", "sub", "principal", "caller", "account", "login"}
@@ -74,7 +74,7 @@ _CREDENTIAL_READ = re.compile(
 )
 # The same question over a whole file, in one pass (the alternation above is tried at
 # every position of the text: three times slower).
-_CREDENTIAL_INDEX = TriggerIndex.build([*_CREDENTIAL_NAMES, ".TLS"])
+_CREDENTIAL_INDEX = WordSet([*_CREDENTIAL_NAMES, ".TLS"])
 
 
 # An authentication hook by its signature: whatever it reads, what it returns is who
@@ -82,7 +82,7 @@ _CREDENTIAL_INDEX = TriggerIndex.build([*_CREDENTIAL_NAMES, ".TLS"])
 # server interceptor).
 _HOOK_NAMES = ("UnaryServerInfo", "StreamServerInfo", "ServerHandshake", "intercept_service")
 _HOOK = re.compile("|".join(_HOOK_NAMES))
-_HOOK_INDEX = TriggerIndex.build(list(_HOOK_NAMES))
+_HOOK_INDEX = WordSet(_HOOK_NAMES)
 
 
 def _reads_credential(text: str) -> bool:

@@ -22,13 +22,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ztlint.caseless import Caseless
 from ztlint.checks.codeutil import calls
 from ztlint.model import Span
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics.text import AnyCase
 
-_HEADERS = Caseless(
+_HEADERS = AnyCase(
     r"content-security-policy|x-frame-options|x-content-type-options|strict-transport-security|"
     r"flask_talisman|talisman\(|\bhelmet\b|secure\.secure|secureheaders|secweb|frame-ancestors"
 )

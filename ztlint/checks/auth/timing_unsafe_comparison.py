@@ -262,20 +262,20 @@ _ENUM_BASES = re.compile(r"\b(Enum|IntEnum|StrEnum|Flag|IntFlag)\b")
 def _enums(ctx: FileContext) -> frozenset[str]:
     """Enumerations the file declares: Python classes derived from an Enum,
     TypeScript `enum`s."""
+    return ctx.cached(_declared_enums)
 
-    def collect() -> frozenset[str]:
-        found = set()
-        for node in nodes_of(ctx, "class_definition", "enum_declaration"):
-            name = node.child_by_field_name("name")
-            bases = node.child_by_field_name("superclasses")
-            if name is not None and (
-                node.type == "enum_declaration"
-                or (bases is not None and _ENUM_BASES.search(_text(ctx, bases)))
-            ):
-                found.add(_text(ctx, name))
-        return frozenset(found)
 
-    return ctx.memo("timing-enums", collect)
+def _declared_enums(ctx: FileContext) -> frozenset[str]:
+    found = set()
+    for node in nodes_of(ctx, "class_definition", "enum_declaration"):
+        name = node.child_by_field_name("name")
+        bases = node.child_by_field_name("superclasses")
+        if name is not None and (
+            node.type == "enum_declaration"
+            or (bases is not None and _ENUM_BASES.search(_text(ctx, bases)))
+        ):
+            found.add(_text(ctx, name))
+    return frozenset(found)
 
 
 def _enum_member(ctx: FileContext, text: str) -> bool:

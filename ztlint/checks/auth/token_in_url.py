@@ -30,7 +30,6 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.caseless import lowering_is_exact
 from ztlint.checks.codeutil import (
     FUNCTIONS,
     STRINGS,
@@ -44,6 +43,7 @@ from ztlint.checks.codeutil import (
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics.text import lowering_is_exact
 from ztlint.semantics.vocabulary import words
 
 PARAMS = (

@@ -69,43 +69,44 @@ def _poll_call(ctx: FileContext, node: Node) -> bool:
 
 def _event_loops(ctx: FileContext) -> list[Node]:
     """The loops that wait on a mio poll: the outermost loop around each poll call."""
-
-    def find() -> list[Node]:
-        found: dict[int, Node] = {}
-        for node in nodes_of(ctx, "call_expression"):
-            if not _poll_call(ctx, node):
-                continue
-            outer = None
-            parent = node.parent
-            while parent is not None and parent.type not in FUNCTIONS:
-                if parent.type in _LOOPS:
-                    outer = parent
-                parent = parent.parent
-            if outer is not None:
-                found[outer.id] = outer
-        return list(found.values())
-
-    return ctx.memo("blocking-event-loops", find)
+    return ctx.cached(_poll_loops)
 
 
-def _loop_callees(ctx: FileContext, sem: semantics.Semantics) -> dict[str, Node]:
+def _poll_loops(ctx: FileContext) -> list[Node]:
+    found: dict[int, Node] = {}
+    for node in nodes_of(ctx, "call_expression"):
+        if not _poll_call(ctx, node):
+            continue
+        outer = None
+        parent = node.parent
+        while parent is not None and parent.type not in FUNCTIONS:
+            if parent.type in _LOOPS:
+                outer = parent
+            parent = parent.parent
+        if outer is not None:
+            found[outer.id] = outer
+    return list(found.values())
+
+
+def _loop_callees(ctx: FileContext) -> dict[str, Node]:
     """Same-file functions called from an event loop's body (one level deep), by name."""
+    return ctx.cached(_called_from_loops)
 
-    def find() -> dict[str, Node]:
-        out: dict[str, Node] = {}
-        for loop in _event_loops(ctx):
-            for node in walk(loop):
-                if node.type != "call_expression":
-                    continue
-                function = node.child_by_field_name("function")
-                if function is None:
-                    continue
-                name = re.split(r"[.:]+", _text(ctx, function))[-1]
-                if name and sem.functions(name):
-                    out.setdefault(name, loop)
-        return out
 
-    return ctx.memo("blocking-loop-callees", find)
+def _called_from_loops(ctx: FileContext) -> dict[str, Node]:
+    sem = semantics.of(ctx)
+    out: dict[str, Node] = {}
+    for loop in _event_loops(ctx):
+        for node in walk(loop):
+            if node.type != "call_expression":
+                continue
+            function = node.child_by_field_name("function")
+            if function is None:
+                continue
+            name = re.split(r"[.:]+", _text(ctx, function))[-1]
+            if name and sem.functions(name):
+                out.setdefault(name, loop)
+    return out
 
 
 def _rust_context(ctx: FileContext, sem: semantics.Semantics, node: Node) -> str | None:
@@ -131,7 +132,7 @@ def _rust_context(ctx: FileContext, sem: semantics.Semantics, node: Node) -> str
             # function the loop calls runs on it.
             name = parent.child_by_field_name("name")
             called = _text(ctx, name) if name is not None else ""
-            if called and called in _loop_callees(ctx, sem):
+            if called and called in _loop_callees(ctx):
                 return f"`{called}` (called from the mio event loop)"
             return None
         parent = parent.parent

@@ -26,13 +26,13 @@ from dataclasses import replace
 from tree_sitter import Node
 
 from ztlint import semantics
-from ztlint.caseless import Caseless
 from ztlint.checks.codeutil import STRINGS, enclosing_function, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence, Related, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics import origins, types
+from ztlint.semantics.text import AnyCase
 from ztlint.semantics.vocabulary import (
     METADATA,
     SECRET_HEADERS,
@@ -123,7 +123,7 @@ _TOKEN_QUALIFIERS = frozenset(
         "bootstrap", "enrollment", "device", "user", "app",
     }
 )  # fmt: skip
-_AUTH_VOCABULARY = Caseless(
+_AUTH_VOCABULARY = AnyCase(
     r"authoriz|bearer|credential|password|passphrase|login|jwt|oauth|api[_-]?key|auth[_-]?token|access[_-]?token"
 )
 # `secret.pubkey()`: a value derived from the secret that is not secret.
@@ -756,7 +756,11 @@ _PAYMENT_TEXT = re.compile(r"(?i)cvv|cvc|card_?num|\bpin\b|pin[A-Z(_:,)]|passcod
 
 
 def _reads_credentials(ctx: FileContext) -> bool:
-    return ctx.memo("log-secrets-reads", lambda: bool(_READS.search(ctx.text)))
+    return ctx.cached(_reads_credential_text)
+
+
+def _reads_credential_text(ctx: FileContext) -> bool:
+    return bool(_READS.search(ctx.text))
 
 
 def _payment_text(ctx: FileContext) -> bool:

@@ -127,7 +127,11 @@ def may_start_container(ctx: FileContext) -> bool:
 
 def run_commands(ctx: FileContext) -> list[RunCommand]:
     """The container starts in the file's scripts, read once per file."""
-    return ctx.memo("container-run-commands", lambda: list(_read(ctx)))
+    return ctx.cached(_all_read)
+
+
+def _all_read(ctx: FileContext) -> list[RunCommand]:
+    return list(_read(ctx))
 
 
 def _read(ctx: FileContext) -> Iterator[RunCommand]:

@@ -64,12 +64,12 @@ def _local_hosts(ctx: FileContext) -> Callable[[], bool]:
     """Whether the file configures a local deployment: its URLs reach only local or
     reserved names, or (a compose file) its credential variables fall back to
     stand-ins. Judged once per file, and only when a strong credential asks."""
-    return lambda: ctx.memo(
-        "only-local-hosts",
-        lambda: (
-            only_local_hosts(ctx.text)
-            or (classify.COMPOSE in ctx.kinds and defaults_to_stand_ins(ctx.text))
-        ),
+    return lambda: ctx.cached(_local_deployment)
+
+
+def _local_deployment(ctx: FileContext) -> bool:
+    return only_local_hosts(ctx.text) or (
+        classify.COMPOSE in ctx.kinds and defaults_to_stand_ins(ctx.text)
     )
 
 

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint.caseless import after_words
 from ztlint.checks import codeutil
 from ztlint.checks.secrets.hardcoded_credential._shared import _hit, _url_hit
 from ztlint.model import Span
@@ -34,6 +33,7 @@ from ztlint.semantics.credentials import (
     judge_value,
     may_be_credential_value,
 )
+from ztlint.semantics.text import after_words
 
 _FALLBACK_CALLS = frozenset(
     {"getenv", "get", "Getenv", "getEnv", "GetEnv", "env", "getenv_or", "get_env", "fetch"}

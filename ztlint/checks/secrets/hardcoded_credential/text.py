@@ -11,7 +11,6 @@ import functools
 import re
 from collections.abc import Iterator
 
-from ztlint.caseless import lowering_is_exact
 from ztlint.checks import codeutil
 from ztlint.checks.secrets.hardcoded_credential import files as credential_files
 from ztlint.checks.secrets.hardcoded_credential._shared import (
@@ -28,6 +27,7 @@ from ztlint.semantics.credentials import (
     EXAMPLE_FILE,
     strong_value,
 )
+from ztlint.semantics.text import lowering_is_exact
 from ztlint.semantics.tokens import AWS_KEY_ID, AWS_SECRET
 
 

@@ -48,24 +48,32 @@ _BPLIST = b"bplist00"
 _T = TypeVar("_T")
 
 
-def _once(ctx: FileContext, key: str, parse: Callable[[], _T]) -> _T:
+def _once(ctx: FileContext, parse: Callable[[FileContext], _T]) -> _T:
     """Parse once per file; a failure is noted once and raised to every detector."""
-
-    def run() -> _T | ParseFailure:
-        try:
-            return parse()
-        except ParseFailure as failure:
-            ctx.parse_notes.append(failure)
-            return failure
-
-    found = ctx.memo(key, run)
+    found: _T | ParseFailure = ctx.cached(_noting_failure, parse)
     if isinstance(found, ParseFailure):
         raise found
     return found
 
 
+def _noting_failure(ctx: FileContext, parse: Callable[[FileContext], _T]) -> _T | ParseFailure:
+    try:
+        return parse(ctx)
+    except ParseFailure as failure:
+        ctx.parse_notes.append(failure)
+        return failure
+
+
 def _xml_root(ctx: FileContext) -> Element:
-    return _once(ctx, "xml-root", lambda: parse_xml(ctx.source))
+    return _once(ctx, _parse_xml)
+
+
+def _parse_xml(ctx: FileContext) -> Element:
+    return parse_xml(ctx.source)
+
+
+def _parse_binary(ctx: FileContext) -> PlistValue:
+    return plist_from_binary(ctx.head)
 
 
 def _plist(ctx: FileContext) -> tuple[PlistValue | None, bool]:
@@ -74,7 +82,7 @@ def _plist(ctx: FileContext) -> tuple[PlistValue | None, bool]:
     if ctx.is_binary:
         if not ctx.head.startswith(_BPLIST) or _ATS.encode() not in ctx.head:
             return None, True
-        return _once(ctx, "bplist", lambda: plist_from_binary(ctx.head)), True
+        return _once(ctx, _parse_binary), True
     if _ATS not in ctx.text:
         return None, False
     return plist_from_xml(_xml_root(ctx)), False
