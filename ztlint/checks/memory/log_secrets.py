@@ -166,6 +166,16 @@ _TRANSFORMS = frozenset(
 )  # fmt: skip
 
 
+# A value computed from a credential that does not carry it: a one-way or masked form,
+# or the decoded claims of a signed token (public to whoever holds the token; the
+# signature that makes it a credential is dropped).
+# (Narrower than _TRANSFORMS: `signToken(claims)` returns a credential.)
+_DERIVED_VALUES = frozenset(
+    {"hash", "digest", "fingerprint", "mask", "masked", "redact", "redacted", "payload",
+     "claims", "len", "length", "count", "size"}
+)  # fmt: skip
+
+
 _MEMBER_ACCESS = frozenset(
     {"attribute", "selector_expression", "member_expression", "field_expression",
      "navigation_expression"}
@@ -239,6 +249,10 @@ def _not_text(ctx: FileContext, node: Node, name: str) -> bool:
         # `token, err := verifyToken(..)`: what a same-file function declares it returns
         function_node = value.child_by_field_name("function")
         tail = re.split(r"[.:]+", _text(ctx, function_node))[-1] if function_node else ""
+        if set(words(tail)) & _DERIVED_VALUES:
+            # `masked := mask(token)`, `claims, err := jwtPayload(raw)`: what the variable
+            # holds was made from the credential and is not it
+            return True
         result = types.result_type(sem, tail) if tail else None
         return result is not None and _scalar(result)
     if value.type == "type_assertion_expression":
