@@ -450,6 +450,8 @@ def _secret_in(
                 continue  # a mio `Token` names an event-loop slot
             if not auth_code and _ambiguous_token(ctx, inner, name):
                 continue
+            if _public_half(ctx, inner, name):
+                continue
             outer = _outermost(inner)
             if outer is not inner and not secret_name(_text(ctx, outer).rsplit(".", 1)[-1]):
                 continue  # `token.token.serial`: the logged value is the last field
@@ -462,6 +464,20 @@ def _secret_in(
                 continue
             return name
     return None
+
+
+# The secret half of an access-key pair (`accessSecret`, `secretKey`, `secretAccessKey`).
+_SECRET_HALF = re.compile(r"(?i)\b\w*(access_?secret|secret_?(access_?)?key)\w*\b")
+
+
+def _public_half(ctx: FileContext, inner: Node, name: str) -> bool:
+    """`accessKey` beside `accessSecret` (or `secretKey`) in the same function: in an
+    access-key pair (S3 and its kin) the access key is the identifier, the secret is the
+    credential. Alone, an access key may be the credential itself."""
+    if words(name)[-2:] != ["access", "key"]:
+        return False
+    function = enclosing_function(inner)
+    return function is not None and bool(_SECRET_HALF.search(_text(ctx, function)))
 
 
 def _no_value(ctx: FileContext, inner: Node, name: str) -> bool:
