@@ -214,6 +214,20 @@ def main() -> int:
     print("per rule:")
     for rule, counts in sorted(by_rule.items()):
         print(f"  {rule:<40} {precision(counts):>5}  {dict(counts)}")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "repositories": len(scanned),
+                    "min_confidence": args.min_confidence,
+                    "by_set": {k: dict(v) for k, v in sorted(by_set.items())},
+                    "by_rule": {k.split()[0]: dict(v) for k, v in sorted(by_rule.items())},
+                },
+                indent=1,
+                sort_keys=True,
+            )
+            + "\n"
+        )
     if args.todo:
         with args.todo.open("w", newline="") as fh:
             writer = csv.writer(fh)
