@@ -137,6 +137,12 @@ def main() -> int:
         help="rewrite the verdicts without the rows no finding matches (after a change that "
         "removed findings), printing what they were",
     )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        help="also write the counts per set and per rule here (bench/precision_docs.py "
+        "turns them into each rule's measured precision)",
+    )
     args = parser.parse_args()
     use_panel(args.panel)
 
