@@ -513,6 +513,30 @@ _IDENTIFIERS = frozenset(
 _VALUE_FIELDS = frozenset({"value", "Value", "raw", "String"})
 
 
+def _status_result(sem: semantics.Semantics, inner: Node) -> bool:
+    """Go `cookie, err := readCookie(r)`: a name bound after the first of several results
+    of one call gets the call's status (its error, its `ok`), not the value it read."""
+    if sem.lang != "go":
+        return False
+    binding = sem.resolve(inner)
+    declaration = binding.node if binding is not None else None
+    if binding is None or declaration is None:
+        return False
+    if declaration.type not in ("short_var_declaration", "assignment_statement"):
+        return False
+    left = declaration.child_by_field_name("left")
+    right = declaration.child_by_field_name("right")
+    names = [sem.text(n) for n in left.named_children] if left is not None else []
+    values = right.named_children if right is not None else []
+    return (
+        len(values) == 1
+        and values[0].type == "call_expression"
+        and len(names) > 1
+        and binding.name in names[1:]
+        and binding.name != names[0]
+    )
+
+
 def _credential_read(ctx: FileContext, inner: Node) -> str | None:
     """Where a logged name's value was read from, when that is a credential: a request's
     `Authorization` (or another credential header), a cookie, or a request parameter
@@ -527,6 +551,8 @@ def _credential_read(ctx: FileContext, inner: Node) -> str | None:
     if outer is not inner and _text(ctx, outer).rsplit(".", 1)[-1] not in _VALUE_FIELDS:
         return None  # `cookie.Name`, `header.len()`: not the credential
     sem = semantics.of(ctx)
+    if _status_result(sem, inner):
+        return None
     origin = origins.origin(sem, inner)
     if origin.kind != "request":
         return None
