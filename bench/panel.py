@@ -137,6 +137,12 @@ def main() -> int:
         help="rewrite the verdicts without the rows no finding matches (after a change that "
         "removed findings), printing what they were",
     )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        help="also write the counts per set and per rule here (bench/precision_docs.py "
+        "turns them into each rule's measured precision)",
+    )
     args = parser.parse_args()
     use_panel(args.panel)
 
@@ -214,6 +220,20 @@ def main() -> int:
     print("per rule:")
     for rule, counts in sorted(by_rule.items()):
         print(f"  {rule:<40} {precision(counts):>5}  {dict(counts)}")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "repositories": len(scanned),
+                    "min_confidence": args.min_confidence,
+                    "by_set": {k: dict(v) for k, v in sorted(by_set.items())},
+                    "by_rule": {k.split()[0]: dict(v) for k, v in sorted(by_rule.items())},
+                },
+                indent=1,
+                sort_keys=True,
+            )
+            + "\n"
+        )
     if args.todo:
         with args.todo.open("w", newline="") as fh:
             writer = csv.writer(fh)

@@ -39,8 +39,10 @@ VOCABULARY = {
     # The Vault agent injector's annotation prefix (`vault.hashicorp.com/agent-inject-*`).
     "hashicorp",
 }
-# Paths every repository has by convention.
-CONVENTIONAL = re.compile(r"^\.github/")
+# Paths every repository has by convention: GitHub's folder, and the two folders of a
+# web front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes
+# and tests use; the paths below them stay checked.
+CONVENTIONAL = re.compile(r"^(?:\.github/|web/(?:src|public)$)")
 
 
 def _searched() -> dict[str, str]:

@@ -173,6 +173,14 @@ EXAMPLE_PATHS = (
     "quickstart*.yaml",
     "demo/",
     "demos/",
+    # Development seed data: the sample rows a framework loads into a local database on
+    # request (Phoenix/Ecto `mix run priv/repo/seeds.exs`, Rails `db:seed`, Laravel
+    # `db:seed`), not code the service runs.
+    "**/priv/repo/seeds.exs",
+    "**/priv/repo/seeds/",
+    "**/db/seeds.rb",
+    "**/db/seeds/",
+    "**/database/seeders/",
     "*.example",
     "*.sample",
     "*.example.*",

@@ -112,9 +112,12 @@ def is_version(value: str) -> bool:
     return bool(_VERSION.match(value.strip()))
 
 
-# An identifier-shaped value: words (with at most a short number: `oauth2`, `ec2`, `v3`)
-# joined by `_`, `-`, `.`, `/` or `:`, or written in camelCase.
-_SEGMENT = re.compile(r"[A-Za-z]+\d{0,2}|\d{1,3}(?:st|nd|rd|th)?|v\d{1,2}(?:alpha|beta)\d{0,2}")
+# An identifier-shaped value: words (with at most a short number: `oauth2`, `ec2`, `v3`,
+# also before a camelCase word: `web3AuthToken`) joined by `_`, `-`, `.`, `/` or `:`, or
+# written in camelCase. (Each repetition starts with a digit: no ambiguous backtracking.)
+_SEGMENT = re.compile(
+    r"[A-Za-z]+(?:\d{1,2}[A-Z][A-Za-z]*)*\d{0,2}|\d{1,3}(?:st|nd|rd|th)?|v\d{1,2}(?:alpha|beta)\d{0,2}"
+)
 _SEPARATORS = re.compile(r"[-_./:]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 # The words by which a value names a credential setting rather than holding one.

@@ -16,7 +16,9 @@ credential in reach even when it never reads it (the seed's R1.1). Constants are
 by the shared semantic layer.
 
 Not findings: the empty string, placeholders such as `"anonymous"` or `"unknown"`
-when no credential was found, and functions with no credential in reach.
+when no credential was found, functions with no credential in reach, and code that runs
+in the user's browser (a front end's module, `ztlint.semantics.runtime`): no server
+takes an identity from it, so a form's default user is data.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from ztlint.checks.codeutil import (
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
-from ztlint.semantics import origins
+from ztlint.semantics import origins, runtime
 from ztlint.semantics.text import WordSet
 from ztlint.semantics.uses import use_of
 from ztlint.semantics.vocabulary import words
@@ -148,6 +150,8 @@ def _takes_nothing(ctx: FileContext, function: Node) -> bool:
 
 
 def detect_code(ctx: FileContext) -> Iterator[Hit]:
+    if runtime.browser_code(ctx):
+        return  # a browser decides no identity a server trusts: its form defaults are data
     hooks = bool(_HOOK_INDEX.present(ctx.text))
     if not _reads_credential(ctx.text) and not hooks:
         return

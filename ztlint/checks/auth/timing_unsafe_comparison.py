@@ -34,7 +34,7 @@ from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
-from ztlint.semantics import origins, types
+from ztlint.semantics import origins, runtime, types
 from ztlint.semantics.secret_operands import (
     CONSTANT_TYPES,
     secret_operand,
@@ -470,6 +470,8 @@ def _class_words(ctx: FileContext, node: Node) -> list[str]:
 def detect_code(ctx: FileContext) -> Iterator[Hit]:
     if ctx.path.endswith((".min.js", ".bundle.js")):
         return  # generated: report the source it was built from
+    if runtime.browser_code(ctx):
+        return  # runs in the user's browser: nobody else can time it
     lang = _lang(ctx)
     calls = COMPARE_CALLS.get(lang, frozenset())
     kinds = ("binary_expression", "comparison_operator", "call_expression")
@@ -612,6 +614,24 @@ _SESSION_READS = re.compile(
 _STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`""")
 
 
+def _same_sequence(ctx: FileContext, left: Node, right: Node) -> bool:
+    """Two elements of one value (`password[i] == password[i+1]`, a complexity rule
+    looking for repeated characters): no reference secret on either side."""
+    bases = []
+    for side in (_unwrap(left), _unwrap(right)):
+        if side.type not in ("index_expression", "subscript", "subscript_expression"):
+            return False
+        base = (
+            side.child_by_field_name("operand")
+            or side.child_by_field_name("value")
+            or side.child_by_field_name("object")
+        )
+        if base is None:
+            return False
+        bases.append(_text(ctx, base))
+    return bases[0] == bases[1]
+
+
 def _no_attacker_side(ctx: FileContext, node: Node, left: Node, right: Node) -> bool:
     """A timing leak needs a secret on one side and an attacker's guess on the other.
     Two values from the same request (a double-submit cookie against its form field, a
@@ -621,6 +641,8 @@ def _no_attacker_side(ctx: FileContext, node: Node, left: Node, right: Node) -> 
     if enclosing_function(node) is None:
         return False
     if _key_fingerprint(ctx, left) or _key_fingerprint(ctx, right):
+        return True
+    if _same_sequence(ctx, left, right):
         return True
     return _origin(ctx, left) == REQUEST and _origin(ctx, right) == REQUEST
 

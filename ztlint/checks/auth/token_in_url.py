@@ -176,18 +176,36 @@ def _built_urls(ctx: FileContext) -> Iterator[Hit]:
             # Interpolated: a credential parameter right before a substitution.
             for piece, substitution in _pieces(ctx, node):
                 m = _URL_PARAM_END.search(piece)
+                if substitution is not None and _client_identifier(ctx, substitution):
+                    continue
                 if m and substitution is not None and not _for_people(ctx, node, whole):
                     yield _url_hit(ctx, node, whole, m.group(1))
                     break
             continue
         m = _URL_PARAM_END.search(value)
         joined = _followed(node)
+        operands = joined.named_children if joined is not None else []
+        if len(operands) == 2 and _client_identifier(ctx, operands[1]):
+            continue
         if m and joined is not None and not _for_people(ctx, node, value):
             yield _url_hit(ctx, joined, value, m.group(1))
             continue
         m = _URL_PARAM_FORMAT.search(value)
         if m and not _for_people(ctx, node, value):
             yield _url_hit(ctx, node, value, m.group(1))
+
+
+def _client_identifier(ctx: FileContext, value: Node) -> bool:
+    """What is put after `api_key=` is the application's client identifier
+    (`provider.clientId`, `${app.client_id}`): some providers call their public client
+    id an API key (Last.fm), and an identifier is no credential, whatever the parameter
+    is called. (A session id is one: not excused.)"""
+    text = _text(ctx, value).strip("${} \t")
+    if len(text) > 120 or not re.fullmatch(r"[\w.?!\[\]\"']+", text):
+        return False
+    last = re.split(r"[.?!\[\]\"']+", text.rstrip("?!.])\"'"))[-1]
+    ws = words(last)
+    return ws[-2:] in (["client", "id"], ["app", "id"], ["application", "id"])
 
 
 def _followed(literal: Node) -> Node | None:

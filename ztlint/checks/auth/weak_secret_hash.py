@@ -436,6 +436,58 @@ def _spec_or_change(ctx: FileContext, call: Node) -> bool:
     return False
 
 
+_SUBSCRIPTS = {
+    "subscript": ("value", "subscript"),  # Python `cache[digest]`
+    "index_expression": ("operand", "index"),  # Go `seen[sum]`
+    "subscript_expression": ("object", "index"),  # JS `memo[hex]`
+}
+_ASSIGNMENTS = ("assignment", "assignment_statement", "assignment_expression")
+
+
+def _mapping_key(ctx: FileContext, use: Node) -> tuple[str, bool] | None:
+    """The mapping a use of a digest is a key of, and whether the use stores into it:
+    `cache[d] = ok` (store), `cache[d]`, `d in cache` / `d in cache.keys()` (reads)."""
+    parent = use.parent
+    if parent is None:
+        return None
+    fields = _SUBSCRIPTS.get(parent.type)
+    if fields is not None:
+        mapping, index = (parent.child_by_field_name(f) for f in fields)
+        if mapping is None or index is None or index.id != use.id:
+            return None
+        holder = parent.parent
+        if holder is not None and holder.type == "expression_list":
+            holder = holder.parent
+        left = holder.child_by_field_name("left") if holder is not None else None
+        stored = (
+            holder is not None
+            and holder.type in _ASSIGNMENTS
+            and left is not None
+            and left.start_byte <= parent.start_byte < left.end_byte
+        )
+        return _text(ctx, mapping), stored
+    if parent.type == "comparison_operator" and parent.named_children[:1] == [use]:
+        operators = [c.type for c in parent.children if not c.is_named]
+        if operators == ["in"] and len(parent.named_children) == 2:
+            table = _text(ctx, parent.named_children[1])
+            return re.sub(r"\.keys\(\)$", "", table), False
+    return None
+
+
+def _memo_key(ctx: FileContext, call: Node) -> bool:
+    """The digest is only ever a key of one mapping the same function both reads and
+    fills (`if d in self._checked: ...; self._checked[d] = ok`): a memo of a check made
+    elsewhere, kept for the life of the object, not a stored verifier. A digest looked up
+    in a table the function only reads is the insecure store this rule is about."""
+    _, uses = _digest_uses(ctx, call)
+    keys = [_mapping_key(ctx, use) for use in uses]
+    if not keys or any(k is None for k in keys):
+        return False
+    mappings = {k[0] for k in keys if k is not None}
+    stores = {k[1] for k in keys if k is not None}
+    return len(mappings) == 1 and stores == {True, False}
+
+
 def _enclosing_names(ctx: FileContext, node: Node) -> list[str]:
     out = []
     parent = node.parent
@@ -489,6 +541,9 @@ def _severity(
     ):
         return None  # both sides digested to equal length, then compared in constant time
     salted = any(w in _SALTED for w in words(_text(ctx, hashed))) or _salt_fed(ctx, call)
+    if _memo_key(ctx, call):
+        # Shown at the pedantic level: the cache still holds fast digests in memory.
+        return Severity.LOW, "a secret kept as an in-memory cache key", Confidence.LOW
     if any(w in _HUMAN for w in ws):
         return Severity.HIGH, "a password", Confidence.HIGH
     if salted or _key_material(ws) or _keyed_use(ctx, call) or _derived_key(ws, ctx, call):

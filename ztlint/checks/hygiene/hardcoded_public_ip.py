@@ -38,7 +38,7 @@ from ztlint.model import Span
 from ztlint.parsers import code
 from ztlint.parsers.data import Mapping, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
-from ztlint.semantics import uses
+from ztlint.semantics import runtime, uses
 
 _IPV4 = re.compile(r"(?<![\w.<>=~^!@§])((?:\d{1,3}\.){3}\d{1,3})(?![\w.]|\.\d)")
 _IPV6 = re.compile(r"(?<![\w:.§])\[?([0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7})\]?(?![\w:])")
@@ -348,11 +348,16 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
 
 
 def _code_hits(ctx: FileContext) -> Iterator[Hit]:
+    browser = runtime.browser_code(ctx)
     for node, value in codeutil.strings(ctx):
         if not any(ch.isdigit() for ch in value) or len(value) > 200:
             continue
         found = list(_values(value))
         if not found:
+            continue
+        if browser and "://" not in value and "://" not in _concatenation(ctx, node):
+            # A browser reaches a host only through a URL: a bare address in a front
+            # end's module is data it shows or a form's default, not where it connects.
             continue
         use = uses.use_of(ctx, node)
         if use is not None and use.kind == "binding" and _SKIP_NAMES.search(use.name):

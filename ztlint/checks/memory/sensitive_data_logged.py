@@ -169,6 +169,16 @@ _TRANSFORMS = frozenset(
 )  # fmt: skip
 
 
+# A value computed from a credential that does not carry it: a one-way or masked form,
+# or the decoded claims of a signed token (public to whoever holds the token; the
+# signature that makes it a credential is dropped).
+# (Narrower than _TRANSFORMS: `signToken(claims)` returns a credential.)
+_DERIVED_VALUES = frozenset(
+    {"hash", "digest", "fingerprint", "mask", "masked", "redact", "redacted", "payload",
+     "claims", "len", "length", "count", "size"}
+)  # fmt: skip
+
+
 _MEMBER_ACCESS = frozenset(
     {"attribute", "selector_expression", "member_expression", "field_expression",
      "navigation_expression"}
@@ -242,6 +252,10 @@ def _not_text(ctx: FileContext, node: Node, name: str) -> bool:
         # `token, err := verifyToken(..)`: what a same-file function declares it returns
         function_node = value.child_by_field_name("function")
         tail = re.split(r"[.:]+", _text(ctx, function_node))[-1] if function_node else ""
+        if set(words(tail)) & _DERIVED_VALUES:
+            # `masked := mask(token)`, `claims, err := jwtPayload(raw)`: what the variable
+            # holds was made from the credential and is not it
+            return True
         result = types.result_type(sem, tail) if tail else None
         return result is not None and _scalar(result)
     if value.type == "type_assertion_expression":
@@ -439,6 +453,8 @@ def _secret_in(
                 continue  # a mio `Token` names an event-loop slot
             if not auth_code and _ambiguous_token(ctx, inner, name):
                 continue
+            if _public_half(ctx, inner, name):
+                continue
             outer = _outermost(inner)
             if outer is not inner and not secret_name(_text(ctx, outer).rsplit(".", 1)[-1]):
                 continue  # `token.token.serial`: the logged value is the last field
@@ -451,6 +467,20 @@ def _secret_in(
                 continue
             return name
     return None
+
+
+# The secret half of an access-key pair (`accessSecret`, `secretKey`, `secretAccessKey`).
+_SECRET_HALF = re.compile(r"(?i)\b\w*(access_?secret|secret_?(access_?)?key)\w*\b")
+
+
+def _public_half(ctx: FileContext, inner: Node, name: str) -> bool:
+    """`accessKey` beside `accessSecret` (or `secretKey`) in the same function: in an
+    access-key pair (S3 and its kin) the access key is the identifier, the secret is the
+    credential. Alone, an access key may be the credential itself."""
+    if words(name)[-2:] != ["access", "key"]:
+        return False
+    function = enclosing_function(inner)
+    return function is not None and bool(_SECRET_HALF.search(_text(ctx, function)))
 
 
 def _no_value(ctx: FileContext, inner: Node, name: str) -> bool:
@@ -486,6 +516,30 @@ _IDENTIFIERS = frozenset(
 _VALUE_FIELDS = frozenset({"value", "Value", "raw", "String"})
 
 
+def _status_result(sem: semantics.Semantics, inner: Node) -> bool:
+    """Go `cookie, err := readCookie(r)`: a name bound after the first of several results
+    of one call gets the call's status (its error, its `ok`), not the value it read."""
+    if sem.lang != "go":
+        return False
+    binding = sem.resolve(inner)
+    declaration = binding.node if binding is not None else None
+    if binding is None or declaration is None:
+        return False
+    if declaration.type not in ("short_var_declaration", "assignment_statement"):
+        return False
+    left = declaration.child_by_field_name("left")
+    right = declaration.child_by_field_name("right")
+    names = [sem.text(n) for n in left.named_children] if left is not None else []
+    values = right.named_children if right is not None else []
+    return (
+        len(values) == 1
+        and values[0].type == "call_expression"
+        and len(names) > 1
+        and binding.name in names[1:]
+        and binding.name != names[0]
+    )
+
+
 def _credential_read(ctx: FileContext, inner: Node) -> str | None:
     """Where a logged name's value was read from, when that is a credential: a request's
     `Authorization` (or another credential header), a cookie, or a request parameter
@@ -500,6 +554,8 @@ def _credential_read(ctx: FileContext, inner: Node) -> str | None:
     if outer is not inner and _text(ctx, outer).rsplit(".", 1)[-1] not in _VALUE_FIELDS:
         return None  # `cookie.Name`, `header.len()`: not the credential
     sem = semantics.of(ctx)
+    if _status_result(sem, inner):
+        return None
     origin = origins.origin(sem, inner)
     if origin.kind != "request":
         return None

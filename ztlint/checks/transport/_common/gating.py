@@ -65,11 +65,33 @@ _PRESENCE = re.compile(
 )
 
 
+# A comparison of a value with a literal: `port == 636`, `typ == "SUBMAIL"`.
+_CASE_TEST = re.compile(r"""[\w.()\[\]]+\s*[!=]=\s*("[^"\n]*"|`[^`\n]*`|'[^'\n]*'|\d+)""")
+# Literals that name a mode of security, an environment or a scheme: comparing with one
+# is a setting someone picks (`mode == "insecure"`, `env != "production"`).
+_MODE_WORDS = re.compile(
+    r"(?i)insecure|skip|verif|tls|ssl|secure|dev|debug|test|local|self|none|disable|off|"
+    r"false|unsafe|allow|trust|http|ws|plain|h2c|noauth|anonymous|prod|stag|sandbox|\bci\b"
+)
+
+
+def _data_case(condition: str) -> bool:
+    """`port == 636`, `typ == "SUBMAIL"`: the condition picks a case of the data (which
+    server, which provider), not a mode; inside the case the setting is always on. A
+    switch a deployer turns on names a mode (`cfg.Insecure`, `mode == "insecure"`)."""
+    parts = [p.strip(" ()!") for p in re.split(r"&&|\|\|", condition)]
+    return bool(parts) and all(
+        (m := _CASE_TEST.fullmatch(p)) is not None and not _MODE_WORDS.search(m.group(1))
+        for p in parts
+    )
+
+
 def is_switch(condition: str, presence: bool = False) -> bool:
-    """A condition that can be a setting: not only error tests, and (unless `presence`
-    counts, as whether TLS options were given does for plaintext) not only tests of
-    whether something is present (`x != nil`, `len(x) > 0`)."""
-    if _ERROR_TEST.search(condition):
+    """A condition that can be a setting: not only error tests, not a case of the data
+    (`port == 636`), and (unless `presence` counts, as whether TLS options were given does
+    for plaintext) not only tests of whether something is present (`x != nil`,
+    `len(x) > 0`)."""
+    if _ERROR_TEST.search(condition) or _data_case(condition):
         return False
     if presence:
         return True

@@ -25,7 +25,9 @@ Some connections must accept any certificate, by protocol or by what they do wit
 ACME tls-alpn-01 validation (RFC 8737: the challenge certificate is self-signed and
 the proof is inside it, `NextProtos: ["acme-tls/1"]`), http-01 validation that follows
 a redirect to https (RFC 8555 8.3; the function builds the `/.well-known/acme-challenge/`
-URL it fetches), a bootstrap that checks the fetched root against a
+URL it fetches), EST's bootstrap of the CA bundle (RFC 7030 4.1.1: a function that fetches
+`/.well-known/est/cacerts` before any trust anchor exists, whose answer the client must
+confirm out of band before trusting it), a bootstrap that checks the fetched root against a
 pinned SHA-256 fingerprint of its DER, and a connection that only reads the peer's
 certificate chain (`tls.Dial` whose connection is used for nothing but
 `ConnectionState()`). These are not findings.
@@ -194,6 +196,7 @@ def _keyed_values(ctx: FileContext, literal: Node, key: str) -> list[Node]:
 
 _ACME_TLS_ALPN = '"acme-tls/1"'
 _HTTP01_PATH = "/.well-known/acme-challenge/"
+_EST_BOOTSTRAP = "/.well-known/est/cacerts"
 _DER_DIGEST = re.compile(r"\bsha(?:256|512|1)\.Sum(?:256|512)?\(\s*[\w.\[\]]*\.Raw\s*\)")
 _INSPECT_ONLY = frozenset(
     {
@@ -280,4 +283,4 @@ def _mandated(ctx: FileContext, finding: Node) -> bool:
     if function is None:
         return False
     body = code.node_text(ctx.source, function)
-    return _HTTP01_PATH in body or bool(_DER_DIGEST.search(body))
+    return _HTTP01_PATH in body or _EST_BOOTSTRAP in body or bool(_DER_DIGEST.search(body))
