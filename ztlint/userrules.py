@@ -27,6 +27,10 @@ it is read as a hostile file would be:
 
 Ids are a prefix of two to eight capital letters other than `ZT` and three digits
 (`ACME001`); ids and names must not collide with ztlint's rules or each other.
+
+About 440 lines: loading, the refusals that keep a folder data-only and the bounded
+running are kept in one module so that every check a hostile folder meets reads in one
+place.
 """
 
 from __future__ import annotations

@@ -15,6 +15,9 @@
 5. Provenance, suppression comments (in the blob itself), config exceptions and
    excludes by path, and the confidence threshold apply as in a working-tree scan;
    the caller applies the baseline.
+
+About 430 lines: the walk, its worker pool and the per-blob scan are one pipeline
+sharing the run's state; the blob gate is already apart (history/gate.py).
 """
 
 from __future__ import annotations
