@@ -15,14 +15,7 @@ PACKAGE = Path(ztlint.__file__).parent
 
 # Known cycles, each with its reason; empty when there is none. An entry is the
 # cycle's modules in order, starting from the smallest name.
-KNOWN: dict[tuple[str, ...], str] = {
-    ("ztlint.checks.codeutil", "ztlint.semantics"): (
-        "the semantics layer still borrows tree helpers (nodes_of, literal_value, callee "
-        "and the node-kind sets) from checks/codeutil, which takes its constants from "
-        "semantics; the fix moves those helpers into the semantics layer, in the areas "
-        "of the helpers that rename checks/ and split semantics (issue 27, items 2 and 1)"
-    ),
-}
+KNOWN: dict[tuple[str, ...], str] = {}
 
 
 def _module_name(path: Path) -> str:

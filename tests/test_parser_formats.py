@@ -12,8 +12,8 @@ import pytest
 from ztlint import classify, parsers
 from ztlint.config import Config
 from ztlint.engine import run
-from ztlint.notices import NOT_PARSED
 from ztlint.model import Confidence, RuleMeta, Severity, Span
+from ztlint.notices import NOT_PARSED
 from ztlint.parsers.data import Mapping, Node, ParseFailure, Scalar
 from ztlint.rule import Detector, FileContext, Hit, Rule
 from ztlint.source import SourceText

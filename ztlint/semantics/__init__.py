@@ -205,7 +205,7 @@ class Semantics(Scopes):
                 for c in node.named_children
             ):
                 return None
-            from ztlint.checks.codeutil import literal_value
+            from ztlint.semantics.nodes import literal_value
 
             value = literal_value(self.ctx, node)
             return Const(value, True) if value is not None else None

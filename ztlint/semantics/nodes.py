@@ -1,4 +1,5 @@
-"""String literals in code and how they are used, for every tree-sitter language ztlint
+"""Tree helpers of the semantics layer (rule modules reach them as ztlint.checks.codeutil).
+String literals in code and how they are used, for every tree-sitter language ztlint
 reads: what a literal says, and whether it is bound to a name (an assignment, a
 constant, a keyword argument, a struct field, an object key) or passed to a call."""
 
@@ -9,14 +10,16 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint import semantics
 from ztlint.model import Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics.model import COMMENTS as _COMMENTS
+from ztlint.semantics.model import FUNCTIONS as _FUNCTIONS
+from ztlint.semantics.model import STRINGS as _STRINGS
 
 # String literal and comment nodes (one list each, the semantic layer's).
-STRINGS = semantics.STRINGS
-COMMENTS = semantics.COMMENTS
+STRINGS = _STRINGS
+COMMENTS = _COMMENTS
 # The only named nodes inside comments (Rust doc comments, Lua comment text); other
 # grammars' comments are leaves.
 IN_COMMENTS = frozenset(
@@ -73,7 +76,7 @@ WRAPPERS = frozenset(
     }
 )
 # Function-like nodes in every grammar ztlint reads (one list, the semantic layer's).
-FUNCTIONS = semantics.FUNCTIONS
+FUNCTIONS = _FUNCTIONS
 ARGUMENTS = frozenset({"argument_list", "arguments", "value_arguments", "call_suffix"})
 
 

@@ -134,7 +134,7 @@ class Scopes:
         return self._by_scope.get(root.id, {})
 
     def _index_bindings(self) -> dict[int, dict[str, list[Binding]]]:
-        from ztlint.checks.codeutil import nodes_of
+        from ztlint.semantics.nodes import nodes_of
 
         out: dict[int, dict[str, list[Binding]]] = {}
         for node in nodes_of(self.ctx, *sorted(_BINDING_KINDS | _NAMED_FUNCTIONS)):
@@ -258,7 +258,7 @@ class Scopes:
         """Names a `const` or `static` declaration binds anywhere in the file (Go, Rust),
         found in one walk: a cheap test before resolving a name."""
         if self._constants is None:
-            from ztlint.checks.codeutil import nodes_of
+            from ztlint.semantics.nodes import nodes_of
 
             self._constants = frozenset(
                 self.text(n)
@@ -269,7 +269,7 @@ class Scopes:
 
     def _function_nodes(self) -> list[Node]:
         """The file's functions, from the per-file node index rules share."""
-        from ztlint.checks.codeutil import nodes_of
+        from ztlint.semantics.nodes import nodes_of
 
         return nodes_of(self.ctx, *sorted(FUNCTIONS))
 

@@ -9,8 +9,8 @@ import re
 
 from tree_sitter import Node
 
-from ztlint.checks.codeutil import text as _text
 from ztlint.rule import FileContext
+from ztlint.semantics.nodes import text as _text
 from ztlint.semantics.vocabulary import SECRET_HEADERS, secret_name
 
 CONSTANT_TYPES = frozenset(

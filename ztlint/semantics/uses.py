@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from ztlint.checks.codeutil import ARGUMENTS, BINDINGS, CALLS, COMMENTS, STRINGS, WRAPPERS, callee
 from ztlint.parsers import code
 from ztlint.rule import FileContext
+from ztlint.semantics.nodes import ARGUMENTS, BINDINGS, CALLS, COMMENTS, STRINGS, WRAPPERS, callee
 
 
 def binding_name(ctx: FileContext, node: Node) -> str:

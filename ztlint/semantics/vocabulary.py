@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint.caseless import Caseless, after_words, finds
-from ztlint.checks.codeutil import nodes_of
 from ztlint.parsers import code
 from ztlint.rule import FileContext
+from ztlint.semantics.nodes import nodes_of
 from ztlint.triggers import TriggerIndex
 
 # Words that name a secret value when they end a name.
