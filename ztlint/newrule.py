@@ -114,6 +114,12 @@ def scaffold(rule_id: str, name: str, kind: str, rules_dir: Path, fixtures_dir: 
             raise ScaffoldError(f"{path} exists; nothing was written")
     if os.path.lexists(folder):
         raise ScaffoldError(f"{folder} exists; nothing was written")
+    for base in (rules_dir, fixtures_dir):
+        # A link (here or above, up to the working folder) could lead the files anywhere:
+        # `fixtures -> /elsewhere` in a repository one runs this in.
+        linked = _linked_part(base)
+        if linked is not None:
+            raise ScaffoldError(f"{linked} is a link; nothing was written")
     written = []
     for path, text in targets:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -184,3 +190,17 @@ def _files(rule_id: str, name: str, kind: str) -> dict[str, list[tuple[str, str]
         "rule": [("rule.yaml", head + detector), ("docs.md", docs)],
         "fixtures": [(pos_name, positive), (f"{neg_dir}{neg_name}", negative), *sidecar],
     }
+
+
+def _linked_part(path: Path) -> Path | None:
+    """The first part of a relative `path` that is a symbolic link, if any; of an
+    absolute one (chosen by its user, whose system may link /tmp or /home), only the
+    folder itself."""
+    if path.is_absolute():
+        return path if path.is_symlink() else None
+    current = Path()
+    for part in path.parts:
+        current = current / part
+        if current.is_symlink():
+            return current
+    return None

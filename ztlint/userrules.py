@@ -36,6 +36,7 @@ place.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import signal
@@ -56,6 +57,10 @@ MAX_DOCS = 256 * 1024
 MAX_QUERY = 16 * 1024
 MAX_PATTERNS = 32
 MAX_QUANTIFIERS = 2  # `*` and `+` in one query file
+MAX_HITS = 200  # findings of one user detector in one file
+MAX_RULES_DIRS = 32  # folders named by --rules and rules-dirs together
+MAX_OPTIONAL = 16  # `?` in one query file
+MAX_QUERY_DEPTH = 32  # nesting of ( and [ in one query file
 QUERY_MATCH_LIMIT = 32
 DETECTOR_BUDGET = 2.0  # seconds per detector and file
 _QUERY_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}\.scm$")
@@ -135,13 +140,17 @@ def _yaml(path: Path) -> Any:
     from ruamel.yaml.events import AliasEvent
 
     text = _read(path, MAX_RULE_YAML, "rule.yaml")
-    yaml = YAML(typ="safe")
+    # The pure-Python parser: the C one recurses without a limit, and a deeply nested
+    # rule.yaml (`[[[[...`) would crash the process; this one raises RecursionError.
+    yaml = YAML(typ="safe", pure=True)
     try:
         if any(isinstance(e, AliasEvent) for e in yaml.parse(text)):
             raise UserRuleError(f"{path}: YAML aliases (*name) are not accepted in rule.yaml")
         return yaml.load(text)
     except YAMLError as exc:
         raise UserRuleError(f"{path}: not valid YAML: {exc}") from None
+    except RecursionError:
+        raise UserRuleError(f"{path}: nested too deeply") from None
 
 
 # --- what a folder may say ----------------------------------------------------------
@@ -160,6 +169,8 @@ def unsafe_regex(pattern: str) -> str | None:
         tree = parser.parse(pattern)
     except re.error as exc:
         return f"not a regular expression: {exc}"
+    except RecursionError:
+        return "it is nested too deeply"
     repeats = {const.MAX_REPEAT, const.MIN_REPEAT, const.POSSESSIVE_REPEAT}
     unbounded = 0
 
@@ -189,7 +200,10 @@ def unsafe_regex(pattern: str) -> str | None:
                 return why
         return None
 
-    why = walk(tree, 0)
+    try:
+        why = walk(tree, 0)
+    except RecursionError:
+        return "it is nested too deeply"
     if why is None and unbounded > 2:
         why = "it has more than two unbounded repeats"
     return why
@@ -241,11 +255,35 @@ def _check_data(where: Path, data: Any, in_tree: bool = False) -> None:
                     _check_regex(f"{at}: {key}", cond["matches"])
         if in_tree:
             _no_quoting(at, det)
+            _no_partial_tests(at, det)
     if in_tree:
         _no_quoting(str(where), data)
 
 
 _QUOTES = re.compile(r"\{(?:value|(?:sibling|ancestor|root):[^{}]+)\}")
+# Tests that say something about part of a value: with one finding per answer, a folder
+# the scanned repository controls could read a value it cannot quote, a character at a
+# time (a CI secret written into the workspace before the scan). Whole-value tests
+# (`equals`, `in`) stay.
+_PARTIAL_TESTS = ("matches", "contains")
+
+
+def _no_partial_tests(at: str, det: Mapping[str, Any]) -> None:
+    """A rule folder inside the scanned tree (or named by a configuration there) may not
+    test part of a value: no `matches:` or `contains:`, on the detector or in its
+    `where`/`unless` conditions."""
+    conditions = [det] + [
+        c for key in ("where", "unless") for c in (det.get(key) or []) if isinstance(c, dict)
+    ]
+    for cond in conditions:
+        for key in _PARTIAL_TESTS:
+            if key in cond:
+                raise UserRuleError(
+                    f"{at}: {key}: a rule folder inside the scanned tree (or named by a "
+                    "configuration there) may test whole values only (equals, in, exists): a "
+                    "test of part of a value would let the repository read, one finding at a "
+                    "time, a value the report must not show; keep the folder outside the tree"
+                )
 
 
 def _no_quoting(at: str, raw: Mapping[str, Any]) -> None:
@@ -272,6 +310,30 @@ _COMMENT = re.compile(r";[^\n]*")
 _MATCH_PREDICATE = re.compile(r'\(#(?:any-)?(?:not-)?match\?\s+@[\w.-]+\s+("(?:[^"\\]|\\.)*")')
 
 
+def _in_tree_query(where: Path, source: str, stripped: str) -> None:
+    """A query of a rule folder inside the scanned tree (or named by a configuration
+    there) quotes no capture anywhere (a `{name}` in any string, however the `#set!` is
+    written) and tests text only whole (`#eq?`, `#any-of?` and their `not-` forms): a
+    `#match?` on part of a value would let the repository read it a finding at a time."""
+    where_from = (
+        "a query of a rule folder inside the scanned tree (or named by a configuration there)"
+    )
+    if re.search(r"\{[\w.-]+\}", " ".join(_STRING.findall(_COMMENT.sub("", source)))):
+        raise UserRuleError(
+            f"{where}: {where_from} may not quote captures ({{name}}); keep the folder "
+            "outside the tree to quote them"
+        )
+    for name in re.findall(r"#([\w-]+[?!])", stripped):
+        if name not in _IN_TREE_PREDICATES:
+            raise UserRuleError(
+                f"{where}: #{name}: {where_from} may test text only whole (#eq?, #any-of? "
+                "and their not- forms); keep the folder outside the tree for other predicates"
+            )
+
+
+_IN_TREE_PREDICATES = frozenset({"set!", "eq?", "not-eq?", "any-of?", "not-any-of?"})
+
+
 def _check_query(where: Path, language: str, source: str, in_tree: bool = False) -> None:
     """A query that names no Python and cannot blow up: few patterns, few quantifiers,
     safe regular expressions."""
@@ -284,12 +346,23 @@ def _check_query(where: Path, language: str, source: str, in_tree: bool = False)
             f"{where}: {quantifiers} quantifiers (* or +); a query of a rule folder may have "
             f"{MAX_QUANTIFIERS}"
         )
-    if in_tree and re.search(r'#set!\s+message\s+"[^"]*\{\w+\}', source):
+    # `?` outside a predicate's name (`#eq?`) is an optional node: tree-sitter's query
+    # compiler is super-linear in them, so a short query could take hours to compile.
+    optional = len(re.findall(r"(?<![\w!-])\?", re.sub(r"#[\w-]+[?!]", "", stripped)))
+    if optional > MAX_OPTIONAL:
         raise UserRuleError(
-            f"{where}: a query of a rule folder inside the scanned tree (or named by a "
-            "configuration there) may not quote captures ({name}) in its message; keep the "
-            "folder outside the tree to quote them"
+            f"{where}: {optional} optional nodes (?); a query of a rule folder may have "
+            f"{MAX_OPTIONAL}"
         )
+    depth = deepest = 0
+    for ch in stripped:
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(ch, 0)
+        deepest = max(deepest, depth)
+    if deepest > MAX_QUERY_DEPTH:
+        raise UserRuleError(
+            f"{where}: nested {deepest} deep; a query of a rule folder may nest {MAX_QUERY_DEPTH}"
+        )
+
     for m in _MATCH_PREDICATE.finditer(source):
         import json
 
@@ -298,6 +371,8 @@ def _check_query(where: Path, language: str, source: str, in_tree: bool = False)
         except ValueError:
             pattern = m.group(1)[1:-1]
         _check_regex(str(where), pattern)
+    if in_tree:
+        _in_tree_query(where, source, stripped)
     try:
         query = code.compile_query(language, source)
     except Exception as exc:  # tree-sitter's QueryError and its kin
@@ -321,7 +396,12 @@ def load_dirs(dirs: Sequence[RulesDir]) -> tuple[Rule, ...]:
     """The rules of these folders (each a rule folder or a folder of them)."""
     rules: list[Rule] = []
     token = os.urandom(8).hex()
-    for d in dirs:
+    # The same folder named twice is loaded once (a configuration that repeats a folder
+    # thousands of times must not multiply the work), and only so many are read.
+    unique = list({(os.path.realpath(d.path), d.tree): d for d in dirs}.values())
+    if len(unique) > MAX_RULES_DIRS:
+        raise UserRuleError(f"more than {MAX_RULES_DIRS} folders of rules are named")
+    for d in unique:
         base = Path(d.path)
         if d.tree and not _inside(os.path.realpath(base), d.tree):
             raise UserRuleError(f"{d.given}: leads outside the scanned tree")
@@ -429,10 +509,11 @@ class Budgeted:
         try:
             outer = signal.signal(signal.SIGVTALRM, time_up)
         except (AttributeError, ValueError):  # no such timer (Windows), off the main thread
-            return list(self.run(ctx))
+            return list(itertools.islice(self.run(ctx), MAX_HITS))
         try:
             signal.setitimer(signal.ITIMER_VIRTUAL, self.seconds)
-            return list(self.run(ctx))
+            # A bounded number per file: `((_) @finding)` would report every node.
+            return list(itertools.islice(self.run(ctx), MAX_HITS))
         except RuleOverTime:
             _TRIPPED.add(self.token)
             raise

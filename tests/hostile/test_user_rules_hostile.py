@@ -180,9 +180,12 @@ def test_an_alias_bomb_in_rule_yaml_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 2 and "aliases" in result.stderr
 
 
-def test_a_costly_query_that_passes_the_checks_runs_out_of_its_budget(tmp_path: Path) -> None:
-    """Two quantified wildcards over a large file: the first file costs the folder its
-    CPU budget, the files after skip it; the run ends, and fails as unchecked."""
+def test_a_query_that_matches_everything_is_bounded(tmp_path: Path) -> None:
+    """Two quantified wildcards over large files, reporting every match: the match limit
+    and the cap on one detector's findings per file (userrules.MAX_HITS) end the work, so
+    the run stays short and its report small, whatever the files hold."""
+    from ztlint.userrules import MAX_HITS
+
     query = '((_ (_)* @a (_)* @b) @finding (#set! message "x"))\n'
     repo = _repo(tmp_path, query=query)
     big = (
@@ -197,9 +200,10 @@ def test_a_costly_query_that_passes_the_checks_runs_out_of_its_budget(tmp_path: 
     result = run_ztlint(
         repo, "scan", ".", "--no-cache", "-v", env=_env(), isolated=True, timeout=300
     )
-    assert time.monotonic() - started < 240
-    assert result.returncode == 1, result.stdout + result.stderr  # unchecked files fail the run
-    assert result.stdout.count("ZT905") >= 4 and "ACME001" in result.stdout
+    assert time.monotonic() - started < 120
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    for i in range(4):
+        assert result.stdout.count(f"big{i}.py:") <= MAX_HITS
 
 
 def test_a_rule_folder_cannot_quote_a_secret_into_the_report(tmp_path: Path) -> None:
@@ -258,3 +262,115 @@ def test_an_in_tree_query_may_not_quote_captures(tmp_path: Path) -> None:
     repo = _repo(tmp_path, query=query)
     result = run_ztlint(repo, "scan", ".", env=_env(), isolated=True)
     assert result.returncode == 2 and "may not quote captures" in result.stderr
+
+
+def test_a_detector_over_its_cpu_budget_is_stopped_and_its_folder_skipped() -> None:
+    """The per-file CPU budget of a user detector (ITIMER_VIRTUAL): a detector that spins
+    is stopped, and every detector of the same load is skipped on the files after."""
+    from collections.abc import Iterator
+
+    from ztlint.userrules import Budgeted, RuleOverTime
+
+    def spin(ctx: object) -> Iterator[object]:
+        while True:
+            pass
+        yield  # pragma: no cover
+
+    budgeted = Budgeted(spin, token="test-spin-token", seconds=0.2)  # type: ignore[arg-type]
+    with pytest.raises(RuleOverTime):
+        list(budgeted(None))  # type: ignore[arg-type]
+    with pytest.raises(RuleOverTime, match="skipped"):
+        list(Budgeted(lambda ctx: iter(()), token="test-spin-token")(None))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("rule_change", "query", "message"),
+    [
+        # a regex or a substring on a value: read a value one finding at a time
+        (("    equals: true\n", '    matches: "^a"\n'), None, "whole values only"),
+        (
+            ("{sibling: env, equals: production}", "{sibling: env, contains: prod}"),
+            None,
+            "whole values only",
+        ),
+        (
+            None,
+            '((string) @finding (#match? @finding "^Z") (#set! message "0=Z"))\n',
+            "test text only whole",
+        ),
+        # a capture quoted however the #set! is written
+        (None, '((string) @v @finding (#set! "message" "{v}"))\n', "may not quote captures"),
+        (None, '((string) @v @finding (#set! ; x\n message "{v}"))\n', "may not quote captures"),
+        (None, '((string) @v @finding (#set! message "\\"{v}"))\n', "may not quote captures"),
+        # a query tree-sitter would take hours to compile, or nested past any use
+        (None, "(module " + "(_)? " * 400 + ") @finding\n", "optional nodes"),
+        (None, "(" + "(_ " * 1500 + ")" * 1500 + " @finding)\n", "nested"),
+    ],
+)
+def test_a_folder_of_the_scanned_tree_cannot_read_values_or_stall(
+    tmp_path: Path, rule_change: tuple[str, str] | None, query: str | None, message: str
+) -> None:
+    """What a rule folder the scanned repository controls could use to read a value it
+    may not quote (a secret CI wrote into the workspace), a finding per character, or to
+    stall the run before any budget applies, is refused with exit 2."""
+    rule = RULE_YAML if rule_change is None else RULE_YAML.replace(*rule_change)
+    assert rule_change is None or rule != RULE_YAML
+    repo = _repo(tmp_path, rule, query)
+    started = time.monotonic()
+    result = run_ztlint(repo, "scan", ".", "--no-cache", env=_env(), isolated=True, timeout=120)
+    assert time.monotonic() - started < 60
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_deeply_nested_rule_yaml_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    repo = _repo(tmp_path, "id: ACME001\nname: nest-y\nx: " + "[" * 20000 + "]" * 20000 + "\n")
+    result = run_ztlint(repo, "scan", ".", "--no-cache", env=_env(), isolated=True, timeout=120)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_folder_named_many_times_is_loaded_once(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    (repo / ".ztlint.yaml").write_text("rules-dirs: [" + ", ".join([".rules"] * 3000) + "]\n")
+    started = time.monotonic()
+    result = run_ztlint(repo, "scan", ".", "--no-cache", env=_env(), isolated=True, timeout=120)
+    assert time.monotonic() - started < 60
+    assert result.returncode == 1 and "ACME001" in result.stdout, result.stdout + result.stderr
+
+
+def test_python_m_ztlint_from_the_scanned_tree_imports_nothing_from_it(tmp_path: Path) -> None:
+    """`python -m ztlint` run inside the repository: a `click.py` there is never imported
+    in place of the real one."""
+    repo = _repo(tmp_path)
+    (repo / "click.py").write_text('raise SystemExit("tree code ran")\n')
+    result = run_ztlint(repo, "--version", env=_env(), isolated=False, timeout=60)
+    assert result.returncode == 0 and "tree code ran" not in result.stdout + result.stderr
+
+
+def test_new_rule_writes_nothing_through_a_link(tmp_path: Path) -> None:
+    """`ztlint new-rule` run in a repository whose `fixtures` is a link elsewhere."""
+    repo = tmp_path / "repo"
+    outside = tmp_path / "outside"
+    repo.mkdir()
+    outside.mkdir()
+    (repo / "fixtures").symlink_to(outside)
+    result = run_ztlint(repo, "new-rule", "ACME009", "my-rule", "--kind", "python", env=_env())
+    assert result.returncode == 2 and "is a link" in result.stderr
+    assert not any(outside.iterdir()) and not (repo / "rules").exists()
+
+
+def test_explain_shows_a_user_rule_s_text_inert(tmp_path: Path) -> None:
+    """A repository's rule folder writes terminal escapes and a workflow command into its
+    title and docs: `ztlint explain` prints them as text."""
+    rule = RULE_YAML.replace(
+        "title: Debug mode is on in a production service",
+        'title: "\\e[31mred\\e]8;;https://example.com\\aclick\\n::error::forged"',
+    )
+    repo = _repo(tmp_path, rule)
+    docs = repo / ".rules" / "ACME001-debug-flag-on" / "docs.md"
+    docs.write_text(docs.read_text() + "\n::warning file=x::forged\n\x1b]0;title\x07\n")
+    result = run_ztlint(repo, "explain", "ACME001", env=_env(), isolated=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert not any(line.startswith(("::", "##[")) for line in result.stdout.splitlines())
