@@ -10,6 +10,6 @@ import sys
 if sys.path and sys.path[0] in ("", os.getcwd()) and not sys.flags.safe_path:
     del sys.path[0]
 
-from ztlint.cli import main  # noqa: E402
+from ztlint.cli import main
 
 main(prog_name="ztlint")
