@@ -278,6 +278,9 @@ class Rule:
     # `ztlint rules`; and what of it the result cache keys on (ztlint.rulesources).
     origin: str = ""
     digest: str = ""
+    # A rule folder of the scanned tree (or named by a configuration there): its findings
+    # show no source line, which it could otherwise aim at any line holding a secret.
+    quotes_source: bool = True
 
     @property
     def id(self) -> str:

@@ -462,7 +462,12 @@ def load_folder(folder: Path, token: str = "", in_tree: bool = False) -> Rule:
         replace(d, run=Budgeted(_limited(d.run), token, budget)) for d in rule.detectors
     )
     return replace(
-        rule, detectors=detectors, origin=str(folder), digest="folder:" + digest.hexdigest()
+        rule,
+        detectors=detectors,
+        origin=str(folder),
+        # (in_tree joins the cache key: its findings are built without a source line)
+        digest=("tree-folder:" if in_tree else "folder:") + digest.hexdigest(),
+        quotes_source=not in_tree,
     )
 
 

@@ -24,7 +24,8 @@ def make_finding(rule: Rule, hit: Hit, path: str, source: SourceText | None, pla
     digest = None
     if source is not None:
         digest = secret_digest(source, hit.secret_spans)
-        snippet = cut_snippet(source, hit.span.start_line, hit.secret_spans)
+        if rule.quotes_source:
+            snippet = cut_snippet(source, hit.span.start_line, hit.secret_spans)
     return Finding(
         rule_id=rule.id,
         rule_name=rule.name,
