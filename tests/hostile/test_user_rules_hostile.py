@@ -394,3 +394,19 @@ def test_a_folder_of_the_scanned_tree_shows_no_source_line(tmp_path: Path) -> No
         )
         assert result.returncode == 1 and "ACME001" in result.stdout, result.stderr
         assert "hunter2" not in result.stdout
+
+
+def test_a_trusted_config_naming_a_folder_of_the_tree_gets_the_in_tree_limits(
+    tmp_path: Path,
+) -> None:
+    """A --config outside the tree names a rule folder inside it: its content is the
+    repository's (a pull request can change it), so it may not test part of a value."""
+    rule = RULE_YAML.replace("    equals: true\n", '    matches: "^a"\n')
+    repo = _repo(tmp_path, rule)
+    (repo / ".ztlint.yaml").unlink()
+    outside = tmp_path / "ztlint.yaml"
+    outside.write_text(f"rules-dirs: [{repo / '.rules'}]\n")
+    result = run_ztlint(
+        repo, "scan", ".", "--no-cache", "--config", str(outside), env=_env(), isolated=True
+    )
+    assert result.returncode == 2 and "whole values only" in result.stderr, result.stderr

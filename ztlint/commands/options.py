@@ -209,13 +209,18 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
         overrides["semgrep_configs"] = tuple(dict.fromkeys(config.semgrep_configs + added))
     if opts.get("semgrep_bin"):
         overrides["semgrep_bin"] = opts["semgrep_bin"]
-    if opts.get("rules_dirs"):
-        # A folder inside a scanned tree is the repository's: it may not quote values.
+    if opts.get("rules_dirs") or config.rules_dirs:
+        # A folder inside a scanned tree is the repository's, however it is named (by
+        # --rules, or by a trusted configuration outside the tree): a pull request can
+        # change it, so it gets the limits of an in-tree folder.
         from ztlint.userrules import tree_holding
 
         trees = tuple(dict.fromkeys(scan_tree(p) for p in paths or (".",)))
-        added_dirs = tuple((os.path.abspath(d), tree_holding(d, trees)) for d in opts["rules_dirs"])
-        overrides["rules_dirs"] = config.rules_dirs + added_dirs
+        named = tuple((d, tree or tree_holding(d, trees)) for d, tree in config.rules_dirs)
+        added_dirs = tuple(
+            (os.path.abspath(d), tree_holding(d, trees)) for d in opts.get("rules_dirs") or ()
+        )
+        overrides["rules_dirs"] = named + added_dirs
     return dataclasses.replace(config, **overrides)
 
 
