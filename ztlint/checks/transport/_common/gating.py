@@ -81,7 +81,9 @@ def _data_case(condition: str) -> bool:
     switch a deployer turns on names a mode (`cfg.Insecure`, `mode == "insecure"`)."""
     parts = [p.strip(" ()!") for p in re.split(r"&&|\|\|", condition)]
     return bool(parts) and all(
-        (m := _CASE_TEST.fullmatch(p)) is not None and not _MODE_WORDS.search(m.group(1))
+        (m := _CASE_TEST.fullmatch(p)) is not None
+        and not _MODE_WORDS.search(m.group(1))
+        and not p.startswith("len(")  # how many were given: presence, judged below
         for p in parts
     )
 
@@ -91,7 +93,7 @@ def is_switch(condition: str, presence: bool = False) -> bool:
     (`port == 636`), and (unless `presence` counts, as whether TLS options were given does
     for plaintext) not only tests of whether something is present (`x != nil`,
     `len(x) > 0`)."""
-    if _ERROR_TEST.search(condition) or _data_case(condition):
+    if _ERROR_TEST.search(condition) or (not presence and _data_case(condition)):
         return False
     if presence:
         return True
