@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 
 import click
@@ -29,13 +28,11 @@ def explain(rule: str, config_path: str | None, rules_dirs: tuple[str, ...]) -> 
     fail(f"no rule named '{rule}' (see `ztlint rules`)")
 
 
-# Terminal control (C0 but tab and newline, DEL, C1: CSI, OSC hyperlinks, title changes).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def _inert(text: str) -> str:
     """A user rule's documentation, which a repository's own rule folder may have
-    written: control characters shown as U+FFFD, and a line that starts like a CI
-    runner's workflow command (`::error::`, `##[`) indented so no runner acts on it."""
-    text = _CONTROL.sub("\ufffd", text)
-    return re.sub(r"(?m)^(?=::|##\[)", " ", text)
+    written, shown as the reporters show scanned text (reporters.safe_text): control
+    characters escaped, `##[` broken, and no line starting like a workflow command."""
+    from ztlint.reporters import safe_text
+
+    shown = safe_text.shown(text, keep_newlines=True)
+    return "\n".join(safe_text.line_head(line) for line in shown.split("\n"))
