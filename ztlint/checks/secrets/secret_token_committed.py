@@ -198,22 +198,29 @@ def _aws(ctx: FileContext) -> Iterator[Hit]:
             ):
                 secret = s
                 break
-        spans = [ctx.source.span(m.start() + 4, m.end())]
-        if secret is not None:
-            spans.append(ctx.source.span(secret.start(), secret.end()))
-            yield Hit(
-                span=ctx.source.span(m.start(), m.end()),
-                message="AWS access key committed with its secret access key (AKIA..., 40-character secret)",
-                severity=Severity.CRITICAL,
-                secret_spans=tuple(spans),
-            )
-        else:
-            yield Hit(
-                span=ctx.source.span(m.start(), m.end()),
-                message=f"AWS access key id committed ({key_id[:4]}..., {len(key_id)} characters)",
-                severity=Severity.MEDIUM,
-                secret_spans=tuple(spans),
-            )
+        yield _key_pair(
+            ctx,
+            m,
+            secret,
+            "AWS access key committed with its secret access key (AKIA..., 40-character secret)",
+            f"AWS access key id committed ({key_id[:4]}..., {len(key_id)} characters)",
+        )
+
+
+def _key_pair(
+    ctx: FileContext, key: re.Match[str], secret: re.Match[str] | None, paired: str, alone: str
+) -> Hit:
+    """A cloud access key id (its 4-character prefix shown): critical with the secret
+    named near it (both masked), medium alone."""
+    spans = [ctx.source.span(key.start() + 4, key.end())]
+    if secret is not None:
+        spans.append(ctx.source.span(secret.start(), secret.end()))
+    return Hit(
+        span=ctx.source.span(key.start(), key.end()),
+        message=paired if secret is not None else alone,
+        severity=Severity.CRITICAL if secret is not None else Severity.MEDIUM,
+        secret_spans=tuple(spans),
+    )
 
 
 ALIBABA_KEY_ID = re.compile(r"\bLTAI[A-Za-z0-9]{12,20}\b")
@@ -243,19 +250,10 @@ def _alibaba(ctx: FileContext) -> Iterator[Hit]:
             ):
                 secret = s
                 break
-        spans = [ctx.source.span(m.start() + 4, m.end())]
-        if secret is not None:
-            spans.append(ctx.source.span(secret.start(), secret.end()))
-            yield Hit(
-                span=ctx.source.span(m.start(), m.end()),
-                message="Alibaba Cloud AccessKey committed with its secret (LTAI..., 30-character secret)",
-                severity=Severity.CRITICAL,
-                secret_spans=tuple(spans),
-            )
-        else:
-            yield Hit(
-                span=ctx.source.span(m.start(), m.end()),
-                message=f"Alibaba Cloud AccessKey ID committed (LTAI..., {len(key_id)} characters)",
-                severity=Severity.MEDIUM,
-                secret_spans=tuple(spans),
-            )
+        yield _key_pair(
+            ctx,
+            m,
+            secret,
+            "Alibaba Cloud AccessKey committed with its secret (LTAI..., 30-character secret)",
+            f"Alibaba Cloud AccessKey ID committed (LTAI..., {len(key_id)} characters)",
+        )
