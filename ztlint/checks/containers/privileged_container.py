@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 from ztlint.checks.containers._common.isolation import _compose, _true
 from ztlint.checks.containers._common.script_run import _context, _enabled, run_commands
+from ztlint.checks.shell import _argv_script, commands
 from ztlint.checks.workloads import Container, PodSpec, containers, file_pod_specs
 from ztlint.model import Confidence, Severity
-from ztlint.parsers.data import Scalar, Sequence
 from ztlint.rule import FileContext, Hit
 
 
@@ -36,7 +36,7 @@ def detect_manifests(ctx: FileContext) -> Iterator[Hit]:
                 entry = sc.entry("privileged") if sc is not None else None
                 if entry is None or not _true(entry[1]):
                     continue
-                if _kernel_settings_only(pod, c):
+                if _kernel_settings_only(ctx, pod, c):
                     # Shown with --min-confidence medium: what the pod needs is the
                     # host's kernel settings, which its own securityContext cannot set.
                     yield Hit(
@@ -56,49 +56,34 @@ def detect_manifests(ctx: FileContext) -> Iterator[Hit]:
                 )
 
 
-# A step of an init container's script that only writes kernel parameters, or the shell
-# around such steps: `sysctl -w net.ipv4.ip_forward=1`, `echo 1 > /proc/sys/...`,
-# `if [ -e /proc/sys/... ]; then`, `fi`.
-_KERNEL_STEP = re.compile(
-    r"sysctl(?:\s+-[weq]+)*(?:\s+[\w./-]+=[\w./:-]+)+"
-    r"|echo\s+(?:-n\s+)?[\w\"'.:-]+\s*>>?\s*/proc/sys/[\w./-]+"
-    r"|(?:if|elif|while)\s+\[\s+-[edf]\s+/proc/sys/[\w./-]+\s+\]"
-    r"|then|else|fi|do|done|true|:|set\s+-[eux]+"
-)
-_SCRIPT_SPLIT = re.compile(r"&&|\|\||;|\n")
-_LEADING_KEYWORD = re.compile(r"^(?:then|else|do)\s+")
+# Commands a kernel-settings script may hold: `sysctl` writes, `echo`/`printf` whose
+# output is redirected (every redirect must go under /proc/sys), tests and no-ops.
+_SYSCTL_ARG = re.compile(r"-[weq]+|[\w./-]+=[\w./:-]+")
+_HARMLESS = frozenset({"echo", "printf", "test", "[", "true", ":"})
+_REDIRECT = re.compile(r"(?<![<>&])\d?>>?\s*([^\s;&|)]+)")
 _MAX_SCRIPT = 4096
-_SHELLS = frozenset({"sh", "bash", "ash", "/bin/sh", "/bin/bash", "/bin/ash", "-c", "-ec", "-xc"})
 
 
-def _kernel_settings_only(pod: PodSpec, c: Container) -> bool:
-    """An init container whose command and arguments only write kernel parameters (the
-    common privileged sysctl init container), as literal strings a reader can see."""
+def _kernel_settings_only(ctx: FileContext, pod: PodSpec, c: Container) -> bool:
+    """An init container whose command and arguments (read as the shell reads them,
+    ztlint.checks.shell) only write kernel parameters: the common privileged sysctl
+    init container."""
     inits = pod.spec.get_seq("initContainers")
     if inits is None or not any(item is c.node for item in inits.items):
         return False
-    words: list[str] = []
-    for key in ("command", "args"):
-        value = c.node.get(key)
-        if value is None:
-            continue
-        if not isinstance(value, Sequence) or not all(isinstance(i, Scalar) for i in value.items):
-            return False
-        words += [i.value for i in value.items if isinstance(i, Scalar)]
-    while words and words[0].strip() in _SHELLS:
-        words.pop(0)
-    script = " ".join(words) if len(words) != 1 else words[0]
-    if len(script) > _MAX_SCRIPT:
+    scripts = list(_argv_script(ctx, [c.node.get("command"), c.node.get("args")]))
+    if not scripts or any(len(s.text) > _MAX_SCRIPT for s in scripts):
         return False
-    steps = [
-        _LEADING_KEYWORD.sub("", step.strip())
-        for step in _SCRIPT_SPLIT.split(script)
-        if step.strip()
-    ]
+    targets = [t for s in scripts for t in _REDIRECT.findall(s.text)]
+    if any(not (t.startswith("/proc/sys/") or t == "/dev/null") for t in targets):
+        return False
+    steps = [cmd for s in scripts for cmd in commands(s, ctx)]
+    sysctl = [cmd for cmd in steps if cmd.name == "sysctl"]
     return (
-        bool(steps)
-        and all(_KERNEL_STEP.fullmatch(step) for step in steps)
-        and any(step.startswith(("sysctl", "echo")) for step in steps)
+        bool(sysctl or any(t.startswith("/proc/sys/") for t in targets))
+        and all(cmd.name in _HARMLESS for cmd in steps if cmd.name != "sysctl")
+        and all(_SYSCTL_ARG.fullmatch(w.text) for cmd in sysctl for w in cmd.args[1:])
+        and not any(cmd.assignments for cmd in steps)
     )
 
 
