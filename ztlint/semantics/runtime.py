@@ -27,9 +27,14 @@ _SCRIPTS = frozenset({"javascript", "typescript", "tsx"})
 
 
 def browser_code(ctx: FileContext) -> bool:
-    """Whether the file is a browser front end's module (see the module docstring)."""
+    """Whether the file is a browser front end's module (see the module docstring);
+    judged once per file, for every rule that asks."""
     if ctx.parser not in _SCRIPTS:
         return False
+    return bool(ctx.cached(_browser_code))
+
+
+def _browser_code(ctx: FileContext) -> bool:
     text = ctx.text
     ui = ctx.path.endswith(_UI_FILES) or _UI_IMPORT.search(text) is not None
     return ui and _SERVER_SIDE.search(text) is None
