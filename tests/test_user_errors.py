@@ -366,3 +366,15 @@ def test_ctrl_c_stops_the_workers_at_once(tmp_path: Path) -> None:
     assert proc.returncode == 130, err
     assert err == "ztlint: interrupted\n"
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_a_file_timeout_that_is_no_number_of_seconds_is_a_usage_error(
+    tmp_path: Path, value: str
+) -> None:
+    """`--file-timeout nan` (which click's FloatRange lets through) is exit 2, not a
+    traceback from the timer."""
+    (tmp_path / "a.py").write_text("x = 1\n")
+    result = CliRunner().invoke(main, ["scan", str(tmp_path), "--file-timeout", value])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "expected a number of seconds" in result.output

@@ -23,6 +23,7 @@ from ztlint.config import (
     parse_size,
     scan_tree,
 )
+from ztlint.config.values import seconds
 from ztlint.globs import InvalidGlob, check_globs
 from ztlint.model import Severity
 
@@ -196,7 +197,7 @@ def build_config(opts: dict[str, Any], never_scan: tuple[str, ...] = ()) -> Conf
     if opts["max_file_size"]:
         overrides["max_file_size"] = parse_size("--max-file-size", opts["max_file_size"])
     if opts.get("file_timeout") is not None:
-        overrides["file_timeout"] = opts["file_timeout"]
+        overrides["file_timeout"] = seconds("--file-timeout", opts["file_timeout"])
     if opts.get("allow_unchecked"):
         overrides["allow_unchecked"] = True
     if opts.get("min_confidence"):

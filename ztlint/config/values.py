@@ -4,6 +4,7 @@ thresholds, each naming the key in its error."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,8 +16,14 @@ class ConfigError(Exception):
 
 
 def seconds(where: str, value: Any) -> float:
-    """A number of seconds, 0 or more (0: no limit)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+    """A number of seconds, 0 or more (0: no limit); finite (NaN or infinity is no
+    time limit a timer can be set to)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ):
         raise ConfigError(f"{where}: expected a number of seconds (0: no limit), got {value!r}")
     return float(value)
 
