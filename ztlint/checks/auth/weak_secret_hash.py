@@ -541,13 +541,23 @@ def _severity(
     ):
         return None  # both sides digested to equal length, then compared in constant time
     salted = any(w in _SALTED for w in words(_text(ctx, hashed))) or _salt_fed(ctx, call)
+    if _stretched(ctx, call, hashed):
+        return None
     if _memo_key(ctx, call):
         # Shown at the pedantic level: the cache still holds fast digests in memory.
         return Severity.LOW, "a secret kept as an in-memory cache key", Confidence.LOW
-    if any(w in _HUMAN for w in ws):
-        return Severity.HIGH, "a password", Confidence.HIGH
-    if salted or _key_material(ws) or _keyed_use(ctx, call) or _derived_key(ws, ctx, call):
+    human = any(w in _HUMAN for w in ws)
+    if not human and (
+        salted or _key_material(ws) or _keyed_use(ctx, call) or _derived_key(ws, ctx, call)
+    ):
         return None  # a salted digest of a token, a key's fingerprint, a derived key
+    scheme = _interop_format(ctx, call)
+    if scheme is not None:
+        # Shown below the default: the format is the reader's (an LDAP server, an
+        # htpasswd file); moving to a slow hash needs that system's support.
+        return Severity.MEDIUM, f"{_INTEROP}{scheme}", Confidence.MEDIUM
+    if human:
+        return Severity.HIGH, "a password", Confidence.HIGH
     # Evidence that the token is random or signed, not chosen by a person: made by a
     # CSPRNG in this file (a digest of 256 random bits is a sound lookup key), or a file
     # about signed tokens. Reported only at the pedantic level: a keyed hash is still better.
@@ -560,6 +570,74 @@ def _severity(
         return Severity.LOW, "a signed token", Confidence.LOW
     return Severity.MEDIUM, "a token", Confidence.HIGH
 
+
+# A password storage format another system defines and reads: the RFC 2307 `userPassword`
+# schemes of LDAP and Apache htpasswd (`{SHA}`, `{SSHA}`, `{MD5}`), and the modular crypt
+# prefixes (`$1$`, `$apr1$`, Drupal's `$S$`, phpass `$P$`/`$H$`). Code that writes or checks
+# such a value implements the consumer's format; the digest is not its own choice.
+_SCHEME_TAG = re.compile(r"\{(?:S?SHA(?:256|384|512)?|S?MD5|CRYPT)\}")
+_CRYPT_PREFIX = re.compile(r"""^["'`]\$(?:1|apr1|S|P|H)\$["'`]$""")
+# A slow password hash checked in the same function: the fast digest is one legacy format
+# among the stored formats the function accepts.
+_SLOW_HASH = re.compile(r"(?i)\b(?:bcrypt|argon2\w*|scrypt|pbkdf2\w*)\b")
+_LOOPS = frozenset(
+    {
+        "for_statement",
+        "while_statement",
+        "for_in_statement",
+        "for_expression",
+        "while_expression",
+        "loop_expression",
+        "do_statement",
+    }
+)
+
+
+def _interop_format(ctx: FileContext, call: Node) -> str | None:
+    """The storage format a digest implements when another system defines it: a scheme
+    tag or crypt prefix written in the function or its class, or a slow password hash
+    the same function also checks (htpasswd files mix `{SHA}` and bcrypt lines)."""
+    holder = enclosing_function(call)
+    if holder is None:
+        return None
+    scope = _text(ctx, holder)
+    tag = _SCHEME_TAG.search(scope)
+    if tag:
+        return tag.group(0)
+    parent = holder.parent
+    while parent is not None and parent.type not in ("class_definition", "class_declaration"):
+        parent = parent.parent
+    if parent is not None:
+        for literal in nodes_of(ctx, "string"):
+            inside = parent.start_byte <= literal.start_byte < parent.end_byte
+            if inside and _CRYPT_PREFIX.match(_text(ctx, literal)):
+                return _text(ctx, literal).strip("\"'`")
+    slow = _SLOW_HASH.search(scope)
+    if slow:
+        return f"legacy entries beside {slow.group(0)} ones"
+    return None
+
+
+def _stretched(ctx: FileContext, call: Node, hashed: Node) -> bool:
+    """The digest is iterated in a loop over its own output (`r = sha512(r + pw)` rounds
+    times): key stretching, as PBKDF1 and the crypt formats do, not one fast digest."""
+    node = call.parent
+    target = None
+    while node is not None and node.type not in FUNCTIONS:
+        if target is None and node.type in (*_ASSIGNMENTS, "short_var_declaration"):
+            left = node.child_by_field_name("left")
+            target = _text(ctx, left).strip() if left is not None else None
+        if node.type in _LOOPS:
+            return (
+                bool(target)
+                and re.search(rf"(?<![\w.]){re.escape(target or '')}\b", _text(ctx, hashed))
+                is not None
+            )
+        node = node.parent
+    return False
+
+
+_INTEROP = "interop:"
 
 _FIX = {  # (for passwords, for tokens)
     "python": ("argon2-cffi, bcrypt or hashlib.scrypt", "hmac.new(server_key, token, 'sha256')"),
@@ -595,6 +673,16 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
             severity, what, confidence = judged
             one = " ".join(name.split())
             shown = one if len(one) <= 50 else one[:47] + "..."
+            if what.startswith(_INTEROP):
+                yield Hit(
+                    span=code.node_span(ctx.source, call),
+                    message=f"`{shown}` is hashed with unkeyed {alg} for a password format "
+                    f"another system reads ({what.removeprefix(_INTEROP)}); where that system "
+                    "accepts a slow hash (bcrypt, {CRYPT}, argon2), store that instead",
+                    severity=severity,
+                    confidence=confidence,
+                )
+                break
             yield Hit(
                 span=code.node_span(ctx.source, call),
                 message=f"{what} (`{shown}`) is hashed with unkeyed {alg}, which is fast to "
