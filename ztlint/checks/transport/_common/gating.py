@@ -306,4 +306,50 @@ def any_branch(ctx: FileContext, node: Node) -> str | None:
     return None
 
 
+_ASSIGNS = frozenset({"assignment", "assignment_expression"})
+
+
+def restored_later(ctx: FileContext, node: Node) -> str | None:
+    """`ctx.verify_mode = CERT_NONE` followed, in the same block, by `if <cond>:` whose
+    body sets `ctx.verify_mode` to something else: the insecure value is the default of a
+    mode a setting picks (libpq's sslmode: `require` encrypts without verifying,
+    `verify-full` verifies). The condition that turns verification back on."""
+    assign = node if node.type in _ASSIGNS else None
+    statement = node.parent
+    if assign is None or statement is None or statement.type != "expression_statement":
+        return None
+    left, right = assign.child_by_field_name("left"), assign.child_by_field_name("right")
+    if left is None or right is None:
+        return None
+    target, value = text(ctx, left), text(ctx, right)
+    sibling = statement.next_named_sibling
+    while sibling is not None:
+        if sibling.type == "if_statement":
+            cond = sibling.child_by_field_name("condition")
+            body = sibling.child_by_field_name("consequence")
+            for inner in [] if body is None else body.named_children:
+                first = inner.named_children[0] if inner.named_children else None
+                if inner.type != "expression_statement" or first is None:
+                    continue
+                if first.type not in _ASSIGNS:
+                    continue
+                new_left = first.child_by_field_name("left")
+                new_right = first.child_by_field_name("right")
+                if (
+                    cond is not None
+                    and new_left is not None
+                    and new_right is not None
+                    and text(ctx, new_left) == target
+                    and text(ctx, new_right) != value
+                    and is_switch(text(ctx, cond))
+                ):
+                    shown = text(ctx, cond)
+                    if shown.startswith("(") and shown.endswith(")"):
+                        shown = shown[1:-1]
+                    return _short(shown)
+        sibling = sibling.next_named_sibling
+    return None
+
+
 GATED_MESSAGE = "TLS verification can be turned off by `{}`"
+RESTORED_MESSAGE = "TLS verification is off unless `{}`: a setting picks the mode"

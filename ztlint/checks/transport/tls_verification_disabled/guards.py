@@ -21,6 +21,9 @@ def gated_branch(ctx: FileContext, captures: dict[str, list[Node]]) -> Verdict:
     (medium), named by the branch's condition; anything else is kept as it is."""
     condition = gating.any_branch(ctx, captures["finding"][0])
     if condition is None:
+        restored = gating.restored_later(ctx, captures["finding"][0])
+        if restored is not None:
+            return (*GATED, gating.RESTORED_MESSAGE.format(restored))
         return True
     return (*GATED, gating.GATED_MESSAGE.format(condition))
 
