@@ -266,6 +266,38 @@ def _inspects(sem: semantics.Semantics, use: Node) -> bool:
     )
 
 
+# A request that carries something: headers, credentials, cookies or a body.
+_SENDS = re.compile(
+    r"Header|SetBasicAuth|Authorization|Cookie|Bearer|\.Do\(|\.Post|NewRequest|PostForm|Token"
+)
+_PROBE_CALL = re.compile(r"\b(\w+)\s*,\s*\w+\s*:?=\s*[\w.]+\.(?:Get|Head)\(")
+
+
+def status_probe(ctx: FileContext, finding: Node) -> bool:
+    """The config serves only a reachability probe: its function sends nothing (no
+    header, credential, cookie or body) and reads nothing of the answer but the status
+    (`r, e := client.Get(url); if e == nil && r.StatusCode == 200`): a readiness poll of a
+    service that is still starting, typically with its own self-signed certificate. A
+    peer in the middle can only fake "ready"."""
+    function = _function_of(finding)
+    while function is not None and _function_of(function) is not None:
+        function = _function_of(function)
+    if function is None:
+        return False
+    body = code.node_text(ctx.source, function)
+    responses = _PROBE_CALL.findall(body)
+    if not responses or _SENDS.search(body):
+        return False
+    for name in set(responses):
+        for m in re.finditer(rf"(?<![\w.]){re.escape(name)}\b(\.[\w.]+)?", body):
+            rest = body[m.end() : m.end() + 8]
+            used = m.group(1) or ""
+            if used in (".StatusCode", ".Body.Close") or re.match(r"\s*(,|:?=|[!=]= nil)", rest):
+                continue
+            return False
+    return True
+
+
 def _mandated(ctx: FileContext, finding: Node) -> bool:
     """Protocol-mandated or safe by construction (see the module docstring)."""
     literal = finding.parent if finding.type == "keyed_element" else None

@@ -23,6 +23,7 @@ from ztlint.checks.transport._common.go_tls import (
     _mandated,
     _not_tls,
     literal_type,
+    status_probe,
 )
 from ztlint.model import Confidence, Severity
 from ztlint.rule import FileContext
@@ -75,6 +76,12 @@ def verified_elsewhere(
         )
     if _mandated(ctx, finding):
         return False
+    if status_probe(ctx, finding):
+        return (
+            *GATED,
+            "TLS verification is off for a reachability probe that sends nothing and reads "
+            "only the status code",
+        )
     switch = gating.switch_of(ctx, finding)
     if switch is not None:
         return (*GATED, gating.describe(*switch, "TLS verification"))
