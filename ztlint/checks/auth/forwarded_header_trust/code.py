@@ -148,6 +148,7 @@ def _decides(ctx: FileContext, scope: Node, read: Node, name: str | None) -> Nod
                 and _tests_value(ctx, condition, read, name)
                 and not _only_logs(ctx, node)
                 and not _only_skips(ctx, node)
+                and not _only_forwards(ctx, node)
             ):
                 return condition
         elif node.type in ("call", "call_expression"):
@@ -167,7 +168,11 @@ def _decides(ctx: FileContext, scope: Node, read: Node, name: str | None) -> Nod
             owner = node.parent
             while owner is not None and owner.type not in _CONDITIONS and owner != scope:
                 owner = owner.parent
-            if owner is not None and owner.type in _CONDITIONS and _only_logs(ctx, owner):
+            if (
+                owner is not None
+                and owner.type in _CONDITIONS
+                and (_only_logs(ctx, owner) or _only_forwards(ctx, owner))
+            ):
                 continue
             if re.search(r"==|!=|\bin\b|\bnot in\b", op) and not re.search(
                 r"(None|nil|null|undefined|\"\"|'')\s*$", op
@@ -250,6 +255,43 @@ def _only_logs(ctx: FileContext, condition: Node) -> bool:
     or refuses nothing."""
     statements = _branch_statements(condition)
     return bool(statements) and all(_LOG_CALL.match(_text(ctx, st)) for st in statements)
+
+
+# A write of a forwarding header onto the request passed on (`r.Header.Set("X-Real-Ip",
+# ...)`, `headers["X-Forwarded-For"] = ...`).
+_HEADER_WRITE = re.compile(
+    r"""^\s*[\w.]*[Hh]eaders?(\.(Set|Add|set|add|append)\(\s*|\[\s*)["'`]"""
+    r"""(x-forwarded-for|x-real-ip|forwarded|x-client-ip)["'`]""",
+    re.I,
+)
+_LOCAL_ASSIGN = re.compile(r"^\s*[\w, ]+\s*(:=|=)\s*[^=]")
+
+
+def _only_forwards(ctx: FileContext, branch: Node) -> bool:
+    """`if xff != "" && xff != peer { r.Header.Set("X-Real-Ip", xff+", "+peer) } else
+    {...}`: every statement of the branch and its else writes a forwarding header (or a
+    local it builds for one): a proxy passing the chain on, not a decision about the
+    client. The upstream that reads the header decides, and is judged where it does."""
+    blocks = [branch.child_by_field_name("consequence") or branch.child_by_field_name("body")]
+    alternative = branch.child_by_field_name("alternative")
+    if alternative is not None:
+        blocks.append(alternative)
+    statements: list[Node] = []
+    for block in blocks:
+        if block is None:
+            return False
+        if block.type in ("else_clause", "else"):
+            block = block.named_children[-1] if block.named_children else block
+        items = [c for c in block.named_children if c.type not in ("comment", "line_comment")]
+        while len(items) == 1 and items[0].type == "statement_list":
+            items = list(items[0].named_children)
+        if any(item.type in ("if_statement", "block", "statement_block") for item in items):
+            return False  # a nested branch or block: judged on its own
+        statements += items
+    writes = [st for st in statements if _HEADER_WRITE.match(_text(ctx, st))]
+    return bool(writes) and all(
+        st in writes or _LOCAL_ASSIGN.match(_text(ctx, st)) for st in statements
+    )
 
 
 _EMPTY = r"(\"\"|''|nil|None|null|undefined)"
