@@ -195,6 +195,11 @@ def grpc_target(
         switch = ("branch", replaced) if replaced else gating.switch_of(ctx, finding, presence=True)
         if switch is not None:
             return (*PASSED_IN, gating.describe(*switch, _SUBJECT))
+    else:
+        # Python, JavaScript: `if self.use_ssl: secure_channel(...) else: insecure_channel(...)`
+        branch = gating.any_branch(ctx, finding)
+        if branch is not None:
+            return (*PASSED_IN, gating.describe("branch", branch, _SUBJECT))
     if target is None:
         return UNKNOWN
     if constant is not None and constant.string:
