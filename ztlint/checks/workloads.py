@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ztlint.parsers.data import Mapping, Node, Sequence, walk_with
+from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk_with
 from ztlint.rule import FileContext
 
 CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
@@ -81,6 +81,49 @@ def containers(pod: PodSpec) -> Iterator[Container]:
         for item in items.items if items is not None else []:
             if isinstance(item, Mapping):
                 yield Container(item, item.get_str("name") or "container", pod)
+
+
+# What an idle container runs: it exists to be entered with `kubectl exec`.
+_IDLE = (("sleep",), ("tail", "-f", "/dev/null"), ("pause",))
+DEBUG_POD_NOTE = " (a node-debugging pod: a bare Pod whose containers only sleep, for kubectl exec)"
+
+
+def _argv(c: Container) -> list[str]:
+    out: list[str] = []
+    for key in ("command", "args"):
+        items = c.node.get_seq(key)
+        for item in items.items if items is not None else []:
+            if not isinstance(item, Scalar):
+                return []
+            out += item.value.split()
+    if len(out) >= 3 and out[0].rsplit("/", 1)[-1] in ("sh", "bash") and out[1] == "-c":
+        out = out[2:]  # sh -c "sleep infinity"
+    return out
+
+
+def debug_pod(pod: PodSpec) -> bool:
+    """A node-debugging pod: a bare `Pod` (no controller runs it as a service), serving
+    no port, whose every container only idles (`sleep 3600`, `sleep infinity`, `tail -f
+    /dev/null`) until someone runs `kubectl exec` in it; what `kubectl debug node/...`
+    makes. The host access it asks for is the applier's own, for a session, not what a
+    deployed workload runs with."""
+    if pod.workload.split(" ", 1)[0] != "Pod":
+        return False
+    found = list(containers(pod))
+    if not found:
+        return False
+    for c in found:
+        if c.node.get("ports") is not None:
+            return False
+        argv = _argv(c)
+        if not argv:
+            return False
+        argv[0] = argv[0].rsplit("/", 1)[-1]
+        if not any(tuple(argv[: len(idle)]) == idle for idle in _IDLE):
+            return False
+        if argv[0] == "sleep" and len(argv) > 2:
+            return False  # `sleep 5 && ./serve`: runs something after
+    return True
 
 
 def security_contexts(pod: PodSpec) -> Iterator[tuple[Mapping, str]]:

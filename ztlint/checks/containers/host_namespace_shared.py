@@ -12,7 +12,7 @@ from ztlint.checks.containers._common.isolation import (
     pod_network_agent,
 )
 from ztlint.checks.containers._common.script_run import _context, run_commands
-from ztlint.checks.workloads import file_pod_specs
+from ztlint.checks.workloads import DEBUG_POD_NOTE, debug_pod, file_pod_specs
 from ztlint.model import Confidence
 from ztlint.parsers.data import Scalar
 from ztlint.rule import FileContext, Hit
@@ -63,11 +63,12 @@ def detect_manifests(ctx: FileContext) -> Iterator[Hit]:
                 entry = pod.spec.entry(key)
                 if entry is not None and _true(entry[1]):
                     needed = ns == "network" and pod_network_agent(pod)
+                    debug = not needed and debug_pod(pod)
                     yield Hit(
                         span=entry[0].span,
                         message=f"{pod.workload} shares the host's {ns} namespace"
-                        + (_HOST_NETWORK_NOTE if needed else ""),
-                        confidence=Confidence.MEDIUM if needed else None,
+                        + (_HOST_NETWORK_NOTE if needed else DEBUG_POD_NOTE if debug else ""),
+                        confidence=Confidence.MEDIUM if needed or debug else None,
                         entity=pod.name,
                         value=key,
                     )

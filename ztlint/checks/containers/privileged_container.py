@@ -9,7 +9,14 @@ from collections.abc import Iterator
 from ztlint.checks.containers._common.isolation import _compose, _true
 from ztlint.checks.containers._common.script_run import _context, _enabled, run_commands
 from ztlint.checks.shell import _argv_script, commands
-from ztlint.checks.workloads import Container, PodSpec, containers, file_pod_specs
+from ztlint.checks.workloads import (
+    DEBUG_POD_NOTE,
+    Container,
+    PodSpec,
+    containers,
+    debug_pod,
+    file_pod_specs,
+)
 from ztlint.model import Confidence, Severity
 from ztlint.rule import FileContext, Hit
 
@@ -49,9 +56,12 @@ def detect_manifests(ctx: FileContext) -> Iterator[Hit]:
                         entity=pod.name,
                     )
                     continue
+                debug = debug_pod(pod)
                 yield Hit(
                     span=entry[0].span,
-                    message=f"container '{c.name}' of {pod.workload} runs privileged",
+                    message=f"container '{c.name}' of {pod.workload} runs privileged"
+                    + (DEBUG_POD_NOTE if debug else ""),
+                    confidence=Confidence.MEDIUM if debug else None,
                     entity=pod.name,
                 )
 

@@ -3,6 +3,7 @@ files, Kubernetes workloads and the container runs of scripts."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 from ztlint.checks.containers._common.isolation import (
@@ -12,7 +13,7 @@ from ztlint.checks.containers._common.isolation import (
     sensitive_host_path,
 )
 from ztlint.checks.containers._common.script_run import _context, _lower, mounts, run_commands
-from ztlint.checks.workloads import file_pod_specs
+from ztlint.checks.workloads import DEBUG_POD_NOTE, debug_pod, file_pod_specs
 from ztlint.model import Confidence, Severity
 from ztlint.parsers.data import Mapping, Node, Scalar
 from ztlint.rule import FileContext, Hit
@@ -34,7 +35,14 @@ def detect_manifests(ctx: FileContext) -> Iterator[Hit]:
                 if isinstance(path, Scalar):
                     where = sensitive_host_path(path.value)
                     if where is not None:
-                        yield _mount_hit(pod.workload, where, False, path, pod.name)
+                        hit = _mount_hit(pod.workload, where, False, path, pod.name)
+                        if debug_pod(pod):
+                            hit = dataclasses.replace(
+                                hit,
+                                message=hit.message + DEBUG_POD_NOTE,
+                                confidence=Confidence.MEDIUM,
+                            )
+                        yield hit
 
 
 def _mount_hit(who: str, where: str, read_only: bool, node: Node, entity: str | None) -> Hit:
