@@ -282,9 +282,10 @@ def _only_forwards(ctx: FileContext, branch: Node) -> bool:
             return False
         if block.type in ("else_clause", "else"):
             block = block.named_children[-1] if block.named_children else block
-        items = [c for c in block.named_children if c.type not in ("comment", "line_comment")]
+        items = list(block.named_children)
         while len(items) == 1 and items[0].type == "statement_list":
             items = list(items[0].named_children)
+        items = [c for c in items if c.type not in ("comment", "line_comment")]
         if any(item.type in ("if_statement", "block", "statement_block") for item in items):
             return False  # a nested branch or block: judged on its own
         statements += items
