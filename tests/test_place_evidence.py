@@ -238,6 +238,11 @@ def test_mounted_key_folder(tmp_path: Path, extra: dict[str, str], reported: boo
         ("api/.snapshots/TestCreate.json", prov.TEST),
         ("pkg/render.snap", prov.TEST),
         ("web/yarn.lock.orig", prov.PRODUCTION),
+        # translation modules: scripts in a locale folder right below a translations folder
+        ("packages/phrases/src/locales/de/translation/errors.ts", prov.DATA),
+        ("src/i18n/pt-BR/index.js", prov.DATA),
+        ("src/i18n/utils.ts", prov.PRODUCTION),
+        ("src/locales/loader.ts", prov.PRODUCTION),
     ],
 )
 def test_lockfiles_and_snapshots(path: str, expected: str) -> None:

@@ -97,6 +97,7 @@ CATALOGUE_SUFFIXES = (".po", ".pot", ".xliff", ".xlf", ".arb", ".strings", ".str
 _CATALOGUE_DIRS = frozenset({"locales", "locale", "i18n", "l10n", "translations", "_locales"})
 _LANGUAGE_DIRS = frozenset({"lang", "langs", "languages", "messages"})
 _CATALOGUE_SUFFIXES = (".json", ".yaml", ".yml", ".toml", ".properties", ".ini")
+_CATALOGUE_MODULES = (".ts", ".js", ".mjs", ".cjs")
 # ISO 639-1 language codes; a locale is one, then a script or region (`zh-Hans`, `pt_BR`).
 _LANGUAGES = frozenset(
     "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs "
@@ -126,12 +127,24 @@ TEST_PATHS = (
     "testutils/",
     "*_integration_tests/",
     "*-integration-tests/",
+    "integration-tests/",
+    "integration_tests/",
+    # Perl's test convention, which Test::Nginx (OpenResty, nginx modules, Lua gateways)
+    # follows: test scripts `*.t` in a top-level `t/`, their certificates and helpers
+    # beside them.
+    "t/",
+    "*.t",
+    # Benchmark harnesses: load generators and stand-in services, never deployed.
+    "benchmark/",
+    "benchmarks/",
     "test-*/",
     "test_*/",
     "**/config/test.exs",
     "test_data/",
     "testdata/",
     "test-data/",
+    "*-test-data.*",
+    "*_test_data.*",
     "test_resources/",
     "fixtures/",
     "stub/",
@@ -288,10 +301,17 @@ def catalogue(path: str) -> bool:
         return True
     if name == "strings.xml" and len(folders) >= 2:
         return folders[-2] == "res" and folders[-1].startswith("values")
-    if not lower.endswith(_CATALOGUE_SUFFIXES):
-        return False
     *folders, name = path.split("/")
     lowered = [f.lower() for f in folders]
+    if lower.endswith(_CATALOGUE_MODULES):
+        # A translation module (`locales/de/translation/errors.ts`): a script kept in a
+        # folder named by a locale right below a translations folder.
+        return any(
+            folder in _CATALOGUE_DIRS and i + 1 < len(folders) and _locale(folders[i + 1])
+            for i, folder in enumerate(lowered)
+        )
+    if not lower.endswith(_CATALOGUE_SUFFIXES):
+        return False
     if _CATALOGUE_DIRS.intersection(lowered):
         return True
     for i, folder in enumerate(lowered):
