@@ -125,6 +125,11 @@ def main() -> int:
     parser.add_argument("--held-out", action="store_true", help="include the held-out set")
     parser.add_argument("--todo", type=Path, help="write unlabelled findings here as CSV")
     parser.add_argument(
+        "--findings",
+        type=Path,
+        help="write every default finding here as CSV, with its verdict and message",
+    )
+    parser.add_argument(
         "--min-confidence",
         default="high",
         choices=("high", "medium", "low", "pedantic"),
@@ -149,6 +154,7 @@ def main() -> int:
     labels = verdicts()
     used: Counter[tuple[str, str, str]] = Counter()
     todo: list[list[str]] = []
+    listed: list[list[str]] = []
     by_set: dict[str, Counter[str]] = defaultdict(Counter)
     by_rule: dict[str, Counter[str]] = defaultdict(Counter)
     print(f"{'repository':<28} {'set':<9} {'files':>6} {'findings':>8}  true false by-design ?")
@@ -166,6 +172,18 @@ def main() -> int:
             rows = labels.get(key, [])
             row = rows[used[key]] if used[key] < len(rows) else None
             used[key] += 1
+            listed.append(
+                [
+                    repo["repository"],
+                    repo["set"],
+                    location,
+                    f"{f['rule_id']} {f['rule_name']}",
+                    row["verdict"] if row else "?",
+                    f["severity"],
+                    f["message"],
+                    row["why"] if row else "",
+                ]
+            )
             if row is None:
                 counts["?"] += 1
                 todo.append(
@@ -234,6 +252,13 @@ def main() -> int:
             )
             + "\n"
         )
+    if args.findings:
+        with args.findings.open("w", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(
+                ["repository", "set", "location", "rule", "verdict", "severity", "message", "why"]
+            )
+            writer.writerows(listed)
     if args.todo:
         with args.todo.open("w", newline="") as fh:
             writer = csv.writer(fh)
