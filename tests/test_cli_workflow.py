@@ -233,6 +233,20 @@ def test_diff_a_change_to_a_grouped_credential_reports_the_group(repo: Path) -> 
     assert findings("--diff", "HEAD") == []
 
 
+def test_a_baselined_group_is_stable_and_a_new_credential_makes_it_new(repo: Path) -> None:
+    (repo / "compose.yaml").write_text(ENV_COMPOSE)
+    invoke("baseline", ".")
+    first = (repo / ".ztlint-baseline.json").read_bytes()
+    assert findings("--baseline", ".ztlint-baseline.json") == []
+    invoke("baseline", ".")
+    assert (repo / ".ztlint-baseline.json").read_bytes() == first
+    # The group's message names its credentials: one more makes it a new finding, and
+    # its old entry stale (ZT908), as the rule's docs say.
+    (repo / "compose.yaml").write_text(ENV_COMPOSE + "      SIGNING_KEY: ${SIGNING_KEY}\n")
+    assert findings("--baseline", ".ztlint-baseline.json") == [("ZT205", "compose.yaml", 5)]
+    assert "ZT908" in notes("--baseline", ".ztlint-baseline.json")
+
+
 def test_diff_unknown_revision_exits_2(repo: Path) -> None:
     result = invoke("scan", ".", "--diff", "no-such-ref")
     assert result.exit_code == 2
