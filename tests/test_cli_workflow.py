@@ -207,6 +207,46 @@ def test_diff_deleting_trusted_ca_reports_the_unchanged_cluster_line(repo: Path)
     assert new[0][0] == "ZT101" and new[0][2] < at + 1
 
 
+ENV_COMPOSE = """services:
+  api:
+    image: ghcr.io/example/api:1.0
+    environment:
+      API_TOKEN: ${API_TOKEN}
+  worker:
+    image: ghcr.io/example/worker:1.0
+    environment:
+      QUEUE_PASSWORD: ${QUEUE_PASSWORD}
+"""
+
+
+def test_diff_a_change_to_a_grouped_credential_reports_the_group(repo: Path) -> None:
+    # The credentials a compose file takes from the environment are one finding at the
+    # first of them; a change that adds one to another service touches that finding.
+    (repo / "compose.yaml").write_text(ENV_COMPOSE)
+    git(repo, "add", "compose.yaml")
+    git(repo, "commit", "-qm", "compose")
+    assert [f for f in findings() if f[1] == "compose.yaml"] == [("ZT205", "compose.yaml", 5)]
+    assert findings("--diff", "HEAD") == []
+    (repo / "compose.yaml").write_text(ENV_COMPOSE + "      SIGNING_KEY: ${SIGNING_KEY}\n")
+    assert findings("--diff", "HEAD") == [("ZT205", "compose.yaml", 5)]
+    (repo / "compose.yaml").write_text(ENV_COMPOSE.replace("1.0", "1.1"))
+    assert findings("--diff", "HEAD") == []
+
+
+def test_a_baselined_group_is_stable_and_a_new_credential_makes_it_new(repo: Path) -> None:
+    (repo / "compose.yaml").write_text(ENV_COMPOSE)
+    invoke("baseline", ".")
+    first = (repo / ".ztlint-baseline.json").read_bytes()
+    assert findings("--baseline", ".ztlint-baseline.json") == []
+    invoke("baseline", ".")
+    assert (repo / ".ztlint-baseline.json").read_bytes() == first
+    # The group's message names its credentials: one more makes it a new finding, and
+    # its old entry stale (ZT908), as the rule's docs say.
+    (repo / "compose.yaml").write_text(ENV_COMPOSE + "      SIGNING_KEY: ${SIGNING_KEY}\n")
+    assert findings("--baseline", ".ztlint-baseline.json") == [("ZT205", "compose.yaml", 5)]
+    assert "ZT908" in notes("--baseline", ".ztlint-baseline.json")
+
+
 def test_diff_unknown_revision_exits_2(repo: Path) -> None:
     result = invoke("scan", ".", "--diff", "no-such-ref")
     assert result.exit_code == 2

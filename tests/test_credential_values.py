@@ -47,6 +47,14 @@ from ztlint.semantics.placeholder import (
         "ENROLL_TOKEN_HERE",
         "POSTGRES_PASS",
         "REPLACE_SIGNING_KEY",
+        # shaped like the variable's name, with a credential word or a word asking for
+        # the value: a stand-in an operator replaces (`sed`) before deploying
+        "SESSION_TOKEN_VALUE",
+        "REDIS_PASS",
+        "REPLACE_ROOT_KEY",
+        "YOUR_API_KEY",
+        "CHANGE_THIS_ADMIN",
+        "REPLACE_WITH_HOSTNAME",
         # values that ask to be changed
         "ThisShouldBeChangedInProduction",
         "must-be-changed",
@@ -69,6 +77,9 @@ def test_placeholders_are_recognised(value: str) -> None:
         "s3cure-Pa55w0rd!",
         "Zr8q4W",
         "S3CR3T_P4SS",
+        # upper-case words without a credential word or a request for the value
+        "BLUE_HORSE_42",
+        "VALUES_ARE_HARD",
     ],
 )
 def test_real_looking_values_are_not_placeholders(value: str) -> None:

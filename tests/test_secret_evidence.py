@@ -20,6 +20,10 @@ from ztlint.checks.secrets.private_key_committed.keys import (
     for_local_names,
 )
 from ztlint.checks.secrets.secret_token_committed import _hmac_key, _in_local_url
+from ztlint.config import Config
+from ztlint.engine import run
+from ztlint.model import Finding
+from ztlint.registry import load_rules
 from ztlint.semantics.credentials import (
     accounts,
     classify_value,
@@ -267,3 +271,53 @@ def test_a_mode_keyword_in_the_environment_is_no_credential() -> None:
     assert classify_value("ACCESS_TOKEN_FORMAT", "jwt") is None
     assert classify_value("AUTH_TOKEN_TYPE", "opaque") is None
     assert classify_value("API_TOKEN", "q8Vt2LmX9rPz4KwN") == "literal"
+
+
+def _compose_findings(tmp_path: Path, text: str) -> list[Finding]:
+    (tmp_path / "docker-compose.yml").write_text(text, encoding="utf-8")
+    report = run(["."], Config(), rules=load_rules(), jobs=1, cwd=str(tmp_path))
+    return [f for f in report.findings if f.rule_id in ("ZT204", "ZT205")]
+
+
+def test_compose_credentials_from_the_environment_are_one_finding(tmp_path: Path) -> None:
+    found = _compose_findings(
+        tmp_path,
+        "services:\n"
+        "  api:\n"
+        "    image: ghcr.io/example/api:1.0\n"
+        "    environment:\n"
+        "      API_TOKEN: ${API_TOKEN}\n"
+        "      SESSION_SECRET: ${SESSION_SECRET:?required}\n"
+        "      ADMIN_PASSWORD: Vq3rT8mZx2LpK9wN\n"
+        "  worker:\n"
+        "    image: ghcr.io/example/worker:1.0\n"
+        "    environment:\n"
+        "      - QUEUE_PASSWORD\n",
+    )
+    group, literal = sorted(found, key=lambda f: f.span.start_line)
+    assert group.span.start_line == 5 and group.severity.name == "MEDIUM"
+    assert group.message == (
+        "services 'api' (API_TOKEN, SESSION_SECRET) and 'worker' (QUEUE_PASSWORD) take 3 "
+        "credentials from the environment; mount them as secret files"
+    )
+    assert [r.span.start_line for r in group.related] == [6, 11]
+    assert group.entity is None  # several services: none of them alone
+    # A literal is committed where it stands: a finding of its own (hardcoded-credential
+    # takes it: one finding per problem).
+    assert literal.span.start_line == 7 and literal.severity.name == "HIGH"
+
+
+def test_one_service_keeps_its_entity_and_one_credential_its_message(tmp_path: Path) -> None:
+    [one] = _compose_findings(
+        tmp_path,
+        "services:\n"
+        "  api:\n"
+        "    image: ghcr.io/example/api:1.0\n"
+        "    environment:\n"
+        "      API_TOKEN: ${API_TOKEN}\n",
+    )
+    assert one.entity == "api" and not one.related
+    assert one.message == (
+        "service 'api' passes credential API_TOKEN through the environment; "
+        "mount it as a secret file"
+    )

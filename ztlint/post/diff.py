@@ -1,5 +1,5 @@
-"""--diff REF: only findings on lines the change touched (or on the node of their
-entity) are reported; a review marker of another tool (`#nosec`) that the change itself
+"""--diff REF: only findings on lines the change touched (on their span, on one of their
+related locations in the same file, or on the node of their entity) are reported; a review marker of another tool (`#nosec`) that the change itself
 adds lowers nothing; config-weakens-scan is judged last, after every filter, so the
 config it reports on cannot hide it."""
 
@@ -35,9 +35,17 @@ class Diff:
 
 
 def touched(changes: Changes, root: str, finding: Finding) -> bool:
-    """Whether a change touches the finding's span or the node of its entity."""
+    """Whether a change touches the finding's span, one of its related locations in the
+    same file (a finding that stands for several lines, such as the credentials one
+    compose file takes from the environment, is touched by a change to any of them),
+    or the node of its entity."""
     path = os.path.join(root, *finding.path.split("/"))
     if changes.touches(path, finding.span.start_line, finding.span.end_line):
+        return True
+    if any(
+        r.path == finding.path and changes.touches(path, r.span.start_line, r.span.end_line)
+        for r in finding.related
+    ):
         return True
     return finding.entity_lines is not None and changes.touches(path, *finding.entity_lines)
 

@@ -35,19 +35,23 @@ MARKED_DUMMY = re.compile(
     # A value that asks to be changed (`ThisShouldBeChangedInProduction`).
     r"(?:should|must|needs?)[_-]?(?:to[_-]?)?be[_-]?(?:changed|replaced)"
 )
-# A substitution token in a template (`ENROLL_TOKEN_HERE`, `POSTGRES_PASS`, `REPLACE_SIGNING_KEY`):
-# an upper-case identifier of two or more words, one of them naming a credential, that
-# a deployment step replaces (`sed`, `envsubst`); no generated secret or chosen password
-# is written that way.
+# A substitution token in a template (`ENROLL_TOKEN_HERE`, `DB_PASS`, `TOKEN_VALUE`,
+# `REPLACE_MASTER_KEY`, `YOUR_DOMAIN_VALUE`): a value shaped like an environment variable's
+# name (upper-case words joined by `_`, two or more), one of them naming a credential or
+# asking for the value (`REPLACE`, `CHANGE`, `YOUR`, `VALUE`), that a deployment step
+# replaces (`sed`, `envsubst`) or an operator edits; no generated secret or chosen
+# password is written that way.
 _SUBSTITUTION = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
-_CREDENTIAL_PARTS = frozenset(
+_SUBSTITUTION_PARTS = frozenset(
     {"PASS", "PASSWORD", "PASSWD", "PWD", "TOKEN", "SECRET", "KEY", "APIKEY", "CREDENTIAL",
-     "CREDENTIALS", "PASSPHRASE"}
+     "CREDENTIALS", "PASSPHRASE", "REPLACE", "CHANGE", "CHANGEME", "YOUR", "VALUE"}
 )  # fmt: skip
 
 
 def _substitution_token(text: str) -> bool:
-    return bool(_SUBSTITUTION.fullmatch(text)) and not _CREDENTIAL_PARTS.isdisjoint(text.split("_"))
+    return bool(_SUBSTITUTION.fullmatch(text)) and not _SUBSTITUTION_PARTS.isdisjoint(
+        text.split("_")
+    )
 
 
 # A secret shown with its tail masked or cut: `Zr8.....`, `sk-abc***`, `ab12…`.

@@ -5,20 +5,27 @@ anything that can read the process, in crash dumps and in child processes. A lit
 value is also committed (high); an interpolated one (`${DB_PASSWORD}`) still travels
 through the environment (medium). A `*_FILE` variable pointing at a mounted secret, and
 a Kubernetes `secretKeyRef`, are the fix.
+
+The interpolated and pass-through credentials of one compose file are one decision of
+its author (take the secrets from the operator's environment) and one finding, at the
+first of them, naming every service and variable, the others its related locations. A
+literal is committed where it stands: one finding per variable.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ztlint import classify
 from ztlint.checks.compose import services
 from ztlint.checks.shell import dockerfile_instructions
-from ztlint.model import Confidence, Severity, Span
+from ztlint.model import Confidence, Related, Severity, Span
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics.credentials import classify_value, stand_in
+from ztlint.semantics.placeholder import REFERENCE, is_placeholder
 
 
 def _hit(
@@ -49,6 +56,78 @@ def _hit(
     )
 
 
+@dataclass(frozen=True)
+class _Passed:
+    """A credential a compose service takes from the operator's environment."""
+
+    service: str
+    name: str
+    span: Span
+    weak: bool  # its fallback is a stand-in (`${DB_PASSWORD:-postgres}`)
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _compose_group(path: str, passed: list[_Passed]) -> Hit:
+    """One finding for the credentials a compose file takes from the environment, at
+    the first of them, the others related locations. Confidence is lowered only when
+    every one of them falls back to a stand-in (a local development stack)."""
+    first = passed[0]
+    weak = all(p.weak for p in passed)
+    by_service: dict[str, list[str]] = {}
+    for p in passed:
+        names = by_service.setdefault(p.service, [])
+        if p.name not in names:
+            names.append(p.name)
+    if len(passed) == 1:
+        place = f"service '{first.service}'"
+        return _hit(first.name, "interpolated", first.span, first.service, place, None, weak)
+    count = len(passed)
+    noun = "services" if len(by_service) > 1 else "service"
+    listed = _listed([f"'{s}' ({', '.join(names)})" for s, names in by_service.items()])
+    verb = "take" if len(by_service) > 1 else "takes"
+    return Hit(
+        span=first.span,
+        message=(
+            f"{noun} {listed} {verb} {count} credentials from the environment; "
+            "mount them as secret files"
+        ),
+        severity=Severity.MEDIUM,
+        confidence=Confidence.MEDIUM if weak else None,
+        # One service: its node is what a change must touch (--diff); several: none.
+        entity=first.service if len(by_service) == 1 else None,
+        related=tuple(
+            Related(path, p.span, f"service '{p.service}' takes {p.name} from the environment")
+            for p in passed[1:]
+        ),
+    )
+
+
+def _stand_in_value(value: str) -> bool:
+    """A placeholder that is no reference: a reference (`$(VAR)`, `{{ .Values.x }}`)
+    brings a real credential in; a stand-in is replaced by hand before deploying."""
+    text = value.strip().strip("\"'")
+    return is_placeholder(text) and not REFERENCE.search(text)
+
+
+def _stand_in_hit(name: str, span: Span, entity: str | None, where: str) -> Hit:
+    """A manifest's value that stands in for the credential (`TOKEN_VALUE`,
+    `REPLACE_MASTER_KEY`, `<token>`): nothing is committed; the deployment step that
+    fills it in puts the credential in the environment all the same."""
+    return Hit(
+        span=span,
+        message=(
+            f"{where} passes credential {name} through the environment once its stand-in "
+            "value is filled in; mount it as a secret file"
+        ),
+        severity=Severity.MEDIUM,
+        confidence=Confidence.MEDIUM,
+        entity=entity,
+    )
+
+
 def _entries(block: Node) -> Iterator[tuple[str, str | None, Node, Node | None]]:
     """(name, value, node to report, value node) of a compose or Kubernetes env block."""
     if isinstance(block, Mapping):
@@ -74,19 +153,24 @@ def _entries(block: Node) -> Iterator[tuple[str, str | None, Node, Node | None]]
 def detect(ctx: FileContext) -> Iterator[Hit]:
     if classify.COMPOSE in ctx.kinds:
         for doc in ctx.documents():
+            passed: list[_Passed] = []
             for service, definition in services(doc):
                 block = definition.get("environment")
                 if block is None:
                     continue
                 for name, value, node, value_node in _entries(block):
                     kind = classify_value(name, value)
-                    if kind is not None:
-                        secret = (
-                            value_node.span if isinstance(value_node, Scalar) and value else None
-                        )
-                        place = f"service '{service}'"
-                        weak = stand_in(value)
-                        yield _hit(name, kind, node.span, service, place, secret, weak)
+                    if kind is None:
+                        continue
+                    weak = stand_in(value)
+                    if kind != "literal":
+                        passed.append(_Passed(service, name, node.span, weak))
+                        continue
+                    secret = value_node.span if isinstance(value_node, Scalar) and value else None
+                    place = f"service '{service}'"
+                    yield _hit(name, kind, node.span, service, place, secret, weak)
+            if passed:
+                yield _compose_group(ctx.path, passed)
     if classify.KUBERNETES in ctx.kinds:
         for doc in ctx.documents():
             if not isinstance(doc, Mapping):
@@ -100,13 +184,14 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                 container = node.get_str("name") or "container"
                 for name, value, where, value_node in _entries(block) if block is not None else ():
                     kind = classify_value(name, value)
-                    if kind is not None:
-                        secret = (
-                            value_node.span if isinstance(value_node, Scalar) and value else None
-                        )
-                        yield _hit(
-                            name, kind, where.span, workload, f"container '{container}'", secret
-                        )
+                    if kind is None:
+                        continue
+                    place = f"container '{container}'"
+                    if value is not None and _stand_in_value(value):
+                        yield _stand_in_hit(name, where.span, workload, place)
+                        continue
+                    secret = value_node.span if isinstance(value_node, Scalar) and value else None
+                    yield _hit(name, kind, where.span, workload, place, secret)
     if classify.DOCKERFILE in ctx.kinds:
         yield from _dockerfile(ctx)
 
