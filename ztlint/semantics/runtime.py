@@ -5,7 +5,9 @@ in code that runs in the user's own browser: the only one who could time it is t
 A JavaScript or TypeScript module that imports a browser UI framework (React, Vue,
 Preact, Svelte, Solid, Angular, Lit) is such code, unless it says it runs on the server
 (`"use server"`, the React server-actions directive) or is a server entry of a framework
-that renders on both sides (a Next.js route handler or `getServerSideProps`).
+that renders on both sides (a Next.js route handler or `getServerSideProps`). So is one
+that uses the browser's own globals (`sessionStorage.getItem`, `document.cookie`,
+`window.location`) and imports no Node built-in or server framework.
 """
 
 from __future__ import annotations
@@ -23,6 +25,16 @@ _SERVER_SIDE = re.compile(
     r"""(?:GET|POST|PUT|PATCH|DELETE)\b|['"](?:next/server|react-dom/server)['"]"""
 )
 _UI_FILES = (".jsx", ".tsx", ".vue", ".svelte")
+# Globals only a browser has, used as such (a call or a property of the page).
+_BROWSER_GLOBAL = re.compile(
+    r"(?<![\w.])(?:(?:sessionStorage|localStorage)\.(?:getItem|setItem|removeItem)\(|"
+    r"document\.(?:cookie|querySelector|getElementById|createElement)\b|window\.location\b)"
+)
+# What only a server imports: Node's built-ins and server frameworks.
+_NODE_IMPORT = re.compile(
+    r"""['"](?:node:[\w/]+|fs|fs/promises|http|https|http2|net|tls|child_process|os|"""
+    r"""express|koa|fastify|@koa/[\w-]+|@nestjs/[\w-]+|hono)['"]"""
+)
 _SCRIPTS = frozenset({"javascript", "typescript", "tsx"})
 
 
@@ -37,4 +49,6 @@ def browser_code(ctx: FileContext) -> bool:
 def _browser_code(ctx: FileContext) -> bool:
     text = ctx.text
     ui = ctx.path.endswith(_UI_FILES) or _UI_IMPORT.search(text) is not None
+    if not ui and _BROWSER_GLOBAL.search(text) is not None:
+        ui = _NODE_IMPORT.search(text) is None
     return ui and _SERVER_SIDE.search(text) is None

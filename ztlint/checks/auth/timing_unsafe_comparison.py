@@ -278,11 +278,29 @@ def _declared_enums(ctx: FileContext) -> frozenset[str]:
     return frozenset(found)
 
 
+_TYPE_NAME = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)*")
+_MEMBER_NAME = re.compile(r"[A-Z][A-Za-z0-9_]*")
+
+
 def _enum_member(ctx: FileContext, text: str) -> bool:
     """`ClientCredentialType.SECRET` where the file declares that enumeration: a
-    member's name, not a secret's value."""
+    member's name, not a secret's value. In TypeScript and Python, also a capitalised
+    member of a capitalised name the file imports (`MfaFactor.TOTP`,
+    `TokenExchangeTokenType.AccessToken` from a schema package): an enum or a class's
+    constant by the languages' naming conventions, a public tag the other side is
+    checked against."""
     head, dot, member = text.rpartition(".")
-    return bool(dot) and head in _enums(ctx) and member.isidentifier()
+    if not dot or not member.isidentifier():
+        return False
+    if head in _enums(ctx):
+        return True
+    if _lang(ctx) not in ("javascript", "python") or not semantics.supported(ctx):
+        return False
+    return (
+        _TYPE_NAME.fullmatch(head) is not None
+        and _MEMBER_NAME.fullmatch(member) is not None
+        and head in semantics.of(ctx).imports
+    )
 
 
 def _constant_call(ctx: FileContext, node: Node) -> bool:
