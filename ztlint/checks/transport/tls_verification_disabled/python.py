@@ -107,10 +107,35 @@ def _insecure_verify(sem: semantics.Semantics, value: Node) -> bool:
     return found is not None and found.falsy and found.text != "None"
 
 
+def _plain_http(sem: semantics.Semantics, finding: Node) -> bool:
+    """The request goes to a URL that folds to a constant `http://...`: no TLS is spoken,
+    so `verify` has nothing to turn off (the plaintext itself is `plaintext-transport`'s
+    to judge)."""
+    args = finding.parent
+    if args is None or args.type != "argument_list":
+        return False
+    urls = []
+    for arg in args.named_children:
+        value = arg
+        if arg.type == "keyword_argument":
+            name = arg.child_by_field_name("name")
+            if name is None or sem.text(name) != "url":
+                continue
+            value = arg.child_by_field_name("value") or arg
+        found = sem.const(value)
+        if found is not None and found.string and "://" in found.text:
+            urls.append(found.text.lower())
+    return bool(urls) and all(u.startswith("http://") for u in urls)
+
+
 def falsy_verify(ctx: FileContext, captures: dict[str, list[Node]]) -> Verdict:
     """Guard: `verify=<value>` where the value folds to a falsy constant (`False`, `0`,
-    a module constant holding one); then as `gated_branch`."""
-    if not _insecure_verify(semantics.of(ctx), captures["value"][0]):
+    a module constant holding one), unless the URL is plain `http://`; then as
+    `gated_branch`."""
+    sem = semantics.of(ctx)
+    if not _insecure_verify(sem, captures["value"][0]):
+        return False
+    if _plain_http(sem, captures["finding"][0]):
         return False
     return gated_branch(ctx, captures)
 
