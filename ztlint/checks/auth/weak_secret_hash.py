@@ -36,6 +36,9 @@ from ztlint.checks.codeutil import (
     nodes_of,
 )
 from ztlint.checks.codeutil import text as _text
+from ztlint.checks.codeutil import (
+    walk as codeutil_walk,
+)
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -541,7 +544,7 @@ def _severity(
     ):
         return None  # both sides digested to equal length, then compared in constant time
     salted = any(w in _SALTED for w in words(_text(ctx, hashed))) or _salt_fed(ctx, call)
-    if _stretched(ctx, call, hashed):
+    if _stretched(ctx, call, hashed) or _agreed_key(ctx, call, name):
         return None
     if _memo_key(ctx, call):
         # Shown at the pedantic level: the cache still holds fast digests in memory.
@@ -618,9 +621,73 @@ def _interop_format(ctx: FileContext, call: Node) -> str | None:
     return None
 
 
+_LOOP_HEADS = re.compile(r"(?m)^\s*(?:for|while|loop)\b|\bfor\s*\(")
+_REHASH = re.compile(
+    r"(?:update|Write|write|digest|Sum\d*|sha\d+|md5|hash\w*|new)\(\s*&?\s*(\w+)", re.I
+)
+
+
+_ROUNDS = re.compile(r"range\(\s*(\d[\d_]*)\s*\)|<=?\s*(\d[\d_]*)\b|\.\.=?\s*(\d[\d_]*)\b")
+
+
+def _few_rounds(loop: str) -> bool:
+    """A loop whose header shows a count below 1,000: a few rounds stretch nothing."""
+    header = loop.split("\n", 1)[0]
+    m = _ROUNDS.search(header)
+    if m is None:
+        return False
+    count = int(next(g for g in m.groups() if g).replace("_", ""))
+    return count < 1000
+
+
+def _rehashed_in_loop(ctx: FileContext, call: Node) -> bool:
+    """The function goes on to digest the digest in a loop (`for _ in range(100000):
+    h = sha512(); h.update(d); d = h.digest()`): the first digest is the seed of key
+    stretching, not what is stored. A loop that shows fewer than 1,000 rounds stretches
+    nothing worth the name."""
+    function = enclosing_function(call)
+    if function is None:
+        return False
+    for loop in codeutil_walk(function):
+        if loop.type not in _LOOPS or loop.start_byte < call.end_byte:
+            continue
+        body = _text(ctx, loop)
+        if _few_rounds(body):
+            continue
+        for m in _REHASH.finditer(body):
+            name = m.group(1)
+            if re.search(rf"(?m)^\s*(?:let\s+(?:mut\s+)?)?{re.escape(name)}\s*:?=[^=]", body):
+                return True
+    return False
+
+
+# What a key agreement or KEM returns: key material, high-entropy by construction.
+_AGREED = r"(?:decapsulate|decap|diffie_hellman|agree\w*|ecdh|x25519|exchange|shared_secret)\w*\("
+
+
+def _agreed_key(ctx: FileContext, call: Node, name: str) -> bool:
+    """The hashed value was just computed by a key agreement (`let ss =
+    hqc::decapsulate(&ct, &sk)`): compressing a shared secret to a key's length is key
+    derivation, not a stored verifier."""
+    function = enclosing_function(call)
+    head = re.split(r"[.\[(]", name.strip())[0]
+    if function is None or not head.isidentifier():
+        return False
+    return (
+        re.search(
+            rf"\b{re.escape(head)}\s*(?::[^=\n]*)?:?=\s*[\w:.&\s]*?{_AGREED}",
+            _text(ctx, function),
+            re.I,
+        )
+        is not None
+    )
+
+
 def _stretched(ctx: FileContext, call: Node, hashed: Node) -> bool:
     """The digest is iterated in a loop over its own output (`r = sha512(r + pw)` rounds
     times): key stretching, as PBKDF1 and the crypt formats do, not one fast digest."""
+    if _rehashed_in_loop(ctx, call):
+        return True
     node = call.parent
     target = None
     while node is not None and node.type not in FUNCTIONS:
