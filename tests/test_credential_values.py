@@ -309,3 +309,20 @@ def test_values_that_name_code_or_the_setting(name: str, value: str, setting: bo
     from ztlint.semantics.placeholder import names_a_setting
 
     assert names_a_setting(value, name) is setting
+
+
+@pytest.mark.parametrize(
+    ("name", "credential"),
+    [
+        ("PRIVATE_KEY_ROTATION_GRACE_PERIOD", False),  # a duration about a key
+        ("TOKEN_MAX_AGE", False),
+        ("refreshTokenLifetime", False),
+        ("SESSION_TIMEOUT_SECONDS", False),
+        ("SESSION_SECRET", True),
+        ("API_TOKEN", True),
+    ],
+)
+def test_a_quantity_about_a_credential_is_not_one(name: str, credential: bool) -> None:
+    from ztlint.semantics.credentials import is_credential_name
+
+    assert is_credential_name(name, env=True) is credential

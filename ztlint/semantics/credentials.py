@@ -34,6 +34,8 @@ NOT_CREDENTIAL = re.compile(
     r"_min$|_max$|_error$|_message$|_msg$|_env$|_var$|_ref$|_refs$|ref$|_count$|_index$|_version$|"
     r"_format$|_location$|_source$|_store$|_provider$|_manager$|_class$|_scope$|_scopes$|_usage$|"
     r"_rotation$|_generator$|_validator$|_key_?name$|^(csrf|xsrf)_token$|_timeout$|_interval$|"
+    r"_period$|_duration$|_delay$|_lifetime$|_max_?age$|_(milli)?seconds$|_secs$|_ms$|_minutes$|"
+    r"_hours$|_days$|"
     r"_method$|_param$|_query$|_selector$|_annotation$|_status$|_state$|_namespace$|_paths$|"
     r"^hash(ed)?_|^salted_)"
 )
