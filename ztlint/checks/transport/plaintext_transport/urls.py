@@ -143,6 +143,8 @@ def _used_as_endpoint(ctx: FileContext, literal: Node) -> str | None:
             called = codeutil.callee(ctx, call)
             if called in ("URL", "URLRequest", "URLComponents") or _CALLEE.match(called):
                 return f"call {called}"
+    if re.fullmatch(r"__\w+__", name.rsplit(".", 1)[-1]):
+        return None  # `__url__ = "http://..."`: a module's metadata, a link for people
     if (
         name
         and not _LINK_KEYS.match(name)
