@@ -5,7 +5,9 @@ A `URLSessionDelegate` answers a server-trust challenge with `.useCredential` an
 (`SecTrustEvaluateWithError`) or pinned; without it the session trusts whatever
 certificate the server sent. Network.framework's `sec_protocol_options_set_verify_block`
 does the same when its block always completes with `true`, and Alamofire's
-`DisabledTrustEvaluator` says so in its name.
+`DisabledTrustEvaluator` says so in its name. Evaluation in a helper of the same file
+(`if verifyServerTrust(trust, for: host) { ... URLCredential(trust: trust) }`, a function
+that calls `SecTrustEvaluateWithError` or pins anchors) counts as evaluation.
 """
 
 from __future__ import annotations
@@ -26,6 +28,24 @@ _EVALUATES = re.compile(
     r"validate\s*\(|verify\s*\("
 )
 _ALWAYS_TRUE = re.compile(r"\b\w+\s*\(\s*true\s*\)")
+# What a same-file helper does when it evaluates a trust itself.
+_HELPER_EVALUATES = re.compile(r"SecTrustEvaluate|SecTrustSetAnchorCertificates")
+
+
+def _evaluating_helpers(ctx: FileContext) -> frozenset[str]:
+    """Names of this file's functions whose body evaluates a trust (`func
+    verifyServerTrust(_ trust: SecTrust, ...) -> Bool { ...SecTrustEvaluateWithError... }`)."""
+    found = set()
+    for function in nodes_of(ctx, "function_declaration"):
+        name = function.child_by_field_name("name")
+        if name is not None and _HELPER_EVALUATES.search(code.node_text(ctx.source, function)):
+            found.add(code.node_text(ctx.source, name))
+    return frozenset(found)
+
+
+def _calls_helper(ctx: FileContext, body: str) -> bool:
+    helpers = ctx.cached(_evaluating_helpers)
+    return any(re.search(rf"\b{re.escape(h)}\s*\(", body) for h in helpers)
 
 
 def _callee(ctx: FileContext, call: Node) -> str:
@@ -47,7 +67,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
         if callee == "URLCredential" and re.match(r"URLCredential\s*\(\s*trust\s*:", text):
             scope = _enclosing_function(call)
             body = code.node_text(ctx.source, scope) if scope is not None else ctx.text
-            if not _EVALUATES.search(body):
+            if not _EVALUATES.search(body) and not _calls_helper(ctx, body):
                 yield Hit(
                     span=code.node_span(ctx.source, call),
                     message="URLCredential(trust:) answers the server-trust challenge without evaluating the trust",
