@@ -310,6 +310,8 @@ def _tests_value(ctx: FileContext, condition: Node, read: Node, name: str | None
         rf"[\"'][,;:.\s]*[\"']\s+(not\s+)?in\s+{target}",
         rf"\w+\.(Contains|Index|includes)\(\s*{target}\s*,\s*[\"'][,;:\s]*[\"']\s*\)",
         rf"len\(\s*{target}\s*\)\s*[<>=!]+\s*\d+",
+        rf"Object\.(keys|values|entries)\(\s*{target}\s*\)\.length\s*[<>=!]+\s*\d+",
+        rf"{target}\.length\s*[<>=!]+\s*\d+",
     ):
         text = re.sub(pattern, " ", text)
     # A format check (`valid_ip(ip)`, `net.ParseIP(ip) == nil`) parses the value; it
