@@ -31,7 +31,7 @@ from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence, Related, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
-from ztlint.semantics import origins, types
+from ztlint.semantics import origins, runtime, types
 from ztlint.semantics.text import AnyCase
 from ztlint.semantics.vocabulary import (
     METADATA,
@@ -743,7 +743,7 @@ _STDOUT = re.compile(r"^(println|print|fmt\.Print\w*|console\.log)$")
 _CLI_FRAMEWORKS = frozenset(
     {"github.com/spf13/cobra", "github.com/urfave/cli", "github.com/urfave/cli/v2",
      "github.com/urfave/cli/v3", "github.com/alecthomas/kong", "click", "argparse", "typer",
-     "fire", "docopt", "clap", "structopt", "ArgumentParser"}
+     "fire", "docopt", "clap", "structopt", "ArgumentParser", "optparse", "getopt"}
 )  # fmt: skip
 
 
@@ -886,6 +886,20 @@ def _found(ctx: FileContext) -> Iterator[tuple[Hit, Node, str]]:
                         message=f"`{shown}` is printed to the command's output by `{name}`: "
                         "whoever sees the output or its logs (CI, terminals recorded) gets the "
                         "credential; print it only on request",
+                        confidence=Confidence.MEDIUM,
+                    ),
+                    call,
+                    secret,
+                )
+                continue
+            if name.startswith("console.") and runtime.browser_code(ctx):
+                # The browser's console is the user's own: shown with --min-confidence
+                # medium (an error tracker that records the console would ship it).
+                yield (
+                    Hit(
+                        span=code.node_span(ctx.source, call),
+                        message=f"`{shown}` is written to the browser console by `{name}`: a "
+                        "script or error tracker that records the console gets the credential",
                         confidence=Confidence.MEDIUM,
                     ),
                     call,
