@@ -186,6 +186,18 @@ EXAMPLE_PATHS = (
     "quickstart*.yaml",
     "demo/",
     "demos/",
+    # The same folders named with a qualifier (`demo-app/`, `device-demo-app/`,
+    # `react-example/`, `sample-config/`).
+    "demo-*/",
+    "*-demo/",
+    "*-demo-*/",
+    "*-demos/",
+    "example-*/",
+    "*-example/",
+    "*-examples/",
+    "sample-*/",
+    "*-sample/",
+    "*-samples/",
     # Development seed data: the sample rows a framework loads into a local database on
     # request (Phoenix/Ecto `mix run priv/repo/seeds.exs`, Rails `db:seed`, Laravel
     # `db:seed`), not code the service runs.
