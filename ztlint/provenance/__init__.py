@@ -129,6 +129,11 @@ TEST_PATHS = (
     "*-integration-tests/",
     "integration-tests/",
     "integration_tests/",
+    # Any folder named for a kind of test (`smoke-tests/`, `stress_testing/`).
+    "*_tests/",
+    "*-tests/",
+    "*_testing/",
+    "*-testing/",
     # Perl's test convention, which Test::Nginx (OpenResty, nginx modules, Lua gateways)
     # follows: test scripts `*.t` in a top-level `t/`, their certificates and helpers
     # beside them.
