@@ -16,11 +16,18 @@ Reported, in code of every language ztlint reads:
 Links made to be sent to a person (password reset, e-mail verification, invitations,
 unsubscribe, magic login links) have no other place for their single-use token, and
 the endpoints that receive them neither: both are left alone, judged by the URL path or
-the handling function's name. Any other single-use ticket design is a config exception
-with its reason, not a guess.
+the handling function's name. So are CAS service tickets, which the protocol puts in the
+query (seen by the `service` parameter or a validation endpoint beside them), and a
+session id sent to the endpoint that ends that session. Any other single-use ticket
+design is a config exception with its reason, not a guess.
 
-Over 400 lines: one detector for seven languages, whose evidence (URL building, the
-parameter's name, the single-use flows) is shared by all of them.
+Shown at medium confidence: a server's request to a third-party API whose https host is
+written in the code (the provider's API takes the token there; no browser sees the
+URL), and server reads through accessors that take the form body as well as the query.
+
+Where a URL goes and what its protocol defines is read in `evidence`. Over 400 lines:
+one detector for seven languages, whose evidence (URL building, the parameter's name,
+the single-use flows) is shared by all of them.
 """
 
 from __future__ import annotations
@@ -30,29 +37,34 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from ztlint import semantics
+from ztlint.checks.auth.token_in_url.evidence import (
+    JOINS as _JOINS,
+)
+from ztlint.checks.auth.token_in_url.evidence import (
+    cas_url,
+    cas_validation,
+    chained_host,
+    ends_session,
+    form_message,
+    go_form_read,
+    provider_host,
+    provider_message,
+    receiver,
+    service_url,
+)
 from ztlint.checks.codeutil import (
-    ARGUMENTS,
-    BINDINGS,
-    CALLS,
-    COMMENTS,
     FUNCTIONS,
     STRINGS,
     calls,
-    enclosing_function,
     hit,
     keyed,
     literal_value,
     nodes_of,
     walk,
 )
-from ztlint.checks.codeutil import (
-    callee as callee_name,
-)
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence
 from ztlint.rule import FileContext, Hit
-from ztlint.semantics import NAMES
 from ztlint.semantics.text import lowering_is_exact
 from ztlint.semantics.vocabulary import words
 
@@ -156,7 +168,6 @@ _READ_KINDS = (
 )
 
 
-_JOINS = ("binary_expression", "binary_operator", "concatenated_string", "template_string")
 # Where a literal is seen to be a URL: a scheme, a path, or a `?` opening its query.
 _URL_SHAPE = re.compile(r"^[\"'`rfb]*(?:[A-Za-z][A-Za-z0-9+.-]*://|/)|\?")
 
@@ -164,8 +175,8 @@ _URL_SHAPE = re.compile(r"^[\"'`rfb]*(?:[A-Za-z][A-Za-z0-9+.-]*://|/)|\?")
 def _url_hit(ctx: FileContext, node: Node, text: str, param: str) -> Hit | None:
     """`a=1&password={p}` with no `?`, path or scheme may be a form body (a POST's
     `application/x-www-form-urlencoded` template): shown with --min-confidence medium.
-    A server's request to a fixed third-party host (`_provider_host`) likewise; a CAS
-    service ticket (`_cas_url`) is no finding."""
+    A server's request to a fixed third-party host (`provider_host`) likewise; a CAS
+    service ticket (`cas_url`) is no finding."""
     found = hit(ctx, node, _message(param))
     outer = node
     while outer.parent is not None and outer.parent.type in _JOINS:
@@ -174,237 +185,18 @@ def _url_hit(ctx: FileContext, node: Node, text: str, param: str) -> Hit | None:
     # only continues it (`"a=1&scope=https://x" "/.default&password={p}"`) is no URL.
     joined = outer.id != node.id or node.type in _JOINS
     url = _text(ctx, outer) if joined else text
-    if param.lower() == "ticket" and _cas_url(url):
+    if param.lower() == "ticket" and cas_url(url):
         return None
-    if _ends_session(ctx, outer, param, url):
+    if ends_session(ctx, outer, param, url):
         return None
     if not _URL_SHAPE.search(url):
         return Hit(span=found.span, message=found.message, confidence=Confidence.MEDIUM)
-    host = _provider_host(ctx, outer, url)
+    host = provider_host(ctx, outer, url)
     if host is not None:
         return Hit(
-            span=found.span, message=_provider_message(param, host), confidence=Confidence.MEDIUM
+            span=found.span, message=provider_message(param, host), confidence=Confidence.MEDIUM
         )
     return found
-
-
-# -- protocol-defined tickets: CAS ---------------------------------------------------
-# CAS (Apereo Central Authentication Service, protocol 2.0/3.0) defines its service
-# ticket as a query parameter: the server redirects the browser to the service URL with
-# `?ticket=ST-...`, and the service validates it at `/validate`, `/serviceValidate`,
-# `/proxyValidate` or `/p3/...` with `service` and `ticket` in the query. Seen by the
-# protocol's own evidence: the `service` parameter beside the ticket, a validation
-# endpoint, or the ticket appended to the service URL itself.
-_CAS_URL = re.compile(
-    r"(?i)[?&]service=|/(?:p3/)?(?:service|proxy)validate\b|/validate\?|"
-    r"service(?:_?url)?\s*\}?\s*(?:\+\s*)?[\"'`]?[?&]ticket="
-)
-
-
-def _cas_url(url_text: str) -> bool:
-    return _CAS_URL.search(url_text) is not None
-
-
-def _service_url(ctx: FileContext, node: Node) -> bool:
-    """The URL a ticket is appended to is the CAS `service` (`new URL(service)`,
-    `serviceUrl`): a value named for it, directly or through the binding that made it."""
-    value, _ = semantics.of(ctx).value_of(node)
-    if value.type == "new_expression":
-        args = value.child_by_field_name("arguments")
-        first = args.named_children[0] if args is not None and args.named_children else None
-        if first is not None:
-            value = first
-    last = re.split(r"[.\[\]\"'`()]+", _text(ctx, value).strip(".[]\"'`() "))[-1]
-    ws = words(last)
-    return ws[-1:] == ["service"] or ws[-2:] == ["service", "url"]
-
-
-def _cas_validation(ctx: FileContext, node: Node) -> bool:
-    """A server reading `ticket` where CAS validates it: the same function reads the
-    `service` parameter too, or is the validation endpoint (`serviceValidate`,
-    `proxyValidate`, `/p3/...`) by its name or route."""
-    function = enclosing_function(node)
-    if function is None:
-        return False
-    named = [function]
-    if function.parent is not None and function.parent.type == "decorated_definition":
-        named.append(function.parent)
-    for outer in named:
-        name = outer.child_by_field_name("name")
-        label = [_text(ctx, name)] if name is not None else []
-        if outer.type == "decorated_definition":
-            label += [_text(ctx, d) for d in outer.named_children[:-1]]
-        ws = set(words(" ".join(label)))
-        if "validate" in ws and ws & {"service", "proxy"}:
-            return True
-    return re.search(r"[\"'`]service[\"'`]", _text(ctx, function)) is not None
-
-
-# -- a session named to be ended ----------------------------------------------------
-_SESSION_IDS = frozenset({"sessionid", "session_id", "session_token"})
-# What a request does to the session its URL names: once done, a copy of the id in a
-# log is dead.
-_ENDING = frozenset({"delete", "revoke", "logout", "signout", "invalidate", "terminate", "kill"})
-_AUGMENTED = ("augmented_assignment_expression", "augmented_assignment", "assignment_statement")
-
-
-def _ends_session(ctx: FileContext, url: Node, param: str, url_text: str) -> bool:
-    """A session id sent to an endpoint that deletes, revokes or logs out that session
-    (`/api/delete-session?sessionId=...`): the id is what the request ends. The path is
-    read from the URL, or from the variable a `url += "?sessionId=..."` extends."""
-    if param.lower() not in _SESSION_IDS:
-        return False
-    path = [url_text.split("?")[0]]
-    parent = url.parent
-    if parent is not None and parent.type in _AUGMENTED:
-        target = parent.child_by_field_name("left")
-        if target is not None and target.id != url.id and target.type in NAMES:
-            value, _ = semantics.of(ctx).value_of(target)
-            if value.id != target.id:
-                path.append(_text(ctx, value).split("?")[0])
-    return bool(set(words(" ".join(path))) & _ENDING)
-
-
-# -- server-to-provider calls ---------------------------------------------------------
-# Code that does not run in a browser or a mobile app: its request goes from the
-# server straight to the host, over TLS, and no browser history or Referer sees it.
-_SERVER_LANGUAGES = frozenset({"go", "python", "rust"})
-# A URL whose scheme and host are written in the code: `https://graph.example.com/...`.
-_FIXED_HTTPS_HOST = re.compile(
-    r"^[\"'`rfb]*https://((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,})(?::\d+)?(?=[/?#\"'`]|$)",
-    re.I,
-)
-_PRIVATE_SUFFIXES = (".local", ".localhost", ".internal", ".lan", ".svc", ".home.arpa", ".test")
-# Calls that only build the URL text: the request is made with what they return.
-_FORMATTERS = frozenset({"Sprintf", "format", "format!", "concat!", "join", "Join", "JoinPath"})
-_REQUEST_VERBS = frozenset({"get", "post", "put", "patch", "delete", "request", "head"})
-
-
-def _provider_host(ctx: FileContext, url: Node, url_text: str) -> str | None:
-    """The third-party host a server sends this URL to: server-side code (Go, Python,
-    Rust), an `https://` URL whose host is written in the code (a public DNS name: the
-    application's own API would be configured, not fixed), and a URL that goes to a
-    request, not to a redirect (a redirect hands it to the user's browser)."""
-    if ctx.parser not in _SERVER_LANGUAGES:
-        return None
-    m = _FIXED_HTTPS_HOST.match(url_text.strip())
-    if m is None:
-        head = _head_constant(ctx, url)
-        m = _FIXED_HTTPS_HOST.match(head) if head is not None else None
-    if m is None:
-        return None
-    host = m.group(1).lower()
-    if host.endswith(_PRIVATE_SUFFIXES) or not _back_channel(ctx, url):
-        return None
-    return host
-
-
-def _head_constant(ctx: FileContext, url: Node) -> str | None:
-    """The constant a URL starts with when it is named: `endpoint + "?token=" + t`,
-    `fmt.Sprintf("%s?token=%s", endpoint, t)` with `endpoint := "https://..."`."""
-    node = url
-    while node.type in ("binary_expression", "binary_operator") and node.named_children:
-        node = node.named_children[0]
-    if node.id == url.id:
-        args = node.parent
-        if (
-            node.type not in STRINGS
-            or not (literal_value(ctx, node) or "").startswith(("%s", "%v"))
-            or args is None
-            or args.type not in ARGUMENTS
-        ):
-            return None
-        items = [c for c in args.named_children if c.type not in COMMENTS]
-        at = next((i for i, c in enumerate(items) if c.id == node.id), len(items))
-        if at + 1 >= len(items):
-            return None
-        node = items[at + 1]
-    found = semantics.of(ctx).const(node)
-    return found.text if found is not None and found.string else None
-
-
-def _callee_name(ctx: FileContext, call: Node) -> str:
-    if call.type == "macro_invocation":
-        macro = call.child_by_field_name("macro")
-        return (_text(ctx, macro) + "!") if macro is not None else ""
-    return callee_name(ctx, call)
-
-
-def _redirects(ctx: FileContext, call: Node, name: str) -> bool:
-    """A call that hands a URL to the browser: `http.Redirect`, `c.Redirect`,
-    `redirect(...)`, `RedirectResponse(...)`, or a `Location` header set."""
-    if "redirect" in name.lower():
-        return True
-    args = call.child_by_field_name("arguments")
-    first = args.named_children[0] if args is not None and args.named_children else None
-    return (
-        first is not None
-        and first.type in STRINGS
-        and (literal_value(ctx, first) or "").lower() == "location"
-    )
-
-
-def _back_channel(ctx: FileContext, url: Node) -> bool:
-    """The URL is passed to a request the server makes (directly, or through the
-    variable it is stored in), and to no redirect."""
-    node = url
-    for _ in range(8):
-        parent = node.parent
-        if parent is None:
-            return False
-        if parent.type in ARGUMENTS or parent.type == "token_tree":
-            call = parent.parent
-            if call is None or call.type not in (*CALLS, "macro_invocation"):
-                return False
-            name = _callee_name(ctx, call)
-            if name in _FORMATTERS:
-                node = call
-                continue
-            return not _redirects(ctx, call, name)
-        if parent.type in (*_JOINS, "parenthesized_expression", "expression_list"):
-            node = parent
-            continue
-        if parent.type in BINDINGS:
-            target = (
-                parent.child_by_field_name("left")
-                or parent.child_by_field_name("pattern")
-                or parent.child_by_field_name("name")
-            )
-            if target is None:
-                return False
-            names = [n for n in re.split(r"[\s,]+", _text(ctx, target)) if n]
-            return bool(names) and _sent_as_request(ctx, parent, names[0])
-        return False
-    return False
-
-
-def _sent_as_request(ctx: FileContext, binding: Node, name: str) -> bool:
-    """A variable holding the URL is passed to a call after it (a request, or a helper
-    that makes one), and never to a redirect."""
-    function = enclosing_function(binding)
-    scope = function if function is not None else binding.parent
-    if scope is None:
-        return False
-    used = re.compile(rf"^&?(?:mut\s+)?{re.escape(name)}\b(?!\s*[:(]?=)")
-    sent = False
-    for call, _callee, args in calls(ctx):
-        if not (scope.start_byte <= call.start_byte < scope.end_byte):
-            continue
-        if call.start_byte < binding.end_byte:
-            continue
-        if any(used.match(_text(ctx, a)) for a in args.named_children):
-            if _redirects(ctx, call, callee_name(ctx, call)):
-                return False
-            sent = True
-    return sent
-
-
-def _provider_message(param: str, host: str) -> str:
-    return (
-        f"a credential is sent in the URL query (`{param}=`) of a server-side request to "
-        f"`{host}`, whose API takes it there; the URL still reaches error messages and "
-        "logs: use the API's header form where it has one"
-    )
 
 
 def _built_urls(ctx: FileContext) -> Iterator[Hit]:
@@ -485,7 +277,7 @@ def _query_builders(ctx: FileContext) -> Iterator[Hit]:
                 and _PARAM.match(key)
                 and not _constant(ctx, items[1])
                 and not _for_people(ctx, call)
-                and not (key.lower() == "ticket" and _service_url(ctx, _receiver(call)))
+                and not (key.lower() == "ticket" and service_url(ctx, receiver(call)))
             ):
                 yield hit(ctx, call, _message(key))
         if ctx.parser == "rust" and name == "query":
@@ -497,7 +289,7 @@ def _query_builders(ctx: FileContext) -> Iterator[Hit]:
                 key = literal_value(ctx, parts[0]) if parts[0].type in STRINGS else None
                 if key and _PARAM.match(key) and not _constant(ctx, parts[1]):
                     if not _for_people(ctx, call):
-                        yield _provider_hit(ctx, pair, key, _chained_host(callee))
+                        yield _provider_hit(ctx, pair, key, chained_host(callee))
                     break
         if ctx.parser == "python" and name in ("get", "post", "put", "delete", "request", "stream"):
             params = keyed(ctx, args, "keyword_argument", "name", "value").get("params")
@@ -509,43 +301,15 @@ def _query_builders(ctx: FileContext) -> Iterator[Hit]:
                         and not _for_people(ctx, call)
                     ):
                         url = items[0] if items and items[0].type in STRINGS else None
-                        host = (
-                            _provider_host(ctx, url, _text(ctx, url)) if url is not None else None
-                        )
+                        host = provider_host(ctx, url, _text(ctx, url)) if url is not None else None
                         yield _provider_hit(ctx, call, key, host)
                         break
-
-
-def _receiver(call: Node) -> Node:
-    """`url` of `url.searchParams.set(...)`."""
-    node = call.child_by_field_name("function") or call
-    while node.type == "member_expression" and node.child_by_field_name("object") is not None:
-        inner = node.child_by_field_name("object")
-        assert inner is not None
-        node = inner
-    return node
-
-
-# reqwest's builder: `client.get("https://host/...")...query(...)`.
-_CHAINED_URL = re.compile(
-    r"\.(?:get|post|put|patch|delete|head|request)\(\s*(?:[\w:]+,\s*)?(\"https://[^\"]*\")"
-)
-
-
-def _chained_host(callee: str) -> str | None:
-    m = _CHAINED_URL.search(callee)
-    if m is None:
-        return None
-    host = _FIXED_HTTPS_HOST.match(m.group(1))
-    if host is None or host.group(1).lower().endswith(_PRIVATE_SUFFIXES):
-        return None
-    return host.group(1).lower()
 
 
 def _provider_hit(ctx: FileContext, node: Node, param: str, host: str | None) -> Hit:
     if host is None:
         return hit(ctx, node, _message(param))
-    found = hit(ctx, node, _provider_message(param, host))
+    found = hit(ctx, node, provider_message(param, host))
     return Hit(span=found.span, message=found.message, confidence=Confidence.MEDIUM)
 
 
@@ -603,10 +367,10 @@ def _server_reads(ctx: FileContext) -> Iterator[Hit]:
             )
         if not reads or _for_people(ctx, call):
             continue
-        if key.lower() == "ticket" and _cas_validation(ctx, call):
+        if key.lower() == "ticket" and cas_validation(ctx, call):
             continue
-        if parser == "go" and _go_form_read(ctx, callee):
-            found = hit(ctx, call, _form_message(key))
+        if parser == "go" and go_form_read(ctx, callee):
+            found = hit(ctx, call, form_message(key))
             yield Hit(span=found.span, message=found.message, confidence=Confidence.MEDIUM)
         else:
             yield hit(ctx, call, _read_message(key))
@@ -623,7 +387,7 @@ def _server_reads(ctx: FileContext) -> Iterator[Hit]:
                 )
             ):
                 key = literal_value(ctx, index) or ""
-                if key.lower() == "ticket" and _cas_validation(ctx, node):
+                if key.lower() == "ticket" and cas_validation(ctx, node):
                     continue
                 if _PARAM.match(key) and not _for_people(ctx, node):
                     yield hit(ctx, node, _read_message(key))
@@ -654,33 +418,10 @@ def _server_reads(ctx: FileContext) -> Iterator[Hit]:
             ):
                 continue
             key = literal_value(ctx, field) if field.type in STRINGS else _text(ctx, field)
-            if key and key.lower() == "ticket" and _cas_validation(ctx, node):
+            if key and key.lower() == "ticket" and cas_validation(ctx, node):
                 continue
             if key and _PARAM.match(key) and not _for_people(ctx, node):
                 yield hit(ctx, node, _read_message(key))
-
-
-# Go accessors that read `Request.Form` (the form-encoded body of a POST, PUT or PATCH
-# and the URL query together), however they are named: beego's `Ctx.Input.Query` (its
-# `BeegoInput.Query` calls `ParseForm` and `Form.Get`), and macaron's `ctx.Query`.
-_GO_FORM_READ = re.compile(r"\bInput\.Query$")
-_GO_FORM_FRAMEWORKS = ("gopkg.in/macaron", "github.com/go-macaron/", "gitea.com/macaron/")
-
-
-def _go_form_read(ctx: FileContext, callee: str) -> bool:
-    if _GO_FORM_READ.search(callee):
-        return True
-    if "URL.Query()" in callee:
-        return False
-    return any(m.startswith(_GO_FORM_FRAMEWORKS) for m in semantics.of(ctx).modules())
-
-
-def _form_message(param: str) -> str:
-    return (
-        f"the server reads a credential (`{param}`) from the form values, which take the "
-        "request body or the URL query: clients may put it where proxies and logs keep "
-        "it; read it from the body or a header only"
-    )
 
 
 _ROUTE = re.compile(r"\.(get|post|put|delete|patch|websocket|api_route)\(\s*[\"']([^\"']*)")
