@@ -38,7 +38,7 @@ JOINS = ("binary_expression", "binary_operator", "concatenated_string", "templat
 # protocol's own evidence: the `service` parameter beside the ticket, a validation
 # endpoint, or the ticket appended to the service URL itself.
 _CAS_URL = re.compile(
-    r"(?i)[?&]service=|/(?:p3/)?(?:service|proxy)validate\b|/validate\?|"
+    r"(?i)[?&]service=|/(?:p3/)?(?:service|proxy)validate\b|"
     r"service(?:_?url)?\s*\}?\s*(?:\+\s*)?[\"'`]?[?&]ticket="
 )
 
@@ -79,7 +79,12 @@ def cas_validation(ctx: FileContext, node: Node) -> bool:
         ws = set(words(" ".join(label)))
         if "validate" in ws and ws & {"service", "proxy"}:
             return True
-    return re.search(r"[\"'`]service[\"'`]", _text(ctx, function)) is not None
+    return _SERVICE_READ.search(_text(ctx, function)) is not None
+
+
+# The `service` parameter read from the request: `Get("service")`, `args["service"]`,
+# `req.query.service`.
+_SERVICE_READ = re.compile(r"""[(\[]\s*["'`]service["'`]\s*[,)\]]|\bquery\.service\b""")
 
 
 # -- a session named to be ended ----------------------------------------------------
