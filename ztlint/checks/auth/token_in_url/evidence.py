@@ -176,10 +176,16 @@ def _callee_name(ctx: FileContext, call: Node) -> str:
     return callee_name(ctx, call)
 
 
+# Calls that open a URL in the user's browser: Python's `webbrowser.open`, Rust's
+# `webbrowser::open`, Go's `browser.OpenURL`.
+_OPENS_BROWSER = frozenset({"open", "open_new", "open_new_tab", "OpenURL", "OpenBrowser"})
+
+
 def _redirects(ctx: FileContext, call: Node, name: str) -> bool:
     """A call that hands a URL to the browser: `http.Redirect`, `c.Redirect`,
-    `redirect(...)`, `RedirectResponse(...)`, or a `Location` header set."""
-    if "redirect" in name.lower():
+    `redirect(...)`, `RedirectResponse(...)`, a `Location` header set, or a browser
+    opened on it."""
+    if "redirect" in name.lower() or name in _OPENS_BROWSER:
         return True
     args = call.child_by_field_name("arguments")
     first = args.named_children[0] if args is not None and args.named_children else None
