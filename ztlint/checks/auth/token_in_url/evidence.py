@@ -198,7 +198,7 @@ def _redirects(ctx: FileContext, call: Node, name: str) -> bool:
 
 def _back_channel(ctx: FileContext, url: Node) -> bool:
     """The URL is passed to a request the server makes (directly, or through the
-    variable it is stored in), and to no redirect."""
+    variable it is stored in), and to no redirect or browser."""
     node = url
     for _ in range(8):
         parent = node.parent
@@ -212,7 +212,7 @@ def _back_channel(ctx: FileContext, url: Node) -> bool:
             if name in _FORMATTERS:
                 node = call
                 continue
-            return not _redirects(ctx, call, name)
+            return _requests(name) and not _redirects(ctx, call, name)
         if parent.type in (*JOINS, "parenthesized_expression", "expression_list"):
             node = parent
             continue
@@ -231,8 +231,8 @@ def _back_channel(ctx: FileContext, url: Node) -> bool:
 
 
 def _sent_as_request(ctx: FileContext, binding: Node, name: str) -> bool:
-    """A variable holding the URL is passed to a call after it (a request, or a helper
-    that makes one), and never to a redirect."""
+    """A variable holding the URL is passed to a request after it (or to a helper that
+    makes one, named for it), and never to a redirect."""
     function = enclosing_function(binding)
     scope = function if function is not None else binding.parent
     if scope is None:
@@ -245,10 +245,23 @@ def _sent_as_request(ctx: FileContext, binding: Node, name: str) -> bool:
         if call.start_byte < binding.end_byte:
             continue
         if any(used.match(_text(ctx, a)) for a in args.named_children):
-            if _redirects(ctx, call, callee_name(ctx, call)):
+            name = callee_name(ctx, call)
+            if _redirects(ctx, call, name):
                 return False
-            sent = True
+            sent = sent or _requests(name)
     return sent
+
+
+# Words of a call that makes a request: `client.Get`, `http.NewRequest`, `requests.post`,
+# `urlopen`, `reqwest::get`, a helper such as `getUrlResponse` or `postWithBody`. A URL
+# put in a response body (`c.JSON`) or stored goes elsewhere: to a browser, maybe.
+_REQUEST_WORDS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "request", "fetch", "urlopen", "do"}
+)
+
+
+def _requests(name: str) -> bool:
+    return bool(set(words(name)) & _REQUEST_WORDS)
 
 
 def provider_message(param: str, host: str) -> str:
