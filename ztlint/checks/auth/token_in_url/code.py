@@ -16,11 +16,18 @@ Reported, in code of every language ztlint reads:
 Links made to be sent to a person (password reset, e-mail verification, invitations,
 unsubscribe, magic login links) have no other place for their single-use token, and
 the endpoints that receive them neither: both are left alone, judged by the URL path or
-the handling function's name. Any other single-use ticket design is a config exception
-with its reason, not a guess.
+the handling function's name. So are CAS service tickets, which the protocol puts in the
+query (seen by the `service` parameter or a validation endpoint beside them), and a
+session id sent to the endpoint that ends that session. Any other single-use ticket
+design is a config exception with its reason, not a guess.
 
-Over 400 lines: one detector for seven languages, whose evidence (URL building, the
-parameter's name, the single-use flows) is shared by all of them.
+Shown at medium confidence: a server's request to a third-party API whose https host is
+written in the code (the provider's API takes the token there; no browser sees the
+URL), and server reads through accessors that take the form body as well as the query.
+
+Where a URL goes and what its protocol defines is read in `evidence`. Over 400 lines:
+one detector for seven languages, whose evidence (URL building, the parameter's name,
+the single-use flows) is shared by all of them.
 """
 
 from __future__ import annotations
@@ -30,6 +37,21 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ztlint.checks.auth.token_in_url.evidence import (
+    JOINS as _JOINS,
+)
+from ztlint.checks.auth.token_in_url.evidence import (
+    cas_url,
+    cas_validation,
+    chained_host,
+    ends_session,
+    form_message,
+    go_form_read,
+    provider_host,
+    provider_message,
+    receiver,
+    service_url,
+)
 from ztlint.checks.codeutil import (
     FUNCTIONS,
     STRINGS,
@@ -146,14 +168,15 @@ _READ_KINDS = (
 )
 
 
-_JOINS = ("binary_expression", "binary_operator", "concatenated_string", "template_string")
 # Where a literal is seen to be a URL: a scheme, a path, or a `?` opening its query.
 _URL_SHAPE = re.compile(r"^[\"'`rfb]*(?:[A-Za-z][A-Za-z0-9+.-]*://|/)|\?")
 
 
-def _url_hit(ctx: FileContext, node: Node, text: str, param: str) -> Hit:
+def _url_hit(ctx: FileContext, node: Node, text: str, param: str) -> Hit | None:
     """`a=1&password={p}` with no `?`, path or scheme may be a form body (a POST's
-    `application/x-www-form-urlencoded` template): shown with --min-confidence medium."""
+    `application/x-www-form-urlencoded` template): shown with --min-confidence medium.
+    A server's request to a fixed third-party host (`provider_host`) likewise; a CAS
+    service ticket (`cas_url`) is no finding."""
     found = hit(ctx, node, _message(param))
     outer = node
     while outer.parent is not None and outer.parent.type in _JOINS:
@@ -161,9 +184,19 @@ def _url_hit(ctx: FileContext, node: Node, text: str, param: str) -> Hit:
     # The whole concatenation is read (`base + "?a=1" + "&token=" + t`); a piece that
     # only continues it (`"a=1&scope=https://x" "/.default&password={p}"`) is no URL.
     joined = outer.id != node.id or node.type in _JOINS
-    if _URL_SHAPE.search(_text(ctx, outer) if joined else text):
-        return found
-    return Hit(span=found.span, message=found.message, confidence=Confidence.MEDIUM)
+    url = _text(ctx, outer) if joined else text
+    if param.lower() == "ticket" and cas_url(url):
+        return None
+    if ends_session(ctx, outer, param, url):
+        return None
+    if not _URL_SHAPE.search(url):
+        return Hit(span=found.span, message=found.message, confidence=Confidence.MEDIUM)
+    host = provider_host(ctx, outer, url)
+    if host is not None:
+        return Hit(
+            span=found.span, message=provider_message(param, host), confidence=Confidence.MEDIUM
+        )
+    return found
 
 
 def _built_urls(ctx: FileContext) -> Iterator[Hit]:
@@ -179,7 +212,9 @@ def _built_urls(ctx: FileContext) -> Iterator[Hit]:
                 if substitution is not None and _client_identifier(ctx, substitution):
                     continue
                 if m and substitution is not None and not _for_people(ctx, node, whole):
-                    yield _url_hit(ctx, node, whole, m.group(1))
+                    found = _url_hit(ctx, node, whole, m.group(1))
+                    if found is not None:
+                        yield found
                     break
             continue
         m = _URL_PARAM_END.search(value)
@@ -188,11 +223,15 @@ def _built_urls(ctx: FileContext) -> Iterator[Hit]:
         if len(operands) == 2 and _client_identifier(ctx, operands[1]):
             continue
         if m and joined is not None and not _for_people(ctx, node, value):
-            yield _url_hit(ctx, joined, value, m.group(1))
+            found = _url_hit(ctx, joined, value, m.group(1))
+            if found is not None:
+                yield found
             continue
         m = _URL_PARAM_FORMAT.search(value)
         if m and not _for_people(ctx, node, value):
-            yield _url_hit(ctx, node, value, m.group(1))
+            found = _url_hit(ctx, node, value, m.group(1))
+            if found is not None:
+                yield found
 
 
 def _client_identifier(ctx: FileContext, value: Node) -> bool:
@@ -238,6 +277,7 @@ def _query_builders(ctx: FileContext) -> Iterator[Hit]:
                 and _PARAM.match(key)
                 and not _constant(ctx, items[1])
                 and not _for_people(ctx, call)
+                and not (key.lower() == "ticket" and service_url(ctx, receiver(call)))
             ):
                 yield hit(ctx, call, _message(key))
         if ctx.parser == "rust" and name == "query":
@@ -249,7 +289,7 @@ def _query_builders(ctx: FileContext) -> Iterator[Hit]:
                 key = literal_value(ctx, parts[0]) if parts[0].type in STRINGS else None
                 if key and _PARAM.match(key) and not _constant(ctx, parts[1]):
                     if not _for_people(ctx, call):
-                        yield hit(ctx, pair, _message(key))
+                        yield _provider_hit(ctx, pair, key, chained_host(callee))
                     break
         if ctx.parser == "python" and name in ("get", "post", "put", "delete", "request", "stream"):
             params = keyed(ctx, args, "keyword_argument", "name", "value").get("params")
@@ -260,8 +300,17 @@ def _query_builders(ctx: FileContext) -> Iterator[Hit]:
                         and not _constant(ctx, value)
                         and not _for_people(ctx, call)
                     ):
-                        yield hit(ctx, call, _message(key))
+                        url = items[0] if items and items[0].type in STRINGS else None
+                        host = provider_host(ctx, url, _text(ctx, url)) if url is not None else None
+                        yield _provider_hit(ctx, call, key, host)
                         break
+
+
+def _provider_hit(ctx: FileContext, node: Node, param: str, host: str | None) -> Hit:
+    if host is None:
+        return hit(ctx, node, _message(param))
+    found = hit(ctx, node, provider_message(param, host))
+    return Hit(span=found.span, message=found.message, confidence=Confidence.MEDIUM)
 
 
 def _swift_query_items(ctx: FileContext) -> Iterator[Hit]:
@@ -316,7 +365,14 @@ def _server_reads(ctx: FileContext) -> Iterator[Hit]:
             reads = bool(_GO_QUERY_CALLS.search(callee)) and (
                 "URL.Query()" in callee or re.match(r"^(c|ctx|context|e)\.", callee) is not None
             )
-        if reads and not _for_people(ctx, call):
+        if not reads or _for_people(ctx, call):
+            continue
+        if key.lower() == "ticket" and cas_validation(ctx, call):
+            continue
+        if parser == "go" and go_form_read(ctx, callee):
+            found = hit(ctx, call, form_message(key))
+            yield Hit(span=found.span, message=found.message, confidence=Confidence.MEDIUM)
+        else:
             yield hit(ctx, call, _read_message(key))
     for node in nodes_of(ctx, *_READ_KINDS):
         if parser == "python" and node.type == "subscript":
@@ -331,6 +387,8 @@ def _server_reads(ctx: FileContext) -> Iterator[Hit]:
                 )
             ):
                 key = literal_value(ctx, index) or ""
+                if key.lower() == "ticket" and cas_validation(ctx, node):
+                    continue
                 if _PARAM.match(key) and not _for_people(ctx, node):
                     yield hit(ctx, node, _read_message(key))
         elif parser == "python" and node.type in ("typed_default_parameter", "default_parameter"):
@@ -360,6 +418,8 @@ def _server_reads(ctx: FileContext) -> Iterator[Hit]:
             ):
                 continue
             key = literal_value(ctx, field) if field.type in STRINGS else _text(ctx, field)
+            if key and key.lower() == "ticket" and cas_validation(ctx, node):
+                continue
             if key and _PARAM.match(key) and not _for_people(ctx, node):
                 yield hit(ctx, node, _read_message(key))
 
