@@ -239,7 +239,7 @@ def test_mounted_key_folder(tmp_path: Path, extra: dict[str, str], reported: boo
         ("pkg/render.snap", prov.TEST),
         ("web/yarn.lock.orig", prov.PRODUCTION),
         # translation modules: scripts in a locale folder right below a translations folder
-        ("packages/phrases/src/locales/de/translation/errors.ts", prov.DATA),
+        ("app/src/locales/de/translation/errors.ts", prov.DATA),
         ("src/i18n/pt-BR/index.js", prov.DATA),
         ("src/i18n/utils.ts", prov.PRODUCTION),
         ("src/locales/loader.ts", prov.PRODUCTION),
