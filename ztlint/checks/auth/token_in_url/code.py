@@ -32,6 +32,7 @@ the single-use flows) is shared by all of them.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 
@@ -492,13 +493,45 @@ def may_carry_credential(ctx: FileContext) -> bool:
     return _ANY_URL_PARAM.search(ctx.lower()) is not None
 
 
+# A WebSocket or server-sent-events handshake, on either side: a browser cannot set a
+# header on it, so the query is where a credential goes unless the design avoids it.
+_HANDSHAKE = re.compile(
+    r"(?i)websocket|eventsource|tungstenite|socket\.io|socketio|\bwss?://|/ws\b|"
+    r"\.upgrade\(|upgrader"
+)
+
+
+def _handshake(ctx: FileContext, line: int) -> bool:
+    """The function holding `line` opens or accepts a WebSocket (or an EventSource)."""
+    innermost: Node | None = None
+    for function in nodes_of(ctx, *sorted(FUNCTIONS)):
+        start, end = function.start_point[0] + 1, function.end_point[0] + 1
+        if start <= line <= end and (
+            innermost is None or function.start_byte >= innermost.start_byte
+        ):
+            innermost = function
+    if innermost is not None:
+        scope = _text(ctx, innermost)
+    else:
+        lines = ctx.source.lines
+        scope = lines[line - 1] if 0 < line <= len(lines) else ""
+    return _HANDSHAKE.search(scope) is not None
+
+
 def detect_code(ctx: FileContext) -> Iterator[Hit]:
+    """Shown by default only where the seed found the problem, a credential in a
+    WebSocket (or EventSource) handshake's query; every other finding is shown with
+    --min-confidence medium: on production repositories they were mostly designs the
+    maintainers chose (an API that documents a query token, a handoff that strips it)."""
     seen: set[tuple[int, int]] = set()
     found = [*_built_urls(ctx), *_query_builders(ctx), *_server_reads(ctx)]
     if ctx.parser == "swift":
         found += _swift_query_items(ctx)
     for found_hit in found:
         key = (found_hit.span.start_line, found_hit.span.start_col)
-        if key not in seen:
-            seen.add(key)
-            yield found_hit
+        if key in seen:
+            continue
+        seen.add(key)
+        if found_hit.confidence is None and not _handshake(ctx, found_hit.span.start_line):
+            found_hit = dataclasses.replace(found_hit, confidence=Confidence.MEDIUM)
+        yield found_hit
