@@ -177,6 +177,16 @@ TEST_PATHS = (
     "docker-compose.*test*.yaml",
     "docker-compose.integration.yml",
     "docker-compose.integration.yaml",
+    # A compose file kept with the CI configuration starts the services a CI run tests
+    # against (a deployment's compose files are not kept there).
+    "**/ci/**/docker-compose*.yml",
+    "**/ci/**/docker-compose*.yaml",
+    "**/ci/**/compose*.yml",
+    "**/ci/**/compose*.yaml",
+    "**/.ci/**/docker-compose*.yml",
+    "**/.ci/**/docker-compose*.yaml",
+    "**/.ci/**/compose*.yml",
+    "**/.ci/**/compose*.yaml",
 )
 EXAMPLE_PATHS = (
     "examples/",
