@@ -250,7 +250,7 @@ def test_lockfiles_and_snapshots(path: str, expected: str) -> None:
 
 
 _CYPRESS_TOKEN = (
-    "export function login() {\n  return fetch('/oauth2/token?client_secret=' + secret)\n}\n"
+    "export function connect(ticket) {\n  return new WebSocket('/events?ticket=' + ticket)\n}\n"
 )
 
 
