@@ -877,44 +877,30 @@ def _found(ctx: FileContext) -> Iterator[tuple[Hit, Node, str]]:
             continue
         if secret:
             shown = _short(secret)
+            confidence: Confidence | None = Confidence.MEDIUM
             if _command_output(ctx, name):
                 # What a command prints is often what its user asked for (the token it
                 # lists or makes): shown with --min-confidence medium.
-                yield (
-                    Hit(
-                        span=code.node_span(ctx.source, call),
-                        message=f"`{shown}` is printed to the command's output by `{name}`: "
-                        "whoever sees the output or its logs (CI, terminals recorded) gets the "
-                        "credential; print it only on request",
-                        confidence=Confidence.MEDIUM,
-                    ),
-                    call,
-                    secret,
+                message = (
+                    f"`{shown}` is printed to the command's output by `{name}`: whoever sees "
+                    "the output or its logs (CI, terminals recorded) gets the credential; "
+                    "print it only on request"
                 )
-                continue
-            if name.startswith("console.") and runtime.browser_code(ctx):
+            elif name.startswith("console.") and runtime.browser_code(ctx):
                 # The browser's console is the user's own: shown with --min-confidence
                 # medium (an error tracker that records the console would ship it).
-                yield (
-                    Hit(
-                        span=code.node_span(ctx.source, call),
-                        message=f"`{shown}` is written to the browser console by `{name}`: a "
-                        "script or error tracker that records the console gets the credential",
-                        confidence=Confidence.MEDIUM,
-                    ),
-                    call,
-                    secret,
+                message = (
+                    f"`{shown}` is written to the browser console by `{name}`: a script or "
+                    "error tracker that records the console gets the credential"
                 )
-                continue
-            yield (
-                Hit(
-                    span=code.node_span(ctx.source, call),
-                    message=f"`{shown}` is written to the log by `{name}`: anyone who reads the "
-                    "logs gets the credential; log that it is present, or a masked form",
-                ),
-                call,
-                secret,
-            )
+            else:
+                confidence = None
+                message = (
+                    f"`{shown}` is written to the log by `{name}`: anyone who reads the logs "
+                    "gets the credential; log that it is present, or a masked form"
+                )
+            hit = Hit(span=code.node_span(ctx.source, call), message=message, confidence=confidence)
+            yield hit, call, secret
         elif topology:
             peer = _topology(ctx, call, name, args)
             if peer:
