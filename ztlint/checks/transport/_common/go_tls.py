@@ -285,9 +285,11 @@ def status_probe(ctx: FileContext, finding: Node) -> bool:
     if function is None:
         return False
     body = code.node_text(ctx.source, function)
-    responses = _PROBE_CALL.findall(body)
+    responses = [r for r in _PROBE_CALL.findall(body) if r != "_"]
     if not responses or _SENDS.search(body):
         return False
+    if not any(f"{r}.StatusCode" in body for r in responses):
+        return False  # a probe reads the status; a response thrown away says nothing
     for name in set(responses):
         for m in re.finditer(rf"(?<![\w.]){re.escape(name)}\b(\.[\w.]+)?", body):
             rest = body[m.end() : m.end() + 8]
