@@ -36,9 +36,6 @@ from ztlint.checks.codeutil import (
     nodes_of,
 )
 from ztlint.checks.codeutil import text as _text
-from ztlint.checks.codeutil import (
-    walk as codeutil_walk,
-)
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -596,6 +593,17 @@ _LOOPS = frozenset(
 )
 
 
+def _crypt_prefixes(ctx: FileContext) -> tuple[tuple[int, str], ...]:
+    """The file's string literals that are a modular-crypt prefix, with where they start
+    (read once per file)."""
+    out = []
+    for literal in nodes_of(ctx, "string"):
+        text = _text(ctx, literal)
+        if len(text) <= 8 and _CRYPT_PREFIX.match(text):
+            out.append((literal.start_byte, text.strip("\"'`")))
+    return tuple(out)
+
+
 def _interop_format(ctx: FileContext, call: Node) -> str | None:
     """The storage format a digest implements when another system defines it: a scheme
     tag or crypt prefix written in the function or its class, or a slow password hash
@@ -611,17 +619,15 @@ def _interop_format(ctx: FileContext, call: Node) -> str | None:
     while parent is not None and parent.type not in ("class_definition", "class_declaration"):
         parent = parent.parent
     if parent is not None:
-        for literal in nodes_of(ctx, "string"):
-            inside = parent.start_byte <= literal.start_byte < parent.end_byte
-            if inside and _CRYPT_PREFIX.match(_text(ctx, literal)):
-                return _text(ctx, literal).strip("\"'`")
+        for start, prefix in ctx.cached(_crypt_prefixes):
+            if parent.start_byte <= start < parent.end_byte:
+                return prefix
     slow = _SLOW_HASH.search(scope)
     if slow:
         return f"legacy entries beside {slow.group(0)} ones"
     return None
 
 
-_LOOP_HEADS = re.compile(r"(?m)^\s*(?:for|while|loop)\b|\bfor\s*\(")
 _REHASH = re.compile(
     r"(?:update|Write|write|digest|Sum\d*|sha\d+|md5|hash\w*|new)\(\s*&?\s*(\w+)", re.I
 )
@@ -640,6 +646,31 @@ def _few_rounds(loop: str) -> bool:
     return count < 1000
 
 
+_MAX_NAMES = 32  # names of one loop checked for a rebinding (a hostile file's bound)
+
+
+def _stretching_loops(ctx: FileContext) -> tuple[tuple[int, int], ...]:
+    """The byte ranges of the file's loops that digest a value and rebind it in their
+    body (`h.update(d); d = h.digest()`), with no visible count below 1,000: each loop
+    read once per file, one search per loop."""
+    out = []
+    for loop in nodes_of(ctx, *sorted(_LOOPS)):
+        body = _text(ctx, loop)
+        if _few_rounds(body):
+            continue
+        names = list(dict.fromkeys(m.group(1) for m in _REHASH.finditer(body)))[:_MAX_NAMES]
+        if not names:
+            continue
+        rebound = re.compile(
+            r"(?m)^\s*(?:let\s+(?:mut\s+)?)?(?:"
+            + "|".join(re.escape(n) for n in names)
+            + r")\s*:?=[^=]"
+        )
+        if rebound.search(body):
+            out.append((loop.start_byte, loop.end_byte))
+    return tuple(out)
+
+
 def _rehashed_in_loop(ctx: FileContext, call: Node) -> bool:
     """The function goes on to digest the digest in a loop (`for _ in range(100000):
     h = sha512(); h.update(d); d = h.digest()`): the first digest is the seed of key
@@ -648,17 +679,10 @@ def _rehashed_in_loop(ctx: FileContext, call: Node) -> bool:
     function = enclosing_function(call)
     if function is None:
         return False
-    for loop in codeutil_walk(function):
-        if loop.type not in _LOOPS or loop.start_byte < call.end_byte:
-            continue
-        body = _text(ctx, loop)
-        if _few_rounds(body):
-            continue
-        for m in _REHASH.finditer(body):
-            name = m.group(1)
-            if re.search(rf"(?m)^\s*(?:let\s+(?:mut\s+)?)?{re.escape(name)}\s*:?=[^=]", body):
-                return True
-    return False
+    return any(
+        call.end_byte <= start and end <= function.end_byte
+        for start, end in ctx.cached(_stretching_loops)
+    )
 
 
 # What a key agreement or KEM returns: key material, high-entropy by construction.
