@@ -233,6 +233,33 @@ def test_many_gitignore_patterns_against_many_files_is_linear() -> None:
     )
 
 
+# Rules' text patterns that read a whole file or a whole literal, against the inputs that
+# made earlier versions backtrack: adjacent optional whitespace, `^\s*` in multi-line mode.
+_PATTERN_INPUTS = [
+    ("ztlint.checks.auth.token_in_url.evidence", "_CAS_URL", "'service' + ' ' * {n} + 'x'"),
+    ("ztlint.checks.auth.weak_secret_hash", "_SIGNED_TOKENS", "'\\n' * {n} + 'x'"),
+    ("ztlint.semantics.runtime", "_UI_IMPORT", "'import x from' + '\\n' * {n} + 'x'"),
+    ("ztlint.checks.auth.forwarded_header_trust.code", "_LOCAL_ASSIGN", "' ' * {n} + 'x'"),
+    ("ztlint.checks.transport._common.gating", "_PRESENCE", "'a' * {n} + ' != x'"),
+]
+
+
+@pytest.mark.parametrize(("module", "name", "text"), _PATTERN_INPUTS)
+def test_rule_text_patterns_are_linear(module: str, name: str, text: str) -> None:
+    _assert_linear(
+        f"""
+        import time
+        from {module} import {name} as pattern
+        text = {text}
+        t = time.process_time()
+        for _ in range(3):
+            pattern.search(text)
+        print(time.process_time() - t)
+        """,
+        20_000,
+    )
+
+
 # --- the scan: hostile trees ---------------------------------------------------------
 
 

@@ -17,11 +17,11 @@ import re
 from ztlint.rule import FileContext
 
 _UI_IMPORT = re.compile(
-    r"""(?m)^\s*(?:import\b[^'"\n;]*?\bfrom\s*|import\s*|(?:const|let|var)\s+[^=\n]+=\s*require\()\s*"""
+    r"""(?m)^[ \t]*(?:import\b[^'"\n;]*?\bfrom|import|(?:const|let|var)\s+[^=\n]+=\s*require\()\s*"""
     r"""['"](?:react|react-dom(?:/client)?|preact|vue|svelte|solid-js|lit|@angular/core)['"]"""
 )
 _SERVER_SIDE = re.compile(
-    r"""(?m)^\s*['"]use server['"]|\bgetServerSideProps\b|\bexport\s+(?:async\s+)?function\s+"""
+    r"""(?m)^[ \t]*['"]use server['"]|\bgetServerSideProps\b|\bexport\s+(?:async\s+)?function\s+"""
     r"""(?:GET|POST|PUT|PATCH|DELETE)\b|['"](?:next/server|react-dom/server)['"]"""
 )
 _UI_FILES = (".jsx", ".tsx", ".vue", ".svelte")

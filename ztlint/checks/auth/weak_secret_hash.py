@@ -307,7 +307,7 @@ _KEYED_USE = re.compile(
 # A file that handles signed tokens (JWT/JOSE): a digest of one is an identifier (a replay
 # or cache key); the signature, not the digest, is what is verified.
 _SIGNED_TOKENS = re.compile(
-    r"""(?im)^\s*(import\s+(jwt|jose)\b|from\s+(jwt|jose|authlib\.jose)\b|"[^"\n]*(jwt|jose)[^"\n]*"$|"""
+    r"""(?im)^[ \t]*(import\s+(jwt|jose)\b|from\s+(jwt|jose|authlib\.jose)\b|"[^"\n]*(jwt|jose)[^"\n]*"$|"""
     r"""\t?"[^"\n]*/(jwt|jose|go-jose)[^"\n]*"|.*require\(["'](jsonwebtoken|jose)["']\)|"""
     r""".*from\s+["'](jsonwebtoken|jose)["']|use\s+(jsonwebtoken|josekit|jwt_simple)\b)|"""
     r"""["'`][\w-]*jwt[\w-]*:["'`]"""

@@ -264,7 +264,7 @@ _HEADER_WRITE = re.compile(
     r"""(x-forwarded-for|x-real-ip|forwarded|x-client-ip)["'`]""",
     re.I,
 )
-_LOCAL_ASSIGN = re.compile(r"^\s*[\w, ]+\s*(:=|=)\s*[^=]")
+_LOCAL_ASSIGN = re.compile(r"^\s*\w+(?:\s*,\s*\w+)*\s*:?=[^=]")
 
 
 def _only_forwards(ctx: FileContext, branch: Node) -> bool:

@@ -39,7 +39,7 @@ JOINS = ("binary_expression", "binary_operator", "concatenated_string", "templat
 # endpoint, or the ticket appended to the service URL itself.
 _CAS_URL = re.compile(
     r"(?i)[?&]service=|/(?:p3/)?(?:service|proxy)validate\b|"
-    r"service(?:_?url)?\s*\}?\s*(?:\+\s*)?[\"'`]?[?&]ticket="
+    r"service(?:_?url)?\s*(?:\}\s*)?(?:\+\s*)?[\"'`]?[?&]ticket="
 )
 
 

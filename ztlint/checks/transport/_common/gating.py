@@ -61,7 +61,8 @@ def statements(block: Node) -> list[Node]:
 
 
 _PRESENCE = re.compile(
-    r"[\w.()\[\]]+\s*[!=]=\s*nil|nil\s*[!=]=\s*[\w.()\[\]]+|len\([^()]*\)\s*[<>!=]=?\s*\d+"
+    r"(?<![\w.()\[\]])[\w.()\[\]]+\s*[!=]=\s*nil|nil\s*[!=]=\s*[\w.()\[\]]+|"
+    r"len\([^()]*\)\s*[<>!=]=?\s*\d+"
 )
 
 
