@@ -17,7 +17,9 @@ from ztlint import docs
 from ztlint.model import RuleMeta
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-_ANNOTATION = re.compile(r"\s*(?:#|//|--|;|<!--)?\s*ztlint-(?:expect|todo):.*$")
+# One run of blanks (started where it starts: no rescans from inside it), an optional
+# comment leader, then the annotation.
+_ANNOTATION = re.compile(r"(?<!\s)\s*(?:(?:#|//|--|;|<!--)\s*)?ztlint-(?:expect|todo):.*$")
 _FENCES = {
     ".go": "go",
     ".rs": "rust",

@@ -241,6 +241,7 @@ _PATTERN_INPUTS = [
     ("ztlint.semantics.runtime", "_UI_IMPORT", "'import x from' + '\\n' * {n} + 'x'"),
     ("ztlint.checks.auth.forwarded_header_trust.code", "_LOCAL_ASSIGN", "' ' * {n} + 'x'"),
     ("ztlint.checks.transport._common.gating", "_PRESENCE", "'a' * {n} + ' != x'"),
+    ("ztlint.explain", "_ANNOTATION", "' ' * {n} + 'x'"),
 ]
 
 
