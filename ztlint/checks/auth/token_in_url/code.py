@@ -501,21 +501,28 @@ _HANDSHAKE = re.compile(
 )
 
 
+def _function_handshakes(ctx: FileContext) -> tuple[tuple[int, int, int, bool], ...]:
+    """Every function of the file as (first line, last line, start byte, whether it
+    opens or accepts a WebSocket or EventSource), each read once per file."""
+    return tuple(
+        (
+            function.start_point[0] + 1,
+            function.end_point[0] + 1,
+            function.start_byte,
+            _HANDSHAKE.search(_text(ctx, function)) is not None,
+        )
+        for function in nodes_of(ctx, *sorted(FUNCTIONS))
+    )
+
+
 def _handshake(ctx: FileContext, line: int) -> bool:
-    """The function holding `line` opens or accepts a WebSocket (or an EventSource)."""
-    innermost: Node | None = None
-    for function in nodes_of(ctx, *sorted(FUNCTIONS)):
-        start, end = function.start_point[0] + 1, function.end_point[0] + 1
-        if start <= line <= end and (
-            innermost is None or function.start_byte >= innermost.start_byte
-        ):
-            innermost = function
-    if innermost is not None:
-        scope = _text(ctx, innermost)
-    else:
-        lines = ctx.source.lines
-        scope = lines[line - 1] if 0 < line <= len(lines) else ""
-    return _HANDSHAKE.search(scope) is not None
+    """The function holding `line` (the innermost) opens or accepts a WebSocket (or an
+    EventSource); outside any function, the line itself says so."""
+    holding = [f for f in ctx.cached(_function_handshakes) if f[0] <= line <= f[1]]
+    if holding:
+        return max(holding, key=lambda f: f[2])[3]
+    lines = ctx.source.lines
+    return 0 < line <= len(lines) and _HANDSHAKE.search(lines[line - 1]) is not None
 
 
 def detect_code(ctx: FileContext) -> Iterator[Hit]:
