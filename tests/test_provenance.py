@@ -80,6 +80,9 @@ REPO = Path(__file__).resolve().parent.parent
         ("gui/test/mocks/relays-test-data.json", prov.TEST),
         ("src/data/relays_test_data.json", prov.TEST),
         ("src/t.go", prov.PRODUCTION),
+        ("ui/mirage/handlers/kubernetes.js", prov.TEST),
+        ("auth/kerberos/integtest/run.sh", prov.TEST),
+        ("src/mirages/index.ts", prov.PRODUCTION),
         ("src/tools/t.py", prov.PRODUCTION),
         # examples and docs
         ("examples/basic/main.go", prov.EXAMPLE),
@@ -103,6 +106,7 @@ REPO = Path(__file__).resolve().parent.parent
         ("README.md", prov.DOCS),
         ("guide/install.rst", prov.DOCS),
         ("guide/install.adoc", prov.DOCS),
+        ("website/content/docs/pki.mdx", prov.DOCS),
         ("docs/k8s/proxy.yaml", prov.DOCS),
         ("doc/setup.yaml", prov.DOCS),
         ("site/content/en/task.yaml", prov.DOCS),
@@ -155,6 +159,22 @@ def test_classification_by_path(path: str, expected: str) -> None:
         # Helpers for a package's tests beside it, by a common Go naming convention.
         ("pkg/mirror/watcher_test_util.go", "package mirror\n", prov.TEST),
         ("pkg/mirror/repair_test_helpers.go", "package mirror\n", prov.TEST),
+        # A kind or k3d cluster: a local cluster in containers, for development and CI.
+        ("build/kind.yaml", "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n", prov.TEST),
+        ("dev/k3d.yml", "apiVersion: k3d.io/v1alpha5\nkind: Simple\n", prov.TEST),
+        (
+            "deploy/cluster.yaml",
+            "apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\n",
+            prov.PRODUCTION,
+        ),
+        # A kind or k3d cluster: a local cluster in containers, for development and CI.
+        ("build/kind.yaml", "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n", prov.TEST),
+        ("dev/k3d.yml", "apiVersion: k3d.io/v1alpha5\nkind: Simple\n", prov.TEST),
+        (
+            "deploy/cluster.yaml",
+            "apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\n",
+            prov.PRODUCTION,
+        ),
     ],
 )
 def test_classification_by_head(path: str, head: str, expected: str) -> None:
@@ -455,3 +475,25 @@ def test_in_tree_provenance_that_hides_everything_is_a_blind_spot(tmp_path: Path
     proc = _cli(tmp_path, ".", "--no-cache")
     assert "ZT914" in proc.stdout and "marks every file as non-production" in proc.stdout
     assert "pkg/client.go:" not in proc.stdout
+
+
+def test_go_helpers_taking_a_test_handle_are_test_code(tmp_path: Path) -> None:
+    """A function of a production Go file that takes a test's handle (`*testing.T`,
+    `testing.TB`, an aliased import) is test code; the rest of the file stays
+    production, and so does a file that imports `testing` for `testing.Testing()`."""
+    (tmp_path / "agent").mkdir()
+    (tmp_path / "agent" / "testing.go").write_text(
+        'package agent\n\nimport (\n\ttt "testing"\n)\n\n'
+        "func TestToken(t *tt.T) string {\n"
+        '\tt.Helper()\n\treturn identity("client-7")\n}\n\n'
+        "func Serve(id string) string {\n"
+        '\tif tt.Testing() {\n\t\treturn identity("client-7")\n\t}\n\treturn id\n}\n',
+        encoding="utf-8",
+    )
+    from ztlint.rule import FileContext
+    from ztlint.scan.gotest import go_test_helpers
+    from ztlint.source import SourceText
+
+    text = (tmp_path / "agent" / "testing.go").read_text(encoding="utf-8")
+    ctx = FileContext("agent/testing.go", frozenset(), "go", SourceText(text))
+    assert go_test_helpers(ctx) == ((7, 10),)

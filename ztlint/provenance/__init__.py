@@ -129,6 +129,8 @@ TEST_PATHS = (
     "*-integration-tests/",
     "integration-tests/",
     "integration_tests/",
+    "integtest/",
+    "integtests/",
     # Any folder named for a kind of test (`smoke-tests/`, `stress_testing/`).
     "*_tests/",
     "*-tests/",
@@ -157,6 +159,9 @@ TEST_PATHS = (
     "mock/",
     "mocks/",
     "__mocks__/",
+    # Mirage (miragejs, ember-cli-mirage): the mock API server a front end's tests and
+    # local development run against, with its handlers, factories and fixtures.
+    "mirage/",
     # Snapshot tests' recorded outputs (Jest, Vitest, cupaloy, insta).
     "__snapshots__/",
     ".snapshots/",
@@ -226,7 +231,9 @@ EXAMPLE_PATHS = (
     "*.example.*",
     "*.sample.*",
 )
-DOCS_PATHS = ("*.md", "*.markdown", "*.rst", "*.adoc", "docs/", "doc/", "site/")
+# MDX is Markdown with components: the pages of documentation sites (Docusaurus,
+# Nextra, Astro).
+DOCS_PATHS = ("*.md", "*.mdx", "*.markdown", "*.rst", "*.adoc", "docs/", "doc/", "site/")
 
 # Generator markers in a file's first lines: Go's convention
 # (https://go.dev/s/generatedcode), `@generated` (Facebook, Rust, many tools), and the
@@ -299,6 +306,7 @@ def classify(path: str, text: str | None, settings: Settings) -> str:
         match_any(settings.test_paths, path)
         or match_any(TEST_PATHS, path)
         or (text is not None and path.endswith(".go") and go_test_only(text, settings.test_tags))
+        or (text is not None and path.endswith(_DATA_SUFFIXES) and local_cluster(text))
     ):
         return TEST
     if match_any(EXAMPLE_PATHS, path):
@@ -308,6 +316,17 @@ def classify(path: str, text: str | None, settings: Settings) -> str:
     if lock_file(path) or catalogue(path):
         return DATA
     return PRODUCTION
+
+
+# The configuration of a throwaway cluster in containers on one machine, for
+# development and CI: kind (`kind.x-k8s.io`) and k3d (`k3d.io`). Its kubelet and API
+# server settings (anonymous access, AlwaysAllow) never reach a real cluster.
+_LOCAL_CLUSTER = re.compile(r"^apiVersion:[ \t]*['\"]?(?:kind\.x-k8s\.io|k3d\.io)/", re.M)
+
+
+def local_cluster(text: str) -> bool:
+    head = _head(text)
+    return "apiVersion" in head and _LOCAL_CLUSTER.search(head) is not None
 
 
 def lock_file(path: str) -> bool:
