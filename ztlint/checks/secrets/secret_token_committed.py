@@ -82,7 +82,8 @@ def _sample(ctx: FileContext, fmt: TokenFormat, token: str, start: int) -> str |
     A token whose format carries no checksum is a sample when it is the value of an
     OpenAPI or JSON-schema `example`/`examples` field, when it sits in a URL to the
     loopback or a name reserved for documentation (`https://auth.example.com/...?
-    token=eyJ...`), or, for a JWT, when its HMAC signature verifies with a key
+    token=eyJ...`), or, for a JWT, when its claims are jwt.io's sample ones whatever its
+    algorithm, or when its HMAC signature verifies with a key
     published for samples (jwt.io's) or written in the text just before it (a test
     token documented with its throwaway key)."""
     if ctx.parser in ("yaml", "json") and _in_example_field(ctx, start):
@@ -90,6 +91,8 @@ def _sample(ctx: FileContext, fmt: TokenFormat, token: str, start: int) -> str |
     if _in_local_url(ctx.text, start):
         return "documentation"
     if fmt.kind == "JSON Web Token":
+        if _sample_claims(token):
+            return "documentation"
         key = _hmac_key(token, ctx.text[max(0, start - _KEY_WINDOW) : start])
         if key is not None:
             return "documentation" if key in _SAMPLE_KEYS else "test"
@@ -149,6 +152,23 @@ def _in_local_url(text: str, start: int) -> bool:
 _SAMPLE_KEYS = frozenset({"your-256-bit-secret", "secret"})
 
 _KEY_WINDOW = 400
+
+# The claims of jwt.io's sample tokens (every algorithm's sample carries them, the
+# asymmetric ones with `"admin": true`): copied into tutorials, docs and code that needs
+# a well-formed token to probe a verifier with. Signed with jwt.io's published keys.
+_SAMPLE_CLAIMS = {"sub": "1234567890", "name": "John Doe", "iat": 1516239022, "admin": True}
+
+
+def _sample_claims(token: str) -> bool:
+    """Whether a JWT's payload is jwt.io's sample: its subject, name and issue time, and
+    no claim of its own."""
+    claims = _b64json(token.split(".")[1])
+    if not isinstance(claims, dict) or not claims.keys() <= _SAMPLE_CLAIMS.keys():
+        return False
+    return all(claims.get(k) == _SAMPLE_CLAIMS[k] for k in ("sub", "name", "iat")) and (
+        claims.get("admin", True) is True
+    )
+
 
 _QUOTED = re.compile(r"""["'`]([^"'`\s]{4,64})["'`]""")
 

@@ -153,7 +153,11 @@ def _der(body: str) -> bytes | None:
 
 
 def _real_body(body: str) -> bool:
-    """Enough base64 with enough variety to be key material, not a placeholder."""
+    """Enough base64 with enough variety to be key material, not a placeholder, and
+    whole: a body with an elision mark (`...`) is a key abridged for display (an API's
+    sample response), which cannot be used; base64 has no dots."""
+    if "..." in body or "\u2026" in body:
+        return False
     without_headers = _HEADER_LINE.sub("", body)
     compact = _SEPARATORS.sub("", without_headers).strip("\"'+,")
     if len(compact) < MIN_BODY:
