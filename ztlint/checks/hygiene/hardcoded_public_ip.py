@@ -14,6 +14,7 @@ somebody runs:
   (`5.6.7.8`, `12.34.56.78`), or a well-known public resolver (resolvers are public
   by design: an address everyone may hardcode is nobody's infrastructure);
 - where it is written: not a version, section or OID number (`RFC 5280 §4.1.2.4`,
+  a four-arc OID such as `2.5.29.35` in a file that also writes longer OIDs,
   `version 1.2.3.4`), not the path of a URL, not prose (help and usage text, a
   description), not under an example or description key, not an allow-list, not a
   compose container's address on a compose network, and not one of dozens of
@@ -347,12 +348,28 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
     return _unless_table(_code_hits(ctx))
 
 
+# An object identifier of five arcs or more (`1.3.6.1.5.5.7.1.1`, `1.2.840.10045.4.3.2`):
+# never an address. The first arc of an OID is 0, 1 or 2.
+_LONG_OID = re.compile(r"(?<![\d.])[012]\.\d{1,9}(?:\.\d{1,9}){3,}(?![\d.])")
+
+
+def _oid_arcs(ctx: FileContext) -> bool:
+    """Whether the file writes object identifiers: then a four-arc one in it
+    (`2.5.29.35`, authorityKeyIdentifier) is one too, not an address."""
+    return ctx.memo("zt701-oids", lambda: _LONG_OID.search(ctx.text) is not None)
+
+
+def _oid_like(address: str) -> bool:
+    return "." in address and address.split(".", 1)[0] in ("0", "1", "2")
+
+
 def _code_hits(ctx: FileContext) -> Iterator[Hit]:
     browser = runtime.browser_code(ctx)
+    oids = _oid_arcs(ctx)
     for node, value in codeutil.strings(ctx):
         if not any(ch.isdigit() for ch in value) or len(value) > 200:
             continue
-        found = list(_values(value))
+        found = [f for f in _values(value) if not (oids and _oid_like(f[2]))]
         if not found:
             continue
         if browser and "://" not in value and "://" not in _concatenation(ctx, node):
@@ -401,6 +418,7 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
 
 def _config_hits(ctx: FileContext) -> Iterator[Hit]:
     compose = "compose" in ctx.kinds
+    oids = _oid_arcs(ctx)
     for doc in ctx.documents():
         seen: set[int] = set()
         stack: list[tuple[object, str]] = [(doc, "")]
@@ -419,7 +437,8 @@ def _config_hits(ctx: FileContext) -> Iterator[Hit]:
                 and len(node.value) <= 200
             ):
                 for _, _, address in _values(node.value):
-                    yield _hit(address, _value_span(ctx, node, address), "configuration")
+                    if not (oids and _oid_like(address)):
+                        yield _hit(address, _value_span(ctx, node, address), "configuration")
 
 
 def _skipped_key(key: str, compose: bool) -> bool:
