@@ -9,7 +9,10 @@ a variable that is unquoted, or quoted but never validated earlier in the script
 `rm -rf`, `chmod` and `chown`; reads of a process's folder named by a variable
 (`cat /proc/$PID/environ`, `< /proc/${pid}/cmdline`) with an unquoted or unvalidated
 variable. Positional parameters validated the same way count;
-variables the script only sets to fixed words are not reported.
+variables the script only sets to fixed words (or loops over an array of fixed words)
+are not reported; a path `find` printed or the shell resolved (`$(cd .. && pwd)`,
+`$(mktemp -d)`, `$(dirname ..)`) exists and is never empty, so only a space in it can
+split it: reported at low confidence.
 """
 
 from __future__ import annotations
@@ -71,7 +74,10 @@ _GLOB_OR_SPACE = re.compile(r"[\s*?\[]")
 
 
 def _literal(ctx: FileContext, value: Node) -> bool:
-    """A word or quoted string with no expansion, whitespace or glob: one fixed field."""
+    """A word or quoted string with no expansion, whitespace or glob: one fixed field;
+    or an array of such fields (`DIRS=( /etc/nginx /var/log/nginx )`)."""
+    if value.type == "array":
+        return all(_literal(ctx, item) for item in value.named_children)
     if value.type not in ("word", "string", "raw_string"):
         return False
     if any(
@@ -115,12 +121,57 @@ def _constants(ctx: FileContext) -> set[str]:
     """Variables the script only ever sets to fixed words (`DIR=/var/db/app`, `for iface
     in wan lan`): expanding them, quoted or not, reaches exactly those paths."""
     assigned, looped, other = _settings(ctx)
+    arrays = {
+        name
+        for name, where in assigned.items()
+        if name not in other and all(v is not None and _literal(ctx, v) for _, v in where)
+    }
     return {
         name
         for name in assigned.keys() | looped.keys()
         if name not in other
         and all(v is not None and _literal(ctx, v) for _, v in assigned.get(name, ()))
-        and all(words and all(_literal(ctx, w) for w in words) for words in looped.get(name, ()))
+        and all(
+            words and all(_literal(ctx, w) or _elements_of(ctx, w) in arrays for w in words)
+            for words in looped.get(name, ())
+        )
+    }
+
+
+_ELEMENTS = re.compile(r'"?\$\{(\w+)\[[@*]\]\}"?')
+
+
+def _elements_of(ctx: FileContext, word: Node) -> str | None:
+    """The array a loop word expands to its elements (`"${DIRS[@]}"`), or None."""
+    m = _ELEMENTS.fullmatch(_text(ctx, word))
+    return m.group(1) if m else None
+
+
+# A command substitution whose output is a path the shell resolved: the folder `cd`
+# reached (`$(cd "$(dirname "$0")/.." && pwd)`), a new temporary file or folder, the
+# folder of a path, a canonical path, the repository's top level. Never empty.
+_RESOLVED = re.compile(
+    r"\$\((?:.*(?:^|&&|;|\s)pwd(?:\s+-[LP])?\s*|\s*(?:mktemp|dirname|realpath|readlink\s+-[fem]"
+    r"|git\s+rev-parse\s+--show-toplevel)\b.*)\)",
+    re.S,
+)
+
+
+def _resolved_paths(ctx: FileContext) -> set[str]:
+    """Variables the script sets only to a path the shell resolved (_RESOLVED): their
+    value exists and is never empty (only a space in it splits)."""
+    assigned, looped, other = _settings(ctx)
+    return {
+        name
+        for name, where in assigned.items()
+        if name not in other
+        and name not in looped
+        and all(
+            v is not None
+            and v.type == "command_substitution"
+            and _RESOLVED.fullmatch(_text(ctx, v)) is not None
+            for _, v in where
+        )
     }
 
 
@@ -234,7 +285,7 @@ def _reads(ctx: FileContext, constants: set[str]) -> Iterator[Hit]:
 
 def detect_shell(ctx: FileContext) -> Iterator[Hit]:
     constants = _constants(ctx)
-    found = _found_paths(ctx)
+    found = _found_paths(ctx) | (_resolved_paths(ctx) if "$(" in ctx.text else set())
     basenames = _basenames(ctx) if "##*/" in ctx.text else {}
     yield from _reads(ctx, constants)
     for node in nodes_of(ctx, "file_redirect", "command"):
@@ -286,7 +337,7 @@ def detect_shell(ctx: FileContext) -> Iterator[Hit]:
                             f"`{command}` target with unquoted {names}: an empty or spaced value "
                             "changes which files it touches; quote it and check it is set (`${VAR:?}`)",
                         )
-                        if set(unquoted) <= found or (
+                        if set(unquoted) <= found or (  # or the shell resolved it
                             _nounset(ctx, a.start_byte) and not _leading(ctx, a)
                         ):
                             # a path `find` printed (only a space in it splits), or
