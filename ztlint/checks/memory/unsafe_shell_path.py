@@ -119,23 +119,57 @@ def _settings(
 
 def _constants(ctx: FileContext) -> set[str]:
     """Variables the script only ever sets to fixed words (`DIR=/var/db/app`, `for iface
-    in wan lan`): expanding them, quoted or not, reaches exactly those paths."""
+    in wan lan`), or to words built only from fixed words and such variables
+    (`OUT=${WORK}/out`, `FILES="${FILES} /etc/app/"`, `for f in ${FILES}`, `for d in
+    "${DIRS[@]}"`): expanding them, quoted or not, reaches exactly those paths. Found as
+    the largest such set: every candidate is assumed fixed, and one set otherwise is
+    dropped, until none is (a variable that appends to itself stays fixed)."""
     assigned, looped, other = _settings(ctx)
-    arrays = {
-        name
-        for name, where in assigned.items()
-        if name not in other and all(v is not None and _literal(ctx, v) for _, v in where)
-    }
-    return {
-        name
-        for name in assigned.keys() | looped.keys()
-        if name not in other
-        and all(v is not None and _literal(ctx, v) for _, v in assigned.get(name, ()))
-        and all(
-            words and all(_literal(ctx, w) or _elements_of(ctx, w) in arrays for w in words)
-            for words in looped.get(name, ())
-        )
-    }
+    fixed = {n for n in assigned.keys() | looped.keys() if n not in other}
+    while True:
+        dropped = {
+            name
+            for name in fixed
+            if not all(
+                v is not None and _fixed_value(ctx, v, fixed) for _, v in assigned.get(name, ())
+            )
+            or not all(
+                words and all(_fixed_value(ctx, w, fixed, loop=True) for w in words)
+                for words in looped.get(name, ())
+            )
+        }
+        if not dropped:
+            return fixed
+        fixed -= dropped
+
+
+_FIXED_PARTS = frozenset({"word", "string", "string_content", "raw_string", "concatenation"})
+
+
+def _fixed_value(ctx: FileContext, value: Node, fixed: set[str], loop: bool = False) -> bool:
+    """A value made of fixed text and expansions of `fixed` variables only (no command
+    substitution, no other variable, no glob). An array's elements each so; in a loop's
+    word list, `"${ARR[@]}"` of a fixed array."""
+    if _literal(ctx, value):
+        return True
+    if value.type == "array":
+        return all(_fixed_value(ctx, item, fixed) for item in value.named_children)
+    if loop and (array := _elements_of(ctx, value)) is not None:
+        return array in fixed
+    for inner in walk(value):
+        if inner.type in _EXPANSIONS:
+            names = [c for c in inner.named_children if c.type == "variable_name"]
+            if len(inner.named_children) != 1 or not names or _text(ctx, names[0]) not in fixed:
+                return False
+        elif inner.type in ("variable_name", '"', "$", "${", "}"):
+            continue
+        elif inner.type not in _FIXED_PARTS:
+            return False
+    literal_text = _text(ctx, value)
+    for inner in walk(value):
+        if inner.type in _EXPANSIONS:
+            literal_text = literal_text.replace(_text(ctx, inner), "")
+    return not re.search(r"[*?\[]", literal_text)
 
 
 _ELEMENTS = re.compile(r'"?\$\{(\w+)\[[@*]\]\}"?')
@@ -223,6 +257,14 @@ def _found_paths(ctx: FileContext) -> set[str]:
             r"find\s[^|\n]*\|\s*while\s+(IFS=\S*\s+)?read\s+(-\w+\s+)*(\w+)", ctx.text
         )
     }
+
+
+def _named_file(ctx: FileContext, word: Node) -> bool:
+    """The path ends in a literal name (`$DIR/bin/run.sh`): a non-recursive `chmod` or
+    `chown` of it changes that one file wherever the variable points, never a tree."""
+    text = _text(ctx, word).strip("\"'")
+    last = text.rsplit("/", 1)[-1] if "/" in text else ""
+    return bool(last) and re.fullmatch(r"[\w.+-]+", last) is not None and "." in last
 
 
 def _leading(ctx: FileContext, word: Node) -> bool:
@@ -314,9 +356,12 @@ def detect_shell(ctx: FileContext) -> Iterator[Hit]:
                 operands = [a for a in args if not _text(ctx, a).startswith("-")]
                 if command != "rm":
                     operands = operands[1:]  # the mode or the owner, not a target
+                recursive = re.search(r"(?:^|\s)(?:-\w*[rR]|--recursive)", flags) is not None
                 for a in operands:
                     if _names_in_cwd(ctx, a):
                         continue
+                    if command != "rm" and not recursive and _named_file(ctx, a):
+                        continue  # one named file: empty, the variable only moves it to `/`
                     unquoted = [n for n, q in _variables(ctx, a) if not q and n not in constants]
                     if (
                         unquoted
