@@ -149,6 +149,13 @@ TEST_PATHS = (
     "**/config/test.exs",
     "test_data/",
     "testdata/",
+    # Go ignores folders whose name starts with `_`: `_testdata/` is test input too.
+    "_testdata/",
+    # Spec-style test suites (busted for Lua, RSpec, Jasmine): `*_spec.lua`,
+    # `*_spec.rb`, with their helpers and support files.
+    "*_spec.*",
+    "spec/helpers/",
+    "spec/support/",
     "test-data/",
     "*-test-data.*",
     "*_test_data.*",
@@ -182,6 +189,10 @@ TEST_PATHS = (
     "docker-compose.*test*.yaml",
     "docker-compose.integration.yml",
     "docker-compose.integration.yaml",
+    "docker-compose-*test*.yml",
+    "docker-compose-*test*.yaml",
+    "compose.*test*.yml",
+    "compose.*test*.yaml",
     # A compose file kept with the CI configuration starts the services a CI run tests
     # against (a deployment's compose files are not kept there).
     "**/ci/**/docker-compose*.yml",
@@ -230,6 +241,19 @@ EXAMPLE_PATHS = (
     "*.sample",
     "*.example.*",
     "*.sample.*",
+    # A developer's environment, not a deployment: a dev container (the Development
+    # Containers spec's `.devcontainer/`) and compose files named for development.
+    ".devcontainer/",
+    "docker-compose.dev.yml",
+    "docker-compose.dev.yaml",
+    "docker-compose.development.yml",
+    "docker-compose.development.yaml",
+    "docker-compose.local.yml",
+    "docker-compose.local.yaml",
+    "compose.dev.yml",
+    "compose.dev.yaml",
+    "compose.local.yml",
+    "compose.local.yaml",
 )
 # MDX is Markdown with components: the pages of documentation sites (Docusaurus,
 # Nextra, Astro).
