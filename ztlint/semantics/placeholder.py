@@ -9,14 +9,18 @@ import base64
 import binascii
 import re
 
-# Values that refer to a secret rather than being one: `${VAR}`, `{{ .Values.x }}`,
-# `{% ... %}`, `<password>`, `%(name)s`, `{name}`, `%VITE_NAME%`, SOPS and secret-store
-# references.
+# Values that refer to a secret (or to anything else) rather than being one: `${VAR}`,
+# `{{ .Values.x }}`, `{% ... %}`, `<password>`, `%(name)s`, `{name}`, `%VITE_NAME%`, SOPS
+# and secret-store references, JSON Pointers and page paths.
 REFERENCE = re.compile(
     r"^\$\{?[\w.]+|\$\{\{|\{\{|\{%|<[^>]*>|%\(?\w*\)?s|\{\w*\}|^%[A-Za-z_][\w.]*%$|^ENC\[|^vault:|"
     r"^ref\+|^arn:aws:|^projects/|^(op|sm|gcp|aws|azure|vault|k8s|env|file)://|^\$\(|^!|^@|"
     # Concourse's credential-manager variables: `((github_access_token))`.
-    r"^\(\([\w./:-]+\)\)$"
+    r"^\(\([\w./:-]+\)\)$|"
+    # A JSON Pointer into the same document (an OpenAPI discriminator's mapping
+    # `password: "#/components/schemas/PasswordMethod"`), and the path of a page (a
+    # docs site's navigation `Secrets: guides/secrets.md`).
+    r"^#/[\w/~%.-]*$|^[\w./-]+\.(?:md|mdx|rst|adoc|html?)(?:#[\w-]*)?$"
 )
 # Whole values that stand for "put the secret here".
 DUMMY = re.compile(

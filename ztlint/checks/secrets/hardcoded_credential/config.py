@@ -62,7 +62,7 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
                     if (
                         isinstance(item, Scalar)
                         and "=" in item.value
-                        and " " not in item.value.split("=", 1)[0]
+                        and _ENV_NAME.fullmatch(item.value.split("=", 1)[0]) is not None
                         and not written(item)
                     ):
                         var, _, text = item.value.partition("=")
@@ -85,6 +85,8 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
                 continue
             catalogue = _is_catalogue(node)
             for key, value in node.items():
+                if key.value in _EXAMPLE_KEYS:
+                    continue  # an OpenAPI or JSON-schema example: documentation
                 if isinstance(value, Scalar):
                     if _format_keyword(node, key.value, value.value) or (
                         catalogue and is_word(value.value)
@@ -103,6 +105,13 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
                         )
                 else:
                     stack.append(value)
+
+
+# `NAME=value` in a list (a compose `environment:` list, a container's args): the name
+# of a variable, not any text before an `=` (`mysql://u:p@h/db?max_conns=20`).
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+# Documentation keys of OpenAPI and JSON schema: their values show a format.
+_EXAMPLE_KEYS = frozenset({"example", "examples", "x-example", "x-examples"})
 
 
 def _never(node: object) -> bool:
