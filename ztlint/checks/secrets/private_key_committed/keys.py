@@ -152,11 +152,15 @@ def _der(body: str) -> bytes | None:
         return None
 
 
+# `...`, `. . .` or `…` where base64 lines were cut out.
+_ELISION = re.compile(r"\.[ \t]?\.[ \t]?\.")
+
+
 def _real_body(body: str) -> bool:
     """Enough base64 with enough variety to be key material, not a placeholder, and
-    whole: a body with an elision mark (`...`) is a key abridged for display (an API's
-    sample response), which cannot be used; base64 has no dots."""
-    if "..." in body or "\u2026" in body:
+    whole: a body with an elision mark (`...`, `. . .`) is a key abridged for display
+    (an API's sample response, a guide), which cannot be used; base64 has no dots."""
+    if "\u2026" in body or ("." in body and _ELISION.search(body)):
         return False
     without_headers = _HEADER_LINE.sub("", body)
     compact = _SEPARATORS.sub("", without_headers).strip("\"'+,")
