@@ -159,7 +159,7 @@ class Semantics(Scopes):
                     break
                 name = self.text(function)
                 tail = re.split(r"[.:]+", name)[-1]
-                if name in _WRAPPER_CALLS and args is not None and len(args.named_children) == 1:
+                if self.wrapper_call(node) and args is not None:
                     node = args.named_children[0]
                     continue
                 if (
@@ -175,6 +175,18 @@ class Semantics(Scopes):
                     continue
             break
         return node
+
+    def wrapper_call(self, call: Node) -> bool:
+        """Whether a call converts or wraps its one argument without changing what it is
+        (`String::from(x)`, `str(x)`, `[]byte(x)`, `Some(x)`). A function of the file's
+        own under a builtin's name (`str := func(key string) string {..}`) is not one."""
+        function = call.child_by_field_name("function")
+        args = call.child_by_field_name("arguments")
+        if function is None or args is None or len(args.named_children) != 1:
+            return False
+        if self.text(function) not in _WRAPPER_CALLS:
+            return False
+        return not (function.type in NAMES and self.resolve(function) is not None)
 
     def value_of(self, node: Node, depth: int = _MAX_DEPTH) -> tuple[Node, str | None]:
         """The expression a value was computed from, through names and wrappers, and

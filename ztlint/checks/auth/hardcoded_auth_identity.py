@@ -124,17 +124,36 @@ _THROUGH = frozenset(
 )
 
 
-def _is_value(binding: Node, literal: Node) -> bool:
+def _is_value(ctx: FileContext, binding: Node, literal: Node) -> bool:
     """The binding's value is the literal itself, or the literal through conversions
-    (`"x".to_string()`, `String::from("x")`)."""
+    (`"x".to_string()`, `String::from("x")`, `string("x")`); not the argument of any
+    other call (`claim("sub")` looks the identity up under that key)."""
     value = binding.named_children[-1] if binding.named_children else None
     node = literal
     while value is not None and node.id != value.id:
         parent = node.parent
         if parent is None or parent.type not in _THROUGH:
             return False
+        if parent.type in _CALLS and not _conversion(ctx, parent, node):
+            return False
         node = parent
     return value is not None
+
+
+_CALLS = frozenset({"call_expression", "call"})
+# Method conversions of a literal receiver (`"x".to_string()`, `"x".into()`).
+_METHOD_CONVERSIONS = frozenset({"to_string", "to_owned", "into"})
+
+
+def _conversion(ctx: FileContext, call: Node, inner: Node) -> bool:
+    """Whether `call` only converts `inner` (its argument, or its receiver)."""
+    function = call.child_by_field_name("function")
+    if function is None:
+        return True
+    if inner.id == function.id:
+        name = _text(ctx, function).rsplit(".", 1)[-1]
+        return name in _METHOD_CONVERSIONS  # reached through the callee: a method call
+    return semantics.supported(ctx) and semantics.of(ctx).wrapper_call(call)
 
 
 def _takes_nothing(ctx: FileContext, function: Node) -> bool:
@@ -264,7 +283,7 @@ def _string_identities(ctx: FileContext) -> Iterator[Hit]:
             continue
         if not any(c.isalnum() for c in value) or value.strip().lower() == name.strip().lower():
             continue  # a symbol (`userName: "="`), or a name mapped to itself (an attribute map)
-        if not _is_value(holder, node):
+        if not _is_value(ctx, holder, node):
             continue  # the literal is a key, an index or part of a computed value
         function = enclosing_function(holder)
         if function is None or not (
