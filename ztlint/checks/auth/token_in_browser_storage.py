@@ -25,7 +25,9 @@ _CREDENTIAL = re.compile(
     r"(?i)(token|jwt|bearer|session_?(id|token|secret)|sess_?id|(^|[_-])sid$|api_?key|secret|passw(or)?d|credential|auth(?!or)|id_token)"
 )
 _NOT_CREDENTIAL = re.compile(
-    r"(?i)(expir|_at$|At$|timeout|count|theme|lang|locale|redirect|url$|state$|warning|closed|dismiss|seen|shown)"
+    r"(?i)(expir|_at$|At$|timeout|count|theme|lang|locale|redirect|url$|state$|warning|closed|dismiss|seen|shown|"
+    # a choice of mechanism, not a credential: `selectedAuth`, `authMethod`, `tokenType`
+    r"selected|method|type$|mode$|provider|backend|strategy)"
 )
 
 
