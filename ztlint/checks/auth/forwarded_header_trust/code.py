@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from tree_sitter import Node
 
@@ -45,6 +46,7 @@ from ztlint.checks.codeutil import (
     walk,
 )
 from ztlint.checks.codeutil import text as _text
+from ztlint.model import Confidence
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics import origins
@@ -447,6 +449,30 @@ def _trusted_resolution(ctx: FileContext, read: Node, scope: Node) -> bool:
     return bool(re.search(r"(?i)trusted_?prox|trusted_?(cidr|network|hops|ips)", _text(ctx, scope)))
 
 
+_IFS = frozenset({"if_statement", "if_expression", "elif_clause"})
+_HEADER_WORDS = re.compile(r"(?i)header|forwarded|x-real-ip|meta\b|environ")
+
+
+def _peer_guarded(ctx: FileContext, read: Node, scope: Node) -> bool:
+    """The header is read only in a branch the function takes after it has read the
+    connection's peer address, on a condition that is not about the header
+    (`if isProxiedRequest { xff := r.Header.Get(..) }` after checking `r.RemoteAddr`
+    against the configured proxies): the shape of trusted-proxy resolution."""
+    node = read
+    while node.parent is not None and node.id != scope.id:
+        parent = node.parent
+        if parent.type in _IFS:
+            condition = parent.child_by_field_name("condition")
+            if condition is not None and node.id != condition.id:
+                before = ctx.source.text.encode("utf-8")[scope.start_byte : parent.start_byte]
+                if not _HEADER_WORDS.search(_text(ctx, condition)) and _PEER.search(
+                    before.decode("utf-8", "replace")
+                ):
+                    return True
+        node = parent
+    return False
+
+
 def _direct(ctx: FileContext) -> Iterator[Hit]:
     key_functions, inline_keys = _key_functions(ctx)
     for read, header in _header_reads(ctx):
@@ -477,12 +503,20 @@ def _direct(ctx: FileContext) -> Iterator[Hit]:
                 what = f"goes to `{callee}` (line {line})"
             if via:
                 what = f"is returned by `{via}`, whose result {what}"
-            yield hit(
+            found = hit(
                 ctx,
                 read,
                 f"{header} is read from the request and {what}; any client can set it "
                 "unless a trusted proxy overwrites it",
             )
+            if _peer_guarded(ctx, read, scope):
+                found = replace(
+                    found,
+                    confidence=Confidence.MEDIUM,
+                    message=found.message
+                    + " (read only on a branch taken after the peer address is checked)",
+                )
+            yield found
 
 
 def _helpers(ctx: FileContext) -> Iterator[Hit]:
