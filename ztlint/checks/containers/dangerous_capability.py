@@ -24,7 +24,7 @@ from ztlint.rule import FileContext, Hit
 _NETWORK_JOB = frozenset({"NET_ADMIN", "NET_RAW"})
 
 
-_AGENT_NOTE = " (it manages the host's network or a tunnel device: what a network agent needs)"
+_AGENT_NOTE = " (it manages the host's network, a tunnel device or forwards packets: what a network agent needs)"
 
 
 def _cap_hits(

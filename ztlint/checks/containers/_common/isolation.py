@@ -75,12 +75,16 @@ def _caps(items: Sequence | None) -> set[str]:
 
 
 def compose_network_agent(service: Mapping) -> bool:
-    """A service that adds NET_ADMIN and either shares the host's network namespace or
-    is given the TUN device (`/dev/net/tun`): it exists to manage networking."""
+    """A service that adds NET_ADMIN and either shares the host's network namespace, is
+    given the TUN device (`/dev/net/tun`), or turns on packet forwarding in its own
+    namespace (`sysctls: net.ipv4.ip_forward=1`, WireGuard's `src_valid_mark`): it
+    exists to manage networking, a gateway or a tunnel endpoint."""
     if "NET_ADMIN" not in _caps(service.get_seq("cap_add")):
         return False
     mode = service.get_str("network_mode")
     if mode is not None and mode.strip() == "host":
+        return True
+    if _forwards(service.get("sysctls")):
         return True
     devices = service.get_seq("devices")
     return any(
@@ -91,6 +95,30 @@ def compose_network_agent(service: Mapping) -> bool:
 
 
 _TUN = "/dev/net/tun"
+# Sysctls a router or tunnel endpoint sets: forwarding packets between interfaces, and
+# the mark WireGuard's policy routing needs.
+_FORWARDING = re.compile(
+    r"^net\.ipv4\.ip_forward$|^net\.ipv6\.conf\.[\w.-]+\.forwarding$|^net\.ipv4\.conf\.[\w.-]+\.(?:src_valid_mark|forwarding)$"
+)
+
+
+def _forwards(sysctls: object) -> bool:
+    """Whether a compose `sysctls:` (a list of `name=value` or a mapping) or a pod's
+    `securityContext.sysctls` (a list of `{name, value}`) turns forwarding on."""
+    pairs: list[tuple[str, str]] = []
+    if isinstance(sysctls, Mapping):
+        pairs = [(k.value, v.value if isinstance(v, Scalar) else "") for k, v in sysctls.items()]
+    elif isinstance(sysctls, Sequence):
+        for item in sysctls.items:
+            if isinstance(item, Scalar):
+                name, _, value = item.value.partition("=")
+                pairs.append((name, value))
+            elif isinstance(item, Mapping):
+                pairs.append((item.get_str("name") or "", item.get_str("value") or ""))
+    return any(
+        _FORWARDING.match(name.strip()) and value.strip().strip("\"'") == "1"
+        for name, value in pairs
+    )
 
 
 def _container_caps(c: Container) -> set[str]:
@@ -101,11 +129,15 @@ def _container_caps(c: Container) -> set[str]:
 
 def pod_network_agent(pod: PodSpec, c: Container | None = None) -> bool:
     """The same for a pod (any container) or one of its containers: NET_ADMIN with the
-    host's network (`hostNetwork: true`) or a hostPath volume of the TUN device."""
+    host's network (`hostNetwork: true`), a hostPath volume of the TUN device, or the
+    pod's forwarding sysctls (`securityContext.sysctls`)."""
     chosen = [c] if c is not None else list(containers(pod))
     if not any("NET_ADMIN" in _container_caps(x) for x in chosen):
         return False
     if _true(pod.spec.get("hostNetwork")):
+        return True
+    context = pod.spec.get_map("securityContext")
+    if context is not None and _forwards(context.get("sysctls")):
         return True
     volumes = pod.spec.get_seq("volumes")
     for volume in volumes.items if volumes is not None else []:
