@@ -38,6 +38,7 @@ from ztlint.scan.findings import (
     secret_digest,
 )
 from ztlint.scan.rusttest import rust_test_code
+from ztlint.scan.swiftpreview import swift_preview_ranges
 from ztlint.source import RawFile, SkipFile, SourceText, decode, decoding_note, read_file
 from ztlint.triggers import Triggers
 
@@ -272,6 +273,8 @@ def _scan_raw(
     test_paths: tuple[str, ...] = ()
     if fclass.parser == "rust":  # before the parse notes: this may parse the file
         test_ranges, test_paths = rust_test_code(ctx, bool(findings))
+    elif fclass.parser == "swift":  # SwiftUI previews: canvas code, not the app's
+        test_ranges = swift_preview_ranges(ctx, bool(findings))
     seen_parse: set[tuple[int | None, str]] = set()
     chart_file: helm.ChartFile | None = None
     if chart is not None and fclass.template == classify.HELM:
