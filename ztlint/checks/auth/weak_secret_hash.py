@@ -501,7 +501,7 @@ _FIELD_ACCESS = frozenset({"attribute", "member_expression", "selector_expressio
 
 def _into_cache(ctx: FileContext, use: Node) -> bool:
     """The value is an argument (or a value in a literal argument) of a call on a cache
-    (`self.client_cache.find_one({"token": d})`, `cache.set(d, ok)`), or a key of a
+    (`self.seen_cache.find_one({"token": d})`, `cache.set(d, ok)`), or a key of a
     mapping named as one (`token_cache[d]`)."""
     node = use
     for _ in range(6):

@@ -893,10 +893,10 @@ _FIELD_REPR = re.compile(
 
 
 def _instance_of(ctx: FileContext, call: Node, secret: str) -> str | None:
-    """The class of a Python object a logged name holds (`otp = HmacOtp(key, ..)`),
+    """The class of a Python object a logged name holds (`otp = OtpGenerator(key, ..)`),
     when nothing in this file says the class prints its fields: not a dataclass, attrs
     class, named tuple or pydantic model, no `__str__`/`__repr__`, not an exception
-    (which prints its arguments). Its string form is `<HmacOtp object at 0x..>`, not
+    (which prints its arguments). Its string form is `<OtpGenerator object at 0x..>`, not
     the key it was built from."""
     if ctx.parser != "python" or "." in secret or not semantics.supported(ctx):
         return None
@@ -964,7 +964,7 @@ def _found(ctx: FileContext) -> Iterator[tuple[Hit, Node, str]]:
                 )
             elif (instance := _instance_of(ctx, call, secret)) is not None:
                 # Python formats an object whose class prints nothing of its own as
-                # `<HmacOtp object at 0x..>`: shown with --min-confidence medium.
+                # `<OtpGenerator object at 0x..>`: shown with --min-confidence medium.
                 message = (
                     f"`{shown}` (an instance of `{instance}`) is written to the log by "
                     f"`{name}`: the log shows its string form, which holds the credential "
