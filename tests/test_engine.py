@@ -367,3 +367,32 @@ def test_rust_test_modules_across_files(tmp_path: Path) -> None:
         path.write_text(text)
     report = run(["."], Config(), jobs=1, cwd=str(tmp_path))
     assert [f.path for f in report.findings] == ["src/helpers.rs", "src/net/conn.rs"]
+
+
+def test_swiftui_previews_are_test_code(tmp_path: Path) -> None:
+    """`#Preview { .. }` and `PreviewProvider` types build views for Xcode's canvas: their
+    lines are test code in a production file; the app's own views, and text that only
+    names a preview (a string), are not."""
+    (tmp_path / "App.swift").write_text(
+        "import SwiftUI\n"
+        "struct A: View {\n"
+        '    var body: some View { Link("a", destination: URL(string: "http://a.ztna.io")!) }\n'
+        "}\n"
+        'let note = "#Preview { }"\n'
+        "#Preview {\n"
+        '    Link("b", destination: URL(string: "http://b.ztna.io")!)\n'
+        "}\n"
+        "struct A_Previews: PreviewProvider {\n"
+        "    static var previews: some View {\n"
+        '        Link("c", destination: URL(string: "http://c.ztna.io")!)\n'
+        "    }\n"
+        "}\n"
+    )
+    shown = run(["."], Config(), jobs=1, cwd=str(tmp_path))
+    assert [(f.path, f.span.start_line) for f in shown.findings] == [("App.swift", 3)]
+    every = run(["."], Config(tests="report"), jobs=1, cwd=str(tmp_path))
+    assert [(f.span.start_line, f.provenance) for f in every.findings] == [
+        (3, "production"),
+        (7, "test"),
+        (11, "test"),
+    ]

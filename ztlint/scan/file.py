@@ -39,6 +39,7 @@ from ztlint.scan.findings import (
 )
 from ztlint.scan.gotest import go_test_helpers
 from ztlint.scan.rusttest import rust_test_code
+from ztlint.scan.swiftpreview import swift_preview_ranges
 from ztlint.source import RawFile, SkipFile, SourceText, decode, decoding_note, read_file
 from ztlint.triggers import Triggers
 
@@ -273,8 +274,10 @@ def _scan_raw(
     test_paths: tuple[str, ...] = ()
     if fclass.parser == "rust":  # before the parse notes: this may parse the file
         test_ranges, test_paths = rust_test_code(ctx, bool(findings))
-    elif fclass.parser == "go" and findings:
+    elif fclass.parser == "go" and findings:  # helpers that take a test's handle
         test_ranges = go_test_helpers(ctx)
+    elif fclass.parser == "swift":  # SwiftUI previews: canvas code, not the app's
+        test_ranges = swift_preview_ranges(ctx, bool(findings))
     seen_parse: set[tuple[int | None, str]] = set()
     chart_file: helm.ChartFile | None = None
     if chart is not None and fclass.template == classify.HELM:

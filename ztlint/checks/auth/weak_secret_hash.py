@@ -34,6 +34,7 @@ from ztlint.checks.codeutil import (
     FUNCTIONS,
     enclosing_function,
     nodes_of,
+    walk,
 )
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence, Severity
@@ -488,6 +489,109 @@ def _memo_key(ctx: FileContext, call: Node) -> bool:
     return len(mappings) == 1 and stores == {True, False}
 
 
+# Words that name a cache: a store of lookups kept to skip work, not of verifiers.
+_CACHE_WORDS = frozenset({"cache", "cached", "caches", "caching", "memo", "memoize"})
+# What a value passes through on its way into a call's arguments or a mapping.
+_CONTAINERS = frozenset(
+    {"argument_list", "arguments", "keyword_argument", "pair", "dictionary", "object", "list",
+     "array", "tuple", "expression_list", "literal_value", "keyed_element", "literal_element"}
+)  # fmt: skip
+_FIELD_ACCESS = frozenset({"attribute", "member_expression", "selector_expression"})
+
+
+def _into_cache(ctx: FileContext, use: Node) -> bool:
+    """The value is an argument (or a value in a literal argument) of a call on a cache
+    (`self.seen_cache.find_one({"token": d})`, `cache.set(d, ok)`), or a key of a
+    mapping named as one (`token_cache[d]`)."""
+    node = use
+    for _ in range(6):
+        parent = node.parent
+        if parent is None:
+            return False
+        fields = _SUBSCRIPTS.get(parent.type)
+        if fields is not None:
+            mapping = parent.child_by_field_name(fields[0])
+            return (
+                mapping is not None
+                and mapping.id != node.id
+                and bool(_CACHE_WORDS.intersection(words(_text(ctx, mapping))))
+            )
+        if parent.type in ("call", "call_expression"):
+            return node.type in _CONTAINERS and bool(
+                _CACHE_WORDS.intersection(words(_callee(ctx, parent)))
+            )
+        if parent.type not in _CONTAINERS:
+            return False
+        node = parent
+    return False
+
+
+def _later_uses(sem: semantics.Semantics, binding: semantics.Binding, scope: Node) -> list[Node]:
+    """The reads of a name after its binding in the function, also those where another
+    branch may have bound it (`if t: d = digest(t) else: d = None`, then `self.d = d`):
+    the digest may be what they read."""
+    out = []
+    for node in walk(scope):
+        if node.type in semantics.NAMES and node.start_byte >= binding.end:
+            parent = node.parent
+            target = parent.child_by_field_name("left") if parent is not None else None
+            if sem.text(node) == binding.name and (target is None or target.id != node.id):
+                out.append(node)
+    return out
+
+
+def _cache_store(ctx: FileContext, call: Node) -> bool:
+    """The digest, or what the function computes from it (`b64encode(h.digest())`), goes
+    into a cache: directly, or through the object field it is stored in
+    (`self.cache_token = d`) to a use of that field elsewhere in the class. A cache key
+    derived from a token lets the server skip work for a client it has seen; the token
+    itself is what the client presents."""
+    sem = semantics.of(ctx)
+    outer = call
+    while outer.parent is not None and outer.parent.type in ("attribute", "call"):
+        outer = outer.parent  # `sha256(token).hexdigest()`
+    if _into_cache(ctx, outer):
+        return True
+    start = origins.binding_of(sem, call, depth=4)
+    receiver = _receiver(call)
+    if (
+        start is None
+        and _method(ctx, call) in _UPDATE
+        and receiver is not None
+        and receiver.type in semantics.NAMES
+    ):
+        start = sem.resolve(receiver)  # `h.update(token)`: the digest object's binding
+    if start is None:
+        return False
+    scope = sem.function_of(start.node) or ctx.tree().root_node
+    fields: set[str] = set()
+    for binding in [start, *origins.derived(sem, start, steps=2)]:
+        for use in _later_uses(sem, binding, scope):
+            if _into_cache(ctx, use):
+                return True
+            assignment = use.parent
+            left = assignment.child_by_field_name("left") if assignment is not None else None
+            right = assignment.child_by_field_name("right") if assignment is not None else None
+            if (
+                left is not None
+                and right is not None
+                and right.id == use.id
+                and left.type in _FIELD_ACCESS
+            ):
+                fields.add(_text(ctx, left))
+    if not fields:
+        return False
+    owner = scope.parent
+    while owner is not None and owner.type not in ("class_definition", "class_declaration"):
+        owner = owner.parent
+    for node in nodes_of(ctx, *sorted(_FIELD_ACCESS)):
+        if owner is not None and not (owner.start_byte <= node.start_byte < owner.end_byte):
+            continue
+        if _text(ctx, node) in fields and _into_cache(ctx, node):
+            return True
+    return False
+
+
 def _enclosing_names(ctx: FileContext, node: Node) -> list[str]:
     out = []
     parent = node.parent
@@ -551,6 +655,9 @@ def _severity(
         salted or _key_material(ws) or _keyed_use(ctx, call) or _derived_key(ws, ctx, call)
     ):
         return None  # a salted digest of a token, a key's fingerprint, a derived key
+    if not human and _cache_store(ctx, call):
+        # Shown at the pedantic level: a lookup key for a cache, like a memo (above).
+        return Severity.LOW, "a token kept as a cache key", Confidence.LOW
     scheme = _interop_format(ctx, call)
     if scheme is not None:
         # Shown below the default: the format is the reader's (an LDAP server, an

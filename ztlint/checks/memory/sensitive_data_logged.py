@@ -7,7 +7,9 @@ name (`token`, `password`, `api_key`, `client_secret`, `private_key`, `authoriza
 an `Authorization` header read) directly or interpolated, not merely its length, a
 boolean about it or a masked form; a local read from a credential header, a cookie or a
 token parameter, whatever it is called (its origin, from the semantic layer); shorthand
-properties of a logged object; in Swift, card numbers, CVV and PIN too.
+properties of a logged object; in Swift, card numbers, CVV and PIN too. A key that
+labels a nested object literal is judged by its leaves; a Python object whose class
+this file does not show printing its fields is medium confidence.
 
 With the rule option `topology: true` (off by default, low), peer addresses, routes
 and upstream lists logged at info level or above are reported too (the seed's I1), by
@@ -453,7 +455,7 @@ def _secret_in(
                 continue  # a mio `Token` names an event-loop slot
             if not auth_code and _ambiguous_token(ctx, inner, name):
                 continue
-            if _public_half(ctx, inner, name):
+            if _public_half(ctx, inner, name) or _group_label(ctx, inner):
                 continue
             outer = _outermost(inner)
             if outer is not inner and not secret_name(_text(ctx, outer).rsplit(".", 1)[-1]):
@@ -467,6 +469,29 @@ def _secret_in(
                 continue
             return name
     return None
+
+
+_OBJECT_LITERALS = frozenset({"object", "dictionary"})
+
+
+def _group_label(ctx: FileContext, inner: Node) -> bool:
+    """`log.append({ cookie: { name: row.id } })`: the key of an object literal whose
+    value is itself an object literal labels a group; what is logged are the leaves, each
+    judged by its own key and value. A leaf that is the labelled thing's value (`{ token:
+    { value: t } }`) keeps the label."""
+    pair = inner.parent
+    if pair is None or pair.type != "pair":
+        return False
+    key = pair.child_by_field_name("key")
+    value = pair.child_by_field_name("value")
+    if key is None or key.id != inner.id or value is None or value.type not in _OBJECT_LITERALS:
+        return False
+    leaves = [
+        c.child_by_field_name("key") if c.type == "pair" else c
+        for c in value.named_children
+        if c.type in ("pair", "shorthand_property_identifier")
+    ]
+    return not any(k is not None and _text(ctx, k).strip("\"'`") in _VALUE_FIELDS for k in leaves)
 
 
 # The secret half of an access-key pair (`accessSecret`, `secretKey`, `secretAccessKey`).
@@ -854,6 +879,50 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
     yield from hits
 
 
+# A Python class name (CapWords, PEP 8), not a constant (`TOKEN`) or a function.
+_CLASS_NAME = re.compile(r"_?[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*")
+# Exceptions print their arguments.
+_PRINTS_ARGS = re.compile(r"(Error|Exception|Warning)$")
+# Classes whose instances print their fields or their contents: dataclasses, attrs,
+# named tuples, pydantic models, subclasses of str, bytes and the containers.
+_FIELD_REPR = re.compile(
+    r"@(\w+\.)?(dataclass|attrs|s|define|frozen|mutable)\b|\b(NamedTuple|BaseModel|"
+    r"BaseSettings|Struct|TypedDict)\b|\bdef\s+__(str|repr|format)__\b|\bnamedtuple\(|"
+    r"^class\s+\w+\s*\([^)]*\b(str|bytes|bytearray|dict|list|tuple|UserString|UserDict)\b"
+)
+
+
+def _instance_of(ctx: FileContext, call: Node, secret: str) -> str | None:
+    """The class of a Python object a logged name holds (`otp = OtpGenerator(key, ..)`),
+    when nothing in this file says the class prints its fields: not a dataclass, attrs
+    class, named tuple or pydantic model, no `__str__`/`__repr__`, not an exception
+    (which prints its arguments). Its string form is `<OtpGenerator object at 0x..>`, not
+    the key it was built from."""
+    if ctx.parser != "python" or "." in secret or not semantics.supported(ctx):
+        return None
+    sem = semantics.of(ctx)
+    binding = sem.binding_at(call, secret)
+    if binding is None or binding.value is None:
+        return None
+    value = sem.unwrap(binding.value)
+    function = value.child_by_field_name("function") if value.type == "call" else None
+    if function is None or function.type not in ("identifier", "attribute"):
+        return None
+    cls = sem.text(function).rsplit(".", 1)[-1]
+    if not _CLASS_NAME.fullmatch(cls) or _PRINTS_ARGS.search(cls):
+        return None
+    for node in nodes_of(ctx, "class_definition"):
+        name = node.child_by_field_name("name")
+        if name is None or sem.text(name) != cls:
+            continue
+        holder = node.parent if node.parent is not None else node
+        if holder.type != "decorated_definition":
+            holder = node
+        if _FIELD_REPR.search(sem.text(holder)):
+            return None
+    return cls
+
+
 def _short(secret: str) -> str:
     return secret if len(secret) <= 40 else secret[:37] + "..."
 
@@ -892,6 +961,14 @@ def _found(ctx: FileContext) -> Iterator[tuple[Hit, Node, str]]:
                 message = (
                     f"`{shown}` is written to the browser console by `{name}`: a script or "
                     "error tracker that records the console gets the credential"
+                )
+            elif (instance := _instance_of(ctx, call, secret)) is not None:
+                # Python formats an object whose class prints nothing of its own as
+                # `<OtpGenerator object at 0x..>`: shown with --min-confidence medium.
+                message = (
+                    f"`{shown}` (an instance of `{instance}`) is written to the log by "
+                    f"`{name}`: the log shows its string form, which holds the credential "
+                    "only if the class prints it"
                 )
             else:
                 confidence = None

@@ -14,6 +14,7 @@ proxy (`HTTP_PROXY`, `https_proxy`) is conventionally `http://` and carries TLS 
 end through CONNECT; a host ending in `.sock` is the placeholder a client with a unix
 socket dialer puts in its URLs; `localtest.me` and `lvh.me` resolve to loopback. None of
 these is a finding. Carrier-grade NAT space (100.64.0.0/10) is private, not public.
+A URL whose comment directly above calls it a placeholder or unused is low confidence.
 """
 
 from __future__ import annotations
@@ -155,15 +156,78 @@ def _used_as_endpoint(ctx: FileContext, literal: Node) -> str | None:
     return None
 
 
+# What a comment says of a value that nothing connects to.
+_UNUSED = re.compile(
+    r"(?i)\b(placeholder|not\s+used|unused|never\s+(used|called|contacted|reached|"
+    r"requested|fetched))\b"
+)
+# A comment about the transport (`TLS is not used: the proxy terminates it`) speaks of
+# the connection, not of whether the value is used.
+_ABOUT_TLS = re.compile(r"(?i)\b(tls|ssl|https|encrypt\w*|cert\w*|plain\s*text|cleartext)\b")
+_STATEMENT_HOLDERS = frozenset(
+    {"program", "module", "block", "statement_block", "statements", "source_file",
+     "compound_statement", "class_body", "function_body", "statement_list"}
+)  # fmt: skip
+_ARGUMENT_HOLDERS = frozenset({"arguments", "argument_list", "value_arguments"})
+_COMMENTS = frozenset({"comment", "line_comment", "block_comment", "multiline_comment"})
+
+
+def _commented_unused(ctx: FileContext, literal: Node) -> str | None:
+    """The comment right above the argument or statement that holds the URL says the
+    value is a placeholder or not used (`// Placeholder, not used by OIDC
+    connectors` above `new URL("http://...")` passed to a constructor that wants one):
+    the author's word that nothing connects to it. Only the contiguous comments directly
+    before that argument or statement count, not any comment in the function."""
+    node = literal
+    for _ in range(8):
+        parent = node.parent
+        if parent is None:
+            return None
+        if parent.type in _ARGUMENT_HOLDERS or parent.type in _STATEMENT_HOLDERS:
+            said = _comment_before(ctx, node)
+            if said is None and parent.type in _STATEMENT_HOLDERS and node.prev_sibling is None:
+                # a block's first statement: its comment sits before the block (Go's
+                # statement list, Python's indented block)
+                said = _comment_before(ctx, parent)
+            if said is not None or parent.type in _STATEMENT_HOLDERS:
+                return said
+        node = parent
+    return None
+
+
+def _comment_before(ctx: FileContext, node: Node) -> str | None:
+    """What the comments directly before a node say of an unused value, if anything."""
+    before = node.prev_named_sibling
+    while before is not None and before.type in _COMMENTS:
+        said = codeutil.text(ctx, before)
+        found = _UNUSED.search(said)
+        if found and not _ABOUT_TLS.search(said):
+            return " ".join(found.group(0).lower().split())
+        before = before.prev_named_sibling
+    return None
+
+
 def detect_code(ctx: FileContext) -> Iterator[Hit]:
     for node, text in codeutil.strings(ctx):
         judged = judge_url(text)
         if judged is None or _used_as_endpoint(ctx, node) is None:
             continue
         endpoint, confidence, severity = judged
+        scheme = endpoint.split(":", 1)[0]
+        unused = _commented_unused(ctx, node)
+        if unused is not None:
+            # Shown at the pedantic level: the code says nothing connects to it.
+            yield Hit(
+                span=code.node_span(ctx.source, node),
+                message=f"{endpoint} is a plaintext {scheme} URL the comment above calls "
+                f"`{unused}`; if it is ever reached, it is without TLS",
+                confidence=Confidence.LOW,
+                severity=Severity.LOW,
+            )
+            continue
         yield Hit(
             span=code.node_span(ctx.source, node),
-            message=f"{endpoint} is reached over plaintext {endpoint.split(':', 1)[0]}",
+            message=f"{endpoint} is reached over plaintext {scheme}",
             confidence=confidence,
             severity=severity,
         )
