@@ -146,7 +146,9 @@ def is_provider_format(value: str) -> bool:
 
 # `com.lyndir.masterpassword`, `io.example.app.token`: an identifier in reverse-DNS
 # order (an app's bundle id, a Java package, an algorithm's scope), lower case.
-_REVERSE_DNS = re.compile(r"(?:com|org|net|io|dev|app|edu|gov|co|de|uk|fr|ch|nl)(?:\.[a-z0-9_-]+){2,}")
+_REVERSE_DNS = re.compile(
+    r"(?:com|org|net|io|dev|app|edu|gov|co|de|uk|fr|ch|nl)(?:\.[a-z0-9_-]+){2,}"
+)
 _FLAG = re.compile(r"(?i)yes|no|on|off|true|false|enabled?|disabled?|\d{1,3}")
 
 
