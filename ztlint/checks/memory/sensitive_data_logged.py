@@ -465,10 +465,36 @@ def _secret_in(
                 or (not payment and _not_text(ctx, inner, name))
                 or _transformed(ctx, outer)
                 or _no_value(ctx, inner, name)
+                or _masked_slice(ctx, outer)
             ):
                 continue
             return name
     return None
+
+
+# At most this many characters of a secret, its first or last ones, identify it in a log
+# without giving it away: the masking idiom (`token[:8]`, `key[-4:]`, `id.slice(0, 6)`).
+_SHOWN_CHARS = 8
+_SLICE = re.compile(r"\[\s*(?::\s*(\d{1,2})|-(\d{1,2})\s*:|\.\.=?\s*(\d{1,2}))\s*\]$")
+_SLICE_CALL = re.compile(r"\.(?:slice|substring|substr)\(\s*0\s*,\s*(\d{1,2})\s*\)$")
+
+
+def _masked_slice(ctx: FileContext, outer: Node) -> bool:
+    """The logged value is a short prefix or suffix of the secret: Python and Go slices
+    (`token[:8]`, `key[-4:]`), Rust ranges (`&key[..8]`), JavaScript `slice(0, 8)`."""
+    parent = outer.parent
+    if parent is None:
+        return False
+    if parent.type in ("subscript", "slice_expression", "index_expression"):
+        m = _SLICE.search(_text(ctx, parent)[len(_text(ctx, outer)) :].strip())
+        bound = next((g for g in (m.groups() if m else ()) if g), None)
+        return bound is not None and 0 < int(bound) <= _SHOWN_CHARS
+    if parent.type in _MEMBER_ACCESS and parent.parent is not None:
+        call = parent.parent
+        if call.type in ("call_expression", "call"):
+            m = _SLICE_CALL.search(_text(ctx, call))
+            return m is not None and 0 < int(m.group(1)) <= _SHOWN_CHARS
+    return False
 
 
 _OBJECT_LITERALS = frozenset({"object", "dictionary"})
