@@ -106,6 +106,16 @@ REPO = Path(__file__).resolve().parent.parent
         ("docs/k8s/proxy.yaml", prov.DOCS),
         ("doc/setup.yaml", prov.DOCS),
         ("site/content/en/task.yaml", prov.DOCS),
+        # CI material named for tests is test code; release scripts kept there are not.
+        ("ci/start-test-services.sh", prov.TEST),
+        ("ci/run_e2e.sh", prov.TEST),
+        ("tools/.ci/test_suites.json", prov.TEST),
+        ("charts/agent/ci/ha-values.yaml", prov.TEST),
+        ("ci/buildserver-upload.sh", prov.PRODUCTION),
+        ("ci/latest-release.sh", prov.PRODUCTION),
+        ("ci/keys/deploy_key", prov.PRODUCTION),
+        ("scripts/start-test-services.sh", prov.PRODUCTION),
+        ("pkg/lci/test-helpers.sh", prov.PRODUCTION),
     ],
 )
 def test_classification_by_path(path: str, expected: str) -> None:
@@ -155,6 +165,12 @@ def test_classification_by_path(path: str, expected: str) -> None:
         # Helpers for a package's tests beside it, by a common Go naming convention.
         ("pkg/mirror/watcher_test_util.go", "package mirror\n", prov.TEST),
         ("pkg/mirror/repair_test_helpers.go", "package mirror\n", prov.TEST),
+        # A Maestro flow by its format: an appId document, then UI steps.
+        ("app/flows/login.yaml", "# login\nappId: com.x.app\n---\n- launchApp\n", prov.TEST),
+        ("app/flows/login.yml", "appId: com.x.app\nenv:\n  A: 1\n---\n- tapOn: Go\n", prov.TEST),
+        ("app/config.yaml", "appId: com.x.app\n---\nrelay: 1\n", prov.PRODUCTION),
+        ("app/config.yaml", "name: x  # appId: y\n---\n- launchApp\n", prov.PRODUCTION),
+        ("app/flow.json", "appId: com.x.app\n---\n- launchApp\n", prov.PRODUCTION),
     ],
 )
 def test_classification_by_head(path: str, head: str, expected: str) -> None:
@@ -455,3 +471,25 @@ def test_in_tree_provenance_that_hides_everything_is_a_blind_spot(tmp_path: Path
     proc = _cli(tmp_path, ".", "--no-cache")
     assert "ZT914" in proc.stdout and "marks every file as non-production" in proc.stdout
     assert "pkg/client.go:" not in proc.stdout
+
+
+def test_test_topology_mounts_only_its_own_tree() -> None:
+    """A test compose file's bind mounts from its own folder tree are its fixtures; a
+    mount of a file elsewhere in the checkout (a production key) is not."""
+    compose = "services:\n  idp:\n    volumes:\n      - ./idp/server.key:/k\n      - ../certs/prod.key:/p\n"
+    found = {
+        "ci/pod/docker-compose.yml": prov.evidence(
+            "ci/pod/docker-compose.yml", compose, frozenset({"compose", "yaml"})
+        )
+    }
+    found = {k: v for k, v in found.items() if v is not None}
+    origins = {
+        "ci/pod/docker-compose.yml": prov.TEST,
+        "ci/pod/idp/server.key": prov.PRODUCTION,
+        "ci/certs/prod.key": prov.PRODUCTION,
+    }
+    assert prov.project_classes(found, origins) == {"ci/pod/idp/server.key": prov.TEST}
+    # The same compose file in production code mounts nothing into test code.
+    assert (
+        prov.project_classes(found, {**origins, "ci/pod/docker-compose.yml": prov.PRODUCTION}) == {}
+    )

@@ -188,10 +188,13 @@ TEST_PATHS = (
     "**/.ci/**/docker-compose*.yaml",
     "**/.ci/**/compose*.yml",
     "**/.ci/**/compose*.yaml",
-    # Scripts and configs kept with the CI configuration and named for tests start and
-    # prepare what a CI run tests against (`ci/start-test-services.sh`,
-    # `.ci/run-e2e.sh`, `ci/test_suites.json`); release and publishing scripts kept
-    # there are not named so and stay production.
+)
+# Scripts and configs kept with the CI configuration and named for tests start and
+# prepare what a CI run tests against (`ci/start-test-services.sh`, `.ci/run-e2e.sh`,
+# `ci/test_suites.json`); release and publishing scripts kept there are not named so
+# and stay production. Matched only below a `ci/` or `.ci/` folder (a cheap test first:
+# classify runs for every file).
+CI_TEST_PATHS = (
     "**/ci/**/test[-_.]*",
     "**/ci/**/*[-_]test[-_.]*",
     "**/ci/**/tests[-_.]*",
@@ -207,6 +210,14 @@ TEST_PATHS = (
     "**/ci/*-values.yaml",
     "**/ci/*-values.yml",
 )
+
+
+def ci_test_material(path: str) -> bool:
+    """A file kept with the CI configuration and named for tests (CI_TEST_PATHS)."""
+    folders = "/" + path
+    return ("/ci/" in folders or "/.ci/" in folders) and match_any(CI_TEST_PATHS, path)
+
+
 EXAMPLE_PATHS = (
     "examples/",
     "example/",
@@ -317,6 +328,7 @@ def classify(path: str, text: str | None, settings: Settings) -> str:
     if (
         match_any(settings.test_paths, path)
         or match_any(TEST_PATHS, path)
+        or ci_test_material(path)
         or (text is not None and path.endswith(".go") and go_test_only(text, settings.test_tags))
         or (text is not None and ui_flow(path, text))
     ):
