@@ -478,18 +478,19 @@ def test_test_topology_mounts_only_its_own_tree() -> None:
     mount of a file elsewhere in the checkout (a production key) is not."""
     compose = "services:\n  idp:\n    volumes:\n      - ./idp/server.key:/k\n      - ../certs/prod.key:/p\n"
     found = {
-        "ci/pod/docker-compose.yml": prov.evidence(
-            "ci/pod/docker-compose.yml", compose, frozenset({"compose", "yaml"})
+        "ci/services/docker-compose.yml": prov.evidence(
+            "ci/services/docker-compose.yml", compose, frozenset({"compose", "yaml"})
         )
     }
     found = {k: v for k, v in found.items() if v is not None}
     origins = {
-        "ci/pod/docker-compose.yml": prov.TEST,
-        "ci/pod/idp/server.key": prov.PRODUCTION,
+        "ci/services/docker-compose.yml": prov.TEST,
+        "ci/services/idp/server.key": prov.PRODUCTION,
         "ci/certs/prod.key": prov.PRODUCTION,
     }
-    assert prov.project_classes(found, origins) == {"ci/pod/idp/server.key": prov.TEST}
+    assert prov.project_classes(found, origins) == {"ci/services/idp/server.key": prov.TEST}
     # The same compose file in production code mounts nothing into test code.
     assert (
-        prov.project_classes(found, {**origins, "ci/pod/docker-compose.yml": prov.PRODUCTION}) == {}
+        prov.project_classes(found, {**origins, "ci/services/docker-compose.yml": prov.PRODUCTION})
+        == {}
     )
