@@ -16,7 +16,9 @@ from ztlint.model import Confidence
 from ztlint.registry import load_rules
 from ztlint.semantics.credentials import judge_value, may_be_credential_value
 from ztlint.semantics.placeholder import (
+    binds_placeholder_server,
     is_placeholder,
+    is_placeholder_host,
     is_version,
     is_word,
     looks_like_prose,
@@ -326,3 +328,32 @@ def test_a_quantity_about_a_credential_is_not_one(name: str, credential: bool) -
     from ztlint.semantics.credentials import is_credential_name
 
     assert is_credential_name(name, env=True) is credential
+
+
+@pytest.mark.parametrize(
+    ("host", "placeholder"),
+    [
+        ("server.domain", True),
+        ("api.host.tld", True),
+        ("vpn.yourdomain.com", True),
+        ("your-server.com", True),
+        ("my_company.net", True),
+        ("vpn.corp-infra.net", False),
+        ("domain.com", False),
+        ("yourdomainname.io", False),
+        ("myorganic.com", False),
+        ("localhost", False),
+    ],
+)
+def test_placeholder_hosts(host: str, placeholder: bool) -> None:
+    assert is_placeholder_host(host) is placeholder
+
+
+def test_a_server_address_bound_to_a_placeholder_host() -> None:
+    assert binds_placeholder_server("BASE_URL = 'https://server.domain'\n") == "server.domain"
+    assert binds_placeholder_server('const api = "https://your-server.com/v1";\n') == (
+        "your-server.com"
+    )
+    # A comment, or a real server, binds none.
+    assert binds_placeholder_server("# BASE_URL = 'https://server.domain'\n") is None
+    assert binds_placeholder_server("BASE_URL = 'https://vpn.corp-infra.net'\n") is None

@@ -81,13 +81,13 @@ REPO = Path(__file__).resolve().parent.parent
         ("src/data/relays_test_data.json", prov.TEST),
         ("src/t.go", prov.PRODUCTION),
         ("ui/mirage/handlers/kubernetes.js", prov.TEST),
-        ("spec/01-unit/05-utils_spec.lua", prov.TEST),
-        ("spec/helpers/perf.lua", prov.TEST),
+        ("spec/unit/router_spec.lua", prov.TEST),
+        ("spec/helpers/load.lua", prov.TEST),
         ("spec/requests/users_spec.rb", prov.TEST),
-        ("spec/api.json", prov.PRODUCTION),
-        ("runtime/template/v2/_testdata/foo.key", prov.TEST),
+        ("spec/openapi.json", prov.PRODUCTION),
+        ("pkg/render/_testdata/leaf.key", prov.TEST),
         ("scripts/deps/docker-compose-test-services.yml", prov.TEST),
-        (".devcontainer/docker-compose.yml", prov.EXAMPLE),
+        (".devcontainer/compose.yaml", prov.EXAMPLE),
         ("docker-compose.dev.yml", prov.EXAMPLE),
         ("deploy/compose.local.yaml", prov.EXAMPLE),
         ("docker-compose.prod.yml", prov.PRODUCTION),
@@ -120,6 +120,16 @@ REPO = Path(__file__).resolve().parent.parent
         ("docs/k8s/proxy.yaml", prov.DOCS),
         ("doc/setup.yaml", prov.DOCS),
         ("site/content/en/task.yaml", prov.DOCS),
+        # CI material named for tests is test code; release scripts kept there are not.
+        ("ci/start-test-services.sh", prov.TEST),
+        ("ci/run_e2e.sh", prov.TEST),
+        ("tools/.ci/test_suites.json", prov.TEST),
+        ("charts/agent/ci/ha-values.yaml", prov.TEST),
+        ("ci/buildserver-upload.sh", prov.PRODUCTION),
+        ("ci/latest-release.sh", prov.PRODUCTION),
+        ("ci/keys/deploy_key", prov.PRODUCTION),
+        ("scripts/start-test-services.sh", prov.PRODUCTION),
+        ("pkg/lci/test-helpers.sh", prov.PRODUCTION),
     ],
 )
 def test_classification_by_path(path: str, expected: str) -> None:
@@ -177,14 +187,12 @@ def test_classification_by_path(path: str, expected: str) -> None:
             "apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\n",
             prov.PRODUCTION,
         ),
-        # A kind or k3d cluster: a local cluster in containers, for development and CI.
-        ("build/kind.yaml", "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n", prov.TEST),
-        ("dev/k3d.yml", "apiVersion: k3d.io/v1alpha5\nkind: Simple\n", prov.TEST),
-        (
-            "deploy/cluster.yaml",
-            "apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\n",
-            prov.PRODUCTION,
-        ),
+        # A Maestro flow by its format: an appId document, then UI steps.
+        ("app/flows/login.yaml", "# login\nappId: com.x.app\n---\n- launchApp\n", prov.TEST),
+        ("app/flows/login.yml", "appId: com.x.app\nenv:\n  A: 1\n---\n- tapOn: Go\n", prov.TEST),
+        ("app/config.yaml", "appId: com.x.app\n---\nrelay: 1\n", prov.PRODUCTION),
+        ("app/config.yaml", "name: x  # appId: y\n---\n- launchApp\n", prov.PRODUCTION),
+        ("app/flow.json", "appId: com.x.app\n---\n- launchApp\n", prov.PRODUCTION),
     ],
 )
 def test_classification_by_head(path: str, head: str, expected: str) -> None:
@@ -507,3 +515,26 @@ def test_go_helpers_taking_a_test_handle_are_test_code(tmp_path: Path) -> None:
     text = (tmp_path / "agent" / "testing.go").read_text(encoding="utf-8")
     ctx = FileContext("agent/testing.go", frozenset(), "go", SourceText(text))
     assert go_test_helpers(ctx) == ((7, 10),)
+
+
+def test_test_topology_mounts_only_its_own_tree() -> None:
+    """A test compose file's bind mounts from its own folder tree are its fixtures; a
+    mount of a file elsewhere in the checkout (a production key) is not."""
+    compose = "services:\n  idp:\n    volumes:\n      - ./idp/server.key:/k\n      - ../certs/prod.key:/p\n"
+    found = {
+        "ci/services/docker-compose.yml": prov.evidence(
+            "ci/services/docker-compose.yml", compose, frozenset({"compose", "yaml"})
+        )
+    }
+    found = {k: v for k, v in found.items() if v is not None}
+    origins = {
+        "ci/services/docker-compose.yml": prov.TEST,
+        "ci/services/idp/server.key": prov.PRODUCTION,
+        "ci/certs/prod.key": prov.PRODUCTION,
+    }
+    assert prov.project_classes(found, origins) == {"ci/services/idp/server.key": prov.TEST}
+    # The same compose file in production code mounts nothing into test code.
+    assert (
+        prov.project_classes(found, {**origins, "ci/services/docker-compose.yml": prov.PRODUCTION})
+        == {}
+    )

@@ -4,7 +4,8 @@
 The evidence is the file's path relative to the scanned root (never the folders above
 it: a scan of `fixtures/demo` judges its files by their paths inside it), its name, and
 its head: Go's `Code generated ... DO NOT EDIT.` line and other generator markers, Go
-build constraints that hold only with a test tag, and minified code (very long lines).
+build constraints that hold only with a test tag, minified code (very long lines), and
+the format of a mobile UI automation flow (Maestro's `appId:` document, then its steps).
 A config's `provenance:` globs decide first. The policy each class gets is in
 ztlint.policy.
 
@@ -204,6 +205,35 @@ TEST_PATHS = (
     "**/.ci/**/compose*.yml",
     "**/.ci/**/compose*.yaml",
 )
+# Scripts and configs kept with the CI configuration and named for tests start and
+# prepare what a CI run tests against (`ci/start-test-services.sh`, `.ci/run-e2e.sh`,
+# `ci/test_suites.json`); release and publishing scripts kept there are not named so
+# and stay production. Matched only below a `ci/` or `.ci/` folder (a cheap test first:
+# classify runs for every file).
+CI_TEST_PATHS = (
+    "**/ci/**/test[-_.]*",
+    "**/ci/**/*[-_]test[-_.]*",
+    "**/ci/**/tests[-_.]*",
+    "**/ci/**/*[-_]tests[-_.]*",
+    "**/ci/**/*e2e*",
+    "**/.ci/**/test[-_.]*",
+    "**/.ci/**/*[-_]test[-_.]*",
+    "**/.ci/**/tests[-_.]*",
+    "**/.ci/**/*[-_]tests[-_.]*",
+    "**/.ci/**/*e2e*",
+    # Helm's chart-testing (`ct lint`, `ct install`) installs a chart once per values
+    # file in the chart's `ci/` folder (`ci/*-values.yaml`).
+    "**/ci/*-values.yaml",
+    "**/ci/*-values.yml",
+)
+
+
+def ci_test_material(path: str) -> bool:
+    """A file kept with the CI configuration and named for tests (CI_TEST_PATHS)."""
+    folders = "/" + path
+    return ("/ci/" in folders or "/.ci/" in folders) and match_any(CI_TEST_PATHS, path)
+
+
 EXAMPLE_PATHS = (
     "examples/",
     "example/",
@@ -329,8 +359,10 @@ def classify(path: str, text: str | None, settings: Settings) -> str:
     if (
         match_any(settings.test_paths, path)
         or match_any(TEST_PATHS, path)
+        or ci_test_material(path)
         or (text is not None and path.endswith(".go") and go_test_only(text, settings.test_tags))
         or (text is not None and path.endswith(_DATA_SUFFIXES) and local_cluster(text))
+        or (text is not None and ui_flow(path, text))
     ):
         return TEST
     if match_any(EXAMPLE_PATHS, path):
@@ -351,6 +383,32 @@ _LOCAL_CLUSTER = re.compile(r"^apiVersion:[ \t]*['\"]?(?:kind\.x-k8s\.io|k3d\.io
 def local_cluster(text: str) -> bool:
     head = _head(text)
     return "apiVersion" in head and _LOCAL_CLUSTER.search(head) is not None
+
+
+# A Maestro flow (mobile UI automation): a config document naming the app under test
+# (`appId:`), then `---` and the list of steps (`- launchApp`, `- tapOn: ...`). What
+# it types into the app's screens is test input.
+_DOCUMENT_END = re.compile(r"\n---[ \t]*\r?\n")
+_UI_FLOW_STEP = re.compile(
+    r"-[ \t]+(?:launchApp|tapOn|inputText|assertVisible|assertNotVisible|runFlow|"
+    r"takeScreenshot|scrollUntilVisible|swipe|pressKey|clearState|openLink)\b"
+)
+_YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def ui_flow(path: str, text: str) -> bool:
+    """A Maestro flow file, by its format: a first document with `appId:` at a line's
+    start, then `---`, then a list of Maestro's commands."""
+    if not path.endswith(_YAML_SUFFIXES):
+        return False
+    head = _head(text)
+    at = 0 if head.startswith("appId:") else head.find("\nappId:")
+    if at < 0:
+        return False
+    flow = _DOCUMENT_END.search(head, at)
+    if flow is None:
+        return False
+    return any(head[m.start() - 1] == "\n" for m in _UI_FLOW_STEP.finditer(head, flow.end() - 1))
 
 
 def lock_file(path: str) -> bool:

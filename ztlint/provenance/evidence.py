@@ -1,7 +1,11 @@
 """Provenance from what other files say: `evidence` reads each file's statements where
 the file is read, and `project_classes` judges them once every file is read (a rendered
 Helm chart whose chart the repository does not hold, a compose topology CI runs, Go
-packages kept for tests only, certificates and keys for local names)."""
+packages kept for tests only, certificates and keys for local names, the files a test
+topology mounts).
+
+Over 400 lines: one reading and one judgement per kind of statement, which
+`project_classes` needs all at once."""
 
 from __future__ import annotations
 
@@ -29,6 +33,11 @@ _COMPOSE_INCLUDE = re.compile(r"^include:[ \t]*\n((?:[ \t]+\S.*\n|[ \t]*\n)*)", 
 _INCLUDE_ITEM = re.compile(r"^[ \t]+-[ \t]+(?:path:[ \t]*)?[\"']?([^\"'\s#]+)", re.M)
 _EXTENDS_FILE = re.compile(r"^[ \t]+extends:[ \t]*\n[ \t]+file:[ \t]*[\"']?([^\"'\s#]+)", re.M)
 _COMPOSE_BUILD = re.compile(r"^[ \t]+build:", re.M)
+# Bind mounts of files from the checkout: `- ./certs/server.key:/etc/...` (short
+# syntax) and `source: ./certs` (long syntax).
+_COMPOSE_MOUNT = re.compile(
+    r"^[ \t]+(?:-[ \t]+|source:[ \t]*)[\"']?(\.{1,2}/[^:\"'\s#]+)(?=:|[\"']?[ \t]*(?:#|$))", re.M
+)
 _COMPOSE_RUN = re.compile(r"\bdocker(?:-compose|[ \t]+compose)(?=[ \t]|$)([^\n]*)", re.M)
 # A deployment keeps its services running; a test topology is brought up and torn down.
 _KEEPS_RUNNING = re.compile(r"^[ \t]+restart:[ \t]*[\"']?(?:always|unless-stopped)\b", re.M)
@@ -65,6 +74,7 @@ class Evidence:
     compose: bool = False  # a compose file
     compose_refs: tuple[str, ...] = ()  # files it includes or extends
     compose_builds: bool = False  # a service is built from the checkout (`build:`)
+    compose_mounts: tuple[str, ...] = ()  # files or folders of the checkout it mounts
     keeps_running: bool = False  # a service restarts always (a deployment's habit)
     runs_compose: tuple[str, ...] = ()  # compose files a CI test workflow runs
     deploys_compose: tuple[str, ...] = ()  # compose files a deployment workflow runs
@@ -130,6 +140,16 @@ def evidence(path: str, text: str, kinds: frozenset[str]) -> Evidence | None:
             compose=True,
             compose_refs=tuple(sorted({_join(folder, r) for r in refs} - {""})),
             compose_builds=_COMPOSE_BUILD.search(text) is not None,
+            compose_mounts=tuple(
+                sorted(
+                    {
+                        j
+                        for m in _COMPOSE_MOUNT.findall(text)
+                        for j in (_join(folder, m), _join("", m))
+                        if j and j != "."
+                    }
+                )
+            ),
             keeps_running=_KEEPS_RUNNING.search(text) is not None,
         )
     if kinds_of.WORKFLOW in kinds and "compose" in text:
@@ -201,6 +221,9 @@ def project_classes(
       from the checkout (`build:`) and restarts none `always` or `unless-stopped`, is a
       test topology (a deployment pulls released images and keeps them running), and so
       is a compose file that only test topologies include or extend;
+    - a file of the checkout that a test compose file mounts into a container (a bind
+      mount, `./keycloak/server.key.pem:/opt/...`) and that sits in that compose
+      file's folder tree is a fixture of the test services: test code;
     - the folder a browser-test runner's config beside it names by the runner's
       convention (`cypress/` beside `cypress.config.ts` or `cypress.json`,
       `playwright/` beside `playwright.config.ts`) holds end-to-end tests;
@@ -228,7 +251,10 @@ def project_classes(
     for path, e in found.items():
         if e.rendered_from and not charts.intersection(e.rendered_from):
             mark(path, VENDORED)
-    for path in _test_composes(found, origins):
+    test_composes = _test_composes(found, origins)
+    for path in test_composes:
+        mark(path, TEST)
+    for path in _test_mounts(found, origins, test_composes):
         mark(path, TEST)
     for path in _test_server_keys(found, origins):
         mark(path, TEST)
@@ -268,6 +294,28 @@ def _test_server_keys(found: Mapping[str, Evidence], origins: Mapping[str, str])
     # A key some certificate names a public host for serves that host.
     serving = {key for key, local in certified.items() if not all(local)}
     return {p for p in out if p not in found or serving.isdisjoint(found[p].private_keys)}
+
+
+def _test_mounts(
+    found: Mapping[str, Evidence], origins: Mapping[str, str], test_composes: set[str]
+) -> set[str]:
+    """Files of the checkout a test topology mounts into its containers and keeps in
+    its own folder tree (`services/idp/server.key` mounted by
+    `services/docker-compose.yml`): the fixtures of its test services."""
+    out: set[str] = set()
+    folders: set[str] = set()
+    for path, e in found.items():
+        if not e.compose_mounts or (origins.get(path) != TEST and path not in test_composes):
+            continue
+        tree = posixpath.dirname(path)
+        below = tree + "/" if tree else ""
+        for mount in e.compose_mounts:
+            if mount.startswith(below):
+                (out if mount in origins else folders).add(mount)
+    if folders:
+        prefixes = tuple(sorted(f + "/" for f in folders))
+        out.update(p for p in origins if p.startswith(prefixes))
+    return out
 
 
 def _browser_test_trees(found: Mapping[str, Evidence]) -> set[str]:

@@ -302,9 +302,10 @@ _COMMENT = re.compile(r"^\s*(?:#|//|;|--|\*)")
 
 
 def only_local_hosts(text: str) -> bool:
-    """Whether the URLs in the text (outside comment lines) reach only the loopback or
-    reserved names, and at least one does: the configuration of a local or sample
-    deployment, whose credentials guard nothing real. Single-label names (`db`,
+    """Whether the URLs in the text (outside comment lines) reach only the loopback,
+    reserved names or placeholder hosts (is_placeholder_host), and at least one does:
+    the configuration of a local or sample deployment, whose credentials guard nothing
+    real. Single-label names (`db`,
     `portal`: a compose service, a cluster-local name) say neither."""
     local = False
     for line in text.splitlines():
@@ -312,8 +313,51 @@ def only_local_hosts(text: str) -> bool:
             continue
         for m in _URL_HOST.finditer(line):
             host = m.group(1).strip(".")
-            if is_local_host(host):
+            if is_local_host(host) or is_placeholder_host(host):
                 local = True
             elif "." in host or ":" in host:
                 return False  # a public name, or an address that is not the loopback
     return local
+
+
+# Words that stand for a domain in a template (`https://server.domain`,
+# `api.yourdomain`, `host.tld`): as a name's last label none is a top-level domain, and
+# a label `your...` asks for the reader's own name (`your-server.com`,
+# `vpn.yourdomain.com`).
+_PLACEHOLDER_TLDS = frozenset(
+    {"domain", "tld", "yourdomain", "mydomain", "yourcompany", "mycompany", "hostname"}
+)
+_YOUR_LABEL = re.compile(r"(?:your|my)[-_]?(?:domain|server|host|company|instance|org)")
+
+
+def is_placeholder_host(host: str) -> bool:
+    """Whether a host name stands for one the reader fills in: its last label is a word
+    for a domain that is no top-level domain (`server.domain`, `example.tld`), or a
+    label asks for the reader's own (`your-server.com`, `vpn.yourdomain.com`)."""
+    name = host.strip().rstrip(".").lower()
+    if "." not in name:
+        return False
+    *labels, last = name.split(".")
+    return last in _PLACEHOLDER_TLDS or any(_YOUR_LABEL.fullmatch(label) for label in labels)
+
+
+# A name bound to a URL literal in code or configuration (`BASE_URL = 'https://...'`,
+# `const api = "https://..."`, `server_url: https://...`).
+_URL_BINDING = re.compile(
+    r"^[ \t]*(?:(?:export|const|let|var|final|static|val)[ \t]+)*[A-Za-z_][\w.]*"
+    r"(?:[ \t]*:[ \t]*[\w.\[\]]+)?[ \t]*(?::=|=|:)[ \t]*[\"'`]?[a-z][a-z0-9+.-]*://"
+    r"(?:[^@/\s\"'`]*@)?([\w.-]+)",
+    re.M,
+)
+
+
+def binds_placeholder_server(text: str) -> str | None:
+    """The placeholder host of a server address the file binds to a name
+    (`BASE_URL = 'https://server.domain'`), if it binds one: a template to be filled in
+    before it can run, whose credentials are sample values too."""
+    if "://" not in text:
+        return None
+    for m in _URL_BINDING.finditer(text):
+        if is_placeholder_host(m.group(1)):
+            return m.group(1)
+    return None

@@ -34,8 +34,9 @@ from collections.abc import Iterable, Iterator
 
 from tree_sitter import Node
 
-from ztlint.checks import codeutil
-from ztlint.model import Span
+from ztlint import classify
+from ztlint.checks import codeutil, workflowtests
+from ztlint.model import Confidence, Span
 from ztlint.parsers import code
 from ztlint.parsers.data import Mapping, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
@@ -338,9 +339,12 @@ def _unless_table(hits: Iterable[Hit]) -> Iterator[Hit]:
         yield from found
 
 
-def _hit(address: str, span: Span, where: str) -> Hit:
+def _hit(address: str, span: Span, where: str, test: bool = False) -> Hit:
     return Hit(
-        span=span, message=f"hardcoded public IP address {address} in {where}", value=address
+        span=span,
+        message=f"hardcoded public IP address {address} in {where}",
+        value=address,
+        confidence=Confidence.MEDIUM if test else None,
     )
 
 
@@ -419,26 +423,35 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
 def _config_hits(ctx: FileContext) -> Iterator[Hit]:
     compose = "compose" in ctx.kinds
     oids = _oid_arcs(ctx)
+    workflow = classify.WORKFLOW in ctx.kinds
     for doc in ctx.documents():
         seen: set[int] = set()
-        stack: list[tuple[object, str]] = [(doc, "")]
+        tests = workflowtests.test_settings(doc) if workflow else set()
+        stack: list[tuple[object, str, bool]] = [(doc, "", False)]
         while stack:
-            node, key = stack.pop()
+            node, key, in_test = stack.pop()
             if id(node) in seen or _skipped_key(key, compose):
                 continue
             seen.add(id(node))
+            in_test = in_test or id(node) in tests
             if isinstance(node, Mapping):
-                stack.extend((v, k.value) for k, v in reversed(list(node.items())))
+                stack.extend((v, k.value, in_test) for k, v in reversed(list(node.items())))
             elif isinstance(node, Sequence):
-                stack.extend((item, key) for item in reversed(node.items))
+                stack.extend((item, key, in_test) for item in reversed(node.items))
             elif (
                 isinstance(node, Scalar)
                 and node.kind in ("str", "other")
                 and len(node.value) <= 200
             ):
                 for _, _, address in _values(node.value):
-                    if not (oids and _oid_like(address)):
-                        yield _hit(address, _value_span(ctx, node, address), "configuration")
+                    if oids and _oid_like(address):
+                        continue
+                    span = _value_span(ctx, node, address)
+                    if in_test:
+                        # What a CI step that runs tests is given configures the test.
+                        yield _hit(address, span, "the settings of a CI test step", test=True)
+                    else:
+                        yield _hit(address, span, "configuration")
 
 
 def _skipped_key(key: str, compose: bool) -> bool:

@@ -32,10 +32,12 @@ def _hit(
     local: Callable[[], bool] | None = None,
     config: bool = False,
     account: bool = False,
+    local_where: str = " in the configuration of a local deployment",
 ) -> Hit:
     """`account`: the password of a user account in a collection of accounts (seeded
     users, an application's user table): real whatever its strength. `local`: the file's endpoints are all local or reserved names (a local or
-    sample deployment's configuration): the credential guards nothing real. `config`:
+    sample deployment's configuration): the credential guards nothing real, as
+    `local_where` says in the message. `config`:
     the value is bound in a configuration file, where a phrase of words
     (`jwt_secret: a_really_strong_secret`) is a sample's or a test suite's stand-in; in
     code a constant is the value the program uses, whatever its shape."""
@@ -51,7 +53,7 @@ def _hit(
     strong = account or strong_value(value, phrases_weak=config)
     local_only = strong and local is not None and local()  # asked only when it decides
     confident = strong and not local_only
-    where = " in the configuration of a local deployment" if local_only else ""
+    where = local_where if local_only else ""
     return Hit(
         span=span,
         message=f"hardcoded credential: {what} ({len(value)} characters){where}",

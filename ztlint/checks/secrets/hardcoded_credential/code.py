@@ -24,7 +24,7 @@ from ztlint.checks.secrets.hardcoded_credential._shared import _hit, _url_hit
 from ztlint.model import Span
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
-from ztlint.semantics import uses
+from ztlint.semantics import placeholder, uses
 from ztlint.semantics.credentials import (
     EXAMPLE_FILE,
     accounts,
@@ -339,7 +339,17 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
             value,
             fallback,
             account=account,
+            local=lambda: ctx.cached(_template_server) is not None,
+            local_where=" in a template whose server is a placeholder",
         )
+
+
+def _template_server(ctx: FileContext) -> str | None:
+    """The placeholder host of the server address the file binds to a name
+    (`BASE_URL = 'https://server.domain'`): a script or module to be filled in before it
+    runs, whose credential literals are sample values. Judged once per file, and only
+    when a strong credential asks."""
+    return placeholder.binds_placeholder_server(ctx.text)
 
 
 _RECORDS = frozenset({"dictionary", "object"})

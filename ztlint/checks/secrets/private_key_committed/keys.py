@@ -107,6 +107,34 @@ def _local_names(names: list[str]) -> bool:
     return bool(hosts) and all(_not_public(n.removeprefix("*.")) for n in hosts)
 
 
+# Names only a private network resolves: multicast DNS's `.local` (RFC 6762), which
+# Kubernetes' in-cluster suffix `cluster.local` shares, ICANN's private-use `.internal`,
+# and `.home.arpa` (RFC 8375). No public CA certifies them (the CA/Browser Forum's
+# Baseline Requirements forbid internal names), yet a real service inside a cluster or
+# a home network serves them: a key certified for them is a real key in production
+# code, and a sample only where its file's place says so (docs, examples, tests).
+_PRIVATE_NETWORK = re.compile(r"(?i)^(?:[\w*-]+\.)+(?:local|internal|home\.arpa)\.?$")
+
+
+def for_private_network_names(text: str) -> bool:
+    """Whether the file's certificates name only private-network names (`.local`,
+    `cluster.local`, `.internal`, `.home.arpa`) besides local or reserved ones, and
+    name some private-network name."""
+    if "BEGIN CERTIFICATE" not in text:
+        return False
+    names: list[str] = []
+    for m in _CERTIFICATE.finditer(text):
+        der = _der(m.group(1))
+        if der is None:
+            return False
+        names.extend(x509.host_names(der))
+    hosts = [n for n in names if "." in n or is_local_host(n)]
+    private = [n for n in hosts if _PRIVATE_NETWORK.match(n)]
+    return bool(private) and all(
+        _PRIVATE_NETWORK.match(n) or _not_public(n.removeprefix("*.")) for n in hosts
+    )
+
+
 def certified_keys(text: str) -> list[tuple[str, bool]]:
     """Each certificate's public key id (x509.certificate_key) and whether the
     certificate names only local or reserved names."""
@@ -189,10 +217,15 @@ def detect_pem(ctx: FileContext) -> Iterator[Hit]:
         size = f"{block_end - begin.start()} characters of PEM text"
         test_key = documented_test_key(ctx.path, text, begin.start()) or certified_as_test(text)
         local = not test_key and for_local_names(text)
+        # Reported in production code as it is; outside it (docs, examples, tests) the
+        # file's place makes it a sample (ztlint.policy.unmistakable).
+        private = not test_key and not local and for_private_network_names(text)
         if test_key or local:
             # Shown with --min-confidence medium: a test key is a leak only if reused.
             why = "documented as a test key" if test_key else "certified for local names only"
             message = f"{kind} committed ({size}; {why})"
+        elif private:
+            message = f"{kind} committed ({size}; certified for private-network names only)"
         else:
             message = f"{kind} committed ({size})"
         yield Hit(
@@ -201,7 +234,7 @@ def detect_pem(ctx: FileContext) -> Iterator[Hit]:
             severity=Severity.MEDIUM if encrypted else None,
             confidence=Confidence.MEDIUM if test_key or local else None,
             secret_spans=(ctx.source.span(begin.end(), end),),
-            unmistakable=not encrypted and not test_key and not local,
+            unmistakable=not encrypted and not test_key and not local and not private,
         )
 
 
