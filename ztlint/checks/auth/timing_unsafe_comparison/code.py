@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint import semantics
-from ztlint.checks.auth import timing_context
+from ztlint.checks.auth.timing_unsafe_comparison import context as timing_context
 from ztlint.checks.codeutil import (
     FUNCTIONS,
     beyond_expression,

@@ -187,7 +187,7 @@ def _owner_type(ctx: FileContext, node: Node) -> str:
     return ""
 
 
-_UPDATES = re.compile(r"(?i)^(update|modify|mutate|upsert|patch|compare_?and_?swap|cas)")
+_UPDATES = re.compile(r"(?i)^(update|modify|mutate|upsert|patch)|^(compare_?and_?swap|cas)$")
 _CALLBACKS = frozenset(
     {"func_literal", "arrow_function", "function_expression", "closure_expression", "lambda"}
 )
