@@ -208,7 +208,7 @@ def test_secret_places_cover_every_secret_name(name: str, shape: str) -> None:
 @pytest.mark.parametrize(
     ("rule_name", "module"),
     [
-        ("timing-unsafe-comparison", "ztlint.checks.auth.timing_unsafe_comparison"),
+        ("timing-unsafe-comparison", "ztlint.checks.auth.timing_unsafe_comparison.code"),
         ("sensitive-data-logged", "ztlint.checks.memory.sensitive_data_logged"),
     ],
 )

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint import semantics
+from ztlint.checks.auth.timing_unsafe_comparison import context as timing_context
 from ztlint.checks.codeutil import (
     FUNCTIONS,
     beyond_expression,
@@ -383,12 +384,25 @@ def _operator(ctx: FileContext, node: Node) -> str | None:
 
 def _hit(ctx: FileContext, node: Node, name: str, how: str, operands: list[Node]) -> Hit:
     lang = _lang(ctx)
-    return Hit(
-        span=code.node_span(ctx.source, node),
-        message=f"{name} is compared with {how}, which stops at the first differing byte: "
-        f"the time it takes leaks the secret; use {FIX.get(lang, 'a constant-time comparison')}",
-        confidence=None if _presented(ctx, node, operands) else Confidence.MEDIUM,
+    message = (
+        f"{name} is compared with {how}, which stops at the first differing byte: "
+        f"the time it takes leaks the secret; use {FIX.get(lang, 'a constant-time comparison')}"
     )
+    confidence = None if _presented(ctx, node, operands) else Confidence.MEDIUM
+    if confidence is None:
+        callback = timing_context.update_callback(ctx, node, operands)
+        example = "" if callback else timing_context.example_type(ctx, node)
+        if callback:
+            confidence = Confidence.MEDIUM
+            message += (
+                f" (medium: compared inside a callback `{callback}` calls with the stored record;"
+                " the record was found before the update, usually by a check of this"
+                " value already made)"
+            )
+        elif example:
+            confidence = Confidence.MEDIUM
+            message += f" (medium: {example}; an example's credential store is not a deployment's)"
+    return Hit(span=code.node_span(ctx.source, node), message=message, confidence=confidence)
 
 
 def _presented(ctx: FileContext, node: Node, operands: list[Node]) -> bool:
@@ -661,6 +675,9 @@ def _no_attacker_side(ctx: FileContext, node: Node, left: Node, right: Node) -> 
     if _key_fingerprint(ctx, left) or _key_fingerprint(ctx, right):
         return True
     if _same_sequence(ctx, left, right):
+        return True
+    field = timing_context.double_submit(semantics.of(ctx), left, right)
+    if field is not None and _origin(ctx, field) != SESSION:
         return True
     return _origin(ctx, left) == REQUEST and _origin(ctx, right) == REQUEST
 

@@ -1,0 +1,249 @@
+"""When a secret compared early-exit has no attacker timing it (ZT501's context).
+
+Three readings of what surrounds a comparison, each a general shape:
+
+- the double-submit CSRF check: a request's cookie against the value the same request
+  carries under the same name in its body, form or a handler's payload: both sides are
+  the client's;
+- a field of the record a store's update hands its callback (`s.UpdateRefreshToken(ctx,
+  id, func(old RefreshToken) ...)`): a re-check inside the update of a value already
+  checked when the record was found (reported at medium confidence);
+- a method of a type the code marks as example code, by its name or by a constructor
+  the file names for an example (`func NewExampleStore() *MemoryStore`), reported at
+  medium confidence.
+
+The operand origins come from the shared semantic layer (`ztlint.semantics`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from ztlint import semantics
+from ztlint.checks.codeutil import FUNCTIONS, enclosing_function, nodes_of, walk
+from ztlint.checks.codeutil import text as _text
+from ztlint.rule import FileContext
+from ztlint.semantics import origins, types
+from ztlint.semantics.secret_operands import unwrap as _unwrap
+from ztlint.semantics.vocabulary import words
+
+_NAMES = semantics.NAMES
+_ACCESSORS = frozenset(
+    {"selector_expression", "attribute", "member_expression", "field_expression"}
+)
+_INDEX_READS = frozenset({"subscript", "subscript_expression", "index_expression"})
+
+
+# Reads of a request's cookie by name: Koa `ctx.cookies.get(k)`, Express/Fastify
+# `req.cookies[k]`, Flask/Starlette `request.cookies.get(k)`, Django `request.COOKIES`,
+# Go `r.Cookie(k)` (its `.Value`).
+_COOKIE_JARS = frozenset({"cookies", "signedCookies", "COOKIES"})
+_KEYED_GETTERS = frozenset(
+    {"get", "Get", "FormValue", "PostFormValue", "param", "getParam", "query", "Query"}
+)
+
+
+def double_submit(sem: semantics.Semantics, left: Node, right: Node) -> Node | None:
+    """The double-submit CSRF pattern: a request's cookie compared with a value read under
+    the same name from the request's body, form or payload (`ctx.cookies.get(K) ===
+    payload[K]`, `r.Cookie("csrf")` against `r.PostFormValue("csrf")`). The client sends
+    the same value twice, so both sides are its own: no secret of the server is on either
+    side. Returns the side read from the body or payload, for the caller to ask whether
+    a session's value hides behind it, else None. (A session's or a store's value under
+    that name is the server's, and stays checked.)"""
+    (a_kind, a_key), (b_kind, b_key) = (_keyed_read(sem, side) for side in (left, right))
+    if a_key is None or a_key != b_key or {a_kind, b_kind} != {"cookie", "field"}:
+        return None
+    return right if b_kind == "field" else left
+
+
+def _keyed_read(sem: semantics.Semantics, node: Node) -> tuple[str, str | None]:
+    """("cookie", key) for a read of a request's cookie, ("field", key) for a read of a
+    request object's or a parameter's field under a key, ("", None) otherwise; keys are
+    compared as written (a string literal by its content)."""
+    value, _ = sem.value_of(node)
+    value = sem.unwrap(value)
+    if value.type in _ACCESSORS and len(value.named_children) > 1:
+        head, field = value.named_children[0], sem.text(value.named_children[-1])
+        if field == "Value":  # Go `cookie.Value` of `cookie, err := r.Cookie("csrf")`
+            inner = _keyed_read(sem, head)
+            if inner[0] == "cookie":
+                return inner
+        if _jar(sem, head):
+            return "cookie", field
+        return ("field", field) if _outside_object(sem, head) else ("", None)
+    if value.type in _INDEX_READS and value.named_children:
+        head = value.named_children[0]
+        key = value.child_by_field_name("index") or value.child_by_field_name("subscript")
+        if key is None and len(value.named_children) > 1:
+            key = value.named_children[-1]
+        if key is None:
+            return "", None
+        if _jar(sem, head):
+            return "cookie", _key_text(sem, key)
+        return ("field", _key_text(sem, key)) if _outside_object(sem, head) else ("", None)
+    if value.type in ("call_expression", "call"):
+        function = value.child_by_field_name("function")
+        args = value.child_by_field_name("arguments")
+        items = [a for a in args.named_children if a.type != "comment"] if args else []
+        if function is None or function.type not in _ACCESSORS or len(items) != 1:
+            return "", None
+        head, method = function.named_children[0], sem.text(function.named_children[-1])
+        if method in ("Cookie", "Cookies") or (method in ("get", "Get") and _jar(sem, head)):
+            return "cookie", _key_text(sem, items[0])
+        if method in _KEYED_GETTERS and _outside_object(sem, head):
+            return "field", _key_text(sem, items[0])
+    return "", None
+
+
+def _jar(sem: semantics.Semantics, head: Node) -> bool:
+    """A request's cookies as a framework hangs them on it (`ctx.cookies`,
+    `req.signedCookies`, `request.COOKIES`), through a name bound to them."""
+    value, _ = sem.value_of(head)
+    value = sem.unwrap(value)
+    if value.type not in _ACCESSORS or len(value.named_children) < 2:
+        return False
+    return sem.text(value.named_children[-1]) in _COOKIE_JARS
+
+
+# Where a server keeps its own values beside a request: a session, a framework's
+# per-request state, a store or cache.
+_SERVER_STATE = frozenset({"session", "sessions", "sess", "state", "locals", "store", "cache"})
+# Declared types of what a client sent: a payload, body, form, input, request or DTO.
+_PAYLOAD_TYPES = frozenset({"payload", "body", "form", "input", "request", "req", "dto"})
+
+
+def _outside_object(sem: semantics.Semantics, head: Node) -> bool:
+    """A part of the request (`req.body`, `request.form`) or a parameter declared as
+    what the client sent (`payload: OneTapPayload`, `form: CsrfForm`), not the server's
+    state hung on a request (`ctx.session`) nor a record passed in (`user: User`)."""
+    head = sem.unwrap(head)
+    value, _ = sem.value_of(head)
+    if any(_SERVER_STATE & set(words(sem.text(n))) for n in (head, value)):
+        return False
+    kind = origins.origin(sem, head).kind
+    if kind == "request":
+        return True
+    if kind != "parameter" or head.type not in _NAMES:
+        return False
+    declared = types.declared_type(sem, head)
+    return declared is not None and bool(_PAYLOAD_TYPES & set(words(declared)))
+
+
+def _key_text(sem: semantics.Semantics, key: Node) -> str:
+    found = sem.const(key, 0)
+    if found is not None and found.string:
+        return found.text
+    return re.sub(r"\s+", "", sem.text(key))
+
+
+_EXAMPLE_WORDS = frozenset({"example", "demo", "sample"})
+
+
+def example_type(ctx: FileContext, node: Node) -> str:
+    """Why the type whose method compares is example code, or "": its name says so
+    (`DemoStore`), or the file offers it as one through a constructor named for an
+    example (`func NewExampleStore() *MemoryStore`, `def make_demo_store() -> Store`):
+    a store seeded for a walkthrough or the tests, whose plaintext passwords say as much.
+    Reported at medium confidence: the same type may serve a deployment too."""
+    name = _owner_type(ctx, node)
+    if not name:
+        return ""
+    if _EXAMPLE_WORDS & set(words(name)):
+        return f"`{name}` is named as an example"
+    for function in nodes_of(ctx, "function_declaration", "function_definition"):
+        fname = function.child_by_field_name("name")
+        result = function.child_by_field_name("result") or function.child_by_field_name(
+            "return_type"
+        )
+        if (
+            fname is not None
+            and result is not None
+            and _EXAMPLE_WORDS & set(words(_text(ctx, fname)))
+            and name in re.findall(r"\w+", _text(ctx, result))
+        ):
+            return f"the file offers `{name}` as an example (`{_text(ctx, fname)}`)"
+    return ""
+
+
+def _owner_type(ctx: FileContext, node: Node) -> str:
+    """The type a method belongs to: a Go receiver's type, a class, a Rust `impl`."""
+    function = enclosing_function(node)
+    while function is not None and function.type != "method_declaration":
+        parent = function.parent
+        function = enclosing_function(parent) if parent is not None else None
+    if function is not None:
+        receiver = function.child_by_field_name("receiver")
+        names = re.findall(r"\w+", _text(ctx, receiver)) if receiver is not None else []
+        return names[-1] if names else ""
+    owner = node.parent
+    while owner is not None:
+        if owner.type in ("class_definition", "class_declaration", "impl_item"):
+            name = owner.child_by_field_name("name") or owner.child_by_field_name("type")
+            return _text(ctx, name) if name is not None else ""
+        owner = owner.parent
+    return ""
+
+
+_UPDATES = re.compile(r"(?i)^(update|modify|mutate|upsert|patch)|^(compare_?and_?swap|cas)$")
+_CALLBACKS = frozenset(
+    {"func_literal", "arrow_function", "function_expression", "closure_expression", "lambda"}
+)
+
+
+def update_callback(ctx: FileContext, node: Node, operands: list[Node]) -> str:
+    """The update call (`store.UpdateRefreshToken(ctx, id, updater)`) whose callback
+    compares a field of its own parameter, the record the store reads and hands back for
+    changing (`func(old storage.RefreshToken) ... old.Token != requested.Token`), or "".
+    Inside such a callback the record was already found, usually by a check of the
+    compared value; what is compared there is a re-check within the update (has another
+    request rotated the token meanwhile?), not the authentication itself. It cannot be
+    told for certain in the callback, so the finding is kept, at medium confidence. (A
+    transaction handle's reads, `tx.Bucket(b).Get(k)`, are no field of a record.)"""
+    sem = semantics.of(ctx)
+    callback = node.parent
+    while callback is not None and callback.type not in FUNCTIONS:
+        callback = callback.parent
+    if callback is None or callback.type not in _CALLBACKS:
+        return ""
+    params = sem.parameters(callback)
+    if not any(_field_head(sem, o) in params for o in operands):
+        return ""
+    call = _call_taking(sem, callback)
+    function = call.child_by_field_name("function") if call is not None else None
+    name = sem.text(function) if function is not None else ""
+    return name if _UPDATES.match(re.split(r"[.:]+", name)[-1]) else ""
+
+
+def _field_head(sem: semantics.Semantics, operand: Node) -> str:
+    """`old` of `old.Token`: the name whose field the operand is, or ""."""
+    node = _unwrap(operand)
+    if node.type not in _ACCESSORS or len(node.named_children) < 2:
+        return ""
+    head = node.named_children[0]
+    return sem.text(head) if head.type in _NAMES else ""
+
+
+def _call_taking(sem: semantics.Semantics, callback: Node) -> Node | None:
+    """The call the callback is passed to: as an argument, or through the name it is
+    bound to in the enclosing function (`updater := func(...) {...}` then
+    `s.Update(ctx, id, updater)`)."""
+    parent = callback.parent
+    if parent is not None and parent.type in ("argument_list", "arguments"):
+        return parent.parent
+    binding = origins.binding_of(sem, callback, depth=2)
+    scope = sem.function_of(callback)
+    if binding is None or scope is None:
+        return None
+    for inner in walk(scope):
+        if (
+            inner.type in _NAMES
+            and inner.start_byte > binding.end
+            and sem.text(inner) == binding.name
+            and inner.parent is not None
+            and inner.parent.type in ("argument_list", "arguments")
+        ):
+            return inner.parent.parent
+    return None
