@@ -550,6 +550,8 @@ def _no_value(ctx: FileContext, inner: Node, name: str) -> bool:
         and parent.child_by_field_name("function") == inner
     ):
         return True
+    if _condition_of_choice(parent, inner):
+        return True  # `token[:8] if token else ""`: the test picks what is logged
     context = _text(ctx, parent.parent) if parent.parent is not None else ""
     return bool(
         _MASKED.search(context.split(name)[0][-24:])
@@ -558,6 +560,24 @@ def _no_value(ctx: FileContext, inner: Node, name: str) -> bool:
             context,
         )
     )
+
+
+def _condition_of_choice(parent: Node, inner: Node) -> bool:
+    """The name is the condition of a conditional expression (Python's `a if token else
+    b`, a ternary `token ? a : b`): a test of its presence, not what is logged."""
+    if parent.type == "conditional_expression" and _python_conditional(parent):
+        # Python: `consequence if condition else alternative`
+        named = parent.named_children
+        return len(named) == 3 and named[1].id == inner.id
+    if parent.type == "ternary_expression":
+        condition = parent.child_by_field_name("condition")
+        return condition is not None and condition.id == inner.id
+    return False
+
+
+def _python_conditional(node: Node) -> bool:
+    """Python's conditional expression has `if` between its first two parts."""
+    return any(c.type == "if" for c in node.children)
 
 
 _IDENTIFIERS = frozenset(
