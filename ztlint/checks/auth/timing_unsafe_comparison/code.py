@@ -392,7 +392,16 @@ def _hit(ctx: FileContext, node: Node, name: str, how: str, operands: list[Node]
     if confidence is None:
         callback = timing_context.update_callback(ctx, node, operands)
         example = "" if callback else timing_context.example_type(ctx, node)
-        if callback:
+        response = (
+            "" if callback or example else timing_context.client_response(ctx, node, operands)
+        )
+        if response:
+            confidence = Confidence.MEDIUM
+            message += (
+                f" (medium: compared on the client, with what the server it called answered"
+                f" in `{response}`; only that server could time it, across the network)"
+            )
+        elif callback:
             confidence = Confidence.MEDIUM
             message += (
                 f" (medium: compared inside a callback `{callback}` calls with the stored record;"

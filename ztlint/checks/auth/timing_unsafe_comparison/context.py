@@ -1,6 +1,6 @@
 """When a secret compared early-exit has no attacker timing it (ZT501's context).
 
-Three readings of what surrounds a comparison, each a general shape:
+Four readings of what surrounds a comparison, each a general shape:
 
 - the double-submit CSRF check: a request's cookie against the value the same request
   carries under the same name in its body, form or a handler's payload: both sides are
@@ -10,7 +10,9 @@ Three readings of what surrounds a comparison, each a general shape:
   checked when the record was found (reported at medium confidence);
 - a method of a type the code marks as example code, by its name or by a constructor
   the file names for an example (`func NewExampleStore() *MemoryStore`), reported at
-  medium confidence.
+  medium confidence;
+- an HTTP client checking the answer of the server it called (a side read from the
+  response whose status the function reads), reported at medium confidence.
 
 The operand origins come from the shared semantic layer (`ztlint.semantics`).
 """
@@ -247,3 +249,40 @@ def _call_taking(sem: semantics.Semantics, callback: Node) -> Node | None:
         ):
             return inner.parent.parent
     return None
+
+
+# The status of a response an HTTP client received: `resp.status_code` (requests,
+# httpx), `resp.StatusCode` (Go), `res.status` (fetch, aiohttp).
+_STATUS_READ = re.compile(r"\b([A-Za-z_]\w*)\.(?:status_code|StatusCode|status)\b")
+
+
+def client_response(ctx: FileContext, node: Node, operands: list[Node]) -> str:
+    """The name of the response a side of the comparison is read from, when the
+    function is an HTTP client checking what the server it called answered
+    (`mac = response_json["results"]["hmac"]` from `response = client.get(..)`, whose
+    `response.status_code` the function reads), or "". The comparison runs on the
+    client: the only party that could time it is the server that answered, through the
+    client's next request, across the network."""
+    sem = semantics.of(ctx)
+    function = enclosing_function(node)
+    if function is None:
+        return ""
+    responses = set(_STATUS_READ.findall(sem.text(function)))
+    if not responses:
+        return ""
+    for operand in operands:
+        value, _ = sem.value_of(operand)
+        for inner in walk(value):
+            if inner.type not in _NAMES:
+                continue
+            name = sem.text(inner)
+            if name in responses:
+                return name
+            bound, _ = sem.value_of(inner)
+            if bound.id == inner.id or bound.type not in ("call", "call_expression"):
+                continue
+            # `body = response.json()`, `data = parse(response)`: made from the response
+            for part in walk(bound):
+                if part.type in _NAMES and sem.text(part) in responses:
+                    return sem.text(part)
+    return ""
