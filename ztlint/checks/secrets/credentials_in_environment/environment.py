@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ztlint import classify
 from ztlint.checks.compose import services
@@ -83,7 +83,8 @@ def _compose_group(path: str, passed: list[_Passed]) -> Hit:
             names.append(p.name)
     if len(passed) == 1:
         place = f"service '{first.service}'"
-        return _hit(first.name, "interpolated", first.span, first.service, place, None, weak)
+        hit = _hit(first.name, "interpolated", first.span, first.service, place, None, weak)
+        return replace(hit, group=_GROUP)
     count = len(passed)
     noun = "services" if len(by_service) > 1 else "service"
     listed = _listed([f"'{s}' ({', '.join(names)})" for s, names in by_service.items()])
@@ -102,7 +103,13 @@ def _compose_group(path: str, passed: list[_Passed]) -> Hit:
             Related(path, p.span, f"service '{p.service}' takes {p.name} from the environment")
             for p in passed[1:]
         ),
+        group=_GROUP,
     )
+
+
+# The credentials a file's compose documents take from the environment are one finding
+# even when a script writes the file in several heredocs (one per service).
+_GROUP = "environment"
 
 
 def _stand_in_value(value: str) -> bool:
