@@ -104,6 +104,8 @@ def _grouped(hits: list[tuple[Any, Hit, Embedded]], path: str) -> list[tuple[Any
     for at, count in more.items():
         rule, h, emb = merged[at]
         parts = "part" if count == 1 else "parts"
-        message = f"{h.message} (the same in {count} more {parts} of this file: its related locations)"
+        message = (
+            f"{h.message} (the same in {count} more {parts} of this file: its related locations)"
+        )
         merged[at] = (rule, replace(h, message=message), emb)
     return merged
