@@ -198,6 +198,21 @@ def _real_body(body: str) -> bool:
     return b64 >= 0.95 * len(compact) and len(set(compact)) >= 20
 
 
+def _own_certificate_local(label: str, body: str, text: str) -> bool:
+    """The key's own certificates in the same text (paired by the public key: an RSA
+    modulus, an elliptic-curve point) name only local or reserved names: a sample
+    server's key shown beside its certificate among others (a CA's, an issuer's) that
+    name other hosts. Only a text that holds a certificate is read."""
+    if "BEGIN CERTIFICATE" not in text or "ENCRYPTED" in body:
+        return False
+    der = _der(body)
+    key = x509.private_key_public(label, der) if der is not None else None
+    if key is None:
+        return False
+    own = [local for cert_key, local in certified_keys(text) if cert_key == key]
+    return bool(own) and all(own)
+
+
 def detect_pem(ctx: FileContext) -> Iterator[Hit]:
     text = ctx.text
     for begin in _BEGIN.finditer(text):
@@ -216,7 +231,9 @@ def detect_pem(ctx: FileContext) -> Iterator[Hit]:
         block_end = end + len(end_marker)
         size = f"{block_end - begin.start()} characters of PEM text"
         test_key = documented_test_key(ctx.path, text, begin.start()) or certified_as_test(text)
-        local = not test_key and for_local_names(text)
+        local = not test_key and (
+            for_local_names(text) or _own_certificate_local(label, body, text)
+        )
         # Reported in production code as it is; outside it (docs, examples, tests) the
         # file's place makes it a sample (ztlint.policy.unmistakable).
         private = not test_key and not local and for_private_network_names(text)

@@ -37,10 +37,37 @@ def _items(der: bytes, start: int, end: int) -> Iterator[tuple[int, int, int]]:
 
 
 def host_names(der: bytes) -> list[str]:
-    """The certificate's common names, DNS names and IP addresses; [] when the bytes
-    are not DER."""
+    """The certificate's common names, DNS names and IP addresses: its subject's and its
+    alternative names, not its issuer's (a leaf for `localhost` signed by a CA named
+    `ca.corp.com` certifies `localhost` only); [] when the bytes are not DER. A
+    certificate whose structure is not the expected one is read whole."""
     out: list[str] = []
-    _walk(der, 0, len(der), out, 0)
+    parts = _subject_and_extensions(der)
+    if parts is None:
+        _walk(der, 0, len(der), out, 0)
+        return out
+    for lo, hi in parts:
+        _walk(der, lo, hi, out, 1)
+    return out
+
+
+def _subject_and_extensions(der: bytes) -> list[tuple[int, int]] | None:
+    """(start, end) of the subject Name and the extensions of a certificate's
+    TBSCertificate (RFC 5280 4.1: [0] version, serial, signature, issuer, validity,
+    subject, subjectPublicKeyInfo, ..., [3] extensions), or None."""
+    outer = next(_items(der, 0, len(der)), None)
+    if outer is None or outer[0] != 0x30:
+        return None
+    tbs = next(_items(der, outer[1], outer[2]), None)
+    if tbs is None or tbs[0] != 0x30:
+        return None
+    fields = list(_items(der, tbs[1], tbs[2]))
+    first = 1 if fields and fields[0][0] == 0xA0 else 0
+    if len(fields) < first + 6 or fields[first + 4][0] != 0x30:
+        return None
+    subject = fields[first + 4]
+    out = [(subject[1], subject[2])]
+    out += [(lo, hi) for tag, lo, hi in fields[first + 6 :] if tag == 0xA3]
     return out
 
 
