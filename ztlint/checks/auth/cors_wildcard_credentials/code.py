@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from tree_sitter import Node
 
@@ -41,7 +42,7 @@ from ztlint.checks.codeutil import (
     walk,
 )
 from ztlint.checks.codeutil import text as _text
-from ztlint.model import Severity
+from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 
@@ -247,13 +248,21 @@ def _go(ctx: FileContext) -> Iterator[Hit]:
                 _is_true(ctx, fields.get("AllowAllOrigins"))
                 or _all_star(ctx, fields.get("AllowOrigins"))
             ):
-                yield hit(
-                    ctx,
-                    node,
-                    "gin-contrib/cors allows all origins with AllowCredentials: it sends a "
-                    "literal `*`, which browsers refuse with credentials (broken, not exploitable)",
-                    Severity.LOW,
+                yield _broken(
+                    hit(
+                        ctx,
+                        node,
+                        "gin-contrib/cors allows all origins with AllowCredentials: it sends a "
+                        "literal `*`, which browsers refuse with credentials (broken, not exploitable)",
+                        Severity.LOW,
+                    )
                 )
+
+
+def _broken(found: Hit) -> Hit:
+    """A literal `*` sent with credentials: browsers refuse the response, so nothing is
+    exposed; a bug, not a security problem (shown with `--min-confidence medium`)."""
+    return replace(found, confidence=Confidence.MEDIUM)
 
 
 # -- JavaScript and TypeScript: the cors package and kin -------------------------------
@@ -288,12 +297,14 @@ def _javascript(ctx: FileContext) -> Iterator[Hit]:
                 Severity.HIGH,
             )
         elif (origin is None and name == "cors") or _all_star(ctx, origin):
-            yield hit(
-                ctx,
-                node,
-                "CORS allows origin `*` with credentials: a literal `*` is sent, which browsers "
-                "refuse with credentials (broken, not exploitable)",
-                Severity.LOW,
+            yield _broken(
+                hit(
+                    ctx,
+                    node,
+                    "CORS allows origin `*` with credentials: a literal `*` is sent, which browsers "
+                    "refuse with credentials (broken, not exploitable)",
+                    Severity.LOW,
+                )
             )
 
 
@@ -410,12 +421,14 @@ def _hand_written(ctx: FileContext) -> Iterator[Hit]:
             continue  # credentials only in the other arm of an if/else: never sent together
         shown = literal_value(ctx, header_value)
         if shown == "*":
-            yield hit(
-                ctx,
-                header_value,
-                "Access-Control-Allow-Origin `*` is sent with credentials, which browsers "
-                "refuse (broken, not exploitable)",
-                Severity.LOW,
+            yield _broken(
+                hit(
+                    ctx,
+                    header_value,
+                    "Access-Control-Allow-Origin `*` is sent with credentials, which browsers "
+                    "refuse (broken, not exploitable)",
+                    Severity.LOW,
+                )
             )
         elif shown is None and _reflects(ctx, header_value) and not _origin_checked(ctx, scope):
             yield hit(
