@@ -913,6 +913,15 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
     first: dict[tuple[int, str, Confidence | None], int] = {}
     for hit, call, secret in _found(ctx):
         function = enclosing_function(call)
+        switch = _logging_switch(ctx, call, function)
+        if switch is not None and hit.confidence is None:
+            hit = replace(
+                hit,
+                severity=Severity.MEDIUM,
+                confidence=Confidence.MEDIUM,
+                message=f"{hit.message} (only when `{switch}` is on: a switch the deployer "
+                "turns on to log sensitive data for debugging)",
+            )
         key = (function.id if function is not None else -1, secret, hit.confidence)
         if secret and key in first:
             i = first[key]
@@ -923,6 +932,32 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
             first[key] = len(hits)
         hits.append(hit)
     yield from hits
+
+
+# A flag that turns on more logging than the default: `cfg.LogSensitiveInfo`,
+# `self.debug`, `verbose`, `opts.TraceRequests`.
+_SWITCH_WORDS = frozenset({"debug", "verbose", "trace", "sensitive", "insecure", "unsafe"})
+_BARE_FLAG = re.compile(r"[A-Za-z_][\w.]*(?:\(\))?")
+_IFS = frozenset({"if_statement", "if_expression"})
+
+
+def _logging_switch(ctx: FileContext, call: Node, function: Node | None) -> str | None:
+    """The flag a branch holding the log call tests (`if p.sensitiveInfoLogging {`,
+    `if self.debug:`), when the condition is that flag alone and its name says it turns
+    on debug or sensitive logging; None otherwise."""
+    node = call
+    while node.parent is not None and (function is None or node.id != function.id):
+        parent = node.parent
+        if parent.type in _IFS:
+            condition = parent.child_by_field_name("condition")
+            if condition is not None and node.id != condition.id:
+                shown = _text(ctx, condition).strip().strip("()").strip()
+                if _BARE_FLAG.fullmatch(shown) and _SWITCH_WORDS & set(
+                    words(shown.rsplit(".", 1)[-1])
+                ):
+                    return shown
+        node = parent
+    return None
 
 
 # A Python class name (CapWords, PEP 8), not a constant (`TOKEN`) or a function.
