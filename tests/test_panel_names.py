@@ -46,6 +46,10 @@ VOCABULARY = {
     # Operator's API group (`external-secrets.io`), whose CRDs ZT203 reads.
     "kong",
     "external-secrets",
+    # The orchestrator itself (its manifests are a format ztlint reads), and Vault's
+    # open fork, whose server configuration ZT102 reads.
+    "kubernetes",
+    "openbao",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and

@@ -167,6 +167,11 @@ TEST_PATHS = (
     "mock/",
     "mocks/",
     "__mocks__/",
+    # Xcode's development assets for SwiftUI previews (`Preview Content/`, the
+    # DEVELOPMENT_ASSET_PATHS default) and preview data kept in `+Previews` extensions.
+    "Preview Content/",
+    "*+Previews.swift",
+    "*+Preview.swift",
     # Mirage (miragejs, ember-cli-mirage): the mock API server a front end's tests and
     # local development run against, with its handlers, factories and fixtures.
     "mirage/",
@@ -271,6 +276,9 @@ EXAMPLE_PATHS = (
     "*.sample",
     "*.example.*",
     "*.sample.*",
+    # A script named for being an example of using the product's API.
+    "example_*.*",
+    "*_example.*",
     # A developer's environment, not a deployment: a dev container (the Development
     # Containers spec's `.devcontainer/`) and compose files named for development.
     ".devcontainer/",

@@ -131,8 +131,8 @@ def may_be_credential_value(value: str) -> bool:
         return False  # a serialized object (a hash record and its parameters)
     if is_binary_magic(text) or is_public_key(text):
         return False  # a format's magic bytes; a key published to be embedded
-    if _REVERSE_DNS.fullmatch(text):
-        return False  # a reverse-DNS identifier: a bundle id, a package, a scope
+    if _REVERSE_DNS.fullmatch(text) or _DOTTED_NAME.fullmatch(text):
+        return False  # a reverse-DNS identifier, a dotted name (`app.view_secret`)
     # A known token format: secret-token-committed judges it.
     return not (AWS_KEY_ID.fullmatch(text) or _any_format().fullmatch(text))
 
@@ -148,6 +148,11 @@ def is_provider_format(value: str) -> bool:
 # order (an app's bundle id, a Java package, an algorithm's scope), lower case.
 _REVERSE_DNS = re.compile(
     r"(?:com|org|net|io|dev|app|edu|gov|co|de|uk|fr|ch|nl)(?:\.[a-z0-9_-]+){2,}"
+)
+# `accounts.view_accountsecret`, `auth.change_password`: a dotted name of words (a
+# Django permission codename `app.verb_model`, a module path), with a `_` joining words.
+_DOTTED_NAME = re.compile(
+    r"[a-z]+(?:\.[a-z]+(?:_[a-z]+)+)+|[a-z]+(?:_[a-z]+)+(?:\.[a-z]+(?:_[a-z]+)*)+"
 )
 _FLAG = re.compile(r"(?i)yes|no|on|off|true|false|enabled?|disabled?|\d{1,3}")
 

@@ -199,10 +199,20 @@ def names_a_setting(value: str, name: str, declared: bool = False) -> bool:
 
 
 def is_own_word(value: str, name: str) -> bool:
-    """The value is the last word of the name it is bound to (`ResultPass = "pass"`,
-    `TypeToken = "token"`): a member of an enumeration spelling itself."""
+    """The value is the last word (or words) of the name it is bound to (`ResultPass =
+    "pass"`, `TypeToken = "token"`, `reason_password_failed = "password_failed"`): a
+    member of an enumeration spelling itself."""
     name_words = words(name)
-    return len(name_words) >= 2 and value.strip().lower() == name_words[-1]
+    if len(name_words) < 2:
+        return False
+    value_words = words(value.strip())
+    # also the name's last words, spelled with separators (`reason_password_failed =
+    # "password_failed"`): a code naming its own case
+    return value.strip().lower() == name_words[-1] or (
+        len(value_words) >= 2
+        and re.fullmatch(r"[A-Za-z]+(?:[_-][A-Za-z]+)+", value.strip()) is not None
+        and [w.lower() for w in value_words] == name_words[-len(value_words) :]
+    )
 
 
 _CALLED = re.compile(r"[A-Za-z_]\w*\(([\w.]+)\)")

@@ -517,13 +517,20 @@ def _into_cache(ctx: FileContext, use: Node) -> bool:
                 and bool(_CACHE_WORDS.intersection(words(_text(ctx, mapping))))
             )
         if parent.type in ("call", "call_expression"):
-            return node.type in _CONTAINERS and bool(
-                _CACHE_WORDS.intersection(words(_callee(ctx, parent)))
-            )
-        if parent.type not in _CONTAINERS:
+            callee = _callee(ctx, parent)
+            if _PATH_JOIN.search(callee):
+                return True  # a file named by the digest: a name to find it by
+            return node.type in _CONTAINERS and bool(_CACHE_WORDS.intersection(words(callee)))
+        if parent.type not in _CONTAINERS and parent.type not in _CONCATENATIONS:
             return False
         node = parent
     return False
+
+
+# Calls that build a file's path from names: the digest is the file's name, a lookup
+# key like a cache's (`os.path.join(keys_dir, sha256(token).hexdigest())`).
+_PATH_JOIN = re.compile(r"(?:^|\.)(?:path\.join|join_path|joinpath|Join|Path|PurePath)$")
+_CONCATENATIONS = frozenset({"binary_operator", "binary_expression", "concatenated_string"})
 
 
 def _later_uses(sem: semantics.Semantics, binding: semantics.Binding, scope: Node) -> list[Node]:
@@ -657,7 +664,7 @@ def _severity(
         return None  # a salted digest of a token, a key's fingerprint, a derived key
     if not human and _cache_store(ctx, call):
         # Shown at the pedantic level: a lookup key for a cache, like a memo (above).
-        return Severity.LOW, "a token kept as a cache key", Confidence.LOW
+        return Severity.LOW, "a token kept as a cache key or a file name", Confidence.LOW
     scheme = _interop_format(ctx, call)
     if scheme is not None:
         # Shown below the default: the format is the reader's (an LDAP server, an
