@@ -395,7 +395,19 @@ def _hit(ctx: FileContext, node: Node, name: str, how: str, operands: list[Node]
         response = (
             "" if callback or example else timing_context.client_response(ctx, node, operands)
         )
-        if response:
+        session = (
+            ""
+            if callback or example or response
+            else timing_context.session_identifier(ctx, operands)
+        )
+        if session:
+            confidence = Confidence.MEDIUM
+            message += (
+                f" (medium: `{session}` is a session's identifier, which the server looks"
+                " sessions up by; comparing identifiers picks a session, it does not check"
+                " a secret)"
+            )
+        elif response:
             confidence = Confidence.MEDIUM
             message += (
                 f" (medium: compared on the client, with what the server it called answered"

@@ -286,3 +286,20 @@ def client_response(ctx: FileContext, node: Node, operands: list[Node]) -> str:
                 if part.type in _NAMES and sem.text(part) in responses:
                     return sem.text(part)
     return ""
+
+
+# A session's identifier: what the server looks a session up by (`session_key`,
+# `session_id`, `sessionid`, `sid`, `session.id`).
+_SESSION_ID = re.compile(r"(?i)(?:^|[._])(?:session_?(?:key|id)|sid)$|(?:^|\.)session\.(?:key|id)$")
+
+
+def session_identifier(ctx: FileContext, operands: list[Node]) -> str:
+    """The operand that is a session identifier, or "". The server finds a session by its
+    identifier in a store (a database index, a map), which is no constant-time lookup
+    either; comparing two identifiers (is this the current session?) marks or picks a
+    session, it does not guess one."""
+    for operand in operands:
+        shown = _text(ctx, _unwrap(operand)).strip()
+        if re.fullmatch(r"[\w.]+", shown) and _SESSION_ID.search(shown):
+            return shown
+    return ""
