@@ -91,15 +91,22 @@ def for_local_names(text: str) -> bool:
     bundle, a chart, a test helper) name only the loopback or reserved names
     (`localhost`, `*.example.com`, `127.0.0.1`), and name some: a key for a local or
     sample server, which no public CA would certify."""
+    names = _certificate_names(text)
+    return names is not None and _local_names(names)
+
+
+def _certificate_names(text: str) -> list[str] | None:
+    """The host names of every certificate in the text; None when there is none or one
+    does not decode."""
     if "BEGIN CERTIFICATE" not in text:
-        return False
+        return None
     names: list[str] = []
     for m in _CERTIFICATE.finditer(text):
         der = _der(m.group(1))
         if der is None:
-            return False
+            return None
         names.extend(x509.host_names(der))
-    return _local_names(names)
+    return names
 
 
 def _local_names(names: list[str]) -> bool:
@@ -120,14 +127,9 @@ def for_private_network_names(text: str) -> bool:
     """Whether the file's certificates name only private-network names (`.local`,
     `cluster.local`, `.internal`, `.home.arpa`) besides local or reserved ones, and
     name some private-network name."""
-    if "BEGIN CERTIFICATE" not in text:
+    names = _certificate_names(text)
+    if names is None:
         return False
-    names: list[str] = []
-    for m in _CERTIFICATE.finditer(text):
-        der = _der(m.group(1))
-        if der is None:
-            return False
-        names.extend(x509.host_names(der))
     hosts = [n for n in names if "." in n or is_local_host(n)]
     private = [n for n in hosts if _PRIVATE_NETWORK.match(n)]
     return bool(private) and all(
