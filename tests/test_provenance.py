@@ -85,7 +85,7 @@ REPO = Path(__file__).resolve().parent.parent
         ("Sources/Views/Profile+Previews.swift", prov.TEST),
         ("Sources/Views/ProfileView.swift", prov.PRODUCTION),
         ("scripts/example_client.py", prov.EXAMPLE),
-        ("sdk/go/upload_example.go", prov.EXAMPLE),
+        ("src/checks/positive_example.py", prov.PRODUCTION),
         ("scripts/exampler.py", prov.PRODUCTION),
         ("spec/unit/router_spec.lua", prov.TEST),
         ("spec/helpers/load.lua", prov.TEST),

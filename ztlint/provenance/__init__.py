@@ -278,7 +278,6 @@ EXAMPLE_PATHS = (
     "*.sample.*",
     # A script named for being an example of using the product's API.
     "example_*.*",
-    "*_example.*",
     # A developer's environment, not a deployment: a dev container (the Development
     # Containers spec's `.devcontainer/`) and compose files named for development.
     ".devcontainer/",

@@ -360,7 +360,11 @@ _LONG_OID = re.compile(r"(?<![\d.])[012]\.\d{1,9}(?:\.\d{1,9}){3,}(?![\d.])")
 def _oid_arcs(ctx: FileContext) -> bool:
     """Whether the file writes object identifiers: then a four-arc one in it
     (`2.5.29.35`, authorityKeyIdentifier) is one too, not an address."""
-    return ctx.memo("zt701-oids", lambda: _LONG_OID.search(ctx.text) is not None)
+    return ctx.cached(_writes_long_oids)
+
+
+def _writes_long_oids(ctx: FileContext) -> bool:
+    return _LONG_OID.search(ctx.text) is not None
 
 
 def _oid_like(address: str) -> bool:
