@@ -336,7 +336,10 @@ def test_ctrl_c_stops_the_workers_at_once(tmp_path: Path) -> None:
     for i in range(120):
         (tmp_path / f"f{i}.go").write_text(BAD_GO)
     slow = (
-        "import sys, time\n"
+        # A shell that starts the test run in the background (`pytest &`) makes SIGINT
+        # ignored, and children inherit that: the scan gets the default a terminal gives.
+        "import signal, sys, time\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "from ztlint.scan import workers\n"
         "real = workers.scan_file\n"
         "def slow(entry, *rest):\n"
