@@ -180,3 +180,23 @@ def test_readme_documents_the_new_options() -> None:
     rows = [line for line in readme.splitlines() if line.startswith("| `--")]
     names = [row.split("`")[1].split()[0] for row in rows]
     assert names[names.index("--fail-on") + 1] == "--min-confidence"
+
+
+def test_full_text_shows_related_locations(tmp_path: Path) -> None:
+    """A finding's related locations (the other credentials one compose file takes from
+    the environment) are listed under it, a few of them, the rest counted."""
+    services = "".join(
+        f"  svc{i}:\n    image: ghcr.io/example/svc:1\n    environment:\n"
+        f"      - DB_PASSWORD_{i}=${{DB_PASSWORD_{i}}}\n"
+        for i in range(8)
+    )
+    (tmp_path / "docker-compose.yml").write_text("services:\n" + services)
+    with contextlib.chdir(tmp_path):
+        result = invoke(".")
+    also = [line for line in result.output.splitlines() if line.startswith("    = also: ")]
+    assert (
+        also[0]
+        == "    = also: docker-compose.yml:9: service 'svc1' takes DB_PASSWORD_1 from the environment"
+    )
+    assert len(also) == text_reporter.RELATED_LINES + 1
+    assert also[-1] == "    = also: 2 more"

@@ -102,8 +102,8 @@ def _where(f: Finding) -> str:
 
 
 def _full(shown: list[Finding], metas: dict[str, RuleMeta], paint: _Paint) -> list[str]:
-    """Findings by file, each with its source line, a marker under the span, and the
-    rule's help, fix and documentation link."""
+    """Findings by file, each with its source line, a marker under the span, its
+    related locations, and the rule's help, fix and documentation link."""
     out: list[str] = []
     current = None
     for f in shown:
@@ -120,6 +120,7 @@ def _full(shown: list[Finding], metas: dict[str, RuleMeta], paint: _Paint) -> li
             out.append(paint(_DIM, "    | ") + paint(_COLORS[f.severity], _marker(f)))
         if f.commit is not None:
             out.append(paint(_DIM, "    = ") + history_line(f))
+        out.extend(_related_lines(f, paint))
         meta = metas.get(f.rule_id)
         if meta is not None:
             out.append(paint(_DIM, "    = ") + "help: " + safe_text.shown(docs.help_line(meta)))
@@ -131,6 +132,23 @@ def _full(shown: list[Finding], metas: dict[str, RuleMeta], paint: _Paint) -> li
         uri = docs.help_uri(meta) if meta is not None else None
         if uri:
             out.append(paint(_DIM, "    = ") + "docs: " + safe_text.shown(uri))
+    return out
+
+
+# Related locations shown under a finding; the rest are counted (SARIF and JSON hold all).
+RELATED_LINES = 5
+
+
+def _related_lines(f: Finding, paint: _Paint) -> list[str]:
+    """`= also: path:line: message` for the finding's related locations (the other
+    credentials of one compose file, the cluster a socket belongs to)."""
+    out = [
+        paint(_DIM, "    = ")
+        + f"also: {safe_text.shown(r.path)}:{r.span.start_line}: {safe_text.shown(r.message)}"
+        for r in f.related[:RELATED_LINES]
+    ]
+    if len(f.related) > RELATED_LINES:
+        out.append(paint(_DIM, "    = ") + f"also: {len(f.related) - RELATED_LINES} more")
     return out
 
 
