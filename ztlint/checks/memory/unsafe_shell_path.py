@@ -74,10 +74,7 @@ _GLOB_OR_SPACE = re.compile(r"[\s*?\[]")
 
 
 def _literal(ctx: FileContext, value: Node) -> bool:
-    """A word or quoted string with no expansion, whitespace or glob: one fixed field;
-    or an array of such fields (`DIRS=( /etc/nginx /var/log/nginx )`)."""
-    if value.type == "array":
-        return all(_literal(ctx, item) for item in value.named_children)
+    """A word or quoted string with no expansion, whitespace or glob: one fixed field."""
     if value.type not in ("word", "string", "raw_string"):
         return False
     if any(

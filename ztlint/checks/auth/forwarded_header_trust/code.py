@@ -464,7 +464,7 @@ def _peer_guarded(ctx: FileContext, read: Node, scope: Node) -> bool:
         if parent.type in _IFS:
             condition = parent.child_by_field_name("condition")
             if condition is not None and node.id != condition.id:
-                before = ctx.source.text.encode("utf-8")[scope.start_byte : parent.start_byte]
+                before = ctx.source.utf8[scope.start_byte : parent.start_byte]
                 if not _HEADER_WORDS.search(_text(ctx, condition)) and _PEER.search(
                     before.decode("utf-8", "replace")
                 ):
