@@ -17,7 +17,7 @@ from ztlint.parsers.data import ParseFailure
 from ztlint.rule import FileContext
 
 # The names a file imports the `testing` package under (its own name, or an alias).
-_IMPORT = re.compile(r'(?m)^\s*(?:import\s+)?(?:(\w+)\s+)?"testing"\s*(?://.*)?$')
+_IMPORT = re.compile(r'(?m)^[ \t]*(?:import[ \t]+)?(?:(\w+)[ \t]+)?"testing"[ \t]*(?://.*)?$')
 _HANDLES = frozenset({"T", "TB", "B", "F", "M"})
 _FUNCTIONS = ("function_declaration", "method_declaration", "func_literal")
 
