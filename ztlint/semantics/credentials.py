@@ -345,6 +345,13 @@ def stand_in(value: str | None) -> bool:
         text = m.group(1).strip().strip("\"'")
         if not text:
             return False
-    elif text.startswith("$") or "{{" in text or "://" in text:
-        return False  # an interpolation, a template, a URL (judged by its password)
+    elif text.startswith("$") or "{{" in text:
+        return False  # an interpolation, a template
+    elif "://" in text:
+        # A URL is judged by its password (`mysql://root:secret@db:3306/app`, the DSN of
+        # a stack's own database container): the same stand-ins as a bare value.
+        password = URL_WITH_PASSWORD.match(text)
+        if password is None or password.group(1).startswith("$"):
+            return False
+        text = password.group(1)
     return is_placeholder(text) or is_well_known_default(text)
