@@ -7,9 +7,12 @@ from collections.abc import Iterator
 
 from ztlint.checks.containers._common.isolation import (
     CAPABILITIES,
+    MODULES,
     _compose,
     capability,
+    compose_host_sources,
     compose_network_agent,
+    pod_host_sources,
     pod_network_agent,
 )
 from ztlint.checks.containers._common.script_run import _context, run_commands
@@ -25,10 +28,20 @@ _NETWORK_JOB = frozenset({"NET_ADMIN", "NET_RAW"})
 
 
 _AGENT_NOTE = " (it manages the host's network, a tunnel device or forwards packets: what a network agent needs)"
+# A network agent given the host's kernel modules (`/lib/modules`) loads its tunnel's
+# module (WireGuard's, on a kernel without it built in) with SYS_MODULE: the mount says
+# so. Without that mount, SYS_MODULE is no part of the agent's evident job.
+_MODULE_NOTE = (
+    " (a network agent given the host's /lib/modules: it loads its tunnel's kernel module)"
+)
 
 
 def _cap_hits(
-    items: Sequence | None, who: str, entity: str | None, agent: bool = False
+    items: Sequence | None,
+    who: str,
+    entity: str | None,
+    agent: bool = False,
+    modules: bool = False,
 ) -> Iterator[Hit]:
     for item in items.items if items is not None else []:
         if not isinstance(item, Scalar):
@@ -36,9 +49,13 @@ def _cap_hits(
         cap = capability(item.value)
         if cap in CAPABILITIES:
             needed = agent and cap in _NETWORK_JOB
+            loads = agent and modules and cap == "SYS_MODULE"
+            note = _AGENT_NOTE if needed else _MODULE_NOTE if loads else ""
+            if loads:
+                needed = True
             yield Hit(
                 span=item.span,
-                message=f"{who} adds capability {cap}" + (_AGENT_NOTE if needed else ""),
+                message=f"{who} adds capability {cap}" + note,
                 severity=CAPABILITIES[cap],
                 confidence=Confidence.MEDIUM if needed else None,
                 entity=entity,
@@ -54,6 +71,7 @@ def detect_manifests(ctx: FileContext) -> Iterator[Hit]:
                 f"service '{name}'",
                 name,
                 compose_network_agent(service),
+                MODULES in compose_host_sources(service),
             )
     if "kubernetes" in ctx.kinds:
         for pod in file_pod_specs(ctx, with_kind=True):
@@ -66,6 +84,7 @@ def detect_manifests(ctx: FileContext) -> Iterator[Hit]:
                     f"container '{c.name}' of {pod.workload}",
                     pod.name,
                     pod_network_agent(pod, c),
+                    MODULES in pod_host_sources(pod),
                 )
 
 

@@ -10,6 +10,9 @@ from ztlint.checks.containers._common.isolation import (
     _compose,
     _compose_sources,
     _sensitive_in_etc,
+    agent_host_path,
+    compose_network_agent,
+    pod_network_agent,
     sensitive_host_path,
 )
 from ztlint.checks.containers._common.script_run import _context, _lower, mounts, run_commands
@@ -25,7 +28,10 @@ def detect_manifests(ctx: FileContext) -> Iterator[Hit]:
             for source, read_only, node in _compose_sources(service):
                 where = sensitive_host_path(source)
                 if where is not None:
-                    yield _mount_hit(f"service '{name}'", where, read_only, node, name)
+                    hit = _mount_hit(f"service '{name}'", where, read_only, node, name)
+                    if agent_host_path(where) and compose_network_agent(service):
+                        hit = _agent_owned(hit)
+                    yield hit
     if "kubernetes" in ctx.kinds:
         for pod in file_pod_specs(ctx, with_kind=True):
             volumes = pod.spec.get_seq("volumes")
@@ -36,6 +42,8 @@ def detect_manifests(ctx: FileContext) -> Iterator[Hit]:
                     where = sensitive_host_path(path.value)
                     if where is not None:
                         hit = _mount_hit(pod.workload, where, False, path, pod.name)
+                        if agent_host_path(where) and pod_network_agent(pod):
+                            hit = _agent_owned(hit)
                         if debug_pod(pod):
                             hit = dataclasses.replace(
                                 hit,
@@ -43,6 +51,15 @@ def detect_manifests(ctx: FileContext) -> Iterator[Hit]:
                                 confidence=Confidence.MEDIUM,
                             )
                         yield hit
+
+
+# A network agent (NET_ADMIN in the host's network, or with the TUN device) that mounts
+# the host's WireGuard or OpenVPN configuration writes the interfaces it manages there.
+_AGENT_NOTE = ": the VPN configuration of the host's network this network agent manages"
+
+
+def _agent_owned(hit: Hit) -> Hit:
+    return dataclasses.replace(hit, message=hit.message + _AGENT_NOTE, confidence=Confidence.MEDIUM)
 
 
 def _mount_hit(who: str, where: str, read_only: bool, node: Node, entity: str | None) -> Hit:

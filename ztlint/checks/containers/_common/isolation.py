@@ -147,6 +147,40 @@ def pod_network_agent(pod: PodSpec, c: Container | None = None) -> bool:
     return False
 
 
+# The host's own network configuration and kernel modules: what a network agent (a
+# WireGuard server, a VPN client managing the host's interfaces) is given to do its job:
+# the interfaces' configuration it writes, the tunnel's kernel module it loads.
+AGENT_HOST_PATHS = ("/etc/wireguard", "/etc/openvpn")
+MODULES = "/lib/modules"
+
+
+def compose_host_sources(service: Mapping) -> set[str]:
+    """The host paths a compose service bind-mounts, normalised."""
+    out = set()
+    for source, _, _ in _compose_sources(service):
+        text = interpolate(source).strip()
+        if text.startswith("/"):
+            out.add(posixpath.normpath(text))
+    return out
+
+
+def pod_host_sources(pod: PodSpec) -> set[str]:
+    """The hostPath volumes of a pod, normalised."""
+    out = set()
+    volumes = pod.spec.get_seq("volumes")
+    for volume in volumes.items if volumes is not None else []:
+        host = volume.get_map("hostPath") if isinstance(volume, Mapping) else None
+        path = host.get_str("path") if host is not None else None
+        if path and path.strip().startswith("/"):
+            out.add(posixpath.normpath(path.strip()))
+    return out
+
+
+def agent_host_path(where: str) -> bool:
+    """A host path that is a network agent's to manage (AGENT_HOST_PATHS)."""
+    return any(where == p or where.startswith(p + "/") for p in AGENT_HOST_PATHS)
+
+
 # --- seccomp and AppArmor -----------------------------------------------------------
 
 # --- host namespaces ----------------------------------------------------------------
