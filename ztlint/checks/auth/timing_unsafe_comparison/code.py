@@ -697,8 +697,14 @@ def _no_attacker_side(ctx: FileContext, node: Node, left: Node, right: Node) -> 
         return True
     if _same_sequence(ctx, left, right):
         return True
-    field = timing_context.double_submit(semantics.of(ctx), left, right)
+    sem = semantics.of(ctx)
+    field = timing_context.double_submit(sem, left, right)
     if field is not None and _origin(ctx, field) != SESSION:
+        return True
+    # A handler's cookie against a part of the same request its framework extracted
+    # (an OAuth callback's `state` against the CSRF cookie): both are the client's.
+    parts = {timing_context.extracted_part(sem, side) for side in (left, right)}
+    if parts == {"cookie", "field"}:
         return True
     return _origin(ctx, left) == REQUEST and _origin(ctx, right) == REQUEST
 

@@ -100,6 +100,63 @@ def _keyed_read(sem: semantics.Semantics, node: Node) -> tuple[str, str | None]:
     return "", None
 
 
+# Handler parameters a web framework fills from the request (Rust axum and actix-web
+# extractors): the client's cookies, and the parts of the request the client wrote.
+_COOKIE_EXTRACTORS = re.compile(
+    r"^(?:&\s*)?(?:mut\s+)?(?:\w+::)*(CookieJar|PrivateCookieJar|SignedCookieJar|Cookies)\b"
+)
+_PART_EXTRACTORS = re.compile(
+    r"^(?:&\s*)?(?:\w+::)*(Json|Form|Query|Path|TypedHeader|Multipart|HeaderMap)\b"
+)
+# Steps that keep a value what it was: a field, a method chain (`.get(K)`, `.ok_or(e)?`,
+# `.value_trimmed()`, `.to_string()`), a borrow, `?`, parentheses.
+_CHAIN = frozenset(
+    {
+        "field_expression", "call_expression", "try_expression", "reference_expression",
+        "parenthesized_expression", "unary_expression",
+    }
+)  # fmt: skip
+
+
+def extracted_part(sem: semantics.Semantics, node: Node, depth: int = 4) -> str:
+    """ "cookie" when a value is read, through fields and a method chain, off a handler's
+    cookie-jar extractor (`private_cookies.get(CSRF).ok_or(e)?.value().to_string()` of
+    `private_cookies: PrivateCookieJar`), "field" when off an extractor of a part of the
+    request the client wrote (`payload.state.secret()` of `Json(payload): Json<Callback>`),
+    else "". Follows the names a value is bound to."""
+    while depth > 0:
+        depth -= 1
+        while node.type in _CHAIN:
+            if node.type == "call_expression":
+                function = node.child_by_field_name("function")
+                if function is None or function.type != "field_expression":
+                    return ""  # a plain function's result is what the function makes
+                node = function
+            elif node.type == "field_expression":
+                value = node.child_by_field_name("value")
+                if value is None:
+                    return ""
+                node = value
+            elif node.named_children:
+                node = node.named_children[-1 if node.type == "unary_expression" else 0]
+            else:
+                return ""
+        if node.type not in _NAMES:
+            return ""
+        if sem.is_parameter(node):
+            declared = types.declared_type(sem, node) or ""
+            if _COOKIE_EXTRACTORS.match(declared.strip()):
+                return "cookie"
+            if _PART_EXTRACTORS.match(declared.strip()):
+                return "field"
+            return ""
+        value, _ = sem.value_of(node, 1)
+        if value.id == node.id:
+            return ""
+        node = value
+    return ""
+
+
 def _jar(sem: semantics.Semantics, head: Node) -> bool:
     """A request's cookies as a framework hangs them on it (`ctx.cookies`,
     `req.signedCookies`, `request.COOKIES`), through a name bound to them."""
