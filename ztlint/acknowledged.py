@@ -12,7 +12,9 @@ and fingerprint do not change.
 A marker counts only inside a real comment of the file's syntax (ztlint.parsers.
 comments), on the finding's line, in the comment block directly above it, or above
 the statement that encloses it (lines ending in an open bracket, a comma or an `=`
-continue a statement), unless a comment there calls the code debt (`TODO`, `FIXME`,
+continue a statement), or above the statement where the flagged construct begins when
+the rule reports it further on (`Finding.marked_at`: the line that makes a digest a
+later write feeds), unless a comment there calls the code debt (`TODO`, `FIXME`,
 `XXX`, `HACK`): a marker beside a to-do silences a linter until the code is fixed. `nolint` counts when it names no linter or names gosec; a
 bare `noqa` (line length, style) does not count, `noqa: S...` (flake8-bandit) does.
 An unmistakable secret (a private key, a token whose format verifies) is reported at
@@ -114,6 +116,8 @@ def apply(findings: Sequence[Finding], source: SourceText, is_comment: IsComment
     for f in findings:
         if not f.unmistakable and f.confidence > Confidence.MEDIUM:
             lines = _statement_lines(source, f.span.start_line, is_comment)
+            for other in f.marked_at:
+                lines += _statement_lines(source, other, is_comment)
             markers = marked.intersection(lines)
             if markers and debt.isdisjoint(lines):
                 f = replace(f, confidence=Confidence.MEDIUM, acknowledged=tuple(sorted(markers)))

@@ -151,6 +151,8 @@ class Finding:
     # Lines of another tool's review marker that lowered the finding's confidence
     # (ztlint.acknowledged); under --diff a marker the change adds does not count.
     acknowledged: tuple[int, ...] = ()
+    # Other lines whose statement a review marker may sit above (Hit.marked_at).
+    marked_at: tuple[int, ...] = ()
     # A history scan's finding: the commit that introduced it (`path` is its path there).
     commit: CommitRef | None = None
 

@@ -49,6 +49,10 @@ class Hit:
     # author reported once: a file whose parts are read as documents of their own (a
     # script's heredocs) gets the first, the others as its related locations.
     group: str | None = None
+    # Other lines where the reported construct begins (a digest made a few lines above
+    # the write that feeds it the secret): another tool's review marker above the
+    # statement on one of them counts as one above the finding (ztlint.acknowledged).
+    marked_at: tuple[int, ...] = ()
 
 
 class FileContext:

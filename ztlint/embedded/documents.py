@@ -62,6 +62,7 @@ class Embedded:
             span=self.remap(hit.span),
             related=related,
             secret_spans=tuple(self.remap(s) for s in hit.secret_spans),
+            marked_at=tuple(self.remap(Span(n, 1, n, 1)).start_line for n in hit.marked_at),
         )
 
 

@@ -221,6 +221,18 @@ class _Hashes:
         alg = self.algorithm_of(receiver)
         return (alg, _args(call)[:1]) if alg else None
 
+    def made_at(self, call: Node) -> Node | None:
+        """The call that made the digest an update call feeds (`h := sha1.New()` of
+        `h.Write(p)`), when it is bound to a name: where another tool (gosec's G401)
+        reports the weak digest, and where its review marker sits."""
+        receiver = _receiver(call) if _method(self.ctx, call) in _UPDATE else None
+        if receiver is None or receiver.type not in semantics.NAMES:
+            return None
+        value, key = self.sem.value_of(receiver)
+        if key is not None or value.type not in ("call", "call_expression"):
+            return None
+        return value if self.constructor(value) is not None else None
+
     def algorithm_of(self, name: Node) -> str | None:
         """The algorithm of the digest a name holds (`h = hashlib.sha256()`, `h :=
         sha256.New()`), from its reaching binding."""
@@ -888,11 +900,13 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
                     confidence=confidence,
                 )
                 break
+            made = hashes.made_at(call)
             yield Hit(
                 span=code.node_span(ctx.source, call),
                 message=f"{what} (`{shown}`) is hashed with unkeyed {alg}, which is fast to "
                 f"brute-force; use {_FIX[hashes.lang][0 if severity is Severity.HIGH else 1]}",
                 severity=severity,
                 confidence=confidence,
+                marked_at=(code.node_span(ctx.source, made).start_line,) if made else (),
             )
             break
