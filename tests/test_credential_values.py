@@ -125,6 +125,7 @@ def test_words_and_versions() -> None:
         ("TLSSecretRevocationList", "ca.revocation-list"),
         ("imdsSessionTokenHeader", "x-imds-session-token-ttl-seconds"),
         ("used_tokens", "sum(used_tokens)"),
+        ("ProviderOnePasswordSDK", "1Password/SDK"),
     ],
 )
 def test_values_that_name_a_setting(name: str, value: str) -> None:
@@ -169,6 +170,8 @@ def test_plain_words_bound_in_configuration_are_weak_secrets(name: str, value: s
         ("JWT_SECRET", "dev-secret-2f9c41"),
         ("adminToken", "tK7mQ2vX9pL4rN8wZ3cB"),
         ("sessionSecret", "aBcDeFgHiJkLmNoP"),
+        ("AdminPassword", "1Password"),
+        ("AdminPassword", "1Password!"),
     ],
 )
 def test_secrets_do_not_name_a_setting(name: str, value: str) -> None:

@@ -163,6 +163,12 @@ def names_a_setting(value: str, name: str, declared: bool = False) -> bool:
     text = value.strip()
     if _ENTRY_POINT.fullmatch(text):
         return True  # `package.module:function`: a console script's entry point
+    brand = _NUMBER_BRAND.match(text)
+    if brand is not None and _SEPARATORS.search(text):
+        # A product's name led by a digit, in a path of names (`1Password/SDK`), as
+        # identifiers spell it (`ProviderOnePasswordSDK`): read with the number as a
+        # word. (`1Password` alone stays a password.)
+        text = _NUMBER_WORDS[int(brand.group(1))] + text[1:]
     call = _CALLED.fullmatch(text)
     if call is not None:  # `sum(used_tokens)`: an expression over a named column
         text = call.group(1)
@@ -215,6 +221,9 @@ def is_own_word(value: str, name: str) -> bool:
     )
 
 
+# A name led by one digit and a capitalised word (`1Password`, `3Scale`).
+_NUMBER_BRAND = re.compile(r"([1-9])(?=[A-Z][a-z]{2,})")
+_NUMBER_WORDS = ("", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
 _CALLED = re.compile(r"[A-Za-z_]\w*\(([\w.]+)\)")
 _ENTRY_POINT = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
