@@ -32,6 +32,7 @@ from ztlint.parsers import code
 from ztlint.parsers.data import Mapping, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics import uses
+from ztlint.semantics.vocabulary import words
 
 _URL = re.compile(r"^(https?|wss?)://[^\s\"'<>]+$", re.I)
 ENDPOINT_NAME = re.compile(
@@ -195,6 +196,30 @@ def _commented_unused(ctx: FileContext, literal: Node) -> str | None:
     return None
 
 
+# Declarations that hold values under a name: types, enums, namespaces, objects.
+_HOLDERS = frozenset(
+    {"class_declaration", "class_definition", "enum_declaration", "struct_item", "enum_item",
+     "object_declaration", "protocol_declaration", "interface_declaration", "mod_item",
+     "internal_module", "type_spec"}
+)  # fmt: skip
+
+
+def _placeholder_holder(ctx: FileContext, literal: Node) -> str | None:
+    """The type or namespace holding the value is named for placeholders (Swift `enum
+    Placeholders { static let pacURL = "http://..." }`, the grey text of empty fields):
+    the author's word, as in a comment, that nothing connects to these values."""
+    node = literal.parent
+    while node is not None:
+        if node.type in _HOLDERS:
+            name = node.child_by_field_name("name")
+            if name is not None and {"placeholder", "placeholders"} & set(
+                words(codeutil.text(ctx, name))
+            ):
+                return "placeholder"
+        node = node.parent
+    return None
+
+
 def _comment_before(ctx: FileContext, node: Node) -> str | None:
     """What the comments directly before a node say of an unused value, if anything."""
     before = node.prev_named_sibling
@@ -215,12 +240,18 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
         endpoint, confidence, severity = judged
         scheme = endpoint.split(":", 1)[0]
         unused = _commented_unused(ctx, node)
-        if unused is not None:
+        holder = None if unused is not None else _placeholder_holder(ctx, node)
+        if unused is not None or holder is not None:
             # Shown at the pedantic level: the code says nothing connects to it.
+            said = (
+                f"the comment above calls `{unused}`"
+                if unused is not None
+                else "declared among placeholders"
+            )
             yield Hit(
                 span=code.node_span(ctx.source, node),
-                message=f"{endpoint} is a plaintext {scheme} URL the comment above calls "
-                f"`{unused}`; if it is ever reached, it is without TLS",
+                message=f"{endpoint} is a plaintext {scheme} URL {said}; if it is ever "
+                "reached, it is without TLS",
                 confidence=Confidence.LOW,
                 severity=Severity.LOW,
             )
