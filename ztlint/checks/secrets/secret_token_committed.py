@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from ztlint.model import Confidence, Severity
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics.placeholder import is_local_host
+from ztlint.semantics.vocabulary import words
 from ztlint.semantics.tokens import (
     AWS_KEY_ID,
     AWS_SECRET,
@@ -83,7 +84,8 @@ def _sample(ctx: FileContext, fmt: TokenFormat, token: str, start: int) -> str |
     OpenAPI or JSON-schema `example`/`examples` field, when it sits in a URL to the
     loopback or a name reserved for documentation (`https://auth.example.com/...?
     token=eyJ...`), or, for a JWT, when its claims are jwt.io's sample ones whatever its
-    algorithm, or when its HMAC signature verifies with a key
+    algorithm, or (a test token) when its issuer or audience names a test suite, or
+    when its HMAC signature verifies with a key
     published for samples (jwt.io's) or written in the text just before it (a test
     token documented with its throwaway key)."""
     if ctx.parser in ("yaml", "json") and _in_example_field(ctx, start):
@@ -93,6 +95,8 @@ def _sample(ctx: FileContext, fmt: TokenFormat, token: str, start: int) -> str |
     if fmt.kind == "JSON Web Token":
         if _sample_claims(token):
             return "documentation"
+        if _test_claims(token):
+            return "test"
         key = _hmac_key(token, ctx.text[max(0, start - _KEY_WINDOW) : start])
         if key is not None:
             return "documentation" if key in _SAMPLE_KEYS else "test"
@@ -168,6 +172,27 @@ def _sample_claims(token: str) -> bool:
     return all(claims.get(k) == _SAMPLE_CLAIMS[k] for k in ("sub", "name", "iat")) and (
         claims.get("admin", True) is True
     )
+
+
+# Words by which a token's issuer or audience says it is made for tests or samples.
+_TEST_WORDS = frozenset(
+    {"test", "tests", "testing", "example", "sample", "samples", "demo", "dummy", "fake", "mock"}
+)
+
+
+def _test_claims(token: str) -> bool:
+    """Whether a JWT's own issuer or audience names it a test or sample token
+    (`"iss": "acme-test-suite"`, `"aud": ["acme-jwt-tests"]`): the party that minted it,
+    or the one it is for, is a test suite. (A real token names a real service.)"""
+    claims = _b64json(token.split(".")[1])
+    if not isinstance(claims, dict):
+        return False
+    named: list[str] = []
+    for key in ("iss", "aud"):
+        value = claims.get(key)
+        items = value if isinstance(value, list) else [value]
+        named += [v for v in items if isinstance(v, str)]
+    return any(_TEST_WORDS & set(words(v)) for v in named)
 
 
 _QUOTED = re.compile(r"""["'`]([^"'`\s]{4,64})["'`]""")
