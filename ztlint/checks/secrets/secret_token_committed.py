@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from ztlint.model import Confidence, Severity
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics.placeholder import is_local_host
-from ztlint.semantics.vocabulary import words
 from ztlint.semantics.tokens import (
     AWS_KEY_ID,
     AWS_SECRET,
@@ -28,6 +27,7 @@ from ztlint.semantics.tokens import (
     entropy,
     formats,
 )
+from ztlint.semantics.vocabulary import words
 
 _AWS_SECRET_NAME = re.compile(r"(?i)(secret|aws_secret_access_key|secretaccesskey|sk)")
 
