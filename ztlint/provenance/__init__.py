@@ -145,6 +145,15 @@ TEST_PATHS = (
     # Benchmark harnesses: load generators and stand-in services, never deployed.
     "benchmark/",
     "benchmarks/",
+    "loadtest/",
+    "loadtests/",
+    "load-test/",
+    "load_test/",
+    # A package of test helpers (Django projects' `utilities/testing/`, Go's
+    # `internal/testing/`), and a Python module named for the test run
+    # (`configuration_testing.py`, the settings a test suite loads).
+    "testing/",
+    "*_testing.py",
     "test-*/",
     "test_*/",
     "**/config/test.exs",
