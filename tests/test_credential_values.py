@@ -360,3 +360,15 @@ def test_a_server_address_bound_to_a_placeholder_host() -> None:
     # A comment, or a real server, binds none.
     assert binds_placeholder_server("# BASE_URL = 'https://server.domain'\n") is None
     assert binds_placeholder_server("BASE_URL = 'https://vpn.corp-infra.net'\n") is None
+
+
+def test_an_alphabet_is_no_secret() -> None:
+    """The letters and digits in order: a generator's character set, or a guessable
+    stand-in; random values are no alphabet."""
+    from ztlint.semantics.credentials import is_alphabet
+
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    assert is_alphabet(alphabet) and is_alphabet(alphabet + "!@#$%^&*(-_=+)")
+    assert not any(is_alphabet(v) for v in ("q8Vt2LmX9rPz4KwNaB3c", "0123456789abcdef", "hunter2"))
+    assert judge_value("SECRET_KEY_CHARSET", alphabet, example_file=False, declared=True) is None
+    assert judge_value("SECRET_KEY", alphabet, example_file=False) == "default"

@@ -17,6 +17,7 @@ from ztlint.semantics.placeholder import (
     is_version,
     looks_like_prose,
     names_a_setting,
+    words,
 )
 from ztlint.semantics.tokens import AWS_KEY_ID, any_format_source, entropy
 
@@ -164,6 +165,26 @@ def _any_format() -> re.Pattern[str]:
     return re.compile(any_format_source())
 
 
+_CHARSET_WORDS = frozenset(
+    {"charset", "chars", "characters", "alphabet", "symbols", "letters", "digits", "pool"}
+)
+
+
+def is_alphabet(text: str) -> bool:
+    """Whether a value is an alphabet written out: runs of consecutive characters
+    (`abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789`, perhaps with
+    punctuation after), at least 20 long, two thirds of its steps going up by one and
+    one run of ten: nothing random about it."""
+    if len(text) < 20:
+        return False
+    steps = [ord(b) - ord(a) for a, b in zip(text, text[1:], strict=False)]
+    longest = run = 0
+    for step in steps:
+        run = run + 1 if step == 1 else 0
+        longest = max(longest, run)
+    return longest >= 9 and sum(1 for x in steps if x == 1) * 3 >= len(steps) * 2
+
+
 def judge_value(
     name: str, value: str, example_file: bool, fallback: bool = False, declared: bool = False
 ) -> str | None:
@@ -178,6 +199,12 @@ def judge_value(
     if is_own_word(text, name):
         return None  # `ResultPass = "pass"`: an enumeration spelling itself
     if _DEFAULTS.match(text):
+        return None if example_file else "default"
+    if is_alphabet(text):
+        # The letters and digits in order: the set a generator draws from when the name
+        # says so (`SECRET_KEY_CHARSET`), else a stand-in anyone can guess.
+        if words(name)[-1:] and words(name)[-1] in _CHARSET_WORDS:
+            return None
         return None if example_file else "default"
     made_up = _WORD_PASSWORD.fullmatch(text) or _NUMBERED_WORDS.fullmatch(text)
     if not made_up and names_a_setting(text, name, declared):
