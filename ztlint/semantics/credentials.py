@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
+from itertools import pairwise
 
 from ztlint.semantics.placeholder import (
     decodes_to_phrase,
@@ -177,7 +178,7 @@ def is_alphabet(text: str) -> bool:
     one run of ten: nothing random about it."""
     if len(text) < 20:
         return False
-    steps = [ord(b) - ord(a) for a, b in zip(text, text[1:], strict=False)]
+    steps = [ord(b) - ord(a) for a, b in pairwise(text)]
     longest = run = 0
     for step in steps:
         run = run + 1 if step == 1 else 0
