@@ -314,6 +314,8 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
                 name = use.name
         if not name or not is_credential_name(name):
             continue
+        if use is not None and use.node.type == "pair" and _search_only_key(ctx, use.node):
+            continue
         declared = use is not None and (
             use.node.type in _DECLARATIONS or _python_constant(ctx, use.node)
         )
@@ -374,6 +376,26 @@ def _in_accounts(ctx: FileContext, pair: Node) -> bool:
     return (
         len(records) >= 2 and accounts(key_lists) and is_account_record(_scalar_keys(ctx, record))
     )
+
+
+# Algolia's client settings: an application id, the index searched and a key. The key
+# a search client is given this way is the search-only key Algolia issues to be shipped
+# to browsers (Docusaurus's and VitePress's `algolia` theme settings, InstantSearch).
+_SEARCH_CLIENT = ({"appid", "applicationid"}, {"indexname"})
+
+
+def _search_only_key(ctx: FileContext, pair: Node) -> bool:
+    """The pair is the `apiKey` of an object that also names Algolia's `appId` and
+    `indexName`: a search-only key, public by design."""
+    key = pair.child_by_field_name("key")
+    record = pair.parent
+    if key is None or record is None or record.type not in _RECORDS:
+        return False
+    name = (codeutil.literal_value(ctx, key) or codeutil.text(ctx, key)).replace("_", "").lower()
+    if name not in ("apikey", "searchapikey", "searchkey"):
+        return False
+    keys = {k.replace("_", "").lower() for k in _scalar_keys(ctx, record)}
+    return all(keys & wanted for wanted in _SEARCH_CLIENT)
 
 
 def _scalar_keys(ctx: FileContext, record: Node) -> list[str]:
