@@ -611,6 +611,33 @@ def _cache_store(ctx: FileContext, call: Node) -> bool:
     return False
 
 
+# Method chains that keep a digest what it is, and the calls that cut a string short.
+_CHAIN_TYPES = frozenset({"attribute", "call", "member_expression", "call_expression"})
+_CUTS = frozenset({"slice", "substring", "substr"})
+
+
+def _truncated(ctx: FileContext, call: Node) -> bool:
+    """The digest is cut to a prefix where it is made (`sha256(k).hexdigest()[:16]`,
+    `createHash("sha256").update(k).digest("hex").slice(0, 12)`)."""
+    node = call
+    for _ in range(8):
+        parent = node.parent
+        if parent is None:
+            return False
+        if parent.type == "subscript" and parent.child_by_field_name("value") == node:
+            return any(c.type == "slice" for c in parent.named_children[1:])
+        if parent.type in ("member_expression", "attribute"):
+            field = parent.child_by_field_name("property") or parent.child_by_field_name(
+                "attribute"
+            )
+            if field is not None and _text(ctx, field) in _CUTS:
+                return True
+        if parent.type not in _CHAIN_TYPES:
+            return False
+        node = parent
+    return False
+
+
 def _enclosing_names(ctx: FileContext, node: Node) -> list[str]:
     out = []
     parent = node.parent
@@ -666,6 +693,10 @@ def _severity(
     salted = any(w in _SALTED for w in words(_text(ctx, hashed))) or _salt_fed(ctx, call)
     if _stretched(ctx, call, hashed) or _agreed_key(ctx, call, name):
         return None
+    if not any(w in _HUMAN for w in ws) and _truncated(ctx, call):
+        # Shown at the pedantic level: a digest cut short names something (a deployment
+        # id, a key's short id); no verifier is kept that short.
+        return Severity.LOW, "a secret whose digest is cut to a short id", Confidence.LOW
     if _memo_key(ctx, call):
         # Shown at the pedantic level: the cache still holds fast digests in memory.
         return Severity.LOW, "a secret kept as an in-memory cache key", Confidence.LOW
