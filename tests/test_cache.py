@@ -104,3 +104,26 @@ def test_ci_and_no_cache_turn_it_off(tmp_path: Path, monkeypatch: pytest.MonkeyP
     cached = runner.invoke(main, ["scan", ".", "--format", "sarif"])
     assert plain.output == cached.output  # byte-identical from the cache
     assert (os.stat(cache).st_mode & 0o077) == 0
+
+
+def test_rule_folders_beside_the_package_key_the_cache(tmp_path, monkeypatch) -> None:
+    """A source checkout keeps `rules/` beside the package: editing a rule.yaml there
+    changes what a scan finds, so it must change the installation's key."""
+    import os
+
+    from ztlint import cache, registry
+
+    rules = tmp_path / "rules" / "ZT999-example"
+    rules.mkdir(parents=True)
+    yaml = rules / "rule.yaml"
+    yaml.write_text("id: ZT999\n")
+    monkeypatch.setattr(registry, "rules_dir", lambda: tmp_path / "rules")
+    cache._installation.cache_clear()
+    try:
+        before = cache._installation()
+        yaml.write_text("id: ZT999\ntriggers: [x]\n")
+        os.utime(yaml, ns=(1, 10**18))
+        cache._installation.cache_clear()
+        assert cache._installation() != before
+    finally:
+        cache._installation.cache_clear()

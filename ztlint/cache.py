@@ -106,10 +106,20 @@ def _installation() -> str:
         except metadata.PackageNotFoundError:
             h.update(f"{name}=-;".encode())
     package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".yaml", ".yml", ".json") and path.is_file():
-            st = path.stat()
-            h.update(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns};".encode())
+    roots = [package]
+    # A source checkout keeps the rule folders beside the package (`rules/`; a wheel
+    # ships them inside it): their rule.yaml files decide findings too.
+    from ztlint.registry import rules_dir
+
+    rules = rules_dir().resolve()
+    if package not in rules.parents:
+        roots.append(rules)
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".py", ".yaml", ".yml", ".json", ".scm") and path.is_file():
+                st = path.stat()
+                rel = path.relative_to(root.parent)
+                h.update(f"{rel}:{st.st_size}:{st.st_mtime_ns};".encode())
     return h.hexdigest()
 
 
