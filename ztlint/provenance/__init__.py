@@ -207,7 +207,7 @@ TEST_PATHS = (
     "compose.*test*.yml",
     "compose.*test*.yaml",
     # End-to-end and integration stacks named so (`docker-compose.e2e.yaml`,
-    # `docker-compose.e2e-auto-adoption.yaml`, `compose-integration.yml`).
+    # `docker-compose.e2e-upgrade.yaml`, `compose-integration.yml`).
     "docker-compose.*e2e*.yml",
     "docker-compose.*e2e*.yaml",
     "docker-compose-*e2e*.yml",
