@@ -100,27 +100,11 @@ def _logger_calls(
             if function is None:
                 continue
             called = _text(ctx, function)
-            if _CALL_LOGGERS.match(called) or _package_logger(ctx, called):
+            if _CALL_LOGGERS.match(called):
                 args = node.child_by_field_name("arguments")
                 if args is None and ctx.parser == "swift":
                     args = next((c for c in node.named_children if c.type == "call_suffix"), None)
                 yield node, called, [args] if args is not None else []
-
-
-# Go functions only a logging package exports under these names (`dl.Warnf`, the
-# sugared `Infow`); `Errorf` is left out: `fmt.Errorf` and `errors.Errorf` make errors.
-_GO_LEVELLED = re.compile(
-    r"^([A-Za-z_]\w*)\.(?:(?:Info|Warn|Warning|Debug|Trace|Notice)(?:f|ln|w)|Errorw)$"
-)
-
-
-def _package_logger(ctx: FileContext, called: str) -> bool:
-    """A Go call of a levelled logging function of an imported package, whatever the
-    package's name (`dl.Warnf("invalid api key '%v'", token)`)."""
-    if ctx.parser != "go":
-        return False
-    m = _GO_LEVELLED.match(called)
-    return m is not None and m.group(1) in semantics.of(ctx).imports
 
 
 def _mio_tokens(ctx: FileContext) -> bool:
