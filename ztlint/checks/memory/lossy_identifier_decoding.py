@@ -21,9 +21,10 @@ from tree_sitter import Node
 from ztlint import semantics
 from ztlint.checks.codeutil import nodes_of
 from ztlint.checks.codeutil import text as _text
+from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
-from ztlint.semantics import forward
+from ztlint.semantics import forward, types
 from ztlint.semantics.vocabulary import words
 
 _LOOKUPS = frozenset({"get", "get_mut", "insert", "contains_key", "entry", "remove", "contains"})
@@ -184,6 +185,59 @@ def _keys(ctx: FileContext) -> Iterator[tuple[Node, str]]:
 
 _LOSSY = re.compile(r"(^|::)from_utf8_lossy$|\.to_string_lossy$")
 
+# What returns an OS string (a path, a file name, the host's name, an environment value):
+# text of the local system, not bytes a peer sent.
+_OS_METHODS = re.compile(
+    r"(^|\.|::)(file_name|file_stem|extension|as_os_str|as_path|path|parent|join|"
+    r"with_extension|with_file_name|canonicalize|current_dir|temp_dir|home_dir|hostname|"
+    r"var_os|args_os|into_os_string|to_path_buf)$"
+)
+_OS_TYPES = re.compile(
+    r"^&?\s*(mut\s+)?(std::)?(path::|ffi::|fs::)?(Path|PathBuf|OsStr|OsString|DirEntry)\b"
+)
+# Steps that keep a value what it was on the way to the receiver.
+_UNWRAPS = frozenset(
+    {"ok_or", "ok_or_else", "unwrap", "expect", "unwrap_or_default", "clone", "as_ref",
+     "to_owned", "borrow"}
+)  # fmt: skip
+
+
+def _os_string(sem: semantics.Semantics, call: Node, depth: int = 3) -> bool:
+    """`x.to_string_lossy()` of an OS string: a path or file name (`entry.file_name()`,
+    `path: &Path`, `let p = dir.join(name)`), the host's name (`hostname()`) or an
+    environment value, by the receiver's declared type or the call that made it."""
+    function = call.child_by_field_name("function")
+    if function is None or function.type != "field_expression":
+        return False
+    node = function.child_by_field_name("value")
+    while node is not None and depth > 0:
+        if node.type in ("try_expression", "reference_expression", "parenthesized_expression"):
+            node = node.named_children[0] if node.named_children else None
+            continue
+        if node.type == "call_expression":
+            callee = node.child_by_field_name("function")
+            if callee is None:
+                return False
+            name = sem.text(callee)
+            tail = re.split(r"\.|::", name)[-1]
+            if tail in _UNWRAPS and callee.type == "field_expression":
+                node = callee.child_by_field_name("value")
+                continue
+            if name.split("::")[0] in ("Path", "PathBuf", "OsStr", "OsString"):
+                return True
+            return bool(_OS_METHODS.search(name))
+        if node.type == "identifier":
+            declared = types.declared_type(sem, node)
+            if declared is not None:
+                return bool(_OS_TYPES.match(declared.strip()))
+            binding = sem.resolve(node)
+            if binding is None or binding.value is None:
+                return False
+            node, depth = binding.value, depth - 1
+            continue
+        return False
+    return False
+
 
 def detect_rust(ctx: FileContext) -> Iterator[Hit]:
     sem = semantics.of(ctx)
@@ -191,9 +245,20 @@ def detect_rust(ctx: FileContext) -> Iterator[Hit]:
 
     def hit(call: Node, why: str) -> Hit:
         reported.add(call.id)
+        if _os_string(sem, call):
+            # Shown at the pedantic level: a local path or name, no peer's bytes.
+            return Hit(
+                span=code.node_span(ctx.source, call),
+                message=f"an OS string (a path, a file or host name) decoded with "
+                f"to_string_lossy is {why}: different names decode to the same text; "
+                "it comes from the local system, not from a peer",
+                severity=Severity.LOW,
+                confidence=Confidence.LOW,
+            )
+        lossy = "to_string_lossy" if "to_string_lossy" in _text(ctx, call) else "from_utf8_lossy"
         return Hit(
             span=code.node_span(ctx.source, call),
-            message=f"bytes decoded with from_utf8_lossy are {why}: different byte strings "
+            message=f"bytes decoded with {lossy} are {why}: different byte strings "
             "decode to the same text (invalid sequences become U+FFFD); use "
             "std::str::from_utf8 and reject invalid input",
         )
