@@ -42,6 +42,7 @@
  (#match? @type "SslVerifyMode$")
  (#eq? @mode "NONE")
  (#set! message "openssl {method}(SslVerifyMode::NONE) turns off peer certificate verification")
+ (#set! guard "tls-verification-disabled/gated-branch")
  (#set! span-from "method")
  (#set! fix-capture "mode")
  (#set! fix-text "PEER")
@@ -54,6 +55,7 @@
  (#any-of? @method "set_verify" "set_verify_callback")
  (#eq? @mode "SSL_VERIFY_NONE")
  (#set! message "openssl {method}(SSL_VERIFY_NONE) turns off peer certificate verification")
+ (#set! guard "tls-verification-disabled/gated-branch")
  (#set! span-from "method"))
 
 ; .danger_accept_invalid_certs(cfg.insecure): off unless a setting turns it on

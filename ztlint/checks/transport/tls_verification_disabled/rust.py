@@ -25,6 +25,7 @@ from tree_sitter import Node
 
 from ztlint import semantics
 from ztlint.checks import codeutil
+from ztlint.checks.transport._common import gating
 from ztlint.model import Confidence, Related, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -134,10 +135,18 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             if not verifier.accepts_all:
                 continue
             where = code.node_span(ctx.source, verifier.method)
+            message = f"{method} installs {verifier.name}, which accepts every certificate without checking it"
+            # Installed only in a branch on a setting (`if accept_invalid_certs {`, the
+            # `else` of `if verify {`): a mode the caller or deployer picks.
+            switch = gating.any_branch(ctx, call)
             yield Hit(
                 span=span,
-                message=f"{method} installs {verifier.name}, which accepts every certificate without checking it",
+                message=message
+                if switch is None
+                else f"{message}; {gating.GATED_MESSAGE.format(switch)}",
                 related=(Related(ctx.path, where, f"{verifier.name} accepts every certificate"),),
+                severity=None if switch is None else Severity.MEDIUM,
+                confidence=None if switch is None else Confidence.MEDIUM,
             )
         else:
             yield Hit(
