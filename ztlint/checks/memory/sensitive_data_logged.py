@@ -438,6 +438,8 @@ def _secret_in(
                     return text.strip("\"'`")
             continue
         if kind in _IDENTIFIERS:
+            if _field_key(inner) or _called_name(inner):
+                continue  # `credentials = %kind()`: the key names the field, the value is logged
             name = _text(ctx, inner)
             payment = swift and _payment_name(name)
             if not payment and (not secret_name(name) or name[:1].isupper()):
@@ -470,6 +472,41 @@ def _secret_in(
                 continue
             return name
     return None
+
+
+def _field_key(node: Node) -> bool:
+    """The key of a structured field in a Rust logging macro (`credentials = %value`,
+    tracing's and log's `key = value` syntax): a token tree's identifier followed by `=`.
+    What the field holds is its value, judged on its own."""
+    if node.parent is None or node.parent.type != "token_tree":
+        return False
+    after = node.next_sibling
+    return after is not None and after.type == "=" and not after.is_named
+
+
+# What a function named for describing a credential returns: its kind or a label.
+_DESCRIBES = frozenset(
+    {"description", "descriptions", "kind", "kinds", "type", "types", "label", "labels",
+     "summary", "name", "names"}
+)  # fmt: skip
+
+
+def _called_name(node: Node) -> bool:
+    """A function or method called inside a Rust macro's tokens whose name says it
+    describes the credential (`%self.valid_credentials_description()`,
+    `credential_kind()`): its result is a kind or a label. (`client_secret()` and
+    `expose_secret()` return the secret.)"""
+    if node.parent is None or node.parent.type != "token_tree":
+        return False
+    after = node.next_sibling
+    if after is None or after.type != "token_tree" or not _text_of(after).startswith("("):
+        return False
+    ws = words(_text_of(node))
+    return bool(ws) and ws[-1] in _DESCRIBES
+
+
+def _text_of(node: Node) -> str:
+    return node.text.decode("utf-8", "replace") if node.text is not None else ""
 
 
 # At most this many characters of a secret, its first or last ones, identify it in a log
