@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from tree_sitter import Node
 
 from ztlint.checks.codeutil import calls, enclosing_function
 from ztlint.checks.codeutil import text as _text
+from ztlint.model import Confidence
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics.vocabulary import words
@@ -86,6 +88,36 @@ def _private_temp(ctx: FileContext, call: Node, path: Node) -> bool:
         or re.search(rf"\b\w+\s*,\s*{name}\s*=\s*[\w.]*mkstemp\(", scope)
         for name in map(re.escape, names)
     )
+
+
+# A helper named for making a file owner-only (`secure_file`, `restrict_permissions`,
+# `chmod_private`, `protect`): the function's author says what it does to the path.
+_RESTRICTS = re.compile(r"(?i)secure|protect|restrict|chmod|permission|private|lockdown|lock_down")
+
+
+def _restricted_after(ctx: FileContext, call: Node, path: Node) -> str | None:
+    """The helper a later statement of the same function hands the same path to, when
+    its name says it makes the file owner-only (`secure_file(&key_path)?` after
+    `File::create(&key_path)?`)."""
+    function = enclosing_function(call)
+    if function is None:
+        return None
+    target = _text(ctx, path).lstrip("&* ").strip()
+    if not re.fullmatch(r"[\w.]+", target):
+        return None
+    after = _after(ctx, call, function)
+    for m in re.finditer(rf"([A-Za-z_][\w:.]*)\s*\(\s*&?\s*{re.escape(target)}\b", after):
+        helper = m.group(1).split(".")[-1].split("::")[-1]
+        if _RESTRICTS.search(helper):
+            return helper
+    return None
+
+
+def _after(ctx: FileContext, call: Node, function: Node) -> str:
+    text = _text(ctx, function)
+    start = _text(ctx, call)
+    at = text.find(start)
+    return text[at + len(start) :] if at >= 0 else ""
 
 
 def _hit(ctx: FileContext, call: Node, what: str) -> Hit:
@@ -151,9 +183,20 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
             and not _SAFE_NEARBY.search(_text(ctx, enclosing_function(call) or call))
             and not _private_temp(ctx, call, path)
         ):
-            yield _hit(
+            hit = _hit(
                 ctx,
                 call,
                 f"`{_text(ctx, path)[:60]}` is a key or credential file written with the default "
                 "mode (usually 0644 after the umask), readable by other users; create it with 0600",
             )
+            helper = _restricted_after(ctx, call, path)
+            if helper is not None:
+                # Shown with --min-confidence medium: the file is readable only between the
+                # write and the helper's call.
+                hit = replace(
+                    hit,
+                    message=f"{hit.message} (`{helper}` restricts it right after: readable "
+                    "in between)",
+                    confidence=Confidence.MEDIUM,
+                )
+            yield hit
