@@ -611,6 +611,54 @@ def _cache_store(ctx: FileContext, call: Node) -> bool:
     return False
 
 
+_SECRET_WORDS = re.compile(r"(?i)passw|passphrase|secret|token|key|pin\b|credential|salt")
+
+
+def _composite(ctx: FileContext, call: Node) -> bool:
+    """The digest the call feeds is also fed, in its function, other values named for no
+    secret and written as more than a literal (a separator): three of them, or two with
+    one in a loop over a collection (`hash.Write(data)`, then each label): a fingerprint
+    of a document and its settings, compared to notice a change. (`user`, `":"`, `realm`,
+    `password` is a verifier's input: one value besides the literal.)"""
+    if _method(ctx, call) not in _UPDATE:
+        return False
+    receiver = _receiver(call)
+    function = enclosing_function(call)
+    if receiver is None or function is None or receiver.type not in semantics.NAMES:
+        return False
+    name = _text(ctx, receiver)
+    plain = 0
+    looped = False
+    for other in walk(function):
+        if other.type not in ("call", "call_expression") or other.id == call.id:
+            continue
+        if _method(ctx, other) not in _UPDATE:
+            continue
+        target = _receiver(other)
+        if target is None or _text(ctx, target) != name:
+            continue
+        fed = " ".join(_text(ctx, a) for a in _args(other))
+        if _SECRET_WORDS.search(fed) or not re.search(r"[A-Za-z_]\w*", _LITERALS.sub("", fed)):
+            continue
+        plain += 1
+        looped = looped or _in_loop(other, function)
+    return plain >= 3 or (plain >= 2 and looped)
+
+
+_LITERALS = re.compile(
+    r"""\[\]byte|b?"(?:[^"\\]|\\.)*"|b?'(?:[^'\\]|\\.)*'|\b(?:bytes|str|encode)\b"""
+)
+
+
+def _in_loop(node: Node, function: Node) -> bool:
+    parent = node.parent
+    while parent is not None and parent.id != function.id:
+        if parent.type in _LOOPS:
+            return True
+        parent = parent.parent
+    return False
+
+
 # Method chains that keep a digest what it is, and the calls that cut a string short.
 _CHAIN_TYPES = frozenset({"attribute", "call", "member_expression", "call_expression"})
 _CUTS = frozenset({"slice", "substring", "substr"})
@@ -693,6 +741,11 @@ def _severity(
     salted = any(w in _SALTED for w in words(_text(ctx, hashed))) or _salt_fed(ctx, call)
     if _stretched(ctx, call, hashed) or _agreed_key(ctx, call, name):
         return None
+    if _composite(ctx, call):
+        # Shown at the pedantic level: one digest over a document and its settings (a
+        # bundle, its options, labels) fingerprints a configuration; no verifier mixes
+        # them in.
+        return Severity.LOW, "a setting in a fingerprint of several values", Confidence.LOW
     if not any(w in _HUMAN for w in ws) and _truncated(ctx, call):
         # Shown at the pedantic level: a digest cut short names something (a deployment
         # id, a key's short id); no verifier is kept that short.
