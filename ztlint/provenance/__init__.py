@@ -132,9 +132,12 @@ TEST_PATHS = (
     "integration_tests/",
     "integtest/",
     "integtests/",
-    # Any folder named for a kind of test (`smoke-tests/`, `stress_testing/`).
+    # Any folder named for a kind of test (`smoke-tests/`, `stress_testing/`,
+    # `app-compatibility-test/`).
     "*_tests/",
     "*-tests/",
+    "*-test/",
+    "*_test/",
     "*_testing/",
     "*-testing/",
     # Perl's test convention, which Test::Nginx (OpenResty, nginx modules, Lua gateways)
