@@ -36,6 +36,7 @@ FIX_FIXTURES = (
     "ZT101/positive_quiche_client.rs",
     "ZT101/positive_reqwest_openssl.rs",
     "ZT101/positive_rust2024_partly_parsed.rs",
+    "ZT101/positive_rust_gated_verifier.rs",
     "ZT101/positive_tsx_jsx_text_ampersand.tsx",
 )
 EVERYTHING = Config(min_confidence=Confidence.LOW)
