@@ -137,7 +137,35 @@ def falsy_verify(ctx: FileContext, captures: dict[str, list[Node]]) -> Verdict:
         return False
     if _plain_http(sem, captures["finding"][0]):
         return False
+    if _acme_http01(ctx, sem, captures["finding"][0]):
+        return False  # RFC 8555 8.3: http-01 validation follows redirects to any https
     return gated_branch(ctx, captures)
+
+
+_HTTP01_PATH = ".well-known/acme-challenge"
+
+
+def _acme_http01(ctx: FileContext, sem: semantics.Semantics, call: Node) -> bool:
+    """An ACME http-01 self-check: the file defines the challenge path, and the fetched
+    URL is the challenge's (`uri = chall.uri(domain)`) or the function builds the path.
+    RFC 8555 8.3 has the validator follow redirects to https without checking the
+    certificate: the key authorization in the body is the proof."""
+    if _HTTP01_PATH not in ctx.text:
+        return False
+    while call.type != "call" and call.parent is not None:
+        call = call.parent  # from the `verify=` argument to its call
+    function = codeutil.enclosing_function(call)
+    if function is not None and _HTTP01_PATH in sem.text(function):
+        return True
+    args = call.child_by_field_name("arguments")
+    first = next((a for a in args.named_children if a.type != "comment"), None) if args else None
+    if first is None or first.type == "keyword_argument":
+        return False
+    value, _ = sem.value_of(first)
+    if value.type != "call":
+        return False
+    function_node = value.child_by_field_name("function")
+    return function_node is not None and sem.text(function_node).rsplit(".", 1)[-1] == "uri"
 
 
 def _verify_entry(sem: semantics.Semantics, options: Node) -> Node | None:
