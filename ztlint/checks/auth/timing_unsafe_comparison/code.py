@@ -35,7 +35,7 @@ from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
-from ztlint.semantics import origins, runtime, types
+from ztlint.semantics import origins, remarks, runtime, types
 from ztlint.semantics.secret_operands import (
     CONSTANT_TYPES,
     secret_operand,
@@ -423,7 +423,17 @@ def _hit(ctx: FileContext, node: Node, name: str, how: str, operands: list[Node]
         elif example:
             confidence = Confidence.MEDIUM
             message += f" (medium: {example}; an example's credential store is not a deployment's)"
+    unused = remarks.said_unused(ctx, node, _ABOUT_TIMING)
+    if unused is not None:
+        # Shown at the pedantic level: the author says nothing reaches this comparison.
+        confidence = Confidence.LOW
+        message += f" (low: the comment above says `{unused}`)"
     return Hit(span=code.node_span(ctx.source, node), message=message, confidence=confidence)
+
+
+# A comment about the comparison's own method (`constant-time compare is not used here`)
+# speaks of the fix, not of whether the code runs.
+_ABOUT_TIMING = re.compile(r"(?i)constant[- ]?time|timing|subtle|hmac\.equal|compare_digest")
 
 
 def _presented(ctx: FileContext, node: Node, operands: list[Node]) -> bool:

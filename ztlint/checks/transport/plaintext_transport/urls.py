@@ -31,7 +31,7 @@ from ztlint.model import Confidence, Severity, Span
 from ztlint.parsers import code
 from ztlint.parsers.data import Mapping, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
-from ztlint.semantics import uses
+from ztlint.semantics import remarks, uses
 from ztlint.semantics.vocabulary import words
 
 _URL = re.compile(r"^(https?|wss?)://[^\s\"'<>]+$", re.I)
@@ -157,43 +157,16 @@ def _used_as_endpoint(ctx: FileContext, literal: Node) -> str | None:
     return None
 
 
-# What a comment says of a value that nothing connects to.
-_UNUSED = re.compile(
-    r"(?i)\b(placeholder|not\s+used|unused|never\s+(used|called|contacted|reached|"
-    r"requested|fetched))\b"
-)
 # A comment about the transport (`TLS is not used: the proxy terminates it`) speaks of
 # the connection, not of whether the value is used.
 _ABOUT_TLS = re.compile(r"(?i)\b(tls|ssl|https|encrypt\w*|cert\w*|plain\s*text|cleartext)\b")
-_STATEMENT_HOLDERS = frozenset(
-    {"program", "module", "block", "statement_block", "statements", "source_file",
-     "compound_statement", "class_body", "function_body", "statement_list"}
-)  # fmt: skip
-_ARGUMENT_HOLDERS = frozenset({"arguments", "argument_list", "value_arguments"})
-_COMMENTS = frozenset({"comment", "line_comment", "block_comment", "multiline_comment"})
 
 
 def _commented_unused(ctx: FileContext, literal: Node) -> str | None:
     """The comment right above the argument or statement that holds the URL says the
-    value is a placeholder or not used (`// Placeholder, not used by OIDC
-    connectors` above `new URL("http://...")` passed to a constructor that wants one):
-    the author's word that nothing connects to it. Only the contiguous comments directly
-    before that argument or statement count, not any comment in the function."""
-    node = literal
-    for _ in range(8):
-        parent = node.parent
-        if parent is None:
-            return None
-        if parent.type in _ARGUMENT_HOLDERS or parent.type in _STATEMENT_HOLDERS:
-            said = _comment_before(ctx, node)
-            if said is None and parent.type in _STATEMENT_HOLDERS and node.prev_sibling is None:
-                # a block's first statement: its comment sits before the block (Go's
-                # statement list, Python's indented block)
-                said = _comment_before(ctx, parent)
-            if said is not None or parent.type in _STATEMENT_HOLDERS:
-                return said
-        node = parent
-    return None
+    value is a placeholder or not used (`// Placeholder, not used by OIDC connectors`
+    above `new URL("http://...")`): the author's word that nothing connects to it."""
+    return remarks.said_unused(ctx, literal, _ABOUT_TLS)
 
 
 # Declarations that hold values under a name: types, enums, namespaces, objects.
@@ -217,18 +190,6 @@ def _placeholder_holder(ctx: FileContext, literal: Node) -> str | None:
             ):
                 return "placeholder"
         node = node.parent
-    return None
-
-
-def _comment_before(ctx: FileContext, node: Node) -> str | None:
-    """What the comments directly before a node say of an unused value, if anything."""
-    before = node.prev_named_sibling
-    while before is not None and before.type in _COMMENTS:
-        said = codeutil.text(ctx, before)
-        found = _UNUSED.search(said)
-        if found and not _ABOUT_TLS.search(said):
-            return " ".join(found.group(0).lower().split())
-        before = before.prev_named_sibling
     return None
 
 
