@@ -29,7 +29,10 @@ DUMMY = re.compile(
     r"your[_-].*|some[_-].*|if[_-]you[_-]see[_-]this.*|replace(?:[_-].*|me.*|this.*|it.*)|<.*>|"
     r"example.*|"
     r"sample.*|dummy.*|fake.*|"
-    r"placeholder.*|not[_-]?set|unset|n/?a|\?+)$"
+    r"placeholder.*|not[_-]?set|unset|n/?a|\?+|"
+    # `my-secret-here`, `token_goes_here`, `insert-api-key-here`: where the value goes
+    r"(?:[a-z]+[_-])*(?:secret|token|key|password|passwd|pass|credential|value)"
+    r"(?:[_-]goes)?[_-]here)$"
 )
 # Words that mark a value as a stand-in wherever they occur in it, and a value that
 # describes what goes in its place (`_the_password_of_the_service_account`).
@@ -72,7 +75,20 @@ def is_placeholder(value: str) -> bool:
         or MARKED_DUMMY.search(text)
         or REDACTED.match(text)
         or _substitution_token(text)
+        or _encoded_placeholder(text)
     )
+
+
+def _encoded_placeholder(text: str) -> bool:
+    """A base64 value whose text is a placeholder (`bXktc2VjcmV0LWhlcmU=` is
+    `my-secret-here`): the stand-in, encoded as the format wants it."""
+    if len(text) < 12 or len(text) % 4 or not _BASE64_TEXT.fullmatch(text):
+        return False
+    try:
+        decoded = base64.b64decode(text, validate=True).decode("ascii").strip()
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return False
+    return decoded.isprintable() and bool(DUMMY.match(decoded) or MARKED_DUMMY.search(decoded))
 
 
 # What a setting named for a token or a password chooses when it chooses a kind rather
@@ -267,8 +283,8 @@ _BASE64_TEXT = re.compile(r"[A-Za-z0-9+/]{12,}={0,2}")
 
 
 def decodes_to_phrase(value: str) -> bool:
-    """A base64 value whose bytes are a phrase (`ZXhhbXBs...` is
-    `example-app-client-secret`): an encoded made-up value, not random bytes."""
+    """A base64 value whose bytes are a phrase (`Ymx1ZS1h...` is
+    `blue-app-client-secret`): an encoded made-up value, not random bytes."""
     text = value.strip()
     if not _BASE64_TEXT.fullmatch(text) or len(text) % 4:
         return False
