@@ -695,6 +695,26 @@ def _same_sequence(ctx: FileContext, left: Node, right: Node) -> bool:
     return bases[0] == bases[1]
 
 
+# Fields that name or identify an object: what is compared with one is a name.
+# (An `id` is left out: a session's identifier is a bearer secret.)
+_NAME_FIELDS = frozenset(
+    {"Name", "name", "Kind", "kind", "Namespace", "namespace", "Type", "type"}
+)  # fmt: skip
+
+
+def _object_name(ctx: FileContext, operand: Node) -> bool:
+    """A side read from an object's name or identifier field (`secrets.Items[0].Name`,
+    `item.metadata.name`): the comparison finds an object by name (a Kubernetes Secret
+    named like the release's), it checks no secret's value."""
+    node = _unwrap(operand)
+    if node.type not in _ACCESSES or not node.named_children:
+        return False
+    return _text(ctx, node.named_children[-1]) in _NAME_FIELDS
+
+
+_ACCESSES = frozenset({"selector_expression", "attribute", "member_expression", "field_expression"})
+
+
 def _no_attacker_side(ctx: FileContext, node: Node, left: Node, right: Node) -> bool:
     """A timing leak needs a secret on one side and an attacker's guess on the other.
     Two values from the same request (a double-submit cookie against its form field, a
@@ -706,6 +726,8 @@ def _no_attacker_side(ctx: FileContext, node: Node, left: Node, right: Node) -> 
     if _key_fingerprint(ctx, left) or _key_fingerprint(ctx, right):
         return True
     if _same_sequence(ctx, left, right):
+        return True
+    if _object_name(ctx, left) or _object_name(ctx, right):
         return True
     sem = semantics.of(ctx)
     field = timing_context.double_submit(sem, left, right)
