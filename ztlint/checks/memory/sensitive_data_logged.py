@@ -222,6 +222,22 @@ def _scalar(declared: str) -> bool:
     return bool(_SCALAR.fullmatch(declared.lstrip("*&").strip()))
 
 
+def _negated(node: Node) -> bool:
+    """The value is negated where it is logged (`!!token`, `!token`, Python `not
+    token`): the log gets a boolean."""
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "not_operator":
+        return True
+    if parent.type == "unary_expression":
+        operator = parent.child_by_field_name("operator") or (
+            parent.children[0] if parent.children else None
+        )
+        return operator is not None and operator.type == "!"
+    return False
+
+
 def _not_text(ctx: FileContext, node: Node, name: str) -> bool:
     """The grammar says the logged value is no credential text: declared (or returned by
     a function declared) as a bool, number, signal, error or time; a Go type assertion or
@@ -229,6 +245,8 @@ def _not_text(ctx: FileContext, node: Node, name: str) -> bool:
     whose fields may not be logged); or a predicate (`hasToken`, `isSecret()`)."""
     if words(name)[:1] and words(name)[0] in _BOOL_VERBS:
         return True
+    if _negated(node):
+        return True  # `!!accessToken`, `not token`: whether it is set, a boolean
     sem = semantics.of(ctx)
     after = ctx.source.utf8[node.end_byte : node.end_byte + 4].decode("utf-8", "replace")
     if after.lstrip().startswith("("):
