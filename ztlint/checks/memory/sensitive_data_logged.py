@@ -485,6 +485,7 @@ def _secret_in(
                 or (not payment and _not_text(ctx, inner, name))
                 or _transformed(ctx, outer)
                 or _no_value(ctx, inner, name)
+                or _described(ctx, inner)
                 or _masked_slice(ctx, outer)
             ):
                 continue
@@ -520,7 +521,7 @@ def _called_name(node: Node) -> bool:
     if after is None or after.type != "token_tree" or not _text_of(after).startswith("("):
         return False
     ws = words(_text_of(node))
-    return bool(ws) and ws[-1] in _DESCRIBES
+    return bool(ws) and ws[-1] in _DESCRIBES and "by" not in ws
 
 
 def _text_of(node: Node) -> str:
@@ -587,6 +588,26 @@ def _public_half(ctx: FileContext, inner: Node, name: str) -> bool:
         return False
     function = enclosing_function(inner)
     return function is not None and bool(_SECRET_HALF.search(_text(ctx, function)))
+
+
+_DESCRIBING_CALL = re.compile(r"(?:\.|::)([A-Za-z_]\w*)\s*(?:\(|[,)])")
+
+
+def _described(ctx: FileContext, inner: Node) -> bool:
+    """A local bound to what a function named for describing the credential makes
+    (`let credentials = credential.map_or_else(|| "<unknown>".into(),
+    AuthCredential::safe_description)`): its kind or a label, not the credential."""
+    if inner.type != "identifier":
+        return False
+    sem = semantics.of(ctx)
+    value, key = sem.value_of(inner, 1)
+    if key is not None or value.id == inner.id or value.type not in ("call", "call_expression"):
+        return False
+    called = [m.group(1) for m in _DESCRIBING_CALL.finditer(_text(ctx, value))]
+    # (`token_by_name()` looks a token up by its name: it returns the token.)
+    return any(
+        words(c)[-1:] and words(c)[-1] in _DESCRIBES and "by" not in words(c) for c in called
+    )
 
 
 def _no_value(ctx: FileContext, inner: Node, name: str) -> bool:
