@@ -998,6 +998,14 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
                 message=f"{hit.message} (only when `{switch}` is on: a switch the deployer "
                 "turns on to log sensitive data for debugging)",
             )
+        lookup = _failed_lookup(ctx, call, function, secret) if secret else None
+        if lookup is not None and hit.confidence is None:
+            hit = replace(
+                hit,
+                confidence=Confidence.MEDIUM,
+                message=f"{hit.message} (medium: logged where `{lookup}` found nothing for "
+                "it, an unknown value)",
+            )
         key = (function.id if function is not None else -1, secret, hit.confidence)
         if secret and key in first:
             i = first[key]
@@ -1008,6 +1016,39 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
             first[key] = len(hits)
         hits.append(hit)
     yield from hits
+
+
+_ELSES = frozenset({"else_clause", "else_statement"})
+
+
+def _failed_lookup(ctx: FileContext, call: Node, function: Node | None, secret: str) -> str | None:
+    """The lookup (`Session::find_by_id(pool, cookie.value())`) an `if` tests the
+    logged value with, when the log is in that `if`'s `else`: the value matched
+    nothing the server holds (an expired or unknown session id), so no valid
+    credential is logged there. The callee, else None."""
+    head = re.escape(secret.split(".")[0])
+    node = call
+    while node.parent is not None and (function is None or node.id != function.id):
+        parent = node.parent
+        if parent.type in _IFS:
+            alternative = parent.child_by_field_name("alternative")
+            condition = parent.child_by_field_name("condition")
+            inside = alternative is not None and (
+                alternative.id == node.id or (node.type in _ELSES and node.id == alternative.id)
+            )
+            initializer = parent.child_by_field_name("initializer")  # Go `if v, ok := ..; ok`
+            tested = " ".join(_text(ctx, n) for n in (initializer, condition) if n is not None)
+            if inside and condition is not None:
+                m = re.search(rf"([\w.:]+)\s*\([^()]*\b{head}\b", tested)
+                if m is not None and _LOOKUP_NAME.search(m.group(1)):
+                    return m.group(1)
+            return None
+        node = parent
+    return None
+
+
+# Calls that look a record up by a key.
+_LOOKUP_NAME = re.compile(r"(?i)(?:^|[.:_])(find|get|lookup|load|fetch|query|select)\w*$")
 
 
 # A flag that turns on more logging than the default: `cfg.LogSensitiveInfo`,
