@@ -50,6 +50,9 @@ VOCABULARY = {
     # open fork, whose server configuration ZT102 reads.
     "kubernetes",
     "openbao",
+    # An English word before it is a repository's name (a web UI's dashboard, which
+    # compose and RBAC examples name).
+    "dashboard",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
