@@ -82,10 +82,48 @@ def verified_elsewhere(
             "TLS verification is off for a reachability probe that sends nothing and reads "
             "only the status code",
         )
+    listener = _own_listener(ctx, finding)
+    if listener is not None:
+        return (
+            *GATED,
+            f"TLS verification is off for a connection to the server's own listener at "
+            f"`{listener}` (the file listens on it), whose certificate names the public "
+            "address, not the one dialed",
+        )
     switch = gating.switch_of(ctx, finding)
     if switch is not None:
         return (*GATED, gating.describe(*switch, "TLS verification"))
     return always
+
+
+_LISTEN_CALL = re.compile(r"(\w*[Ll]isten\w*)\s*\(([^()]*)\)")
+_ADDRESS_ARG = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+
+
+def _own_listener(ctx: FileContext, finding: Node) -> str | None:
+    """The address the function dials when the same file listens on it
+    (`createListener(ctx, s.conf.GRPCListenAddr)`, then `grpc.NewClient(
+    s.conf.GRPCListenAddr, ..)`): the server connecting to itself, an in-process gateway
+    or a health check, whose certificate is issued for the public name."""
+    function = _function_of(finding)
+    while function is not None and function.type == "func_literal":
+        function = _function_of(function)
+    if function is None or "isten" not in ctx.text:
+        return None
+    listened = {
+        arg.strip()
+        for m in _LISTEN_CALL.finditer(ctx.text)
+        for arg in m.group(2).split(",")
+        if _ADDRESS_ARG.fullmatch(arg.strip())
+    }
+    if not listened:
+        return None
+    body = gating.text(ctx, function)
+    for address in sorted(listened):
+        for m in re.finditer(rf"([\w.]+)\s*\((?:[^()]*,)?\s*{re.escape(address)}\s*[,)]", body):
+            if "isten" not in m.group(1):
+                return address
+    return None
 
 
 # Fields crypto/tls.Config does not have: a struct that carries the peer names it expects
