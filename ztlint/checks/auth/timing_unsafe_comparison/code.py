@@ -366,9 +366,12 @@ def checking(ctx: FileContext, node: Node, operands: list[Node], origin: bool) -
     """Whether the comparison reads as an authentication check."""
     if origin:
         return True
+    sem = semantics.of(ctx)
     for operand in operands:
         if any(w in PRESENTED_WORDS for w in words(_text(ctx, _unwrap(operand)))):
             return True
+        if timing_context.extracted_part(sem, _unwrap(operand)) or _origin(ctx, operand) == REQUEST:
+            return True  # what the client sent: a cookie, a header, a body's field
     return any(any(w in VERIFY_WORDS for w in words(name)) for name in _function_names(ctx, node))
 
 
@@ -456,6 +459,8 @@ def _from_outside(ctx: FileContext, operand: Node) -> bool:
     if _origin(ctx, operand, parameters=True) in outside:
         return True
     sem = semantics.of(ctx)
+    if timing_context.extracted_part(sem, _unwrap(operand)):
+        return True  # read off a handler's cookie jar or request extractor
     value, _ = sem.value_of(operand)
     # The names the value is computed from, and through a digest bound to a name, what
     # that digest is computed from (`sum := sha256.Sum256([]byte(token))` then
