@@ -243,6 +243,7 @@ _PATTERN_INPUTS = [
     ("ztlint.checks.transport._common.gating", "_PRESENCE", "'a' * {n} + ' != x'"),
     ("ztlint.explain", "_ANNOTATION", "' ' * {n} + 'x'"),
     ("ztlint.scan.gotest", "_IMPORT", "'\\n' * {n} + 'x \"testin\"'"),
+    ("ztlint.checks.transport.tls_verification_disabled.go", "_LISTEN_CALL", "'a' * {n} + 'x'"),
 ]
 
 

@@ -42,7 +42,7 @@ _GETTERS = frozenset({"get", "header", "getHeader", "get_header", "param", "cook
 # Helpers handed the request whose names say they read part of it.
 _REQUEST_HELPER = re.compile(r"(?i)(from_?request|cookie|header|form|query|bearer)\w*$")
 # Calls that look a record up: a database or a store.
-_LOOKUPS = re.compile(
+LOOKUPS = re.compile(
     r"(?i)(^|[.:])(get|find\w*|lookup\w*|load\w*|fetch\w*|query\w*|select\w*|read\w*|"
     r"execute|scan|first|one|one_or_none|scalar\w*)$"
 )
@@ -164,7 +164,7 @@ def _call(sem: Semantics, call: Node, base: Origin, depth: int) -> Origin:
         if inner.kind in ("request", "parameter") and tail in _GETTERS:
             key = sem.const(items[0]) if items else None
             return Origin(inner.kind, key.text if key is not None and key.string else "")
-        if inner.kind == "stored" or (_LOOKUPS.search(tail) and inner.kind != "request"):
+        if inner.kind == "stored" or (LOOKUPS.search(tail) and inner.kind != "request"):
             return Origin("stored", sem.text(call)[:80])
     if function.type in NAMES:
         if _REQUEST_HELPER.search(tail) and any(

@@ -105,19 +105,13 @@ def _restricted_after(ctx: FileContext, call: Node, path: Node) -> str | None:
     target = _text(ctx, path).lstrip("&* ").strip()
     if not re.fullmatch(r"[\w.]+", target):
         return None
-    after = _after(ctx, call, function)
-    for m in re.finditer(rf"([A-Za-z_][\w:.]*)\s*\(\s*&?\s*{re.escape(target)}\b", after):
+    after = ctx.source.utf8[call.end_byte : function.end_byte].decode("utf-8", "replace")
+    called = rf"(?<![\w:.])([A-Za-z_][\w:.]*)\s*\(\s*&?\s*{re.escape(target)}\b"
+    for m in re.finditer(called, after):
         helper = m.group(1).split(".")[-1].split("::")[-1]
         if _RESTRICTS.search(helper):
             return helper
     return None
-
-
-def _after(ctx: FileContext, call: Node, function: Node) -> str:
-    text = _text(ctx, function)
-    start = _text(ctx, call)
-    at = text.find(start)
-    return text[at + len(start) :] if at >= 0 else ""
 
 
 def _hit(ctx: FileContext, call: Node, what: str) -> Hit:

@@ -456,7 +456,7 @@ def _secret_in(
                     return text.strip("\"'`")
             continue
         if kind in _IDENTIFIERS:
-            if _field_key(inner) or _called_name(inner):
+            if _field_key(inner) or _called_name(ctx, inner):
                 continue  # `credentials = %kind()`: the key names the field, the value is logged
             name = _text(ctx, inner)
             payment = swift and _payment_name(name)
@@ -510,7 +510,7 @@ _DESCRIBES = frozenset(
 )  # fmt: skip
 
 
-def _called_name(node: Node) -> bool:
+def _called_name(ctx: FileContext, node: Node) -> bool:
     """A function or method called inside a Rust macro's tokens whose name says it
     describes the credential (`%self.valid_credentials_description()`,
     `credential_kind()`): its result is a kind or a label. (`client_secret()` and
@@ -518,14 +518,10 @@ def _called_name(node: Node) -> bool:
     if node.parent is None or node.parent.type != "token_tree":
         return False
     after = node.next_sibling
-    if after is None or after.type != "token_tree" or not _text_of(after).startswith("("):
+    if after is None or after.type != "token_tree" or not _text(ctx, after).startswith("("):
         return False
-    ws = words(_text_of(node))
+    ws = words(_text(ctx, node))
     return bool(ws) and ws[-1] in _DESCRIBES and "by" not in ws
-
-
-def _text_of(node: Node) -> str:
-    return node.text.decode("utf-8", "replace") if node.text is not None else ""
 
 
 # At most this many characters of a secret, its first or last ones, identify it in a log
@@ -1039,16 +1035,12 @@ def _failed_lookup(ctx: FileContext, call: Node, function: Node | None, secret: 
             initializer = parent.child_by_field_name("initializer")  # Go `if v, ok := ..; ok`
             tested = " ".join(_text(ctx, n) for n in (initializer, condition) if n is not None)
             if inside and condition is not None:
-                m = re.search(rf"([\w.:]+)\s*\([^()]*\b{head}\b", tested)
-                if m is not None and _LOOKUP_NAME.search(m.group(1)):
+                m = re.search(rf"(?<![\w.:])([\w.:]+)\s*\([^()]*\b{head}\b", tested)
+                if m is not None and origins.LOOKUPS.search(m.group(1)):
                     return m.group(1)
             return None
         node = parent
     return None
-
-
-# Calls that look a record up by a key.
-_LOOKUP_NAME = re.compile(r"(?i)(?:^|[.:_])(find|get|lookup|load|fetch|query|select)\w*$")
 
 
 # A flag that turns on more logging than the default: `cfg.LogSensitiveInfo`,

@@ -96,7 +96,9 @@ def verified_elsewhere(
     return always
 
 
-_LISTEN_CALL = re.compile(r"(\w*[Ll]isten\w*)\s*\(([^()]*)\)")
+# Each starts where a name starts (the lookbehind): one attempt per word, not one per
+# character of a long one.
+_LISTEN_CALL = re.compile(r"(?<![\w.])([\w.]*[Ll]isten\w*)\s*\(([^()]*)\)")
 _ADDRESS_ARG = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 
 
@@ -120,7 +122,8 @@ def _own_listener(ctx: FileContext, finding: Node) -> str | None:
         return None
     body = gating.text(ctx, function)
     for address in sorted(listened):
-        for m in re.finditer(rf"([\w.]+)\s*\((?:[^()]*,)?\s*{re.escape(address)}\s*[,)]", body):
+        dialed = rf"(?<![\w.])([\w.]+)\s*\((?:[^()]*,)?\s*{re.escape(address)}\s*[,)]"
+        for m in re.finditer(dialed, body):
             if "isten" not in m.group(1):
                 return address
     return None
