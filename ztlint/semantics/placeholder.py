@@ -82,13 +82,8 @@ def is_placeholder(value: str) -> bool:
 def _encoded_placeholder(text: str) -> bool:
     """A base64 value whose text is a placeholder (`bXktc2VjcmV0LWhlcmU=` is
     `my-secret-here`): the stand-in, encoded as the format wants it."""
-    if len(text) < 12 or len(text) % 4 or not _BASE64_TEXT.fullmatch(text):
-        return False
-    try:
-        decoded = base64.b64decode(text, validate=True).decode("ascii").strip()
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        return False
-    return decoded.isprintable() and bool(DUMMY.match(decoded) or MARKED_DUMMY.search(decoded))
+    decoded = _base64_text(text)
+    return decoded is not None and bool(DUMMY.match(decoded) or MARKED_DUMMY.search(decoded))
 
 
 # What a setting named for a token or a password chooses when it chooses a kind rather
@@ -285,18 +280,19 @@ _BASE64_TEXT = re.compile(r"[A-Za-z0-9+/]{12,}={0,2}")
 def decodes_to_phrase(value: str) -> bool:
     """A base64 value whose bytes are a phrase (`Ymx1ZS1h...` is
     `blue-app-client-secret`): an encoded made-up value, not random bytes."""
-    text = value.strip()
-    if not _BASE64_TEXT.fullmatch(text) or len(text) % 4:
-        return False
+    decoded = _base64_text(value.strip())
+    return decoded is not None and (is_phrase(decoded) or bool(DUMMY.match(decoded)))
+
+
+def _base64_text(text: str) -> str | None:
+    """The printable ASCII text a base64 value encodes, or None."""
+    if len(text) % 4 or not _BASE64_TEXT.fullmatch(text):
+        return None
     try:
-        raw = base64.b64decode(text, validate=True)
-    except (ValueError, binascii.Error):
-        return False
-    try:
-        decoded = raw.decode("ascii").strip()
-    except UnicodeDecodeError:
-        return False
-    return decoded.isprintable() and (is_phrase(decoded) or bool(DUMMY.match(decoded)))
+        decoded = base64.b64decode(text, validate=True).decode("ascii").strip()
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+    return decoded if decoded.isprintable() else None
 
 
 # Keys their provider publishes as safe to embed in clients: PostHog project keys,

@@ -48,11 +48,12 @@ def _cap_hits(
             continue
         cap = capability(item.value)
         if cap in CAPABILITIES:
-            needed = agent and cap in _NETWORK_JOB
-            loads = agent and modules and cap == "SYS_MODULE"
-            note = _AGENT_NOTE if needed else _MODULE_NOTE if loads else ""
-            if loads:
-                needed = True
+            note = ""
+            if agent and cap in _NETWORK_JOB:
+                note = _AGENT_NOTE
+            elif agent and modules and cap == "SYS_MODULE":
+                note = _MODULE_NOTE
+            needed = bool(note)
             yield Hit(
                 span=item.span,
                 message=f"{who} adds capability {cap}" + note,

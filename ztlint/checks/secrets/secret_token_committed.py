@@ -93,9 +93,10 @@ def _sample(ctx: FileContext, fmt: TokenFormat, token: str, start: int) -> str |
     if _in_local_url(ctx.text, start):
         return "documentation"
     if fmt.kind == "JSON Web Token":
-        if _sample_claims(token):
+        claims = _b64json(token.split(".")[1])
+        if _sample_claims(claims):
             return "documentation"
-        if _test_claims(token):
+        if _test_claims(claims):
             return "test"
         key = _hmac_key(token, ctx.text[max(0, start - _KEY_WINDOW) : start])
         if key is not None:
@@ -163,10 +164,9 @@ _KEY_WINDOW = 400
 _SAMPLE_CLAIMS = {"sub": "1234567890", "name": "John Doe", "iat": 1516239022, "admin": True}
 
 
-def _sample_claims(token: str) -> bool:
+def _sample_claims(claims: object) -> bool:
     """Whether a JWT's payload is jwt.io's sample: its subject, name and issue time, and
     no claim of its own."""
-    claims = _b64json(token.split(".")[1])
     if not isinstance(claims, dict) or not claims.keys() <= _SAMPLE_CLAIMS.keys():
         return False
     return all(claims.get(k) == _SAMPLE_CLAIMS[k] for k in ("sub", "name", "iat")) and (
@@ -180,11 +180,10 @@ _TEST_WORDS = frozenset(
 )
 
 
-def _test_claims(token: str) -> bool:
+def _test_claims(claims: object) -> bool:
     """Whether a JWT's own issuer or audience names it a test or sample token
     (`"iss": "acme-test-suite"`, `"aud": ["acme-jwt-tests"]`): the party that minted it,
     or the one it is for, is a test suite. (A real token names a real service.)"""
-    claims = _b64json(token.split(".")[1])
     if not isinstance(claims, dict):
         return False
     named: list[str] = []

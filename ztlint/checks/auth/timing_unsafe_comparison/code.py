@@ -712,12 +712,9 @@ def _object_name(ctx: FileContext, operand: Node) -> bool:
     `item.metadata.name`): the comparison finds an object by name (a Kubernetes Secret
     named like the release's), it checks no secret's value."""
     node = _unwrap(operand)
-    if node.type not in _ACCESSES or not node.named_children:
+    if node.type not in timing_context.ACCESSORS or not node.named_children:
         return False
     return _text(ctx, node.named_children[-1]) in _NAME_FIELDS
-
-
-_ACCESSES = frozenset({"selector_expression", "attribute", "member_expression", "field_expression"})
 
 
 def _no_attacker_side(ctx: FileContext, node: Node, left: Node, right: Node) -> bool:

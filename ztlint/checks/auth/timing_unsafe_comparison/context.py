@@ -32,9 +32,8 @@ from ztlint.semantics.secret_operands import unwrap as _unwrap
 from ztlint.semantics.vocabulary import words
 
 _NAMES = semantics.NAMES
-_ACCESSORS = frozenset(
-    {"selector_expression", "attribute", "member_expression", "field_expression"}
-)
+# Member accesses per grammar (Go, Python, JavaScript/TypeScript, Rust).
+ACCESSORS = frozenset({"selector_expression", "attribute", "member_expression", "field_expression"})
 _INDEX_READS = frozenset({"subscript", "subscript_expression", "index_expression"})
 
 
@@ -67,7 +66,7 @@ def _keyed_read(sem: semantics.Semantics, node: Node) -> tuple[str, str | None]:
     compared as written (a string literal by its content)."""
     value, _ = sem.value_of(node)
     value = sem.unwrap(value)
-    if value.type in _ACCESSORS and len(value.named_children) > 1:
+    if value.type in ACCESSORS and len(value.named_children) > 1:
         head, field = value.named_children[0], sem.text(value.named_children[-1])
         if field == "Value":  # Go `cookie.Value` of `cookie, err := r.Cookie("csrf")`
             inner = _keyed_read(sem, head)
@@ -90,7 +89,7 @@ def _keyed_read(sem: semantics.Semantics, node: Node) -> tuple[str, str | None]:
         function = value.child_by_field_name("function")
         args = value.child_by_field_name("arguments")
         items = [a for a in args.named_children if a.type != "comment"] if args else []
-        if function is None or function.type not in _ACCESSORS or len(items) != 1:
+        if function is None or function.type not in ACCESSORS or len(items) != 1:
             return "", None
         head, method = function.named_children[0], sem.text(function.named_children[-1])
         if method in ("Cookie", "Cookies") or (method in ("get", "Get") and _jar(sem, head)):
@@ -162,7 +161,7 @@ def _jar(sem: semantics.Semantics, head: Node) -> bool:
     `req.signedCookies`, `request.COOKIES`), through a name bound to them."""
     value, _ = sem.value_of(head)
     value = sem.unwrap(value)
-    if value.type not in _ACCESSORS or len(value.named_children) < 2:
+    if value.type not in ACCESSORS or len(value.named_children) < 2:
         return False
     return sem.text(value.named_children[-1]) in _COOKIE_JARS
 
@@ -279,7 +278,7 @@ def update_callback(ctx: FileContext, node: Node, operands: list[Node]) -> str:
 def _field_head(sem: semantics.Semantics, operand: Node) -> str:
     """`old` of `old.Token`: the name whose field the operand is, or ""."""
     node = _unwrap(operand)
-    if node.type not in _ACCESSORS or len(node.named_children) < 2:
+    if node.type not in ACCESSORS or len(node.named_children) < 2:
         return ""
     head = node.named_children[0]
     return sem.text(head) if head.type in _NAMES else ""
