@@ -322,12 +322,32 @@ def _go_call_origin(
         return _UNKNOWN
     if callee.startswith("io.Copy"):
         return _UNKNOWN  # a stream copy: the client's own connection, or a body already sent
+    if package == "io/fs" and callee.endswith(".Sub") and len(items) == 2:
+        constant = _go_constant(ctx, items[1])
+        if constant is not None:
+            # `fs.Sub` fails only when the directory is not a valid path name, and its
+            # text is that name: a constant here, nothing about the machine.
+            return _Origin(
+                "sentinel", f"`{callee}` can fail only on its constant directory {constant}"
+            )
     if package in _GO_IO_PACKAGES or any(m in package for m in _GO_DRIVERS):
         return _Origin("internal", f"the error of `{callee}` (`{package}`)")
     method = callee.rsplit(".", 1)[-1]
     if "." in callee and method in _GO_IO_METHODS:
         return _Origin("internal", f"the error of `{callee}`")
     return _UNKNOWN
+
+
+def _go_constant(ctx: FileContext, node: Node) -> str | None:
+    """The text of a Go string literal, directly or as the value last bound to the name
+    (in its function or at package level: `const staticDir = "dist"`), or None."""
+    if node.type == "identifier":
+        binding = semantics.of(ctx).resolve(node)
+        if binding is not None and binding.value is not None:
+            node = binding.value
+    if node.type in ("interpreted_string_literal", "raw_string_literal"):
+        return _text(ctx, node)
+    return None
 
 
 def _origin_is_error(ctx: FileContext, node: Node) -> bool:
