@@ -47,6 +47,7 @@ from ztlint.checks.auth.token_in_url.evidence import (
     chained_host,
     ends_session,
     form_message,
+    go_error_written,
     go_form_read,
     provider_host,
     provider_message,
@@ -194,10 +195,9 @@ def _url_hit(ctx: FileContext, node: Node, text: str, param: str) -> Hit | None:
         return Hit(span=found.span, message=found.message, confidence=Confidence.MEDIUM)
     host = provider_host(ctx, outer, url)
     if host is not None:
-        return Hit(
-            span=found.span, message=provider_message(param, host), confidence=Confidence.MEDIUM
-        )
-    return found
+        return _provider_hit(ctx, outer, param, host)
+    head = f"a credential is sent in the URL query (`{param}=`)"
+    return _error_written(ctx, outer, found, head) or found
 
 
 def _built_urls(ctx: FileContext) -> Iterator[Hit]:
@@ -308,10 +308,31 @@ def _query_builders(ctx: FileContext) -> Iterator[Hit]:
 
 
 def _provider_hit(ctx: FileContext, node: Node, param: str, host: str | None) -> Hit:
+    """A third-party API that takes the credential in its query is shown with
+    --min-confidence medium, unless the file shows the URL reaching error text."""
     if host is None:
         return hit(ctx, node, _message(param))
     found = hit(ctx, node, provider_message(param, host))
-    return Hit(span=found.span, message=found.message, confidence=Confidence.MEDIUM)
+    head = (
+        f"a credential is sent in the URL query (`{param}=`) of a server-side request to `{host}`"
+    )
+    return _error_written(ctx, node, found, head) or dataclasses.replace(
+        found, confidence=Confidence.MEDIUM
+    )
+
+
+def _error_written(ctx: FileContext, url: Node, found: Hit, head: str) -> Hit | None:
+    """Shown by default wherever the sending request's error, which quotes the whole
+    URL, is seen written into another error or a log (`go_error_written`); `head` says
+    what is sent where."""
+    written = go_error_written(ctx, url)
+    if written is None:
+        return None
+    message = (
+        f"{head}: the request's error quotes the whole URL, credential and all, and goes "
+        f"to `{written}` here; send it in a header or the request body"
+    )
+    return Hit(span=found.span, message=message, confidence=Confidence.HIGH)
 
 
 def _swift_query_items(ctx: FileContext) -> Iterator[Hit]:

@@ -20,6 +20,7 @@ from ztlint.checks.codeutil import (
     calls,
     enclosing_function,
     literal_value,
+    walk,
 )
 from ztlint.checks.codeutil import callee as callee_name
 from ztlint.checks.codeutil import text as _text
@@ -262,6 +263,90 @@ _REQUEST_WORDS = frozenset(
 
 def _requests(name: str) -> bool:
     return bool(set(words(name)) & _REQUEST_WORDS)
+
+
+def go_error_written(ctx: FileContext, url: Node) -> str | None:
+    """Go only: the URL is an argument of a request whose error is then formatted,
+    wrapped or logged in the same function (`resp, err := client.Get(u)` then
+    `fmt.Errorf("...: %s", err.Error())`). net/http's error (`*url.Error`) quotes the
+    whole URL, query and all, so the credential is in that text: the call that takes it
+    is named. None when the error is only tested or dropped."""
+    if ctx.parser != "go":
+        return None
+    call = _go_request_call(ctx, url)
+    if call is None:
+        return None
+    values = call.parent
+    statement = values.parent if values is not None else None
+    if (
+        values is None
+        or statement is None
+        or values.type != "expression_list"
+        or statement.type not in ("short_var_declaration", "assignment_statement")
+    ):
+        return None
+    left = statement.child_by_field_name("left")
+    names = left.named_children if left is not None else []
+    if not names or names[-1].type != "identifier":
+        return None
+    err = _text(ctx, names[-1])
+    function = enclosing_function(statement)
+    if function is None or err == "_":
+        return None
+    for other, callee, args in calls(ctx):
+        if not (statement.end_byte <= other.start_byte < function.end_byte):
+            continue
+        if callee.startswith("errors.") and callee.rsplit(".", 1)[-1] in ("Is", "As"):
+            continue
+        written = any(
+            n.type == "identifier" and _text(ctx, n) == err
+            for a in args.named_children
+            for n in walk(a)
+        )
+        if written and (
+            callee in ("fmt.Errorf", "fmt.Sprintf", "fmt.Sprint", "fmt.Sprintln")
+            or callee.startswith(("errors.", "log.", "slog."))
+            or set(words(callee.rsplit(".", 1)[-1])) & _WRITES_ERROR
+        ):
+            return callee
+    return None
+
+
+def _go_request_call(ctx: FileContext, url: Node) -> Node | None:
+    """The request call the URL is an argument of, directly or through the name it is
+    first bound to (`u := fmt.Sprintf(...)` then `client.Get(u)`)."""
+    node: Node | None = url.parent
+    while node is not None and node.type not in _GO_STATEMENT_ENDS:
+        if node.type == "call_expression" and _requests(callee_name(ctx, node)):
+            return node
+        if node.type == "short_var_declaration" or node.type == "assignment_statement":
+            break
+        node = node.parent
+    if node is None or node.type not in ("short_var_declaration", "assignment_statement"):
+        return None
+    left = node.child_by_field_name("left")
+    names = left.named_children if left is not None else []
+    if len(names) != 1 or names[0].type != "identifier":
+        return None
+    name = _text(ctx, names[0])
+    function = enclosing_function(node)
+    if function is None:
+        return None
+    for call, callee, args in calls(ctx):
+        if node.end_byte <= call.start_byte < function.end_byte and any(
+            a.type == "identifier" and _text(ctx, a) == name for a in args.named_children
+        ):
+            return call if _requests(callee) else None
+    return None
+
+
+_GO_STATEMENT_ENDS = ("function_declaration", "method_declaration", "func_literal", "block")
+
+# Method words of loggers and error wrappers (`logger.Error`, `l.Warnf`, `pkgerrors.Wrap`).
+_WRITES_ERROR = frozenset(
+    {"errorf", "error", "warn", "warnf", "warning", "info", "infof", "debug", "debugf",
+     "printf", "println", "print", "fatal", "fatalf", "wrap", "wrapf", "log", "logf"}
+)  # fmt: skip
 
 
 def provider_message(param: str, host: str) -> str:
