@@ -9,6 +9,7 @@ import re
 
 from tree_sitter import Node
 
+from ztlint.checks import codeutil
 from ztlint.checks.transport._common import gating
 from ztlint.model import Confidence, Severity
 from ztlint.rule import FileContext
@@ -23,6 +24,8 @@ def gated_branch(ctx: FileContext, captures: dict[str, list[Node]]) -> Verdict:
     (medium), named by the branch's condition; anything else is kept as it is."""
     if ctx.parser == "rust" and _unix_socket_client(ctx, captures["finding"][0]):
         return False  # no TLS over a Unix socket: the setting has nothing to turn off
+    if ctx.parser in _NODE and _pinned_on_connect(ctx, captures["finding"][0]):
+        return False  # the chain check is replaced by a fingerprint check of the peer
     condition = gating.any_branch(ctx, captures["finding"][0])
     if condition is None:
         restored = gating.restored_later(ctx, captures["finding"][0])
@@ -36,6 +39,47 @@ def setting_value(ctx: FileContext, captures: dict[str, list[Node]]) -> Verdict:
     """Guard: verification taken from a setting (`rejectUnauthorized: !opts.insecure`,
     `danger_accept_invalid_certs(cfg.insecure)`) is a gated mode naming it."""
     return (*GATED, gating.GATED_MESSAGE.format(gating.text(ctx, captures["value"][0])))
+
+
+_NODE = ("javascript", "typescript", "tsx")
+# What identifies a peer's certificate in Node's `getPeerCertificate()` result.
+_CERT_IDENTITY = re.compile(r"\.(?:fingerprint(?:256|512)?|pubkey|raw)\b")
+# A handler that refuses the connection: destroys it, fails it, or throws.
+_REFUSES = re.compile(r"\.destroy\s*\(|\bemit\s*\(\s*['\"]error|\bthrow\b|\breject\s*\(")
+_EQUALITY = frozenset({"===", "!==", "==", "!="})
+
+
+def _pinned_on_connect(ctx: FileContext, finding: Node) -> bool:
+    """Node certificate pinning: the function that sets `rejectUnauthorized: false` also
+    listens for `secureConnect` (or passes `tls.connect` its callback), reads
+    `getPeerCertificate()` and, when its fingerprint, public key or DER differs from the
+    expected one, refuses the connection (`destroy`, an `error` event, a throw). Node
+    documents no other hook that can refuse a certificate the chain check let through
+    with `rejectUnauthorized: false` (a `checkServerIdentity` error is then ignored)."""
+    function = codeutil.enclosing_function(finding)
+    if function is None:
+        return False
+    whole = gating.text(ctx, function)
+    if "getPeerCertificate" not in whole or not _CERT_IDENTITY.search(whole):
+        return False
+    if "secureConnect" not in whole and "connect(" not in whole:
+        return False
+    for node in codeutil.walk(function):
+        if node.type != "if_statement":
+            continue
+        condition = node.child_by_field_name("condition")
+        consequence = node.child_by_field_name("consequence")
+        if condition is None or consequence is None:
+            continue
+        compares = any(
+            c.type == "binary_expression"
+            and (op := c.child_by_field_name("operator")) is not None
+            and gating.text(ctx, op) in _EQUALITY
+            for c in codeutil.walk(condition)
+        )
+        if compares and _REFUSES.search(gating.text(ctx, consequence)):
+            return True
+    return False
 
 
 def _unix_socket_client(ctx: FileContext, call: Node) -> bool:
