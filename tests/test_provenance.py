@@ -211,6 +211,37 @@ def test_classification_by_path(path: str, expected: str) -> None:
         ("app/config.yaml", "appId: com.x.app\n---\nrelay: 1\n", prov.PRODUCTION),
         ("app/config.yaml", "name: x  # appId: y\n---\n- launchApp\n", prov.PRODUCTION),
         ("app/flow.json", "appId: com.x.app\n---\n- launchApp\n", prov.PRODUCTION),
+        # A standards document in the RFC Editor's plain-text layout: by its header block
+        # (series and status), or by xml2rfc's page footers.
+        (
+            "spec/rfc6749.txt",
+            "\n\nInternet Engineering Task Force (IETF)          D. Hardt, Ed.\n"
+            "Request for Comments: 6749                           Microsoft\n"
+            "Category: Standards Track                         October 2012\n",
+            prov.DOCS,
+        ),
+        (
+            "notes/draft.txt",
+            "Web Authorization Protocol                         A. Parecki\n"
+            "Internet-Draft                                           Okta\n"
+            "Intended status: Standards Track                 2 March 2026\n",
+            prov.DOCS,
+        ),
+        (
+            "spec/core.txt",
+            "".join(
+                f"text\nSakimura, et al.        Final        [Page {n}]\n\f\n" for n in range(3)
+            ),
+            prov.DOCS,
+        ),
+        # Not the layout: one footer, the words in another file's text, or not `.txt`.
+        ("spec/core.txt", "x\nSakimura, et al.        Final        [Page 1]\n", prov.PRODUCTION),
+        ("conf/notes.txt", "see Request for Comments: 6749\nCategory: none\n", prov.PRODUCTION),
+        (
+            "conf/app.conf",
+            "Request for Comments: 6749\nCategory: Standards Track\n",
+            prov.PRODUCTION,
+        ),
     ],
 )
 def test_classification_by_head(path: str, head: str, expected: str) -> None:

@@ -396,11 +396,32 @@ def classify(path: str, text: str | None, settings: Settings) -> str:
         return TEST
     if match_any(EXAMPLE_PATHS, path):
         return EXAMPLE
-    if match_any(DOCS_PATHS, path):
+    if match_any(DOCS_PATHS, path) or (text is not None and specification_text(path, text)):
         return DOCS
     if lock_file(path) or catalogue(path):
         return DATA
     return PRODUCTION
+
+
+# A standards document in the plain-text layout of the RFC Editor and xml2rfc (RFCs,
+# Internet-Drafts, the OpenID specifications): the header block names the series
+# (`Request for Comments: 6749`, `Internet-Draft`) and the status (`Category:`,
+# `Intended status:`), or the pages end in `[Page N]` footers. Its example requests
+# and ABNF (`password = *UNICODECHARNOCRLF`) are prose about a protocol.
+_SPEC_SERIES = re.compile(r"^(?:Request for Comments:[ \t]*\d+|Internet-Draft)\b", re.M)
+_SPEC_STATUS = re.compile(r"^(?:Category|Intended status):[ \t]*\w", re.M)
+_PAGE_FOOTER = re.compile(r"\[Page \d+\][ \t]*\r?$", re.M)
+_SPEC_PAGES = 3
+
+
+def specification_text(path: str, text: str) -> bool:
+    if not path.endswith(".txt"):
+        return False
+    head = _head(text)
+    if _SPEC_SERIES.search(head) and _SPEC_STATUS.search(head):
+        return True
+    footers = _PAGE_FOOTER.finditer(text, 0, 4 * HEAD_BYTES)
+    return sum(1 for _ in zip(range(_SPEC_PAGES), footers, strict=False)) >= _SPEC_PAGES
 
 
 # The configuration of a throwaway cluster in containers on one machine, for
