@@ -131,6 +131,8 @@ REPO = Path(__file__).resolve().parent.parent
         ("db/seeds.rb", prov.EXAMPLE),
         ("database/seeders/UserSeeder.php", prov.EXAMPLE),
         ("priv/repo/migrations/0001_init.exs", prov.PRODUCTION),
+        ("playwright/docker-compose.yml", prov.TEST),
+        ("web/cypress/fixtures/users.json", prov.TEST),
         ("README.md", prov.DOCS),
         ("guide/install.rst", prov.DOCS),
         ("guide/install.adoc", prov.DOCS),
