@@ -126,6 +126,10 @@ def test_words_and_versions() -> None:
         ("imdsSessionTokenHeader", "x-imds-session-token-ttl-seconds"),
         ("used_tokens", "sum(used_tokens)"),
         ("ProviderOnePasswordSDK", "1Password/SDK"),
+        # An attribute's name with a JOSE algorithm or curve in it.
+        ("ATTR_ES256_PRIVATE_KEY_DER", "es256_private_key_der"),
+        ("ATTR_JWS_ES256_PRIVATE_KEY", "jws_es256_private_key"),
+        ("X25519_SECRET_FIELD", "x25519_secret"),
     ],
 )
 def test_values_that_name_a_setting(name: str, value: str) -> None:
@@ -172,6 +176,9 @@ def test_plain_words_bound_in_configuration_are_weak_secrets(name: str, value: s
         ("sessionSecret", "aBcDeFgHiJkLmNoP"),
         ("AdminPassword", "1Password"),
         ("AdminPassword", "1Password!"),
+        # A size after any word is no algorithm's name.
+        ("ADMIN_PASSWORD", "admin256"),
+        ("DB_PASSWORD", "rootpw384"),
     ],
 )
 def test_secrets_do_not_name_a_setting(name: str, value: str) -> None:

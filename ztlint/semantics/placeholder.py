@@ -133,9 +133,12 @@ def is_version(value: str) -> bool:
 
 # An identifier-shaped value: words (with at most a short number: `oauth2`, `ec2`, `v3`,
 # also before a camelCase word: `web3AuthToken`) joined by `_`, `-`, `.`, `/` or `:`, or
-# written in camelCase. (Each repetition starts with a digit: no ambiguous backtracking.)
+# written in camelCase; or an algorithm's name with its size (`es256`, `sha512`,
+# `x25519`: JOSE and curve names). (Each repetition starts with a digit: no ambiguous
+# backtracking.)
 _SEGMENT = re.compile(
     r"[A-Za-z]+(?:\d{1,2}[A-Z][A-Za-z]*)*\d{0,2}|\d{1,3}(?:st|nd|rd|th)?|v\d{1,2}(?:alpha|beta)\d{0,2}"
+    r"|(?i:es|rs|ps|hs|sha3?|aes|p|x|ed|curve)(?:128|192|224|256|384|512|521|25519|448)"
 )
 _SEPARATORS = re.compile(r"[-_./:]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
