@@ -28,7 +28,7 @@ from dataclasses import replace
 from tree_sitter import Node
 
 from ztlint import semantics
-from ztlint.checks.codeutil import STRINGS, enclosing_function, nodes_of, walk
+from ztlint.checks.codeutil import FUNCTIONS, STRINGS, enclosing_function, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence, Related, Severity
 from ztlint.parsers import code
@@ -917,7 +917,49 @@ def _key_generator(ctx: FileContext, call: Node, secret: str) -> bool:
     name = function.child_by_field_name("name")
     if name is not None and _KEYGEN_WORDS.intersection(words(_text(ctx, name))):
         return True
-    return _made_here(semantics.of(ctx), call, secret.split(".")[-1], 2)
+    variable = secret.split(".")[-1]
+    sem = semantics.of(ctx)
+    return _made_here(sem, call, variable, 2) or _matched_result(sem, call, variable)
+
+
+def _matched_result(sem: semantics.Semantics, at: Node, variable: str) -> bool:
+    """Rust: `variable` is bound by the pattern of a `match` arm or an `if let` whose
+    scrutinee calls something that makes a credential (`match client.generate_token(..)
+    .await { Ok(token) => println!("{token}") }`): the arm holds what the call made."""
+    node = at.parent
+    while node is not None and node.type not in FUNCTIONS:
+        if node.type in ("match_arm", "let_condition"):
+            pattern = node.child_by_field_name("pattern")
+            if pattern is not None and any(
+                n.type == "identifier" and sem.text(n) == variable for n in walk(pattern)
+            ):
+                scrutinee = (
+                    node.child_by_field_name("value")
+                    if node.type == "let_condition"
+                    else _match_value(node)
+                )
+                return scrutinee is not None and _makes_credential(sem, scrutinee)
+        node = node.parent
+    return False
+
+
+def _match_value(arm: Node) -> Node | None:
+    block = arm.parent  # match_block
+    match = block.parent if block is not None else None
+    if match is None or match.type != "match_expression":
+        return None
+    return match.child_by_field_name("value")
+
+
+def _makes_credential(sem: semantics.Semantics, expression: Node) -> bool:
+    """A call in the expression whose callee is named for making a credential."""
+    for node in walk(expression):
+        if node.type == "call_expression":
+            function = node.child_by_field_name("function")
+            tail = re.split(r"[.:]+", sem.text(function))[-1] if function is not None else ""
+            if _KEYGEN_WORDS.intersection(words(tail)):
+                return True
+    return False
 
 
 def _made_here(sem: semantics.Semantics, at: Node, variable: str, hops: int) -> bool:
