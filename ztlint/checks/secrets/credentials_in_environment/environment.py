@@ -26,6 +26,7 @@ from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics.credentials import classify_value, stand_in
 from ztlint.semantics.placeholder import REFERENCE, is_placeholder
+from ztlint.semantics.vocabulary import words
 
 
 def _hit(
@@ -157,6 +158,30 @@ def _entries(block: Node) -> Iterator[tuple[str, str | None, Node, Node | None]]
                     yield var, None, item, None
 
 
+# The settings that name an account or a database (`MYSQL_USER`, `POSTGRES_DB`,
+# `RABBITMQ_DEFAULT_USER`): a password equal to one of them is a throwaway, a local
+# stack's own (`MYSQL_USER: app`, `MYSQL_PASSWORD: app`); no deployment keeps it.
+_ACCOUNT_WORDS = frozenset({"user", "username", "db", "database", "name", "login"})
+
+
+def _account_names(block: Node) -> frozenset[str]:
+    names = set()
+    for name, value, _, _ in _entries(block):
+        text = (value or "").strip().strip("\"'").lower()
+        if (
+            len(text) >= 2
+            and not text.startswith("$")
+            and classify_value(name, value) is None
+            and _ACCOUNT_WORDS.intersection(words(name))
+        ):
+            names.add(text)
+    return frozenset(names)
+
+
+def _echoes_account(value: str | None, accounts: frozenset[str]) -> bool:
+    return (value or "").strip().strip("\"'").lower() in accounts
+
+
 def detect(ctx: FileContext) -> Iterator[Hit]:
     if classify.COMPOSE in ctx.kinds:
         for doc in ctx.documents():
@@ -165,11 +190,12 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                 block = definition.get("environment")
                 if block is None:
                     continue
+                accounts = _account_names(block)
                 for name, value, node, value_node in _entries(block):
                     kind = classify_value(name, value)
                     if kind is None:
                         continue
-                    weak = stand_in(value)
+                    weak = stand_in(value) or _echoes_account(value, accounts)
                     if kind != "literal":
                         passed.append(_Passed(service, name, node.span, weak))
                         continue
