@@ -359,6 +359,56 @@ def _keyed_use(ctx: FileContext, call: Node) -> bool:
     return False
 
 
+def _sibling_index(ctx: FileContext, call: Node, hashed: Node) -> bool:
+    """The digest of a record's field is stored in another field of the same record
+    (`row.token_checksum = sha256(row.token.encode()).hexdigest()`, a backfill): the
+    record keeps the token itself, so the digest is an index to find it by, no verifier
+    kept in its place."""
+    source = _unwrap_member(hashed)
+    if source is None:
+        return False
+    node = call
+    for _ in range(6):
+        parent = node.parent
+        if parent is None or parent.type in FUNCTIONS:
+            return False
+        if parent.type in _ASSIGNMENTS:
+            target = parent.child_by_field_name("left")
+            right = parent.child_by_field_name("right")
+            if target is None or right is None or right.id != node.id:
+                return False
+            stored = _unwrap_member(target)
+            return (
+                stored is not None
+                and _text(ctx, stored[0]) == _text(ctx, source[0])
+                and _text(ctx, stored[1]) != _text(ctx, source[1])
+            )
+        node = parent
+    return False
+
+
+def _unwrap_member(node: Node) -> tuple[Node, Node] | None:
+    """(object, field) of the member access a value is read from, through the calls and
+    arguments around it (`row.token.encode("utf-8")` -> (`row`, `token`))."""
+    while node.type in ("call", "call_expression", "argument_list", "parenthesized_expression"):
+        inner = node.child_by_field_name("function") or (
+            node.named_children[0] if node.named_children else None
+        )
+        if inner is None:
+            return None
+        if inner.type in _FIELD_ACCESS and node.type in ("call", "call_expression"):
+            # `x.encode()`: the method's receiver is the value.
+            receiver = inner.named_children[0] if inner.named_children else None
+            if receiver is None:
+                return None
+            node = receiver
+            continue
+        node = inner
+    if node.type not in _FIELD_ACCESS or len(node.named_children) < 2:
+        return None
+    return node.named_children[0], node.named_children[-1]
+
+
 _ONE_SHOT = re.compile(r"Sum(?:224|256|384|512)?|Sum512_(?:224|256)")
 
 
@@ -755,7 +805,11 @@ def _severity(
         return Severity.LOW, "a secret kept as an in-memory cache key", Confidence.LOW
     human = any(w in _HUMAN for w in ws)
     if not human and (
-        salted or _key_material(ws) or _keyed_use(ctx, call) or _derived_key(ws, ctx, call)
+        salted
+        or _key_material(ws)
+        or _keyed_use(ctx, call)
+        or _derived_key(ws, ctx, call)
+        or _sibling_index(ctx, call, hashed)
     ):
         return None  # a salted digest of a token, a key's fingerprint, a derived key
     if not human and _cache_store(ctx, call):
