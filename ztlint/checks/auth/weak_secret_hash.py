@@ -40,7 +40,7 @@ from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
-from ztlint.semantics import forward, origins
+from ztlint.semantics import forward, origins, types
 from ztlint.semantics.secret_operands import secret_operand
 from ztlint.semantics.vocabulary import words
 
@@ -355,6 +355,85 @@ def _keyed_use(ctx: FileContext, call: Node) -> bool:
     for use in _digest_uses(ctx, call)[1]:
         around = _around(use, ("call", "call_expression"))
         if around is not None and _KEYED_USE.search(sem.callee(around)):
+            return True
+    return False
+
+
+# Go: what goes into an outgoing request's fields: url.Values (a query or a form) and
+# http.Header, by declared type, by how the value was made, or by where it is read.
+_REQUEST_FIELDS_TYPE = re.compile(r"\b(?:url\.Values|http\.Header)\b")
+_REQUEST_FIELDS_READ = re.compile(
+    r"(?:\.(?:Header|Form|PostForm)|\.Query\(\)|Header\(\))$|^url\.Values\{|\bValues\("
+)
+
+
+def _sent_in_request(ctx: FileContext, call: Node) -> bool:
+    """Go: the digest only goes into a field of an outgoing request
+    (`form.Set("token", hex.EncodeToString(sum[:]))`), here or, when the function returns
+    it, where its callers in the file bind it (`sig, err := c.sign(values)` then
+    `values.Set("hash", sig)`): the signature a third-party API defines, computed per
+    request; nothing keeps it as a verifier."""
+    if ctx.parser != "go":
+        return False
+    function = enclosing_function(call)
+    if function is None:
+        return False
+    names = _digest_names(ctx, call)
+    if not names:
+        return False
+    if _set_on_request(ctx, function, names):
+        return True
+    returned = any(
+        n.type == "return_statement"
+        and any(m.type == "identifier" and _text(ctx, m) in names for m in walk(n))
+        for n in walk(function)
+    )
+    name = function.child_by_field_name("name")
+    if not returned or name is None:
+        return False
+    sem = semantics.of(ctx)
+    for caller_call in nodes_of(ctx, "call_expression"):
+        if _method(ctx, caller_call) != _text(ctx, name):
+            continue
+        binding = origins.binding_of(sem, caller_call, depth=2)
+        caller = enclosing_function(caller_call)
+        if binding is not None and caller is not None:
+            if _set_on_request(ctx, caller, {binding.name}):
+                return True
+    return False
+
+
+def _digest_names(ctx: FileContext, call: Node) -> set[str]:
+    """The names that hold the digest: the name it is bound to, and for an update call
+    (`m.Write(..)`) the hasher whose `Sum` gives it."""
+    names = set()
+    bound, _ = _digest_uses(ctx, call)
+    if bound:
+        names.add(bound)
+    receiver = _receiver(call) if _method(ctx, call) in _UPDATE else None
+    if receiver is not None and receiver.type == "identifier":
+        names.add(_text(ctx, receiver))
+    return names
+
+
+def _set_on_request(ctx: FileContext, function: Node, names: set[str]) -> bool:
+    sem = semantics.of(ctx)
+    for node in walk(function):
+        if node.type != "call_expression" or _method(ctx, node) not in ("Set", "Add"):
+            continue
+        args = _args(node)
+        receiver = _receiver(node)
+        if len(args) != 2 or receiver is None:
+            continue
+        if not any(m.type == "identifier" and _text(ctx, m) in names for m in walk(args[1])):
+            continue
+        declared = types.declared_type(sem, receiver) if receiver.type == "identifier" else None
+        made, _ = sem.value_of(receiver)
+        if (
+            (declared is not None and _REQUEST_FIELDS_TYPE.search(declared))
+            or _REQUEST_FIELDS_READ.search(_text(ctx, receiver))
+            or (made.id != receiver.id and _REQUEST_FIELDS_READ.search(_text(ctx, made)))
+        ):
             return True
     return False
 
@@ -800,6 +879,13 @@ def _severity(
         # Shown at the pedantic level: a digest cut short names something (a deployment
         # id, a key's short id); no verifier is kept that short.
         return Severity.LOW, "a secret whose digest is cut to a short id", Confidence.LOW
+    if _sent_in_request(ctx, call):
+        # Shown at the pedantic level: the request signature a third-party API defines.
+        return (
+            Severity.LOW,
+            "a secret in a request signature an API defines",
+            Confidence.LOW,
+        )
     if _memo_key(ctx, call):
         # Shown at the pedantic level: the cache still holds fast digests in memory.
         return Severity.LOW, "a secret kept as an in-memory cache key", Confidence.LOW
