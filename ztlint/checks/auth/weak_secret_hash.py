@@ -397,9 +397,12 @@ def _sent_in_request(ctx: FileContext, call: Node) -> bool:
             continue
         binding = origins.binding_of(sem, caller_call, depth=2)
         caller = enclosing_function(caller_call)
-        if binding is not None and caller is not None:
-            if _set_on_request(ctx, caller, {binding.name}):
-                return True
+        if (
+            binding is not None
+            and caller is not None
+            and _set_on_request(ctx, caller, {binding.name})
+        ):
+            return True
     return False
 
 
