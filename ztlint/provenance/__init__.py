@@ -206,6 +206,8 @@ TEST_PATHS = (
     "*_test_helpers.go",
     "mock.ts",
     "mocks.ts",
+    "mock.go",
+    "mocks.go",
     "test-*.pem",
     "docker-compose.*test*.yml",
     "docker-compose.*test*.yaml",
@@ -270,6 +272,13 @@ EXAMPLE_PATHS = (
     "example/",
     "samples/",
     "sample/",
+    # Storybook stories (Component Story Format): a UI component shown with sample data.
+    "*.stories.*",
+    "*.story.*",
+    "stories.ts",
+    "stories.tsx",
+    "stories.js",
+    "stories.jsx",
     # A quick start or demo stands a product up for a first look, not for production.
     "quickstart/",
     "quickstarts/",
