@@ -244,6 +244,9 @@ _PATTERN_INPUTS = [
     ("ztlint.explain", "_ANNOTATION", "' ' * {n} + 'x'"),
     ("ztlint.scan.gotest", "_IMPORT", "'\\n' * {n} + 'x \"testin\"'"),
     ("ztlint.checks.transport.tls_verification_disabled.go", "_LISTEN_CALL", "'a' * {n} + 'x'"),
+    ("ztlint.checks.hygiene.hardcoded_public_ip", "_ZONE_RECORD", "'IN ' + ' ' * {n} + 'x'"),
+    ("ztlint.checks.hygiene.hardcoded_public_ip", "_ZONE_RECORD", "'IN 1' * {n} + 'x'"),
+    ("ztlint.checks.transport.tls_verification_disabled.guards", "_REFUSES", "'emit( ' * {n}"),
 ]
 
 

@@ -322,8 +322,14 @@ def _prose(text: str) -> bool:
     return len(words) >= 5 and len(_FUNCTION_WORDS.intersection(words)) >= 2
 
 
+# A DNS resource record in zone-file (presentation) form: owner, optional TTL, class,
+# type, data (`a.example. 300 IN AAAA 2001:db8::53`). Its address is the answer a DNS
+# server gives out, not a host the code connects to.
+_ZONE_RECORD = re.compile(r"(?<![\w.-])(?:IN|CH|HS)[ \t]+(?:\d+[ \t]+)?(?:A|AAAA)[ \t]+[\d:]")
+
+
 def _values(text: str) -> Iterator[tuple[int, int, str]]:
-    if _prose(text):
+    if _prose(text) or _ZONE_RECORD.search(text):
         return
     urls: list[tuple[int, int, int]] | None = None
     for start, end, address in public_addresses(text):
