@@ -450,10 +450,9 @@ def _secret_in(
                 and inner.parent is not None
                 and inner.parent.type
                 in ("arguments", "argument_list", "subscript", "index_expression", "token_tree")
+                and _header_read(ctx, inner)
             ):
-                parent_text = _text(ctx, inner.parent.parent or inner.parent)
-                if re.search(r"(?i)header|get\(|\[", parent_text):
-                    return text.strip("\"'`")
+                return text.strip("\"'`")
             continue
         if kind in _IDENTIFIERS:
             if _field_key(inner) or _called_name(ctx, inner):
@@ -491,6 +490,26 @@ def _secret_in(
                 continue
             return name
     return None
+
+
+def _header_read(ctx: FileContext, literal: Node) -> bool:
+    """The header name is what a read is given: the key of a subscript
+    (`headers["Authorization"]`) or an argument of a call that reads a header
+    (`r.Header.Get("Authorization")`, `req.headers.get(..)`, `header(..)`). A log
+    message that only says the word (`log.Debug("Authorization", ...)`) reads nothing."""
+    holder = literal.parent
+    if holder is None:
+        return False
+    if holder.type in ("subscript", "index_expression"):
+        return True
+    call = holder.parent
+    if call is None:
+        return False
+    if holder.type == "token_tree":
+        return bool(re.search(r"(?i)header|get\(|\[", _text(ctx, call)))
+    function = call.child_by_field_name("function") or call.child_by_field_name("macro")
+    callee = _text(ctx, function) if function is not None else ""
+    return bool(re.search(r"(?i)header|(?:^|[.:])get\w*$", callee))
 
 
 def _field_key(node: Node) -> bool:
