@@ -369,6 +369,29 @@ def test_rust_test_modules_across_files(tmp_path: Path) -> None:
     assert [f.path for f in report.findings] == ["src/helpers.rs", "src/net/conn.rs"]
 
 
+def test_crates_of_test_tooling_are_test_code(tmp_path: Path) -> None:
+    """A crate whose Cargo.toml `[package]` name or description calls it test, benchmark
+    or fuzzing tooling is test code, all its folder; a crate that only has a test-ish
+    word elsewhere (a dependency, a feature) is not."""
+    bad = "fn f(c: &mut quiche::Config) { c.verify_peer(false); }\n"
+    files = {
+        "tools/load/Cargo.toml": '[package]\nname = "load"\ndescription = "Load testing for the API"\n',
+        "tools/load/src/main.rs": bad,
+        "kit/Cargo.toml": '[package]\nname = "server_testkit"\n[dependencies]\nserde = "1"\n',
+        "kit/src/lib.rs": bad,
+        "cli/Cargo.toml": '[package]\nname = "cli"\ndescription = "Client tools"\n'
+        '[dev-dependencies]\ntest-case = "3"\n[features]\ntest = []\n',
+        "cli/src/main.rs": bad,
+        "Cargo.toml": '[workspace]\nmembers = ["tools/load", "kit", "cli"]\n# test\n',
+    }
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    report = run(["."], Config(), jobs=1, cwd=str(tmp_path))
+    assert [f.path for f in report.findings] == ["cli/src/main.rs"]
+
+
 def test_swiftui_previews_are_test_code(tmp_path: Path) -> None:
     """`#Preview { .. }` and `PreviewProvider` types build views for Xcode's canvas: their
     lines are test code in a production file; the app's own views, and text that only
