@@ -947,15 +947,19 @@ def _matched_result(sem: semantics.Semantics, at: Node, variable: str) -> bool:
     .await { Ok(token) => println!("{token}") }`): the arm holds what the call made."""
     node = at.parent
     while node is not None and node.type not in FUNCTIONS:
-        if node.type in ("match_arm", "let_condition"):
-            pattern = node.child_by_field_name("pattern")
+        binder = node
+        if node.type == "if_expression":
+            condition = node.child_by_field_name("condition")
+            binder = condition if condition is not None else node
+        if binder.type in ("match_arm", "let_condition"):
+            pattern = binder.child_by_field_name("pattern")
             if pattern is not None and any(
                 n.type == "identifier" and sem.text(n) == variable for n in walk(pattern)
             ):
                 scrutinee = (
-                    node.child_by_field_name("value")
-                    if node.type == "let_condition"
-                    else _match_value(node)
+                    binder.child_by_field_name("value")
+                    if binder.type == "let_condition"
+                    else _match_value(binder)
                 )
                 return scrutinee is not None and _makes_credential(sem, scrutinee)
         node = node.parent
@@ -970,13 +974,20 @@ def _match_value(arm: Node) -> Node | None:
     return match.child_by_field_name("value")
 
 
+# A slow password hash: what it returns is the verifier a system stores (an Argon2id PHC
+# string, a bcrypt hash), made to be kept, not the password.
+_PASSWORD_HASHER = re.compile(r"(?i)argon2|bcrypt|scrypt|pbkdf2|\bhashpw\b")
+
+
 def _makes_credential(sem: semantics.Semantics, expression: Node) -> bool:
-    """A call in the expression whose callee is named for making a credential."""
+    """A call in the expression whose callee is named for making a credential, or a
+    slow password hash making a verifier."""
     for node in walk(expression):
         if node.type == "call_expression":
             function = node.child_by_field_name("function")
-            tail = re.split(r"[.:]+", sem.text(function))[-1] if function is not None else ""
-            if _KEYGEN_WORDS.intersection(words(tail)):
+            written = sem.text(function) if function is not None else ""
+            tail = re.split(r"[.:]+", written)[-1]
+            if _KEYGEN_WORDS.intersection(words(tail)) or _PASSWORD_HASHER.search(written):
                 return True
     return False
 
@@ -1055,6 +1066,16 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
                 message=f"{hit.message} (only when `{switch}` is on: a switch the deployer "
                 "turns on to log sensitive data for debugging)",
             )
+        channel = _channel_off(ctx, call, function)
+        if channel is not None and hit.confidence is None:
+            hit = replace(
+                hit,
+                severity=Severity.MEDIUM,
+                confidence=Confidence.MEDIUM,
+                message=f"{hit.message} (only when `{channel}` is off: the fallback of a setup "
+                "without that delivery channel, where the log is how the value reaches "
+                "whoever runs it)",
+            )
         lookup = _failed_lookup(ctx, call, function, secret) if secret else None
         if lookup is not None and hit.confidence is None:
             hit = replace(
@@ -1109,6 +1130,34 @@ def _failed_lookup(ctx: FileContext, call: Node, function: Node | None, secret: 
 _SWITCH_WORDS = frozenset({"debug", "verbose", "trace", "sensitive", "insecure", "unsafe"})
 _BARE_FLAG = re.compile(r"[A-Za-z_][\w.]*(?:\(\))?")
 _IFS = frozenset({"if_statement", "if_expression"})
+
+
+# A switch that says a delivery channel is set up (`CONFIG.mail_enabled()`,
+# `settings.SMTP_CONFIGURED`, `cfg.Mail.Enabled`).
+_CHANNEL_WORDS = frozenset({"enabled", "configured", "available"})
+
+
+def _channel_off(ctx: FileContext, call: Node, function: Node | None) -> str | None:
+    """The switch whose `else` branch holds the log call, when the condition is that
+    switch alone (a bare flag or call) and its name says a channel is enabled or set up:
+    `if CONFIG.mail_enabled() { send(token) } else { debug!("{token}") }` logs the value
+    only on a setup without mail, as its way to hand it over."""
+    node = call
+    while node.parent is not None and (function is None or node.id != function.id):
+        parent = node.parent
+        if parent.type in _IFS:
+            alternative = parent.child_by_field_name("alternative")
+            condition = parent.child_by_field_name("condition")
+            if alternative is not None and condition is not None and node.id == alternative.id:
+                shown = _text(ctx, condition).strip()
+                if shown.startswith("(") and shown.endswith(")"):
+                    shown = shown[1:-1].strip()
+                if _BARE_FLAG.fullmatch(shown) and _CHANNEL_WORDS & set(
+                    words(shown.rsplit(".", 1)[-1])
+                ):
+                    return shown
+        node = parent
+    return None
 
 
 def _logging_switch(ctx: FileContext, call: Node, function: Node | None) -> str | None:
