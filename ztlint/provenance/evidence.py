@@ -79,6 +79,7 @@ class Evidence:
     runs_compose: tuple[str, ...] = ()  # compose files a CI test workflow runs
     deploys_compose: tuple[str, ...] = ()  # compose files a deployment workflow runs
     browser_tests: str | None = None  # the folder a browser-test runner's config tests
+    test_crate: str | None = None  # the folder of a Rust crate that says it is test tooling
     local_certificate: bool = False  # certificates for local or reserved names only
     # (public key id, names only local or reserved names) of each certificate
     certified_keys: tuple[tuple[str, bool], ...] = ()
@@ -120,6 +121,8 @@ def evidence(path: str, text: str, kinds: frozenset[str]) -> Evidence | None:
     if name == "Chart.yaml":
         m = _CHART_NAME.search(text)
         return Evidence(chart=m.group(1)) if m else None
+    if name == "Cargo.toml":
+        return Evidence(test_crate=folder) if _test_crate(text) else None
     found = _NONE
     if "# Source: " in text:
         charts = tuple(
@@ -170,6 +173,33 @@ def _browser_test_runner(name: str) -> str | None:
         if name == f"{runner}.json" or name.startswith(f"{runner}.config."):
             return runner
     return None
+
+
+# A crate that says it is test tooling: its package name or description is made of
+# such words (`server_testkit`, "load testing for LDAP", "OAuth2 Client Tester",
+# `foo-bench`, `fuzz`).
+_PACKAGE_TABLE = re.compile(r"^\[package\][ \t]*\r?$", re.M)
+_NEXT_TABLE = re.compile(r"^\[", re.M)
+_PACKAGE_FIELD = re.compile(r"^(?:name|description)[ \t]*=[ \t]*\"([^\"\n]{1,200})\"", re.M)
+_TEST_CRATE_WORDS = frozenset(
+    {"test", "tests", "tester", "testers", "testing", "testkit", "testutil", "testutils",
+     "bench", "benches", "benchmark", "benchmarks", "benchmarking", "fuzz", "fuzzer",
+     "fuzzing", "mock", "mocks"}
+)  # fmt: skip
+
+
+def _test_crate(text: str) -> bool:
+    """A Cargo.toml whose `[package]` name or description calls the crate test,
+    benchmark or fuzzing tooling (a workspace root has no `[package]` of its own)."""
+    from ztlint.semantics.vocabulary import words
+
+    start = _PACKAGE_TABLE.search(text)
+    if start is None:
+        return False
+    end = _NEXT_TABLE.search(text, start.end())
+    table = text[start.end() : end.start() if end is not None else len(text)]
+    said = {w for m in _PACKAGE_FIELD.finditer(table) for w in words(m.group(1))}
+    return not _TEST_CRATE_WORDS.isdisjoint(said)
 
 
 def _join(folder: str, ref: str) -> str:
@@ -224,6 +254,9 @@ def project_classes(
     - a file of the checkout that a test compose file mounts into a container (a bind
       mount, `./keycloak/server.key.pem:/opt/...`) and that sits in that compose
       file's folder tree is a fixture of the test services: test code;
+    - the folder of a Rust crate whose Cargo.toml `[package]` name or description calls
+      it test, benchmark or fuzzing tooling (`server_testkit`, "load testing ...") is
+      test code, all of it;
     - the folder a browser-test runner's config beside it names by the runner's
       convention (`cypress/` beside `cypress.config.ts` or `cypress.json`,
       `playwright/` beside `playwright.config.ts`) holds end-to-end tests;
@@ -263,7 +296,13 @@ def project_classes(
         mark(path, TEST)
     # The other files of a helper package's tree (keys, configs, compose files its
     # tests start) are its fixtures; a browser-test runner's folder is its tests.
-    roots = tuple(sorted({h + "/" for h in helpers} | _browser_test_trees(found)))
+    roots = tuple(
+        sorted(
+            {h + "/" for h in helpers}
+            | _browser_test_trees(found)
+            | {e.test_crate + "/" for e in found.values() if e.test_crate}
+        )
+    )
     if roots:
         for path in origins:
             if path.startswith(roots):

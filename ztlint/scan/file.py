@@ -38,7 +38,7 @@ from ztlint.scan.findings import (
     secret_digest,
 )
 from ztlint.scan.gotest import go_test_helpers
-from ztlint.scan.rusttest import crate_test_paths, rust_test_code
+from ztlint.scan.rusttest import rust_test_code
 from ztlint.scan.swiftpreview import swift_preview_ranges
 from ztlint.source import RawFile, SkipFile, SourceText, decode, decoding_note, read_file
 from ztlint.triggers import Triggers
@@ -278,8 +278,6 @@ def _scan_raw(
         test_ranges = go_test_helpers(ctx)
     elif fclass.parser == "swift":  # SwiftUI previews: canvas code, not the app's
         test_ranges = swift_preview_ranges(ctx, bool(findings))
-    elif source is not None and entry.rel.rpartition("/")[2] == "Cargo.toml":
-        test_paths = crate_test_paths(ctx.path, text)  # a crate of test tooling
     seen_parse: set[tuple[int | None, str]] = set()
     chart_file: helm.ChartFile | None = None
     if chart is not None and fclass.template == classify.HELM:

@@ -96,34 +96,3 @@ def _rust_test_items(ctx: FileContext) -> list[tuple[Any, bool]]:
                 stack.append(body)
             test_attribute = False
     return items
-
-
-# A crate that says it is test tooling: its package name or description is made of
-# such words (`kanidmd_testkit`, "load testing for LDAP", "OAuth2 Client Tester",
-# `foo-bench`, `fuzz`). The whole crate folder is then test code.
-_PACKAGE_TABLE = re.compile(r"^\[package\][ \t]*\r?$", re.M)
-_NEXT_TABLE = re.compile(r"^\[", re.M)
-_PACKAGE_FIELD = re.compile(r"^(name|description)[ \t]*=[ \t]*\"([^\"\n]{1,200})\"", re.M)
-_TEST_CRATE_WORDS = frozenset(
-    {"test", "tests", "tester", "testers", "testing", "testkit", "testutil", "testutils",
-     "bench", "benches", "benchmark", "benchmarks", "benchmarking", "fuzz", "fuzzer",
-     "fuzzing", "mock", "mocks"}
-)  # fmt: skip
-
-
-def crate_test_paths(path: str, text: str) -> tuple[str, ...]:
-    """The crate folder of a Cargo.toml whose `[package]` name or description calls the
-    crate test, benchmark or fuzzing tooling; () otherwise (a workspace root, which has
-    no `[package]` of its own, declares nothing)."""
-    from ztlint.semantics.vocabulary import words
-
-    start = _PACKAGE_TABLE.search(text)
-    if start is None:
-        return ()
-    end = _NEXT_TABLE.search(text, start.end())
-    table = text[start.end() : end.start() if end is not None else len(text)]
-    said = [w for m in _PACKAGE_FIELD.finditer(table) for w in words(m.group(2))]
-    if not _TEST_CRATE_WORDS.intersection(said):
-        return ()
-    folder = path.rpartition("/")[0]
-    return (f"{folder}/",) if folder else ()
