@@ -392,6 +392,31 @@ def test_crates_of_test_tooling_are_test_code(tmp_path: Path) -> None:
     assert [f.path for f in report.findings] == ["cli/src/main.rs"]
 
 
+def test_credentials_printed_by_command_crates_are_medium(tmp_path: Path) -> None:
+    """A credential printed to standard output in a crate that depends on a command-line
+    parser is the command's output (medium); a logger there, a print in a crate without
+    one, or a parser only among dev-dependencies, is reported."""
+    printed = 'pub fn show(secret: &str) {\n    println!("{secret}");\n}\n'
+    logged = 'pub fn show(secret: &str) {\n    log::info!("{secret}");\n}\n'
+    files = {
+        "cli/Cargo.toml": '[package]\nname = "tool"\n[dependencies]\nclap = { version = "4" }\n',
+        "cli/src/show.rs": printed,
+        "cli/src/logs.rs": logged,
+        "srv/Cargo.toml": '[package]\nname = "srv"\n[dev-dependencies]\nclap = "4"\n',
+        "srv/src/show.rs": printed,
+    }
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    shown = run(["."], Config(), jobs=1, cwd=str(tmp_path))
+    assert [f.path for f in shown.findings] == ["cli/src/logs.rs", "srv/src/show.rs"]
+    every = run(["."], Config(min_confidence=Confidence.MEDIUM), jobs=1, cwd=str(tmp_path))
+    medium = [f for f in every.findings if f.path == "cli/src/show.rs"]
+    assert [f.confidence for f in medium] == [Confidence.MEDIUM]
+    assert "command-line program" in medium[0].message
+
+
 def test_swiftui_previews_are_test_code(tmp_path: Path) -> None:
     """`#Preview { .. }` and `PreviewProvider` types build views for Xcode's canvas: their
     lines are test code in a production file; the app's own views, and text that only

@@ -25,7 +25,7 @@ from ztlint.external import semgrep_findings
 from ztlint.model import Finding, Notification
 from ztlint.notices import SKIPPED, WORKER_CRASHED
 from ztlint.plan import Plan
-from ztlint.post import confidence, exceptions, suppressions, testcode
+from ztlint.post import confidence, exceptions, packages, suppressions, testcode
 from ztlint.post.precedence import apply_precedence
 from ztlint.report import Report
 from ztlint.rule import Rule
@@ -89,6 +89,7 @@ def run(
         findings.extend(extra)
         notes.extend(extra_notes)
 
+    findings = packages.printed_by_commands(findings, scanned.results)
     origin_of = testcode.origins(scanned.results, plan)
     show = config.tests != "ignore"
     findings = apply_precedence(sorted(findings, key=lambda f: f.sort_key))

@@ -153,6 +153,8 @@ class Finding:
     acknowledged: tuple[int, ...] = ()
     # Other lines whose statement a review marker may sit above (Hit.marked_at).
     marked_at: tuple[int, ...] = ()
+    # Printed to standard output (Hit.printed), judged with the file's package.
+    printed: bool = False
     # A history scan's finding: the commit that introduced it (`path` is its path there).
     commit: CommitRef | None = None
 

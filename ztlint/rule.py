@@ -53,6 +53,9 @@ class Hit:
     # the write that feeds it the secret): another tool's review marker above the
     # statement on one of them counts as one above the finding (ztlint.acknowledged).
     marked_at: tuple[int, ...] = ()
+    # A credential printed to standard output (not a logger): a command-line program's
+    # result when its package declares a command-line parser (ztlint.post.packages).
+    printed: bool = False
 
 
 class FileContext:

@@ -80,6 +80,8 @@ class Evidence:
     deploys_compose: tuple[str, ...] = ()  # compose files a deployment workflow runs
     browser_tests: str | None = None  # the folder a browser-test runner's config tests
     test_crate: str | None = None  # the folder of a Rust crate that says it is test tooling
+    # The folder of a Rust crate that depends on a command-line parser (clap, argh, ...).
+    command_crate: str | None = None
     local_certificate: bool = False  # certificates for local or reserved names only
     # (public key id, names only local or reserved names) of each certificate
     certified_keys: tuple[tuple[str, bool], ...] = ()
@@ -122,7 +124,13 @@ def evidence(path: str, text: str, kinds: frozenset[str]) -> Evidence | None:
         m = _CHART_NAME.search(text)
         return Evidence(chart=m.group(1)) if m else None
     if name == "Cargo.toml":
-        return Evidence(test_crate=folder) if _test_crate(text) else None
+        return (
+            Evidence(
+                test_crate=folder if _test_crate(text) else None,
+                command_crate=folder if _command_crate(text) else None,
+            )
+            or None
+        )
     found = _NONE
     if "# Source: " in text:
         charts = tuple(
@@ -200,6 +208,36 @@ def _test_crate(text: str) -> bool:
     table = text[start.end() : end.start() if end is not None else len(text)]
     said = {w for m in _PACKAGE_FIELD.finditer(table) for w in words(m.group(1))}
     return not _TEST_CRATE_WORDS.isdisjoint(said)
+
+
+# Rust's command-line argument parsers, as a crate's dependency: `clap = "4"`,
+# `clap.workspace = true`, `[dependencies.clap]`.
+_CLI_PARSER = re.compile(
+    r"^(?:\[(?:target\.[^\]\n]*\.)?dependencies\.)?(clap|structopt|argh|bpaf|gumdrop|pico-args|lexopt)"
+    r"(?:[ \t]*[.=]|\][ \t]*\r?$)",
+    re.M,
+)
+_TABLE = re.compile(r"^\[([^\]\n]+)\]", re.M)
+
+
+def _command_crate(text: str) -> bool:
+    """A Cargo.toml with a `[package]` whose (build) dependencies, not its
+    dev-dependencies, include a command-line argument parser: the crate builds a
+    command."""
+    if _PACKAGE_TABLE.search(text) is None:
+        return False
+    for m in _CLI_PARSER.finditer(text):
+        if m.group(0).startswith("["):
+            if "dev-dependencies" not in m.group(0):
+                return True
+            continue
+        tables = [t.group(1) for t in _TABLE.finditer(text, 0, m.start())]
+        table = tables[-1].strip() if tables else ""
+        if table == "dependencies" or (
+            table.startswith("target.") and table.endswith(".dependencies")
+        ):
+            return True
+    return False
 
 
 def _join(folder: str, ref: str) -> str:

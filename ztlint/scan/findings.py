@@ -43,6 +43,7 @@ def make_finding(rule: Rule, hit: Hit, path: str, source: SourceText | None, pla
         secret_digest=digest,
         unmistakable=hit.unmistakable,
         marked_at=hit.marked_at,
+        printed=hit.printed,
     )
 
 

@@ -1276,7 +1276,12 @@ def _found(ctx: FileContext) -> Iterator[tuple[Hit, Node, str]]:
                     f"`{shown}` is written to the log by `{name}`: anyone who reads the logs "
                     "gets the credential; log that it is present, or a masked form"
                 )
-            hit = Hit(span=code.node_span(ctx.source, call), message=message, confidence=confidence)
+            hit = Hit(
+                span=code.node_span(ctx.source, call),
+                message=message,
+                confidence=confidence,
+                printed=confidence is None and bool(_STDOUT.match(name)) and name != "console.log",
+            )
             yield hit, call, secret
         elif topology:
             peer = _topology(ctx, call, name, args)
