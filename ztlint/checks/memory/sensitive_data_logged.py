@@ -1057,25 +1057,24 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
     first: dict[tuple[int, str, Confidence | None], int] = {}
     for hit, call, secret in _found(ctx):
         function = enclosing_function(call)
-        switch = _logging_switch(ctx, call, function)
-        if switch is not None and hit.confidence is None:
-            hit = replace(
-                hit,
-                severity=Severity.MEDIUM,
-                confidence=Confidence.MEDIUM,
-                message=f"{hit.message} (only when `{switch}` is on: a switch the deployer "
-                "turns on to log sensitive data for debugging)",
-            )
-        channel = _channel_off(ctx, call, function)
-        if channel is not None and hit.confidence is None:
-            hit = replace(
-                hit,
-                severity=Severity.MEDIUM,
-                confidence=Confidence.MEDIUM,
-                message=f"{hit.message} (only when `{channel}` is off: the fallback of a setup "
-                "without that delivery channel, where the log is how the value reaches "
-                "whoever runs it)",
-            )
+        for gated, note in (
+            (
+                _branch_switch(ctx, call, function, _SWITCH_WORDS, in_else=False),
+                "is on: a switch the deployer turns on to log sensitive data for debugging",
+            ),
+            (
+                _branch_switch(ctx, call, function, _CHANNEL_WORDS, in_else=True),
+                "is off: the fallback of a setup without that delivery channel, where the "
+                "log is how the value reaches whoever runs it",
+            ),
+        ):
+            if gated is not None and hit.confidence is None:
+                hit = replace(
+                    hit,
+                    severity=Severity.MEDIUM,
+                    confidence=Confidence.MEDIUM,
+                    message=f"{hit.message} (only when `{gated}` {note})",
+                )
         lookup = _failed_lookup(ctx, call, function, secret) if secret else None
         if lookup is not None and hit.confidence is None:
             hit = replace(
@@ -1137,43 +1136,36 @@ _IFS = frozenset({"if_statement", "if_expression"})
 _CHANNEL_WORDS = frozenset({"enabled", "configured", "available"})
 
 
-def _channel_off(ctx: FileContext, call: Node, function: Node | None) -> str | None:
-    """The switch whose `else` branch holds the log call, when the condition is that
-    switch alone (a bare flag or call) and its name says a channel is enabled or set up:
-    `if CONFIG.mail_enabled() { send(token) } else { debug!("{token}") }` logs the value
-    only on a setup without mail, as its way to hand it over."""
+def _branch_switch(
+    ctx: FileContext,
+    call: Node,
+    function: Node | None,
+    names: frozenset[str],
+    in_else: bool,
+) -> str | None:
+    """The switch an `if` around the log call tests, when the condition is that switch
+    alone (a bare flag or call) and the last part of its name holds one of `names`:
+    - a logging switch, in any branch (`if p.sensitiveInfoLogging {`, `if self.debug:`):
+      the deployer turns it on to debug;
+    - with `in_else`, a switch that says a delivery channel is set up, the log call in
+      its `else` (`if CONFIG.mail_enabled() { send(token) } else { debug!("{token}") }`):
+      the log hands the value over on a setup without that channel."""
     node = call
     while node.parent is not None and (function is None or node.id != function.id):
         parent = node.parent
         if parent.type in _IFS:
+            condition = parent.child_by_field_name("condition")
             alternative = parent.child_by_field_name("alternative")
-            condition = parent.child_by_field_name("condition")
-            if alternative is not None and condition is not None and node.id == alternative.id:
+            placed = (
+                alternative is not None and node.id == alternative.id
+                if in_else
+                else condition is not None and node.id != condition.id
+            )
+            if condition is not None and placed:
                 shown = _text(ctx, condition).strip()
-                if shown.startswith("(") and shown.endswith(")"):
+                while shown.startswith("(") and shown.endswith(")"):
                     shown = shown[1:-1].strip()
-                if _BARE_FLAG.fullmatch(shown) and _CHANNEL_WORDS & set(
-                    words(shown.rsplit(".", 1)[-1])
-                ):
-                    return shown
-        node = parent
-    return None
-
-
-def _logging_switch(ctx: FileContext, call: Node, function: Node | None) -> str | None:
-    """The flag a branch holding the log call tests (`if p.sensitiveInfoLogging {`,
-    `if self.debug:`), when the condition is that flag alone and its name says it turns
-    on debug or sensitive logging; None otherwise."""
-    node = call
-    while node.parent is not None and (function is None or node.id != function.id):
-        parent = node.parent
-        if parent.type in _IFS:
-            condition = parent.child_by_field_name("condition")
-            if condition is not None and node.id != condition.id:
-                shown = _text(ctx, condition).strip().strip("()").strip()
-                if _BARE_FLAG.fullmatch(shown) and _SWITCH_WORDS & set(
-                    words(shown.rsplit(".", 1)[-1])
-                ):
+                if _BARE_FLAG.fullmatch(shown) and names & set(words(shown.rsplit(".", 1)[-1])):
                     return shown
         node = parent
     return None
