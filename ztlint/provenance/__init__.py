@@ -183,6 +183,11 @@ TEST_PATHS = (
     "mock/",
     "mocks/",
     "__mocks__/",
+    # Swift packages and Xcode targets name folders in CapWords (`Mocks/`,
+    # `NetworkingMocks/`), as SwiftPM's `Tests/`.
+    "Mock/",
+    "Mocks/",
+    "*Mocks/",
     # Xcode's development assets for SwiftUI previews (`Preview Content/`, the
     # DEVELOPMENT_ASSET_PATHS default) and preview data kept in `+Previews` extensions.
     "Preview Content/",
@@ -272,6 +277,16 @@ EXAMPLE_PATHS = (
     "example/",
     "samples/",
     "sample/",
+    # The same in CapWords (Swift, Xcode) and joined (`sampleapps/`), and an Xcode app
+    # target made to show a library (`UIExampleApp/`).
+    "Examples/",
+    "Example/",
+    "Samples/",
+    "sampleapps/",
+    "SampleApps/",
+    "sample_apps/",
+    "*ExampleApp/",
+    "*SampleApp/",
     # Storybook stories (Component Story Format): a UI component shown with sample data.
     "*.stories.*",
     "*.story.*",
