@@ -59,8 +59,11 @@ def _in_enum(ctx: FileContext, node: Node) -> bool:
 
 # Values the program defines rather than receives: an enum case's raw value
 # (`LocalNetworkIPs.gateway.rawValue`, `.gateway.rawValue`), a static member or a static
-# function without arguments (`Self.hostName`, `AppConfig.privacyPolicyLink()`).
-_STATIC = re.compile(r"^((Self|[A-Z]\w*)\.[a-z]\w*(\(\))?|([A-Z]\w*)?\.[a-z]\w*\.rawValue)$")
+# function without arguments (`Self.hostName`, `AppConfig.privacyPolicyLink()`), also of
+# a nested type (`Constants.Links.support`).
+_STATIC = re.compile(
+    r"^((Self|[A-Z]\w*)(\.[A-Z]\w*){0,4}\.[a-z]\w*(\(\))?|([A-Z]\w*)?\.[a-z]\w*\.rawValue)$"
+)
 
 
 def _constant(ctx: FileContext, value: Node) -> bool:
