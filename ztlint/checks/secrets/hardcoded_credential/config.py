@@ -50,6 +50,7 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
         if isinstance(doc, Mapping) and doc.get_str("kind") in _OTHER_RULES_KINDS:
             continue  # Secrets are kubernetes-secret-committed's; the rest hold no plaintext
         account = _account_passwords(doc)
+        services = _service_environments(doc)
         seen: set[int] = set()
         stack: list[object] = [doc]
         while stack:
@@ -101,7 +102,12 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
                         and not written(value)
                     ):
                         yield from _config_pair(
-                            key.value, value.value, value, example, local, id(value) in account
+                            key.value,
+                            value.value,
+                            value,
+                            example,
+                            _SERVICE if id(node) in services else local,
+                            id(value) in account,
                         )
                 else:
                     stack.append(value)
@@ -175,6 +181,31 @@ def _is_test_table(mapping: Mapping) -> bool:
     return _test_table([k.value for k, _ in mapping.items()])
 
 
+def _service_environments(doc: object) -> set[int]:
+    """The `env` mappings of a GitHub workflow job's service containers
+    (`jobs.<id>.services.<name>.env`): a database the runner starts for the job and
+    removes with it. (A service's registry `credentials` are not among them.)"""
+    out: set[int] = set()
+    jobs = doc.get("jobs") if isinstance(doc, Mapping) else None
+    for _, job in jobs.items() if isinstance(jobs, Mapping) else ():
+        if not isinstance(job, Mapping) or job.get("runs-on") is None:
+            continue  # a workflow job runs on a runner; other YAML is no workflow
+        services = job.get("services")
+        for _, service in services.items() if isinstance(services, Mapping) else ():
+            env = service.get("env") if isinstance(service, Mapping) else None
+            if isinstance(env, Mapping):
+                out.add(id(env))
+    return out
+
+
+def _service_container() -> bool:
+    return True
+
+
+# How `_hit` says where a service container's credential sits.
+_SERVICE = _service_container
+
+
 def _config_pair(
     name: str,
     value: str,
@@ -201,6 +232,11 @@ def _config_pair(
             local=local,
             config=True,
             account=account,
+            local_where=(
+                " in a CI job's service container, which lives only as long as the job"
+                if local is _SERVICE
+                else " in the configuration of a local deployment"
+            ),
         )
 
 
