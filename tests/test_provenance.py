@@ -227,6 +227,14 @@ def test_classification_by_path(path: str, expected: str) -> None:
         ("app/config.yaml", "appId: com.x.app\n---\nrelay: 1\n", prov.PRODUCTION),
         ("app/config.yaml", "name: x  # appId: y\n---\n- launchApp\n", prov.PRODUCTION),
         ("app/flow.json", "appId: com.x.app\n---\n- launchApp\n", prov.PRODUCTION),
+        # A compose project named for a test stack; a service named so is no project.
+        ("bed/compose.yml", "name: proxy-testbed\nservices:\n  a:\n    image: x\n", prov.TEST),
+        ("deploy/compose.yml", "name: proxy\nservices:\n  a:\n    image: x\n", prov.PRODUCTION),
+        (
+            "deploy/compose.yml",
+            "services:\n  test:\n    name: e2e\n    image: x\n",
+            prov.PRODUCTION,
+        ),
         # A standards document in the RFC Editor's plain-text layout: by its header block
         # (series and status), or by xml2rfc's page footers.
         (

@@ -420,6 +420,7 @@ def classify(path: str, text: str | None, settings: Settings) -> str:
         or (text is not None and path.endswith(".go") and go_test_only(text, settings.test_tags))
         or (text is not None and path.endswith(_DATA_SUFFIXES) and local_cluster(text))
         or (text is not None and ui_flow(path, text))
+        or (text is not None and path.endswith(_YAML_SUFFIXES) and test_compose_project(text))
     ):
         return TEST
     if match_any(EXAMPLE_PATHS, path):
@@ -450,6 +451,26 @@ def specification_text(path: str, text: str) -> bool:
         return True
     footers = _PAGE_FOOTER.finditer(text, 0, 4 * HEAD_BYTES)
     return sum(1 for _ in zip(range(_SPEC_PAGES), footers, strict=False)) >= _SPEC_PAGES
+
+
+# A compose file whose project name says it is a test stack (`name: app-testbed`,
+# `name: e2e`): the top-level `name:` of the Compose specification, beside `services:`.
+_COMPOSE_PROJECT = re.compile(r"^name:[ \t]*[\"']?([\w.-]{1,100})", re.M)
+_TEST_PROJECT_WORDS = frozenset(
+    {"test", "tests", "testbed", "testing", "e2e", "integration", "testenv", "ci"}
+)
+
+
+def test_compose_project(text: str) -> bool:
+    head = _head(text)
+    if "services:" not in head:
+        return False
+    m = _COMPOSE_PROJECT.search(head)
+    if m is None or (m.start() and head[m.start() - 1] != "\n"):
+        return False
+    from ztlint.semantics.vocabulary import words
+
+    return not _TEST_PROJECT_WORDS.isdisjoint(words(m.group(1)))
 
 
 # The configuration of a throwaway cluster in containers on one machine, for
