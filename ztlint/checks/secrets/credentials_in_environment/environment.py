@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from ztlint import classify
 from ztlint.checks.compose import services
-from ztlint.checks.shell import dockerfile_instructions
+from ztlint.checks.shell import Instruction, dockerfile_instructions
 from ztlint.model import Confidence, Related, Severity, Span
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk
 from ztlint.rule import FileContext, Hit
@@ -233,6 +233,37 @@ _DOCKER_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:(=)(\"[^\"]*\"|'[^']*'|\S
 
 
 def _dockerfile(ctx: FileContext) -> Iterator[Hit]:
+    pairs = list(_dockerfile_pairs(ctx))
+    accounts = frozenset(
+        text
+        for _, _, name, value in pairs
+        if len(text := (value or "").strip().strip("\"'").lower()) >= 2
+        and not text.startswith("$")
+        and classify_value(name, value) is None
+        and _ACCOUNT_WORDS.intersection(words(name))
+    )
+    for instr, m, name, value in pairs:
+        kind = classify_value(name, value)
+        if kind is None:
+            continue
+        if instr.keyword == "ARG" and value is None:
+            kind = "interpolated"
+        body = instr.body
+        row = instr.line + body[: m.start()].count("\n")
+        col = ctx.source.line(row).find(name) + 1
+        span = Span(row, col, row, col + len(m.group(0).rstrip()))
+        secret = None
+        if kind == "literal" and value:
+            vcol = ctx.source.line(row).find(value, col - 1) + 1
+            secret = Span(row, vcol, row, vcol + len(value)) if vcol > 0 else None
+        weak = kind == "literal" and _echoes_account(value, accounts)
+        yield _hit(name, kind, span, None, f"Dockerfile {instr.keyword}", secret, weak)
+
+
+def _dockerfile_pairs(
+    ctx: FileContext,
+) -> Iterator[tuple[Instruction, re.Match[str], str, str | None]]:
+    """Every `ENV` and `ARG` pair of a Dockerfile: (instruction, match, name, value)."""
     for instr in dockerfile_instructions(ctx.source):
         if instr.keyword not in ("ENV", "ARG"):
             continue
@@ -240,22 +271,9 @@ def _dockerfile(ctx: FileContext) -> Iterator[Hit]:
         if not body.strip():  # `ENV` and nothing (or only a form feed) after it
             continue
         legacy = instr.keyword == "ENV" and "=" not in body.split(None, 1)[0]
-        pairs = [_DOCKER_PAIR.match(body.strip())] if legacy else list(_DOCKER_PAIR.finditer(body))
-        for m in pairs:
-            if m is None:
-                continue
-            name = m.group(1)
-            value = m.group(3) if m.group(2) else m.group(4)
-            kind = classify_value(name, value)
-            if kind is None:
-                continue
-            if instr.keyword == "ARG" and value is None:
-                kind = "interpolated"
-            row = instr.line + body[: m.start()].count("\n")
-            col = ctx.source.line(row).find(name) + 1
-            span = Span(row, col, row, col + len(m.group(0).rstrip()))
-            secret = None
-            if kind == "literal" and value:
-                vcol = ctx.source.line(row).find(value, col - 1) + 1
-                secret = Span(row, vcol, row, vcol + len(value)) if vcol > 0 else None
-            yield _hit(name, kind, span, None, f"Dockerfile {instr.keyword}", secret)
+        matches = (
+            [_DOCKER_PAIR.match(body.strip())] if legacy else list(_DOCKER_PAIR.finditer(body))
+        )
+        for m in matches:
+            if m is not None:
+                yield instr, m, m.group(1), (m.group(3) if m.group(2) else m.group(4))
