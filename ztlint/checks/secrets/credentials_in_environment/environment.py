@@ -15,7 +15,7 @@ literal is committed where it stands: one finding per variable.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from ztlint import classify
@@ -164,9 +164,11 @@ def _entries(block: Node) -> Iterator[tuple[str, str | None, Node, Node | None]]
 _ACCOUNT_WORDS = frozenset({"user", "username", "db", "database", "name", "login"})
 
 
-def _account_names(block: Node) -> frozenset[str]:
+def _account_names(pairs: Iterable[tuple[str, str | None]]) -> frozenset[str]:
+    """The values of the settings among (name, value) pairs that name an account or a
+    database, lowered."""
     names = set()
-    for name, value, _, _ in _entries(block):
+    for name, value in pairs:
         text = (value or "").strip().strip("\"'").lower()
         if (
             len(text) >= 2
@@ -190,7 +192,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                 block = definition.get("environment")
                 if block is None:
                     continue
-                accounts = _account_names(block)
+                accounts = _account_names((n, v) for n, v, _, _ in _entries(block))
                 for name, value, node, value_node in _entries(block):
                     kind = classify_value(name, value)
                     if kind is None:
@@ -234,14 +236,7 @@ _DOCKER_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:(=)(\"[^\"]*\"|'[^']*'|\S
 
 def _dockerfile(ctx: FileContext) -> Iterator[Hit]:
     pairs = list(_dockerfile_pairs(ctx))
-    accounts = frozenset(
-        text
-        for _, _, name, value in pairs
-        if len(text := (value or "").strip().strip("\"'").lower()) >= 2
-        and not text.startswith("$")
-        and classify_value(name, value) is None
-        and _ACCOUNT_WORDS.intersection(words(name))
-    )
+    accounts = _account_names((name, value) for _, _, name, value in pairs)
     for instr, m, name, value in pairs:
         kind = classify_value(name, value)
         if kind is None:
