@@ -39,6 +39,9 @@ class Command:
     args: tuple[Word, ...]
     assignments: tuple[tuple[str, Word], ...]  # NAME=value prefixes and exports
     span: Span
+    # The variables the conditions of the `if` statements around the command test
+    # (`if [ "$INSECURE" = true ]; then curl -k ...`): a switch the command runs under.
+    gates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,33 @@ def _command(src: SourceText, node: Node, locator: _Locator) -> Command:
         if not words:
             break
         name = posixpath.basename(words.pop(0).text)
-    return Command(name, tuple(words), assignments, locator.span(src, node))
+    return Command(name, tuple(words), assignments, locator.span(src, node), _gates(src, node))
+
+
+def _gates(src: SourceText, node: Node) -> tuple[str, ...]:
+    """The variables tested by the conditions of the `if` statements the command is in
+    the branches of (not in their conditions), innermost first."""
+    out: list[str] = []
+    child, parent = node, node.parent
+    levels = _GATE_LEVELS  # a hostile script's nesting is not walked to its top
+    while parent is not None and levels:
+        levels -= 1
+        if parent.type in ("if_statement", "elif_clause"):
+            conditions = parent.children_by_field_name("condition")
+            if not any(c.start_byte <= child.start_byte < c.end_byte for c in conditions):
+                stack, budget = list(conditions), _GATE_NODES
+                while stack and budget:
+                    budget -= 1
+                    n = stack.pop()
+                    if n.type == "variable_name":
+                        out.append(code.node_text(src, n))
+                    stack.extend(n.named_children)
+        child, parent = parent, parent.parent
+    return tuple(dict.fromkeys(out))
+
+
+_GATE_LEVELS = 64
+_GATE_NODES = 256
 
 
 class _Locator:

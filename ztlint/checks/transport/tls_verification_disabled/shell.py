@@ -214,6 +214,14 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                         confidence=Confidence.MEDIUM,
                         severity=Severity.MEDIUM,
                     )
+                elif (switch := _insecure_switch(cmd)) is not None:
+                    yield Hit(
+                        span=span,
+                        message=f"{message}, only when `${switch}` turns verification off "
+                        "(a switch the deployer sets)",
+                        confidence=Confidence.MEDIUM,
+                        severity=Severity.MEDIUM,
+                    )
                 elif local and word in cmd.args:
                     yield Hit(
                         span=span,
@@ -223,6 +231,25 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                     )
                 else:
                     yield Hit(span=span, message=message)
+
+
+# Words of a variable that switches verification off (`INSECURE`, `SKIP_TLS_VERIFY`,
+# `KUBECTL_INSECURE_SKIP_TLS_VERIFY`, `NO_VERIFY_SSL`).
+_INSECURE_WORDS = frozenset({"insecure", "noverify", "unverified", "unsafe"})
+_SKIP_WORDS = frozenset({"skip", "no", "disable", "ignore"})
+_VERIFY_WORDS = frozenset({"verify", "verification", "tls", "ssl", "cert", "certs", "certificate"})
+
+
+def _insecure_switch(cmd: Command) -> str | None:
+    """The variable an `if` around the command tests whose name says it turns
+    verification off: the command runs insecurely only when a deployer sets it."""
+    from ztlint.semantics.vocabulary import words
+
+    for name in cmd.gates:
+        ws = set(words(name))
+        if ws & _INSECURE_WORDS or (ws & _SKIP_WORDS and ws & _VERIFY_WORDS):
+            return name
+    return None
 
 
 def detect_curlrc(ctx: FileContext) -> Iterator[Hit]:
