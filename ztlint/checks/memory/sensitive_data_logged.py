@@ -204,6 +204,27 @@ def _outermost(inner: Node) -> Node:
     return node
 
 
+def _subscript_key(ctx: FileContext, node: Node) -> str | None:
+    """The string key an access is subscripted with (`credential['id']`,
+    `token["user_id"]`), or None: what is logged is that entry."""
+    parent = node.parent
+    if parent is None or parent.type not in (
+        "subscript",
+        "subscript_expression",
+        "index_expression",
+    ):
+        return None
+    if not parent.named_children or parent.named_children[0].id != node.id:
+        return None
+    index = parent.child_by_field_name("subscript") or parent.child_by_field_name("index")
+    if index is None and len(parent.named_children) > 1:
+        index = parent.named_children[1]
+    if index is None or index.type not in STRINGS:
+        return None
+    key = _text(ctx, index).strip("\"'`")
+    return key if re.fullmatch(r"[A-Za-z_][\w-]{0,63}", key) else None
+
+
 def _transformed(ctx: FileContext, inner: Node) -> bool:
     """`KDF(secret)`, `encrypt(key, token)`: the logged value is what a one-way or keyed
     function made of the secret, not the secret."""
@@ -479,6 +500,9 @@ def _secret_in(
             outer = _outermost(inner)
             if outer is not inner and not secret_name(_text(ctx, outer).rsplit(".", 1)[-1]):
                 continue  # `token.token.serial`: the logged value is the last field
+            key = _subscript_key(ctx, outer)
+            if key is not None and not secret_name(key):
+                continue  # `credential['id']`: the logged value is the entry of that key
             if (
                 _record_or_derived(ctx, inner)
                 or (not payment and _not_text(ctx, inner, name))
