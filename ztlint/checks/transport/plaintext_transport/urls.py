@@ -193,6 +193,24 @@ def _placeholder_holder(ctx: FileContext, literal: Node) -> str | None:
     return None
 
 
+def _url_base(ctx: FileContext, literal: Node) -> bool:
+    """The literal is the second argument of JavaScript's `new URL(input, base)`: the
+    base a relative input is resolved against, commonly a dummy origin given only to
+    parse a path and its query."""
+    args = literal.parent
+    call = args.parent if args is not None else None
+    if args is None or call is None or args.type != "arguments" or call.type != "new_expression":
+        return False
+    constructor = call.child_by_field_name("constructor")
+    items = [c for c in args.named_children if c.type != "comment"]
+    return (
+        constructor is not None
+        and codeutil.text(ctx, constructor) == "URL"
+        and len(items) == 2
+        and items[1].id == literal.id
+    )
+
+
 def detect_code(ctx: FileContext) -> Iterator[Hit]:
     for node, text in codeutil.strings(ctx):
         judged = judge_url(text)
@@ -202,12 +220,16 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
         scheme = endpoint.split(":", 1)[0]
         unused = _commented_unused(ctx, node)
         holder = None if unused is not None else _placeholder_holder(ctx, node)
-        if unused is not None or holder is not None:
+        base = unused is None and holder is None and _url_base(ctx, node)
+        if unused is not None or holder is not None or base:
             # Shown at the pedantic level: the code says nothing connects to it.
             said = (
                 f"the comment above calls `{unused}`"
                 if unused is not None
                 else "declared among placeholders"
+                if holder is not None
+                else "given to `new URL(input, base)` as the base a relative input is "
+                "parsed against"
             )
             yield Hit(
                 span=code.node_span(ctx.source, node),
