@@ -261,6 +261,7 @@ _CYPRESS_TOKEN = (
         ("cypress.config.ts", "cypress", True),
         ("web/playwright.config.js", "web/playwright", True),
         ("cypress.config.ts", "web/cypress", False),  # not the runner's folder
+        ("e2e/playwright/playwright.config.ts", "e2e/playwright", True),  # its own folder
         (None, "cypress", False),  # a folder's name alone is no evidence
     ],
 )

@@ -131,7 +131,6 @@ REPO = Path(__file__).resolve().parent.parent
         ("db/seeds.rb", prov.EXAMPLE),
         ("database/seeders/UserSeeder.php", prov.EXAMPLE),
         ("priv/repo/migrations/0001_init.exs", prov.PRODUCTION),
-        ("ui/playwright/stack.yaml", prov.TEST),
         ("libs/Core/Sources/Core/Mocks/SessionMock.swift", prov.TEST),
         ("assets/widgets/finder/i18n/finder.pt_BR.js", prov.DATA),
         ("web/i18n/de.ts", prov.DATA),

@@ -122,10 +122,6 @@ TEST_PATHS = (
     "integration/",
     "e2e/",
     "e2e-tests/",
-    # The folders of browser end-to-end test frameworks (their projects' conventional
-    # layout): what they start and type in is test input.
-    "playwright/",
-    "cypress/",
     "component-tests/",
     "acceptance/",
     "testutil/",

@@ -105,7 +105,10 @@ def evidence(path: str, text: str, kinds: frozenset[str]) -> Evidence | None:
         return Evidence(go_module=m.group(1)) if m else None
     runner = _browser_test_runner(name)
     if runner is not None:
-        return Evidence(browser_tests=posixpath.join(folder, runner))
+        # The runner's folder beside its config, or the config's own folder when it is
+        # named for the runner (`playwright/playwright.config.ts`: a test project).
+        own = posixpath.basename(folder) == runner
+        return Evidence(browser_tests=folder if own else posixpath.join(folder, runner))
     if name.endswith(_KEY_FILE_SUFFIXES) and "-----BEGIN " in text:
         from ztlint.checks.secrets.private_key_committed import keys as private_key
 
@@ -297,7 +300,8 @@ def project_classes(
       test code, all of it;
     - the folder a browser-test runner's config beside it names by the runner's
       convention (`cypress/` beside `cypress.config.ts` or `cypress.json`,
-      `playwright/` beside `playwright.config.ts`) holds end-to-end tests;
+      `playwright/` beside `playwright.config.ts`), or the config's own folder named for
+      the runner (`playwright/playwright.config.ts`), holds end-to-end tests;
     - a key file named after a certificate beside it (`key.pem` by `cert.pem`,
       `server.key` by `server.crt`) that is certified only for local or reserved names
       (`localhost`, `test`, `*.example.com`) is a test server's key: test code; so is
