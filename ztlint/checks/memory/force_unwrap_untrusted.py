@@ -41,10 +41,12 @@ _LITERALS = frozenset(
 )
 
 
-# `Data([0xff, 0, 0, 0])`, `[CChar](repeating: 0, count: n)`, `Data(address.rawValue)`:
-# a buffer the code builds itself, or a copy of an already validated value.
+# `Data([0xff, 0, 0, 0])`, `[CChar](repeating: 0, count: n)`, `Data(address.rawValue)`,
+# `Data(bytes: &value, count: MemoryLayout<UInt32>.size)`: a buffer the code builds
+# itself (of a size the code fixes), or a copy of an already validated value.
 _BUILT = re.compile(
-    r"^(\[|(Data|Array|ContiguousArray|\[\w+\])\s*\(\s*(\[|repeating\s*:|count\s*:|[\w.]+\.rawValue\s*\)))"
+    r"^(\[|(Data|Array|ContiguousArray|\[\w+\])\s*\(\s*(\[|repeating\s*:|count\s*:|[\w.]+\.rawValue\s*\)"
+    r"|bytes\s*:\s*&\w+\s*,\s*count\s*:\s*MemoryLayout<\w+>\.size\s*\)))"
 )
 
 
