@@ -41,6 +41,7 @@ from ztlint.parsers import code
 from ztlint.parsers.data import Mapping, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics import runtime, uses
+from ztlint.semantics.vocabulary import words
 
 _IPV4 = re.compile(r"(?<![\w.<>=~^!@§])((?:\d{1,3}\.){3}\d{1,3})(?![\w.]|\.\d)")
 _IPV6 = re.compile(r"(?<![\w:.§])\[?([0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7})\]?(?![\w:])")
@@ -393,6 +394,8 @@ def _code_hits(ctx: FileContext) -> Iterator[Hit]:
         use = uses.use_of(ctx, node)
         if use is not None and use.kind == "binding" and _SKIP_NAMES.search(use.name):
             continue
+        if _in_sample_maker(ctx, node):
+            continue
         if _prose(_concatenation(ctx, node)):
             continue
         outer = code.node_span(ctx.source, node)
@@ -410,6 +413,25 @@ def _code_hits(ctx: FileContext) -> Iterator[Hit]:
                 else outer
             )
             yield _hit(address, span, "code")
+
+
+# Words of a function that makes sample data: a mock, a stub, a fake, a preview's value.
+_SAMPLE_MAKERS = frozenset(
+    {"mock", "mocks", "mocked", "fake", "stub", "preview", "previews", "sample", "dummy"}
+)
+
+
+def _in_sample_maker(ctx: FileContext, node: Node) -> bool:
+    """The literal is in a function named for making sample data (`static func
+    mock(serverIP: String = "188.12.32.12")`, `previewState()`): a value for previews and
+    tests, nothing the program connects to."""
+    function = codeutil.enclosing_function(node)
+    while function is not None:
+        name = function.child_by_field_name("name")
+        if name is not None and _SAMPLE_MAKERS.intersection(words(codeutil.text(ctx, name))):
+            return True
+        function = codeutil.enclosing_function(function)
+    return False
 
 
 def _concatenation(ctx: FileContext, node: Node) -> str:
