@@ -335,3 +335,24 @@ def test_a_key_certified_for_a_public_name_too_is_not_test_code(tmp_path: Path) 
     assert "keys/server_key.pem" not in prov.project_classes(found, origins)  # type: ignore[arg-type]
     del found["web/public.crt"]
     assert prov.project_classes(found, origins) == {"keys/server_key.pem": prov.TEST}  # type: ignore[arg-type]
+
+
+# --- a compose project named as a test stack ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("compose", "test"),
+    [
+        ("bed/compose.yml", True),  # the test bed's folder: its scripts are test code
+        ("compose.yml", False),  # at the root: the repository is no test bed
+    ],
+)
+def test_test_compose_project_folder_is_test_code(tmp_path: Path, compose: str, test: bool) -> None:
+    script = "#!/bin/sh\nssh -o StrictHostKeyChecking=no root@node-1 true\n"
+    files = {
+        compose: "name: proxy-testbed\nservices:\n  node:\n    image: busybox\n",
+        "bed/run-ssh": script,
+    }
+    _write(tmp_path, files)
+    found = _found(tmp_path)
+    assert (found == []) is test

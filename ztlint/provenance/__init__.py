@@ -41,6 +41,7 @@ from ztlint.provenance.evidence import DEFAULT_COMPOSE_FILES as DEFAULT_COMPOSE_
 from ztlint.provenance.evidence import Evidence as Evidence
 from ztlint.provenance.evidence import evidence as evidence
 from ztlint.provenance.evidence import project_classes as project_classes
+from ztlint.provenance.evidence import test_compose_project as test_compose_project
 from ztlint.provenance.goconstraints import PACKAGE_CLAUSE
 from ztlint.provenance.goconstraints import go_constraint as go_constraint
 from ztlint.provenance.goconstraints import go_test_only as go_test_only
@@ -456,26 +457,6 @@ def specification_text(path: str, text: str) -> bool:
         return True
     footers = _PAGE_FOOTER.finditer(text, 0, 4 * HEAD_BYTES)
     return sum(1 for _ in zip(range(_SPEC_PAGES), footers, strict=False)) >= _SPEC_PAGES
-
-
-# A compose file whose project name says it is a test stack (`name: app-testbed`,
-# `name: e2e`): the top-level `name:` of the Compose specification, beside `services:`.
-_COMPOSE_PROJECT = re.compile(r"^name:[ \t]*[\"']?([\w.-]{1,100})", re.M)
-_TEST_PROJECT_WORDS = frozenset(
-    {"test", "tests", "testbed", "testing", "e2e", "integration", "testenv", "ci"}
-)
-
-
-def test_compose_project(text: str) -> bool:
-    head = _head(text)
-    if "services:" not in head:
-        return False
-    m = _COMPOSE_PROJECT.search(head)
-    if m is None or (m.start() and head[m.start() - 1] != "\n"):
-        return False
-    from ztlint.semantics.vocabulary import words
-
-    return not _TEST_PROJECT_WORDS.isdisjoint(words(m.group(1)))
 
 
 # The configuration of a throwaway cluster in containers on one machine, for

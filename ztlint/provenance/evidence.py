@@ -79,6 +79,7 @@ class Evidence:
     runs_compose: tuple[str, ...] = ()  # compose files a CI test workflow runs
     deploys_compose: tuple[str, ...] = ()  # compose files a deployment workflow runs
     browser_tests: str | None = None  # the folder a browser-test runner's config tests
+    test_project: str | None = None  # the folder of a compose project named as a test stack
     test_crate: str | None = None  # the folder of a Rust crate that says it is test tooling
     # The folder of a Rust crate that depends on a command-line parser (clap, argh, ...).
     command_crate: str | None = None
@@ -165,6 +166,7 @@ def evidence(path: str, text: str, kinds: frozenset[str]) -> Evidence | None:
                 )
             ),
             keeps_running=_KEEPS_RUNNING.search(text) is not None,
+            test_project=folder if folder and test_compose_project(text) else None,
         )
     if kinds_of.WORKFLOW in kinds and "compose" in text:
         composes = tuple(sorted(set(_composes_run(text))))
@@ -243,6 +245,26 @@ def _command_crate(text: str) -> bool:
     return False
 
 
+# A compose file whose project name says it is a test stack (`name: app-testbed`,
+# `name: e2e`): the top-level `name:` of the Compose specification, beside `services:`.
+_COMPOSE_PROJECT = re.compile(r"^name:[ \t]*[\"']?([\w.-]{1,100})", re.M)
+_TEST_PROJECT_WORDS = frozenset(
+    {"test", "tests", "testbed", "testing", "e2e", "integration", "testenv", "ci"}
+)
+
+
+def test_compose_project(text: str) -> bool:
+    head = text[:HEAD_BYTES]
+    if "services:" not in head:
+        return False
+    m = _COMPOSE_PROJECT.search(head)
+    if m is None or (m.start() and head[m.start() - 1] != "\n"):
+        return False
+    from ztlint.semantics.vocabulary import words
+
+    return not _TEST_PROJECT_WORDS.isdisjoint(words(m.group(1)))
+
+
 def _join(folder: str, ref: str) -> str:
     if "$" in ref or "://" in ref or ref.startswith("/"):
         return ""
@@ -297,7 +319,9 @@ def project_classes(
       file's folder tree is a fixture of the test services: test code;
     - the folder of a Rust crate whose Cargo.toml `[package]` name or description calls
       it test, benchmark or fuzzing tooling (`server_testkit`, "load testing ...") is
-      test code, all of it;
+      test code, all of it; so is the folder (not the repository's root) of a compose
+      file whose project `name:` says it is a test stack (`name: proxy-testbed`): the
+      scripts and images of that test bed;
     - the folder a browser-test runner's config beside it names by the runner's
       convention (`cypress/` beside `cypress.config.ts` or `cypress.json`,
       `playwright/` beside `playwright.config.ts`), or the config's own folder named for
@@ -343,6 +367,7 @@ def project_classes(
             {h + "/" for h in helpers}
             | _browser_test_trees(found)
             | {e.test_crate + "/" for e in found.values() if e.test_crate}
+            | {e.test_project + "/" for e in found.values() if e.test_project}
         )
     )
     if roots:
