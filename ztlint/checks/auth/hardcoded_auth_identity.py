@@ -285,6 +285,8 @@ def _string_identities(ctx: FileContext) -> Iterator[Hit]:
             continue  # a symbol (`userName: "="`), or a name mapped to itself (an attribute map)
         if not _is_value(ctx, holder, node):
             continue  # the literal is a key, an index or part of a computed value
+        if _token_request(ctx, holder):
+            continue  # the client's own id in an OAuth token request it sends
         function = enclosing_function(holder)
         if function is None or not (
             _CREDENTIAL_READ.search(_text(ctx, function)) or _auth_hook(ctx, function)
@@ -302,6 +304,21 @@ def _string_identities(ctx: FileContext) -> Iterator[Hit]:
             )
             + ": every caller gets the same identity; derive it from the verified credential",
         )
+
+
+def _token_request(ctx: FileContext, holder: Node) -> bool:
+    """The field sits in a mapping with a `grant_type` key: the parameters of an OAuth
+    2.0 token request (RFC 6749 section 4), where `client_id` names the client that
+    asks for a token, not an identity the server gives its caller."""
+    mapping = holder.parent
+    if mapping is None or holder.type not in _FIELDS:
+        return False
+    for element in mapping.named_children:
+        if element.type in _FIELDS and element.named_children:
+            key = _text(ctx, element.named_children[0]).strip("\"'`")
+            if key == "grant_type":
+                return True
+    return False
 
 
 # A principal built whole: a struct or object literal, or a constructor's keywords.
