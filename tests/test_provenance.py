@@ -232,6 +232,12 @@ def test_classification_by_path(path: str, expected: str) -> None:
         # A compose project named for a test stack; a service named so is no project.
         ("bed/compose.yml", "name: proxy-testbed\nservices:\n  a:\n    image: x\n", prov.TEST),
         ("deploy/compose.yml", "name: proxy\nservices:\n  a:\n    image: x\n", prov.PRODUCTION),
+        # A workflow named `ci` has services below a job, not at the top: no compose file.
+        (
+            ".github/workflows/ci.yml",
+            "name: ci\njobs:\n  t:\n    services:\n      db:\n        image: x\n",
+            prov.PRODUCTION,
+        ),
         (
             "deploy/compose.yml",
             "services:\n  test:\n    name: e2e\n    image: x\n",

@@ -19,6 +19,10 @@ Not findings: the empty string, placeholders such as `"anonymous"` or `"unknown"
 when no credential was found, functions with no credential in reach, and code that runs
 in the user's browser (a front end's module, `ztlint.semantics.runtime`): no server
 takes an identity from it, so a form's default user is data.
+
+Over 400 lines: one detector for four languages; where an identity comes from and where
+it goes (a principal returned, stored or put in the context; a token request's
+parameters) is judged once for all of them.
 """
 
 from __future__ import annotations
