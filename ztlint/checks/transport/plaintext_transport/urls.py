@@ -147,6 +147,8 @@ def _used_as_endpoint(ctx: FileContext, literal: Node) -> str | None:
                 return f"call {called}"
     if re.fullmatch(r"__\w+__", name.rsplit(".", 1)[-1]):
         return None  # `__url__ = "http://..."`: a module's metadata, a link for people
+    if use.node.type == "keyword_argument" and _package_metadata(ctx, use.node):
+        return None  # `setup(url="http://...")`: the package's home page, a link for people
     if (
         name
         and not _LINK_KEYS.match(name)
@@ -155,6 +157,18 @@ def _used_as_endpoint(ctx: FileContext, literal: Node) -> str | None:
     ):
         return f"binding {name}"
     return None
+
+
+def _package_metadata(ctx: FileContext, keyword: Node) -> bool:
+    """A keyword argument of setuptools' (or distutils') `setup(...)`: package metadata
+    (`url=`, `download_url=`, `project_urls=`) that a package index shows as links."""
+    args = keyword.parent
+    call = args.parent if args is not None else None
+    if call is None or call.type != "call":
+        return False
+    return codeutil.callee(ctx, call).rsplit(".", 1)[-1] == "setup" and (
+        "setuptools" in ctx.text or "distutils" in ctx.text
+    )
 
 
 # A comment about the transport (`TLS is not used: the proxy terminates it`) speaks of
