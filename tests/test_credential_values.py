@@ -379,3 +379,18 @@ def test_an_alphabet_is_no_secret() -> None:
     assert not any(is_alphabet(v) for v in ("q8Vt2LmX9rPz4KwNaB3c", "0123456789abcdef", "hunter2"))
     assert judge_value("SECRET_KEY_CHARSET", alphabet, example_file=False, declared=True) is None
     assert judge_value("SECRET_KEY", alphabet, example_file=False) == "default"
+
+
+@pytest.mark.parametrize(
+    ("value", "stand_in"),
+    [
+        ("0123456789abcdef0123456789abcdef", True),  # a key's length and alphabet, shown
+        ("abcdefghijklmnopqrstuvwxyz", True),
+        ("1234567890123456", True),
+        ("api_key=0123456789abcdef0123456789abcdef", True),  # a credentials-file line
+        ("12345678", False),  # a short count is a (weak) password
+        ("3f9a0c7d1e2b4a6c8d0f1e3a5c7b9d2e", False),
+    ],
+)
+def test_values_that_count_up_are_stand_ins(value: str, stand_in: bool) -> None:
+    assert is_placeholder(value) is stand_in

@@ -76,7 +76,26 @@ def is_placeholder(value: str) -> bool:
         or REDACTED.match(text)
         or _substitution_token(text)
         or _encoded_placeholder(text)
+        or _counts_up(text)
     )
+
+
+# Runs a value that counts up is cut from (`0123456789abcdef0123...`, `abcdefgh`).
+_RUNS = ("0123456789abcdef", "0123456789", "1234567890", "abcdefghijklmnopqrstuvwxyz")
+_COUNTED = 16  # key-length stand-ins; a short `12345678` stays a (weak) password
+
+
+def _counts_up(text: str) -> bool:
+    """A value that only counts up through digits or letters, over and over
+    (`0123456789abcdef0123456789abcdef`, `1234567890`): a stand-in typed to show the
+    length and alphabet of a key, never one drawn at random."""
+    tail = text.rsplit("=", 1)[-1].strip()  # also the value of a `name=value` line
+    if not (tail.islower() or tail.isupper() or tail.isdigit()):
+        return False  # counted in mixed case (`aBcDeFgH`): made up, not typed as a run
+    lower = tail.lower()
+    if len(lower) < _COUNTED or len(lower) > 256:
+        return False
+    return any(lower in run * (len(lower) // len(run) + 2) for run in _RUNS)
 
 
 def _encoded_placeholder(text: str) -> bool:
