@@ -236,6 +236,17 @@ TEST_PATHS = (
     "compose.*e2e*.yaml",
     "docker-compose.*integration*.yml",
     "docker-compose.*integration*.yaml",
+    # Stacks and settings named for CI runs (`docker-compose.ci.yml`,
+    # `docker-compose.ci.postgres.yml`, `ci.env`) and end-to-end test scripts.
+    "docker-compose.ci.yml",
+    "docker-compose.ci.yaml",
+    "docker-compose.ci.*.yml",
+    "docker-compose.ci.*.yaml",
+    "compose.ci.yml",
+    "compose.ci.yaml",
+    "ci.env",
+    ".env.ci",
+    "*e2e*.sh",
     "docker-compose-*integration*.yml",
     "docker-compose-*integration*.yaml",
     # A compose file kept with the CI configuration starts the services a CI run tests
