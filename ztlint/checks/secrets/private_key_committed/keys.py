@@ -16,6 +16,7 @@ from ztlint.checks.secrets.private_key_committed import x509
 from ztlint.model import Confidence, Severity, Span
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics.placeholder import is_local_host
+from ztlint.semantics.vocabulary import words
 
 _BEGIN = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----")
 # Separators between body lines: real newlines, or `\n` escapes inside a string.
@@ -139,14 +140,23 @@ def for_private_network_names(text: str) -> bool:
 
 def certified_keys(text: str) -> list[tuple[str, bool]]:
     """Each certificate's public key id (x509.certificate_key) and whether the
-    certificate names only local or reserved names."""
+    certificate names only local or reserved names, or says in its subject that it is for
+    development or testing (`O=Acme development, CN=Development Root CA`)."""
     out = []
     for m in _CERTIFICATE.finditer(text):
         der = _der(m.group(1))
         key = x509.certificate_key(der) if der is not None else None
-        if key is not None:
-            out.append((key, _local_names(x509.host_names(der or b""))))
+        if key is not None and der is not None:
+            out.append((key, _local_names(x509.host_names(der)) or _for_development(der)))
     return out
+
+
+# Words of a certificate's subject that say it serves development or tests only.
+_DEVELOPMENT_WORDS = frozenset({"development", "testing", "test", "demo", "example", "sample"})
+
+
+def _for_development(der: bytes) -> bool:
+    return any(_DEVELOPMENT_WORDS.intersection(words(name)) for name in x509.subject_names(der))
 
 
 def private_key_ids(text: str) -> list[str]:

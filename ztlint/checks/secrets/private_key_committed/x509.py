@@ -92,6 +92,33 @@ def _walk(der: bytes, start: int, end: int, out: list[str], depth: int) -> None:
             _walk(der, lo, hi, out, depth + 1)
 
 
+_ORGANIZATION = bytes.fromhex("55040a")  # 2.5.4.10
+_UNIT = bytes.fromhex("55040b")  # 2.5.4.11
+
+
+def subject_names(der: bytes) -> list[str]:
+    """The subject's common names, organization and organizational unit, as text: who the
+    certificate says it is for (`O=wstunnel development, CN=Development Root CA`)."""
+    parts = _subject_and_extensions(der)
+    if parts is None:
+        return []
+    lo, hi = parts[0]
+    out: list[str] = []
+    stack, budget = [(lo, hi)], 256
+    while stack and budget:
+        budget -= 1
+        start, end = stack.pop()
+        items = list(_items(der, start, end))
+        for i, (tag, ilo, ihi) in enumerate(items):
+            if tag == 0x06 and i + 1 < len(items):
+                next_tag, nlo, nhi = items[i + 1]
+                if der[ilo:ihi] in (_COMMON_NAME, _ORGANIZATION, _UNIT) and next_tag in _STRINGS:
+                    out.append(_text(der[nlo:nhi], next_tag))
+            elif tag & 0x20:
+                stack.append((ilo, ihi))
+    return out
+
+
 def _general_names(der: bytes, start: int, end: int, out: list[str]) -> None:
     for tag, lo, hi in _items(der, start, end):
         if tag != 0x30:
