@@ -31,7 +31,10 @@ from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics.vocabulary import words
 
-_PUBLIC = frozenset({"pub", "public", "cert", "certs", "crt", "certificate", "ca", "chain", "csr"})
+_PUBLIC = frozenset(
+    {"pub", "public", "cert", "certs", "crt", "certificate", "ca", "chain", "csr", "fullchain",
+     "cacert", "cacerts"}
+)  # fmt: skip
 _PATH_SECRET = re.compile(
     r"(?i)(^|[^a-z])(private|priv|secret|signing|ssh|tls|client|server|host)?[_.-]?key(file|path|_file|_path)?([^a-z]|$)|"
     r"\.(key|p12|pfx|jks|pem)\b|id_(rsa|dsa|ecdsa|ed25519)|token|secret|credential|passw|\.netrc|\.pgpass|kubeconfig|(^|[^a-z])sk[_.-]?(file|path)"
