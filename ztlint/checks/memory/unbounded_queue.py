@@ -92,7 +92,21 @@ def _network_read(ctx: FileContext, call: Node) -> bool:
         awaited = call.parent is not None and call.parent.type == "await_expression"
         last = _text(ctx, receiver).split(".")[-1]
         return awaited and not _CHANNEL_NAME.match(last)
+    if name in _RECEIVE_METHODS and _standard_input(ctx, receiver):
+        return False  # the local terminal or a parent process: no remote peer writes it
     return name in _RECEIVE_METHODS and (has_args or name not in ("recv", "try_recv"))
+
+
+def _standard_input(ctx: FileContext, receiver: Node) -> bool:
+    """The read is from the process's standard input (`io::stdin()`, a name bound to it
+    or to its lock, `stdin.lock()`)."""
+    text = _text(ctx, receiver)
+    if "stdin" in text:
+        return True
+    if receiver.type != "identifier":
+        return False
+    value, _ = semantics.of(ctx).value_of(receiver)
+    return value.id != receiver.id and "stdin" in _text(ctx, value)
 
 
 def _message_parameters(ctx: FileContext, function: Node) -> set[str]:
