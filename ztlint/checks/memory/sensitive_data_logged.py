@@ -476,7 +476,7 @@ def _secret_in(
                 return text.strip("\"'`")
             continue
         if kind in _IDENTIFIERS:
-            if _field_key(inner) or _called_name(ctx, inner):
+            if _field_key(inner) or _called_name(ctx, inner) or _field_names_a_place(ctx, inner):
                 continue  # `credentials = %kind()`: the key names the field, the value is logged
             name = _text(ctx, inner)
             payment = swift and _payment_name(name)
@@ -551,6 +551,39 @@ _DESCRIBES = frozenset(
     {"description", "descriptions", "kind", "kinds", "type", "types", "label", "labels",
      "summary", "name", "names"}
 )  # fmt: skip
+
+
+# What a structured log field's key says its value is, when that is no secret: where
+# something is kept, or what names it (`zap.String("key_location", path)`).
+_PLACE_WORDS = frozenset(
+    {"location", "path", "file", "filename", "dir", "directory", "url", "uri", "id", "name"}
+)
+
+
+def _field_names_a_place(ctx: FileContext, node: Node) -> bool:
+    """The value of a Go structured log field (`zap.String(key, value)`, `slog.String`,
+    `zap.Any`, `slog.Any`) whose key's last word says it is a location or a name
+    (`"key_location"`, `"cert_path"`, `"token_id"`): the field holds where the secret is
+    kept or what it is called, not the secret."""
+    args = node.parent
+    while args is not None and args.type != "argument_list":
+        if args.type in ("call_expression", "selector_expression") and args.parent is not None:
+            args = args.parent
+            continue
+        return False
+    if args is None:
+        return False
+    field = args.parent
+    if field is None or field.type != "call_expression":
+        return False
+    callee = _text(ctx, field.child_by_field_name("function") or field)
+    if not re.fullmatch(r"(?:zap|slog)\.\w+", callee):
+        return False
+    items = args.named_children
+    if len(items) != 2 or items[0].type != "interpreted_string_literal":
+        return False
+    ws = words(_text(ctx, items[0]).strip('"'))
+    return bool(ws) and ws[-1] in _PLACE_WORDS
 
 
 def _called_name(ctx: FileContext, node: Node) -> bool:
