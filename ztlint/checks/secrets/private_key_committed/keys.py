@@ -152,7 +152,7 @@ def certified_keys(text: str) -> list[tuple[str, bool]]:
 
 
 # Words of a certificate's subject that say it serves development or tests only.
-_DEVELOPMENT_WORDS = frozenset({"development", "testing", "test", "demo", "example", "sample"})
+_DEVELOPMENT_WORDS = frozenset({"development", "testing", "test"})
 
 
 def _for_development(der: bytes) -> bool:

@@ -98,7 +98,7 @@ _UNIT = bytes.fromhex("55040b")  # 2.5.4.11
 
 def subject_names(der: bytes) -> list[str]:
     """The subject's common names, organization and organizational unit, as text: who the
-    certificate says it is for (`O=wstunnel development, CN=Development Root CA`)."""
+    certificate says it is for (`O=Relay development, CN=Development Root CA`)."""
     parts = _subject_and_extensions(der)
     if parts is None:
         return []
