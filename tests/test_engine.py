@@ -417,6 +417,15 @@ def test_credentials_printed_by_command_crates_are_medium(tmp_path: Path) -> Non
     assert "command-line program" in medium[0].message
 
 
+def test_a_command_crate_at_the_root_holds_every_file(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "Cargo.toml").write_text('[package]\nname = "tool"\n[dependencies]\nclap = "4"\n')
+    (tmp_path / "src" / "main.rs").write_text(
+        'pub fn show(secret: &str) {\n    println!("{secret}");\n}\n'
+    )
+    assert run(["."], Config(), jobs=1, cwd=str(tmp_path)).findings == ()
+
+
 def test_swiftui_previews_are_test_code(tmp_path: Path) -> None:
     """`#Preview { .. }` and `PreviewProvider` types build views for Xcode's canvas: their
     lines are test code in a production file; the app's own views, and text that only

@@ -21,11 +21,12 @@ def printed_by_commands(
     findings: Sequence[Finding], results: Sequence[FileResult]
 ) -> list[Finding]:
     """The findings, those printed by a command-line crate's code at medium confidence."""
+    # A crate at the root ("") holds every file of the scan.
     folders = tuple(
         sorted(
-            r.evidence.command_crate + "/"
+            f"{r.evidence.command_crate}/" if r.evidence.command_crate else ""
             for r in results
-            if r.evidence is not None and r.evidence.command_crate
+            if r.evidence is not None and r.evidence.command_crate is not None
         )
     )
     if not folders:
