@@ -247,7 +247,7 @@ def _command_crate(text: str) -> bool:
 
 # A compose file whose project name says it is a test stack (`name: app-testbed`,
 # `name: e2e`): the top-level `name:` of the Compose specification, beside `services:`.
-_COMPOSE_PROJECT = re.compile(r"^name:[ \t]*[\"']?([\w.-]{1,100})", re.M)
+_COMPOSE_PROJECT = re.compile(r"name:[ \t]*[\"']?([\w.-]{1,100})")
 _COMPOSE_SERVICES = re.compile(r"(?:^|\n)services:[ \t]*(?:#[^\n]*)?\r?\n")
 _TEST_PROJECT_WORDS = frozenset(
     {"test", "tests", "testbed", "testing", "e2e", "integration", "testenv", "ci"}
@@ -258,8 +258,8 @@ def test_compose_project(text: str) -> bool:
     head = text[:HEAD_BYTES]
     if _COMPOSE_SERVICES.search(head) is None:
         return False  # `services:` at the top level: a compose file (a workflow's is nested)
-    m = _COMPOSE_PROJECT.search(head)
-    if m is None or (m.start() and head[m.start() - 1] != "\n"):
+    m = next((m for m in _COMPOSE_PROJECT.finditer(head) if _line_start(head, m)), None)
+    if m is None:
         return False
     from ztlint.semantics.vocabulary import words
 

@@ -966,13 +966,15 @@ _CLI_FRAMEWORKS = frozenset(
 )  # fmt: skip
 
 
+def _to_stdout(name: str) -> bool:
+    """A print to the process's standard output (`console.log` is the browser's console
+    or a server's log, judged apart)."""
+    return name != "console.log" and bool(_STDOUT.match(name))
+
+
 def _command_output(ctx: FileContext, name: str) -> bool:
     """A print to standard output in a file that builds a command-line command."""
-    return (
-        name != "console.log"
-        and bool(_STDOUT.match(name))
-        and not _CLI_FRAMEWORKS.isdisjoint(semantics.of(ctx).modules())
-    )
+    return _to_stdout(name) and not _CLI_FRAMEWORKS.isdisjoint(semantics.of(ctx).modules())
 
 
 # Words of a function that makes a credential: a command printing what it made hands
@@ -1152,32 +1154,37 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
     yield from hits
 
 
-_ELSES = frozenset({"else_clause", "else_statement"})
+def _enclosing_ifs(call: Node, function: Node | None) -> Iterator[tuple[Node, Node]]:
+    """Each `if` around the log call inside its function, innermost first, with the
+    child of that `if` the call sits in (its condition, its body, its `else`)."""
+    node = call
+    while node.parent is not None and (function is None or node.id != function.id):
+        parent = node.parent
+        if parent.type in _IFS:
+            yield parent, node
+        node = parent
+
+
+def _in_else(branch: Node, child: Node) -> bool:
+    alternative = branch.child_by_field_name("alternative")
+    return alternative is not None and alternative.id == child.id
 
 
 def _failed_lookup(ctx: FileContext, call: Node, function: Node | None, secret: str) -> str | None:
     """The lookup (`Session::find_by_id(pool, cookie.value())`) an `if` tests the
     logged value with, when the log is in that `if`'s `else`: the value matched
     nothing the server holds (an expired or unknown session id), so no valid
-    credential is logged there. The callee, else None."""
+    credential is logged there. The callee, else None. Only the innermost `if` counts."""
     head = re.escape(secret.split(".")[0])
-    node = call
-    while node.parent is not None and (function is None or node.id != function.id):
-        parent = node.parent
-        if parent.type in _IFS:
-            alternative = parent.child_by_field_name("alternative")
-            condition = parent.child_by_field_name("condition")
-            inside = alternative is not None and (
-                alternative.id == node.id or (node.type in _ELSES and node.id == alternative.id)
-            )
-            initializer = parent.child_by_field_name("initializer")  # Go `if v, ok := ..; ok`
-            tested = " ".join(_text(ctx, n) for n in (initializer, condition) if n is not None)
-            if inside and condition is not None:
-                m = re.search(rf"(?<![\w.:])([\w.:]+)\s*\([^()]*\b{head}\b", tested)
-                if m is not None and origins.LOOKUPS.search(m.group(1)):
-                    return m.group(1)
-            return None
-        node = parent
+    for branch, child in _enclosing_ifs(call, function):
+        condition = branch.child_by_field_name("condition")
+        initializer = branch.child_by_field_name("initializer")  # Go `if v, ok := ..; ok`
+        tested = " ".join(_text(ctx, n) for n in (initializer, condition) if n is not None)
+        if _in_else(branch, child) and condition is not None:
+            m = re.search(rf"(?<![\w.:])([\w.:]+)\s*\([^()]*\b{head}\b", tested)
+            if m is not None and origins.LOOKUPS.search(m.group(1)):
+                return m.group(1)
+        return None
     return None
 
 
@@ -1207,24 +1214,17 @@ def _branch_switch(
     - with `in_else`, a switch that says a delivery channel is set up, the log call in
       its `else` (`if CONFIG.mail_enabled() { send(token) } else { debug!("{token}") }`):
       the log hands the value over on a setup without that channel."""
-    node = call
-    while node.parent is not None and (function is None or node.id != function.id):
-        parent = node.parent
-        if parent.type in _IFS:
-            condition = parent.child_by_field_name("condition")
-            alternative = parent.child_by_field_name("alternative")
-            placed = (
-                alternative is not None and node.id == alternative.id
-                if in_else
-                else condition is not None and node.id != condition.id
-            )
-            if condition is not None and placed:
-                shown = _text(ctx, condition).strip()
-                while shown.startswith("(") and shown.endswith(")"):
-                    shown = shown[1:-1].strip()
-                if _BARE_FLAG.fullmatch(shown) and names & set(words(shown.rsplit(".", 1)[-1])):
-                    return shown
-        node = parent
+    for branch, child in _enclosing_ifs(call, function):
+        condition = branch.child_by_field_name("condition")
+        if condition is None or child.id == condition.id:
+            continue
+        if in_else and not _in_else(branch, child):
+            continue
+        shown = _text(ctx, condition).strip()
+        while shown.startswith("(") and shown.endswith(")"):
+            shown = shown[1:-1].strip()
+        if _BARE_FLAG.fullmatch(shown) and names & set(words(shown.rsplit(".", 1)[-1])):
+            return shown
     return None
 
 
@@ -1329,7 +1329,7 @@ def _found(ctx: FileContext) -> Iterator[tuple[Hit, Node, str]]:
                 span=code.node_span(ctx.source, call),
                 message=message,
                 confidence=confidence,
-                printed=confidence is None and bool(_STDOUT.match(name)) and name != "console.log",
+                printed=confidence is None and _to_stdout(name),
             )
             yield hit, call, secret
         elif topology:

@@ -21,6 +21,9 @@ from ztlint.semantics.placeholder import (
     only_local_hosts,
 )
 
+# What a message says of a credential in a local or sample deployment's configuration.
+LOCAL_DEPLOYMENT = " in the configuration of a local deployment"
+
 
 def _hit(
     name: str,
@@ -32,7 +35,7 @@ def _hit(
     local: Callable[[], bool] | None = None,
     config: bool = False,
     account: bool = False,
-    local_where: str = " in the configuration of a local deployment",
+    local_where: str = LOCAL_DEPLOYMENT,
 ) -> Hit:
     """`account`: the password of a user account in a collection of accounts (seeded
     users, an application's user table): real whatever its strength. `local`: the file's endpoints are all local or reserved names (a local or

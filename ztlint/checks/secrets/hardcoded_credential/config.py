@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 
 from ztlint.checks.secrets.hardcoded_credential import files as credential_files
 from ztlint.checks.secrets.hardcoded_credential._shared import (
+    LOCAL_DEPLOYMENT,
     _hit,
     _line_hit,
     _local_hosts,
@@ -106,8 +107,9 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
                             value.value,
                             value,
                             example,
-                            _SERVICE if id(node) in services else local,
+                            (lambda: True) if id(node) in services else local,
                             id(value) in account,
+                            _IN_SERVICE if id(node) in services else LOCAL_DEPLOYMENT,
                         )
                 else:
                     stack.append(value)
@@ -198,12 +200,8 @@ def _service_environments(doc: object) -> set[int]:
     return out
 
 
-def _service_container() -> bool:
-    return True
-
-
-# How `_hit` says where a service container's credential sits.
-_SERVICE = _service_container
+# Where a service container's credential sits, as the message says it.
+_IN_SERVICE = " in a CI job's service container, which lives only as long as the job"
 
 
 def _config_pair(
@@ -213,7 +211,9 @@ def _config_pair(
     example: bool,
     local: Callable[[], bool],
     account: bool = False,
+    local_where: str = LOCAL_DEPLOYMENT,
 ) -> Iterator[Hit]:
+    """`local` says whether the credential guards nothing real; `local_where` says why."""
     if "@" in value and "://" in value:
         url = _url_hit(value, node.span, node.span)
         if url is not None:
@@ -232,11 +232,7 @@ def _config_pair(
             local=local,
             config=True,
             account=account,
-            local_where=(
-                " in a CI job's service container, which lives only as long as the job"
-                if local is _SERVICE
-                else " in the configuration of a local deployment"
-            ),
+            local_where=local_where,
         )
 
 
