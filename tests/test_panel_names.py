@@ -53,6 +53,14 @@ VOCABULARY = {
     # An English word before it is a repository's name (a web UI's dashboard, which
     # compose and RBAC examples name).
     "dashboard",
+    # An English word before it is a repository's name ("cannot vouch for itself").
+    "vouch",
+    # Policy engines ZT311 names as admission-webhook owners (OPA Gatekeeper, sigstore's
+    # policy-controller), and the tunnel tool a ZT308 fixture's example image is named
+    # after; all named before the panel held repositories of those names.
+    "gatekeeper",
+    "sigstore",
+    "frp",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
