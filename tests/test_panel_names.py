@@ -53,6 +53,8 @@ VOCABULARY = {
     # An English word before it is a repository's name (a web UI's dashboard, which
     # compose and RBAC examples name).
     "dashboard",
+    # Python's OAuth/JOSE library, whose `authlib.jose` import ZT502 reads as a JWT library.
+    "authlib",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
