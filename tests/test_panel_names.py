@@ -56,7 +56,6 @@ VOCABULARY = {
     # An English word before it is a repository's name (a web UI's dashboard, which
     # compose and RBAC examples name).
     "dashboard",
-<<<<<<< HEAD
     # An English word before it is a repository's name ("cannot vouch for itself").
     "vouch",
     # Policy engines ZT311 names as admission-webhook owners (OPA Gatekeeper, sigstore's
@@ -65,10 +64,8 @@ VOCABULARY = {
     "gatekeeper",
     "sigstore",
     "frp",
-=======
     # Python's OAuth/JOSE library, whose `authlib.jose` import ZT502 reads as a JWT library.
     "authlib",
->>>>>>> s40-heldout19
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
