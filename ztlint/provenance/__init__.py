@@ -369,7 +369,9 @@ DOCS_PATHS = ("*.md", "*.mdx", "*.markdown", "*.rst", "*.adoc", "docs/", "doc/",
 _GO_GENERATED = re.compile(r"^// Code generated .* DO NOT EDIT\.$", re.M)
 _GENERATED_MARK = re.compile(
     r"@generated\b|\bauto-?generated\b.*\b(?:do not|don't) (?:edit|modify)\b"
-    r"|\b(?:do not|don't) (?:edit|modify)\b.*\bauto-?generated\b",
+    r"|\b(?:do not|don't) (?:edit|modify)\b.*\b(?:auto-?generated|file generated)\b"
+    # GNU build machinery: Autoconf's `configure`, Automake's `Makefile.in`.
+    r"|\bgenerated (?:automatically )?by (?:GNU Autoconf|automake)\b",
     re.I,
 )
 _HEAD_LINES = 12

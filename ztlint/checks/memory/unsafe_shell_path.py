@@ -11,8 +11,12 @@ a variable that is unquoted, or quoted but never validated earlier in the script
 variable. Positional parameters validated the same way count;
 variables the script only sets to fixed words (or loops over an array of fixed words)
 are not reported; a path `find` printed or the shell resolved (`$(cd .. && pwd)`,
-`$(mktemp -d)`, `$(dirname ..)`) exists and is never empty, so only a space in it can
-split it: reported at low confidence.
+`$(mktemp -d)`, `$(dirname ..)`) exists and is never empty, and a variable every
+setting of which holds a literal name (`OUT=./pkg/app_${V}`) can be neither empty nor
+`/`, so only a space in either can split it: reported at low confidence. A function's
+positional parameter is fixed when every call passes a fixed argument. The module is
+over 420 lines: the script's variable facts (fixed, resolved, anchored, basenames) and
+the three kinds of use (writes, destructive targets, reads) belong together.
 """
 
 from __future__ import annotations
@@ -121,17 +125,19 @@ def _constants(ctx: FileContext) -> set[str]:
     "${DIRS[@]}"`): expanding them, quoted or not, reaches exactly those paths. Found as
     the largest such set: every candidate is assumed fixed, and one set otherwise is
     dropped, until none is (a variable that appends to itself stays fixed)."""
-    assigned, looped, other = _settings(ctx)
+    assigned, looped, other = ctx.cached(_settings)
     fixed = {n for n in assigned.keys() | looped.keys() if n not in other}
+    calls = _calls(ctx)
     while True:
         dropped = {
             name
             for name in fixed
             if not all(
-                v is not None and _fixed_value(ctx, v, fixed) for _, v in assigned.get(name, ())
+                v is not None and _fixed_value(ctx, v, fixed, calls=calls)
+                for _, v in assigned.get(name, ())
             )
             or not all(
-                words and all(_fixed_value(ctx, w, fixed, loop=True) for w in words)
+                words and all(_fixed_value(ctx, w, fixed, loop=True, calls=calls) for w in words)
                 for words in looped.get(name, ())
             )
         }
@@ -143,20 +149,81 @@ def _constants(ctx: FileContext) -> set[str]:
 _FIXED_PARTS = frozenset({"word", "string", "string_content", "raw_string", "concatenation"})
 
 
-def _fixed_value(ctx: FileContext, value: Node, fixed: set[str], loop: bool = False) -> bool:
+# Each function's calls in the script, by the function's start byte: the argument words
+# of every call (None: the function is also named where its arguments cannot be seen).
+Calls = dict[int, list[list[Node]] | None]
+
+
+def _calls(ctx: FileContext) -> Calls:
+    """The direct calls of the script's functions (`import_cert "CA" "$CA_FILE"`). A
+    function whose name appears anywhere else (`trap cleanup EXIT`, `xargs -I{} f`, a
+    dispatch through a variable) has calls whose arguments are unknown: None."""
+    functions: dict[str, Node] = {}
+    for fn in nodes_of(ctx, "function_definition"):
+        name = fn.child_by_field_name("name")
+        if name is not None:
+            functions[_text(ctx, name)] = fn
+    if not functions:
+        return {}
+    found: dict[str, list[list[Node]]] = {name: [] for name in functions}
+    for command in nodes_of(ctx, "command"):
+        name = command.child_by_field_name("name")
+        if name is not None and (called := _text(ctx, name)) in found:
+            found[called].append(
+                [c for c in command.named_children if c.id != name.id and c.type != "file_redirect"]
+            )
+    calls: Calls = {}
+    for name, fn in functions.items():
+        mentions = len(re.findall(rf"(?<![\w$-]){re.escape(name)}(?![\w-])", ctx.text))
+        calls[fn.start_byte] = found[name] if mentions == 1 + len(found[name]) else None
+    return calls
+
+
+def _positional_fixed(
+    ctx: FileContext, at: Node, index: int, fixed: set[str], calls: Calls, depth: int
+) -> bool:
+    """`$N` inside a function every call of which passes a fixed N-th argument."""
+    fn = at.parent
+    while fn is not None and fn.type != "function_definition":
+        fn = fn.parent
+    if fn is None or depth > 3:
+        return False
+    seen = calls.get(fn.start_byte)
+    return bool(seen) and all(
+        len(args) >= index
+        and _fixed_value(ctx, args[index - 1], fixed, calls=calls, depth=depth + 1)
+        for args in seen or ()
+    )
+
+
+def _fixed_value(
+    ctx: FileContext,
+    value: Node,
+    fixed: set[str],
+    loop: bool = False,
+    calls: Calls | None = None,
+    depth: int = 0,
+) -> bool:
     """A value made of fixed text and expansions of `fixed` variables only (no command
     substitution, no other variable, no glob). An array's elements each so; in a loop's
-    word list, `"${ARR[@]}"` of a fixed array."""
+    word list, `"${ARR[@]}"` of a fixed array; a function's positional parameter that
+    every call of the function passes fixed (`local FILE=$3`)."""
     if _literal(ctx, value):
         return True
     if value.type == "array":
-        return all(_fixed_value(ctx, item, fixed) for item in value.named_children)
+        return all(_fixed_value(ctx, item, fixed, calls=calls) for item in value.named_children)
     if loop and (array := _elements_of(ctx, value)) is not None:
         return array in fixed
     for inner in walk(value):
         if inner.type in _EXPANSIONS:
             names = [c for c in inner.named_children if c.type == "variable_name"]
-            if len(inner.named_children) != 1 or not names or _text(ctx, names[0]) not in fixed:
+            if len(inner.named_children) != 1 or not names:
+                return False
+            name = _text(ctx, names[0])
+            if name.isdigit() and name != "0":
+                if not _positional_fixed(ctx, inner, int(name), fixed, calls or {}, depth):
+                    return False
+            elif name not in fixed:
                 return False
         elif inner.type in ("variable_name", '"', "$", "${", "}"):
             continue
@@ -191,7 +258,7 @@ _RESOLVED = re.compile(
 def _resolved_paths(ctx: FileContext) -> set[str]:
     """Variables the script sets only to a path the shell resolved (_RESOLVED): their
     value exists and is never empty (only a space in it splits)."""
-    assigned, looped, other = _settings(ctx)
+    assigned, looped, other = ctx.cached(_settings)
     return {
         name
         for name, where in assigned.items()
@@ -213,7 +280,7 @@ def _basenames(ctx: FileContext) -> dict[str, list[tuple[int, bool]]]:
     """Where each variable is set, in order, and whether to the last part of a path
     (`DIR="${PATH_VAR##*/}"`: the value holds no `/`). A variable also read, looped over or
     defaulted (`${V:=..}`) is left out: its value comes from elsewhere."""
-    assigned, looped, other = _settings(ctx)
+    assigned, looped, other = ctx.cached(_settings)
     return {
         name: sorted(
             (start, value is not None and bool(_BASENAME.fullmatch(_text(ctx, value))))
@@ -242,6 +309,34 @@ def _names_in_cwd(ctx: FileContext, word: Node) -> bool:
             rest = rest.replace(_text(ctx, inner), "")
     rest = rest.strip("\"'")
     return bool(re.search(r"[\w.-]", rest)) and not re.search(r"[/*?\[\s~]", rest)
+
+
+def _anchored(ctx: FileContext) -> set[str]:
+    """Variables every setting of which holds a literal name outside its expansions
+    (`OUT="./packages/app_${VERSION}"`, `KEY="$TMP/deploy-key"`, `D="${ROOT}/${ARCH}-build"`):
+    no value of the parts turns the whole into `/` or nothing; only a space in a part can
+    split it."""
+    assigned, looped, other = ctx.cached(_settings)
+    anchored = set()
+    for name, where in assigned.items():
+        if name in other or name in looped:
+            continue
+        ok = True
+        for _, value in where:
+            if value is None or value.type not in ("word", "string", "concatenation"):
+                ok = False
+                break
+            rest = _text(ctx, value)
+            for inner in walk(value):
+                if inner.type in _EXPANSIONS or inner.type == "command_substitution":
+                    rest = rest.replace(_text(ctx, inner), "")
+            rest = rest.replace('"', "").replace("'", "")
+            if not re.search(r"[\w.-]", rest.replace("/", "")) or re.search(r"[*?\[\s~]", rest):
+                ok = False
+                break
+        if ok:
+            anchored.add(name)
+    return anchored
 
 
 def _found_paths(ctx: FileContext) -> set[str]:
@@ -324,7 +419,9 @@ def _reads(ctx: FileContext, constants: set[str]) -> Iterator[Hit]:
 
 def detect_shell(ctx: FileContext) -> Iterator[Hit]:
     constants = _constants(ctx)
-    found = _found_paths(ctx) | (_resolved_paths(ctx) if "$(" in ctx.text else set())
+    found = (
+        _found_paths(ctx) | (_resolved_paths(ctx) if "$(" in ctx.text else set()) | _anchored(ctx)
+    )
     basenames = _basenames(ctx) if "##*/" in ctx.text else {}
     yield from _reads(ctx, constants)
     for node in nodes_of(ctx, "file_redirect", "command"):
@@ -379,7 +476,7 @@ def detect_shell(ctx: FileContext) -> Iterator[Hit]:
                             f"`{command}` target with unquoted {names}: an empty or spaced value "
                             "changes which files it touches; quote it and check it is set (`${VAR:?}`)",
                         )
-                        if set(unquoted) <= found or (  # or the shell resolved it
+                        if set(unquoted) <= found or (  # or resolved, or anchored
                             _nounset(ctx, a.start_byte) and not _leading(ctx, a)
                         ):
                             # a path `find` printed (only a space in it splits), or
