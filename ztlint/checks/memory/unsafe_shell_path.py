@@ -173,9 +173,9 @@ def _calls(ctx: FileContext) -> Calls:
                 [c for c in command.named_children if c.id != name.id and c.type != "file_redirect"]
             )
     calls: Calls = {}
-    for name, fn in functions.items():
-        mentions = len(re.findall(rf"(?<![\w$-]){re.escape(name)}(?![\w-])", ctx.text))
-        calls[fn.start_byte] = found[name] if mentions == 1 + len(found[name]) else None
+    for called, fn in functions.items():
+        mentions = len(re.findall(rf"(?<![\w$-]){re.escape(called)}(?![\w-])", ctx.text))
+        calls[fn.start_byte] = found[called] if mentions == 1 + len(found[called]) else None
     return calls
 
 
