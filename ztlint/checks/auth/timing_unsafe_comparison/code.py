@@ -202,6 +202,8 @@ def _updates(ctx: FileContext, node: Node, a_text: str, b_text: str) -> bool:
 
 
 _INTERPOLATIONS = frozenset({"interpolation", "template_substitution"})
+# Conversions between a language's string and byte types: the value stays what it was.
+_CONVERSIONS = frozenset({"string", "[]byte", "[]rune", "str", "bytes", "String", "Buffer.from"})
 
 
 def constant(ctx: FileContext, node: Node) -> bool:
@@ -226,6 +228,13 @@ def constant(ctx: FileContext, node: Node) -> bool:
         )
         if hashing and items and all(a.type in CONSTANT_TYPES for a in items):
             return True  # hash("known-string"): everyone can compute it
+        if (
+            function is not None
+            and len(items) == 1
+            and _text(ctx, function) in _CONVERSIONS
+            and constant(ctx, items[0])
+        ):
+            return True  # string(constant.Cookie): a conversion of a constant
         if function is not None and _text(ctx, function) in (
             "len",
             "length",
