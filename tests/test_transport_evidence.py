@@ -174,6 +174,23 @@ def test_shared_address_space_is_private() -> None:
     assert host_trust("100.101.2.3") == "private"
 
 
+@pytest.mark.parametrize(
+    ("host", "trust"),
+    [
+        # Wildcard DNS answers a name that spells an address with that address.
+        ("127.0.0.1.xip.io", "skip"),
+        ("api.127.0.0.1.nip.io", "skip"),
+        ("app-10-0-0-7.sslip.io", "private"),
+        ("8.8.8.8.nip.io", "public"),
+        # The service's own name, or a name with no address in it, is a public host.
+        ("nip.io", "public"),
+        ("app.nip.io", "public"),
+    ],
+)
+def test_address_spelled_in_a_wildcard_dns_name(host: str, trust: str) -> None:
+    assert host_trust(host) == trust
+
+
 @pytest.mark.parametrize("key", ["HTTP_PROXY", "https_proxy", "proxy", "httpProxy", "proxyURL"])
 def test_forward_proxy_keys(key: str) -> None:
     assert PROXY_KEY.match(key)

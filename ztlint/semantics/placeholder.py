@@ -344,10 +344,24 @@ _LOCAL_HOST = re.compile(
 )
 
 
+# Public wildcard DNS services answer a name that spells an address with that address
+# (`127.0.0.1.nip.io`, `app.10.0.0.7.sslip.io`, `app-192-168-1-5.nip.io`).
+_ADDRESS_NAME = re.compile(
+    r"(?i)(?:^|[.-])(\d{1,3})[.-](\d{1,3})[.-](\d{1,3})[.-](\d{1,3})\.(?:nip|xip|sslip)\.io$"
+)
+
+
+def address_in_name(host: str) -> str | None:
+    """The IPv4 address a wildcard-DNS name resolves to, or None."""
+    m = _ADDRESS_NAME.search(host.strip().rstrip("."))
+    return ".".join(m.groups()) if m else None
+
+
 def is_local_host(host: str) -> bool:
     """Whether a host name or address reaches no real service: the loopback, or a
     name reserved for documentation and testing."""
-    return bool(_LOCAL_HOST.match(host.strip().rstrip(".")))
+    host = host.strip().rstrip(".")
+    return bool(_LOCAL_HOST.match(address_in_name(host) or host))
 
 
 _URL_HOST = re.compile(r"\b[a-z][a-z0-9+.-]*://(?:[^@/\s\"'`]*@)?(\[[0-9a-fA-F:]+\]|[\w.-]+)")

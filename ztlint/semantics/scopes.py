@@ -254,6 +254,18 @@ class Scopes:
                 for n in self.pattern_names(target):
                     yield Binding(n, value, None, end, node)
 
+    def bound_to_constant(self, node: Node) -> bool:
+        """A name a `const` (or Rust `static`) declaration binds, resolved through the
+        file's scopes (Go, Rust): a compile-time value, not one read at run time."""
+        if self.text(node) not in self.declared_constants():
+            return False  # no declaration of that name in the file: nothing to resolve
+        binding = self.resolve(node)
+        return binding is not None and binding.node.type in (
+            "const_spec",
+            "const_item",
+            "static_item",
+        )
+
     def declared_constants(self) -> frozenset[str]:
         """Names a `const` or `static` declaration binds anywhere in the file (Go, Rust),
         found in one walk: a cheap test before resolving a name."""

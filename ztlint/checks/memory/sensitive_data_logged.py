@@ -480,7 +480,9 @@ def _secret_in(
                 continue  # `credentials = %kind()`: the key names the field, the value is logged
             name = _text(ctx, inner)
             payment = swift and _payment_name(name)
-            if not payment and (not secret_name(name) or name[:1].isupper()):
+            if not payment and (
+                not secret_name(name) or (name[:1].isupper() and not _go_field(ctx, inner))
+            ):
                 # Not named as a secret (`SessionToken` is a type, not a value): a value
                 # read from a credential header, a cookie or a token parameter still is.
                 if (
@@ -505,6 +507,11 @@ def _secret_in(
                 continue  # `credential['id']`: the logged value is the entry of that key
             if (
                 _record_or_derived(ctx, inner)
+                or (
+                    ctx.parser in ("go", "rust")
+                    and inner.type == "identifier"
+                    and semantics.of(ctx).bound_to_constant(inner)
+                )  # `keyRootToken = "vault-root"`: the constant's name of a key, not the key
                 or (not payment and _not_text(ctx, inner, name))
                 or _transformed(ctx, outer)
                 or _no_value(ctx, inner, name)
@@ -514,6 +521,21 @@ def _secret_in(
                 continue
             return name
     return None
+
+
+def _go_field(ctx: FileContext, inner: Node) -> bool:
+    """A Go field read off a value (`resp.RootToken`, `cfg.ClientSecret`): exported
+    fields are capitalised, so the capital says nothing of a type here."""
+    parent = inner.parent
+    if ctx.parser != "go" or inner.type != "field_identifier" or parent is None:
+        return False
+    operand = parent.child_by_field_name("operand")
+    return (
+        parent.type == "selector_expression"
+        and operand is not None
+        and operand.type in ("identifier", "selector_expression")
+        and _text(ctx, operand)[:1].islower()
+    )
 
 
 def _header_read(ctx: FileContext, literal: Node) -> bool:

@@ -329,7 +329,6 @@ def _constant_call(ctx: FileContext, node: Node) -> bool:
     return bool(consts) and all(c is not None and c.text.strip("\"'`") for c in consts)
 
 
-_DECLARED = frozenset({"const_spec", "const_item", "static_item"})
 # Expressions the layer may fold to a constant: names and concatenations.
 _FOLDABLE = semantics.NAMES | {"binary_expression", "binary_operator", "concatenated_string"}
 
@@ -339,10 +338,7 @@ def _declared_constant(ctx: FileContext, node: Node) -> bool:
         return False
     sem = semantics.of(ctx)
     if node.type in _NAMES:
-        if _text(ctx, node) not in sem.declared_constants():
-            return False  # no `const` of that name in the file: nothing to resolve
-        binding = sem.resolve(node)
-        return binding is not None and binding.node.type in _DECLARED
+        return sem.bound_to_constant(node)
     if node.type == "selector_expression" and node.named_children:
         head = node.named_children[0]
         return head.type in _NAMES and _text(ctx, head) in sem.imports

@@ -7,6 +7,8 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from ztlint.semantics.placeholder import address_in_name
+
 _DOC_HOSTS = re.compile(
     r"(?i)(^|\.)(example\.(com|org|net)|w3\.org|json-schema\.org|schemas?\.[\w.-]+|purl\.org|xmlns\.com|"
     r"apache\.org|opensource\.org|gnu\.org|creativecommons\.org|schema\.org|ietf\.org|rfc-editor\.org)$"
@@ -32,6 +34,7 @@ _SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")
 def host_trust(host: str) -> str | None:
     """ "skip", "internal", "private" or "public" for a URL host."""
     host = host.strip("[]").lower().rstrip(".")
+    host = address_in_name(host) or host  # `127.0.0.1.nip.io` resolves to 127.0.0.1
     # `http://unix/...` is how Go and Python clients spell HTTP over a unix socket.
     if not host or host in ("localhost", "0.0.0.0", "::", "unix") or host.endswith(_RESERVED_TLDS):
         return "skip"

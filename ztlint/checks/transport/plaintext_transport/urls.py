@@ -12,7 +12,8 @@ only over http on a link-local or provider-internal address (169.254.169.254,
 `fd00:ec2::254`, `metadata.google.internal`, Alibaba's 100.100.100.200); a forward
 proxy (`HTTP_PROXY`, `https_proxy`) is conventionally `http://` and carries TLS end to
 end through CONNECT; a host ending in `.sock` is the placeholder a client with a unix
-socket dialer puts in its URLs; `localtest.me` and `lvh.me` resolve to loopback. None of
+socket dialer puts in its URLs; `localtest.me` and `lvh.me` resolve to loopback, and a
+wildcard-DNS name resolves to the address it spells (`127.0.0.1.nip.io`). None of
 these is a finding. Carrier-grade NAT space (100.64.0.0/10) is private, not public.
 A URL whose comment directly above calls it a placeholder or unused is low confidence.
 """
