@@ -60,12 +60,16 @@ _ENV_NOT_KEY = re.compile(
 )
 
 
+# The shell's working folders (POSIX `PWD`, `OLDPWD`), never a password in the environment.
+_SHELL_FOLDERS = frozenset({"pwd", "oldpwd"})
+
+
 @lru_cache(maxsize=8192)
 def is_credential_name(name: str, env: bool = False) -> bool:
     """Judged by the name's normal form; kept per name (config keys and identifiers
     repeat: `name`, `image`, `type` thousands of times in a repository)."""
     norm = normalise(name)
-    if NOT_CREDENTIAL.search(norm):
+    if NOT_CREDENTIAL.search(norm) or (env and norm in _SHELL_FOLDERS):
         return False
     if CREDENTIAL.search(norm):
         return True

@@ -1,10 +1,12 @@
 """Envoy Lua filters that read credentials from the environment (`os.getenv`), inline
 (`inline_code`, `default_source_code`) or in `.lua` files: the credentials then sit in
 Envoy's environment, visible to anything that can read its process (the seed's
-STATIC_CREDENTIALS)."""
+STATIC_CREDENTIALS). A `.lua` file is Envoy's filter when it defines an entry point
+Envoy calls (`envoy_on_request`, `envoy_on_response`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from tree_sitter import QueryCursor
@@ -43,7 +45,14 @@ def _hit(name: str, span: Span) -> Hit:
     )
 
 
+# Envoy calls a Lua filter's script through these entry points; a `.lua` file without
+# one is some other program (a test runner, a Kong plugin's helper), not Envoy's filter.
+_ENTRY_POINTS = re.compile(r"\bfunction\s+envoy_on_(?:request|response)\b")
+
+
 def detect_lua_file(ctx: FileContext) -> Iterator[Hit]:
+    if _ENTRY_POINTS.search(ctx.text) is None:
+        return
     for name, span in _reads(ctx.source):
         yield _hit(name, span)
 
