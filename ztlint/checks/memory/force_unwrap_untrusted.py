@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint import semantics
-from ztlint.checks.codeutil import nodes_of
+from ztlint.checks.codeutil import nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence
 from ztlint.parsers import code
@@ -115,6 +115,42 @@ def _fixed(ctx: FileContext, value: Node) -> bool:
     return bool(_BUILT.match(_text(ctx, value))) or _constant(ctx, value)
 
 
+# Where a Swift app receives values: its stored settings, a tunnel's configuration, the
+# process's environment and arguments, a notification's payload, a URL's query, decoded
+# data, the keychain, the pasteboard, a text field.
+_OUTSIDE_API = re.compile(
+    r"\b(?:UserDefaults|providerConfiguration|ProcessInfo|CommandLine|userInfo|queryItems|"
+    r"JSONDecoder|PropertyListDecoder|NSUbiquitousKeyValueStore|UIPasteboard|NSPasteboard|"
+    r"SecItemCopyMatching)\b|\.text\b|\.stringValue\b"
+)
+
+
+def _outside(ctx: FileContext, value: Node, depth: int = 0) -> bool:
+    """Evidence that the value is received: it reads a parameter of the function (the
+    caller's value: a decoded config, a message, a packet), an API through which an app
+    receives values (_OUTSIDE_API), or a local bound to either."""
+    if _OUTSIDE_API.search(_text(ctx, value)):
+        return True
+    sem = semantics.of(ctx)
+    for inner in walk(value):
+        if inner.type != "simple_identifier" or (
+            inner.parent is not None and inner.parent.type == "navigation_suffix"
+        ):
+            continue  # a member's name, not a value's root
+        if sem.is_parameter(inner):
+            return True
+        binding = sem.resolve(inner)
+        if (
+            depth < 2
+            and binding is not None
+            and binding.value is not None
+            and binding.value.id != value.id
+            and _outside(ctx, binding.value, depth + 1)
+        ):
+            return True
+    return False
+
+
 _ENCODED = re.compile(r"\b(JSONEncoder|PropertyListEncoder)\(\)\s*\.\s*encode\(|\.data\(using:")
 
 
@@ -159,10 +195,20 @@ def detect_swift(ctx: FileContext) -> Iterator[Hit]:
         shown = " ".join(_text(ctx, call).split())
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
         outer_end = node.end_byte
+        if decoded:
+            # Bytes decoded as text: whether anyone but the app wrote them is a guess.
+            confidence: Confidence | None = Confidence.LOW
+            told = "and the value may come from outside the code"
+        elif any(_outside(ctx, v) for v in values):
+            confidence, told = None, "and the value comes from outside the code"
+        else:
+            # A property or another type's member: where its value comes from is not
+            # shown here (often the app's own settings): --min-confidence medium.
+            confidence = Confidence.MEDIUM
+            told = "and nothing here shows the value is fixed"
         yield Hit(
             span=code.node_span(ctx.source, node),
-            message=f"`{shown}!` crashes when the value is not valid, and the value comes from "
-            "outside the code; unwrap with `guard let` and report the bad value",
-            # Bytes decoded as text: whether anyone but the app wrote them is a guess.
-            confidence=Confidence.LOW if decoded else None,
+            message=f"`{shown}!` crashes when the value is not valid, {told}; unwrap with "
+            "`guard let` and report the bad value",
+            confidence=confidence,
         )
