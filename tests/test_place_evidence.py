@@ -298,6 +298,8 @@ def _split_bundle() -> tuple[str, str]:
         ("keys/server_key.pem", "keys/server_cert.pem", True),
         ("keys/key.pem", "keys/cert.pem", True),
         ("tls/server.key", "tls/server.crt", True),
+        # The same name with a key's suffix (an encrypted key shows no public key).
+        ("ca/root.key", "ca/root.pem", True),
         # Paired by the public key itself, whatever the files are called.
         ("keys/server_key.pem", "keys/other_cert.pem", True),
         ("private/001.key.pem", "certs/001-server.cert.pem", True),

@@ -393,11 +393,15 @@ def _test_server_keys(found: Mapping[str, Evidence], origins: Mapping[str, str])
         if not e.local_certificate:
             continue
         folder, name = posixpath.split(path)
-        for cert, key in _KEY_FOR_CERTIFICATE:
-            for m in re.finditer(rf"(?<![a-z]){cert}(?![a-z])", name):
-                candidate = posixpath.join(folder, name[: m.start()] + key + name[m.end() :])
-                if candidate != path and candidate in origins:
-                    out.add(candidate)
+        candidates = [
+            posixpath.join(folder, name[: m.start()] + key + name[m.end() :])
+            for cert, key in _KEY_FOR_CERTIFICATE
+            for m in re.finditer(rf"(?<![a-z]){cert}(?![a-z])", name)
+        ]
+        stem, suffix = posixpath.splitext(name)
+        if suffix in (".pem", ".crt", ".cer"):
+            candidates.append(posixpath.join(folder, stem + ".key"))  # root.pem, root.key
+        out.update(c for c in candidates if c != path and c in origins)
     # A key some certificate names a public host for serves that host.
     serving = {key for key, local in certified.items() if not all(local)}
     return {p for p in out if p not in found or serving.isdisjoint(found[p].private_keys)}
