@@ -4,7 +4,9 @@ compose `environment`, Kubernetes `env`, workflow `env`, Dockerfile `ENV`/`ARG` 
 `.env` file.
 
 On a workflow step whose `run` only starts a test suite (`make test`, `go test`,
-`npm test`, `pytest`, `playwright test`), the switch serves the test run against
+`npm test`, `pytest`, `playwright test`, `mocha`, `jest`, `vitest`), or whose
+environment names only the runner's own or private addresses (a server the job starts
+for its tests at `https://172.17.0.1:3000`), the switch serves the test run against
 self-signed test services, not a deployment: low confidence.
 """
 
@@ -16,9 +18,10 @@ from collections.abc import Iterator
 from ztlint import classify
 from ztlint.checks.envvars import yaml_entries
 from ztlint.checks.shell import dockerfile_instructions
+from ztlint.checks.transport._common.hosts import host_trust
 from ztlint.checks.transport.tls_verification_disabled.shell import ENV_SWITCHES, env_disables
 from ztlint.model import Confidence, Span
-from ztlint.parsers.data import Mapping, walk
+from ztlint.parsers.data import Mapping, Node, walk
 from ztlint.rule import FileContext, Hit
 
 _PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:=|\s+)(\"[^\"]*\"|'[^']*'|\S*)")
@@ -30,8 +33,20 @@ def _message(name: str, value: str) -> str:
 
 _TEST_RUN = re.compile(
     r"^(?:make\s+[\w-]*test[\w-]*|go\s+test\b.*|(?:npm|yarn|pnpm)\s+(?:run\s+)?test[\w:-]*|"
-    r"(?:python3?\s+-m\s+)?pytest\b.*|tox\b.*|cargo\s+test\b.*|npx\s+playwright\s+test\b.*)$"
+    r"(?:python3?\s+-m\s+)?pytest\b.*|tox\b.*|cargo\s+test\b.*|npx\s+playwright\s+test\b.*|"
+    r"(?:npx\s+)?(?:mocha|jest|vitest(?:\s+run)?)\b.*)$"
 )
+_URL_HOST = re.compile(r"\b[a-z][a-z0-9+.-]*://(?:[^@/\s\"']*@)?(\[[0-9a-fA-F:]+\]|[\w.-]+)")
+
+
+def _local_targets(block: Node) -> bool:
+    """A workflow step's environment whose addresses are all the runner's own or a
+    private network's (`ISSUER: https://172.17.0.1:3000`, a service container): the
+    process it configures talks to services the job itself started."""
+    hosts = [
+        m.group(1) for _, value, _ in yaml_entries(block) for m in _URL_HOST.finditer(value or "")
+    ]
+    return bool(hosts) and all(host_trust(h) in ("skip", "private") for h in hosts)
 
 
 def _test_step(node: Mapping) -> bool:
@@ -50,7 +65,9 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                     block = node.get(key)
                     if block is None:
                         continue
-                    test_run = classify.WORKFLOW in ctx.kinds and _test_step(node)
+                    test_run = classify.WORKFLOW in ctx.kinds and (
+                        _test_step(node) or _local_targets(block)
+                    )
                     for name, value, where in yaml_entries(block):
                         if env_disables(name, value):
                             yield Hit(
