@@ -130,6 +130,9 @@ def test_words_and_versions() -> None:
         ("ATTR_ES256_PRIVATE_KEY_DER", "es256_private_key_der"),
         ("ATTR_JWS_ES256_PRIVATE_KEY", "jws_es256_private_key"),
         ("X25519_SECRET_FIELD", "x25519_secret"),
+        # A constant named for what holds a name: the cookie, header or claim.
+        ("tokenCookie", "CF_Authorization"),
+        ("sessionTokenHeader", "X_Session_Token"),
     ],
 )
 def test_values_that_name_a_setting(name: str, value: str) -> None:
@@ -149,6 +152,14 @@ def test_values_that_name_a_setting(name: str, value: str) -> None:
 )
 def test_key_paths_and_camel_case_name_a_setting_anywhere(name: str, value: str) -> None:
     assert judge_value(name, value, example_file=False) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("tokenCookie", "q8Vt2LmX9rPz4KwN"), ("authTokenHeader", "tK7mQ2vX9pL4rN8wZ3cB")],
+)
+def test_a_random_value_names_nothing_whatever_its_holder(name: str, value: str) -> None:
+    assert not names_a_setting(value, name, declared=True)
 
 
 @pytest.mark.parametrize(

@@ -232,9 +232,17 @@ def names_a_setting(value: str, name: str, declared: bool = False) -> bool:
         return True  # `KEYRING2ND = "keyring_2nd_key"`: the name, spelled out
     if not declared:
         return False
-    if shared:
-        return True
+    if shared or (name_words and name_words[-1] in _NAME_HOLDERS):
+        return True  # `tokenCookie = "CF_Authorization"`: the cookie's name, in words
     return len(squashed) >= 4 and not credential and squashed in own
+
+
+# A constant whose name ends in one of these holds the name of that thing (the cookie a
+# token travels in, the header, the claim), not the thing's value.
+_NAME_HOLDERS = frozenset(
+    {"cookie", "header", "param", "parameter", "field", "claim", "attribute", "attr",
+     "column", "label", "annotation", "query"}
+)  # fmt: skip
 
 
 def is_own_word(value: str, name: str) -> bool:
