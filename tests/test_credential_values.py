@@ -405,3 +405,23 @@ def test_an_alphabet_is_no_secret() -> None:
 )
 def test_values_that_count_up_are_stand_ins(value: str, stand_in: bool) -> None:
     assert is_placeholder(value) is stand_in
+
+
+@pytest.mark.parametrize(
+    ("name", "word"),
+    [
+        # The head of "X to/for/of/from/with Y" is X.
+        ("FallbackToPassword", None),
+        ("pathToKey", None),
+        ("loginWithPassword", None),
+        ("passwordForUser", "password"),
+        ("authTokenFromHeader", "token"),
+        ("api_key_for_service", "api key"),
+        # `in`/`on` belong to verbs (`sign in`, `log on`): no cut.
+        ("signInToken", "token"),
+    ],
+)
+def test_the_head_of_a_prepositional_name(name: str, word: str | None) -> None:
+    from ztlint.semantics.vocabulary import secret_word
+
+    assert secret_word(name) == word

@@ -382,12 +382,21 @@ HARDWARE = frozenset(
 )  # fmt: skip
 
 
+# Prepositions that end a noun phrase's head (not `in`/`on`: `signInToken`, `logOnKey`).
+_PREPOSITIONS = frozenset({"to", "for", "of", "from", "with", "without", "via"})
+
+
 def secret_word(name: str) -> str | None:
     """The word that makes an identifier hold a secret value (`token`, `api key`), or
     None. `srcMAC` is a hardware address, not a MAC."""
     ws = words(name)
     if not ws or any(w in METADATA for w in ws):
         return None
+    cut = next((i for i, w in enumerate(ws) if i and w in _PREPOSITIONS), None)
+    if cut is not None:
+        # English puts the head of "X to/for/of/from Y" first: `fallbackToPassword` is a
+        # fallback, `pathToKey` a path, `passwordForUser` a password.
+        ws = ws[:cut]
     if ws[-1] in CARRIERS and len(ws) >= 2:
         ws = ws[:-1]
     if ws[-1] == "key":

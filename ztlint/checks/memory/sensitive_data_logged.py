@@ -507,6 +507,7 @@ def _secret_in(
                 continue  # `credential['id']`: the logged value is the entry of that key
             if (
                 _record_or_derived(ctx, inner)
+                or _type_only(ctx, inner)
                 or (
                     ctx.parser in ("go", "rust")
                     and inner.type == "identifier"
@@ -523,6 +524,27 @@ def _secret_in(
     return None
 
 
+_VERB = re.compile(r"%[-+# 0-9.*\[\]]*([a-zA-Z%])")
+
+
+def _type_only(ctx: FileContext, inner: Node) -> bool:
+    """A Go value formatted with `%T` (`fmt.Sprintf("%T", cert.PrivateKey)`): only its
+    type's name is printed."""
+    arg = inner
+    while arg.parent is not None and arg.parent.type != "argument_list":
+        arg = arg.parent
+    args = arg.parent
+    call = args.parent if args is not None else None
+    if ctx.parser != "go" or call is None or call.type != "call_expression" or args is None:
+        return False
+    items = args.named_children
+    if not items or items[0].type != "interpreted_string_literal" or arg.id == items[0].id:
+        return False
+    verbs = [v for v in _VERB.findall(_text(ctx, items[0])) if v != "%"]
+    index = next(i for i, item in enumerate(items) if item.id == arg.id) - 1
+    return index < len(verbs) and verbs[index] == "T"
+
+
 def _go_field(ctx: FileContext, inner: Node) -> bool:
     """A Go field read off a value (`resp.RootToken`, `cfg.ClientSecret`): exported
     fields are capitalised, so the capital says nothing of a type here."""
@@ -535,6 +557,7 @@ def _go_field(ctx: FileContext, inner: Node) -> bool:
         and operand is not None
         and operand.type in ("identifier", "selector_expression")
         and _text(ctx, operand)[:1].islower()
+        and _text(ctx, operand) not in semantics.of(ctx).imports  # `ca.CACertsSecret`
     )
 
 
@@ -578,13 +601,15 @@ _DESCRIBES = frozenset(
 # What a structured log field's key says its value is, when that is no secret: where
 # something is kept, or what names it (`zap.String("key_location", path)`).
 _PLACE_WORDS = frozenset(
-    {"location", "path", "file", "filename", "dir", "directory", "url", "uri", "id", "name"}
-)
+    {"location", "path", "file", "filename", "dir", "directory", "url", "uri", "id", "name",
+     "ref", "reference"}
+)  # fmt: skip
 
 
 def _field_names_a_place(ctx: FileContext, node: Node) -> bool:
     """The value of a Go structured log field (`zap.String(key, value)`, `slog.String`,
-    `zap.Any`, `slog.Any`) whose key's last word says it is a location or a name
+    `zap.Any`, `slog.Any`, or a key-value pair after a logger's message) whose key's
+    last word says it is a location, a reference or a name
     (`"key_location"`, `"cert_path"`, `"token_id"`): the field holds where the secret is
     kept or what it is called, not the secret."""
     args = node.parent
@@ -599,12 +624,21 @@ def _field_names_a_place(ctx: FileContext, node: Node) -> bool:
     if field is None or field.type != "call_expression":
         return False
     callee = _text(ctx, field.child_by_field_name("function") or field)
-    if not re.fullmatch(r"(?:zap|slog)\.\w+", callee):
-        return False
     items = args.named_children
-    if len(items) != 2 or items[0].type != "interpreted_string_literal":
+    if re.fullmatch(r"(?:zap|slog)\.\w+", callee):
+        key = items[0] if len(items) == 2 else None
+    else:
+        # Key-value pairs after the message (logr, slog, zap's sugared `Infow`):
+        # `log.Error(err, "msg", "secretRef", oidc.ClientSecret)`.
+        arg = node
+        while arg.parent is not None and arg.parent.id != args.id:
+            arg = arg.parent
+        key = arg.prev_named_sibling
+        if key is None or key.id == items[0].id or not _CALL_LOGGERS.match(callee):
+            return False
+    if key is None or key.type != "interpreted_string_literal":
         return False
-    ws = words(_text(ctx, items[0]).strip('"'))
+    ws = words(_text(ctx, key).strip('"'))
     return bool(ws) and ws[-1] in _PLACE_WORDS
 
 
