@@ -1178,6 +1178,10 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
                 "is on: a switch the deployer turns on to log sensitive data for debugging",
             ),
             (
+                _branch_switch(ctx, call, function, _SHOW_WORDS, in_else=False),
+                "is set: an option whoever runs the program sets to be shown the value",
+            ),
+            (
                 _branch_switch(ctx, call, function, _CHANNEL_WORDS, in_else=True),
                 "is off: the fallback of a setup without that delivery channel, where the "
                 "log is how the value reaches whoever runs it",
@@ -1247,6 +1251,9 @@ def _failed_lookup(ctx: FileContext, call: Node, function: Node | None, secret: 
 # A flag that turns on more logging than the default: `cfg.LogSensitiveInfo`,
 # `self.debug`, `verbose`, `opts.TraceRequests`.
 _SWITCH_WORDS = frozenset({"debug", "verbose", "trace", "sensitive", "insecure", "unsafe"})
+# An option that asks for the value to be shown (`opts.showAccessToken`,
+# `args.print_token`, `revealSecret`).
+_SHOW_WORDS = frozenset({"show", "print", "reveal", "display", "dump"})
 _BARE_FLAG = re.compile(r"[A-Za-z_][\w.]*(?:\(\))?")
 _IFS = frozenset({"if_statement", "if_expression"})
 
