@@ -3,7 +3,9 @@
 A `kind: Secret` keeps its values only base64-encoded: anyone who reads the manifest has
 them. Real keys and passwords are high. Placeholders ("REPLACE_ME", "changeme", a dummy
 certificate) are still reported, because a manifest applied as is ships the placeholder
-to production (the seed's H4). Certificates alone are public. SOPS-encrypted files
+to production (the seed's H4); those of a Secret whose URLs name only the loopback and
+in-cluster services (a local development overlay) are medium confidence. A URL with no
+password in it is a setting, not a secret. Certificates alone are public. SOPS-encrypted files
 (`sops:` metadata, `ENC[...]` values), templated values and other kinds (SealedSecret,
 ExternalSecret) are not findings.
 """
@@ -15,9 +17,12 @@ import binascii
 import re
 from collections.abc import Iterator
 
-from ztlint.model import Severity, Span
+from ztlint.checks.transport._common.hosts import host_trust
+from ztlint.model import Confidence, Severity, Span
 from ztlint.parsers.data import Mapping, Scalar
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics.credentials import is_credential_name, is_well_known_default
+from ztlint.semantics.placeholder import is_local_host
 from ztlint.semantics.tokens import entropy
 
 _PLACEHOLDER = re.compile(
@@ -40,8 +45,22 @@ def _decode(value: str, encoded: bool) -> str:
         return value
 
 
+_URL = re.compile(
+    r"^[a-z][a-z0-9+.-]*://(?:([^:@/\s]*)(?::([^@/\s]*))?@)?(\[[^\]]+\]|[^:/?#\s]+)", re.I
+)
+
+
 def _judge(text: str) -> str:
-    """'cert', 'placeholder' or 'secret' for one decoded value."""
+    """'cert', 'placeholder', 'secret' or 'setting' (a URL with no password in it) for
+    one decoded value."""
+    url = _URL.match(text.strip())
+    if url is not None:
+        password = url.group(2)
+        if not password:
+            return "setting"
+        return (
+            "placeholder" if _placeholder(password) or is_well_known_default(password) else "secret"
+        )
     blocks = _PEM.findall(text)
     if blocks:
         if all("PRIVATE KEY" not in label for label, _ in blocks):
@@ -49,10 +68,34 @@ def _judge(text: str) -> str:
             return "cert" if body_ok else "placeholder"
         bodies = [re.sub(r"\s", "", body) for label, body in blocks if "PRIVATE KEY" in label]
         return "secret" if all(len(b) > 60 and entropy(b) > 4.5 for b in bodies) else "placeholder"
+    return "placeholder" if _placeholder(text) else "secret"
+
+
+def _credential_entry(key: str, text: str) -> bool:
+    """An entry that holds a credential: its key names one, its value is a key or a URL
+    with a password, or the value looks generated (`AKIA...` under `AWS_ACCESS_KEY_ID`).
+    A Secret also carries the app's settings (`DB_ENGINE: mongo`, `REGION: us-east-1`)."""
     stripped = text.strip()
-    if len(stripped) < 4 or _PLACEHOLDER.search(stripped) or len(set(stripped)) < 4:
-        return "placeholder"
-    return "secret"
+    return (
+        is_credential_name(key, env=True)
+        or re.search(r"\.(?:crt|cert|key|pem|p12|pfx|jks)$", key) is not None  # tls.crt
+        or "-----BEGIN" in text
+        or _URL.match(stripped) is not None
+        or (len(stripped) >= 12 and entropy(stripped) >= 3.5 and bool(re.search(r"\d", stripped)))
+    )
+
+
+def _placeholder(text: str) -> bool:
+    stripped = text.strip()
+    return len(stripped) < 4 or bool(_PLACEHOLDER.search(stripped)) or len(set(stripped)) < 4
+
+
+def _local_deployment(values: list[str]) -> bool:
+    """The Secret's URLs name the loopback and no public host (`NEXTAUTH_URL:
+    http://localhost:5225` beside an in-cluster `db:5432`): the settings of a local
+    development deployment, whose stand-ins guard nothing."""
+    hosts = [m.group(3) for v in values if (m := _URL.match(v.strip())) is not None]
+    return any(is_local_host(h) for h in hosts) and all(host_trust(h) != "public" for h in hosts)
 
 
 def detect_kubernetes(ctx: FileContext) -> Iterator[Hit]:
@@ -73,6 +116,7 @@ def detect_kubernetes(ctx: FileContext) -> Iterator[Hit]:
             if not isinstance(block, Mapping):
                 continue
             verdicts: dict[str, str] = {}
+            decoded: list[str] = []
             spans: list[Span] = []
             for k, v in block.items():
                 if (
@@ -82,7 +126,13 @@ def detect_kubernetes(ctx: FileContext) -> Iterator[Hit]:
                     or (ctx.template is not None and ctx.template.templated(v))
                 ):
                     continue
-                verdict = _judge(_decode(v.value, encoded))
+                text = _decode(v.value, encoded)
+                decoded.append(text)
+                verdict = _judge(text)
+                if verdict in ("secret", "placeholder") and not _credential_entry(k.value, text):
+                    verdict = "setting"  # `DB_ENGINE: mongo`, `DB_MANUAL_MIGRATION: 'true'`
+                if verdict == "setting":
+                    continue
                 verdicts[k.value] = verdict
                 if verdict != "cert":
                     spans.append(v.span)
@@ -101,6 +151,18 @@ def detect_kubernetes(ctx: FileContext) -> Iterator[Hit]:
                 yield Hit(
                     span=span,
                     message=f"{who} commits its {key} values ({', '.join(real + placeholders)})",
+                    entity=name,
+                    secret_spans=tuple(spans),
+                )
+            elif _local_deployment(decoded):
+                # Shown with --min-confidence medium: a local deployment's stand-ins.
+                yield Hit(
+                    span=span,
+                    message=f"{who} commits placeholder {key} ({', '.join(placeholders)}) "
+                    "of a local deployment (its URLs name only the loopback and in-cluster "
+                    "services): replace them before any other deployment uses the manifest",
+                    severity=Severity.MEDIUM,
+                    confidence=Confidence.MEDIUM,
                     entity=name,
                     secret_spans=tuple(spans),
                 )
