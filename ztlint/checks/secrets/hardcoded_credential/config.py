@@ -107,9 +107,15 @@ def detect_config(ctx: FileContext) -> Iterator[Hit]:
                             value.value,
                             value,
                             example,
-                            (lambda: True) if id(node) in services else local,
+                            (lambda: True)
+                            if id(node) in services or id(value) in services
+                            else local,
                             id(value) in account,
-                            _IN_SERVICE if id(node) in services else LOCAL_DEPLOYMENT,
+                            _IN_SERVICE
+                            if id(node) in services
+                            else _FOR_SERVICE
+                            if id(value) in services
+                            else LOCAL_DEPLOYMENT,
                         )
                 else:
                     stack.append(value)
@@ -186,22 +192,43 @@ def _is_test_table(mapping: Mapping) -> bool:
 def _service_environments(doc: object) -> set[int]:
     """The `env` mappings of a GitHub workflow job's service containers
     (`jobs.<id>.services.<name>.env`): a database the runner starts for the job and
-    removes with it. (A service's registry `credentials` are not among them.)"""
+    removes with it (a service's registry `credentials` are not among them); and the
+    values of the job's other `env` mappings (the job's, its steps') that repeat one of
+    them: the service's credential handed to the steps that use the service
+    (`VAULT_TOKEN` equal to the service's `VAULT_DEV_ROOT_TOKEN_ID`)."""
     out: set[int] = set()
     jobs = doc.get("jobs") if isinstance(doc, Mapping) else None
     for _, job in jobs.items() if isinstance(jobs, Mapping) else ():
         if not isinstance(job, Mapping) or job.get("runs-on") is None:
             continue  # a workflow job runs on a runner; other YAML is no workflow
         services = job.get("services")
+        given: set[str] = set()
         for _, service in services.items() if isinstance(services, Mapping) else ():
             env = service.get("env") if isinstance(service, Mapping) else None
             if isinstance(env, Mapping):
                 out.add(id(env))
+                given.update(v.value for _, v in env.items() if isinstance(v, Scalar) and v.value)
+        if not given:
+            continue
+        steps = job.get("steps")
+        users = [job.get("env")] + [
+            step.get("env")
+            for step in (steps.items if isinstance(steps, Sequence) else ())
+            if isinstance(step, Mapping)
+        ]
+        for env in users:
+            for _, value in env.items() if isinstance(env, Mapping) else ():
+                if isinstance(value, Scalar) and value.value in given:
+                    out.add(id(value))
     return out
 
 
 # Where a service container's credential sits, as the message says it.
 _IN_SERVICE = " in a CI job's service container, which lives only as long as the job"
+_FOR_SERVICE = (
+    " that a CI job hands its steps for its own service container, which lives only as "
+    "long as the job"
+)
 
 
 def _config_pair(
