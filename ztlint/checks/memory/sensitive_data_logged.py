@@ -508,6 +508,7 @@ def _secret_in(
             if (
                 _record_or_derived(ctx, inner)
                 or _type_only(ctx, inner)
+                or _enum_valued(ctx, outer)
                 or (
                     ctx.parser in ("go", "rust")
                     and inner.type == "identifier"
@@ -543,6 +544,31 @@ def _type_only(ctx: FileContext, inner: Node) -> bool:
     verbs = [v for v in _VERB.findall(_text(ctx, items[0])) if v != "%"]
     index = next(i for i, item in enumerate(items) if item.id == arg.id) - 1
     return index < len(verbs) and verbs[index] == "T"
+
+
+def _enum_valued(ctx: FileContext, outer: Node) -> bool:
+    """A value the function compares with a package's named constant
+    (`*s.TargetToken == rest_model.TargetTokenACCESS`): it holds one of a set of named
+    choices (which token to use), not a credential."""
+    function = enclosing_function(outer)
+    if ctx.parser != "go" or function is None:
+        return False
+    shown = _text(ctx, outer)
+    body = _text(ctx, function)
+    at = body.find(shown)
+    while at != -1 and shown:
+        end = at + len(shown)
+        before, after = body[max(0, at - 120) : at], body[end : end + 120]
+        if (at == 0 or not (body[at - 1].isalnum() or body[at - 1] in "_.")) and (
+            _COMPARED_TO_CONSTANT.match(after) or _CONSTANT_COMPARED.search(before)
+        ):
+            return True
+        at = body.find(shown, end)
+    return False
+
+
+_COMPARED_TO_CONSTANT = re.compile(r"\s*[!=]=\s*[a-z]\w{0,60}\.[A-Z]")
+_CONSTANT_COMPARED = re.compile(r"\b[a-z]\w{0,60}\.[A-Z]\w{0,60}\s*[!=]=\s*\*?$")
 
 
 def _go_field(ctx: FileContext, inner: Node) -> bool:
