@@ -82,11 +82,15 @@ def detect_ats_cleartext(ctx: FileContext) -> Iterator[Hit]:
         for key in _INSECURE_HTTP:
             setting = domain.settings.get(key)
             if setting is not None and _truthy(setting):
+                # An exception that names its host is a narrow, deliberate decision (an
+                # API reached by address, a probe of a known host): shown with
+                # --min-confidence medium; turning ATS off for every host stays high.
                 yield Hit(
                     span=_key_span(setting, key, binary),
                     message=f"{domain.path(key)}{_where(binary)}: {domain.describe()} may be "
-                    "reached over plain http://",
+                    "reached over plain http:// (an exception for that host alone)",
                     entity=domain.name,
+                    confidence=Confidence.MEDIUM,
                 )
                 break
 
@@ -119,8 +123,9 @@ def detect_android_cleartext(ctx: FileContext) -> Iterator[Hit]:
                 hit = Hit(
                     span=span,
                     message='<domain-config cleartextTrafficPermitted="true"> permits plain '
-                    f"http:// to {shown}",
+                    f"http:// to {shown} (an exception for the hosts it names)",
                     entity=public[0],
+                    confidence=Confidence.MEDIUM,
                 )
             yield _adjust(hit, debug, acknowledged)
     elif root.tag == "manifest":
