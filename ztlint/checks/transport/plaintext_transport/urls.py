@@ -16,6 +16,8 @@ socket dialer puts in its URLs; `localtest.me` and `lvh.me` resolve to loopback,
 wildcard-DNS name resolves to the address it spells (`127.0.0.1.nip.io`). None of
 these is a finding. Carrier-grade NAT space (100.64.0.0/10) is private, not public.
 A URL whose comment directly above calls it a placeholder or unused is low confidence.
+A URL with a fragment (`...spec.html#section`) links a section of a document: not an
+endpoint (a fragment never reaches a server; `#/route`, `#!/route` are an app's pages).
 """
 
 from __future__ import annotations
@@ -101,6 +103,10 @@ def judge_url(text: str) -> tuple[str, Confidence, Severity | None] | None:
     except ValueError:
         return None
     if parts.scheme.lower() not in ("http", "ws"):
+        return None
+    if parts.fragment and not parts.fragment.startswith(("/", "!")):
+        # `http://openid.net/specs/...html#ClaimsParameter`: a section of a document, a
+        # link for people (a fragment never reaches a server; `#/route` is an app's page).
         return None
     trust = host_trust(host)
     if trust is None or trust == "skip":
