@@ -37,6 +37,20 @@ _PLACEHOLDER = re.compile(
 )
 
 
+_GOOGLE_CLIENT_ID = re.compile(r"\b\d{6,}-[a-z0-9]{20,}\.apps\.googleusercontent\.com\b")
+_LOOPBACK_REDIRECT = re.compile(r"\bhttps?://(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?[/\"'\s]")
+
+
+def _installed_app(text: str) -> bool:
+    """The file configures a Google OAuth client of an installed application: its client
+    id and a redirect to the loopback (the flow Google prescribes for desktop apps)."""
+    return (
+        ".apps.googleusercontent.com" in text
+        and _GOOGLE_CLIENT_ID.search(text) is not None
+        and _LOOPBACK_REDIRECT.search(text) is not None
+    )
+
+
 def is_placeholder(secret: str) -> bool:
     body = secret
     return bool(_PLACEHOLDER.search(body)) or len(set(body)) < 6
@@ -65,9 +79,16 @@ def detect_provider_tokens(ctx: FileContext) -> Iterator[Hit]:
                     confidence = Confidence.LOW
             public = token[:prefix]
             shown = f"{public}..." if public else "value"
+            note = ""
+            if fmt.kind == "Google OAuth client secret" and _installed_app(text):
+                # Google's OAuth for installed applications: the secret ships inside
+                # every copy of the app and is not confidential; the client id and the
+                # loopback redirect say the file configures such a client.
+                confidence = min(confidence or Confidence.HIGH, Confidence.MEDIUM)
+                note = "; the client of an installed application (a loopback redirect), whose secret Google's OAuth does not treat as confidential"
             yield Hit(
                 span=ctx.source.span(m.start(), m.end()),
-                message=f"{fmt.kind} committed ({shown}, {len(token)} characters)",
+                message=f"{fmt.kind} committed ({shown}, {len(token)} characters{note})",
                 severity=fmt.severity,
                 confidence=confidence,
                 secret_spans=(ctx.source.span(m.start() + prefix, m.end()),),
