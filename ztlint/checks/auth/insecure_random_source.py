@@ -270,6 +270,20 @@ def _function_name(sem: semantics.Semantics, function: Node | None) -> str | Non
     return None
 
 
+def _count_argument(sem: semantics.Semantics, arguments: Node, node: Node) -> bool:
+    """The value is the count of a repetition (`strings.Repeat(s, n)`, `"0".repeat(n)`,
+    Python's `"0" * n` is no call): the result is the fixed text, only its length varies."""
+    call = arguments.parent
+    function = call.child_by_field_name("function") if call is not None else None
+    name = sem.text(function) if function is not None else ""
+    items = [c for c in arguments.named_children if c.type != "comment"]
+    if not items or items[-1].id != node.id:
+        return False
+    if name.endswith(".repeat"):  # JavaScript: `"0".repeat(n)`
+        return name[:1] in "\"'`" and len(items) == 1
+    return name.endswith("Repeat") and len(items) == 2 and sem.text(items[0])[:1] in "\"'`"
+
+
 def _destination(sem: semantics.Semantics, call: Node) -> str | None:
     """The name the call's value ends up in: what a binding stores it as, the buffer
     it fills when that buffer is what the function returns (`b[i] =
@@ -304,6 +318,8 @@ def _destination(sem: semantics.Semantics, call: Node) -> str | None:
             return sem.text(target)
         if parent.type == "return_statement":
             return _function_name(sem, sem.function_of(parent))
+        if parent.type in ("argument_list", "arguments") and _count_argument(sem, parent, node):
+            return None  # `strings.Repeat("0", rand.IntN(20))`: a random length of a fixed text
         if parent.type in ("argument_list", "arguments"):
             # `sb.WriteByte(letters[rand.Intn(..)])`, `chars.push(..)`: the receiver fills
             written = _written_buffer(sem, parent)
