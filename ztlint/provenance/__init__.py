@@ -22,6 +22,7 @@ names are importable from here.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 
@@ -444,11 +445,28 @@ def classify(path: str, text: str | None, settings: Settings) -> str:
         return TEST
     if match_any(EXAMPLE_PATHS, path):
         return EXAMPLE
-    if match_any(DOCS_PATHS, path) or (text is not None and specification_text(path, text)):
+    if match_any(DOCS_PATHS, path) or (
+        text is not None and (specification_text(path, text) or sphinx_config(path, text))
+    ):
         return DOCS
     if lock_file(path) or catalogue(path):
         return DATA
     return PRODUCTION
+
+
+# Sphinx's build configuration (`conf.py`): the settings of a documentation site, whose
+# URLs are links for readers (intersphinx targets, a theme's navigation).
+_SPHINX_SETTINGS = re.compile(
+    r"^(?:html_theme|html_theme_options|html_static_path|intersphinx_mapping|master_doc|"
+    r"root_doc|source_suffix|templates_path|exclude_patterns|pygments_style)\s*=",
+    re.M,
+)
+
+
+def sphinx_config(path: str, text: str) -> bool:
+    if posixpath.basename(path) != "conf.py":
+        return False
+    return sum(1 for _ in zip(range(2), _SPHINX_SETTINGS.finditer(text), strict=False)) >= 2
 
 
 # A standards document in the plain-text layout of the RFC Editor and xml2rfc (RFCs,
