@@ -72,12 +72,23 @@ VOCABULARY = {
     # paramiko/paramiko and smallstep/cli.
     "paramiko",
     "cli",
+    # English words before they are repositories' names (a sandbox repository's
+    # `examples`, a Helm chart repository's `manifests`; Kubernetes manifests are a format
+    # ztlint reads), and SOPS, the secrets-encryption tool whose files ZT203 reads; all named
+    # before held-out-20 held envoyproxy/examples, oauth2-proxy/manifests and getsops/sops.
+    "examples",
+    "manifests",
+    "sops",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
 # tests use, and the helper folders of spec-style test suites (busted's `spec/helpers/`,
 # RSpec's `spec/support/`), which provenance names; the paths below them stay checked.
-CONVENTIONAL = re.compile(r"^(?:\.github/|web/(?:src|public)$|spec/(?:helpers|support)$)")
+# A package's `src/data/` folder, which provenance's tests used for a test-data file
+# name before held-out-20 held a repository with that folder, is conventional too.
+CONVENTIONAL = re.compile(
+    r"^(?:\.github/|web/(?:src|public)$|spec/(?:helpers|support)$|src/data$)"
+)
 
 
 def _searched() -> dict[str, str]:
