@@ -86,9 +86,7 @@ VOCABULARY = {
 # RSpec's `spec/support/`), which provenance names; the paths below them stay checked.
 # A package's `src/data/` folder, which provenance's tests used for a test-data file
 # name before held-out-20 held a repository with that folder, is conventional too.
-CONVENTIONAL = re.compile(
-    r"^(?:\.github/|web/(?:src|public)$|spec/(?:helpers|support)$|src/data$)"
-)
+CONVENTIONAL = re.compile(r"^(?:\.github/|web/(?:src|public)$|spec/(?:helpers|support)$|src/data$)")
 
 
 def _searched() -> dict[str, str]:

@@ -1,13 +1,16 @@
 """ZT512 in Envoy: edge listeners that trust the client's X-Forwarded-For (no
-`use_remote_address`, or trusted hops the client controls)."""
+`use_remote_address`, or trusted hops the client controls). High when the config itself
+decides on the client's address (RBAC by `remote_ip`, a rate limit keyed by
+`remote_address`, a matcher on `x-forwarded-for`); otherwise medium."""
 
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator
 
 from ztlint.checks import envoy
-from ztlint.model import Related
+from ztlint.model import Confidence, Related
 from ztlint.parsers.data import Mapping, Scalar, walk_with
 from ztlint.rule import FileContext, Hit
 
@@ -72,7 +75,19 @@ def _serves_only_internal(hcm: Mapping) -> bool:
     )
 
 
+# What decides on the client's address in an Envoy config: RBAC principals by address,
+# rate limits keyed by it, matchers on the forwarded headers, IP tagging.
+_ADDRESS_DECISION = re.compile(
+    r"\b(?:remote_ip|direct_remote_ip|source_ip|remote_address|ip_tagging|"
+    r"x-forwarded-for|x-envoy-external-address|x-real-ip)\b",
+    re.I,
+)
+
+
 def detect(ctx: FileContext) -> Iterator[Hit]:
+    # Without a decision on the address in the config, whether Envoy's view of the
+    # client matters is up to the services behind it: medium.
+    decides = _ADDRESS_DECISION.search(ctx.text) is not None
     for doc in envoy.documents(ctx):
         for listener in envoy.listeners(doc.root):
             found = envoy.listener_address(listener)
@@ -96,6 +111,11 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                     message = f"edge listener '{name}' does not set use_remote_address, so Envoy trusts the client's X-Forwarded-For"
                 else:
                     continue
+                if not decides:
+                    message += (
+                        " (nothing in this config decides on the client's address; the "
+                        "services behind it may)"
+                    )
                 yield doc.hit(
                     Hit(
                         span=(where or hcm).span,
@@ -104,5 +124,6 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                             Related(ctx.path, doc.remap(found[1].span), f"bound to {found[0]}"),
                         ),
                         entity=name,
+                        confidence=None if decides else Confidence.MEDIUM,
                     )
                 )
