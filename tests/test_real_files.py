@@ -82,11 +82,19 @@ def test_lock_files_and_catalogues_are_data() -> None:
         "po/de.po",
         "app/src/main/res/values-cs/strings.xml",
         "src/main/resources/messages_de.properties",
+        # A translation module named by a locale deeper below a translations folder.
+        "frontend/src/i18n/shared/de.ts",
     ):
         assert classify(path, "x", settings) == DATA, path
     # Not data: code in a translations folder, a CA's config, a language folder's
     # non-locale file.
-    for path in ("i18n/i18n.go", "ca.json", "lang/go.yaml", "messages/api.json"):
+    for path in (
+        "i18n/i18n.go",
+        "ca.json",
+        "lang/go.yaml",
+        "messages/api.json",
+        "i18n/shared/loader.ts",
+    ):
         assert classify(path, "x", settings) == PRODUCTION, path
 
 

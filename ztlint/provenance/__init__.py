@@ -551,10 +551,11 @@ def catalogue(path: str) -> bool:
         # A translation module (`locales/de/translation/errors.ts`): a script kept in a
         # folder named by a locale right below a translations folder, or one named by a
         # locale in a translations folder (`i18n/de.js`, `i18n/elfinder.pt_BR.js`).
+        # Also a module named by a locale deeper below one (`i18n/common/de.ts`).
         stem = name.rsplit(".", 1)[0].rsplit(".", 1)[-1]
         return any(
             folder in _CATALOGUE_DIRS
-            and (_locale(folders[i + 1]) if i + 1 < len(folders) else _locale(stem))
+            and ((i + 1 < len(folders) and _locale(folders[i + 1])) or _locale(stem))
             for i, folder in enumerate(lowered)
         )
     if not lower.endswith(_CATALOGUE_SUFFIXES):
