@@ -425,3 +425,9 @@ def test_the_head_of_a_prepositional_name(name: str, word: str | None) -> None:
     from ztlint.semantics.vocabulary import secret_word
 
     assert secret_word(name) == word
+
+
+@pytest.mark.parametrize("value", [r"^[a-zA-Z0-9_\/\-]{2,24}$", r"^\d{6}$", r"^[A-Z]{3}-\w+$"])
+def test_an_anchored_pattern_is_no_credential(value: str) -> None:
+    """What a form checks a key against (`PATTERN_API_KEY = '^[a-zA-Z0-9_-]{2,24}$'`)."""
+    assert judge_value("PATTERN_API_KEY", value, example_file=False, declared=True) is None

@@ -121,6 +121,11 @@ _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]{2,}$")
 EXAMPLE_FILE = re.compile(r"(?i)(^|[/._-])(example|sample|template|dist|demo)s?([/._-]|$)")
 
 
+# A regular expression anchored at both ends with a character class or an escape in it
+# (`^[a-zA-Z0-9_\-]{2,24}$`, `^\d{6}$`): what a form checks a value against.
+_ANCHORED_PATTERN = re.compile(r"\^.*(?:\[[^\]]*\]|\\[dwsSDW]).*\$")
+
+
 def may_be_credential_value(value: str) -> bool:
     """What `judge_value` asks of a value whatever its name: False when no name makes it
     a credential, so that a caller can skip finding the name."""
@@ -135,6 +140,8 @@ def may_be_credential_value(value: str) -> bool:
         return False
     if text[:1] in "{[" and text[-1:] in "}]":
         return False  # a serialized object (a hash record and its parameters)
+    if _ANCHORED_PATTERN.fullmatch(text):
+        return False  # `^[a-zA-Z0-9_\/\-]{2,24}$`: a pattern values are checked against
     if is_binary_magic(text) or is_public_key(text):
         return False  # a format's magic bytes; a key published to be embedded
     if _REVERSE_DNS.fullmatch(text) or _DOTTED_NAME.fullmatch(text):
