@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ztlint.checks.containers._common.isolation import _compose, _true
+from ztlint.checks.containers._common.isolation import _compose, _true, csi_node_plugin
 from ztlint.checks.containers._common.script_run import _context, _enabled, run_commands
 from ztlint.checks.shell import _argv_script, commands
 from ztlint.checks.workloads import (
@@ -57,13 +57,22 @@ def detect_manifests(ctx: FileContext) -> Iterator[Hit]:
                     )
                     continue
                 debug = debug_pod(pod)
+                csi = not debug and csi_node_plugin(pod)
                 yield Hit(
                     span=entry[0].span,
                     message=f"container '{c.name}' of {pod.workload} runs privileged"
-                    + (DEBUG_POD_NOTE if debug else ""),
-                    confidence=Confidence.MEDIUM if debug else None,
+                    + (DEBUG_POD_NOTE if debug else "")
+                    + (_CSI_NOTE if csi else ""),
+                    confidence=Confidence.MEDIUM if debug or csi else None,
                     entity=pod.name,
                 )
+
+
+# A CSI node plugin mounts volumes with Bidirectional propagation, which Kubernetes
+# allows only to privileged containers.
+_CSI_NOTE = (
+    " (a CSI node plugin: mounting volumes into pods with Bidirectional propagation needs it)"
+)
 
 
 # Commands a kernel-settings script may hold: `sysctl` writes, `echo`/`printf` whose

@@ -12,6 +12,8 @@ from ztlint.checks.containers._common.isolation import (
     _sensitive_in_etc,
     agent_host_path,
     compose_network_agent,
+    csi_node_plugin,
+    kubelet_path,
     pod_network_agent,
     sensitive_host_path,
 )
@@ -44,6 +46,12 @@ def detect_manifests(ctx: FileContext) -> Iterator[Hit]:
                         hit = _mount_hit(pod.workload, where, False, path, pod.name)
                         if agent_host_path(where) and pod_network_agent(pod):
                             hit = _agent_owned(hit)
+                        elif kubelet_path(path.value) and csi_node_plugin(pod):
+                            hit = dataclasses.replace(
+                                hit,
+                                message=hit.message + _CSI_NOTE,
+                                confidence=Confidence.MEDIUM,
+                            )
                         if debug_pod(pod):
                             hit = dataclasses.replace(
                                 hit,
@@ -56,6 +64,10 @@ def detect_manifests(ctx: FileContext) -> Iterator[Hit]:
 # A network agent (NET_ADMIN in the host's network, or with the TUN device) that mounts
 # the host's WireGuard or OpenVPN configuration writes the interfaces it manages there.
 _AGENT_NOTE = ": the VPN configuration of the host's network this network agent manages"
+
+
+# A CSI node plugin mounts volumes into pods through the kubelet's folders.
+_CSI_NOTE = ": the kubelet folder a CSI node plugin mounts volumes through"
 
 
 def _agent_owned(hit: Hit) -> Hit:

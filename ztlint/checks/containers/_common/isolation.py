@@ -176,6 +176,41 @@ def pod_host_sources(pod: PodSpec) -> set[str]:
     return out
 
 
+# A CSI node plugin registers with the kubelet through its plugin registration folder
+# (`<kubelet dir>/plugins_registry`, named to its registrar by
+# `--kubelet-registration-path`) and mounts volumes into pods through the kubelet's
+# folders, with Bidirectional propagation, which needs a privileged container (the
+# Kubernetes CSI documentation's deployment of a node plugin).
+_REGISTRATION = re.compile(r"/plugins_registry/?$")
+
+
+def csi_node_plugin(pod: PodSpec) -> bool:
+    """The pod is a CSI node plugin: a hostPath volume of the kubelet's plugin
+    registration folder, or a registrar container given `--kubelet-registration-path`."""
+    volumes = pod.spec.get_seq("volumes")
+    for volume in volumes.items if volumes is not None else []:
+        host = volume.get_map("hostPath") if isinstance(volume, Mapping) else None
+        if host is not None and _REGISTRATION.search((host.get_str("path") or "").strip()):
+            return True
+    for c in containers(pod):
+        args = c.node.get_seq("args")
+        if args is not None and any(
+            isinstance(a, Scalar) and a.value.startswith("--kubelet-registration-path")
+            for a in args.items
+        ):
+            return True
+    return False
+
+
+def kubelet_path(path: str) -> bool:
+    """A kubelet folder a CSI node plugin works in (`/var/lib/kubelet/pods`, its
+    `plugins` and `plugins_registry`), also templated (`{{ .Values.kubeletRootDir }}/pods`)."""
+    text = path.strip().rstrip("/")
+    return bool(
+        re.search(r"(?:^|/|\}\})(?:pods|plugins|plugins_registry)(?:/[\w.-]*)?$", text)
+    ) and ("kubelet" in text.lower())
+
+
 def agent_host_path(where: str) -> bool:
     """A host path that is a network agent's to manage (AGENT_HOST_PATHS)."""
     return any(where == p or where.startswith(p + "/") for p in AGENT_HOST_PATHS)
