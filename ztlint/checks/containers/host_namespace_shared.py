@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from ztlint.checks.containers._common.isolation import (
     _compose,
     _true,
+    cni_plugin,
     compose_network_agent,
     pod_network_agent,
 )
@@ -63,12 +64,21 @@ def detect_manifests(ctx: FileContext) -> Iterator[Hit]:
                 entry = pod.spec.entry(key)
                 if entry is not None and _true(entry[1]):
                     needed = ns == "network" and pod_network_agent(pod)
-                    debug = not needed and debug_pod(pod)
+                    plugin = ns == "network" and not needed and cni_plugin(pod)
+                    debug = not needed and not plugin and debug_pod(pod)
                     yield Hit(
                         span=entry[0].span,
                         message=f"{pod.workload} shares the host's {ns} namespace"
-                        + (_HOST_NETWORK_NOTE if needed else DEBUG_POD_NOTE if debug else ""),
-                        confidence=Confidence.MEDIUM if needed or debug else None,
+                        + (
+                            _HOST_NETWORK_NOTE
+                            if needed
+                            else _PLUGIN_NOTE
+                            if plugin
+                            else DEBUG_POD_NOTE
+                            if debug
+                            else ""
+                        ),
+                        confidence=Confidence.MEDIUM if needed or plugin or debug else None,
                         entity=pod.name,
                         value=key,
                     )
@@ -76,6 +86,8 @@ def detect_manifests(ctx: FileContext) -> Iterator[Hit]:
 
 # A network agent (NET_ADMIN in the host's network) shares it to manage it.
 _HOST_NETWORK_NOTE = " to manage it with NET_ADMIN (a VPN or network agent's job)"
+# A cluster network plugin (it installs the node's CNI) is the node's network.
+_PLUGIN_NOTE = " to program it (a cluster network plugin: it installs the node's CNI)"
 
 
 def detect_scripts(ctx: FileContext) -> Iterator[Hit]:

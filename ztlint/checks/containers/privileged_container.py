@@ -6,7 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ztlint.checks.containers._common.isolation import _compose, _true, csi_node_plugin
+from ztlint.checks.containers._common.isolation import (
+    _compose,
+    _true,
+    cni_plugin,
+    csi_node_plugin,
+)
 from ztlint.checks.containers._common.script_run import _context, _enabled, run_commands
 from ztlint.checks.shell import _argv_script, commands
 from ztlint.checks.workloads import (
@@ -58,12 +63,14 @@ def detect_manifests(ctx: FileContext) -> Iterator[Hit]:
                     continue
                 debug = debug_pod(pod)
                 csi = not debug and csi_node_plugin(pod)
+                cni = not debug and not csi and cni_plugin(pod)
                 yield Hit(
                     span=entry[0].span,
                     message=f"container '{c.name}' of {pod.workload} runs privileged"
                     + (DEBUG_POD_NOTE if debug else "")
-                    + (_CSI_NOTE if csi else ""),
-                    confidence=Confidence.MEDIUM if debug or csi else None,
+                    + (_CSI_NOTE if csi else "")
+                    + (_CNI_NOTE if cni else ""),
+                    confidence=Confidence.MEDIUM if debug or csi or cni else None,
                     entity=pod.name,
                 )
 
@@ -73,6 +80,10 @@ def detect_manifests(ctx: FileContext) -> Iterator[Hit]:
 _CSI_NOTE = (
     " (a CSI node plugin: mounting volumes into pods with Bidirectional propagation needs it)"
 )
+
+
+# A cluster network plugin programs the node's network (interfaces, routes, iptables).
+_CNI_NOTE = " (a cluster network plugin: it installs the node's CNI and programs its network)"
 
 
 # Commands a kernel-settings script may hold: `sysctl` writes, `echo`/`printf` whose

@@ -11,9 +11,11 @@ from ztlint.checks.containers._common.isolation import (
     _compose_sources,
     _sensitive_in_etc,
     agent_host_path,
+    cni_plugin,
     compose_network_agent,
     csi_node_plugin,
     kubelet_path,
+    network_plugin_path,
     pod_network_agent,
     sensitive_host_path,
 )
@@ -52,6 +54,12 @@ def detect_manifests(ctx: FileContext) -> Iterator[Hit]:
                                 message=hit.message + _CSI_NOTE,
                                 confidence=Confidence.MEDIUM,
                             )
+                        elif network_plugin_path(path.value) and cni_plugin(pod):
+                            hit = dataclasses.replace(
+                                hit,
+                                message=hit.message + _CNI_NOTE,
+                                confidence=Confidence.MEDIUM,
+                            )
                         if debug_pod(pod):
                             hit = dataclasses.replace(
                                 hit,
@@ -68,6 +76,9 @@ _AGENT_NOTE = ": the VPN configuration of the host's network this network agent 
 
 # A CSI node plugin mounts volumes into pods through the kubelet's folders.
 _CSI_NOTE = ": the kubelet folder a CSI node plugin mounts volumes through"
+# A cluster network plugin installs the node's CNI configuration and programs its
+# network (the tunnel's kernel module, the iptables lock).
+_CNI_NOTE = ": what a cluster network plugin (it installs the node's CNI) manages"
 
 
 def _agent_owned(hit: Hit) -> Hit:

@@ -202,6 +202,39 @@ def csi_node_plugin(pod: PodSpec) -> bool:
     return False
 
 
+# The node's CNI configuration and plugin folders: only a cluster's network plugin (its
+# DaemonSet installs the node's pod network) writes there.
+CNI_PATHS = ("/etc/cni/net.d", "/etc/cni", "/opt/cni/bin", "/opt/cni")
+
+
+XTABLES_LOCK = "/run/xtables.lock"
+
+
+def _cni_folder(text: str) -> bool:
+    return text in CNI_PATHS or text.endswith("/cni/net.d")  # `/etc/kubernetes/cni/net.d`
+
+
+def cni_plugin(pod: PodSpec) -> bool:
+    """The pod is a cluster network plugin: a hostPath volume of the node's CNI
+    configuration or plugin folder, or of the iptables lock with the host's network (it
+    programs the node's packet filter, as kube-proxy and network add-ons do)."""
+    volumes = pod.spec.get_seq("volumes")
+    host_network = _true(pod.spec.get("hostNetwork"))
+    for volume in volumes.items if volumes is not None else []:
+        host = volume.get_map("hostPath") if isinstance(volume, Mapping) else None
+        path = (host.get_str("path") or "").strip().rstrip("/") if host is not None else ""
+        if _cni_folder(path) or (host_network and path == XTABLES_LOCK):
+            return True
+    return False
+
+
+def network_plugin_path(path: str) -> bool:
+    """What a network plugin manages on the node: the CNI folders, the kernel's modules
+    (the tunnel's module), the iptables lock."""
+    text = path.strip().rstrip("/")
+    return _cni_folder(text) or text in (MODULES, XTABLES_LOCK)
+
+
 def kubelet_path(path: str) -> bool:
     """A kubelet folder a CSI node plugin works in (`/var/lib/kubelet/pods`, its
     `plugins` and `plugins_registry`), also templated (`{{ .Values.kubeletRootDir }}/pods`)."""
