@@ -554,7 +554,7 @@ def _appended(ctx: FileContext, node: Node) -> bool:
 # Digests a specification defines over a token (OIDC at_hash/c_hash/s_hash, SSH key
 # exchange, bcrypt_pbkdf), named by the function or the variable that holds them.
 _SPEC_DIGEST = re.compile(
-    r"((?<![A-Za-z0-9])(at|c|s)_?(hash|Hash)|(?<![A-Za-z0-9])(AT|C|S)_HASH|(?<=[a-z])(At|C|S)Hash)"
+    r"((?<![A-Za-z0-9])(at|c|s)_?(hash|Hash)|(?<![A-Za-z0-9])(AT|C|S)_HASH|(?<![A-Z0-9])(At|C|S)Hash)"
     r"(?![a-z])|(?i:\bkex|key_?exchange|pbkdf)"
 )
 _PREVIOUS = r"\b(last|prev|previous|old|cached|saved|existing)\w*"
@@ -819,11 +819,17 @@ def _truncated(ctx: FileContext, call: Node) -> bool:
 
 
 def _enclosing_names(ctx: FileContext, node: Node) -> list[str]:
+    """The names of the functions around the node, and of the type whose methods they
+    are (a Rust `impl AtHash`, a class): what the code it computes is called."""
     out = []
     parent = node.parent
     while parent is not None:
-        if parent.type in FUNCTIONS:
-            name = parent.child_by_field_name("name")
+        if parent.type in FUNCTIONS or parent.type in (
+            "class_definition",
+            "class_declaration",
+            "impl_item",
+        ):
+            name = parent.child_by_field_name("name") or parent.child_by_field_name("type")
             if name is not None:
                 out.append(_text(ctx, name))
         parent = parent.parent
