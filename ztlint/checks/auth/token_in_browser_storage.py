@@ -27,7 +27,9 @@ _CREDENTIAL = re.compile(
 _NOT_CREDENTIAL = re.compile(
     r"(?i)(expir|_at$|At$|timeout|count|theme|lang|locale|redirect|url$|state$|warning|closed|dismiss|seen|shown|"
     # a choice of mechanism, not a credential: `selectedAuth`, `authMethod`, `tokenType`
-    r"selected|method|type$|mode$|provider|backend|strategy)"
+    r"selected|method|type$|mode$|provider|backend|strategy|"
+    # an anti-CSRF token: the page must read it to send it; it authenticates nothing alone
+    r"csrf|xsrf)"
 )
 
 
