@@ -274,8 +274,8 @@ def _string_identities(ctx: FileContext) -> Iterator[Hit]:
             or _UNPRIVILEGED & set(words(value))
         ):
             continue
-        if " " in value.strip() or "%" in value or "{" in value:
-            continue  # a message or a format, not a principal
+        if " " in value.strip() or "%" in value or "{" in value or _no_principal(value):
+            continue  # a message, a format, a header's name or a label: not a principal
         use = use_of(ctx, node)
         if use is None or use.kind != "binding":
             continue
@@ -348,6 +348,20 @@ def _fields(ctx: FileContext, literal: Node) -> list[tuple[str, Node, Node]]:
     return out
 
 
+# A header's name (`x-forwarded-user`, `X-Remote-Group`): where a proxy puts the
+# identity, not one.
+_HEADER_NAME = re.compile(r"(?i)x-[a-z0-9]+(?:-[a-z0-9]+)+")
+
+
+def _no_principal(value: str) -> bool:
+    """A value no principal is spelled as: a header's name, or text in a script other
+    than Latin letters (a translated label: `subject: "新密码"`, an e-mail's subject)."""
+    text = value.strip()
+    return _HEADER_NAME.fullmatch(text) is not None or any(
+        c.isalpha() and not c.isascii() for c in text
+    )
+
+
 def _constant(ctx: FileContext, node: Node) -> str | None:
     """The constant a principal's field holds, as written; None for a computed value or
     a placeholder (`""`, `0`, `"anonymous"`)."""
@@ -362,6 +376,8 @@ def _constant(ctx: FileContext, node: Node) -> str | None:
             return None
         if " " in value or "%" in value or "{" in value or value.startswith("$"):
             return None  # a message, a format or a template, not a principal
+        if _no_principal(value):
+            return None
         return value if any(c.isalnum() for c in value) and len(value) <= 64 else None
     return found.text if re.fullmatch(r"[1-9]\d*", found.text) else None
 
