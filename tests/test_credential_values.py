@@ -211,6 +211,12 @@ def test_well_known_defaults_stay_low_not_silenced() -> None:
     assert judge_value("password", "changeme", example_file=False) == "default"
     # A password made from the word itself echoes the name but is still one.
     assert judge_value("DB_ADMIN_PASSWORD", "adminpassword", example_file=False) == "secret"
+    # The account's word and "password", and "Password" with a number and a mark: the
+    # stand-ins of a local stack (a throwaway database's root password).
+    from ztlint.semantics.credentials import stand_in
+
+    assert stand_in("root_password") and stand_in("admin-pass")
+    assert judge_value("MSSQL_SA_PASSWORD", "Password123!", example_file=False) == "default"
 
 
 def _zt204(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, str]]:

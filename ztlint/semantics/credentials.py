@@ -78,9 +78,11 @@ def is_credential_name(name: str, env: bool = False) -> bool:
 
 PATH_VALUE = re.compile(r"^(/|\./|\.\./|~/)[\w./-]+$")
 _DEFAULTS = re.compile(
-    r"(?i)^(change[_-]?(me|this|it)|admin|root|postgres|mysql|guest|default|pass(word)?\d*|secret\d*|"
-    r"(test|dev|local|insecure)([-_]?(secret|key|token|pass(word)?|pwd))?\d*|letmein|qwerty|123456\w*|"
-    r"s3cr3t|p@ssw0rd)$"
+    r"(?i)^(change[_-]?(me|this|it)|admin|root|postgres|mysql|guest|default|pass(word)?\d*[!@#$.]?|"
+    r"secret\d*|(test|dev|local|insecure)([-_]?(secret|key|token|pass(word)?|pwd))?\d*|letmein|"
+    r"qwerty|123456\w*|s3cr3t|p@ssw0rd|"
+    # the account's own word and "password": `root_password`, `admin-pass`
+    r"(root|admin|user|db|app|sa)[-_](pass(word)?|pwd)\d*)$"
 )
 
 
