@@ -125,6 +125,16 @@ _OUTSIDE_API = re.compile(
 )
 
 
+def _in_subscript(node: Node, top: Node) -> bool:
+    """The node is inside the brackets of a subscript within `top`."""
+    parent = node.parent
+    while parent is not None and parent.id != top.id:
+        if parent.type == "value_arguments" and parent.children and parent.children[0].type == "[":
+            return True
+        parent = parent.parent
+    return False
+
+
 def _outside(ctx: FileContext, value: Node, depth: int = 0) -> bool:
     """Evidence that the value is received: it reads a parameter of the function (the
     caller's value: a decoded config, a message, a packet), an API through which an app
@@ -137,6 +147,8 @@ def _outside(ctx: FileContext, value: Node, depth: int = 0) -> bool:
             inner.parent is not None and inner.parent.type == "navigation_suffix"
         ):
             continue  # a member's name, not a value's root
+        if _in_subscript(inner, value):
+            continue  # `tableData[indexPath.row]`: the index picks a value, it is not one
         if sem.is_parameter(inner):
             return True
         binding = sem.resolve(inner)
