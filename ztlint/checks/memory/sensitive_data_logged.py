@@ -863,6 +863,11 @@ def _credential_read(ctx: FileContext, inner: Node) -> str | None:
     if origin.detail and (SECRET_HEADERS.match(origin.detail) or secret_name(origin.detail)):
         return origin.detail
     value, _ = sem.value_of(inner)
+    if value.type in ("call_expression", "call"):
+        function = value.child_by_field_name("function")
+        called = words(sem.text(function)) if function is not None else []
+        if called[-1:] and called[-1] in ("name", "names", "id", "path"):
+            return None  # `normalizeCookieName(name)`: the cookie's name, not its value
     if value.end_byte - value.start_byte < 512 and re.search(r"(?i)cookie", sem.text(value)):
         return "a cookie"
     return None
