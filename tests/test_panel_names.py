@@ -82,6 +82,10 @@ VOCABULARY = {
     # Cloudflare's PKI toolkit, whose `cfssl gencert` command ZT702 names as a script that
     # makes keys (its rule and docs name it) before held-out-23 held cloudflare/cfssl.
     "cfssl",
+    # JOSE, the JSON Object Signing and Encryption standard (RFC 7515-7520), and the `jose`
+    # JWT library package ZT502 reads as a signed-token import (rule, docs and tests name
+    # it); named before held-out-24 held panva/jose.
+    "jose",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
