@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
     ("path", "expected"),
     [
         ("cmd/server/main.go", prov.PRODUCTION),
-        ("internal/auth/token.py", prov.PRODUCTION),
+        ("internal/authn/token.py", prov.PRODUCTION),
         ("deploy/k8s/agent.yaml", prov.PRODUCTION),
         ("Dockerfile", prov.PRODUCTION),
         # vendored and bundled
@@ -104,6 +104,7 @@ REPO = Path(__file__).resolve().parent.parent
         ("spec/requests/users_spec.rb", prov.TEST),
         ("spec/openapi.json", prov.PRODUCTION),
         ("pkg/render/_testdata/leaf.key", prov.TEST),
+        ("lib/testcerts/ed25519-key.pem", prov.TEST),
         ("scripts/deps/docker-compose-test-services.yml", prov.TEST),
         (".devcontainer/compose.yaml", prov.EXAMPLE),
         ("docker-compose.dev.yml", prov.EXAMPLE),

@@ -83,7 +83,7 @@ def test_lock_files_and_catalogues_are_data() -> None:
         "app/src/main/res/values-cs/strings.xml",
         "src/main/resources/messages_de.properties",
         # A translation module named by a locale deeper below a translations folder.
-        "frontend/src/i18n/shared/de.ts",
+        "webapp/i18n/shared/de.ts",
     ):
         assert classify(path, "x", settings) == DATA, path
     # Not data: code in a translations folder, a CA's config, a language folder's

@@ -161,6 +161,9 @@ TEST_PATHS = (
     "*_testing.py",
     "test-*/",
     "test_*/",
+    # Certificates and keys for the tests, one word (`testcerts/`, `testkeys/`).
+    "testcerts/",
+    "testkeys/",
     "**/config/test.exs",
     "test_data/",
     "testdata/",
