@@ -28,6 +28,31 @@ def _found(root: Path, config: Config | None = None, *targets: str) -> list[tupl
 
 # --- copies of other projects' releases -------------------------------------------------
 
+_GO_COPY = (
+    "// Copyright 2009 The Go Authors. All rights reserved.\n"
+    "// Use of this source code is governed by a BSD-style\n\n"
+    'package tls\n\nimport "crypto/md5"\n\n'
+    "func prf30(secret []byte) []byte {\n\th := md5.New()\n\th.Write(secret)\n"
+    "\treturn h.Sum(nil)\n}\n\n"
+    "func verify(token, expected string) bool { return token == expected }\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("module", "copied"),
+    [
+        ("github.com/acme/scanner", True),  # a fork of crypto/tls: the Go project's code
+        ("golang.org/x/crypto", False),  # the Go project's own module
+    ],
+)
+def test_a_copy_of_the_go_projects_code_is_vendored(
+    tmp_path: Path, module: str, copied: bool
+) -> None:
+    _write(tmp_path, {"go.mod": f"module {module}\n", "scan/crypto/tls/prf.go": _GO_COPY})
+    found = [p for p, _ in _found(tmp_path)]
+    assert ("scan/crypto/tls/prf.go" not in found) is copied
+
+
 _MANIFEST = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: lb-system\n"
 
 

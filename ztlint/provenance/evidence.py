@@ -69,6 +69,9 @@ class Evidence:
     go_package: str | None = None  # a Go file's package name
     go_imports: tuple[str, ...] = ()
     go_module: str | None = None  # go.mod's module path
+    # The Go project's copyright header (`Copyright 2009 The Go Authors`): a copy of the
+    # standard library's or golang.org/x's code, unless the module is the Go project's.
+    go_authors: bool = False
     chart: str | None = None  # Chart.yaml's chart name
     rendered_from: tuple[str, ...] = ()  # charts a `helm template` output was made from
     compose: bool = False  # a compose file
@@ -294,7 +297,40 @@ def _go_evidence(text: str) -> Evidence | None:
         if _line_start(header, m):
             imports.update(_GO_QUOTED.findall(m.group(1)) if m.group(1) is not None else ())
             imports.update((m.group(2),) if m.group(2) is not None else ())
-    return Evidence(go_package=package.group(1), go_imports=tuple(sorted(imports)))
+    return Evidence(
+        go_package=package.group(1),
+        go_imports=tuple(sorted(imports)),
+        go_authors=_GO_AUTHORS.match(header) is not None,
+    )
+
+
+# The first line of the Go project's own files.
+_GO_AUTHORS = re.compile(r"// Copyright (?:\(c\) )?\d{4} The Go Authors\.")
+
+
+def _go_project_copies(found: Mapping[str, Evidence]) -> set[str]:
+    """Go files under the Go project's copyright in a module that is not the Go project's
+    (a fork of crypto/tls, a copied golang.org/x package): another project's code,
+    maintained there. Their module is the nearest go.mod above them; none in the scan
+    counts as not the Go project's."""
+    modules = {
+        posixpath.dirname(p): e.go_module for p, e in found.items() if e.go_module is not None
+    }
+    out = set()
+    for path, e in found.items():
+        if not e.go_authors:
+            continue
+        folder, module = posixpath.dirname(path), None
+        while True:
+            if folder in modules:
+                module = modules[folder]
+                break
+            if not folder:
+                break
+            folder = posixpath.dirname(folder)
+        if module is None or not module.startswith(("golang.org/", "std", "cmd")):
+            out.add(path)
+    return out
 
 
 def _line_start(text: str, m: re.Match[str]) -> bool:
@@ -310,6 +346,9 @@ def project_classes(
 
     - a rendered Helm chart (`helm template` output) none of whose charts is one of the
       repository's own (a Chart.yaml in the scan) is another project's release: vendored;
+    - a Go file under the Go project's copyright (`// Copyright 2009 The Go Authors.`) in
+      a module that is not the Go project's (`golang.org/...`) is a copy of its code (a
+      fork of crypto/tls): vendored;
     - a compose file that a CI workflow named for tests runs (`*test*`, `*e2e*`,
       `*integration*`, `*acceptance*`) and no deployment workflow does, that builds a service
       from the checkout (`build:`) and restarts none `always` or `unless-stopped`, is a
@@ -351,6 +390,8 @@ def project_classes(
     for path, e in found.items():
         if e.rendered_from and not charts.intersection(e.rendered_from):
             mark(path, VENDORED)
+    for path in _go_project_copies(found):
+        mark(path, VENDORED)
     test_composes = _test_composes(found, origins)
     for path in test_composes:
         mark(path, TEST)

@@ -151,9 +151,19 @@ _NOT_CREDENTIALS = frozenset({"sig", "signature", "mac", "hmac", "session key"})
 
 def secret_name(name: str) -> bool:
     """Whether an identifier names a credential (a password, token, secret, API or
-    private key), by its words."""
+    private key), by its words. An anti-CSRF token or cookie (`csrf_cookie`,
+    `xsrfToken`) is a nonce the page itself echoes: it authenticates nothing alone."""
     word = secret_word(name)
-    return word is not None and word not in _NOT_CREDENTIALS
+    return (
+        word is not None
+        and word not in _NOT_CREDENTIALS
+        and not {"csrf", "xsrf"}.intersection(words(name))
+    )
+
+
+# What an identity is called: a logged value read from a credential under such a name is
+# who the caller is (`email, err := ValidateCookie(r, c)`), not the credential.
+_IDENTITY_WORDS = frozenset({"email", "user", "username", "login", "subject", "uid", "principal"})
 
 
 # Declared types that hold no credential text.
@@ -848,6 +858,10 @@ def _credential_read(ctx: FileContext, inner: Node) -> str | None:
     value counts only when it is the value itself (a cookie's `.Value`)."""
     if inner.type not in semantics.NAMES or not semantics.supported(ctx):
         return None
+    if _IDENTITY_WORDS.intersection(words(_text(ctx, inner))) or _ANTI_CSRF.search(
+        _text(ctx, inner)
+    ):
+        return None  # `email` read from the session cookie: who the caller is
     parent = inner.parent
     if parent is not None and parent.type in _MEMBER_ACCESS and parent.named_children[0] != inner:
         return None  # a field, not the local
@@ -869,8 +883,13 @@ def _credential_read(ctx: FileContext, inner: Node) -> str | None:
         if called[-1:] and called[-1] in ("name", "names", "id", "path"):
             return None  # `normalizeCookieName(name)`: the cookie's name, not its value
     if value.end_byte - value.start_byte < 512 and re.search(r"(?i)cookie", sem.text(value)):
+        if _ANTI_CSRF.search(sem.text(value)):
+            return None  # `FindCSRFCookie(r, state)`: a nonce the page echoes
         return "a cookie"
     return None
+
+
+_ANTI_CSRF = re.compile(r"(?i)csrf|xsrf")
 
 
 # Calls that format a value into the log line rather than compute something from it.
