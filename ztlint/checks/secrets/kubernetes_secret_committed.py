@@ -71,17 +71,24 @@ def _judge(text: str) -> str:
     return "placeholder" if _placeholder(text) else "secret"
 
 
+# What a setting's value looks like: a switch, a number or a duration, one lower-case
+# word (an engine, a mode), a cloud region.
+_SETTING_VALUE = re.compile(
+    r"(?i:true|false|yes|no|on|off|enabled|disabled|none|null)|\d+(?:\.\d+)?[a-z]{0,3}|"
+    r"[a-z][a-z0-9]{0,15}|[a-z]{2}-[a-z]+-\d"
+)
+
+
 def _credential_entry(key: str, text: str) -> bool:
-    """An entry that holds a credential: its key names one, its value is a key or a URL
-    with a password, or the value looks generated (`AKIA...` under `AWS_ACCESS_KEY_ID`).
-    A Secret also carries the app's settings (`DB_ENGINE: mongo`, `REGION: us-east-1`)."""
+    """An entry that holds a credential: any entry of the Secret (the kind says so) but
+    a setting the app keeps beside them, whose key names no credential and whose value
+    is a setting's (`DB_ENGINE: mongo`, `DB_MANUAL_MIGRATION: 'true'`, `REGION:
+    us-east-1`)."""
     stripped = text.strip()
     return (
         is_credential_name(key, env=True)
         or re.search(r"\.(?:crt|cert|key|pem|p12|pfx|jks)$", key) is not None  # tls.crt
-        or "-----BEGIN" in text
-        or _URL.match(stripped) is not None
-        or (len(stripped) >= 12 and entropy(stripped) >= 3.5 and bool(re.search(r"\d", stripped)))
+        or _SETTING_VALUE.fullmatch(stripped) is None
     )
 
 
