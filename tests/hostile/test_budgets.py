@@ -247,6 +247,13 @@ _PATTERN_INPUTS = [
     ("ztlint.checks.hygiene.hardcoded_public_ip", "_ZONE_RECORD", "'IN ' + ' ' * {n} + 'x'"),
     ("ztlint.checks.hygiene.hardcoded_public_ip", "_ZONE_RECORD", "'IN 1' * {n} + 'x'"),
     ("ztlint.checks.transport.tls_verification_disabled.guards", "_REFUSES", "'emit( ' * {n}"),
+    ("ztlint.checks.memory.sensitive_data_logged", "_HTTP_COOKIES", "'Cookie' * {n} + 'x'"),
+    (
+        "ztlint.checks.secrets.secret_token_committed",
+        "_LOOPBACK_REDIRECT",
+        "'http://localhost' * {n}",
+    ),
+    ("ztlint.checks.auth.forwarded_header_trust.envoy", "_ADDRESS_DECISION", "'remote_' * {n}"),
 ]
 
 

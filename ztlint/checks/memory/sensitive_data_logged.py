@@ -505,6 +505,8 @@ def _secret_in(
                 continue
             if mio_tokens and words(name)[-1] == "token":
                 continue  # a mio `Token` names an event-loop slot
+            if secret_word(name) == "cookie" and not ctx.cached(_http_cookies):
+                continue  # another protocol's cookie (an LDAP sync position): no session
             if not auth_code and _ambiguous_token(ctx, inner, name):
                 continue
             if _public_half(ctx, inner, name) or _group_label(ctx, inner):
@@ -579,6 +581,20 @@ def _enum_valued(ctx: FileContext, outer: Node) -> bool:
 
 _COMPARED_TO_CONSTANT = re.compile(r"\s*[!=]=\s*[a-z]\w{0,60}\.[A-Z]")
 _CONSTANT_COMPARED = re.compile(r"\b[a-z]\w{0,60}\.[A-Z]\w{0,60}\s*[!=]=\s*\*?$")
+
+
+# What a file that handles HTTP cookies says: the header, a cookie jar or type, the
+# request's or the document's cookies.
+_HTTP_COOKIES = re.compile(
+    r"Set-Cookie|CookieJar|\bCookies?\b|\bcookies\b|document\.cookie|\.cookie\(|"
+    r"\bcookie::|SameSite|HttpOnly",
+)
+
+
+def _http_cookies(ctx: FileContext) -> bool:
+    """Whether the file handles HTTP cookies at all: otherwise a `cookie` is another
+    protocol's (an LDAP syncrepl cookie, a DHCP or NFS cookie), a position or a nonce."""
+    return _HTTP_COOKIES.search(ctx.text) is not None
 
 
 def _go_field(ctx: FileContext, inner: Node) -> bool:
