@@ -468,6 +468,8 @@ def _secret_in(
             ):
                 name = next(g for g in (m.group(1), m.group(3), m.group(4)) if g)
                 last = name.split(".")[-1]
+                if swift and _SWIFT_STATIC.fullmatch(name):
+                    continue  # `\(StorageKey.vpnCredentials)`: a type's constant, a key's name
                 if swift and _payment_name(last):
                     return name
                 if (
@@ -514,6 +516,8 @@ def _secret_in(
             outer = _outermost(inner)
             if outer is not inner and not secret_name(_text(ctx, outer).rsplit(".", 1)[-1]):
                 continue  # `token.token.serial`: the logged value is the last field
+            if swift and _swift_static(ctx, inner):
+                continue  # `StorageKey.vpnCredentials`: a type's constant, a key's name
             key = _subscript_key(ctx, outer)
             if key is not None and not secret_name(key):
                 continue  # `credential['id']`: the logged value is the entry of that key
@@ -589,6 +593,23 @@ _HTTP_COOKIES = re.compile(
     r"Set-Cookie|CookieJar|\bCookies?\b|\bcookies\b|document\.cookie|\.cookie\(|"
     r"\bcookie::|SameSite|HttpOnly",
 )
+
+
+# A Swift type's static member or enum case (`StorageKey.vpnCredentials`): a constant
+# the program defines (a keychain item's name), not a value it received.
+_SWIFT_STATIC = re.compile(r"[A-Z]\w*(?:\.[A-Z]\w*)*\.[a-z]\w*")
+
+
+def _swift_static(ctx: FileContext, inner: Node) -> bool:
+    """The identifier is the member of a Swift type's static access."""
+    access = inner.parent.parent if inner.parent is not None else None
+    return (
+        inner.parent is not None
+        and inner.parent.type == "navigation_suffix"
+        and access is not None
+        and access.type == "navigation_expression"
+        and _SWIFT_STATIC.fullmatch(_text(ctx, access)) is not None
+    )
 
 
 def _http_cookies(ctx: FileContext) -> bool:
