@@ -48,9 +48,9 @@ _GO_COPY = (
 def test_a_copy_of_the_go_projects_code_is_vendored(
     tmp_path: Path, module: str, copied: bool
 ) -> None:
-    _write(tmp_path, {"go.mod": f"module {module}\n", "scan/crypto/tls/prf.go": _GO_COPY})
+    _write(tmp_path, {"go.mod": f"module {module}\n", "forks/tlscopy/prf.go": _GO_COPY})
     found = [p for p, _ in _found(tmp_path)]
-    assert ("scan/crypto/tls/prf.go" not in found) is copied
+    assert ("forks/tlscopy/prf.go" not in found) is copied
 
 
 _MANIFEST = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: lb-system\n"
