@@ -86,6 +86,10 @@ VOCABULARY = {
     # JWT library package ZT502 reads as a signed-token import (rule, docs and tests name
     # it); named before held-out-24 held panva/jose.
     "jose",
+    # OIDC, OpenID Connect, the identity protocol whose endpoints, tokens and discovery
+    # ztlint's checks, rule docs and fixtures name (ZT310, ZT502, ZT517, ZT607, placeholder
+    # and remark semantics); named before held-out-25 held zitadel/oidc.
+    "oidc",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
