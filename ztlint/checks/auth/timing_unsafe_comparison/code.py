@@ -248,12 +248,12 @@ def constant(ctx: FileContext, node: Node) -> bool:
     last = re.split(r"[.:]+", text)[-1]
     if words(last)[-1:] in (["true"], ["false"]):
         return True  # headerValueTrue, kFalse
-    if (re.fullmatch(r"[A-Z][A-Z0-9_]+", last) and "_" in last) or last in (
+    if (re.fullmatch(r"_?[A-Z][A-Z0-9_]+", last) and "_" in last) or last in (
         "length",
         "size",
         "len",
     ):
-        return True  # SCREAMING_CASE constants, .length
+        return True  # SCREAMING_CASE constants (`_EMPTY_` too), .length
     if node.type in ("array", "list", "tuple", "object", "dictionary", "composite_literal"):
         return True
     # Last, what the layer knows: a name bound to a constant, a value folding to one, a

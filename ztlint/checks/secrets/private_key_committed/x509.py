@@ -37,18 +37,22 @@ def _items(der: bytes, start: int, end: int) -> Iterator[tuple[int, int, int]]:
 
 
 def host_names(der: bytes) -> list[str]:
-    """The certificate's common names, DNS names and IP addresses: its subject's and its
-    alternative names, not its issuer's (a leaf for `localhost` signed by a CA named
+    """The names the certificate certifies: its alternative names (DNS names and IP
+    addresses), or its subject's common names when it has none; not its issuer's (a leaf for `localhost` signed by a CA named
     `ca.corp.com` certifies `localhost` only); [] when the bytes are not DER. A
     certificate whose structure is not the expected one is read whole."""
     out: list[str] = []
+    alternative: list[str] = []
     parts = _subject_and_extensions(der)
     if parts is None:
-        _walk(der, 0, len(der), out, 0)
-        return out
-    for lo, hi in parts:
-        _walk(der, lo, hi, out, 1)
-    return out
+        _walk(der, 0, len(der), out, 0, alternative)
+    else:
+        for lo, hi in parts:
+            _walk(der, lo, hi, out, 1, alternative)
+    # RFC 6125 6.4.4 (and every browser and Go's crypto/x509): a certificate with
+    # alternative names is checked against them alone; its common name is not a name it
+    # certifies (`CN=nats.io` with `IP:127.0.0.1` serves the loopback only).
+    return alternative if alternative else out
 
 
 def _subject_and_extensions(der: bytes) -> list[tuple[int, int]] | None:
@@ -71,7 +75,9 @@ def _subject_and_extensions(der: bytes) -> list[tuple[int, int]] | None:
     return out
 
 
-def _walk(der: bytes, start: int, end: int, out: list[str], depth: int) -> None:
+def _walk(
+    der: bytes, start: int, end: int, out: list[str], depth: int, alternative: list[str]
+) -> None:
     if depth > _MAX_DEPTH:
         return
     items = list(_items(der, start, end))
@@ -86,10 +92,10 @@ def _walk(der: bytes, start: int, end: int, out: list[str], depth: int) -> None:
                 # holding the GeneralNames SEQUENCE.
                 for vtag, vlo, vhi in items[i + 1 :]:
                     if vtag == 0x04:
-                        _general_names(der, vlo, vhi, out)
+                        _general_names(der, vlo, vhi, alternative)
                         break
         elif tag & 0x20:  # constructed: look inside
-            _walk(der, lo, hi, out, depth + 1)
+            _walk(der, lo, hi, out, depth + 1, alternative)
 
 
 _ORGANIZATION = bytes.fromhex("55040a")  # 2.5.4.10
