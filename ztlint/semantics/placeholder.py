@@ -1,7 +1,11 @@
 """What a value is when it is not a secret, judged on its shape alone: a placeholder to
 be filled in, a redacted or masked secret, a reference to one, natural-language text, a
 version, or an identifier that names a setting. One place, shared by the secret rules,
-so that `changeme`-style and `<password>`-style values mean the same to all of them."""
+so that `changeme`-style and `<password>`-style values mean the same to all of them.
+
+Over 420 lines: every shape of a value that is not a secret (placeholders, redactions,
+references, prose, versions, names of settings, hosts that reach no real service) is
+judged here, in one place, rather than per rule."""
 
 from __future__ import annotations
 
