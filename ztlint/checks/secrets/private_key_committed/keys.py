@@ -43,18 +43,20 @@ _KINDS = {
 # an attestation key are not test keys.
 _TEST_KEY_WORDS = re.compile(
     r"(?i)(?<![a-z])(?:test|example|sample|dummy|fake|demo|insecure|snakeoil|fixture|mock|"
-    r"localhost)"
+    r"localhost|benchmark)"
 )
 _DOC_WINDOW = 300
 
 
 def documented_test_key(path: str, text: str, start: int) -> bool:
-    """Whether the key at `start` is documented as a test key: by its file's name or
-    by the text just before it. (A folder of test code makes its files test code:
-    ztlint.provenance.)"""
-    name = path.rsplit("/", 1)[-1]
+    """Whether the key at `start` is documented as a test key: by its file's name, the
+    name of the folder that holds it when the name starts with such a word
+    (`snakeoil/tls.key`, `demo-certs/ca.key`), or by the text just before it. (A folder
+    of test code makes its files test code: ztlint.provenance.)"""
+    *folders, name = path.split("/")
     return bool(
         _TEST_KEY_WORDS.search(name)
+        or (folders and _TEST_KEY_WORDS.match(folders[-1]))
         or _TEST_KEY_WORDS.search(text, max(0, start - _DOC_WINDOW), start)
     )
 
