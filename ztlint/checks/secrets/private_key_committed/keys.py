@@ -46,17 +46,21 @@ _TEST_KEY_WORDS = re.compile(
     r"localhost|benchmark)"
 )
 _DOC_WINDOW = 300
+# A folder named for throwaway keys (`snakeoil/tls.key`). (Test, example and sample
+# folders are provenance's: their keys are test or example code, reported as such with
+# --include-nonproduction.)
+_THROWAWAY_FOLDER = re.compile(r"(?i)(?:snakeoil|dummy|fake|insecure)(?![a-z])")
 
 
 def documented_test_key(path: str, text: str, start: int) -> bool:
     """Whether the key at `start` is documented as a test key: by its file's name, the
-    name of the folder that holds it when the name starts with such a word
-    (`snakeoil/tls.key`, `demo-certs/ca.key`), or by the text just before it. (A folder
+    name of the folder that holds it when it is named for throwaway keys
+    (`snakeoil/tls.key`, `fake-certs/ca.key`), or by the text just before it. (A folder
     of test code makes its files test code: ztlint.provenance.)"""
     *folders, name = path.split("/")
     return bool(
         _TEST_KEY_WORDS.search(name)
-        or (folders and _TEST_KEY_WORDS.match(folders[-1]))
+        or (folders and _THROWAWAY_FOLDER.match(folders[-1]))
         or _TEST_KEY_WORDS.search(text, max(0, start - _DOC_WINDOW), start)
     )
 
