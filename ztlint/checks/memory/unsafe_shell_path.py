@@ -22,6 +22,7 @@ the three kinds of use (writes, destructive targets, reads) belong together.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -172,11 +173,21 @@ def _calls(ctx: FileContext) -> Calls:
             found[called].append(
                 [c for c in command.named_children if c.id != name.id and c.type != "file_redirect"]
             )
-    calls: Calls = {}
-    for called, fn in functions.items():
-        mentions = len(re.findall(rf"(?<![\w$-]){re.escape(called)}(?![\w-])", ctx.text))
-        calls[fn.start_byte] = found[called] if mentions == 1 + len(found[called]) else None
-    return calls
+    # Every word of the script counted once (not one search per function: a script of
+    # many functions would be read once per function).
+    mentions = Counter(
+        m.group(0)
+        for m in _WORD.finditer(ctx.text)
+        if m.start() == 0 or ctx.text[m.start() - 1] != "$"
+    )
+    return {
+        fn.start_byte: found[called] if mentions[called] == 1 + len(found[called]) else None
+        for called, fn in functions.items()
+    }
+
+
+# A maximal run of a shell word's name characters (function names may hold `-`).
+_WORD = re.compile(r"[\w-]+")
 
 
 def _positional_fixed(

@@ -139,12 +139,7 @@ def pod_network_agent(pod: PodSpec, c: Container | None = None) -> bool:
     context = pod.spec.get_map("securityContext")
     if context is not None and _forwards(context.get("sysctls")):
         return True
-    volumes = pod.spec.get_seq("volumes")
-    for volume in volumes.items if volumes is not None else []:
-        host = volume.get_map("hostPath") if isinstance(volume, Mapping) else None
-        if host is not None and (host.get_str("path") or "").rstrip("/") == _TUN:
-            return True
-    return False
+    return any(path.rstrip("/") == _TUN for path in host_path_texts(pod))
 
 
 # The host's own network configuration and kernel modules: what a network agent (a
@@ -164,16 +159,22 @@ def compose_host_sources(service: Mapping) -> set[str]:
     return out
 
 
-def pod_host_sources(pod: PodSpec) -> set[str]:
-    """The hostPath volumes of a pod, normalised."""
-    out = set()
+def host_path_texts(pod: PodSpec) -> list[str]:
+    """The paths of a pod's hostPath volumes as written (a chart's may be templated:
+    `{{ .Values.kubeletRootDir }}/pods`), stripped."""
+    out = []
     volumes = pod.spec.get_seq("volumes")
     for volume in volumes.items if volumes is not None else []:
         host = volume.get_map("hostPath") if isinstance(volume, Mapping) else None
         path = host.get_str("path") if host is not None else None
-        if path and path.strip().startswith("/"):
-            out.add(posixpath.normpath(path.strip()))
+        if path and path.strip():
+            out.append(path.strip())
     return out
+
+
+def pod_host_sources(pod: PodSpec) -> set[str]:
+    """The hostPath volumes of a pod, normalised."""
+    return {posixpath.normpath(p) for p in host_path_texts(pod) if p.startswith("/")}
 
 
 # A CSI node plugin registers with the kubelet through its plugin registration folder
@@ -187,11 +188,8 @@ _REGISTRATION = re.compile(r"/plugins_registry/?$")
 def csi_node_plugin(pod: PodSpec) -> bool:
     """The pod is a CSI node plugin: a hostPath volume of the kubelet's plugin
     registration folder, or a registrar container given `--kubelet-registration-path`."""
-    volumes = pod.spec.get_seq("volumes")
-    for volume in volumes.items if volumes is not None else []:
-        host = volume.get_map("hostPath") if isinstance(volume, Mapping) else None
-        if host is not None and _REGISTRATION.search((host.get_str("path") or "").strip()):
-            return True
+    if any(_REGISTRATION.search(path) for path in host_path_texts(pod)):
+        return True
     for c in containers(pod):
         args = c.node.get_seq("args")
         if args is not None and any(
@@ -218,14 +216,11 @@ def cni_plugin(pod: PodSpec) -> bool:
     """The pod is a cluster network plugin: a hostPath volume of the node's CNI
     configuration or plugin folder, or of the iptables lock with the host's network (it
     programs the node's packet filter, as kube-proxy and network add-ons do)."""
-    volumes = pod.spec.get_seq("volumes")
     host_network = _true(pod.spec.get("hostNetwork"))
-    for volume in volumes.items if volumes is not None else []:
-        host = volume.get_map("hostPath") if isinstance(volume, Mapping) else None
-        path = (host.get_str("path") or "").strip().rstrip("/") if host is not None else ""
-        if _cni_folder(path) or (host_network and path == XTABLES_LOCK):
-            return True
-    return False
+    return any(
+        _cni_folder(path) or (host_network and path == XTABLES_LOCK)
+        for path in (p.rstrip("/") for p in host_path_texts(pod))
+    )
 
 
 def network_plugin_path(path: str) -> bool:
