@@ -75,9 +75,15 @@ _CREDENTIAL_NAMES = (
     "metadata.FromIncomingContext getPeerCertificate"
 ).split()
 _TLS_FIELD = re.compile(r"\.TLS\b")
+# Each name whole (`authorizationEndpoint` is a URL's name, not a header read).
 _CREDENTIAL_READ = re.compile(
-    "|".join(map(re.escape, _CREDENTIAL_NAMES)) + "|" + _TLS_FIELD.pattern
+    r"(?<!\w)(?:" + "|".join(map(re.escape, _CREDENTIAL_NAMES)) + r")(?!\w)|" + _TLS_FIELD.pattern
 )
+# A header the code sets on a request it sends (`headers: { Authorization: ... }`,
+# `req.Header.Set("Authorization", ...)`): its own credential for another service, not
+# the caller's.
+_SETS_HEADER_AFTER = re.compile(r"[\"'`]?\s*:(?!:)")
+_SETS_HEADER_BEFORE = re.compile(r"(?:\.(?:Set|Add|set|append|setRequestHeader)\(\s*)[\"'`]?$")
 # The same question over a whole file, in one pass (the alternation above is tried at
 # every position of the text: three times slower).
 _CREDENTIAL_INDEX = WordSet([*_CREDENTIAL_NAMES, ".TLS"])
@@ -194,7 +200,50 @@ def _in_auth_step(ctx: FileContext, node: Node) -> bool:
     function = enclosing_function(node)
     if function is None or _takes_nothing(ctx, function):
         return False
-    return _auth_hook(ctx, function) or _CREDENTIAL_READ.search(_text(ctx, function)) is not None
+    return _auth_hook(ctx, function) or _credential_in_reach(ctx, function)
+
+
+def _credential_in_reach(ctx: FileContext, function: Node) -> bool:
+    """Whether the function, or one it is nested in (whose locals it sees), reads a
+    credential in its own body. A function nested in it is another step that runs
+    later, if ever: a provider factory that sets `userId: "sub"` and returns an object
+    whose `getUserInfo` reads the Authorization header has no credential when it sets
+    the field."""
+    current: Node | None = function
+    while current is not None:
+        if _reads_in(_own_text(ctx, current)):
+            return True
+        current = enclosing_function(current)
+    return False
+
+
+def _reads_in(text: str) -> bool:
+    """Whether the text reads a credential: a name of `_CREDENTIAL_NAMES` that is not
+    a header the code sets on a request it sends."""
+    for m in _CREDENTIAL_READ.finditer(text):
+        if m.group(0).lower() in ("authorization", "bearer") and (
+            _SETS_HEADER_AFTER.match(text, m.end())
+            or _SETS_HEADER_BEFORE.search(text, max(0, m.start() - 24), m.start())
+        ):
+            continue
+        return True
+    return False
+
+
+def _own_text(ctx: FileContext, function: Node) -> str:
+    """The function's text without the bodies of the functions nested in it."""
+    pieces: list[str] = []
+    at = function.start_byte
+    stack = list(reversed(function.named_children))
+    while stack:
+        node = stack.pop()
+        if node.type in semantics.FUNCTIONS:
+            pieces.append(ctx.source.utf8[at : node.start_byte].decode("utf-8", errors="replace"))
+            at = node.end_byte
+            continue
+        stack.extend(reversed(node.named_children))
+    pieces.append(ctx.source.utf8[at : function.end_byte].decode("utf-8", errors="replace"))
+    return " ".join(pieces)
 
 
 # What a value passes through unchanged: `&AuthContext{...}`, `(x as any)`.
@@ -293,7 +342,7 @@ def _string_identities(ctx: FileContext) -> Iterator[Hit]:
             continue  # the client's own id in an OAuth token request it sends
         function = enclosing_function(holder)
         if function is None or not (
-            _CREDENTIAL_READ.search(_text(ctx, function)) or _auth_hook(ctx, function)
+            _credential_in_reach(ctx, function) or _auth_hook(ctx, function)
         ):
             continue
         if _takes_nothing(ctx, function):
@@ -303,7 +352,7 @@ def _string_identities(ctx: FileContext) -> Iterator[Hit]:
             message=f"`{name.strip()}` is set to the constant {value!r} in "
             + (
                 "a function that has the caller's certificate or token"
-                if _CREDENTIAL_READ.search(_text(ctx, function))
+                if _credential_in_reach(ctx, function)
                 else "an authentication hook that never reads the caller's certificate"
             )
             + ": every caller gets the same identity; derive it from the verified credential",
