@@ -135,6 +135,10 @@ class Finding:
     # is not production. `unmistakable`: a secret reported wherever it sits.
     provenance: str = "production"
     unmistakable: bool = False
+    # Key material its owner generates (a private key, an age identity): unmistakable in
+    # production code and docs only; in test, example, vendored or generated code its
+    # place makes it a sample (ztlint.policy.unmistakable).
+    own_key: bool = False
     suppression: Suppression | None = None
     # The first line of the span with secret spans masked; reporters show it and
     # fingerprints are computed from it, so no secret ever reaches an output.

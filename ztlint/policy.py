@@ -39,10 +39,14 @@ def unmistakable(finding: Finding, origin: str) -> bool:
     """A secret reported wherever it sits, at full severity: a token whose checksum
     verified, or a private key not documented as a test key (a key in test or example
     code is documented as one by its place, and one in vendored or generated code is a
-    library's own test or sample key; in docs, the words around it decide)."""
+    library's own test or sample key; in docs, the words around it decide). Key material
+    its owner generates with a checksummed format (an age identity) is a key like any
+    other: a service-issued token (GitHub, npm) grants an account's access wherever it
+    is pasted, a generated key protects nothing until someone deploys it."""
     if not finding.unmistakable:
         return False
-    return finding.rule_id != PRIVATE_KEY_RULE or origin in (PRODUCTION, DOCS)
+    own_key = finding.rule_id == PRIVATE_KEY_RULE or finding.own_key
+    return not own_key or origin in (PRODUCTION, DOCS)
 
 
 def place(finding: Finding, origin: str, show_nonproduction: bool) -> Finding | None:

@@ -45,6 +45,7 @@ class Hit:
     # A secret no file's provenance excuses (ztlint.policy.unmistakable): a token whose
     # format carries a checksum that verified, a private key not documented as a test key.
     unmistakable: bool = False
+    own_key: bool = False  # key material its owner generates (Finding.own_key)
     # Hits of one rule in one file that share a group are one decision of the file's
     # author reported once: a file whose parts are read as documents of their own (a
     # script's heredocs) gets the first, the others as its related locations.

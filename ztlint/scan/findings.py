@@ -42,6 +42,7 @@ def make_finding(rule: Rule, hit: Hit, path: str, source: SourceText | None, pla
         snippet=snippet,
         secret_digest=digest,
         unmistakable=hit.unmistakable,
+        own_key=hit.own_key,
         marked_at=hit.marked_at,
         printed=hit.printed,
     )

@@ -124,6 +124,9 @@ class TokenFormat:
     # The published format carries a checksum verified offline (or is as distinctive):
     # a match is a real token wherever it sits (ztlint.policy.unmistakable).
     checksummed: bool = False
+    # Key material its owner generates, not a token a service issues (an age identity):
+    # a test vector in test code, as a private key is (Finding.own_key).
+    own_key: bool = False
     # Literal texts one of which every match contains: the pattern runs only when one
     # occurs in the file (most files hold none, and a substring test is cheap).
     hints: tuple[str, ...] = ()
@@ -336,6 +339,7 @@ def formats() -> tuple[TokenFormat, ...]:
             16,
             _bech32_ok,
             checksummed=True,
+            own_key=True,
             hints=("AGE-SECRET-KEY-1",),
         ),
         TokenFormat(
