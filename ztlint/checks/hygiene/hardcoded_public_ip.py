@@ -273,9 +273,13 @@ def _range(ip: _Address, length: int) -> bool:
 
 def _placeholder(value: str) -> bool:
     """`1.2.3.4`, `5.6.7.8`, `12.34.56.78`, `11.22.33.44`, `4.4.4.4`: shapes people type
-    for "some address", and OIDs and versions such as `2.5.4.3`."""
+    for "some address", and OIDs, versions and section numbers such as `2.5.4.3` and
+    `7.2.2.1` (four single digits: ten thousand of the four billion addresses, the
+    well-known resolvers among them already known)."""
     parts = [int(p) for p in value.split(".")]
     if parts[0] <= 2 and all(p < 32 for p in parts[1:]):
+        return True
+    if all(p < 10 for p in parts):
         return True
     digits = [int(d) for d in value.replace(".", "")]
     steps = {b - a for a, b in itertools.pairwise(digits)}
@@ -459,6 +463,7 @@ def _config_hits(ctx: FileContext) -> Iterator[Hit]:
     for doc in ctx.documents():
         seen: set[int] = set()
         tests = workflowtests.test_settings(doc) if workflow else set()
+        own = _compose_networks(doc) if compose else ()
         stack: list[tuple[object, str, bool]] = [(doc, "", False)]
         while stack:
             node, key, in_test = stack.pop()
@@ -476,7 +481,7 @@ def _config_hits(ctx: FileContext) -> Iterator[Hit]:
                 and len(node.value) <= 200
             ):
                 for _, _, address in _values(node.value):
-                    if oids and _oid_like(address):
+                    if (oids and _oid_like(address)) or _on_networks(address, own):
                         continue
                     span = _value_span(ctx, node, address)
                     if in_test:
@@ -484,6 +489,34 @@ def _config_hits(ctx: FileContext) -> Iterator[Hit]:
                         yield _hit(address, span, "the settings of a CI test step", test=True)
                     else:
                         yield _hit(address, span, "configuration")
+
+
+def _compose_networks(doc: object) -> tuple[_Network, ...]:
+    """The networks a compose file creates (`ipam` subnets) and the addresses it gives
+    its containers on them (`ipv4_address`): an address inside one, wherever else the
+    file writes it (`extra_hosts`, a service's environment), is a container's on a
+    network of the compose project, not a host on the internet."""
+    out: list[_Network] = []
+    stack: list[tuple[object, str]] = [(doc, "")]
+    while stack:
+        node, key = stack.pop()
+        if isinstance(node, Mapping):
+            stack.extend((v, k.value) for k, v in node.items())
+        elif isinstance(node, Sequence):
+            stack.extend((item, key) for item in node.items)
+        elif isinstance(node, Scalar) and key in ("subnet", "ipv4_address", "ipv6_address"):
+            try:
+                out.append(ipaddress.ip_network(node.value.strip(), strict=False))
+            except ValueError:
+                continue
+    return tuple(out)
+
+
+def _on_networks(address: str, networks: tuple[_Network, ...]) -> bool:
+    if not networks:
+        return False
+    ip = ipaddress.ip_address(address)
+    return any(ip.version == n.version and ip in n for n in networks)
 
 
 def _skipped_key(key: str, compose: bool) -> bool:
