@@ -75,6 +75,48 @@ def test_rendered_chart_of_another_project_is_vendored() -> None:
     )
 
 
+# --- what a TypeScript project compiles ------------------------------------------------
+
+_VERIFY = (
+    "export function check(req, expected) {\n"
+    "  const apiKey = req.headers.authorization;\n"
+    "  return apiKey === expected.apiKey;\n}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("tsconfig", "compiled"),
+    [
+        (
+            '{\n  // tsc writes the package here\n  "compilerOptions": {"outDir": "build"}\n}\n',
+            True,
+        ),
+        ('{"compilerOptions": {"outDir": "./build/", "declaration": true}}\n', True),
+        # Type checking only: nothing is written, what is in build/ is its own.
+        ('{"compilerOptions": {"outDir": "build", "noEmit": true}}\n', False),
+        # Into the project's own folder, or out of it: no folder of tsc's own.
+        ('{"compilerOptions": {"outDir": "."}}\n', False),
+        ('{"compilerOptions": {"outDir": "../elsewhere"}}\n', False),
+    ],
+)
+def test_what_tsc_writes_into_its_out_dir_is_generated(
+    tmp_path: Path, tsconfig: str, compiled: bool
+) -> None:
+    _write(
+        tmp_path,
+        {
+            "lib/tsconfig.json": tsconfig,
+            "lib/ts/verify.ts": _VERIFY,
+            "lib/build/verify.js": _VERIFY,
+            "lib/elsewhere/verify.js": _VERIFY,
+        },
+    )
+    found = [p for p, _ in _found(tmp_path)]
+    assert "lib/ts/verify.ts" in found  # the source is checked
+    assert ("lib/build/verify.js" not in found) is compiled
+    assert "lib/elsewhere/verify.js" in found
+
+
 # --- compose topologies CI tests with ---------------------------------------------------
 
 _TOPOLOGY = {

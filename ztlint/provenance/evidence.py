@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from ztlint import classify as kinds_of
-from ztlint.provenance.classes import HEAD_BYTES, PRODUCTION, TEST, VENDORED
+from ztlint.provenance.classes import GENERATED, HEAD_BYTES, PRODUCTION, TEST, VENDORED
 
 # Patterns start with their literal (the line's start is checked apart: a `^` under
 # re.M is tried at every position).
@@ -90,6 +90,9 @@ class Evidence:
     # (public key id, names only local or reserved names) of each certificate
     certified_keys: tuple[tuple[str, bool], ...] = ()
     private_keys: tuple[str, ...] = ()  # public key ids of a key file's private keys
+    # The folder a TypeScript project compiles into (tsconfig's `outDir`): what tsc
+    # writes there is generated from the sources beside it.
+    compiled_into: str | None = None
 
     def __bool__(self) -> bool:
         return self != _NONE
@@ -127,6 +130,9 @@ def evidence(path: str, text: str, kinds: frozenset[str]) -> Evidence | None:
                 )
                 or None
             )
+    if name.startswith("tsconfig") and name.endswith(".json"):
+        out = _ts_out_dir(folder, text)
+        return Evidence(compiled_into=out) if out else None
     if name == "Chart.yaml":
         m = _CHART_NAME.search(text)
         return Evidence(chart=m.group(1)) if m else None
@@ -179,6 +185,28 @@ def evidence(path: str, text: str, kinds: frozenset[str]) -> Evidence | None:
         elif any(fnmatch.fnmatchcase(lower, p) for p in _TEST_WORKFLOW):
             found = Evidence(runs_compose=composes)
     return found or None
+
+
+# tsconfig is JSON with comments: its compiler options are read by their keys.
+_TS_OUT_DIR = re.compile(r"\"outDir\"[ \t]*:[ \t]*\"([^\"\n]{1,200})\"")
+_TS_NO_EMIT = re.compile(r"\"noEmit\"[ \t]*:[ \t]*true")
+# What tsc writes: scripts, declarations and their source maps.
+_COMPILED_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".d.ts", ".d.mts", ".d.cts", ".map")
+
+
+def _ts_out_dir(folder: str, text: str) -> str | None:
+    """The folder (relative to the report root) a tsconfig compiles into, when it
+    emits into a folder of its own below its project: not the project's folder itself,
+    nor one outside it."""
+    m = _TS_OUT_DIR.search(text)
+    if m is None or _TS_NO_EMIT.search(text):
+        return None
+    out = posixpath.normpath(posixpath.join(folder, m.group(1).strip()))
+    if out in (".", folder) or out.startswith("../") or out == ".." or out.startswith("/"):
+        return None
+    if folder and not out.startswith(folder + "/"):
+        return None
+    return out
 
 
 def _browser_test_runner(name: str) -> str | None:
@@ -344,6 +372,8 @@ def project_classes(
     `origins`: every scanned file's class; `kept`: files the config marks production,
     which stay so):
 
+    - a script or declaration in the folder a tsconfig beside its sources compiles
+      into (`"outDir": "build"`, unless `"noEmit": true`) is tsc's output: generated;
     - a rendered Helm chart (`helm template` output) none of whose charts is one of the
       repository's own (a Chart.yaml in the scan) is another project's release: vendored;
     - a Go file under the Go project's copyright (`// Copyright 2009 The Go Authors.`) in
@@ -387,6 +417,11 @@ def project_classes(
             out[path] = cls
 
     charts = {e.chart for e in found.values() if e.chart}
+    compiled = tuple(sorted({e.compiled_into + "/" for e in found.values() if e.compiled_into}))
+    if compiled:
+        for path in origins:
+            if path.startswith(compiled) and path.endswith(_COMPILED_SUFFIXES):
+                mark(path, GENERATED)
     for path, e in found.items():
         if e.rendered_from and not charts.intersection(e.rendered_from):
             mark(path, VENDORED)
