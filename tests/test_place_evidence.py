@@ -88,12 +88,12 @@ _VERIFY = (
     ("tsconfig", "compiled"),
     [
         (
-            '{\n  // tsc writes the package here\n  "compilerOptions": {"outDir": "build"}\n}\n',
+            '{\n  // tsc writes the package here\n  "compilerOptions": {"outDir": "out"}\n}\n',
             True,
         ),
-        ('{"compilerOptions": {"outDir": "./build/", "declaration": true}}\n', True),
-        # Type checking only: nothing is written, what is in build/ is its own.
-        ('{"compilerOptions": {"outDir": "build", "noEmit": true}}\n', False),
+        ('{"compilerOptions": {"outDir": "./out/", "declaration": true}}\n', True),
+        # Type checking only: nothing is written, what is in out/ is its own.
+        ('{"compilerOptions": {"outDir": "out", "noEmit": true}}\n', False),
         # Into the project's own folder, or out of it: no folder of tsc's own.
         ('{"compilerOptions": {"outDir": "."}}\n', False),
         ('{"compilerOptions": {"outDir": "../elsewhere"}}\n', False),
@@ -105,16 +105,16 @@ def test_what_tsc_writes_into_its_out_dir_is_generated(
     _write(
         tmp_path,
         {
-            "lib/tsconfig.json": tsconfig,
-            "lib/ts/verify.ts": _VERIFY,
-            "lib/build/verify.js": _VERIFY,
-            "lib/elsewhere/verify.js": _VERIFY,
+            "pkg/tsconfig.json": tsconfig,
+            "pkg/source/verify.ts": _VERIFY,
+            "pkg/out/verify.js": _VERIFY,
+            "pkg/elsewhere/verify.js": _VERIFY,
         },
     )
     found = [p for p, _ in _found(tmp_path)]
-    assert "lib/ts/verify.ts" in found  # the source is checked
-    assert ("lib/build/verify.js" not in found) is compiled
-    assert "lib/elsewhere/verify.js" in found
+    assert "pkg/source/verify.ts" in found  # the source is checked
+    assert ("pkg/out/verify.js" not in found) is compiled
+    assert "pkg/elsewhere/verify.js" in found
 
 
 # --- compose topologies CI tests with ---------------------------------------------------
