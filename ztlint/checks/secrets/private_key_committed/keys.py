@@ -181,6 +181,22 @@ def private_key_ids(text: str) -> list[str]:
     return out
 
 
+_PUBLIC_BEGIN = re.compile(r"-----BEGIN ((?:RSA )?PUBLIC KEY)-----")
+
+
+def public_key_ids(text: str) -> set[str]:
+    """The ids of the PEM public keys in the text (x509.public_key)."""
+    out = set()
+    for begin in _PUBLIC_BEGIN.finditer(text):
+        label = begin.group(1)
+        end = text.find(f"-----END {label}-----", begin.end(), begin.end() + MAX_BLOCK)
+        der = _der(text[begin.end() : end]) if end != -1 else None
+        key = x509.public_key(label, der) if der is not None else None
+        if key is not None:
+            out.add(key)
+    return out
+
+
 def _not_public(name: str) -> bool:
     """A name no public CA certifies: the loopback, a reserved name, or one whose last
     label cannot be a top-level domain (a TLD is letters, or `xn--` and letters)."""
@@ -231,8 +247,20 @@ def _own_certificate_local(label: str, body: str, text: str) -> bool:
     return bool(own) and all(own)
 
 
+def _shown_with_public_key(label: str, body: str, public: set[str]) -> bool:
+    """The key's own public key is shown in the same text: a key pair laid out to
+    demonstrate signing and verifying (a library's usage page, a sample's README), not
+    a key someone let slip."""
+    if not public or "ENCRYPTED" in body:
+        return False
+    der = _der(body)
+    key = x509.private_key_public(label, der) if der is not None else None
+    return key is not None and key in public
+
+
 def detect_pem(ctx: FileContext) -> Iterator[Hit]:
     text = ctx.text
+    public = public_key_ids(text) if "PUBLIC KEY-----" in text else set()
     for begin in _BEGIN.finditer(text):
         label = begin.group(1)
         end_marker = f"-----END {label}-----"
@@ -269,7 +297,14 @@ def detect_pem(ctx: FileContext) -> Iterator[Hit]:
             severity=Severity.MEDIUM if encrypted else None,
             confidence=Confidence.MEDIUM if test_key or local else None,
             secret_spans=(ctx.source.span(begin.end(), end),),
-            unmistakable=not encrypted and not test_key and not local and not private,
+            # A pair shown together is a demonstration: in production code it is
+            # reported as it is (a signing key hardcoded with its verifier), outside it
+            # the file's place decides.
+            unmistakable=not encrypted
+            and not test_key
+            and not local
+            and not private
+            and not _shown_with_public_key(label, body, public),
         )
 
 

@@ -186,7 +186,12 @@ def certificate_key(der: bytes) -> str | None:
         tbs = tbs[1:]
     if len(tbs) < 6 or tbs[5][0] != 0x30:
         return None
-    spki = _children(der, tbs[5][1], tbs[5][2])
+    return _spki_key(der, tbs[5][1], tbs[5][2])
+
+
+def _spki_key(der: bytes, lo: int, hi: int) -> str | None:
+    """The id of a SubjectPublicKeyInfo's key (the inside of its SEQUENCE)."""
+    spki = _children(der, lo, hi)
     if len(spki) != 2 or spki[0][0] != 0x30 or spki[1][0] != 0x03:
         return None
     alg = _children(der, spki[0][1], spki[0][2])
@@ -194,6 +199,17 @@ def certificate_key(der: bytes) -> str | None:
     if alg and alg[0][0] == 0x06 and der[alg[0][1] : alg[0][2]] == _RSA:
         return _rsa_modulus(bits, 0, len(bits))
     return _key_id("pt", bits)
+
+
+def public_key(label: str, der: bytes) -> str | None:
+    """The id of a PEM public key (`PUBLIC KEY`, a SubjectPublicKeyInfo; `RSA PUBLIC
+    KEY`, PKCS#1), comparable with private_key_public's."""
+    if label == "RSA PUBLIC KEY":
+        return _rsa_modulus(der, 0, len(der))
+    top = _children(der, 0, len(der))
+    if label != "PUBLIC KEY" or len(top) != 1 or top[0][0] != 0x30:
+        return None
+    return _spki_key(der, top[0][1], top[0][2])
 
 
 def private_key_public(label: str, der: bytes) -> str | None:
