@@ -218,6 +218,8 @@ def constant(ctx: FileContext, node: Node) -> bool:
     text = _text(ctx, node).strip()
     if text in NULLISH or re.fullmatch(r"-?\d+(\.\d+)?", text):
         return True
+    if node.type == "unary_expression" and text.startswith("void"):
+        return True  # `void 0`: JavaScript's undefined, as compilers write it
     if node.type in ("call_expression", "call"):
         args = node.child_by_field_name("arguments")
         items = [a for a in args.named_children if a.type != "comment"] if args is not None else []
