@@ -75,6 +75,26 @@ def test_rendered_chart_of_another_project_is_vendored() -> None:
     )
 
 
+# --- the values chart-testing installs a chart with --------------------------------------
+
+_CI_VALUES = "server:\n  url: http://minio.storage:9000\n"
+
+
+def test_values_in_a_charts_ci_folder_are_test_code(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "charts/relay/Chart.yaml": "apiVersion: v2\nname: relay\nversion: 1.0.0\n",
+            "charts/relay/ci/object-store.yaml": _CI_VALUES,
+            # No chart beside it: a `ci/` folder of something else.
+            "deploy/ci/object-store.yaml": _CI_VALUES,
+        },
+    )
+    found = [p for p, _ in _found(tmp_path)]
+    assert "charts/relay/ci/object-store.yaml" not in found
+    assert "deploy/ci/object-store.yaml" in found
+
+
 # --- what a TypeScript project compiles ------------------------------------------------
 
 _VERIFY = (

@@ -374,6 +374,8 @@ def project_classes(
 
     - a script or declaration in the folder a tsconfig beside its sources compiles
       into (`"outDir": "build"`, unless `"noEmit": true`) is tsc's output: generated;
+    - a values file in the `ci/` folder of a chart (beside its Chart.yaml) is what
+      chart-testing installs the chart with in CI: test code;
     - a rendered Helm chart (`helm template` output) none of whose charts is one of the
       repository's own (a Chart.yaml in the scan) is another project's release: vendored;
     - a Go file under the Go project's copyright (`// Copyright 2009 The Go Authors.`) in
@@ -417,6 +419,17 @@ def project_classes(
             out[path] = cls
 
     charts = {e.chart for e in found.values() if e.chart}
+    # chart-testing installs a chart once per values file in the chart's `ci/` folder:
+    # the values of CI runs, whatever they are called.
+    chart_ci = tuple(
+        sorted(
+            posixpath.join(posixpath.dirname(p), "ci") + "/" for p, e in found.items() if e.chart
+        )
+    )
+    if chart_ci:
+        for path in origins:
+            if path.startswith(chart_ci) and path.endswith((".yaml", ".yml")):
+                mark(path, TEST)
     compiled = tuple(sorted({e.compiled_into + "/" for e in found.values() if e.compiled_into}))
     if compiled:
         for path in origins:
