@@ -352,6 +352,14 @@ EXAMPLE_PATHS = (
     # A developer's environment, not a deployment: a dev container (the Development
     # Containers spec's `.devcontainer/`) and compose files named for development.
     ".devcontainer/",
+    # Folders of developer environments by name (one stack per folder under
+    # `dev-environments/`, databases under `_dev/` a `dev-dbs` script starts).
+    "dev-environment/",
+    "dev-environments/",
+    "dev-env/",
+    "devenv/",
+    "_dev/",
+    ".dev/",
     "docker-compose.dev.yml",
     "docker-compose.dev.yaml",
     "docker-compose.development.yml",
