@@ -254,6 +254,12 @@ _PATTERN_INPUTS = [
         "'http://localhost' * {n}",
     ),
     ("ztlint.checks.auth.forwarded_header_trust.envoy", "_ADDRESS_DECISION", "'remote_' * {n}"),
+    ("ztlint.checks.memory.unsafe_shell_path", "_ASSIGNMENT", "'export ' * {n} + 'x'"),
+    ("ztlint.checks.memory.unsafe_shell_path", "_ASSIGNMENT", "'\\n ' * {n} + 'x'"),
+    ("ztlint.checks.memory.unsafe_shell_path", "_LITERAL_WORD", "'\"a' * {n}"),
+    ("ztlint.checks.memory.unsafe_shell_path", "_ENV_PAIR", "'A=\"' * {n}"),
+    ("ztlint.checks.memory.unsafe_shell_path", "_SOURCE", "'. ' * {n}"),
+    ("ztlint.checks.memory.unsafe_shell_path", "_COPY", "'COPY ' * {n}"),
 ]
 
 

@@ -393,6 +393,16 @@ BUILTINS = Registry(
         detector("force-unwrap-untrusted/swift", force_unwrap_untrusted.detect_swift),
         # ZT605 unsafe-shell-path
         detector("unsafe-shell-path/shell", unsafe_shell_path.detect_shell),
+        project(
+            "unsafe-shell-path/project",
+            ProjectCheck(
+                kinds=frozenset({"bash", "dockerfile"}),
+                triggers=(),
+                collect=unsafe_shell_path.collect,
+                check=unsafe_shell_path.check,
+                depends_on=("**/*.sh", "**/*.bash", "**/Dockerfile*", "**/*.Dockerfile"),
+            ),
+        ),
         # ZT606 blocking-call-in-event-loop
         detector("blocking-call-in-event-loop/code", blocking_call_in_event_loop.detect_code),
         # ZT607 sensitive-data-logged

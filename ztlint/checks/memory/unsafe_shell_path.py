@@ -14,17 +14,21 @@ are not reported; a path `find` printed or the shell resolved (`$(cd .. && pwd)`
 `$(mktemp -d)`, `$(dirname ..)`) exists and is never empty, and a variable every
 setting of which holds a literal name (`OUT=./pkg/app_${V}`) can be neither empty nor
 `/`, so only a space in either can split it: reported at low confidence. A function's
-positional parameter is fixed when every call passes a fixed argument. The module is
-over 420 lines: the script's variable facts (fixed, resolved, anchored, basenames) and
-the three kinds of use (writes, destructive targets, reads) belong together.
+positional parameter is fixed when every call passes a fixed argument. A destructive
+target's variable is fixed by other files too (the project check): the `ENV` of an image
+whose Dockerfile copies the script, or a file from the script's folder that it sources
+(`source $cwd/env.sh`), setting it to one literal word. The module is over 420 lines: the
+script's variable facts (fixed, resolved, anchored, basenames), the three kinds of use
+(writes, destructive targets, reads) and what other files fix belong together.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 
 from tree_sitter import Node
 
@@ -429,12 +433,24 @@ def _reads(ctx: FileContext, constants: set[str]) -> Iterator[Hit]:
 
 
 def detect_shell(ctx: FileContext) -> Iterator[Hit]:
+    """Writes to kernel paths and reads of a process's folder. (Destructive targets are
+    the project check's, `collect` and `check`: a variable may be fixed by the image the
+    script runs in, or by a file it sources.)"""
+    for found, _ in _uses(ctx, destructive=False):
+        yield found
+
+
+def _uses(ctx: FileContext, destructive: bool) -> Iterator[tuple[Hit, tuple[str, ...]]]:
+    """Kernel writes and reads (destructive=False), or destructive targets (True),
+    each with the unquoted variables it names."""
     constants = _constants(ctx)
     found = (
         _found_paths(ctx) | (_resolved_paths(ctx) if "$(" in ctx.text else set()) | _anchored(ctx)
     )
     basenames = _basenames(ctx) if "##*/" in ctx.text else {}
-    yield from _reads(ctx, constants)
+    if not destructive:
+        for read in _reads(ctx, constants):
+            yield read, ()
     for node in nodes_of(ctx, "file_redirect", "command"):
         targets: list[Node] = []
         if node.type == "file_redirect":
@@ -455,6 +471,8 @@ def detect_shell(ctx: FileContext) -> Iterator[Hit]:
                     args = []
                 targets += [a for a in args if not _text(ctx, a).startswith("-")]
             elif command in ("rm", "chmod", "chown", "chgrp"):
+                if not destructive:
+                    continue
                 flags = " ".join(_text(ctx, a) for a in args if _text(ctx, a).startswith("-"))
                 if command == "rm" and not re.search(r"-\w*[rR]", flags):
                     continue
@@ -494,9 +512,11 @@ def detect_shell(ctx: FileContext) -> Iterator[Hit]:
                             # `set -u` stops an unset variable, and a literal folder leads the
                             # path (`/build/$ARCH`): an empty value cannot reach `/`
                             report = replace(report, confidence=Confidence.LOW)
-                        yield report
+                        yield report, tuple(unquoted)
                         break
                 continue
+        if destructive:
+            continue
         for target in targets:
             text = _text(ctx, target)
             if not _KERNEL.search(text if text.startswith("/") else text.lstrip("\"'")):
@@ -510,11 +530,163 @@ def detect_shell(ctx: FileContext) -> Iterator[Hit]:
                     continue
                 else:
                     problem = "never validated"
-                yield hit(
-                    ctx,
-                    target,
-                    f"a write to {text.strip(chr(34))} uses ${variable}, {problem}: a value with `/` "
-                    "or `..` reaches another kernel setting; check it with `case` or "
-                    "`[[ $VAR =~ ^[a-z0-9]+$ ]]` and quote it",
+                yield (
+                    hit(
+                        ctx,
+                        target,
+                        f"a write to {text.strip(chr(34))} uses ${variable}, {problem}: a value "
+                        "with `/` or `..` reaches another kernel setting; check it with `case` "
+                        "or `[[ $VAR =~ ^[a-z0-9]+$ ]]` and quote it",
+                    ),
+                    (variable,),
                 )
                 break
+
+
+# --- destructive targets, with what other files fix ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """An `rm -r`/`chmod`/`chown` target with unquoted variables the script does not fix."""
+
+    hit: Hit
+    names: tuple[str, ...]
+    assigned: frozenset[str]  # every variable the script sets itself
+    sourced: tuple[str, ...]  # the base names of the files it sources (`. ./env.sh`)
+
+
+@dataclass(frozen=True)
+class FixedNames:
+    """A script's variables set only to one literal word each (for scripts sourcing it)."""
+
+    names: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ImageEnv:
+    """A Dockerfile's `ENV` variables set to one literal word, and the paths it copies
+    into the image (COPY and ADD sources, relative to the build context)."""
+
+    names: frozenset[str]
+    copies: tuple[str, ...]
+
+
+_ASSIGNMENT = re.compile(
+    r"^[ \t]*(?:(?:export|readonly|local|declare(?:[ \t]+-\w+)*)[ \t]+)?([A-Za-z_]\w*)=(.*)$", re.M
+)
+_LITERAL_WORD = re.compile(r"\"[^\"$`\\\s*?\[]+\"|'[^'\s*?\[]+'|[^\s\"'$`\\;|&()<>*?\[#]+")
+_SOURCE = re.compile(r"^[ \t]*(?:source|\.)[ \t]+[\"']?([^\s\"';|&]+)", re.M)
+_ENV = re.compile(r"^[ \t]*ENV[ \t]+(.+)$", re.M | re.I)
+_ENV_PAIR = re.compile(r"([A-Za-z_]\w*)=(\"[^\"]*\"|'[^']*'|\S*)")
+_COPY = re.compile(r"^[ \t]*(?:COPY|ADD)[ \t]+(.+)$", re.M | re.I)
+
+
+def _fixed_names(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(names set only to one literal word, every name set) by the script's lines."""
+    assigned: set[str] = set()
+    other: set[str] = set()
+    for m in _ASSIGNMENT.finditer(text):
+        name, rest = m.group(1), m.group(2).split(" #", 1)[0].strip()
+        assigned.add(name)
+        if not _LITERAL_WORD.fullmatch(rest):
+            other.add(name)
+    return frozenset(assigned - other), frozenset(assigned)
+
+
+def _image_env(text: str) -> ImageEnv:
+    text = text.replace("\\\r\n", " ").replace("\\\n", " ")  # continued instructions
+    names: set[str] = set()
+    unfixed: set[str] = set()
+    for m in _ENV.finditer(text):
+        body = m.group(1).strip()
+        pairs = _ENV_PAIR.findall(body)
+        if not pairs:  # the legacy form: `ENV NAME value with spaces`
+            name, _, value = body.partition(" ")
+            pairs = [(name, value.strip())]
+        for name, value in pairs:
+            plain = value.strip("\"'")
+            (names if plain and _LITERAL_WORD.fullmatch(plain) else unfixed).add(name)
+    copies: list[str] = []
+    for m in _COPY.finditer(text):
+        line = m.group(1).strip()
+        if line.startswith("["):
+            parts = re.findall(r"\"([^\"]+)\"", line)
+        else:
+            parts = [p for p in line.split() if not p.startswith("--")]
+        copies += [_norm(p) for p in parts[:-1]]
+    return ImageEnv(frozenset(names - unfixed), tuple(c for c in copies if c))
+
+
+def _norm(path: str) -> str:
+    path = path.strip().rstrip("/")
+    while path.startswith("./"):
+        path = path[2:]
+    return "" if path in (".", "") or any(c in path for c in "*?[$") else path
+
+
+def collect(ctx: FileContext) -> Iterator[object]:
+    if "dockerfile" in ctx.kinds:
+        if "ENV" in ctx.text or "env" in ctx.text:
+            env = _image_env(ctx.text)
+            if env.names and env.copies:
+                yield env
+        return
+    if "bash" not in ctx.kinds:
+        return
+    fixed, assigned = _fixed_names(ctx.text)
+    if fixed:
+        yield FixedNames(fixed)
+    if not any(word in ctx.text for word in ("rm ", "chmod", "chown", "chgrp")):
+        return
+    sourced = tuple(sorted({m.group(1).rsplit("/", 1)[-1] for m in _SOURCE.finditer(ctx.text)}))
+    for found, names in _uses(ctx, destructive=True):
+        yield Target(found, names, assigned, sourced)
+
+
+def _runs_in(script: str, dockerfile: str, copies: tuple[str, ...]) -> bool:
+    """Whether the image copies the script: a source names it (or a folder holding it)
+    relative to a build context that is the Dockerfile's folder or one above it."""
+    folder = posixpath.dirname(dockerfile)
+    for source in copies:
+        for context in _ancestors(folder):
+            inside = posixpath.join(context, source) if context else source
+            if script == inside or script.startswith(inside + "/"):
+                return True
+    return False
+
+
+def _ancestors(folder: str) -> Iterator[str]:
+    while True:
+        yield folder
+        if not folder:
+            return
+        folder = posixpath.dirname(folder)
+
+
+def check(facts: Mapping[str, tuple[object, ...]]) -> Iterator[Hit]:
+    """Each target whose variables neither the image that copies the script (its `ENV`)
+    nor a file it sources from its own folder sets to one literal word."""
+    fixed_in: dict[str, frozenset[str]] = {}
+    images: list[tuple[str, ImageEnv]] = []
+    for path, items in facts.items():
+        for item in items:
+            if isinstance(item, FixedNames):
+                fixed_in[path] = item.names
+            elif isinstance(item, ImageEnv):
+                images.append((path, item))
+    for path, items in facts.items():
+        for item in items:
+            if not isinstance(item, Target):
+                continue
+            outside = set(item.names) - item.assigned
+            fixed: set[str] = set()
+            folder = posixpath.dirname(path)
+            for name in item.sourced:
+                fixed |= fixed_in.get(posixpath.join(folder, name), frozenset())
+            for dockerfile, env in images:
+                if outside - fixed and _runs_in(path, dockerfile, env.copies):
+                    fixed |= env.names
+            unresolved = [n for n in item.names if n not in fixed or n not in outside]
+            if unresolved:
+                yield replace(item.hit, path=path)
