@@ -17,7 +17,7 @@ setting of which holds a literal name (`OUT=./pkg/app_${V}`) can be neither empt
 positional parameter is fixed when every call passes a fixed argument. A destructive
 target's variable is fixed by other files too (the project check): the `ENV` of an image
 whose Dockerfile copies the script, or a file from the script's folder that it sources
-(`source $cwd/env.sh`), setting it to one literal word. The module is over 420 lines: the
+(`source "$here/defaults.sh"`), setting it to one literal word. The module is over 420 lines: the
 script's variable facts (fixed, resolved, anchored, basenames), the three kinds of use
 (writes, destructive targets, reads) and what other files fix belong together.
 """
