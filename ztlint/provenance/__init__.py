@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ztlint.globs import match_any
@@ -42,6 +43,7 @@ from ztlint.provenance.evidence import DEFAULT_COMPOSE_FILES as DEFAULT_COMPOSE_
 from ztlint.provenance.evidence import Evidence as Evidence
 from ztlint.provenance.evidence import evidence as evidence
 from ztlint.provenance.evidence import project_classes as project_classes
+from ztlint.provenance.evidence import example_compose_project as example_compose_project
 from ztlint.provenance.evidence import test_compose_project as test_compose_project
 from ztlint.provenance.goconstraints import PACKAGE_CLAUSE
 from ztlint.provenance.goconstraints import go_constraint as go_constraint
@@ -150,6 +152,8 @@ TEST_PATHS = (
     # Benchmark harnesses: load generators and stand-in services, never deployed.
     "benchmark/",
     "benchmarks/",
+    "Benchmark/",
+    "Benchmarks/",  # a Swift package's benchmark targets
     "loadtest/",
     "loadtests/",
     "load-test/",
@@ -373,7 +377,22 @@ EXAMPLE_PATHS = (
 )
 # MDX is Markdown with components: the pages of documentation sites (Docusaurus,
 # Nextra, Astro).
-DOCS_PATHS = ("*.md", "*.mdx", "*.markdown", "*.rst", "*.adoc", "docs/", "doc/", "site/")
+DOCS_PATHS = (
+    "*.md",
+    "*.mdx",
+    "*.markdown",
+    "*.rst",
+    "*.adoc",
+    "docs/",
+    "doc/",
+    "site/",
+    # The configuration of a documentation site's generator (its search widget's public
+    # key, its links): Docusaurus, MkDocs, VitePress.
+    "docusaurus.config.*",
+    "mkdocs.yml",
+    "mkdocs.yaml",
+    ".vitepress/",
+)
 
 # Generator markers in a file's first lines: Go's convention
 # (https://go.dev/s/generatedcode), `@generated` (Facebook, Rust, many tools), and the
@@ -446,19 +465,44 @@ _DEVELOPMENT_ONLY = re.compile(
 )
 
 
-def declared_development(text: str) -> bool:
-    """A YAML configuration whose comment lines at its head (before its first key) say
-    it is for development only, or not for production: a developer environment, an
-    example of its kind, whatever its name."""
+# A configuration whose head says it serves a kind of test run: `# Start the server
+# locally for the purposes of integration tests`, `# For end-to-end testing only`.
+_TESTS_ONLY = re.compile(
+    r"#.*?\b(?:for[ \t]+(?:the[ \t]+purposes?[ \t]+of[ \t]+|running[ \t]+)?(?:the[ \t]+|our[ \t]+)?"
+    r"(?:integration|e2e|end-to-end|acceptance|system|smoke)[ \t]+test(?:s|ing)?\b"
+    r"|(?:test(?:s|ing)?)[ \t]+(?:purposes[ \t]+)?only\b)",
+    re.I,
+)
+# A comment that points elsewhere (`see docker-compose.e2e.yml for integration tests`)
+# says nothing of its own file.
+_POINTS_ELSEWHERE = re.compile(r"(?i)\bsee\b|\S\.(?:ya?ml|json|sh|md)\b")
+
+
+def _head_comments(text: str) -> Iterator[str]:
+    """The comment lines at a YAML file's head, before its first key."""
     for line in text.split("\n", _HEAD_LINES)[:_HEAD_LINES]:
         stripped = line.strip()
         if not stripped or stripped == "---":
             continue
         if not stripped.startswith("#"):
-            return False  # the head's comments end at the first key
-        if _DEVELOPMENT_ONLY.match(stripped):
-            return True
-    return False
+            return  # the head's comments end at the first key
+        yield stripped
+
+
+def declared_development(text: str) -> bool:
+    """A YAML configuration whose comment lines at its head (before its first key) say
+    it is for development only, or not for production: a developer environment, an
+    example of its kind, whatever its name."""
+    return any(_DEVELOPMENT_ONLY.match(line) for line in _head_comments(text))
+
+
+def declared_tests(text: str) -> bool:
+    """A YAML configuration whose head comments say it serves integration, end-to-end or
+    other test runs, or tests only: a test topology, whatever its name."""
+    return any(
+        _TESTS_ONLY.match(line) and not _POINTS_ELSEWHERE.search(line)
+        for line in _head_comments(text)
+    )
 
 
 def classify(path: str, text: str | None, settings: Settings) -> str:
@@ -469,7 +513,11 @@ def classify(path: str, text: str | None, settings: Settings) -> str:
             return cls
     if match_any(VENDORED_PATHS, path) or (
         text is not None
-        and (_minified(path, text) or (path.endswith(_DATA_SUFFIXES) and copied_head(text)))
+        and (
+            _minified(path, text)
+            or _bundled(path, text)
+            or (path.endswith(_DATA_SUFFIXES) and copied_head(text))
+        )
     ):
         return VENDORED
     if match_any(GENERATED_PATHS, path) or (text is not None and generated_head(text)):
@@ -481,11 +529,17 @@ def classify(path: str, text: str | None, settings: Settings) -> str:
         or (text is not None and path.endswith(".go") and go_test_only(text, settings.test_tags))
         or (text is not None and path.endswith(_DATA_SUFFIXES) and local_cluster(text))
         or (text is not None and ui_flow(path, text))
-        or (text is not None and path.endswith(_YAML_SUFFIXES) and test_compose_project(text))
+        or (
+            text is not None
+            and path.endswith(_YAML_SUFFIXES)
+            and (test_compose_project(text) or declared_tests(text))
+        )
     ):
         return TEST
     if match_any(EXAMPLE_PATHS, path) or (
-        text is not None and path.endswith(_YAML_SUFFIXES) and declared_development(text)
+        text is not None
+        and path.endswith(_YAML_SUFFIXES)
+        and (declared_development(text) or example_compose_project(text))
     ):
         return EXAMPLE
     if match_any(DOCS_PATHS, path) or (
@@ -632,6 +686,20 @@ def generated_head(text: str) -> bool:
     # ` * Do not make direct changes to the file.`).
     first = " ".join(head.split("\n", _HEAD_LINES)[:_HEAD_LINES])
     return bool(_GENERATED_MARK.search(first))
+
+
+# A bundler's runtime at a script's head: webpack's (`/******/ (() => { //
+# webpackBootstrap`), which @vercel/ncc writes too for a JavaScript GitHub Action.
+_BUNDLE_HEAD = ("webpackBootstrap", "__webpack_require__", "__nccwpck_require__")
+
+
+def _bundled(path: str, text: str) -> bool:
+    """A script a bundler wrote: its dependencies' code with its own, built from sources
+    the repository keeps elsewhere."""
+    if not path.lower().endswith(_MINIFIABLE):
+        return False
+    head = _head(text)
+    return any(marker in head for marker in _BUNDLE_HEAD)
 
 
 def _minified(path: str, text: str) -> bool:

@@ -285,16 +285,29 @@ _TEST_PROJECT_WORDS = frozenset(
 )
 
 
+# A compose project named as an example of running the product (`name: acme-security-example`).
+_EXAMPLE_PROJECT_WORDS = frozenset({"example", "examples", "demo", "sample", "quickstart"})
+
+
 def test_compose_project(text: str) -> bool:
+    return not _TEST_PROJECT_WORDS.isdisjoint(_compose_project_words(text))
+
+
+def example_compose_project(text: str) -> bool:
+    return not _EXAMPLE_PROJECT_WORDS.isdisjoint(_compose_project_words(text))
+
+
+def _compose_project_words(text: str) -> list[str]:
+    """The words of a compose file's project `name:` (none when it is no compose file)."""
     head = text[:HEAD_BYTES]
     if _COMPOSE_SERVICES.search(head) is None:
-        return False  # `services:` at the top level: a compose file (a workflow's is nested)
+        return []  # `services:` at the top level: a compose file (a workflow's is nested)
     m = next((m for m in _COMPOSE_PROJECT.finditer(head) if _line_start(head, m)), None)
     if m is None:
-        return False
+        return []
     from ztlint.semantics.vocabulary import words
 
-    return not _TEST_PROJECT_WORDS.isdisjoint(words(m.group(1)))
+    return words(m.group(1))
 
 
 def _join(folder: str, ref: str) -> str:
