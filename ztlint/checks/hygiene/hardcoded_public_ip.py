@@ -480,6 +480,8 @@ def _config_hits(ctx: FileContext) -> Iterator[Hit]:
                 and node.kind in ("str", "other")
                 and len(node.value) <= 200
             ):
+                if _pinned_version(ctx, node):
+                    continue
                 for _, _, address in _values(node.value):
                     if (oids and _oid_like(address)) or _on_networks(address, own):
                         continue
@@ -489,6 +491,19 @@ def _config_hits(ctx: FileContext) -> Iterator[Hit]:
                         yield _hit(address, span, "the settings of a CI test step", test=True)
                     else:
                         yield _hit(address, span, "configuration")
+
+
+# Renovate's annotation of the value below it: a dependency's version it keeps current
+# (`# renovate: datasource=docker depName=acme/gateway` above `gateway: '3.12.0.9'`).
+_RENOVATE = re.compile(r"#\s*renovate:|\bdatasource=")
+
+
+def _pinned_version(ctx: FileContext, node: Scalar) -> bool:
+    line = node.span.start_line
+    if line < 2:
+        return False
+    above = ctx.source.line(line - 1).strip()
+    return above.startswith("#") and _RENOVATE.search(above) is not None
 
 
 def _compose_networks(doc: object) -> tuple[_Network, ...]:
