@@ -462,9 +462,12 @@ def _secret_in(
         kind = inner.type
         if kind in STRINGS:
             text = _text(ctx, inner)
+            # `"token={token}"` outside a Python f-string is a placeholder that
+            # str.format, loguru or structlog fill from an argument, judged as an argument.
+            placeholders = ctx.parser != "python" or _f_string(ctx, inner)
             for m in re.finditer(
                 r"\{([A-Za-z_][\w.]*)(:[^}]*)?\}|\$\{([A-Za-z_][\w.]*)\}|\\\(([A-Za-z_][\w.]*)\)",
-                text,
+                text if placeholders else "",
             ):
                 name = next(g for g in (m.group(1), m.group(3), m.group(4)) if g)
                 last = name.split(".")[-1]
@@ -535,6 +538,7 @@ def _secret_in(
                 or _no_value(ctx, inner, name)
                 or _described(ctx, inner)
                 or _masked_slice(ctx, outer)
+                or _bound_to_masked(ctx, inner)
             ):
                 continue
             return name
@@ -734,6 +738,46 @@ def _called_name(ctx: FileContext, node: Node) -> bool:
 _SHOWN_CHARS = 8
 _SLICE = re.compile(r"\[\s*(?::\s*(\d{1,2})|-(\d{1,2})\s*:|\.\.=?\s*(\d{1,2}))\s*\]$")
 _SLICE_CALL = re.compile(r"\.(?:slice|substring|substr)\(\s*0\s*,\s*(\d{1,2})\s*\)$")
+
+
+def _f_string(ctx: FileContext, string: Node) -> bool:
+    """A Python string that interpolates: an f-string (its prefix holds `f`)."""
+    start = string.children[0] if string.children else None
+    prefix = _text(ctx, start) if start is not None and start.type == "string_start" else ""
+    return "f" in prefix.lower()
+
+
+def _bound_to_masked(ctx: FileContext, inner: Node) -> bool:
+    """A local bound once to a masked form of the secret: short prefixes and suffixes and
+    literals only (`short = token[:5] + "..." + token[-5:]`)."""
+    if not semantics.supported(ctx) or inner.type not in semantics.NAMES:
+        return False
+    sem = semantics.of(ctx)
+    binding = sem.resolve(inner)
+    value = binding.value if binding is not None else None
+    if value is None or binding is None or binding.key is not None:
+        return False
+    parts = [value]
+    slices = 0
+    while parts:
+        part = parts.pop()
+        if part.type in _CONCATENATIONS_OF_TEXT:
+            parts.extend(c for c in part.named_children if c.type != "comment")
+        elif part.type in STRINGS and not any(c.type == "interpolation" for c in part.named_children):
+            continue
+        elif part.type in ("subscript", "slice_expression", "index_expression", "call", "call_expression"):
+            target = part.named_children[0] if part.named_children else None
+            if target is None or not _masked_slice(ctx, target):
+                return False
+            slices += 1
+        else:
+            return False
+    return slices > 0
+
+
+_CONCATENATIONS_OF_TEXT = frozenset(
+    {"binary_operator", "binary_expression", "concatenated_string", "parenthesized_expression"}
+)
 
 
 def _masked_slice(ctx: FileContext, outer: Node) -> bool:
