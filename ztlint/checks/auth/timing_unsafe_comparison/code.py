@@ -228,6 +228,16 @@ def constant(ctx: FileContext, node: Node) -> bool:
             {"hash", "digest", "sha256", "sha1", "md5", "hexdigest", "encode"}
             & set(words(_text(ctx, function))[-1:])
         )
+        receiver = (
+            function.named_children[0]
+            if function is not None
+            and function.type in ("attribute", "member_expression", "selector_expression")
+            and function.named_children
+            else None
+        )
+        if receiver is not None and words(_text(ctx, function))[-1:] == ["encode"]:
+            # `secret.encode("utf-8")`: the receiver's bytes, constant only if it is
+            return constant(ctx, receiver)
         if hashing and items and all(a.type in CONSTANT_TYPES for a in items):
             return True  # hash("known-string"): everyone can compute it
         if (
@@ -300,7 +310,8 @@ def _enum_member(ctx: FileContext, text: str) -> bool:
     member of a capitalised name the file imports (`MfaFactor.TOTP`,
     `TokenExchangeTokenType.AccessToken` from a schema package): an enum or a class's
     constant by the languages' naming conventions, a public tag the other side is
-    checked against."""
+    checked against; any member of an imported name that calls itself an enumeration
+    (`SecretTypeEnum.signature`)."""
     head, dot, member = text.rpartition(".")
     if not dot or not member.isidentifier():
         return False
@@ -308,9 +319,12 @@ def _enum_member(ctx: FileContext, text: str) -> bool:
         return True
     if _lang(ctx) not in ("javascript", "python") or not semantics.supported(ctx):
         return False
+    # A name that calls itself an enumeration (`SecretTypeEnum`) has members of any case
+    # (`SecretTypeEnum.signature`).
+    named_enum = words(head)[-1:] == ["enum"]
     return (
         _TYPE_NAME.fullmatch(head) is not None
-        and _MEMBER_NAME.fullmatch(member) is not None
+        and (named_enum or _MEMBER_NAME.fullmatch(member) is not None)
         and head in semantics.of(ctx).imports
     )
 
