@@ -75,6 +75,33 @@ def test_rendered_chart_of_another_project_is_vendored() -> None:
     )
 
 
+# --- a folder documented as an example -------------------------------------------------
+
+_ADMIN = (
+    "admin:\n  address:\n    socket_address: {address: 0.0.0.0, port_value: 9901}\n"
+    "static_resources: {}\n"
+)
+
+
+def test_a_folder_whose_page_is_named_example_is_an_example(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "rate-limit/example.rst": "Rate limiting\n=============\n\nStart the sandbox.\n",
+            "rate-limit/envoy.yaml": _ADMIN,
+            "rate-limit/backend/envoy.yaml": _ADMIN,
+            "gateway/envoy.yaml": _ADMIN,
+            # At the root, the page documents the repository, not a sandbox of it.
+            "example.md": "# Using the gateway\n",
+        },
+    )
+    found = [p for p, _ in _found(tmp_path)]
+    assert "gateway/envoy.yaml" in found
+    assert "rate-limit/envoy.yaml" not in found
+    assert "rate-limit/backend/envoy.yaml" not in found
+    assert ("rate-limit/envoy.yaml", "ZT402") in _found(tmp_path, Config(tests="report"))
+
+
 # --- the values chart-testing installs a chart with --------------------------------------
 
 _CI_VALUES = "server:\n  url: http://minio.storage:9000\n"

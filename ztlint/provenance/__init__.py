@@ -42,8 +42,8 @@ from ztlint.provenance.classes import VENDORED as VENDORED
 from ztlint.provenance.evidence import DEFAULT_COMPOSE_FILES as DEFAULT_COMPOSE_FILES
 from ztlint.provenance.evidence import Evidence as Evidence
 from ztlint.provenance.evidence import evidence as evidence
-from ztlint.provenance.evidence import project_classes as project_classes
 from ztlint.provenance.evidence import example_compose_project as example_compose_project
+from ztlint.provenance.evidence import project_classes as project_classes
 from ztlint.provenance.evidence import test_compose_project as test_compose_project
 from ztlint.provenance.goconstraints import PACKAGE_CLAUSE
 from ztlint.provenance.goconstraints import go_constraint as go_constraint

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from ztlint import classify as kinds_of
-from ztlint.provenance.classes import GENERATED, HEAD_BYTES, PRODUCTION, TEST, VENDORED
+from ztlint.provenance.classes import EXAMPLE, GENERATED, HEAD_BYTES, PRODUCTION, TEST, VENDORED
 
 # Patterns start with their literal (the line's start is checked apart: a `^` under
 # re.M is tried at every position).
@@ -93,6 +93,8 @@ class Evidence:
     # The folder a TypeScript project compiles into (tsconfig's `outDir`): what tsc
     # writes there is generated from the sources beside it.
     compiled_into: str | None = None
+    # A page named `example` below the root: the documentation of the folder's sandbox.
+    example_page: bool = False
 
     def __bool__(self) -> bool:
         return self != _NONE
@@ -130,6 +132,8 @@ def evidence(path: str, text: str, kinds: frozenset[str]) -> Evidence | None:
                 )
                 or None
             )
+    if name.lower() in _EXAMPLE_PAGES and folder:
+        return Evidence(example_page=True)
     if name.startswith("tsconfig") and name.endswith(".json"):
         out = _ts_out_dir(folder, text)
         return Evidence(compiled_into=out) if out else None
@@ -187,6 +191,7 @@ def evidence(path: str, text: str, kinds: frozenset[str]) -> Evidence | None:
     return found or None
 
 
+_EXAMPLE_PAGES = frozenset({"example.rst", "example.md", "example.adoc", "example.mdx"})
 # tsconfig is JSON with comments: its compiler options are read by their keys.
 _TS_OUT_DIR = re.compile(r"\"outDir\"[ \t]*:[ \t]*\"([^\"\n]{1,200})\"")
 _TS_NO_EMIT = re.compile(r"\"noEmit\"[ \t]*:[ \t]*true")
@@ -387,6 +392,9 @@ def project_classes(
 
     - a script or declaration in the folder a tsconfig beside its sources compiles
       into (`"outDir": "build"`, unless `"noEmit": true`) is tsc's output: generated;
+    - the files of a folder (below the repository's root) whose own page is named
+      `example` (`example.rst`, `example.md`: the documentation of a sandbox) are
+      that example;
     - a values file in the `ci/` folder of a chart (beside its Chart.yaml) is what
       chart-testing installs the chart with in CI: test code;
     - a rendered Helm chart (`helm template` output) none of whose charts is one of the
@@ -432,6 +440,15 @@ def project_classes(
             out[path] = cls
 
     charts = {e.chart for e in found.values() if e.chart}
+    # A folder whose own page is named `example` (`tls/example.rst` beside the sandbox's
+    # compose file and configs): the folder is that example, all of it.
+    sandboxes = tuple(
+        sorted(posixpath.dirname(p) + "/" for p, e in found.items() if e.example_page)
+    )
+    if sandboxes:
+        for path in origins:
+            if path.startswith(sandboxes):
+                mark(path, EXAMPLE)
     # chart-testing installs a chart once per values file in the chart's `ci/` folder:
     # the values of CI runs, whatever they are called.
     chart_ci = tuple(
