@@ -61,7 +61,12 @@ def _names_secret(ctx: FileContext, path: Node) -> bool:
         return False
     if {"cache", "monkey", "keyboard", "keys", "hotkey", "keyword"} & ws:
         return False
-    return bool(_PATH_SECRET.search(text))
+    return bool(_PATH_SECRET.search(text) or _KEY_STORE.search(text))
+
+
+# A key store named in a variable (`p12File`, `pfxPath`, `keystore_path`): a PKCS#12 or
+# Java key store holds the private key with its certificate.
+_KEY_STORE = re.compile(r"(?i)(?<![a-z0-9])(?:p12|pfx|pkcs12|keystore|jks)(?![a-z0-9])|(?<![A-Za-z0-9])(?:p12|pfx|pkcs12|keystore|jks)(?=[A-Z_])")
 
 
 # Calls that create a file (or a folder) only its owner can read: Python's tempfile

@@ -52,7 +52,11 @@ _LEVEL_AT_LEAST_INFO = re.compile(
 )
 _CALL_LOGGERS = re.compile(
     r"^(print|console\.(log|info|warn|error|debug|trace)|"
-    r"(\w+\.)*(log|logger|logging|LOG|LOGGER|_log|_logger|slog|klog|glog|logrus|zap|sugar|l)\.\w+|"
+    r"(\w+\.)*(log|logger|logging|LOG|LOGGER|_log|_logger|slog|klog|glog|logrus|zap|sugar)\.\w+|"
+    # `l` is a logger's name only with a logging method (`l.Info`, `l.Errorf`): else a
+    # method receiver or a list (`l.getCredentialsConfig(secret)` logs nothing).
+    r"(\w+\.)*l\.(?i:trace|debug|info|notice|warn|warning|error|exception|critical|fatal|panic|"
+    r"print|log|msg)(?:f|ln|w|context)?|"
     r"log\.(Print|Printf|Println|Fatal|Fatalf|Fatalln|Panic|Panicf)|"
     r"fmt\.(Print|Printf|Println)|NSLog|os_log|debugPrint)$"
 )
@@ -763,9 +767,17 @@ def _bound_to_masked(ctx: FileContext, inner: Node) -> bool:
         part = parts.pop()
         if part.type in _CONCATENATIONS_OF_TEXT:
             parts.extend(c for c in part.named_children if c.type != "comment")
-        elif part.type in STRINGS and not any(c.type == "interpolation" for c in part.named_children):
+        elif part.type in STRINGS and not any(
+            c.type == "interpolation" for c in part.named_children
+        ):
             continue
-        elif part.type in ("subscript", "slice_expression", "index_expression", "call", "call_expression"):
+        elif part.type in (
+            "subscript",
+            "slice_expression",
+            "index_expression",
+            "call",
+            "call_expression",
+        ):
             target = part.named_children[0] if part.named_children else None
             if target is None or not _masked_slice(ctx, target):
                 return False
