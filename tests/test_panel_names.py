@@ -117,6 +117,15 @@ VOCABULARY = {
     # docs and snapshot name it), and the English word (the square of a file's size, in a
     # semantics comment); both named before held-out-30 held square/certstrap.
     "square",
+    # AWS, the cloud provider whose access keys ZT202/ZT206 detect and whose paths ZT309
+    # and the hygiene checks name; "ratelimit", the ordinary term for rate limiting (a ZT512
+    # fixture's Go package, `rateLimit` middleware in its TypeScript fixtures, and a
+    # forwarded-header-trust keyword); and mkcert, the local-CA tool ZT702's docs name as a
+    # script that makes keys (like cfssl above); all named before held-out-31 held
+    # aws/aws-secretsmanager-agent, envoyproxy/ratelimit and FiloSottile/mkcert.
+    "aws",
+    "ratelimit",
+    "mkcert",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
