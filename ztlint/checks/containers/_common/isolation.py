@@ -76,15 +76,16 @@ def _caps(items: Sequence | None) -> set[str]:
 
 def compose_network_agent(service: Mapping) -> bool:
     """A service that adds NET_ADMIN and either shares the host's network namespace, is
-    given the TUN device (`/dev/net/tun`), or turns on packet forwarding in its own
-    namespace (`sysctls: net.ipv4.ip_forward=1`, WireGuard's `src_valid_mark`): it
-    exists to manage networking, a gateway or a tunnel endpoint."""
+    given the TUN device (`/dev/net/tun`), turns on packet forwarding in its own
+    namespace (`sysctls: net.ipv4.ip_forward=1`, WireGuard's `src_valid_mark`), or
+    publishes a UDP port (`51820:51820/udp`: a tunnel's endpoint, WireGuard, OpenVPN,
+    IPsec): it exists to manage networking, a gateway or a tunnel endpoint."""
     if "NET_ADMIN" not in _caps(service.get_seq("cap_add")):
         return False
     mode = service.get_str("network_mode")
     if mode is not None and mode.strip() == "host":
         return True
-    if _forwards(service.get("sysctls")):
+    if _forwards(service.get("sysctls")) or _serves_udp(service.get_seq("ports")):
         return True
     devices = service.get_seq("devices")
     return any(
@@ -100,6 +101,26 @@ _TUN = "/dev/net/tun"
 _FORWARDING = re.compile(
     r"^net\.ipv4\.ip_forward$|^net\.ipv6\.conf\.[\w.-]+\.forwarding$|^net\.ipv4\.conf\.[\w.-]+\.(?:src_valid_mark|forwarding)$"
 )
+
+
+def _serves_udp(ports: Sequence | None) -> bool:
+    """Whether compose `ports:` publish a UDP port (`"51820:51820/udp"`, or the long
+    syntax's `protocol: udp`)."""
+    for item in ports.items if ports is not None else []:
+        if isinstance(item, Scalar) and item.value.strip().lower().endswith("/udp"):
+            return True
+        if isinstance(item, Mapping) and (item.get_str("protocol") or "").lower() == "udp":
+            return True
+    return False
+
+
+def _udp_container(c: Container) -> bool:
+    """A container that declares a UDP port (`protocol: UDP`): a tunnel's endpoint."""
+    ports = c.node.get_seq("ports")
+    return any(
+        isinstance(item, Mapping) and (item.get_str("protocol") or "").upper() == "UDP"
+        for item in (ports.items if ports is not None else [])
+    )
 
 
 def _forwards(sysctls: object) -> bool:
@@ -129,11 +150,14 @@ def _container_caps(c: Container) -> set[str]:
 
 def pod_network_agent(pod: PodSpec, c: Container | None = None) -> bool:
     """The same for a pod (any container) or one of its containers: NET_ADMIN with the
-    host's network (`hostNetwork: true`), a hostPath volume of the TUN device, or the
-    pod's forwarding sysctls (`securityContext.sysctls`)."""
+    host's network (`hostNetwork: true`), a hostPath volume of the TUN device, the
+    pod's forwarding sysctls (`securityContext.sysctls`), or a UDP port declared by the
+    container that adds it."""
     chosen = [c] if c is not None else list(containers(pod))
     if not any("NET_ADMIN" in _container_caps(x) for x in chosen):
         return False
+    if any("NET_ADMIN" in _container_caps(x) and _udp_container(x) for x in chosen):
+        return True
     if _true(pod.spec.get("hostNetwork")):
         return True
     context = pod.spec.get_map("securityContext")
