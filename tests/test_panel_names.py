@@ -132,8 +132,12 @@ VOCABULARY = {
 # tests use, and the helper folders of spec-style test suites (busted's `spec/helpers/`,
 # RSpec's `spec/support/`), which provenance names; the paths below them stay checked.
 # A package's `src/data/` folder, which provenance's tests used for a test-data file
-# name before held-out-20 held a repository with that folder, is conventional too.
-CONVENTIONAL = re.compile(r"^(?:\.github/|web/(?:src|public)$|spec/(?:helpers|support)$|src/data$)")
+# name before held-out-20 held a repository with that folder, is conventional too; so is
+# Rails' `config/environments/`, whose `test.rb` provenance names.
+CONVENTIONAL = re.compile(
+    r"^(?:\.github/|web/(?:src|public)$|spec/(?:helpers|support)$|src/data$"
+    r"|config/environments(?:$|/test\.rb$))"
+)
 
 
 def _searched() -> dict[str, str]:

@@ -202,6 +202,16 @@ def test_classification_by_path(path: str, expected: str) -> None:
         ),
         ("src/index.js", "// calls __webpack_require__ nowhere\nconst a = 1;\n", prov.VENDORED),
         ("src/index.js", "const webpack = require('webpack');\n", prov.PRODUCTION),
+        # Generated GraphQL documents; sample scripts; Cucumber suites; Rails' test
+        # environment; a locale folder's translation catalogue.
+        ("web/queries/viewer.generated.ts", "export const x = 1;\n", prov.GENERATED),
+        ("plugins/python/sample_server.py", "TOKEN = 'x'\n", prov.EXAMPLE),
+        ("cucumber/login/steps/auth.rb", "x = 1\n", prov.TEST),
+        ("web/features/step_definitions/login.rb", "x = 1\n", prov.TEST),
+        ("config/environments/test.rb", "x = 1\n", prov.TEST),
+        ("config/environments/production.rb", "x = 1\n", prov.PRODUCTION),
+        ("resources/app/templates/nl/translation.json", "{}\n", prov.DATA),
+        ("resources/app/translation.json", "{}\n", prov.PRODUCTION),
         # A Swift package's benchmark targets.
         ("Benchmarks/Hashing/Hashing.swift", "let key = 1\n", prov.TEST),
         # A documentation site's generator configuration.
@@ -513,7 +523,7 @@ def _tree(root: Path) -> dict[str, str]:
         # material of a checksummed format its owner generates (an age identity); in
         # docs it stays unmistakable unless the words around it say it is a sample.
         "testdata/server.key": KEY,
-        "crypt/identity_test.go": f'const id = "{AGE}"\n',
+        "tests/crypt/identities.py": f'IDENTITY = "{AGE}"\n',
         "docs/keys.md": f"Our backup identity:\n\n    {AGE}\n",
         # Vendored code is checked for unmistakable secrets only: a checksummed token is
         # leaked wherever it sits, a library's private key is its own test key.
@@ -574,7 +584,7 @@ def test_include_nonproduction_reports_the_rest_at_note(tmp_path: Path) -> None:
     shown = {(f.path, f.rule_id): (f.provenance, f.in_test_code) for f in report.findings}
     assert shown == {
         ("README.md", "ZT201"): ("docs", False),
-        ("crypt/identity_test.go", "ZT202"): ("test", True),
+        ("tests/crypt/identities.py", "ZT202"): ("test", True),
         ("docs/guide/client.go", "ZT101"): ("docs", True),
         ("docs/keys.md", "ZT202"): ("docs", False),
         ("examples/demo/client.go", "ZT101"): ("example", True),

@@ -75,6 +75,10 @@ GENERATED_PATHS = (
     "*_pb2.pyi",
     "*.gen.go",
     "*_generated.go",
+    # GraphQL Code Generator's and similar tools' output (`query.generated.ts`).
+    "*.generated.ts",
+    "*.generated.tsx",
+    "*.generated.js",
     "zz_generated*.go",
     "*.pb.ts",
     "*_pb.js",
@@ -123,6 +127,12 @@ def _locale(name: str) -> bool:
 
 # Test code beyond the configured test paths (config.DEFAULT_TEST_PATHS).
 TEST_PATHS = (
+    # Cucumber's suites: feature files, their step definitions and support hooks.
+    "cucumber/",
+    "**/features/step_definitions/",
+    "**/features/support/",
+    # Rails' test environment (`config/environments/test.rb`).
+    "**/config/environments/test.rb",
     "integration/",
     "e2e/",
     "e2e-tests/",
@@ -353,6 +363,7 @@ EXAMPLE_PATHS = (
     "*.sample.*",
     # A script named for being an example of using the product's API.
     "example_*.*",
+    "sample_*.*",
     # A developer's environment, not a deployment: a dev container (the Development
     # Containers spec's `.devcontainer/`) and compose files named for development.
     ".devcontainer/",
@@ -659,6 +670,10 @@ def catalogue(path: str) -> bool:
         return False
     if _CATALOGUE_DIRS.intersection(lowered):
         return True
+    if name.rsplit(".", 1)[0].lower() in ("translation", "translations") and any(
+        _locale(folder) for folder in lowered
+    ):
+        return True  # `templates/nl/translation.json`: a locale's folder names the catalogue
     for i, folder in enumerate(lowered):
         if folder in _LANGUAGE_DIRS:
             below = [*folders[i + 1 :], name.rsplit(".", 1)[0]]
