@@ -18,6 +18,15 @@ _DOC_HOSTS = re.compile(
 _RESERVED_TLDS = (".example", ".test", ".invalid", ".localhost")
 
 
+# Public request-echo services made for trying HTTP clients out (httpbin, Postman's
+# echo): a sample's upstream, what a demo or test sends requests to, never a service's
+# own dependency; what reaches them is the sample's own made-up request.
+_ECHO_HOSTS = re.compile(
+    r"(?i)(^|\.)(httpbin\.org|httpbingo\.org|postman-echo\.com|echo\.websocket\.org|"
+    r"ws\.postman-echo\.com|mockbin\.org|reqres\.in|jsonplaceholder\.typicode\.com)$"
+)
+
+
 # Names that resolve to loopback, and placeholder hosts of unix-socket clients.
 _LOOPBACK_NAMES = re.compile(r"(?i)(^|\.)(localtest\.me|lvh\.me|localhost\.direct)$|\.sock(et)?$")
 
@@ -38,7 +47,12 @@ def host_trust(host: str) -> str | None:
     # `http://unix/...` is how Go and Python clients spell HTTP over a unix socket.
     if not host or host in ("localhost", "0.0.0.0", "::", "unix") or host.endswith(_RESERVED_TLDS):
         return "skip"
-    if _DOC_HOSTS.search(host) or _LOOPBACK_NAMES.search(host) or host in _METADATA_HOSTS:
+    if (
+        _DOC_HOSTS.search(host)
+        or _LOOPBACK_NAMES.search(host)
+        or _ECHO_HOSTS.search(host)
+        or host in _METADATA_HOSTS
+    ):
         return "skip"
     try:
         ip = ipaddress.ip_address(host)
