@@ -68,6 +68,8 @@ _SHELL_FOLDERS = frozenset({"pwd", "oldpwd"})
 def is_credential_name(name: str, env: bool = False) -> bool:
     """Judged by the name's normal form; kept per name (config keys and identifiers
     repeat: `name`, `image`, `type` thousands of times in a repository)."""
+    if name.startswith("--"):
+        return False  # a CSS custom property (`--color-password-strength-meter`): a style
     norm = normalise(name)
     if NOT_CREDENTIAL.search(norm) or (env and norm in _SHELL_FOLDERS):
         return False
@@ -76,6 +78,9 @@ def is_credential_name(name: str, env: bool = False) -> bool:
     return env and bool(_ENV_KEY.search(norm)) and not _ENV_NOT_KEY.search(norm)
 
 
+# An extension header's or signed query parameter's name (`X-Amz-Credential`,
+# `X-Api-Key`): where a credential travels, not one.
+_HEADER_NAME = re.compile(r"(?i)x-[a-z0-9]+(?:-[a-z0-9]+)+")
 PATH_VALUE = re.compile(r"^(/|\./|\.\./|~/)[\w./-]+$")
 _DEFAULTS = re.compile(
     r"(?i)^(change[_-]?(me|this|it)|admin|root|postgres|mysql|guest|default|pass(word)?\d*[!@#$.]?|"
@@ -212,6 +217,8 @@ def judge_value(
         return None
     if is_own_word(text, name):
         return None  # `ResultPass = "pass"`: an enumeration spelling itself
+    if _HEADER_NAME.fullmatch(text):
+        return None  # `Credential: "X-Amz-Credential"`: the name of a header or parameter
     if _DEFAULTS.match(text):
         return None if example_file else "default"
     if is_alphabet(text):

@@ -54,8 +54,10 @@ def _test_table_text(text: str) -> bool:
     return _test_table(_QUOTED_KEY.findall(text))
 
 
+# The name is a word of its own: not the last segment of a path (`'/authn/:account/password'
+# => 'credentials#update_password'`, a route to a controller).
 _QUOTED_ASSIGNMENT = re.compile(
-    r"""(?<![\w.$])([A-Za-z_][\w.\-]*)["']?(?:\s*(?:=>|:=|=)\s*|:\s*)(["'])([^"'\s]{4,200})\2"""
+    r"""(?<![\w.$/])([A-Za-z_][\w.\-]*)["']?(?:\s*(?:=>|:=|=)\s*|:\s*)(["'])([^"'\s]{4,200})\2"""
 )
 
 
