@@ -304,9 +304,7 @@ def _mandated(ctx: FileContext, finding: Node) -> bool:
     """Protocol-mandated or safe by construction (see the module docstring)."""
     literal = finding.parent if finding.type == "keyed_element" else None
     if literal is not None:
-        if any(
-            _ACME_TLS_ALPN in gating.text(ctx, v) for v in _keyed_values(ctx, literal, "NextProtos")
-        ):
+        if any(_acme_alpn(gating.text(ctx, v)) for v in _keyed_values(ctx, literal, "NextProtos")):
             return True
         composite = literal.parent
         if composite is not None and _inspection_only(ctx, composite):
@@ -317,4 +315,24 @@ def _mandated(ctx: FileContext, finding: Node) -> bool:
     if function is None:
         return False
     body = code.node_text(ctx.source, function)
-    return _HTTP01_PATH in body or _EST_BOOTSTRAP in body or bool(_DER_DIGEST.search(body))
+    if _HTTP01_PATH in body or _EST_BOOTSTRAP in body or _DER_DIGEST.search(body):
+        return True
+    # A file of http-01 validation: it builds the challenge's URL (in a string, not a
+    # comment), and the transport it makes for that fetch is built in a function of its own.
+    return _HTTP01_PATH.lstrip("/") in ctx.text and ctx.cached(_builds_http01_path)
+
+
+def _builds_http01_path(ctx: FileContext) -> bool:
+    return any(
+        _HTTP01_PATH.lstrip("/") in value
+        for _, value in codeutil.strings(ctx)
+    )
+
+
+# NextProtos naming tls-alpn-01's protocol: the literal, or a constant named for it
+# (`ACMETLS1Protocol`, declared in another file of the package).
+_ACME_ALPN_NAME = re.compile(r"(?i)\bacme_?tls_?1?\w*\b")
+
+
+def _acme_alpn(text: str) -> bool:
+    return _ACME_TLS_ALPN in text or _ACME_ALPN_NAME.search(text) is not None
