@@ -301,10 +301,24 @@ def any_branch(ctx: FileContext, node: Node) -> str | None:
             cond = current.child_by_field_name("condition")
         if current.type == "conditional_expression" and len(current.named_children) == 3:
             cond = current.named_children[1]  # Python: a if cond else b
+        if current.type == "match_arm":
+            cond = _matched_on_true(current)  # Rust: `match self.insecure { true => .. }`
         if cond is not None and cond != child and is_switch(text(ctx, cond)):
             return _short(text(ctx, cond).strip("()"))
         child, current = current, current.parent
     return None
+
+
+def _matched_on_true(arm: Node) -> Node | None:
+    """The value a Rust `match` tests, when this arm is its `true` case."""
+    pattern = arm.child_by_field_name("pattern")
+    block = arm.parent
+    match = block.parent if block is not None else None
+    if pattern is None or match is None or match.type != "match_expression":
+        return None
+    if pattern.text is None or pattern.text.strip() != b"true":
+        return None
+    return match.child_by_field_name("value")
 
 
 _ASSIGNS = frozenset({"assignment", "assignment_expression"})
