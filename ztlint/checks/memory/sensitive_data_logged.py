@@ -243,6 +243,8 @@ def _transformed(ctx: FileContext, inner: Node) -> bool:
     """`KDF(secret)`, `encrypt(key, token)`: the logged value is what a one-way or keyed
     function made of the secret, not the secret."""
     parent = inner.parent
+    if parent is not None and parent.type == "unary_expression":
+        parent = parent.parent  # `klog.KObj(&secret)`
     if parent is None or parent.type not in ("argument_list", "arguments"):
         return False
     call = parent.parent
@@ -250,7 +252,12 @@ def _transformed(ctx: FileContext, inner: Node) -> bool:
     if function is None:
         return False
     tail = re.split(r"[.:]+", _text(ctx, function))[-1]
-    return bool(_TRANSFORMS.intersection(words(tail)))
+    return bool(_TRANSFORMS.intersection(words(tail))) or tail in _REFERENCES
+
+
+# Kubernetes' references to an object: its namespace and name, never its data
+# (`klog.KObj(secret)`, `client.ObjectKeyFromObject(secret)`).
+_REFERENCES = frozenset({"KObj", "KObjs", "KObjSlice", "KRef", "ObjectKeyFromObject"})
 
 
 def _scalar(declared: str) -> bool:
@@ -543,6 +550,7 @@ def _secret_in(
                 or _described(ctx, inner)
                 or _masked_slice(ctx, outer)
                 or _bound_to_masked(ctx, inner)
+                or _indexes_a_map(ctx, outer)
             ):
                 continue
             return name
@@ -550,6 +558,15 @@ def _secret_in(
 
 
 _VERB = re.compile(r"%[-+# 0-9.*\[\]]*([a-zA-Z%])")
+
+
+def _indexes_a_map(ctx: FileContext, outer: Node) -> bool:
+    """A key's name the file looks entries up by (`secret.Data[c.secretKey]`, logged as
+    `"key", c.secretKey`): the name of an entry in a map, not a key's value."""
+    shown = _text(ctx, outer)
+    if not words(shown)[-1:] == ["key"] or len(shown) > 80:
+        return False
+    return f"[{shown}]" in ctx.text
 
 
 def _type_only(ctx: FileContext, inner: Node) -> bool:
