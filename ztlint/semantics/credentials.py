@@ -219,6 +219,8 @@ def judge_value(
         return None  # `ResultPass = "pass"`: an enumeration spelling itself
     if _HEADER_NAME.fullmatch(text):
         return None  # `Credential: "X-Amz-Credential"`: the name of a header or parameter
+    if text.lower().startswith("urn:"):
+        return None  # `urn:ietf:params:oauth:grant-type:token-exchange`: a registered name
     if _DEFAULTS.match(text):
         return None if example_file else "default"
     if is_alphabet(text):

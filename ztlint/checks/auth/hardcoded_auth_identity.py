@@ -325,6 +325,8 @@ def _string_identities(ctx: FileContext) -> Iterator[Hit]:
             continue
         if " " in value.strip() or "%" in value or "{" in value or _no_principal(value):
             continue  # a message, a format, a header's name or a label: not a principal
+        if value.startswith("<") and value.endswith(">"):
+            continue  # `"<none>"`, `"<unknown>"`: what a listing shows for a missing value
         use = use_of(ctx, node)
         if use is None or use.kind != "binding":
             continue
