@@ -64,6 +64,10 @@ VOCABULARY = {
     "gatekeeper",
     "sigstore",
     "frp",
+    # sigstore's signing tool, which ZT311's policy-engine pattern names as an admission-
+    # webhook owner (cosign's image-signature webhooks); named before held-out-36 held
+    # sigstore/cosign.
+    "cosign",
     # Python's OAuth/JOSE library, whose `authlib.jose` import ZT502 reads as a JWT library.
     "authlib",
     # Python's SSH library, whose host-key policies ZT104 reads (its rule, docs and
