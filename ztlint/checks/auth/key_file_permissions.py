@@ -66,7 +66,8 @@ def _names_secret(ctx: FileContext, path: Node) -> bool:
 
 # A key store named in a variable (`p12File`, `pfxPath`, `keystore_path`): a PKCS#12 or
 # Java key store holds the private key with its certificate.
-_KEY_STORE = re.compile(r"(?i)(?<![a-z0-9])(?:p12|pfx|pkcs12|keystore|jks)(?![a-z0-9])|(?<![A-Za-z0-9])(?:p12|pfx|pkcs12|keystore|jks)(?=[A-Z_])")
+# (A word of its own: any letter may follow, `p12File`, but no digit, `p123`.)
+_KEY_STORE = re.compile(r"(?i)(?<![a-z0-9])(?:p12|pfx|pkcs12|keystore|jks)(?![0-9])")
 
 
 # Calls that create a file (or a folder) only its owner can read: Python's tempfile
