@@ -564,7 +564,7 @@ def _indexes_a_map(ctx: FileContext, outer: Node) -> bool:
     """A key's name the file looks entries up by (`secret.Data[c.secretKey]`, logged as
     `"key", c.secretKey`): the name of an entry in a map, not a key's value."""
     shown = _text(ctx, outer)
-    if not words(shown)[-1:] == ["key"] or len(shown) > 80:
+    if words(shown)[-1:] != ["key"] or len(shown) > 80:
         return False
     return f"[{shown}]" in ctx.text
 

@@ -235,7 +235,11 @@ def constant(ctx: FileContext, node: Node) -> bool:
             and function.named_children
             else None
         )
-        if receiver is not None and words(_text(ctx, function))[-1:] == ["encode"]:
+        if (
+            receiver is not None
+            and function is not None
+            and words(_text(ctx, function))[-1:] == ["encode"]
+        ):
             # `secret.encode("utf-8")`: the receiver's bytes, constant only if it is
             return constant(ctx, receiver)
         if hashing and items and all(a.type in CONSTANT_TYPES for a in items):
