@@ -238,8 +238,11 @@ def names_a_setting(value: str, name: str, declared: bool = False) -> bool:
         return False
     if shared or (name_words and name_words[-1] in _NAME_HOLDERS):
         return True  # `tokenCookie = "CF_Authorization"`: the cookie's name, in words
-    if structured and name_words[-2:-1] and name_words[-2] in _NAME_HOLDERS and (
-        name_words[-1] in ("key", "name")
+    if (
+        structured
+        and name_words[-2:-1]
+        and name_words[-2] in _NAME_HOLDERS
+        and (name_words[-1] in ("key", "name"))
     ):
         return True  # `SecretLifetimeAnnotationKey = "storage.example.dev/collect-after"`
     return len(squashed) >= 4 and not credential and squashed in own

@@ -323,10 +323,7 @@ def _mandated(ctx: FileContext, finding: Node) -> bool:
 
 
 def _builds_http01_path(ctx: FileContext) -> bool:
-    return any(
-        _HTTP01_PATH.lstrip("/") in value
-        for _, value in codeutil.strings(ctx)
-    )
+    return any(_HTTP01_PATH.lstrip("/") in value for _, value in codeutil.strings(ctx))
 
 
 # NextProtos naming tls-alpn-01's protocol: the literal, or a constant named for it
