@@ -70,6 +70,9 @@ _ALIASES = {"--net": "--network"}
 _FALSE = frozenset({"false", "0", "no", "off"})
 _TUN = "/dev/net/tun"
 _CI_NOTE = " (in a CI workflow step: the container lives on the runner for the job)"
+_CI_SCRIPT_NOTE = (
+    " (in a script of the CI configuration under .github/: the container lives on the runner)"
+)
 _ONE_OFF_NOTE = " (a one-off container, `--rm` in the foreground, as a build or test step starts)"
 _RUNTIME_WORD = re.compile(r"\b(?:docker|podman|nerdctl)\b")
 
@@ -243,12 +246,17 @@ def _enabled(opt: Option) -> bool:
 
 
 def _context(ctx: FileContext, run: RunCommand) -> tuple[Confidence | None, str]:
-    """Where the container runs, as evidence of what it is for: a CI step's container
+    """Where the container runs, as evidence of what it is for: a CI step's (or a script
+    kept with the CI configuration under `.github/`) container
     lives on the runner for one job and a one-off container is a build or test step;
     both are reported at medium confidence, a service (detached, or kept) as the rule
     says."""
     if classify.WORKFLOW in ctx.kinds:
         return Confidence.MEDIUM, _CI_NOTE
+    if "/.github/" in "/" + ctx.path:
+        # A script of the repository's CI (a container action's entrypoint, a workflow's
+        # helper): the container runs on the runner too.
+        return Confidence.MEDIUM, _CI_SCRIPT_NOTE
     if run.one_off:
         return Confidence.MEDIUM, _ONE_OFF_NOTE
     return None, ""
