@@ -403,7 +403,14 @@ def secret_word(name: str) -> str | None:
         return f"{ws[-2]} key" if len(ws) >= 2 and ws[-2] in KEY_QUALIFIERS else None
     if ws[-1] == "mac" and HARDWARE.intersection(ws[:-1]):
         return None
+    if ws[-1] == "token" and len(ws) >= 2 and ws[-2] in _PAGINATION:
+        return None  # `NextToken`, `nextPageToken`: an API's pagination cursor
     return ws[-1] if ws[-1] in SECRET_WORDS else None
+
+
+# Words before `token` that make it a list API's cursor (AWS `NextToken`, Google's
+# `nextPageToken`, S3's `ContinuationToken`, a sync token): where the next page starts.
+_PAGINATION = frozenset({"next", "page", "continuation", "pagination", "paging", "cursor", "sync"})
 
 
 # A comparison is an authentication check, not secret-handling code (a secret scanner
