@@ -39,7 +39,9 @@ NOT_CREDENTIAL = re.compile(
     r"_period$|_duration$|_delay$|_lifetime$|_max_?age$|_(milli)?seconds$|_secs$|_ms$|_minutes$|"
     r"_hours$|_days$|"
     r"_method$|_param$|_query$|_selector$|_annotation$|_status$|_state$|_namespace$|_paths$|"
-    r"^hash(ed)?_|^salted_)"
+    r"^hash(ed)?_|^salted_|"
+    # A condition about one, an error code's name: `SecretHeaderNotFound`, `TokenExpired`.
+    r"_not_found$|_missing$|_invalid$|_expired$|_mismatch$|_required$|_failed$|_denied$)"
 )
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 

@@ -336,7 +336,11 @@ def _string_identities(ctx: FileContext) -> Iterator[Hit]:
         name = use.name
         if not _identity_name(name) or value.startswith("$"):
             continue
-        if not any(c.isalnum() for c in value) or value.strip().lower() == name.strip().lower():
+        last = name.strip().split(".")[-1]
+        if not any(c.isalnum() for c in value) or value.strip().lower() in (
+            name.strip().lower(),
+            last.lower(),
+        ):
             continue  # a symbol (`userName: "="`), or a name mapped to itself (an attribute map)
         if not _is_value(ctx, holder, node):
             continue  # the literal is a key, an index or part of a computed value

@@ -184,10 +184,18 @@ def _outside_object(sem: semantics.Semantics, head: Node) -> bool:
     kind = origins.origin(sem, head).kind
     if kind == "request":
         return True
+    if head.type in ACCESSORS and words(sem.text(head))[-1:] and (
+        words(sem.text(head))[-1] in _SUBMITTED
+    ):
+        return True  # `self.data`, `request.POST`: what the client submitted
     if kind != "parameter" or head.type not in _NAMES:
         return False
     declared = types.declared_type(sem, head)
     return declared is not None and bool(_PAYLOAD_TYPES & set(words(declared)))
+
+
+# The last word of an object's member that holds what the client submitted.
+_SUBMITTED = frozenset({"data", "body", "form", "json", "payload", "params", "post", "args"})
 
 
 def _key_text(sem: semantics.Semantics, key: Node) -> str:
