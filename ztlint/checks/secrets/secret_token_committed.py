@@ -14,10 +14,10 @@ import hmac
 import re
 from collections.abc import Iterator
 
-from ztlint.checks.secrets.private_key_committed.keys import documented_test_key
 from ztlint.model import Confidence, Severity
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics.placeholder import is_local_host
+from ztlint.semantics.samplekeys import documented_test_key
 from ztlint.semantics.tokens import (
     AWS_KEY_ID,
     AWS_SECRET,

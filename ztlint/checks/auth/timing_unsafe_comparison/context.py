@@ -184,8 +184,10 @@ def _outside_object(sem: semantics.Semantics, head: Node) -> bool:
     kind = origins.origin(sem, head).kind
     if kind == "request":
         return True
-    if head.type in ACCESSORS and words(sem.text(head))[-1:] and (
-        words(sem.text(head))[-1] in _SUBMITTED
+    if (
+        head.type in ACCESSORS
+        and words(sem.text(head))[-1:]
+        and (words(sem.text(head))[-1] in _SUBMITTED)
     ):
         return True  # `self.data`, `request.POST`: what the client submitted
     if kind != "parameter" or head.type not in _NAMES:
