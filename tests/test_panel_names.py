@@ -102,6 +102,10 @@ VOCABULARY = {
     "age",
     "hvac",
     "letsencrypt",
+    # Okta, the identity provider: the affiliation line of the Internet-Draft header that
+    # test_provenance's RFC-layout case gives as docs (A. Parecki, Okta); named before
+    # held-out-38 held okta/okta-auth-swift.
+    "okta",
     # The JWT libraries `jsonwebtoken` (npm package and Rust crate, whose imports ZT502 reads
     # as signed-token use and ZT204/ZT518 fixtures import) and PyJWT (a ZT101 fixture's
     # comment), and Argo's Kubernetes API group (`argoproj.io`, Argo Rollouts and Argo CD
