@@ -260,6 +260,8 @@ _PATTERN_INPUTS = [
     ("ztlint.checks.memory.unsafe_shell_path", "_ENV_PAIR", "'A=\"' * {n}"),
     ("ztlint.checks.memory.unsafe_shell_path", "_SOURCE", "'. ' * {n}"),
     ("ztlint.checks.memory.unsafe_shell_path", "_COPY", "'COPY ' * {n}"),
+    ("ztlint.provenance", "_TESTS_ONLY", "'# ' + 'for the ' * {n}"),
+    ("ztlint.provenance", "_DEVELOPMENT_ONLY", "'# ' + 'this file is ' * {n}"),
 ]
 
 
