@@ -28,6 +28,7 @@ from ztlint.source import SourceText
 # a fix; test_the_list_of_fixable_fixtures_is_complete keeps it honest.
 FIX_FIXTURES = (
     "ZT101/positive_acme_elsewhere.py",
+    "ZT101/positive_gated_match.rs",
     "ZT101/positive_node_pin_logged.ts",
     "ZT101/positive_node_gated.ts",
     "ZT101/positive_node_tls.ts",

@@ -273,13 +273,9 @@ def _range(ip: _Address, length: int) -> bool:
 
 def _placeholder(value: str) -> bool:
     """`1.2.3.4`, `5.6.7.8`, `12.34.56.78`, `11.22.33.44`, `4.4.4.4`: shapes people type
-    for "some address", and OIDs, versions and section numbers such as `2.5.4.3` and
-    `7.2.2.1` (four single digits: ten thousand of the four billion addresses, the
-    well-known resolvers among them already known)."""
+    for "some address", and OIDs and versions such as `2.5.4.3`."""
     parts = [int(p) for p in value.split(".")]
     if parts[0] <= 2 and all(p < 32 for p in parts[1:]):
-        return True
-    if all(p < 10 for p in parts):
         return True
     digits = [int(d) for d in value.replace(".", "")]
     steps = {b - a for a, b in itertools.pairwise(digits)}
@@ -340,8 +336,21 @@ def _values(text: str) -> Iterator[tuple[int, int, str]]:
     for start, end, address in public_addresses(text):
         if urls is None:
             urls = _url_hosts(text)
-        if _written_as_value(text, start, urls):
+        if _written_as_value(text, start, urls) and not _section_number(text, address):
             yield start, end, address
+
+
+_SINGLE_DIGITS = re.compile(r"\d\.\d\.\d\.\d")
+
+
+def _section_number(text: str, address: str) -> bool:
+    """Four single digits in a text that says more than the address (`BRs: 7.2.2.1`,
+    `RFC 5280: 5.1.2.4, 5.1.2.5, and 5.1.2.6`): a section's or a version's number. (Alone,
+    `8.8.8.9` stays an address.)"""
+    if not _SINGLE_DIGITS.fullmatch(address):
+        return False
+    rest = text.replace(address, " ")
+    return any(c.isalpha() for c in rest)
 
 
 def _unless_table(hits: Iterable[Hit]) -> Iterator[Hit]:
