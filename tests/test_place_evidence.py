@@ -144,6 +144,8 @@ _VERIFY = (
         # Into the project's own folder, or out of it: no folder of tsc's own.
         ('{"compilerOptions": {"outDir": "."}}\n', False),
         ('{"compilerOptions": {"outDir": "../elsewhere"}}\n', False),
+        # A folder of TypeScript sources is no output of tsc, whatever the tsconfig says.
+        ('{"compilerOptions": {"outDir": "source"}}\n', False),
     ],
 )
 def test_what_tsc_writes_into_its_out_dir_is_generated(

@@ -195,6 +195,12 @@ _EXAMPLE_PAGES = frozenset({"example.rst", "example.md", "example.adoc", "exampl
 # tsconfig is JSON with comments: its compiler options are read by their keys.
 _TS_OUT_DIR = re.compile(r"\"outDir\"[ \t]*:[ \t]*\"([^\"\n]{1,200})\"")
 _TS_NO_EMIT = re.compile(r"\"noEmit\"[ \t]*:[ \t]*true")
+_TS_SOURCES = (".ts", ".tsx", ".mts", ".cts")
+_TS_DECLARATIONS = (".d.ts", ".d.mts", ".d.cts")
+
+
+def _ts_source(path: str) -> bool:
+    return path.endswith(_TS_SOURCES) and not path.endswith(_TS_DECLARATIONS)
 # What tsc writes: scripts, declarations and their source maps.
 _COMPILED_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".d.ts", ".d.mts", ".d.cts", ".map")
 
@@ -460,7 +466,15 @@ def project_classes(
         for path in origins:
             if path.startswith(chart_ci) and path.endswith((".yaml", ".yml")):
                 mark(path, TEST)
-    compiled = tuple(sorted({e.compiled_into + "/" for e in found.values() if e.compiled_into}))
+    compiled = tuple(
+        sorted(
+            out
+            for out in {e.compiled_into + "/" for e in found.values() if e.compiled_into}
+            # tsc writes no TypeScript source: a folder that holds some is a source
+            # folder a tsconfig names as its output by mistake (or to hide it).
+            if not any(p.startswith(out) and _ts_source(p) for p in origins)
+        )
+    )
     if compiled:
         for path in origins:
             if path.startswith(compiled) and path.endswith(_COMPILED_SUFFIXES):
