@@ -201,6 +201,8 @@ _TS_DECLARATIONS = (".d.ts", ".d.mts", ".d.cts")
 
 def _ts_source(path: str) -> bool:
     return path.endswith(_TS_SOURCES) and not path.endswith(_TS_DECLARATIONS)
+
+
 # What tsc writes: scripts, declarations and their source maps.
 _COMPILED_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".d.ts", ".d.mts", ".d.cts", ".map")
 
