@@ -593,6 +593,7 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
                     and not _state_token(ctx, node, left)
                     and not _state_token(ctx, node, right)
                     and not _no_attacker_side(ctx, node, left, right)
+                    and not _names_compared(ctx, left, right)
                 ):
                     found = _secret_side(ctx, left, right, node.id in seen)
                     if found is None:
@@ -650,6 +651,20 @@ def _secret_side(
         if found.kind == "hmac" and other.kind in ("request", "parameter"):
             return _text(ctx, side), True  # checking a keyed digest is verifying it
     return None
+
+
+# What a side named this holds is the name of an object (a Kubernetes Secret's, a
+# key's), so the other side is one too: `pol.Spec.JWTAuth.Secret == secretName` finds
+# the policies that reference a Secret.
+_NAME_WORDS = frozenset({"name", "names", "namespace", "ns"})
+
+
+def _names_compared(ctx: FileContext, left: Node, right: Node) -> bool:
+    for side in (left, right):
+        last = re.split(r"[.:\[\]]+", _text(ctx, _unwrap(side)).strip().rstrip("()[]"))[-1]
+        if words(last)[-1:] and words(last)[-1] in _NAME_WORDS:
+            return True
+    return False
 
 
 _PUBLIC = frozenset({"public", "pub", "address", "addr", "fingerprint"})
