@@ -16,7 +16,9 @@ from ztlint.parsers.data import Mapping, Node, Scalar
 
 # A word that says "test" where a word starts and ends (`latest`, `attest` and
 # `testament` are no tests; `pytest` is the runner).
-_TEST_WORD = re.compile(r"(?<![a-z])(?:tests?|testing|e2e|pytest)(?![a-z])")
+# A conformance run is a test of the same kind (`npm run conformance` against a
+# certification suite's self-signed services).
+_TEST_WORD = re.compile(r"(?<![a-z])(?:tests?|testing|e2e|pytest|conformance)(?![a-z])")
 _SETTINGS = ("env", "with")
 
 

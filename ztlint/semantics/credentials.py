@@ -83,6 +83,9 @@ def is_credential_name(name: str, env: bool = False) -> bool:
 # An extension header's or signed query parameter's name (`X-Amz-Credential`,
 # `X-Api-Key`): where a credential travels, not one.
 _HEADER_NAME = re.compile(r"(?i)x-[a-z0-9]+(?:-[a-z0-9]+)+")
+# A rate limit's spelling: counts per period, each with what it is counted by
+# (`20/m/ip,5/m/key`, `5/m/user`, `100/h`).
+_RATE = re.compile(r"\d+/\w+(?:/\w+)?(?:\s*,\s*\d+/\w+(?:/\w+)?)*")
 PATH_VALUE = re.compile(r"^(/|\./|\.\./|~/)[\w./-]+$")
 _DEFAULTS = re.compile(
     r"(?i)^(change[_-]?(me|this|it)|admin|root|postgres|mysql|guest|default|pass(word)?\d*[!@#$.]?|"
@@ -223,6 +226,8 @@ def judge_value(
         return None  # `Credential: "X-Amz-Credential"`: the name of a header or parameter
     if text.lower().startswith("urn:"):
         return None  # `urn:ietf:params:oauth:grant-type:token-exchange`: a registered name
+    if _RATE.fullmatch(text):
+        return None  # `"reset_password": "20/m/ip,5/m/key"`: a rate limit for the action
     if _DEFAULTS.match(text):
         return None if example_file else "default"
     if is_alphabet(text):

@@ -7,7 +7,9 @@ On a workflow step whose `run` only starts a test suite (`make test`, `go test`,
 `npm test`, `pytest`, `playwright test`, `mocha`, `jest`, `vitest`), or whose
 environment names only the runner's own or private addresses (a server the job starts
 for its tests at `https://172.17.0.1:3000`), the switch serves the test run against
-self-signed test services, not a deployment: low confidence.
+self-signed test services, not a deployment: low confidence. So is the environment of a
+step or job that the workflow names for a test run (`name: npm run conformance`, a job
+named `e2e-tests`: ztlint.checks.workflowtests).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 from collections.abc import Iterator
 
 from ztlint import classify
+from ztlint.checks import workflowtests
 from ztlint.checks.envvars import yaml_entries
 from ztlint.checks.shell import dockerfile_instructions
 from ztlint.checks.transport._common.hosts import host_trust
@@ -58,6 +61,7 @@ def _test_step(node: Mapping) -> bool:
 def detect(ctx: FileContext) -> Iterator[Hit]:
     if ctx.kinds & {classify.COMPOSE, classify.KUBERNETES, classify.WORKFLOW}:
         for doc in ctx.documents():
+            tests = workflowtests.test_settings(doc) if classify.WORKFLOW in ctx.kinds else set()
             for node, _ in walk(doc):
                 if not isinstance(node, Mapping):
                     continue
@@ -66,7 +70,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                     if block is None:
                         continue
                     test_run = classify.WORKFLOW in ctx.kinds and (
-                        _test_step(node) or _local_targets(block)
+                        _test_step(node) or _local_targets(block) or id(block) in tests
                     )
                     for name, value, where in yaml_entries(block):
                         if env_disables(name, value):
