@@ -138,6 +138,13 @@ VOCABULARY = {
     # forwarded-header checks, rule docs and fixtures name (Istio/Linkerd mesh mTLS, mesh
     # sidecars); named before held-out-35 held traefik/mesh.
     "mesh",
+    # requests, the Python HTTP library whose `verify=False` ZT101 reads (its fixtures and
+    # checks name it) and the English word (credentialed requests, pull requests), and
+    # "elements", the English word (a list's elements, an array's elements) in check
+    # docstrings and rule docs; both named before held-out-40 held
+    # requests/requests-oauthlib and ory/elements.
+    "requests",
+    "elements",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
