@@ -102,6 +102,38 @@ def test_a_folder_whose_page_is_named_example_is_an_example(tmp_path: Path) -> N
     assert ("rate-limit/envoy.yaml", "ZT402") in _found(tmp_path, Config(tests="report"))
 
 
+# --- files only tests compile in --------------------------------------------------------
+
+_LIB = (
+    "pub fn parse(text: &str) -> usize {{ text.len() }}\n\n"
+    "{prod}"
+    "#[cfg(test)]\nmod tests {{\n    #[test]\n    fn parses() {{\n"
+    '        let key = include_str!("../resources/import/ed25519_key");\n'
+    "        assert!(super::parse(key) > 0);\n    }}\n}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("prod", "fixture"),
+    [
+        ("", True),
+        # Compiled into the library too: it ships, whatever the tests do with it.
+        ('pub const DEFAULT: &str = include_str!("../resources/import/ed25519_key");\n\n', False),
+    ],
+)
+def test_a_file_only_tests_include_is_a_fixture(tmp_path: Path, prod: str, fixture: bool) -> None:
+    key = (Path(__file__).resolve().parent.parent / "fixtures/ZT201/positive_server.key").read_text()
+    _write(
+        tmp_path,
+        {
+            "crates/sshkeys/src/import.rs": _LIB.format(prod=prod),
+            "crates/sshkeys/resources/import/ed25519_key": key,
+        },
+    )
+    found = [p for p, _ in _found(tmp_path)]
+    assert ("crates/sshkeys/resources/import/ed25519_key" not in found) is fixture
+
+
 # --- the values chart-testing installs a chart with --------------------------------------
 
 _CI_VALUES = "server:\n  url: http://minio.storage:9000\n"

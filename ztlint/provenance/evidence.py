@@ -95,6 +95,9 @@ class Evidence:
     compiled_into: str | None = None
     # A page named `example` below the root: the documentation of the folder's sandbox.
     example_page: bool = False
+    # Files a Rust source compiles in (`include_str!("../resources/key.pem")`), each
+    # with whether the include sits in its tests (after `#[cfg(test)]`).
+    includes: tuple[tuple[str, bool], ...] = ()
 
     def __bool__(self) -> bool:
         return self != _NONE
@@ -109,6 +112,9 @@ def evidence(path: str, text: str, kinds: frozenset[str]) -> Evidence | None:
     folder = posixpath.dirname(path)
     if path.endswith(".go"):
         return _go_evidence(text)
+    if path.endswith(".rs"):
+        includes = _rust_includes(folder, text)
+        return Evidence(includes=includes) if includes else None
     if name == "go.mod":
         m = _GO_MODULE.search(text)
         return Evidence(go_module=m.group(1)) if m else None
@@ -341,6 +347,25 @@ def _composes_run(text: str) -> Iterator[str]:
             yield from DEFAULT_COMPOSE_FILES
 
 
+_RUST_INCLUDE = re.compile(r"include_(?:str|bytes)!\(\s*\"([^\"\n\\]{1,300})\"\s*\)")
+_CFG_TEST = "#[cfg(test)]"
+
+
+def _rust_includes(folder: str, text: str) -> tuple[tuple[str, bool], ...]:
+    """The files a Rust source includes, relative to the report root, and whether each
+    include sits in the file's tests: after its `#[cfg(test)]` (Rust keeps a file's unit
+    tests in a module at its end)."""
+    if "include_" not in text:
+        return ()
+    tests_from = text.find(_CFG_TEST)
+    out = set()
+    for m in _RUST_INCLUDE.finditer(text):
+        target = _join(folder, m.group(1))
+        if target and not target.startswith("../"):
+            out.add((target, 0 <= tests_from < m.start()))
+    return tuple(sorted(out))
+
+
 def _go_evidence(text: str) -> Evidence | None:
     header = text[: HEAD_BYTES * 4]
     package = next((m for m in _GO_PACKAGE.finditer(header) if _line_start(header, m)), None)
@@ -400,6 +425,8 @@ def project_classes(
 
     - a script or declaration in the folder a tsconfig beside its sources compiles
       into (`"outDir": "build"`, unless `"noEmit": true`) is tsc's output: generated;
+    - a file that Rust sources compile in only from their tests (`include_str!` or
+      `include_bytes!` after `#[cfg(test)]`, or in a test file) is a fixture: test code;
     - the files of a folder (below the repository's root) whose own page is named
       `example` (`example.rst`, `example.md`: the documentation of a sandbox) are
       that example;
@@ -448,6 +475,15 @@ def project_classes(
             out[path] = cls
 
     charts = {e.chart for e in found.values() if e.chart}
+    # A file only tests compile in (`include_str!` in a `#[cfg(test)]` module, or in a
+    # test file): a fixture of those tests.
+    test_refs: set[str] = set()
+    code_refs: set[str] = set()
+    for path, e in found.items():
+        for target, in_tests in e.includes:
+            (test_refs if in_tests or origins.get(path) == TEST else code_refs).add(target)
+    for path in sorted(test_refs - code_refs):
+        mark(path, TEST)
     # A folder whose own page is named `example` (`tls/example.rst` beside the sandbox's
     # compose file and configs): the folder is that example, all of it.
     sandboxes = tuple(

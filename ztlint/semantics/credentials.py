@@ -86,6 +86,9 @@ _HEADER_NAME = re.compile(r"(?i)x-[a-z0-9]+(?:-[a-z0-9]+)+")
 # A rate limit's spelling: counts per period, each with what it is counted by
 # (`20/m/ip,5/m/key`, `5/m/user`, `100/h`).
 _RATE = re.compile(r"\d+/\w+(?:/\w+)?(?:\s*,\s*\d+/\w+(?:/\w+)?)*")
+# A list of names in capitals (`BW-GHAPP-ID,BW-GHAPP-KEY`, `DB_USER, DB_PASSWORD`): the
+# names of secrets or variables, as a vault action takes them.
+_NAME_LIST = re.compile(r"[A-Z][A-Z0-9_-]*(?:\s*,\s*[A-Z][A-Z0-9_-]*)+")
 PATH_VALUE = re.compile(r"^(/|\./|\.\./|~/)[\w./-]+$")
 _DEFAULTS = re.compile(
     r"(?i)^(change[_-]?(me|this|it)|admin|root|postgres|mysql|guest|default|pass(word)?\d*[!@#$.]?|"
@@ -228,6 +231,8 @@ def judge_value(
         return None  # `urn:ietf:params:oauth:grant-type:token-exchange`: a registered name
     if _RATE.fullmatch(text):
         return None  # `"reset_password": "20/m/ip,5/m/key"`: a rate limit for the action
+    if _NAME_LIST.fullmatch(text):
+        return None  # `secrets: "APP-ID,APP-KEY"`: the names of secrets a step fetches
     if _DEFAULTS.match(text):
         return None if example_file else "default"
     if is_alphabet(text):

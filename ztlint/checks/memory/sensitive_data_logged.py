@@ -58,6 +58,8 @@ _CALL_LOGGERS = re.compile(
     r"(\w+\.)*l\.(?i:trace|debug|info|notice|warn|warning|error|exception|critical|fatal|panic|"
     r"print|log|msg)(?:f|ln|w|context)?|"
     r"log\.(Print|Printf|Println|Fatal|Fatalf|Fatalln|Panic|Panicf)|"
+    # nginx's JavaScript (njs): the request's `r.log`, `r.warn`, `r.error` and `ngx.log`.
+    r"r\.(log|warn|error)|ngx\.log|"
     r"fmt\.(Print|Printf|Println)|NSLog|os_log|debugPrint)$"
 )
 _MASKED = re.compile(
