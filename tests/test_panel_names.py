@@ -145,6 +145,11 @@ VOCABULARY = {
     # requests/requests-oauthlib and ory/elements.
     "requests",
     "elements",
+    # Azure, the cloud provider whose storage keys and tokens ZT202 detects (its rule, docs,
+    # fixtures and token semantics name it) and whose address ranges the hygiene and
+    # container-isolation checks name; named before held-out-37 held
+    # Azure/secrets-store-csi-driver-provider-azure.
+    "azure",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
