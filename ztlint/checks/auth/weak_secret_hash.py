@@ -551,11 +551,12 @@ def _appended(ctx: FileContext, node: Node) -> bool:
     )
 
 
-# Digests a specification defines over a token (OIDC at_hash/c_hash/s_hash, SSH key
-# exchange, bcrypt_pbkdf), named by the function or the variable that holds them.
+# Digests a specification defines over a token (OIDC at_hash/c_hash/s_hash, DPoP's `ath`
+# (RFC 9449), SSH key exchange, bcrypt_pbkdf), named by the function or the variable that
+# holds them, `at_hash` spelled out too (`computeAccessTokenHash`, `i.AccessTokenHash`).
 _SPEC_DIGEST = re.compile(
     r"((?<![A-Za-z0-9])(at|c|s)_?(hash|Hash)|(?<![A-Za-z0-9])(AT|C|S)_HASH|(?<![A-Z0-9])(At|C|S)Hash)"
-    r"(?![a-z])|(?i:\bkex|key_?exchange|pbkdf)"
+    r"(?![a-z])|(?<![A-Za-z0-9])ath(?![a-z])|(?i:\bkex|key_?exchange|pbkdf|access_?token_?hash)"
 )
 _PREVIOUS = r"\b(last|prev|previous|old|cached|saved|existing)\w*"
 
