@@ -108,9 +108,17 @@ PY_RANDOM = frozenset(
 METADATA_HERE = METADATA - {"id", "ids"}
 
 
+# The last word of a name that holds a quantity about a secret, not one: a session's
+# refresh interval, a token's lifetime (`sessionRefreshInterval = 5 + rand.Intn(10)`).
+_QUANTITIES = frozenset(
+    {"interval", "timeout", "delay", "duration", "ttl", "period", "jitter", "backoff",
+     "lifetime", "expiry", "retries", "attempts", "count", "size", "length", "len", "port"}
+)  # fmt: skip
+
+
 def makes_secret(name: str) -> bool:
     ws = words(name)
-    if not ws or any(w in METADATA_HERE for w in ws):
+    if not ws or any(w in METADATA_HERE for w in ws) or ws[-1] in _QUANTITIES:
         return False
     for i, w in enumerate(ws):
         if w in MADE_SECRETS:
