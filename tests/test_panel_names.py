@@ -68,6 +68,9 @@ VOCABULARY = {
     # webhook owner (cosign's image-signature webhooks); named before held-out-36 held
     # sigstore/cosign.
     "cosign",
+    # MDN's host (developer.mozilla.org), the CORS reference ZT511's rule and docs cite;
+    # cited before held-out-41 held mozilla/mozilla-django-oidc.
+    "mozilla",
     # Python's OAuth/JOSE library, whose `authlib.jose` import ZT502 reads as a JWT library.
     "authlib",
     # Python's SSH library, whose host-key policies ZT104 reads (its rule, docs and
