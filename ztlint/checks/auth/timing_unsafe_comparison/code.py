@@ -114,7 +114,10 @@ def _state_token(ctx: FileContext, node: Node, operand: Node) -> bool:
     return False
 
 
-_VERSIONS = frozenset({"previous", "prev", "old", "orig", "original", "last", "cached", "saved"})
+_VERSIONS = frozenset(
+    {"previous", "prev", "old", "orig", "original", "last", "cached", "saved", "baseline",
+     "existing"}
+)  # fmt: skip
 
 
 _QUERY_BUILDERS = frozenset(
@@ -148,9 +151,11 @@ def _copy_compared(ctx: FileContext, node: Node, left: Node, right: Node) -> boo
         len(a_field) > 1
         and len(b_field) > 1
         and a_field[-1] == b_field[-1]
-        and _VERSIONS & set(words(a_field[-2]) + words(b_field[-2]))
+        and _VERSIONS & {w for part in a_field[:-1] + b_field[:-1] for w in words(part)}
     ):
-        return True  # `previous.key_hash == current.key_hash`: has the value changed?
+        # `previous.key_hash == current.key_hash`, `baseline.TotpToken.Token !=
+        # candidate.TotpToken.Token`: has the value changed?
+        return True
     a_words, b_words = words(a_text), words(b_text)
     if (_ROTATION & set(a_words) and _ROTATION & set(b_words)) or _updates(
         ctx, node, a_text, b_text
