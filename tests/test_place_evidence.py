@@ -122,7 +122,9 @@ _LIB = (
     ],
 )
 def test_a_file_only_tests_include_is_a_fixture(tmp_path: Path, prod: str, fixture: bool) -> None:
-    key = (Path(__file__).resolve().parent.parent / "fixtures/ZT201/positive_server.key").read_text()
+    key = (
+        Path(__file__).resolve().parent.parent / "fixtures/ZT201/positive_server.key"
+    ).read_text()
     _write(
         tmp_path,
         {
