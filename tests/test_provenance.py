@@ -500,6 +500,11 @@ BODY = "\n".join(
 KEY = f"-----BEGIN RSA PRIVATE KEY-----\n{BODY}\n-----END RSA PRIVATE KEY-----\n"
 # An age identity whose Bech32 checksum is right (the ZT202 fixture's).
 AGE = "AGE-SECRET-KEY-197TQHCWYCEXZ8DCX6RPYVVPWEAKP8VD80Z8GH9A3UT5UAEYMP40KY3K8JH"
+# The pair age's own documentation shows: an identity and its recipient (X25519).
+AGE_PAIR = (
+    "AGE-SECRET-KEY-1KTYK6RVLN5TAPE7VF6FQQSKZ9HWWCDSKUGXXNUQDWZ7XXT5YK5LSF3UTKQ",
+    "age1gde3ncmahlqd9gg50tanl99r960llztrhfapnmx853s4tjum03uqfssgdh",
+)
 
 
 def _tree(root: Path) -> dict[str, str]:
@@ -525,6 +530,9 @@ def _tree(root: Path) -> dict[str, str]:
         "testdata/server.key": KEY,
         "tests/crypt/identities.py": f'IDENTITY = "{AGE}"\n',
         "docs/keys.md": f"Our backup identity:\n\n    {AGE}\n",
+        # A pair laid out together (a man page's example: the identity and its own
+        # recipient): a sample in docs.
+        "docs/format.md": f"A recipient:\n\n    {AGE_PAIR[1]}\n\nIts identity:\n\n    {AGE_PAIR[0]}\n",
         # Vendored code is checked for unmistakable secrets only: a checksummed token is
         # leaked wherever it sits, a library's private key is its own test key.
         "vendor/y/settings.py": f'TOKEN = "{github_token("Vend")}"\n',
@@ -558,7 +566,7 @@ def test_default_shows_production_and_unmistakable_secrets(tmp_path: Path) -> No
     ] == [("production", "medium", "TLS verification is off only in builds with the `dev` tag")]
     files = dict(report.provenance_files)
     assert files == {
-        "docs": 3,
+        "docs": 4,
         "example": 1,
         "generated": 2,
         "production": 2,
@@ -566,14 +574,15 @@ def test_default_shows_production_and_unmistakable_secrets(tmp_path: Path) -> No
         "vendored": 3,
     }
     assert report.not_checked_files() == 5
-    # Only the secret rules ran outside production code: the test key and the test's
-    # age identity are the findings hidden from test/example/docs code (the TLS
-    # findings there were never looked for; the vendored library's key is not counted).
-    assert report.hidden_findings == 2
+    # Only the secret rules ran outside production code: the test key, the test's age
+    # identity and the docs' age pair are the findings hidden from test/example/docs
+    # code (the TLS findings there were never looked for; the vendored library's key is
+    # not counted).
+    assert report.hidden_findings == 3
     summary = text_reporter.render(report).splitlines()[-1]  # the verdict, last
     assert summary.endswith(
         "; 5 files of vendored/generated code checked for secrets only"
-        "; 2 findings in test/example/docs code not shown"
+        "; 3 findings in test/example/docs code not shown"
         "; 1 finding below high confidence not shown (--min-confidence medium)"
     ), summary
 
@@ -585,6 +594,7 @@ def test_include_nonproduction_reports_the_rest_at_note(tmp_path: Path) -> None:
     assert shown == {
         ("README.md", "ZT201"): ("docs", False),
         ("tests/crypt/identities.py", "ZT202"): ("test", True),
+        ("docs/format.md", "ZT202"): ("docs", True),
         ("docs/guide/client.go", "ZT101"): ("docs", True),
         ("docs/keys.md", "ZT202"): ("docs", False),
         ("examples/demo/client.go", "ZT101"): ("example", True),
@@ -599,7 +609,7 @@ def test_include_nonproduction_reports_the_rest_at_note(tmp_path: Path) -> None:
     assert report.hidden_findings == 0
     assert len(report.failing()) == 5
     failing = run(["."], Config(tests="fail"), jobs=1, cwd=str(tmp_path)).failing()
-    assert len(failing) == 12
+    assert len(failing) == 13
 
 
 def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from ztlint.model import Confidence, Severity
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics.placeholder import is_local_host
-from ztlint.semantics.samplekeys import documented_test_key
+from ztlint.semantics.samplekeys import age_recipient, documented_test_key
 from ztlint.semantics.tokens import (
     AWS_KEY_ID,
     AWS_SECRET,
@@ -55,6 +55,14 @@ def _installed_app(text: str) -> bool:
 def is_placeholder(secret: str) -> bool:
     body = secret
     return bool(_PLACEHOLDER.search(body)) or len(set(body)) < 6
+
+
+def _shown_with_recipient(identity: str, text: str) -> bool:
+    """An age identity whose own recipient the same text shows."""
+    if "age1" not in text:
+        return False
+    recipient = age_recipient(identity)
+    return recipient is not None and recipient in text
 
 
 def detect_provider_tokens(ctx: FileContext) -> Iterator[Hit]:
@@ -99,7 +107,11 @@ def detect_provider_tokens(ctx: FileContext) -> Iterator[Hit]:
                 severity=fmt.severity,
                 confidence=confidence,
                 secret_spans=(ctx.source.span(m.start() + prefix, m.end()),),
-                unmistakable=fmt.checksummed and not documented,
+                # A key shown with its own public key is a demonstration pair (a man
+                # page's example): outside production code, a sample (as ZT201 reads one).
+                unmistakable=fmt.checksummed
+                and not documented
+                and not (fmt.own_key and _shown_with_recipient(token, text)),
                 own_key=fmt.own_key,
             )
     yield from _aws(ctx)
