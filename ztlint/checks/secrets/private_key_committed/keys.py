@@ -221,20 +221,29 @@ def _own_certificate_local(label: str, body: str, text: str) -> bool:
     return bool(own) and all(own)
 
 
-def _shown_with_public_key(label: str, body: str, public: set[str]) -> bool:
+# Public keys computed per file (Ed25519: about two milliseconds each).
+_MAX_COMPUTED = 64
+
+
+def _shown_with_public_key(label: str, body: str, public: set[str], budget: list[int]) -> bool:
     """The key's own public key is shown in the same text: a key pair laid out to
     demonstrate signing and verifying (a library's usage page, a sample's README), not
-    a key someone let slip."""
+    a key someone let slip. An Ed25519 key's public key is computed, for at most
+    `budget` keys of the file (a file of more is a table, each judged alone)."""
     if not public or "ENCRYPTED" in body:
         return False
     der = _der(body)
     key = x509.private_key_public(label, der) if der is not None else None
+    if key is None and der is not None and label == "PRIVATE KEY" and budget[0] > 0:
+        budget[0] -= 1
+        key = x509.ed25519_public(der)
     return key is not None and key in public
 
 
 def detect_pem(ctx: FileContext) -> Iterator[Hit]:
     text = ctx.text
     public = public_key_ids(text) if "PUBLIC KEY-----" in text else set()
+    computed = [_MAX_COMPUTED]
     for begin in _BEGIN.finditer(text):
         label = begin.group(1)
         end_marker = f"-----END {label}-----"
@@ -278,7 +287,7 @@ def detect_pem(ctx: FileContext) -> Iterator[Hit]:
             and not test_key
             and not local
             and not private
-            and not _shown_with_public_key(label, body, public),
+            and not _shown_with_public_key(label, body, public, computed),
         )
 
 
