@@ -213,6 +213,20 @@ def public_key(label: str, der: bytes) -> str | None:
     return _spki_key(der, top[0][1], top[0][2])
 
 
+def _pkcs8(der: bytes) -> tuple[bytes, list[tuple[int, int, int]]] | None:
+    """A PKCS#8 `OneAsymmetricKey`: its algorithm's OID and its fields (version,
+    algorithm, the private key's OCTET STRING, then the optional ones)."""
+    top = _children(der, 0, len(der))
+    if len(top) != 1 or top[0][0] != 0x30:
+        return None
+    fields = _children(der, top[0][1], top[0][2])
+    if len(fields) < 3 or fields[1][0] != 0x30 or fields[2][0] != 0x04:
+        return None
+    alg = _children(der, fields[1][1], fields[1][2])
+    oid = der[alg[0][1] : alg[0][2]] if alg and alg[0][0] == 0x06 else b""
+    return oid, fields
+
+
 def private_key_public(label: str, der: bytes) -> str | None:
     """The id of the public key of a PEM private key (`RSA PRIVATE KEY`, `EC PRIVATE
     KEY`, unencrypted PKCS#8 `PRIVATE KEY`), or None when the key does not carry it
@@ -223,14 +237,10 @@ def private_key_public(label: str, der: bytes) -> str | None:
         return _sec1_point(der, 0, len(der))
     if label != "PRIVATE KEY":
         return None
-    top = _children(der, 0, len(der))
-    if len(top) != 1 or top[0][0] != 0x30:
+    read = _pkcs8(der)
+    if read is None:
         return None
-    fields = _children(der, top[0][1], top[0][2])
-    if len(fields) < 3 or fields[1][0] != 0x30 or fields[2][0] != 0x04:
-        return None
-    alg = _children(der, fields[1][1], fields[1][2])
-    oid = der[alg[0][1] : alg[0][2]] if alg and alg[0][0] == 0x06 else b""
+    oid, fields = read
     if oid == _RSA:
         return _rsa_modulus(der, fields[2][1], fields[2][2])
     if oid == _EC:
@@ -288,15 +298,10 @@ def _add(p: _Point, q: _Point) -> _Point:
 def ed25519_public(der: bytes) -> str | None:
     """The id of the public key of an unencrypted PKCS#8 Ed25519 key (`PRIVATE KEY`),
     computed from its seed, comparable with certificate_key's and public_key's."""
-    top = _children(der, 0, len(der))
-    if len(top) != 1 or top[0][0] != 0x30:
+    read = _pkcs8(der)
+    if read is None or read[0] != _ED25519:
         return None
-    fields = _children(der, top[0][1], top[0][2])
-    if len(fields) < 3 or fields[1][0] != 0x30 or fields[2][0] != 0x04:
-        return None
-    alg = _children(der, fields[1][1], fields[1][2])
-    if not alg or alg[0][0] != 0x06 or der[alg[0][1] : alg[0][2]] != _ED25519:
-        return None
+    fields = read[1]
     inner = _children(der, fields[2][1], fields[2][2])
     if len(inner) != 1 or inner[0][0] != 0x04 or inner[0][2] - inner[0][1] != 32:
         return None
