@@ -440,14 +440,22 @@ def detect_shell(ctx: FileContext) -> Iterator[Hit]:
         yield found
 
 
-def _uses(ctx: FileContext, destructive: bool) -> Iterator[tuple[Hit, tuple[str, ...]]]:
-    """Kernel writes and reads (destructive=False), or destructive targets (True),
-    each with the unquoted variables it names."""
+def _script_facts(
+    ctx: FileContext,
+) -> tuple[set[str], set[str], dict[str, list[tuple[int, bool]]]]:
+    """What the script fixes, what it found or resolved, and the basenames it cut: read
+    once for the detector and the project check."""
     constants = _constants(ctx)
     found = (
         _found_paths(ctx) | (_resolved_paths(ctx) if "$(" in ctx.text else set()) | _anchored(ctx)
     )
-    basenames = _basenames(ctx) if "##*/" in ctx.text else {}
+    return constants, found, _basenames(ctx) if "##*/" in ctx.text else {}
+
+
+def _uses(ctx: FileContext, destructive: bool) -> Iterator[tuple[Hit, tuple[str, ...]]]:
+    """Kernel writes and reads (destructive=False), or destructive targets (True),
+    each with the unquoted variables it names."""
+    constants, found, basenames = ctx.cached(_script_facts)
     if not destructive:
         for read in _reads(ctx, constants):
             yield read, ()
@@ -627,7 +635,7 @@ def _norm(path: str) -> str:
 
 def collect(ctx: FileContext) -> Iterator[object]:
     if "dockerfile" in ctx.kinds:
-        if "ENV" in ctx.text or "env" in ctx.text:
+        if "env" in ctx.lower():
             env = _image_env(ctx.text)
             if env.names and env.copies:
                 yield env
