@@ -15,6 +15,11 @@ known by its signature (a gRPC interceptor, `ServerHandshake`) counts as having 
 credential in reach even when it never reads it (the seed's R1.1). Constants are folded
 by the shared semantic layer.
 
+A constant identity that is not seen to become the caller's (returned, stored on the
+request or put in the handler's context) is shown at medium confidence: on production
+code such constants named a permission probe's user, a cache's placeholder claims or a
+record built for another purpose, never a caller.
+
 Not findings: the empty string, placeholders such as `"anonymous"` or `"unknown"`
 when no credential was found, functions with no credential in reach, and code that runs
 in the user's browser (a front end's module, `ztlint.semantics.runtime`): no server
@@ -40,6 +45,7 @@ from ztlint.checks.codeutil import (
     nodes_of,
 )
 from ztlint.checks.codeutil import text as _text
+from ztlint.model import Confidence
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics import origins, runtime
@@ -217,9 +223,16 @@ def _credential_in_reach(ctx: FileContext, function: Node) -> bool:
     return False
 
 
+# A string literal on one line holding a space: a message or a label, not a header's
+# name or a key read.
+_MESSAGES = re.compile(r"""(['"`])(?=[^'"`\n]*[ \t])[^'"`\n]*\1""")
+
+
 def _reads_in(text: str) -> bool:
     """Whether the text reads a credential: a name of `_CREDENTIAL_NAMES` that is not
-    a header the code sets on a request it sends."""
+    a header the code sets on a request it sends, nor a word of a message
+    (`'Re-authorization required.'`)."""
+    text = _MESSAGES.sub('""', text)
     for m in _CREDENTIAL_READ.finditer(text):
         if m.group(0).lower() in ("authorization", "bearer") and (
             _SETS_HEADER_AFTER.match(text, m.end())
@@ -297,6 +310,7 @@ def _handed_directly(ctx: FileContext, sem: semantics.Semantics, node: Node) -> 
             if function is not None and (
                 _text(ctx, function).endswith("WithValue")
                 or (function.type in semantics.NAMES and sem.is_parameter(function))
+                or _stores_on_parameter(ctx, sem, function)
             ):
                 return True
         if parent.type in _ASSIGNMENTS:
@@ -311,6 +325,22 @@ def _handed_directly(ctx: FileContext, sem: semantics.Semantics, node: Node) -> 
             return False
         current = parent
     return False
+
+
+# A method that keeps its argument on its receiver: `req.extensions_mut().insert(...)`.
+_STORES = frozenset({"insert", "set", "put", "store", "add", "set_extension", "setattr"})
+
+
+def _stores_on_parameter(ctx: FileContext, sem: semantics.Semantics, callee: Node) -> bool:
+    """`req.extensions_mut().insert(caller)`, `request.state.set(...)`: the value is
+    kept on what the function was given."""
+    method = _text(ctx, callee).rsplit(".", 1)[-1]
+    if method not in _STORES or callee.type in semantics.NAMES:
+        return False
+    root = callee
+    while root.named_children and root.type not in semantics.NAMES:
+        root = root.named_children[0]
+    return root.type in semantics.NAMES and sem.is_parameter(root)
 
 
 def _string_identities(ctx: FileContext) -> Iterator[Hit]:
@@ -353,6 +383,7 @@ def _string_identities(ctx: FileContext) -> Iterator[Hit]:
             continue
         if _takes_nothing(ctx, function):
             continue  # `func NewExampleStore() *Store { ... }`: seed data, no caller
+        handed = _identity_handed_on(ctx, node)
         yield Hit(
             span=code.node_span(ctx.source, holder),
             message=f"`{name.strip()}` is set to the constant {value!r} in "
@@ -361,8 +392,44 @@ def _string_identities(ctx: FileContext) -> Iterator[Hit]:
                 if _credential_in_reach(ctx, function)
                 else "an authentication hook that never reads the caller's certificate"
             )
-            + ": every caller gets the same identity; derive it from the verified credential",
+            + ": every caller gets the same identity; derive it from the verified credential"
+            + (
+                ""
+                if handed
+                else " (medium: the value is not seen to become the caller's identity; it is"
+                " not returned, stored on the request or put in the handler's context)"
+            ),
+            confidence=None if handed else Confidence.MEDIUM,
         )
+
+
+def _identity_handed_on(ctx: FileContext, literal: Node) -> bool:
+    """Whether the string, or the record it is a field of (`AuthInfo{Identity: "x"}`,
+    `{"sub": "x"}`), becomes the caller's identity (`_handed_on`). A constant that stays
+    in a local table, a request the code sends or a record it builds for another purpose
+    (a permission probe, a cache entry) names no caller."""
+    node: Node | None = literal
+    while node is not None:
+        if (node.id == literal.id or node.type in _LITERALS or node.type in _RECORDS) and (
+            _handed_on(ctx, node)
+        ):
+            return True
+        parent = node.parent
+        if parent is None or not (
+            parent.type in _FIELDS
+            or parent.type in _LITERALS
+            or parent.type in _RECORDS
+            or parent.type in _THROUGH
+            or parent.type in _WRAPPING
+        ):
+            return False
+        node = parent
+    return False
+
+
+# Record literals beyond `_LITERALS`: a Python dict, a Go literal's body, a Rust
+# struct's field list.
+_RECORDS = frozenset({"dictionary", "literal_value", "field_initializer_list", "object_expression"})
 
 
 def _token_request(ctx: FileContext, holder: Node) -> bool:
@@ -462,6 +529,8 @@ def _fixed_principals(ctx: FileContext) -> Iterator[Hit]:
         ]
         if not fixed or len(fixed) < len(identity):
             continue
+        if any(str(c).strip().lower() == _bare_key(key) for key, c, _ in fixed):
+            continue  # `'user': 'User'`: a label table (a translation's), a name mapped to itself
         privileged = any(
             words(key)[-1:] and words(key)[-1] in _ROLES and _PRIVILEGED & set(_strings(ctx, value))
             for key, value, _ in fields
@@ -478,6 +547,11 @@ def _fixed_principals(ctx: FileContext) -> Iterator[Hit]:
             + " in an authentication step: every caller gets the same identity; derive it "
             "from the verified credential",
         )
+
+
+def _bare_key(key: str) -> str:
+    """A field's key as a bare lower-case name (`'user'`, `"User"`)."""
+    return key.strip("'\"` ").lower()
 
 
 def _identity_only(fixed: list[tuple[str, str, Node]]) -> bool:
