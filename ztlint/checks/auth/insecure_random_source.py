@@ -7,7 +7,9 @@ reported only when what it makes is a secret: it is bound to a name such as `tok
 `session_id`, `resetCode`, `nonce`, `salt` or `api_key`, or returned from a function
 named for one (`generate_token`, `newNonce`), including a buffer filled from an
 alphabet in a loop and returned (Go `b[i] = letters[rand.Intn(len(letters))]`). `random.SystemRandom()` and
-`secrets`/`crypto/rand`/`crypto.getRandomValues` are the fix, never findings.
+`secrets`/`crypto/rand`/`crypto.getRandomValues` are the fix, never findings. A draw
+that is only ranked against another value (`roll := rand.Intn(100)` .. `if roll <
+percent`) decides a probability, whatever its name: not a finding.
 """
 
 from __future__ import annotations
@@ -344,6 +346,33 @@ def _destination(sem: semantics.Semantics, call: Node) -> str | None:
     return None
 
 
+_ORDERINGS = frozenset({"<", ">", "<=", ">="})
+
+
+def _only_ordered(sem: semantics.Semantics, call: Node, dest: str) -> bool:
+    """The local the value is bound to is only ever ordered against another value
+    (`if roll < errPercent`): a random draw that decides a probability. A secret is
+    sent, stored or compared for equality, never ranked."""
+    function = sem.function_of(call)
+    if function is None or not re.fullmatch(r"\w+", dest):
+        return False
+    uses = 0
+    stack = [function]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.named_children)
+        if node.type not in semantics.NAMES or sem.text(node) != dest:
+            continue
+        if node.start_byte <= call.start_byte:
+            continue  # the binding itself
+        parent = node.parent
+        operator = parent.child_by_field_name("operator") if parent is not None else None
+        if parent is None or operator is None or sem.text(operator) not in _ORDERINGS:
+            return False
+        uses += 1
+    return uses > 0
+
+
 def detect_code(ctx: FileContext) -> Iterator[Hit]:
     lang = "javascript" if ctx.parser in ("typescript", "tsx", "javascript") else str(ctx.parser)
     sem = semantics.of(ctx)
@@ -357,6 +386,8 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
         dest = _destination(sem, node)
         if dest is None or not makes_secret(re.sub(r"^(self|this)\.", "", dest)):
             continue
+        if _only_ordered(sem, node, dest):
+            continue  # `roll := rand.Intn(100)` .. `if roll < percent`: a draw, not a secret
         fix = {
             "go": "crypto/rand (rand.Text, rand.Read)",
             "python": "the secrets module (secrets.token_urlsafe, secrets.choice)",
