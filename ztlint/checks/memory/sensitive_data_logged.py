@@ -330,8 +330,13 @@ def _not_text(ctx: FileContext, node: Node, name: str) -> bool:
     )
 
 
-# A value published where anyone reads it: an ACME DNS-01 TXT record.
-_PUBLISHED = re.compile(r"""["']TXT["']|\bTypeTXT\b|\bRdatatype\.TXT\b|\btxtdata\b""")
+# A value published where anyone reads it: an ACME DNS-01 TXT record; an HTTP-01 or
+# TLS-ALPN-01 challenge's token and key authorization (RFC 8555 section 8.3, RFC 8737:
+# served over plain HTTP, or in a certificate, for the CA and anyone to fetch).
+_PUBLISHED = re.compile(
+    r"""["']TXT["']|\bTypeTXT\b|\bRdatatype\.TXT\b|\btxtdata\b"""
+    r"|\.well-known/acme-challenge|(?i:\bhttp-?01\b|\bHTTPOne|\btls-?alpn-?01\b)"
+)
 _FAKES = frozenset({"fake", "mock", "stub", "dummy", "noop"})
 
 
