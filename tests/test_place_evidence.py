@@ -136,6 +136,41 @@ def test_a_file_only_tests_include_is_a_fixture(tmp_path: Path, prod: str, fixtu
     assert ("crates/sshkeys/resources/import/ed25519_key" not in found) is fixture
 
 
+_MOCK = 'pub static KEY: &[u8] = include_bytes!("ca-key.pem");\n'
+
+
+@pytest.mark.parametrize(
+    ("cfg", "fixture"),
+    [
+        ("#[cfg(test)]", True),
+        ('#[cfg(any(test, feature = "testing"))]', True),
+        ('#[cfg(all(test, target_os = "linux"))]', True),
+        # A feature anyone may build with: the module can ship.
+        ('#[cfg(any(test, feature = "tls"))]', False),
+        ("#[cfg(not(test))]", False),
+    ],
+)
+def test_a_module_only_test_builds_compile_is_test_code(
+    tmp_path: Path, cfg: str, fixture: bool
+) -> None:
+    key = (
+        Path(__file__).resolve().parent.parent / "fixtures/ZT201/positive_server.key"
+    ).read_text()
+    _write(
+        tmp_path,
+        {
+            "src/tls.rs": f"pub mod control;\n{cfg}\npub mod mock;\n",
+            "src/tls/mock.rs": _MOCK,
+            "src/tls/ca-key.pem": key,
+            # Made by the same script to sign the test chain; no code reads it.
+            "src/tls/intermediate-key.pem": key,
+        },
+    )
+    found = [p for p, _ in _found(tmp_path)]
+    assert ("src/tls/ca-key.pem" not in found) is fixture
+    assert ("src/tls/intermediate-key.pem" not in found) is fixture
+
+
 # --- the values chart-testing installs a chart with --------------------------------------
 
 _CI_VALUES = "server:\n  url: http://minio.storage:9000\n"

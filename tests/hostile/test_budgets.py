@@ -242,6 +242,8 @@ _PATTERN_INPUTS = [
     ("ztlint.checks.auth.forwarded_header_trust.code", "_LOCAL_ASSIGN", "' ' * {n} + 'x'"),
     ("ztlint.checks.transport._common.gating", "_PRESENCE", "'a' * {n} + ' != x'"),
     ("ztlint.explain", "_ANNOTATION", "' ' * {n} + 'x'"),
+    ("ztlint.provenance.evidence", "_RUST_MOD", "' ' * {n} + 'pub(' + 'x' * {n}"),
+    ("ztlint.checks.auth.hardcoded_auth_identity", "_MESSAGES", "'\"' + ' ' * {n} + 'x'"),
     ("ztlint.scan.gotest", "_IMPORT", "'\\n' * {n} + 'x \"testin\"'"),
     ("ztlint.checks.transport.tls_verification_disabled.go", "_LISTEN_CALL", "'a' * {n} + 'x'"),
     ("ztlint.checks.hygiene.hardcoded_public_ip", "_ZONE_RECORD", "'IN ' + ' ' * {n} + 'x'"),

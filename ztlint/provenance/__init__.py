@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from ztlint.globs import match_any
 from ztlint.provenance.classes import CLASSES as CLASSES
 from ztlint.provenance.classes import DATA as DATA
+from ztlint.provenance.classes import DEFAULT_TEST_TAGS as DEFAULT_TEST_TAGS
 from ztlint.provenance.classes import DOCS as DOCS
 from ztlint.provenance.classes import EXAMPLE as EXAMPLE
 from ztlint.provenance.classes import GENERATED as GENERATED
@@ -50,9 +51,6 @@ from ztlint.provenance.goconstraints import go_constraint as go_constraint
 from ztlint.provenance.goconstraints import go_test_only as go_test_only
 from ztlint.provenance.goconstraints import is_test_tag as is_test_tag
 from ztlint.provenance.goconstraints import test_only as test_only
-
-# Build tags that mean "only in a test build" (fnmatch patterns).
-DEFAULT_TEST_TAGS = ("integration", "e2e", "test*", "*test")
 
 VENDORED_PATHS = (
     "vendor/",

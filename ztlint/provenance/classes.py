@@ -15,3 +15,6 @@ CLASSES = (PRODUCTION, TEST, EXAMPLE, DOCS, GENERATED, VENDORED, DATA)
 NOT_CHECKED = (GENERATED, VENDORED)
 NOT_SHOWN = (TEST, EXAMPLE, DOCS)
 HEAD_BYTES = 4096
+# Build tags that mean "only in a test build" (fnmatch patterns): Go build tags, Rust
+# cfg features.
+DEFAULT_TEST_TAGS = ("integration", "e2e", "test*", "*test")

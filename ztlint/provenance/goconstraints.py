@@ -1,5 +1,7 @@
-"""Go build constraints: whether a `//go:build` (or legacy `// +build`) line lets a
-file be built only with a test tag set, so the file is test code."""
+"""Build conditions: whether a Go `//go:build` (or legacy `// +build`) line, or a Rust
+`#[cfg(...)]` predicate on a module, lets the code be built only with a test tag set,
+so it is test code. Rust's `test` and a cargo feature are tags (`feature = "testing"`
+is the tag `testing`); any other key-value (`target_os = "linux"`) is a tag of its own."""
 
 from __future__ import annotations
 
@@ -142,6 +144,72 @@ def test_only(expr: str, test_tags: tuple[str, ...]) -> bool:
         node = _Parser(expr).parse()
     except ValueError:
         return False
+    return _test_only(node, test_tags)
+
+
+_RUST_TOKEN = re.compile(r'\s*(\(|\)|,|=|"[^"\\\n]{0,200}"|[A-Za-z_][A-Za-z0-9_]{0,100})')
+
+
+def rust_cfg_test_only(predicate: str, test_tags: tuple[str, ...]) -> bool:
+    """Whether a Rust `cfg` predicate (`test`, `any(test, feature = "testing")`) can
+    hold only with a test tag set; a predicate that does not parse is not test-only."""
+    tokens: list[str] = []
+    pos = 0
+    predicate = predicate.strip()
+    while pos < len(predicate):
+        m = _RUST_TOKEN.match(predicate, pos)
+        if m is None:
+            return False
+        tokens.append(m.group(1))
+        pos = m.end()
+    at = 0
+
+    def term(depth: int) -> tuple[object, ...]:
+        nonlocal at
+        if at >= len(tokens) or depth > 16:
+            raise ValueError("unexpected end")
+        tok = tokens[at]
+        at += 1
+        if tok in ("any", "all", "not") and at < len(tokens) and tokens[at] == "(":
+            at += 1
+            items: list[tuple[object, ...]] = []
+            while at < len(tokens) and tokens[at] != ")":
+                items.append(term(depth + 1))
+                if at < len(tokens) and tokens[at] == ",":
+                    at += 1
+            if at >= len(tokens):
+                raise ValueError("unbalanced")
+            at += 1
+            if tok == "not":
+                if len(items) != 1:
+                    raise ValueError("not takes one predicate")
+                return ("not", items[0])
+            if not items:  # any() is false, all() is true: a tag that is never set
+                return ("not", ("tag", "")) if tok == "all" else ("tag", "")
+            node = items[0]
+            for item in items[1:]:
+                node = ("or" if tok == "any" else "and", node, item)
+            return node
+        if not tok[0].isalpha() and tok[0] != "_":
+            raise ValueError("unexpected token")
+        if at < len(tokens) and tokens[at] == "=":
+            value = tokens[at + 1] if at + 1 < len(tokens) else ""
+            at += 2
+            if not value.startswith('"'):
+                raise ValueError("a key's value is a string")
+            return ("tag", value[1:-1] if tok == "feature" else f"{tok}={value[1:-1]}")
+        return ("tag", tok)
+
+    try:
+        node = term(0)
+    except ValueError:
+        return False
+    if at != len(tokens):
+        return False
+    return _test_only(node, test_tags)
+
+
+def _test_only(node: tuple[object, ...], test_tags: tuple[str, ...]) -> bool:
     tags = sorted(set(_tags(node)))
     free = [t for t in tags if not is_test_tag(t, test_tags)]
     if len(free) > _MAX_TAGS or len(free) == len(tags):
