@@ -134,6 +134,8 @@ TEST_PATHS = (
     "integration/",
     "e2e/",
     "e2e-tests/",
+    "end-to-end/",
+    "end_to_end/",
     "component-tests/",
     "acceptance/",
     "testutil/",
@@ -191,6 +193,7 @@ TEST_PATHS = (
     "*_test_data.*",
     "test_resources/",
     "fixtures/",
+    "fixture/",
     "stub/",
     "stubs/",
     "mock/",
@@ -333,6 +336,11 @@ EXAMPLE_PATHS = (
     "quick-start/",
     "quickstart*.yml",
     "quickstart*.yaml",
+    "quick_start/",
+    "quick_start*.yml",
+    "quick_start*.yaml",
+    "quick-start*.yml",
+    "quick-start*.yaml",
     "demo/",
     "demos/",
     # The same folders named with a qualifier (`demo-app/`, `device-demo-app/`,
@@ -347,6 +355,12 @@ EXAMPLE_PATHS = (
     "sample-*/",
     "*-sample/",
     "*-samples/",
+    # and joined with an underscore (`example_config/`, `sample_apps/`).
+    "example_*/",
+    "*_example/",
+    "*_examples/",
+    "sample_*/",
+    "*_samples/",
     # Development seed data: the sample rows a framework loads into a local database on
     # request (Phoenix/Ecto `mix run priv/repo/seeds.exs`, Rails `db:seed`, Laravel
     # `db:seed`), not code the service runs.
