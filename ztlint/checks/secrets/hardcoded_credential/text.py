@@ -78,9 +78,10 @@ _TEXT_URL = re.compile(
 
 # A whole line that is one unquoted assignment in a plain-text file: `db_password=...`,
 # `api_token: ...`. The value is one run of characters a secret is made of (no quotes,
-# brackets, `$` or `;`: code and templates are not plain text).
+# brackets, `$` or `;`: code and templates are not plain text). `name==1.2` is a
+# comparison, a pinned package (`password-strength==0.0.3` in requirements.txt).
 _PLAIN_ASSIGNMENT = re.compile(
-    r"^\s*(?:export\s+)?([A-Za-z_][\w.\-]*)\s*(?:=|:)\s*([^\s()\[\]{}<>\"'`;,$\\]{8,200})\s*$"
+    r"^\s*(?:export\s+)?([A-Za-z_][\w.\-]*)\s*(?:=|:)(?!=)\s*([^\s()\[\]{}<>\"'`;,$\\]{8,200})\s*$"
 )
 
 
