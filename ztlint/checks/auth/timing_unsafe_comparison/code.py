@@ -146,6 +146,8 @@ def _copy_compared(ctx: FileContext, node: Node, left: Node, right: Node) -> boo
     """`orig = x.token.clone()` ... `orig != x.token`: a check that a value changed, not a
     check of what a client presented."""
     a_text, b_text = _text(ctx, _unwrap(left)), _text(ctx, _unwrap(right))
+    if _transform_of(a_text, b_text) or _transform_of(b_text, a_text):
+        return True  # `token !== token.trim()`: the value against a form of itself
     a_field, b_field = re.split(r"[.:]+", a_text), re.split(r"[.:]+", b_text)
     if (
         len(a_field) > 1
@@ -187,6 +189,26 @@ def _copy_compared(ctx: FileContext, node: Node, left: Node, right: Node) -> boo
 
 
 _ROTATION = _VERSIONS | {"new", "current", "cur", "latest", "updated", "fresh", "next"}
+# A method that returns a normalised form of its receiver.
+_NORMALISE = re.compile(
+    r"\.(?:trim|trimStart|trimEnd|strip|lstrip|rstrip|trim_start|trim_end|toLowerCase|"
+    r"toUpperCase|lower|upper|normalize|casefold|to_lowercase|to_uppercase)\(\)$"
+)
+
+
+def _transform_of(a_text: str, b_text: str) -> bool:
+    """`b` is `a` with a normalising method applied (`a.trim()`, `a.lower()`,
+    `strings.TrimSpace(a)`): a check of the value's own shape, no secret compared."""
+    if not a_text or len(b_text) <= len(a_text):
+        return False
+    if b_text.startswith(a_text) and _NORMALISE.fullmatch(b_text[len(a_text) :]):
+        return True
+    return (
+        re.fullmatch(
+            r"strings\.(?:TrimSpace|ToLower|ToUpper)\(\s*" + re.escape(a_text) + r"\s*\)", b_text
+        )
+        is not None
+    )
 
 
 def _updates(ctx: FileContext, node: Node, a_text: str, b_text: str) -> bool:
