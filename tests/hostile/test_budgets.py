@@ -242,6 +242,7 @@ _PATTERN_INPUTS = [
     ("ztlint.checks.auth.forwarded_header_trust.code", "_LOCAL_ASSIGN", "' ' * {n} + 'x'"),
     ("ztlint.checks.transport._common.gating", "_PRESENCE", "'a' * {n} + ' != x'"),
     ("ztlint.explain", "_ANNOTATION", "' ' * {n} + 'x'"),
+    ("ztlint.checks.auth.weak_secret_hash", "_COMPARED_CLAIM", "'== ' + 'a' * {n}"),
     ("ztlint.provenance.evidence", "_RUST_MOD", "' ' * {n} + 'pub(' + 'x' * {n}"),
     ("ztlint.checks.auth.hardcoded_auth_identity", "_MESSAGES", "'\"' + ' ' * {n} + 'x'"),
     ("ztlint.scan.gotest", "_IMPORT", "'\\n' * {n} + 'x \"testin\"'"),

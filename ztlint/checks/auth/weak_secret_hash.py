@@ -568,6 +568,8 @@ def _spec_or_change(ctx: FileContext, call: Node) -> bool:
     names = [n for n in _enclosing_names(ctx, call)] + ([digest] if digest else [])
     if any(_SPEC_DIGEST.search(n) for n in names):
         return True
+    if _checks_spec_claim(ctx, call):
+        return True
     for use in uses:
         comparison = _around(use, ("binary_expression", "comparison_operator"), levels=3)
         if comparison is None or not re.search(r"[!=]=", _text(ctx, comparison)):
@@ -580,6 +582,19 @@ def _spec_or_change(ctx: FileContext, call: Node) -> bool:
         if any(re.search(rf"(?i)^[\w.]*?{_PREVIOUS}", _text(ctx, c)) for c in others):
             return True
     return False
+
+
+_COMPARED_CLAIM = re.compile(r"[!=]==?\s*[\w.\[\]\"']*?" + _SPEC_DIGEST.pattern)
+
+
+def _checks_spec_claim(ctx: FileContext, call: Node) -> bool:
+    """The function compares a value with a spec-defined digest claim (`if encoded !=
+    claims.AccessTokenHash`): the digest it computes is that check's other side."""
+    function = enclosing_function(call)
+    if function is None:
+        return False
+    body = _text(ctx, function)
+    return _COMPARED_CLAIM.search(body) is not None
 
 
 _SUBSCRIPTS = {

@@ -656,6 +656,8 @@ def _secret_side(
     `hex.EncodeToString(mac.Sum(nil))`, Node `createHmac(...).digest("hex")`) compared
     with a value from the request or the caller."""
     sem = semantics.of(ctx)
+    if _binding_hash(ctx, left) or _binding_hash(ctx, right):
+        return None
     for side, held in ((left, right), (right, left)) if by_name else ():
         name = secret_operand(ctx, side)
         if name:
@@ -678,6 +680,20 @@ def _secret_side(
         if found.kind == "hmac" and other.kind in ("request", "parameter"):
             return _text(ctx, side), True  # checking a keyed digest is verifying it
     return None
+
+
+# The claims that bind an ID token (or a DPoP proof) to a token or code the client
+# holds: half a digest of it, published in the signed token (OpenID Connect Core
+# 3.1.3.6, 3.3.2.11; RFC 9449 `ath`). Comparing it checks the binding, not a secret.
+_BINDING_HASHES = frozenset(
+    {("at", "hash"), ("c", "hash"), ("s", "hash"), ("access", "token", "hash"),
+     ("code", "hash"), ("state", "hash"), ("ath",)}
+)  # fmt: skip
+
+
+def _binding_hash(ctx: FileContext, side: Node) -> bool:
+    last = re.split(r"[.:\[\]]+", _text(ctx, _unwrap(side)).strip().rstrip("()[]\"'"))[-1]
+    return tuple(words(last.strip("\"'"))) in _BINDING_HASHES
 
 
 # What a side named this holds is the name of an object (a Kubernetes Secret's, a
