@@ -164,6 +164,14 @@ VOCABULARY = {
     # pattern names as an admission-webhook owner next to `opa` and Gatekeeper; named (rule
     # ZT311, commit e18d690) before held-out-43 held open-policy-agent/opa-envoy-plugin.
     "open-policy-agent",
+    # "auth", "crypto" and "jwt", the ordinary technology words (authentication, Go's
+    # `crypto/...` standard-library packages, JSON Web Tokens) that ztlint's checks,
+    # semantics, rule docs and fixtures use throughout (token and credential semantics,
+    # ZT101/ZT502 Go imports); all used before held-out-47 held go-pkgz/auth,
+    # smallstep/crypto and golang-jwt/jwt.
+    "auth",
+    "crypto",
+    "jwt",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
