@@ -136,7 +136,7 @@ def test_a_file_only_tests_include_is_a_fixture(tmp_path: Path, prod: str, fixtu
     assert ("crates/sshkeys/resources/import/ed25519_key" not in found) is fixture
 
 
-_MOCK = 'pub static KEY: &[u8] = include_bytes!("ca-key.pem");\n'
+_MOCK = 'pub static KEY: &[u8] = include_bytes!("root-key.pem");\n'
 
 
 @pytest.mark.parametrize(
@@ -159,16 +159,16 @@ def test_a_module_only_test_builds_compile_is_test_code(
     _write(
         tmp_path,
         {
-            "src/tls.rs": f"pub mod control;\n{cfg}\npub mod mock;\n",
-            "src/tls/mock.rs": _MOCK,
-            "src/tls/ca-key.pem": key,
+            "src/certs.rs": f"pub mod control;\n{cfg}\npub mod mock;\n",
+            "src/certs/mock.rs": _MOCK,
+            "src/certs/root-key.pem": key,
             # Made by the same script to sign the test chain; no code reads it.
-            "src/tls/intermediate-key.pem": key,
+            "src/certs/intermediate-key.pem": key,
         },
     )
     found = [p for p, _ in _found(tmp_path)]
-    assert ("src/tls/ca-key.pem" not in found) is fixture
-    assert ("src/tls/intermediate-key.pem" not in found) is fixture
+    assert ("src/certs/root-key.pem" not in found) is fixture
+    assert ("src/certs/intermediate-key.pem" not in found) is fixture
 
 
 # --- the values chart-testing installs a chart with --------------------------------------

@@ -124,7 +124,7 @@ REPO = Path(__file__).resolve().parent.parent
         ("quickstart-postgres.yml", prov.EXAMPLE),
         ("quick_start.yaml", prov.EXAMPLE),
         ("example_config/mock-idp/users.json", prov.EXAMPLE),
-        ("end-to-end/fixture/jwk.js", prov.TEST),
+        ("end-to-end/support/signing.js", prov.TEST),
         ("src/fixture/keys.ts", prov.TEST),
         ("demo/app/settings.py", prov.EXAMPLE),
         ("apps/demo-app/src/Panel.tsx", prov.EXAMPLE),
