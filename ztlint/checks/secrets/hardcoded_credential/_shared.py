@@ -3,8 +3,9 @@ build for a value, the check for local hosts, URLs that carry a password, test t
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from ztlint import classify
 from ztlint.model import Confidence, Severity, Span
@@ -135,3 +136,33 @@ def _line_hit(
     if verdict is None:
         return None
     return _hit(name, verdict, secret, secret, value, local=local, config=config)
+
+
+# A comment near the top of a file telling its reader to put their own values in
+# (`# Replace with your values`, `; fill in your own credentials`): the file is a
+# template that a setup step copies for the user to edit.
+_REPLACE_VALUES = re.compile(
+    r"(?im)^[ \t]*(?:#|;|//|--)[^\n]{0,80}?\b(?:replace|substitute|fill[ \t]+in|change)\b"
+    r"[^\n]{0,40}?\b(?:your|own)\b"
+)
+_TEMPLATE_HEAD = 2048
+
+
+def template_file(ctx: FileContext) -> bool:
+    return _REPLACE_VALUES.search(ctx.text[:_TEMPLATE_HEAD]) is not None
+
+
+def as_template(ctx: FileContext, hits: Iterator[Hit]) -> Iterator[Hit]:
+    """The hits, at medium confidence when the file is a template (`template_file`)."""
+    template: bool | None = None
+    for hit in hits:
+        if template is None:
+            template = template_file(ctx)
+        if template and hit.confidence != Confidence.MEDIUM and hit.confidence != Confidence.LOW:
+            hit = dataclasses.replace(
+                hit,
+                confidence=Confidence.MEDIUM,
+                message=hit.message
+                + " (medium: the file tells its reader to replace the values: a template)",
+            )
+        yield hit

@@ -19,6 +19,7 @@ from ztlint.checks.secrets.hardcoded_credential._shared import (
     _local_hosts,
     _test_table,
     _url_hit,
+    as_template,
 )
 from ztlint.model import Span
 from ztlint.parsers.data import Mapping, Scalar, Sequence
@@ -42,6 +43,10 @@ _OTHER_RULES_KINDS = frozenset(
 
 
 def detect_config(ctx: FileContext) -> Iterator[Hit]:
+    return as_template(ctx, _detect_config(ctx))
+
+
+def _detect_config(ctx: FileContext) -> Iterator[Hit]:
     example = bool(EXAMPLE_FILE.search(ctx.path))
     local = _local_hosts(ctx)
     # A value a template's action writes is its chart's values.yaml default, checked in
@@ -264,6 +269,10 @@ def _config_pair(
 
 
 def detect_dotenv(ctx: FileContext) -> Iterator[Hit]:
+    return as_template(ctx, _detect_dotenv(ctx))
+
+
+def _detect_dotenv(ctx: FileContext) -> Iterator[Hit]:
     example = bool(EXAMPLE_FILE.search(ctx.path))
     local = _local_hosts(ctx)
     for number, text in enumerate(ctx.source.lines, 1):
@@ -295,6 +304,10 @@ _INI_PAIR = re.compile(r"^([A-Za-z_][\w.\-]*)\s*[=:]\s*(.*?)\s*$")
 
 
 def detect_ini(ctx: FileContext) -> Iterator[Hit]:
+    return as_template(ctx, _detect_ini(ctx))
+
+
+def _detect_ini(ctx: FileContext) -> Iterator[Hit]:
     """INI, properties and conf files: `name = value`, and indented continuation lines
     that belong to the key above them."""
     if posixpath.basename(ctx.path).lower() in credential_files.OWNED:
