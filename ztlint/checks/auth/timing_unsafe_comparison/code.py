@@ -196,6 +196,31 @@ _NORMALISE = re.compile(
 )
 
 
+# Decorators of a model's or a configuration's field validators (traitlets `@validate`,
+# pydantic `@validator`/`@field_validator`, marshmallow `@validates`).
+_VALIDATORS = frozenset(
+    {"validate", "validator", "field_validator", "model_validator", "root_validator",
+     "validates", "validates_schema"}
+)  # fmt: skip
+
+
+def _config_validator(ctx: FileContext, node: Node) -> bool:
+    """The comparison sits in a field validator: it runs when the configuration or model
+    is loaded (`if self.user_password == new: raise ValueError(...)`, two settings that
+    must differ), not when a client presents a credential."""
+    function = enclosing_function(node)
+    parent = function.parent if function is not None else None
+    if parent is None or parent.type != "decorated_definition":
+        return False
+    for decorator in parent.named_children:
+        if decorator.type != "decorator":
+            continue
+        callee = re.split(r"[(\s]", _text(ctx, decorator).lstrip("@").strip(), maxsplit=1)[0]
+        if callee.rsplit(".", 1)[-1] in _VALIDATORS:
+            return True
+    return False
+
+
 def _transform_of(a_text: str, b_text: str) -> bool:
     """`b` is `a` with a normalising method applied (`a.trim()`, `a.lower()`,
     `strings.TrimSpace(a)`): a check of the value's own shape, no secret compared."""
@@ -621,6 +646,7 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
                     and not _state_token(ctx, node, right)
                     and not _no_attacker_side(ctx, node, left, right)
                     and not _names_compared(ctx, left, right)
+                    and not _config_validator(ctx, node)
                 ):
                     found = _secret_side(ctx, left, right, node.id in seen)
                     if found is None:
