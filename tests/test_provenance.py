@@ -245,6 +245,12 @@ def test_classification_by_path(path: str, expected: str) -> None:
             prov.EXAMPLE,
         ),
         ("deploy/stack.yml", "# Not intended for production use\nservices: {}\n", prov.EXAMPLE),
+        # After compose's format version, which is no setting.
+        (
+            "docker-compose.yaml",
+            'version: "3"\n# Never use this in a production environment.\nservices: {}\n',
+            prov.EXAMPLE,
+        ),
         # Said below the head's comments, or about another file, it decides nothing.
         ("docker-compose.yaml", "services:\n  # for development only\n  db: {}\n", prov.PRODUCTION),
         (

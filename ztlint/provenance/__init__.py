@@ -481,7 +481,7 @@ _DEVELOPMENT_ONLY = re.compile(
     r"(?:intended[ \t]+)?(?:only[ \t]+)?for[ \t]+)?(?:local[ \t]+)?development"
     r"(?:[ \t]+(?:use|purposes|and[ \t]+testing))?[ \t]+only\b"
     r"|#[ \t]*(?:do[ \t]+not|don't|never)[ \t]+use[ \t]+(?:this[ \t]+(?:\w+[ \t]+){0,2})?"
-    r"(?:in|for)[ \t]+production\b"
+    r"(?:in|for)[ \t]+(?:an?[ \t]+)?production\b"
     r"|#[ \t]*(?:this[ \t]+(?:file|stack|setup|config(?:uration)?)[ \t]+is[ \t]+)?not[ \t]+"
     r"(?:intended[ \t]+|meant[ \t]+|suitable[ \t]+)?for[ \t]+production\b",
     re.I,
@@ -501,12 +501,17 @@ _TESTS_ONLY = re.compile(
 _POINTS_ELSEWHERE = re.compile(r"(?i)\bsee\b|\S\.(?:ya?ml|json|sh|md)\b")
 
 
+_HEAD_METADATA = re.compile(r"""version:[ \t]*["']?[\d.]+["']?[ \t]*$""")
+
+
 def _head_comments(text: str) -> Iterator[str]:
     """The comment lines at a YAML file's head, before its first key."""
     for line in text.split("\n", _HEAD_LINES)[:_HEAD_LINES]:
         stripped = line.strip()
         if not stripped or stripped == "---":
             continue
+        if _HEAD_METADATA.match(stripped):
+            continue  # compose's `version: "3"`: a note on the format, not a setting
         if not stripped.startswith("#"):
             return  # the head's comments end at the first key
         yield stripped
