@@ -126,6 +126,8 @@ REPO = Path(__file__).resolve().parent.parent
         ("example_config/mock-idp/users.json", prov.EXAMPLE),
         ("end-to-end/support/signing.js", prov.TEST),
         ("src/fixture/keys.ts", prov.TEST),
+        ("test.py", prov.TEST),
+        ("accounts/tests.py", prov.TEST),
         ("demo/app/settings.py", prov.EXAMPLE),
         ("apps/demo-app/src/Panel.tsx", prov.EXAMPLE),
         ("apps/tv-demo-app/src/App.tsx", prov.EXAMPLE),

@@ -173,6 +173,10 @@ TEST_PATHS = (
     # (`configuration_testing.py`, the settings a test suite loads).
     "testing/",
     "*_testing.py",
+    # A Python module named for the tests themselves (unittest's `test.py`, Django's
+    # per-app `tests.py`).
+    "test.py",
+    "tests.py",
     "test-*/",
     "test_*/",
     # Certificates and keys for the tests, one word (`testcerts/`, `testkeys/`).
