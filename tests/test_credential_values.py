@@ -349,6 +349,9 @@ def test_values_that_name_code_or_the_setting(name: str, value: str, setting: bo
         ("SESSION_TIMEOUT_SECONDS", False),
         ("SESSION_SECRET", True),
         ("API_TOKEN", True),
+        # A token service's settings: its storage backend, its mail domain.
+        ("TOKENSERVER_DATABASE_BACKEND", False),
+        ("AUTH_TOKEN_EMAIL_DOMAIN", False),
     ],
 )
 def test_a_quantity_about_a_credential_is_not_one(name: str, credential: bool) -> None:

@@ -39,6 +39,8 @@ NOT_CREDENTIAL = re.compile(
     r"_period$|_duration$|_delay$|_lifetime$|_max_?age$|_(milli)?seconds$|_secs$|_ms$|_minutes$|"
     r"_hours$|_days$|"
     r"_method$|_param$|_query$|_selector$|_annotation$|_status$|_state$|_namespace$|_paths$|"
+    # What a setting of a token service names: its storage backend, its mail domain.
+    r"_backend$|_driver$|_engine$|_domain$|_domains$|_email$|"
     r"^hash(ed)?_|^salted_|"
     # A condition about one, an error code's name: `SecretHeaderNotFound`, `TokenExpired`.
     r"_not_found$|_missing$|_invalid$|_expired$|_mismatch$|_required$|_failed$|_denied$)"
