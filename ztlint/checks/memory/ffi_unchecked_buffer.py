@@ -6,7 +6,10 @@ less (the seed's M5); one that dereferences the pointer without a null check cra
 on `NULL`. Reported: `from_raw_parts(_mut)` with a constant length (a literal, a
 `SCREAMING_CASE` constant, `size_of`) when no length parameter of the function is
 compared with anything, and a pointer parameter read without `is_null()` anywhere in
-the function. A length taken from a parameter the function checks is the fix.
+the function. A length taken from a parameter the function checks is the fix. A slice of the
+length the caller passes beside the pointer follows C's (buffer, length) contract and
+owes no null check; a crate's own `from_raw_parts` wrapper (`util::from_raw_parts`) is
+not the standard one and is judged where it is defined.
 """
 
 from __future__ import annotations
@@ -50,6 +53,15 @@ def _pointer_params(ctx: FileContext, function: Node) -> tuple[list[str], list[s
     return pointers, lengths
 
 
+_STD_SLICE = re.compile(r"^(?:(?:std|core)::)?slice::from_raw_parts(?:_mut)?$")
+
+
+def _length_argument(length: str, lengths: list[str]) -> bool:
+    """The slice's length is one of the function's length parameters (`len as usize`)."""
+    bare = re.sub(r"\s+as\s+\w+$", "", length).strip()
+    return bare in lengths
+
+
 def detect_rust(ctx: FileContext) -> Iterator[Hit]:
     for function in nodes_of(ctx, "function_item"):
         if function.type != "function_item" or not _exported(ctx, function):
@@ -78,6 +90,9 @@ def detect_rust(ctx: FileContext) -> Iterator[Hit]:
             callee = _text(ctx, call.child_by_field_name("function") or call)
             if not re.search(r"(^|::)from_raw_parts(_mut)?$", callee):
                 continue
+            if "::" in callee and not _STD_SLICE.match(callee):
+                continue  # the crate's own wrapper (`util::from_raw_parts`), which may check
+
             args = call.child_by_field_name("arguments")
             items = args.named_children if args is not None else []
             if len(items) != 2:
@@ -92,7 +107,11 @@ def detect_rust(ctx: FileContext) -> Iterator[Hit]:
                 problems.append(
                     f"assumes `{pointer}` points to {length} bytes and takes no length to check"
                 )
-            if not null_checked and (problems or null_aware):
+            # A slice of the length the caller passes beside the pointer (`identity,
+            # max_identity_len`) follows C's (buffer, length) contract: no null check is
+            # owed unless the API lets the pointer be NULL.
+            sized = _length_argument(length, lengths)
+            if not null_checked and (problems or (null_aware and not sized)):
                 problems.append(f"never checks `{pointer}` for null")
             if problems:
                 reported.add(pointer)
