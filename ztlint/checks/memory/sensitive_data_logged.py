@@ -1462,6 +1462,9 @@ def _branch_switch(
 _CLASS_NAME = re.compile(r"_?[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*")
 # Exceptions print their arguments.
 _PRINTS_ARGS = re.compile(r"(Error|Exception|Warning)$")
+# A class's alternate constructors and finders (`Token.find(db, value)`,
+# `Key.from_pem(data)`, `Session.get(id)`): what they return is an instance.
+_FINDER = re.compile(r"find|find_one|get|get_by_\w+|lookup|load|first|one|create|from_\w+")
 # Classes whose instances print their fields or their contents: dataclasses, attrs,
 # named tuples, pydantic models, subclasses of str, bytes and the containers.
 _FIELD_REPR = re.compile(
@@ -1482,12 +1485,15 @@ def _instance_of(ctx: FileContext, call: Node, secret: str) -> str | None:
     sem = semantics.of(ctx)
     binding = sem.binding_at(call, secret)
     if binding is None or binding.value is None:
-        return None
+        return _read_field(ctx, call, secret)
     value = sem.unwrap(binding.value)
     function = value.child_by_field_name("function") if value.type == "call" else None
     if function is None or function.type not in ("identifier", "attribute"):
-        return None
-    cls = sem.text(function).rsplit(".", 1)[-1]
+        return _read_field(ctx, call, secret)
+    parts = sem.text(function).split(".")
+    cls = parts[-1]
+    if len(parts) >= 2 and _FINDER.fullmatch(parts[-1]) and _CLASS_NAME.fullmatch(parts[-2]):
+        cls = parts[-2]  # `orm.APIToken.find(db, token)`: a class's finder returns its row
     if not _CLASS_NAME.fullmatch(cls) or _PRINTS_ARGS.search(cls):
         return None
     for node in nodes_of(ctx, "class_definition"):
@@ -1500,6 +1506,40 @@ def _instance_of(ctx: FileContext, call: Node, secret: str) -> str | None:
         if _FIELD_REPR.search(sem.text(holder)):
             return None
     return cls
+
+
+def _read_field(ctx: FileContext, call: Node, secret: str) -> str | None:
+    """`for token in user.api_tokens: if token.expires_at < now: log(f"{token}")`: the
+    function reads a field of the name (an attribute, not a method), which a string does
+    not have: the name holds an object, of a class this file does not show."""
+    function = enclosing_function(call)
+    if function is None:
+        return None
+    sem = semantics.of(ctx)
+    bare = any(
+        n.type == "identifier"
+        and sem.text(n) == secret
+        and (n.parent is None or n.parent.type not in ("attribute", "subscript"))
+        for n in walk(call)
+    )
+    if not bare:
+        return None  # `token['otp']`, `token.value`: what is logged is a part of it
+    for node in nodes_of(ctx, "attribute"):
+        if not (function.start_byte <= node.start_byte < function.end_byte):
+            continue
+        obj = node.child_by_field_name("object")
+        attr = node.child_by_field_name("attribute")
+        if obj is None or attr is None or obj.type != "identifier" or sem.text(obj) != secret:
+            continue
+        parent = node.parent
+        if (
+            parent is not None
+            and parent.type == "call"
+            and parent.child_by_field_name("function") == node
+        ):
+            continue  # a method: strings have those
+        return f"an object: `{secret}.{sem.text(attr)}` is read"
+    return None
 
 
 def _short(secret: str) -> str:
@@ -1544,8 +1584,13 @@ def _found(ctx: FileContext) -> Iterator[tuple[Hit, Node, str]]:
             elif (instance := _instance_of(ctx, call, secret)) is not None:
                 # Python formats an object whose class prints nothing of its own as
                 # `<OtpGenerator object at 0x..>`: shown with --min-confidence medium.
+                what = (
+                    instance
+                    if instance.startswith("an object")
+                    else (f"an instance of `{instance}`")
+                )
                 message = (
-                    f"`{shown}` (an instance of `{instance}`) is written to the log by "
+                    f"`{shown}` ({what}) is written to the log by "
                     f"`{name}`: the log shows its string form, which holds the credential "
                     "only if the class prints it"
                 )
