@@ -440,3 +440,18 @@ def test_the_head_of_a_prepositional_name(name: str, word: str | None) -> None:
 def test_an_anchored_pattern_is_no_credential(value: str) -> None:
     """What a form checks a key against (`PATTERN_API_KEY = '^[a-zA-Z0-9_-]{2,24}$'`)."""
     assert judge_value("PATTERN_API_KEY", value, example_file=False, declared=True) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "verdict"),
+    [
+        # HTTP's token grammar as a character class: a parser's pattern.
+        ("tokenMatch", "[a-zA-Z0-9!#$%&'*+.^_|~-]+", None),
+        ("SECRET_PATTERN", "^[A-Z0-9]{32}$", None),
+        ("API_TOKEN", "a8f3k2L9x0Qz7Wv1", "secret"),
+    ],
+)
+def test_a_character_class_is_a_pattern(name: str, value: str, verdict: str | None) -> None:
+    from ztlint.semantics.credentials import judge_value
+
+    assert judge_value(name, value, False) == verdict

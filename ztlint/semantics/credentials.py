@@ -91,6 +91,9 @@ _RATE = re.compile(r"\d+/\w+(?:/\w+)?(?:\s*,\s*\d+/\w+(?:/\w+)?)*")
 # A list of names in capitals (`BW-GHAPP-ID,BW-GHAPP-KEY`, `DB_USER, DB_PASSWORD`): the
 # names of secrets or variables, as a vault action takes them.
 _NAME_LIST = re.compile(r"[A-Z][A-Z0-9_-]*(?:\s*,\s*[A-Z][A-Z0-9_-]*)+")
+# A regular expression's character class with a range and a quantifier: what a parser
+# matches (`[a-zA-Z0-9._~-]+`), not a value.
+_CHARACTER_CLASS = re.compile(r"\^?\[[^\]\n]{0,200}?(?:a-z|A-Z|0-9)[^\]\n]{0,200}\][+*?{]")
 PATH_VALUE = re.compile(r"^(/|\./|\.\./|~/)[\w./-]+$")
 _DEFAULTS = re.compile(
     r"(?i)^(change[_-]?(me|this|it)|admin|root|postgres|mysql|guest|default|pass(word)?\d*[!@#$.]?|"
@@ -235,6 +238,8 @@ def judge_value(
         return None  # `"reset_password": "20/m/ip,5/m/key"`: a rate limit for the action
     if _NAME_LIST.fullmatch(text):
         return None  # `secrets: "APP-ID,APP-KEY"`: the names of secrets a step fetches
+    if _CHARACTER_CLASS.match(text):
+        return None  # `tokenMatch = "[a-zA-Z0-9!#$%&'*+.^_|~-]+"`: a grammar's pattern
     if _DEFAULTS.match(text):
         return None if example_file else "default"
     if is_alphabet(text):
