@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from ztlint import classify as kinds_of
 from ztlint.provenance.classes import (
-    DEFAULT_TEST_TAGS,
     EXAMPLE,
     GENERATED,
     HEAD_BYTES,
@@ -25,7 +24,6 @@ from ztlint.provenance.classes import (
     TEST,
     VENDORED,
 )
-from ztlint.provenance.goconstraints import rust_cfg_test_only
 
 # Patterns start with their literal (the line's start is checked apart: a `^` under
 # re.M is tried at every position).
@@ -107,9 +105,6 @@ class Evidence:
     # Files a Rust source compiles in (`include_str!("../resources/key.pem")`), each
     # with whether the include sits in its tests (after `#[cfg(test)]`).
     includes: tuple[tuple[str, bool], ...] = ()
-    # Rust modules the file declares under a `cfg` (`#[cfg(test)] mod mock;`): the
-    # module's path without `.rs` (relative to the report root) and the predicate.
-    cfg_modules: tuple[tuple[str, str], ...] = ()
 
     def __bool__(self) -> bool:
         return self != _NONE
@@ -126,8 +121,7 @@ def evidence(path: str, text: str, kinds: frozenset[str]) -> Evidence | None:
         return _go_evidence(text)
     if path.endswith(".rs"):
         includes = _rust_includes(folder, text)
-        modules = _rust_cfg_modules(path, text)
-        return Evidence(includes=includes, cfg_modules=modules) if includes or modules else None
+        return Evidence(includes=includes) if includes else None
     if name == "go.mod":
         m = _GO_MODULE.search(text)
         return Evidence(go_module=m.group(1)) if m else None
@@ -379,54 +373,6 @@ def _rust_includes(folder: str, text: str) -> tuple[tuple[str, bool], ...]:
     return tuple(sorted(out))
 
 
-_RUST_MOD = re.compile(
-    r"^[ \t]*(?:pub(?:\([^)\n]{0,80}\))?[ \t]+)?mod[ \t]+(\w{1,100})[ \t]*;", re.M
-)
-_RUST_CFG = re.compile(r"#\[cfg\(")
-
-
-def _rust_cfg_modules(path: str, text: str) -> tuple[tuple[str, str], ...]:
-    """The modules the file declares in their own files under a `cfg` attribute on the
-    lines just above (`#[cfg(any(test, feature = "testing"))]` then `pub mod mock;`):
-    each module's path without `.rs` and its predicate."""
-    if "cfg(" not in text or "mod " not in text:
-        return ()
-    name = posixpath.basename(path)
-    folder = posixpath.dirname(path)
-    own = folder if name in ("lib.rs", "main.rs", "mod.rs") else path[: -len(".rs")]
-    out = []
-    for m in _RUST_MOD.finditer(text):
-        # The attribute lines right above the declaration.
-        start = m.start()
-        predicate = None
-        for _ in range(4):
-            above = text.rfind("\n", 0, max(start - 1, 0))
-            line = text[above + 1 : start].strip()
-            if not line.startswith("#["):
-                break
-            cfg = _RUST_CFG.search(line)
-            if cfg is not None:
-                predicate = _balanced(line, cfg.end())
-                break
-            start = above + 1
-        if predicate is not None:
-            out.append((posixpath.join(own, m.group(1)) if own else m.group(1), predicate))
-    return tuple(sorted(set(out)))
-
-
-def _balanced(line: str, at: int) -> str | None:
-    """The text from `at` to the parenthesis that closes the one just before it."""
-    depth = 1
-    for i in range(at, len(line)):
-        if line[i] == "(":
-            depth += 1
-        elif line[i] == ")":
-            depth -= 1
-            if depth == 0:
-                return line[at:i]
-    return None
-
-
 _PKI_SUFFIXES = (".pem", ".key", ".crt", ".cer", ".der", ".p12", ".pfx", ".csr")
 
 
@@ -488,17 +434,15 @@ def project_classes(
     found: Mapping[str, Evidence],
     origins: Mapping[str, str],
     kept: Iterable[str] = (),
-    test_tags: tuple[str, ...] = DEFAULT_TEST_TAGS,
+    test_modules: Iterable[str] = (),
 ) -> dict[str, str]:
     """New classes for production files, from what other files say (`found`, by path;
     `origins`: every scanned file's class; `kept`: files the config marks production,
-    which stay so):
+    which stay so; `test_modules`: the files and folders (ending in `/`) that Rust test
+    module declarations make test code, `ztlint.scan.rusttest`):
 
     - a script or declaration in the folder a tsconfig beside its sources compiles
       into (`"outDir": "build"`, unless `"noEmit": true`) is tsc's output: generated;
-    - a Rust module declared in its own file under a `cfg` that holds only with a test
-      tag (`#[cfg(any(test, feature = "testing"))] pub mod mock;`) is test code, its
-      file and its folder;
     - a file that Rust sources compile in only from their tests (`include_str!` or
       `include_bytes!` after `#[cfg(test)]`, or in a test file or test module) is a
       fixture: test code; so are the other key and certificate files of a folder whose
@@ -553,22 +497,13 @@ def project_classes(
     charts = {e.chart for e in found.values() if e.chart}
     # A file only tests compile in (`include_str!` in a `#[cfg(test)]` module, or in a
     # test file): a fixture of those tests.
-    test_modules = tuple(
-        sorted(
-            stem
-            for e in found.values()
-            for stem, predicate in e.cfg_modules
-            if rust_cfg_test_only(predicate, test_tags)
-        )
+    exact = {d for d in test_modules if not d.endswith("/")}
+    folders = tuple(sorted(d for d in test_modules if d.endswith("/")))
+    in_test_module = (
+        {p for p in origins if p in exact or (folders and p.startswith(folders))}
+        if exact or folders
+        else set()
     )
-    in_test_module: set[str] = set()
-    if test_modules:
-        files = tuple(s + ".rs" for s in test_modules)
-        folders = tuple(s + "/" for s in test_modules)
-        for path in origins:
-            if path in files or path.startswith(folders):
-                in_test_module.add(path)
-                mark(path, TEST)
     test_refs: set[str] = set()
     code_refs: set[str] = set()
     for path, e in found.items():

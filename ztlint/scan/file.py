@@ -273,7 +273,7 @@ def _scan_raw(
     test_ranges: tuple[tuple[int, int], ...] = ()
     test_paths: tuple[str, ...] = ()
     if fclass.parser == "rust":  # before the parse notes: this may parse the file
-        test_ranges, test_paths = rust_test_code(ctx, bool(findings))
+        test_ranges, test_paths = rust_test_code(ctx, bool(findings), plan.provenance.test_tags)
     elif fclass.parser == "go" and findings:  # helpers that take a test's handle
         test_ranges = go_test_helpers(ctx)
     elif fclass.parser == "swift":  # SwiftUI previews: canvas code, not the app's

@@ -153,9 +153,8 @@ def placed_by_evidence(results: list[FileResult], plan: Plan) -> list[FileResult
         for p in found
         if globs and match_any(globs, provenance_mod.relative_to_roots(p, plan.roots))
     ]
-    changed = provenance_mod.project_classes(
-        found, origins, kept, test_tags=plan.provenance.test_tags
-    )
+    declared = sorted({p for r in results for p in r.test_paths})
+    changed = provenance_mod.project_classes(found, origins, kept, test_modules=declared)
     if not changed:
         return results
     return [replace(r, provenance=changed[r.path]) if r.path in changed else r for r in results]

@@ -1,5 +1,6 @@
-"""Rust test code: the line ranges of items under `#[cfg(test)]` or `#[test]`, and the
-files `#[cfg(test)] mod name;` makes test code, both read from the tree."""
+"""Rust test code: the line ranges of items under `#[cfg(test)]` (or another test-only
+`cfg`) or `#[test]`, and the files `#[cfg(test)] mod name;` makes test code, both read
+from the tree."""
 
 from __future__ import annotations
 
@@ -9,23 +10,31 @@ from typing import Any
 
 from ztlint.parsers.budget import OverBudget
 from ztlint.parsers.data import ParseFailure
+from ztlint.provenance.classes import DEFAULT_TEST_TAGS
+from ztlint.provenance.goconstraints import rust_cfg_test_only
 from ztlint.rule import FileContext
 
-# Test-only items: `#[cfg(test)]`, `#[cfg(all(test, ...))]`, `#[test]`, `#[tokio::test]`.
-# `#[cfg(any(test, feature = "x"))]` also builds outside tests, so it is not test code.
+# Test-only items: `#[cfg(test)]`, `#[cfg(all(test, ...))]`, `#[test]`, `#[tokio::test]`,
+# and a `cfg` that holds only with a test tag (`#[cfg(any(test, feature = "testing"))]`,
+# the configured test tags naming cargo features as they name Go build tags).
+# `#[cfg(any(test, feature = "tls"))]` also builds outside tests, so it is not test code.
 # Matched against a whole attribute item of the tree: `#[doc = "#[test]"]` is not one.
-_CFG_TEST = re.compile(
-    r"#\[\s*cfg\s*\(\s*(?:test|all\s*\([^()]*\btest\b[^()]*\))\s*\)\s*\]|#\[\s*(?:[\w:]+::)?test\s*\]"
-)
+_TEST_ATTRIBUTE = re.compile(r"#\[\s*(?:[\w:]+::)?test\s*\]")
+_CFG = re.compile(r"#\[\s*cfg\s*\((.*)\)\s*\]", re.S)
 
 
-# `#[cfg(test)] mod tests;` puts the whole file tests.rs (or tests/mod.rs) under test.
-# Only a prefilter: the declaration counts when the tree has it (not in a comment or a
-# string, see rust_test_code).
-_TEST_MOD_DECL = re.compile(
-    r"#\[\s*cfg\s*\(\s*(?:test|all\s*\([^()]*\btest\b[^()]*\))\s*\)\s*\]\s*"
-    r"(?:#\[[^\]]*\]\s*)*(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+(\w+)\s*;"
-)
+def test_attribute_text(text: str, test_tags: tuple[str, ...]) -> bool:
+    """Whether an attribute item makes what it annotates test code."""
+    if _TEST_ATTRIBUTE.fullmatch(text):
+        return True
+    m = _CFG.fullmatch(text)
+    return m is not None and rust_cfg_test_only(m.group(1), test_tags)
+
+
+# A module declared in its own file (`mod tests;`) after a `cfg`: only a prefilter, the
+# declaration counts when the tree has it (not in a comment or a string, see
+# rust_test_code).
+_MOD_DECL = re.compile(r"\bmod\s+\w+\s*;")
 
 
 def rust_test_module_paths(path: str, names: Sequence[str]) -> tuple[str, ...]:
@@ -43,18 +52,18 @@ def rust_test_module_paths(path: str, names: Sequence[str]) -> tuple[str, ...]:
 
 
 def rust_test_code(
-    ctx: FileContext, with_ranges: bool
+    ctx: FileContext, with_ranges: bool, test_tags: tuple[str, ...] = DEFAULT_TEST_TAGS
 ) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
     """The line ranges of test items (when `with_ranges`) and the test module files a
     Rust file declares, both from its tree: text that only looks like an attribute (in
     a comment, a string or a doc attribute) makes nothing test code."""
-    declares = "cfg" in ctx.source.text and _TEST_MOD_DECL.search(ctx.source.text) is not None
+    declares = "cfg" in ctx.source.text and _MOD_DECL.search(ctx.source.text) is not None
     if not (with_ranges or declares):
         return (), ()
     from ztlint.parsers import code
 
     try:
-        items = _rust_test_items(ctx)
+        items = _rust_test_items(ctx, test_tags)
     except (ParseFailure, OverBudget):
         return (), ()
     ranges = [] if not with_ranges else [code.node_span(ctx.source, node) for node, _ in items]
@@ -70,7 +79,7 @@ def rust_test_code(
     )
 
 
-def _rust_test_items(ctx: FileContext) -> list[tuple[Any, bool]]:
+def _rust_test_items(ctx: FileContext, test_tags: tuple[str, ...]) -> list[tuple[Any, bool]]:
     """Items under a test attribute (`#[cfg(test)]`, `#[test]`) at any module depth,
     with whether each is at the file's top level."""
     from ztlint.parsers import code
@@ -84,7 +93,7 @@ def _rust_test_items(ctx: FileContext) -> list[tuple[Any, bool]]:
         for child in container.named_children:
             if child.type == "attribute_item":
                 text = code.node_text(ctx.source, child).strip()
-                test_attribute = test_attribute or bool(_CFG_TEST.fullmatch(text))
+                test_attribute = test_attribute or test_attribute_text(text, test_tags)
                 continue
             if child.type in ("line_comment", "block_comment"):
                 continue
