@@ -222,23 +222,29 @@ def _outermost(inner: Node) -> Node:
 
 def _subscript_key(ctx: FileContext, node: Node) -> str | None:
     """The string key an access is subscripted with (`credential['id']`,
-    `token["user_id"]`), or None: what is logged is that entry."""
-    parent = node.parent
-    if parent is None or parent.type not in (
-        "subscript",
-        "subscript_expression",
-        "index_expression",
-    ):
-        return None
-    if not parent.named_children or parent.named_children[0].id != node.id:
-        return None
-    index = parent.child_by_field_name("subscript") or parent.child_by_field_name("index")
-    if index is None and len(parent.named_children) > 1:
-        index = parent.named_children[1]
-    if index is None or index.type not in STRINGS:
-        return None
-    key = _text(ctx, index).strip("\"'`")
-    return key if re.fullmatch(r"[A-Za-z_][\w-]{0,63}", key) else None
+    `token["user_id"]`), the last of a chain (`creds["Credentials"]["AccessKeyId"]`), or
+    None: what is logged is that entry."""
+    key: str | None = None
+    for _ in range(8):
+        parent = node.parent
+        if parent is None or parent.type not in (
+            "subscript",
+            "subscript_expression",
+            "index_expression",
+        ):
+            break
+        if not parent.named_children or parent.named_children[0].id != node.id:
+            break
+        index = parent.child_by_field_name("subscript") or parent.child_by_field_name("index")
+        if index is None and len(parent.named_children) > 1:
+            index = parent.named_children[1]
+        if index is None or index.type not in STRINGS:
+            return None  # `creds["Credentials"][field]`: an entry not known
+        text = _text(ctx, index).strip("\"'`")
+        if not re.fullmatch(r"[A-Za-z_][\w-]{0,63}", text):
+            return None
+        key, node = text, parent
+    return key
 
 
 def _transformed(ctx: FileContext, inner: Node) -> bool:
