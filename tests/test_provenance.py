@@ -127,6 +127,10 @@ REPO = Path(__file__).resolve().parent.parent
         ("end-to-end/support/signing.js", prov.TEST),
         ("src/fixture/keys.ts", prov.TEST),
         ("test.py", prov.TEST),
+        # The go tool leaves folders starting with `_` out of `./...`.
+        ("contrib/_proxy-demo/main.go", prov.EXAMPLE),
+        ("internal/_scratch/x.go", prov.EXAMPLE),
+        ("pkg/relay/x.go", prov.PRODUCTION),
         ("accounts/tests.py", prov.TEST),
         ("demo/app/settings.py", prov.EXAMPLE),
         ("apps/demo-app/src/Panel.tsx", prov.EXAMPLE),

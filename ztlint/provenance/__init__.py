@@ -537,6 +537,14 @@ def declared_tests(text: str) -> bool:
     )
 
 
+def _go_ignored_folder(path: str) -> bool:
+    """A Go file below a folder whose name starts with `_`: the go tool leaves it out of
+    `./...` (a demo or scratch program kept beside the module, never built into it);
+    `_testdata/` is test input, matched before. (Folders starting with `.` are left out
+    too, but `.github/` holds CI programs whose findings are the repository's own.)"""
+    return any(part.startswith("_") for part in path.split("/")[:-1])
+
+
 def classify(path: str, text: str | None, settings: Settings) -> str:
     """The provenance of a file at `path` (relative to the scanned root) with `text`
     (None for a binary file)."""
@@ -568,10 +576,14 @@ def classify(path: str, text: str | None, settings: Settings) -> str:
         )
     ):
         return TEST
-    if match_any(EXAMPLE_PATHS, path) or (
-        text is not None
-        and path.endswith(_YAML_SUFFIXES)
-        and (declared_development(text) or example_compose_project(text))
+    if (
+        match_any(EXAMPLE_PATHS, path)
+        or (path.endswith(".go") and _go_ignored_folder(path))
+        or (
+            text is not None
+            and path.endswith(_YAML_SUFFIXES)
+            and (declared_development(text) or example_compose_project(text))
+        )
     ):
         return EXAMPLE
     if match_any(DOCS_PATHS, path) or (
