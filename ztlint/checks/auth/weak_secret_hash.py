@@ -570,6 +570,10 @@ def _spec_or_change(ctx: FileContext, call: Node) -> bool:
         return True
     if _checks_spec_claim(ctx, call):
         return True
+    if _breach_range_query(ctx, call):
+        return True
+    if _cache_key(ctx, call):
+        return True
     for use in uses:
         comparison = _around(use, ("binary_expression", "comparison_operator"), levels=3)
         if comparison is None or not re.search(r"[!=]=", _text(ctx, comparison)):
@@ -595,6 +599,50 @@ def _checks_spec_claim(ctx: FileContext, call: Node) -> bool:
         return False
     body = _text(ctx, function)
     return _COMPARED_CLAIM.search(body) is not None
+
+
+# The Pwned Passwords range API (k-anonymity): the client sends the first five hex
+# digits of the password's SHA-1 and matches the rest locally; the digest is the
+# protocol's, never stored.
+_PWNED_API = re.compile(r"(?i)pwnedpasswords|haveibeenpwned")
+
+
+def _breach_range_query(ctx: FileContext, call: Node) -> bool:
+    """A SHA-1 of a password in a file that queries the Pwned Passwords range API."""
+    callee = _text(ctx, call.child_by_field_name("function") or call).lower()
+    return "sha1" in callee.replace("-", "").replace("_", "") and (
+        _PWNED_API.search(ctx.text) is not None
+    )
+
+
+_KEYED_BINDINGS = frozenset(
+    {"keyword_argument", "assignment", "pair", "short_var_declaration", "var_spec",
+     "variable_declarator", "let_declaration", "assignment_expression"}
+)  # fmt: skip
+
+
+def _cache_key(ctx: FileContext, call: Node) -> bool:
+    """The digest is (part of) a cache's key: bound, a few expressions up, to a name
+    such as `cache_key` or `cacheSubject` (`cache_key="token:{}".format(sha256(t))`).
+    A cache entry is found by the digest and holds nothing a stolen digest unlocks."""
+    node = call
+    for _ in range(6):
+        parent = node.parent
+        if parent is None or parent.type.endswith(("statement", "block", "definition")):
+            return False
+        if parent.type in _KEYED_BINDINGS:
+            target = (
+                parent.child_by_field_name("name")
+                or parent.child_by_field_name("left")
+                or parent.child_by_field_name("key")
+                or parent.child_by_field_name("pattern")
+            )
+            if target is None and parent.named_children:
+                target = parent.named_children[0]
+            ws = set(words(_text(ctx, target))) if target is not None else set()
+            return "cache" in ws and bool(ws & {"key", "id", "subject", "name"})
+        node = parent
+    return False
 
 
 _SUBSCRIPTS = {
