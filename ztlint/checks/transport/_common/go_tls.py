@@ -300,6 +300,32 @@ def status_probe(ctx: FileContext, finding: Node) -> bool:
     return True
 
 
+_PEER_CHAIN = re.compile(r"\.PeerCertificates\b")
+_OWN_CHECK = re.compile(
+    r"\.VerifyHostname\(|\.Verify\(\s*x509\.VerifyOptions|\.Verify\(\s*\w+\s*\)"
+)
+_WRITES = re.compile(r"\.Write\(|\.WriteString\(|io\.Copy\(|fmt\.Fprint|\.Do\(|\.Post|\.Get\(")
+
+
+def certificate_probe(ctx: FileContext, finding: Node) -> bool:
+    """The config dials to collect the certificates the server presents: its function
+    reads the peer's chain (`conn.ConnectionState().PeerCertificates`), checks it itself
+    (`conn.VerifyHostname(name)`, `cert.Verify(opts)`) and sends nothing over the
+    connection. A certificate-inspection tool's fetch, not a channel for data."""
+    function = _function_of(finding)
+    while function is not None and _function_of(function) is not None:
+        function = _function_of(function)
+    if function is None:
+        return False
+    body = code.node_text(ctx.source, function)
+    return (
+        _PEER_CHAIN.search(body) is not None
+        and _OWN_CHECK.search(body) is not None
+        and _WRITES.search(body) is None
+        and _SENDS.search(body) is None
+    )
+
+
 def _mandated(ctx: FileContext, finding: Node) -> bool:
     """Protocol-mandated or safe by construction (see the module docstring)."""
     literal = finding.parent if finding.type == "keyed_element" else None

@@ -23,6 +23,7 @@ from ztlint.checks.transport._common.go_tls import (
     _mandated,
     _not_tls,
     literal_type,
+    certificate_probe,
     status_probe,
 )
 from ztlint.model import Confidence, Severity
@@ -76,6 +77,12 @@ def verified_elsewhere(
         )
     if _mandated(ctx, finding):
         return False
+    if certificate_probe(ctx, finding):
+        return (
+            *GATED,
+            "TLS verification is off to collect the certificates the server presents; the "
+            "function checks the chain it reads itself and sends nothing over the connection",
+        )
     if status_probe(ctx, finding):
         return (
             *GATED,
