@@ -171,6 +171,37 @@ def test_a_module_only_test_builds_compile_is_test_code(
     assert ("src/certs/intermediate-key.pem" not in found) is fixture
 
 
+_GO_EMBED_TEST = (
+    'package analyzer\n\nimport (\n\t_ "embed"\n\t"testing"\n)\n\n'
+    "//go:embed {pattern}\nvar expected []byte\n\n"
+    "func TestAnalyze(t *testing.T) {{ _ = expected }}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("test_file", "pattern", "fixture"),
+    [
+        ("report_test.go", "golden_report.json", True),
+        ("report_test.go", "golden_*.json", True),
+        # The package itself embeds it: shipped, whatever its tests do.
+        ("report.go", "golden_report.json", False),
+    ],
+)
+def test_a_file_only_go_tests_embed_is_a_fixture(
+    tmp_path: Path, test_file: str, pattern: str, fixture: bool
+) -> None:
+    _write(
+        tmp_path,
+        {
+            f"pkg/analyzer/{test_file}": _GO_EMBED_TEST.format(pattern=pattern),
+            "pkg/analyzer/golden_report.json": '{"api_token": "a8f3k2L9x0Qz7Wv1b5Nc3Dp6"}\n',
+            "pkg/analyzer/analyzer.go": "package analyzer\n",
+        },
+    )
+    found = [p for p, _ in _found(tmp_path)]
+    assert ("pkg/analyzer/golden_report.json" not in found) is fixture
+
+
 # --- the values chart-testing installs a chart with --------------------------------------
 
 _CI_VALUES = "server:\n  url: http://minio.storage:9000\n"

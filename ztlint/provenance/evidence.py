@@ -118,7 +118,7 @@ def evidence(path: str, text: str, kinds: frozenset[str]) -> Evidence | None:
     name = posixpath.basename(path)
     folder = posixpath.dirname(path)
     if path.endswith(".go"):
-        return _go_evidence(text)
+        return _go_evidence(text, folder)
     if path.endswith(".rs"):
         includes = _rust_includes(folder, text)
         return Evidence(includes=includes) if includes else None
@@ -373,6 +373,21 @@ def _rust_includes(folder: str, text: str) -> tuple[tuple[str, bool], ...]:
     return tuple(sorted(out))
 
 
+def _expand(target: str, origins: Mapping[str, str]) -> Iterator[str]:
+    """The files an include names: itself, or those a Go embed pattern (`*.json`) or
+    folder (`testdata`) matches in the scan."""
+    if not any(c in target for c in "*?["):
+        yield target
+        if target not in origins:  # a folder (`//go:embed testdata`): the files below it
+            prefix = target.rstrip("/") + "/"
+            yield from (p for p in origins if p.startswith(prefix))
+        return
+    folder = posixpath.dirname(target)
+    for path in origins:
+        if posixpath.dirname(path) == folder and fnmatch.fnmatchcase(path, target):
+            yield path
+
+
 _PKI_SUFFIXES = (".pem", ".key", ".crt", ".cer", ".der", ".p12", ".pfx", ".csr")
 
 
@@ -380,7 +395,24 @@ def _pki_file(path: str) -> bool:
     return path.lower().endswith(_PKI_SUFFIXES)
 
 
-def _go_evidence(text: str) -> Evidence | None:
+# `//go:embed expected_output.json testdata/*.pem`: files the package compiles in.
+_GO_EMBED = re.compile(r"^//go:embed[ \t]+([^\n]{1,500})$", re.M)
+
+
+def _go_embeds(folder: str, text: str) -> tuple[tuple[str, bool], ...]:
+    if "//go:embed" not in text:
+        return ()
+    out = set()
+    for m in _GO_EMBED.finditer(text):
+        for pattern in re.findall(r'"([^"]+)"|`([^`]+)`|(\S+)', m.group(1)):
+            name = next(p for p in pattern if p)
+            target = _join(folder, name.removeprefix("all:"))
+            if target and not target.startswith("../"):
+                out.add((target, False))
+    return tuple(sorted(out))
+
+
+def _go_evidence(text: str, folder: str = "") -> Evidence | None:
     header = text[: HEAD_BYTES * 4]
     package = next((m for m in _GO_PACKAGE.finditer(header) if _line_start(header, m)), None)
     if package is None:
@@ -394,6 +426,7 @@ def _go_evidence(text: str) -> Evidence | None:
         go_package=package.group(1),
         go_imports=tuple(sorted(imports)),
         go_authors=_GO_AUTHORS.match(header) is not None,
+        includes=_go_embeds(folder, text),
     )
 
 
@@ -443,9 +476,9 @@ def project_classes(
 
     - a script or declaration in the folder a tsconfig beside its sources compiles
       into (`"outDir": "build"`, unless `"noEmit": true`) is tsc's output: generated;
-    - a file that Rust sources compile in only from their tests (`include_str!` or
-      `include_bytes!` after `#[cfg(test)]`, or in a test file or test module) is a
-      fixture: test code; so are the other key and certificate files of a folder whose
+    - a file that sources compile in only from their tests (Rust `include_str!` or
+      `include_bytes!` after `#[cfg(test)]`, or in a test file or test module; Go
+      `//go:embed` in a `_test.go` file) is a fixture: test code; so are the other key and certificate files of a folder whose
       keys only tests compile in and none of whose files production code does;
     - the files of a folder (below the repository's root) whose own page is named
       `example` (`example.rst`, `example.md`: the documentation of a sandbox) are
@@ -509,7 +542,8 @@ def project_classes(
     for path, e in found.items():
         for target, in_tests in e.includes:
             tested = in_tests or origins.get(path) == TEST or path in in_test_module
-            (test_refs if tested else code_refs).add(target)
+            for each in _expand(target, origins):
+                (test_refs if tested else code_refs).add(each)
     for path in sorted(test_refs - code_refs):
         mark(path, TEST)
     # The other key and certificate files of a folder whose keys only tests compile in,

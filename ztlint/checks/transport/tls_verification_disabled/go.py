@@ -22,8 +22,8 @@ from ztlint.checks.transport._common.go_tls import (
     _keyed_values,
     _mandated,
     _not_tls,
-    literal_type,
     certificate_probe,
+    literal_type,
     status_probe,
 )
 from ztlint.model import Confidence, Severity
