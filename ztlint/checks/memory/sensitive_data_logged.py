@@ -106,11 +106,16 @@ def _logger_calls(
             if function is None:
                 continue
             called = _text(ctx, function)
-            if _CALL_LOGGERS.match(called):
+            if _CALL_LOGGERS.match(called) and not _REDACTS.search(called.rsplit(".", 1)[-1]):
                 args = node.child_by_field_name("arguments")
                 if args is None and ctx.parser == "swift":
                     args = next((c for c in node.named_children if c.type == "call_suffix"), None)
                 yield node, called, [args] if args is not None else []
+
+
+# A logging package's function that keeps a value out of the logs (`log.RedactGlobally(
+# secret)`, `logger.AddSecret(v)`, `log.mask(v)`): it registers the value, it logs nothing.
+_REDACTS = re.compile(r"(?i)redact|mask|scrub|sanitiz|censor|addsecret|registersecret")
 
 
 def _mio_tokens(ctx: FileContext) -> bool:
