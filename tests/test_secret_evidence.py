@@ -327,3 +327,17 @@ def test_one_service_keeps_its_entity_and_one_credential_its_message(tmp_path: P
         "service 'api' passes credential API_TOKEN through the environment; "
         "mount it as a secret file"
     )
+
+
+def test_the_same_token_again_in_a_file_is_one_finding(tmp_path: Path) -> None:
+    token = "ghp_" + "Brk0Zq7Wx3Ky9Vb2Nm5Lp8Rt4Hs6Jd3und3s"
+    (tmp_path / "decode.go").write_text(
+        "package decode\n\nvar cases = []struct{ in, want string }{\n"
+        + "".join(f'\t{{"case{i}", "{token}"}},\n' for i in range(4))
+        + "}\n",
+        encoding="utf-8",
+    )
+    report = run(["."], Config(), rules=load_rules(), jobs=1, cwd=str(tmp_path))
+    found = [f for f in report.findings if f.rule_id == "ZT202"]
+    assert len(found) == 1
+    assert [r.span.start_line for r in found[0].related] == [5, 6, 7]

@@ -9,12 +9,13 @@ key is not a secret; an AWS or Alibaba key id counts only with its secret nearby
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import hmac
 import re
 from collections.abc import Iterator
 
-from ztlint.model import Confidence, Severity
+from ztlint.model import Confidence, Related, Severity
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics.placeholder import is_local_host
 from ztlint.semantics.samplekeys import age_recipient, documented_test_key
@@ -72,6 +73,29 @@ def _shown_with_recipient(identity: str, text: str, budget: list[int]) -> bool:
 
 
 def detect_provider_tokens(ctx: FileContext) -> Iterator[Hit]:
+    """One finding per token: the same token again in the file (a test table's rows, a
+    config repeated per environment) is a related location of the first."""
+    hits: list[Hit] = []
+    first: dict[str, int] = {}
+    for token, hit in _token_hits(ctx):
+        at = first.get(token)
+        if at is None:
+            first[token] = len(hits)
+            hits.append(hit)
+            continue
+        if len(hits[at].related) < _MAX_REPEATS:
+            again = Related(ctx.path, hit.span, "the same token again")
+            hits[at] = dataclasses.replace(hits[at], related=(*hits[at].related, again))
+    yield from hits
+    yield from _aws(ctx)
+    if "LTAI" in ctx.text:
+        yield from _alibaba(ctx)
+
+
+_MAX_REPEATS = 20
+
+
+def _token_hits(ctx: FileContext) -> Iterator[tuple[str, Hit]]:
     text = ctx.text
     pairs = [_MAX_PAIRS]
     for fmt in formats():
@@ -108,22 +132,22 @@ def detect_provider_tokens(ctx: FileContext) -> Iterator[Hit]:
                 # loopback redirect say the file configures such a client.
                 confidence = min(confidence or Confidence.HIGH, Confidence.MEDIUM)
                 note = "; the client of an installed application (a loopback redirect), whose secret Google's OAuth does not treat as confidential"
-            yield Hit(
-                span=ctx.source.span(m.start(), m.end()),
-                message=f"{fmt.kind} committed ({shown}, {len(token)} characters{note})",
-                severity=fmt.severity,
-                confidence=confidence,
-                secret_spans=(ctx.source.span(m.start() + prefix, m.end()),),
-                # A key shown with its own public key is a demonstration pair (a man
-                # page's example): outside production code, a sample (as ZT201 reads one).
-                unmistakable=fmt.checksummed
-                and not documented
-                and not (fmt.own_key and _shown_with_recipient(token, text, pairs)),
-                own_key=fmt.own_key,
+            yield (
+                token,
+                Hit(
+                    span=ctx.source.span(m.start(), m.end()),
+                    message=f"{fmt.kind} committed ({shown}, {len(token)} characters{note})",
+                    severity=fmt.severity,
+                    confidence=confidence,
+                    secret_spans=(ctx.source.span(m.start() + prefix, m.end()),),
+                    # A key shown with its own public key is a demonstration pair (a man
+                    # page's example): outside production code, a sample (as ZT201 reads one).
+                    unmistakable=fmt.checksummed
+                    and not documented
+                    and not (fmt.own_key and _shown_with_recipient(token, text, pairs)),
+                    own_key=fmt.own_key,
+                ),
             )
-    yield from _aws(ctx)
-    if "LTAI" in text:
-        yield from _alibaba(ctx)
 
 
 def _sample(ctx: FileContext, fmt: TokenFormat, token: str, start: int) -> str | None:
