@@ -172,7 +172,7 @@ def test_a_module_only_test_builds_compile_is_test_code(
 
 
 _GO_EMBED_TEST = (
-    'package analyzer\n\nimport (\n\t_ "embed"\n\t"testing"\n)\n\n'
+    'package report\n\nimport (\n\t_ "embed"\n\t"testing"\n)\n\n'
     "//go:embed {pattern}\nvar expected []byte\n\n"
     "func TestAnalyze(t *testing.T) {{ _ = expected }}\n"
 )
@@ -193,13 +193,13 @@ def test_a_file_only_go_tests_embed_is_a_fixture(
     _write(
         tmp_path,
         {
-            f"pkg/analyzer/{test_file}": _GO_EMBED_TEST.format(pattern=pattern),
-            "pkg/analyzer/golden_report.json": '{"api_token": "a8f3k2L9x0Qz7Wv1b5Nc3Dp6"}\n',
-            "pkg/analyzer/analyzer.go": "package analyzer\n",
+            f"internal/report/{test_file}": _GO_EMBED_TEST.format(pattern=pattern),
+            "internal/report/golden_report.json": '{"api_token": "a8f3k2L9x0Qz7Wv1b5Nc3Dp6"}\n',
+            "internal/report/render.go": "package report\n",
         },
     )
     found = [p for p, _ in _found(tmp_path)]
-    assert ("pkg/analyzer/golden_report.json" not in found) is fixture
+    assert ("internal/report/golden_report.json" not in found) is fixture
 
 
 # --- the values chart-testing installs a chart with --------------------------------------
