@@ -106,12 +106,44 @@ _ALWAYS_ALLOW = re.compile(
 )
 
 
+# A YAML key whose block text is prose for a reader (a benchmark's remediation, a
+# check's description), not a setting or a script: a flag quoted there is advice.
+_PROSE_KEYS = frozenset(
+    {"remediation", "description", "help", "text", "message", "summary", "details",
+     "notes", "note", "explanation", "rationale", "guidance", "usage", "doc", "docs"}
+)  # fmt: skip
+_BLOCK_START = re.compile(r"^([ \t]*)(?:-[ \t]+)?([\w.-]+):[ \t]*[|>][-+0-9]*[ \t]*(?:#.*)?$")
+
+
+def _prose_lines(ctx: FileContext) -> set[int]:
+    """The line numbers of YAML block scalars under a prose key (`remediation: |`)."""
+    if not ctx.path.endswith((".yml", ".yaml")):
+        return set()
+    out: set[int] = set()
+    lines = ctx.source.lines
+    number = 0
+    while number < len(lines):
+        m = _BLOCK_START.match(lines[number])
+        number += 1
+        if m is None or m.group(2).lower() not in _PROSE_KEYS:
+            continue
+        indent = m.start(2)  # the key's column: its text is indented past it
+        while number < len(lines):
+            line = lines[number]
+            if line.strip() and len(line) - len(line.lstrip()) <= indent:
+                break
+            number += 1
+            out.add(number)
+    return out
+
+
 def detect_kube_flags(ctx: FileContext) -> Iterator[Hit]:
     if not configtext.reads_settings(ctx):
         return
     program = ""
+    prose = _prose_lines(ctx)
     for number, line in enumerate(ctx.source.lines, 1):
-        if configtext.COMMENT_LINE.match(line):
+        if configtext.COMMENT_LINE.match(line) or number in prose:
             continue
         for m in _PROGRAM.finditer(line):
             program = m.group(1)
