@@ -273,18 +273,23 @@ _SENDS = re.compile(
 _PROBE_CALL = re.compile(r"\b(\w+)\s*,\s*\w+\s*:?=\s*[\w.]+\.(?:Get|Head)\(")
 
 
+def _outer_function_text(ctx: FileContext, finding: Node) -> str | None:
+    """The text of the outermost function around the finding (closures included)."""
+    function = _function_of(finding)
+    while function is not None and _function_of(function) is not None:
+        function = _function_of(function)
+    return code.node_text(ctx.source, function) if function is not None else None
+
+
 def status_probe(ctx: FileContext, finding: Node) -> bool:
     """The config serves only a reachability probe: its function sends nothing (no
     header, credential, cookie or body) and reads nothing of the answer but the status
     (`r, e := client.Get(url); if e == nil && r.StatusCode == 200`): a readiness poll of a
     service that is still starting, typically with its own self-signed certificate. A
     peer in the middle can only fake "ready"."""
-    function = _function_of(finding)
-    while function is not None and _function_of(function) is not None:
-        function = _function_of(function)
-    if function is None:
+    body = _outer_function_text(ctx, finding)
+    if body is None:
         return False
-    body = code.node_text(ctx.source, function)
     responses = [r for r in _PROBE_CALL.findall(body) if r != "_"]
     if not responses or _SENDS.search(body):
         return False
@@ -312,12 +317,9 @@ def certificate_probe(ctx: FileContext, finding: Node) -> bool:
     reads the peer's chain (`conn.ConnectionState().PeerCertificates`), checks it itself
     (`conn.VerifyHostname(name)`, `cert.Verify(opts)`) and sends nothing over the
     connection. A certificate-inspection tool's fetch, not a channel for data."""
-    function = _function_of(finding)
-    while function is not None and _function_of(function) is not None:
-        function = _function_of(function)
-    if function is None:
+    body = _outer_function_text(ctx, finding)
+    if body is None:
         return False
-    body = code.node_text(ctx.source, function)
     return (
         _PEER_CHAIN.search(body) is not None
         and _OWN_CHECK.search(body) is not None
