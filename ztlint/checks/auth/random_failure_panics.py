@@ -168,7 +168,9 @@ def _crash(ctx: FileContext, where: Node, crash: Node) -> RandFailure:
     name = _text(ctx, function) if function is not None else "panic"
     return RandFailure(
         code.node_span(ctx.source, where),
-        f"a crypto/rand failure calls {name}: whoever can reach this path can stop the process; return the error instead",
+        f"a crypto/rand failure calls {name}: if the system's random source fails (a "
+        "sandbox that blocks getrandom), the process stops here instead of "
+        "the caller handling it; return the error instead",
         True,
     )
 
