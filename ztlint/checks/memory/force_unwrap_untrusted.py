@@ -22,6 +22,7 @@ from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics import types
 
 _FAILABLE = re.compile(
     r"^(Int|Int8|Int16|Int32|Int64|UInt|UInt8|UInt16|UInt32|UInt64|Double|Float|Bool|"
@@ -150,6 +151,8 @@ def _outside(ctx: FileContext, value: Node, depth: int = 0) -> bool:
         if _in_subscript(inner, value):
             continue  # `tableData[indexPath.row]`: the index picks a value, it is not one
         if sem.is_parameter(inner):
+            if _plain_text_parameter(sem, inner):
+                continue  # `httpsURL(from urlString: String)`: where the caller got it is not shown
             return True
         binding = sem.resolve(inner)
         if (
@@ -161,6 +164,17 @@ def _outside(ctx: FileContext, value: Node, depth: int = 0) -> bool:
         ):
             return True
     return False
+
+
+_PLAIN_TEXT = re.compile(r"(?:Swift\.)?(?:String|Substring)[?!]?")
+
+
+def _plain_text_parameter(sem: semantics.Semantics, name: Node) -> bool:
+    """A parameter declared as plain text (`String`): a helper's argument, whose
+    callers (usually the app's own constants and settings) this file does not show;
+    a decoded configuration, a message or a packet is received."""
+    declared = types.declared_type(sem, name)
+    return declared is not None and _PLAIN_TEXT.fullmatch(declared.strip()) is not None
 
 
 _ENCODED = re.compile(r"\b(JSONEncoder|PropertyListEncoder)\(\)\s*\.\s*encode\(|\.data\(using:")
