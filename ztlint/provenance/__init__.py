@@ -168,6 +168,11 @@ TEST_PATHS = (
     "loadtests/",
     "load-test/",
     "load_test/",
+    "*-loadtest/",
+    "*_loadtest/",
+    "*-loadtests/",
+    "*-load-test/",
+    "*-load-tests/",
     # A package of test helpers (Django projects' `utilities/testing/`, Go's
     # `internal/testing/`), and a Python module named for the test run
     # (`configuration_testing.py`, the settings a test suite loads).
