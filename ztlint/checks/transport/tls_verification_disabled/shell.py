@@ -191,8 +191,21 @@ def _local_default(cmd: Command, variables: dict[str, list[str]]) -> bool:
     )
 
 
+# A script named for a health check (`healthcheck.sh`, `readiness-probe.sh`): what an
+# image's HEALTHCHECK or a pod's probe runs against the service's own listener.
+_HEALTH_SCRIPT = re.compile(
+    r"(?i)(?:^|/)[^/]*(?:health[-_]?check|healthz|readiness|liveness)[^/]*$"
+)
+
+
+def _silent(cmd: Command) -> bool:
+    """Sends nothing: no data, header, credential or cookie."""
+    return not any(_SENDS.match(w.text) for w in cmd.args)
+
+
 def detect(ctx: FileContext) -> Iterator[Hit]:
     seen = set()
+    health = _HEALTH_SCRIPT.search(ctx.path) is not None
     for _, found in file_commands(ctx):
         variables: dict[str, list[str]] = {}
         for cmd in found:
@@ -200,7 +213,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                 for name, value in cmd.assignments:
                     variables.setdefault(name, []).append(value.text)
         for cmd in found:
-            probe = cmd.name in ("curl", "wget") and _probe(cmd)
+            probe = cmd.name in ("curl", "wget") and (_probe(cmd) or (health and _silent(cmd)))
             local = cmd.name in ("curl", "wget") and _local_default(cmd, variables)
             for word, message in _check(cmd):
                 span = word.span if word is not None else cmd.span
@@ -208,9 +221,15 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                     continue
                 seen.add((span, message))
                 if probe and word in cmd.args:
+                    what = (
+                        "on a probe that sends nothing and discards the response"
+                        if _probe(cmd)
+                        else "in a health check's script, on a probe that sends nothing (what "
+                        "a HEALTHCHECK or readiness probe runs against the service's own listener)"
+                    )
                     yield Hit(
                         span=span,
-                        message=f"{message} on a probe that sends nothing and discards the response",
+                        message=f"{message} {what}",
                         confidence=Confidence.MEDIUM,
                         severity=Severity.MEDIUM,
                     )
