@@ -173,6 +173,9 @@ TEST_PATHS = (
     "*-loadtests/",
     "*-load-test/",
     "*-load-tests/",
+    "stress/",
+    "stresstest/",
+    "stresstests/",
     # A package of test helpers (Django projects' `utilities/testing/`, Go's
     # `internal/testing/`), and a Python module named for the test run
     # (`configuration_testing.py`, the settings a test suite loads).
