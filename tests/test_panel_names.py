@@ -177,6 +177,11 @@ VOCABULARY = {
     # fixtures use throughout (ztlint/helm.py, ztlint/parsers/template/, ZT310's docs);
     # used before held-out-55 held falcosecurity/charts.
     "charts",
+    # "ingress-controller", the ordinary Kubernetes term for the component that serves Ingress
+    # resources, which ZT310's docs name ("ingress controllers' ... ClusterRoles") and its
+    # and ZT302's fixtures use as a generic workload name (commits f77d3ae, b647e9f); used
+    # before held-out-57 held pomerium/ingress-controller.
+    "ingress-controller",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
