@@ -177,6 +177,11 @@ VOCABULARY = {
     # fixtures use throughout (ztlint/helm.py, ztlint/parsers/template/, ZT310's docs);
     # used before held-out-55 held falcosecurity/charts.
     "charts",
+    # "app", the ordinary word for an application (Apple's App Transport Security that
+    # ZT102/ZT103 read in Info.plist, an `app/` source folder in fixtures, "the app" in rule
+    # docs, discovery and credential semantics); used throughout ztlint before held-out-58
+    # held simple-login/app.
+    "app",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
