@@ -182,6 +182,11 @@ VOCABULARY = {
     # and ZT302's fixtures use as a generic workload name (commits f77d3ae, b647e9f); used
     # before held-out-57 held pomerium/ingress-controller.
     "ingress-controller",
+    # "app", the ordinary word for an application (Apple's App Transport Security that
+    # ZT102/ZT103 read in Info.plist, an `app/` source folder in fixtures, "the app" in rule
+    # docs, discovery and credential semantics); used throughout ztlint before held-out-58
+    # held simple-login/app.
+    "app",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
