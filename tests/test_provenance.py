@@ -128,7 +128,7 @@ REPO = Path(__file__).resolve().parent.parent
         ("src/fixture/keys.ts", prov.TEST),
         ("test.py", prov.TEST),
         ("tools/relay-loadtest/auth.py", prov.TEST),
-        ("internal/stress/client.go", prov.TEST),
+        ("cmd/stress/soak.go", prov.TEST),
         # The go tool leaves folders starting with `_` out of `./...`.
         ("contrib/_proxy-demo/main.go", prov.EXAMPLE),
         ("internal/_scratch/x.go", prov.EXAMPLE),
