@@ -277,6 +277,24 @@ def _scalar(declared: str) -> bool:
     return bool(_SCALAR.fullmatch(declared.lstrip("*&").strip()))
 
 
+def _guard(node: Node) -> bool:
+    """The left operand of `&&` (Python `and`): `authToken && authToken.uid` logs the
+    right side, or the left only when it is empty (null, "", false)."""
+    parent = node.parent
+    if parent is None or parent.type not in ("binary_expression", "boolean_operator"):
+        return False
+    operator = parent.child_by_field_name("operator")
+    left = parent.child_by_field_name("left") or (
+        parent.named_children[0] if parent.named_children else None
+    )
+    return (
+        operator is not None
+        and operator.type in ("&&", "and")
+        and left is not None
+        and left.id == node.id
+    )
+
+
 def _negated(node: Node) -> bool:
     """The value is negated where it is logged (`!!token`, `!token`, Python `not
     token`): the log gets a boolean."""
@@ -522,6 +540,8 @@ def _secret_in(
         if kind in _IDENTIFIERS:
             if _field_key(inner) or _called_name(ctx, inner) or _field_names_a_place(ctx, inner):
                 continue  # `credentials = %kind()`: the key names the field, the value is logged
+            if _guard(inner):
+                continue  # `token && token.uid`: the value logged is the right side
             name = _text(ctx, inner)
             payment = swift and _payment_name(name)
             if not payment and (
