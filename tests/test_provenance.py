@@ -123,6 +123,7 @@ REPO = Path(__file__).resolve().parent.parent
         ("quickstart/compose/stack.yml", prov.EXAMPLE),
         ("quickstart-postgres.yml", prov.EXAMPLE),
         ("quick_start.yaml", prov.EXAMPLE),
+        ("snippets/tokens/issue_token.py", prov.EXAMPLE),
         ("example_config/mock-idp/users.json", prov.EXAMPLE),
         ("end-to-end/support/signing.js", prov.TEST),
         ("src/fixture/keys.ts", prov.TEST),

@@ -355,6 +355,9 @@ EXAMPLE_PATHS = (
     "quick-start*.yaml",
     "demo/",
     "demos/",
+    # Code samples a project's documentation quotes (`snippets/auth/verify_token.py`
+    # between `[START ...]` and `[END ...]` markers).
+    "snippets/",
     # The same folders named with a qualifier (`demo-app/`, `device-demo-app/`,
     # `react-example/`, `sample-config/`).
     "demo-*/",
