@@ -187,6 +187,12 @@ VOCABULARY = {
     # docs, discovery and credential semantics); used throughout ztlint before held-out-58
     # held simple-login/app.
     "app",
+    # OpenID, the standards family (OpenID Connect, `/.well-known/openid-configuration`,
+    # the openid.net specification URLs) that ztlint's checks, rule docs and fixtures name
+    # (ZT501/ZT502 docs and at_hash comments, plaintext-transport's spec-URL case, the
+    # provenance of OpenID specifications, ZT101/ZT102 fixtures); used before held-out-60
+    # held openid/AppAuth-iOS.
+    "openid",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
