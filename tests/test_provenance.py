@@ -124,6 +124,7 @@ REPO = Path(__file__).resolve().parent.parent
         ("quickstart-postgres.yml", prov.EXAMPLE),
         ("quick_start.yaml", prov.EXAMPLE),
         ("snippets/tokens/issue_token.py", prov.EXAMPLE),
+        ("hack/local-cluster/db-secret.yaml", prov.EXAMPLE),
         ("example_config/mock-idp/users.json", prov.EXAMPLE),
         ("end-to-end/support/signing.js", prov.TEST),
         ("src/fixture/keys.ts", prov.TEST),
@@ -317,12 +318,12 @@ def test_classification_by_path(path: str, expected: str) -> None:
         # A manifest downloaded from another project says so in its header; a header
         # that names no source, or code that copied a function, is no such copy.
         (
-            "hack/lb.yaml",
+            "deploy/lb.yaml",
             "# Downloaded from https://github.com/o/lb/raw/v1/lb.yaml\n",
             prov.VENDORED,
         ),
-        ("hack/lb.yml", "# Copied verbatim from https://example.org/lb.yml\n", prov.VENDORED),
-        ("hack/lb.yaml", "# Copied from the old chart\napiVersion: v1\n", prov.PRODUCTION),
+        ("deploy/lb.yml", "# Copied verbatim from https://example.org/lb.yml\n", prov.VENDORED),
+        ("deploy/lb.yaml", "# Copied from the old chart\napiVersion: v1\n", prov.PRODUCTION),
         ("pkg/lb/lb.go", "// Copied from https://go.dev/src/net/ip.go\n", prov.PRODUCTION),
         # Helpers for a package's tests beside it, by a common Go naming convention.
         ("pkg/mirror/watcher_test_util.go", "package mirror\n", prov.TEST),

@@ -355,7 +355,7 @@ EXAMPLE_PATHS = (
     "quick-start*.yaml",
     "demo/",
     "demos/",
-    # Code samples a project's documentation quotes (`snippets/auth/verify_token.py`
+    # Code samples a project's documentation quotes (`snippets/login/check.py`
     # between `[START ...]` and `[END ...]` markers).
     "snippets/",
     # The same folders named with a qualifier (`demo-app/`, `device-demo-app/`,
@@ -396,6 +396,10 @@ EXAMPLE_PATHS = (
     ".devcontainer/",
     # Folders of developer environments by name (one stack per folder under
     # `dev-environments/`, databases under `_dev/` a `dev-dbs` script starts).
+    # Kubernetes projects' developer tooling (`hack/local-up-cluster.sh`, the manifests
+    # `make k3d-up` applies to a throwaway cluster): not what the project ships.
+    "hack/",
+    "hacks/",
     "dev-environment/",
     "dev-environments/",
     "dev-env/",
