@@ -1442,7 +1442,48 @@ def _failed_lookup(ctx: FileContext, call: Node, function: Node | None, secret: 
             m = re.search(rf"(?<![\w.:])([\w.:]+)\s*\([^()]*\b{head}\b", tested)
             if m is not None and origins.LOOKUPS.search(m.group(1)):
                 return m.group(1)
+        elif condition is not None and not _in_else(branch, child):
+            # `const row = await db.getToken(hash(token)); if (!row) { log(token) }`.
+            missing = _MISSING.fullmatch(_text(ctx, condition).strip())
+            if missing is not None:
+                name = missing.group("name") or missing.group("name2")
+                return _lookup_of(ctx, branch, name, head)
         return None
+    return None
+
+
+# A condition that holds when a lookup found nothing: `!row`, `not row`, `row is None`,
+# `row === null`, `row == nil`.
+_MISSING = re.compile(
+    r"\(?\s*(?:(?:!|not\s+)\s*(?P<name>\w+)|(?P<name2>\w+)\s*(?:===?|is)\s*"
+    r"(?:null|undefined|None|nil))\s*\)?"
+)
+
+
+# How much of a statement is read for the lookup it binds (a bound on the work a
+# hostile one-line statement can cost).
+_STATEMENT_HEAD = 400
+# A store's getter named for what it finds (`db.getRefreshToken`, `store.get_session`).
+_GETTER = re.compile(r"(?i)(?:^|[.:])get_?[A-Za-z]\w*$")
+
+
+def _lookup_of(ctx: FileContext, branch: Node, name: str | None, head: str) -> str | None:
+    """The lookup call `name` was bound from just before `branch`, when the logged
+    value's root (`head`) is among its arguments; else None."""
+    if not name:
+        return None
+    statement = branch.prev_named_sibling
+    for _ in range(3):
+        if statement is None:
+            return None
+        text = _text(ctx, statement)[:_STATEMENT_HEAD]
+        bound = re.match(rf"\s*(?:const|let|var)?\s*{re.escape(name)}\s*:?=", text)
+        if bound is not None:
+            m = re.search(rf"(?<![\w.:])([\w.:]+)\s*\([^;\n]*\b{head}\b", text[bound.end() :])
+            if m is not None and (origins.LOOKUPS.search(m.group(1)) or _GETTER.search(m.group(1))):
+                return m.group(1)
+            return None
+        statement = statement.prev_named_sibling
     return None
 
 
