@@ -1,5 +1,8 @@
 """What names and values mean credentials. Shared by the hardcoded-credential and
-credentials-in-environment rules, so that one judgement serves both."""
+credentials-in-environment rules, so that one judgement serves both.
+
+Over 400 lines: the name patterns and the value judgement are one decision (a value is
+judged by the name it is bound to); split, each half would import the other."""
 
 from __future__ import annotations
 
