@@ -204,6 +204,28 @@ _VALIDATORS = frozenset(
 )  # fmt: skip
 
 
+# The methods a language calls to compare two objects (`a == b`): Python's `__eq__` and
+# `__ne__`, Rust's `PartialEq::eq`/`ne`, JavaScript's and Swift's by convention.
+_EQUALITY_METHODS = frozenset({"__eq__", "__ne__", "eq", "ne", "equals", "isEqual"})
+
+
+def _equality_method(ctx: FileContext, node: Node) -> bool:
+    """The comparison implements an object's equality (`ImportedUser.__eq__` comparing
+    fields to notice a changed record): what calls it decides whether a secret is
+    checked, and that is judged where it is called."""
+    function = enclosing_function(node)
+    if function is None:
+        return False
+    name = function.child_by_field_name("name")
+    if name is None or _text(ctx, name) not in _EQUALITY_METHODS:
+        return False
+    if _text(ctx, name) in ("eq", "ne"):  # Rust: only inside `impl PartialEq for T`
+        impl = function.parent.parent if function.parent is not None else None
+        trait = impl.child_by_field_name("trait") if impl is not None else None
+        return trait is not None and _text(ctx, trait).endswith("PartialEq")
+    return True
+
+
 def _config_validator(ctx: FileContext, node: Node) -> bool:
     """The comparison sits in a field validator: it runs when the configuration or model
     is loaded (`if self.user_password == new: raise ValueError(...)`, two settings that
@@ -647,6 +669,7 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
                     and not _no_attacker_side(ctx, node, left, right)
                     and not _names_compared(ctx, left, right)
                     and not _config_validator(ctx, node)
+                    and not _equality_method(ctx, node)
                 ):
                     found = _secret_side(ctx, left, right, node.id in seen)
                     if found is None:
