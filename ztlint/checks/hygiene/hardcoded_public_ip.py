@@ -391,12 +391,27 @@ def _oid_like(address: str) -> bool:
     return "." in address and address.split(".", 1)[0] in ("0", "1", "2")
 
 
+def _unused_statement(node: Node) -> bool:
+    """A string that is a statement of its own (a Python docstring, JavaScript's
+    `"use strict"`): nothing reads it."""
+    parent = node.parent
+    while parent is not None and parent.type in ("concatenated_string",):
+        parent = parent.parent
+    return (
+        parent is not None
+        and parent.type == "expression_statement"
+        and len(parent.named_children) == 1
+    )
+
+
 def _code_hits(ctx: FileContext) -> Iterator[Hit]:
     browser = runtime.browser_code(ctx)
     oids = _oid_arcs(ctx)
     for node, value in codeutil.strings(ctx):
         if not any(ch.isdigit() for ch in value) or len(value) > 200:
             continue
+        if _unused_statement(node):
+            continue  # a docstring (`"""12.2.3.5 TPMS_RSA_PARMS"""`): text, never a value
         found = [f for f in _values(value) if not (oids and _oid_like(f[2]))]
         if not found:
             continue
