@@ -199,6 +199,10 @@ VOCABULARY = {
     # semantics exempt, and the manifests in fixtures and tests (ZT203, commit 18dc5a8);
     # used before held-out-59 held ory/k8s.
     "k8s",
+    # Fastify, the Node.js web framework whose request type (`FastifyRequest`), import name
+    # (`fastify`) and cookie reads ztlint's request-origin and runtime semantics and ZT501's
+    # cookie context recognise; used before held-out-64 held fastify/csrf-protection.
+    "fastify",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
