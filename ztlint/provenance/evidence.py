@@ -9,6 +9,7 @@ Over 400 lines: one reading and one judgement per kind of statement, which
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import posixpath
 import re
@@ -373,19 +374,33 @@ def _rust_includes(folder: str, text: str) -> tuple[tuple[str, bool], ...]:
     return tuple(sorted(out))
 
 
-def _expand(target: str, origins: Mapping[str, str]) -> Iterator[str]:
-    """The files an include names: itself, or those a Go embed pattern (`*.json`) or
-    folder (`testdata`) matches in the scan."""
-    if not any(c in target for c in "*?["):
-        yield target
-        if target not in origins:  # a folder (`//go:embed testdata`): the files below it
-            prefix = target.rstrip("/") + "/"
-            yield from (p for p in origins if p.startswith(prefix))
-        return
-    folder = posixpath.dirname(target)
-    for path in origins:
-        if posixpath.dirname(path) == folder and fnmatch.fnmatchcase(path, target):
-            yield path
+class _Paths:
+    """The scanned paths, sorted and by folder, so that an include's files are found
+    in time proportional to what matches (a hostile tree of many includes and many
+    files costs no quadratic scan)."""
+
+    def __init__(self, origins: Mapping[str, str]) -> None:
+        self.origins = origins
+        self.sorted = sorted(origins)
+        self.by_folder: dict[str, list[str]] = {}
+        for path in self.sorted:
+            self.by_folder.setdefault(posixpath.dirname(path), []).append(path)
+
+    def expand(self, target: str) -> Iterator[str]:
+        """The files an include names: itself, or those a Go embed pattern (`*.json`)
+        or folder (`testdata`) matches in the scan."""
+        if not any(c in target for c in "*?["):
+            yield target
+            if target not in self.origins:  # a folder (`//go:embed testdata`): its files
+                prefix = target.rstrip("/") + "/"
+                at = bisect.bisect_left(self.sorted, prefix)
+                while at < len(self.sorted) and self.sorted[at].startswith(prefix):
+                    yield self.sorted[at]
+                    at += 1
+            return
+        for path in self.by_folder.get(posixpath.dirname(target), ()):
+            if fnmatch.fnmatchcase(path, target):
+                yield path
 
 
 _PKI_SUFFIXES = (".pem", ".key", ".crt", ".cer", ".der", ".p12", ".pfx", ".csr")
@@ -539,11 +554,19 @@ def project_classes(
     )
     test_refs: set[str] = set()
     code_refs: set[str] = set()
+    # Each target once, with whether tests and whether code include it (a hostile tree
+    # of many includes of one folder expands that folder once per kind).
+    included: dict[str, set[bool]] = {}
     for path, e in found.items():
         for target, in_tests in e.includes:
             tested = in_tests or origins.get(path) == TEST or path in in_test_module
-            for each in _expand(target, origins):
-                (test_refs if tested else code_refs).add(each)
+            included.setdefault(target, set()).add(tested)
+    if included:
+        paths = _Paths(origins)
+        for target, kinds in included.items():
+            for each in paths.expand(target):
+                for tested in kinds:
+                    (test_refs if tested else code_refs).add(each)
     for path in sorted(test_refs - code_refs):
         mark(path, TEST)
     # The other key and certificate files of a folder whose keys only tests compile in,
