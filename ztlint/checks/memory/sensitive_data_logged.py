@@ -588,6 +588,7 @@ def _secret_in(
                 or _described(ctx, inner)
                 or _masked_slice(ctx, outer)
                 or _bound_to_masked(ctx, inner)
+                or _decoded_claims(ctx, inner)
                 or _indexes_a_map(ctx, outer)
             ):
                 continue
@@ -804,6 +805,36 @@ def _f_string(ctx: FileContext, string: Node) -> bool:
     start = string.children[0] if string.children else None
     prefix = _text(ctx, start) if start is not None and start.type == "string_start" else ""
     return "f" in prefix.lower()
+
+
+# A JWT library's decode or verify: in Python (PyJWT, python-jose) and JavaScript
+# (jsonwebtoken, jose) it returns the claims, a plain mapping without the signature.
+_CLAIMS_CALL = re.compile(
+    r"(?:^|\.)(?:jwt|jose\.jwt|jsonwebtoken)\.(?:decode|verify)$|^(?:jwtVerify|jwt_decode|decodeJwt)$"
+)
+
+
+def _decoded_claims(ctx: FileContext, inner: Node) -> bool:
+    """A local bound to what a JWT library's decode or verify returned (`token =
+    jwt.decode(raw, key, algorithms=[..])`): the claims, which carry no signature and
+    cannot be presented as the token (Python and JavaScript, where those calls return
+    the payload)."""
+    if ctx.parser not in ("python", "javascript", "typescript", "tsx") or inner.type not in (
+        semantics.NAMES
+    ):
+        return False
+    sem = semantics.of(ctx)
+    binding = sem.resolve(inner)
+    value = binding.value if binding is not None else None
+    if value is None or binding is None or binding.key is not None:
+        return False
+    value = sem.unwrap(value)
+    while value.type in ("await", "await_expression") and value.named_children:
+        value = value.named_children[-1]
+    if value.type not in ("call", "call_expression"):
+        return False
+    callee = value.child_by_field_name("function")
+    return callee is not None and _CLAIMS_CALL.search(_text(ctx, callee)) is not None
 
 
 def _bound_to_masked(ctx: FileContext, inner: Node) -> bool:
