@@ -807,7 +807,7 @@ def _f_string(ctx: FileContext, string: Node) -> bool:
     return "f" in prefix.lower()
 
 
-# A JWT library's decode or verify: in Python (PyJWT, python-jose) and JavaScript
+# A JWT library's decode or verify: in Python (PyJWT and the JOSE libraries) and JavaScript
 # (jsonwebtoken, jose) it returns the claims, a plain mapping without the signature.
 _CLAIMS_CALL = re.compile(
     r"(?:^|\.)(?:jwt|jose\.jwt|jsonwebtoken)\.(?:decode|verify)$|^(?:jwtVerify|jwt_decode|decodeJwt)$"
