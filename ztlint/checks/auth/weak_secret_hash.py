@@ -610,9 +610,11 @@ _PWNED_API = re.compile(r"(?i)pwnedpasswords|haveibeenpwned")
 def _breach_range_query(ctx: FileContext, call: Node) -> bool:
     """A SHA-1 of a password in a file that queries the Pwned Passwords range API."""
     callee = _text(ctx, call.child_by_field_name("function") or call).lower()
-    return "sha1" in callee.replace("-", "").replace("_", "") and (
-        _PWNED_API.search(ctx.text) is not None
-    )
+    return "sha1" in callee.replace("-", "").replace("_", "") and ctx.cached(_queries_pwned_api)
+
+
+def _queries_pwned_api(ctx: FileContext) -> bool:
+    return _PWNED_API.search(ctx.text) is not None
 
 
 _KEYED_BINDINGS = frozenset(

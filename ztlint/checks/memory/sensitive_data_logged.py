@@ -807,6 +807,17 @@ def _f_string(ctx: FileContext, string: Node) -> bool:
     return "f" in prefix.lower()
 
 
+def _bound_value(ctx: FileContext, inner: Node) -> Node | None:
+    """The value a name is bound to (`x = <value>`), not unpacked from a mapping; None
+    when the name is not a local the semantic layer resolves."""
+    if not semantics.supported(ctx) or inner.type not in semantics.NAMES:
+        return None
+    binding = semantics.of(ctx).resolve(inner)
+    if binding is None or binding.value is None or binding.key is not None:
+        return None
+    return binding.value
+
+
 # A JWT library's decode or verify: in Python (PyJWT and the JOSE libraries) and JavaScript
 # (jsonwebtoken, jose) it returns the claims, a plain mapping without the signature.
 _CLAIMS_CALL = re.compile(
@@ -819,16 +830,12 @@ def _decoded_claims(ctx: FileContext, inner: Node) -> bool:
     jwt.decode(raw, key, algorithms=[..])`): the claims, which carry no signature and
     cannot be presented as the token (Python and JavaScript, where those calls return
     the payload)."""
-    if ctx.parser not in ("python", "javascript", "typescript", "tsx") or inner.type not in (
-        semantics.NAMES
-    ):
+    if ctx.parser not in ("python", "javascript", "typescript", "tsx"):
         return False
-    sem = semantics.of(ctx)
-    binding = sem.resolve(inner)
-    value = binding.value if binding is not None else None
-    if value is None or binding is None or binding.key is not None:
+    value = _bound_value(ctx, inner)
+    if value is None:
         return False
-    value = sem.unwrap(value)
+    value = semantics.of(ctx).unwrap(value)
     while value.type in ("await", "await_expression") and value.named_children:
         value = value.named_children[-1]
     if value.type not in ("call", "call_expression"):
@@ -840,12 +847,8 @@ def _decoded_claims(ctx: FileContext, inner: Node) -> bool:
 def _bound_to_masked(ctx: FileContext, inner: Node) -> bool:
     """A local bound once to a masked form of the secret: short prefixes and suffixes and
     literals only (`short = token[:5] + "..." + token[-5:]`)."""
-    if not semantics.supported(ctx) or inner.type not in semantics.NAMES:
-        return False
-    sem = semantics.of(ctx)
-    binding = sem.resolve(inner)
-    value = binding.value if binding is not None else None
-    if value is None or binding is None or binding.key is not None:
+    value = _bound_value(ctx, inner)
+    if value is None:
         return False
     parts = [value]
     slices = 0

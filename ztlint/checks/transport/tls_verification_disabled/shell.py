@@ -81,11 +81,16 @@ def _plain_http_only(args: tuple[Word, ...]) -> bool:
     return bool(schemes) and all(s == "http" for s in schemes)
 
 
+def _silent(cmd: Command) -> bool:
+    """Sends nothing: no data, header, credential or cookie."""
+    return not any(_SENDS.match(w.text) for w in cmd.args)
+
+
 def _probe(cmd: Command) -> bool:
     """A reachability probe: nothing sent, the response discarded."""
-    texts = [w.text for w in cmd.args]
-    if any(_SENDS.match(t) for t in texts):
+    if not _silent(cmd):
         return False
+    texts = [w.text for w in cmd.args]
     if cmd.name == "wget":
         return "--spider" in texts
     discards = any(
@@ -196,11 +201,6 @@ def _local_default(cmd: Command, variables: dict[str, list[str]]) -> bool:
 _HEALTH_SCRIPT = re.compile(
     r"(?i)(?:^|/)[^/]*(?:health[-_]?check|healthz|readiness|liveness)[^/]*$"
 )
-
-
-def _silent(cmd: Command) -> bool:
-    """Sends nothing: no data, header, credential or cookie."""
-    return not any(_SENDS.match(w.text) for w in cmd.args)
 
 
 def detect(ctx: FileContext) -> Iterator[Hit]:
