@@ -252,7 +252,9 @@ def _host_address(value: str, text: str, end: int) -> bool:
             return False
         if int(ip) & ((1 << 64) - 1) == 0:  # no interface identifier: a prefix
             return False
-    elif _netmask(ip) or int(ip) & 0xFFFF == 0 or _placeholder(value):
+    elif _netmask(ip) or int(ip) & 0xFF in (0, 255) or _placeholder(value):
+        # Ending in 0 or 255 without a prefix: a network's own address or its broadcast
+        # (no host answers there), or a four-part version (`3.2.2.0`).
         return False
     prefix = _PREFIX.match(text, end)
     return prefix is None or not _range(ip, int(prefix.group(1)))
