@@ -228,6 +228,21 @@ def _python_constant(ctx: FileContext, binding: Node) -> bool:
     )
 
 
+_CONSTANT_KEY = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+
+
+def _constant_table_entry(ctx: FileContext, pair: Node) -> bool:
+    """An entry of an object or dictionary whose keys are all constant names in
+    capitals (`EVENTS = {PASSWORD_RESET: "acme:password_reset", ...}`): a table of named
+    constants, whose values are judged as a declared constant's."""
+    record = pair.parent
+    if pair.type != "pair" or record is None or record.type not in _RECORDS:
+        return False
+    keys = [p.child_by_field_name("key") for p in record.named_children if p.type == "pair"]
+    names = [codeutil.literal_value(ctx, k) or codeutil.text(ctx, k) for k in keys if k]
+    return len(names) >= 2 and all(_CONSTANT_KEY.fullmatch(n) for n in names)
+
+
 def _enum_member(ctx: FileContext, binding: Node) -> bool:
     """A Go constant of a named type (`ModeExec Mode = "exec"`) is a member
     of an enumeration: a name, not a secret."""
@@ -320,7 +335,9 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
         if use is not None and use.node.type == "pair" and _search_only_key(ctx, use.node):
             continue
         declared = use is not None and (
-            use.node.type in _DECLARATIONS or _python_constant(ctx, use.node)
+            use.node.type in _DECLARATIONS
+            or _python_constant(ctx, use.node)
+            or _constant_table_entry(ctx, use.node)
         )
         verdict = judge_value(name, value, example, fallback=fallback, declared=declared)
         if verdict is None:
