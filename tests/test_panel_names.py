@@ -203,6 +203,11 @@ VOCABULARY = {
     # (`fastify`) and cookie reads ztlint's request-origin and runtime semantics and ZT501's
     # cookie context recognise; used before held-out-64 held fastify/csrf-protection.
     "fastify",
+    # OpenVPN, the VPN protocol and software whose host configuration folder (`/etc/openvpn`)
+    # ZT309's sensitive-host-mount check and the container isolation semantics read as a
+    # network agent's (ZT304/ZT309 docs name it next to WireGuard and IPsec; commits bc03b1d,
+    # 0f87743); used before held-out-65 held OpenVPN/easy-rsa.
+    "openvpn",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
