@@ -208,6 +208,16 @@ VOCABULARY = {
     # network agent's (ZT304/ZT309 docs name it next to WireGuard and IPsec; commits bc03b1d,
     # 0f87743); used before held-out-65 held OpenVPN/easy-rsa.
     "openvpn",
+    # Apple, the platform vendor whose Info.plist DTD and App Transport Security keys
+    # ZT102/ZT103 read (ztlint/checks/transport/_common/mobile.py, the ATS fixtures, the
+    # `-//Apple//DTD PLIST` doctype) and whose platforms provenance and classify name;
+    # "tonic", the Rust gRPC crate whose `tonic::{Request, Status}` interceptor API the
+    # ZT518 fixtures use (commit 0ac4b28); "gui", the ordinary abbreviation for a graphical
+    # front end (a desktop client's `gui/` folder in provenance's tests). All used before
+    # held-out-66 held apple/swift-nio-ssl, hyperium/tonic and GUI/lua-resty-auto-ssl.
+    "apple",
+    "tonic",
+    "gui",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
