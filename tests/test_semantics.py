@@ -223,3 +223,29 @@ def test_modules_are_the_imports_roots() -> None:
     }
     for rel, (text, modules) in cases.items():
         assert semantics.of(_ctx(rel, text)).modules() == modules, rel
+
+
+def _leading(rel: str, text: str, name: str) -> str | None:
+    ctx = _ctx(rel, text)
+    return semantics.of(ctx).leading(_last_use(ctx, name))
+
+
+def test_leading_text_of_computed_urls() -> None:
+    """What a value starts with: a template's text before its first substitution, the
+    left side of a `+`, what a leading substitution itself starts with, a `self`
+    attribute the class assigns one way, and None when the assignments disagree."""
+    py = 'h = "x"\nbase = f"http://{h}:1"\nurl = f"{base}/v"\nuse(url)\n'
+    assert _leading("a.py", py, "url") == "http://"
+    assert _leading("a.py", 'u = "https://" + host + "/x"\nuse(u)\n', "u") == "https://"
+    js = "const u = `https://${host}/v`;\nuse(u);\n"
+    assert _leading("a.js", js, "u") == "https://"
+    cls = (
+        "class P:\n    def __init__(self, h):\n        self.base = f'http://{h}'\n"
+        "    def get(self):\n        u = self.base\n        return u\n"
+    )
+    assert _leading("a.py", cls, "u") == "http://"
+    mixed = cls.replace(
+        "self.base = f'http://{h}'", "self.base = f'http://{h}'\n        self.base = f'https://{h}'"
+    )
+    assert _leading("a.py", mixed, "u") is None
+    assert _leading("a.py", "u = f'{host}/v'\nuse(u)\n", "u") is None

@@ -108,9 +108,10 @@ def _insecure_verify(sem: semantics.Semantics, value: Node) -> bool:
 
 
 def _plain_http(sem: semantics.Semantics, finding: Node) -> bool:
-    """The request goes to a URL that folds to a constant `http://...`: no TLS is spoken,
-    so `verify` has nothing to turn off (the plaintext itself is `plaintext-transport`'s
-    to judge)."""
+    """The request goes to a URL that starts with a constant `http://` (a literal, an
+    f-string whose host is computed, a `self.base` the class sets to one): no TLS is
+    spoken, so `verify` has nothing to turn off (the plaintext itself is
+    `plaintext-transport`'s to judge)."""
     args = finding.parent
     if args is None or args.type != "argument_list":
         return False
@@ -122,9 +123,9 @@ def _plain_http(sem: semantics.Semantics, finding: Node) -> bool:
             if name is None or sem.text(name) != "url":
                 continue
             value = arg.child_by_field_name("value") or arg
-        found = sem.const(value)
-        if found is not None and found.string and "://" in found.text:
-            urls.append(found.text.lower())
+        head = sem.leading(value)
+        if head is not None and "://" in head:
+            urls.append(head.lower())
     return bool(urls) and all(u.startswith("http://") for u in urls)
 
 
