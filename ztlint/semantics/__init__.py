@@ -47,10 +47,6 @@ from ztlint.semantics.model import Const as Const
 from ztlint.semantics.model import Origin as Origin
 from ztlint.semantics.scopes import Scopes
 
-# What a string's substitutions and literal pieces are called, per grammar.
-_SUBSTITUTIONS = frozenset({"interpolation", "template_substitution", "interpolated_expression"})
-_FRAGMENTS = frozenset({"string_content", "string_fragment", "escape_sequence"})
-
 # Expression nodes that only group or convert: a value passes through them unchanged.
 _GROUPS = frozenset(
     {
@@ -244,68 +240,12 @@ class Semantics(Scopes):
         return None
 
     def leading(self, node: Node, depth: int = 3) -> str | None:
-        """The constant text an expression's value starts with, or None: all of a
-        constant, the literal text of a template or f-string before its first
-        substitution (or what a leading substitution starts with), the left operand's of
-        a `+`, through names and, in Python, an attribute of `self` that every method of
-        the class assigns the same way (`self.base = f"http://{host}"`). What a URL's
-        scheme is read from when its host is computed."""
-        found = self.const(node)
-        if found is not None:
-            return found.text if found.string else None
-        node, key = self.value_of(node)
-        if key is not None or depth <= 0:
-            return None
-        if node.type in STRINGS or node.type == "template_string":
-            text = ""
-            for child in node.named_children:
-                if child.type in _SUBSTITUTIONS:
-                    if text:
-                        return text
-                    inner = [c for c in child.named_children if c.type not in COMMENTS]
-                    return self.leading(inner[0], depth - 1) if inner else None
-                if child.type in _FRAGMENTS:
-                    text += self.text(child)
-            return text or None
-        if node.type in ("binary_expression", "binary_operator"):
-            op = node.child_by_field_name("operator")
-            left = node.child_by_field_name("left")
-            if op is not None and self.text(op) == "+" and left is not None:
-                return self.leading(left, depth - 1)
-            return None
-        assigned = self._self_attribute(node)
-        if assigned:
-            heads = {self.leading(v, depth - 1) for v in assigned}
-            return heads.pop() if len(heads) == 1 else None
-        return None
+        """The constant text an expression's value starts with, or None
+        (`semantics.leading`): what a URL's scheme is read from when its host is
+        computed."""
+        from ztlint.semantics.leading import leading
 
-    def _self_attribute(self, node: Node) -> list[Node]:
-        """The values a Python class assigns to `self.<name>` anywhere in its body, for
-        a `self.<name>` read inside it."""
-        if node.type != "attribute" or "python" not in self.ctx.kinds:
-            return []
-        owner, attr = node.child_by_field_name("object"), node.child_by_field_name("attribute")
-        if owner is None or attr is None or self.text(owner) != "self":
-            return []
-        scope = node.parent
-        while scope is not None and scope.type != "class_definition":
-            scope = scope.parent
-        if scope is None:
-            return []
-        target = "self." + self.text(attr)
-        values: list[Node] = []
-        stack = [scope]
-        while stack:
-            current = stack.pop()
-            if current.type == "assignment":
-                left, right = (
-                    current.child_by_field_name("left"),
-                    current.child_by_field_name("right"),
-                )
-                if left is not None and right is not None and self.text(left) == target:
-                    values.append(right)
-            stack.extend(current.named_children)
-        return values
+        return leading(self, node, depth)
 
     # --- names ------------------------------------------------------------------------
 

@@ -24,14 +24,18 @@ from tree_sitter import Node
 from ztlint.checks import codeutil
 from ztlint.checks.secrets.hardcoded_credential._shared import _hit, _url_hit
 from ztlint.checks.secrets.hardcoded_credential.known_default import only_compared
+from ztlint.checks.secrets.hardcoded_credential.records import (
+    COLLECTIONS,
+    constant_table_entry,
+    in_accounts,
+    search_only_key,
+)
 from ztlint.model import Span
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics import placeholder, uses
 from ztlint.semantics.credentials import (
     EXAMPLE_FILE,
-    accounts,
-    is_account_record,
     is_credential_name,
     judge_value,
     may_be_credential_value,
@@ -145,9 +149,6 @@ _SUBSCRIPTS = frozenset(
 )
 _OPERATIONS = frozenset({"binary_expression", "binary_operator", "concatenated_string"})
 # Collections: a literal among a list's elements is an element, not the name's value.
-_COLLECTIONS = frozenset(
-    {"list", "tuple", "set", "array", "array_expression", "tuple_expression", "array_literal"}
-)
 _MEMBER = frozenset(
     {
         "attribute",
@@ -169,7 +170,7 @@ def _is_value(ctx: FileContext, literal: Node, binding: Node) -> bool:
         parent = child.parent
         if parent is None:
             return False
-        if parent.type in _SUBSCRIPTS or parent.type in _OPERATIONS or parent.type in _COLLECTIONS:
+        if parent.type in _SUBSCRIPTS or parent.type in _OPERATIONS or parent.type in COLLECTIONS:
             return False
         if _field_of(parent, child) in _NOT_VALUE_FIELDS:
             return False
@@ -226,21 +227,6 @@ def _python_constant(ctx: FileContext, binding: Node) -> bool:
         and scope.parent is not None
         and scope.parent.type == "class_definition"
     )
-
-
-_CONSTANT_KEY = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
-
-
-def _constant_table_entry(ctx: FileContext, pair: Node) -> bool:
-    """An entry of an object or dictionary whose keys are all constant names in
-    capitals (`EVENTS = {PASSWORD_RESET: "acme:password_reset", ...}`): a table of named
-    constants, whose values are judged as a declared constant's."""
-    record = pair.parent
-    if pair.type != "pair" or record is None or record.type not in _RECORDS:
-        return False
-    keys = [p.child_by_field_name("key") for p in record.named_children if p.type == "pair"]
-    names = [codeutil.literal_value(ctx, k) or codeutil.text(ctx, k) for k in keys if k]
-    return len(names) >= 2 and all(_CONSTANT_KEY.fullmatch(n) for n in names)
 
 
 def _enum_member(ctx: FileContext, binding: Node) -> bool:
@@ -332,12 +318,12 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
                 name = use.name
         if not name or not is_credential_name(name):
             continue
-        if use is not None and use.node.type == "pair" and _search_only_key(ctx, use.node):
+        if use is not None and use.node.type == "pair" and search_only_key(ctx, use.node):
             continue
         declared = use is not None and (
             use.node.type in _DECLARATIONS
             or _python_constant(ctx, use.node)
-            or _constant_table_entry(ctx, use.node)
+            or constant_table_entry(ctx, use.node)
         )
         verdict = judge_value(name, value, example, fallback=fallback, declared=declared)
         if verdict is None:
@@ -348,7 +334,7 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
             verdict == "secret"
             and use is not None
             and use.node.type == "pair"
-            and _in_accounts(ctx, use.node)
+            and in_accounts(ctx, use.node)
         )
         label = name.strip("\"'`").split(".")[-1]
         line = code.node_span(ctx.source, node).start_line
@@ -374,60 +360,3 @@ def _template_server(ctx: FileContext) -> str | None:
     runs, whose credential literals are sample values. Judged once per file, and only
     when a strong credential asks."""
     return placeholder.binds_placeholder_server(ctx.text)
-
-
-_RECORDS = frozenset({"dictionary", "object"})
-
-
-def _in_accounts(ctx: FileContext, pair: Node) -> bool:
-    """Whether the pair is the password of an account record in a collection of user
-    accounts written in code: a list of dictionaries or objects, or one keyed by user
-    (`users = {"admin": {"password": ..., "email": ...}, ...}`)."""
-    record = pair.parent
-    if record is None or record.type not in _RECORDS or record.parent is None:
-        return False
-    holder = record.parent
-    if holder.type == "pair" and holder.parent is not None:
-        children = [p.child_by_field_name("value") for p in holder.parent.named_children]
-    elif holder.type in _COLLECTIONS:
-        children = list(holder.named_children)
-    else:
-        return False
-    records = [c for c in children if c is not None and c.type in _RECORDS]
-    key_lists = [_scalar_keys(ctx, r) for r in records]
-    return (
-        len(records) >= 2 and accounts(key_lists) and is_account_record(_scalar_keys(ctx, record))
-    )
-
-
-# Algolia's client settings: an application id, the index searched and a key. The key
-# a search client is given this way is the search-only key Algolia issues to be shipped
-# to browsers (Docusaurus's and VitePress's `algolia` theme settings, InstantSearch).
-_SEARCH_CLIENT = ({"appid", "applicationid"}, {"indexname"})
-
-
-def _search_only_key(ctx: FileContext, pair: Node) -> bool:
-    """The pair is the `apiKey` of an object that also names Algolia's `appId` and
-    `indexName`: a search-only key, public by design."""
-    key = pair.child_by_field_name("key")
-    record = pair.parent
-    if key is None or record is None or record.type not in _RECORDS:
-        return False
-    name = (codeutil.literal_value(ctx, key) or codeutil.text(ctx, key)).replace("_", "").lower()
-    if name not in ("apikey", "searchapikey", "searchkey"):
-        return False
-    keys = {k.replace("_", "").lower() for k in _scalar_keys(ctx, record)}
-    return all(keys & wanted for wanted in _SEARCH_CLIENT)
-
-
-def _scalar_keys(ctx: FileContext, record: Node) -> list[str]:
-    """The keys of a dictionary or object literal whose values are not records or lists."""
-    keys = []
-    for pair in record.named_children:
-        key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
-        if pair.type != "pair" or key is None or value is None:
-            continue
-        if value.type in _RECORDS or value.type in _COLLECTIONS:
-            continue
-        keys.append(codeutil.literal_value(ctx, key) or codeutil.text(ctx, key))
-    return keys
