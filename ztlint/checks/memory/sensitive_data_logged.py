@@ -1468,6 +1468,9 @@ def _failed_lookup(ctx: FileContext, call: Node, function: Node | None, secret: 
     nothing the server holds (an expired or unknown session id), so no valid
     credential is logged there. The callee, else None. Only the innermost `if` counts."""
     head = re.escape(secret.split(".")[0])
+    missed = _missed_lookup(ctx, call, function, head)
+    if missed is not None:
+        return missed
     for branch, child in _enclosing_ifs(call, function):
         condition = branch.child_by_field_name("condition")
         initializer = branch.child_by_field_name("initializer")  # Go `if v, ok := ..; ok`
@@ -1483,6 +1486,34 @@ def _failed_lookup(ctx: FileContext, call: Node, function: Node | None, secret: 
                 name = missing.group("name") or missing.group("name2")
                 return _lookup_of(ctx, branch, name, head)
         return None
+    return None
+
+
+# What a store raises when a lookup found nothing: Django's `Model.DoesNotExist` and
+# `ObjectDoesNotExist`, SQLAlchemy's `NoResultFound`, a `NotFound`, a mapping's `KeyError`.
+_NOT_FOUND = re.compile(r"(?:^|[.(,\s])(?:\w*DoesNotExist|NoResultFound|\w*NotFound\w*|KeyError)\b")
+
+
+def _missed_lookup(ctx: FileContext, call: Node, function: Node | None, head: str) -> str | None:
+    """The lookup of a `try` whose not-found handler the log call sits in (`try:
+    Token.objects.get(key=token) except Token.DoesNotExist: log(token)`), when the
+    logged value's root is among its arguments: the value matched nothing the server
+    holds. The callee, else None."""
+    node = call
+    while node.parent is not None and (function is None or node.id != function.id):
+        clause = node.parent
+        if clause.type == "except_clause":
+            caught = " ".join(_text(ctx, c) for c in clause.named_children if c.type != "block")
+            trying = clause.parent
+            body = trying.child_by_field_name("body") if trying is not None else None
+            if body is None or not _NOT_FOUND.search(caught):
+                return None
+            text = _text(ctx, body)[:_STATEMENT_HEAD]
+            for m in re.finditer(rf"(?<![\w.:])([\w.:]+)\s*\([^;\n]*\b{head}\b", text):
+                if origins.LOOKUPS.search(m.group(1)) or _GETTER.search(m.group(1)):
+                    return m.group(1)
+            return None
+        node = clause
     return None
 
 
