@@ -117,6 +117,7 @@ def failures(ctx: FileContext) -> Iterator[RandFailure]:
     names = {n for n, path in sem.imports.items() if path == "crypto/rand"}
     if not names:
         return
+    math = {n for n, path in sem.imports.items() if path in _MATH_RAND}
     stack = [root]
     while stack:
         node = stack.pop()
@@ -134,6 +135,9 @@ def failures(ctx: FileContext) -> Iterator[RandFailure]:
                     st.type == "expression_statement"
                     and st.named_children
                     and _is_rand_read(ctx, st.named_children[0], names)
+                    and not _seeds_math_rand(
+                        ctx, st.named_children[0], statements[i + 1 : i + 4], math
+                    )
                 ):
                     yield RandFailure(
                         code.node_span(ctx.source, st),
@@ -161,6 +165,32 @@ def failures(ctx: FileContext) -> Iterator[RandFailure]:
                             crash = _crash_in(ctx, following.child_by_field_name("consequence"))
                             if crash is not None:
                                 yield _crash(ctx, following, crash)
+
+
+_MATH_RAND = frozenset({"math/rand", "math/rand/v2"})
+
+
+def _seeds_math_rand(ctx: FileContext, read: Node, following: list[Node], math: set[str]) -> bool:
+    """The bytes read seed math/rand in the statements right after (`crypto_rand.Read(seed);
+    rand.Seed(int64(binary.LittleEndian.Uint64(seed)))`): the generator they start is not
+    for secrets, so zeros on a failed read weaken nothing a secret depends on."""
+    args = read.child_by_field_name("arguments")
+    buffer = args.named_children[-1] if args is not None and args.named_children else None
+    if buffer is None or buffer.type != "identifier" or not math:
+        return False
+    name = _text(ctx, buffer)
+    for statement in following:
+        for call in _calls(statement):
+            function = call.child_by_field_name("function")
+            callee = _text(ctx, function) if function is not None else ""
+            owner, _, method = callee.rpartition(".")
+            if (
+                owner in math
+                and method in ("Seed", "NewSource", "NewPCG", "NewChaCha8")
+                and re.search(rf"\b{re.escape(name)}\b", _text(ctx, call))
+            ):
+                return True
+    return False
 
 
 def _crash(ctx: FileContext, where: Node, crash: Node) -> RandFailure:
