@@ -322,6 +322,12 @@ def _go_call_origin(
         return _UNKNOWN
     if callee.startswith("io.Copy"):
         return _UNKNOWN  # a stream copy: the client's own connection, or a body already sent
+    if callee in _GO_BODY_READERS and items and _request_body(ctx, items[0], scope):
+        # `io.ReadAll(r.Body)` fails on what the client sent (a cut connection, a body
+        # over the limit): its text describes the client's own request, not the machine.
+        return _Origin(
+            "sentinel", f"`{callee}` of the request's own body describes what the client sent"
+        )
     if package == "io/fs" and callee.endswith(".Sub") and len(items) == 2:
         constant = _go_constant(ctx, items[1])
         if constant is not None:
@@ -336,6 +342,23 @@ def _go_call_origin(
     if "." in callee and method in _GO_IO_METHODS:
         return _Origin("internal", f"the error of `{callee}`")
     return _UNKNOWN
+
+
+_GO_BODY_READERS = frozenset({"io.ReadAll", "ioutil.ReadAll", "io.ReadFull", "io.ReadAtLeast"})
+
+
+def _request_body(ctx: FileContext, reader: Node, scope: Node | None) -> bool:
+    """`r.Body` (or `http.MaxBytesReader(w, r.Body, n)`) where `r` is the handler's
+    `*http.Request` parameter."""
+    text = _text(ctx, reader).strip()
+    m = re.fullmatch(r"(?:http\.MaxBytesReader\(\s*\w+\s*,\s*)?(\w+)\.Body(?:\s*,[^()]*\))?", text)
+    if m is None or scope is None:
+        return False
+    params = scope.child_by_field_name("parameters")
+    if params is None:
+        return False
+    wanted = re.compile(rf"(?:^|,)\s*(?:\w+\s*,\s*)*{re.escape(m.group(1))}\s+\*http\.Request\b")
+    return any(wanted.search(_text(ctx, p)) for p in params.named_children)
 
 
 def _go_constant(ctx: FileContext, node: Node) -> str | None:
