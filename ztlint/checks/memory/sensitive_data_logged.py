@@ -547,6 +547,9 @@ def _secret_in(
             if not payment and (
                 not secret_name(name) or (name[:1].isupper() and not _go_field(ctx, inner))
             ):
+                entry = _secret_entry(ctx, inner)
+                if entry is not None:
+                    return entry  # `params["token"]`: the entry the key names is the value
                 # Not named as a secret (`SessionToken` is a type, not a value): a value
                 # read from a credential header, a cookie or a token parameter still is.
                 if (
@@ -597,6 +600,40 @@ def _secret_in(
 
 
 _VERB = re.compile(r"%[-+# 0-9.*\[\]]*([a-zA-Z%])")
+
+
+def _secret_entry(ctx: FileContext, inner: Node) -> str | None:
+    """`params["token"]`, `self.form["password"]`: an entry of a mapping read by a
+    string key that names a credential is that credential, as a field so named is. The
+    access as written, else None. Only the head of the access is judged (once per
+    access), and the forms that do not carry the value (a digest, a mask, a length)
+    are left out as for a named value."""
+    outer = _outermost(inner)
+    head = outer
+    while head.type in _MEMBER_ACCESS and head.named_children:
+        head = head.named_children[0]
+    if head.id != inner.id:
+        return None
+    key = _subscript_key(ctx, outer)
+    if key is None or not secret_name(key):
+        return None
+    entry = outer
+    while (
+        entry.parent is not None
+        and entry.parent.type in ("subscript", "subscript_expression", "index_expression")
+        and entry.parent.named_children[0].id == entry.id
+    ):
+        entry = entry.parent
+    above = entry.parent
+    if (
+        above is not None
+        and above.type in _MEMBER_ACCESS
+        and above.named_children[0].id == entry.id
+    ):
+        return None  # `form["token"].encode()`, `.length`: a member of the entry is logged
+    if _transformed(ctx, entry) or _masked_slice(ctx, entry):
+        return None
+    return _text(ctx, entry)[:80]
 
 
 def _indexes_a_map(ctx: FileContext, outer: Node) -> bool:
