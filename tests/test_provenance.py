@@ -42,6 +42,8 @@ REPO = Path(__file__).resolve().parent.parent
         # test code: today's test paths and the new shapes
         ("pkg/a_test.go", prov.TEST),
         ("tests/test_x.py", prov.TEST),
+        ("tst/keys/client-encrypted.pem", prov.TEST),
+        ("signer/tst/fixtures/mldsa.pem", prov.TEST),
         ("integration/clusters/compose.yml", prov.TEST),
         ("cmd/op/e2e/setup.go", prov.TEST),
         ("app/cypress/integration/login.js", prov.TEST),

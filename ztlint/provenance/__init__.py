@@ -187,6 +187,8 @@ TEST_PATHS = (
     "tests.py",
     "test-*/",
     "test_*/",
+    # `tst/`: the test tree's short name (Brazil and Gradle layouts keep `src/` and `tst/`).
+    "tst/",
     # Certificates and keys for the tests, one word (`testcerts/`, `testkeys/`).
     "testcerts/",
     "testkeys/",
