@@ -5,7 +5,7 @@
 `../../` in the variable reaches any sysctl, and an unquoted value splits and globs
 (the seed's L4). Reported: a write (`>`, `>>`, `tee`) to a `/proc` or `/sys` path with
 a variable that is unquoted, or quoted but never validated earlier in the script (no
-`case` on it and no `[[ $VAR =~ ... ]]`); and unquoted variables in the targets of
+`case` on it, no `[[ $VAR =~ ... ]]`, no comparison with a fixed word); and unquoted variables in the targets of
 `rm -rf`, `chmod` and `chown`; reads of a process's folder named by a variable
 (`cat /proc/$PID/environ`, `< /proc/${pid}/cmdline`) with an unquoted or unvalidated
 variable. Positional parameters validated the same way count;
@@ -74,6 +74,9 @@ def _validated(ctx: FileContext, name: str, before: int) -> bool:
     return bool(
         re.search(rf"\bcase\s+\"?{var}\"?\s+in\b", head)
         or re.search(rf"\[\[[^\]]*{var}\"?\s*=~", head)
+        # Compared with a fixed word (`[[ "$IFACE" == "eth0" ]]`, `[ "$V" = wan ]`), as
+        # a `case` on it is: the branches that use it know its value.
+        or re.search(rf"\[\[?\s*\"?{var}\"?\s*==?\s*[\"']?[\w.:-]+[\"']?\s*\]", head)
         or re.search(rf"grep\s+-[a-zA-Z]*[qxE][a-zA-Z]*\s+[^|;\n]*<<<\s*\"?{var}", head)
         or re.search(rf"echo\s+\"?{var}\"?\s*\|\s*grep\s+-[a-zA-Z]*q", head)
     )
