@@ -218,6 +218,13 @@ VOCABULARY = {
     "apple",
     "tonic",
     "gui",
+    # Google, the vendor whose names ztlint reads everywhere: the `google.golang.org/grpc`
+    # import path of ZT101/ZT102's gRPC fixtures, the GCP metadata host
+    # (`metadata.google.internal`) in transport's hosts, Google OAuth client IDs
+    # (`*.apps.googleusercontent.com`) in secret-token-committed, and Envoy's
+    # `type.googleapis.com` / `google.protobuf` types (commits 1666db2, 1034828); used
+    # before held-out-69 held google/go-tpm-tools.
+    "google",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
