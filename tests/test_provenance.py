@@ -42,7 +42,7 @@ REPO = Path(__file__).resolve().parent.parent
         # test code: today's test paths and the new shapes
         ("pkg/a_test.go", prov.TEST),
         ("tests/test_x.py", prov.TEST),
-        ("tst/keys/client-encrypted.pem", prov.TEST),
+        ("tst/pki/relay-client.pem", prov.TEST),
         ("signer/tst/fixtures/mldsa.pem", prov.TEST),
         ("integration/clusters/compose.yml", prov.TEST),
         ("cmd/op/e2e/setup.go", prov.TEST),
