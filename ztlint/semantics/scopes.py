@@ -295,14 +295,15 @@ class Scopes:
     def binding_at(self, at: Node, name: str) -> Binding | None:
         """The binding of `name` that reaches the place `at`: the last one completed
         before it in the innermost function that binds the name, else the module's;
-        None for a parameter or an unbound name. Also for names that are no tree node
-        (an inline format argument, `println!("{secret}")`)."""
+        None for a parameter (unless the function rebinds it before: `token =
+        int(token)` holds the new value) or an unbound name. Also for names that are no
+        tree node (an inline format argument, `println!("{secret}")`)."""
         function = self.function_of(at)
         while function is not None:
-            if name in self.parameters(function):
-                return None
             bound = self.bindings(function).get(name, [])
             reaching = [b for b in bound if b.end <= at.start_byte]
+            if name in self.parameters(function):
+                return reaching[-1] if reaching else None
             if reaching:
                 return reaching[-1]
             if bound:
@@ -316,7 +317,9 @@ class Scopes:
         function = self.function_of(at)
         while function is not None:
             if name in self.parameters(function):
-                return function
+                bound = self.bindings(function).get(name, [])
+                rebound = any(b.end <= at.start_byte for b in bound)
+                return None if rebound else function
             if self.bindings(function).get(name):
                 return None
             function = self.function_of(function)

@@ -670,6 +670,7 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
                     and not _names_compared(ctx, left, right)
                     and not _config_validator(ctx, node)
                     and not _equality_method(ctx, node)
+                    and not (_numeric(ctx, left) or _numeric(ctx, right))
                 ):
                     found = _secret_side(ctx, left, right, node.id in seen)
                     if found is None:
@@ -847,6 +848,35 @@ def _object_name(ctx: FileContext, operand: Node) -> bool:
     if node.type not in timing_context.ACCESSORS or not node.named_children:
         return False
     return _text(ctx, node.named_children[-1]) in _NAME_FIELDS
+
+
+# Conversions to a number: what they return compares as one machine word.
+_TO_NUMBER = re.compile(r"(?:int|float|parseInt|parseFloat|Number|BigInt|Int|UInt\d*|Int\d+)")
+# Declared number types (Go, Rust, TypeScript, Swift, Python annotations).
+_NUMBER_TYPE = re.compile(
+    r"\*?(?:u?int(?:8|16|32|64)?|[iu](?:8|16|32|64|128|size)|number|bigint|U?Int(?:8|16|32|64)?|float(?:32|64)?)"
+)
+
+
+def _numeric(ctx: FileContext, operand: Node) -> bool:
+    """A side that is a number: converted to one (`int(token)`, `parseInt(code, 10)`,
+    directly or through the name bound to it) or declared as one (`code int`,
+    `otp: u32`). Numbers compare as a machine word or two, not byte by byte: nothing
+    about a guess leaks by how long the comparison takes (a six-digit code compared as
+    an int, the way the TOTP libraries do)."""
+    sem = semantics.of(ctx)
+    node = _unwrap(operand)
+    if node.type in ("identifier", "simple_identifier"):
+        declared = types.declared_type(sem, node)
+        if declared is not None and _NUMBER_TYPE.fullmatch(declared.strip()):
+            return True
+    value, key = sem.value_of(node)
+    if key is not None:
+        return False
+    if value.type in ("call", "call_expression"):
+        function = value.child_by_field_name("function")
+        return function is not None and bool(_TO_NUMBER.fullmatch(_text(ctx, function)))
+    return False
 
 
 def _no_attacker_side(ctx: FileContext, node: Node, left: Node, right: Node) -> bool:
