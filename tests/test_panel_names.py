@@ -225,6 +225,11 @@ VOCABULARY = {
     # `type.googleapis.com` / `google.protobuf` types (commits 1666db2, 1034828); used
     # before held-out-69 held google/go-tpm-tools.
     "google",
+    # NGINX, the web server and reverse proxy: its `add_header` directives (read by
+    # missing_security_headers.py), its njs `r.log`/`ngx.log` calls (sensitive_data_logged.py),
+    # Test::Nginx in provenance, and the `nginx` images of the ZT301/ZT302/ZT307 fixtures;
+    # all used before held-out-71 held nginx/njs-examples.
+    "nginx",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
