@@ -225,6 +225,13 @@ VOCABULARY = {
     # `type.googleapis.com` / `google.protobuf` types (commits 1666db2, 1034828); used
     # before held-out-69 held google/go-tpm-tools.
     "google",
+    # Envoy's protobuf type-URL host (`type.googleapis.com/envoy.*`), which the Envoy check,
+    # classify, heredoc detection and many ZT1xx/ZT4xx/ZT5xx fixtures and docs read, and
+    # OpenResty, the nginx + LuaJIT platform that provenance's Test::Nginx (`t/`, `*.t`)
+    # comment names; both used before held-out-72 held googleapis/google-auth-library-python
+    # and openresty/lua-resty-string.
+    "googleapis",
+    "openresty",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
