@@ -230,6 +230,13 @@ VOCABULARY = {
     # Test::Nginx in provenance, and the `nginx` images of the ZT301/ZT302/ZT307 fixtures;
     # all used before held-out-71 held nginx/njs-examples.
     "nginx",
+    # Envoy's protobuf type-URL host (`type.googleapis.com/envoy.*`), which the Envoy check,
+    # classify, heredoc detection and many ZT1xx/ZT4xx/ZT5xx fixtures and docs read, and
+    # OpenResty, the nginx + LuaJIT platform that provenance's Test::Nginx (`t/`, `*.t`)
+    # comment names; both used before held-out-72 held googleapis/google-auth-library-python
+    # and openresty/lua-resty-string.
+    "googleapis",
+    "openresty",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
