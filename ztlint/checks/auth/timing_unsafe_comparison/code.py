@@ -183,8 +183,9 @@ def _copy_compared(ctx: FileContext, node: Node, left: Node, right: Node) -> boo
             ):
                 value = function.named_children[0]
         copied = _text(ctx, _unwrap(value)).lstrip("&*")
-        if copied == _text(ctx, _unwrap(b)).lstrip("&*"):
-            return True
+        other = _text(ctx, _unwrap(b)).lstrip("&*")
+        if copied == other or _transform_of(other, copied):
+            return True  # a copy of the other side, or a stripped form of it
     return False
 
 
@@ -250,12 +251,25 @@ def _transform_of(a_text: str, b_text: str) -> bool:
         return False
     if b_text.startswith(a_text) and _NORMALISE.fullmatch(b_text[len(a_text) :]):
         return True
+    if b_text.startswith(a_text) and _STRIP_ARGUMENT.fullmatch(b_text[len(a_text) :]):
+        return True  # `header.removeprefix("Bearer ")`, `.replace("Bearer ", "")`
     return (
         re.fullmatch(
-            r"strings\.(?:TrimSpace|ToLower|ToUpper)\(\s*" + re.escape(a_text) + r"\s*\)", b_text
+            r"strings\.(?:TrimSpace|ToLower|ToUpper|TrimPrefix|TrimSuffix|Trim|TrimLeft|TrimRight)"
+            r"\(\s*" + re.escape(a_text) + r"\s*(?:,\s*(?:\"[^\"\n]{0,40}\"|'[^'\n]{0,40}'))?\s*\)",
+            b_text,
         )
         is not None
     )
+
+
+# A method that strips or replaces a fixed piece of its receiver: what is left is the
+# value's own shape, checked against the value.
+_STRIP_ARGUMENT = re.compile(
+    r"\.(?:removeprefix|removesuffix|strip|lstrip|rstrip|trim_start_matches|trim_end_matches|"
+    r"strip_prefix|strip_suffix|replace|replaceAll)\(\s*(?:\"[^\"\n]{0,40}\"|'[^'\n]{0,40}')"
+    r"(?:\s*,\s*(?:\"[^\"\n]{0,40}\"|'[^'\n]{0,40}'))?\s*\)"
+)
 
 
 def _updates(ctx: FileContext, node: Node, a_text: str, b_text: str) -> bool:
