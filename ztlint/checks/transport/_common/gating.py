@@ -281,7 +281,7 @@ _ANY_FUNCTIONS = frozenset(
     }
 )
 _CONDITIONS = {
-    "if_statement": "condition",  # Python, JavaScript
+    "if_statement": "condition",  # Python, JavaScript, Lua
     "if_expression": "condition",  # Rust
     "ternary_expression": "condition",  # JavaScript
 }
@@ -290,9 +290,11 @@ _BODIES = frozenset(
 )
 
 
-def any_branch(ctx: FileContext, node: Node) -> str | None:
+def any_branch(ctx: FileContext, node: Node, tls_on_skipped: bool = False) -> str | None:
     """The condition of the innermost `if` (or conditional expression) holding `node`
-    in its function, in Python, JavaScript/TypeScript or Rust; error tests skipped."""
+    in its function, in Python, JavaScript/TypeScript, Rust or Lua; error tests skipped,
+    and with `tls_on_skipped` a condition that only says TLS is on (`if conf.tls`,
+    `if self.use_ssl`): the branch where TLS is spoken, not a switch that weakens it."""
     child, current = node, node.parent
     while current is not None and current.type not in _ANY_FUNCTIONS:
         field = _CONDITIONS.get(current.type)
@@ -303,10 +305,32 @@ def any_branch(ctx: FileContext, node: Node) -> str | None:
             cond = current.named_children[1]  # Python: a if cond else b
         if current.type == "match_arm":
             cond = _matched_on_true(current)  # Rust: `match self.insecure { true => .. }`
-        if cond is not None and cond != child and is_switch(text(ctx, cond)):
+        if (
+            cond is not None
+            and cond != child
+            and is_switch(text(ctx, cond))
+            and not (tls_on_skipped and turns_tls_on(text(ctx, cond)))
+        ):
             return _short(text(ctx, cond).strip("()"))
         child, current = current, current.parent
     return None
+
+
+# The words of a flag that turns TLS on (`conf.tls`, `use_ssl`, `cfg.TLS.Enabled`).
+_TLS_ON_WORDS = frozenset(
+    {"tls", "ssl", "https", "secure", "use", "enable", "enabled", "is", "with"}
+)
+
+
+def turns_tls_on(condition: str) -> bool:
+    """A condition that is one flag (perhaps a field path) whose last name says TLS is
+    on: `conf.tls`, `self.use_ssl`, `opts.tls_enabled`."""
+    flag = condition.strip().strip("()").strip()
+    if not re.fullmatch(r"[A-Za-z_][\w.]*", flag):
+        return False
+    last = [w for w in re.split(r"[_.]|(?<=[a-z])(?=[A-Z])", flag.split(".")[-1]) if w]
+    lowered = {w.lower() for w in last}
+    return bool(lowered) and lowered <= _TLS_ON_WORDS and bool(lowered & {"tls", "ssl", "https"})
 
 
 def _matched_on_true(arm: Node) -> Node | None:

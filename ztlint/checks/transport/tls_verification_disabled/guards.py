@@ -26,7 +26,7 @@ def gated_branch(ctx: FileContext, captures: dict[str, list[Node]]) -> Verdict:
         return False  # no TLS over a Unix socket: the setting has nothing to turn off
     if ctx.parser in _NODE and _pinned_on_connect(ctx, captures["finding"][0]):
         return False  # the chain check is replaced by a fingerprint check of the peer
-    condition = gating.any_branch(ctx, captures["finding"][0])
+    condition = gating.any_branch(ctx, captures["finding"][0], tls_on_skipped=True)
     if condition is None:
         restored = gating.restored_later(ctx, captures["finding"][0])
         if restored is not None:
