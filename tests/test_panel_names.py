@@ -237,6 +237,11 @@ VOCABULARY = {
     # and openresty/lua-resty-string.
     "googleapis",
     "openresty",
+    # The conventional compose service name for a Docker socket proxy (tecnativa/docker-
+    # socket-proxy as `socket-proxy`, reached at `tcp://socket-proxy:2375`), which ZT301's
+    # docs and negative fixture, the demo stack and the starter config use; all used since
+    # ZT301's first commits, before held-out-74 held wollomatic/socket-proxy.
+    "socket-proxy",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
