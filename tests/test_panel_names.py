@@ -237,6 +237,12 @@ VOCABULARY = {
     # and openresty/lua-resty-string.
     "googleapis",
     "openresty",
+    # "socket-proxy", the ordinary name of the filtering Docker-API proxy that ZT301 recommends
+    # instead of mounting /var/run/docker.sock: the `socket-proxy` service and
+    # `tcp://socket-proxy:2375` of its docs, negative fixture and demo, and the starter
+    # config's exception entity (commits 110995f, ea3c29f, c7ceca9, d9fa6ed); used before
+    # held-out-73 held wollomatic/socket-proxy.
+    "socket-proxy",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
