@@ -237,10 +237,11 @@ VOCABULARY = {
     # and openresty/lua-resty-string.
     "googleapis",
     "openresty",
-    # The conventional compose service name for a Docker socket proxy (tecnativa/docker-
-    # socket-proxy as `socket-proxy`, reached at `tcp://socket-proxy:2375`), which ZT301's
-    # docs and negative fixture, the demo stack and the starter config use; all used since
-    # ZT301's first commits, before held-out-74 held wollomatic/socket-proxy.
+    # "socket-proxy", the ordinary name of the filtering Docker-API proxy that ZT301 recommends
+    # instead of mounting /var/run/docker.sock: the `socket-proxy` service and
+    # `tcp://socket-proxy:2375` of its docs, negative fixture and demo, and the starter
+    # config's exception entity (commits 110995f, ea3c29f, c7ceca9, d9fa6ed); used before
+    # held-out-73 and held-out-74 took up wollomatic/socket-proxy.
     "socket-proxy",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
