@@ -1,4 +1,4 @@
-; OpenResty (lua-resty-http, lua-resty-redis, cosocket options): { ssl_verify = false }
+; OpenResty (resty.http, resty.redis and other cosocket clients): { ssl_verify = false }
 ((field
    name: (identifier) @key
    value: (false)) @finding
