@@ -359,6 +359,119 @@ def _keyed_use(ctx: FileContext, call: Node) -> bool:
     return False
 
 
+_CONSTANT_TIME_CALL = re.compile(
+    r"(?:ConstantTimeCompare|compare_digest|timingSafeEqual|constant_time_eq|ct_eq|"
+    r"ConstantTimeEq)\s*\("
+)
+# Where a digest is kept as an object's field: a Go keyed element, a Rust or JS field
+# initializer, an assignment to `self.x`, `this.x` or `a.x`.
+_FIELD_VALUES = frozenset({"keyed_element", "field_initializer", "pair"})
+
+
+def _compared_in_constant_time(ctx: FileContext, call: Node) -> bool:
+    """The digest is made only to be compared in constant time with another digest made
+    the same way in memory: `subtle.ConstantTimeCompare` (or `compare_digest`,
+    `timingSafeEqual`) whose two arguments are each such a digest, inline, through a
+    local, or kept as an object's field (`authDigest: sha256.Sum256(...)` in a
+    constructor, read as `a.authDigest`), and this digest one of them. Both sides are
+    hashed to make the comparison's inputs equal in length; neither is a stored verifier
+    (one side read from a database is not made here, and keeps the finding)."""
+    if _CONSTANT_TIME_CALL.search(ctx.text) is None:
+        return False
+    callee = _callee(ctx, call)
+    if not callee:
+        return False
+    sem = semantics.of(ctx)
+    fields = _digest_fields(ctx, callee)
+    own_field = _field_of(ctx, call)
+    compares: list[Node] = []
+    for use in _digest_uses(ctx, call)[1]:
+        around = _around(use, ("call", "call_expression"))
+        if around is not None:
+            compares.append(around)
+    around = _around(call, ("call", "call_expression"), levels=3)
+    if around is not None:
+        compares.append(around)
+    if own_field:
+        compares.extend(
+            c
+            for c in _constant_time_calls(ctx)
+            if re.search(rf"\.{re.escape(own_field)}\b", _text(ctx, c))
+        )
+    for compare in compares:
+        if not _CONSTANT_TIME_CALL.search(sem.callee(compare) + "("):
+            continue
+        args = _args(compare)
+        if len(args) == 2 and all(_made_digest(ctx, sem, a, callee, fields) for a in args):
+            return True
+    return False
+
+
+def _constant_time_calls(ctx: FileContext) -> list[Node]:
+    return [
+        n
+        for n in code.nodes_of_kinds(ctx.parser or "", ctx.tree(), ("call", "call_expression"))
+        if _CONSTANT_TIME_CALL.search(_callee(ctx, n) + "(")
+    ]
+
+
+def _field_of(ctx: FileContext, call: Node) -> str | None:
+    """The field a digest is kept in: a keyed element's, field initializer's or pair's
+    key, or the member an assignment sets (`self.digest = ...`)."""
+    holder = call.parent
+    for _ in range(3):
+        if holder is None or holder.type in _FIELD_VALUES or holder.type in _FIELD_ASSIGNMENTS:
+            break
+        holder = holder.parent
+    if holder is None:
+        return None
+    if holder.type in _FIELD_VALUES:
+        key = holder.named_children[0] if holder.named_children else None
+    else:
+        key = holder.child_by_field_name("left")
+        if key is None or key.type not in _MEMBERS:
+            return None
+        key = key.named_children[-1] if key.named_children else None
+    field = _text(ctx, key).strip().strip("\"'") if key is not None else ""
+    return field if re.fullmatch(r"[A-Za-z_]\w*", field) else None
+
+
+def _digest_fields(ctx: FileContext, callee: str) -> set[str]:
+    """The fields the file keeps a digest made by `callee` in."""
+    found = set()
+    for c in code.nodes_of_kinds(ctx.parser or "", ctx.tree(), ("call", "call_expression")):
+        if _callee(ctx, c) == callee:
+            field = _field_of(ctx, c)
+            if field:
+                found.add(field)
+    return found
+
+
+def _made_digest(
+    ctx: FileContext, sem: semantics.Semantics, arg: Node, callee: str, fields: set[str]
+) -> bool:
+    """An argument that is a digest made by `callee` in memory: the call itself (sliced
+    or encoded), a local bound to it, or a read of a field that keeps one."""
+    text = _text(ctx, arg)
+    if callee + "(" in text:
+        return True
+    m = re.match(r"\s*[\w.]*?\.(\w+)\s*(?:\[[^\]]*\])?\s*$", text)
+    if m is not None and m.group(1) in fields:
+        return True
+    head = re.match(r"\s*(\w+)", text)
+    if head is None:
+        return False
+    for node in walk(arg):
+        if node.type == "identifier" and _text(ctx, node) == head.group(1):
+            value, _ = sem.value_of(node)
+            return callee + "(" in _text(ctx, value)
+    return False
+
+
+_FIELD_ASSIGNMENTS = frozenset({"assignment", "assignment_expression", "assignment_statement"})
+_MEMBERS = frozenset({"attribute", "member_expression", "selector_expression", "field_expression"})
+
+
 # Go: what goes into an outgoing request's fields: url.Values (a query or a form) and
 # http.Header, by declared type, by how the value was made, or by where it is read.
 _REQUEST_FIELDS_TYPE = re.compile(r"\b(?:url\.Values|http\.Header)\b")
@@ -964,6 +1077,8 @@ def _severity(
     if _memo_key(ctx, call):
         # Shown at the pedantic level: the cache still holds fast digests in memory.
         return Severity.LOW, "a secret kept as an in-memory cache key", Confidence.LOW
+    if _compared_in_constant_time(ctx, call):
+        return None  # digested only to compare equal lengths in constant time, in memory
     human = any(w in _HUMAN for w in ws)
     if not human and (
         salted
