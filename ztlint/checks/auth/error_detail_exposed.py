@@ -322,6 +322,11 @@ def _go_call_origin(
         return _UNKNOWN
     if callee.startswith("io.Copy"):
         return _UNKNOWN  # a stream copy: the client's own connection, or a body already sent
+    if callee.rsplit(".", 1)[-1] in _GO_FORWARDERS and _to_requested(ctx, items, scope):
+        # A proxy reaching the destination the client named (`dialer.DialContext(ctx,
+        # "tcp", r.Host)`, `transport.RoundTrip(r)`): the error says why the client's own
+        # destination could not be reached, nothing about this machine.
+        return _Origin("sentinel", f"`{callee}` reaches the destination the client asked for")
     if callee in _GO_BODY_READERS and items and _request_body(ctx, items[0], scope):
         # `io.ReadAll(r.Body)` fails on what the client sent (a cut connection, a body
         # over the limit): its text describes the client's own request, not the machine.
@@ -347,18 +352,40 @@ def _go_call_origin(
 _GO_BODY_READERS = frozenset({"io.ReadAll", "ioutil.ReadAll", "io.ReadFull", "io.ReadAtLeast"})
 
 
+_GO_FORWARDERS = frozenset(
+    {"Dial", "DialContext", "DialTimeout", "DialTLS", "DialTLSContext", "RoundTrip"}
+)
+
+
+def _to_requested(ctx: FileContext, items: list[Node], scope: Node | None) -> bool:
+    """An argument is the handler's `*http.Request` itself or its host (`r`, `r.Host`,
+    `r.URL.Host`): the destination is the one the client named."""
+    name = _request_param(ctx, scope)
+    if name is None:
+        return False
+    wanted = re.compile(rf"{re.escape(name)}(?:\.Host|\.URL\.Host|\.URL\.String\(\))?")
+    return any(wanted.fullmatch(_text(ctx, a).strip()) for a in items)
+
+
+def _request_param(ctx: FileContext, scope: Node | None) -> str | None:
+    """The name of the function's `*http.Request` parameter."""
+    params = scope.child_by_field_name("parameters") if scope is not None else None
+    if params is None:
+        return None
+    for param in params.named_children:
+        # `r *http.Request`, and the last of `a, r *http.Request`.
+        m = re.search(r"(\w+)\s+\*http\.Request\b", _text(ctx, param))
+        if m is not None:
+            return m.group(1)
+    return None
+
+
 def _request_body(ctx: FileContext, reader: Node, scope: Node | None) -> bool:
     """`r.Body` (or `http.MaxBytesReader(w, r.Body, n)`) where `r` is the handler's
     `*http.Request` parameter."""
     text = _text(ctx, reader).strip()
     m = re.fullmatch(r"(?:http\.MaxBytesReader\(\s*\w+\s*,\s*)?(\w+)\.Body(?:\s*,[^()]*\))?", text)
-    if m is None or scope is None:
-        return False
-    params = scope.child_by_field_name("parameters")
-    if params is None:
-        return False
-    wanted = re.compile(rf"(?:^|,)\s*(?:\w+\s*,\s*)*{re.escape(m.group(1))}\s+\*http\.Request\b")
-    return any(wanted.search(_text(ctx, p)) for p in params.named_children)
+    return m is not None and m.group(1) == _request_param(ctx, scope)
 
 
 def _go_constant(ctx: FileContext, node: Node) -> str | None:
