@@ -188,7 +188,8 @@ _BOOL_VERBS = frozenset({"has", "is", "can", "should", "needs", "was", "are", "d
 
 _TRANSFORMS = frozenset(
     {"kdf", "derive", "encrypt", "seal", "hash", "digest", "sum", "fingerprint", "mask",
-     "redact", "sign", "hmac", "bool", "len", "length", "count", "size", "type"}
+     "redact", "sign", "hmac", "bool", "len", "length", "count", "size", "type",
+     "obfuscate", "obscure", "scrub", "censor", "anonymize", "anonymise"}
 )  # fmt: skip
 
 
