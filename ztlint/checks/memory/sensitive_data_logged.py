@@ -1546,10 +1546,19 @@ def _missed_lookup(ctx: FileContext, call: Node, function: Node | None, head: st
             body = trying.child_by_field_name("body") if trying is not None else None
             if body is None or not _NOT_FOUND.search(caught):
                 return None
-            text = _text(ctx, body)[:_STATEMENT_HEAD]
-            for m in re.finditer(rf"(?<![\w.:])([\w.:]+)\s*\([^;\n]*\b{head}\b", text):
-                if origins.LOOKUPS.search(m.group(1)) or _GETTER.search(m.group(1)):
-                    return m.group(1)
+            mentions = re.compile(rf"\b{head}\b")
+            for inner in walk(body):
+                if inner.type not in ("call", "call_expression"):
+                    continue
+                function = inner.child_by_field_name("function")
+                args = inner.child_by_field_name("arguments")
+                if function is None or args is None:
+                    continue
+                callee = _text(ctx, function)
+                if (origins.LOOKUPS.search(callee) or _GETTER.search(callee)) and mentions.search(
+                    _text(ctx, args)[:_STATEMENT_HEAD]
+                ):
+                    return callee
             return None
         node = clause
     return None
