@@ -335,6 +335,10 @@ def _destination(sem: semantics.Semantics, call: Node) -> str | None:
             written = _written_buffer(sem, parent)
             if written is not None:
                 return written
+            if node.id == call.id and _fraction(sem, call) and not _passes_on(sem, parent):
+                # `nextRefresh(ttl, rand.Float64())`: a fraction handed to a computation
+                # (a jitter, a probability); what the call makes is its own value.
+                return None
         if parent.type == "arrow_function":
             return _function_name(sem, parent)
         if (
@@ -344,6 +348,29 @@ def _destination(sem: semantics.Semantics, call: Node) -> str | None:
             return None
         node = parent
     return None
+
+
+# Draws of a fraction in [0, 1): what jitter, backoff and sampling take.
+_FRACTIONS = re.compile(r"(?:^|\.)(?:Float64|Float32|ExpFloat64|NormFloat64|random|uniform)$")
+# Calls a value passes through on its way to becoming a string or bytes: formatting,
+# encoding, conversion, digesting.
+_PASS_ON = re.compile(
+    r"(?i)(?:^|[.:])(?:sprintf|sprint|format\w*|encode\w*|tostring|string|str|hex\w*|"
+    r"b\d*\w*encode|itoa|join|digest|sum\d*|hash\w*|sha\d*|md5|new)$"
+)
+
+
+def _fraction(sem: semantics.Semantics, call: Node) -> bool:
+    function = call.child_by_field_name("function")
+    name = sem.text(function) if function is not None else ""
+    return name == "Math.random" or bool(_FRACTIONS.search(name))
+
+
+def _passes_on(sem: semantics.Semantics, arguments: Node) -> bool:
+    """The call that takes these arguments formats, encodes or digests them."""
+    call = arguments.parent
+    function = call.child_by_field_name("function") if call is not None else None
+    return function is not None and bool(_PASS_ON.search(sem.text(function)))
 
 
 _ORDERINGS = frozenset({"<", ">", "<=", ">="})
