@@ -594,6 +594,7 @@ def _secret_in(
                 or _bound_to_masked(ctx, inner)
                 or _decoded_claims(ctx, inner)
                 or _indexes_a_map(ctx, outer)
+                or _counted(ctx, inner)
             ):
                 continue
             return name
@@ -644,6 +645,31 @@ def _indexes_a_map(ctx: FileContext, outer: Node) -> bool:
     if words(shown)[-1:] != ["key"] or len(shown) > 80:
         return False
     return f"[{shown}]" in ctx.text
+
+
+def _counted(ctx: FileContext, inner: Node) -> bool:
+    """A call's result formatted as a number (`log.warning("%d attempts left",
+    failure_limit(request, credentials))`, Go `%d` of `attempts(token)`): the secret is
+    an argument of the call, whose number is what is logged."""
+    arg, args, node = inner, None, inner
+    for _ in range(12):  # the outermost argument list: the logging call's
+        parent = node.parent
+        if parent is None or parent.type.endswith(("statement", "block", "definition")):
+            break
+        if parent.type in ("argument_list", "arguments"):
+            arg, args = node, parent
+        node = parent
+    if args is None or arg.id == inner.id or arg.type not in ("call", "call_expression"):
+        return False
+    call_args = arg.child_by_field_name("arguments")
+    if call_args is None or not (call_args.start_byte <= inner.start_byte < call_args.end_byte):
+        return False  # `token.count()`: a method of the secret, judged elsewhere
+    items = [c for c in args.named_children if c.type not in ("comment",)]
+    if not items or items[0].type not in STRINGS or arg.id == items[0].id:
+        return False
+    verbs = [v for v in _VERB.findall(_text(ctx, items[0])) if v != "%"]
+    index = next((i for i, item in enumerate(items) if item.id == arg.id), 0) - 1
+    return 0 <= index < len(verbs) and verbs[index] in "diufeg"
 
 
 def _type_only(ctx: FileContext, inner: Node) -> bool:
