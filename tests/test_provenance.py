@@ -283,6 +283,13 @@ def test_classification_by_path(path: str, expected: str) -> None:
             "project = 'x'\nhtml_theme = 'alabaster'\nintersphinx_mapping = {'py': ('http://docs.python.org/', None)}\n",
             prov.DOCS,
         ),
+        # A sister site's conf.py that imports the shared settings and adds to them.
+        (
+            "site/www/conf.py",
+            "from shared_conf import *\nextensions.append('releases')\n"
+            "html_theme_options['extra_nav_links'] = {'API Docs': 'http://docs.example.org'}\n",
+            prov.DOCS,
+        ),
         # A service's own conf.py (settings of the program) is code.
         ("app/conf.py", "DEBUG = False\nAPI_URL = 'http://api.corp'\n", prov.PRODUCTION),
         # GNU build machinery: Autoconf's configure, libtool's ltmain.sh.

@@ -614,9 +614,12 @@ def classify(path: str, text: str | None, settings: Settings) -> str:
 
 # Sphinx's build configuration (`conf.py`): the settings of a documentation site, whose
 # URLs are links for readers (intersphinx targets, a theme's navigation).
+# Set, set by key, or added to (`html_theme_options["nav"] = ...`, `extensions.append(...)`,
+# in a site's conf.py that imports the shared settings of its sister site).
 _SPHINX_SETTINGS = re.compile(
     r"^(?:html_theme|html_theme_options|html_static_path|intersphinx_mapping|master_doc|"
-    r"root_doc|source_suffix|templates_path|exclude_patterns|pygments_style)\s*=",
+    r"root_doc|source_suffix|templates_path|exclude_patterns|pygments_style|extensions)"
+    r"(?:\[[^\]\n]{0,80}\])?\s*(?:=|\.(?:append|extend|update)\()",
     re.M,
 )
 
