@@ -9,7 +9,12 @@ named for one (`generate_token`, `newNonce`), including a buffer filled from an
 alphabet in a loop and returned (Go `b[i] = letters[rand.Intn(len(letters))]`). `random.SystemRandom()` and
 `secrets`/`crypto/rand`/`crypto.getRandomValues` are the fix, never findings. A draw
 that is only ranked against another value (`roll := rand.Intn(100)` .. `if roll <
-percent`) decides a probability, whatever its name: not a finding.
+percent`) decides a probability, whatever its name: not a finding; nor is a fraction
+handed to a computation that does not format or encode it (a jitter).
+
+Over 400 lines: where a draw's value ends up (a binding, a returned buffer, a writer, a
+computation's argument) is one walk for three languages; split, each part would need
+the others' cases.
 """
 
 from __future__ import annotations

@@ -22,8 +22,8 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint.checks import codeutil
+from ztlint.checks.compared import only_compared
 from ztlint.checks.secrets.hardcoded_credential._shared import _hit, _url_hit
-from ztlint.checks.secrets.hardcoded_credential.known_default import only_compared
 from ztlint.checks.secrets.hardcoded_credential.records import (
     COLLECTIONS,
     constant_table_entry,

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from tree_sitter import Node
 
 from ztlint.checks import codeutil
+from ztlint.checks.compared import only_compared
 from ztlint.checks.transport._common.hosts import host_trust
 from ztlint.model import Confidence, Severity, Span
 from ztlint.parsers import code
@@ -237,6 +238,9 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
         judged = judge_url(text)
         if judged is None or _used_as_endpoint(ctx, node) is None:
             continue
+        use = uses.use_of(ctx, node, depth=4)
+        if use is not None and use.kind == "binding" and only_compared(ctx, use):
+            continue  # `if url == DEPRECATED_URL`: a retired address kept to refuse it
         endpoint, confidence, severity = judged
         scheme = endpoint.split(":", 1)[0]
         unused = _commented_unused(ctx, node)

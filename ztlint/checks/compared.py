@@ -1,6 +1,8 @@
-"""ZT204: a well-known default kept in code only to notice it in use
-(`if s.Secret == shipped.Secret { warn }`), which is not a credential the program
-presents."""
+"""A value kept in code only to be compared with: a well-known default kept to notice
+it in use (`if s.Secret == shipped.Secret { warn }`, not a credential the program
+presents: hardcoded-credential), a retired endpoint kept to refuse it (`if url ==
+DEPRECATED_URL { raise }`, not an address the program connects to: plaintext-transport).
+Shared by the rules that judge a literal by where it goes."""
 
 from __future__ import annotations
 
@@ -30,10 +32,10 @@ _LOGS = re.compile(r"(?i)log|warn|print|withfield")
 
 
 def only_compared(ctx: FileContext, use: uses.Use) -> bool:
-    """The credential's name (`dflt` of `dflt := "..."`, or `dflt.Secret` of a record
+    """The literal's name (`dflt` of `dflt := "..."`, or `dflt.Secret` of a record
     `dflt = Config{Secret: "..."}`) is only ever compared for equality in the file, or
-    shown in a warning: a well-known default kept to notice it in use, not a credential
-    the program sends or checks against."""
+    shown in a warning: a value kept to notice it in use, never sent or checked
+    against."""
     field = use.name.strip("\"'`")
     holder: Node | None = use.node
     target = field
