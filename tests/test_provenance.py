@@ -43,6 +43,7 @@ REPO = Path(__file__).resolve().parent.parent
         ("pkg/a_test.go", prov.TEST),
         ("tests/test_x.py", prov.TEST),
         ("tst/pki/relay-client.pem", prov.TEST),
+        ("charts/relay/README.md.gotmpl", prov.DOCS),
         ("signer/tst/fixtures/mldsa.pem", prov.TEST),
         ("integration/clusters/compose.yml", prov.TEST),
         ("cmd/op/e2e/setup.go", prov.TEST),

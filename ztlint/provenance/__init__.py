@@ -427,6 +427,13 @@ DOCS_PATHS = (
     "*.markdown",
     "*.rst",
     "*.adoc",
+    # Templates of those pages (helm-docs' `README.md.gotmpl`, `*.md.tmpl`, `*.md.j2`).
+    "*.md.gotmpl",
+    "*.md.tmpl",
+    "*.md.tpl",
+    "*.md.j2",
+    "*.rst.tmpl",
+    "*.rst.j2",
     "docs/",
     "doc/",
     "site/",
