@@ -238,6 +238,8 @@ def names_a_setting(value: str, name: str, declared: bool = False) -> bool:
         return False
     if shared or (name_words and name_words[-1] in _NAME_HOLDERS):
         return True  # `tokenCookie = "CF_Authorization"`: the cookie's name, in words
+    if _KIND_WORDS.intersection(name_words[:-1]) and all(p.islower() for p in parts):
+        return True  # `SecretTypeKey = "service_account_key"`: a member of a kind of secret
     if (
         structured
         and name_words[-2:-1]
@@ -246,6 +248,11 @@ def names_a_setting(value: str, name: str, declared: bool = False) -> bool:
     ):
         return True  # `SecretLifetimeAnnotationKey = "storage.example.dev/collect-after"`
     return len(squashed) >= 4 and not credential and squashed in own
+
+
+# A constant named for a member of a kind (`SecretTypeKey`, `TokenKindRefresh`,
+# `AuthMethodToken`): its value names that member.
+_KIND_WORDS = frozenset({"type", "kind", "class", "category", "mode", "method", "scheme", "format"})
 
 
 # A constant whose name ends in one of these holds the name of that thing (the cookie a
