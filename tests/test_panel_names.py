@@ -68,6 +68,9 @@ VOCABULARY = {
     # webhook owner (cosign's image-signature webhooks); named before held-out-36 held
     # sigstore/cosign.
     "cosign",
+    # The Kubernetes package manager, whose charts (values.yaml, templates) ztlint's scanner
+    # and ZT203's fixtures read; a format name before held-out-77 held goauthentik/helm.
+    "helm",
     # MDN's host (developer.mozilla.org), the CORS reference ZT511's rule and docs cite;
     # cited before held-out-41 held mozilla/mozilla-django-oidc.
     "mozilla",
