@@ -246,6 +246,16 @@ VOCABULARY = {
     # config's exception entity (commits 110995f, ea3c29f, c7ceca9, d9fa6ed); used before
     # held-out-73 and held-out-74 took up wollomatic/socket-proxy.
     "socket-proxy",
+    # CORS, the browser's cross-origin resource sharing protocol that ZT511
+    # (cors-wildcard-credentials) and its Go/Envoy/Flask/TS/Rust fixtures and snapshots name;
+    # helmet, the Node security-headers middleware that missing_security_headers.py accepts
+    # as a mitigation (and test_triggers/test_caseless exercise); webpki, the Rust
+    # certificate-verification crate (and rustls's `WebPki*Verifier`) whose delegation
+    # tls_verification_disabled/rust.py and ZT101 fixtures read as real verification; all
+    # used before held-out-78 held expressjs/cors, helmetjs/helmet and briansmith/webpki.
+    "cors",
+    "helmet",
+    "webpki",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
