@@ -50,11 +50,12 @@ def detect_manifests(ctx: FileContext) -> Iterator[Hit]:
                     and entry[1].value.strip() == "host"
                 ):
                     needed = ns == "network" and compose_network_agent(service)
+                    user = ns == "user"
                     yield Hit(
                         span=entry[0].span,
                         message=f"service '{name}' shares the host's {ns} namespace"
-                        + (_HOST_NETWORK_NOTE if needed else ""),
-                        confidence=Confidence.MEDIUM if needed else None,
+                        + (_HOST_NETWORK_NOTE if needed else _USERNS_NOTE if user else ""),
+                        confidence=Confidence.MEDIUM if needed or user else None,
                         entity=name,
                         value=key,
                     )
@@ -86,6 +87,12 @@ def detect_manifests(ctx: FileContext) -> Iterator[Hit]:
 
 # A network agent (NET_ADMIN in the host's network) shares it to manage it.
 _HOST_NETWORK_NOTE = " to manage it with NET_ADMIN (a VPN or network agent's job)"
+# The user namespace is the host's for every container unless the daemon remaps users
+# (`userns-remap`): `--userns=host` only opts out of a remapping the daemon may do.
+_USERNS_NOTE = (
+    ", which every container has unless the daemon remaps users (userns-remap): this only "
+    "opts out of that remapping"
+)
 # A cluster network plugin (it installs the node's CNI) is the node's network.
 _PLUGIN_NOTE = " to program it (a cluster network plugin: it installs the node's CNI)"
 
@@ -101,6 +108,8 @@ def detect_scripts(ctx: FileContext) -> Iterator[Hit]:
                         Confidence.MEDIUM,
                         " to manage it with NET_ADMIN (a VPN or network agent's job)",
                     )
+                elif shared[0] == "user" and confidence is None:
+                    confidence, note = Confidence.MEDIUM, _USERNS_NOTE
                 yield Hit(
                     span=opt.span,
                     message=f"{run.who} shares the host's {shared[0]} namespace{note}",
