@@ -256,6 +256,14 @@ VOCABULARY = {
     "cors",
     "helmet",
     "webpki",
+    # pyOpenSSL, the Python OpenSSL binding whose verify modes and callbacks ZT101 reads (its
+    # `tls-verification-disabled/pyopenssl` detector, rule.yaml, docs, fixtures and snapshot;
+    # commit 2a1e657), and "session", the ordinary web term (HTTP client sessions such as
+    # `requests.Session`, session cookies and tokens) that ztlint's semantics vocabulary,
+    # checks and fixtures use throughout; both used before held-out-80 held pyca/pyopenssl
+    # and expressjs/session.
+    "pyopenssl",
+    "session",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
