@@ -267,7 +267,7 @@ def describe(kind: str, name: str, subject: str) -> str:
 
 # --- Python, JavaScript/TypeScript, Rust ------------------------------------------------
 
-_ANY_FUNCTIONS = frozenset(
+ANY_FUNCTIONS = frozenset(
     {
         "function_definition",
         "lambda",
@@ -296,7 +296,7 @@ def any_branch(ctx: FileContext, node: Node, tls_on_skipped: bool = False) -> st
     and with `tls_on_skipped` a condition that only says TLS is on (`if conf.tls`,
     `if self.use_ssl`): the branch where TLS is spoken, not a switch that weakens it."""
     child, current = node, node.parent
-    while current is not None and current.type not in _ANY_FUNCTIONS:
+    while current is not None and current.type not in ANY_FUNCTIONS:
         field = _CONDITIONS.get(current.type)
         cond = current.child_by_field_name(field) if field else None
         if current.type == "elif_clause":

@@ -26,6 +26,9 @@ def gated_branch(ctx: FileContext, captures: dict[str, list[Node]]) -> Verdict:
         return False  # no TLS over a Unix socket: the setting has nothing to turn off
     if ctx.parser in _NODE and _pinned_on_connect(ctx, captures["finding"][0]):
         return False  # the chain check is replaced by a fingerprint check of the peer
+    renamed = _setting_rewritten(ctx, captures["finding"][0])
+    if renamed is not None:
+        return (*GATED, gating.GATED_MESSAGE.format(renamed))
     condition = gating.any_branch(ctx, captures["finding"][0], tls_on_skipped=True)
     if condition is None:
         restored = gating.restored_later(ctx, captures["finding"][0])
@@ -39,6 +42,31 @@ def setting_value(ctx: FileContext, captures: dict[str, list[Node]]) -> Verdict:
     """Guard: verification taken from a setting (`rejectUnauthorized: !opts.insecure`,
     `danger_accept_invalid_certs(cfg.insecure)`) is a gated mode naming it."""
     return (*GATED, gating.GATED_MESSAGE.format(gating.text(ctx, captures["value"][0])))
+
+
+_ASSIGNMENT_NODES = frozenset(
+    {"assignment", "assignment_statement", "assignment_expression", "expression_statement"}
+)
+
+
+def _setting_rewritten(ctx: FileContext, finding: Node) -> str | None:
+    """`if conf.ssl_verify == "no" then conf.ssl_verify = false`: the setting the branch
+    tests is rewritten to its canonical form (a legacy spelling of the user's own
+    choice): gated by that setting. The setting, else None."""
+    if finding.type not in _ASSIGNMENT_NODES or not finding.named_children:
+        return None
+    target = gating.text(ctx, finding.named_children[0]).strip()
+    if not target or "." not in target or "=" in target:
+        return None
+    node = finding.parent
+    while node is not None and node.type not in ("if_statement", "if_expression"):
+        if node.type in gating.ANY_FUNCTIONS:
+            return None
+        node = node.parent
+    condition = node.child_by_field_name("condition") if node is not None else None
+    if condition is None:
+        return None
+    return target if target in gating.text(ctx, condition) else None
 
 
 _NODE = ("javascript", "typescript", "tsx")
