@@ -202,6 +202,22 @@ def test_a_file_only_go_tests_embed_is_a_fixture(
     assert ("internal/report/golden_report.json" not in found) is fixture
 
 
+def test_an_indented_embed_directive_in_a_var_block_counts(tmp_path: Path) -> None:
+    """gofmt indents `//go:embed` inside `var ( ... )`: the directive still names the
+    file the test compiles in."""
+    _write(
+        tmp_path,
+        {
+            "internal/report/report_test.go": 'package report\n\nimport (\n\t_ "embed"\n'
+            '\t"testing"\n)\n\nvar (\n\t//go:embed golden_report.json\n\texpected []byte\n)\n\n'
+            "func TestAnalyze(t *testing.T) { _ = expected }\n",
+            "internal/report/golden_report.json": '{"api_token": "a8f3k2L9x0Qz7Wv1b5Nc3Dp6"}\n',
+            "internal/report/render.go": "package report\n",
+        },
+    )
+    assert "internal/report/golden_report.json" not in [p for p, _ in _found(tmp_path)]
+
+
 # --- the values chart-testing installs a chart with --------------------------------------
 
 _CI_VALUES = "server:\n  url: http://minio.storage:9000\n"

@@ -410,8 +410,9 @@ def _pki_file(path: str) -> bool:
     return path.lower().endswith(_PKI_SUFFIXES)
 
 
-# `//go:embed expected_output.json testdata/*.pem`: files the package compiles in.
-_GO_EMBED = re.compile(r"^//go:embed[ \t]+([^\n]{1,500})$", re.M)
+# `//go:embed expected_output.json testdata/*.pem`: files the package compiles in (the
+# directive indented in a `var ( ... )` block as gofmt leaves it, too).
+_GO_EMBED = re.compile(r"^[ \t]*//go:embed[ \t]+([^\n]{1,500})$", re.M)
 
 
 def _go_embeds(folder: str, text: str) -> tuple[tuple[str, bool], ...]:
