@@ -26,6 +26,7 @@ from ztlint import semantics
 from ztlint.checks.auth.timing_unsafe_comparison import context as timing_context
 from ztlint.checks.codeutil import (
     FUNCTIONS,
+    STRINGS,
     beyond_expression,
     enclosing_function,
     nodes_of,
@@ -878,18 +879,45 @@ def _numeric(ctx: FileContext, operand: Node) -> bool:
     `otp: u32`). Numbers compare as a machine word or two, not byte by byte: nothing
     about a guess leaks by how long the comparison takes (a six-digit code compared as
     an int, the way the TOTP libraries do)."""
-    sem = semantics.of(ctx)
+    return _numeric_value(ctx, semantics.of(ctx), operand, 3)
+
+
+# Operators whose result is a number whatever the operands' names (`%` only when its left
+# side is no string: Python's formatting operator).
+_NUMBER_OPERATORS = frozenset({"%", "//", "<<", ">>", "&", "|", "^", "**"})
+
+
+def _numeric_value(ctx: FileContext, sem: semantics.Semantics, operand: Node, depth: int) -> bool:
+    """`_numeric`, through names, arithmetic and what same-file functions return
+    (`self.token()` returning `hotp(...)`, which returns `code % 10 ** digits`)."""
     node = _unwrap(operand)
     if node.type in ("identifier", "simple_identifier"):
         declared = types.declared_type(sem, node)
         if declared is not None and _NUMBER_TYPE.fullmatch(declared.strip()):
             return True
     value, key = sem.value_of(node)
-    if key is not None:
+    if key is not None or depth <= 0:
         return False
+    if value.type in ("integer", "int_literal", "float", "number"):
+        return True
+    if value.type in ("binary_operator", "binary_expression"):
+        op = value.child_by_field_name("operator")
+        left = value.child_by_field_name("left")
+        return (
+            op is not None
+            and _text(ctx, op) in _NUMBER_OPERATORS
+            and left is not None
+            and left.type not in STRINGS
+        )
     if value.type in ("call", "call_expression"):
         function = value.child_by_field_name("function")
-        return function is not None and bool(_TO_NUMBER.fullmatch(_text(ctx, function)))
+        if function is None:
+            return False
+        if _TO_NUMBER.fullmatch(_text(ctx, function)) or _text(ctx, function) in ("pow", "len"):
+            return True
+        name = re.split(r"[.:]+", _text(ctx, function))[-1]
+        returned = sem.returns(name) if re.fullmatch(r"\w+", name) else []
+        return bool(returned) and all(_numeric_value(ctx, sem, r, depth - 1) for r in returned[:4])
     return False
 
 
