@@ -271,10 +271,11 @@ VOCABULARY = {
 # RSpec's `spec/support/`), which provenance names; the paths below them stay checked.
 # A package's `src/data/` folder, which provenance's tests used for a test-data file
 # name before held-out-20 held a repository with that folder, is conventional too; so is
-# Rails' `config/environments/`, whose `test.rb` provenance names.
+# Rails' `config/environments/`, whose `test.rb` provenance names; and a Rust crate's
+# root `src/lib.rs` and `src/main.rs`, which every crate has (Cargo's layout).
 CONVENTIONAL = re.compile(
     r"^(?:\.github/|web/(?:src|public)$|spec/(?:helpers|support)$|src/data$"
-    r"|config/environments(?:$|/test\.rb$))"
+    r"|config/environments(?:$|/test\.rb$)|src/(?:lib|main)\.rs$)"
 )
 
 
