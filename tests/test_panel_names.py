@@ -264,6 +264,11 @@ VOCABULARY = {
     # and expressjs/session.
     "pyopenssl",
     "session",
+    # urllib3, the Python HTTP client library whose `cert_reqs=CERT_NONE` and
+    # `disable_warnings(InsecureRequestWarning)` ZT101 reads (its python.scm rule, docs,
+    # fixtures and the tls_verification_disabled Python check name it); named before
+    # held-out-82 held urllib3/urllib3.
+    "urllib3",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
