@@ -1,12 +1,14 @@
 ; ssl.SSLContext(ssl.PROTOCOL_TLSv1) and friends: a context fixed to an old protocol
 ((attribute attribute: (identifier) @proto) @finding
  (#any-of? @proto "PROTOCOL_TLSv1" "PROTOCOL_TLSv1_1")
- (#set! message "ssl.{proto} fixes the connection to a deprecated TLS version"))
+ (#set! message "ssl.{proto} fixes the connection to a deprecated TLS version")
+ (#set! guard "weak-tls-version/selected"))
 
 ((attribute attribute: (identifier) @proto) @finding
  (#any-of? @proto "PROTOCOL_SSLv2" "PROTOCOL_SSLv3")
  (#set! message "ssl.{proto} uses SSL")
- (#set! severity "high"))
+ (#set! severity "high")
+ (#set! guard "weak-tls-version/selected"))
 
 ; context.minimum_version = ssl.TLSVersion.TLSv1 (or TLSv1_1, SSLv3, MINIMUM_SUPPORTED)
 ((assignment

@@ -1,7 +1,9 @@
 """ZT103 weak-tls-version: the parts a query cannot express.
 
 Go (`go.scm`): a config that only serves a connection reading the peer's state (a
-diagnostic that reports what a server negotiates) is not a finding. Apple's App
+diagnostic that reports what a server negotiates) is not a finding. Python
+(`python.scm`): a protocol constant only named, as a mapping's key or a comparison's
+operand, is not chosen. Apple's App
 Transport Security: `NSExceptionMinimumTLSVersion` below TLS 1.2 for a public domain.
 """
 
@@ -26,6 +28,25 @@ def inspection_only(ctx: FileContext, captures: dict[str, list[Node]]) -> bool:
     return not (
         finding.type == "keyed_element" and literal is not None and _inspection_only(ctx, literal)
     )
+
+
+# Where a protocol constant is named without being chosen: a mapping's key (a table
+# that translates one library's constants into another's), an operand of a comparison
+# (`if version == ssl.PROTOCOL_TLSv1: warn(...)`).
+_NAMED_ONLY = frozenset({"pair", "comparison_operator"})
+
+
+def selected(ctx: FileContext, captures: dict[str, list[Node]]) -> bool:
+    """Guard for Python's protocol constants: False (drop) when the constant is only
+    named, as a mapping's key or a comparison's operand, not passed to make a context."""
+    finding = captures["finding"][0]
+    parent = finding.parent
+    if parent is None:
+        return True
+    if parent.type == "pair":
+        key = parent.child_by_field_name("key")
+        return key is None or key.id != finding.id
+    return parent.type not in _NAMED_ONLY
 
 
 _MINIMUM_TLS = (
