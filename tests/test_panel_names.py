@@ -269,6 +269,15 @@ VOCABULARY = {
     # fixtures and the tls_verification_disabled Python check name it); named before
     # held-out-82 held urllib3/urllib3.
     "urllib3",
+    # Kyverno and sigstore's policy-controller, the policy engines ZT311's admission-webhook
+    # owner pattern names next to Gatekeeper and cosign (its check, rule docs; commit
+    # e18d690), and "truststore", the ordinary TLS/Java term for a file of trusted
+    # certificates (`truststore.jks`) that ZT206's public-material name list and
+    # test_image_layer use (commit fac7a76); all used before held-out-81 held
+    # kyverno/policy-reporter, sigstore/policy-controller and smallstep/truststore.
+    "kyverno",
+    "policy-controller",
+    "truststore",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
