@@ -45,6 +45,9 @@ NOT_CREDENTIAL = re.compile(
     # What a setting of a token service names: its storage backend, its mail domain.
     r"_backend$|_driver$|_engine$|_domain$|_domains$|_email$|"
     r"^hash(ed)?_|^salted_|"
+    # A digest of it: `checksum/secret` (Helm's restart-on-change annotation),
+    # `token_digest`, `password_sha256`, `secret_checksum`.
+    r"(^|[_/])checksum([_/]|$)|_digest$|_sha(1|256|384|512)$|_md5$|"
     # A condition about one, an error code's name: `SecretHeaderNotFound`, `TokenExpired`.
     r"_not_found$|_missing$|_invalid$|_expired$|_mismatch$|_required$|_failed$|_denied$)"
 )
