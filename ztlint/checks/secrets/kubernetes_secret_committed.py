@@ -5,7 +5,9 @@ them. Real keys and passwords are high. Placeholders ("REPLACE_ME", "changeme", 
 certificate) are still reported, because a manifest applied as is ships the placeholder
 to production (the seed's H4); those of a Secret whose URLs name only the loopback and
 in-cluster services (a local development overlay) are medium confidence. A URL with no
-password in it is a setting, not a secret. Certificates alone are public. SOPS-encrypted files
+password in it is a setting, not a secret, and so is a configuration file kept as one
+entry (YAML, INI or JSON) whose credential keys are all empty (a chart's defaults
+rendered into a Secret). Certificates alone are public. SOPS-encrypted files
 (`sops:` metadata, `ENC[...]` values), templated values and other kinds (SealedSecret,
 ExternalSecret) are not findings.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 from collections.abc import Iterator
 
@@ -68,7 +71,61 @@ def _judge(text: str) -> str:
             return "cert" if body_ok else "placeholder"
         bodies = [re.sub(r"\s", "", body) for label, body in blocks if "PRIVATE KEY" in label]
         return "secret" if all(len(b) > 60 and entropy(b) > 4.5 for b in bodies) else "placeholder"
+    document = _config_document(text)
+    if document is not None:
+        return document
     return "placeholder" if _placeholder(text) else "secret"
+
+
+# A line of a YAML, INI or properties document: `key: value`, `key = value`, `- key: v`.
+_CONFIG_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?([A-Za-z_][\w.-]{0,80})[ \t]*[:=][ \t]*(.*)$")
+_EMPTY_VALUES = frozenset({"", '""', "''", "null", "~", "[]", "{}"})
+
+
+def _config_document(text: str) -> str | None:
+    """A configuration file kept as one entry (`config.yaml: <base64>`): 'secret' when
+    a credential-named key in it holds a value, 'setting' when every such key is empty
+    (a chart's defaults rendered into a Secret), None when the text is no such document."""
+    stripped = text.strip()
+    if stripped[:1] == "{" and stripped[-1:] == "}" and len(stripped) < 100_000:
+        try:
+            loaded = json.loads(stripped)
+        except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
+            return None
+        return "secret" if _json_credentials(loaded, 0) else "setting"
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    if len(lines) < 3:
+        return None
+    pairs = [m for ln in lines[:2000] if (m := _CONFIG_LINE.match(ln)) is not None]
+    if len(pairs) * 10 < len(lines) * 6:
+        return None
+    for m in pairs:
+        value = m.group(2).split(" #", 1)[0].strip()
+        if value in _EMPTY_VALUES or _TEMPLATED.search(value):
+            continue
+        if is_credential_name(m.group(1), env=m.group(1).isupper()):
+            return "secret"
+    return "setting"
+
+
+def _json_credentials(value: object, depth: int) -> bool:
+    """Whether a JSON document holds a non-empty value under a credential-named key."""
+    if depth > 20:
+        return False
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(v, (dict, list)):
+                if _json_credentials(v, depth + 1):
+                    return True
+            elif (
+                is_credential_name(str(k))
+                and v not in (None, "", False)
+                and not (isinstance(v, str) and _TEMPLATED.search(v))
+            ):
+                return True
+    elif isinstance(value, list):
+        return any(_json_credentials(v, depth + 1) for v in value[:1000])
+    return False
 
 
 # What a setting's value looks like: a switch, a number or a duration, one lower-case
