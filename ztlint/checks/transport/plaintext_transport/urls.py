@@ -60,6 +60,10 @@ _LINK_PARENTS = {
 }
 # Forward-proxy settings: http:// by convention, TLS goes end to end through CONNECT.
 PROXY_KEY = re.compile(r"(?i)^(?:[\w.-]*[_.-])?(?:https?|all|ftp|no)?[_-]?proxy(?:[_-]?ur[li])?$")
+# Requests built to be served in the same process (Go's `net/http/httptest`, Python's
+# and JavaScript's test clients): no connection is made, so no plaintext travels.
+_IN_PROCESS = re.compile(r"(?:^|\.)httptest\.|(?:^|\.)(?:TestClient|test_client|RequestFactory)\b")
+_CALLS = frozenset({"call", "call_expression"})
 _CALLEE = re.compile(
     r"(?i)^(get|post|put|patch|delete|head|options|request|fetch|urlopen|dial\w*|newrequest\w*|connect\w*|"
     r"websocket|eventsource|client|session|open|from_url|parse|create_connection|newclient|"
@@ -130,6 +134,9 @@ def _used_as_endpoint(ctx: FileContext, literal: Node) -> str | None:
     if use is None:
         return None
     if use.kind == "call":
+        function = use.node.child_by_field_name("function") if use.node.type in _CALLS else None
+        if function is not None and _IN_PROCESS.search(codeutil.text(ctx, function)[-120:]):
+            return None  # `httptest.NewRequest("GET", "http://x/y", nil)`: served in-process
         return (
             f"call {use.name}"
             if _CALLEE.match(use.name) or use.name in ("WebSocket", "URL")
