@@ -462,7 +462,7 @@ def test_a_named_go_file_reads_its_go_mod(repo: Path) -> None:
     (repo / "go.mod").write_text("module example.com/x\n\ngo 1.22\n")
     result = json.loads(invoke("scan", "svc/ids.go", "--format", "json").stdout)
     assert {f["path"] for f in result["findings"]} == {"svc/ids.go"}
-    assert len(result["findings"]) == 4
+    assert len(result["findings"]) == 5
 
 
 def test_diff_a_review_marker_the_change_adds_does_not_hide_its_finding(repo: Path) -> None:

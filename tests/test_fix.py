@@ -34,6 +34,7 @@ FIX_FIXTURES = (
     "ZT101/positive_node_tls.ts",
     "ZT101/positive_python_clients.py",
     "ZT101/positive_python_falsy_verify.py",
+    "ZT101/positive_python_https_computed.py",
     "ZT101/positive_python_https_verify.py",
     "ZT101/positive_python_gated.py",
     "ZT101/positive_quiche_client.rs",
