@@ -1250,7 +1250,7 @@ def _agreed_key(ctx: FileContext, call: Node, name: str) -> bool:
 def _stretched(ctx: FileContext, call: Node, hashed: Node) -> bool:
     """The digest is iterated in a loop over its own output (`r = sha512(r + pw)` rounds
     times): key stretching, as PBKDF1 and the crypt formats do, not one fast digest."""
-    if _rehashed_in_loop(ctx, call):
+    if _rehashed_in_loop(ctx, call) or _fed_back_in_loop(ctx, call):
         return True
     node = call.parent
     target = None
@@ -1266,6 +1266,34 @@ def _stretched(ctx: FileContext, call: Node, hashed: Node) -> bool:
             )
         node = node.parent
     return False
+
+
+def _fed_back_in_loop(ctx: FileContext, call: Node) -> bool:
+    """`for ... { h.Reset(); h.Write(digest); h.Write(pw); digest = h.Sum(nil) }`: a
+    reused hasher fed its own previous output in a loop (Drupal's `$S$`, PBKDF1): key
+    stretching, not one fast digest."""
+    function = call.child_by_field_name("function")
+    if function is None or function.type not in _MEMBER_CALLS or not function.named_children:
+        return False
+    receiver = _text(ctx, function.named_children[0]).strip()
+    if not re.fullmatch(r"[A-Za-z_][\w.]{0,60}", receiver):
+        return False
+    loop = call.parent
+    while loop is not None and loop.type not in _LOOPS and loop.type not in FUNCTIONS:
+        loop = loop.parent
+    if loop is None or loop.type not in _LOOPS:
+        return False
+    body = _text(ctx, loop)[:4000]
+    r = re.escape(receiver)
+    for m in re.finditer(rf"(\w+)\s*:?=\s*{r}\.(?:Sum|digest|hexdigest|finalize)\w*\(", body):
+        if re.search(rf"{r}\.(?:Write|update)\(\s*&?{re.escape(m.group(1))}\b", body):
+            return True
+    return False
+
+
+_MEMBER_CALLS = frozenset(
+    {"selector_expression", "attribute", "member_expression", "field_expression"}
+)
 
 
 _INTEROP = "interop:"
