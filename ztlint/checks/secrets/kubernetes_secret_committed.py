@@ -7,7 +7,9 @@ to production (the seed's H4); those of a Secret whose URLs name only the loopba
 in-cluster services (a local development overlay) are medium confidence. A URL with no
 password in it is a setting, not a secret, and so is a configuration file kept as one
 entry (YAML, INI or JSON) whose credential keys are all empty (a chart's defaults
-rendered into a Secret). Certificates alone are public. SOPS-encrypted files
+rendered into a Secret). Certificates alone are public. A `data` value outside base64's alphabet
+(`<private-placeholder>`) is a slot a script fills before applying: no API server takes it
+as it is. SOPS-encrypted files
 (`sops:` metadata, `ENC[...]` values), templated values and other kinds (SealedSecret,
 ExternalSecret) are not findings.
 """
@@ -37,6 +39,11 @@ _PEM = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.S)
 # that is a shell or envsubst reference (`$cert`, `$(cat tls.key)`: a script writing
 # the manifest from a heredoc), SOPS.
 _TEMPLATED = re.compile(r"\{\{|\$\{|^ENC\[|^\$[A-Za-z_]\w*$|^\$\(")
+
+
+# A character outside the standard base64 alphabet (and the line breaks a long value
+# is folded with): a `data` value Kubernetes would refuse as it is.
+_NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=\s]")
 
 
 def _decode(value: str, encoded: bool) -> str:
@@ -188,7 +195,10 @@ def detect_kubernetes(ctx: FileContext) -> Iterator[Hit]:
                     or not v.value.strip()
                     or _TEMPLATED.search(v.value)
                     or (ctx.template is not None and ctx.template.templated(v))
+                    or (encoded and _NOT_BASE64.search(v.value.strip()))
                 ):
+                    # (`data: {private: <private-placeholder>}`: no API server takes a
+                    # value outside base64's alphabet, so a script fills the slot first.)
                     continue
                 text = _decode(v.value, encoded)
                 decoded.append(text)
