@@ -284,6 +284,12 @@ VOCABULARY = {
     # (`chmod +x`, `%x`, a variable `x`, "Twitter/X") used throughout ztlint and its tests;
     # all used before held-out-84 held ory/x.
     "x",
+    # "preflight", the ordinary CI/web term for a check run before the real work (a
+    # pipeline's preflight-check step or action, a CORS preflight request); ZT301's
+    # CI-action fixture (`.github/actions/preflight/entrypoint.sh`, image
+    # `quay.io/example/preflight:1`) and its snapshot use it as a generic action name
+    # (commit efe3217), before held-out-85 held jetstack/preflight.
+    "preflight",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
