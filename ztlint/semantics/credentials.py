@@ -162,6 +162,8 @@ def may_be_credential_value(value: str) -> bool:
         return False
     if _FLAG.fullmatch(text) or is_version(text) or is_format_keyword(text):
         return False  # a flag, a count, a package version, a mode's keyword
+    if _OPTION_NAME.fullmatch(text):
+        return False  # `--client-certificate-password`: a command-line option's name
     if _URL.match(text) and "@" not in text:
         return False
     if text[:1] in "{[" and text[-1:] in "}]":
@@ -193,6 +195,8 @@ _REVERSE_DNS = re.compile(
 _DOTTED_NAME = re.compile(
     r"[a-z]+(?:\.[a-z]+(?:_[a-z]+)+)+|[a-z]+(?:_[a-z]+)+(?:\.[a-z]+(?:_[a-z]+)*)+"
 )
+# A command-line option's name: `--client-secret`, `-password` (Go's flag package).
+_OPTION_NAME = re.compile(r"--?[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
 _FLAG = re.compile(r"(?i)yes|no|on|off|true|false|enabled?|disabled?|\d{1,3}")
 
 
