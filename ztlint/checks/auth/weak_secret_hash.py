@@ -359,10 +359,7 @@ def _keyed_use(ctx: FileContext, call: Node) -> bool:
     return False
 
 
-_CONSTANT_TIME_CALL = re.compile(
-    r"(?:ConstantTimeCompare|compare_digest|timingSafeEqual|constant_time_eq|ct_eq|"
-    r"ConstantTimeEq)\s*\("
-)
+_CONSTANT_TIME_CALL = re.compile(rf"(?:{_CONSTANT_TIME.pattern})\s*\(")
 # Where a digest is kept as an object's field: a Go keyed element, a Rust or JS field
 # initializer, an assignment to `self.x`, `this.x` or `a.x`.
 _FIELD_VALUES = frozenset({"keyed_element", "field_initializer", "pair"})
@@ -407,11 +404,20 @@ def _compared_in_constant_time(ctx: FileContext, call: Node) -> bool:
     return False
 
 
+def _calls_by_callee(ctx: FileContext) -> dict[str, list[Node]]:
+    """The file's calls by callee text, found once per file."""
+    found: dict[str, list[Node]] = {}
+    for n in code.nodes_of_kinds(ctx.parser or "", ctx.tree(), ("call", "call_expression")):
+        found.setdefault(_callee(ctx, n), []).append(n)
+    return found
+
+
 def _constant_time_calls(ctx: FileContext) -> list[Node]:
     return [
         n
-        for n in code.nodes_of_kinds(ctx.parser or "", ctx.tree(), ("call", "call_expression"))
-        if _CONSTANT_TIME_CALL.search(_callee(ctx, n) + "(")
+        for callee, calls in ctx.cached(_calls_by_callee).items()
+        if _CONSTANT_TIME_CALL.search(callee + "(")
+        for n in calls
     ]
 
 
@@ -420,7 +426,7 @@ def _field_of(ctx: FileContext, call: Node) -> str | None:
     key, or the member an assignment sets (`self.digest = ...`)."""
     holder = call.parent
     for _ in range(3):
-        if holder is None or holder.type in _FIELD_VALUES or holder.type in _FIELD_ASSIGNMENTS:
+        if holder is None or holder.type in _FIELD_VALUES or holder.type in _ASSIGNMENTS:
             break
         holder = holder.parent
     if holder is None:
@@ -438,13 +444,7 @@ def _field_of(ctx: FileContext, call: Node) -> str | None:
 
 def _digest_fields(ctx: FileContext, callee: str) -> set[str]:
     """The fields the file keeps a digest made by `callee` in."""
-    found = set()
-    for c in code.nodes_of_kinds(ctx.parser or "", ctx.tree(), ("call", "call_expression")):
-        if _callee(ctx, c) == callee:
-            field = _field_of(ctx, c)
-            if field:
-                found.add(field)
-    return found
+    return {f for c in ctx.cached(_calls_by_callee).get(callee, []) if (f := _field_of(ctx, c))}
 
 
 def _made_digest(
@@ -468,7 +468,6 @@ def _made_digest(
     return False
 
 
-_FIELD_ASSIGNMENTS = frozenset({"assignment", "assignment_expression", "assignment_statement"})
 _MEMBERS = frozenset({"attribute", "member_expression", "selector_expression", "field_expression"})
 
 
@@ -1273,7 +1272,7 @@ def _fed_back_in_loop(ctx: FileContext, call: Node) -> bool:
     reused hasher fed its own previous output in a loop (Drupal's `$S$`, PBKDF1): key
     stretching, not one fast digest."""
     function = call.child_by_field_name("function")
-    if function is None or function.type not in _MEMBER_CALLS or not function.named_children:
+    if function is None or function.type not in _MEMBERS or not function.named_children:
         return False
     receiver = _text(ctx, function.named_children[0]).strip()
     if not re.fullmatch(r"[A-Za-z_][\w.]{0,60}", receiver):
@@ -1289,11 +1288,6 @@ def _fed_back_in_loop(ctx: FileContext, call: Node) -> bool:
         if re.search(rf"{r}\.(?:Write|update)\(\s*&?{re.escape(m.group(1))}\b", body):
             return True
     return False
-
-
-_MEMBER_CALLS = frozenset(
-    {"selector_expression", "attribute", "member_expression", "field_expression"}
-)
 
 
 _INTEROP = "interop:"
