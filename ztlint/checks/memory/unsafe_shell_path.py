@@ -5,8 +5,8 @@
 `../../` in the variable reaches any sysctl, and an unquoted value splits and globs
 (the seed's L4). Reported: a write (`>`, `>>`, `tee`) to a `/proc` or `/sys` path with
 a variable that is unquoted, or quoted but never validated earlier in the script (no
-`case` on it, no `[[ $VAR =~ ... ]]`, no comparison with a fixed word); and unquoted variables in the targets of
-`rm -rf`, `chmod` and `chown`; reads of a process's folder named by a variable
+`case` on it, no `[[ $VAR =~ ... ]]`, no comparison with a fixed word); and unquoted
+variables in the targets of `rm -rf`, `chmod` and `chown`; reads of a process's folder named by a variable
 (`cat /proc/$PID/environ`, `< /proc/${pid}/cmdline`) with an unquoted or unvalidated
 variable. Positional parameters validated the same way count;
 variables the script only sets to fixed words (or loops over an array of fixed words)
