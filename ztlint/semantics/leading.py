@@ -68,8 +68,17 @@ def _self_attribute(sem: Semantics, node: Node) -> list[Node]:
         scope = scope.parent
     if scope is None:
         return []
-    target = "self." + sem.text(attr)
-    values: list[Node] = []
+    return _self_assignments(sem, scope).get(sem.text(attr), [])
+
+
+def _self_assignments(sem: Semantics, scope: Node) -> dict[str, list[Node]]:
+    """Every `self.<name> = value` in a class body, by name: one walk of each class per
+    file, however many reads ask (a hostile class of many reads stays linear)."""
+    cache: dict[int, dict[str, list[Node]]] = sem.__dict__.setdefault("_self_assignments", {})
+    found = cache.get(scope.id)
+    if found is not None:
+        return found
+    found = {}
     stack = [scope]
     while stack:
         current = stack.pop()
@@ -78,7 +87,10 @@ def _self_attribute(sem: Semantics, node: Node) -> list[Node]:
                 current.child_by_field_name("left"),
                 current.child_by_field_name("right"),
             )
-            if left is not None and right is not None and sem.text(left) == target:
-                values.append(right)
+            if left is not None and right is not None and left.type == "attribute":
+                text = sem.text(left)
+                if text.startswith("self."):
+                    found.setdefault(text[5:], []).append(right)
         stack.extend(current.named_children)
-    return values
+    cache[scope.id] = found
+    return found
