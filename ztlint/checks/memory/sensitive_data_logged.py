@@ -21,6 +21,7 @@ what it holds are one analysis. A split by language is still to do.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -1558,6 +1559,9 @@ def _failed_lookup(ctx: FileContext, call: Node, function: Node | None, secret: 
 _NOT_FOUND = re.compile(r"(?:^|[.(,\s])(?:\w*DoesNotExist|NoResultFound|\w*NotFound\w*|KeyError)\b")
 
 
+_TRY_HEAD_NODES = 400
+
+
 def _missed_lookup(ctx: FileContext, call: Node, function: Node | None, head: str) -> str | None:
     """The lookup of a `try` whose not-found handler the log call sits in (`try:
     Token.objects.get(key=token) except Token.DoesNotExist: log(token)`), when the
@@ -1573,7 +1577,9 @@ def _missed_lookup(ctx: FileContext, call: Node, function: Node | None, head: st
             if body is None or not _NOT_FOUND.search(caught):
                 return None
             mentions = re.compile(rf"\b{head}\b")
-            for inner in walk(body):
+            # The lookup opens the `try`: its first nodes are read, a bound on the work a
+            # hostile `try` of many statements and many handlers' log calls can cost.
+            for inner in itertools.islice(walk(body), _TRY_HEAD_NODES):
                 if inner.type not in ("call", "call_expression"):
                     continue
                 function = inner.child_by_field_name("function")
