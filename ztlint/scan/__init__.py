@@ -9,5 +9,6 @@ embedded.py  documents a file embeds, read by their own kinds' detectors
 comments.py  where a file's comments are, and its suppression directives
 rusttest.py  Rust test code (#[cfg(test)] items and test modules)
 swiftpreview.py  SwiftUI preview code (#Preview, PreviewProvider), placed as test code
+pyselftest.py  a Python module's self-test `__main__` block, placed as test code
 project.py   the project pass: cross-file checks over every file's facts
 """

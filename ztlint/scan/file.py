@@ -38,6 +38,7 @@ from ztlint.scan.findings import (
     secret_digest,
 )
 from ztlint.scan.gotest import go_test_helpers
+from ztlint.scan.pyselftest import python_self_test_ranges
 from ztlint.scan.rusttest import rust_test_code
 from ztlint.scan.swiftpreview import swift_preview_ranges
 from ztlint.source import RawFile, SkipFile, SourceText, decode, decoding_note, read_file
@@ -278,6 +279,8 @@ def _scan_raw(
         test_ranges = go_test_helpers(ctx)
     elif fclass.parser == "swift":  # SwiftUI previews: canvas code, not the app's
         test_ranges = swift_preview_ranges(ctx, bool(findings))
+    elif fclass.parser == "python":  # a module's self-test block: run by hand, not shipped
+        test_ranges = python_self_test_ranges(ctx, bool(findings))
     seen_parse: set[tuple[int | None, str]] = set()
     chart_file: helm.ChartFile | None = None
     if chart is not None and fclass.template == classify.HELM:
