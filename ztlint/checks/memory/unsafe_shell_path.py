@@ -13,7 +13,9 @@ variables the script only sets to fixed words (or loops over an array of fixed w
 are not reported; a path `find` printed or the shell resolved (`$(cd .. && pwd)`,
 `$(mktemp -d)`, `$(dirname ..)`) exists and is never empty, and a variable every
 setting of which holds a literal name (`OUT=./pkg/app_${V}`) can be neither empty nor
-`/`, so only a space in either can split it: reported at low confidence. A function's
+`/`, so only a space in either can split it: reported at low confidence. A variable an
+earlier `if`/`elif` chain of equalities (whose `else` returns or exits) or a `case`
+with an exiting catch-all pins to fixed words is not reported. A function's
 positional parameter is fixed when every call passes a fixed argument. A destructive
 target's variable is fixed by other files too (the project check): the `ENV` of an image
 whose Dockerfile copies the script, or a file from the script's folder that it sources
@@ -83,6 +85,86 @@ def _validated(ctx: FileContext, name: str, before: int) -> bool:
 
 
 _GLOB_OR_SPACE = re.compile(r"[\s*?\[]")
+
+
+# One equality of a test with a fixed word (`"$IFACE" == "eth0"`, `$V = wan`), as a
+# branch's condition or one of its `||` alternatives.
+_EQUALS_WORD = r"""\s*"?\$\{{?{var}\}}?"?\s*==?\s*(["']?)[\w.:/-]+\1\s*"""
+
+
+def _pinned(ctx: FileContext, name: str, at: Node) -> bool:
+    """Every way to `at` passes an earlier `if`/`elif` chain whose branches each test the
+    variable against fixed words and whose `else` returns or exits (or a `case` on it
+    whose catch-all does): past it the variable holds one of those words, so neither an
+    empty value nor a split reaches the path, quoted or not."""
+    function = _function_of(at)
+    for statement in nodes_of(ctx, "if_statement", "case_statement"):
+        if statement.end_byte > at.start_byte or _function_of(statement) != function:
+            continue
+        parent = statement.parent
+        if parent is None or not (parent.start_byte <= at.start_byte < parent.end_byte):
+            continue  # a branch the use is not inside: not on its way
+        if statement.type == "if_statement" and _if_pins(ctx, statement, name):
+            return True
+        if statement.type == "case_statement" and _case_pins(ctx, statement, name):
+            return True
+    return False
+
+
+def _function_of(node: Node) -> int | None:
+    parent = node.parent
+    while parent is not None and parent.type != "function_definition":
+        parent = parent.parent
+    return parent.id if parent is not None else None
+
+
+def _leaves(ctx: FileContext, body: list[Node]) -> bool:
+    """A branch whose last command returns from the function or exits the script."""
+    commands = [c for c in body if c.type not in ("comment",)]
+    if not commands or commands[-1].type != "command":
+        return False
+    name = commands[-1].child_by_field_name("name")
+    return name is not None and _text(ctx, name) in ("return", "exit")
+
+
+def _if_pins(ctx: FileContext, statement: Node, name: str) -> bool:
+    equals = re.compile(_EQUALS_WORD.format(var=re.escape(name)))
+    conditions = [c for c in statement.children_by_field_name("condition") if c.is_named]
+    otherwise = None
+    for clause in statement.named_children:
+        if clause.type == "elif_clause":
+            tests = [c for c in clause.named_children if c.type == "test_command"]
+            conditions.extend(tests[:1] or [clause])
+        elif clause.type == "else_clause":
+            otherwise = clause
+    if otherwise is None or not _leaves(ctx, otherwise.named_children) or not conditions:
+        return False
+    for condition in conditions:
+        text = _text(ctx, condition).strip()
+        if condition.type != "test_command" or not text.startswith("["):
+            return False
+        inner = text.strip("[] \t")
+        if not all(equals.fullmatch(part) for part in inner.split("||")):
+            return False
+    return True
+
+
+def _case_pins(ctx: FileContext, statement: Node, name: str) -> bool:
+    value = statement.child_by_field_name("value")
+    if value is None or not re.fullmatch(rf"\"?\$\{{?{re.escape(name)}\}}?\"?", _text(ctx, value)):
+        return False
+    caught = False
+    for item in statement.named_children:
+        if item.type != "case_item":
+            continue
+        values = item.children_by_field_name("value")
+        patterns = [_text(ctx, p) for p in values]
+        body = [c for c in item.named_children if c.id not in {v.id for v in values}]
+        if patterns == ["*"]:
+            caught = _leaves(ctx, body)
+        elif any(_GLOB_OR_SPACE.search(p.strip("\"'")) for p in patterns):
+            return False
+    return caught
 
 
 def _literal(ctx: FileContext, value: Node) -> bool:
@@ -496,7 +578,11 @@ def _uses(ctx: FileContext, destructive: bool) -> Iterator[tuple[Hit, tuple[str,
                         continue
                     if command != "rm" and not recursive and _named_file(ctx, a):
                         continue  # one named file: empty, the variable only moves it to `/`
-                    unquoted = [n for n, q in _variables(ctx, a) if not q and n not in constants]
+                    unquoted = [
+                        n
+                        for n, q in _variables(ctx, a)
+                        if not q and n not in constants and not _pinned(ctx, n, a)
+                    ]
                     if (
                         unquoted
                         and all(_a_basename(basenames, n, a.start_byte) for n in unquoted)
@@ -533,7 +619,7 @@ def _uses(ctx: FileContext, destructive: bool) -> Iterator[tuple[Hit, tuple[str,
             if not _KERNEL.search(text if text.startswith("/") else text.lstrip("\"'")):
                 continue
             for variable, quoted in _variables(ctx, target):
-                if variable in constants:
+                if variable in constants or _pinned(ctx, variable, target):
                     continue
                 if not quoted:
                     problem = "unquoted"
