@@ -97,18 +97,38 @@ def _pinned(ctx: FileContext, name: str, at: Node) -> bool:
     variable against fixed words and whose `else` returns or exits (or a `case` on it
     whose catch-all does): past it the variable holds one of those words, so neither an
     empty value nor a split reaches the path, quoted or not."""
+    statements = ctx.cached(_pinning).get(name, ())
+    if not statements:
+        return False
     function = _function_of(at)
-    for statement in nodes_of(ctx, "if_statement", "case_statement"):
+    for statement in statements:
         if statement.end_byte > at.start_byte or _function_of(statement) != function:
             continue
         parent = statement.parent
-        if parent is None or not (parent.start_byte <= at.start_byte < parent.end_byte):
-            continue  # a branch the use is not inside: not on its way
-        if statement.type == "if_statement" and _if_pins(ctx, statement, name):
-            return True
-        if statement.type == "case_statement" and _case_pins(ctx, statement, name):
-            return True
+        if parent is not None and parent.start_byte <= at.start_byte < parent.end_byte:
+            return True  # on the way to the use, not a branch beside it
     return False
+
+
+_TESTED = re.compile(r"""^\[\[?\s*"?\$\{?(\w+)""")
+
+
+def _pinning(ctx: FileContext) -> dict[str, list[Node]]:
+    """The `if` chains and `case` statements that pin a variable, by its name: read once
+    per script, each statement judged for the one variable it tests."""
+    out: dict[str, list[Node]] = {}
+    for statement in nodes_of(ctx, "if_statement", "case_statement"):
+        if statement.type == "case_statement":
+            value = statement.child_by_field_name("value")
+            named = re.fullmatch(r'"?\$\{?(\w+)\}?"?', _text(ctx, value)) if value else None
+            if named and _case_pins(ctx, statement, named.group(1)):
+                out.setdefault(named.group(1), []).append(statement)
+            continue
+        first = next((c for c in statement.children_by_field_name("condition") if c.is_named), None)
+        tested = _TESTED.match(_text(ctx, first).strip()) if first is not None else None
+        if tested and _if_pins(ctx, statement, tested.group(1)):
+            out.setdefault(tested.group(1), []).append(statement)
+    return out
 
 
 def _function_of(node: Node) -> int | None:
