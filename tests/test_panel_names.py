@@ -290,6 +290,12 @@ VOCABULARY = {
     # `quay.io/example/preflight:1`) and its snapshot use it as a generic action name
     # (commit efe3217), before held-out-85 held jetstack/preflight.
     "preflight",
+    # "fluxcd", the Flux project's API-group domain (`kustomize.toolkit.fluxcd.io/v1`) that
+    # every Flux custom resource's apiVersion carries; ztlint reads a Flux `Kustomization`'s
+    # inline patches (ztlint/embedded/patches.py, README) and ZT302's fixture
+    # `positive_flux_kustomization.yaml` uses the apiVersion (commit b647e9f), before
+    # held-out-87 held fluxcd/source-controller.
+    "fluxcd",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
