@@ -15,6 +15,7 @@ from tree_sitter import Node
 
 from ztlint import semantics
 from ztlint.checks.transport._common import gating
+from ztlint.checks.transport._common.flagdefaults import go_flag_default
 from ztlint.checks.transport._common.go_tls import (
     _callback_verdict,
     _field_name,
@@ -64,7 +65,11 @@ def verified_elsewhere(
         # carried onward on anything else.
         if kind is None or kind != ("crypto/tls", "Config"):
             return False
-        return (*GATED, f"TLS verification can be turned off by `{gating.text(ctx, value[0])}`")
+        switch_text = gating.text(ctx, value[0])
+        by_default = _off_by_default(ctx, switch_text)
+        if by_default is not None:
+            return by_default
+        return (*GATED, f"TLS verification can be turned off by `{switch_text}`")
     own = _own_peer_check(ctx, captures)
     if own is not None:
         peers, roots = own
@@ -99,8 +104,27 @@ def verified_elsewhere(
         )
     switch = gating.switch_of(ctx, finding)
     if switch is not None:
+        if switch[0] == "branch":
+            by_default = _off_by_default(ctx, switch[1])
+            if by_default is not None:
+                return by_default
         return (*GATED, gating.describe(*switch, "TLS verification"))
     return always
+
+
+def _off_by_default(ctx: FileContext, switch: str) -> tuple[Confidence, Severity, str] | None:
+    """A switch that is a boolean flag of this program whose default skips verification
+    (`InsecureSkipVerify: !*sslVerify` with `--ssl-verify` false unless passed): the
+    insecure mode is what every user gets, not an opt-in (high)."""
+    default = go_flag_default(ctx, switch)
+    if default is None or not default[1]:
+        return None
+    flag, _ = default
+    return (
+        Confidence.HIGH,
+        Severity.HIGH,
+        f"TLS verification is off by default: `{switch}` holds unless the user changes `--{flag}`",
+    )
 
 
 # Each starts where a name starts (the lookbehind): one attempt per word, not one per
