@@ -534,7 +534,9 @@ def project_classes(
       code imports, or any package whose own production files import an assertion
       framework (testify, ginkgo, gomega, gotest.tools), every package in its folder
       tree with the other files in that tree, and a command (`package main`) that
-      imports one, are test code.
+      imports one, are test code;
+    - the other files of a `spec/` or `specs/` folder that holds a spec-style suite
+      (two or more `*_spec.lua`, `*_spec.rb`, `*_spec.moon`) are that suite's code.
     """
     keep = set(kept)
     out: dict[str, str] = {}
@@ -633,6 +635,7 @@ def project_classes(
         sorted(
             {h + "/" for h in helpers}
             | _browser_test_trees(found)
+            | _spec_suites(origins)
             | {e.test_crate + "/" for e in found.values() if e.test_crate}
             | {e.test_project + "/" for e in found.values() if e.test_project}
         )
@@ -693,6 +696,27 @@ def _test_mounts(
         prefixes = tuple(sorted(f + "/" for f in folders))
         out.update(p for p in origins if p.startswith(prefixes))
     return out
+
+
+# A spec-style suite's file (busted for Lua and MoonScript, RSpec for Ruby) below a
+# folder named `spec` or `specs`.
+_SPEC_SUITE_FILE = re.compile(r"^((?:[^/]+/)*?specs?)/(?:[^/]+/)*[^/]+_spec\.(?:lua|moon|rb)$")
+# How many spec files make a folder a suite: one could be a stray name.
+_SPEC_SUITE_FILES = 2
+
+
+def _spec_suites(origins: Mapping[str, str]) -> set[str]:
+    """The `spec/` folders that hold a spec-style suite: their other files (the suite's
+    client, fixtures, mocks and plugins kept for the tests, `spec/internal/client.lua`)
+    are that suite's code. A `spec/` folder without spec files (an API specification,
+    `spec/openapi.json`) is left as it is."""
+    counts: dict[str, int] = {}
+    for path in origins:
+        if path.endswith("_spec.lua") or path.endswith("_spec.rb") or path.endswith("_spec.moon"):
+            m = _SPEC_SUITE_FILE.match(path)
+            if m is not None:
+                counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    return {root + "/" for root, n in counts.items() if n >= _SPEC_SUITE_FILES}
 
 
 def _browser_test_trees(found: Mapping[str, Evidence]) -> set[str]:

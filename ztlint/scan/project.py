@@ -144,8 +144,7 @@ def placed_by_evidence(results: list[FileResult], plan: Plan) -> list[FileResult
     """The results with the provenance other files give them
     (ztlint.provenance.project_classes); a class the config sets by path stays."""
     found = {r.path: r.evidence for r in results if r.evidence is not None}
-    if not found:
-        return results
+    # (Judged even when no file said anything: a spec suite is known by its files' names.)
     origins = {r.path: r.provenance for r in results}
     globs = tuple(g for _, patterns in plan.provenance.overrides for g in patterns)
     kept = [
