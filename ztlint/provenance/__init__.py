@@ -185,6 +185,11 @@ TEST_PATHS = (
     # per-app `tests.py`).
     "test.py",
     "tests.py",
+    # ... and its siblings named with the same word first (`tests_vectors.py`,
+    # `tests-cookbook.py`: a second module of test cases beside `tests.py`).
+    "tests_*.py",
+    "tests-*.py",
+    "test-*.py",
     "test-*/",
     "test_*/",
     # `tst/`: the test tree's short name (Brazil and Gradle layouts keep `src/` and `tst/`).
