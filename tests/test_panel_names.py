@@ -290,6 +290,11 @@ VOCABULARY = {
     # `quay.io/example/preflight:1`) and its snapshot use it as a generic action name
     # (commit efe3217), before held-out-85 held jetstack/preflight.
     "preflight",
+    # Keycloak, the identity server whose container image (`quay.io/keycloak/keycloak`)
+    # ZT201/ZT205 fixtures run and whose test-compose certificate mount provenance's
+    # evidence docstring gives as an example; a technology name before held-out-88 held
+    # keycloak/keycloak-nodejs-connect.
+    "keycloak",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
