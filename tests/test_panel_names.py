@@ -296,6 +296,11 @@ VOCABULARY = {
     # `positive_flux_kustomization.yaml` uses the apiVersion (commit b647e9f), before
     # held-out-87 held fluxcd/source-controller.
     "fluxcd",
+    # Keycloak, the identity server whose container image (`quay.io/keycloak/keycloak`)
+    # ZT201/ZT205 fixtures run and whose test-compose certificate mount provenance's
+    # evidence docstring gives as an example; a technology name before held-out-88 held
+    # keycloak/keycloak-nodejs-connect.
+    "keycloak",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
