@@ -707,7 +707,7 @@ _SPEC_SUITE_FILES = 2
 
 def _spec_suites(origins: Mapping[str, str]) -> set[str]:
     """The `spec/` folders that hold a spec-style suite: their other files (the suite's
-    client, fixtures, mocks and plugins kept for the tests, `spec/internal/client.lua`)
+    client, fixtures, mocks and plugins kept for the tests)
     are that suite's code. A `spec/` folder without spec files (an API specification,
     `spec/openapi.json`) is left as it is."""
     counts: dict[str, int] = {}
