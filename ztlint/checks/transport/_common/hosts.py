@@ -4,8 +4,10 @@ domains of Apple's and Android's TLS exceptions)."""
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
+from pathlib import Path
 
 from ztlint.semantics.placeholder import address_in_name
 
@@ -40,6 +42,28 @@ _METADATA_HOSTS = frozenset(
 _SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")
 
 
+# A host name as DNS spells it (a template's `{{ .Host }}` or a `${HOST}` is no name:
+# whatever it becomes is unknown).
+_HOST_NAME = re.compile(r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)+")
+
+
+@functools.cache
+def _top_level_domains() -> frozenset[str]:
+    """The delegated top-level domains (tlds.txt beside this module; a plain file read,
+    once per process)."""
+    text = (Path(__file__).with_name("tlds.txt")).read_text(encoding="ascii")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def public_name(host: str) -> bool:
+    """A dotted name whose last label is a delegated top-level domain: one public DNS can
+    resolve. Any other (`gateway.serverless`, a Kubernetes service and its namespace;
+    `nas.lan`, a home network's) resolves only inside a network of its own."""
+    return host.rsplit(".", 1)[-1] in _top_level_domains()
+
+
 def host_trust(host: str) -> str | None:
     """ "skip", "internal", "private" or "public" for a URL host."""
     host = host.strip("[]").lower().rstrip(".")
@@ -63,6 +87,8 @@ def host_trust(host: str) -> str | None:
             return "internal"
         if "." not in host:
             return "internal"  # a compose or Kubernetes service name
+        if _HOST_NAME.fullmatch(host) and not public_name(host):
+            return "internal"  # a cluster's `service.namespace`, a private network's name
         return "public"
     if ip.is_loopback or ip.is_unspecified or ip.is_link_local or ip.is_multicast:
         return "skip"
