@@ -21,6 +21,7 @@ from ztlint.semantics.placeholder import (
     is_version,
     looks_like_prose,
     names_a_setting,
+    spelled_with_number,
     words,
 )
 from ztlint.semantics.tokens import AWS_KEY_ID, any_format_source, entropy
@@ -52,6 +53,11 @@ NOT_CREDENTIAL = re.compile(
     r"_not_found$|_missing$|_invalid$|_expired$|_mismatch$|_required$|_failed$|_denied$)"
 )
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _letters(name: str) -> str:
+    """The name's letters and digits, lower case (`OnePasswordConnect` -> `onepasswordconnect`)."""
+    return re.sub(r"[^a-z0-9]", "", normalise(name))
 
 
 def normalise(name: str) -> str:
@@ -238,6 +244,8 @@ def judge_value(
     text = value.strip()
     if not may_be_credential_value(text) or normalise(text) == normalise(name):
         return None
+    if _letters(spelled_with_number(text)) == _letters(name):
+        return None  # `OnePasswordConnect = "1passwordconnect"`: the name, a brand's digit
     if is_own_word(text, name):
         return None  # `ResultPass = "pass"`: an enumeration spelling itself
     if _HEADER_NAME.fullmatch(text):

@@ -284,6 +284,17 @@ def is_own_word(value: str, name: str) -> bool:
 _NUMBER_BRAND = re.compile(r"([1-9])(?=[A-Z][a-z]{2,})")
 _NUMBER_WORDS = ("", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
 _CALLED = re.compile(r"[A-Za-z_]\w*\(([\w.]+)\)")
+
+
+def spelled_with_number(value: str) -> str:
+    """A value led by a digit that a product's name spells as a word (`1passwordconnect`
+    for `OnePasswordConnect`), with the digit as that word; any other value as it is."""
+    text = value.strip()
+    if len(text) > 1 and text[0] in "123456789" and text[1].isalpha():
+        return _NUMBER_WORDS[int(text[0])] + text[1:]
+    return text
+
+
 _ENTRY_POINT = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
