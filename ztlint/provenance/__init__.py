@@ -42,6 +42,7 @@ from ztlint.provenance.classes import TEST as TEST
 from ztlint.provenance.classes import VENDORED as VENDORED
 from ztlint.provenance.evidence import DEFAULT_COMPOSE_FILES as DEFAULT_COMPOSE_FILES
 from ztlint.provenance.evidence import Evidence as Evidence
+from ztlint.provenance.evidence import dev_mode_stack as dev_mode_stack
 from ztlint.provenance.evidence import evidence as evidence
 from ztlint.provenance.evidence import example_compose_project as example_compose_project
 from ztlint.provenance.evidence import project_classes as project_classes
@@ -601,7 +602,7 @@ def classify(path: str, text: str | None, settings: Settings) -> str:
         or (
             text is not None
             and path.endswith(_YAML_SUFFIXES)
-            and (test_compose_project(text) or declared_tests(text))
+            and (test_compose_project(text) or declared_tests(text) or dev_mode_stack(text))
         )
     ):
         return TEST

@@ -320,6 +320,22 @@ def test_compose_project(text: str) -> bool:
     return not _TEST_PROJECT_WORDS.isdisjoint(_compose_project_words(text))
 
 
+# A server started in its development mode, which keeps its data in memory, starts
+# unsealed or with a root token of the compose file's choosing, and prints that it must
+# not run in production: Vault's and OpenBao's `-dev` (or the dev root token that turns
+# it on in their images), Consul's and Nomad's `agent -dev`, Keycloak's `start-dev`.
+_DEV_MODE_SERVER = re.compile(
+    r"\b(?:VAULT|BAO)_DEV_ROOT_TOKEN_ID\b|\b(?:server|agent)[ \t\"',]+-dev\b|\bstart-dev\b"
+)
+
+
+def dev_mode_stack(text: str) -> bool:
+    """A compose file one of whose services runs a server in its development mode: the
+    stack is a developer's or a test run's, whatever the file is called."""
+    head = text[:HEAD_BYTES]
+    return _COMPOSE_SERVICES.search(head) is not None and _DEV_MODE_SERVER.search(text) is not None
+
+
 def example_compose_project(text: str) -> bool:
     return not _EXAMPLE_PROJECT_WORDS.isdisjoint(_compose_project_words(text))
 
