@@ -301,6 +301,14 @@ VOCABULARY = {
     # evidence docstring gives as an example; a technology name before held-out-88 held
     # keycloak/keycloak-nodejs-connect.
     "keycloak",
+    # Shopify, the commerce platform whose `shpat_`/`shpss_` access tokens ZT202 detects (like
+    # Square and Azure above: its rule docs, ztlint/semantics/tokens.py's "Shopify token" and
+    # the positive_providers snapshot name it; commit f2cc815), and "rbac-manager", the
+    # ordinary descriptive name (RBAC + manager) that ZT310's positive_roles.yaml fixture gives
+    # a ClusterRole holding bind/escalate/impersonate (commit f77d3ae); both used before
+    # held-out-89 held Shopify/kubeaudit and FairwindsOps/rbac-manager.
+    "shopify",
+    "rbac-manager",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
