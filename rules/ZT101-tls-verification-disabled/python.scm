@@ -48,6 +48,15 @@
  (#set! message "{finding} turns off TLS certificate verification for the whole session")
  (#set! guard "tls-verification-disabled/imports-http-client"))
 
+; configuration.verify_ssl = False: the Configuration of OpenAPI-generated Python clients
+; (the Kubernetes client among them), and the same settings on other clients' objects
+((assignment
+   left: (attribute attribute: (identifier) @attr)
+   right: (false)) @finding
+ (#any-of? @attr "verify_ssl" "verify_certs" "ssl_verify" "validate_certs")
+ (#set! message "{finding} turns off TLS certificate verification for every request of this client")
+ (#set! guard "tls-verification-disabled/gated-branch"))
+
 ; ssl._create_unverified_context (and its alias _create_stdlib_context), called or
 ; installed as the default
 ((attribute
