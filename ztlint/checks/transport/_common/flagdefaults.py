@@ -11,6 +11,7 @@ library's and pflag's `flag.Bool(name, b, ..)` (`BoolP` with a shorthand) and
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ztlint.rule import FileContext
@@ -20,6 +21,9 @@ _SWITCH = re.compile(r"(!*)\s*\(?\s*\*?\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*\)
 # How far a definition's call chain is read (a chain continues over lines that end in
 # `.`, `,` or `(`).
 _CHAIN = 600
+# How many assignments to the switch's name are read for its definition (a file that
+# assigns it more often is no flag's: the work stays bounded).
+_DEFINITIONS = 16
 _KINGPIN = re.compile(
     r"\.Flag\(\s*\"([^\"]+)\"[^;]*?\.Default\(\s*\"(true|false)\"\s*\)[^;]*?\.Bool\(\s*\)"
 )
@@ -58,7 +62,8 @@ def go_flag_default(ctx: FileContext, expression: str) -> tuple[str, bool] | Non
 
 def _defined(text: str, name: str) -> tuple[str, bool] | None:
     last = re.escape(name.rsplit(".", 1)[-1])
-    for definition in re.finditer(rf"(?<![\w.]){last}\s*(?::=|=)\s*", text):
+    definitions = re.finditer(rf"(?<![\w.]){last}\s*(?::=|=)\s*", text)
+    for definition in itertools.islice(definitions, _DEFINITIONS):
         chain = _statement(text, definition.end())
         found = _KINGPIN.search(chain) or _BOOL.match(" " + chain)
         if found is not None:
