@@ -26,6 +26,7 @@ script's variable facts (fixed, resolved, anchored, basenames), the three kinds 
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
 from collections import Counter
@@ -101,8 +102,12 @@ def _pinned(ctx: FileContext, name: str, at: Node) -> bool:
     if not statements:
         return False
     function = _function_of(at)
-    for statement in statements:
-        if statement.end_byte > at.start_byte or _function_of(statement) != function:
+    # The nearest statements that end before the use, nearest first (a bounded number:
+    # a pin sits just above what it guards).
+    ends = [s.end_byte for s in statements]
+    before = bisect.bisect_right(ends, at.start_byte)
+    for statement in reversed(statements[max(0, before - _NEAREST) : before]):
+        if _function_of(statement) != function:
             continue
         parent = statement.parent
         if parent is not None and parent.start_byte <= at.start_byte < parent.end_byte:
@@ -110,6 +115,7 @@ def _pinned(ctx: FileContext, name: str, at: Node) -> bool:
     return False
 
 
+_NEAREST = 32
 _TESTED = re.compile(r"""^\[\[?\s*"?\$\{?(\w+)""")
 
 
@@ -128,6 +134,8 @@ def _pinning(ctx: FileContext) -> dict[str, list[Node]]:
         tested = _TESTED.match(_text(ctx, first).strip()) if first is not None else None
         if tested and _if_pins(ctx, statement, tested.group(1)):
             out.setdefault(tested.group(1), []).append(statement)
+    for found in out.values():
+        found.sort(key=lambda n: n.end_byte)
     return out
 
 
