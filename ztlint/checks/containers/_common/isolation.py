@@ -308,6 +308,23 @@ _HOME = re.compile(
 SENSITIVE_HOME = (".ssh", ".aws", ".kube", ".docker", ".gnupg", ".config/gcloud", ".azure")
 
 
+# Files of a TLS folder that hold nothing secret: certificates and chains (certbot's
+# `cert.pem`, `chain.pem`, `fullchain.pem`), Diffie-Hellman parameters and the web
+# server settings certbot writes (`ssl-dhparams.pem`, `options-ssl-nginx.conf`).
+_TLS_FOLDERS = ("/etc/letsencrypt/", "/etc/ssl/", "/etc/pki/")
+_PUBLIC_TLS_FILE = re.compile(
+    r"(?:full)?chain\d*\.pem|cert\d*\.pem|[\w.-]+\.(?:crt|cer)|[\w.-]*dhparams?[\w.-]*\.pem"
+    r"|options-ssl-[\w-]+\.conf"
+)
+
+
+def _public_tls_file(path: str) -> bool:
+    """One named public file of a TLS folder: mounting it shares no key."""
+    return path.startswith(_TLS_FOLDERS) and bool(
+        _PUBLIC_TLS_FILE.fullmatch(posixpath.basename(path))
+    )
+
+
 def sensitive_host_path(raw: str) -> str | None:
     """The sensitive location a host path exposes, or None."""
     # A home variable is read before interpolation, which would make `$HOME/.ssh` the
@@ -329,6 +346,8 @@ def sensitive_host_path(raw: str) -> str | None:
     if path == "/":
         return "/"
     if any(path == ok or path.startswith(ok + "/") for ok in HARMLESS):
+        return None
+    if _public_tls_file(path):
         return None
     for top in SENSITIVE[1:]:
         if path == top or path.startswith(top + "/"):
