@@ -41,6 +41,7 @@ from ztlint.parsers import code
 from ztlint.parsers.data import Mapping, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics import runtime, uses
+from ztlint.semantics.addresses import globally_reachable
 from ztlint.semantics.vocabulary import words
 
 _IPV4 = re.compile(r"(?<![\w.<>=~^!@§])((?:\d{1,3}\.){3}\d{1,3})(?![\w.]|\.\d)")
@@ -245,7 +246,7 @@ def _host_address(value: str, text: str, end: int) -> bool:
         ip = ipaddress.ip_address(value)
     except ValueError:
         return False
-    if not ip.is_global or ip.is_multicast or _resolver(ip):
+    if not globally_reachable(ip) or ip.is_multicast or _resolver(ip):
         return False
     if isinstance(ip, ipaddress.IPv6Address):
         if ip not in _GLOBAL_UNICAST_V6 or any(ip in n for n in _DOCUMENTATION):

@@ -13,6 +13,7 @@ from ztlint.checks import envoy
 from ztlint.model import Confidence, Related
 from ztlint.parsers.data import Mapping, Scalar, walk_with
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics.addresses import globally_reachable
 
 
 def _edge(address: str) -> bool:
@@ -20,7 +21,7 @@ def _edge(address: str) -> bool:
     if text in ("0.0.0.0", "::"):
         return True
     try:
-        return ipaddress.ip_address(text).is_global
+        return globally_reachable(ipaddress.ip_address(text))
     except ValueError:
         return False
 

@@ -9,6 +9,7 @@ import ipaddress
 import re
 from pathlib import Path
 
+from ztlint.semantics.addresses import globally_reachable
 from ztlint.semantics.placeholder import address_in_name
 
 _DOC_HOSTS = re.compile(
@@ -39,12 +40,11 @@ _METADATA_HOSTS = frozenset(
 )
 
 
-_SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")
-
-
 # A host name as DNS spells it (a template's `{{ .Host }}` or a `${HOST}` is no name:
 # whatever it becomes is unknown).
-_HOST_NAME = re.compile(r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)+")
+_HOST_NAME = re.compile(
+    r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)+"
+)
 
 
 @functools.cache
@@ -96,4 +96,4 @@ def host_trust(host: str) -> str | None:
         return "skip"
     if ip in ipaddress.ip_network("203.0.113.0/24") or ip in ipaddress.ip_network("2001:db8::/32"):
         return "skip"
-    return "private" if ip.is_private or ip in _SHARED_ADDRESS_SPACE else "public"
+    return "public" if globally_reachable(ip) else "private"
