@@ -46,6 +46,11 @@ NOT_CREDENTIAL = re.compile(
     # What a setting of a token service names: its storage backend, its mail domain.
     r"_backend$|_driver$|_engine$|_domain$|_domains$|_email$|"
     r"^hash(ed)?_|^salted_|"
+    # What a front-end framework inlines into the bundle every browser downloads, public by
+    # its own contract: Next.js `NEXT_PUBLIC_`, Nuxt `NUXT_PUBLIC_`, Expo `EXPO_PUBLIC_`,
+    # SvelteKit's and Astro's `PUBLIC_` (a real secret there is leaked by the build, and
+    # a token's format still tells it).
+    r"^(next_|nuxt_|expo_)?public_|"
     # A digest of it: `checksum/secret` (Helm's restart-on-change annotation),
     # `token_digest`, `password_sha256`, `secret_checksum`.
     r"(^|[_/])checksum([_/]|$)|_digest$|_sha(1|256|384|512)$|_md5$|"
