@@ -140,6 +140,8 @@ REPO = Path(__file__).resolve().parent.parent
         ("pkg/relay/x.go", prov.PRODUCTION),
         ("accounts/tests.py", prov.TEST),
         ("vectors/tests-rfc-examples.py", prov.TEST),
+        ("probe/dummy/agent-report.json", prov.TEST),
+        ("pkg/client/fake/clientset.go", prov.TEST),
         ("accounts/tests_views.py", prov.TEST),
         ("accounts/testsuite.py", prov.PRODUCTION),
         ("demo/app/settings.py", prov.EXAMPLE),

@@ -240,6 +240,11 @@ TEST_PATHS = (
     "*_mock.go",
     "*_mocks.go",
     "fake*.go",
+    # Stand-ins for the real thing, kept for tests and load runs: a dummy probe's recorded
+    # reports, fake clients (`dummy/`, `fake/`, `fakes/`).
+    "dummy/",
+    "fake/",
+    "fakes/",
     # Helpers for a package's tests kept outside `_test.go` (a common Go convention).
     "*_test_util.go",
     "*_test_utils.go",
