@@ -308,9 +308,9 @@ _HOME = re.compile(
 SENSITIVE_HOME = (".ssh", ".aws", ".kube", ".docker", ".gnupg", ".config/gcloud", ".azure")
 
 
-# Files of a TLS folder that hold nothing secret: certificates and chains (certbot's
+# Files of a TLS folder that hold nothing secret: certificates and chains (an ACME client's
 # `cert.pem`, `chain.pem`, `fullchain.pem`), Diffie-Hellman parameters and the web
-# server settings certbot writes (`ssl-dhparams.pem`, `options-ssl-nginx.conf`).
+# server settings an ACME client writes (`ssl-dhparams.pem`, `options-ssl-nginx.conf`).
 _TLS_FOLDERS = ("/etc/letsencrypt/", "/etc/ssl/", "/etc/pki/")
 _PUBLIC_TLS_FILE = re.compile(
     r"(?:full)?chain\d*\.pem|cert\d*\.pem|[\w.-]+\.(?:crt|cer)|[\w.-]*dhparams?[\w.-]*\.pem"
