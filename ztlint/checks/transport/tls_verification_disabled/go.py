@@ -82,6 +82,8 @@ def verified_elsewhere(
         )
     if _mandated(ctx, finding):
         return False
+    if _holder_unused(ctx, finding):
+        return False
     if certificate_probe(ctx, finding):
         return (
             *GATED,
@@ -110,6 +112,96 @@ def verified_elsewhere(
                 return by_default
         return (*GATED, gating.describe(*switch, "TLS verification"))
     return always
+
+
+def _holder_unused(ctx: FileContext, finding: Node) -> bool:
+    """The config is put into a local that nothing reads (`tr.TLSClientConfig =
+    &tls.Config{..}` or `tr := &http.Transport{TLSClientConfig: ..}`, and `tr` appears
+    after only as the target of more field settings): a client built beside it uses
+    its own transport, so the setting reaches no connection."""
+    literal = finding.parent
+    while literal is not None and literal.type != "composite_literal":
+        literal = literal.parent
+    if literal is None:
+        return False
+    holder = _holder_name(ctx, literal)
+    function = _function_of(literal)
+    if holder is None or function is None:
+        return False
+    seen = 0
+    stack = [function]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.named_children)
+        if node.type != "identifier" or gating.text(ctx, node) != holder:
+            continue
+        seen += 1
+        parent = node.parent
+        if parent is not None and parent.type == "expression_list":
+            parent = parent.parent  # `tr := ...`: the declaration's own target
+        if parent is not None and parent.type in ("short_var_declaration", "var_spec"):
+            left = parent.child_by_field_name("left") or parent.child_by_field_name("name")
+            if left is not None and left.start_byte <= node.start_byte < left.end_byte:
+                continue
+        operand = parent.child_by_field_name("operand") if parent is not None else None
+        if (
+            parent is not None
+            and parent.type == "selector_expression"
+            and operand is not None
+            and operand.id == node.id
+            and _assigned_to(parent)
+        ):
+            continue
+        return False  # read: passed on, returned, dialed with
+    return seen > 0
+
+
+def _assigned_to(selector: Node) -> bool:
+    """The selector is what an assignment writes (`tr.Proxy = ...`)."""
+    outer = selector.parent
+    if outer is not None and outer.type == "expression_list":
+        outer = outer.parent
+    if outer is None or outer.type != "assignment_statement":
+        return False
+    left = outer.child_by_field_name("left")
+    return left is not None and left.start_byte <= selector.start_byte < left.end_byte
+
+
+def _holder_name(ctx: FileContext, literal: Node) -> str | None:
+    """The local the config literal is stored into: `tr.TLSClientConfig = <literal>`, or
+    `tr := &http.Transport{TLSClientConfig: <literal>}`."""
+    node = literal.parent
+    if node is not None and node.type == "unary_expression":
+        node = node.parent
+    if node is not None and node.type == "literal_element":
+        node = node.parent  # a keyed element's value, as the grammar wraps it
+    if node is not None and node.type == "expression_list":
+        node = node.parent
+    if node is not None and node.type == "assignment_statement":
+        left = node.child_by_field_name("left")
+        target = left.named_children[0] if left is not None and left.named_children else None
+        if target is not None and target.type == "selector_expression":
+            operand = target.child_by_field_name("operand")
+            if operand is not None and operand.type == "identifier":
+                return gating.text(ctx, operand)
+        return None
+    if node is not None and node.type == "keyed_element":
+        outer = node.parent
+        while outer is not None and outer.type != "composite_literal":
+            outer = outer.parent
+        holder = outer.parent if outer is not None else None
+        if holder is not None and holder.type == "literal_element":
+            return None  # nested deeper in another literal: what holds it is read apart
+        if holder is not None and holder.type == "unary_expression":
+            holder = holder.parent
+        if holder is not None and holder.type == "expression_list":
+            holder = holder.parent
+        if holder is not None and holder.type == "short_var_declaration":
+            left = holder.child_by_field_name("left")
+            names = left.named_children if left is not None else []
+            if len(names) == 1 and names[0].type == "identifier":
+                return gating.text(ctx, names[0])
+    return None
 
 
 def _off_by_default(ctx: FileContext, switch: str) -> tuple[Confidence, Severity, str] | None:
