@@ -36,6 +36,9 @@ class Plan:
     provenance: provenance_mod.Settings = field(default_factory=provenance_mod.Settings)
     roots: tuple[str, ...] = ("",)
     check_nonproduction: bool = True
+    # Report paths other files' evidence made production code although their own path
+    # says test (ztlint.provenance.project_classes): scanned again as production.
+    promoted: frozenset[str] = frozenset()
     # Whether files are searched with a trigger index (a scan of many files), or
     # trigger by trigger (a few files: the pre-commit hook), unless large.
     indexed: bool = field(default=True, compare=False)
@@ -50,6 +53,7 @@ class Plan:
             self.provenance,
             self.roots,
             self.check_nonproduction,
+            tuple(sorted(self.promoted)),
             # User rule folders' contents and plugins' versions (none for built-ins).
             tuple((r.id, r.digest) for r in self.rules if r.digest),
         )

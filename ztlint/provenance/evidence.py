@@ -645,6 +645,9 @@ def project_classes(
     harness, helpers = _go_harness(found, origins)
     for path in harness:
         mark(path, TEST)
+    for path in _imported_integrations(found, origins):
+        if path not in keep:
+            out[path] = PRODUCTION
     # The other files of a helper package's tree (keys, configs, compose files its
     # tests start) are its fixtures; a browser-test runner's folder is its tests.
     roots = tuple(
@@ -767,6 +770,60 @@ def _test_composes(found: Mapping[str, Evidence], origins: Mapping[str, str]) ->
 
 def _non_production(paths: Iterable[str], origins: Mapping[str, str]) -> set[str]:
     return {p for p in paths if origins.get(p, PRODUCTION) != PRODUCTION}
+
+
+# Folder names that say a path holds tests (besides `integration/`, which also names a
+# product's integrations with other services).
+_TEST_FOLDER_WORDS = frozenset(
+    {"test", "tests", "testdata", "testing", "testutil", "testutils", "e2e", "fixtures",
+     "fixture", "mock", "mocks", "fake", "fakes", "dummy", "integration-tests",
+     "integration_tests"}
+)  # fmt: skip
+
+
+def _imported_integrations(found: Mapping[str, Evidence], origins: Mapping[str, str]) -> set[str]:
+    """Go files of a package below an `integration/` folder that the module's production
+    code imports, directly or through another such package (`pkg/integration/jira`,
+    imported by the server that files tickets): the product's integrations with other
+    services, not integration tests. Only files the `integration/` folder alone made
+    test code (no `_test.go`, no other test folder in the path)."""
+    candidates = [
+        p
+        for p, e in found.items()
+        if e.go_package is not None
+        and origins.get(p) == TEST
+        and not p.endswith("_test.go")
+        and "integration" in p.split("/")[:-1]
+        and _TEST_FOLDER_WORDS.isdisjoint(p.split("/")[:-1])
+    ]
+    if not candidates:
+        return set()
+    modules = sorted(
+        ((posixpath.dirname(p), e.go_module) for p, e in found.items() if e.go_module),
+        key=lambda m: -len(m[1]),
+    )
+
+    def folders(path: str) -> set[str]:
+        out = set()
+        for target in found[path].go_imports:
+            for root, module in modules:
+                if target.startswith(module + "/"):
+                    out.add(posixpath.normpath(posixpath.join(root, target[len(module) + 1 :])))
+                    break
+        return out
+
+    imported: set[str] = set()
+    for path, e in found.items():
+        if origins.get(path) == PRODUCTION and not path.endswith("_test.go") and e.go_imports:
+            imported |= folders(path)
+    promoted: set[str] = set()
+    while True:  # an integration package a promoted one imports is the product's too
+        new = {p for p in candidates if p not in promoted and posixpath.dirname(p) in imported}
+        if not new:
+            return promoted
+        promoted |= new
+        for path in new:
+            imported |= folders(path)
 
 
 def _go_harness(

@@ -186,10 +186,14 @@ def _scan_raw(
                 level=NoticeLevel.WARNING if raw.binary else NoticeLevel.NOTE,
             )
         )
-    origin = provenance_mod.classify(
-        provenance_mod.relative_to_roots(entry.rel, plan.roots),
-        None if source is None else text,
-        plan.provenance,
+    origin = (
+        provenance_mod.PRODUCTION
+        if entry.rel in plan.promoted
+        else provenance_mod.classify(
+            provenance_mod.relative_to_roots(entry.rel, plan.roots),
+            None if source is None else text,
+            plan.provenance,
+        )
     )
     mode = policy.check_mode(origin, plan.check_nonproduction)
     unchecked = mode != policy.CHECK_ALL

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from ztlint.discovery import Discovered, context_files
 from ztlint.model import Finding, Notification
 from ztlint.plan import Plan
+from ztlint.provenance import PRODUCTION
 from ztlint.report import FileResult
 from ztlint.rule import Rule
 from ztlint.scan import workers as scan_workers
@@ -68,7 +69,22 @@ def scan_files(
     results = [r for r in results if r.path not in hidden]
     if not named:
         # Only a scan of whole folders sees who includes or imports a file.
+        scanned_as = {r.path: r.provenance for r in results}
         results = placed_by_evidence(results, plan)
+        # A file other files made production code was checked as its path said (the
+        # secret rules only): scanned again, in this process, with every rule.
+        promoted = frozenset(
+            r.path
+            for r in results
+            if r.provenance == PRODUCTION and scanned_as.get(r.path) != PRODUCTION
+        )
+        if promoted:
+            entries = [f for f in found.files if f.rel in promoted]
+            again = {
+                r.path: r
+                for r in execute(entries, replace(plan, promoted=promoted, cache=None), 1, None)
+            }
+            results = [again.get(r.path, r) for r in results]
     return Scanned(results, context_results, hidden, named, max(1, workers)), plan
 
 
