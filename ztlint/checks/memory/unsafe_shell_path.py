@@ -484,7 +484,13 @@ def _named_file(ctx: FileContext, word: Node) -> bool:
     `chown` of it changes that one file wherever the variable points, never a tree."""
     text = _text(ctx, word).strip("\"'")
     last = text.rsplit("/", 1)[-1] if "/" in text else ""
-    return bool(last) and re.fullmatch(r"[\w.+-]+", last) is not None and "." in last
+    if not last or re.fullmatch(r"[\w.+-]+", last) is None:
+        return False
+    # A name with an extension, or one at the end of a literal path of three or more
+    # parts after the last expansion (`$DIR/usr/local/agent/agent-bin`): a file, not a
+    # system folder an empty variable would leave (`$ROOT/etc`).
+    tail = re.split(r"\$\{?\w+\}?", text)[-1]
+    return "." in last or len([p for p in tail.split("/") if p]) >= 3
 
 
 def _leading(ctx: FileContext, word: Node) -> bool:
