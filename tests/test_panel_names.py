@@ -320,6 +320,19 @@ VOCABULARY = {
     # reads as a sink (sensitive_data_logged.py, its fixtures and snapshots) and other checks'
     # fixtures use; an ordinary technology word used before held-out-91 held phasehq/console.
     "console",
+    # "operator", the ordinary word (tree-sitter's `operator` field that ztlint's semantics and
+    # checks read on binary expressions, Python's `operator` module in ztlint/parsers/code.py,
+    # a Kubernetes operator in ZT207's docs, the person running a service); KEDA's API group
+    # (`keda.sh/v1alpha1`, the ScaledObject in ZT302's positive_rollout.yaml fixture, like
+    # fluxcd above); Prometheus, the metrics format (Envoy's `/stats/prometheus` admin path in
+    # ZT512's negative_edge.yaml fixture); and MinIO, the S3-compatible object store (the
+    # `minio` values of ZT204's positive_helm_values fixture, a `minio.storage` URL in
+    # test_place_evidence); all used before held-out-93 held minio/operator, kedacore/keda and
+    # prometheus/blackbox_exporter.
+    "operator",
+    "keda",
+    "prometheus",
+    "minio",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
