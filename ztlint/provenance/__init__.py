@@ -448,6 +448,10 @@ DOCS_PATHS = (
     "docs/",
     "doc/",
     "site/",
+    # Design proposals and the sample files they point to (`design/cli/poc/base/...`).
+    "design/",
+    "designs/",
+    "proposals/",
     # The configuration of a documentation site's generator (its search widget's public
     # key, its links): Docusaurus, MkDocs, VitePress.
     "docusaurus.config.*",
