@@ -46,3 +46,22 @@ def test_settings(doc: Node) -> set[int]:
             ):
                 out.update(id(n) for key in _SETTINGS if (n := step.get(key)) is not None)
     return out
+
+
+def test_step_lines(doc: Node) -> list[tuple[int, int]]:
+    """The line spans of the workflow's test steps (every step of a test job)."""
+    out: list[tuple[int, int]] = []
+    jobs = doc.get_map("jobs") if isinstance(doc, Mapping) else None
+    if jobs is None:
+        return out
+    for job_id, job in jobs.items():
+        if not isinstance(job, Mapping):
+            continue
+        test_job = _says_test(job_id) or _says_test(job.get("name"))
+        steps = job.get_seq("steps")
+        for step in steps.items if steps is not None else []:
+            if isinstance(step, Mapping) and (
+                test_job or _says_test(step.get("name")) or _says_test(step.get("run"))
+            ):
+                out.append((step.span.start_line, step.span.end_line))
+    return out

@@ -19,6 +19,8 @@ import itertools
 import re
 from collections.abc import Iterator
 
+from ztlint import classify
+from ztlint.checks import workflowtests
 from ztlint.checks.shell import Command, Word, file_commands
 from ztlint.model import Confidence, Severity, Span
 from ztlint.rule import FileContext, Hit
@@ -203,9 +205,18 @@ _HEALTH_SCRIPT = re.compile(
 )
 
 
+def _test_steps(ctx: FileContext) -> list[tuple[int, int]]:
+    """The lines of a GitHub workflow's test steps (ztlint.checks.workflowtests)."""
+    if classify.WORKFLOW not in ctx.kinds:
+        return []
+    docs = ctx.try_documents() or []
+    return [span for doc in docs for span in workflowtests.test_step_lines(doc)]
+
+
 def detect(ctx: FileContext) -> Iterator[Hit]:
     seen = set()
     health = _HEALTH_SCRIPT.search(ctx.path) is not None
+    tests = ctx.cached(_test_steps)
     for _, found in file_commands(ctx):
         variables: dict[str, list[str]] = {}
         for cmd in found:
@@ -213,7 +224,12 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                 for name, value in cmd.assignments:
                     variables.setdefault(name, []).append(value.text)
         for cmd in found:
-            probe = cmd.name in ("curl", "wget") and (_probe(cmd) or (health and _silent(cmd)))
+            in_test = cmd.name in ("curl", "wget") and any(
+                lo <= cmd.span.start_line <= hi for lo, hi in tests
+            )
+            probe = cmd.name in ("curl", "wget") and (
+                _probe(cmd) or ((health or in_test) and _silent(cmd))
+            )
             local = cmd.name in ("curl", "wget") and _local_default(cmd, variables)
             for word, message in _check(cmd):
                 span = word.span if word is not None else cmd.span
@@ -226,6 +242,9 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
                         if _probe(cmd)
                         else "in a health check's script, on a probe that sends nothing (what "
                         "a HEALTHCHECK or readiness probe runs against the service's own listener)"
+                        if health
+                        else "in a workflow's test step, on a request that sends nothing (a "
+                        "check of the service the test run just deployed)"
                     )
                     yield Hit(
                         span=span,
