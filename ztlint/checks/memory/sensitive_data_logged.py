@@ -267,7 +267,17 @@ def _transformed(ctx: FileContext, inner: Node) -> bool:
     if function is None:
         return False
     tail = re.split(r"[.:]+", _text(ctx, function))[-1]
-    return bool(_TRANSFORMS.intersection(words(tail))) or tail in _REFERENCES
+    last = words(tail)[-1:]
+    return (
+        bool(_TRANSFORMS.intersection(words(tail)))
+        or tail in _REFERENCES
+        or (bool(last) and last[0] in _NAMING)
+    )
+
+
+# What a function named for a name or an id returns of an object: a reference
+# (`kube.NamespaceAndName(&secret)`, `meta.GetUID(token)`), never its data.
+_NAMING = frozenset({"name", "names", "namespace", "id", "ids", "uid", "ref"})
 
 
 # Kubernetes' references to an object: its namespace and name, never its data
