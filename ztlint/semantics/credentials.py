@@ -38,7 +38,7 @@ NOT_CREDENTIAL = re.compile(
     r"_port$|_user(name)?$|_prefix$|_suffix$|_mode$|_algorithm$|_alg$|_audience$|_issuer$|_label$|"
     r"_field$|_placeholder$|_hint$|_prompt$|_regex$|_pattern$|_policy$|_hash$|_hashed$|_salt$|"
     r"_min$|_max$|_error$|_message$|_msg$|_env$|_var$|_ref$|_refs$|ref$|_count$|_index$|_version$|"
-    r"_format$|_location$|_source$|_store$|_provider$|_manager$|_class$|_scope$|_scopes$|_usage$|"
+    r"_format$|_template$|_templates$|_tmpl$|_location$|_source$|_store$|_provider$|_manager$|_class$|_scope$|_scopes$|_usage$|"
     r"_rotation$|_generator$|_validator$|_key_?name$|^(csrf|xsrf)_token$|_timeout$|_interval$|"
     r"_period$|_duration$|_delay$|_lifetime$|_max_?age$|_(milli)?seconds$|_secs$|_ms$|_minutes$|"
     r"_hours$|_days$|"
