@@ -320,6 +320,12 @@ VOCABULARY = {
     # reads as a sink (sensitive_data_logged.py, its fixtures and snapshots) and other checks'
     # fixtures use; an ordinary technology word used before held-out-91 held phasehq/console.
     "console",
+    # Prometheus, the monitoring system whose text exposition format Envoy serves at its
+    # `/stats/prometheus` admin endpoint; ZT512's fixture negative_edge.yaml routes that
+    # endpoint (`prometheus_stats` cluster) to show a stats-only listener is not an edge
+    # listener (commit 00c6f3c, surfaces.py reads the `/stats` prefix); an ordinary
+    # technology word used before held-out-94 held prometheus/alertmanager.
+    "prometheus",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
