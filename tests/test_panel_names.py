@@ -333,12 +333,6 @@ VOCABULARY = {
     "keda",
     "prometheus",
     "minio",
-    # Prometheus, the monitoring system whose text exposition format Envoy serves at its
-    # `/stats/prometheus` admin endpoint; ZT512's fixture negative_edge.yaml routes that
-    # endpoint (`prometheus_stats` cluster) to show a stats-only listener is not an edge
-    # listener (commit 00c6f3c, surfaces.py reads the `/stats` prefix); an ordinary
-    # technology word used before held-out-94 held prometheus/alertmanager.
-    "prometheus",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
@@ -359,7 +353,7 @@ CONVENTIONAL = re.compile(
     # <version>/`, whose `zz_generated.deepcopy.go` provenance's tests classify as generated
     # (commit c31d3ce), before held-out-93 labelled minio/operator's `pkg/apis/minio.min.io/`;
     # the group folders below it stay checked.
-    r"|pkg/apis$)"
+    r"|pkg/apis$"
     # A Go Kubernetes project's `pkg/client/` folder, where k8s.io/code-generator's client-gen
     # puts clientsets and their fakes (`pkg/client/clientset/versioned/fake`); provenance's
     # test gives `pkg/client/fake/clientset.go` as stand-in test material (commit 5906060)
