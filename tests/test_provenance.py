@@ -141,7 +141,7 @@ REPO = Path(__file__).resolve().parent.parent
         ("accounts/tests.py", prov.TEST),
         ("vectors/tests-rfc-examples.py", prov.TEST),
         ("probe/dummy/agent-report.json", prov.TEST),
-        ("design/install/sample/deployment.yaml", prov.DOCS),
+        ("design/install/base/deployment.yaml", prov.DOCS),
         ("pkg/client/fake/clientset.go", prov.TEST),
         ("accounts/tests_views.py", prov.TEST),
         ("accounts/testsuite.py", prov.PRODUCTION),
