@@ -96,6 +96,10 @@ def _in_memory(ctx: FileContext, scope: Node) -> bool:
         if dialer is None:
             continue
         dialer, _ = sem.value_of(dialer)
+        if dialer.type == "identifier":
+            dialer = _function_named(ctx, sem.text(dialer)) or dialer
+        if dialer.type in ("func_literal", "function_declaration") and _dials_unix(sem, dialer):
+            return True  # the kubelet's or a runtime's local socket: no network
         if dialer.type == "func_literal":
             for value in sem.returned(dialer):
                 args = value.child_by_field_name("arguments")
@@ -125,6 +129,38 @@ def _in_memory(ctx: FileContext, scope: Node) -> bool:
                     and any(sem.text(a) == sem.text(listener) for a in args.named_children)
                 ):
                     return True
+    return False
+
+
+# What a dialer is given to reach a Unix socket: the network names of net.Dial.
+_UNIX_NETWORKS = frozenset({"unix", "unixpacket", "unixgram"})
+
+
+def _function_named(ctx: FileContext, name: str) -> Node | None:
+    """The file's top-level Go function of that name (a dialer passed by name)."""
+    for node in nodes_of(ctx, "function_declaration"):
+        own = node.child_by_field_name("name")
+        if own is not None and gating.text(ctx, own) == name:
+            return node
+    return None
+
+
+def _dials_unix(sem: semantics.Semantics, function: Node) -> bool:
+    """The dialer's body dials a Unix socket: `net.DialUnix`, or `Dial`/`DialContext`/
+    `DialTimeout` given the network `"unix"` (a literal or a constant holding it)."""
+    for node in walk(function):
+        if node.type != "call_expression":
+            continue
+        callee = sem.callee(node).rsplit(".", 1)[-1]
+        if callee == "DialUnix":
+            return True
+        if callee not in ("Dial", "DialContext", "DialTimeout"):
+            continue
+        args = node.child_by_field_name("arguments")
+        for arg in args.named_children[:2] if args is not None else ():
+            constant = sem.const(arg)
+            if constant is not None and constant.string and constant.text in _UNIX_NETWORKS:
+                return True
     return False
 
 
