@@ -560,11 +560,25 @@ def _head_comments(text: str) -> Iterator[str]:
         yield stripped
 
 
+# A configuration whose head calls it an example: `# Example configuration for the
+# controller`, `# Sample values`, `# This is an example`.
+_DECLARED_EXAMPLE = re.compile(
+    r"#[ \t]*(?:an?[ \t]+)?(?:example|sample)[ \t]+(?:configuration|config|values|settings"
+    r"|manifest|file|setup|deployment)s?\b"
+    r"|#[ \t]*this[ \t]+(?:file[ \t]+|config(?:uration)?[ \t]+)?is[ \t]+(?:just[ \t]+)?an?[ \t]+"
+    r"(?:example|sample)\b",
+    re.I,
+)
+
+
 def declared_development(text: str) -> bool:
     """A YAML configuration whose comment lines at its head (before its first key) say
-    it is for development only, or not for production: a developer environment, an
-    example of its kind, whatever its name."""
-    return any(_DEVELOPMENT_ONLY.match(line) for line in _head_comments(text))
+    it is for development only, or not for production, or an example: a developer
+    environment, an example of its kind, whatever its name."""
+    return any(
+        _DEVELOPMENT_ONLY.match(line) or _DECLARED_EXAMPLE.match(line)
+        for line in _head_comments(text)
+    )
 
 
 def declared_tests(text: str) -> bool:
