@@ -46,6 +46,9 @@ NOT_CREDENTIAL = re.compile(
     # What a setting of a token service names: its storage backend, its mail domain.
     r"_backend$|_driver$|_engine$|_domain$|_domains$|_email$|"
     r"^hash(ed)?_|^salted_|"
+    # A Helm chart's reference to a Secret object the deployer made (`existingSecret`,
+    # `existing_password_secret`): its name, not its data.
+    r"^existing_|"
     # What a front-end framework inlines into the bundle every browser downloads, public by
     # its own contract: Next.js `NEXT_PUBLIC_`, Nuxt `NUXT_PUBLIC_`, Expo `EXPO_PUBLIC_`,
     # SvelteKit's and Astro's `PUBLIC_` (a real secret there is leaked by the build, and

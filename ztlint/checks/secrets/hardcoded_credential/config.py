@@ -26,11 +26,13 @@ from ztlint.parsers.data import Mapping, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics.credentials import (
     EXAMPLE_FILE,
+    NOT_CREDENTIAL,
     accounts,
     is_account_record,
     is_credential_name,
     is_password_name,
     judge_value,
+    normalise,
 )
 from ztlint.semantics.placeholder import (
     is_word,
@@ -58,6 +60,7 @@ def _detect_config(ctx: FileContext) -> Iterator[Hit]:
         account = _account_passwords(doc)
         services = _service_environments(doc)
         seen: set[int] = set()
+        containers: dict[int, str] = {}  # a mapping's id -> the credential word above it
         stack: list[object] = [doc]
         while stack:
             node = stack.pop()
@@ -91,9 +94,21 @@ def _detect_config(ctx: FileContext) -> Iterator[Hit]:
             if _is_test_table(node):
                 continue
             catalogue = _is_catalogue(node)
+            container = containers.get(id(node))
             for key, value in node.items():
                 if key.value in _EXAMPLE_KEYS:
                     continue  # an OpenAPI or JSON-schema example: documentation
+                if isinstance(value, Mapping) and key.value.lower() in _CREDENTIAL_CONTAINERS:
+                    containers[id(value)] = _CREDENTIAL_CONTAINERS[key.value.lower()]
+                if (
+                    container is not None
+                    and isinstance(value, Scalar)
+                    and value.kind == "str"
+                    and not is_credential_name(key.value)
+                    and not written(value)
+                ):
+                    yield from _role_credential(container, key.value, value, example, local)
+                    continue
                 if isinstance(value, Scalar):
                     if _format_keyword(node, key.value, value.value) or (
                         catalogue and is_word(value.value)
@@ -234,6 +249,41 @@ _FOR_SERVICE = (
     " that a CI job hands its steps for its own service container, which lives only as "
     "long as the job"
 )
+
+
+# Keys that hold one credential per role or user (`credentials: {admin: <key>, viewer:
+# <key>}`, `passwords: {root: ...}`), with the kind of credential each leaf is.
+_CREDENTIAL_CONTAINERS = {
+    "credentials": "credential",
+    "passwords": "password",
+    "tokens": "token",
+    "api_keys": "api_key",
+    "apikeys": "api_key",
+}
+# Leaves under such a key that name who, not what (`credentials: {username: ..}`).
+_IDENTITY_KEYS = frozenset({"user", "username", "login", "email", "name", "type", "kind"})
+
+
+def _role_credential(
+    kind: str, role: str, value: Scalar, example: bool, local: Callable[[], bool]
+) -> Iterator[Hit]:
+    """A credential keyed by its role under a credentials mapping: judged as that kind
+    of credential (a token must look random, a password need not), named by its path."""
+    if role.lower() in _IDENTITY_KEYS or not role[:1].isalpha():
+        return
+    if NOT_CREDENTIAL.search(normalise(role)):
+        return  # `secretName`, `existingSecret` refs, `keyFile`: where it is, not what
+    verdict = judge_value(f"{role}_{kind}", value.value, example)
+    if verdict is not None:
+        yield _hit(
+            f"{kind}s.{role}",
+            verdict,
+            value.span,
+            value.span,
+            value.value,
+            local=local,
+            config=True,
+        )
 
 
 def _config_pair(
