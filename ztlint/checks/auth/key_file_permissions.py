@@ -4,7 +4,8 @@ A key written with mode 0644 (or with the default mode, which the umask usually 
 0644) is readable by every account and every process on the host (the seed's D).
 Reported:
 - Go `os.WriteFile(path, data, mode)`, `os.OpenFile(path, flags, mode)` and
-  `os.Chmod(path, mode)` with group or other bits in the mode;
+  `os.Chmod(path, mode)` with group or other bits in the mode, and `os.Create(path)` with
+  no `Chmod` or umask in the function;
 - Python `os.open(path, flags, mode)` and `os.chmod(path, mode)` with those bits, and
   `open(path, "w")` / `Path(path).write_text` / `write_bytes` with no `os.chmod`,
   `os.umask`, `os.open` or `opener=` in the same function;
@@ -40,7 +41,7 @@ _PATH_SECRET = re.compile(
     r"\.(key|p12|pfx|jks|pem)\b|id_(rsa|dsa|ecdsa|ed25519)|token|secret|credential|passw|\.netrc|\.pgpass|kubeconfig|(^|[^a-z])sk[_.-]?(file|path)"
 )
 _SAFE_NEARBY = re.compile(
-    r"os\.chmod|umask|os\.open\(|opener\s*=|\.mode\(|set_permissions|OpenOptionsExt|PermissionsExt|chmodSync|chmod\("
+    r"os\.chmod|umask|os\.open\(|opener\s*=|\.mode\(|set_permissions|OpenOptionsExt|PermissionsExt|chmodSync|chmod\(|Chmod\(|Umask\("
 )
 
 
@@ -172,6 +173,8 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
             "tokio::fs::write",
         ):
             default = True
+        elif lang == "go" and callee == "os.Create" and len(items) == 1:
+            default = True  # 0666 before the umask, as Rust's `File::create`
         elif lang in ("javascript", "typescript", "tsx") and name in ("writeFile", "writeFileSync"):
             options = items[2] if len(items) >= 3 else None
             if options is None or "mode" not in _text(ctx, options):
