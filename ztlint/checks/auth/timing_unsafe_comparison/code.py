@@ -284,9 +284,20 @@ def _updates(ctx: FileContext, node: Node, a_text: str, b_text: str) -> bool:
         return False
     inside = _text(ctx, body)
     bare = [t.lstrip("*&") for t in (a_text, b_text)]
-    return any(
+    if any(
         re.search(rf"{re.escape(x)}\s*:?=\s*[*&]?{re.escape(y)}\b", inside)
         for x, y in ((bare[0], bare[1]), (bare[1], bare[0]))
+    ):
+        return True
+    # Or hands the new value to a setter that keeps it (`if tr.RefreshToken != refreshToken
+    # { creds.SetRefreshToken(realm, tr.RefreshToken) }`): a client caching what it got.
+    return any(
+        re.search(
+            rf"(?<![\w])(?:[\w.]*\.)?(?:[Ss]et|[Ss]tore|[Ss]ave|[Uu]pdate|[Cc]ache|[Pp]ut)\w*"
+            rf"\s*\([^()]*(?<![\w.]){re.escape(x)}(?![\w])",
+            inside,
+        )
+        for x in bare
     )
 
 
