@@ -252,7 +252,8 @@ def judge_value(
     text = value.strip()
     if not may_be_credential_value(text) or normalise(text) == normalise(name):
         return None
-    if _letters(spelled_with_number(text)) == _letters(name):
+    spelled = spelled_with_number(text)
+    if spelled != text and _letters(spelled) == _letters(name):
         return None  # `OnePasswordConnect = "1passwordconnect"`: the name, a brand's digit
     if is_own_word(text, name):
         return None  # `ResultPass = "pass"`: an enumeration spelling itself
