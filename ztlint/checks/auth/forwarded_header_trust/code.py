@@ -473,6 +473,36 @@ def _peer_guarded(ctx: FileContext, read: Node, scope: Node) -> bool:
     return False
 
 
+# A setting that says the application runs behind a proxy it trusts (`trustProxy`,
+# `TRUST_PROXY_HEADERS`, `trusted_proxies`, `behind_proxy`).
+_TRUST_SWITCH = re.compile(
+    r"(?i)trust\w*?_?prox|prox\w*?_?trust|behind_?prox|trusted_?(?:proxies|hops)"
+)
+
+
+def _trust_switch(ctx: FileContext, read: Node, scope: Node) -> bool:
+    """The header is read only in the branch of a condition on the deployer's declared
+    trusted proxy (`if (await Settings.get("trustProxy")) { headers["x-forwarded-for"] }`):
+    the proxy in front sets it, which is what the setting declares."""
+    node = read
+    while node.parent is not None and node.id != scope.id:
+        parent = node.parent
+        if parent.type in _IFS:
+            condition = parent.child_by_field_name("condition")
+            taken = parent.child_by_field_name("consequence")
+            if (
+                condition is not None
+                and taken is not None
+                and taken.id == node.id  # the branch taken when the setting holds
+                and _TRUST_SWITCH.search(_text(ctx, condition))
+                and "!" not in _text(ctx, condition)
+                and " not " not in f" {_text(ctx, condition)} "
+            ):
+                return True
+        node = parent
+    return False
+
+
 def _direct(ctx: FileContext) -> Iterator[Hit]:
     key_functions, inline_keys = _key_functions(ctx)
     for read, header in _header_reads(ctx):
@@ -489,7 +519,7 @@ def _direct(ctx: FileContext) -> Iterator[Hit]:
                 "client sets: each request can claim a new address",
             )
             continue
-        if _trusted_resolution(ctx, read, scope):
+        if _trusted_resolution(ctx, read, scope) or _trust_switch(ctx, read, scope):
             continue
         decision, via = _decision(ctx, scope, read), ""
         if decision is None:
