@@ -90,7 +90,11 @@ _GLOB_OR_SPACE = re.compile(r"[\s*?\[]")
 
 # One equality of a test with a fixed word (`"$IFACE" == "eth0"`, `$V = wan`), as a
 # branch's condition or one of its `||` alternatives.
-_EQUALS_WORD = r"""\s*"?\$\{{?{var}\}}?"?\s*==?\s*(["']?)[\w.:/-]+\1\s*"""
+_EQUALS_WORD = (
+    r"""\s*"?\$\{{?{var}\}}?"?\s*(?:==?\s*(["']?)[\w.:/-]+\1"""
+    # or matched against an anchored list of fixed words (`=~ ^(aws-cni|metrics)$`)
+    r"""|=~\s*\^\(?[\w-]+(?:\|[\w-]+)*\)?\$)\s*"""
+)
 
 
 def _pinned(ctx: FileContext, name: str, at: Node) -> bool:
