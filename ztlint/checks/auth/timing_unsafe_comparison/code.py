@@ -616,6 +616,33 @@ _INDEXES = frozenset({"subscript", "subscript_expression", "index_expression"})
 _LOOKUPS = re.compile(r"(?i)^(get|find|lookup|load|fetch|query|select|read)")
 
 
+def _found_by_it(ctx: FileContext, node: Node, left: Node, right: Node) -> bool:
+    """A re-check of a record the same value just found: earlier in the function the
+    value was the parameter of an SQL equality (`Where("token = ?", token)`), and the
+    other side is a field of what that query filled (`client.Token == token`). The
+    database matched it exactly or found nothing; the comparison tells nothing more."""
+    function = enclosing_function(node)
+    if function is None:
+        return False
+    before = ctx.source.utf8[function.start_byte : node.start_byte].decode("utf-8", "replace")
+    for value, record in ((left, right), (right, left)):
+        name = _text(ctx, value).strip()
+        if not re.fullmatch(r"[A-Za-z_]\w*", name) or record.type not in _MEMBERS:
+            continue
+        query = re.search(
+            r"""["'`][^"'`\n]{0,200}?=\s*(?:\?|\$\d+|%s|:\w+)[^"'`\n]{0,200}["'`]\s*,\s*"""
+            + re.escape(name)
+            + r"\s*[,)]",
+            before,
+        )
+        if query is not None:
+            return True
+    return False
+
+
+_MEMBERS = frozenset({"selector_expression", "member_expression", "attribute", "field_expression"})
+
+
 def _lookup_key(ctx: FileContext, inner: Node, operand: Node) -> bool:
     """`users[name].password`, `store.get(id).token`: the name picks the record the
     server holds; the compared value is the server's."""
@@ -693,6 +720,7 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
                     and not _state_token(ctx, node, left)
                     and not _state_token(ctx, node, right)
                     and not _no_attacker_side(ctx, node, left, right)
+                    and not _found_by_it(ctx, node, left, right)
                     and not _names_compared(ctx, left, right)
                     and not _config_validator(ctx, node)
                     and not _equality_method(ctx, node)
