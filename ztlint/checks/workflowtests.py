@@ -11,6 +11,7 @@ address) configures the test, not a deployment.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ztlint.parsers.data import Mapping, Node, Scalar
 
@@ -26,42 +27,38 @@ def _says_test(node: Node | None) -> bool:
     return isinstance(node, Scalar) and bool(_TEST_WORD.search(node.value.lower()))
 
 
+def _test_parts(doc: Node) -> Iterator[tuple[Mapping, bool, list[Mapping]]]:
+    """Each job of the workflow, whether it is a test job, and its test steps (every
+    step of a test job)."""
+    jobs = doc.get_map("jobs") if isinstance(doc, Mapping) else None
+    for job_id, job in jobs.items() if jobs is not None else ():
+        if not isinstance(job, Mapping):
+            continue
+        test_job = _says_test(job_id) or _says_test(job.get("name"))
+        steps = job.get_seq("steps")
+        tests = [
+            step
+            for step in (steps.items if steps is not None else [])
+            if isinstance(step, Mapping)
+            and (test_job or _says_test(step.get("name")) or _says_test(step.get("run")))
+        ]
+        yield job, test_job, tests
+
+
 def test_settings(doc: Node) -> set[int]:
     """The ids of the `env` and `with` mappings of the workflow's test steps and test
     jobs (a job's own `env` included)."""
     out: set[int] = set()
-    jobs = doc.get_map("jobs") if isinstance(doc, Mapping) else None
-    if jobs is None:
-        return out
-    for job_id, job in jobs.items():
-        if not isinstance(job, Mapping):
-            continue
-        test_job = _says_test(job_id) or _says_test(job.get("name"))
-        if test_job:
-            out.update(id(n) for key in _SETTINGS if (n := job.get(key)) is not None)
-        steps = job.get_seq("steps")
-        for step in steps.items if steps is not None else []:
-            if isinstance(step, Mapping) and (
-                test_job or _says_test(step.get("name")) or _says_test(step.get("run"))
-            ):
-                out.update(id(n) for key in _SETTINGS if (n := step.get(key)) is not None)
+    for job, test_job, steps in _test_parts(doc):
+        for part in ([job] if test_job else []) + steps:
+            out.update(id(n) for key in _SETTINGS if (n := part.get(key)) is not None)
     return out
 
 
 def test_step_lines(doc: Node) -> list[tuple[int, int]]:
     """The line spans of the workflow's test steps (every step of a test job)."""
-    out: list[tuple[int, int]] = []
-    jobs = doc.get_map("jobs") if isinstance(doc, Mapping) else None
-    if jobs is None:
-        return out
-    for job_id, job in jobs.items():
-        if not isinstance(job, Mapping):
-            continue
-        test_job = _says_test(job_id) or _says_test(job.get("name"))
-        steps = job.get_seq("steps")
-        for step in steps.items if steps is not None else []:
-            if isinstance(step, Mapping) and (
-                test_job or _says_test(step.get("name")) or _says_test(step.get("run"))
-            ):
-                out.append((step.span.start_line, step.span.end_line))
-    return out
+    return [
+        (step.span.start_line, step.span.end_line)
+        for _, _, steps in _test_parts(doc)
+        for step in steps
+    ]
