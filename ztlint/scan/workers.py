@@ -47,9 +47,16 @@ def _init_worker(plan: Plan) -> None:
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """End a pool at once (Ctrl-C): queued batches are dropped, workers terminated."""
     workers = list((getattr(pool, "_processes", None) or {}).values())  # gone on shutdown
+    # The pool's manager thread, taken before shutdown forgets it: it closes its wakeup
+    # pipe as it ends, and at interpreter exit concurrent.futures writes to that pipe
+    # unless it is closed; a close racing the write prints "Exception ignored ... Bad
+    # file descriptor" after our one-line message. So it is let end now.
+    manager = getattr(pool, "_executor_manager_thread", None)
     for process in workers:
         process.terminate()
     pool.shutdown(wait=False, cancel_futures=True)
+    if manager is not None:
+        manager.join(timeout=5)
 
 
 def _scan_batch(batch: list[FileEntry]) -> list[FileResult]:
