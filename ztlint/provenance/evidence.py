@@ -772,6 +772,23 @@ def _non_production(paths: Iterable[str], origins: Mapping[str, str]) -> set[str
     return {p for p in paths if origins.get(p, PRODUCTION) != PRODUCTION}
 
 
+def _go_modules(found: Mapping[str, Evidence]) -> list[tuple[str, str]]:
+    """(folder, module path) of each go.mod in the scan, the longest module path first
+    (a nested module wins over the one around it)."""
+    return sorted(
+        ((posixpath.dirname(p), e.go_module) for p, e in found.items() if e.go_module),
+        key=lambda m: -len(m[1]),
+    )
+
+
+def _package_folder(modules: list[tuple[str, str]], imported: str) -> str | None:
+    """The scanned folder of an imported Go package of one of the scan's modules."""
+    for root, module in modules:
+        if imported == module or imported.startswith(module + "/"):
+            return posixpath.normpath(posixpath.join(root, imported[len(module) + 1 :]))
+    return None
+
+
 # Folder names that say a path holds tests (besides `integration/`, which also names a
 # product's integrations with other services).
 _TEST_FOLDER_WORDS = frozenset(
@@ -798,19 +815,10 @@ def _imported_integrations(found: Mapping[str, Evidence], origins: Mapping[str, 
     ]
     if not candidates:
         return set()
-    modules = sorted(
-        ((posixpath.dirname(p), e.go_module) for p, e in found.items() if e.go_module),
-        key=lambda m: -len(m[1]),
-    )
+    modules = _go_modules(found)
 
     def folders(path: str) -> set[str]:
-        out = set()
-        for target in found[path].go_imports:
-            for root, module in modules:
-                if target.startswith(module + "/"):
-                    out.add(posixpath.normpath(posixpath.join(root, target[len(module) + 1 :])))
-                    break
-        return out
+        return {f for i in found[path].go_imports if (f := _package_folder(modules, i))}
 
     imported: set[str] = set()
     for path, e in found.items():
@@ -831,10 +839,7 @@ def _go_harness(
 ) -> tuple[set[str], set[str]]:
     """The production Go files of test helper packages (see project_classes), and the
     folders of those packages."""
-    modules = sorted(
-        ((posixpath.dirname(p), e.go_module) for p, e in found.items() if e.go_module),
-        key=lambda m: -len(m[1]),
-    )
+    modules = _go_modules(found)
     if not modules:
         return set(), set()
     files: dict[str, list[str]] = {}  # package folder -> its production files
@@ -854,25 +859,19 @@ def _go_harness(
         if any(_test_framework(i) for i in e.go_imports):
             driven.add(folder)
 
-    def folder_of(imported: str) -> str | None:
-        for root, module in modules:
-            if imported == module or imported.startswith(module + "/"):
-                return posixpath.normpath(posixpath.join(root, imported[len(module) + 1 :]))
-        return None
-
     importers: dict[str, set[str]] = {}  # package folder -> folders of its importers
     imports: dict[str, set[str]] = {}
     tested: dict[str, set[str]] = {}  # package folder -> folders of test files importing it
     for folder, paths in files.items():
         for path in paths:
             for imported in found[path].go_imports:
-                target = folder_of(imported)
+                target = _package_folder(modules, imported)
                 if target is not None and target in files and target != folder:
                     importers.setdefault(target, set()).add(folder)
                     imports.setdefault(folder, set()).add(target)
     for path in tests:
         for imported in found[path].go_imports:
-            target = folder_of(imported)
+            target = _package_folder(modules, imported)
             if target is not None and target in files:
                 tested.setdefault(target, set()).add(posixpath.dirname(path))
     # A helper package serves the tests of other packages: test code elsewhere imports it.

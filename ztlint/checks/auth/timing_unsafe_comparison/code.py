@@ -624,11 +624,16 @@ def _found_by_it(ctx: FileContext, node: Node, left: Node, right: Node) -> bool:
     function = enclosing_function(node)
     if function is None:
         return False
-    before = ctx.source.utf8[function.start_byte : node.start_byte].decode("utf-8", "replace")
+    # The lookup stands just above the re-check: the function's last few KB before it
+    # are read (a long function of many comparisons is not read once per comparison).
+    start = max(function.start_byte, node.start_byte - _LOOKUP_REACH)
+    before = ctx.source.utf8[start : node.start_byte].decode("utf-8", "replace")
     for value, record in ((left, right), (right, left)):
         name = _text(ctx, value).strip()
         if not re.fullmatch(r"[A-Za-z_]\w*", name) or record.type not in _MEMBERS:
             continue
+        if not re.search(rf",\s*{re.escape(name)}\s*[,)]", before):
+            continue  # never a query's parameter: no need to look for the query
         query = re.search(
             r"""["'`][^"'`\n]{0,200}?=\s*(?:\?|\$\d+|%s|:\w+)[^"'`\n]{0,200}["'`]\s*,\s*"""
             + re.escape(name)
@@ -641,6 +646,7 @@ def _found_by_it(ctx: FileContext, node: Node, left: Node, right: Node) -> bool:
 
 
 _MEMBERS = frozenset({"selector_expression", "member_expression", "attribute", "field_expression"})
+_LOOKUP_REACH = 4096
 
 
 def _lookup_key(ctx: FileContext, inner: Node, operand: Node) -> bool:
