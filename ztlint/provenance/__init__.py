@@ -438,6 +438,10 @@ DOCS_PATHS = (
     "*.markdown",
     "*.rst",
     "*.adoc",
+    # A plain-text readme (`README`, `README.txt`: a tool's usage with a sample session).
+    "README",
+    "README.txt",
+    "readme.txt",
     # Templates of those pages (helm-docs' `README.md.gotmpl`, `*.md.tmpl`, `*.md.j2`).
     "*.md.gotmpl",
     "*.md.tmpl",
@@ -462,8 +466,10 @@ DOCS_PATHS = (
 
 # Generator markers in a file's first lines: Go's convention
 # (https://go.dev/s/generatedcode), `@generated` (Facebook, Rust, many tools), and the
-# "auto-generated ... do not edit" banners of other generators.
-_GO_GENERATED = re.compile(r"^// Code generated .* DO NOT EDIT\.$", re.M)
+# "auto-generated ... do not edit" banners of other generators. Go's line is matched
+# without its closing period too (`...; DO NOT EDIT`), as linters that skip generated Go
+# code do: generators in the wild drop it.
+_GO_GENERATED = re.compile(r"^// Code generated .* DO NOT EDIT\.?[ \t]*$", re.M)
 _GENERATED_MARK = re.compile(
     r"@generated\b|\bauto-?generated\b.*\b(?:do not|don't) (?:edit|modify|make (?:direct |manual )?changes)\b"
     r"|\b(?:do not|don't) (?:edit|modify)\b.*\b(?:auto-?generated|file generated)\b"
