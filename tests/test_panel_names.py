@@ -341,6 +341,11 @@ VOCABULARY = {
     # fixture, the keyring crate in its negative_cargo fixture, `KEYRING2ND` in
     # ztlint/semantics/placeholder.py's comments); used before held-out-99 held 99designs/keyring.
     "keyring",
+    # "conftest", pytest's per-directory fixture file (`conftest.py`), which ztlint's
+    # DEFAULT_TEST_PATHS (ztlint/config/__init__.py) classifies as test code and which
+    # ztlint's own tests import (`from tests.conftest import ROOT`); used before
+    # held-out-101 held open-policy-agent/conftest.
+    "conftest",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
