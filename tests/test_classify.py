@@ -48,6 +48,21 @@ COMPOSE = "services:\n  web:\n    image: nginx\n"
         ("containerd/config.toml", "[runsc_config]\ndebug = 'true'\n", {"gvisor", "toml"}, "toml"),
         ("etc/docker/daemon.json", '{"runtimes": {}}', {"docker-daemon", "json"}, "json"),
         (
+            "deploy/pod.json",
+            '{"apiVersion": "v1", "kind": "Pod", "spec": {}}',
+            {"kubernetes", "json"},
+            "json",
+        ),
+        # The JSON Schema of an API object declares apiVersion and kind; it sets neither.
+        (
+            ".schemas/json/pod-v1.json",
+            '{"type": "object", "properties": {"apiVersion": {"type": "string"}, '
+            '"kind": {"type": "string"}}, "x-kubernetes-group-version-kind": '
+            '[{"kind": "Pod", "version": "v1"}]}',
+            {"json"},
+            "json",
+        ),
+        (
             "kubeconfig",
             "apiVersion: v1\nkind: Config\nclusters: []\n",
             {"kubeconfig", "yaml"},

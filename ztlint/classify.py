@@ -159,6 +159,9 @@ def classify_name(path: str) -> tuple[set[str], str | None]:
     return kinds, parser
 
 
+_JSON_API = re.compile(r'"apiVersion"\s*:\s*"')
+
+
 def _k8s_kinds(text: str) -> Iterator[str]:
     """The values of the `kind:` keys that start a line (as `^[ \t]*(?:- )?kind:`)."""
     for m in _K8S_KIND.finditer(text):
@@ -212,7 +215,9 @@ def classify(path: str, text: str | None, chart: bool = False) -> FileClass:
             kinds.add(SECCOMP)  # Firecracker's seccompiler filters
         if '"static_resources"' in text or '"dynamic_resources"' in text or _ENVOY_TYPE in text:
             kinds.add(ENVOY)
-        if '"apiVersion"' in text and '"kind"' in text:
+        # An API object sets both to strings; a JSON Schema of one (kubectl's OpenAPI
+        # dump made into `.schemas/json/`) declares them as properties, objects.
+        if '"apiVersion"' in text and '"kind"' in text and _JSON_API.search(text):
             kinds.add(KUBERNETES)
         if '"runtimes"' in text or '"default-runtime"' in text:
             kinds.add(DOCKER_DAEMON)

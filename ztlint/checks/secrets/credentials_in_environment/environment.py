@@ -184,6 +184,19 @@ def _echoes_account(value: str | None, accounts: frozenset[str]) -> bool:
     return (value or "").strip().strip("\"'").lower() in accounts
 
 
+# The keywords of a JSON Schema (OpenAPI) property: a CRD's or an OpenAPI dump's schema
+# of a container declares `image` and `env` as properties, it sets neither.
+_SCHEMA_WORDS = frozenset({"type", "$ref", "description", "properties", "items", "allOf", "oneOf"})
+
+
+def _image(node: Node | None) -> bool:
+    """A container's image: a string, or a chart's `{repository, tag}`; not the schema of
+    an `image` property."""
+    if isinstance(node, Scalar):
+        return True
+    return isinstance(node, Mapping) and not any(k.value in _SCHEMA_WORDS for k, _ in node.items())
+
+
 def detect(ctx: FileContext) -> Iterator[Hit]:
     if classify.COMPOSE in ctx.kinds:
         for doc in ctx.documents():
@@ -213,7 +226,7 @@ def detect(ctx: FileContext) -> Iterator[Hit]:
             meta = doc.get_map("metadata")
             workload = meta.get_str("name") if meta is not None else None
             for node, _ in walk(doc):
-                if not isinstance(node, Mapping) or node.get("image") is None:
+                if not isinstance(node, Mapping) or not _image(node.get("image")):
                     continue
                 block = node.get("env")
                 container = node.get_str("name") or "container"
