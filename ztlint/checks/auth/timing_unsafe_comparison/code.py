@@ -981,6 +981,10 @@ def _no_attacker_side(ctx: FileContext, node: Node, left: Node, right: Node) -> 
     if _object_name(ctx, left) or _object_name(ctx, right):
         return True
     sem = semantics.of(ctx)
+    if timing_context.core_checked_token(sem, left) or timing_context.core_checked_token(
+        sem, right
+    ):
+        return True
     field = timing_context.double_submit(sem, left, right)
     if field is not None and _origin(ctx, field) != SESSION:
         return True

@@ -1,6 +1,6 @@
 """When a secret compared early-exit has no attacker timing it (ZT501's context).
 
-Four readings of what surrounds a comparison, each a general shape:
+Five readings of what surrounds a comparison, each a general shape:
 
 - the double-submit CSRF check: a request's cookie against the value the same request
   carries under the same name in its body, form or a handler's payload: both sides are
@@ -12,7 +12,10 @@ Four readings of what surrounds a comparison, each a general shape:
   the file names for an example (`func NewExampleStore() *MemoryStore`), reported at
   medium confidence;
 - an HTTP client checking the answer of the server it called (a side read from the
-  response whose status the function reads), reported at medium confidence.
+  response whose status the function reads), reported at medium confidence;
+- the caller's own token as a Vault or OpenBao plugin is handed it (`req.ClientToken`
+  of the SDK's `*logical.Request`): the server's core checked it before the plugin ran,
+  so no caller can put a guess there.
 
 The operand origins come from the shared semantic layer (`ztlint.semantics`).
 """
@@ -369,3 +372,24 @@ def session_identifier(ctx: FileContext, operands: list[Node]) -> str:
         if re.fullmatch(r"[\w.]+", shown) and _SESSION_ID.search(shown):
             return shown
     return ""
+
+
+# The plugin SDK of Vault and OpenBao (`github.com/hashicorp/vault/sdk/logical`,
+# `github.com/openbao/openbao/sdk/v2/logical`): its Request reaches a plugin only after
+# the server's core has looked the request's client token up and found it valid.
+_PLUGIN_SDK = re.compile(r"/sdk(?:/v\d+)?/logical$")
+
+
+def core_checked_token(sem: semantics.Semantics, operand: Node) -> bool:
+    """`req.ClientToken` of a Go parameter typed as the plugin SDK's `*logical.Request`."""
+    node = _unwrap(operand)
+    if sem.lang != "go" or node.type != "selector_expression":
+        return False
+    head, field = node.child_by_field_name("operand"), node.child_by_field_name("field")
+    if head is None or field is None or head.type != "identifier":
+        return False
+    if sem.text(field) != "ClientToken":
+        return False
+    declared = (types.declared_type(sem, head) or "").lstrip("*")
+    package, _, name = declared.partition(".")
+    return name == "Request" and bool(_PLUGIN_SDK.search(sem.imports.get(package, "")))
