@@ -247,6 +247,9 @@ def test_classification_by_path(path: str, expected: str) -> None:
         ("website/docusaurus.config.js", "module.exports = {};\n", prov.DOCS),
         ("mkdocs.yml", "site_name: x\n", prov.DOCS),
         ("contrib/tool/README", "Run it as root:\n", prov.DOCS),
+        ("plugin/kube/sample.yaml", "kind: Secret\n", prov.EXAMPLE),
+        ("deploy/values-example.yaml", "image: x\n", prov.EXAMPLE),
+        ("deploy/example-config.yml", "token: x\n", prov.EXAMPLE),
         ("README.txt", "Usage\n", prov.DOCS),
         # A compose project named as an example, and a configuration whose head says it
         # serves integration tests.

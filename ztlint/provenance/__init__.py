@@ -404,6 +404,22 @@ EXAMPLE_PATHS = (
     # A script named for being an example of using the product's API.
     "example_*.*",
     "sample_*.*",
+    # A manifest or configuration named for being one (`sample.yaml` that a plugin's
+    # README links as "a full sample", `example-config.yml`, `values-example.yaml`).
+    "sample.yaml",
+    "sample.yml",
+    "sample.json",
+    "example.yaml",
+    "example.yml",
+    "example.json",
+    "sample-*.yaml",
+    "sample-*.yml",
+    "example-*.yaml",
+    "example-*.yml",
+    "*-sample.yaml",
+    "*-sample.yml",
+    "*-example.yaml",
+    "*-example.yml",
     # A developer's environment, not a deployment: a dev container (the Development
     # Containers spec's `.devcontainer/`) and compose files named for development.
     ".devcontainer/",
