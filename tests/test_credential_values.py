@@ -133,6 +133,9 @@ def test_words_and_versions() -> None:
         # A constant named for what holds a name: the cookie, header or claim.
         ("tokenCookie", "CF_Authorization"),
         ("sessionTokenHeader", "X_Session_Token"),
+        # The holder named before the credential: the Secret field of the private key.
+        ("SecretFieldPrivateKey", "ssh-privatekey"),
+        ("HeaderClientSecret", "x-client-secret"),
     ],
 )
 def test_values_that_name_a_setting(name: str, value: str) -> None:
@@ -190,6 +193,8 @@ def test_plain_words_bound_in_configuration_are_weak_secrets(name: str, value: s
         # A size after any word is no algorithm's name.
         ("ADMIN_PASSWORD", "admin256"),
         ("DB_PASSWORD", "rootpw384"),
+        # A holder's word with a value that is not made of plain lowercase words.
+        ("FieldPassword", "Tr0ub4dor-3"),
     ],
 )
 def test_secrets_do_not_name_a_setting(name: str, value: str) -> None:
