@@ -387,6 +387,50 @@ _RESOLVED = re.compile(
 )
 
 
+_BASENAME_OF = re.compile(r'\$\(\s*basename\s+"?\$\{?(\w+)\}?"?\s*\)')
+
+
+def _entry_names(ctx: FileContext) -> frozenset[str]:
+    """Variables set only to the name of an entry a loop found by a glob of a literal
+    folder (`for dev in /sys/bus/pci/devices/*; do addr=$(basename "$dev")`): a glob
+    yields existing entries, never `.` or `..`, and their last part holds no `/`, so the
+    name stays one entry of that folder."""
+    assigned, looped, other = ctx.cached(_settings)
+    globbed = {
+        name
+        for name, loops in looped.items()
+        if name not in other
+        and name not in assigned
+        and all(
+            words
+            and all(
+                w.type in ("word", "concatenation")
+                and _text(ctx, w).startswith("/")
+                and "*" in _text(ctx, w)
+                and not any(
+                    i.type in _EXPANSIONS or i.type == "command_substitution" for i in walk(w)
+                )
+                for w in words
+            )
+            for words in loops
+        )
+    }
+    out = set()
+    for name, where in assigned.items():
+        if name in other or name in looped:
+            continue
+        ok = bool(where)
+        for _, value in where:
+            text = _text(ctx, value).strip('"') if value is not None else ""
+            m = _BASENAME_OF.fullmatch(text)
+            if m is None or m.group(1) not in globbed:
+                ok = False
+                break
+        if ok:
+            out.add(name)
+    return frozenset(out)
+
+
 def _resolved_paths(ctx: FileContext) -> set[str]:
     """Variables the script sets only to a path the shell resolved (_RESOLVED): their
     value exists and is never empty (only a space in it splits)."""
@@ -396,13 +440,21 @@ def _resolved_paths(ctx: FileContext) -> set[str]:
         for name, where in assigned.items()
         if name not in other
         and name not in looped
-        and all(
-            v is not None
-            and v.type == "command_substitution"
-            and _RESOLVED.fullmatch(_text(ctx, v)) is not None
-            for _, v in where
-        )
+        and all(v is not None and _resolved(ctx, v) for _, v in where)
     }
+
+
+def _resolved(ctx: FileContext, value: Node) -> bool:
+    """The value is one command substitution of _RESOLVED, as `$(..)` or in backquotes,
+    bare or double-quoted (`"$(mktemp -d)"`)."""
+    if value.type == "string" and len(value.named_children) == 1:
+        value = value.named_children[0]
+    if value.type != "command_substitution":
+        return False
+    text = _text(ctx, value)
+    if text.startswith("`") and text.endswith("`") and len(text) > 1:
+        text = "$(" + text[1:-1] + ")"
+    return _RESOLVED.fullmatch(text) is not None
 
 
 _BASENAME = re.compile(r'"?\$\{\w+##\*/\}"?')
@@ -656,8 +708,9 @@ def _uses(ctx: FileContext, destructive: bool) -> Iterator[tuple[Hit, tuple[str,
             text = _text(ctx, target)
             if not _KERNEL.search(text if text.startswith("/") else text.lstrip("\"'")):
                 continue
+            entries = ctx.cached(_entry_names) if "basename" in ctx.text else frozenset()
             for variable, quoted in _variables(ctx, target):
-                if variable in constants or _pinned(ctx, variable, target):
+                if variable in constants or variable in entries or _pinned(ctx, variable, target):
                     continue
                 if not quoted:
                     problem = "unquoted"
