@@ -913,10 +913,63 @@ def _decoded_claims(ctx: FileContext, inner: Node) -> bool:
     value = semantics.of(ctx).unwrap(value)
     while value.type in ("await", "await_expression") and value.named_children:
         value = value.named_children[-1]
+    if value.type == "new_expression":
+        return _promised_claims(ctx, value)
     if value.type not in ("call", "call_expression"):
         return False
     callee = value.child_by_field_name("function")
     return callee is not None and _CLAIMS_CALL.search(_text(ctx, callee)) is not None
+
+
+_JS_FUNCTIONS = frozenset({"arrow_function", "function_expression", "function"})
+
+
+def _parameter_names(ctx: FileContext, function: Node) -> list[str]:
+    single = function.child_by_field_name("parameter")
+    if single is not None:
+        return [_text(ctx, single)]
+    params = function.child_by_field_name("parameters")
+    return [
+        _text(ctx, p.child_by_field_name("pattern") or p)
+        if p.type != "identifier"
+        else _text(ctx, p)
+        for p in (params.named_children if params is not None else [])
+    ]
+
+
+def _promised_claims(ctx: FileContext, value: Node) -> bool:
+    """`new Promise((resolve, reject) => jwt.verify(raw, key, opts, (err, decoded) =>
+    resolve(decoded)))`: a callback-style verify made awaitable, which settles with the
+    claims its callback is handed (every `resolve` in the executor passes them)."""
+    constructor = value.child_by_field_name("constructor")
+    arguments = value.child_by_field_name("arguments")
+    if constructor is None or _text(ctx, constructor) != "Promise" or arguments is None:
+        return False
+    executor = next(iter(arguments.named_children), None)
+    if executor is None or executor.type not in _JS_FUNCTIONS:
+        return False
+    names = _parameter_names(ctx, executor)
+    if not names:
+        return False
+    resolve = names[0]
+    claims: set[str] = set()
+    resolved: list[str] = []
+    for node in walk(executor):
+        if node.type != "call_expression":
+            continue
+        callee = node.child_by_field_name("function")
+        args = node.child_by_field_name("arguments")
+        if callee is None or args is None:
+            continue
+        if _CLAIMS_CALL.search(_text(ctx, callee)) and args.named_children:
+            callback = args.named_children[-1]
+            if callback.type in _JS_FUNCTIONS:
+                given = _parameter_names(ctx, callback)
+                if len(given) >= 2:
+                    claims.add(given[1])
+        elif _text(ctx, callee) == resolve:
+            resolved.append(" ".join(_text(ctx, a) for a in args.named_children))
+    return bool(claims) and bool(resolved) and all(r in claims for r in resolved)
 
 
 def _bound_to_masked(ctx: FileContext, inner: Node) -> bool:
