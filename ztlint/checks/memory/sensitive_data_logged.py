@@ -1555,6 +1555,14 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
                     message=f"{hit.message} (only when `{gated}` {note})",
                 )
         lookup = _failed_lookup(ctx, call, function, secret) if secret else None
+        expired = _expired_branch(ctx, call, function) if secret and lookup is None else None
+        if expired is not None and hit.confidence is None:
+            hit = replace(
+                hit,
+                confidence=Confidence.MEDIUM,
+                message=f"{hit.message} (medium: logged where `{expired}` holds, a "
+                "credential no longer accepted)",
+            )
         if lookup is not None and hit.confidence is None:
             hit = replace(
                 hit,
@@ -1572,6 +1580,30 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
             first[key] = len(hits)
         hits.append(hit)
     yield from hits
+
+
+# A test that a credential or its record has expired (`token.has_expired()`,
+# `oauth_token.is_expired()`, `t.IsExpired()`, `session.expired`), not negated.
+_EXPIRED_TEST = re.compile(
+    r"^\(?\s*(?P<test>[\w.\[\]'\"]+\.(?:has_?expired|is_?expired|isExpired|IsExpired|HasExpired|"
+    r"Expired|expired)(?:\s*\(\s*\))?)\s*\)?$"
+)
+
+
+def _expired_branch(ctx: FileContext, call: Node, function: Node | None) -> str | None:
+    """The test of the innermost `if` whose body holds the log call, when it tests that
+    a credential has expired: a value the server no longer accepts is logged there."""
+    for branch, child in _enclosing_ifs(call, function):
+        if child.type == "elif_clause":  # Python's `elif token.is_expired():`
+            branch = child
+        condition = branch.child_by_field_name("condition")
+        if condition is None or (branch is not child and _in_else(branch, child)):
+            return None
+        if call.start_byte < condition.end_byte:
+            return None
+        m = _EXPIRED_TEST.match(_text(ctx, condition).strip())
+        return m.group("test") if m is not None else None
+    return None
 
 
 def _enclosing_ifs(call: Node, function: Node | None) -> Iterator[tuple[Node, Node]]:
