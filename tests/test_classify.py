@@ -55,7 +55,7 @@ COMPOSE = "services:\n  web:\n    image: nginx\n"
         ),
         # The JSON Schema of an API object declares apiVersion and kind; it sets neither.
         (
-            ".schemas/json/pod-v1.json",
+            "schema/pod-v1.json",
             '{"type": "object", "properties": {"apiVersion": {"type": "string"}, '
             '"kind": {"type": "string"}}, "x-kubernetes-group-version-kind": '
             '[{"kind": "Pod", "version": "v1"}]}',

@@ -134,7 +134,7 @@ def test_words_and_versions() -> None:
         ("tokenCookie", "CF_Authorization"),
         ("sessionTokenHeader", "X_Session_Token"),
         # The holder named before the credential: the Secret field of the private key.
-        ("SecretFieldPrivateKey", "ssh-privatekey"),
+        ("KeyFieldSSHPrivate", "ssh-privatekey"),
         ("HeaderClientSecret", "x-client-secret"),
     ],
 )

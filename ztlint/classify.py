@@ -216,7 +216,7 @@ def classify(path: str, text: str | None, chart: bool = False) -> FileClass:
         if '"static_resources"' in text or '"dynamic_resources"' in text or _ENVOY_TYPE in text:
             kinds.add(ENVOY)
         # An API object sets both to strings; a JSON Schema of one (kubectl's OpenAPI
-        # dump made into `.schemas/json/`) declares them as properties, objects.
+        # dump) declares them as properties, objects.
         if '"apiVersion"' in text and '"kind"' in text and _JSON_API.search(text):
             kinds.add(KUBERNETES)
         if '"runtimes"' in text or '"default-runtime"' in text:

@@ -239,7 +239,7 @@ def names_a_setting(value: str, name: str, declared: bool = False) -> bool:
     if shared or (name_words and name_words[-1] in _NAME_HOLDERS):
         return True  # `tokenCookie = "CF_Authorization"`: the cookie's name, in words
     if _NAME_HOLDERS.intersection(name_words) and all(p.isalpha() and p.islower() for p in parts):
-        return True  # `SecretFieldPrivateKey = "ssh-privatekey"`: the field's name
+        return True  # `KeyFieldSSHPrivate = "ssh-privatekey"`: the field's name
     if _KIND_WORDS.intersection(name_words[:-1]) and all(p.islower() for p in parts):
         return True  # `SecretTypeKey = "service_account_key"`: a member of a kind of secret
     if (

@@ -374,8 +374,8 @@ def session_identifier(ctx: FileContext, operands: list[Node]) -> str:
     return ""
 
 
-# The plugin SDK of Vault and OpenBao (`github.com/hashicorp/vault/sdk/logical`,
-# `github.com/openbao/openbao/sdk/v2/logical`): its Request reaches a plugin only after
+# The plugin SDK of Vault and of its fork (an import path ending `/sdk/logical`, or
+# `/sdk/v2/logical`): its Request reaches a plugin only after
 # the server's core has looked the request's client token up and found it valid.
 _PLUGIN_SDK = re.compile(r"/sdk(?:/v\d+)?/logical$")
 
