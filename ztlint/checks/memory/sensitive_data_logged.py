@@ -552,6 +552,8 @@ def _secret_in(
         if kind in _IDENTIFIERS:
             if _field_key(inner) or _called_name(ctx, inner) or _field_names_a_place(ctx, inner):
                 continue  # `credentials = %kind()`: the key names the field, the value is logged
+            if _opened_as_file(ctx, inner):
+                continue  # `os.ReadFile(privateKey)` beside it: the value is the key's path
             if _guard(inner):
                 continue  # `token && token.uid`: the value logged is the right side
             name = _text(ctx, inner)
@@ -852,6 +854,42 @@ def _field_names_a_place(ctx: FileContext, node: Node) -> bool:
         return False
     ws = words(_text(ctx, key).strip('"'))
     return bool(ws) and ws[-1] in _PLACE_WORDS
+
+
+# Calls that open or test a file by its path (every argument a path): Go's os and
+# ioutil, tls.LoadX509KeyPair; Python's open, os.path, pathlib, an SSL context's
+# load_cert_chain; Node's fs.
+_FILE_CALLS = re.compile(
+    r"^(?:os\.(?:ReadFile|Open|OpenFile|Stat|Lstat)|ioutil\.ReadFile|tls\.LoadX509KeyPair|"
+    r"open|io\.open|os\.path\.(?:exists|isfile|getsize)|Path|pathlib\.Path|\w+\.load_cert_chain|"
+    r"(?:fs|fsp|fs\.promises)\.(?:readFileSync|readFile|existsSync|statSync|createReadStream))$"
+)
+
+
+def _file_arguments(ctx: FileContext) -> dict[int, frozenset[str]]:
+    """By enclosing function (its start byte; -1 at the top level), the expressions the
+    code passes to a call that opens or tests a file by its path."""
+    found: dict[int, set[str]] = {}
+    for call in nodes_of(ctx, "call_expression", "call"):
+        callee = call.child_by_field_name("function")
+        args = call.child_by_field_name("arguments")
+        if callee is None or args is None or not _FILE_CALLS.match(_text(ctx, callee)):
+            continue
+        function = enclosing_function(call)
+        where = function.start_byte if function is not None else -1
+        for arg in args.named_children:
+            if arg.type != "keyword_argument":
+                found.setdefault(where, set()).add(_text(ctx, arg))
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def _opened_as_file(ctx: FileContext, inner: Node) -> bool:
+    """The logged expression is also opened as a file in the same function
+    (`os.ReadFile(privateKey)`, `open(key_file)`): it holds the path of the secret."""
+    function = enclosing_function(inner)
+    where = function.start_byte if function is not None else -1
+    paths = ctx.cached(_file_arguments).get(where)
+    return paths is not None and _text(ctx, _outermost(inner)) in paths
 
 
 def _called_name(ctx: FileContext, node: Node) -> bool:
