@@ -59,6 +59,8 @@ from ztlint.semantics.placeholder import (
         "REPLACE_WITH_HOSTNAME",
         # values that ask to be changed
         "ThisShouldBeChangedInProduction",
+        "bf69486b-4733-4470-a592-f1bfce7af580-not-for-prod",
+        "do-not-use-in-production",
         "must-be-changed",
         "needs-to-be-replaced",
         # a Concourse credential-manager variable

@@ -44,7 +44,9 @@ MARKED_DUMMY = re.compile(
     r"(?i)example|placeholder|dummy|redacted|xxxxx|your_|your-|replace_?me|"
     r"(?:^|[_-])the[_-](?:[a-z]+[_-])?(?:password|passphrase|secret|token|key)(?![a-z])|"
     # A value that asks to be changed (`ThisShouldBeChangedInProduction`).
-    r"(?:should|must|needs?)[_-]?(?:to[_-]?)?be[_-]?(?:changed|replaced)"
+    r"(?:should|must|needs?)[_-]?(?:to[_-]?)?be[_-]?(?:changed|replaced)|"
+    # or says it is no production value (`...-not-for-prod`, `do-not-use-in-production`).
+    r"not[_-]?for[_-]?prod(?:uction)?(?![a-z])|do[_-]?not[_-]?use(?![a-z])"
 )
 # A substitution token in a template (`ENROLL_TOKEN_HERE`, `DB_PASS`, `TOKEN_VALUE`,
 # `REPLACE_MASTER_KEY`, `YOUR_DOMAIN_VALUE`): a value shaped like an environment variable's
