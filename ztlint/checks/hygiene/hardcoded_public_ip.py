@@ -60,8 +60,9 @@ _GLOBAL_UNICAST_V6 = ipaddress.IPv6Network("2000::/3")
 # Documentation prefixes ipaddress does not know yet (RFC 9637).
 _DOCUMENTATION = _networks("3fff::/20")
 # Published public recursive resolvers: the operators' own anycast addresses and the
-# documented resolvers of cloud platforms. Whole blocks where the operator publishes
-# its resolvers as a block (its variants: filtering, family, per-customer addresses).
+# documented resolvers of cloud platforms; and the DNS root servers. Whole blocks where
+# the operator publishes its resolvers as a block (its variants: filtering, family,
+# per-customer addresses).
 WELL_KNOWN_RESOLVERS = _networks(
     # Google Public DNS
     "8.8.8.8/32",
@@ -138,6 +139,38 @@ WELL_KNOWN_RESOLVERS = _networks(
     "185.12.64.2/32",
     "2a01:4ff:ff00::add:1/128",
     "2a01:4ff:ff00::add:2/128",
+    # The DNS root servers a to m (IANA's root hints), with b's earlier addresses: public
+    # by design, and a program probes routes or bootstraps resolution with them.
+    "198.41.0.4/32",
+    "2001:503:ba3e::2:30/128",
+    "170.247.170.2/32",
+    "2801:1b8:10::b/128",
+    "199.9.14.201/32",
+    "2001:500:200::b/128",
+    "192.228.79.201/32",
+    "2001:500:84::b/128",
+    "192.33.4.12/32",
+    "2001:500:2::c/128",
+    "199.7.91.13/32",
+    "2001:500:2d::d/128",
+    "192.203.230.10/32",
+    "2001:500:a8::e/128",
+    "192.5.5.241/32",
+    "2001:500:2f::f/128",
+    "192.112.36.4/32",
+    "2001:500:12::d0d/128",
+    "198.97.190.53/32",
+    "2001:500:1::53/128",
+    "192.36.148.17/32",
+    "2001:7fe::53/128",
+    "192.58.128.30/32",
+    "2001:503:c27::2:30/128",
+    "193.0.14.129/32",
+    "2001:7fd::1/128",
+    "199.7.83.42/32",
+    "2001:500:9f::42/128",
+    "202.12.27.33/32",
+    "2001:dc3::35/128",
 )
 # A file holding this many distinct addresses is a table (resolvers, a bootstrap map,
 # published ranges): data about the world, not one dependency on one's own machine.
