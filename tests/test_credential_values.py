@@ -65,6 +65,8 @@ from ztlint.semantics.placeholder import (
         "needs-to-be-replaced",
         # a Concourse credential-manager variable
         "((GITHUB_ACCESS_TOKEN))",
+        # a macro expanded by the program (`%PREFIX%/secrets`: a path under it)
+        "%BASE_PATH%/secrets",
     ],
 )
 def test_placeholders_are_recognised(value: str) -> None:
@@ -359,6 +361,9 @@ def test_values_that_name_code_or_the_setting(name: str, value: str, setting: bo
         # A token service's settings: its storage backend, its mail domain.
         ("TOKENSERVER_DATABASE_BACKEND", False),
         ("AUTH_TOKEN_EMAIL_DOMAIN", False),
+        # The identifier of a secret store or of a secret, not its value.
+        ("vaultSecretsGuid", False),
+        ("SECRET_UUID", False),
     ],
 )
 def test_a_quantity_about_a_credential_is_not_one(name: str, credential: bool) -> None:

@@ -33,7 +33,7 @@ CREDENTIAL = re.compile(
 )
 NOT_CREDENTIAL = re.compile(
     r"(public_?key|publishable_?key|cache_?key|primary_?key|partition_?key|sort_?key|foreign_?key|"
-    r"key_?id$|_id$|_ids$|(client|tenant|app)id$|_file$|_path$|_dir$|_name$|_names$|name$|_type$|_kind$|_enabled$|_ttl$|"
+    r"key_?id$|_id$|_ids$|_g?uuid$|_guid$|(client|tenant|app)id$|_file$|_path$|_dir$|_name$|_names$|name$|_type$|_kind$|_enabled$|_ttl$|"
     r"_expiry$|_expires?(_in|_at)?$|_length$|_len$|_size$|_header$|_url$|_uri$|_endpoint$|_host$|"
     r"_port$|_user(name)?$|_prefix$|_suffix$|_mode$|_algorithm$|_alg$|_audience$|_issuer$|_label$|"
     r"_field$|_placeholder$|_hint$|_prompt$|_regex$|_pattern$|_policy$|_hash$|_hashed$|_salt$|"

@@ -17,7 +17,7 @@ import re
 # `{{ .Values.x }}`, `{% ... %}`, `<password>`, `%(name)s`, `{name}`, `%VITE_NAME%`, SOPS
 # and secret-store references, JSON Pointers and page paths.
 REFERENCE = re.compile(
-    r"^\$\{?[\w.]+|\$\{\{|\{\{|\{%|<[^>]*>|%\(?\w*\)?s|\{\w*\}|^%[A-Za-z_][\w.]*%$|^ENC\[|^vault:|"
+    r"^\$\{?[\w.]+|\$\{\{|\{\{|\{%|<[^>]*>|%\(?\w*\)?s|\{\w*\}|^%[A-Za-z_][\w.]*%(?:[/\\].*)?$|^ENC\[|^vault:|"
     r"^ref\+|^arn:aws:|^projects/|^(op|sm|gcp|aws|azure|vault|k8s|env|file)://|^\$\(|^!|^@|"
     # Concourse's credential-manager variables: `((github_access_token))`.
     r"^\(\([\w./:-]+\)\)$|"
