@@ -254,7 +254,8 @@ def test_classification_by_path(path: str, expected: str) -> None:
         ("contrib/tool/README", "Run it as root:\n", prov.DOCS),
         ("plugin/kube/sample.yaml", "kind: Secret\n", prov.EXAMPLE),
         ("app/cmd/client_test.yaml", "auth: x\n", prov.TEST),
-        ("app/tls/loader_test_gencert.py", "print()\n", prov.TEST),
+        # `_test_` inside a name says nothing alone (`self_test_block.py`).
+        ("tools/self_test_block.py", "print()\n", prov.PRODUCTION),
         ("deploy/values-example.yaml", "image: x\n", prov.EXAMPLE),
         ("deploy/example-config.yml", "token: x\n", prov.EXAMPLE),
         ("README.txt", "Usage\n", prov.DOCS),

@@ -212,12 +212,11 @@ TEST_PATHS = (
     "*-test-data.*",
     "*_test_data.*",
     # A test's own configuration beside it (`client_test.yaml` that `client_test.go`
-    # loads), and a script a test runs named for it (`certloader_test_gencert.py`).
+    # loads).
     "*_test.yaml",
     "*_test.yml",
     "*_test.json",
     "*_test.toml",
-    "*_test_*.py",
     "test_resources/",
     "fixtures/",
     "fixture/",
