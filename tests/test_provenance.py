@@ -253,7 +253,7 @@ def test_classification_by_path(path: str, expected: str) -> None:
         ("mkdocs.yml", "site_name: x\n", prov.DOCS),
         ("contrib/tool/README", "Run it as root:\n", prov.DOCS),
         ("plugin/kube/sample.yaml", "kind: Secret\n", prov.EXAMPLE),
-        ("app/cmd/client_test.yaml", "auth: x\n", prov.TEST),
+        ("cmd/relay/settings_test.yaml", "auth: x\n", prov.TEST),
         # `_test_` inside a name says nothing alone (`self_test_block.py`).
         ("tools/self_test_block.py", "print()\n", prov.PRODUCTION),
         ("deploy/values-example.yaml", "image: x\n", prov.EXAMPLE),
