@@ -158,6 +158,11 @@ def _decides(ctx: FileContext, scope: Node, read: Node, name: str | None) -> Nod
             args = node.child_by_field_name("arguments")
             if function is None or args is None or not mentions(args):
                 continue
+            inside = node.start_byte <= read.start_byte and read.end_byte <= node.end_byte
+            if inside and not (
+                args.start_byte <= read.start_byte <= read.end_byte <= args.end_byte
+            ):
+                continue  # the call that makes the value, not one it is given to
             fwords = set(words(_text(ctx, function)))
             if fwords & _DECISION and not _skips_local(fwords):
                 return node
@@ -306,7 +311,7 @@ def _tests_value(ctx: FileContext, condition: Node, read: Node, name: str | None
     text = _text(ctx, condition)
     target = re.escape(name) if name else re.escape(_text(ctx, read))
     for pattern in (
-        rf"{target}\s*(!==?|==?=?)\s*{_EMPTY}",
+        rf"{target}(?:\[\d+\])?\s*(!==?|==?=?)\s*{_EMPTY}",
         rf"{_EMPTY}\s*(!==?|==?=?)\s*{target}",
         rf"{target}\s+is\s+(not\s+)?None",
         rf"[\"'][,;:.\s]*[\"']\s+(not\s+)?in\s+{target}",
@@ -320,6 +325,11 @@ def _tests_value(ctx: FileContext, condition: Node, read: Node, name: str | None
     # decides nothing about the client.
     for m in list(re.finditer(rf"([\w.]+)\(\s*{target}\s*\)", text)):
         fwords = set(words(m.group(1)))
+        if fwords & _FORMAT and not fwords & _DECISION:
+            text = text.replace(m.group(0), " ")
+    # and so does asking the parsed value its format (`addr.Family().IsIP()`).
+    for m in list(re.finditer(rf"\b{target}((?:\.\w+\(\s*\))+)", text)):
+        fwords = set(words(m.group(1).rsplit(".", 1)[-1]))
         if fwords & _FORMAT and not fwords & _DECISION:
             text = text.replace(m.group(0), " ")
     text = re.sub(rf"\s*(==|!=)\s*{_EMPTY}", " ", text)
@@ -337,9 +347,19 @@ def _decision(ctx: FileContext, scope: Node, read: Node) -> Node | None:
     for derived in origins.derived(sem, binding) if binding is not None else ():
         if decision is not None:
             break
+        if derived.value is not None and _POSITION.match(sem.text(derived.value)):
+            continue  # `idx := strings.IndexByte(value, ',')`: where to cut the list
         if derived.name != "_":
             decision = _decides(ctx, scope, read, derived.name)
     return decision
+
+
+# A position found in the value (where its first `,` is): how to split the header's
+# list, nothing about the client.
+_POSITION = re.compile(
+    r"^(?:strings\.|bytes\.)?(?:Index|IndexByte|IndexRune|IndexAny|LastIndex|LastIndexByte|"
+    r"LastIndexAny)\(|^[\w.]+\.(?:indexOf|lastIndexOf|find|rfind|index|rindex|search)\("
+)
 
 
 def _function_name(ctx: FileContext, scope: Node) -> str:
