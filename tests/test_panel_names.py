@@ -346,6 +346,11 @@ VOCABULARY = {
     # ztlint's own tests import (`from tests.conftest import ROOT`); used before
     # held-out-101 held open-policy-agent/conftest.
     "conftest",
+    # "docker-socket-proxy", the filtering Docker-API proxy image (tecnativa/docker-socket-proxy)
+    # that ZT301's docs and the demo fixture's compose file give as the alternative to
+    # mounting /var/run/docker.sock (like "socket-proxy" above); named since the first
+    # ZT301 commit, before held-out-107 held linuxserver/docker-socket-proxy.
+    "docker-socket-proxy",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
