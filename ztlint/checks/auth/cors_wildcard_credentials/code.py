@@ -45,6 +45,7 @@ from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
+from ztlint.semantics.placeholder import is_local_host
 
 _ANY_REGEX = re.compile(r"^\^?(https?:?/?/?)?\(?\.[*+]\)?\$?$")
 _CALLS = frozenset({"call", "call_expression"})
@@ -85,6 +86,19 @@ def _is_true(ctx: FileContext, node: Node | None) -> bool:
 
 def _all_star(ctx: FileContext, node: Node | None) -> bool:
     return node is not None and "*" in _strings_in(ctx, node)
+
+
+def _loopback_origins(ctx: FileContext, node: Node | None) -> bool:
+    """The allowed origins are written out and each is a loopback address
+    (`["http://localhost:8080"]`): a developer's own front end, not a site on the web."""
+    origins = _strings_in(ctx, node) if node is not None else []
+    return bool(origins) and all(
+        (m := _ORIGIN.fullmatch(o.strip())) is not None and is_local_host(m.group(1))
+        for o in origins
+    )
+
+
+_ORIGIN = re.compile(r"https?://(\[[0-9a-fA-F:]+\]|[\w.-]+)(?::\d+)?/?")
 
 
 def _any_regex(ctx: FileContext, node: Node | None) -> bool:
@@ -151,13 +165,21 @@ def _python(ctx: FileContext) -> Iterator[Hit]:
             elif _all_star(ctx, kw.get("allow_methods")) and _all_star(
                 ctx, kw.get("allow_headers")
             ):
-                yield hit(
+                found = hit(
                     ctx,
                     node,
                     "CORSMiddleware allows every method and header with allow_credentials=True; "
                     "list the methods and headers the frontend uses",
                     Severity.MEDIUM,
                 )
+                if _loopback_origins(ctx, kw.get("allow_origins")):
+                    # Shown at the pedantic level: only a developer's local front end.
+                    found = replace(
+                        found,
+                        confidence=Confidence.MEDIUM,
+                        message=found.message + " (its origins are only the loopback's)",
+                    )
+                yield found
         elif flask_cors and name in ("CORS", "cross_origin"):
             if not _is_true(ctx, kw.get("supports_credentials")):
                 continue
