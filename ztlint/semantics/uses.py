@@ -19,6 +19,8 @@ def binding_name(ctx: FileContext, node: Node) -> str:
     the name it spells: `"client_secret": ...` binds `client_secret`)."""
     for field in ("name", "left", "key", "pattern", "field", "property"):
         child = node.child_by_field_name(field)
+        if field == "key" and child is not None and _computed_key(ctx, node, child):
+            return ""  # `{RESOURCE_KIND: ...}`, `{[name]: ...}`: a key computed at run time
         if child is not None:
             name = code.node_text(ctx.source, child)
             if child.type in STRINGS and len(name) >= 2 and name[0] == name[-1] in "\"'`":
@@ -26,6 +28,14 @@ def binding_name(ctx: FileContext, node: Node) -> str:
             return name
     first = node.named_children[0] if node.named_children else None
     return code.node_text(ctx.source, first) if first is not None else ""
+
+
+def _computed_key(ctx: FileContext, pair: Node, key: Node) -> bool:
+    """A mapping key that is an expression, not a name: a Python dict's key that is no
+    string (a variable, an attribute), a JavaScript computed property (`[name]: ...`)."""
+    if key.type == "computed_property_name":
+        return True
+    return ctx.parser == "python" and pair.type == "pair" and key.type not in STRINGS
 
 
 @dataclass(frozen=True)
