@@ -156,6 +156,19 @@ def _credential_entry(key: str, text: str) -> bool:
     )
 
 
+def _written_by_template(ctx: FileContext, value: Scalar) -> bool:
+    """A value a template action wrote: a scalar the values were put into, or a block
+    scalar whose lines hold actions (`config.yaml: |` filled by `{{ toYaml .Values.x }}`):
+    what it holds comes from the values at install time."""
+    if ctx.template is not None and ctx.template.templated(value):
+        return True
+    span = value.span
+    if span.end_line <= span.start_line:
+        return False
+    lines = ctx.source.lines[span.start_line - 1 : span.end_line]
+    return any("{{" in line for line in lines)
+
+
 def _placeholder(text: str) -> bool:
     stripped = text.strip()
     return len(stripped) < 4 or bool(_PLACEHOLDER.search(stripped)) or len(set(stripped)) < 4
@@ -194,7 +207,7 @@ def detect_kubernetes(ctx: FileContext) -> Iterator[Hit]:
                     not isinstance(v, Scalar)
                     or not v.value.strip()
                     or _TEMPLATED.search(v.value)
-                    or (ctx.template is not None and ctx.template.templated(v))
+                    or (ctx.template is not None and _written_by_template(ctx, v))
                     or (encoded and _NOT_BASE64.search(v.value.strip()))
                 ):
                     # (`data: {private: <private-placeholder>}`: no API server takes a
