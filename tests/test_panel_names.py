@@ -64,6 +64,11 @@ VOCABULARY = {
     "gatekeeper",
     "sigstore",
     "frp",
+    # Kubewarden, the Kubernetes policy engine ZT311 names beside Gatekeeper and Kyverno as
+    # an admission-webhook owner (its rule docs and the check's policy-engine pattern name
+    # it since the rule was written); named before held-out-108 held
+    # kubewarden/kubewarden-controller.
+    "kubewarden",
     # sigstore's signing tool, which ZT311's policy-engine pattern names as an admission-
     # webhook owner (cosign's image-signature webhooks); named before held-out-36 held
     # sigstore/cosign.
