@@ -239,6 +239,58 @@ def _os_string(sem: semantics.Semantics, call: Node, depth: int = 3) -> bool:
     return False
 
 
+def _static_text(sem: semantics.Semantics, call: Node) -> bool:
+    """`x.to_string_lossy()` of text the program carries: a receiver declared `'static`
+    (`name: &'static U16CStr`), or the loop variable over a collection declared so
+    (`for name in names` with `names: &[&'static U16CStr]`), or a constant's path
+    (`privilege::SE_DEBUG_NAME`). No peer's bytes reach it."""
+    function = call.child_by_field_name("function")
+    if function is None or function.type != "field_expression":
+        return False
+    node = function.child_by_field_name("value")
+    while node is not None and node.type in ("reference_expression", "parenthesized_expression"):
+        node = node.named_children[0] if node.named_children else None
+    if node is None:
+        return False
+    if node.type == "scoped_identifier" or (
+        node.type == "identifier" and re.fullmatch(r"[A-Z][A-Z0-9_]+", sem.text(node))
+    ):
+        return bool(re.search(r"(?:^|::)[A-Z][A-Z0-9_]+$", sem.text(node)))
+    if node.type != "identifier":
+        return False
+    declared = types.declared_type(sem, node)
+    if declared is not None:
+        return "'static" in declared
+    name = sem.text(node)
+    loop = node.parent
+    while loop is not None and loop.type != "for_expression":
+        loop = loop.parent
+    if loop is None:
+        return False
+    pattern, value = loop.child_by_field_name("pattern"), loop.child_by_field_name("value")
+    if pattern is None or value is None or sem.text(pattern).lstrip("&") != name:
+        return False
+    while value.type == "reference_expression" and value.named_children:
+        value = value.named_children[0]
+    if value.type == "field_expression":  # `for name in &self.names`: the field's type
+        field = value.child_by_field_name("field")
+        return field is not None and _static_field(sem, sem.text(field))
+    if value.type != "identifier":
+        return False
+    collection = types.declared_type(sem, value)
+    return collection is not None and "'static" in collection
+
+
+def _static_field(sem: semantics.Semantics, name: str) -> bool:
+    """A struct field of the file named `name` whose declared type is `'static`."""
+    for declaration in nodes_of(sem.ctx, "field_declaration"):
+        field = declaration.child_by_field_name("name")
+        kind = declaration.child_by_field_name("type")
+        if field is not None and kind is not None and sem.text(field) == name:
+            return "'static" in sem.text(kind)
+    return False
+
+
 def detect_rust(ctx: FileContext) -> Iterator[Hit]:
     sem = semantics.of(ctx)
     reported: set[int] = set()
@@ -265,12 +317,12 @@ def detect_rust(ctx: FileContext) -> Iterator[Hit]:
 
     for key, why in _keys(ctx):
         found = _decoded(sem, key)
-        if found is None or found[0].id in reported:
+        if found is None or found[0].id in reported or _static_text(sem, found[0]):
             continue
         call, bound = found
         yield hit(call, f"bound to `{bound}` and {why}" if bound else why)
     for call in _lossy_calls(ctx):
-        if call.id in reported:
+        if call.id in reported or _static_text(sem, call):
             continue
         found_use = _use(ctx, call)
         if found_use is None:
