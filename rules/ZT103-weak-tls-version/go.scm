@@ -22,4 +22,5 @@
    right: (expression_list (selector_expression field: (field_identifier) @version))) @finding
  (#any-of? @field "MinVersion" "MaxVersion")
  (#any-of? @version "VersionTLS10" "VersionTLS11" "VersionSSL30")
- (#set! message "{field} = tls.{version} allows a deprecated TLS version"))
+ (#set! message "{field} = tls.{version} allows a deprecated TLS version")
+ (#set! guard "weak-tls-version/setting-table"))

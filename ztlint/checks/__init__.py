@@ -229,6 +229,7 @@ BUILTINS = Registry(
         detector("weak-tls-version/ats", weak_tls_version.detect_ats),
         guard("weak-tls-version/inspection-only", weak_tls_version.inspection_only),
         guard("weak-tls-version/selected", weak_tls_version.selected),
+        guard("weak-tls-version/setting-table", weak_tls_version.setting_table),
         # ZT104 ssh-host-key-unverified
         detector("ssh-host-key-unverified/python", ssh_host_key.detect_python),
         detector("ssh-host-key-unverified/go", ssh_host_key.detect_go),
