@@ -253,6 +253,9 @@ def test_classification_by_path(path: str, expected: str) -> None:
         ("mkdocs.yml", "site_name: x\n", prov.DOCS),
         ("contrib/tool/README", "Run it as root:\n", prov.DOCS),
         ("plugin/kube/sample.yaml", "kind: Secret\n", prov.EXAMPLE),
+        ("resources/vault_example.json", "{}\n", prov.EXAMPLE),
+        ("cookbook/jws.mjs", "export {}\n", prov.EXAMPLE),
+        ("tools/sync/notes.txt", "pwd: x\n", prov.DOCS),
         ("cmd/relay/settings_test.yaml", "auth: x\n", prov.TEST),
         # `_test_` inside a name says nothing alone (`self_test_block.py`).
         ("tools/self_test_block.py", "print()\n", prov.PRODUCTION),
@@ -416,7 +419,7 @@ def test_classification_by_path(path: str, expected: str) -> None:
         ),
         # Not the layout: one footer, the words in another file's text, or not `.txt`.
         ("spec/core.txt", "x\nSakimura, et al.        Final        [Page 1]\n", prov.PRODUCTION),
-        ("conf/notes.txt", "see Request for Comments: 6749\nCategory: none\n", prov.PRODUCTION),
+        ("conf/terms.txt", "see Request for Comments: 6749\nCategory: none\n", prov.PRODUCTION),
         (
             "conf/app.conf",
             "Request for Comments: 6749\nCategory: Standards Track\n",

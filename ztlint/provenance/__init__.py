@@ -407,9 +407,19 @@ EXAMPLE_PATHS = (
     "*.sample",
     "*.example.*",
     "*.sample.*",
-    # A script named for being an example of using the product's API.
+    # A script named for being an example of using the product's API, and data named
+    # for being one (`export_example.json`, `config_sample.yaml`).
     "example_*.*",
     "sample_*.*",
+    "*_example.json",
+    "*_example.yaml",
+    "*_example.yml",
+    "*_sample.json",
+    "*_sample.yaml",
+    "*_sample.yml",
+    # A cookbook: recipes showing the API, each with sample keys and passwords.
+    "cookbook/",
+    "cookbooks/",
     # A manifest or configuration named for being one (`sample.yaml` that a plugin's
     # README links as "a full sample", `example-config.yml`, `values-example.yaml`).
     "sample.yaml",
@@ -460,10 +470,13 @@ DOCS_PATHS = (
     "*.markdown",
     "*.rst",
     "*.adoc",
-    # A plain-text readme (`README`, `README.txt`: a tool's usage with a sample session).
+    # A plain-text readme (`README`, `README.txt`: a tool's usage with a sample session),
+    # and notes (a developer's, or a chart's `NOTES.txt` printed after an install).
     "README",
     "README.txt",
     "readme.txt",
+    "NOTES.txt",
+    "notes.txt",
     # Templates of those pages (helm-docs' `README.md.gotmpl`, `*.md.tmpl`, `*.md.j2`).
     "*.md.gotmpl",
     "*.md.tmpl",
