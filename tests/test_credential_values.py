@@ -61,6 +61,10 @@ from ztlint.semantics.placeholder import (
         "ThisShouldBeChangedInProduction",
         "bf69486b-4733-4470-a592-f1bfce7af580-not-for-prod",
         "do-not-use-in-production",
+        # a key a client library wants set, for a local server that checks none
+        "unused",
+        # a documentation's example asking for the reader's own
+        "yourStrong(!)Password",
         "must-be-changed",
         "needs-to-be-replaced",
         # a Concourse credential-manager variable

@@ -33,7 +33,7 @@ DUMMY = re.compile(
     r"your[_-].*|some[_-].*|if[_-]you[_-]see[_-]this.*|replace(?:[_-].*|me.*|this.*|it.*)|<.*>|"
     r"example.*|"
     r"sample.*|dummy.*|fake.*|"
-    r"placeholder.*|not[_-]?set|unset|n/?a|\?+|"
+    r"placeholder.*|not[_-]?set|unset|unused|not[_-]?used|n/?a|\?+|"
     # `my-secret-here`, `token_goes_here`, `insert-api-key-here`: where the value goes
     r"(?:[a-z]+[_-])*(?:secret|token|key|password|passwd|pass|credential|value)"
     r"(?:[_-]goes)?[_-]here)$"
@@ -71,12 +71,18 @@ def _substitution_token(text: str) -> bool:
 REDACTED = re.compile(r"^.{0,12}?(\.{4,}|\*{3,}|…+|x{6,}|X{6,})$")
 
 
+# A value that asks for the reader's own, in camel case (`yourStrong(!)Password`, the
+# example of a database image's documentation).
+_YOURS = re.compile(r"^your[A-Z]")
+
+
 def is_placeholder(value: str) -> bool:
     """Whether the value is a stand-in for a secret (a reference, a dummy word, a
     redacted or masked secret), not one."""
     text = value.strip()
     return bool(
-        REFERENCE.search(text)
+        _YOURS.match(text)
+        or REFERENCE.search(text)
         or DUMMY.match(text)
         or MARKED_DUMMY.search(text)
         or REDACTED.match(text)
