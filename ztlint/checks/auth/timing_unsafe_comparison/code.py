@@ -309,7 +309,10 @@ _CONVERSIONS = frozenset({"string", "[]byte", "[]rune", "str", "bytes", "String"
 def constant(ctx: FileContext, node: Node) -> bool:
     """Whether a side of a comparison is a constant: a literal, a value folding to one,
     a declared constant (Go `const`, Rust `const`/`static`, a Go package's symbol such as
-    `gvk.Secret`), a length, an empty collection."""
+    `gvk.Secret`), a length, an empty collection. A Go pointer read (`*cfg.Password`,
+    `*flagPassword`) is a variable's value, never a constant."""
+    if ctx.parser == "go" and node.type == "unary_expression" and _text(ctx, node).startswith("*"):
+        return False
     node = _unwrap(node)
     if node.type in CONSTANT_TYPES:
         return not any(c.type in _INTERPOLATIONS for c in node.named_children)
@@ -476,11 +479,17 @@ def _function_names(ctx: FileContext, node: Node) -> Iterator[str]:
                 "variable_declarator",
                 "pair",
                 "assignment",
+                "assignment_statement",
+                "expression_list",
+                "literal_element",
             ):
+                holder = parent.parent
+                if holder.type in ("expression_list", "literal_element") and holder.parent:
+                    holder = holder.parent  # Go: `cfg.PasswordCallback = func(..)`, `{K: func(..)}`
                 bound = (
-                    parent.parent.child_by_field_name("name")
-                    or parent.parent.child_by_field_name("key")
-                    or parent.parent.child_by_field_name("left")
+                    holder.child_by_field_name("name")
+                    or holder.child_by_field_name("key")
+                    or holder.child_by_field_name("left")
                 )
                 if bound is not None:
                     yield _text(ctx, bound)
@@ -497,7 +506,20 @@ def checking(ctx: FileContext, node: Node, operands: list[Node], origin: bool) -
             return True
         if timing_context.extracted_part(sem, _unwrap(operand)) or _origin(ctx, operand) == REQUEST:
             return True  # what the client sent: a cookie, a header, a body's field
-    return any(any(w in VERIFY_WORDS for w in words(name)) for name in _function_names(ctx, node))
+    return any(_verifier_name(name) for name in _function_names(ctx, node))
+
+
+_CALLBACK_WORDS = frozenset({"callback", "handler", "hook"})
+_CREDENTIAL_HOOKS = frozenset({"password", "passwd", "token", "secret", "key", "credential"})
+
+
+def _verifier_name(name: str) -> bool:
+    """A function named for checking (`verifyToken`), or the hook a server calls with a
+    presented credential (`PasswordCallback`, `tokenHandler`)."""
+    ws = words(name)
+    if any(w in VERIFY_WORDS for w in ws):
+        return True
+    return bool(ws) and ws[-1] in _CALLBACK_WORDS and bool(_CREDENTIAL_HOOKS.intersection(ws))
 
 
 def _operator(ctx: FileContext, node: Node) -> str | None:
