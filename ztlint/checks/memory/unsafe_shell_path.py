@@ -445,16 +445,24 @@ def _resolved_paths(ctx: FileContext) -> set[str]:
 
 
 def _resolved(ctx: FileContext, value: Node) -> bool:
-    """The value is one command substitution of _RESOLVED, as `$(..)` or in backquotes,
-    bare or double-quoted (`"$(mktemp -d)"`)."""
+    """The value is one command substitution of _RESOLVED (`$(..)`), or a temporary
+    folder mktemp made however the substitution is written (in backquotes, or
+    double-quoted: `"$(mktemp -d)"`): a name under the temporary folder, never the
+    checkout's path, which a space in a user's folder can split."""
+    text = _text(ctx, value)
+    if value.type == "command_substitution" and _RESOLVED.fullmatch(text) is not None:
+        return True
     if value.type == "string" and len(value.named_children) == 1:
         value = value.named_children[0]
+        text = _text(ctx, value)
     if value.type != "command_substitution":
         return False
-    text = _text(ctx, value)
     if text.startswith("`") and text.endswith("`") and len(text) > 1:
         text = "$(" + text[1:-1] + ")"
-    return _RESOLVED.fullmatch(text) is not None
+    return _MKTEMP.fullmatch(text) is not None
+
+
+_MKTEMP = re.compile(r"\$\(\s*mktemp\b[^()`$]*\)")
 
 
 _BASENAME = re.compile(r'"?\$\{\w+##\*/\}"?')
@@ -622,7 +630,9 @@ def _script_facts(
     once for the detector and the project check."""
     constants = _constants(ctx)
     found = (
-        _found_paths(ctx) | (_resolved_paths(ctx) if "$(" in ctx.text else set()) | _anchored(ctx)
+        _found_paths(ctx)
+        | (_resolved_paths(ctx) if "$(" in ctx.text or "`" in ctx.text else set())
+        | _anchored(ctx)
     )
     return constants, found, _basenames(ctx) if "##*/" in ctx.text else {}
 
