@@ -64,6 +64,9 @@ VENDORED_PATHS = (
     "*.min.css",
     "*.min.mjs",
     "*.bundle.js",
+    # jQuery pasted into a project's static files, unminified.
+    "jquery.js",
+    "jquery-*.js",
 )
 GENERATED_PATHS = (
     "*.pb.go",
@@ -167,6 +170,10 @@ TEST_PATHS = (
     "Benchmarks/",  # a Swift package's benchmark targets
     "loadtest/",
     "loadtests/",
+    "perf/",
+    "perftest/",
+    "perf-test/",
+    "perf-tests/",
     "load-test/",
     "load_test/",
     "*-loadtest/",
