@@ -471,3 +471,19 @@ def test_a_character_class_is_a_pattern(name: str, value: str, verdict: str | No
     from ztlint.semantics.credentials import judge_value
 
     assert judge_value(name, value, False) == verdict
+
+
+@pytest.mark.parametrize(
+    ("url", "password"),
+    [
+        ("postgres://app:S3cr3tPw9x@db:5432/app", "S3cr3tPw9x"),
+        # References put the URL together at run time, whatever colons they hold.
+        ("tcp://$${env:DB_USER}:$${env:DB_PASSWORD}@$${env:DB_HOST}:9000/traces", None),
+        ("tcp://${DB_USER}:${DB_PASSWORD}@db:9000/x", None),
+        ("redis://default:{{ .Values.redis.password }}@redis:6379", None),
+    ],
+)
+def test_url_password_is_a_literal_only(url: str, password: str | None) -> None:
+    from ztlint.semantics.credentials import url_password
+
+    assert url_password(url) == password

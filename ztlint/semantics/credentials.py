@@ -312,9 +312,16 @@ def url_password(value: str) -> str | None:
     if m is None:
         return None
     password = m.group(2)
-    if is_placeholder(password):
+    if is_placeholder(password) or _INTERPOLATION.search(m.group(1) + ":" + password):
         return None
     return password
+
+
+# An interpolation anywhere in the user information (`$${env:DB_PASSWORD}`, the
+# escaped `${env:..}` of a collector's config in a template; `${DB_PASS}`, `{{ .Pass }}`):
+# the URL is put together at run time, and the colon inside the reference is not the
+# one between user and password.
+_INTERPOLATION = re.compile(r"\$\{|\$\(|\{\{")
 
 
 def strong_value(value: str, phrases_weak: bool = True) -> bool:
