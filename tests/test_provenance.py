@@ -254,6 +254,7 @@ def test_classification_by_path(path: str, expected: str) -> None:
         ("contrib/tool/README", "Run it as root:\n", prov.DOCS),
         ("plugin/kube/sample.yaml", "kind: Secret\n", prov.EXAMPLE),
         ("perf/k6/signup.js", "export default function () {}\n", prov.TEST),
+        ("scripts/acceptance.bats", "@test 'x' { run true; }\n", prov.TEST),
         ("web/static/jquery.js", "(function(){})();\n", prov.VENDORED),
         ("resources/vault_example.json", "{}\n", prov.EXAMPLE),
         ("cookbook/jws.mjs", "export {}\n", prov.EXAMPLE),

@@ -213,6 +213,8 @@ TEST_PATHS = (
     # Spec-style test suites (busted for Lua, RSpec, Jasmine): `*_spec.lua`,
     # `*_spec.rb`, with their helpers and support files.
     "*_spec.*",
+    # Bats, the Bash Automated Testing System: every `.bats` file is a suite.
+    "*.bats",
     "spec/helpers/",
     "spec/support/",
     "test-data/",

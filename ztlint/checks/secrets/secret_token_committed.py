@@ -55,7 +55,19 @@ def _installed_app(text: str) -> bool:
 
 def is_placeholder(secret: str) -> bool:
     body = secret
-    return bool(_PLACEHOLDER.search(body)) or len(set(body)) < 6
+    return bool(_PLACEHOLDER.search(body)) or len(set(body)) < 6 or _spelled(body)
+
+
+def _spelled(body: str) -> bool:
+    """A body spelled in lower-case words joined by `-` or `_`, three or more of them
+    words of three letters or more (`project-e2e-token-000000`): a name typed to fill the
+    slot; a provider's token body is drawn at random."""
+    parts = re.split(r"[-_]", body)
+    return (
+        len(parts) >= 4
+        and all(re.fullmatch(r"[a-z0-9]+", p) for p in parts)
+        and sum(1 for p in parts if p.isalpha() and len(p) >= 3) >= 3
+    )
 
 
 # Computing a recipient costs a millisecond: a file with more age identities than this
