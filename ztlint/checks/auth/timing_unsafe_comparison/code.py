@@ -506,7 +506,26 @@ def checking(ctx: FileContext, node: Node, operands: list[Node], origin: bool) -
             return True
         if timing_context.extracted_part(sem, _unwrap(operand)) or _origin(ctx, operand) == REQUEST:
             return True  # what the client sent: a cookie, a header, a body's field
-    return any(_verifier_name(name) for name in _function_names(ctx, node))
+    return any(_verifier_name(name) for name in _function_names(ctx, node)) or (
+        _account_check(ctx, node, operands)
+    )
+
+
+_ACCOUNT_WORDS = frozenset({"user", "username", "login", "account", "email", "principal"})
+
+
+def _account_check(ctx: FileContext, node: Node, operands: list[Node]) -> bool:
+    """The comparison checks a secret the function is handed beside an account's name
+    (`HasAccount(username, password string) bool`): a login check, whatever its name."""
+    function = enclosing_function(node)
+    if function is None:
+        return False
+    sem = semantics.of(ctx)
+    params = [name for name, _ in types.parameter_list(sem, function)]
+    compared = {_text(ctx, _unwrap(o)) for o in operands}
+    return any(p in compared and secret_name(p) for p in params) and any(
+        _ACCOUNT_WORDS.intersection(words(p)) for p in params
+    )
 
 
 _CALLBACK_WORDS = frozenset({"callback", "handler", "hook"})
