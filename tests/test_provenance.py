@@ -256,6 +256,9 @@ def test_classification_by_path(path: str, expected: str) -> None:
         ("perf/k6/signup.js", "export default function () {}\n", prov.TEST),
         ("scripts/acceptance.bats", "@test 'x' { run true; }\n", prov.TEST),
         ("web/static/jquery.js", "(function(){})();\n", prov.VENDORED),
+        ("public/bootstrap/js/application.js", "!function(){}();\n", prov.VENDORED),
+        # A cluster's bootstrap code is the product's own.
+        ("pkg/bootstrap/token.go", "package bootstrap\n", prov.PRODUCTION),
         ("resources/vault_example.json", "{}\n", prov.EXAMPLE),
         ("cookbook/jws.mjs", "export {}\n", prov.EXAMPLE),
         ("tools/sync/notes.txt", "pwd: x\n", prov.DOCS),

@@ -64,9 +64,12 @@ VENDORED_PATHS = (
     "*.min.css",
     "*.min.mjs",
     "*.bundle.js",
-    # jQuery pasted into a project's static files, unminified.
+    # jQuery pasted into a project's static files, unminified, and Bootstrap's copied
+    # distribution (`bootstrap/js/`, `bootstrap/css/`).
     "jquery.js",
     "jquery-*.js",
+    "**/bootstrap/js/",
+    "**/bootstrap/css/",
 )
 GENERATED_PATHS = (
     "*.pb.go",
