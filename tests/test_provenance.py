@@ -253,7 +253,7 @@ def test_classification_by_path(path: str, expected: str) -> None:
         ("mkdocs.yml", "site_name: x\n", prov.DOCS),
         ("contrib/tool/README", "Run it as root:\n", prov.DOCS),
         ("plugin/kube/sample.yaml", "kind: Secret\n", prov.EXAMPLE),
-        ("perf/k6/signup.js", "export default function () {}\n", prov.TEST),
+        ("perf/scenarios/signup.js", "export default function () {}\n", prov.TEST),
         ("scripts/acceptance.bats", "@test 'x' { run true; }\n", prov.TEST),
         ("web/static/jquery.js", "(function(){})();\n", prov.VENDORED),
         ("public/bootstrap/js/application.js", "!function(){}();\n", prov.VENDORED),
