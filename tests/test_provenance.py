@@ -258,7 +258,7 @@ def test_classification_by_path(path: str, expected: str) -> None:
         ("web/static/jquery.js", "(function(){})();\n", prov.VENDORED),
         ("public/bootstrap/js/application.js", "!function(){}();\n", prov.VENDORED),
         # A cluster's bootstrap code is the product's own.
-        ("pkg/bootstrap/token.go", "package bootstrap\n", prov.PRODUCTION),
+        ("internal/bootstrap/token.go", "package bootstrap\n", prov.PRODUCTION),
         ("resources/vault_example.json", "{}\n", prov.EXAMPLE),
         ("cookbook/jws.mjs", "export {}\n", prov.EXAMPLE),
         ("tools/sync/notes.txt", "pwd: x\n", prov.DOCS),
