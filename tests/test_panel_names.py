@@ -356,6 +356,13 @@ VOCABULARY = {
     # mounting /var/run/docker.sock (like "socket-proxy" above); named since the first
     # ZT301 commit, before held-out-107 held linuxserver/docker-socket-proxy.
     "docker-socket-proxy",
+    # "httpx", the Python HTTP client whose verify=False ZT101 reads (tls_verification_disabled/
+    # python.py since commit 5f982df, its fixtures and error_detail_exposed.py's library list), and
+    # "encode", the ordinary method and word (`str.encode`, `jwt.encode`, base64 encode) in
+    # ztlint/semantics/nodes.py's conversion list, fixer.py and many checks and fixtures; both
+    # used before held-out-117 held encode/httpx.
+    "httpx",
+    "encode",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
