@@ -290,7 +290,12 @@ def _updates(ctx: FileContext, node: Node, a_text: str, b_text: str) -> bool:
     ):
         return True
     # Or hands the new value to a setter that keeps it (`if tr.RefreshToken != refreshToken
-    # { creds.SetRefreshToken(realm, tr.RefreshToken) }`): a client caching what it got.
+    # { creds.SetRefreshToken(realm, tr.RefreshToken) }`): a client caching what it got;
+    # also in the statement right after the `if` (`if state != remote { mark changed }`
+    # then `d.Set(key, remote)`: drift detection that records the new value).
+    after = branch.next_named_sibling
+    if after is not None and after.type != "comment":
+        inside += "\n" + _text(ctx, after)
     return any(
         re.search(
             rf"(?<![\w])(?:[\w.]*\.)?(?:[Ss]et|[Ss]tore|[Ss]ave|[Uu]pdate|[Cc]ache|[Pp]ut)\w*"
