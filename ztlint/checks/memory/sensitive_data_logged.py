@@ -1594,19 +1594,16 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
                 )
         lookup = _failed_lookup(ctx, call, function, secret) if secret else None
         expired = _expired_branch(ctx, call, function) if secret and lookup is None else None
-        if expired is not None and hit.confidence is None:
+        invalid = (
+            f"logged where `{lookup}` found nothing for it, an unknown value"
+            if lookup is not None
+            else f"logged where `{expired}` holds, a credential no longer accepted"
+            if expired is not None
+            else None
+        )
+        if invalid is not None and hit.confidence is None:
             hit = replace(
-                hit,
-                confidence=Confidence.MEDIUM,
-                message=f"{hit.message} (medium: logged where `{expired}` holds, a "
-                "credential no longer accepted)",
-            )
-        if lookup is not None and hit.confidence is None:
-            hit = replace(
-                hit,
-                confidence=Confidence.MEDIUM,
-                message=f"{hit.message} (medium: logged where `{lookup}` found nothing for "
-                "it, an unknown value)",
+                hit, confidence=Confidence.MEDIUM, message=f"{hit.message} (medium: {invalid})"
             )
         key = (function.id if function is not None else -1, secret, hit.confidence)
         if secret and key in first:
