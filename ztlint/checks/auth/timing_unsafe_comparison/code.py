@@ -516,11 +516,15 @@ def checking(ctx: FileContext, node: Node, operands: list[Node], origin: bool) -
     )
 
 
-_ACCOUNT_WORDS = frozenset({"user", "username", "login", "account", "email", "principal"})
+# A parameter that is a user's name (`username`, `user`, `login`, `email`), and one that
+# is a password (`password`, `passwd`, `pass`, `pwd`, `passphrase`).
+_USER_NAME_WORDS = frozenset({"user", "username", "login", "email", "principal", "name", "uname"})
+_USER_WORDS = frozenset({"user", "username", "login", "email", "principal", "uname"})
+_PASSWORD_WORDS = frozenset({"password", "passwd", "pass", "pwd", "passphrase"})
 
 
 def _account_check(ctx: FileContext, node: Node, operands: list[Node]) -> bool:
-    """The comparison checks a secret the function is handed beside an account's name
+    """The comparison checks a password the function is handed beside a user's name
     (`HasAccount(username, password string) bool`): a login check, whatever its name."""
     function = enclosing_function(node)
     if function is None:
@@ -528,8 +532,13 @@ def _account_check(ctx: FileContext, node: Node, operands: list[Node]) -> bool:
     sem = semantics.of(ctx)
     params = [name for name, _ in types.parameter_list(sem, function)]
     compared = {_text(ctx, _unwrap(o)) for o in operands}
-    return any(p in compared and secret_name(p) for p in params) and any(
-        _ACCOUNT_WORDS.intersection(words(p)) for p in params
+
+    def user(name: str) -> bool:
+        ws = set(words(name))
+        return bool(ws) and ws <= _USER_NAME_WORDS and bool(ws & _USER_WORDS)
+
+    return any(p in compared and set(words(p)) & _PASSWORD_WORDS for p in params) and any(
+        user(p) for p in params
     )
 
 
