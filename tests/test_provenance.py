@@ -259,7 +259,8 @@ def test_classification_by_path(path: str, expected: str) -> None:
         ("public/bootstrap/js/application.js", "!function(){}();\n", prov.VENDORED),
         # A cluster's bootstrap code is the product's own.
         ("internal/bootstrap/token.go", "package bootstrap\n", prov.PRODUCTION),
-        ("resources/vault_example.json", "{}\n", prov.EXAMPLE),
+        # A scaffolded fixture's name is no example's (`ztlint new-rule` writes it).
+        ("rules/ACME042/positive_example.yaml", "a: 1\n", prov.PRODUCTION),
         ("cookbook/jws.mjs", "export {}\n", prov.EXAMPLE),
         ("tools/sync/notes.txt", "pwd: x\n", prov.DOCS),
         ("cmd/relay/settings_test.yaml", "auth: x\n", prov.TEST),

@@ -419,16 +419,10 @@ EXAMPLE_PATHS = (
     "*.sample",
     "*.example.*",
     "*.sample.*",
-    # A script named for being an example of using the product's API, and data named
-    # for being one (`export_example.json`, `config_sample.yaml`).
+    # A script named for being an example of using the product's API. (`*_example.json`
+    # is not one: `positive_example.yaml` is what `ztlint new-rule` names a fixture.)
     "example_*.*",
     "sample_*.*",
-    "*_example.json",
-    "*_example.yaml",
-    "*_example.yml",
-    "*_sample.json",
-    "*_sample.yaml",
-    "*_sample.yml",
     # A cookbook: recipes showing the API, each with sample keys and passwords.
     "cookbook/",
     "cookbooks/",
