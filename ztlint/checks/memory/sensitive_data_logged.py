@@ -29,7 +29,14 @@ from dataclasses import replace
 from tree_sitter import Node
 
 from ztlint import semantics
-from ztlint.checks.codeutil import FUNCTIONS, STRINGS, enclosing_function, nodes_of, walk
+from ztlint.checks.codeutil import (
+    FUNCTIONS,
+    STRINGS,
+    calls,
+    enclosing_function,
+    nodes_of,
+    walk,
+)
 from ztlint.checks.codeutil import text as _text
 from ztlint.model import Confidence, Related, Severity
 from ztlint.parsers import code
@@ -870,10 +877,8 @@ def _file_arguments(ctx: FileContext) -> dict[int, frozenset[str]]:
     """By enclosing function (its start byte; -1 at the top level), the expressions the
     code passes to a call that opens or tests a file by its path."""
     found: dict[int, set[str]] = {}
-    for call in nodes_of(ctx, "call_expression", "call"):
-        callee = call.child_by_field_name("function")
-        args = call.child_by_field_name("arguments")
-        if callee is None or args is None or not _FILE_CALLS.match(_text(ctx, callee)):
+    for call, callee, args in calls(ctx):
+        if not _FILE_CALLS.match(callee):
             continue
         function = enclosing_function(call)
         where = function.start_byte if function is not None else -1
@@ -992,20 +997,16 @@ def _promised_claims(ctx: FileContext, value: Node) -> bool:
     resolve = names[0]
     claims: set[str] = set()
     resolved: list[str] = []
-    for node in walk(executor):
-        if node.type != "call_expression":
+    for node, callee, args in calls(ctx):
+        if not executor.start_byte <= node.start_byte < executor.end_byte:
             continue
-        callee = node.child_by_field_name("function")
-        args = node.child_by_field_name("arguments")
-        if callee is None or args is None:
-            continue
-        if _CLAIMS_CALL.search(_text(ctx, callee)) and args.named_children:
+        if _CLAIMS_CALL.search(callee) and args.named_children:
             callback = args.named_children[-1]
             if callback.type in _JS_FUNCTIONS:
                 given = _parameter_names(ctx, callback)
                 if len(given) >= 2:
                     claims.add(given[1])
-        elif _text(ctx, callee) == resolve:
+        elif callee == resolve:
             resolved.append(" ".join(_text(ctx, a) for a in args.named_children))
     return bool(claims) and bool(resolved) and all(r in claims for r in resolved)
 
