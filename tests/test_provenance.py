@@ -196,6 +196,14 @@ REPO = Path(__file__).resolve().parent.parent
         ("ci/keys/deploy_key", prov.PRODUCTION),
         ("scripts/start-test-services.sh", prov.PRODUCTION),
         ("pkg/lci/test-helpers.sh", prov.PRODUCTION),
+        # a hyphenated folder with the word inside, a Go mock package, a Mocha suite
+        ("deploy/sops-test-inputs/01-secret.yaml", prov.TEST),
+        ("pkg/vaultmock/client.go", prov.TEST),
+        ("internal/storemocks/store.go", prov.TEST),
+        ("lib/otp/verify-test.ts", prov.TEST),
+        ("lib/session-test.js", prov.TEST),
+        ("pkg/mockingbird/contest.go", prov.PRODUCTION),
+        ("src/latest-testimonials.ts", prov.PRODUCTION),
     ],
 )
 def test_classification_by_path(path: str, expected: str) -> None:

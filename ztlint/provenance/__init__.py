@@ -159,6 +159,9 @@ TEST_PATHS = (
     "*-tests/",
     "*-test/",
     "*_test/",
+    # ... or with the word inside a hyphenated name: a folder of a test run's inputs
+    # (`age-test-key/`, `e2e-test-data/`).
+    "*-test-*/",
     "*_testing/",
     "*-testing/",
     # Perl's test convention, which Test::Nginx (OpenResty, nginx modules, Lua gateways)
@@ -236,6 +239,10 @@ TEST_PATHS = (
     "stubs/",
     "mock/",
     "mocks/",
+    # A Go package of stand-ins named for what it mocks (`kmsmock/`, `storemocks/`):
+    # imported by the tests, never by the program.
+    "*mock/",
+    "*mocks/",
     "__mocks__/",
     # Swift packages and Xcode targets name folders in CapWords (`Mocks/`,
     # `NetworkingMocks/`), as SwiftPM's `Tests/`.
@@ -270,6 +277,14 @@ TEST_PATHS = (
     "*_test_helpers.go",
     "mock.ts",
     "mocks.ts",
+    # Mocha's and node-tap's default naming, a hyphen before the word (`index-test.ts`,
+    # `session-test.js`): a suite or the shared cases the suites import.
+    "*-test.js",
+    "*-test.ts",
+    "*-test.mjs",
+    "*-test.cjs",
+    "*-test.jsx",
+    "*-test.tsx",
     # Test runners' own configuration (their documented file names): the web server,
     # accounts and settings of a test run.
     "playwright.config.*",
