@@ -306,6 +306,124 @@ def _updates(ctx: FileContext, node: Node, a_text: str, b_text: str) -> bool:
     )
 
 
+# Nodes that read a field of a value, per language: `a.b` (JavaScript, Go, Python,
+# Rust, Swift).
+_FIELD_READS = frozenset(
+    {"member_expression", "selector_expression", "attribute", "field_expression",
+     "navigation_expression"}
+)  # fmt: skip
+_LOGICAL = frozenset({"||", "&&", "or", "and"})
+
+
+def _field_of(ctx: FileContext, operand: Node) -> tuple[str, str] | None:
+    """`session.tokenSet.accessToken` -> ("session.tokenSet", "accessToken")."""
+    operand = _unwrap(operand)
+    if operand.type not in _FIELD_READS or not operand.named_children:
+        return None
+    head, _, last = _text(ctx, operand).rpartition(".")
+    head = head.rstrip("?").strip()
+    return (head, last.strip()) if head and re.fullmatch(r"\w+", last.strip()) else None
+
+
+def _field_diff(ctx: FileContext, node: Node, left: Node, right: Node) -> bool:
+    """`a.accessToken !== b.accessToken || a.expiresAt !== b.expiresAt`, the branch then
+    handing `a` on (returned, stored, assigned): two records compared field by field to
+    see whether the new one differs, not a credential checked."""
+    fields = _field_of(ctx, left), _field_of(ctx, right)
+    if fields[0] is None or fields[1] is None or fields[0][1] != fields[1][1]:
+        return False
+    receivers = {fields[0][0], fields[1][0]}
+    if len(receivers) != 2:
+        return False
+    top = node
+    while top.parent is not None and (
+        top.parent.type == "parenthesized_expression"
+        or (
+            top.parent.type in ("binary_expression", "boolean_operator")
+            and _operator(ctx, top.parent) in _LOGICAL
+        )
+    ):
+        top = top.parent
+    if top is node:
+        return False
+    other_field = False
+    for other in walk(top):
+        if other.id == node.id or other.type not in ("binary_expression", "comparison_operator"):
+            continue
+        if _operator(ctx, other) not in EQUALITY or len(other.named_children) != 2:
+            continue
+        pair = [_field_of(ctx, c) for c in other.named_children]
+        if (
+            pair[0] is not None
+            and pair[1] is not None
+            and pair[0][1] == pair[1][1] != fields[0][1]
+            and {pair[0][0], pair[1][0]} == receivers
+        ):
+            other_field = True
+            break
+    if not other_field:
+        return False
+    branch = beyond_expression(top)
+    body = None
+    if branch is not None and branch.type in ("if_statement", "if_expression"):
+        body = branch.child_by_field_name("consequence") or branch.child_by_field_name("body")
+    if body is None:
+        return False
+    inside = _text(ctx, body)
+    return any(
+        re.search(rf"(?<![\w.]){re.escape(r)}(?![\w.(\[])", inside) is not None for r in receivers
+    )
+
+
+# What a JavaScript string has: a value that has any other member read is an object,
+# and `===` between objects compares references, never contents.
+_STRING_MEMBERS = frozenset(
+    {"length", "at", "charAt", "charCodeAt", "codePointAt", "concat", "endsWith", "includes",
+     "indexOf", "lastIndexOf", "localeCompare", "match", "matchAll", "normalize", "padEnd",
+     "padStart", "repeat", "replace", "replaceAll", "search", "slice", "split", "startsWith",
+     "substr", "substring", "toLowerCase", "toUpperCase", "toLocaleLowerCase",
+     "toLocaleUpperCase", "toString", "trim", "trimEnd", "trimStart", "valueOf",
+     "constructor"}
+)  # fmt: skip
+
+
+def _object_identity(ctx: FileContext, node: Node, left: Node, right: Node) -> bool:
+    """JavaScript `===` with a side the same function reads a field of
+    (`existing.accessToken`, `entry.audience`): that side is an object, and the operator
+    compares references (which entry of a list to replace), no secret's bytes."""
+    if _lang(ctx) != "javascript":
+        return False
+    function = enclosing_function(node)
+    while function is not None and function.parent is not None:
+        outer = enclosing_function(function)  # the parameters of the function around a
+        if outer is None:  # callback are read there
+            break
+        function = outer
+    if function is None:
+        return False
+    names = {
+        _text(ctx, side)
+        for side in (_unwrap(left), _unwrap(right))
+        if side.type in ("identifier", "member_expression")
+    }
+    if not names:
+        return False
+    for read in walk(function):
+        if read.type != "member_expression":
+            continue
+        owner = read.child_by_field_name("object")
+        field = read.child_by_field_name("property")
+        if (
+            owner is not None
+            and field is not None
+            and _text(ctx, owner) in names
+            and field.type == "property_identifier"
+            and _text(ctx, field) not in _STRING_MEMBERS
+        ):
+            return True
+    return False
+
+
 _INTERPOLATIONS = frozenset({"interpolation", "template_substitution"})
 # Conversions between a language's string and byte types: the value stays what it was.
 _CONVERSIONS = frozenset({"string", "[]byte", "[]rune", "str", "bytes", "String", "Buffer.from"})
@@ -785,6 +903,8 @@ def detect_code(ctx: FileContext) -> Iterator[Hit]:
                     and not _names_compared(ctx, left, right)
                     and not _config_validator(ctx, node)
                     and not _equality_method(ctx, node)
+                    and not _field_diff(ctx, node, left, right)
+                    and not _object_identity(ctx, node, left, right)
                     and not (_numeric(ctx, left) or _numeric(ctx, right))
                 ):
                     found = _secret_side(ctx, left, right, node.id in seen)
