@@ -358,6 +358,12 @@ class Semantics(Scopes):
             found: dict[str, list[Node]] = {}
             for node in self._function_nodes():
                 n = node.child_by_field_name("name")
+                bound = node.parent
+                if n is None and bound is not None and bound.type == "variable_declarator":
+                    # `const verify = (token: string): boolean => ..`: named by its binding
+                    value = bound.child_by_field_name("value")
+                    if value is not None and value.id == node.id:
+                        n = bound.child_by_field_name("name")
                 if n is not None:
                     found.setdefault(self.text(n), []).append(node)
             self._functions = found

@@ -293,7 +293,23 @@ _REFERENCES = frozenset({"KObj", "KObjs", "KObjSlice", "KRef", "ObjectKeyFromObj
 
 
 def _scalar(declared: str) -> bool:
-    return bool(_SCALAR.fullmatch(declared.lstrip("*&").strip()))
+    """`bool`, `*int64`; also when optional (`number | undefined`, `Optional[int]`,
+    `int | None`, Swift `Int?`, Rust `Option<u32>`): absent or a scalar."""
+    declared = declared.lstrip("*&").strip()
+    optional = re.fullmatch(r"(?:Optional\[|Option<)(.+)[\]>]", declared)
+    if optional is not None:
+        declared = optional.group(1)
+    members = [
+        m.strip().rstrip("?")
+        for m in declared.split("|")
+        if m.strip() not in ("undefined", "null", "None", "void")
+    ]
+    return bool(members) and all(_SCALAR.fullmatch(m) for m in members)
+
+
+# Declared types of the public half of a key pair: nothing a log reader can use.
+_PUBLIC_KEY_TYPE = re.compile(r"(?:^|[.*&\s])(?:PublicKey|PubKey|VerifyingKey)$")
+_ASSERTIONS = frozenset({"non_null_expression", "parenthesized_expression", "as_expression"})
 
 
 def _guard(node: Node) -> bool:
@@ -358,6 +374,15 @@ def _not_text(ctx: FileContext, node: Node, name: str) -> bool:
         return True
     binding = sem.resolve(node)
     value = binding.value if binding is not None else None
+    for _ in range(3):
+        while value is not None and value.type in _ASSERTIONS and value.named_children:
+            value = value.named_children[0]  # `f(..)!`, `(f(..))`, `f(..) as number`
+        operand = value.child_by_field_name("operand") if value is not None else None
+        if value is None or value.type != "slice_expression" or operand is None:
+            break
+        # `key = key[:len(key)-1]`: a part of what the name held before
+        earlier = sem.resolve(operand) if operand.type in semantics.NAMES else None
+        value = earlier.value if earlier is not None else None
     if value is None:
         return False
     if value.type in ("call_expression", "call"):
@@ -368,6 +393,13 @@ def _not_text(ctx: FileContext, node: Node, name: str) -> bool:
             # `masked := mask(token)`, `claims, err := jwtPayload(raw)`: what the variable
             # holds was made from the credential and is not it
             return True
+        args = value.child_by_field_name("arguments")
+        if args is not None and any(
+            arg.type in semantics.NAMES
+            and _PUBLIC_KEY_TYPE.search(types.declared_type(sem, arg) or "") is not None
+            for arg in args.named_children
+        ):
+            return True  # `line := ssh.MarshalAuthorizedKey(key)` of a `key ssh.PublicKey`
         result = types.result_type(sem, tail) if tail else None
         return result is not None and _scalar(result)
     if value.type == "type_assertion_expression":
@@ -1223,6 +1255,8 @@ def _credential_read(ctx: FileContext, inner: Node) -> str | None:
     origin = origins.origin(sem, inner)
     if origin.kind != "request":
         return None
+    if _not_text(ctx, inner, _text(ctx, inner)):
+        return None  # `n := cookieIndex(c.Name)` declared to return a number: no credential
     if origin.detail and (SECRET_HEADERS.match(origin.detail) or secret_name(origin.detail)):
         return origin.detail
     value, _ = sem.value_of(inner)
