@@ -9,6 +9,10 @@ or a `match` scrutinee (followed back through conversions and bindings, whatever
 names), or is bound to a name or field that reads as an identifier
 (`service_id`, `route`, `host`, `sni`, `key`); a value only logged or formatted is not.
 The fix is `std::str::from_utf8(bytes)` and rejecting the message on error.
+
+Over 400 lines: where the decoded text is used and where the bytes came from (a
+parameter, an OS string, a static name) are judged together; split, each half would
+re-walk the same bindings.
 """
 
 from __future__ import annotations
@@ -291,6 +295,45 @@ def _static_field(sem: semantics.Semantics, name: str) -> bool:
     return False
 
 
+# Declared types of raw bytes: `&[u8]`, `Vec<u8>`, `&mut [u8]`, `Bytes`, `BytesMut`.
+_BYTES_TYPE = re.compile(r"\[u8\]|Vec<u8>|\bBytes(Mut)?\b|\[u8;")
+# Methods that give (a part of) the bytes they are called on.
+_PARTS = frozenset(
+    {"as_ref", "as_slice", "as_bytes", "split_at", "split_first", "split_last", "get",
+     "to_vec", "clone", "unwrap", "expect", "trim_ascii", "strip_prefix", "strip_suffix"}
+)  # fmt: skip
+
+
+def _raw_input(sem: semantics.Semantics, call: Node, depth: int = 6) -> bool:
+    """The decoded bytes are a parameter the function is declared to take as bytes, or
+    a part of one (`&hdr[2..2 + len]`, `let (head, _) = frame.split_at(16)`)."""
+    args = call.child_by_field_name("arguments")
+    node = args.named_children[0] if args is not None and args.named_children else None
+    while node is not None and depth > 0:
+        depth -= 1
+        if node.type in ("reference_expression", "parenthesized_expression", "try_expression"):
+            node = node.named_children[-1] if node.named_children else None
+        elif node.type == "index_expression":
+            node = node.named_children[0] if node.named_children else None
+        elif node.type == "call_expression":
+            function = node.child_by_field_name("function")
+            if function is None or function.type != "field_expression":
+                return False
+            field = function.child_by_field_name("field")
+            if field is None or sem.text(field) not in _PARTS:
+                return False
+            node = function.child_by_field_name("value")
+        elif node.type == "identifier":
+            if sem.is_parameter(node):
+                declared = types.declared_type(sem, node)
+                return declared is not None and _BYTES_TYPE.search(declared) is not None
+            binding = sem.resolve(node)
+            node = binding.value if binding is not None else None
+        else:
+            return False
+    return False
+
+
 def detect_rust(ctx: FileContext) -> Iterator[Hit]:
     sem = semantics.of(ctx)
     reported: set[int] = set()
@@ -307,12 +350,28 @@ def detect_rust(ctx: FileContext) -> Iterator[Hit]:
                 severity=Severity.LOW,
                 confidence=Confidence.LOW,
             )
-        lossy = "to_string_lossy" if "to_string_lossy" in _text(ctx, call) else "from_utf8_lossy"
+        function = call.child_by_field_name("function")
+        if function is not None and function.type == "field_expression":
+            # `to_string_lossy` is a method of the local system's strings (`CStr` from
+            # a C caller, `OsStr`, `Path`, `U16CStr`): a peer's bytes arrive as `[u8]`
+            # and are decoded with `from_utf8_lossy`. Shown from the medium level.
+            return Hit(
+                span=code.node_span(ctx.source, call),
+                message=f"a C or OS string decoded with to_string_lossy is {why}: "
+                "different strings decode to the same text (invalid sequences become "
+                "U+FFFD); use to_str() and reject invalid input",
+                confidence=Confidence.MEDIUM,
+            )
         return Hit(
             span=code.node_span(ctx.source, call),
-            message=f"bytes decoded with {lossy} are {why}: different byte strings "
+            message=f"bytes decoded with from_utf8_lossy are {why}: different byte strings "
             "decode to the same text (invalid sequences become U+FFFD); use "
             "std::str::from_utf8 and reject invalid input",
+            # By default when the bytes are the raw input the function is handed (a
+            # frame, a header's bytes: a parameter declared as bytes, or a part of one);
+            # bytes the program read from its own store, a parser or a library are
+            # shown from the medium level.
+            confidence=None if _raw_input(sem, call) else Confidence.MEDIUM,
         )
 
     for key, why in _keys(ctx):
