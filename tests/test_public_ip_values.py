@@ -63,6 +63,7 @@ def _tokens(text: str) -> list[str]:
         "194.242.2.4",
         "2a07:e340::2",
         "168.63.129.16",
+        "180.184.1.1",
         # netmasks, networks and route halves
         "128.0.0.0",
         "255.255.255.0",

@@ -124,13 +124,15 @@ WELL_KNOWN_RESOLVERS = _networks(
     "77.88.8.0/24",
     "2a02:6b8::feed:0ff/128",
     "2a02:6b8:0:1::feed:0ff/128",
-    # AliDNS, DNSPod, 114DNS, Baidu
+    # AliDNS, DNSPod, 114DNS, Baidu, Volcengine (ByteDance) public DNS
     "223.5.5.5/32",
     "223.6.6.6/32",
     "119.29.29.29/32",
     "114.114.114.114/32",
     "114.114.115.115/32",
     "180.76.76.76/32",
+    "180.184.1.1/32",
+    "180.184.2.2/32",
     # Cloud platforms' documented resolvers: Azure's virtual public IP (wireserver and
     # DNS), DigitalOcean droplets, Hetzner.
     "168.63.129.16/32",
