@@ -178,8 +178,32 @@ def _is_value(ctx: FileContext, literal: Node, binding: Node) -> bool:
             return False  # an element of a Go slice, array or positional struct literal
         if parent.type in codeutil.CALLS and parent != binding and _method_on_other(ctx, parent):
             return False
+        if _format_template(ctx, parent, child):
+            return False
         child = parent
     return True
+
+
+# Formatting calls and macros whose first argument is a template the others fill in.
+_FORMATTERS = frozenset({"format", "format_args", "Sprintf", "sprintf", "Errorf"})
+
+
+def _format_template(ctx: FileContext, parent: Node, child: Node) -> bool:
+    """`secret = format!("crc32:{:X}", digest)`, `fmt.Sprintf("%s:%s", a, b)`: the
+    literal is the template of a computed value, which the other arguments fill in."""
+    if parent.type == "token_tree" and parent.parent is not None:
+        macro = parent.parent.child_by_field_name("macro")
+        name = code.node_text(ctx.source, macro) if macro is not None else ""
+        others = [c for c in parent.named_children if c.id != child.id]
+        return name.rsplit("::", 1)[-1] in _FORMATTERS and bool(others)
+    if parent.type in ("arguments", "argument_list") and parent.parent is not None:
+        fn = parent.parent.child_by_field_name("function")
+        name = code.node_text(ctx.source, fn) if fn is not None else ""
+        args = parent.named_children
+        return (
+            re.split(r"[.:]+", name)[-1] in _FORMATTERS and len(args) > 1 and args[0].id == child.id
+        )
+    return False
 
 
 def _field_of(parent: Node, child: Node) -> str | None:
