@@ -425,6 +425,11 @@ def _writes_long_oids(ctx: FileContext) -> bool:
     return _LONG_OID.search(ctx.text) is not None
 
 
+# The APIs that take an object identifier in dotted form (OpenSSL's `Asn1Object`, Go's
+# `asn1.ObjectIdentifier` parsers, `ObjectIdentifier`/`Oid` constructors elsewhere).
+_OID_API = re.compile(r"Asn1Object|ObjectIdentifier|\bOID\b|\bOid\b|\boid\b|oid::|::Oid|\.Oid\b")
+
+
 def _oid_like(address: str) -> bool:
     return "." in address and address.split(".", 1)[0] in ("0", "1", "2")
 
@@ -460,6 +465,10 @@ def _code_hits(ctx: FileContext) -> Iterator[Hit]:
         use = uses.use_of(ctx, node)
         if use is not None and use.kind == "binding" and _SKIP_NAMES.search(use.name):
             continue
+        if use is not None and use.kind == "call" and all(_oid_like(f[2]) for f in found):
+            function = use.node.child_by_field_name("function") or use.node
+            if _OID_API.search(code.node_text(ctx.source, function)):
+                continue  # `Asn1Object::from_str("2.5.29.56")`: an object identifier
         if _in_sample_maker(ctx, node):
             continue
         if _prose(_concatenation(ctx, node)):
