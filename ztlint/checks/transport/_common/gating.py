@@ -145,6 +145,34 @@ def early_return_flag(ctx: FileContext, node: Node) -> str | None:
     return None
 
 
+def replaced_unless_flag(ctx: FileContext, node: Node) -> str | None:
+    """`cfg := &tls.Config{InsecureSkipVerify: true}` then `if !insecure { cfg = ... }`:
+    the value bound first is replaced whenever the flag is off, so it is kept only when
+    the flag is set."""
+    statement, block = node, node.parent
+    while block is not None and block.type not in ("block", "statement_list"):
+        if block.type in FUNCTIONS:
+            return None
+        statement, block = block, block.parent
+    if block is None or statement.type not in ("short_var_declaration", "assignment_statement"):
+        return None
+    left = statement.child_by_field_name("left")
+    if left is None or len(left.named_children) != 1:
+        return None
+    name = text(ctx, left.named_children[0])
+    assigned = re.compile(rf"(?<![\w.]){re.escape(name)}\s*=[^=]")
+    later = [c for c in block.named_children if c.start_byte > statement.end_byte]
+    for following in later:
+        if following.type != "if_statement":
+            continue
+        cond = following.child_by_field_name("condition")
+        consequence = following.child_by_field_name("consequence")
+        flag = _FLAG.match(text(ctx, cond)) if cond is not None else None
+        if flag and consequence is not None and assigned.search(text(ctx, consequence)):
+            return flag.group(1)
+    return None
+
+
 def opt_in_function(ctx: FileContext, node: Node) -> str | None:
     """The name of the enclosing function when its job is to be opted into."""
     current = enclosing(node, FUNCTIONS)
@@ -238,7 +266,11 @@ def build_tag(ctx: FileContext) -> str | None:
 def switch_of(ctx: FileContext, node: Node, presence: bool = False) -> tuple[str, str] | None:
     """("branch"|"function"|"holder"|"tag", name) when the setting at `node` is gated;
     `presence`: a test of whether something was given is a switch too."""
-    found = branch_condition(ctx, node, presence) or early_return_flag(ctx, node)
+    found = (
+        branch_condition(ctx, node, presence)
+        or early_return_flag(ctx, node)
+        or replaced_unless_flag(ctx, node)
+    )
     if found:
         return "branch", found
     function = opt_in_function(ctx, node)
