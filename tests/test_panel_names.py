@@ -367,6 +367,9 @@ VOCABULARY = {
     # an installer-written compose template in ZT307's fixtures); used before held-out-122
     # held jumpserver/installer.
     "installer",
+    # Alibaba Cloud, the provider whose AccessKey IDs ZT202 recognises and whose metadata
+    # address ZT102's URL list names; named before held-out-128 held alibaba/higress.
+    "alibaba",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
