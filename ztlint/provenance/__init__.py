@@ -277,6 +277,13 @@ TEST_PATHS = (
     "*_test_helpers.go",
     "mock.ts",
     "mocks.ts",
+    # C and C++ unit tests by GoogleTest's and Bazel's naming (`plugin_test.cc`, a
+    # `cc_test` target's source; `parser_unittest.cpp`).
+    "*_test.c",
+    "*_test.cc",
+    "*_test.cpp",
+    "*_unittest.cc",
+    "*_unittest.cpp",
     # Mocha's and node-tap's default naming, a hyphen before the word (`index-test.ts`,
     # `session-test.js`): a suite or the shared cases the suites import.
     "*-test.js",
