@@ -134,6 +134,11 @@ METADATA = frozenset(
         "err",
         "ttl",
         "timeout",
+        # a bound on the value (`MAX_PASSWORD_BYTES`, `min_token_length`), not the value
+        "max",
+        "min",
+        "maximum",
+        "minimum",
         "hint",
         "env",
         "var",
