@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ztlint import semantics
-from ztlint.checks.codeutil import nodes_of
+from ztlint.checks.codeutil import STRINGS, nodes_of
 from ztlint.checks.codeutil import text as _text
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
@@ -333,6 +333,8 @@ def _destination(sem: semantics.Semantics, call: Node) -> str | None:
             return sem.text(target)
         if parent.type == "return_statement":
             return _function_name(sem, sem.function_of(parent))
+        if _picks_element(sem, parent, node):
+            return None  # `return keys[rand.Intn(len(keys))]`: one of the values it was given
         if parent.type in ("argument_list", "arguments") and _count_argument(sem, parent, node):
             return None  # `strings.Repeat("0", rand.IntN(20))`: a random length of a fixed text
         if parent.type in ("argument_list", "arguments"):
@@ -353,6 +355,22 @@ def _destination(sem: semantics.Semantics, call: Node) -> str | None:
             return None
         node = parent
     return None
+
+
+def _picks_element(sem: semantics.Semantics, parent: Node, node: Node) -> bool:
+    """`return tokens[rand.Intn(len(tokens))]`: the draw picks which of the values a
+    collection already holds is returned (a key to spread load over), and makes none;
+    an alphabet's character (a string the draw indexes) is a piece of a value being made."""
+    if parent.type not in _INDEXED or not parent.named_children:
+        return False
+    operand = parent.named_children[0]
+    holder = parent.parent
+    if holder is not None and holder.type == "expression_list":  # Go's `return a, b`
+        holder = holder.parent
+    if operand.id == node.id or holder is None or holder.type != "return_statement":
+        return False
+    constant = sem.const(operand)
+    return not (constant is not None and constant.string) and operand.type not in STRINGS
 
 
 # Draws of a fraction in [0, 1): what jitter, backoff and sampling take.
