@@ -3,6 +3,9 @@
 A key in the repository is a key for everyone who can read the repository, its forks
 and its history. The block must hold a real body: a header alone, or a body of "..."
 or placeholders, is documentation, not a key. The body is never printed.
+
+Over 400 lines: the text forms (PEM, OpenSSH, PuTTY) and the binary key stores are
+judged by the same evidence of development use; apart, each would repeat it.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import binascii
 import re
 from collections.abc import Iterator
 
-from ztlint.checks.secrets.private_key_committed import x509
+from ztlint.checks.secrets.private_key_committed import structure, x509
 from ztlint.checks.secrets.private_key_committed.structure import imitation
 from ztlint.model import Confidence, Severity, Span
 from ztlint.rule import FileContext, Hit
@@ -343,7 +346,7 @@ def detect_binary(ctx: FileContext) -> Iterator[Hit]:
         if name.endswith(suffixes) and ctx.head.startswith(magics):
             if kind == "DER private key" and name.endswith(".der") and "key" not in name:
                 return  # a .der file is usually a certificate
-            if kind == "DER private key" and _der_shape(ctx.head) == "public":
+            if kind == "DER private key" and structure.der_shape(ctx.head) == "public":
                 return  # a certificate, a signing request or a public key, by structure
             confidence = None
             if kind == "Java key store":
@@ -359,42 +362,6 @@ def detect_binary(ctx: FileContext) -> Iterator[Hit]:
                 confidence=confidence,
             )
             return
-
-
-def _der_header(data: bytes, pos: int) -> tuple[int, int, int] | None:
-    """(tag, content start, content end) of the DER element at pos; the end may lie
-    past the bytes read (a file's head)."""
-    if pos + 2 > len(data):
-        return None
-    tag, length, pos = data[pos], data[pos + 1], pos + 2
-    if length & 0x80:
-        count = length & 0x7F
-        if count == 0 or count > 4 or pos + count > len(data):
-            return None
-        length, pos = int.from_bytes(data[pos : pos + count], "big"), pos + count
-    return tag, pos, pos + length
-
-
-def _der_shape(head: bytes) -> str | None:
-    """ "private" when the outer SEQUENCE opens with a version INTEGER (PKCS#1, PKCS#8,
-    SEC1) or with an algorithm and an OCTET STRING (encrypted PKCS#8); "public" when it
-    opens with two SEQUENCEs (a certificate or signing request: the signed body, then
-    its algorithm) or a SEQUENCE and a BIT STRING (a SubjectPublicKeyInfo); None when
-    the bytes do not tell."""
-    outer = _der_header(head, 0)
-    if outer is None or outer[0] != 0x30:
-        return None
-    first = _der_header(head, outer[1])
-    if first is None:
-        return None
-    if first[0] == 0x02:
-        return "private"
-    second = _der_header(head, first[2]) if first[0] == 0x30 else None
-    if second is None:
-        return None
-    if second[0] == 0x04:
-        return "private"
-    return "public" if second[0] in (0x30, 0x03) else None
 
 
 _JKS_PRIVATE_KEY = 1

@@ -36,3 +36,39 @@ def imitation(label: str, body: str) -> bool:
     if label == "OPENSSH PRIVATE KEY":
         return not decoded.startswith(_OPENSSH_MAGIC)
     return not decoded.startswith(b"\x30")
+
+
+def der_header(data: bytes, pos: int) -> tuple[int, int, int] | None:
+    """(tag, content start, content end) of the DER element at pos; the end may lie
+    past the bytes read (a file's head)."""
+    if pos + 2 > len(data):
+        return None
+    tag, length, pos = data[pos], data[pos + 1], pos + 2
+    if length & 0x80:
+        count = length & 0x7F
+        if count == 0 or count > 4 or pos + count > len(data):
+            return None
+        length, pos = int.from_bytes(data[pos : pos + count], "big"), pos + count
+    return tag, pos, pos + length
+
+
+def der_shape(head: bytes) -> str | None:
+    """ "private" when the outer SEQUENCE opens with a version INTEGER (PKCS#1, PKCS#8,
+    SEC1) or with an algorithm and an OCTET STRING (encrypted PKCS#8); "public" when it
+    opens with two SEQUENCEs (a certificate or signing request: the signed body, then
+    its algorithm) or a SEQUENCE and a BIT STRING (a SubjectPublicKeyInfo); None when
+    the bytes do not tell."""
+    outer = der_header(head, 0)
+    if outer is None or outer[0] != 0x30:
+        return None
+    first = der_header(head, outer[1])
+    if first is None:
+        return None
+    if first[0] == 0x02:
+        return "private"
+    second = der_header(head, first[2]) if first[0] == 0x30 else None
+    if second is None:
+        return None
+    if second[0] == 0x04:
+        return "private"
+    return "public" if second[0] in (0x30, 0x03) else None

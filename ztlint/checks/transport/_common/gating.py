@@ -11,7 +11,11 @@ setting is gated when it sits
   (`func(o *options)` from a function that returns `ClientOption`);
 - in a value kept apart for the opt-in case: bound to a name that says it is the
   insecure alternative (`insecureTransport := ...`);
-- in a file built only with a build tag that is not a platform (`//go:build devcert`).
+- in a file built only with a build tag that is not a platform (`//go:build devcert`);
+- in a value bound first and replaced under `if !flag { ... }`: kept only with the flag.
+
+Over 400 lines: every way a Go setting is gated, and the Python, JavaScript and Rust
+branches beside them, share one notion of a switch; apart, each would repeat it.
 """
 
 from __future__ import annotations
