@@ -483,3 +483,16 @@ PRESENTED_WORDS = frozenset(
         "stored",
     }
 )
+
+
+# The secret half of an access-key pair (S3 and its kin): `SecretKey`, `secret_access_key`,
+# `accessSecret`.
+_SECRET_HALF = re.compile(r"(?i)\b\w*(access_?secret|secret_?(access_?)?key)\w*\b")
+
+
+def public_access_key(name: str, scope_text: str) -> bool:
+    """`accessKey` where the same scope (a function's text) also names the secret half
+    (`secretKey`, `accessSecret`): in an access-key pair the access key is the
+    identifier the request carries in the clear, the secret is the credential. Alone,
+    an access key may be the credential itself."""
+    return words(name)[-2:] == ["access", "key"] and _SECRET_HALF.search(scope_text) is not None

@@ -47,6 +47,7 @@ from ztlint.semantics.vocabulary import (
     METADATA,
     SECRET_HEADERS,
     mentions_secret,
+    public_access_key,
     secret_candidates,
     secret_word,
     words,
@@ -393,6 +394,8 @@ def _not_text(ctx: FileContext, node: Node, name: str) -> bool:
             # `masked := mask(token)`, `claims, err := jwtPayload(raw)`: what the variable
             # holds was made from the credential and is not it
             return True
+        if _scalar(tail) or tail in ("parseInt", "parseFloat"):
+            return True  # `total := int(in + out)`, `n = float(x)`: a number
         args = value.child_by_field_name("arguments")
         if args is not None and any(
             arg.type in semantics.NAMES
@@ -1122,17 +1125,11 @@ def _group_label(ctx: FileContext, inner: Node) -> bool:
 
 
 # The secret half of an access-key pair (`accessSecret`, `secretKey`, `secretAccessKey`).
-_SECRET_HALF = re.compile(r"(?i)\b\w*(access_?secret|secret_?(access_?)?key)\w*\b")
-
-
 def _public_half(ctx: FileContext, inner: Node, name: str) -> bool:
-    """`accessKey` beside `accessSecret` (or `secretKey`) in the same function: in an
-    access-key pair (S3 and its kin) the access key is the identifier, the secret is the
-    credential. Alone, an access key may be the credential itself."""
-    if words(name)[-2:] != ["access", "key"]:
-        return False
+    """`accessKey` beside `accessSecret` (or `secretKey`) in the same function: the
+    identifier of an access-key pair (`vocabulary.public_access_key`)."""
     function = enclosing_function(inner)
-    return function is not None and bool(_SECRET_HALF.search(_text(ctx, function)))
+    return function is not None and public_access_key(name, _text(ctx, function))
 
 
 _DESCRIBING_CALL = re.compile(r"(?:\.|::)([A-Za-z_]\w*)\s*(?:\(|[,)])")

@@ -49,6 +49,7 @@ from ztlint.semantics.vocabulary import (
     PRESENTED_WORDS,
     SECRET_HEADERS,
     VERIFY_WORDS,
+    public_access_key,
     secret_candidates,
     secret_name,
     words,
@@ -945,6 +946,9 @@ def _secret_side(
         return None
     for side, held in ((left, right), (right, left)) if by_name else ():
         name = secret_operand(ctx, side)
+        function = enclosing_function(side)
+        if name and function is not None and public_access_key(name, _text(ctx, function)):
+            continue  # `consumer.AccessKey == params.KeyId`: the pair's identifier, looked up
         if name:
             read = _origin(ctx, side) == REQUEST
             if read and _public_value(ctx, held):
