@@ -110,6 +110,9 @@ def _header_reads(ctx: FileContext) -> Iterator[tuple[Node, str]]:
         parent = node.parent
         if parent is not None and parent.type in ("argument_list", "arguments"):
             call = parent.parent
+            first = parent.named_children[0] if parent.named_children else None
+            if first is None or first.id != node.id:
+                continue  # `form.get("real_ip_header", "X-Forwarded-For")`: a default value
             if call is not None and call.type in ("call", "call_expression"):
                 callee = _text(ctx, call.child_by_field_name("function") or call).split(".")[-1]
                 if callee.lower() in (
