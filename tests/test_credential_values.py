@@ -487,3 +487,19 @@ def test_url_password_is_a_literal_only(url: str, password: str | None) -> None:
     from ztlint.semantics.credentials import url_password
 
     assert url_password(url) == password
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "verdict"),
+    [
+        # The name a keychain item or preference is stored under (reverse DNS).
+        ("GCMTokenKey", "com.2fa.Push_NEW", None),
+        ("refreshTokenKey", "io.example2.RefreshToken", None),
+        # A dotted value that does not start with a top-level domain is judged as a value.
+        ("API_TOKEN", "xk9.Qz7Wv1.a8f3k2L9", "secret"),
+    ],
+)
+def test_a_reverse_dns_name_is_a_storage_key(name: str, value: str, verdict: str | None) -> None:
+    from ztlint.semantics.credentials import judge_value
+
+    assert judge_value(name, value, False) == verdict

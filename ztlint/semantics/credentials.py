@@ -241,6 +241,14 @@ def is_alphabet(text: str) -> bool:
     return longest >= 9 and sum(1 for x in steps if x == 1) * 3 >= len(steps) * 2
 
 
+# A reverse-DNS name (Apple's bundle and keychain identifiers, Java packages, D-Bus and
+# preference domains): a top-level domain first, then dotted labels.
+_REVERSE_DNS = re.compile(
+    r"(?:com|org|net|io|dev|app|me|co|de|ch|uk|fr|nl|jp|cn|eu|us|ru|se|fi|no|at|be|it|es)"
+    r"\.[a-z0-9][a-z0-9-]*(?:\.[A-Za-z0-9_-]+)+"
+)
+
+
 def judge_value(
     name: str, value: str, example_file: bool, fallback: bool = False, declared: bool = False
 ) -> str | None:
@@ -261,6 +269,10 @@ def judge_value(
         return None  # `Credential: "X-Amz-Credential"`: the name of a header or parameter
     if text.lower().startswith("urn:"):
         return None  # `urn:ietf:params:oauth:grant-type:token-exchange`: a registered name
+    if _REVERSE_DNS.fullmatch(text):
+        return (
+            None  # `com.example.app.PushToken`: the name a keychain item or setting is kept under
+        )
     if _RATE.fullmatch(text):
         return None  # `"reset_password": "20/m/ip,5/m/key"`: a rate limit for the action
     if _NAME_LIST.fullmatch(text):
