@@ -9,7 +9,7 @@ import json
 import posixpath
 import re
 import shlex
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -368,3 +368,46 @@ def dockerfile_instructions(src: SourceText) -> Iterator[Instruction]:
         col = len(m.group(1)) + len(m.group(2)) + len(m.group(3)) + 1
         yield Instruction(keyword, body, start + 1, col, i + 1)
         i += 1
+
+
+_FROM = re.compile(r"^(?:--\S+\s+)*(\S+)(?:\s+as\s+(\S+))?\s*$", re.I | re.S)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A build stage of a Dockerfile: from its `FROM` to the next."""
+
+    index: int
+    name: str | None
+    base: str  # the image or earlier stage it starts from (lower case)
+    line: int
+
+
+def dockerfile_stages(
+    instructions: Iterable[Instruction],
+) -> tuple[list[Stage], list[tuple[int, Instruction]]]:
+    """The stages, and each instruction with the index of its stage (-1 before the
+    first `FROM`: the global `ARG`s)."""
+    stages: list[Stage] = []
+    out: list[tuple[int, Instruction]] = []
+    for instr in instructions:
+        if instr.keyword == "FROM":
+            m = _FROM.match(instr.body.strip())
+            base = m.group(1).lower() if m else ""
+            name = m.group(2).lower() if m and m.group(2) else None
+            stages.append(Stage(len(stages), name, base, instr.line))
+        out.append((len(stages) - 1, instr))
+    return stages, out
+
+
+def shipped_stages(stages: list[Stage]) -> set[int]:
+    """The stages the final image is built on: the last, and the stages it starts FROM."""
+    if not stages:
+        return set()
+    by_name = {s.name: s for s in stages if s.name}
+    out: set[int] = set()
+    stage: Stage | None = stages[-1]
+    while stage is not None and stage.index not in out:
+        out.add(stage.index)
+        stage = by_name.get(stage.base)
+    return out

@@ -21,14 +21,18 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ztlint.checks.shell import Instruction, dockerfile_instructions
+from ztlint.checks.shell import (
+    Instruction,
+    Stage,
+    dockerfile_instructions,
+    dockerfile_stages,
+    shipped_stages,
+)
 from ztlint.model import Confidence, Related, Span
 from ztlint.rule import FileContext, Hit
 
 # Heredoc openers (`RUN <<EOF`, `COPY <<-"EOF" /etc/x`): their bodies are no instructions.
 _HEREDOC = re.compile(r"<<(-?)[ \t]*([\"']?)([A-Za-z0-9_.-]+)\2")
-_FROM = re.compile(r"^(?:--\S+\s+)*(\S+)(?:\s+as\s+(\S+))?\s*$", re.I | re.S)
-
 _SSH_KEYS = frozenset(
     {"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk"}
 )
@@ -148,14 +152,6 @@ def _dotenv_sample(base: str) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class _Stage:
-    index: int
-    name: str | None
-    base: str  # the image or earlier stage it starts from (lower case)
-    line: int
-
-
 def _heredoc_bodies(lines: list[str]) -> set[int]:
     """Line numbers (1-based) inside heredoc bodies."""
     inside: set[int] = set()
@@ -197,19 +193,6 @@ def _arguments(body: str) -> tuple[list[str], list[str]]:
     return flags, rest
 
 
-def _shipped(stages: list[_Stage]) -> set[int]:
-    """The stages the final image is built on: the last, and the stages it starts FROM."""
-    if not stages:
-        return set()
-    by_name = {s.name: s for s in stages if s.name}
-    out: set[int] = set()
-    stage: _Stage | None = stages[-1]
-    while stage is not None and stage.index not in out:
-        out.add(stage.index)
-        stage = by_name.get(stage.base)
-    return out
-
-
 _WORDS = re.compile(r"[^\s;&|\"'()]+")
 
 
@@ -244,7 +227,7 @@ class _Runs:
         at = bisect_right(lines, after)
         return lines[at] if at < len(lines) else 0
 
-    def made_empty(self, stages: list[_Stage], stage: str | None, path: str) -> bool:
+    def made_empty(self, stages: list[Stage], stage: str | None, path: str) -> bool:
         """Whether the stage a `COPY --from` reads made the file with `touch` (an empty
         placeholder that keeps a key path valid)."""
         if stage is None:
@@ -258,18 +241,10 @@ _LOWER = {Confidence.HIGH: Confidence.MEDIUM, Confidence.MEDIUM: Confidence.LOW}
 
 def detect_dockerfile(ctx: FileContext) -> Iterator[Hit]:
     heredoc = _heredoc_bodies(ctx.source.lines)
-    stages: list[_Stage] = []
-    instrs: list[tuple[int, Instruction]] = []
-    for instr in dockerfile_instructions(ctx.source):
-        if instr.line in heredoc:
-            continue
-        if instr.keyword == "FROM":
-            m = _FROM.match(instr.body.strip())
-            base = m.group(1).lower() if m else ""
-            name = m.group(2).lower() if m and m.group(2) else None
-            stages.append(_Stage(len(stages), name, base, instr.line))
-        instrs.append((len(stages) - 1, instr))
-    shipped = _shipped(stages)
+    stages, instrs = dockerfile_stages(
+        i for i in dockerfile_instructions(ctx.source) if i.line not in heredoc
+    )
+    shipped = shipped_stages(stages)
     runs = _Runs.of(instrs)
     for stage_index, instr in instrs:
         if instr.keyword not in ("COPY", "ADD") or "<<" in instr.body.split("\n", 1)[0]:
@@ -300,7 +275,7 @@ def _hit(
     ctx: FileContext,
     instr: Instruction,
     stage_index: int,
-    stages: list[_Stage],
+    stages: list[Stage],
     shipped: set[int],
     runs: _Runs,
     path: str,
