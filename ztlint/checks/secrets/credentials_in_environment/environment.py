@@ -20,7 +20,12 @@ from dataclasses import dataclass, replace
 
 from ztlint import classify
 from ztlint.checks.compose import services
-from ztlint.checks.shell import Instruction, dockerfile_instructions
+from ztlint.checks.shell import (
+    Instruction,
+    dockerfile_instructions,
+    dockerfile_stages,
+    shipped_stages,
+)
 from ztlint.model import Confidence, Related, Severity, Span
 from ztlint.parsers.data import Mapping, Node, Scalar, Sequence, walk
 from ztlint.rule import FileContext, Hit
@@ -250,7 +255,15 @@ _DOCKER_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:(=)(\"[^\"]*\"|'[^']*'|\S
 def _dockerfile(ctx: FileContext) -> Iterator[Hit]:
     pairs = list(_dockerfile_pairs(ctx))
     accounts = _account_names((name, value) for _, _, name, value in pairs)
+    # A build stage the final image is not built on (`FROM node AS builder`, whose
+    # output is copied out) sets its environment for the build alone: the running
+    # container never has it.
+    stages, staged = dockerfile_stages(dockerfile_instructions(ctx.source))
+    shipped = shipped_stages(stages)
+    build_only = {i.line for index, i in staged if index >= 0 and index not in shipped}
     for instr, m, name, value in pairs:
+        if instr.line in build_only:
+            continue
         kind = classify_value(name, value)
         if kind is None:
             continue
