@@ -82,6 +82,8 @@ def verified_elsewhere(
         )
     if _mandated(ctx, finding):
         return False
+    if _server_config(ctx, finding):
+        return False
     if _holder_unused(ctx, finding):
         return False
     if certificate_probe(ctx, finding):
@@ -112,6 +114,21 @@ def verified_elsewhere(
                 return by_default
         return (*GATED, gating.describe(*switch, "TLS verification"))
     return always
+
+
+def _server_config(ctx: FileContext, finding: Node) -> bool:
+    """`tls.Config{InsecureSkipVerify: true, ClientAuth: ..}`: a server's config (only a
+    server asks for client certificates), and a server never reads InsecureSkipVerify:
+    how it checks clients is ClientAuth's to say."""
+    literal = finding.parent if finding.type == "keyed_element" else None
+    if literal is None or literal.type != "literal_value":
+        return False
+    for element in literal.named_children:
+        if element.type != "keyed_element" or not element.named_children:
+            continue
+        if gating.text(ctx, element.named_children[0]).strip() == "ClientAuth":
+            return True
+    return False
 
 
 def _holder_unused(ctx: FileContext, finding: Node) -> bool:
