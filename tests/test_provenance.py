@@ -202,8 +202,6 @@ REPO = Path(__file__).resolve().parent.parent
         ("internal/storemocks/store.go", prov.TEST),
         ("lib/otp/verify-test.ts", prov.TEST),
         ("lib/session-test.js", prov.TEST),
-        ("apps/playwright/fixtures/seed.ts", prov.TEST),
-        ("web/cypress/support/commands.ts", prov.TEST),
         ("extensions/authz/plugin_test.cc", prov.TEST),
         ("src/codec/frame_unittest.cpp", prov.TEST),
         ("pkg/mockingbird/contest.go", prov.PRODUCTION),

@@ -141,10 +141,6 @@ TEST_PATHS = (
     "integration/",
     "e2e/",
     "e2e-tests/",
-    # A folder named for the browser-test runner it holds: Cypress's default project
-    # folder, a monorepo's Playwright package (its suites, fixtures and seed data).
-    "cypress/",
-    "playwright/",
     "end-to-end/",
     "end_to_end/",
     "component-tests/",
