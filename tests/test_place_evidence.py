@@ -571,6 +571,24 @@ def test_a_key_certified_for_a_public_name_too_is_not_test_code(tmp_path: Path) 
     assert prov.project_classes(found, origins) == {"keys/server_key.pem": prov.TEST}  # type: ignore[arg-type]
 
 
+# --- a folder of many keys: a corpus of test vectors -----------------------------------
+
+
+@pytest.mark.parametrize(("count", "test"), [(10, True), (9, False)])
+def test_a_folder_of_many_keys_is_a_test_corpus(count: int, test: bool) -> None:
+    """Ten private key files in one folder are a library's test vectors; a deployment's
+    few keys (nine here, in a folder of their own) stay production."""
+    key_text, _ = _split_bundle()
+    key = prov.evidence("vectors/k.key", key_text, frozenset())
+    assert key is not None and key.private_keys
+    found = {f"crypto/vectors/rsa_{i}.key": key for i in range(count)}
+    found["deploy/tls/server.key"] = key
+    origins = dict.fromkeys(found, prov.PRODUCTION)
+    classes = prov.project_classes(found, origins)  # type: ignore[arg-type]
+    assert ("crypto/vectors/rsa_0.key" in classes) is test
+    assert "deploy/tls/server.key" not in classes
+
+
 # --- a compose project named as a test stack ------------------------------------------
 
 

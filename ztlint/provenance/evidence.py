@@ -545,6 +545,8 @@ def project_classes(
       a key file, wherever it sits, whose public key the scan's certificates certify
       and certify only for such names (paired by the key itself: an RSA modulus, an
       elliptic-curve point);
+    - the key files of a folder that holds ten or more of them are a corpus of test
+      vectors (a TLS library's `data_files/`): test code;
     - a Go package named like a test helper package (`<name>test` as httptest, or
       `test<name>` as testenv) that other packages' tests import and no production
       code imports, or any package whose own production files import an assertion
@@ -642,6 +644,8 @@ def project_classes(
         mark(path, TEST)
     for path in _test_server_keys(found, origins):
         mark(path, TEST)
+    for path in _key_corpus(found):
+        mark(path, TEST)
     harness, helpers = _go_harness(found, origins)
     for path in harness:
         mark(path, TEST)
@@ -664,6 +668,21 @@ def project_classes(
             if path.startswith(roots):
                 mark(path, TEST)
     return out
+
+
+# How many private key files one folder holds before it is a corpus of test vectors.
+_CORPUS_KEYS = 10
+
+
+def _key_corpus(found: Mapping[str, Evidence]) -> set[str]:
+    """The key files of a folder that holds ten or more of them: a library's test
+    vectors (a TLS stack's `data_files/`, a PKI suite's fixtures); a deployment keeps
+    its few keys apart, never a folder of them."""
+    by_folder: dict[str, list[str]] = {}
+    for path, e in found.items():
+        if e.private_keys:
+            by_folder.setdefault(posixpath.dirname(path), []).append(path)
+    return {p for paths in by_folder.values() if len(paths) >= _CORPUS_KEYS for p in paths}
 
 
 def _test_server_keys(found: Mapping[str, Evidence], origins: Mapping[str, str]) -> set[str]:
