@@ -370,6 +370,8 @@ VOCABULARY = {
     # Alibaba Cloud, the provider whose AccessKey IDs ZT202 recognises and whose metadata
     # address ZT102's URL list names; named before held-out-128 held alibaba/higress.
     "alibaba",
+    # "\r\nHost:" (HTTP Host header after a `\n` escape in a ZT101 fixture) reads as "nHost".
+    "nhost",
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
