@@ -182,11 +182,20 @@ def _strings(node: Node | None) -> Iterator[Scalar]:
                 yield path
 
 
+_TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".template")
+
+
 def collect(ctx: FileContext) -> Iterator[Any]:
     if classify.GITIGNORE in ctx.kinds:
         yield IgnoreFile(posixpath.dirname(ctx.path), tuple(ctx.source.lines))
-    # Parse a compose file only when its text can hold a relative reference.
-    if classify.COMPOSE in ctx.kinds and _MAY_REFER.search(ctx.text):
+    # Parse a compose file only when its text can hold a relative reference. A compose
+    # template (`compose.yaml.j2`, `.tmpl`) is rendered into a folder its user picks:
+    # its relative paths name files there, not in this tree.
+    if (
+        classify.COMPOSE in ctx.kinds
+        and not ctx.path.endswith(_TEMPLATE_SUFFIXES)
+        and _MAY_REFER.search(ctx.text)
+    ):
         yield from _refs_in_compose(ctx)
     if not ctx.is_binary and "PRIVATE KEY-----" in ctx.text and _PEM_KEY.search(ctx.text):
         yield KeyFile(ctx.path)
