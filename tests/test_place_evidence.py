@@ -573,6 +573,12 @@ def test_a_key_certified_for_a_public_name_too_is_not_test_code(tmp_path: Path) 
 
 # --- a folder of many keys: a corpus of test vectors -----------------------------------
 
+_ENCRYPTED = (
+    "-----BEGIN ENCRYPTED PRIVATE KEY-----\n"
+    "MIHsMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAiQ4rZ2Xp1aBAICCAAw\n"
+    "-----END ENCRYPTED PRIVATE KEY-----\n"
+)
+
 
 @pytest.mark.parametrize(("count", "test"), [(10, True), (9, False)])
 def test_a_folder_of_many_keys_is_a_test_corpus(count: int, test: bool) -> None:
@@ -580,8 +586,12 @@ def test_a_folder_of_many_keys_is_a_test_corpus(count: int, test: bool) -> None:
     few keys (nine here, in a folder of their own) stay production."""
     key_text, _ = _split_bundle()
     key = prov.evidence("vectors/k.key", key_text, frozenset())
-    assert key is not None and key.private_keys
-    found = {f"crypto/vectors/rsa_{i}.key": key for i in range(count)}
+    assert key is not None and key.private_keys and key.key_file
+    # An encrypted key (no public key to read) is a key file all the same.
+    locked = prov.evidence("vectors/locked.pem", _ENCRYPTED, frozenset())
+    assert locked is not None and locked.key_file and not locked.private_keys
+    found = {f"crypto/vectors/rsa_{i}.key": key for i in range(count - 1)}
+    found["crypto/vectors/locked.pem"] = locked
     found["deploy/tls/server.key"] = key
     origins = dict.fromkeys(found, prov.PRODUCTION)
     classes = prov.project_classes(found, origins)  # type: ignore[arg-type]

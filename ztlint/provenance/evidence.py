@@ -98,6 +98,7 @@ class Evidence:
     # (public key id, names only local or reserved names) of each certificate
     certified_keys: tuple[tuple[str, bool], ...] = ()
     private_keys: tuple[str, ...] = ()  # public key ids of a key file's private keys
+    key_file: bool = False  # holds a PEM private key (encrypted or not, parsed or not)
     # The folder a TypeScript project compiles into (tsconfig's `outDir`): what tsc
     # writes there is generated from the sources beside it.
     compiled_into: str | None = None
@@ -137,7 +138,7 @@ def evidence(path: str, text: str, kinds: frozenset[str]) -> Evidence | None:
 
         if "PRIVATE KEY-----" in text:
             keys = tuple(private_key.private_key_ids(text))
-            return Evidence(private_keys=keys) if keys else None
+            return Evidence(private_keys=keys, key_file=True)
         if name.endswith(_CERTIFICATE_SUFFIXES) and "BEGIN CERTIFICATE" in text:
             return (
                 Evidence(
@@ -680,7 +681,7 @@ def _key_corpus(found: Mapping[str, Evidence]) -> set[str]:
     its few keys apart, never a folder of them."""
     by_folder: dict[str, list[str]] = {}
     for path, e in found.items():
-        if e.private_keys:
+        if e.key_file:
             by_folder.setdefault(posixpath.dirname(path), []).append(path)
     return {p for paths in by_folder.values() if len(paths) >= _CORPUS_KEYS for p in paths}
 
