@@ -372,6 +372,7 @@ VOCABULARY = {
     "alibaba",
     # "\r\nHost:" (HTTP Host header after a `\n` escape in a ZT101 fixture) reads as "nHost".
     "nhost",
+    "grafana",  # Grafana Cloud/service-account tokens, providers ZT202 names; before held-out-136
 }
 # Paths every repository has by convention: GitHub's folder, the two folders of a web
 # front end's standard layout (`web/src/`, `web/public/`), which ztlint's own probes and
