@@ -599,6 +599,32 @@ def test_a_folder_of_many_keys_is_a_test_corpus(count: int, test: bool) -> None:
     assert "deploy/tls/server.key" not in classes
 
 
+@pytest.mark.parametrize(("count", "test"), [(10, True), (9, False)])
+def test_a_key_corpus_takes_its_other_key_material_with_it(count: int, test: bool) -> None:
+    """The same vectors in DER, encrypted, or in a subfolder of the corpus folder are
+    test data too; key material beside the folder is not, and ten keys at the scan's
+    root make no corpus of the whole tree."""
+    key_text, _ = _split_bundle()
+    key = prov.evidence("vectors/k.key", key_text, frozenset())
+    assert key is not None
+    found = {f"lib/data_files/rsa_{i}.pem": key for i in range(count)}
+    found.update({f"root_{i}.pem": key for i in range(10)})
+    origins = dict.fromkeys(found, prov.PRODUCTION)
+    others = (
+        "lib/data_files/server.key.der",
+        "lib/data_files/server2.key.enc",
+        "lib/data_files/parse_input/bitstring.pem",
+        "lib/keys/deploy.key.der",
+        "deploy/server.key",
+    )
+    origins.update(dict.fromkeys(others, prov.PRODUCTION))
+    classes = prov.project_classes(found, origins)  # type: ignore[arg-type]
+    for path in others[:3]:
+        assert (classes.get(path) == prov.TEST) is test, path
+    assert "lib/keys/deploy.key.der" not in classes
+    assert "deploy/server.key" not in classes
+
+
 # --- a compose project named as a test stack ------------------------------------------
 
 

@@ -82,6 +82,13 @@ REPO = Path(__file__).resolve().parent.parent
         ("build/ci/docker-compose.yml", prov.TEST),
         ("ci/deploy.sh", prov.PRODUCTION),
         ("deploy/docker-compose.yml", prov.PRODUCTION),
+        # development stacks named so; a word that only starts with the letters is not one
+        ("docker-compose.dev-cache-cluster.yml", prov.EXAMPLE),
+        ("docker-compose-devel-mounts.yml", prov.EXAMPLE),
+        ("deploy/compose.dev.postgres.yaml", prov.EXAMPLE),
+        ("docker-compose-dev.yml", prov.EXAMPLE),
+        ("docker-compose.devices.yml", prov.PRODUCTION),
+        ("docker-compose.prod.yml", prov.PRODUCTION),
         ("web/integration-tests/src/api/token.test.ts", prov.TEST),
         ("web/integration-tests/src/helpers.ts", prov.TEST),
         ("t/auth/basic.t", prov.TEST),
@@ -368,6 +375,14 @@ def test_classification_by_path(path: str, expected: str) -> None:
         # A long comment is no bundle: a repository cannot hide its code behind one.
         ("web/app.js", "// " + "x" * 1200 + "\nconst a = 1;\n", prov.PRODUCTION),
         ("web/app.js", "/*! banner */\n" + "var a=1;" * 200 + "\n", prov.VENDORED),
+        # A minified line that starts inside the head and runs past its end.
+        ("web/app.js", "/*!\n * banner\n */\n" + "x" * 3000 + "var a=1;" * 900, prov.VENDORED),
+        # A webpack 5 chunk file, by its chunk-loading global.
+        (
+            "web/build/chunks/812.js",
+            '"use strict";(self.webpackChunkapp=self.webpackChunkapp||[]).push([[812],{}]);\n',
+            prov.VENDORED,
+        ),
         # Test words in the content make nothing test code.
         ("pkg/a.go", "package a\n// test integration e2e\n", prov.PRODUCTION),
         # A manifest downloaded from another project says so in its header; a header

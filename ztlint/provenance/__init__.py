@@ -481,6 +481,14 @@ EXAMPLE_PATHS = (
     ".dev/",
     "docker-compose.dev.yml",
     "docker-compose.dev.yaml",
+    # the same with a variant after the word (`docker-compose.dev-redis-cluster.yml`,
+    # `docker-compose-devel-volmount-default.yml`, `compose.dev.postgres.yaml`)
+    "docker-compose[.-]dev[.-]*.y*ml",
+    "docker-compose-dev.y*ml",
+    "docker-compose[.-]devel.y*ml",
+    "docker-compose[.-]devel[.-]*.y*ml",
+    "docker-compose[.-]development[.-]*.y*ml",
+    "compose[.-]dev[.-]*.y*ml",
     "docker-compose.development.yml",
     "docker-compose.development.yaml",
     "docker-compose.local.yml",
@@ -866,7 +874,15 @@ def generated_head(text: str) -> bool:
 
 # A bundler's runtime at a script's head: webpack's (`/******/ (() => { //
 # webpackBootstrap`), which @vercel/ncc writes too for a JavaScript GitHub Action.
-_BUNDLE_HEAD = ("webpackBootstrap", "__webpack_require__", "__nccwpck_require__")
+# webpack's runtime (`webpackBootstrap`, `__webpack_require__`), the chunk files webpack 5
+# writes (`(self.webpackChunkapp = self.webpackChunkapp || []).push(...)`, its default
+# chunk-loading global), ncc's runtime.
+_BUNDLE_HEAD = (
+    "webpackBootstrap",
+    "__webpack_require__",
+    "webpackChunk",
+    "__nccwpck_require__",
+)
 
 
 def _bundled(path: str, text: str) -> bool:
@@ -884,7 +900,9 @@ def _minified(path: str, text: str) -> bool:
     if not path.lower().endswith(_MINIFIABLE):
         return False
     head = _head(text)
+    # The head's last line may be cut short by the head's end: when even that part is
+    # LONG_LINE long, the whole line is longer still.
     return any(
         len(line) >= LONG_LINE and not line.lstrip().startswith(("//", "/*", "*"))
-        for line in head.split("\n")[:-1]
+        for line in head.split("\n")
     ) or (len(text) > HEAD_BYTES and "\n" not in head)

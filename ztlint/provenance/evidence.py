@@ -645,7 +645,7 @@ def project_classes(
         mark(path, TEST)
     for path in _test_server_keys(found, origins):
         mark(path, TEST)
-    for path in _key_corpus(found):
+    for path in _key_corpus(found, origins):
         mark(path, TEST)
     harness, helpers = _go_harness(found, origins)
     for path in harness:
@@ -675,15 +675,28 @@ def project_classes(
 _CORPUS_KEYS = 10
 
 
-def _key_corpus(found: Mapping[str, Evidence]) -> set[str]:
+def _key_corpus(found: Mapping[str, Evidence], origins: Mapping[str, str]) -> set[str]:
     """The key files of a folder that holds ten or more of them: a library's test
     vectors (a TLS stack's `data_files/`, a PKI suite's fixtures); a deployment keeps
-    its few keys apart, never a folder of them."""
+    its few keys apart, never a folder of them. The other key material of that folder
+    and of the folders below it (the same vectors in DER, encrypted, in a `parse_input/`
+    subfolder) belongs to the corpus too; the scan's root is never a corpus folder (ten
+    keys there would otherwise take every key of the tree with them)."""
     by_folder: dict[str, list[str]] = {}
     for path, e in found.items():
         if e.key_file:
             by_folder.setdefault(posixpath.dirname(path), []).append(path)
-    return {p for paths in by_folder.values() if len(paths) >= _CORPUS_KEYS for p in paths}
+    corpus = {folder for folder, paths in by_folder.items() if len(paths) >= _CORPUS_KEYS}
+    out = {p for folder in corpus for p in by_folder[folder]}
+    below = tuple(sorted(folder + "/" for folder in corpus if folder))
+    if below:
+        out.update(p for p in origins if p.startswith(below) and _corpus_file(p))
+    return out
+
+
+def _corpus_file(path: str) -> bool:
+    """Key material a corpus holds: PKI files, and their encrypted forms (`.key.enc`)."""
+    return _pki_file(path) or path.lower().endswith(".enc")
 
 
 def _test_server_keys(found: Mapping[str, Evidence], origins: Mapping[str, str]) -> set[str]:
