@@ -27,7 +27,7 @@ from ztlint.semantics.placeholder import (
 from ztlint.semantics.tokens import AWS_KEY_ID, any_format_source, entropy
 
 CREDENTIAL = re.compile(
-    r"(passw(or)?d|passwd|(^|_)pass$|(^|_)pwd$|secret|token|credential|api_?key|access_?key|"
+    r"(passw(or)?d|passwd|(^|_)pass$|(^|_)pwd$|secret|token(?!i[sz](e|ation))|credential|api_?key|access_?key|"
     r"private_?key|signing_?key|encryption_?key|auth_?key|master_?key|client_?key|app_?key|hmac_?key|"
     r"jwt_?key|session_?key|crypto_?key|aes_?key|shared_?key|webhook_?key|license_?key)"
 )
@@ -38,7 +38,7 @@ NOT_CREDENTIAL = re.compile(
     r"_port$|_user(name)?$|_prefix$|_suffix$|_mode$|_algorithm$|_alg$|_audience$|_issuer$|_label$|"
     r"_field$|_placeholder$|_hint$|_prompt$|_regex$|_pattern$|_policy$|_hash$|_hashed$|_salt$|"
     r"_min$|_max$|_error$|_message$|_msg$|_env$|_var$|_ref$|_refs$|ref$|_count$|_index$|_version$|"
-    r"_format$|_template$|_templates$|_tmpl$|_location$|_source$|_store$|_provider$|_manager$|_class$|_scope$|_scopes$|_usage$|"
+    r"_format$|_template$|_templates$|_tmpl$|_models?$|_location$|_source$|_store$|_provider$|_manager$|_class$|_scope$|_scopes$|_usage$|"
     r"_rotation$|_generator$|_validator$|_key_?name$|^(csrf|xsrf)_token$|_timeout$|_interval$|"
     r"_period$|_duration$|_delay$|_lifetime$|_max_?age$|_(milli)?seconds$|_secs$|_ms$|_minutes$|"
     r"_hours$|_days$|"
@@ -209,6 +209,10 @@ _REVERSE_DNS = re.compile(
 _DOTTED_NAME = re.compile(
     r"[a-z]+(?:\.[a-z]+(?:_[a-z]+)+)+|[a-z]+(?:_[a-z]+)+(?:\.[a-z]+(?:_[a-z]+)*)+"
 )
+# A dotted path of words, each perhaps with a number after it (`constant.numeric.int32`,
+# `string.quoted.docinfo.doctype.DTD`, `ra.validation.required`): an editor theme's
+# scope, a message key, a module path. A token is not made of words.
+_WORD_PATH = re.compile(r"[A-Za-z][a-z]*[0-9]{0,3}(?:\.[A-Za-z][a-z]*[0-9]{0,3}|\.[A-Z]{2,8}){1,8}")
 # A command-line option's name: `--client-secret`, `-password` (Go's flag package).
 _OPTION_NAME = re.compile(r"--?[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
 _FLAG = re.compile(r"(?i)yes|no|on|off|true|false|enabled?|disabled?|\d{1,3}")
@@ -297,6 +301,8 @@ def judge_value(
         return "secret"
     if len(text) < 8 or re.fullmatch(r"[a-z_.-]+|[A-Za-z]+", text):
         return None  # an identifier or a word: a storage key, a label
+    if _WORD_PATH.fullmatch(text):
+        return None  # `constant.numeric.integer.int32`: a scope, message or module name
     randomish = (
         bool(re.search(r"\d", text) and re.search(r"[A-Za-z]", text)) or entropy(text) >= 3.5
     )
