@@ -489,8 +489,8 @@ EXAMPLE_PATHS = (
     "docker-compose[.-]devel[.-]*.y*ml",
     "docker-compose[.-]development[.-]*.y*ml",
     "compose[.-]dev[.-]*.y*ml",
-    # compose files kept in a folder named for development (`dev/docker-compose.yml`,
-    # `misc/dev/docker-compose.ui.yml`): the stacks a developer starts
+    # compose files kept in a folder named for development (`dev/compose.yaml`,
+    # `tools/dev/docker-compose.web.yml`): the stacks a developer starts
     "**/dev/docker-compose*.y*ml",
     "**/dev/compose*.y*ml",
     "docker-compose.development.yml",
