@@ -42,6 +42,7 @@ from ztlint.parsers.data import Mapping, Scalar, Sequence
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics import runtime, uses
 from ztlint.semantics.addresses import globally_reachable
+from ztlint.semantics.nodes import BINDINGS
 from ztlint.semantics.vocabulary import words
 
 _IPV4 = re.compile(r"(?<![\w.<>=~^!@§])((?:\d{1,3}\.){3}\d{1,3})(?![\w.]|\.\d)")
@@ -465,6 +466,8 @@ def _code_hits(ctx: FileContext) -> Iterator[Hit]:
         use = uses.use_of(ctx, node)
         if use is not None and use.kind == "binding" and _SKIP_NAMES.search(use.name):
             continue
+        if use is not None and use.kind == "binding" and _skipped_outer(ctx, use.node):
+            continue  # `versionBands: [{ maxExclusive: "26.5.6.70" }]`: a version's bound
         if use is not None and use.kind == "call" and all(_oid_like(f[2]) for f in found):
             function = use.node.child_by_field_name("function") or use.node
             if _OID_API.search(code.node_text(ctx.source, function)):
@@ -603,6 +606,29 @@ def _on_networks(address: str, networks: tuple[_Network, ...]) -> bool:
         return False
     ip = ipaddress.ip_address(address)
     return any(ip.version == n.version and ip in n for n in networks)
+
+
+# Literal collections a value can sit in below the name that says what they hold.
+_COLLECTIONS = frozenset(
+    {"object", "array", "dictionary", "list", "tuple", "set", "literal_value",
+     "composite_literal", "array_expression", "struct_expression", "field_initializer_list"}
+)  # fmt: skip
+
+
+def _skipped_outer(ctx: FileContext, binding: Node) -> bool:
+    """Whether a binding sits in a collection literal bound, two levels up at most, to a
+    name under which addresses are not endpoints (`versionBands`, `allowedNetworks`)."""
+    node, levels = binding.parent, 0
+    while node is not None and levels < 2:
+        while node is not None and node.type in _COLLECTIONS:
+            node = node.parent
+        if node is None or node.type not in BINDINGS:
+            return False
+        name = uses.binding_name(ctx, node)
+        if name and _SKIP_NAMES.search(name):
+            return True
+        node, levels = node.parent, levels + 1
+    return False
 
 
 def _skipped_key(key: str, compose: bool) -> bool:
