@@ -331,10 +331,19 @@ def _guard(node: Node) -> bool:
     )
 
 
+# A field or attribute read, by grammar.
+_FIELD_READS = frozenset(
+    {"member_expression", "attribute", "selector_expression", "field_expression"}
+)
+
+
 def _negated(node: Node) -> bool:
     """The value is negated where it is logged (`!!token`, `!token`, Python `not
-    token`): the log gets a boolean."""
+    token`), a field read included (`!!tokens.refresh_token`): the log gets a boolean."""
     parent = node.parent
+    # From the field's name out to the whole read it ends: `tokens.refresh_token`.
+    while parent is not None and parent.type in _FIELD_READS and parent.end_byte == node.end_byte:
+        node, parent = parent, parent.parent
     if parent is None:
         return False
     if parent.type == "not_operator":
