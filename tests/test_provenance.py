@@ -90,6 +90,8 @@ REPO = Path(__file__).resolve().parent.parent
         ("tools/dev/docker-compose.ui.yml", prov.EXAMPLE),
         ("dev/compose.yaml", prov.EXAMPLE),
         ("dev/main.go", prov.PRODUCTION),
+        (".vscode/launch.json", prov.EXAMPLE),
+        ("operator/.idea/runConfigurations/local.xml", prov.EXAMPLE),
         ("docker-compose.devices.yml", prov.PRODUCTION),
         ("docker-compose.prod.yml", prov.PRODUCTION),
         ("web/integration-tests/src/api/token.test.ts", prov.TEST),

@@ -467,6 +467,10 @@ EXAMPLE_PATHS = (
     # A developer's environment, not a deployment: a dev container (the Development
     # Containers spec's `.devcontainer/`) and compose files named for development.
     ".devcontainer/",
+    # An editor's project settings and launch configurations (`.vscode/launch.json`
+    # starting the program against a local database): the developer's workbench.
+    ".vscode/",
+    ".idea/",
     # Folders of developer environments by name (one stack per folder under
     # `dev-environments/`, databases under `_dev/` a `dev-dbs` script starts).
     # Kubernetes projects' developer tooling (`hack/local-up-cluster.sh`, the manifests
