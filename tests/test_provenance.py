@@ -91,6 +91,7 @@ REPO = Path(__file__).resolve().parent.parent
         ("dev/compose.yaml", prov.EXAMPLE),
         ("dev/main.go", prov.PRODUCTION),
         (".vscode/launch.json", prov.EXAMPLE),
+        (".vscode/settings.json", prov.PRODUCTION),
         ("operator/.idea/runConfigurations/local.xml", prov.EXAMPLE),
         ("docker-compose.devices.yml", prov.PRODUCTION),
         ("docker-compose.prod.yml", prov.PRODUCTION),

@@ -467,10 +467,11 @@ EXAMPLE_PATHS = (
     # A developer's environment, not a deployment: a dev container (the Development
     # Containers spec's `.devcontainer/`) and compose files named for development.
     ".devcontainer/",
-    # An editor's project settings and launch configurations (`.vscode/launch.json`
-    # starting the program against a local database): the developer's workbench.
-    ".vscode/",
-    ".idea/",
+    # An editor's launch configurations (`.vscode/launch.json` starting the program
+    # against a local database, IntelliJ's run configurations): the developer's debug
+    # runs. (Shared workspace settings may hold a team's real connections: not these.)
+    "**/.vscode/launch.json",
+    "**/.idea/runConfigurations/",
     # Folders of developer environments by name (one stack per folder under
     # `dev-environments/`, databases under `_dev/` a `dev-dbs` script starts).
     # Kubernetes projects' developer tooling (`hack/local-up-cluster.sh`, the manifests
