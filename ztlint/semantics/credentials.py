@@ -24,7 +24,7 @@ from ztlint.semantics.placeholder import (
     spelled_with_number,
     words,
 )
-from ztlint.semantics.tokens import AWS_KEY_ID, any_format_source, entropy
+from ztlint.semantics.tokens import AWS_KEY_ID, any_format_source, entropy, published_stand_in
 
 CREDENTIAL = re.compile(
     r"(passw(or)?d|passwd|(^|_)pass$|(^|_)pwd$|secret|token(?!i[sz](e|ation))|credential|api_?key|access_?key|"
@@ -38,7 +38,7 @@ NOT_CREDENTIAL = re.compile(
     r"_port$|_user(name)?$|_prefix$|_suffix$|_mode$|_algorithm$|_alg$|_audience$|_issuer$|_label$|"
     r"_field$|_placeholder$|_hint$|_prompt$|_regex$|_pattern$|_policy$|_hash$|_hashed$|_salt$|"
     r"_min$|_max$|_error$|_message$|_msg$|_env$|_var$|_ref$|_refs$|ref$|_count$|_index$|_version$|"
-    r"_format$|_template$|_templates$|_tmpl$|_models?$|_location$|_source$|_store$|_provider$|_manager$|_class$|_scope$|_scopes$|_usage$|"
+    r"_format$|_template$|_templates$|_tmpl$|_models?$|args?$|_flag$|_location$|_source$|_store$|_provider$|_manager$|_class$|_scope$|_scopes$|_usage$|"
     r"_rotation$|_generator$|_validator$|_key_?name$|^(csrf|xsrf)_token$|_timeout$|_interval$|"
     r"_period$|_duration$|_delay$|_lifetime$|_max_?age$|_(milli)?seconds$|_secs$|_ms$|_minutes$|"
     r"_hours$|_days$|"
@@ -184,8 +184,8 @@ def may_be_credential_value(value: str) -> bool:
         return False  # a serialized object (a hash record and its parameters)
     if _ANCHORED_PATTERN.fullmatch(text):
         return False  # `^[a-zA-Z0-9_\/\-]{2,24}$`: a pattern values are checked against
-    if is_binary_magic(text) or is_public_key(text):
-        return False  # a format's magic bytes; a key published to be embedded
+    if is_binary_magic(text) or is_public_key(text) or published_stand_in(text):
+        return False  # a format's magic bytes; a key published to be embedded or shared
     if _REVERSE_DNS.fullmatch(text) or _DOTTED_NAME.fullmatch(text):
         return False  # a reverse-DNS identifier, a dotted name (`app.view_secret`)
     # A known token format: secret-token-committed judges it.

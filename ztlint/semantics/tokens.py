@@ -112,6 +112,12 @@ _AZURITE_KEY = (
 )
 
 
+def published_stand_in(value: str) -> bool:
+    """A key its vendor publishes for a local emulator (Azurite's account key): the same
+    in every install, a credential of nothing."""
+    return value.strip() == _AZURITE_KEY
+
+
 @dataclass(frozen=True)
 class TokenFormat:
     kind: str
