@@ -1072,6 +1072,30 @@ def _same_sequence(ctx: FileContext, left: Node, right: Node) -> bool:
     return bases[0] == bases[1]
 
 
+# What a form's repeated field adds to the field's name: `password_verify`,
+# `newPasswordConfirm`, `password2`, `password_again`.
+_REPEATED = re.compile(
+    r"(?i)[_-]?(?:verify|verification|confirm|confirmation|again|repeat|retype|check|2)"
+)
+
+
+def _confirmation_pair(ctx: FileContext, left: Node, right: Node) -> bool:
+    """A value against its confirmation, two fields of one object
+    (`data.password != data.password_verify`): the sender typed both, so neither side
+    holds anything the sender does not know."""
+    reads = []
+    for side in (_unwrap(left), _unwrap(right)):
+        if side.type not in _FIELD_READS or len(side.named_children) < 2:
+            return False
+        base, field = side.named_children[0], side.named_children[-1]
+        reads.append((_text(ctx, base), _text(ctx, field)))
+    (base_a, a), (base_b, b) = reads
+    if base_a != base_b or a == b:
+        return False
+    short, long = sorted((a, b), key=len)
+    return long.lower().startswith(short.lower()) and bool(_REPEATED.fullmatch(long[len(short) :]))
+
+
 # Fields that name or identify an object: what is compared with one is a name.
 # (An `id` is left out: a session's identifier is a bearer secret.)
 _NAME_FIELDS = frozenset(
@@ -1155,7 +1179,7 @@ def _no_attacker_side(ctx: FileContext, node: Node, left: Node, right: Node) -> 
         return False
     if _key_fingerprint(ctx, left) or _key_fingerprint(ctx, right):
         return True
-    if _same_sequence(ctx, left, right):
+    if _same_sequence(ctx, left, right) or _confirmation_pair(ctx, left, right):
         return True
     if _object_name(ctx, left) or _object_name(ctx, right):
         return True
