@@ -439,6 +439,8 @@ def classify_value(name: str, value: str | None) -> str | None:
         return None  # a path to a mounted key or secret file, a flag, a mode's keyword
     if _HELPER.fullmatch(text):
         return None  # a chart's named template prints a name (a Secret's), not a value
+    if _ORIGIN.fullmatch(text) or _KEY_ID.fullmatch(text):
+        return None  # where a key is fetched from; an OpenPGP key's short or long id
     if _INTERPOLATED.match(text) or text.startswith("$(") or "{{" in text:
         return "interpolated"
     if _SUBSTITUTED.fullmatch(text) and is_placeholder(text):
@@ -446,6 +448,11 @@ def classify_value(name: str, value: str | None) -> str | None:
     return "literal"
 
 
+# A URL of a site and nothing more (`https://download.example.com`): no path or query
+# a secret could hide in (a webhook URL's path can be one).
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?/?")
+# An OpenPGP key id as gpg prints it (`0xDE8B853FC155581D`): 32 or 64 bits, public.
+_KEY_ID = re.compile(r"0x(?:[0-9A-Fa-f]{8}|[0-9A-Fa-f]{16})")
 # A placeholder a deployment step substitutes: an upper-case token, or one that says
 # where the value goes (`<token>`, `YOUR_API_KEY`, `REPLACE_ME`).
 _SUBSTITUTED = re.compile(r"[A-Z][A-Z0-9_]*|<[^<>]+>|(?i:your[_-]\w+|replace[_-]?\w*)")
