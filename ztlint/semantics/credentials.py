@@ -210,9 +210,13 @@ _DOTTED_NAME = re.compile(
     r"[a-z]+(?:\.[a-z]+(?:_[a-z]+)+)+|[a-z]+(?:_[a-z]+)+(?:\.[a-z]+(?:_[a-z]+)*)+"
 )
 # A dotted path of words, each perhaps with a number after it (`constant.numeric.int32`,
-# `string.quoted.docinfo.doctype.DTD`, `ra.validation.required`): an editor theme's
+# `string.quoted.docinfo.doctype.DTD`, `meta.odd-tab.group1`, `markup.heading.1`,
+# `ra.validation.required`): an editor theme's
 # scope, a message key, a module path. A token is not made of words.
-_WORD_PATH = re.compile(r"[A-Za-z][a-z]*[0-9]{0,3}(?:\.[A-Za-z][a-z]*[0-9]{0,3}|\.[A-Z]{2,8}){1,8}")
+_WORD_PATH = re.compile(
+    r"[A-Za-z][a-z]*(?:-[a-z]+)*[0-9]{0,3}"
+    r"(?:\.(?:[A-Za-z][a-z]*(?:-[a-z]+)*[0-9]{0,3}|[A-Z]{2,12}|[0-9]{1,3})){1,8}"
+)
 # A command-line option's name: `--client-secret`, `-password` (Go's flag package).
 _OPTION_NAME = re.compile(r"--?[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
 _FLAG = re.compile(r"(?i)yes|no|on|off|true|false|enabled?|disabled?|\d{1,3}")
