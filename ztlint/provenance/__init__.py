@@ -486,8 +486,8 @@ EXAMPLE_PATHS = (
     ".dev/",
     "docker-compose.dev.yml",
     "docker-compose.dev.yaml",
-    # the same with a variant after the word (`docker-compose.dev-redis-cluster.yml`,
-    # `docker-compose-devel-volmount-default.yml`, `compose.dev.postgres.yaml`)
+    # the same with a variant after the word (`docker-compose.dev-cache.yml`,
+    # `docker-compose-devel-mounts.yml`, `compose.dev.postgres.yaml`)
     "docker-compose[.-]dev[.-]*.y*ml",
     "docker-compose-dev.y*ml",
     "docker-compose[.-]devel.y*ml",

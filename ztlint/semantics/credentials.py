@@ -210,9 +210,8 @@ _DOTTED_NAME = re.compile(
     r"[a-z]+(?:\.[a-z]+(?:_[a-z]+)+)+|[a-z]+(?:_[a-z]+)+(?:\.[a-z]+(?:_[a-z]+)*)+"
 )
 # A dotted path of words, each perhaps with a number after it (`constant.numeric.int32`,
-# `string.quoted.docinfo.doctype.DTD`, `meta.odd-tab.group1`, `markup.heading.1`,
-# `ra.validation.required`): an editor theme's
-# scope, a message key, a module path. A token is not made of words.
+# `markup.list.numbered.3`, `meta.even-row.cell12`, `invalid.DEPRECATED`): an editor
+# theme's scope, a message key, a module path. A token is not made of words.
 _WORD_PATH = re.compile(
     r"[A-Za-z][a-z]*(?:-[a-z]+)*[0-9]{0,3}"
     r"(?:\.(?:[A-Za-z][a-z]*(?:-[a-z]+)*[0-9]{0,3}|[A-Z]{2,12}|[0-9]{1,3})){1,8}"

@@ -78,6 +78,10 @@ WRAPPERS = frozenset(
 # Function-like nodes in every grammar ztlint reads (one list, the semantic layer's).
 FUNCTIONS = _FUNCTIONS
 ARGUMENTS = frozenset({"argument_list", "arguments", "value_arguments", "call_suffix"})
+# A field or attribute read (`a.b`), by grammar: Go, Python, JavaScript, Rust.
+FIELD_READS = frozenset(
+    {"selector_expression", "attribute", "member_expression", "field_expression"}
+)
 
 
 def literal_value(ctx: FileContext, node: Node) -> str | None:

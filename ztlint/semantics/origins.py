@@ -22,6 +22,7 @@ import re
 from tree_sitter import Node
 
 from ztlint.semantics import FUNCTIONS, NAMES, Binding, Origin, Semantics
+from ztlint.semantics.nodes import FIELD_READS
 
 _DEPTH = 4
 # Calls that encode their single argument: the result is the argument, spelled out.
@@ -29,9 +30,7 @@ _ENCODERS = re.compile(
     r"(^|\.|::)(EncodeToString|hexlify|b64encode|urlsafe_b64encode|b16encode|b32encode|"
     r"encode_hex|encode|hex_encode|to_hex|bytesToHex|toHex)$"
 )
-_ACCESSORS = frozenset(
-    {"selector_expression", "attribute", "member_expression", "field_expression"}
-)
+_ACCESSORS = FIELD_READS
 _INDEXES = frozenset({"subscript", "subscript_expression", "index_expression"})
 # Methods that return a digest of what their receiver computed.
 _DIGEST_METHODS = frozenset(

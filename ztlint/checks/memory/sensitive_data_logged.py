@@ -42,6 +42,7 @@ from ztlint.model import Confidence, Related, Severity
 from ztlint.parsers import code
 from ztlint.rule import FileContext, Hit
 from ztlint.semantics import origins, runtime, types
+from ztlint.semantics.nodes import FIELD_READS
 from ztlint.semantics.text import AnyCase
 from ztlint.semantics.vocabulary import (
     METADATA,
@@ -331,18 +332,12 @@ def _guard(node: Node) -> bool:
     )
 
 
-# A field or attribute read, by grammar.
-_FIELD_READS = frozenset(
-    {"member_expression", "attribute", "selector_expression", "field_expression"}
-)
-
-
 def _negated(node: Node) -> bool:
     """The value is negated where it is logged (`!!token`, `!token`, Python `not
     token`), a field read included (`!!tokens.refresh_token`): the log gets a boolean."""
     parent = node.parent
     # From the field's name out to the whole read it ends: `tokens.refresh_token`.
-    while parent is not None and parent.type in _FIELD_READS and parent.end_byte == node.end_byte:
+    while parent is not None and parent.type in FIELD_READS and parent.end_byte == node.end_byte:
         node, parent = parent, parent.parent
     if parent is None:
         return False

@@ -31,12 +31,13 @@ from ztlint.checks.codeutil import FUNCTIONS, enclosing_function, nodes_of, walk
 from ztlint.checks.codeutil import text as _text
 from ztlint.rule import FileContext
 from ztlint.semantics import origins, types
+from ztlint.semantics.nodes import FIELD_READS
 from ztlint.semantics.secret_operands import unwrap as _unwrap
 from ztlint.semantics.vocabulary import words
 
 _NAMES = semantics.NAMES
 # Member accesses per grammar (Go, Python, JavaScript/TypeScript, Rust).
-ACCESSORS = frozenset({"selector_expression", "attribute", "member_expression", "field_expression"})
+ACCESSORS = FIELD_READS
 _INDEX_READS = frozenset({"subscript", "subscript_expression", "index_expression"})
 
 
